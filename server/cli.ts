@@ -1,0 +1,55 @@
+/**
+ * `npm run backend [-- --port 54321 --data-dir .data --dev-controls --no-seed]`
+ * Starts the local backend and prints its keys and demo users, like `supabase start`.
+ * DATABASE_URL selects real PostgreSQL instead of PGlite.
+ */
+import { parseArgs } from 'node:util';
+import { startLocalBackend } from './index.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '54321' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'data-dir': { type: 'string' },
+    'dev-controls': { type: 'boolean', default: false },
+    'no-seed': { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a number from 0 to 65535 (got "${values.port}")`);
+  process.exit(2);
+}
+
+try {
+  const backend = await startLocalBackend({
+    port,
+    host: values.host,
+    dataDir: values['data-dir'],
+    devControls: values['dev-controls'],
+    seed: !values['no-seed'],
+    quiet: values.quiet,
+  });
+  console.log(`API URL: ${backend.url}`);
+  console.log(`anon key: ${backend.anonKey}`);
+  console.log(`service_role key: ${backend.serviceRoleKey}`);
+  console.log(`JWT secret: ${backend.jwtSecret}`);
+  if (values['no-seed']) console.log('demo users: none (--no-seed)');
+  else for (const u of backend.users) console.log(`demo user: ${u.email} / ${u.password} (id ${u.id})`);
+  console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : values['data-dir'] ? `PGlite in ${values['data-dir']}` : 'PGlite in memory'}`);
+  if (values['dev-controls']) console.log('dev controls: on (POST /__dev/drop-connections, /__dev/pause-realtime?ms=N, /__dev/token-ttl?seconds=N)');
+  console.log('ready');
+  const shutdown = async () => {
+    await backend.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (err) {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') console.error(`port ${port} is already in use: pass --port to choose another`);
+  else console.error(`could not start the local backend: ${e.message}`);
+  process.exit(1);
+}

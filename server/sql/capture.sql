@@ -1,0 +1,45 @@
+-- Local change capture (the local backend's stand-in for Supabase's WAL reader):
+-- an AFTER trigger on every table in the supabase_realtime publication appends the change
+-- to a queue and NOTIFYs its id (payloads stay tiny; the drain loop reads the queue in order).
+create schema if not exists _rt_local;
+revoke all on schema _rt_local from public;
+
+create table if not exists _rt_local.changes (
+  id bigserial primary key,
+  schema_name text not null,
+  table_name text not null,
+  op text not null,
+  record jsonb,
+  old_record jsonb,
+  commit_ts timestamptz not null default clock_timestamp()
+);
+
+create or replace function _rt_local.capture() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  new_id bigint;
+begin
+  insert into _rt_local.changes (schema_name, table_name, op, record, old_record)
+  values (
+    tg_table_schema, tg_table_name, tg_op,
+    case when tg_op in ('INSERT', 'UPDATE') then to_jsonb(new) end,
+    case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) end
+  )
+  returning id into new_id;
+  perform pg_notify('rt_local_changes', new_id::text);
+  return null;
+end
+$$;
+
+create or replace function _rt_local.install_capture() returns void
+language plpgsql as $$
+declare r record;
+begin
+  for r in select schemaname, tablename from pg_publication_tables where pubname = 'supabase_realtime' loop
+    execute format('drop trigger if exists rt_local_capture on %I.%I', r.schemaname, r.tablename);
+    execute format(
+      'create trigger rt_local_capture after insert or update or delete on %I.%I for each row execute function _rt_local.capture()',
+      r.schemaname, r.tablename);
+  end loop;
+end
+$$;

@@ -1,0 +1,158 @@
+/**
+ * Shared types of rt-monitor's core: row types of the monitored tables,
+ * connection and live-query states, and typed errors.
+ *
+ * This module is framework-free (no Lit, no DOM) and is the contract between
+ * core/, controllers/ and elements/.
+ */
+
+/** The original design's four connection statuses. */
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'error';
+
+/** Typed error categories reported in state; never thrown into the page. */
+export type RtErrorCode =
+  | 'not-configured' // no client / url / key anywhere
+  | 'bad-config' // malformed url, wrong key, bad filter, unknown table
+  | 'unauthorized' // invalid or expired token that could not be refreshed
+  | 'not-found' // the row does not exist or RLS hides it ("not found or no access")
+  | 'network' // server unreachable
+  | 'server'; // any other server-side failure
+
+export interface RtError {
+  code: RtErrorCode;
+  message: string;
+  /** Server-provided code (SQLSTATE, PGRSTxxx, Realtime reason code) when there is one. */
+  detail?: string;
+}
+
+/** Connection health of one client (one WebSocket), with detail for diagnostics. */
+export interface ConnectionDetail {
+  status: ConnectionStatus;
+  /** Reconnect attempt number since the last healthy state (0 when healthy). */
+  attempt: number;
+  /** Epoch ms of the next reconnect attempt, if one is scheduled. */
+  nextRetryAt: number | null;
+  /** Last heartbeat round trip in ms. */
+  latencyMs: number | null;
+  /** Epoch ms of the last heartbeat reply. */
+  lastHeartbeatAt: number | null;
+  lastError: RtError | null;
+  /** Epoch ms since which data may be stale (connection lost), or null when live. */
+  staleSince: number | null;
+  /** Epoch ms at which the current access token expires, if known. */
+  tokenExpiresAt: number | null;
+}
+
+/** State of one live query (snapshot + changes). */
+export type LiveQueryPhase = 'loading' | 'live' | 'stale' | 'error';
+
+export interface LiveQueryState<T> {
+  phase: LiveQueryPhase;
+  /** Rows for list queries; one row (or null when not found) for single-row queries. */
+  data: T;
+  error: RtError | null;
+  /** Status of the channel carrying this query. */
+  status: ConnectionStatus;
+  /** Epoch ms of the last applied snapshot or change. */
+  updatedAt: number | null;
+}
+
+// ---- Row types (supabase/migrations) -------------------------------------
+
+export type GoalStatus = 'pending' | 'in_progress' | 'paused' | 'completed' | 'failed';
+export type ScanStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ExecutionStatus = ScanStatus;
+export type Priority = 'low' | 'medium' | 'high' | 'critical';
+export type NotificationType = 'info' | 'success' | 'warning' | 'error';
+
+export interface StreamProgressValue {
+  percentage: number;
+  completed: number;
+  total: number;
+}
+
+export interface Stream {
+  id: string;
+  org_id: string;
+  name: string;
+  goal_status: GoalStatus;
+  current_progress: StreamProgressValue;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AcquisitionScan {
+  id: string;
+  user_id: string;
+  org_id: string | null;
+  name: string;
+  status: ScanStatus;
+  progress_percentage: number;
+  current_step: string | null;
+  targets_identified: number;
+  targets_analyzed: number;
+  started_at: string | null;
+  completed_at: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AgentExecution {
+  id: string;
+  stream_id: string;
+  agent_id: string;
+  status: ExecutionStatus;
+  started_at: string | null;
+  completed_at: string | null;
+  output: unknown;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SignalAlert {
+  id: string;
+  user_id: string;
+  org_id: string | null;
+  business_name: string;
+  signal_type: string;
+  priority: Priority;
+  details: unknown;
+  read: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Notification {
+  id: string;
+  user_id: string;
+  title: string;
+  body: string | null;
+  type: NotificationType;
+  link: string | null;
+  read: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TableRows {
+  streams: Stream;
+  acquisition_scans: AcquisitionScan;
+  agent_executions: AgentExecution;
+  signal_alerts: SignalAlert;
+  notifications: Notification;
+}
+export type MonitoredTable = keyof TableRows;
+
+/** One active subscription as shown by diagnostics and `getActiveSubscriptions()`. */
+export interface SubscriptionInfo {
+  /** Original-design style name, e.g. `stream:<id>:progress`, `signals:<userId>`. */
+  name: string;
+  table: MonitoredTable;
+  filter: string | null;
+  status: ConnectionStatus;
+  /** Number of consumers sharing this channel. */
+  refCount: number;
+  lastError: RtError | null;
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// `npm test`: every suite, in order, then one plain total line `N passed, N failed`.
+//   1. typecheck (src + server)
+//   2. node tests of the local backend on PGlite, then on PostgreSQL 15 (a throwaway cluster)
+//   3. browser tests (web-test-runner, Debian Chromium, real local backend)
+//   4. end-to-end tests (playwright-core against the demo and examples)
+// Set RT_SKIP=typecheck,pg,browser,e2e to skip parts while developing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTempPostgres } from './support/pg-cluster.mjs';
+
+const skip = new Set((process.env.RT_SKIP ?? '').split(',').filter(Boolean));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const totalsFile = join(tmpdir(), `rt-totals-${process.pid}.json`);
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n=== ${label} ===`);
+  rmSync(totalsFile, { force: true });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, RT_TOTALS_FILE: totalsFile, ...env } });
+  let counts = null;
+  if (existsSync(totalsFile)) counts = JSON.parse(readFileSync(totalsFile, 'utf8'));
+  if (!counts) counts = { passed: 0, failed: 1, skipped: 0 }; // the suite did not even report
+  else if (r.status !== 0 && counts.failed === 0) counts.failed = 1; // crashed after reporting
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped ?? 0;
+}
+
+function runCheck(label, cmd, args) {
+  console.log(`\n=== ${label} ===`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status === 0) totals.passed++;
+  else totals.failed++;
+}
+
+const nodeTestArgs = (dir) => {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)) : [];
+  return [
+    '--import', 'tsx', '--test', '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=./test/support/count-reporter.mjs', '--test-reporter-destination=stdout',
+    ...files,
+  ];
+};
+
+if (!skip.has('typecheck')) runCheck('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']), runCheck('typecheck (server)', 'npx', ['tsc', '-p', 'tsconfig.server.json']);
+
+if (!skip.has('server')) {
+  run('local backend on PGlite', process.execPath, nodeTestArgs('test/server'), { RT_TEST_DB: 'pglite' });
+  if (!skip.has('pg')) {
+    const pg = await startTempPostgres();
+    if (!pg) {
+      console.log('PostgreSQL binaries not found: the PostgreSQL run FAILS (install Debian postgresql).');
+      totals.failed++;
+    } else {
+      try {
+        run('local backend on PostgreSQL', process.execPath, nodeTestArgs('test/server'), { RT_TEST_DB: 'postgres', RT_TEST_DATABASE_URL: pg.url });
+      } finally {
+        await pg.stop();
+      }
+    }
+  }
+}
+
+if (!skip.has('browser')) run('browser tests (web-test-runner)', 'npx', ['web-test-runner']);
+if (!skip.has('e2e') && existsSync('test/e2e')) run('end-to-end', process.execPath, nodeTestArgs('test/e2e'));
+
+const skippedPart = totals.skipped ? `, ${totals.skipped} skipped` : '';
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${skippedPart}`);
+process.exit(totals.failed ? 1 : 0);

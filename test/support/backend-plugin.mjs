@@ -1,0 +1,24 @@
+// web-test-runner plugin: starts one local backend (dev controls on, seeded) for the browser
+// run and serves its connection facts at /__backend.json for tests (see test/helpers/backend.ts).
+import { register } from 'tsx/esm/api';
+
+export function backendPlugin() {
+  let backend;
+  return {
+    name: 'rt-local-backend',
+    async serverStart() {
+      register();
+      const { startLocalBackend } = await import('../../server/index.ts');
+      backend = await startLocalBackend({ port: 0, devControls: true, seed: true, quiet: true });
+    },
+    async serverStop() {
+      await backend?.stop();
+    },
+    serve(context) {
+      if (context.path === '/__backend.json') {
+        const { url, anonKey, serviceRoleKey, jwtSecret } = backend;
+        return { body: JSON.stringify({ url, anonKey, serviceRoleKey, jwtSecret }), type: 'json' };
+      }
+    },
+  };
+}
