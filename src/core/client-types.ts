@@ -1,0 +1,163 @@
+/**
+ * The contract between rt-monitor's core and everything above it (controllers, elements,
+ * the RealtimeService facade, framework adapters): {@link RtClientApi}. The real client
+ * (`createRtClient`, src/core/client.ts) implements it over Supabase; the in-memory client of
+ * the element tests (test/helpers/memory-client.ts) implements it over plain maps.
+ *
+ * Framework-free: no Lit, no DOM.
+ */
+import type {
+  AcquisitionScan,
+  AgentExecution,
+  ConnectionDetail,
+  ConnectionStatus,
+  LiveQueryState,
+  MonitoredTable,
+  Notification,
+  RtError,
+  SignalAlert,
+  Stream,
+  SubscriptionInfo,
+} from './types.js';
+
+// ---- Feeds: what a live query can watch ---------------------------------------------------
+
+/** Parameters of each feed. Omitted user / org ids default to the token's `sub` / the user's org. */
+export interface FeedParams {
+  /** One stream by id. */
+  stream: { streamId: string };
+  /** All streams of an org, newest first. */
+  'org-streams': { orgId?: string | null; limit?: number };
+  /** One acquisition scan by id. */
+  scan: { scanId: string };
+  /** A user's recent scans, newest first. */
+  'user-scans': { userId?: string | null; limit?: number };
+  /** All agent executions of a stream, newest first (running ones are derived). */
+  'agent-executions': { streamId: string; limit?: number };
+  /** A user's newest signal alerts (default 50). */
+  'signal-alerts': { userId?: string | null; limit?: number };
+  /** A user's newest notifications (default 50). */
+  notifications: { userId?: string | null; limit?: number };
+}
+
+/** What each feed's live query holds in `state.data`. */
+export interface FeedData {
+  stream: Stream | null;
+  'org-streams': Stream[];
+  scan: AcquisitionScan | null;
+  'user-scans': AcquisitionScan[];
+  'agent-executions': AgentExecution[];
+  'signal-alerts': SignalAlert[];
+  notifications: Notification[];
+}
+
+export type FeedName = keyof FeedParams;
+
+/** Tables whose rows carry a `read` flag the user may set. */
+export type ReadableTable = 'signal_alerts' | 'notifications';
+
+/**
+ * A live query handle. Cheap to create; the work starts with the first `subscribe` and
+ * stops (after a short linger) with the last unsubscribe. Handles for the same feed and
+ * parameters share one store, one snapshot request and one channel.
+ */
+export interface LiveQuery<T> {
+  /** Identity of the underlying store (feed + parameters). */
+  readonly key: string;
+  /** The latest delivered state (a new object whenever something changed). */
+  getState(): LiveQueryState<T>;
+  /**
+   * Receive states, at most once per animation frame (or per timer tick in a hidden tab).
+   * Not called synchronously; read `getState()` right after subscribing.
+   */
+  subscribe(listener: (state: LiveQueryState<T>) => void): () => void;
+  /** Re-read the snapshot now (the state goes `stale` until it arrives). */
+  refresh(): void;
+}
+
+/** Everything widgets, controllers and the RealtimeService need from a client. */
+export interface RtClientApi {
+  /** Connection health of the client's one WebSocket. */
+  getConnection(): ConnectionDetail;
+  /** Called on every change of the connection detail; returns an unsubscribe function. */
+  onConnection(callback: (detail: ConnectionDetail) => void): () => void;
+  /** One entry per shared channel (distinct table + filter). */
+  getActiveSubscriptions(): SubscriptionInfo[];
+  onSubscriptionsChange(callback: (subscriptions: SubscriptionInfo[]) => void): () => void;
+  /** The signed-in user's id (the access token's `sub`), or null when anonymous. */
+  getUserId(): Promise<string | null>;
+  /** The signed-in user's org (via `org_members`), or null. */
+  getOrgId(): Promise<string | null>;
+  /** A live query over one feed. */
+  liveQuery<F extends FeedName>(feed: F, params: FeedParams[F]): LiveQuery<FeedData[F]>;
+  /**
+   * Marks one row read. Optimistic: every live query showing the row updates at once and
+   * rolls back if the server refuses. Resolves to null, or the error (never rejects).
+   */
+  markAsRead(table: ReadableTable, id: string): Promise<RtError | null>;
+  /** Marks all of a user's unread rows read (default: the signed-in user). Optimistic. */
+  markAllAsRead(table: ReadableTable, userId?: string | null): Promise<RtError | null>;
+  /** Drop and re-open the connection now (e.g. a "retry" button). */
+  reconnect(): void;
+  /** Close everything; the client cannot be used afterwards. */
+  dispose(): void;
+}
+
+// ---- What a live-query store needs from a transport (real or in-memory) --------------------
+
+/** A declarative snapshot query: equality filters, one order, a bound. */
+export interface SnapshotQuery {
+  table: MonitoredTable;
+  /** Equality filters; the first one is also the realtime filter (`col=eq.value`). */
+  eq: Array<[column: string, value: string]>;
+  order?: { column: string; ascending: boolean };
+  limit?: number;
+  /** At most one row expected (a single-row feed). */
+  single?: boolean;
+}
+
+export type SnapshotResult<R> = { rows: R[]; error: null } | { rows: null; error: RtError };
+
+/** One change as the store folds it in. DELETE carries at least the primary key in `old`. */
+export interface RowChange<R> {
+  type: 'INSERT' | 'UPDATE' | 'DELETE';
+  new: R | null;
+  old: Partial<R> | null;
+}
+
+/** State of the (shared) channel carrying a live query. */
+export interface ChannelState {
+  status: ConnectionStatus;
+  /** Joined and the server confirmed the Postgres subscription ("Subscribed to PostgreSQL"). */
+  ready: boolean;
+  /** Incremented each time the channel becomes ready; a new epoch means "resync". */
+  epoch: number;
+  error: RtError | null;
+}
+
+export interface ChangeListener<R> {
+  onChange(change: RowChange<R>): void;
+  onState(state: ChannelState): void;
+}
+
+export interface ChannelSpec {
+  table: MonitoredTable;
+  /** Realtime filter, e.g. `id=eq.5a00…`, or null for the whole table. */
+  filter: string | null;
+  /** Original-design style name for diagnostics, e.g. `stream:<id>:progress`. */
+  name: string;
+}
+
+/** The transport a live-query store runs on. Never throws, never rejects. */
+export interface LiveSource {
+  /** Listen to changes of (table, filter). Sharing and ref-counting are the source's job. */
+  subscribe<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void;
+  /** Read a snapshot. */
+  select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>>;
+}
+
+/** What a feed may ask while resolving its parameters. */
+export interface ResolveContext {
+  getUserId(): Promise<string | null>;
+  getOrgId(): Promise<string | null>;
+}

@@ -1,0 +1,69 @@
+/** Turning whatever went wrong into a typed {@link RtError}; nothing here throws. */
+import type { RtError, RtErrorCode } from './types.js';
+
+export function rtError(code: RtErrorCode, message: string, detail?: string): RtError {
+  return detail === undefined ? { code, message } : { code, message, detail };
+}
+
+export function isRtError(value: unknown): value is RtError {
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    typeof (value as RtError).code === 'string' &&
+    typeof (value as RtError).message === 'string' &&
+    ['not-configured', 'bad-config', 'unauthorized', 'not-found', 'network', 'server'].includes((value as RtError).code)
+  );
+}
+
+interface PostgrestLikeError {
+  message?: string;
+  code?: string;
+  details?: string | null;
+  hint?: string | null;
+}
+
+/**
+ * Maps a PostgREST reply (`{ error, status }` as postgrest-js returns it) to an RtError.
+ * `anonymous` tells whether the request ran with the API key only (then a 401 means the key
+ * itself is wrong: a configuration error, not an expired session).
+ */
+export function fromRestError(error: PostgrestLikeError | null | undefined, status: number | undefined, anonymous: boolean): RtError {
+  const message = error?.message || 'Request failed';
+  const code = error?.code || undefined;
+  const st = status ?? 0;
+  // postgrest-js turns a failed fetch into { message: 'TypeError: Failed to fetch', code: '' } with status 0.
+  if (st === 0 || /Failed to fetch|NetworkError|fetch failed|ECONNREFUSED|Load failed|aborted/i.test(message) && st < 400) {
+    return rtError('network', `Cannot reach the server: ${message}`, code);
+  }
+  if (st === 401 || st === 403 || code === '42501' || code === 'PGRST301' || code === 'PGRST302' || code === 'PGRST303') {
+    if (anonymous && st === 401) return rtError('bad-config', `The API key was rejected: ${message}`, code);
+    return rtError('unauthorized', `Not permitted: ${message}`, code);
+  }
+  if (st === 404 || code === '42P01' || code === 'PGRST205' || code === 'PGRST204' || code === '42703') {
+    return rtError('bad-config', `Unknown table or column: ${message}`, code);
+  }
+  if (code === '22P02') return rtError('bad-config', `Invalid id: ${message}`, code);
+  if (st >= 400 && st < 500) return rtError('bad-config', message, code);
+  return rtError('server', `Server error${st ? ` (${st})` : ''}: ${message}`, code);
+}
+
+/** Realtime join/system failure reasons ("InvalidJWTToken: Token has expired 3 seconds ago"). */
+export function isTokenProblem(reason: string | undefined | null): boolean {
+  return !!reason && /InvalidJWTToken|MalformedJWT|JwtSignatureError|Token has expired|not a valid JWT|`role` and `exp`|expired/i.test(reason);
+}
+
+export function fromRealtimeReason(reason: string): RtError {
+  if (isTokenProblem(reason)) return rtError('unauthorized', `Realtime refused the access token: ${reason}`, reason.split(':')[0]);
+  if (/filter|column|invalid input syntax|Unable to subscribe|No subscription params/i.test(reason)) {
+    return rtError('bad-config', `Realtime could not subscribe: ${reason}`, reason.split(':')[0]);
+  }
+  if (/Unauthorized|permission/i.test(reason)) return rtError('unauthorized', reason, reason.split(':')[0]);
+  return rtError('server', `Realtime error: ${reason}`, reason.split(':')[0]);
+}
+
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
+  if (err && typeof err === 'object' && 'reason' in err) return String((err as { reason: unknown }).reason);
+  return String(err);
+}

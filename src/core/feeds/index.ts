@@ -1,0 +1,31 @@
+/** All feeds by name. */
+import type { FeedName } from '../client-types.js';
+import type { FeedDef } from './feed.js';
+import { orgStreamsFeed, streamFeed } from './streams.js';
+import { scanFeed, userScansFeed } from './acquisition-scans.js';
+import { agentExecutionsFeed } from './agent-executions.js';
+import { signalAlertsFeed } from './signal-alerts.js';
+import { notificationsFeed } from './notifications.js';
+
+export const FEEDS: { [F in FeedName]: FeedDef<F, any> } = {
+  stream: streamFeed,
+  'org-streams': orgStreamsFeed,
+  scan: scanFeed,
+  'user-scans': userScansFeed,
+  'agent-executions': agentExecutionsFeed,
+  'signal-alerts': signalAlertsFeed,
+  notifications: notificationsFeed,
+};
+
+export * from './feed.js';
+export { streamFeed, orgStreamsFeed } from './streams.js';
+export { scanFeed, userScansFeed } from './acquisition-scans.js';
+export { agentExecutionsFeed, runningAgents } from './agent-executions.js';
+export { signalAlertsFeed, unreadCount } from './signal-alerts.js';
+export { notificationsFeed } from './notifications.js';
+
+/** The realtime filter of a query: its first equality, `col=eq.value`. */
+export function realtimeFilter(eq: ReadonlyArray<readonly [string, string]>): string | null {
+  const first = eq[0];
+  return first ? `${first[0]}=eq.${first[1]}` : null;
+}

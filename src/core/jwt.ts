@@ -1,0 +1,42 @@
+/** Reading (never verifying) the claims of a JWT: the user id (`sub`) and the expiry (`exp`). */
+
+export interface JwtClaims {
+  sub?: string;
+  exp?: number;
+  role?: string;
+  [claim: string]: unknown;
+}
+
+function base64UrlDecode(part: string): string {
+  const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
+  const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
+  const bin = atob(padded);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new TextDecoder().decode(bytes);
+}
+
+/** The payload of a JWT, or null when the string is not a JWT (e.g. an `sb_publishable_…` key). */
+export function decodeJwt(token: string | null | undefined): JwtClaims | null {
+  if (!token) return null;
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const claims = JSON.parse(base64UrlDecode(parts[1]));
+    return claims && typeof claims === 'object' ? (claims as JwtClaims) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Epoch ms at which the token expires, or null when unknown. */
+export function tokenExpiry(token: string | null | undefined): number | null {
+  const exp = decodeJwt(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : null;
+}
+
+/** The signed-in user's id: `sub` of an authenticated token (anon/service keys have none). */
+export function tokenUserId(token: string | null | undefined): string | null {
+  const claims = decodeJwt(token);
+  return typeof claims?.sub === 'string' && claims.sub ? claims.sub : null;
+}

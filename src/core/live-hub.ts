@@ -1,0 +1,161 @@
+/**
+ * The part of a client that is the same whatever the transport: shared live-query stores
+ * (one per feed + parameters, ref-counted, released after a short linger), and optimistic
+ * mark-as-read across every store that shows the row. Used by the real client and by the
+ * in-memory client of the tests.
+ */
+import type { FeedData, FeedName, FeedParams, LiveQuery, LiveSource, ReadableTable, ResolveContext } from './client-types.js';
+import type { LiveQueryState, RtError } from './types.js';
+import { FEEDS } from './feeds/index.js';
+import { LiveQueryStore, initialState, type StoreRow } from './live-query.js';
+import type { FrameNotifier } from './frame.js';
+import { rtError } from './errors.js';
+
+/** How long an unused store stays alive (an element moved in the DOM re-attaches to it). */
+export const STORE_LINGER_MS = 250;
+
+interface StoreEntry {
+  store: LiveQueryStore<StoreRow, unknown>;
+  refs: number;
+  linger: ReturnType<typeof setTimeout> | undefined;
+}
+
+export interface WriteReadRequest {
+  table: ReadableTable;
+  /** One row … */
+  id?: string;
+  /** … or all unread rows of a user. */
+  userId?: string;
+}
+
+export abstract class LiveHub implements ResolveContext {
+  private readonly stores = new Map<string, StoreEntry>();
+  protected disposed = false;
+  /** Injected by tests to control frames. */
+  createNotifier?: (flush: () => void) => FrameNotifier;
+
+  protected abstract readonly source: LiveSource;
+  abstract getUserId(): Promise<string | null>;
+  abstract getOrgId(): Promise<string | null>;
+  /** Performs the write; resolves to null or the error. */
+  protected abstract writeRead(request: WriteReadRequest): Promise<RtError | null>;
+
+  liveQuery<F extends FeedName>(feed: F, params: FeedParams[F]): LiveQuery<FeedData[F]> {
+    const def = FEEDS[feed];
+    if (!def) {
+      const state = { ...initialState<FeedData[F]>('list'), phase: 'error' as const, error: rtError('bad-config', `Unknown feed "${String(feed)}".`) };
+      return { key: `invalid|${String(feed)}`, getState: () => state, subscribe: () => () => {}, refresh() {} };
+    }
+    const key = def.key(params as never);
+    const hub = this;
+    let idle: LiveQueryState<FeedData[F]> = initialState<FeedData[F]>(def.kind);
+    return {
+      key,
+      getState() {
+        const entry = hub.stores.get(key);
+        return (entry ? entry.store.state : idle) as LiveQueryState<FeedData[F]>;
+      },
+      subscribe(listener) {
+        if (hub.disposed) return () => {};
+        const entry = hub.acquireStore(key, () =>
+          new LiveQueryStore<StoreRow, unknown>({
+            kind: def.kind,
+            source: hub.source,
+            resolve: () => def.resolve(params as never, hub),
+            isTerminal: def.isTerminal as ((row: StoreRow) => boolean) | undefined,
+            createNotifier: hub.createNotifier,
+          }),
+        );
+        const off = entry.store.subscribe(listener as (s: LiveQueryState<unknown>) => void);
+        let done = false;
+        return () => {
+          if (done) return;
+          done = true;
+          off();
+          idle = entry.store.state as LiveQueryState<FeedData[F]>;
+          hub.releaseStore(key, entry);
+        };
+      },
+      refresh() {
+        hub.stores.get(key)?.store.refresh();
+      },
+    };
+  }
+
+  /** Live stores (diagnostics and tests). */
+  protected liveStores(): LiveQueryStore<StoreRow, unknown>[] {
+    return [...this.stores.values()].map((e) => e.store);
+  }
+
+  async markAsRead(table: ReadableTable, id: string): Promise<RtError | null> {
+    if (!id) return rtError('bad-config', 'markAsRead needs an id.');
+    const patches = this.liveStores()
+      .filter((s) => s.table === table)
+      .map((s) => s.patchOptimistic(id, { read: true }))
+      .filter((p): p is NonNullable<typeof p> => !!p);
+    const error = await this.safeWrite({ table, id });
+    for (const p of patches) (error ? p.rollback() : p.confirm());
+    return error;
+  }
+
+  async markAllAsRead(table: ReadableTable, userId?: string | null): Promise<RtError | null> {
+    const user = userId || (await this.getUserId());
+    if (!user) return rtError('unauthorized', 'markAllAsRead needs a signed-in user or a user id.');
+    const patches = [];
+    for (const store of this.liveStores()) {
+      if (store.table !== table) continue;
+      const q = store.query;
+      if (!q || !q.eq.some(([c, v]) => c === 'user_id' && v === user)) continue;
+      const rows = (Array.isArray(store.state.data) ? store.state.data : []) as Array<StoreRow & { read?: boolean }>;
+      for (const row of rows) {
+        if (row.read) continue;
+        const p = store.patchOptimistic(row.id, { read: true });
+        if (p) patches.push(p);
+      }
+    }
+    const error = await this.safeWrite({ table, userId: user });
+    for (const p of patches) (error ? p.rollback() : p.confirm());
+    return error;
+  }
+
+  private async safeWrite(request: WriteReadRequest): Promise<RtError | null> {
+    try {
+      return await this.writeRead(request);
+    } catch (err) {
+      return rtError('server', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private acquireStore(key: string, create: () => LiveQueryStore<StoreRow, unknown>): StoreEntry {
+    let entry = this.stores.get(key);
+    if (!entry) {
+      entry = { store: create(), refs: 0, linger: undefined };
+      this.stores.set(key, entry);
+      entry.store.start();
+    }
+    clearTimeout(entry.linger);
+    entry.linger = undefined;
+    entry.refs++;
+    return entry;
+  }
+
+  private releaseStore(key: string, entry: StoreEntry): void {
+    entry.refs--;
+    if (entry.refs > 0) return;
+    clearTimeout(entry.linger);
+    entry.linger = setTimeout(() => {
+      if (entry.refs > 0 || this.stores.get(key) !== entry) return;
+      this.stores.delete(key);
+      entry.store.stop();
+    }, STORE_LINGER_MS);
+  }
+
+  /** Stop every store (dispose). */
+  protected stopAllStores(): void {
+    for (const entry of this.stores.values()) {
+      clearTimeout(entry.linger);
+      entry.store.stop();
+    }
+    this.stores.clear();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Browser-side helpers for tests against the real local backend that web-test-runner starts
+ * once per run (test/support/backend-plugin.mjs). One backend serves the whole run: create
+ * your own rows (fresh ids) in every test.
+ *
+ *   const info = await backendInfo();
+ *   const token = await signIn('alice@example.com');
+ *   const [stream] = await insertRows('streams', [{ org_id: ACME, name: 't' }]);
+ *   await updateRows('streams', { id: stream.id }, { goal_status: 'completed' });
+ *   await dropConnections();
+ */
+import type { MonitoredTable, TableRows } from '../../src/core/types.js';
+
+export interface BackendInfo {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+}
+
+export const DEMO_PASSWORD = 'rt-monitor-demo';
+export const ALICE = '11111111-1111-4111-8111-111111111111';
+export const BOB = '22222222-2222-4222-8222-222222222222';
+export const CAROL = '33333333-3333-4333-8333-333333333333';
+export const ACME = '00000000-0000-4000-a000-00000000ac01';
+export const GLOBEX = '00000000-0000-4000-a000-0000000061e0';
+export const USERS = { alice: 'alice@example.com', bob: 'bob@example.com', carol: 'carol@example.com' } as const;
+
+let cached: Promise<BackendInfo> | undefined;
+
+/** Connection facts of the run's backend. */
+export function backendInfo(): Promise<BackendInfo> {
+  cached ??= fetch('/__backend.json').then(async (r) => {
+    if (!r.ok) throw new Error(`/__backend.json: ${r.status}`);
+    return (await r.json()) as BackendInfo;
+  });
+  return cached;
+}
+
+async function serviceFetch(path: string, init: RequestInit & { prefer?: string } = {}): Promise<Response> {
+  const info = await backendInfo();
+  const headers = new Headers(init.headers);
+  headers.set('apikey', info.serviceRoleKey);
+  headers.set('Authorization', `Bearer ${info.serviceRoleKey}`);
+  if (init.body) headers.set('Content-Type', 'application/json');
+  if (init.prefer) headers.set('Prefer', init.prefer);
+  return fetch(`${info.url}${path}`, { ...init, headers });
+}
+
+function eqParams(match: Record<string, string | number | boolean>): string {
+  return Object.entries(match)
+    .map(([k, v]) => `${encodeURIComponent(k)}=eq.${encodeURIComponent(String(v))}`)
+    .join('&');
+}
+
+async function rowsOf<T>(res: Response, what: string): Promise<T[]> {
+  if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  return text ? (JSON.parse(text) as T[]) : [];
+}
+
+/** Insert rows as service_role (bypasses RLS); returns them as stored. */
+export async function insertRows<T extends MonitoredTable>(table: T, rows: Partial<TableRows[T]>[]): Promise<TableRows[T][]> {
+  const res = await serviceFetch(`/rest/v1/${table}?select=*`, { method: 'POST', body: JSON.stringify(rows), prefer: 'return=representation' });
+  return rowsOf<TableRows[T]>(res, `insert ${table}`);
+}
+
+/** Update rows matching all `match` equalities as service_role; returns them. */
+export async function updateRows<T extends MonitoredTable>(
+  table: T,
+  match: Record<string, string | number | boolean>,
+  patch: Partial<TableRows[T]>,
+): Promise<TableRows[T][]> {
+  const res = await serviceFetch(`/rest/v1/${table}?${eqParams(match)}&select=*`, { method: 'PATCH', body: JSON.stringify(patch), prefer: 'return=representation' });
+  return rowsOf<TableRows[T]>(res, `update ${table}`);
+}
+
+/** Delete rows matching all `match` equalities as service_role. */
+export async function deleteRows(table: MonitoredTable, match: Record<string, string | number | boolean>): Promise<void> {
+  const res = await serviceFetch(`/rest/v1/${table}?${eqParams(match)}`, { method: 'DELETE' });
+  if (!res.ok) throw new Error(`delete ${table}: ${res.status} ${await res.text()}`);
+}
+
+/** Read rows as service_role. */
+export async function selectRows<T extends MonitoredTable>(table: T, match: Record<string, string | number | boolean>): Promise<TableRows[T][]> {
+  const res = await serviceFetch(`/rest/v1/${table}?select=*&${eqParams(match)}`);
+  return rowsOf<TableRows[T]>(res, `select ${table}`);
+}
+
+export interface Session {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  user: { id: string; email?: string };
+}
+
+/** Password sign-in of a demo user; returns the session (access_token is the JWT). */
+export async function signInSession(email: string, password = DEMO_PASSWORD): Promise<Session> {
+  const info = await backendInfo();
+  const res = await fetch(`${info.url}/auth/v1/token?grant_type=password`, {
+    method: 'POST',
+    headers: { apikey: info.anonKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password, gotrue_meta_security: {} }),
+  });
+  if (!res.ok) throw new Error(`sign-in ${email}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Session;
+}
+
+/** Password sign-in of a demo user; returns the access token. */
+export async function signIn(email: string, password = DEMO_PASSWORD): Promise<string> {
+  return (await signInSession(email, password)).access_token;
+}
+
+async function dev(path: string): Promise<unknown> {
+  const res = await serviceFetch(path, { method: 'POST' });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Dev control: close every realtime socket now (clients reconnect). */
+export const dropConnections = () => dev('/__dev/drop-connections');
+/** Dev control: drop sockets and refuse new ones for `ms`. */
+export const pauseRealtime = (ms: number) => dev(`/__dev/pause-realtime?ms=${ms}`);
+/** Dev control: lifetime of user tokens issued from now on (restore to 3600 afterwards!). */
+export const setTokenTtl = (seconds: number) => dev(`/__dev/token-ttl?seconds=${seconds}`);
+
+/** A fresh UUID (unique rows per test: one backend serves the whole run). */
+export function newId(): string {
+  return crypto.randomUUID();
+}
+
+/** Insert a fresh stream (default in Acme) and return it. */
+export async function newStream(patch: Partial<TableRows['streams']> = {}): Promise<TableRows['streams']> {
+  const [row] = await insertRows('streams', [{ id: newId(), org_id: ACME, name: `test ${Date.now()}`, ...patch }]);
+  return row;
+}
+
+/** Poll until `fn` returns a truthy value (or throw after `timeoutMs`). */
+export async function waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 10_000, label = 'condition'): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v) return v as T;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
