@@ -206,8 +206,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       { table: resolved.query.table, filter: realtimeFilter(resolved.query.eq), name: resolved.name },
       listener,
     );
-    // 2. … then read the snapshot (again once the channel is confirmed ready, if it is not yet).
-    void this.fetch();
+    // 2. … then read the snapshot (unless the channel's state already started one), and again
+    //    once the channel is confirmed ready if it is not yet.
+    if (this.fetchSeq === 0) void this.fetch();
   }
 
   private onChannelState(s: ChannelState): void {

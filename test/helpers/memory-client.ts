@@ -95,6 +95,8 @@ export class MemoryClient extends LiveHub implements RtClientApi {
   readonly readCalls: ReadCall[] = [];
   /** Snapshot reads per table (tests can assert how many happened). */
   readonly selectCount: Record<string, number> = {};
+  /** Delay of markAsRead writes in ms (to observe the optimistic state). */
+  writeDelayMs = 0;
 
   private readonly tables = new Map<MonitoredTable, Map<string, AnyRow>>();
   private readonly failures = new Map<MonitoredTable, RtError>();
@@ -110,10 +112,7 @@ export class MemoryClient extends LiveHub implements RtClientApi {
     subscribe: <R>(spec: ChannelSpec, listener: ChangeListener<R>) => {
       const sub: Sub = { spec, listener };
       this.subs.add(sub);
-      const state = this.channelState();
-      queueMicrotask(() => {
-        if (this.subs.has(sub)) listener.onState(state);
-      });
+      listener.onState(this.channelState()); // current state, synchronously (as a shared channel does)
       this.emitSubscriptions();
       return () => {
         if (this.subs.delete(sub)) this.emitSubscriptions();
@@ -272,7 +271,7 @@ export class MemoryClient extends LiveHub implements RtClientApi {
 
   protected async writeRead(request: WriteReadRequest): Promise<RtError | null> {
     this.readCalls.push({ table: request.table, id: request.id, userId: request.userId, all: !request.id });
-    await Promise.resolve();
+    await (this.writeDelayMs > 0 ? new Promise((r) => setTimeout(r, this.writeDelayMs)) : Promise.resolve());
     const failure = this.writeFailures.get(request.table);
     if (failure) return failure;
     const rows = this.table(request.table);
@@ -303,7 +302,20 @@ export class MemoryClient extends LiveHub implements RtClientApi {
     } as AnyRow;
   }
 
+  private muted = 0;
+
+  /** Run `fn` without delivering its changes (writes "while the socket is down"). */
+  silently<T>(fn: () => T): T {
+    this.muted++;
+    try {
+      return fn();
+    } finally {
+      this.muted--;
+    }
+  }
+
   private emit(table: MonitoredTable, change: RowChange<AnyRow>, matchRow?: AnyRow): void {
+    if (this.muted) return;
     const row = matchRow ?? change.new ?? (change.old as AnyRow | null);
     for (const sub of [...this.subs]) {
       if (sub.spec.table !== table) continue;
@@ -326,11 +338,8 @@ export class MemoryClient extends LiveHub implements RtClientApi {
 
   private async select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>> {
     this.selectCount[query.table] = (this.selectCount[query.table] ?? 0) + 1;
-    const waiting = this.holds.get(query.table);
-    if (waiting) await new Promise<void>((resolve) => waiting.push(resolve));
-    await Promise.resolve();
+    // The snapshot is read NOW; holding only delays the reply (as a slow network would).
     const failure = this.failures.get(query.table);
-    if (failure) return { rows: null, error: failure };
     let rows = [...this.table(query.table).values()].filter((r) => query.eq.every(([c, v]) => String(r[c]) === v));
     if (query.order) {
       const { column, ascending } = query.order;
@@ -344,7 +353,11 @@ export class MemoryClient extends LiveHub implements RtClientApi {
       });
     }
     if (query.limit !== undefined) rows = rows.slice(0, query.limit);
-    return { rows: rows.map((r) => ({ ...r })) as unknown as R[], error: null };
+    const result = failure ? { rows: null, error: failure } : { rows: rows.map((r) => ({ ...r })) as unknown as R[], error: null };
+    const waiting = this.holds.get(query.table);
+    if (waiting) await new Promise<void>((resolve) => waiting.push(resolve));
+    await Promise.resolve();
+    return result as SnapshotResult<R>;
   }
 
   private emitSubscriptions(): void {

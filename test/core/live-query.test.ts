@@ -1,0 +1,253 @@
+/**
+ * Unit tests of the live-query store and feeds with the in-memory client: merge by primary key,
+ * version guard, ordering, bounding, snapshot/stream race, resync, coalescing, terminal states,
+ * typed errors, optimistic mark-as-read.
+ */
+import { expect } from '@open-wc/testing';
+import { MemoryClient, stamp } from '../helpers/memory-client.js';
+import { waitFor, sleep } from '../helpers/backend.js';
+import type { LiveQuery } from '../../src/core/client-types.js';
+import type { LiveQueryState } from '../../src/core/types.js';
+import { parseTimestamp, versionOf } from '../../src/core/version.js';
+import { createFrameNotifier } from '../../src/core/frame.js';
+import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
+import { fromRestError } from '../../src/core/errors.js';
+
+const U = 'user-1';
+
+function watch<T>(q: LiveQuery<T>) {
+  const states: LiveQueryState<T>[] = [];
+  const off = q.subscribe((s) => states.push(s));
+  return { states, off, get last() { return q.getState(); } };
+}
+
+const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
+describe('version guard helpers', () => {
+  it('keeps microseconds and understands every timestamp spelling', () => {
+    const a = parseTimestamp('2025-11-24T10:00:00.123456+00:00');
+    const b = parseTimestamp('2025-11-24 10:00:00.123457+00');
+    const c = parseTimestamp('2025-11-24T10:00:00.123458');
+    const d = parseTimestamp('2025-11-24T11:00:00.123459+01:00');
+    expect(a).to.be.lessThan(b);
+    expect(b).to.be.lessThan(c);
+    expect(c).to.be.lessThan(d);
+    expect(d - a).to.be.closeTo(0.003, 0.0005); // microsecond resolution
+    expect(versionOf({ updated_at: null })).to.equal(Number.NEGATIVE_INFINITY);
+  });
+
+  it('reads sub and exp from a JWT without verifying it', () => {
+    const payload = btoa(JSON.stringify({ sub: 'u-1', exp: 2_000_000_000, role: 'authenticated' })).replace(/=+$/, '');
+    const token = `xx.${payload}.yy`;
+    expect(decodeJwt(token)?.role).to.equal('authenticated');
+    expect(tokenUserId(token)).to.equal('u-1');
+    expect(tokenExpiry(token)).to.equal(2_000_000_000_000);
+    expect(tokenUserId('sb_publishable_abc')).to.equal(null);
+  });
+
+  it('maps REST failures to typed errors', () => {
+    expect(fromRestError({ message: 'TypeError: Failed to fetch' }, 0, false).code).to.equal('network');
+    expect(fromRestError({ message: 'Invalid API key' }, 401, true).code).to.equal('bad-config');
+    expect(fromRestError({ message: 'JWT expired', code: 'PGRST303' }, 401, false).code).to.equal('unauthorized');
+    expect(fromRestError({ message: 'relation does not exist', code: '42P01' }, 404, false).code).to.equal('bad-config');
+    expect(fromRestError({ message: 'boom' }, 500, false).code).to.equal('server');
+  });
+});
+
+describe('LiveQueryStore with the in-memory client', () => {
+  let client: MemoryClient;
+  beforeEach(() => {
+    client = new MemoryClient({ userId: U, orgId: 'org-1' });
+  });
+  afterEach(() => client.dispose());
+
+  it('shows the snapshot, then live INSERT / UPDATE / DELETE, newest first', async () => {
+    client.setRows('signal_alerts', [
+      { id: 'a1', user_id: U, business_name: 'One', created_at: '2025-01-01T00:00:01Z' },
+      { id: 'a2', user_id: U, business_name: 'Two', created_at: '2025-01-01T00:00:02Z' },
+      { id: 'x', user_id: 'someone-else', business_name: 'Not mine', created_at: '2025-01-01T00:00:03Z' },
+    ]);
+    const w = watch(client.liveQuery('signal-alerts', {}));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    expect(w.last.data.map((a) => a.id)).to.deep.equal(['a2', 'a1']);
+    client.insert('signal_alerts', { id: 'a3', user_id: U, business_name: 'Three', created_at: '2025-01-01T00:00:04Z' });
+    client.insert('signal_alerts', { id: 'y', user_id: 'someone-else' });
+    await frame();
+    expect(w.last.data.map((a) => a.id)).to.deep.equal(['a3', 'a2', 'a1']);
+    client.update('signal_alerts', { id: 'a1', business_name: 'One!' });
+    await frame();
+    expect(w.last.data.find((a) => a.id === 'a1')?.business_name).to.equal('One!');
+    client.remove('signal_alerts', 'a2');
+    await frame();
+    expect(w.last.data.map((a) => a.id)).to.deep.equal(['a3', 'a1']);
+    w.off();
+  });
+
+  it('never lets an older version overwrite a newer row', async () => {
+    const t1 = stamp();
+    const t2 = stamp();
+    client.setRows('streams', [{ id: 's1', org_id: 'o', name: 'new', updated_at: t2 }]);
+    const w = watch(client.liveQuery('stream', { streamId: 's1' }));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    client.deliver('streams', { type: 'UPDATE', new: { ...client.rows('streams')[0], name: 'old', updated_at: t1 }, old: null });
+    await frame();
+    expect(w.last.data?.name).to.equal('new');
+    const t3 = stamp();
+    client.deliver('streams', { type: 'UPDATE', new: { ...client.rows('streams')[0], name: 'newer', updated_at: t3 }, old: null });
+    await frame();
+    expect(w.last.data?.name).to.equal('newer');
+    w.off();
+  });
+
+  it('merges changes that arrive while the snapshot is in flight', async () => {
+    client.setRows('agent_executions', [{ id: 'e1', stream_id: 's', status: 'running', created_at: '2025-01-01T00:00:01Z' }]);
+    client.hold('agent_executions');
+    const w = watch(client.liveQuery('agent-executions', { streamId: 's' }));
+    await waitFor(() => client.selectCount.agent_executions >= 1, 2000, 'snapshot requested');
+    // the snapshot above was read before these changes; its reply is delayed
+    client.insert('agent_executions', { id: 'e2', stream_id: 's', status: 'queued', created_at: '2025-01-01T00:00:02Z' });
+    client.update('agent_executions', { id: 'e1', status: 'completed' });
+    client.release('agent_executions');
+    await waitFor(() => w.last.phase === 'live' && w.last.data.length === 2, 2000, 'merged');
+    expect(w.last.data.find((e) => e.id === 'e1')?.status).to.equal('completed');
+    expect(w.last.data.map((e) => e.id)).to.deep.equal(['e2', 'e1']);
+    w.off();
+  });
+
+  it('keeps bounded lists bounded and refills a full window after a delete', async () => {
+    const rows = Array.from({ length: 6 }, (_, i) => ({ id: `n${i}`, user_id: U, created_at: `2025-01-01T00:00:0${i}Z` }));
+    client.setRows('notifications', rows);
+    const w = watch(client.liveQuery('notifications', { limit: 3 }));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    expect(w.last.data.map((n) => n.id)).to.deep.equal(['n5', 'n4', 'n3']);
+    client.insert('notifications', { id: 'n9', user_id: U, created_at: '2025-01-01T00:00:09Z' });
+    await frame();
+    expect(w.last.data.map((n) => n.id)).to.deep.equal(['n9', 'n5', 'n4']);
+    client.remove('notifications', 'n5');
+    await waitFor(() => w.last.data.length === 3 && w.last.data[2].id === 'n3', 2000, 'refill');
+    expect(w.last.data.map((n) => n.id)).to.deep.equal(['n9', 'n4', 'n3']);
+    w.off();
+  });
+
+  it('goes stale on disconnect and converges to the data after reconnect', async () => {
+    client.setRows('streams', [{ id: 's1', org_id: 'o1', name: 'a', created_at: '2025-01-01T00:00:01Z' }, { id: 's2', org_id: 'o1', name: 'b', created_at: '2025-01-01T00:00:02Z' }]);
+    const w = watch(client.liveQuery('org-streams', { orgId: 'o1' }));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    client.setConnection({ status: 'disconnected' });
+    await frame();
+    expect(w.last.phase).to.equal('stale');
+    expect(w.last.status).to.equal('disconnected');
+    client.silently(() => {
+      client.update('streams', { id: 's1', name: 'a2' });
+      client.remove('streams', 's2');
+      client.insert('streams', { id: 's3', org_id: 'o1', name: 'c', created_at: '2025-01-01T00:00:03Z' });
+    });
+    await frame();
+    expect(w.last.data.map((s) => s.id)).to.deep.equal(['s2', 's1']); // still the old picture
+    client.setConnection({ status: 'connected' });
+    await waitFor(() => w.last.phase === 'live' && w.last.data.length === 2 && w.last.data[0].id === 's3', 2000, 'resynced');
+    expect(w.last.data.map((s) => `${s.id}:${s.name}`)).to.deep.equal(['s3:c', 's1:a2']);
+    expect(w.states.some((s) => s.phase === 'stale')).to.equal(true);
+    w.off();
+  });
+
+  it('coalesces a burst of 500 changes into a few notifications ending on the last value', async () => {
+    client.setRows('streams', [{ id: 's1', org_id: 'o', current_progress: { percentage: 0, completed: 0, total: 500 } }]);
+    const w = watch(client.liveQuery('stream', { streamId: 's1' }));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    const before = w.states.length;
+    for (let i = 1; i <= 500; i++) client.update('streams', { id: 's1', current_progress: { percentage: i / 5, completed: i, total: 500 } });
+    await frame();
+    await frame();
+    const during = w.states.length - before;
+    expect(during).to.be.within(1, 3);
+    expect(w.last.data?.current_progress.completed).to.equal(500);
+    w.off();
+  });
+
+  it('never coalesces away a terminal state', async () => {
+    client.setRows('streams', [{ id: 's1', org_id: 'o', goal_status: 'in_progress' }]);
+    const w = watch(client.liveQuery('stream', { streamId: 's1' }));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    client.update('streams', { id: 's1', goal_status: 'completed' });
+    client.update('streams', { id: 's1', goal_status: 'pending' });
+    await frame();
+    const seen = w.states.map((s) => s.data?.goal_status);
+    expect(seen).to.include('completed');
+    expect(w.last.data?.goal_status).to.equal('pending');
+    w.off();
+  });
+
+  it('delivers by timer when animation frames do not run (hidden tab)', async () => {
+    const raf = window.requestAnimationFrame;
+    let flushed = 0;
+    try {
+      (window as { requestAnimationFrame: unknown }).requestAnimationFrame = () => 0; // frames never come
+      const n = createFrameNotifier(() => flushed++, 50);
+      n.schedule();
+      n.schedule();
+      await sleep(120);
+      expect(flushed).to.equal(1);
+    } finally {
+      window.requestAnimationFrame = raf;
+    }
+  });
+
+  it('shares one store and one subscription between identical queries', async () => {
+    client.setRows('streams', [{ id: 's1', org_id: 'o' }]);
+    const a = watch(client.liveQuery('stream', { streamId: 's1' }));
+    const b = watch(client.liveQuery('stream', { streamId: 's1' }));
+    await waitFor(() => a.last.phase === 'live' && b.last.phase === 'live', 2000, 'live');
+    expect(client.getActiveSubscriptions()).to.have.length(1);
+    expect(client.selectCount.streams).to.equal(1);
+    a.off();
+    b.off();
+    await waitFor(() => client.getActiveSubscriptions().length === 0, 2000, 'released');
+  });
+
+  it('reports typed errors: not found, failing reads, no user', async () => {
+    const missing = watch(client.liveQuery('scan', { scanId: 'nope' }));
+    await waitFor(() => missing.last.phase === 'error', 2000, 'not found');
+    expect(missing.last.error?.code).to.equal('not-found');
+    // the row appears later: the error clears
+    client.insert('acquisition_scans', { id: 'nope', user_id: U });
+    await waitFor(() => missing.last.data?.id === 'nope', 2000, 'appeared');
+    expect(missing.last.error).to.equal(null);
+    missing.off();
+
+    client.fail('notifications', { code: 'server', message: 'boom' });
+    const failing = watch(client.liveQuery('notifications', {}));
+    await waitFor(() => failing.last.phase === 'error', 2000, 'error');
+    expect(failing.last.error).to.deep.equal({ code: 'server', message: 'boom' });
+    client.fail('notifications', null); // recovers (re-read)
+    await waitFor(() => failing.last.phase === 'live', 3000, 'recovered');
+    failing.off();
+
+    const anon = new MemoryClient();
+    const nobody = watch(anon.liveQuery('signal-alerts', {}));
+    await waitFor(() => nobody.last.phase === 'error', 2000, 'unauthorized');
+    expect(nobody.last.error?.code).to.equal('unauthorized');
+    nobody.off();
+    anon.dispose();
+  });
+
+  it('marks read optimistically and rolls back when the server refuses', async () => {
+    client.setRows('signal_alerts', [{ id: 'a1', user_id: U }, { id: 'a2', user_id: U }]);
+    const w = watch(client.liveQuery('signal-alerts', {}));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    client.failWrites('signal_alerts', { code: 'unauthorized', message: 'no' });
+    client.writeDelayMs = 150;
+    const pending = client.markAsRead('signal_alerts', 'a1');
+    await frame();
+    expect(w.last.data.find((a) => a.id === 'a1')?.read).to.equal(true); // optimistic
+    expect((await pending)?.code).to.equal('unauthorized');
+    await frame();
+    expect(w.last.data.find((a) => a.id === 'a1')?.read).to.equal(false); // rolled back
+    client.failWrites('signal_alerts', null);
+    expect(await client.markAllAsRead('signal_alerts')).to.equal(null);
+    await frame();
+    expect(w.last.data.every((a) => a.read)).to.equal(true);
+    expect(client.readCalls.map((c) => c.all)).to.deep.equal([false, true]);
+    w.off();
+  });
+});
