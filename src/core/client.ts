@@ -1,0 +1,537 @@
+/**
+ * rt-monitor's client: one WebSocket, shared channels, live queries, connection health.
+ *
+ *   const client = createRtClient({ url, anonKey, accessToken: async () => session.access_token });
+ *   const client = createRtClient({ client: supabase });   // reuse a host page's SupabaseClient
+ *
+ * Built on a narrow Supabase interface (src/core/supabase-like.ts): when no host client is given
+ * it composes `@supabase/realtime-js` and `@supabase/postgrest-js` only (no auth-js/storage-js).
+ */
+import { RealtimeClient } from '@supabase/realtime-js';
+import { PostgrestClient } from '@supabase/postgrest-js';
+import type { ChannelSpec, ChangeListener, LiveSource, RtClientApi, SnapshotQuery, SnapshotResult } from './client-types.js';
+import type { ConnectionDetail, ConnectionStatus, RtError, SubscriptionInfo } from './types.js';
+import { LiveHub, type WriteReadRequest } from './live-hub.js';
+import { ChannelRegistry } from './channel-registry.js';
+import { TokenSource, type AccessTokenOption } from './tokens.js';
+import { tokenUserId } from './jwt.js';
+import { fromRestError, messageOf, rtError } from './errors.js';
+import type { RealtimeClientLike, RealtimeInternals, RestLike, SupabaseLike } from './supabase-like.js';
+
+export type { SupabaseLike } from './supabase-like.js';
+
+export interface RtClientOptions {
+  /** Project URL, e.g. `https://xyz.supabase.co` (or the local backend's `http://127.0.0.1:54321`). */
+  url?: string;
+  /** The anon (publishable) key. */
+  anonKey?: string;
+  /** The user's access token, or an async function returning a fresh one. */
+  accessToken?: AccessTokenOption;
+  /** A host page's own SupabaseClient to reuse (its socket and its session). */
+  client?: SupabaseLike;
+  /** Heartbeat interval of rt-monitor's own socket; a dead socket is noticed within twice this. Default 12 500 ms. */
+  heartbeatIntervalMs?: number;
+  /** Realtime serializer version ('1.0.0' or '2.0.0', the default). */
+  vsn?: string;
+}
+
+export const HEARTBEAT_INTERVAL_MS = 12_500;
+const RECONNECT_DELAYS = [1000, 2000, 5000, 10_000];
+/** Watchdog: probe a socket silent for this long; give up on a probe unanswered for PROBE_TIMEOUT_MS. */
+const PROBE_IDLE_MS = 15_000;
+const PROBE_TIMEOUT_MS = 8000;
+const WATCHDOG_TICK_MS = 2500;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class RtClient extends LiveHub implements RtClientApi {
+  /** The realtime client in use (rt-monitor's own or the host's). Null when misconfigured. */
+  readonly realtime: RealtimeClientLike | null = null;
+  /** The configuration problem, if the client could not be built. */
+  readonly configError: RtError | null = null;
+
+  protected readonly source: LiveSource;
+  private readonly rest: RestLike | null = null;
+  private readonly registry: ChannelRegistry | null = null;
+  private readonly tokens: TokenSource;
+  private readonly ownsRealtime: boolean;
+  private readonly connectionListeners = new Set<(d: ConnectionDetail) => void>();
+  private detail: ConnectionDetail;
+  private everOpened = false;
+  private attempt = 0;
+  private nextRetryAt: number | null = null;
+  private latencyMs: number | null = null;
+  private lastHeartbeatAt: number | null = null;
+  private lastActivityAt = Date.now();
+  private probeSentAt: number | null = null;
+  private socketError: RtError | null = null;
+  private tokenError: RtError | null = null;
+  private staleSince: number | null = null;
+  private retryTick: ReturnType<typeof setTimeout> | undefined;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private refreshing: Promise<boolean> | null = null;
+  private orgCache = new Map<string, Promise<string | null>>();
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(options: RtClientOptions = {}) {
+    super();
+    const host = options.client;
+    this.ownsRealtime = !host;
+    this.tokens = new TokenSource(options.accessToken, host);
+    this.detail = {
+      status: 'disconnected', attempt: 0, nextRetryAt: null, latencyMs: null, lastHeartbeatAt: null,
+      lastError: null, staleSince: null, tokenExpiresAt: this.tokens.expiresAt,
+    };
+    this.source = {
+      subscribe: <R>(spec: ChannelSpec, listener: ChangeListener<R>) => this.subscribeChannel(spec, listener),
+      select: <R>(query: SnapshotQuery) => this.select<R>(query),
+    };
+
+    try {
+      if (host) {
+        if (!host.realtime || typeof host.from !== 'function') throw new Error('`client` must be a SupabaseClient (with `realtime` and `from()`).');
+        this.realtime = host.realtime;
+        this.rest = host;
+      } else {
+        const { url, anonKey } = options;
+        if (!url && !anonKey) {
+          throw Object.assign(new Error('rt-monitor is not configured: give <rt-provider> supabase-url and anon-key, or call RtMonitor.configure({ url, anonKey }).'), { code: 'not-configured' });
+        }
+        if (!url) throw new Error('No Supabase URL given (supabase-url / url).');
+        if (!anonKey) throw new Error('No anon key given (anon-key / anonKey).');
+        let base: URL;
+        try {
+          base = new URL(url);
+        } catch {
+          throw new Error(`"${url}" is not a valid URL.`);
+        }
+        if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`"${url}" must be an http(s) URL.`);
+        const root = base.href.replace(/\/+$/, '');
+        const wsRoot = root.replace(/^http/, 'ws');
+        const tokens = this.tokens;
+        const hasUserToken = options.accessToken !== undefined && options.accessToken !== null && options.accessToken !== '';
+        this.realtime = new RealtimeClient(`${wsRoot}/realtime/v1`, {
+          params: { apikey: anonKey },
+          worker: false, // no blob worker: CSP-strict hosts
+          heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+          heartbeatCallback: (status, latency) => this.onHeartbeat(status, latency),
+          reconnectAfterMs: (tries: number) => this.onRetryScheduled(tries, RECONNECT_DELAYS[tries - 1] ?? 10_000),
+          ...(hasUserToken ? { accessToken: () => tokens.get() } : {}),
+          ...(options.vsn ? { vsn: options.vsn } : {}),
+          disconnectOnEmptyChannelsAfterMs: 5 * 60_000,
+        }) as unknown as RealtimeClientLike;
+        const authFetch: typeof fetch = async (input, init) => {
+          const token = await tokens.get();
+          const headers = new Headers(init?.headers);
+          headers.set('apikey', anonKey);
+          headers.set('Authorization', `Bearer ${token ?? anonKey}`);
+          return fetch(input, { ...init, headers });
+        };
+        this.rest = new PostgrestClient(`${root}/rest/v1`, { headers: { apikey: anonKey }, fetch: authFetch }) as unknown as RestLike;
+      }
+    } catch (err) {
+      const code = (err as { code?: string }).code === 'not-configured' ? 'not-configured' : 'bad-config';
+      this.configError = rtError(code, messageOf(err));
+      this.detail = { ...this.detail, status: 'error', lastError: this.configError };
+      return;
+    }
+
+    this.registry = new ChannelRegistry(this.realtime!, {
+      changed: () => this.recompute(),
+      refreshToken: (reason) => this.refreshToken(reason),
+      socketOpen: () => this.socketOpen(),
+    });
+    this.installHooks(host);
+  }
+
+  // ---- RtClientApi ----------------------------------------------------------------------
+
+  getConnection(): ConnectionDetail {
+    return { ...this.detail };
+  }
+
+  onConnection(callback: (detail: ConnectionDetail) => void): () => void {
+    this.connectionListeners.add(callback);
+    // Someone watches the connection: make sure there is one to watch.
+    if (this.realtime && !this.disposed && !this.socketOpen() && this.realtime.connectionState?.() !== 'connecting') {
+      try {
+        this.realtime.connect();
+      } catch {
+        /* reported through the status */
+      }
+    }
+    this.startWatchdog();
+    this.recompute();
+    return () => this.connectionListeners.delete(callback);
+  }
+
+  getActiveSubscriptions(): SubscriptionInfo[] {
+    return this.registry?.list() ?? [];
+  }
+
+  onSubscriptionsChange(callback: (subscriptions: SubscriptionInfo[]) => void): () => void {
+    return this.registry?.onSubscriptionsChange(callback) ?? (() => {});
+  }
+
+  /** Status of the channel carrying an original-design name, e.g. `stream:<id>:progress`. */
+  getChannelStatus(name: string): ConnectionStatus | null {
+    return this.registry?.statusByName(name) ?? null;
+  }
+
+  /** Number of channels rt-monitor holds (diagnostics and tests). */
+  get channelCount(): number {
+    return this.registry?.size ?? 0;
+  }
+
+  async getUserId(): Promise<string | null> {
+    if (this.configError) return null;
+    return tokenUserId(await this.tokens.get());
+  }
+
+  async getOrgId(): Promise<string | null> {
+    const user = await this.getUserId();
+    if (!user || !this.rest) return null;
+    let cached = this.orgCache.get(user);
+    if (!cached) {
+      cached = (async () => {
+        try {
+          const res = await this.rest!.from('org_members').select('org_id').eq('user_id', user).order('created_at', { ascending: true }).limit(1);
+          return (res.data?.[0]?.org_id as string | undefined) ?? null;
+        } catch {
+          return null;
+        }
+      })();
+      this.orgCache.set(user, cached);
+      void cached.then((org) => {
+        if (org === null) this.orgCache.delete(user); // try again next time
+      });
+    }
+    return cached;
+  }
+
+  reconnect(): void {
+    void this.reconnectNow();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopAllStores();
+    this.registry?.dispose();
+    clearTimeout(this.retryTick);
+    clearInterval(this.watchdog);
+    for (const c of this.cleanups.splice(0)) c();
+    if (this.ownsRealtime && this.realtime) void this.realtime.disconnect().catch(() => {});
+    this.recompute();
+    this.connectionListeners.clear();
+  }
+
+  // ---- transport ------------------------------------------------------------------------
+
+  private subscribeChannel<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
+    const problem = this.configError ?? this.validate(spec.filter ? [spec.filter.split('=eq.') as [string, string]] : []);
+    if (problem || !this.registry) {
+      listener.onState({ status: 'error', ready: false, epoch: 0, error: problem });
+      return () => {};
+    }
+    this.startWatchdog();
+    return this.registry.subscribe(spec, listener);
+  }
+
+  private validate(eq: ReadonlyArray<readonly [string, string]>): RtError | null {
+    for (const [column, value] of eq) {
+      if (!UUID.test(value)) return rtError('bad-config', `"${value}" is not a valid id for ${column} (expected a UUID).`);
+    }
+    return null;
+  }
+
+  private async select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>> {
+    const problem = this.configError ?? this.validate(query.eq);
+    if (problem || !this.rest) return { rows: null, error: problem ?? rtError('not-configured', 'No client.') };
+    const run = async () => {
+      let q = this.rest!.from(query.table).select('*');
+      for (const [column, value] of query.eq) q = q.eq(column, value);
+      if (query.order) q = q.order(query.order.column, { ascending: query.order.ascending });
+      if (query.single) q = q.limit(1);
+      else if (query.limit !== undefined) q = q.limit(query.limit);
+      return (await q) as { data: R[] | null; error: any; status?: number };
+    };
+    try {
+      let res = await run();
+      if (res.error && (res.status === 401 || res.status === 403) && this.tokens.refreshable) {
+        await this.tokens.get(true); // expired session: one retry with a fresh token
+        res = await run();
+      }
+      if (res.error) return { rows: null, error: fromRestError(res.error, res.status, !(await this.tokens.get())) };
+      return { rows: Array.isArray(res.data) ? res.data : res.data ? [res.data as unknown as R] : [], error: null };
+    } catch (err) {
+      return { rows: null, error: rtError('network', `Cannot reach the server: ${messageOf(err)}`) };
+    }
+  }
+
+  protected async writeRead(request: WriteReadRequest): Promise<RtError | null> {
+    if (this.configError || !this.rest) return this.configError ?? rtError('not-configured', 'No client.');
+    const problem = this.validate(request.id ? [['id', request.id]] : [['user_id', request.userId ?? '']]);
+    if (problem) return problem;
+    try {
+      let q = this.rest.from(request.table).update({ read: true });
+      if (request.id) q = q.eq('id', request.id);
+      else q = q.eq('user_id', request.userId).eq('read', false);
+      const res = (await q) as { error: any; status?: number };
+      return res.error ? fromRestError(res.error, res.status, !(await this.tokens.get())) : null;
+    } catch (err) {
+      return rtError('network', `Cannot reach the server: ${messageOf(err)}`);
+    }
+  }
+
+  // ---- connection state machine -------------------------------------------------------
+
+  private socketOpen(): boolean {
+    try {
+      return !!this.realtime?.isConnected();
+    } catch {
+      return false;
+    }
+  }
+
+  private installHooks(host: SupabaseLike | undefined): void {
+    const rt = this.realtime as RealtimeClientLike & RealtimeInternals;
+    const adapter = rt.socketAdapter;
+    adapter?.onOpen?.(() => {
+      this.everOpened = true;
+      this.attempt = 0;
+      this.nextRetryAt = null;
+      this.socketError = null;
+      this.lastActivityAt = Date.now();
+      this.probeSentAt = null;
+      this.registry?.socketChanged();
+    });
+    adapter?.onClose?.(() => {
+      this.probeSentAt = null;
+      this.registry?.socketChanged();
+    });
+    adapter?.onError?.(() => {
+      if (!this.everOpened) this.socketError = rtError('network', 'Cannot reach the realtime server.');
+      this.registry?.socketChanged();
+    });
+    if (host) {
+      // A host client: chain our heartbeat observer after its own, and observe its retry timer.
+      if (adapter && 'heartbeatCallback' in adapter) {
+        const previous = adapter.heartbeatCallback;
+        adapter.heartbeatCallback = (status, latency) => {
+          previous?.(status, latency);
+          this.onHeartbeat(status, latency);
+        };
+      } else {
+        rt.onHeartbeat?.((status, latency) => this.onHeartbeat(status, latency));
+      }
+      const timer = rt.reconnectTimer;
+      if (timer && typeof timer.timerCalc === 'function') {
+        const calc = timer.timerCalc.bind(timer);
+        timer.timerCalc = (tries: number) => this.onRetryScheduled(tries, calc(tries));
+      }
+    }
+    if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+      const onOnline = () => this.onOnline();
+      const onVisibility = () => this.onVisibility();
+      window.addEventListener('online', onOnline);
+      // On `document`: runs before phoenix's own window listener, so a stale token can be
+      // refreshed before any rejoin.
+      document.addEventListener('visibilitychange', onVisibility);
+      this.cleanups.push(() => {
+        window.removeEventListener('online', onOnline);
+        document.removeEventListener('visibilitychange', onVisibility);
+      });
+    }
+  }
+
+  private onHeartbeat(status: string, latency?: number): void {
+    const now = Date.now();
+    if (status === 'sent') {
+      this.probeSentAt ??= now;
+    } else if (status === 'ok') {
+      this.latencyMs = typeof latency === 'number' ? latency : this.latencyMs;
+      this.lastHeartbeatAt = now;
+      this.lastActivityAt = now;
+      this.probeSentAt = null;
+    } else if (status === 'timeout') {
+      this.probeSentAt = null;
+      this.socketError = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
+    } else if (status === 'error') {
+      this.probeSentAt = null;
+    }
+    this.recompute();
+  }
+
+  private onRetryScheduled(tries: number, delayMs: number): number {
+    this.attempt = tries;
+    this.nextRetryAt = Date.now() + delayMs;
+    clearTimeout(this.retryTick);
+    this.retryTick = setTimeout(() => {
+      this.nextRetryAt = null;
+      this.recompute();
+    }, delayMs + 30);
+    queueMicrotask(() => this.recompute());
+    return delayMs;
+  }
+
+  private recompute(): void {
+    const status = this.computeStatus();
+    const now = Date.now();
+    if (status === 'connected') {
+      this.staleSince = null;
+      this.attempt = 0;
+      this.nextRetryAt = null;
+      this.socketError = null;
+      this.tokenError = null;
+    } else if (this.detail.status === 'connected' && this.staleSince === null) {
+      this.staleSince = now;
+    }
+    const lastError =
+      this.configError ?? this.tokenError ?? this.registry?.anyConfigError() ?? (status === 'connected' ? null : this.socketError ?? this.firstChannelError());
+    const next: ConnectionDetail = {
+      status,
+      attempt: this.attempt,
+      nextRetryAt: this.nextRetryAt,
+      latencyMs: this.latencyMs,
+      lastHeartbeatAt: this.lastHeartbeatAt,
+      lastError,
+      staleSince: this.staleSince,
+      tokenExpiresAt: this.tokens.expiresAt,
+    };
+    const prev = this.detail;
+    this.detail = next;
+    if (JSON.stringify(prev) === JSON.stringify(next)) return;
+    for (const cb of [...this.connectionListeners]) {
+      try {
+        cb({ ...next });
+      } catch (err) {
+        console.error('[rt-monitor] connection listener failed:', err);
+      }
+    }
+  }
+
+  private firstChannelError(): RtError | null {
+    for (const s of this.registry?.list() ?? []) if (s.lastError) return s.lastError;
+    return null;
+  }
+
+  private computeStatus(): ConnectionStatus {
+    if (this.configError) return 'error';
+    if (this.disposed || !this.realtime || !this.registry) return 'disconnected';
+    if (this.tokenError && this.tokenError.code === 'unauthorized' && !this.tokens.refreshable) return 'error';
+    const state = this.realtime.connectionState?.() ?? (this.socketOpen() ? 'open' : 'closed');
+    const failingFromStart = !this.everOpened && (this.attempt >= 2 || !!this.socketError);
+    if (state === 'open') {
+      if (this.registry.allReady()) return 'connected';
+      return this.registry.anyConfigError() ? 'error' : 'connecting';
+    }
+    if (failingFromStart) return 'error';
+    if (state === 'connecting') return 'connecting';
+    if (this.everOpened || this.attempt > 0) return this.nextRetryAt === null && this.attempt > 0 ? 'connecting' : 'disconnected';
+    return this.registry.size > 0 ? 'connecting' : 'disconnected';
+  }
+
+  private startWatchdog(): void {
+    if (this.watchdog !== undefined || this.disposed || !this.realtime) return;
+    this.watchdog = setInterval(() => this.checkAlive(), WATCHDOG_TICK_MS);
+  }
+
+  /** Dead-socket detection that does not rely on the socket's own (possibly long) heartbeat. */
+  private checkAlive(): void {
+    if (this.disposed || !this.realtime) return;
+    if (!this.registry?.size && !this.connectionListeners.size) return;
+    const now = Date.now();
+    if (this.socketOpen()) {
+      if (this.probeSentAt !== null && now - this.probeSentAt > PROBE_TIMEOUT_MS + 500) {
+        // Unanswered: sending again while one is pending makes realtime-js close and reconnect.
+        this.probeSentAt = null;
+        void this.realtime.sendHeartbeat?.();
+      } else if (this.probeSentAt === null && now - this.lastActivityAt > PROBE_IDLE_MS) {
+        this.probeSentAt = now;
+        void this.realtime.sendHeartbeat?.();
+      }
+    }
+    this.recompute();
+  }
+
+  private onOnline(): void {
+    if (this.disposed || !this.realtime) return;
+    if (this.socketOpen()) this.probe();
+    else void this.reconnectNow();
+  }
+
+  private onVisibility(): void {
+    if (this.disposed || !this.realtime || document.visibilityState !== 'visible') return;
+    const exp = this.tokens.expiresAt;
+    const stale = this.tokens.refreshable && exp !== null && exp - Date.now() < 60_000;
+    if (stale) {
+      // Never rejoin with a stale token after the tab wakes: stop the socket's own immediate
+      // reconnect (this listener runs before it), refresh, then reconnect.
+      void (async () => {
+        if (!this.socketOpen()) await this.realtime!.disconnect().catch(() => {});
+        await this.refreshToken('tab became visible with an expiring token');
+        if (!this.socketOpen()) this.realtime!.connect();
+      })();
+      return;
+    }
+    if (this.socketOpen()) this.probe();
+    else if (this.registry?.size) void this.reconnectNow();
+  }
+
+  private probe(): void {
+    if (this.probeSentAt !== null) return;
+    this.probeSentAt = Date.now();
+    void this.realtime?.sendHeartbeat?.();
+  }
+
+  private async reconnectNow(): Promise<void> {
+    if (this.disposed || !this.realtime) return;
+    try {
+      await this.realtime.disconnect();
+    } catch {
+      /* already closed */
+    }
+    if (this.disposed) return;
+    this.attempt = Math.max(this.attempt, 1);
+    this.nextRetryAt = null;
+    try {
+      this.realtime.connect();
+    } catch (err) {
+      this.socketError = rtError('network', messageOf(err));
+    }
+    this.recompute();
+  }
+
+  /** Get a fresh token into the realtime client (channels are re-authorised or rejoin with it). */
+  private refreshToken(reason: string): Promise<boolean> {
+    if (this.refreshing) return this.refreshing;
+    this.refreshing = (async () => {
+      try {
+        if (!this.tokens.refreshable) {
+          this.tokenError = rtError('unauthorized', `The access token was refused (${reason}) and cannot be refreshed: pass accessToken as a function.`);
+          return false;
+        }
+        const token = await this.tokens.get(true);
+        if (!token) {
+          this.tokenError = rtError('unauthorized', 'No fresh access token could be obtained.');
+          return false;
+        }
+        await this.realtime?.setAuth(token);
+        this.tokenError = null;
+        return true;
+      } catch (err) {
+        this.tokenError = rtError('unauthorized', `Token refresh failed: ${messageOf(err)}`);
+        return false;
+      } finally {
+        setTimeout(() => (this.refreshing = null), 1000);
+        this.recompute();
+      }
+    })();
+    return this.refreshing;
+  }
+}
+
+/** Create a client. Never throws: a misconfiguration shows up as `getConnection().lastError` and in every live query. */
+export function createRtClient(options: RtClientOptions = {}): RtClient {
+  return new RtClient(options);
+}

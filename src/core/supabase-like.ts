@@ -1,0 +1,63 @@
+/**
+ * The narrow slice of Supabase that rt-monitor uses. Both a host page's full `SupabaseClient`
+ * and rt-monitor's own composition of `@supabase/realtime-js` + `@supabase/postgrest-js`
+ * satisfy it, so the script-tag bundle never carries auth-js or storage-js.
+ */
+
+/** What rt-monitor calls on a realtime channel. */
+export interface RealtimeChannelLike {
+  topic: string;
+  state?: string;
+  on(type: string, filter: Record<string, unknown>, callback: (payload: any) => void): unknown;
+  subscribe(callback?: (status: string, err?: Error) => void, timeout?: number): unknown;
+  unsubscribe(timeout?: number): Promise<unknown>;
+}
+
+/** What rt-monitor calls on a RealtimeClient (realtime-js 2.x). */
+export interface RealtimeClientLike {
+  channel(topic: string, params?: any): RealtimeChannelLike;
+  removeChannel(channel: any): Promise<unknown>;
+  getChannels(): RealtimeChannelLike[];
+  connect(): void;
+  disconnect(code?: number, reason?: string): Promise<unknown>;
+  isConnected(): boolean;
+  connectionState?(): string;
+  setAuth(token?: string | null): Promise<void>;
+  sendHeartbeat?(): unknown;
+  onHeartbeat?(callback: (status: string, latency?: number) => void): void;
+  accessTokenValue?: string | null;
+}
+
+/** A PostgREST query builder as far as rt-monitor uses it (thenable `{ data, error, status }`). */
+export interface QueryLike extends PromiseLike<{ data: any; error: any; status?: number }> {
+  select(columns?: string): QueryLike;
+  eq(column: string, value: unknown): QueryLike;
+  order(column: string, options?: { ascending?: boolean }): QueryLike;
+  limit(count: number): QueryLike;
+}
+
+/** `client.from(table)` of supabase-js or postgrest-js. */
+export interface RestLike {
+  from(relation: string): any;
+}
+
+/**
+ * A host's SupabaseClient, or anything shaped like one: `realtime` + `from()`, and optionally
+ * `auth.getSession()` (used for the user's id and fresh tokens).
+ */
+export interface SupabaseLike extends RestLike {
+  realtime: RealtimeClientLike;
+  auth?: { getSession(): Promise<{ data: { session: { access_token?: string } | null } | null; error?: unknown }> };
+}
+
+/** Internals of realtime-js 2.1xx we use when present (heartbeat/open/close hooks, retry timer). */
+export interface RealtimeInternals {
+  socketAdapter?: {
+    onOpen?(cb: () => void): unknown;
+    onClose?(cb: (event?: unknown) => void): unknown;
+    onError?(cb: (error?: unknown) => void): unknown;
+    heartbeatCallback?: (status: string, latency?: number) => void;
+    getSocket?(): { pageHidden?: boolean; closeWasClean?: boolean };
+  };
+  reconnectTimer?: { timerCalc?: (tries: number) => number; tries?: number };
+}
