@@ -1,5 +1,5 @@
 /**
- * `npm run backend [-- --port 54321 --data-dir .data --dev-controls --no-seed]`
+ * `npm run backend [-- --port 54321 --data-dir .data --dev-controls --no-seed --simulator]`
  * Starts the local backend and prints its keys and demo users, like `supabase start`.
  * DATABASE_URL selects real PostgreSQL instead of PGlite.
  */
@@ -14,6 +14,9 @@ const { values } = parseArgs({
     'dev-controls': { type: 'boolean', default: false },
     'no-seed': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    // [demo] keep the data moving (server/simulator.ts); off unless asked for (`npm start` turns it on)
+    simulator: { type: 'boolean', default: false },
+    'no-simulator': { type: 'boolean', default: false },
   },
 });
 
@@ -31,6 +34,7 @@ try {
     devControls: values['dev-controls'],
     seed: !values['no-seed'],
     quiet: values.quiet,
+    simulator: values.simulator && !values['no-simulator'], // [demo]
   });
   console.log(`API URL: ${backend.url}`);
   console.log(`anon key: ${backend.anonKey}`);
@@ -40,6 +44,8 @@ try {
   else for (const u of backend.users) console.log(`demo user: ${u.email} / ${u.password} (id ${u.id})`);
   console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : values['data-dir'] ? `PGlite in ${values['data-dir']}` : 'PGlite in memory'}`);
   if (values['dev-controls']) console.log('dev controls: on (POST /__dev/drop-connections, /__dev/pause-realtime?ms=N, /__dev/token-ttl?seconds=N)');
+  if (values['dev-controls']) console.log('demo controls: on for loopback requests (GET /__demo/config, /__demo/state; POST /__demo/…)'); // [demo]
+  console.log(`simulator: ${backend.simulator.started ? 'on' : 'off'}`); // [demo]
   console.log('ready');
   const shutdown = async () => {
     await backend.stop();

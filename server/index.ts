@@ -20,6 +20,9 @@ import type { BackendContext, DevState } from './context.ts';
 import { createRestHandler } from './rest/index.ts';
 import { createAuthHandler } from './auth.ts';
 import { createRealtime } from './realtime/index.ts';
+// [demo] simulator + /__demo controls (server/simulator.ts, server/demo-controls.ts)
+import { Simulator, type SimulatorOptions } from './simulator.ts';
+import { createDemoControls } from './demo-controls.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS_DIR = join(here, '..', 'supabase', 'migrations');
@@ -44,6 +47,8 @@ export interface LocalBackendOptions {
   tokenTtlSeconds?: number;
   /** Suppress the per-problem log lines. */
   quiet?: boolean;
+  /** [demo] Run the data simulator from the start (true, or its options). Default false; `npm start` turns it on. */
+  simulator?: boolean | SimulatorOptions;
 }
 
 export interface LocalBackend {
@@ -54,6 +59,8 @@ export interface LocalBackend {
   jwtSecret: string;
   users: { email: string; password: string; id: string }[];
   db: Db;
+  /** [demo] The data simulator (started when `options.simulator` is set, or from /__demo/simulator). */
+  simulator: Simulator;
   stop(): Promise<void>;
 }
 
@@ -99,6 +106,11 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
   const auth = createAuthHandler(ctx);
   const realtime = createRealtime(ctx);
   await realtime.start();
+  // [demo] the simulator exists always (so /__demo/simulator can start it); the controls need dev controls on.
+  const simulatorOptions = typeof options.simulator === 'object' ? options.simulator : {};
+  const simulator = new Simulator(db, { log, ...simulatorOptions });
+  let publicUrl = '';
+  const demo = createDemoControls({ ctx, realtime, simulator, url: () => publicUrl });
 
   async function handleDev(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (!dev.enabled) throw new HttpError(404, { message: 'dev controls are disabled (start with --dev-controls)' });
@@ -146,6 +158,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       if (url.pathname.startsWith('/rest/v1/')) return rest(req, res, url);
       if (url.pathname.startsWith('/auth/v1/')) return auth(req, res, url);
       if (url.pathname.startsWith('/__dev/')) return handleDev(req, res, url);
+      if (url.pathname.startsWith('/__demo/')) return demo.handle(req, res, url); // [demo]
       if (url.pathname === '/' || url.pathname === '/health') return sendJson(res, 200, { name: 'rt-monitor local backend', status: 'ok' });
       throw new HttpError(404, { message: `no route for ${url.pathname}` });
     };
@@ -178,6 +191,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
+  publicUrl = url; // [demo]
+  if (options.simulator) simulator.start(); // [demo]
 
   let stopped = false;
   return {
@@ -188,9 +203,12 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     jwtSecret,
     users: DEMO_USERS.map((u) => ({ email: u.email, password: DEMO_PASSWORD, id: u.id })),
     db,
+    simulator,
     async stop() {
       if (stopped) return;
       stopped = true;
+      demo.close(); // [demo]
+      await simulator.close(); // [demo]
       await realtime.stop();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
