@@ -212,6 +212,11 @@ export class RtClient extends LiveHub implements RtClientApi {
     void this.reconnectNow();
   }
 
+  /** Ask the token source for a fresh token now and hand it to the realtime channels. */
+  refreshAuth(): Promise<boolean> {
+    return this.refreshToken('refresh requested');
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -1,0 +1,1 @@
+export { rtClientContext, rtLocaleContext, rtThemeContext, ensureContextRoot, type RtTheme } from './rt-context.js';

@@ -1,0 +1,27 @@
+/**
+ * Context keys. `Symbol.for(...)` keys make two copies of the bundle on one page share one
+ * client (a context key is matched by identity).
+ */
+import { createContext, ContextRoot } from '@lit/context';
+import type { RtClientApi } from '../core/client-types.js';
+
+export type RtTheme = 'light' | 'dark' | 'system';
+
+export const rtClientContext = createContext<RtClientApi | undefined>(Symbol.for('rt-monitor.client'));
+export const rtLocaleContext = createContext<string | undefined>(Symbol.for('rt-monitor.locale'));
+export const rtThemeContext = createContext<RtTheme | undefined>(Symbol.for('rt-monitor.theme'));
+
+const ROOT = Symbol.for('rt-monitor.context-root');
+
+/**
+ * Attach one ContextRoot per document, so elements that upgrade before their provider still
+ * receive the client once the provider appears. Safe to call many times (and from two bundles).
+ */
+export function ensureContextRoot(doc: Document | undefined = typeof document !== 'undefined' ? document : undefined): void {
+  if (!doc) return;
+  const d = doc as unknown as Record<symbol, unknown>;
+  if (d[ROOT]) return;
+  const root = new ContextRoot();
+  root.attach(doc.documentElement);
+  d[ROOT] = root;
+}

@@ -1,0 +1,77 @@
+/**
+ * Finding the client: the nearest <rt-provider> (context, kept up to date), else the page's
+ * default client (RtMonitor.configure), else none — then controllers report a clear
+ * 'not-configured' error instead of showing a blank box.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { rtClientContext, ensureContextRoot } from '../context/rt-context.js';
+import type { RtClientApi } from '../core/client-types.js';
+import type { RtError } from '../core/types.js';
+import { getDefaultClient, onDefaultClientChange } from '../core/default-client.js';
+
+export const NOT_CONFIGURED: RtError = {
+  code: 'not-configured',
+  message:
+    'rt-monitor is not configured: put the element inside <rt-provider supabase-url="…" anon-key="…">, or call RtMonitor.configure({ url, anonKey }).',
+};
+
+export type RtHost = ReactiveControllerHost & HTMLElement;
+
+/** Base of every rt-monitor controller: resolves the client and re-runs `clientChanged` when it changes. */
+export abstract class ClientController implements ReactiveController {
+  protected readonly host: RtHost;
+  private contextClient: RtClientApi | undefined;
+  private offDefault: (() => void) | undefined;
+  private current: RtClientApi | undefined;
+  protected connected = false;
+
+  constructor(host: RtHost) {
+    this.host = host;
+    ensureContextRoot();
+    // The consumer is registered before this controller, so on connect the provider's answer
+    // (synchronous when the provider is already there) arrives before our first subscription.
+    new ContextConsumer(host, {
+      context: rtClientContext,
+      subscribe: true,
+      callback: (client) => {
+        this.contextClient = client ?? undefined;
+        this.sync();
+      },
+    });
+    host.addController(this);
+  }
+
+  /** The client in use (from the provider, else the page default), if any. */
+  get client(): RtClientApi | undefined {
+    return this.contextClient ?? getDefaultClient();
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    this.offDefault = onDefaultClientChange(() => this.sync());
+    this.sync(true);
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    this.offDefault?.();
+    this.offDefault = undefined;
+    const had = this.current;
+    this.current = undefined;
+    if (had) this.clientChanged(undefined, had);
+  }
+
+  private sync(force = false): void {
+    if (!this.connected) return;
+    const next = this.client;
+    if (!force && next === this.current) return;
+    const previous = this.current;
+    if (next === previous && force && previous) return;
+    this.current = next;
+    this.clientChanged(next, previous);
+  }
+
+  /** The client appeared, changed or went away: (re)subscribe. */
+  protected abstract clientChanged(client: RtClientApi | undefined, previous: RtClientApi | undefined): void;
+}

@@ -1,0 +1,114 @@
+/**
+ * The generic live-query controller: the Lit equivalent of the original `use…` hooks.
+ *
+ *   private progress = new LiveQueryController(this, 'stream', () => ({ streamId: this.streamId }));
+ *   render() { const { data, phase, error } = this.progress; … }
+ *
+ * Subscribes in hostConnected, releases in hostDisconnected, re-subscribes when the parameters
+ * returned by `paramsFn` change (checked before each update), and requests a host update at
+ * most once per animation frame.
+ */
+import type { RtClientApi, FeedData, FeedName, FeedParams, LiveQuery } from '../core/client-types.js';
+import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
+import { FEEDS } from '../core/feeds/index.js';
+import { initialState } from '../core/live-query.js';
+import { ClientController, NOT_CONFIGURED, type RtHost } from './client-controller.js';
+
+export class LiveQueryController<F extends FeedName> extends ClientController {
+  /** The latest state (data, phase, status, error, updatedAt). */
+  state: LiveQueryState<FeedData[F]>;
+  /** How many states this controller received (diagnostics and tests). */
+  updates = 0;
+
+  private query: LiveQuery<FeedData[F]> | undefined;
+  private off: (() => void) | undefined;
+  private key: string | undefined;
+  private activeClient: RtClientApi | undefined;
+
+  constructor(
+    host: RtHost,
+    readonly feed: F,
+    private readonly paramsFn: () => FeedParams[F],
+  ) {
+    super(host);
+    this.state = initialState<FeedData[F]>(FEEDS[feed].kind);
+  }
+
+  get data(): FeedData[F] {
+    return this.state.data;
+  }
+  get phase(): LiveQueryPhase {
+    return this.state.phase;
+  }
+  get status(): ConnectionStatus {
+    return this.state.status;
+  }
+  get error(): RtError | null {
+    return this.state.error;
+  }
+  get isConnected(): boolean {
+    return this.state.status === 'connected';
+  }
+
+  /** Re-read the snapshot now. */
+  refresh(): void {
+    this.query?.refresh();
+  }
+
+  hostUpdate(): void {
+    if (!this.connected || !this.activeClient) return;
+    const key = this.keyOf(this.activeClient);
+    if (key !== this.key) this.resubscribe(this.activeClient);
+  }
+
+  override hostDisconnected(): void {
+    super.hostDisconnected();
+    this.unsubscribe();
+  }
+
+  protected clientChanged(client: RtClientApi | undefined): void {
+    this.activeClient = client;
+    if (!this.connected) return;
+    if (!client) {
+      this.unsubscribe();
+      this.setState({ ...initialState<FeedData[F]>(FEEDS[this.feed].kind), phase: 'error', status: 'error', error: NOT_CONFIGURED });
+      return;
+    }
+    this.resubscribe(client);
+  }
+
+  private keyOf(client: RtClientApi): string {
+    return client.liveQuery(this.feed, this.params()).key;
+  }
+
+  private params(): FeedParams[F] {
+    try {
+      return (this.paramsFn() ?? {}) as FeedParams[F];
+    } catch {
+      return {} as FeedParams[F];
+    }
+  }
+
+  private resubscribe(client: RtClientApi): void {
+    this.unsubscribe();
+    const query = client.liveQuery(this.feed, this.params());
+    this.query = query;
+    this.key = query.key;
+    this.off = query.subscribe((state) => this.setState(state));
+    this.setState(query.getState());
+  }
+
+  private unsubscribe(): void {
+    this.off?.();
+    this.off = undefined;
+    this.query = undefined;
+    this.key = undefined;
+  }
+
+  private setState(state: LiveQueryState<FeedData[F]>): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.updates++;
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,17 @@
+/** rt-monitor core: framework-free (usable from React, Vue, a worker or Node). */
+export * from './types.js';
+export type {
+  RtClientApi, LiveQuery, FeedName, FeedParams, FeedData, ReadableTable, SnapshotQuery, SnapshotResult, RowChange, ChannelState,
+  ChangeListener, ChannelSpec, LiveSource, ResolveContext,
+} from './client-types.js';
+export { createRtClient, RtClient, HEARTBEAT_INTERVAL_MS, type RtClientOptions } from './client.js';
+export type { SupabaseLike, RealtimeClientLike, RealtimeChannelLike, RestLike } from './supabase-like.js';
+export { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, DEFAULT_CLIENT_EVENT } from './default-client.js';
+export { getRealtimeService, RealtimeService, type RealtimeSubscription, type StatusCallback } from './realtime-service.js';
+export { LiveQueryStore, initialState } from './live-query.js';
+export { LiveHub } from './live-hub.js';
+export { FEEDS, runningAgents, unreadCount } from './feeds/index.js';
+export { parseTimestamp, versionOf } from './version.js';
+export { decodeJwt, tokenExpiry, tokenUserId } from './jwt.js';
+export { rtError, isRtError } from './errors.js';
+export { createFrameNotifier } from './frame.js';

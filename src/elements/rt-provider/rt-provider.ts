@@ -1,0 +1,166 @@
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { ContextProvider } from '@lit/context';
+import { rtClientContext, rtLocaleContext, rtThemeContext, ensureContextRoot, type RtTheme } from '../../context/rt-context.js';
+import type { RtClientApi } from '../../core/client-types.js';
+import { createRtClient } from '../../core/client.js';
+import type { SupabaseLike } from '../../core/supabase-like.js';
+import { tokenUserId } from '../../core/jwt.js';
+
+export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
+
+/** How long a provider removed from the DOM keeps its client (moving it must not reconnect). */
+const DISPOSE_AFTER_MS = 2000;
+
+function isRtClient(value: unknown): value is RtClientApi {
+  return !!value && typeof (value as RtClientApi).liveQuery === 'function' && typeof (value as RtClientApi).getConnection === 'function';
+}
+
+/**
+ * Provides one rt-monitor client (one WebSocket) to every rt-monitor element inside it.
+ *
+ * ```html
+ * <rt-provider supabase-url="https://xyz.supabase.co" anon-key="…" access-token="…" theme="dark">
+ *   <rt-stream-progress stream-id="…"></rt-stream-progress>
+ * </rt-provider>
+ * ```
+ *
+ * Or reuse the page's own Supabase client and session: `provider.client = supabase`.
+ * Elements outside any provider use the page default (`RtMonitor.configure({...})`).
+ *
+ * @summary Shares one realtime client, locale and theme with the rt-monitor elements inside it.
+ * @slot - rt-monitor elements (and anything else) that should use this provider's client.
+ */
+export class RtProvider extends LitElement {
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+  `;
+
+  /** Registers `<rt-provider>` unless it is already defined (safe when a page loads the bundle twice). */
+  static define(tag = 'rt-provider', registry: CustomElementRegistry = customElements): void {
+    if (registry.get(tag)) return;
+    registry.define(tag, this);
+  }
+
+  /** Supabase project URL. */
+  @property({ attribute: 'supabase-url' }) supabaseUrl?: string;
+
+  /** Supabase anon (publishable) key. */
+  @property({ attribute: 'anon-key' }) anonKey?: string;
+
+  /**
+   * The user's access token (JWT). As a property it may also be an async function returning a
+   * fresh token, called whenever the current one is about to expire or is refused.
+   */
+  @property({ attribute: 'access-token' }) accessToken?: AccessTokenValue;
+
+  /**
+   * A client to provide instead of building one from the attributes: the host page's own
+   * `SupabaseClient` (its socket and session are reused), or a ready rt-monitor client.
+   */
+  @property({ attribute: false }) client?: SupabaseLike | RtClientApi | null;
+
+  /** BCP 47 locale for the elements inside (defaults to the page's `lang`). */
+  @property({ reflect: true }) locale?: string;
+
+  /** `light`, `dark` or `system`; reflected so page CSS can key off `rt-provider[theme=dark]`. */
+  @property({ reflect: true }) theme?: RtTheme;
+
+  private readonly clientProvider = new ContextProvider(this, { context: rtClientContext, initialValue: undefined });
+  private readonly localeProvider = new ContextProvider(this, { context: rtLocaleContext, initialValue: undefined });
+  private readonly themeProvider = new ContextProvider(this, { context: rtThemeContext, initialValue: undefined });
+  private ownClient: RtClientApi | undefined;
+  private ownUser: string | null = null;
+  private disposeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    ensureContextRoot();
+  }
+
+  /** The client this provider currently provides (undefined when not configured). */
+  get rtClient(): RtClientApi | undefined {
+    return this.clientProvider.value;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    clearTimeout(this.disposeTimer);
+    this.disposeTimer = undefined;
+    if (!this.clientProvider.value) this.rebuild();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.disposeTimer);
+    this.disposeTimer = setTimeout(() => {
+      if (this.isConnected) return;
+      this.dropOwnClient();
+      this.clientProvider.setValue(undefined);
+    }, DISPOSE_AFTER_MS);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey')) {
+      this.rebuild();
+    } else if (changed.has('accessToken') && this.ownClient) {
+      const user = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
+      // Another user: a new client (every "my alerts" query changes). Same user: the client
+      // picks up the new token through its token callback.
+      if (typeof this.accessToken !== 'function' && user !== this.ownUser) this.rebuild();
+      else void (this.ownClient as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
+    }
+    if (changed.has('locale')) this.localeProvider.setValue(this.locale || undefined);
+    if (changed.has('theme')) this.themeProvider.setValue(this.theme || undefined);
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+
+  private rebuild(): void {
+    let next: RtClientApi | undefined;
+    const given = this.client;
+    this.dropOwnClient();
+    if (isRtClient(given)) {
+      next = given;
+    } else if (given) {
+      next = this.ownClient = createRtClient({ client: given as SupabaseLike, accessToken: this.tokenOption() });
+    } else if (this.supabaseUrl || this.anonKey) {
+      next = this.ownClient = createRtClient({ url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.tokenOption() });
+    }
+    this.ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
+    this.clientProvider.setValue(next, true);
+  }
+
+  /** The token option handed to the client: always read the provider's current value. */
+  private tokenOption(): (() => Promise<string | null>) | undefined {
+    if (this.accessToken === undefined || this.accessToken === null || this.accessToken === '') {
+      // A host SupabaseClient brings its own session; an attribute set later is still honoured.
+      return this.client ? undefined : async () => this.currentToken();
+    }
+    return async () => this.currentToken();
+  }
+
+  private async currentToken(): Promise<string | null> {
+    const t = this.accessToken;
+    if (typeof t === 'function') return (await t()) ?? null;
+    return t || null;
+  }
+
+  private dropOwnClient(): void {
+    const own = this.ownClient;
+    this.ownClient = undefined;
+    if (own) setTimeout(() => own.dispose(), 0); // after consumers moved to the new client
+  }
+}
+
+RtProvider.define();
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-provider': RtProvider;
+  }
+}
