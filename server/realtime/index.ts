@@ -1,12 +1,38 @@
-// PLACEHOLDER (being written): Realtime.
+/**
+ * Realtime for the local backend: Phoenix channels at /realtime/v1/websocket (vsn 1.0.0 and
+ * 2.0.0), heartbeat, postgres_changes with filters and per-subscriber RLS, access_token, token
+ * expiry, system messages, broadcast and a simple presence. See docs/backend-realtime.md.
+ *
+ * `RT_REALTIME_IDLE_TIMEOUT_MS` overrides the 60 s idle timeout (tests).
+ */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { BackendContext } from '../context.ts';
-export function createRealtime(_ctx: BackendContext) {
+import { RealtimeServer, type RealtimeOptions } from './server.ts';
+
+export { RealtimeServer } from './server.ts';
+
+export interface Realtime {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Closes every realtime socket now; returns how many. */
+  dropAll(): number;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** The server object, for tests and benchmarks (socket counts, pushes). */
+  readonly server: RealtimeServer;
+}
+
+export function createRealtime(ctx: BackendContext, options: RealtimeOptions = {}): Realtime {
+  const envIdle = Number(process.env.RT_REALTIME_IDLE_TIMEOUT_MS);
+  const server = new RealtimeServer(ctx, {
+    ...(Number.isFinite(envIdle) && envIdle > 0 ? { idleTimeoutMs: envIdle } : {}),
+    ...options,
+  });
   return {
-    async start() {},
-    async stop() {},
-    dropAll(): number { return 0; },
-    handleUpgrade(_req: IncomingMessage, socket: Duplex, _head: Buffer) { socket.destroy(); },
+    server,
+    start: () => server.start(),
+    stop: () => server.stop(),
+    dropAll: () => server.dropAll(),
+    handleUpgrade: (req, socket, head) => server.handleUpgrade(req, socket, head),
   };
 }
