@@ -1,0 +1,173 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { AgentExecutionsController } from '../../controllers/index.js';
+import type { AgentExecution } from '../../core/types.js';
+import { clip, clampCount, formatDateTime, formatDuration, formatNumber, formatRelative, toTime } from '../../internal/format.js';
+import { icon } from '../../internal/icons.js';
+import { RtElement } from '../../internal/rt-element.js';
+import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
+import { TickController } from '../../internal/ticker.js';
+import { clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { baseStyles, listStyles } from '../../styles/shared.js';
+import { styles } from './rt-agent-executions.styles.js';
+
+/**
+ * @summary AI agent activity for one stream: running agents first (status, started, elapsed
+ * ticking), then recent finished runs with outcome and duration.
+ *
+ * @fires rt-error - Loading or the subscription failed.
+ *
+ * @csspart base - The card.
+ * @csspart header - Title row.
+ * @csspart running - The running list.
+ * @csspart recent - The finished list.
+ * @csspart item - One execution.
+ * @csspart agent - An agent's name.
+ * @csspart status - Status badge.
+ * @csspart live-badge - "Live" / "Stale" badge.
+ * @csspart loading - Loading skeleton.
+ * @csspart error - Error message.
+ * @csspart empty - No executions.
+ *
+ * @cssproperty --rt-agent-executions-background - Card background.
+ * @cssproperty --rt-agent-executions-padding - Card padding.
+ */
+export class RtAgentExecutions extends RtElement {
+  static override styles = [...baseStyles, listStyles, styles];
+
+  /** The stream whose agents are shown. */
+  @property({ attribute: 'stream-id', reflect: true }) streamId?: string;
+
+  /** At most this many finished runs (default 10). */
+  @property({ type: Number, attribute: 'max-items' }) maxItems = 10;
+
+  /** Heading text; defaults to "Agent activity". */
+  @property() heading?: string;
+
+  /** Without card chrome. */
+  @property({ type: Boolean, reflect: true }) plain = false;
+
+  @state() private announcement = '';
+
+  private readonly ctrl = new AgentExecutionsController(this, () => this.streamId);
+  private readonly ticker = new TickController(this);
+  private seen: Map<string, string> | null = null;
+
+  private get all(): AgentExecution[] {
+    const list = this.ctrl.executions;
+    return Array.isArray(list) ? list.filter((x) => x && typeof x === 'object') : [];
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    this.reportError('agent_executions', this.streamId ? this.ctrl.error : null);
+    this.setState('stale', this.ctrl.phase === 'stale');
+    const all = this.all;
+    this.ticker.active = all.some((e) => !isTerminal(workStatusOf(e.status)));
+    if (this.ctrl.phase === 'live' || this.ctrl.phase === 'stale') {
+      const next = new Map(all.map((e) => [e.id, workStatusOf(e.status)] as [string, string]));
+      if (this.seen) {
+        for (const e of all) {
+          const before = this.seen.get(e.id);
+          const now = next.get(e.id)!;
+          const name = clip(e.agent_id, 60, this.s.agentFallback).text;
+          if (before !== now && isTerminal(now)) this.announcement = this.s.agentFinished(name, this.s.status[now].toLowerCase());
+          else if (before === undefined && now === 'running') this.announcement = this.s.agentStarted(name);
+        }
+      }
+      this.seen = next;
+    }
+  }
+
+  private renderItem(e: AgentExecution, running: boolean) {
+    const s = this.s;
+    const loc = this.effectiveLocale;
+    const now = this.ticker.now;
+    const status = workStatusOf(e.status);
+    const started = toTime(e.started_at);
+    const ended = toTime(e.completed_at) ?? (isTerminal(status) ? toTime(e.updated_at) : null);
+    const elapsed = started != null ? formatDuration(loc, (running ? now : (ended ?? now)) - started) : null;
+    return html`<li class="item" part="item" ?data-running=${running}>
+      <div class="row">
+        <span class="agent-icon">${icon('cpu')}</span>
+        <span class="grow agent" part="agent">${clipped(e.agent_id, { max: 60, fallback: s.agentFallback })}</span>
+        ${lookBadge(workLook[status], s.status[status] ?? s.status.unknown)}
+      </div>
+      <div class="times">
+        <span title=${formatDateTime(loc, started) ?? nothing}
+          >${s.started}: ${started != null ? formatRelative(loc, started, now) : s.notStarted}</span
+        >
+        ${elapsed
+          ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${elapsed}</span>`
+          : nothing}
+      </div>
+      ${status === 'failed' && e.error ? html`<p class="error-text">${clipped(e.error, { max: 160 })}</p>` : nothing}
+    </li>`;
+  }
+
+  private renderBody() {
+    const s = this.s;
+    const all = this.all;
+    const phase = this.ctrl.phase;
+    switch (viewStateOf({ phase, error: this.ctrl.error, hasData: all.length > 0, missingId: !this.streamId })) {
+      case 'missing':
+        return emptyView(s.noIdGiven(s.stream));
+      case 'loading':
+        return loadingView(s);
+      case 'error':
+      case 'not-found':
+        return errorView(s, this.ctrl.error ?? { code: 'server', message: '' });
+      case 'empty':
+        return emptyView(s.noAgents, 'cpu');
+    }
+    const byStart = (a: AgentExecution, b: AgentExecution) => (toTime(b.started_at ?? b.created_at) ?? 0) - (toTime(a.started_at ?? a.created_at) ?? 0);
+    const active = all.filter((e) => !isTerminal(workStatusOf(e.status))).sort((a, b) => {
+      const ra = workStatusOf(a.status) === 'running' ? 0 : 1;
+      const rb = workStatusOf(b.status) === 'running' ? 0 : 1;
+      return ra - rb || byStart(a, b);
+    });
+    const max = clampCount(this.maxItems) ?? 10;
+    const finished = all
+      .filter((e) => isTerminal(workStatusOf(e.status)))
+      .sort((a, b) => (toTime(b.completed_at ?? b.updated_at) ?? 0) - (toTime(a.completed_at ?? a.updated_at) ?? 0))
+      .slice(0, max);
+    return html`<h4 class="section-title" id="running-h">${s.runningNow}</h4>
+      ${active.length
+        ? html`<ul class="list" part="running" aria-labelledby="running-h">
+            ${repeat(active, (e) => e.id, (e) => this.renderItem(e, workStatusOf(e.status) === 'running'))}
+          </ul>`
+        : html`<p class="none">${s.noRunningAgents}</p>`}
+      ${finished.length
+        ? html`<h4 class="section-title" id="recent-h">${s.recent}</h4>
+            <ul class="list" part="recent" aria-labelledby="recent-h">
+              ${repeat(finished, (e) => e.id, (e) => this.renderItem(e, false))}
+            </ul>`
+        : nothing}
+      ${staleNote(s, phase)}`;
+  }
+
+  protected override render() {
+    const s = this.s;
+    const running = this.all.filter((e) => workStatusOf(e.status) === 'running').length;
+    return html`<section class="card" part="base" aria-labelledby="title">
+      <div class="card-header" part="header">
+        <h3 class="card-title" id="title">${this.heading ?? s.agents}</h3>
+        ${running
+          ? html`<span class="count num">${running === 1 ? s.runningAgentsOne : s.runningAgents(formatNumber(this.effectiveLocale, running))}</span>`
+          : nothing}
+        ${phaseBadge(s, this.ctrl.phase)}
+      </div>
+      ${this.renderBody()}
+      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+    </section>`;
+  }
+}
+
+RtAgentExecutions.define('rt-agent-executions');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-agent-executions': RtAgentExecutions;
+  }
+}

@@ -1,0 +1,101 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: inline-block;
+    position: relative;
+    vertical-align: middle;
+    --_size-font: var(--_font-size-sm);
+    --_size-pad: 0.2rem 0.6rem;
+  }
+  :host([size='sm']) {
+    --_size-font: var(--_font-size-xs);
+    --_size-pad: 0.1rem 0.45rem;
+  }
+  :host([size='lg']) {
+    --_size-font: var(--_font-size-lg);
+    --_size-pad: 0.35rem 0.85rem;
+  }
+  .indicator {
+    --_tone-fg: var(--_color-neutral-text);
+    --_tone-bg: var(--_color-neutral-bg);
+    --_tone-solid: var(--_color-neutral);
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4em;
+    padding: var(--_size-pad);
+    border-radius: var(--rt-connection-status-radius, var(--_radius-pill));
+    border: 1px solid transparent;
+    font: inherit;
+    font-size: var(--_size-font);
+    font-weight: var(--_font-weight-medium);
+    line-height: 1.4;
+    white-space: nowrap;
+    color: var(--rt-connection-status-color, var(--_tone-fg));
+    background: var(--rt-connection-status-background, var(--_tone-bg));
+  }
+  .indicator.icon-only {
+    padding: 0.25em;
+  }
+  button.indicator {
+    cursor: pointer;
+  }
+  button.indicator:hover {
+    filter: brightness(0.97);
+  }
+  button.indicator:focus-visible {
+    outline: 2px solid var(--_color-focus);
+    outline-offset: 2px;
+  }
+  .icon-wrap {
+    display: inline-flex;
+    color: var(--rt-connection-status-icon-color, var(--_tone-solid));
+  }
+  .icon-wrap svg {
+    width: 1.1em;
+    height: 1.1em;
+  }
+  .panel {
+    position: absolute;
+    z-index: 10;
+    top: calc(100% + 0.4rem);
+    inset-inline-start: 0;
+    min-width: 15rem;
+    max-width: min(22rem, 90vw);
+    padding: var(--_space-3);
+    border-radius: var(--_radius-md);
+    border: 1px solid var(--_color-border);
+    background: var(--_color-surface);
+    color: var(--_color-text);
+    box-shadow: 0 8px 24px rgba(15, 23, 42, 0.16);
+    font-size: var(--_font-size-sm);
+    white-space: normal;
+  }
+  .panel[hidden] {
+    display: none;
+  }
+  dl {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: var(--_space-1) var(--_space-3);
+    margin: 0;
+  }
+  dt {
+    color: var(--_color-text-muted);
+  }
+  dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+  @media (forced-colors: active) {
+    .indicator {
+      border-color: CanvasText;
+    }
+    .icon-wrap {
+      color: CanvasText;
+    }
+    .panel {
+      border-color: CanvasText;
+    }
+  }
+`;

@@ -1,0 +1,180 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ConnectionController } from '../../controllers/index.js';
+import type { ConnectionDetail, ConnectionStatus } from '../../core/types.js';
+import { formatNumber, formatRelative } from '../../internal/format.js';
+import { icon } from '../../internal/icons.js';
+import { RtElement } from '../../internal/rt-element.js';
+import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
+import { TickController } from '../../internal/ticker.js';
+import { baseStyles } from '../../styles/shared.js';
+import { styles } from './rt-connection-status.styles.js';
+
+/** `show-text` is on unless set to "false". */
+const onUnlessFalse = {
+  fromAttribute: (value: string | null) => value !== 'false',
+  toAttribute: (value: boolean) => (value ? null : 'false'),
+};
+
+/**
+ * @summary The realtime connection indicator: connected, connecting, disconnected or error,
+ * always as icon + text (text may be visually hidden), with a details panel.
+ *
+ * Shows the provider's client connection by default, or a fixed `status`. Changes are
+ * announced through a polite live region that speaks only when the status changes.
+ *
+ * @fires rt-status-change - The shown status changed. `detail: { status, previous, detail }`.
+ * @fires rt-error - The connection reported a new error. `detail: { error, source: 'connection' }`.
+ *
+ * @csspart base - The indicator (a button when details are available).
+ * @csspart icon - The status icon.
+ * @csspart label - The status text.
+ * @csspart panel - The details panel (latency, retry countdown, last error).
+ *
+ * @cssproperty --rt-connection-status-color - Text colour (defaults to the status tone).
+ * @cssproperty --rt-connection-status-background - Background (defaults to the status tone).
+ * @cssproperty --rt-connection-status-icon-color - Icon colour (defaults to the status tone).
+ * @cssproperty --rt-connection-status-radius - Corner radius (pill by default).
+ *
+ * Custom states: `:state(connected)`, `:state(connecting)`, `:state(disconnected)`, `:state(error)`.
+ */
+export class RtConnectionStatus extends RtElement {
+  static override styles = [...baseStyles, styles];
+
+  /** A fixed status to show instead of the client's (`connected|connecting|disconnected|error`). */
+  @property() status?: ConnectionStatus;
+
+  /** `sm`, `md` (default) or `lg`. */
+  @property({ reflect: true }) size: 'sm' | 'md' | 'lg' = 'md';
+
+  /** Show the status text next to the icon; `show-text="false"` keeps it for screen readers only. */
+  @property({ attribute: 'show-text', converter: onUnlessFalse }) showText = true;
+
+  /** Accessible label prefix; defaults to "Realtime connection". */
+  @property() label?: string;
+
+  @state() private open = false;
+  @state() private announcement = '';
+
+  private readonly connection = new ConnectionController(this);
+  private readonly ticker = new TickController(this);
+  private previous: ConnectionStatus | 'unknown' | null = null;
+
+  /** The status being shown. */
+  get shownStatus(): ConnectionStatus | 'unknown' {
+    return connectionStatusOf(this.status ?? this.connection.status);
+  }
+
+  private get detail(): ConnectionDetail | null {
+    return this.status ? null : (this.connection.detail ?? null);
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const status = this.shownStatus;
+    if (status !== this.previous) {
+      for (const st of ['connected', 'connecting', 'disconnected', 'error', 'unknown']) this.setState(st, st === status);
+      if (this.previous !== null) {
+        this.announcement = this.s.connectionAnnounce(connectionText(this.s, status));
+        if (status !== 'unknown') {
+          this.emit('rt-status-change', {
+            status,
+            previous: this.previous === 'unknown' ? null : this.previous,
+            detail: this.detail,
+          });
+        }
+      }
+      this.previous = status;
+    }
+    if (!this.status) this.reportError('connection', this.connection.detail?.lastError ?? this.connection.error);
+    const d = this.detail;
+    this.ticker.active = this.open && !!d && (d.nextRetryAt != null || d.lastHeartbeatAt != null);
+  }
+
+  private toggle = () => {
+    this.open = !this.open;
+  };
+
+  private onKeydown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && this.open) {
+      this.open = false;
+      e.stopPropagation();
+    }
+  };
+
+  private onFocusOut = (e: FocusEvent) => {
+    if (this.open && !this.shadowRoot?.contains(e.relatedTarget as Node | null)) this.open = false;
+  };
+
+  private renderPanel() {
+    const d = this.detail;
+    if (!d) return nothing;
+    const s = this.s;
+    const loc = this.effectiveLocale;
+    const now = this.ticker.now;
+    const err = d.lastError;
+    return html`<div class="panel" id="panel" part="panel" ?hidden=${!this.open} role="group" aria-label=${s.connectionDetails}>
+      <dl>
+        <dt>${s.latency}</dt>
+        <dd class="num">${d.latencyMs != null ? `${formatNumber(loc, Math.round(d.latencyMs))} ms` : s.notAvailable}</dd>
+        <dt>${s.lastHeartbeat}</dt>
+        <dd>${formatRelative(loc, d.lastHeartbeatAt, now) ?? s.notAvailable}</dd>
+        ${d.nextRetryAt != null
+          ? html`<dt>${s.nextRetry}</dt>
+              <dd>${s.retryIn(formatRelative(loc, Math.max(d.nextRetryAt, now), now) ?? '')} · ${s.attempt(formatNumber(loc, d.attempt))}</dd>`
+          : nothing}
+        <dt>${s.lastError}</dt>
+        <dd>${err ? `${s.errorMessages[err.code] ?? err.code} ${err.message ? `(${err.message})` : ''}` : s.none}</dd>
+      </dl>
+    </div>`;
+  }
+
+  protected override render() {
+    const s = this.s;
+    const status = this.shownStatus;
+    const look = connectionLook[status];
+    const text = connectionText(s, status);
+    const label = this.label ?? s.connectionLabel;
+    const content = html`<span class="icon-wrap" part="icon">${icon(look.icon, look.spin ? 'spin' : '')}</span><span
+        part="label"
+        class=${this.showText ? '' : 'sr-only'}
+        >${this.showText ? text : `${label}: ${text}`}</span
+      >`;
+    const hasDetail = !!this.detail;
+    return html`${hasDetail
+        ? html`<button
+            type="button"
+            class="indicator badge ${this.showText ? '' : 'icon-only'}"
+            part="base"
+            data-tone=${look.tone}
+            data-status=${status}
+            aria-expanded=${this.open ? 'true' : 'false'}
+            aria-controls="panel"
+            aria-label=${`${label}: ${text}`}
+            title=${this.showText ? nothing : `${label}: ${text}`}
+            @click=${this.toggle}
+            @keydown=${this.onKeydown}
+            @focusout=${this.onFocusOut}
+          >
+            ${content}
+          </button>`
+        : html`<span
+            class="indicator badge ${this.showText ? '' : 'icon-only'}"
+            part="base"
+            data-tone=${look.tone}
+            data-status=${status}
+            title=${this.showText ? nothing : `${label}: ${text}`}
+            >${content}</span
+          >`}
+      ${this.renderPanel()}
+      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>`;
+  }
+}
+
+RtConnectionStatus.define('rt-connection-status');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-connection-status': RtConnectionStatus;
+  }
+}

@@ -1,0 +1,81 @@
+import { css } from 'lit';
+
+export const styles = css`
+  .card {
+    --_card-bg: var(--rt-diagnostics-background, var(--_color-surface));
+    --_card-padding: var(--rt-diagnostics-padding, var(--_space-4));
+  }
+  dl {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr));
+    gap: var(--_space-3);
+    margin: 0 0 var(--_space-4);
+  }
+  dl > div {
+    padding: var(--_space-2) var(--_space-3);
+    border-radius: var(--_radius-md);
+    background: var(--_color-surface-alt);
+    border: 1px solid var(--_color-border);
+    min-width: 0;
+  }
+  dt {
+    font-size: var(--_font-size-xs);
+    color: var(--_color-text-muted);
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    font-weight: var(--_font-weight-medium);
+  }
+  dd {
+    margin: 0.125rem 0 0;
+    font-size: var(--_font-size-md);
+    font-weight: var(--_font-weight-medium);
+    overflow-wrap: anywhere;
+    font-variant-numeric: tabular-nums;
+  }
+  dd[data-tone='danger'] {
+    color: var(--_color-danger-text);
+  }
+  dd[data-tone='warning'] {
+    color: var(--_color-warning-text);
+  }
+  .table-wrap {
+    overflow-x: auto;
+    border: 1px solid var(--_color-border);
+    border-radius: var(--_radius-md);
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+    font-size: var(--_font-size-sm);
+  }
+  caption {
+    text-align: start;
+    font-weight: var(--_font-weight-bold);
+    padding: var(--_space-2) var(--_space-3);
+    caption-side: top;
+  }
+  th,
+  td {
+    text-align: start;
+    padding: var(--_space-2) var(--_space-3);
+    border-top: 1px solid var(--_color-border);
+    vertical-align: top;
+  }
+  th {
+    font-size: var(--_font-size-xs);
+    color: var(--_color-text-muted);
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    font-weight: var(--_font-weight-medium);
+    background: var(--_color-surface-alt);
+  }
+  td.mono {
+    font-family: var(--_font-family-mono);
+    font-size: var(--_font-size-xs);
+    max-width: 18rem;
+  }
+  .empty-row td {
+    color: var(--_color-text-muted);
+    text-align: center;
+  }
+`;

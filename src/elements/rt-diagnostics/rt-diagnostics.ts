@@ -1,0 +1,138 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ConnectionController } from '../../controllers/index.js';
+import type { ConnectionDetail, SubscriptionInfo } from '../../core/types.js';
+import { clampCount, formatDateTime, formatNumber, formatRelative } from '../../internal/format.js';
+import { RtElement } from '../../internal/rt-element.js';
+import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
+import { TickController } from '../../internal/ticker.js';
+import { clipped, lookBadge } from '../../internal/templates.js';
+import { baseStyles } from '../../styles/shared.js';
+import { styles } from './rt-diagnostics.styles.js';
+
+/**
+ * @summary What the original asked people to check in the console, shown: active subscriptions and
+ * each channel's status, heartbeat latency, reconnect attempts, last error and token expiry countdown.
+ *
+ * @fires rt-error - The connection reported a new error.
+ *
+ * @csspart base - The card.
+ * @csspart header - Title row.
+ * @csspart status - Connection status badge (and per-channel badges).
+ * @csspart metrics - The list of connection metrics.
+ * @csspart table - The subscriptions table.
+ *
+ * @cssproperty --rt-diagnostics-background - Card background.
+ * @cssproperty --rt-diagnostics-padding - Card padding.
+ */
+export class RtDiagnostics extends RtElement {
+  static override styles = [...baseStyles, styles];
+
+  /** Heading text; defaults to "Realtime diagnostics". */
+  @property() heading?: string;
+
+  private readonly conn = new ConnectionController(this);
+  private readonly ticker = new TickController(this);
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    this.ticker.active = true;
+    this.reportError('connection', this.conn.detail?.lastError ?? this.conn.error);
+  }
+
+  private metric(label: string, value: string, tone?: 'danger' | 'warning') {
+    return html`<div>
+      <dt>${label}</dt>
+      <dd data-tone=${tone ?? nothing}>${value}</dd>
+    </div>`;
+  }
+
+  private renderMetrics(d: ConnectionDetail | null) {
+    const s = this.s;
+    const loc = this.effectiveLocale;
+    const now = this.ticker.now;
+    const na = s.notAvailable;
+    const latency = d?.latencyMs ?? this.conn.latency ?? null;
+    const expires = d?.tokenExpiresAt ?? null;
+    const err = d?.lastError ?? this.conn.error ?? null;
+    const status = connectionStatusOf(d?.status ?? this.conn.status);
+    return html`<dl part="metrics">
+      ${this.metric(s.connectionLabel, connectionText(s, status), status === 'error' ? 'danger' : undefined)}
+      ${this.metric(s.heartbeatLatency, latency != null && Number.isFinite(latency) ? `${formatNumber(loc, Math.round(latency))} ms` : na)}
+      ${this.metric(s.lastHeartbeat, formatRelative(loc, d?.lastHeartbeatAt, now) ?? na)}
+      ${this.metric(s.reconnectAttempts, formatNumber(loc, clampCount(d?.attempt) ?? 0), (d?.attempt ?? 0) > 0 ? 'warning' : undefined)}
+      ${this.metric(s.nextRetry, d?.nextRetryAt != null ? (formatRelative(loc, Math.max(d.nextRetryAt, now), now) ?? na) : s.none)}
+      ${this.metric(
+        s.tokenExpiry,
+        expires == null ? na : expires <= now ? s.tokenExpired : (formatRelative(loc, expires, now) ?? na),
+        expires != null && expires - now < 60_000 ? 'warning' : undefined,
+      )}
+      ${this.metric(s.staleSince, d?.staleSince != null ? (formatDateTime(loc, d.staleSince) ?? na) : s.none, d?.staleSince != null ? 'warning' : undefined)}
+      ${this.metric(s.lastError, err ? `${s.errorMessages[err.code] ?? err.code}${err.message ? ` (${err.message})` : ''}` : s.none, err ? 'danger' : undefined)}
+    </dl>`;
+  }
+
+  private renderTable(subs: SubscriptionInfo[]) {
+    const s = this.s;
+    const loc = this.effectiveLocale;
+    return html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="subs-caption">
+      <table part="table">
+        <caption id="subs-caption">${s.activeSubscriptions} (${formatNumber(loc, subs.length)})</caption>
+        <thead>
+          <tr>
+            <th scope="col">${s.channel}</th>
+            <th scope="col">${s.table}</th>
+            <th scope="col">${s.filter}</th>
+            <th scope="col">${s.statusHeading}</th>
+            <th scope="col">${s.consumers}</th>
+            <th scope="col">${s.lastError}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${subs.length
+            ? repeat(
+                subs,
+                (x, i) => `${x.name}|${i}`,
+                (x) => {
+                  const st = connectionStatusOf(x.status);
+                  return html`<tr>
+                    <td class="mono">${clipped(x.name, { max: 60 })}</td>
+                    <td>${clipped(x.table, { max: 40 })}</td>
+                    <td class="mono">${x.filter ? clipped(x.filter, { max: 60 }) : s.none}</td>
+                    <td>${lookBadge(connectionLook[st], connectionText(s, st))}</td>
+                    <td class="num">${formatNumber(loc, clampCount(x.refCount) ?? 0)}</td>
+                    <td>${x.lastError ? clipped(`${x.lastError.code}: ${x.lastError.message}`, { max: 80 }) : s.none}</td>
+                  </tr>`;
+                },
+              )
+            : html`<tr class="empty-row">
+                <td colspan="6">${s.noSubscriptions}</td>
+              </tr>`}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  protected override render() {
+    const s = this.s;
+    const d = this.conn.detail ?? null;
+    const status = connectionStatusOf(d?.status ?? this.conn.status);
+    const subs = Array.isArray(this.conn.subscriptions) ? this.conn.subscriptions : [];
+    return html`<section class="card" part="base" aria-labelledby="title">
+      <div class="card-header" part="header">
+        <h3 class="card-title" id="title">${this.heading ?? s.diagnostics}</h3>
+        ${lookBadge(connectionLook[status], connectionText(s, status))}
+      </div>
+      ${this.renderMetrics(d)} ${this.renderTable(subs)}
+    </section>`;
+  }
+}
+
+RtDiagnostics.define('rt-diagnostics');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-diagnostics': RtDiagnostics;
+  }
+}

@@ -1,0 +1,87 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    container-type: inline-size;
+    --_gap: var(--rt-dashboard-gap, var(--_space-4));
+  }
+  .dashboard {
+    display: grid;
+    gap: var(--_gap);
+    color: var(--_color-text);
+  }
+  .top {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    flex-wrap: wrap;
+    gap: var(--_space-2);
+  }
+  h2 {
+    margin: 0;
+    font-size: var(--rt-dashboard-title-size, 1.375rem);
+    font-weight: var(--_font-weight-bold);
+    letter-spacing: -0.01em;
+  }
+  .layout {
+    display: grid;
+    gap: var(--_gap);
+    grid-template-columns: minmax(0, 1fr);
+    align-items: start;
+  }
+  .main,
+  .side {
+    display: grid;
+    gap: var(--_gap);
+    min-width: 0;
+  }
+  @container (min-width: 60rem) {
+    .layout {
+      grid-template-columns: minmax(0, 2fr) minmax(18rem, 1fr);
+    }
+  }
+  section > h3 {
+    margin: 0 0 var(--_space-2);
+    font-size: var(--_font-size-md);
+    font-weight: var(--_font-weight-bold);
+    display: flex;
+    align-items: center;
+    gap: var(--_space-2);
+  }
+  .cards {
+    display: grid;
+    gap: var(--_space-3);
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 17rem), 1fr));
+  }
+  .panel {
+    background: var(--_color-surface);
+    border: 1px solid var(--_color-border);
+    border-radius: var(--_radius-lg);
+    box-shadow: var(--_shadow-card);
+  }
+  .picker {
+    display: flex;
+    align-items: center;
+    gap: var(--_space-2);
+    font-size: var(--_font-size-sm);
+    color: var(--_color-text-muted);
+    margin-bottom: var(--_space-2);
+    flex-wrap: wrap;
+  }
+  select {
+    font: inherit;
+    font-size: var(--_font-size-sm);
+    color: var(--_color-text);
+    background: var(--_color-surface);
+    border: 1px solid var(--_color-border);
+    border-radius: var(--_radius-sm);
+    padding: 0.3rem 0.5rem;
+    max-width: 100%;
+    min-width: 0;
+  }
+  .count {
+    font-weight: var(--_font-weight-normal);
+    color: var(--_color-text-muted);
+    font-size: var(--_font-size-sm);
+  }
+`;

@@ -1,0 +1,209 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { AllStreamsController, UserScansController } from '../../controllers/index.js';
+import type { AcquisitionScan, Stream } from '../../core/types.js';
+import { clip, formatNumber, toTime } from '../../internal/format.js';
+import { RtElement } from '../../internal/rt-element.js';
+import { emptyView, errorView, loadingView, phaseBadge, viewStateOf } from '../../internal/templates.js';
+import { baseStyles } from '../../styles/shared.js';
+import { styles } from './rt-monitoring-dashboard.styles.js';
+import '../rt-connection-status/rt-connection-status.js';
+import '../rt-stream-card/rt-stream-card.js';
+import '../rt-scan-progress/rt-scan-progress.js';
+import '../rt-agent-executions/rt-agent-executions.js';
+import '../rt-signal-alerts/rt-signal-alerts.js';
+import '../rt-notifications/rt-notifications.js';
+
+/**
+ * @summary The comprehensive dashboard: connection status, the org's streams as cards, the user's
+ * scans, agent activity, signal alerts and notifications. One column on a phone, a grid on a wide screen.
+ *
+ * `org-id` and `user-id` default to the signed-in user's org and id. Each section can be hidden.
+ * Events of the inner elements (`rt-alert`, `rt-notification`, `rt-progress-complete`, …) bubble out.
+ *
+ * @fires rt-error - The streams or scans query failed (inner elements report their own).
+ *
+ * @csspart base - The dashboard.
+ * @csspart header - Title row with the connection status.
+ * @csspart streams - The streams section.
+ * @csspart scans - The scans section.
+ * @csspart agents - The agent activity section.
+ * @csspart alerts - The signal alerts section.
+ * @csspart notifications - The notifications section.
+ *
+ * @cssproperty --rt-dashboard-gap - Gap between sections (1rem).
+ * @cssproperty --rt-dashboard-title-size - Title font size.
+ */
+export class RtMonitoringDashboard extends RtElement {
+  static override styles = [...baseStyles, styles];
+
+  /** Organisation whose streams are shown; defaults to the signed-in user's. */
+  @property({ attribute: 'org-id', reflect: true }) orgId?: string;
+
+  /** User whose scans, alerts and notifications are shown; defaults to the signed-in user. */
+  @property({ attribute: 'user-id', reflect: true }) userId?: string;
+
+  /** Title; defaults to "Live monitoring". */
+  @property() heading?: string;
+
+  @property({ type: Boolean, attribute: 'hide-connection', reflect: true }) hideConnection = false;
+  @property({ type: Boolean, attribute: 'hide-streams', reflect: true }) hideStreams = false;
+  @property({ type: Boolean, attribute: 'hide-scans', reflect: true }) hideScans = false;
+  @property({ type: Boolean, attribute: 'hide-agents', reflect: true }) hideAgents = false;
+  @property({ type: Boolean, attribute: 'hide-alerts', reflect: true }) hideAlerts = false;
+  @property({ type: Boolean, attribute: 'hide-notifications', reflect: true }) hideNotifications = false;
+
+  /** Stream whose agents are shown (defaults to the first stream in progress). */
+  @property({ attribute: 'agents-stream-id' }) agentsStreamId?: string;
+
+  @state() private chosenStream?: string;
+
+  private readonly streams = new AllStreamsController(this, () => this.orgId || undefined);
+  private readonly scans = new UserScansController(this, () => this.userId || undefined);
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    this.reportError('streams', this.streams.error ?? this.scans.error);
+  }
+
+  private get streamRows(): Stream[] {
+    const rows = this.streams.streams;
+    return Array.isArray(rows) ? rows.filter((r) => r && typeof r === 'object') : [];
+  }
+
+  private get scanRows(): AcquisitionScan[] {
+    const rows = this.scans.scans;
+    return (Array.isArray(rows) ? rows.filter((r) => r && typeof r === 'object') : [])
+      .slice()
+      .sort((a, b) => (toTime(b.created_at) ?? 0) - (toTime(a.created_at) ?? 0));
+  }
+
+  private get agentStream(): string | undefined {
+    const rows = this.streamRows;
+    const wanted = this.chosenStream ?? this.agentsStreamId;
+    if (wanted) return wanted;
+    return (rows.find((r) => r.goal_status === 'in_progress') ?? rows[0])?.id;
+  }
+
+  private renderStreams() {
+    const s = this.s;
+    const rows = this.streamRows;
+    const phase = this.streams.phase;
+    let body;
+    switch (viewStateOf({ phase, error: this.streams.error, hasData: rows.length > 0 })) {
+      case 'loading':
+        body = html`<div class="panel">${loadingView(s)}</div>`;
+        break;
+      case 'error':
+      case 'not-found':
+        body = html`<div class="panel">${errorView(s, this.streams.error ?? { code: 'server', message: '' })}</div>`;
+        break;
+      case 'empty':
+      case 'missing':
+        body = html`<div class="panel">${emptyView(s.noStreams, 'activity')}</div>`;
+        break;
+      default:
+        body = html`<div class="cards">
+          ${repeat(rows, (r) => r.id, (r) => html`<rt-stream-card .stream=${r} .phase=${phase} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-stream-card>`)}
+        </div>`;
+    }
+    return html`<section part="streams" aria-labelledby="streams-h">
+      <h3 id="streams-h">
+        ${s.streams}${rows.length ? html`<span class="count num">(${formatNumber(this.effectiveLocale, rows.length)})</span>` : nothing}
+        ${phaseBadge(s, phase)}
+      </h3>
+      ${body}
+    </section>`;
+  }
+
+  private renderScans() {
+    const s = this.s;
+    const rows = this.scanRows;
+    const phase = this.scans.phase;
+    let body;
+    switch (viewStateOf({ phase, error: this.scans.error, hasData: rows.length > 0 })) {
+      case 'loading':
+        body = html`<div class="panel">${loadingView(s)}</div>`;
+        break;
+      case 'error':
+      case 'not-found':
+        body = html`<div class="panel">${errorView(s, this.scans.error ?? { code: 'server', message: '' })}</div>`;
+        break;
+      case 'empty':
+      case 'missing':
+        body = html`<div class="panel">${emptyView(s.noScans, 'radar')}</div>`;
+        break;
+      default:
+        body = html`<div class="cards">
+          ${repeat(rows, (r) => r.id, (r) => html`<rt-scan-progress .scan=${r} .phase=${phase} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-scan-progress>`)}
+        </div>`;
+    }
+    return html`<section part="scans" aria-labelledby="scans-h">
+      <h3 id="scans-h">
+        ${s.scans}${rows.length ? html`<span class="count num">(${formatNumber(this.effectiveLocale, rows.length)})</span>` : nothing}
+      </h3>
+      ${body}
+    </section>`;
+  }
+
+  private onPick = (e: Event) => {
+    this.chosenStream = (e.target as HTMLSelectElement).value || undefined;
+  };
+
+  private renderAgents() {
+    const s = this.s;
+    const rows = this.streamRows;
+    const current = this.agentStream;
+    return html`<div part="agents">
+      ${rows.length > 1
+        ? html`<div class="picker">
+            <label for="agent-stream">${s.agentStream}</label>
+            <select id="agent-stream" @change=${this.onPick}>
+              ${rows.map((r) => html`<option value=${r.id} ?selected=${r.id === current}>${clip(r.name, 60, s.streamFallback).text}</option>`)}
+            </select>
+          </div>`
+        : nothing}
+      <rt-agent-executions stream-id=${current ?? nothing} max-items="5" locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-agent-executions>
+    </div>`;
+  }
+
+  protected override render() {
+    const s = this.s;
+    const loc = this.locale ?? nothing;
+    const theme = this.theme ?? nothing;
+    const user = this.userId || nothing;
+    const main = [
+      this.hideStreams ? nothing : this.renderStreams(),
+      this.hideScans ? nothing : this.renderScans(),
+      this.hideAgents ? nothing : this.renderAgents(),
+    ];
+    const side = [
+      this.hideAlerts
+        ? nothing
+        : html`<rt-signal-alerts part="alerts" user-id=${user} locale=${loc} theme=${theme}></rt-signal-alerts>`,
+      this.hideNotifications
+        ? nothing
+        : html`<rt-notifications part="notifications" user-id=${user} max-items="10" locale=${loc} theme=${theme}></rt-notifications>`,
+    ];
+    const hasSide = !this.hideAlerts || !this.hideNotifications;
+    return html`<div class="dashboard" part="base">
+      <div class="top" part="header">
+        <h2>${this.heading ?? s.dashboard}</h2>
+        ${this.hideConnection ? nothing : html`<rt-connection-status locale=${loc} theme=${theme}></rt-connection-status>`}
+      </div>
+      <div class="layout">
+        <div class="main">${main}</div>
+        ${hasSide ? html`<div class="side">${side}</div>` : nothing}
+      </div>
+    </div>`;
+  }
+}
+
+RtMonitoringDashboard.define('rt-monitoring-dashboard');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-monitoring-dashboard': RtMonitoringDashboard;
+  }
+}

@@ -1,0 +1,124 @@
+import { html, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ConnectionController } from '../../controllers/index.js';
+import type { ConnectionStatus } from '../../core/types.js';
+import { formatNumber } from '../../internal/format.js';
+import { RtElement } from '../../internal/rt-element.js';
+import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
+import { clipped, emptyView, lookBadge } from '../../internal/templates.js';
+import { baseStyles } from '../../styles/shared.js';
+import { styles } from './rt-multi-connection-status.styles.js';
+
+/** One named subscription as shown by the element. */
+export interface NamedStatus {
+  name: string;
+  status: ConnectionStatus | string;
+}
+
+/**
+ * @summary Several named subscriptions and their statuses, e.g. "Streams: Connected, Scans: Connecting".
+ *
+ * Fed by the client's active subscriptions by default, or by the `subscriptions` property.
+ * Announces (politely) only when the overall count of connected subscriptions changes.
+ *
+ * @fires rt-status-change - The overall status (worst of all subscriptions) changed.
+ *
+ * @csspart base - The card.
+ * @csspart header - The title row with the "N of M connected" summary.
+ * @csspart list - The list of subscriptions.
+ * @csspart item - One subscription row.
+ * @csspart name - A subscription name.
+ * @csspart status - A status badge.
+ * @csspart empty - Shown when there are no subscriptions.
+ *
+ * @cssproperty --rt-multi-connection-status-padding - Card padding.
+ */
+export class RtMultiConnectionStatus extends RtElement {
+  static override styles = [...baseStyles, styles];
+
+  /** Explicit `{name, status}` list; when unset, the client's active subscriptions are shown. */
+  @property({ attribute: false }) subscriptions?: NamedStatus[];
+
+  /** Heading text; defaults to "Subscriptions". */
+  @property() heading?: string;
+
+  /** Without card chrome (for use inside other cards). */
+  @property({ type: Boolean, reflect: true }) compact = false;
+
+  @state() private announcement = '';
+
+  private readonly connection = new ConnectionController(this);
+  private previousOverall: ConnectionStatus | 'unknown' | null = null;
+
+  private get items(): Array<{ name: string; status: ConnectionStatus | 'unknown' }> {
+    const list: Array<{ name: unknown; status: unknown }> = this.subscriptions ?? this.connection.subscriptions ?? [];
+    return (Array.isArray(list) ? list : []).map((x) => ({
+      name: typeof x?.name === 'string' ? x.name : String(x?.name ?? ''),
+      status: connectionStatusOf(x?.status),
+    }));
+  }
+
+  /** Worst status among the items: error > disconnected > connecting > connected. */
+  get overallStatus(): ConnectionStatus | 'unknown' {
+    const items = this.items;
+    if (!items.length) return 'unknown';
+    for (const st of ['error', 'disconnected', 'unknown', 'connecting'] as const) {
+      if (items.some((i) => i.status === st)) return st;
+    }
+    return 'connected';
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const overall = this.overallStatus;
+    if (overall !== this.previousOverall) {
+      if (this.previousOverall !== null && overall !== 'unknown') {
+        this.announcement = this.s.connectionAnnounce(connectionText(this.s, overall));
+        this.emit('rt-status-change', {
+          status: overall,
+          previous: this.previousOverall === 'unknown' ? null : this.previousOverall,
+          detail: null,
+        });
+      }
+      this.previousOverall = overall;
+    }
+  }
+
+  protected override render() {
+    const s = this.s;
+    const loc = this.effectiveLocale;
+    const items = this.items;
+    const connected = items.filter((i) => i.status === 'connected').length;
+    return html`<section class="card" part="base" aria-labelledby="title">
+      <div class="summary" part="header">
+        <h3 id="title">${this.heading ?? s.subscriptions}</h3>
+        ${items.length
+          ? html`<span class="count num">${s.subscriptionsSummary(formatNumber(loc, connected), formatNumber(loc, items.length))}</span>`
+          : ''}
+      </div>
+      ${items.length
+        ? html`<ul part="list">
+            ${repeat(
+              items,
+              (i, idx) => `${i.name}|${idx}`,
+              (i) =>
+                html`<li part="item">
+                  ${clipped(i.name, { max: 60, part: 'name', cls: 'name' })}
+                  ${lookBadge(connectionLook[i.status], connectionText(s, i.status))}
+                </li>`,
+            )}
+          </ul>`
+        : emptyView(s.noSubscriptions, 'wifi')}
+      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+    </section>`;
+  }
+}
+
+RtMultiConnectionStatus.define('rt-multi-connection-status');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-multi-connection-status': RtMultiConnectionStatus;
+  }
+}

@@ -1,0 +1,14 @@
+import { css } from 'lit';
+
+export const styles = css`
+  .card {
+    --_card-bg: var(--rt-progress-background, var(--_color-surface));
+    --_card-padding: var(--rt-progress-padding, var(--_space-4));
+  }
+  :host([plain]) .card {
+    border: 0;
+    box-shadow: none;
+    padding: 0;
+    background: transparent;
+  }
+`;

@@ -1,0 +1,168 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ScanProgressController } from '../../controllers/index.js';
+import type { AcquisitionScan, LiveQueryPhase, RtError } from '../../core/types.js';
+import { clip, clampCount, formatDuration, formatNumber, toTime } from '../../internal/format.js';
+import { icon } from '../../internal/icons.js';
+import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
+import { RtElement } from '../../internal/rt-element.js';
+import { isTerminal } from '../../internal/status.js';
+import { TickController } from '../../internal/ticker.js';
+import { clipped, emptyView, errorView, loadingView, notFoundView, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { baseStyles, progressStyles } from '../../styles/shared.js';
+import { progressCardStyles } from '../../styles/progress-card.js';
+import { styles } from './rt-scan-progress.styles.js';
+
+/**
+ * @summary An acquisition scan: status, current step, targets analysed of identified,
+ * percentage and duration (ticking while it runs).
+ *
+ * Bound by `scan-id`, or fed a row through the `scan` property.
+ *
+ * @fires rt-progress-complete - The scan's status became `completed` while shown.
+ * @fires rt-error - Loading or the subscription failed.
+ *
+ * @csspart base - The card.
+ * @csspart header - Title row.
+ * @csspart label - The scan name.
+ * @csspart status - Status badge.
+ * @csspart live-badge - "Live" / "Stale" badge.
+ * @csspart value - Percentage figure.
+ * @csspart counts - Targets analysed of identified.
+ * @csspart track - Progress track.
+ * @csspart indicator - Progress fill.
+ * @csspart details - Meta line (step, duration, last update).
+ * @csspart step - Current step.
+ * @csspart duration - Duration.
+ * @csspart updated - Last update.
+ * @csspart scan-error - The scan's own error text (failed scans).
+ * @csspart loading - Loading skeleton.
+ * @csspart error - Error message.
+ * @csspart not-found - "Not found or no access".
+ * @csspart empty - Shown without a scan.
+ *
+ * @cssproperty --rt-scan-progress-background - Card background.
+ * @cssproperty --rt-scan-progress-padding - Card padding.
+ * @cssproperty --rt-progress-indicator-color - Bar fill colour.
+ */
+export class RtScanProgress extends RtElement {
+  static override styles = [...baseStyles, progressStyles, progressCardStyles, styles];
+
+  /** The scan's id. Ignored when `scan` is set. */
+  @property({ attribute: 'scan-id', reflect: true }) scanId?: string;
+
+  /** A scan row to show instead of subscribing by id. */
+  @property({ attribute: false }) scan?: AcquisitionScan | null;
+
+  /** Phase of an externally fed `scan`. */
+  @property({ attribute: false }) phase?: LiveQueryPhase;
+
+  /** Without card chrome. */
+  @property({ type: Boolean, reflect: true }) plain = false;
+
+  @state() private announcement = '';
+
+  private readonly single = new ScanProgressController(this, () => (this.scan ? undefined : this.scanId));
+  private readonly ticker = new TickController(this);
+  private readonly tracker = new ProgressTracker();
+
+  private get row(): AcquisitionScan | null {
+    return this.scan ?? this.single.progress ?? null;
+  }
+
+  private get currentPhase(): LiveQueryPhase {
+    return this.scan ? (this.phase ?? 'live') : this.single.phase;
+  }
+
+  private get currentError(): RtError | null {
+    return this.scan ? null : (this.single.error ?? null);
+  }
+
+  private modelOf(row: AcquisitionScan) {
+    return progressModel({
+      percentage: row.progress_percentage,
+      completed: row.targets_analyzed,
+      total: row.targets_identified,
+      status: row.status,
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const row = this.row;
+    this.setState('stale', this.currentPhase === 'stale');
+    this.reportError('acquisition_scans', this.scan || this.scanId ? this.currentError : null);
+    this.ticker.active = !!row;
+    if (row) {
+      const label = clip(row.name, 80, this.s.scanFallback).text;
+      const { announce, completed } = this.tracker.observe(row.id, label, this.modelOf(row), this.s, this.effectiveLocale);
+      if (announce) this.announcement = announce;
+      if (completed) this.emit('rt-progress-complete', { kind: 'scan', id: row.id, label, record: row });
+    }
+  }
+
+  private renderBody() {
+    const s = this.s;
+    const row = this.row;
+    const phase = this.currentPhase;
+    switch (viewStateOf({ phase, error: this.currentError, hasData: !!row, missingId: !this.scan && !this.scanId, single: true })) {
+      case 'missing':
+        return emptyView(s.noIdGiven(s.scan));
+      case 'loading':
+        return loadingView(s);
+      case 'error':
+        return errorView(s, this.currentError ?? { code: 'server', message: '' });
+      case 'not-found':
+      case 'empty':
+        return notFoundView(s);
+    }
+    const r = row!;
+    const loc = this.effectiveLocale;
+    const model = this.modelOf(r);
+    const started = toTime(r.started_at);
+    const ended = toTime(r.completed_at);
+    const status = model.status ?? 'unknown';
+    const end = ended ?? (isTerminal(status) ? toTime(r.updated_at) : this.ticker.now);
+    const duration = started != null && end != null ? formatDuration(loc, end - started) : null;
+    const analyzed = clampCount(r.targets_analyzed);
+    const identified = clampCount(r.targets_identified);
+    const counts =
+      model.completed != null && model.total != null
+        ? s.targets(formatNumber(loc, model.completed), formatNumber(loc, model.total))
+        : analyzed != null || identified != null
+          ? s.targets(formatNumber(loc, analyzed ?? 0), formatNumber(loc, identified ?? 0))
+          : null;
+    return html`${renderProgressView({
+        s,
+        locale: loc,
+        now: this.ticker.now,
+        label: typeof r.name === 'string' && r.name.trim() ? r.name : s.scanFallback,
+        model,
+        countsText: counts,
+        currentStep: r.current_step,
+        lastUpdated: r.updated_at,
+        badges: phaseBadge(s, phase),
+        headingLevel: null,
+        meta: html`<span part="duration">${icon('play-circle')}<span class="sr-only">${s.duration}: </span>${duration ?? s.notStarted}</span>`,
+      })}
+      ${status === 'failed' && r.error
+        ? html`<p class="error-text" part="scan-error">${icon('x-circle')}${clipped(r.error, { max: 200 })}</p>`
+        : nothing}
+      ${staleNote(s, phase)}`;
+  }
+
+  protected override render() {
+    return html`<article class="card" part="base">
+      ${this.renderBody()}
+      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+    </article>`;
+  }
+}
+
+RtScanProgress.define('rt-scan-progress');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-scan-progress': RtScanProgress;
+  }
+}

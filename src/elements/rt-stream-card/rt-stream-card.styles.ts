@@ -1,0 +1,49 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    height: 100%;
+  }
+  .card {
+    --_card-bg: var(--rt-stream-card-background, var(--_color-surface));
+    --_card-padding: var(--rt-stream-card-padding, var(--_space-4));
+    --_card-border: var(--rt-stream-card-border-color, var(--_color-border));
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    border-top: 3px solid var(--rt-stream-card-accent, var(--_accent, var(--_color-border)));
+  }
+  .card[data-tone='success'] {
+    --_accent: var(--_color-success);
+  }
+  .card[data-tone='info'] {
+    --_accent: var(--_color-info);
+  }
+  .card[data-tone='warning'] {
+    --_accent: var(--_color-warning);
+  }
+  .card[data-tone='danger'] {
+    --_accent: var(--_color-danger);
+  }
+  .grow {
+    flex: 1 1 auto;
+  }
+  .footer {
+    display: flex;
+    gap: var(--_space-2);
+    justify-content: flex-end;
+    margin-top: var(--_space-3);
+  }
+  .footer:not(:has(::slotted(*))) {
+    display: none;
+  }
+  .agents[data-running] {
+    color: var(--_color-info-text);
+    font-weight: var(--_font-weight-medium);
+  }
+  @media (forced-colors: active) {
+    .card {
+      border-top-color: CanvasText;
+    }
+  }
+`;

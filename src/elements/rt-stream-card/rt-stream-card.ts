@@ -1,0 +1,164 @@
+import { html, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { AgentExecutionsController, StreamProgressController } from '../../controllers/index.js';
+import type { LiveQueryPhase, RtError, Stream } from '../../core/types.js';
+import { clip, formatNumber, safeHref } from '../../internal/format.js';
+import { icon } from '../../internal/icons.js';
+import { ProgressTracker, progressModel, renderProgressView, toneForStatus } from '../../internal/progress-view.js';
+import { RtElement } from '../../internal/rt-element.js';
+import { TickController } from '../../internal/ticker.js';
+import { emptyView, errorView, loadingView, notFoundView, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { baseStyles, progressStyles } from '../../styles/shared.js';
+import { progressCardStyles } from '../../styles/progress-card.js';
+import { styles } from './rt-stream-card.styles.js';
+
+/**
+ * @summary The stream card: name, goal status, live badge, progress, running agents and last update.
+ *
+ * Bound by `stream-id`, or fed a row through the `stream` property (the dashboard does this
+ * from its one org-wide subscription). The running-agents count is live either way.
+ *
+ * @fires rt-progress-complete - The stream's goal status became `completed` while shown.
+ * @fires rt-error - Loading or the subscription failed.
+ *
+ * @slot actions - Buttons or links in the card footer.
+ *
+ * @csspart base - The card.
+ * @csspart header - Title row.
+ * @csspart label - The stream name.
+ * @csspart link - The name's link (when `href` is set).
+ * @csspart status - Goal status badge.
+ * @csspart live-badge - "Live" / "Stale" badge.
+ * @csspart value - Percentage figure.
+ * @csspart counts - "completed of total".
+ * @csspart track - Progress track.
+ * @csspart indicator - Progress fill.
+ * @csspart details - Meta line (agents, last update).
+ * @csspart agents - Running agents count.
+ * @csspart updated - Last update.
+ * @csspart footer - The actions row.
+ * @csspart loading - Loading skeleton.
+ * @csspart error - Error message.
+ * @csspart not-found - "Not found or no access".
+ * @csspart empty - Shown without a stream.
+ *
+ * @cssproperty --rt-stream-card-background - Card background.
+ * @cssproperty --rt-stream-card-padding - Card padding.
+ * @cssproperty --rt-stream-card-border-color - Card border colour.
+ * @cssproperty --rt-stream-card-accent - Top accent stripe (defaults to the status tone).
+ * @cssproperty --rt-progress-indicator-color - Bar fill colour.
+ */
+export class RtStreamCard extends RtElement {
+  static override styles = [...baseStyles, progressStyles, progressCardStyles, styles];
+
+  /** The stream's id. Ignored when `stream` is set. */
+  @property({ attribute: 'stream-id', reflect: true }) streamId?: string;
+
+  /** A stream row to show instead of subscribing by id (the dashboard passes rows). */
+  @property({ attribute: false }) stream?: Stream | null;
+
+  /** Phase of an externally fed `stream` (the feeder's live/stale state). */
+  @property({ attribute: false }) phase?: LiveQueryPhase;
+
+  /** Makes the stream name a link (http(s) or relative URLs only). */
+  @property() href?: string;
+
+  /** Heading level of the stream name inside the card (2–4); none by default. */
+  @property({ type: Number, attribute: 'heading-level' }) headingLevel?: 2 | 3 | 4;
+
+  @state() private announcement = '';
+
+  private readonly single = new StreamProgressController(this, () => (this.stream ? undefined : this.streamId));
+  private readonly agents = new AgentExecutionsController(this, () => this.stream?.id ?? this.streamId);
+  private readonly ticker = new TickController(this);
+  private readonly tracker = new ProgressTracker();
+
+  private get row(): Stream | null {
+    return this.stream ?? this.single.progress ?? null;
+  }
+
+  private get currentPhase(): LiveQueryPhase {
+    return this.stream ? (this.phase ?? 'live') : this.single.phase;
+  }
+
+  private get currentError(): RtError | null {
+    return this.stream ? null : (this.single.error ?? null);
+  }
+
+  private modelOf(row: Stream) {
+    const p = (row.current_progress ?? {}) as Partial<Stream['current_progress']>;
+    return progressModel({ percentage: p.percentage, completed: p.completed, total: p.total, status: row.goal_status });
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const row = this.row;
+    this.setState('stale', this.currentPhase === 'stale');
+    this.reportError('streams', this.stream || this.streamId ? this.currentError : null);
+    this.ticker.active = !!row;
+    if (row) {
+      const label = clip(row.name, 80, this.s.streamFallback).text;
+      const { announce, completed } = this.tracker.observe(row.id, label, this.modelOf(row), this.s, this.effectiveLocale);
+      if (announce) this.announcement = announce;
+      if (completed) this.emit('rt-progress-complete', { kind: 'stream', id: row.id, label, record: row });
+    }
+  }
+
+  private renderBody() {
+    const s = this.s;
+    const row = this.row;
+    const phase = this.currentPhase;
+    const view = viewStateOf({
+      phase,
+      error: this.currentError,
+      hasData: !!row,
+      missingId: !this.stream && !this.streamId,
+      single: true,
+    });
+    switch (view) {
+      case 'missing':
+        return emptyView(s.noIdGiven(s.stream));
+      case 'loading':
+        return loadingView(s);
+      case 'error':
+        return errorView(s, this.currentError ?? { code: 'server', message: '' });
+      case 'not-found':
+      case 'empty':
+        return notFoundView(s);
+    }
+    const r = row!;
+    const loc = this.effectiveLocale;
+    const running = Array.isArray(this.agents.runningAgents) ? this.agents.runningAgents.length : 0;
+    const agentsText = running === 1 ? s.runningAgentsOne : s.runningAgents(formatNumber(loc, running));
+    return html`${renderProgressView({
+        s,
+        locale: loc,
+        now: this.ticker.now,
+        label: typeof r.name === 'string' && r.name.trim() ? r.name : s.streamFallback,
+        model: this.modelOf(r),
+        lastUpdated: r.updated_at,
+        badges: phaseBadge(s, phase),
+        headingLevel: this.headingLevel ?? null,
+        href: safeHref(this.href),
+        meta: html`<span class="agents" part="agents" ?data-running=${running > 0}>${icon('cpu')}${agentsText}</span>`,
+      })}${staleNote(s, phase)}`;
+  }
+
+  protected override render() {
+    const row = this.row;
+    const tone = row ? toneForStatus(this.modelOf(row).status, this.modelOf(row).percentage) : 'neutral';
+    return html`<article class="card" part="base" data-tone=${tone}>
+      <div class="grow">${this.renderBody()}</div>
+      <div class="footer" part="footer"><slot name="actions"></slot></div>
+      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+    </article>`;
+  }
+}
+
+RtStreamCard.define('rt-stream-card');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-stream-card': RtStreamCard;
+  }
+}

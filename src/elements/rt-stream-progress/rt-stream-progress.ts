@@ -1,0 +1,128 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { StreamProgressController } from '../../controllers/index.js';
+import type { Stream } from '../../core/types.js';
+import { clip } from '../../internal/format.js';
+import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
+import { RtElement } from '../../internal/rt-element.js';
+import { TickController } from '../../internal/ticker.js';
+import { emptyView, errorView, loadingView, notFoundView, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { baseStyles, progressStyles } from '../../styles/shared.js';
+import { progressCardStyles } from '../../styles/progress-card.js';
+import { styles } from './rt-stream-progress.styles.js';
+
+/**
+ * @summary One stream's live progress: name, goal status, percentage, completed of total, last update.
+ *
+ * States: loading (skeleton), live, stale (last known data, marked), error, and
+ * "not found or no access" when the stream does not exist or RLS hides it.
+ *
+ * @fires rt-progress-complete - The stream's goal status became `completed` while shown.
+ * @fires rt-error - Loading or the subscription failed.
+ *
+ * @csspart base - The card.
+ * @csspart header - Title row.
+ * @csspart label - The stream name.
+ * @csspart status - Goal status badge.
+ * @csspart live-badge - "Live" / "Stale" badge.
+ * @csspart value - Percentage figure.
+ * @csspart counts - "completed of total".
+ * @csspart track - Progress track (`role="progressbar"`).
+ * @csspart indicator - Progress fill.
+ * @csspart details - Meta line.
+ * @csspart updated - Last update.
+ * @csspart loading - Loading skeleton.
+ * @csspart error - Error message.
+ * @csspart not-found - "Not found or no access" message.
+ * @csspart empty - Shown when no `stream-id` is given.
+ * @csspart stale - The stale note.
+ *
+ * @cssproperty --rt-stream-progress-background - Card background.
+ * @cssproperty --rt-stream-progress-padding - Card padding.
+ * @cssproperty --rt-progress-indicator-color - Bar fill colour.
+ * @cssproperty --rt-progress-track-color - Bar track colour.
+ * @cssproperty --rt-progress-height - Bar height.
+ */
+export class RtStreamProgress extends RtElement {
+  static override styles = [...baseStyles, progressStyles, progressCardStyles, styles];
+
+  /** The stream's id (uuid). */
+  @property({ attribute: 'stream-id', reflect: true }) streamId?: string;
+
+  /** Without card chrome. */
+  @property({ type: Boolean, reflect: true }) plain = false;
+
+  @state() private announcement = '';
+
+  protected readonly stream = new StreamProgressController(this, () => this.streamId);
+  private readonly ticker = new TickController(this);
+  private readonly tracker = new ProgressTracker();
+
+  /** The stream row shown, or null. */
+  get progress(): Stream | null {
+    return this.stream.progress ?? null;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const row = this.progress;
+    this.setState('stale', this.stream.phase === 'stale');
+    this.reportError('streams', this.streamId ? this.stream.error : null);
+    this.ticker.active = !!row;
+    if (row) {
+      const label = clip(row.name, 80, this.s.streamFallback).text;
+      const { announce, completed } = this.tracker.observe(row.id, label, this.modelOf(row), this.s, this.effectiveLocale);
+      if (announce) this.announcement = announce;
+      if (completed) this.emit('rt-progress-complete', { kind: 'stream', id: row.id, label, record: row });
+    }
+  }
+
+  private modelOf(row: Stream) {
+    const p = (row.current_progress ?? {}) as Partial<Stream['current_progress']>;
+    return progressModel({ percentage: p.percentage, completed: p.completed, total: p.total, status: row.goal_status });
+  }
+
+  private renderBody() {
+    const s = this.s;
+    const row = this.progress;
+    const phase = this.stream.phase;
+    switch (viewStateOf({ phase, error: this.stream.error, hasData: !!row, missingId: !this.streamId, single: true })) {
+      case 'missing':
+        return emptyView(s.noIdGiven(s.stream));
+      case 'loading':
+        return loadingView(s);
+      case 'error':
+        return errorView(s, this.stream.error ?? { code: 'server', message: '' });
+      case 'not-found':
+      case 'empty':
+        return notFoundView(s);
+      default:
+        return html`${renderProgressView({
+          s,
+          locale: this.effectiveLocale,
+          now: this.ticker.now,
+          label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
+          model: this.modelOf(row!),
+          lastUpdated: row!.updated_at,
+          badges: phaseBadge(s, phase),
+          headingLevel: null,
+        })}${staleNote(s, phase)}`;
+    }
+  }
+
+  protected override render() {
+    return html`<article class="card" part="base" aria-busy=${this.stream.phase === 'loading' && !!this.streamId ? 'true' : 'false'}>
+      ${this.renderBody()}
+      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      ${nothing}
+    </article>`;
+  }
+}
+
+RtStreamProgress.define('rt-stream-progress');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-stream-progress': RtStreamProgress;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Typed events fired by rt-monitor elements. All bubble and are composed, so a
+ * page can listen on `document` without any framework:
+ *
+ * ```js
+ * document.addEventListener('rt-alert', (e) => console.log(e.detail.alert.business_name));
+ * ```
+ */
+import type {
+  AcquisitionScan,
+  ConnectionDetail,
+  ConnectionStatus,
+  Notification,
+  RtError,
+  SignalAlert,
+  Stream,
+} from './core/types.js';
+
+export interface RtStatusChangeDetail {
+  status: ConnectionStatus;
+  /** The status shown before, or null on the first change observed. */
+  previous: ConnectionStatus | null;
+  detail: ConnectionDetail | null;
+}
+
+export interface RtAlertDetail {
+  alert: SignalAlert;
+  /** True for `priority: 'critical'` (announced assertively). */
+  critical: boolean;
+}
+
+export interface RtNotificationDetail {
+  notification: Notification;
+}
+
+export interface RtProgressCompleteDetail {
+  /** Which element or record completed. */
+  kind: 'progress' | 'stream' | 'scan';
+  id: string | null;
+  label: string;
+  /** The row, for data-bound elements. */
+  record?: Stream | AcquisitionScan;
+}
+
+export interface RtErrorDetail {
+  error: RtError;
+  /** What the element was loading, e.g. `streams`, `connection`. */
+  source: string;
+}
+
+export interface RtEventDetailMap {
+  'rt-status-change': RtStatusChangeDetail;
+  'rt-alert': RtAlertDetail;
+  'rt-notification': RtNotificationDetail;
+  'rt-progress-complete': RtProgressCompleteDetail;
+  'rt-error': RtErrorDetail;
+}
+
+export type RtEventName = keyof RtEventDetailMap;
+
+/** Base of every rt-monitor event: bubbles, composed, cancelable only when asked. */
+export class RtEvent<K extends RtEventName> extends CustomEvent<RtEventDetailMap[K]> {
+  constructor(type: K, detail: RtEventDetailMap[K], init: Omit<CustomEventInit, 'detail'> = {}) {
+    super(type, { bubbles: true, composed: true, cancelable: false, ...init, detail });
+  }
+}
+
+export type RtStatusChangeEvent = RtEvent<'rt-status-change'>;
+export type RtAlertEvent = RtEvent<'rt-alert'>;
+export type RtNotificationEvent = RtEvent<'rt-notification'>;
+export type RtProgressCompleteEvent = RtEvent<'rt-progress-complete'>;
+export type RtErrorEvent = RtEvent<'rt-error'>;
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'rt-status-change': RtStatusChangeEvent;
+    'rt-alert': RtAlertEvent;
+    'rt-notification': RtNotificationEvent;
+    'rt-progress-complete': RtProgressCompleteEvent;
+    'rt-error': RtErrorEvent;
+  }
+  interface HTMLElementEventMap {
+    'rt-status-change': RtStatusChangeEvent;
+    'rt-alert': RtAlertEvent;
+    'rt-notification': RtNotificationEvent;
+    'rt-progress-complete': RtProgressCompleteEvent;
+    'rt-error': RtErrorEvent;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Locale-aware formatting with cached `Intl` formatters, plus the clamps that
+ * make database values safe to draw (out-of-range numbers, unknown enums,
+ * null fields, very long text).
+ */
+
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
+  kind: string,
+  locale: string | undefined,
+  options: object,
+  make: () => T,
+): T {
+  const key = `${kind}|${locale ?? ''}|${JSON.stringify(options)}`;
+  let f = cache.get(key) as T | undefined;
+  if (!f) {
+    try {
+      f = make();
+    } catch {
+      // An invalid locale tag falls back to the default locale instead of throwing into render.
+      f = (kind === 'n'
+        ? new Intl.NumberFormat(undefined, options)
+        : kind === 'd'
+          ? new Intl.DateTimeFormat(undefined, options)
+          : new Intl.RelativeTimeFormat(undefined, options)) as T;
+    }
+    cache.set(key, f);
+  }
+  return f;
+}
+
+export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  return cached('n', locale, options, () => new Intl.NumberFormat(locale, options));
+}
+
+export function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
+  return cached('d', locale, options, () => new Intl.DateTimeFormat(locale, options));
+}
+
+export function relativeFormat(locale: string | undefined, options: Intl.RelativeTimeFormatOptions = {}): Intl.RelativeTimeFormat {
+  return cached('r', locale, options, () => new Intl.RelativeTimeFormat(locale, options));
+}
+
+export function formatNumber(locale: string | undefined, value: number): string {
+  return numberFormat(locale).format(value);
+}
+
+/** `42` → `42%` in the locale's style. */
+export function formatPercent(locale: string | undefined, pct: number): string {
+  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(pct / 100);
+}
+
+/** Parses an ISO string, epoch ms or Date; `null` for anything unusable. */
+export function toTime(value: unknown): number | null {
+  if (value == null || value === '') return null;
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string') {
+    const t = Date.parse(value);
+    return Number.isFinite(t) ? t : null;
+  }
+  return null;
+}
+
+export function formatDateTime(locale: string | undefined, value: unknown): string | null {
+  const t = toTime(value);
+  return t == null ? null : dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(t);
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600_000],
+  ['month', 30 * 24 * 3600_000],
+  ['week', 7 * 24 * 3600_000],
+  ['day', 24 * 3600_000],
+  ['hour', 3600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/** "4 seconds ago", "in 3 seconds", "now" — relative to `now`. */
+export function formatRelative(locale: string | undefined, value: unknown, now = Date.now()): string | null {
+  const t = toTime(value);
+  if (t == null) return null;
+  const diff = t - now;
+  const abs = Math.abs(diff);
+  const rtf = relativeFormat(locale, { numeric: 'auto', style: 'long' });
+  if (abs < 1000) return rtf.format(0, 'second');
+  for (const [unit, ms] of UNITS) {
+    if (abs >= ms || unit === 'second') return rtf.format(Math.trunc(diff / ms), unit);
+  }
+  return null;
+}
+
+/** A duration in ms as "1 h 4 min", "2 min 5 s", "12 s" using Intl unit formatting. */
+export function formatDuration(locale: string | undefined, ms: number | null): string | null {
+  if (ms == null || !Number.isFinite(ms)) return null;
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const unit = (value: number, u: string) =>
+    numberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' }).format(value);
+  if (h > 0) return `${unit(h, 'hour')} ${unit(m, 'minute')}`;
+  if (m > 0) return `${unit(m, 'minute')} ${unit(s, 'second')}`;
+  return unit(s, 'second');
+}
+
+// ---- clamps ---------------------------------------------------------------
+
+/** A percentage in [0, 100], or null when unknown (drawn as indeterminate). */
+export function clampPercent(value: unknown): number | null {
+  if (value == null || value === '') return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) return null;
+  return Math.min(100, Math.max(0, n));
+}
+
+/** A non-negative integer count, or null when unknown. */
+export function clampCount(value: unknown): number | null {
+  if (value == null || value === '') return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) return null;
+  return Math.max(0, Math.round(n));
+}
+
+/** `value` if it is one of `allowed`, otherwise `'unknown'`. */
+export function knownOr<T extends string>(value: unknown, allowed: readonly T[]): T | 'unknown' {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : 'unknown';
+}
+
+export const MAX_TEXT = 120;
+
+/**
+ * Text safe to draw: non-strings become '' (or `fallback`), whitespace collapses,
+ * and anything longer than `max` is cut with an ellipsis. `full` is the untruncated
+ * text (capped at 2,000 chars) for a `title` attribute, or undefined when nothing was cut.
+ */
+export function clip(value: unknown, max = MAX_TEXT, fallback = ''): { text: string; full: string | undefined } {
+  let s = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+  s = s.replace(/\s+/g, ' ').trim();
+  if (!s) return { text: fallback, full: undefined };
+  if (s.length <= max) return { text: s, full: undefined };
+  const cut = [...s.slice(0, max + 1)].slice(0, max - 1).join('');
+  return { text: `${cut.trimEnd()}…`, full: s.length > 2000 ? `${s.slice(0, 2000)}…` : s };
+}
+
+/** Only http(s), mailto and same-origin relative links are followed; anything else is not linked. */
+export function safeHref(value: unknown): string | null {
+  if (typeof value !== 'string' || !value.trim()) return null;
+  try {
+    const u = new URL(value.trim(), document.baseURI);
+    return ['http:', 'https:', 'mailto:'].includes(u.protocol) ? u.href : null;
+  } catch {
+    return null;
+  }
+}

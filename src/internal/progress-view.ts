@@ -1,0 +1,157 @@
+/**
+ * The LiveProgressIndicator body shared by rt-progress, rt-stream-progress,
+ * rt-stream-card and rt-scan-progress, and the milestone tracker that decides
+ * what is announced (25/50/75 %, completed, failed — never every tick).
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ConnectionStatus } from '../core/types.js';
+import { clampCount, clampPercent, formatNumber, formatPercent, formatRelative, toTime } from './format.js';
+import { icon } from './icons.js';
+import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
+import type { RtStrings } from './strings.js';
+import { clipped, lookBadge, progressBar } from './templates.js';
+import type { Tone } from '../styles/tokens.js';
+
+export interface ProgressModel {
+  percentage: number | null;
+  completed: number | null;
+  total: number | null;
+  status: WorkStatus | null;
+}
+
+/** Clamp raw values; derive the percentage from completed/total when it is missing. */
+export function progressModel(raw: { percentage?: unknown; completed?: unknown; total?: unknown; status?: unknown }): ProgressModel {
+  const total = clampCount(raw.total);
+  let completed = clampCount(raw.completed);
+  if (total != null && completed != null && completed > total) completed = total;
+  if (total === 0 && completed == null) completed = 0;
+  let percentage = clampPercent(raw.percentage);
+  const status = raw.status == null || raw.status === '' ? null : workStatusOf(raw.status);
+  if (percentage == null && total != null && total > 0 && completed != null) percentage = (completed / total) * 100;
+  if (percentage == null && status === 'completed') percentage = 100;
+  return { percentage, completed, total, status };
+}
+
+export function toneForStatus(status: WorkStatus | null, percentage: number | null): Tone {
+  if (status === 'completed' || (status == null && percentage === 100)) return 'success';
+  if (status === 'failed') return 'danger';
+  if (status === 'paused') return 'warning';
+  if (status === 'cancelled') return 'neutral';
+  return 'info';
+}
+
+export interface ProgressViewOptions {
+  s: RtStrings;
+  locale: string;
+  now: number;
+  label: string;
+  model: ProgressModel;
+  currentStep?: unknown;
+  lastUpdated?: unknown;
+  connectionStatus?: ConnectionStatus | string | null;
+  /** Extra badges after the status (e.g. Live). */
+  badges?: TemplateResult | typeof nothing;
+  /** Extra meta items (e.g. running agents, duration). */
+  meta?: TemplateResult | typeof nothing;
+  /** Counts line override (e.g. "4 of 10 targets analysed"). */
+  countsText?: string | null;
+  headingLevel?: 2 | 3 | 4 | null;
+  href?: string | null;
+}
+
+export function valueText(s: RtStrings, locale: string, m: ProgressModel): string {
+  if (m.percentage == null) return s.indeterminate;
+  const pct = s.percentComplete(formatPercent(locale, m.percentage));
+  if (m.completed != null && m.total != null) return `${pct}, ${s.progressOf(formatNumber(locale, m.completed), formatNumber(locale, m.total))}`;
+  return pct;
+}
+
+export function renderProgressView(o: ProgressViewOptions): TemplateResult {
+  const { s, locale, model: m } = o;
+  const status = m.status;
+  const tone = toneForStatus(status, m.percentage);
+  const updated = toTime(o.lastUpdated);
+  const conn = o.connectionStatus ? connectionStatusOf(o.connectionStatus) : null;
+  const counts =
+    o.countsText !== undefined
+      ? o.countsText
+      : m.completed != null && m.total != null
+        ? s.progressOf(formatNumber(locale, m.completed), formatNumber(locale, m.total))
+        : null;
+  const title = o.href
+    ? html`<a href=${o.href} part="link">${clipped(o.label, { part: 'label' })}</a>`
+    : clipped(o.label, { part: 'label' });
+  const heading =
+    o.headingLevel === 2
+      ? html`<h2 class="title">${title}</h2>`
+      : o.headingLevel === 3
+        ? html`<h3 class="title">${title}</h3>`
+        : o.headingLevel === 4
+          ? html`<h4 class="title">${title}</h4>`
+          : html`<div class="title">${title}</div>`;
+  return html`
+    <div class="header" part="header">
+      ${heading}
+      <div class="badges">
+        ${status ? lookBadge(workLook[status], s.status[status] ?? s.status.unknown) : nothing} ${o.badges ?? nothing}
+        ${conn ? lookBadge(connectionLook[conn], connectionText(s, conn), 'connection') : nothing}
+      </div>
+    </div>
+    <div class="figures">
+      <span class="value num" part="value">${m.percentage == null ? '—' : formatPercent(locale, m.percentage)}</span>
+      ${counts ? html`<span class="counts num muted" part="counts">${counts}</span>` : nothing}
+    </div>
+    ${progressBar({
+      percentage: m.percentage,
+      tone,
+      active: status != null && isActive(status),
+      label: typeof o.label === 'string' && o.label ? o.label.slice(0, 200) : s.progress,
+      valueText: valueText(s, locale, m),
+    })}
+    <div class="meta" part="details">
+      ${o.currentStep != null && o.currentStep !== ''
+        ? html`<span class="step" part="step">${icon('activity')}<span class="sr-only">${s.currentStep}: </span>${clipped(o.currentStep, { max: 80 })}</span>`
+        : nothing}
+      ${o.meta ?? nothing}
+      <span class="updated" part="updated">${icon('clock')}${updated != null
+          ? html`<time datetime=${new Date(updated).toISOString()}>${s.updated(formatRelative(locale, updated, o.now) ?? '')}</time>`
+          : s.neverUpdated}</span>
+    </div>
+  `;
+}
+
+/** Decides when progress is worth announcing and when it completed. */
+export class ProgressTracker {
+  private lastKey: string | null = null;
+  private lastBucket: number | null = null;
+  private lastStatus: string | null = null;
+  private lastComplete: boolean | null = null;
+
+  /**
+   * Feed the current state; returns `{announce, completed}` for this change.
+   * The first observation of a key never announces or completes.
+   */
+  observe(key: string, label: string, m: ProgressModel, s: RtStrings, locale: string): { announce: string | null; completed: boolean } {
+    const complete = m.status === 'completed' || (m.status == null && m.percentage === 100);
+    const bucket = m.percentage == null ? null : Math.floor(m.percentage / 25);
+    const status = m.status ?? null;
+    let announce: string | null = null;
+    let completed = false;
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+    } else {
+      if (complete && this.lastComplete === false) {
+        completed = true;
+        announce = s.progressComplete(label);
+      } else if (status === 'failed' && this.lastStatus !== 'failed') {
+        announce = s.progressFailed(label);
+      } else if (!complete && bucket != null && this.lastBucket != null && bucket > this.lastBucket && bucket > 0 && bucket < 4) {
+        announce = s.progressMilestone(label, formatPercent(locale, bucket * 25));
+      }
+    }
+    this.lastBucket = bucket;
+    this.lastStatus = status;
+    this.lastComplete = complete;
+    return { announce, completed };
+  }
+}

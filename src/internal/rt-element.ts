@@ -1,0 +1,131 @@
+/**
+ * Base class of every rt-monitor element:
+ * - guarded registration (`RtX.define()`), safe when a page loads the bundle twice;
+ * - typed `emit()` of bubbling, composed events;
+ * - locale from `rtLocaleContext`, overridable by the element's own `locale` attribute;
+ * - theme from `rtThemeContext`, overridable by the element's own `theme` attribute,
+ *   exposed as the custom states `:state(light)` / `:state(dark)`;
+ * - rendering coalesced to at most once per animation frame.
+ */
+import { LitElement, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { rtLocaleContext, rtThemeContext } from '../context/index.js';
+import type { RtError } from '../core/types.js';
+import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
+import { nextFrame } from './frame.js';
+import { stringsFor, type RtStrings } from './strings.js';
+
+/** Version stamped into warnings when two copies of the bundle meet. */
+export const RT_VERSION = '0.1.0';
+
+export type { RtTheme } from '../context/index.js';
+import type { RtTheme } from '../context/index.js';
+
+const warned = new Set<string>();
+
+export class RtElement extends LitElement {
+  /** Version of the bundle that defined this class. */
+  static readonly version: string = RT_VERSION;
+
+  /**
+   * Registers the element under `tag` unless the tag is taken. When another copy
+   * (or version) already defined it, warns once naming both versions and returns.
+   */
+  static define(tag: string, registry: CustomElementRegistry = customElements): void {
+    const existing = registry.get(tag) as (CustomElementConstructor & { version?: string }) | undefined;
+    if (existing) {
+      if (existing !== this && !warned.has(tag)) {
+        warned.add(tag);
+        console.warn(
+          `rt-monitor: <${tag}> is already defined (version ${existing.version ?? 'unknown'}); ` +
+            `this copy (version ${this.version}) was not registered.`,
+        );
+      }
+      return;
+    }
+    registry.define(tag, this);
+  }
+
+  /** BCP 47 locale for numbers, dates and text. Defaults to the provider's locale, then the page's `lang`. */
+  @property({ reflect: true }) locale?: string;
+
+  /** `light`, `dark` or `system`. Defaults to the provider's theme, then the OS preference. */
+  @property({ reflect: true }) theme?: RtTheme;
+
+  @consume({ context: rtLocaleContext, subscribe: true })
+  @state()
+  protected contextLocale?: string;
+
+  @consume({ context: rtThemeContext, subscribe: true })
+  @state()
+  protected contextTheme?: string;
+
+  protected readonly internals: ElementInternals;
+
+  constructor() {
+    super();
+    this.internals = this.attachInternals();
+  }
+
+  /** The locale in effect. */
+  get effectiveLocale(): string {
+    return this.locale || this.contextLocale || document.documentElement.lang || 'en';
+  }
+
+  /** The theme in effect (`system` follows prefers-color-scheme). */
+  get effectiveTheme(): RtTheme {
+    const t = this.theme || this.contextTheme;
+    return t === 'light' || t === 'dark' ? t : 'system';
+  }
+
+  /** English, or the strings registered for the locale. */
+  protected get s(): RtStrings {
+    return stringsFor(this.effectiveLocale);
+  }
+
+  /** Dispatches a typed rt-* event (bubbles, composed). Returns false if a listener cancelled it. */
+  emit<K extends RtEventName>(name: K, detail: RtEventDetailMap[K], init: { cancelable?: boolean } = {}): boolean {
+    return this.dispatchEvent(new RtEvent(name, detail, init));
+  }
+
+  private lastErrorKey: string | null = null;
+
+  /** Fires `rt-error` once when `error` appears or changes (not on every render). */
+  protected reportError(source: string, error: RtError | null | undefined): void {
+    const key = error ? `${source}|${error.code}|${error.message}` : null;
+    if (key === this.lastErrorKey) return;
+    this.lastErrorKey = key;
+    if (error) this.emit('rt-error', { error, source });
+  }
+
+  /** Coalesce: however many changes arrive, render at most once per frame. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await nextFrame();
+    super.scheduleUpdate();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const theme = this.effectiveTheme;
+    const states = this.internals.states;
+    try {
+      if (theme === 'dark') states.add('dark');
+      else states.delete('dark');
+      if (theme === 'light') states.add('light');
+      else states.delete('light');
+    } catch {
+      /* CustomStateSet unsupported: prefers-color-scheme still applies */
+    }
+  }
+
+  /** Sets or clears a custom state (`:state(name)`) for styling from outside. */
+  protected setState(name: string, on: boolean): void {
+    try {
+      if (on) this.internals.states.add(name);
+      else this.internals.states.delete(name);
+    } catch {
+      /* unsupported */
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Status vocabularies: which values are known, their tone (colour family) and
+ * icon. Anything not listed renders as "unknown" with a neutral tone.
+ */
+import type { ConnectionStatus } from '../core/types.js';
+import type { Tone } from '../styles/tokens.js';
+import type { IconName } from './icons.js';
+import { knownOr } from './format.js';
+import type { RtStrings } from './strings.js';
+
+export const CONNECTION_STATUSES = ['connected', 'connecting', 'disconnected', 'error'] as const;
+export const GOAL_STATUSES = ['pending', 'in_progress', 'paused', 'completed', 'failed'] as const;
+export const SCAN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const WORK_STATUSES = [...new Set([...GOAL_STATUSES, ...SCAN_STATUSES])] as const;
+export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const NOTIFICATION_TYPES = ['info', 'success', 'warning', 'error'] as const;
+
+export type WorkStatus = (typeof WORK_STATUSES)[number] | 'unknown';
+
+export interface StatusLook {
+  tone: Tone;
+  icon: IconName;
+  /** Spinning icon (active work); stills under reduced motion. */
+  spin?: boolean;
+}
+
+export const connectionLook: Record<ConnectionStatus | 'unknown', StatusLook> = {
+  connected: { tone: 'success', icon: 'check-circle' },
+  connecting: { tone: 'warning', icon: 'loader', spin: true },
+  disconnected: { tone: 'neutral', icon: 'circle-slash' },
+  error: { tone: 'danger', icon: 'alert-triangle' },
+  unknown: { tone: 'neutral', icon: 'help-circle' },
+};
+
+export const workLook: Record<string, StatusLook> = {
+  pending: { tone: 'neutral', icon: 'circle-dashed' },
+  queued: { tone: 'neutral', icon: 'circle-dashed' },
+  in_progress: { tone: 'info', icon: 'loader', spin: true },
+  running: { tone: 'info', icon: 'loader', spin: true },
+  paused: { tone: 'warning', icon: 'pause-circle' },
+  completed: { tone: 'success', icon: 'check-circle' },
+  failed: { tone: 'danger', icon: 'x-circle' },
+  cancelled: { tone: 'neutral', icon: 'circle-slash' },
+  unknown: { tone: 'neutral', icon: 'help-circle' },
+};
+
+export const priorityLook: Record<string, StatusLook> = {
+  low: { tone: 'neutral', icon: 'info' },
+  medium: { tone: 'info', icon: 'info' },
+  high: { tone: 'warning', icon: 'alert-triangle' },
+  critical: { tone: 'danger', icon: 'zap' },
+  unknown: { tone: 'neutral', icon: 'help-circle' },
+};
+
+export const notificationLook: Record<string, StatusLook> = {
+  info: { tone: 'info', icon: 'info' },
+  success: { tone: 'success', icon: 'check-circle' },
+  warning: { tone: 'warning', icon: 'alert-triangle' },
+  error: { tone: 'danger', icon: 'x-circle' },
+  unknown: { tone: 'neutral', icon: 'bell' },
+};
+
+export function connectionStatusOf(value: unknown): ConnectionStatus | 'unknown' {
+  return knownOr(value, CONNECTION_STATUSES);
+}
+
+export function workStatusOf(value: unknown): WorkStatus {
+  return knownOr(value, WORK_STATUSES);
+}
+
+export function connectionText(s: RtStrings, status: ConnectionStatus | 'unknown'): string {
+  switch (status) {
+    case 'connected':
+      return s.connected;
+    case 'connecting':
+      return s.connecting;
+    case 'disconnected':
+      return s.disconnected;
+    case 'error':
+      return s.connectionError;
+    default:
+      return s.status.unknown;
+  }
+}
+
+/** Terminal states stop tickers and are announced. */
+export function isTerminal(status: string): boolean {
+  return status === 'completed' || status === 'failed' || status === 'cancelled';
+}
+
+export function isActive(status: string): boolean {
+  return status === 'running' || status === 'in_progress';
+}

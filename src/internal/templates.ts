@@ -1,0 +1,150 @@
+/**
+ * Template helpers shared by the elements: badges, state views (loading,
+ * stale, empty, error, not found), clipped text and the progress bar.
+ * All database values pass through Lit text/attribute bindings only.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { LiveQueryPhase, RtError } from '../core/types.js';
+import type { Tone } from '../styles/tokens.js';
+import { clip, MAX_TEXT } from './format.js';
+import { icon, type IconName } from './icons.js';
+import type { StatusLook } from './status.js';
+import type { RtStrings } from './strings.js';
+
+export function badge(opts: {
+  tone: Tone;
+  text: string;
+  icon?: IconName;
+  spin?: boolean;
+  part?: string;
+  live?: boolean;
+  dot?: boolean;
+  title?: string;
+  outline?: boolean;
+}): TemplateResult {
+  return html`<span
+    class="badge ${opts.outline ? 'outline' : ''}"
+    part=${opts.part ?? 'badge'}
+    data-tone=${opts.tone}
+    ?data-live=${opts.live}
+    title=${ifDefined(opts.title)}
+    >${opts.dot ? html`<span class="live-dot"></span>` : nothing}${opts.icon
+      ? icon(opts.icon, opts.spin ? 'spin' : '')
+      : nothing}<span>${opts.text}</span></span
+  >`;
+}
+
+export function lookBadge(look: StatusLook, text: string, part = 'status'): TemplateResult {
+  return badge({ tone: look.tone, icon: look.icon, spin: look.spin, text, part });
+}
+
+/** "Live" (pulsing dot) or "Stale" badge for a data element. */
+export function phaseBadge(s: RtStrings, phase: LiveQueryPhase): TemplateResult | typeof nothing {
+  if (phase === 'live') return badge({ tone: 'success', text: s.live, dot: true, live: true, part: 'live-badge' });
+  if (phase === 'stale') return badge({ tone: 'warning', text: s.stale, icon: 'refresh', part: 'live-badge', title: s.staleHint });
+  return nothing;
+}
+
+/** Text from the database: truncated, with the full text in `title`. */
+export function clipped(value: unknown, opts: { max?: number; fallback?: string; part?: string; cls?: string } = {}): TemplateResult {
+  const { text, full } = clip(value, opts.max ?? MAX_TEXT, opts.fallback ?? '');
+  return html`<span class="truncate ${opts.cls ?? ''}" part=${ifDefined(opts.part)} title=${ifDefined(full)}>${text}</span>`;
+}
+
+export function loadingView(s: RtStrings): TemplateResult {
+  return html`<div class="loading" part="loading" aria-busy="true">
+    <div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
+    <span class="sr-only">${s.loading}</span>
+  </div>`;
+}
+
+export function messageView(opts: {
+  iconName: IconName;
+  title: string;
+  hint?: string;
+  tone?: Tone;
+  part?: string;
+  action?: TemplateResult;
+}): TemplateResult {
+  return html`<div class="state" part=${opts.part ?? 'state'} data-tone=${opts.tone ?? 'neutral'}>
+    <span class="state-icon">${icon(opts.iconName)}</span>
+    <strong>${opts.title}</strong>
+    ${opts.hint ? html`<span>${opts.hint}</span>` : nothing} ${opts.action ?? nothing}
+  </div>`;
+}
+
+export function errorView(s: RtStrings, error: RtError): TemplateResult {
+  if (error.code === 'not-found') return notFoundView(s);
+  const hint = s.errorMessages[error.code] ?? s.errorMessages.server;
+  return html`<div role="alert">
+    ${messageView({ iconName: 'alert-triangle', title: s.errorTitle, hint, tone: 'danger', part: 'error' })}
+  </div>`;
+}
+
+export function notFoundView(s: RtStrings): TemplateResult {
+  return messageView({ iconName: 'lock', title: s.notFound, hint: s.notFoundHint, part: 'not-found' });
+}
+
+export function emptyView(title: string, iconName: IconName = 'inbox'): TemplateResult {
+  return messageView({ iconName, title, part: 'empty' });
+}
+
+export function staleNote(s: RtStrings, phase: LiveQueryPhase): TemplateResult | typeof nothing {
+  return phase === 'stale'
+    ? html`<p class="stale-note" part="stale">${icon('refresh')}<span>${s.staleHint}</span></p>`
+    : nothing;
+}
+
+/**
+ * The state a data element is in, from its controller, in the order that
+ * matters: missing id → error/not-found → loading → not found (single) → empty → data.
+ */
+export type ViewState = 'missing' | 'error' | 'not-found' | 'loading' | 'empty' | 'data';
+
+export function viewStateOf(opts: {
+  phase: LiveQueryPhase;
+  error: RtError | null;
+  hasData: boolean;
+  missingId?: boolean;
+  single?: boolean;
+}): ViewState {
+  if (opts.missingId) return 'missing';
+  if (opts.hasData && opts.phase !== 'error') return 'data';
+  if (opts.phase === 'error' || opts.error) return opts.error?.code === 'not-found' ? 'not-found' : 'error';
+  if (opts.phase === 'loading') return 'loading';
+  return opts.single ? 'not-found' : 'empty';
+}
+
+export interface BarOptions {
+  percentage: number | null;
+  tone?: Tone;
+  active?: boolean;
+  label: string;
+  valueText?: string;
+}
+
+/** `role="progressbar"`; `aria-valuenow` left out when indeterminate. */
+export function progressBar(o: BarOptions): TemplateResult {
+  const indeterminate = o.percentage == null;
+  return html`<div
+    class="bar"
+    part="track"
+    role="progressbar"
+    aria-label=${o.label}
+    aria-valuemin="0"
+    aria-valuemax="100"
+    aria-valuenow=${ifDefined(indeterminate ? undefined : Math.round(o.percentage!))}
+    aria-valuetext=${ifDefined(o.valueText)}
+    ?data-indeterminate=${indeterminate}
+    ?data-active=${o.active}
+  >
+    <div
+      class="indicator"
+      part="indicator"
+      data-tone=${o.tone ?? 'info'}
+      style=${styleMap({ '--_pct': indeterminate ? '35%' : `${o.percentage}%` })}
+    ></div>
+  </div>`;
+}

@@ -1,0 +1,95 @@
+/**
+ * One shared timer per page for everything that ticks (relative times,
+ * elapsed durations, retry and token countdowns). Elements subscribe while
+ * connected and only while they show something that ticks; the timer stops
+ * when nobody listens.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+type Listener = (now: number) => void;
+
+const GLOBAL_KEY = Symbol.for('rt-monitor.ticker');
+interface TickerState {
+  listeners: Set<Listener>;
+  timer: ReturnType<typeof setInterval> | null;
+}
+const g = globalThis as unknown as Record<symbol, TickerState | undefined>;
+// Shared across two copies of the bundle on one page.
+const state: TickerState = (g[GLOBAL_KEY] ??= { listeners: new Set(), timer: null });
+
+export const TICK_MS = 1000;
+
+export function subscribeTick(listener: Listener): () => void {
+  state.listeners.add(listener);
+  if (!state.timer) {
+    state.timer = setInterval(() => {
+      const now = Date.now();
+      for (const l of [...state.listeners]) l(now);
+    }, TICK_MS);
+  }
+  return () => {
+    state.listeners.delete(listener);
+    if (state.listeners.size === 0 && state.timer) {
+      clearInterval(state.timer);
+      state.timer = null;
+    }
+  };
+}
+
+/** Number of active tick subscribers (for tests and diagnostics). */
+export function tickSubscriberCount(): number {
+  return state.listeners.size;
+}
+
+/** True while the page-wide timer runs. */
+export function tickerRunning(): boolean {
+  return state.timer != null;
+}
+
+/** Re-renders its host every tick while `active` and connected. */
+export class TickController implements ReactiveController {
+  /** The current time, for render. */
+  get now(): number {
+    return Date.now();
+  }
+  private unsubscribe: (() => void) | null = null;
+  private connected = false;
+  private _active = false;
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  get active(): boolean {
+    return this._active;
+  }
+
+  /** Turn ticking on or off; cheap to call from `willUpdate` every render. */
+  set active(value: boolean) {
+    if (value === this._active) return;
+    this._active = value;
+    this.sync();
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    this.sync();
+  }
+
+  private sync(): void {
+    const want = this.connected && this._active;
+    if (want && !this.unsubscribe) {
+      this.unsubscribe = subscribeTick(() => {
+        this.host.requestUpdate();
+      });
+    } else if (!want && this.unsubscribe) {
+      this.unsubscribe();
+      this.unsubscribe = null;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/** The alert/notification feed (ARIA feed pattern): header with counts, articles, read state. */
+import { css } from 'lit';
+
+export const feedStyles = css`
+  .card {
+    container-type: inline-size;
+  }
+  .card-header .spacer {
+    flex: 1 1 auto;
+  }
+  .card-title {
+    flex: 0 1 auto;
+  }
+  .feed {
+    display: grid;
+    margin: 0 calc(-1 * var(--_space-2));
+  }
+  .entry {
+    position: relative;
+    display: grid;
+    grid-template-columns: auto 1fr auto;
+    gap: var(--_space-1) var(--_space-3);
+    align-items: start;
+    padding: var(--_space-3) var(--_space-2);
+    border-top: 1px solid var(--_color-border);
+    border-radius: var(--_radius-sm);
+    min-width: 0;
+  }
+  .entry:first-child {
+    border-top-color: transparent;
+  }
+  .entry[data-unread] {
+    background: var(--rt-feed-unread-background, var(--_color-surface-alt));
+  }
+  .entry:focus-visible {
+    outline: 2px solid var(--_color-focus);
+    outline-offset: -2px;
+  }
+  .entry-icon {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    width: 2rem;
+    height: 2rem;
+    border-radius: 50%;
+    color: var(--_tone-fg);
+    background: var(--_tone-bg);
+    font-size: 1rem;
+  }
+  .entry-main {
+    display: grid;
+    gap: 0.125rem;
+    min-width: 0;
+  }
+  .entry-title {
+    display: flex;
+    align-items: center;
+    gap: var(--_space-2);
+    font-weight: var(--_font-weight-medium);
+    min-width: 0;
+  }
+  .entry[data-unread] .entry-title {
+    font-weight: var(--_font-weight-bold);
+  }
+  .entry-sub {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0 var(--_space-2);
+    font-size: var(--_font-size-sm);
+    color: var(--_color-text-muted);
+    min-width: 0;
+  }
+  .entry-body {
+    font-size: var(--_font-size-sm);
+    color: var(--_color-text);
+    overflow-wrap: anywhere;
+  }
+  .entry-actions {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-end;
+    gap: var(--_space-1);
+  }
+  .unread-dot {
+    width: 0.5rem;
+    height: 0.5rem;
+    border-radius: 50%;
+    background: var(--_color-primary);
+    flex: none;
+  }
+  .count-badge {
+    font-variant-numeric: tabular-nums;
+  }
+  @container (max-width: 26rem) {
+    .entry {
+      grid-template-columns: auto 1fr;
+    }
+    .entry-actions {
+      grid-column: 2;
+      flex-direction: row;
+      align-items: center;
+      justify-content: flex-start;
+    }
+  }
+  @media (forced-colors: active) {
+    .unread-dot {
+      background: CanvasText;
+      forced-color-adjust: none;
+    }
+    .entry[data-unread] {
+      border-inline-start: 3px solid CanvasText;
+    }
+  }
+`;

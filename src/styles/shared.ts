@@ -1,0 +1,445 @@
+/**
+ * Styles shared by the elements: host reset, card, badges (icon + text, never
+ * colour alone), state views, buttons, progress bar, lists. Each element adds
+ * its own `rt-x.styles.ts` on top.
+ */
+import { css } from 'lit';
+import { tokens } from './tokens.js';
+
+export const hostStyles = css`
+  :host {
+    display: block;
+    box-sizing: border-box;
+    font-family: var(--_font-family);
+    font-size: var(--_font-size-md);
+    line-height: var(--_line-height);
+    color: var(--_color-text);
+    -webkit-font-smoothing: antialiased;
+  }
+  :host([hidden]) {
+    display: none !important;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  .sr-only {
+    position: absolute !important;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+  svg.icon {
+    width: 1em;
+    height: 1em;
+    flex: none;
+    vertical-align: -0.125em;
+  }
+  .truncate {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    min-width: 0;
+  }
+  .muted {
+    color: var(--_color-text-muted);
+  }
+  .num {
+    font-variant-numeric: tabular-nums;
+  }
+`;
+
+export const cardStyles = css`
+  .card {
+    position: relative;
+    background: var(--_card-bg, var(--_color-surface));
+    color: var(--_color-text);
+    border: 1px solid var(--_card-border, var(--_color-border));
+    border-radius: var(--_card-radius, var(--_radius-lg));
+    box-shadow: var(--_shadow-card);
+    padding: var(--_card-padding, var(--_space-4));
+    min-width: 0;
+  }
+  .card-header {
+    display: flex;
+    align-items: center;
+    gap: var(--_space-2);
+    flex-wrap: wrap;
+    margin-bottom: var(--_space-3);
+  }
+  .card-title {
+    margin: 0;
+    font-size: var(--_font-size-lg);
+    font-weight: var(--_font-weight-bold);
+    line-height: 1.3;
+    flex: 1 1 auto;
+    min-width: 0;
+  }
+  .card-meta {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_space-1) var(--_space-4);
+    font-size: var(--_font-size-sm);
+    color: var(--_color-text-muted);
+    margin-top: var(--_space-2);
+  }
+  .card-meta > * {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--_space-1);
+  }
+`;
+
+export const badgeStyles = css`
+  .badge {
+    --_tone-fg: var(--_color-neutral-text);
+    --_tone-bg: var(--_color-neutral-bg);
+    --_tone-solid: var(--_color-neutral);
+    display: inline-flex;
+    align-items: center;
+    gap: 0.3em;
+    padding: 0.125rem 0.5rem;
+    border-radius: var(--_radius-pill);
+    font-size: var(--_font-size-xs);
+    font-weight: var(--_font-weight-medium);
+    line-height: 1.4;
+    white-space: nowrap;
+    color: var(--_tone-fg);
+    background: var(--_tone-bg);
+    border: 1px solid transparent;
+  }
+  [data-tone='success'] {
+    --_tone-fg: var(--_color-success-text);
+    --_tone-bg: var(--_color-success-bg);
+    --_tone-solid: var(--_color-success);
+  }
+  [data-tone='warning'] {
+    --_tone-fg: var(--_color-warning-text);
+    --_tone-bg: var(--_color-warning-bg);
+    --_tone-solid: var(--_color-warning);
+  }
+  [data-tone='danger'] {
+    --_tone-fg: var(--_color-danger-text);
+    --_tone-bg: var(--_color-danger-bg);
+    --_tone-solid: var(--_color-danger);
+  }
+  [data-tone='info'] {
+    --_tone-fg: var(--_color-info-text);
+    --_tone-bg: var(--_color-info-bg);
+    --_tone-solid: var(--_color-info);
+  }
+  [data-tone='neutral'] {
+    --_tone-fg: var(--_color-neutral-text);
+    --_tone-bg: var(--_color-neutral-bg);
+    --_tone-solid: var(--_color-neutral);
+  }
+  .badge.outline {
+    background: transparent;
+    border-color: currentColor;
+  }
+  .live-dot {
+    width: 0.5em;
+    height: 0.5em;
+    border-radius: 50%;
+    background: var(--_tone-solid);
+    flex: none;
+  }
+  .badge[data-live] .live-dot {
+    animation: rt-live-pulse 2s ease-in-out infinite;
+  }
+  @keyframes rt-live-pulse {
+    0%,
+    100% {
+      opacity: 1;
+    }
+    50% {
+      opacity: 0.35;
+    }
+  }
+  .spin {
+    animation: rt-spin 1.2s linear infinite;
+    transform-origin: center;
+  }
+  @keyframes rt-spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .badge[data-live] .live-dot,
+    .spin {
+      animation: none;
+    }
+  }
+  @media (forced-colors: active) {
+    .badge {
+      border: 1px solid CanvasText;
+    }
+    .live-dot {
+      background: CanvasText;
+      forced-color-adjust: none;
+    }
+  }
+`;
+
+export const buttonStyles = css`
+  button,
+  .button {
+    font: inherit;
+    font-size: var(--_font-size-sm);
+    font-weight: var(--_font-weight-medium);
+    display: inline-flex;
+    align-items: center;
+    gap: var(--_space-1);
+    padding: 0.3rem 0.65rem;
+    border-radius: var(--_radius-sm);
+    border: 1px solid var(--_color-border);
+    background: var(--_color-surface);
+    color: var(--_color-text);
+    cursor: pointer;
+    text-decoration: none;
+    white-space: nowrap;
+  }
+  button:hover {
+    background: var(--_color-surface-alt);
+  }
+  button.link {
+    border-color: transparent;
+    background: transparent;
+    color: var(--_color-primary);
+    padding: 0.2rem 0.35rem;
+  }
+  button.link:hover {
+    text-decoration: underline;
+    background: transparent;
+  }
+  button:focus-visible,
+  a:focus-visible,
+  [tabindex]:focus-visible,
+  select:focus-visible {
+    outline: 2px solid var(--_color-focus);
+    outline-offset: 2px;
+  }
+  a {
+    color: var(--_color-primary);
+  }
+  @media (forced-colors: active) {
+    button {
+      border: 1px solid ButtonText;
+    }
+  }
+`;
+
+export const stateStyles = css`
+  .state {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    text-align: center;
+    gap: var(--_space-1);
+    padding: var(--_space-4) var(--_space-3);
+    min-height: 5.5rem;
+    color: var(--_color-text-muted);
+    font-size: var(--_font-size-sm);
+  }
+  .state .state-icon {
+    font-size: 1.5rem;
+    line-height: 1;
+  }
+  .state strong {
+    color: var(--_color-text);
+    font-weight: var(--_font-weight-medium);
+    font-size: var(--_font-size-md);
+  }
+  .state[data-tone='danger'] .state-icon {
+    color: var(--_color-danger);
+  }
+  .state[data-tone='warning'] .state-icon {
+    color: var(--_color-warning);
+  }
+  .skeleton {
+    display: grid;
+    gap: var(--_space-2);
+    padding: var(--_space-1) 0;
+  }
+  .skeleton span {
+    display: block;
+    height: 0.75rem;
+    border-radius: var(--_radius-sm);
+    background: var(--_color-skeleton);
+    animation: rt-skeleton 1.4s ease-in-out infinite;
+  }
+  .skeleton span:nth-child(1) {
+    width: 55%;
+    height: 1rem;
+  }
+  .skeleton span:nth-child(2) {
+    width: 100%;
+  }
+  .skeleton span:nth-child(3) {
+    width: 35%;
+  }
+  @keyframes rt-skeleton {
+    0%,
+    100% {
+      opacity: 1;
+    }
+    50% {
+      opacity: 0.45;
+    }
+  }
+  .stale-note {
+    display: flex;
+    align-items: center;
+    gap: var(--_space-1);
+    font-size: var(--_font-size-xs);
+    color: var(--_color-warning-text);
+    margin-top: var(--_space-2);
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .skeleton span {
+      animation: none;
+    }
+  }
+  @media (forced-colors: active) {
+    .skeleton span {
+      border: 1px solid CanvasText;
+    }
+  }
+`;
+
+export const progressStyles = css`
+  .bar {
+    position: relative;
+    height: var(--rt-progress-height, 0.5rem);
+    border-radius: var(--rt-progress-radius, var(--_radius-pill));
+    background: var(--rt-progress-track-color, var(--_color-track));
+    overflow: hidden;
+  }
+  .indicator {
+    position: absolute;
+    inset: 0 auto 0 0;
+    width: var(--_pct, 0%);
+    border-radius: inherit;
+    background: var(--rt-progress-indicator-color, var(--_tone-bar, var(--_color-primary)));
+    transition: width var(--_transition-duration) ease-out;
+  }
+  [data-tone='success'] .indicator,
+  .indicator[data-tone='success'] {
+    --_tone-bar: var(--_color-success);
+  }
+  .indicator[data-tone='danger'] {
+    --_tone-bar: var(--_color-danger);
+  }
+  .indicator[data-tone='warning'] {
+    --_tone-bar: var(--_color-warning);
+  }
+  .indicator[data-tone='neutral'] {
+    --_tone-bar: var(--_color-neutral);
+  }
+  .bar[data-indeterminate] .indicator {
+    width: 35%;
+    animation: rt-indeterminate 1.6s ease-in-out infinite;
+  }
+  @keyframes rt-indeterminate {
+    0% {
+      left: -35%;
+    }
+    100% {
+      left: 100%;
+    }
+  }
+  .bar[data-active]:not([data-indeterminate]) .indicator::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    background: linear-gradient(90deg, transparent, rgba(255, 255, 255, 0.35), transparent);
+    animation: rt-shimmer 1.8s ease-in-out infinite;
+  }
+  @keyframes rt-shimmer {
+    from {
+      transform: translateX(-100%);
+    }
+    to {
+      transform: translateX(100%);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .indicator {
+      transition: none;
+    }
+    .bar[data-indeterminate] .indicator {
+      animation: none;
+      left: 0;
+      width: 100%;
+      opacity: 0.5;
+    }
+    .bar[data-active] .indicator::after {
+      animation: none;
+      display: none;
+    }
+  }
+  @media (forced-colors: active) {
+    .bar {
+      border: 1px solid CanvasText;
+      background: Canvas;
+    }
+    .indicator {
+      background: Highlight;
+      forced-color-adjust: none;
+    }
+  }
+`;
+
+export const listStyles = css`
+  .list {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+  }
+  .item {
+    display: grid;
+    gap: var(--_space-1);
+    padding: var(--_space-3) var(--_space-1);
+    border-top: 1px solid var(--_color-border);
+    min-width: 0;
+  }
+  .item:first-child {
+    border-top: 0;
+  }
+  .item:focus-visible {
+    outline: 2px solid var(--_color-focus);
+    outline-offset: -2px;
+    border-radius: var(--_radius-sm);
+  }
+  .row {
+    display: flex;
+    align-items: center;
+    gap: var(--_space-2);
+    min-width: 0;
+  }
+  .grow {
+    flex: 1 1 auto;
+    min-width: 0;
+  }
+  .section-title {
+    margin: var(--_space-3) 0 var(--_space-1);
+    font-size: var(--_font-size-xs);
+    font-weight: var(--_font-weight-bold);
+    letter-spacing: 0.04em;
+    text-transform: uppercase;
+    color: var(--_color-text-muted);
+  }
+`;
+
+/** Everything most data elements need. */
+export const baseStyles = [tokens, hostStyles, cardStyles, badgeStyles, buttonStyles, stateStyles];

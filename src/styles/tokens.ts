@@ -1,0 +1,107 @@
+/**
+ * Design tokens. Three layers (as in Material Web and Shoelace):
+ *
+ * 1. Public tokens a page may set anywhere above the element: `--rt-color-*`,
+ *    `--rt-space-*`, `--rt-font-*`, `--rt-radius-*`, `--rt-shadow-*`.
+ * 2. Per-element properties (e.g. `--rt-progress-indicator-color`) that fall
+ *    back to the tokens; documented with `@cssproperty` on each element.
+ * 3. Private `--_*` variables, set here on `:host` from (1) with a light or dark
+ *    default. Elements read only `--_*` and their own per-element properties.
+ *
+ * Light or dark: the element's own `theme` attribute, else the provider's theme
+ * (via `rtThemeContext`), else `prefers-color-scheme`. RtElement exposes the
+ * result as the custom states `:state(light)` / `:state(dark)`.
+ */
+import { css, unsafeCSS } from 'lit';
+
+type TokenMap = Record<string, string>;
+
+/** Colour tokens: public name (without `--rt-`) → [light, dark] default. */
+export const colorTokens: Record<string, [string, string]> = {
+  'color-surface': ['#ffffff', '#0f172a'],
+  'color-surface-alt': ['#f8fafc', '#1e293b'],
+  'color-text': ['#0f172a', '#f1f5f9'],
+  'color-text-muted': ['#475569', '#a3b1c6'],
+  'color-border': ['#e2e8f0', '#334155'],
+  'color-primary': ['#2563eb', '#60a5fa'],
+  'color-on-primary': ['#ffffff', '#0f172a'],
+  'color-focus': ['#2563eb', '#93c5fd'],
+  'color-track': ['#e2e8f0', '#334155'],
+  'color-skeleton': ['#eef2f7', '#1e293b'],
+
+  'color-success': ['#16a34a', '#22c55e'],
+  'color-success-text': ['#166534', '#86efac'],
+  'color-success-bg': ['#dcfce7', '#123a30'],
+  'color-warning': ['#d97706', '#f59e0b'],
+  'color-warning-text': ['#92400e', '#fcd34d'],
+  'color-warning-bg': ['#fef3c7', '#3a3020'],
+  'color-danger': ['#dc2626', '#f87171'],
+  'color-danger-text': ['#991b1b', '#fca5a5'],
+  'color-danger-bg': ['#fee2e2', '#3d1f2a'],
+  'color-neutral': ['#64748b', '#94a3b8'],
+  'color-neutral-text': ['#334155', '#cbd5e1'],
+  'color-neutral-bg': ['#f1f5f9', '#263145'],
+  'color-info': ['#2563eb', '#60a5fa'],
+  'color-info-text': ['#1e40af', '#93c5fd'],
+  'color-info-bg': ['#dbeafe', '#172c55'],
+
+  'shadow-card': ['0 1px 2px rgba(15, 23, 42, 0.06), 0 1px 3px rgba(15, 23, 42, 0.08)', '0 1px 2px rgba(0, 0, 0, 0.4)'],
+};
+
+/** Theme-independent tokens. */
+export const staticTokens: TokenMap = {
+  'font-family': "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+  'font-family-mono': "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace",
+  'font-size-xs': '0.75rem',
+  'font-size-sm': '0.8125rem',
+  'font-size-md': '0.875rem',
+  'font-size-lg': '1rem',
+  'font-size-xl': '1.25rem',
+  'font-weight-normal': '400',
+  'font-weight-medium': '500',
+  'font-weight-bold': '600',
+  'line-height': '1.45',
+  'space-1': '0.25rem',
+  'space-2': '0.5rem',
+  'space-3': '0.75rem',
+  'space-4': '1rem',
+  'space-5': '1.5rem',
+  'space-6': '2rem',
+  'radius-sm': '0.375rem',
+  'radius-md': '0.5rem',
+  'radius-lg': '0.75rem',
+  'radius-pill': '999px',
+  'transition-duration': '240ms',
+};
+
+function declarations(theme: 0 | 1): string {
+  return Object.entries(colorTokens)
+    .map(([name, values]) => `--_${name}: var(--rt-${name}, ${values[theme]});`)
+    .join('\n');
+}
+
+const staticDecls = Object.entries(staticTokens)
+  .map(([name, value]) => `--_${name}: var(--rt-${name}, ${value});`)
+  .join('\n');
+
+/** Tokens for every element's `:host`. */
+export const tokens = css`
+  :host {
+    ${unsafeCSS(staticDecls)}
+    ${unsafeCSS(declarations(0))}
+    color-scheme: light;
+  }
+  :host(:state(dark)) {
+    ${unsafeCSS(declarations(1))}
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not(:state(light))) {
+      ${unsafeCSS(declarations(1))}
+      color-scheme: dark;
+    }
+  }
+`;
+
+/** Tone (colour family) of a status, priority or type. */
+export type Tone = 'success' | 'warning' | 'danger' | 'neutral' | 'info';

@@ -1,0 +1,126 @@
+import { expect, html, oneEvent } from '@open-wc/testing';
+import '../../src/elements/rt-connection-status/rt-connection-status.js';
+import type { RtConnectionStatus } from '../../src/elements/rt-connection-status/rt-connection-status.js';
+import { $, memory, mount, settle, text } from './helpers.js';
+
+describe('rt-connection-status', () => {
+  for (const [status, label, tone] of [
+    ['connected', 'Connected', 'success'],
+    ['connecting', 'Connecting', 'warning'],
+    ['disconnected', 'Disconnected', 'neutral'],
+    ['error', 'Connection error', 'danger'],
+  ] as const) {
+    it(`fixed status ${status}: icon + "${label}"`, async () => {
+      const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status status=${status}></rt-connection-status>`, 'rt-connection-status');
+      const base = $(el, '[part="base"]')!;
+      expect(base.dataset.tone).to.equal(tone);
+      expect(base.querySelector('svg')).to.exist;
+      expect($(el, '[part="label"]')!.textContent).to.equal(label);
+      expect(el.matches(`:state(${status})`)).to.be.true;
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('shows an unknown status as "Unknown", not blank', async () => {
+    const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status status="weird"></rt-connection-status>`, 'rt-connection-status');
+    expect(text(el)).to.include('Unknown');
+    await expect(el).to.be.accessible();
+  });
+
+  for (const size of ['sm', 'md', 'lg'] as const) {
+    it(`size ${size} is accessible and scales the text`, async () => {
+      const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status status="connected" size=${size}></rt-connection-status>`, 'rt-connection-status');
+      const px = parseFloat(getComputedStyle($(el, '[part="base"]')!).fontSize);
+      expect({ sm: px < 13, md: px >= 13 && px < 15, lg: px >= 15 }[size], `${size}: ${px}px`).to.be.true;
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('show-text="false" keeps the text for screen readers only', async () => {
+    const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status status="connected" show-text="false" size="sm"></rt-connection-status>`, 'rt-connection-status');
+    const label = $(el, '[part="label"]')!;
+    expect(label.classList.contains('sr-only')).to.be.true;
+    expect(label.textContent).to.include('Connected');
+    expect($(el, '[part="base"]')!.getAttribute('title')).to.include('Connected');
+    await expect(el).to.be.accessible();
+  });
+
+  it("follows the client's connection, announces changes politely and fires rt-status-change", async () => {
+    const client = memory();
+    const el = await mount<RtConnectionStatus>(client, html`<rt-connection-status></rt-connection-status>`, 'rt-connection-status');
+    expect($(el, '[part="label"]')!.textContent).to.equal('Connected');
+    const region = $(el, '[role="status"]')!;
+    expect(region.getAttribute('aria-live')).to.equal('polite');
+    expect(region.textContent!.trim()).to.equal('');
+    const ev = oneEvent(el, 'rt-status-change');
+    client.setConnection({ status: 'disconnected' });
+    const e = await ev;
+    expect(e.detail.status).to.equal('disconnected');
+    expect(e.detail.previous).to.equal('connected');
+    await settle(el);
+    expect($(el, '[part="label"]')!.textContent).to.equal('Disconnected');
+    expect(region.textContent).to.equal('Realtime connection: Disconnected');
+    // a re-render without a status change does not re-announce anything new
+    client.setConnection({ latencyMs: 99 });
+    await settle(el);
+    expect(region.textContent).to.equal('Realtime connection: Disconnected');
+  });
+
+  it('opens a details panel with latency, retry countdown and last error', async () => {
+    const client = memory({
+      connection: {
+        status: 'connecting',
+        latencyMs: 42,
+        attempt: 3,
+        nextRetryAt: Date.now() + 5000,
+        lastError: { code: 'network', message: 'socket closed' },
+      },
+    });
+    const el = await mount<RtConnectionStatus>(client, html`<rt-connection-status></rt-connection-status>`, 'rt-connection-status');
+    const button = $(el, 'button[part="base"]')!;
+    expect(button.getAttribute('aria-expanded')).to.equal('false');
+    expect($(el, '[part="panel"]')!.hidden).to.be.true;
+    button.click();
+    await settle(el);
+    expect(button.getAttribute('aria-expanded')).to.equal('true');
+    const panel = $(el, '[part="panel"]')!;
+    expect(panel.hidden).to.be.false;
+    expect(panel.textContent).to.include('42 ms');
+    expect(panel.textContent).to.match(/Retrying in \d seconds/);
+    expect(panel.textContent).to.include('Attempt 3');
+    expect(panel.textContent).to.include('socket closed');
+    await expect(el).to.be.accessible();
+    button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await settle(el);
+    expect(button.getAttribute('aria-expanded')).to.equal('false');
+  });
+
+  it('fires rt-error when the connection errors', async () => {
+    const client = memory();
+    const el = await mount<RtConnectionStatus>(client, html`<rt-connection-status></rt-connection-status>`, 'rt-connection-status');
+    const ev = oneEvent(el, 'rt-error');
+    client.setConnection({ status: 'error', lastError: { code: 'unauthorized', message: 'jwt expired' } });
+    const e = await ev;
+    expect(e.detail.error.code).to.equal('unauthorized');
+    await settle(el);
+    expect(text(el)).to.include('Connection error');
+    await expect(el).to.be.accessible();
+  });
+
+  it('takes colours from custom properties', async () => {
+    const el = await mount<RtConnectionStatus>(
+      memory(),
+      html`<rt-connection-status status="connected" style="--rt-connection-status-background: rgb(1, 2, 3)"></rt-connection-status>`,
+      'rt-connection-status',
+    );
+    expect(getComputedStyle($(el, '[part="base"]')!).backgroundColor).to.equal('rgb(1, 2, 3)');
+  });
+
+  it('dark theme changes the badge colours and stays accessible', async () => {
+    const light = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status theme="light" status="connected"></rt-connection-status>`, 'rt-connection-status');
+    const dark = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status theme="dark" status="connected"></rt-connection-status>`, 'rt-connection-status');
+    const color = (el: Element) => getComputedStyle($(el, '[part="base"]')!).color;
+    expect(color(light)).not.to.equal(color(dark));
+    await expect(dark).to.be.accessible();
+  });
+});

@@ -1,0 +1,101 @@
+import { expect, html, oneEvent } from '@open-wc/testing';
+import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import type { RtMonitoringDashboard } from '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import { $, ALICE, ago, deepText, memory, mount, ORG, settle, waitForText } from './helpers.js';
+import { waitUntil } from '@open-wc/testing';
+
+function seeded() {
+  const client = memory();
+  client.setRows('streams', [
+    { id: 's1', org_id: ORG, name: 'Q3 outbound', goal_status: 'in_progress', current_progress: { percentage: 55, completed: 11, total: 20 }, created_at: ago(5000) },
+    { id: 's2', org_id: ORG, name: 'Partner intros', goal_status: 'completed', current_progress: { percentage: 100, completed: 8, total: 8 }, created_at: ago(9000) },
+    { id: 'sx', org_id: 'other-org', name: 'Not ours', goal_status: 'pending' },
+  ]);
+  client.setRows('acquisition_scans', [
+    { id: 'sc1', user_id: ALICE, name: 'Midwest HVAC', status: 'running', progress_percentage: 30, targets_identified: 10, targets_analyzed: 3, started_at: ago(60_000) },
+  ]);
+  client.setRows('agent_executions', [{ id: 'e1', stream_id: 's1', agent_id: 'researcher', status: 'running', started_at: ago(20_000) }]);
+  client.setRows('signal_alerts', [{ id: 'a1', user_id: ALICE, business_name: 'Acme Plumbing', signal_type: 'hiring', priority: 'high' }]);
+  client.setRows('notifications', [{ id: 'n1', user_id: ALICE, title: 'Scan finished', type: 'success' }]);
+  return client;
+}
+
+async function waitDeep(el: Element, needle: string) {
+  await waitUntil(() => deepText(el.shadowRoot!).includes(needle), `no "${needle}" in dashboard: ${deepText(el.shadowRoot!).slice(0, 400)}`, { timeout: 5000 });
+  await settle(el);
+}
+
+describe('rt-monitoring-dashboard', () => {
+  it("shows connection, the org's streams, the user's scans, agents, alerts and notifications", async () => {
+    const el = await mount<RtMonitoringDashboard>(seeded(), html`<rt-monitoring-dashboard></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+    for (const needle of ['Live monitoring', 'Connected', 'Q3 outbound', 'Partner intros', 'Midwest HVAC', 'researcher', 'Acme Plumbing', 'Scan finished']) {
+      await waitDeep(el, needle);
+    }
+    expect(deepText(el.shadowRoot!)).not.to.include('Not ours');
+    expect(el.shadowRoot!.querySelectorAll('rt-stream-card').length).to.equal(2);
+    await settle(el);
+    await expect(el).to.be.accessible();
+  });
+
+  it('hides sections by attribute', async () => {
+    const el = await mount<RtMonitoringDashboard>(
+      seeded(),
+      html`<rt-monitoring-dashboard hide-connection hide-scans hide-agents hide-alerts hide-notifications></rt-monitoring-dashboard>`,
+      'rt-monitoring-dashboard',
+    );
+    await waitDeep(el, 'Q3 outbound');
+    const root = el.shadowRoot!;
+    expect(root.querySelector('rt-connection-status')).to.be.null;
+    expect(root.querySelector('[part="scans"]')).to.be.null;
+    expect(root.querySelector('rt-agent-executions')).to.be.null;
+    expect(root.querySelector('rt-signal-alerts')).to.be.null;
+    expect(root.querySelector('rt-notifications')).to.be.null;
+    el.hideStreams = true;
+    el.hideAlerts = false;
+    await settle(el);
+    expect(root.querySelector('[part="streams"]')).to.be.null;
+    expect(root.querySelector('rt-signal-alerts')).to.exist;
+  });
+
+  it('is one column on a phone and a grid on a wide screen', async () => {
+    const el = await mount<RtMonitoringDashboard>(seeded(), html`<rt-monitoring-dashboard style="width: 375px"></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+    await waitDeep(el, 'Q3 outbound');
+    const cols = () => getComputedStyle($(el, '.layout')!).gridTemplateColumns.split(' ').length;
+    const cardCols = () => getComputedStyle($(el, '.cards')!).gridTemplateColumns.split(' ').length;
+    expect(cols()).to.equal(1);
+    expect(cardCols()).to.equal(1);
+    el.style.width = '1280px';
+    await settle(el);
+    expect(cols()).to.equal(2);
+    expect(cardCols()).to.be.greaterThan(1);
+  });
+
+  it('lets events of inner elements reach the page', async () => {
+    const client = seeded();
+    const el = await mount<RtMonitoringDashboard>(client, html`<rt-monitoring-dashboard></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+    await waitDeep(el, 'Acme Plumbing');
+    const ev = oneEvent(document, 'rt-alert');
+    client.insert('signal_alerts', { id: 'a2', user_id: ALICE, business_name: 'Zeta Inc', signal_type: 'x', priority: 'low' });
+    expect((await ev).detail.alert.business_name).to.equal('Zeta Inc');
+  });
+
+  it('loading, empty and error states for streams and scans', async () => {
+    const held = seeded();
+    held.hold('streams');
+    held.hold('acquisition_scans');
+    const loading = await mount<RtMonitoringDashboard>(held, html`<rt-monitoring-dashboard hide-alerts hide-notifications hide-agents></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+    expect(loading.shadowRoot!.querySelectorAll('[part="loading"]').length).to.equal(2);
+    await expect(loading).to.be.accessible();
+
+    const empty = await mount<RtMonitoringDashboard>(memory(), html`<rt-monitoring-dashboard hide-alerts hide-notifications></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+    await waitForText(empty, 'No streams in this organisation');
+    await waitForText(empty, 'No scans yet');
+    await expect(empty).to.be.accessible();
+
+    const failing = seeded();
+    failing.fail('streams', { code: 'server', message: 'x' });
+    const error = await mount<RtMonitoringDashboard>(failing, html`<rt-monitoring-dashboard hide-alerts hide-notifications hide-agents></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+    await waitForText(error, 'Could not load live data');
+    await expect(error).to.be.accessible();
+  });
+});

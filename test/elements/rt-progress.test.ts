@@ -1,0 +1,160 @@
+import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../src/elements/rt-progress/rt-progress.js';
+import type { RtProgress } from '../../src/elements/rt-progress/rt-progress.js';
+import { $, ago, HOSTILE, memory, mount, settle, text } from './helpers.js';
+
+async function progress(template: ReturnType<typeof html>) {
+  return mount<RtProgress>(memory(), template, 'rt-progress');
+}
+
+describe('rt-progress', () => {
+  it('shows label, percentage, counts, step and an accessible progressbar', async () => {
+    const el = await progress(
+      html`<rt-progress label="Acquisition Scan" percentage="42" status="running" current-step="Scoring targets" completed="21" total="50"></rt-progress>`,
+    );
+    const t = text(el);
+    expect(t).to.include('Acquisition Scan');
+    expect(t).to.include('42%');
+    expect(t).to.include('21 of 50');
+    expect(t).to.include('Scoring targets');
+    expect(t).to.include('Running');
+    const bar = $(el, '[role="progressbar"]')!;
+    expect(bar.getAttribute('aria-valuenow')).to.equal('42');
+    expect(bar.getAttribute('aria-valuemin')).to.equal('0');
+    expect(bar.getAttribute('aria-valuemax')).to.equal('100');
+    expect(bar.getAttribute('aria-label')).to.equal('Acquisition Scan');
+    await expect(el).to.be.accessible();
+  });
+
+  for (const [status, label] of [
+    ['pending', 'Pending'],
+    ['queued', 'Queued'],
+    ['running', 'Running'],
+    ['in_progress', 'In progress'],
+    ['paused', 'Paused'],
+    ['completed', 'Completed'],
+    ['failed', 'Failed'],
+    ['cancelled', 'Cancelled'],
+    ['exploded', 'Unknown'],
+  ] as const) {
+    it(`status ${status} renders a "${label}" badge with an icon`, async () => {
+      const el = await progress(html`<rt-progress label="Job" percentage="60" status=${status}></rt-progress>`);
+      const badge = $(el, '[part="status"]')!;
+      expect(badge.textContent!.trim()).to.equal(label);
+      expect(badge.querySelector('svg')).to.exist;
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('is indeterminate without a percentage: no aria-valuenow', async () => {
+    const el = await progress(html`<rt-progress label="Unknown amount" status="running"></rt-progress>`);
+    const bar = $(el, '[role="progressbar"]')!;
+    expect(bar.hasAttribute('aria-valuenow')).to.be.false;
+    expect(bar.hasAttribute('data-indeterminate')).to.be.true;
+    expect(bar.getAttribute('aria-valuetext')).to.match(/amount unknown/);
+    await expect(el).to.be.accessible();
+  });
+
+  it('derives the percentage from completed/total', async () => {
+    const el = await progress(html`<rt-progress label="Derived" completed="3" total="4"></rt-progress>`);
+    expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('75');
+    expect(text(el)).to.include('75%');
+  });
+
+  it('clamps out-of-range values', async () => {
+    const el = await progress(html`<rt-progress label="Over" percentage="140" completed="-2" total="-5"></rt-progress>`);
+    expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('100');
+    expect(text(el)).to.include('100%');
+    expect(text(el)).to.include('0 of 0');
+    expect(text(el)).not.to.include('-');
+    el.percentage = -20;
+    await settle(el);
+    expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('0');
+    el.percentage = Number.NaN;
+    await settle(el);
+    expect($(el, '[role="progressbar"]')!.hasAttribute('aria-valuenow')).to.be.false;
+    await expect(el).to.be.accessible();
+  });
+
+  it('fires rt-progress-complete once when it reaches 100 %', async () => {
+    const el = await progress(html`<rt-progress label="Upload" percentage="90"></rt-progress>`);
+    let count = 0;
+    el.addEventListener('rt-progress-complete', () => count++);
+    const ev = oneEvent(el, 'rt-progress-complete');
+    el.percentage = 100;
+    const e = await ev;
+    expect(e.detail.label).to.equal('Upload');
+    expect(e.bubbles && e.composed).to.be.true;
+    el.percentage = 100;
+    el.currentStep = 'done';
+    await settle(el);
+    expect(count).to.equal(1);
+  });
+
+  it('announces milestones and completion, never every tick', async () => {
+    const el = await progress(html`<rt-progress label="Import" percentage="10"></rt-progress>`);
+    const region = $(el, '[role="status"]')!;
+    expect(region.textContent!.trim()).to.equal('');
+    el.percentage = 11;
+    await settle(el);
+    expect(region.textContent!.trim()).to.equal('');
+    el.percentage = 30;
+    await settle(el);
+    expect(region.textContent).to.include('25%');
+    el.percentage = 31;
+    await settle(el);
+    expect(region.textContent).to.include('25%');
+    el.percentage = 100;
+    await settle(el);
+    expect(region.textContent).to.include('Import completed');
+  });
+
+  it('keeps "updated N seconds ago" ticking', async () => {
+    const el = await progress(html`<rt-progress label="Tick" percentage="5" last-updated=${ago(4000)}></rt-progress>`);
+    expect(text(el)).to.match(/Updated 4 seconds ago/);
+    await waitUntil(() => /Updated 5 seconds ago/.test(text(el)), 'did not tick', { timeout: 2500 });
+  });
+
+  it('shows the connection status badge when given', async () => {
+    const el = await progress(html`<rt-progress label="Conn" percentage="5" connection-status="connecting"></rt-progress>`);
+    expect($(el, '[part="connection"]')!.textContent).to.include('Connecting');
+    await expect(el).to.be.accessible();
+  });
+
+  it('renders hostile and huge labels as inert, truncated text', async () => {
+    const long = 'N'.repeat(10_000);
+    const el = await progress(html`<rt-progress label=${HOSTILE} percentage="5"></rt-progress>`);
+    expect(text(el)).to.include(HOSTILE);
+    expect(el.shadowRoot!.querySelector('img')).to.be.null;
+    el.label = long;
+    await settle(el);
+    const label = $(el, '[part="label"]')!;
+    expect(label.textContent!.length).to.be.below(200);
+    expect(label.textContent!.endsWith('…')).to.be.true;
+    expect(label.getAttribute('title')!.length).to.be.greaterThan(1000);
+  });
+
+  it('follows the locale attribute (Intl numbers and relative time)', async () => {
+    const el = await progress(html`<rt-progress locale="de" label="Lokal" percentage="42" completed="1234" total="5000" last-updated=${ago(4000)}></rt-progress>`);
+    const t = text(el);
+    expect(t).to.match(/42\s%/);
+    expect(t).to.include('1.234');
+    expect(t).to.include('vor 4 Sekunden');
+  });
+
+  it('is themable through custom properties', async () => {
+    const el = await progress(html`<rt-progress label="Theme" percentage="50" style="--rt-progress-indicator-color: rgb(255, 0, 0); --rt-progress-height: 13px"></rt-progress>`);
+    const indicator = $(el, '[part="indicator"]')!;
+    expect(getComputedStyle(indicator).backgroundColor).to.equal('rgb(255, 0, 0)');
+    expect(getComputedStyle($(el, '[part="track"]')!).height).to.equal('13px');
+  });
+
+  it('switches to dark tokens with theme="dark"', async () => {
+    const light = await progress(html`<rt-progress theme="light" label="Light" percentage="50"></rt-progress>`);
+    const dark = await progress(html`<rt-progress theme="dark" label="Dark" percentage="50"></rt-progress>`);
+    const bg = (el: Element) => getComputedStyle($(el, '[part="base"]')!).backgroundColor;
+    expect(bg(light)).to.equal('rgb(255, 255, 255)');
+    expect(bg(dark)).to.equal('rgb(15, 23, 42)');
+    await expect(dark).to.be.accessible();
+  });
+});

@@ -1,0 +1,159 @@
+import { expect, html, oneEvent } from '@open-wc/testing';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import type { RtSignalAlerts } from '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import { $, $$, ALICE, ago, BOB, HOSTILE, memory, mount, settle, text, waitForNoText, waitForText } from './helpers.js';
+
+function seeded() {
+  const client = memory();
+  client.setRows('signal_alerts', [
+    { id: 'a1', user_id: ALICE, business_name: 'Acme Plumbing', signal_type: 'hiring_surge', priority: 'high', read: false, created_at: ago(60_000) },
+    { id: 'a2', user_id: ALICE, business_name: 'Beta Roofing', signal_type: 'funding', priority: 'low', read: true, created_at: ago(120_000) },
+    { id: 'a3', user_id: ALICE, business_name: 'Gamma HVAC', signal_type: 'expansion', priority: 'critical', read: false, created_at: ago(30_000) },
+    { id: 'b1', user_id: BOB, business_name: 'Bob Secret Co', signal_type: 'x', priority: 'medium', read: false, created_at: ago(10_000) },
+  ]);
+  return client;
+}
+
+async function alerts(client = seeded(), attrs = html`<rt-signal-alerts></rt-signal-alerts>`) {
+  const el = await mount<RtSignalAlerts>(client, attrs, 'rt-signal-alerts');
+  await waitForText(el, 'Acme Plumbing');
+  return el;
+}
+
+describe('rt-signal-alerts', () => {
+  it('lists the newest alerts with business, signal type, priority badge and time', async () => {
+    const el = await alerts();
+    const items = $$(el, '[part="item"]');
+    expect(items.map((i) => i.querySelector('[part="business"]')!.textContent!.replace('Unread:', '').trim())).to.deep.equal([
+      'Gamma HVAC',
+      'Acme Plumbing',
+      'Beta Roofing',
+    ]);
+    expect(items[1].textContent).to.include('hiring surge');
+    expect(items[1].querySelector('[part="priority"]')!.textContent!.trim()).to.equal('High');
+    expect(items[0].querySelector('[part="priority"]')!.textContent!.trim()).to.equal('Critical');
+    expect(items[1].textContent).to.match(/1 minute ago/);
+    expect($(el, '[part="unread-badge"]')!.textContent!.trim()).to.equal('2 new');
+    expect($(el, '[part="live-badge"]')!.textContent).to.include('Live');
+    expect(text(el)).not.to.include('Bob Secret Co');
+    await expect(el).to.be.accessible();
+  });
+
+  it('"Mark all as read" calls the client and clears the badge', async () => {
+    const client = seeded();
+    const el = await alerts(client);
+    $(el, '[part="mark-all"]')!.click();
+    await waitForNoText(el, '2 new');
+    expect(client.readCalls.some((c) => c.table === 'signal_alerts' && c.all)).to.be.true;
+    expect($(el, '[part="mark-all"]')).to.be.null;
+    expect($$(el, '[part="mark-read"]').length).to.equal(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('marks one alert read', async () => {
+    const client = seeded();
+    const el = await alerts(client);
+    const button = $$(el, '[part="item"]')[1].querySelector<HTMLButtonElement>('[part="mark-read"]')!;
+    expect(button.textContent).to.include("Acme Plumbing");
+    button.click();
+    await waitForText(el, '1 new');
+    expect(client.readCalls.some((c) => c.table === 'signal_alerts' && c.id === 'a1' && !c.all)).to.be.true;
+  });
+
+  it('announces new alerts politely and fires rt-alert', async () => {
+    const client = seeded();
+    const el = await alerts(client);
+    const ev = oneEvent(el, 'rt-alert');
+    client.insert('signal_alerts', { id: 'a4', user_id: ALICE, business_name: 'Delta Electric', signal_type: 'new_location', priority: 'medium' });
+    const e = await ev;
+    expect(e.detail.alert.business_name).to.equal('Delta Electric');
+    expect(e.detail.critical).to.be.false;
+    await waitForText(el, 'Delta Electric');
+    expect($(el, '[role="status"]')!.textContent).to.include('Delta Electric');
+    expect($(el, '[role="alert"]')!.textContent!.trim()).to.equal('');
+    expect($(el, '[part="unread-badge"]')!.textContent!.trim()).to.equal('3 new');
+  });
+
+  it('announces critical alerts assertively (role="alert")', async () => {
+    const client = seeded();
+    const el = await alerts(client);
+    const ev = oneEvent(el, 'rt-alert');
+    client.insert('signal_alerts', { id: 'a5', user_id: ALICE, business_name: 'Omega Corp', signal_type: 'churn_risk', priority: 'critical' });
+    expect((await ev).detail.critical).to.be.true;
+    await waitForText(el, 'Omega Corp');
+    expect($(el, '[role="alert"]')!.textContent).to.include('Omega Corp');
+  });
+
+  it('is a keyboard-navigable feed', async () => {
+    const el = await alerts();
+    const feed = $(el, '[role="feed"]')!;
+    const items = $$(el, '[part="item"]');
+    expect(items.every((i) => i.tabIndex === 0)).to.be.true;
+    expect(items[0].getAttribute('aria-posinset')).to.equal('1');
+    expect(items[0].getAttribute('aria-setsize')).to.equal('3');
+    const press = (key: string) =>
+      (el.shadowRoot!.activeElement as HTMLElement).dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true }));
+    items[0].focus();
+    press('ArrowDown');
+    expect(el.shadowRoot!.activeElement).to.equal(items[1]);
+    press('End');
+    expect(el.shadowRoot!.activeElement).to.equal(items[2]);
+    press('Home');
+    expect(el.shadowRoot!.activeElement).to.equal(items[0]);
+    press('PageDown');
+    expect(el.shadowRoot!.activeElement).to.equal(items[1]);
+    expect(feed).to.exist;
+  });
+
+  it('max-items limits the list', async () => {
+    const el = await alerts(seeded(), html`<rt-signal-alerts max-items="2"></rt-signal-alerts>`);
+    expect($$(el, '[part="item"]').length).to.equal(2);
+  });
+
+  it('user-id shows another user (as far as the client allows)', async () => {
+    const el = await mount<RtSignalAlerts>(seeded(), html`<rt-signal-alerts user-id=${BOB}></rt-signal-alerts>`, 'rt-signal-alerts');
+    await waitForText(el, 'Bob Secret Co');
+    expect(text(el)).not.to.include('Acme Plumbing');
+  });
+
+  it('empty, loading, error and stale states', async () => {
+    const empty = await mount<RtSignalAlerts>(memory(), html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
+    await waitForText(empty, 'No signal alerts');
+    await expect(empty).to.be.accessible();
+
+    const held = seeded();
+    held.hold('signal_alerts');
+    const loading = await mount<RtSignalAlerts>(held, html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
+    expect($(loading, '[part="loading"]')).to.exist;
+    await expect(loading).to.be.accessible();
+
+    const failing = seeded();
+    failing.fail('signal_alerts', { code: 'server', message: 'x' });
+    const error = await mount<RtSignalAlerts>(failing, html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
+    await waitForText(error, 'Could not load live data');
+    await expect(error).to.be.accessible();
+
+    const client = seeded();
+    const stale = await alerts(client);
+    client.setConnection({ status: 'disconnected' });
+    await waitForText(stale, 'Stale');
+    await expect(stale).to.be.accessible();
+  });
+
+  it('renders hostile business names inert and unknown priorities as "Unknown"', async () => {
+    const client = memory();
+    client.setRows('signal_alerts', [
+      { id: 'h', user_id: ALICE, business_name: HOSTILE, signal_type: HOSTILE, priority: 'urgent!!' as never, created_at: null as never },
+      { id: 'l', user_id: ALICE, business_name: 'L'.repeat(10_000), signal_type: 'x', priority: 'low' },
+    ]);
+    const el = await mount<RtSignalAlerts>(client, html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
+    await waitForText(el, HOSTILE);
+    expect(el.shadowRoot!.querySelector('img')).to.be.null;
+    expect(text(el)).to.include('Unknown');
+    const long = $$(el, '[part="business"]').find((b) => b.textContent!.includes('LLL'))!;
+    expect(long.textContent!.length).to.be.below(200);
+    expect(long.title.length).to.be.greaterThan(1000);
+    await settle(el);
+    await expect(el).to.be.accessible();
+  });
+});

@@ -1,0 +1,109 @@
+import { expect, html } from '@open-wc/testing';
+import '../../src/elements/rt-stream-card/rt-stream-card.js';
+import type { RtStreamCard } from '../../src/elements/rt-stream-card/rt-stream-card.js';
+import type { Stream } from '../../src/core/types.js';
+import { $, ago, HOSTILE, memory, mount, text, waitForText } from './helpers.js';
+
+function seeded() {
+  const client = memory();
+  client.setRows('streams', [
+    { id: 's1', name: 'Q3 outbound', goal_status: 'in_progress', current_progress: { percentage: 55, completed: 11, total: 20 } },
+  ]);
+  client.setRows('agent_executions', [
+    { id: 'e1', stream_id: 's1', agent_id: 'researcher', status: 'running', started_at: ago(30_000) },
+    { id: 'e2', stream_id: 's1', agent_id: 'writer', status: 'running', started_at: ago(10_000) },
+    { id: 'e3', stream_id: 's1', agent_id: 'scorer', status: 'completed', started_at: ago(90_000), completed_at: ago(60_000) },
+    { id: 'e4', stream_id: 'other', agent_id: 'x', status: 'running', started_at: ago(1000) },
+  ]);
+  return client;
+}
+
+describe('rt-stream-card', () => {
+  it('live: progress, status, running agents count, live badge, last update', async () => {
+    const el = await mount<RtStreamCard>(seeded(), html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(el, '2 running agents');
+    const t = text(el);
+    expect(t).to.include('Q3 outbound');
+    expect(t).to.include('55%');
+    expect(t).to.include('11 of 20');
+    expect(t).to.include('In progress');
+    expect(t).to.include('Live');
+    expect(t).to.match(/Updated/);
+    await expect(el).to.be.accessible();
+  });
+
+  it('counts agents live as they start and finish', async () => {
+    const client = seeded();
+    const el = await mount<RtStreamCard>(client, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(el, '2 running agents');
+    client.update('agent_executions', { id: 'e1', status: 'completed', completed_at: new Date().toISOString() });
+    await waitForText(el, '1 running agent');
+    client.insert('agent_executions', { id: 'e5', stream_id: 's1', agent_id: 'new', status: 'running', started_at: new Date().toISOString() });
+    await waitForText(el, '2 running agents');
+  });
+
+  it('can be fed a row by property (no own subscription needed)', async () => {
+    const row = {
+      id: 'fed', org_id: 'o', name: 'Fed stream', goal_status: 'paused',
+      current_progress: { percentage: 20, completed: 2, total: 10 }, created_at: ago(1000), updated_at: ago(1000),
+    } as Stream;
+    const el = await mount<RtStreamCard>(memory(), html`<rt-stream-card .stream=${row} phase="live"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(el, 'Fed stream');
+    expect(text(el)).to.include('Paused');
+    expect(text(el)).to.include('0 running agents');
+    await expect(el).to.be.accessible();
+  });
+
+  it('links the name only for safe URLs', async () => {
+    const el = await mount<RtStreamCard>(seeded(), html`<rt-stream-card stream-id="s1" href="/streams/s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(el, 'Q3 outbound');
+    expect($(el, 'a[part="link"]')!.getAttribute('href')).to.match(/\/streams\/s1$/);
+    el.href = 'javascript:alert(1)';
+    await waitForText(el, 'Q3 outbound');
+    await new Promise((r) => setTimeout(r, 50));
+    expect($(el, 'a[part="link"]')).to.be.null;
+  });
+
+  it('loading, stale, error, not found and empty states', async () => {
+    const held = seeded();
+    held.hold('streams');
+    const loading = await mount<RtStreamCard>(held, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    expect($(loading, '[part="loading"]')).to.exist;
+    await expect(loading).to.be.accessible();
+
+    const client = seeded();
+    const stale = await mount<RtStreamCard>(client, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(stale, 'Live');
+    client.setConnection({ status: 'disconnected' });
+    await waitForText(stale, 'Stale');
+    await expect(stale).to.be.accessible();
+
+    const failing = seeded();
+    failing.fail('streams', { code: 'unauthorized', message: 'expired' });
+    const error = await mount<RtStreamCard>(failing, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(error, 'not signed in');
+    await expect(error).to.be.accessible();
+
+    const missing = await mount<RtStreamCard>(seeded(), html`<rt-stream-card stream-id="zzz"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(missing, 'Not found or no access');
+    await expect(missing).to.be.accessible();
+
+    const empty = await mount<RtStreamCard>(seeded(), html`<rt-stream-card></rt-stream-card>`, 'rt-stream-card');
+    expect(text(empty)).to.include('No stream selected');
+    await expect(empty).to.be.accessible();
+  });
+
+  it('renders a hostile name inert', async () => {
+    const client = memory();
+    client.setRows('streams', [{ id: 'h', name: HOSTILE }]);
+    const el = await mount<RtStreamCard>(client, html`<rt-stream-card stream-id="h"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(el, HOSTILE);
+    expect(el.shadowRoot!.querySelector('img')).to.be.null;
+  });
+
+  it('accent follows --rt-stream-card-accent', async () => {
+    const el = await mount<RtStreamCard>(seeded(), html`<rt-stream-card stream-id="s1" style="--rt-stream-card-accent: rgb(9, 8, 7)"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(el, 'Q3 outbound');
+    expect(getComputedStyle($(el, '[part="base"]')!).borderTopColor).to.equal('rgb(9, 8, 7)');
+  });
+});

@@ -1,0 +1,126 @@
+import { expect, html, oneEvent } from '@open-wc/testing';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import type { RtStreamProgress } from '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import { $, HOSTILE, memory, mount, settle, text, waitForText } from './helpers.js';
+
+function seeded() {
+  const client = memory();
+  client.setRows('streams', [
+    { id: 's1', name: 'Onboarding', goal_status: 'in_progress', current_progress: { percentage: 40, completed: 4, total: 10 } },
+  ]);
+  return client;
+}
+
+describe('rt-stream-progress', () => {
+  it('live: name, goal status, percentage, counts, Live badge', async () => {
+    const el = await mount<RtStreamProgress>(seeded(), html`<rt-stream-progress stream-id="s1"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, 'Onboarding');
+    const t = text(el);
+    expect(t).to.include('In progress');
+    expect(t).to.include('40%');
+    expect(t).to.include('4 of 10');
+    expect(t).to.include('Live');
+    expect(t).to.match(/Updated (now|\d+ seconds? ago)/);
+    expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('40');
+    await expect(el).to.be.accessible();
+  });
+
+  it('loading: a skeleton, never a blank box', async () => {
+    const client = seeded();
+    client.hold('streams');
+    const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="s1"></rt-stream-progress>`, 'rt-stream-progress');
+    expect($(el, '[part="loading"]')).to.exist;
+    expect(text(el)).to.include('Loading');
+    await expect(el).to.be.accessible();
+    client.release('streams');
+    await waitForText(el, 'Onboarding');
+  });
+
+  it('updates on UPDATE and fires rt-progress-complete on completion', async () => {
+    const client = seeded();
+    const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="s1"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, '40%');
+    client.update('streams', { id: 's1', current_progress: { percentage: 70, completed: 7, total: 10 } });
+    await waitForText(el, '70%');
+    expect($(el, '[role="status"]')!.textContent).to.include('50%');
+    const ev = oneEvent(el, 'rt-progress-complete');
+    client.update('streams', { id: 's1', goal_status: 'completed', current_progress: { percentage: 100, completed: 10, total: 10 } });
+    const e = await ev;
+    expect(e.detail.kind).to.equal('stream');
+    expect(e.detail.id).to.equal('s1');
+    await waitForText(el, 'Completed');
+    expect($(el, '[role="status"]')!.textContent).to.include('Onboarding completed');
+  });
+
+  it('stale: keeps the last data and says so', async () => {
+    const client = seeded();
+    const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="s1"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, 'Live');
+    client.setConnection({ status: 'disconnected' });
+    await waitForText(el, 'Stale');
+    expect(text(el)).to.include('Onboarding');
+    expect($(el, '[part="stale"]')).to.exist;
+    expect(el.matches(':state(stale)')).to.be.true;
+    await expect(el).to.be.accessible();
+  });
+
+  it('error: an alert with a readable message, and rt-error', async () => {
+    const client = seeded();
+    client.fail('streams', { code: 'server', message: 'boom' });
+    const wrapperReady = mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="s1"></rt-stream-progress>`, 'rt-stream-progress');
+    const el = await wrapperReady;
+    await waitForText(el, 'Could not load live data');
+    expect($(el, '[role="alert"]')).to.exist;
+    await expect(el).to.be.accessible();
+  });
+
+  it('fires rt-error when loading fails', async () => {
+    const client = seeded();
+    client.fail('streams', { code: 'network', message: 'offline' });
+    const errors: string[] = [];
+    document.addEventListener('rt-error', (e) => errors.push(e.detail.error.code), { once: true });
+    const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="s1"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, 'cannot be reached');
+    expect(errors).to.deep.equal(['network']);
+  });
+
+  it('not found or no access', async () => {
+    const el = await mount<RtStreamProgress>(seeded(), html`<rt-stream-progress stream-id="nope"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, 'Not found or no access');
+    await expect(el).to.be.accessible();
+  });
+
+  it('goes to "not found" when the row is deleted', async () => {
+    const client = seeded();
+    const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="s1"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, 'Onboarding');
+    client.remove('streams', 's1');
+    await waitForText(el, 'Not found or no access');
+  });
+
+  it('empty: no stream-id', async () => {
+    const el = await mount<RtStreamProgress>(seeded(), html`<rt-stream-progress></rt-stream-progress>`, 'rt-stream-progress');
+    expect(text(el)).to.include('No stream selected');
+    await expect(el).to.be.accessible();
+  });
+
+  it('renders hostile, out-of-range and unknown values sanely', async () => {
+    const client = memory();
+    client.setRows('streams', [
+      { id: 'h', name: HOSTILE, goal_status: 'weird' as never, current_progress: { percentage: 140, completed: -3, total: -10 } },
+    ]);
+    const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="h"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, HOSTILE);
+    expect(el.shadowRoot!.querySelector('img')).to.be.null;
+    expect(text(el)).to.include('Unknown');
+    expect(text(el)).to.include('100%');
+    expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('100');
+    client.update('streams', { id: 'h', name: 'x'.repeat(10_000), current_progress: null as never });
+    await waitForText(el, '…');
+    const label = $(el, '[part="label"]')!;
+    expect(label.textContent!.length).to.be.below(200);
+    expect(label.title.length).to.be.greaterThan(1000);
+    await settle(el);
+    await expect(el).to.be.accessible();
+  });
+});
