@@ -20,6 +20,8 @@ export interface RegistryHooks {
   refreshToken(reason: string): Promise<boolean>;
   /** Whether the socket is open right now. */
   socketOpen(): boolean;
+  /** Resolves when the user's token is in the realtime client (so the first join carries it). */
+  authReady(): Promise<unknown>;
 }
 
 interface Entry {
@@ -39,7 +41,9 @@ interface Entry {
   linger: ReturnType<typeof setTimeout> | undefined;
   reopen: ReturnType<typeof setTimeout> | undefined;
   reopenTries: number;
-  closing: Set<RealtimeChannelLike>;
+  /** Re-subscriptions attempted after a postgres_changes error (e.g. joined before the token was set). */
+  configRetries: number;
+  opening: boolean;
 }
 
 let topicSeq = 0;
@@ -61,7 +65,7 @@ export class ChannelRegistry {
       entry = {
         key, table: spec.table, filter: spec.filter, names: new Set(), listeners: new Set(), refs: 0, channel: null,
         joined: false, pgReady: false, epoch: 0, error: null, configError: false, linger: undefined, reopen: undefined,
-        reopenTries: 0, closing: new Set(),
+        reopenTries: 0, configRetries: 0, opening: false,
       };
       this.entries.set(key, entry);
       this.open(entry);
@@ -178,7 +182,20 @@ export class ChannelRegistry {
   }
 
   private open(e: Entry): void {
-    if (this.disposed) return;
+    if (this.disposed || e.opening) return;
+    e.opening = true;
+    // Join only once the token is in place: a join without it runs as `anon`.
+    void this.hooks
+      .authReady()
+      .catch(() => {})
+      .then(() => {
+        e.opening = false;
+        if (this.disposed || this.entries.get(e.key) !== e || e.channel) return;
+        this.openNow(e);
+      });
+  }
+
+  private openNow(e: Entry): void {
     const topic = `rt-monitor:${e.table}:${e.filter ?? '*'}:${++topicSeq}`;
     let channel: RealtimeChannelLike;
     try {
@@ -234,6 +251,13 @@ export class ChannelRegistry {
         e.pgReady = false;
         e.error = fromRealtimeReason(message || 'postgres_changes subscription failed');
         e.configError = e.error.code === 'bad-config';
+        if (e.configRetries < 1) {
+          // Once: the subscription may have been checked against a token that was being
+          // replaced (or a role not yet allowed). Re-open the channel before calling it an error.
+          e.configRetries++;
+          e.configError = false;
+          this.replace(e, channel, 500);
+        }
         this.broadcastState(e);
         this.changed();
       }
@@ -277,6 +301,17 @@ export class ChannelRegistry {
     }
     this.broadcastState(e);
     this.changed();
+  }
+
+  private replace(e: Entry, channel: RealtimeChannelLike, delay: number): void {
+    e.channel = null;
+    e.joined = false;
+    e.pgReady = false;
+    void this.remove(e, channel);
+    clearTimeout(e.reopen);
+    e.reopen = setTimeout(() => {
+      if (!this.disposed && this.entries.get(e.key) === e && !e.channel) this.open(e);
+    }, delay);
   }
 
   private scheduleReopen(e: Entry): void {

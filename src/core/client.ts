@@ -70,6 +70,7 @@ export class RtClient extends LiveHub implements RtClientApi {
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private refreshing: Promise<boolean> | null = null;
   private orgCache = new Map<string, Promise<string | null>>();
+  private auth: Promise<unknown> | null = null;
   private readonly cleanups: Array<() => void> = [];
 
   constructor(options: RtClientOptions = {}) {
@@ -139,6 +140,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       changed: () => this.recompute(),
       refreshToken: (reason) => this.refreshToken(reason),
       socketOpen: () => this.socketOpen(),
+      authReady: () => this.authReady(),
     });
     this.installHooks(host);
   }
@@ -505,6 +507,19 @@ export class RtClient extends LiveHub implements RtClientApi {
       this.socketError = rtError('network', messageOf(err));
     }
     this.recompute();
+  }
+
+  /** The user's token handed to realtime before the first join (once; later ones flow by themselves). */
+  private authReady(): Promise<unknown> {
+    this.auth ??= (async () => {
+      try {
+        const token = await this.tokens.get();
+        if (token && this.realtime && this.realtime.accessTokenValue !== token) await this.realtime.setAuth(token);
+      } catch {
+        /* joins then run with the API key; a refused token is handled on the channel */
+      }
+    })();
+    return this.auth;
   }
 
   /** Get a fresh token into the realtime client (channels are re-authorised or rejoin with it). */

@@ -1,0 +1,138 @@
+/**
+ * Tiny test host elements carrying one controller each, counting their renders. Used by the
+ * controller tests (real backend and in-memory client).
+ */
+import { LitElement, html } from 'lit';
+import { property } from 'lit/decorators.js';
+import {
+  AgentExecutionsController,
+  AllStreamsController,
+  ConnectionController,
+  HeartbeatController,
+  NotificationsController,
+  ScanProgressController,
+  SignalAlertsController,
+  StreamProgressController,
+  UserScansController,
+} from '../../src/controllers/index.js';
+
+abstract class CountingHost extends LitElement {
+  renders = 0;
+  protected override createRenderRoot() {
+    return this;
+  }
+  protected override render() {
+    this.renders++;
+    return html`<span>${this.renders}</span>`;
+  }
+}
+
+export class TestStreamHost extends CountingHost {
+  @property({ attribute: 'stream-id' }) streamId = '';
+  readonly ctl = new StreamProgressController(this, () => this.streamId);
+}
+export class TestOrgStreamsHost extends CountingHost {
+  @property({ attribute: 'org-id' }) orgId: string | null = null;
+  readonly ctl = new AllStreamsController(this, () => this.orgId);
+}
+export class TestScanHost extends CountingHost {
+  @property({ attribute: 'scan-id' }) scanId = '';
+  readonly ctl = new ScanProgressController(this, () => this.scanId);
+}
+export class TestUserScansHost extends CountingHost {
+  @property({ attribute: 'user-id' }) userId: string | null = null;
+  readonly ctl = new UserScansController(this, () => this.userId);
+}
+export class TestExecutionsHost extends CountingHost {
+  @property({ attribute: 'stream-id' }) streamId = '';
+  readonly ctl = new AgentExecutionsController(this, () => this.streamId);
+}
+export class TestAlertsHost extends CountingHost {
+  @property({ attribute: 'user-id' }) userId: string | null = null;
+  @property({ type: Number }) limit?: number;
+  readonly ctl = new SignalAlertsController(this, () => ({ userId: this.userId, limit: this.limit }));
+}
+export class TestNotificationsHost extends CountingHost {
+  @property({ attribute: 'user-id' }) userId: string | null = null;
+  @property({ type: Number }) limit?: number;
+  readonly ctl = new NotificationsController(this, () => ({ userId: this.userId, limit: this.limit }));
+}
+export class TestConnectionHost extends CountingHost {
+  readonly ctl = new ConnectionController(this);
+  statuses: string[] = [];
+  protected override updated() {
+    if (this.statuses[this.statuses.length - 1] !== this.ctl.status) this.statuses.push(this.ctl.status);
+  }
+}
+export class TestHeartbeatHost extends CountingHost {
+  readonly ctl = new HeartbeatController(this, 1000);
+}
+
+const TAGS: Array<[string, CustomElementConstructor]> = [
+  ['test-stream-host', TestStreamHost],
+  ['test-org-streams-host', TestOrgStreamsHost],
+  ['test-scan-host', TestScanHost],
+  ['test-user-scans-host', TestUserScansHost],
+  ['test-executions-host', TestExecutionsHost],
+  ['test-alerts-host', TestAlertsHost],
+  ['test-notifications-host', TestNotificationsHost],
+  ['test-connection-host', TestConnectionHost],
+  ['test-heartbeat-host', TestHeartbeatHost],
+];
+for (const [tag, ctor] of TAGS) if (!customElements.get(tag)) customElements.define(tag, ctor);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'test-stream-host': TestStreamHost;
+    'test-org-streams-host': TestOrgStreamsHost;
+    'test-scan-host': TestScanHost;
+    'test-user-scans-host': TestUserScansHost;
+    'test-executions-host': TestExecutionsHost;
+    'test-alerts-host': TestAlertsHost;
+    'test-notifications-host': TestNotificationsHost;
+    'test-connection-host': TestConnectionHost;
+    'test-heartbeat-host': TestHeartbeatHost;
+  }
+}
+
+/**
+ * Replace `window.WebSocket` while creating clients: counts sockets and can hold back incoming
+ * frames that match a predicate (to reorder deliveries). Call `restore()` when done.
+ */
+export function instrumentWebSocket() {
+  const Native = window.WebSocket;
+  const sockets: WebSocket[] = [];
+  let hold: ((data: string) => number | false) | null = null;
+  class Instrumented extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      sockets.push(this);
+    }
+    override set onmessage(fn: ((this: WebSocket, ev: MessageEvent) => unknown) | null) {
+      if (!fn) {
+        super.onmessage = null;
+        return;
+      }
+      super.onmessage = (ev: MessageEvent) => {
+        const delay = hold && typeof ev.data === 'string' ? hold(ev.data) : false;
+        if (delay) setTimeout(() => fn.call(this, ev), delay);
+        else fn.call(this, ev);
+      };
+    }
+    override get onmessage() {
+      return super.onmessage;
+    }
+  }
+  window.WebSocket = Instrumented as typeof WebSocket;
+  return {
+    sockets,
+    /** Delay incoming text frames for which `fn` returns a delay in ms. */
+    holdFrames(fn: ((data: string) => number | false) | null) {
+      hold = fn;
+    },
+    openCount: () => sockets.filter((s) => s.readyState === Native.OPEN || s.readyState === Native.CONNECTING).length,
+    restore() {
+      window.WebSocket = Native;
+    },
+  };
+}
