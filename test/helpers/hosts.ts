@@ -103,6 +103,8 @@ export function instrumentWebSocket() {
   const Native = window.WebSocket;
   const sockets: WebSocket[] = [];
   let hold: ((data: string) => number | false) | null = null;
+  let gate: ((data: string) => boolean) | null = null;
+  const gated: Array<() => void> = [];
   class Instrumented extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
@@ -114,6 +116,10 @@ export function instrumentWebSocket() {
         return;
       }
       super.onmessage = (ev: MessageEvent) => {
+        if (gate && typeof ev.data === 'string' && gate(ev.data)) {
+          gated.push(() => fn.call(this, ev));
+          return;
+        }
         const delay = hold && typeof ev.data === 'string' ? hold(ev.data) : false;
         if (delay) setTimeout(() => fn.call(this, ev), delay);
         else fn.call(this, ev);
@@ -129,6 +135,17 @@ export function instrumentWebSocket() {
     /** Delay incoming text frames for which `fn` returns a delay in ms. */
     holdFrames(fn: ((data: string) => number | false) | null) {
       hold = fn;
+    },
+    /** Queue incoming text frames matching `fn` until `openGate()` delivers them all at once, in order. */
+    closeGate(fn: (data: string) => boolean) {
+      gate = fn;
+    },
+    /** Deliver every queued frame now (one burst, in one task); returns how many. */
+    openGate(): number {
+      gate = null;
+      const queued = gated.splice(0);
+      for (const deliver of queued) deliver();
+      return queued.length;
     },
     openCount: () => sockets.filter((s) => s.readyState === Native.OPEN || s.readyState === Native.CONNECTING).length,
     restore() {

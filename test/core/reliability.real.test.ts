@@ -1,0 +1,268 @@
+/**
+ * Reliability against the REAL local backend: snapshot/stream race, resync after dropped
+ * sockets, out-of-order delivery, bursts, token expiry, misconfiguration, a host's own
+ * supabase-js client, the RealtimeService facade, providers that appear late.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import { createClient } from '@supabase/supabase-js';
+import '../../src/elements/rt-provider/rt-provider.js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { getRealtimeService } from '../../src/core/realtime-service.js';
+import { setDefaultClient } from '../../src/core/default-client.js';
+import { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
+import {
+  ALICE, USERS, backendInfo, dropConnections, insertRows, newStream, pauseRealtime, selectRows, setTokenTtl, signIn, signInSession,
+  updateRows, waitFor, sleep,
+} from '../helpers/backend.js';
+import { instrumentWebSocket, type TestConnectionHost, type TestExecutionsHost, type TestStreamHost } from '../helpers/hosts.js';
+import '../helpers/hosts.js';
+
+const clients: RtClient[] = [];
+async function client(accessToken?: () => Promise<string | null>): Promise<RtClient> {
+  const info = await backendInfo();
+  const token = accessToken ? undefined : await signIn(USERS.alice);
+  const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: accessToken ?? (async () => token!) });
+  clients.push(c);
+  return c;
+}
+afterEach(() => {
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+async function streamHost(c: RtClient, streamId: string) {
+  const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}>
+    <test-stream-host stream-id=${streamId}></test-stream-host><test-connection-host></test-connection-host>
+  </rt-provider>`);
+  const host = el.querySelector('test-stream-host') as TestStreamHost;
+  const conn = el.querySelector('test-connection-host') as TestConnectionHost;
+  await waitFor(() => host.ctl.phase === 'live' && host.ctl.isConnected && conn.ctl.isConnected, 10_000, 'live + connected');
+  return { el, host, conn };
+}
+
+describe('reliability against the real backend', function () {
+  this.timeout(40_000);
+
+  it('race: changes written while the snapshot is in flight all end up in the state', async () => {
+    const c = await client();
+    const stream = await newStream({ name: 'race' });
+    // Hold every executions snapshot reply for 800 ms (it is read before the writes below land).
+    const nativeFetch = window.fetch;
+    window.fetch = async (input, init) => {
+      const res = await nativeFetch(input, init);
+      if (String(input instanceof Request ? input.url : input).includes('/rest/v1/agent_executions') && (!init?.method || init.method === 'GET')) await sleep(800);
+      return res;
+    };
+    try {
+      const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-executions-host stream-id=${stream.id}></test-executions-host></rt-provider>`);
+      const host = el.querySelector('test-executions-host') as TestExecutionsHost;
+      const writes: Promise<unknown>[] = [];
+      for (let i = 0; i < 10; i++) {
+        writes.push(insertRows('agent_executions', [{ stream_id: stream.id, agent_id: `agent-${i}`, status: 'running' }]));
+        await sleep(60);
+      }
+      await Promise.all(writes);
+      await waitFor(() => host.ctl.phase === 'live' && host.ctl.executions.length === 10, 15_000, 'all 10 executions');
+      expect(new Set(host.ctl.executions.map((e) => e.agent_id)).size).to.equal(10);
+    } finally {
+      window.fetch = nativeFetch;
+    }
+  });
+
+  it('resync: drop the sockets, write while down, converge; status connected -> disconnected/connecting -> connected', async () => {
+    const c = await client();
+    const stream = await newStream({ name: 'before outage' });
+    const { host, conn } = await streamHost(c, stream.id);
+    conn.statuses.length = 0;
+    conn.statuses.push(conn.ctl.status);
+    await pauseRealtime(2500); // drops every socket and refuses new ones for 2.5 s
+    await waitFor(() => conn.ctl.status !== 'connected', 10_000, 'noticed the outage');
+    await updateRows('streams', { id: stream.id }, { name: 'written while down', goal_status: 'completed' });
+    await waitFor(() => host.ctl.progress?.name === 'written while down' && host.ctl.phase === 'live' && conn.ctl.isConnected, 20_000, 'converged');
+    expect(host.ctl.progress?.goal_status).to.equal('completed');
+    expect(conn.statuses[0]).to.equal('connected');
+    expect(conn.statuses.some((s) => s === 'disconnected' || s === 'connecting')).to.equal(true);
+    expect(conn.statuses[conn.statuses.length - 1]).to.equal('connected');
+    expect(host.ctl.state.phase).to.equal('live');
+    expect(conn.ctl.detail.staleSince).to.equal(null);
+    // and a plain drop (immediate reconnect) works too
+    await dropConnections();
+    await updateRows('streams', { id: stream.id }, { name: 'after drop' });
+    await waitFor(() => host.ctl.progress?.name === 'after drop' && conn.ctl.isConnected, 20_000, 'converged after drop');
+  });
+
+  it('an older change arriving after a newer snapshot does not win', async () => {
+    const ws = instrumentWebSocket();
+    let c: RtClient;
+    try {
+      c = await client();
+    } finally {
+      ws.restore();
+    }
+    const stream = await newStream({ name: 'v0' });
+    const { host } = await streamHost(c, stream.id);
+    // Hold back the frame carrying the older version, so it arrives after the newer one.
+    ws.holdFrames((data) => (data.includes('postgres_changes') && data.includes('"name":"older"') ? 1500 : false));
+    await updateRows('streams', { id: stream.id }, { name: 'older' });
+    await updateRows('streams', { id: stream.id }, { name: 'newer' });
+    await waitFor(() => host.ctl.progress?.name === 'newer', 10_000, 'newer');
+    host.ctl.refresh(); // and a fresh snapshot says "newer" too
+    await sleep(2000); // the held "older" frame has now been delivered
+    ws.holdFrames(null);
+    expect(host.ctl.progress?.name).to.equal('newer');
+    expect((await selectRows('streams', { id: stream.id }))[0].name).to.equal('newer');
+  });
+
+  it('a burst of 500 changes to one stream causes only a handful of renders and ends on the last value', async () => {
+    const ws = instrumentWebSocket();
+    let c: RtClient;
+    try {
+      c = await client();
+    } finally {
+      ws.restore();
+    }
+    const stream = await newStream({ name: 'burst', current_progress: { percentage: 0, completed: 0, total: 500 } });
+    const { host } = await streamHost(c, stream.id);
+    // The 500 changes are written over HTTP (several seconds); queue their frames and let them
+    // arrive as the burst a busy server produces.
+    ws.closeGate((data) => data.includes('postgres_changes') && data.includes(stream.id));
+    const batch = 25;
+    for (let i = 1; i <= 500; i += batch) {
+      await Promise.all(
+        Array.from({ length: batch }, (_, k) => i + k).map((n) =>
+          updateRows('streams', { id: stream.id }, { current_progress: { percentage: n / 5, completed: n, total: 500 } }),
+        ),
+      );
+    }
+    const [final] = await selectRows('streams', { id: stream.id });
+    await waitFor(() => ws.openCount() >= 1, 1000);
+    await sleep(500); // the last frames are in
+    const rendersBefore = host.renders;
+    const updatesBefore = host.ctl.updates;
+    const delivered = ws.openGate();
+    await waitFor(() => host.ctl.progress?.updated_at === final.updated_at, 10_000, 'last value');
+    await sleep(300);
+    const renders = host.renders - rendersBefore;
+    console.log(`burst: ${delivered} change frames delivered at once -> ${renders} renders, ${host.ctl.updates - updatesBefore} controller updates`);
+    expect(delivered).to.equal(500);
+    expect(host.ctl.progress?.current_progress.completed).to.equal(final.current_progress.completed);
+    expect(renders).to.be.within(1, 5);
+
+    // Spread out over seconds (one HTTP write at a time), renders never exceed one per frame.
+    const before2 = host.renders;
+    const t0 = performance.now();
+    for (let n = 1; n <= 60; n++) await updateRows('streams', { id: stream.id }, { name: `tick ${n}` });
+    await waitFor(() => host.ctl.progress?.name === 'tick 60', 10_000, 'tick 60');
+    const elapsed = performance.now() - t0;
+    const renders2 = host.renders - before2;
+    console.log(`spread: 60 changes over ${Math.round(elapsed)} ms -> ${renders2} renders`);
+    expect(renders2).to.be.at.most(Math.ceil((elapsed / 1000) * 60) + 2);
+  });
+
+  it('expired token: the subscription recovers with a fresh token', async () => {
+    let calls = 0;
+    await setTokenTtl(5);
+    try {
+      const c = await client(async () => {
+        calls++;
+        return signIn(USERS.alice);
+      });
+      const stream = await newStream({ name: 'token' });
+      const { host, conn } = await streamHost(c, stream.id);
+      const firstCalls = calls;
+      await sleep(7000); // the first token expired; the server closed or re-checked the channel
+      await updateRows('streams', { id: stream.id }, { name: 'after expiry' });
+      await waitFor(() => host.ctl.progress?.name === 'after expiry' && conn.ctl.isConnected, 15_000, 'recovered');
+      expect(calls).to.be.greaterThan(firstCalls);
+      expect(host.ctl.error).to.equal(null);
+    } finally {
+      await setTokenTtl(3600);
+    }
+  });
+
+  it('misconfiguration yields the error state: no config, wrong key, unreachable URL', async () => {
+    setDefaultClient(null);
+    const info = await backendInfo();
+    const stream = await newStream();
+    const el = await fixture<HTMLElement>(html`<div>
+      <test-stream-host id="none" stream-id=${stream.id}></test-stream-host>
+      <rt-provider supabase-url=${info.url} anon-key="not-a-key"><test-stream-host id="key" stream-id=${stream.id}></test-stream-host></rt-provider>
+      <rt-provider supabase-url="http://127.0.0.1:9" anon-key=${info.anonKey}><test-stream-host id="url" stream-id=${stream.id}></test-stream-host></rt-provider>
+      <rt-provider supabase-url="not a url" anon-key=${info.anonKey}><test-stream-host id="bad" stream-id=${stream.id}></test-stream-host></rt-provider>
+      <test-connection-host id="conn"></test-connection-host>
+    </div>`);
+    const get = (id: string) => el.querySelector(`#${id}`) as TestStreamHost;
+    await waitFor(() => ['none', 'key', 'url', 'bad'].every((id) => get(id).ctl.phase === 'error'), 15_000, 'all in error');
+    expect(get('none').ctl.error?.code).to.equal('not-configured');
+    expect(get('none').ctl.error?.message).to.match(/rt-provider|configure/);
+    expect(get('key').ctl.error?.code).to.equal('bad-config');
+    expect(get('url').ctl.error?.code).to.equal('network');
+    expect(get('bad').ctl.error?.code).to.equal('bad-config');
+    const conn = el.querySelector('#conn') as TestConnectionHost;
+    expect(conn.ctl.status).to.equal('error');
+    expect(conn.ctl.error?.code).to.equal('not-configured');
+  });
+
+  it("works with a host page's own supabase-js client (its socket and session)", async () => {
+    const info = await backendInfo();
+    const supabase = createClient(info.url, info.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+    const { error } = await supabase.auth.signInWithPassword({ email: USERS.alice, password: 'rt-monitor-demo' });
+    expect(error).to.equal(null);
+    const stream = await newStream({ name: 'host client' });
+    const el = await fixture<RtProvider>(html`<rt-provider .client=${supabase}>
+      <test-stream-host stream-id=${stream.id}></test-stream-host><test-alerts-host></test-alerts-host>
+    </rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    const alerts = el.querySelector('test-alerts-host')!;
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.isConnected && alerts.ctl.phase === 'live', 10_000, 'live');
+    expect(await el.rtClient!.getUserId()).to.equal(ALICE);
+    expect(supabase.realtime.getChannels().length).to.equal(2); // on the host's own socket
+    await updateRows('streams', { id: stream.id }, { name: 'host client!' });
+    const [alert] = await insertRows('signal_alerts', [{ user_id: ALICE, business_name: 'via host', signal_type: 't' }]);
+    await waitFor(() => host.ctl.progress?.name === 'host client!' && alerts.ctl.alerts[0]?.id === alert.id, 10_000, 'live changes');
+    el.remove();
+    await waitFor(() => supabase.realtime.getChannels().length === 0, 10_000, 'channels released');
+    await supabase.removeAllChannels();
+  });
+
+  it('RealtimeService: subscribeToStreamProgress, getChannelStatus, unsubscribeAll', async () => {
+    const c = await client();
+    const stream = await newStream({ name: 'service' });
+    const service = getRealtimeService(c);
+    const seen: string[] = [];
+    const statuses: string[] = [];
+    service.subscribeToStreamProgress(stream.id, (s) => seen.push(s.name), (st) => statuses.push(st));
+    await waitFor(() => service.getChannelStatus(`stream:${stream.id}:progress`) === 'connected' && seen.length > 0, 10_000, 'connected');
+    await updateRows('streams', { id: stream.id }, { name: 'service!' });
+    await waitFor(() => seen[seen.length - 1] === 'service!', 10_000, 'callback');
+    expect(statuses[statuses.length - 1]).to.equal('connected');
+    expect(service.getActiveSubscriptions().map((s) => s.name)).to.include(`stream:${stream.id}:progress`);
+    service.unsubscribeAll();
+    await waitFor(() => c.channelCount === 0, 10_000, 'released');
+    expect(service.getChannelStatus(`stream:${stream.id}:progress`)).to.equal('disconnected');
+  });
+
+  it('elements that upgrade before their provider still connect (ContextRoot)', async () => {
+    const c = await client();
+    const stream = await newStream({ name: 'late provider' });
+    const el = await fixture<HTMLElement>(html`<late-rt-provider><test-stream-host stream-id=${stream.id}></test-stream-host></late-rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await sleep(50);
+    expect(host.ctl.error?.code).to.equal('not-configured'); // no provider yet
+    class LateProvider extends RtProvider {}
+    customElements.define('late-rt-provider', LateProvider);
+    (el as RtProvider).client = c;
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.progress?.name === 'late provider', 10_000, 'connected through the late provider');
+  });
+
+  it('a signed-in session token works as a plain access-token attribute', async () => {
+    const info = await backendInfo();
+    const session = await signInSession(USERS.carol);
+    const el = await fixture<HTMLElement>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${session.access_token}>
+      <test-notifications-host></test-notifications-host>
+    </rt-provider>`);
+    const notes = el.querySelector('test-notifications-host')!;
+    await waitFor(() => notes.ctl.phase === 'live', 10_000, 'live');
+    expect(notes.ctl.notifications.length).to.be.greaterThan(0);
+    expect(notes.ctl.notifications.every((n) => n.user_id === session.user.id)).to.equal(true);
+  });
+});
