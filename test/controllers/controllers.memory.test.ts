@@ -1,0 +1,49 @@
+/** Controllers with the in-memory client: re-subscription on key change, release, late default client. */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import { MemoryClient } from '../helpers/memory-client.js';
+import { setDefaultClient } from '../../src/core/default-client.js';
+import { waitFor } from '../helpers/backend.js';
+import type { TestStreamHost } from '../helpers/hosts.js';
+import '../helpers/hosts.js';
+
+describe('controllers with the in-memory client', () => {
+  afterEach(() => setDefaultClient(null));
+
+  it('re-subscribes when the key changes and releases on disconnect', async () => {
+    const client = new MemoryClient();
+    client.setRows('streams', [{ id: 's1', org_id: 'o', name: 'one' }, { id: 's2', org_id: 'o', name: 'two' }]);
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><test-stream-host stream-id="s1"></test-stream-host></rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => host.ctl.progress?.name === 'one', 2000, 'one');
+    host.streamId = 's2';
+    await waitFor(() => host.ctl.progress?.name === 'two', 2000, 'two');
+    await waitFor(() => client.getActiveSubscriptions().length === 1, 2000, 'old one released');
+    expect(client.getActiveSubscriptions()[0].filter).to.equal('id=eq.s2');
+    host.remove();
+    await waitFor(() => client.getActiveSubscriptions().length === 0, 2000, 'released');
+  });
+
+  it('uses the page default client, also when it is configured late', async () => {
+    setDefaultClient(null);
+    const el = await fixture<TestStreamHost>(html`<test-stream-host stream-id="s9"></test-stream-host>`);
+    await waitFor(() => el.ctl.error?.code === 'not-configured', 2000, 'not configured');
+    const client = new MemoryClient();
+    client.setRows('streams', [{ id: 's9', org_id: 'o', name: 'late' }]);
+    setDefaultClient(client);
+    await waitFor(() => el.ctl.progress?.name === 'late' && el.ctl.isConnected, 2000, 'late default');
+    client.setConnection({ status: 'disconnected' });
+    await waitFor(() => el.ctl.status === 'disconnected' && el.ctl.phase === 'stale', 2000, 'stale');
+  });
+
+  it('SignalAlertsController.markAsRead goes through the client (recorded)', async () => {
+    const client = new MemoryClient({ userId: 'u1' });
+    client.setRows('signal_alerts', [{ id: 'a1', user_id: 'u1' }]);
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><test-alerts-host></test-alerts-host></rt-provider>`);
+    const host = el.querySelector('test-alerts-host')!;
+    await waitFor(() => host.ctl.unreadCount === 1, 2000, 'one unread');
+    expect(await host.ctl.markAsRead('a1')).to.equal(null);
+    await waitFor(() => host.ctl.unreadCount === 0, 2000, 'read');
+    expect(client.readCalls).to.deep.equal([{ table: 'signal_alerts', id: 'a1', userId: undefined, all: false }]);
+  });
+});
