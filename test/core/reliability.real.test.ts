@@ -101,13 +101,15 @@ describe('reliability against the real backend', function () {
     const stream = await newStream({ name: 'v0' });
     const { host } = await streamHost(c, stream.id);
     // Hold back the frame carrying the older version, so it arrives after the newer one.
-    ws.holdFrames((data) => (data.includes('postgres_changes') && data.includes('"name":"older"') ? 1500 : false));
+    let held = 0;
+    ws.holdFrames((data) => (data.includes('postgres_changes') && /"name":\s*"older"/.test(data) ? (held++, 1500) : false));
     await updateRows('streams', { id: stream.id }, { name: 'older' });
     await updateRows('streams', { id: stream.id }, { name: 'newer' });
     await waitFor(() => host.ctl.progress?.name === 'newer', 10_000, 'newer');
     host.ctl.refresh(); // and a fresh snapshot says "newer" too
     await sleep(2000); // the held "older" frame has now been delivered
     ws.holdFrames(null);
+    expect(held).to.equal(1); // the older frame really was delivered late
     expect(host.ctl.progress?.name).to.equal('newer');
     expect((await selectRows('streams', { id: stream.id }))[0].name).to.equal('newer');
   });
