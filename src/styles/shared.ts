@@ -16,6 +16,9 @@ export const hostStyles = css`
     color: var(--_color-text);
     -webkit-font-smoothing: antialiased;
   }
+  :host {
+    min-width: 0;
+  }
   :host([hidden]) {
     display: none !important;
   }
@@ -42,10 +45,13 @@ export const hostStyles = css`
     flex: none;
     vertical-align: -0.125em;
   }
+  /* Database text: at most two lines (or --_clamp), broken anywhere so a long word never widens the page. */
   .truncate {
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: var(--_clamp, 2);
     overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    overflow-wrap: anywhere;
     min-width: 0;
   }
   .muted {
@@ -328,6 +334,7 @@ export const progressStyles = css`
     position: absolute;
     inset: 0 auto 0 0;
     width: var(--_pct, 0%);
+    overflow: hidden;
     border-radius: inherit;
     background: var(--rt-progress-indicator-color, var(--_tone-bar, var(--_color-primary)));
     transition: width var(--_transition-duration) ease-out;

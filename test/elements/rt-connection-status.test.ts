@@ -79,12 +79,15 @@ describe('rt-connection-status', () => {
     const el = await mount<RtConnectionStatus>(client, html`<rt-connection-status></rt-connection-status>`, 'rt-connection-status');
     const button = $(el, 'button[part="base"]')!;
     expect(button.getAttribute('aria-expanded')).to.equal('false');
-    expect($(el, '[part="panel"]')!.hidden).to.be.true;
+    const panel = $(el, '[part="panel"]')!;
+    expect(panel.matches(':popover-open')).to.be.false;
     button.click();
     await settle(el);
     expect(button.getAttribute('aria-expanded')).to.equal('true');
-    const panel = $(el, '[part="panel"]')!;
-    expect(panel.hidden).to.be.false;
+    expect(panel.matches(':popover-open')).to.be.true;
+    const r = panel.getBoundingClientRect();
+    expect(r.left).to.be.at.least(0);
+    expect(r.right).to.be.at.most(window.innerWidth);
     expect(panel.textContent).to.include('42 ms');
     expect(panel.textContent).to.match(/Retrying in \d seconds/);
     expect(panel.textContent).to.include('Attempt 3');
@@ -93,6 +96,7 @@ describe('rt-connection-status', () => {
     button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
     await settle(el);
     expect(button.getAttribute('aria-expanded')).to.equal('false');
+    expect(panel.matches(':popover-open')).to.be.false;
   });
 
   it('fires rt-error when the connection errors', async () => {

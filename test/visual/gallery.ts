@@ -154,13 +154,12 @@ document.querySelector('main')!.lastElementChild!.append(
   provider(failing, `<div class="grid"><rt-signal-alerts></rt-signal-alerts><rt-notifications></rt-notifications></div>`),
   provider(empty, `<div class="grid"><rt-signal-alerts></rt-signal-alerts><rt-notifications></rt-notifications></div>`),
 );
-section('rt-diagnostics', retrying, `<rt-diagnostics></rt-diagnostics>`);
+section('rt-diagnostics', retrying, `<rt-stream-card stream-id="s1" hidden></rt-stream-card><rt-signal-alerts hidden></rt-signal-alerts><rt-diagnostics></rt-diagnostics>`);
 section('rt-monitoring-dashboard', seeded(), `<rt-monitoring-dashboard></rt-monitoring-dashboard>`, 'wide');
 
 // After everything is live: the stale and retrying clients lose their connection.
 setTimeout(() => {
   stale.setConnection({ status: 'disconnected' });
   retrying.setConnection({ status: 'connecting', attempt: 3, nextRetryAt: Date.now() + 7000, lastError: { code: 'network', message: 'WebSocket closed (1006)' } });
-  (document.getElementById('bound') as HTMLElement | null)?.shadowRoot?.querySelector('button')?.click();
   document.body.dataset.ready = 'true';
 }, 600);

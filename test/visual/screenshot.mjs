@@ -15,7 +15,8 @@ mkdirSync(out, { recursive: true });
 const server = await startDevServer({
   config: {
     rootDir: root,
-    port: 0,
+    port: Number(process.env.SHOT_PORT ?? 0) || 8770 + Math.floor(Math.random() * 200),
+    hostname: '127.0.0.1',
     nodeResolve: true,
     plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: resolve(root, 'tsconfig.json') })],
   },
@@ -23,7 +24,7 @@ const server = await startDevServer({
   readFileConfig: false,
   logStartMessage: false,
 });
-const port = server.config.port;
+const port = server.server?.address()?.port ?? server.config.port;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
@@ -45,9 +46,25 @@ try {
       await page.goto(`http://127.0.0.1:${port}/test/visual/index.html?theme=${theme}`);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
       await page.waitForTimeout(700);
-      const file = resolve(out, `gallery-${theme}-${width}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      files.push(file);
+      const overflow = await page.evaluate(() => {
+        const vw = document.documentElement.clientWidth;
+        return document.documentElement.scrollWidth > vw ? `page is ${document.documentElement.scrollWidth}px wide in a ${vw}px viewport` : null;
+      });
+      if (overflow) errors.push(overflow);
+      const sections = page.locator('section.demo');
+      const n = await sections.count();
+      for (let i = 0; i < n; i++) {
+        const file = resolve(out, `${theme}-${width}-${String(i + 1).padStart(2, '0')}.png`);
+        await sections.nth(i).screenshot({ path: file });
+        files.push(file);
+      }
+      // the connection details panel (a popover in the top layer)
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.locator('#bound').locator('button').click();
+      await page.waitForTimeout(300);
+      const panelFile = resolve(out, `${theme}-${width}-00-panel.png`);
+      await page.screenshot({ path: panelFile, clip: { x: 0, y: 0, width, height: 260 } });
+      files.push(panelFile);
       if (errors.length) console.error(`${theme}/${width}:`, errors.join('\n'));
       await page.close();
     }

@@ -13,6 +13,7 @@ import { baseStyles, listStyles } from '../../styles/shared.js';
 import { styles } from './rt-agent-executions.styles.js';
 
 /**
+ * @customElement rt-agent-executions
  * @summary AI agent activity for one stream: running agents first (status, started, elapsed
  * ticking), then recent finished runs with outcome and duration.
  *

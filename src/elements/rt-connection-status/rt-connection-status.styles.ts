@@ -56,23 +56,21 @@ export const styles = css`
     height: 1.1em;
   }
   .panel {
-    position: absolute;
-    z-index: 10;
-    top: calc(100% + 0.4rem);
-    inset-inline-start: 0;
+    position: fixed;
+    inset: auto;
+    margin: 0;
     min-width: 15rem;
-    max-width: min(22rem, 90vw);
+    max-width: min(22rem, calc(100vw - 1rem));
     padding: var(--_space-3);
     border-radius: var(--_radius-md);
     border: 1px solid var(--_color-border);
     background: var(--_color-surface);
     color: var(--_color-text);
     box-shadow: 0 8px 24px rgba(15, 23, 42, 0.16);
+    font-family: var(--_font-family);
     font-size: var(--_font-size-sm);
+    line-height: var(--_line-height);
     white-space: normal;
-  }
-  .panel[hidden] {
-    display: none;
   }
   dl {
     display: grid;

@@ -17,6 +17,7 @@ const onUnlessFalse = {
 };
 
 /**
+ * @customElement rt-connection-status
  * @summary The realtime connection indicator: connected, connecting, disconnected or error,
  * always as icon + text (text may be visually hidden), with a details panel.
  *
@@ -91,19 +92,48 @@ export class RtConnectionStatus extends RtElement {
     this.ticker.active = this.open && !!d && (d.nextRetryAt != null || d.lastHeartbeatAt != null);
   }
 
-  private toggle = () => {
-    this.open = !this.open;
-  };
-
-  private onKeydown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && this.open) {
-      this.open = false;
-      e.stopPropagation();
+  private onToggle = (e: Event) => {
+    this.open = (e as ToggleEvent).newState === 'open';
+    if (this.open) {
+      this.placePanel();
+      window.addEventListener('scroll', this.reposition, { capture: true, passive: true });
+      window.addEventListener('resize', this.reposition, { passive: true });
+    } else {
+      this.stopFollowing();
     }
   };
 
-  private onFocusOut = (e: FocusEvent) => {
-    if (this.open && !this.shadowRoot?.contains(e.relatedTarget as Node | null)) this.open = false;
+  private reposition = () => this.placePanel();
+
+  private stopFollowing(): void {
+    window.removeEventListener('scroll', this.reposition, { capture: true });
+    window.removeEventListener('resize', this.reposition);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopFollowing();
+  }
+
+  /** The panel lives in the top layer (popover): place it under the indicator, inside the viewport. */
+  private placePanel(): void {
+    const button = this.renderRoot.querySelector<HTMLElement>('[part="base"]');
+    const panel = this.renderRoot.querySelector<HTMLElement>('[part="panel"]');
+    if (!button || !panel) return;
+    const r = button.getBoundingClientRect();
+    const width = panel.offsetWidth;
+    const left = Math.max(8, Math.min(r.left, window.innerWidth - width - 8));
+    const below = r.bottom + 6;
+    const top = below + panel.offsetHeight > window.innerHeight && r.top > panel.offsetHeight + 6 ? r.top - panel.offsetHeight - 6 : below;
+    panel.style.left = `${left}px`;
+    panel.style.top = `${top}px`;
+  }
+
+  private onKeydown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && this.open) {
+      this.renderRoot.querySelector<HTMLElement>('[part="panel"]')?.hidePopover?.();
+      e.stopPropagation();
+    }
   };
 
   private renderPanel() {
@@ -113,7 +143,7 @@ export class RtConnectionStatus extends RtElement {
     const loc = this.effectiveLocale;
     const now = this.ticker.now;
     const err = d.lastError;
-    return html`<div class="panel" id="panel" part="panel" ?hidden=${!this.open} role="group" aria-label=${s.connectionDetails}>
+    return html`<div class="panel" id="panel" part="panel" popover role="group" aria-label=${s.connectionDetails} @toggle=${this.onToggle}>
       <dl>
         <dt>${s.latency}</dt>
         <dd class="num">${d.latencyMs != null ? `${formatNumber(loc, Math.round(d.latencyMs))} ms` : s.notAvailable}</dd>
@@ -150,11 +180,10 @@ export class RtConnectionStatus extends RtElement {
             data-status=${status}
             aria-expanded=${this.open ? 'true' : 'false'}
             aria-controls="panel"
+            popovertarget="panel"
             aria-label=${`${label}: ${text}`}
             title=${this.showText ? nothing : `${label}: ${text}`}
-            @click=${this.toggle}
             @keydown=${this.onKeydown}
-            @focusout=${this.onFocusOut}
           >
             ${content}
           </button>`

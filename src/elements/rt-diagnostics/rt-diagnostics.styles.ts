@@ -38,7 +38,11 @@ export const styles = css`
   dd[data-tone='warning'] {
     color: var(--_color-warning-text);
   }
+  .card {
+    container-type: inline-size;
+  }
   .table-wrap {
+    contain: inline-size;
     overflow-x: auto;
     border: 1px solid var(--_color-border);
     border-radius: var(--_radius-md);
@@ -77,5 +81,46 @@ export const styles = css`
   .empty-row td {
     color: var(--_color-text-muted);
     text-align: center;
+  }
+  /* Narrow: each subscription becomes a small labelled block instead of a six-column row. */
+  @container (max-width: 34rem) {
+    table,
+    tbody,
+    tr,
+    td {
+      display: block;
+    }
+    thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+    tbody tr {
+      border-top: 1px solid var(--_color-border);
+      padding: var(--_space-2) 0;
+    }
+    td {
+      border: 0;
+      padding: 0.125rem var(--_space-3);
+      display: grid;
+      grid-template-columns: 6.5rem 1fr;
+      gap: var(--_space-2);
+      max-width: none;
+    }
+    td > * {
+      justify-self: start;
+    }
+    td[data-label]::before {
+      content: attr(data-label);
+      font-size: var(--_font-size-xs);
+      color: var(--_color-text-muted);
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+    }
+    .empty-row td {
+      display: block;
+    }
   }
 `;

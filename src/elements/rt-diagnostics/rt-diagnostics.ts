@@ -12,6 +12,7 @@ import { baseStyles } from '../../styles/shared.js';
 import { styles } from './rt-diagnostics.styles.js';
 
 /**
+ * @customElement rt-diagnostics
  * @summary What the original asked people to check in the console, shown: active subscriptions and
  * each channel's status, heartbeat latency, reconnect attempts, last error and token expiry countdown.
  *
@@ -97,12 +98,12 @@ export class RtDiagnostics extends RtElement {
                 (x) => {
                   const st = connectionStatusOf(x.status);
                   return html`<tr>
-                    <td class="mono">${clipped(x.name, { max: 60 })}</td>
-                    <td>${clipped(x.table, { max: 40 })}</td>
-                    <td class="mono">${x.filter ? clipped(x.filter, { max: 60 }) : s.none}</td>
-                    <td>${lookBadge(connectionLook[st], connectionText(s, st))}</td>
-                    <td class="num">${formatNumber(loc, clampCount(x.refCount) ?? 0)}</td>
-                    <td>${x.lastError ? clipped(`${x.lastError.code}: ${x.lastError.message}`, { max: 80 }) : s.none}</td>
+                    <td class="mono" data-label=${s.channel}>${clipped(x.name, { max: 60 })}</td>
+                    <td data-label=${s.table}>${clipped(x.table, { max: 40 })}</td>
+                    <td class="mono" data-label=${s.filter}>${x.filter ? clipped(x.filter, { max: 60 }) : s.none}</td>
+                    <td data-label=${s.statusHeading}><span>${lookBadge(connectionLook[st], connectionText(s, st))}</span></td>
+                    <td class="num" data-label=${s.consumers}>${formatNumber(loc, clampCount(x.refCount) ?? 0)}</td>
+                    <td data-label=${s.lastError}>${x.lastError ? clipped(`${x.lastError.code}: ${x.lastError.message}`, { max: 80 }) : s.none}</td>
                   </tr>`;
                 },
               )

@@ -16,6 +16,7 @@ import '../rt-signal-alerts/rt-signal-alerts.js';
 import '../rt-notifications/rt-notifications.js';
 
 /**
+ * @customElement rt-monitoring-dashboard
  * @summary The comprehensive dashboard: connection status, the org's streams as cards, the user's
  * scans, agent activity, signal alerts and notifications. One column on a phone, a grid on a wide screen.
  *

@@ -17,6 +17,7 @@ export interface NamedStatus {
 }
 
 /**
+ * @customElement rt-multi-connection-status
  * @summary Several named subscriptions and their statuses, e.g. "Streams: Connected, Scans: Connecting".
  *
  * Fed by the client's active subscriptions by default, or by the `subscriptions` property.

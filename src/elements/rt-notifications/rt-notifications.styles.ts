@@ -16,6 +16,7 @@ export const styles = css`
     -webkit-line-clamp: 3;
     -webkit-box-orient: vertical;
     overflow: hidden;
+    overflow-wrap: anywhere;
   }
   .open-link {
     display: inline-flex;

@@ -9,12 +9,13 @@ import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { NOTIFICATION_TYPES, notificationLook } from '../../internal/status.js';
 import { TickController } from '../../internal/ticker.js';
-import { badge, clipped, emptyView, errorView, loadingView, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { badge, emptyView, errorView, loadingView, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
 import { styles } from './rt-notifications.styles.js';
 
 /**
+ * @customElement rt-notifications
  * @summary The user's notification feed: type icon, title, body, link, time, unread count,
  * mark one or all as read.
  *
@@ -155,7 +156,7 @@ export class RtNotifications extends RtElement {
           >
         </div>
         <div id="n${i}-body">
-          ${n.body ? html`<div class="entry-body" part="body">${clipped(n.body, { max: 400 })}</div>` : nothing}
+          ${n.body ? html`<div class="entry-body" part="body">${clip(n.body, 400).text}</div>` : nothing}
         </div>
         <div class="entry-sub">
           <time datetime=${time != null ? new Date(time).toISOString() : nothing} title=${formatDateTime(loc, time) ?? nothing}

@@ -10,6 +10,7 @@ import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-progress.styles.js';
 
 /**
+ * @customElement rt-progress
  * @summary The original LiveProgressIndicator, presentational: a titled, animated progress bar
  * with status, counts, current step and a ticking "updated 4 s ago".
  *

@@ -14,6 +14,7 @@ import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-scan-progress.styles.js';
 
 /**
+ * @customElement rt-scan-progress
  * @summary An acquisition scan: status, current step, targets analysed of identified,
  * percentage and duration (ticking while it runs).
  *

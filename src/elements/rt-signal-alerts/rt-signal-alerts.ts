@@ -20,6 +20,7 @@ export function humanize(value: unknown): string {
 }
 
 /**
+ * @customElement rt-signal-alerts
  * @summary Buying-signal alerts for a user: business, signal type, priority badge and time,
  * with an "N new" badge, a Live badge, "Mark all as read" and per-alert mark read.
  *

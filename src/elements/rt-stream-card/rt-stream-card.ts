@@ -13,6 +13,7 @@ import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-stream-card.styles.js';
 
 /**
+ * @customElement rt-stream-card
  * @summary The stream card: name, goal status, live badge, progress, running agents and last update.
  *
  * Bound by `stream-id`, or fed a row through the `stream` property (the dashboard does this

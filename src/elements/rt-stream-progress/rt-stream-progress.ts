@@ -12,6 +12,7 @@ import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-stream-progress.styles.js';
 
 /**
+ * @customElement rt-stream-progress
  * @summary One stream's live progress: name, goal status, percentage, completed of total, last update.
  *
  * States: loading (skeleton), live, stale (last known data, marked), error, and
