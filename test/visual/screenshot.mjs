@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Serves test/visual/index.html (every element, in-memory data) with @web/dev-server and takes
 // screenshots with playwright-core in Debian's Chromium: light and dark, 375 px and 1280 px.
-//   node test/visual/screenshot.mjs [outDir]      (default: test/visual/out)
+//   node test/visual/screenshot.mjs [outDir]      (default: .tmp/screenshots, git-ignored)
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromium } from 'playwright-core';
@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-const out = resolve(process.argv[2] ?? resolve(root, 'test/visual/out'));
+const out = resolve(process.argv[2] ?? resolve(root, '.tmp/screenshots'));
 mkdirSync(out, { recursive: true });
 
 const server = await startDevServer({
