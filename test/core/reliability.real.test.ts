@@ -102,7 +102,12 @@ describe('reliability against the real backend', function () {
     const { host } = await streamHost(c, stream.id);
     // Hold back the frame carrying the older version, so it arrives after the newer one.
     let held = 0;
-    ws.holdFrames((data) => (data.includes('postgres_changes') && /"name":\s*"older"/.test(data) ? (held++, 1500) : false));
+    ws.holdFrames((data) => {
+      if (!data.includes('postgres_changes')) return false;
+      const frame = JSON.parse(data);
+      const payload = Array.isArray(frame) ? frame[4] : frame.payload;
+      return payload?.data?.record?.name === 'older' ? (held++, 1500) : false;
+    });
     await updateRows('streams', { id: stream.id }, { name: 'older' });
     await updateRows('streams', { id: stream.id }, { name: 'newer' });
     await waitFor(() => host.ctl.progress?.name === 'newer', 10_000, 'newer');
