@@ -12,12 +12,9 @@
  *   (DEMO_PORT also sets the demo port; DATABASE_URL selects PostgreSQL.)
  */
 import { parseArgs } from 'node:util';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
 import { startLocalBackend, type LocalBackend } from './index.ts';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { startDemoVite, ensureScriptBundle } from './demo-vite.ts';
 
 const { values } = parseArgs({
   options: {
@@ -71,27 +68,24 @@ try {
   process.exit(1);
 }
 
+let demoUrl = '';
 try {
-  process.env.VITE_RT_BACKEND_URL = backend.url;
-  vite = await createServer({
-    configFile: join(root, 'vite.config.ts'),
-    clearScreen: false,
-    logLevel: values.quiet ? 'warn' : 'info',
-    server: { port: demoPort, strictPort: true, host: '127.0.0.1' },
-  });
-  await vite.listen();
+  const demo = await startDemoVite(backend, { port: demoPort, logLevel: values.quiet ? 'warn' : 'info' });
+  vite = demo.server;
+  demoUrl = demo.url;
 } catch (err) {
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE' || /already in use/i.test(e.message)) console.error(`port ${demoPort} is already in use: pass --demo-port (or DEMO_PORT) to choose another`);
   else console.error(`could not start the demo server: ${e.message}`);
   await shutdown(1);
 }
+// The legacy page needs the script-tag bundle: build it now (in the background) if it is stale.
+ensureScriptBundle((line) => console.log(line)).catch((err: Error) => console.error(`could not build dist/rt-monitor.js: ${err.message}`));
 
-const address = vite!.httpServer?.address();
-const demoUrl = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}/` : `http://127.0.0.1:${demoPort}/`;
 console.log('');
 console.log('rt-monitor demo');
 console.log(`Demo:             ${demoUrl}`);
+console.log(`Legacy page:      ${demoUrl}legacy.html`);
 console.log(`API URL:          ${backend.url}`);
 console.log(`anon key:         ${backend.anonKey}`);
 console.log(`service_role key: ${backend.serviceRoleKey}   (stays on the server; the page never gets it)`);

@@ -442,7 +442,7 @@ export class Simulator {
       }
       return;
     }
-    if (this.chance(0.004)) {
+    if (this.chance(0.0025)) {
       const error = this.pick(SCAN_ERRORS);
       await tx.query(`update public.acquisition_scans set status = 'failed', completed_at = now(), error = $2 where id = $1`, [s.id, error]);
       await this.insertNotification(tx, s.user_id, 'error', 'Scan failed', `“${s.name}”: ${error}.`, `/scans/${s.id}`);
