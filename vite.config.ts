@@ -3,9 +3,11 @@
  *   vite                     → serves the demo (demo/) — `npm start` also starts the backend
  *   vite build               → dist/: unbundled ESM for bundlers (lit, @lit/*, @supabase/* external), one entry per element
  *   vite build --mode iife   → dist/rt-monitor.js: the self-registering script-tag bundle (global RtMonitor)
+ *   vite build --mode examples → .tmp/examples/: demo/react.html and demo/vue.html built against the
+ *                              built package (`rt-monitor`, `rt-monitor/react` resolve through package.json exports)
  */
 import { defineConfig } from 'vite';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = import.meta.dirname;
@@ -21,7 +23,16 @@ function elementEntries(): Record<string, string> {
   return entries;
 }
 
-const external = (id: string) => /^(lit|@lit\/|@lit-labs\/|@supabase\/)/.test(id);
+const external = (id: string) => /^(lit|@lit\/|@lit-labs\/|@supabase\/|react$|react\/|react-dom$|react-dom\/)/.test(id);
+
+const version: string = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version;
+const define = { __RT_VERSION__: JSON.stringify(version) };
+
+/** In the dev server, `rt-monitor` and `rt-monitor/react` come from the sources (no build needed). */
+const sourceAliases = [
+  { find: /^rt-monitor\/react$/, replacement: resolve(root, 'src/react/index.ts') },
+  { find: /^rt-monitor$/, replacement: resolve(root, 'src/index.ts') },
+];
 
 export default defineConfig(({ command, mode }) => {
   if (command === 'serve') {
@@ -30,6 +41,24 @@ export default defineConfig(({ command, mode }) => {
       server: { host: '127.0.0.1', port: Number(process.env.DEMO_PORT ?? 5173), strictPort: true, fs: { allow: [root] } },
       preview: { host: '127.0.0.1' },
       esbuild: { target: 'es2021' },
+      resolve: { alias: sourceAliases },
+      define,
+    };
+  }
+  if (mode === 'examples') {
+    // The React and Vue examples, built as an app would build them: against dist/ via the exports map.
+    return {
+      root: resolve(root, 'demo'),
+      base: './',
+      define,
+      resolve: { alias: [{ find: /^vue$/, replacement: 'vue/dist/vue.esm-bundler.js' }] }, // in-DOM templates need Vue's compiler
+      build: {
+        outDir: resolve(root, '.tmp/examples'),
+        emptyOutDir: true,
+        target: 'es2021',
+        minify: false,
+        rolldownOptions: { input: { react: resolve(root, 'demo/react.html'), vue: resolve(root, 'demo/vue.html') } },
+      },
     };
   }
   if (mode === 'iife') {
@@ -40,8 +69,12 @@ export default defineConfig(({ command, mode }) => {
         target: 'es2021',
         minify: true,
         sourcemap: true,
+        // src/cdn.ts has no runtime exports, so no `var RtMonitor = …` is emitted (it would replace the
+        // first copy's object when the file is loaded twice): it sets window.RtMonitor itself. Vite
+        // still insists on a `name` for iife.
         lib: { entry: resolve(root, 'src/cdn.ts'), formats: ['iife'], name: 'RtMonitor', fileName: () => 'rt-monitor.js' },
       },
+      define,
     };
   }
   return {
@@ -51,8 +84,10 @@ export default defineConfig(({ command, mode }) => {
       target: 'es2021',
       minify: false,
       sourcemap: true,
-      lib: { entry: { index: resolve(root, 'src/index.ts'), ...elementEntries() }, formats: ['es'] },
-      rolldownOptions: { external, output: { preserveModules: false } },
+      lib: { entry: { index: resolve(root, 'src/index.ts'), 'react/index': resolve(root, 'src/react/index.ts'), ...elementEntries() }, formats: ['es'] },
+      // Shared code goes to dist/chunks/ (listed in package.json `sideEffects`: element chunks register tags).
+      rolldownOptions: { external, output: { preserveModules: false, chunkFileNames: 'chunks/[name]-[hash].js' } },
     },
+    define,
   };
 });

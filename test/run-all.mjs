@@ -3,8 +3,9 @@
 //   1. typecheck (src + server)
 //   2. node tests of the local backend on PGlite, then on PostgreSQL 15 (a throwaway cluster)
 //   3. browser tests (web-test-runner, Debian Chromium, real local backend)
-//   4. end-to-end tests (playwright-core against the demo and examples)
-// Set RT_SKIP=typecheck,pg,browser,e2e to skip parts while developing.
+//   4. distribution: custom-elements.json up to date, npm run build, size budget of dist/rt-monitor.js
+//   5. end-to-end tests (playwright-core against the demo, the built script-tag bundle and the examples)
+// Set RT_SKIP=typecheck,pg,browser,dist,e2e to skip parts while developing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,13 @@ if (!skip.has('server')) {
 }
 
 if (!skip.has('browser')) run('browser tests (web-test-runner)', 'npx', ['web-test-runner']);
+// Distribution: the committed manifest must match the sources (checked BEFORE the build, which
+// regenerates it), then the real build, then the script-tag size budget. The e2e tests use dist/.
+if (!skip.has('dist')) {
+  runCheck('custom-elements.json is up to date', process.execPath, ['scripts/check-manifest.mjs']);
+  runCheck('build (npm run build)', 'npm', ['run', 'build', '--silent']);
+  runCheck('size budget (dist/rt-monitor.js)', process.execPath, ['scripts/check-size.mjs']);
+}
 if (!skip.has('e2e') && existsSync('test/e2e')) run('end-to-end', process.execPath, nodeTestArgs('test/e2e'));
 
 const skippedPart = totals.skipped ? `, ${totals.skipped} skipped` : '';

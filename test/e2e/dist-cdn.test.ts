@@ -1,0 +1,156 @@
+/**
+ * The built script-tag bundle (dist/rt-monitor.js) in a real page served with a strict
+ * Content-Security-Policy header, against the real local backend: live data, live updates,
+ * configuration from the script tag or from code, and loading the file twice.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startLocalBackend, type LocalBackend } from '../../server/index.ts';
+import {
+  ACME, DIST, ROOT, STRICT_CSP, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
+  type PageLog, type StaticServer,
+} from './dist-support.ts';
+
+let backend: LocalBackend;
+let site: StaticServer;
+let browser: Browser;
+let token: string;
+const routes: Record<string, string | { body: string; type: string }> = {};
+const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+
+const html = (body: string) => ({
+  type: 'text/html; charset=utf-8',
+  body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>rt-monitor script tag</title></head><body>\n${body}\n</body></html>`,
+});
+
+function scriptTag(src = '/rt-monitor.js'): string {
+  return `<script src="${src}" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${token}"></script>`;
+}
+
+async function newStream(name: string) {
+  const [row] = await serviceRest(backend).insert('streams', [
+    { org_id: ACME, name, goal_status: 'in_progress', current_progress: { percentage: 20, completed: 2, total: 10 } },
+  ]);
+  return row as { id: string; name: string };
+}
+
+async function open(path: string): Promise<{ page: Page; log: PageLog }> {
+  const page = await browser.newPage();
+  const log = watchPage(page);
+  await recordCspViolations(page);
+  const res = await page.goto(`${site.url}${path}`);
+  assert.equal(res?.headers()['content-security-policy'], STRICT_CSP, 'the page is served with the strict CSP header');
+  return { page, log };
+}
+
+async function cspViolations(page: Page, log: PageLog): Promise<string[]> {
+  const recorded = await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+  return [...recorded, ...log.violations];
+}
+
+const rtWarnings = (log: PageLog) => log.warnings.filter((w) => w.includes('rt-monitor'));
+
+describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
+  before(async () => {
+    ensureBuilt();
+    backend = await startLocalBackend({ port: 0, devControls: true, quiet: true });
+    token = await signIn(backend);
+    routes['/rt-monitor.js'] = join(DIST, 'rt-monitor.js');
+    routes['/favicon.ico'] = { body: '', type: 'image/x-icon' };
+    site = await serveStatic(join(ROOT, '.tmp'), { 'Content-Security-Policy': STRICT_CSP }, routes);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+    await backend?.stop();
+  });
+
+  test('configured from the script tag: shows live data and updates on a change, with no CSP violation', async () => {
+    const stream = await newStream(`CSP stream ${Date.now()}`);
+    routes['/single.html'] = html(
+      `<rt-connection-status id="conn"></rt-connection-status>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>\n${scriptTag()}`,
+    );
+    const { page, log } = await open('/single.html');
+    try {
+      await pollPage(page, (name: string) => document.querySelector('#progress')?.shadowRoot?.textContent?.includes(name), stream.name, 15_000, 'the stream name');
+      assert.match(await shadowText(page, '#progress'), /20\s?%/);
+      await pollPage(page, () => document.querySelector('#conn')?.getAttribute('status') === 'connected' || /connected/i.test(document.querySelector('#conn')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'connected status');
+
+      await serviceRest(backend).update('streams', stream.id, { current_progress: { percentage: 73, completed: 7, total: 10 } });
+      await pollPage(page, () => /73\s?%/.test(document.querySelector('#progress')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'the update to 73 %');
+
+      const info = await page.evaluate(() => ({
+        version: window.RtMonitor?.version,
+        api: ['configure', 'getRealtimeService', 'getDefaultClient', 'createRtClient'].every((k) => typeof (window.RtMonitor as any)?.[k] === 'function'),
+        defined: (window.RtMonitor?.tags ?? []).filter((t: string) => customElements.get(t)).length,
+        tags: window.RtMonitor?.tags.length,
+        registerStrings: typeof (window.RtMonitor as any)?.registerStrings,
+      }));
+      assert.equal(info.version, version);
+      assert.ok(info.api, 'RtMonitor exposes configure, getRealtimeService, getDefaultClient, createRtClient');
+      assert.equal(info.defined, info.tags, 'every tag is defined');
+      assert.equal(info.registerStrings, 'function', 'after ready, RtMonitor carries the npm entry exports');
+      assert.deepEqual(await cspViolations(page, log), []);
+      assert.deepEqual(log.errors, []);
+      assert.deepEqual(rtWarnings(log), []);
+      assert.equal(log.websockets.length, 1, `one WebSocket: ${log.websockets.join(', ')}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('loaded twice: one client, one WebSocket, no registration error, a single warning', async () => {
+    const stream = await newStream(`Twice ${Date.now()}`);
+    routes['/twice.html'] = html(
+      `${scriptTag('/rt-monitor.js')}\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>\n<rt-connection-status id="conn"></rt-connection-status>\n${scriptTag('/rt-monitor.js?copy=2')}`,
+    );
+    const { page, log } = await open('/twice.html');
+    try {
+      await pollPage(page, (name: string) => document.querySelector('#progress')?.shadowRoot?.textContent?.includes(name), stream.name, 15_000, 'the stream name');
+      await serviceRest(backend).update('streams', stream.id, { current_progress: { percentage: 64, completed: 64, total: 100 } });
+      await pollPage(page, () => /64\s?%/.test(document.querySelector('#progress')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'the update to 64 %');
+      await new Promise((r) => setTimeout(r, 1000)); // room for a second socket to appear, if any
+      assert.equal(log.websockets.length, 1, `one WebSocket: ${log.websockets.join(', ')}`);
+      assert.deepEqual(log.errors, [], 'no errors (no "already been defined" NotSupportedError)');
+      const warnings = rtWarnings(log);
+      assert.equal(warnings.length, 1, `exactly one warning: ${warnings.join(' | ')}`);
+      assert.match(warnings[0], /loaded twice/);
+      assert.deepEqual(await cspViolations(page, log), []);
+      const same = await page.evaluate(() => window.RtMonitor === (globalThis as any)[Symbol.for('rt-monitor.cdn')] && !!window.RtMonitor.getDefaultClient());
+      assert.ok(same, 'window.RtMonitor is the first copy and holds the client');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('configured from code (RtMonitor.configure in a page script) under the same CSP', async () => {
+    const stream = await newStream(`From code ${Date.now()}`);
+    routes['/app.js'] = {
+      type: 'text/javascript',
+      body: `RtMonitor.configure({ url: ${JSON.stringify(backend.url)}, anonKey: ${JSON.stringify(backend.anonKey)}, accessToken: async () => ${JSON.stringify(token)} });\n`,
+    };
+    routes['/code.html'] = html(`<script src="/rt-monitor.js"></script>\n<script src="/app.js"></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`);
+    const { page, log } = await open('/code.html');
+    try {
+      await pollPage(page, (name: string) => document.querySelector('#progress')?.shadowRoot?.textContent?.includes(name), stream.name, 15_000, 'the stream name');
+      assert.deepEqual(await cspViolations(page, log), []);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the bundle contains no eval, no new Function, no blob: worker, and no auth-js / storage-js', () => {
+    const code = readFileSync(join(DIST, 'rt-monitor.js'), 'utf8');
+    assert.doesNotMatch(code, /\beval\(/);
+    assert.doesNotMatch(code, /new Function\(/);
+    const map = JSON.parse(readFileSync(join(DIST, 'rt-monitor.js.map'), 'utf8')) as { sources: string[] };
+    const supabase = [...new Set(map.sources.filter((s) => s.includes('@supabase/')).map((s) => s.replace(/.*node_modules\/(@supabase\/[^/]+).*/, '$1')))].sort();
+    assert.deepEqual(supabase, ['@supabase/phoenix', '@supabase/postgrest-js', '@supabase/realtime-js']);
+  });
+});
