@@ -34,6 +34,8 @@ export interface ChangeSubscriber {
   isOpen(): boolean;
   /** Sends a postgres_changes push whose payload is already JSON text. */
   pushChanges(payloadJson: string): void;
+  /** Bytes queued on the socket and not yet sent. */
+  bufferedBytes(): number;
 }
 
 interface CompiledFilter {
@@ -79,6 +81,9 @@ const MAX_GAPS = 10_000;
 const CLEANUP_EVERY_MS = 5_000;
 const POLL_MS = 1_000;
 const MAX_RECORD_BYTES = 1_048_576;
+/** Backpressure: after a batch, wait (bounded) while a subscriber has this much unsent. */
+const BACKPRESSURE_BYTES = 8 * 1024 * 1024;
+const BACKPRESSURE_MAX_WAIT_MS = 1_000;
 
 const COMPARE_OPS: Partial<Record<FilterOp, string>> = { eq: '=', neq: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
 const TEXT_OPS: Partial<Record<FilterOp, string>> = { like: 'like', ilike: 'ilike', match: '~', imatch: '~*' };
@@ -325,6 +330,7 @@ export class ChangeFeed {
     const matched: { sub: Sub; view: RoleView; error401: boolean }[][] = changes.map(() => []);
     await Promise.all([...byTable.entries()].map(([key, list]) => this.matchTable(key, list, matched)));
 
+    const touched = new Set<ChangeSubscriber>();
     for (let i = 0; i < changes.length; i++) {
       const m = matched[i]!;
       if (!m.length) continue;
@@ -344,8 +350,14 @@ export class ChangeFeed {
         if (data === undefined) dataCache.set(cacheKey, (data = this.buildData(change, sub.table, view, sub.select, error401)));
         owner.pushChanges(`{"ids":${JSON.stringify(ids)},"data":${data}}`);
         this.pushes++;
+        touched.add(owner);
       }
     }
+    // A burst is paced by the slowest reader (bounded, so one stuck socket cannot stall the
+    // feed; a socket far behind is closed by the server instead of buffering without limit).
+    const started = Date.now();
+    const behind = () => [...touched].some((o) => o.isOpen() && o.bufferedBytes() > BACKPRESSURE_BYTES);
+    while (!this.stopped && behind() && Date.now() - started < BACKPRESSURE_MAX_WAIT_MS) await new Promise((r) => setTimeout(r, 5));
   }
 
   private async matchTable(

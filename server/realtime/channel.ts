@@ -10,6 +10,7 @@ export interface SocketLike {
   readonly vsn: Vsn;
   isOpen(): boolean;
   send(data: string | Buffer): void;
+  bufferedBytes(): number;
 }
 
 export interface PresenceMeta {
@@ -59,6 +60,10 @@ export class Channel implements ChangeSubscriber {
 
   push(msg: Msg): void {
     if (this.socket.isOpen()) this.socket.send(encodeFrame(msg, this.socket.vsn));
+  }
+
+  bufferedBytes(): number {
+    return this.socket.bufferedBytes();
   }
 
   pushChanges(payloadJson: string): void {

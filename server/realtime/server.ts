@@ -32,6 +32,7 @@ class RtSocket implements SocketLike {
   lastFrameAt = Date.now();
   private queue: Promise<void> = Promise.resolve();
   closed = false;
+  onSlow: (() => void) | null = null;
 
   constructor(
     readonly ws: WebSocket,
@@ -43,10 +44,15 @@ class RtSocket implements SocketLike {
     return !this.closed && this.ws.readyState === this.ws.OPEN;
   }
 
+  bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
   send(data: string | Buffer): void {
     if (!this.isOpen()) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.closed = true;
+      this.onSlow?.();
       this.ws.close(1013, 'client too slow');
       return;
     }
@@ -157,6 +163,7 @@ export class RealtimeServer {
       return;
     }
     const s = new RtSocket(ws, vsn, apikey);
+    s.onSlow = () => this.ctx.log(`realtime: closed a socket with over ${MAX_BUFFERED_BYTES >> 20} MB of unsent frames (client too slow)`);
     this.sockets.add(s);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       s.lastFrameAt = Date.now();
