@@ -211,8 +211,8 @@ async function signIn(user: DemoUser): Promise<void> {
   $('#whoami').textContent = `${user.name} (${user.email}, ${user.orgName})`;
   userSelect.value = user.email;
   localStorage.setItem('rt-demo-user', user.email);
+  await refreshStreams(); // also finds the user's newest scan for the gallery
   renderGallery(user);
-  void refreshStreams();
   if (previous) {
     // After the elements moved to the new client: close the old one's socket and session.
     setTimeout(() => {
@@ -256,7 +256,8 @@ interface GalleryItem {
 
 function galleryItems(user: DemoUser): GalleryItem[] {
   const streamId = SEEDED_STREAM_BY_ORG[user.orgId] ?? '';
-  const scanId = SEEDED_SCAN_BY_USER[user.id] ?? latestScanId ?? SEEDED_SCAN_BY_USER['11111111-1111-4111-8111-111111111111']!;
+  const ownScan = SEEDED_SCAN_BY_USER[user.id] ?? latestScanId;
+  const scanId = ownScan ?? SEEDED_SCAN_BY_USER['11111111-1111-4111-8111-111111111111']!;
   return [
     {
       tag: 'rt-connection-status',
@@ -282,7 +283,14 @@ function galleryItems(user: DemoUser): GalleryItem[] {
     },
     { tag: 'rt-stream-progress', title: 'Stream progress', about: 'One stream’s live progress.', attrs: { 'stream-id': streamId } },
     { tag: 'rt-stream-card', title: 'Stream card', about: 'Progress, status, running agents, live badge.', attrs: { 'stream-id': streamId } },
-    { tag: 'rt-scan-progress', title: 'Scan progress', about: 'Status, current step, targets analysed of identified.', attrs: { 'scan-id': scanId } },
+    {
+      tag: 'rt-scan-progress',
+      title: 'Scan progress',
+      about: ownScan
+        ? 'Status, current step, targets analysed of identified.'
+        : `${user.name} has no scan yet, so this points at another user’s scan: the “no access” state. Start a scan to see it live.`,
+      attrs: { 'scan-id': scanId },
+    },
     { tag: 'rt-agent-executions', title: 'Agent executions', about: 'Running agents first, then recent outcomes.', attrs: { 'stream-id': streamId } },
     { tag: 'rt-signal-alerts', title: 'Signal alerts', about: 'Newest buying signals, unread badge, mark as read.', attrs: { 'user-id': user.id, 'max-items': '5' } },
     { tag: 'rt-notifications', title: 'Notifications', about: 'The user’s feed with type icons and unread count.', attrs: { 'user-id': user.id, 'max-items': '5' } },
@@ -454,7 +462,12 @@ const actions: Record<string, () => Promise<string>> = {
     return `${n.format(r.count)} updates in ${n.format(r.ms)} ms (${n.format(r.perSecond)}/s)`;
   },
   async 'scan-start'() {
-    const r = await demoCall<{ scan: { name: string } }>('scan/start', { body: { userId: current!.user.id } });
+    const r = await demoCall<{ scan: { id: string; name: string } }>('scan/start', { body: { userId: current!.user.id } });
+    if (!SEEDED_SCAN_BY_USER[current!.user.id]) {
+      // Users without a seeded scan: the gallery follows their newest scan.
+      latestScanId = r.scan.id;
+      renderGallery(current!.user);
+    }
     return `Queued scan “${r.scan.name}”`;
   },
   async alert() {

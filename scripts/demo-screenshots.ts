@@ -23,6 +23,8 @@ const { values } = parseArgs({
     prefix: { type: 'string', default: 'demo' },
     /** Simulator seed: the same seed gives (nearly) the same pictures. */
     seed: { type: 'string', default: '7' },
+    /** Extra page URL parameters, e.g. `locale=de-DE`. */
+    query: { type: 'string', default: '' },
     /** Also screenshot these elements (comma-separated selectors), one file each. */
     parts: { type: 'string', default: '' },
   },
@@ -43,7 +45,7 @@ try {
         if (m.type() === 'error') problems.push(`[${theme} ${width}] console: ${m.text()}`);
       });
       page.on('pageerror', (e) => problems.push(`[${theme} ${width}] page error: ${e.message}`));
-      const url = `${base}${values.page}?theme=${theme}&user=${encodeURIComponent(values.user)}`;
+      const url = `${base}${values.page}?theme=${theme}&user=${encodeURIComponent(values.user)}${values.query ? `&${values.query}` : ''}`;
       await page.goto(url, { waitUntil: 'load' });
       await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 }).catch(() => problems.push(`[${theme} ${width}] page never became ready`));
       await page.waitForTimeout(Number(values.wait));
