@@ -5,7 +5,25 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { noChange, type ElementPart } from 'lit';
+import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js';
+
+/** Sets CSS custom properties through CSSOM (never a `style` attribute, which a strict CSP blocks). */
+class CssVars extends Directive {
+  constructor(part: PartInfo) {
+    super(part);
+    if (part.type !== PartType.ELEMENT) throw new Error('cssVars() goes on an element: <div ${cssVars({...})}>');
+  }
+  render(_vars: Record<string, string>) {
+    return noChange;
+  }
+  override update(part: ElementPart, [vars]: [Record<string, string>]) {
+    const style = (part.element as HTMLElement).style;
+    for (const [name, value] of Object.entries(vars)) style.setProperty(name, value);
+    return noChange;
+  }
+}
+const cssVars = directive(CssVars);
 import type { LiveQueryPhase, RtError } from '../core/types.js';
 import type { Tone } from '../styles/tokens.js';
 import { clip, MAX_TEXT } from './format.js';
@@ -144,7 +162,7 @@ export function progressBar(o: BarOptions): TemplateResult {
       class="indicator"
       part="indicator"
       data-tone=${o.tone ?? 'info'}
-      style=${styleMap({ '--_pct': indeterminate ? '35%' : `${o.percentage}%` })}
+      ${cssVars({ '--_pct': indeterminate ? '35%' : `${o.percentage}%` })}
     ></div>
   </div>`;
 }

@@ -50,6 +50,21 @@ export function deepText(node: Node): string {
   return parts.join(' ').replace(/\s+/g, ' ').trim();
 }
 
+/** Text a sighted user sees: like deepText, but without the visually hidden live regions
+ * (announcements such as "doomed-agent started" legitimately outlive the row they describe). */
+export function visibleText(node: Node): string {
+  const parts: string[] = [];
+  const walk = (n: Node) => {
+    if (n.nodeType === Node.TEXT_NODE) parts.push(n.textContent ?? '');
+    if (n instanceof HTMLStyleElement) return;
+    if (n instanceof Element && (n.matches('[aria-live], [role="status"], [role="alert"]') && n.classList.contains('sr-only'))) return;
+    if (n instanceof Element && n.shadowRoot) walk(n.shadowRoot);
+    for (const c of Array.from(n.childNodes)) walk(c);
+  };
+  walk(node);
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
+}
+
 export function text(el: Element): string {
   return deepText(el.shadowRoot ?? el);
 }

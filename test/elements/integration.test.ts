@@ -18,7 +18,7 @@ import '../../src/elements/rt-diagnostics/rt-diagnostics.js';
 import {
   ACME, ALICE, BOB, CAROL, backendInfo, deleteRows, insertRows, newId, newStream, selectRows, signIn, updateRows, USERS,
 } from '../helpers/backend.js';
-import { $, $$, deepText, text } from './helpers.js';
+import { $, $$, deepText, text, visibleText } from './helpers.js';
 
 const TIMEOUT = 10_000;
 
@@ -40,8 +40,9 @@ async function until(el: Element, needle: string | RegExp, deep = false) {
   );
 }
 
-async function gone(el: Element, needle: string, deep = false) {
-  const read = () => (deep ? deepText(el.shadowRoot!) : text(el));
+async function gone(el: Element, needle: string, _deep = false) {
+  // What is on screen (live-region announcements may still name a removed row).
+  const read = () => visibleText(el.shadowRoot!);
   await waitUntil(() => !read().includes(needle), `still shows ${needle}`, { timeout: TIMEOUT, interval: 50 });
 }
 
@@ -114,10 +115,7 @@ describe('elements against the local backend', function () {
     await expect(el).to.be.accessible();
   });
 
-  // KNOWN GAP (core/server, not the element): a DELETE on a list feed filtered by a non-key column
-  // (agent_executions by stream_id, notifications by user_id) does not reach the element, so the
-  // row stays until the next resync. Enable when DELETEs reach filtered subscriptions.
-  it.skip('rt-agent-executions removes a DELETEd run', async () => {
+  it('rt-agent-executions removes a DELETEd run', async () => {
     const s = await newStream({ name: 'Agents delete' });
     const el = await live<HTMLElement>('alice', html`<rt-agent-executions stream-id=${s.id}></rt-agent-executions>`, 'rt-agent-executions');
     await until(el, /Live|No agent activity/);
@@ -175,8 +173,7 @@ describe('elements against the local backend', function () {
     await until(el, `${title} (edited)`);
   });
 
-  // KNOWN GAP (see above): DELETE on the user_id-filtered notifications feed.
-  it.skip('rt-notifications removes a DELETEd notification', async () => {
+  it('rt-notifications removes a DELETEd notification', async () => {
     const title = `Gone ${newId().slice(0, 6)}`;
     const el = await live<HTMLElement>('bob', html`<rt-notifications max-items="50"></rt-notifications>`, 'rt-notifications');
     await until(el, /Live|caught up/);

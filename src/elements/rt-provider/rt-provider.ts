@@ -89,7 +89,9 @@ export class RtProvider extends LitElement {
     super.connectedCallback();
     clearTimeout(this.disposeTimer);
     this.disposeTimer = undefined;
-    if (!this.clientProvider.value) this.rebuild();
+    // The first update builds the client from the initial properties (willUpdate); building here too
+    // would make a second client (and socket) for a provider configured before it was connected.
+    if (!this.clientProvider.value && this.hasUpdated) this.rebuild();
   }
 
   override disconnectedCallback(): void {
