@@ -88,9 +88,9 @@ export class SignalAlertsController extends LiveQueryController<'signal-alerts'>
   get alerts(): SignalAlert[] {
     return this.data;
   }
-  /** Unread alerts among those held (at most `limit`). */
+  /** The user's unread alerts in the database (not only the `limit` held), kept live. */
   get unreadCount(): number {
-    return unreadCount(this.data);
+    return this.state.unreadCount ?? unreadCount(this.data);
   }
   /** Mark one alert read (optimistic, rolled back on error). Resolves to null or the error. */
   markAsRead(id: string): Promise<RtError | null> {
@@ -114,8 +114,9 @@ export class NotificationsController extends LiveQueryController<'notifications'
   get notifications(): Notification[] {
     return this.data;
   }
+  /** The user's unread notifications in the database (not only the `limit` held), kept live. */
   get unreadCount(): number {
-    return unreadCount(this.data);
+    return this.state.unreadCount ?? unreadCount(this.data);
   }
   markAsRead(id: string): Promise<RtError | null> {
     return this.client ? this.client.markAsRead('notifications', id) : Promise.resolve(NOT_CONFIGURED);

@@ -114,7 +114,14 @@ export interface SnapshotQuery {
   limit?: number;
   /** At most one row expected (a single-row feed). */
   single?: boolean;
+  /**
+   * Also count, over the whole table (not only the `limit` rows held), the rows matching `eq`
+   * plus these equalities (e.g. `[['read', 'false']]` for an unread count).
+   */
+  countWhere?: Array<[column: string, value: string]>;
 }
+
+export type CountResult = { count: number; error: null } | { count: null; error: RtError };
 
 export type SnapshotResult<R> = { rows: R[]; error: null } | { rows: null; error: RtError };
 
@@ -154,6 +161,11 @@ export interface LiveSource {
   subscribe<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void;
   /** Read a snapshot. */
   select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>>;
+  /**
+   * Count the rows of `table` matching every equality (`HEAD … Prefer: count=exact`). Optional:
+   * without it a store's count covers only the rows it holds.
+   */
+  count?(table: MonitoredTable, eq: ReadonlyArray<readonly [string, string]>): Promise<CountResult>;
 }
 
 /** What a feed may ask while resolving its parameters. */

@@ -9,8 +9,8 @@
  */
 import { RealtimeClient } from '@supabase/realtime-js';
 import { PostgrestClient } from '@supabase/postgrest-js';
-import type { ChannelSpec, ChangeListener, LiveSource, RtClientApi, SnapshotQuery, SnapshotResult } from './client-types.js';
-import type { ConnectionDetail, ConnectionStatus, RtError, SubscriptionInfo } from './types.js';
+import type { ChannelSpec, ChangeListener, CountResult, LiveSource, RtClientApi, SnapshotQuery, SnapshotResult } from './client-types.js';
+import type { ConnectionDetail, ConnectionStatus, MonitoredTable, RtError, SubscriptionInfo } from './types.js';
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { TokenSource, type AccessTokenOption } from './tokens.js';
@@ -85,6 +85,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.source = {
       subscribe: <R>(spec: ChannelSpec, listener: ChangeListener<R>) => this.subscribeChannel(spec, listener),
       select: <R>(query: SnapshotQuery) => this.select<R>(query),
+      count: (table, eq) => this.count(table, eq),
     };
 
     try {
@@ -272,6 +273,29 @@ export class RtClient extends LiveHub implements RtClientApi {
       return { rows: Array.isArray(res.data) ? res.data : res.data ? [res.data as unknown as R] : [], error: null };
     } catch (err) {
       return { rows: null, error: rtError('network', `Cannot reach the server: ${messageOf(err)}`) };
+    }
+  }
+
+  /** `HEAD /rest/v1/<table>?<eq…>` with `Prefer: count=exact` (through the narrow REST interface). */
+  private async count(table: MonitoredTable, eq: ReadonlyArray<readonly [string, string]>): Promise<CountResult> {
+    const problem = this.configError ?? this.validate(eq.filter(([column]) => column === 'id' || column.endsWith('_id')));
+    if (problem || !this.rest) return { count: null, error: problem ?? rtError('not-configured', 'No client.') };
+    const run = async () => {
+      let q = this.rest!.from(table).select('*', { count: 'exact', head: true });
+      for (const [column, value] of eq) q = q.eq(column, value);
+      return (await q) as { count?: number | null; error: any; status?: number };
+    };
+    try {
+      let res = await run();
+      if (res.error && (res.status === 401 || res.status === 403) && this.tokens.refreshable) {
+        await this.tokens.get(true);
+        res = await run();
+      }
+      if (res.error) return { count: null, error: fromRestError(res.error, res.status, !(await this.tokens.get())) };
+      if (typeof res.count !== 'number') return { count: null, error: rtError('server', 'The server sent no count (Content-Range).') };
+      return { count: res.count, error: null };
+    } catch (err) {
+      return { count: null, error: rtError('network', `Cannot reach the server: ${messageOf(err)}`) };
     }
   }
 

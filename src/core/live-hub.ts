@@ -112,6 +112,9 @@ export abstract class LiveHub implements ResolveContext {
         const p = store.patchOptimistic(row.id, { read: true });
         if (p) patches.push(p);
       }
+      // Unread rows beyond the ones held (the list is bounded) are read too.
+      const counted = store.patchCountOptimistic(0);
+      if (counted) patches.push(counted);
     }
     const error = await this.safeWrite({ table, userId: user });
     for (const p of patches) (error ? p.rollback() : p.confirm());

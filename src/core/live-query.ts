@@ -10,9 +10,15 @@
  *     `stale`, re-reads the snapshot and goes `live` again;
  *  5. subscribers hear at most once per animation frame, and a terminal row state (completed,
  *     failed…) is always delivered before it is replaced;
- *  6. failures land in `state.error` as typed RtErrors; nothing is thrown.
+ *  6. failures land in `state.error` as typed RtErrors; nothing is thrown;
+ *  7. feeds with `countWhere` (unread alerts / notifications) also keep the TRUE count over the
+ *     whole table, not only over the bounded rows held: counted held rows (after optimistic
+ *     overlays) + `outside`, the counted rows not held. `outside` is read with every snapshot
+ *     (`count - counted held`), adjusted live (an UPDATE of a row not held by its old/new values,
+ *     rows trimmed out of the window, a DELETE whose old row is known) and re-read when a change
+ *     makes it ambiguous (a DELETE of an unknown row, changes racing a count read).
  */
-import type { ChangeListener, ChannelState, LiveSource, RowChange, SnapshotQuery } from './client-types.js';
+import type { ChangeListener, ChannelState, CountResult, LiveSource, RowChange, SnapshotQuery, SnapshotResult } from './client-types.js';
 import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from './types.js';
 import { createFrameNotifier, type FrameNotifier } from './frame.js';
 import { isRtError, messageOf, rtError } from './errors.js';
@@ -81,6 +87,16 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   private fatal: RtError | null = null;
   private updatedAt: number | null = null;
   private readonly now: () => number;
+  /** Counted rows (`query.countWhere`) of the query that are not held: total = counted held + outside. */
+  private outside = 0;
+  /** Optimistic value of `outside` (markAllAsRead) until the write is confirmed or rolled back. */
+  private outsideOverride: { value: number } | null = null;
+  private countSeq = 0;
+  private countReading = false;
+  /** A change arrived while a count was being read: the count may or may not include it. */
+  private countDirty = false;
+  private recountTimer: ReturnType<typeof setTimeout> | undefined;
+  private recountTries = 0;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -118,6 +134,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.notifier.cancel();
     clearTimeout(this.retryTimer);
     clearTimeout(this.refillTimer);
+    clearTimeout(this.recountTimer);
     this.releaseChannel?.();
     this.releaseChannel = null;
     this.listeners.clear();
@@ -135,6 +152,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   applyChange(change: RowChange<R>): void {
     if (this.stopped || !this.resolved) return;
     if (this.buffer) this.buffer.push(change);
+    if (this.countReading) this.countDirty = true;
     const changed = this.fold(change, true);
     if (changed) {
       this.updatedAt = this.now();
@@ -169,6 +187,31 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
             this.emit();
           }
         }, 10_050);
+      },
+    };
+  }
+
+  /**
+   * Show `value` as the count of counted rows not held (markAllAsRead: 0) until `confirm()` makes
+   * it the real value or `rollback()` drops it. Null when the store keeps no count.
+   */
+  patchCountOptimistic(value: number): { rollback(): void; confirm(): void } | null {
+    if (!this.resolved?.query.countWhere) return null;
+    const override = { value };
+    this.outsideOverride = override;
+    this.emit();
+    return {
+      rollback: () => {
+        if (this.outsideOverride !== override) return;
+        this.outsideOverride = null;
+        this.emit();
+      },
+      confirm: () => {
+        if (this.outsideOverride !== override) return;
+        this.outsideOverride = null;
+        this.outside = value;
+        this.emit();
+        this.scheduleRecount(1000); // cheap insurance against a write racing the count
       },
     };
   }
@@ -230,14 +273,24 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     clearTimeout(this.retryTimer);
     const seq = ++this.fetchSeq;
     const epoch = this.channel.ready ? this.channel.epoch : -1;
+    const query = this.resolved.query;
+    const counting = this.counts();
     this.buffer = [];
-    let result;
-    try {
-      result = await this.options.source.select<R>(this.resolved.query);
-    } catch (err) {
-      result = { rows: null, error: rtError('server', messageOf(err)) } as const;
+    if (counting) {
+      // The count is read with the snapshot; a recount in flight is superseded.
+      this.countSeq++;
+      this.countReading = true;
+      this.countDirty = false;
+      clearTimeout(this.recountTimer);
     }
+    const [result, count] = await Promise.all([
+      Promise.resolve()
+        .then(() => this.options.source.select<R>(query))
+        .catch((err): SnapshotResult<R> => ({ rows: null, error: rtError('server', messageOf(err)) })),
+      counting ? this.readCount(query) : Promise.resolve(null),
+    ]);
     if (this.stopped || seq !== this.fetchSeq) return;
+    if (counting) this.countReading = false;
     const buffered = this.buffer ?? [];
     this.buffer = null;
     if (result.error) {
@@ -249,7 +302,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       return;
     }
     this.retries = 0;
-    this.applySnapshot(result.rows, buffered);
+    this.applySnapshot(result.rows, buffered, count);
     this.snapshotEpoch = epoch;
     this.everLoaded = true;
     this.updatedAt = this.now();
@@ -276,7 +329,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.retryTimer = setTimeout(() => void this.fetch(), delay);
   }
 
-  private applySnapshot(snapshot: R[], buffered: RowChange<R>[]): void {
+  private applySnapshot(snapshot: R[], buffered: RowChange<R>[], count: CountResult | null): void {
     const next = new Map<string, R>();
     for (const row of snapshot) {
       if (!row || typeof row.id !== 'string') continue;
@@ -285,9 +338,103 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       next.set(row.id, current && versionOf(current) > versionOf(row) ? current : row);
     }
     this.rows = next;
+    if (count) {
+      if (count.error === null) {
+        this.outside = Math.max(0, count.count - this.countHeld(this.rows.values()));
+        this.recountTries = 0;
+      } else {
+        this.scheduleRecount(2000); // keep the previous value meanwhile
+      }
+    }
     for (const change of buffered) this.fold(change, false);
     this.trim();
     this.expireOverlays();
+    // Changes that raced the reads may or may not be in the count: read it again.
+    if (count && buffered.length > 0) this.scheduleRecount();
+  }
+
+  // ---- the count of counted rows (unread) over the whole table ----------------------------
+
+  private counts(): boolean {
+    return !!this.resolved?.query.countWhere && typeof this.options.source.count === 'function';
+  }
+
+  /** Whether a (full or partial) row is counted; null when it lacks a counted column. */
+  private isCounted(row: Partial<StoreRow> | null | undefined): boolean | null {
+    const where = this.resolved?.query.countWhere;
+    if (!where || !row) return null;
+    for (const [column] of where) if (row[column] === undefined) return null;
+    return where.every(([column, value]) => String(row[column]) === value);
+  }
+
+  private countHeld(rows: Iterable<StoreRow>): number {
+    let n = 0;
+    for (const row of rows) if (this.isCounted(row)) n++;
+    return n;
+  }
+
+  private adjustOutside(delta: number): void {
+    this.outside = Math.max(0, this.outside + delta);
+  }
+
+  /**
+   * A change to a row we do not hold: account for its previous state in `outside` (the row's new
+   * state is added back by `trim()` if it stays out of the window). Returns whether the count moved.
+   */
+  private foldOutside(change: RowChange<R>): boolean {
+    const query = this.resolved?.query;
+    if (!query?.countWhere || change.type === 'INSERT') return false;
+    const old = change.old as Partial<StoreRow> | null;
+    const counted = this.isCounted(old);
+    if (counted === null || !old || !matchesPartial(query, old)) {
+      // Unknown previous state (e.g. a DELETE carrying only the primary key under RLS).
+      if (counted === null) this.scheduleRecount();
+      return false;
+    }
+    if (!counted) return false;
+    this.adjustOutside(-1);
+    return true;
+  }
+
+  private async readCount(query: SnapshotQuery): Promise<CountResult> {
+    try {
+      return await this.options.source.count!(query.table, [...query.eq, ...(query.countWhere ?? [])]);
+    } catch (err) {
+      return { count: null, error: rtError('server', messageOf(err)) };
+    }
+  }
+
+  private scheduleRecount(delay = 300): void {
+    if (!this.counts() || this.stopped) return;
+    clearTimeout(this.recountTimer);
+    this.recountTimer = setTimeout(() => void this.recount(), delay);
+  }
+
+  private async recount(): Promise<void> {
+    const query = this.resolved?.query;
+    if (!query || !this.counts() || this.stopped) return;
+    if (this.buffer !== null) {
+      // A snapshot read (which reads the count too) is in flight; it re-counts if needed.
+      this.countDirty = true;
+      return;
+    }
+    const seq = ++this.countSeq;
+    this.countReading = true;
+    this.countDirty = false;
+    const res = await this.readCount(query);
+    if (this.stopped || seq !== this.countSeq) return;
+    this.countReading = false;
+    if (res.error !== null || (this.countDirty && this.recountTries < 5)) {
+      // Failed, or changes raced it (it may or may not include them): try again, a few times.
+      if (this.recountTries++ < 5) this.scheduleRecount(res.error !== null ? 2000 : 300);
+      return;
+    }
+    this.recountTries = 0;
+    const next = Math.max(0, res.count - this.countHeld(this.rows.values()));
+    if (next !== this.outside) {
+      this.outside = next;
+      this.emit();
+    }
   }
 
   /** Apply one change to `rows`; returns whether anything visible changed. */
@@ -298,7 +445,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       const id = (change.old as StoreRow | null)?.id ?? (change.new as StoreRow | null)?.id;
       if (typeof id !== 'string') return false;
       const current = this.rows.get(id);
-      if (!current) return false;
+      if (!current) return this.foldOutside(change);
       const wasFull = this.options.kind === 'list' && query.limit !== undefined && this.rows.size >= query.limit;
       this.flushIfTerminal(current, null);
       this.rows.delete(id);
@@ -324,6 +471,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (current && versionOf(row) < versionOf(current)) return false; // older: never wins
     const tomb = this.tombstones.get(row.id);
     if (!current && tomb !== undefined && versionOf(row) <= tomb) return false; // deleted already
+    // An UPDATE of a row we do not hold (older than the window): it was counted outside.
+    if (!current) this.foldOutside(change);
     const merged = (current ? { ...current, ...row } : row) as R;
     this.flushIfTerminal(current ?? null, merged);
     this.rows.set(row.id, merged);
@@ -367,8 +516,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   private trim(): void {
     const limit = this.resolved?.query.limit;
     if (this.options.kind !== 'list' || limit === undefined || this.rows.size <= limit) return;
-    const keep = this.sortRows([...this.rows.values()]).slice(0, limit);
-    this.rows = new Map(keep.map((r) => [r.id, r]));
+    const sorted = this.sortRows([...this.rows.values()]);
+    // Rows leaving the window stay in the count.
+    for (const dropped of sorted.slice(limit)) if (this.isCounted(dropped)) this.adjustOutside(1);
+    this.rows = new Map(sorted.slice(0, limit).map((r) => [r.id, r]));
   }
 
   private expireOverlays(): void {
@@ -411,6 +562,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const data = (this.options.kind === 'list' ? rows : (rows[0] ?? null)) as T;
     const status: ConnectionStatus = this.fatal ? 'error' : this.channel.status;
     this.state = { phase: this.phase, data, error: this.error, status, updatedAt: this.updatedAt };
+    if (this.resolved?.query.countWhere) {
+      this.state.unreadCount = this.countHeld(rows) + (this.outsideOverride?.value ?? this.outside);
+    }
     this.notifications++;
     for (const listener of [...this.listeners]) {
       try {
@@ -430,6 +584,11 @@ function matches(query: SnapshotQuery, row: StoreRow): boolean {
     if (String(v) !== value) return false;
   }
   return true;
+}
+
+/** Like `matches`, for a partial (old) row: columns it lacks are not held against it. */
+function matchesPartial(query: SnapshotQuery, row: Partial<StoreRow>): boolean {
+  return matches(query, row as StoreRow);
 }
 
 function compareValues(a: unknown, b: unknown): number {

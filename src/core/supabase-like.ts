@@ -28,9 +28,13 @@ export interface RealtimeClientLike {
   accessTokenValue?: string | null;
 }
 
-/** A PostgREST query builder as far as rt-monitor uses it (thenable `{ data, error, status }`). */
-export interface QueryLike extends PromiseLike<{ data: any; error: any; status?: number }> {
-  select(columns?: string): QueryLike;
+/**
+ * A PostgREST query builder as far as rt-monitor uses it (thenable `{ data, error, status, count }`).
+ * `select('*', { count: 'exact', head: true })` must send `HEAD` with `Prefer: count=exact` and
+ * resolve `count` from the `Content-Range` total (the unread counts of the alert / notification feeds).
+ */
+export interface QueryLike extends PromiseLike<{ data: any; error: any; status?: number; count?: number | null }> {
+  select(columns?: string, options?: { count?: 'exact'; head?: boolean }): QueryLike;
   eq(column: string, value: unknown): QueryLike;
   order(column: string, options?: { ascending?: boolean }): QueryLike;
   limit(count: number): QueryLike;

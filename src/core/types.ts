@@ -55,6 +55,11 @@ export interface LiveQueryState<T> {
   status: ConnectionStatus;
   /** Epoch ms of the last applied snapshot or change. */
   updatedAt: number | null;
+  /**
+   * Feeds with a count (signal-alerts, notifications): the user's unread rows in the database,
+   * not only those held (the list is bounded). Read with the snapshot, adjusted live.
+   */
+  unreadCount?: number;
 }
 
 // ---- Row types (supabase/migrations) -------------------------------------

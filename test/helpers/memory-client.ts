@@ -119,6 +119,12 @@ export class MemoryClient extends LiveHub implements RtClientApi {
       };
     },
     select: <R>(query: SnapshotQuery) => this.select<R>(query),
+    count: async (table, eq) => {
+      await Promise.resolve();
+      const failure = this.failures.get(table);
+      if (failure) return { count: null, error: failure };
+      return { count: [...this.table(table).values()].filter((r) => eq.every(([c, v]) => String(r[c]) === v)).length, error: null };
+    },
   };
 
   constructor(options: MemoryClientOptions = {}) {

@@ -1,4 +1,4 @@
-/** Feed over `notifications`: a user's newest notifications (default 50); unread count derived. */
+/** Feed over `notifications`: a user's newest notifications (default 50); unread count over all rows (`countWhere`). */
 import type { Notification } from '../types.js';
 import { isRtError } from '../errors.js';
 import { clampLimit, DEFAULT_LIST_LIMIT, resolveUser, type FeedDef } from './feed.js';
@@ -21,6 +21,8 @@ export const notificationsFeed: FeedDef<'notifications', Notification> = {
         eq: [['user_id', user]],
         order: { column: 'created_at', ascending: false },
         limit: clampLimit(p.limit, DEFAULT_LIST_LIMIT),
+        // The unread count over all of the user's rows, not only the `limit` held.
+        countWhere: [['read', 'false']],
       },
     };
   },

@@ -1,4 +1,4 @@
-/** Feed over `signal_alerts`: a user's newest alerts (default 50); unread count derived. */
+/** Feed over `signal_alerts`: a user's newest alerts (default 50); unread count over all rows (`countWhere`). */
 import type { SignalAlert } from '../types.js';
 import { isRtError } from '../errors.js';
 import { clampLimit, DEFAULT_LIST_LIMIT, resolveUser, type FeedDef } from './feed.js';
@@ -21,12 +21,17 @@ export const signalAlertsFeed: FeedDef<'signal-alerts', SignalAlert> = {
         eq: [['user_id', user]],
         order: { column: 'created_at', ascending: false },
         limit: clampLimit(p.limit, DEFAULT_LIST_LIMIT),
+        // The unread count over all of the user's rows, not only the `limit` held.
+        countWhere: [['read', 'false']],
       },
     };
   },
 };
 
-/** Unread rows among those held (the list is bounded: at most `limit`). */
+/**
+ * Unread rows among `rows`. The stores keep the true count (`state.unreadCount`, over all of the
+ * user's rows); this is the fallback for a transport without counts.
+ */
 export function unreadCount(rows: readonly { read: boolean }[]): number {
   let n = 0;
   for (const r of rows) if (!r.read) n++;

@@ -1,0 +1,165 @@
+/**
+ * The unread count of the signal-alerts and notifications feeds is the user's TRUE number of
+ * unread rows (read with the snapshot via `HEAD … Prefer: count=exact`, adjusted live), not the
+ * unread rows among the (at most `limit`) rows held. Against the real local backend, with a fresh
+ * user per test (a token minted with the backend's JWT secret) so seeded rows never interfere.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import type { MonitoredTable } from '../../src/core/types.js';
+import { backendInfo, deleteRows, insertRows, newId, pauseRealtime, selectRows, updateRows, waitFor, sleep } from '../helpers/backend.js';
+import type { TestAlertsHost, TestNotificationsHost } from '../helpers/hosts.js';
+import '../helpers/hosts.js';
+
+const clients: RtClient[] = [];
+
+afterEach(() => {
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+function b64url(data: string | Uint8Array): string {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** An HS256 user token for `sub`, signed with the backend's JWT secret (as Supabase accepts). */
+async function mintToken(sub: string): Promise<string> {
+  const { jwtSecret } = await backendInfo();
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const payload = b64url(JSON.stringify({ sub, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 3600 }));
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${header}.${payload}`)));
+  return `${header}.${payload}.${b64url(sig)}`;
+}
+
+async function userClient(user: string): Promise<RtClient> {
+  const info = await backendInfo();
+  const token = await mintToken(user);
+  const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token });
+  clients.push(c);
+  return c;
+}
+
+/** `n` unread rows for `user`, newest last inserted; created_at one second apart (oldest first). */
+async function seedUnread(table: 'signal_alerts' | 'notifications', user: string, n: number) {
+  const base = Date.now() - n * 1000 - 60_000;
+  const rows = Array.from({ length: n }, (_, i) => {
+    const created_at = new Date(base + i * 1000).toISOString();
+    return table === 'signal_alerts'
+      ? { id: newId(), user_id: user, business_name: `Biz ${i}`, signal_type: 'funding', priority: 'medium' as const, read: false, created_at }
+      : { id: newId(), user_id: user, title: `Note ${i}`, type: 'info' as const, read: false, created_at };
+  });
+  return (await insertRows(table as 'signal_alerts', rows as never)) as Array<{ id: string; created_at: string }>;
+}
+
+async function dbUnread(table: MonitoredTable, user: string): Promise<number> {
+  return (await selectRows(table, { user_id: user, read: false })).length;
+}
+
+describe('unread count: the true number of unread rows, not those held', function () {
+  this.timeout(60_000);
+
+  it('SignalAlertsController: 60 unread shows 60 (limit 50); live INSERT / UPDATE / DELETE, resync, markAsRead, markAllAsRead', async () => {
+    const user = newId();
+    const seeded = await seedUnread('signal_alerts', user, 60);
+    const oldest = seeded.slice(0, 10); // beyond the 50 held
+    const client = await userClient(user);
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><test-alerts-host></test-alerts-host></rt-provider>`);
+    const host = el.querySelector('test-alerts-host') as TestAlertsHost;
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.isConnected && host.ctl.alerts.length === 50, 15_000, 'live with 50 rows');
+    await waitFor(() => host.ctl.unreadCount === 60, 5000, 'unread 60');
+    expect(host.ctl.alerts.length).to.equal(50);
+
+    // markAsRead of a held row: optimistic, then persisted.
+    const held = host.ctl.alerts[3];
+    const pending = host.ctl.markAsRead(held.id);
+    await waitFor(() => host.ctl.unreadCount === 59, 2000, 'optimistic 59');
+    expect(await pending).to.equal(null);
+    expect(await dbUnread('signal_alerts', user)).to.equal(59);
+    await sleep(500); // the server's own UPDATE arrives: no double count
+    expect(host.ctl.unreadCount).to.equal(59);
+
+    // Live INSERT of an unread alert: +1 (the window stays 50; its oldest row stays counted).
+    const [fresh] = await insertRows('signal_alerts', [{ id: newId(), user_id: user, business_name: 'New', signal_type: 'funding', priority: 'high', read: false }]);
+    await waitFor(() => host.ctl.alerts[0]?.id === fresh.id, 10_000, 'insert at the top');
+    await waitFor(() => host.ctl.unreadCount === 60, 3000, 'insert +1');
+    expect(host.ctl.alerts.length).to.equal(50);
+
+    // UPDATE of a row NOT held (older than the window): read flips, -1; then back, +1.
+    await updateRows('signal_alerts', { id: oldest[0].id }, { read: true });
+    await waitFor(() => host.ctl.unreadCount === 59, 10_000, 'outside read -1');
+    await updateRows('signal_alerts', { id: oldest[0].id }, { read: false });
+    await waitFor(() => host.ctl.unreadCount === 60, 10_000, 'outside unread +1');
+    await updateRows('signal_alerts', { id: oldest[0].id }, { read: true });
+    await waitFor(() => host.ctl.unreadCount === 59, 10_000, 'outside read -1 again');
+
+    // DELETE of a held unread row: -1 (the window refills from beyond, which stays counted once).
+    const victim = host.ctl.alerts.find((a) => !a.read && a.id !== fresh.id)!;
+    await deleteRows('signal_alerts', { id: victim.id });
+    await waitFor(() => !host.ctl.alerts.some((a) => a.id === victim.id), 10_000, 'delete');
+    await waitFor(() => host.ctl.unreadCount === 58, 5000, 'delete -1');
+    await sleep(800); // refill and any recount have settled
+    expect(host.ctl.unreadCount).to.equal(58);
+    expect(host.ctl.alerts.length).to.equal(50);
+
+    // DELETE of a row NOT held (Realtime sends only its id under RLS): re-counted.
+    await deleteRows('signal_alerts', { id: oldest[1].id });
+    await waitFor(() => host.ctl.unreadCount === 57, 10_000, 'outside delete -1');
+    expect(await dbUnread('signal_alerts', user)).to.equal(57);
+
+    // Resync: while the socket is down three more old alerts are read; after reconnect the count is re-read.
+    await pauseRealtime(1500);
+    await waitFor(() => !host.ctl.isConnected, 5000, 'disconnected');
+    for (const row of oldest.slice(2, 5)) await updateRows('signal_alerts', { id: row.id }, { read: true });
+    await waitFor(() => host.ctl.isConnected && host.ctl.phase === 'live', 20_000, 'reconnected');
+    await waitFor(() => host.ctl.unreadCount === 54, 5000, 'resync 54');
+    expect(await dbUnread('signal_alerts', user)).to.equal(54);
+
+    // markAllAsRead: 0 at once (held and beyond), persisted, and stays 0 as the server's UPDATEs arrive.
+    const all = host.ctl.markAllAsRead();
+    await waitFor(() => host.ctl.unreadCount === 0, 2000, 'optimistic 0');
+    expect(await all).to.equal(null);
+    expect(await dbUnread('signal_alerts', user)).to.equal(0);
+    await sleep(1500);
+    expect(host.ctl.unreadCount).to.equal(0);
+
+    // And a new one counts again.
+    await insertRows('signal_alerts', [{ id: newId(), user_id: user, business_name: 'Later', signal_type: 'funding', priority: 'low', read: false }]);
+    await waitFor(() => host.ctl.unreadCount === 1, 10_000, 'new after all read');
+  });
+
+  it('NotificationsController: 60 unread shows 60, mark one -> 59, mark all -> 0', async () => {
+    const user = newId();
+    await seedUnread('notifications', user, 60);
+    const client = await userClient(user);
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><test-notifications-host></test-notifications-host></rt-provider>`);
+    const host = el.querySelector('test-notifications-host') as TestNotificationsHost;
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.notifications.length === 50, 15_000, 'live with 50 rows');
+    await waitFor(() => host.ctl.unreadCount === 60, 5000, 'unread 60');
+
+    expect(await host.ctl.markAsRead(host.ctl.notifications[0].id)).to.equal(null);
+    await waitFor(() => host.ctl.unreadCount === 59, 3000, '59');
+    expect(await dbUnread('notifications', user)).to.equal(59);
+
+    expect(await host.ctl.markAllAsRead()).to.equal(null);
+    await waitFor(() => host.ctl.unreadCount === 0, 3000, '0');
+    expect(await dbUnread('notifications', user)).to.equal(0);
+    await sleep(1500);
+    expect(host.ctl.unreadCount).to.equal(0);
+  });
+
+  it('<rt-signal-alerts max-items="10">: the badge says 60 new, not 10', async () => {
+    const user = newId();
+    await seedUnread('signal_alerts', user, 60);
+    const client = await userClient(user);
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><rt-signal-alerts max-items="10"></rt-signal-alerts></rt-provider>`);
+    const alerts = el.querySelector('rt-signal-alerts') as HTMLElement & { unreadCount: number; shadowRoot: ShadowRoot };
+    await waitFor(() => alerts.unreadCount === 60, 15_000, 'element unread 60');
+    await waitFor(() => alerts.shadowRoot.querySelector('[part="unread-badge"]')?.textContent?.trim() === '60 new', 5000, 'badge 60 new');
+  });
+});
