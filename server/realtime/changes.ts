@@ -176,7 +176,10 @@ export class ChangeFeed {
         }
         const compiled: CompiledFilter[] = [];
         for (const f of p.filters) {
-          const column = view.columns.find((c) => c.name === f.column);
+          // As realtime.subscription_check_filters: the column must EXIST and the value must cast to
+          // its type. Privileges are not checked here (a channel joined before its user token is
+          // set runs as anon); they shape `columns` and RLS at delivery, with the claims current then.
+          const column = meta.columns.find((c) => c.name === f.column);
           if (!column) {
             return { ok: false, message: exceptionMessage(p, postgresExceptionText({ code: 'P0001', message: `invalid column for filter ${f.column}` })) };
           }

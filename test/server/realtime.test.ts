@@ -430,6 +430,49 @@ describe(`realtime (${ENGINE})`, () => {
     assert.ok(!s.events.some((e) => e.p.new.name === 'acme after switch'));
   });
 
+  test('a channel joined before its user token (as anon) validates its filter by existence and type, then delivers with the later access_token claims', async () => {
+    // anon has no SELECT at all on signal_alerts. Supabase's realtime.subscription_check_filters
+    // checks only that the column exists and the value casts; privileges shape delivery.
+    const raw = await Raw.open(b, { vsn: '2.0.0' });
+    const binding = { event: '*', schema: 'public', table: 'signal_alerts', filter: `user_id=eq.${ALICE}` };
+    const { ref, reply } = await raw.join('realtime:late-token', { config: { postgres_changes: [binding] } }); // no access_token: the anon apikey
+    assert.equal(reply.status, 'ok');
+    const first = await raw.wait((f) => f.topic === 'realtime:late-token' && f.event === 'system', 'first system message');
+    assert.deepEqual(
+      { status: first.payload.status, message: first.payload.message },
+      { status: 'ok', message: 'Subscribed to PostgreSQL' },
+      `anon join: ${first.payload.message}`,
+    );
+    // Existence and type are still checked for anon.
+    for (const [topic, filter, re] of [
+      ['realtime:late-nocol', 'notacolumn=eq.1', /invalid column for filter notacolumn$/],
+      ['realtime:late-badval', 'user_id=eq.not-a-uuid', /invalid input syntax for type uuid: "not-a-uuid"$/],
+    ] as const) {
+      await raw.join(topic, { config: { postgres_changes: [{ ...binding, filter }] } });
+      const sys = await raw.wait((f) => f.topic === topic && f.event === 'system', `system on ${topic}`);
+      assert.equal(sys.payload.status, 'error');
+      assert.match(sys.payload.message, re);
+    }
+    // As anon nothing of alice's alert leaks.
+    const marker = `late-token ${Date.now()}`;
+    await b.db.query(`insert into public.signal_alerts (user_id, business_name, signal_type, priority) values ($1, $2, 'funding', 'high')`, [ALICE, `${marker} anon`]);
+    await sleep(600);
+    const pushes = () => raw.frames.filter((f) => f.topic === 'realtime:late-token' && f.event === 'postgres_changes');
+    assert.ok(!pushes().some((f) => JSON.stringify(f.payload).includes(`${marker} anon`)), 'anon must not see the row');
+
+    // The user's token arrives: claims re-evaluated for delivery, bindings re-validated.
+    const seen = raw.frames.length;
+    raw.push('realtime:late-token', 'access_token', { access_token: await userToken(b, ALICE) }, ref);
+    await raw.wait((f) => raw.frames.indexOf(f) >= seen && f.topic === 'realtime:late-token' && f.event === 'system' && f.payload.message === 'Subscribed to PostgreSQL', 're-subscribed');
+    await b.db.query(`insert into public.signal_alerts (user_id, business_name, signal_type, priority) values ($1, $2, 'funding', 'high')`, [ALICE, `${marker} alice`]);
+    const got = await raw.wait((f) => f.topic === 'realtime:late-token' && f.event === 'postgres_changes' && f.payload.data?.record?.business_name === `${marker} alice`, 'alice receives her alert');
+    assert.equal(got.payload.data.type, 'INSERT');
+    assert.equal(got.payload.data.record.user_id, ALICE);
+    assert.equal(got.payload.data.errors, null);
+    assert.ok(got.payload.data.columns.some((c: { name: string }) => c.name === 'business_name'));
+    assert.equal(raw.frames.filter((f) => f.topic === 'realtime:late-token' && f.event === 'phx_close').length, 0);
+  });
+
   test('an invalid access_token push: system error, then phx_close', async () => {
     const raw = await Raw.open(b, { vsn: '2.0.0' });
     const { ref } = await raw.join('realtime:badtoken', { config: {}, access_token: await userToken(b, ALICE) });
