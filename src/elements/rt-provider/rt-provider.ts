@@ -28,6 +28,7 @@ function isRtClient(value: unknown): value is RtClientApi {
  * Or reuse the page's own Supabase client and session: `provider.client = supabase`.
  * Elements outside any provider use the page default (`RtMonitor.configure({...})`).
  *
+ * @customElement rt-provider
  * @summary Shares one realtime client, locale and theme with the rt-monitor elements inside it.
  * @slot - rt-monitor elements (and anything else) that should use this provider's client.
  */
