@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startDemoStack } from './demo-harness.ts';
+import { isError, runAction, status, textShown, tokenSecondsLeft, waitStatus } from '../test/e2e/support/demo-page.ts';
 
 const { values } = parseArgs({ options: { shots: { type: 'string' } } });
 if (values.shots) mkdirSync(values.shots, { recursive: true });
@@ -24,66 +25,12 @@ function check(ok: boolean, label: string): void {
   if (!ok) failed = true;
 }
 
-/** The activity log's entries, newest first, that are not connection-change notes. */
-async function actionLog(page: Page): Promise<{ kind: string; text: string }[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('#log li')]
-      .map((li) => ({ kind: li.className, text: li.querySelector('span')?.textContent ?? '' }))
-      .filter((e) => !e.text.startsWith('Connection:') && !e.text.startsWith('Realtime is accepting')),
-  );
-}
-
 async function click(page: Page, action: string, expect: RegExp): Promise<void> {
-  const marker = (await actionLog(page))[0]?.text ?? '';
-  await page.click(`button[data-action="${action}"]`);
-  await page.waitForFunction((m) => {
-    const btn = document.querySelector(`button[aria-busy]`);
-    return !btn && (document.querySelector('#log li span')?.textContent ?? '') !== m;
-  }, marker, { timeout: 20_000 }).catch(() => {});
-  await page.waitForSelector('button[aria-busy]', { state: 'detached', timeout: 20_000 }).catch(() => {});
-  const entry = (await actionLog(page))[0] ?? { kind: '', text: '(nothing logged)' };
-  check(!entry.kind.includes('error') && expect.test(entry.text), `${action}: ${entry.text}`);
+  const entry = await runAction(page, action);
+  check(!isError(entry) && expect.test(entry.text), `${action}: ${entry.text}`);
 }
 
-/** The status the top-bar connection element shows (its custom state / text). */
-async function status(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.querySelector('.topbar__status') as HTMLElement & { shownStatus?: string };
-    return el?.shownStatus ?? el?.shadowRoot?.textContent?.trim() ?? '';
-  });
-}
-
-async function waitStatus(page: Page, want: (s: string) => boolean, ms: number): Promise<string | null> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const s = await status(page);
-    if (want(s)) return s;
-    await page.waitForTimeout(100);
-  }
-  return null;
-}
-
-/**
- * Whether some text is shown by the elements (shadow roots included; visually hidden live-region
- * text excluded). A string, not a function: tsx would wrap a named inner function in __name.
- */
-const FIND_TEXT = `(needle) => {
-  const visible = (node) => !node.parentElement?.closest('.sr-only');
-  const walk = (root) => {
-    const it = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = it.nextNode(); n; n = it.nextNode()) if (n.textContent.includes(needle) && visible(n)) return true;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot && walk(el.shadowRoot)) return true;
-    return false;
-  };
-  return ['#dashboard-el', '#gallery-grid', 'rt-diagnostics'].some((sel) => {
-    const el = document.querySelector(sel);
-    return !!el && (walk(el) || (!!el.shadowRoot && walk(el.shadowRoot)));
-  });
-}`;
-
-async function alertsShown(page: Page, name: string): Promise<boolean> {
-  return page.evaluate(`(${FIND_TEXT})(${JSON.stringify(name)})`) as Promise<boolean>;
-}
+const alertsShown = (page: Page, name: string) => textShown(page, name);
 
 try {
   const context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -97,7 +44,7 @@ try {
     if (f === page.mainFrame() && navigations++ > 0) problems.push(`the page navigated / reloaded: ${f.url()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`${stack.base}?user=alice@example.com`);
+  await page.goto(stack.url('', { user: 'alice@example.com' }));
   await page.waitForSelector('html[data-ready="true"]', { timeout: 20_000 });
   check(true, 'page ready');
   check((await waitStatus(page, (s) => s === 'connected', 15_000)) !== null, 'connected');
@@ -138,12 +85,8 @@ try {
   await page.waitForTimeout(2000);
   check(await alertsShown(page, 'Written During Outage'), 'pause: the row written during the outage is shown');
 
-  const tokenLife = `(async () => {
-    const { data } = await window.rtDemo.supabase.auth.getSession();
-    return data.session ? data.session.expires_at - Math.floor(Date.now() / 1000) : null;
-  })()`;
   await click(page, 'fault-expire', /^Token now expires in 10 s/);
-  const shortLife = (await page.evaluate(tokenLife)) as number | null;
+  const shortLife = await tokenSecondsLeft(page);
   check(shortLife !== null && shortLife <= 10, `expire: the page holds a short-lived token (${shortLife} s left)`);
   const seen = new Set<string>();
   for (let i = 0; i < 70; i++) {
@@ -153,7 +96,7 @@ try {
   console.log(`     statuses seen while the token ran out: ${[...seen].join(', ')}`);
   const afterExpire = await waitStatus(page, (s) => s === 'connected', 30_000);
   check(afterExpire !== null, 'expire: connected again');
-  const longLife = (await page.evaluate(tokenLife)) as number | null;
+  const longLife = await tokenSecondsLeft(page);
   check(longLife !== null && longLife > 60, `expire: the next token is long-lived again (${longLife} s)`);
   await stack.backend.db.query(
     `insert into public.signal_alerts (user_id, org_id, business_name, signal_type, priority) values ($1, $2, 'After Token Expiry', 'expansion', 'low')`,

@@ -141,6 +141,10 @@ export async function startDemoVite(backend: DemoBackendInfo, options: DemoViteO
     clearScreen: false,
     logLevel: options.logLevel ?? 'info',
     plugins: [demoPlugin(backend, (line) => server.config.logger.info(line))],
+    // demo/vue.html compiles its in-DOM template at runtime: it needs Vue's full build (the
+    // examples build aliases it the same way), and Vue's esm-bundler flags defined.
+    resolve: { alias: [{ find: /^vue$/, replacement: 'vue/dist/vue.esm-bundler.js' }] },
+    define: { __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
     server: {
       port: options.port ?? 5173,
       strictPort: options.strictPort ?? true,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every suite, in order, then one plain total line `N passed, N failed`.
-//   1. typecheck (src + server)
+//   1. typecheck (src, server, e2e tests)
 //   2. node tests of the local backend on PGlite, then on PostgreSQL 15 (a throwaway cluster)
 //   3. browser tests (web-test-runner, Debian Chromium, real local backend)
 //   4. distribution: custom-elements.json up to date, npm run build, size budget of dist/rt-monitor.js
@@ -46,7 +46,11 @@ const nodeTestArgs = (dir) => {
   ];
 };
 
-if (!skip.has('typecheck')) runCheck('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']), runCheck('typecheck (server)', 'npx', ['tsc', '-p', 'tsconfig.server.json']);
+if (!skip.has('typecheck')) {
+  runCheck('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']);
+  runCheck('typecheck (server)', 'npx', ['tsc', '-p', 'tsconfig.server.json']);
+  runCheck('typecheck (e2e)', 'npx', ['tsc', '-p', 'tsconfig.e2e.json']); // test/e2e: node + DOM (page.evaluate)
+}
 
 if (!skip.has('server')) {
   run('local backend on PGlite', process.execPath, nodeTestArgs('test/server'), { RT_TEST_DB: 'pglite' });

@@ -1,0 +1,342 @@
+/**
+ * End-to-end tests of the QA demo (issue 5): the demo page (demo/index.html through the demo's Vite
+ * dev server, exactly as `npm start` serves it) against a real local backend, in Debian's Chromium.
+ *
+ * One backend (port 0, seeded, dev controls on, simulator OFF so only the tests change data) and
+ * one Vite dev server (free port) serve every test; the pages find the backend through `?backend=`.
+ * The assertions read what a user sees: text rendered in the elements' shadow roots, the top bar's
+ * connection status, the legacy page's own alert log.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_STREAMS, DEMO_USERS } from '../../server/seed.ts';
+import { ensureScriptBundle } from '../../server/demo-vite.ts';
+import { startDemoStack, type DemoStack } from './support/demo-stack.ts';
+import {
+  alertEvents,
+  documentStamp,
+  isError,
+  openDemo,
+  recordPage,
+  runAction,
+  statusChanges,
+  statusText,
+  textAnywhere,
+  textShown,
+  tokenSecondsLeft,
+  waitForStatusText,
+  waitShown,
+  withoutRefusedSockets,
+  type PageRecord,
+} from './support/demo-page.ts';
+
+/** The requirement: a change shows in every open window within this long. */
+const PROPAGATION_LIMIT_MS = 2000;
+
+const [ALICE, , BOB] = DEMO_USERS;
+
+let stack: DemoStack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let stamp = 0;
+/** A name no other test (and no seeded row) uses. */
+const unique = (label: string) => `${label} ${Date.now().toString(36)}${(stamp++).toString(36)}`;
+
+async function newContext(): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  contexts.push(ctx);
+  return ctx;
+}
+
+async function closeContext(ctx: BrowserContext): Promise<void> {
+  contexts.splice(contexts.indexOf(ctx), 1);
+  await ctx.close().catch(() => {});
+}
+
+async function insertAlert(user: { id: string; org: string }, businessName: string, priority = 'low'): Promise<void> {
+  await stack.backend.db.query(
+    `insert into public.signal_alerts (user_id, org_id, business_name, signal_type, priority) values ($1, $2, $3, 'expansion', $4)`,
+    [user.id, user.org, businessName, priority],
+  );
+}
+
+/** Emits an alert for the page's user from the control panel, as QA would. */
+async function emitAlertFromPanel(page: Page, businessName: string, priority = 'low'): Promise<void> {
+  await page.fill('#alert-business', businessName);
+  await page.selectOption('#alert-priority', priority);
+  const entry = await runAction(page, 'alert');
+  assert.ok(!isError(entry) && entry.text.includes(businessName), `the control panel logged: ${entry.text}`);
+}
+
+/** Milliseconds from `t0` until every page shows `text` (measured by each page's own 20 ms poll). */
+async function propagation(pages: Page[], text: string, t0: number, scopes?: string[]): Promise<number[]> {
+  const seenAt = await Promise.all(pages.map((p) => waitShown(p, text, scopes, 15_000)));
+  return seenAt.map((t) => t - t0);
+}
+
+function assertClean(record: PageRecord, label: string, { faults = false } = {}): void {
+  const errors = faults ? withoutRefusedSockets(record.errors) : record.errors;
+  assert.deepEqual(errors, [], `${label}: console errors`);
+  assert.deepEqual(record.failedRequests, [], `${label}: failed requests`);
+  assert.deepEqual(record.navigations, [], `${label}: the page navigated or reloaded`);
+}
+
+describe('the QA demo, end to end', () => {
+  before(async () => {
+    const started = Date.now();
+    // The legacy page needs dist/rt-monitor.js: built now (in parallel) if missing or older than src/.
+    const bundle = ensureScriptBundle().then(
+      () => null,
+      (err: Error) => err,
+    );
+    stack = await startDemoStack({ simulator: false });
+    browser = stack.browser;
+    const bundleError = await bundle;
+    if (bundleError) throw new Error(`could not build dist/rt-monitor.js for the legacy page: ${bundleError.message}`);
+    // Warm the dev server (the first request transforms src/ and pre-bundles dependencies) so the
+    // tests' timings measure the product, not the first compile.
+    const ctx = await newContext();
+    await openDemo(stack, ctx);
+    await closeContext(ctx);
+    console.log(`# stack ready in ${Date.now() - started} ms (backend ${stack.backend.url}, demo ${stack.base})`);
+  });
+
+  after(async () => {
+    for (const ctx of [...contexts]) await ctx.close().catch(() => {});
+    await stack?.close();
+  });
+
+  test('two windows as the same user: a control-panel click and a database write both show in both within 2 s', async (t) => {
+    const [a, b] = await Promise.all([newContext().then((c) => openDemo(stack, c)), newContext().then((c) => openDemo(stack, c))]);
+    // Both show the seeded data first (the dashboard's first load is done).
+    await Promise.all([waitShown(a.page, 'Customer onboarding', ['#dashboard-el']), waitShown(b.page, 'Customer onboarding', ['#dashboard-el'])]);
+
+    // 1. A click in window A's control panel (the backend writes the row).
+    const clicked = unique('E2E Clicked Bakery');
+    await a.page.fill('#alert-business', clicked);
+    await a.page.selectOption('#alert-priority', 'high');
+    const t0 = Date.now();
+    await a.page.click('button[data-action="alert"]');
+    const [clickA, clickB] = await propagation([a.page, b.page], clicked, t0, ['#dashboard-el']);
+    t.diagnostic(`control-panel alert: window A ${clickA} ms, window B ${clickB} ms`);
+    assert.ok(clickA <= PROPAGATION_LIMIT_MS && clickB <= PROPAGATION_LIMIT_MS, `click → both windows: A ${clickA} ms, B ${clickB} ms (limit ${PROPAGATION_LIMIT_MS} ms)`);
+    // …and it is the real list entry a user reads (a locator through the shadow roots).
+    await b.page.locator('#dashboard-el [part="business"]', { hasText: clicked }).first().waitFor({ state: 'visible', timeout: 2000 });
+
+    // 2. A write made in the database directly: the seeded stream is renamed and moves on.
+    const renamed = unique('E2E Renamed Stream');
+    const t1 = Date.now();
+    await stack.backend.db.query(
+      `update public.streams set name = $2, current_progress = '{"percentage": 63, "completed": 63, "total": 100}'::jsonb, updated_at = now() where id = $1`,
+      [DEMO_STREAMS.acmeOnboarding, renamed],
+    );
+    const [dbA, dbB] = await propagation([a.page, b.page], renamed, t1, ['#dashboard-el', '#gallery-grid']);
+    t.diagnostic(`database write: window A ${dbA} ms, window B ${dbB} ms`);
+    assert.ok(dbA <= PROPAGATION_LIMIT_MS && dbB <= PROPAGATION_LIMIT_MS, `database → both windows: A ${dbA} ms, B ${dbB} ms (limit ${PROPAGATION_LIMIT_MS} ms)`);
+    for (const p of [a.page, b.page]) {
+      // The gallery's <rt-stream-progress> shows the new name and percentage (read through its shadow root).
+      const progress = p.locator('#gallery-grid rt-stream-progress');
+      await progress.getByText(renamed).first().waitFor({ state: 'visible', timeout: 2000 });
+      await progress.getByText(/^\s*63\s?%\s*$/).first().waitFor({ state: 'visible', timeout: 2000 });
+    }
+    assertClean(a.record, 'window A');
+    assertClean(b.record, 'window B');
+    await Promise.all([closeContext(a.page.context()), closeContext(b.page.context())]);
+  });
+
+  test('two orgs side by side: an alert for one never reaches the other', async () => {
+    const [alice, bob] = await Promise.all([
+      newContext().then((c) => openDemo(stack, c, { user: ALICE.email })),
+      newContext().then((c) => openDemo(stack, c, { user: BOB.email })),
+    ]);
+    assert.match((await alice.page.locator('#whoami').textContent()) ?? '', /alice@example\.com.*Acme/);
+    assert.match((await bob.page.locator('#whoami').textContent()) ?? '', /bob@example\.com.*Globex/);
+
+    const forAlice = unique('E2E Acme-only Foundry');
+    const forAliceDb = unique('E2E Acme-only Mill');
+    const forBob = unique('E2E Globex-only Works');
+    await emitAlertFromPanel(alice.page, forAlice, 'critical');
+    await emitAlertFromPanel(bob.page, forBob, 'critical');
+    await insertAlert(ALICE, forAliceDb, 'high');
+    // Each sees their own…
+    await waitShown(alice.page, forAlice, ['#dashboard-el']);
+    await waitShown(alice.page, forAliceDb, ['#dashboard-el']);
+    await waitShown(bob.page, forBob, ['#dashboard-el']);
+    // …and, given time to arrive had it been sent, never the other's: not rendered anywhere (hidden
+    // announcements and toasts included), no rt-alert event, and not even in a WebSocket frame.
+    await Promise.all([alice.page.waitForTimeout(1500), bob.page.waitForTimeout(0)]);
+    for (const name of [forAlice, forAliceDb]) {
+      assert.equal(await textAnywhere(bob.page, name), false, `Bob's page shows Alice's alert "${name}"`);
+      assert.ok(!bob.record.framesReceived.some((f) => f.includes(name)), `Bob's socket received Alice's alert "${name}"`);
+    }
+    assert.equal(await textAnywhere(alice.page, forBob), false, `Alice's page shows Bob's alert "${forBob}"`);
+    assert.ok(!alice.record.framesReceived.some((f) => f.includes(forBob)), `Alice's socket received Bob's alert "${forBob}"`);
+    const [aliceEvents, bobEvents] = await Promise.all([alertEvents(alice.page), alertEvents(bob.page)]);
+    assert.ok(!bobEvents.includes(forAlice) && !bobEvents.includes(forAliceDb), `Bob's rt-alert events: ${bobEvents.join(', ')}`);
+    assert.ok(!aliceEvents.includes(forBob), `Alice's rt-alert events: ${aliceEvents.join(', ')}`);
+    // The recorders work: each socket did carry its own user's alert, each page fired rt-alert for it.
+    assert.ok(bob.record.framesReceived.some((f) => f.includes(forBob)), 'Bob’s socket carried his own alert');
+    assert.ok(aliceEvents.includes(forAlice) && bobEvents.includes(forBob), 'each page fired rt-alert for its own alert');
+    // The critical alert pops up as a toast for its owner only.
+    await alice.page.locator('.toast--critical', { hasText: forAlice }).waitFor({ state: 'visible', timeout: 3000 });
+    assertClean(alice.record, 'Alice');
+    assertClean(bob.record, 'Bob');
+    await Promise.all([closeContext(alice.page.context()), closeContext(bob.page.context())]);
+  });
+
+  test('drop the connection, then pause realtime: the status leaves "Connected" and returns, and rows written meanwhile are shown', async (t) => {
+    const ctx = await newContext();
+    const { page, record } = await openDemo(stack, ctx);
+    const leftConnected = async (since: number) => (await statusChanges(page)).some((c) => c.t >= since && c.status !== 'connected');
+
+    // Drop: every socket closed, the client reconnects by itself.
+    const dropAt = Date.now();
+    const dropped = await runAction(page, 'fault-drop');
+    assert.match(dropped.text, /^Dropped [1-9]/, 'the backend closed the page’s socket');
+    const duringDrop = unique('E2E Written During Drop');
+    await insertAlert(ALICE, duringDrop);
+    const statusWhenDropWritten = await statusText(page);
+    await page.waitForTimeout(300); // the status may still be on its way out when the write lands
+    await waitForStatusText(page, 'Connected', 20_000);
+    const dropChanges = (await statusChanges(page)).filter((c) => c.t >= dropAt);
+    assert.ok(dropChanges.some((c) => c.status !== 'connected'), `drop: the status never left "Connected" (${JSON.stringify(dropChanges)})`);
+    const dropBack = Date.now() - dropAt;
+    await waitShown(page, duringDrop, ['#dashboard-el'], 10_000);
+    t.diagnostic(
+      `drop: status "${statusWhenDropWritten}" at the write; ${dropChanges.map((c) => `${c.status} +${c.t - dropAt} ms`).join(', ')}; ` +
+        `Connected by +${dropBack} ms, the row written meanwhile shown by +${Date.now() - dropAt} ms`,
+    );
+
+    // Pause realtime for 15 s (the real button): sockets refused for longer than a heartbeat.
+    const pauseAt = Date.now();
+    const paused = await runAction(page, 'fault-pause');
+    assert.match(paused.text, /^Realtime paused for 15 s/);
+    await page.locator('.topbar__status [part="label"]', { hasText: /^(?!\s*Connected\s*$)/ }).waitFor({ state: 'visible', timeout: 5000 });
+    const duringPause = unique('E2E Written During Pause');
+    await insertAlert(ALICE, duringPause);
+    await stack.backend.db.query(
+      `update public.streams set current_progress = '{"percentage": 77, "completed": 77, "total": 100}'::jsonb, updated_at = now() where id = $1`,
+      [DEMO_STREAMS.acmeOnboarding],
+    );
+    const statusWhenWritten = await statusText(page);
+    assert.notEqual(statusWhenWritten, 'Connected', 'the rows were written while the page showed it was not connected');
+    await waitForStatusText(page, 'Connected', 45_000);
+    const back = Date.now() - pauseAt;
+    await waitShown(page, duringPause, ['#dashboard-el'], 10_000);
+    const progress = page.locator('#gallery-grid rt-stream-progress');
+    await progress.getByText(/77\s?%/).first().waitFor({ state: 'visible', timeout: 10_000 });
+    t.diagnostic(`pause 15 s: status "${statusWhenWritten}" while writing, Connected again after ${back} ms, rows shown after ${Date.now() - pauseAt} ms`);
+    assert.ok(await leftConnected(pauseAt));
+    assertClean(record, 'faulted page', { faults: true });
+    await closeContext(ctx);
+  });
+
+  test('expire the token: the subscriptions recover without a page reload', async (t) => {
+    const ctx = await newContext();
+    const { page, record } = await openDemo(stack, ctx);
+    const loadedAt = await documentStamp(page);
+    const framesBefore = record.framesReceived.length;
+
+    const expireAt = Date.now();
+    const entry = await runAction(page, 'fault-expire');
+    assert.match(entry.text, /^Token now expires in 10 s/);
+    const shortLife = await tokenSecondsLeft(page);
+    assert.ok(shortLife !== null && shortLife <= 10, `the page holds the short-lived token (${shortLife} s left)`);
+
+    // Let it run out (10 s) and the server act on it, then the status must be "Connected" again.
+    await page.waitForTimeout(Math.max(0, (shortLife ?? 10) * 1000 + 1500));
+    await waitForStatusText(page, 'Connected', 30_000);
+    const longLife = await tokenSecondsLeft(page);
+    assert.ok(longLife !== null && longLife > 60, `the page refreshed to a normal token (${longLife} s left)`);
+    const expiryFrames = record.framesReceived.slice(framesBefore).filter((f) => /expired|InvalidJWTToken/i.test(f));
+    const changes = (await statusChanges(page)).filter((c) => c.t >= expireAt).map((c) => c.status);
+    t.diagnostic(`token expiry: server expiry messages ${expiryFrames.length}, statuses ${changes.join(' → ') || '(none)'}`);
+    // Recovering proves nothing unless the fault happened: the server closed channels on the expired token.
+    assert.ok(expiryFrames.length > 0, 'the server never told the page its token expired (the fault did not take place)');
+
+    // A new change arrives on the same document: no reload, no navigation.
+    const after = unique('E2E After Token Expiry');
+    const t0 = Date.now();
+    await insertAlert(ALICE, after);
+    const seenAt = await waitShown(page, after, ['#dashboard-el'], 10_000);
+    t.diagnostic(`after the expiry a new alert showed in ${seenAt - t0} ms`);
+    assert.ok(seenAt - t0 <= PROPAGATION_LIMIT_MS, `the change after the expiry took ${seenAt - t0} ms`);
+    assert.equal(await documentStamp(page), loadedAt, 'the same document (no reload)');
+    assertClean(record, 'token-expiry page', { faults: true });
+    await closeContext(ctx);
+  });
+
+  test('the legacy page works with only the script-tag bundle and its inline rt-alert script', async () => {
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    const record = recordPage(page);
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await page.goto(stack.url('legacy.html', { user: ALICE.email }));
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+    // The dev server adds its own client (/@vite/client and its env module); everything else is the page's.
+    const ownScripts = scripts.filter((p) => !p.startsWith('/@vite/') && !p.includes('/node_modules/vite/dist/client/'));
+    assert.deepEqual(ownScripts, ['/dist/rt-monitor.js'], 'the page loads the script-tag bundle and nothing else');
+    assert.equal(await page.evaluate(() => typeof window.RtMonitor), 'object', 'window.RtMonitor: the bundle ran');
+
+    assert.equal((await page.locator('#who').textContent())?.trim(), ALICE.email, 'the inline script read the user from the token');
+    await page.locator('#sidebar rt-connection-status [part="label"]', { hasText: /^\s*Connected\s*$/ }).waitFor({ state: 'visible', timeout: 20_000 });
+    await page.locator('#content rt-stream-progress').getByText(/./).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('#content rt-signal-alerts [part="business"]').first().waitFor({ state: 'visible', timeout: 10_000 });
+
+    const name = unique('E2E Legacy Critical Co');
+    await insertAlert(ALICE, name, 'critical');
+    // The element shows it, and the page's own ES5 script heard rt-alert: log entry and title counter.
+    await page.locator('#content rt-signal-alerts [part="business"]', { hasText: name }).waitFor({ state: 'visible', timeout: 5000 });
+    await page.locator('#alert-log li.critical', { hasText: name }).waitFor({ state: 'visible', timeout: 5000 });
+    assert.match(await page.title(), /^\(\d+\) ACME Sales Intranet$/);
+    assertClean(record, 'legacy page');
+    await closeContext(ctx);
+  });
+
+  describe('every page loads with no console errors and no failed requests', () => {
+    const pages: { name: string; path: string; query: Record<string, string>; ready: (p: Page) => Promise<unknown> }[] = [
+      { name: 'the QA page', path: '', query: { user: ALICE.email, theme: 'dark' }, ready: (p) => waitForStatusText(p, 'Connected', 20_000) },
+      {
+        name: 'the QA page as Bob (Globex)',
+        path: '',
+        query: { user: BOB.email, locale: 'de-DE' },
+        ready: (p) => p.waitForSelector('html[data-ready="true"]', { timeout: 30_000 }),
+      },
+      {
+        name: 'the legacy page',
+        path: 'legacy.html',
+        query: { user: BOB.email },
+        ready: (p) => p.locator('rt-connection-status [part="label"]', { hasText: /^\s*Connected\s*$/ }).waitFor({ timeout: 20_000 }),
+      },
+      {
+        name: 'the React example',
+        path: 'react.html',
+        query: {},
+        ready: (p) => p.locator('#status', { hasText: 'connected' }).waitFor({ timeout: 15_000 }),
+      },
+      {
+        name: 'the Vue example',
+        path: 'vue.html',
+        query: {},
+        ready: (p) => p.locator('#status', { hasText: 'connected' }).waitFor({ timeout: 15_000 }),
+      },
+    ];
+    for (const entry of pages) {
+      test(entry.name, async (t) => {
+        const ctx = await newContext();
+        const page = await ctx.newPage();
+        const record = recordPage(page);
+        await page.goto(stack.url(entry.path, entry.query), { waitUntil: 'load' });
+        await entry.ready(page);
+        await page.waitForTimeout(1000); // late errors: a failed fetch after the first render
+        if (record.abortedRequests.length) t.diagnostic(`${record.abortedRequests.length} request(s) cancelled by the page itself (superseded counts)`);
+        assertClean(record, entry.name);
+        await closeContext(ctx);
+      });
+    }
+  });
+});
