@@ -162,6 +162,9 @@ export class ChannelRegistry {
     if (this.ready(e)) return 'connected';
     if (e.configError) return 'error';
     if (!this.hooks.socketOpen()) return e.epoch > 0 ? 'disconnected' : 'connecting';
+    // The socket is up but the server refused this channel (e.g. "Too many channels"): say so,
+    // rather than "connecting" forever. realtime-js keeps retrying; a later join clears the error.
+    if (e.error) return 'error';
     return 'connecting';
   }
 

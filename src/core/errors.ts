@@ -57,6 +57,13 @@ export function fromRealtimeReason(reason: string): RtError {
   if (/filter|column|invalid input syntax|Unable to subscribe|No subscription params/i.test(reason)) {
     return rtError('bad-config', `Realtime could not subscribe: ${reason}`, reason.split(':')[0]);
   }
+  if (/ChannelRateLimitReached|Too many channels/i.test(reason)) {
+    return rtError(
+      'server',
+      'Realtime refused this channel: too many channels on one connection (Supabase allows 100 per connection). Show fewer separately-subscribed widgets, or use <rt-monitoring-dashboard>, which shares one channel per table.',
+      reason.split(':')[0],
+    );
+  }
   if (/Unauthorized|permission/i.test(reason)) return rtError('unauthorized', reason, reason.split(':')[0]);
   return rtError('server', `Realtime error: ${reason}`, reason.split(':')[0]);
 }
