@@ -9,6 +9,9 @@
 import { defineConfig } from 'vite';
 import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { minifyLiteralsPlugin } from './scripts/minify-literals.mjs';
+import { trimVendorPlugin } from './scripts/trim-vendor.mjs';
+import { terserPassPlugin } from './scripts/terser-pass.mjs';
 
 const root = import.meta.dirname;
 
@@ -63,6 +66,8 @@ export default defineConfig(({ command, mode }) => {
   }
   if (mode === 'iife') {
     return {
+      // trimVendor: realtime code rt-monitor's client never runs; terserPass: a last minification pass
+      plugins: [minifyLiteralsPlugin(), trimVendorPlugin(), terserPassPlugin()],
       build: {
         outDir: 'dist',
         emptyOutDir: false,
@@ -74,10 +79,11 @@ export default defineConfig(({ command, mode }) => {
         // still insists on a `name` for iife.
         lib: { entry: resolve(root, 'src/cdn.ts'), formats: ['iife'], name: 'RtMonitor', fileName: () => 'rt-monitor.js' },
       },
-      define,
+      define: { ...define, __RT_CDN__: 'true' }, // element registrations wait for src/cdn.ts (src/internal/registration.ts)
     };
   }
   return {
+    plugins: [minifyLiteralsPlugin()], // Lit's css`` / html`` literals lose comments and indentation
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -8,15 +8,17 @@
  *
  * - Reads `data-supabase-url`, `data-anon-key` and `data-access-token` from its own `<script>` tag
  *   and configures the page's default client (the one every widget outside an `<rt-provider>` uses).
- * - Registers every element. Registration runs one microtask after the script (the element
- *   modules are evaluated lazily), so a second copy of this file can decide to do nothing at all:
- *   no second client, no registration errors, one console warning. `RtMonitor.ready` resolves
- *   once the elements are defined.
+ * - Registers every element. Registration runs one microtask after the script (the elements'
+ *   `define()` calls are held back, see src/internal/registration.ts), so a second copy of this
+ *   file can decide to do nothing at all: no second client, no registration errors, one console
+ *   warning. `RtMonitor.ready` resolves once the elements are defined.
  * - Exposes `window.RtMonitor` = `{ configure, getRealtimeService, getDefaultClient, version, ready, … }`;
  *   after `ready`, also every export of the npm entry (element classes, `registerStrings`, controllers…).
  * - Runs under a strict Content-Security-Policy: no eval, no inline code or styles (Lit uses
  *   constructable stylesheets), no blob: workers (realtime-js runs with `worker: false`).
  */
+import * as npmEntry from './index.js';
+import { releaseRegistrations } from './internal/registration.js';
 import { configure, getDefaultClient, setDefaultClient, onDefaultClientChange } from './core/default-client.js';
 import { createRtClient, type RtClientOptions } from './core/client.js';
 import { getRealtimeService } from './core/realtime-service.js';
@@ -99,6 +101,7 @@ function install(): RtMonitorGlobal {
   if (first) {
     // A second copy of the script-tag bundle: reuse the first one entirely.
     console.warn(`rt-monitor: the script-tag bundle was loaded twice (version ${first.version}, then ${version}); the second copy did nothing.`);
+    releaseRegistrations(false);
     applyScriptOptions(first, options);
     if (typeof window !== 'undefined' && !g.RtMonitor) g.RtMonitor = first;
     return first;
@@ -122,16 +125,19 @@ function install(): RtMonitorGlobal {
   const registry = typeof customElements === 'undefined' ? undefined : customElements;
   const taken = registry ? TAGS.filter((t) => registry.get(t)) : [];
   if (!registry) {
+    releaseRegistrations(false);
     api.ready = Promise.resolve();
   } else if (taken.length) {
     // rt-monitor's npm build (or another copy) already defined the elements: they read the same
     // page default client (a globalThis slot), so configuring it here is all that is needed.
+    releaseRegistrations(false);
     console.warn(`rt-monitor: <${taken[0]}> is already defined by another copy of rt-monitor; the script-tag bundle (version ${version}) registered nothing.`);
     api.ready = Promise.resolve();
   } else {
-    // Element modules (and Lit) are evaluated here, lazily, only by the first copy.
-    api.ready = import('./index.js').then((mod) => {
-      for (const [name, value] of Object.entries(mod)) if (!(name in api)) api[name] = value;
+    // Only the first copy registers the elements, one microtask from now.
+    api.ready = Promise.resolve().then(() => {
+      releaseRegistrations(true);
+      for (const [name, value] of Object.entries(npmEntry)) if (!(name in api)) api[name] = value;
     });
   }
   return api;

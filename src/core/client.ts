@@ -5,10 +5,10 @@
  *   const client = createRtClient({ client: supabase });   // reuse a host page's SupabaseClient
  *
  * Built on a narrow Supabase interface (src/core/supabase-like.ts): when no host client is given
- * it composes `@supabase/realtime-js` and `@supabase/postgrest-js` only (no auth-js/storage-js).
+ * it composes `@supabase/realtime-js` and a small PostgREST client (./rest.ts) only (no auth-js/storage-js).
  */
 import { RealtimeClient } from '@supabase/realtime-js';
-import { PostgrestClient } from '@supabase/postgrest-js';
+import { createRest } from './rest.js';
 import type { ChannelSpec, ChangeListener, CountResult, LiveSource, RtClientApi, SnapshotQuery, SnapshotResult } from './client-types.js';
 import type { ConnectionDetail, ConnectionStatus, MonitoredTable, RtError, SubscriptionInfo } from './types.js';
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
@@ -121,14 +121,7 @@ export class RtClient extends LiveHub implements RtClientApi {
           ...(options.vsn ? { vsn: options.vsn } : {}),
           disconnectOnEmptyChannelsAfterMs: 5 * 60_000,
         }) as unknown as RealtimeClientLike;
-        const authFetch: typeof fetch = async (input, init) => {
-          const token = await tokens.get();
-          const headers = new Headers(init?.headers);
-          headers.set('apikey', anonKey);
-          headers.set('Authorization', `Bearer ${token ?? anonKey}`);
-          return fetch(input, { ...init, headers });
-        };
-        this.rest = new PostgrestClient(`${root}/rest/v1`, { headers: { apikey: anonKey }, fetch: authFetch }) as unknown as RestLike;
+        this.rest = createRest({ url: `${root}/rest/v1`, anonKey, token: () => tokens.get() });
       }
     } catch (err) {
       const code = (err as { code?: string }).code === 'not-configured' ? 'not-configured' : 'bad-config';

@@ -1,7 +1,7 @@
 /**
  * The narrow slice of Supabase that rt-monitor uses. Both a host page's full `SupabaseClient`
- * and rt-monitor's own composition of `@supabase/realtime-js` + `@supabase/postgrest-js`
- * satisfy it, so the script-tag bundle never carries auth-js or storage-js.
+ * and rt-monitor's own composition of `@supabase/realtime-js` + its small PostgREST client
+ * (./rest.ts) satisfy it, so the script-tag bundle never carries auth-js, storage-js or postgrest-js.
  */
 
 /** What rt-monitor calls on a realtime channel. */

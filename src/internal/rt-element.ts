@@ -15,6 +15,7 @@ import type { RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { nextFrame } from './frame.js';
 import { stringsFor, type RtStrings } from './strings.js';
+import { whenRegistering } from './registration.js';
 
 /** Version stamped into warnings when two copies of the bundle meet. */
 export const RT_VERSION = '0.1.0';
@@ -33,18 +34,20 @@ export class RtElement extends LitElement {
    * (or version) already defined it, warns once naming both versions and returns.
    */
   static define(tag: string, registry: CustomElementRegistry = customElements): void {
-    const existing = registry.get(tag) as (CustomElementConstructor & { version?: string }) | undefined;
-    if (existing) {
-      if (existing !== this && !warned.has(tag)) {
-        warned.add(tag);
-        console.warn(
-          `rt-monitor: <${tag}> is already defined (version ${existing.version ?? 'unknown'}); ` +
-            `this copy (version ${this.version}) was not registered.`,
-        );
+    whenRegistering(() => {
+      const existing = registry.get(tag) as (CustomElementConstructor & { version?: string }) | undefined;
+      if (existing) {
+        if (existing !== this && !warned.has(tag)) {
+          warned.add(tag);
+          console.warn(
+            `rt-monitor: <${tag}> is already defined (version ${existing.version ?? 'unknown'}); ` +
+              `this copy (version ${this.version}) was not registered.`,
+          );
+        }
+        return;
       }
-      return;
-    }
-    registry.define(tag, this);
+      registry.define(tag, this);
+    });
   }
 
   /** BCP 47 locale for numbers, dates and text. Defaults to the provider's locale, then the page's `lang`. */

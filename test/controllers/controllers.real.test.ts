@@ -1,5 +1,5 @@
 /**
- * Controllers against the REAL local backend: real @supabase/realtime-js + postgrest-js over a
+ * Controllers against the REAL local backend: real @supabase/realtime-js + rt-monitor's REST client over a
  * real WebSocket and HTTP, RLS enforced by a real Postgres engine. Each test makes its own rows.
  */
 import { expect, fixture, html } from '@open-wc/testing';

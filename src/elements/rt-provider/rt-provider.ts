@@ -6,6 +6,7 @@ import type { RtClientApi } from '../../core/client-types.js';
 import { createRtClient } from '../../core/client.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
+import { whenRegistering } from '../../internal/registration.js';
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
 
@@ -41,8 +42,7 @@ export class RtProvider extends LitElement {
 
   /** Registers `<rt-provider>` unless it is already defined (safe when a page loads the bundle twice). */
   static define(tag = 'rt-provider', registry: CustomElementRegistry = customElements): void {
-    if (registry.get(tag)) return;
-    registry.define(tag, this);
+    whenRegistering(() => registry.get(tag) || registry.define(tag, this));
   }
 
   /** Supabase project URL. */

@@ -1,0 +1,184 @@
+/**
+ * rt-monitor's own PostgREST client (src/core/rest.ts), which replaced @supabase/postgrest-js:
+ * the requests it sends (method, query string, headers) and the replies it returns, first with
+ * a stubbed fetch, then against the real local backend (RLS, count, update, errors).
+ */
+import { expect } from '@open-wc/testing';
+import { createRest, type RestReply } from '../../src/core/rest.js';
+import { fromRestError } from '../../src/core/errors.js';
+import { ACME, ALICE, backendInfo, insertRows, newId, selectRows, signIn } from '../helpers/backend.js';
+
+interface Sent {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Replaces window.fetch for one test; `answer` gives each reply in turn. */
+function stubFetch(answer: (sent: Sent, n: number) => Response | Promise<Response>): { sent: Sent[]; restore: () => void } {
+  const original = window.fetch;
+  const sent: Sent[] = [];
+  window.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const s: Sent = {
+      url: new URL(String(input)),
+      method: init?.method ?? 'GET',
+      headers: Object.fromEntries(new Headers(init?.headers).entries()),
+      body: init?.body as string | undefined,
+    };
+    sent.push(s);
+    return answer(s, sent.length);
+  }) as typeof fetch;
+  return { sent, restore: () => (window.fetch = original) };
+}
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+
+describe('rest client (stubbed fetch)', () => {
+  it('select: eq filters, order, limit, apikey and the current token', async () => {
+    const stub = stubFetch(() => json([{ id: 'a' }]));
+    try {
+      let token: string | null = 'user-jwt';
+      const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => token });
+      const res: RestReply = await rest.from('signal_alerts').select('*').eq('user_id', 'u 1').eq('read', false).order('created_at', { ascending: false }).order('id').limit(50);
+      expect(res).to.deep.equal({ data: [{ id: 'a' }], error: null, count: null, status: 200 });
+      const [s] = stub.sent;
+      expect(s!.method).to.equal('GET');
+      expect(s!.url.origin + s!.url.pathname).to.equal('https://x.test/rest/v1/signal_alerts');
+      expect([...s!.url.searchParams]).to.deep.equal([
+        ['select', '*'],
+        ['user_id', 'eq.u 1'],
+        ['read', 'eq.false'],
+        ['order', 'created_at.desc,id.asc'],
+        ['limit', '50'],
+      ]);
+      expect(s!.headers.apikey).to.equal('anon');
+      expect(s!.headers.authorization).to.equal('Bearer user-jwt');
+      expect(s!.headers.prefer).to.equal(undefined);
+      expect(s!.headers['content-type']).to.equal(undefined);
+      token = null; // signed out: the anon key is the bearer
+      await rest.from('streams').select('org_id');
+      expect(stub.sent[1]!.headers.authorization).to.equal('Bearer anon');
+      expect(stub.sent[1]!.url.searchParams.get('select')).to.equal('org_id');
+    } finally {
+      stub.restore();
+    }
+  });
+
+  it('count: HEAD with Prefer count=exact, the total from Content-Range', async () => {
+    const stub = stubFetch(() => new Response(null, { status: 200, headers: { 'Content-Range': '0-24/137' } }));
+    try {
+      const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => null });
+      const res = await rest.from('notifications').select('*', { count: 'exact', head: true }).eq('read', 'false');
+      expect(res).to.deep.equal({ data: null, error: null, count: 137, status: 200 });
+      expect(stub.sent[0]!.method).to.equal('HEAD');
+      expect(stub.sent[0]!.headers.prefer).to.equal('count=exact');
+    } finally {
+      stub.restore();
+    }
+  });
+
+  it('update: PATCH with a JSON body and the filters; 204 gives no data and no error', async () => {
+    const stub = stubFetch(() => new Response(null, { status: 204 }));
+    try {
+      const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => 't' });
+      const res = await rest.from('signal_alerts').update({ read: true }).eq('user_id', 'u').eq('read', false);
+      expect(res).to.deep.equal({ data: null, error: null, count: null, status: 204 });
+      const [s] = stub.sent;
+      expect(s!.method).to.equal('PATCH');
+      expect(s!.body).to.equal('{"read":true}');
+      expect(s!.headers['content-type']).to.equal('application/json');
+      expect([...s!.url.searchParams]).to.deep.equal([
+        ['user_id', 'eq.u'],
+        ['read', 'eq.false'],
+      ]);
+    } finally {
+      stub.restore();
+    }
+  });
+
+  it('errors: the server body as {code, message, details, hint}; a non-JSON body as {message}', async () => {
+    const body = { code: '42501', message: 'permission denied for table streams', details: null, hint: null };
+    const stub = stubFetch((_s, n) => (n === 1 ? json(body, 403) : new Response('Bad gateway', { status: 502 })));
+    try {
+      const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => 't' });
+      const denied = await rest.from('streams').select('*');
+      expect(denied).to.deep.equal({ data: null, error: body, count: null, status: 403 });
+      expect(fromRestError(denied.error, denied.status, false).code).to.equal('unauthorized');
+      const bad = await rest.from('streams').select('*');
+      expect(bad).to.deep.equal({ data: null, error: { message: 'Bad gateway' }, count: null, status: 502 });
+      expect(fromRestError(bad.error, bad.status, false).code).to.equal('server');
+    } finally {
+      stub.restore();
+    }
+  });
+
+  it('a failed fetch is status 0 (mapped to a network error); a PATCH is not retried', async () => {
+    const stub = stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    try {
+      const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => 't' });
+      const res = await rest.from('signal_alerts').update({ read: true }).eq('id', 'x');
+      expect(res.status).to.equal(0);
+      expect(res.error?.message).to.equal('TypeError: Failed to fetch');
+      expect(res.error?.code).to.equal('');
+      expect(fromRestError(res.error, res.status, false).code).to.equal('network');
+      expect(stub.sent.length).to.equal(1);
+    } finally {
+      stub.restore();
+    }
+  });
+
+  it('GET is retried after a 503 (1 s later), like postgrest-js', async () => {
+    const stub = stubFetch((_s, n) => (n === 1 ? new Response('', { status: 503 }) : json([])));
+    try {
+      const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => 't' });
+      const res = await rest.from('streams').select('*');
+      expect(res).to.deep.equal({ data: [], error: null, count: null, status: 200 });
+      expect(stub.sent.length).to.equal(2);
+    } finally {
+      stub.restore();
+    }
+  });
+});
+
+describe('rest client (real local backend)', () => {
+  it('reads with RLS, counts with HEAD, updates, and reports unknown tables', async () => {
+    const info = await backendInfo();
+    const token = await signIn('alice@example.com');
+    const rest = createRest({ url: `${info.url}/rest/v1`, anonKey: info.anonKey, token: async () => token });
+    const business = `rest ${newId()}`;
+    const rows = await insertRows('signal_alerts', [
+      { user_id: ALICE, org_id: ACME, business_name: business, signal_type: 'hiring', priority: 'high', details: {}, read: false },
+      { user_id: ALICE, org_id: ACME, business_name: business, signal_type: 'funding', priority: 'low', details: {}, read: false },
+    ]);
+    const ids = rows.map((r) => r.id);
+
+    const list = await rest.from('signal_alerts').select('*').eq('business_name', business).order('signal_type', { ascending: true }).limit(1);
+    expect(list.error).to.equal(null);
+    expect(list.status).to.equal(200);
+    expect(list.data.map((r: { signal_type: string }) => r.signal_type)).to.deep.equal(['funding']);
+
+    const count = await rest.from('signal_alerts').select('*', { count: 'exact', head: true }).eq('business_name', business).eq('read', 'false');
+    expect(count.error).to.equal(null);
+    expect(count.count).to.equal(2);
+
+    const upd = await rest.from('signal_alerts').update({ read: true }).eq('id', ids[0]);
+    expect(upd.error).to.equal(null);
+    expect((await selectRows('signal_alerts', { id: ids[0]! }))[0]!.read).to.equal(true);
+
+    // anonymous (the anon key as bearer): Alice's rows stay hidden (the anon role may not read alerts)
+    const anon = createRest({ url: `${info.url}/rest/v1`, anonKey: info.anonKey, token: async () => null });
+    const hidden = await anon.from('signal_alerts').select('*').eq('business_name', business);
+    expect(hidden.data ?? []).to.deep.equal([]);
+    if (hidden.error) {
+      expect(hidden.status).to.be.greaterThanOrEqual(400);
+      expect(hidden.error.code).to.be.a('string');
+    }
+
+    const missing = await rest.from('no_such_table').select('*');
+    expect(missing.data).to.equal(null);
+    expect(missing.status).to.be.greaterThanOrEqual(400);
+    expect(fromRestError(missing.error, missing.status, false).code).to.equal('bad-config');
+  });
+});
