@@ -25,17 +25,18 @@ export function privateNames(srcDir, code, dependencyText) {
   const src = walk(srcDir).map((f) => readFileSync(f, 'utf8')).join('\n');
   const declared = new Set();
   for (const m of src.matchAll(/\bprivate\s+(?:static\s+)?(?:readonly\s+)?(?:async\s+)?(?:get\s+|set\s+)?([A-Za-z_$][\w$]*)/g)) declared.add(m[1]);
+  const dependencyWords = new Set(dependencyText.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const quoted = new Set((code.match(/[`'"][A-Za-z_$][\w$]*[`'"]/g) ?? []).map((q) => q.slice(1, -1)));
+  const declaration = /\b(private|protected)\s+(?:static\s+)?(?:readonly\s+)?(?:async\s+)?(?:get\s+|set\s+)?$/;
   const safe = [];
   for (const name of declared) {
-    if (name.length < 3) continue;
-    const n = escape(name);
-    if (new RegExp(`\\bprotected\\s+(?:static\\s+)?(?:readonly\\s+)?(?:async\\s+)?(?:get\\s+|set\\s+)?${n}\\b`).test(src)) continue;
-    if (new RegExp(`(^|[^\\w$])${n}([^\\w$]|$)`).test(dependencyText)) continue;
-    if (new RegExp(`[\`'"]${n}[\`'"]`).test(code)) continue;
+    if (name.length < 3 || dependencyWords.has(name) || quoted.has(name)) continue;
     let onlyThis = true;
-    for (const m of src.matchAll(new RegExp(`(.{0,48})(?<![\\w$])${n}(?![\\w$])`, 'g'))) {
-      if (/this\.$/.test(m[1]) || /\bprivate\s+(?:static\s+)?(?:readonly\s+)?(?:async\s+)?(?:get\s+|set\s+)?$/.test(m[1])) continue;
-      onlyThis = false;
+    for (const m of src.matchAll(new RegExp(`(?<![\\w$])${escape(name)}(?![\\w$])`, 'g'))) {
+      const before = src.slice(Math.max(0, m.index - 48), m.index);
+      const decl = before.match(declaration);
+      if (/this\.$/.test(before) || decl?.[1] === 'private') continue;
+      onlyThis = false; // elsewhere, or declared `protected` somewhere
       break;
     }
     if (onlyThis) safe.push(name);
@@ -58,7 +59,7 @@ export function terserPassPlugin({ srcDir = 'src' } = {}) {
         const result = await minify(chunk.code, {
           ecma: 2020,
           module: false,
-          compress: { passes: 2 },
+          compress: { passes: 1 },
           mangle: names.length ? { properties: { regex: new RegExp(`^(?:${names.map(escape).join('|')})$`), keep_quoted: true } } : true,
           format: { comments: false },
           sourceMap: { content: map, url: `${chunk.fileName}.map` },
