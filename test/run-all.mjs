@@ -50,6 +50,7 @@ if (!skip.has('typecheck')) {
   runCheck('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']);
   runCheck('typecheck (server)', 'npx', ['tsc', '-p', 'tsconfig.server.json']);
   runCheck('typecheck (e2e)', 'npx', ['tsc', '-p', 'tsconfig.e2e.json']); // test/e2e: node + DOM (page.evaluate)
+  runCheck('typecheck (bench)', 'npx', ['tsc', '-p', 'bench/tsconfig.json']);
 }
 
 if (!skip.has('server')) {
@@ -74,6 +75,7 @@ if (!skip.has('browser')) run('browser tests (web-test-runner)', 'npx', ['web-te
 // regenerates it), then the real build, then the script-tag size budget. The e2e tests use dist/.
 if (!skip.has('dist')) {
   runCheck('custom-elements.json is up to date', process.execPath, ['scripts/check-manifest.mjs']);
+  runCheck('README.md is up to date with docs/', process.execPath, ['scripts/assemble-readme.mjs', '--check']);
   runCheck('build (npm run build)', 'npm', ['run', 'build', '--silent']);
   runCheck('size budget (dist/rt-monitor.js)', process.execPath, ['scripts/check-size.mjs']);
 }
