@@ -126,7 +126,8 @@ describe('controllers against the real backend', function () {
 
     const err = await alerts.ctl.markAsRead(a1.id);
     expect(err).to.equal(null);
-    expect(alerts.ctl.alerts.find((a) => a.id === a1.id)?.read).to.equal(true);
+    // State reaches hosts at most once per frame: the optimistic row shows by the next frame.
+    await waitFor(() => alerts.ctl.alerts.find((a) => a.id === a1.id)?.read === true, 2_000, 'optimistic read');
     expect((await selectRows('signal_alerts', { id: a1.id }))[0].read).to.equal(true);
     expect(await alerts.ctl.markAllAsRead()).to.equal(null);
     await waitFor(() => alerts.ctl.unreadCount === 0, 10_000, 'all read');
