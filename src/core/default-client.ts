@@ -9,6 +9,7 @@
  */
 import type { RtClientApi } from './client-types.js';
 import { createRtClient, type RtClientOptions } from './client.js';
+import { followHostAuth } from './host-auth.js';
 
 const SLOT = Symbol.for('rt-monitor.default-client');
 export const DEFAULT_CLIENT_EVENT = 'rt-monitor-configured';
@@ -18,6 +19,8 @@ interface Slot {
   /** Whether we created it (then we dispose it when replaced). */
   owned: boolean;
   target: EventTarget;
+  /** Stops following the host SupabaseClient given to `configure({ client })`. */
+  unfollow?: () => void;
 }
 
 function slot(): Slot {
@@ -39,7 +42,18 @@ function announce(s: Slot): void {
 
 /** Configure the page's default client (replacing, and disposing, a previous one it created). */
 export function configure(options: RtClientOptions): RtClientApi {
-  return setDefaultClient(createRtClient(options), true);
+  const s = slot();
+  s.unfollow?.();
+  s.unfollow = undefined;
+  const client = setDefaultClient(createRtClient(options), true);
+  // A host SupabaseClient: when its user signs in as someone else or signs out, rebuild over the
+  // same host client so every "my …" widget follows the new session.
+  if (options.client) {
+    s.unfollow = followHostAuth(options.client, () => {
+      if (slot().client === client) configure(options);
+    });
+  }
+  return client;
 }
 
 /** Install an existing client (e.g. a MemoryClient in tests) as the default; null removes it. */

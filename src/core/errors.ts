@@ -60,7 +60,7 @@ export function fromRealtimeReason(reason: string): RtError {
   if (/ChannelRateLimitReached|Too many channels/i.test(reason)) {
     return rtError(
       'server',
-      'Realtime refused this channel: too many channels on one connection (Supabase allows 100 per connection). Show fewer separately-subscribed widgets, or use <rt-monitoring-dashboard>, which shares one channel per table.',
+      'Realtime refused this channel: too many channels on one connection (the limit is 100).',
       reason.split(':')[0],
     );
   }

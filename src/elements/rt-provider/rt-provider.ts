@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import { rtClientContext, rtLocaleContext, rtThemeContext, ensureContextRoot, type RtTheme } from '../../context/rt-context.js';
 import type { RtClientApi } from '../../core/client-types.js';
+import { followHostAuth } from '../../core/host-auth.js';
 import { createRtClient } from '../../core/client.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
@@ -75,6 +76,9 @@ export class RtProvider extends LitElement {
   private ownClient: RtClientApi | undefined;
   private ownUser: string | null = null;
   private disposeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The host SupabaseClient whose sign-in / sign-out we follow, and how to stop following it. */
+  private followed: unknown;
+  private unfollow: () => void = () => {};
 
   constructor() {
     super();
@@ -101,6 +105,7 @@ export class RtProvider extends LitElement {
     this.disposeTimer = setTimeout(() => {
       if (this.isConnected) return;
       this.dropOwnClient();
+      this.follow(undefined);
       this.clientProvider.setValue(undefined);
     }, DISPOSE_AFTER_MS);
   }
@@ -135,7 +140,20 @@ export class RtProvider extends LitElement {
       next = this.ownClient = createRtClient({ url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.tokenOption() });
     }
     this.ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
+    this.follow(given && !isRtClient(given) ? given : undefined);
     this.clientProvider.setValue(next, true);
+  }
+
+  /** Follow the host client's sign-in / user switch / sign-out: another user means a fresh client. */
+  private follow(host: unknown): void {
+    if (host === this.followed) return;
+    this.unfollow();
+    this.followed = host;
+    this.unfollow = host
+      ? followHostAuth(host, () => {
+          if (this.client === host) this.rebuild();
+        })
+      : () => {};
   }
 
   /** The token option handed to the client: always read the provider's current value. */
