@@ -56,7 +56,13 @@ export async function startTempPostgres() {
     url,
     port,
     stop() {
-      child.kill('SIGINT');
+      // Fast shutdown through pg_ctl: as root the child is `runuser`, which does not pass a
+      // signal on to postgres (killing it alone would leave the cluster running).
+      try {
+        run('pg_ctl', ['-D', data, 'stop', '-m', 'fast', '-w'], { stdio: 'ignore' });
+      } catch {
+        child.kill('SIGINT');
+      }
       return new Promise((resolve) => {
         child.once('exit', () => {
           rmSync(dir, { recursive: true, force: true });
