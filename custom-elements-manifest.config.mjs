@@ -6,6 +6,16 @@ export default {
   exclude: ['src/elements/**/*.styles.ts'],
   outdir: '.',
   litelement: true,
+  plugins: [
+    {
+      // Glob order follows the file system's, which differs between checkouts: sort modules by
+      // path so the committed manifest is the same everywhere (check-manifest compares bytes).
+      name: 'rt-sort-modules',
+      packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      },
+    },
+  ],
   dependencies: false,
   packagejson: true,
 };
