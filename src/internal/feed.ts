@@ -31,3 +31,37 @@ export function onFeedKeydown(e: KeyboardEvent): void {
   e.preventDefault();
   items[next]?.focus();
 }
+
+interface FeedRow {
+  id: string;
+  created_at?: string | null;
+}
+
+/** The newest `limit` rows of a feed, newest first; tolerant of null or malformed entries. */
+export function newestFirst<T extends FeedRow>(list: unknown, limit: number, time: (v: unknown) => number | null): T[] {
+  return (Array.isArray(list) ? (list.filter((r) => r && typeof r === 'object') as T[]) : [])
+    .slice()
+    .sort((a, b) => (time(b.created_at) ?? 0) - (time(a.created_at) ?? 0))
+    .slice(0, limit);
+}
+
+/**
+ * Tells which rows of a live feed arrived since the last look (to announce them and fire events),
+ * without treating the first snapshot, or a switch to another user, as "new".
+ */
+export class NewRows {
+  private seen: Set<string> | null = null;
+  private key: string | undefined;
+
+  /** Rows not seen before; [] on the first call for `key` or while not live. */
+  take<T extends FeedRow>(key: string | undefined, rows: readonly T[], live: boolean): T[] {
+    if (key !== this.key) {
+      this.key = key;
+      this.seen = null;
+    }
+    if (!live) return [];
+    const fresh = this.seen ? rows.filter((r) => r && !this.seen!.has(r.id)) : [];
+    this.seen = new Set(rows.filter(Boolean).map((r) => r.id));
+    return fresh;
+  }
+}

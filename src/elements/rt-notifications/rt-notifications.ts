@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { NotificationsController } from '../../controllers/index.js';
 import type { Notification } from '../../core/types.js';
 import { clampCount, clip, formatDateTime, formatNumber, formatRelative, knownOr, safeHref, toTime } from '../../internal/format.js';
-import { onFeedKeydown } from '../../internal/feed.js';
+import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { NOTIFICATION_TYPES, notificationLook } from '../../internal/status.js';
@@ -64,19 +64,14 @@ export class RtNotifications extends RtElement {
 
   private readonly ctrl = new NotificationsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
   private readonly ticker = new TickController(this);
-  private seen: Set<string> | null = null;
-  private seenKey: string | undefined;
+  private readonly newRows = new NewRows();
 
   private get limit(): number {
     return Math.max(1, clampCount(this.maxItems) ?? 20);
   }
 
   private get items(): Notification[] {
-    const list = this.ctrl.notifications;
-    return (Array.isArray(list) ? list.filter((n) => n && typeof n === 'object') : [])
-      .slice()
-      .sort((a, b) => (toTime(b.created_at) ?? 0) - (toTime(a.created_at) ?? 0))
-      .slice(0, this.limit);
+    return newestFirst<Notification>(this.ctrl.notifications, this.limit, toTime);
   }
 
   get unreadCount(): number {
@@ -89,26 +84,17 @@ export class RtNotifications extends RtElement {
     this.setState('stale', this.ctrl.phase === 'stale');
     const all = Array.isArray(this.ctrl.notifications) ? this.ctrl.notifications : [];
     this.ticker.active = all.length > 0;
-    if (this.seenKey !== this.userId) {
-      this.seenKey = this.userId;
-      this.seen = null;
+    const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale');
+    const messages: string[] = [];
+    let urgent = false;
+    for (const n of fresh) {
+      urgent ||= n.type === 'error';
+      messages.push(this.s.newNotification(clip(n.title, 80, this.s.untitled).text));
+      this.emit('rt-notification', { notification: n });
     }
-    if (this.ctrl.phase === 'live' || this.ctrl.phase === 'stale') {
-      if (this.seen) {
-        const fresh = all.filter((n) => n && !this.seen!.has(n.id));
-        const messages: string[] = [];
-        let urgent = false;
-        for (const n of fresh) {
-          urgent ||= n.type === 'error';
-          messages.push(this.s.newNotification(clip(n.title, 80, this.s.untitled).text));
-          this.emit('rt-notification', { notification: n });
-        }
-        if (messages.length) {
-          if (urgent) this.assertive = messages.join('. ');
-          else this.polite = messages.join('. ');
-        }
-      }
-      this.seen = new Set(all.filter(Boolean).map((n) => n.id));
+    if (messages.length) {
+      if (urgent) this.assertive = messages.join('. ');
+      else this.polite = messages.join('. ');
     }
   }
 

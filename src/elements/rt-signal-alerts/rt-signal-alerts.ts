@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { SignalAlertsController } from '../../controllers/index.js';
 import type { SignalAlert } from '../../core/types.js';
 import { clampCount, clip, formatDateTime, formatNumber, formatRelative, knownOr, toTime } from '../../internal/format.js';
-import { onFeedKeydown } from '../../internal/feed.js';
+import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { PRIORITIES, priorityLook } from '../../internal/status.js';
@@ -69,19 +69,14 @@ export class RtSignalAlerts extends RtElement {
 
   private readonly ctrl = new SignalAlertsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
   private readonly ticker = new TickController(this);
-  private seen: Set<string> | null = null;
-  private seenKey: string | undefined;
+  private readonly newRows = new NewRows();
 
   private get limit(): number {
     return Math.max(1, clampCount(this.maxItems) ?? 10);
   }
 
   private get alerts(): SignalAlert[] {
-    const list = this.ctrl.alerts;
-    return (Array.isArray(list) ? list.filter((a) => a && typeof a === 'object') : [])
-      .slice()
-      .sort((a, b) => (toTime(b.created_at) ?? 0) - (toTime(a.created_at) ?? 0))
-      .slice(0, this.limit);
+    return newestFirst<SignalAlert>(this.ctrl.alerts, this.limit, toTime);
   }
 
   get unreadCount(): number {
@@ -94,28 +89,19 @@ export class RtSignalAlerts extends RtElement {
     this.setState('stale', this.ctrl.phase === 'stale');
     const all = Array.isArray(this.ctrl.alerts) ? this.ctrl.alerts : [];
     this.ticker.active = all.length > 0;
-    if (this.seenKey !== this.userId) {
-      this.seenKey = this.userId;
-      this.seen = null;
+    const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale');
+    const messages: string[] = [];
+    let critical = false;
+    for (const a of fresh) {
+      const isCritical = a.priority === 'critical';
+      critical ||= isCritical;
+      const prio = this.s.priority[knownOr(a.priority, PRIORITIES)];
+      messages.push(this.s.newAlert(clip(a.business_name, 80, this.s.businessFallback).text, humanize(a.signal_type), prio.toLowerCase()));
+      this.emit('rt-alert', { alert: a, critical: isCritical });
     }
-    if (this.ctrl.phase === 'live' || this.ctrl.phase === 'stale') {
-      if (this.seen) {
-        const fresh = all.filter((a) => a && !this.seen!.has(a.id));
-        const messages: string[] = [];
-        let critical = false;
-        for (const a of fresh) {
-          const isCritical = a.priority === 'critical';
-          critical ||= isCritical;
-          const prio = this.s.priority[knownOr(a.priority, PRIORITIES)];
-          messages.push(this.s.newAlert(clip(a.business_name, 80, this.s.businessFallback).text, humanize(a.signal_type), prio.toLowerCase()));
-          this.emit('rt-alert', { alert: a, critical: isCritical });
-        }
-        if (messages.length) {
-          if (critical) this.assertive = messages.join('. ');
-          else this.polite = messages.join('. ');
-        }
-      }
-      this.seen = new Set(all.filter(Boolean).map((a) => a.id));
+    if (messages.length) {
+      if (critical) this.assertive = messages.join('. ');
+      else this.polite = messages.join('. ');
     }
   }
 
