@@ -19,7 +19,8 @@
  */
 import * as npmEntry from './index.js';
 import { releaseRegistrations } from './internal/registration.js';
-import { configure, getDefaultClient, setDefaultClient, onDefaultClientChange } from './core/default-client.js';
+import { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, setAccessToken } from './core/default-client.js';
+import { tokenExpiry } from './core/jwt.js';
 import { createRtClient, type RtClientOptions } from './core/client.js';
 import { getRealtimeService } from './core/realtime-service.js';
 import type { RtClientApi } from './core/client-types.js';
@@ -59,6 +60,8 @@ export interface RtMonitorGlobal {
   createRtClient: typeof createRtClient;
   /** The original design's RealtimeService on the page default client (or on `client`). */
   getRealtimeService: typeof getRealtimeService;
+  /** Hand the page default client a new access token (e.g. answering `rt-session-expired` on window). */
+  setAccessToken: typeof setAccessToken;
   /** Resolves when every element is defined. */
   ready: Promise<void>;
   /** The tags this bundle defines. */
@@ -79,13 +82,57 @@ function scriptOptions(): RtClientOptions | null {
   if (!data) return null;
   const url = data.supabaseUrl?.trim() || undefined;
   const anonKey = data.anonKey?.trim() || undefined;
-  const accessToken = data.accessToken?.trim() || undefined;
-  if (!url && !anonKey && !accessToken) return null;
+  const fixed = data.accessToken?.trim() || undefined;
+  const renew = tokenRenewal(data.accessTokenUrl?.trim(), data.accessTokenCallback?.trim(), script?.src);
+  if (!url && !anonKey && !fixed && !renew) return null;
+  if (!renew) return { url, anonKey, accessToken: fixed };
+  // A fixed token is used first (no request at load); the renewal source gives the next ones.
+  let first = fixed;
+  const accessToken = async () => {
+    if (first && (tokenExpiry(first) ?? Infinity) - Date.now() > 30_000) return first;
+    first = undefined;
+    return renew();
+  };
   return { url, anonKey, accessToken };
 }
 
+/**
+ * How a script-tag page renews its token, from `data-access-token-url` (GET with the page's
+ * cookies; the reply is JSON `{ "access_token": "…" }` (also `token` / `accessToken`) or the bare
+ * token as text) or `data-access-token-callback` (the name of a global function, looked up at each
+ * call so it may be defined after this script, returning the token or a promise of it).
+ */
+function tokenRenewal(url: string | undefined, callback: string | undefined, base: string | undefined): (() => Promise<string | null>) | null {
+  if (callback) {
+    return async () => {
+      const fn = callback.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globalThis);
+      if (typeof fn !== 'function') {
+        console.error(`rt-monitor: data-access-token-callback names "${callback}", but window.${callback} is not a function.`);
+        return null;
+      }
+      return ((await (fn as () => unknown)()) as string | null | undefined) ?? null;
+    };
+  }
+  if (url) {
+    const href = new URL(url, base || document.baseURI).href;
+    return async () => {
+      const res = await fetch(href, { credentials: 'include', headers: { accept: 'application/json, text/plain' } });
+      if (!res.ok) throw new Error(`data-access-token-url answered HTTP ${res.status}`);
+      const text = (await res.text()).trim();
+      if (text.startsWith('{')) {
+        const body = JSON.parse(text) as Record<string, unknown>;
+        const token = body.access_token ?? body.token ?? body.accessToken;
+        return typeof token === 'string' && token ? token : null;
+      }
+      return text.replace(/^"|"$/g, '') || null;
+    };
+  }
+  return null;
+}
+
 /** Which script-tag configuration made the current default client (so a second identical tag is a no-op). */
-const optionsKey = (o: RtClientOptions) => JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : '']);
+const optionsKey = (o: RtClientOptions) =>
+  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken]);
 
 function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string }, options: RtClientOptions | null): void {
   if (!options) return;
@@ -115,6 +162,7 @@ function install(): RtMonitorGlobal {
     onDefaultClientChange,
     createRtClient,
     getRealtimeService,
+    setAccessToken,
     tags: TAGS,
     ready: Promise.resolve(),
   };

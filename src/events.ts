@@ -15,6 +15,7 @@ import type {
   SignalAlert,
   Stream,
 } from './core/types.js';
+import type { RtClientApi } from './core/client-types.js';
 
 export interface RtStatusChangeDetail {
   status: ConnectionStatus;
@@ -48,7 +49,23 @@ export interface RtErrorDetail {
   source: string;
 }
 
+/**
+ * `rt-session-expired`: the access token expired and the client cannot renew it by itself (a fixed
+ * token, or a callback that gave no fresh one). Fired on the `<rt-provider>` that owns the client,
+ * or on `window` for the page default client (script tag / `RtMonitor.configure`). Answer with
+ * `detail.setAccessToken(token)`: parked channels rejoin and widgets re-read, without a reload.
+ */
+export interface RtSessionExpiredDetail {
+  /** `code: 'session-expired'`, with a message naming the cause. */
+  error: RtError;
+  /** The client whose session expired. */
+  client: RtClientApi;
+  /** Hand over a new access token (of the same or another user). */
+  setAccessToken(token: string): void;
+}
+
 export interface RtEventDetailMap {
+  'rt-session-expired': RtSessionExpiredDetail;
   'rt-status-change': RtStatusChangeDetail;
   'rt-alert': RtAlertDetail;
   'rt-notification': RtNotificationDetail;
@@ -70,9 +87,11 @@ export type RtAlertEvent = RtEvent<'rt-alert'>;
 export type RtNotificationEvent = RtEvent<'rt-notification'>;
 export type RtProgressCompleteEvent = RtEvent<'rt-progress-complete'>;
 export type RtErrorEvent = RtEvent<'rt-error'>;
+export type RtSessionExpiredEvent = RtEvent<'rt-session-expired'>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
+    'rt-session-expired': RtSessionExpiredEvent;
     'rt-status-change': RtStatusChangeEvent;
     'rt-alert': RtAlertEvent;
     'rt-notification': RtNotificationEvent;
@@ -80,6 +99,7 @@ declare global {
     'rt-error': RtErrorEvent;
   }
   interface HTMLElementEventMap {
+    'rt-session-expired': RtSessionExpiredEvent;
     'rt-status-change': RtStatusChangeEvent;
     'rt-alert': RtAlertEvent;
     'rt-notification': RtNotificationEvent;

@@ -18,13 +18,24 @@ export const NOT_CONFIGURED: RtError = {
 
 export type RtHost = ReactiveControllerHost & HTMLElement;
 
-/** Base of every rt-monitor controller: resolves the client and re-runs `clientChanged` when it changes. */
+/**
+ * Base of every rt-monitor controller: resolves the client and re-runs `clientChanged` when it changes.
+ *
+ * With no client yet, a controller is *pending* (its host shows "Connecting…"), not in error: pages
+ * often hand the provider its client or token after their own sign-in. Only when no client has
+ * arrived {@link ClientController.noClientTimeoutMs} after the host connected does it report
+ * `not-configured`.
+ */
 export abstract class ClientController implements ReactiveController {
+  /** How long (ms) a host waits for a client before reporting `not-configured`. Default 10 000. */
+  static noClientTimeoutMs = 10_000;
   protected readonly host: RtHost;
   private contextClient: RtClientApi | undefined;
   private offDefault: (() => void) | undefined;
   private current: RtClientApi | undefined;
   protected connected = false;
+  private waitTimer: ReturnType<typeof setTimeout> | undefined;
+  private gaveUp = false;
 
   constructor(host: RtHost) {
     this.host = host;
@@ -47,6 +58,11 @@ export abstract class ClientController implements ReactiveController {
     return this.contextClient ?? getDefaultClient();
   }
 
+  /** No client, and still within the grace period: show pending, not an error. */
+  get waitingForClient(): boolean {
+    return !this.client && !this.gaveUp;
+  }
+
   hostConnected(): void {
     this.connected = true;
     this.offDefault = onDefaultClientChange(() => this.sync());
@@ -57,6 +73,9 @@ export abstract class ClientController implements ReactiveController {
     this.connected = false;
     this.offDefault?.();
     this.offDefault = undefined;
+    clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    this.gaveUp = false;
     const had = this.current;
     this.current = undefined;
     if (had) this.clientChanged(undefined, had);
@@ -69,6 +88,18 @@ export abstract class ClientController implements ReactiveController {
     const previous = this.current;
     if (next === previous && force && previous) return;
     this.current = next;
+    if (next) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
+      this.gaveUp = false;
+    } else if (!this.waitTimer && !this.gaveUp) {
+      this.waitTimer = setTimeout(() => {
+        this.waitTimer = undefined;
+        if (!this.connected || this.client) return;
+        this.gaveUp = true;
+        this.clientChanged(undefined, undefined);
+      }, (this.constructor as typeof ClientController).noClientTimeoutMs);
+    }
     this.clientChanged(next, previous);
   }
 

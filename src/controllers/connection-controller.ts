@@ -52,7 +52,7 @@ export class ConnectionController extends ClientController {
     this.stop();
     if (!this.connected) return;
     if (!client) {
-      this.detail = NO_CLIENT;
+      this.detail = this.waitingForClient ? { ...NO_CLIENT, status: 'connecting', lastError: null } : NO_CLIENT;
       this.subscriptions = [];
       this.host.requestUpdate();
       return;

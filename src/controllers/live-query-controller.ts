@@ -71,7 +71,8 @@ export class LiveQueryController<F extends FeedName> extends ClientController {
     if (!this.connected) return;
     if (!client) {
       this.unsubscribe();
-      this.setState({ ...initialState<FeedData[F]>(FEEDS[this.feed].kind), phase: 'error', status: 'error', error: NOT_CONFIGURED });
+      const initial = initialState<FeedData[F]>(FEEDS[this.feed].kind);
+      this.setState(this.waitingForClient ? initial : { ...initial, phase: 'error', status: 'error', error: NOT_CONFIGURED });
       return;
     }
     this.resubscribe(client);

@@ -22,6 +22,8 @@ export interface RegistryHooks {
   socketOpen(): boolean;
   /** Resolves when the user's token is in the realtime client (so the first join carries it). */
   authReady(): Promise<unknown>;
+  /** The session expired and nothing can renew it: park closed channels until `resume()`. */
+  sessionExpired(): boolean;
 }
 
 interface Entry {
@@ -44,6 +46,8 @@ interface Entry {
   /** Re-subscriptions attempted after a postgres_changes error (e.g. joined before the token was set). */
   configRetries: number;
   opening: boolean;
+  /** Closed by the server and waiting for a new token (`resume()`), not rejoining with a dead one. */
+  parked: boolean;
 }
 
 let topicSeq = 0;
@@ -65,7 +69,7 @@ export class ChannelRegistry {
       entry = {
         key, table: spec.table, filter: spec.filter, names: new Set(), listeners: new Set(), refs: 0, channel: null,
         joined: false, pgReady: false, epoch: 0, error: null, configError: false, linger: undefined, reopen: undefined,
-        reopenTries: 0, configRetries: 0, opening: false,
+        reopenTries: 0, configRetries: 0, opening: false, parked: false,
       };
       this.entries.set(key, entry);
       this.open(entry);
@@ -141,6 +145,18 @@ export class ChannelRegistry {
     this.changed();
   }
 
+  /** A new token arrived: reopen parked channels now (and retry refused ones). */
+  resume(): void {
+    for (const e of this.entries.values()) {
+      if (!e.parked && e.channel) continue;
+      e.parked = false;
+      e.reopenTries = 0;
+      clearTimeout(e.reopen);
+      if (!e.channel) this.open(e);
+    }
+    this.changed();
+  }
+
   dispose(): void {
     this.disposed = true;
     for (const e of this.entries.values()) {
@@ -160,7 +176,7 @@ export class ChannelRegistry {
 
   private statusOf(e: Entry): ConnectionStatus {
     if (this.ready(e)) return 'connected';
-    if (e.configError) return 'error';
+    if (e.configError || e.parked) return 'error';
     if (!this.hooks.socketOpen()) return e.epoch > 0 ? 'disconnected' : 'connecting';
     // The socket is up but the server refused this channel (e.g. "Too many channels"): say so,
     // rather than "connecting" forever. realtime-js keeps retrying; a later join clears the error.
@@ -324,12 +340,16 @@ export class ChannelRegistry {
     e.reopenTries++;
     e.reopen = setTimeout(async () => {
       if (this.disposed || this.entries.get(e.key) !== e || e.channel) return;
-      if (e.error && isTokenProblem(e.error.detail ?? e.error.message)) {
+      if (e.error && (isTokenProblem(e.error.detail ?? e.error.message) || e.error.code === 'session-expired')) {
         const ok = await this.hooks.refreshToken(e.error.message);
         if (!ok) {
-          e.error = rtError('unauthorized', 'The access token expired and no fresh one could be obtained.', e.error.detail);
+          e.error = this.hooks.sessionExpired()
+            ? rtError('session-expired', 'The session has expired: waiting for a new access token.', e.error.detail)
+            : rtError('unauthorized', 'The access token expired and no fresh one could be obtained.', e.error.detail);
+          if (this.hooks.sessionExpired()) e.parked = true;
           this.broadcastState(e);
           this.changed();
+          if (e.parked) return; // rejoining with the dead token would only be refused again
         }
       }
       if (this.disposed || this.entries.get(e.key) !== e || e.channel) return;

@@ -99,6 +99,18 @@ export interface RtClientApi {
   markAllAsRead(table: ReadableTable, userId?: string | null): Promise<RtError | null>;
   /** Drop and re-open the connection now (e.g. a "retry" button). */
   reconnect(): void;
+  /**
+   * Hand over a new access token of the same user now; parked channels rejoin and queries that
+   * are not live re-read. (Optional for custom clients.)
+   */
+  setAccessToken?(token: string | null): void;
+  /**
+   * Called once per expiry when the session has expired and cannot be renewed by the client
+   * itself; answer with `setAccessToken()`. Returns an unsubscribe function. (Optional.)
+   */
+  onSessionExpired?(callback: (error: RtError) => void): () => void;
+  /** Called when the token source starts returning another user's token (or none). (Optional.) */
+  onUserChange?(callback: (userId: string | null) => void): () => void;
   /** Close everything; the client cannot be used afterwards. */
   dispose(): void;
 }

@@ -14,8 +14,8 @@ import type { ConnectionDetail, ConnectionStatus, MonitoredTable, RtError, Subsc
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { TokenSource, type AccessTokenOption } from './tokens.js';
-import { tokenUserId } from './jwt.js';
-import { fromRestError, messageOf, rtError } from './errors.js';
+import { tokenExpiry, tokenUserId } from './jwt.js';
+import { fromRestError, isTokenProblem, messageOf, rtError } from './errors.js';
 import type { RealtimeClientLike, RealtimeInternals, RestLike, SupabaseLike } from './supabase-like.js';
 
 export type { SupabaseLike } from './supabase-like.js';
@@ -72,12 +72,19 @@ export class RtClient extends LiveHub implements RtClientApi {
   private orgCache = new Map<string, Promise<string | null>>();
   private auth: Promise<unknown> | null = null;
   private readonly cleanups: Array<() => void> = [];
+  private readonly sessionListeners = new Set<(error: RtError) => void>();
+  private readonly userListeners = new Set<(userId: string | null) => void>();
+  /** `rt-session-expired` was announced for the current expiry (once until a new token arrives). */
+  private expiryAnnounced = false;
 
   constructor(options: RtClientOptions = {}) {
     super();
     const host = options.client;
     this.ownsRealtime = !host;
     this.tokens = new TokenSource(options.accessToken, host);
+    this.tokens.onUserChange = (user) => {
+      for (const cb of [...this.userListeners]) cb(user);
+    };
     this.detail = {
       status: 'disconnected', attempt: 0, nextRetryAt: null, latencyMs: null, lastHeartbeatAt: null,
       lastError: null, staleSince: null, tokenExpiresAt: this.tokens.expiresAt,
@@ -135,6 +142,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       refreshToken: (reason) => this.refreshToken(reason),
       socketOpen: () => this.socketOpen(),
       authReady: () => this.authReady(),
+      sessionExpired: () => this.tokenError?.code === 'session-expired' && !this.tokens.refreshable,
     });
     this.installHooks(host);
   }
@@ -208,6 +216,45 @@ export class RtClient extends LiveHub implements RtClientApi {
     void this.reconnectNow();
   }
 
+  /**
+   * Hand over a new access token now (after `rt-session-expired`, or whenever the host has a
+   * newer one). Parked channels rejoin with it and every query that is not live re-reads its
+   * snapshot: the widgets recover without a reload. A token of another user needs a new client
+   * (the provider and `RtMonitor.setAccessToken()` take care of that).
+   */
+  setAccessToken(token: string | null): void {
+    if (this.disposed || this.configError) return;
+    this.tokens.set(token);
+    this.tokenError = null;
+    this.expiryAnnounced = false;
+    void (async () => {
+      try {
+        if (this.realtime && token) await this.realtime.setAuth(token);
+      } catch {
+        /* a refused token shows up on the channels */
+      }
+      this.registry?.resume();
+      for (const store of this.liveStores()) if (store.state.phase !== 'live') store.refresh();
+      this.recompute();
+    })();
+    this.recompute();
+  }
+
+  /**
+   * Called once each time the session expires with no way to renew it (a fixed token past its
+   * `exp`, or a token callback that gave no fresh token). Answer with {@link setAccessToken}.
+   */
+  onSessionExpired(callback: (error: RtError) => void): () => void {
+    this.sessionListeners.add(callback);
+    return () => this.sessionListeners.delete(callback);
+  }
+
+  /** Called when the token source starts returning another user's token (or none). */
+  onUserChange(callback: (userId: string | null) => void): () => void {
+    this.userListeners.add(callback);
+    return () => this.userListeners.delete(callback);
+  }
+
   /** Ask the token source for a fresh token now and hand it to the realtime channels. */
   refreshAuth(): Promise<boolean> {
     return this.refreshToken('refresh requested');
@@ -262,7 +309,7 @@ export class RtClient extends LiveHub implements RtClientApi {
         await this.tokens.get(true); // expired session: one retry with a fresh token
         res = await run();
       }
-      if (res.error) return { rows: null, error: fromRestError(res.error, res.status, !(await this.tokens.get())) };
+      if (res.error) return { rows: null, error: await this.restError(res.error, res.status) };
       return { rows: Array.isArray(res.data) ? res.data : res.data ? [res.data as unknown as R] : [], error: null };
     } catch (err) {
       return { rows: null, error: rtError('network', `Cannot reach the server: ${messageOf(err)}`) };
@@ -284,7 +331,7 @@ export class RtClient extends LiveHub implements RtClientApi {
         await this.tokens.get(true);
         res = await run();
       }
-      if (res.error) return { count: null, error: fromRestError(res.error, res.status, !(await this.tokens.get())) };
+      if (res.error) return { count: null, error: await this.restError(res.error, res.status) };
       if (typeof res.count !== 'number') return { count: null, error: rtError('server', 'The server sent no count (Content-Range).') };
       return { count: res.count, error: null };
     } catch (err) {
@@ -301,10 +348,48 @@ export class RtClient extends LiveHub implements RtClientApi {
       if (request.id) q = q.eq('id', request.id);
       else q = q.eq('user_id', request.userId).eq('read', false);
       const res = (await q) as { error: any; status?: number };
-      return res.error ? fromRestError(res.error, res.status, !(await this.tokens.get())) : null;
+      return res.error ? await this.restError(res.error, res.status) : null;
     } catch (err) {
       return rtError('network', `Cannot reach the server: ${messageOf(err)}`);
     }
+  }
+
+  /** A PostgREST error as an RtError; a refused token that nothing can renew expires the session. */
+  private async restError(error: unknown, status: number | undefined): Promise<RtError> {
+    const e = fromRestError(error as never, status, !(await this.tokens.get()));
+    if (e.code === 'unauthorized' && (!this.tokens.refreshable || this.tokens.expired)) {
+      return this.expire(e.message);
+    }
+    return e;
+  }
+
+  /**
+   * The session has expired and cannot be renewed by asking again: say so (status `error`,
+   * `lastError.code === 'session-expired'`), stop rejoining with the dead token, and tell the host
+   * once (`onSessionExpired`) so it can hand over a new one.
+   */
+  private expire(reason: string): RtError {
+    const error = rtError(
+      'session-expired',
+      this.tokens.refreshable
+        ? `The session has expired and the token callback gave no fresh token (${reason}).`
+        : `The session has expired (${reason}). Give a new access token: answer the rt-session-expired event, set accessToken, or call setAccessToken().`,
+    );
+    this.tokenError = error;
+    if (!this.expiryAnnounced) {
+      this.expiryAnnounced = true;
+      queueMicrotask(() => {
+        for (const cb of [...this.sessionListeners]) {
+          try {
+            cb(error);
+          } catch (err) {
+            console.error('[rt-monitor] rt-session-expired listener failed:', err);
+          }
+        }
+      });
+    }
+    this.recompute();
+    return error;
   }
 
   // ---- connection state machine -------------------------------------------------------
@@ -442,7 +527,7 @@ export class RtClient extends LiveHub implements RtClientApi {
   private computeStatus(): ConnectionStatus {
     if (this.configError) return 'error';
     if (this.disposed || !this.realtime || !this.registry) return 'disconnected';
-    if (this.tokenError && this.tokenError.code === 'unauthorized' && !this.tokens.refreshable) return 'error';
+    if (this.tokenError && (this.tokenError.code === 'session-expired' || (this.tokenError.code === 'unauthorized' && !this.tokens.refreshable))) return 'error';
     const state = this.realtime.connectionState?.() ?? (this.socketOpen() ? 'open' : 'closed');
     const failingFromStart = !this.everOpened && (this.attempt >= 2 || !!this.socketError);
     if (state === 'open') {
@@ -464,6 +549,7 @@ export class RtClient extends LiveHub implements RtClientApi {
   private checkAlive(): void {
     if (this.disposed || !this.realtime) return;
     if (!this.registry?.size && !this.connectionListeners.size) return;
+    if (this.tokens.expired && this.tokenError?.code !== 'session-expired') this.expire('the access token is past its expiry time');
     const now = Date.now();
     if (this.socketOpen()) {
       if (this.probeSentAt !== null && now - this.probeSentAt > PROBE_TIMEOUT_MS + 500) {
@@ -545,22 +631,25 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.refreshing = (async () => {
       try {
         if (!this.tokens.refreshable) {
-          this.tokenError = rtError('unauthorized', `The access token was refused (${reason}) and cannot be refreshed: pass accessToken as a function.`);
+          if (isTokenProblem(reason) || this.tokens.expired) this.expire(reason);
+          else this.tokenError = rtError('unauthorized', `The access token was refused (${reason}) and cannot be refreshed: pass accessToken as a function.`);
           return false;
         }
         const token = await this.tokens.get(true);
-        if (!token) {
-          this.tokenError = rtError('unauthorized', 'No fresh access token could be obtained.');
+        const exp = tokenExpiry(token);
+        if (!token || (exp !== null && exp <= Date.now())) {
+          this.expire(token ? 'the token callback returned an expired token' : 'the token callback returned no token');
           return false;
         }
         await this.realtime?.setAuth(token);
         this.tokenError = null;
+        this.expiryAnnounced = false;
         return true;
       } catch (err) {
         this.tokenError = rtError('unauthorized', `Token refresh failed: ${messageOf(err)}`);
         return false;
       } finally {
-        setTimeout(() => (this.refreshing = null), 1000);
+        this.refreshing = null;
         this.recompute();
       }
     })();

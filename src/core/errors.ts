@@ -11,7 +11,7 @@ export function isRtError(value: unknown): value is RtError {
     typeof value === 'object' &&
     typeof (value as RtError).code === 'string' &&
     typeof (value as RtError).message === 'string' &&
-    ['not-configured', 'bad-config', 'unauthorized', 'not-found', 'network', 'server'].includes((value as RtError).code)
+    ['not-configured', 'bad-config', 'unauthorized', 'session-expired', 'forbidden', 'not-found', 'network', 'server'].includes((value as RtError).code)
   );
 }
 
@@ -35,9 +35,18 @@ export function fromRestError(error: PostgrestLikeError | null | undefined, stat
   if (st === 0 || /Failed to fetch|NetworkError|fetch failed|ECONNREFUSED|Load failed|aborted/i.test(message) && st < 400) {
     return rtError('network', `Cannot reach the server: ${message}`, code);
   }
-  if (st === 401 || st === 403 || code === '42501' || code === 'PGRST301' || code === 'PGRST302' || code === 'PGRST303') {
-    if (anonymous && st === 401) return rtError('bad-config', `The API key was rejected: ${message}`, code);
-    return rtError('unauthorized', `Not permitted: ${message}`, code);
+  // Permission denied (SQLSTATE 42501; PostgREST answers 401 to `anon`, 403 to others) or
+  // anonymous access disabled (PGRST302): the key is fine, the caller may not read this.
+  if (code === '42501' || code === 'PGRST302' || st === 403) {
+    return anonymous
+      ? rtError('forbidden', `Not signed in: this data needs a signed-in user with access (${message}).`, code)
+      : rtError('forbidden', `No access: the signed-in user may not read or change this (${message}).`, code);
+  }
+  if (st === 401 || code === 'PGRST301' || code === 'PGRST303') {
+    // 401 without a user token is the API key itself; with one, the token was refused.
+    if (anonymous && !code?.startsWith('PGRST30')) return rtError('bad-config', `The API key was rejected: ${message}`, code);
+    if (code === 'PGRST303' || /expired/i.test(message)) return rtError('unauthorized', `The access token has expired: ${message}`, code);
+    return rtError('unauthorized', `The access token was refused: ${message}`, code);
   }
   if (st === 404 || code === '42P01' || code === 'PGRST205' || code === 'PGRST204' || code === '42703') {
     return rtError('bad-config', `Unknown table or column: ${message}`, code);
@@ -64,7 +73,8 @@ export function fromRealtimeReason(reason: string): RtError {
       reason.split(':')[0],
     );
   }
-  if (/Unauthorized|permission/i.test(reason)) return rtError('unauthorized', reason, reason.split(':')[0]);
+  if (/permission|42501|forbidden/i.test(reason)) return rtError('forbidden', `No access: ${reason}`, reason.split(':')[0]);
+  if (/Unauthorized/i.test(reason)) return rtError('unauthorized', reason, reason.split(':')[0]);
   return rtError('server', `Realtime error: ${reason}`, reason.split(':')[0]);
 }
 

@@ -19,8 +19,15 @@ interface AuthLike {
  * Returns an unsubscribe function; a no-op for clients without `auth.onAuthStateChange`.
  */
 export function followHostAuth(host: unknown, onUserChange: (userId: string | null) => void): () => void {
-  const auth = (host as { auth?: Partial<AuthLike> } | null)?.auth;
-  if (!auth || typeof auth.onAuthStateChange !== 'function') return () => {};
+  let auth: Partial<AuthLike> | undefined;
+  try {
+    // A client made with supabase-js's third-party `accessToken` option throws on `auth.<anything>`:
+    // it has no Supabase Auth session to follow (its token callback is followed instead).
+    auth = (host as { auth?: Partial<AuthLike> } | null)?.auth;
+    if (!auth || typeof auth.onAuthStateChange !== 'function') return () => {};
+  } catch {
+    return () => {};
+  }
   let current: string | null | undefined;
   let active = true;
   const result = auth.onAuthStateChange((_event, session) => {

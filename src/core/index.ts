@@ -6,7 +6,7 @@ export type {
 } from './client-types.js';
 export { createRtClient, RtClient, HEARTBEAT_INTERVAL_MS, type RtClientOptions } from './client.js';
 export type { SupabaseLike, RealtimeClientLike, RealtimeChannelLike, RestLike } from './supabase-like.js';
-export { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, DEFAULT_CLIENT_EVENT } from './default-client.js';
+export { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, setAccessToken, DEFAULT_CLIENT_EVENT } from './default-client.js';
 export { getRealtimeService, RealtimeService, type RealtimeSubscription, type StatusCallback } from './realtime-service.js';
 export { LiveQueryStore, initialState } from './live-query.js';
 export { LiveHub } from './live-hub.js';

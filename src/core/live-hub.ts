@@ -100,7 +100,7 @@ export abstract class LiveHub implements ResolveContext {
 
   async markAllAsRead(table: ReadableTable, userId?: string | null): Promise<RtError | null> {
     const user = userId || (await this.getUserId());
-    if (!user) return rtError('unauthorized', 'markAllAsRead needs a signed-in user or a user id.');
+    if (!user) return rtError('forbidden', 'Not signed in: markAllAsRead needs a signed-in user or a user id.');
     const patches = [];
     for (const store of this.liveStores()) {
       if (store.table !== table) continue;

@@ -74,7 +74,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   private snapshotEpoch = -1;
   private everLoaded = false;
   private channel: ChannelState = { status: 'connecting', ready: false, epoch: 0, error: null };
-  private everReady = false;
+  /** The query has been `live` at least once (then a later drop reads `stale`, not `connecting`). */
+  private everLive = false;
   private resolved: ResolvedFeed | null = null;
   private releaseChannel: (() => void) | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -257,7 +258,6 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   private onChannelState(s: ChannelState): void {
     if (this.stopped) return;
     this.channel = s;
-    if (s.ready) this.everReady = true;
     if (s.ready && s.epoch !== this.snapshotEpoch && this.resolved) {
       // Reconnected / rejoined: whatever happened while we were away, re-read it.
       if (this.everLoaded && this.phase === 'live') this.phase = 'stale';
@@ -296,7 +296,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (result.error) {
       this.error = result.error;
       if (!this.everLoaded) this.phase = 'error';
-      else this.phase = 'stale';
+      else this.phase = this.everLive ? 'stale' : 'connecting';
       this.scheduleRetry();
       this.emit();
       return;
@@ -311,14 +311,25 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   }
 
   private settlePhase(): void {
-    const upToDate = this.channel.ready ? this.snapshotEpoch === this.channel.epoch : !this.everReady;
     if (this.options.kind === 'single' && this.rows.size === 0) {
       this.phase = 'error';
       this.error = rtError('not-found', 'Not found, or you do not have access to it.');
       return;
     }
     this.error = null;
-    this.phase = upToDate ? 'live' : 'stale';
+    this.phase = this.notLivePhase();
+  }
+
+  /**
+   * `live` only when this query's own channel is joined and confirmed AND the snapshot shown was
+   * read after that confirmation; otherwise `connecting` (never live yet) or `stale` (was live).
+   */
+  private notLivePhase(): LiveQueryPhase {
+    if (this.channel.ready && this.snapshotEpoch === this.channel.epoch) {
+      this.everLive = true;
+      return 'live';
+    }
+    return this.everLive ? 'stale' : 'connecting';
   }
 
   private scheduleRetry(): void {
@@ -480,7 +491,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (overlay && versionOf(merged) > overlay.baseVersion) this.overlays.delete(row.id);
     if (this.options.kind === 'single' && this.error?.code === 'not-found') {
       this.error = null;
-      this.phase = this.channel.ready ? 'live' : 'stale';
+      this.phase = this.notLivePhase();
     }
     this.trim();
     return true;
@@ -561,7 +572,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const rows = this.ordered();
     const data = (this.options.kind === 'list' ? rows : (rows[0] ?? null)) as T;
     const status: ConnectionStatus = this.fatal ? 'error' : this.channel.status;
-    this.state = { phase: this.phase, data, error: this.error, status, updatedAt: this.updatedAt };
+    // A channel that failed for a reason of its own (refused token, no access, too many channels)
+    // is this query's error too: the widget must say why it is not live.
+    const error = this.error ?? (this.channel.status === 'error' && this.phase !== 'live' ? this.channel.error : null);
+    this.state = { phase: this.phase, data, error, status, updatedAt: this.updatedAt };
     if (this.resolved?.query.countWhere) {
       this.state.unreadCount = this.countHeld(rows) + (this.outsideOverride?.value ?? this.outside);
     }

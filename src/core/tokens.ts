@@ -1,9 +1,15 @@
 /**
- * Where the user's access token comes from: a fixed string, an async callback (called again
- * when the cached token is close to its `exp`, or when the server refuses it), or a host
- * SupabaseClient's session. Never throws.
+ * Where the user's access token comes from. Never throws.
+ *
+ * - a fixed string (`access-token` attribute, `data-access-token`): used until it expires; then
+ *   the session is *expired* until the host hands over a new one ({@link TokenSource.set});
+ * - an async callback (`accessToken: async () => session.access_token`), called again when the
+ *   cached token is close to its `exp` or when the server refuses it;
+ * - a host SupabaseClient: its Supabase Auth session (`auth.getSession()`), or, for a client made
+ *   with supabase-js's third-party `accessToken` option (Clerk, Auth0, Firebase, Cognito; then
+ *   `client.auth` throws on any access), that callback (`client.accessToken()`).
  */
-import { tokenExpiry } from './jwt.js';
+import { tokenExpiry, tokenUserId } from './jwt.js';
 import type { SupabaseLike } from './supabase-like.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
@@ -11,25 +17,67 @@ export type AccessTokenOption = string | null | undefined | (() => Promise<strin
 /** Refresh a cached callback token this long before it expires. */
 const EARLY_MS = 30_000;
 
+/** `host.auth.getSession` when the host uses Supabase Auth; null for a third-party-auth client. */
+function hostSessionReader(host: SupabaseLike | undefined): (() => Promise<string | null>) | null {
+  if (!host) return null;
+  let auth: SupabaseLike['auth'];
+  try {
+    auth = host.auth; // a Proxy that throws on property access for third-party-auth clients
+    if (!auth || typeof auth.getSession !== 'function') return null;
+  } catch {
+    return null;
+  }
+  return async () => {
+    const { data } = await auth!.getSession();
+    return data?.session?.access_token ?? null;
+  };
+}
+
+/** supabase-js's third-party `accessToken` callback of a host client, when it has one. */
+export function hostTokenCallback(host: unknown): (() => Promise<string | null>) | null {
+  try {
+    const fn = (host as { accessToken?: unknown } | null)?.accessToken;
+    if (typeof fn !== 'function') return null;
+    return async () => ((await (fn as () => unknown).call(host)) as string | null | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export class TokenSource {
   private cached: string | null = null;
   private inflight: Promise<string | null> | null = null;
+  /** A token handed over at run time (`set()`): replaces a fixed option. */
+  private given: string | null = null;
+  private readonly load: (() => Promise<string | null>) | null;
 
   constructor(
     private readonly option: AccessTokenOption,
     private readonly host?: SupabaseLike,
   ) {
-    if (typeof option === 'string' && option) this.cached = option;
+    if (typeof option === 'string' && option) {
+      this.cached = option;
+      this.user = tokenUserId(option);
+    }
+    if (typeof option === 'function') this.load = async () => (await option()) ?? null;
+    else if (!option && host) this.load = hostTokenCallback(host) ?? hostSessionReader(host);
+    else this.load = null;
   }
 
-  /** Whether a fresh token can be obtained (callback or host session). */
+  /** Whether a fresh token can be obtained by asking again (callback or host session). */
   get refreshable(): boolean {
-    return typeof this.option === 'function' || (!this.option && !!this.host);
+    return this.load !== null;
+  }
+
+  /** Whether the host page's client is the source (its realtime client carries the token itself). */
+  get fromHost(): boolean {
+    return !this.option && !!this.host;
   }
 
   /** The last token seen (may be expired); null when anonymous. */
   get current(): string | null {
-    if (!this.option && this.host) return this.host.realtime.accessTokenValue ?? this.cached;
+    if (this.given) return this.given;
+    if (!this.option && this.host && !this.cached) return this.host.realtime.accessTokenValue ?? null;
     return this.cached;
   }
 
@@ -37,22 +85,47 @@ export class TokenSource {
     return tokenExpiry(this.current);
   }
 
+  /** A fixed token (not renewable by asking again) whose `exp` has passed. */
+  get expired(): boolean {
+    const exp = this.expiresAt;
+    return !this.refreshable && exp !== null && exp <= Date.now();
+  }
+
+  /** Hand over a new token at run time (the host answered `rt-session-expired`, or set a new one). */
+  set(token: string | null): void {
+    if (typeof this.option === 'function') {
+      this.cached = token || this.cached; // the callback stays the source; this one is used until near exp
+    } else {
+      this.given = token || null;
+      this.cached = this.given ?? (typeof this.option === 'string' ? this.option || null : this.cached);
+    }
+    this.noteUser(this.current);
+  }
+
+  /** Called when a token of another user (another `sub`, or none) replaces the first one seen. */
+  onUserChange: ((userId: string | null) => void) | null = null;
+  private user: string | null | undefined;
+
+  private noteUser(token: string | null): void {
+    const user = tokenUserId(token);
+    if (this.user === undefined) this.user = user;
+    else if (user !== this.user) {
+      this.user = user;
+      this.onUserChange?.(user);
+    }
+  }
+
   /** A token good for at least ~30 s if obtainable; `force` asks the source again regardless. */
   async get(force = false): Promise<string | null> {
+    if (this.given) return this.given;
     const opt = this.option;
     if (typeof opt === 'string') return opt || null;
+    if (!this.load) return this.host?.realtime.accessTokenValue ?? null;
     if (typeof opt === 'function') {
       const exp = tokenExpiry(this.cached);
       if (!force && this.cached && (exp === null || exp - Date.now() > EARLY_MS)) return this.cached;
-      return this.fetchOnce(async () => (await opt()) ?? null);
     }
-    if (this.host?.auth?.getSession) {
-      return this.fetchOnce(async () => {
-        const { data } = await this.host!.auth!.getSession();
-        return data?.session?.access_token ?? null;
-      });
-    }
-    return this.host?.realtime.accessTokenValue ?? null;
+    return this.fetchOnce(this.load);
   }
 
   private fetchOnce(load: () => Promise<string | null>): Promise<string | null> {
@@ -61,6 +134,7 @@ export class TokenSource {
       try {
         const token = await load();
         this.cached = token;
+        this.noteUser(token);
         return token;
       } catch (err) {
         console.warn('[rt-monitor] could not get an access token:', err);

@@ -13,7 +13,9 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'er
 export type RtErrorCode =
   | 'not-configured' // no client / url / key anywhere
   | 'bad-config' // malformed url, wrong key, bad filter, unknown table
-  | 'unauthorized' // invalid or expired token that could not be refreshed
+  | 'unauthorized' // the server refused the access token (invalid, or expired and being renewed)
+  | 'session-expired' // the access token expired and nothing can renew it: a new token must be given
+  | 'forbidden' // permission denied (SQLSTATE 42501, HTTP 403, RLS): not signed in, or no access
   | 'not-found' // the row does not exist or RLS hides it ("not found or no access")
   | 'network' // server unreachable
   | 'server'; // any other server-side failure
@@ -43,8 +45,16 @@ export interface ConnectionDetail {
   tokenExpiresAt: number | null;
 }
 
-/** State of one live query (snapshot + changes). */
-export type LiveQueryPhase = 'loading' | 'live' | 'stale' | 'error';
+/**
+ * State of one live query (snapshot + changes):
+ * - `loading`: nothing to show yet (no snapshot; or no client yet, still waiting for one);
+ * - `connecting`: the snapshot is shown, but this query's own subscription has not yet been
+ *   joined and confirmed ("Subscribed to PostgreSQL"): the data is not live yet;
+ * - `live`: subscription confirmed and the snapshot read after it: what is shown is the database;
+ * - `stale`: was live, and the subscription dropped (or a resync is running): last known data;
+ * - `error`: it failed (see `error`); data may still be shown if it had loaded before.
+ */
+export type LiveQueryPhase = 'loading' | 'connecting' | 'live' | 'stale' | 'error';
 
 export interface LiveQueryState<T> {
   phase: LiveQueryPhase;

@@ -50,7 +50,7 @@ export function badge(opts: {
     title=${ifDefined(opts.title)}
     >${opts.dot ? html`<span class="live-dot"></span>` : nothing}${opts.icon
       ? icon(opts.icon, opts.spin ? 'spin' : '')
-      : nothing}<span>${opts.text}</span></span
+      : nothing}<span>${opts.text}</span>${opts.title ? html`<span class="sr-only">(${opts.title})</span>` : nothing}</span
   >`;
 }
 
@@ -58,11 +58,39 @@ export function lookBadge(look: StatusLook, text: string, part = 'status'): Temp
   return badge({ tone: look.tone, icon: look.icon, spin: look.spin, text, part });
 }
 
-/** "Live" (pulsing dot) or "Stale" badge for a data element. */
-export function phaseBadge(s: RtStrings, phase: LiveQueryPhase): TemplateResult | typeof nothing {
+/**
+ * The one status badge of a data widget, always in the same place (the layout never moves):
+ * - `Live` (pulsing dot) only when the widget's own subscription is confirmed and its data was
+ *   read after that (phase `live`);
+ * - `Connecting…` while data loaded over REST is shown before the subscription is live;
+ * - `Stale` (last known data, resync running) after a drop; the hint is the badge's title and
+ *   its accessible description, not an extra line;
+ * - the true cause when the subscription failed: `Session expired`, `No access`, `Error`.
+ * Nothing while loading (the skeleton says it).
+ */
+export function phaseBadge(s: RtStrings, phase: LiveQueryPhase, error?: RtError | null): TemplateResult | typeof nothing {
   if (phase === 'live') return badge({ tone: 'success', text: s.live, dot: true, live: true, part: 'live-badge' });
-  if (phase === 'stale') return badge({ tone: 'warning', text: s.stale, icon: 'refresh', part: 'live-badge', title: s.staleHint });
-  return nothing;
+  if (phase === 'loading') return nothing;
+  const code = error?.code;
+  if (code === 'session-expired') return badge({ tone: 'danger', text: s.sessionExpired, icon: 'lock', part: 'live-badge', title: error!.message });
+  if (code === 'forbidden') return badge({ tone: 'danger', text: s.noAccess, icon: 'lock', part: 'live-badge', title: error!.message });
+  if (phase === 'error' || (error && code !== 'network')) {
+    return badge({ tone: 'danger', text: s.notLive, icon: 'alert-triangle', part: 'live-badge', title: error?.message });
+  }
+  if (phase === 'connecting') return badge({ tone: 'neutral', text: s.connectingData, icon: 'loader', spin: true, part: 'live-badge', title: s.connectingHint });
+  return badge({ tone: 'warning', text: s.stale, icon: 'refresh', part: 'live-badge', title: s.staleHint });
+}
+
+const PHASE_RANK: Record<LiveQueryPhase, number> = { live: 0, loading: 1, connecting: 1, stale: 2, error: 3 };
+
+/**
+ * One phase for a widget fed by several queries (a stream card: the stream and its agents):
+ * live only when all are live; a query still loading next to a shown one reads `connecting`.
+ */
+export function worstPhase(...phases: LiveQueryPhase[]): LiveQueryPhase {
+  let worst: LiveQueryPhase = 'live';
+  for (const p of phases) if (PHASE_RANK[p] > PHASE_RANK[worst]) worst = p === 'loading' ? 'connecting' : p;
+  return worst;
 }
 
 /** Text from the database: truncated, with the full text in `title`. */
@@ -107,12 +135,6 @@ export function notFoundView(s: RtStrings): TemplateResult {
 
 export function emptyView(title: string, iconName: IconName = 'inbox'): TemplateResult {
   return messageView({ iconName, title, part: 'empty' });
-}
-
-export function staleNote(s: RtStrings, phase: LiveQueryPhase): TemplateResult | typeof nothing {
-  return phase === 'stale'
-    ? html`<p class="stale-note" part="stale">${icon('refresh')}<span>${s.staleHint}</span></p>`
-    : nothing;
 }
 
 /**

@@ -102,6 +102,17 @@ export const feedStyles = css`
       justify-content: flex-start;
     }
   }
+  .action-error {
+    display: flex;
+    align-items: center;
+    gap: var(--rt-space-2);
+    margin: 0 0 var(--rt-space-2);
+    color: var(--rt-color-danger-text);
+    font-size: var(--rt-font-size-sm);
+  }
+  .action-error[hidden] {
+    display: none;
+  }
   @media (forced-colors: active) {
     .unread-dot {
       background: CanvasText;

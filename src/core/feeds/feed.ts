@@ -42,16 +42,16 @@ export function requireId(value: string | null | undefined, what: string): strin
 export async function resolveUser(userId: string | null | undefined, ctx: ResolveContext): Promise<string | RtError> {
   if (userId) return userId;
   const me = await ctx.getUserId();
-  return me ?? rtError('unauthorized', 'No signed-in user: pass a user id or give the client a user access token.');
+  return me ?? rtError('forbidden', 'Not signed in: pass a user id, or give the client a signed-in user\'s access token.');
 }
 
 /** Resolve an optional org id: the given one, else the signed-in user's org. */
 export async function resolveOrg(orgId: string | null | undefined, ctx: ResolveContext): Promise<string | RtError> {
   if (orgId) return orgId;
   const me = await ctx.getUserId();
-  if (!me) return rtError('unauthorized', 'No signed-in user: pass an org id or give the client a user access token.');
+  if (!me) return rtError('forbidden', 'Not signed in: pass an org id, or give the client a signed-in user\'s access token.');
   const org = await ctx.getOrgId();
-  return org ?? rtError('not-found', 'The signed-in user belongs to no organisation.');
+  return org ?? rtError('forbidden', 'No access: the signed-in user is not a member of any organisation (org_members).');
 }
 
 export const TERMINAL_RUN_STATES = new Set(['completed', 'failed', 'cancelled']);

@@ -8,7 +8,7 @@ import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
 import { TickController } from '../../internal/ticker.js';
-import { clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, listStyles } from '../../styles/shared.js';
 import { styles } from './rt-agent-executions.styles.js';
 
@@ -145,7 +145,7 @@ export class RtAgentExecutions extends RtElement {
               ${repeat(finished, (e) => e.id, (e) => this.renderItem(e, false))}
             </ul>`
         : nothing}
-      ${staleNote(s, phase)}`;
+      `;
   }
 
   protected override render() {
@@ -157,7 +157,7 @@ export class RtAgentExecutions extends RtElement {
         ${running
           ? html`<span class="count num">${running === 1 ? s.runningAgentsOne : s.runningAgents(formatNumber(this.effectiveLocale, running))}</span>`
           : nothing}
-        ${phaseBadge(s, this.ctrl.phase)}
+        ${phaseBadge(s, this.ctrl.phase, this.ctrl.error)}
       </div>
       ${this.renderBody()}
       <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>

@@ -112,7 +112,7 @@ export class RtMonitoringDashboard extends RtElement {
     return html`<section part="streams" aria-labelledby="streams-h">
       <h3 id="streams-h">
         ${s.streams}${rows.length ? html`<span class="count num">(${formatNumber(this.effectiveLocale, rows.length)})</span>` : nothing}
-        ${phaseBadge(s, phase)}
+        ${phaseBadge(s, phase, this.streams.error)}
       </h3>
       ${body}
     </section>`;

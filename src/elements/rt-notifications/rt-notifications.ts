@@ -6,10 +6,11 @@ import type { Notification } from '../../core/types.js';
 import { clampCount, clip, formatDateTime, formatNumber, formatRelative, knownOr, safeHref, toTime } from '../../internal/format.js';
 import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
 import { icon } from '../../internal/icons.js';
+import type { RtError } from '../../core/types.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { NOTIFICATION_TYPES, notificationLook } from '../../internal/status.js';
 import { TickController } from '../../internal/ticker.js';
-import { badge, emptyView, errorView, loadingView, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { badge, emptyView, errorView, loadingView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
 import { styles } from './rt-notifications.styles.js';
@@ -31,6 +32,7 @@ import { styles } from './rt-notifications.styles.js';
  * @csspart live-badge - "Live" / "Stale".
  * @csspart mark-all - "Mark all as read".
  * @csspart feed - The list.
+ * @csspart action-error - The short message shown when marking as read failed (the change was rolled back).
  * @csspart item - One notification.
  * @csspart title - Notification title.
  * @csspart body - Notification body.
@@ -98,14 +100,20 @@ export class RtNotifications extends RtElement {
     }
   }
 
-  private async run(action: () => unknown): Promise<void> {
+  /** A failed "Mark read" / "Mark all read": the optimistic change was rolled back; say so. */
+  @state() private actionError: RtError | null = null;
+
+  private async run(action: () => Promise<RtError | null>): Promise<void> {
+    let error: RtError | null;
     try {
-      await action();
+      error = await action();
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.emit('rt-error', { error: { code: 'server', message }, source: 'notifications' });
+      error = { code: 'server', message: err instanceof Error ? err.message : String(err) };
     }
+    this.actionError = error;
+    if (error) this.emit('rt-error', { error, source: 'notifications' });
   }
+
 
   private markAll = () => {
     void this.run(() => this.ctrl.markAllAsRead());
@@ -187,7 +195,7 @@ export class RtNotifications extends RtElement {
     return html`<div class="feed" role="feed" part="feed" aria-labelledby="title" aria-busy="false" @keydown=${onFeedKeydown}>
         ${repeat(items, (n) => n.id, (n, i) => this.renderItem(n, i, items.length))}
       </div>
-      ${staleNote(s, this.ctrl.phase)}`;
+      `;
   }
 
   protected override render() {
@@ -199,10 +207,13 @@ export class RtNotifications extends RtElement {
         ${unread > 0
           ? badge({ tone: 'info', text: s.newCount(formatNumber(this.effectiveLocale, unread)), part: 'unread-badge' })
           : nothing}
-        ${phaseBadge(s, this.ctrl.phase)}
+        ${phaseBadge(s, this.ctrl.phase, this.ctrl.error)}
         <span class="spacer"></span>
         ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
       </div>
+      <p class="action-error" part="action-error" role="alert" ?hidden=${!this.actionError} title=${this.actionError?.message ?? ''}>
+        ${this.actionError ? html`${icon('alert-triangle')}<span>${s.markReadFailed}</span>` : nothing}
+      </p>
       ${this.renderBody()}
       <div class="sr-only" role="status" aria-live="polite">${this.polite}</div>
       <div class="sr-only" role="alert">${this.assertive}</div>

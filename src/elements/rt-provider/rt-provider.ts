@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import { rtClientContext, rtLocaleContext, rtThemeContext, ensureContextRoot, type RtTheme } from '../../context/rt-context.js';
 import type { RtClientApi } from '../../core/client-types.js';
+import { RtEvent } from '../../events.js';
 import { followHostAuth } from '../../core/host-auth.js';
 import { createRtClient } from '../../core/client.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
@@ -33,6 +34,9 @@ function isRtClient(value: unknown): value is RtClientApi {
  * @customElement rt-provider
  * @summary Shares one realtime client, locale and theme with the rt-monitor elements inside it.
  * @slot - rt-monitor elements (and anything else) that should use this provider's client.
+ * @fires rt-session-expired - The access token expired and cannot be renewed by the provider itself
+ *   (a fixed `access-token`, or a callback that gave no fresh token). Answer with
+ *   `event.detail.setAccessToken(token)` (or set `accessToken`); the widgets recover without a reload.
  */
 export class RtProvider extends LitElement {
   static override styles = css`
@@ -79,6 +83,8 @@ export class RtProvider extends LitElement {
   /** The host SupabaseClient whose sign-in / sign-out we follow, and how to stop following it. */
   private followed: unknown;
   private unfollow: () => void = () => {};
+  /** Stops listening to the current client's session-expiry and user-change notices. */
+  private unwatch: () => void = () => {};
 
   constructor() {
     super();
@@ -106,6 +112,7 @@ export class RtProvider extends LitElement {
       if (this.isConnected) return;
       this.dropOwnClient();
       this.follow(undefined);
+      this.watch(undefined);
       this.clientProvider.setValue(undefined);
     }, DISPOSE_AFTER_MS);
   }
@@ -114,11 +121,18 @@ export class RtProvider extends LitElement {
     if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey')) {
       this.rebuild();
     } else if (changed.has('accessToken') && this.ownClient) {
-      const user = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
+      // A value set at any time takes effect (also a callback assigned after the first render).
       // Another user: a new client (every "my alerts" query changes). Same user: the client
-      // picks up the new token through its token callback.
-      if (typeof this.accessToken !== 'function' && user !== this.ownUser) this.rebuild();
-      else void (this.ownClient as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
+      // takes the new token (a session that had expired recovers without a reload).
+      if (typeof this.accessToken === 'function') {
+        // The client reads the provider's current callback; asking it now tells whether the user
+        // changed (the client's onUserChange then rebuilds) and renews an expired session.
+        void (this.ownClient as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
+      } else {
+        const token = this.accessToken || null;
+        if (tokenUserId(token) !== this.ownUser) this.rebuild();
+        else this.ownClient.setAccessToken?.(token);
+      }
     }
     if (changed.has('locale')) this.localeProvider.setValue(this.locale || undefined);
     if (changed.has('theme')) this.themeProvider.setValue(this.theme || undefined);
@@ -141,7 +155,39 @@ export class RtProvider extends LitElement {
     }
     this.ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
     this.follow(given && !isRtClient(given) ? given : undefined);
+    this.watch(next);
     this.clientProvider.setValue(next, true);
+  }
+
+  /**
+   * Session expiry → `rt-session-expired` on this provider (answer with `event.detail.setAccessToken(token)`
+   * or by setting `accessToken`); another user behind the token callback → a fresh client.
+   */
+  private watch(client: RtClientApi | undefined): void {
+    this.unwatch();
+    if (!client) {
+      this.unwatch = () => {};
+      return;
+    }
+    const offExpired = client.onSessionExpired?.((error) => {
+      if (this.clientProvider.value !== client) return;
+      this.dispatchEvent(
+        new RtEvent('rt-session-expired', {
+          error,
+          client,
+          setAccessToken: (token: string) => {
+            this.accessToken = token;
+          },
+        }),
+      );
+    });
+    const offUser = this.ownClient === client ? client.onUserChange?.(() => {
+      if (this.clientProvider.value === client) this.rebuild();
+    }) : undefined;
+    this.unwatch = () => {
+      offExpired?.();
+      offUser?.();
+    };
   }
 
   /** Follow the host client's sign-in / user switch / sign-out: another user means a fresh client. */

@@ -8,7 +8,7 @@ import { ProgressTracker, progressModel, renderProgressView } from '../../intern
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal } from '../../internal/status.js';
 import { TickController } from '../../internal/ticker.js';
-import { clipped, emptyView, errorView, loadingView, notFoundView, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { clipped, emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-scan-progress.styles.js';
@@ -142,14 +142,14 @@ export class RtScanProgress extends RtElement {
         countsText: counts,
         currentStep: r.current_step,
         lastUpdated: r.updated_at,
-        badges: phaseBadge(s, phase),
+        badges: phaseBadge(s, phase, this.currentError),
         headingLevel: null,
         meta: html`<span part="duration">${icon('play-circle')}<span class="sr-only">${s.duration}: </span>${duration ?? s.notStarted}</span>`,
       })}
       ${status === 'failed' && r.error
         ? html`<p class="error-text" part="scan-error">${icon('x-circle')}${clipped(r.error, { max: 200 })}</p>`
         : nothing}
-      ${staleNote(s, phase)}`;
+      `;
   }
 
   protected override render() {

@@ -6,10 +6,11 @@ import type { SignalAlert } from '../../core/types.js';
 import { clampCount, clip, formatDateTime, formatNumber, formatRelative, knownOr, toTime } from '../../internal/format.js';
 import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
 import { icon } from '../../internal/icons.js';
+import type { RtError } from '../../core/types.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { PRIORITIES, priorityLook } from '../../internal/status.js';
 import { TickController } from '../../internal/ticker.js';
-import { badge, clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { badge, clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
 import { styles } from './rt-signal-alerts.styles.js';
@@ -36,6 +37,7 @@ export function humanize(value: unknown): string {
  * @csspart live-badge - "Live" / "Stale".
  * @csspart mark-all - The "Mark all as read" button.
  * @csspart feed - The list.
+ * @csspart action-error - The short message shown when marking as read failed (the change was rolled back).
  * @csspart item - One alert.
  * @csspart business - Business name.
  * @csspart priority - Priority badge.
@@ -105,14 +107,20 @@ export class RtSignalAlerts extends RtElement {
     }
   }
 
-  private async run(action: () => unknown): Promise<void> {
+  /** A failed "Mark read" / "Mark all read": the optimistic change was rolled back; say so. */
+  @state() private actionError: RtError | null = null;
+
+  private async run(action: () => Promise<RtError | null>): Promise<void> {
+    let error: RtError | null;
     try {
-      await action();
+      error = await action();
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.emit('rt-error', { error: { code: 'server', message }, source: 'signal_alerts' });
+      error = { code: 'server', message: err instanceof Error ? err.message : String(err) };
     }
+    this.actionError = error;
+    if (error) this.emit('rt-error', { error, source: 'signal_alerts' });
   }
+
 
   private markOne(a: SignalAlert) {
     void this.run(() => this.ctrl.markAsRead(a.id));
@@ -185,7 +193,7 @@ export class RtSignalAlerts extends RtElement {
     return html`<div class="feed" role="feed" part="feed" aria-labelledby="title" aria-busy="false" @keydown=${onFeedKeydown}>
         ${repeat(alerts, (a) => a.id, (a, i) => this.renderAlert(a, i, alerts.length))}
       </div>
-      ${staleNote(s, this.ctrl.phase)}`;
+      `;
   }
 
   protected override render() {
@@ -197,10 +205,13 @@ export class RtSignalAlerts extends RtElement {
         ${unread > 0
           ? badge({ tone: 'danger', text: s.newCount(formatNumber(this.effectiveLocale, unread)), part: 'unread-badge' })
           : nothing}
-        ${phaseBadge(s, this.ctrl.phase)}
+        ${phaseBadge(s, this.ctrl.phase, this.ctrl.error)}
         <span class="spacer"></span>
         ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
       </div>
+      <p class="action-error" part="action-error" role="alert" ?hidden=${!this.actionError} title=${this.actionError?.message ?? ''}>
+        ${this.actionError ? html`${icon('alert-triangle')}<span>${s.markReadFailed}</span>` : nothing}
+      </p>
       ${this.renderBody()}
       <div class="sr-only" role="status" aria-live="polite">${this.polite}</div>
       <div class="sr-only" role="alert">${this.assertive}</div>

@@ -7,7 +7,7 @@ import { icon } from '../../internal/icons.js';
 import { ProgressTracker, progressModel, renderProgressView, toneForStatus } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { TickController } from '../../internal/ticker.js';
-import { emptyView, errorView, loadingView, notFoundView, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf, worstPhase } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-stream-card.styles.js';
@@ -138,11 +138,11 @@ export class RtStreamCard extends RtElement {
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.streamFallback,
         model: this.modelOf(r),
         lastUpdated: r.updated_at,
-        badges: phaseBadge(s, phase),
+        badges: phaseBadge(s, worstPhase(phase, this.agents.phase), this.currentError ?? this.agents.error),
         headingLevel: this.headingLevel ?? null,
         href: safeHref(this.href),
         meta: html`<span class="agents" part="agents" ?data-running=${running > 0}>${icon('cpu')}${agentsText}</span>`,
-      })}${staleNote(s, phase)}`;
+      })}`;
   }
 
   protected override render() {

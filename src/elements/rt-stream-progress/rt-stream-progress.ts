@@ -6,7 +6,7 @@ import { clip } from '../../internal/format.js';
 import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { TickController } from '../../internal/ticker.js';
-import { emptyView, errorView, loadingView, notFoundView, phaseBadge, staleNote, viewStateOf } from '../../internal/templates.js';
+import { emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-stream-progress.styles.js';
@@ -105,9 +105,9 @@ export class RtStreamProgress extends RtElement {
           label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
           model: this.modelOf(row!),
           lastUpdated: row!.updated_at,
-          badges: phaseBadge(s, phase),
+          badges: phaseBadge(s, phase, this.stream.error),
           headingLevel: null,
-        })}${staleNote(s, phase)}`;
+        })}`;
     }
   }
 
