@@ -44,7 +44,7 @@ export function fromRestError(error: PostgrestLikeError | null | undefined, stat
   }
   if (st === 401 || code === 'PGRST301' || code === 'PGRST303') {
     // 401 without a user token is the API key itself; with one, the token was refused.
-    if (anonymous && !code?.startsWith('PGRST30')) return rtError('bad-config', `The API key was rejected: ${message}`, code);
+    if (anonymous) return rtError('bad-config', `The API key was rejected: ${message}`, code);
     if (code === 'PGRST303' || /expired/i.test(message)) return rtError('unauthorized', `The access token has expired: ${message}`, code);
     return rtError('unauthorized', `The access token was refused: ${message}`, code);
   }

@@ -1,4 +1,5 @@
 /** Controllers with the in-memory client: re-subscription on key change, release, late default client. */
+import { ClientController } from '../../src/controllers/client-controller.js';
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import { MemoryClient } from '../helpers/memory-client.js';
@@ -26,7 +27,14 @@ describe('controllers with the in-memory client', () => {
 
   it('uses the page default client, also when it is configured late', async () => {
     setDefaultClient(null);
+    const wait = ClientController.noClientTimeoutMs;
+    ClientController.noClientTimeoutMs = 300;
     const el = await fixture<TestStreamHost>(html`<test-stream-host stream-id="s9"></test-stream-host>`);
+    ClientController.noClientTimeoutMs = wait;
+    // Pending first (a page may hand over its client after its own sign-in) …
+    expect(el.ctl.phase).to.equal('loading');
+    expect(el.ctl.error).to.equal(null);
+    // … and only after the wait: not configured.
     await waitFor(() => el.ctl.error?.code === 'not-configured', 2000, 'not configured');
     const client = new MemoryClient();
     client.setRows('streams', [{ id: 's9', org_id: 'o', name: 'late' }]);

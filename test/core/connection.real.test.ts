@@ -3,7 +3,7 @@
  * longer answered) is closed and replaced; `online` and `visibilitychange` reconnect at once
  * instead of waiting for the scheduled retry; `attempt` / `nextRetryAt` follow the back-off during
  * an outage; an expired plain-string token (no callback to refresh it) ends in a clear
- * 'unauthorized' error state.
+ * 'session-expired' error state.
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
@@ -145,7 +145,7 @@ describe('connection state machine against the real backend', function () {
     expect(Date.now()).to.be.lessThan(retryAt);
   });
 
-  it('an expired plain-string access token (no callback) ends in the error state: unauthorized, with a clear message', async () => {
+  it('an expired plain-string access token (no callback) ends in the error state: session-expired, with a clear message', async () => {
     const info = await backendInfo();
     const now = Math.floor(Date.now() / 1000);
     const expired = await hs256({ sub: ALICE, role: 'authenticated', aud: 'authenticated', iat: now - 7200, exp: now - 3600 });
@@ -157,11 +157,11 @@ describe('connection state machine against the real backend', function () {
 
     await waitFor(() => c.getConnection().status === 'error', 10_000, 'connection error state');
     const detail = c.getConnection();
-    expect(detail.lastError?.code).to.equal('unauthorized');
-    expect(detail.lastError?.message).to.match(/expired|refused/i);
-    expect(detail.lastError?.message).to.match(/cannot be refreshed|function/i);
+    expect(detail.lastError?.code).to.equal('session-expired');
+    expect(detail.lastError?.message).to.match(/expired/i);
+    expect(detail.lastError?.message).to.match(/new access token/i);
     await waitFor(() => host.ctl.phase === 'error' && host.ctl.error !== null, 10_000, 'live query error');
-    expect(host.ctl.error?.code).to.equal('unauthorized');
+    expect(host.ctl.error?.code).to.equal('session-expired');
     expect(host.ctl.progress).to.equal(null);
     // It stays in the error state: no retry loop with the same stale token.
     await sleep(1500);

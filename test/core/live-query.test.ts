@@ -225,8 +225,9 @@ describe('LiveQueryStore with the in-memory client', () => {
 
     const anon = new MemoryClient();
     const nobody = watch(anon.liveQuery('signal-alerts', {}));
-    await waitFor(() => nobody.last.phase === 'error', 2000, 'unauthorized');
-    expect(nobody.last.error?.code).to.equal('unauthorized');
+    await waitFor(() => nobody.last.phase === 'error', 2000, 'not signed in');
+    expect(nobody.last.error?.code).to.equal('forbidden');
+    expect(nobody.last.error?.message).to.match(/^Not signed in/);
     nobody.off();
     anon.dispose();
   });

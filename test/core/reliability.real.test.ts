@@ -3,6 +3,7 @@
  * sockets, out-of-order delivery, bursts, token expiry, misconfiguration, a host's own
  * supabase-js client, the RealtimeService facade, providers that appear late.
  */
+import { ClientController } from '../../src/controllers/client-controller.js';
 import { expect, fixture, html } from '@open-wc/testing';
 import { createClient } from '@supabase/supabase-js';
 import '../../src/elements/rt-provider/rt-provider.js';
@@ -186,8 +187,10 @@ describe('reliability against the real backend', function () {
     }
   });
 
-  it('misconfiguration yields the error state: no config, wrong key, unreachable URL', async () => {
+  it('misconfiguration yields the error state: no config (after the wait for a client), wrong key, unreachable URL', async () => {
     setDefaultClient(null);
+    const wait = ClientController.noClientTimeoutMs;
+    ClientController.noClientTimeoutMs = 500;
     const info = await backendInfo();
     const stream = await newStream();
     const el = await fixture<HTMLElement>(html`<div>
@@ -197,6 +200,7 @@ describe('reliability against the real backend', function () {
       <rt-provider supabase-url="not a url" anon-key=${info.anonKey}><test-stream-host id="bad" stream-id=${stream.id}></test-stream-host></rt-provider>
       <test-connection-host id="conn"></test-connection-host>
     </div>`);
+    ClientController.noClientTimeoutMs = wait; // the hosts' timers have started
     const get = (id: string) => el.querySelector(`#${id}`) as TestStreamHost;
     await waitFor(() => ['none', 'key', 'url', 'bad'].every((id) => get(id).ctl.phase === 'error'), 15_000, 'all in error');
     expect(get('none').ctl.error?.code).to.equal('not-configured');
@@ -254,7 +258,9 @@ describe('reliability against the real backend', function () {
     const el = await fixture<HTMLElement>(html`<late-rt-provider><test-stream-host stream-id=${stream.id}></test-stream-host></late-rt-provider>`);
     const host = el.querySelector('test-stream-host') as TestStreamHost;
     await sleep(50);
-    expect(host.ctl.error?.code).to.equal('not-configured'); // no provider yet
+    // No provider yet: pending ("Connecting…"), not an error.
+    expect(host.ctl.error).to.equal(null);
+    expect(host.ctl.phase).to.equal('loading');
     class LateProvider extends RtProvider {}
     customElements.define('late-rt-provider', LateProvider);
     (el as RtProvider).client = c;

@@ -105,7 +105,14 @@ describe('rest client (stubbed fetch)', () => {
       const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => 't' });
       const denied = await rest.from('streams').select('*');
       expect(denied).to.deep.equal({ data: null, error: body, count: null, status: 403 });
-      expect(fromRestError(denied.error, denied.status, false).code).to.equal('unauthorized');
+      expect(fromRestError(denied.error, denied.status, false).code).to.equal('forbidden');
+      expect(fromRestError(denied.error, denied.status, false).message).to.match(/^No access/);
+      // The same refusal without a user token: not signed in (the key itself is fine).
+      expect(fromRestError({ ...body }, 401, true).code).to.equal('forbidden');
+      expect(fromRestError({ ...body }, 401, true).message).to.match(/^Not signed in/);
+      // A 401 without a user token and without 42501 is the API key.
+      expect(fromRestError({ message: 'Invalid API key' }, 401, true).code).to.equal('bad-config');
+      expect(fromRestError({ message: 'JWT expired', code: 'PGRST303' }, 401, false).code).to.equal('unauthorized');
       const bad = await rest.from('streams').select('*');
       expect(bad).to.deep.equal({ data: null, error: { message: 'Bad gateway' }, count: null, status: 502 });
       expect(fromRestError(bad.error, bad.status, false).code).to.equal('server');
