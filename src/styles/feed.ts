@@ -40,16 +40,16 @@ export const feedStyles = css`
     display: inline-flex;
     align-items: center;
     justify-content: center;
-    width: 2rem;
-    height: 2rem;
+    width: 32px;
+    height: 32px;
     border-radius: 50%;
     color: var(--_tone-fg);
     background: var(--_tone-bg);
-    font-size: 1rem;
+    font-size: 16px;
   }
   .entry-main {
     display: grid;
-    gap: 0.125rem;
+    gap: 2px;
     min-width: 0;
   }
   .entry-title {
@@ -82,8 +82,8 @@ export const feedStyles = css`
     gap: var(--_space-1);
   }
   .unread-dot {
-    width: 0.5rem;
-    height: 0.5rem;
+    width: 8px;
+    height: 8px;
     border-radius: 50%;
     background: var(--_color-primary);
     flex: none;
@@ -91,7 +91,7 @@ export const feedStyles = css`
   .count-badge {
     font-variant-numeric: tabular-nums;
   }
-  @container (max-width: 26rem) {
+  @container (max-width: 416px) {
     .entry {
       grid-template-columns: auto 1fr;
     }

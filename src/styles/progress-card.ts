@@ -15,7 +15,7 @@ export const progressCardStyles = css`
     font-size: var(--_font-size-lg);
     font-weight: var(--_font-weight-bold);
     line-height: 1.35;
-    flex: 1 1 12rem;
+    flex: 1 1 192px;
     min-width: 0;
     display: flex;
   }

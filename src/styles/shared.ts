@@ -6,12 +6,40 @@
 import { css } from 'lit';
 import { tokens } from './tokens.js';
 
+/**
+ * Host reset, first in every element's styles: the host page must not push its inherited
+ * properties into our shadow roots (`html { font-size: 62.5% }` is handled by px tokens;
+ * this handles `body { line-height: 3; letter-spacing: 4px; text-transform: uppercase;
+ * text-align: right; white-space: nowrap; font: italic 900 … }` and every other inherited
+ * property, present or future). `all: initial` leaves alone exactly what we want the page
+ * to control: custom properties (the `--rt-*` tokens keep inheriting) and `direction` /
+ * `unicode-bidi` (RTL pages stay RTL). `hostStyles` then sets our own text values.
+ *
+ * Deliberately inherited again: `visibility` (a page hiding a region hides us too),
+ * `cursor` (a card inside a link shows the link's pointer), `pointer-events` (a page
+ * disabling a region) and `print-color-adjust` (the page's print choice).
+ *
+ * Rules that select our element itself (`rt-x { … }`, `* { … }`) still win over `:host`:
+ * that is the page styling our box on purpose. Nothing inside inherits box-sizing from it.
+ */
+export const resetStyles = css`
+  :host {
+    all: initial;
+    visibility: inherit;
+    cursor: inherit;
+    pointer-events: inherit;
+    print-color-adjust: inherit;
+  }
+`;
+
+/** Our own text values on `:host`, all px-based through the tokens (never `rem`). */
 export const hostStyles = css`
   :host {
     display: block;
     box-sizing: border-box;
     font-family: var(--_font-family);
     font-size: var(--_font-size-md);
+    font-weight: var(--_font-weight-normal);
     line-height: var(--_line-height);
     color: var(--_color-text);
     -webkit-font-smoothing: antialiased;
@@ -22,10 +50,11 @@ export const hostStyles = css`
   :host([hidden]) {
     display: none !important;
   }
+  /* Not inherit: a page rule "* { box-sizing: content-box }" matches our host element. */
   *,
   *::before,
   *::after {
-    box-sizing: inherit;
+    box-sizing: border-box;
   }
   .sr-only {
     position: absolute !important;
@@ -111,7 +140,7 @@ export const badgeStyles = css`
     display: inline-flex;
     align-items: center;
     gap: 0.3em;
-    padding: 0.125rem 0.5rem;
+    padding: 2px 8px;
     border-radius: var(--_radius-pill);
     font-size: var(--_font-size-xs);
     font-weight: var(--_font-weight-medium);
@@ -204,7 +233,7 @@ export const buttonStyles = css`
     display: inline-flex;
     align-items: center;
     gap: var(--_space-1);
-    padding: 0.3rem 0.65rem;
+    padding: 4.8px 10.4px;
     border-radius: var(--_radius-sm);
     border: 1px solid var(--_color-border);
     background: var(--_color-surface);
@@ -220,7 +249,7 @@ export const buttonStyles = css`
     border-color: transparent;
     background: transparent;
     color: var(--_color-primary);
-    padding: 0.2rem 0.35rem;
+    padding: 3.2px 5.6px;
   }
   button.link:hover {
     text-decoration: underline;
@@ -252,12 +281,12 @@ export const stateStyles = css`
     text-align: center;
     gap: var(--_space-1);
     padding: var(--_space-4) var(--_space-3);
-    min-height: 5.5rem;
+    min-height: 88px;
     color: var(--_color-text-muted);
     font-size: var(--_font-size-sm);
   }
   .state .state-icon {
-    font-size: 1.5rem;
+    font-size: 24px;
     line-height: 1;
   }
   .state strong {
@@ -278,14 +307,14 @@ export const stateStyles = css`
   }
   .skeleton span {
     display: block;
-    height: 0.75rem;
+    height: 12px;
     border-radius: var(--_radius-sm);
     background: var(--_color-skeleton);
     animation: rt-skeleton 1.4s ease-in-out infinite;
   }
   .skeleton span:nth-child(1) {
     width: 55%;
-    height: 1rem;
+    height: 16px;
   }
   .skeleton span:nth-child(2) {
     width: 100%;
@@ -325,7 +354,7 @@ export const stateStyles = css`
 export const progressStyles = css`
   .bar {
     position: relative;
-    height: var(--rt-progress-height, 0.5rem);
+    height: var(--rt-progress-height, 8px);
     border-radius: var(--rt-progress-radius, var(--_radius-pill));
     background: var(--rt-progress-track-color, var(--_color-track));
     overflow: hidden;
@@ -449,4 +478,4 @@ export const listStyles = css`
 `;
 
 /** Everything most data elements need. */
-export const baseStyles = [tokens, hostStyles, cardStyles, badgeStyles, buttonStyles, stateStyles];
+export const baseStyles = [resetStyles, tokens, hostStyles, cardStyles, badgeStyles, buttonStyles, stateStyles];

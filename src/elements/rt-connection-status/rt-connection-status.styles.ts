@@ -6,15 +6,15 @@ export const styles = css`
     position: relative;
     vertical-align: middle;
     --_size-font: var(--_font-size-sm);
-    --_size-pad: 0.2rem 0.6rem;
+    --_size-pad: 3.2px 9.6px;
   }
   :host([size='sm']) {
     --_size-font: var(--_font-size-xs);
-    --_size-pad: 0.1rem 0.45rem;
+    --_size-pad: 1.6px 7.2px;
   }
   :host([size='lg']) {
     --_size-font: var(--_font-size-lg);
-    --_size-pad: 0.35rem 0.85rem;
+    --_size-pad: 5.6px 13.6px;
   }
   .indicator {
     --_tone-fg: var(--_color-neutral-text);
@@ -59,8 +59,8 @@ export const styles = css`
     position: fixed;
     inset: auto;
     margin: 0;
-    min-width: 15rem;
-    max-width: min(22rem, calc(100vw - 1rem));
+    min-width: 240px;
+    max-width: min(352px, calc(100vw - 16px));
     padding: var(--_space-3);
     border-radius: var(--_radius-md);
     border: 1px solid var(--_color-border);

@@ -7,7 +7,7 @@ export const styles = css`
   }
   dl {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(176px, 1fr));
     gap: var(--_space-3);
     margin: 0 0 var(--_space-4);
   }
@@ -26,7 +26,7 @@ export const styles = css`
     font-weight: var(--_font-weight-medium);
   }
   dd {
-    margin: 0.125rem 0 0;
+    margin: 2px 0 0;
     font-size: var(--_font-size-md);
     font-weight: var(--_font-weight-medium);
     overflow-wrap: anywhere;
@@ -76,14 +76,14 @@ export const styles = css`
   td.mono {
     font-family: var(--_font-family-mono);
     font-size: var(--_font-size-xs);
-    max-width: 18rem;
+    max-width: 288px;
   }
   .empty-row td {
     color: var(--_color-text-muted);
     text-align: center;
   }
   /* Narrow: each subscription becomes a small labelled block instead of a six-column row. */
-  @container (max-width: 34rem) {
+  @container (max-width: 544px) {
     table,
     tbody,
     tr,
@@ -103,9 +103,9 @@ export const styles = css`
     }
     td {
       border: 0;
-      padding: 0.125rem var(--_space-3);
+      padding: 2px var(--_space-3);
       display: grid;
-      grid-template-columns: 6.5rem 1fr;
+      grid-template-columns: 104px 1fr;
       gap: var(--_space-2);
       max-width: none;
     }

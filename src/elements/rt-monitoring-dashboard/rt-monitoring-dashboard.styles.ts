@@ -19,7 +19,7 @@ export const styles = css`
   }
   h2 {
     margin: 0;
-    font-size: var(--rt-dashboard-title-size, 1.375rem);
+    font-size: var(--rt-dashboard-title-size, 22px);
     font-weight: var(--_font-weight-bold);
     letter-spacing: -0.01em;
   }
@@ -35,9 +35,9 @@ export const styles = css`
     gap: var(--_gap);
     min-width: 0;
   }
-  @container (min-width: 60rem) {
+  @container (min-width: 960px) {
     .layout {
-      grid-template-columns: minmax(0, 2fr) minmax(18rem, 1fr);
+      grid-template-columns: minmax(0, 2fr) minmax(288px, 1fr);
     }
   }
   section > h3 {
@@ -51,7 +51,7 @@ export const styles = css`
   .cards {
     display: grid;
     gap: var(--_space-3);
-    grid-template-columns: repeat(auto-fill, minmax(min(100%, 17rem), 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 272px), 1fr));
   }
   .panel {
     background: var(--_color-surface);
@@ -75,7 +75,7 @@ export const styles = css`
     background: var(--_color-surface);
     border: 1px solid var(--_color-border);
     border-radius: var(--_radius-sm);
-    padding: 0.3rem 0.5rem;
+    padding: 4.8px 8px;
     max-width: 100%;
     min-width: 0;
   }

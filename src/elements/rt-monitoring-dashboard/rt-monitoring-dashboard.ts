@@ -33,7 +33,7 @@ import '../rt-notifications/rt-notifications.js';
  * @csspart alerts - The signal alerts section.
  * @csspart notifications - The notifications section.
  *
- * @cssproperty --rt-dashboard-gap - Gap between sections (1rem).
+ * @cssproperty --rt-dashboard-gap - Gap between sections (16px).
  * @cssproperty --rt-dashboard-title-size - Title font size.
  */
 export class RtMonitoringDashboard extends RtElement {

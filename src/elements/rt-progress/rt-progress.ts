@@ -35,7 +35,7 @@ import { styles } from './rt-progress.styles.js';
  *
  * @cssproperty --rt-progress-indicator-color - Fill colour of the bar (defaults to the status tone).
  * @cssproperty --rt-progress-track-color - Track colour.
- * @cssproperty --rt-progress-height - Bar height (0.5rem).
+ * @cssproperty --rt-progress-height - Bar height (8px).
  * @cssproperty --rt-progress-radius - Bar corner radius.
  * @cssproperty --rt-progress-background - Card background.
  * @cssproperty --rt-progress-padding - Card padding.

@@ -1,0 +1,258 @@
+/**
+ * "What the host page does to us": a page's own CSS must not change how our elements look.
+ *
+ * Every element is measured twice in the same task (so no re-render can happen in between):
+ * once on a plain page and once with a hostile page stylesheet that sets a small root font
+ * size (`html { font-size: 62.5% }`, the common "1rem = 10px" trick) and pushes every
+ * inherited text property it can into the body. The computed text styles of every text
+ * node's parent inside our shadow roots (nested elements included) and the sizes of every
+ * button and `part` must be identical. Then a token override must still change sizes.
+ */
+import { expect, html } from '@open-wc/testing';
+import type { TemplateResult } from 'lit';
+import '../../src/elements/rt-progress/rt-progress.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-stream-card/rt-stream-card.js';
+import '../../src/elements/rt-scan-progress/rt-scan-progress.js';
+import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import '../../src/elements/rt-notifications/rt-notifications.js';
+import '../../src/elements/rt-connection-status/rt-connection-status.js';
+import '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
+import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import '../../src/elements/rt-diagnostics/rt-diagnostics.js';
+import type { MemoryClient } from '../helpers/memory-client.js';
+import { ago, ALICE, deepText, memory, mount, ORG, settle } from './helpers.js';
+import { waitUntil } from '@open-wc/testing';
+
+/** The page CSS from the issue, plus the other inherited text properties a page can push down. */
+const HOSTILE_CSS = `
+  html { font-size: 62.5%; }
+  body {
+    font-size: 20px; line-height: 3; letter-spacing: 4px; word-spacing: 10px;
+    text-transform: uppercase; text-align: right; text-indent: 30px; white-space: nowrap;
+    font-weight: 900; font-style: italic; font-variant: small-caps; font-stretch: condensed;
+    font-feature-settings: "smcp"; font-kerning: none; color: rgb(255, 0, 255);
+    -webkit-text-fill-color: rgb(0, 255, 0); text-shadow: 2px 2px red; word-break: break-all;
+    hyphens: auto; tab-size: 20; font-family: "Courier New", monospace;
+    -webkit-text-stroke: 1px red; text-rendering: optimizeSpeed;
+  }
+  /* Resets and element selectors do not pierce shadow DOM; checked anyway. */
+  *, *::before, *::after { box-sizing: content-box; }
+  button { font-size: 30px; padding: 20px; line-height: 5; }
+  span, div, p, li, h2, h3, dt, dd, td, th { font-size: 25px !important; letter-spacing: 3px !important; }
+`;
+
+/** Inherited properties read on the parent element of every text node. */
+const TEXT_PROPS = [
+  'font-size',
+  'line-height',
+  'letter-spacing',
+  'word-spacing',
+  'text-transform',
+  'text-align',
+  'text-indent',
+  'white-space',
+  'font-style',
+  'font-weight',
+  'font-variant',
+  'font-stretch',
+  'font-feature-settings',
+  'font-kerning',
+  'font-family',
+  'color',
+  '-webkit-text-fill-color',
+  '-webkit-text-stroke-width',
+  'text-shadow',
+  'word-break',
+  'hyphens',
+  'tab-size',
+  'text-rendering',
+  'box-sizing',
+] as const;
+
+type Snapshot = { texts: string[]; boxes: string[]; buttons: number; host: string };
+
+/** Elements of our shadow roots (recursively into nested rt-* elements), with a readable path. */
+function walk(root: ShadowRoot, path: string, visit: (el: Element, path: string) => void): void {
+  const go = (el: Element, p: string) => {
+    visit(el, p);
+    if (el.shadowRoot) walk(el.shadowRoot, `${p}>#shadow`, visit);
+    Array.from(el.children).forEach((c, i) => go(c, `${p}>${c.localName}[${i}]`));
+  };
+  Array.from(root.children).forEach((c, i) => go(c, `${path}>${c.localName}[${i}]`));
+}
+
+function snapshot(host: HTMLElement): Snapshot {
+  const texts: string[] = [];
+  const boxes: string[] = [];
+  let buttons = 0;
+  walk(host.shadowRoot!, host.localName, (el, path) => {
+    if (el instanceof HTMLStyleElement) return;
+    const hasText = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+    if (hasText) {
+      const cs = getComputedStyle(el);
+      texts.push(`${path} ${TEXT_PROPS.map((p) => `${p}=${cs.getPropertyValue(p)}`).join('; ')}`);
+    }
+    if (el.localName === 'button' || el.hasAttribute('part')) {
+      if (el.localName === 'button') buttons++;
+      const r = el.getBoundingClientRect();
+      boxes.push(`${path} ${r.width.toFixed(2)}x${r.height.toFixed(2)}`);
+    }
+  });
+  const r = host.getBoundingClientRect();
+  return { texts, boxes, buttons, host: `${r.width.toFixed(2)}x${r.height.toFixed(2)}` };
+}
+
+/** Measure with and without the hostile sheet, synchronously (style recalc is forced by reading). */
+function measure(el: HTMLElement): { plain: Snapshot; hostile: Snapshot } {
+  const plain = snapshot(el);
+  const style = document.createElement('style');
+  style.textContent = HOSTILE_CSS;
+  document.head.append(style);
+  try {
+    // The hostile sheet really applies to the page around us.
+    expect(getComputedStyle(document.documentElement).fontSize).to.equal('10px');
+    expect(getComputedStyle(document.body).textTransform).to.equal('uppercase');
+    expect(getComputedStyle(document.body).lineHeight).to.equal('60px');
+    return { plain, hostile: snapshot(el) };
+  } finally {
+    style.remove();
+  }
+}
+
+function seeded(): MemoryClient {
+  const client = memory();
+  client.setRows('streams', [
+    { id: 's1', org_id: ORG, name: 'Q3 outbound', goal_status: 'in_progress', current_progress: { percentage: 55, completed: 11, total: 20 }, created_at: ago(5000) },
+    { id: 's2', org_id: ORG, name: 'Partner intros', goal_status: 'completed', current_progress: { percentage: 100, completed: 8, total: 8 }, created_at: ago(9000) },
+  ]);
+  client.setRows('acquisition_scans', [
+    {
+      id: 'sc1', user_id: ALICE, name: 'Midwest HVAC', status: 'running', progress_percentage: 40,
+      current_step: 'Scoring targets', targets_identified: 10, targets_analyzed: 4, started_at: ago(125_000),
+    },
+  ]);
+  client.setRows('agent_executions', [
+    { id: 'e1', stream_id: 's1', agent_id: 'researcher', status: 'running', started_at: ago(30_000) },
+    { id: 'e2', stream_id: 's1', agent_id: 'enricher', status: 'failed', started_at: ago(200_000), completed_at: ago(190_000), error: 'Rate limited' },
+  ]);
+  client.setRows('signal_alerts', [
+    { id: 'a1', user_id: ALICE, business_name: 'Acme Plumbing', signal_type: 'hiring_surge', priority: 'high', read: false, created_at: ago(60_000) },
+    { id: 'a2', user_id: ALICE, business_name: 'Gamma HVAC', signal_type: 'expansion', priority: 'critical', read: true, created_at: ago(30_000) },
+  ]);
+  client.setRows('notifications', [
+    { id: 'n1', user_id: ALICE, title: 'Scan finished', body: 'Midwest HVAC found 12 targets.', type: 'success', link: '/scans/1', read: false, created_at: ago(5 * 60_000) },
+  ]);
+  return client;
+}
+
+interface Case {
+  tag: string;
+  template: (style: string) => TemplateResult;
+  /** Text that shows the element has loaded its data. */
+  ready: string;
+  /** Whether the element renders buttons in this state (so the button check is not vacuous). */
+  buttons: boolean;
+  /** Another client (state views: loading, empty, error); default: the seeded one. */
+  client?: () => MemoryClient;
+  /** A name for a second case of the same tag. */
+  name?: string;
+  /** The skeleton has fixed sizes: only its (screen-reader) text follows the font tokens. */
+  fixedSize?: boolean;
+}
+
+function held(): MemoryClient {
+  const client = seeded();
+  client.hold('streams');
+  return client;
+}
+
+function failing(): MemoryClient {
+  const client = seeded();
+  client.fail('agent_executions', { code: 'bad-config', message: 'x' });
+  return client;
+}
+
+const cases: Case[] = [
+  { tag: 'rt-progress', template: (s) => html`<rt-progress style=${s} label="Import" percentage="42" status="running" current-step="Scoring" completed="21" total="50" last-updated=${ago(4000)}></rt-progress>`, ready: 'Import', buttons: false },
+  { tag: 'rt-stream-progress', template: (s) => html`<rt-stream-progress style=${s} stream-id="s1"></rt-stream-progress>`, ready: 'Q3 outbound', buttons: false },
+  { tag: 'rt-stream-card', template: (s) => html`<rt-stream-card style=${s} stream-id="s1"></rt-stream-card>`, ready: 'running agent', buttons: false },
+  { tag: 'rt-scan-progress', template: (s) => html`<rt-scan-progress style=${s} scan-id="sc1"></rt-scan-progress>`, ready: 'Midwest HVAC', buttons: false },
+  { tag: 'rt-agent-executions', template: (s) => html`<rt-agent-executions style=${s} stream-id="s1"></rt-agent-executions>`, ready: 'Rate limited', buttons: false },
+  { tag: 'rt-signal-alerts', template: (s) => html`<rt-signal-alerts style=${s}></rt-signal-alerts>`, ready: 'Acme Plumbing', buttons: true },
+  { tag: 'rt-notifications', template: (s) => html`<rt-notifications style=${s}></rt-notifications>`, ready: 'Scan finished', buttons: true },
+  { tag: 'rt-connection-status', template: (s) => html`<rt-connection-status style=${s}></rt-connection-status>`, ready: 'Connected', buttons: true },
+  {
+    tag: 'rt-multi-connection-status',
+    template: (s) => html`<rt-multi-connection-status style=${s} .subscriptions=${[{ name: 'Streams', status: 'connected' }, { name: 'Scans', status: 'error' }]}></rt-multi-connection-status>`,
+    ready: 'Streams',
+    buttons: false,
+  },
+  { tag: 'rt-monitoring-dashboard', template: (s) => html`<rt-monitoring-dashboard style=${s}></rt-monitoring-dashboard>`, ready: 'Acme Plumbing', buttons: true },
+  // State views (skeleton, empty, error) have their own sizes.
+  { tag: 'rt-stream-progress', name: 'loading', client: held, template: (s) => html`<rt-stream-progress style=${s} stream-id="s1"></rt-stream-progress>`, ready: 'Loading', buttons: false, fixedSize: true },
+  { tag: 'rt-notifications', name: 'empty', client: memory, template: (s) => html`<rt-notifications style=${s}></rt-notifications>`, ready: 'all caught up', buttons: false },
+  { tag: 'rt-agent-executions', name: 'error', client: failing, template: (s) => html`<rt-agent-executions style=${s} stream-id="s1"></rt-agent-executions>`, ready: 'configuration is invalid', buttons: false },
+  { tag: 'rt-diagnostics', template: (s) => html`<rt-stream-progress stream-id="s1"></rt-stream-progress><rt-diagnostics style=${s}></rt-diagnostics>`, ready: 'streams', buttons: false },
+];
+
+async function render(c: Case, style = ''): Promise<HTMLElement> {
+  const el = await mount<HTMLElement>((c.client ?? seeded)(), c.template(style), c.tag);
+  await waitUntil(() => deepText(el.shadowRoot!).includes(c.ready), `${c.tag}: "${c.ready}" never appeared: ${deepText(el.shadowRoot!).slice(0, 300)}`, {
+    timeout: 5000,
+  });
+  await settle(el);
+  return el;
+}
+
+const px = (s: string) => parseFloat(s.split(' font-size=')[1]);
+
+describe('host page CSS does not leak into the elements', () => {
+  for (const c of cases) {
+    it(`${c.tag}${c.name ? ` (${c.name})` : ''}: identical text styles and sizes under a hostile page stylesheet`, async () => {
+      const el = await render(c);
+      const { plain, hostile } = measure(el);
+      expect(plain.texts.length, 'text nodes found').to.be.greaterThan(0);
+      if (c.buttons) expect(plain.buttons, 'buttons found').to.be.greaterThan(0);
+      expect(hostile.texts).to.deep.equal(plain.texts);
+      expect(hostile.boxes).to.deep.equal(plain.boxes);
+      expect(hostile.host, 'element size').to.equal(plain.host);
+      // No text is smaller than 12px on a normal page either (the 62.5% trick gave 7.5px).
+      for (const t of plain.texts) expect(px(t), t).to.be.at.least(12);
+    });
+
+    it(`${c.tag}${c.name ? ` (${c.name})` : ''}: sizes stay overridable through the --rt-* tokens`, async () => {
+      const plain = snapshot(await render(c));
+      const big = snapshot(await render(c, '--rt-font-size-sm: 21px; --rt-font-size-xs: 21px; --rt-font-size-md: 21px'));
+      expect(plain.texts.some((t) => px(t) === 21), 'no 21px text by default').to.be.false;
+      expect(big.texts.some((t) => px(t) === 21), 'override reaches the text').to.be.true;
+      if (!c.fixedSize) expect(big.host, 'override changes the size').not.to.equal(plain.host);
+      if (c.buttons) {
+        const heights = (s: Snapshot) => s.boxes.filter((b) => /button\[\d+\] /.test(b)).map((b) => parseFloat(b.split('x')[1]));
+        expect(Math.min(...heights(big))).to.be.greaterThan(Math.max(...heights(plain)));
+      }
+    });
+  }
+});
+
+describe('host page CSS: what is deliberately still inherited', () => {
+  it('direction, visibility and cursor follow the page (RTL, hidden regions, a card inside a link)', async () => {
+    const el = await render(cases[2]);
+    const title = el.shadowRoot!.querySelector('[part="label"], h3, .title') ?? el.shadowRoot!.firstElementChild!;
+    const wrapper = el.parentElement!;
+    wrapper.setAttribute('dir', 'rtl');
+    wrapper.style.visibility = 'hidden';
+    wrapper.style.cursor = 'pointer';
+    const cs = getComputedStyle(title);
+    expect(cs.direction).to.equal('rtl');
+    expect(cs.visibility).to.equal('hidden');
+    expect(cs.cursor).to.equal('pointer');
+  });
+
+  it('a rem-based token set by the page is used as given (scaling on purpose)', async () => {
+    const el = await render(cases[0], '--rt-font-size-xl: 2rem');
+    const value = el.shadowRoot!.querySelector('.value')!;
+    expect(getComputedStyle(value).fontSize).to.equal('32px');
+  });
+});
