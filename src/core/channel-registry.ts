@@ -22,8 +22,10 @@ export interface RegistryHooks {
   socketOpen(): boolean;
   /** Resolves when the user's token is in the realtime client (so the first join carries it). */
   authReady(): Promise<unknown>;
-  /** The session expired and nothing can renew it: park closed channels until `resume()`. */
+  /** The session has expired (no fresh token could be obtained). */
   sessionExpired(): boolean;
+  /** Whether asking again may give a fresh token (a callback); if not, expired channels park until `resume()`. */
+  renewable(): boolean;
 }
 
 interface Entry {
@@ -346,7 +348,7 @@ export class ChannelRegistry {
           e.error = this.hooks.sessionExpired()
             ? rtError('session-expired', 'The session has expired: waiting for a new access token.', e.error.detail)
             : rtError('unauthorized', 'The access token expired and no fresh one could be obtained.', e.error.detail);
-          if (this.hooks.sessionExpired()) e.parked = true;
+          if (this.hooks.sessionExpired() && !this.hooks.renewable()) e.parked = true;
           this.broadcastState(e);
           this.changed();
           if (e.parked) return; // rejoining with the dead token would only be refused again

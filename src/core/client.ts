@@ -142,7 +142,8 @@ export class RtClient extends LiveHub implements RtClientApi {
       refreshToken: (reason) => this.refreshToken(reason),
       socketOpen: () => this.socketOpen(),
       authReady: () => this.authReady(),
-      sessionExpired: () => this.tokenError?.code === 'session-expired' && !this.tokens.refreshable,
+      sessionExpired: () => this.tokenError?.code === 'session-expired',
+      renewable: () => this.tokens.refreshable,
     });
     this.installHooks(host);
   }
@@ -642,8 +643,14 @@ export class RtClient extends LiveHub implements RtClientApi {
           return false;
         }
         await this.realtime?.setAuth(token);
+        const wasExpired = this.tokenError?.code === 'session-expired';
         this.tokenError = null;
         this.expiryAnnounced = false;
+        if (wasExpired) {
+          // Renewed after an expiry: rejoin what waited, and re-read what is not live.
+          this.registry?.resume();
+          for (const store of this.liveStores()) if (store.state.phase !== 'live') store.refresh();
+        }
         return true;
       } catch (err) {
         this.tokenError = rtError('unauthorized', `Token refresh failed: ${messageOf(err)}`);

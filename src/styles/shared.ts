@@ -331,14 +331,6 @@ export const stateStyles = css`
       opacity: 0.45;
     }
   }
-  .stale-note {
-    display: flex;
-    align-items: center;
-    gap: var(--_space-1);
-    font-size: var(--_font-size-xs);
-    color: var(--_color-warning-text);
-    margin-top: var(--_space-2);
-  }
   @media (prefers-reduced-motion: reduce) {
     .skeleton span {
       animation: none;

@@ -26,7 +26,7 @@ import { styles } from './rt-agent-executions.styles.js';
  * @csspart item - One execution.
  * @csspart agent - An agent's name.
  * @csspart status - Status badge.
- * @csspart live-badge - "Live" / "Stale" badge.
+ * @csspart live-badge - The widget's one status: "Live", "Connecting…", "Stale", "Session expired", "No access" or "Not live" (the cause in its title).
  * @csspart loading - Loading skeleton.
  * @csspart error - Error message.
  * @csspart empty - No executions.

@@ -29,7 +29,7 @@ import { styles } from './rt-notifications.styles.js';
  * @csspart base - The card.
  * @csspart header - Title row.
  * @csspart unread-badge - "N new".
- * @csspart live-badge - "Live" / "Stale".
+ * @csspart live-badge - The widget's one status: "Live", "Connecting…", "Stale", "Session expired", "No access" or "Not live" (the cause in its title).
  * @csspart mark-all - "Mark all as read".
  * @csspart feed - The list.
  * @csspart action-error - The short message shown when marking as read failed (the change was rolled back).
@@ -211,9 +211,11 @@ export class RtNotifications extends RtElement {
         <span class="spacer"></span>
         ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
       </div>
-      <p class="action-error" part="action-error" role="alert" ?hidden=${!this.actionError} title=${this.actionError?.message ?? ''}>
-        ${this.actionError ? html`${icon('alert-triangle')}<span>${s.markReadFailed}</span>` : nothing}
-      </p>
+      ${this.actionError
+        ? html`<p class="action-error" part="action-error" role="alert" title=${this.actionError.message}>
+            ${icon('alert-triangle')}<span>${s.markReadFailed}</span>
+          </p>`
+        : nothing}
       ${this.renderBody()}
       <div class="sr-only" role="status" aria-live="polite">${this.polite}</div>
       <div class="sr-only" role="alert">${this.assertive}</div>

@@ -27,7 +27,7 @@ import { styles } from './rt-scan-progress.styles.js';
  * @csspart header - Title row.
  * @csspart label - The scan name.
  * @csspart status - Status badge.
- * @csspart live-badge - "Live" / "Stale" badge.
+ * @csspart live-badge - The widget's one status: "Live", "Connecting…", "Stale", "Session expired", "No access" or "Not live" (the cause in its title).
  * @csspart value - Percentage figure.
  * @csspart counts - Targets analysed of identified.
  * @csspart track - Progress track.

@@ -29,7 +29,7 @@ import { styles } from './rt-stream-card.styles.js';
  * @csspart label - The stream name.
  * @csspart link - The name's link (when `href` is set).
  * @csspart status - Goal status badge.
- * @csspart live-badge - "Live" / "Stale" badge.
+ * @csspart live-badge - The widget's one status: "Live", "Connecting…", "Stale", "Session expired", "No access" or "Not live" (the cause in its title).
  * @csspart value - Percentage figure.
  * @csspart counts - "completed of total".
  * @csspart track - Progress track.

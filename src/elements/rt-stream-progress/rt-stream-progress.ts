@@ -25,7 +25,7 @@ import { styles } from './rt-stream-progress.styles.js';
  * @csspart header - Title row.
  * @csspart label - The stream name.
  * @csspart status - Goal status badge.
- * @csspart live-badge - "Live" / "Stale" badge.
+ * @csspart live-badge - The widget's one status: "Live", "Connecting…", "Stale", "Session expired", "No access" or "Not live" (the cause in its title).
  * @csspart value - Percentage figure.
  * @csspart counts - "completed of total".
  * @csspart track - Progress track (`role="progressbar"`).
@@ -36,7 +36,6 @@ import { styles } from './rt-stream-progress.styles.js';
  * @csspart error - Error message.
  * @csspart not-found - "Not found or no access" message.
  * @csspart empty - Shown when no `stream-id` is given.
- * @csspart stale - The stale note.
  *
  * @cssproperty --rt-stream-progress-background - Card background.
  * @cssproperty --rt-stream-progress-padding - Card padding.

@@ -1,0 +1,345 @@
+/**
+ * "Live you can trust" against the REAL local backend, in real Chromium, with real elements:
+ *
+ * - a widget reads "Live" only once its own subscription is joined and "Subscribed to PostgreSQL"
+ *   (sockets refused; a socket that opens but whose frames are swallowed);
+ * - a page still handing its provider a client is pending ("Connecting…"), never an error flash;
+ * - one status per widget and a stable layout through a drop;
+ * - errors name the true cause (not signed in / no access vs a wrong key), and a failed
+ *   "Mark read" / "Mark all read" fires rt-error and says so;
+ * - sessions outlive their first token: a fixed token that expires reads "Session expired",
+ *   `rt-session-expired` fires (provider and page default client) and an answered token recovers
+ *   without a reload; a token callback assigned after the first render takes effect;
+ * - third-party auth: a host supabase-js client made with the `accessToken` option works through
+ *   `provider.client` and `configure({ client })`.
+ */
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { createClient } from '@supabase/supabase-js';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-stream-card/rt-stream-card.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import '../../src/elements/rt-notifications/rt-notifications.js';
+import '../../src/elements/rt-connection-status/rt-connection-status.js';
+import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { configure, setDefaultClient } from '../../src/core/default-client.js';
+import type { RtSessionExpiredEvent } from '../../src/events.js';
+import { en } from '../../src/internal/strings.js';
+import {
+  ACME, ALICE, USERS, backendInfo, dropConnections, insertRows, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor,
+} from '../helpers/backend.js';
+import { instrumentWebSocket } from '../helpers/hosts.js';
+import { deepText } from '../elements/helpers.js';
+
+const clients: RtClient[] = [];
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const f of cleanups.splice(0)) f();
+  for (const c of clients.splice(0)) c.dispose();
+  setDefaultClient(null);
+});
+
+function track(c: RtClient): RtClient {
+  clients.push(c);
+  return c;
+}
+
+/** The text of the widget's one status badge (`part="live-badge"`), without its hidden hint. */
+function badgeText(el: Element): string | null {
+  const badges = el.shadowRoot?.querySelectorAll('[part~="live-badge"]') ?? [];
+  if (badges.length === 0) return null;
+  const [badge] = badges;
+  const label = [...badge.children].find((c) => c.tagName === 'SPAN' && !c.classList.contains('sr-only') && !c.classList.contains('live-dot'));
+  return label?.textContent?.trim() ?? null;
+}
+
+/** Samples every animation frame until stopped: what a user could have seen, frame by frame. */
+function everyFrame(sample: () => void): () => void {
+  let on = true;
+  const tick = () => {
+    if (!on) return;
+    sample();
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const stop = () => (on = false);
+  cleanups.push(stop);
+  return stop;
+}
+
+const frames = (n: number) =>
+  new Promise<void>((resolve) => {
+    const step = (left: number) => (left <= 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+    step(n);
+  });
+
+async function aliceClient(accessToken?: string | (() => Promise<string | null>)): Promise<RtClient> {
+  const info = await backendInfo();
+  const token = accessToken ?? (await signIn(USERS.alice));
+  return track(createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: token }));
+}
+
+describe('Live you can trust (real backend)', function () {
+  this.timeout(60_000);
+
+  describe('states never lie', () => {
+    it('sockets refused: the REST snapshot shows as "Connecting…", never "Live", until the subscription is confirmed', async () => {
+      const stream = await newStream({ name: 'refused sockets', current_progress: { percentage: 20, completed: 2, total: 10 } });
+      await pauseRealtime(3000); // drops sockets and refuses new ones for 3 s
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      const seen: Array<string | null> = [];
+      everyFrame(() => seen.push(badgeText(el)));
+      await waitFor(() => deepText(el.shadowRoot!).includes('refused sockets') && c.getConnection().status !== 'connected', 10_000, 'snapshot shown');
+      await frames(2);
+      expect(badgeText(el)).to.equal(en.connectingData);
+      // The socket is refused for a while: the snapshot must not be called live meanwhile.
+      await waitFor(() => c.getConnection().attempt >= 1 || c.getConnection().status === 'error', 10_000, 'a refused attempt');
+      await frames(2);
+      expect(badgeText(el)).to.not.equal(en.live);
+      // Once the pause ends the subscription is confirmed, and only then: Live; changes arrive.
+      await waitFor(() => badgeText(el) === en.live, 30_000, 'Live after the pause');
+      const firstLive = seen.indexOf(en.live);
+      expect(seen.slice(0, firstLive).every((t) => t !== en.live)).to.equal(true);
+      expect(c.getActiveSubscriptions().every((s) => s.status === 'connected')).to.equal(true);
+      await updateRows('streams', { id: stream.id }, { current_progress: { percentage: 70, completed: 7, total: 10 } });
+      await waitFor(() => deepText(el.shadowRoot!).includes('70'), 10_000, 'update after going live');
+    });
+
+    it('a socket that opens but whose frames are swallowed (a proxy): data shows as "Connecting…", never "Live"', async () => {
+      const ws = instrumentWebSocket();
+      cleanups.push(() => ws.restore());
+      ws.closeGate(() => true); // every incoming frame is swallowed: no join reply, no system message
+      const stream = await newStream({ name: 'swallowed frames' });
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-card')!;
+      const seen = new Set<string | null>();
+      everyFrame(() => seen.add(badgeText(el)));
+      await waitFor(() => deepText(el.shadowRoot!).includes('swallowed frames'), 10_000, 'snapshot shown');
+      await waitFor(() => ws.sockets.some((s) => s.readyState === WebSocket.OPEN), 10_000, 'socket open');
+      await frames(3);
+      expect(badgeText(el)).to.equal(en.connectingData);
+      expect(seen.has(en.live)).to.equal(false);
+      expect(c.getConnection().status).to.not.equal('connected');
+    });
+
+    it('no error flash while the page hands its provider a client after its own sign-in', async () => {
+      const stream = await newStream({ name: 'late client' });
+      const wrapper = await fixture<RtProvider>(html`<rt-provider>
+        <rt-connection-status></rt-connection-status>
+        <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+        <rt-signal-alerts></rt-signal-alerts>
+      </rt-provider>`);
+      const widgets = [...wrapper.children];
+      const errors: string[] = [];
+      everyFrame(() => {
+        for (const w of widgets) {
+          const t = deepText(w.shadowRoot!);
+          if (w.shadowRoot!.querySelector('[part~="error"]') || /Connection error|not configured|no Supabase client|Could not load/i.test(t)) errors.push(`${w.localName}: ${t}`);
+        }
+      });
+      // The page signs in (takes a while), then hands over the client.
+      const token = await signIn(USERS.alice);
+      await frames(20);
+      const info = await backendInfo();
+      wrapper.client = track(createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: token }));
+      const progress = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(progress) === en.live, 15_000, 'live');
+      await waitFor(() => deepText(wrapper.querySelector('rt-connection-status')!.shadowRoot!).includes(en.connected), 15_000, 'connected');
+      expect(errors, errors.join('\n')).to.deep.equal([]);
+    });
+
+    it('one status per widget and a layout that does not move through a drop', async () => {
+      const stream = await newStream({ name: 'one status', current_progress: { percentage: 40, completed: 4, total: 10 } });
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id} style="display:block;width:360px"></rt-stream-card></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-card')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      await frames(2);
+      const height = el.getBoundingClientRect().height;
+      const texts = new Set<string | null>();
+      const problems: string[] = [];
+      everyFrame(() => {
+        const badges = el.shadowRoot!.querySelectorAll('[part~="live-badge"]').length;
+        if (badges !== 1) problems.push(`${badges} status badges`);
+        if (el.shadowRoot!.querySelector('.stale-note, [part~="stale"]')) problems.push('a stale note');
+        const h = el.getBoundingClientRect().height;
+        if (Math.abs(h - height) > 0.5) problems.push(`height ${h} != ${height}`);
+        texts.add(badgeText(el));
+      });
+      await dropConnections();
+      await waitFor(() => texts.has(en.stale), 10_000, 'stale shown');
+      await waitFor(() => badgeText(el) === en.live, 20_000, 'live again');
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    });
+  });
+
+  describe('errors say the true cause', () => {
+    it('an anonymous page reading a members-only stream: "not signed in / no access", not "bad key"', async () => {
+      const info = await backendInfo();
+      const stream = await newStream({ name: 'members only' });
+      const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey}>
+        <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+      </rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      const errorEvent = await oneEvent(el, 'rt-error');
+      expect(errorEvent.detail.error.code).to.equal('forbidden');
+      expect(errorEvent.detail.error.message).to.match(/^Not signed in/);
+      await waitFor(() => deepText(el.shadowRoot!).includes(en.errorMessages.forbidden), 10_000, 'forbidden text');
+      expect(deepText(el.shadowRoot!)).to.not.include(en.errorMessages['bad-config']);
+    });
+
+    it('a wrong key still reads as a configuration problem', async () => {
+      const info = await backendInfo();
+      const stream = await newStream({ name: 'wrong key' });
+      const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key="not-the-key">
+        <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+      </rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => deepText(el.shadowRoot!).includes(en.errorMessages['bad-config']), 10_000, 'bad-config text');
+    });
+
+    it('a failed "Mark read" and "Mark all read" roll back, fire rt-error and say so', async () => {
+      const token = await mintToken(ALICE, 8);
+      const exp = Date.now() + 8000;
+      const alertId = newId();
+      await insertRows('signal_alerts', [{ id: alertId, user_id: ALICE, business_name: 'mark fails', signal_type: 'funding', priority: 'high' }]);
+      const info = await backendInfo();
+      const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}>
+        <rt-signal-alerts></rt-signal-alerts>
+      </rt-provider>`);
+      const el = wrapper.querySelector('rt-signal-alerts')!;
+      await waitFor(() => deepText(el.shadowRoot!).includes('mark fails') && badgeText(el) === en.live, 15_000, 'live with the alert');
+      // The write will fail: the token is past its expiry when the button is pressed.
+      await waitFor(() => Date.now() > exp + 500, 15_000, 'token expired');
+      const item = [...el.shadowRoot!.querySelectorAll('[part~="entry"], article, li')].find((n) => n.textContent?.includes('mark fails'));
+      const button = [...(item?.querySelectorAll('button') ?? [])].find((b) => /read/i.test(b.textContent ?? '') || /read/i.test(b.getAttribute('aria-label') ?? ''));
+      expect(button, 'a mark-read button').to.exist;
+      const failed = oneEvent(el, 'rt-error');
+      button!.click();
+      const event = await failed;
+      expect(['session-expired', 'unauthorized']).to.include(event.detail.error.code);
+      await waitFor(() => deepText(el.shadowRoot!).includes(en.markReadFailed), 5000, 'message shown');
+      // Rolled back: still unread in the widget.
+      await frames(2);
+      const again = [...el.shadowRoot!.querySelectorAll('[data-unread]')].some((n) => n.textContent?.includes('mark fails'));
+      expect(again, 'still unread after the rollback').to.equal(true);
+      const markAll = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="mark-all"]');
+      expect(markAll, 'mark-all button').to.exist;
+      const failedAll = oneEvent(el, 'rt-error');
+      markAll!.click();
+      expect(['session-expired', 'unauthorized']).to.include((await failedAll).detail.error.code);
+    });
+  });
+
+  describe('sessions outlive their first token', () => {
+    it('provider with a fixed token: "Session expired", rt-session-expired, and recovery with the answered token', async () => {
+      const short = await mintToken(ALICE, 6);
+      const stream = await newStream({ name: 'fixed token', org_id: ACME });
+      const info = await backendInfo();
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${short}>
+        <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+      </rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      const expired = (await oneEvent(wrapper, 'rt-session-expired')) as RtSessionExpiredEvent;
+      expect(expired.detail.error.code).to.equal('session-expired');
+      await waitFor(() => badgeText(el) === en.sessionExpired, 10_000, 'Session expired shown');
+      expect(wrapper.rtClient!.getConnection().status).to.equal('error');
+      // The host answers with a fresh token: no reload, live again, changes flow.
+      expired.detail.setAccessToken(await mintToken(ALICE, 3600));
+      await waitFor(() => badgeText(el) === en.live, 20_000, 'live again');
+      await updateRows('streams', { id: stream.id }, { name: 'fixed token renewed' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('fixed token renewed'), 10_000, 'update after renewal');
+    });
+
+    it('page default client (script-tag style): rt-session-expired on window, answered with a new token', async () => {
+      const info = await backendInfo();
+      configure({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(ALICE, 6) });
+      const stream = await newStream({ name: 'default client expiry' });
+      const el = await fixture(html`<rt-stream-progress stream-id=${stream.id}></rt-stream-progress>`);
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      const expired = (await oneEvent(window, 'rt-session-expired')) as RtSessionExpiredEvent;
+      await waitFor(() => badgeText(el) === en.sessionExpired, 10_000, 'Session expired shown');
+      expired.detail.setAccessToken(await mintToken(ALICE, 3600));
+      await waitFor(() => badgeText(el) === en.live, 20_000, 'live again');
+      await updateRows('streams', { id: stream.id }, { name: 'default renewed' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('default renewed'), 10_000, 'update after renewal');
+    });
+
+    it('a token callback whose tokens expire keeps the widgets live across expiries', async () => {
+      let issued = 0;
+      const c = await aliceClient(async () => {
+        issued++;
+        return mintToken(ALICE, 35); // refreshed 30 s before exp: a new token every ~5 s
+      });
+      const stream = await newStream({ name: 'renewing' });
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      const first = issued;
+      await waitFor(() => issued >= first + 1 && badgeText(el) === en.live, 40_000, 'renewed');
+      await updateRows('streams', { id: stream.id }, { name: 'renewing ok' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('renewing ok'), 10_000, 'update');
+      expect(c.getConnection().lastError?.code ?? null).to.not.equal('session-expired');
+    });
+
+    it('a token callback assigned after the first render takes effect (alerts and notifications)', async () => {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      const alertId = newId();
+      const noteId = newId();
+      await insertRows('signal_alerts', [{ id: alertId, user_id: ALICE, business_name: 'late callback alert', signal_type: 'hiring' }]);
+      await insertRows('notifications', [{ id: noteId, user_id: ALICE, title: 'late callback note', body: 'hello' }]);
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey}>
+        <rt-signal-alerts></rt-signal-alerts><rt-notifications></rt-notifications>
+      </rt-provider>`);
+      const [alerts, notes] = [wrapper.querySelector('rt-signal-alerts')!, wrapper.querySelector('rt-notifications')!];
+      await waitFor(() => [alerts, notes].every((w) => (w as unknown as { hasUpdated: boolean }).hasUpdated), 5000, 'rendered');
+      await frames(2);
+      // The README's recipe, run by the app after the provider rendered.
+      wrapper.accessToken = async () => token;
+      await waitFor(
+        () => deepText(alerts.shadowRoot!).includes('late callback alert') && deepText(notes.shadowRoot!).includes('late callback note'),
+        15_000,
+        'signed-in data',
+      );
+      await waitFor(() => badgeText(alerts) === en.live && badgeText(notes) === en.live, 15_000, 'both live');
+    });
+  });
+
+  describe('third-party auth (supabase-js `accessToken` option)', () => {
+    it('works through provider.client and configure({ client })', async () => {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      const sb = createClient(info.url, info.anonKey, { accessToken: async () => token });
+      cleanups.push(() => void sb.removeAllChannels());
+      expect(() => sb.auth.getSession()).to.throw(); // what such a client does
+      const stream = await newStream({ name: 'third party' });
+      const alertId = newId();
+      await insertRows('signal_alerts', [{ id: alertId, user_id: ALICE, business_name: 'third party alert', signal_type: 'funding' }]);
+
+      const wrapper = await fixture<RtProvider>(html`<rt-provider .client=${sb}>
+        <rt-stream-progress stream-id=${stream.id}></rt-stream-progress><rt-signal-alerts></rt-signal-alerts>
+      </rt-provider>`);
+      const [progress, alerts] = [wrapper.querySelector('rt-stream-progress')!, wrapper.querySelector('rt-signal-alerts')!];
+      await waitFor(() => badgeText(progress) === en.live && deepText(alerts.shadowRoot!).includes('third party alert'), 15_000, 'provider: live');
+      await updateRows('streams', { id: stream.id }, { name: 'third party!' });
+      await waitFor(() => deepText(progress.shadowRoot!).includes('third party!'), 10_000, 'provider: update');
+      wrapper.remove();
+
+      let thrown: unknown = null;
+      try {
+        configure({ client: sb });
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).to.equal(null);
+      const standalone = await fixture(html`<rt-signal-alerts></rt-signal-alerts>`);
+      await waitFor(() => deepText(standalone.shadowRoot!).includes('third party alert') && badgeText(standalone) === en.live, 15_000, 'configure: live');
+    });
+  });
+});
