@@ -19,6 +19,7 @@
  */
 import * as npmEntry from './index.js';
 import { releaseRegistrations } from './internal/registration.js';
+import { configScript, optionsKey, optionsOfScript, queuedCommands, type QueuedCommand } from './internal/script-config.js';
 import { configure, getDefaultClient, setDefaultClient, onDefaultClientChange } from './core/default-client.js';
 import { createRtClient, type RtClientOptions } from './core/client.js';
 import { getRealtimeService } from './core/realtime-service.js';
@@ -71,28 +72,45 @@ const SLOT = Symbol.for('rt-monitor.cdn');
 type Globals = Record<symbol, RtMonitorGlobal | undefined> & { RtMonitor?: unknown };
 const g = globalThis as unknown as Globals;
 
-/** The script tag's configuration, if it carries any. */
+/** The script tag's configuration, if it carries any (rules: src/internal/script-config.ts). */
 function scriptOptions(): RtClientOptions | null {
   if (typeof document === 'undefined') return null;
-  const script = document.currentScript as HTMLScriptElement | null;
-  const data = script?.dataset;
-  if (!data) return null;
-  const url = data.supabaseUrl?.trim() || undefined;
-  const anonKey = data.anonKey?.trim() || undefined;
-  const accessToken = data.accessToken?.trim() || undefined;
-  if (!url && !anonKey && !accessToken) return null;
-  return { url, anonKey, accessToken };
+  return optionsOfScript(configScript(document.currentScript as HTMLScriptElement | null, document));
 }
-
-/** Which script-tag configuration made the current default client (so a second identical tag is a no-op). */
-const optionsKey = (o: RtClientOptions) => JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : '']);
 
 function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string }, options: RtClientOptions | null): void {
   if (!options) return;
   const key = optionsKey(options);
   if (api.__appliedKey === key && api.getDefaultClient()) return; // the same tag again: keep the one client
+  if (api.__appliedKey !== undefined && api.__appliedKey !== key) {
+    // Another tag with different data-* configuration: the first one wins, said once.
+    console.warn(
+      'rt-monitor: a second rt-monitor <script> tag carries different data-* configuration; the first one is kept. ' +
+        'Call RtMonitor.configure({ url, anonKey, accessToken }) to change the page default on purpose.',
+    );
+    return;
+  }
   api.configure(options);
   api.__appliedKey = key;
+}
+
+/** Replays `window.RtMonitor.q` (commands queued before the bundle loaded) on the real object. */
+function replayQueue(api: RtMonitorGlobal, stub: unknown): void {
+  const commands = queuedCommands(stub);
+  if (!commands) {
+    if (stub !== undefined && stub !== api) console.warn('rt-monitor: window.RtMonitor was already set (not an rt-monitor command queue); it was replaced.');
+    return;
+  }
+  for (const [method, ...args] of commands) {
+    const fn = api[method];
+    if (typeof fn === 'function') (fn as (...a: unknown[]) => unknown)(...args);
+    else console.error(`rt-monitor: queued command "${method}" is not a function of RtMonitor; ignored.`);
+  }
+  // Later pushes onto the stub's queue (a loader that keeps the array) run at once.
+  (stub as { q: { push: (...c: QueuedCommand[]) => number } }).q.push = (...more: QueuedCommand[]) => {
+    for (const [method, ...args] of more) (api[method] as ((...a: unknown[]) => unknown) | undefined)?.(...args);
+    return 0;
+  };
 }
 
 function install(): RtMonitorGlobal {
@@ -103,7 +121,11 @@ function install(): RtMonitorGlobal {
     console.warn(`rt-monitor: the script-tag bundle was loaded twice (version ${first.version}, then ${version}); the second copy did nothing.`);
     releaseRegistrations(false);
     applyScriptOptions(first, options);
-    if (typeof window !== 'undefined' && !g.RtMonitor) g.RtMonitor = first;
+    if (typeof window !== 'undefined' && g.RtMonitor !== first) {
+      const stub = g.RtMonitor;
+      g.RtMonitor = first;
+      replayQueue(first, stub);
+    }
     return first;
   }
 
@@ -119,8 +141,10 @@ function install(): RtMonitorGlobal {
     ready: Promise.resolve(),
   };
   g[SLOT] = api;
+  const stub = g.RtMonitor;
   if (typeof window !== 'undefined') g.RtMonitor = api;
   applyScriptOptions(api, options);
+  if (typeof window !== 'undefined') replayQueue(api, stub); // page code queued before load wins over the tag
 
   const registry = typeof customElements === 'undefined' ? undefined : customElements;
   const taken = registry ? TAGS.filter((t) => registry.get(t)) : [];

@@ -12,6 +12,9 @@ import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '.
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
 
+/** Attributes observed only to explain a misdelivered value (not part of the public attributes). */
+const WATCHED_ONLY = ['client'];
+
 /** How long a provider removed from the DOM keeps its client (moving it must not reconnect). */
 const DISPOSE_AFTER_MS = 2000;
 
@@ -87,7 +90,7 @@ export class RtProvider extends LitElement {
 
   /** Also `client`, to notice `client="[object Object]"` (an object that arrived as an attribute). */
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'client'];
+    return [...super.observedAttributes, ...WATCHED_ONLY];
   }
 
   /** The explanatory client installed while `client` / `access-token` arrived as text (src/internal/upgrade.ts). */
