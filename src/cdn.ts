@@ -19,8 +19,8 @@
  */
 import * as npmEntry from './index.js';
 import { releaseRegistrations } from './internal/registration.js';
+import { configScript, optionsKey, optionsOfScript, queuedCommands, type QueuedCommand } from './internal/script-config.js';
 import { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, setAccessToken } from './core/default-client.js';
-import { tokenExpiry } from './core/jwt.js';
 import { createRtClient, type RtClientOptions } from './core/client.js';
 import { getRealtimeService } from './core/realtime-service.js';
 import type { RtClientApi } from './core/client-types.js';
@@ -74,72 +74,45 @@ const SLOT = Symbol.for('rt-monitor.cdn');
 type Globals = Record<symbol, RtMonitorGlobal | undefined> & { RtMonitor?: unknown };
 const g = globalThis as unknown as Globals;
 
-/** The script tag's configuration, if it carries any. */
+/** The script tag's configuration, if it carries any (rules: src/internal/script-config.ts). */
 function scriptOptions(): RtClientOptions | null {
   if (typeof document === 'undefined') return null;
-  const script = document.currentScript as HTMLScriptElement | null;
-  const data = script?.dataset;
-  if (!data) return null;
-  const url = data.supabaseUrl?.trim() || undefined;
-  const anonKey = data.anonKey?.trim() || undefined;
-  const fixed = data.accessToken?.trim() || undefined;
-  const renew = tokenRenewal(data.accessTokenUrl?.trim(), data.accessTokenCallback?.trim(), script?.src);
-  if (!url && !anonKey && !fixed && !renew) return null;
-  if (!renew) return { url, anonKey, accessToken: fixed };
-  // A fixed token is used first (no request at load); the renewal source gives the next ones.
-  let first = fixed;
-  const accessToken = async () => {
-    if (first && (tokenExpiry(first) ?? Infinity) - Date.now() > 30_000) return first;
-    first = undefined;
-    return renew();
-  };
-  return { url, anonKey, accessToken };
+  return optionsOfScript(configScript(document.currentScript as HTMLScriptElement | null, document));
 }
-
-/**
- * How a script-tag page renews its token, from `data-access-token-url` (GET with the page's
- * cookies; the reply is JSON `{ "access_token": "…" }` (also `token` / `accessToken`) or the bare
- * token as text) or `data-access-token-callback` (the name of a global function, looked up at each
- * call so it may be defined after this script, returning the token or a promise of it).
- */
-function tokenRenewal(url: string | undefined, callback: string | undefined, base: string | undefined): (() => Promise<string | null>) | null {
-  if (callback) {
-    return async () => {
-      const fn = callback.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globalThis);
-      if (typeof fn !== 'function') {
-        console.error(`rt-monitor: data-access-token-callback names "${callback}", but window.${callback} is not a function.`);
-        return null;
-      }
-      return ((await (fn as () => unknown)()) as string | null | undefined) ?? null;
-    };
-  }
-  if (url) {
-    const href = new URL(url, base || document.baseURI).href;
-    return async () => {
-      const res = await fetch(href, { credentials: 'include', headers: { accept: 'application/json, text/plain' } });
-      if (!res.ok) throw new Error(`data-access-token-url answered HTTP ${res.status}`);
-      const text = (await res.text()).trim();
-      if (text.startsWith('{')) {
-        const body = JSON.parse(text) as Record<string, unknown>;
-        const token = body.access_token ?? body.token ?? body.accessToken;
-        return typeof token === 'string' && token ? token : null;
-      }
-      return text.replace(/^"|"$/g, '') || null;
-    };
-  }
-  return null;
-}
-
-/** Which script-tag configuration made the current default client (so a second identical tag is a no-op). */
-const optionsKey = (o: RtClientOptions) =>
-  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken]);
 
 function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string }, options: RtClientOptions | null): void {
   if (!options) return;
   const key = optionsKey(options);
   if (api.__appliedKey === key && api.getDefaultClient()) return; // the same tag again: keep the one client
+  if (api.__appliedKey !== undefined && api.__appliedKey !== key) {
+    // Another tag with different data-* configuration: the first one wins, said once.
+    console.warn(
+      'rt-monitor: a second rt-monitor <script> tag carries different data-* configuration; the first one is kept. ' +
+        'Call RtMonitor.configure({ url, anonKey, accessToken }) to change the page default on purpose.',
+    );
+    return;
+  }
   api.configure(options);
   api.__appliedKey = key;
+}
+
+/** Replays `window.RtMonitor.q` (commands queued before the bundle loaded) on the real object. */
+function replayQueue(api: RtMonitorGlobal, stub: unknown): void {
+  const commands = queuedCommands(stub);
+  if (!commands) {
+    if (stub !== undefined && stub !== api) console.warn('rt-monitor: window.RtMonitor was already set (not an rt-monitor command queue); it was replaced.');
+    return;
+  }
+  for (const [method, ...args] of commands) {
+    const fn = api[method];
+    if (typeof fn === 'function') (fn as (...a: unknown[]) => unknown)(...args);
+    else console.error(`rt-monitor: queued command "${method}" is not a function of RtMonitor; ignored.`);
+  }
+  // Later pushes onto the stub's queue (a loader that keeps the array) run at once.
+  (stub as { q: { push: (...c: QueuedCommand[]) => number } }).q.push = (...more: QueuedCommand[]) => {
+    for (const [method, ...args] of more) (api[method] as ((...a: unknown[]) => unknown) | undefined)?.(...args);
+    return 0;
+  };
 }
 
 function install(): RtMonitorGlobal {
@@ -150,7 +123,11 @@ function install(): RtMonitorGlobal {
     console.warn(`rt-monitor: the script-tag bundle was loaded twice (version ${first.version}, then ${version}); the second copy did nothing.`);
     releaseRegistrations(false);
     applyScriptOptions(first, options);
-    if (typeof window !== 'undefined' && !g.RtMonitor) g.RtMonitor = first;
+    if (typeof window !== 'undefined' && g.RtMonitor !== first) {
+      const stub = g.RtMonitor;
+      g.RtMonitor = first;
+      replayQueue(first, stub);
+    }
     return first;
   }
 
@@ -167,8 +144,10 @@ function install(): RtMonitorGlobal {
     ready: Promise.resolve(),
   };
   g[SLOT] = api;
+  const stub = g.RtMonitor;
   if (typeof window !== 'undefined') g.RtMonitor = api;
   applyScriptOptions(api, options);
+  if (typeof window !== 'undefined') replayQueue(api, stub); // page code queued before load wins over the tag
 
   const registry = typeof customElements === 'undefined' ? undefined : customElements;
   const taken = registry ? TAGS.filter((t) => registry.get(t)) : [];

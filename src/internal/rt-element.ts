@@ -16,6 +16,7 @@ import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { nextFrame } from './frame.js';
 import { stringsFor, type RtStrings } from './strings.js';
 import { whenRegistering } from './registration.js';
+import { absorbUpgradeProperties, checkObjectAttributes, takeBeforeDefine } from './upgrade.js';
 
 /** Version stamped into warnings when two copies of the bundle meet. */
 export const RT_VERSION = '0.1.0';
@@ -46,6 +47,8 @@ export class RtElement extends LitElement {
         }
         return;
       }
+      // Values the page set on <tag> elements before this definition: applied in connectedCallback.
+      if (registry === customElements) takeBeforeDefine(tag, this);
       registry.define(tag, this);
     });
   }
@@ -69,6 +72,14 @@ export class RtElement extends LitElement {
   constructor() {
     super();
     this.internals = this.attachInternals();
+  }
+
+  override connectedCallback(): void {
+    // Properties set before the upgrade (React ref, Vue .prop, a loader script): through the
+    // accessors now, after every constructor and field initializer ran (not at the first update).
+    absorbUpgradeProperties(this);
+    checkObjectAttributes(this);
+    super.connectedCallback();
   }
 
   /** The locale in effect. */

@@ -59,6 +59,8 @@ export const en = {
     'not-found': 'Not found or no access.',
     network: 'The server cannot be reached. Retrying automatically.',
     server: 'The server reported an error.',
+    // By RtError.detail: the Supabase client (or token) was set as an attribute, e.g. client="[object Object]".
+    'property-as-attribute': 'The Supabase client reached this widget as text (an attribute), not as the object: set the client property. The browser console shows how.',
   } as Record<string, string>,
 
   // statuses (goal, scan, execution)

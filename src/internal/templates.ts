@@ -123,7 +123,8 @@ export function messageView(opts: {
 
 export function errorView(s: RtStrings, error: RtError): TemplateResult {
   if (error.code === 'not-found') return notFoundView(s);
-  const hint = s.errorMessages[error.code] ?? s.errorMessages.server;
+  // A more specific cause by detail first (e.g. 'property-as-attribute'), then by code.
+  const hint = (error.detail !== undefined && Object.prototype.hasOwnProperty.call(s.errorMessages, error.detail) ? s.errorMessages[error.detail] : undefined) ?? s.errorMessages[error.code] ?? s.errorMessages.server;
   return html`<div role="alert">
     ${messageView({ iconName: 'alert-triangle', title: s.errorTitle, hint, tone: 'danger', part: 'error' })}
   </div>`;

@@ -145,6 +145,76 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     }
   });
 
+  // "Every way a host page delivers configuration" (docs/distribution.md, "Script tag: how configuration is found").
+  async function showsStream(page: Page, stream: { name: string }) {
+    await pollPage(page, (name: string) => document.querySelector('#progress')?.shadowRoot?.textContent?.includes(name), stream.name, 15_000, 'the stream name');
+  }
+
+  for (const [label, attrs] of [['defer', 'defer'], ['async', 'async'], ['type="module"', 'type="module"']] as const) {
+    test(`script tag loaded with ${label}: configured from its data-* attributes`, async () => {
+      const stream = await newStream(`Load ${label} ${Date.now()}`);
+      const tag = scriptTag('/rt-monitor.js').replace('<script ', `<script ${attrs} `);
+      const path = `/load-${label.replace(/\W/g, '')}.html`;
+      routes[path] = html(`${tag}\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`);
+      const { page, log } = await open(path);
+      try {
+        await showsStream(page, stream);
+        assert.deepEqual(log.errors, []);
+        assert.deepEqual(rtWarnings(log), []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  test('script tag injected later by a loader (createElement + append): configured from its data-* attributes', async () => {
+    const stream = await newStream(`Injected ${Date.now()}`);
+    routes['/loader.js'] = {
+      type: 'text/javascript',
+      body: `setTimeout(() => { const s = document.createElement('script'); s.src = '/rt-monitor.js'; s.dataset.supabaseUrl = ${JSON.stringify(backend.url)}; s.dataset.anonKey = ${JSON.stringify(backend.anonKey)}; s.dataset.accessToken = ${JSON.stringify(token)}; document.head.append(s); }, 50);\n`,
+    };
+    routes['/injected.html'] = html(`<script src="/loader.js"></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`);
+    const { page, log } = await open('/injected.html');
+    try {
+      await showsStream(page, stream);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('two tags with different data-* configuration: the first wins, one warning', async () => {
+    const stream = await newStream(`Two configs ${Date.now()}`);
+    const second = `<script src="/rt-monitor.js?copy=3" data-supabase-url="http://127.0.0.1:9" data-anon-key="wrong"></script>`;
+    routes['/two-configs.html'] = html(`${scriptTag('/rt-monitor.js')}\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>\n${second}`);
+    const { page, log } = await open('/two-configs.html');
+    try {
+      await showsStream(page, stream);
+      const warnings = rtWarnings(log);
+      assert.equal(warnings.filter((w) => /different data-\* configuration; the first one is kept/.test(w)).length, 1, warnings.join(' | '));
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('RtMonitor.configure queued before the bundle loaded (window.RtMonitor = { q: [...] }) is replayed', async () => {
+    const stream = await newStream(`Queued ${Date.now()}`);
+    routes['/queue.js'] = {
+      type: 'text/javascript',
+      body: `(window.RtMonitor = window.RtMonitor || { q: [] }).q.push(['configure', { url: ${JSON.stringify(backend.url)}, anonKey: ${JSON.stringify(backend.anonKey)}, accessToken: ${JSON.stringify(token)} }]);\n`,
+    };
+    routes['/queued.html'] = html(`<script src="/queue.js"></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>\n<script src="/rt-monitor.js"></script>`);
+    const { page, log } = await open('/queued.html');
+    try {
+      await showsStream(page, stream);
+      assert.deepEqual(log.errors, []);
+      assert.deepEqual(rtWarnings(log), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the bundle contains no eval, no new Function, no blob: worker, and no auth-js / storage-js / postgrest-js', () => {
     const code = readFileSync(join(DIST, 'rt-monitor.js'), 'utf8');
     assert.doesNotMatch(code, /\beval\(/);

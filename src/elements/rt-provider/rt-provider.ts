@@ -9,8 +9,12 @@ import { createRtClient } from '../../core/client.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
 import { whenRegistering } from '../../internal/registration.js';
+import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
+
+/** Attributes observed only to explain a misdelivered value (not part of the public attributes). */
+const WATCHED_ONLY = ['client'];
 
 /** How long a provider removed from the DOM keeps its client (moving it must not reconnect). */
 const DISPOSE_AFTER_MS = 2000;
@@ -47,7 +51,11 @@ export class RtProvider extends LitElement {
 
   /** Registers `<rt-provider>` unless it is already defined (safe when a page loads the bundle twice). */
   static define(tag = 'rt-provider', registry: CustomElementRegistry = customElements): void {
-    whenRegistering(() => registry.get(tag) || registry.define(tag, this));
+    whenRegistering(() => {
+      if (registry.get(tag)) return;
+      if (registry === customElements) takeBeforeDefine(tag, this); // values set before this definition
+      registry.define(tag, this);
+    });
   }
 
   /** Supabase project URL. */
@@ -86,9 +94,30 @@ export class RtProvider extends LitElement {
   /** Stops listening to the current client's session-expiry and user-change notices. */
   private unwatch: () => void = () => {};
 
+  /** Also `client`, to notice `client="[object Object]"` (an object that arrived as an attribute). */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, ...WATCHED_ONLY];
+  }
+
+  /** The explanatory client installed while `client` / `access-token` arrived as text (src/internal/upgrade.ts). */
+  private misdelivered: RtClientApi | undefined;
+
   constructor() {
     super();
     ensureContextRoot();
+    absorbUpgradeProperties(this); // properties set before the upgrade: through the accessors, now
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    // An object or function that a framework could only set as an attribute: never use the text
+    // (as a token); provide a client that explains the cause instead, until a usable value arrives.
+    const explained = misdeliveredClient(this.localName, name, value);
+    if (explained) {
+      if (this.client == null || this.client === this.misdelivered) this.client = this.misdelivered = explained;
+      return;
+    }
+    if (explained === null && this.misdelivered && this.client === this.misdelivered) this.client = this.misdelivered = undefined;
+    super.attributeChangedCallback(name, old, value);
   }
 
   /** The client this provider currently provides (undefined when not configured). */
@@ -97,6 +126,7 @@ export class RtProvider extends LitElement {
   }
 
   override connectedCallback(): void {
+    absorbUpgradeProperties(this);
     super.connectedCallback();
     clearTimeout(this.disposeTimer);
     this.disposeTimer = undefined;

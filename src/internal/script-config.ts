@@ -1,0 +1,95 @@
+/**
+ * How the script-tag bundle (src/cdn.ts) reads the page's configuration. One rule per way a page
+ * delivers it (docs/distribution.md, "Script tag: how configuration is found"):
+ *
+ * - A classic `<script src>` (also `defer`, `async`, or appended later by a loader / tag manager):
+ *   its own tag, `document.currentScript`.
+ * - `type="module"` (or any load where `document.currentScript` is null): the first `<script>` in
+ *   the document carrying `data-supabase-url`, `data-anon-key` or `data-access-token`.
+ * - Two tags with different `data-*` configuration: the first one configured wins; the second
+ *   is ignored with one console warning (call `RtMonitor.configure()` to switch on purpose).
+ * - `RtMonitor.configure()` called before the bundle loaded: supported through a command queue,
+ *   `(window.RtMonitor ||= { q: [] }).q.push(['configure', { url, anonKey }])`, replayed on load
+ *   after the tag's `data-*` configuration (so page code wins over the tag).
+ * - Token renewal: `data-access-token-url` or `data-access-token-callback` (see `tokenRenewal`);
+ *   a `data-access-token` beside them is used first, until it is within 30 s of its expiry.
+ */
+import type { RtClientOptions } from '../core/client.js';
+import { tokenExpiry } from '../core/jwt.js';
+
+const DATA_SELECTOR =
+  'script[data-supabase-url], script[data-anon-key], script[data-access-token], script[data-access-token-url], script[data-access-token-callback]';
+
+/** The `data-*` configuration of one script tag, or null when it carries none. */
+export function optionsOfScript(script: HTMLScriptElement | null | undefined): RtClientOptions | null {
+  const data = script?.dataset;
+  if (!data) return null;
+  const url = data.supabaseUrl?.trim() || undefined;
+  const anonKey = data.anonKey?.trim() || undefined;
+  const fixed = data.accessToken?.trim() || undefined;
+  const renew = tokenRenewal(data.accessTokenUrl?.trim(), data.accessTokenCallback?.trim(), script?.src);
+  if (!url && !anonKey && !fixed && !renew) return null;
+  if (!renew) return { url, anonKey, accessToken: fixed };
+  // A fixed token is used first (no request at load); the renewal source gives the next ones.
+  let first = fixed;
+  const accessToken = async () => {
+    if (first && (tokenExpiry(first) ?? Infinity) - Date.now() > 30_000) return first;
+    first = undefined;
+    return renew();
+  };
+  return { url, anonKey, accessToken };
+}
+
+/**
+ * How a script-tag page renews its token, from `data-access-token-url` (GET with the page's
+ * cookies; the reply is JSON `{ "access_token": "…" }` (also `token` / `accessToken`) or the bare
+ * token as text) or `data-access-token-callback` (the name of a global function, looked up at each
+ * call so it may be defined after this script, returning the token or a promise of it).
+ */
+function tokenRenewal(url: string | undefined, callback: string | undefined, base: string | undefined): (() => Promise<string | null>) | null {
+  if (callback) {
+    return async () => {
+      const fn = callback.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globalThis);
+      if (typeof fn !== 'function') {
+        console.error(`rt-monitor: data-access-token-callback names "${callback}", but window.${callback} is not a function.`);
+        return null;
+      }
+      return ((await (fn as () => unknown)()) as string | null | undefined) ?? null;
+    };
+  }
+  if (url) {
+    const href = new URL(url, base || document.baseURI).href;
+    return async () => {
+      const res = await fetch(href, { credentials: 'include', headers: { accept: 'application/json, text/plain' } });
+      if (!res.ok) throw new Error(`data-access-token-url answered HTTP ${res.status}`);
+      const text = (await res.text()).trim();
+      if (text.startsWith('{')) {
+        const body = JSON.parse(text) as Record<string, unknown>;
+        const token = body.access_token ?? body.token ?? body.accessToken;
+        return typeof token === 'string' && token ? token : null;
+      }
+      return text.replace(/^"|"$/g, '') || null;
+    };
+  }
+  return null;
+}
+
+
+/** The script tag whose configuration applies: the running classic script, else the first tag with data-*. */
+export function configScript(current: HTMLScriptElement | null, doc: Document | undefined): HTMLScriptElement | null {
+  if (current) return current;
+  return (doc?.querySelector(DATA_SELECTOR) as HTMLScriptElement | null) ?? null;
+}
+
+/** Identity of a configuration (a second identical tag is a no-op). */
+export const optionsKey = (o: RtClientOptions): string =>
+  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken]);
+
+/** A pre-load command: `['configure', options]` (or any other method name of `window.RtMonitor`). */
+export type QueuedCommand = [method: string, ...args: unknown[]];
+
+/** The command queue of a stub `window.RtMonitor = { q: [...] }` set before the bundle loaded. */
+export function queuedCommands(stub: unknown): QueuedCommand[] | null {
+  const q = (stub as { q?: unknown } | null | undefined)?.q;
+  return Array.isArray(q) ? (q.filter((c) => Array.isArray(c) && typeof c[0] === 'string') as QueuedCommand[]) : null;
+}
