@@ -4,7 +4,7 @@
  * fails (exit 1) when one is over its brotli budget. When over, it also prints which packages
  * and source folders the bytes come from (from the source map), to show where to cut.
  *
- *   node scripts/check-size.mjs                              # dist/rt-monitor.js ≤ 45 KB brotli
+ *   node scripts/check-size.mjs                              # dist/rt-monitor.js ≤ 50 KB brotli
  *   node scripts/check-size.mjs --limit 10 dist/rt-monitor.js
  *   node scripts/check-size.mjs --json                       # machine-readable
  *
@@ -13,7 +13,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-export const DEFAULT_BUDGET_KB = 45;
+/** Raised from 45 to 50 KB with the trust work (honest states, session renewal, host hand-off rules): see docs/distribution.md. */
+export const DEFAULT_BUDGET_KB = 50;
 
 export function sizesOf(buffer) {
   return {

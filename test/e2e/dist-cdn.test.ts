@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startLocalBackend, type LocalBackend } from '../../server/index.ts';
 import {
-  ACME, DIST, ROOT, STRICT_CSP, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
+  ACME, ALICE, DIST, ROOT, STRICT_CSP, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
   type PageLog, type StaticServer,
 } from './dist-support.ts';
 
@@ -182,6 +182,90 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
       await page.close();
     }
   });
+
+  /** A user token signed with the backend's dev secret, valid for `seconds`. */
+  async function mint(seconds: number): Promise<string> {
+    const { SignJWT } = await import('jose');
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ role: 'authenticated', aud: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(ALICE)
+      .setIssuedAt(now - 5)
+      .setExpirationTime(now + seconds)
+      .sign(new TextEncoder().encode(backend.jwtSecret));
+  }
+
+  const liveBadge = (page: Page) =>
+    page.evaluate(() => {
+      const badge = document.querySelector('#progress')?.shadowRoot?.querySelector('[part~="live-badge"]');
+      const label = badge && [...badge.children].find((c) => c.tagName === 'SPAN' && !c.classList.contains('sr-only') && !c.classList.contains('live-dot'));
+      return label?.textContent?.trim() ?? null;
+    });
+
+  test('static data-access-token that expires: "Session expired", rt-session-expired on window, RtMonitor.setAccessToken recovers', async () => {
+    const stream = await newStream(`Static expiry ${Date.now()}`);
+    const short = await mint(6);
+    const fresh = await mint(3600);
+    routes['/static-expiry.js'] = {
+      type: 'text/javascript',
+      body: `window.__expired = 0; window.addEventListener('rt-session-expired', () => { window.__expired++; });\n`,
+    };
+    routes['/static-expiry.html'] = html(
+      `<script src="/static-expiry.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${short}"></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
+    );
+    const { page, log } = await open('/static-expiry.html');
+    try {
+      await showsStream(page, stream);
+      await pollPage(page, () => (window as unknown as { __expired: number }).__expired > 0, undefined, 30_000, 'rt-session-expired');
+      const started = Date.now();
+      while ((await liveBadge(page)) !== 'Session expired') {
+        assert.ok(Date.now() - started < 15_000, `badge never read Session expired (got ${await liveBadge(page)})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await page.evaluate((t) => (window as unknown as { RtMonitor: { setAccessToken(t: string): void } }).RtMonitor.setAccessToken(t), fresh);
+      while ((await liveBadge(page)) !== 'Live') {
+        assert.ok(Date.now() - started < 40_000, `never live again (got ${await liveBadge(page)})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await serviceRest(backend).update('streams', stream.id, { name: `${stream.name} renewed` });
+      await pollPage(page, (name: string) => document.querySelector('#progress')?.shadowRoot?.textContent?.includes(name), `${stream.name} renewed`, 15_000, 'update after renewal');
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  for (const mode of ['callback', 'url'] as const) {
+    test(`data-access-token-${mode}: short-lived tokens are renewed, the widget stays live across expiries`, async () => {
+      const stream = await newStream(`Renew ${mode} ${Date.now()}`);
+      let served = 0;
+      const tokenPath = `/token-${Date.now()}.json`;
+      // Tokens valid 35 s: rt-monitor asks again 30 s before expiry, so a new one every ~5 s.
+      routes['/renew-setup.js'] = { type: 'text/javascript', body: `window.__tokens = 0;\nwindow.getRtToken = async () => { window.__tokens++; const r = await fetch(${JSON.stringify(tokenPath)}); return (await r.json()).access_token; };\n` };
+      const attr = mode === 'callback' ? 'data-access-token-callback="getRtToken"' : `data-access-token-url="${tokenPath}"`;
+      routes[`/renew-${mode}.html`] = html(
+        `<script src="/renew-setup.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" ${attr}></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
+      );
+      const tokens = await Promise.all(Array.from({ length: 12 }, () => mint(35)));
+      Object.defineProperty(routes, tokenPath, { configurable: true, enumerable: true, get: () => ({ type: 'application/json', body: JSON.stringify({ access_token: tokens[Math.min(served++, tokens.length - 1)] }) }) });
+      const { page, log } = await open(`/renew-${mode}.html`);
+      try {
+        await showsStream(page, stream);
+        const first = served;
+        const started = Date.now();
+        while (served < first + 2 || (await liveBadge(page)) !== 'Live') {
+          assert.ok(Date.now() - started < 40_000, `not renewed twice (served ${served}, badge ${await liveBadge(page)})`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        await serviceRest(backend).update('streams', stream.id, { name: `${stream.name} after renewals` });
+        await pollPage(page, (name: string) => document.querySelector('#progress')?.shadowRoot?.textContent?.includes(name), `${stream.name} after renewals`, 15_000, 'update');
+        assert.deepEqual(log.errors, []);
+        delete routes[tokenPath];
+      } finally {
+        await page.close();
+      }
+    });
+  }
 
   test('two tags with different data-* configuration: the first wins, one warning', async () => {
     const stream = await newStream(`Two configs ${Date.now()}`);
