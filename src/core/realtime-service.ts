@@ -98,7 +98,7 @@ export class RealtimeService {
           lastStatus = state.status;
           safe(() => onStatus?.(state.status, state.error));
         }
-        if ((state.phase === 'live' || state.phase === 'stale') && state.data !== lastData) {
+        if ((state.phase === 'live' || state.phase === 'stale' || state.phase === 'connecting') && state.data !== lastData) {
           lastData = state.data;
           safe(() => callback(state.data));
         }

@@ -64,9 +64,11 @@ export class RtAgentExecutions extends RtElement {
     super.willUpdate(changed);
     this.reportError('agent_executions', this.streamId ? this.ctrl.error : null);
     this.setState('stale', this.ctrl.phase === 'stale');
+    this.setState('connecting', this.ctrl.phase === 'connecting');
+    this.setState('live', this.ctrl.phase === 'live');
     const all = this.all;
     this.ticker.active = all.some((e) => !isTerminal(workStatusOf(e.status)));
-    if (this.ctrl.phase === 'live' || this.ctrl.phase === 'stale') {
+    if (this.ctrl.phase === 'live' || this.ctrl.phase === 'stale' || this.ctrl.phase === 'connecting') {
       const next = new Map(all.map((e) => [e.id, workStatusOf(e.status)] as [string, string]));
       if (this.seen) {
         for (const e of all) {

@@ -84,9 +84,11 @@ export class RtNotifications extends RtElement {
     super.willUpdate(changed);
     this.reportError('notifications', this.ctrl.error);
     this.setState('stale', this.ctrl.phase === 'stale');
+    this.setState('connecting', this.ctrl.phase === 'connecting');
+    this.setState('live', this.ctrl.phase === 'live');
     const all = Array.isArray(this.ctrl.notifications) ? this.ctrl.notifications : [];
     this.ticker.active = all.length > 0;
-    const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale');
+    const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale' || this.ctrl.phase === 'connecting');
     const messages: string[] = [];
     let urgent = false;
     for (const n of fresh) {

@@ -92,6 +92,8 @@ export class RtScanProgress extends RtElement {
     super.willUpdate(changed);
     const row = this.row;
     this.setState('stale', this.currentPhase === 'stale');
+    this.setState('connecting', this.currentPhase === 'connecting');
+    this.setState('live', this.currentPhase === 'live');
     this.reportError('acquisition_scans', this.scan || this.scanId ? this.currentError : null);
     this.ticker.active = !!row;
     if (row) {

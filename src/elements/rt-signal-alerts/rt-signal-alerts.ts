@@ -89,9 +89,11 @@ export class RtSignalAlerts extends RtElement {
     super.willUpdate(changed);
     this.reportError('signal_alerts', this.ctrl.error);
     this.setState('stale', this.ctrl.phase === 'stale');
+    this.setState('connecting', this.ctrl.phase === 'connecting');
+    this.setState('live', this.ctrl.phase === 'live');
     const all = Array.isArray(this.ctrl.alerts) ? this.ctrl.alerts : [];
     this.ticker.active = all.length > 0;
-    const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale');
+    const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale' || this.ctrl.phase === 'connecting');
     const messages: string[] = [];
     let critical = false;
     for (const a of fresh) {

@@ -95,6 +95,8 @@ export class RtStreamCard extends RtElement {
     super.willUpdate(changed);
     const row = this.row;
     this.setState('stale', this.currentPhase === 'stale');
+    this.setState('connecting', this.currentPhase === 'connecting');
+    this.setState('live', this.currentPhase === 'live');
     this.reportError('streams', this.stream || this.streamId ? this.currentError : null);
     this.ticker.active = !!row;
     if (row) {

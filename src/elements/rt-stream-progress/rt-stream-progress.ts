@@ -67,6 +67,8 @@ export class RtStreamProgress extends RtElement {
     super.willUpdate(changed);
     const row = this.progress;
     this.setState('stale', this.stream.phase === 'stale');
+    this.setState('connecting', this.stream.phase === 'connecting');
+    this.setState('live', this.stream.phase === 'live');
     this.reportError('streams', this.streamId ? this.stream.error : null);
     this.ticker.active = !!row;
     if (row) {
