@@ -297,6 +297,46 @@ describe('the QA demo, end to end', () => {
     await closeContext(ctx);
   });
 
+  test('the QA page loads without any error state: every frame from navigation to live is pending or live, never an error', async () => {
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    // Every animation frame, from the first script on: any widget (through nested shadow roots)
+    // showing an error view, "Connection error", "not configured" or "no Supabase client".
+    await page.addInitScript(`(() => {
+      const seen = (window.__rtErrorFrames = []);
+      const deep = (root, out) => {
+        for (const el of root.querySelectorAll('*')) {
+          if (el.shadowRoot) {
+            // (the gallery's fixed-state showcase, e.g. <rt-connection-status status="error">, is exempt)
+            if (el.localName.startsWith('rt-') && !el.hasAttribute('status')) {
+              const t = el.shadowRoot.textContent || '';
+              if (el.shadowRoot.querySelector('[part~="error"]') || /Connection error|not configured|no Supabase client|Could not load live data/i.test(t)) out.push(el.localName + ': ' + t.replace(/\\s+/g, ' ').trim().slice(0, 160));
+            }
+            deep(el.shadowRoot, out);
+          }
+        }
+      };
+      const tick = () => {
+        const out = [];
+        deep(document, out);
+        for (const line of out) if (seen.length < 50) seen.push(Math.round(performance.now()) + ' ms ' + line);
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    })();`);
+    await page.goto(stack.url('', { user: ALICE.email, theme: 'light' }), { waitUntil: 'commit' });
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+    await waitForStatusText(page, 'Connected', 20_000);
+    await page.waitForFunction(
+      () => !!document.querySelector('#dashboard-el')?.shadowRoot?.querySelector('[part~="live-badge"][data-live]'),
+      undefined,
+      { timeout: 20_000 },
+    );
+    const frames = (await page.evaluate('window.__rtErrorFrames')) as string[];
+    assert.deepEqual(frames, [], `error states seen while loading:\n${frames.join('\n')}`);
+    await closeContext(ctx);
+  });
+
   describe('every page loads with no console errors and no failed requests', () => {
     const pages: { name: string; path: string; query: Record<string, string>; ready: (p: Page) => Promise<unknown> }[] = [
       { name: 'the QA page', path: '', query: { user: ALICE.email, theme: 'dark' }, ready: (p) => waitForStatusText(p, 'Connected', 20_000) },
