@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionStatus } from '../core/types.js';
-import { clampCount, clampPercent, formatNumber, formatPercent, formatRelative, toTime } from './format.js';
+import { clampCount, clampPercent, formatAgo, formatNumber, formatPercent, toTime } from './format.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
 import type { RtStrings } from './strings.js';
@@ -43,6 +43,7 @@ export function toneForStatus(status: WorkStatus | null, percentage: number | nu
 export interface ProgressViewOptions {
   s: RtStrings;
   locale: string;
+  /** Now on the server's clock (`TickController.serverNow`): `lastUpdated` is a server timestamp. */
   now: number;
   label: string;
   model: ProgressModel;
@@ -114,7 +115,7 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
         : nothing}
       ${o.meta ?? nothing}
       <span class="updated" part="updated">${icon('clock')}${updated != null
-          ? html`<time datetime=${new Date(updated).toISOString()}>${s.updated(formatRelative(locale, updated, o.now) ?? '')}</time>`
+          ? html`<time datetime=${new Date(updated).toISOString()}>${s.updated(formatAgo(locale, updated, o.now) ?? '')}</time>`
           : s.neverUpdated}</span>
     </div>
   `;

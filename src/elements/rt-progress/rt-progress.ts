@@ -93,7 +93,7 @@ export class RtProgress extends RtElement {
       ${renderProgressView({
         s: this.s,
         locale: this.effectiveLocale,
-        now: this.ticker.now,
+        now: this.ticker.serverNow,
         label: this.label || this.s.progress,
         model: this.model,
         currentStep: this.currentStep,

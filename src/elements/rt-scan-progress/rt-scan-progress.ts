@@ -120,10 +120,11 @@ export class RtScanProgress extends RtElement {
     const r = row!;
     const loc = this.effectiveLocale;
     const model = this.modelOf(r);
+    const now = this.ticker.serverNow; // started_at / updated_at are server times
     const started = toTime(r.started_at);
     const ended = toTime(r.completed_at);
     const status = model.status ?? 'unknown';
-    const end = ended ?? (isTerminal(status) ? toTime(r.updated_at) : this.ticker.now);
+    const end = ended ?? (isTerminal(status) ? toTime(r.updated_at) : now);
     const duration = started != null && end != null ? formatDuration(loc, end - started) : null;
     const analyzed = clampCount(r.targets_analyzed);
     const identified = clampCount(r.targets_identified);
@@ -136,7 +137,7 @@ export class RtScanProgress extends RtElement {
     return html`${renderProgressView({
         s,
         locale: loc,
-        now: this.ticker.now,
+        now,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.scanFallback,
         model,
         countsText: counts,

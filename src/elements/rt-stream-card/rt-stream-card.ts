@@ -134,7 +134,7 @@ export class RtStreamCard extends RtElement {
     return html`${renderProgressView({
         s,
         locale: loc,
-        now: this.ticker.now,
+        now: this.ticker.serverNow,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.streamFallback,
         model: this.modelOf(r),
         lastUpdated: r.updated_at,

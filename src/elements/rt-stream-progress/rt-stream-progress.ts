@@ -101,7 +101,7 @@ export class RtStreamProgress extends RtElement {
         return html`${renderProgressView({
           s,
           locale: this.effectiveLocale,
-          now: this.ticker.now,
+          now: this.ticker.serverNow,
           label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
           model: this.modelOf(row!),
           lastUpdated: row!.updated_at,
