@@ -65,7 +65,7 @@ export class RtScanProgress extends RtElement {
 
   private readonly single = new ScanProgressController(this, () => (this.scan ? undefined : this.scanId));
   private readonly ticker = new TickController(this);
-  private readonly tracker = new ProgressTracker();
+  private readonly tracker = new ProgressTracker('scan');
 
   private get row(): AcquisitionScan | null {
     return this.scan ?? this.single.progress ?? null;

@@ -72,7 +72,7 @@ export class RtStreamCard extends RtElement {
   private readonly single = new StreamProgressController(this, () => (this.stream ? undefined : this.streamId));
   private readonly agents = new AgentExecutionsController(this, () => this.stream?.id ?? this.streamId);
   private readonly ticker = new TickController(this);
-  private readonly tracker = new ProgressTracker();
+  private readonly tracker = new ProgressTracker('stream');
 
   private get row(): Stream | null {
     return this.stream ?? this.single.progress ?? null;

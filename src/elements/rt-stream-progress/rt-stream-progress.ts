@@ -57,7 +57,7 @@ export class RtStreamProgress extends RtElement {
 
   protected readonly stream = new StreamProgressController(this, () => this.streamId);
   private readonly ticker = new TickController(this);
-  private readonly tracker = new ProgressTracker();
+  private readonly tracker = new ProgressTracker('stream');
 
   /** The stream row shown, or null. */
   get progress(): Stream | null {
