@@ -20,7 +20,7 @@ import { styles } from './rt-scan-progress.styles.js';
  *
  * Bound by `scan-id`, or fed a row through the `scan` property.
  *
- * @fires rt-progress-complete - The scan's status became `completed` while shown.
+ * @fires rt-progress-complete - The scan's status became `completed` while shown (fired by each widget showing the row; the spoken announcement is once per page).
  * @fires rt-error - Loading or the subscription failed.
  *
  * @csspart base - The card.

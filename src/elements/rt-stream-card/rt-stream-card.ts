@@ -19,7 +19,7 @@ import { styles } from './rt-stream-card.styles.js';
  * Bound by `stream-id`, or fed a row through the `stream` property (the dashboard does this
  * from its one org-wide subscription). The running-agents count is live either way.
  *
- * @fires rt-progress-complete - The stream's goal status became `completed` while shown.
+ * @fires rt-progress-complete - The stream's goal status became `completed` while shown (fired by each widget showing the row; the spoken announcement is once per page).
  * @fires rt-error - Loading or the subscription failed.
  *
  * @slot actions - Buttons or links in the card footer.

@@ -18,7 +18,7 @@ import { styles } from './rt-stream-progress.styles.js';
  * States: loading (skeleton), live, stale (last known data, marked), error, and
  * "not found or no access" when the stream does not exist or RLS hides it.
  *
- * @fires rt-progress-complete - The stream's goal status became `completed` while shown.
+ * @fires rt-progress-complete - The stream's goal status became `completed` while shown (fired by each widget showing the row; the spoken announcement is once per page).
  * @fires rt-error - Loading or the subscription failed.
  *
  * @csspart base - The card.
