@@ -30,8 +30,6 @@ export const SKEW_WINDOW_MS = 5 * 60_000;
 const BUCKET_MS = 15_000;
 /** A local wall-clock jump larger than this (against the monotonic clock) resets the estimate. */
 const JUMP_MS = 1_000;
-/** Resolution of the HTTP `Date` header (ms). */
-export const DATE_HEADER_RESOLUTION_MS = 1_000;
 
 interface Bucket {
   /** Local time (ms) the bucket started. */
@@ -44,13 +42,11 @@ interface ClockState {
   buckets: Bucket[];
   /** `Date.now() − performance.now()` when last looked: a change means the wall clock jumped. */
   base: number | null;
-  /** Increments whenever the estimate changes (for tests and diagnostics). */
-  version: number;
 }
 
 const KEY = Symbol.for('rt-monitor.server-clock');
 const g = globalThis as unknown as Record<symbol, ClockState | undefined>;
-const state: ClockState = (g[KEY] ??= { buckets: [], base: null, version: 0 });
+const state: ClockState = (g[KEY] ??= { buckets: [], base: null });
 
 const perf: { now(): number } | undefined = (globalThis as { performance?: { now(): number } }).performance;
 
@@ -58,10 +54,7 @@ const perf: { now(): number } | undefined = (globalThis as { performance?: { now
 function checkJump(local: number): void {
   if (!perf) return;
   const base = local - perf.now();
-  if (state.base != null && Math.abs(base - state.base) > JUMP_MS && state.buckets.length) {
-    state.buckets = [];
-    state.version++;
-  }
+  if (state.base != null && Math.abs(base - state.base) > JUMP_MS) state.buckets = [];
   state.base = base;
 }
 
@@ -91,20 +84,18 @@ export function observeServerTime(serverTime: unknown, localReceive = Date.now()
   const skew = localReceive - server;
   const b = state.buckets;
   const last = b[b.length - 1];
-  const before = estimate();
   if (last && localReceive - last.start < BUCKET_MS) {
     if (skew < last.skew) last.skew = skew;
   } else {
     b.push({ start: localReceive, skew });
   }
   prune(localReceive);
-  if (estimate() !== before) state.version++;
 }
 
 /**
  * Record the `Date` header of an HTTP reply. Optional: a browser sees it only when the server lists
  * it in `Access-Control-Expose-Headers` (the local backend does; a Supabase project may not).
- * Whole seconds, truncated: the bound is at most `DATE_HEADER_RESOLUTION_MS` looser than a
+ * Whole seconds, truncated: the bound is at most 1 s looser than a
  * commit timestamp's, and the minimum over several replies tightens it.
  */
 export function observeDateHeader(date: string | null | undefined, localReceive = Date.now()): void {
@@ -135,14 +126,8 @@ export function serverNow(): number {
   return now - (estimate() ?? 0);
 }
 
-/** Changes whenever the estimate changes. */
-export function serverClockVersion(): number {
-  return state.version;
-}
-
 /** Forget every sample (tests; a page switching to another backend). */
 export function resetServerClock(): void {
   state.buckets = [];
   state.base = null;
-  state.version++;
 }

@@ -26,7 +26,7 @@ const state: AnnounceState = (g[KEY] ??= { claims: new Map() });
  * page announced it in the last `ANNOUNCE_DEDUPE_MS`. The claim is recorded.
  */
 export function claimAnnouncement(kind: string, id: string, milestone: string, now = Date.now()): boolean {
-  for (const [k, at] of state.claims) if (now - at >= ANNOUNCE_DEDUPE_MS || now < at) state.claims.delete(k);
+  for (const [k, at] of state.claims) if (now - at >= ANNOUNCE_DEDUPE_MS) state.claims.delete(k);
   const key = `${kind}\u0000${id}\u0000${milestone}`;
   if (state.claims.has(key)) return false;
   state.claims.set(key, now);
