@@ -23,7 +23,8 @@ export function setCors(req: IncomingMessage, res: ServerResponse): void {
     req.headers['access-control-request-headers'] ??
       'authorization, x-client-info, apikey, content-type, prefer, accept-profile, content-profile, range, x-supabase-api-version',
   );
-  res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Location, X-Total-Count');
+  // Date: lets a browser page estimate the server's clock (rt-monitor's server-clock.ts).
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Location, X-Total-Count, Date');
   res.setHeader('Access-Control-Max-Age', '86400');
 }
 

@@ -35,6 +35,7 @@ export { subscribeTick, TickController } from './internal/ticker.js';
 export {
   clampCount,
   clampPercent,
+  formatAgo,
   formatDateTime,
   formatDuration,
   formatNumber,

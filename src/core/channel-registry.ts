@@ -9,6 +9,7 @@ import type { ChangeListener, ChannelSpec, ChannelState, RowChange } from './cli
 import type { ConnectionStatus, MonitoredTable, RtError, SubscriptionInfo } from './types.js';
 import type { RealtimeChannelLike, RealtimeClientLike } from './supabase-like.js';
 import { fromRealtimeReason, isTokenProblem, messageOf, rtError } from './errors.js';
+import { observeServerTime } from './server-clock.js';
 
 /** How long a channel nobody uses stays joined (moving an element in the DOM must not churn joins). */
 export const CHANNEL_LINGER_MS = 1000;
@@ -244,6 +245,7 @@ export class ChannelRegistry {
       this.broadcastState(e);
       return;
     }
+    observeServerTime(payload.commit_timestamp);
     const type = String(payload.eventType ?? payload.type ?? '').toUpperCase();
     if (type !== 'INSERT' && type !== 'UPDATE' && type !== 'DELETE') return;
     const change: RowChange<any> = {

@@ -13,6 +13,7 @@
  * a refused HEAD), a failed fetch is `{ message: 'TypeError: …', code: '' }` with status 0. GET and HEAD are retried like
  * postgrest-js does (up to 3 times, 1 s / 2 s / 4 s, on a failed fetch or a 503 / 520).
  */
+import { observeDateHeader } from './server-clock.js';
 import type { QueryLike, RestLike } from './supabase-like.js';
 
 export interface RestReply {
@@ -91,6 +92,7 @@ class Query implements QueryLike {
       const retry = method !== 'PATCH' && attempt < 3; // GET and HEAD only, like postgrest-js
       try {
         const res = await fetch(this.url.href, { method, headers, body });
+        observeDateHeader(res.headers.get('date'));
         if (!retry || (res.status !== 503 && res.status !== 520)) return await reply(res, method, prefer);
       } catch (err) {
         if (!retry) {

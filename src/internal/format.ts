@@ -4,6 +4,9 @@
  * null fields, very long text).
  */
 
+import { serverNow } from '../core/server-clock.js';
+import { parseTimestamp } from '../core/version.js';
+
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
 
 function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
@@ -51,14 +54,17 @@ export function formatPercent(locale: string | undefined, pct: number): string {
   return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(pct / 100);
 }
 
-/** Parses an ISO string, epoch ms or Date; `null` for anything unusable. */
+/**
+ * Parses an ISO string, epoch ms or Date; `null` for anything unusable. Strings are database
+ * timestamps: a zone-less one (`2025-11-24T10:00:00.123456`) is UTC, not the browser's zone.
+ */
 export function toTime(value: unknown): number | null {
   if (value == null || value === '') return null;
   if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : null;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string') {
-    const t = Date.parse(value);
-    return Number.isFinite(t) ? t : null;
+    const t = parseTimestamp(value);
+    return Number.isFinite(t) ? Math.floor(t) : null;
   }
   return null;
 }
@@ -90,6 +96,19 @@ export function formatRelative(locale: string | undefined, value: unknown, now =
     if (abs >= ms || unit === 'second') return rtf.format(Math.trunc(diff / ms), unit);
   }
   return null;
+}
+
+/**
+ * "Updated 4 seconds ago" for something that already happened on the server (a row's
+ * `updated_at`, `started_at`, `created_at`), against `now` on the server's clock (`serverNow()`,
+ * see src/core/server-clock.ts). Never reads as future: a timestamp ahead of `now` — what is left
+ * of the clock-offset estimate (latency, a `Date` header's whole seconds) or a clock that could
+ * not be estimated yet — reads "now".
+ */
+export function formatAgo(locale: string | undefined, value: unknown, now = serverNow()): string | null {
+  const t = toTime(value);
+  if (t == null) return null;
+  return formatRelative(locale, Math.min(t, now), now);
 }
 
 /** A duration in ms as "1 h 4 min", "2 min 5 s", "12 s" using Intl unit formatting. */

@@ -5,7 +5,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionStatus } from '../core/types.js';
-import { clampCount, clampPercent, formatNumber, formatPercent, formatRelative, toTime } from './format.js';
+import { clampCount, clampPercent, formatAgo, formatNumber, formatPercent, toTime } from './format.js';
+import { claimAnnouncement } from './announcements.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
 import type { RtStrings } from './strings.js';
@@ -43,6 +44,7 @@ export function toneForStatus(status: WorkStatus | null, percentage: number | nu
 export interface ProgressViewOptions {
   s: RtStrings;
   locale: string;
+  /** Now on the server's clock (`TickController.serverNow`): `lastUpdated` is a server timestamp. */
   now: number;
   label: string;
   model: ProgressModel;
@@ -114,14 +116,23 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
         : nothing}
       ${o.meta ?? nothing}
       <span class="updated" part="updated">${icon('clock')}${updated != null
-          ? html`<time datetime=${new Date(updated).toISOString()}>${s.updated(formatRelative(locale, updated, o.now) ?? '')}</time>`
+          ? html`<time datetime=${new Date(updated).toISOString()}>${s.updated(formatAgo(locale, updated, o.now) ?? '')}</time>`
           : s.neverUpdated}</span>
     </div>
   `;
 }
 
-/** Decides when progress is worth announcing and when it completed. */
+/**
+ * Decides when progress is worth announcing and when it completed.
+ *
+ * With a `kind` ('stream', 'scan'), announcements are page-wide: a milestone of (kind, id) is
+ * spoken once per page, by the first widget that observes it (src/internal/announcements.ts),
+ * however many widgets show the same row. `completed` (the element's `rt-progress-complete`
+ * event) stays per element: a listener on one widget hears that widget.
+ */
 export class ProgressTracker {
+  constructor(private readonly kind: string | null = null) {}
+
   private lastKey: string | null = null;
   private lastBucket: number | null = null;
   private lastStatus: string | null = null;
@@ -136,6 +147,7 @@ export class ProgressTracker {
     const bucket = m.percentage == null ? null : Math.floor(m.percentage / 25);
     const status = m.status ?? null;
     let announce: string | null = null;
+    let milestone = '';
     let completed = false;
     if (key !== this.lastKey) {
       this.lastKey = key;
@@ -143,12 +155,16 @@ export class ProgressTracker {
       if (complete && this.lastComplete === false) {
         completed = true;
         announce = s.progressComplete(label);
+        milestone = 'completed';
       } else if (status === 'failed' && this.lastStatus !== 'failed') {
         announce = s.progressFailed(label);
+        milestone = 'failed';
       } else if (!complete && bucket != null && this.lastBucket != null && bucket > this.lastBucket && bucket > 0 && bucket < 4) {
         announce = s.progressMilestone(label, formatPercent(locale, bucket * 25));
+        milestone = String(bucket * 25);
       }
     }
+    if (announce && this.kind && !claimAnnouncement(this.kind, key, milestone)) announce = null;
     this.lastBucket = bucket;
     this.lastStatus = status;
     this.lastComplete = complete;

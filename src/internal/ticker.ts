@@ -5,6 +5,7 @@
  * when nobody listens.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { serverNow } from '../core/server-clock.js';
 
 type Listener = (now: number) => void;
 
@@ -48,9 +49,17 @@ export function tickerRunning(): boolean {
 
 /** Re-renders its host every tick while `active` and connected. */
 export class TickController implements ReactiveController {
-  /** The current time, for render. */
+  /** The current local time, for render: for times the page measured itself (heartbeats, retries). */
   get now(): number {
     return Date.now();
+  }
+
+  /**
+   * The current time on the server's clock (the page-wide estimate of src/core/server-clock.ts):
+   * for anything measured against database timestamps (`updated_at`, `started_at`, JWT `exp`).
+   */
+  get serverNow(): number {
+    return serverNow();
   }
   private unsubscribe: (() => void) | null = null;
   private connected = false;

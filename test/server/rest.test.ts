@@ -209,6 +209,16 @@ describe('count', () => {
     assert.deepEqual(await empty.json(), []);
   });
 
+  it('a browser may read the Date header (exposed to CORS): the page estimates the server clock from it', async () => {
+    const res = await raw(`/rest/v1/acquisition_scans?select=name&user_id=eq.${FIX}&limit=1`, { headers: { Origin: 'http://page.example' } });
+    const exposed = (res.headers.get('access-control-expose-headers') ?? '').split(',').map((h) => h.trim().toLowerCase());
+    assert.ok(exposed.includes('date'), `Access-Control-Expose-Headers: ${exposed.join(', ')}`);
+    assert.ok(exposed.includes('content-range'));
+    const date = Date.parse(res.headers.get('date') ?? '');
+    assert.ok(Math.abs(date - Date.now()) < 5_000, `Date: ${res.headers.get('date')}`);
+    await res.text();
+  });
+
   it('RLS applies to counts: alice counts 2 streams, bob 1', async () => {
     assert.equal((await alice.from('streams').select('*', { count: 'exact', head: true })).count, 2);
     assert.equal((await bob.from('streams').select('*', { count: 'exact', head: true })).count, 1);

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AgentExecutionsController } from '../../controllers/index.js';
 import type { AgentExecution } from '../../core/types.js';
-import { clip, clampCount, formatDateTime, formatDuration, formatNumber, formatRelative, toTime } from '../../internal/format.js';
+import { clip, clampCount, formatDateTime, formatAgo, formatDuration, formatNumber, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
@@ -86,7 +86,7 @@ export class RtAgentExecutions extends RtElement {
   private renderItem(e: AgentExecution, running: boolean) {
     const s = this.s;
     const loc = this.effectiveLocale;
-    const now = this.ticker.now;
+    const now = this.ticker.serverNow; // started_at / completed_at are server times
     const status = workStatusOf(e.status);
     const started = toTime(e.started_at);
     const ended = toTime(e.completed_at) ?? (isTerminal(status) ? toTime(e.updated_at) : null);
@@ -99,7 +99,7 @@ export class RtAgentExecutions extends RtElement {
       </div>
       <div class="times">
         <span title=${formatDateTime(loc, started) ?? nothing}
-          >${s.started}: ${started != null ? formatRelative(loc, started, now) : s.notStarted}</span
+          >${s.started}: ${started != null ? formatAgo(loc, started, now) : s.notStarted}</span
         >
         ${elapsed
           ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${elapsed}</span>`

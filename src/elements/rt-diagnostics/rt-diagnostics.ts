@@ -53,6 +53,7 @@ export class RtDiagnostics extends RtElement {
     const s = this.s;
     const loc = this.effectiveLocale;
     const now = this.ticker.now;
+    const serverNow = this.ticker.serverNow; // a JWT's exp is on the server's clock
     const na = s.notAvailable;
     const latency = d?.latencyMs ?? this.conn.latency ?? null;
     const expires = d?.tokenExpiresAt ?? null;
@@ -66,8 +67,8 @@ export class RtDiagnostics extends RtElement {
       ${this.metric(s.nextRetry, d?.nextRetryAt != null ? (formatRelative(loc, Math.max(d.nextRetryAt, now), now) ?? na) : s.none)}
       ${this.metric(
         s.tokenExpiry,
-        expires == null ? na : expires <= now ? s.tokenExpired : (formatRelative(loc, expires, now) ?? na),
-        expires != null && expires - now < 60_000 ? 'warning' : undefined,
+        expires == null ? na : expires <= serverNow ? s.tokenExpired : (formatRelative(loc, expires, serverNow) ?? na),
+        expires != null && expires - serverNow < 60_000 ? 'warning' : undefined,
       )}
       ${this.metric(s.staleSince, d?.staleSince != null ? (formatDateTime(loc, d.staleSince) ?? na) : s.none, d?.staleSince != null ? 'warning' : undefined)}
       ${this.metric(s.lastError, err ? `${s.errorMessages[err.code] ?? err.code}${err.message ? ` (${err.message})` : ''}` : s.none, err ? 'danger' : undefined)}

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { NotificationsController } from '../../controllers/index.js';
 import type { Notification } from '../../core/types.js';
-import { clampCount, clip, formatDateTime, formatNumber, formatRelative, knownOr, safeHref, toTime } from '../../internal/format.js';
+import { clampCount, clip, formatDateTime, formatAgo, formatNumber, knownOr, safeHref, toTime } from '../../internal/format.js';
 import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
 import { icon } from '../../internal/icons.js';
 import type { RtError } from '../../core/types.js';
@@ -156,7 +156,7 @@ export class RtNotifications extends RtElement {
         </div>
         <div class="entry-sub">
           <time datetime=${time != null ? new Date(time).toISOString() : nothing} title=${formatDateTime(loc, time) ?? nothing}
-            >${formatRelative(loc, time, this.ticker.now) ?? s.notAvailable}</time
+            >${formatAgo(loc, time, this.ticker.serverNow) ?? s.notAvailable}</time
           >
           ${href
             ? html`<a class="open-link" part="link" href=${href} rel="noopener noreferrer"

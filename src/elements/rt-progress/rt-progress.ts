@@ -61,7 +61,7 @@ export class RtProgress extends RtElement {
   /** Items in all. */
   @property({ type: Number }) total?: number | null;
 
-  /** ISO time, epoch ms or Date of the last update; shown as ticking relative time. */
+  /** ISO time, epoch ms or Date of the last update (a server time, e.g. the row's `updated_at`); shown as ticking relative time against the server's clock. */
   @property({ attribute: 'last-updated' }) lastUpdated?: string | number | Date | null;
 
   /** Shows a connection badge: connected, connecting, disconnected or error. */
@@ -93,7 +93,7 @@ export class RtProgress extends RtElement {
       ${renderProgressView({
         s: this.s,
         locale: this.effectiveLocale,
-        now: this.ticker.now,
+        now: this.ticker.serverNow,
         label: this.label || this.s.progress,
         model: this.model,
         currentStep: this.currentStep,

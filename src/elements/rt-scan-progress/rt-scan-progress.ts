@@ -20,7 +20,7 @@ import { styles } from './rt-scan-progress.styles.js';
  *
  * Bound by `scan-id`, or fed a row through the `scan` property.
  *
- * @fires rt-progress-complete - The scan's status became `completed` while shown.
+ * @fires rt-progress-complete - The scan's status became `completed` while shown (fired by each widget showing the row; the spoken announcement is once per page).
  * @fires rt-error - Loading or the subscription failed.
  *
  * @csspart base - The card.
@@ -65,7 +65,7 @@ export class RtScanProgress extends RtElement {
 
   private readonly single = new ScanProgressController(this, () => (this.scan ? undefined : this.scanId));
   private readonly ticker = new TickController(this);
-  private readonly tracker = new ProgressTracker();
+  private readonly tracker = new ProgressTracker('scan');
 
   private get row(): AcquisitionScan | null {
     return this.scan ?? this.single.progress ?? null;
@@ -122,10 +122,11 @@ export class RtScanProgress extends RtElement {
     const r = row!;
     const loc = this.effectiveLocale;
     const model = this.modelOf(r);
+    const now = this.ticker.serverNow; // started_at / updated_at are server times
     const started = toTime(r.started_at);
     const ended = toTime(r.completed_at);
     const status = model.status ?? 'unknown';
-    const end = ended ?? (isTerminal(status) ? toTime(r.updated_at) : this.ticker.now);
+    const end = ended ?? (isTerminal(status) ? toTime(r.updated_at) : now);
     const duration = started != null && end != null ? formatDuration(loc, end - started) : null;
     const analyzed = clampCount(r.targets_analyzed);
     const identified = clampCount(r.targets_identified);
@@ -138,7 +139,7 @@ export class RtScanProgress extends RtElement {
     return html`${renderProgressView({
         s,
         locale: loc,
-        now: this.ticker.now,
+        now,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.scanFallback,
         model,
         countsText: counts,

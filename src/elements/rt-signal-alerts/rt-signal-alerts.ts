@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { SignalAlertsController } from '../../controllers/index.js';
 import type { SignalAlert } from '../../core/types.js';
-import { clampCount, clip, formatDateTime, formatNumber, formatRelative, knownOr, toTime } from '../../internal/format.js';
+import { clampCount, clip, formatDateTime, formatAgo, formatNumber, knownOr, toTime } from '../../internal/format.js';
 import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
 import { icon } from '../../internal/icons.js';
 import type { RtError } from '../../core/types.js';
@@ -163,7 +163,7 @@ export class RtSignalAlerts extends RtElement {
           ${clipped(humanize(a.signal_type), { max: 60, cls: 'signal-type' })}
           <span aria-hidden="true">·</span>
           <time datetime=${time != null ? new Date(time).toISOString() : nothing} title=${formatDateTime(loc, time) ?? nothing}
-            >${formatRelative(loc, time, this.ticker.now) ?? s.notAvailable}</time
+            >${formatAgo(loc, time, this.ticker.serverNow) ?? s.notAvailable}</time
           >
           <span class="sr-only">, ${s.priorityLabel(s.priority[prio])}</span>
         </div>

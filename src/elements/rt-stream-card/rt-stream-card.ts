@@ -19,7 +19,7 @@ import { styles } from './rt-stream-card.styles.js';
  * Bound by `stream-id`, or fed a row through the `stream` property (the dashboard does this
  * from its one org-wide subscription). The running-agents count is live either way.
  *
- * @fires rt-progress-complete - The stream's goal status became `completed` while shown.
+ * @fires rt-progress-complete - The stream's goal status became `completed` while shown (fired by each widget showing the row; the spoken announcement is once per page).
  * @fires rt-error - Loading or the subscription failed.
  *
  * @slot actions - Buttons or links in the card footer.
@@ -72,7 +72,7 @@ export class RtStreamCard extends RtElement {
   private readonly single = new StreamProgressController(this, () => (this.stream ? undefined : this.streamId));
   private readonly agents = new AgentExecutionsController(this, () => this.stream?.id ?? this.streamId);
   private readonly ticker = new TickController(this);
-  private readonly tracker = new ProgressTracker();
+  private readonly tracker = new ProgressTracker('stream');
 
   private get row(): Stream | null {
     return this.stream ?? this.single.progress ?? null;
@@ -136,7 +136,7 @@ export class RtStreamCard extends RtElement {
     return html`${renderProgressView({
         s,
         locale: loc,
-        now: this.ticker.now,
+        now: this.ticker.serverNow,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.streamFallback,
         model: this.modelOf(r),
         lastUpdated: r.updated_at,

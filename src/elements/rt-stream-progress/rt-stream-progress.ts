@@ -18,7 +18,7 @@ import { styles } from './rt-stream-progress.styles.js';
  * States: loading (skeleton), live, stale (last known data, marked), error, and
  * "not found or no access" when the stream does not exist or RLS hides it.
  *
- * @fires rt-progress-complete - The stream's goal status became `completed` while shown.
+ * @fires rt-progress-complete - The stream's goal status became `completed` while shown (fired by each widget showing the row; the spoken announcement is once per page).
  * @fires rt-error - Loading or the subscription failed.
  *
  * @csspart base - The card.
@@ -56,7 +56,7 @@ export class RtStreamProgress extends RtElement {
 
   protected readonly stream = new StreamProgressController(this, () => this.streamId);
   private readonly ticker = new TickController(this);
-  private readonly tracker = new ProgressTracker();
+  private readonly tracker = new ProgressTracker('stream');
 
   /** The stream row shown, or null. */
   get progress(): Stream | null {
@@ -102,7 +102,7 @@ export class RtStreamProgress extends RtElement {
         return html`${renderProgressView({
           s,
           locale: this.effectiveLocale,
-          now: this.ticker.now,
+          now: this.ticker.serverNow,
           label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
           model: this.modelOf(row!),
           lastUpdated: row!.updated_at,

@@ -1,0 +1,39 @@
+/**
+ * One spoken announcement per milestone per page. A stream shown by three widgets
+ * (rt-stream-progress, rt-stream-card, a dashboard card) sees each milestone three times; the
+ * first widget to observe it claims it and announces, the others stay quiet.
+ *
+ * Claims are keyed `kind:id:milestone` and held for `ANNOUNCE_DEDUPE_MS`: every widget on the
+ * page sees the same change within moments of the others, while a stream that runs again later
+ * (reset, retried, failed again) is announced again. Shared by every copy of the bundle on the
+ * page through a `Symbol.for` slot.
+ */
+
+/** How long a claimed milestone keeps other widgets quiet (ms). */
+export const ANNOUNCE_DEDUPE_MS = 30_000;
+
+interface AnnounceState {
+  /** key → local time of the claim */
+  claims: Map<string, number>;
+}
+
+const KEY = Symbol.for('rt-monitor.announcements');
+const g = globalThis as unknown as Record<symbol, AnnounceState | undefined>;
+const state: AnnounceState = (g[KEY] ??= { claims: new Map() });
+
+/**
+ * True when the caller should announce milestone `milestone` of (`kind`, `id`): nobody on the
+ * page announced it in the last `ANNOUNCE_DEDUPE_MS`. The claim is recorded.
+ */
+export function claimAnnouncement(kind: string, id: string, milestone: string, now = Date.now()): boolean {
+  for (const [k, at] of state.claims) if (now - at >= ANNOUNCE_DEDUPE_MS) state.claims.delete(k);
+  const key = `${kind}\u0000${id}\u0000${milestone}`;
+  if (state.claims.has(key)) return false;
+  state.claims.set(key, now);
+  return true;
+}
+
+/** Forget every claim (tests). */
+export function resetAnnouncements(): void {
+  state.claims.clear();
+}

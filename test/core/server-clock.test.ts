@@ -1,0 +1,125 @@
+/**
+ * The page-wide estimate of the server's clock (src/core/server-clock.ts): minimum of the
+ * upper bounds over a window, Date headers, wall-clock jumps, one estimate per page, and the
+ * formatting that never shows a past event as future.
+ */
+import { expect } from '@open-wc/testing';
+import {
+  clockSkew, observeDateHeader, observeServerTime, parseServerTime, resetServerClock, serverNow, SKEW_WINDOW_MS,
+} from '../../src/core/server-clock.js';
+import { createRest } from '../../src/core/rest.js';
+import { formatAgo } from '../../src/internal/format.js';
+import { skewClock } from '../helpers/clock.js';
+
+const MIN = 60_000;
+
+describe('server clock estimate', () => {
+  beforeEach(() => resetServerClock());
+  afterEach(() => resetServerClock());
+
+  it('without samples there is no correction', () => {
+    expect(clockSkew()).to.equal(null);
+    const before = Date.now();
+    const t = serverNow();
+    expect(t).to.be.within(before, Date.now());
+  });
+
+  it('takes the smallest upper bound: the sample with the least latency wins, late ones do not pull it off', () => {
+    const local = Date.now();
+    // The browser is 2 min ahead. Three changes received now, made 300, 40 and 5000 ms ago on the server.
+    observeServerTime(new Date(local - 2 * MIN - 300).toISOString(), local);
+    observeServerTime(new Date(local - 2 * MIN - 40).toISOString(), local);
+    observeServerTime(new Date(local - 2 * MIN - 5000).toISOString(), local);
+    expect(clockSkew()).to.equal(2 * MIN + 40);
+    const s = serverNow();
+    expect(Date.now() - s).to.equal(2 * MIN + 40);
+  });
+
+  it('a browser behind the server gets a negative skew', () => {
+    const local = Date.now();
+    observeServerTime(local + 2 * MIN + 100 - 20, local); // server is 2 min 100 ms ahead, 20 ms latency
+    expect(clockSkew()).to.equal(-(2 * MIN + 100) + 20);
+  });
+
+  it('reads commit timestamps in every spelling: zone-less means UTC, microseconds are fine', () => {
+    const ms = Date.UTC(2025, 10, 24, 10, 0, 0, 123);
+    expect(parseServerTime('2025-11-24T10:00:00.123456')).to.equal(ms + 0.456);
+    expect(parseServerTime('2025-11-24T10:00:00.123Z')).to.equal(ms);
+    expect(parseServerTime('2025-11-24 12:00:00.123+02')).to.equal(ms);
+    expect(parseServerTime('not a time')).to.equal(null);
+    expect(parseServerTime(undefined)).to.equal(null);
+    observeServerTime('garbage');
+    observeServerTime(null);
+    expect(clockSkew()).to.equal(null);
+  });
+
+  it('Date header (whole seconds): local receive − Date is the bound; several replies tighten it', () => {
+    const server = Date.UTC(2030, 0, 1, 12, 0, 0); // a whole second on the server
+    // Received at local = server + 2 min + 30 ms (latency 30 ms) with the server at .700 s: header says :00.
+    observeDateHeader(new Date(server).toUTCString(), server + 2 * MIN + 700 + 30);
+    expect(clockSkew()).to.equal(2 * MIN + 730);
+    // Next reply with the server at 1.050 s: header says :01.
+    observeDateHeader(new Date(server + 1000).toUTCString(), server + 2 * MIN + 1050 + 30);
+    expect(clockSkew()).to.equal(2 * MIN + 80);
+    observeDateHeader(null);
+    observeDateHeader('nonsense');
+    expect(clockSkew()).to.equal(2 * MIN + 80);
+  });
+
+  it('rest.ts feeds the Date header of its replies', async () => {
+    const original = window.fetch;
+    const serverDate = new Date(Date.now() + 10 * MIN); // the server is 10 min ahead
+    window.fetch = (async () =>
+      new Response('[]', { status: 200, headers: { 'Content-Type': 'application/json', Date: serverDate.toUTCString() } })) as typeof fetch;
+    try {
+      const rest = createRest({ url: 'http://rest.invalid/rest/v1', anonKey: 'anon', token: async () => null });
+      const reply = await rest.from('streams').select('*');
+      expect(reply.status).to.equal(200);
+    } finally {
+      window.fetch = original;
+    }
+    const skew = clockSkew()!;
+    expect(skew).to.be.within(-10 * MIN - 1000, -10 * MIN + 1000);
+  });
+
+  it('old samples leave the window, so a clock that was corrected is followed (the newest sample stays)', () => {
+    const local = Date.now();
+    observeServerTime(local - SKEW_WINDOW_MS - MIN - 5 * MIN, local - SKEW_WINDOW_MS - MIN); // 5 min skew, long ago
+    expect(clockSkew()).to.equal(5 * MIN); // a quiet page keeps its last estimate
+    observeServerTime(local - 1000, local); // now only 1 s
+    expect(clockSkew()).to.equal(1000);
+  });
+
+  it('a jump of the local wall clock drops the estimate at once', () => {
+    observeServerTime(Date.now() - 2 * MIN, Date.now());
+    expect(clockSkew()).to.be.within(2 * MIN, 2 * MIN + 50);
+    const restore = skewClock(-2 * MIN); // the OS corrects the clock by 2 min
+    try {
+      expect(clockSkew()).to.equal(null);
+      expect(Math.abs(serverNow() - Date.now())).to.be.below(50);
+    } finally {
+      restore();
+    }
+  });
+
+  it('one estimate per page: a second copy of the module shares it', async () => {
+    observeServerTime(Date.now() - 3 * MIN, Date.now());
+    const copy = (await import(/* @vite-ignore */ new URL('../../src/core/server-clock.ts?copy=2', import.meta.url).href)) as typeof import('../../src/core/server-clock.js');
+    expect(copy.clockSkew).not.to.equal(clockSkew);
+    expect(copy.clockSkew()).to.equal(clockSkew());
+    copy.observeServerTime(Date.now() - 4 * MIN, Date.now());
+    expect(clockSkew()).to.be.within(3 * MIN, 3 * MIN + 50);
+    copy.observeServerTime(Date.now() + MIN, Date.now());
+    expect(clockSkew()).to.be.within(-MIN, -MIN + 50);
+  });
+
+  it('formatAgo never reads a past event as future; formatting uses the corrected now by default', () => {
+    const now = Date.now();
+    expect(formatAgo('en', now + 3000, now)).to.equal('now');
+    expect(formatAgo('en', now + 2 * MIN, now)).to.equal('now');
+    expect(formatAgo('en', now - 5000, now)).to.equal('5 seconds ago');
+    // The browser is 2 min ahead: a row the server stamped just now reads "now", not "2 minutes ago".
+    observeServerTime(Date.now() - 2 * MIN, Date.now());
+    expect(formatAgo('en', Date.now() - 2 * MIN)).to.equal('now');
+  });
+});
