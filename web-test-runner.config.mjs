@@ -4,6 +4,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { defaultReporter } from '@web/test-runner';
 import { totalsReporter } from './test/support/totals-reporter.mjs';
 import { backendPlugin } from './test/support/backend-plugin.mjs';
+import { localesTestPlugin } from './scripts/locales.mjs';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -13,7 +14,7 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 20_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json' }), backendPlugin()],
+  plugins: [localesTestPlugin(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json' }), backendPlugin()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

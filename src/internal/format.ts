@@ -92,6 +92,11 @@ export function formatRelative(locale: string | undefined, value: unknown, now =
   return null;
 }
 
+/** `42 ms` in the locale's style. */
+export function formatMilliseconds(locale: string | undefined, ms: number): string {
+  return numberFormat(locale, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }).format(ms);
+}
+
 /** A duration in ms as "1 h 4 min", "2 min 5 s", "12 s" using Intl unit formatting. */
 export function formatDuration(locale: string | undefined, ms: number | null): string | null {
   if (ms == null || !Number.isFinite(ms)) return null;
