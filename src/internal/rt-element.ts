@@ -16,7 +16,7 @@ import { rtLocaleContext, rtThemeContext } from '../context/index.js';
 import type { RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { nextFrame } from './frame.js';
-import { isolating, pendingStrings, stringsFor, type RtStrings } from './strings.js';
+import { pendingStrings, stringsFor, type RtStrings } from './strings.js';
 import { whenRegistering } from './registration.js';
 
 /** Version stamped into warnings when two copies of the bundle meet. */
@@ -101,8 +101,7 @@ export class RtElement extends LitElement {
     const locale = this.effectiveLocale;
     const wait = pendingStrings(locale);
     if (wait && wait !== this.stringsWait) void (this.stringsWait = wait).then(() => this.requestUpdate());
-    const table = stringsFor(locale);
-    return this.isRtl ? isolating(table) : table;
+    return stringsFor(locale, this.isRtl);
   }
 
   /** Dispatches a typed rt-* event (bubbles, composed). Returns false if a listener cancelled it. */

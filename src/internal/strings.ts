@@ -202,8 +202,8 @@ export function compileStrings(locale: string, data: StringData): Partial<RtStri
 export const bundledLanguages = ['de', 'fr', 'es', 'ja', 'ar'];
 
 const tables = new Map<string, Partial<RtStrings>>();
-const bundled = new Map<string, Partial<RtStrings>>();
-const loading = new Map<string, Promise<void>>();
+/** Bundled translations by language: the promise while loading, then the table. */
+const bundled = new Map<string, Partial<RtStrings> | Promise<void>>();
 const resolved = new Map<string, RtStrings>();
 
 /** Register (or extend) translations for a BCP 47 locale or language. They win over bundled ones. */
@@ -213,13 +213,13 @@ export function registerStrings(locale: string, strings: Partial<RtStrings>): vo
   resolved.clear();
 }
 
-/** Later tables win; records (`status`, `priority`, …) merge key by key. */
-function merge<T extends object>(...parts: Partial<T>[]): T {
+/** Later tables win; records (`status`, `priority`, …) merge key by key. A pending load counts as empty. */
+function merge<T extends object>(...parts: object[]): T {
   const out: Record<string, unknown> = {};
   for (const part of parts)
     for (const [k, v] of Object.entries(part)) {
       const prev = out[k];
-      out[k] = v && prev && typeof v === 'object' && typeof prev === 'object' ? { ...prev, ...v } : v;
+      out[k] = v && prev && typeof v == 'object' && typeof prev == 'object' ? { ...prev, ...v } : v;
     }
   return out as T;
 }
@@ -230,21 +230,24 @@ function merge<T extends object>(...parts: Partial<T>[]): T {
  */
 export function pendingStrings(locale: string | undefined): Promise<void> | undefined {
   const lang = (locale ?? 'en').toLowerCase().split('-')[0];
-  if (bundled.has(lang) || !bundledLanguages.includes(lang)) return undefined;
-  let p = loading.get(lang);
-  if (!p) {
-    p = loadLocale(lang)
-      .then(
-        (data) => void bundled.set(lang, compileStrings(lang, data as StringData)),
-        (err: unknown) => {
-          bundled.set(lang, {}); // stay English, do not retry on every render
-          console.warn(`rt-monitor: no ${lang} translation (${err}); showing English`);
-        },
-      )
-      .then(() => resolved.clear());
-    loading.set(lang, p);
-  }
-  return p;
+  let b = bundled.get(lang);
+  if (!b && bundledLanguages.includes(lang))
+    bundled.set(
+      lang,
+      (b = loadLocale(lang)
+        .then(
+          (data) => compileStrings(lang, data as StringData),
+          (err: unknown) => {
+            console.warn(`rt-monitor: no ${lang} translation (${err}); showing English`);
+            return {}; // stay English, do not retry on every render
+          },
+        )
+        .then((table) => {
+          bundled.set(lang, table);
+          resolved.clear();
+        })),
+    );
+  return b instanceof Promise ? b : undefined;
 }
 
 /** Loads the bundled translation for `locale` ahead of rendering (resolves at once when there is none). */
@@ -252,43 +255,33 @@ export function loadStrings(locale: string): Promise<void> {
   return Promise.resolve(pendingStrings(locale));
 }
 
+const FSI = '\u2068';
+const PDI = '\u2069';
+const ISOLATED = Symbol();
+
 /**
  * The string table for a locale: per key the exact tag, then the language (registered, then bundled),
  * then English. A bundled language not loaded yet gives English and starts the load ({@link loadStrings}).
+ *
+ * With `isolate` (right-to-left pages), every value inserted into a sentence is wrapped in FSI…PDI
+ * (Unicode bidi isolates): a Latin stream name or a number keeps its own direction.
  */
-export function stringsFor(locale: string | undefined): RtStrings {
+export function stringsFor(locale: string | undefined, isolate = false): RtStrings {
   const key = (locale ?? 'en').toLowerCase();
-  let table = resolved.get(key);
+  let table = resolved.get(key + isolate);
   if (!table) {
     const lang = key.split('-')[0];
     pendingStrings(lang);
-    table = merge<RtStrings>(en, bundled.get(lang) ?? {}, tables.get(lang) ?? {}, tables.get(key) ?? {});
-    resolved.set(key, table);
+    const t = merge<Record<string | symbol, unknown>>(en, bundled.get(lang) ?? {}, tables.get(lang) ?? {}, tables.get(key) ?? {});
+    if ((t[ISOLATED] = isolate))
+      for (const [k, v] of Object.entries(t))
+        if (typeof v == 'function') t[k] = (...a: unknown[]) => v(...a.map((x) => (typeof x == 'string' ? FSI + x + PDI : x)));
+    resolved.set(key + isolate, (table = t as unknown as RtStrings));
   }
   return table;
 }
 
-const FSI = '\u2068';
-const PDI = '\u2069';
-const isolatedTables = new WeakMap<RtStrings, RtStrings>();
-const ISOLATED = Symbol('isolated');
-
-/**
- * The same table, but every value inserted into a sentence is wrapped in FSI…PDI (Unicode bidi
- * isolates), for right-to-left pages: a Latin stream name or a number keeps its own direction.
- */
-export function isolating(table: RtStrings): RtStrings {
-  let out = isolatedTables.get(table);
-  if (!out) {
-    const t: Record<string | symbol, unknown> = { ...table, [ISOLATED]: true };
-    for (const [k, v] of Object.entries(table))
-      if (typeof v === 'function') t[k] = (...a: unknown[]) => (v as (...x: unknown[]) => string)(...a.map((x) => (typeof x === 'string' ? FSI + x + PDI : x)));
-    isolatedTables.set(table, (out = t as RtStrings));
-  }
-  return out;
-}
-
-/** `value` wrapped in FSI…PDI when `s` is an isolating table (for attributes and ARIA text). */
+/** `value` wrapped in FSI…PDI when `s` isolates (right-to-left), for attributes and ARIA text. */
 export function bidi(s: RtStrings, value: string): string {
   return (s as unknown as Record<symbol, boolean>)[ISOLATED] ? FSI + value + PDI : value;
 }
