@@ -1,7 +1,7 @@
 /**
  * Translation files (src/locales/<lang>.json) as the elements load them.
  *
- * Translators write named placeholders (`"Retrying {when}"`); src/locales/placeholders.json lists
+ * Translators write named placeholders (`"Retrying {when}"`); src/internal/string-placeholders.json lists
  * each function string's names in argument order. Here they become positional (`"Retrying {0}"`),
  * so the runtime interpreter (src/internal/strings.ts `compileStrings`) needs no name table: that
  * keeps the script-tag bundle small. Used by the Vite builds and dev server (vite.config.ts) and by
@@ -11,16 +11,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const LOCALES_DIR = resolve(import.meta.dirname, '../src/locales');
-const PLACEHOLDERS_FILE = 'placeholders.json';
+const PLACEHOLDERS_FILE = resolve(LOCALES_DIR, '../internal/string-placeholders.json');
 
-/** `{ key: ['name', …] }` from src/locales/placeholders.json. */
+/** `{ key: ['name', …] }` from src/internal/string-placeholders.json. */
 export function placeholders() {
-  return JSON.parse(readFileSync(join(LOCALES_DIR, PLACEHOLDERS_FILE), 'utf8'));
+  return JSON.parse(readFileSync(PLACEHOLDERS_FILE, 'utf8'));
 }
 
-/** The language files (not placeholders.json). */
+/** The language files. */
 export function localeFiles() {
-  return readdirSync(LOCALES_DIR).filter((f) => f.endsWith('.json') && f !== PLACEHOLDERS_FILE);
+  return readdirSync(LOCALES_DIR).filter((f) => f.endsWith('.json'));
 }
 
 /** A translation file's JSON text with `{name}` → `{index}`; throws on an unknown placeholder. */
@@ -40,7 +40,7 @@ export function positional(jsonText, file = 'translation') {
   return JSON.stringify(data);
 }
 
-const isLocaleFile = (id) => /[\\/]src[\\/]locales[\\/][\w-]+\.json$/.test(id) && !id.endsWith(PLACEHOLDERS_FILE);
+const isLocaleFile = (id) => /[\\/]src[\\/]locales[\\/][\w-]+\.json$/.test(id);
 
 /**
  * Vite plugin: imported translation files come out positional. With `{ emit: true }` (script-tag

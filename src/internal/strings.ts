@@ -176,7 +176,7 @@ export type RtStrings = typeof en;
  * A translation file as loaded: strings, records of strings, and for function keys strings with
  * positional placeholders (`"Erneuter Versuch {0}"`) or plural forms (`{ "one": …, "other": … }`).
  * The files in src/locales/ use named placeholders; the build turns them positional
- * (scripts/locales.mjs, names from src/locales/placeholders.json).
+ * (scripts/locales.mjs, names from src/internal/string-placeholders.json).
  */
 export type StringData = Record<string, string | Record<string, string>>;
 

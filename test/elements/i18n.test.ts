@@ -40,7 +40,7 @@ const fetchedLocales = () =>
   performance
     .getEntriesByType('resource')
     .map((e) => e.name)
-    .filter((n) => /\/src\/locales\/\w+\.json/.test(n) && !n.includes('placeholders'));
+    .filter((n) => /\/src\/locales\/\w+\.json/.test(n));
 
 /** Every English UI phrase: static strings, record values, and the fixed parts of sentences. */
 function englishPhrases(): string[] {
@@ -127,7 +127,7 @@ async function rendered(tag: string, template: TemplateResult, locale: string): 
 
 describe('translations', () => {
   before(async () => {
-    placeholders = await (await fetch('/src/locales/placeholders.json')).json();
+    placeholders = await (await fetch('/src/internal/string-placeholders.json')).json();
   });
 
   // First: nothing has asked for a translation yet in this page.
@@ -163,7 +163,7 @@ describe('translations', () => {
           else if (value === english && !SAME_AS_ENGLISH[lang]?.includes(key)) problems.push(`${lang}: "${key}" is still English`);
         } else {
           const names = placeholders[key];
-          if (!names) problems.push(`placeholders.json: no entry for "${key}"`);
+          if (!names) problems.push(`string-placeholders.json: no entry for "${key}"`);
           const forms = typeof value === 'string' ? { other: value } : value;
           const categories = new Intl.PluralRules(lang).resolvedOptions().pluralCategories as string[];
           if (!forms.other) problems.push(`${lang}: "${key}" needs an "other" form`);
@@ -179,8 +179,8 @@ describe('translations', () => {
     }
     for (const [key, names] of Object.entries(placeholders)) {
       const fn = en[key as keyof RtStrings];
-      if (typeof fn !== 'function') problems.push(`placeholders.json: "${key}" is not a function string of en`);
-      else if (fn.length !== names.length && fn.length !== names.length + 1) problems.push(`placeholders.json: "${key}" lists ${names.length} names, en takes ${fn.length} arguments`);
+      if (typeof fn !== 'function') problems.push(`string-placeholders.json: "${key}" is not a function string of en`);
+      else if (fn.length !== names.length && fn.length !== names.length + 1) problems.push(`string-placeholders.json: "${key}" lists ${names.length} names, en takes ${fn.length} arguments`);
     }
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
