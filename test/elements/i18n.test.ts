@@ -13,8 +13,10 @@ import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
 import '../../src/elements/rt-progress/rt-progress.js';
+import '../../src/elements/rt-diagnostics/rt-diagnostics.js';
+import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import { bundledLanguages, en, loadStrings, registerStrings, stringsFor, type RtStrings } from '../../src/internal/strings.js';
-import { ago, ALICE, memory, mount, settle, text } from './helpers.js';
+import { ago, ALICE, memory, mount, ORG, settle, text } from './helpers.js';
 
 type Data = Record<string, string | Record<string, string>>;
 
@@ -80,11 +82,11 @@ function everything(el: Element): string {
 function seeded() {
   const client = memory();
   client.setRows('streams', [
-    { id: 's1', name: 'Q3 outbound', goal_status: 'in_progress', current_progress: { percentage: 55, completed: 11, total: 20 }, updated_at: ago(2000) },
+    { id: 's1', org_id: ORG, name: 'Q3 outbound', goal_status: 'in_progress', current_progress: { percentage: 55, completed: 11, total: 20 }, updated_at: ago(2000) },
   ]);
   client.setRows('acquisition_scans', [
     {
-      id: 'sc1', name: 'Nordics', status: 'running', progress_percentage: 40, current_step: 'enrich', targets_identified: 10,
+      id: 'sc1', user_id: ALICE, name: 'Nordics', status: 'running', progress_percentage: 40, current_step: 'enrich', targets_identified: 10,
       targets_analyzed: 4, started_at: ago(65_000), updated_at: ago(3000),
     },
   ]);
@@ -115,6 +117,8 @@ const ELEMENTS: Array<[string, (locale: string) => TemplateResult, string]> = [
     (l) => html`<rt-multi-connection-status locale=${l} .subscriptions=${[{ name: 'streams:org', status: 'connected' }, { name: 'scans:me', status: 'error' }]}></rt-multi-connection-status>`,
     'streams:org',
   ],
+  ['rt-diagnostics', (l) => html`<rt-diagnostics locale=${l}></rt-diagnostics>`, ''],
+  ['rt-monitoring-dashboard', (l) => html`<rt-monitoring-dashboard locale=${l}></rt-monitoring-dashboard>`, 'Nordics'],
 ];
 
 async function rendered(tag: string, template: TemplateResult, locale: string): Promise<Element> {
