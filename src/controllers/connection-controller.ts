@@ -4,7 +4,7 @@
  * `useConnectionHeartbeat(interval)`: it re-renders the host every `intervalMs` so "last
  * heartbeat 3 s ago" stays true, and says whether the link is alive.
  */
-import type { RtClientApi } from '../core/client-types.js';
+import type { ChannelsInfo, RtClientApi } from '../core/client-types.js';
 import type { ConnectionDetail, ConnectionStatus, RtError, SubscriptionInfo } from '../core/types.js';
 import { createFrameNotifier, type FrameNotifier } from '../core/frame.js';
 import { ClientController, NOT_CONFIGURED, type RtHost } from './client-controller.js';
@@ -16,6 +16,10 @@ const NO_CLIENT: ConnectionDetail = {
 export class ConnectionController extends ClientController {
   detail: ConnectionDetail = { ...NO_CLIENT, status: 'connecting', lastError: null };
   subscriptions: SubscriptionInfo[] = [];
+  /** Realtime channels in use and the per-connection limit (`client.getChannels()`), when known. */
+  get channels(): ChannelsInfo | null {
+    return this.client?.getChannels?.() ?? null;
+  }
   private offs: Array<() => void> = [];
   private readonly notifier: FrameNotifier;
 

@@ -1,9 +1,28 @@
 /**
- * Shared channels: one realtime channel per distinct (table, filter), reference-counted and
- * released after a linger, whatever the number of widgets. Tracks each channel's readiness:
- * joined AND the server's `system` "Subscribed to PostgreSQL" message (realtime-js reports
- * SUBSCRIBED on the join reply, before changes actually flow). Recreates channels the server
- * closed (e.g. on token expiry) after refreshing the token.
+ * Channels by table, not by widget. Supabase allows 100 channels per connection (and limits joins
+ * per second), so subscriptions are *packed*:
+ *
+ * - subscriptions with an equality filter on the same (table, column) — `id=eq.<a>`, `id=eq.<b>`,
+ *   … — share channels subscribed with one `in` filter (`id=in.(a,b,…)`, at most
+ *   {@link IN_LIMIT} values, Supabase's limit for `in`): 200 stream cards = 2 channels for
+ *   `streams`, not 200;
+ * - a subscription without a filter (or with a filter that cannot be packed) has a channel of its
+ *   own, shared by every subscription with the same (table, filter);
+ * - changes are routed on the client to the subscriptions whose value the row carries (before or
+ *   after the change); a DELETE that carries only the primary key goes to every subscription of
+ *   the channel (stores ignore rows they do not hold).
+ *
+ * Re-packing (a new value that no live channel carries) is *make-before-break*: the new channel is
+ * joined and confirmed ("Subscribed to PostgreSQL") while the old one keeps delivering; only then
+ * do the old channel's subscriptions move over and the old channel close. A subscription that was
+ * live stays live across a re-pack (no resync, nothing missed); a new one is not ready until its
+ * channel is, so the subscribe-before-snapshot guarantee holds. Packing waits {@link PACK_DELAY_MS}
+ * so the widgets mounted in one frame cost one join.
+ *
+ * Readiness of a channel: joined AND the server's `system` "Subscribed to PostgreSQL" message
+ * (realtime-js reports SUBSCRIBED on the join reply, before changes flow). Channels the server
+ * closed (token expiry, restart) are re-opened, after refreshing the token; with an expired
+ * session that cannot be renewed they are *parked* until `resume()`.
  */
 import type { ChangeListener, ChannelSpec, ChannelState, RowChange } from './client-types.js';
 import type { ConnectionStatus, MonitoredTable, RtError, SubscriptionInfo } from './types.js';
@@ -13,6 +32,12 @@ import { observeServerTime } from './server-clock.js';
 
 /** How long a channel nobody uses stays joined (moving an element in the DOM must not churn joins). */
 export const CHANNEL_LINGER_MS = 1000;
+/** Supabase's limit on the values of one `in` filter. */
+export const IN_LIMIT = 100;
+/** Supabase's limit on channels per connection (diagnostics show how close a page is). */
+export const CHANNELS_PER_CONNECTION = 100;
+/** Subscriptions made within this window are packed into one re-pack (one join). */
+export const PACK_DELAY_MS = 16;
 
 export interface RegistryHooks {
   /** Something changed that may affect the connection status. */
@@ -29,36 +54,72 @@ export interface RegistryHooks {
   renewable(): boolean;
 }
 
-interface Entry {
+/** One consumer's subscription (a live-query store). */
+interface Sub {
+  spec: ChannelSpec;
+  listener: ChangeListener<any>;
+  group: Group;
+  /** The packed value (`<a>` of `col=eq.<a>`), or null for a channel of its own. */
+  value: string | null;
+  chan: Chan | null;
+  /** Bumped each time this subscription becomes ready after not being ready: "resync". */
+  epoch: number;
+  wasReady: boolean;
+}
+
+/** Subscriptions packed together: same table and same equality column (or same exact filter). */
+interface Group {
   key: string;
   table: MonitoredTable;
+  /** Equality column whose values are packed into `in` filters; null: one channel for `filter`. */
+  column: string | null;
+  /** The exact filter of an unpacked group (null: the whole table). */
   filter: string | null;
-  names: Set<string>;
-  listeners: Set<ChangeListener<any>>;
-  refs: number;
+  subs: Set<Sub>;
+  chans: Set<Chan>;
+  repack: ReturnType<typeof setTimeout> | undefined;
+  repackDue: number;
+  linger: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** One realtime channel. */
+interface Chan {
+  group: Group;
+  topic: string;
+  /** Values of its `in` filter (packed groups), else null. */
+  values: Set<string> | null;
+  filter: string | null;
   channel: RealtimeChannelLike | null;
+  members: Set<Sub>;
   joined: boolean;
   pgReady: boolean;
-  epoch: number;
   error: RtError | null;
   /** The Postgres subscription failed for good (bad filter / table not published). */
   configError: boolean;
-  linger: ReturnType<typeof setTimeout> | undefined;
+  configRetries: number;
   reopen: ReturnType<typeof setTimeout> | undefined;
   reopenTries: number;
-  /** Re-subscriptions attempted after a postgres_changes error (e.g. joined before the token was set). */
-  configRetries: number;
   opening: boolean;
-  /** Closed by the server and waiting for a new token (`resume()`), not rejoining with a dead one. */
+  /** Waiting for a new token (session expired, not renewable). */
   parked: boolean;
+  /** Replaced by a re-pack: hands its members over once the replacement is ready, then closes. */
+  retiring: Chan | null;
+  /** Channels this one replaces (their members move here when this one is ready). */
+  replaces: Set<Chan>;
+  closed: boolean;
 }
 
 let topicSeq = 0;
 
+const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
+/** Values that cannot go into an `in (…)` list unquoted stay on a channel of their own. */
+const PACKABLE = /^[^,()"\\\s]+$/;
+
 export class ChannelRegistry {
-  private readonly entries = new Map<string, Entry>();
+  private readonly groups = new Map<string, Group>();
   private readonly subscriptionListeners = new Set<(s: SubscriptionInfo[]) => void>();
   private disposed = false;
+  private notifyQueued = false;
 
   constructor(
     private readonly realtime: RealtimeClientLike,
@@ -66,34 +127,39 @@ export class ChannelRegistry {
   ) {}
 
   subscribe<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
-    const key = `${spec.table}|${spec.filter ?? ''}`;
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = {
-        key, table: spec.table, filter: spec.filter, names: new Set(), listeners: new Set(), refs: 0, channel: null,
-        joined: false, pgReady: false, epoch: 0, error: null, configError: false, linger: undefined, reopen: undefined,
-        reopenTries: 0, configRetries: 0, opening: false, parked: false,
+    const m = spec.filter ? EQ.exec(spec.filter) : null;
+    const packable = !!m && PACKABLE.test(m[2]);
+    const key = packable ? `${spec.table}|${m![1]}|in` : `${spec.table}|${spec.filter ?? ''}`;
+    let group = this.groups.get(key);
+    if (!group) {
+      group = {
+        key, table: spec.table, column: packable ? m![1] : null, filter: packable ? null : spec.filter,
+        subs: new Set(), chans: new Set(), repack: undefined, repackDue: 0, linger: undefined,
       };
-      this.entries.set(key, entry);
-      this.open(entry);
+      this.groups.set(key, group);
     }
-    clearTimeout(entry.linger);
-    entry.linger = undefined;
-    entry.refs++;
-    entry.names.add(spec.name);
-    entry.listeners.add(listener);
-    listener.onState(this.stateOf(entry));
+    clearTimeout(group.linger);
+    group.linger = undefined;
+    const sub: Sub = { spec, listener, group, value: packable ? m![2] : null, chan: null, epoch: 0, wasReady: false };
+    group.subs.add(sub);
+    const carrier = this.carrierFor(group, sub.value);
+    if (carrier) this.attach(sub, carrier);
+    else this.scheduleRepack(group);
+    listener.onState(this.stateOf(sub));
     this.changed();
-    const e = entry;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      e.listeners.delete(listener);
-      e.refs--;
-      if (e.refs <= 0) {
-        clearTimeout(e.linger);
-        e.linger = setTimeout(() => this.close(e), CHANNEL_LINGER_MS);
+      group!.subs.delete(sub);
+      sub.chan?.members.delete(sub);
+      sub.chan = null;
+      if (group!.subs.size === 0) {
+        clearTimeout(group!.linger);
+        group!.linger = setTimeout(() => this.closeGroupIfUnused(group!), CHANNEL_LINGER_MS);
+      } else {
+        // Channels none of whose values are wanted any more close after the linger.
+        this.scheduleRepack(group!, CHANNEL_LINGER_MS);
       }
       this.changed();
     };
@@ -101,33 +167,65 @@ export class ChannelRegistry {
 
   /** Number of channels rt-monitor holds open (joined or joining). */
   get size(): number {
-    return this.entries.size;
+    let n = 0;
+    for (const g of this.groups.values()) for (const c of g.chans) if (!c.closed) n++;
+    return n;
   }
 
   allReady(): boolean {
-    for (const e of this.entries.values()) if (!this.ready(e)) return false;
+    for (const g of this.groups.values()) for (const s of g.subs) if (!this.ready(s)) return false;
     return true;
   }
 
   anyConfigError(): RtError | null {
-    for (const e of this.entries.values()) if (e.configError) return e.error;
+    for (const g of this.groups.values()) for (const c of g.chans) if (c.configError) return c.error;
     return null;
   }
 
+  /** One entry per subscription (feed + parameters), with the channel that carries it. */
   list(): SubscriptionInfo[] {
-    return [...this.entries.values()].map((e) => ({
-      name: [...e.names][0] ?? `${e.table}:${e.filter ?? '*'}`,
-      table: e.table,
-      filter: e.filter,
-      status: this.statusOf(e),
-      refCount: e.refs,
-      lastError: e.error,
-    }));
+    const out: SubscriptionInfo[] = [];
+    for (const g of this.groups.values()) {
+      const byFilter = new Map<string, Sub[]>();
+      for (const s of g.subs) {
+        const k = `${s.spec.filter ?? ''}|${s.spec.name}`;
+        const list = byFilter.get(k);
+        if (list) list.push(s);
+        else byFilter.set(k, [s]);
+      }
+      for (const subs of byFilter.values()) {
+        const s = subs[0];
+        const chan = s.chan;
+        out.push({
+          name: s.spec.name,
+          table: g.table,
+          filter: s.spec.filter,
+          status: this.statusOf(s),
+          refCount: subs.length,
+          lastError: chan?.error ?? null,
+          channel: chan ? chan.topic : null,
+          channelFilter: chan ? this.filterOf(chan) : null,
+        });
+      }
+    }
+    return out;
   }
 
-  /** Status of the channel carrying an original-design name such as `stream:<id>:progress`. */
+  /** The channels themselves: topic, table, filter, status and how many subscriptions each carries. */
+  channels(): Array<{ topic: string; table: MonitoredTable; filter: string | null; status: ConnectionStatus; subscriptions: number }> {
+    const out = [];
+    for (const g of this.groups.values()) {
+      for (const c of g.chans) {
+        if (c.closed) continue;
+        out.push({ topic: c.topic, table: g.table, filter: this.filterOf(c), status: this.chanStatus(c), subscriptions: c.members.size });
+      }
+    }
+    return out;
+  }
+
+  /** Status of the subscription carrying an original-design name such as `stream:<id>:progress`. */
   statusByName(name: string): ConnectionStatus | null {
-    for (const e of this.entries.values()) if (e.names.has(name)) return this.statusOf(e);
+    for (const g of this.groups.values()) for (const s of g.subs) if (s.spec.name === name) return this.statusOf(s);
     return null;
   }
 
@@ -138,114 +236,290 @@ export class ChannelRegistry {
 
   /** Socket opened/closed: tell every listener (status and readiness may have changed). */
   socketChanged(): void {
-    for (const e of this.entries.values()) {
-      if (!this.hooks.socketOpen()) {
-        e.joined = false;
-        e.pgReady = false;
+    const open = this.hooks.socketOpen();
+    for (const g of this.groups.values()) {
+      for (const c of g.chans) {
+        if (!open) {
+          c.joined = false;
+          c.pgReady = false;
+        }
       }
-      this.broadcastState(e);
+      for (const s of g.subs) this.broadcast(s);
     }
     this.changed();
   }
 
   /** A new token arrived: reopen parked channels now (and retry refused ones). */
   resume(): void {
-    for (const e of this.entries.values()) {
-      if (!e.parked && e.channel) continue;
-      e.parked = false;
-      e.reopenTries = 0;
-      clearTimeout(e.reopen);
-      if (!e.channel) this.open(e);
+    for (const g of this.groups.values()) {
+      for (const c of g.chans) {
+        if (!c.parked && c.channel) continue;
+        if (c.closed) continue;
+        c.parked = false;
+        c.reopenTries = 0;
+        clearTimeout(c.reopen);
+        if (!c.channel) this.open(c);
+      }
     }
     this.changed();
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const e of this.entries.values()) {
-      clearTimeout(e.linger);
-      clearTimeout(e.reopen);
-      if (e.channel) void this.remove(e, e.channel);
+    for (const g of this.groups.values()) {
+      clearTimeout(g.repack);
+      clearTimeout(g.linger);
+      for (const c of g.chans) this.close(c);
     }
-    this.entries.clear();
+    this.groups.clear();
     this.subscriptionListeners.clear();
   }
 
-  // ---- internals ------------------------------------------------------------------------
+  // ---- packing --------------------------------------------------------------------------
 
-  private ready(e: Entry): boolean {
-    return e.joined && e.pgReady && this.hooks.socketOpen();
+  /** A live (not retiring) channel of the group that carries `value`. */
+  private carrierFor(g: Group, value: string | null): Chan | null {
+    let best: Chan | null = null;
+    for (const c of g.chans) {
+      if (c.closed || c.retiring) continue;
+      if (value === null ? c.values === null : c.values?.has(value)) {
+        // Prefer a channel that replaces others (the newest packing) over one being replaced.
+        if (!best || c.replaces.size > 0) best = c;
+      }
+    }
+    return best;
   }
 
-  private statusOf(e: Entry): ConnectionStatus {
-    if (this.ready(e)) return 'connected';
-    if (e.configError || e.parked) return 'error';
-    if (!this.hooks.socketOpen()) return e.epoch > 0 ? 'disconnected' : 'connecting';
-    // The socket is up but the server refused this channel (e.g. "Too many channels"): say so,
-    // rather than "connecting" forever. realtime-js keeps retrying; a later join clears the error.
-    if (e.error) return 'error';
+  private scheduleRepack(g: Group, delay = PACK_DELAY_MS): void {
+    if (this.disposed) return;
+    const due = Date.now() + delay;
+    if (g.repack !== undefined && g.repackDue <= due) return; // an earlier re-pack is already due
+    clearTimeout(g.repack);
+    g.repackDue = due;
+    g.repack = setTimeout(() => {
+      g.repack = undefined;
+      this.repack(g);
+    }, delay);
+  }
+
+  /** Make the group's channels carry exactly the values wanted (make-before-break). */
+  private repack(g: Group): void {
+    if (this.disposed || this.groups.get(g.key) !== g) return;
+    if (g.column === null) {
+      // One channel for the exact filter.
+      const live = [...g.chans].filter((c) => !c.closed && !c.retiring);
+      if (g.subs.size && !live.length) {
+        const c = this.newChan(g, null);
+        for (const s of g.subs) this.attach(s, c);
+        this.open(c);
+      }
+      if (!g.subs.size) for (const c of live) this.close(c);
+      this.changed();
+      return;
+    }
+    const wanted = new Set<string>();
+    for (const s of g.subs) if (s.value !== null) wanted.add(s.value);
+    const live = [...g.chans].filter((c) => !c.closed && !c.retiring);
+    const covered = new Set<string>();
+    for (const c of live) for (const v of c.values ?? []) if (wanted.has(v)) covered.add(v);
+    const uncovered = [...wanted].filter((v) => !covered.has(v));
+
+    // Channels none of whose values are wanted: close (their members are gone).
+    for (const c of live) {
+      if (![...(c.values ?? [])].some((v) => wanted.has(v)) && !this.hasPendingReplacement(c)) this.close(c);
+    }
+    if (!uncovered.length) {
+      this.changed();
+      return;
+    }
+    // Fold new values into the emptiest channel that has room (replacing it), else new channels.
+    const candidates = live
+      .filter((c) => !c.closed)
+      .map((c) => ({ c, keep: [...(c.values ?? [])].filter((v) => wanted.has(v)) }))
+      .sort((a, b) => a.keep.length - b.keep.length);
+    const plans: Array<{ values: string[]; replaces: Chan | null }> = [];
+    let rest = uncovered;
+    const first = candidates[0];
+    if (first && first.keep.length + rest.length <= IN_LIMIT) {
+      plans.push({ values: [...first.keep, ...rest], replaces: first.c });
+      rest = [];
+    }
+    for (let i = 0; i < rest.length; i += IN_LIMIT) plans.push({ values: rest.slice(i, i + IN_LIMIT), replaces: null });
+
+    for (const plan of plans) {
+      const c = this.newChan(g, new Set(plan.values));
+      if (plan.replaces) {
+        c.replaces.add(plan.replaces);
+        plan.replaces.retiring = c;
+      }
+      // New values attach at once (not ready until this channel is); values carried by the
+      // replaced channel stay there until this one is ready.
+      for (const s of g.subs) if (s.value !== null && plan.values.includes(s.value) && (!s.chan || s.chan.closed)) this.attach(s, c);
+      this.open(c);
+    }
+    this.changed();
+  }
+
+  private hasPendingReplacement(c: Chan): boolean {
+    return !!c.retiring && !c.retiring.closed;
+  }
+
+  private newChan(g: Group, values: Set<string> | null): Chan {
+    const c: Chan = {
+      group: g, topic: '', values, filter: g.filter, channel: null, members: new Set(), joined: false, pgReady: false,
+      error: null, configError: false, configRetries: 0, reopen: undefined, reopenTries: 0, opening: false, parked: false,
+      retiring: null, replaces: new Set(), closed: false,
+    };
+    g.chans.add(c);
+    return c;
+  }
+
+  private filterOf(c: Chan): string | null {
+    if (c.values && c.group.column) {
+      const vals = [...c.values];
+      return vals.length === 1 ? `${c.group.column}=eq.${vals[0]}` : `${c.group.column}=in.(${vals.join(',')})`;
+    }
+    return c.filter;
+  }
+
+  private attach(s: Sub, c: Chan): void {
+    s.chan?.members.delete(s);
+    s.chan = c;
+    c.members.add(s);
+    this.broadcast(s);
+  }
+
+  /** A replacement is ready: its predecessors' members move over (staying ready), then they close. */
+  private takeOver(c: Chan): void {
+    for (const old of c.replaces) {
+      for (const s of [...old.members]) if (s.value !== null && c.values?.has(s.value)) this.attach(s, c);
+      // Members whose value is no longer wanted are gone; anything left would be orphaned: re-pack.
+      if (old.members.size) this.scheduleRepack(c.group);
+      this.close(old);
+    }
+    c.replaces.clear();
+  }
+
+  private closeGroupIfUnused(g: Group): void {
+    if (g.subs.size > 0 || this.groups.get(g.key) !== g) return;
+    clearTimeout(g.repack);
+    for (const c of g.chans) this.close(c);
+    this.groups.delete(g.key);
+    this.changed();
+  }
+
+  private close(c: Chan): void {
+    if (c.closed) return;
+    c.closed = true;
+    clearTimeout(c.reopen);
+    c.group.chans.delete(c);
+    const channel = c.channel;
+    c.channel = null;
+    c.joined = false;
+    c.pgReady = false;
+    if (channel) void this.remove(channel);
+  }
+
+  // ---- state ------------------------------------------------------------------------------
+
+  private chanReady(c: Chan | null): boolean {
+    return !!c && !c.closed && c.joined && c.pgReady && this.hooks.socketOpen();
+  }
+
+  private ready(s: Sub): boolean {
+    return this.chanReady(s.chan);
+  }
+
+  private chanStatus(c: Chan): ConnectionStatus {
+    if (this.chanReady(c)) return 'connected';
+    if (c.configError || c.parked) return 'error';
+    if (!this.hooks.socketOpen()) return c.joined || c.reopenTries > 0 ? 'disconnected' : 'connecting';
+    // The socket is up but the server refused this channel (e.g. "Too many channels"): say so.
+    if (c.error) return 'error';
     return 'connecting';
   }
 
-  private stateOf(e: Entry): ChannelState {
-    return { status: this.statusOf(e), ready: this.ready(e), epoch: e.epoch, error: e.error };
+  private statusOf(s: Sub): ConnectionStatus {
+    if (!s.chan) return this.hooks.socketOpen() || !s.wasReady ? 'connecting' : 'disconnected';
+    if (this.ready(s)) return 'connected';
+    if (!this.hooks.socketOpen()) return s.wasReady ? 'disconnected' : 'connecting';
+    return this.chanStatus(s.chan);
   }
 
-  private broadcastState(e: Entry): void {
-    const state = this.stateOf(e);
-    for (const l of [...e.listeners]) l.onState(state);
+  private stateOf(s: Sub): ChannelState {
+    return { status: this.statusOf(s), ready: this.ready(s), epoch: s.epoch, error: s.chan?.error ?? null };
+  }
+
+  private broadcast(s: Sub): void {
+    const ready = this.ready(s);
+    if (ready && !s.wasReady) s.epoch++;
+    s.wasReady = ready;
+    s.listener.onState(this.stateOf(s));
+  }
+
+  private broadcastChan(c: Chan): void {
+    for (const s of [...c.members]) this.broadcast(s);
   }
 
   private changed(): void {
     this.hooks.changed();
-    if (!this.subscriptionListeners.size) return;
-    const list = this.list();
-    for (const cb of [...this.subscriptionListeners]) cb(list);
+    if (!this.subscriptionListeners.size || this.notifyQueued) return;
+    // Many subscriptions change in one burst (a re-pack): tell diagnostics once.
+    this.notifyQueued = true;
+    queueMicrotask(() => {
+      this.notifyQueued = false;
+      const list = this.list();
+      for (const cb of [...this.subscriptionListeners]) cb(list);
+    });
   }
 
-  private open(e: Entry): void {
-    if (this.disposed || e.opening) return;
-    e.opening = true;
+  // ---- the realtime channel ---------------------------------------------------------------
+
+  private open(c: Chan): void {
+    if (this.disposed || c.opening || c.closed) return;
+    c.opening = true;
     // Join only once the token is in place: a join without it runs as `anon`.
     void this.hooks
       .authReady()
       .catch(() => {})
       .then(() => {
-        e.opening = false;
-        if (this.disposed || this.entries.get(e.key) !== e || e.channel) return;
-        this.openNow(e);
+        c.opening = false;
+        if (this.disposed || c.closed || c.channel) return;
+        this.openNow(c);
       });
   }
 
-  private openNow(e: Entry): void {
-    const topic = `rt-monitor:${e.table}:${e.filter ?? '*'}:${++topicSeq}`;
+  private openNow(c: Chan): void {
+    const g = c.group;
+    const filter = this.filterOf(c);
+    c.topic = `rt-monitor:${g.table}:${g.column ? `${g.column}:${c.values?.size ?? 0}` : (filter ?? '*')}:${++topicSeq}`;
     let channel: RealtimeChannelLike;
     try {
-      channel = this.realtime.channel(topic, { config: { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, private: false } });
-      channel.on('postgres_changes', { event: '*', schema: 'public', table: e.table, ...(e.filter ? { filter: e.filter } : {}) }, (payload) =>
-        this.onPayload(e, channel, payload),
-      );
-      channel.on('system', {}, (payload) => this.onSystem(e, channel, payload));
-      channel.subscribe((status, err) => this.onStatus(e, channel, status, err));
+      channel = this.realtime.channel(c.topic, { config: { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, private: false } });
+      channel.on('postgres_changes', { event: '*', schema: 'public', table: g.table, ...(filter ? { filter } : {}) }, (payload) => this.onPayload(c, channel, payload));
+      channel.on('system', {}, (payload) => this.onSystem(c, channel, payload));
+      channel.subscribe((status, err) => this.onStatus(c, channel, status, err));
     } catch (err) {
-      e.error = rtError('bad-config', `Could not open a realtime channel: ${messageOf(err)}`);
-      e.configError = true;
-      this.broadcastState(e);
+      c.error = rtError('bad-config', `Could not open a realtime channel: ${messageOf(err)}`);
+      c.configError = true;
+      this.broadcastChan(c);
       this.changed();
       return;
     }
-    e.channel = channel;
+    c.channel = channel;
   }
 
-  private onPayload(e: Entry, channel: RealtimeChannelLike, payload: any): void {
-    if (e.channel !== channel || !payload) return;
+  private onPayload(c: Chan, channel: RealtimeChannelLike, payload: any): void {
+    if (c.channel !== channel || !payload) return;
+    observeServerTime(payload.commit_timestamp);
     if (Array.isArray(payload.errors) && payload.errors.length) {
       // "Error 401: Unauthorized" / "Error 413: Payload Too Large": the row is not usable; resync instead.
-      e.epoch++;
-      this.broadcastState(e);
+      for (const s of [...c.members]) {
+        s.epoch++;
+        s.listener.onState(this.stateOf(s));
+      }
       return;
     }
-    observeServerTime(payload.commit_timestamp);
     const type = String(payload.eventType ?? payload.type ?? '').toUpperCase();
     if (type !== 'INSERT' && type !== 'UPDATE' && type !== 'DELETE') return;
     const change: RowChange<any> = {
@@ -253,125 +527,150 @@ export class ChannelRegistry {
       new: type === 'DELETE' ? null : (payload.new ?? payload.record ?? null),
       old: type === 'INSERT' ? null : (payload.old ?? payload.old_record ?? null),
     };
-    for (const l of [...e.listeners]) l.onChange(change);
+    const column = c.group.column;
+    if (!column) {
+      for (const s of [...c.members]) s.listener.onChange(change);
+      return;
+    }
+    // Route by the packed column's value before and after the change.
+    const values = new Set<string>();
+    const known = (row: any) => row && row[column] !== undefined && row[column] !== null;
+    if (known(change.new)) values.add(String(change.new[column]));
+    if (known(change.old)) values.add(String((change.old as Record<string, unknown>)[column]));
+    const unknown = values.size === 0; // e.g. a DELETE carrying only the primary key
+    for (const s of [...c.members]) if (unknown || (s.value !== null && values.has(s.value))) s.listener.onChange(change);
+    // During a re-pack both channels may carry a value; the store's version guard makes the
+    // second copy of a change a no-op.
   }
 
-  private onSystem(e: Entry, channel: RealtimeChannelLike, payload: any): void {
-    if (e.channel !== channel || !payload) return;
+  private onSystem(c: Chan, channel: RealtimeChannelLike, payload: any): void {
+    if (c.channel !== channel || !payload) return;
     const message = String(payload.message ?? '');
     if (payload.extension === 'postgres_changes') {
       if (payload.status === 'ok') {
-        if (!e.pgReady) {
-          e.pgReady = true;
-          e.configError = false;
-          e.error = null;
-          e.reopenTries = 0;
-          if (e.joined) e.epoch++;
-          this.broadcastState(e);
-          this.changed();
+        if (!c.pgReady) {
+          c.pgReady = true;
+          c.configError = false;
+          c.error = null;
+          c.reopenTries = 0;
+          this.becameReady(c);
         }
       } else {
-        e.pgReady = false;
-        e.error = fromRealtimeReason(message || 'postgres_changes subscription failed');
-        e.configError = e.error.code === 'bad-config';
-        if (e.configRetries < 1) {
+        c.pgReady = false;
+        c.error = fromRealtimeReason(message || 'postgres_changes subscription failed');
+        c.configError = c.error.code === 'bad-config';
+        if (c.configRetries < 1) {
           // Once: the subscription may have been checked against a token that was being
           // replaced (or a role not yet allowed). Re-open the channel before calling it an error.
-          e.configRetries++;
-          e.configError = false;
-          this.replace(e, channel, 500);
+          c.configRetries++;
+          c.configError = false;
+          this.reopenSoon(c, channel, 500);
         }
-        this.broadcastState(e);
+        this.broadcastChan(c);
         this.changed();
       }
       return;
     }
     if (payload.status === 'error') {
       // Channel-fatal (token expired, permissions lost…): phx_close follows; remember why.
-      e.error = fromRealtimeReason(message);
-      e.pgReady = false;
-      e.joined = false;
-      this.broadcastState(e);
+      c.error = this.reasonError(message);
+      c.pgReady = false;
+      c.joined = false;
+      this.broadcastChan(c);
       this.changed();
     }
   }
 
-  private onStatus(e: Entry, channel: RealtimeChannelLike, status: string, err?: Error): void {
-    if (e.channel !== channel) return;
+  private becameReady(c: Chan): void {
+    if (!this.chanReady(c)) {
+      this.broadcastChan(c);
+      this.changed();
+      return;
+    }
+    this.takeOver(c);
+    this.broadcastChan(c);
+    this.changed();
+  }
+
+  private onStatus(c: Chan, channel: RealtimeChannelLike, status: string, err?: Error): void {
+    if (c.channel !== channel) return;
     switch (status) {
       case 'SUBSCRIBED':
-        e.joined = true;
-        // Ready when the system message arrives (it may already have: then count the epoch now).
-        if (e.pgReady) e.epoch++;
+        c.joined = true;
+        // Ready when the system message arrives (it may already have).
+        if (c.pgReady) {
+          this.becameReady(c);
+          return;
+        }
         break;
       case 'CHANNEL_ERROR':
       case 'TIMED_OUT': {
-        e.joined = false;
-        e.pgReady = false;
+        c.joined = false;
+        c.pgReady = false;
         const reason = err ? messageOf(err) : status === 'TIMED_OUT' ? 'join timed out' : 'channel error';
-        if (!/socket closed|heartbeat timeout/i.test(reason)) e.error = fromRealtimeReason(reason);
+        if (!/socket closed|heartbeat timeout/i.test(reason)) c.error = this.reasonError(reason);
         if (isTokenProblem(reason)) void this.hooks.refreshToken(reason); // realtime-js retries the join with the new token
         break;
       }
       case 'CLOSED':
         // We did not ask for this: the server closed the channel (token expired, permission
         // lost, server restart). realtime-js will not rejoin it; open a new one.
-        e.joined = false;
-        e.pgReady = false;
-        e.channel = null;
-        this.scheduleReopen(e);
+        c.joined = false;
+        c.pgReady = false;
+        c.channel = null;
+        this.scheduleReopen(c);
         break;
     }
-    this.broadcastState(e);
+    this.broadcastChan(c);
     this.changed();
   }
 
-  private replace(e: Entry, channel: RealtimeChannelLike, delay: number): void {
-    e.channel = null;
-    e.joined = false;
-    e.pgReady = false;
-    void this.remove(e, channel);
-    clearTimeout(e.reopen);
-    e.reopen = setTimeout(() => {
-      if (!this.disposed && this.entries.get(e.key) === e && !e.channel) this.open(e);
+  /** A realtime failure reason as an RtError; a refused token while the session is expired says so. */
+  private reasonError(reason: string): RtError {
+    const error = fromRealtimeReason(reason);
+    if (error.code === 'unauthorized' && this.hooks.sessionExpired()) {
+      return rtError('session-expired', 'The session has expired: waiting for a new access token.', error.detail);
+    }
+    return error;
+  }
+
+  private reopenSoon(c: Chan, channel: RealtimeChannelLike, delay: number): void {
+    c.channel = null;
+    c.joined = false;
+    c.pgReady = false;
+    void this.remove(channel);
+    clearTimeout(c.reopen);
+    c.reopen = setTimeout(() => {
+      if (!this.disposed && !c.closed && !c.channel) this.open(c);
     }, delay);
   }
 
-  private scheduleReopen(e: Entry): void {
-    if (this.disposed || this.entries.get(e.key) !== e) return;
-    clearTimeout(e.reopen);
-    const delay = [100, 1000, 2000, 5000, 10_000][Math.min(e.reopenTries, 4)];
-    e.reopenTries++;
-    e.reopen = setTimeout(async () => {
-      if (this.disposed || this.entries.get(e.key) !== e || e.channel) return;
-      if (e.error && (isTokenProblem(e.error.detail ?? e.error.message) || e.error.code === 'session-expired')) {
-        const ok = await this.hooks.refreshToken(e.error.message);
+  private scheduleReopen(c: Chan): void {
+    if (this.disposed || c.closed) return;
+    clearTimeout(c.reopen);
+    const delay = [100, 1000, 2000, 5000, 10_000][Math.min(c.reopenTries, 4)];
+    c.reopenTries++;
+    c.reopen = setTimeout(async () => {
+      if (this.disposed || c.closed || c.channel) return;
+      if (c.error && (isTokenProblem(c.error.detail ?? c.error.message) || c.error.code === 'session-expired')) {
+        const ok = await this.hooks.refreshToken(c.error.message);
         if (!ok) {
-          e.error = this.hooks.sessionExpired()
-            ? rtError('session-expired', 'The session has expired: waiting for a new access token.', e.error.detail)
-            : rtError('unauthorized', 'The access token expired and no fresh one could be obtained.', e.error.detail);
-          if (this.hooks.sessionExpired() && !this.hooks.renewable()) e.parked = true;
-          this.broadcastState(e);
+          const expired = this.hooks.sessionExpired();
+          c.error = expired
+            ? rtError('session-expired', 'The session has expired: waiting for a new access token.', c.error.detail)
+            : rtError('unauthorized', 'The access token expired and no fresh one could be obtained.', c.error.detail);
+          if (expired && !this.hooks.renewable()) c.parked = true;
+          this.broadcastChan(c);
           this.changed();
-          if (e.parked) return; // rejoining with the dead token would only be refused again
+          if (c.parked) return; // rejoining with the dead token would only be refused again
         }
       }
-      if (this.disposed || this.entries.get(e.key) !== e || e.channel) return;
-      this.open(e);
+      if (this.disposed || c.closed || c.channel) return;
+      this.open(c);
     }, delay);
   }
 
-  private close(e: Entry): void {
-    if (e.refs > 0 || this.entries.get(e.key) !== e) return;
-    this.entries.delete(e.key);
-    clearTimeout(e.reopen);
-    const channel = e.channel;
-    e.channel = null;
-    if (channel) void this.remove(e, channel);
-    this.changed();
-  }
-
-  private async remove(_e: Entry, channel: RealtimeChannelLike): Promise<void> {
+  private async remove(channel: RealtimeChannelLike): Promise<void> {
     try {
       await this.realtime.removeChannel(channel);
     } catch {

@@ -54,6 +54,21 @@ export interface FeedData {
 export type FeedName = keyof FeedParams;
 
 /** Tables whose rows carry a `read` flag the user may set. */
+/** The channels of one client (`getChannels()`): how subscriptions map onto channels. */
+export interface ChannelsInfo {
+  /** Supabase's channels-per-connection limit (100). */
+  limit: number;
+  channels: Array<{
+    topic: string;
+    table: MonitoredTable;
+    /** e.g. `id=in.(a,b,c)`, `user_id=eq.<id>`, or null for the whole table. */
+    filter: string | null;
+    status: ConnectionStatus;
+    /** Subscriptions (live-query stores) it carries. */
+    subscriptions: number;
+  }>;
+}
+
 export type ReadableTable = 'signal_alerts' | 'notifications';
 
 /**
@@ -84,6 +99,8 @@ export interface RtClientApi {
   /** One entry per shared channel (distinct table + filter). */
   getActiveSubscriptions(): SubscriptionInfo[];
   onSubscriptionsChange(callback: (subscriptions: SubscriptionInfo[]) => void): () => void;
+  /** The realtime channels carrying the subscriptions, and the per-connection limit. (Optional.) */
+  getChannels?(): ChannelsInfo;
   /** The signed-in user's id (the access token's `sub`), or null when anonymous. */
   getUserId(): Promise<string | null>;
   /** The signed-in user's org (via `org_members`), or null. */

@@ -9,10 +9,10 @@
  */
 import { RealtimeClient } from '@supabase/realtime-js';
 import { createRest } from './rest.js';
-import type { ChannelSpec, ChangeListener, CountResult, LiveSource, RtClientApi, SnapshotQuery, SnapshotResult } from './client-types.js';
+import type { ChannelSpec, ChangeListener, ChannelsInfo, CountResult, LiveSource, RtClientApi, SnapshotQuery, SnapshotResult } from './client-types.js';
 import type { ConnectionDetail, ConnectionStatus, MonitoredTable, RtError, SubscriptionInfo } from './types.js';
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
-import { ChannelRegistry } from './channel-registry.js';
+import { CHANNELS_PER_CONNECTION, ChannelRegistry } from './channel-registry.js';
 import { TokenSource, type AccessTokenOption } from './tokens.js';
 import { tokenExpiry, tokenUserId } from './jwt.js';
 import { fromRestError, isTokenProblem, messageOf, rtError } from './errors.js';
@@ -180,6 +180,14 @@ export class RtClient extends LiveHub implements RtClientApi {
   /** Status of the channel carrying an original-design name, e.g. `stream:<id>:progress`. */
   getChannelStatus(name: string): ConnectionStatus | null {
     return this.registry?.statusByName(name) ?? null;
+  }
+
+  /**
+   * The realtime channels carrying the subscriptions (packed by table and column: see
+   * src/core/channel-registry.ts), and Supabase's per-connection limit they count against.
+   */
+  getChannels(): ChannelsInfo {
+    return { limit: CHANNELS_PER_CONNECTION, channels: this.registry?.channels() ?? [] };
   }
 
   /** Number of channels rt-monitor holds (diagnostics and tests). */

@@ -167,7 +167,14 @@ export interface SubscriptionInfo {
   table: MonitoredTable;
   filter: string | null;
   status: ConnectionStatus;
-  /** Number of consumers sharing this channel. */
+  /** Number of consumers (live-query stores) sharing this subscription. */
   refCount: number;
   lastError: RtError | null;
+  /**
+   * Topic of the realtime channel carrying it (null while none does yet). Subscriptions on the same
+   * table and column share channels (`id=in.(…)`): channels grow with tables, not widgets.
+   */
+  channel?: string | null;
+  /** The filter that channel is subscribed with, e.g. `id=in.(a,b,c)`. */
+  channelFilter?: string | null;
 }

@@ -41,6 +41,9 @@ export const en = {
   // multi connection
   subscriptions: 'Subscriptions',
   subscriptionsSummary: (connected: string, total: string) => `${connected} of ${total} connected`,
+  channels: 'Channels',
+  channelsUsed: (used: string, limit: string) => `${used} of ${limit}`,
+  carriedBy: 'on',
   noSubscriptions: 'No active subscriptions',
 
   // data states

@@ -169,3 +169,9 @@ export async function mintToken(userId: string, seconds: number): Promise<string
   const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${header}.${payload}`)));
   return `${header}.${payload}.${b64url(sig)}`;
 }
+
+/** PATCH rows matching a raw PostgREST query string (e.g. `name=like.bench*`) as service_role. */
+export async function patchWhere<T extends MonitoredTable>(table: T, query: string, patch: Partial<TableRows[T]>): Promise<TableRows[T][]> {
+  const res = await serviceFetch(`/rest/v1/${table}?${query}&select=*`, { method: 'PATCH', body: JSON.stringify(patch), prefer: 'return=representation' });
+  return rowsOf<TableRows[T]>(res, `patch ${table}`);
+}

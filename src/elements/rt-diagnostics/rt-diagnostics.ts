@@ -63,6 +63,7 @@ export class RtDiagnostics extends RtElement {
       ${this.metric(s.connectionLabel, connectionText(s, status), status === 'error' ? 'danger' : undefined)}
       ${this.metric(s.heartbeatLatency, latency != null && Number.isFinite(latency) ? formatMilliseconds(loc, latency) : na)}
       ${this.metric(s.lastHeartbeat, formatRelative(loc, d?.lastHeartbeatAt, now) ?? na)}
+      ${this.channelsMetric()}
       ${this.metric(s.reconnectAttempts, formatNumber(loc, clampCount(d?.attempt) ?? 0), (d?.attempt ?? 0) > 0 ? 'warning' : undefined)}
       ${this.metric(s.nextRetry, d?.nextRetryAt != null ? (formatRelative(loc, Math.max(d.nextRetryAt, now), now) ?? na) : s.none)}
       ${this.metric(
@@ -73,6 +74,15 @@ export class RtDiagnostics extends RtElement {
       ${this.metric(s.staleSince, d?.staleSince != null ? (formatDateTime(loc, d.staleSince) ?? na) : s.none, d?.staleSince != null ? 'warning' : undefined)}
       ${this.metric(s.lastError, err ? `${s.errorMessages[err.code] ?? err.code}${err.message ? ` (${err.message})` : ''}` : s.none, err ? 'danger' : undefined)}
     </dl>`;
+  }
+
+  /** "Channels: 3 of 100": how close the page is to Supabase's per-connection limit. */
+  private channelsMetric() {
+    const info = this.conn.channels;
+    if (!info) return nothing;
+    const loc = this.effectiveLocale;
+    const used = info.channels.length;
+    return this.metric(this.s.channels, this.s.channelsUsed(formatNumber(loc, used), formatNumber(loc, info.limit)), used >= info.limit * 0.8 ? 'warning' : undefined);
   }
 
   private renderTable(subs: SubscriptionInfo[]) {
@@ -101,7 +111,9 @@ export class RtDiagnostics extends RtElement {
                   return html`<tr>
                     <td class="mono" data-label=${s.channel}>${clipped(x.name, { max: 60 })}</td>
                     <td data-label=${s.table}>${clipped(x.table, { max: 40 })}</td>
-                    <td class="mono" data-label=${s.filter}>${x.filter ? clipped(x.filter, { max: 60 }) : s.none}</td>
+                    <td class="mono" data-label=${s.filter}>${x.filter ? clipped(x.filter, { max: 60 }) : s.none}${x.channelFilter && x.channelFilter !== x.filter
+                        ? html`<br /><span class="muted">${s.carriedBy} ${clipped(x.channelFilter, { max: 60 })}</span>`
+                        : nothing}</td>
                     <td data-label=${s.statusHeading}><span>${lookBadge(connectionLook[st], connectionText(s, st))}</span></td>
                     <td class="num" data-label=${s.consumers}>${formatNumber(loc, clampCount(x.refCount) ?? 0)}</td>
                     <td data-label=${s.lastError}>${x.lastError ? clipped(`${x.lastError.code}: ${x.lastError.message}`, { max: 80 }) : s.none}</td>

@@ -1,0 +1,168 @@
+/**
+ * Channels by table, not by widget (Supabase allows 100 channels per connection), against the
+ * REAL local backend, which enforces the same limit:
+ * - 200 standalone <rt-stream-card> for 200 streams: ≤ 10 channels, no refused join, every card
+ *   live and showing an update written to all of them;
+ * - cards mounted and unmounted in bursts while writes continue never miss a change (every card
+ *   ends equal to the database), with few joins (joins made in one frame are batched);
+ * - the dashboard with 150 streams uses a bounded number of channels;
+ * - getActiveSubscriptions() / getChannels() show how subscriptions map onto channels.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-card/rt-stream-card.js';
+import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import { RtElement } from '../../src/internal/rt-element.js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { ACME, ALICE, USERS, backendInfo, insertRows, newId, patchWhere, selectRows, signIn, updateRows, waitFor } from '../helpers/backend.js';
+
+const clients: RtClient[] = [];
+const restore: Array<() => void> = [];
+afterEach(() => {
+  for (const f of restore.splice(0)) f();
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+async function aliceClient(): Promise<RtClient> {
+  const info = await backendInfo();
+  const token = await signIn(USERS.alice);
+  const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token });
+  clients.push(c);
+  return c;
+}
+
+/** Counts the phx_join frames the page sends (every socket). */
+function countJoins(): { readonly joins: number } {
+  const send = WebSocket.prototype.send;
+  const counter = { joins: 0 };
+  WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+    if (typeof data === 'string' && data.includes('"phx_join"')) counter.joins++;
+    return send.call(this, data);
+  };
+  restore.push(() => (WebSocket.prototype.send = send));
+  return counter;
+}
+
+/** Every card renders even when scrolled out of view (so its text can be read). */
+function renderOffscreen(): void {
+  const r = RtElement as unknown as { deferRenderingOffscreen?: boolean };
+  const before = r.deferRenderingOffscreen;
+  r.deferRenderingOffscreen = false;
+  restore.push(() => (r.deferRenderingOffscreen = before));
+}
+
+const text = (el: Element) => (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ');
+
+async function newStreams(n: number, tag: string) {
+  return insertRows(
+    'streams',
+    Array.from({ length: n }, (_, i) => ({
+      id: newId(),
+      org_id: ACME,
+      name: `${tag} ${i}`,
+      goal_status: 'in_progress' as const,
+      current_progress: { percentage: 1, completed: 1, total: 100 },
+    })),
+  );
+}
+
+describe('channels by table (real backend)', function () {
+  this.timeout(120_000);
+
+  it('200 standalone stream cards: ≤ 10 channels, no refused join, every card live and updated', async () => {
+    renderOffscreen();
+    const tag = `cards-${newId().slice(0, 8)}`;
+    const streams = await newStreams(200, tag);
+    const joins = countJoins();
+    const c = await aliceClient();
+    const wrapper = await fixture(html`<rt-provider .client=${c}>
+      ${streams.map((s) => html`<rt-stream-card stream-id=${s.id}></rt-stream-card>`)}
+    </rt-provider>`);
+    const cards = [...wrapper.querySelectorAll('rt-stream-card')];
+    await waitFor(() => cards.every((card) => card.matches(':state(live)')), 60_000, 'every card live');
+    const { channels, limit } = c.getChannels();
+    expect(limit).to.equal(100);
+    expect(channels.length).to.be.at.most(10);
+    expect(c.getActiveSubscriptions().filter((s) => s.status === 'error')).to.deep.equal([]);
+    expect(channels.every((ch) => ch.status === 'connected')).to.equal(true);
+    expect(joins.joins).to.be.at.most(10);
+    // Subscriptions name their channel: 200 streams ride on a few `id=in.(…)` channels.
+    const streamSubs = c.getActiveSubscriptions().filter((s) => s.table === 'streams');
+    expect(streamSubs.length).to.equal(200);
+    expect(new Set(streamSubs.map((s) => s.channel)).size).to.be.at.most(2);
+    expect(streamSubs[0].channelFilter).to.match(/^id=in\.\(/);
+    // An update to every one of them appears on every card.
+    await patchWhere('streams', `name=like.${encodeURIComponent(tag)}*`, { current_progress: { percentage: 73, completed: 73, total: 100 } });
+    await waitFor(() => cards.every((card) => text(card).includes('73%')), 30_000, 'every card updated');
+  });
+
+  it('cards mounted and unmounted in bursts while writes continue never miss a change', async () => {
+    renderOffscreen();
+    const tag = `burst-${newId().slice(0, 8)}`;
+    const streams = await newStreams(60, tag);
+    const joins = countJoins();
+    const c = await aliceClient();
+    const wrapper = await fixture<HTMLElement>(html`<rt-provider .client=${c}></rt-provider>`);
+    const mounted = new Map<string, HTMLElement>();
+    const mount = (id: string) => {
+      const card = document.createElement('rt-stream-card');
+      card.setAttribute('stream-id', id);
+      wrapper.append(card);
+      mounted.set(id, card);
+    };
+    for (const s of streams.slice(0, 30)) mount(s.id);
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      // Keep writing to every stream (mounted or not) while cards come and go.
+      while (writing) {
+        const s = streams[written % streams.length];
+        await updateRows('streams', { id: s.id }, { current_progress: { percentage: (written % 97) + 2, completed: written, total: 100000 } });
+        written++;
+      }
+    })();
+    for (let round = 0; round < 6; round++) {
+      // Unmount 15, mount 15 others, all in one task (one frame's worth).
+      const ids = [...mounted.keys()];
+      for (const id of ids.slice(0, 15)) {
+        mounted.get(id)!.remove();
+        mounted.delete(id);
+      }
+      const free = streams.filter((s) => !mounted.has(s.id));
+      for (const s of free.slice(round * 7 % free.length).slice(0, 15)) mount(s.id);
+      const writtenBefore = written;
+      // Writes land while the new cards join (and after): wait for some before the next burst.
+      await waitFor(() => written >= writtenBefore + 6, 30_000, `round ${round} writes`);
+      await waitFor(() => [...mounted.values()].every((card) => card.matches(':state(live)')), 30_000, `round ${round} live`);
+    }
+    writing = false;
+    await writer;
+    // Every mounted card equals the database.
+    const truth = new Map<string, Awaited<ReturnType<typeof selectRows<'streams'>>>[number]>();
+    for (const id of mounted.keys()) truth.set(id, (await selectRows('streams', { id }))[0]);
+    await waitFor(
+      () =>
+        [...mounted.entries()].every(([id, card]) => {
+          const row = truth.get(id)!;
+          return text(card).includes(`${row.current_progress.completed} of `) || text(card).includes(`${row.current_progress.completed.toLocaleString('en-US')} of `);
+        }),
+      30_000,
+      'every card equals the database',
+    );
+    expect(written).to.be.greaterThan(30);
+    // Joins: a handful per round (re-packs), never one per card.
+    expect(joins.joins).to.be.at.most(6 * 3 + 4);
+    expect(c.getChannels().channels.length).to.be.at.most(6);
+  });
+
+  it('the dashboard with 150 streams uses at most 7 channels', async () => {
+    renderOffscreen();
+    await newStreams(150, `dash-${newId().slice(0, 8)}`);
+    const c = await aliceClient();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-monitoring-dashboard org-id=${ACME} user-id=${ALICE}></rt-monitoring-dashboard></rt-provider>`);
+    const dashboard = wrapper.querySelector('rt-monitoring-dashboard')!;
+    await waitFor(() => (dashboard.shadowRoot?.querySelectorAll('rt-stream-card').length ?? 0) >= 100, 30_000, 'cards');
+    await waitFor(() => c.getActiveSubscriptions().length > 0 && c.getActiveSubscriptions().every((s) => s.status === 'connected'), 30_000, 'all connected');
+    expect(c.getChannels().channels.length).to.be.at.most(7);
+  });
+});
