@@ -2,7 +2,8 @@
  * Three uses of one config:
  *   vite                     → serves the demo (demo/) — `npm start` also starts the backend
  *   vite build               → dist/: unbundled ESM for bundlers (lit, @lit/*, @supabase/* external), one entry per element
- *   vite build --mode iife   → dist/rt-monitor.js: the self-registering script-tag bundle (global RtMonitor)
+ *   vite build --mode iife   → dist/rt-monitor.js: the self-registering script-tag bundle (global RtMonitor),
+ *                              and dist/locales/<lang>.json, the translations it fetches on demand
  *   vite build --mode examples → .tmp/examples/: demo/react.html and demo/vue.html built against the
  *                              built package (`rt-monitor`, `rt-monitor/react` resolve through package.json exports)
  */
@@ -12,6 +13,7 @@ import { resolve } from 'node:path';
 import { minifyLiteralsPlugin } from './scripts/minify-literals.mjs';
 import { trimVendorPlugin } from './scripts/trim-vendor.mjs';
 import { terserPassPlugin } from './scripts/terser-pass.mjs';
+import { localesPlugin } from './scripts/locales.mjs';
 
 const root = import.meta.dirname;
 
@@ -41,6 +43,7 @@ export default defineConfig(({ command, mode }) => {
   if (command === 'serve') {
     return {
       root: resolve(root, 'demo'),
+      plugins: [localesPlugin()],
       server: { host: '127.0.0.1', port: Number(process.env.DEMO_PORT ?? 5173), strictPort: true, fs: { allow: [root] } },
       preview: { host: '127.0.0.1' },
       esbuild: { target: 'es2021' },
@@ -67,7 +70,7 @@ export default defineConfig(({ command, mode }) => {
   if (mode === 'iife') {
     return {
       // trimVendor: realtime code rt-monitor's client never runs; terserPass: a last minification pass
-      plugins: [minifyLiteralsPlugin(), trimVendorPlugin(), terserPassPlugin()],
+      plugins: [localesPlugin({ emit: true }), minifyLiteralsPlugin(), trimVendorPlugin(), terserPassPlugin()],
       build: {
         outDir: 'dist',
         emptyOutDir: false,
@@ -83,7 +86,7 @@ export default defineConfig(({ command, mode }) => {
     };
   }
   return {
-    plugins: [minifyLiteralsPlugin()], // Lit's css`` / html`` literals lose comments and indentation
+    plugins: [localesPlugin(), minifyLiteralsPlugin()], // Lit's css`` / html`` literals lose comments and indentation
     build: {
       outDir: 'dist',
       emptyOutDir: true,

@@ -5,6 +5,7 @@ import { defaultReporter } from '@web/test-runner';
 import { totalsReporter } from './test/support/totals-reporter.mjs';
 import { backendPlugin } from './test/support/backend-plugin.mjs';
 import { reactBundlePlugin } from './test/support/react-bundle-plugin.mjs';
+import { localesTestPlugin } from './scripts/locales.mjs';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -14,7 +15,7 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 20_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json' }), backendPlugin(), reactBundlePlugin()],
+  plugins: [localesTestPlugin(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json' }), backendPlugin(), reactBundlePlugin()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -30,7 +30,7 @@ export { RtDiagnostics } from './elements/rt-diagnostics/rt-diagnostics.js';
 
 // building blocks for custom elements and translations
 export { RtElement, RT_VERSION } from './internal/rt-element.js';
-export { en as englishStrings, registerStrings, stringsFor, type RtStrings } from './internal/strings.js';
+export { en as englishStrings, loadStrings, registerStrings, stringsFor, type RtStrings } from './internal/strings.js';
 export { subscribeTick, TickController } from './internal/ticker.js';
 export {
   clampCount,

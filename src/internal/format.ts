@@ -111,6 +111,11 @@ export function formatAgo(locale: string | undefined, value: unknown, now = serv
   return formatRelative(locale, Math.min(t, now), now);
 }
 
+/** `42 ms` in the locale's style. */
+export function formatMilliseconds(locale: string | undefined, ms: number): string {
+  return numberFormat(locale, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }).format(ms);
+}
+
 /** A duration in ms as "1 h 4 min", "2 min 5 s", "12 s" using Intl unit formatting. */
 export function formatDuration(locale: string | undefined, ms: number | null): string | null {
   if (ms == null || !Number.isFinite(ms)) return null;

@@ -10,7 +10,7 @@ import { clampCount, clampPercent, formatAgo, formatNumber, formatPercent, toTim
 import { claimAnnouncement } from './announcements.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
-import type { RtStrings } from './strings.js';
+import { bidi, type RtStrings } from './strings.js';
 import { clipped, lookBadge, progressBar } from './templates.js';
 import type { Tone } from '../styles/tokens.js';
 
@@ -106,7 +106,7 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
       percentage: m.percentage,
       tone,
       active: status != null && isActive(status),
-      label: typeof o.label === 'string' && o.label ? o.label.slice(0, 200) : s.progress,
+      label: typeof o.label === 'string' && o.label ? bidi(s, o.label.slice(0, 200)) : s.progress,
       valueText: valueText(s, locale, m),
     })}
     <div class="meta" part="details">

@@ -2,7 +2,9 @@
  * Base class of every rt-monitor element:
  * - guarded registration (`RtX.define()`), safe when a page loads the bundle twice;
  * - typed `emit()` of bubbling, composed events;
- * - locale from `rtLocaleContext`, overridable by the element's own `locale` attribute;
+ * - locale from `rtLocaleContext`, overridable by the element's own `locale` attribute; strings in
+ *   that locale (English until a bundled translation has loaded, then a re-render), with values
+ *   bidi-isolated on right-to-left pages; an RTL locale (ar, he, fa, ur) lays the element out RTL;
  * - theme from `rtThemeContext`, overridable by the element's own `theme` attribute,
  *   exposed as the custom states `:state(light)` / `:state(dark)`;
  * - rendering coalesced to at most once per animation frame.
@@ -15,7 +17,7 @@ import { rtLocaleContext, rtThemeContext } from '../context/index.js';
 import type { RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { currentFrame, nextFrame } from '../core/frame.js';
-import { stringsFor, type RtStrings } from './strings.js';
+import { pendingStrings, stringsFor, type RtStrings } from './strings.js';
 import { whenRegistering } from './registration.js';
 import { absorbUpgradeProperties, checkObjectAttributes, takeBeforeDefine } from './upgrade.js';
 
@@ -26,6 +28,7 @@ export type { RtTheme } from '../context/index.js';
 import type { RtTheme } from '../context/index.js';
 
 const warned = new Set<string>();
+const RTL_LOCALE = /^(ar|he|iw|fa|ur)\b/i;
 
 export class RtElement extends LitElement {
   /** Version of the bundle that defined this class. */
@@ -127,9 +130,23 @@ export class RtElement extends LitElement {
     return t === 'light' || t === 'dark' ? t : 'system';
   }
 
-  /** English, or the strings registered for the locale. */
+  /** Right-to-left: an RTL locale, or `dir="rtl"` on the element or an ancestor. */
+  get isRtl(): boolean {
+    return RTL_LOCALE.test(this.effectiveLocale) || this.matches(':dir(rtl)');
+  }
+
+  private stringsWait?: Promise<void>;
+
+  /**
+   * The strings for the locale (English, registered or bundled). A bundled translation that is not
+   * loaded yet starts loading here and the element re-renders when it arrives. On RTL pages the
+   * values inserted into sentences come wrapped in FSI…PDI (bidi isolates).
+   */
   protected get s(): RtStrings {
-    return stringsFor(this.effectiveLocale);
+    const locale = this.effectiveLocale;
+    const wait = pendingStrings(locale);
+    if (wait && wait !== this.stringsWait) void (this.stringsWait = wait).then(() => this.requestUpdate());
+    return stringsFor(locale, this.isRtl);
   }
 
   /** Dispatches a typed rt-* event (bubbles, composed). Returns false if a listener cancelled it. */
@@ -167,8 +184,19 @@ export class RtElement extends LitElement {
     });
   }
 
+  private autoDir = false;
+
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
+    // An RTL locale on an element without its own `dir` lays it out right to left (and back).
+    const rtl = RTL_LOCALE.test(this.effectiveLocale);
+    if (rtl && !this.hasAttribute('dir')) {
+      this.dir = 'rtl';
+      this.autoDir = true;
+    } else if (!rtl && this.autoDir) {
+      this.removeAttribute('dir');
+      this.autoDir = false;
+    }
     const theme = this.effectiveTheme;
     // Inside another rt-monitor element with the same theme: inherit its tokens (src/styles/tokens.ts).
     const root = this.getRootNode();

@@ -1,17 +1,26 @@
 /**
- * Every user-visible English string of the elements, in one place.
+ * Every user-visible English string of the elements, in one place, and the translations.
  *
- * Translate by registering a partial table for a locale:
+ * Bundled translations (de, fr, es, ja, ar) are JSON files in `src/locales/`, loaded only when an
+ * element asks for that language (see `locale-loader.ts`); until they arrive, elements render
+ * English and re-render on arrival. Override or add strings for any locale:
  *
  * ```ts
  * import { registerStrings } from 'rt-monitor';
  * registerStrings('de', { connected: 'Verbunden', markAllRead: 'Alle als gelesen markieren' });
  * ```
  *
- * Lookup tries the exact tag (`de-CH`), then the language (`de`), then English.
- * Strings that take values are functions; numbers and dates arrive already
- * formatted for the locale (see `format.ts`).
+ * Lookup tries the exact tag (`de-CH`), then the language (`de`), then English; registered strings
+ * win over bundled ones. Strings that take values are functions; numbers and dates arrive already
+ * formatted for the locale (see `format.ts`). Functions that take a count get the number as their
+ * last argument and pick the plural form with `Intl.PluralRules`.
  */
+import { loadLocale } from './locale-loader.js';
+
+/** The CLDR plural category of `count` in `locale` (`one`, `few`, `other`, …). */
+export function pluralOf(locale: string, count: number): string {
+  return new Intl.PluralRules(locale).select(count);
+}
 
 export const en = {
   // connection statuses
@@ -106,14 +115,14 @@ export const en = {
   // streams
   stream: 'stream',
   streamFallback: 'Stream',
-  runningAgents: (n: string) => `${n} running agents`,
-  runningAgentsOne: '1 running agent',
+  runningAgents: (n: string, count: number) => `${n} running agent${pluralOf('en', count) === 'one' ? '' : 's'}`,
   completedItems: 'Completed',
 
   // scans
   scan: 'scan',
   scanFallback: 'Acquisition scan',
-  targets: (analyzed: string, identified: string) => `${analyzed} of ${identified} targets analysed`,
+  targets: (analyzed: string, identified: string, count: number) =>
+    `${analyzed} of ${identified} target${pluralOf('en', count) === 'one' ? '' : 's'} analysed`,
   duration: 'Duration',
   started: 'Started',
   notStarted: 'Not started',
@@ -133,7 +142,7 @@ export const en = {
 
   // alerts
   signalAlerts: 'Signal alerts',
-  newCount: (n: string) => `${n} new`,
+  newCount: (n: string, _count: number) => `${n} new`,
   markAllRead: 'Mark all as read',
   markRead: 'Mark read',
   unread: 'Unread',
@@ -173,24 +182,116 @@ export const en = {
 
 export type RtStrings = typeof en;
 
+/**
+ * A translation file as loaded: strings, records of strings, and for function keys strings with
+ * positional placeholders (`"Erneuter Versuch {0}"`) or plural forms (`{ "one": …, "other": … }`).
+ * The files in src/locales/ use named placeholders; the build turns them positional
+ * (scripts/locales.mjs, names from src/internal/string-placeholders.json).
+ */
+export type StringData = Record<string, string | Record<string, string>>;
+
+/**
+ * Turns translation data into a table of the same shape as `en`: strings for function keys become
+ * functions; plural forms are picked by `Intl.PluralRules` applied to the last argument (the count).
+ */
+export function compileStrings(locale: string, data: StringData): Partial<RtStrings> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data))
+    out[key] =
+      typeof en[key as keyof RtStrings] == 'function'
+        ? (...a: unknown[]) =>
+            (typeof value == 'string' ? value : (value[pluralOf(locale, a[a.length - 1] as number)] ?? value.other)).replace(
+              /\{(\d)\}/g,
+              (_, i: number) => String(a[i]),
+            )
+        : value;
+  return out as Partial<RtStrings>;
+}
+
+/** Languages with a translation file in `src/locales/` (en-GB and other English tags use `en`). */
+export const bundledLanguages = ['de', 'fr', 'es', 'ja', 'ar'];
+
 const tables = new Map<string, Partial<RtStrings>>();
+/** Bundled translations by language: the promise while loading, then the table. */
+const bundled = new Map<string, Partial<RtStrings> | Promise<void>>();
 const resolved = new Map<string, RtStrings>();
 
-/** Register (or extend) translations for a BCP 47 locale or language. */
+/** Register (or extend) translations for a BCP 47 locale or language. They win over bundled ones. */
 export function registerStrings(locale: string, strings: Partial<RtStrings>): void {
   const key = locale.toLowerCase();
-  tables.set(key, { ...(tables.get(key) ?? {}), ...strings });
+  tables.set(key, merge(tables.get(key) ?? {}, strings));
   resolved.clear();
 }
 
-/** The string table for a locale, falling back per key to the language and then to English. */
-export function stringsFor(locale: string | undefined): RtStrings {
+/** Later tables win; records (`status`, `priority`, …) merge key by key. A pending load counts as empty. */
+function merge<T extends object>(...parts: object[]): T {
+  const out: Record<string, unknown> = {};
+  for (const part of parts)
+    for (const [k, v] of Object.entries(part)) {
+      const prev = out[k];
+      out[k] = v && prev && typeof v == 'object' && typeof prev == 'object' ? { ...prev, ...v } : v;
+    }
+  return out as T;
+}
+
+/**
+ * While the bundled translation of `locale`'s language is loading, the promise of its arrival
+ * (the load starts on the first call); `undefined` when loaded, failed or not bundled.
+ */
+export function pendingStrings(locale: string | undefined): Promise<void> | undefined {
+  const lang = (locale ?? 'en').toLowerCase().split('-')[0];
+  let b = bundled.get(lang);
+  if (!b && bundledLanguages.includes(lang))
+    bundled.set(
+      lang,
+      (b = loadLocale(lang)
+        .then(
+          (data) => compileStrings(lang, data as StringData),
+          (err: unknown) => {
+            console.warn(`rt-monitor: no ${lang} translation (${err}); showing English`);
+            return {}; // stay English, do not retry on every render
+          },
+        )
+        .then((table) => {
+          bundled.set(lang, table);
+          resolved.clear();
+        })),
+    );
+  return b instanceof Promise ? b : undefined;
+}
+
+/** Loads the bundled translation for `locale` ahead of rendering (resolves at once when there is none). */
+export function loadStrings(locale: string): Promise<void> {
+  return Promise.resolve(pendingStrings(locale));
+}
+
+const FSI = '\u2068';
+const PDI = '\u2069';
+const ISOLATED = Symbol();
+
+/**
+ * The string table for a locale: per key the exact tag, then the language (registered, then bundled),
+ * then English. A bundled language not loaded yet gives English and starts the load ({@link loadStrings}).
+ *
+ * With `isolate` (right-to-left pages), every value inserted into a sentence is wrapped in FSI…PDI
+ * (Unicode bidi isolates): a Latin stream name or a number keeps its own direction.
+ */
+export function stringsFor(locale: string | undefined, isolate = false): RtStrings {
   const key = (locale ?? 'en').toLowerCase();
-  let table = resolved.get(key);
+  let table = resolved.get(key + isolate);
   if (!table) {
     const lang = key.split('-')[0];
-    table = { ...en, ...(tables.get(lang) ?? {}), ...(tables.get(key) ?? {}) } as RtStrings;
-    resolved.set(key, table);
+    pendingStrings(lang);
+    const t = merge<Record<string | symbol, unknown>>(en, bundled.get(lang) ?? {}, tables.get(lang) ?? {}, tables.get(key) ?? {});
+    if ((t[ISOLATED] = isolate))
+      for (const [k, v] of Object.entries(t))
+        if (typeof v == 'function') t[k] = (...a: unknown[]) => v(...a.map((x) => (typeof x == 'string' ? FSI + x + PDI : x)));
+    resolved.set(key + isolate, (table = t as unknown as RtStrings));
   }
   return table;
+}
+
+/** `value` wrapped in FSI…PDI when `s` isolates (right-to-left), for attributes and ARIA text. */
+export function bidi(s: RtStrings, value: string): string {
+  return (s as unknown as Record<symbol, boolean>)[ISOLATED] ? FSI + value + PDI : value;
 }

@@ -93,10 +93,10 @@ export function worstPhase(...phases: LiveQueryPhase[]): LiveQueryPhase {
   return worst;
 }
 
-/** Text from the database: truncated, with the full text in `title`. */
+/** Text from the database: truncated, with the full text in `title`, bidi-isolated (`<bdi>`). */
 export function clipped(value: unknown, opts: { max?: number; fallback?: string; part?: string; cls?: string } = {}): TemplateResult {
   const { text, full } = clip(value, opts.max ?? MAX_TEXT, opts.fallback ?? '');
-  return html`<span class="truncate ${opts.cls ?? ''}" part=${ifDefined(opts.part)} title=${ifDefined(full)}>${text}</span>`;
+  return html`<span class="truncate ${opts.cls ?? ''}" part=${ifDefined(opts.part)} title=${ifDefined(full)}><bdi>${text}</bdi></span>`;
 }
 
 export function loadingView(s: RtStrings): TemplateResult {

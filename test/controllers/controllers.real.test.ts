@@ -91,8 +91,12 @@ describe('controllers against the real backend', function () {
     expect(Number(one.ctl.progress?.progress_percentage)).to.equal(5);
     expect(mine.ctl.scans[0]?.id).to.equal(scan.id);
     await updateRows('acquisition_scans', { id: scan.id }, { progress_percentage: 80, current_step: 'Scoring' });
-    await waitFor(() => Number(one.ctl.progress?.progress_percentage) === 80, 10_000, 'update');
-    expect(mine.ctl.scans.find((s) => s.id === scan.id)?.current_step).to.equal('Scoring');
+    // Two queries on two channels: each hears the change on its own; wait for both.
+    await waitFor(
+      () => Number(one.ctl.progress?.progress_percentage) === 80 && mine.ctl.scans.find((s) => s.id === scan.id)?.current_step === 'Scoring',
+      10_000,
+      'update in both',
+    );
     const [scan2] = await insertRows('acquisition_scans', [{ id: newId(), user_id: ALICE, name: 'scan B' }]);
     await waitFor(() => mine.ctl.scans[0]?.id === scan2.id, 10_000, 'insert');
     await deleteRows('acquisition_scans', { id: scan.id });

@@ -155,7 +155,7 @@ export class RtAgentExecutions extends RtElement {
       <div class="card-header" part="header">
         <h3 class="card-title" id="title">${this.heading ?? s.agents}</h3>
         ${running
-          ? html`<span class="count num">${running === 1 ? s.runningAgentsOne : s.runningAgents(formatNumber(this.effectiveLocale, running))}</span>`
+          ? html`<span class="count num">${s.runningAgents(formatNumber(this.effectiveLocale, running), running)}</span>`
           : nothing}
         ${phaseBadge(s, this.ctrl.phase, this.ctrl.error)}
       </div>

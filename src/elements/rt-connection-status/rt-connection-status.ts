@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionDetail, ConnectionStatus } from '../../core/types.js';
-import { formatNumber, formatRelative } from '../../internal/format.js';
+import { formatMilliseconds, formatNumber, formatRelative } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
@@ -146,7 +146,7 @@ export class RtConnectionStatus extends RtElement {
     return html`<div class="panel" id="panel" part="panel" popover role="group" aria-label=${s.connectionDetails} @toggle=${this.onToggle}>
       <dl>
         <dt>${s.latency}</dt>
-        <dd class="num">${d.latencyMs != null ? `${formatNumber(loc, Math.round(d.latencyMs))} ms` : s.notAvailable}</dd>
+        <dd class="num">${d.latencyMs != null ? formatMilliseconds(loc, d.latencyMs) : s.notAvailable}</dd>
         <dt>${s.lastHeartbeat}</dt>
         <dd>${formatRelative(loc, d.lastHeartbeatAt, now) ?? s.notAvailable}</dd>
         ${d.nextRetryAt != null

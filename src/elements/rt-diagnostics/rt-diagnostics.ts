@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionDetail, SubscriptionInfo } from '../../core/types.js';
-import { clampCount, formatDateTime, formatNumber, formatRelative } from '../../internal/format.js';
+import { clampCount, formatDateTime, formatMilliseconds, formatNumber, formatRelative } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
 import { TickController } from '../../internal/ticker.js';
@@ -61,7 +61,7 @@ export class RtDiagnostics extends RtElement {
     const status = connectionStatusOf(d?.status ?? this.conn.status);
     return html`<dl part="metrics">
       ${this.metric(s.connectionLabel, connectionText(s, status), status === 'error' ? 'danger' : undefined)}
-      ${this.metric(s.heartbeatLatency, latency != null && Number.isFinite(latency) ? `${formatNumber(loc, Math.round(latency))} ms` : na)}
+      ${this.metric(s.heartbeatLatency, latency != null && Number.isFinite(latency) ? formatMilliseconds(loc, latency) : na)}
       ${this.metric(s.lastHeartbeat, formatRelative(loc, d?.lastHeartbeatAt, now) ?? na)}
       ${this.metric(s.reconnectAttempts, formatNumber(loc, clampCount(d?.attempt) ?? 0), (d?.attempt ?? 0) > 0 ? 'warning' : undefined)}
       ${this.metric(s.nextRetry, d?.nextRetryAt != null ? (formatRelative(loc, Math.max(d.nextRetryAt, now), now) ?? na) : s.none)}

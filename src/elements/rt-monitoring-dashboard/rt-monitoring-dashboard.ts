@@ -161,7 +161,7 @@ export class RtMonitoringDashboard extends RtElement {
         ? html`<div class="picker">
             <label for="agent-stream">${s.agentStream}</label>
             <select id="agent-stream" @change=${this.onPick}>
-              ${rows.map((r) => html`<option value=${r.id} ?selected=${r.id === current}>${clip(r.name, 60, s.streamFallback).text}</option>`)}
+              ${rows.map((r) => html`<option dir="auto" value=${r.id} ?selected=${r.id === current}>${clip(r.name, 60, s.streamFallback).text}</option>`)}
             </select>
           </div>`
         : nothing}

@@ -146,11 +146,11 @@ export class RtNotifications extends RtElement {
           <span id="n${i}-title" class="truncate" part="title" title=${title.full ?? nothing}
             >${unread ? html`<span class="sr-only">${s.unread}: </span>` : nothing}<span class="sr-only"
               >${s.notificationType[type]}: </span
-            >${title.text}</span
+            ><bdi>${title.text}</bdi></span
           >
         </div>
         <div id="n${i}-body">
-          ${n.body ? html`<div class="entry-body" part="body">${clip(n.body, 400).text}</div>` : nothing}
+          ${n.body ? html`<div class="entry-body" part="body"><bdi>${clip(n.body, 400).text}</bdi></div>` : nothing}
         </div>
         <div class="entry-sub">
           <time datetime=${time != null ? new Date(time).toISOString() : nothing} title=${formatDateTime(loc, time) ?? nothing}
@@ -158,7 +158,7 @@ export class RtNotifications extends RtElement {
           >
           ${href
             ? html`<a class="open-link" part="link" href=${href} rel="noopener noreferrer"
-                >${s.open}<span class="sr-only">: ${title.text}</span>${icon('external-link')}</a
+                >${s.open}<span class="sr-only">: <bdi>${title.text}</bdi></span>${icon('external-link')}</a
               >`
             : nothing}
         </div>
@@ -172,7 +172,7 @@ export class RtNotifications extends RtElement {
              
               @click=${() => void this.run(() => this.ctrl.markAsRead(n.id))}
             >
-              ${s.markRead}<span class="sr-only">: ${title.text}</span>
+              ${s.markRead}<span class="sr-only">: <bdi>${title.text}</bdi></span>
             </button>`
           : nothing}
       </div>
@@ -205,7 +205,7 @@ export class RtNotifications extends RtElement {
       <div class="card-header" part="header">
         <h3 class="card-title" id="title">${this.heading ?? s.notifications}</h3>
         ${unread > 0
-          ? badge({ tone: 'info', text: s.newCount(formatNumber(this.effectiveLocale, unread)), part: 'unread-badge' })
+          ? badge({ tone: 'info', text: s.newCount(formatNumber(this.effectiveLocale, unread), unread), part: 'unread-badge' })
           : nothing}
         ${phaseBadge(s, this.ctrl.phase, this.ctrl.error)}
         <span class="spacer"></span>

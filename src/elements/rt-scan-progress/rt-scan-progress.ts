@@ -131,9 +131,9 @@ export class RtScanProgress extends RtElement {
     const identified = clampCount(r.targets_identified);
     const counts =
       model.completed != null && model.total != null
-        ? s.targets(formatNumber(loc, model.completed), formatNumber(loc, model.total))
+        ? s.targets(formatNumber(loc, model.completed), formatNumber(loc, model.total), model.total)
         : analyzed != null || identified != null
-          ? s.targets(formatNumber(loc, analyzed ?? 0), formatNumber(loc, identified ?? 0))
+          ? s.targets(formatNumber(loc, analyzed ?? 0), formatNumber(loc, identified ?? 0), identified ?? 0)
           : null;
     return html`${renderProgressView({
         s,

@@ -154,7 +154,7 @@ export class RtSignalAlerts extends RtElement {
         <div class="entry-title">
           ${unread ? html`<span class="unread-dot"></span>` : nothing}
           <span id="a${i}-name" class="truncate" part="business" title=${name.full ?? nothing}
-            >${unread ? html`<span class="sr-only">${s.unread}: </span>` : nothing}${name.text}</span
+            >${unread ? html`<span class="sr-only">${s.unread}: </span>` : nothing}<bdi>${name.text}</bdi></span
           >
         </div>
         <div class="entry-sub" id="a${i}-sub">
@@ -170,7 +170,7 @@ export class RtSignalAlerts extends RtElement {
         ${lookBadge(look, s.priority[prio], 'priority')}
         ${unread
           ? html`<button type="button" class="link" part="mark-read" @click=${() => this.markOne(a)}>
-              ${s.markRead}<span class="sr-only">: ${name.text}</span>
+              ${s.markRead}<span class="sr-only">: <bdi>${name.text}</bdi></span>
             </button>`
           : nothing}
       </div>
@@ -203,7 +203,7 @@ export class RtSignalAlerts extends RtElement {
       <div class="card-header" part="header">
         <h3 class="card-title" id="title">${this.heading ?? s.signalAlerts}</h3>
         ${unread > 0
-          ? badge({ tone: 'danger', text: s.newCount(formatNumber(this.effectiveLocale, unread)), part: 'unread-badge' })
+          ? badge({ tone: 'danger', text: s.newCount(formatNumber(this.effectiveLocale, unread), unread), part: 'unread-badge' })
           : nothing}
         ${phaseBadge(s, this.ctrl.phase, this.ctrl.error)}
         <span class="spacer"></span>

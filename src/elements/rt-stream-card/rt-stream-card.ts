@@ -129,7 +129,7 @@ export class RtStreamCard extends RtElement {
     const r = row!;
     const loc = this.effectiveLocale;
     const running = Array.isArray(this.agents.runningAgents) ? this.agents.runningAgents.length : 0;
-    const agentsText = running === 1 ? s.runningAgentsOne : s.runningAgents(formatNumber(loc, running));
+    const agentsText = s.runningAgents(formatNumber(loc, running), running);
     return html`${renderProgressView({
         s,
         locale: loc,

@@ -1,0 +1,14 @@
+/**
+ * Script-tag build's translation loader (swapped in for `locale-loader.ts` by vite.config.ts):
+ * fetches `locales/<lang>.json` relative to the URL of the `<script>` that loaded rt-monitor.js
+ * (captured while the bundle runs, the only moment `document.currentScript` is set), so the
+ * translations sit next to the bundle: `…/dist/rt-monitor.js` → `…/dist/locales/de.json`.
+ * A page can point elsewhere with `data-locales="https://cdn.example/rt-monitor/locales/"` (ending in `/`;
+ * relative to the script) on that script tag.
+ */
+const script = typeof document === 'undefined' ? null : (document.currentScript as HTMLScriptElement | null);
+const base = new URL(script?.dataset.locales ?? 'locales/', script?.src || document.baseURI);
+
+export function loadLocale(lang: string): Promise<unknown> {
+  return fetch(new URL(`${lang}.json`, base)).then((r) => r.json()); // a 404 page is no JSON: rejects
+}
