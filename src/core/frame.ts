@@ -1,7 +1,18 @@
 /**
- * Per-frame coalescing: however many times `schedule()` is called, `flush` runs at most once per
- * animation frame. When frames do not run (hidden tab, worker, Node) a timer delivers instead,
- * so the latest state always arrives.
+ * The page's ONE coalescing point: a single frame scheduler shared by every live-query store and
+ * every rt-monitor element (and by two copies of the bundle: it lives on a `globalThis` slot).
+ *
+ *   change arrives (a WebSocket task) → store.schedule() ─┐
+ *                                                         ├→ one requestAnimationFrame callback (frame k):
+ *   element.requestUpdate() outside a frame → waits  ─────┘   stores deliver → controllers → requestUpdate
+ *                                                             → elements render in this frame's microtasks
+ *                                                             (a dashboard's cards too) → style/layout/paint of frame k
+ *
+ * While a frame's callbacks and the microtasks they start run, {@link inFrame} is true: an element
+ * asked to update then renders at once (still before paint) instead of waiting for another frame,
+ * so a change that arrives before frame k is painted in frame k. When frames do not run (hidden
+ * tab, worker, Node) one fallback timer stands in. One rAF and one timer per frame for the whole
+ * page, however many stores and elements ask.
  */
 
 export interface FrameNotifier {
@@ -17,22 +28,95 @@ export interface FrameNotifier {
 /** Fallback delay when no animation frame comes (frames never run in hidden tabs). */
 export const FRAME_FALLBACK_MS = 100;
 
-export function createFrameNotifier(flush: () => void, fallbackMs = FRAME_FALLBACK_MS): FrameNotifier {
-  const g = globalThis as { requestAnimationFrame?: (cb: () => void) => number; cancelAnimationFrame?: (id: number) => void };
-  let pending = false;
-  let raf: number | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+interface Scheduler {
+  /** Callbacks for the next frame, in the order asked (stores first, elements after them). */
+  queue: Set<() => void>;
+  raf: number | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Id of the frame being run (0 outside frames); elements use it to render at most once per frame. */
+  frame: number;
+  counter: number;
+}
 
-  const clear = () => {
-    if (raf !== undefined) g.cancelAnimationFrame?.(raf);
-    if (timer !== undefined) clearTimeout(timer);
-    raf = undefined;
-    timer = undefined;
+const SLOT = Symbol.for('rt-monitor.frame-scheduler');
+const g = globalThis as unknown as Record<symbol, Scheduler | undefined> & {
+  requestAnimationFrame?: (cb: () => void) => number;
+  cancelAnimationFrame?: (id: number) => void;
+  MessageChannel?: typeof MessageChannel;
+};
+const scheduler: Scheduler = (g[SLOT] ??= { queue: new Set(), raf: undefined, timer: undefined, frame: 0, counter: 0 });
+
+/** Ends the "in frame" window at the next task (after this frame's microtasks, before the next input). */
+function endFrameSoon(): void {
+  const end = () => {
+    scheduler.frame = 0;
   };
+  if (typeof g.MessageChannel === 'function') {
+    const ch = new g.MessageChannel();
+    ch.port1.onmessage = end;
+    ch.port2.postMessage(null);
+  } else {
+    setTimeout(end, 0);
+  }
+}
+
+function runFrame(): void {
+  if (scheduler.raf !== undefined) g.cancelAnimationFrame?.(scheduler.raf);
+  if (scheduler.timer !== undefined) clearTimeout(scheduler.timer);
+  scheduler.raf = undefined;
+  scheduler.timer = undefined;
+  scheduler.frame = ++scheduler.counter;
+  endFrameSoon();
+  // Callbacks added while running (an element asked again) wait for the next frame.
+  const callbacks = [...scheduler.queue];
+  scheduler.queue.clear();
+  for (const cb of callbacks) {
+    try {
+      cb();
+    } catch (err) {
+      console.error('[rt-monitor] frame callback failed:', err);
+    }
+  }
+}
+
+function request(): void {
+  if (scheduler.raf !== undefined || scheduler.timer !== undefined) return;
+  if (typeof g.requestAnimationFrame === 'function') scheduler.raf = g.requestAnimationFrame(runFrame);
+  scheduler.timer = setTimeout(runFrame, typeof g.requestAnimationFrame === 'function' ? FRAME_FALLBACK_MS : 16);
+}
+
+/** Run `cb` in the next frame (once, however many times it is asked before then). */
+export function onNextFrame(cb: () => void): void {
+  scheduler.queue.add(cb);
+  request();
+}
+
+/** Drop a callback asked for with {@link onNextFrame}. */
+export function cancelNextFrame(cb: () => void): void {
+  scheduler.queue.delete(cb);
+}
+
+/** Whether a frame's callbacks (or the microtasks they started) are running now. */
+export function inFrame(): boolean {
+  return scheduler.frame !== 0;
+}
+
+/** Id of the frame running now, or 0 outside frames. */
+export function currentFrame(): number {
+  return scheduler.frame;
+}
+
+/** Resolves in the next frame (after the stores of that frame delivered). */
+export function nextFrame(): Promise<void> {
+  return new Promise<void>((resolve) => onNextFrame(resolve));
+}
+
+/** A per-store notifier on the shared scheduler: `flush` runs at most once per frame. */
+export function createFrameNotifier(flush: () => void): FrameNotifier {
+  let pending = false;
   const run = () => {
     if (!pending) return;
     pending = false;
-    clear();
     flush();
   };
   return {
@@ -42,19 +126,16 @@ export function createFrameNotifier(flush: () => void, fallbackMs = FRAME_FALLBA
     schedule() {
       if (pending) return;
       pending = true;
-      if (typeof g.requestAnimationFrame === 'function') {
-        raf = g.requestAnimationFrame(run);
-        timer = setTimeout(run, fallbackMs);
-      } else {
-        timer = setTimeout(run, 16);
-      }
+      onNextFrame(run);
     },
     flushNow() {
-      if (pending) run();
+      if (!pending) return;
+      cancelNextFrame(run);
+      run();
     },
     cancel() {
       pending = false;
-      clear();
+      cancelNextFrame(run);
     },
   };
 }

@@ -3,6 +3,7 @@
  * rt-stream-card and rt-scan-progress, and the milestone tracker that decides
  * what is announced (25/50/75 %, completed, failed — never every tick).
  */
+import { ticking } from './ticker.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionStatus } from '../core/types.js';
 import { clampCount, clampPercent, formatAgo, formatNumber, formatPercent, toTime } from './format.js';
@@ -44,8 +45,6 @@ export function toneForStatus(status: WorkStatus | null, percentage: number | nu
 export interface ProgressViewOptions {
   s: RtStrings;
   locale: string;
-  /** Now on the server's clock (`TickController.serverNow`): `lastUpdated` is a server timestamp. */
-  now: number;
   label: string;
   model: ProgressModel;
   currentStep?: unknown;
@@ -116,7 +115,7 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
         : nothing}
       ${o.meta ?? nothing}
       <span class="updated" part="updated">${icon('clock')}${updated != null
-          ? html`<time datetime=${new Date(updated).toISOString()}>${s.updated(formatAgo(locale, updated, o.now) ?? '')}</time>`
+          ? html`<time datetime=${new Date(updated).toISOString()}>${ticking((now) => s.updated(formatAgo(locale, updated, now) ?? ''))}</time>`
           : s.neverUpdated}</span>
     </div>
   `;

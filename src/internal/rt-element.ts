@@ -9,13 +9,14 @@
  *   exposed as the custom states `:state(light)` / `:state(dark)`;
  * - rendering coalesced to at most once per animation frame.
  */
-import { LitElement, type PropertyValues } from 'lit';
+import { LitElement, ReactiveElement, type PropertyValues } from 'lit';
+import { isVisible, unwatchVisibility, watchVisibility } from './visibility.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { rtLocaleContext, rtThemeContext } from '../context/index.js';
 import type { RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
-import { nextFrame } from './frame.js';
+import { currentFrame, nextFrame } from '../core/frame.js';
 import { pendingStrings, stringsFor, type RtStrings } from './strings.js';
 import { whenRegistering } from './registration.js';
 import { absorbUpgradeProperties, checkObjectAttributes, takeBeforeDefine } from './upgrade.js';
@@ -83,6 +84,39 @@ export class RtElement extends LitElement {
     absorbUpgradeProperties(this);
     checkObjectAttributes(this);
     super.connectedCallback();
+    watchVisibility(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    unwatchVisibility(this);
+  }
+
+  /**
+   * Off screen (or in a hidden tab) an element keeps its state current and runs `willUpdate`
+   * (events such as `rt-alert` still fire) but does not render; it renders when it comes back.
+   * Set to false to always render (e.g. for printing or screenshots of long pages).
+   */
+  static deferRenderingOffscreen = true;
+
+  /** A render was skipped while out of view. */
+  private renderDeferred = false;
+
+  /** @internal Called by src/internal/visibility.ts. */
+  visibilityChanged(visible: boolean): void {
+    this.setState('offscreen', !visible);
+    if (visible && this.renderDeferred) this.requestUpdate();
+  }
+
+  protected override update(changed: PropertyValues): void {
+    if (this.hasUpdated && (this.constructor as typeof RtElement).deferRenderingOffscreen && !isVisible(this)) {
+      // Reflect attributes and finish the update cycle, without rendering the template.
+      this.renderDeferred = true;
+      (ReactiveElement.prototype as unknown as { update(c: PropertyValues): void }).update.call(this, changed);
+      return;
+    }
+    this.renderDeferred = false;
+    super.update(changed);
   }
 
   /** The locale in effect. */
@@ -130,10 +164,24 @@ export class RtElement extends LitElement {
     if (error) this.emit('rt-error', { error, source });
   }
 
-  /** Coalesce: however many changes arrive, render at most once per frame. */
-  protected override async scheduleUpdate(): Promise<void> {
-    await nextFrame();
-    super.scheduleUpdate();
+  /** The frame this element last rendered in (src/core/frame.ts): at most one render per frame. */
+  private renderedInFrame = 0;
+
+  /**
+   * Coalesce on the page's one frame scheduler: inside a frame (a store just delivered, or a
+   * dashboard just rendered and handed its cards new rows) render now, before that frame's paint;
+   * otherwise, or if this element already rendered in this frame, wait for the next frame.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const frame = currentFrame();
+    if (frame !== 0 && frame !== this.renderedInFrame) {
+      this.renderedInFrame = frame;
+      return super.scheduleUpdate();
+    }
+    return nextFrame().then(() => {
+      this.renderedInFrame = currentFrame();
+      return super.scheduleUpdate();
+    });
   }
 
   private autoDir = false;
@@ -150,6 +198,10 @@ export class RtElement extends LitElement {
       this.autoDir = false;
     }
     const theme = this.effectiveTheme;
+    // Inside another rt-monitor element with the same theme: inherit its tokens (src/styles/tokens.ts).
+    const root = this.getRootNode();
+    const outer = root instanceof ShadowRoot ? root.host : null;
+    this.setState('nested', outer instanceof RtElement && outer.effectiveTheme === theme);
     const states = this.internals.states;
     try {
       if (theme === 'dark') states.add('dark');

@@ -6,6 +6,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { serverNow } from '../core/server-clock.js';
+import { AsyncDirective, directive, PartType, type ChildPartInfo, type PartInfo } from 'lit/async-directive.js';
+import { isVisible } from './visibility.js';
 
 type Listener = (now: number) => void;
 
@@ -102,3 +104,53 @@ export class TickController implements ReactiveController {
     }
   }
 }
+
+/**
+ * Text that changes with time ("Updated 5 seconds ago", an elapsed duration), updated in place on
+ * the page's one ticker: each tick recomputes `text(now)` and, when it changed, sets only this text
+ * node — the host element does not re-render. Skipped while the host is out of view (it catches up
+ * when it is seen again). `now` is the server's clock unless `clock: 'local'`.
+ *
+ *   html`<time>${ticking((now) => s.updated(formatAgo(loc, updatedAt, now) ?? ''))}</time>`
+ */
+class TickingText extends AsyncDirective {
+  private fn: ((now: number) => string) | null = null;
+  private local = false;
+  private text = '';
+  private off: (() => void) | null = null;
+  private host: Element | null = null;
+
+  constructor(part: PartInfo) {
+    super(part);
+    if (part.type !== PartType.CHILD) throw new Error('ticking() goes in a text position: <span>${ticking(fn)}</span>');
+    this.host = ((part as ChildPartInfo & { options?: { host?: unknown } }).options?.host as Element | undefined) ?? null;
+  }
+
+  render(fn: (now: number) => string, options: { clock?: 'server' | 'local' } = {}): string {
+    this.fn = fn;
+    this.local = options.clock === 'local';
+    this.text = fn(this.local ? Date.now() : serverNow());
+    if (this.isConnected && !this.off) this.off = subscribeTick(() => this.tick());
+    return this.text;
+  }
+
+  private tick(): void {
+    if (!this.fn || (this.host && !isVisible(this.host))) return;
+    const next = this.fn(this.local ? Date.now() : serverNow());
+    if (next !== this.text) {
+      this.text = next;
+      this.setValue(next);
+    }
+  }
+
+  protected override disconnected(): void {
+    this.off?.();
+    this.off = null;
+  }
+
+  protected override reconnected(): void {
+    this.off ??= subscribeTick(() => this.tick());
+  }
+}
+
+export const ticking = directive(TickingText);

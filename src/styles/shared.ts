@@ -186,32 +186,15 @@ export const badgeStyles = css`
     background: var(--_tone-solid);
     flex: none;
   }
-  .badge[data-live] .live-dot {
-    animation: rt-live-pulse 2s ease-in-out infinite;
-  }
-  @keyframes rt-live-pulse {
-    0%,
-    100% {
-      opacity: 1;
-    }
-    50% {
-      opacity: 0.35;
-    }
-  }
+  /* No animation runs while nothing changes (a page of 100 cards stays idle): the live dot and
+     the "in progress" loader icons are still; the bar moves only when its value does. */
   .spin {
-    animation: rt-spin 1.2s linear infinite;
     transform-origin: center;
   }
-  @keyframes rt-spin {
-    to {
-      transform: rotate(360deg);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .badge[data-live] .live-dot,
-    .spin {
-      animation: none;
-    }
+  /* Paused while off screen (set by RtElement through an IntersectionObserver). */
+  :host(:state(offscreen)) *,
+  :host(:state(offscreen)) *::after {
+    animation-play-state: paused !important;
   }
   @media (forced-colors: active) {
     .badge {
@@ -351,14 +334,17 @@ export const progressStyles = css`
     background: var(--rt-progress-track-color, var(--_color-track));
     overflow: hidden;
   }
+  /* The fill is the full track, moved by a transform (composited; no layout per change). */
   .indicator {
     position: absolute;
-    inset: 0 auto 0 0;
-    width: var(--_pct, 0%);
-    overflow: hidden;
+    inset: 0;
     border-radius: inherit;
     background: var(--rt-progress-indicator-color, var(--_tone-bar, var(--_color-primary)));
-    transition: width var(--_transition-duration) ease-out;
+    transform: translateX(calc(var(--_pct, 0%) - 100%));
+    transition: transform var(--_transition-duration) ease-out;
+  }
+  .indicator:dir(rtl) {
+    transform: translateX(calc(100% - var(--_pct, 0%)));
   }
   [data-tone='success'] .indicator,
   .indicator[data-tone='success'] {
@@ -374,30 +360,17 @@ export const progressStyles = css`
     --_tone-bar: var(--_color-neutral);
   }
   .bar[data-indeterminate] .indicator {
+    inset: 0 auto 0 0;
     width: 35%;
+    transform: translateX(-100%);
     animation: rt-indeterminate 1.6s ease-in-out infinite;
   }
   @keyframes rt-indeterminate {
     0% {
-      left: -35%;
-    }
-    100% {
-      left: 100%;
-    }
-  }
-  .bar[data-active]:not([data-indeterminate]) .indicator::after {
-    content: '';
-    position: absolute;
-    inset: 0;
-    background: linear-gradient(90deg, transparent, rgba(255, 255, 255, 0.35), transparent);
-    animation: rt-shimmer 1.8s ease-in-out infinite;
-  }
-  @keyframes rt-shimmer {
-    from {
       transform: translateX(-100%);
     }
-    to {
-      transform: translateX(100%);
+    100% {
+      transform: translateX(286%);
     }
   }
   @media (prefers-reduced-motion: reduce) {
@@ -406,13 +379,9 @@ export const progressStyles = css`
     }
     .bar[data-indeterminate] .indicator {
       animation: none;
-      left: 0;
       width: 100%;
+      transform: none;
       opacity: 0.5;
-    }
-    .bar[data-active] .indicator::after {
-      animation: none;
-      display: none;
     }
   }
   @media (forced-colors: active) {

@@ -84,19 +84,24 @@ const staticDecls = Object.entries(staticTokens)
   .map(([name, value]) => `--_${name}: var(--rt-${name}, ${value});`)
   .join('\n');
 
-/** Tokens for every element's `:host`. */
+/**
+ * Tokens for every element's `:host`, declared ONCE per widget tree: an element rendered inside
+ * another rt-monitor element's shadow root with the same theme (a dashboard's cards) has the
+ * custom state `:state(nested)` and inherits the outer element's values instead of redeclaring
+ * them (fewer custom properties to compute on every style recalculation).
+ */
 export const tokens = css`
-  :host {
+  :host(:not(:state(nested))) {
     ${unsafeCSS(staticDecls)}
     ${unsafeCSS(declarations(0))}
     color-scheme: light;
   }
-  :host(:state(dark)) {
+  :host(:state(dark):not(:state(nested))) {
     ${unsafeCSS(declarations(1))}
     color-scheme: dark;
   }
   @media (prefers-color-scheme: dark) {
-    :host(:not(:state(light))) {
+    :host(:not(:state(light)):not(:state(nested))) {
       ${unsafeCSS(declarations(1))}
       color-scheme: dark;
     }

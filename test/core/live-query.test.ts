@@ -5,7 +5,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { MemoryClient, stamp } from '../helpers/memory-client.js';
-import { waitFor, sleep } from '../helpers/backend.js';
+import { waitFor } from '../helpers/backend.js';
 import type { LiveQuery } from '../../src/core/client-types.js';
 import type { LiveQueryState } from '../../src/core/types.js';
 import { parseTimestamp, versionOf } from '../../src/core/version.js';
@@ -183,10 +183,10 @@ describe('LiveQueryStore with the in-memory client', () => {
     let flushed = 0;
     try {
       (window as { requestAnimationFrame: unknown }).requestAnimationFrame = () => 0; // frames never come
-      const n = createFrameNotifier(() => flushed++, 50);
+      const n = createFrameNotifier(() => flushed++);
       n.schedule();
       n.schedule();
-      await sleep(120);
+      await waitFor(() => flushed > 0, 2000, 'the fallback timer');
       expect(flushed).to.equal(1);
     } finally {
       window.requestAnimationFrame = raf;

@@ -7,7 +7,7 @@ import { clip, clampCount, formatDateTime, formatAgo, formatDuration, formatNumb
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
-import { TickController } from '../../internal/ticker.js';
+import { ticking } from '../../internal/ticker.js';
 import { clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, listStyles } from '../../styles/shared.js';
 import { styles } from './rt-agent-executions.styles.js';
@@ -52,7 +52,6 @@ export class RtAgentExecutions extends RtElement {
   @state() private announcement = '';
 
   private readonly ctrl = new AgentExecutionsController(this, () => this.streamId);
-  private readonly ticker = new TickController(this);
   private seen: Map<string, string> | null = null;
 
   private get all(): AgentExecution[] {
@@ -67,7 +66,6 @@ export class RtAgentExecutions extends RtElement {
     this.setState('connecting', this.ctrl.phase === 'connecting');
     this.setState('live', this.ctrl.phase === 'live');
     const all = this.all;
-    this.ticker.active = all.some((e) => !isTerminal(workStatusOf(e.status)));
     if (this.ctrl.phase === 'live' || this.ctrl.phase === 'stale' || this.ctrl.phase === 'connecting') {
       const next = new Map(all.map((e) => [e.id, workStatusOf(e.status)] as [string, string]));
       if (this.seen) {
@@ -86,11 +84,11 @@ export class RtAgentExecutions extends RtElement {
   private renderItem(e: AgentExecution, running: boolean) {
     const s = this.s;
     const loc = this.effectiveLocale;
-    const now = this.ticker.serverNow; // started_at / completed_at are server times
+    // started_at / completed_at are server times; the texts tick in place (no re-render).
     const status = workStatusOf(e.status);
     const started = toTime(e.started_at);
     const ended = toTime(e.completed_at) ?? (isTerminal(status) ? toTime(e.updated_at) : null);
-    const elapsed = started != null ? formatDuration(loc, (running ? now : (ended ?? now)) - started) : null;
+    const elapsed = started != null ? (now: number) => formatDuration(loc, (running ? now : (ended ?? now)) - started) ?? '' : null;
     return html`<li class="item" part="item" ?data-running=${running}>
       <div class="row">
         <span class="agent-icon">${icon('cpu')}</span>
@@ -99,10 +97,10 @@ export class RtAgentExecutions extends RtElement {
       </div>
       <div class="times">
         <span title=${formatDateTime(loc, started) ?? nothing}
-          >${s.started}: ${started != null ? formatAgo(loc, started, now) : s.notStarted}</span
+          >${s.started}: ${started != null ? ticking((now) => formatAgo(loc, started, now) ?? '') : s.notStarted}</span
         >
         ${elapsed
-          ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${elapsed}</span>`
+          ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${ticking(elapsed)}</span>`
           : nothing}
       </div>
       ${status === 'failed' && e.error ? html`<p class="error-text">${clipped(e.error, { max: 160 })}</p>` : nothing}

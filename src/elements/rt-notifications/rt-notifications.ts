@@ -9,7 +9,7 @@ import { icon } from '../../internal/icons.js';
 import type { RtError } from '../../core/types.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { NOTIFICATION_TYPES, notificationLook } from '../../internal/status.js';
-import { TickController } from '../../internal/ticker.js';
+import { ticking } from '../../internal/ticker.js';
 import { badge, emptyView, errorView, loadingView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
@@ -65,7 +65,6 @@ export class RtNotifications extends RtElement {
   @state() private assertive = '';
 
   private readonly ctrl = new NotificationsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
-  private readonly ticker = new TickController(this);
   private readonly newRows = new NewRows();
 
   private get limit(): number {
@@ -87,7 +86,6 @@ export class RtNotifications extends RtElement {
     this.setState('connecting', this.ctrl.phase === 'connecting');
     this.setState('live', this.ctrl.phase === 'live');
     const all = Array.isArray(this.ctrl.notifications) ? this.ctrl.notifications : [];
-    this.ticker.active = all.length > 0;
     const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale' || this.ctrl.phase === 'connecting');
     const messages: string[] = [];
     let urgent = false;
@@ -156,7 +154,7 @@ export class RtNotifications extends RtElement {
         </div>
         <div class="entry-sub">
           <time datetime=${time != null ? new Date(time).toISOString() : nothing} title=${formatDateTime(loc, time) ?? nothing}
-            >${formatAgo(loc, time, this.ticker.serverNow) ?? s.notAvailable}</time
+            >${ticking((now) => formatAgo(loc, time, now) ?? s.notAvailable)}</time
           >
           ${href
             ? html`<a class="open-link" part="link" href=${href} rel="noopener noreferrer"

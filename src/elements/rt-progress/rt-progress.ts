@@ -1,10 +1,8 @@
 import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ConnectionStatus } from '../../core/types.js';
-import { toTime } from '../../internal/format.js';
 import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { TickController } from '../../internal/ticker.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-progress.styles.js';
@@ -71,8 +69,6 @@ export class RtProgress extends RtElement {
   @property({ type: Boolean, reflect: true }) plain = false;
 
   @state() private announcement = '';
-
-  private readonly ticker = new TickController(this);
   private readonly tracker = new ProgressTracker();
 
   private get model() {
@@ -81,7 +77,6 @@ export class RtProgress extends RtElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.ticker.active = toTime(this.lastUpdated) != null;
     const label = this.label || this.s.progress;
     const { announce, completed } = this.tracker.observe('progress', label, this.model, this.s, this.effectiveLocale);
     if (announce) this.announcement = announce;
@@ -93,7 +88,6 @@ export class RtProgress extends RtElement {
       ${renderProgressView({
         s: this.s,
         locale: this.effectiveLocale,
-        now: this.ticker.serverNow,
         label: this.label || this.s.progress,
         model: this.model,
         currentStep: this.currentStep,

@@ -7,7 +7,7 @@ import { icon } from '../../internal/icons.js';
 import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal } from '../../internal/status.js';
-import { TickController } from '../../internal/ticker.js';
+import { ticking } from '../../internal/ticker.js';
 import { clipped, emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
@@ -64,7 +64,6 @@ export class RtScanProgress extends RtElement {
   @state() private announcement = '';
 
   private readonly single = new ScanProgressController(this, () => (this.scan ? undefined : this.scanId));
-  private readonly ticker = new TickController(this);
   private readonly tracker = new ProgressTracker('scan');
 
   private get row(): AcquisitionScan | null {
@@ -95,7 +94,6 @@ export class RtScanProgress extends RtElement {
     this.setState('connecting', this.currentPhase === 'connecting');
     this.setState('live', this.currentPhase === 'live');
     this.reportError('acquisition_scans', this.scan || this.scanId ? this.currentError : null);
-    this.ticker.active = !!row;
     if (row) {
       const label = clip(row.name, 80, this.s.scanFallback).text;
       const { announce, completed } = this.tracker.observe(row.id, label, this.modelOf(row), this.s, this.effectiveLocale);
@@ -122,12 +120,13 @@ export class RtScanProgress extends RtElement {
     const r = row!;
     const loc = this.effectiveLocale;
     const model = this.modelOf(r);
-    const now = this.ticker.serverNow; // started_at / updated_at are server times
+    // started_at / updated_at are server times; a running duration ticks in place (no re-render).
     const started = toTime(r.started_at);
     const ended = toTime(r.completed_at);
     const status = model.status ?? 'unknown';
-    const end = ended ?? (isTerminal(status) ? toTime(r.updated_at) : now);
-    const duration = started != null && end != null ? formatDuration(loc, end - started) : null;
+    const end = ended ?? (isTerminal(status) ? toTime(r.updated_at) : null);
+    const duration =
+      started == null ? null : end != null ? formatDuration(loc, end - started) : ticking((now) => formatDuration(loc, now - started) ?? '');
     const analyzed = clampCount(r.targets_analyzed);
     const identified = clampCount(r.targets_identified);
     const counts =
@@ -139,7 +138,6 @@ export class RtScanProgress extends RtElement {
     return html`${renderProgressView({
         s,
         locale: loc,
-        now,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.scanFallback,
         model,
         countsText: counts,

@@ -9,7 +9,7 @@ import { icon } from '../../internal/icons.js';
 import type { RtError } from '../../core/types.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { PRIORITIES, priorityLook } from '../../internal/status.js';
-import { TickController } from '../../internal/ticker.js';
+import { ticking } from '../../internal/ticker.js';
 import { badge, clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
@@ -70,7 +70,6 @@ export class RtSignalAlerts extends RtElement {
   @state() private assertive = '';
 
   private readonly ctrl = new SignalAlertsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
-  private readonly ticker = new TickController(this);
   private readonly newRows = new NewRows();
 
   private get limit(): number {
@@ -92,7 +91,6 @@ export class RtSignalAlerts extends RtElement {
     this.setState('connecting', this.ctrl.phase === 'connecting');
     this.setState('live', this.ctrl.phase === 'live');
     const all = Array.isArray(this.ctrl.alerts) ? this.ctrl.alerts : [];
-    this.ticker.active = all.length > 0;
     const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale' || this.ctrl.phase === 'connecting');
     const messages: string[] = [];
     let critical = false;
@@ -163,7 +161,7 @@ export class RtSignalAlerts extends RtElement {
           ${clipped(humanize(a.signal_type), { max: 60, cls: 'signal-type' })}
           <span aria-hidden="true">·</span>
           <time datetime=${time != null ? new Date(time).toISOString() : nothing} title=${formatDateTime(loc, time) ?? nothing}
-            >${formatAgo(loc, time, this.ticker.serverNow) ?? s.notAvailable}</time
+            >${ticking((now) => formatAgo(loc, time, now) ?? s.notAvailable)}</time
           >
           <span class="sr-only">, ${s.priorityLabel(s.priority[prio])}</span>
         </div>

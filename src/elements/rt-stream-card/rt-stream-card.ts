@@ -6,7 +6,6 @@ import { clip, formatNumber, safeHref } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, progressModel, renderProgressView, toneForStatus } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { TickController } from '../../internal/ticker.js';
 import { emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf, worstPhase } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
@@ -71,7 +70,6 @@ export class RtStreamCard extends RtElement {
 
   private readonly single = new StreamProgressController(this, () => (this.stream ? undefined : this.streamId));
   private readonly agents = new AgentExecutionsController(this, () => this.stream?.id ?? this.streamId);
-  private readonly ticker = new TickController(this);
   private readonly tracker = new ProgressTracker('stream');
 
   private get row(): Stream | null {
@@ -98,7 +96,6 @@ export class RtStreamCard extends RtElement {
     this.setState('connecting', this.currentPhase === 'connecting');
     this.setState('live', this.currentPhase === 'live');
     this.reportError('streams', this.stream || this.streamId ? this.currentError : null);
-    this.ticker.active = !!row;
     if (row) {
       const label = clip(row.name, 80, this.s.streamFallback).text;
       const { announce, completed } = this.tracker.observe(row.id, label, this.modelOf(row), this.s, this.effectiveLocale);
@@ -136,7 +133,6 @@ export class RtStreamCard extends RtElement {
     return html`${renderProgressView({
         s,
         locale: loc,
-        now: this.ticker.serverNow,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.streamFallback,
         model: this.modelOf(r),
         lastUpdated: r.updated_at,

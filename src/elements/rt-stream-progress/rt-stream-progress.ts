@@ -5,7 +5,6 @@ import type { Stream } from '../../core/types.js';
 import { clip } from '../../internal/format.js';
 import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { TickController } from '../../internal/ticker.js';
 import { emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
@@ -55,7 +54,6 @@ export class RtStreamProgress extends RtElement {
   @state() private announcement = '';
 
   protected readonly stream = new StreamProgressController(this, () => this.streamId);
-  private readonly ticker = new TickController(this);
   private readonly tracker = new ProgressTracker('stream');
 
   /** The stream row shown, or null. */
@@ -70,7 +68,6 @@ export class RtStreamProgress extends RtElement {
     this.setState('connecting', this.stream.phase === 'connecting');
     this.setState('live', this.stream.phase === 'live');
     this.reportError('streams', this.streamId ? this.stream.error : null);
-    this.ticker.active = !!row;
     if (row) {
       const label = clip(row.name, 80, this.s.streamFallback).text;
       const { announce, completed } = this.tracker.observe(row.id, label, this.modelOf(row), this.s, this.effectiveLocale);
@@ -102,7 +99,6 @@ export class RtStreamProgress extends RtElement {
         return html`${renderProgressView({
           s,
           locale: this.effectiveLocale,
-          now: this.ticker.serverNow,
           label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
           model: this.modelOf(row!),
           lastUpdated: row!.updated_at,

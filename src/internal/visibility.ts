@@ -1,0 +1,55 @@
+/**
+ * Work proportional to what is visible: one page-wide IntersectionObserver (and one
+ * `visibilitychange` listener) tells rt-monitor elements whether they can be seen. An element out
+ * of view (beyond one viewport's height of margin) or in a hidden tab keeps its data current but
+ * does not render; it renders once when it comes back into view. Its animations pause meanwhile.
+ */
+
+export interface VisibilityTarget extends Element {
+  /** Called with the element's new visibility (in view, in a visible tab). */
+  visibilityChanged(visible: boolean): void;
+}
+
+let observer: IntersectionObserver | null = null;
+const inView = new WeakMap<Element, boolean>();
+const watched = new Set<VisibilityTarget>();
+let listening = false;
+
+function pageVisible(): boolean {
+  return typeof document === 'undefined' || document.visibilityState !== 'hidden';
+}
+
+function onPageVisibility(): void {
+  for (const el of watched) el.visibilityChanged(isVisible(el));
+}
+
+/** Start telling `el` when it enters or leaves the view (or the tab is hidden / shown). */
+export function watchVisibility(el: VisibilityTarget): void {
+  if (typeof IntersectionObserver !== 'function') return;
+  observer ??= new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        inView.set(entry.target, entry.isIntersecting);
+        (entry.target as VisibilityTarget).visibilityChanged?.(entry.isIntersecting && pageVisible());
+      }
+    },
+    { rootMargin: '100% 0px' },
+  );
+  if (!listening && typeof document !== 'undefined') {
+    document.addEventListener('visibilitychange', onPageVisibility);
+    listening = true;
+  }
+  watched.add(el);
+  observer.observe(el);
+}
+
+export function unwatchVisibility(el: VisibilityTarget): void {
+  watched.delete(el);
+  inView.delete(el);
+  observer?.unobserve(el);
+}
+
+/** In view (or not yet measured: assumed visible) and in a visible tab. */
+export function isVisible(el: Element): boolean {
+  return inView.get(el) !== false && pageVisible();
+}

@@ -1,0 +1,153 @@
+/**
+ * The render path's contracts (issue "One frame from socket to paint"), counted in frames and
+ * renders, never timed:
+ * - a change delivered before frame k is painted in frame k, for a standalone element and for a
+ *   card inside the dashboard alike (one coalescing point);
+ * - relative times tick by changing their text only: the element does not re-render;
+ * - an element out of view keeps its data current but does not render until it is seen;
+ * - no animation runs while nothing changes;
+ * - tokens are declared once per widget tree: a dashboard's cards inherit them.
+ */
+import { expect, html } from '@open-wc/testing';
+import '../../src/elements/rt-stream-card/rt-stream-card.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
+import type { RtStreamCard } from '../../src/elements/rt-stream-card/rt-stream-card.js';
+import { ALICE, ORG, ago, memory, mount, settle, frame } from './helpers.js';
+import { waitFor } from '../helpers/backend.js';
+
+/** Resolves after the next frame has been painted (rAF, then the task after it). */
+const afterPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
+const shadowText = (el: Element) => (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ');
+
+/** Counts renders of `el` (its `render()` calls). */
+function countRenders(el: Element): { readonly n: number } {
+  const target = el as unknown as { render: () => unknown };
+  const original = target.render.bind(target);
+  const counter = { n: 0 };
+  target.render = () => {
+    counter.n++;
+    return original();
+  };
+  return counter;
+}
+
+/** Painted frames until `check()` holds (checked after each paint). */
+async function framesUntil(check: () => boolean, max = 10): Promise<number> {
+  for (let i = 1; i <= max; i++) {
+    await afterPaint();
+    if (check()) return i;
+  }
+  return Infinity;
+}
+
+function seeded() {
+  const client = memory();
+  client.setRows('streams', [
+    { id: 's1', org_id: ORG, name: 'Frame test', goal_status: 'in_progress', current_progress: { percentage: 10, completed: 1, total: 10 } },
+    { id: 's2', org_id: ORG, name: 'Second', goal_status: 'in_progress', current_progress: { percentage: 20, completed: 2, total: 10 } },
+  ]);
+  return client;
+}
+
+describe('render path', () => {
+  it('a change is painted in the first frame after it arrives: standalone card and dashboard card alike', async () => {
+    const client = seeded();
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div>
+        <rt-stream-card stream-id="s1"></rt-stream-card>
+        <rt-monitoring-dashboard org-id=${ORG} user-id=${ALICE}></rt-monitoring-dashboard>
+      </div>`,
+      'div',
+    );
+    const card = wrapper.querySelector('rt-stream-card')!;
+    const dashboard = wrapper.querySelector('rt-monitoring-dashboard')!;
+    const dashCard = () =>
+      [...(dashboard.shadowRoot?.querySelectorAll('rt-stream-card') ?? [])].find((c) => shadowText(c).includes('Frame test')) as RtStreamCard | undefined;
+    await waitFor(() => shadowText(card).includes('10%') && dashCard() && shadowText(dashCard()!).includes('10%'), 3000, 'first render');
+    await settle(card);
+    for (const pct of [37, 64, 91]) {
+      await afterPaint(); // start from an idle moment between frames
+      client.update('streams', { id: 's1', current_progress: { percentage: pct, completed: pct / 10, total: 10 } });
+      const standalone = framesUntil(() => shadowText(card).includes(`${pct}%`));
+      const inDashboard = framesUntil(() => shadowText(dashCard()!).includes(`${pct}%`));
+      const [a, b] = await Promise.all([standalone, inDashboard]);
+      expect(a, `standalone card painted ${pct}% after ${a} frames`).to.equal(1);
+      expect(b, `dashboard card painted ${pct}% after ${b} frames`).to.equal(1);
+    }
+  });
+
+  it('relative times change their text without re-rendering the element', async () => {
+    const client = memory();
+    client.setRows('streams', [{ id: 's1', org_id: ORG, name: 'Ticking', goal_status: 'in_progress', updated_at: ago(1500) }]);
+    const el = await mount<RtStreamCard>(client, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitFor(() => /Updated \d+ seconds? ago|Updated now/.test(shadowText(el)), 3000, 'updated text');
+    await settle(el);
+    const renders = countRenders(el);
+    const before = el.shadowRoot!.querySelector('[part~="updated"] time')!.textContent;
+    await waitFor(() => el.shadowRoot!.querySelector('[part~="updated"] time')!.textContent !== before, 5000, 'the text ticks');
+    expect(renders.n).to.equal(0);
+  });
+
+  it('an element out of view keeps its data but renders only when it is seen', async () => {
+    const client = seeded();
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div><div style="height: 400vh"></div><rt-stream-card stream-id="s1"></rt-stream-card></div>`,
+      'div',
+    );
+    const card = wrapper.querySelector('rt-stream-card') as RtStreamCard;
+    await waitFor(() => card.matches(':state(offscreen)'), 3000, 'known to be off screen');
+    await waitFor(() => card.hasUpdated, 3000, 'first render');
+    const renders = countRenders(card);
+    client.update('streams', { id: 's1', current_progress: { percentage: 77, completed: 7, total: 10 } });
+    for (let i = 0; i < 5; i++) await afterPaint();
+    expect(renders.n).to.equal(0);
+    expect(shadowText(card)).to.not.include('77%');
+    card.scrollIntoView();
+    await waitFor(() => shadowText(card).includes('77%'), 3000, 'rendered once seen');
+    expect(renders.n).to.be.at.least(1);
+    window.scrollTo(0, 0);
+  });
+
+  it('no animation runs while nothing changes (live cards, alerts, agents)', async () => {
+    const client = seeded();
+    client.setRows('agent_executions', [{ id: 'e1', stream_id: 's1', agent_id: 'researcher', status: 'running', started_at: ago(5000) }]);
+    client.setRows('signal_alerts', [{ id: 'a1', user_id: ALICE, business_name: 'Acme', signal_type: 'funding', priority: 'high' }]);
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div>
+        <rt-stream-card stream-id="s1"></rt-stream-card>
+        <rt-stream-progress stream-id="s2"></rt-stream-progress>
+        <rt-agent-executions stream-id="s1"></rt-agent-executions>
+        <rt-signal-alerts></rt-signal-alerts>
+      </div>`,
+      'div',
+    );
+    const els = [...wrapper.children];
+    await waitFor(() => els.every((e) => shadowText(e).includes('Live')), 3000, 'live');
+    const running = () => els.flatMap((e) => e.shadowRoot!.getAnimations().filter((a) => a.playState === 'running'));
+    // Transitions of the first values end; then nothing moves.
+    await waitFor(() => running().length === 0, 3000, 'no running animations');
+    for (let i = 0; i < 3; i++) await frame();
+    expect(running().length).to.equal(0);
+  });
+
+  it("tokens are declared once per widget tree: the dashboard's cards inherit them (and overrides still apply)", async () => {
+    const client = seeded();
+    const dashboard = await mount<HTMLElement>(client, html`<rt-monitoring-dashboard org-id=${ORG} user-id=${ALICE}></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+    await waitFor(() => !!dashboard.shadowRoot?.querySelector('rt-stream-card'), 3000, 'cards');
+    const card = dashboard.shadowRoot!.querySelector('rt-stream-card')!;
+    await settle(card);
+    expect(card.matches(':state(nested)')).to.equal(true);
+    expect(dashboard.matches(':state(nested)')).to.equal(false);
+    dashboard.style.setProperty('--rt-color-primary', 'rgb(1, 2, 3)');
+    dashboard.style.setProperty('--rt-color-info', 'rgb(1, 2, 3)');
+    await frame();
+    expect(getComputedStyle(card).getPropertyValue('--_color-primary').trim()).to.equal('rgb(1, 2, 3)');
+  });
+});
