@@ -833,6 +833,21 @@ try {
     await o.close();
   }
 
+  const shotDir = opt('screenshots');
+  if (shotDir) {
+    // Look at both pages (e.g. `--screenshots /tmp/shots`): 20 cards each after the primer, then exit.
+    mkdirSync(shotDir, { recursive: true });
+    for (const kind of ['react', 'rt'] as Kind[]) {
+      const o = await openPage(stack, kind, 20, 'no-preference');
+      await prime(stack, o.page, `R${++runSeq}.`, 20);
+      await sleep(800);
+      await o.page.screenshot({ path: join(shotDir, `render-${kind}.png`) });
+      await o.close();
+    }
+    log(`screenshots in ${shotDir}`);
+    process.exit(0);
+  }
+
   const KINDS: Kind[] = ['react', 'rt'];
   type LoadOut = Awaited<ReturnType<typeof loadRun>>;
   const loads: Record<string, Record<Kind, LoadOut[]>> = {};

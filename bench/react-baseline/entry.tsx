@@ -167,15 +167,19 @@ function useAgentExecutions(streamId: string) {
 }
 
 /** Connection health for the page indicator (original: useConnectionHeartbeat(interval)). */
-function useConnectionHeartbeat(intervalMs = 10_000): Status {
+function useConnectionHeartbeat(intervalMs = 5_000): Status {
   const read = (): Status => {
     const s = supabase.realtime.connectionState();
-    return s === 'open' ? 'connected' : s === 'connecting' ? 'connecting' : 'disconnected';
+    return s === 'open' ? 'connected' : s === 'closed' && !supabase.getChannels().length ? 'disconnected' : 'connecting';
   };
-  const [status, setStatus] = useState<Status>(read);
+  const [status, setStatus] = useState<Status>('connecting');
   useEffect(() => {
+    const first = setTimeout(() => setStatus(read()), 1000);
     const id = setInterval(() => setStatus(read()), intervalMs);
-    return () => clearInterval(id);
+    return () => {
+      clearTimeout(first);
+      clearInterval(id);
+    };
   }, [intervalMs]);
   return status;
 }
