@@ -116,7 +116,10 @@ const PROBE = `(() => {
           else { W.replies.error++; const r = String((m.payload && m.payload.response && m.payload.response.reason) || st); W.errorsByReason[r] = (W.errorsByReason[r] || 0) + 1; }
           W.joins.get(m.topic).status = st;
         } else if (m.event === 'postgres_changes') {
-          W.lastChange.set(m.topic, ev.data);
+          // Keyed by topic and row: a packed channel (id=in.(…)) carries many widgets' rows.
+          const d = m.payload && m.payload.data;
+          const rec = d && (d.record || d.old_record);
+          W.lastChange.set(m.topic + '|' + (rec && rec.id), { topic: m.topic, raw: ev.data });
         } else if (m.event === 'system' && m.payload && /Subscribed to PostgreSQL/.test(m.payload.message || '')) {
           W.subscribedPg++;
         }
@@ -182,6 +185,31 @@ const PROBE = `(() => {
     return [...document.querySelectorAll('[data-card]')];
   };
   P.cardCount = () => P.cardRoots().length;
+  /** Marker indexes k of the cards inside the viewport (rt-monitor defers rendering the others); null for React. */
+  P.inViewKs = (run) => {
+    const cards = [...document.querySelectorAll('rt-stream-card')];
+    if (!cards.length) return null;
+    const rx = new RegExp(run.replace('.', '\\\\.') + '(\\\\d+)\\\\.');
+    const out = [];
+    for (const c of cards) {
+      const r = c.getBoundingClientRect();
+      if (r.bottom < 0 || r.top > window.innerHeight) continue;
+      const m = rx.exec((c.shadowRoot && c.shadowRoot.textContent) || '');
+      if (m) out.push(+m[1]);
+    }
+    return out;
+  };
+  /**
+   * Scroll every card into view, a screen at a time (rt-monitor renders elements out of view only
+   * when they are seen; their data is kept current meanwhile), then back to the top.
+   */
+  P.reveal = async () => {
+    const frames = (n) => new Promise((r) => { const step = (k) => (k <= 0 ? r() : requestAnimationFrame(() => step(k - 1))); step(n); });
+    const h = document.documentElement.scrollHeight;
+    for (let y = 0; y < h; y += Math.max(200, window.innerHeight - 50)) { window.scrollTo(0, y); await frames(4); }
+    window.scrollTo(0, 0);
+    await frames(4);
+  };
   /** k → seq currently shown (the highest marker of run in each card's text). */
   P.displayed = (run) => {
     const out = {};
@@ -229,7 +257,7 @@ const PROBE = `(() => {
     return {
       socketsCreated: P.ws.created, socketsOpen: P.ws.open, topics: joins.length, joinsSent: joins.reduce((a, j) => a + j.attempts, 0),
       topicsJoinedOk: joins.filter((j) => j.status === 'ok').length, topicsReplied: joins.filter((j) => j.replied).length, topicsEverOk: joins.filter((j) => j.everOk).length,
-      streamTopicsWithChange: joins.filter((j) => j.table === 'streams' && P.ws.lastChange.has(j.topic)).length,
+      streamTopicsWithChange: (() => { const t = new Set([...P.ws.lastChange.values()].map((v) => v.topic)); return joins.filter((j) => j.table === 'streams' && t.has(j.topic)).length; })(),
       streamTopicsOk: [...P.ws.joins].filter(([, j]) => j.table === 'streams' && j.status === 'ok').length, joinReplies: { ...P.ws.replies }, errorsByReason: { ...P.ws.errorsByReason }, topicsByTable: byTable,
       subscribedToPostgres: P.ws.subscribedPg,
     };
@@ -237,8 +265,8 @@ const PROBE = `(() => {
 
   // ---- stress: synthesised postgres_changes frames into the open socket (realtime-js reads them as if received)
   P.stress = (opts) => new Promise((resolve) => {
-    const templates = [];
-    for (const [topic, raw] of P.ws.lastChange) {
+    const byCard = new Map();
+    for (const { topic, raw } of P.ws.lastChange.values()) {
       const j = P.ws.joins.get(topic);
       if (!j || j.table !== 'streams') continue;
       const m = JSON.parse(raw);
@@ -247,9 +275,9 @@ const PROBE = `(() => {
       const rec = payload.data.record;
       const mk = /R\\d+\\.(\\d+)\\./.exec(rec.name || '');
       if (!mk) continue;
-      templates.push({ topic, arr, m, payload, rec, k: +mk[1], ws: P.ws.socketOfTopic.get(topic) });
+      byCard.set(+mk[1], { topic, arr, m, payload, rec, k: +mk[1], ws: P.ws.socketOfTopic.get(topic) });
     }
-    templates.sort((a, b) => a.k - b.k);
+    const templates = [...byCard.values()].sort((a, b) => a.k - b.k);
     const T = templates.length;
     const last = {};
     if (!T) { resolve({ templates: 0 }); return; }
@@ -574,13 +602,18 @@ async function loadRun(stack: Stack, kind: Kind, n: number, motion: 'no-preferen
   try {
     const primed = await prime(stack, o.page, run, n);
     await sleep(1000);
+    // rt-monitor renders cards out of view only once they are seen (their data stays current):
+    // show each once so every live card displays the primer, then measure from the top of the page.
+    if (kind === 'rt') await o.page.evaluate(`window.__rb.reveal()`);
     await o.page.evaluate(`window.__rb.watch(${JSON.stringify(run)})`);
     const liveCards = (await o.page.evaluate(`window.__rb.displayed(${JSON.stringify(run)})`)) as Record<string, number>;
+    const inView = (await o.page.evaluate(`window.__rb.inViewKs(${JSON.stringify(run)})`)) as number[] | null;
     await o.page.evaluate(`window.__rb.startRecording()`);
     const m0 = await metrics(o.cdp);
     const w = await writeLoad(stack, run, n);
-    // Until every card that was live shows its stream's last write (at most 15 s).
-    const liveKs = Object.keys(liveCards).map(Number);
+    // Until every card that was live (and, for rt-monitor, is in view: the others render when
+    // seen) shows its stream's last write (at most 15 s).
+    const liveKs = Object.keys(liveCards).map(Number).filter((k) => !inView || inView.includes(k));
     const deadline = Date.now() + 15_000;
     let shown: Record<string, number> = {};
     while (Date.now() < deadline) {
@@ -595,6 +628,11 @@ async function loadRun(stack: Stack, kind: Kind, n: number, motion: 'no-preferen
     const channels = await channelsOf(o.page);
     const heap = (await o.page.evaluate(`(async () => { for (let i = 0; i < 3; i++) { window.gc(); await new Promise((r) => setTimeout(r, 50)); } return performance.memory.usedJSHeapSize; })()`)) as number;
     const cardsLiveBadge = (await o.page.evaluate(`window.__rb.cardsLive()`)) as number;
+    if (kind === 'rt') {
+      // Lost updates are judged on what each card shows once seen.
+      await o.page.evaluate(`window.__rb.reveal()`);
+      shown = (await o.page.evaluate(`window.__rb.displayed(${JSON.stringify(run)})`)) as Record<string, number>;
+    }
 
     // commit → paint
     const commitOf = new Map(w.writes.map((x) => [x.seq, x]));
@@ -706,9 +744,11 @@ async function stressRun(stack: Stack, kind: Kind) {
     )) as { templates: number; sent: number; target: number; tasks: number; maxPerTask: number; ms: number; last: Record<string, number> };
     const deadline = Date.now() + 10_000;
     let shown: Record<string, number> = {};
+    // Widgets out of view render once seen (rt-monitor): wait for those in view, check the rest after.
+    const inView = (await o.page.evaluate(`window.__rb.inViewKs(${JSON.stringify(run)})`)) as number[] | null;
     while (Date.now() < deadline) {
       shown = (await o.page.evaluate(`window.__rb.displayed(${JSON.stringify(run)})`)) as Record<string, number>;
-      if (Object.entries(s.last ?? {}).every(([k, v]) => shown[k] === v)) break;
+      if (Object.entries(s.last ?? {}).every(([k, v]) => (inView && !inView.includes(+k)) || shown[k] === v)) break;
       await sleep(50);
     }
     const settleMs = Date.now() - (deadline - 10_000);
@@ -724,6 +764,10 @@ async function stressRun(stack: Stack, kind: Kind) {
     };
     const ft = diffs(p.frameTs);
     const cpu = cpuDelta(m0, m1);
+    if (kind === 'rt') {
+      await o.page.evaluate(`window.__rb.reveal()`);
+      shown = (await o.page.evaluate(`window.__rb.displayed(${JSON.stringify(run)})`)) as Record<string, number>;
+    }
     const notLast = Object.entries(s.last ?? {}).filter(([k, v]) => shown[k] !== v);
     return {
       kind,

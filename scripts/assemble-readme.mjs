@@ -26,6 +26,7 @@ const parts = [
   section('docs/distribution.md'),
   section('docs/elements.md'),
   section('docs/core.md'),
+  section('docs/architecture.md'),
   readFileSync('docs/_readme-backend.md', 'utf8').trim(),
   section('docs/demo.md'),
   section('docs/e2e.md'),

@@ -4,7 +4,7 @@
  * fails (exit 1) when one is over its brotli budget. When over, it also prints which packages
  * and source folders the bytes come from (from the source map), to show where to cut.
  *
- *   node scripts/check-size.mjs                              # dist/rt-monitor.js ≤ 50 KB brotli
+ *   node scripts/check-size.mjs                              # dist/rt-monitor.js ≤ 55 KB brotli
  *   node scripts/check-size.mjs --limit 10 dist/rt-monitor.js
  *   node scripts/check-size.mjs --json                       # machine-readable
  *
@@ -13,8 +13,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-/** Raised from 45 to 50 KB with the trust work (honest states, session renewal, host hand-off rules): see docs/distribution.md. */
-export const DEFAULT_BUDGET_KB = 50;
+/** Raised from 45 to 55 KB (honest states and session renewal, host hand-off rules, the translation loader, channel packing, the one-frame render path): see docs/distribution.md, "Size". */
+export const DEFAULT_BUDGET_KB = 55;
 
 export function sizesOf(buffer) {
   return {

@@ -202,22 +202,18 @@ export class RtElement extends LitElement {
     const root = this.getRootNode();
     const outer = root instanceof ShadowRoot ? root.host : null;
     this.setState('nested', outer instanceof RtElement && outer.effectiveTheme === theme);
-    const states = this.internals.states;
-    try {
-      if (theme === 'dark') states.add('dark');
-      else states.delete('dark');
-      if (theme === 'light') states.add('light');
-      else states.delete('light');
-    } catch {
-      /* CustomStateSet unsupported: prefers-color-scheme still applies */
-    }
+    this.setState('dark', theme === 'dark');
+    this.setState('light', theme === 'light');
   }
 
   /** Sets or clears a custom state (`:state(name)`) for styling from outside. */
   protected setState(name: string, on: boolean): void {
     try {
-      if (on) this.internals.states.add(name);
-      else this.internals.states.delete(name);
+      // Only on a change: touching a custom state restyles the host and its whole shadow tree.
+      const states = this.internals.states;
+      if (on === states.has(name)) return;
+      if (on) states.add(name);
+      else states.delete(name);
     } catch {
       /* unsupported */
     }

@@ -19,7 +19,8 @@ class CssVars extends Directive {
   }
   override update(part: ElementPart, [vars]: [Record<string, string>]) {
     const style = (part.element as HTMLElement).style;
-    for (const [name, value] of Object.entries(vars)) style.setProperty(name, value);
+    // Only on a change: setting a custom property restyles the element even to the same value.
+    for (const [name, value] of Object.entries(vars)) if (style.getPropertyValue(name) !== value) style.setProperty(name, value);
     return noChange;
   }
 }

@@ -43,6 +43,8 @@ export const hostStyles = css`
     line-height: var(--_line-height);
     color: var(--_color-text);
     -webkit-font-smoothing: antialiased;
+    /* A widget's changes (a ticking time, a new value) relayout only the widget, not the page. */
+    contain: layout style;
   }
   :host {
     min-width: 0;
