@@ -85,7 +85,10 @@ const PROBE = `(() => {
   };
   Object.defineProperty(window, '__rb', { value: P });
 
-  const loop = (ts) => { if (P.recording) P.frameTs.push(performance.timeOrigin + ts); oRaf(loop); };
+  // The probe's own rAF loop makes the page produce a frame every vsync; the idle measure turns it
+  // off (P.framesOff) so it measures the page, not the probe.
+  const loop = (ts) => { if (P.recording) P.frameTs.push(performance.timeOrigin + ts); if (P.framesOff) P.loopStopped = true; else oRaf(loop); };
+  P.framesOn = () => { P.framesOff = false; if (P.loopStopped) { P.loopStopped = false; oRaf(loop); } };
   oRaf(loop);
 
   try {
@@ -697,11 +700,16 @@ async function idleRun(stack: Stack, kind: Kind, motion: 'no-preference' | 'redu
   try {
     const primed = await prime(stack, o.page, run, IDLE_CARDS);
     await sleep(2000);
+    // Frames/s over 2 s with the probe's rAF loop, then CPU over the window without it (the loop
+    // alone forces a frame every vsync: that is the probe's cost, not the page's).
     await o.page.evaluate(`window.__rb.startRecording()`);
+    await sleep(2000);
+    await o.page.evaluate(`window.__rb.stopRecording(); window.__rb.framesOff = true`);
+    await sleep(200);
     const m0 = await metrics(o.cdp);
     await sleep(IDLE_SECONDS * 1000);
     const m1 = await metrics(o.cdp);
-    await o.page.evaluate(`window.__rb.stopRecording()`);
+    await o.page.evaluate(`window.__rb.framesOn()`);
     const p = (await o.page.evaluate(`(() => { const P = window.__rb; return { frames: P.frameTs.length, ms: P.recEnd - P.recStart, longTasks: P.longTasks.filter((t) => t.at >= P.recStart).length }; })()`)) as {
       frames: number;
       ms: number;
