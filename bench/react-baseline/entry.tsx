@@ -1,5 +1,5 @@
 /**
- * The original design (docs: /work/shared/reference/original-design.md), rebuilt as a competent
+ * The original design (docs: the shared reference original-design.md), rebuilt as a competent
  * React 19 + supabase-js 2 developer would write it, as the baseline of bench/render.ts:
  *
  * - `useStreamProgress(streamId)`: one supabase-js channel per hook call (`postgres_changes` on

@@ -94,13 +94,20 @@ export class RtElement extends LitElement {
 
   /**
    * Off screen (or in a hidden tab) an element keeps its state current and runs `willUpdate`
-   * (events such as `rt-alert` still fire) but does not render; it renders when it comes back.
-   * Set to false to always render (e.g. for printing or screenshots of long pages).
+   * (events such as `rt-alert` still fire) but renders at most once per
+   * {@link RtElement.offscreenRenderIntervalMs} instead of once per frame; it renders at once when
+   * it comes into view. Never frozen: screen readers, find-in-page and printing read the DOM of
+   * widgets that are not in view, so that DOM is at most this old. Set to false to always render.
    */
   static deferRenderingOffscreen = true;
 
+  /** Longest time (ms) an out-of-view element's DOM lags its data. Default 1000. */
+  static offscreenRenderIntervalMs = 1000;
+
   /** A render was skipped while out of view. */
   private renderDeferred = false;
+  private lastRenderAt = 0;
+  private catchUp: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal Called by src/internal/visibility.ts. */
   visibilityChanged(visible: boolean): void {
@@ -109,13 +116,24 @@ export class RtElement extends LitElement {
   }
 
   protected override update(changed: PropertyValues): void {
-    if (this.hasUpdated && (this.constructor as typeof RtElement).deferRenderingOffscreen && !isVisible(this)) {
-      // Reflect attributes and finish the update cycle, without rendering the template.
-      this.renderDeferred = true;
-      (ReactiveElement.prototype as unknown as { update(c: PropertyValues): void }).update.call(this, changed);
-      return;
+    const ctor = this.constructor as typeof RtElement;
+    if (this.hasUpdated && ctor.deferRenderingOffscreen && !isVisible(this)) {
+      const wait = this.lastRenderAt + ctor.offscreenRenderIntervalMs - Date.now();
+      if (wait > 0) {
+        // Reflect attributes and finish the update cycle without rendering; catch up later.
+        this.renderDeferred = true;
+        (ReactiveElement.prototype as unknown as { update(c: PropertyValues): void }).update.call(this, changed);
+        this.catchUp ??= setTimeout(() => {
+          this.catchUp = undefined;
+          if (this.renderDeferred && this.isConnected) this.requestUpdate();
+        }, wait);
+        return;
+      }
     }
     this.renderDeferred = false;
+    clearTimeout(this.catchUp);
+    this.catchUp = undefined;
+    this.lastRenderAt = Date.now();
     super.update(changed);
   }
 

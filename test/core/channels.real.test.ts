@@ -14,7 +14,7 @@ import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import { RtElement } from '../../src/internal/rt-element.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
-import { ACME, ALICE, USERS, backendInfo, insertRows, newId, patchWhere, selectRows, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ALICE, USERS, backendInfo, insertInto, insertRows, newId, patchWhere, selectRows, signIn, updateRows, waitFor } from '../helpers/backend.js';
 
 const clients: RtClient[] = [];
 const restore: Array<() => void> = [];
@@ -53,12 +53,28 @@ function renderOffscreen(): void {
 
 const text = (el: Element) => (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ');
 
+/**
+ * An org of its own for these tests (alice is a member): hundreds of streams here must not crowd
+ * the seeded org that other tests' dashboards show (newest 100 first).
+ */
+let benchOrg: Promise<string> | undefined;
+function org(): Promise<string> {
+  benchOrg ??= (async () => {
+    const id = newId();
+    await insertInto('orgs', [{ id, name: 'Channels test org' }]);
+    await insertInto('org_members', [{ org_id: id, user_id: ALICE, role: 'member' }]);
+    return id;
+  })();
+  return benchOrg;
+}
+
 async function newStreams(n: number, tag: string) {
+  const orgId = await org();
   return insertRows(
     'streams',
     Array.from({ length: n }, (_, i) => ({
       id: newId(),
-      org_id: ACME,
+      org_id: orgId,
       name: `${tag} ${i}`,
       goal_status: 'in_progress' as const,
       current_progress: { percentage: 1, completed: 1, total: 100 },
@@ -159,7 +175,8 @@ describe('channels by table (real backend)', function () {
     renderOffscreen();
     await newStreams(150, `dash-${newId().slice(0, 8)}`);
     const c = await aliceClient();
-    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-monitoring-dashboard org-id=${ACME} user-id=${ALICE}></rt-monitoring-dashboard></rt-provider>`);
+    const orgId = await org();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-monitoring-dashboard org-id=${orgId} user-id=${ALICE}></rt-monitoring-dashboard></rt-provider>`);
     const dashboard = wrapper.querySelector('rt-monitoring-dashboard')!;
     await waitFor(() => (dashboard.shadowRoot?.querySelectorAll('rt-stream-card').length ?? 0) >= 100, 30_000, 'cards');
     await waitFor(() => c.getActiveSubscriptions().length > 0 && c.getActiveSubscriptions().every((s) => s.status === 'connected'), 30_000, 'all connected');

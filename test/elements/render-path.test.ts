@@ -17,6 +17,7 @@ import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import type { RtStreamCard } from '../../src/elements/rt-stream-card/rt-stream-card.js';
 import { ALICE, ORG, ago, memory, mount, settle, frame } from './helpers.js';
 import { waitFor } from '../helpers/backend.js';
+import { RtElement } from '../../src/internal/rt-element.js';
 
 /** Resolves after the next frame has been painted (rAF, then the task after it). */
 const afterPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -54,6 +55,8 @@ function seeded() {
 }
 
 describe('render path', () => {
+  const defaultInterval = RtElement.offscreenRenderIntervalMs;
+  afterEach(() => (RtElement.offscreenRenderIntervalMs = defaultInterval));
   it('a change is painted in the first frame after it arrives: standalone card and dashboard card alike', async () => {
     const client = seeded();
     const wrapper = await mount<HTMLElement>(
@@ -93,7 +96,9 @@ describe('render path', () => {
     expect(renders.n).to.equal(0);
   });
 
-  it('an element out of view keeps its data but renders only when it is seen', async () => {
+  it('an element out of view keeps its data but does not render each change; it renders when seen', async () => {
+    const interval = RtElement.offscreenRenderIntervalMs;
+    RtElement.offscreenRenderIntervalMs = 60_000; // no catch-up render during this test
     const client = seeded();
     const wrapper = await mount<HTMLElement>(
       client,
@@ -112,6 +117,20 @@ describe('render path', () => {
     await waitFor(() => shadowText(card).includes('77%'), 3000, 'rendered once seen');
     expect(renders.n).to.be.at.least(1);
     window.scrollTo(0, 0);
+    RtElement.offscreenRenderIntervalMs = interval;
+  });
+
+  it('an element out of view still catches up (screen readers and find-in-page read its DOM)', async () => {
+    const client = seeded();
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div><div style="height: 400vh"></div><rt-stream-card stream-id="s1"></rt-stream-card></div>`,
+      'div',
+    );
+    const card = wrapper.querySelector('rt-stream-card') as RtStreamCard;
+    await waitFor(() => card.matches(':state(offscreen)') && card.hasUpdated, 3000, 'off screen');
+    for (const pct of [41, 42, 43]) client.update('streams', { id: 's1', current_progress: { percentage: pct, completed: pct, total: 100 } });
+    await waitFor(() => shadowText(card).includes('43%'), 5000, 'caught up without being seen');
   });
 
   it('no animation runs while nothing changes (live cards, alerts, agents)', async () => {

@@ -175,3 +175,9 @@ export async function patchWhere<T extends MonitoredTable>(table: T, query: stri
   const res = await serviceFetch(`/rest/v1/${table}?${query}&select=*`, { method: 'PATCH', body: JSON.stringify(patch), prefer: 'return=representation' });
   return rowsOf<TableRows[T]>(res, `patch ${table}`);
 }
+
+/** Insert rows into any table as service_role (e.g. `orgs`, `org_members`). */
+export async function insertInto(table: string, rows: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const res = await serviceFetch(`/rest/v1/${table}?select=*`, { method: 'POST', body: JSON.stringify(rows), prefer: 'return=representation' });
+  return rowsOf<Record<string, unknown>>(res, `insert ${table}`);
+}
