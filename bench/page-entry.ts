@@ -316,7 +316,8 @@ const bench = {
     cards.length = 0;
     // The store linger (250 ms) and the channel linger (1 s) must elapse before channels go.
     const t1 = now();
-    await until(() => subscriptions().count === 0, lingerMs, 'channels released').catch(() => {});
+    // Subscriptions go at once; their channels close after the registry's linger (1 s).
+    await until(() => subscriptions().count === 0 && realtimeChannels() === 0, lingerMs, 'channels released').catch(() => {});
     const releaseMs = now() - t1;
     await sleep(300);
     return {
