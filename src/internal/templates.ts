@@ -17,13 +17,32 @@ class CssVars extends Directive {
   render(_vars: Record<string, string>) {
     return noChange;
   }
+  /** When this element's values last changed (ms, performance.now()). */
+  private changedAt = -Infinity;
+
   override update(part: ElementPart, [vars]: [Record<string, string>]) {
-    const style = (part.element as HTMLElement).style;
+    const el = part.element as HTMLElement;
+    const style = el.style;
+    let changed = false;
     // Only on a change: setting a custom property restyles the element even to the same value.
-    for (const [name, value] of Object.entries(vars)) if (style.getPropertyValue(name) !== value) style.setProperty(name, value);
+    for (const [name, value] of Object.entries(vars)) {
+      if (style.getPropertyValue(name) === value) continue;
+      style.setProperty(name, value);
+      changed = true;
+    }
+    if (changed) {
+      // Values streaming in (changes less than a second apart): move at once, no transition —
+      // a transition per change on every card is what kept the page busy. A lone change animates.
+      const now = performance.now();
+      el.toggleAttribute('data-instant', now - this.changedAt < STREAMING_MS);
+      this.changedAt = now;
+    }
     return noChange;
   }
 }
+
+/** Changes closer together than this skip the bar's transition (see CssVars). */
+const STREAMING_MS = 1000;
 const cssVars = directive(CssVars);
 import type { LiveQueryPhase, RtError } from '../core/types.js';
 import type { Tone } from '../styles/tokens.js';

@@ -345,6 +345,9 @@ export const progressStyles = css`
     transform: translateX(calc(var(--_pct, 0%) - 100%));
     transition: transform var(--_transition-duration) ease-out;
   }
+  .indicator[data-instant] {
+    transition: none;
+  }
   .indicator:dir(rtl) {
     transform: translateX(calc(100% - var(--_pct, 0%)));
   }

@@ -156,6 +156,19 @@ describe('render path', () => {
     expect(running().length).to.equal(0);
   });
 
+  it('a bar moves without a transition while values stream in (changes under a second apart)', async () => {
+    const client = seeded();
+    const el = await mount<RtStreamCard>(client, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitFor(() => shadowText(el).includes('10%'), 3000, 'first value');
+    const indicator = () => el.shadowRoot!.querySelector('[part~="indicator"]')!;
+    client.update('streams', { id: 's1', current_progress: { percentage: 30, completed: 3, total: 10 } });
+    await waitFor(() => shadowText(el).includes('30%'), 3000, 'second value');
+    client.update('streams', { id: 's1', current_progress: { percentage: 50, completed: 5, total: 10 } });
+    await waitFor(() => shadowText(el).includes('50%'), 3000, 'third value');
+    expect(indicator().hasAttribute('data-instant')).to.equal(true);
+    expect(getComputedStyle(indicator()).transitionDuration).to.equal('0s');
+  });
+
   it("tokens are declared once per widget tree: the dashboard's cards inherit them (and overrides still apply)", async () => {
     const client = seeded();
     const dashboard = await mount<HTMLElement>(client, html`<rt-monitoring-dashboard org-id=${ORG} user-id=${ALICE}></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
