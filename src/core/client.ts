@@ -365,9 +365,14 @@ export class RtClient extends LiveHub implements RtClientApi {
 
   /** A PostgREST error as an RtError; a refused token that nothing can renew expires the session. */
   private async restError(error: unknown, status: number | undefined): Promise<RtError> {
-    const e = fromRestError(error as never, status, !(await this.tokens.get()));
+    const token = await this.tokens.get();
+    const e = fromRestError(error as never, status, !token);
     if (e.code === 'unauthorized' && (!this.tokens.refreshable || this.tokens.expired)) {
       return this.expire(e.message);
+    }
+    // Refused as anonymous although this client had a signed-in user: the session ended.
+    if (!token && this.tokens.hadUserToken && (e.code === 'forbidden' || e.code === 'bad-config')) {
+      return this.expire('no access token could be obtained any more');
     }
     return e;
   }

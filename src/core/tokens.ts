@@ -58,6 +58,7 @@ export class TokenSource {
     if (typeof option === 'string' && option) {
       this.cached = option;
       this.user = tokenUserId(option);
+      this.everUser = !!this.user;
     }
     if (typeof option === 'function') this.load = async () => (await option()) ?? null;
     else if (!option && host) this.load = hostTokenCallback(host) ?? hostSessionReader(host);
@@ -108,6 +109,7 @@ export class TokenSource {
 
   private noteUser(token: string | null): void {
     const user = tokenUserId(token);
+    if (user) this.everUser = true;
     if (this.user === undefined) this.user = user;
     else if (user !== this.user) {
       this.user = user;
@@ -128,16 +130,31 @@ export class TokenSource {
     return this.fetchOnce(this.load);
   }
 
+  /** After a failed load, the source is not asked again before this time (back-off: 1, 2, 5, 10, 30 s). */
+  private retryAt = 0;
+  private failures = 0;
+
+  /** Whether a signed-in user's token was ever obtained (then "no token now" means an expired session). */
+  get hadUserToken(): boolean {
+    return this.everUser;
+  }
+  private everUser = false;
+
   private fetchOnce(load: () => Promise<string | null>): Promise<string | null> {
     if (this.inflight) return this.inflight;
+    if (Date.now() < this.retryAt) return Promise.resolve(this.cached);
     this.inflight = (async () => {
       try {
         const token = await load();
         this.cached = token;
         this.noteUser(token);
+        this.failures = 0;
+        this.retryAt = 0;
         return token;
       } catch (err) {
-        console.warn('[rt-monitor] could not get an access token:', err);
+        const delays = [1000, 2000, 5000, 10_000, 30_000];
+        this.retryAt = Date.now() + delays[Math.min(this.failures, delays.length - 1)];
+        if (this.failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
         return this.cached;
       } finally {
         this.inflight = null;

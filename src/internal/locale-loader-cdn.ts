@@ -6,7 +6,20 @@
  * A page can point elsewhere with `data-locales="https://cdn.example/rt-monitor/locales/"` (ending in `/`;
  * relative to the script) on that script tag.
  */
-const script = typeof document === 'undefined' ? null : (document.currentScript as HTMLScriptElement | null);
+/**
+ * The bundle's own `<script>`: `document.currentScript` for a classic script; for `type="module"`
+ * (where it is null) the tag carrying `data-locales`, else the one whose file is rt-monitor*.js.
+ */
+function ownScript(): HTMLScriptElement | null {
+  if (typeof document === 'undefined') return null;
+  return (
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>('script[data-locales]') ??
+    [...document.scripts].find((s) => /rt-monitor[^/]*\.js(?:[?#]|$)/.test(s.src)) ??
+    null
+  );
+}
+const script = ownScript();
 const base = new URL(script?.dataset.locales ?? 'locales/', script?.src || document.baseURI);
 
 export function loadLocale(lang: string): Promise<unknown> {

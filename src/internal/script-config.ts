@@ -34,8 +34,17 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
   let first = fixed;
   const accessToken = async () => {
     if (first && (tokenExpiry(first) ?? Infinity) - Date.now() > 30_000) return first;
-    first = undefined;
-    return renew();
+    let fresh: string | null = null;
+    try {
+      fresh = await renew();
+    } catch (err) {
+      // The renewal source failed: keep the fixed token while it is still valid (then the
+      // session expires, said once, with rt-session-expired).
+      if (first && (tokenExpiry(first) ?? Infinity) > Date.now()) return first;
+      throw err;
+    }
+    if (fresh) first = undefined;
+    return fresh ?? (first && (tokenExpiry(first) ?? Infinity) > Date.now() ? first : null);
   };
   return { url, anonKey, accessToken };
 }
@@ -48,10 +57,18 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
  */
 function tokenRenewal(url: string | undefined, callback: string | undefined, base: string | undefined): (() => Promise<string | null>) | null {
   if (callback) {
+    const lookup = () => callback.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globalThis);
+    let warned = false;
     return async () => {
-      const fn = callback.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globalThis);
+      let fn = lookup();
+      if (typeof fn !== 'function' && typeof document !== 'undefined' && document.readyState !== 'complete') {
+        // Defined by a script later in the page: wait for the page to finish loading first.
+        await new Promise<void>((resolve) => window.addEventListener('load', () => resolve(), { once: true }));
+        fn = lookup();
+      }
       if (typeof fn !== 'function') {
-        console.error(`rt-monitor: data-access-token-callback names "${callback}", but window.${callback} is not a function.`);
+        if (!warned) console.error(`rt-monitor: data-access-token-callback names "${callback}", but window.${callback} is not a function.`);
+        warned = true;
         return null;
       }
       return ((await (fn as () => unknown)()) as string | null | undefined) ?? null;

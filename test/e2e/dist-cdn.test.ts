@@ -235,6 +235,55 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     }
   });
 
+  test('a failing data-access-token-url: the fixed token is used while valid, then "Session expired", no flood of requests', async () => {
+    const stream = await newStream(`Failing renewal ${Date.now()}`);
+    const short = await mint(12);
+    let asked = 0;
+    const failing = `/token-fails-${Date.now()}.json`;
+    // A getter that counts and answers 404 (the static server 404s an undefined route).
+    Object.defineProperty(routes, failing, { configurable: true, enumerable: true, get: () => void asked++ });
+    routes['/failing-renewal.js'] = { type: 'text/javascript', body: `window.__expired = 0; window.addEventListener('rt-session-expired', () => { window.__expired++; });\n` };
+    routes['/failing-renewal.html'] = html(
+      `<script src="/failing-renewal.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${short}" data-access-token-url="${failing}"></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
+    );
+    const { page } = await open('/failing-renewal.html');
+    try {
+      await showsStream(page, stream); // the fixed token works while it is valid
+      await pollPage(page, () => (window as unknown as { __expired: number }).__expired > 0, undefined, 30_000, 'rt-session-expired');
+      const started = Date.now();
+      while ((await liveBadge(page)) !== 'Session expired') {
+        assert.ok(Date.now() - started < 15_000, `badge never read Session expired (got ${await liveBadge(page)})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Asked with back-off (1, 2, 5, 10, 30 s), not once per request.
+      assert.ok(asked <= 12, `the token URL was asked ${asked} times`);
+    } finally {
+      delete routes[failing];
+      await page.close();
+    }
+  });
+
+  test('data-access-token-callback naming a function defined later in the page: no error, live', async () => {
+    const stream = await newStream(`Late callback ${Date.now()}`);
+    const token35 = await mint(3600);
+    routes['/late-callback-def.js'] = { type: 'text/javascript', body: `window.myAuth = { getSupabaseToken: async () => ${JSON.stringify(token35)} };\n` };
+    routes['/late-callback.html'] = html(
+      `<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token-callback="myAuth.getSupabaseToken"></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>\n<script src="/late-callback-def.js"></script>`,
+    );
+    const { page, log } = await open('/late-callback.html');
+    try {
+      await showsStream(page, stream);
+      const started = Date.now();
+      while ((await liveBadge(page)) !== 'Live') {
+        assert.ok(Date.now() - started < 15_000, `never live (got ${await liveBadge(page)})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(log.errors.filter((e) => /rt-monitor|401/.test(e)), []);
+    } finally {
+      await page.close();
+    }
+  });
+
   for (const mode of ['callback', 'url'] as const) {
     test(`data-access-token-${mode}: short-lived tokens are renewed, the widget stays live across expiries`, async () => {
       const stream = await newStream(`Renew ${mode} ${Date.now()}`);

@@ -74,6 +74,20 @@ describe('translations in the built package', () => {
     }
   });
 
+  test('loaded as type="module" (no document.currentScript): translations still resolve against the script', async () => {
+    routes['/app/de-module.html'] = page(
+      `<rt-progress id="p" locale="de-DE" label="Import" percentage="40" status="running"></rt-progress>\n<script type="module" src="/static/rt/rt-monitor.js"></script>`,
+    );
+    const { p, log, locales } = await open('/app/de-module.html');
+    try {
+      await pollPage(p, () => /Läuft/.test(document.querySelector('#p')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'German text');
+      assert.deepEqual(locales(), ['/static/rt/locales/de.json']);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('an English page requests no translation', async () => {
     routes['/app/en.html'] = page(`<rt-progress id="p" label="Import" percentage="40" status="running"></rt-progress>\n<script src="/static/rt/rt-monitor.js"></script>`);
     const { p, log, locales } = await open('/app/en.html');

@@ -76,7 +76,7 @@ export class RtConnectionStatus extends RtElement {
     if (status !== this.previous) {
       for (const st of ['connected', 'connecting', 'disconnected', 'error', 'unknown']) this.setState(st, st === status);
       if (this.previous !== null) {
-        this.announcement = this.s.connectionAnnounce(connectionText(this.s, status));
+        this.announcement = this.s.connectionAnnounce(this.statusText(status));
         if (status !== 'unknown') {
           this.emit('rt-status-change', {
             status,
@@ -159,11 +159,19 @@ export class RtConnectionStatus extends RtElement {
     </div>`;
   }
 
+  /** The status in words; an error names its cause when it is an expired session or no access. */
+  private statusText(status: ReturnType<typeof connectionStatusOf>): string {
+    const code = status === 'error' && !this.status ? this.connection.error?.code : undefined;
+    if (code === 'session-expired') return this.s.sessionExpired;
+    if (code === 'forbidden') return this.s.noAccess;
+    return connectionText(this.s, status);
+  }
+
   protected override render() {
     const s = this.s;
     const status = this.shownStatus;
     const look = connectionLook[status];
-    const text = connectionText(s, status);
+    const text = this.statusText(status);
     const label = this.label ?? s.connectionLabel;
     const content = html`<span class="icon-wrap" part="icon">${icon(look.icon, look.spin ? 'spin' : '')}</span><span
         part="label"

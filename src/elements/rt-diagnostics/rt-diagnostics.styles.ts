@@ -43,7 +43,9 @@ export const styles = css`
   }
   .table-wrap {
     contain: inline-size;
-    overflow-x: auto;
+    overflow: auto;
+    /* Hundreds of subscriptions scroll inside the panel instead of stretching the page. */
+    max-height: var(--rt-diagnostics-table-max-height, 480px);
     border: 1px solid var(--_color-border);
     border-radius: var(--_radius-md);
   }

@@ -26,6 +26,7 @@ import { styles } from './rt-diagnostics.styles.js';
  *
  * @cssproperty --rt-diagnostics-background - Card background.
  * @cssproperty --rt-diagnostics-padding - Card padding.
+ * @cssproperty --rt-diagnostics-table-max-height - Height at which the subscriptions table scrolls (default 480px).
  */
 export class RtDiagnostics extends RtElement {
   static override styles = [...baseStyles, styles];
