@@ -46,6 +46,8 @@ export interface RegistryHooks {
   refreshToken(reason: string): Promise<boolean>;
   /** Whether the socket is open right now. */
   socketOpen(): boolean;
+  /** Whether the link answers (no heartbeat overdue): a joined channel counts as live only then. */
+  linkHealthy(): boolean;
   /** Resolves when the user's token is in the realtime client (so the first join carries it). */
   authReady(): Promise<unknown>;
   /** The session has expired (no fresh token could be obtained). */
@@ -249,6 +251,19 @@ export class ChannelRegistry {
     this.changed();
   }
 
+  /**
+   * The link stopped answering heartbeats, or answers again: every subscription's readiness follows
+   * (an answer after a gap counts as a new epoch: stores re-read what they may have missed).
+   */
+  healthChanged(): void {
+    for (const g of this.groups.values()) {
+      // A replacement confirmed while the link was late takes over now.
+      for (const c of [...g.chans]) if (c.replaces.size && this.chanReady(c)) this.takeOver(c);
+      for (const s of g.subs) this.broadcast(s);
+    }
+    this.changed();
+  }
+
   /** A new token arrived: reopen parked channels now (and retry refused ones). */
   resume(): void {
     for (const g of this.groups.values()) {
@@ -423,7 +438,7 @@ export class ChannelRegistry {
   // ---- state ------------------------------------------------------------------------------
 
   private chanReady(c: Chan | null): boolean {
-    return !!c && !c.closed && c.joined && c.pgReady && this.hooks.socketOpen();
+    return !!c && !c.closed && c.joined && c.pgReady && this.hooks.socketOpen() && this.hooks.linkHealthy();
   }
 
   private ready(s: Sub): boolean {

@@ -36,6 +36,8 @@ export interface RtClientOptions {
 }
 
 export const HEARTBEAT_INTERVAL_MS = 12_500;
+/** A heartbeat unanswered this long makes every channel "not live" until an answer arrives. */
+export const HEARTBEAT_LATE_MS = 4000;
 const RECONNECT_DELAYS = [1000, 2000, 5000, 10_000];
 /** Watchdog: probe a socket silent for this long; give up on a probe unanswered for PROBE_TIMEOUT_MS. */
 const PROBE_IDLE_MS = 15_000;
@@ -63,6 +65,9 @@ export class RtClient extends LiveHub implements RtClientApi {
   private lastHeartbeatAt: number | null = null;
   private lastActivityAt = Date.now();
   private probeSentAt: number | null = null;
+  /** A heartbeat went unanswered for HEARTBEAT_LATE_MS (see onHeartbeat). */
+  private linkLate = false;
+  private lateTimer: ReturnType<typeof setTimeout> | undefined;
   private socketError: RtError | null = null;
   private tokenError: RtError | null = null;
   private staleSince: number | null = null;
@@ -141,6 +146,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       changed: () => this.recompute(),
       refreshToken: (reason) => this.refreshToken(reason),
       socketOpen: () => this.socketOpen(),
+      linkHealthy: () => !this.linkLate,
       authReady: () => this.authReady(),
       sessionExpired: () => this.tokenError?.code === 'session-expired',
       renewable: () => this.tokens.refreshable,
@@ -275,6 +281,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.stopAllStores();
     this.registry?.dispose();
     clearTimeout(this.retryTick);
+    clearTimeout(this.lateTimer);
     clearInterval(this.watchdog);
     for (const c of this.cleanups.splice(0)) c();
     if (this.ownsRealtime && this.realtime) void this.realtime.disconnect().catch(() => {});
@@ -426,10 +433,16 @@ export class RtClient extends LiveHub implements RtClientApi {
       this.socketError = null;
       this.lastActivityAt = Date.now();
       this.probeSentAt = null;
+      clearTimeout(this.lateTimer);
+      this.lateTimer = undefined;
+      this.linkLate = false; // a new socket: its own heartbeats decide
       this.registry?.socketChanged();
     });
     adapter?.onClose?.(() => {
       this.probeSentAt = null;
+      clearTimeout(this.lateTimer);
+      this.lateTimer = undefined;
+      this.linkLate = false;
       this.registry?.socketChanged();
     });
     adapter?.onError?.(() => {
@@ -470,18 +483,36 @@ export class RtClient extends LiveHub implements RtClientApi {
   private onHeartbeat(status: string, latency?: number): void {
     const now = Date.now();
     if (status === 'sent') {
-      this.probeSentAt ??= now;
-    } else if (status === 'ok') {
-      this.latencyMs = typeof latency === 'number' ? latency : this.latencyMs;
-      this.lastHeartbeatAt = now;
-      this.lastActivityAt = now;
+      this.probeSentAt ??= now; // (the watchdog's own probes set it before sending)
+      if (this.lateTimer === undefined) {
+        // Unanswered for HEARTBEAT_LATE_MS: the link may be dead (a frozen server, a proxy that
+        // swallows frames). Until an answer comes, nothing it carries is called live.
+        this.lateTimer = setTimeout(() => {
+          this.lateTimer = undefined;
+          if (this.probeSentAt !== null && !this.disposed) this.setLinkLate(true);
+        }, HEARTBEAT_LATE_MS);
+      }
+    } else {
+      clearTimeout(this.lateTimer);
+      this.lateTimer = undefined;
       this.probeSentAt = null;
-    } else if (status === 'timeout') {
-      this.probeSentAt = null;
-      this.socketError = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
-    } else if (status === 'error') {
-      this.probeSentAt = null;
+      if (status === 'ok') {
+        this.latencyMs = typeof latency === 'number' ? latency : this.latencyMs;
+        this.lastHeartbeatAt = now;
+        this.lastActivityAt = now;
+        this.setLinkLate(false);
+      } else if (status === 'timeout') {
+        this.socketError = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
+      }
     }
+    this.recompute();
+  }
+
+  /** A heartbeat is overdue (true) or answered again (false): channels stop / start counting as live. */
+  private setLinkLate(late: boolean): void {
+    if (this.linkLate === late) return;
+    this.linkLate = late;
+    this.registry?.healthChanged();
     this.recompute();
   }
 

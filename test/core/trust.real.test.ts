@@ -126,6 +126,31 @@ describe('Live you can trust (real backend)', function () {
       expect(c.getConnection().status).to.not.equal('connected');
     });
 
+    it('a server that stops answering mid-session: "Live" goes within a heartbeat, and comes back after recovery', async () => {
+      const ws = instrumentWebSocket();
+      cleanups.push(() => ws.restore());
+      const stream = await newStream({ name: 'frozen server' });
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      // A long heartbeat interval: the transport itself would not notice for a minute; the watchdog's
+      // probe (sent after 15 s of silence) going unanswered is what withdraws "Live".
+      const c = track(createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, heartbeatIntervalMs: 60_000 }));
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      // Every frame from the server is swallowed from now on (heartbeat replies included).
+      ws.closeGate(() => true);
+      await waitFor(() => badgeText(el) !== en.live, 40_000, 'Live withdrawn while the server is silent');
+      expect(c.getConnection().status).to.not.equal('connected');
+      // Withdrawn by the unanswered heartbeat, while the socket is still open (before any timeout).
+      expect(ws.sockets.some((s) => s.readyState === WebSocket.OPEN)).to.equal(true);
+      ws.openGate();
+      ws.closeGate(() => false);
+      await waitFor(() => badgeText(el) === en.live, 30_000, 'live again');
+      await updateRows('streams', { id: stream.id }, { name: 'frozen server back' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('frozen server back'), 10_000, 'update after recovery');
+    });
+
     it('no error flash while the page hands its provider a client after its own sign-in', async () => {
       const stream = await newStream({ name: 'late client' });
       const wrapper = await fixture<RtProvider>(html`<rt-provider>
