@@ -33,8 +33,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { createServer, type ViteDevServer } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startLocalBackend, type LocalBackend } from '../server/index.ts';
+import { launchChromium } from '../test/e2e/support/demo-stack.ts';
 import { signJwt } from '../server/jwt.ts';
 import { DEMO_ORGS, DEMO_STREAMS, DEMO_USERS } from '../server/seed.ts';
 
@@ -130,22 +131,8 @@ const PROBE = `(() => {
 
 // ------------------------------------------------------------------ the stack
 
-const launch = (): Promise<Browser> =>
-  chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--js-flags=--expose-gc',
-      // performance.memory is bucketed and cached without this.
-      '--enable-precise-memory-info',
-    ],
-  });
+/** Debian's Chromium with `gc()` exposed and unbucketed `performance.memory` (heap figures). */
+const launch = (): Promise<Browser> => launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
 
 async function startBenchVite(): Promise<{ server: ViteDevServer; url: string }> {
   // Lit's production build (its dev build adds checks and warnings): resolve the `production`

@@ -23,8 +23,9 @@ import { dirname, join, normalize, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { build } from 'vite';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { startLocalBackend, type LocalBackend } from '../server/index.ts';
+import { launchChromium } from '../test/e2e/support/demo-stack.ts';
 import { signJwt } from '../server/jwt.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../server/seed.ts';
 
@@ -414,23 +415,8 @@ ${cards}
   );
 }
 
-const launch = (): Promise<Browser> =>
-  chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--js-flags=--expose-gc',
-      '--enable-precise-memory-info',
-    ],
-  });
+/** Debian's Chromium with `gc()` exposed and unbucketed `performance.memory` (heap figures). */
+const launch = (): Promise<Browser> => launchChromium(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
 
 interface Opened {
   page: Page;

@@ -113,6 +113,9 @@ interface Chan {
 
 let topicSeq = 0;
 
+/** A channel's error while the session is expired (no fresh token): what every widget shows. */
+const expiredError = (detail?: string): RtError => rtError('session-expired', 'The session has expired: waiting for a new access token.', detail);
+
 const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 /** Values that cannot go into an `in (…)` list unquoted stay on a channel of their own. */
 const PACKABLE = /^[^,()"\\\s]+$/;
@@ -643,10 +646,7 @@ export class ChannelRegistry {
   /** A realtime failure reason as an RtError; a refused token while the session is expired says so. */
   private reasonError(reason: string): RtError {
     const error = fromRealtimeReason(reason);
-    if (error.code === 'unauthorized' && this.hooks.sessionExpired()) {
-      return rtError('session-expired', 'The session has expired: waiting for a new access token.', error.detail);
-    }
-    return error;
+    return error.code === 'unauthorized' && this.hooks.sessionExpired() ? expiredError(error.detail) : error;
   }
 
   private reopenSoon(c: Chan, channel: RealtimeChannelLike, delay: number): void {
@@ -672,7 +672,7 @@ export class ChannelRegistry {
         if (!ok) {
           const expired = this.hooks.sessionExpired();
           c.error = expired
-            ? rtError('session-expired', 'The session has expired: waiting for a new access token.', c.error.detail)
+            ? expiredError(c.error.detail)
             : rtError('unauthorized', 'The access token expired and no fresh one could be obtained.', c.error.detail);
           if (expired && !this.hooks.renewable()) c.parked = true;
           this.broadcastChan(c);

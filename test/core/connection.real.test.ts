@@ -9,7 +9,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { ConnectionDetail } from '../../src/core/types.js';
-import { ALICE, USERS, backendInfo, newStream, pauseRealtime, signIn, updateRows, waitFor, sleep } from '../helpers/backend.js';
+import { ALICE, USERS, backendInfo, mintToken, newStream, pauseRealtime, signIn, updateRows, waitFor, sleep } from '../helpers/backend.js';
 import { instrumentWebSocket, type TestStreamHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
 
@@ -42,22 +42,6 @@ function record(c: RtClient): Array<ConnectionDetail & { at: number }> {
   const off = c.onConnection((d) => seen.push({ ...d, at: Date.now() }));
   cleanups.push(off);
   return seen;
-}
-
-function b64url(data: string | Uint8Array): string {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-async function hs256(claims: Record<string, unknown>): Promise<string> {
-  const { jwtSecret } = await backendInfo();
-  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const payload = b64url(JSON.stringify(claims));
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${header}.${payload}`)));
-  return `${header}.${payload}.${b64url(sig)}`;
 }
 
 describe('connection state machine against the real backend', function () {
@@ -147,8 +131,7 @@ describe('connection state machine against the real backend', function () {
 
   it('an expired plain-string access token (no callback) ends in the error state: session-expired, with a clear message', async () => {
     const info = await backendInfo();
-    const now = Math.floor(Date.now() / 1000);
-    const expired = await hs256({ sub: ALICE, role: 'authenticated', aud: 'authenticated', iat: now - 7200, exp: now - 3600 });
+    const expired = await mintToken(ALICE, -3600); // expired an hour ago
     const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: expired });
     clients.push(c);
     const stream = await newStream({ name: 'expired token' });

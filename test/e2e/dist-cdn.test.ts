@@ -202,6 +202,15 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
       return label?.textContent?.trim() ?? null;
     });
 
+  /** Polls the widget's status badge until it reads `text` (fails after `ms`). */
+  async function badgeReads(page: Page, text: string, ms: number): Promise<void> {
+    const started = Date.now();
+    while ((await liveBadge(page)) !== text) {
+      assert.ok(Date.now() - started < ms, `the badge never read "${text}" (got ${await liveBadge(page)})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   test('static data-access-token that expires: "Session expired", rt-session-expired on window, RtMonitor.setAccessToken recovers', async () => {
     const stream = await newStream(`Static expiry ${Date.now()}`);
     const short = await mint(6);
@@ -217,16 +226,9 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     try {
       await showsStream(page, stream);
       await pollPage(page, () => (window as unknown as { __expired: number }).__expired > 0, undefined, 30_000, 'rt-session-expired');
-      const started = Date.now();
-      while ((await liveBadge(page)) !== 'Session expired') {
-        assert.ok(Date.now() - started < 15_000, `badge never read Session expired (got ${await liveBadge(page)})`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await badgeReads(page, 'Session expired', 15_000);
       await page.evaluate((t) => (window as unknown as { RtMonitor: { setAccessToken(t: string): void } }).RtMonitor.setAccessToken(t), fresh);
-      while ((await liveBadge(page)) !== 'Live') {
-        assert.ok(Date.now() - started < 40_000, `never live again (got ${await liveBadge(page)})`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await badgeReads(page, 'Live', 40_000);
       await serviceRest(backend).update('streams', stream.id, { name: `${stream.name} renewed` });
       await pollPage(page, (name: string) => document.querySelector('#progress')?.shadowRoot?.textContent?.includes(name), `${stream.name} renewed`, 15_000, 'update after renewal');
       assert.deepEqual(log.errors, []);
@@ -250,11 +252,7 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     try {
       await showsStream(page, stream); // the fixed token works while it is valid
       await pollPage(page, () => (window as unknown as { __expired: number }).__expired > 0, undefined, 30_000, 'rt-session-expired');
-      const started = Date.now();
-      while ((await liveBadge(page)) !== 'Session expired') {
-        assert.ok(Date.now() - started < 15_000, `badge never read Session expired (got ${await liveBadge(page)})`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await badgeReads(page, 'Session expired', 15_000);
       // Asked with back-off (1, 2, 5, 10, 30 s), not once per request.
       assert.ok(asked <= 12, `the token URL was asked ${asked} times`);
     } finally {
@@ -273,11 +271,7 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     const { page, log } = await open('/late-callback.html');
     try {
       await showsStream(page, stream);
-      const started = Date.now();
-      while ((await liveBadge(page)) !== 'Live') {
-        assert.ok(Date.now() - started < 15_000, `never live (got ${await liveBadge(page)})`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await badgeReads(page, 'Live', 15_000);
       assert.deepEqual(log.errors.filter((e) => /rt-monitor|401/.test(e)), []);
     } finally {
       await page.close();

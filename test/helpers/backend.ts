@@ -162,7 +162,8 @@ function b64url(data: string | Uint8Array): string {
 export async function mintToken(userId: string, seconds: number): Promise<string> {
   const { jwtSecret } = await backendInfo();
   const now = Math.floor(Date.now() / 1000);
-  const claims = { sub: userId, role: 'authenticated', aud: 'authenticated', iat: now - 5, exp: now + seconds };
+  const exp = now + seconds;
+  const claims = { sub: userId, role: 'authenticated', aud: 'authenticated', iat: Math.min(now - 5, exp - 3600), exp };
   const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const payload = b64url(JSON.stringify(claims));
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);

@@ -22,8 +22,8 @@ export interface DemoStack {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium (CHROME_PATH overrides), headless, quiet. */
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium (CHROME_PATH overrides), headless, quiet; `extraArgs` e.g. the benchmarks' memory flags. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     headless: true,
@@ -36,6 +36,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-quic',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
