@@ -1,0 +1,95 @@
+/**
+ * Optimistic overlays: a patch shown over a held row (e.g. `read: true` after "mark as read")
+ * until the server's own newer version arrives, the write is rolled back, or it expires.
+ */
+import { rowKey, type StoreRow } from './row-window.js';
+import { versionOf } from './version.js';
+
+interface Overlay {
+  patch: Record<string, unknown>;
+  /** Version of the row when the patch was made; a newer server version supersedes the patch. */
+  baseVersion: number;
+  /** Epoch ms after which a confirmed patch is dropped even if no newer version came (null: not confirmed). */
+  expiresAt: number | null;
+}
+
+/** How long a confirmed patch may stand in for the server's change that has not arrived yet (ms). */
+export const CONFIRMED_OVERLAY_MS = 10_000;
+
+export interface OverlayHandle {
+  /** Drop the patch (the write failed); the previous patch, if any, shows again. */
+  rollback(): void;
+  /** The write succeeded: keep showing the patch until the server's change arrives (≤ {@link CONFIRMED_OVERLAY_MS}). */
+  confirm(): void;
+}
+
+export class Overlays {
+  private readonly byKey = new Map<string, Overlay>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  /** @param changed called whenever what the overlays show changes */
+  constructor(
+    private readonly changed: () => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  add(row: StoreRow, patch: Record<string, unknown>): OverlayHandle {
+    const key = rowKey(row)!;
+    const overlay: Overlay = { patch, baseVersion: versionOf(row), expiresAt: null };
+    const previous = this.byKey.get(key);
+    this.byKey.set(key, overlay);
+    this.changed();
+    return {
+      rollback: () => {
+        if (this.byKey.get(key) !== overlay) return;
+        if (previous) this.byKey.set(key, previous);
+        else this.byKey.delete(key);
+        this.changed();
+      },
+      confirm: () => {
+        overlay.expiresAt = this.now() + CONFIRMED_OVERLAY_MS;
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (this.byKey.get(key) === overlay) {
+            this.byKey.delete(key);
+            this.changed();
+          }
+        }, CONFIRMED_OVERLAY_MS + 50);
+        this.timers.add(timer);
+      },
+    };
+  }
+
+  /** A held row changed or went away: drop its patch when the server's version is newer (or always). */
+  settle(key: string, row: StoreRow | null): void {
+    const o = this.byKey.get(key);
+    if (o && (!row || versionOf(row) > o.baseVersion)) this.byKey.delete(key);
+  }
+
+  /** Drop patches whose rows are gone, superseded by a newer version, or past their expiry. */
+  expire(rowOf: (key: string) => StoreRow | undefined): void {
+    const now = this.now();
+    for (const [key, o] of this.byKey) {
+      const row = rowOf(key);
+      if (!row || versionOf(row) > o.baseVersion || (o.expiresAt !== null && o.expiresAt <= now)) this.byKey.delete(key);
+    }
+  }
+
+  /** The rows with their patches applied (same array when there are none). */
+  apply<R extends StoreRow>(rows: R[]): R[] {
+    if (!this.byKey.size) return rows;
+    return rows.map((r) => {
+      const o = this.byKey.get(rowKey(r)!);
+      return o ? ({ ...r, ...o.patch } as R) : r;
+    });
+  }
+
+  dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}

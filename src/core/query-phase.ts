@@ -1,0 +1,91 @@
+/**
+ * The phase of one live query (`state.phase`) as an explicit state machine.
+ *
+ *   loading ──snapshot──▶ connecting | live          (live: channel confirmed, snapshot read after it)
+ *   live ──channel lost / re-read──▶ stale ──snapshot after the new confirmation──▶ live
+ *   any ──resolve failed / single row missing or deleted──▶ error
+ *   error (single row deleted) ──row back──▶ connecting | stale | live
+ *
+ * `live` is only ever claimed when this query's own channel is joined and confirmed AND the
+ * snapshot shown was read after that confirmation (epoch check); a query that never was live
+ * reads `connecting`, one that was reads `stale`.
+ */
+import type { ChannelState } from './client-types.js';
+import type { LiveQueryPhase, RtError } from './types.js';
+import { rtError } from './errors.js';
+
+export class QueryPhase {
+  phase: LiveQueryPhase = 'loading';
+  /** The query's own problem (the channel's error is added at delivery when not live). */
+  error: RtError | null = null;
+  /** A problem that ends the query (its parameters could not be resolved). */
+  fatal: RtError | null = null;
+  channel: ChannelState = { status: 'connecting', ready: false, epoch: 0, error: null };
+  /** The channel epoch the shown snapshot was read in (-1: read while not confirmed). */
+  private snapshotEpoch = -1;
+  private everLoaded = false;
+  private everLive = false;
+
+  /** Whether the channel's confirmation is newer than the snapshot shown (a re-read is due). */
+  channelChanged(s: ChannelState): boolean {
+    this.channel = s;
+    const reread = s.ready && s.epoch !== this.snapshotEpoch;
+    if ((reread || !s.ready) && this.everLoaded && this.phase === 'live') this.phase = 'stale';
+    return reread;
+  }
+
+  /** The epoch a snapshot read starting now belongs to. */
+  readEpoch(): number {
+    return this.channel.ready ? this.channel.epoch : -1;
+  }
+
+  /** A re-read was asked for: a live query is stale until it lands. */
+  rereading(): void {
+    if (this.everLoaded && this.phase === 'live') this.phase = 'stale';
+  }
+
+  failed(error: RtError): void {
+    this.fatal = this.error = error;
+    this.phase = 'error';
+    this.channel = { ...this.channel, status: 'error' };
+  }
+
+  snapshotFailed(error: RtError): void {
+    this.error = error;
+    this.phase = !this.everLoaded ? 'error' : this.everLive ? 'stale' : 'connecting';
+  }
+
+  /** A snapshot read in `epoch` landed; `missing`: a single-row query found no row. */
+  snapshotRead(epoch: number, missing: boolean): void {
+    this.snapshotEpoch = epoch;
+    this.everLoaded = true;
+    if (missing) {
+      this.phase = 'error';
+      this.error = rtError('not-found', 'Not found, or you do not have access to it.');
+      return;
+    }
+    this.error = null;
+    this.phase = this.settled();
+  }
+
+  /** The single row shown was deleted. */
+  deleted(): void {
+    this.phase = 'error';
+    this.error = rtError('not-found', 'Not found: it was deleted.');
+  }
+
+  /** A single-row query that had lost its row holds one again. */
+  rowBack(): void {
+    if (this.error?.code !== 'not-found') return;
+    this.error = null;
+    this.phase = this.settled();
+  }
+
+  private settled(): LiveQueryPhase {
+    if (this.channel.ready && this.snapshotEpoch === this.channel.epoch) {
+      this.everLive = true;
+      return 'live';
+    }
+    return this.everLive ? 'stale' : 'connecting';
+  }
+}

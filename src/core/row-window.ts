@@ -1,0 +1,183 @@
+/**
+ * Snapshot-and-merge for one query: the rows a live query holds, merged by primary key with
+ * `updated_at` as the version guard (an older version never overwrites a newer one), kept
+ * ordered and bounded by the query's `order` / `limit`. No timers, no I/O, no notification:
+ * {@link LiveQueryStore} decides when to read and when to tell subscribers.
+ */
+import type { RowChange, SnapshotQuery } from './client-types.js';
+import { parseTimestamp, versionOf } from './version.js';
+
+/** A row as the store holds it: a primary key `id` (text, bigint or uuid) and optionally a version. */
+export interface StoreRow {
+  id: string | number;
+  updated_at?: string | null;
+  [column: string]: unknown;
+}
+
+/** Deleted ids remembered (with their last version) so a late older change cannot resurrect them. */
+const TOMBSTONE_LIMIT = 500;
+
+/**
+ * The row's primary key as a string (the map key): text and uuid keys as given, bigint keys (JSON
+ * numbers or their decimal text) as decimal text. Null when the row has no usable key.
+ */
+export function rowKey(row: { id?: unknown } | null | undefined): string | null {
+  const id = row?.id;
+  if (typeof id === 'string') return id;
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  if (typeof id === 'bigint') return id.toString();
+  return null;
+}
+
+/** What folding one change did (the store turns these into phase, count and notification work). */
+export interface FoldResult<R> {
+  /** Anything visible changed. */
+  changed: boolean;
+  /** A held row is about to be replaced or deleted (terminal states must be delivered first). */
+  replacing?: { current: R; next: R | null };
+  /** The change touched a row not held (an UPDATE/DELETE of a row outside the window). */
+  outside?: boolean;
+  /** A held row was deleted (`windowWasFull`: a full window lost a row and needs a refill). */
+  deleted?: { windowWasFull: boolean };
+}
+
+export class RowWindow<R extends StoreRow> {
+  private rows = new Map<string, R>();
+  private readonly tombstones = new Map<string, number>();
+
+  /**
+   * @param kind `single` holds at most one row; `list` holds `query.limit` rows in `query.order`.
+   * @param onTrimmed called with each row pushed out of a bounded list (it stays in the table).
+   */
+  constructor(
+    readonly kind: 'single' | 'list',
+    readonly query: SnapshotQuery,
+    private readonly onTrimmed: (row: R) => void = () => {},
+  ) {}
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  get(key: string): R | undefined {
+    return this.rows.get(key);
+  }
+
+  values(): IterableIterator<R> {
+    return this.rows.values();
+  }
+
+  /** Whether the window is a bounded list at its limit. */
+  get full(): boolean {
+    return this.kind === 'list' && this.query.limit !== undefined && this.rows.size >= this.query.limit;
+  }
+
+  /**
+   * Replace the rows by a snapshot, keeping a held row that is newer than the snapshot's copy
+   * (its change was applied while the snapshot was being read). Rows without a key are dropped.
+   */
+  replace(snapshot: readonly R[]): void {
+    const next = new Map<string, R>();
+    for (const row of snapshot) {
+      const key = rowKey(row);
+      if (key === null) continue;
+      const current = this.rows.get(key);
+      next.set(key, current && versionOf(current) > versionOf(row) ? current : row);
+    }
+    this.rows = next;
+  }
+
+  /** Fold one INSERT / UPDATE / DELETE in. `beforeReplace` runs before a held row changes. */
+  fold(change: RowChange<R>, beforeReplace?: (current: R, next: R | null) => void): FoldResult<R> {
+    if (change.type === 'DELETE') {
+      const key = rowKey(change.old as StoreRow | null) ?? rowKey(change.new as StoreRow | null);
+      if (key === null) return { changed: false };
+      const current = this.rows.get(key);
+      if (!current) return { changed: false, outside: true };
+      const windowWasFull = this.full;
+      beforeReplace?.(current, null);
+      this.rows.delete(key);
+      this.remember(key, versionOf(current));
+      return { changed: true, deleted: { windowWasFull } };
+    }
+    const row = change.new;
+    const key = rowKey(row);
+    if (!row || key === null) return { changed: false };
+    const current = this.rows.get(key);
+    if (!matches(this.query, row)) {
+      // The row moved out of this query (e.g. its user_id changed).
+      if (!current) return { changed: false };
+      this.rows.delete(key);
+      return { changed: true };
+    }
+    if (current && versionOf(row) < versionOf(current)) return { changed: false }; // older: never wins
+    const tomb = this.tombstones.get(key);
+    if (!current && tomb !== undefined && versionOf(row) <= tomb) return { changed: false }; // deleted already
+    const merged = (current ? { ...current, ...row } : row) as R;
+    if (current) beforeReplace?.(current, merged);
+    this.rows.set(key, merged);
+    this.trim();
+    return { changed: true, outside: !current && change.type === 'UPDATE' };
+  }
+
+  /** Keep a bounded list at its limit (rows pushed out are reported through `onTrimmed`). */
+  trim(): void {
+    const limit = this.query.limit;
+    if (this.kind !== 'list' || limit === undefined || this.rows.size <= limit) return;
+    const sorted = this.sorted();
+    for (const dropped of sorted.slice(limit)) this.onTrimmed(dropped);
+    this.rows = new Map(sorted.slice(0, limit).map((r) => [rowKey(r)!, r]));
+  }
+
+  /** The rows in the query's order (ties broken by key). */
+  sorted(): R[] {
+    const rows = [...this.rows.values()];
+    const order = this.query.order;
+    if (!order) return rows;
+    const dir = order.ascending ? 1 : -1;
+    const col = order.column;
+    return rows.sort((a, b) => {
+      const c = compareValues(a[col], b[col]);
+      if (c !== 0) return c * dir;
+      const ka = rowKey(a)!;
+      const kb = rowKey(b)!;
+      return ka < kb ? -dir : ka > kb ? dir : 0;
+    });
+  }
+
+  private remember(key: string, version: number): void {
+    this.tombstones.set(key, version);
+    if (this.tombstones.size > TOMBSTONE_LIMIT) {
+      const first = this.tombstones.keys().next().value;
+      if (first !== undefined) this.tombstones.delete(first);
+    }
+  }
+}
+
+/**
+ * Whether a row belongs to the query by its equality filters. Columns the row lacks (a partial
+ * record, or an old record carrying only the primary key) are not held against it.
+ */
+export function matches(query: SnapshotQuery, row: Partial<StoreRow>): boolean {
+  for (const [col, value] of query.eq) {
+    const v = row[col];
+    if (v === undefined) continue;
+    if (String(v) !== value) return false;
+  }
+  return true;
+}
+
+/** Order of two column values: nulls first, numbers numerically, timestamps by instant, else text. */
+export function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') {
+    const ta = parseTimestamp(a);
+    const tb = parseTimestamp(b);
+    if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return ta < tb ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  return String(a) < String(b) ? -1 : 1;
+}

@@ -1,0 +1,185 @@
+/**
+ * The TRUE count of counted rows (`query.countWhere`, e.g. unread alerts) over the whole table,
+ * not only over the bounded rows a live query holds:
+ *
+ *   total = counted held rows (after optimistic overlays) + outside
+ *
+ * `outside` (the counted rows not held) is read with every snapshot (`count − counted held`),
+ * adjusted live (an UPDATE of a row not held by its old values, rows trimmed out of the window, a
+ * DELETE whose old row is known) and re-read when a change makes it ambiguous (a DELETE of an
+ * unknown row, changes racing a count read). Failed reads keep the previous value and retry.
+ */
+import type { CountResult, RowChange, SnapshotQuery } from './client-types.js';
+import { matches, type StoreRow } from './row-window.js';
+import { messageOf, rtError } from './errors.js';
+
+/** Re-read delays (ms): after an ambiguous change, after a failed read; at most MAX_TRIES in a row. */
+const RECOUNT_SOON_MS = 300;
+const RECOUNT_AFTER_ERROR_MS = 2000;
+const RECOUNT_AFTER_WRITE_MS = 1000;
+const MAX_TRIES = 5;
+
+export interface UnreadCountOptions {
+  query: SnapshotQuery;
+  /** `HEAD … Prefer: count=exact` of the table under `eq` (see LiveSource.count). */
+  read: (table: SnapshotQuery['table'], eq: ReadonlyArray<readonly [string, string]>) => Promise<CountResult>;
+  /** The rows held now (for `count − counted held`). */
+  held: () => Iterable<StoreRow>;
+  /** A snapshot read (which reads the count too) is in flight. */
+  snapshotInFlight: () => boolean;
+  /** The total changed. */
+  changed: () => void;
+}
+
+export class UnreadCount {
+  private outside = 0;
+  /** Optimistic value of `outside` (markAllAsRead) until the write is confirmed or rolled back. */
+  private override: { value: number } | null = null;
+  private seq = 0;
+  private reading = false;
+  /** A change arrived while a count was being read: the count may or may not include it. */
+  private dirty = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private tries = 0;
+  private disposed = false;
+
+  constructor(private readonly options: UnreadCountOptions) {}
+
+  /** Whether a (full or partial) row is counted; null when it lacks a counted column. */
+  isCounted(row: Partial<StoreRow> | null | undefined): boolean | null {
+    const where = this.options.query.countWhere;
+    if (!where || !row) return null;
+    for (const [column] of where) if (row[column] === undefined) return null;
+    return where.every(([column, value]) => String(row[column]) === value);
+  }
+
+  /** The total over `rows` (the held rows as shown, overlays applied) plus the rows not held. */
+  total(rows: Iterable<StoreRow>): number {
+    return this.countHeld(rows) + (this.override?.value ?? this.outside);
+  }
+
+  /** Read the count alongside a snapshot (supersedes a recount in flight). */
+  readWithSnapshot(): Promise<CountResult> {
+    this.seq++;
+    this.reading = true;
+    this.dirty = false;
+    clearTimeout(this.timer);
+    return this.readSafely();
+  }
+
+  /** The snapshot (and `count`) arrived and the held rows were replaced; buffered changes follow. */
+  snapshotRead(count: CountResult): void {
+    this.reading = false;
+    if (count.error === null) {
+      this.outside = Math.max(0, count.count - this.countHeld(this.options.held()));
+      this.tries = 0;
+    } else {
+      this.schedule(RECOUNT_AFTER_ERROR_MS); // keep the previous value meanwhile
+    }
+  }
+
+  /** A change arrived (it may race a count being read). */
+  noteChange(): void {
+    if (this.reading) this.dirty = true;
+  }
+
+  /** A counted row left a bounded window: it is still in the table. */
+  trimmed(row: StoreRow): void {
+    if (this.isCounted(row)) this.outside++;
+  }
+
+  /**
+   * A change to a row not held: account for its previous state (its new state is added back by
+   * `trimmed()` if it stays out of the window). Returns whether the total moved.
+   */
+  foldOutside(change: RowChange<StoreRow>): boolean {
+    if (change.type === 'INSERT') return false;
+    const old = change.old as Partial<StoreRow> | null;
+    const counted = this.isCounted(old);
+    if (counted === null || !old || !matches(this.options.query, old)) {
+      // Unknown previous state (e.g. a DELETE carrying only the primary key under RLS).
+      if (counted === null) this.schedule();
+      return false;
+    }
+    if (!counted) return false;
+    this.outside = Math.max(0, this.outside - 1);
+    return true;
+  }
+
+  /**
+   * Show `value` as the count of rows not held (markAllAsRead: 0) until `confirm()` makes it the
+   * real value or `rollback()` drops it.
+   */
+  patch(value: number): { rollback(): void; confirm(): void } {
+    const override = { value };
+    this.override = override;
+    this.options.changed();
+    return {
+      rollback: () => {
+        if (this.override !== override) return;
+        this.override = null;
+        this.options.changed();
+      },
+      confirm: () => {
+        if (this.override !== override) return;
+        this.override = null;
+        this.outside = value;
+        this.options.changed();
+        this.schedule(RECOUNT_AFTER_WRITE_MS); // cheap insurance against a write racing the count
+      },
+    };
+  }
+
+  /** Re-read the count after `delay` ms (one pending re-read at a time). */
+  schedule(delay = RECOUNT_SOON_MS): void {
+    if (this.disposed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.recount(), delay);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+  }
+
+  private countHeld(rows: Iterable<StoreRow>): number {
+    let n = 0;
+    for (const row of rows) if (this.isCounted(row)) n++;
+    return n;
+  }
+
+  private async readSafely(): Promise<CountResult> {
+    const { query } = this.options;
+    try {
+      return await this.options.read(query.table, [...query.eq, ...(query.countWhere ?? [])]);
+    } catch (err) {
+      return { count: null, error: rtError('server', messageOf(err)) };
+    }
+  }
+
+  private async recount(): Promise<void> {
+    if (this.disposed) return;
+    if (this.options.snapshotInFlight()) {
+      // The snapshot read (which reads the count too) re-counts if needed.
+      this.dirty = true;
+      return;
+    }
+    const seq = ++this.seq;
+    this.reading = true;
+    this.dirty = false;
+    const res = await this.readSafely();
+    if (this.disposed || seq !== this.seq) return;
+    this.reading = false;
+    if (res.error !== null || (this.dirty && this.tries < MAX_TRIES)) {
+      // Failed, or changes raced it (it may or may not include them): try again, a few times.
+      if (this.tries++ < MAX_TRIES) this.schedule(res.error !== null ? RECOUNT_AFTER_ERROR_MS : RECOUNT_SOON_MS);
+      return;
+    }
+    this.tries = 0;
+    const next = Math.max(0, res.count - this.countHeld(this.options.held()));
+    if (next !== this.outside) {
+      this.outside = next;
+      this.options.changed();
+    }
+  }
+}
