@@ -54,14 +54,18 @@ export interface SupabaseLike extends RestLike {
   auth?: { getSession(): Promise<{ data: { session: { access_token?: string } | null } | null; error?: unknown }> };
 }
 
-/** Internals of realtime-js 2.1xx we use when present (heartbeat/open/close hooks, retry timer). */
+/**
+ * Internals of realtime-js 2.1xx observed when present (heartbeat/open/close hooks, retry timer),
+ * always through ./realtime-tap.ts, which restores what it changed.
+ */
 export interface RealtimeInternals {
   socketAdapter?: {
     onOpen?(cb: () => void): unknown;
     onClose?(cb: (event?: unknown) => void): unknown;
     onError?(cb: (error?: unknown) => void): unknown;
     heartbeatCallback?: (status: string, latency?: number) => void;
-    getSocket?(): { pageHidden?: boolean; closeWasClean?: boolean };
+    /** The Phoenix Socket (its `onOpen`/`onClose`/`onError` return refs that `off(refs)` removes). */
+    getSocket?(): object;
   };
   reconnectTimer?: { timerCalc?: (tries: number) => number; tries?: number };
 }

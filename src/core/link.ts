@@ -1,0 +1,290 @@
+/**
+ * The realtime link (one WebSocket) as an explicit state machine, and its health checks.
+ *
+ * States ({@link LinkState}) change only through {@link LINK_TRANSITIONS}; events come from the
+ * socket (open / close / error / scheduled retries, observed through ./realtime-tap.ts), from
+ * heartbeats (an answer, or none for {@link HEARTBEAT_LATE_MS}), and from reconciling with the
+ * socket's own `connectionState()`. The connection status a page sees is derived from the link
+ * state and the channels' readiness by {@link linkStatus}.
+ */
+import type { ConnectionStatus, RtError } from './types.js';
+import type { RealtimeClientLike } from './supabase-like.js';
+import { tapRealtime } from './realtime-tap.js';
+import { messageOf, rtError } from './errors.js';
+
+export type LinkState =
+  | 'idle' // no socket asked for yet
+  | 'opening' // first connection attempt(s)
+  | 'unreachable' // never opened: a socket error, or a second failed attempt
+  | 'open'
+  | 'late' // open, but a heartbeat is unanswered: nothing it carries counts as live
+  | 'waiting' // closed after being open; a retry is scheduled
+  | 'reconnecting' // a retry (or a manual reconnect) is under way
+  | 'closed'; // disposed
+
+export type LinkEvent =
+  | 'connecting'
+  | 'open'
+  | 'close'
+  | 'error'
+  | 'retry' // the first retry was scheduled
+  | 'retry-again' // a second or later retry was scheduled
+  | 'retry-due'
+  | 'heartbeat-late'
+  | 'heartbeat-ok'
+  | 'dispose';
+
+/** Every transition of the link; an event not listed for a state leaves it unchanged. */
+export const LINK_TRANSITIONS: Readonly<Record<LinkState, Partial<Record<LinkEvent, LinkState>>>> = {
+  idle: { connecting: 'opening', open: 'open', error: 'unreachable', retry: 'opening', 'retry-again': 'unreachable', dispose: 'closed' },
+  opening: { open: 'open', error: 'unreachable', 'retry-again': 'unreachable', dispose: 'closed' },
+  unreachable: { open: 'open', dispose: 'closed' },
+  open: { 'heartbeat-late': 'late', close: 'waiting', retry: 'waiting', 'retry-again': 'waiting', connecting: 'reconnecting', dispose: 'closed' },
+  late: { 'heartbeat-ok': 'open', open: 'open', close: 'waiting', retry: 'waiting', 'retry-again': 'waiting', connecting: 'reconnecting', dispose: 'closed' },
+  waiting: { 'retry-due': 'reconnecting', connecting: 'reconnecting', open: 'open', dispose: 'closed' },
+  reconnecting: { open: 'open', retry: 'waiting', 'retry-again': 'waiting', dispose: 'closed' },
+  closed: {},
+};
+
+export function nextLinkState(state: LinkState, event: LinkEvent): LinkState {
+  return LINK_TRANSITIONS[state][event] ?? state;
+}
+
+/** What the channels add to the picture. */
+export interface ChannelsSummary {
+  /** Any subscription exists. */
+  any: boolean;
+  /** Every channel is joined, confirmed and healthy. */
+  ready: boolean;
+  /** A channel failed for a reason a retry cannot fix (refused, too many channels, bad filter). */
+  failed: boolean;
+}
+
+/** The connection status shown for a link state and the channels it carries. */
+export function linkStatus(state: LinkState, channels: ChannelsSummary): ConnectionStatus {
+  switch (state) {
+    case 'closed':
+    case 'waiting':
+      return 'disconnected';
+    case 'idle':
+      return channels.any ? 'connecting' : 'disconnected';
+    case 'opening':
+    case 'reconnecting':
+      return 'connecting';
+    case 'unreachable':
+      return 'error';
+    case 'open':
+    case 'late':
+      return channels.ready ? 'connected' : channels.failed ? 'error' : 'connecting';
+  }
+}
+
+/** A heartbeat unanswered this long makes every channel "not live" until an answer arrives. */
+export const HEARTBEAT_LATE_MS = 4000;
+/** Watchdog: probe a socket silent for this long; give up on a probe unanswered for PROBE_TIMEOUT_MS. */
+const PROBE_IDLE_MS = 15_000;
+const PROBE_TIMEOUT_MS = 8000;
+const WATCHDOG_TICK_MS = 2500;
+
+export interface LinkEvents {
+  /** The link's state or figures changed. */
+  changed(): void;
+  /** The socket opened or closed: channels re-evaluate. */
+  socketChanged(): void;
+  /** The link became late or answered again: channels stop / start counting as live. */
+  healthChanged(): void;
+  /** Whether anything needs the link (subscriptions or connection watchers): the watchdog idles otherwise. */
+  needed(): boolean;
+  /** Each watchdog tick (the session checks a fixed token's expiry). */
+  tick(): void;
+}
+
+export class Link {
+  state: LinkState = 'idle';
+  attempt = 0;
+  nextRetryAt: number | null = null;
+  latencyMs: number | null = null;
+  lastHeartbeatAt: number | null = null;
+  /** Why the socket is down (cannot reach, heartbeat timeout), or null. */
+  error: RtError | null = null;
+  private lastActivityAt = Date.now();
+  private probeSentAt: number | null = null;
+  private lateTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTick: ReturnType<typeof setTimeout> | undefined;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private readonly untap: () => void;
+
+  constructor(
+    readonly realtime: RealtimeClientLike,
+    private readonly events: LinkEvents,
+  ) {
+    this.untap = tapRealtime(realtime, {
+      open: () => this.onOpen(),
+      close: () => this.onClose(),
+      error: () => {
+        if (this.state === 'idle' || this.state === 'opening') this.error = rtError('network', 'Cannot reach the realtime server.');
+        this.fire('error');
+        this.events.socketChanged();
+      },
+      heartbeat: (status, latency) => this.onHeartbeat(status, latency),
+      retry: (tries, delay) => this.onRetryScheduled(tries, delay),
+    });
+  }
+
+  /** Whether the socket is open right now. */
+  get open(): boolean {
+    try {
+      return !!this.realtime.isConnected();
+    } catch {
+      return false;
+    }
+  }
+
+  /** No heartbeat is overdue. */
+  get healthy(): boolean {
+    return this.state !== 'late';
+  }
+
+  fire(event: LinkEvent): void {
+    const next = nextLinkState(this.state, event);
+    if (next === this.state) return;
+    const wasLate = this.state === 'late';
+    this.state = next;
+    if (wasLate !== (next === 'late')) this.events.healthChanged();
+    this.events.changed();
+  }
+
+  /** Reconcile with the socket's own state (events can be missed across socket replacements). */
+  sync(): void {
+    const s = this.realtime.connectionState?.() ?? (this.open ? 'open' : 'closed');
+    if (s === 'open' && this.state !== 'open' && this.state !== 'late') this.fire('open');
+    else if (s === 'connecting' && (this.state === 'idle' || this.state === 'waiting')) this.fire('connecting');
+    else if ((s === 'closed' || s === 'closing') && (this.state === 'open' || this.state === 'late')) this.fire('close');
+  }
+
+  /** Connect if nothing is open or opening (someone watches the connection). */
+  ensure(): void {
+    if (this.state === 'closed' || this.open || this.realtime.connectionState?.() === 'connecting') return;
+    try {
+      this.realtime.connect();
+    } catch {
+      /* reported through the status */
+    }
+  }
+
+  /** Drop the socket and open a new one now. */
+  async reconnect(): Promise<void> {
+    if (this.state === 'closed') return;
+    try {
+      await this.realtime.disconnect();
+    } catch {
+      /* already closed */
+    }
+    if ((this.state as LinkState) === 'closed') return; // disposed meanwhile
+    this.attempt = Math.max(this.attempt, 1);
+    this.nextRetryAt = null;
+    this.fire('connecting');
+    try {
+      this.realtime.connect();
+    } catch (err) {
+      this.error = rtError('network', messageOf(err));
+    }
+    this.events.changed();
+  }
+
+  /** Ask for a heartbeat answer now (tab visible again, back online). */
+  probe(): void {
+    if (this.probeSentAt !== null) return;
+    this.probeSentAt = Date.now();
+    void this.realtime.sendHeartbeat?.();
+  }
+
+  startWatchdog(): void {
+    if (this.watchdog !== undefined || this.state === 'closed') return;
+    this.watchdog = setInterval(() => this.checkAlive(), WATCHDOG_TICK_MS);
+  }
+
+  dispose(): void {
+    this.fire('dispose');
+    this.untap();
+    clearTimeout(this.retryTick);
+    clearTimeout(this.lateTimer);
+    clearInterval(this.watchdog);
+  }
+
+  private onOpen(): void {
+    this.attempt = 0;
+    this.nextRetryAt = null;
+    this.error = null;
+    this.lastActivityAt = Date.now();
+    this.clearLate();
+    this.fire('open');
+    this.events.socketChanged();
+  }
+
+  private onClose(): void {
+    this.clearLate();
+    this.fire('close');
+    this.events.socketChanged();
+  }
+
+  private clearLate(): void {
+    this.probeSentAt = null;
+    clearTimeout(this.lateTimer);
+    this.lateTimer = undefined;
+  }
+
+  private onHeartbeat(status: string, latency?: number): void {
+    const now = Date.now();
+    if (status === 'sent') {
+      this.probeSentAt ??= now; // (the watchdog's own probes set it before sending)
+      // Unanswered for HEARTBEAT_LATE_MS: the link may be dead (a frozen server, a proxy that
+      // swallows frames). Until an answer comes, nothing it carries is called live.
+      this.lateTimer ??= setTimeout(() => {
+        this.lateTimer = undefined;
+        if (this.probeSentAt !== null) this.fire('heartbeat-late');
+      }, HEARTBEAT_LATE_MS);
+    } else {
+      this.clearLate();
+      if (status === 'ok') {
+        this.latencyMs = typeof latency === 'number' ? latency : this.latencyMs;
+        this.lastHeartbeatAt = this.lastActivityAt = now;
+        this.fire('heartbeat-ok');
+      } else if (status === 'timeout') {
+        this.error = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
+      }
+    }
+    this.events.changed();
+  }
+
+  private onRetryScheduled(tries: number, delayMs: number): void {
+    this.attempt = tries;
+    this.nextRetryAt = Date.now() + delayMs;
+    clearTimeout(this.retryTick);
+    this.retryTick = setTimeout(() => {
+      this.nextRetryAt = null;
+      this.fire('retry-due');
+      this.events.changed();
+    }, delayMs + 30);
+    this.fire(tries >= 2 ? 'retry-again' : 'retry');
+    queueMicrotask(() => this.events.changed());
+  }
+
+  /** Dead-socket detection that does not rely on the socket's own (possibly long) heartbeat. */
+  private checkAlive(): void {
+    if (this.state === 'closed' || !this.events.needed()) return;
+    this.events.tick();
+    const now = Date.now();
+    if (this.open) {
+      if (this.probeSentAt !== null && now - this.probeSentAt > PROBE_TIMEOUT_MS + 500) {
+        // Unanswered: sending again while one is pending makes realtime-js close and reconnect.
+        this.probeSentAt = null;
+        void this.realtime.sendHeartbeat?.();
+      } else if (this.probeSentAt === null && now - this.lastActivityAt > PROBE_IDLE_MS) {
+        this.probeSentAt = now;
+        void this.realtime.sendHeartbeat?.();
+      }
+    }
+    this.events.changed();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Observing a RealtimeClient's socket (open / close / error, heartbeats, scheduled retries)
+ * without taking it over. Several rt-monitor clients may watch one RealtimeClient (a host page's
+ * SupabaseClient outlives every rt-monitor client built over it, one per signed-in user): the
+ * first watcher installs ONE tap, the others join it, and the last one to leave removes it —
+ * socket callbacks by their Phoenix refs (`socket.off(refs)`), and the heartbeat callback and
+ * retry-delay function restored to what they were. Five user switches leave exactly the host's
+ * own observers plus one tap.
+ */
+import type { RealtimeClientLike, RealtimeInternals } from './supabase-like.js';
+
+export interface TapListener {
+  open?(): void;
+  close?(): void;
+  error?(): void;
+  /** Phoenix heartbeat lifecycle: `sent`, `ok`, `error`, `timeout`, `disconnected`. */
+  heartbeat?(status: string, latencyMs?: number): void;
+  /** The socket scheduled reconnection attempt `tries` in `delayMs`. */
+  retry?(tries: number, delayMs: number): void;
+}
+
+interface PhoenixSocketLike {
+  onOpen?(cb: () => void): string;
+  onClose?(cb: () => void): string;
+  onError?(cb: () => void): string;
+  off?(refs: string[]): void;
+}
+
+interface Tap {
+  listeners: Set<TapListener>;
+  remove(): void;
+}
+
+const taps = new WeakMap<object, Tap>();
+
+/** Number of taps' listeners on `realtime` (diagnostics: one per rt-monitor client watching it). */
+export function tapListenerCount(realtime: object): number {
+  return taps.get(realtime)?.listeners.size ?? 0;
+}
+
+/** Watch `realtime`'s socket; returns the function that stops watching (removing the tap when last). */
+export function tapRealtime(realtime: RealtimeClientLike, listener: TapListener): () => void {
+  let tap = taps.get(realtime);
+  if (!tap) {
+    tap = install(realtime);
+    taps.set(realtime, tap);
+  }
+  tap.listeners.add(listener);
+  const current = tap;
+  return () => {
+    if (!current.listeners.delete(listener) || current.listeners.size > 0) return;
+    current.remove();
+    if (taps.get(realtime) === current) taps.delete(realtime);
+  };
+}
+
+function install(realtime: RealtimeClientLike): Tap {
+  const listeners = new Set<TapListener>();
+  const each = (fn: (l: TapListener) => void) => {
+    for (const l of [...listeners]) {
+      try {
+        fn(l);
+      } catch (err) {
+        console.error('[rt-monitor] socket observer failed:', err);
+      }
+    }
+  };
+  const undo: Array<() => void> = [];
+  const rt = realtime as RealtimeClientLike & RealtimeInternals;
+  const adapter = rt.socketAdapter;
+
+  // Socket state: Phoenix's own onOpen/onClose/onError, removable by ref.
+  const socket = adapter?.getSocket?.() as PhoenixSocketLike | undefined;
+  const open = () => each((l) => l.open?.());
+  const close = () => each((l) => l.close?.());
+  const error = () => each((l) => l.error?.());
+  if (socket?.onOpen && socket.onClose && socket.onError && socket.off) {
+    const refs = [socket.onOpen(open), socket.onClose(close), socket.onError(error)];
+    undo.push(() => socket.off!(refs));
+  } else if (adapter?.onOpen) {
+    // Older realtime-js without the Phoenix socket at hand: not removable, so silenced on removal.
+    let active = true;
+    adapter.onOpen(() => active && open());
+    adapter.onClose?.(() => active && close());
+    adapter.onError?.(() => active && error());
+    undo.push(() => {
+      active = false;
+    });
+  }
+
+  // Heartbeats: chained after the callback in place, which is restored on removal.
+  const onBeat = (status: string, latency?: number) => each((l) => l.heartbeat?.(status, latency));
+  if (adapter && 'heartbeatCallback' in adapter) {
+    const previous = adapter.heartbeatCallback;
+    const chained = (status: string, latency?: number) => {
+      previous?.(status, latency);
+      onBeat(status, latency);
+    };
+    adapter.heartbeatCallback = chained;
+    undo.push(() => {
+      if (adapter.heartbeatCallback === chained) adapter.heartbeatCallback = previous;
+    });
+  } else if (rt.onHeartbeat) {
+    let active = true;
+    rt.onHeartbeat((status, latency) => active && onBeat(status, latency));
+    undo.push(() => {
+      active = false;
+    });
+  }
+
+  // Retry delays: observed through the reconnect timer's delay function, restored on removal.
+  const timer = rt.reconnectTimer;
+  if (timer && typeof timer.timerCalc === 'function') {
+    const calc = timer.timerCalc;
+    const observed = (tries: number) => {
+      const delay = calc.call(timer, tries);
+      each((l) => l.retry?.(tries, delay));
+      return delay;
+    };
+    timer.timerCalc = observed;
+    undo.push(() => {
+      if (timer.timerCalc === observed) timer.timerCalc = calc;
+    });
+  }
+
+  return {
+    listeners,
+    remove: () => {
+      for (const u of undo.splice(0)) u();
+    },
+  };
+}

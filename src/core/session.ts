@@ -1,0 +1,166 @@
+/**
+ * The user's session as a client sees it: where tokens come from ({@link TokenSource}), whether
+ * the session has expired with no way to renew it, and handing fresh tokens to the realtime
+ * client. Owns the `onSessionExpired` / `onUserChange` listeners of the public client API.
+ */
+import type { RealtimeClientLike, SupabaseLike } from './supabase-like.js';
+import type { RtError } from './types.js';
+import { TokenSource, type AccessTokenOption } from './tokens.js';
+import { tokenExpiry } from './jwt.js';
+import { isTokenProblem, messageOf, rtError } from './errors.js';
+
+export interface SessionEvents {
+  /** Something that the connection status derives from changed. */
+  changed(): void;
+  /** A token arrived after the session had expired: rejoin what waited, re-read what is not live. */
+  renewed(): void;
+}
+
+export class Session {
+  readonly tokens: TokenSource;
+  /** Why the token is not usable (expired / refused and not renewable), or null. */
+  error: RtError | null = null;
+  private realtime: RealtimeClientLike | null = null;
+  private refreshing: Promise<boolean> | null = null;
+  private auth: Promise<unknown> | null = null;
+  /** `onSessionExpired` was called for the current expiry (once until a new token arrives). */
+  private announced = false;
+  private readonly expiredListeners = new Set<(error: RtError) => void>();
+  private readonly userListeners = new Set<(userId: string | null) => void>();
+
+  constructor(
+    option: AccessTokenOption,
+    host: SupabaseLike | undefined,
+    private readonly events: SessionEvents,
+  ) {
+    this.tokens = new TokenSource(option, host);
+    this.tokens.onUserChange = (user) => {
+      for (const cb of [...this.userListeners]) cb(user);
+    };
+  }
+
+  /** The realtime client tokens are handed to (set once it exists). */
+  attach(realtime: RealtimeClientLike): void {
+    this.realtime = realtime;
+  }
+
+  get expired(): boolean {
+    return this.error?.code === 'session-expired';
+  }
+
+  /** The session makes the whole connection an error (expired, or refused and not renewable). */
+  get failed(): boolean {
+    return !!this.error && (this.error.code === 'session-expired' || (this.error.code === 'unauthorized' && !this.tokens.refreshable));
+  }
+
+  onExpired(callback: (error: RtError) => void): () => void {
+    this.expiredListeners.add(callback);
+    return () => this.expiredListeners.delete(callback);
+  }
+
+  onUserChange(callback: (userId: string | null) => void): () => void {
+    this.userListeners.add(callback);
+    return () => this.userListeners.delete(callback);
+  }
+
+  /** The user's token handed to realtime before the first join (once; later ones flow by themselves). */
+  ready(): Promise<unknown> {
+    this.auth ??= (async () => {
+      try {
+        const token = await this.tokens.get();
+        if (token && this.realtime && this.realtime.accessTokenValue !== token) await this.realtime.setAuth(token);
+      } catch {
+        /* joins then run with the API key; a refused token is handled on the channel */
+      }
+    })();
+    return this.auth;
+  }
+
+  /** A token handed over by the host (same user): use it from now on. */
+  set(token: string | null): void {
+    this.tokens.set(token);
+    this.error = null;
+    this.announced = false;
+    void (async () => {
+      try {
+        if (this.realtime && token) await this.realtime.setAuth(token);
+      } catch {
+        /* a refused token shows up on the channels */
+      }
+      this.events.renewed();
+      this.events.changed();
+    })();
+    this.events.changed();
+  }
+
+  /** The connection has been up: whatever token error there was is over. */
+  clearError(): void {
+    this.error = null;
+  }
+
+  /**
+   * The session has expired and cannot be renewed by asking again: say so (`session-expired`),
+   * and tell the host once (`onSessionExpired`) so it can hand over a new token.
+   */
+  expire(reason: string): RtError {
+    const error = rtError(
+      'session-expired',
+      this.tokens.refreshable
+        ? `The session has expired and the token callback gave no fresh token (${reason}).`
+        : `The session has expired (${reason}). Give a new access token: answer the rt-session-expired event, set accessToken, or call setAccessToken().`,
+    );
+    this.error = error;
+    if (!this.announced) {
+      this.announced = true;
+      queueMicrotask(() => {
+        for (const cb of [...this.expiredListeners]) {
+          try {
+            cb(error);
+          } catch (err) {
+            console.error('[rt-monitor] rt-session-expired listener failed:', err);
+          }
+        }
+      });
+    }
+    this.events.changed();
+    return error;
+  }
+
+  /** A fixed token past its `exp` expires the session (checked by the client's watchdog). */
+  checkExpiry(): void {
+    if (this.tokens.expired && !this.expired) this.expire('the access token is past its expiry time');
+  }
+
+  /** Get a fresh token into the realtime client (channels are re-authorised or rejoin with it). */
+  refresh(reason: string): Promise<boolean> {
+    if (this.refreshing) return this.refreshing;
+    this.refreshing = (async () => {
+      try {
+        if (!this.tokens.refreshable) {
+          if (isTokenProblem(reason) || this.tokens.expired) this.expire(reason);
+          else this.error = rtError('unauthorized', `The access token was refused (${reason}) and cannot be refreshed: pass accessToken as a function.`);
+          return false;
+        }
+        const token = await this.tokens.get(true);
+        const exp = tokenExpiry(token);
+        if (!token || (exp !== null && exp <= Date.now())) {
+          this.expire(token ? 'the token callback returned an expired token' : 'the token callback returned no token');
+          return false;
+        }
+        await this.realtime?.setAuth(token);
+        const wasExpired = this.expired;
+        this.error = null;
+        this.announced = false;
+        if (wasExpired) this.events.renewed();
+        return true;
+      } catch (err) {
+        this.error = rtError('unauthorized', `Token refresh failed: ${messageOf(err)}`);
+        return false;
+      } finally {
+        this.refreshing = null;
+        this.events.changed();
+      }
+    })();
+    return this.refreshing;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * What a client is built on: its options, the realtime and REST clients made from them (or taken
+ * from a host SupabaseClient), and the page signals that make it check its link at once.
+ */
+import { RealtimeClient } from '@supabase/realtime-js';
+import { createRest } from './rest.js';
+import type { AccessTokenOption } from './tokens.js';
+import type { RealtimeClientLike, RestLike, SupabaseLike } from './supabase-like.js';
+import type { Session } from './session.js';
+import type { Link } from './link.js';
+
+export interface RtClientOptions {
+  /** Project URL, e.g. `https://xyz.supabase.co` (or the local backend's `http://127.0.0.1:54321`). */
+  url?: string;
+  /** The anon (publishable) key. */
+  anonKey?: string;
+  /** The user's access token, or an async function returning a fresh one. */
+  accessToken?: AccessTokenOption;
+  /** A host page's own SupabaseClient to reuse (its socket and its session). */
+  client?: SupabaseLike;
+  /** Heartbeat interval of rt-monitor's own socket; a dead socket is noticed within twice this. Default 12 500 ms. */
+  heartbeatIntervalMs?: number;
+  /** Realtime serializer version ('1.0.0' or '2.0.0', the default). */
+  vsn?: string;
+}
+
+export const HEARTBEAT_INTERVAL_MS = 12_500;
+/** Delays (ms) before reconnection attempts 1, 2, 3, 4+ of rt-monitor's own socket. */
+const RECONNECT_DELAYS = [1000, 2000, 5000, 10_000];
+
+/** Validates the options and builds the realtime client and the REST client over them. */
+export function transport(options: RtClientOptions, session: Session): { realtime: RealtimeClientLike; rest: RestLike } {
+  const host = options.client;
+  if (host) {
+    if (!host.realtime || typeof host.from !== 'function') throw new Error('`client` must be a SupabaseClient (with `realtime` and `from()`).');
+    return { realtime: host.realtime, rest: host };
+  }
+  const { url, anonKey } = options;
+  if (!url && !anonKey) {
+    throw Object.assign(new Error('rt-monitor is not configured: give <rt-provider> supabase-url and anon-key, or call RtMonitor.configure({ url, anonKey }).'), { code: 'not-configured' });
+  }
+  if (!url) throw new Error('No Supabase URL given (supabase-url / url).');
+  if (!anonKey) throw new Error('No anon key given (anon-key / anonKey).');
+  let base: URL;
+  try {
+    base = new URL(url);
+  } catch {
+    throw new Error(`"${url}" is not a valid URL.`);
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`"${url}" must be an http(s) URL.`);
+  const root = base.href.replace(/\/+$/, '');
+  const { tokens } = session;
+  const hasUserToken = options.accessToken !== undefined && options.accessToken !== null && options.accessToken !== '';
+  const realtime = new RealtimeClient(`${root.replace(/^http/, 'ws')}/realtime/v1`, {
+    params: { apikey: anonKey },
+    worker: false, // no blob worker: CSP-strict hosts
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+    reconnectAfterMs: (tries: number) => RECONNECT_DELAYS[tries - 1] ?? 10_000,
+    ...(hasUserToken ? { accessToken: () => tokens.get() } : {}),
+    ...(options.vsn ? { vsn: options.vsn } : {}),
+    disconnectOnEmptyChannelsAfterMs: 5 * 60_000,
+  }) as unknown as RealtimeClientLike;
+  return { realtime, rest: createRest({ url: `${root}/rest/v1`, anonKey, token: () => tokens.get() }) };
+}
+
+/**
+ * Back online / tab visible again: check the link at once instead of waiting for a heartbeat
+ * (and never rejoin with a stale token after the tab wakes). Returns the function that stops.
+ */
+export function watchPage(link: Link, session: Session, carrying: () => boolean): () => void {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return () => {};
+  const onOnline = () => {
+    if (link.state === 'closed') return;
+    if (link.open) link.probe();
+    else void link.reconnect();
+  };
+  const onVisibility = () => {
+    if (link.state === 'closed' || document.visibilityState !== 'visible') return;
+    const { tokens } = session;
+    const exp = tokens.expiresAt;
+    if (tokens.refreshable && exp !== null && exp - Date.now() < 60_000) {
+      // Stop the socket's own immediate reconnect (this listener runs before it), refresh, then reconnect.
+      void (async () => {
+        if (!link.open) await link.realtime.disconnect().catch(() => {});
+        await session.refresh('tab became visible with an expiring token');
+        if (!link.open) link.realtime.connect();
+      })();
+      return;
+    }
+    if (link.open) link.probe();
+    else if (carrying()) void link.reconnect();
+  };
+  window.addEventListener('online', onOnline);
+  // On `document`: runs before phoenix's own window listener, so a stale token can be refreshed before any rejoin.
+  document.addEventListener('visibilitychange', onVisibility);
+  return () => {
+    window.removeEventListener('online', onOnline);
+    document.removeEventListener('visibilitychange', onVisibility);
+  };
+}
