@@ -8,9 +8,8 @@
  * `onDefaultClientChange` (and the page through a `rt-monitor-configured` event on window).
  */
 import type { RtClientApi } from './client-types.js';
-import { createRtClient, type RtClientOptions } from './client.js';
-import { followHostAuth } from './host-auth.js';
-import { tokenUserId } from './jwt.js';
+import type { RtClientOptions } from './transport.js';
+import { ManagedClient } from './managed-client.js';
 
 const SLOT = Symbol.for('rt-monitor.default-client');
 export const DEFAULT_CLIENT_EVENT = 'rt-monitor-configured';
@@ -20,10 +19,8 @@ interface Slot {
   /** Whether we created it (then we dispose it when replaced). */
   owned: boolean;
   target: EventTarget;
-  /** Stops following the host SupabaseClient given to `configure({ client })`. */
-  unfollow?: () => void;
-  /** The options of the last `configure()` (to rebuild for another user). */
-  options?: RtClientOptions;
+  /** The client made by `configure()` (it follows the host's user; see ./managed-client.ts). */
+  managed?: ManagedClient;
 }
 
 function slot(): Slot {
@@ -46,36 +43,22 @@ function announce(s: Slot): void {
 /** Configure the page's default client (replacing, and disposing, a previous one it created). */
 export function configure(options: RtClientOptions): RtClientApi {
   const s = slot();
-  s.unfollow?.();
-  s.unfollow = undefined;
-  s.options = options;
-  const client = setDefaultClient(createRtClient(options), true);
-  const offs: Array<(() => void) | undefined> = [];
-  // A host SupabaseClient: when its user signs in as someone else or signs out, rebuild over the
-  // same host client so every "my …" widget follows the new session.
-  if (options.client) {
-    offs.push(
-      followHostAuth(options.client, () => {
-        if (slot().client === client) configure(options);
-      }),
-    );
-  }
-  // A token callback (or a third-party-auth host client) that starts returning another user's token.
-  offs.push(
-    client.onUserChange?.(() => {
-      if (slot().client === client) configure(options);
-    }),
-  );
-  // No way to renew: ask the page (`rt-session-expired` on window).
-  offs.push(
-    client.onSessionExpired?.((error) => {
-      if (slot().client !== client || typeof window === 'undefined' || typeof CustomEvent !== 'function') return;
+  const previous = s.managed;
+  const managed = new ManagedClient({
+    changed: (client) => {
+      if (slot().managed === managed) install(client, false);
+    },
+    sessionExpired: (error, client) => {
+      // No way to renew: ask the page (`rt-session-expired` on window).
+      if (typeof window === 'undefined' || typeof CustomEvent !== 'function') return;
       window.dispatchEvent(
         new CustomEvent('rt-session-expired', { detail: { error, client, setAccessToken: (token: string) => setAccessToken(token) } }),
       );
-    }),
-  );
-  s.unfollow = () => offs.forEach((off) => off?.());
+    },
+  });
+  s.managed = managed;
+  const client = managed.use(options)!;
+  previous?.dispose();
   return client;
 }
 
@@ -86,22 +69,26 @@ export function configure(options: RtClientOptions): RtClientApi {
  */
 export function setAccessToken(token: string | null): RtClientApi | undefined {
   const s = slot();
-  const client = s.client;
-  if (!client || !s.owned || !s.options) {
-    client?.setAccessToken?.(token);
-    return client;
-  }
-  const previous = s.options.accessToken;
-  if (typeof previous === 'function' || tokenUserId(typeof previous === 'string' ? previous : null) === tokenUserId(token)) {
-    client.setAccessToken?.(token);
-    if (typeof previous !== 'function') s.options = { ...s.options, accessToken: token };
-    return client;
-  }
-  return configure({ ...s.options, accessToken: token });
+  if (s.managed && s.client === s.managed.current) return s.managed.setAccessToken(token);
+  s.client?.setAccessToken?.(token);
+  return s.client;
 }
 
 /** Install an existing client (e.g. a MemoryClient in tests) as the default; null removes it. */
 export function setDefaultClient(client: RtClientApi | null, owned = false): RtClientApi {
+  const s = slot();
+  if (s.managed && client !== s.managed.current) {
+    // Replacing what configure() made: stop following and dispose it.
+    const managed = s.managed;
+    s.managed = undefined;
+    install(client ?? undefined, owned);
+    managed.dispose();
+    return client as RtClientApi;
+  }
+  return install(client ?? undefined, owned);
+}
+
+function install(client: RtClientApi | undefined, owned: boolean): RtClientApi {
   const s = slot();
   const previous = s.client;
   if (previous === client) return client as RtClientApi;

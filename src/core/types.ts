@@ -7,7 +7,8 @@
  */
 
 /** The original design's four connection statuses. */
-export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'error';
+import type { ConnectionStatus, GoalStatus, NotificationType, Priority, RunStatus } from './vocabulary.js';
+export type { ConnectionStatus, GoalStatus, Priority, NotificationType } from './vocabulary.js';
 
 /** Typed error categories reported in state; never thrown into the page. */
 export type RtErrorCode =
@@ -74,11 +75,8 @@ export interface LiveQueryState<T> {
 
 // ---- Row types (supabase/migrations) -------------------------------------
 
-export type GoalStatus = 'pending' | 'in_progress' | 'paused' | 'completed' | 'failed';
-export type ScanStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type ExecutionStatus = ScanStatus;
-export type Priority = 'low' | 'medium' | 'high' | 'critical';
-export type NotificationType = 'info' | 'success' | 'warning' | 'error';
+export type ScanStatus = RunStatus;
+export type ExecutionStatus = RunStatus;
 
 export interface StreamProgressValue {
   percentage: number;

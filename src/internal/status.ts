@@ -8,12 +8,10 @@ import type { IconName } from './icons.js';
 import { knownOr } from './format.js';
 import type { RtStrings } from './strings.js';
 
-export const CONNECTION_STATUSES = ['connected', 'connecting', 'disconnected', 'error'] as const;
-export const GOAL_STATUSES = ['pending', 'in_progress', 'paused', 'completed', 'failed'] as const;
-export const SCAN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
-export const WORK_STATUSES = [...new Set([...GOAL_STATUSES, ...SCAN_STATUSES])] as const;
-export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const NOTIFICATION_TYPES = ['info', 'success', 'warning', 'error'] as const;
+import { CONNECTION_STATUSES, GOAL_STATUSES, RUN_STATUSES, isActiveStatus, isTerminalStatus } from '../core/vocabulary.js';
+
+export { CONNECTION_STATUSES, PRIORITIES, NOTIFICATION_TYPES } from '../core/vocabulary.js';
+export const WORK_STATUSES = [...new Set([...GOAL_STATUSES, ...RUN_STATUSES])] as const;
 
 export type WorkStatus = (typeof WORK_STATUSES)[number] | 'unknown';
 
@@ -84,10 +82,6 @@ export function connectionText(s: RtStrings, status: ConnectionStatus | 'unknown
 }
 
 /** Terminal states stop tickers and are announced. */
-export function isTerminal(status: string): boolean {
-  return status === 'completed' || status === 'failed' || status === 'cancelled';
-}
+export const isTerminal: (status: string) => boolean = isTerminalStatus;
 
-export function isActive(status: string): boolean {
-  return status === 'running' || status === 'in_progress';
-}
+export const isActive: (status: string) => boolean = isActiveStatus;

@@ -10,6 +10,40 @@ import { configure, getDefaultClient, setDefaultClient } from '../../src/core/de
 import { ALICE, BOB, USERS, backendInfo, insertRows, waitFor } from '../helpers/backend.js';
 import type { TestAlertsHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
+import { tapListenerCount } from '../../src/core/realtime-tap.js';
+
+type Host = Awaited<ReturnType<typeof hostClient>>;
+
+/** What observes the host client: auth subscriptions, Phoenix socket callbacks, heartbeat and retry hooks. */
+function observers(supabase: Host) {
+  const rt = supabase.realtime as unknown as {
+    socketAdapter: { heartbeatCallback: unknown; getSocket(): { stateChangeCallbacks: Record<string, unknown[]> } };
+    reconnectTimer: { timerCalc: unknown };
+  };
+  const cbs = rt.socketAdapter.getSocket().stateChangeCallbacks;
+  // Each Phoenix channel registers one socket onOpen and one onError of its own (removed when it
+  // leaves), and realtime-js one onOpen + onClose per connect(): count what is left beside those.
+  const channels = supabase.realtime.getChannels().length;
+  return {
+    auth: (supabase.auth as unknown as { stateChangeEmitters: Map<unknown, unknown> }).stateChangeEmitters.size,
+    open: cbs.open.length - channels,
+    close: cbs.close.length,
+    error: cbs.error.length - channels,
+    heartbeat: rt.socketAdapter.heartbeatCallback,
+    timerCalc: rt.reconnectTimer.timerCalc,
+    taps: tapListenerCount(supabase.realtime),
+  };
+}
+
+/** Sign the host client in as alice and bob in turn, `n` times, each time waiting for `current()` to be replaced. */
+async function switchUsers(supabase: Host, n: number, current: () => unknown) {
+  for (let i = 0; i < n; i++) {
+    const before = current();
+    const { error } = await supabase.auth.signInWithPassword({ email: i % 2 === 0 ? USERS.bob : USERS.alice, password: 'rt-monitor-demo' });
+    expect(error).to.equal(null);
+    await waitFor(() => current() !== before && current() !== undefined, 10_000, `client rebuilt after switch ${i + 1}`);
+  }
+}
 
 async function hostClient() {
   const info = await backendInfo();
@@ -64,4 +98,51 @@ describe("following the host's SupabaseClient session (real backend)", function 
       await supabase.removeAllChannels();
     }
   });
+
+  for (const owner of ['<rt-provider .client>', 'RtMonitor.configure({ client })'] as const) {
+    it(`${owner}: five user switches leave exactly one set of observers, and disposing leaves none`, async () => {
+      const supabase = await hostClient();
+      const baseline = observers(supabase);
+      let current: () => unknown;
+      let el: RtProvider | undefined;
+      let widget: Element;
+      if (owner === '<rt-provider .client>') {
+        el = await fixture<RtProvider>(html`<rt-provider .client=${supabase}><test-alerts-host></test-alerts-host></rt-provider>`);
+        current = () => el!.rtClient;
+        widget = el.querySelector('test-alerts-host')!;
+      } else {
+        configure({ client: supabase as never });
+        current = () => getDefaultClient();
+        widget = await fixture(html`<test-alerts-host></test-alerts-host>`);
+      }
+      const live = (label: string) => waitFor(() => (widget as TestAlertsHost).ctl.phase === 'live' && observers(supabase).taps === 1, 15_000, label);
+      await live('live, one tap on the host socket');
+      const one = observers(supabase);
+      expect(one.auth).to.equal(baseline.auth + 1);
+
+      await switchUsers(supabase, 5, current);
+      // Previous clients are disposed once consumers moved on: wait for that, then count.
+      await live('live again after the switches, previous clients disposed');
+      const after = observers(supabase);
+      expect(after.auth, 'auth subscriptions').to.equal(one.auth);
+      expect([after.open, after.close, after.error], 'socket callbacks').to.deep.equal([one.open, one.close, one.error]);
+      expect(after.heartbeat, 'one heartbeat observer').to.equal(one.heartbeat);
+      expect(after.timerCalc, 'one retry observer').to.equal(one.timerCalc);
+
+      if (el) el.remove();
+      else {
+        widget.remove();
+        setDefaultClient(null);
+      }
+      await waitFor(() => observers(supabase).taps === 0, 10_000, 'all rt-monitor clients disposed');
+      const gone = observers(supabase);
+      expect(gone.auth, 'auth subscription removed').to.equal(baseline.auth);
+      expect(gone.heartbeat, 'heartbeat callback restored').to.equal(baseline.heartbeat);
+      expect(gone.timerCalc, 'retry function restored').to.equal(baseline.timerCalc);
+      expect([gone.open, gone.close, gone.error], 'socket callbacks removed').to.deep.equal([one.open - 1, one.close - 1, one.error - 1]);
+      await supabase.auth.signOut();
+      await supabase.removeAllChannels();
+    });
+  }
 });
+

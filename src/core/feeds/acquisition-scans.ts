@@ -1,12 +1,13 @@
 /** Feeds over `acquisition_scans`: one scan by id, a user's recent scans. */
+import { isTerminalStatus } from '../vocabulary.js';
 import type { AcquisitionScan } from '../types.js';
 import { isRtError } from '../errors.js';
-import { clampLimit, requireId, resolveUser, TERMINAL_RUN_STATES, type FeedDef } from './feed.js';
+import { clampLimit, requireId, resolveUser, type FeedDef } from './feed.js';
 
 export const SCANS_TABLE = 'acquisition_scans' as const;
 export type ScanRow = AcquisitionScan;
 
-const terminal = (row: AcquisitionScan) => TERMINAL_RUN_STATES.has(row.status);
+const terminal = (row: AcquisitionScan) => isTerminalStatus(row.status);
 
 export const scanFeed: FeedDef<'scan', AcquisitionScan> = {
   feed: 'scan',

@@ -1,7 +1,8 @@
 /** Feed over `agent_executions`: all executions of a stream (running ones are derived). */
+import { isTerminalStatus } from '../vocabulary.js';
 import type { AgentExecution } from '../types.js';
 import { isRtError } from '../errors.js';
-import { clampLimit, requireId, TERMINAL_RUN_STATES, type FeedDef } from './feed.js';
+import { clampLimit, requireId, type FeedDef } from './feed.js';
 
 export const EXECUTIONS_TABLE = 'agent_executions' as const;
 export type ExecutionRow = AgentExecution;
@@ -24,7 +25,7 @@ export const agentExecutionsFeed: FeedDef<'agent-executions', AgentExecution> = 
       },
     };
   },
-  isTerminal: (row) => TERMINAL_RUN_STATES.has(row.status),
+  isTerminal: (row) => isTerminalStatus(row.status),
 };
 
 /** The executions currently running (the original hook's `runningAgents`). */

@@ -54,4 +54,3 @@ export async function resolveOrg(orgId: string | null | undefined, ctx: ResolveC
   return org ?? rtError('forbidden', 'No access: the signed-in user is not a member of any organisation (org_members).');
 }
 
-export const TERMINAL_RUN_STATES = new Set(['completed', 'failed', 'cancelled']);

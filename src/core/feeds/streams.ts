@@ -1,4 +1,5 @@
 /** Feeds over `streams`: one stream by id, all streams of an org. */
+import { isTerminalStatus } from '../vocabulary.js';
 import type { Stream } from '../types.js';
 import { isRtError } from '../errors.js';
 import { clampLimit, requireId, resolveOrg, type FeedDef } from './feed.js';
@@ -6,7 +7,7 @@ import { clampLimit, requireId, resolveOrg, type FeedDef } from './feed.js';
 export const STREAMS_TABLE = 'streams' as const;
 export type StreamRow = Stream;
 
-const terminal = (row: Stream) => row.goal_status === 'completed' || row.goal_status === 'failed';
+const terminal = (row: Stream) => isTerminalStatus(row.goal_status);
 
 export const streamFeed: FeedDef<'stream', Stream> = {
   feed: 'stream',

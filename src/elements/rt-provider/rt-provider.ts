@@ -4,8 +4,7 @@ import { ContextProvider } from '@lit/context';
 import { rtClientContext, rtLocaleContext, rtThemeContext, ensureContextRoot, type RtTheme } from '../../context/rt-context.js';
 import type { RtClientApi } from '../../core/client-types.js';
 import { RtEvent } from '../../events.js';
-import { followHostAuth } from '../../core/host-auth.js';
-import { createRtClient } from '../../core/client.js';
+import { ManagedClient } from '../../core/managed-client.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
 import { whenRegistering } from '../../internal/registration.js';
@@ -85,14 +84,10 @@ export class RtProvider extends LitElement {
   private readonly clientProvider = new ContextProvider(this, { context: rtClientContext, initialValue: undefined });
   private readonly localeProvider = new ContextProvider(this, { context: rtLocaleContext, initialValue: undefined });
   private readonly themeProvider = new ContextProvider(this, { context: rtThemeContext, initialValue: undefined });
-  private ownClient: RtClientApi | undefined;
+  /** The client built from the attributes or over a host SupabaseClient (it follows the host's user). */
+  private managed: ManagedClient | undefined;
   private ownUser: string | null = null;
   private disposeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The host SupabaseClient whose sign-in / sign-out we follow, and how to stop following it. */
-  private followed: unknown;
-  private unfollow: () => void = () => {};
-  /** Stops listening to the current client's session-expiry and user-change notices. */
-  private unwatch: () => void = () => {};
 
   /** Also `client`, to notice `client="[object Object]"` (an object that arrived as an attribute). */
   static override get observedAttributes(): string[] {
@@ -140,9 +135,7 @@ export class RtProvider extends LitElement {
     clearTimeout(this.disposeTimer);
     this.disposeTimer = setTimeout(() => {
       if (this.isConnected) return;
-      this.dropOwnClient();
-      this.follow(undefined);
-      this.watch(undefined);
+      this.dropManaged();
       this.clientProvider.setValue(undefined);
     }, DISPOSE_AFTER_MS);
   }
@@ -150,18 +143,18 @@ export class RtProvider extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey')) {
       this.rebuild();
-    } else if (changed.has('accessToken') && this.ownClient) {
+    } else if (changed.has('accessToken') && this.managed?.current) {
       // A value set at any time takes effect (also a callback assigned after the first render).
       // Another user: a new client (every "my alerts" query changes). Same user: the client
       // takes the new token (a session that had expired recovers without a reload).
       if (typeof this.accessToken === 'function') {
         // The client reads the provider's current callback; asking it now tells whether the user
         // changed (the client's onUserChange then rebuilds) and renews an expired session.
-        void (this.ownClient as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
+        void (this.managed.current as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
       } else {
         const token = this.accessToken || null;
         if (tokenUserId(token) !== this.ownUser) this.rebuild();
-        else this.ownClient.setAccessToken?.(token);
+        else this.managed.current.setAccessToken?.(token);
       }
     }
     if (changed.has('locale')) this.localeProvider.setValue(this.locale || undefined);
@@ -173,63 +166,44 @@ export class RtProvider extends LitElement {
   }
 
   private rebuild(): void {
-    let next: RtClientApi | undefined;
     const given = this.client;
-    this.dropOwnClient();
-    if (isRtClient(given)) {
-      next = given;
-    } else if (given) {
-      next = this.ownClient = createRtClient({ client: given as SupabaseLike, accessToken: this.tokenOption() });
-    } else if (this.supabaseUrl || this.anonKey) {
-      next = this.ownClient = createRtClient({ url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.tokenOption() });
-    }
     this.ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
-    this.follow(given && !isRtClient(given) ? given : undefined);
-    this.watch(next);
-    this.clientProvider.setValue(next, true);
-  }
-
-  /**
-   * Session expiry → `rt-session-expired` on this provider (answer with `event.detail.setAccessToken(token)`
-   * or by setting `accessToken`); another user behind the token callback → a fresh client.
-   */
-  private watch(client: RtClientApi | undefined): void {
-    this.unwatch();
-    if (!client) {
-      this.unwatch = () => {};
+    if (isRtClient(given)) {
+      this.dropManaged();
+      this.clientProvider.setValue(given, true);
       return;
     }
-    const offExpired = client.onSessionExpired?.((error) => {
-      if (this.clientProvider.value !== client) return;
-      this.dispatchEvent(
-        new RtEvent('rt-session-expired', {
-          error,
-          client,
-          setAccessToken: (token: string) => {
-            this.accessToken = token;
-          },
-        }),
-      );
+    const options = given
+      ? { client: given as SupabaseLike, accessToken: this.tokenOption() }
+      : this.supabaseUrl || this.anonKey
+        ? { url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.tokenOption() }
+        : undefined;
+    if (!options) {
+      this.dropManaged();
+      this.clientProvider.setValue(undefined, true);
+      return;
+    }
+    this.managed ??= new ManagedClient({
+      changed: (client) => this.clientProvider.setValue(client, true),
+      // Session expiry → `rt-session-expired` on this provider (answer with
+      // `event.detail.setAccessToken(token)` or by setting `accessToken`).
+      sessionExpired: (error, client) =>
+        this.dispatchEvent(
+          new RtEvent('rt-session-expired', {
+            error,
+            client,
+            setAccessToken: (token: string) => {
+              this.accessToken = token;
+            },
+          }),
+        ),
     });
-    const offUser = this.ownClient === client ? client.onUserChange?.(() => {
-      if (this.clientProvider.value === client) this.rebuild();
-    }) : undefined;
-    this.unwatch = () => {
-      offExpired?.();
-      offUser?.();
-    };
+    this.managed.use(options);
   }
 
-  /** Follow the host client's sign-in / user switch / sign-out: another user means a fresh client. */
-  private follow(host: unknown): void {
-    if (host === this.followed) return;
-    this.unfollow();
-    this.followed = host;
-    this.unfollow = host
-      ? followHostAuth(host, () => {
-          if (this.client === host) this.rebuild();
-        })
-      : () => {};
+  private dropManaged(): void {
+    this.managed?.dispose();
+    this.managed = undefined;
   }
 
   /** The token option handed to the client: always read the provider's current value. */
@@ -247,11 +221,6 @@ export class RtProvider extends LitElement {
     return t || null;
   }
 
-  private dropOwnClient(): void {
-    const own = this.ownClient;
-    this.ownClient = undefined;
-    if (own) setTimeout(() => own.dispose(), 0); // after consumers moved to the new client
-  }
 }
 
 RtProvider.define();
