@@ -47,6 +47,8 @@ export interface LocalBackendOptions {
   tokenTtlSeconds?: number;
   /** Suppress the per-problem log lines. */
   quiet?: boolean;
+  /** More SQL files applied after the migrations (e.g. supabase/examples/own_schema.sql for the tests). */
+  extraSql?: string[];
   /** [demo] Run the data simulator from the start (true, or its options). Default false; `npm start` turns it on. */
   simulator?: boolean | SimulatorOptions;
 }
@@ -64,7 +66,7 @@ export interface LocalBackend {
   stop(): Promise<void>;
 }
 
-async function applyMigrations(db: Db): Promise<void> {
+async function applyMigrations(db: Db, extraSql: readonly string[] = []): Promise<void> {
   await db.exec(readFileSync(join(here, 'sql', 'bootstrap.sql'), 'utf8'));
   const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
   for (const file of files) {
@@ -74,6 +76,7 @@ async function applyMigrations(db: Db): Promise<void> {
     await db.exec(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
     await db.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [version, file]);
   }
+  for (const file of extraSql) await db.exec(readFileSync(file, 'utf8'));
   await db.exec(readFileSync(join(here, 'sql', 'capture.sql'), 'utf8'));
   await db.query('select _rt_local.install_capture()');
 }
@@ -86,7 +89,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
 
   const db = databaseUrl ? await openPostgres(databaseUrl) : await openPglite(options.dataDir);
   try {
-    await applyMigrations(db);
+    await applyMigrations(db, options.extraSql);
     if (options.seed !== false) await seedDemo(db);
   } catch (err) {
     await db.close().catch(() => {});

@@ -23,7 +23,8 @@ import { tokenUserId } from './jwt.js';
 import { messageOf, rtError } from './errors.js';
 import { Session } from './session.js';
 import { Link, linkStatus } from './link.js';
-import { RestSource, validateIds } from './rest-source.js';
+import { RestSource } from './rest-source.js';
+import { SchemaMap } from './schema-map.js';
 import type { RealtimeClientLike } from './supabase-like.js';
 import { transport, watchPage, type RtClientOptions } from './transport.js';
 
@@ -56,6 +57,7 @@ export class RtClient extends LiveHub implements RtClientApi {
   private staleSince: number | null = null;
   private orgCache = new Map<string, Promise<string | null>>();
   private readonly cleanups: Array<() => void> = [];
+  private schema = new SchemaMap();
 
   constructor(options: RtClientOptions = {}) {
     super();
@@ -85,6 +87,15 @@ export class RtClient extends LiveHub implements RtClientApi {
       this.detail = { ...this.detail, status: 'error', lastError: this.configError };
       return;
     }
+    let schema: SchemaMap;
+    try {
+      schema = new SchemaMap({ tables: options.tables, columns: options.columns });
+    } catch (err) {
+      this.configError = rtError('bad-config', messageOf(err));
+      this.detail = { ...this.detail, status: 'error', lastError: this.configError };
+      return;
+    }
+    this.schema = schema;
     const { realtime } = built;
     this.realtime = realtime;
     this.session.attach(realtime);
@@ -106,7 +117,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       sessionExpired: () => session.expired,
       renewable: () => session.tokens.refreshable,
     });
-    this.parts = { realtime, rest: new RestSource(built.rest, session), link, registry };
+    this.parts = { realtime, rest: new RestSource(built.rest, session, schema), link, registry };
     this.cleanups.push(watchPage(link, session, () => !this.disposed && !!registry?.size));
   }
 
@@ -220,13 +231,22 @@ export class RtClient extends LiveHub implements RtClientApi {
   // ---- internals ------------------------------------------------------------------------
 
   private subscribeChannel<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
-    const problem = this.configError ?? validateIds(spec.filter ? [spec.filter.split('=eq.') as [string, string]] : []);
+    const eq = parseEqFilter(spec.filter);
+    const problem = this.configError ?? this.parts?.rest.check(spec.table, eq ? [eq] : []) ?? null;
     if (problem || !this.parts) {
       listener.onState({ status: 'error', ready: false, epoch: 0, error: problem });
       return () => {};
     }
     this.parts.link.startWatchdog();
-    return this.parts.registry.subscribe(spec, listener);
+    const { schema } = this;
+    if (schema.identity) return this.parts.registry.subscribe(spec, listener);
+    // Your schema: subscribe under your names, hand rows back under the standard ones.
+    const table = spec.table;
+    const own: ChannelSpec = { ...spec, table: schema.table(table) as typeof table, filter: eq ? `${schema.column(table, eq[0])}=eq.${eq[1]}` : spec.filter };
+    return this.parts.registry.subscribe<R>(own, {
+      onState: (s) => listener.onState(s),
+      onChange: (c) => listener.onChange({ type: c.type, new: c.new && schema.row(table, c.new), old: c.old && schema.row(table, c.old) }),
+    });
   }
 
   protected async writeRead(request: WriteReadRequest): Promise<RtError | null> {
@@ -298,4 +318,10 @@ function detailKey(d: ConnectionDetail): string {
 /** Create a client. Never throws: a misconfiguration shows up as `getConnection().lastError` and in every live query. */
 export function createRtClient(options: RtClientOptions = {}): RtClient {
   return new RtClient(options);
+}
+
+/** `col=eq.value` → [col, value]; null for no filter or another operator. */
+function parseEqFilter(filter: string | null): [string, string] | null {
+  const i = filter ? filter.indexOf('=eq.') : -1;
+  return i > 0 ? [filter!.slice(0, i), filter!.slice(i + 4)] : null;
 }

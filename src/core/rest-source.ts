@@ -11,8 +11,8 @@ import type { RestLike } from './supabase-like.js';
 import type { WriteReadRequest } from './live-hub.js';
 import type { Session } from './session.js';
 import { fromRestError, messageOf, rtError } from './errors.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { checkKeys, normalizeKey } from './keys.js';
+import type { SchemaMap } from './schema-map.js';
 
 /** What a PostgREST builder resolves to (supabase-js / postgrest-js). */
 interface RestResponse {
@@ -22,46 +22,48 @@ interface RestResponse {
   status?: number;
 }
 
-/**
- * An id filter value the server could never match is refused before any request, with the column
- * in the message. Ids are UUIDs in rt-monitor's schema.
- */
-export function validateIds(eq: ReadonlyArray<readonly [string, string]>): RtError | null {
-  for (const [column, value] of eq) {
-    if (!UUID.test(value)) return rtError('bad-config', `"${value}" is not a valid id for ${column} (expected a UUID).`);
-  }
-  return null;
-}
+/** An id no request could carry is refused before any request, with the column in the message (see ./keys.ts). */
+export const validateIds = checkKeys;
 
 export class RestSource {
   constructor(
     private readonly rest: RestLike,
     private readonly session: Session,
+    private readonly schema: SchemaMap,
   ) {}
 
+  /** Why these equality filters cannot be sent to `table` (checked before any request), or null. */
+  check(table: string, eq: ReadonlyArray<readonly [string, string]>): RtError | null {
+    return validateIds(eq) ?? this.schema.checkIds(table, eq);
+  }
+
   async select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>> {
-    const problem = validateIds(query.eq);
+    const problem = this.check(query.table, query.eq);
     if (problem) return { rows: null, error: problem };
+    const { schema } = this;
+    const table = query.table;
     const res = await this.send(() => {
-      let q = this.rest.from(query.table).select('*');
-      for (const [column, value] of query.eq) q = q.eq(column, value);
-      if (query.order) q = q.order(query.order.column, { ascending: query.order.ascending });
+      let q = this.rest.from(schema.table(table)).select('*');
+      for (const [column, value] of schema.eq(table, query.eq)) q = q.eq(column, value);
+      if (query.order) q = q.order(schema.column(table, query.order.column), { ascending: query.order.ascending });
       if (query.single) q = q.limit(1);
       else if (query.limit !== undefined) q = q.limit(query.limit);
       return q;
     });
     if ('failed' in res) return { rows: null, error: res.failed };
     const data = res.data as R[] | R | null | undefined;
-    return { rows: Array.isArray(data) ? data : data ? [data] : [], error: null };
+    const rows = Array.isArray(data) ? data : data ? [data] : [];
+    return { rows: rows.map((r) => schema.row(table, r)), error: null };
   }
 
   /** `HEAD /rest/v1/<table>?<eq…>` with `Prefer: count=exact`. */
   async count(table: MonitoredTable, eq: ReadonlyArray<readonly [string, string]>): Promise<CountResult> {
-    const problem = validateIds(eq.filter(([column]) => column === 'id' || column.endsWith('_id')));
+    const problem = this.check(table, eq.filter(([column]) => column === 'id' || column.endsWith('_id')));
     if (problem) return { count: null, error: problem };
+    const { schema } = this;
     const res = await this.send(() => {
-      let q = this.rest.from(table).select('*', { count: 'exact', head: true });
-      for (const [column, value] of eq) q = q.eq(column, value);
+      let q = this.rest.from(schema.table(table)).select('*', { count: 'exact', head: true });
+      for (const [column, value] of schema.eq(table, eq)) q = q.eq(column, value);
       return q;
     });
     if ('failed' in res) return { count: null, error: res.failed };
@@ -71,12 +73,17 @@ export class RestSource {
 
   /** `read = true` on one row, or on every unread row of a user. */
   async markRead(request: WriteReadRequest): Promise<RtError | null> {
-    const problem = validateIds(request.id ? [['id', request.id]] : [['user_id', request.userId ?? '']]);
+    const key = normalizeKey(request.id ?? request.userId);
+    if (key === null) return rtError('bad-config', request.id !== undefined ? 'No id given.' : 'No user id given.');
+    const { schema } = this;
+    const table = request.table;
+    const problem = this.check(table, [[request.id !== undefined ? 'id' : 'user_id', key]]);
     if (problem) return problem;
+    const read = schema.column(table, 'read');
     const res = await this.send(() => {
-      let q = this.rest.from(request.table).update({ read: true });
-      if (request.id) q = q.eq('id', request.id);
-      else q = q.eq('user_id', request.userId).eq('read', false);
+      let q = this.rest.from(schema.table(table)).update({ [read]: true });
+      if (request.id !== undefined) q = q.eq(schema.column(table, 'id'), key);
+      else q = q.eq(schema.column(table, 'user_id'), key).eq(read, false);
       return q;
     });
     return 'failed' in res ? res.failed : null;
@@ -84,10 +91,14 @@ export class RestSource {
 
   /** The user's first organisation (`org_members`, oldest membership first), or null. */
   async firstOrg(userId: string): Promise<string | null> {
-    const res = await this.send(() => this.rest.from('org_members').select('org_id').eq('user_id', userId).order('created_at', { ascending: true }).limit(1));
+    const { schema } = this;
+    const col = (c: string) => schema.column('org_members', c);
+    const res = await this.send(() =>
+      this.rest.from(schema.table('org_members')).select(col('org_id')).eq(col('user_id'), userId).order(col('created_at'), { ascending: true }).limit(1),
+    );
     if ('failed' in res) return null;
-    const rows = res.data as Array<{ org_id?: string }> | null;
-    return rows?.[0]?.org_id ?? null;
+    const rows = res.data as Array<Record<string, unknown>> | null;
+    return normalizeKey(rows?.[0]?.[col('org_id')]);
   }
 
   /** Run a request; once more with a fresh token when it was refused for its token and the session can renew. */

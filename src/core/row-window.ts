@@ -6,6 +6,7 @@
  */
 import type { RowChange, SnapshotQuery } from './client-types.js';
 import { parseTimestamp, versionOf } from './version.js';
+import { normalizeKey } from './keys.js';
 
 /** A row as the store holds it: a primary key `id` (text, bigint or uuid) and optionally a version. */
 export interface StoreRow {
@@ -22,11 +23,7 @@ const TOMBSTONE_LIMIT = 500;
  * numbers or their decimal text) as decimal text. Null when the row has no usable key.
  */
 export function rowKey(row: { id?: unknown } | null | undefined): string | null {
-  const id = row?.id;
-  if (typeof id === 'string') return id;
-  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-  if (typeof id === 'bigint') return id.toString();
-  return null;
+  return normalizeKey(row?.id);
 }
 
 /** What folding one change did (the store turns these into phase, count and notification work). */
@@ -162,7 +159,7 @@ export function matches(query: SnapshotQuery, row: Partial<StoreRow>): boolean {
   for (const [col, value] of query.eq) {
     const v = row[col];
     if (v === undefined) continue;
-    if (String(v) !== value) return false;
+    if (normalizeKey(v) !== value && String(v) !== value) return false;
   }
   return true;
 }

@@ -8,6 +8,7 @@ import type { AccessTokenOption } from './tokens.js';
 import type { RealtimeClientLike, RestLike, SupabaseLike } from './supabase-like.js';
 import type { Session } from './session.js';
 import type { Link } from './link.js';
+import type { SchemaOptions } from './schema-map.js';
 
 export interface RtClientOptions {
   /** Project URL, e.g. `https://xyz.supabase.co` (or the local backend's `http://127.0.0.1:54321`). */
@@ -22,6 +23,13 @@ export interface RtClientOptions {
   heartbeatIntervalMs?: number;
   /** Realtime serializer version ('1.0.0' or '2.0.0', the default). */
   vsn?: string;
+  /**
+   * Your own table names for the monitored tables (and `org_members`), e.g. `{ streams: 'work_items' }`.
+   * Unmapped tables keep rt-monitor's names. See src/core/schema-map.ts.
+   */
+  tables?: SchemaOptions['tables'];
+  /** Your own column names where they differ, per standard table, e.g. `{ notifications: { read: 'is_read' } }`. */
+  columns?: SchemaOptions['columns'];
 }
 
 export const HEARTBEAT_INTERVAL_MS = 12_500;

@@ -29,7 +29,9 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
   const fixed = data.accessToken?.trim() || undefined;
   const renew = tokenRenewal(data.accessTokenUrl?.trim(), data.accessTokenCallback?.trim(), script?.src);
   if (!url && !anonKey && !fixed && !renew) return null;
-  if (!renew) return { url, anonKey, accessToken: fixed };
+  // Your schema (JSON): `data-tables='{"streams":"work_items"}'`, `data-columns='{"notifications":{"read":"is_read"}}'`.
+  const schema = { ...jsonAttribute(data.tables, 'tables'), ...jsonAttribute(data.columns, 'columns') };
+  if (!renew) return { url, anonKey, accessToken: fixed, ...schema };
   // A fixed token is used first (no request at load); the renewal source gives the next ones.
   let first = fixed;
   const accessToken = async () => {
@@ -46,7 +48,20 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
     if (fresh) first = undefined;
     return fresh ?? (first && (tokenExpiry(first) ?? Infinity) > Date.now() ? first : null);
   };
-  return { url, anonKey, accessToken };
+  return { url, anonKey, accessToken, ...schema };
+}
+
+/**
+ * A JSON attribute as an option: the parsed value, or (when it is not valid JSON) the text itself,
+ * which the client refuses with a message naming the option (never silently ignored).
+ */
+export function jsonAttribute(text: string | undefined | null, name: 'tables' | 'columns'): Partial<Record<'tables' | 'columns', any>> {
+  if (text == null || !text.trim()) return {};
+  try {
+    return { [name]: JSON.parse(text) };
+  } catch {
+    return { [name]: `not valid JSON: ${text}` };
+  }
 }
 
 /**
@@ -100,7 +115,7 @@ export function configScript(current: HTMLScriptElement | null, doc: Document | 
 
 /** Identity of a configuration (a second identical tag is a no-op). */
 export const optionsKey = (o: RtClientOptions): string =>
-  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken]);
+  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken, o.tables ?? null, o.columns ?? null]);
 
 /** A pre-load command: `['configure', options]` (or any other method name of `window.RtMonitor`). */
 export type QueuedCommand = [method: string, ...args: unknown[]];

@@ -133,20 +133,26 @@ export function messageView(opts: {
   tone?: Tone;
   part?: string;
   action?: TemplateResult;
+  /** The technical cause, as text (e.g. which option or id is wrong): `part="error-detail"`. */
+  detail?: string;
 }): TemplateResult {
   return html`<div class="state" part=${opts.part ?? 'state'} data-tone=${opts.tone ?? 'neutral'}>
     <span class="state-icon">${icon(opts.iconName)}</span>
     <strong>${opts.title}</strong>
-    ${opts.hint ? html`<span>${opts.hint}</span>` : nothing} ${opts.action ?? nothing}
+    ${opts.hint ? html`<span>${opts.hint}</span>` : nothing}
+    ${opts.detail ? html`<span class="error-detail" part="error-detail">${opts.detail}</span>` : nothing} ${opts.action ?? nothing}
   </div>`;
 }
+
+/** Codes whose message names the exact cause a page author must fix (which option, which id). */
+const DETAILED: ReadonlySet<string> = new Set(['bad-config', 'not-configured']);
 
 export function errorView(s: RtStrings, error: RtError): TemplateResult {
   if (error.code === 'not-found') return notFoundView(s);
   // A more specific cause by detail first (e.g. 'property-as-attribute'), then by code.
   const hint = (error.detail !== undefined && Object.prototype.hasOwnProperty.call(s.errorMessages, error.detail) ? s.errorMessages[error.detail] : undefined) ?? s.errorMessages[error.code] ?? s.errorMessages.server;
   return html`<div role="alert">
-    ${messageView({ iconName: 'alert-triangle', title: s.errorTitle, hint, tone: 'danger', part: 'error' })}
+    ${messageView({ iconName: 'alert-triangle', title: s.errorTitle, hint, tone: 'danger', part: 'error', detail: DETAILED.has(error.code) && !error.detail ? error.message : undefined })}
   </div>`;
 }
 

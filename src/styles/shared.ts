@@ -279,6 +279,12 @@ export const stateStyles = css`
     font-weight: var(--_font-weight-medium);
     font-size: var(--_font-size-md);
   }
+  .state .error-detail {
+    font-family: var(--_font-mono, ui-monospace, monospace);
+    font-size: var(--_font-size-xs, 12px);
+    overflow-wrap: anywhere;
+    max-width: 100%;
+  }
   .state[data-tone='danger'] .state-icon {
     color: var(--_color-danger);
   }

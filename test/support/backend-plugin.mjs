@@ -9,7 +9,8 @@ export function backendPlugin() {
     async serverStart() {
       register();
       const { startLocalBackend } = await import('../../server/index.ts');
-      backend = await startLocalBackend({ port: 0, devControls: true, seed: true, quiet: true });
+      // Also a user's own schema (other names, text keys): test/elements/own-schema.real.test.ts.
+      backend = await startLocalBackend({ port: 0, devControls: true, seed: true, quiet: true, extraSql: ['supabase/examples/own_schema.sql'] });
     },
     async serverStop() {
       await backend?.stop();

@@ -6,6 +6,7 @@
 import type { FeedName, FeedParams, ResolveContext, SnapshotQuery } from '../client-types.js';
 import type { MonitoredTable, RtError } from '../types.js';
 import { rtError } from '../errors.js';
+import { keyProblem, normalizeKey } from '../keys.js';
 
 export interface ResolvedFeed {
   query: SnapshotQuery;
@@ -33,21 +34,23 @@ export function clampLimit(limit: number | undefined, fallback = DEFAULT_LIST_LI
   return Math.max(1, Math.min(MAX_LIST_LIMIT, Math.floor(limit)));
 }
 
-export function requireId(value: string | null | undefined, what: string): string | RtError {
-  const v = typeof value === 'string' ? value.trim() : '';
-  return v ? v : rtError('bad-config', `No ${what} given.`);
+/** A required id parameter (text, bigint or uuid; see ../keys.ts) in canonical form, or why not. */
+export function requireId(value: unknown, what: string): string | RtError {
+  const v = normalizeKey(value);
+  if (v === null) return rtError('bad-config', `No ${what} given.`);
+  return keyProblem(v, what) ?? v;
 }
 
 /** Resolve an optional user id: the given one, else the token's `sub`. */
-export async function resolveUser(userId: string | null | undefined, ctx: ResolveContext): Promise<string | RtError> {
-  if (userId) return userId;
+export async function resolveUser(userId: unknown, ctx: ResolveContext): Promise<string | RtError> {
+  if (normalizeKey(userId) !== null) return requireId(userId, 'user id');
   const me = await ctx.getUserId();
   return me ?? rtError('forbidden', 'Not signed in: pass a user id, or give the client a signed-in user\'s access token.');
 }
 
 /** Resolve an optional org id: the given one, else the signed-in user's org. */
-export async function resolveOrg(orgId: string | null | undefined, ctx: ResolveContext): Promise<string | RtError> {
-  if (orgId) return orgId;
+export async function resolveOrg(orgId: unknown, ctx: ResolveContext): Promise<string | RtError> {
+  if (normalizeKey(orgId) !== null) return requireId(orgId, 'org id');
   const me = await ctx.getUserId();
   if (!me) return rtError('forbidden', 'Not signed in: pass an org id, or give the client a signed-in user\'s access token.');
   const org = await ctx.getOrgId();

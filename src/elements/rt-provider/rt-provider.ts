@@ -5,6 +5,8 @@ import { rtClientContext, rtLocaleContext, rtThemeContext, ensureContextRoot, ty
 import type { RtClientApi } from '../../core/client-types.js';
 import { RtEvent } from '../../events.js';
 import { ManagedClient } from '../../core/managed-client.js';
+import type { RtClientOptions } from '../../core/transport.js';
+import { jsonAttribute } from '../../internal/script-config.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
 import { whenRegistering } from '../../internal/registration.js';
@@ -68,6 +70,17 @@ export class RtProvider extends LitElement {
    * fresh token, called whenever the current one is about to expire or is refused.
    */
   @property({ attribute: 'access-token' }) accessToken?: AccessTokenValue;
+
+  /**
+   * Your own table names (JSON as an attribute), e.g. `tables='{"streams":"work_items"}'`: each of
+   * `streams`, `acquisition_scans`, `agent_executions`, `signal_alerts`, `notifications` and
+   * `org_members` may be renamed; unmapped tables keep rt-monitor's names. Invalid JSON or an
+   * unknown table shows as a configuration error on every widget inside.
+   */
+  @property({ converter: { fromAttribute: (v: string | null) => jsonAttribute(v, 'tables').tables } }) tables?: RtClientOptions['tables'];
+
+  /** Your own column names where they differ (JSON), e.g. `columns='{"notifications":{"read":"is_read","user_id":"owner_id"}}'`. */
+  @property({ converter: { fromAttribute: (v: string | null) => jsonAttribute(v, 'columns').columns } }) columns?: RtClientOptions['columns'];
 
   /**
    * A client to provide instead of building one from the attributes: the host page's own
@@ -141,7 +154,7 @@ export class RtProvider extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey')) {
+    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('tables') || changed.has('columns')) {
       this.rebuild();
     } else if (changed.has('accessToken') && this.managed?.current) {
       // A value set at any time takes effect (also a callback assigned after the first render).
@@ -173,10 +186,11 @@ export class RtProvider extends LitElement {
       this.clientProvider.setValue(given, true);
       return;
     }
-    const options = given
-      ? { client: given as SupabaseLike, accessToken: this.tokenOption() }
+    const schema = { tables: this.tables, columns: this.columns };
+    const options: RtClientOptions | undefined = given
+      ? { client: given as SupabaseLike, accessToken: this.tokenOption(), ...schema }
       : this.supabaseUrl || this.anonKey
-        ? { url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.tokenOption() }
+        ? { url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.tokenOption(), ...schema }
         : undefined;
     if (!options) {
       this.dropManaged();

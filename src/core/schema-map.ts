@@ -1,0 +1,123 @@
+/**
+ * Your schema: the names rt-monitor's feeds use (the tables and columns of
+ * supabase/migrations) mapped to the names of the user's own tables and columns.
+ *
+ *   createRtClient({ url, anonKey, tables: { streams: 'work_items' },
+ *                    columns: { notifications: { user_id: 'owner_id', read: 'is_read' } } })
+ *
+ * Feeds, stores and elements keep speaking the standard names; only the wire boundary (REST
+ * requests, realtime subscriptions, rows coming back) translates. Unmapped tables keep today's
+ * names, and their keys are UUIDs as in rt-monitor's migration (ids are checked before any
+ * request); a mapped table may use `text`, `bigint` or `uuid` keys (see ./keys.ts).
+ */
+import type { MonitoredTable, RtError } from './types.js';
+import { rtError } from './errors.js';
+
+/** Tables a schema map may rename: the five monitored tables and the org membership table. */
+export type MappableTable = MonitoredTable | 'org_members';
+
+export const MAPPABLE_TABLES: readonly MappableTable[] = ['streams', 'acquisition_scans', 'agent_executions', 'signal_alerts', 'notifications', 'org_members'];
+
+export interface SchemaOptions {
+  /** Standard table name → your table's name (same schema, `public`). */
+  tables?: Partial<Record<MappableTable, string>>;
+  /** Per standard table: standard column name → your column's name, where they differ. */
+  columns?: Partial<Record<MappableTable, Record<string, string>>>;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface TableMap {
+  name: string;
+  out: Map<string, string>;
+  back: Map<string, string>;
+}
+
+export class SchemaMap {
+  private readonly maps = new Map<string, TableMap>();
+  private readonly mapped = new Set<string>();
+  private readonly byPhysical = new Map<string, string>();
+
+  /** @throws Error with a message naming the bad entry (the client reports it as `bad-config`). */
+  constructor(options: SchemaOptions = {}) {
+    const tables = asRecord(options.tables, 'tables');
+    const columns = asRecord(options.columns, 'columns');
+    for (const key of [...Object.keys(tables), ...Object.keys(columns)]) {
+      if (!(MAPPABLE_TABLES as readonly string[]).includes(key)) {
+        throw new Error(`Unknown table "${key}" in the table mapping: rt-monitor maps ${MAPPABLE_TABLES.join(', ')}.`);
+      }
+    }
+    for (const table of MAPPABLE_TABLES) {
+      const name = tables[table] ?? table;
+      if (typeof name !== 'string' || !IDENT.test(name)) throw new Error(`tables.${table}: "${String(name)}" is not a table name.`);
+      if (tables[table] !== undefined) this.mapped.add(table);
+      const cols = asRecord(columns[table], `columns.${table}`);
+      const out = new Map<string, string>();
+      const back = new Map<string, string>();
+      for (const [standard, own] of Object.entries(cols)) {
+        if (typeof own !== 'string' || !IDENT.test(own)) throw new Error(`columns.${table}.${standard}: "${String(own)}" is not a column name.`);
+        out.set(standard, own);
+        back.set(own, standard);
+      }
+      this.maps.set(table, { name, out, back });
+      if (this.byPhysical.has(name)) throw new Error(`tables: "${name}" is mapped twice.`);
+      this.byPhysical.set(name, table);
+    }
+  }
+
+  /** Whether any name differs from the standard ones. */
+  get identity(): boolean {
+    for (const [table, m] of this.maps) if (m.name !== table || m.out.size) return false;
+    return true;
+  }
+
+  /** The user's name of a table (unknown tables, e.g. a custom feed's, pass through). */
+  table(table: string): string {
+    return this.maps.get(table)?.name ?? table;
+  }
+
+  /** The user's name of a column of a table. */
+  column(table: string, column: string): string {
+    return this.maps.get(table)?.out.get(column) ?? column;
+  }
+
+  /** Equality filters with the user's column names. */
+  eq(table: string, eq: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
+    return eq.map(([c, v]) => [this.column(table, c), v]);
+  }
+
+  /** A row from the user's table with the standard column names (other columns kept as they are). */
+  row<R>(table: string, row: R): R {
+    const m = this.maps.get(table);
+    if (!m || !m.back.size || !row || typeof row !== 'object') return row;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row as Record<string, unknown>)) out[m.back.get(k) ?? k] = v;
+    return out as R;
+  }
+
+  /**
+   * Ids in rt-monitor's own (unmapped) tables are UUIDs: anything else is refused before any
+   * request. Mapped tables may use any key type.
+   */
+  checkIds(table: string, eq: ReadonlyArray<readonly [string, string]>): RtError | null {
+    if (this.mapped.has(table) || !this.maps.has(table)) return null;
+    for (const [column, value] of eq) {
+      if ((column === 'id' || column.endsWith('_id')) && !UUID.test(value)) {
+        return rtError(
+          'bad-config',
+          `"${value}" is not a valid ${column} for ${table}: its keys are UUIDs. (Your own table with text or bigint keys? Map it with the tables option.)`,
+        );
+      }
+    }
+    return null;
+  }
+}
+
+function asRecord(value: unknown, what: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${what} must be an object (JSON), e.g. {"streams":"work_items"}; got ${typeof value === 'string' ? value : JSON.stringify(value)}.`);
+  }
+  return value as Record<string, unknown>;
+}
