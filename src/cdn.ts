@@ -44,6 +44,7 @@ const TAGS = [
   'rt-notifications',
   'rt-monitoring-dashboard',
   'rt-diagnostics',
+  'rt-live-list',
 ] as const;
 
 /** The `window.RtMonitor` object. */

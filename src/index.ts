@@ -27,6 +27,7 @@ export { RtSignalAlerts } from './elements/rt-signal-alerts/rt-signal-alerts.js'
 export { RtNotifications } from './elements/rt-notifications/rt-notifications.js';
 export { RtMonitoringDashboard } from './elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 export { RtDiagnostics } from './elements/rt-diagnostics/rt-diagnostics.js';
+export { RtLiveList } from './elements/rt-live-list/rt-live-list.js';
 
 // building blocks for custom elements and translations
 export { RtElement, RT_VERSION } from './internal/rt-element.js';

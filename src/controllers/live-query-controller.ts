@@ -8,19 +8,18 @@
  * returned by `paramsFn` change (checked before each update), and requests a host update at
  * most once per animation frame.
  */
-import type { RtClientApi, FeedData, FeedName, FeedParams, LiveQuery } from '../core/client-types.js';
+import { feedOf, type DataFor, type FeedRef, type ParamsFor, type RtClientApi, type LiveQuery } from '../core/client-types.js';
 import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
-import { FEEDS } from '../core/feeds/index.js';
 import { initialState } from '../core/live-query.js';
 import { ClientController, NOT_CONFIGURED, type RtHost } from './client-controller.js';
 
-export class LiveQueryController<F extends FeedName> extends ClientController {
+export class LiveQueryController<F extends FeedRef> extends ClientController {
   /** The latest state (data, phase, status, error, updatedAt). */
-  state: LiveQueryState<FeedData[F]>;
+  state: LiveQueryState<DataFor<F>>;
   /** How many states this controller received (diagnostics and tests). */
   updates = 0;
 
-  private query: LiveQuery<FeedData[F]> | undefined;
+  private query: LiveQuery<DataFor<F>> | undefined;
   private off: (() => void) | undefined;
   private key: string | undefined;
   private activeClient: RtClientApi | undefined;
@@ -28,13 +27,13 @@ export class LiveQueryController<F extends FeedName> extends ClientController {
   constructor(
     host: RtHost,
     readonly feed: F,
-    private readonly paramsFn: () => FeedParams[F],
+    private readonly paramsFn: () => ParamsFor<F>,
   ) {
     super(host);
-    this.state = initialState<FeedData[F]>(FEEDS[feed].kind);
+    this.state = initialState<DataFor<F>>(feedOf(feed)?.kind ?? 'list');
   }
 
-  get data(): FeedData[F] {
+  get data(): DataFor<F> {
     return this.state.data;
   }
   get phase(): LiveQueryPhase {
@@ -71,7 +70,7 @@ export class LiveQueryController<F extends FeedName> extends ClientController {
     if (!this.connected) return;
     if (!client) {
       this.unsubscribe();
-      const initial = initialState<FeedData[F]>(FEEDS[this.feed].kind);
+      const initial = initialState<DataFor<F>>(feedOf(this.feed)?.kind ?? 'list');
       this.setState(this.waitingForClient ? initial : { ...initial, phase: 'error', status: 'error', error: NOT_CONFIGURED });
       return;
     }
@@ -82,11 +81,11 @@ export class LiveQueryController<F extends FeedName> extends ClientController {
     return client.liveQuery(this.feed, this.params()).key;
   }
 
-  private params(): FeedParams[F] {
+  private params(): ParamsFor<F> {
     try {
-      return (this.paramsFn() ?? {}) as FeedParams[F];
+      return (this.paramsFn() ?? {}) as ParamsFor<F>;
     } catch {
-      return {} as FeedParams[F];
+      return {} as ParamsFor<F>;
     }
   }
 
@@ -106,7 +105,7 @@ export class LiveQueryController<F extends FeedName> extends ClientController {
     this.key = undefined;
   }
 
-  private setState(state: LiveQueryState<FeedData[F]>): void {
+  private setState(state: LiveQueryState<DataFor<F>>): void {
     if (state === this.state) return;
     this.state = state;
     this.updates++;

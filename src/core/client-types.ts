@@ -6,52 +6,39 @@
  *
  * Framework-free: no Lit, no DOM.
  */
+import type { DataOf, FeedDef, ParamsOf } from './feeds/feed.js';
+import { FEEDS } from './feeds/index.js';
 import type {
-  AcquisitionScan,
-  AgentExecution,
   ConnectionDetail,
   ConnectionStatus,
   LiveQueryState,
   MonitoredTable,
-  Notification,
   RtError,
-  SignalAlert,
-  Stream,
   SubscriptionInfo,
 } from './types.js';
 
 // ---- Feeds: what a live query can watch ---------------------------------------------------
 
+/** The built-in feeds (src/core/feeds): their names, parameters and data are derived from the declarations. */
+type BuiltInFeeds = typeof import('./feeds/index.js').FEEDS;
+
 /** Parameters of each feed. Omitted user / org ids default to the token's `sub` / the user's org. */
-export interface FeedParams {
-  /** One stream by id. */
-  stream: { streamId: string };
-  /** All streams of an org, newest first. */
-  'org-streams': { orgId?: string | null; limit?: number };
-  /** One acquisition scan by id. */
-  scan: { scanId: string };
-  /** A user's recent scans, newest first. */
-  'user-scans': { userId?: string | null; limit?: number };
-  /** All agent executions of a stream, newest first (running ones are derived). */
-  'agent-executions': { streamId: string; limit?: number };
-  /** A user's newest signal alerts (default 50). */
-  'signal-alerts': { userId?: string | null; limit?: number };
-  /** A user's newest notifications (default 50). */
-  notifications: { userId?: string | null; limit?: number };
-}
+export type FeedParams = { [F in keyof BuiltInFeeds]: ParamsOf<BuiltInFeeds[F]> };
 
 /** What each feed's live query holds in `state.data`. */
-export interface FeedData {
-  stream: Stream | null;
-  'org-streams': Stream[];
-  scan: AcquisitionScan | null;
-  'user-scans': AcquisitionScan[];
-  'agent-executions': AgentExecution[];
-  'signal-alerts': SignalAlert[];
-  notifications: Notification[];
-}
+export type FeedData = { [F in keyof BuiltInFeeds]: DataOf<BuiltInFeeds[F]> };
 
 export type FeedName = keyof FeedParams;
+
+/** A built-in feed by name, or a feed declared with `defineFeed()` (your own table). */
+export type FeedRef = FeedName | FeedDef;
+export type ParamsFor<F extends FeedRef> = F extends FeedName ? FeedParams[F] : ParamsOf<F>;
+export type DataFor<F extends FeedRef> = F extends FeedName ? FeedData[F] : DataOf<F>;
+
+/** The feed a reference names (undefined for an unknown name). */
+export function feedOf(feed: FeedRef): FeedDef | undefined {
+  return typeof feed === 'string' ? (FEEDS as Record<string, FeedDef>)[feed] : feed;
+}
 
 /** Tables whose rows carry a `read` flag the user may set. */
 /** The channels of one client (`getChannels()`): how subscriptions map onto channels. */
@@ -106,7 +93,7 @@ export interface RtClientApi {
   /** The signed-in user's org (via `org_members`), or null. */
   getOrgId(): Promise<string | null>;
   /** A live query over one feed. */
-  liveQuery<F extends FeedName>(feed: F, params: FeedParams[F]): LiveQuery<FeedData[F]>;
+  liveQuery<F extends FeedRef>(feed: F, params: ParamsFor<F>): LiveQuery<DataFor<F>>;
   /**
    * Marks one row read. Optimistic: every live query showing the row updates at once and
    * rolls back if the server refuses. Resolves to null, or the error (never rejects).

@@ -6,9 +6,8 @@
  *
  * Framework-free: no Lit, no DOM.
  */
-import type { FeedData, FeedName, FeedParams, LiveQuery, RtClientApi } from './client-types.js';
+import { feedOf, type DataFor, type FeedRef, type ParamsFor, type LiveQuery, type RtClientApi } from './client-types.js';
 import type { ConnectionDetail, LiveQueryState, RtError } from './types.js';
-import { FEEDS } from './feeds/index.js';
 
 export function createFailedClient(error: RtError): RtClientApi {
   const detail: ConnectionDetail = {
@@ -22,11 +21,11 @@ export function createFailedClient(error: RtError): RtClientApi {
     onSubscriptionsChange: () => () => {},
     getUserId: async () => null,
     getOrgId: async () => null,
-    liveQuery<F extends FeedName>(feed: F, _params: FeedParams[F]): LiveQuery<FeedData[F]> {
-      const kind = FEEDS[feed]?.kind ?? 'list';
+    liveQuery<F extends FeedRef>(feed: F, _params: ParamsFor<F>): LiveQuery<DataFor<F>> {
+      const kind = feedOf(feed)?.kind ?? 'list';
       const state = {
         phase: 'error', data: kind === 'list' ? [] : null, error, status: 'error', updatedAt: null,
-      } as unknown as LiveQueryState<FeedData[F]>;
+      } as unknown as LiveQueryState<DataFor<F>>;
       return { key: `failed|${String(feed)}`, getState: () => state, subscribe: () => () => {}, refresh() {} };
     },
     markAsRead: async () => error,

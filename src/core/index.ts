@@ -2,8 +2,12 @@
 export * from './types.js';
 export type {
   RtClientApi, LiveQuery, FeedName, FeedParams, FeedData, ReadableTable, SnapshotQuery, SnapshotResult, RowChange, ChannelState,
-  ChangeListener, ChannelSpec, LiveSource, ResolveContext,
+  ChangeListener, ChannelSpec, LiveSource, ResolveContext, FeedRef, ParamsFor, DataFor,
 } from './client-types.js';
+export { defineFeed, type FeedDeclaration, type FeedDef, type FeedFilter, type RowOf, type ParamsOf, type DataOf } from './feeds/feed.js';
+export type { SchemaOptions, MappableTable } from './schema-map.js';
+export { normalizeKey } from './keys.js';
+export * from './vocabulary.js';
 export { createRtClient, RtClient, HEARTBEAT_INTERVAL_MS, type RtClientOptions } from './client.js';
 export type { SupabaseLike, RealtimeClientLike, RealtimeChannelLike, RestLike } from './supabase-like.js';
 export { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, setAccessToken, DEFAULT_CLIENT_EVENT } from './default-client.js';

@@ -4,9 +4,8 @@
  * mark-as-read across every store that shows the row. Used by the real client and by the
  * in-memory client of the tests.
  */
-import type { FeedData, FeedName, FeedParams, LiveQuery, LiveSource, ReadableTable, ResolveContext } from './client-types.js';
+import { feedOf, type DataFor, type FeedRef, type ParamsFor, type LiveQuery, type LiveSource, type ReadableTable, type ResolveContext } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
-import { FEEDS } from './feeds/index.js';
 import { LiveQueryStore, initialState, type StoreRow } from './live-query.js';
 import type { FrameNotifier } from './frame.js';
 import { rtError } from './errors.js';
@@ -40,20 +39,21 @@ export abstract class LiveHub implements ResolveContext {
   /** Performs the write; resolves to null or the error. */
   protected abstract writeRead(request: WriteReadRequest): Promise<RtError | null>;
 
-  liveQuery<F extends FeedName>(feed: F, params: FeedParams[F]): LiveQuery<FeedData[F]> {
-    const def = FEEDS[feed];
+  liveQuery<F extends FeedRef>(feed: F, params: ParamsFor<F>): LiveQuery<DataFor<F>> {
+    type D = DataFor<F>;
+    const def = feedOf(feed);
     if (!def) {
-      const state = { ...initialState<FeedData[F]>('list'), phase: 'error' as const, error: rtError('bad-config', `Unknown feed "${String(feed)}".`) };
+      const state = { ...initialState<D>('list'), phase: 'error' as const, error: rtError('bad-config', `Unknown feed "${String(feed)}".`) };
       return { key: `invalid|${String(feed)}`, getState: () => state, subscribe: () => () => {}, refresh() {} };
     }
     const key = def.key(params as never);
     const hub = this;
-    let idle: LiveQueryState<FeedData[F]> = initialState<FeedData[F]>(def.kind);
+    let idle: LiveQueryState<D> = initialState<D>(def.kind);
     return {
       key,
       getState() {
         const entry = hub.stores.get(key);
-        return (entry ? entry.store.state : idle) as LiveQueryState<FeedData[F]>;
+        return (entry ? entry.store.state : idle) as LiveQueryState<D>;
       },
       subscribe(listener) {
         if (hub.disposed) return () => {};
@@ -72,7 +72,7 @@ export abstract class LiveHub implements ResolveContext {
           if (done) return;
           done = true;
           off();
-          idle = entry.store.state as LiveQueryState<FeedData[F]>;
+          idle = entry.store.state as LiveQueryState<D>;
           hub.releaseStore(key, entry);
         };
       },

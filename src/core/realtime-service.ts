@@ -10,7 +10,7 @@
  * the row for single-row feeds, the ordered list for the others — starting with the snapshot and
  * again (at most once per frame) whenever it changes, including after a resync.
  */
-import type { FeedData, FeedName, FeedParams, RtClientApi } from './client-types.js';
+import type { DataFor, FeedName, ParamsFor, RtClientApi } from './client-types.js';
 import type { AcquisitionScan, AgentExecution, ConnectionStatus, Notification, RtError, SignalAlert, Stream, SubscriptionInfo } from './types.js';
 import { getDefaultClient, onDefaultClientChange } from './default-client.js';
 
@@ -75,15 +75,15 @@ export class RealtimeService {
 
   private watch<F extends FeedName>(
     feed: F,
-    params: FeedParams[F],
+    params: ParamsFor<F>,
     name: string,
-    callback: (data: FeedData[F]) => void,
+    callback: (data: DataFor<F>) => void,
     onStatus?: StatusCallback,
   ): RealtimeSubscription {
     let off: (() => void) | undefined;
     let offDefault: (() => void) | undefined;
     let lastStatus: ConnectionStatus | undefined;
-    let lastData: FeedData[F] | undefined;
+    let lastData: DataFor<F> | undefined;
     let closed = false;
     const start = (client: RtClientApi | undefined) => {
       off?.();

@@ -160,6 +160,10 @@ export const en = {
   open: 'Open',
   untitled: 'Untitled',
 
+  // live list (a feed of your own table)
+  liveList: 'Live data',
+  noRows: 'Nothing here yet',
+
   // dashboard
   dashboard: 'Live monitoring',
   streams: 'Streams',

@@ -90,6 +90,17 @@ create table if not exists public.acme_inbox (
   updated_at timestamptz not null default now()
 );
 
+-- A table rt-monitor has no widget for: shown with defineFeed() + <rt-live-list> (bigint keys).
+create table if not exists public.acme_work_orders (
+  id bigint generated always as identity primary key,
+  team_id text not null,
+  title text not null,
+  status text not null default 'queued',
+  notes text,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+
 create or replace function public.acme_set_updated_at() returns trigger
 language plpgsql as $$
 begin
@@ -108,7 +119,7 @@ grant execute on function public.acme_is_member(text) to anon, authenticated, se
 do $$
 declare t text;
 begin
-  foreach t in array array['acme_work_items', 'acme_scans', 'acme_agent_runs', 'acme_signals', 'acme_inbox'] loop
+  foreach t in array array['acme_work_items', 'acme_scans', 'acme_agent_runs', 'acme_signals', 'acme_inbox', 'acme_work_orders'] loop
     execute format('drop trigger if exists acme_set_updated_at on public.%I', t);
     execute format('create trigger acme_set_updated_at before update on public.%I for each row execute function public.acme_set_updated_at()', t);
     execute format('alter table public.%I replica identity full', t);
@@ -149,6 +160,9 @@ create policy "owners read signals" on public.acme_signals
 drop policy if exists "owners mark signals read" on public.acme_signals;
 create policy "owners mark signals read" on public.acme_signals
   for update to authenticated using (user_id = auth.uid()) with check (user_id = auth.uid());
+drop policy if exists "members read work orders" on public.acme_work_orders;
+create policy "members read work orders" on public.acme_work_orders
+  for select to authenticated using (public.acme_is_member(team_id));
 drop policy if exists "owners read inbox" on public.acme_inbox;
 create policy "owners read inbox" on public.acme_inbox
   for select to authenticated using (owner_id = auth.uid());

@@ -47,11 +47,11 @@ async function mounted(template: TemplateResult, user: keyof typeof USERS = 'ali
 
 async function until(el: Element, needle: string, label = needle) {
   const read = () => deepText(el.shadowRoot!);
-  await waitUntil(() => read().includes(needle), `${el.localName} never showed ${label}; showed: ${read().slice(0, 300)}`, { timeout: 15_000, interval: 50 });
+  await waitUntil(() => read().includes(needle), `${el.localName} never showed ${label}; showed: ${read().slice(0, 300)}`, { timeout: 30_000, interval: 50 });
 }
 
 describe('your own schema: other table and column names, text keys (real backend)', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
 
   it('every element is live over the mapped tables', async () => {
     const tag = newId().slice(0, 8);
@@ -98,7 +98,7 @@ describe('your own schema: other table and column names, text keys (real backend
 
     // Mark as read writes the mapped column (is_read) and the unread count follows.
     const notes = el('rt-notifications');
-    await waitUntil(() => notes.shadowRoot!.querySelector('[part~="mark-all"]'), 'no mark-all button', { timeout: 15_000 });
+    await waitUntil(() => notes.shadowRoot!.querySelector('[part~="mark-all"]'), 'no mark-all button', { timeout: 30_000 });
     notes.shadowRoot!.querySelector<HTMLButtonElement>('[part~="mark-all"]')!.click();
     const info = await backendInfo();
     await waitUntil(async () => {
@@ -106,8 +106,8 @@ describe('your own schema: other table and column names, text keys (real backend
         headers: { apikey: info.serviceRoleKey, authorization: `Bearer ${info.serviceRoleKey}` },
       });
       return ((await res.json()) as unknown[]).length === 0;
-    }, 'is_read never became true in acme_inbox', { timeout: 15_000, interval: 100 });
-    await waitUntil(() => !notes.shadowRoot!.querySelector('[part~="mark-all"]'), 'the unread count never reached 0', { timeout: 15_000 });
+    }, 'is_read never became true in acme_inbox', { timeout: 30_000, interval: 100 });
+    await waitUntil(() => !notes.shadowRoot!.querySelector('[part~="mark-all"]'), 'the unread count never reached 0', { timeout: 30_000 });
   });
 
   it('ids of any type: a number property and padded text find the same text-keyed row', async () => {

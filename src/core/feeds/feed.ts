@@ -1,11 +1,24 @@
 /**
- * What a feed is: one monitored table, its row type, how its parameters become a snapshot
- * query and a realtime filter, and which row states are terminal (never coalesced away).
- * Adding a monitored table = one more file like streams.ts plus an entry in index.ts.
+ * A feed is a declaration: one table, how parameters become equality filters, ordering, the
+ * bound on a list, which rows are terminal (never coalesced away) and which are counted (unread).
+ * {@link defineFeed} turns a declaration into what a live query runs; the five monitored tables
+ * are declared this way in this folder, and a page declares feeds for its own tables the same
+ * way through the public API:
+ *
+ *   const workOrders = defineFeed<WorkOrder, { teamId?: string }>({
+ *     name: 'work-orders', table: 'work_orders', kind: 'list',
+ *     filters: [{ column: 'team_id', param: 'teamId', fallback: 'org' }],
+ *     order: { column: 'created_at', ascending: false }, limit: 50,
+ *     terminal: { column: 'status', values: ['done', 'failed'] },
+ *   });
+ *   new LiveQueryController(this, workOrders, () => ({ teamId: this.teamId }));
+ *
+ * Rows need a primary key column `id` (text, bigint or uuid) and, for the version guard, an
+ * `updated_at` kept by a trigger.
  */
-import type { FeedName, FeedParams, ResolveContext, SnapshotQuery } from '../client-types.js';
-import type { MonitoredTable, RtError } from '../types.js';
-import { rtError } from '../errors.js';
+import type { ResolveContext, SnapshotQuery } from '../client-types.js';
+import type { RtError } from '../types.js';
+import { isRtError, rtError } from '../errors.js';
 import { keyProblem, normalizeKey } from '../keys.js';
 
 export interface ResolvedFeed {
@@ -14,17 +27,58 @@ export interface ResolvedFeed {
   name: string;
 }
 
-export interface FeedDef<F extends FeedName, R> {
-  feed: F;
-  table: MonitoredTable;
+/** One equality filter: `column = params[param]`, or (when omitted) the signed-in user / their org. */
+export interface FeedFilter<P> {
+  column: string;
+  param: keyof P & string;
+  /** What the value is, for messages ("stream id"). Default: the parameter name. */
+  what?: string;
+  /** When the parameter is omitted: the token's user (`user`), or that user's first org (`org`). Else required. */
+  fallback?: 'user' | 'org';
+}
+
+export interface FeedDeclaration<R, P> {
+  /** The feed's name (diagnostics, store identity), e.g. `work-orders`. */
+  name: string;
+  /** The table (rt-monitor's standard name, mapped by the `tables` option, or your own table). */
+  table: string;
+  /** `single`: one row (e.g. by id; missing or deleted reads "not found"); `list`: ordered, bounded rows. */
   kind: 'single' | 'list';
+  /** Equality filters, in order; the first is also the realtime filter (`col=eq.value`). */
+  filters: ReadonlyArray<FeedFilter<P>>;
+  /** List order (a `list` default: `created_at` newest first). */
+  order?: { column: string; ascending: boolean };
+  /** List bound: the default number of rows (a `limit` parameter may ask for 1 … 1000). Default 50. */
+  limit?: number;
+  /** Rows in these states reach subscribers even when changes are coalesced. */
+  terminal?: { column: keyof R & string; values: readonly string[] };
+  /** Also count, over the whole table, the rows where `column = value` (e.g. unread: `read = false`). */
+  counted?: { column: string; value: string };
+  /** Original-design channel name from the filter values, e.g. `(v) => \`stream:${v.id}:progress\``. */
+  label?: (values: Readonly<Record<string, string>>) => string;
+}
+
+/** What a live query runs: made by {@link defineFeed}. */
+export interface FeedDef<R = any, P = any, D = R[] | R | null> {
+  readonly feed: string;
+  readonly table: string;
+  readonly kind: 'single' | 'list';
   /** Identity of the store for these parameters (before defaults are resolved). */
-  key(params: FeedParams[F]): string;
+  key(params: P): string;
   /** Resolve defaults (user / org from the token) and build the query, or explain why not. */
-  resolve(params: FeedParams[F], ctx: ResolveContext): Promise<ResolvedFeed | RtError>;
+  resolve(params: P, ctx: ResolveContext): Promise<ResolvedFeed | RtError>;
   /** Rows in a state that must reach subscribers even when coalescing (completed, failed…). */
   isTerminal?(row: R): boolean;
+  /** Type carriers (never set): the row and parameter types of the feed. */
+  readonly __row?: R;
+  readonly __params?: P;
+  /** `state.data`: the row (or null) for `single` feeds, the rows for `list` feeds. */
+  readonly __data?: D;
 }
+
+export type RowOf<F> = F extends FeedDef<infer R, any, any> ? R : never;
+export type ParamsOf<F> = F extends FeedDef<any, infer P, any> ? P : never;
+export type DataOf<F> = F extends FeedDef<any, any, infer D> ? D : never;
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 1000;
@@ -57,3 +111,42 @@ export async function resolveOrg(orgId: unknown, ctx: ResolveContext): Promise<s
   return org ?? rtError('forbidden', 'No access: the signed-in user is not a member of any organisation (org_members).');
 }
 
+/** Turn a declaration into a feed (validated: a mistake in it throws at declaration time). */
+export function defineFeed<R, P extends object = Record<string, unknown>>(decl: FeedDeclaration<R, P> & { kind: 'single' }): FeedDef<R, P, R | null>;
+export function defineFeed<R, P extends object = Record<string, unknown>>(decl: FeedDeclaration<R, P> & { kind: 'list' }): FeedDef<R, P, R[]>;
+export function defineFeed<R, P extends object>(decl: FeedDeclaration<R, P>): FeedDef<R, P> {
+  if (!decl.name || !decl.table) throw new Error('defineFeed: a feed needs a name and a table.');
+  if (decl.kind !== 'single' && decl.kind !== 'list') throw new Error(`defineFeed(${decl.name}): kind must be "single" or "list".`);
+  const list = decl.kind === 'list';
+  const order = decl.order ?? (list ? { column: 'created_at', ascending: false } : undefined);
+  const limitOf = (p: P) => clampLimit((p as { limit?: number }).limit, decl.limit ?? DEFAULT_LIST_LIMIT);
+  const terminal = decl.terminal ? new Set<unknown>(decl.terminal.values) : null;
+  return {
+    feed: decl.name,
+    table: decl.table,
+    kind: decl.kind,
+    key(p) {
+      const values = decl.filters.map((f) => normalizeKey((p as Record<string, unknown>)[f.param]) ?? `@${f.fallback ?? 'none'}`);
+      return [decl.name, decl.table, ...values, ...(list ? [String(limitOf(p))] : [])].join('|');
+    },
+    async resolve(p, ctx) {
+      const eq: Array<[string, string]> = [];
+      const values: Record<string, string> = {};
+      for (const f of decl.filters) {
+        const given = (p as Record<string, unknown>)[f.param];
+        const what = f.what ?? f.param;
+        const value =
+          f.fallback === 'user' ? await resolveUser(given, ctx) : f.fallback === 'org' ? await resolveOrg(given, ctx) : requireId(given, what);
+        if (isRtError(value)) return value;
+        eq.push([f.column, value]);
+        values[f.column] = value;
+      }
+      const query: SnapshotQuery = { table: decl.table as SnapshotQuery['table'], eq };
+      if (list) Object.assign(query, { order, limit: limitOf(p) });
+      else query.single = true;
+      if (decl.counted) query.countWhere = [[decl.counted.column, decl.counted.value]];
+      return { name: decl.label?.(values) ?? `${decl.name}:${eq.map(([, v]) => v).join(':')}`, query };
+    },
+    ...(terminal ? { isTerminal: (row: R) => terminal.has((row as Record<string, unknown>)[decl.terminal!.column]) } : {}),
+  };
+}

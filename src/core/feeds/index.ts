@@ -1,13 +1,12 @@
 /** All feeds by name. */
-import type { FeedName } from '../client-types.js';
-import type { FeedDef } from './feed.js';
 import { orgStreamsFeed, streamFeed } from './streams.js';
 import { scanFeed, userScansFeed } from './acquisition-scans.js';
 import { agentExecutionsFeed } from './agent-executions.js';
 import { signalAlertsFeed } from './signal-alerts.js';
 import { notificationsFeed } from './notifications.js';
 
-export const FEEDS: { [F in FeedName]: FeedDef<F, any> } = {
+/** The built-in feeds by name; `FeedName`, `FeedParams` and `FeedData` are derived from it. */
+export const FEEDS = {
   stream: streamFeed,
   'org-streams': orgStreamsFeed,
   scan: scanFeed,
@@ -15,7 +14,7 @@ export const FEEDS: { [F in FeedName]: FeedDef<F, any> } = {
   'agent-executions': agentExecutionsFeed,
   'signal-alerts': signalAlertsFeed,
   notifications: notificationsFeed,
-};
+} as const;
 
 export * from './feed.js';
 export { streamFeed, orgStreamsFeed } from './streams.js';

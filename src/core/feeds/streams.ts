@@ -1,44 +1,28 @@
 /** Feeds over `streams`: one stream by id, all streams of an org. */
-import { isTerminalStatus } from '../vocabulary.js';
+import { TERMINAL_STATUSES } from '../vocabulary.js';
 import type { Stream } from '../types.js';
-import { isRtError } from '../errors.js';
-import { clampLimit, requireId, resolveOrg, type FeedDef } from './feed.js';
+import { defineFeed } from './feed.js';
 
 export const STREAMS_TABLE = 'streams' as const;
 export type StreamRow = Stream;
 
-const terminal = (row: Stream) => isTerminalStatus(row.goal_status);
+const terminal = { column: 'goal_status', values: TERMINAL_STATUSES } as const;
 
-export const streamFeed: FeedDef<'stream', Stream> = {
-  feed: 'stream',
+export const streamFeed = defineFeed<Stream, { streamId: string }>({
+  name: 'stream',
   table: STREAMS_TABLE,
   kind: 'single',
-  key: (p) => `stream|${p.streamId}`,
-  async resolve(p) {
-    const id = requireId(p.streamId, 'stream id');
-    if (isRtError(id)) return id;
-    return { name: `stream:${id}:progress`, query: { table: STREAMS_TABLE, eq: [['id', id]], single: true } };
-  },
-  isTerminal: terminal,
-};
+  filters: [{ column: 'id', param: 'streamId', what: 'stream id' }],
+  terminal,
+  label: (v) => `stream:${v.id}:progress`,
+});
 
-export const orgStreamsFeed: FeedDef<'org-streams', Stream> = {
-  feed: 'org-streams',
+export const orgStreamsFeed = defineFeed<Stream, { orgId?: string | null; limit?: number }>({
+  name: 'org-streams',
   table: STREAMS_TABLE,
   kind: 'list',
-  key: (p) => `org-streams|${p.orgId ?? '@me'}|${clampLimit(p.limit, 100)}`,
-  async resolve(p, ctx) {
-    const org = await resolveOrg(p.orgId, ctx);
-    if (isRtError(org)) return org;
-    return {
-      name: `streams:${org}`,
-      query: {
-        table: STREAMS_TABLE,
-        eq: [['org_id', org]],
-        order: { column: 'created_at', ascending: false },
-        limit: clampLimit(p.limit, 100),
-      },
-    };
-  },
-  isTerminal: terminal,
-};
+  filters: [{ column: 'org_id', param: 'orgId', fallback: 'org' }],
+  limit: 100,
+  terminal,
+  label: (v) => `streams:${v.org_id}`,
+});

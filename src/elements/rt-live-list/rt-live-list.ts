@@ -1,0 +1,136 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { LiveQueryController } from '../../controllers/live-query-controller.js';
+import type { FeedDef } from '../../core/feeds/feed.js';
+import { rowKey } from '../../core/row-window.js';
+import { clip, knownOr } from '../../internal/format.js';
+import { RtElement } from '../../internal/rt-element.js';
+import { WORK_STATUSES, workLook } from '../../internal/status.js';
+import { clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
+import { baseStyles } from '../../styles/shared.js';
+import { feedStyles } from '../../styles/feed.js';
+import { styles } from './rt-live-list.styles.js';
+
+type Row = Record<string, unknown> & { id?: unknown };
+
+/**
+ * @customElement rt-live-list
+ * @summary A live list of the rows of any feed — one you declared for your own table with
+ * `defineFeed()` — kept equal to the database: snapshot, live changes, honest Live badge.
+ *
+ *   const workOrders = defineFeed({ name: 'work-orders', table: 'work_orders', kind: 'list',
+ *     filters: [{ column: 'team_id', param: 'teamId', fallback: 'org' }] });
+ *   html`<rt-live-list .feed=${workOrders} .params=${{ teamId }} label-field="title" status-field="status"></rt-live-list>`
+ *
+ * Each row shows `label-field` (text, never HTML), an optional status badge (`status-field`) and
+ * an optional secondary line (`detail-field`); `renderItem` replaces the row's content entirely.
+ *
+ * @fires rt-error - Loading or the subscription failed.
+ *
+ * @csspart base - The card.
+ * @csspart header - Title row.
+ * @csspart live-badge - The widget's one status: "Live", "Connecting…", "Stale"… (the cause in its title).
+ * @csspart list - The list.
+ * @csspart item - One row.
+ * @csspart label - The row's label.
+ * @csspart status - The row's status badge.
+ * @csspart detail - The row's secondary line.
+ * @csspart loading - Loading skeleton.
+ * @csspart error - Error message.
+ * @csspart empty - No rows.
+ *
+ * @cssproperty --rt-live-list-background - Card background.
+ * @cssproperty --rt-live-list-padding - Card padding.
+ */
+export class RtLiveList extends RtElement {
+  static override styles = [...baseStyles, feedStyles, styles];
+
+  /** The feed (from `defineFeed()`, or a built-in one from `FEEDS`). Property only. */
+  @property({ attribute: false }) feed?: FeedDef;
+
+  /** The feed's parameters, e.g. `{ teamId: 't-1', limit: 20 }`. Property only. */
+  @property({ attribute: false }) params: Record<string, unknown> = {};
+
+  /** Column shown as each row's label (default `name`, then `title`, then the key). */
+  @property({ attribute: 'label-field' }) labelField?: string;
+
+  /** Column shown as a status badge (goal / run statuses get their tone and icon). */
+  @property({ attribute: 'status-field' }) statusField?: string;
+
+  /** Column shown as a secondary line. */
+  @property({ attribute: 'detail-field' }) detailField?: string;
+
+  /** Card title (default "Live data"). */
+  @property() heading?: string;
+
+  /** Renders a row's content instead of label / status / detail (return a Lit template; text stays text). */
+  @property({ attribute: false }) renderItem?: (row: Row) => TemplateResult;
+
+  private ctrl: LiveQueryController<FeedDef> | undefined;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate?.(changed);
+    if (changed.has('feed') && this.ctrl?.feed !== this.feed) {
+      if (this.ctrl) this.removeController(this.ctrl);
+      this.ctrl = this.feed ? new LiveQueryController<FeedDef>(this, this.feed, () => this.params) : undefined;
+    }
+  }
+
+  private get rows(): Row[] {
+    const data = this.ctrl?.data as Row[] | Row | null | undefined;
+    return Array.isArray(data) ? data : data ? [data] : [];
+  }
+
+  private renderRow(row: Row) {
+    if (this.renderItem) return html`<li class="item" part="item">${this.renderItem(row)}</li>`;
+    const key = rowKey(row) ?? '';
+    const label = row[this.labelField ?? ''] ?? row.name ?? row.title ?? key;
+    const status = this.statusField ? row[this.statusField] : undefined;
+    const detail = this.detailField ? row[this.detailField] : undefined;
+    return html`<li class="item" part="item">
+      <div class="item-main">
+        ${clipped(String(label ?? ''), { max: 200, part: 'label', cls: 'label' })}
+        ${status != null ? lookBadge(workLook[knownOr(status, WORK_STATUSES)] ?? workLook.unknown, clip(String(status), 40).text) : nothing}
+      </div>
+      ${detail != null ? html`<span class="detail" part="detail">${clip(String(detail), 300).text}</span>` : nothing}
+    </li>`;
+  }
+
+  private renderBody() {
+    const s = this.s;
+    const ctrl = this.ctrl;
+    if (!ctrl) return emptyView(s.noIdGiven('feed'));
+    const rows = this.rows;
+    switch (viewStateOf({ phase: ctrl.phase, error: ctrl.error, hasData: rows.length > 0, single: ctrl.feed.kind === 'single' })) {
+      case 'loading':
+        return loadingView(s);
+      case 'error':
+      case 'not-found':
+        return errorView(s, ctrl.error ?? { code: 'server', message: '' });
+      case 'empty':
+        return emptyView(s.noRows);
+      default:
+        return html`<ul class="list" part="list">${repeat(rows, (r) => rowKey(r) ?? '', (r) => this.renderRow(r))}</ul>`;
+    }
+  }
+
+  protected override render() {
+    const s = this.s;
+    return html`<section class="card" part="base" aria-labelledby="title">
+      <div class="card-header" part="header">
+        <h3 class="card-title" id="title">${this.heading ?? s.liveList}</h3>
+        ${this.ctrl ? phaseBadge(s, this.ctrl.phase, this.ctrl.error) : nothing}
+      </div>
+      ${this.renderBody()}
+    </section>`;
+  }
+}
+
+RtLiveList.define('rt-live-list');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rt-live-list': RtLiveList;
+  }
+}
