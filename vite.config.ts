@@ -2,8 +2,12 @@
  * Three uses of one config:
  *   vite                     → serves the demo (demo/) — `npm start` also starts the backend
  *   vite build               → dist/: unbundled ESM for bundlers (lit, @lit/*, @supabase/* external), one entry per element
- *   vite build --mode iife   → dist/rt-monitor.js: the self-registering script-tag bundle (global RtMonitor),
+ *   vite build --mode iife   → dist/rt-monitor.js: the all-in script-tag file (global RtMonitor),
  *                              and dist/locales/<lang>.json, the translations it fetches on demand
+ *   vite build --mode loader → dist/cdn/: the on-demand script-tag loader (rt-monitor-loader.js, an ES module)
+ *                              and its chunks (one per element, shared ones for Lit, the client, …)
+ * Every build runs the same sources: nothing rewrites dependency code or renames members; the
+ * script-tag builds are minified with terser's standard options.
  *   vite build --mode examples → .tmp/examples/: demo/react.html and demo/vue.html built against the
  *                              built package (`rt-monitor`, `rt-monitor/react` resolve through package.json exports)
  */
@@ -11,8 +15,6 @@ import { defineConfig } from 'vite';
 import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { minifyLiteralsPlugin } from './scripts/minify-literals.mjs';
-import { trimVendorPlugin } from './scripts/trim-vendor.mjs';
-import { terserPassPlugin } from './scripts/terser-pass.mjs';
 import { localesPlugin } from './scripts/locales.mjs';
 
 const root = import.meta.dirname;
@@ -32,6 +34,9 @@ const external = (id: string) => /^(lit|@lit\/|@lit-labs\/|@supabase\/|react$|re
 
 const version: string = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version;
 const define = { __RT_VERSION__: JSON.stringify(version) };
+
+/** Plain terser minification (standard, safe options) for the script-tag builds. */
+const terserOptions = { ecma: 2020 as const, toplevel: true, compress: { passes: 3, pure_getters: false }, format: { comments: false } };
 
 /** In the dev server, `rt-monitor` and `rt-monitor/react` come from the sources (no build needed). */
 const sourceAliases = [
@@ -69,20 +74,37 @@ export default defineConfig(({ command, mode }) => {
   }
   if (mode === 'iife') {
     return {
-      // trimVendor: realtime code rt-monitor's client never runs; terserPass: a last minification pass
-      plugins: [localesPlugin({ emit: true }), minifyLiteralsPlugin(), trimVendorPlugin(), terserPassPlugin()],
+      plugins: [localesPlugin({ emit: true }), minifyLiteralsPlugin()],
       build: {
         outDir: 'dist',
         emptyOutDir: false,
         target: 'es2021',
-        minify: true,
+        minify: process.env.RT_MIN === 'oxc' ? true : 'terser',
+        terserOptions,
         sourcemap: true,
         // src/cdn.ts has no runtime exports, so no `var RtMonitor = …` is emitted (it would replace the
         // first copy's object when the file is loaded twice): it sets window.RtMonitor itself. Vite
         // still insists on a `name` for iife.
         lib: { entry: resolve(root, 'src/cdn.ts'), formats: ['iife'], name: 'RtMonitor', fileName: () => 'rt-monitor.js' },
       },
-      define: { ...define, __RT_CDN__: 'true' }, // element registrations wait for src/cdn.ts (src/internal/registration.ts)
+      define,
+    };
+  }
+  if (mode === 'loader') {
+    return {
+      plugins: [localesPlugin(), minifyLiteralsPlugin()],
+      build: {
+        outDir: 'dist/cdn',
+        emptyOutDir: true,
+        target: 'es2021',
+        minify: 'terser',
+        terserOptions,
+        sourcemap: true,
+        manifest: true, // .vite/manifest.json: which chunks each entry and element imports (scripts/check-size.mjs)
+        lib: { entry: { 'rt-monitor-loader': resolve(root, 'src/cdn/loader.ts') }, formats: ['es'] },
+        rolldownOptions: { output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' } },
+      },
+      define,
     };
   }
   return {

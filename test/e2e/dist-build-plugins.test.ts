@@ -1,9 +1,7 @@
 /**
- * The build's own plugins (size budget of the script-tag bundle):
- * - scripts/minify-literals.mjs minifies Lit's css``/html``/svg`` literals: unit cases, and every
- *   css`` literal in src/ parses in Chromium to exactly the same rules before and after;
- * - scripts/trim-vendor.mjs: every cut still applies to the installed (pinned) realtime-js and
- *   phoenix, so an upgrade that changes their text is noticed here, not only as a size regression.
+ * The build's own plugin (it only touches rt-monitor's sources, never a dependency's):
+ * scripts/minify-literals.mjs minifies Lit's css``/html``/svg`` literals: unit cases, and every
+ * css`` literal in src/ parses in Chromium to exactly the same rules before and after.
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +9,6 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAst } from 'vite';
 import { minifyCssChunk, minifyHtmlChunk, minifyLiterals } from '../../scripts/minify-literals.mjs';
-import { trimVendor } from '../../scripts/trim-vendor.mjs';
 import { ROOT, launchChromium } from './dist-support.js';
 import type { Browser } from 'playwright-core';
 
@@ -105,25 +102,5 @@ describe('minify-literals', () => {
         assert.deepEqual(norm(r.after), norm(r.before), r.file);
       }
     });
-  });
-});
-
-describe('trim-vendor', () => {
-  test('every cut applies to the installed realtime-js and phoenix (pinned versions)', () => {
-    const files = [
-      'node_modules/@supabase/phoenix/priv/static/phoenix.mjs',
-      'node_modules/@supabase/realtime-js/dist/module/RealtimeChannel.js',
-      'node_modules/@supabase/realtime-js/dist/module/RealtimeClient.js',
-      'node_modules/@supabase/realtime-js/dist/module/RealtimePresence.js',
-      'node_modules/@supabase/realtime-js/dist/module/lib/websocket-factory.js',
-    ];
-    for (const f of files) {
-      const warnings: string[] = [];
-      const id = join(ROOT, f);
-      const out = trimVendor(readFileSync(id, 'utf8'), id, (m: string) => warnings.push(m));
-      assert.deepEqual(warnings, [], f);
-      assert.ok(out && out.code.length < readFileSync(id, 'utf8').length, `${f} got smaller`);
-    }
-    assert.equal(trimVendor('x', join(ROOT, 'src/core/client.ts')), null);
   });
 });
