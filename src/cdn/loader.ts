@@ -7,16 +7,18 @@
  * <rt-stream-progress stream-id="…"></rt-stream-progress>
  * ```
  *
- * 1. Imports the shared part (src/cdn/install.ts and the client: Lit-free) and installs
- *    `window.RtMonitor` with the `data-*` configuration (for a module script that is the first
- *    `<script>` carrying `data-*`, src/internal/script-config.ts).
- * 2. Imports the module of each `rt-*` tag in the document (the same element modules as the npm
- *    build, which define their tag as they run), and of each `rt-*` tag added later
- *    (a MutationObserver on the document). Elements inside another component's shadow root:
- *    `RtMonitor.discover(shadowRoot)`.
+ * 1. Imports the client part (src/cdn/install-loader.ts: realtime-js, postgrest-js, rt-monitor's
+ *    core; no Lit) and installs `window.RtMonitor` with the `data-*` configuration (for a module
+ *    script: the first `<script>` carrying `data-*`, src/internal/script-config.ts).
+ * 2. At the same time, imports the module of each `rt-*` tag in the document (the same element
+ *    modules as the npm build, which define their tag as they run), and of each `rt-*` tag added
+ *    later (a MutationObserver on the document). Elements inside another component's shadow root:
+ *    `RtMonitor.discover(shadowRoot)`. An element draws its pending state ("Connecting…") as soon
+ *    as its own chunks are in, and goes live when the client part has configured the page default.
  *
- * A page with one `<rt-stream-progress>` downloads this file, the shared part and that element's
- * chunks only (measured: scripts/check-size.mjs and test/e2e/dist-cdn-loader.test.ts).
+ * A page with one `<rt-stream-progress>` downloads this file, that element's chunks (its first
+ * paint) and the client part, nothing else (measured: scripts/check-size.mjs and
+ * test/e2e/dist-loader.test.ts).
  */
 import type { RtTag } from './install.js';
 
@@ -37,11 +39,21 @@ const ELEMENTS: Record<RtTag, () => Promise<unknown>> = {
 };
 const SELECTOR = Object.keys(ELEMENTS).join(',');
 
+// One loader per page defines elements: a copy loaded after it (or after the all-in file) only
+// hands its data-* to the first copy's RtMonitor (src/cdn/install.ts), which warns once.
+const g = globalThis as unknown as Record<symbol, unknown>;
+const first = !g[Symbol.for('rt-monitor.cdn')] && !g[Symbol.for('rt-monitor.loader')];
+g[Symbol.for('rt-monitor.loader')] = true;
+
+// The client code (realtime-js, postgrest-js, rt-monitor's core) loads in parallel with the
+// elements: an element draws at once in its pending state ("Connecting…") and goes live when the
+// page default client is configured (ClientController listens to the default-client slot).
 const shared = import('./install-loader.js');
 const requested = new Map<string, Promise<unknown>>();
 
 /** Imports (once) the module of every rt-monitor tag at or under `root`. */
 function discover(root: ParentNode): Promise<void> {
+  if (!first) return Promise.resolve();
   const found = new Set<string>();
   if (root instanceof Element && root.localName in ELEMENTS) found.add(root.localName);
   for (const el of root.querySelectorAll(SELECTOR)) found.add(el.localName);
@@ -49,8 +61,7 @@ function discover(root: ParentNode): Promise<void> {
   for (const tag of found) {
     let load = requested.get(tag);
     if (!load) {
-      // After the shared part: the page default client is configured before any element upgrades.
-      load = shared.then(({ installed }) => (installed.first ? ELEMENTS[tag as RtTag]() : undefined));
+      load = ELEMENTS[tag as RtTag]();
       load.catch((err: unknown) => console.error(`rt-monitor: could not load <${tag}>`, err));
       requested.set(tag, load);
     }
@@ -62,8 +73,8 @@ function discover(root: ParentNode): Promise<void> {
 let markReady!: () => void;
 const ready = new Promise<void>((resolve) => (markReady = resolve));
 void shared.then(({ installed }) => {
-  if (!installed.first) return; // a later copy: the first one's RtMonitor stays as it is
-  installed.api.ready = ready;
+  if (!first || !installed.first) return; // a later copy: the first one's RtMonitor stays as it is
+  installed.api.ready = Promise.all([ready, shared]).then(() => undefined);
   installed.api.discover = discover;
 });
 void discover(document).then(markReady, markReady);

@@ -11,37 +11,10 @@ import type { RtClientApi } from './client-types.js';
 import { createRtClient, type RtClientOptions } from './client.js';
 import { followHostAuth } from './host-auth.js';
 import { tokenUserId } from './jwt.js';
+import { setDefaultClient, slot } from './default-client-slot.js';
 
-const SLOT = Symbol.for('rt-monitor.default-client');
-export const DEFAULT_CLIENT_EVENT = 'rt-monitor-configured';
-
-interface Slot {
-  client: RtClientApi | undefined;
-  /** Whether we created it (then we dispose it when replaced). */
-  owned: boolean;
-  target: EventTarget;
-  /** Stops following the host SupabaseClient given to `configure({ client })`. */
-  unfollow?: () => void;
-  /** The options of the last `configure()` (to rebuild for another user). */
-  options?: RtClientOptions;
-}
-
-function slot(): Slot {
-  const g = globalThis as unknown as Record<symbol, Slot | undefined>;
-  let s = g[SLOT];
-  if (!s) {
-    s = { client: undefined, owned: false, target: new EventTarget() };
-    g[SLOT] = s;
-  }
-  return s;
-}
-
-function announce(s: Slot): void {
-  s.target.dispatchEvent(new Event('change'));
-  if (typeof window !== 'undefined' && typeof CustomEvent === 'function') {
-    window.dispatchEvent(new CustomEvent(DEFAULT_CLIENT_EVENT, { detail: { client: s.client } }));
-  }
-}
+// The slot itself (no client code: what widgets import to find the default client).
+export { DEFAULT_CLIENT_EVENT, getDefaultClient, onDefaultClientChange, setDefaultClient } from './default-client-slot.js';
 
 /** Configure the page's default client (replacing, and disposing, a previous one it created). */
 export function configure(options: RtClientOptions): RtClientApi {
@@ -98,29 +71,4 @@ export function setAccessToken(token: string | null): RtClientApi | undefined {
     return client;
   }
   return configure({ ...s.options, accessToken: token });
-}
-
-/** Install an existing client (e.g. a MemoryClient in tests) as the default; null removes it. */
-export function setDefaultClient(client: RtClientApi | null, owned = false): RtClientApi {
-  const s = slot();
-  const previous = s.client;
-  if (previous === client) return client as RtClientApi;
-  s.client = client ?? undefined;
-  const wasOwned = s.owned;
-  s.owned = !!client && owned;
-  announce(s);
-  if (previous && wasOwned) previous.dispose();
-  return client as RtClientApi;
-}
-
-export function getDefaultClient(): RtClientApi | undefined {
-  return slot().client;
-}
-
-/** Hear when the default client is configured or replaced. */
-export function onDefaultClientChange(callback: (client: RtClientApi | undefined) => void): () => void {
-  const s = slot();
-  const listener = () => callback(s.client);
-  s.target.addEventListener('change', listener);
-  return () => s.target.removeEventListener('change', listener);
 }
