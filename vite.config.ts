@@ -7,7 +7,7 @@
  *   vite build --mode loader → dist/cdn/: the on-demand script-tag loader (rt-monitor-loader.js, an ES module)
  *                              and its chunks (one per element, shared ones for Lit, the client, …)
  * Every build runs the same sources: nothing rewrites dependency code or renames members; the
- * script-tag builds are minified with terser's standard options.
+ * script-tag builds are minified by Vite's own minifier (oxc) with its standard options.
  *   vite build --mode examples → .tmp/examples/: demo/react.html and demo/vue.html built against the
  *                              built package (`rt-monitor`, `rt-monitor/react` resolve through package.json exports)
  */
@@ -34,9 +34,6 @@ const external = (id: string) => /^(lit|@lit\/|@lit-labs\/|@supabase\/|react$|re
 
 const version: string = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version;
 const define = { __RT_VERSION__: JSON.stringify(version) };
-
-/** Plain terser minification (standard, safe options) for the script-tag builds. */
-const terserOptions = { ecma: 2020 as const, toplevel: true, compress: { passes: 3, pure_getters: false }, format: { comments: false } };
 
 /** In the dev server, `rt-monitor` and `rt-monitor/react` come from the sources (no build needed). */
 const sourceAliases = [
@@ -79,8 +76,7 @@ export default defineConfig(({ command, mode }) => {
         outDir: 'dist',
         emptyOutDir: false,
         target: 'es2021',
-        minify: process.env.RT_MIN === 'oxc' ? true : 'terser',
-        terserOptions,
+        minify: true, // Vite's own minifier (oxc), standard options
         sourcemap: true,
         // src/cdn.ts has no runtime exports, so no `var RtMonitor = …` is emitted (it would replace the
         // first copy's object when the file is loaded twice): it sets window.RtMonitor itself. Vite
@@ -97,8 +93,7 @@ export default defineConfig(({ command, mode }) => {
         outDir: 'dist/cdn',
         emptyOutDir: true,
         target: 'es2021',
-        minify: 'terser',
-        terserOptions,
+        minify: true,
         sourcemap: true,
         manifest: true, // .vite/manifest.json: which chunks each entry and element imports (scripts/check-size.mjs)
         lib: { entry: { 'rt-monitor-loader': resolve(root, 'src/cdn/loader.ts') }, formats: ['es'] },
