@@ -11,7 +11,7 @@
  *   vite build --mode examples → .tmp/examples/: demo/react.html and demo/vue.html built against the
  *                              built package (`rt-monitor`, `rt-monitor/react` resolve through package.json exports)
  */
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { minifyLiteralsPlugin } from './scripts/minify-literals.mjs';
@@ -41,7 +41,7 @@ const sourceAliases = [
   { find: /^rt-monitor$/, replacement: resolve(root, 'src/index.ts') },
 ];
 
-export default defineConfig(({ command, mode }) => {
+export default defineConfig(({ command, mode }): UserConfig => {
   if (command === 'serve') {
     return {
       root: resolve(root, 'demo'),

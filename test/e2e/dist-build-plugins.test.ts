@@ -104,3 +104,27 @@ describe('minify-literals', () => {
     });
   });
 });
+
+describe('the script-tag builds run dependencies as they are', () => {
+  test("the iife and loader builds' plugins are rt-monitor's two, and neither touches a file under node_modules", async () => {
+    const { default: defineConfig } = (await import('../../vite.config.ts')) as unknown as {
+      default: (env: { command: 'build'; mode: string; isSsrBuild: boolean; isPreview: boolean }) => { plugins?: unknown[] };
+    };
+    const lit = join(ROOT, 'node_modules/lit-html/lit-html.js');
+    const realtime = join(ROOT, 'node_modules/@supabase/realtime-js/dist/module/RealtimeChannel.js');
+    for (const mode of ['iife', 'loader']) {
+      const config = defineConfig({ command: 'build', mode, isSsrBuild: false, isPreview: false });
+      const plugins = (config.plugins ?? []).flat() as Array<Record<string, unknown> & { name: string }>;
+      assert.deepEqual(plugins.map((p) => p.name).sort(), ['rt-locales', 'rt-minify-literals'], mode);
+      for (const p of plugins) {
+        // no hook that rewrites emitted chunks (vendor cuts, renaming passes)
+        assert.equal(p.renderChunk, undefined, `${mode}: ${p.name} has no renderChunk`);
+        const transform = p.transform as ((code: string, id: string) => unknown) | undefined;
+        for (const id of [lit, realtime]) {
+          const code = `${readFileSync(id, 'utf8')}\nconst x = css\`\n  .a { color: red; }\n\`;`;
+          assert.equal(transform ? (transform.call({}, code, id) ?? null) : null, null, `${mode}: ${p.name} leaves ${id} alone`);
+        }
+      }
+    }
+  });
+});
