@@ -3,7 +3,9 @@
 //   1. typecheck (src, server, e2e tests)
 //   2. node tests of the local backend on PGlite, then on PostgreSQL 15 (a throwaway cluster)
 //   3. browser tests (web-test-runner, Debian Chromium, real local backend)
-//   4. distribution: custom-elements.json up to date, npm run build, size budget of dist/rt-monitor.js
+//   4. distribution: custom-elements.json up to date, npm run build, size budgets (all-in
+//      dist/rt-monitor.js, one widget with the loader), the element integration tests again with
+//      the elements from the built dist/rt-monitor.js (web-test-runner.dist.config.mjs)
 //   5. end-to-end tests (playwright-core against the demo, the built script-tag bundle and the examples)
 // Set RT_SKIP=typecheck,pg,browser,dist,e2e to skip parts while developing.
 import { spawnSync } from 'node:child_process';
@@ -77,7 +79,8 @@ if (!skip.has('dist')) {
   runCheck('custom-elements.json is up to date', process.execPath, ['scripts/check-manifest.mjs']);
   runCheck('README.md is up to date with docs/', process.execPath, ['scripts/assemble-readme.mjs', '--check']);
   runCheck('build (npm run build)', 'npm', ['run', 'build', '--silent']);
-  runCheck('size budget (dist/rt-monitor.js)', process.execPath, ['scripts/check-size.mjs']);
+  runCheck('size budgets (all-in dist/rt-monitor.js; one widget with dist/cdn/rt-monitor-loader.js)', process.execPath, ['scripts/check-size.mjs']);
+  if (!skip.has('browser')) run('element integration tests on the built script-tag file (web-test-runner)', 'npx', ['web-test-runner', '--config', 'web-test-runner.dist.config.mjs']);
 }
 if (!skip.has('e2e') && existsSync('test/e2e')) run('end-to-end', process.execPath, nodeTestArgs('test/e2e'));
 

@@ -8,7 +8,7 @@ import { ContextConsumer } from '@lit/context';
 import { rtClientContext, ensureContextRoot } from '../context/rt-context.js';
 import type { RtClientApi } from '../core/client-types.js';
 import type { RtError } from '../core/types.js';
-import { getDefaultClient, onDefaultClientChange } from '../core/default-client.js';
+import { getDefaultClient, onDefaultClientChange } from '../core/default-client-slot.js';
 
 export const NOT_CONFIGURED: RtError = {
   code: 'not-configured',

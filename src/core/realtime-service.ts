@@ -12,7 +12,7 @@
  */
 import type { DataFor, FeedName, ParamsFor, RtClientApi } from './client-types.js';
 import type { AcquisitionScan, AgentExecution, ConnectionStatus, Notification, RtError, SignalAlert, Stream, SubscriptionInfo } from './types.js';
-import { getDefaultClient, onDefaultClientChange } from './default-client.js';
+import { getDefaultClient, onDefaultClientChange } from './default-client-slot.js';
 
 export interface RealtimeSubscription {
   /** Original-design name, e.g. `stream:<id>:progress`. */

@@ -18,16 +18,16 @@ import type { RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { currentFrame, nextFrame } from '../core/frame.js';
 import { pendingStrings, stringsFor, type RtStrings } from './strings.js';
-import { whenRegistering } from './registration.js';
+import { isStoodDown, warnOtherCopy } from './other-copy.js';
+import { RT_VERSION } from '../core/rt-version.js';
 import { absorbUpgradeProperties, checkObjectAttributes, takeBeforeDefine } from './upgrade.js';
 
-/** Version stamped into warnings when two copies of the bundle meet. */
-export const RT_VERSION = '0.1.0';
+/** Version stamped into warnings when two copies of the bundle meet (one source: src/core/rt-version.ts). */
+export { RT_VERSION };
 
 export type { RtTheme } from '../context/index.js';
 import type { RtTheme } from '../context/index.js';
 
-const warned = new Set<string>();
 const RTL_LOCALE = /^(ar|he|iw|fa|ur)\b/i;
 
 export class RtElement extends LitElement {
@@ -35,26 +35,25 @@ export class RtElement extends LitElement {
   static readonly version: string = RT_VERSION;
 
   /**
-   * Registers the element under `tag` unless the tag is taken. When another copy
-   * (or version) already defined it, warns once naming both versions and returns.
+   * Registers the element under `tag` unless the tag is taken. When another copy (or version)
+   * already defined it, returns quietly; the first such meeting warns once per copy of rt-monitor,
+   * naming both versions (src/internal/other-copy.ts).
    */
   static define(tag: string, registry: CustomElementRegistry = customElements): void {
-    whenRegistering(() => {
-      const existing = registry.get(tag) as (CustomElementConstructor & { version?: string }) | undefined;
-      if (existing) {
-        if (existing !== this && !warned.has(tag)) {
-          warned.add(tag);
-          console.warn(
-            `rt-monitor: <${tag}> is already defined (version ${existing.version ?? 'unknown'}); ` +
-              `this copy (version ${this.version}) was not registered.`,
-          );
-        }
-        return;
+    if (isStoodDown()) return; // a second script-tag copy: the first one serves the page
+    const existing = registry.get(tag) as (CustomElementConstructor & { version?: string }) | undefined;
+    if (existing) {
+      if (existing !== this) {
+        warnOtherCopy(
+          `rt-monitor: <${tag}> is already defined by another copy of rt-monitor (version ${existing.version ?? 'unknown'}); ` +
+            `this copy (version ${this.version}) registers none of the elements the other copy defined.`,
+        );
       }
-      // Values the page set on <tag> elements before this definition: applied in connectedCallback.
-      if (registry === customElements) takeBeforeDefine(tag, this);
-      registry.define(tag, this);
-    });
+      return;
+    }
+    // Values the page set on <tag> elements before this definition: applied in connectedCallback.
+    if (registry === customElements) takeBeforeDefine(tag, this);
+    registry.define(tag, this);
   }
 
   /** BCP 47 locale for numbers, dates and text. Defaults to the provider's locale, then the page's `lang`. */

@@ -1,7 +1,8 @@
 /**
- * rt-monitor's own PostgREST client (src/core/rest.ts), which replaced @supabase/postgrest-js:
- * the requests it sends (method, query string, headers) and the replies it returns, first with
- * a stubbed fetch, then against the real local backend (RLS, count, update, errors).
+ * REST of rt-monitor's own client (src/core/rest.ts: @supabase/postgrest-js with the anon key and
+ * the current token per request): the requests sent (method, query string, headers), the replies
+ * as rt-monitor reads them and their error mapping (src/core/errors.ts), postgrest-js's retry
+ * policy, first with a stubbed fetch, then against the real local backend (RLS, count, update, errors).
  */
 import { expect } from '@open-wc/testing';
 import { createRest, type RestReply } from '../../src/core/rest.js';
@@ -32,6 +33,9 @@ function stubFetch(answer: (sent: Sent, n: number) => Response | Promise<Respons
   return { sent, restore: () => (window.fetch = original) };
 }
 
+/** The fields of a postgrest-js reply that rt-monitor reads. */
+const read = (r: RestReply) => ({ data: r.data, error: r.error, count: r.count, status: r.status });
+
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
 
@@ -41,8 +45,8 @@ describe('rest client (stubbed fetch)', () => {
     try {
       let token: string | null = 'user-jwt';
       const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => token });
-      const res: RestReply = await rest.from('signal_alerts').select('*').eq('user_id', 'u 1').eq('read', false).order('created_at', { ascending: false }).order('id').limit(50);
-      expect(res).to.deep.equal({ data: [{ id: 'a' }], error: null, count: null, status: 200 });
+      const res = await rest.from('signal_alerts').select('*').eq('user_id', 'u 1').eq('read', false).order('created_at', { ascending: false }).order('id').limit(50);
+      expect(read(res)).to.deep.equal({ data: [{ id: 'a' }], error: null, count: null, status: 200 });
       const [s] = stub.sent;
       expect(s!.method).to.equal('GET');
       expect(s!.url.origin + s!.url.pathname).to.equal('https://x.test/rest/v1/signal_alerts');
@@ -57,6 +61,7 @@ describe('rest client (stubbed fetch)', () => {
       expect(s!.headers.authorization).to.equal('Bearer user-jwt');
       expect(s!.headers.prefer).to.equal(undefined);
       expect(s!.headers['content-type']).to.equal(undefined);
+      expect(s!.headers['x-retry-count']).to.equal(undefined);
       token = null; // signed out: the anon key is the bearer
       await rest.from('streams').select('org_id');
       expect(stub.sent[1]!.headers.authorization).to.equal('Bearer anon');
@@ -71,7 +76,7 @@ describe('rest client (stubbed fetch)', () => {
     try {
       const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => null });
       const res = await rest.from('notifications').select('*', { count: 'exact', head: true }).eq('read', 'false');
-      expect(res).to.deep.equal({ data: null, error: null, count: 137, status: 200 });
+      expect(read(res)).to.deep.equal({ data: null, error: null, count: 137, status: 200 });
       expect(stub.sent[0]!.method).to.equal('HEAD');
       expect(stub.sent[0]!.headers.prefer).to.equal('count=exact');
     } finally {
@@ -84,7 +89,7 @@ describe('rest client (stubbed fetch)', () => {
     try {
       const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => 't' });
       const res = await rest.from('signal_alerts').update({ read: true }).eq('user_id', 'u').eq('read', false);
-      expect(res).to.deep.equal({ data: null, error: null, count: null, status: 204 });
+      expect(read(res)).to.deep.equal({ data: null, error: null, count: null, status: 204 });
       const [s] = stub.sent;
       expect(s!.method).to.equal('PATCH');
       expect(s!.body).to.equal('{"read":true}');
@@ -104,7 +109,7 @@ describe('rest client (stubbed fetch)', () => {
     try {
       const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => 't' });
       const denied = await rest.from('streams').select('*');
-      expect(denied).to.deep.equal({ data: null, error: body, count: null, status: 403 });
+      expect(read(denied)).to.deep.equal({ data: null, error: body, count: null, status: 403 });
       expect(fromRestError(denied.error, denied.status, false).code).to.equal('forbidden');
       expect(fromRestError(denied.error, denied.status, false).message).to.match(/^No access/);
       // The same refusal without a user token: not signed in (the key itself is fine).
@@ -114,7 +119,7 @@ describe('rest client (stubbed fetch)', () => {
       expect(fromRestError({ message: 'Invalid API key' }, 401, true).code).to.equal('bad-config');
       expect(fromRestError({ message: 'JWT expired', code: 'PGRST303' }, 401, false).code).to.equal('unauthorized');
       const bad = await rest.from('streams').select('*');
-      expect(bad).to.deep.equal({ data: null, error: { message: 'Bad gateway' }, count: null, status: 502 });
+      expect(read(bad)).to.deep.equal({ data: null, error: { message: 'Bad gateway' }, count: null, status: 502 });
       expect(fromRestError(bad.error, bad.status, false).code).to.equal('server');
     } finally {
       stub.restore();
@@ -136,13 +141,16 @@ describe('rest client (stubbed fetch)', () => {
     }
   });
 
-  it('GET is retried after a 503 (1 s later), like postgrest-js', async () => {
-    const stub = stubFetch((_s, n) => (n === 1 ? new Response('', { status: 503 }) : json([])));
+  it("GET is retried after a 503 (postgrest-js's policy, honouring Retry-After), with a fresh token", async () => {
+    const stub = stubFetch((_s, n) => (n === 1 ? new Response('', { status: 503, headers: { 'Retry-After': '0' } }) : json([])));
     try {
-      const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => 't' });
+      let calls = 0;
+      const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => `t${++calls}` });
       const res = await rest.from('streams').select('*');
-      expect(res).to.deep.equal({ data: [], error: null, count: null, status: 200 });
+      expect(read(res)).to.deep.equal({ data: [], error: null, count: null, status: 200 });
       expect(stub.sent.length).to.equal(2);
+      expect(stub.sent[1]!.headers['x-retry-count']).to.equal('1');
+      expect(stub.sent.map((s) => s.headers.authorization)).to.deep.equal(['Bearer t1', 'Bearer t2']);
     } finally {
       stub.restore();
     }

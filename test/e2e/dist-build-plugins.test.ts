@@ -1,9 +1,7 @@
 /**
- * The build's own plugins (size budget of the script-tag bundle):
- * - scripts/minify-literals.mjs minifies Lit's css``/html``/svg`` literals: unit cases, and every
- *   css`` literal in src/ parses in Chromium to exactly the same rules before and after;
- * - scripts/trim-vendor.mjs: every cut still applies to the installed (pinned) realtime-js and
- *   phoenix, so an upgrade that changes their text is noticed here, not only as a size regression.
+ * The build's own plugin (it only touches rt-monitor's sources, never a dependency's):
+ * scripts/minify-literals.mjs minifies Lit's css``/html``/svg`` literals: unit cases, and every
+ * css`` literal in src/ parses in Chromium to exactly the same rules before and after.
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +9,6 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAst } from 'vite';
 import { minifyCssChunk, minifyHtmlChunk, minifyLiterals } from '../../scripts/minify-literals.mjs';
-import { trimVendor } from '../../scripts/trim-vendor.mjs';
 import { ROOT, launchChromium } from './dist-support.js';
 import type { Browser } from 'playwright-core';
 
@@ -108,22 +105,26 @@ describe('minify-literals', () => {
   });
 });
 
-describe('trim-vendor', () => {
-  test('every cut applies to the installed realtime-js and phoenix (pinned versions)', () => {
-    const files = [
-      'node_modules/@supabase/phoenix/priv/static/phoenix.mjs',
-      'node_modules/@supabase/realtime-js/dist/module/RealtimeChannel.js',
-      'node_modules/@supabase/realtime-js/dist/module/RealtimeClient.js',
-      'node_modules/@supabase/realtime-js/dist/module/RealtimePresence.js',
-      'node_modules/@supabase/realtime-js/dist/module/lib/websocket-factory.js',
-    ];
-    for (const f of files) {
-      const warnings: string[] = [];
-      const id = join(ROOT, f);
-      const out = trimVendor(readFileSync(id, 'utf8'), id, (m: string) => warnings.push(m));
-      assert.deepEqual(warnings, [], f);
-      assert.ok(out && out.code.length < readFileSync(id, 'utf8').length, `${f} got smaller`);
+describe('the script-tag builds run dependencies as they are', () => {
+  test("the iife and loader builds' plugins are rt-monitor's two, and neither touches a file under node_modules", async () => {
+    const { default: defineConfig } = (await import('../../vite.config.ts')) as unknown as {
+      default: (env: { command: 'build'; mode: string; isSsrBuild: boolean; isPreview: boolean }) => { plugins?: unknown[] };
+    };
+    const lit = join(ROOT, 'node_modules/lit-html/lit-html.js');
+    const realtime = join(ROOT, 'node_modules/@supabase/realtime-js/dist/module/RealtimeChannel.js');
+    for (const mode of ['iife', 'loader']) {
+      const config = defineConfig({ command: 'build', mode, isSsrBuild: false, isPreview: false });
+      const plugins = (config.plugins ?? []).flat() as Array<Record<string, unknown> & { name: string }>;
+      assert.deepEqual(plugins.map((p) => p.name).sort(), ['rt-locales', 'rt-minify-literals'], mode);
+      for (const p of plugins) {
+        // no hook that rewrites emitted chunks (vendor cuts, renaming passes)
+        assert.equal(p.renderChunk, undefined, `${mode}: ${p.name} has no renderChunk`);
+        const transform = p.transform as ((code: string, id: string) => unknown) | undefined;
+        for (const id of [lit, realtime]) {
+          const code = `${readFileSync(id, 'utf8')}\nconst x = css\`\n  .a { color: red; }\n\`;`;
+          assert.equal(transform ? (transform.call({}, code, id) ?? null) : null, null, `${mode}: ${p.name} leaves ${id} alone`);
+        }
+      }
     }
-    assert.equal(trimVendor('x', join(ROOT, 'src/core/client.ts')), null);
   });
 });

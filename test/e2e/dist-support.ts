@@ -14,7 +14,7 @@ export const DIST = join(ROOT, 'dist');
 
 /** dist/ as `npm run build` makes it (built here when missing, e.g. running this file alone). */
 export function ensureBuilt(): void {
-  const needed = ['dist/index.js', 'dist/rt-monitor.js', 'dist/react/index.js', 'dist/index.d.ts', 'dist/vscode.html-custom-data.json'];
+  const needed = ['dist/index.js', 'dist/rt-monitor.js', 'dist/cdn/rt-monitor-loader.js', 'dist/react/index.js', 'dist/index.d.ts', 'dist/vscode.html-custom-data.json'];
   if (needed.every((f) => existsSync(join(ROOT, f)))) return;
   run('npm', ['run', 'build']);
 }
@@ -39,10 +39,19 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `routes` (path → file or content) and then files under `dir`, with `headers` on every response. */
-export async function serveStatic(dir: string, headers: Record<string, string> = {}, routes: Record<string, string | { body: string; type: string }> = {}): Promise<StaticServer> {
-  const server: Server = createServer((req, res) => {
+/**
+ * Serves `routes` (path → file or content) and then files under `dir`, with `headers` on every
+ * response. `gate(path)` may return a promise: the response waits for it (to hold back one file).
+ */
+export async function serveStatic(
+  dir: string,
+  headers: Record<string, string> = {},
+  routes: Record<string, string | { body: string; type: string }> = {},
+  gate?: (path: string) => Promise<void> | undefined,
+): Promise<StaticServer> {
+  const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    await gate?.(path);
     const route = routes[path];
     let body: Buffer | string | undefined;
     let type = 'application/octet-stream';

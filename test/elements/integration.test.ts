@@ -2,19 +2,13 @@
  * The elements against the real local backend (supabase-compatible REST + Realtime + Auth,
  * started once per run by web-test-runner): real supabase-js, real RLS, real WebSocket.
  * Every test makes its own rows (fresh ids); the backend is shared by the whole run.
+ * Runs twice: on the sources, and on the built script-tag file dist/rt-monitor.js
+ * (web-test-runner.dist.config.mjs; `npm test` runs it after the build).
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
-import '../../src/elements/rt-provider/rt-provider.js';
-import '../../src/elements/rt-connection-status/rt-connection-status.js';
-import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
-import '../../src/elements/rt-stream-card/rt-stream-card.js';
-import '../../src/elements/rt-scan-progress/rt-scan-progress.js';
-import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
-import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
-import '../../src/elements/rt-notifications/rt-notifications.js';
-import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
-import '../../src/elements/rt-diagnostics/rt-diagnostics.js';
+import { RT_VERSION } from '../../src/core/rt-version.js';
+import { elementsFrom, loadElements } from './under-test.js'; // src/, or dist/rt-monitor.js (web-test-runner.dist.config.mjs)
 import {
   ACME, ALICE, BOB, CAROL, backendInfo, deleteRows, insertRows, newId, newStream, selectRows, signIn, updateRows, USERS,
 } from '../helpers/backend.js';
@@ -46,8 +40,22 @@ async function gone(el: Element, needle: string, _deep = false) {
   await waitUntil(() => !read().includes(needle), `still shows ${needle}`, { timeout: TIMEOUT, interval: 50 });
 }
 
-describe('elements against the local backend', function () {
+describe(`elements against the local backend (elements from ${elementsFrom})`, function () {
   this.timeout(40_000);
+  let elementClasses: Record<string, unknown>;
+  before(async () => {
+    elementClasses = await loadElements();
+  });
+
+  it(`the elements on the page are the ones from ${elementsFrom}`, () => {
+    for (const [tag, name] of [['rt-provider', 'RtProvider'], ['rt-stream-progress', 'RtStreamProgress'], ['rt-monitoring-dashboard', 'RtMonitoringDashboard']] as const) {
+      expect(customElements.get(tag), tag).to.equal(elementClasses[name]);
+    }
+    // One version, injected by each build (package.json): the build's and the test run's agree.
+    expect(elementClasses.RT_VERSION).to.equal(RT_VERSION);
+    expect(RT_VERSION).not.to.equal('dev');
+    if (elementsFrom === 'dist') expect((window as unknown as { RtMonitor: { version: string } }).RtMonitor.version).to.equal(RT_VERSION);
+  });
 
   it('rt-stream-progress shows a stream and follows UPDATE and DELETE', async () => {
     const s = await newStream({ name: `Progress ${newId().slice(0, 6)}`, goal_status: 'in_progress', current_progress: { percentage: 10, completed: 1, total: 10 } });

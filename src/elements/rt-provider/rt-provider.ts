@@ -1,3 +1,4 @@
+import { isStoodDown } from '../../internal/other-copy.js';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
@@ -9,7 +10,6 @@ import type { RtClientOptions } from '../../core/transport.js';
 import { jsonAttribute } from '../../internal/script-config.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
-import { whenRegistering } from '../../internal/registration.js';
 import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
@@ -52,11 +52,9 @@ export class RtProvider extends LitElement {
 
   /** Registers `<rt-provider>` unless it is already defined (safe when a page loads the bundle twice). */
   static define(tag = 'rt-provider', registry: CustomElementRegistry = customElements): void {
-    whenRegistering(() => {
-      if (registry.get(tag)) return;
-      if (registry === customElements) takeBeforeDefine(tag, this); // values set before this definition
-      registry.define(tag, this);
-    });
+    if (registry.get(tag) || isStoodDown()) return;
+    if (registry === customElements) takeBeforeDefine(tag, this); // values set before this definition
+    registry.define(tag, this);
   }
 
   /** Supabase project URL. */

@@ -1,0 +1,153 @@
+/**
+ * `window.RtMonitor`, shared by both script-tag entries: the all-in file (src/cdn.ts →
+ * `dist/rt-monitor.js`) and the on-demand loader (src/cdn/loader.ts → `dist/cdn/rt-monitor-loader.js`).
+ *
+ * - Reads the page configuration from the script tag's `data-*` (rules: src/internal/script-config.ts)
+ *   and configures the page's default client (the one every widget outside an `<rt-provider>` uses).
+ * - The first rt-monitor script on the page creates `window.RtMonitor`; a later copy reuses it
+ *   (same client, one WebSocket) and warns once (src/internal/other-copy.ts).
+ * - Replays `window.RtMonitor.q`, commands a page queued before the script loaded.
+ *
+ * Both entries call {@link install} BEFORE any element module runs, so elements already in the
+ * page upgrade with the page default client in place and a second copy's warning comes first.
+ */
+import { optionsKey, optionsOfScript, queuedCommands, type QueuedCommand } from '../internal/script-config.js';
+import { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, setAccessToken } from '../core/default-client.js';
+import { createRtClient, type RtClientOptions } from '../core/client.js';
+import { getRealtimeService } from '../core/realtime-service.js';
+import { RT_VERSION as version } from '../core/rt-version.js';
+import { standDown, warnOtherCopy } from '../internal/other-copy.js';
+
+/** Every tag rt-monitor defines (the loader's table in src/cdn/loader.ts is checked against it). */
+export const TAGS = [
+  'rt-provider',
+  'rt-connection-status',
+  'rt-multi-connection-status',
+  'rt-progress',
+  'rt-stream-progress',
+  'rt-stream-card',
+  'rt-scan-progress',
+  'rt-agent-executions',
+  'rt-signal-alerts',
+  'rt-notifications',
+  'rt-monitoring-dashboard',
+  'rt-diagnostics',
+  'rt-live-list',
+] as const;
+
+export type RtTag = (typeof TAGS)[number];
+
+/** The `window.RtMonitor` object. */
+export interface RtMonitorGlobal {
+  /** Version of the copy that created this object (the first one loaded). */
+  version: string;
+  /** Configure the page default client: `{ url, anonKey, accessToken }` or `{ client: supabase }`. */
+  configure: typeof configure;
+  /** The page default client (undefined until configured). */
+  getDefaultClient: typeof getDefaultClient;
+  setDefaultClient: typeof setDefaultClient;
+  onDefaultClientChange: typeof onDefaultClientChange;
+  /** A standalone client (not the page default). */
+  createRtClient: typeof createRtClient;
+  /** The original design's RealtimeService on the page default client (or on `client`). */
+  getRealtimeService: typeof getRealtimeService;
+  /** Hand the page default client a new access token (e.g. answering `rt-session-expired` on window). */
+  setAccessToken: typeof setAccessToken;
+  /**
+   * Resolves when the elements are defined: at once with the all-in file; with the loader, when
+   * every `rt-*` tag in the document at load time is defined.
+   */
+  ready: Promise<void>;
+  /** The tags rt-monitor defines. */
+  tags: readonly string[];
+  /**
+   * Loader only: defines the `rt-*` elements found under `root` (e.g. another component's shadow
+   * root, which the loader does not watch); resolves when they are defined.
+   */
+  discover?: (root: ParentNode) => Promise<void>;
+  /** All-in file only: every export of the npm entry (element classes, `registerStrings`, …). */
+  [name: string]: unknown;
+}
+
+const SLOT = Symbol.for('rt-monitor.cdn');
+type Globals = Record<symbol, RtMonitorGlobal | undefined> & { RtMonitor?: unknown };
+const g = globalThis as unknown as Globals;
+
+function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string }, options: RtClientOptions | null): void {
+  if (!options) return;
+  const key = optionsKey(options);
+  if (api.__appliedKey === key && api.getDefaultClient()) return; // the same tag again: keep the one client
+  if (api.__appliedKey !== undefined && api.__appliedKey !== key) {
+    // Another tag with different data-* configuration: the first one wins, said once.
+    console.warn(
+      'rt-monitor: a second rt-monitor <script> tag carries different data-* configuration; the first one is kept. ' +
+        'Call RtMonitor.configure({ url, anonKey, accessToken }) to change the page default on purpose.',
+    );
+    return;
+  }
+  api.configure(options);
+  api.__appliedKey = key;
+}
+
+/** Replays `window.RtMonitor.q` (commands queued before the bundle loaded) on the real object. */
+function replayQueue(api: RtMonitorGlobal, stub: unknown): void {
+  const commands = queuedCommands(stub);
+  if (!commands) {
+    if (stub !== undefined && stub !== api) console.warn('rt-monitor: window.RtMonitor was already set (not an rt-monitor command queue); it was replaced.');
+    return;
+  }
+  for (const [method, ...args] of commands) {
+    const fn = api[method];
+    if (typeof fn === 'function') (fn as (...a: unknown[]) => unknown)(...args);
+    else console.error(`rt-monitor: queued command "${method}" is not a function of RtMonitor; ignored.`);
+  }
+  // Later pushes onto the stub's queue (a loader that keeps the array) run at once.
+  (stub as { q: { push: (...c: QueuedCommand[]) => number } }).q.push = (...more: QueuedCommand[]) => {
+    for (const [method, ...args] of more) (api[method] as ((...a: unknown[]) => unknown) | undefined)?.(...args);
+    return 0;
+  };
+}
+
+/**
+ * Creates (first copy) or reuses (later copies) `window.RtMonitor`, and applies `script`'s
+ * `data-*` configuration. `first` is false for a later copy: it must not define anything.
+ */
+export function install(script: HTMLScriptElement | null): { api: RtMonitorGlobal; first: boolean } {
+  const options = optionsOfScript(script);
+  const existing = g[SLOT];
+  if (existing) {
+    warnOtherCopy(`rt-monitor: the script-tag bundle was loaded twice (version ${existing.version}, then ${version}); the second copy did nothing.`);
+    standDown();
+    applyScriptOptions(existing, options);
+    if (typeof window !== 'undefined' && g.RtMonitor !== existing) {
+      const stub = g.RtMonitor;
+      g.RtMonitor = existing;
+      replayQueue(existing, stub);
+    }
+    return { api: existing, first: false };
+  }
+  const api: RtMonitorGlobal = {
+    version,
+    configure,
+    getDefaultClient,
+    setDefaultClient,
+    onDefaultClientChange,
+    createRtClient,
+    getRealtimeService,
+    setAccessToken,
+    tags: TAGS,
+    ready: Promise.resolve(),
+  };
+  g[SLOT] = api;
+  const stub = g.RtMonitor;
+  if (typeof window !== 'undefined') g.RtMonitor = api;
+  applyScriptOptions(api, options);
+  if (typeof window !== 'undefined') replayQueue(api, stub); // page code queued before load wins over the tag
+  return { api, first: true };
+}
+
+declare global {
+  interface Window {
+    RtMonitor: RtMonitorGlobal;
+  }
+}

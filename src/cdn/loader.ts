@@ -1,0 +1,88 @@
+/**
+ * rt-monitor, on-demand script-tag entry (built to `dist/cdn/rt-monitor-loader.js`, an ES module
+ * of about 1 KB; everything else comes as chunks from `dist/cdn/chunks/` when a page needs it).
+ *
+ * ```html
+ * <script type="module" src="cdn/rt-monitor-loader.js" data-supabase-url="…" data-anon-key="…"></script>
+ * <rt-stream-progress stream-id="…"></rt-stream-progress>
+ * ```
+ *
+ * 1. Imports the client part (src/cdn/install-loader.ts: realtime-js, postgrest-js, rt-monitor's
+ *    core; no Lit) and installs `window.RtMonitor` with the `data-*` configuration (for a module
+ *    script: the first `<script>` carrying `data-*`, src/internal/script-config.ts).
+ * 2. At the same time, imports the module of each `rt-*` tag in the document (the same element
+ *    modules as the npm build, which define their tag as they run), and of each `rt-*` tag added
+ *    later (a MutationObserver on the document). Elements inside another component's shadow root:
+ *    `RtMonitor.discover(shadowRoot)`. An element draws its pending state ("Connecting…") as soon
+ *    as its own chunks are in, and goes live when the client part has configured the page default.
+ *
+ * A page with one `<rt-stream-progress>` downloads this file, that element's chunks (its first
+ * paint) and the client part, nothing else (measured: scripts/check-size.mjs and
+ * test/e2e/dist-loader.test.ts).
+ */
+import type { RtTag } from './install.js';
+
+/** One import per tag (the bundler makes each a chunk; shared code goes to common chunks). */
+const ELEMENTS: Record<RtTag, () => Promise<unknown>> = {
+  'rt-provider': () => import('../elements/rt-provider/rt-provider.js'),
+  'rt-connection-status': () => import('../elements/rt-connection-status/rt-connection-status.js'),
+  'rt-multi-connection-status': () => import('../elements/rt-multi-connection-status/rt-multi-connection-status.js'),
+  'rt-progress': () => import('../elements/rt-progress/rt-progress.js'),
+  'rt-stream-progress': () => import('../elements/rt-stream-progress/rt-stream-progress.js'),
+  'rt-stream-card': () => import('../elements/rt-stream-card/rt-stream-card.js'),
+  'rt-scan-progress': () => import('../elements/rt-scan-progress/rt-scan-progress.js'),
+  'rt-agent-executions': () => import('../elements/rt-agent-executions/rt-agent-executions.js'),
+  'rt-signal-alerts': () => import('../elements/rt-signal-alerts/rt-signal-alerts.js'),
+  'rt-notifications': () => import('../elements/rt-notifications/rt-notifications.js'),
+  'rt-monitoring-dashboard': () => import('../elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js'),
+  'rt-diagnostics': () => import('../elements/rt-diagnostics/rt-diagnostics.js'),
+  'rt-live-list': () => import('../elements/rt-live-list/rt-live-list.js'),
+};
+const SELECTOR = Object.keys(ELEMENTS).join(',');
+
+// One loader per page defines elements: a copy loaded after it (or after the all-in file) only
+// hands its data-* to the first copy's RtMonitor (src/cdn/install.ts), which warns once.
+const g = globalThis as unknown as Record<symbol, unknown>;
+const first = !g[Symbol.for('rt-monitor.cdn')] && !g[Symbol.for('rt-monitor.loader')];
+g[Symbol.for('rt-monitor.loader')] = true;
+
+// The client code (realtime-js, postgrest-js, rt-monitor's core) loads in parallel with the
+// elements: an element draws at once in its pending state ("Connecting…") and goes live when the
+// page default client is configured (ClientController listens to the default-client slot).
+const shared = import('./install-loader.js');
+const requested = new Map<string, Promise<unknown>>();
+
+/** Imports (once) the module of every rt-monitor tag at or under `root`. */
+function discover(root: ParentNode): Promise<void> {
+  if (!first) return Promise.resolve();
+  const found = new Set<string>();
+  if (root instanceof Element && root.localName in ELEMENTS) found.add(root.localName);
+  for (const el of root.querySelectorAll(SELECTOR)) found.add(el.localName);
+  const loads: Promise<unknown>[] = [];
+  for (const tag of found) {
+    let load = requested.get(tag);
+    if (!load) {
+      load = ELEMENTS[tag as RtTag]();
+      load.catch((err: unknown) => console.error(`rt-monitor: could not load <${tag}>`, err));
+      requested.set(tag, load);
+    }
+    loads.push(load);
+  }
+  return Promise.all(loads).then(() => undefined);
+}
+
+let markReady!: () => void;
+const ready = new Promise<void>((resolve) => (markReady = resolve));
+void shared.then(({ installed }) => {
+  if (!first || !installed.first) return; // a later copy: the first one's RtMonitor stays as it is
+  installed.api.ready = Promise.all([ready, shared]).then(() => undefined);
+  installed.api.discover = discover;
+});
+void discover(document).then(markReady, markReady);
+new MutationObserver((records) => {
+  for (const r of records) {
+    for (const node of r.addedNodes) {
+      if (node instanceof Element && (node.localName.startsWith('rt-') || node.firstElementChild)) void discover(node);
+    }
+  }
+}).observe(document.documentElement, { childList: true, subtree: true });

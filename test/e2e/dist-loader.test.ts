@@ -1,0 +1,156 @@
+/**
+ * The on-demand script-tag loader (dist/cdn/rt-monitor-loader.js) in a real page under a strict
+ * CSP, against the real local backend. A page with only `<rt-stream-progress>`:
+ * - the server holds back the client part (src/cdn/install-loader.ts's chunk) until the widget has
+ *   drawn its pending state: the JS the browser fetched by then is what the page needs before the
+ *   widget's first paint; its brotli size is within the budget and equals what
+ *   scripts/check-size.mjs computes from the build manifest;
+ * - released, the widget goes live (name, percentage, an UPDATE) and nothing beyond the computed
+ *   "to live data" set was fetched (no other element's chunk).
+ * Also: tags added later are defined on demand, sharing the one client (one WebSocket).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startLocalBackend, type LocalBackend } from '../../server/index.ts';
+import {
+  ACME, DIST, ROOT, STRICT_CSP, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
+  type PageLog, type StaticServer,
+} from './dist-support.ts';
+import { brotliSum, loaderSets, ONE_WIDGET_BUDGET_KB } from '../../scripts/check-size.mjs';
+
+const CDN = join(DIST, 'cdn');
+let backend: LocalBackend;
+let site: StaticServer;
+let browser: Browser;
+let token: string;
+let clientPart: string; // e.g. /cdn/chunks/install-loader-XXXX.js
+let hold: { promise: Promise<void>; release: () => void; requested: boolean } | null = null;
+const routes: Record<string, string | { body: string; type: string }> = {};
+const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+
+const page = (body: string) => ({
+  type: 'text/html; charset=utf-8',
+  body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>rt-monitor loader</title></head><body>\n${body}\n</body></html>`,
+});
+const loaderTag = () =>
+  `<script type="module" src="/cdn/rt-monitor-loader.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${token}"></script>`;
+
+async function newStream(name: string) {
+  const [row] = await serviceRest(backend).insert('streams', [
+    { org_id: ACME, name, goal_status: 'in_progress', current_progress: { percentage: 20, completed: 2, total: 10 } },
+  ]);
+  return row as { id: string; name: string };
+}
+
+/** Opens `path`, recording every finished /cdn/ response (paths relative to dist/cdn). */
+async function open(path: string): Promise<{ p: Page; log: PageLog; fetched: string[] }> {
+  const p = await browser.newPage();
+  const log = watchPage(p);
+  const fetched: string[] = [];
+  p.on('requestfinished', (req) => {
+    const u = new URL(req.url());
+    if (u.pathname.startsWith('/cdn/')) fetched.push(u.pathname.slice('/cdn/'.length));
+  });
+  await recordCspViolations(p);
+  await p.goto(`${site.url}${path}`);
+  return { p, log, fetched };
+}
+
+describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP', () => {
+  before(async () => {
+    ensureBuilt();
+    backend = await startLocalBackend({ port: 0, devControls: true, quiet: true });
+    token = await signIn(backend);
+    const manifest = JSON.parse(readFileSync(join(CDN, '.vite/manifest.json'), 'utf8')) as Record<string, { file: string }>;
+    clientPart = `/cdn/${manifest['src/cdn/install-loader.ts']!.file}`;
+    routes['/favicon.ico'] = { body: '', type: 'image/x-icon' };
+    site = await serveStatic(CDN, { 'Content-Security-Policy': STRICT_CSP }, routes, (path) => {
+      if (path === clientPart && hold) {
+        hold.requested = true;
+        return hold.promise;
+      }
+      return undefined;
+    });
+    // Files under dist/cdn are served at /cdn/… (the pages live at the root).
+    for (const f of ['rt-monitor-loader.js', ...new Set(Object.values(loaderSets(CDN)).flatMap((s) => s.live))]) routes[`/cdn/${f}`] = join(CDN, f);
+    for (const f of Object.values(manifest)) routes[`/cdn/${f.file}`] = join(CDN, f.file);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    hold?.release();
+    await browser?.close();
+    await site?.close();
+    await backend?.stop();
+  });
+
+  test(`one <rt-stream-progress>: ≤ ${ONE_WIDGET_BUDGET_KB} KB brotli before its first paint (counted in Chromium), then live with the client part`, async () => {
+    const s = await newStream(`Loader ${Date.now()}`);
+    routes['/one.html'] = page(`${loaderTag()}\n<rt-stream-progress id="progress" stream-id="${s.id}"></rt-stream-progress>`);
+    let release!: () => void;
+    hold = { promise: new Promise<void>((r) => (release = r)), release: () => release(), requested: false };
+    const { p, log, fetched } = await open('/one.html');
+    try {
+      // First paint: the element is defined and has drawn its pending state, the client part is held back.
+      await pollPage(p, () => (document.querySelector('#progress') as (HTMLElement & { hasUpdated?: boolean }) | null)?.hasUpdated === true, undefined, 15_000, 'the first render').catch(async (e) => {
+        throw new Error(`${e}: defined ${await p.evaluate(() => !!customElements.get('rt-stream-progress'))}, shows "${await shadowText(p, '#progress')}", fetched ${fetched.join(' ')}, errors ${log.errors.join(' | ')}`);
+      });
+      assert.ok(hold.requested, 'the client part was requested in parallel');
+      const pending = await shadowText(p, '#progress');
+      console.log(`# first paint shows: ${pending.trim()}`);
+      assert.match(pending, /Loading/, 'the pending state');
+      assert.doesNotMatch(pending, /not configured|Could not/i, 'a pending state, not an error');
+      const sets = loaderSets(CDN)['rt-stream-progress']!;
+      const beforePaint = [...new Set(fetched)].sort();
+      assert.deepEqual(beforePaint, [...sets.firstPaint].sort(), 'the files fetched before first paint are those check-size.mjs counts');
+      const bytes = brotliSum(beforePaint, CDN);
+      assert.ok(bytes <= ONE_WIDGET_BUDGET_KB * 1000, `before first paint: ${bytes} bytes brotli (budget ${ONE_WIDGET_BUDGET_KB} KB)`);
+      console.log(`# one widget, loader: ${(bytes / 1000).toFixed(1)} KB brotli before first paint (${beforePaint.length} files)`);
+
+      hold.release();
+      await pollPage(p, (name: string) => (document.querySelector('#progress')?.shadowRoot?.textContent ?? '').includes(name), s.name, 15_000, 'the stream name');
+      await pollPage(p, () => /20\s?%/.test(document.querySelector('#progress')?.shadowRoot?.textContent ?? ''), undefined, 15_000, '20 %');
+      await pollPage(p, () => /Live/.test(document.querySelector('#progress')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'Live');
+      await serviceRest(backend).update('streams', s.id, { current_progress: { percentage: 73, completed: 7, total: 10 } });
+      await pollPage(p, () => /73\s?%/.test(document.querySelector('#progress')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'the update to 73 %');
+      const all = [...new Set(fetched)].sort();
+      assert.deepEqual(all.filter((f) => !sets.live.includes(f)), [], 'nothing beyond the computed "to live data" set (no other element)');
+      console.log(`# one widget, loader: ${(brotliSum(all, CDN) / 1000).toFixed(1)} KB brotli to live data (${all.length} files)`);
+
+      const info = await p.evaluate(async () => {
+        await window.RtMonitor.ready;
+        return { version: window.RtMonitor.version, defined: window.RtMonitor.tags.filter((t) => customElements.get(t)) };
+      });
+      assert.equal(info.version, version);
+      assert.deepEqual(info.defined, ['rt-stream-progress'], 'only the element the page uses is defined');
+      assert.deepEqual(log.errors, []);
+      assert.deepEqual(log.violations, []);
+      assert.deepEqual(await p.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
+    } finally {
+      hold = null;
+      await p.close();
+    }
+  });
+
+  test('tags added later are defined on demand (MutationObserver); one WebSocket for all widgets', async () => {
+    const s = await newStream(`Loader later ${Date.now()}`);
+    routes['/later.js'] = { type: 'text/javascript', body: `window.addLater = (id) => { const el = document.createElement('rt-scan-progress'); el.id = 'later'; document.body.append(el); const sp = document.createElement('rt-stream-progress'); sp.id = 'progress'; sp.setAttribute('stream-id', id); document.body.append(sp); };` };
+    routes['/later.html'] = page(`${loaderTag()}\n<script src="/later.js"></script>\n<rt-connection-status id="conn"></rt-connection-status>`);
+    const { p, log } = await open('/later.html');
+    try {
+      await pollPage(p, () => customElements.get('rt-connection-status') !== undefined, undefined, 15_000, '<rt-connection-status> defined');
+      assert.equal(await p.evaluate(() => customElements.get('rt-stream-progress')), undefined, 'not defined before the page uses it');
+      await p.evaluate((id) => (window as unknown as { addLater: (id: string) => void }).addLater(id), s.id);
+      await pollPage(p, (name: string) => (document.querySelector('#progress')?.shadowRoot?.textContent ?? '').includes(name), s.name, 15_000, 'the later widget live');
+      assert.ok(await p.evaluate(() => customElements.get('rt-scan-progress') !== undefined));
+      assert.match(await shadowText(p, '#conn'), /Connected|Live/i);
+      assert.equal(new Set(log.websockets).size, 1, `one WebSocket: ${log.websockets.join(' | ')}`);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+});
