@@ -79,7 +79,10 @@ export class RtProvider extends LitElement {
   /** BCP 47 locale for the elements inside (defaults to the page's `lang`). */
   @property({ reflect: true }) locale?: string;
 
-  /** `light`, `dark` or `system`; reflected so page CSS can key off `rt-provider[theme=dark]`. */
+  /**
+   * `page` (default: follow the host page's `color-scheme`), `auto` (follow the OS), `light` or
+   * `dark` (`system` = `auto`); reflected so page CSS can key off `rt-provider[theme=dark]`.
+   */
   @property({ reflect: true }) theme?: RtTheme;
 
   private readonly clientProvider = new ContextProvider(this, { context: rtClientContext, initialValue: undefined });
