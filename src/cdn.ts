@@ -24,6 +24,7 @@ import { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, s
 import { createRtClient, type RtClientOptions } from './core/client.js';
 import { getRealtimeService } from './core/realtime-service.js';
 import type { RtClientApi } from './core/client-types.js';
+import { RT_TAGS } from './generated/tags.js';
 
 declare const __RT_VERSION__: string;
 
@@ -31,20 +32,7 @@ declare const __RT_VERSION__: string;
 const version: string = typeof __RT_VERSION__ === 'string' ? __RT_VERSION__ : 'dev';
 
 /** Every tag the bundle defines (used to notice an rt-monitor copy that was loaded before this one). */
-const TAGS = [
-  'rt-provider',
-  'rt-connection-status',
-  'rt-multi-connection-status',
-  'rt-progress',
-  'rt-stream-progress',
-  'rt-stream-card',
-  'rt-scan-progress',
-  'rt-agent-executions',
-  'rt-signal-alerts',
-  'rt-notifications',
-  'rt-monitoring-dashboard',
-  'rt-diagnostics',
-] as const;
+const TAGS = RT_TAGS;
 
 /** The `window.RtMonitor` object. */
 export interface RtMonitorGlobal {
