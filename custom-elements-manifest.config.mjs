@@ -8,6 +8,19 @@ export default {
   litelement: true,
   plugins: [
     {
+      // `@container` on an element class: the events of the rt-* elements inside it bubble out of it
+      // (the provider, the dashboard). Recorded as `"container": true`; scripts/generate-lists.mjs
+      // gives such an element every child event (React wrapper props, JSX / Vue types).
+      name: 'rt-container',
+      analyzePhase({ ts, node, moduleDoc }) {
+        if (!ts.isClassDeclaration(node) || !node.name) return;
+        const tags = (node.jsDoc ?? []).flatMap((d) => d.tags ?? []);
+        if (!tags.some((t) => t.tagName.getText() === 'container')) return;
+        const decl = moduleDoc.declarations?.find((d) => d.name === node.name.getText());
+        if (decl) decl.container = true;
+      },
+    },
+    {
       // Glob order follows the file system's, which differs between checkouts: sort modules by
       // path so the committed manifest is the same everywhere (check-manifest compares bytes).
       name: 'rt-sort-modules',

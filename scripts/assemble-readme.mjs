@@ -23,6 +23,7 @@ function section(file) {
 
 const parts = [
   readFileSync('docs/_readme-head.md', 'utf8').trim(),
+  section('docs/own-project.md'),
   section('docs/distribution.md'),
   section('docs/elements.md'),
   section('docs/core.md'),

@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 /**
  * Fails when the committed custom-elements.json is stale: regenerates the manifest from the
- * sources into a temporary directory (same config, package.json untouched) and compares.
+ * sources into a temporary directory (same config, package.json untouched) and compares. Then
+ * checks that the lists generated from it (src/generated/*.ts: tags, element exports, JSX / Vue
+ * tag types, React wrappers; scripts/generate-lists.mjs) match it too.
  *
  *   node scripts/check-manifest.mjs                 # compare with ./custom-elements.json
  *   node scripts/check-manifest.mjs --manifest x    # compare with another file (tests)
  *
- * Fix a stale manifest with `npm run manifest` and commit custom-elements.json.
+ * Fix a stale manifest with `npm run manifest` and commit custom-elements.json and src/generated/.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { generateLists } from './generate-lists.mjs';
 
 const args = process.argv.slice(2);
 const i = args.indexOf('--manifest');
@@ -52,9 +55,15 @@ try {
     );
     process.exit(1);
   }
+  // The generated lists, from the fresh manifest, against the committed files.
+  const stale = Object.entries(generateLists(JSON.parse(want))).filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text);
+  if (stale.length) {
+    console.error(`check-manifest: ${stale.map(([p]) => p).join(', ')} STALE (generated from custom-elements.json). Run \`npm run manifest\` and commit them.`);
+    process.exit(1);
+  }
   const modules = JSON.parse(want).modules ?? [];
   const tags = modules.flatMap((m) => (m.declarations ?? []).filter((d) => d.tagName)).length;
-  console.log(`check-manifest: custom-elements.json is up to date (${modules.length} modules, ${tags} custom elements)`);
+  console.log(`check-manifest: custom-elements.json and src/generated/ are up to date (${modules.length} modules, ${tags} custom elements)`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

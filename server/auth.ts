@@ -7,6 +7,8 @@
  *   GET  /user, PUT /user (user_metadata `data`, password)
  *   POST /logout?scope=global|local|others → 204
  *   GET  /settings, /health, /.well-known/jwks.json; POST /signup → 422 signup_disabled
+ *   POST /admin/users                     service_role only: create a user (supabase-js
+ *                                         `auth.admin.createUser({ email, password, email_confirm })`)
  *
  * Users live in auth.users (scrypt hashes, server/passwords.ts); refresh tokens in
  * auth.refresh_tokens. A session is alive while it has an unrevoked refresh token.
@@ -147,6 +149,36 @@ export function createAuthHandler(ctx: BackendContext) {
       refresh_token: refreshToken,
       user: userJson(user),
     };
+  }
+
+  /** GoTrue's admin API: the bearer token must be a valid service_role JWT (the service_role key). */
+  async function requireServiceRole(req: IncomingMessage): Promise<void> {
+    const header = req.headers.authorization ?? '';
+    const token = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : '';
+    const v = await verifyJwt(ctx.jwtSecret, token);
+    if (!v.ok || v.claims.role !== 'service_role') throw authError(403, 'not_admin', 'User not allowed');
+  }
+
+  /** POST /admin/users: `{ email, password?, email_confirm?, user_metadata?, app_metadata?, id? }` → the user. */
+  async function adminCreateUser(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await requireServiceRole(req);
+    const body = parseObject(await readBody(req));
+    const email = typeof body.email === 'string' ? body.email.trim() : '';
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw authError(400, 'validation_failed', 'Unable to validate email address: invalid format');
+    const password = typeof body.password === 'string' ? body.password : null;
+    if (password !== null && password.length < 6) throw authError(422, 'weak_password', 'Password should be at least 6 characters.');
+    const id = typeof body.id === 'string' && /^[0-9a-f-]{36}$/i.test(body.id) ? body.id : randomUUID();
+    const meta = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : '{}');
+    const user = await ctx.db.transaction(async (tx) => {
+      if (await loadUser(tx, 'email', email)) throw authError(422, 'email_exists', 'A user with this email address has already been registered');
+      await tx.query(
+        `insert into auth.users (id, email, encrypted_password, raw_user_meta_data, raw_app_meta_data, email_confirmed_at)
+         values ($1, $2, $3, $4::jsonb, '{"provider":"email","providers":["email"]}'::jsonb || $5::jsonb, ${body.email_confirm === true ? 'now()' : 'null'})`,
+        [id, email, password === null ? null : hashPassword(password), meta(body.user_metadata), meta(body.app_metadata)],
+      );
+      return (await loadUser(tx, 'id', id))!;
+    });
+    sendJson(res, 200, userJson(user));
   }
 
   async function passwordGrant(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
@@ -309,6 +341,8 @@ export function createAuthHandler(ctx: BackendContext) {
           return await logout(req, res, url);
         case 'GET /settings':
           return settings(res);
+        case 'POST /admin/users':
+          return await adminCreateUser(req, res);
         case 'POST /signup':
           throw authError(422, 'signup_disabled', 'Signups not allowed for this instance');
         default:

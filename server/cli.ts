@@ -1,5 +1,6 @@
 /**
- * `npm run backend [-- --port 54321 --data-dir .data --dev-controls --no-seed --simulator]`
+ * `npm run backend [-- --port 54321 --data-dir .data --dev-controls --no-seed --no-migrations --simulator]`
+ * (`--no-migrations`: a bare project, no schema from supabase/migrations/ and no seed: apply one yourself.)
  * Starts the local backend and prints its keys and demo users, like `supabase start`.
  * DATABASE_URL selects real PostgreSQL instead of PGlite.
  */
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'dev-controls': { type: 'boolean', default: false },
     'no-seed': { type: 'boolean', default: false },
+    'no-migrations': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     // [demo] keep the data moving (server/simulator.ts); off unless asked for (`npm start` turns it on)
     simulator: { type: 'boolean', default: false },
@@ -33,6 +35,7 @@ try {
     dataDir: values['data-dir'],
     devControls: values['dev-controls'],
     seed: !values['no-seed'],
+    migrations: !values['no-migrations'],
     quiet: values.quiet,
     simulator: values.simulator && !values['no-simulator'], // [demo]
   });
@@ -40,7 +43,7 @@ try {
   console.log(`anon key: ${backend.anonKey}`);
   console.log(`service_role key: ${backend.serviceRoleKey}`);
   console.log(`JWT secret: ${backend.jwtSecret}`);
-  if (values['no-seed']) console.log('demo users: none (--no-seed)');
+  if (values['no-seed'] || values['no-migrations']) console.log(`demo users: none (${values['no-migrations'] ? '--no-migrations' : '--no-seed'})`);
   else for (const u of backend.users) console.log(`demo user: ${u.email} / ${u.password} (id ${u.id})`);
   console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : values['data-dir'] ? `PGlite in ${values['data-dir']}` : 'PGlite in memory'}`);
   if (values['dev-controls']) console.log('dev controls: on (POST /__dev/drop-connections, /__dev/pause-realtime?ms=N, /__dev/token-ttl?seconds=N)');

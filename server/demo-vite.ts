@@ -4,8 +4,10 @@
  *
  * - `VITE_RT_BACKEND_URL`: the QA page (demo/index.html) reads the backend URL from it and
  *   everything else (anon key, demo users) from `GET /__demo/config`.
- * - `/dist/rt-monitor.js`: the script-tag bundle for demo/legacy.html, served from the repository's
- *   dist/ and built on demand (`vite build --mode iife`) when missing or older than src/.
+ * - `/dist/rt-monitor.js` (and `/dist/locales/*.json`): the script-tag bundle for demo/legacy.html,
+ *   built on demand (`vite build --mode iife`) when missing or older than src/ into
+ *   `.tmp/demo-dist/`, never into the repository's dist/: a dev-server session must not leave a
+ *   partial build where `npm run build`'s output (the thing people host or publish) belongs.
  * - demo/legacy.html stands for an old server-rendered site: as such a site's template would, the
  *   dev server renders the script tag's `data-supabase-url`, `data-anon-key` and
  *   `data-access-token` (a demo user signed in through the backend's own auth, `?user=` picks
@@ -18,6 +20,9 @@ import type { ServerResponse } from 'node:http';
 import { build, createServer, type Plugin, type ViteDevServer } from 'vite';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where the demo's on-demand script-tag bundle is built (gitignored; not dist/, see above). */
+export const demoBundleDir = join(repoRoot, '.tmp', 'demo-dist');
 
 export interface DemoBackendInfo {
   url: string;
@@ -44,14 +49,14 @@ function newestMtime(dir: string): number {
 
 let building: Promise<void> | null = null;
 
-/** Builds dist/rt-monitor.js when it is missing or older than src/ (one build at a time). */
+/** Builds `.tmp/demo-dist/rt-monitor.js` when it is missing or older than src/ (one build at a time). */
 export function ensureScriptBundle(log: (line: string) => void = () => {}): Promise<void> {
-  const file = join(repoRoot, 'dist', 'rt-monitor.js');
+  const file = join(demoBundleDir, 'rt-monitor.js');
   const fresh = existsSync(file) && statSync(file).mtimeMs >= newestMtime(join(repoRoot, 'src'));
   if (fresh) return Promise.resolve();
   if (!building) {
-    log('building dist/rt-monitor.js (the script-tag bundle) …');
-    building = build({ configFile: join(repoRoot, 'vite.config.ts'), mode: 'iife', logLevel: 'warn' })
+    log('building the script-tag bundle for the legacy page into .tmp/demo-dist/ …');
+    building = build({ configFile: join(repoRoot, 'vite.config.ts'), mode: 'iife', logLevel: 'warn', build: { outDir: demoBundleDir, emptyOutDir: true } })
       .then(() => undefined)
       .finally(() => {
         building = null;
@@ -97,16 +102,16 @@ export function demoPlugin(backend: DemoBackendInfo, log: (line: string) => void
     configureServer(server) {
       server.middlewares.use((req, res: ServerResponse, next) => {
         const path = (req.url ?? '').split('?')[0];
-        if (path !== '/dist/rt-monitor.js' && path !== '/dist/rt-monitor.js.map') return next();
+        if (!/^\/dist\/(rt-monitor\.js(\.map)?|locales\/[a-zA-Z-]+\.json)$/.test(path)) return next();
         ensureScriptBundle(log).then(
           () => {
-            const file = join(repoRoot, path);
+            const file = join(demoBundleDir, path.slice('/dist/'.length));
             if (!existsSync(file)) {
               res.statusCode = 404;
               res.end('dist/rt-monitor.js could not be built');
               return;
             }
-            res.setHeader('Content-Type', path.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8');
+            res.setHeader('Content-Type', path.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'application/json');
             res.setHeader('Cache-Control', 'no-cache');
             createReadStream(file).pipe(res);
           },

@@ -80,7 +80,7 @@ try {
   await shutdown(1);
 }
 // The legacy page needs the script-tag bundle: build it now (in the background) if it is stale.
-ensureScriptBundle((line) => console.log(line)).catch((err: Error) => console.error(`could not build dist/rt-monitor.js: ${err.message}`));
+ensureScriptBundle((line) => console.log(line)).catch((err: Error) => console.error(`could not build the script-tag bundle for the legacy page: ${err.message}`));
 
 console.log('');
 console.log('rt-monitor demo');

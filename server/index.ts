@@ -42,6 +42,12 @@ export interface LocalBackendOptions {
   devControls?: boolean;
   /** Seed demo orgs, users and rows. Default true. */
   seed?: boolean;
+  /**
+   * Apply supabase/migrations/ at start. Default true. false gives a bare "Supabase project"
+   * (auth, roles, an empty supabase_realtime publication) to apply a schema to yourself, as the
+   * own-project guide does (docs/own-project.md); implies no seed.
+   */
+  migrations?: boolean;
   jwtSecret?: string;
   /** Default lifetime of user access tokens in seconds. Default 3600. */
   tokenTtlSeconds?: number;
@@ -66,9 +72,9 @@ export interface LocalBackend {
   stop(): Promise<void>;
 }
 
-async function applyMigrations(db: Db, extraSql: readonly string[] = []): Promise<void> {
+async function applyMigrations(db: Db, migrations: boolean, extraSql: readonly string[] = []): Promise<void> {
   await db.exec(readFileSync(join(here, 'sql', 'bootstrap.sql'), 'utf8'));
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const files = migrations ? readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort() : [];
   for (const file of files) {
     const version = file.split('_')[0];
     const done = await db.query('select 1 from supabase_migrations.schema_migrations where version = $1', [version]);
@@ -89,8 +95,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
 
   const db = databaseUrl ? await openPostgres(databaseUrl) : await openPglite(options.dataDir);
   try {
-    await applyMigrations(db, options.extraSql);
-    if (options.seed !== false) await seedDemo(db);
+    await applyMigrations(db, options.migrations !== false, options.extraSql);
+    if (options.seed !== false && options.migrations !== false) await seedDemo(db);
   } catch (err) {
     await db.close().catch(() => {});
     throw err;

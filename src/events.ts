@@ -89,21 +89,10 @@ export type RtProgressCompleteEvent = RtEvent<'rt-progress-complete'>;
 export type RtErrorEvent = RtEvent<'rt-error'>;
 export type RtSessionExpiredEvent = RtEvent<'rt-session-expired'>;
 
+/** Event name → event, for every name of {@link RtEventDetailMap} (the one list of events). */
+export type RtEventMap = { [K in RtEventName]: RtEvent<K> };
+
 declare global {
-  interface GlobalEventHandlersEventMap {
-    'rt-session-expired': RtSessionExpiredEvent;
-    'rt-status-change': RtStatusChangeEvent;
-    'rt-alert': RtAlertEvent;
-    'rt-notification': RtNotificationEvent;
-    'rt-progress-complete': RtProgressCompleteEvent;
-    'rt-error': RtErrorEvent;
-  }
-  interface HTMLElementEventMap {
-    'rt-session-expired': RtSessionExpiredEvent;
-    'rt-status-change': RtStatusChangeEvent;
-    'rt-alert': RtAlertEvent;
-    'rt-notification': RtNotificationEvent;
-    'rt-progress-complete': RtProgressCompleteEvent;
-    'rt-error': RtErrorEvent;
-  }
+  interface GlobalEventHandlersEventMap extends RtEventMap {}
+  interface HTMLElementEventMap extends RtEventMap {}
 }

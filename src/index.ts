@@ -14,20 +14,10 @@ export * from './controllers/index.js';
 // events
 export * from './events.js';
 
-// elements (each module registers its tag)
-export { RtProvider } from './elements/rt-provider/rt-provider.js';
-export { RtConnectionStatus } from './elements/rt-connection-status/rt-connection-status.js';
-export { RtMultiConnectionStatus, type NamedStatus } from './elements/rt-multi-connection-status/rt-multi-connection-status.js';
-export { RtProgress } from './elements/rt-progress/rt-progress.js';
-export { RtStreamProgress } from './elements/rt-stream-progress/rt-stream-progress.js';
-export { RtStreamCard } from './elements/rt-stream-card/rt-stream-card.js';
-export { RtScanProgress } from './elements/rt-scan-progress/rt-scan-progress.js';
-export { RtAgentExecutions } from './elements/rt-agent-executions/rt-agent-executions.js';
-export { RtSignalAlerts } from './elements/rt-signal-alerts/rt-signal-alerts.js';
-export { RtNotifications } from './elements/rt-notifications/rt-notifications.js';
-export { RtMonitoringDashboard } from './elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
-export { RtDiagnostics } from './elements/rt-diagnostics/rt-diagnostics.js';
-export { RtLiveList } from './elements/rt-live-list/rt-live-list.js';
+// elements (each module registers its tag): the list is generated from custom-elements.json
+export * from './generated/elements.js';
+export type { NamedStatus } from './elements/rt-multi-connection-status/rt-multi-connection-status.js';
+export { RT_TAGS, type RtTag } from './generated/tags.js';
 
 // building blocks for custom elements and translations
 export { RtElement, RT_VERSION } from './internal/rt-element.js';

@@ -29,10 +29,12 @@ function App({ setup }: { setup: ExampleSetup }) {
   );
 }
 
-void exampleSetup().then((setup) =>
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <App setup={setup} />
-    </StrictMode>,
-  ),
+exampleSetup().then(
+  (setup) =>
+    createRoot(document.getElementById('root')!).render(
+      <StrictMode>
+        <App setup={setup} />
+      </StrictMode>,
+    ),
+  (err: Error) => (document.getElementById('root')!.textContent = err.message),
 );

@@ -8,8 +8,11 @@ import { createApp, reactive } from 'vue';
 import 'rt-monitor';
 import { exampleSetup, type ExampleSetup } from './backend.js';
 
-const state = reactive({ setup: null as ExampleSetup | null, status: 'unknown', alerts: [] as string[] });
+const state = reactive({ setup: null as ExampleSetup | null, problem: '', status: 'unknown', alerts: [] as string[] });
 const app = createApp({ setup: () => state });
 app.config.compilerOptions.isCustomElement = (tag) => tag.startsWith('rt-');
 app.mount('#app');
-void exampleSetup().then((setup) => (state.setup = setup));
+exampleSetup().then(
+  (setup) => (state.setup = setup),
+  (err: Error) => (state.problem = err.message),
+);

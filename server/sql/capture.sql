@@ -43,3 +43,26 @@ begin
   end loop;
 end
 $$;
+
+-- Like Supabase Realtime, notice tables added to (or dropped from) the publication later, e.g. a
+-- project's own migration applied to a running backend: re-install the capture triggers after
+-- every CREATE / ALTER PUBLICATION. Creating an event trigger needs a superuser (PGlite is one;
+-- on PostgreSQL without one, restart the backend after changing the publication).
+create or replace function _rt_local.on_publication_change() returns event_trigger
+language plpgsql as $$
+begin
+  perform _rt_local.install_capture();
+end
+$$;
+
+do $$
+begin
+  if not exists (select 1 from pg_event_trigger where evtname = 'rt_local_publication_change') then
+    create event trigger rt_local_publication_change on ddl_command_end
+      when tag in ('CREATE PUBLICATION', 'ALTER PUBLICATION')
+      execute function _rt_local.on_publication_change();
+  end if;
+exception when insufficient_privilege then
+  raise notice 'rt-monitor local backend: not a superuser, so tables added to supabase_realtime later are captured after a restart';
+end
+$$;

@@ -5,7 +5,17 @@
 import { createContext, ContextRoot } from '@lit/context';
 import type { RtClientApi } from '../core/client-types.js';
 
-export type RtTheme = 'light' | 'dark' | 'system';
+/**
+ * Which colours the elements use:
+ * - `page` (the default, also when unset): follow the host page, i.e. the `color-scheme` the element
+ *   inherits (CSS `color-scheme` or `<meta name="color-scheme">`). A page that declares only
+ *   `light` (or nothing) gets light cards even when the OS is in dark mode; a page that declares
+ *   `light dark` gets the OS's choice, as its own form controls do.
+ * - `auto`: follow the OS (`prefers-color-scheme`), whatever the page declares.
+ *   `system` is the same as `auto` (its former name).
+ * - `light`, `dark`: forced.
+ */
+export type RtTheme = 'page' | 'auto' | 'light' | 'dark' | 'system';
 
 export const rtClientContext = createContext<RtClientApi | undefined>(Symbol.for('rt-monitor.client'));
 export const rtLocaleContext = createContext<string | undefined>(Symbol.for('rt-monitor.locale'));

@@ -5,8 +5,8 @@
  * - locale from `rtLocaleContext`, overridable by the element's own `locale` attribute; strings in
  *   that locale (English until a bundled translation has loaded, then a re-render), with values
  *   bidi-isolated on right-to-left pages; an RTL locale (ar, he, fa, ur) lays the element out RTL;
- * - theme from `rtThemeContext`, overridable by the element's own `theme` attribute,
- *   exposed as the custom states `:state(light)` / `:state(dark)`;
+ * - theme from `rtThemeContext`, overridable by the element's own `theme` attribute (default: the
+ *   host page's `color-scheme`), the resolved scheme exposed as `:state(light)` / `:state(dark)`;
  * - rendering coalesced to at most once per animation frame.
  */
 import { LitElement, ReactiveElement, type PropertyValues } from 'lit';
@@ -28,6 +28,33 @@ export { RT_VERSION };
 export type { RtTheme } from '../context/index.js';
 import type { RtTheme } from '../context/index.js';
 
+
+/** Elements that follow the page or the OS: told when the OS preference changes (one listener). */
+const schemeFollowers = new Set<RtElement>();
+let darkQuery: MediaQueryList | undefined;
+function osPrefersDark(): boolean {
+  if (!darkQuery && typeof matchMedia === 'function') {
+    darkQuery = matchMedia('(prefers-color-scheme: dark)');
+    darkQuery.addEventListener('change', () => {
+      for (const el of schemeFollowers) el.colorSchemeChanged();
+    });
+  }
+  return darkQuery?.matches ?? false;
+}
+
+/**
+ * The scheme a `color-scheme` value resolves to on this page: `dark` alone → dark; both → the OS's
+ * choice; `light`, `only light`, `normal` → light, except that `normal` defers to the page's
+ * `<meta name="color-scheme">` as browsers do.
+ */
+function schemeOf(value: string, doc: Document): 'light' | 'dark' {
+  let v = value.trim();
+  if (v === '' || v === 'normal') v = doc.querySelector<HTMLMetaElement>('meta[name="color-scheme"]')?.content ?? 'light';
+  const words = v.toLowerCase().split(/\s+/);
+  const dark = words.includes('dark');
+  if (!dark) return 'light';
+  return words.includes('light') ? (osPrefersDark() ? 'dark' : 'light') : 'dark';
+}
 const RTL_LOCALE = /^(ar|he|iw|fa|ur)\b/i;
 
 export class RtElement extends LitElement {
@@ -59,7 +86,10 @@ export class RtElement extends LitElement {
   /** BCP 47 locale for numbers, dates and text. Defaults to the provider's locale, then the page's `lang`. */
   @property({ reflect: true }) locale?: string;
 
-  /** `light`, `dark` or `system`. Defaults to the provider's theme, then the OS preference. */
+  /**
+   * `page` (follow the host page's `color-scheme`), `auto` (follow the OS), `light` or `dark`
+   * (`system` = `auto`). Defaults to the provider's theme, then `page`.
+   */
   @property({ reflect: true }) theme?: RtTheme;
 
   @consume({ context: rtLocaleContext, subscribe: true })
@@ -89,6 +119,7 @@ export class RtElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     unwatchVisibility(this);
+    schemeFollowers.delete(this);
   }
 
   /**
@@ -141,10 +172,41 @@ export class RtElement extends LitElement {
     return this.locale || this.contextLocale || document.documentElement.lang || 'en';
   }
 
-  /** The theme in effect (`system` follows prefers-color-scheme). */
-  get effectiveTheme(): RtTheme {
+  /** The theme in effect: `page` (the default), `auto` (`system` too), `light` or `dark`. */
+  get effectiveTheme(): 'page' | 'auto' | 'light' | 'dark' {
     const t = this.theme || this.contextTheme;
-    return t === 'light' || t === 'dark' ? t : 'system';
+    return t === 'light' || t === 'dark' || t === 'auto' ? t : t === 'system' ? 'auto' : 'page';
+  }
+
+  private resolvedScheme: 'light' | 'dark' | undefined;
+  private schemeDirty = true;
+
+  /**
+   * The colour scheme the element is drawn in, `light` or `dark`: the forced theme, the OS's for
+   * `auto`, else the scheme of the `color-scheme` it inherits from the page (read when the element
+   * first renders and again when its theme or the OS preference changes; the colours themselves
+   * follow any change at once, through CSS `light-dark()`).
+   */
+  get colorScheme(): 'light' | 'dark' {
+    if (this.schemeDirty || !this.resolvedScheme) {
+      this.schemeDirty = false;
+      const theme = this.effectiveTheme;
+      const root = this.getRootNode();
+      const outer = root instanceof ShadowRoot ? root.host : null;
+      if (theme === 'light' || theme === 'dark') this.resolvedScheme = theme;
+      else if (theme === 'auto') this.resolvedScheme = osPrefersDark() ? 'dark' : 'light';
+      else if (outer instanceof RtElement) this.resolvedScheme = outer.colorScheme; // inside a dashboard: its scheme
+      else this.resolvedScheme = this.isConnected ? schemeOf(getComputedStyle(this).colorScheme, this.ownerDocument) : 'light';
+      if (theme === 'light' || theme === 'dark') schemeFollowers.delete(this);
+      else if (this.isConnected) schemeFollowers.add(this);
+    }
+    return this.resolvedScheme;
+  }
+
+  /** @internal The OS colour preference changed (src/internal/rt-element.ts). */
+  colorSchemeChanged(): void {
+    this.schemeDirty = true;
+    this.requestUpdate();
   }
 
   /** Right-to-left: an RTL locale, or `dir="rtl"` on the element or an ancestor. */
@@ -218,9 +280,15 @@ export class RtElement extends LitElement {
     // Inside another rt-monitor element with the same theme: inherit its tokens (src/styles/tokens.ts).
     const root = this.getRootNode();
     const outer = root instanceof ShadowRoot ? root.host : null;
+    if (!this.hasUpdated || changed.has('theme') || changed.has('contextTheme')) this.schemeDirty = true;
     this.setState('nested', outer instanceof RtElement && outer.effectiveTheme === theme);
-    this.setState('dark', theme === 'dark');
-    this.setState('light', theme === 'light');
+    // color-scheme on :host for auto / light / dark; none for page (inherited from the page).
+    this.setState('theme-auto', theme === 'auto');
+    this.setState('theme-light', theme === 'light');
+    this.setState('theme-dark', theme === 'dark');
+    const scheme = this.colorScheme;
+    this.setState('dark', scheme === 'dark');
+    this.setState('light', scheme === 'light');
   }
 
   /** Sets or clears a custom state (`:state(name)`) for styling from outside. */

@@ -58,7 +58,9 @@ export const en = {
   markReadFailed: 'Could not mark as read. Try again.',
   loading: 'Loading…',
   notFound: 'Not found or no access',
-  notFoundHint: 'It may have been deleted, or your account cannot see it.',
+  // Access first: a row hidden by Row Level Security (most often: the account is not a member of the
+  // organisation it belongs to, no org_members row) looks exactly like a missing one.
+  notFoundHint: 'Your account cannot see it (for example, it is not a member of the organisation it belongs to), or it does not exist.',
   noIdGiven: (what: string) => `No ${what} selected`,
   errorTitle: 'Could not load live data',
   retry: 'Retry',
@@ -67,7 +69,7 @@ export const en = {
     'bad-config': 'The realtime configuration is invalid.',
     unauthorized: 'The server refused your session. Renewing it…',
     'session-expired': 'Your session has expired. Sign in again to resume live updates.',
-    forbidden: 'You are not signed in, or your account has no access to this.',
+    forbidden: 'You are not signed in, or your account has no access to this (for example, it is not a member of any organisation).',
     'not-found': 'Not found or no access.',
     network: 'The server cannot be reached. Retrying automatically.',
     server: 'The server reported an error.',

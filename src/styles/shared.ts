@@ -15,7 +15,8 @@ import { tokens } from './tokens.js';
  * to control: custom properties (the `--rt-*` tokens keep inheriting) and `direction` /
  * `unicode-bidi` (RTL pages stay RTL). `hostStyles` then sets our own text values.
  *
- * Deliberately inherited again: `visibility` (a page hiding a region hides us too),
+ * Deliberately inherited again: `color-scheme` (the default theme follows the host page's light or
+ * dark, src/styles/tokens.ts), `visibility` (a page hiding a region hides us too),
  * `cursor` (a card inside a link shows the link's pointer), `pointer-events` (a page
  * disabling a region) and `print-color-adjust` (the page's print choice).
  *
@@ -25,6 +26,7 @@ import { tokens } from './tokens.js';
 export const resetStyles = css`
   :host {
     all: initial;
+    color-scheme: inherit;
     visibility: inherit;
     cursor: inherit;
     pointer-events: inherit;

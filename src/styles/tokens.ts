@@ -8,9 +8,13 @@
  * 3. Private `--_*` variables, set here on `:host` from (1) with a light or dark
  *    default. Elements read only `--_*` and their own per-element properties.
  *
- * Light or dark: the element's own `theme` attribute, else the provider's theme
- * (via `rtThemeContext`), else `prefers-color-scheme`. RtElement exposes the
- * result as the custom states `:state(light)` / `:state(dark)`.
+ * Light or dark: every colour default is `light-dark(light, dark)`, so it follows the element's
+ * used `color-scheme`. By default (`theme` unset or `page`) the element sets none and inherits the
+ * host page's: a page that says `color-scheme: light` (or nothing) keeps light cards in a dark OS;
+ * a page that says `light dark` follows the OS like its own form controls. `theme="auto"` sets
+ * `color-scheme: light dark` (the OS decides), `light` / `dark` force one. The theme comes from the
+ * element's own `theme` attribute, else the provider's (via `rtThemeContext`). RtElement exposes
+ * the resolved scheme as the custom states `:state(light)` / `:state(dark)`.
  */
 import { css, unsafeCSS } from 'lit';
 
@@ -74,11 +78,21 @@ export const staticTokens: TokenMap = {
   'transition-duration': '240ms',
 };
 
-function declarations(theme: 0 | 1): string {
-  return Object.entries(colorTokens)
-    .map(([name, values]) => `--_${name}: var(--rt-${name}, ${values[theme]});`)
-    .join('\n');
+/**
+ * The default of a token for both schemes. Colours become `light-dark(light, dark)`; the card
+ * shadow (not a colour, so `light-dark()` cannot hold it whole) becomes the same two-layer shadow
+ * with `light-dark()` colours, equal to the light and the dark default.
+ */
+function lightDark(name: string, [light, dark]: [string, string]): string {
+  if (name === 'shadow-card') {
+    return '0 1px 2px light-dark(rgba(15, 23, 42, 0.06), rgba(0, 0, 0, 0.4)), 0 1px 3px light-dark(rgba(15, 23, 42, 0.08), transparent)';
+  }
+  return `light-dark(${light}, ${dark})`;
 }
+
+const colorDecls = Object.entries(colorTokens)
+  .map(([name, values]) => `--_${name}: var(--rt-${name}, ${lightDark(name, values)});`)
+  .join('\n');
 
 const staticDecls = Object.entries(staticTokens)
   .map(([name, value]) => `--_${name}: var(--rt-${name}, ${value});`)
@@ -93,18 +107,16 @@ const staticDecls = Object.entries(staticTokens)
 export const tokens = css`
   :host(:not(:state(nested))) {
     ${unsafeCSS(staticDecls)}
-    ${unsafeCSS(declarations(0))}
+    ${unsafeCSS(colorDecls)}
+  }
+  :host(:state(theme-auto)) {
+    color-scheme: light dark;
+  }
+  :host(:state(theme-light)) {
     color-scheme: light;
   }
-  :host(:state(dark):not(:state(nested))) {
-    ${unsafeCSS(declarations(1))}
+  :host(:state(theme-dark)) {
     color-scheme: dark;
-  }
-  @media (prefers-color-scheme: dark) {
-    :host(:not(:state(light)):not(:state(nested))) {
-      ${unsafeCSS(declarations(1))}
-      color-scheme: dark;
-    }
   }
 `;
 

@@ -11,7 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_STREAMS, DEMO_USERS } from '../../server/seed.ts';
-import { ensureScriptBundle } from '../../server/demo-vite.ts';
+import { demoBundleDir, ensureScriptBundle, repoRoot as REPO } from '../../server/demo-vite.ts';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { startDemoStack, type DemoStack } from './support/demo-stack.ts';
 import {
   alertEvents,
@@ -82,10 +84,24 @@ function assertClean(record: PageRecord, label: string, { faults = false } = {})
   assert.deepEqual(record.navigations, [], `${label}: the page navigated or reloaded`);
 }
 
+/** dist/'s files with their modification times ('' when dist/ does not exist). */
+function distListing(): string {
+  const dir = join(REPO, 'dist');
+  if (!existsSync(dir)) return '';
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => `${join(e.parentPath, e.name)} ${statSync(join(e.parentPath, e.name)).mtimeMs}`)
+    .sort()
+    .join('\n');
+}
+let distBefore = '';
+
 describe('the QA demo, end to end', () => {
   before(async () => {
     const started = Date.now();
-    // The legacy page needs dist/rt-monitor.js: built now (in parallel) if missing or older than src/.
+    // The legacy page needs the script-tag bundle: built now (in parallel) if missing or older than
+    // src/, into .tmp/demo-dist/ (never dist/: see the test below).
+    distBefore = distListing();
     const bundle = ensureScriptBundle().then(
       () => null,
       (err: Error) => err,
@@ -93,7 +109,7 @@ describe('the QA demo, end to end', () => {
     stack = await startDemoStack({ simulator: false });
     browser = stack.browser;
     const bundleError = await bundle;
-    if (bundleError) throw new Error(`could not build dist/rt-monitor.js for the legacy page: ${bundleError.message}`);
+    if (bundleError) throw new Error(`could not build the script-tag bundle for the legacy page: ${bundleError.message}`);
     // Warm the dev server (the first request transforms src/ and pre-bundles dependencies) so the
     // tests' timings measure the product, not the first compile.
     const ctx = await newContext();
@@ -105,6 +121,11 @@ describe('the QA demo, end to end', () => {
   after(async () => {
     for (const ctx of [...contexts]) await ctx.close().catch(() => {});
     await stack?.close();
+  });
+
+  test('the dev server builds the legacy page\'s bundle outside dist/ (npm start leaves no development build to host)', () => {
+    assert.ok(existsSync(join(demoBundleDir, 'rt-monitor.js')), 'the bundle the legacy page loads was built into .tmp/demo-dist/');
+    assert.equal(distListing(), distBefore, 'dist/ is exactly as before the dev server started');
   });
 
   test('two windows as the same user: a control-panel click and a database write both show in both within 2 s', async (t) => {

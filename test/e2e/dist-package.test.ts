@@ -21,11 +21,13 @@ describe('the npm package', () => {
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
-  test('npm pack contains exactly what users need: dist, types, manifest, README, LICENSE, CHANGELOG', () => {
+  test('npm pack contains exactly what users need: dist, types, manifest, the schema migrations, README, LICENSE, CHANGELOG', () => {
     const r = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts']);
     const files: string[] = JSON.parse(r.stdout)[0].files.map((f: { path: string }) => f.path);
-    const outside = files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'custom-elements.json'].includes(f));
-    assert.deepEqual(outside, [], 'nothing outside dist/ but the package metadata');
+    const migrations = readdirSync(join(ROOT, 'supabase/migrations')).filter((f) => f.endsWith('.sql')).map((f) => `supabase/migrations/${f}`);
+    for (const m of migrations) assert.ok(files.includes(m), `${m} is packed (the own-project guide applies it from node_modules)`);
+    const outside = files.filter((f) => !f.startsWith('dist/') && !migrations.includes(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'custom-elements.json'].includes(f));
+    assert.deepEqual(outside, [], 'nothing outside dist/ but the package metadata and the migrations');
     for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'custom-elements.json']) assert.ok(files.includes(f), `${f} is packed`);
     const required = [
       'dist/index.js', 'dist/index.d.ts', 'dist/rt-monitor.js', 'dist/react/index.js', 'dist/react/index.d.ts',
@@ -58,6 +60,19 @@ describe('the npm package', () => {
     const registering = walk('dist').filter((f) => f.endsWith('.js') && /\.define\(\s*["'`]rt-|RtProvider\.define\(|\w\.define\(\)/.test(readFileSync(join(ROOT, f), 'utf8')));
     assert.ok(registering.length >= elements.length - 1, `found the registering modules: ${registering.join(', ')}`);
     for (const f of registering) assert.ok(patterns.some((p) => p.test(f)), `${f} is listed in sideEffects`);
+  });
+
+  test('publish metadata: repository, homepage, bugs, keywords, publishConfig, engines; npm publish --dry-run passes', () => {
+    assert.match(pkg.repository?.url ?? '', /^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/, 'repository.url (provenance checks it against the building repository)');
+    assert.match(pkg.homepage ?? '', /^https:\/\//);
+    assert.match(pkg.bugs?.url ?? '', /^https:\/\//);
+    assert.ok(Array.isArray(pkg.keywords) && pkg.keywords.includes('supabase') && pkg.keywords.includes('web-components'));
+    assert.deepEqual(pkg.publishConfig, { access: 'public', provenance: true });
+    assert.equal(pkg.scripts.prepare, 'npm run build', 'installs from git and npm pack build dist/');
+    assert.equal(pkg.engines.node, '^20.19.0 || >=22.12.0', "Vite 8's range; what README's Node.js versions section says");
+    const r = run('npm', ['publish', '--dry-run', '--ignore-scripts', '--json']);
+    const warnings = `${r.stderr}`.split('\n').filter((l) => /npm warn/i.test(l) && !/logged in|install-scripts|allowScripts/i.test(l));
+    assert.deepEqual(warnings, [], 'no warnings but "not logged in" (dry run without an account)');
   });
 
   test('dependencies: lit, @lit/context, @lit/react, realtime-js and postgrest-js pinned; supabase-js is not a runtime dependency', () => {

@@ -196,6 +196,38 @@ describe('user and sign-out', () => {
   });
 });
 
+describe('admin: create users (service_role)', () => {
+  it('auth.admin.createUser with the service_role key makes a user who can sign in; a confirmed email is required to', async () => {
+    const admin = client(backend, backend.serviceRoleKey);
+    const email = `admin-made-${Date.now()}@example.com`;
+    const { data, error } = await admin.auth.admin.createUser({ email, password: 'made-by-admin', email_confirm: true, user_metadata: { name: 'Made' } });
+    assert.equal(error, null);
+    assert.equal(data.user!.email, email);
+    assert.match(data.user!.id, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(data.user!.user_metadata, { name: 'Made' });
+    const session = await passwordSession(email, 'made-by-admin');
+    assert.equal(decodeJwt(session.access_token as string).sub, data.user!.id);
+
+    const unconfirmed = `unconfirmed-${Date.now()}@example.com`;
+    assert.equal((await admin.auth.admin.createUser({ email: unconfirmed, password: 'made-by-admin' })).error, null);
+    const r = await rawAuth('/token?grant_type=password', { email: unconfirmed, password: 'made-by-admin' });
+    assert.equal(r.status, 400);
+    assert.equal(((await r.json()) as { error_code: string }).error_code, 'email_not_confirmed');
+
+    const again = await admin.auth.admin.createUser({ email, password: 'made-by-admin', email_confirm: true });
+    assert.equal(again.error!.code, 'email_exists');
+  });
+
+  it('is refused with the anon key or a user token (403 not_admin)', async () => {
+    const asAnon = await client(backend).auth.admin.createUser({ email: 'nope@example.com', password: 'whatever-123', email_confirm: true });
+    assert.equal(asAnon.error!.status, 403);
+    assert.equal(asAnon.error!.code, 'not_admin');
+    const session = await passwordSession('alice@example.com');
+    const r = await rawAuth('/admin/users', { email: 'nope2@example.com', password: 'whatever-123' }, { token: session.access_token as string });
+    assert.equal(r.status, 403);
+  });
+});
+
 describe('RLS through the user token', () => {
   it('each user reads only their own rows', async () => {
     const alice = await signedIn(backend, 'alice@example.com');

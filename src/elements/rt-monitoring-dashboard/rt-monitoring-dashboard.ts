@@ -24,6 +24,7 @@ import '../rt-notifications/rt-notifications.js';
  * Events of the inner elements (`rt-alert`, `rt-notification`, `rt-progress-complete`, …) bubble out.
  *
  * @fires rt-error - The streams or scans query failed (inner elements report their own).
+ * @container The events of its inner elements bubble out of it.
  *
  * @csspart base - The dashboard.
  * @csspart header - Title row with the connection status.

@@ -39,6 +39,7 @@ function isRtClient(value: unknown): value is RtClientApi {
  * @customElement rt-provider
  * @summary Shares one realtime client, locale and theme with the rt-monitor elements inside it.
  * @slot - rt-monitor elements (and anything else) that should use this provider's client.
+ * @container The events of the elements inside bubble out of it (`rt-alert`, `rt-status-change`, …).
  * @fires rt-session-expired - The access token expired and cannot be renewed by the provider itself
  *   (a fixed `access-token`, or a callback that gave no fresh token). Answer with
  *   `event.detail.setAccessToken(token)` (or set `accessToken`); the widgets recover without a reload.
@@ -89,7 +90,10 @@ export class RtProvider extends LitElement {
   /** BCP 47 locale for the elements inside (defaults to the page's `lang`). */
   @property({ reflect: true }) locale?: string;
 
-  /** `light`, `dark` or `system`; reflected so page CSS can key off `rt-provider[theme=dark]`. */
+  /**
+   * `page` (default: follow the host page's `color-scheme`), `auto` (follow the OS), `light` or
+   * `dark` (`system` = `auto`); reflected so page CSS can key off `rt-provider[theme=dark]`.
+   */
   @property({ reflect: true }) theme?: RtTheme;
 
   private readonly clientProvider = new ContextProvider(this, { context: rtClientContext, initialValue: undefined });
