@@ -13,6 +13,7 @@ import type { ChannelSpec, ChangeListener, ChannelsInfo, CountResult, LiveSource
 import type { ConnectionDetail, ConnectionStatus, MonitoredTable, RtError, SubscriptionInfo } from './types.js';
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
 import { CHANNELS_PER_CONNECTION, ChannelRegistry } from './channel-registry.js';
+import { topicContext, type RealtimeMode } from './broadcast-topics.js';
 import { TokenSource, type AccessTokenOption } from './tokens.js';
 import { tokenExpiry, tokenUserId } from './jwt.js';
 import { fromRestError, isTokenProblem, messageOf, rtError } from './errors.js';
@@ -33,6 +34,11 @@ export interface RtClientOptions {
   heartbeatIntervalMs?: number;
   /** Realtime serializer version ('1.0.0' or '2.0.0', the default). */
   vsn?: string;
+  /**
+   * `postgres_changes` (default) or `broadcast`: Broadcast from Database on private topics
+   * (needs supabase/migrations/*_rt_monitor_broadcast.sql; see src/core/broadcast-topics.ts).
+   */
+  realtimeMode?: RealtimeMode;
 }
 
 export const HEARTBEAT_INTERVAL_MS = 12_500;
@@ -150,7 +156,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       authReady: () => this.authReady(),
       sessionExpired: () => this.tokenError?.code === 'session-expired',
       renewable: () => this.tokens.refreshable,
-    });
+    }, { mode: options.realtimeMode, topics: topicContext(this.rest, () => this.getUserId()) });
     this.installHooks(host);
   }
 

@@ -5,6 +5,7 @@ export type {
   ChangeListener, ChannelSpec, LiveSource, ResolveContext,
 } from './client-types.js';
 export { createRtClient, RtClient, HEARTBEAT_INTERVAL_MS, type RtClientOptions } from './client.js';
+export { parseRealtimeMode, DEFAULT_REALTIME_MODE, type RealtimeMode } from './broadcast-topics.js';
 export type { SupabaseLike, RealtimeClientLike, RealtimeChannelLike, RestLike } from './supabase-like.js';
 export { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, setAccessToken, DEFAULT_CLIENT_EVENT } from './default-client.js';
 export { getRealtimeService, RealtimeService, type RealtimeSubscription, type StatusCallback } from './realtime-service.js';

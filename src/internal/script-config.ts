@@ -16,6 +16,7 @@
  */
 import type { RtClientOptions } from '../core/client.js';
 import { tokenExpiry } from '../core/jwt.js';
+import { parseRealtimeMode } from '../core/broadcast-topics.js';
 
 const DATA_SELECTOR =
   'script[data-supabase-url], script[data-anon-key], script[data-access-token], script[data-access-token-url], script[data-access-token-callback]';
@@ -29,7 +30,9 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
   const fixed = data.accessToken?.trim() || undefined;
   const renew = tokenRenewal(data.accessTokenUrl?.trim(), data.accessTokenCallback?.trim(), script?.src);
   if (!url && !anonKey && !fixed && !renew) return null;
-  if (!renew) return { url, anonKey, accessToken: fixed };
+  // data-realtime-mode="broadcast": Broadcast from Database on private topics (default postgres_changes).
+  const mode = data.realtimeMode === undefined ? {} : { realtimeMode: parseRealtimeMode(data.realtimeMode) };
+  if (!renew) return { url, anonKey, accessToken: fixed, ...mode };
   // A fixed token is used first (no request at load); the renewal source gives the next ones.
   let first = fixed;
   const accessToken = async () => {
@@ -46,7 +49,7 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
     if (fresh) first = undefined;
     return fresh ?? (first && (tokenExpiry(first) ?? Infinity) > Date.now() ? first : null);
   };
-  return { url, anonKey, accessToken };
+  return { url, anonKey, accessToken, ...mode };
 }
 
 /**
@@ -100,7 +103,7 @@ export function configScript(current: HTMLScriptElement | null, doc: Document | 
 
 /** Identity of a configuration (a second identical tag is a no-op). */
 export const optionsKey = (o: RtClientOptions): string =>
-  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken]);
+  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken, o.realtimeMode ?? '']);
 
 /** A pre-load command: `['configure', options]` (or any other method name of `window.RtMonitor`). */
 export type QueuedCommand = [method: string, ...args: unknown[]];

@@ -8,6 +8,7 @@ import { followHostAuth } from '../../core/host-auth.js';
 import { createRtClient } from '../../core/client.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
+import { parseRealtimeMode } from '../../core/broadcast-topics.js';
 import { whenRegistering } from '../../internal/registration.js';
 import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
 
@@ -75,6 +76,14 @@ export class RtProvider extends LitElement {
    * `SupabaseClient` (its socket and session are reused), or a ready rt-monitor client.
    */
   @property({ attribute: false }) client?: SupabaseLike | RtClientApi | null;
+
+  /**
+   * How the widgets inside receive changes: `postgres_changes` (default; Realtime checks RLS per
+   * subscriber on every change) or `broadcast` (Broadcast from Database on private topics,
+   * authorized once at join; needs the `*_rt_monitor_broadcast.sql` migration). Ignored when
+   * `client` is a ready rt-monitor client.
+   */
+  @property({ attribute: 'realtime-mode' }) realtimeMode?: string;
 
   /** BCP 47 locale for the elements inside (defaults to the page's `lang`). */
   @property({ reflect: true }) locale?: string;
@@ -148,7 +157,7 @@ export class RtProvider extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey')) {
+    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('realtimeMode')) {
       this.rebuild();
     } else if (changed.has('accessToken') && this.ownClient) {
       // A value set at any time takes effect (also a callback assigned after the first render).
@@ -179,9 +188,9 @@ export class RtProvider extends LitElement {
     if (isRtClient(given)) {
       next = given;
     } else if (given) {
-      next = this.ownClient = createRtClient({ client: given as SupabaseLike, accessToken: this.tokenOption() });
+      next = this.ownClient = createRtClient({ client: given as SupabaseLike, accessToken: this.tokenOption(), realtimeMode: parseRealtimeMode(this.realtimeMode) });
     } else if (this.supabaseUrl || this.anonKey) {
-      next = this.ownClient = createRtClient({ url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.tokenOption() });
+      next = this.ownClient = createRtClient({ url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.tokenOption(), realtimeMode: parseRealtimeMode(this.realtimeMode) });
     }
     this.ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
     this.follow(given && !isRtClient(given) ? given : undefined);
