@@ -285,7 +285,8 @@ export class ChannelRegistry {
           refCount: subs.length,
           lastError: chan?.error ?? null,
           channel: chan ? chan.topic : null,
-          channelFilter: chan ? this.filterOf(chan) : null,
+          // Broadcast mode: the private topic carrying it (`org:<id>`, `user:<id>`).
+          channelFilter: chan ? (g.topic ?? this.filterOf(chan)) : null,
         });
       }
     }

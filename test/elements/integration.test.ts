@@ -2,6 +2,9 @@
  * The elements against the real local backend (supabase-compatible REST + Realtime + Auth,
  * started once per run by web-test-runner): real supabase-js, real RLS, real WebSocket.
  * Every test makes its own rows (fresh ids); the backend is shared by the whole run.
+ *
+ * The whole suite runs once per realtime mode (a matrix): `postgres_changes` and `broadcast`
+ * (Broadcast from Database on private topics, supabase/migrations/*_rt_monitor_broadcast.sql).
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
@@ -19,14 +22,18 @@ import {
   ACME, ALICE, BOB, CAROL, backendInfo, deleteRows, insertRows, newId, newStream, selectRows, signIn, updateRows, USERS,
 } from '../helpers/backend.js';
 import { $, $$, deepText, text, visibleText } from './helpers.js';
+import type { RealtimeMode } from '../../src/core/broadcast-topics.js';
 
 const TIMEOUT = 10_000;
+const MODES: RealtimeMode[] = ['postgres_changes', 'broadcast'];
+/** The mode of the suite running now (set by each suite's `before`). */
+let mode: RealtimeMode = 'postgres_changes';
 
 async function live<T extends Element>(user: keyof typeof USERS, template: TemplateResult, selector: string): Promise<T> {
   const info = await backendInfo();
   const token = await signIn(USERS[user]);
   const wrapper = await fixture(
-    html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}>${template}</rt-provider>`,
+    html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} realtime-mode=${mode}>${template}</rt-provider>`,
   );
   return wrapper.querySelector(selector) as T;
 }
@@ -46,8 +53,11 @@ async function gone(el: Element, needle: string, _deep = false) {
   await waitUntil(() => !read().includes(needle), `still shows ${needle}`, { timeout: TIMEOUT, interval: 50 });
 }
 
-describe('elements against the local backend', function () {
+for (const suiteMode of MODES) describe(`elements against the local backend (realtime-mode=${suiteMode})`, function () {
   this.timeout(40_000);
+  before(() => {
+    mode = suiteMode;
+  });
 
   it('rt-stream-progress shows a stream and follows UPDATE and DELETE', async () => {
     const s = await newStream({ name: `Progress ${newId().slice(0, 6)}`, goal_status: 'in_progress', current_progress: { percentage: 10, completed: 1, total: 10 } });
@@ -200,7 +210,7 @@ describe('elements against the local backend', function () {
     const s = await newStream({ name: 'Diag' });
     const info = await backendInfo();
     const token = await signIn(USERS.alice);
-    const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}>
+    const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} realtime-mode=${mode}>
       <rt-connection-status></rt-connection-status>
       <rt-stream-progress stream-id=${s.id}></rt-stream-progress>
       <rt-diagnostics></rt-diagnostics>
@@ -211,5 +221,6 @@ describe('elements against the local backend', function () {
     await until(diag, `stream:${s.id}:progress`);
     await until(diag, 'Heartbeat latency');
     await expect(diag).to.be.accessible();
+    if (mode === 'broadcast') await until(diag, `org:${ACME}`);
   });
 });
