@@ -10,7 +10,7 @@ import { expect } from '@open-wc/testing';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { LiveQueryState, Stream } from '../../src/core/types.js';
-import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertRows, mintToken, newId, newStream, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertRows, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
 
 const supabases: SupabaseClient[] = [];
 const clients: RtClient[] = [];
@@ -109,6 +109,29 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     await insertRows('notifications', [{ id: newId(), user_id: ALICE, title: 'probe', type: 'info' }]);
     await waitFor(() => probe.messages.find((m) => m.payload?.record?.title === 'probe'), 10_000, 'probe message');
     expect(ch.messages.length).to.equal(before);
+  });
+
+  it('after the connection drops, a change written meanwhile is shown (resync), then changes flow live again', async () => {
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
+    clients.push(client);
+    const s = await newStream({ name: `Resync ${newId().slice(0, 6)}` });
+    let state: LiveQueryState<Stream | null> | undefined;
+    const phases: string[] = [];
+    const off = client.liveQuery('stream', { streamId: s.id }).subscribe((st) => {
+      state = st;
+      phases.push(st.phase);
+    });
+    await waitFor(() => state?.phase === 'live', 10_000, 'live');
+    await pauseRealtime(1500); // sockets dropped, refused for 1.5 s: a write now is never pushed
+    await waitFor(() => state?.phase === 'stale', 10_000, 'stale while down');
+    await updateRows('streams', { id: s.id }, { name: 'written while down' });
+    await waitFor(() => state?.phase === 'live' && state.data?.name === 'written while down', 20_000, 'resynced');
+    await updateRows('streams', { id: s.id }, { name: 'live again' });
+    await waitFor(() => state?.data?.name === 'live again', 10_000, 'live change after the resync');
+    expect(phases).to.include('stale');
+    off();
   });
 
   it("rt-monitor's client joins private topics only, one per topic, and its live queries follow changes", async () => {
