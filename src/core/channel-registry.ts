@@ -172,9 +172,10 @@ export class ChannelRegistry {
       if (ready && !wasReady) epoch++;
       wasReady = ready;
       const error = states.find((st) => st.error)?.error ?? null;
-      const rank: ConnectionStatus[] = ['error', 'disconnected', 'connecting', 'connected'];
-      const status = ready ? 'connected' : (rank.find((r) => states.some((st) => st.status === r)) ?? 'connecting');
-      return { status: status === 'connected' && !ready ? 'connecting' : status, ready, epoch, error };
+      // Not ready: the worst status of its topics (a topic that is connected does not make it so).
+      const worst: ConnectionStatus[] = ['error', 'disconnected', 'connecting'];
+      const status: ConnectionStatus = ready ? 'connected' : (worst.find((r) => states.some((st) => st.status === r)) ?? 'connecting');
+      return { status, ready, epoch, error };
     };
     listener.onState({ status: 'connecting', ready: false, epoch, error: null });
     const ctx = this.options.topics;
