@@ -10,13 +10,13 @@
  * - postgres_changes: each socket joins one channel with `postgres_changes` on streams filtered
  *   by `org_id=eq.<org>` and waits for "Subscribed to PostgreSQL";
  * - broadcast: each socket joins the private channel `org:<org>` (policy checked at join).
- * Then `--changes` single-row UPDATEs of one stream of the org are committed one after another;
+ * Then (after 3 unmeasured warm-up changes) `--changes` single-row UPDATEs of one stream of the org are committed one after another;
  * each waits until every socket has the change. Per change we record:
  * - authorization work: RLS queries the server ran to decide who may see the change
  *   (postgres_changes: one per distinct user and batch; broadcast: none; its join checks, one
  *   per socket, are reported apart);
- * - the server's fanout time per change (postgres_changes: filters + RLS queries + framing +
- *   pushes; broadcast: routing + framing + pushes), wall clock;
+ * - the server's fanout time per change, median (postgres_changes: filters + RLS queries +
+ *   framing + pushes; broadcast: routing + framing + pushes), wall clock;
  * - delivery: from the commit (the UPDATE returning) to the LAST socket receiving the frame
  *   (median and p95).
  * Result: a table on stdout and JSON in bench/results/broadcast-<engine>.json.
@@ -37,6 +37,7 @@ const arg = (name: string, dflt: string) => {
   return i > 0 ? String(process.argv[i + 1]) : dflt;
 };
 const CHANGES = Number(arg('changes', '20'));
+const WARMUP = 3;
 const SOCKETS = arg('sockets', '1,100,1000').split(',').map(Number);
 const now = () => performance.timeOrigin + performance.now();
 
@@ -142,29 +143,36 @@ async function scenario(mode: Mode, n: number): Promise<Row> {
     const joinChecks = server.broadcastStats.authorizationChecks - checksBefore;
 
     const feed = server.feed;
-    const q0 = feed.rlsQueries, p0 = feed.pushes + server.broadcastStats.pushes, d0 = server.broadcastStats.deliverMs;
-    const fan0 = feed.fanoutMs;
-    const delivery: number[] = [];
-    for (let seq = 1; seq <= CHANGES; seq++) {
+    const fanoutNow = () => (mode === 'broadcast' ? server.broadcastStats.deliverMs : feed.fanoutMs);
+    const change = async (seq: number) => {
       const arrived = new Promise<number>((resolve) => waiters.set(seq, resolve));
       await b.db.query(`update public.streams set name = $2 where id = $1`, [stream, `bench-${seq}`]);
       const committed = now();
       const at = await arrived;
       waiters.delete(seq);
-      delivery.push(at - committed);
+      return at - committed;
+    };
+    // Warm-up (caches, JIT), not measured.
+    for (let seq = 1; seq <= WARMUP; seq++) await change(seq);
+    const q0 = feed.rlsQueries, p0 = feed.pushes + server.broadcastStats.pushes;
+    const delivery: number[] = [];
+    const fanout: number[] = [];
+    for (let seq = WARMUP + 1; seq <= WARMUP + CHANGES; seq++) {
+      const f0 = fanoutNow();
+      delivery.push(await change(seq));
+      fanout.push(fanoutNow() - f0);
     }
     worker.postMessage({ type: 'stop' });
     await new Promise((r) => worker.once('exit', r));
     const rlsQueries = feed.rlsQueries - q0;
     const pushes = feed.pushes + server.broadcastStats.pushes - p0;
-    const serverFanout = mode === 'broadcast' ? server.broadcastStats.deliverMs - d0 : feed.fanoutMs - fan0;
     return {
       mode,
       sockets: n,
       joinMs: Math.round(joinMs),
       joinChecks,
       rlsQueriesPerChange: rlsQueries / CHANGES,
-      serverFanoutMsPerChange: serverFanout / CHANGES,
+      serverFanoutMsPerChange: pct(fanout, 0.5),
       deliveryMedianMs: pct(delivery, 0.5),
       deliveryP95Ms: pct(delivery, 0.95),
       pushesPerChange: pushes / CHANGES,
@@ -187,7 +195,7 @@ const f1 = (x: number) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x >= 
 const lines = [
   `Engine: ${engine}; ${CHANGES} single-row UPDATEs per scenario; every socket a different member of one org; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}.`,
   '',
-  '| mode | sockets | RLS queries / change | server fanout ms / change | commit → last socket, median ms | p95 ms | frames / change | join: policy checks, ms until all joined |',
+  '| mode | sockets | RLS queries / change | server fanout ms / change (median) | commit → last socket, median ms | p95 ms | frames / change | join: policy checks, ms until all joined |',
   '|---|---:|---:|---:|---:|---:|---:|---|',
   ...rows.map(
     (r) =>
