@@ -184,6 +184,7 @@ async function scenario(mode: Mode, n: number): Promise<Row> {
 
 const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 const rows: Row[] = [];
+const loadBefore = os.loadavg()[0]!;
 for (const n of SOCKETS) {
   for (const mode of ['postgres_changes', 'broadcast'] as Mode[]) {
     process.stderr.write(`[bench] ${mode}, ${n} sockets …\n`);
@@ -193,7 +194,7 @@ for (const n of SOCKETS) {
 
 const f1 = (x: number) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) : '–');
 const lines = [
-  `Engine: ${engine}; ${CHANGES} single-row UPDATEs per scenario; every socket a different member of one org; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}.`,
+  `Engine: ${engine}; ${CHANGES} single-row UPDATEs per scenario; every socket a different member of one org; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}; load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after.`,
   '',
   '| mode | sockets | RLS queries / change | server fanout ms / change (median) | commit → last socket, median ms | p95 ms | frames / change | join: policy checks, ms until all joined |',
   '|---|---:|---:|---:|---:|---:|---:|---|',
@@ -205,5 +206,5 @@ const lines = [
 console.log(lines.join('\n'));
 const here = dirname(fileURLToPath(import.meta.url));
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', `broadcast-${engine}.json`), JSON.stringify({ engine, changes: CHANGES, at: new Date().toISOString(), rows }, null, 2));
+writeFileSync(join(here, 'results', `broadcast-${engine}.json`), JSON.stringify({ engine, changes: CHANGES, at: new Date().toISOString(), loadavg: [loadBefore, os.loadavg()[0]], rows }, null, 2));
 process.exit(0);
