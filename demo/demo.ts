@@ -189,6 +189,26 @@ function setupPrefs(): void {
   if (!locales.includes(wantedLocale)) localeSelect.add(new Option(wantedLocale, wantedLocale));
   applyLocale(wantedLocale);
   localeSelect.addEventListener('change', () => applyLocale(localeSelect.value));
+
+  const modeSelect = $<HTMLSelectElement>('#mode-select');
+  const wantedMode = params.get('mode') ?? localStorage.getItem('rt-demo-mode') ?? 'postgres_changes';
+  applyMode(wantedMode === 'broadcast' ? 'broadcast' : 'postgres_changes');
+  modeSelect.addEventListener('change', () => applyMode(modeSelect.value === 'broadcast' ? 'broadcast' : 'postgres_changes'));
+}
+
+/**
+ * postgres_changes (Realtime checks RLS per subscriber and change) or Broadcast from Database
+ * (private org:/user: topics, authorized once at join): the provider rebuilds its client.
+ */
+function applyMode(mode: 'postgres_changes' | 'broadcast'): void {
+  provider.setAttribute('realtime-mode', mode);
+  $<HTMLSelectElement>('#mode-select').value = mode;
+  $('#mode-name').textContent =
+    mode === 'broadcast'
+      ? 'Broadcast from Database (private topics org:<id> and user:<id>, RLS checked once per join)'
+      : 'postgres_changes (RLS checked per subscriber on every change)';
+  document.documentElement.dataset.realtimeMode = mode;
+  localStorage.setItem('rt-demo-mode', mode);
 }
 
 // ------------------------------------------------------------------ users

@@ -44,7 +44,7 @@ export interface Db extends Queryable {
 
 const ROLES = new Set(['anon', 'authenticated', 'service_role']);
 
-async function enterRole(tx: Queryable, claims: Claims): Promise<void> {
+export async function enterRole(tx: Queryable, claims: Claims): Promise<void> {
   const role = ROLES.has(claims.role) ? claims.role : null;
   if (!role) throw Object.assign(new Error(`role "${String(claims.role)}" does not exist`), { code: '22023' });
   // set_config(..., true) is transaction-local, like SET LOCAL.

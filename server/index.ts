@@ -19,7 +19,7 @@ import { seed as seedDemo, DEMO_USERS, DEMO_PASSWORD } from './seed.ts';
 import type { BackendContext, DevState } from './context.ts';
 import { createRestHandler } from './rest/index.ts';
 import { createAuthHandler } from './auth.ts';
-import { createRealtime } from './realtime/index.ts';
+import { createRealtime, type RealtimeServer } from './realtime/index.ts';
 // [demo] simulator + /__demo controls (server/simulator.ts, server/demo-controls.ts)
 import { Simulator, type SimulatorOptions } from './simulator.ts';
 import { createDemoControls } from './demo-controls.ts';
@@ -69,6 +69,8 @@ export interface LocalBackend {
   db: Db;
   /** [demo] The data simulator (started when `options.simulator` is set, or from /__demo/simulator). */
   simulator: Simulator;
+  /** The Realtime server (socket counts and counters, for tests and bench/). */
+  realtime: RealtimeServer;
   stop(): Promise<void>;
 }
 
@@ -213,6 +215,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     users: DEMO_USERS.map((u) => ({ email: u.email, password: DEMO_PASSWORD, id: u.id })),
     db,
     simulator,
+    realtime: realtime.server,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -68,6 +68,16 @@ interface Change {
   parsedOld?: Record<string, unknown>;
 }
 
+/** One realtime.messages row (realtime.send / broadcast_changes) taken from the change queue. */
+export interface QueuedMessage {
+  id: string;
+  topic: string;
+  event: string;
+  private: boolean;
+  /** The payload as JSON text. */
+  payloadJson: string;
+}
+
 export interface Binding {
   id: number;
   params: unknown;
@@ -117,9 +127,19 @@ export class ChangeFeed {
   private pollTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private lastCleanup = 0;
+  private lastMessagesCleanup = 0;
   private failing = false;
   /** Changes delivered (pushes sent), for diagnostics and the benchmark. */
   pushes = 0;
+  /** RLS visibility queries run (one per table, distinct claims and batch), for the benchmark. */
+  rlsQueries = 0;
+  /** Wall time of postgres_changes fanouts (filters, RLS, framing, pushes), ms. */
+  fanoutMs = 0;
+  /**
+   * Broadcast from Database: rows inserted into realtime.messages by realtime.send(), handed over
+   * in queue (commit) order, each batch before the batch's postgres_changes fanout.
+   */
+  onMessages: ((messages: QueuedMessage[]) => void) | null = null;
 
   constructor(
     private readonly db: Db,
@@ -281,6 +301,11 @@ export class ChangeFeed {
       `delete from _rt_local.changes where id <= $1 and id not in (select jsonb_array_elements_text($2::jsonb)::bigint)`,
       [this.last, keep],
     );
+    // realtime.messages: Supabase drops partitions after a few days; keep three days (replay).
+    if (Date.now() - this.lastMessagesCleanup > 60_000) {
+      this.lastMessagesCleanup = Date.now();
+      await this.db.query(`delete from realtime.messages where inserted_at < now() - interval '3 days'`);
+    }
   }
 
   private async drainOnce(): Promise<number> {
@@ -297,6 +322,7 @@ export class ChangeFeed {
     );
     if (!r.rows.length) return 0;
     const changes: Change[] = [];
+    const messages: QueuedMessage[] = [];
     for (const row of r.rows) {
       const id = Number(row.id);
       if (id <= this.last) {
@@ -309,9 +335,21 @@ export class ChangeFeed {
       }
       const op = row.op === 'INSERT' || row.op === 'UPDATE' || row.op === 'DELETE' ? row.op : null;
       if (!op) continue;
+      if (row.schema_name === 'realtime' && row.table_name === 'messages') {
+        const m = parse(row.record);
+        if (op === 'INSERT' && typeof m.topic === 'string' && typeof m.event === 'string') {
+          messages.push({ id: String(m.id), topic: m.topic, event: m.event, private: m.private === true, payloadJson: JSON.stringify(m.payload ?? null) });
+        }
+        continue;
+      }
       changes.push({ id, schema: row.schema_name, table: row.table_name, op, record: row.record, oldRecord: row.old_record, ts: row.ts });
     }
-    if (this.subsByTable.size && changes.length) await this.fanout(changes);
+    if (messages.length) this.onMessages?.(messages);
+    if (this.subsByTable.size && changes.length) {
+      const started = performance.now();
+      await this.fanout(changes);
+      this.fanoutMs += performance.now() - started;
+    }
     return r.rows.length;
   }
 
@@ -443,6 +481,7 @@ export class ChangeFeed {
     if (!meta.pkColumns.length) return new Set();
     const json = `[${changes.map((c) => c.record ?? 'null').join(',')}]`;
     const cond = meta.pkColumns.map((c) => `t.${c.ident} = r.${c.ident}`).join(' and ');
+    this.rlsQueries++;
     try {
       const r = await this.db.asRole(claims, (tx) =>
         tx.query<{ i: number }>(

@@ -29,6 +29,14 @@ export class Channel implements ChangeSubscriber {
   subscribeSeq = 0;
   presenceMeta: PresenceMeta | null = null;
   presencePayloadJson = '';
+  /** `config.private`: joined after the realtime.messages policies allowed it. */
+  isPrivate = false;
+  /** Read permission found at join / at the last `access_token` (private channels). */
+  canRead = false;
+  /** Write permission (INSERT policy) for client broadcasts on a private channel; null: not checked yet. */
+  canWrite: boolean | null = null;
+  /** Message ids already sent by `replay` (not sent again when they come through live). */
+  replayed: Set<string> | null = null;
 
   constructor(
     readonly socket: SocketLike,
@@ -58,6 +66,11 @@ export class Channel implements ChangeSubscriber {
     return !this.closed && this.socket.isOpen();
   }
 
+  /** Key of the channel's audience: private and public channels of one topic never mix (as on Supabase). */
+  get key(): string {
+    return channelKey(this.topic, this.isPrivate);
+  }
+
   push(msg: Msg): void {
     if (this.socket.isOpen()) this.socket.send(encodeFrame(msg, this.socket.vsn));
   }
@@ -79,4 +92,8 @@ export class Channel implements ChangeSubscriber {
   pushClose(): void {
     this.push({ join_ref: this.joinRef, ref: this.joinRef, topic: this.topic, event: 'phx_close', payload: {} });
   }
+}
+
+export function channelKey(topic: string, isPrivate: boolean): string {
+  return isPrivate ? `private\u0000${topic}` : topic;
 }

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import type { BackendContext } from '../context.ts';
 import { RealtimeServer, type RealtimeOptions } from './server.ts';
 
-export { RealtimeServer } from './server.ts';
+export { RealtimeServer, type BroadcastStats } from './server.ts';
 
 export interface Realtime {
   start(): Promise<void>;

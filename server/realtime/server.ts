@@ -7,12 +7,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 
 import type { BackendContext } from '../context.ts';
-import type { Claims } from '../db.ts';
+import { enterRole, type Claims } from '../db.ts';
 import { verifyJwt, type VerifyResult } from '../jwt.ts';
-import { Channel, type PresenceMeta, type SocketLike } from './channel.ts';
-import { ChangeFeed, type Binding } from './changes.ts';
+import { Channel, channelKey, type PresenceMeta, type SocketLike } from './channel.ts';
+import { ChangeFeed, type Binding, type QueuedMessage } from './changes.ts';
 import { bindingId } from './filters.ts';
-import { FrameError, decodeFrame, encodeBroadcast, encodeFrame, parseVsn, type Msg, type UserBroadcast, type Vsn } from './serializer.ts';
+import { FrameError, decodeFrame, encodeBroadcast, encodeFrame, encodeRawPayload, parseVsn, type Msg, type UserBroadcast, type Vsn } from './serializer.ts';
 
 export const MAX_FRAME_BYTES = 5_000_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -21,6 +21,25 @@ const MAX_CHANNELS_PER_SOCKET = 100;
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** setTimeout's ceiling is ~24.8 days; re-check long-lived tokens hourly (as Realtime does). */
 const MAX_CONFIRM_INTERVAL_MS = 3_600_000;
+/** `replay.limit` cap (Realtime's lib/realtime/messages.ex). */
+const MAX_REPLAY = 25;
+
+/** Thrown to roll back an authorization transaction, carrying its result. */
+class Rollback<T> {
+  constructor(readonly value: T) {}
+}
+
+/** Counters for diagnostics and bench/broadcast.ts. */
+export interface BroadcastStats {
+  /** Join / access_token policy checks on realtime.messages (one transaction each). */
+  authorizationChecks: number;
+  authorizationMs: number;
+  /** realtime.messages rows taken from the queue, and frames pushed for them. */
+  messages: number;
+  pushes: number;
+  /** Time spent routing and framing messages to sockets, ms. */
+  deliverMs: number;
+}
 
 export interface RealtimeOptions {
   /** Close a socket this long after its last received frame. Default 60 s (Phoenix). */
@@ -74,12 +93,14 @@ export class RealtimeServer {
   private readonly idleTimeoutMs: number;
   private stopped = false;
   private presenceRef = 0;
+  readonly broadcastStats: BroadcastStats = { authorizationChecks: 0, authorizationMs: 0, messages: 0, pushes: 0, deliverMs: 0 };
 
   constructor(
     private readonly ctx: BackendContext,
     options: RealtimeOptions = {},
   ) {
     this.feed = new ChangeFeed(ctx.db, ctx.log);
+    this.feed.onMessages = (messages) => this.deliverMessages(messages);
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   }
@@ -211,16 +232,16 @@ export class RealtimeServer {
     ch.expiryTimer = null;
     this.feed.unsubscribe(ch);
     if (s.channels.get(ch.topic) === ch) s.channels.delete(ch.topic);
-    const set = this.topics.get(ch.topic);
+    const set = this.topics.get(ch.key);
     if (set) {
       set.delete(ch);
-      if (!set.size) this.topics.delete(ch.topic);
+      if (!set.size) this.topics.delete(ch.key);
     }
     if (ch.presenceMeta) {
       const key = ch.presenceKey;
       const meta = ch.presenceMeta;
       ch.presenceMeta = null;
-      this.presenceDiff(ch.topic, {}, { [key]: { metas: [meta] } });
+      this.presenceDiff(ch.key, {}, { [key]: { metas: [meta] } });
     }
   }
 
@@ -282,6 +303,33 @@ export class RealtimeServer {
 
     const broadcast = isObject(config.broadcast) ? config.broadcast : {};
     const presence = isObject(config.presence) ? config.presence : {};
+    const isPrivate = bool(config.private);
+    const subTopic = topic.slice('realtime:'.length);
+
+    // Private channels: the realtime.messages SELECT policies decide, as the joining user, once.
+    let canRead = false;
+    if (isPrivate) {
+      const policies = await this.readPolicies(subTopic, verified.claims);
+      if (!s.isOpen()) return;
+      canRead = policies.broadcast;
+      if (!policies.broadcast && !policies.presence) {
+        return this.reply(s, msg, 'error', { reason: `Unauthorized: You do not have permissions to read from this Channel topic: ${subTopic}` });
+      }
+    }
+    let replay: { since: number; limit: number } | null = null;
+    if (isObject(broadcast.replay)) {
+      if (!isPrivate) return this.reply(s, msg, 'error', { reason: 'UnableToReplayMessages: Replay is not allowed for public channels' });
+      if (!canRead) return this.reply(s, msg, 'error', { reason: `Unauthorized: You do not have permissions to read from this Channel topic: ${subTopic}` });
+      const since = broadcast.replay.since === undefined ? 0 : Number(broadcast.replay.since);
+      const limit = broadcast.replay.limit === undefined ? 1 : Number(broadcast.replay.limit);
+      if (!Number.isInteger(since) || since < 0 || !Number.isInteger(limit) || limit < 1) {
+        return this.reply(s, msg, 'error', { reason: 'UnableToReplayMessages: Replay params are not valid' });
+      }
+      replay = { since, limit: Math.min(limit, MAX_REPLAY) };
+    }
+    const replayed = replay ? await this.replayMessages(subTopic, replay.since, replay.limit) : null;
+    if (replay && !replayed) return this.reply(s, msg, 'error', { reason: 'UnableToReplayMessages: Realtime was unable to replay messages' });
+    if (!s.isOpen()) return;
     const pgParams = Array.isArray(config.postgres_changes) ? (config.postgres_changes as unknown[]) : [];
     const bindings: Binding[] = pgParams.map((p) => ({ id: bindingId(p), params: p }));
     const presenceKey = typeof presence.key === 'string' && presence.key ? presence.key : uuidV1Like();
@@ -297,9 +345,12 @@ export class RealtimeServer {
       presenceKey,
       bindings,
     );
+    ch.isPrivate = isPrivate;
+    ch.canRead = canRead;
+    if (replayed) ch.replayed = new Set(replayed.map((m) => m.id));
     s.channels.set(topic, ch);
-    let set = this.topics.get(topic);
-    if (!set) this.topics.set(topic, (set = new Set()));
+    let set = this.topics.get(ch.key);
+    if (!set) this.topics.set(ch.key, (set = new Set()));
     set.add(ch);
     this.scheduleExpiry(ch, verified.claims.exp);
 
@@ -319,6 +370,106 @@ export class RealtimeServer {
       if (bindings.length) void this.subscribeChannel(ch, true);
     }
     if (ch.presenceEnabled) this.pushPresenceState(ch);
+    // Replayed messages follow the join reply, marked `meta.replayed` (Realtime's handle_info(:replay)).
+    for (const m of replayed ?? []) {
+      ch.socket.send(encodeRawPayload(ch.topicJson, 'broadcast', broadcastPayload(m, true), s.vsn));
+    }
+  }
+
+  // ---- Broadcast from Database / private channels --------------------------------------------
+
+  /**
+   * Realtime's read check (Authorization.get_read_policies_for_connection): insert a broadcast and
+   * a presence row for the topic, then, as the user's role with its claims and `realtime.topic`
+   * set, SELECT them back; the transaction is rolled back. A policy error counts as "no".
+   */
+  private async readPolicies(subTopic: string, claims: Claims): Promise<{ broadcast: boolean; presence: boolean }> {
+    const started = performance.now();
+    this.broadcastStats.authorizationChecks++;
+    try {
+      await this.ctx.db.transaction(async (tx) => {
+        const ins = await tx.query<{ id: string; extension: string }>(
+          `insert into realtime.messages (topic, extension) values ($1, 'broadcast'), ($1, 'presence') returning id::text as id, extension`,
+          [subTopic],
+        );
+        const b = ins.rows.find((r) => r.extension === 'broadcast')!.id;
+        const p = ins.rows.find((r) => r.extension === 'presence')!.id;
+        await enterRole(tx, claims);
+        await tx.query(`select set_config('realtime.topic', $1, true)`, [subTopic]);
+        const r = await tx.query<{ id: string }>(
+          `select id::text as id from realtime.messages
+            where topic = $1 and ((extension = 'broadcast' and id = $2::uuid) or (extension = 'presence' and id = $3::uuid))`,
+          [subTopic, b, p],
+        );
+        const ids = new Set(r.rows.map((x) => x.id));
+        throw new Rollback({ broadcast: ids.has(b), presence: ids.has(p) });
+      });
+      return { broadcast: false, presence: false };
+    } catch (err) {
+      if (err instanceof Rollback) return err.value as { broadcast: boolean; presence: boolean };
+      this.ctx.log(`realtime: RlsPolicyError on ${subTopic.slice(0, 120)}: ${(err as Error)?.message ?? String(err)}`);
+      return { broadcast: false, presence: false };
+    } finally {
+      this.broadcastStats.authorizationMs += performance.now() - started;
+    }
+  }
+
+  /** Realtime's write check: may the user INSERT a broadcast row for the topic? (Rolled back.) */
+  private async writePolicy(subTopic: string, claims: Claims): Promise<boolean> {
+    try {
+      await this.ctx.db.transaction(async (tx) => {
+        await enterRole(tx, claims);
+        await tx.query(`select set_config('realtime.topic', $1, true)`, [subTopic]);
+        await tx.query(`insert into realtime.messages (topic, extension) values ($1, 'broadcast')`, [subTopic]);
+        throw new Rollback(true);
+      });
+      return false;
+    } catch (err) {
+      if (err instanceof Rollback) return true;
+      if ((err as { code?: string }).code !== '42501') this.ctx.log(`realtime: RlsPolicyError (write) on ${subTopic.slice(0, 120)}: ${(err as Error)?.message ?? String(err)}`);
+      return false;
+    }
+  }
+
+  /** The newest `limit` private broadcast messages of the topic since `since` (ms epoch), oldest first. */
+  private async replayMessages(subTopic: string, since: number, limit: number): Promise<QueuedMessage[] | null> {
+    try {
+      const r = await this.ctx.db.query<{ id: string; event: string; payload: string | null }>(
+        `select id::text as id, event, payload::text as payload from (
+           select id, event, payload, inserted_at from realtime.messages
+            where topic = $1 and extension = 'broadcast' and private is true and event is not null
+              and inserted_at >= (to_timestamp($2::double precision / 1000) at time zone 'utc')
+            order by inserted_at desc limit $3
+         ) m order by inserted_at asc`,
+        [subTopic, since, limit],
+      );
+      return r.rows.map((row) => ({ id: row.id, topic: subTopic, event: row.event, private: true, payloadJson: row.payload ?? 'null' }));
+    } catch (err) {
+      this.ctx.log(`realtime: replay on ${subTopic.slice(0, 120)} failed: ${(err as Error)?.message ?? String(err)}`);
+      return null;
+    }
+  }
+
+  /** realtime.messages rows from the change queue, in commit order, to every channel joined on their topic. */
+  private deliverMessages(messages: QueuedMessage[]): void {
+    const started = performance.now();
+    for (const m of messages) {
+      this.broadcastStats.messages++;
+      const set = this.topics.get(channelKey(`realtime:${m.topic}`, m.private));
+      if (!set) continue;
+      const payload = broadcastPayload(m, false);
+      const frames = new Map<Vsn, string>();
+      for (const ch of set) {
+        if (!ch.isOpen() || (ch.isPrivate && !ch.canRead)) continue;
+        if (ch.replayed?.has(m.id)) continue;
+        const vsn = ch.socket.vsn;
+        let frame = frames.get(vsn);
+        if (frame === undefined) frames.set(vsn, (frame = encodeRawPayload(ch.topicJson, 'broadcast', payload, vsn)));
+        ch.socket.send(frame);
+        this.broadcastStats.pushes++;
+      }
+    }
+    this.broadcastStats.deliverMs += performance.now() - started;
   }
 
   /**
@@ -378,6 +529,18 @@ export class RealtimeServer {
     const v = await verifyJwt(this.ctx.jwtSecret, token);
     if (!ch.isOpen()) return;
     if (!v.ok) return this.shutdownChannel(ch, v.message);
+    if (ch.isPrivate) {
+      // Realtime re-evaluates the policies with the new claims; read access that was granted and
+      // is now refused closes the channel (check_read_permissions_revoked).
+      const policies = await this.readPolicies(ch.name, v.claims);
+      if (!ch.isOpen()) return;
+      if (ch.canRead && !policies.broadcast) {
+        ch.canRead = false;
+        return this.shutdownChannel(ch, `You no longer have permission to read from this Channel topic: ${ch.name}`);
+      }
+      ch.canRead = policies.broadcast;
+      ch.canWrite = null;
+    }
     ch.setClaims(token, v.claims);
     this.scheduleExpiry(ch, v.claims.exp);
     // New claims apply to the next visibility checks at once; the bindings are also re-validated
@@ -387,7 +550,20 @@ export class RealtimeServer {
 
   // ---- broadcast ---------------------------------------------------------------------------
 
-  private broadcast(s: RtSocket, ch: Channel, msg: Msg, payload: Record<string, unknown>): void {
+  private async broadcast(s: RtSocket, ch: Channel, msg: Msg, payload: Record<string, unknown>): Promise<void> {
+    if (ch.isPrivate) {
+      // A client's broadcast on a private channel needs the INSERT policy (checked once per token).
+      if (ch.canWrite === null) ch.canWrite = await this.writePolicy(ch.name, ch.claims);
+      if (!ch.isOpen()) return;
+      if (!ch.canWrite) {
+        if (ch.broadcastAck && msg.ref) this.reply(s, msg, 'error', { reason: `Unauthorized: You do not have permissions to write to this Channel topic: ${ch.name}` });
+        return;
+      }
+    }
+    this.broadcastLocal(s, ch, msg, payload);
+  }
+
+  private broadcastLocal(s: RtSocket, ch: Channel, msg: Msg, payload: Record<string, unknown>): void {
     const decoded = (payload as { __userBroadcast?: UserBroadcast }).__userBroadcast;
     let b: UserBroadcast;
     if (decoded) b = decoded;
@@ -399,7 +575,7 @@ export class RealtimeServer {
       }
       b = { event: payload.event, payload: payload.payload, binary: false };
     }
-    for (const target of this.topics.get(ch.topic) ?? []) {
+    for (const target of this.topics.get(ch.key) ?? []) {
       if (target === ch && !ch.broadcastSelf) continue;
       if (!target.isOpen()) continue;
       const frame = encodeBroadcast(target.topic, b, target.socket.vsn);
@@ -410,9 +586,9 @@ export class RealtimeServer {
 
   // ---- presence (Phoenix.Presence format, one meta per channel) ----------------------------
 
-  private presenceState(topic: string): Record<string, { metas: PresenceMeta[] }> {
+  private presenceState(key: string): Record<string, { metas: PresenceMeta[] }> {
     const state: Record<string, { metas: PresenceMeta[] }> = {};
-    for (const c of this.topics.get(topic) ?? []) {
+    for (const c of this.topics.get(key) ?? []) {
       if (!c.presenceMeta || !c.isOpen()) continue;
       (state[c.presenceKey] ??= { metas: [] }).metas.push(c.presenceMeta);
     }
@@ -420,13 +596,13 @@ export class RealtimeServer {
   }
 
   private pushPresenceState(ch: Channel): void {
-    ch.push({ join_ref: ch.joinRef, ref: null, topic: ch.topic, event: 'presence_state', payload: this.presenceState(ch.topic) });
+    ch.push({ join_ref: ch.joinRef, ref: null, topic: ch.topic, event: 'presence_state', payload: this.presenceState(ch.key) });
   }
 
-  private presenceDiff(topic: string, joins: Record<string, { metas: PresenceMeta[] }>, leaves: Record<string, { metas: PresenceMeta[] }>): void {
-    for (const c of this.topics.get(topic) ?? []) {
+  private presenceDiff(key: string, joins: Record<string, { metas: PresenceMeta[] }>, leaves: Record<string, { metas: PresenceMeta[] }>): void {
+    for (const c of this.topics.get(key) ?? []) {
       if (!c.presenceEnabled || !c.isOpen()) continue;
-      c.push({ join_ref: null, ref: null, topic, event: 'presence_diff', payload: { joins, leaves } });
+      c.push({ join_ref: null, ref: null, topic: c.topic, event: 'presence_diff', payload: { joins, leaves } });
     }
   }
 
@@ -443,7 +619,7 @@ export class RealtimeServer {
       ch.presenceMeta = meta;
       ch.presencePayloadJson = json;
       this.reply(s, msg, 'ok', {});
-      this.presenceDiff(ch.topic, { [ch.presenceKey]: { metas: [meta] } }, old ? { [ch.presenceKey]: { metas: [old] } } : {});
+      this.presenceDiff(ch.key, { [ch.presenceKey]: { metas: [meta] } }, old ? { [ch.presenceKey]: { metas: [old] } } : {});
       return;
     }
     if (event === 'untrack') {
@@ -451,7 +627,7 @@ export class RealtimeServer {
       ch.presenceMeta = null;
       ch.presencePayloadJson = '';
       this.reply(s, msg, 'ok', {});
-      if (old) this.presenceDiff(ch.topic, {}, { [ch.presenceKey]: { metas: [old] } });
+      if (old) this.presenceDiff(ch.key, {}, { [ch.presenceKey]: { metas: [old] } });
       return;
     }
     this.reply(s, msg, 'error', { reason: 'unknown presence event' });
@@ -459,6 +635,12 @@ export class RealtimeServer {
 }
 
 // ---- helpers -----------------------------------------------------------------------------
+
+/** A realtime.messages row as Realtime pushes it: `{type: "broadcast", event, payload, meta: {id}}`. */
+function broadcastPayload(m: QueuedMessage, replayed: boolean): string {
+  const meta = replayed ? `{"replayed":true,"id":${JSON.stringify(m.id)}}` : `{"id":${JSON.stringify(m.id)}}`;
+  return `{"type":"broadcast","event":${JSON.stringify(m.event)},"payload":${m.payloadJson},"meta":${meta}}`;
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v);

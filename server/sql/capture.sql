@@ -66,3 +66,11 @@ exception when insufficient_privilege then
   raise notice 'rt-monitor local backend: not a superuser, so tables added to supabase_realtime later are captured after a restart';
 end
 $$;
+
+-- Broadcast from Database: rows realtime.send() writes to realtime.messages go through the same
+-- queue, so they reach the sockets in commit order with the postgres_changes of the same
+-- transactions. (Supabase reads them from the WAL.) Rows without an event are the ones Realtime
+-- itself inserts to check a join's policies, in a transaction it rolls back: not messages.
+drop trigger if exists rt_local_capture on realtime.messages;
+create trigger rt_local_capture after insert on realtime.messages
+  for each row when (new.event is not null) execute function _rt_local.capture();

@@ -23,12 +23,19 @@
  * (realtime-js reports SUBSCRIBED on the join reply, before changes flow). Channels the server
  * closed (token expiry, restart) are re-opened, after refreshing the token; with an expired
  * session that cannot be renewed they are *parked* until `resume()`.
+ *
+ * Broadcast mode (`realtimeMode: 'broadcast'`, see ./broadcast-topics.ts): a subscription joins
+ * the private topics that carry its table (`org:<id>`, `user:<id>`); one channel per topic, shared
+ * by every subscription on it, changes routed by table and filter. A private channel is ready at
+ * its join reply (Realtime authorizes, then subscribes, then replies); a subscription on several
+ * topics is ready when all of them are, and starts a new epoch (a resync) each time it becomes so.
  */
 import type { ChangeListener, ChannelSpec, ChannelState, RowChange } from './client-types.js';
 import type { ConnectionStatus, MonitoredTable, RtError, SubscriptionInfo } from './types.js';
 import type { RealtimeChannelLike, RealtimeClientLike } from './supabase-like.js';
 import { fromRealtimeReason, isTokenProblem, messageOf, rtError } from './errors.js';
 import { observeServerTime } from './server-clock.js';
+import { changeMatches, changeOfMessage, topicsFor, type RealtimeMode, type TopicContext } from './broadcast-topics.js';
 
 /** How long a channel nobody uses stays joined (moving an element in the DOM must not churn joins). */
 export const CHANNEL_LINGER_MS = 1000;
@@ -56,6 +63,13 @@ export interface RegistryHooks {
   renewable(): boolean;
 }
 
+/** How subscriptions reach the server: `postgres_changes` (default) or Broadcast from Database. */
+export interface RegistryOptions {
+  mode?: RealtimeMode;
+  /** Broadcast mode: the user and their orgs, to name the topics (./broadcast-topics.ts). */
+  topics?: TopicContext;
+}
+
 /** One consumer's subscription (a live-query store). */
 interface Sub {
   spec: ChannelSpec;
@@ -77,6 +91,8 @@ interface Group {
   column: string | null;
   /** The exact filter of an unpacked group (null: the whole table). */
   filter: string | null;
+  /** Broadcast mode: the private topic (`org:<id>`, `user:<id>`) this group's one channel joins. */
+  topic: string | null;
   subs: Set<Sub>;
   chans: Set<Chan>;
   repack: ReturnType<typeof setTimeout> | undefined;
@@ -125,20 +141,81 @@ export class ChannelRegistry {
   private readonly subscriptionListeners = new Set<(s: SubscriptionInfo[]) => void>();
   private disposed = false;
   private notifyQueued = false;
+  readonly mode: RealtimeMode;
 
   constructor(
     private readonly realtime: RealtimeClientLike,
     private readonly hooks: RegistryHooks,
-  ) {}
+    private readonly options: RegistryOptions = {},
+  ) {
+    this.mode = options.mode ?? 'postgres_changes';
+  }
 
   subscribe<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
-    const m = spec.filter ? EQ.exec(spec.filter) : null;
+    if (this.mode === 'broadcast') return this.subscribeBroadcast(spec, listener);
+    return this.subscribeGroup(spec, listener, null);
+  }
+
+  /**
+   * Broadcast mode: resolve the topics, subscribe on each (one shared channel per topic) and
+   * report one combined state: ready when every topic's channel is; a new epoch each time it
+   * becomes ready again; the first error otherwise.
+   */
+  private subscribeBroadcast<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
+    let released = false;
+    let epoch = 0;
+    let wasReady = false;
+    const parts = new Map<string, { state: ChannelState; release: () => void }>();
+    const combine = (): ChannelState => {
+      const states = [...parts.values()].map((p) => p.state);
+      const ready = states.every((st) => st.ready);
+      if (ready && !wasReady) epoch++;
+      wasReady = ready;
+      const error = states.find((st) => st.error)?.error ?? null;
+      // Not ready: the worst status of its topics (a topic that is connected does not make it so).
+      const worst: ConnectionStatus[] = ['error', 'disconnected', 'connecting'];
+      const status: ConnectionStatus = ready ? 'connected' : (worst.find((r) => states.some((st) => st.status === r)) ?? 'connecting');
+      return { status, ready, epoch, error };
+    };
+    listener.onState({ status: 'connecting', ready: false, epoch, error: null });
+    const ctx = this.options.topics;
+    void (async () => {
+      const topics = ctx ? await topicsFor(spec, ctx).catch((err) => rtError('server', `Could not name the realtime topics: ${messageOf(err)}`)) : rtError('bad-config', 'Broadcast mode needs a topic context.');
+      if (released || this.disposed) return;
+      if (!Array.isArray(topics)) {
+        listener.onState({ status: 'error', ready: false, epoch, error: topics });
+        return;
+      }
+      for (const topic of topics) {
+        const part = { state: { status: 'connecting', ready: false, epoch: 0, error: null } as ChannelState, release: () => {} };
+        parts.set(topic, part);
+        part.release = this.subscribeGroup(spec, {
+          onChange: (change) => listener.onChange(change as RowChange<R>),
+          onState: (state) => {
+            part.state = state;
+            if (!released) listener.onState(combine());
+          },
+        }, topic);
+      }
+      // No topic at all (a user in no org): nothing can arrive, and RLS would show nothing either.
+      listener.onState(combine());
+    })();
+    return () => {
+      if (released) return;
+      released = true;
+      for (const p of parts.values()) p.release();
+      parts.clear();
+    };
+  }
+
+  private subscribeGroup<R>(spec: ChannelSpec, listener: ChangeListener<R>, topic: string | null): () => void {
+    const m = !topic && spec.filter ? EQ.exec(spec.filter) : null;
     const packable = !!m && PACKABLE.test(m[2]);
-    const key = packable ? `${spec.table}|${m![1]}|in` : `${spec.table}|${spec.filter ?? ''}`;
+    const key = topic ? `topic|${topic}` : packable ? `${spec.table}|${m![1]}|in` : `${spec.table}|${spec.filter ?? ''}`;
     let group = this.groups.get(key);
     if (!group) {
       group = {
-        key, table: spec.table, column: packable ? m![1] : null, filter: packable ? null : spec.filter,
+        key, table: spec.table, column: packable ? m![1] : null, filter: packable || topic ? null : spec.filter, topic,
         subs: new Set(), chans: new Set(), repack: undefined, repackDue: 0, linger: undefined,
       };
       this.groups.set(key, group);
@@ -209,20 +286,28 @@ export class ChannelRegistry {
           refCount: subs.length,
           lastError: chan?.error ?? null,
           channel: chan ? chan.topic : null,
-          channelFilter: chan ? this.filterOf(chan) : null,
+          // Broadcast mode: the private topic carrying it (`org:<id>`, `user:<id>`).
+          channelFilter: chan ? (g.topic ?? this.filterOf(chan)) : null,
         });
       }
     }
     return out;
   }
 
-  /** The channels themselves: topic, table, filter, status and how many subscriptions each carries. */
-  channels(): Array<{ topic: string; table: MonitoredTable; filter: string | null; status: ConnectionStatus; subscriptions: number }> {
+  /**
+   * The channels themselves: topic, table, filter, status and how many subscriptions each carries.
+   * In broadcast mode `private` is true and `table` is the table of the topic's first subscription
+   * (a topic carries several tables).
+   */
+  channels(): Array<{ topic: string; table: MonitoredTable; filter: string | null; status: ConnectionStatus; subscriptions: number; private?: boolean }> {
     const out = [];
     for (const g of this.groups.values()) {
       for (const c of g.chans) {
         if (c.closed) continue;
-        out.push({ topic: c.topic, table: g.table, filter: this.filterOf(c), status: this.chanStatus(c), subscriptions: c.members.size });
+        out.push({
+          topic: c.topic, table: g.table, filter: this.filterOf(c), status: this.chanStatus(c), subscriptions: c.members.size,
+          ...(g.topic ? { private: true } : {}),
+        });
       }
     }
     return out;
@@ -500,6 +585,7 @@ export class ChannelRegistry {
     void this.hooks
       .authReady()
       .catch(() => {})
+      .then(() => (c.group.topic ? this.freeTopic(c.group.topic) : undefined))
       .then(() => {
         c.opening = false;
         if (this.disposed || c.closed || c.channel) return;
@@ -507,8 +593,39 @@ export class ChannelRegistry {
       });
   }
 
+  /**
+   * realtime-js keeps one channel per topic (`channel()` returns the existing one): before a
+   * private topic is joined again, the previous channel on it must be gone.
+   */
+  private async freeTopic(topic: string): Promise<void> {
+    const full = `realtime:${topic}`;
+    for (let i = 0; i < 2; i++) {
+      const existing = this.realtime.getChannels().find((ch) => ch.topic === full);
+      if (!existing) return;
+      await this.remove(existing);
+    }
+  }
+
   private openNow(c: Chan): void {
     const g = c.group;
+    if (g.topic) {
+      c.topic = g.topic;
+      let channel: RealtimeChannelLike;
+      try {
+        channel = this.realtime.channel(g.topic, { config: { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, private: true } });
+        channel.on('broadcast', { event: '*' }, (message) => this.onBroadcast(c, channel, message));
+        channel.on('system', {}, (payload) => this.onSystem(c, channel, payload));
+        channel.subscribe((status, err) => this.onStatus(c, channel, status, err));
+      } catch (err) {
+        c.error = rtError('bad-config', `Could not open a realtime channel: ${messageOf(err)}`);
+        c.configError = true;
+        this.broadcastChan(c);
+        this.changed();
+        return;
+      }
+      c.channel = channel;
+      return;
+    }
     const filter = this.filterOf(c);
     c.topic = `rt-monitor:${g.table}:${g.column ? `${g.column}:${c.values?.size ?? 0}` : (filter ?? '*')}:${++topicSeq}`;
     let channel: RealtimeChannelLike;
@@ -559,6 +676,14 @@ export class ChannelRegistry {
     for (const s of [...c.members]) if (unknown || (s.value !== null && values.has(s.value))) s.listener.onChange(change);
     // During a re-pack both channels may carry a value; the store's version guard makes the
     // second copy of a change a no-op.
+  }
+
+  /** Broadcast mode: a realtime.broadcast_changes message, routed to the subscriptions it concerns. */
+  private onBroadcast(c: Chan, channel: RealtimeChannelLike, message: any): void {
+    if (c.channel !== channel) return;
+    const parsed = changeOfMessage(message);
+    if (!parsed) return;
+    for (const s of [...c.members]) if (changeMatches(s.spec, parsed.table, parsed.change)) s.listener.onChange(parsed.change);
   }
 
   private onSystem(c: Chan, channel: RealtimeChannelLike, payload: any): void {
@@ -615,6 +740,12 @@ export class ChannelRegistry {
     switch (status) {
       case 'SUBSCRIBED':
         c.joined = true;
+        // A private broadcast channel is authorized and subscribed when the join is answered.
+        if (c.group.topic && !c.pgReady) {
+          c.pgReady = true;
+          c.error = null;
+          c.reopenTries = 0;
+        }
         // Ready when the system message arrives (it may already have).
         if (c.pgReady) {
           this.becameReady(c);

@@ -53,6 +53,8 @@ export interface ChannelsInfo {
     status: ConnectionStatus;
     /** Subscriptions (live-query stores) it carries. */
     subscriptions: number;
+    /** A private Broadcast-from-Database topic (`realtimeMode: 'broadcast'`). */
+    private?: boolean;
   }>;
 }
 

@@ -27,6 +27,7 @@ import { RestSource } from './rest-source.js';
 import { SchemaMap } from './schema-map.js';
 import type { RealtimeClientLike } from './supabase-like.js';
 import { transport, watchPage, type RtClientOptions } from './transport.js';
+import { topicContext } from './broadcast-topics.js';
 
 export type { SupabaseLike } from './supabase-like.js';
 export { HEARTBEAT_LATE_MS } from './link.js';
@@ -116,7 +117,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       authReady: () => session.ready(),
       sessionExpired: () => session.expired,
       renewable: () => session.tokens.refreshable,
-    });
+    }, { mode: options.realtimeMode, topics: topicContext(built.rest, () => this.getUserId()) });
     this.parts = { realtime, rest: new RestSource(built.rest, session, schema), link, registry };
     this.cleanups.push(watchPage(link, session, () => !this.disposed && !!registry?.size));
   }

@@ -9,6 +9,7 @@ export type { SchemaOptions, MappableTable } from './schema-map.js';
 export { normalizeKey } from './keys.js';
 export * from './vocabulary.js';
 export { createRtClient, RtClient, HEARTBEAT_INTERVAL_MS, type RtClientOptions } from './client.js';
+export { parseRealtimeMode, DEFAULT_REALTIME_MODE, type RealtimeMode } from './broadcast-topics.js';
 export type { SupabaseLike, RealtimeClientLike, RealtimeChannelLike, RestLike } from './supabase-like.js';
 export { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, setAccessToken, DEFAULT_CLIENT_EVENT } from './default-client.js';
 export { getRealtimeService, RealtimeService, type RealtimeSubscription, type StatusCallback } from './realtime-service.js';

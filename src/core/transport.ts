@@ -9,6 +9,7 @@ import type { RealtimeClientLike, RestLike, SupabaseLike } from './supabase-like
 import type { Session } from './session.js';
 import type { Link } from './link.js';
 import type { SchemaOptions } from './schema-map.js';
+import type { RealtimeMode } from './broadcast-topics.js';
 
 export interface RtClientOptions {
   /** Project URL, e.g. `https://xyz.supabase.co` (or the local backend's `http://127.0.0.1:54321`). */
@@ -30,6 +31,11 @@ export interface RtClientOptions {
   tables?: SchemaOptions['tables'];
   /** Your own column names where they differ, per standard table, e.g. `{ notifications: { read: 'is_read' } }`. */
   columns?: SchemaOptions['columns'];
+  /**
+   * `postgres_changes` (default) or `broadcast`: Broadcast from Database on private topics
+   * (needs supabase/migrations/*_rt_monitor_broadcast.sql; see src/core/broadcast-topics.ts).
+   */
+  realtimeMode?: RealtimeMode;
 }
 
 export const HEARTBEAT_INTERVAL_MS = 12_500;

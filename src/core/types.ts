@@ -173,6 +173,6 @@ export interface SubscriptionInfo {
    * table and column share channels (`id=in.(…)`): channels grow with tables, not widgets.
    */
   channel?: string | null;
-  /** The filter that channel is subscribed with, e.g. `id=in.(a,b,c)`. */
+  /** The filter that channel is subscribed with, e.g. `id=in.(a,b,c)`; in broadcast mode its private topic (`org:<id>`). */
   channelFilter?: string | null;
 }

@@ -16,6 +16,7 @@
  */
 import type { RtClientOptions } from '../core/client.js';
 import { tokenExpiry } from '../core/jwt.js';
+import { parseRealtimeMode } from '../core/broadcast-topics.js';
 
 const DATA_SELECTOR =
   'script[data-supabase-url], script[data-anon-key], script[data-access-token], script[data-access-token-url], script[data-access-token-callback]';
@@ -29,8 +30,13 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
   const fixed = data.accessToken?.trim() || undefined;
   const renew = tokenRenewal(data.accessTokenUrl?.trim(), data.accessTokenCallback?.trim(), script?.src);
   if (!url && !anonKey && !fixed && !renew) return null;
-  // Your schema (JSON): `data-tables='{"streams":"work_items"}'`, `data-columns='{"notifications":{"read":"is_read"}}'`.
-  const schema = { ...jsonAttribute(data.tables, 'tables'), ...jsonAttribute(data.columns, 'columns') };
+  // Your schema (JSON): `data-tables='{"streams":"work_items"}'`, `data-columns='{"notifications":{"read":"is_read"}}'`;
+  // data-realtime-mode="broadcast": Broadcast from Database on private topics (default postgres_changes).
+  const schema = {
+    ...jsonAttribute(data.tables, 'tables'),
+    ...jsonAttribute(data.columns, 'columns'),
+    ...(data.realtimeMode === undefined ? {} : { realtimeMode: parseRealtimeMode(data.realtimeMode) }),
+  };
   if (!renew) return { url, anonKey, accessToken: fixed, ...schema };
   // A fixed token is used first (no request at load); the renewal source gives the next ones.
   let first = fixed;
@@ -115,7 +121,7 @@ export function configScript(current: HTMLScriptElement | null, doc: Document | 
 
 /** Identity of a configuration (a second identical tag is a no-op). */
 export const optionsKey = (o: RtClientOptions): string =>
-  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken, o.tables ?? null, o.columns ?? null]);
+  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken, o.tables ?? null, o.columns ?? null, o.realtimeMode ?? '']);
 
 /** A pre-load command: `['configure', options]` (or any other method name of `window.RtMonitor`). */
 export type QueuedCommand = [method: string, ...args: unknown[]];

@@ -166,6 +166,31 @@ describe('the QA demo, end to end', () => {
     await Promise.all([closeContext(a.page.context()), closeContext(b.page.context())]);
   });
 
+  test('switching the realtime mode to Broadcast: the page says so, joins private topics, and a database write shows', async () => {
+    const { page, record } = await openDemo(stack, await newContext());
+    const id = crypto.randomUUID();
+    const name = unique('E2E Mode Stream');
+    await stack.backend.db.query(`insert into public.streams (id, org_id, name, goal_status) values ($1, $2, $3, 'in_progress')`, [id, ALICE.org, name]);
+    await waitShown(page, name, ['#dashboard-el']);
+    assert.match((await page.locator('#mode-name').textContent()) ?? '', /postgres_changes/);
+    await page.selectOption('#mode-select', 'broadcast');
+    await page.locator('#mode-name', { hasText: 'Broadcast from Database' }).waitFor({ state: 'visible', timeout: 5000 });
+    await waitForStatusText(page, 'Connected', 20_000);
+    // The provider's client now holds private topic channels only.
+    const channels = await page.evaluate(() => {
+      const provider = document.querySelector('#provider') as HTMLElement & { rtClient?: { getChannels?(): { channels: Array<{ topic: string; private?: boolean }> } } };
+      return provider.rtClient?.getChannels?.().channels ?? [];
+    });
+    assert.ok(channels.length > 0 && channels.every((c) => c.private && /^(org|user):/.test(c.topic)), `channels: ${JSON.stringify(channels)}`);
+    const renamed = unique('E2E Broadcast Stream');
+    const t0 = Date.now();
+    await stack.backend.db.query(`update public.streams set name = $2 where id = $1`, [id, renamed]);
+    const [ms] = await propagation([page], renamed, t0, ['#dashboard-el']);
+    assert.ok(ms <= PROPAGATION_LIMIT_MS, `database → page in broadcast mode: ${ms} ms (limit ${PROPAGATION_LIMIT_MS} ms)`);
+    assertClean(record, 'broadcast mode');
+    await closeContext(page.context());
+  });
+
   test('two orgs side by side: an alert for one never reaches the other', async () => {
     const [alice, bob] = await Promise.all([
       newContext().then((c) => openDemo(stack, c, { user: ALICE.email })),

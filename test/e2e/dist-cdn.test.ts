@@ -104,6 +104,25 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     }
   });
 
+  test('data-realtime-mode="broadcast": private topics only, and a change shows live', async () => {
+    const stream = await newStream(`Broadcast tag ${Date.now()}`);
+    const tag = scriptTag('/rt-monitor.js').replace('<script ', '<script data-realtime-mode="broadcast" ');
+    routes['/broadcast.html'] = html(`<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>\n${tag}`);
+    const { page, log } = await open('/broadcast.html');
+    try {
+      await showsStream(page, stream);
+      await pollPage(page, () => /Live/.test(document.querySelector('#progress')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'Live');
+      const channels = await page.evaluate(() => (window.RtMonitor as any).getDefaultClient().getChannels().channels as Array<{ topic: string; private?: boolean }>);
+      assert.ok(channels.length > 0 && channels.every((c) => c.private && c.topic === `org:${ACME}`), JSON.stringify(channels));
+      await serviceRest(backend).update('streams', stream.id, { current_progress: { percentage: 58, completed: 58, total: 100 } });
+      await pollPage(page, () => /58\s?%/.test(document.querySelector('#progress')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'the update to 58 %');
+      assert.deepEqual(await cspViolations(page, log), []);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('loaded twice: one client, one WebSocket, no registration error, a single warning', async () => {
     const stream = await newStream(`Twice ${Date.now()}`);
     routes['/twice.html'] = html(

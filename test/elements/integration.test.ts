@@ -4,6 +4,9 @@
  * Every test makes its own rows (fresh ids); the backend is shared by the whole run.
  * Runs twice: on the sources, and on the built script-tag file dist/rt-monitor.js
  * (web-test-runner.dist.config.mjs; `npm test` runs it after the build).
+ *
+ * The whole suite runs once per realtime mode (a matrix): `postgres_changes` and `broadcast`
+ * (Broadcast from Database on private topics, supabase/migrations/*_rt_monitor_broadcast.sql).
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
@@ -13,14 +16,18 @@ import {
   ACME, ALICE, BOB, CAROL, backendInfo, deleteRows, insertRows, newId, newStream, selectRows, signIn, updateRows, USERS,
 } from '../helpers/backend.js';
 import { $, $$, deepText, text, visibleText } from './helpers.js';
+import type { RealtimeMode } from '../../src/core/broadcast-topics.js';
 
 const TIMEOUT = 10_000;
+const MODES: RealtimeMode[] = ['postgres_changes', 'broadcast'];
+/** The mode of the suite running now (set by each suite's `before`). */
+let mode: RealtimeMode = 'postgres_changes';
 
 async function live<T extends Element>(user: keyof typeof USERS, template: TemplateResult, selector: string): Promise<T> {
   const info = await backendInfo();
   const token = await signIn(USERS[user]);
   const wrapper = await fixture(
-    html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}>${template}</rt-provider>`,
+    html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} realtime-mode=${mode}>${template}</rt-provider>`,
   );
   return wrapper.querySelector(selector) as T;
 }
@@ -40,10 +47,11 @@ async function gone(el: Element, needle: string, _deep = false) {
   await waitUntil(() => !read().includes(needle), `still shows ${needle}`, { timeout: TIMEOUT, interval: 50 });
 }
 
-describe(`elements against the local backend (elements from ${elementsFrom})`, function () {
+for (const suiteMode of MODES) describe(`elements against the local backend (realtime-mode=${suiteMode}, elements from ${elementsFrom})`, function () {
   this.timeout(40_000);
   let elementClasses: Record<string, unknown>;
   before(async () => {
+    mode = suiteMode;
     elementClasses = await loadElements();
   });
 
@@ -208,7 +216,7 @@ describe(`elements against the local backend (elements from ${elementsFrom})`, f
     const s = await newStream({ name: 'Diag' });
     const info = await backendInfo();
     const token = await signIn(USERS.alice);
-    const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}>
+    const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} realtime-mode=${mode}>
       <rt-connection-status></rt-connection-status>
       <rt-stream-progress stream-id=${s.id}></rt-stream-progress>
       <rt-diagnostics></rt-diagnostics>
@@ -219,5 +227,6 @@ describe(`elements against the local backend (elements from ${elementsFrom})`, f
     await until(diag, `stream:${s.id}:progress`);
     await until(diag, 'Heartbeat latency');
     await expect(diag).to.be.accessible();
+    if (mode === 'broadcast') await until(diag, `org:${ACME}`);
   });
 });

@@ -10,6 +10,7 @@ import type { RtClientOptions } from '../../core/transport.js';
 import { jsonAttribute } from '../../internal/script-config.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
+import { parseRealtimeMode } from '../../core/broadcast-topics.js';
 import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
@@ -87,6 +88,14 @@ export class RtProvider extends LitElement {
    */
   @property({ attribute: false }) client?: SupabaseLike | RtClientApi | null;
 
+  /**
+   * How the widgets inside receive changes: `postgres_changes` (default; Realtime checks RLS per
+   * subscriber on every change) or `broadcast` (Broadcast from Database on private topics,
+   * authorized once at join; needs the `*_rt_monitor_broadcast.sql` migration). Ignored when
+   * `client` is a ready rt-monitor client.
+   */
+  @property({ attribute: 'realtime-mode' }) realtimeMode?: string;
+
   /** BCP 47 locale for the elements inside (defaults to the page's `lang`). */
   @property({ reflect: true }) locale?: string;
 
@@ -156,7 +165,7 @@ export class RtProvider extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('tables') || changed.has('columns')) {
+    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('tables') || changed.has('columns') || changed.has('realtimeMode')) {
       this.rebuild();
     } else if (changed.has('accessToken') && this.managed?.current) {
       // A value set at any time takes effect (also a callback assigned after the first render).
@@ -188,7 +197,7 @@ export class RtProvider extends LitElement {
       this.clientProvider.setValue(given, true);
       return;
     }
-    const schema = { tables: this.tables, columns: this.columns };
+    const schema = { tables: this.tables, columns: this.columns, realtimeMode: parseRealtimeMode(this.realtimeMode) };
     const options: RtClientOptions | undefined = given
       ? { client: given as SupabaseLike, accessToken: this.tokenOption(), ...schema }
       : this.supabaseUrl || this.anonKey

@@ -1,0 +1,141 @@
+/**
+ * Broadcast from Database mode (`realtimeMode: 'broadcast'`): which private topics carry a feed,
+ * and how a `realtime.broadcast_changes` message becomes the change a live query folds in.
+ *
+ * Topics are those of supabase/migrations/*_rt_monitor_broadcast.sql, scoped as RLS scopes rows:
+ *
+ * | table                                          | topic            |
+ * |------------------------------------------------|------------------|
+ * | streams, agent_executions                      | `org:<org_id>`   |
+ * | acquisition_scans, signal_alerts, notifications | `user:<user_id>` |
+ *
+ * A feed whose filter names the topic's key (`org_id=eq.<o>`, `user_id=eq.<u>`) joins that one
+ * topic. A feed filtered by something else (one stream by `id`, executions by `stream_id`, one
+ * scan by `id`) joins the topics the signed-in user can read for that table: the org topics of
+ * the user's memberships (`org_members`, read once per client), or the user's own topic. Every
+ * feed on one topic shares one private channel; changes are routed on the client by table and
+ * filter.
+ *
+ * Framework-free: no Lit, no DOM.
+ */
+import type { ChannelSpec, RowChange } from './client-types.js';
+import type { MonitoredTable, RtError } from './types.js';
+import type { RestLike } from './supabase-like.js';
+import { fromRestError, messageOf, rtError } from './errors.js';
+
+/** `postgres_changes` (default: per-subscriber RLS on every change) or `broadcast` (RLS once at join). */
+export type RealtimeMode = 'postgres_changes' | 'broadcast';
+
+export const DEFAULT_REALTIME_MODE: RealtimeMode = 'postgres_changes';
+
+/**
+ * Reads a mode from an attribute / option value. Accepts `broadcast` and `postgres_changes`
+ * (also `postgres-changes`); anything else (or nothing) is the default, `postgres_changes`.
+ */
+export function parseRealtimeMode(value: unknown): RealtimeMode {
+  const v = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  return v === 'broadcast' ? 'broadcast' : DEFAULT_REALTIME_MODE;
+}
+
+/** What topic resolution needs from the client. */
+export interface TopicContext {
+  /** The signed-in user's id (the token's `sub`), or null. */
+  userId(): Promise<string | null>;
+  /** The orgs the signed-in user is a member of (`org_members`), or an error. */
+  orgIds(): Promise<string[] | RtError>;
+}
+
+const ORG_TABLES = new Set<MonitoredTable>(['streams', 'agent_executions']);
+const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
+
+/** The topics (without `realtime:`) a subscription listens on, or why it cannot. */
+export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext): Promise<string[] | RtError> {
+  const m = spec.filter ? EQ.exec(spec.filter) : null;
+  if (ORG_TABLES.has(spec.table)) {
+    if (spec.table === 'streams' && m && m[1] === 'org_id') return [`org:${m[2]}`];
+    const orgs = await ctx.orgIds();
+    if (!Array.isArray(orgs)) return orgs;
+    return orgs.map((o) => `org:${o}`);
+  }
+  if (m && m[1] === 'user_id') return [`user:${m[2]}`];
+  const me = await ctx.userId();
+  if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.');
+  return [`user:${me}`];
+}
+
+/** A broadcast message as realtime-js hands it over: `{type, event, payload, meta}`. */
+export interface BroadcastMessage {
+  event?: string;
+  payload?: {
+    schema?: string;
+    table?: string;
+    operation?: string;
+    type?: string;
+    record?: Record<string, unknown> | null;
+    old_record?: Record<string, unknown> | null;
+  } | null;
+}
+
+/** broadcast_changes' `{schema, table, operation, record, old_record}` as a {@link RowChange}, or null. */
+export function changeOfMessage(msg: BroadcastMessage | null | undefined): { table: string; change: RowChange<any> } | null {
+  const p = msg?.payload;
+  if (!p || typeof p !== 'object' || typeof p.table !== 'string') return null;
+  if (p.schema !== undefined && p.schema !== 'public') return null;
+  const type = String(p.operation ?? p.type ?? msg?.event ?? '').toUpperCase();
+  if (type !== 'INSERT' && type !== 'UPDATE' && type !== 'DELETE') return null;
+  const record = p.record && typeof p.record === 'object' ? p.record : null;
+  const old = p.old_record && typeof p.old_record === 'object' ? p.old_record : null;
+  if (type !== 'DELETE' && !record) return null;
+  if (type === 'DELETE' && !old) return null;
+  return {
+    table: p.table,
+    change: { type, new: type === 'DELETE' ? null : record, old: type === 'INSERT' ? null : old },
+  };
+}
+
+/**
+ * Whether a change concerns a subscription (same table; its `col=eq.value` filter matches the row
+ * before or after the change). Without a filter, every change of the table does.
+ */
+export function changeMatches(spec: Pick<ChannelSpec, 'table' | 'filter'>, table: string, change: RowChange<any>): boolean {
+  if (spec.table !== table) return false;
+  if (!spec.filter) return true;
+  const m = EQ.exec(spec.filter);
+  if (!m) return false;
+  const [, column, value] = m;
+  const has = (row: Record<string, unknown> | null | undefined) => !!row && row[column] !== undefined && row[column] !== null && String(row[column]) === value;
+  return has(change.new as Record<string, unknown> | null) || has(change.old as Record<string, unknown> | null);
+}
+
+/**
+ * The topic context of a client: the user from its token, the user's orgs read once per user
+ * from `org_members` (RLS: a user reads their own memberships). A failed read is not cached.
+ */
+export function topicContext(rest: RestLike | null, userId: () => Promise<string | null>): TopicContext {
+  const cache = new Map<string, Promise<string[] | RtError>>();
+  return {
+    userId,
+    async orgIds() {
+      const me = await userId();
+      if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.');
+      if (!rest) return rtError('not-configured', 'No REST client to read the user\'s orgs.');
+      let cached = cache.get(me);
+      if (!cached) {
+        cached = (async () => {
+          try {
+            const res = await rest.from('org_members').select('org_id').eq('user_id', me);
+            if (res.error) return fromRestError(res.error, res.status, false);
+            return ((res.data ?? []) as Array<{ org_id: string }>).map((r) => r.org_id);
+          } catch (err) {
+            return rtError('network', `Could not read the user's orgs: ${messageOf(err)}`);
+          }
+        })();
+        cache.set(me, cached);
+        void cached.then((v) => {
+          if (!Array.isArray(v)) cache.delete(me);
+        });
+      }
+      return cached;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/** Broadcast mode's topic naming and message mapping (src/core/broadcast-topics.ts). */
+import { expect } from '@open-wc/testing';
+import { changeMatches, changeOfMessage, parseRealtimeMode, topicsFor, type TopicContext } from '../../src/core/broadcast-topics.js';
+import { isRtError } from '../../src/core/errors.js';
+
+const ME = '11111111-1111-4111-8111-111111111111';
+const ORG_A = '00000000-0000-4000-a000-00000000ac01';
+const ORG_B = '00000000-0000-4000-a000-0000000061e0';
+const ctx = (user: string | null, orgs: string[] = [ORG_A, ORG_B]): TopicContext => ({
+  userId: async () => user,
+  orgIds: async () => orgs,
+});
+
+describe('broadcast topics', () => {
+  it('reads the mode: only "broadcast" switches, anything else is postgres_changes', () => {
+    expect(parseRealtimeMode('broadcast')).to.equal('broadcast');
+    expect(parseRealtimeMode(' Broadcast ')).to.equal('broadcast');
+    expect(parseRealtimeMode('postgres_changes')).to.equal('postgres_changes');
+    expect(parseRealtimeMode('')).to.equal('postgres_changes');
+    expect(parseRealtimeMode(undefined)).to.equal('postgres_changes');
+    expect(parseRealtimeMode('websocket')).to.equal('postgres_changes');
+  });
+
+  it('names topics the way the migration scopes rows', async () => {
+    expect(await topicsFor({ table: 'streams', filter: `org_id=eq.${ORG_A}` }, ctx(ME))).to.deep.equal([`org:${ORG_A}`]);
+    expect(await topicsFor({ table: 'streams', filter: 'id=eq.x' }, ctx(ME))).to.deep.equal([`org:${ORG_A}`, `org:${ORG_B}`]);
+    expect(await topicsFor({ table: 'agent_executions', filter: 'stream_id=eq.x' }, ctx(ME))).to.deep.equal([`org:${ORG_A}`, `org:${ORG_B}`]);
+    expect(await topicsFor({ table: 'agent_executions', filter: 'stream_id=eq.x' }, ctx(ME, []))).to.deep.equal([]);
+    expect(await topicsFor({ table: 'signal_alerts', filter: `user_id=eq.${ME}` }, ctx(ME))).to.deep.equal([`user:${ME}`]);
+    expect(await topicsFor({ table: 'notifications', filter: 'user_id=eq.someone' }, ctx(ME))).to.deep.equal(['user:someone']);
+    expect(await topicsFor({ table: 'acquisition_scans', filter: 'id=eq.s1' }, ctx(ME))).to.deep.equal([`user:${ME}`]);
+    const anon = await topicsFor({ table: 'acquisition_scans', filter: 'id=eq.s1' }, ctx(null));
+    expect(isRtError(anon) && anon.code).to.equal('forbidden');
+  });
+
+  it('maps broadcast_changes payloads to row changes, and refuses what is not one', () => {
+    const rec = { id: 'r1', org_id: ORG_A, name: 'n' };
+    const up = changeOfMessage({ event: 'UPDATE', payload: { schema: 'public', table: 'streams', operation: 'UPDATE', record: rec, old_record: { ...rec, name: 'o' } } });
+    expect(up).to.deep.equal({ table: 'streams', change: { type: 'UPDATE', new: rec, old: { ...rec, name: 'o' } } });
+    const ins = changeOfMessage({ event: 'INSERT', payload: { schema: 'public', table: 'streams', operation: 'INSERT', record: rec, old_record: null } });
+    expect(ins!.change).to.deep.equal({ type: 'INSERT', new: rec, old: null });
+    const del = changeOfMessage({ event: 'DELETE', payload: { schema: 'public', table: 'streams', operation: 'DELETE', record: null, old_record: rec } });
+    expect(del!.change).to.deep.equal({ type: 'DELETE', new: null, old: rec });
+    expect(changeOfMessage({ event: 'x', payload: { text: 'hi' } as never })).to.equal(null);
+    expect(changeOfMessage({ event: 'UPDATE', payload: { schema: 'other', table: 'streams', operation: 'UPDATE', record: rec } })).to.equal(null);
+    expect(changeOfMessage({ event: 'TRUNCATE', payload: { schema: 'public', table: 'streams', operation: 'TRUNCATE' } })).to.equal(null);
+    expect(changeOfMessage(null)).to.equal(null);
+  });
+
+  it('routes by table and by the filter value before or after the change', () => {
+    const moved = { type: 'UPDATE' as const, new: { id: 'r1', org_id: ORG_B }, old: { id: 'r1', org_id: ORG_A } };
+    expect(changeMatches({ table: 'streams', filter: `org_id=eq.${ORG_A}` }, 'streams', moved)).to.equal(true);
+    expect(changeMatches({ table: 'streams', filter: `org_id=eq.${ORG_B}` }, 'streams', moved)).to.equal(true);
+    expect(changeMatches({ table: 'streams', filter: 'id=eq.r2' }, 'streams', moved)).to.equal(false);
+    expect(changeMatches({ table: 'agent_executions', filter: 'id=eq.r1' }, 'streams', moved)).to.equal(false);
+    expect(changeMatches({ table: 'streams', filter: null }, 'streams', moved)).to.equal(true);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Broadcast from Database against the REAL local backend, in Chromium, with the real supabase-js:
+ * - a private channel on `org:<id>` receives a change broadcast by the database trigger;
+ * - a user the realtime.messages policy does not allow is refused with Supabase's message;
+ * - a token update that loses access closes the channel (Supabase's system message, CLOSED);
+ * - rt-monitor's client in `realtimeMode: 'broadcast'` joins private topics only (no
+ *   postgres_changes), shares one channel per topic, and its live queries follow changes.
+ */
+import { expect } from '@open-wc/testing';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import type { LiveQueryState, Stream } from '../../src/core/types.js';
+import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertRows, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
+
+const supabases: SupabaseClient[] = [];
+const clients: RtClient[] = [];
+const restore: Array<() => void> = [];
+afterEach(async () => {
+  for (const f of restore.splice(0)) f();
+  for (const c of clients.splice(0)) c.dispose();
+  for (const s of supabases.splice(0)) await s.removeAllChannels().catch(() => {});
+});
+
+/** supabase-js with a user token given through the `accessToken` option (switchable). */
+async function supabaseAs(token: string) {
+  const info = await backendInfo();
+  let current = token;
+  const supabase = createClient(info.url, info.anonKey, { accessToken: async () => current });
+  supabases.push(supabase);
+  await supabase.realtime.setAuth();
+  return {
+    supabase,
+    async setToken(t: string) {
+      current = t;
+      await supabase.realtime.setAuth();
+    },
+  };
+}
+
+function joinPrivate(supabase: SupabaseClient, topic: string) {
+  const out = { messages: [] as any[], systems: [] as any[], statuses: [] as { status: string; err?: string }[] };
+  const ch = supabase.channel(topic, { config: { private: true } });
+  ch.on('broadcast', { event: '*' }, (m) => out.messages.push(m));
+  ch.on('system' as never, {} as never, (m: any) => out.systems.push(m));
+  ch.subscribe((status, err) => out.statuses.push({ status, err: err?.message }));
+  return out;
+}
+
+/** Records the phx_join frames the page sends. */
+function recordJoins(): string[] {
+  const send = WebSocket.prototype.send;
+  const joins: string[] = [];
+  WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+    if (typeof data === 'string' && data.includes('"phx_join"')) joins.push(data);
+    return send.call(this, data);
+  };
+  restore.push(() => (WebSocket.prototype.send = send));
+  return joins;
+}
+
+describe('Broadcast from Database (realtime-mode="broadcast")', function () {
+  this.timeout(30_000);
+
+  it('a private channel receives a change the database broadcasts to its topic', async () => {
+    const { supabase } = await supabaseAs(await signIn(USERS.alice));
+    const s = await newStream({ name: `Broadcast ${newId().slice(0, 6)}` });
+    const ch = joinPrivate(supabase, `org:${ACME}`);
+    await waitFor(() => ch.statuses.some((x) => x.status === 'SUBSCRIBED'), 10_000, 'SUBSCRIBED');
+    await updateRows('streams', { id: s.id }, { goal_status: 'completed' });
+    const m = await waitFor(() => ch.messages.find((x) => x.payload?.record?.id === s.id), 10_000, 'the broadcast change');
+    expect(m.event).to.equal('UPDATE');
+    expect(m.payload).to.include({ table: 'streams', schema: 'public', operation: 'UPDATE' });
+    expect(m.payload.record.goal_status).to.equal('completed');
+    expect(m.payload.old_record.goal_status).to.equal('pending');
+  });
+
+  it("a user the realtime.messages policy does not allow is refused with Supabase's message", async () => {
+    const { supabase } = await supabaseAs(await signIn(USERS.alice));
+    const ch = joinPrivate(supabase, `org:${GLOBEX}`);
+    const refused = await waitFor(() => ch.statuses.find((x) => x.status === 'CHANNEL_ERROR'), 10_000, 'CHANNEL_ERROR');
+    expect(refused.err).to.include(`Unauthorized: You do not have permissions to read from this Channel topic: org:${GLOBEX}`);
+    // … and rt-monitor reports it as "no access" on the query, not as a connection problem.
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
+    clients.push(client);
+    let state: LiveQueryState<Stream[]> | undefined;
+    const off = client.liveQuery('org-streams', { orgId: GLOBEX }).subscribe((st) => (state = st));
+    await waitFor(() => state?.error?.code === 'forbidden', 10_000, 'forbidden');
+    expect(state!.status).to.equal('error');
+    expect(state!.phase).not.to.equal('live');
+    expect(state!.error!.message).to.include('You do not have permissions to read from this Channel topic');
+    off();
+  });
+
+  it('a token update that loses access closes the channel with Supabase\'s system message', async () => {
+    const alice = await supabaseAs(await mintToken(ALICE, 3600));
+    const ch = joinPrivate(alice.supabase, `user:${ALICE}`);
+    await waitFor(() => ch.statuses.some((x) => x.status === 'SUBSCRIBED'), 10_000, 'SUBSCRIBED');
+    await alice.setToken(await mintToken(BOB, 3600));
+    const sys = await waitFor(() => ch.systems.find((m) => m.status === 'error'), 10_000, 'system error');
+    expect(sys.message).to.equal(`You no longer have permission to read from this Channel topic: user:${ALICE}`);
+    await waitFor(() => ch.statuses.some((x) => x.status === 'CLOSED'), 10_000, 'CLOSED');
+    // Nothing of Alice's reaches the closed channel any more.
+    const before = ch.messages.length;
+    await insertRows('notifications', [{ id: newId(), user_id: ALICE, title: 'after the close', type: 'info' }]);
+    const probe = joinPrivate((await supabaseAs(await mintToken(ALICE, 3600))).supabase, `user:${ALICE}`);
+    await waitFor(() => probe.statuses.some((x) => x.status === 'SUBSCRIBED'), 10_000, 'probe SUBSCRIBED');
+    await insertRows('notifications', [{ id: newId(), user_id: ALICE, title: 'probe', type: 'info' }]);
+    await waitFor(() => probe.messages.find((m) => m.payload?.record?.title === 'probe'), 10_000, 'probe message');
+    expect(ch.messages.length).to.equal(before);
+  });
+
+  it('after the connection drops, a change written meanwhile is shown (resync), then changes flow live again', async () => {
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
+    clients.push(client);
+    const s = await newStream({ name: `Resync ${newId().slice(0, 6)}` });
+    let state: LiveQueryState<Stream | null> | undefined;
+    const phases: string[] = [];
+    const off = client.liveQuery('stream', { streamId: s.id }).subscribe((st) => {
+      state = st;
+      phases.push(st.phase);
+    });
+    await waitFor(() => state?.phase === 'live', 10_000, 'live');
+    await pauseRealtime(1500); // sockets dropped, refused for 1.5 s: a write now is never pushed
+    await waitFor(() => state?.phase === 'stale', 10_000, 'stale while down');
+    await updateRows('streams', { id: s.id }, { name: 'written while down' });
+    await waitFor(() => state?.phase === 'live' && state.data?.name === 'written while down', 20_000, 'resynced');
+    await updateRows('streams', { id: s.id }, { name: 'live again' });
+    await waitFor(() => state?.data?.name === 'live again', 10_000, 'live change after the resync');
+    expect(phases).to.include('stale');
+    off();
+  });
+
+  it("rt-monitor's client joins private topics only, one per topic, and its live queries follow changes", async () => {
+    const joins = recordJoins();
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
+    clients.push(client);
+    const a = await newStream({ name: `Bcast A ${newId().slice(0, 6)}` });
+    const b = await newStream({ name: `Bcast B ${newId().slice(0, 6)}` });
+    const states = new Map<string, LiveQueryState<Stream | null>>();
+    const offs = [a, b].map((s) => client.liveQuery('stream', { streamId: s.id }).subscribe((st) => states.set(s.id, st)));
+    let list: LiveQueryState<Stream[]> | undefined;
+    offs.push(client.liveQuery('org-streams', { orgId: ACME }).subscribe((st) => (list = st)));
+    let alerts: LiveQueryState<unknown[]> | undefined;
+    offs.push(client.liveQuery('signal-alerts', {}).subscribe((st) => (alerts = st)));
+    await waitFor(() => states.get(a.id)?.phase === 'live' && states.get(b.id)?.phase === 'live' && list?.phase === 'live' && alerts?.phase === 'live', 15_000, 'all live');
+
+    const channels = client.getChannels().channels;
+    expect(channels.every((c) => c.private)).to.equal(true);
+    expect(channels.map((c) => c.topic)).to.include(`org:${ACME}`);
+    expect(channels.map((c) => c.topic)).to.include(`user:${ALICE}`);
+    expect(new Set(channels.map((c) => c.topic)).size).to.equal(channels.length, 'one channel per topic');
+    expect(joins.length).to.be.greaterThan(0);
+    expect(joins.every((j) => j.includes('"private":true') && !j.includes('"postgres_changes":[{'))).to.equal(true);
+
+    await updateRows('streams', { id: a.id }, { current_progress: { percentage: 55, completed: 11, total: 20 } });
+    await waitFor(() => (states.get(a.id)?.data?.current_progress as { percentage?: number } | undefined)?.percentage === 55, 10_000, 'card A follows');
+    await waitFor(() => list?.data.find((s) => s.id === a.id && (s.current_progress as { percentage?: number }).percentage === 55), 10_000, 'list follows');
+    expect(states.get(b.id)!.data!.name).to.equal(b.name);
+    const title = `Alert ${newId().slice(0, 6)}`;
+    await insertRows('signal_alerts', [{ id: newId(), user_id: ALICE, business_name: title, signal_type: 'x', priority: 'low' }]);
+    await waitFor(() => (alerts?.data as Array<{ business_name: string }>).some((r) => r.business_name === title), 10_000, 'alert arrives');
+    offs.forEach((off) => off());
+  });
+});
