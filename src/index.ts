@@ -36,6 +36,7 @@ export {
   clampCount,
   clampPercent,
   formatAgo,
+  nextAgoChange,
   formatDateTime,
   formatDuration,
   formatNumber,

@@ -98,17 +98,46 @@ export function formatRelative(locale: string | undefined, value: unknown, now =
   return null;
 }
 
+/** Under this age (ms) a past time reads "just now". */
+export const JUST_NOW_MS = 10_000;
+/** Under a minute, ages move in steps of this many ms ("10 seconds ago", "20 seconds ago", …). */
+export const AGO_SECONDS_STEP_MS = 10_000;
+
 /**
- * "Updated 4 seconds ago" for something that already happened on the server (a row's
+ * "Updated 20 seconds ago" for something that already happened on the server (a row's
  * `updated_at`, `started_at`, `created_at`), against `now` on the server's clock (`serverNow()`,
- * see src/core/server-clock.ts). Never reads as future: a timestamp ahead of `now` — what is left
- * of the clock-offset estimate (latency, a `Date` header's whole seconds) or a clock that could
- * not be estimated yet — reads "now".
+ * see src/core/server-clock.ts). The wording is coarse on purpose, as people read it at a glance
+ * (and so 100 widgets do not repaint every second): under 10 s it is `justNow` ("just now"; the
+ * locale's "now" when not given), under a minute it moves in 10 s steps (10, 20 … 50 seconds ago),
+ * then whole minutes, hours, days, weeks, months, years (truncated: 1 min 59 s is "1 minute ago").
+ * Never reads as future: a timestamp ahead of `now` — what is left of the clock-offset estimate
+ * (latency, a `Date` header's whole seconds) or a clock that could not be estimated yet — reads
+ * as just now. `null` for an unusable value. {@link nextAgoChange} says when the text changes next.
  */
-export function formatAgo(locale: string | undefined, value: unknown, now = serverNow()): string | null {
+export function formatAgo(locale: string | undefined, value: unknown, now = serverNow(), justNow?: string): string | null {
   const t = toTime(value);
   if (t == null) return null;
-  return formatRelative(locale, Math.min(t, now), now);
+  const age = Math.max(0, now - t);
+  if (age < JUST_NOW_MS) return justNow ?? relativeFormat(locale, { numeric: 'auto', style: 'long' }).format(0, 'second');
+  if (age < 60_000) return formatRelative(locale, now - Math.floor(age / AGO_SECONDS_STEP_MS) * AGO_SECONDS_STEP_MS, now);
+  return formatRelative(locale, t, now);
+}
+
+/**
+ * When {@link formatAgo}'s text for `value` changes next (ms on the same clock as `now`), or null
+ * for an unusable value: the end of "just now", the next 10 s step, the next whole minute, hour, …
+ */
+export function nextAgoChange(value: unknown, now = serverNow()): number | null {
+  const t = toTime(value);
+  if (t == null) return null;
+  const age = Math.max(0, now - t);
+  const base = Math.min(t, now);
+  if (age < JUST_NOW_MS) return base + JUST_NOW_MS;
+  if (age < 60_000) return base + (Math.floor(age / AGO_SECONDS_STEP_MS) + 1) * AGO_SECONDS_STEP_MS;
+  for (const [, ms] of UNITS) {
+    if (age >= ms) return base + (Math.floor(age / ms) + 1) * ms;
+  }
+  return base + 60_000;
 }
 
 /** `42 ms` in the locale's style. */

@@ -110,6 +110,8 @@ export const en = {
   indeterminate: 'In progress, amount unknown',
   currentStep: 'Current step',
   updated: (when: string) => `Updated ${when}`,
+  /** A past time under 10 s old, in place of "N seconds ago" (see `formatAgo`). */
+  justNow: 'just now',
   neverUpdated: 'Not updated yet',
   progressComplete: (label: string) => `${label} completed`,
   progressFailed: (label: string) => `${label} failed`,
