@@ -911,6 +911,7 @@ function median(xs: number[]): number {
 }
 /** The median of each numeric field across reps (non-numeric fields from the first). */
 function medianOf<T>(runs: T[]): T {
+  if (runs.length === 0) return undefined as T;
   const first = runs[0] as Record<string, unknown>;
   const out: Record<string, unknown> = { ...first };
   for (const [k, v] of Object.entries(first)) {
@@ -977,7 +978,7 @@ try {
     process.exit(0);
   }
 
-  const KINDS: Kind[] = ['react', 'rt'];
+  const KINDS = (opt('kinds') ?? 'react,rt').split(',') as Kind[];
   type LoadOut = Awaited<ReturnType<typeof loadRun>>;
   const loads: Record<string, Record<Kind, LoadOut[]>> = {};
   for (let rep = 1; rep <= (ONLY.has('load') ? REPS : 0); rep++) {
@@ -1052,6 +1053,12 @@ function table(out: {
   const ratio = (a: number, b: number) => (a > 0 && Number.isFinite(b) ? (b / a).toFixed(2) : '–');
   lines.push(`\nbench/render — ${out.date}, load average ${out.loadavgAtStart.join(' ')} → ${out.loadavgAtEnd.join(' ')}`);
   for (const [key, { react: r, rt }] of Object.entries(out.load)) {
+    if (!r || !rt) {
+      // One page only (`--kinds rt`): its own numbers, no ratios.
+      const x = r ?? rt;
+      lines.push(`\n${key} ${x.kind}: frames/s ${x.framesPerSecond}, CPU ${JSON.stringify(x.cpuMs)}, long tasks ${x.longTasks.count}, commit→paint ${JSON.stringify(x.commitToPaintMs.all)}, burst p50 ${x.commitToPaintMs.burst.p50}, lost ${x.lostUpdates}`);
+      continue;
+    }
     lines.push(`\n${key}  (${r.updates} updates: ${UPDATES} at ${RATE}/s + ${BURST} burst; ratio = rt-monitor / React)\n`);
     lines.push('| metric | React | rt-monitor | ratio | target |');
     lines.push('| --- | ---: | ---: | ---: | --- |');
@@ -1076,6 +1083,11 @@ function table(out: {
     row('sockets', r.channels.socketsCreated, rt.channels.socketsCreated, '1');
   }
   for (const [key, i] of Object.entries(out.idle)) {
+    if (!i.react || !i.rt) {
+      const x = i.react ?? i.rt;
+      lines.push(`\nidle ${key} ${x.kind}: CPU ${x.cpuMsPerSecond} ms/s, script ${x.scriptMsPerSecond} ms/s`);
+      continue;
+    }
     lines.push(`\nidle ticking, ${key} (${i.react.cards} cards, no updates, ${i.react.seconds} s)\n`);
     lines.push('| metric | React | rt-monitor | ratio | target |');
     lines.push('| --- | ---: | ---: | ---: | --- |');
