@@ -8,6 +8,7 @@ import { serverNow } from '../core/server-clock.js';
 import { parseTimestamp } from '../core/version.js';
 
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+const optionKeys = new WeakMap<object, string>();
 
 function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
   kind: string,
@@ -15,7 +16,10 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Relativ
   options: object,
   make: () => T,
 ): T {
-  const key = `${kind}|${locale ?? ''}|${JSON.stringify(options)}`;
+  // Keyed by the options' text, computed once per options object (callers reuse constants).
+  let text = optionKeys.get(options);
+  if (text === undefined) optionKeys.set(options, (text = JSON.stringify(options)));
+  const key = `${kind}|${locale ?? ''}|${text}`;
   let f = cache.get(key) as T | undefined;
   if (!f) {
     try {
@@ -33,15 +37,19 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Relativ
   return f;
 }
 
-export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+const NO_OPTIONS = {};
+const PERCENT: Intl.NumberFormatOptions = { style: 'percent', maximumFractionDigits: 0 };
+const RELATIVE: Intl.RelativeTimeFormatOptions = { numeric: 'auto', style: 'long' };
+
+export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = NO_OPTIONS): Intl.NumberFormat {
   return cached('n', locale, options, () => new Intl.NumberFormat(locale, options));
 }
 
-export function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
+export function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions = NO_OPTIONS): Intl.DateTimeFormat {
   return cached('d', locale, options, () => new Intl.DateTimeFormat(locale, options));
 }
 
-export function relativeFormat(locale: string | undefined, options: Intl.RelativeTimeFormatOptions = {}): Intl.RelativeTimeFormat {
+export function relativeFormat(locale: string | undefined, options: Intl.RelativeTimeFormatOptions = NO_OPTIONS): Intl.RelativeTimeFormat {
   return cached('r', locale, options, () => new Intl.RelativeTimeFormat(locale, options));
 }
 
@@ -51,7 +59,7 @@ export function formatNumber(locale: string | undefined, value: number): string 
 
 /** `42` → `42%` in the locale's style. */
 export function formatPercent(locale: string | undefined, pct: number): string {
-  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(pct / 100);
+  return numberFormat(locale, PERCENT).format(pct / 100);
 }
 
 /**
@@ -90,7 +98,7 @@ export function formatRelative(locale: string | undefined, value: unknown, now =
   if (t == null) return null;
   const diff = t - now;
   const abs = Math.abs(diff);
-  const rtf = relativeFormat(locale, { numeric: 'auto', style: 'long' });
+  const rtf = relativeFormat(locale, RELATIVE);
   if (abs < 1000) return rtf.format(0, 'second');
   for (const [unit, ms] of UNITS) {
     if (abs >= ms || unit === 'second') return rtf.format(Math.trunc(diff / ms), unit);
@@ -118,7 +126,7 @@ export function formatAgo(locale: string | undefined, value: unknown, now = serv
   const t = toTime(value);
   if (t == null) return null;
   const age = Math.max(0, now - t);
-  if (age < JUST_NOW_MS) return justNow ?? relativeFormat(locale, { numeric: 'auto', style: 'long' }).format(0, 'second');
+  if (age < JUST_NOW_MS) return justNow ?? relativeFormat(locale, RELATIVE).format(0, 'second');
   if (age < 60_000) return formatRelative(locale, now - Math.floor(age / AGO_SECONDS_STEP_MS) * AGO_SECONDS_STEP_MS, now);
   return formatRelative(locale, t, now);
 }

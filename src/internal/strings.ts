@@ -19,8 +19,19 @@ import { loadLocale } from './locale-loader.js';
 
 /** The CLDR plural category of `count` in `locale` (`one`, `few`, `other`, …). */
 export function pluralOf(locale: string, count: number): string {
-  return new Intl.PluralRules(locale).select(count);
+  // One PluralRules per locale: constructing one costs more than a whole card's render.
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    try {
+      rules = new Intl.PluralRules(locale);
+    } catch {
+      rules = new Intl.PluralRules('en');
+    }
+    pluralRules.set(locale, rules);
+  }
+  return rules.select(count);
 }
+const pluralRules = new Map<string, Intl.PluralRules>();
 
 export const en = {
   // connection statuses
