@@ -7,7 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { serverNow } from '../core/server-clock.js';
 import { AsyncDirective, directive, PartType, type ChildPartInfo, type PartInfo } from 'lit/async-directive.js';
-import { isVisible } from './visibility.js';
+import { isVisible, whenVisible } from './visibility.js';
 import { formatAgo, nextAgoChange } from './format.js';
 
 /**
@@ -31,6 +31,8 @@ const g = globalThis as unknown as Record<symbol, TickerState | undefined>;
 const state: TickerState = (g[GLOBAL_KEY] ??= { entries: new Set(), timer: null, at: null });
 
 export const TICK_MS = 1000;
+/** A ticking text out of view looks again after this long at the latest (it is woken when seen). */
+const PARKED_MS = 60_000;
 
 /** The next whole second (local clock) at or after `t`: every wake-up lands on a second boundary. */
 function secondAfter(t: number): number {
@@ -195,6 +197,8 @@ class TickingText extends AsyncDirective {
   private text = '';
   private entry: Entry | null = null;
   private host: Element | null = null;
+  /** Waiting for the host to be seen again (drops the wait). */
+  private parked: (() => void) | null = null;
 
   constructor(part: PartInfo) {
     super(part);
@@ -229,8 +233,16 @@ class TickingText extends AsyncDirective {
 
   private tick(): number | void {
     if (!this.fn) return;
-    // Out of view or hidden tab: nothing to paint; look again next second (cheap), or when the host renders.
-    if (this.host && !isVisible(this.host)) return;
+    // Out of view or hidden tab: nothing to paint. Sleep until the host is seen again (no polling),
+    // then catch up on the next whole second.
+    if (this.host && !isVisible(this.host)) {
+      const host = this.host;
+      this.parked ??= whenVisible(host, () => {
+        this.parked = null;
+        if (this.entry) reschedule(this.entry, 0);
+      });
+      return Date.now() + PARKED_MS;
+    }
     const now = this.now();
     const next = this.fn(now);
     if (next !== this.text) {
@@ -243,6 +255,8 @@ class TickingText extends AsyncDirective {
   protected override disconnected(): void {
     if (this.entry) removeTick(this.entry);
     this.entry = null;
+    this.parked?.();
+    this.parked = null;
   }
 
   protected override reconnected(): void {
