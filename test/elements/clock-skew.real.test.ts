@@ -54,7 +54,7 @@ for (const [name, offset] of [
       resetServerClock();
     });
 
-    it('a freshly updated stream reads "Updated now", and a running agent\'s duration advances', async () => {
+    it('a freshly updated stream reads "Updated just now", and a running agent\'s duration advances', async () => {
       const info = await backendInfo();
       const token = await signIn('alice@example.com');
       const s = await newStream({ name: `Skew ${newId().slice(0, 6)}`, goal_status: 'in_progress', current_progress: { percentage: 10, completed: 1, total: 10 } });
@@ -83,7 +83,7 @@ for (const [name, offset] of [
       const first = elapsedSeconds(agents)!;
       expect(first).to.be.below(60);
       await until(`elapsed never advanced past ${first} sec`, () => (elapsedSeconds(agents) ?? 0) > first, () => text(agents));
-      expect(text(agents)).to.match(/Started\s*:\s*(now|\d+ seconds? ago)/);
+      expect(text(agents)).to.match(/Started\s*:\s*(just now|\d+ seconds? ago)/);
       expect(updatedText(card)).to.match(JUST_NOW);
     });
   });
