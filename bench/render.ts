@@ -56,6 +56,10 @@ const STRESS_RATE = num('stress-rate', 10_000);
 const STRESS_SECONDS = num('stress-seconds', 10, 3);
 const MOTIONS = (opt('motion') ?? (QUICK ? 'no-preference' : 'no-preference,reduce')).split(',') as Array<'no-preference' | 'reduce'>;
 const MAX_CARDS = Math.max(...NS, IDLE_CARDS, STRESS_CARDS);
+/** Which parts to run (`--only idle,stress`); all by default. */
+const ONLY = new Set((opt('only') ?? 'load,idle,stress').split(','));
+/** `--trace DIR`: a Chrome trace (CDP Tracing) of each measured window, and its summary on stderr. */
+const TRACE_DIR = opt('trace');
 
 type Kind = 'react' | 'rt';
 
@@ -473,6 +477,84 @@ function cpuDelta(a: Metrics, b: Metrics) {
   return out;
 }
 
+// ------------------------------------------------------------------ traces (--trace DIR)
+
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'v8.execute',
+  'disabled-by-default-v8.cpu_profiler',
+  'blink.user_timing',
+  'toplevel',
+];
+
+/** Starts a CDP trace of the page when `--trace` is given; the returned function stops it and writes `<name>.json`. */
+async function startTrace(cdp: CDPSession, name: string): Promise<() => Promise<void>> {
+  if (!TRACE_DIR) return async () => {};
+  await cdp.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { includedCategories: TRACE_CATEGORIES } } as never);
+  return async () => {
+    const done = new Promise<{ stream: string }>((resolve) => cdp.once('Tracing.tracingComplete', resolve as never));
+    await cdp.send('Tracing.end');
+    const { stream } = await done;
+    let data = '';
+    for (;;) {
+      const r = (await cdp.send('IO.read', { handle: stream, size: 1 << 20 })) as { data: string; eof: boolean; base64Encoded?: boolean };
+      data += r.base64Encoded ? Buffer.from(r.data, 'base64').toString('utf8') : r.data;
+      if (r.eof) break;
+    }
+    await cdp.send('IO.close', { handle: stream });
+    mkdirSync(TRACE_DIR, { recursive: true });
+    const file = join(TRACE_DIR, `${name}.json`);
+    writeFileSync(file, data);
+    log(`trace ${file}\n${traceSummary(JSON.parse(data))}`);
+  };
+}
+
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: Record<string, unknown> };
+}
+
+/**
+ * Self time (wall, ms) by event name on the renderer's main thread, and by script URL for
+ * FunctionCall / EvaluateScript / TimerFire / FireAnimationFrame / EventDispatch.
+ */
+export function traceSummary(json: { traceEvents?: TraceEvent[] } | TraceEvent[]): string {
+  const events = Array.isArray(json) ? json : (json.traceEvents ?? []);
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return '(no CrRendererMain thread)';
+  const xs = events
+    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && typeof e.dur === 'number')
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const self = new Map<string, number>();
+  const stack: Array<{ e: TraceEvent; end: number; child: number }> = [];
+  let top = 0;
+  const pop = (until: number) => {
+    while (stack.length && stack[stack.length - 1].end <= until) {
+      const f = stack.pop()!;
+      const key = f.e.name;
+      self.set(key, (self.get(key) ?? 0) + (f.e.dur! - f.child));
+      if (stack.length) stack[stack.length - 1].child += f.e.dur!;
+    }
+  };
+  for (const e of xs) {
+    pop(e.ts);
+    if (!stack.length && e.name === 'RunTask') top += e.dur!;
+    stack.push({ e, end: e.ts + e.dur!, child: 0 });
+  }
+  pop(Infinity);
+  const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  return [`main-thread RunTask total ${(top / 1000).toFixed(1)} ms; self time by event:`, ...rows.map(([k, v]) => `  ${(v / 1000).toFixed(1).padStart(8)} ms  ${k}`)].join('\n');
+}
+
 // ------------------------------------------------------------------ writes
 
 let runSeq = 0;
@@ -598,6 +680,7 @@ async function loadRun(stack: Stack, kind: Kind, n: number, motion: 'no-preferen
     const liveCards = (await o.page.evaluate(`window.__rb.displayed(${JSON.stringify(run)})`)) as Record<string, number>;
     const inView = (await o.page.evaluate(`window.__rb.inViewKs(${JSON.stringify(run)})`)) as number[] | null;
     await o.page.evaluate(`window.__rb.startRecording()`);
+    const stopTrace = await startTrace(o.cdp, `load-n${n}-${motion}-${kind}`);
     const m0 = await metrics(o.cdp);
     const w = await writeLoad(stack, run, n);
     // Until every card that was live (and, for rt-monitor, is in view: the others render when
@@ -613,6 +696,7 @@ async function loadRun(stack: Stack, kind: Kind, n: number, motion: 'no-preferen
     await sleep(100); // the last values' paint tick
     await o.page.evaluate(`window.__rb.stopRecording()`);
     const m1 = await metrics(o.cdp);
+    await stopTrace();
     const p = (await o.page.evaluate(`(() => { const P = window.__rb; return { painted: P.painted, superseded: P.superseded, domSeen: P.domSeen, frameTs: P.frameTs, longTasks: P.longTasks, recStart: P.recStart, recEnd: P.recEnd }; })()`)) as ProbeOut;
     const channels = await channelsOf(o.page);
     const heap = (await o.page.evaluate(`(async () => { for (let i = 0; i < 3; i++) { window.gc(); await new Promise((r) => setTimeout(r, 50)); } return performance.memory.usedJSHeapSize; })()`)) as number;
@@ -692,9 +776,11 @@ async function idleRun(stack: Stack, kind: Kind, motion: 'no-preference' | 'redu
     await sleep(2000);
     await o.page.evaluate(`window.__rb.stopRecording(); window.__rb.framesOff = true`);
     await sleep(200);
+    const stopTrace = await startTrace(o.cdp, `idle-${motion}-${kind}`);
     const m0 = await metrics(o.cdp);
     await sleep(IDLE_SECONDS * 1000);
     const m1 = await metrics(o.cdp);
+    await stopTrace();
     await o.page.evaluate(`window.__rb.framesOn()`);
     const p = (await o.page.evaluate(`(() => { const P = window.__rb; return { frames: P.frameTs.length, ms: P.recEnd - P.recStart, longTasks: P.longTasks.filter((t) => t.at >= P.recStart).length }; })()`)) as {
       frames: number;
@@ -732,6 +818,7 @@ async function stressRun(stack: Stack, kind: Kind) {
     await sleep(1500);
     await o.page.evaluate(`window.__rb.watch(${JSON.stringify(run)})`);
     await o.page.evaluate(`window.__rb.startRecording()`);
+    const stopTrace = await startTrace(o.cdp, `stress-${kind}`);
     const m0 = await metrics(o.cdp);
     const s = (await o.page.evaluate(
       `window.__rb.stress(${JSON.stringify({ run, rate: STRESS_RATE, seconds: STRESS_SECONDS, maxPerTask: 10, maxSeconds: STRESS_SECONDS * 2 })})`,
@@ -749,6 +836,7 @@ async function stressRun(stack: Stack, kind: Kind) {
     await sleep(100);
     await o.page.evaluate(`window.__rb.stopRecording()`);
     const m1 = await metrics(o.cdp);
+    await stopTrace();
     const p = (await o.page.evaluate(`(() => { const P = window.__rb; return { frameTs: P.frameTs, longTasks: P.longTasks.filter((t) => t.at >= P.recStart && t.at <= P.recEnd), recStart: P.recStart, recEnd: P.recEnd, painted: P.painted.length }; })()`)) as {
       frameTs: number[];
       longTasks: Array<{ at: number; ms: number }>;
@@ -823,6 +911,7 @@ function median(xs: number[]): number {
 }
 /** The median of each numeric field across reps (non-numeric fields from the first). */
 function medianOf<T>(runs: T[]): T {
+  if (runs.length === 0) return undefined as T;
   const first = runs[0] as Record<string, unknown>;
   const out: Record<string, unknown> = { ...first };
   for (const [k, v] of Object.entries(first)) {
@@ -889,10 +978,10 @@ try {
     process.exit(0);
   }
 
-  const KINDS: Kind[] = ['react', 'rt'];
+  const KINDS = (opt('kinds') ?? 'react,rt').split(',') as Kind[];
   type LoadOut = Awaited<ReturnType<typeof loadRun>>;
   const loads: Record<string, Record<Kind, LoadOut[]>> = {};
-  for (let rep = 1; rep <= REPS; rep++) {
+  for (let rep = 1; rep <= (ONLY.has('load') ? REPS : 0); rep++) {
     for (const n of NS) {
       for (const motion of MOTIONS) {
         const key = `n${n}-${motion === 'reduce' ? 'reduced' : 'motion'}`;
@@ -905,7 +994,7 @@ try {
     }
   }
   const idle: Record<string, Record<Kind, Awaited<ReturnType<typeof idleRun>>>> = {};
-  for (const motion of MOTIONS) {
+  for (const motion of ONLY.has('idle') ? MOTIONS : []) {
     const key = motion === 'reduce' ? 'reduced' : 'motion';
     idle[key] = {} as Record<Kind, Awaited<ReturnType<typeof idleRun>>>;
     for (const kind of KINDS) {
@@ -913,8 +1002,8 @@ try {
       idle[key][kind] = await idleRun(stack, kind, motion);
     }
   }
-  log(`stress rt (${STRESS_CARDS} widgets, ${STRESS_RATE}/s for ${STRESS_SECONDS} s, injected at the client)`);
-  const stress = await stressRun(stack, 'rt');
+  if (ONLY.has("stress")) log(`stress rt (${STRESS_CARDS} widgets, ${STRESS_RATE}/s for ${STRESS_SECONDS} s, injected at the client)`);
+  const stress = ONLY.has('stress') ? await stressRun(stack, 'rt') : null;
   const loadEnd = os.loadavg();
 
   const load = Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, { react: medianOf(v.react), rt: medianOf(v.rt) }]));
@@ -940,7 +1029,7 @@ try {
   };
   const dir = join(here, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, QUICK ? 'render-quick.json' : 'render.json');
+  const file = join(dir, QUICK || ONLY.size < 3 ? 'render-quick.json' : 'render.json');
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(table(out));
   console.log(`\nwrote ${file}`);
@@ -958,12 +1047,18 @@ function table(out: {
   loadavgAtEnd: number[];
   load: Record<string, { react: Awaited<ReturnType<typeof loadRun>>; rt: Awaited<ReturnType<typeof loadRun>> }>;
   idle: Record<string, Record<Kind, Awaited<ReturnType<typeof idleRun>>>>;
-  stress: Awaited<ReturnType<typeof stressRun>>;
+  stress: Awaited<ReturnType<typeof stressRun>> | null;
 }): string {
   const lines: string[] = [];
   const ratio = (a: number, b: number) => (a > 0 && Number.isFinite(b) ? (b / a).toFixed(2) : '–');
   lines.push(`\nbench/render — ${out.date}, load average ${out.loadavgAtStart.join(' ')} → ${out.loadavgAtEnd.join(' ')}`);
   for (const [key, { react: r, rt }] of Object.entries(out.load)) {
+    if (!r || !rt) {
+      // One page only (`--kinds rt`): its own numbers, no ratios.
+      const x = r ?? rt;
+      lines.push(`\n${key} ${x.kind}: frames/s ${x.framesPerSecond}, CPU ${JSON.stringify(x.cpuMs)}, long tasks ${x.longTasks.count}, commit→paint ${JSON.stringify(x.commitToPaintMs.all)}, burst p50 ${x.commitToPaintMs.burst.p50}, lost ${x.lostUpdates}`);
+      continue;
+    }
     lines.push(`\n${key}  (${r.updates} updates: ${UPDATES} at ${RATE}/s + ${BURST} burst; ratio = rt-monitor / React)\n`);
     lines.push('| metric | React | rt-monitor | ratio | target |');
     lines.push('| --- | ---: | ---: | ---: | --- |');
@@ -988,6 +1083,11 @@ function table(out: {
     row('sockets', r.channels.socketsCreated, rt.channels.socketsCreated, '1');
   }
   for (const [key, i] of Object.entries(out.idle)) {
+    if (!i.react || !i.rt) {
+      const x = i.react ?? i.rt;
+      lines.push(`\nidle ${key} ${x.kind}: CPU ${x.cpuMsPerSecond} ms/s, script ${x.scriptMsPerSecond} ms/s`);
+      continue;
+    }
     lines.push(`\nidle ticking, ${key} (${i.react.cards} cards, no updates, ${i.react.seconds} s)\n`);
     lines.push('| metric | React | rt-monitor | ratio | target |');
     lines.push('| --- | ---: | ---: | ---: | --- |');
@@ -997,6 +1097,7 @@ function table(out: {
     lines.push(`| cards live | ${i.react.cardsShowingPrime} | ${i.rt.cardsShowingPrime} | | |`);
   }
   const s = out.stress;
+  if (!s) return lines.join('\n');
   lines.push(`\nstress: ${s.messages} of ${s.messagesTarget} messages in ${s.injectSeconds} s (${s.messagesPerSecond}/s) injected at the client into ${s.widgetsInjected} of ${s.cards} rt-monitor widgets\n`);
   lines.push('| metric | rt-monitor | target |');
   lines.push('| --- | ---: | --- |');

@@ -27,6 +27,7 @@ export {
   clampCount,
   clampPercent,
   formatAgo,
+  nextAgoChange,
   formatDateTime,
   formatDuration,
   formatNumber,

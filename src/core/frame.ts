@@ -36,35 +36,45 @@ interface Scheduler {
   /** Id of the frame being run (0 outside frames); elements use it to render at most once per frame. */
   frame: number;
   counter: number;
+  /** When the pending frame was asked for (undefined: none pending). */
+  requestedAt?: number;
+  fallbackMs: number;
 }
 
-const SLOT = Symbol.for('rt-monitor.frame-scheduler');
+// v2: the fields changed (requestedAt, a fallback timer kept across frames).
+const SLOT = Symbol.for('rt-monitor.frame-scheduler.v2');
 const g = globalThis as unknown as Record<symbol, Scheduler | undefined> & {
   requestAnimationFrame?: (cb: () => void) => number;
   cancelAnimationFrame?: (id: number) => void;
   MessageChannel?: typeof MessageChannel;
 };
-const scheduler: Scheduler = (g[SLOT] ??= { queue: new Set(), raf: undefined, timer: undefined, frame: 0, counter: 0 });
+const scheduler: Scheduler = (g[SLOT] ??= { queue: new Set(), raf: undefined, timer: undefined, frame: 0, counter: 0, requestedAt: undefined, fallbackMs: FRAME_FALLBACK_MS });
+
+/** One port pair for the page, reused every frame (a new MessageChannel per frame shows in profiles). */
+let endPort: MessagePort | null = null;
 
 /** Ends the "in frame" window at the next task (after this frame's microtasks, before the next input). */
 function endFrameSoon(): void {
-  const end = () => {
-    scheduler.frame = 0;
-  };
   if (typeof g.MessageChannel === 'function') {
-    const ch = new g.MessageChannel();
-    ch.port1.onmessage = end;
-    ch.port2.postMessage(null);
+    if (!endPort) {
+      const ch = new g.MessageChannel();
+      ch.port1.onmessage = () => {
+        scheduler.frame = 0;
+      };
+      endPort = ch.port2;
+    }
+    endPort.postMessage(null);
   } else {
-    setTimeout(end, 0);
+    setTimeout(() => {
+      scheduler.frame = 0;
+    }, 0);
   }
 }
 
 function runFrame(): void {
   if (scheduler.raf !== undefined) g.cancelAnimationFrame?.(scheduler.raf);
-  if (scheduler.timer !== undefined) clearTimeout(scheduler.timer);
   scheduler.raf = undefined;
-  scheduler.timer = undefined;
+  scheduler.requestedAt = undefined;
   scheduler.frame = ++scheduler.counter;
   endFrameSoon();
   // Callbacks added while running (an element asked again) wait for the next frame.
@@ -79,10 +89,30 @@ function runFrame(): void {
   }
 }
 
+/**
+ * The fallback timer is not re-armed per frame: one runs while frames are asked for, and it
+ * steps in only when a frame was asked for {@link FRAME_FALLBACK_MS} ago and has not come.
+ */
+function fallback(): void {
+  scheduler.timer = undefined;
+  const at = scheduler.requestedAt;
+  if (at === undefined) return; // nothing waiting: the timer stops until the next request
+  const waited = now() - at;
+  if (waited >= scheduler.fallbackMs - 1) runFrame();
+  else scheduler.timer = setTimeout(fallback, scheduler.fallbackMs - waited);
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
 function request(): void {
-  if (scheduler.raf !== undefined || scheduler.timer !== undefined) return;
-  if (typeof g.requestAnimationFrame === 'function') scheduler.raf = g.requestAnimationFrame(runFrame);
-  scheduler.timer = setTimeout(runFrame, typeof g.requestAnimationFrame === 'function' ? FRAME_FALLBACK_MS : 16);
+  if (scheduler.requestedAt !== undefined) return;
+  scheduler.requestedAt = now();
+  const hasRaf = typeof g.requestAnimationFrame === 'function';
+  if (hasRaf) scheduler.raf = g.requestAnimationFrame!(runFrame);
+  scheduler.fallbackMs = hasRaf ? FRAME_FALLBACK_MS : 16;
+  scheduler.timer ??= setTimeout(fallback, scheduler.fallbackMs);
 }
 
 /** Run `cb` in the next frame (once, however many times it is asked before then). */

@@ -8,6 +8,7 @@ import { serverNow } from '../core/server-clock.js';
 import { parseTimestamp } from '../core/version.js';
 
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+const optionKeys = new WeakMap<object, string>();
 
 function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
   kind: string,
@@ -15,7 +16,10 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Relativ
   options: object,
   make: () => T,
 ): T {
-  const key = `${kind}|${locale ?? ''}|${JSON.stringify(options)}`;
+  // Keyed by the options' text, computed once per options object (callers reuse constants).
+  let text = optionKeys.get(options);
+  if (text === undefined) optionKeys.set(options, (text = JSON.stringify(options)));
+  const key = `${kind}|${locale ?? ''}|${text}`;
   let f = cache.get(key) as T | undefined;
   if (!f) {
     try {
@@ -33,15 +37,19 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Relativ
   return f;
 }
 
-export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+const NO_OPTIONS = {};
+const PERCENT: Intl.NumberFormatOptions = { style: 'percent', maximumFractionDigits: 0 };
+const RELATIVE: Intl.RelativeTimeFormatOptions = { numeric: 'auto', style: 'long' };
+
+export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = NO_OPTIONS): Intl.NumberFormat {
   return cached('n', locale, options, () => new Intl.NumberFormat(locale, options));
 }
 
-export function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
+export function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions = NO_OPTIONS): Intl.DateTimeFormat {
   return cached('d', locale, options, () => new Intl.DateTimeFormat(locale, options));
 }
 
-export function relativeFormat(locale: string | undefined, options: Intl.RelativeTimeFormatOptions = {}): Intl.RelativeTimeFormat {
+export function relativeFormat(locale: string | undefined, options: Intl.RelativeTimeFormatOptions = NO_OPTIONS): Intl.RelativeTimeFormat {
   return cached('r', locale, options, () => new Intl.RelativeTimeFormat(locale, options));
 }
 
@@ -51,7 +59,7 @@ export function formatNumber(locale: string | undefined, value: number): string 
 
 /** `42` → `42%` in the locale's style. */
 export function formatPercent(locale: string | undefined, pct: number): string {
-  return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(pct / 100);
+  return numberFormat(locale, PERCENT).format(pct / 100);
 }
 
 /**
@@ -90,7 +98,7 @@ export function formatRelative(locale: string | undefined, value: unknown, now =
   if (t == null) return null;
   const diff = t - now;
   const abs = Math.abs(diff);
-  const rtf = relativeFormat(locale, { numeric: 'auto', style: 'long' });
+  const rtf = relativeFormat(locale, RELATIVE);
   if (abs < 1000) return rtf.format(0, 'second');
   for (const [unit, ms] of UNITS) {
     if (abs >= ms || unit === 'second') return rtf.format(Math.trunc(diff / ms), unit);
@@ -98,17 +106,46 @@ export function formatRelative(locale: string | undefined, value: unknown, now =
   return null;
 }
 
+/** Under this age (ms) a past time reads "just now". */
+export const JUST_NOW_MS = 10_000;
+/** Under a minute, ages move in steps of this many ms ("10 seconds ago", "20 seconds ago", …). */
+export const AGO_SECONDS_STEP_MS = 10_000;
+
 /**
- * "Updated 4 seconds ago" for something that already happened on the server (a row's
+ * "Updated 20 seconds ago" for something that already happened on the server (a row's
  * `updated_at`, `started_at`, `created_at`), against `now` on the server's clock (`serverNow()`,
- * see src/core/server-clock.ts). Never reads as future: a timestamp ahead of `now` — what is left
- * of the clock-offset estimate (latency, a `Date` header's whole seconds) or a clock that could
- * not be estimated yet — reads "now".
+ * see src/core/server-clock.ts). The wording is coarse on purpose, as people read it at a glance
+ * (and so 100 widgets do not repaint every second): under 10 s it is `justNow` ("just now"; the
+ * locale's "now" when not given), under a minute it moves in 10 s steps (10, 20 … 50 seconds ago),
+ * then whole minutes, hours, days, weeks, months, years (truncated: 1 min 59 s is "1 minute ago").
+ * Never reads as future: a timestamp ahead of `now` — what is left of the clock-offset estimate
+ * (latency, a `Date` header's whole seconds) or a clock that could not be estimated yet — reads
+ * as just now. `null` for an unusable value. {@link nextAgoChange} says when the text changes next.
  */
-export function formatAgo(locale: string | undefined, value: unknown, now = serverNow()): string | null {
+export function formatAgo(locale: string | undefined, value: unknown, now = serverNow(), justNow?: string): string | null {
   const t = toTime(value);
   if (t == null) return null;
-  return formatRelative(locale, Math.min(t, now), now);
+  const age = Math.max(0, now - t);
+  if (age < JUST_NOW_MS) return justNow ?? relativeFormat(locale, RELATIVE).format(0, 'second');
+  if (age < 60_000) return formatRelative(locale, now - Math.floor(age / AGO_SECONDS_STEP_MS) * AGO_SECONDS_STEP_MS, now);
+  return formatRelative(locale, t, now);
+}
+
+/**
+ * When {@link formatAgo}'s text for `value` changes next (ms on the same clock as `now`), or null
+ * for an unusable value: the end of "just now", the next 10 s step, the next whole minute, hour, …
+ */
+export function nextAgoChange(value: unknown, now = serverNow()): number | null {
+  const t = toTime(value);
+  if (t == null) return null;
+  const age = Math.max(0, now - t);
+  const base = Math.min(t, now);
+  if (age < JUST_NOW_MS) return base + JUST_NOW_MS;
+  if (age < 60_000) return base + (Math.floor(age / AGO_SECONDS_STEP_MS) + 1) * AGO_SECONDS_STEP_MS;
+  for (const [, ms] of UNITS) {
+    if (age >= ms) return base + (Math.floor(age / ms) + 1) * ms;
+  }
+  return base + 60_000;
 }
 
 /** `42 ms` in the locale's style. */

@@ -3,10 +3,10 @@
  * rt-stream-card and rt-scan-progress, and the milestone tracker that decides
  * what is announced (25/50/75 %, completed, failed — never every tick).
  */
-import { ticking } from './ticker.js';
+import { tickingAgo } from './ticker.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionStatus } from '../core/types.js';
-import { clampCount, clampPercent, formatAgo, formatNumber, formatPercent, toTime } from './format.js';
+import { clampCount, clampPercent, formatNumber, formatPercent, toTime } from './format.js';
 import { claimAnnouncement } from './announcements.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
@@ -115,7 +115,7 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
         : nothing}
       ${o.meta ?? nothing}
       <span class="updated" part="updated">${icon('clock')}${updated != null
-          ? html`<time datetime=${new Date(updated).toISOString()}>${ticking((now) => s.updated(formatAgo(locale, updated, now) ?? ''))}</time>`
+          ? html`<time datetime=${new Date(updated).toISOString()}>${tickingAgo(locale, updated, s.justNow, s.updated)}</time>`
           : s.neverUpdated}</span>
     </div>
   `;

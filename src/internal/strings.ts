@@ -19,8 +19,19 @@ import { loadLocale } from './locale-loader.js';
 
 /** The CLDR plural category of `count` in `locale` (`one`, `few`, `other`, …). */
 export function pluralOf(locale: string, count: number): string {
-  return new Intl.PluralRules(locale).select(count);
+  // One PluralRules per locale: constructing one costs more than a whole card's render.
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    try {
+      rules = new Intl.PluralRules(locale);
+    } catch {
+      rules = new Intl.PluralRules('en');
+    }
+    pluralRules.set(locale, rules);
+  }
+  return rules.select(count);
 }
+const pluralRules = new Map<string, Intl.PluralRules>();
 
 export const en = {
   // connection statuses
@@ -112,6 +123,8 @@ export const en = {
   indeterminate: 'In progress, amount unknown',
   currentStep: 'Current step',
   updated: (when: string) => `Updated ${when}`,
+  /** A past time under 10 s old, in place of "N seconds ago" (see `formatAgo`). */
+  justNow: 'just now',
   neverUpdated: 'Not updated yet',
   progressComplete: (label: string) => `${label} completed`,
   progressFailed: (label: string) => `${label} failed`,

@@ -7,44 +7,112 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { serverNow } from '../core/server-clock.js';
 import { AsyncDirective, directive, PartType, type ChildPartInfo, type PartInfo } from 'lit/async-directive.js';
-import { isVisible } from './visibility.js';
+import { isVisible, whenVisible } from './visibility.js';
+import { formatAgo, nextAgoChange } from './format.js';
 
-type Listener = (now: number) => void;
+/**
+ * A subscriber and when it next needs calling: `due` is a local `Date.now()` time; 0 = at the next
+ * whole second. A listener returns nothing (called every second) or the local time it next needs.
+ */
+interface Entry {
+  fn: (now: number) => number | void;
+  due: number;
+}
 
-const GLOBAL_KEY = Symbol.for('rt-monitor.ticker');
+const GLOBAL_KEY = Symbol.for('rt-monitor.ticker.v2');
 interface TickerState {
-  listeners: Set<Listener>;
-  timer: ReturnType<typeof setInterval> | null;
+  entries: Set<Entry>;
+  timer: ReturnType<typeof setTimeout> | null;
+  /** Local time the timer fires at (null when none). */
+  at: number | null;
 }
 const g = globalThis as unknown as Record<symbol, TickerState | undefined>;
 // Shared across two copies of the bundle on one page.
-const state: TickerState = (g[GLOBAL_KEY] ??= { listeners: new Set(), timer: null });
+const state: TickerState = (g[GLOBAL_KEY] ??= { entries: new Set(), timer: null, at: null });
 
 export const TICK_MS = 1000;
+/** A ticking text out of view looks again after this long at the latest (it is woken when seen). */
+const PARKED_MS = 60_000;
 
-export function subscribeTick(listener: Listener): () => void {
-  state.listeners.add(listener);
-  if (!state.timer) {
-    state.timer = setInterval(() => {
-      const now = Date.now();
-      for (const l of [...state.listeners]) l(now);
-    }, TICK_MS);
-  }
-  return () => {
-    state.listeners.delete(listener);
-    if (state.listeners.size === 0 && state.timer) {
-      clearInterval(state.timer);
-      state.timer = null;
+/** The next whole second (local clock) at or after `t`: every wake-up lands on a second boundary. */
+function secondAfter(t: number): number {
+  return Math.ceil(t / TICK_MS) * TICK_MS;
+}
+
+function run(): void {
+  state.timer = null;
+  state.at = null;
+  const now = Date.now();
+  // One batch: every text that changes this second changes in this task (one frame paints them all).
+  for (const e of [...state.entries]) {
+    if (e.due > now || !state.entries.has(e)) continue;
+    let next: number | void = undefined;
+    try {
+      next = e.fn(now);
+    } catch (err) {
+      console.error('[rt-monitor] tick failed:', err);
     }
-  };
+    e.due = typeof next === 'number' && next > now ? next : now + TICK_MS;
+  }
+  arm();
+}
+
+/** (Re)arm the one timer for the earliest due entry, on a whole second. */
+function arm(): void {
+  if (state.entries.size === 0) {
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = null;
+    state.at = null;
+    return;
+  }
+  let due = Infinity;
+  for (const e of state.entries) if (e.due < due) due = e.due;
+  const at = secondAfter(Math.max(due, Date.now() + 1));
+  if (state.at === at) return;
+  if (state.timer) clearTimeout(state.timer);
+  state.at = at;
+  state.timer = setTimeout(run, Math.max(0, at - Date.now()));
+}
+
+/**
+ * Calls `listener` on the page's one timer, at whole seconds: every second, or — when it returns a
+ * number — next at that local time (ms, `Date.now()` clock; rounded up to a whole second), so text
+ * that changes every ten seconds or every minute wakes nothing in between. Returns the unsubscribe.
+ */
+export function subscribeTick(listener: (now: number) => number | void): () => void {
+  const entry = addTick(listener, 0);
+  return () => removeTick(entry);
+}
+
+function addTick(fn: Entry['fn'], due: number): Entry {
+  const entry: Entry = { fn, due };
+  state.entries.add(entry);
+  reschedule(entry, due);
+  return entry;
+}
+
+function removeTick(entry: Entry): void {
+  state.entries.delete(entry);
+  if (state.entries.size === 0) arm();
+}
+
+/** Move an entry's due time; the timer is re-armed only when it must fire earlier. */
+function reschedule(entry: Entry, due: number): void {
+  entry.due = due;
+  if (!state.entries.has(entry)) return;
+  const at = secondAfter(Math.max(due, Date.now() + 1));
+  if (state.at != null && state.at <= at) return;
+  if (state.timer) clearTimeout(state.timer);
+  state.at = at;
+  state.timer = setTimeout(run, Math.max(0, at - Date.now()));
 }
 
 /** Number of active tick subscribers (for tests and diagnostics). */
 export function tickSubscriberCount(): number {
-  return state.listeners.size;
+  return state.entries.size;
 }
 
-/** True while the page-wide timer runs. */
+/** True while the page-wide timer is armed. */
 export function tickerRunning(): boolean {
   return state.timer != null;
 }
@@ -107,18 +175,30 @@ export class TickController implements ReactiveController {
 
 /**
  * Text that changes with time ("Updated 5 seconds ago", an elapsed duration), updated in place on
- * the page's one ticker: each tick recomputes `text(now)` and, when it changed, sets only this text
- * node — the host element does not re-render. Skipped while the host is out of view (it catches up
- * when it is seen again). `now` is the server's clock unless `clock: 'local'`.
+ * the page's one ticker: when due, it recomputes `text(now)` and, when it changed, sets only this
+ * text node — the host element does not re-render. All ticking texts due in one second change in
+ * one task (one frame). `next(now)` says when the text can change next (same clock as `now`; e.g.
+ * {@link nextAgoChange}); without it the text is recomputed every second. Skipped while the host is
+ * out of view or the tab hidden (it catches up when seen again: the host renders then). `now` is
+ * the server's clock unless `clock: 'local'`.
  *
- *   html`<time>${ticking((now) => s.updated(formatAgo(loc, updatedAt, now) ?? ''))}</time>`
+ *   html`<time>${ticking((now) => s.updated(formatAgo(loc, updatedAt, now, s.justNow) ?? ''),
+ *                        { next: (now) => nextAgoChange(updatedAt, now) })}</time>`
  */
+export interface TickingOptions {
+  clock?: 'server' | 'local';
+  /** When the text can next change (ms on the same clock as `now`); called after each computation. */
+  next?: (now: number) => number | null;
+}
+
 class TickingText extends AsyncDirective {
   private fn: ((now: number) => string) | null = null;
-  private local = false;
+  private options: TickingOptions = {};
   private text = '';
-  private off: (() => void) | null = null;
+  private entry: Entry | null = null;
   private host: Element | null = null;
+  /** Waiting for the host to be seen again (drops the wait). */
+  private parked: (() => void) | null = null;
 
   constructor(part: PartInfo) {
     super(part);
@@ -126,31 +206,77 @@ class TickingText extends AsyncDirective {
     this.host = ((part as ChildPartInfo & { options?: { host?: unknown } }).options?.host as Element | undefined) ?? null;
   }
 
-  render(fn: (now: number) => string, options: { clock?: 'server' | 'local' } = {}): string {
+  private now(): number {
+    return this.options.clock === 'local' ? Date.now() : serverNow();
+  }
+
+  /** Local time of the next change, for the ticker (0 = next second). */
+  private due(now: number): number {
+    const next = this.options.next?.(now);
+    if (next == null || !Number.isFinite(next)) return 0;
+    // `now` may be the server's clock: convert the wait to the local one.
+    return Date.now() + Math.max(0, next - now);
+  }
+
+  render(fn: (now: number) => string, options: TickingOptions = {}): string {
     this.fn = fn;
-    this.local = options.clock === 'local';
-    this.text = fn(this.local ? Date.now() : serverNow());
-    if (this.isConnected && !this.off) this.off = subscribeTick(() => this.tick());
+    this.options = options;
+    const now = this.now();
+    this.text = fn(now);
+    if (this.isConnected) {
+      // On every render: the value behind the text may have changed (a new `updated_at`).
+      if (this.entry) reschedule(this.entry, this.due(now));
+      else this.entry = addTick(() => this.tick(), this.due(now));
+    }
     return this.text;
   }
 
-  private tick(): void {
-    if (!this.fn || (this.host && !isVisible(this.host))) return;
-    const next = this.fn(this.local ? Date.now() : serverNow());
+  private tick(): number | void {
+    if (!this.fn) return;
+    // Out of view or hidden tab: nothing to paint. Sleep until the host is seen again (no polling),
+    // then catch up on the next whole second.
+    if (this.host && !isVisible(this.host)) {
+      const host = this.host;
+      this.parked ??= whenVisible(host, () => {
+        this.parked = null;
+        if (this.entry) reschedule(this.entry, 0);
+      });
+      return Date.now() + PARKED_MS;
+    }
+    const now = this.now();
+    const next = this.fn(now);
     if (next !== this.text) {
       this.text = next;
       this.setValue(next);
     }
+    return this.due(now) || undefined;
   }
 
   protected override disconnected(): void {
-    this.off?.();
-    this.off = null;
+    if (this.entry) removeTick(this.entry);
+    this.entry = null;
+    this.parked?.();
+    this.parked = null;
   }
 
   protected override reconnected(): void {
-    this.off ??= subscribeTick(() => this.tick());
+    this.entry ??= addTick(() => this.tick(), 0);
   }
 }
 
 export const ticking = directive(TickingText);
+
+/**
+ * "20 seconds ago" (wrapped by `wrap`, e.g. `s.updated`) for a past server time `value` (epoch ms),
+ * ticking in place: recomputed only when {@link formatAgo}'s coarse wording changes (after 10 s,
+ * every 10 s under a minute, then every minute, hour, …). `fallback` for an unusable time.
+ */
+export function tickingAgo(locale: string, value: number | null, justNow: string, wrap: (when: string) => string = (w) => w, fallback = '') {
+  return ticking(
+    (now) => {
+      const when = formatAgo(locale, value, now, justNow);
+      return when == null ? fallback : wrap(when);
+    },
+    { next: (now) => nextAgoChange(value, now) },
+  );
+}

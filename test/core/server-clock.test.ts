@@ -8,7 +8,7 @@ import {
   clockSkew, observeDateHeader, observeServerTime, parseServerTime, resetServerClock, serverNow, SKEW_WINDOW_MS,
 } from '../../src/core/server-clock.js';
 import { createRest } from '../../src/core/rest.js';
-import { formatAgo } from '../../src/internal/format.js';
+import { formatAgo, nextAgoChange } from '../../src/internal/format.js';
 import { skewClock } from '../helpers/clock.js';
 
 const MIN = 60_000;
@@ -117,9 +117,40 @@ describe('server clock estimate', () => {
     const now = Date.now();
     expect(formatAgo('en', now + 3000, now)).to.equal('now');
     expect(formatAgo('en', now + 2 * MIN, now)).to.equal('now');
-    expect(formatAgo('en', now - 5000, now)).to.equal('5 seconds ago');
+    expect(formatAgo('en', now - 5000, now)).to.equal('now');
+    expect(formatAgo('en', now - 5000, now, 'just now')).to.equal('just now');
+    expect(formatAgo('en', now - 25_000, now)).to.equal('20 seconds ago');
     // The browser is 2 min ahead: a row the server stamped just now reads "now", not "2 minutes ago".
     observeServerTime(Date.now() - 2 * MIN, Date.now());
     expect(formatAgo('en', Date.now() - 2 * MIN)).to.equal('now');
+  });
+
+  it('formatAgo reads coarsely (just now, 10 s steps, then whole units) and nextAgoChange says when it changes', () => {
+    const now = Date.now();
+    const cases: Array<[number, string, number]> = [
+      // age (ms), text, ms until the text changes
+      [0, 'just now', 10_000],
+      [9_999, 'just now', 1],
+      [10_000, '10 seconds ago', 10_000],
+      [19_500, '10 seconds ago', 500],
+      [59_000, '50 seconds ago', 1_000],
+      [60_000, '1 minute ago', 60_000],
+      [119_000, '1 minute ago', 1_000],
+      [3_599_000, '59 minutes ago', 1_000],
+      [3_600_000, '1 hour ago', 3_600_000],
+      [2 * 86_400_000 + 5, '2 days ago', 86_400_000 - 5],
+    ];
+    for (const [age, textAt, wait] of cases) {
+      expect(formatAgo('en', now - age, now, 'just now'), `age ${age}`).to.equal(textAt);
+      const next = nextAgoChange(now - age, now)!;
+      expect(next - now, `age ${age}`).to.equal(wait);
+      expect(formatAgo('en', now - age, next - 1, 'just now'), `age ${age}, just before the change`).to.equal(textAt);
+      expect(formatAgo('en', now - age, next, 'just now'), `age ${age}, at the change`).not.to.equal(textAt);
+    }
+    // A time ahead of now reads just now until 10 s after now.
+    expect(nextAgoChange(now + 5000, now)).to.equal(now + 10_000);
+    expect(nextAgoChange('not a time', now)).to.equal(null);
+    expect(formatAgo('de', now - 3000, now, 'gerade eben')).to.equal('gerade eben');
+    expect(formatAgo('de', now - 31_000, now, 'gerade eben')).to.equal('vor 30 Sekunden');
   });
 });

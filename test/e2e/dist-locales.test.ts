@@ -46,7 +46,7 @@ describe('translations in the built package', () => {
   });
 
   test('the script-tag bundle fetches German from locales/ next to itself and re-renders', async () => {
-    const updated = new Date(Date.now() - 2000).toISOString();
+    const updated = new Date(Date.now() - 30_000).toISOString(); // "vor 30 Sekunden" (under 10 s reads "gerade eben")
     routes['/app/de.html'] = page(
       `<rt-progress id="p" locale="de-DE" label="Import" percentage="40" status="running" last-updated="${updated}"></rt-progress>\n` +
         `<rt-progress id="e" label="Export" percentage="10" status="running"></rt-progress>\n<script src="/static/rt/rt-monitor.js"></script>`,

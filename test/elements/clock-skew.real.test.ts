@@ -2,7 +2,7 @@
  * Clock skew against the real local backend: the page's clock is 2 minutes off the server's
  * (Date.now and `new Date()` shifted, time keeps running), the elements estimate the server's
  * clock from the REST Date header and realtime commit timestamps, and a row just updated on the
- * server reads "Updated now" / "… seconds ago" — not "in 1 minute", not "2 minutes ago" — and a
+ * server reads "Updated just now" / "… seconds ago" — not "in 1 minute", not "2 minutes ago" — and a
  * running agent's duration advances.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
@@ -16,8 +16,8 @@ import { text } from './helpers.js';
 
 const TIMEOUT = 10_000;
 const MIN = 60_000;
-/** The just-now forms: "Updated now", "Updated 3 seconds ago". */
-const JUST_NOW = /^Updated (now|\d+ seconds? ago)$/;
+/** The just-now forms: "Updated just now", "Updated 10 seconds ago". */
+const JUST_NOW = /^Updated (just now|\d+ seconds? ago)$/;
 
 function updatedText(el: Element): string {
   return (el.shadowRoot!.querySelector('[part="updated"]')?.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -54,7 +54,7 @@ for (const [name, offset] of [
       resetServerClock();
     });
 
-    it('a freshly updated stream reads "Updated now", and a running agent\'s duration advances', async () => {
+    it('a freshly updated stream reads "Updated just now", and a running agent\'s duration advances', async () => {
       const info = await backendInfo();
       const token = await signIn('alice@example.com');
       const s = await newStream({ name: `Skew ${newId().slice(0, 6)}`, goal_status: 'in_progress', current_progress: { percentage: 10, completed: 1, total: 10 } });
@@ -83,7 +83,7 @@ for (const [name, offset] of [
       const first = elapsedSeconds(agents)!;
       expect(first).to.be.below(60);
       await until(`elapsed never advanced past ${first} sec`, () => (elapsedSeconds(agents) ?? 0) > first, () => text(agents));
-      expect(text(agents)).to.match(/Started\s*:\s*(now|\d+ seconds? ago)/);
+      expect(text(agents)).to.match(/Started\s*:\s*(just now|\d+ seconds? ago)/);
       expect(updatedText(card)).to.match(JUST_NOW);
     });
   });

@@ -86,9 +86,9 @@ describe('render path', () => {
 
   it('relative times change their text without re-rendering the element', async () => {
     const client = memory();
-    client.setRows('streams', [{ id: 's1', org_id: ORG, name: 'Ticking', goal_status: 'in_progress', updated_at: ago(1500) }]);
+    client.setRows('streams', [{ id: 's1', org_id: ORG, name: 'Ticking', goal_status: 'in_progress', updated_at: ago(8500) }]);
     const el = await mount<RtStreamCard>(client, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
-    await waitFor(() => /Updated \d+ seconds? ago|Updated now/.test(shadowText(el)), 3000, 'updated text');
+    await waitFor(() => /Updated \d+ seconds? ago|Updated just now/.test(shadowText(el)), 3000, 'updated text');
     await settle(el);
     const renders = countRenders(el);
     const before = el.shadowRoot!.querySelector('[part~="updated"] time')!.textContent;
@@ -118,6 +118,28 @@ describe('render path', () => {
     expect(renders.n).to.be.at.least(1);
     window.scrollTo(0, 0);
     RtElement.offscreenRenderIntervalMs = interval;
+  });
+
+  it('a relative time out of view does not tick; it catches up once seen, without a re-render', async () => {
+    const client = memory();
+    const updatedAt = Date.now() - 8500;
+    client.setRows('streams', [{ id: 's1', org_id: ORG, name: 'Parked', goal_status: 'in_progress', updated_at: new Date(updatedAt).toISOString() }]);
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div><div style="height: 400vh"></div><rt-stream-card stream-id="s1"></rt-stream-card></div>`,
+      'div',
+    );
+    const card = wrapper.querySelector('rt-stream-card') as RtStreamCard;
+    await waitFor(() => card.matches(':state(offscreen)') && /Updated just now/.test(shadowText(card)), 3000, 'off screen, just now');
+    const timeText = () => card.shadowRoot!.querySelector('[part~="updated"] time')!.textContent;
+    // Past the 10 s step: in view it would read "10 seconds ago"; out of view the text is left alone.
+    await waitFor(() => Date.now() - updatedAt > 11_500, 5000, 'the step passed');
+    expect(timeText()).to.equal('Updated just now');
+    const renders = countRenders(card);
+    card.scrollIntoView();
+    await waitFor(() => /Updated 10 seconds ago/.test(timeText() ?? ''), 3000, 'caught up once seen');
+    expect(renders.n).to.equal(0);
+    window.scrollTo(0, 0);
   });
 
   it('an element out of view still catches up (screen readers and find-in-page read its DOM)', async () => {

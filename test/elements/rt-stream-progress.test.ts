@@ -20,7 +20,7 @@ describe('rt-stream-progress', () => {
     expect(t).to.include('40%');
     expect(t).to.include('4 of 10');
     expect(t).to.include('Live');
-    expect(t).to.match(/Updated (now|\d+ seconds? ago)/);
+    expect(t).to.match(/Updated (just now|\d+ seconds? ago)/);
     expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('40');
     await expect(el).to.be.accessible();
   });

@@ -3,11 +3,11 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AgentExecutionsController } from '../../controllers/index.js';
 import type { AgentExecution } from '../../core/types.js';
-import { clip, clampCount, formatDateTime, formatAgo, formatDuration, formatNumber, toTime } from '../../internal/format.js';
+import { clip, clampCount, formatDateTime, formatDuration, formatNumber, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
-import { ticking } from '../../internal/ticker.js';
+import { ticking, tickingAgo } from '../../internal/ticker.js';
 import { clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, listStyles } from '../../styles/shared.js';
 import { styles } from './rt-agent-executions.styles.js';
@@ -97,7 +97,7 @@ export class RtAgentExecutions extends RtElement {
       </div>
       <div class="times">
         <span title=${formatDateTime(loc, started) ?? nothing}
-          >${s.started}: ${started != null ? ticking((now) => formatAgo(loc, started, now) ?? '') : s.notStarted}</span
+          >${s.started}: ${started != null ? tickingAgo(loc, started, s.justNow) : s.notStarted}</span
         >
         ${elapsed
           ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${ticking(elapsed)}</span>`

@@ -3,13 +3,13 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { NotificationsController } from '../../controllers/index.js';
 import type { Notification } from '../../core/types.js';
-import { clampCount, clip, formatDateTime, formatAgo, formatNumber, knownOr, safeHref, toTime } from '../../internal/format.js';
+import { clampCount, clip, formatDateTime, formatNumber, knownOr, safeHref, toTime } from '../../internal/format.js';
 import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
 import { icon } from '../../internal/icons.js';
 import type { RtError } from '../../core/types.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { NOTIFICATION_TYPES, notificationLook } from '../../internal/status.js';
-import { ticking } from '../../internal/ticker.js';
+import { tickingAgo } from '../../internal/ticker.js';
 import { badge, emptyView, errorView, loadingView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
@@ -154,7 +154,7 @@ export class RtNotifications extends RtElement {
         </div>
         <div class="entry-sub">
           <time datetime=${time != null ? new Date(time).toISOString() : nothing} title=${formatDateTime(loc, time) ?? nothing}
-            >${ticking((now) => formatAgo(loc, time, now) ?? s.notAvailable)}</time
+            >${tickingAgo(loc, time, s.justNow, undefined, s.notAvailable)}</time
           >
           ${href
             ? html`<a class="open-link" part="link" href=${href} rel="noopener noreferrer"

@@ -3,13 +3,13 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { SignalAlertsController } from '../../controllers/index.js';
 import type { SignalAlert } from '../../core/types.js';
-import { clampCount, clip, formatDateTime, formatAgo, formatNumber, knownOr, toTime } from '../../internal/format.js';
+import { clampCount, clip, formatDateTime, formatNumber, knownOr, toTime } from '../../internal/format.js';
 import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
 import { icon } from '../../internal/icons.js';
 import type { RtError } from '../../core/types.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { PRIORITIES, priorityLook } from '../../internal/status.js';
-import { ticking } from '../../internal/ticker.js';
+import { tickingAgo } from '../../internal/ticker.js';
 import { badge, clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
@@ -161,7 +161,7 @@ export class RtSignalAlerts extends RtElement {
           ${clipped(humanize(a.signal_type), { max: 60, cls: 'signal-type' })}
           <span aria-hidden="true">·</span>
           <time datetime=${time != null ? new Date(time).toISOString() : nothing} title=${formatDateTime(loc, time) ?? nothing}
-            >${ticking((now) => formatAgo(loc, time, now) ?? s.notAvailable)}</time
+            >${tickingAgo(loc, time, s.justNow, undefined, s.notAvailable)}</time
           >
           <span class="sr-only">, ${s.priorityLabel(s.priority[prio])}</span>
         </div>

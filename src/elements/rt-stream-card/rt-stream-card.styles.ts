@@ -3,6 +3,12 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     height: 100%;
+    /* Work proportional to what is visible: a card out of view skips style, layout and paint
+       (find-in-page, screen readers and printing still read it). Its last size holds its place;
+       overflow-clip-margin keeps the card's shadow, which the implied paint containment would clip. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 212px;
+    overflow-clip-margin: 8px;
   }
   .card {
     --_card-bg: var(--rt-stream-card-background, var(--_color-surface));
