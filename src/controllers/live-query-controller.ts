@@ -17,8 +17,6 @@ import { ClientController, NOT_CONFIGURED, type RtHost } from './client-controll
 export class LiveQueryController<F extends FeedName> extends ClientController {
   /** The latest state (data, phase, status, error, updatedAt). */
   state: LiveQueryState<FeedData[F]>;
-  /** How many states this controller received (diagnostics and tests). */
-  updates = 0;
 
   private query: LiveQuery<FeedData[F]> | undefined;
   private off: (() => void) | undefined;
@@ -109,7 +107,6 @@ export class LiveQueryController<F extends FeedName> extends ClientController {
   private setState(state: LiveQueryState<FeedData[F]>): void {
     if (state === this.state) return;
     this.state = state;
-    this.updates++;
     this.host.requestUpdate();
   }
 }

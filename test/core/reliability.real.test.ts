@@ -277,7 +277,7 @@ describe('reliability against the real backend', function () {
     expect(statuses[statuses.length - 1]).to.equal('connected');
     expect(service.getActiveSubscriptions().map((s) => s.name)).to.include(`stream:${stream.id}:progress`);
     service.unsubscribeAll();
-    await waitFor(() => c.channelCount === 0, 10_000, 'released');
+    await waitFor(() => c.getActiveSubscriptions().length === 0 && c.realtime!.getChannels().length === 0, 10_000, 'released');
     expect(service.getChannelStatus(`stream:${stream.id}:progress`)).to.equal('disconnected');
   });
 
