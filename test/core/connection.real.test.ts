@@ -179,14 +179,16 @@ describe('connection state machine against the real backend', function () {
     await waitFor(() => host.ctl.phase === 'error' && host.ctl.error !== null, 10_000, 'live query error');
     expect(host.ctl.error?.code).to.equal('session-expired');
     expect(host.ctl.progress).to.equal(null);
-    // It stays in the error state: no retry loop with the same stale token. Proven over a span in
-    // which a rejoin loop would have run (Phoenix rejoins after 1 s): the next three heartbeats the
-    // server answers on the open socket, with no join sent meanwhile.
-    const sentAt = ws.sent.length;
-    const receivedAt = ws.received.length;
-    const answered = () => ws.received.slice(receivedAt).filter((f) => f.includes('"phoenix"') && f.includes('phx_reply')).length;
-    await waitFor(() => answered() >= 3, 15_000, 'three heartbeats answered');
-    expect(ws.sent.slice(sentAt).filter((f) => f.data.includes('phx_join')), 'joins sent after the error').to.deep.equal([]);
+    // It stays in the error state: no retry loop with the same stale token. The server refuses
+    // the join once; over a span in which a rejoin loop would have run (Phoenix rejoins after 1 s)
+    // — the next three heartbeats the server answers on the open socket — no join is sent again.
+    const refusal = () => ws.log.findIndex((f) => f.dir === 'in' && f.data.includes('phx_reply') && /"status":"error"/.test(f.data) && /expired/i.test(f.data));
+    await waitFor(() => refusal() >= 0, 10_000, 'the join refused');
+    const after = () => ws.log.slice(refusal() + 1);
+    const answered = () => after().filter((f) => f.dir === 'in' && f.data.includes('"phoenix"') && f.data.includes('phx_reply')).length;
+    await waitFor(() => answered() >= 3, 15_000, 'three heartbeats answered after the refusal');
+    expect(after().filter((f) => f.dir === 'out' && f.data.includes('phx_join')), 'joins sent after the refusal').to.deep.equal([]);
+    expect(ws.log.filter((f) => f.dir === 'out' && f.data.includes('phx_join')), 'joins in all').to.have.length(1);
     expect(c.getConnection().status).to.equal('error');
   });
 });

@@ -138,7 +138,8 @@ describe('reliability against the real backend', function () {
     expect((await selectRows('streams', { id: stream.id }))[0].name).to.equal('newer');
   });
 
-  it('a burst of 500 changes to one stream causes only a handful of renders and ends on the last value', async () => {
+  it('a burst of 500 changes to one stream causes only a handful of renders and ends on the last value', async function () {
+    this.timeout(180_000); // 500 + 60 HTTP writes: slow on a busy machine (a bound, not the claim)
     const ws = instrumentWebSocket();
     let c: RtClient;
     try {
@@ -160,7 +161,7 @@ describe('reliability against the real backend', function () {
       );
     }
     const [final] = await selectRows('streams', { id: stream.id });
-    await waitFor(() => ws.gatedCount() === 500, 15_000, 'all 500 change frames received (held)');
+    await waitFor(() => ws.gatedCount() === 500, 60_000, 'all 500 change frames received (held)');
     const rendersBefore = host.renders;
     const delivered = ws.openGate();
     await waitFor(() => host.ctl.progress?.updated_at === final.updated_at, 10_000, 'last value');
@@ -182,7 +183,7 @@ describe('reliability against the real backend', function () {
     requestAnimationFrame(tick);
     const before2 = host.renders;
     for (let n = 1; n <= 60; n++) await updateRows('streams', { id: stream.id }, { name: `tick ${n}` });
-    await waitFor(() => host.ctl.progress?.name === 'tick 60', 10_000, 'tick 60');
+    await waitFor(() => host.ctl.progress?.name === 'tick 60', 30_000, 'tick 60');
     await nextFrame();
     counting = false;
     const renders2 = host.renders - before2;

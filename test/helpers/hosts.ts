@@ -107,6 +107,8 @@ export function instrumentWebSocket() {
   const received: string[] = [];
   /** Every text frame sent, in order, with its socket. */
   const sent: Array<{ socket: WebSocket; data: string }> = [];
+  /** Every text frame both ways, in the order sent / received. */
+  const log: Array<{ dir: 'in' | 'out'; data: string }> = [];
   let gate: ((data: string) => boolean) | null = null;
   const gated: Array<() => void> = [];
   class Instrumented extends Native {
@@ -115,7 +117,10 @@ export function instrumentWebSocket() {
       sockets.push(this);
     }
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
-      if (typeof data === 'string') sent.push({ socket: this, data });
+      if (typeof data === 'string') {
+        sent.push({ socket: this, data });
+        log.push({ dir: 'out', data });
+      }
       super.send(data);
     }
     override set onmessage(fn: ((this: WebSocket, ev: MessageEvent) => unknown) | null) {
@@ -124,7 +129,10 @@ export function instrumentWebSocket() {
         return;
       }
       super.onmessage = (ev: MessageEvent) => {
-        if (typeof ev.data === 'string') received.push(ev.data);
+        if (typeof ev.data === 'string') {
+          received.push(ev.data);
+          log.push({ dir: 'in', data: ev.data });
+        }
         if (gate && typeof ev.data === 'string' && gate(ev.data)) {
           gated.push(() => fn.call(this, ev));
           return;
@@ -141,6 +149,7 @@ export function instrumentWebSocket() {
     sockets,
     received,
     sent,
+    log,
     /** Queue incoming text frames matching `fn` until `openGate()` delivers them all at once, in order. */
     closeGate(fn: (data: string) => boolean) {
       gate = fn;
