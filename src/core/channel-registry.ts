@@ -663,6 +663,7 @@ export class ChannelRegistry {
     c.channel = null;
     c.joined = false;
     c.pgReady = false;
+    c.error = expiredError(c.error?.detail ?? c.error?.message);
     clearTimeout(c.reopen);
     void this.remove(channel);
     this.broadcastChan(c);
