@@ -7,7 +7,8 @@
 //      dist/rt-monitor.js, one widget with the loader), the element integration tests again with
 //      the elements from the built dist/rt-monitor.js (web-test-runner.dist.config.mjs)
 //   5. end-to-end tests (playwright-core against the demo, the built script-tag bundle and the examples)
-// Set RT_SKIP=typecheck,pg,browser,dist,e2e to skip parts while developing.
+//   3b. the element tests again on a second engine (Debian's Firefox ESR)
+// Set RT_SKIP=typecheck,pg,browser,firefox,dist,e2e to skip parts while developing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,16 @@ if (!skip.has('server')) {
 }
 
 if (!skip.has('browser')) run('browser tests (web-test-runner)', 'npx', ['web-test-runner']);
+// A second engine: the element tests (integration with the real backend included) on Debian's
+// Firefox ESR, driven over WebDriver BiDi (web-test-runner.firefox.config.mjs).
+if (!skip.has('firefox')) {
+  if (existsSync(process.env.FIREFOX_PATH || '/usr/bin/firefox-esr')) {
+    run('element tests on Firefox ESR (web-test-runner)', 'npx', ['web-test-runner', '--config', 'web-test-runner.firefox.config.mjs'], { WTR_FILES: 'test/elements/**/*.test.ts' });
+  } else {
+    console.log('\n=== element tests on Firefox ESR ===\nfirefox-esr not found: this run FAILS (apt-get install firefox-esr).');
+    totals.failed++;
+  }
+}
 // Distribution: the committed manifest must match the sources (checked BEFORE the build, which
 // regenerates it), then the real build, then the script-tag size budget. The e2e tests use dist/.
 if (!skip.has('dist')) {

@@ -16,8 +16,6 @@ import { ClientController, NOT_CONFIGURED, type RtHost } from './client-controll
 export class LiveQueryController<F extends FeedRef> extends ClientController {
   /** The latest state (data, phase, status, error, updatedAt). */
   state: LiveQueryState<DataFor<F>>;
-  /** How many states this controller received (diagnostics and tests). */
-  updates = 0;
 
   private query: LiveQuery<DataFor<F>> | undefined;
   private off: (() => void) | undefined;
@@ -108,7 +106,6 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   private setState(state: LiveQueryState<DataFor<F>>): void {
     if (state === this.state) return;
     this.state = state;
-    this.updates++;
     this.host.requestUpdate();
   }
 }

@@ -758,7 +758,10 @@ export class ChannelRegistry {
         c.pgReady = false;
         const reason = err ? messageOf(err) : status === 'TIMED_OUT' ? 'join timed out' : 'channel error';
         if (!/socket closed|heartbeat timeout/i.test(reason)) c.error = this.reasonError(reason);
-        if (isTokenProblem(reason)) void this.hooks.refreshToken(reason); // realtime-js retries the join with the new token
+        if (isTokenProblem(reason)) {
+          // realtime-js retries the join with the new token; with none to be had, park instead.
+          if (!this.parkIfDead(c, channel)) void this.hooks.refreshToken(reason).then(() => this.parkIfDead(c, channel));
+        }
         break;
       }
       case 'CLOSED':
@@ -778,6 +781,25 @@ export class ChannelRegistry {
   private reasonError(reason: string): RtError {
     const error = fromRealtimeReason(reason);
     return error.code === 'unauthorized' && this.hooks.sessionExpired() ? expiredError(error.detail) : error;
+  }
+
+  /**
+   * The session has expired and the token source cannot renew it (a fixed token): realtime-js
+   * would rejoin with the dead token every few seconds. Park the channel until `resume()` (a new
+   * token). Returns whether it parked.
+   */
+  private parkIfDead(c: Chan, channel: RealtimeChannelLike): boolean {
+    if (c.channel !== channel || c.closed || !this.hooks.sessionExpired() || this.hooks.renewable()) return false;
+    c.parked = true;
+    c.channel = null;
+    c.joined = false;
+    c.pgReady = false;
+    c.error = expiredError(c.error?.detail ?? c.error?.message);
+    clearTimeout(c.reopen);
+    void this.remove(channel);
+    this.broadcastChan(c);
+    this.changed();
+    return true;
   }
 
   private reopenSoon(c: Chan, channel: RealtimeChannelLike, delay: number): void {

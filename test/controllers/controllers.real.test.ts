@@ -6,7 +6,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import {
-  ACME, ALICE, BOB, USERS, backendInfo, deleteRows, insertRows, newId, newStream, selectRows, signIn, updateRows, waitFor, sleep,
+  ACME, ALICE, BOB, USERS, backendInfo, deleteRows, insertRows, newId, newStream, selectRows, signIn, updateRows, waitFor,
 } from '../helpers/backend.js';
 import { instrumentWebSocket, type TestAlertsHost, type TestExecutionsHost, type TestStreamHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
@@ -121,9 +121,15 @@ describe('controllers against the real backend', function () {
       { user_id: ALICE, business_name: `Mine ${tag} 1`, signal_type: 't', priority: 'high' },
       { user_id: ALICE, business_name: `Mine ${tag} 2`, signal_type: 't', priority: 'critical' },
     ]);
+    // RLS isolation, proven by a control row: bob's alert is committed BEFORE an alert alice may see;
+    // one socket carries changes in commit order, so once the control row is shown, bob's alert
+    // would have arrived already if RLS let it through.
     await insertRows('signal_alerts', [{ user_id: BOB, business_name: `Bob ${tag}`, signal_type: 't' }]);
+    const [control] = await insertRows('signal_alerts', [{ user_id: ALICE, business_name: `Mine ${tag} control`, signal_type: 't' }]);
     const [n1] = await insertRows('notifications', [{ user_id: ALICE, title: `Hello ${tag}` }]);
-    await waitFor(() => alerts.ctl.alerts.some((a) => a.id === a2.id) && alerts.ctl.alerts.some((a) => a.id === a1.id), 10_000, 'alert inserts');
+    await waitFor(() => [a1, a2, control].every((r) => alerts.ctl.alerts.some((a) => a.id === r.id)), 10_000, 'alert inserts and the control row');
+    expect(spy.ctl.alerts).to.deep.equal([]); // never received bob's alert
+    expect(alerts.ctl.alerts.some((a) => a.user_id === BOB)).to.equal(false);
     await waitFor(() => notes.ctl.notifications[0]?.id === n1.id, 10_000, 'notification insert');
     const unreadBefore = alerts.ctl.unreadCount;
     expect(unreadBefore).to.be.greaterThan(1);
@@ -143,9 +149,8 @@ describe('controllers against the real backend', function () {
     await waitFor(() => alerts.ctl.alerts.find((a) => a.id === a2.id)?.business_name.endsWith('(edited)'), 10_000, 'alert update');
     await deleteRows('signal_alerts', { id: a2.id });
     await waitFor(() => !alerts.ctl.alerts.some((a) => a.id === a2.id), 10_000, 'alert delete');
-
-    await sleep(500);
-    expect(spy.ctl.alerts).to.deep.equal([]); // never received bob's alert
+    // Still nothing of bob's after every later change (each one delivered after his alert).
+    expect(spy.ctl.alerts).to.deep.equal([]);
     expect(alerts.ctl.alerts.some((a) => a.user_id === BOB)).to.equal(false);
   });
 

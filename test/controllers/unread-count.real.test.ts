@@ -3,13 +3,17 @@
  * unread rows (read with the snapshot via `HEAD … Prefer: count=exact`, adjusted live), not the
  * unread rows among the (at most `limit`) rows held. Against the real local backend, with a fresh
  * user per test (a token minted with the backend's JWT secret) so seeded rows never interfere.
+ *
+ * No test sleeps and then checks that nothing changed: each "no double count" check first waits
+ * for the server's own change to be folded in (the held row's version moved on) or for a control
+ * row written AFTER the change (one channel delivers in commit order, so the change came first).
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { MonitoredTable } from '../../src/core/types.js';
-import { backendInfo, deleteRows, insertRows, newId, pauseRealtime, selectRows, updateRows, waitFor, sleep } from '../helpers/backend.js';
+import { backendInfo, deleteRows, insertRows, mintToken, newId, pauseRealtime, selectRows, updateRows, waitFor } from '../helpers/backend.js';
 import type { TestAlertsHost, TestNotificationsHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
 
@@ -19,27 +23,9 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.dispose();
 });
 
-function b64url(data: string | Uint8Array): string {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** An HS256 user token for `sub`, signed with the backend's JWT secret (as Supabase accepts). */
-async function mintToken(sub: string): Promise<string> {
-  const { jwtSecret } = await backendInfo();
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const payload = b64url(JSON.stringify({ sub, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 3600 }));
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${header}.${payload}`)));
-  return `${header}.${payload}.${b64url(sig)}`;
-}
-
 async function userClient(user: string): Promise<RtClient> {
   const info = await backendInfo();
-  const token = await mintToken(user);
+  const token = await mintToken(user, 3600);
   const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token });
   clients.push(c);
   return c;
@@ -81,13 +67,15 @@ describe('unread count: the true number of unread rows, not those held', functio
     await waitFor(() => host.ctl.unreadCount === 59, 2000, 'optimistic 59');
     expect(await pending).to.equal(null);
     expect(await dbUnread('signal_alerts', user)).to.equal(59);
-    await sleep(500); // the server's own UPDATE arrives: no double count
+    // The server's own UPDATE arrives (the held row's version moves on): no double count.
+    await waitFor(() => host.ctl.alerts.find((a) => a.id === held.id)?.updated_at !== held.updated_at, 10_000, "the server's UPDATE of the held row");
+    expect(host.ctl.alerts.find((a) => a.id === held.id)?.read).to.equal(true);
     expect(host.ctl.unreadCount).to.equal(59);
 
     // Live INSERT of an unread alert: +1 (the window stays 50; its oldest row stays counted).
     const [fresh] = await insertRows('signal_alerts', [{ id: newId(), user_id: user, business_name: 'New', signal_type: 'funding', priority: 'high', read: false }]);
     await waitFor(() => host.ctl.alerts[0]?.id === fresh.id, 10_000, 'insert at the top');
-    await waitFor(() => host.ctl.unreadCount === 60, 3000, 'insert +1');
+    expect(host.ctl.unreadCount).to.equal(60); // delivered with the row itself
     expect(host.ctl.alerts.length).to.equal(50);
 
     // UPDATE of a row NOT held (older than the window): read flips, -1; then back, +1.
@@ -103,9 +91,9 @@ describe('unread count: the true number of unread rows, not those held', functio
     await deleteRows('signal_alerts', { id: victim.id });
     await waitFor(() => !host.ctl.alerts.some((a) => a.id === victim.id), 10_000, 'delete');
     await waitFor(() => host.ctl.unreadCount === 58, 5000, 'delete -1');
-    await sleep(800); // refill and any recount have settled
+    // The window refills from beyond (a snapshot read, which re-reads the count too).
+    await waitFor(() => host.ctl.alerts.length === 50 && !host.ctl.alerts.some((a) => a.id === victim.id), 10_000, 'window refilled to 50');
     expect(host.ctl.unreadCount).to.equal(58);
-    expect(host.ctl.alerts.length).to.equal(50);
 
     // DELETE of a row NOT held (Realtime sends only its id under RLS): re-counted.
     await deleteRows('signal_alerts', { id: oldest[1].id });
@@ -125,12 +113,13 @@ describe('unread count: the true number of unread rows, not those held', functio
     await waitFor(() => host.ctl.unreadCount === 0, 2000, 'optimistic 0');
     expect(await all).to.equal(null);
     expect(await dbUnread('signal_alerts', user)).to.equal(0);
-    await sleep(1500);
-    expect(host.ctl.unreadCount).to.equal(0);
 
-    // And a new one counts again.
-    await insertRows('signal_alerts', [{ id: newId(), user_id: user, business_name: 'Later', signal_type: 'funding', priority: 'low', read: false }]);
-    await waitFor(() => host.ctl.unreadCount === 1, 10_000, 'new after all read');
+    // A control row written after the server's UPDATEs: when it is shown, they have all been folded
+    // in (commit order), and the count is exactly that one new row: the UPDATEs counted nothing twice.
+    const [later] = await insertRows('signal_alerts', [{ id: newId(), user_id: user, business_name: 'Later', signal_type: 'funding', priority: 'low', read: false }]);
+    await waitFor(() => host.ctl.alerts[0]?.id === later.id, 10_000, 'control row after mark-all');
+    expect(host.ctl.alerts.slice(1).every((a) => a.read)).to.equal(true);
+    expect(host.ctl.unreadCount).to.equal(1);
   });
 
   it('NotificationsController: 60 unread shows 60, mark one -> 59, mark all -> 0', async () => {
@@ -149,8 +138,11 @@ describe('unread count: the true number of unread rows, not those held', functio
     expect(await host.ctl.markAllAsRead()).to.equal(null);
     await waitFor(() => host.ctl.unreadCount === 0, 3000, '0');
     expect(await dbUnread('notifications', user)).to.equal(0);
-    await sleep(1500);
-    expect(host.ctl.unreadCount).to.equal(0);
+    // Control row after the server's UPDATEs (see above): exactly one unread when it is shown.
+    const [later] = await insertRows('notifications', [{ id: newId(), user_id: user, title: 'Later', type: 'info', read: false }]);
+    await waitFor(() => host.ctl.notifications[0]?.id === later.id, 10_000, 'control row after mark-all');
+    expect(host.ctl.notifications.slice(1).every((n) => n.read)).to.equal(true);
+    expect(host.ctl.unreadCount).to.equal(1);
   });
 
   it('<rt-signal-alerts max-items="10">: the badge says 60 new, not 10', async () => {

@@ -86,16 +86,23 @@ describe('LiveQueryStore with the in-memory client', () => {
   it('never lets an older version overwrite a newer row', async () => {
     const t1 = stamp();
     const t2 = stamp();
-    client.setRows('streams', [{ id: 's1', org_id: 'o', name: 'new', updated_at: t2 }]);
-    const w = watch(client.liveQuery('stream', { streamId: 's1' }));
+    client.setRows('streams', [
+      { id: 's1', org_id: 'o', name: 'new', updated_at: t2, created_at: '2025-01-01T00:00:01Z' },
+      { id: 's2', org_id: 'o', name: 'control', updated_at: t2, created_at: '2025-01-01T00:00:02Z' },
+    ]);
+    const w = watch(client.liveQuery('org-streams', { orgId: 'o' }));
     await waitFor(() => w.last.phase === 'live', 2000, 'live');
-    client.deliver('streams', { type: 'UPDATE', new: { ...client.rows('streams')[0], name: 'old', updated_at: t1 }, old: null });
-    await frame();
-    expect(w.last.data?.name).to.equal('new');
-    const t3 = stamp();
-    client.deliver('streams', { type: 'UPDATE', new: { ...client.rows('streams')[0], name: 'newer', updated_at: t3 }, old: null });
-    await frame();
-    expect(w.last.data?.name).to.equal('newer');
+    const s1 = client.rows('streams').find((r) => r.id === 's1')!;
+    const s2 = client.rows('streams').find((r) => r.id === 's2')!;
+    // The late, older change to s1, then a control change to s2 on the same subscription: once the
+    // control change is shown, the older one has been folded in (in order) — and did not win.
+    client.deliver('streams', { type: 'UPDATE', new: { ...s1, name: 'old', updated_at: t1 }, old: null });
+    client.deliver('streams', { type: 'UPDATE', new: { ...s2, name: 'control!', updated_at: stamp() }, old: null });
+    await waitFor(() => w.last.data.find((s) => s.id === 's2')?.name === 'control!', 2000, 'the control change');
+    expect(w.last.data.find((s) => s.id === 's1')?.name).to.equal('new');
+    expect(w.states.some((s) => s.data.some((r) => r.name === 'old')), 'never shown').to.equal(false);
+    client.deliver('streams', { type: 'UPDATE', new: { ...s1, name: 'newer', updated_at: stamp() }, old: null });
+    await waitFor(() => w.last.data.find((s) => s.id === 's1')?.name === 'newer', 2000, 'a newer version wins');
     w.off();
   });
 
@@ -237,10 +244,11 @@ describe('LiveQueryStore with the in-memory client', () => {
     const w = watch(client.liveQuery('signal-alerts', {}));
     await waitFor(() => w.last.phase === 'live', 2000, 'live');
     client.failWrites('signal_alerts', { code: 'unauthorized', message: 'no' });
-    client.writeDelayMs = 150;
+    client.holdWrites(); // the write is answered only when the test says so
     const pending = client.markAsRead('signal_alerts', 'a1');
     await frame();
     expect(w.last.data.find((a) => a.id === 'a1')?.read).to.equal(true); // optimistic
+    client.releaseWrites();
     expect((await pending)?.code).to.equal('unauthorized');
     await frame();
     expect(w.last.data.find((a) => a.id === 'a1')?.read).to.equal(false); // rolled back

@@ -13,8 +13,9 @@ import { setDefaultClient } from '../../src/core/default-client.js';
 import { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import {
   ALICE, USERS, backendInfo, dropConnections, insertRows, newStream, pauseRealtime, selectRows, setTokenTtl, signIn, signInSession,
-  updateRows, waitFor, sleep,
+  nextFrame, updateRows, waitFor,
 } from '../helpers/backend.js';
+import { tokenExpiry } from '../../src/core/jwt.js';
 import { instrumentWebSocket, type TestConnectionHost, type TestExecutionsHost, type TestStreamHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
 
@@ -44,27 +45,41 @@ describe('reliability against the real backend', function () {
   this.timeout(40_000);
 
   it('race: changes written while the snapshot is in flight all end up in the state', async () => {
-    const c = await client();
+    const ws = instrumentWebSocket();
+    let c: RtClient;
+    try {
+      c = await client();
+    } finally {
+      ws.restore();
+    }
     const stream = await newStream({ name: 'race' });
-    // Hold every executions snapshot reply for 800 ms (it is read before the writes below land).
+    // Every executions snapshot reply is held until the test lets it go: the snapshot is read
+    // BEFORE the writes below, and its reply arrives AFTER their changes did.
     const nativeFetch = window.fetch;
+    let snapshotsRead = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
     window.fetch = async (input, init) => {
       const res = await nativeFetch(input, init);
-      if (String(input instanceof Request ? input.url : input).includes('/rest/v1/agent_executions') && (!init?.method || init.method === 'GET')) await sleep(800);
+      if (String(input instanceof Request ? input.url : input).includes('/rest/v1/agent_executions') && (!init?.method || init.method === 'GET')) {
+        snapshotsRead++;
+        await released;
+      }
       return res;
     };
     try {
       const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-executions-host stream-id=${stream.id}></test-executions-host></rt-provider>`);
       const host = el.querySelector('test-executions-host') as TestExecutionsHost;
-      const writes: Promise<unknown>[] = [];
-      for (let i = 0; i < 10; i++) {
-        writes.push(insertRows('agent_executions', [{ stream_id: stream.id, agent_id: `agent-${i}`, status: 'running' }]));
-        await sleep(60);
-      }
-      await Promise.all(writes);
+      await waitFor(() => snapshotsRead >= 1 && c.realtime!.getChannels().some((ch) => ch.state === 'joined'), 10_000, 'snapshot read, channel joined');
+      for (let i = 0; i < 10; i++) await insertRows('agent_executions', [{ stream_id: stream.id, agent_id: `agent-${i}`, status: 'running' }]);
+      const changeFrames = () => ws.received.filter((f) => f.includes('postgres_changes') && f.includes(stream.id) && f.includes('INSERT')).length;
+      await waitFor(() => changeFrames() === 10, 10_000, 'all 10 changes received while the snapshot is held');
+      expect(host.ctl.phase).to.not.equal('live');
+      release();
       await waitFor(() => host.ctl.phase === 'live' && host.ctl.executions.length === 10, 15_000, 'all 10 executions');
       expect(new Set(host.ctl.executions.map((e) => e.agent_id)).size).to.equal(10);
     } finally {
+      release();
       window.fetch = nativeFetch;
     }
   });
@@ -101,26 +116,30 @@ describe('reliability against the real backend', function () {
     }
     const stream = await newStream({ name: 'v0' });
     const { host } = await streamHost(c, stream.id);
-    // Hold back the frame carrying the older version, so it arrives after the newer one.
-    let held = 0;
-    ws.holdFrames((data) => {
+    // Hold back the frame carrying the older version until the newer one is shown and re-read.
+    const isOlder = (data: string) => {
       if (!data.includes('postgres_changes')) return false;
       const frame = JSON.parse(data);
       const payload = Array.isArray(frame) ? frame[4] : frame.payload;
-      return payload?.data?.record?.name === 'older' ? (held++, 1500) : false;
-    });
+      return payload?.data?.record?.name === 'older';
+    };
+    ws.closeGate(isOlder);
     await updateRows('streams', { id: stream.id }, { name: 'older' });
     await updateRows('streams', { id: stream.id }, { name: 'newer' });
     await waitFor(() => host.ctl.progress?.name === 'newer', 10_000, 'newer');
-    host.ctl.refresh(); // and a fresh snapshot says "newer" too
-    await sleep(2000); // the held "older" frame has now been delivered
-    ws.holdFrames(null);
-    expect(held).to.equal(1); // the older frame really was delivered late
+    // … and a fresh snapshot says "newer" too (the re-read is delivered: its time stamp moves on).
+    const readAt = host.ctl.state.updatedAt;
+    host.ctl.refresh();
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.state.updatedAt !== readAt, 10_000, 'snapshot re-read');
+    expect(ws.gatedCount()).to.equal(1); // the older frame is still held
+    expect(ws.openGate()).to.equal(1); // now it arrives, late
+    await nextFrame(); // the frame in which a change it made would be delivered has run
     expect(host.ctl.progress?.name).to.equal('newer');
     expect((await selectRows('streams', { id: stream.id }))[0].name).to.equal('newer');
   });
 
-  it('a burst of 500 changes to one stream causes only a handful of renders and ends on the last value', async () => {
+  it('a burst of 500 changes to one stream causes only a handful of renders and ends on the last value', async function () {
+    this.timeout(180_000); // 500 + 60 HTTP writes: slow on a busy machine (a bound, not the claim)
     const ws = instrumentWebSocket();
     let c: RtClient;
     try {
@@ -142,45 +161,56 @@ describe('reliability against the real backend', function () {
       );
     }
     const [final] = await selectRows('streams', { id: stream.id });
-    await waitFor(() => ws.openCount() >= 1, 1000);
-    await sleep(500); // the last frames are in
+    await waitFor(() => ws.gatedCount() === 500, 60_000, 'all 500 change frames received (held)');
     const rendersBefore = host.renders;
-    const updatesBefore = host.ctl.updates;
     const delivered = ws.openGate();
     await waitFor(() => host.ctl.progress?.updated_at === final.updated_at, 10_000, 'last value');
-    await sleep(300);
+    await nextFrame(); // a late extra render would have happened by now
     const renders = host.renders - rendersBefore;
-    console.log(`burst: ${delivered} change frames delivered at once -> ${renders} renders, ${host.ctl.updates - updatesBefore} controller updates`);
+    console.log(`burst: ${delivered} change frames delivered at once -> ${renders} renders`);
     expect(delivered).to.equal(500);
     expect(host.ctl.progress?.current_progress.completed).to.equal(final.current_progress.completed);
     expect(renders).to.be.within(1, 5);
 
-    // Spread out over seconds (one HTTP write at a time), renders never exceed one per frame.
+    // Spread out over seconds (one HTTP write at a time), renders never exceed one per animation
+    // frame: counted against the frames the page actually ran, not against the clock.
+    let frames = 0;
+    let counting = true;
+    const tick = () => {
+      frames++;
+      if (counting) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
     const before2 = host.renders;
-    const t0 = performance.now();
     for (let n = 1; n <= 60; n++) await updateRows('streams', { id: stream.id }, { name: `tick ${n}` });
-    await waitFor(() => host.ctl.progress?.name === 'tick 60', 10_000, 'tick 60');
-    const elapsed = performance.now() - t0;
+    await waitFor(() => host.ctl.progress?.name === 'tick 60', 30_000, 'tick 60');
+    await nextFrame();
+    counting = false;
     const renders2 = host.renders - before2;
-    console.log(`spread: 60 changes over ${Math.round(elapsed)} ms -> ${renders2} renders`);
-    expect(renders2).to.be.at.most(Math.ceil((elapsed / 1000) * 60) + 2);
+    console.log(`spread: 60 changes over ${frames} frames -> ${renders2} renders`);
+    expect(renders2).to.be.at.least(1);
+    expect(renders2).to.be.at.most(frames);
   });
 
   it('expired token: the subscription recovers with a fresh token', async () => {
-    let calls = 0;
+    const tokens: string[] = [];
     await setTokenTtl(5);
     try {
       const c = await client(async () => {
-        calls++;
-        return signIn(USERS.alice);
+        const token = await signIn(USERS.alice);
+        tokens.push(token);
+        return token;
       });
       const stream = await newStream({ name: 'token' });
       const { host, conn } = await streamHost(c, stream.id);
-      const firstCalls = calls;
-      await sleep(7000); // the first token expired; the server closed or re-checked the channel
+      const firstCalls = tokens.length;
+      const firstExpiry = tokenExpiry(tokens[firstCalls - 1])!;
+      // Wait for the events themselves: a new token was asked for, and the first one's expiry
+      // (read from the token; the server closes or re-checks the channel then) has passed.
+      await waitFor(() => tokens.length > firstCalls && Date.now() > firstExpiry, 20_000, 'a fresh token, the first one expired');
       await updateRows('streams', { id: stream.id }, { name: 'after expiry' });
       await waitFor(() => host.ctl.progress?.name === 'after expiry' && conn.ctl.isConnected, 15_000, 'recovered');
-      expect(calls).to.be.greaterThan(firstCalls);
+      expect(tokens.length).to.be.greaterThan(firstCalls);
       expect(host.ctl.error).to.equal(null);
     } finally {
       await setTokenTtl(3600);
@@ -248,7 +278,7 @@ describe('reliability against the real backend', function () {
     expect(statuses[statuses.length - 1]).to.equal('connected');
     expect(service.getActiveSubscriptions().map((s) => s.name)).to.include(`stream:${stream.id}:progress`);
     service.unsubscribeAll();
-    await waitFor(() => c.channelCount === 0, 10_000, 'released');
+    await waitFor(() => c.getActiveSubscriptions().length === 0 && c.realtime!.getChannels().length === 0, 10_000, 'released');
     expect(service.getChannelStatus(`stream:${stream.id}:progress`)).to.equal('disconnected');
   });
 
@@ -257,7 +287,7 @@ describe('reliability against the real backend', function () {
     const stream = await newStream({ name: 'late provider' });
     const el = await fixture<HTMLElement>(html`<late-rt-provider><test-stream-host stream-id=${stream.id}></test-stream-host></late-rt-provider>`);
     const host = el.querySelector('test-stream-host') as TestStreamHost;
-    await sleep(50);
+    await host.updateComplete; // it has asked for a client and rendered without one
     // No provider yet: pending ("Connecting…"), not an error.
     expect(host.ctl.error).to.equal(null);
     expect(host.ctl.phase).to.equal('loading');

@@ -38,7 +38,8 @@ async function exercise(example: 'react' | 'vue') {
     await rest.update('streams', stream.id, { current_progress: { percentage: 85, completed: 17, total: 20 } });
     await pollPage(page, (sel: string) => /85\s?%/.test(document.querySelector(sel)?.shadowRoot?.textContent ?? ''), '#progress', 15_000, 'the update to 85 %');
     // an alert arrives: the element shows it and the framework handler (onRtAlert / @rt-alert) hears it
-    await new Promise((r) => setTimeout(r, 500)); // the alerts list has its first load (events fire only after it)
+    // The alerts list has its first load (events fire only after it).
+    await pollPage(page, () => /Live|No signal alerts/.test(document.querySelector('#alerts')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'the alerts list loaded');
     const business = `${example} Bakery ${Date.now()}`;
     await rest.insert('signal_alerts', [{ user_id: ALICE, org_id: ACME, business_name: business, signal_type: 'hiring', priority: 'high' }]);
     await pollPage(page, (name: string) => (document.querySelector('#alerts')?.shadowRoot?.textContent ?? '').includes(name), business, 15_000, 'the alert in <rt-signal-alerts>');

@@ -93,7 +93,7 @@ describe('translations in the built package', () => {
     const { p, log, locales } = await open('/app/en.html');
     try {
       await pollPage(p, () => /Running/.test(document.querySelector('#p')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'English text');
-      await new Promise((r) => setTimeout(r, 300));
+      await p.waitForLoadState('networkidle'); // a late translation request would have been made
       assert.deepEqual(locales(), []);
       assert.deepEqual(log.errors, []);
     } finally {

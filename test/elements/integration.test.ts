@@ -150,8 +150,9 @@ for (const suiteMode of MODES) describe(`elements against the local backend (rea
       { id: newId(), user_id: ALICE, business_name: theirs, signal_type: 'x', priority: 'high' },
       { id: newId(), user_id: BOB, business_name: mine, signal_type: 'y', priority: 'medium' },
     ]);
+    // One INSERT commits alice's row before bob's: changes reach the socket in commit order, so
+    // once bob's own row is shown, alice's would already have been (had RLS let it through).
     await until(el, mine);
-    await new Promise((r) => setTimeout(r, 500));
     expect(text(el)).not.to.include(theirs);
     // even when asking for Alice's explicitly, RLS keeps them hidden
     const other = await live<HTMLElement>('bob', html`<rt-signal-alerts user-id=${ALICE}></rt-signal-alerts>`, 'rt-signal-alerts');

@@ -28,7 +28,7 @@ describe('rt-agent-executions', () => {
     expect(recent.textContent).to.match(/Duration: 1 min/);
     expect(recent.textContent).to.match(/Duration: 10 sec|Duration: 10 s/);
     const before = running.textContent!.match(/Elapsed: ([^\n]+)/)![1];
-    await waitUntil(() => running.textContent!.match(/Elapsed: ([^\n]+)/)![1] !== before, 'elapsed did not tick', { timeout: 2500 });
+    await waitUntil(() => running.textContent!.match(/Elapsed: ([^\n]+)/)![1] !== before, 'elapsed did not tick', { timeout: 10_000 });
     expect($(el, '[part="header"]')!.textContent).to.include('1 running agent');
     await expect(el).to.be.accessible();
   });

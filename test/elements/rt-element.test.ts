@@ -29,8 +29,14 @@ describe('RtElement base', () => {
     }
   });
 
-  it('define() accepts another registry', () => {
-    const registry = new CustomElementRegistry();
+  it('define() accepts another registry', function () {
+    // Scoped registries (`new CustomElementRegistry()`) exist in Chromium, not (yet) in Firefox ESR.
+    let registry: CustomElementRegistry;
+    try {
+      registry = new CustomElementRegistry();
+    } catch {
+      this.skip();
+    }
     class Scoped extends RtElement {}
     Scoped.define('rt-scoped-x', registry);
     expect(registry.get('rt-scoped-x')).to.equal(Scoped);

@@ -2,7 +2,7 @@ import { expect, html } from '@open-wc/testing';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import type { RtStreamCard } from '../../src/elements/rt-stream-card/rt-stream-card.js';
 import type { Stream } from '../../src/core/types.js';
-import { $, ago, HOSTILE, memory, mount, text, waitForText } from './helpers.js';
+import { $, ago, HOSTILE, memory, mount, settle, text, waitForText } from './helpers.js';
 
 function seeded() {
   const client = memory();
@@ -59,8 +59,8 @@ describe('rt-stream-card', () => {
     await waitForText(el, 'Q3 outbound');
     expect($(el, 'a[part="link"]')!.getAttribute('href')).to.match(/\/streams\/s1$/);
     el.href = 'javascript:alert(1)';
-    await waitForText(el, 'Q3 outbound');
-    await new Promise((r) => setTimeout(r, 50));
+    await settle(el); // the render for the new href has run
+    expect(text(el)).to.include('Q3 outbound');
     expect($(el, 'a[part="link"]')).to.be.null;
   });
 

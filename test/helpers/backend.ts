@@ -135,18 +135,25 @@ export async function newStream(patch: Partial<TableRows['streams']> = {}): Prom
   return row;
 }
 
-/** Poll until `fn` returns a truthy value (or throw after `timeoutMs`). */
+/**
+ * Poll until `fn` returns a truthy value (or throw after `timeoutMs`, a generous upper bound, never
+ * the thing a test asserts). Measured with `performance.now()`, so a test may fake `Date.now()`.
+ */
 export async function waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 10_000, label = 'condition'): Promise<T> {
-  const started = Date.now();
+  const started = performance.now();
   for (;;) {
     const v = fn();
     if (v) return v as T;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/**
+ * Resolves in the animation frame after the one requested now: every store / element update
+ * scheduled before the call (the page's one frame scheduler) has been delivered by then.
+ */
+export const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
 
 function b64url(data: string | Uint8Array): string {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;

@@ -96,13 +96,19 @@ declare global {
 }
 
 /**
- * Replace `window.WebSocket` while creating clients: counts sockets and can hold back incoming
- * frames that match a predicate (to reorder deliveries). Call `restore()` when done.
+ * Replace `window.WebSocket` while creating clients: keeps the sockets and every text frame sent
+ * and received, and can hold back incoming frames that match a predicate until the test lets them
+ * through (to reorder deliveries, or to make a burst). Call `restore()` when done.
  */
 export function instrumentWebSocket() {
   const Native = window.WebSocket;
   const sockets: WebSocket[] = [];
-  let hold: ((data: string) => number | false) | null = null;
+  /** Every text frame received (before any gate), in order. */
+  const received: string[] = [];
+  /** Every text frame sent, in order, with its socket. */
+  const sent: Array<{ socket: WebSocket; data: string }> = [];
+  /** Every text frame both ways, in the order sent / received. */
+  const log: Array<{ dir: 'in' | 'out'; data: string }> = [];
   let gate: ((data: string) => boolean) | null = null;
   const gated: Array<() => void> = [];
   class Instrumented extends Native {
@@ -110,19 +116,28 @@ export function instrumentWebSocket() {
       super(url, protocols);
       sockets.push(this);
     }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+      if (typeof data === 'string') {
+        sent.push({ socket: this, data });
+        log.push({ dir: 'out', data });
+      }
+      super.send(data);
+    }
     override set onmessage(fn: ((this: WebSocket, ev: MessageEvent) => unknown) | null) {
       if (!fn) {
         super.onmessage = null;
         return;
       }
       super.onmessage = (ev: MessageEvent) => {
+        if (typeof ev.data === 'string') {
+          received.push(ev.data);
+          log.push({ dir: 'in', data: ev.data });
+        }
         if (gate && typeof ev.data === 'string' && gate(ev.data)) {
           gated.push(() => fn.call(this, ev));
           return;
         }
-        const delay = hold && typeof ev.data === 'string' ? hold(ev.data) : false;
-        if (delay) setTimeout(() => fn.call(this, ev), delay);
-        else fn.call(this, ev);
+        fn.call(this, ev);
       };
     }
     override get onmessage() {
@@ -132,14 +147,15 @@ export function instrumentWebSocket() {
   window.WebSocket = Instrumented as typeof WebSocket;
   return {
     sockets,
-    /** Delay incoming text frames for which `fn` returns a delay in ms. */
-    holdFrames(fn: ((data: string) => number | false) | null) {
-      hold = fn;
-    },
+    received,
+    sent,
+    log,
     /** Queue incoming text frames matching `fn` until `openGate()` delivers them all at once, in order. */
     closeGate(fn: (data: string) => boolean) {
       gate = fn;
     },
+    /** How many frames the gate holds now. */
+    gatedCount: () => gated.length,
     /** Deliver every queued frame now (one burst, in one task); returns how many. */
     openGate(): number {
       gate = null;

@@ -95,8 +95,8 @@ export class MemoryClient extends LiveHub implements RtClientApi {
   readonly readCalls: ReadCall[] = [];
   /** Snapshot reads per table (tests can assert how many happened). */
   readonly selectCount: Record<string, number> = {};
-  /** Delay of markAsRead writes in ms (to observe the optimistic state). */
-  writeDelayMs = 0;
+  /** markAsRead writes wait here while held (`holdWrites()`), to observe the optimistic state. */
+  private writeGate: { promise: Promise<void>; open: () => void } | null = null;
 
   private readonly tables = new Map<MonitoredTable, Map<string, AnyRow>>();
   private readonly failures = new Map<MonitoredTable, RtError>();
@@ -199,6 +199,20 @@ export class MemoryClient extends LiveHub implements RtClientApi {
     else this.writeFailures.delete(table);
   }
 
+  /** Keep markAsRead / markAllAsRead writes pending until `releaseWrites()`. */
+  holdWrites(): void {
+    if (this.writeGate) return;
+    let open!: () => void;
+    const promise = new Promise<void>((r) => (open = r));
+    this.writeGate = { promise, open };
+  }
+
+  /** Let held writes (and later ones) complete. */
+  releaseWrites(): void {
+    this.writeGate?.open();
+    this.writeGate = null;
+  }
+
   /** Keep snapshot reads of `table` pending until `release(table)` (live queries stay 'loading'). */
   hold(table: MonitoredTable): void {
     if (!this.holds.has(table)) this.holds.set(table, []);
@@ -277,7 +291,7 @@ export class MemoryClient extends LiveHub implements RtClientApi {
 
   protected async writeRead(request: WriteReadRequest): Promise<RtError | null> {
     this.readCalls.push({ table: request.table, id: request.id, userId: request.userId, all: !request.id });
-    await (this.writeDelayMs > 0 ? new Promise((r) => setTimeout(r, this.writeDelayMs)) : Promise.resolve());
+    if (this.writeGate) await this.writeGate.promise;
     const failure = this.writeFailures.get(request.table);
     if (failure) return failure;
     const rows = this.table(request.table);

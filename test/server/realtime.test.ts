@@ -256,18 +256,18 @@ describe(`realtime (${ENGINE})`, () => {
       'targets_identified=gt.4,targets_identified=lt.20', // comma-joined AND
       'current_step=is.null',
     ];
-    const s = await live(c, 'filters', ops.map((filter) => ({ event: 'INSERT' as const, table: 'acquisition_scans', filter })));
-    for (const n of [5, 10, 20]) {
+    // The last binding has no filter: it receives a control row written after the others, and
+    // once it has, every filtered delivery of the rows before it has been made (commit order).
+    const s = await live(c, 'filters', [...ops.map((filter) => ({ event: 'INSERT' as const, table: 'acquisition_scans', filter })), { event: 'INSERT', table: 'acquisition_scans' }]);
+    for (const n of [5, 10, 20, 999]) {
       await b.db.query(`insert into public.acquisition_scans (user_id, org_id, name, targets_identified) values ($1, $2, $3, $4)`, [ALICE, DEMO_ORGS.acme, `Scan "quoted", ${n}`, n]);
     }
     const expected: Record<number, number[]> = {
       0: [10], 1: [5, 20], 2: [5], 3: [5, 10], 4: [10, 20], 5: [10, 20], 6: [5, 20], 7: [10], 8: [5], 9: [20], 10: [5, 20], 11: [5, 10], 12: [5, 10, 20],
     };
-    const total = Object.values(expected).reduce((a, v) => a + v.length, 0);
-    await waitFor(() => s.events.length >= total, 5000, `${total} filtered events`);
-    await sleep(200);
+    await waitFor(() => s.events.some((e) => e.i === ops.length && e.p.new.targets_identified === 999), 5000, 'the control row');
     for (const [i, values] of Object.entries(expected)) {
-      const got = s.events.filter((e) => e.i === Number(i)).map((e) => e.p.new.targets_identified).sort((a, b) => a - b);
+      const got = s.events.filter((e) => e.i === Number(i) && e.p.new.targets_identified !== 999).map((e) => e.p.new.targets_identified).sort((a, b) => a - b);
       assert.deepEqual(got, values, `filter ${ops[Number(i)]}`);
     }
   });
@@ -286,9 +286,10 @@ describe(`realtime (${ENGINE})`, () => {
     await b.db.query(`update public.notifications set read = true where id = $1`, [id]);
     await waitFor(() => s.events.length >= 4, 5000, 'update callbacks');
     await b.db.query(`delete from public.notifications where id = $1`, [id]);
-    await waitFor(() => s.events.length >= 6, 5000, 'six callbacks');
-    await sleep(200);
-    const by = (i: number) => s.events.filter((e) => e.i === i).map((e) => e.p.eventType);
+    // A control INSERT after the DELETE: once it is in, no callback for the row above is still on its way.
+    const control = (await b.db.query<{ id: string }>(`insert into public.notifications (user_id, title) values ($1, 'control') returning id`, [ALICE])).rows[0]!.id;
+    await waitFor(() => s.events.some((e) => e.i === 3 && e.p.new?.id === control), 5000, 'the control row');
+    const by = (i: number) => s.events.filter((e) => e.i === i && e.p.new?.id !== control).map((e) => e.p.eventType);
     assert.deepEqual(by(0), ['INSERT']);
     assert.deepEqual(by(1), ['UPDATE']);
     assert.deepEqual(by(2), ['DELETE']);
@@ -308,9 +309,13 @@ describe(`realtime (${ENGINE})`, () => {
     const globex = await insertStream(b, DEMO_ORGS.globex, 'Globex only');
     await b.db.query(`insert into public.signal_alerts (user_id, org_id, business_name, signal_type) values ($1, $2, 'Alice Co', 'x'), ($3, $4, 'Bob Co', 'y')`, [ALICE, DEMO_ORGS.acme, BOB, DEMO_ORGS.globex]);
     await b.db.query(`update public.streams set name = name || '!' where id = any($1::uuid[])`, [[acme, globex]]);
-    await waitFor(() => sa.events.length >= 3 && sb.events.length >= 3 && sc.events.length >= 2, 5000, 'RLS deliveries');
-    await sleep(300);
-    const view = (s: Sub) => s.events.map((e) => `${e.p.table}:${e.p.eventType}:${e.p.new.name ?? e.p.new.business_name}`);
+    // Control rows each user may see, written last: once a user has theirs, anything the rows
+    // above could have brought them has arrived (one socket delivers in commit order).
+    await insertStream(b, DEMO_ORGS.acme, 'control');
+    await insertStream(b, DEMO_ORGS.globex, 'control');
+    const gotControl = (s: Sub) => s.events.some((e) => e.p.table === 'streams' && e.p.new.name === 'control');
+    await waitFor(() => gotControl(sa) && gotControl(sb) && gotControl(sc), 5000, 'the control rows');
+    const view = (s: Sub) => s.events.filter((e) => e.p.new.name !== 'control').map((e) => `${e.p.table}:${e.p.eventType}:${e.p.new.name ?? e.p.new.business_name}`);
     assert.deepEqual(view(sa), ['streams:INSERT:Acme only', 'signal_alerts:INSERT:Alice Co', 'streams:UPDATE:Acme only!']);
     assert.deepEqual(view(sb), ['streams:INSERT:Globex only', 'signal_alerts:INSERT:Bob Co', 'streams:UPDATE:Globex only!']);
     assert.deepEqual(view(sc), ['streams:INSERT:Acme only', 'streams:UPDATE:Acme only!']); // same org, not the owner of the alert
@@ -411,15 +416,18 @@ describe(`realtime (${ENGINE})`, () => {
   });
 
   test('a refreshed token (access_token push) keeps the channel alive with the new claims', async () => {
-    const u = await userClient(b, await userToken(b, ALICE, 3));
+    const first = await userToken(b, ALICE, 3);
+    const firstExp = JSON.parse(Buffer.from(first.split('.')[1]!, 'base64url').toString()).exp as number;
+    const u = await userClient(b, first);
     const s = await live(u.c, 'refresh', [{ event: 'INSERT', table: 'streams' }]);
-    await sleep(1000);
     await u.setToken(await userToken(b, ALICE, 3600));
-    await sleep(2600); // past the first token's exp
-    assert.equal(s.systems.filter((m) => m.status === 'error').length, 0);
-    assert.equal(s.ch.state, 'joined');
+    // Past the first token's expiry (read from the token), a change written then is delivered, and
+    // the channel never had the expiry error it would have had by then (see the test above).
+    await waitFor(() => Date.now() > firstExp * 1000, 10_000, "the first token's expiry");
     await insertStream(b, DEMO_ORGS.acme, 'after refresh');
     await waitFor(() => s.events.some((e) => e.p.new.name === 'after refresh'), 5000, 'change after refresh');
+    assert.equal(s.systems.filter((m) => m.status === 'error').length, 0);
+    assert.equal(s.ch.state, 'joined');
     // Switching to bob's token: his claims apply to the following checks.
     const before = subscribedCount(s); // every accepted new token re-creates the subscriptions
     await u.setToken(await userToken(b, BOB, 3600));
@@ -456,9 +464,9 @@ describe(`realtime (${ENGINE})`, () => {
     // As anon nothing of alice's alert leaks.
     const marker = `late-token ${Date.now()}`;
     await b.db.query(`insert into public.signal_alerts (user_id, business_name, signal_type, priority) values ($1, $2, 'funding', 'high')`, [ALICE, `${marker} anon`]);
-    await sleep(600);
     const pushes = () => raw.frames.filter((f) => f.topic === 'realtime:late-token' && f.event === 'postgres_changes');
-    assert.ok(!pushes().some((f) => JSON.stringify(f.payload).includes(`${marker} anon`)), 'anon must not see the row');
+    // (Checked below, once alice's own later alert has arrived on this socket: the anon row was
+    // committed first, so it would have come first.)
 
     // The user's token arrives: claims re-evaluated for delivery, bindings re-validated.
     const seen = raw.frames.length;
@@ -466,6 +474,7 @@ describe(`realtime (${ENGINE})`, () => {
     await raw.wait((f) => raw.frames.indexOf(f) >= seen && f.topic === 'realtime:late-token' && f.event === 'system' && f.payload.message === 'Subscribed to PostgreSQL', 're-subscribed');
     await b.db.query(`insert into public.signal_alerts (user_id, business_name, signal_type, priority) values ($1, $2, 'funding', 'high')`, [ALICE, `${marker} alice`]);
     const got = await raw.wait((f) => f.topic === 'realtime:late-token' && f.event === 'postgres_changes' && f.payload.data?.record?.business_name === `${marker} alice`, 'alice receives her alert');
+    assert.ok(!pushes().some((f) => JSON.stringify(f.payload).includes(`${marker} anon`)), 'anon must not see the row');
     assert.equal(got.payload.data.type, 'INSERT');
     assert.equal(got.payload.data.record.user_id, ALICE);
     assert.equal(got.payload.data.errors, null);
@@ -502,8 +511,10 @@ describe(`realtime (${ENGINE})`, () => {
       assert.deepEqual(got.b![0], { hello: 'wörld', n: 1 });
       await cb.send({ type: 'broadcast', event: 'msg', payload: { n: 2 } }); // self:false ⇒ only ca
       await waitFor(() => got.a!.length === 2, 3000, 'second');
-      await sleep(150);
-      assert.equal(got.b!.length, 1);
+      // A control message from ca, sent after the server handled n: 2: b gets it, and nothing before it.
+      assert.equal(await ca.send({ type: 'broadcast', event: 'msg', payload: { n: 3 } }), 'ok');
+      await waitFor(() => got.b!.length >= 2, 3000, 'the control message');
+      assert.deepEqual(got.b, [{ hello: 'wörld', n: 1 }, { n: 3 }]);
     });
   }
 
