@@ -21,9 +21,9 @@ test(`fault campaign (seed ${seed}): every widget equals the database after rest
     seed,
     db: 'pglite',
     faults: { restart: 3, drop: 3, pause: 1, expiry: 1 },
-    pauseMs: 18_000, // longer than the heartbeat interval (12.5 s) plus its late window (4 s)
+    pauseMs: 17_000, // longer than the heartbeat interval (12.5 s) plus its late window (4 s)
     writes: 200,
-    tokenTtlSeconds: 34, // renewed 30 s before expiry: every ~4 s
+    tokenTtlSeconds: 33, // renewed 30 s before expiry: every ~3 s
     settleMs: 45_000,
     log: (l) => {
       lines.push(l);

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The fault campaign (issue 15), shared by the CI test (test/e2e/campaign.test.ts) and the full
  * run (bench/campaign.ts): one seeded schedule interleaving service_role writes with faults
@@ -481,17 +482,24 @@ export function compare(spec: PageSpec, v: PageView, db: Snapshot): string[] {
 
 // ------------------------------------------------------------------ the site: pages, bundle, token URL
 
+/** Lifetime of the one token handed out when an expiry fault starts (s). */
+const SHORT_TOKEN_SECONDS = 4;
+
 interface Site {
   url: string;
-  /** While true, the token URL answers 503 (the session cannot be renewed). */
-  failing: boolean;
+  /**
+   * `expiring`: the next token each user gets lives only a few seconds and later requests fail
+   * (503), so the session really runs out on the server; `normal`: tokens of the usual lifetime.
+   */
+  mode: 'normal' | 'expiring';
+  shortServed: Set<string>;
   served: Record<string, number>;
   close(): Promise<void>;
 }
 
 async function startSite(backendUrl: string, anonKey: string, pages: PageSpec[], ttlSeconds: number): Promise<Site> {
   const bundle = readFileSync(join(ROOT, 'dist/rt-monitor.js'));
-  const site: Site = { url: '', failing: false, served: {}, close: async () => {} };
+  const site: Site = { url: '', mode: 'normal', shortServed: new Set(), served: {}, close: async () => {} };
   const html = (p: PageSpec) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>campaign ${p.user.name}</title><link rel="icon" href="data:,">
 <style>body{margin:8px;font-family:sans-serif} .standalone{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:8px;margin-top:8px}</style></head><body>
@@ -513,12 +521,14 @@ async function startSite(backendUrl: string, anonKey: string, pages: PageSpec[],
     else if (path === '/rt-monitor.js') res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(bundle);
     else if (tokenFor) {
       const user = CAMPAIGN_USERS.find((u) => u.name === tokenFor);
-      if (!user || site.failing) {
+      if (!user || (site.mode === 'expiring' && site.shortServed.has(user.name))) {
         res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":"unavailable"}');
         return;
       }
+      const short = site.mode === 'expiring';
+      if (short) site.shortServed.add(user.name);
       site.served[user.name] = (site.served[user.name] ?? 0) + 1;
-      void signJwt(DEFAULT_JWT_SECRET, { sub: user.id, role: 'authenticated', aud: 'authenticated' }, ttlSeconds).then((t) =>
+      void signJwt(DEFAULT_JWT_SECRET, { sub: user.id, role: 'authenticated', aud: 'authenticated' }, short ? SHORT_TOKEN_SECONDS : ttlSeconds).then((t) =>
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ access_token: t })),
       );
     } else res.writeHead(404).end('not found');
@@ -912,16 +922,15 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     for (const spec of specs) pages.push(await openPage(browser, site, spec, (u) => m.forbidden.get(u.name)!));
 
     const views = () => Promise.all(pages.map((p) => p.page.evaluate(readPage)));
-    const mismatches = async (db: Snapshot) => (await views()).flatMap((v, i) => compare(pages[i].spec, v, db));
-    const connected = async () => (await views()).every((v) => v.status === 'connected');
     /** Waits until both pages are connected and equal the truth; times from `t0`. */
     async function settle(t0: number): Promise<{ toConnectedMs: number | null; toTruthMs: number | null; mismatches: string[] }> {
       const db = await snapshot(svc);
       let toConnectedMs: number | null = null;
       let last: string[] = [];
       const ok = await until(async () => {
-        if (toConnectedMs === null && (await connected())) toConnectedMs = Date.now() - t0;
-        last = await mismatches(db);
+        const vs = await views();
+        if (toConnectedMs === null && vs.every((v) => v.status === 'connected')) toConnectedMs = Date.now() - t0;
+        last = vs.flatMap((v, i) => compare(pages[i].spec, v, db));
         return last.length === 0 && toConnectedMs !== null;
       }, o.settleMs);
       return { toConnectedMs, toTruthMs: ok ? Date.now() - t0 : null, mismatches: ok ? [] : last };
@@ -978,14 +987,16 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
           await until(async () => !((await svc.call<{ realtimePausedUntil: string | null }>('GET', '/__demo/state')).realtimePausedUntil), o.pauseMs + 30_000);
         };
       } else {
-        // Token expiry: the token URL fails, the page's token runs out on the server ("Token has
-        // expired"), the session reads expired; then the URL answers again and the page renews.
-        site.failing = true;
-        const expired = await until(async () => (await views()).every((v) => v.lastError === 'session-expired' || v.status === 'error'), o.tokenTtlSeconds * 1000 + 30_000);
+        // Token expiry: at its next renewal each page gets a token of a few seconds and then the
+        // token URL fails; the token runs out on the server ("Token has expired") and the session
+        // reads expired. Then the URL answers again and the page renews on its own.
+        site.shortServed.clear();
+        site.mode = 'expiring';
+        const expired = await until(async () => (await views()).every((v) => v.lastError === 'session-expired'), o.tokenTtlSeconds * 1000 + 30_000);
         if (!expired) log('expiry: a page never reported its session expired');
         const s = site;
         outageEnd = async () => {
-          s.failing = false;
+          s.mode = 'normal';
         };
       }
       // Writes while the fault is on (for a restart: the backend is down, so they are issued on
