@@ -17,6 +17,7 @@ import { TokenSource, type AccessTokenOption } from './tokens.js';
 import { tokenExpiry, tokenUserId } from './jwt.js';
 import { fromRestError, isTokenProblem, messageOf, rtError } from './errors.js';
 import type { RealtimeClientLike, RealtimeInternals, RestLike, SupabaseLike } from './supabase-like.js';
+import { registerConnectionHandlersOnce } from './socket-hygiene.js';
 
 export type { SupabaseLike } from './supabase-like.js';
 
@@ -133,6 +134,7 @@ export class RtClient extends LiveHub implements RtClientApi {
           ...(options.vsn ? { vsn: options.vsn } : {}),
           disconnectOnEmptyChannelsAfterMs: 5 * 60_000,
         }) as unknown as RealtimeClientLike;
+        registerConnectionHandlersOnce(this.realtime); // realtime-js adds 3 socket callbacks per connect() (socket-hygiene.ts)
         this.rest = createRest({ url: `${root}/rest/v1`, anonKey, token: () => tokens.get() });
       }
     } catch (err) {

@@ -938,6 +938,19 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
 
     const first = await settle(Date.now());
     if (first.toTruthMs === null) throw new Error(`the pages never showed the initial truth:\n${first.mismatches.join('\n')}`);
+    // Warm-up before the heap baseline: the lists at their steady size (the widgets hold the newest
+    // 10 / 20 alerts and notifications; 6 streams per org) and the reconnect path run once, so
+    // end/start compares the same amount of data and code, and growth means a leak.
+    for (const u of CAMPAIGN_USERS) {
+      while ([...m.alerts.values()].filter((a) => a.user_id === u.id).length < 12) await writer.newAlert(u);
+      while ([...m.notes.values()].filter((n) => n.user_id === u.id).length < 22) await writer.newNote(u);
+      if (u.name !== 'carol') while ([...m.streams.values()].filter((st) => orgOf(st.org_id) === u.org).length < 6) await writer.newStream(u.org);
+    }
+    const closedAtWarmup = pages.reduce((n, p) => n + p.closed, 0);
+    await svc.dev('/__dev/drop-connections');
+    await until(async () => pages.reduce((n, p) => n + p.closed, 0) >= closedAtWarmup + pages.length, 20_000);
+    const warm = await settle(Date.now());
+    if (warm.toTruthMs === null) throw new Error(`the pages never showed the truth after the warm-up:\n${warm.mismatches.join('\n')}`);
     for (const p of pages) p.heapStart = await heapAfterGc(p);
     if (process.env.RT_CAMPAIGN_DUMP) log(JSON.stringify(await views(), null, 1));
     log(`seed ${o.seed}, ${o.db}: pages equal the truth after ${first.toTruthMs} ms; heap ${pages.map((p) => (p.heapStart / 1e6).toFixed(1)).join(' / ')} MB`);
