@@ -59,20 +59,18 @@ describe('long-session hygiene (real backend)', function () {
     </rt-provider>`);
     const allLive = () => c.getConnection().status === 'connected' && c.getActiveSubscriptions().length > 0 && c.getActiveSubscriptions().every((s) => s.status === 'connected');
     await waitFor(allLive, 20_000, 'live');
-    const opens = () => (c as unknown as { realtime: Internals }).realtime.stateChangeCallbacks.open.length;
     let seenOpen = 0;
     const socketOpens = (() => {
       // Count socket opens through a listener of our own (one, registered once).
       (c as unknown as { realtime: { socketAdapter: { onOpen(cb: () => void): void } } }).realtime.socketAdapter.onOpen(() => seenOpen++);
       return () => seenOpen;
     })();
-    void opens;
 
     let baseline: ReturnType<typeof counts> | null = null;
-    const N = 10;
+    const N = 100;
     for (let i = 1; i <= N; i++) {
       const before = socketOpens();
-      if (i % 2) await dropConnections();
+      if (i % 10 === 1) await dropConnections(); // every tenth: the server closes the socket
       else c.reconnect();
       // Positive signals: a new socket opened, every subscription confirmed again.
       await waitFor(() => socketOpens() > before && allLive(), 30_000, `reconnect ${i}`);

@@ -207,7 +207,9 @@ describe('RLS matrix: 3 users × 5 tables × REST, socket and DOM (real backend)
       }
       // …and rt-monitor's own subscriptions are filtered by user: its DOM drops its own alert only.
       const el = wrappers.get(u.name)!;
-      await waitFor(() => !deepText(el).includes(label('signal_alerts', u.name)), 20_000, `${u.name}: own deleted alert gone`);
+      // (the feed, not the polite live region, which keeps the last announcement's text)
+      const feed = () => el.querySelector('rt-signal-alerts')!.shadowRoot!;
+      await waitFor(() => [...feed().querySelectorAll('[part~="item"]')].every((i) => !deepText(i).includes(label('signal_alerts', u.name))), 20_000, `${u.name}: own deleted alert gone`);
     }
   });
 });
