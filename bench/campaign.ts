@@ -11,13 +11,16 @@
  * bench/README.md; writes bench/results/campaign.json. Exit code 1 when a "done when" condition
  * fails (a mismatch, a cross-tenant row, a script run, heap ratio > 1.1, more than one socket).
  *
+ * `--reconnects N`: long-session hygiene instead: one page reconnected N times (every tenth a server
+ * drop), heap after GC and realtime-js's socket callbacks before and after.
+ *
  * Needs `npm run build` (dist/rt-monitor.js); builds it when missing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBuilt } from '../test/e2e/dist-support.ts';
-import { ROOT, formatTable, runCampaign, type CampaignResult } from '../test/e2e/support/campaign.ts';
+import { ROOT, formatTable, runCampaign, runReconnects, type CampaignResult } from '../test/e2e/support/campaign.ts';
 // @ts-expect-error: a plain ES module without types (returns { url, stop } or null)
 import { startTempPostgres } from '../test/support/pg-cluster.mjs';
 
@@ -26,6 +29,8 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     minutes: { type: 'string', default: '8' },
     db: { type: 'string', default: 'both' },
+    // Long-session hygiene only: N reconnects of one page, heap after GC and socket callbacks.
+    reconnects: { type: 'string' },
   },
 });
 
@@ -42,6 +47,13 @@ const scale = minutes / 8;
 const n = (full: number) => Math.max(1, Math.round(full * scale));
 
 ensureBuilt();
+if (values.reconnects !== undefined) {
+  const r = await runReconnects(Number(values.reconnects), (line) => console.log(line));
+  console.log(`\n| reconnects | heap after GC, start → end | per reconnect | socket callbacks, start → end | sockets open at once |\n|---|---|---|---|---|\n| ${r.reconnects} | ${(r.heapStart / 1e6).toFixed(3)} → ${(r.heapEnd / 1e6).toFixed(3)} MB (×${(r.heapEnd / r.heapStart).toFixed(3)}) | ${(r.perReconnect / 1024).toFixed(2)} KB | ${JSON.stringify(r.callbacksStart)} → ${JSON.stringify(r.callbacksEnd)} | ${r.socketsMaxOpen} |`);
+  process.exit(0);
+}
+// Ctrl-C: exit through 'exit', which stops the backend processes (test/e2e/support/campaign.ts).
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
 const results: CampaignResult[] = [];
 for (const db of dbs) {
   let pg: { url: string; stop(): Promise<void> } | null = null;
@@ -68,6 +80,10 @@ for (const db of dbs) {
       log: (line) => console.log(line),
     });
     results.push(result);
+    // Written after each database, so a long run that is stopped keeps what it measured.
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/campaign.json'), JSON.stringify({ seed, minutes, results }, null, 2));
+    console.log(`\n${formatTable([result])}\n`);
   } finally {
     await pg?.stop();
   }
@@ -89,6 +105,8 @@ writeFileSync(join(ROOT, 'bench/results/campaign.json'), JSON.stringify({ seed, 
 const failed = results.some(
   (r) =>
     r.mismatches.length > 0 ||
+    r.faults.some((f) => f.toTruthMs === null) ||
+    r.live.some((l) => l.toTruthMs === null) ||
     r.heapRatio > 1.1 ||
     (r.hostile && (!r.hostile.layoutHeld || !r.hostile.keptWorking || r.hostile.scriptRuns > 0)) ||
     r.pages.some((p) => p.crossTenant.length > 0 || p.scriptRuns > 0 || p.socketsMaxOpen !== 1 || p.socketsOpenAtEnd !== 1),

@@ -34,6 +34,7 @@ test(`fault campaign (seed ${seed}): every widget equals the database after rest
   assert.equal(result.faults.length, 8, context);
   assert.ok(result.writes >= 200, context);
   for (const f of result.faults) assert.notEqual(f.toTruthMs, null, `after a ${f.kind} the pages never equalled the truth:\n${f.mismatches.join('\n')}\n${context}`);
+  for (const l of result.live) assert.notEqual(l.toTruthMs, null, `between faults (live delivery) the pages never equalled the truth:\n${l.mismatches.join('\n')}\n${context}`);
   assert.deepEqual(result.mismatches, [], context);
   for (const p of result.pages) {
     assert.deepEqual(p.crossTenant, [], `${p.user} received another tenant's rows\n${context}`);

@@ -114,6 +114,8 @@ export interface CampaignResult {
   writes: number;
   outageWrites: number;
   faults: FaultSample[];
+  /** Checkpoints between faults (writes delivered live, no resync): time to truth after the last write. */
+  live: Array<{ toTruthMs: number | null; mismatches: string[] }>;
   pages: PageReport[];
   hostile: HostileReport | null;
   /** Mismatches at the final check (empty: every widget equals the truth). */
@@ -133,6 +135,12 @@ async function freePort(): Promise<number> {
     s.on('error', rej);
   });
 }
+
+/** Backend processes still running: killed when this process exits, however it exits. */
+const LIVE_CHILDREN = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of LIVE_CHILDREN) c.kill('SIGKILL');
+});
 
 /**
  * The local backend as its own process (`server/cli.ts`), on a fixed port, on persisted data: a
@@ -173,6 +181,8 @@ export class BackendProcess {
     if (this.db === 'postgres') env.DATABASE_URL = this.databaseUrl;
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    LIVE_CHILDREN.add(child);
+    child.once('exit', () => LIVE_CHILDREN.delete(child));
     this.output = '';
     await new Promise<void>((res, rej) => {
       const onData = (d: Buffer) => {
@@ -968,6 +978,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     const paceMs = o.durationMs ? Math.max(0, o.durationMs / Math.max(1, o.writes) / 2) : 0;
     let outageWrites = 0;
     const samples: FaultSample[] = [];
+    const liveChecks: Array<{ toTruthMs: number | null; mismatches: string[] }> = [];
     const writeMany = async (n: number) => {
       for (let i = 0; i < n; i++) {
         await writer.random();
@@ -978,6 +989,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
 
     for (const [i, kind] of kinds.entries()) {
       await writeMany(perNormal);
+      // Live checkpoint: no fault, so no resync masks a change delivered wrong.
+      const live = await settle(Date.now());
+      liveChecks.push(live);
+      if (live.toTruthMs === null) log(`live checkpoint before #${i + 1}: NOT REACHED\n  ${live.mismatches.slice(0, 8).join('\n  ')}`);
       const closedBefore = closedCount();
       let outageEnd: () => Promise<void>;
       if (kind === 'restart') {
@@ -1100,11 +1115,84 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       writes: writer.count,
       outageWrites,
       faults: samples,
+      live: liveChecks.map((l) => ({ toTruthMs: l.toTruthMs, mismatches: l.mismatches })),
       pages: reports,
       hostile,
       mismatches: end.mismatches,
       heapRatio,
     };
+  } finally {
+    await browser?.close().catch(() => {});
+    await site?.close().catch(() => {});
+    await backend.dispose();
+  }
+}
+
+export interface ReconnectsResult {
+  reconnects: number;
+  heapStart: number;
+  heapEnd: number;
+  /** Heap after GC growth per reconnect (bytes). */
+  perReconnect: number;
+  callbacksStart: Record<string, number>;
+  callbacksEnd: Record<string, number>;
+  socketsMaxOpen: number;
+}
+
+/**
+ * Long-session hygiene: one page (Alice's dashboard and widgets), `n` reconnects through
+ * rt-monitor's `reconnect()` (every tenth a server-side drop), each waited for (connected and every
+ * widget equal to the truth again); heap after GC and realtime-js's socket callbacks before/after.
+ */
+export async function runReconnects(n: number, log: (line: string) => void = () => {}): Promise<ReconnectsResult> {
+  const backend = await BackendProcess.create('pglite');
+  let browser: Browser | undefined;
+  let site: Site | undefined;
+  try {
+    const svc = await Service.create(backend.url);
+    const anonKey = await signJwt(DEFAULT_JWT_SECRET, { iss: 'supabase-demo', role: 'anon' }, 20 * 365 * 24 * 3600, SERVICE_ISSUED_AT);
+    await svc.insert('orgs', [{ id: ORGS.acme, name: 'Acme [acme]' }, { id: ORGS.globex, name: 'Globex [globex]' }]);
+    await svc.insert('org_members', CAMPAIGN_USERS.map((u) => ({ org_id: ORGS[u.org], user_id: u.id, role: 'member' })));
+    const m: Model = { seq: 0, clock: 0, streams: new Map(), scans: new Map(), agents: new Map(), alerts: new Map(), notes: new Map(), forbidden: new Map(CAMPAIGN_USERS.map((u) => [u.name, new Set<string>()])), fixed: new Set() };
+    const writer = new Writer(svc, m, rng(1));
+    const alice = CAMPAIGN_USERS[0];
+    for (let i = 0; i < 4; i++) await writer.newStream('acme');
+    const scan = await writer.newScan(alice);
+    for (let i = 0; i < 12; i++) await writer.newAlert(alice);
+    for (let i = 0; i < 22; i++) await writer.newNote(alice);
+    const stream = [...m.streams.values()][0];
+    await writer.newAgent(stream);
+    const spec: PageSpec = { user: alice, streamId: stream.id, scanId: scan.id };
+    site = await startSite(backend.url, anonKey, [spec], 3600);
+    browser = await launchChromium();
+    const w = await openPage(browser, site, spec, (u) => m.forbidden.get(u.name)!);
+    const db = await snapshot(svc);
+    const equal = async () => {
+      const v = await w.page.evaluate(readPage);
+      return v.status === 'connected' && compare(spec, v, db).length === 0;
+    };
+    const callbacks = () =>
+      w.page.evaluate(() => {
+        const rt = (window as unknown as { RtMonitor: { getDefaultClient(): { realtime?: { stateChangeCallbacks?: Record<string, unknown[]> } } } }).RtMonitor.getDefaultClient().realtime;
+        return Object.fromEntries(Object.entries(rt?.stateChangeCallbacks ?? {}).map(([k, v]) => [k, v.length]));
+      });
+    if (!(await until(equal, 60_000))) throw new Error('the page never showed the truth');
+    // One reconnect first, so the baseline has run the reconnect path once.
+    const reconnect = async (i: number) => {
+      const opened = w.opened;
+      if (i % 10 === 1) await svc.dev('/__dev/drop-connections');
+      else await w.page.evaluate(() => (window as unknown as { RtMonitor: { getDefaultClient(): { reconnect(): void } } }).RtMonitor.getDefaultClient().reconnect());
+      if (!(await until(async () => w.opened > opened && (await equal()), 60_000))) throw new Error(`reconnect ${i}: the page never showed the truth again`);
+    };
+    await reconnect(0);
+    const heapStart = await heapAfterGc(w);
+    const callbacksStart = await callbacks();
+    for (let i = 1; i <= n; i++) {
+      await reconnect(i);
+      if (i % 20 === 0) log(`${i} reconnects: heap ${((await heapAfterGc(w)) / 1e6).toFixed(3)} MB, socket callbacks ${JSON.stringify(await callbacks())}`);
+    }
+    const heapEnd = await heapAfterGc(w);
+    return { reconnects: n, heapStart, heapEnd, perReconnect: (heapEnd - heapStart) / n, callbacksStart, callbacksEnd: await callbacks(), socketsMaxOpen: w.maxOpen };
   } finally {
     await browser?.close().catch(() => {});
     await site?.close().catch(() => {});
@@ -1128,6 +1216,10 @@ export function formatTable(results: CampaignResult[]): string {
         `| ${res.db} | ${kind} | ${xs.length} | ${ms(percentile(conn, 50))} / ${ms(percentile(conn, 95))} / ${ms(conn.length ? Math.max(...conn) : null)} | ${ms(percentile(truth, 50))} / ${ms(percentile(truth, 95))} / ${ms(truth.length ? Math.max(...truth) : null)} | ${xs.length - truth.length} |`,
       );
     }
+  }
+  for (const res of results) {
+    const truth = res.live.map((l) => l.toTruthMs).filter((v): v is number => v !== null);
+    lines.push(`| ${res.db} | none (live checkpoint) | ${res.live.length} | — | ${ms(percentile(truth, 50))} / ${ms(percentile(truth, 95))} / ${ms(truth.length ? Math.max(...truth) : null)} | ${res.live.length - truth.length} |`);
   }
   lines.push('');
   lines.push('| db | seed | length | writes (in outages) | restarts / drops / pauses / expiries | renewals per page | final mismatches | cross-tenant rows | script runs | sockets per page (max open, at end) | heap end/start |');
