@@ -14,7 +14,7 @@ import { ensureBuilt } from './dist-support.ts';
 
 const seed = Number(process.env.RT_CAMPAIGN_SEED ?? 20261130);
 
-test(`fault campaign (seed ${seed}): every widget equals the database after restarts, drops, a long pause and a token expiry`, { timeout: 240_000 }, async () => {
+test(`fault campaign (seed ${seed}): every widget equals the database after restarts, drops, a long pause and a token expiry`, { timeout: 600_000 }, async () => {
   ensureBuilt();
   const lines: string[] = [];
   const result = await runCampaign({
