@@ -4,7 +4,8 @@
  * - the socket's state-change callbacks (realtime-js's Phoenix socket: open / close / error /
  *   message), which realtime-js's `RealtimeClient.connect()` grows by 3 per call unless rt-monitor
  *   stops it (src/core/socket-hygiene.ts);
- * - realtime-js channels and their bindings (realtime-js's own and the Phoenix channel's);
+ * - realtime-js channels and their bindings (realtime-js's own and the Phoenix channel's), the
+ *   join pushes' receive hooks, push and send buffers;
  * - rt-monitor's subscriptions and channels.
  * Reconnects come both ways a tab meets them: the server closing the socket (dev control) and
  * rt-monitor's own `reconnect()` (watchdog, `online`, `visibilitychange`).
@@ -20,7 +21,8 @@ import { deepText } from '../elements/helpers.js';
 
 interface Internals {
   stateChangeCallbacks: Record<string, unknown[]>;
-  channels: Array<{ bindings: Record<string, unknown[]>; channelAdapter?: { channel?: { bindings?: unknown[] } } }>;
+  channels: Array<{ bindings: Record<string, unknown[]>; channelAdapter?: { channel?: { bindings?: unknown[]; joinPush?: { recHooks?: unknown[] }; pushBuffer?: unknown[] } } }>;
+  socketAdapter: { getSocket(): { sendBuffer?: unknown[]; channels?: unknown[] } };
 }
 
 function counts(c: RtClient) {
@@ -34,6 +36,10 @@ function counts(c: RtClient) {
     channels: rt.channels.length,
     bindings: rt.channels.reduce((n, ch) => n + Object.values(ch.bindings).reduce((m, b) => m + b.length, 0), 0),
     phoenixBindings: rt.channels.reduce((n, ch) => n + (ch.channelAdapter?.channel?.bindings?.length ?? 0), 0),
+    joinHooks: rt.channels.reduce((n, ch) => n + (ch.channelAdapter?.channel?.joinPush?.recHooks?.length ?? 0), 0),
+    pushBuffer: rt.channels.reduce((n, ch) => n + (ch.channelAdapter?.channel?.pushBuffer?.length ?? 0), 0),
+    sendBuffer: rt.socketAdapter.getSocket().sendBuffer?.length ?? 0,
+    socketChannels: rt.socketAdapter.getSocket().channels?.length ?? 0,
     subscriptions: c.getActiveSubscriptions().length,
   };
 }
