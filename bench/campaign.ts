@@ -41,7 +41,6 @@ if (!Number.isInteger(seed) || !(minutes > 0) || dbs.some((d) => d !== 'pglite' 
   console.error('usage: npx tsx bench/campaign.ts [--seed N] [--minutes 8] [--db pglite|postgres|both]');
   process.exit(2);
 }
-console.log(`campaign seed ${seed} (repeat with --seed ${seed}), ${minutes} min per database, ${dbs.join(' + ')}`);
 
 const scale = minutes / 8;
 const n = (full: number) => Math.max(1, Math.round(full * scale));
@@ -52,6 +51,7 @@ if (values.reconnects !== undefined) {
   console.log(`\n| reconnects | heap after GC, start → end | per reconnect | socket callbacks, start → end | sockets open at once |\n|---|---|---|---|---|\n| ${r.reconnects} | ${(r.heapStart / 1e6).toFixed(3)} → ${(r.heapEnd / 1e6).toFixed(3)} MB (×${(r.heapEnd / r.heapStart).toFixed(3)}) | ${(r.perReconnect / 1024).toFixed(2)} KB | ${JSON.stringify(r.callbacksStart)} → ${JSON.stringify(r.callbacksEnd)} | ${r.socketsMaxOpen} |`);
   process.exit(0);
 }
+console.log(`campaign seed ${seed} (repeat with --seed ${seed}), ${minutes} min per database, ${dbs.join(' + ')}`);
 // Ctrl-C: exit through 'exit', which stops the backend processes (test/e2e/support/campaign.ts).
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
 const results: CampaignResult[] = [];
