@@ -80,6 +80,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   private releaseChannel: (() => void) | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A refill read (after a full window lost rows) is in flight. */
+  private refilling = false;
   private retries = 0;
   private started = false;
   private stopped = false;
@@ -466,8 +468,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
         this.phase = 'error';
         this.error = rtError('not-found', 'Not found: it was deleted.');
       }
-      // A full window lost a row: the next one (which we do not hold) belongs in it now.
-      if (wasFull && live) this.scheduleRefill();
+      // A full window lost a row: the next one (which we do not hold) belongs in it now. Also when
+      // it was no longer full because of earlier deletes: a refill may have read before them.
+      if ((wasFull || this.refillTimer !== undefined || this.refilling) && live) this.scheduleRefill();
       return true;
     }
     const row = change.new;
@@ -520,7 +523,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   private scheduleRefill(): void {
     clearTimeout(this.refillTimer);
     this.refillTimer = setTimeout(() => {
-      if (!this.stopped && this.buffer === null) void this.fetch();
+      this.refillTimer = undefined;
+      if (this.stopped) return;
+      if (this.buffer !== null) return this.scheduleRefill(); // a read in flight: refill after it
+      this.refilling = true;
+      void this.fetch().finally(() => (this.refilling = false));
     }, 250);
   }
 
