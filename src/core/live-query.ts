@@ -64,6 +64,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   private releaseChannel: (() => void) | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A refill read (after a full window lost rows) is in flight. */
+  private refilling = false;
   private retries = 0;
   private started = false;
   private stopped = false;
@@ -260,8 +262,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (key !== null) this.overlays.settle(key, window.get(key) ?? null);
     if (result.deleted) {
       if (this.options.kind === 'single') this.phase.deleted();
-      // A full window lost a row: the next one (which we do not hold) belongs in it now.
-      if (result.deleted.windowWasFull && live) this.scheduleRefill();
+      // A full window lost a row: the next one (which we do not hold) belongs in it now. Also when
+      // it was no longer full because of earlier deletes: a refill may have read before them.
+      if ((result.deleted.windowWasFull || this.refillTimer !== undefined || this.refilling) && live) this.scheduleRefill();
     } else if (this.options.kind === 'single' && window.size > 0) {
       this.phase.rowBack();
     }
@@ -283,7 +286,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   private scheduleRefill(): void {
     clearTimeout(this.refillTimer);
     this.refillTimer = setTimeout(() => {
-      if (!this.stopped && this.buffer === null) void this.fetch();
+      this.refillTimer = undefined;
+      if (this.stopped) return;
+      if (this.buffer !== null) return this.scheduleRefill(); // a read in flight: refill after it
+      this.refilling = true;
+      void this.fetch().finally(() => (this.refilling = false));
     }, REFILL_DELAY_MS);
   }
 

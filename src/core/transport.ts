@@ -4,6 +4,7 @@
  */
 import { RealtimeClient } from '@supabase/realtime-js';
 import { createRest } from './rest.js';
+import { registerConnectionHandlersOnce } from './socket-hygiene.js';
 import type { AccessTokenOption } from './tokens.js';
 import type { RealtimeClientLike, RestLike, SupabaseLike } from './supabase-like.js';
 import type { Session } from './session.js';
@@ -74,6 +75,8 @@ export function transport(options: RtClientOptions, session: Session): { realtim
     ...(options.vsn ? { vsn: options.vsn } : {}),
     disconnectOnEmptyChannelsAfterMs: 5 * 60_000,
   }) as unknown as RealtimeClientLike;
+  // realtime-js registers its socket callbacks again on every connect(): once is enough (see ./socket-hygiene.ts).
+  registerConnectionHandlersOnce(realtime);
   return { realtime, rest: createRest({ url: `${root}/rest/v1`, anonKey, token: () => tokens.get() }) };
 }
 

@@ -1,0 +1,51 @@
+/**
+ * A bounded list (the newest N alerts) whose newest rows are deleted in a burst refills from the
+ * database: found by the fault campaign (bench/campaign.ts, hostile phase), where 8 rows deleted
+ * back to back left the widget showing 4 alerts of 10 and an unread count one short. The first
+ * delete scheduled a refill; the refill read could run before the later deletes, which then found
+ * the window no longer full and scheduled nothing.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { ACME, backendInfo, deleteRows, insertRows, mintToken, newId, waitFor } from '../helpers/backend.js';
+import { deepText } from '../elements/helpers.js';
+
+const clients: RtClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+describe('bounded lists refill after a burst of deletes (real backend)', function () {
+  this.timeout(60_000);
+
+  it('the newest 3 alerts: 4 newer rows (100 KB names) inserted then deleted back to back → the 3 before them again, exact unread count', async () => {
+    const info = await backendInfo();
+    const user = newId();
+    const token = await mintToken(user, 3600);
+    const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token });
+    clients.push(c);
+    const tag = `refill${Date.now().toString(36)}`;
+    const t0 = Date.now() - 60_000;
+    const at = (i: number) => new Date(t0 + i * 1000).toISOString();
+    for (let i = 1; i <= 5; i++) await insertRows('signal_alerts', [{ user_id: user, org_id: ACME, business_name: `${tag}-base-${i}`, signal_type: 'funding_round', created_at: at(i) }]);
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-signal-alerts user-id=${user} max-items="3"></rt-signal-alerts></rt-provider>`);
+    const el = wrapper.querySelector('rt-signal-alerts')!;
+    const items = () => [...el.shadowRoot!.querySelectorAll('[part~="item"] [part~="business"]')].map((n) => new RegExp(`${tag}-(base|new)-\\d`).exec(deepText(n))?.[0] ?? deepText(n));
+    const unread = () => deepText(el.shadowRoot!.querySelector('[part~="unread-badge"]') ?? document.createElement('span')).trim();
+    await waitFor(() => items().join() === [5, 4, 3].map((i) => `${tag}-base-${i}`).join() && unread().startsWith('5 '), 15_000, 'the newest 3 of 5');
+    await waitFor(() => c.getActiveSubscriptions().every((s) => s.status === 'connected'), 15_000, 'live');
+
+    const newer: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      const [row] = await insertRows('signal_alerts', [{ user_id: user, org_id: ACME, business_name: `${tag}-new-${i} ${'W'.repeat(100 * 1024)}`, signal_type: 'funding_round', created_at: at(10 + i) }]);
+      newer.push(row.id);
+    }
+    await waitFor(() => items().join() === [4, 3, 2].map((i) => `${tag}-new-${i}`).join() && unread().startsWith('9 '), 15_000, 'the 3 newest of 9');
+    // Back to back, newest first; the 100 KB names make each refill read slow, as in the campaign.
+    for (const id of newer.reverse()) await deleteRows('signal_alerts', { id });
+    await waitFor(() => items().join() === [5, 4, 3].map((i) => `${tag}-base-${i}`).join() && unread().startsWith('5 '), 15_000, `the 3 before them again (shows ${items().join(', ')}; ${unread()})`);
+    expect(items()).to.have.length(3);
+  });
+});
