@@ -13,7 +13,7 @@ import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
-import { ALICE, BOB, backendInfo, insertInto, newId, signIn, USERS } from '../helpers/backend.js';
+import { BOB, CAROL, backendInfo, insertInto, newId, signIn, USERS } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
 
 const TABLES = {
@@ -38,7 +38,7 @@ async function patch(table: string, query: string, body: Record<string, unknown>
   expect(res.ok, `patch ${table}: ${res.status}`).to.equal(true);
 }
 
-async function mounted(template: TemplateResult, user: keyof typeof USERS = 'alice'): Promise<RtProvider> {
+async function mounted(template: TemplateResult, user: keyof typeof USERS = 'carol'): Promise<RtProvider> {
   const info = await backendInfo();
   const token = await signIn(USERS[user]);
   return fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}
@@ -46,6 +46,8 @@ async function mounted(template: TemplateResult, user: keyof typeof USERS = 'ali
 }
 
 async function until(el: Element, needle: string, label = needle) {
+  // Widgets out of view do not render until seen (issue 10): look at each one.
+  el.scrollIntoView({ block: 'center' });
   const read = () => deepText(el.shadowRoot!);
   await waitUntil(() => read().includes(needle), `${el.localName} never showed ${label}; showed: ${read().slice(0, 300)}`, { timeout: 30_000, interval: 50 });
 }
@@ -56,13 +58,13 @@ describe('your own schema: other table and column names, text keys (real backend
   it('every element is live over the mapped tables', async () => {
     const tag = newId().slice(0, 8);
     const team = `team-${tag}`;
-    await insertInto('acme_members', [{ team_id: team, member_id: ALICE }]);
+    await insertInto('acme_members', [{ team_id: team, member_id: CAROL }]);
     const item = `wi-${tag}`;
     await insertInto('acme_work_items', [{ id: item, team_id: team, name: `Own item ${tag}`, goal_status: 'in_progress', current_progress: { percentage: 15, completed: 3, total: 20 } }]);
-    await insertInto('acme_scans', [{ id: `scan-${tag}`, user_id: ALICE, name: `Own scan ${tag}`, status: 'running', progress_percentage: 30, current_step: 'Resolving domains' }]);
+    await insertInto('acme_scans', [{ id: `scan-${tag}`, user_id: CAROL, name: `Own scan ${tag}`, status: 'running', progress_percentage: 30, current_step: 'Resolving domains' }]);
     await insertInto('acme_agent_runs', [{ id: `run-${tag}`, work_item_id: item, agent_id: `agent-${tag}`, status: 'running' }]);
-    await insertInto('acme_signals', [{ id: `sig-${tag}`, user_id: ALICE, business_name: `Own Signal ${tag}`, signal_type: 'funding', priority: 'high' }]);
-    await insertInto('acme_inbox', [{ id: `note-${tag}`, owner_id: ALICE, title: `Own note ${tag}` }]);
+    await insertInto('acme_signals', [{ id: `sig-${tag}`, user_id: CAROL, business_name: `Own Signal ${tag}`, signal_type: 'funding', priority: 'high' }]);
+    await insertInto('acme_inbox', [{ id: `note-${tag}`, owner_id: CAROL, title: `Own note ${tag}` }]);
 
     const wrapper = await mounted(html`
       <rt-stream-progress stream-id=${item}></rt-stream-progress>
@@ -88,13 +90,13 @@ describe('your own schema: other table and column names, text keys (real backend
     await until(el('rt-scan-progress'), 'Scoring targets');
     await patch('acme_agent_runs', `id=eq.run-${tag}`, { status: 'completed' });
     await until(el('rt-agent-executions'), 'Completed');
-    await insertInto('acme_inbox', [{ id: `note2-${tag}`, owner_id: ALICE, title: `Second note ${tag}` }]);
+    await insertInto('acme_inbox', [{ id: `note2-${tag}`, owner_id: CAROL, title: `Second note ${tag}` }]);
     await until(el('rt-notifications'), `Second note ${tag}`);
     // Another user's row (RLS) never shows; ours, written after it, does.
-    await insertInto('acme_signals', [{ id: `bob-${tag}`, user_id: BOB, business_name: `Not alice ${tag}`, signal_type: 't' }]);
-    await insertInto('acme_signals', [{ id: `sig2-${tag}`, user_id: ALICE, business_name: `Alice again ${tag}`, signal_type: 't' }]);
-    await until(el('rt-signal-alerts'), `Alice again ${tag}`);
-    expect(deepText(el('rt-signal-alerts').shadowRoot!)).not.to.include(`Not alice ${tag}`);
+    await insertInto('acme_signals', [{ id: `bob-${tag}`, user_id: BOB, business_name: `Not carol ${tag}`, signal_type: 't' }]);
+    await insertInto('acme_signals', [{ id: `sig2-${tag}`, user_id: CAROL, business_name: `Carol again ${tag}`, signal_type: 't' }]);
+    await until(el('rt-signal-alerts'), `Carol again ${tag}`);
+    expect(deepText(el('rt-signal-alerts').shadowRoot!)).not.to.include(`Not carol ${tag}`);
 
     // Mark as read writes the mapped column (is_read) and the unread count follows.
     const notes = el('rt-notifications');
@@ -102,7 +104,7 @@ describe('your own schema: other table and column names, text keys (real backend
     notes.shadowRoot!.querySelector<HTMLButtonElement>('[part~="mark-all"]')!.click();
     const info = await backendInfo();
     await waitUntil(async () => {
-      const res = await fetch(`${info.url}/rest/v1/acme_inbox?owner_id=eq.${ALICE}&is_read=eq.false&id=like.*${tag}`, {
+      const res = await fetch(`${info.url}/rest/v1/acme_inbox?owner_id=eq.${CAROL}&is_read=eq.false&id=like.*${tag}`, {
         headers: { apikey: info.serviceRoleKey, authorization: `Bearer ${info.serviceRoleKey}` },
       });
       return ((await res.json()) as unknown[]).length === 0;
@@ -113,7 +115,7 @@ describe('your own schema: other table and column names, text keys (real backend
   it('ids of any type: a number property and padded text find the same text-keyed row', async () => {
     const tag = newId().slice(0, 8);
     const team = `team-${tag}`;
-    await insertInto('acme_members', [{ team_id: team, member_id: ALICE }]);
+    await insertInto('acme_members', [{ team_id: team, member_id: CAROL }]);
     const numeric = String(Date.now() % 1_000_000_000);
     await insertInto('acme_work_items', [{ id: numeric, team_id: team, name: `Numeric ${tag}`, goal_status: 'in_progress', current_progress: { percentage: 42, completed: 42, total: 100 } }]);
     const wrapper = await mounted(html`
@@ -129,7 +131,7 @@ describe('your own schema: other table and column names, text keys (real backend
 
   it('a key no request could carry, or a non-UUID in an unmapped table, is refused with a clear message', async () => {
     const info = await backendInfo();
-    const token = await signIn(USERS.alice);
+    const token = await signIn(USERS.carol);
     const wrapper = await fixture(html`<div>
       <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} tables=${JSON.stringify(TABLES)}>
         <rt-stream-progress stream-id="a,b"></rt-stream-progress>
