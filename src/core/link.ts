@@ -81,6 +81,8 @@ export function linkStatus(state: LinkState, channels: ChannelsSummary): Connect
 
 /** A heartbeat unanswered this long makes every channel "not live" until an answer arrives. */
 export const HEARTBEAT_LATE_MS = 4000;
+/** A late-heartbeat timer firing this much after its time means the main thread was blocked. */
+const LATE_TIMER_SLACK_MS = 1000;
 /** Watchdog: probe a socket silent for this long; give up on a probe unanswered for PROBE_TIMEOUT_MS. */
 const PROBE_IDLE_MS = 15_000;
 const PROBE_TIMEOUT_MS = 8000;
@@ -240,10 +242,7 @@ export class Link {
       this.probeSentAt ??= now; // (the watchdog's own probes set it before sending)
       // Unanswered for HEARTBEAT_LATE_MS: the link may be dead (a frozen server, a proxy that
       // swallows frames). Until an answer comes, nothing it carries is called live.
-      this.lateTimer ??= setTimeout(() => {
-        this.lateTimer = undefined;
-        if (this.probeSentAt !== null) this.fire('heartbeat-late');
-      }, HEARTBEAT_LATE_MS);
+      if (this.lateTimer === undefined) this.armLate(HEARTBEAT_LATE_MS, true);
     } else {
       this.clearLate();
       if (status === 'ok') {
@@ -255,6 +254,21 @@ export class Link {
       }
     }
     this.events.changed();
+  }
+
+  /**
+   * Declare the link late if no answer came within `ms`. A timer that fires much later than asked
+   * means the page's main thread was blocked (a busy machine, a long task): the answer may be
+   * waiting in the socket's queue, so give it one more period before calling the link late.
+   */
+  private armLate(ms: number, mayExtend: boolean): void {
+    const due = Date.now() + ms;
+    this.lateTimer = setTimeout(() => {
+      this.lateTimer = undefined;
+      if (this.probeSentAt === null) return;
+      if (mayExtend && Date.now() - due > LATE_TIMER_SLACK_MS) this.armLate(HEARTBEAT_LATE_MS, false);
+      else this.fire('heartbeat-late');
+    }, ms);
   }
 
   private onRetryScheduled(tries: number, delayMs: number): void {
