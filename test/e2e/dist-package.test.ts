@@ -62,10 +62,8 @@ describe('the npm package', () => {
     for (const f of registering) assert.ok(patterns.some((p) => p.test(f)), `${f} is listed in sideEffects`);
   });
 
-  test('publish metadata: repository, homepage, bugs, keywords, publishConfig, engines; npm publish --dry-run passes', () => {
-    assert.match(pkg.repository?.url ?? '', /^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/, 'repository.url (provenance checks it against the building repository)');
-    assert.match(pkg.homepage ?? '', /^https:\/\//);
-    assert.match(pkg.bugs?.url ?? '', /^https:\/\//);
+  test('publish metadata: keywords, publishConfig, engines; npm publish --dry-run passes', () => {
+    // repository / homepage / bugs are added by whoever hosts and publishes it (never guessed here).
     assert.ok(Array.isArray(pkg.keywords) && pkg.keywords.includes('supabase') && pkg.keywords.includes('web-components'));
     assert.deepEqual(pkg.publishConfig, { access: 'public', provenance: true });
     assert.equal(pkg.scripts.prepare, 'npm run build', 'installs from git and npm pack build dist/');
