@@ -188,7 +188,10 @@ describe('the own-project guide, followed literally against a bare local project
     const taken = await backend.db.query(`select tablename from pg_tables where schemaname = 'public' and tablename = any($1::text[])`, [names]);
     assert.deepEqual(taken.rows, [], "the guide's check returns no rows on a fresh project");
     const dir = join(installed, 'supabase/migrations');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+    const shipped = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+    // The schema (the guide's step) and the optional Broadcast-mode migration (its own section).
+    assert.ok(shipped.some((f) => f.endsWith('_rt_monitor_broadcast.sql')), 'the optional broadcast migration ships too');
+    const files = shipped.filter((f) => f.endsWith('_rt_monitor_schema.sql'));
     assert.deepEqual(files, ['20261125000000_rt_monitor_schema.sql'], 'the file the guide names');
     for (let i = 0; i < 2; i++) for (const f of files) await backend.db.exec(readFileSync(join(dir, f), 'utf8'));
     const made = await backend.db.query<{ tablename: string }>(`select tablename from pg_tables where schemaname = 'public' and tablename = any($1::text[]) order by 1`, [names]);
