@@ -2,7 +2,7 @@
 // `npm test`: every suite, in order, then one plain total line `N passed, N failed`.
 //   1. typecheck (src, server, e2e tests)
 //   2. node tests of the local backend on PGlite, then on PostgreSQL 15 (a throwaway cluster)
-//   3. browser tests (web-test-runner, Debian Chromium, real local backend)
+//   3. browser tests (web-test-runner, Debian Chromium, real local backend; the integration tests again on PostgreSQL)
 //   4. distribution: custom-elements.json up to date, npm run build, size budgets (all-in
 //      dist/rt-monitor.js, one widget with the loader), the element integration tests again with
 //      the elements from the built dist/rt-monitor.js (web-test-runner.dist.config.mjs)
@@ -74,6 +74,21 @@ if (!skip.has('server')) {
 }
 
 if (!skip.has('browser')) run('browser tests (web-test-runner)', 'npx', ['web-test-runner']);
+// The element integration tests (both realtime modes) once more with the local backend on
+// PostgreSQL 15 instead of PGlite (a throwaway cluster of its own).
+if (!skip.has('browser') && !skip.has('pg')) {
+  const pg = await startTempPostgres();
+  if (!pg) {
+    console.log('\n=== element integration tests, backend on PostgreSQL ===\nPostgreSQL binaries not found: this run FAILS.');
+    totals.failed++;
+  } else {
+    try {
+      run('element integration tests, backend on PostgreSQL (web-test-runner)', 'npx', ['web-test-runner'], { WTR_FILES: 'test/elements/integration.test.ts', DATABASE_URL: pg.url });
+    } finally {
+      await pg.stop();
+    }
+  }
+}
 // A second engine: the element tests (integration with the real backend included) on Debian's
 // Firefox ESR, driven over WebDriver BiDi (web-test-runner.firefox.config.mjs).
 if (!skip.has('firefox')) {
