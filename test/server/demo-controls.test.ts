@@ -243,6 +243,7 @@ describe('demo controls', () => {
     const seq = async () => (await one<{ n: string }>(b, `select last_value::text as n from _rt_local.changes_id_seq`, [])).n;
     assert.equal(b.simulator.running, false, 'no other writer meanwhile');
     const before = BigInt(await seq());
+    const t0 = (await one<{ t: string }>(b, `select now()::timestamp::text as t`, [])).t;
     const r = await post(b, '/__demo/burst?count=200', { streamId: DEMO_STREAMS.acmeExpansion });
     assert.equal(r.status, 200);
     assert.equal(r.body.count, 200);
@@ -252,7 +253,13 @@ describe('demo controls', () => {
     assert.deepEqual(row.current_progress, { percentage: 100, completed: 200, total: 200 });
     assert.equal(row.goal_status, 'completed');
     const issued = BigInt(await seq()) - before;
-    assert.equal(issued, 200n, `each update is its own change (${issued})`);
+    // The queue also carries the Broadcast-from-Database copy of each update (realtime.messages,
+    // supabase/migrations/*_rt_monitor_broadcast.sql): one per update, on the stream's org topic.
+    const broadcast = BigInt(
+      (await one<{ n: string }>(b, `select count(*)::text as n from realtime.messages where inserted_at >= $1::timestamp and payload->>'table' = 'streams' and payload->'record'->>'id' = $2`, [t0, DEMO_STREAMS.acmeExpansion])).n,
+    );
+    assert.equal(broadcast, 200n, `one broadcast message per update (${broadcast})`);
+    assert.equal(issued - broadcast, 200n, `each update is its own change (${issued} - ${broadcast})`);
     for (const q of ['count=0', 'count=10001', 'count=abc', 'count=-5', 'count=1.5']) {
       assert.equal((await post(b, `/__demo/burst?${q}`)).status, 400, q);
     }
