@@ -461,12 +461,16 @@ describe(`realtime (${ENGINE})`, () => {
       assert.equal(sys.payload.status, 'error');
       assert.match(sys.payload.message, re);
     }
-    // As anon nothing of alice's alert leaks.
+    // As anon nothing of alice's alert leaks. A second socket, signed in as alice, watches the same
+    // rows: the server evaluates every subscriber of a change in one fanout (claims read then) and
+    // sends after, so once the watcher has the row, the anon socket's evaluation of it is done.
+    const watcher = await Raw.open(b, { vsn: '2.0.0' });
+    await watcher.join('realtime:late-watch', { config: { postgres_changes: [binding] }, access_token: await userToken(b, ALICE) });
+    await watcher.wait((f) => f.topic === 'realtime:late-watch' && f.event === 'system' && f.payload.message === 'Subscribed to PostgreSQL', 'watcher subscribed');
     const marker = `late-token ${Date.now()}`;
     await b.db.query(`insert into public.signal_alerts (user_id, business_name, signal_type, priority) values ($1, $2, 'funding', 'high')`, [ALICE, `${marker} anon`]);
+    await watcher.wait((f) => f.topic === 'realtime:late-watch' && f.event === 'postgres_changes' && f.payload.data?.record?.business_name === `${marker} anon`, 'the watcher saw the row written while the channel was anon');
     const pushes = () => raw.frames.filter((f) => f.topic === 'realtime:late-token' && f.event === 'postgres_changes');
-    // (Checked below, once alice's own later alert has arrived on this socket: the anon row was
-    // committed first, so it would have come first.)
 
     // The user's token arrives: claims re-evaluated for delivery, bindings re-validated.
     const seen = raw.frames.length;
