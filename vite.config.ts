@@ -48,7 +48,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
       plugins: [localesPlugin()],
       server: { host: '127.0.0.1', port: Number(process.env.DEMO_PORT ?? 5173), strictPort: true, fs: { allow: [root] } },
       preview: { host: '127.0.0.1' },
-      esbuild: { target: 'es2021' },
+      esbuild: { target: 'es2022' },
       resolve: { alias: sourceAliases },
       define,
     };
@@ -63,7 +63,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
       build: {
         outDir: resolve(root, '.tmp/examples'),
         emptyOutDir: true,
-        target: 'es2021',
+        target: 'es2022',
         minify: false,
         rolldownOptions: { input: { react: resolve(root, 'demo/react.html'), vue: resolve(root, 'demo/vue.html') } },
       },
@@ -75,7 +75,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
       build: {
         outDir: 'dist',
         emptyOutDir: false,
-        target: 'es2021',
+        target: 'es2022',
         minify: true, // Vite's own minifier (oxc), standard options
         sourcemap: true,
         // src/cdn.ts has no runtime exports, so no `var RtMonitor = …` is emitted (it would replace the
@@ -92,7 +92,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
       build: {
         outDir: 'dist/cdn',
         emptyOutDir: true,
-        target: 'es2021',
+        target: 'es2022',
         // terser with its standard options: measured 2.7 KB brotli less than oxc on one widget's chunks
         // (oxc keeps more of the chunks' top-level names); oxc does better on the all-in file.
         minify: 'terser',
@@ -110,7 +110,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
     build: {
       outDir: 'dist',
       emptyOutDir: true,
-      target: 'es2021',
+      target: 'es2022',
       minify: false,
       sourcemap: true,
       lib: { entry: { index: resolve(root, 'src/index.ts'), 'react/index': resolve(root, 'src/react/index.ts'), ...elementEntries() }, formats: ['es'] },

@@ -18,7 +18,7 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 20_000 } },
-  plugins: [localesTestPlugin(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json', define: { __RT_VERSION__: JSON.stringify(version) } }), backendPlugin(), reactBundlePlugin()],
+  plugins: [localesTestPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json', define: { __RT_VERSION__: JSON.stringify(version) } }), backendPlugin(), reactBundlePlugin()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

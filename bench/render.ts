@@ -349,7 +349,7 @@ async function buildReact(): Promise<void> {
     build: {
       outDir: REACT_OUT,
       emptyOutDir: true,
-      target: 'es2021',
+      target: 'es2022',
       rolldownOptions: { input: join(here, 'react-baseline', 'page.html') },
     },
   });

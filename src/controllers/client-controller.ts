@@ -30,12 +30,12 @@ export abstract class ClientController implements ReactiveController {
   /** How long (ms) a host waits for a client before reporting `not-configured`. Default 10 000. */
   static noClientTimeoutMs = 10_000;
   protected readonly host: RtHost;
-  private contextClient: RtClientApi | undefined;
-  private offDefault: (() => void) | undefined;
-  private current: RtClientApi | undefined;
+  #contextClient: RtClientApi | undefined;
+  #offDefault: (() => void) | undefined;
+  #current: RtClientApi | undefined;
   protected connected = false;
-  private waitTimer: ReturnType<typeof setTimeout> | undefined;
-  private gaveUp = false;
+  #waitTimer: ReturnType<typeof setTimeout> | undefined;
+  #gaveUp = false;
 
   constructor(host: RtHost) {
     this.host = host;
@@ -46,8 +46,8 @@ export abstract class ClientController implements ReactiveController {
       context: rtClientContext,
       subscribe: true,
       callback: (client) => {
-        this.contextClient = client ?? undefined;
-        this.sync();
+        this.#contextClient = client ?? undefined;
+        this.#sync();
       },
     });
     host.addController(this);
@@ -55,48 +55,48 @@ export abstract class ClientController implements ReactiveController {
 
   /** The client in use (from the provider, else the page default), if any. */
   get client(): RtClientApi | undefined {
-    return this.contextClient ?? getDefaultClient();
+    return this.#contextClient ?? getDefaultClient();
   }
 
   /** No client, and still within the grace period: show pending, not an error. */
   get waitingForClient(): boolean {
-    return !this.client && !this.gaveUp;
+    return !this.client && !this.#gaveUp;
   }
 
   hostConnected(): void {
     this.connected = true;
-    this.offDefault = onDefaultClientChange(() => this.sync());
-    this.sync(true);
+    this.#offDefault = onDefaultClientChange(() => this.#sync());
+    this.#sync(true);
   }
 
   hostDisconnected(): void {
     this.connected = false;
-    this.offDefault?.();
-    this.offDefault = undefined;
-    clearTimeout(this.waitTimer);
-    this.waitTimer = undefined;
-    this.gaveUp = false;
-    const had = this.current;
-    this.current = undefined;
+    this.#offDefault?.();
+    this.#offDefault = undefined;
+    clearTimeout(this.#waitTimer);
+    this.#waitTimer = undefined;
+    this.#gaveUp = false;
+    const had = this.#current;
+    this.#current = undefined;
     if (had) this.clientChanged(undefined, had);
   }
 
-  private sync(force = false): void {
+  #sync(force = false): void {
     if (!this.connected) return;
     const next = this.client;
-    if (!force && next === this.current) return;
-    const previous = this.current;
+    if (!force && next === this.#current) return;
+    const previous = this.#current;
     if (next === previous && force && previous) return;
-    this.current = next;
+    this.#current = next;
     if (next) {
-      clearTimeout(this.waitTimer);
-      this.waitTimer = undefined;
-      this.gaveUp = false;
-    } else if (!this.waitTimer && !this.gaveUp) {
-      this.waitTimer = setTimeout(() => {
-        this.waitTimer = undefined;
+      clearTimeout(this.#waitTimer);
+      this.#waitTimer = undefined;
+      this.#gaveUp = false;
+    } else if (!this.#waitTimer && !this.#gaveUp) {
+      this.#waitTimer = setTimeout(() => {
+        this.#waitTimer = undefined;
         if (!this.connected || this.client) return;
-        this.gaveUp = true;
+        this.#gaveUp = true;
         this.clientChanged(undefined, undefined);
       }, (this.constructor as typeof ClientController).noClientTimeoutMs);
     }

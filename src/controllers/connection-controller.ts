@@ -20,12 +20,12 @@ export class ConnectionController extends ClientController {
   get channels(): ChannelsInfo | null {
     return this.client?.getChannels?.() ?? null;
   }
-  private offs: Array<() => void> = [];
-  private readonly notifier: FrameNotifier;
+  #offs: Array<() => void> = [];
+  readonly #notifier: FrameNotifier;
 
   constructor(host: RtHost) {
     super(host);
-    this.notifier = createFrameNotifier(() => this.host.requestUpdate());
+    this.#notifier = createFrameNotifier(() => this.host.requestUpdate());
   }
 
   get status(): ConnectionStatus {
@@ -49,11 +49,11 @@ export class ConnectionController extends ClientController {
 
   override hostDisconnected(): void {
     super.hostDisconnected();
-    this.stop();
+    this.#stop();
   }
 
   protected clientChanged(client: RtClientApi | undefined): void {
-    this.stop();
+    this.#stop();
     if (!this.connected) return;
     if (!client) {
       this.detail = this.waitingForClient ? { ...NO_CLIENT, status: 'connecting', lastError: null } : NO_CLIENT;
@@ -63,27 +63,27 @@ export class ConnectionController extends ClientController {
     }
     this.detail = client.getConnection();
     this.subscriptions = client.getActiveSubscriptions();
-    this.offs.push(
+    this.#offs.push(
       client.onConnection((d) => {
         this.detail = d;
-        this.notifier.schedule();
+        this.#notifier.schedule();
       }),
       client.onSubscriptionsChange((s) => {
         this.subscriptions = s;
-        this.notifier.schedule();
+        this.#notifier.schedule();
       }),
     );
     this.host.requestUpdate();
   }
 
-  private stop(): void {
-    for (const off of this.offs.splice(0)) off();
-    this.notifier.cancel();
+  #stop(): void {
+    for (const off of this.#offs.splice(0)) off();
+    this.#notifier.cancel();
   }
 }
 
 export class HeartbeatController extends ConnectionController {
-  private timer: ReturnType<typeof setInterval> | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     host: RtHost,
@@ -106,13 +106,13 @@ export class HeartbeatController extends ConnectionController {
 
   override hostConnected(): void {
     super.hostConnected();
-    clearInterval(this.timer);
-    this.timer = setInterval(() => this.host.requestUpdate(), Math.max(250, this.intervalMs));
+    clearInterval(this.#timer);
+    this.#timer = setInterval(() => this.host.requestUpdate(), Math.max(250, this.intervalMs));
   }
 
   override hostDisconnected(): void {
     super.hostDisconnected();
-    clearInterval(this.timer);
-    this.timer = undefined;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 }

@@ -82,9 +82,9 @@ export class SignalAlertsController extends LiveQueryController<'signal-alerts'>
       const o = options() ?? {};
       return { userId: o.userId ?? null, limit: o.limit };
     });
-    this.options = options;
+    this.#options = options;
   }
-  private readonly options: () => Maybe<UserFeedOptions>;
+  readonly #options: () => Maybe<UserFeedOptions>;
   get alerts(): SignalAlert[] {
     return this.data;
   }
@@ -98,7 +98,7 @@ export class SignalAlertsController extends LiveQueryController<'signal-alerts'>
   }
   /** Mark all of the user's alerts read (optimistic). */
   markAllAsRead(): Promise<RtError | null> {
-    return this.client ? this.client.markAllAsRead('signal_alerts', this.options()?.userId ?? null) : Promise.resolve(NOT_CONFIGURED);
+    return this.client ? this.client.markAllAsRead('signal_alerts', this.#options()?.userId ?? null) : Promise.resolve(NOT_CONFIGURED);
   }
 }
 
@@ -108,9 +108,9 @@ export class NotificationsController extends LiveQueryController<'notifications'
       const o = options() ?? {};
       return { userId: o.userId ?? null, limit: o.limit };
     });
-    this.options = options;
+    this.#options = options;
   }
-  private readonly options: () => Maybe<UserFeedOptions>;
+  readonly #options: () => Maybe<UserFeedOptions>;
   get notifications(): Notification[] {
     return this.data;
   }
@@ -122,6 +122,6 @@ export class NotificationsController extends LiveQueryController<'notifications'
     return this.client ? this.client.markAsRead('notifications', id) : Promise.resolve(NOT_CONFIGURED);
   }
   markAllAsRead(): Promise<RtError | null> {
-    return this.client ? this.client.markAllAsRead('notifications', this.options()?.userId ?? null) : Promise.resolve(NOT_CONFIGURED);
+    return this.client ? this.client.markAllAsRead('notifications', this.#options()?.userId ?? null) : Promise.resolve(NOT_CONFIGURED);
   }
 }

@@ -17,10 +17,10 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   /** The latest state (data, phase, status, error, updatedAt). */
   state: LiveQueryState<DataFor<F>>;
 
-  private query: LiveQuery<DataFor<F>> | undefined;
-  private off: (() => void) | undefined;
-  private key: string | undefined;
-  private activeClient: RtClientApi | undefined;
+  #query: LiveQuery<DataFor<F>> | undefined;
+  #off: (() => void) | undefined;
+  #key: string | undefined;
+  #activeClient: RtClientApi | undefined;
 
   constructor(
     host: RtHost,
@@ -49,37 +49,37 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
 
   /** Re-read the snapshot now. */
   refresh(): void {
-    this.query?.refresh();
+    this.#query?.refresh();
   }
 
   hostUpdate(): void {
-    if (!this.connected || !this.activeClient) return;
-    const key = this.keyOf(this.activeClient);
-    if (key !== this.key) this.resubscribe(this.activeClient);
+    if (!this.connected || !this.#activeClient) return;
+    const key = this.#keyOf(this.#activeClient);
+    if (key !== this.#key) this.#resubscribe(this.#activeClient);
   }
 
   override hostDisconnected(): void {
     super.hostDisconnected();
-    this.unsubscribe();
+    this.#unsubscribe();
   }
 
   protected clientChanged(client: RtClientApi | undefined): void {
-    this.activeClient = client;
+    this.#activeClient = client;
     if (!this.connected) return;
     if (!client) {
-      this.unsubscribe();
+      this.#unsubscribe();
       const initial = initialState<DataFor<F>>(feedOf(this.feed)?.kind ?? 'list');
-      this.setState(this.waitingForClient ? initial : { ...initial, phase: 'error', status: 'error', error: NOT_CONFIGURED });
+      this.#setState(this.waitingForClient ? initial : { ...initial, phase: 'error', status: 'error', error: NOT_CONFIGURED });
       return;
     }
-    this.resubscribe(client);
+    this.#resubscribe(client);
   }
 
-  private keyOf(client: RtClientApi): string {
-    return client.liveQuery(this.feed, this.params()).key;
+  #keyOf(client: RtClientApi): string {
+    return client.liveQuery(this.feed, this.#params()).key;
   }
 
-  private params(): ParamsFor<F> {
+  #params(): ParamsFor<F> {
     try {
       return (this.paramsFn() ?? {}) as ParamsFor<F>;
     } catch {
@@ -87,23 +87,23 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     }
   }
 
-  private resubscribe(client: RtClientApi): void {
-    this.unsubscribe();
-    const query = client.liveQuery(this.feed, this.params());
-    this.query = query;
-    this.key = query.key;
-    this.off = query.subscribe((state) => this.setState(state));
-    this.setState(query.getState());
+  #resubscribe(client: RtClientApi): void {
+    this.#unsubscribe();
+    const query = client.liveQuery(this.feed, this.#params());
+    this.#query = query;
+    this.#key = query.key;
+    this.#off = query.subscribe((state) => this.#setState(state));
+    this.#setState(query.getState());
   }
 
-  private unsubscribe(): void {
-    this.off?.();
-    this.off = undefined;
-    this.query = undefined;
-    this.key = undefined;
+  #unsubscribe(): void {
+    this.#off?.();
+    this.#off = undefined;
+    this.#query = undefined;
+    this.#key = undefined;
   }
 
-  private setState(state: LiveQueryState<DataFor<F>>): void {
+  #setState(state: LiveQueryState<DataFor<F>>): void {
     if (state === this.state) return;
     this.state = state;
     this.host.requestUpdate();

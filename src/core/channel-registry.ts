@@ -137,10 +137,10 @@ const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 const PACKABLE = /^[^,()"\\\s]+$/;
 
 export class ChannelRegistry {
-  private readonly groups = new Map<string, Group>();
-  private readonly subscriptionListeners = new Set<(s: SubscriptionInfo[]) => void>();
-  private disposed = false;
-  private notifyQueued = false;
+  readonly #groups = new Map<string, Group>();
+  readonly #subscriptionListeners = new Set<(s: SubscriptionInfo[]) => void>();
+  #disposed = false;
+  #notifyQueued = false;
   readonly mode: RealtimeMode;
 
   constructor(
@@ -152,8 +152,8 @@ export class ChannelRegistry {
   }
 
   subscribe<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
-    if (this.mode === 'broadcast') return this.subscribeBroadcast(spec, listener);
-    return this.subscribeGroup(spec, listener, null);
+    if (this.mode === 'broadcast') return this.#subscribeBroadcast(spec, listener);
+    return this.#subscribeGroup(spec, listener, null);
   }
 
   /**
@@ -161,7 +161,7 @@ export class ChannelRegistry {
    * report one combined state: ready when every topic's channel is; a new epoch each time it
    * becomes ready again; the first error otherwise.
    */
-  private subscribeBroadcast<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
+  #subscribeBroadcast<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
     let released = false;
     let epoch = 0;
     let wasReady = false;
@@ -181,7 +181,7 @@ export class ChannelRegistry {
     const ctx = this.options.topics;
     void (async () => {
       const topics = ctx ? await topicsFor(spec, ctx).catch((err) => rtError('server', `Could not name the realtime topics: ${messageOf(err)}`)) : rtError('bad-config', 'Broadcast mode needs a topic context.');
-      if (released || this.disposed) return;
+      if (released || this.#disposed) return;
       if (!Array.isArray(topics)) {
         listener.onState({ status: 'error', ready: false, epoch, error: topics });
         return;
@@ -189,7 +189,7 @@ export class ChannelRegistry {
       for (const topic of topics) {
         const part = { state: { status: 'connecting', ready: false, epoch: 0, error: null } as ChannelState, release: () => {} };
         parts.set(topic, part);
-        part.release = this.subscribeGroup(spec, {
+        part.release = this.#subscribeGroup(spec, {
           onChange: (change) => listener.onChange(change as RowChange<R>),
           onState: (state) => {
             part.state = state;
@@ -208,27 +208,27 @@ export class ChannelRegistry {
     };
   }
 
-  private subscribeGroup<R>(spec: ChannelSpec, listener: ChangeListener<R>, topic: string | null): () => void {
+  #subscribeGroup<R>(spec: ChannelSpec, listener: ChangeListener<R>, topic: string | null): () => void {
     const m = !topic && spec.filter ? EQ.exec(spec.filter) : null;
     const packable = !!m && PACKABLE.test(m[2]);
     const key = topic ? `topic|${topic}` : packable ? `${spec.table}|${m![1]}|in` : `${spec.table}|${spec.filter ?? ''}`;
-    let group = this.groups.get(key);
+    let group = this.#groups.get(key);
     if (!group) {
       group = {
         key, table: spec.table, column: packable ? m![1] : null, filter: packable || topic ? null : spec.filter, topic,
         subs: new Set(), chans: new Set(), repack: undefined, repackDue: 0, linger: undefined,
       };
-      this.groups.set(key, group);
+      this.#groups.set(key, group);
     }
     clearTimeout(group.linger);
     group.linger = undefined;
     const sub: Sub = { spec, listener, group, value: packable ? m![2] : null, chan: null, epoch: 0, wasReady: false };
     group.subs.add(sub);
-    const carrier = this.carrierFor(group, sub.value);
-    if (carrier) this.attach(sub, carrier);
-    else this.scheduleRepack(group);
-    listener.onState(this.stateOf(sub));
-    this.changed();
+    const carrier = this.#carrierFor(group, sub.value);
+    if (carrier) this.#attach(sub, carrier);
+    else this.#scheduleRepack(group);
+    listener.onState(this.#stateOf(sub));
+    this.#changed();
     let released = false;
     return () => {
       if (released) return;
@@ -238,36 +238,36 @@ export class ChannelRegistry {
       sub.chan = null;
       if (group!.subs.size === 0) {
         clearTimeout(group!.linger);
-        group!.linger = setTimeout(() => this.closeGroupIfUnused(group!), CHANNEL_LINGER_MS);
+        group!.linger = setTimeout(() => this.#closeGroupIfUnused(group!), CHANNEL_LINGER_MS);
       } else {
         // Channels none of whose values are wanted any more close after the linger.
-        this.scheduleRepack(group!, CHANNEL_LINGER_MS);
+        this.#scheduleRepack(group!, CHANNEL_LINGER_MS);
       }
-      this.changed();
+      this.#changed();
     };
   }
 
   /** Number of channels rt-monitor holds open (joined or joining). */
   get size(): number {
     let n = 0;
-    for (const g of this.groups.values()) for (const c of g.chans) if (!c.closed) n++;
+    for (const g of this.#groups.values()) for (const c of g.chans) if (!c.closed) n++;
     return n;
   }
 
   allReady(): boolean {
-    for (const g of this.groups.values()) for (const s of g.subs) if (!this.ready(s)) return false;
+    for (const g of this.#groups.values()) for (const s of g.subs) if (!this.#ready(s)) return false;
     return true;
   }
 
   anyConfigError(): RtError | null {
-    for (const g of this.groups.values()) for (const c of g.chans) if (c.configError) return c.error;
+    for (const g of this.#groups.values()) for (const c of g.chans) if (c.configError) return c.error;
     return null;
   }
 
   /** One entry per subscription (feed + parameters), with the channel that carries it. */
   list(): SubscriptionInfo[] {
     const out: SubscriptionInfo[] = [];
-    for (const g of this.groups.values()) {
+    for (const g of this.#groups.values()) {
       const byFilter = new Map<string, Sub[]>();
       for (const s of g.subs) {
         const k = `${s.spec.filter ?? ''}|${s.spec.name}`;
@@ -282,12 +282,12 @@ export class ChannelRegistry {
           name: s.spec.name,
           table: g.table,
           filter: s.spec.filter,
-          status: this.statusOf(s),
+          status: this.#statusOf(s),
           refCount: subs.length,
           lastError: chan?.error ?? null,
           channel: chan ? chan.topic : null,
           // Broadcast mode: the private topic carrying it (`org:<id>`, `user:<id>`).
-          channelFilter: chan ? (g.topic ?? this.filterOf(chan)) : null,
+          channelFilter: chan ? (g.topic ?? this.#filterOf(chan)) : null,
         });
       }
     }
@@ -301,11 +301,11 @@ export class ChannelRegistry {
    */
   channels(): Array<{ topic: string; table: MonitoredTable; filter: string | null; status: ConnectionStatus; subscriptions: number; private?: boolean }> {
     const out = [];
-    for (const g of this.groups.values()) {
+    for (const g of this.#groups.values()) {
       for (const c of g.chans) {
         if (c.closed) continue;
         out.push({
-          topic: c.topic, table: g.table, filter: this.filterOf(c), status: this.chanStatus(c), subscriptions: c.members.size,
+          topic: c.topic, table: g.table, filter: this.#filterOf(c), status: this.#chanStatus(c), subscriptions: c.members.size,
           ...(g.topic ? { private: true } : {}),
         });
       }
@@ -315,28 +315,28 @@ export class ChannelRegistry {
 
   /** Status of the subscription carrying an original-design name such as `stream:<id>:progress`. */
   statusByName(name: string): ConnectionStatus | null {
-    for (const g of this.groups.values()) for (const s of g.subs) if (s.spec.name === name) return this.statusOf(s);
+    for (const g of this.#groups.values()) for (const s of g.subs) if (s.spec.name === name) return this.#statusOf(s);
     return null;
   }
 
   onSubscriptionsChange(cb: (s: SubscriptionInfo[]) => void): () => void {
-    this.subscriptionListeners.add(cb);
-    return () => this.subscriptionListeners.delete(cb);
+    this.#subscriptionListeners.add(cb);
+    return () => this.#subscriptionListeners.delete(cb);
   }
 
   /** Socket opened/closed: tell every listener (status and readiness may have changed). */
   socketChanged(): void {
     const open = this.hooks.socketOpen();
-    for (const g of this.groups.values()) {
+    for (const g of this.#groups.values()) {
       for (const c of g.chans) {
         if (!open) {
           c.joined = false;
           c.pgReady = false;
         }
       }
-      for (const s of g.subs) this.broadcast(s);
+      for (const s of g.subs) this.#broadcast(s);
     }
-    this.changed();
+    this.#changed();
   }
 
   /**
@@ -344,44 +344,44 @@ export class ChannelRegistry {
    * (an answer after a gap counts as a new epoch: stores re-read what they may have missed).
    */
   healthChanged(): void {
-    for (const g of this.groups.values()) {
+    for (const g of this.#groups.values()) {
       // A replacement confirmed while the link was late takes over now.
-      for (const c of [...g.chans]) if (c.replaces.size && this.chanReady(c)) this.takeOver(c);
-      for (const s of g.subs) this.broadcast(s);
+      for (const c of [...g.chans]) if (c.replaces.size && this.#chanReady(c)) this.#takeOver(c);
+      for (const s of g.subs) this.#broadcast(s);
     }
-    this.changed();
+    this.#changed();
   }
 
   /** A new token arrived: reopen parked channels now (and retry refused ones). */
   resume(): void {
-    for (const g of this.groups.values()) {
+    for (const g of this.#groups.values()) {
       for (const c of g.chans) {
         if (!c.parked && c.channel) continue;
         if (c.closed) continue;
         c.parked = false;
         c.reopenTries = 0;
         clearTimeout(c.reopen);
-        if (!c.channel) this.open(c);
+        if (!c.channel) this.#open(c);
       }
     }
-    this.changed();
+    this.#changed();
   }
 
   dispose(): void {
-    this.disposed = true;
-    for (const g of this.groups.values()) {
+    this.#disposed = true;
+    for (const g of this.#groups.values()) {
       clearTimeout(g.repack);
       clearTimeout(g.linger);
-      for (const c of g.chans) this.close(c);
+      for (const c of g.chans) this.#close(c);
     }
-    this.groups.clear();
-    this.subscriptionListeners.clear();
+    this.#groups.clear();
+    this.#subscriptionListeners.clear();
   }
 
   // ---- packing --------------------------------------------------------------------------
 
   /** A live (not retiring) channel of the group that carries `value`. */
-  private carrierFor(g: Group, value: string | null): Chan | null {
+  #carrierFor(g: Group, value: string | null): Chan | null {
     let best: Chan | null = null;
     for (const c of g.chans) {
       if (c.closed || c.retiring) continue;
@@ -393,31 +393,31 @@ export class ChannelRegistry {
     return best;
   }
 
-  private scheduleRepack(g: Group, delay = PACK_DELAY_MS): void {
-    if (this.disposed) return;
+  #scheduleRepack(g: Group, delay = PACK_DELAY_MS): void {
+    if (this.#disposed) return;
     const due = Date.now() + delay;
     if (g.repack !== undefined && g.repackDue <= due) return; // an earlier re-pack is already due
     clearTimeout(g.repack);
     g.repackDue = due;
     g.repack = setTimeout(() => {
       g.repack = undefined;
-      this.repack(g);
+      this.#repack(g);
     }, delay);
   }
 
   /** Make the group's channels carry exactly the values wanted (make-before-break). */
-  private repack(g: Group): void {
-    if (this.disposed || this.groups.get(g.key) !== g) return;
+  #repack(g: Group): void {
+    if (this.#disposed || this.#groups.get(g.key) !== g) return;
     if (g.column === null) {
       // One channel for the exact filter.
       const live = [...g.chans].filter((c) => !c.closed && !c.retiring);
       if (g.subs.size && !live.length) {
-        const c = this.newChan(g, null);
-        for (const s of g.subs) this.attach(s, c);
-        this.open(c);
+        const c = this.#newChan(g, null);
+        for (const s of g.subs) this.#attach(s, c);
+        this.#open(c);
       }
-      if (!g.subs.size) for (const c of live) this.close(c);
-      this.changed();
+      if (!g.subs.size) for (const c of live) this.#close(c);
+      this.#changed();
       return;
     }
     const wanted = new Set<string>();
@@ -429,10 +429,10 @@ export class ChannelRegistry {
 
     // Channels none of whose values are wanted: close (their members are gone).
     for (const c of live) {
-      if (![...(c.values ?? [])].some((v) => wanted.has(v)) && !this.hasPendingReplacement(c)) this.close(c);
+      if (![...(c.values ?? [])].some((v) => wanted.has(v)) && !this.#hasPendingReplacement(c)) this.#close(c);
     }
     if (!uncovered.length) {
-      this.changed();
+      this.#changed();
       return;
     }
     // Fold new values into the emptiest channel that has room (replacing it), else new channels.
@@ -450,24 +450,24 @@ export class ChannelRegistry {
     for (let i = 0; i < rest.length; i += IN_LIMIT) plans.push({ values: rest.slice(i, i + IN_LIMIT), replaces: null });
 
     for (const plan of plans) {
-      const c = this.newChan(g, new Set(plan.values));
+      const c = this.#newChan(g, new Set(plan.values));
       if (plan.replaces) {
         c.replaces.add(plan.replaces);
         plan.replaces.retiring = c;
       }
       // New values attach at once (not ready until this channel is); values carried by the
       // replaced channel stay there until this one is ready.
-      for (const s of g.subs) if (s.value !== null && plan.values.includes(s.value) && (!s.chan || s.chan.closed)) this.attach(s, c);
-      this.open(c);
+      for (const s of g.subs) if (s.value !== null && plan.values.includes(s.value) && (!s.chan || s.chan.closed)) this.#attach(s, c);
+      this.#open(c);
     }
-    this.changed();
+    this.#changed();
   }
 
-  private hasPendingReplacement(c: Chan): boolean {
+  #hasPendingReplacement(c: Chan): boolean {
     return !!c.retiring && !c.retiring.closed;
   }
 
-  private newChan(g: Group, values: Set<string> | null): Chan {
+  #newChan(g: Group, values: Set<string> | null): Chan {
     const c: Chan = {
       group: g, topic: '', values, filter: g.filter, channel: null, members: new Set(), joined: false, pgReady: false,
       error: null, configError: false, configRetries: 0, reopen: undefined, reopenTries: 0, opening: false, parked: false,
@@ -477,7 +477,7 @@ export class ChannelRegistry {
     return c;
   }
 
-  private filterOf(c: Chan): string | null {
+  #filterOf(c: Chan): string | null {
     if (c.values && c.group.column) {
       const vals = [...c.values];
       return vals.length === 1 ? `${c.group.column}=eq.${vals[0]}` : `${c.group.column}=in.(${vals.join(',')})`;
@@ -485,33 +485,33 @@ export class ChannelRegistry {
     return c.filter;
   }
 
-  private attach(s: Sub, c: Chan): void {
+  #attach(s: Sub, c: Chan): void {
     s.chan?.members.delete(s);
     s.chan = c;
     c.members.add(s);
-    this.broadcast(s);
+    this.#broadcast(s);
   }
 
   /** A replacement is ready: its predecessors' members move over (staying ready), then they close. */
-  private takeOver(c: Chan): void {
+  #takeOver(c: Chan): void {
     for (const old of c.replaces) {
-      for (const s of [...old.members]) if (s.value !== null && c.values?.has(s.value)) this.attach(s, c);
+      for (const s of [...old.members]) if (s.value !== null && c.values?.has(s.value)) this.#attach(s, c);
       // Members whose value is no longer wanted are gone; anything left would be orphaned: re-pack.
-      if (old.members.size) this.scheduleRepack(c.group);
-      this.close(old);
+      if (old.members.size) this.#scheduleRepack(c.group);
+      this.#close(old);
     }
     c.replaces.clear();
   }
 
-  private closeGroupIfUnused(g: Group): void {
-    if (g.subs.size > 0 || this.groups.get(g.key) !== g) return;
+  #closeGroupIfUnused(g: Group): void {
+    if (g.subs.size > 0 || this.#groups.get(g.key) !== g) return;
     clearTimeout(g.repack);
-    for (const c of g.chans) this.close(c);
-    this.groups.delete(g.key);
-    this.changed();
+    for (const c of g.chans) this.#close(c);
+    this.#groups.delete(g.key);
+    this.#changed();
   }
 
-  private close(c: Chan): void {
+  #close(c: Chan): void {
     if (c.closed) return;
     c.closed = true;
     clearTimeout(c.reopen);
@@ -520,21 +520,21 @@ export class ChannelRegistry {
     c.channel = null;
     c.joined = false;
     c.pgReady = false;
-    if (channel) void this.remove(channel);
+    if (channel) void this.#remove(channel);
   }
 
   // ---- state ------------------------------------------------------------------------------
 
-  private chanReady(c: Chan | null): boolean {
+  #chanReady(c: Chan | null): boolean {
     return !!c && !c.closed && c.joined && c.pgReady && this.hooks.socketOpen() && this.hooks.linkHealthy();
   }
 
-  private ready(s: Sub): boolean {
-    return this.chanReady(s.chan);
+  #ready(s: Sub): boolean {
+    return this.#chanReady(s.chan);
   }
 
-  private chanStatus(c: Chan): ConnectionStatus {
-    if (this.chanReady(c)) return 'connected';
+  #chanStatus(c: Chan): ConnectionStatus {
+    if (this.#chanReady(c)) return 'connected';
     if (c.configError || c.parked) return 'error';
     if (!this.hooks.socketOpen()) return c.joined || c.reopenTries > 0 ? 'disconnected' : 'connecting';
     // The socket is up but the server refused this channel (e.g. "Too many channels"): say so.
@@ -542,54 +542,54 @@ export class ChannelRegistry {
     return 'connecting';
   }
 
-  private statusOf(s: Sub): ConnectionStatus {
+  #statusOf(s: Sub): ConnectionStatus {
     if (!s.chan) return this.hooks.socketOpen() || !s.wasReady ? 'connecting' : 'disconnected';
-    if (this.ready(s)) return 'connected';
+    if (this.#ready(s)) return 'connected';
     if (!this.hooks.socketOpen()) return s.wasReady ? 'disconnected' : 'connecting';
-    return this.chanStatus(s.chan);
+    return this.#chanStatus(s.chan);
   }
 
-  private stateOf(s: Sub): ChannelState {
-    return { status: this.statusOf(s), ready: this.ready(s), epoch: s.epoch, error: s.chan?.error ?? null };
+  #stateOf(s: Sub): ChannelState {
+    return { status: this.#statusOf(s), ready: this.#ready(s), epoch: s.epoch, error: s.chan?.error ?? null };
   }
 
-  private broadcast(s: Sub): void {
-    const ready = this.ready(s);
+  #broadcast(s: Sub): void {
+    const ready = this.#ready(s);
     if (ready && !s.wasReady) s.epoch++;
     s.wasReady = ready;
-    s.listener.onState(this.stateOf(s));
+    s.listener.onState(this.#stateOf(s));
   }
 
-  private broadcastChan(c: Chan): void {
-    for (const s of [...c.members]) this.broadcast(s);
+  #broadcastChan(c: Chan): void {
+    for (const s of [...c.members]) this.#broadcast(s);
   }
 
-  private changed(): void {
+  #changed(): void {
     this.hooks.changed();
-    if (!this.subscriptionListeners.size || this.notifyQueued) return;
+    if (!this.#subscriptionListeners.size || this.#notifyQueued) return;
     // Many subscriptions change in one burst (a re-pack): tell diagnostics once.
-    this.notifyQueued = true;
+    this.#notifyQueued = true;
     queueMicrotask(() => {
-      this.notifyQueued = false;
+      this.#notifyQueued = false;
       const list = this.list();
-      for (const cb of [...this.subscriptionListeners]) cb(list);
+      for (const cb of [...this.#subscriptionListeners]) cb(list);
     });
   }
 
   // ---- the realtime channel ---------------------------------------------------------------
 
-  private open(c: Chan): void {
-    if (this.disposed || c.opening || c.closed) return;
+  #open(c: Chan): void {
+    if (this.#disposed || c.opening || c.closed) return;
     c.opening = true;
     // Join only once the token is in place: a join without it runs as `anon`.
     void this.hooks
       .authReady()
       .catch(() => {})
-      .then(() => (c.group.topic ? this.freeTopic(c.group.topic) : undefined))
+      .then(() => (c.group.topic ? this.#freeTopic(c.group.topic) : undefined))
       .then(() => {
         c.opening = false;
-        if (this.disposed || c.closed || c.channel) return;
-        this.openNow(c);
+        if (this.#disposed || c.closed || c.channel) return;
+        this.#openNow(c);
       });
   }
 
@@ -597,61 +597,61 @@ export class ChannelRegistry {
    * realtime-js keeps one channel per topic (`channel()` returns the existing one): before a
    * private topic is joined again, the previous channel on it must be gone.
    */
-  private async freeTopic(topic: string): Promise<void> {
+  async #freeTopic(topic: string): Promise<void> {
     const full = `realtime:${topic}`;
     for (let i = 0; i < 2; i++) {
       const existing = this.realtime.getChannels().find((ch) => ch.topic === full);
       if (!existing) return;
-      await this.remove(existing);
+      await this.#remove(existing);
     }
   }
 
-  private openNow(c: Chan): void {
+  #openNow(c: Chan): void {
     const g = c.group;
     if (g.topic) {
       c.topic = g.topic;
       let channel: RealtimeChannelLike;
       try {
         channel = this.realtime.channel(g.topic, { config: { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, private: true } });
-        channel.on('broadcast', { event: '*' }, (message) => this.onBroadcast(c, channel, message));
-        channel.on('system', {}, (payload) => this.onSystem(c, channel, payload));
-        channel.subscribe((status, err) => this.onStatus(c, channel, status, err));
+        channel.on('broadcast', { event: '*' }, (message) => this.#onBroadcast(c, channel, message));
+        channel.on('system', {}, (payload) => this.#onSystem(c, channel, payload));
+        channel.subscribe((status, err) => this.#onStatus(c, channel, status, err));
       } catch (err) {
         c.error = rtError('bad-config', `Could not open a realtime channel: ${messageOf(err)}`);
         c.configError = true;
-        this.broadcastChan(c);
-        this.changed();
+        this.#broadcastChan(c);
+        this.#changed();
         return;
       }
       c.channel = channel;
       return;
     }
-    const filter = this.filterOf(c);
+    const filter = this.#filterOf(c);
     c.topic = `rt-monitor:${g.table}:${g.column ? `${g.column}:${c.values?.size ?? 0}` : (filter ?? '*')}:${++topicSeq}`;
     let channel: RealtimeChannelLike;
     try {
       channel = this.realtime.channel(c.topic, { config: { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, private: false } });
-      channel.on('postgres_changes', { event: '*', schema: 'public', table: g.table, ...(filter ? { filter } : {}) }, (payload) => this.onPayload(c, channel, payload));
-      channel.on('system', {}, (payload) => this.onSystem(c, channel, payload));
-      channel.subscribe((status, err) => this.onStatus(c, channel, status, err));
+      channel.on('postgres_changes', { event: '*', schema: 'public', table: g.table, ...(filter ? { filter } : {}) }, (payload) => this.#onPayload(c, channel, payload));
+      channel.on('system', {}, (payload) => this.#onSystem(c, channel, payload));
+      channel.subscribe((status, err) => this.#onStatus(c, channel, status, err));
     } catch (err) {
       c.error = rtError('bad-config', `Could not open a realtime channel: ${messageOf(err)}`);
       c.configError = true;
-      this.broadcastChan(c);
-      this.changed();
+      this.#broadcastChan(c);
+      this.#changed();
       return;
     }
     c.channel = channel;
   }
 
-  private onPayload(c: Chan, channel: RealtimeChannelLike, payload: any): void {
+  #onPayload(c: Chan, channel: RealtimeChannelLike, payload: any): void {
     if (c.channel !== channel || !payload) return;
     observeServerTime(payload.commit_timestamp);
     if (Array.isArray(payload.errors) && payload.errors.length) {
       // "Error 401: Unauthorized" / "Error 413: Payload Too Large": the row is not usable; resync instead.
       for (const s of [...c.members]) {
         s.epoch++;
-        s.listener.onState(this.stateOf(s));
+        s.listener.onState(this.#stateOf(s));
       }
       return;
     }
@@ -679,14 +679,14 @@ export class ChannelRegistry {
   }
 
   /** Broadcast mode: a realtime.broadcast_changes message, routed to the subscriptions it concerns. */
-  private onBroadcast(c: Chan, channel: RealtimeChannelLike, message: any): void {
+  #onBroadcast(c: Chan, channel: RealtimeChannelLike, message: any): void {
     if (c.channel !== channel) return;
     const parsed = changeOfMessage(message);
     if (!parsed) return;
     for (const s of [...c.members]) if (changeMatches(s.spec, parsed.table, parsed.change)) s.listener.onChange(parsed.change);
   }
 
-  private onSystem(c: Chan, channel: RealtimeChannelLike, payload: any): void {
+  #onSystem(c: Chan, channel: RealtimeChannelLike, payload: any): void {
     if (c.channel !== channel || !payload) return;
     const message = String(payload.message ?? '');
     if (payload.extension === 'postgres_changes') {
@@ -696,7 +696,7 @@ export class ChannelRegistry {
           c.configError = false;
           c.error = null;
           c.reopenTries = 0;
-          this.becameReady(c);
+          this.#becameReady(c);
         }
       } else {
         c.pgReady = false;
@@ -707,35 +707,35 @@ export class ChannelRegistry {
           // replaced (or a role not yet allowed). Re-open the channel before calling it an error.
           c.configRetries++;
           c.configError = false;
-          this.reopenSoon(c, channel, 500);
+          this.#reopenSoon(c, channel, 500);
         }
-        this.broadcastChan(c);
-        this.changed();
+        this.#broadcastChan(c);
+        this.#changed();
       }
       return;
     }
     if (payload.status === 'error') {
       // Channel-fatal (token expired, permissions lost…): phx_close follows; remember why.
-      c.error = this.reasonError(message);
+      c.error = this.#reasonError(message);
       c.pgReady = false;
       c.joined = false;
-      this.broadcastChan(c);
-      this.changed();
+      this.#broadcastChan(c);
+      this.#changed();
     }
   }
 
-  private becameReady(c: Chan): void {
-    if (!this.chanReady(c)) {
-      this.broadcastChan(c);
-      this.changed();
+  #becameReady(c: Chan): void {
+    if (!this.#chanReady(c)) {
+      this.#broadcastChan(c);
+      this.#changed();
       return;
     }
-    this.takeOver(c);
-    this.broadcastChan(c);
-    this.changed();
+    this.#takeOver(c);
+    this.#broadcastChan(c);
+    this.#changed();
   }
 
-  private onStatus(c: Chan, channel: RealtimeChannelLike, status: string, err?: Error): void {
+  #onStatus(c: Chan, channel: RealtimeChannelLike, status: string, err?: Error): void {
     if (c.channel !== channel) return;
     switch (status) {
       case 'SUBSCRIBED':
@@ -748,7 +748,7 @@ export class ChannelRegistry {
         }
         // Ready when the system message arrives (it may already have).
         if (c.pgReady) {
-          this.becameReady(c);
+          this.#becameReady(c);
           return;
         }
         break;
@@ -757,10 +757,10 @@ export class ChannelRegistry {
         c.joined = false;
         c.pgReady = false;
         const reason = err ? messageOf(err) : status === 'TIMED_OUT' ? 'join timed out' : 'channel error';
-        if (!/socket closed|heartbeat timeout/i.test(reason)) c.error = this.reasonError(reason);
+        if (!/socket closed|heartbeat timeout/i.test(reason)) c.error = this.#reasonError(reason);
         if (isTokenProblem(reason)) {
           // realtime-js retries the join with the new token; with none to be had, park instead.
-          if (!this.parkIfDead(c, channel)) void this.hooks.refreshToken(reason).then(() => this.parkIfDead(c, channel));
+          if (!this.#parkIfDead(c, channel)) void this.hooks.refreshToken(reason).then(() => this.#parkIfDead(c, channel));
         }
         break;
       }
@@ -770,15 +770,15 @@ export class ChannelRegistry {
         c.joined = false;
         c.pgReady = false;
         c.channel = null;
-        this.scheduleReopen(c);
+        this.#scheduleReopen(c);
         break;
     }
-    this.broadcastChan(c);
-    this.changed();
+    this.#broadcastChan(c);
+    this.#changed();
   }
 
   /** A realtime failure reason as an RtError; a refused token while the session is expired says so. */
-  private reasonError(reason: string): RtError {
+  #reasonError(reason: string): RtError {
     const error = fromRealtimeReason(reason);
     return error.code === 'unauthorized' && this.hooks.sessionExpired() ? expiredError(error.detail) : error;
   }
@@ -788,7 +788,7 @@ export class ChannelRegistry {
    * would rejoin with the dead token every few seconds. Park the channel until `resume()` (a new
    * token). Returns whether it parked.
    */
-  private parkIfDead(c: Chan, channel: RealtimeChannelLike): boolean {
+  #parkIfDead(c: Chan, channel: RealtimeChannelLike): boolean {
     if (c.channel !== channel || c.closed || !this.hooks.sessionExpired() || this.hooks.renewable()) return false;
     c.parked = true;
     c.channel = null;
@@ -796,30 +796,30 @@ export class ChannelRegistry {
     c.pgReady = false;
     c.error = expiredError(c.error?.detail ?? c.error?.message);
     clearTimeout(c.reopen);
-    void this.remove(channel);
-    this.broadcastChan(c);
-    this.changed();
+    void this.#remove(channel);
+    this.#broadcastChan(c);
+    this.#changed();
     return true;
   }
 
-  private reopenSoon(c: Chan, channel: RealtimeChannelLike, delay: number): void {
+  #reopenSoon(c: Chan, channel: RealtimeChannelLike, delay: number): void {
     c.channel = null;
     c.joined = false;
     c.pgReady = false;
-    void this.remove(channel);
+    void this.#remove(channel);
     clearTimeout(c.reopen);
     c.reopen = setTimeout(() => {
-      if (!this.disposed && !c.closed && !c.channel) this.open(c);
+      if (!this.#disposed && !c.closed && !c.channel) this.#open(c);
     }, delay);
   }
 
-  private scheduleReopen(c: Chan): void {
-    if (this.disposed || c.closed) return;
+  #scheduleReopen(c: Chan): void {
+    if (this.#disposed || c.closed) return;
     clearTimeout(c.reopen);
     const delay = [100, 1000, 2000, 5000, 10_000][Math.min(c.reopenTries, 4)];
     c.reopenTries++;
     c.reopen = setTimeout(async () => {
-      if (this.disposed || c.closed || c.channel) return;
+      if (this.#disposed || c.closed || c.channel) return;
       if (c.error && (isTokenProblem(c.error.detail ?? c.error.message) || c.error.code === 'session-expired')) {
         const ok = await this.hooks.refreshToken(c.error.message);
         if (!ok) {
@@ -828,17 +828,17 @@ export class ChannelRegistry {
             ? expiredError(c.error.detail)
             : rtError('unauthorized', 'The access token expired and no fresh one could be obtained.', c.error.detail);
           if (expired && !this.hooks.renewable()) c.parked = true;
-          this.broadcastChan(c);
-          this.changed();
+          this.#broadcastChan(c);
+          this.#changed();
           if (c.parked) return; // rejoining with the dead token would only be refused again
         }
       }
-      if (this.disposed || c.closed || c.channel) return;
-      this.open(c);
+      if (this.#disposed || c.closed || c.channel) return;
+      this.#open(c);
     }, delay);
   }
 
-  private async remove(channel: RealtimeChannelLike): Promise<void> {
+  async #remove(channel: RealtimeChannelLike): Promise<void> {
     try {
       await this.realtime.removeChannel(channel);
     } catch {

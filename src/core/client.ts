@@ -48,44 +48,44 @@ export class RtClient extends LiveHub implements RtClientApi {
   readonly configError: RtError | null = null;
 
   protected readonly source: LiveSource;
-  private readonly session: Session;
-  private readonly parts: Parts | null = null;
-  private readonly ownsRealtime: boolean;
-  private readonly connectionListeners = new Set<(d: ConnectionDetail) => void>();
-  private detail: ConnectionDetail;
+  readonly #session: Session;
+  readonly #parts: Parts | null = null;
+  readonly #ownsRealtime: boolean;
+  readonly #connectionListeners = new Set<(d: ConnectionDetail) => void>();
+  #detail: ConnectionDetail;
   /** Last delivered detail's identity (status, figures and error) for change detection. */
-  private detailKey = '';
-  private staleSince: number | null = null;
-  private orgCache = new Map<string, Promise<string | null>>();
-  private readonly cleanups: Array<() => void> = [];
-  private schema = new SchemaMap();
+  #detailKey = '';
+  #staleSince: number | null = null;
+  #orgCache = new Map<string, Promise<string | null>>();
+  readonly #cleanups: Array<() => void> = [];
+  #schema = new SchemaMap();
 
   constructor(options: RtClientOptions = {}) {
     super();
-    this.ownsRealtime = !options.client;
-    this.session = new Session(options.accessToken, options.client, {
-      changed: () => this.recompute(),
+    this.#ownsRealtime = !options.client;
+    this.#session = new Session(options.accessToken, options.client, {
+      changed: () => this.#recompute(),
       renewed: () => {
-        this.parts?.registry.resume();
+        this.#parts?.registry.resume();
         for (const store of this.liveStores()) if (store.state.phase !== 'live') store.refresh();
       },
     });
-    this.detail = {
+    this.#detail = {
       status: 'disconnected', attempt: 0, nextRetryAt: null, latencyMs: null, lastHeartbeatAt: null,
-      lastError: null, staleSince: null, tokenExpiresAt: this.session.tokens.expiresAt,
+      lastError: null, staleSince: null, tokenExpiresAt: this.#session.tokens.expiresAt,
     };
     this.source = {
-      subscribe: <R>(spec: ChannelSpec, listener: ChangeListener<R>) => this.subscribeChannel(spec, listener),
-      select: (query) => (this.parts ? this.parts.rest.select(query) : Promise.resolve({ rows: null, error: this.configError! })),
-      count: (table, eq) => (this.parts ? this.parts.rest.count(table, eq) : Promise.resolve({ count: null, error: this.configError! })),
+      subscribe: <R>(spec: ChannelSpec, listener: ChangeListener<R>) => this.#subscribeChannel(spec, listener),
+      select: (query) => (this.#parts ? this.#parts.rest.select(query) : Promise.resolve({ rows: null, error: this.configError! })),
+      count: (table, eq) => (this.#parts ? this.#parts.rest.count(table, eq) : Promise.resolve({ count: null, error: this.configError! })),
     };
     let built: ReturnType<typeof transport>;
     try {
-      built = transport(options, this.session);
+      built = transport(options, this.#session);
     } catch (err) {
       const code = (err as { code?: string }).code === 'not-configured' ? 'not-configured' : 'bad-config';
       this.configError = rtError(code, messageOf(err));
-      this.detail = { ...this.detail, status: 'error', lastError: this.configError };
+      this.#detail = { ...this.#detail, status: 'error', lastError: this.configError };
       return;
     }
     let schema: SchemaMap;
@@ -93,24 +93,24 @@ export class RtClient extends LiveHub implements RtClientApi {
       schema = new SchemaMap({ tables: options.tables, columns: options.columns });
     } catch (err) {
       this.configError = rtError('bad-config', messageOf(err));
-      this.detail = { ...this.detail, status: 'error', lastError: this.configError };
+      this.#detail = { ...this.#detail, status: 'error', lastError: this.configError };
       return;
     }
-    this.schema = schema;
+    this.#schema = schema;
     const { realtime } = built;
     this.realtime = realtime;
-    this.session.attach(realtime);
-    const session = this.session;
+    this.#session.attach(realtime);
+    const session = this.#session;
     let registry: ChannelRegistry | undefined;
     const link = new Link(realtime, {
-      changed: () => this.recompute(),
+      changed: () => this.#recompute(),
       socketChanged: () => registry?.socketChanged(),
       healthChanged: () => registry?.healthChanged(),
-      needed: () => !!registry?.size || this.connectionListeners.size > 0,
+      needed: () => !!registry?.size || this.#connectionListeners.size > 0,
       tick: () => session.checkExpiry(),
     });
     registry = new ChannelRegistry(realtime, {
-      changed: () => this.recompute(),
+      changed: () => this.#recompute(),
       refreshToken: (reason) => session.refresh(reason),
       socketOpen: () => link.open,
       linkHealthy: () => link.healthy,
@@ -118,38 +118,38 @@ export class RtClient extends LiveHub implements RtClientApi {
       sessionExpired: () => session.expired,
       renewable: () => session.tokens.refreshable,
     }, { mode: options.realtimeMode, topics: topicContext(built.rest, () => this.getUserId()) });
-    this.parts = { realtime, rest: new RestSource(built.rest, session, schema), link, registry };
-    this.cleanups.push(watchPage(link, session, () => !this.disposed && !!registry?.size));
+    this.#parts = { realtime, rest: new RestSource(built.rest, session, schema), link, registry };
+    this.#cleanups.push(watchPage(link, session, () => !this.disposed && !!registry?.size));
   }
 
   // ---- RtClientApi ----------------------------------------------------------------------
 
   getConnection(): ConnectionDetail {
-    return { ...this.detail };
+    return { ...this.#detail };
   }
 
   onConnection(callback: (detail: ConnectionDetail) => void): () => void {
-    this.connectionListeners.add(callback);
+    this.#connectionListeners.add(callback);
     // Someone watches the connection: make sure there is one to watch.
-    if (this.parts && !this.disposed) {
-      this.parts.link.ensure();
-      this.parts.link.startWatchdog();
+    if (this.#parts && !this.disposed) {
+      this.#parts.link.ensure();
+      this.#parts.link.startWatchdog();
     }
-    this.recompute();
-    return () => this.connectionListeners.delete(callback);
+    this.#recompute();
+    return () => this.#connectionListeners.delete(callback);
   }
 
   getActiveSubscriptions(): SubscriptionInfo[] {
-    return this.parts?.registry.list() ?? [];
+    return this.#parts?.registry.list() ?? [];
   }
 
   onSubscriptionsChange(callback: (subscriptions: SubscriptionInfo[]) => void): () => void {
-    return this.parts?.registry.onSubscriptionsChange(callback) ?? (() => {});
+    return this.#parts?.registry.onSubscriptionsChange(callback) ?? (() => {});
   }
 
   /** Status of the channel carrying an original-design name, e.g. `stream:<id>:progress`. */
   getChannelStatus(name: string): ConnectionStatus | null {
-    return this.parts?.registry.statusByName(name) ?? null;
+    return this.#parts?.registry.statusByName(name) ?? null;
   }
 
   /**
@@ -157,35 +157,35 @@ export class RtClient extends LiveHub implements RtClientApi {
    * src/core/channel-registry.ts), and Supabase's per-connection limit they count against.
    */
   getChannels(): ChannelsInfo {
-    return { limit: CHANNELS_PER_CONNECTION, channels: this.parts?.registry.channels() ?? [] };
+    return { limit: CHANNELS_PER_CONNECTION, channels: this.#parts?.registry.channels() ?? [] };
   }
 
   /** Number of channels rt-monitor holds (diagnostics). */
   get channelCount(): number {
-    return this.parts?.registry.size ?? 0;
+    return this.#parts?.registry.size ?? 0;
   }
 
   async getUserId(): Promise<string | null> {
     if (this.configError) return null;
-    return tokenUserId(await this.session.tokens.get());
+    return tokenUserId(await this.#session.tokens.get());
   }
 
   async getOrgId(): Promise<string | null> {
     const user = await this.getUserId();
-    if (!user || !this.parts) return null;
-    let cached = this.orgCache.get(user);
+    if (!user || !this.#parts) return null;
+    let cached = this.#orgCache.get(user);
     if (!cached) {
-      cached = this.parts.rest.firstOrg(user);
-      this.orgCache.set(user, cached);
+      cached = this.#parts.rest.firstOrg(user);
+      this.#orgCache.set(user, cached);
       void cached.then((org) => {
-        if (org === null) this.orgCache.delete(user); // try again next time
+        if (org === null) this.#orgCache.delete(user); // try again next time
       });
     }
     return cached;
   }
 
   reconnect(): void {
-    void this.parts?.link.reconnect();
+    void this.#parts?.link.reconnect();
   }
 
   /**
@@ -196,7 +196,7 @@ export class RtClient extends LiveHub implements RtClientApi {
    */
   setAccessToken(token: string | null): void {
     if (this.disposed || this.configError) return;
-    this.session.set(token);
+    this.#session.set(token);
   }
 
   /**
@@ -204,83 +204,83 @@ export class RtClient extends LiveHub implements RtClientApi {
    * `exp`, or a token callback that gave no fresh token). Answer with {@link setAccessToken}.
    */
   onSessionExpired(callback: (error: RtError) => void): () => void {
-    return this.session.onExpired(callback);
+    return this.#session.onExpired(callback);
   }
 
   /** Called when the token source starts returning another user's token (or none). */
   onUserChange(callback: (userId: string | null) => void): () => void {
-    return this.session.onUserChange(callback);
+    return this.#session.onUserChange(callback);
   }
 
   /** Ask the token source for a fresh token now and hand it to the realtime channels. */
   refreshAuth(): Promise<boolean> {
-    return this.session.refresh('refresh requested');
+    return this.#session.refresh('refresh requested');
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.stopAllStores();
-    this.parts?.registry.dispose();
-    this.parts?.link.dispose();
-    for (const c of this.cleanups.splice(0)) c();
-    if (this.ownsRealtime && this.realtime) void this.realtime.disconnect().catch(() => {});
-    this.recompute();
-    this.connectionListeners.clear();
+    this.#parts?.registry.dispose();
+    this.#parts?.link.dispose();
+    for (const c of this.#cleanups.splice(0)) c();
+    if (this.#ownsRealtime && this.realtime) void this.realtime.disconnect().catch(() => {});
+    this.#recompute();
+    this.#connectionListeners.clear();
   }
 
   // ---- internals ------------------------------------------------------------------------
 
-  private subscribeChannel<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
+  #subscribeChannel<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
     const eq = parseEqFilter(spec.filter);
-    const problem = this.configError ?? this.parts?.rest.check(spec.table, eq ? [eq] : []) ?? null;
-    if (problem || !this.parts) {
+    const problem = this.configError ?? this.#parts?.rest.check(spec.table, eq ? [eq] : []) ?? null;
+    if (problem || !this.#parts) {
       listener.onState({ status: 'error', ready: false, epoch: 0, error: problem });
       return () => {};
     }
-    this.parts.link.startWatchdog();
-    const { schema } = this;
-    if (schema.identity) return this.parts.registry.subscribe(spec, listener);
+    this.#parts.link.startWatchdog();
+    const schema = this.#schema;
+    if (schema.identity) return this.#parts.registry.subscribe(spec, listener);
     // Your schema: subscribe under your names, hand rows back under the standard ones.
     const table = spec.table;
     const own: ChannelSpec = { ...spec, table: schema.table(table) as typeof table, filter: eq ? `${schema.column(table, eq[0])}=eq.${eq[1]}` : spec.filter };
-    return this.parts.registry.subscribe<R>(own, {
+    return this.#parts.registry.subscribe<R>(own, {
       onState: (s) => listener.onState(s),
       onChange: (c) => listener.onChange({ type: c.type, new: c.new && schema.row(table, c.new), old: c.old && schema.row(table, c.old) }),
     });
   }
 
   protected async writeRead(request: WriteReadRequest): Promise<RtError | null> {
-    if (!this.parts) return this.configError ?? rtError('not-configured', 'No client.');
-    return this.parts.rest.markRead(request);
+    if (!this.#parts) return this.configError ?? rtError('not-configured', 'No client.');
+    return this.#parts.rest.markRead(request);
   }
 
-  private computeStatus(): ConnectionStatus {
+  #computeStatus(): ConnectionStatus {
     if (this.configError) return 'error';
-    if (this.disposed || !this.parts) return 'disconnected';
-    if (this.session.failed) return 'error';
-    const { link, registry } = this.parts;
+    if (this.disposed || !this.#parts) return 'disconnected';
+    if (this.#session.failed) return 'error';
+    const { link, registry } = this.#parts;
     link.sync();
     return linkStatus(link.state, { any: registry.size > 0, ready: registry.allReady(), failed: !!registry.anyConfigError() });
   }
 
-  private recompute(): void {
-    const status = this.computeStatus();
-    const link = this.parts?.link;
+  #recompute(): void {
+    const status = this.#computeStatus();
+    const link = this.#parts?.link;
     if (status === 'connected') {
-      this.staleSince = null;
+      this.#staleSince = null;
       if (link) {
         link.attempt = 0;
         link.nextRetryAt = null;
         link.error = null;
       }
-      this.session.clearError();
-    } else if (this.detail.status === 'connected' && this.staleSince === null) {
-      this.staleSince = Date.now();
+      this.#session.clearError();
+    } else if (this.#detail.status === 'connected' && this.#staleSince === null) {
+      this.#staleSince = Date.now();
     }
-    const registry = this.parts?.registry;
+    const registry = this.#parts?.registry;
     const lastError =
-      this.configError ?? this.session.error ?? registry?.anyConfigError() ?? (status === 'connected' ? null : link?.error ?? this.firstChannelError());
+      this.configError ?? this.#session.error ?? registry?.anyConfigError() ?? (status === 'connected' ? null : link?.error ?? this.#firstChannelError());
     const next: ConnectionDetail = {
       status,
       attempt: link?.attempt ?? 0,
@@ -288,14 +288,14 @@ export class RtClient extends LiveHub implements RtClientApi {
       latencyMs: link?.latencyMs ?? null,
       lastHeartbeatAt: link?.lastHeartbeatAt ?? null,
       lastError,
-      staleSince: this.staleSince,
-      tokenExpiresAt: this.session.tokens.expiresAt,
+      staleSince: this.#staleSince,
+      tokenExpiresAt: this.#session.tokens.expiresAt,
     };
-    this.detail = next;
+    this.#detail = next;
     const key = detailKey(next);
-    if (key === this.detailKey) return;
-    this.detailKey = key;
-    for (const cb of [...this.connectionListeners]) {
+    if (key === this.#detailKey) return;
+    this.#detailKey = key;
+    for (const cb of [...this.#connectionListeners]) {
       try {
         cb({ ...next });
       } catch (err) {
@@ -304,8 +304,8 @@ export class RtClient extends LiveHub implements RtClientApi {
     }
   }
 
-  private firstChannelError(): RtError | null {
-    for (const s of this.parts?.registry.list() ?? []) if (s.lastError) return s.lastError;
+  #firstChannelError(): RtError | null {
+    for (const s of this.#parts?.registry.list() ?? []) if (s.lastError) return s.lastError;
     return null;
   }
 }

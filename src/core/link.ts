@@ -109,27 +109,27 @@ export class Link {
   lastHeartbeatAt: number | null = null;
   /** Why the socket is down (cannot reach, heartbeat timeout), or null. */
   error: RtError | null = null;
-  private lastActivityAt = Date.now();
-  private probeSentAt: number | null = null;
-  private lateTimer: ReturnType<typeof setTimeout> | undefined;
-  private retryTick: ReturnType<typeof setTimeout> | undefined;
-  private watchdog: ReturnType<typeof setInterval> | undefined;
-  private readonly untap: () => void;
+  #lastActivityAt = Date.now();
+  #probeSentAt: number | null = null;
+  #lateTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryTick: ReturnType<typeof setTimeout> | undefined;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+  readonly #untap: () => void;
 
   constructor(
     readonly realtime: RealtimeClientLike,
     private readonly events: LinkEvents,
   ) {
-    this.untap = tapRealtime(realtime, {
-      open: () => this.onOpen(),
-      close: () => this.onClose(),
+    this.#untap = tapRealtime(realtime, {
+      open: () => this.#onOpen(),
+      close: () => this.#onClose(),
       error: () => {
         if (this.state === 'idle' || this.state === 'opening') this.error = rtError('network', 'Cannot reach the realtime server.');
         this.fire('error');
         this.events.socketChanged();
       },
-      heartbeat: (status, latency) => this.onHeartbeat(status, latency),
-      retry: (tries, delay) => this.onRetryScheduled(tries, delay),
+      heartbeat: (status, latency) => this.#onHeartbeat(status, latency),
+      retry: (tries, delay) => this.#onRetryScheduled(tries, delay),
     });
   }
 
@@ -196,58 +196,58 @@ export class Link {
 
   /** Ask for a heartbeat answer now (tab visible again, back online). */
   probe(): void {
-    if (this.probeSentAt !== null) return;
-    this.probeSentAt = Date.now();
+    if (this.#probeSentAt !== null) return;
+    this.#probeSentAt = Date.now();
     void this.realtime.sendHeartbeat?.();
   }
 
   startWatchdog(): void {
-    if (this.watchdog !== undefined || this.state === 'closed') return;
-    this.watchdog = setInterval(() => this.checkAlive(), WATCHDOG_TICK_MS);
+    if (this.#watchdog !== undefined || this.state === 'closed') return;
+    this.#watchdog = setInterval(() => this.#checkAlive(), WATCHDOG_TICK_MS);
   }
 
   dispose(): void {
     this.fire('dispose');
-    this.untap();
-    clearTimeout(this.retryTick);
-    clearTimeout(this.lateTimer);
-    clearInterval(this.watchdog);
+    this.#untap();
+    clearTimeout(this.#retryTick);
+    clearTimeout(this.#lateTimer);
+    clearInterval(this.#watchdog);
   }
 
-  private onOpen(): void {
+  #onOpen(): void {
     this.attempt = 0;
     this.nextRetryAt = null;
     this.error = null;
-    this.lastActivityAt = Date.now();
-    this.clearLate();
+    this.#lastActivityAt = Date.now();
+    this.#clearLate();
     this.fire('open');
     this.events.socketChanged();
   }
 
-  private onClose(): void {
-    this.clearLate();
+  #onClose(): void {
+    this.#clearLate();
     this.fire('close');
     this.events.socketChanged();
   }
 
-  private clearLate(): void {
-    this.probeSentAt = null;
-    clearTimeout(this.lateTimer);
-    this.lateTimer = undefined;
+  #clearLate(): void {
+    this.#probeSentAt = null;
+    clearTimeout(this.#lateTimer);
+    this.#lateTimer = undefined;
   }
 
-  private onHeartbeat(status: string, latency?: number): void {
+  #onHeartbeat(status: string, latency?: number): void {
     const now = Date.now();
     if (status === 'sent') {
-      this.probeSentAt ??= now; // (the watchdog's own probes set it before sending)
+      this.#probeSentAt ??= now; // (the watchdog's own probes set it before sending)
       // Unanswered for HEARTBEAT_LATE_MS: the link may be dead (a frozen server, a proxy that
       // swallows frames). Until an answer comes, nothing it carries is called live.
-      if (this.lateTimer === undefined) this.armLate(HEARTBEAT_LATE_MS, true);
+      if (this.#lateTimer === undefined) this.#armLate(HEARTBEAT_LATE_MS, true);
     } else {
-      this.clearLate();
+      this.#clearLate();
       if (status === 'ok') {
         this.latencyMs = typeof latency === 'number' ? latency : this.latencyMs;
-        this.lastHeartbeatAt = this.lastActivityAt = now;
+        this.lastHeartbeatAt = this.#lastActivityAt = now;
         this.fire('heartbeat-ok');
       } else if (status === 'timeout') {
         this.error = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
@@ -261,21 +261,21 @@ export class Link {
    * means the page's main thread was blocked (a busy machine, a long task): the answer may be
    * waiting in the socket's queue, so give it one more period before calling the link late.
    */
-  private armLate(ms: number, mayExtend: boolean): void {
+  #armLate(ms: number, mayExtend: boolean): void {
     const due = Date.now() + ms;
-    this.lateTimer = setTimeout(() => {
-      this.lateTimer = undefined;
-      if (this.probeSentAt === null) return;
-      if (mayExtend && Date.now() - due > LATE_TIMER_SLACK_MS) this.armLate(HEARTBEAT_LATE_MS, false);
+    this.#lateTimer = setTimeout(() => {
+      this.#lateTimer = undefined;
+      if (this.#probeSentAt === null) return;
+      if (mayExtend && Date.now() - due > LATE_TIMER_SLACK_MS) this.#armLate(HEARTBEAT_LATE_MS, false);
       else this.fire('heartbeat-late');
     }, ms);
   }
 
-  private onRetryScheduled(tries: number, delayMs: number): void {
+  #onRetryScheduled(tries: number, delayMs: number): void {
     this.attempt = tries;
     this.nextRetryAt = Date.now() + delayMs;
-    clearTimeout(this.retryTick);
-    this.retryTick = setTimeout(() => {
+    clearTimeout(this.#retryTick);
+    this.#retryTick = setTimeout(() => {
       this.nextRetryAt = null;
       this.fire('retry-due');
       this.events.changed();
@@ -285,17 +285,17 @@ export class Link {
   }
 
   /** Dead-socket detection that does not rely on the socket's own (possibly long) heartbeat. */
-  private checkAlive(): void {
+  #checkAlive(): void {
     if (this.state === 'closed' || !this.events.needed()) return;
     this.events.tick();
     const now = Date.now();
     if (this.open) {
-      if (this.probeSentAt !== null && now - this.probeSentAt > PROBE_TIMEOUT_MS + 500) {
+      if (this.#probeSentAt !== null && now - this.#probeSentAt > PROBE_TIMEOUT_MS + 500) {
         // Unanswered: sending again while one is pending makes realtime-js close and reconnect.
-        this.probeSentAt = null;
+        this.#probeSentAt = null;
         void this.realtime.sendHeartbeat?.();
-      } else if (this.probeSentAt === null && now - this.lastActivityAt > PROBE_IDLE_MS) {
-        this.probeSentAt = now;
+      } else if (this.#probeSentAt === null && now - this.#lastActivityAt > PROBE_IDLE_MS) {
+        this.#probeSentAt = now;
         void this.realtime.sendHeartbeat?.();
       }
     }

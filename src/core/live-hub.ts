@@ -28,7 +28,7 @@ export interface WriteReadRequest {
 }
 
 export abstract class LiveHub implements ResolveContext {
-  private readonly stores = new Map<string, StoreEntry>();
+  readonly #stores = new Map<string, StoreEntry>();
   protected disposed = false;
   /** Injected by tests to control frames. */
   createNotifier?: (flush: () => void) => FrameNotifier;
@@ -52,12 +52,12 @@ export abstract class LiveHub implements ResolveContext {
     return {
       key,
       getState() {
-        const entry = hub.stores.get(key);
+        const entry = hub.#stores.get(key);
         return (entry ? entry.store.state : idle) as LiveQueryState<D>;
       },
       subscribe(listener) {
         if (hub.disposed) return () => {};
-        const entry = hub.acquireStore(key, () =>
+        const entry = hub.#acquireStore(key, () =>
           new LiveQueryStore<StoreRow, unknown>({
             kind: def.kind,
             source: hub.source,
@@ -73,18 +73,18 @@ export abstract class LiveHub implements ResolveContext {
           done = true;
           off();
           idle = entry.store.state as LiveQueryState<D>;
-          hub.releaseStore(key, entry);
+          hub.#releaseStore(key, entry);
         };
       },
       refresh() {
-        hub.stores.get(key)?.store.refresh();
+        hub.#stores.get(key)?.store.refresh();
       },
     };
   }
 
   /** Live stores (diagnostics and tests). */
   protected liveStores(): LiveQueryStore<StoreRow, unknown>[] {
-    return [...this.stores.values()].map((e) => e.store);
+    return [...this.#stores.values()].map((e) => e.store);
   }
 
   async markAsRead(table: ReadableTable, id: string): Promise<RtError | null> {
@@ -93,7 +93,7 @@ export abstract class LiveHub implements ResolveContext {
       .filter((s) => s.table === table)
       .map((s) => s.patchOptimistic(id, { read: true }))
       .filter((p): p is NonNullable<typeof p> => !!p);
-    const error = await this.safeWrite({ table, id });
+    const error = await this.#safeWrite({ table, id });
     for (const p of patches) (error ? p.rollback() : p.confirm());
     return error;
   }
@@ -116,12 +116,12 @@ export abstract class LiveHub implements ResolveContext {
       const counted = store.patchCountOptimistic(0);
       if (counted) patches.push(counted);
     }
-    const error = await this.safeWrite({ table, userId: user });
+    const error = await this.#safeWrite({ table, userId: user });
     for (const p of patches) (error ? p.rollback() : p.confirm());
     return error;
   }
 
-  private async safeWrite(request: WriteReadRequest): Promise<RtError | null> {
+  async #safeWrite(request: WriteReadRequest): Promise<RtError | null> {
     try {
       return await this.writeRead(request);
     } catch (err) {
@@ -129,11 +129,11 @@ export abstract class LiveHub implements ResolveContext {
     }
   }
 
-  private acquireStore(key: string, create: () => LiveQueryStore<StoreRow, unknown>): StoreEntry {
-    let entry = this.stores.get(key);
+  #acquireStore(key: string, create: () => LiveQueryStore<StoreRow, unknown>): StoreEntry {
+    let entry = this.#stores.get(key);
     if (!entry) {
       entry = { store: create(), refs: 0, linger: undefined };
-      this.stores.set(key, entry);
+      this.#stores.set(key, entry);
       entry.store.start();
     }
     clearTimeout(entry.linger);
@@ -142,23 +142,23 @@ export abstract class LiveHub implements ResolveContext {
     return entry;
   }
 
-  private releaseStore(key: string, entry: StoreEntry): void {
+  #releaseStore(key: string, entry: StoreEntry): void {
     entry.refs--;
     if (entry.refs > 0) return;
     clearTimeout(entry.linger);
     entry.linger = setTimeout(() => {
-      if (entry.refs > 0 || this.stores.get(key) !== entry) return;
-      this.stores.delete(key);
+      if (entry.refs > 0 || this.#stores.get(key) !== entry) return;
+      this.#stores.delete(key);
       entry.store.stop();
     }, STORE_LINGER_MS);
   }
 
   /** Stop every store (dispose). */
   protected stopAllStores(): void {
-    for (const entry of this.stores.values()) {
+    for (const entry of this.#stores.values()) {
       clearTimeout(entry.linger);
       entry.store.stop();
     }
-    this.stores.clear();
+    this.#stores.clear();
   }
 }

@@ -51,87 +51,87 @@ export function initialState<T>(kind: 'single' | 'list'): LiveQueryState<T> {
 export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   state: LiveQueryState<T>;
 
-  private readonly listeners = new Set<(state: LiveQueryState<T>) => void>();
-  private readonly notifier: FrameNotifier;
-  private readonly overlays: Overlays;
-  private window: RowWindow<R> | null = null;
-  private unread: UnreadCount | null = null;
+  readonly #listeners = new Set<(state: LiveQueryState<T>) => void>();
+  readonly #notifier: FrameNotifier;
+  readonly #overlays: Overlays;
+  #window: RowWindow<R> | null = null;
+  #unread: UnreadCount | null = null;
   /** Changes that arrived while a snapshot is being read (null: no read in flight). */
-  private buffer: RowChange<R>[] | null = null;
-  private fetchSeq = 0;
-  private readonly phase = new QueryPhase();
-  private resolved: ResolvedFeed | null = null;
-  private releaseChannel: (() => void) | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private refillTimer: ReturnType<typeof setTimeout> | undefined;
+  #buffer: RowChange<R>[] | null = null;
+  #fetchSeq = 0;
+  readonly #phase = new QueryPhase();
+  #resolved: ResolvedFeed | null = null;
+  #releaseChannel: (() => void) | null = null;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #refillTimer: ReturnType<typeof setTimeout> | undefined;
   /** A refill read (after a full window lost rows) is in flight. */
-  private refilling = false;
-  private retries = 0;
-  private started = false;
-  private stopped = false;
-  private updatedAt: number | null = null;
-  private readonly now: () => number;
+  #refilling = false;
+  #retries = 0;
+  #started = false;
+  #stopped = false;
+  #updatedAt: number | null = null;
+  readonly #now: () => number;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
-    this.notifier = (options.createNotifier ?? createFrameNotifier)(() => this.deliver());
-    this.now = options.now ?? Date.now;
-    this.overlays = new Overlays(() => this.emit(), this.now);
+    this.#notifier = (options.createNotifier ?? createFrameNotifier)(() => this.#deliver());
+    this.#now = options.now ?? Date.now;
+    this.#overlays = new Overlays(() => this.#emit(), this.#now);
   }
 
   get table(): string | null {
-    return this.resolved?.query.table ?? null;
+    return this.#resolved?.query.table ?? null;
   }
 
   /** The resolved query (null until resolved). */
   get query(): SnapshotQuery | null {
-    return this.resolved?.query ?? null;
+    return this.#resolved?.query ?? null;
   }
 
   subscribe(listener: (state: LiveQueryState<T>) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   get listenerCount(): number {
-    return this.listeners.size;
+    return this.#listeners.size;
   }
 
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    void this.boot();
+    if (this.#started) return;
+    this.#started = true;
+    void this.#boot();
   }
 
   stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.notifier.cancel();
-    clearTimeout(this.retryTimer);
-    clearTimeout(this.refillTimer);
-    this.unread?.dispose();
-    this.overlays.dispose();
-    this.releaseChannel?.();
-    this.releaseChannel = null;
-    this.listeners.clear();
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#notifier.cancel();
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#refillTimer);
+    this.#unread?.dispose();
+    this.#overlays.dispose();
+    this.#releaseChannel?.();
+    this.#releaseChannel = null;
+    this.#listeners.clear();
   }
 
   /** Re-read the snapshot now. */
   refresh(): void {
-    if (!this.resolved || this.stopped) return;
-    this.phase.rereading();
-    this.emit();
-    void this.fetch();
+    if (!this.#resolved || this.#stopped) return;
+    this.#phase.rereading();
+    this.#emit();
+    void this.#fetch();
   }
 
   /** Fold one change in (also used by tests with fakes). */
   applyChange(change: RowChange<R>): void {
-    if (this.stopped || !this.window) return;
-    if (this.buffer) this.buffer.push(change);
-    this.unread?.noteChange();
-    if (this.fold(change, true)) {
-      this.updatedAt = this.now();
-      this.emit();
+    if (this.#stopped || !this.#window) return;
+    if (this.#buffer) this.#buffer.push(change);
+    this.#unread?.noteChange();
+    if (this.#fold(change, true)) {
+      this.#updatedAt = this.#now();
+      this.#emit();
     }
   }
 
@@ -141,8 +141,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    */
   patchOptimistic(id: string | number, patch: Record<string, unknown>): OverlayHandle | null {
     const key = rowKey({ id });
-    const row = key === null ? undefined : this.window?.get(key);
-    return row ? this.overlays.add(row, patch) : null;
+    const row = key === null ? undefined : this.#window?.get(key);
+    return row ? this.#overlays.add(row, patch) : null;
   }
 
   /**
@@ -150,123 +150,123 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    * it the real value or `rollback()` drops it. Null when the store keeps no count.
    */
   patchCountOptimistic(value: number): OverlayHandle | null {
-    return this.unread?.patch(value) ?? null;
+    return this.#unread?.patch(value) ?? null;
   }
 
   /** Keys of the rows held (after overlays), in order. */
   rowIds(): string[] {
-    return this.ordered().map((r) => rowKey(r)!);
+    return this.#ordered().map((r) => rowKey(r)!);
   }
 
   // ---- reading ----------------------------------------------------------------------------
 
-  private async boot(): Promise<void> {
+  async #boot(): Promise<void> {
     let resolved: ResolvedFeed | RtError;
     try {
       resolved = await this.options.resolve();
     } catch (err) {
       resolved = rtError('bad-config', messageOf(err));
     }
-    if (this.stopped) return;
+    if (this.#stopped) return;
     if (isRtError(resolved)) {
-      this.phase.failed(resolved);
-      this.emit();
+      this.#phase.failed(resolved);
+      this.#emit();
       return;
     }
-    this.resolved = resolved;
+    this.#resolved = resolved;
     const { query } = resolved;
-    this.window = new RowWindow<R>(this.options.kind, query, (row) => this.unread?.trimmed(row));
+    this.#window = new RowWindow<R>(this.options.kind, query, (row) => this.#unread?.trimmed(row));
     if (query.countWhere && typeof this.options.source.count === 'function') {
-      this.unread = new UnreadCount({
+      this.#unread = new UnreadCount({
         query,
         read: this.options.source.count.bind(this.options.source),
-        held: () => this.window!.values(),
-        snapshotInFlight: () => this.buffer !== null,
-        changed: () => this.emit(),
+        held: () => this.#window!.values(),
+        snapshotInFlight: () => this.#buffer !== null,
+        changed: () => this.#emit(),
       });
     }
     const listener: ChangeListener<R> = {
       onChange: (c) => this.applyChange(c),
-      onState: (s) => this.onChannelState(s),
+      onState: (s) => this.#onChannelState(s),
     };
     // 1. subscribe first … 2. … then read the snapshot (unless the channel's state already started one).
-    this.releaseChannel = this.options.source.subscribe<R>({ table: query.table, filter: realtimeFilter(query.eq), name: resolved.name }, listener);
-    if (this.fetchSeq === 0) void this.fetch();
+    this.#releaseChannel = this.options.source.subscribe<R>({ table: query.table, filter: realtimeFilter(query.eq), name: resolved.name }, listener);
+    if (this.#fetchSeq === 0) void this.#fetch();
   }
 
-  private onChannelState(s: ChannelState): void {
-    if (this.stopped) return;
+  #onChannelState(s: ChannelState): void {
+    if (this.#stopped) return;
     // Reconnected / rejoined: whatever happened while we were away, re-read it.
-    if (this.phase.channelChanged(s) && this.resolved) void this.fetch();
-    this.emit();
+    if (this.#phase.channelChanged(s) && this.#resolved) void this.#fetch();
+    this.#emit();
   }
 
-  private async fetch(): Promise<void> {
-    if (!this.resolved || !this.window || this.stopped) return;
-    clearTimeout(this.retryTimer);
-    const seq = ++this.fetchSeq;
-    const epoch = this.phase.readEpoch();
-    const query = this.resolved.query;
-    this.buffer = [];
+  async #fetch(): Promise<void> {
+    if (!this.#resolved || !this.#window || this.#stopped) return;
+    clearTimeout(this.#retryTimer);
+    const seq = ++this.#fetchSeq;
+    const epoch = this.#phase.readEpoch();
+    const query = this.#resolved.query;
+    this.#buffer = [];
     const [result, count] = await Promise.all([
       Promise.resolve()
         .then(() => this.options.source.select<R>(query))
         .catch((err): SnapshotResult<R> => ({ rows: null, error: rtError('server', messageOf(err)) })),
-      this.unread ? this.unread.readWithSnapshot() : Promise.resolve(null),
+      this.#unread ? this.#unread.readWithSnapshot() : Promise.resolve(null),
     ]);
-    if (this.stopped || seq !== this.fetchSeq) return;
-    const buffered = this.buffer ?? [];
-    this.buffer = null;
+    if (this.#stopped || seq !== this.#fetchSeq) return;
+    const buffered = this.#buffer ?? [];
+    this.#buffer = null;
     if (result.error) {
-      if (count) this.unread!.snapshotRead({ count: null, error: result.error });
-      this.phase.snapshotFailed(result.error);
-      this.scheduleRetry();
-      this.emit();
+      if (count) this.#unread!.snapshotRead({ count: null, error: result.error });
+      this.#phase.snapshotFailed(result.error);
+      this.#scheduleRetry();
+      this.#emit();
       return;
     }
-    this.retries = 0;
-    this.applySnapshot(result.rows, buffered, count);
-    this.phase.snapshotRead(epoch, this.options.kind === 'single' && this.window.size === 0);
-    this.updatedAt = this.now();
-    this.emit();
+    this.#retries = 0;
+    this.#applySnapshot(result.rows, buffered, count);
+    this.#phase.snapshotRead(epoch, this.options.kind === 'single' && this.#window.size === 0);
+    this.#updatedAt = this.#now();
+    this.#emit();
   }
 
-  private applySnapshot(snapshot: R[], buffered: RowChange<R>[], count: CountResult | null): void {
-    const window = this.window!;
+  #applySnapshot(snapshot: R[], buffered: RowChange<R>[], count: CountResult | null): void {
+    const window = this.#window!;
     window.replace(snapshot);
-    if (count) this.unread!.snapshotRead(count);
-    for (const change of buffered) this.fold(change, false);
+    if (count) this.#unread!.snapshotRead(count);
+    for (const change of buffered) this.#fold(change, false);
     window.trim();
-    this.overlays.expire((key) => window.get(key));
+    this.#overlays.expire((key) => window.get(key));
     // Changes that raced the reads may or may not be in the count: read it again.
-    if (count && buffered.length > 0) this.unread!.schedule();
+    if (count && buffered.length > 0) this.#unread!.schedule();
   }
 
-  private scheduleRetry(): void {
+  #scheduleRetry(): void {
     const delays = this.options.retryDelays ?? DEFAULT_RETRY;
-    const delay = delays[Math.min(this.retries, delays.length - 1)];
-    this.retries++;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.fetch(), delay);
+    const delay = delays[Math.min(this.#retries, delays.length - 1)];
+    this.#retries++;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => void this.#fetch(), delay);
   }
 
   // ---- merging ----------------------------------------------------------------------------
 
   /** Apply one change; returns whether anything visible changed. */
-  private fold(change: RowChange<R>, live: boolean): boolean {
-    const window = this.window!;
-    const result = window.fold(change, (current, next) => this.flushIfTerminal(current, next));
-    if (result.outside && this.unread?.foldOutside(change as RowChange<StoreRow>)) result.changed = true;
+  #fold(change: RowChange<R>, live: boolean): boolean {
+    const window = this.#window!;
+    const result = window.fold(change, (current, next) => this.#flushIfTerminal(current, next));
+    if (result.outside && this.#unread?.foldOutside(change as RowChange<StoreRow>)) result.changed = true;
     if (!result.changed) return false;
     const key = rowKey(change.type === 'DELETE' ? (change.old as StoreRow | null) ?? change.new : change.new);
-    if (key !== null) this.overlays.settle(key, window.get(key) ?? null);
+    if (key !== null) this.#overlays.settle(key, window.get(key) ?? null);
     if (result.deleted) {
-      if (this.options.kind === 'single') this.phase.deleted();
+      if (this.options.kind === 'single') this.#phase.deleted();
       // A full window lost a row: the next one (which we do not hold) belongs in it now. Also when
       // it was no longer full because of earlier deletes: a refill may have read before them.
-      if ((result.deleted.windowWasFull || this.refillTimer !== undefined || this.refilling) && live) this.scheduleRefill();
+      if ((result.deleted.windowWasFull || this.#refillTimer !== undefined || this.#refilling) && live) this.#scheduleRefill();
     } else if (this.options.kind === 'single' && window.size > 0) {
-      this.phase.rowBack();
+      this.#phase.rowBack();
     }
     return true;
   }
@@ -275,47 +275,47 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    * Coalescing must never swallow a terminal state: if subscribers have not yet been told about
    * a row that is terminal, and it is about to become something else, tell them now.
    */
-  private flushIfTerminal(current: R, next: R | null): void {
+  #flushIfTerminal(current: R, next: R | null): void {
     const isTerminal = this.options.isTerminal;
-    if (!isTerminal || !this.notifier.pending) return;
+    if (!isTerminal || !this.#notifier.pending) return;
     if (isTerminal(current) && (!next || !isTerminal(next) || next.updated_at !== current.updated_at)) {
-      this.notifier.flushNow();
+      this.#notifier.flushNow();
     }
   }
 
-  private scheduleRefill(): void {
-    clearTimeout(this.refillTimer);
-    this.refillTimer = setTimeout(() => {
-      this.refillTimer = undefined;
-      if (this.stopped) return;
-      if (this.buffer !== null) return this.scheduleRefill(); // a read in flight: refill after it
-      this.refilling = true;
-      void this.fetch().finally(() => (this.refilling = false));
+  #scheduleRefill(): void {
+    clearTimeout(this.#refillTimer);
+    this.#refillTimer = setTimeout(() => {
+      this.#refillTimer = undefined;
+      if (this.#stopped) return;
+      if (this.#buffer !== null) return this.#scheduleRefill(); // a read in flight: refill after it
+      this.#refilling = true;
+      void this.#fetch().finally(() => (this.#refilling = false));
     }, REFILL_DELAY_MS);
   }
 
   // ---- delivering -------------------------------------------------------------------------
 
-  private ordered(): R[] {
-    return this.window ? this.overlays.apply(this.window.sorted()) : [];
+  #ordered(): R[] {
+    return this.#window ? this.#overlays.apply(this.#window.sorted()) : [];
   }
 
-  private emit(): void {
-    if (this.stopped) return;
-    this.notifier.schedule();
+  #emit(): void {
+    if (this.#stopped) return;
+    this.#notifier.schedule();
   }
 
-  private deliver(): void {
-    if (this.stopped) return;
-    const rows = this.ordered();
+  #deliver(): void {
+    if (this.#stopped) return;
+    const rows = this.#ordered();
     const data = (this.options.kind === 'list' ? rows : (rows[0] ?? null)) as T;
-    const { phase, error: own, fatal, channel } = this.phase;
+    const { phase, error: own, fatal, channel } = this.#phase;
     // A channel that failed for a reason of its own (refused token, no access, too many channels)
     // is this query's error too: the widget must say why it is not live.
     const error = own ?? (channel.status === 'error' && phase !== 'live' ? channel.error : null);
-    this.state = { phase, data, error, status: fatal ? 'error' : channel.status, updatedAt: this.updatedAt };
-    if (this.unread) this.state.unreadCount = this.unread.total(rows);
-    for (const listener of [...this.listeners]) {
+    this.state = { phase, data, error, status: fatal ? 'error' : channel.status, updatedAt: this.#updatedAt };
+    if (this.#unread) this.state.unreadCount = this.#unread.total(rows);
+    for (const listener of [...this.#listeners]) {
       try {
         listener(this.state);
       } catch (err) {

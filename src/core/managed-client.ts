@@ -26,24 +26,24 @@ export interface ManagedClientEvents {
 }
 
 export class ManagedClient {
-  private client: RtClientApi | undefined;
-  private options: RtClientOptions | undefined;
-  private offs: Array<() => void> = [];
-  private disposed = false;
+  #client: RtClientApi | undefined;
+  #options: RtClientOptions | undefined;
+  #offs: Array<() => void> = [];
+  #disposed = false;
 
   constructor(private readonly events: ManagedClientEvents) {}
 
   /** The client in use (undefined before `use()` or with no options). */
   get current(): RtClientApi | undefined {
-    return this.client;
+    return this.#client;
   }
 
   /** Build a client for these options (replacing, then disposing, the previous one). */
   use(options: RtClientOptions | undefined): RtClientApi | undefined {
-    if (this.disposed) return undefined;
-    this.options = options;
-    this.replace(options ? createRtClient(options) : undefined);
-    return this.client;
+    if (this.#disposed) return undefined;
+    this.#options = options;
+    this.#replace(options ? createRtClient(options) : undefined);
+    return this.#client;
   }
 
   /**
@@ -51,44 +51,44 @@ export class ManagedClient {
    * takes it; another user (or none) → a fresh client with it.
    */
   setAccessToken(token: string | null): RtClientApi | undefined {
-    const client = this.client;
-    if (!client || !this.options) return client;
-    const previous = this.options.accessToken;
+    const client = this.#client;
+    if (!client || !this.#options) return client;
+    const previous = this.#options.accessToken;
     if (typeof previous === 'function' || tokenUserId(typeof previous === 'string' ? previous : null) === tokenUserId(token)) {
       client.setAccessToken?.(token);
-      if (typeof previous !== 'function') this.options = { ...this.options, accessToken: token };
+      if (typeof previous !== 'function') this.#options = { ...this.#options, accessToken: token };
       return client;
     }
-    return this.use({ ...this.options, accessToken: token });
+    return this.use({ ...this.#options, accessToken: token });
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.replace(undefined);
-    this.disposed = true;
+    if (this.#disposed) return;
+    this.#replace(undefined);
+    this.#disposed = true;
   }
 
-  private replace(next: ReturnType<typeof createRtClient> | undefined): void {
-    for (const off of this.offs.splice(0)) off();
-    const previous = this.client;
-    this.client = next;
-    if (next) this.follow(next);
-    if (!this.disposed) this.events.changed(next);
+  #replace(next: ReturnType<typeof createRtClient> | undefined): void {
+    for (const off of this.#offs.splice(0)) off();
+    const previous = this.#client;
+    this.#client = next;
+    if (next) this.#follow(next);
+    if (!this.#disposed) this.events.changed(next);
     // After consumers moved to the new client (their context / default-client listeners ran).
     if (previous) setTimeout(() => previous.dispose(), 0);
   }
 
-  private follow(client: RtClientApi): void {
+  #follow(client: RtClientApi): void {
     const rebuild = () => {
-      if (this.client === client) this.use(this.options);
+      if (this.#client === client) this.use(this.#options);
     };
-    const host = this.options?.client;
-    if (host) this.offs.push(followHostAuth(host, rebuild));
+    const host = this.#options?.client;
+    if (host) this.#offs.push(followHostAuth(host, rebuild));
     const offUser = client.onUserChange?.(rebuild);
-    if (offUser) this.offs.push(offUser);
+    if (offUser) this.#offs.push(offUser);
     const offExpired = client.onSessionExpired?.((error) => {
-      if (this.client === client) this.events.sessionExpired?.(error, client);
+      if (this.#client === client) this.events.sessionExpired?.(error, client);
     });
-    if (offExpired) this.offs.push(offExpired);
+    if (offExpired) this.#offs.push(offExpired);
   }
 }

@@ -24,8 +24,8 @@ export interface OverlayHandle {
 }
 
 export class Overlays {
-  private readonly byKey = new Map<string, Overlay>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #byKey = new Map<string, Overlay>();
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
   /** @param changed called whenever what the overlays show changes */
   constructor(
@@ -34,62 +34,62 @@ export class Overlays {
   ) {}
 
   get size(): number {
-    return this.byKey.size;
+    return this.#byKey.size;
   }
 
   add(row: StoreRow, patch: Record<string, unknown>): OverlayHandle {
     const key = rowKey(row)!;
     const overlay: Overlay = { patch, baseVersion: versionOf(row), expiresAt: null };
-    const previous = this.byKey.get(key);
-    this.byKey.set(key, overlay);
+    const previous = this.#byKey.get(key);
+    this.#byKey.set(key, overlay);
     this.changed();
     return {
       rollback: () => {
-        if (this.byKey.get(key) !== overlay) return;
-        if (previous) this.byKey.set(key, previous);
-        else this.byKey.delete(key);
+        if (this.#byKey.get(key) !== overlay) return;
+        if (previous) this.#byKey.set(key, previous);
+        else this.#byKey.delete(key);
         this.changed();
       },
       confirm: () => {
         overlay.expiresAt = this.now() + CONFIRMED_OVERLAY_MS;
         const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          if (this.byKey.get(key) === overlay) {
-            this.byKey.delete(key);
+          this.#timers.delete(timer);
+          if (this.#byKey.get(key) === overlay) {
+            this.#byKey.delete(key);
             this.changed();
           }
         }, CONFIRMED_OVERLAY_MS + 50);
-        this.timers.add(timer);
+        this.#timers.add(timer);
       },
     };
   }
 
   /** A held row changed or went away: drop its patch when the server's version is newer (or always). */
   settle(key: string, row: StoreRow | null): void {
-    const o = this.byKey.get(key);
-    if (o && (!row || versionOf(row) > o.baseVersion)) this.byKey.delete(key);
+    const o = this.#byKey.get(key);
+    if (o && (!row || versionOf(row) > o.baseVersion)) this.#byKey.delete(key);
   }
 
   /** Drop patches whose rows are gone, superseded by a newer version, or past their expiry. */
   expire(rowOf: (key: string) => StoreRow | undefined): void {
     const now = this.now();
-    for (const [key, o] of this.byKey) {
+    for (const [key, o] of this.#byKey) {
       const row = rowOf(key);
-      if (!row || versionOf(row) > o.baseVersion || (o.expiresAt !== null && o.expiresAt <= now)) this.byKey.delete(key);
+      if (!row || versionOf(row) > o.baseVersion || (o.expiresAt !== null && o.expiresAt <= now)) this.#byKey.delete(key);
     }
   }
 
   /** The rows with their patches applied (same array when there are none). */
   apply<R extends StoreRow>(rows: R[]): R[] {
-    if (!this.byKey.size) return rows;
+    if (!this.#byKey.size) return rows;
     return rows.map((r) => {
-      const o = this.byKey.get(rowKey(r)!);
+      const o = this.#byKey.get(rowKey(r)!);
       return o ? ({ ...r, ...o.patch } as R) : r;
     });
   }
 
   dispose(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
   }
 }

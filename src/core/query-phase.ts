@@ -22,15 +22,15 @@ export class QueryPhase {
   fatal: RtError | null = null;
   channel: ChannelState = { status: 'connecting', ready: false, epoch: 0, error: null };
   /** The channel epoch the shown snapshot was read in (-1: read while not confirmed). */
-  private snapshotEpoch = -1;
-  private everLoaded = false;
-  private everLive = false;
+  #snapshotEpoch = -1;
+  #everLoaded = false;
+  #everLive = false;
 
   /** Whether the channel's confirmation is newer than the snapshot shown (a re-read is due). */
   channelChanged(s: ChannelState): boolean {
     this.channel = s;
-    const reread = s.ready && s.epoch !== this.snapshotEpoch;
-    if ((reread || !s.ready) && this.everLoaded && this.phase === 'live') this.phase = 'stale';
+    const reread = s.ready && s.epoch !== this.#snapshotEpoch;
+    if ((reread || !s.ready) && this.#everLoaded && this.phase === 'live') this.phase = 'stale';
     return reread;
   }
 
@@ -41,7 +41,7 @@ export class QueryPhase {
 
   /** A re-read was asked for: a live query is stale until it lands. */
   rereading(): void {
-    if (this.everLoaded && this.phase === 'live') this.phase = 'stale';
+    if (this.#everLoaded && this.phase === 'live') this.phase = 'stale';
   }
 
   failed(error: RtError): void {
@@ -52,20 +52,20 @@ export class QueryPhase {
 
   snapshotFailed(error: RtError): void {
     this.error = error;
-    this.phase = !this.everLoaded ? 'error' : this.everLive ? 'stale' : 'connecting';
+    this.phase = !this.#everLoaded ? 'error' : this.#everLive ? 'stale' : 'connecting';
   }
 
   /** A snapshot read in `epoch` landed; `missing`: a single-row query found no row. */
   snapshotRead(epoch: number, missing: boolean): void {
-    this.snapshotEpoch = epoch;
-    this.everLoaded = true;
+    this.#snapshotEpoch = epoch;
+    this.#everLoaded = true;
     if (missing) {
       this.phase = 'error';
       this.error = rtError('not-found', 'Not found, or you do not have access to it.');
       return;
     }
     this.error = null;
-    this.phase = this.settled();
+    this.phase = this.#settled();
   }
 
   /** The single row shown was deleted. */
@@ -78,14 +78,14 @@ export class QueryPhase {
   rowBack(): void {
     if (this.error?.code !== 'not-found') return;
     this.error = null;
-    this.phase = this.settled();
+    this.phase = this.#settled();
   }
 
-  private settled(): LiveQueryPhase {
-    if (this.channel.ready && this.snapshotEpoch === this.channel.epoch) {
-      this.everLive = true;
+  #settled(): LiveQueryPhase {
+    if (this.channel.ready && this.#snapshotEpoch === this.channel.epoch) {
+      this.#everLive = true;
       return 'live';
     }
-    return this.everLive ? 'stale' : 'connecting';
+    return this.#everLive ? 'stale' : 'connecting';
   }
 }

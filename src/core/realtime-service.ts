@@ -25,7 +25,7 @@ export type StatusCallback = (status: ConnectionStatus, error?: RtError | null) 
 const NOT_CONFIGURED: RtError = { code: 'not-configured', message: 'rt-monitor is not configured: call RtMonitor.configure({ url, anonKey }) first.' };
 
 export class RealtimeService {
-  private readonly subs = new Set<RealtimeSubscription>();
+  readonly #subs = new Set<RealtimeSubscription>();
 
   /** `client`: a specific client; omitted, the page's default client (even one configured later). */
   constructor(private readonly fixedClient?: RtClientApi) {}
@@ -35,32 +35,32 @@ export class RealtimeService {
   }
 
   subscribeToStreamProgress(streamId: string, callback: (stream: Stream) => void, onStatus?: StatusCallback): RealtimeSubscription {
-    return this.watch('stream', { streamId }, `stream:${streamId}:progress`, (d) => d && callback(d), onStatus);
+    return this.#watch('stream', { streamId }, `stream:${streamId}:progress`, (d) => d && callback(d), onStatus);
   }
 
   subscribeToAllStreams(orgId: string | null | undefined, callback: (streams: Stream[]) => void, onStatus?: StatusCallback): RealtimeSubscription {
-    return this.watch('org-streams', { orgId: orgId ?? null }, `streams:${orgId ?? 'me'}`, callback, onStatus);
+    return this.#watch('org-streams', { orgId: orgId ?? null }, `streams:${orgId ?? 'me'}`, callback, onStatus);
   }
 
   subscribeToScanProgress(scanId: string, callback: (scan: AcquisitionScan) => void, onStatus?: StatusCallback): RealtimeSubscription {
-    return this.watch('scan', { scanId }, `scan:${scanId}:progress`, (d) => d && callback(d), onStatus);
+    return this.#watch('scan', { scanId }, `scan:${scanId}:progress`, (d) => d && callback(d), onStatus);
   }
 
   subscribeToSignalAlerts(userId: string | null | undefined, callback: (alerts: SignalAlert[]) => void, onStatus?: StatusCallback): RealtimeSubscription {
-    return this.watch('signal-alerts', { userId: userId ?? null }, `signals:${userId ?? 'me'}`, callback, onStatus);
+    return this.#watch('signal-alerts', { userId: userId ?? null }, `signals:${userId ?? 'me'}`, callback, onStatus);
   }
 
   subscribeToAgentExecutions(streamId: string, callback: (executions: AgentExecution[]) => void, onStatus?: StatusCallback): RealtimeSubscription {
-    return this.watch('agent-executions', { streamId }, `agents:${streamId}`, callback, onStatus);
+    return this.#watch('agent-executions', { streamId }, `agents:${streamId}`, callback, onStatus);
   }
 
   subscribeToNotifications(userId: string | null | undefined, callback: (notifications: Notification[]) => void, onStatus?: StatusCallback): RealtimeSubscription {
-    return this.watch('notifications', { userId: userId ?? null }, `notifications:${userId ?? 'me'}`, callback, onStatus);
+    return this.#watch('notifications', { userId: userId ?? null }, `notifications:${userId ?? 'me'}`, callback, onStatus);
   }
 
   /** Unsubscribe everything subscribed through this service. */
   unsubscribeAll(): void {
-    for (const s of [...this.subs]) s.unsubscribe();
+    for (const s of [...this.#subs]) s.unsubscribe();
   }
 
   /** The client's shared channels (one per distinct table + filter). */
@@ -73,7 +73,7 @@ export class RealtimeService {
     return this.getActiveSubscriptions().find((s) => s.name === name)?.status ?? 'disconnected';
   }
 
-  private watch<F extends FeedName>(
+  #watch<F extends FeedName>(
     feed: F,
     params: ParamsFor<F>,
     name: string,
@@ -117,10 +117,10 @@ export class RealtimeService {
         closed = true;
         off?.();
         offDefault?.();
-        this.subs.delete(sub);
+        this.#subs.delete(sub);
       },
     };
-    this.subs.add(sub);
+    this.#subs.add(sub);
     return sub;
   }
 }

@@ -42,7 +42,7 @@ export class RestSource {
     if (problem) return { rows: null, error: problem };
     const { schema } = this;
     const table = query.table;
-    const res = await this.send(() => {
+    const res = await this.#send(() => {
       let q = this.rest.from(schema.table(table)).select('*');
       for (const [column, value] of schema.eq(table, query.eq)) q = q.eq(column, value);
       if (query.order) q = q.order(schema.column(table, query.order.column), { ascending: query.order.ascending });
@@ -61,7 +61,7 @@ export class RestSource {
     const problem = this.check(table, eq.filter(([column]) => column === 'id' || column.endsWith('_id')));
     if (problem) return { count: null, error: problem };
     const { schema } = this;
-    const res = await this.send(() => {
+    const res = await this.#send(() => {
       let q = this.rest.from(schema.table(table)).select('*', { count: 'exact', head: true });
       for (const [column, value] of schema.eq(table, eq)) q = q.eq(column, value);
       return q;
@@ -80,7 +80,7 @@ export class RestSource {
     const problem = this.check(table, [[request.id !== undefined ? 'id' : 'user_id', key]]);
     if (problem) return problem;
     const read = schema.column(table, 'read');
-    const res = await this.send(() => {
+    const res = await this.#send(() => {
       let q = this.rest.from(schema.table(table)).update({ [read]: true });
       if (request.id !== undefined) q = q.eq(schema.column(table, 'id'), key);
       else q = q.eq(schema.column(table, 'user_id'), key).eq(read, false);
@@ -93,7 +93,7 @@ export class RestSource {
   async firstOrg(userId: string): Promise<string | null> {
     const { schema } = this;
     const col = (c: string) => schema.column('org_members', c);
-    const res = await this.send(() =>
+    const res = await this.#send(() =>
       this.rest.from(schema.table('org_members')).select(col('org_id')).eq(col('user_id'), userId).order(col('created_at'), { ascending: true }).limit(1),
     );
     if ('failed' in res) return null;
@@ -102,21 +102,21 @@ export class RestSource {
   }
 
   /** Run a request; once more with a fresh token when it was refused for its token and the session can renew. */
-  private async send(build: () => PromiseLike<unknown>): Promise<RestResponse | { failed: RtError }> {
+  async #send(build: () => PromiseLike<unknown>): Promise<RestResponse | { failed: RtError }> {
     try {
       let res = (await build()) as RestResponse;
       if (res.error && (res.status === 401 || res.status === 403) && this.session.tokens.refreshable) {
         await this.session.tokens.get(true);
         res = (await build()) as RestResponse;
       }
-      return res.error ? { failed: await this.errorOf(res.error, res.status) } : res;
+      return res.error ? { failed: await this.#errorOf(res.error, res.status) } : res;
     } catch (err) {
       return { failed: rtError('network', `Cannot reach the server: ${messageOf(err)}`) };
     }
   }
 
   /** A PostgREST error as an RtError; a refused token that nothing can renew expires the session. */
-  private async errorOf(error: unknown, status: number | undefined): Promise<RtError> {
+  async #errorOf(error: unknown, status: number | undefined): Promise<RtError> {
     const { tokens } = this.session;
     const token = await tokens.get();
     const e = fromRestError(error as never, status, !token);

@@ -39,8 +39,8 @@ export interface FoldResult<R> {
 }
 
 export class RowWindow<R extends StoreRow> {
-  private rows = new Map<string, R>();
-  private readonly tombstones = new Map<string, number>();
+  #rows = new Map<string, R>();
+  readonly #tombstones = new Map<string, number>();
 
   /**
    * @param kind `single` holds at most one row; `list` holds `query.limit` rows in `query.order`.
@@ -53,20 +53,20 @@ export class RowWindow<R extends StoreRow> {
   ) {}
 
   get size(): number {
-    return this.rows.size;
+    return this.#rows.size;
   }
 
   get(key: string): R | undefined {
-    return this.rows.get(key);
+    return this.#rows.get(key);
   }
 
   values(): IterableIterator<R> {
-    return this.rows.values();
+    return this.#rows.values();
   }
 
   /** Whether the window is a bounded list at its limit. */
   get full(): boolean {
-    return this.kind === 'list' && this.query.limit !== undefined && this.rows.size >= this.query.limit;
+    return this.kind === 'list' && this.query.limit !== undefined && this.#rows.size >= this.query.limit;
   }
 
   /**
@@ -78,10 +78,10 @@ export class RowWindow<R extends StoreRow> {
     for (const row of snapshot) {
       const key = rowKey(row);
       if (key === null) continue;
-      const current = this.rows.get(key);
+      const current = this.#rows.get(key);
       next.set(key, current && versionOf(current) > versionOf(row) ? current : row);
     }
-    this.rows = next;
+    this.#rows = next;
   }
 
   /** Fold one INSERT / UPDATE / DELETE in. `beforeReplace` runs before a held row changes. */
@@ -89,30 +89,30 @@ export class RowWindow<R extends StoreRow> {
     if (change.type === 'DELETE') {
       const key = rowKey(change.old as StoreRow | null) ?? rowKey(change.new as StoreRow | null);
       if (key === null) return { changed: false };
-      const current = this.rows.get(key);
+      const current = this.#rows.get(key);
       if (!current) return { changed: false, outside: true };
       const windowWasFull = this.full;
       beforeReplace?.(current, null);
-      this.rows.delete(key);
-      this.remember(key, versionOf(current));
+      this.#rows.delete(key);
+      this.#remember(key, versionOf(current));
       return { changed: true, deleted: { windowWasFull } };
     }
     const row = change.new;
     const key = rowKey(row);
     if (!row || key === null) return { changed: false };
-    const current = this.rows.get(key);
+    const current = this.#rows.get(key);
     if (!matches(this.query, row)) {
       // The row moved out of this query (e.g. its user_id changed).
       if (!current) return { changed: false };
-      this.rows.delete(key);
+      this.#rows.delete(key);
       return { changed: true };
     }
     if (current && versionOf(row) < versionOf(current)) return { changed: false }; // older: never wins
-    const tomb = this.tombstones.get(key);
+    const tomb = this.#tombstones.get(key);
     if (!current && tomb !== undefined && versionOf(row) <= tomb) return { changed: false }; // deleted already
     const merged = (current ? { ...current, ...row } : row) as R;
     if (current) beforeReplace?.(current, merged);
-    this.rows.set(key, merged);
+    this.#rows.set(key, merged);
     this.trim();
     return { changed: true, outside: !current && change.type === 'UPDATE' };
   }
@@ -120,15 +120,15 @@ export class RowWindow<R extends StoreRow> {
   /** Keep a bounded list at its limit (rows pushed out are reported through `onTrimmed`). */
   trim(): void {
     const limit = this.query.limit;
-    if (this.kind !== 'list' || limit === undefined || this.rows.size <= limit) return;
+    if (this.kind !== 'list' || limit === undefined || this.#rows.size <= limit) return;
     const sorted = this.sorted();
     for (const dropped of sorted.slice(limit)) this.onTrimmed(dropped);
-    this.rows = new Map(sorted.slice(0, limit).map((r) => [rowKey(r)!, r]));
+    this.#rows = new Map(sorted.slice(0, limit).map((r) => [rowKey(r)!, r]));
   }
 
   /** The rows in the query's order (ties broken by key). */
   sorted(): R[] {
-    const rows = [...this.rows.values()];
+    const rows = [...this.#rows.values()];
     const order = this.query.order;
     if (!order) return rows;
     const dir = order.ascending ? 1 : -1;
@@ -142,11 +142,11 @@ export class RowWindow<R extends StoreRow> {
     });
   }
 
-  private remember(key: string, version: number): void {
-    this.tombstones.set(key, version);
-    if (this.tombstones.size > TOMBSTONE_LIMIT) {
-      const first = this.tombstones.keys().next().value;
-      if (first !== undefined) this.tombstones.delete(first);
+  #remember(key: string, version: number): void {
+    this.#tombstones.set(key, version);
+    if (this.#tombstones.size > TOMBSTONE_LIMIT) {
+      const first = this.#tombstones.keys().next().value;
+      if (first !== undefined) this.#tombstones.delete(first);
     }
   }
 }

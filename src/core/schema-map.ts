@@ -35,9 +35,9 @@ interface TableMap {
 }
 
 export class SchemaMap {
-  private readonly maps = new Map<string, TableMap>();
-  private readonly mapped = new Set<string>();
-  private readonly byPhysical = new Map<string, string>();
+  readonly #maps = new Map<string, TableMap>();
+  readonly #mapped = new Set<string>();
+  readonly #byPhysical = new Map<string, string>();
 
   /** @throws Error with a message naming the bad entry (the client reports it as `bad-config`). */
   constructor(options: SchemaOptions = {}) {
@@ -51,7 +51,7 @@ export class SchemaMap {
     for (const table of MAPPABLE_TABLES) {
       const name = tables[table] ?? table;
       if (typeof name !== 'string' || !IDENT.test(name)) throw new Error(`tables.${table}: "${String(name)}" is not a table name.`);
-      if (tables[table] !== undefined) this.mapped.add(table);
+      if (tables[table] !== undefined) this.#mapped.add(table);
       const cols = asRecord(columns[table], `columns.${table}`);
       const out = new Map<string, string>();
       const back = new Map<string, string>();
@@ -60,26 +60,26 @@ export class SchemaMap {
         out.set(standard, own);
         back.set(own, standard);
       }
-      this.maps.set(table, { name, out, back });
-      if (this.byPhysical.has(name)) throw new Error(`tables: "${name}" is mapped twice.`);
-      this.byPhysical.set(name, table);
+      this.#maps.set(table, { name, out, back });
+      if (this.#byPhysical.has(name)) throw new Error(`tables: "${name}" is mapped twice.`);
+      this.#byPhysical.set(name, table);
     }
   }
 
   /** Whether any name differs from the standard ones. */
   get identity(): boolean {
-    for (const [table, m] of this.maps) if (m.name !== table || m.out.size) return false;
+    for (const [table, m] of this.#maps) if (m.name !== table || m.out.size) return false;
     return true;
   }
 
   /** The user's name of a table (unknown tables, e.g. a custom feed's, pass through). */
   table(table: string): string {
-    return this.maps.get(table)?.name ?? table;
+    return this.#maps.get(table)?.name ?? table;
   }
 
   /** The user's name of a column of a table. */
   column(table: string, column: string): string {
-    return this.maps.get(table)?.out.get(column) ?? column;
+    return this.#maps.get(table)?.out.get(column) ?? column;
   }
 
   /** Equality filters with the user's column names. */
@@ -89,7 +89,7 @@ export class SchemaMap {
 
   /** A row from the user's table with the standard column names (other columns kept as they are). */
   row<R>(table: string, row: R): R {
-    const m = this.maps.get(table);
+    const m = this.#maps.get(table);
     if (!m || !m.back.size || !row || typeof row !== 'object') return row;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(row as Record<string, unknown>)) out[m.back.get(k) ?? k] = v;
@@ -101,7 +101,7 @@ export class SchemaMap {
    * request. Mapped tables may use any key type.
    */
   checkIds(table: string, eq: ReadonlyArray<readonly [string, string]>): RtError | null {
-    if (this.mapped.has(table) || !this.maps.has(table)) return null;
+    if (this.#mapped.has(table) || !this.#maps.has(table)) return null;
     for (const [column, value] of eq) {
       if ((column === 'id' || column.endsWith('_id')) && !UUID.test(value)) {
         return rtError(

@@ -20,13 +20,13 @@ export class Session {
   readonly tokens: TokenSource;
   /** Why the token is not usable (expired / refused and not renewable), or null. */
   error: RtError | null = null;
-  private realtime: RealtimeClientLike | null = null;
-  private refreshing: Promise<boolean> | null = null;
-  private auth: Promise<unknown> | null = null;
+  #realtime: RealtimeClientLike | null = null;
+  #refreshing: Promise<boolean> | null = null;
+  #auth: Promise<unknown> | null = null;
   /** `onSessionExpired` was called for the current expiry (once until a new token arrives). */
-  private announced = false;
-  private readonly expiredListeners = new Set<(error: RtError) => void>();
-  private readonly userListeners = new Set<(userId: string | null) => void>();
+  #announced = false;
+  readonly #expiredListeners = new Set<(error: RtError) => void>();
+  readonly #userListeners = new Set<(userId: string | null) => void>();
 
   constructor(
     option: AccessTokenOption,
@@ -35,13 +35,13 @@ export class Session {
   ) {
     this.tokens = new TokenSource(option, host);
     this.tokens.onUserChange = (user) => {
-      for (const cb of [...this.userListeners]) cb(user);
+      for (const cb of [...this.#userListeners]) cb(user);
     };
   }
 
   /** The realtime client tokens are handed to (set once it exists). */
   attach(realtime: RealtimeClientLike): void {
-    this.realtime = realtime;
+    this.#realtime = realtime;
   }
 
   get expired(): boolean {
@@ -54,36 +54,36 @@ export class Session {
   }
 
   onExpired(callback: (error: RtError) => void): () => void {
-    this.expiredListeners.add(callback);
-    return () => this.expiredListeners.delete(callback);
+    this.#expiredListeners.add(callback);
+    return () => this.#expiredListeners.delete(callback);
   }
 
   onUserChange(callback: (userId: string | null) => void): () => void {
-    this.userListeners.add(callback);
-    return () => this.userListeners.delete(callback);
+    this.#userListeners.add(callback);
+    return () => this.#userListeners.delete(callback);
   }
 
   /** The user's token handed to realtime before the first join (once; later ones flow by themselves). */
   ready(): Promise<unknown> {
-    this.auth ??= (async () => {
+    this.#auth ??= (async () => {
       try {
         const token = await this.tokens.get();
-        if (token && this.realtime && this.realtime.accessTokenValue !== token) await this.realtime.setAuth(token);
+        if (token && this.#realtime && this.#realtime.accessTokenValue !== token) await this.#realtime.setAuth(token);
       } catch {
         /* joins then run with the API key; a refused token is handled on the channel */
       }
     })();
-    return this.auth;
+    return this.#auth;
   }
 
   /** A token handed over by the host (same user): use it from now on. */
   set(token: string | null): void {
     this.tokens.set(token);
     this.error = null;
-    this.announced = false;
+    this.#announced = false;
     void (async () => {
       try {
-        if (this.realtime && token) await this.realtime.setAuth(token);
+        if (this.#realtime && token) await this.#realtime.setAuth(token);
       } catch {
         /* a refused token shows up on the channels */
       }
@@ -110,10 +110,10 @@ export class Session {
         : `The session has expired (${reason}). Give a new access token: answer the rt-session-expired event, set accessToken, or call setAccessToken().`,
     );
     this.error = error;
-    if (!this.announced) {
-      this.announced = true;
+    if (!this.#announced) {
+      this.#announced = true;
       queueMicrotask(() => {
-        for (const cb of [...this.expiredListeners]) {
+        for (const cb of [...this.#expiredListeners]) {
           try {
             cb(error);
           } catch (err) {
@@ -133,8 +133,8 @@ export class Session {
 
   /** Get a fresh token into the realtime client (channels are re-authorised or rejoin with it). */
   refresh(reason: string): Promise<boolean> {
-    if (this.refreshing) return this.refreshing;
-    this.refreshing = (async () => {
+    if (this.#refreshing) return this.#refreshing;
+    this.#refreshing = (async () => {
       try {
         if (!this.tokens.refreshable) {
           if (isTokenProblem(reason) || this.tokens.expired) this.expire(reason);
@@ -147,20 +147,20 @@ export class Session {
           this.expire(token ? 'the token callback returned an expired token' : 'the token callback returned no token');
           return false;
         }
-        await this.realtime?.setAuth(token);
+        await this.#realtime?.setAuth(token);
         const wasExpired = this.expired;
         this.error = null;
-        this.announced = false;
+        this.#announced = false;
         if (wasExpired) this.events.renewed();
         return true;
       } catch (err) {
         this.error = rtError('unauthorized', `Token refresh failed: ${messageOf(err)}`);
         return false;
       } finally {
-        this.refreshing = null;
+        this.#refreshing = null;
         this.events.changed();
       }
     })();
-    return this.refreshing;
+    return this.#refreshing;
   }
 }

@@ -45,29 +45,29 @@ export function hostTokenCallback(host: unknown): (() => Promise<string | null>)
 }
 
 export class TokenSource {
-  private cached: string | null = null;
-  private inflight: Promise<string | null> | null = null;
+  #cached: string | null = null;
+  #inflight: Promise<string | null> | null = null;
   /** A token handed over at run time (`set()`): replaces a fixed option. */
-  private given: string | null = null;
-  private readonly load: (() => Promise<string | null>) | null;
+  #given: string | null = null;
+  readonly #load: (() => Promise<string | null>) | null;
 
   constructor(
     private readonly option: AccessTokenOption,
     private readonly host?: SupabaseLike,
   ) {
     if (typeof option === 'string' && option) {
-      this.cached = option;
-      this.user = tokenUserId(option);
-      this.everUser = !!this.user;
+      this.#cached = option;
+      this.#user = tokenUserId(option);
+      this.#everUser = !!this.#user;
     }
-    if (typeof option === 'function') this.load = async () => (await option()) ?? null;
-    else if (!option && host) this.load = hostTokenCallback(host) ?? hostSessionReader(host);
-    else this.load = null;
+    if (typeof option === 'function') this.#load = async () => (await option()) ?? null;
+    else if (!option && host) this.#load = hostTokenCallback(host) ?? hostSessionReader(host);
+    else this.#load = null;
   }
 
   /** Whether a fresh token can be obtained by asking again (callback or host session). */
   get refreshable(): boolean {
-    return this.load !== null;
+    return this.#load !== null;
   }
 
   /** Whether the host page's client is the source (its realtime client carries the token itself). */
@@ -77,9 +77,9 @@ export class TokenSource {
 
   /** The last token seen (may be expired); null when anonymous. */
   get current(): string | null {
-    if (this.given) return this.given;
-    if (!this.option && this.host && !this.cached) return this.host.realtime.accessTokenValue ?? null;
-    return this.cached;
+    if (this.#given) return this.#given;
+    if (!this.option && this.host && !this.#cached) return this.host.realtime.accessTokenValue ?? null;
+    return this.#cached;
   }
 
   get expiresAt(): number | null {
@@ -95,71 +95,71 @@ export class TokenSource {
   /** Hand over a new token at run time (the host answered `rt-session-expired`, or set a new one). */
   set(token: string | null): void {
     if (typeof this.option === 'function') {
-      this.cached = token || this.cached; // the callback stays the source; this one is used until near exp
+      this.#cached = token || this.#cached; // the callback stays the source; this one is used until near exp
     } else {
-      this.given = token || null;
-      this.cached = this.given ?? (typeof this.option === 'string' ? this.option || null : this.cached);
+      this.#given = token || null;
+      this.#cached = this.#given ?? (typeof this.option === 'string' ? this.option || null : this.#cached);
     }
-    this.noteUser(this.current);
+    this.#noteUser(this.current);
   }
 
   /** Called when a token of another user (another `sub`, or none) replaces the first one seen. */
   onUserChange: ((userId: string | null) => void) | null = null;
-  private user: string | null | undefined;
+  #user: string | null | undefined;
 
-  private noteUser(token: string | null): void {
+  #noteUser(token: string | null): void {
     const user = tokenUserId(token);
-    if (user) this.everUser = true;
-    if (this.user === undefined) this.user = user;
-    else if (user !== this.user) {
-      this.user = user;
+    if (user) this.#everUser = true;
+    if (this.#user === undefined) this.#user = user;
+    else if (user !== this.#user) {
+      this.#user = user;
       this.onUserChange?.(user);
     }
   }
 
   /** A token good for at least ~30 s if obtainable; `force` asks the source again regardless. */
   async get(force = false): Promise<string | null> {
-    if (this.given) return this.given;
+    if (this.#given) return this.#given;
     const opt = this.option;
     if (typeof opt === 'string') return opt || null;
-    if (!this.load) return this.host?.realtime.accessTokenValue ?? null;
+    if (!this.#load) return this.host?.realtime.accessTokenValue ?? null;
     if (typeof opt === 'function') {
-      const exp = tokenExpiry(this.cached);
-      if (!force && this.cached && (exp === null || exp - Date.now() > EARLY_MS)) return this.cached;
+      const exp = tokenExpiry(this.#cached);
+      if (!force && this.#cached && (exp === null || exp - Date.now() > EARLY_MS)) return this.#cached;
     }
-    return this.fetchOnce(this.load);
+    return this.#fetchOnce(this.#load);
   }
 
   /** After a failed load, the source is not asked again before this time (back-off: 1, 2, 5, 10, 30 s). */
-  private retryAt = 0;
-  private failures = 0;
+  #retryAt = 0;
+  #failures = 0;
 
   /** Whether a signed-in user's token was ever obtained (then "no token now" means an expired session). */
   get hadUserToken(): boolean {
-    return this.everUser;
+    return this.#everUser;
   }
-  private everUser = false;
+  #everUser = false;
 
-  private fetchOnce(load: () => Promise<string | null>): Promise<string | null> {
-    if (this.inflight) return this.inflight;
-    if (Date.now() < this.retryAt) return Promise.resolve(this.cached);
-    this.inflight = (async () => {
+  #fetchOnce(load: () => Promise<string | null>): Promise<string | null> {
+    if (this.#inflight) return this.#inflight;
+    if (Date.now() < this.#retryAt) return Promise.resolve(this.#cached);
+    this.#inflight = (async () => {
       try {
         const token = await load();
-        this.cached = token;
-        this.noteUser(token);
-        this.failures = 0;
-        this.retryAt = 0;
+        this.#cached = token;
+        this.#noteUser(token);
+        this.#failures = 0;
+        this.#retryAt = 0;
         return token;
       } catch (err) {
         const delays = [1000, 2000, 5000, 10_000, 30_000];
-        this.retryAt = Date.now() + delays[Math.min(this.failures, delays.length - 1)];
-        if (this.failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
-        return this.cached;
+        this.#retryAt = Date.now() + delays[Math.min(this.#failures, delays.length - 1)];
+        if (this.#failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
+        return this.#cached;
       } finally {
-        this.inflight = null;
+        this.#inflight = null;
       }
     })();
-    return this.inflight;
+    return this.#inflight;
   }
 }

@@ -32,16 +32,16 @@ export interface UnreadCountOptions {
 }
 
 export class UnreadCount {
-  private outside = 0;
+  #outside = 0;
   /** Optimistic value of `outside` (markAllAsRead) until the write is confirmed or rolled back. */
-  private override: { value: number } | null = null;
-  private seq = 0;
-  private reading = false;
+  #override: { value: number } | null = null;
+  #seq = 0;
+  #reading = false;
   /** A change arrived while a count was being read: the count may or may not include it. */
-  private dirty = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private tries = 0;
-  private disposed = false;
+  #dirty = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #tries = 0;
+  #disposed = false;
 
   constructor(private readonly options: UnreadCountOptions) {}
 
@@ -55,24 +55,24 @@ export class UnreadCount {
 
   /** The total over `rows` (the held rows as shown, overlays applied) plus the rows not held. */
   total(rows: Iterable<StoreRow>): number {
-    return this.countHeld(rows) + (this.override?.value ?? this.outside);
+    return this.#countHeld(rows) + (this.#override?.value ?? this.#outside);
   }
 
   /** Read the count alongside a snapshot (supersedes a recount in flight). */
   readWithSnapshot(): Promise<CountResult> {
-    this.seq++;
-    this.reading = true;
-    this.dirty = false;
-    clearTimeout(this.timer);
-    return this.readSafely();
+    this.#seq++;
+    this.#reading = true;
+    this.#dirty = false;
+    clearTimeout(this.#timer);
+    return this.#readSafely();
   }
 
   /** The snapshot (and `count`) arrived and the held rows were replaced; buffered changes follow. */
   snapshotRead(count: CountResult): void {
-    this.reading = false;
+    this.#reading = false;
     if (count.error === null) {
-      this.outside = Math.max(0, count.count - this.countHeld(this.options.held()));
-      this.tries = 0;
+      this.#outside = Math.max(0, count.count - this.#countHeld(this.options.held()));
+      this.#tries = 0;
     } else {
       this.schedule(RECOUNT_AFTER_ERROR_MS); // keep the previous value meanwhile
     }
@@ -80,12 +80,12 @@ export class UnreadCount {
 
   /** A change arrived (it may race a count being read). */
   noteChange(): void {
-    if (this.reading) this.dirty = true;
+    if (this.#reading) this.#dirty = true;
   }
 
   /** A counted row left a bounded window: it is still in the table. */
   trimmed(row: StoreRow): void {
-    if (this.isCounted(row)) this.outside++;
+    if (this.isCounted(row)) this.#outside++;
   }
 
   /**
@@ -102,7 +102,7 @@ export class UnreadCount {
       return false;
     }
     if (!counted) return false;
-    this.outside = Math.max(0, this.outside - 1);
+    this.#outside = Math.max(0, this.#outside - 1);
     return true;
   }
 
@@ -112,18 +112,18 @@ export class UnreadCount {
    */
   patch(value: number): { rollback(): void; confirm(): void } {
     const override = { value };
-    this.override = override;
+    this.#override = override;
     this.options.changed();
     return {
       rollback: () => {
-        if (this.override !== override) return;
-        this.override = null;
+        if (this.#override !== override) return;
+        this.#override = null;
         this.options.changed();
       },
       confirm: () => {
-        if (this.override !== override) return;
-        this.override = null;
-        this.outside = value;
+        if (this.#override !== override) return;
+        this.#override = null;
+        this.#outside = value;
         this.options.changed();
         this.schedule(RECOUNT_AFTER_WRITE_MS); // cheap insurance against a write racing the count
       },
@@ -132,23 +132,23 @@ export class UnreadCount {
 
   /** Re-read the count after `delay` ms (one pending re-read at a time). */
   schedule(delay = RECOUNT_SOON_MS): void {
-    if (this.disposed) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.recount(), delay);
+    if (this.#disposed) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#recount(), delay);
   }
 
   dispose(): void {
-    this.disposed = true;
-    clearTimeout(this.timer);
+    this.#disposed = true;
+    clearTimeout(this.#timer);
   }
 
-  private countHeld(rows: Iterable<StoreRow>): number {
+  #countHeld(rows: Iterable<StoreRow>): number {
     let n = 0;
     for (const row of rows) if (this.isCounted(row)) n++;
     return n;
   }
 
-  private async readSafely(): Promise<CountResult> {
+  async #readSafely(): Promise<CountResult> {
     const { query } = this.options;
     try {
       return await this.options.read(query.table, [...query.eq, ...(query.countWhere ?? [])]);
@@ -157,28 +157,28 @@ export class UnreadCount {
     }
   }
 
-  private async recount(): Promise<void> {
-    if (this.disposed) return;
+  async #recount(): Promise<void> {
+    if (this.#disposed) return;
     if (this.options.snapshotInFlight()) {
       // The snapshot read (which reads the count too) re-counts if needed.
-      this.dirty = true;
+      this.#dirty = true;
       return;
     }
-    const seq = ++this.seq;
-    this.reading = true;
-    this.dirty = false;
-    const res = await this.readSafely();
-    if (this.disposed || seq !== this.seq) return;
-    this.reading = false;
-    if (res.error !== null || (this.dirty && this.tries < MAX_TRIES)) {
+    const seq = ++this.#seq;
+    this.#reading = true;
+    this.#dirty = false;
+    const res = await this.#readSafely();
+    if (this.#disposed || seq !== this.#seq) return;
+    this.#reading = false;
+    if (res.error !== null || (this.#dirty && this.#tries < MAX_TRIES)) {
       // Failed, or changes raced it (it may or may not include them): try again, a few times.
-      if (this.tries++ < MAX_TRIES) this.schedule(res.error !== null ? RECOUNT_AFTER_ERROR_MS : RECOUNT_SOON_MS);
+      if (this.#tries++ < MAX_TRIES) this.schedule(res.error !== null ? RECOUNT_AFTER_ERROR_MS : RECOUNT_SOON_MS);
       return;
     }
-    this.tries = 0;
-    const next = Math.max(0, res.count - this.countHeld(this.options.held()));
-    if (next !== this.outside) {
-      this.outside = next;
+    this.#tries = 0;
+    const next = Math.max(0, res.count - this.#countHeld(this.options.held()));
+    if (next !== this.#outside) {
+      this.#outside = next;
       this.options.changed();
     }
   }

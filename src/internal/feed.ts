@@ -50,18 +50,18 @@ export function newestFirst<T extends FeedRow>(list: unknown, limit: number, tim
  * without treating the first snapshot, or a switch to another user, as "new".
  */
 export class NewRows {
-  private seen: Set<string> | null = null;
-  private key: string | undefined;
+  #seen: Set<string> | null = null;
+  #key: string | undefined;
 
   /** Rows not seen before; [] on the first call for `key` or while not live. */
   take<T extends FeedRow>(key: string | undefined, rows: readonly T[], live: boolean): T[] {
-    if (key !== this.key) {
-      this.key = key;
-      this.seen = null;
+    if (key !== this.#key) {
+      this.#key = key;
+      this.#seen = null;
     }
     if (!live) return [];
-    const fresh = this.seen ? rows.filter((r) => r && !this.seen!.has(r.id)) : [];
-    this.seen = new Set(rows.filter(Boolean).map((r) => r.id));
+    const fresh = this.#seen ? rows.filter((r) => r && !this.#seen!.has(r.id)) : [];
+    this.#seen = new Set(rows.filter(Boolean).map((r) => r.id));
     return fresh;
   }
 }

@@ -132,10 +132,10 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
 export class ProgressTracker {
   constructor(private readonly kind: string | null = null) {}
 
-  private lastKey: string | null = null;
-  private lastBucket: number | null = null;
-  private lastStatus: string | null = null;
-  private lastComplete: boolean | null = null;
+  #lastKey: string | null = null;
+  #lastBucket: number | null = null;
+  #lastStatus: string | null = null;
+  #lastComplete: boolean | null = null;
 
   /**
    * Feed the current state; returns `{announce, completed}` for this change.
@@ -148,25 +148,25 @@ export class ProgressTracker {
     let announce: string | null = null;
     let milestone = '';
     let completed = false;
-    if (key !== this.lastKey) {
-      this.lastKey = key;
+    if (key !== this.#lastKey) {
+      this.#lastKey = key;
     } else {
-      if (complete && this.lastComplete === false) {
+      if (complete && this.#lastComplete === false) {
         completed = true;
         announce = s.progressComplete(label);
         milestone = 'completed';
-      } else if (status === 'failed' && this.lastStatus !== 'failed') {
+      } else if (status === 'failed' && this.#lastStatus !== 'failed') {
         announce = s.progressFailed(label);
         milestone = 'failed';
-      } else if (!complete && bucket != null && this.lastBucket != null && bucket > this.lastBucket && bucket > 0 && bucket < 4) {
+      } else if (!complete && bucket != null && this.#lastBucket != null && bucket > this.#lastBucket && bucket > 0 && bucket < 4) {
         announce = s.progressMilestone(label, formatPercent(locale, bucket * 25));
         milestone = String(bucket * 25);
       }
     }
     if (announce && this.kind && !claimAnnouncement(this.kind, key, milestone)) announce = null;
-    this.lastBucket = bucket;
-    this.lastStatus = status;
-    this.lastComplete = complete;
+    this.#lastBucket = bucket;
+    this.#lastStatus = status;
+    this.#lastComplete = complete;
     return { announce, completed };
   }
 }

@@ -135,35 +135,35 @@ export class RtElement extends LitElement {
   static offscreenRenderIntervalMs = 1000;
 
   /** A render was skipped while out of view. */
-  private renderDeferred = false;
-  private lastRenderAt = 0;
-  private catchUp: ReturnType<typeof setTimeout> | undefined;
+  #renderDeferred = false;
+  #lastRenderAt = 0;
+  #catchUp: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal Called by src/internal/visibility.ts. */
   visibilityChanged(visible: boolean): void {
     this.setState('offscreen', !visible);
-    if (visible && this.renderDeferred) this.requestUpdate();
+    if (visible && this.#renderDeferred) this.requestUpdate();
   }
 
   protected override update(changed: PropertyValues): void {
     const ctor = this.constructor as typeof RtElement;
     if (this.hasUpdated && ctor.deferRenderingOffscreen && !isVisible(this)) {
-      const wait = this.lastRenderAt + ctor.offscreenRenderIntervalMs - Date.now();
+      const wait = this.#lastRenderAt + ctor.offscreenRenderIntervalMs - Date.now();
       if (wait > 0) {
         // Reflect attributes and finish the update cycle without rendering; catch up later.
-        this.renderDeferred = true;
+        this.#renderDeferred = true;
         (ReactiveElement.prototype as unknown as { update(c: PropertyValues): void }).update.call(this, changed);
-        this.catchUp ??= setTimeout(() => {
-          this.catchUp = undefined;
-          if (this.renderDeferred && this.isConnected) this.requestUpdate();
+        this.#catchUp ??= setTimeout(() => {
+          this.#catchUp = undefined;
+          if (this.#renderDeferred && this.isConnected) this.requestUpdate();
         }, wait);
         return;
       }
     }
-    this.renderDeferred = false;
-    clearTimeout(this.catchUp);
-    this.catchUp = undefined;
-    this.lastRenderAt = Date.now();
+    this.#renderDeferred = false;
+    clearTimeout(this.#catchUp);
+    this.#catchUp = undefined;
+    this.#lastRenderAt = Date.now();
     super.update(changed);
   }
 
@@ -178,8 +178,8 @@ export class RtElement extends LitElement {
     return t === 'light' || t === 'dark' || t === 'auto' ? t : t === 'system' ? 'auto' : 'page';
   }
 
-  private resolvedScheme: 'light' | 'dark' | undefined;
-  private schemeDirty = true;
+  #resolvedScheme: 'light' | 'dark' | undefined;
+  #schemeDirty = true;
 
   /**
    * The colour scheme the element is drawn in, `light` or `dark`: the forced theme, the OS's for
@@ -188,24 +188,24 @@ export class RtElement extends LitElement {
    * follow any change at once, through CSS `light-dark()`).
    */
   get colorScheme(): 'light' | 'dark' {
-    if (this.schemeDirty || !this.resolvedScheme) {
-      this.schemeDirty = false;
+    if (this.#schemeDirty || !this.#resolvedScheme) {
+      this.#schemeDirty = false;
       const theme = this.effectiveTheme;
       const root = this.getRootNode();
       const outer = root instanceof ShadowRoot ? root.host : null;
-      if (theme === 'light' || theme === 'dark') this.resolvedScheme = theme;
-      else if (theme === 'auto') this.resolvedScheme = osPrefersDark() ? 'dark' : 'light';
-      else if (outer instanceof RtElement) this.resolvedScheme = outer.colorScheme; // inside a dashboard: its scheme
-      else this.resolvedScheme = this.isConnected ? schemeOf(getComputedStyle(this).colorScheme, this.ownerDocument) : 'light';
+      if (theme === 'light' || theme === 'dark') this.#resolvedScheme = theme;
+      else if (theme === 'auto') this.#resolvedScheme = osPrefersDark() ? 'dark' : 'light';
+      else if (outer instanceof RtElement) this.#resolvedScheme = outer.colorScheme; // inside a dashboard: its scheme
+      else this.#resolvedScheme = this.isConnected ? schemeOf(getComputedStyle(this).colorScheme, this.ownerDocument) : 'light';
       if (theme === 'light' || theme === 'dark') schemeFollowers.delete(this);
       else if (this.isConnected) schemeFollowers.add(this);
     }
-    return this.resolvedScheme;
+    return this.#resolvedScheme;
   }
 
   /** @internal The OS colour preference changed (src/internal/rt-element.ts). */
   colorSchemeChanged(): void {
-    this.schemeDirty = true;
+    this.#schemeDirty = true;
     this.requestUpdate();
   }
 
@@ -214,7 +214,7 @@ export class RtElement extends LitElement {
     return RTL_LOCALE.test(this.effectiveLocale) || this.matches(':dir(rtl)');
   }
 
-  private stringsWait?: Promise<void>;
+  #stringsWait?: Promise<void>;
 
   /**
    * The strings for the locale (English, registered or bundled). A bundled translation that is not
@@ -224,7 +224,7 @@ export class RtElement extends LitElement {
   protected get s(): RtStrings {
     const locale = this.effectiveLocale;
     const wait = pendingStrings(locale);
-    if (wait && wait !== this.stringsWait) void (this.stringsWait = wait).then(() => this.requestUpdate());
+    if (wait && wait !== this.#stringsWait) void (this.#stringsWait = wait).then(() => this.requestUpdate());
     return stringsFor(locale, this.isRtl);
   }
 
@@ -233,18 +233,18 @@ export class RtElement extends LitElement {
     return this.dispatchEvent(new RtEvent(name, detail, init));
   }
 
-  private lastErrorKey: string | null = null;
+  #lastErrorKey: string | null = null;
 
   /** Fires `rt-error` once when `error` appears or changes (not on every render). */
   protected reportError(source: string, error: RtError | null | undefined): void {
     const key = error ? `${source}|${error.code}|${error.message}` : null;
-    if (key === this.lastErrorKey) return;
-    this.lastErrorKey = key;
+    if (key === this.#lastErrorKey) return;
+    this.#lastErrorKey = key;
     if (error) this.emit('rt-error', { error, source });
   }
 
   /** The frame this element last rendered in (src/core/frame.ts): at most one render per frame. */
-  private renderedInFrame = 0;
+  #renderedInFrame = 0;
 
   /**
    * Coalesce on the page's one frame scheduler: inside a frame (a store just delivered, or a
@@ -253,17 +253,17 @@ export class RtElement extends LitElement {
    */
   protected override scheduleUpdate(): void | Promise<unknown> {
     const frame = currentFrame();
-    if (frame !== 0 && frame !== this.renderedInFrame) {
-      this.renderedInFrame = frame;
+    if (frame !== 0 && frame !== this.#renderedInFrame) {
+      this.#renderedInFrame = frame;
       return super.scheduleUpdate();
     }
     return nextFrame().then(() => {
-      this.renderedInFrame = currentFrame();
+      this.#renderedInFrame = currentFrame();
       return super.scheduleUpdate();
     });
   }
 
-  private autoDir = false;
+  #autoDir = false;
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
@@ -271,16 +271,16 @@ export class RtElement extends LitElement {
     const rtl = RTL_LOCALE.test(this.effectiveLocale);
     if (rtl && !this.hasAttribute('dir')) {
       this.dir = 'rtl';
-      this.autoDir = true;
-    } else if (!rtl && this.autoDir) {
+      this.#autoDir = true;
+    } else if (!rtl && this.#autoDir) {
       this.removeAttribute('dir');
-      this.autoDir = false;
+      this.#autoDir = false;
     }
     const theme = this.effectiveTheme;
     // Inside another rt-monitor element with the same theme: inherit its tokens (src/styles/tokens.ts).
     const root = this.getRootNode();
     const outer = root instanceof ShadowRoot ? root.host : null;
-    if (!this.hasUpdated || changed.has('theme') || changed.has('contextTheme')) this.schemeDirty = true;
+    if (!this.hasUpdated || changed.has('theme') || changed.has('contextTheme')) this.#schemeDirty = true;
     this.setState('nested', outer instanceof RtElement && outer.effectiveTheme === theme);
     // color-scheme on :host for auto / light / dark; none for page (inherited from the page).
     this.setState('theme-auto', theme === 'auto');

@@ -18,7 +18,7 @@ class CssVars extends Directive {
     return noChange;
   }
   /** When this element's values last changed (ms, performance.now()). */
-  private changedAt = -Infinity;
+  #changedAt = -Infinity;
 
   override update(part: ElementPart, [vars]: [Record<string, string>]) {
     const el = part.element as HTMLElement;
@@ -34,8 +34,8 @@ class CssVars extends Directive {
       // Values streaming in (changes less than a second apart): move at once, no transition —
       // a transition per change on every card is what kept the page busy. A lone change animates.
       const now = performance.now();
-      el.toggleAttribute('data-instant', now - this.changedAt < STREAMING_MS);
-      this.changedAt = now;
+      el.toggleAttribute('data-instant', now - this.#changedAt < STREAMING_MS);
+      this.#changedAt = now;
     }
     return noChange;
   }

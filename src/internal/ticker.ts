@@ -131,44 +131,44 @@ export class TickController implements ReactiveController {
   get serverNow(): number {
     return serverNow();
   }
-  private unsubscribe: (() => void) | null = null;
-  private connected = false;
-  private _active = false;
+  #unsubscribe: (() => void) | null = null;
+  #connected = false;
+  #_active = false;
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
   }
 
   get active(): boolean {
-    return this._active;
+    return this.#_active;
   }
 
   /** Turn ticking on or off; cheap to call from `willUpdate` every render. */
   set active(value: boolean) {
-    if (value === this._active) return;
-    this._active = value;
-    this.sync();
+    if (value === this.#_active) return;
+    this.#_active = value;
+    this.#sync();
   }
 
   hostConnected(): void {
-    this.connected = true;
-    this.sync();
+    this.#connected = true;
+    this.#sync();
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    this.sync();
+    this.#connected = false;
+    this.#sync();
   }
 
-  private sync(): void {
-    const want = this.connected && this._active;
-    if (want && !this.unsubscribe) {
-      this.unsubscribe = subscribeTick(() => {
+  #sync(): void {
+    const want = this.#connected && this.#_active;
+    if (want && !this.#unsubscribe) {
+      this.#unsubscribe = subscribeTick(() => {
         this.host.requestUpdate();
       });
-    } else if (!want && this.unsubscribe) {
-      this.unsubscribe();
-      this.unsubscribe = null;
+    } else if (!want && this.#unsubscribe) {
+      this.#unsubscribe();
+      this.#unsubscribe = null;
     }
   }
 }
@@ -192,75 +192,75 @@ export interface TickingOptions {
 }
 
 class TickingText extends AsyncDirective {
-  private fn: ((now: number) => string) | null = null;
-  private options: TickingOptions = {};
-  private text = '';
-  private entry: Entry | null = null;
-  private host: Element | null = null;
+  #fn: ((now: number) => string) | null = null;
+  #options: TickingOptions = {};
+  #text = '';
+  #entry: Entry | null = null;
+  #host: Element | null = null;
   /** Waiting for the host to be seen again (drops the wait). */
-  private parked: (() => void) | null = null;
+  #parked: (() => void) | null = null;
 
   constructor(part: PartInfo) {
     super(part);
     if (part.type !== PartType.CHILD) throw new Error('ticking() goes in a text position: <span>${ticking(fn)}</span>');
-    this.host = ((part as ChildPartInfo & { options?: { host?: unknown } }).options?.host as Element | undefined) ?? null;
+    this.#host = ((part as ChildPartInfo & { options?: { host?: unknown } }).options?.host as Element | undefined) ?? null;
   }
 
-  private now(): number {
-    return this.options.clock === 'local' ? Date.now() : serverNow();
+  #now(): number {
+    return this.#options.clock === 'local' ? Date.now() : serverNow();
   }
 
   /** Local time of the next change, for the ticker (0 = next second). */
-  private due(now: number): number {
-    const next = this.options.next?.(now);
+  #due(now: number): number {
+    const next = this.#options.next?.(now);
     if (next == null || !Number.isFinite(next)) return 0;
     // `now` may be the server's clock: convert the wait to the local one.
     return Date.now() + Math.max(0, next - now);
   }
 
   render(fn: (now: number) => string, options: TickingOptions = {}): string {
-    this.fn = fn;
-    this.options = options;
-    const now = this.now();
-    this.text = fn(now);
+    this.#fn = fn;
+    this.#options = options;
+    const now = this.#now();
+    this.#text = fn(now);
     if (this.isConnected) {
       // On every render: the value behind the text may have changed (a new `updated_at`).
-      if (this.entry) reschedule(this.entry, this.due(now));
-      else this.entry = addTick(() => this.tick(), this.due(now));
+      if (this.#entry) reschedule(this.#entry, this.#due(now));
+      else this.#entry = addTick(() => this.#tick(), this.#due(now));
     }
-    return this.text;
+    return this.#text;
   }
 
-  private tick(): number | void {
-    if (!this.fn) return;
+  #tick(): number | void {
+    if (!this.#fn) return;
     // Out of view or hidden tab: nothing to paint. Sleep until the host is seen again (no polling),
     // then catch up on the next whole second.
-    if (this.host && !isVisible(this.host)) {
-      const host = this.host;
-      this.parked ??= whenVisible(host, () => {
-        this.parked = null;
-        if (this.entry) reschedule(this.entry, 0);
+    if (this.#host && !isVisible(this.#host)) {
+      const host = this.#host;
+      this.#parked ??= whenVisible(host, () => {
+        this.#parked = null;
+        if (this.#entry) reschedule(this.#entry, 0);
       });
       return Date.now() + PARKED_MS;
     }
-    const now = this.now();
-    const next = this.fn(now);
-    if (next !== this.text) {
-      this.text = next;
+    const now = this.#now();
+    const next = this.#fn(now);
+    if (next !== this.#text) {
+      this.#text = next;
       this.setValue(next);
     }
-    return this.due(now) || undefined;
+    return this.#due(now) || undefined;
   }
 
   protected override disconnected(): void {
-    if (this.entry) removeTick(this.entry);
-    this.entry = null;
-    this.parked?.();
-    this.parked = null;
+    if (this.#entry) removeTick(this.#entry);
+    this.#entry = null;
+    this.#parked?.();
+    this.#parked = null;
   }
 
   protected override reconnected(): void {
-    this.entry ??= addTick(() => this.tick(), 0);
+    this.#entry ??= addTick(() => this.#tick(), 0);
   }
 }
 

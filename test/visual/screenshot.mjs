@@ -18,7 +18,7 @@ const server = await startDevServer({
     port: Number(process.env.SHOT_PORT ?? 0) || 8770 + Math.floor(Math.random() * 200),
     hostname: '127.0.0.1',
     nodeResolve: true,
-    plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: resolve(root, 'tsconfig.json') })],
+    plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: resolve(root, 'tsconfig.json') })],
   },
   readCliArgs: false,
   readFileConfig: false,

@@ -51,37 +51,37 @@ export class RtAgentExecutions extends RtElement {
 
   @state() private announcement = '';
 
-  private readonly ctrl = new AgentExecutionsController(this, () => this.streamId);
-  private seen: Map<string, string> | null = null;
+  readonly #ctrl = new AgentExecutionsController(this, () => this.streamId);
+  #seen: Map<string, string> | null = null;
 
-  private get all(): AgentExecution[] {
-    const list = this.ctrl.executions;
+  get #all(): AgentExecution[] {
+    const list = this.#ctrl.executions;
     return Array.isArray(list) ? list.filter((x) => x && typeof x === 'object') : [];
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.reportError('agent_executions', this.streamId ? this.ctrl.error : null);
-    this.setState('stale', this.ctrl.phase === 'stale');
-    this.setState('connecting', this.ctrl.phase === 'connecting');
-    this.setState('live', this.ctrl.phase === 'live');
-    const all = this.all;
-    if (this.ctrl.phase === 'live' || this.ctrl.phase === 'stale' || this.ctrl.phase === 'connecting') {
+    this.reportError('agent_executions', this.streamId ? this.#ctrl.error : null);
+    this.setState('stale', this.#ctrl.phase === 'stale');
+    this.setState('connecting', this.#ctrl.phase === 'connecting');
+    this.setState('live', this.#ctrl.phase === 'live');
+    const all = this.#all;
+    if (this.#ctrl.phase === 'live' || this.#ctrl.phase === 'stale' || this.#ctrl.phase === 'connecting') {
       const next = new Map(all.map((e) => [e.id, workStatusOf(e.status)] as [string, string]));
-      if (this.seen) {
+      if (this.#seen) {
         for (const e of all) {
-          const before = this.seen.get(e.id);
+          const before = this.#seen.get(e.id);
           const now = next.get(e.id)!;
           const name = clip(e.agent_id, 60, this.s.agentFallback).text;
           if (before !== now && isTerminal(now)) this.announcement = this.s.agentFinished(name, this.s.status[now].toLowerCase());
           else if (before === undefined && now === 'running') this.announcement = this.s.agentStarted(name);
         }
       }
-      this.seen = next;
+      this.#seen = next;
     }
   }
 
-  private renderItem(e: AgentExecution, running: boolean) {
+  #renderItem(e: AgentExecution, running: boolean) {
     const s = this.s;
     const loc = this.effectiveLocale;
     // started_at / completed_at are server times; the texts tick in place (no re-render).
@@ -107,18 +107,18 @@ export class RtAgentExecutions extends RtElement {
     </li>`;
   }
 
-  private renderBody() {
+  #renderBody() {
     const s = this.s;
-    const all = this.all;
-    const phase = this.ctrl.phase;
-    switch (viewStateOf({ phase, error: this.ctrl.error, hasData: all.length > 0, missingId: !this.streamId })) {
+    const all = this.#all;
+    const phase = this.#ctrl.phase;
+    switch (viewStateOf({ phase, error: this.#ctrl.error, hasData: all.length > 0, missingId: !this.streamId })) {
       case 'missing':
         return emptyView(s.noIdGiven(s.stream));
       case 'loading':
         return loadingView(s);
       case 'error':
       case 'not-found':
-        return errorView(s, this.ctrl.error ?? { code: 'server', message: '' });
+        return errorView(s, this.#ctrl.error ?? { code: 'server', message: '' });
       case 'empty':
         return emptyView(s.noAgents, 'cpu');
     }
@@ -136,13 +136,13 @@ export class RtAgentExecutions extends RtElement {
     return html`<h4 class="section-title" id="running-h">${s.runningNow}</h4>
       ${active.length
         ? html`<ul class="list" part="running" aria-labelledby="running-h">
-            ${repeat(active, (e) => e.id, (e) => this.renderItem(e, workStatusOf(e.status) === 'running'))}
+            ${repeat(active, (e) => e.id, (e) => this.#renderItem(e, workStatusOf(e.status) === 'running'))}
           </ul>`
         : html`<p class="none">${s.noRunningAgents}</p>`}
       ${finished.length
         ? html`<h4 class="section-title" id="recent-h">${s.recent}</h4>
             <ul class="list" part="recent" aria-labelledby="recent-h">
-              ${repeat(finished, (e) => e.id, (e) => this.renderItem(e, false))}
+              ${repeat(finished, (e) => e.id, (e) => this.#renderItem(e, false))}
             </ul>`
         : nothing}
       `;
@@ -150,16 +150,16 @@ export class RtAgentExecutions extends RtElement {
 
   protected override render() {
     const s = this.s;
-    const running = this.all.filter((e) => workStatusOf(e.status) === 'running').length;
+    const running = this.#all.filter((e) => workStatusOf(e.status) === 'running').length;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
         <h3 class="card-title" id="title">${this.heading ?? s.agents}</h3>
         ${running
           ? html`<span class="count num">${s.runningAgents(formatNumber(this.effectiveLocale, running), running)}</span>`
           : nothing}
-        ${phaseBadge(s, this.ctrl.phase, this.ctrl.error)}
+        ${phaseBadge(s, this.#ctrl.phase, this.#ctrl.error)}
       </div>
-      ${this.renderBody()}
+      ${this.#renderBody()}
       <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
     </section>`;
   }

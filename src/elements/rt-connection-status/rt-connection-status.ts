@@ -57,66 +57,66 @@ export class RtConnectionStatus extends RtElement {
   @state() private open = false;
   @state() private announcement = '';
 
-  private readonly connection = new ConnectionController(this);
-  private readonly ticker = new TickController(this);
-  private previous: ConnectionStatus | 'unknown' | null = null;
+  readonly #connection = new ConnectionController(this);
+  readonly #ticker = new TickController(this);
+  #previous: ConnectionStatus | 'unknown' | null = null;
 
   /** The status being shown. */
   get shownStatus(): ConnectionStatus | 'unknown' {
-    return connectionStatusOf(this.status ?? this.connection.status);
+    return connectionStatusOf(this.status ?? this.#connection.status);
   }
 
-  private get detail(): ConnectionDetail | null {
-    return this.status ? null : (this.connection.detail ?? null);
+  get #detail(): ConnectionDetail | null {
+    return this.status ? null : (this.#connection.detail ?? null);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     const status = this.shownStatus;
-    if (status !== this.previous) {
+    if (status !== this.#previous) {
       for (const st of ['connected', 'connecting', 'disconnected', 'error', 'unknown']) this.setState(st, st === status);
-      if (this.previous !== null) {
-        this.announcement = this.s.connectionAnnounce(this.statusText(status));
+      if (this.#previous !== null) {
+        this.announcement = this.s.connectionAnnounce(this.#statusText(status));
         if (status !== 'unknown') {
           this.emit('rt-status-change', {
             status,
-            previous: this.previous === 'unknown' ? null : this.previous,
-            detail: this.detail,
+            previous: this.#previous === 'unknown' ? null : this.#previous,
+            detail: this.#detail,
           });
         }
       }
-      this.previous = status;
+      this.#previous = status;
     }
-    if (!this.status) this.reportError('connection', this.connection.detail?.lastError ?? this.connection.error);
-    const d = this.detail;
-    this.ticker.active = this.open && !!d && (d.nextRetryAt != null || d.lastHeartbeatAt != null);
+    if (!this.status) this.reportError('connection', this.#connection.detail?.lastError ?? this.#connection.error);
+    const d = this.#detail;
+    this.#ticker.active = this.open && !!d && (d.nextRetryAt != null || d.lastHeartbeatAt != null);
   }
 
-  private onToggle = (e: Event) => {
+  #onToggle = (e: Event) => {
     this.open = (e as ToggleEvent).newState === 'open';
     if (this.open) {
-      this.placePanel();
-      window.addEventListener('scroll', this.reposition, { capture: true, passive: true });
-      window.addEventListener('resize', this.reposition, { passive: true });
+      this.#placePanel();
+      window.addEventListener('scroll', this.#reposition, { capture: true, passive: true });
+      window.addEventListener('resize', this.#reposition, { passive: true });
     } else {
-      this.stopFollowing();
+      this.#stopFollowing();
     }
   };
 
-  private reposition = () => this.placePanel();
+  #reposition = () => this.#placePanel();
 
-  private stopFollowing(): void {
-    window.removeEventListener('scroll', this.reposition, { capture: true });
-    window.removeEventListener('resize', this.reposition);
+  #stopFollowing(): void {
+    window.removeEventListener('scroll', this.#reposition, { capture: true });
+    window.removeEventListener('resize', this.#reposition);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.stopFollowing();
+    this.#stopFollowing();
   }
 
   /** The panel lives in the top layer (popover): place it under the indicator, inside the viewport. */
-  private placePanel(): void {
+  #placePanel(): void {
     const button = this.renderRoot.querySelector<HTMLElement>('[part="base"]');
     const panel = this.renderRoot.querySelector<HTMLElement>('[part="panel"]');
     if (!button || !panel) return;
@@ -129,21 +129,21 @@ export class RtConnectionStatus extends RtElement {
     panel.style.top = `${top}px`;
   }
 
-  private onKeydown = (e: KeyboardEvent) => {
+  #onKeydown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && this.open) {
       this.renderRoot.querySelector<HTMLElement>('[part="panel"]')?.hidePopover?.();
       e.stopPropagation();
     }
   };
 
-  private renderPanel() {
-    const d = this.detail;
+  #renderPanel() {
+    const d = this.#detail;
     if (!d) return nothing;
     const s = this.s;
     const loc = this.effectiveLocale;
-    const now = this.ticker.now;
+    const now = this.#ticker.now;
     const err = d.lastError;
-    return html`<div class="panel" id="panel" part="panel" popover role="group" aria-label=${s.connectionDetails} @toggle=${this.onToggle}>
+    return html`<div class="panel" id="panel" part="panel" popover role="group" aria-label=${s.connectionDetails} @toggle=${this.#onToggle}>
       <dl>
         <dt>${s.latency}</dt>
         <dd class="num">${d.latencyMs != null ? formatMilliseconds(loc, d.latencyMs) : s.notAvailable}</dd>
@@ -160,8 +160,8 @@ export class RtConnectionStatus extends RtElement {
   }
 
   /** The status in words; an error names its cause when it is an expired session or no access. */
-  private statusText(status: ReturnType<typeof connectionStatusOf>): string {
-    const code = status === 'error' && !this.status ? this.connection.error?.code : undefined;
+  #statusText(status: ReturnType<typeof connectionStatusOf>): string {
+    const code = status === 'error' && !this.status ? this.#connection.error?.code : undefined;
     if (code === 'session-expired') return this.s.sessionExpired;
     if (code === 'forbidden') return this.s.noAccess;
     return connectionText(this.s, status);
@@ -171,14 +171,14 @@ export class RtConnectionStatus extends RtElement {
     const s = this.s;
     const status = this.shownStatus;
     const look = connectionLook[status];
-    const text = this.statusText(status);
+    const text = this.#statusText(status);
     const label = this.label ?? s.connectionLabel;
     const content = html`<span class="icon-wrap" part="icon">${icon(look.icon, look.spin ? 'spin' : '')}</span><span
         part="label"
         class=${this.showText ? '' : 'sr-only'}
         >${this.showText ? text : `${label}: ${text}`}</span
       >`;
-    const hasDetail = !!this.detail;
+    const hasDetail = !!this.#detail;
     return html`${hasDetail
         ? html`<button
             type="button"
@@ -191,7 +191,7 @@ export class RtConnectionStatus extends RtElement {
             popovertarget="panel"
             aria-label=${`${label}: ${text}`}
             title=${this.showText ? nothing : `${label}: ${text}`}
-            @keydown=${this.onKeydown}
+            @keydown=${this.#onKeydown}
           >
             ${content}
           </button>`
@@ -203,7 +203,7 @@ export class RtConnectionStatus extends RtElement {
             title=${this.showText ? nothing : `${label}: ${text}`}
             >${content}</span
           >`}
-      ${this.renderPanel()}
+      ${this.#renderPanel()}
       <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>`;
   }
 }

@@ -34,59 +34,59 @@ export class RtDiagnostics extends RtElement {
   /** Heading text; defaults to "Realtime diagnostics". */
   @property() heading?: string;
 
-  private readonly conn = new ConnectionController(this);
-  private readonly ticker = new TickController(this);
+  readonly #conn = new ConnectionController(this);
+  readonly #ticker = new TickController(this);
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.ticker.active = true;
-    this.reportError('connection', this.conn.detail?.lastError ?? this.conn.error);
+    this.#ticker.active = true;
+    this.reportError('connection', this.#conn.detail?.lastError ?? this.#conn.error);
   }
 
-  private metric(label: string, value: string, tone?: 'danger' | 'warning') {
+  #metric(label: string, value: string, tone?: 'danger' | 'warning') {
     return html`<div>
       <dt>${label}</dt>
       <dd data-tone=${tone ?? nothing}>${value}</dd>
     </div>`;
   }
 
-  private renderMetrics(d: ConnectionDetail | null) {
+  #renderMetrics(d: ConnectionDetail | null) {
     const s = this.s;
     const loc = this.effectiveLocale;
-    const now = this.ticker.now;
-    const serverNow = this.ticker.serverNow; // a JWT's exp is on the server's clock
+    const now = this.#ticker.now;
+    const serverNow = this.#ticker.serverNow; // a JWT's exp is on the server's clock
     const na = s.notAvailable;
-    const latency = d?.latencyMs ?? this.conn.latency ?? null;
+    const latency = d?.latencyMs ?? this.#conn.latency ?? null;
     const expires = d?.tokenExpiresAt ?? null;
-    const err = d?.lastError ?? this.conn.error ?? null;
-    const status = connectionStatusOf(d?.status ?? this.conn.status);
+    const err = d?.lastError ?? this.#conn.error ?? null;
+    const status = connectionStatusOf(d?.status ?? this.#conn.status);
     return html`<dl part="metrics">
-      ${this.metric(s.connectionLabel, connectionText(s, status), status === 'error' ? 'danger' : undefined)}
-      ${this.metric(s.heartbeatLatency, latency != null && Number.isFinite(latency) ? formatMilliseconds(loc, latency) : na)}
-      ${this.metric(s.lastHeartbeat, formatRelative(loc, d?.lastHeartbeatAt, now) ?? na)}
-      ${this.channelsMetric()}
-      ${this.metric(s.reconnectAttempts, formatNumber(loc, clampCount(d?.attempt) ?? 0), (d?.attempt ?? 0) > 0 ? 'warning' : undefined)}
-      ${this.metric(s.nextRetry, d?.nextRetryAt != null ? (formatRelative(loc, Math.max(d.nextRetryAt, now), now) ?? na) : s.none)}
-      ${this.metric(
+      ${this.#metric(s.connectionLabel, connectionText(s, status), status === 'error' ? 'danger' : undefined)}
+      ${this.#metric(s.heartbeatLatency, latency != null && Number.isFinite(latency) ? formatMilliseconds(loc, latency) : na)}
+      ${this.#metric(s.lastHeartbeat, formatRelative(loc, d?.lastHeartbeatAt, now) ?? na)}
+      ${this.#channelsMetric()}
+      ${this.#metric(s.reconnectAttempts, formatNumber(loc, clampCount(d?.attempt) ?? 0), (d?.attempt ?? 0) > 0 ? 'warning' : undefined)}
+      ${this.#metric(s.nextRetry, d?.nextRetryAt != null ? (formatRelative(loc, Math.max(d.nextRetryAt, now), now) ?? na) : s.none)}
+      ${this.#metric(
         s.tokenExpiry,
         expires == null ? na : expires <= serverNow ? s.tokenExpired : (formatRelative(loc, expires, serverNow) ?? na),
         expires != null && expires - serverNow < 60_000 ? 'warning' : undefined,
       )}
-      ${this.metric(s.staleSince, d?.staleSince != null ? (formatDateTime(loc, d.staleSince) ?? na) : s.none, d?.staleSince != null ? 'warning' : undefined)}
-      ${this.metric(s.lastError, err ? `${s.errorMessages[err.code] ?? err.code}${err.message ? ` (${err.message})` : ''}` : s.none, err ? 'danger' : undefined)}
+      ${this.#metric(s.staleSince, d?.staleSince != null ? (formatDateTime(loc, d.staleSince) ?? na) : s.none, d?.staleSince != null ? 'warning' : undefined)}
+      ${this.#metric(s.lastError, err ? `${s.errorMessages[err.code] ?? err.code}${err.message ? ` (${err.message})` : ''}` : s.none, err ? 'danger' : undefined)}
     </dl>`;
   }
 
   /** "Channels: 3 of 100": how close the page is to Supabase's per-connection limit. */
-  private channelsMetric() {
-    const info = this.conn.channels;
+  #channelsMetric() {
+    const info = this.#conn.channels;
     if (!info) return nothing;
     const loc = this.effectiveLocale;
     const used = info.channels.length;
-    return this.metric(this.s.channels, this.s.channelsUsed(formatNumber(loc, used), formatNumber(loc, info.limit)), used >= info.limit * 0.8 ? 'warning' : undefined);
+    return this.#metric(this.s.channels, this.s.channelsUsed(formatNumber(loc, used), formatNumber(loc, info.limit)), used >= info.limit * 0.8 ? 'warning' : undefined);
   }
 
-  private renderTable(subs: SubscriptionInfo[]) {
+  #renderTable(subs: SubscriptionInfo[]) {
     const s = this.s;
     const loc = this.effectiveLocale;
     return html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="subs-caption">
@@ -131,15 +131,15 @@ export class RtDiagnostics extends RtElement {
 
   protected override render() {
     const s = this.s;
-    const d = this.conn.detail ?? null;
-    const status = connectionStatusOf(d?.status ?? this.conn.status);
-    const subs = Array.isArray(this.conn.subscriptions) ? this.conn.subscriptions : [];
+    const d = this.#conn.detail ?? null;
+    const status = connectionStatusOf(d?.status ?? this.#conn.status);
+    const subs = Array.isArray(this.#conn.subscriptions) ? this.#conn.subscriptions : [];
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
         <h3 class="card-title" id="title">${this.heading ?? s.diagnostics}</h3>
         ${lookBadge(connectionLook[status], connectionText(s, status))}
       </div>
-      ${this.renderMetrics(d)} ${this.renderTable(subs)}
+      ${this.#renderMetrics(d)} ${this.#renderTable(subs)}
     </section>`;
   }
 }

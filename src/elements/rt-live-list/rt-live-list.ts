@@ -67,22 +67,22 @@ export class RtLiveList extends RtElement {
   /** Renders a row's content instead of label / status / detail (return a Lit template; text stays text). */
   @property({ attribute: false }) renderItem?: (row: Row) => TemplateResult;
 
-  private ctrl: LiveQueryController<FeedDef> | undefined;
+  #ctrl: LiveQueryController<FeedDef> | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate?.(changed);
-    if (changed.has('feed') && this.ctrl?.feed !== this.feed) {
-      if (this.ctrl) this.removeController(this.ctrl);
-      this.ctrl = this.feed ? new LiveQueryController<FeedDef>(this, this.feed, () => this.params) : undefined;
+    if (changed.has('feed') && this.#ctrl?.feed !== this.feed) {
+      if (this.#ctrl) this.removeController(this.#ctrl);
+      this.#ctrl = this.feed ? new LiveQueryController<FeedDef>(this, this.feed, () => this.params) : undefined;
     }
   }
 
-  private get rows(): Row[] {
-    const data = this.ctrl?.data as Row[] | Row | null | undefined;
+  get #rows(): Row[] {
+    const data = this.#ctrl?.data as Row[] | Row | null | undefined;
     return Array.isArray(data) ? data : data ? [data] : [];
   }
 
-  private renderRow(row: Row) {
+  #renderRow(row: Row) {
     if (this.renderItem) return html`<li class="item" part="item">${this.renderItem(row)}</li>`;
     const key = rowKey(row) ?? '';
     const label = row[this.labelField ?? ''] ?? row.name ?? row.title ?? key;
@@ -97,11 +97,11 @@ export class RtLiveList extends RtElement {
     </li>`;
   }
 
-  private renderBody() {
+  #renderBody() {
     const s = this.s;
-    const ctrl = this.ctrl;
+    const ctrl = this.#ctrl;
     if (!ctrl) return emptyView(s.noIdGiven('feed'));
-    const rows = this.rows;
+    const rows = this.#rows;
     switch (viewStateOf({ phase: ctrl.phase, error: ctrl.error, hasData: rows.length > 0, single: ctrl.feed.kind === 'single' })) {
       case 'loading':
         return loadingView(s);
@@ -111,7 +111,7 @@ export class RtLiveList extends RtElement {
       case 'empty':
         return emptyView(s.noRows);
       default:
-        return html`<ul class="list" part="list">${repeat(rows, (r) => rowKey(r) ?? '', (r) => this.renderRow(r))}</ul>`;
+        return html`<ul class="list" part="list">${repeat(rows, (r) => rowKey(r) ?? '', (r) => this.#renderRow(r))}</ul>`;
     }
   }
 
@@ -120,9 +120,9 @@ export class RtLiveList extends RtElement {
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
         <h3 class="card-title" id="title">${this.heading ?? s.liveList}</h3>
-        ${this.ctrl ? phaseBadge(s, this.ctrl.phase, this.ctrl.error) : nothing}
+        ${this.#ctrl ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
       </div>
-      ${this.renderBody()}
+      ${this.#renderBody()}
     </section>`;
   }
 }

@@ -61,45 +61,45 @@ export class RtMonitoringDashboard extends RtElement {
 
   @state() private chosenStream?: string;
 
-  private readonly streams = new AllStreamsController(this, () => this.orgId || undefined);
-  private readonly scans = new UserScansController(this, () => this.userId || undefined);
+  readonly #streams = new AllStreamsController(this, () => this.orgId || undefined);
+  readonly #scans = new UserScansController(this, () => this.userId || undefined);
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.reportError('streams', this.streams.error ?? this.scans.error);
+    this.reportError('streams', this.#streams.error ?? this.#scans.error);
   }
 
-  private get streamRows(): Stream[] {
-    const rows = this.streams.streams;
+  get #streamRows(): Stream[] {
+    const rows = this.#streams.streams;
     return Array.isArray(rows) ? rows.filter((r) => r && typeof r === 'object') : [];
   }
 
-  private get scanRows(): AcquisitionScan[] {
-    const rows = this.scans.scans;
+  get #scanRows(): AcquisitionScan[] {
+    const rows = this.#scans.scans;
     return (Array.isArray(rows) ? rows.filter((r) => r && typeof r === 'object') : [])
       .slice()
       .sort((a, b) => (toTime(b.created_at) ?? 0) - (toTime(a.created_at) ?? 0));
   }
 
-  private get agentStream(): string | undefined {
-    const rows = this.streamRows;
+  get #agentStream(): string | undefined {
+    const rows = this.#streamRows;
     const wanted = this.chosenStream ?? this.agentsStreamId;
     if (wanted) return wanted;
     return (rows.find((r) => r.goal_status === 'in_progress') ?? rows[0])?.id;
   }
 
-  private renderStreams() {
+  #renderStreams() {
     const s = this.s;
-    const rows = this.streamRows;
-    const phase = this.streams.phase;
+    const rows = this.#streamRows;
+    const phase = this.#streams.phase;
     let body;
-    switch (viewStateOf({ phase, error: this.streams.error, hasData: rows.length > 0 })) {
+    switch (viewStateOf({ phase, error: this.#streams.error, hasData: rows.length > 0 })) {
       case 'loading':
         body = html`<div class="panel">${loadingView(s)}</div>`;
         break;
       case 'error':
       case 'not-found':
-        body = html`<div class="panel">${errorView(s, this.streams.error ?? { code: 'server', message: '' })}</div>`;
+        body = html`<div class="panel">${errorView(s, this.#streams.error ?? { code: 'server', message: '' })}</div>`;
         break;
       case 'empty':
       case 'missing':
@@ -113,24 +113,24 @@ export class RtMonitoringDashboard extends RtElement {
     return html`<section part="streams" aria-labelledby="streams-h">
       <h3 id="streams-h">
         ${s.streams}${rows.length ? html`<span class="count num">(${formatNumber(this.effectiveLocale, rows.length)})</span>` : nothing}
-        ${phaseBadge(s, phase, this.streams.error)}
+        ${phaseBadge(s, phase, this.#streams.error)}
       </h3>
       ${body}
     </section>`;
   }
 
-  private renderScans() {
+  #renderScans() {
     const s = this.s;
-    const rows = this.scanRows;
-    const phase = this.scans.phase;
+    const rows = this.#scanRows;
+    const phase = this.#scans.phase;
     let body;
-    switch (viewStateOf({ phase, error: this.scans.error, hasData: rows.length > 0 })) {
+    switch (viewStateOf({ phase, error: this.#scans.error, hasData: rows.length > 0 })) {
       case 'loading':
         body = html`<div class="panel">${loadingView(s)}</div>`;
         break;
       case 'error':
       case 'not-found':
-        body = html`<div class="panel">${errorView(s, this.scans.error ?? { code: 'server', message: '' })}</div>`;
+        body = html`<div class="panel">${errorView(s, this.#scans.error ?? { code: 'server', message: '' })}</div>`;
         break;
       case 'empty':
       case 'missing':
@@ -149,19 +149,19 @@ export class RtMonitoringDashboard extends RtElement {
     </section>`;
   }
 
-  private onPick = (e: Event) => {
+  #onPick = (e: Event) => {
     this.chosenStream = (e.target as HTMLSelectElement).value || undefined;
   };
 
-  private renderAgents() {
+  #renderAgents() {
     const s = this.s;
-    const rows = this.streamRows;
-    const current = this.agentStream;
+    const rows = this.#streamRows;
+    const current = this.#agentStream;
     return html`<div part="agents">
       ${rows.length > 1
         ? html`<div class="picker">
             <label for="agent-stream">${s.agentStream}</label>
-            <select id="agent-stream" @change=${this.onPick}>
+            <select id="agent-stream" @change=${this.#onPick}>
               ${rows.map((r) => html`<option dir="auto" value=${r.id} ?selected=${r.id === current}>${clip(r.name, 60, s.streamFallback).text}</option>`)}
             </select>
           </div>`
@@ -176,9 +176,9 @@ export class RtMonitoringDashboard extends RtElement {
     const theme = this.theme ?? nothing;
     const user = this.userId || nothing;
     const main = [
-      this.hideStreams ? nothing : this.renderStreams(),
-      this.hideScans ? nothing : this.renderScans(),
-      this.hideAgents ? nothing : this.renderAgents(),
+      this.hideStreams ? nothing : this.#renderStreams(),
+      this.hideScans ? nothing : this.#renderScans(),
+      this.hideAgents ? nothing : this.#renderAgents(),
     ];
     const side = [
       this.hideAlerts

@@ -49,11 +49,11 @@ export class RtMultiConnectionStatus extends RtElement {
 
   @state() private announcement = '';
 
-  private readonly connection = new ConnectionController(this);
-  private previousOverall: ConnectionStatus | 'unknown' | null = null;
+  readonly #connection = new ConnectionController(this);
+  #previousOverall: ConnectionStatus | 'unknown' | null = null;
 
-  private get items(): Array<{ name: string; status: ConnectionStatus | 'unknown' }> {
-    const list: Array<{ name: unknown; status: unknown }> = this.subscriptions ?? this.connection.subscriptions ?? [];
+  get #items(): Array<{ name: string; status: ConnectionStatus | 'unknown' }> {
+    const list: Array<{ name: unknown; status: unknown }> = this.subscriptions ?? this.#connection.subscriptions ?? [];
     return (Array.isArray(list) ? list : []).map((x) => ({
       name: typeof x?.name === 'string' ? x.name : String(x?.name ?? ''),
       status: connectionStatusOf(x?.status),
@@ -62,7 +62,7 @@ export class RtMultiConnectionStatus extends RtElement {
 
   /** Worst status among the items: error > disconnected > connecting > connected. */
   get overallStatus(): ConnectionStatus | 'unknown' {
-    const items = this.items;
+    const items = this.#items;
     if (!items.length) return 'unknown';
     for (const st of ['error', 'disconnected', 'unknown', 'connecting'] as const) {
       if (items.some((i) => i.status === st)) return st;
@@ -73,23 +73,23 @@ export class RtMultiConnectionStatus extends RtElement {
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     const overall = this.overallStatus;
-    if (overall !== this.previousOverall) {
-      if (this.previousOverall !== null && overall !== 'unknown') {
+    if (overall !== this.#previousOverall) {
+      if (this.#previousOverall !== null && overall !== 'unknown') {
         this.announcement = this.s.connectionAnnounce(connectionText(this.s, overall));
         this.emit('rt-status-change', {
           status: overall,
-          previous: this.previousOverall === 'unknown' ? null : this.previousOverall,
+          previous: this.#previousOverall === 'unknown' ? null : this.#previousOverall,
           detail: null,
         });
       }
-      this.previousOverall = overall;
+      this.#previousOverall = overall;
     }
   }
 
   protected override render() {
     const s = this.s;
     const loc = this.effectiveLocale;
-    const items = this.items;
+    const items = this.#items;
     const connected = items.filter((i) => i.status === 'connected').length;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="summary" part="header">

@@ -64,29 +64,29 @@ export class RtNotifications extends RtElement {
   @state() private polite = '';
   @state() private assertive = '';
 
-  private readonly ctrl = new NotificationsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
-  private readonly newRows = new NewRows();
+  readonly #ctrl = new NotificationsController(this, () => ({ userId: this.userId || undefined, limit: this.#limit }));
+  readonly #newRows = new NewRows();
 
-  private get limit(): number {
+  get #limit(): number {
     return Math.max(1, clampCount(this.maxItems) ?? 20);
   }
 
-  private get items(): Notification[] {
-    return newestFirst<Notification>(this.ctrl.notifications, this.limit, toTime);
+  get #items(): Notification[] {
+    return newestFirst<Notification>(this.#ctrl.notifications, this.#limit, toTime);
   }
 
   get unreadCount(): number {
-    return clampCount(this.ctrl.unreadCount) ?? 0;
+    return clampCount(this.#ctrl.unreadCount) ?? 0;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.reportError('notifications', this.ctrl.error);
-    this.setState('stale', this.ctrl.phase === 'stale');
-    this.setState('connecting', this.ctrl.phase === 'connecting');
-    this.setState('live', this.ctrl.phase === 'live');
-    const all = Array.isArray(this.ctrl.notifications) ? this.ctrl.notifications : [];
-    const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale' || this.ctrl.phase === 'connecting');
+    this.reportError('notifications', this.#ctrl.error);
+    this.setState('stale', this.#ctrl.phase === 'stale');
+    this.setState('connecting', this.#ctrl.phase === 'connecting');
+    this.setState('live', this.#ctrl.phase === 'live');
+    const all = Array.isArray(this.#ctrl.notifications) ? this.#ctrl.notifications : [];
+    const fresh = this.#newRows.take(this.userId, all, this.#ctrl.phase === 'live' || this.#ctrl.phase === 'stale' || this.#ctrl.phase === 'connecting');
     const messages: string[] = [];
     let urgent = false;
     for (const n of fresh) {
@@ -103,7 +103,7 @@ export class RtNotifications extends RtElement {
   /** A failed "Mark read" / "Mark all read": the optimistic change was rolled back; say so. */
   @state() private actionError: RtError | null = null;
 
-  private async run(action: () => Promise<RtError | null>): Promise<void> {
+  async #run(action: () => Promise<RtError | null>): Promise<void> {
     let error: RtError | null;
     try {
       error = await action();
@@ -115,11 +115,11 @@ export class RtNotifications extends RtElement {
   }
 
 
-  private markAll = () => {
-    void this.run(() => this.ctrl.markAllAsRead());
+  #markAll = () => {
+    void this.#run(() => this.#ctrl.markAllAsRead());
   };
 
-  private renderItem(n: Notification, i: number, size: number) {
+  #renderItem(n: Notification, i: number, size: number) {
     const s = this.s;
     const loc = this.effectiveLocale;
     const type = knownOr(n.type, NOTIFICATION_TYPES);
@@ -170,7 +170,7 @@ export class RtNotifications extends RtElement {
               class="link"
               part="mark-read"
              
-              @click=${() => void this.run(() => this.ctrl.markAsRead(n.id))}
+              @click=${() => void this.#run(() => this.#ctrl.markAsRead(n.id))}
             >
               ${s.markRead}<span class="sr-only">: <bdi>${title.text}</bdi></span>
             </button>`
@@ -179,21 +179,21 @@ export class RtNotifications extends RtElement {
     </article>`;
   }
 
-  private renderBody() {
+  #renderBody() {
     const s = this.s;
-    const items = this.items;
-    switch (viewStateOf({ phase: this.ctrl.phase, error: this.ctrl.error, hasData: items.length > 0 })) {
+    const items = this.#items;
+    switch (viewStateOf({ phase: this.#ctrl.phase, error: this.#ctrl.error, hasData: items.length > 0 })) {
       case 'loading':
         return loadingView(s);
       case 'error':
       case 'not-found':
-        return errorView(s, this.ctrl.error ?? { code: 'server', message: '' });
+        return errorView(s, this.#ctrl.error ?? { code: 'server', message: '' });
       case 'empty':
       case 'missing':
         return emptyView(s.noNotifications, 'check-circle');
     }
     return html`<div class="feed" role="feed" part="feed" aria-labelledby="title" aria-busy="false" @keydown=${onFeedKeydown}>
-        ${repeat(items, (n) => n.id, (n, i) => this.renderItem(n, i, items.length))}
+        ${repeat(items, (n) => n.id, (n, i) => this.#renderItem(n, i, items.length))}
       </div>
       `;
   }
@@ -207,16 +207,16 @@ export class RtNotifications extends RtElement {
         ${unread > 0
           ? badge({ tone: 'info', text: s.newCount(formatNumber(this.effectiveLocale, unread), unread), part: 'unread-badge' })
           : nothing}
-        ${phaseBadge(s, this.ctrl.phase, this.ctrl.error)}
+        ${phaseBadge(s, this.#ctrl.phase, this.#ctrl.error)}
         <span class="spacer"></span>
-        ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
+        ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.#markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
       </div>
       ${this.actionError
         ? html`<p class="action-error" part="action-error" role="alert" title=${this.actionError.message}>
             ${icon('alert-triangle')}<span>${s.markReadFailed}</span>
           </p>`
         : nothing}
-      ${this.renderBody()}
+      ${this.#renderBody()}
       <div class="sr-only" role="status" aria-live="polite">${this.polite}</div>
       <div class="sr-only" role="alert">${this.assertive}</div>
     </section>`;

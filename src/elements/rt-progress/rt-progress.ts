@@ -69,16 +69,16 @@ export class RtProgress extends RtElement {
   @property({ type: Boolean, reflect: true }) plain = false;
 
   @state() private announcement = '';
-  private readonly tracker = new ProgressTracker();
+  readonly #tracker = new ProgressTracker();
 
-  private get model() {
+  get #model() {
     return progressModel({ percentage: this.percentage, completed: this.completed, total: this.total, status: this.status });
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     const label = this.label || this.s.progress;
-    const { announce, completed } = this.tracker.observe('progress', label, this.model, this.s, this.effectiveLocale);
+    const { announce, completed } = this.#tracker.observe('progress', label, this.#model, this.s, this.effectiveLocale);
     if (announce) this.announcement = announce;
     if (completed) this.emit('rt-progress-complete', { kind: 'progress', id: this.id || null, label });
   }
@@ -89,7 +89,7 @@ export class RtProgress extends RtElement {
         s: this.s,
         locale: this.effectiveLocale,
         label: this.label || this.s.progress,
-        model: this.model,
+        model: this.#model,
         currentStep: this.currentStep,
         lastUpdated: this.lastUpdated,
         connectionStatus: this.connectionStatus,

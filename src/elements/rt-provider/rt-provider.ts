@@ -105,13 +105,13 @@ export class RtProvider extends LitElement {
    */
   @property({ reflect: true }) theme?: RtTheme;
 
-  private readonly clientProvider = new ContextProvider(this, { context: rtClientContext, initialValue: undefined });
-  private readonly localeProvider = new ContextProvider(this, { context: rtLocaleContext, initialValue: undefined });
-  private readonly themeProvider = new ContextProvider(this, { context: rtThemeContext, initialValue: undefined });
+  readonly #clientProvider = new ContextProvider(this, { context: rtClientContext, initialValue: undefined });
+  readonly #localeProvider = new ContextProvider(this, { context: rtLocaleContext, initialValue: undefined });
+  readonly #themeProvider = new ContextProvider(this, { context: rtThemeContext, initialValue: undefined });
   /** The client built from the attributes or over a host SupabaseClient (it follows the host's user). */
-  private managed: ManagedClient | undefined;
-  private ownUser: string | null = null;
-  private disposeTimer: ReturnType<typeof setTimeout> | undefined;
+  #managed: ManagedClient | undefined;
+  #ownUser: string | null = null;
+  #disposeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Also `client`, to notice `client="[object Object]"` (an object that arrived as an attribute). */
   static override get observedAttributes(): string[] {
@@ -119,7 +119,7 @@ export class RtProvider extends LitElement {
   }
 
   /** The explanatory client installed while `client` / `access-token` arrived as text (src/internal/upgrade.ts). */
-  private misdelivered: RtClientApi | undefined;
+  #misdelivered: RtClientApi | undefined;
 
   constructor() {
     super();
@@ -132,84 +132,84 @@ export class RtProvider extends LitElement {
     // (as a token); provide a client that explains the cause instead, until a usable value arrives.
     const explained = misdeliveredClient(this.localName, name, value);
     if (explained) {
-      if (this.client == null || this.client === this.misdelivered) this.client = this.misdelivered = explained;
+      if (this.client == null || this.client === this.#misdelivered) this.client = this.#misdelivered = explained;
       return;
     }
-    if (explained === null && this.misdelivered && this.client === this.misdelivered) this.client = this.misdelivered = undefined;
+    if (explained === null && this.#misdelivered && this.client === this.#misdelivered) this.client = this.#misdelivered = undefined;
     super.attributeChangedCallback(name, old, value);
   }
 
   /** The client this provider currently provides (undefined when not configured). */
   get rtClient(): RtClientApi | undefined {
-    return this.clientProvider.value;
+    return this.#clientProvider.value;
   }
 
   override connectedCallback(): void {
     absorbUpgradeProperties(this);
     super.connectedCallback();
-    clearTimeout(this.disposeTimer);
-    this.disposeTimer = undefined;
+    clearTimeout(this.#disposeTimer);
+    this.#disposeTimer = undefined;
     // The first update builds the client from the initial properties (willUpdate); building here too
     // would make a second client (and socket) for a provider configured before it was connected.
-    if (!this.clientProvider.value && this.hasUpdated) this.rebuild();
+    if (!this.#clientProvider.value && this.hasUpdated) this.#rebuild();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.disposeTimer);
-    this.disposeTimer = setTimeout(() => {
+    clearTimeout(this.#disposeTimer);
+    this.#disposeTimer = setTimeout(() => {
       if (this.isConnected) return;
-      this.dropManaged();
-      this.clientProvider.setValue(undefined);
+      this.#dropManaged();
+      this.#clientProvider.setValue(undefined);
     }, DISPOSE_AFTER_MS);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('tables') || changed.has('columns') || changed.has('realtimeMode')) {
-      this.rebuild();
-    } else if (changed.has('accessToken') && this.managed?.current) {
+      this.#rebuild();
+    } else if (changed.has('accessToken') && this.#managed?.current) {
       // A value set at any time takes effect (also a callback assigned after the first render).
       // Another user: a new client (every "my alerts" query changes). Same user: the client
       // takes the new token (a session that had expired recovers without a reload).
       if (typeof this.accessToken === 'function') {
         // The client reads the provider's current callback; asking it now tells whether the user
         // changed (the client's onUserChange then rebuilds) and renews an expired session.
-        void (this.managed.current as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
+        void (this.#managed.current as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
       } else {
         const token = this.accessToken || null;
-        if (tokenUserId(token) !== this.ownUser) this.rebuild();
-        else this.managed.current.setAccessToken?.(token);
+        if (tokenUserId(token) !== this.#ownUser) this.#rebuild();
+        else this.#managed.current.setAccessToken?.(token);
       }
     }
-    if (changed.has('locale')) this.localeProvider.setValue(this.locale || undefined);
-    if (changed.has('theme')) this.themeProvider.setValue(this.theme || undefined);
+    if (changed.has('locale')) this.#localeProvider.setValue(this.locale || undefined);
+    if (changed.has('theme')) this.#themeProvider.setValue(this.theme || undefined);
   }
 
   protected override render() {
     return html`<slot></slot>`;
   }
 
-  private rebuild(): void {
+  #rebuild(): void {
     const given = this.client;
-    this.ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
+    this.#ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
     if (isRtClient(given)) {
-      this.dropManaged();
-      this.clientProvider.setValue(given, true);
+      this.#dropManaged();
+      this.#clientProvider.setValue(given, true);
       return;
     }
     const schema = { tables: this.tables, columns: this.columns, realtimeMode: parseRealtimeMode(this.realtimeMode) };
     const options: RtClientOptions | undefined = given
-      ? { client: given as SupabaseLike, accessToken: this.tokenOption(), ...schema }
+      ? { client: given as SupabaseLike, accessToken: this.#tokenOption(), ...schema }
       : this.supabaseUrl || this.anonKey
-        ? { url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.tokenOption(), ...schema }
+        ? { url: this.supabaseUrl, anonKey: this.anonKey, accessToken: this.#tokenOption(), ...schema }
         : undefined;
     if (!options) {
-      this.dropManaged();
-      this.clientProvider.setValue(undefined, true);
+      this.#dropManaged();
+      this.#clientProvider.setValue(undefined, true);
       return;
     }
-    this.managed ??= new ManagedClient({
-      changed: (client) => this.clientProvider.setValue(client, true),
+    this.#managed ??= new ManagedClient({
+      changed: (client) => this.#clientProvider.setValue(client, true),
       // Session expiry → `rt-session-expired` on this provider (answer with
       // `event.detail.setAccessToken(token)` or by setting `accessToken`).
       sessionExpired: (error, client) =>
@@ -223,24 +223,24 @@ export class RtProvider extends LitElement {
           }),
         ),
     });
-    this.managed.use(options);
+    this.#managed.use(options);
   }
 
-  private dropManaged(): void {
-    this.managed?.dispose();
-    this.managed = undefined;
+  #dropManaged(): void {
+    this.#managed?.dispose();
+    this.#managed = undefined;
   }
 
   /** The token option handed to the client: always read the provider's current value. */
-  private tokenOption(): (() => Promise<string | null>) | undefined {
+  #tokenOption(): (() => Promise<string | null>) | undefined {
     if (this.accessToken === undefined || this.accessToken === null || this.accessToken === '') {
       // A host SupabaseClient brings its own session; an attribute set later is still honoured.
-      return this.client ? undefined : async () => this.currentToken();
+      return this.client ? undefined : async () => this.#currentToken();
     }
-    return async () => this.currentToken();
+    return async () => this.#currentToken();
   }
 
-  private async currentToken(): Promise<string | null> {
+  async #currentToken(): Promise<string | null> {
     const t = this.accessToken;
     if (typeof t === 'function') return (await t()) ?? null;
     return t || null;

@@ -63,22 +63,22 @@ export class RtScanProgress extends RtElement {
 
   @state() private announcement = '';
 
-  private readonly single = new ScanProgressController(this, () => (this.scan ? undefined : this.scanId));
-  private readonly tracker = new ProgressTracker('scan');
+  readonly #single = new ScanProgressController(this, () => (this.scan ? undefined : this.scanId));
+  readonly #tracker = new ProgressTracker('scan');
 
-  private get row(): AcquisitionScan | null {
-    return this.scan ?? this.single.progress ?? null;
+  get #row(): AcquisitionScan | null {
+    return this.scan ?? this.#single.progress ?? null;
   }
 
-  private get currentPhase(): LiveQueryPhase {
-    return this.scan ? (this.phase ?? 'live') : this.single.phase;
+  get #currentPhase(): LiveQueryPhase {
+    return this.scan ? (this.phase ?? 'live') : this.#single.phase;
   }
 
-  private get currentError(): RtError | null {
-    return this.scan ? null : (this.single.error ?? null);
+  get #currentError(): RtError | null {
+    return this.scan ? null : (this.#single.error ?? null);
   }
 
-  private modelOf(row: AcquisitionScan) {
+  #modelOf(row: AcquisitionScan) {
     return progressModel({
       percentage: row.progress_percentage,
       completed: row.targets_analyzed,
@@ -89,37 +89,37 @@ export class RtScanProgress extends RtElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    const row = this.row;
-    this.setState('stale', this.currentPhase === 'stale');
-    this.setState('connecting', this.currentPhase === 'connecting');
-    this.setState('live', this.currentPhase === 'live');
-    this.reportError('acquisition_scans', this.scan || this.scanId ? this.currentError : null);
+    const row = this.#row;
+    this.setState('stale', this.#currentPhase === 'stale');
+    this.setState('connecting', this.#currentPhase === 'connecting');
+    this.setState('live', this.#currentPhase === 'live');
+    this.reportError('acquisition_scans', this.scan || this.scanId ? this.#currentError : null);
     if (row) {
       const label = clip(row.name, 80, this.s.scanFallback).text;
-      const { announce, completed } = this.tracker.observe(row.id, label, this.modelOf(row), this.s, this.effectiveLocale);
+      const { announce, completed } = this.#tracker.observe(row.id, label, this.#modelOf(row), this.s, this.effectiveLocale);
       if (announce) this.announcement = announce;
       if (completed) this.emit('rt-progress-complete', { kind: 'scan', id: row.id, label, record: row });
     }
   }
 
-  private renderBody() {
+  #renderBody() {
     const s = this.s;
-    const row = this.row;
-    const phase = this.currentPhase;
-    switch (viewStateOf({ phase, error: this.currentError, hasData: !!row, missingId: !this.scan && !this.scanId, single: true })) {
+    const row = this.#row;
+    const phase = this.#currentPhase;
+    switch (viewStateOf({ phase, error: this.#currentError, hasData: !!row, missingId: !this.scan && !this.scanId, single: true })) {
       case 'missing':
         return emptyView(s.noIdGiven(s.scan));
       case 'loading':
         return loadingView(s);
       case 'error':
-        return errorView(s, this.currentError ?? { code: 'server', message: '' });
+        return errorView(s, this.#currentError ?? { code: 'server', message: '' });
       case 'not-found':
       case 'empty':
         return notFoundView(s);
     }
     const r = row!;
     const loc = this.effectiveLocale;
-    const model = this.modelOf(r);
+    const model = this.#modelOf(r);
     // started_at / updated_at are server times; a running duration ticks in place (no re-render).
     const started = toTime(r.started_at);
     const ended = toTime(r.completed_at);
@@ -143,7 +143,7 @@ export class RtScanProgress extends RtElement {
         countsText: counts,
         currentStep: r.current_step,
         lastUpdated: r.updated_at,
-        badges: phaseBadge(s, phase, this.currentError),
+        badges: phaseBadge(s, phase, this.#currentError),
         headingLevel: null,
         meta: html`<span part="duration">${icon('play-circle')}<span class="sr-only">${s.duration}: </span>${duration ?? s.notStarted}</span>`,
       })}
@@ -155,7 +155,7 @@ export class RtScanProgress extends RtElement {
 
   protected override render() {
     return html`<article class="card" part="base">
-      ${this.renderBody()}
+      ${this.#renderBody()}
       <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
     </article>`;
   }

@@ -69,29 +69,29 @@ export class RtSignalAlerts extends RtElement {
   @state() private polite = '';
   @state() private assertive = '';
 
-  private readonly ctrl = new SignalAlertsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
-  private readonly newRows = new NewRows();
+  readonly #ctrl = new SignalAlertsController(this, () => ({ userId: this.userId || undefined, limit: this.#limit }));
+  readonly #newRows = new NewRows();
 
-  private get limit(): number {
+  get #limit(): number {
     return Math.max(1, clampCount(this.maxItems) ?? 10);
   }
 
-  private get alerts(): SignalAlert[] {
-    return newestFirst<SignalAlert>(this.ctrl.alerts, this.limit, toTime);
+  get #alerts(): SignalAlert[] {
+    return newestFirst<SignalAlert>(this.#ctrl.alerts, this.#limit, toTime);
   }
 
   get unreadCount(): number {
-    return clampCount(this.ctrl.unreadCount) ?? 0;
+    return clampCount(this.#ctrl.unreadCount) ?? 0;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.reportError('signal_alerts', this.ctrl.error);
-    this.setState('stale', this.ctrl.phase === 'stale');
-    this.setState('connecting', this.ctrl.phase === 'connecting');
-    this.setState('live', this.ctrl.phase === 'live');
-    const all = Array.isArray(this.ctrl.alerts) ? this.ctrl.alerts : [];
-    const fresh = this.newRows.take(this.userId, all, this.ctrl.phase === 'live' || this.ctrl.phase === 'stale' || this.ctrl.phase === 'connecting');
+    this.reportError('signal_alerts', this.#ctrl.error);
+    this.setState('stale', this.#ctrl.phase === 'stale');
+    this.setState('connecting', this.#ctrl.phase === 'connecting');
+    this.setState('live', this.#ctrl.phase === 'live');
+    const all = Array.isArray(this.#ctrl.alerts) ? this.#ctrl.alerts : [];
+    const fresh = this.#newRows.take(this.userId, all, this.#ctrl.phase === 'live' || this.#ctrl.phase === 'stale' || this.#ctrl.phase === 'connecting');
     const messages: string[] = [];
     let critical = false;
     for (const a of fresh) {
@@ -110,7 +110,7 @@ export class RtSignalAlerts extends RtElement {
   /** A failed "Mark read" / "Mark all read": the optimistic change was rolled back; say so. */
   @state() private actionError: RtError | null = null;
 
-  private async run(action: () => Promise<RtError | null>): Promise<void> {
+  async #run(action: () => Promise<RtError | null>): Promise<void> {
     let error: RtError | null;
     try {
       error = await action();
@@ -122,15 +122,15 @@ export class RtSignalAlerts extends RtElement {
   }
 
 
-  private markOne(a: SignalAlert) {
-    void this.run(() => this.ctrl.markAsRead(a.id));
+  #markOne(a: SignalAlert) {
+    void this.#run(() => this.#ctrl.markAsRead(a.id));
   }
 
-  private markAll = () => {
-    void this.run(() => this.ctrl.markAllAsRead());
+  #markAll = () => {
+    void this.#run(() => this.#ctrl.markAllAsRead());
   };
 
-  private renderAlert(a: SignalAlert, i: number, size: number) {
+  #renderAlert(a: SignalAlert, i: number, size: number) {
     const s = this.s;
     const loc = this.effectiveLocale;
     const prio = knownOr(a.priority, PRIORITIES);
@@ -169,7 +169,7 @@ export class RtSignalAlerts extends RtElement {
       <div class="entry-actions">
         ${lookBadge(look, s.priority[prio], 'priority')}
         ${unread
-          ? html`<button type="button" class="link" part="mark-read" @click=${() => this.markOne(a)}>
+          ? html`<button type="button" class="link" part="mark-read" @click=${() => this.#markOne(a)}>
               ${s.markRead}<span class="sr-only">: <bdi>${name.text}</bdi></span>
             </button>`
           : nothing}
@@ -177,21 +177,21 @@ export class RtSignalAlerts extends RtElement {
     </article>`;
   }
 
-  private renderBody() {
+  #renderBody() {
     const s = this.s;
-    const alerts = this.alerts;
-    switch (viewStateOf({ phase: this.ctrl.phase, error: this.ctrl.error, hasData: alerts.length > 0 })) {
+    const alerts = this.#alerts;
+    switch (viewStateOf({ phase: this.#ctrl.phase, error: this.#ctrl.error, hasData: alerts.length > 0 })) {
       case 'loading':
         return loadingView(s);
       case 'error':
       case 'not-found':
-        return errorView(s, this.ctrl.error ?? { code: 'server', message: '' });
+        return errorView(s, this.#ctrl.error ?? { code: 'server', message: '' });
       case 'empty':
       case 'missing':
         return emptyView(s.noAlerts, 'bell');
     }
     return html`<div class="feed" role="feed" part="feed" aria-labelledby="title" aria-busy="false" @keydown=${onFeedKeydown}>
-        ${repeat(alerts, (a) => a.id, (a, i) => this.renderAlert(a, i, alerts.length))}
+        ${repeat(alerts, (a) => a.id, (a, i) => this.#renderAlert(a, i, alerts.length))}
       </div>
       `;
   }
@@ -205,16 +205,16 @@ export class RtSignalAlerts extends RtElement {
         ${unread > 0
           ? badge({ tone: 'danger', text: s.newCount(formatNumber(this.effectiveLocale, unread), unread), part: 'unread-badge' })
           : nothing}
-        ${phaseBadge(s, this.ctrl.phase, this.ctrl.error)}
+        ${phaseBadge(s, this.#ctrl.phase, this.#ctrl.error)}
         <span class="spacer"></span>
-        ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
+        ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.#markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
       </div>
       ${this.actionError
         ? html`<p class="action-error" part="action-error" role="alert" title=${this.actionError.message}>
             ${icon('alert-triangle')}<span>${s.markReadFailed}</span>
           </p>`
         : nothing}
-      ${this.renderBody()}
+      ${this.#renderBody()}
       <div class="sr-only" role="status" aria-live="polite">${this.polite}</div>
       <div class="sr-only" role="alert">${this.assertive}</div>
     </section>`;

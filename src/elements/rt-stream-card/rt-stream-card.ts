@@ -68,49 +68,49 @@ export class RtStreamCard extends RtElement {
 
   @state() private announcement = '';
 
-  private readonly single = new StreamProgressController(this, () => (this.stream ? undefined : this.streamId));
-  private readonly agents = new AgentExecutionsController(this, () => this.stream?.id ?? this.streamId);
-  private readonly tracker = new ProgressTracker('stream');
+  readonly #single = new StreamProgressController(this, () => (this.stream ? undefined : this.streamId));
+  readonly #agents = new AgentExecutionsController(this, () => this.stream?.id ?? this.streamId);
+  readonly #tracker = new ProgressTracker('stream');
 
-  private get row(): Stream | null {
-    return this.stream ?? this.single.progress ?? null;
+  get #row(): Stream | null {
+    return this.stream ?? this.#single.progress ?? null;
   }
 
-  private get currentPhase(): LiveQueryPhase {
-    return this.stream ? (this.phase ?? 'live') : this.single.phase;
+  get #currentPhase(): LiveQueryPhase {
+    return this.stream ? (this.phase ?? 'live') : this.#single.phase;
   }
 
-  private get currentError(): RtError | null {
-    return this.stream ? null : (this.single.error ?? null);
+  get #currentError(): RtError | null {
+    return this.stream ? null : (this.#single.error ?? null);
   }
 
-  private modelOf(row: Stream) {
+  #modelOf(row: Stream) {
     const p = (row.current_progress ?? {}) as Partial<Stream['current_progress']>;
     return progressModel({ percentage: p.percentage, completed: p.completed, total: p.total, status: row.goal_status });
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    const row = this.row;
-    this.setState('stale', this.currentPhase === 'stale');
-    this.setState('connecting', this.currentPhase === 'connecting');
-    this.setState('live', this.currentPhase === 'live');
-    this.reportError('streams', this.stream || this.streamId ? this.currentError : null);
+    const row = this.#row;
+    this.setState('stale', this.#currentPhase === 'stale');
+    this.setState('connecting', this.#currentPhase === 'connecting');
+    this.setState('live', this.#currentPhase === 'live');
+    this.reportError('streams', this.stream || this.streamId ? this.#currentError : null);
     if (row) {
       const label = clip(row.name, 80, this.s.streamFallback).text;
-      const { announce, completed } = this.tracker.observe(row.id, label, this.modelOf(row), this.s, this.effectiveLocale);
+      const { announce, completed } = this.#tracker.observe(row.id, label, this.#modelOf(row), this.s, this.effectiveLocale);
       if (announce) this.announcement = announce;
       if (completed) this.emit('rt-progress-complete', { kind: 'stream', id: row.id, label, record: row });
     }
   }
 
-  private renderBody() {
+  #renderBody() {
     const s = this.s;
-    const row = this.row;
-    const phase = this.currentPhase;
+    const row = this.#row;
+    const phase = this.#currentPhase;
     const view = viewStateOf({
       phase,
-      error: this.currentError,
+      error: this.#currentError,
       hasData: !!row,
       missingId: !this.stream && !this.streamId,
       single: true,
@@ -121,22 +121,22 @@ export class RtStreamCard extends RtElement {
       case 'loading':
         return loadingView(s);
       case 'error':
-        return errorView(s, this.currentError ?? { code: 'server', message: '' });
+        return errorView(s, this.#currentError ?? { code: 'server', message: '' });
       case 'not-found':
       case 'empty':
         return notFoundView(s);
     }
     const r = row!;
     const loc = this.effectiveLocale;
-    const running = Array.isArray(this.agents.runningAgents) ? this.agents.runningAgents.length : 0;
+    const running = Array.isArray(this.#agents.runningAgents) ? this.#agents.runningAgents.length : 0;
     const agentsText = s.runningAgents(formatNumber(loc, running), running);
     return html`${renderProgressView({
         s,
         locale: loc,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.streamFallback,
-        model: this.modelOf(r),
+        model: this.#modelOf(r),
         lastUpdated: r.updated_at,
-        badges: phaseBadge(s, worstPhase(phase, this.agents.phase), this.currentError ?? this.agents.error),
+        badges: phaseBadge(s, worstPhase(phase, this.#agents.phase), this.#currentError ?? this.#agents.error),
         headingLevel: this.headingLevel ?? null,
         href: safeHref(this.href),
         meta: html`<span class="agents" part="agents" ?data-running=${running > 0}>${icon('cpu')}${agentsText}</span>`,
@@ -144,10 +144,10 @@ export class RtStreamCard extends RtElement {
   }
 
   protected override render() {
-    const row = this.row;
-    const tone = row ? toneForStatus(this.modelOf(row).status, this.modelOf(row).percentage) : 'neutral';
+    const row = this.#row;
+    const tone = row ? toneForStatus(this.#modelOf(row).status, this.#modelOf(row).percentage) : 'neutral';
     return html`<article class="card" part="base" data-tone=${tone}>
-      <div class="grow">${this.renderBody()}</div>
+      <div class="grow">${this.#renderBody()}</div>
       <div class="footer" part="footer"><slot name="actions"></slot></div>
       <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
     </article>`;

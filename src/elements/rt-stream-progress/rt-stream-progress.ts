@@ -54,7 +54,7 @@ export class RtStreamProgress extends RtElement {
   @state() private announcement = '';
 
   protected readonly stream = new StreamProgressController(this, () => this.streamId);
-  private readonly tracker = new ProgressTracker('stream');
+  readonly #tracker = new ProgressTracker('stream');
 
   /** The stream row shown, or null. */
   get progress(): Stream | null {
@@ -70,18 +70,18 @@ export class RtStreamProgress extends RtElement {
     this.reportError('streams', this.streamId ? this.stream.error : null);
     if (row) {
       const label = clip(row.name, 80, this.s.streamFallback).text;
-      const { announce, completed } = this.tracker.observe(row.id, label, this.modelOf(row), this.s, this.effectiveLocale);
+      const { announce, completed } = this.#tracker.observe(row.id, label, this.#modelOf(row), this.s, this.effectiveLocale);
       if (announce) this.announcement = announce;
       if (completed) this.emit('rt-progress-complete', { kind: 'stream', id: row.id, label, record: row });
     }
   }
 
-  private modelOf(row: Stream) {
+  #modelOf(row: Stream) {
     const p = (row.current_progress ?? {}) as Partial<Stream['current_progress']>;
     return progressModel({ percentage: p.percentage, completed: p.completed, total: p.total, status: row.goal_status });
   }
 
-  private renderBody() {
+  #renderBody() {
     const s = this.s;
     const row = this.progress;
     const phase = this.stream.phase;
@@ -100,7 +100,7 @@ export class RtStreamProgress extends RtElement {
           s,
           locale: this.effectiveLocale,
           label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
-          model: this.modelOf(row!),
+          model: this.#modelOf(row!),
           lastUpdated: row!.updated_at,
           badges: phaseBadge(s, phase, this.stream.error),
           headingLevel: null,
@@ -110,7 +110,7 @@ export class RtStreamProgress extends RtElement {
 
   protected override render() {
     return html`<article class="card" part="base" aria-busy=${this.stream.phase === 'loading' && !!this.streamId ? 'true' : 'false'}>
-      ${this.renderBody()}
+      ${this.#renderBody()}
       <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
       ${nothing}
     </article>`;
