@@ -50,7 +50,11 @@ export abstract class ClientController implements ReactiveController {
         this.#sync();
       },
     });
-    host.addController(this);
+    // On a host that is already connected (a controller made in willUpdate or connectedCallback),
+    // Lit would call hostConnected() inside this constructor, before a subclass's own fields exist:
+    // join after the constructors have run.
+    if (host.isConnected) queueMicrotask(() => host.addController(this));
+    else host.addController(this);
   }
 
   /** The client in use (from the provider, else the page default), if any. */
