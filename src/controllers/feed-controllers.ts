@@ -16,6 +16,7 @@
 import type { AcquisitionScan, AgentExecution, Notification, RtError, SignalAlert, Stream } from '../core/types.js';
 import { runningAgents } from '../core/feeds/agent-executions.js';
 import { unreadCount } from '../core/feeds/signal-alerts.js';
+import type { ParamsFor } from '../core/client-types.js';
 import { LiveQueryController } from './live-query-controller.js';
 import { NOT_CONFIGURED, type RtHost } from './client-controller.js';
 
@@ -76,52 +77,51 @@ export interface UserFeedOptions {
   limit?: number;
 }
 
-export class SignalAlertsController extends LiveQueryController<'signal-alerts'> {
-  constructor(host: RtHost, options: () => Maybe<UserFeedOptions> = () => ({})) {
-    super(host, 'signal-alerts', () => {
+/**
+ * A user's read/unread feed (signal alerts, notifications): the newest `limit` rows, the live unread
+ * count and mark-as-read. `options()` is read on every update (`userId` defaults to the signed-in user).
+ */
+export class UserFeedController<F extends 'signal-alerts' | 'notifications'> extends LiveQueryController<F> {
+  readonly #table: 'signal_alerts' | 'notifications';
+  readonly #options: () => Maybe<UserFeedOptions>;
+  constructor(host: RtHost, feed: F, table: 'signal_alerts' | 'notifications', options: () => Maybe<UserFeedOptions>) {
+    super(host, feed, () => {
       const o = options() ?? {};
-      return { userId: o.userId ?? null, limit: o.limit };
+      return { userId: o.userId ?? null, limit: o.limit } as ParamsFor<F>;
     });
+    this.#table = table;
     this.#options = options;
   }
-  readonly #options: () => Maybe<UserFeedOptions>;
-  get alerts(): SignalAlert[] {
-    return this.data;
-  }
-  /** The user's unread alerts in the database (not only the `limit` held), kept live. */
+  /** The user's unread rows in the database (not only the `limit` held), kept live. */
   get unreadCount(): number {
-    return this.state.unreadCount ?? unreadCount(this.data);
+    return this.state.unreadCount ?? unreadCount(this.data as Array<{ read: boolean }>);
   }
-  /** Mark one alert read (optimistic, rolled back on error). Resolves to null or the error. */
+  /** Mark one row read (optimistic, rolled back on error). Resolves to null or the error. */
   markAsRead(id: string): Promise<RtError | null> {
-    return this.client ? this.client.markAsRead('signal_alerts', id) : Promise.resolve(NOT_CONFIGURED);
+    return this.client ? this.client.markAsRead(this.#table, id) : Promise.resolve(NOT_CONFIGURED);
   }
-  /** Mark all of the user's alerts read (optimistic). */
+  /** Mark all of the user's rows read (optimistic, rolled back on error). Resolves to null or the error. */
   markAllAsRead(): Promise<RtError | null> {
-    return this.client ? this.client.markAllAsRead('signal_alerts', this.#options()?.userId ?? null) : Promise.resolve(NOT_CONFIGURED);
+    return this.client ? this.client.markAllAsRead(this.#table, this.#options()?.userId ?? null) : Promise.resolve(NOT_CONFIGURED);
   }
 }
 
-export class NotificationsController extends LiveQueryController<'notifications'> {
+export class SignalAlertsController extends UserFeedController<'signal-alerts'> {
   constructor(host: RtHost, options: () => Maybe<UserFeedOptions> = () => ({})) {
-    super(host, 'notifications', () => {
-      const o = options() ?? {};
-      return { userId: o.userId ?? null, limit: o.limit };
-    });
-    this.#options = options;
+    super(host, 'signal-alerts', 'signal_alerts', options);
   }
-  readonly #options: () => Maybe<UserFeedOptions>;
-  get notifications(): Notification[] {
+  /** The newest alerts, as the original `useSignalAlerts` hook's `alerts`. */
+  get alerts(): SignalAlert[] {
     return this.data;
   }
-  /** The user's unread notifications in the database (not only the `limit` held), kept live. */
-  get unreadCount(): number {
-    return this.state.unreadCount ?? unreadCount(this.data);
+}
+
+export class NotificationsController extends UserFeedController<'notifications'> {
+  constructor(host: RtHost, options: () => Maybe<UserFeedOptions> = () => ({})) {
+    super(host, 'notifications', 'notifications', options);
   }
-  markAsRead(id: string): Promise<RtError | null> {
-    return this.client ? this.client.markAsRead('notifications', id) : Promise.resolve(NOT_CONFIGURED);
-  }
-  markAllAsRead(): Promise<RtError | null> {
-    return this.client ? this.client.markAllAsRead('notifications', this.#options()?.userId ?? null) : Promise.resolve(NOT_CONFIGURED);
+  /** The newest notifications, as the original `useRealtimeNotifications` hook's `notifications`. */
+  get notifications(): Notification[] {
+    return this.data;
   }
 }

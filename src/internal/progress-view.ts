@@ -5,8 +5,9 @@
  */
 import { tickingAgo } from './ticker.js';
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ConnectionStatus } from '../core/types.js';
-import { clampCount, clampPercent, formatNumber, formatPercent, toTime } from './format.js';
+import type { AcquisitionScan, ConnectionStatus, LiveQueryPhase, RtError, Stream } from '../core/types.js';
+import type { RtProgressCompleteDetail } from '../events.js';
+import { clampCount, clampPercent, clip, formatNumber, formatPercent, toTime } from './format.js';
 import { claimAnnouncement } from './announcements.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
@@ -19,6 +20,29 @@ export interface ProgressModel {
   completed: number | null;
   total: number | null;
   status: WorkStatus | null;
+}
+
+/**
+ * The row a stream or scan widget shows: the one handed in through its property (by the dashboard
+ * or the page, with that feeder's `phase`, default live), else its own subscription's by id.
+ */
+export function shownRow<R>(
+  fed: R | null | undefined,
+  fedPhase: LiveQueryPhase | undefined,
+  own: { readonly progress: R | null; readonly phase: LiveQueryPhase; readonly error: RtError | null },
+): { row: R | null; phase: LiveQueryPhase; error: RtError | null } {
+  return fed ? { row: fed, phase: fedPhase ?? 'live', error: null } : { row: own.progress ?? null, phase: own.phase, error: own.error ?? null };
+}
+
+/** A stream's progress (`current_progress` JSON and `goal_status`). */
+export function streamModel(row: Stream): ProgressModel {
+  const p = (row.current_progress ?? {}) as Partial<Stream['current_progress']>;
+  return progressModel({ percentage: p.percentage, completed: p.completed, total: p.total, status: row.goal_status });
+}
+
+/** An acquisition scan's progress (targets analysed of identified, `status`). */
+export function scanModel(row: AcquisitionScan): ProgressModel {
+  return progressModel({ percentage: row.progress_percentage, completed: row.targets_analyzed, total: row.targets_identified, status: row.status });
 }
 
 /** Clamp raw values; derive the percentage from completed/total when it is missing. */
@@ -136,6 +160,24 @@ export class ProgressTracker {
   #lastBucket: number | null = null;
   #lastStatus: string | null = null;
   #lastComplete: boolean | null = null;
+
+  /**
+   * `observe` for the stream or scan row a widget shows, labelled by its name (`fallback` when it
+   * has none): returns what to announce and, when the row just completed, the
+   * `rt-progress-complete` detail to fire.
+   */
+  observeRow(
+    row: Stream | AcquisitionScan,
+    model: ProgressModel,
+    fallback: string,
+    s: RtStrings,
+    locale: string,
+  ): { announce: string | null; completed: RtProgressCompleteDetail | null } {
+    const label = clip(row.name, 80, fallback).text;
+    const { announce, completed } = this.observe(row.id, label, model, s, locale);
+    const kind = this.kind === 'scan' ? 'scan' : 'stream';
+    return { announce, completed: completed ? { kind, id: row.id, label, record: row } : null };
+  }
 
   /**
    * Feed the current state; returns `{announce, completed}` for this change.

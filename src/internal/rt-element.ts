@@ -14,7 +14,7 @@ import { isVisible, unwatchVisibility, watchVisibility } from './visibility.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { rtLocaleContext, rtThemeContext } from '../context/index.js';
-import type { RtError } from '../core/types.js';
+import type { LiveQueryPhase, RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { currentFrame, nextFrame } from '../core/frame.js';
 import { pendingStrings, stringsFor, type RtStrings } from './strings.js';
@@ -241,6 +241,17 @@ export class RtElement extends LitElement {
     if (key === this.#lastErrorKey) return;
     this.#lastErrorKey = key;
     if (error) this.emit('rt-error', { error, source });
+  }
+
+  /**
+   * Reflects a feed's phase as the custom states `:state(live)`, `:state(connecting)` and
+   * `:state(stale)`, and reports its error once as `rt-error` from `source` (a table name).
+   */
+  protected reflectFeed(source: string, phase: LiveQueryPhase, error: RtError | null | undefined): void {
+    this.setState('stale', phase === 'stale');
+    this.setState('connecting', phase === 'connecting');
+    this.setState('live', phase === 'live');
+    this.reportError(source, error);
   }
 
   /** The frame this element last rendered in (src/core/frame.ts): at most one render per frame. */

@@ -61,10 +61,7 @@ export class RtAgentExecutions extends RtElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.reportError('agent_executions', this.streamId ? this.#ctrl.error : null);
-    this.setState('stale', this.#ctrl.phase === 'stale');
-    this.setState('connecting', this.#ctrl.phase === 'connecting');
-    this.setState('live', this.#ctrl.phase === 'live');
+    this.reflectFeed('agent_executions', this.#ctrl.phase, this.streamId ? this.#ctrl.error : null);
     const all = this.#all;
     if (this.#ctrl.phase === 'live' || this.#ctrl.phase === 'stale' || this.#ctrl.phase === 'connecting') {
       const next = new Map(all.map((e) => [e.id, workStatusOf(e.status)] as [string, string]));

@@ -1,16 +1,12 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import { NotificationsController } from '../../controllers/index.js';
 import type { Notification } from '../../core/types.js';
-import { clampCount, clip, formatDateTime, formatNumber, knownOr, safeHref, toTime } from '../../internal/format.js';
-import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
+import { clip, formatDateTime, knownOr, safeHref, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
-import type { RtError } from '../../core/types.js';
-import { RtElement } from '../../internal/rt-element.js';
+import { RtUnreadFeed, type UnreadFeedLook } from '../../internal/unread-feed.js';
 import { NOTIFICATION_TYPES, notificationLook } from '../../internal/status.js';
 import { tickingAgo } from '../../internal/ticker.js';
-import { badge, emptyView, errorView, loadingView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
 import { styles } from './rt-notifications.styles.js';
@@ -46,80 +42,26 @@ import { styles } from './rt-notifications.styles.js';
  * @cssproperty --rt-notifications-padding - Card padding.
  * @cssproperty --rt-feed-unread-background - Background of unread notifications.
  */
-export class RtNotifications extends RtElement {
+export class RtNotifications extends RtUnreadFeed<Notification> {
   static override styles = [...baseStyles, feedStyles, styles];
-
-  /** Whose notifications; defaults to the signed-in user. */
-  @property({ attribute: 'user-id', reflect: true }) userId?: string;
 
   /** Newest notifications shown (default 20). */
   @property({ type: Number, attribute: 'max-items' }) maxItems = 20;
 
-  /** Heading text; defaults to "Notifications". */
-  @property() heading?: string;
+  protected readonly source = 'notifications';
+  protected readonly defaultMax = 20;
+  protected readonly feed = new NotificationsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
 
-  /** Without card chrome. */
-  @property({ type: Boolean, reflect: true }) plain = false;
-
-  @state() private polite = '';
-  @state() private assertive = '';
-
-  readonly #ctrl = new NotificationsController(this, () => ({ userId: this.userId || undefined, limit: this.#limit }));
-  readonly #newRows = new NewRows();
-
-  get #limit(): number {
-    return Math.max(1, clampCount(this.maxItems) ?? 20);
+  protected look(): UnreadFeedLook {
+    return { heading: this.s.notifications, empty: this.s.noNotifications, emptyIcon: 'check-circle', unreadTone: 'info' };
   }
 
-  get #items(): Notification[] {
-    return newestFirst<Notification>(this.#ctrl.notifications, this.#limit, toTime);
+  protected arrived(n: Notification): { text: string; urgent: boolean } {
+    this.emit('rt-notification', { notification: n });
+    return { text: this.s.newNotification(clip(n.title, 80, this.s.untitled).text), urgent: n.type === 'error' };
   }
 
-  get unreadCount(): number {
-    return clampCount(this.#ctrl.unreadCount) ?? 0;
-  }
-
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    this.reportError('notifications', this.#ctrl.error);
-    this.setState('stale', this.#ctrl.phase === 'stale');
-    this.setState('connecting', this.#ctrl.phase === 'connecting');
-    this.setState('live', this.#ctrl.phase === 'live');
-    const all = Array.isArray(this.#ctrl.notifications) ? this.#ctrl.notifications : [];
-    const fresh = this.#newRows.take(this.userId, all, this.#ctrl.phase === 'live' || this.#ctrl.phase === 'stale' || this.#ctrl.phase === 'connecting');
-    const messages: string[] = [];
-    let urgent = false;
-    for (const n of fresh) {
-      urgent ||= n.type === 'error';
-      messages.push(this.s.newNotification(clip(n.title, 80, this.s.untitled).text));
-      this.emit('rt-notification', { notification: n });
-    }
-    if (messages.length) {
-      if (urgent) this.assertive = messages.join('. ');
-      else this.polite = messages.join('. ');
-    }
-  }
-
-  /** A failed "Mark read" / "Mark all read": the optimistic change was rolled back; say so. */
-  @state() private actionError: RtError | null = null;
-
-  async #run(action: () => Promise<RtError | null>): Promise<void> {
-    let error: RtError | null;
-    try {
-      error = await action();
-    } catch (err) {
-      error = { code: 'server', message: err instanceof Error ? err.message : String(err) };
-    }
-    this.actionError = error;
-    if (error) this.emit('rt-error', { error, source: 'notifications' });
-  }
-
-
-  #markAll = () => {
-    void this.#run(() => this.#ctrl.markAllAsRead());
-  };
-
-  #renderItem(n: Notification, i: number, size: number) {
+  protected renderEntry(n: Notification, i: number, size: number, markRead: () => void) {
     const s = this.s;
     const loc = this.effectiveLocale;
     const type = knownOr(n.type, NOTIFICATION_TYPES);
@@ -170,56 +112,13 @@ export class RtNotifications extends RtElement {
               class="link"
               part="mark-read"
              
-              @click=${() => void this.#run(() => this.#ctrl.markAsRead(n.id))}
+              @click=${markRead}
             >
               ${s.markRead}<span class="sr-only">: <bdi>${title.text}</bdi></span>
             </button>`
           : nothing}
       </div>
     </article>`;
-  }
-
-  #renderBody() {
-    const s = this.s;
-    const items = this.#items;
-    switch (viewStateOf({ phase: this.#ctrl.phase, error: this.#ctrl.error, hasData: items.length > 0 })) {
-      case 'loading':
-        return loadingView(s);
-      case 'error':
-      case 'not-found':
-        return errorView(s, this.#ctrl.error ?? { code: 'server', message: '' });
-      case 'empty':
-      case 'missing':
-        return emptyView(s.noNotifications, 'check-circle');
-    }
-    return html`<div class="feed" role="feed" part="feed" aria-labelledby="title" aria-busy="false" @keydown=${onFeedKeydown}>
-        ${repeat(items, (n) => n.id, (n, i) => this.#renderItem(n, i, items.length))}
-      </div>
-      `;
-  }
-
-  protected override render() {
-    const s = this.s;
-    const unread = this.unreadCount;
-    return html`<section class="card" part="base" aria-labelledby="title">
-      <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${this.heading ?? s.notifications}</h3>
-        ${unread > 0
-          ? badge({ tone: 'info', text: s.newCount(formatNumber(this.effectiveLocale, unread), unread), part: 'unread-badge' })
-          : nothing}
-        ${phaseBadge(s, this.#ctrl.phase, this.#ctrl.error)}
-        <span class="spacer"></span>
-        ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.#markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
-      </div>
-      ${this.actionError
-        ? html`<p class="action-error" part="action-error" role="alert" title=${this.actionError.message}>
-            ${icon('alert-triangle')}<span>${s.markReadFailed}</span>
-          </p>`
-        : nothing}
-      ${this.#renderBody()}
-      <div class="sr-only" role="status" aria-live="polite">${this.polite}</div>
-      <div class="sr-only" role="alert">${this.assertive}</div>
-    </section>`;
   }
 }
 

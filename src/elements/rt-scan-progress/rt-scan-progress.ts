@@ -1,10 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ScanProgressController } from '../../controllers/index.js';
-import type { AcquisitionScan, LiveQueryPhase, RtError } from '../../core/types.js';
-import { clip, clampCount, formatDuration, formatNumber, toTime } from '../../internal/format.js';
+import type { AcquisitionScan, LiveQueryPhase } from '../../core/types.js';
+import { clampCount, formatDuration, formatNumber, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
-import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
+import { ProgressTracker, renderProgressView, shownRow, scanModel } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal } from '../../internal/status.js';
 import { ticking } from '../../internal/ticker.js';
@@ -66,60 +66,39 @@ export class RtScanProgress extends RtElement {
   readonly #single = new ScanProgressController(this, () => (this.scan ? undefined : this.scanId));
   readonly #tracker = new ProgressTracker('scan');
 
-  get #row(): AcquisitionScan | null {
-    return this.scan ?? this.#single.progress ?? null;
+  get #shown() {
+    return shownRow(this.scan, this.phase, this.#single);
   }
 
-  get #currentPhase(): LiveQueryPhase {
-    return this.scan ? (this.phase ?? 'live') : this.#single.phase;
-  }
-
-  get #currentError(): RtError | null {
-    return this.scan ? null : (this.#single.error ?? null);
-  }
-
-  #modelOf(row: AcquisitionScan) {
-    return progressModel({
-      percentage: row.progress_percentage,
-      completed: row.targets_analyzed,
-      total: row.targets_identified,
-      status: row.status,
-    });
-  }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    const row = this.#row;
-    this.setState('stale', this.#currentPhase === 'stale');
-    this.setState('connecting', this.#currentPhase === 'connecting');
-    this.setState('live', this.#currentPhase === 'live');
-    this.reportError('acquisition_scans', this.scan || this.scanId ? this.#currentError : null);
+    const { row, phase, error } = this.#shown;
+    this.reflectFeed('acquisition_scans', phase, this.scan || this.scanId ? error : null);
     if (row) {
-      const label = clip(row.name, 80, this.s.scanFallback).text;
-      const { announce, completed } = this.#tracker.observe(row.id, label, this.#modelOf(row), this.s, this.effectiveLocale);
+      const { announce, completed } = this.#tracker.observeRow(row, scanModel(row), this.s.scanFallback, this.s, this.effectiveLocale);
       if (announce) this.announcement = announce;
-      if (completed) this.emit('rt-progress-complete', { kind: 'scan', id: row.id, label, record: row });
+      if (completed) this.emit('rt-progress-complete', completed);
     }
   }
 
   #renderBody() {
     const s = this.s;
-    const row = this.#row;
-    const phase = this.#currentPhase;
-    switch (viewStateOf({ phase, error: this.#currentError, hasData: !!row, missingId: !this.scan && !this.scanId, single: true })) {
+    const { row, phase, error } = this.#shown;
+    switch (viewStateOf({ phase, error: error, hasData: !!row, missingId: !this.scan && !this.scanId, single: true })) {
       case 'missing':
         return emptyView(s.noIdGiven(s.scan));
       case 'loading':
         return loadingView(s);
       case 'error':
-        return errorView(s, this.#currentError ?? { code: 'server', message: '' });
+        return errorView(s, error ?? { code: 'server', message: '' });
       case 'not-found':
       case 'empty':
         return notFoundView(s);
     }
     const r = row!;
     const loc = this.effectiveLocale;
-    const model = this.#modelOf(r);
+    const model = scanModel(r);
     // started_at / updated_at are server times; a running duration ticks in place (no re-render).
     const started = toTime(r.started_at);
     const ended = toTime(r.completed_at);
@@ -143,7 +122,7 @@ export class RtScanProgress extends RtElement {
         countsText: counts,
         currentStep: r.current_step,
         lastUpdated: r.updated_at,
-        badges: phaseBadge(s, phase, this.#currentError),
+        badges: phaseBadge(s, phase, error),
         headingLevel: null,
         meta: html`<span part="duration">${icon('play-circle')}<span class="sr-only">${s.duration}: </span>${duration ?? s.notStarted}</span>`,
       })}

@@ -1,16 +1,13 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import { SignalAlertsController } from '../../controllers/index.js';
 import type { SignalAlert } from '../../core/types.js';
-import { clampCount, clip, formatDateTime, formatNumber, knownOr, toTime } from '../../internal/format.js';
-import { NewRows, newestFirst, onFeedKeydown } from '../../internal/feed.js';
+import { clip, formatDateTime, knownOr, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
-import type { RtError } from '../../core/types.js';
-import { RtElement } from '../../internal/rt-element.js';
+import { RtUnreadFeed, type UnreadFeedLook } from '../../internal/unread-feed.js';
 import { PRIORITIES, priorityLook } from '../../internal/status.js';
 import { tickingAgo } from '../../internal/ticker.js';
-import { badge, clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
+import { clipped, lookBadge } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
 import { styles } from './rt-signal-alerts.styles.js';
@@ -51,86 +48,28 @@ export function humanize(value: unknown): string {
  * @cssproperty --rt-signal-alerts-critical-color - Accent of critical alerts.
  * @cssproperty --rt-feed-unread-background - Background of unread alerts.
  */
-export class RtSignalAlerts extends RtElement {
+export class RtSignalAlerts extends RtUnreadFeed<SignalAlert> {
   static override styles = [...baseStyles, feedStyles, styles];
-
-  /** Whose alerts; defaults to the signed-in user. */
-  @property({ attribute: 'user-id', reflect: true }) userId?: string;
 
   /** Newest alerts shown (default 10). */
   @property({ type: Number, attribute: 'max-items' }) maxItems = 10;
 
-  /** Heading text; defaults to "Signal alerts". */
-  @property() heading?: string;
+  protected readonly source = 'signal_alerts';
+  protected readonly defaultMax = 10;
+  protected readonly feed = new SignalAlertsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
 
-  /** Without card chrome. */
-  @property({ type: Boolean, reflect: true }) plain = false;
-
-  @state() private polite = '';
-  @state() private assertive = '';
-
-  readonly #ctrl = new SignalAlertsController(this, () => ({ userId: this.userId || undefined, limit: this.#limit }));
-  readonly #newRows = new NewRows();
-
-  get #limit(): number {
-    return Math.max(1, clampCount(this.maxItems) ?? 10);
+  protected look(): UnreadFeedLook {
+    return { heading: this.s.signalAlerts, empty: this.s.noAlerts, emptyIcon: 'bell', unreadTone: 'danger' };
   }
 
-  get #alerts(): SignalAlert[] {
-    return newestFirst<SignalAlert>(this.#ctrl.alerts, this.#limit, toTime);
+  protected arrived(a: SignalAlert): { text: string; urgent: boolean } {
+    const critical = a.priority === 'critical';
+    const prio = this.s.priority[knownOr(a.priority, PRIORITIES)];
+    this.emit('rt-alert', { alert: a, critical });
+    return { text: this.s.newAlert(clip(a.business_name, 80, this.s.businessFallback).text, humanize(a.signal_type), prio.toLowerCase()), urgent: critical };
   }
 
-  get unreadCount(): number {
-    return clampCount(this.#ctrl.unreadCount) ?? 0;
-  }
-
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    this.reportError('signal_alerts', this.#ctrl.error);
-    this.setState('stale', this.#ctrl.phase === 'stale');
-    this.setState('connecting', this.#ctrl.phase === 'connecting');
-    this.setState('live', this.#ctrl.phase === 'live');
-    const all = Array.isArray(this.#ctrl.alerts) ? this.#ctrl.alerts : [];
-    const fresh = this.#newRows.take(this.userId, all, this.#ctrl.phase === 'live' || this.#ctrl.phase === 'stale' || this.#ctrl.phase === 'connecting');
-    const messages: string[] = [];
-    let critical = false;
-    for (const a of fresh) {
-      const isCritical = a.priority === 'critical';
-      critical ||= isCritical;
-      const prio = this.s.priority[knownOr(a.priority, PRIORITIES)];
-      messages.push(this.s.newAlert(clip(a.business_name, 80, this.s.businessFallback).text, humanize(a.signal_type), prio.toLowerCase()));
-      this.emit('rt-alert', { alert: a, critical: isCritical });
-    }
-    if (messages.length) {
-      if (critical) this.assertive = messages.join('. ');
-      else this.polite = messages.join('. ');
-    }
-  }
-
-  /** A failed "Mark read" / "Mark all read": the optimistic change was rolled back; say so. */
-  @state() private actionError: RtError | null = null;
-
-  async #run(action: () => Promise<RtError | null>): Promise<void> {
-    let error: RtError | null;
-    try {
-      error = await action();
-    } catch (err) {
-      error = { code: 'server', message: err instanceof Error ? err.message : String(err) };
-    }
-    this.actionError = error;
-    if (error) this.emit('rt-error', { error, source: 'signal_alerts' });
-  }
-
-
-  #markOne(a: SignalAlert) {
-    void this.#run(() => this.#ctrl.markAsRead(a.id));
-  }
-
-  #markAll = () => {
-    void this.#run(() => this.#ctrl.markAllAsRead());
-  };
-
-  #renderAlert(a: SignalAlert, i: number, size: number) {
+  protected renderEntry(a: SignalAlert, i: number, size: number, markRead: () => void) {
     const s = this.s;
     const loc = this.effectiveLocale;
     const prio = knownOr(a.priority, PRIORITIES);
@@ -169,55 +108,12 @@ export class RtSignalAlerts extends RtElement {
       <div class="entry-actions">
         ${lookBadge(look, s.priority[prio], 'priority')}
         ${unread
-          ? html`<button type="button" class="link" part="mark-read" @click=${() => this.#markOne(a)}>
+          ? html`<button type="button" class="link" part="mark-read" @click=${markRead}>
               ${s.markRead}<span class="sr-only">: <bdi>${name.text}</bdi></span>
             </button>`
           : nothing}
       </div>
     </article>`;
-  }
-
-  #renderBody() {
-    const s = this.s;
-    const alerts = this.#alerts;
-    switch (viewStateOf({ phase: this.#ctrl.phase, error: this.#ctrl.error, hasData: alerts.length > 0 })) {
-      case 'loading':
-        return loadingView(s);
-      case 'error':
-      case 'not-found':
-        return errorView(s, this.#ctrl.error ?? { code: 'server', message: '' });
-      case 'empty':
-      case 'missing':
-        return emptyView(s.noAlerts, 'bell');
-    }
-    return html`<div class="feed" role="feed" part="feed" aria-labelledby="title" aria-busy="false" @keydown=${onFeedKeydown}>
-        ${repeat(alerts, (a) => a.id, (a, i) => this.#renderAlert(a, i, alerts.length))}
-      </div>
-      `;
-  }
-
-  protected override render() {
-    const s = this.s;
-    const unread = this.unreadCount;
-    return html`<section class="card" part="base" aria-labelledby="title">
-      <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${this.heading ?? s.signalAlerts}</h3>
-        ${unread > 0
-          ? badge({ tone: 'danger', text: s.newCount(formatNumber(this.effectiveLocale, unread), unread), part: 'unread-badge' })
-          : nothing}
-        ${phaseBadge(s, this.#ctrl.phase, this.#ctrl.error)}
-        <span class="spacer"></span>
-        ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.#markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
-      </div>
-      ${this.actionError
-        ? html`<p class="action-error" part="action-error" role="alert" title=${this.actionError.message}>
-            ${icon('alert-triangle')}<span>${s.markReadFailed}</span>
-          </p>`
-        : nothing}
-      ${this.#renderBody()}
-      <div class="sr-only" role="status" aria-live="polite">${this.polite}</div>
-      <div class="sr-only" role="alert">${this.assertive}</div>
-    </section>`;
   }
 }
 

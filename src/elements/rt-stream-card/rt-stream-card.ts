@@ -1,10 +1,10 @@
 import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { AgentExecutionsController, StreamProgressController } from '../../controllers/index.js';
-import type { LiveQueryPhase, RtError, Stream } from '../../core/types.js';
-import { clip, formatNumber, safeHref } from '../../internal/format.js';
+import type { LiveQueryPhase, Stream } from '../../core/types.js';
+import { formatNumber, safeHref } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
-import { ProgressTracker, progressModel, renderProgressView, toneForStatus } from '../../internal/progress-view.js';
+import { ProgressTracker, renderProgressView, shownRow, streamModel, toneForStatus } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf, worstPhase } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
@@ -72,45 +72,28 @@ export class RtStreamCard extends RtElement {
   readonly #agents = new AgentExecutionsController(this, () => this.stream?.id ?? this.streamId);
   readonly #tracker = new ProgressTracker('stream');
 
-  get #row(): Stream | null {
-    return this.stream ?? this.#single.progress ?? null;
+  get #shown() {
+    return shownRow(this.stream, this.phase, this.#single);
   }
 
-  get #currentPhase(): LiveQueryPhase {
-    return this.stream ? (this.phase ?? 'live') : this.#single.phase;
-  }
-
-  get #currentError(): RtError | null {
-    return this.stream ? null : (this.#single.error ?? null);
-  }
-
-  #modelOf(row: Stream) {
-    const p = (row.current_progress ?? {}) as Partial<Stream['current_progress']>;
-    return progressModel({ percentage: p.percentage, completed: p.completed, total: p.total, status: row.goal_status });
-  }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    const row = this.#row;
-    this.setState('stale', this.#currentPhase === 'stale');
-    this.setState('connecting', this.#currentPhase === 'connecting');
-    this.setState('live', this.#currentPhase === 'live');
-    this.reportError('streams', this.stream || this.streamId ? this.#currentError : null);
+    const { row, phase, error } = this.#shown;
+    this.reflectFeed('streams', phase, this.stream || this.streamId ? error : null);
     if (row) {
-      const label = clip(row.name, 80, this.s.streamFallback).text;
-      const { announce, completed } = this.#tracker.observe(row.id, label, this.#modelOf(row), this.s, this.effectiveLocale);
+      const { announce, completed } = this.#tracker.observeRow(row, streamModel(row), this.s.streamFallback, this.s, this.effectiveLocale);
       if (announce) this.announcement = announce;
-      if (completed) this.emit('rt-progress-complete', { kind: 'stream', id: row.id, label, record: row });
+      if (completed) this.emit('rt-progress-complete', completed);
     }
   }
 
   #renderBody() {
     const s = this.s;
-    const row = this.#row;
-    const phase = this.#currentPhase;
+    const { row, phase, error } = this.#shown;
     const view = viewStateOf({
       phase,
-      error: this.#currentError,
+      error: error,
       hasData: !!row,
       missingId: !this.stream && !this.streamId,
       single: true,
@@ -121,7 +104,7 @@ export class RtStreamCard extends RtElement {
       case 'loading':
         return loadingView(s);
       case 'error':
-        return errorView(s, this.#currentError ?? { code: 'server', message: '' });
+        return errorView(s, error ?? { code: 'server', message: '' });
       case 'not-found':
       case 'empty':
         return notFoundView(s);
@@ -134,9 +117,9 @@ export class RtStreamCard extends RtElement {
         s,
         locale: loc,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.streamFallback,
-        model: this.#modelOf(r),
+        model: streamModel(r),
         lastUpdated: r.updated_at,
-        badges: phaseBadge(s, worstPhase(phase, this.#agents.phase), this.#currentError ?? this.#agents.error),
+        badges: phaseBadge(s, worstPhase(phase, this.#agents.phase), error ?? this.#agents.error),
         headingLevel: this.headingLevel ?? null,
         href: safeHref(this.href),
         meta: html`<span class="agents" part="agents" ?data-running=${running > 0}>${icon('cpu')}${agentsText}</span>`,
@@ -144,8 +127,9 @@ export class RtStreamCard extends RtElement {
   }
 
   protected override render() {
-    const row = this.#row;
-    const tone = row ? toneForStatus(this.#modelOf(row).status, this.#modelOf(row).percentage) : 'neutral';
+    const row = this.#shown.row;
+    const model = row ? streamModel(row) : null;
+    const tone = model ? toneForStatus(model.status, model.percentage) : 'neutral';
     return html`<article class="card" part="base" data-tone=${tone}>
       <div class="grow">${this.#renderBody()}</div>
       <div class="footer" part="footer"><slot name="actions"></slot></div>

@@ -2,8 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { StreamProgressController } from '../../controllers/index.js';
 import type { Stream } from '../../core/types.js';
-import { clip } from '../../internal/format.js';
-import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
+import { ProgressTracker, renderProgressView, streamModel } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
@@ -64,22 +63,14 @@ export class RtStreamProgress extends RtElement {
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     const row = this.progress;
-    this.setState('stale', this.stream.phase === 'stale');
-    this.setState('connecting', this.stream.phase === 'connecting');
-    this.setState('live', this.stream.phase === 'live');
-    this.reportError('streams', this.streamId ? this.stream.error : null);
+    this.reflectFeed('streams', this.stream.phase, this.streamId ? this.stream.error : null);
     if (row) {
-      const label = clip(row.name, 80, this.s.streamFallback).text;
-      const { announce, completed } = this.#tracker.observe(row.id, label, this.#modelOf(row), this.s, this.effectiveLocale);
+      const { announce, completed } = this.#tracker.observeRow(row, streamModel(row), this.s.streamFallback, this.s, this.effectiveLocale);
       if (announce) this.announcement = announce;
-      if (completed) this.emit('rt-progress-complete', { kind: 'stream', id: row.id, label, record: row });
+      if (completed) this.emit('rt-progress-complete', completed);
     }
   }
 
-  #modelOf(row: Stream) {
-    const p = (row.current_progress ?? {}) as Partial<Stream['current_progress']>;
-    return progressModel({ percentage: p.percentage, completed: p.completed, total: p.total, status: row.goal_status });
-  }
 
   #renderBody() {
     const s = this.s;
@@ -100,7 +91,7 @@ export class RtStreamProgress extends RtElement {
           s,
           locale: this.effectiveLocale,
           label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
-          model: this.#modelOf(row!),
+          model: streamModel(row!),
           lastUpdated: row!.updated_at,
           badges: phaseBadge(s, phase, this.stream.error),
           headingLevel: null,

@@ -1,0 +1,167 @@
+/**
+ * What `<rt-signal-alerts>` and `<rt-notifications>` share: a user's newest rows as an ARIA feed,
+ * the live unread count, "Mark read" / "Mark all as read" (optimistic, a failure said in the card),
+ * announcements of rows that arrive while shown, and the card header. Each element supplies its
+ * controller, how one row looks and what an arriving row announces.
+ */
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { LiveQueryPhase, RtError } from '../core/types.js';
+import type { Tone } from '../styles/tokens.js';
+import { clampCount, formatNumber, toTime } from './format.js';
+import { NewRows, newestFirst, onFeedKeydown } from './feed.js';
+import { icon, type IconName } from './icons.js';
+import { RtElement } from './rt-element.js';
+import { badge, emptyView, errorView, loadingView, phaseBadge, viewStateOf } from './templates.js';
+
+/** A row of a read/unread feed. */
+export interface UnreadRow {
+  id: string;
+  created_at?: string | null;
+  read?: boolean | null;
+}
+
+/** The controller side (UserFeedController): rows, phase, error, the true unread count, actions. */
+export interface UnreadFeedSource {
+  readonly data: unknown;
+  readonly phase: LiveQueryPhase;
+  readonly error: RtError | null;
+  readonly unreadCount: number;
+  markAsRead(id: string): Promise<RtError | null>;
+  markAllAsRead(): Promise<RtError | null>;
+}
+
+/** The texts and looks an element gives its feed. */
+export interface UnreadFeedLook {
+  heading: string;
+  empty: string;
+  emptyIcon: IconName;
+  unreadTone: Tone;
+}
+
+export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
+  /** Whose rows (a user's id); defaults to the signed-in user. */
+  @property({ attribute: 'user-id', reflect: true }) userId?: string;
+
+  /** Heading text; defaults to the element's name for its rows ("Signal alerts", "Notifications"). */
+  @property() heading?: string;
+
+  /** Without card chrome. */
+  @property({ type: Boolean, reflect: true }) plain = false;
+
+  /** Newest rows shown (declared with its default by each element). */
+  abstract maxItems: number;
+
+  /** The table, as `rt-error`'s `source`. */
+  protected abstract readonly source: 'signal_alerts' | 'notifications';
+  /** Rows shown when `max-items` is not a usable number. */
+  protected abstract readonly defaultMax: number;
+  protected abstract readonly feed: UnreadFeedSource;
+  protected abstract look(): UnreadFeedLook;
+  /** A row arrived while shown: fire the element's event; return what to announce and whether urgently. */
+  protected abstract arrived(row: Row): { text: string; urgent: boolean };
+  /** One row as an `<article>` of the feed; `markRead` is its "Mark read" action. */
+  protected abstract renderEntry(row: Row, i: number, size: number, markRead: () => void): TemplateResult;
+
+  @state() private polite = '';
+  @state() private assertive = '';
+  /** A failed "Mark read" / "Mark all read": the optimistic change was rolled back; say so. */
+  @state() private actionError: RtError | null = null;
+
+  readonly #newRows = new NewRows();
+
+  protected get limit(): number {
+    return Math.max(1, clampCount(this.maxItems) ?? this.defaultMax);
+  }
+
+  get #rows(): Row[] {
+    return newestFirst<Row>(this.feed.data, this.limit, toTime);
+  }
+
+  /** Unread rows of the user in the database (not only those shown), kept live. */
+  get unreadCount(): number {
+    return clampCount(this.feed.unreadCount) ?? 0;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const { phase, error } = this.feed;
+    this.reflectFeed(this.source, phase, error);
+    const all = Array.isArray(this.feed.data) ? (this.feed.data as Row[]) : [];
+    const fresh = this.#newRows.take(this.userId, all, phase === 'live' || phase === 'stale' || phase === 'connecting');
+    const messages: string[] = [];
+    let urgent = false;
+    for (const row of fresh) {
+      const said = this.arrived(row);
+      urgent ||= said.urgent;
+      messages.push(said.text);
+    }
+    if (messages.length) {
+      if (urgent) this.assertive = messages.join('. ');
+      else this.polite = messages.join('. ');
+    }
+  }
+
+  async #run(action: () => Promise<RtError | null>): Promise<void> {
+    let error: RtError | null;
+    try {
+      error = await action();
+    } catch (err) {
+      error = { code: 'server', message: err instanceof Error ? err.message : String(err) };
+    }
+    this.actionError = error;
+    if (error) this.emit('rt-error', { error, source: this.source });
+  }
+
+  #markAll = () => {
+    void this.#run(() => this.feed.markAllAsRead());
+  };
+
+  #renderBody(look: UnreadFeedLook) {
+    const s = this.s;
+    const rows = this.#rows;
+    switch (viewStateOf({ phase: this.feed.phase, error: this.feed.error, hasData: rows.length > 0 })) {
+      case 'loading':
+        return loadingView(s);
+      case 'error':
+      case 'not-found':
+        return errorView(s, this.feed.error ?? { code: 'server', message: '' });
+      case 'empty':
+      case 'missing':
+        return emptyView(look.empty, look.emptyIcon);
+    }
+    return html`<div class="feed" role="feed" part="feed" aria-labelledby="title" aria-busy="false" @keydown=${onFeedKeydown}>
+      ${repeat(
+        rows,
+        (r) => r.id,
+        (r, i) => this.renderEntry(r, i, rows.length, () => void this.#run(() => this.feed.markAsRead(r.id))),
+      )}
+    </div>`;
+  }
+
+  protected override render() {
+    const s = this.s;
+    const look = this.look();
+    const unread = this.unreadCount;
+    return html`<section class="card" part="base" aria-labelledby="title">
+      <div class="card-header" part="header">
+        <h3 class="card-title" id="title">${this.heading ?? look.heading}</h3>
+        ${unread > 0
+          ? badge({ tone: look.unreadTone, text: s.newCount(formatNumber(this.effectiveLocale, unread), unread), part: 'unread-badge' })
+          : nothing}
+        ${phaseBadge(s, this.feed.phase, this.feed.error)}
+        <span class="spacer"></span>
+        ${unread > 0 ? html`<button type="button" part="mark-all" @click=${this.#markAll}>${icon('check')}${s.markAllRead}</button>` : nothing}
+      </div>
+      ${this.actionError
+        ? html`<p class="action-error" part="action-error" role="alert" title=${this.actionError.message}>
+            ${icon('alert-triangle')}<span>${s.markReadFailed}</span>
+          </p>`
+        : nothing}
+      ${this.#renderBody(look)}
+      <div class="sr-only" role="status" aria-live="polite">${this.polite}</div>
+      <div class="sr-only" role="alert">${this.assertive}</div>
+    </section>`;
+  }
+}
