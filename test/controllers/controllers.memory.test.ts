@@ -1,5 +1,7 @@
 /** Controllers with the in-memory client: re-subscription on key change, release, late default client. */
 import { ClientController } from '../../src/controllers/client-controller.js';
+import { StreamProgressController, UserFeedController } from '../../src/controllers/feed-controllers.js';
+import { LitElement } from 'lit';
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import { MemoryClient } from '../helpers/memory-client.js';
@@ -53,5 +55,38 @@ describe('controllers with the in-memory client', () => {
     expect(await host.ctl.markAsRead('a1')).to.equal(null);
     await waitFor(() => host.ctl.unreadCount === 0, 2000, 'read');
     expect(client.readCalls).to.deep.equal([{ table: 'signal_alerts', id: 'a1', userId: undefined, all: false }]);
+  });
+  it('a controller made on a host that is already connected (connectedCallback, willUpdate) subscribes and delivers', async () => {
+    // Its base constructor must not run the subclass's hooks before the subclass's own fields exist.
+    class LateHosts extends LitElement {
+      early?: StreamProgressController;
+      late?: UserFeedController<'notifications'>;
+      override connectedCallback(): void {
+        super.connectedCallback();
+        this.early ??= new StreamProgressController(this, () => 's1');
+      }
+      protected override willUpdate(): void {
+        this.late ??= new UserFeedController(this, 'notifications', 'notifications', () => ({ userId: 'u1' }));
+      }
+    }
+    customElements.define('test-late-controllers', LateHosts);
+    const client = new MemoryClient({ userId: 'u1' });
+    client.setRows('streams', [{ id: 's1', org_id: 'o', name: 'one' }]);
+    client.setRows('notifications', [{ id: 'n1', user_id: 'u1' }]);
+    const errors: unknown[] = [];
+    const onError = (e: ErrorEvent | PromiseRejectionEvent) => errors.push('reason' in e ? e.reason : e.error);
+    window.addEventListener('error', onError);
+    window.addEventListener('unhandledrejection', onError);
+    try {
+      const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><test-late-controllers></test-late-controllers></rt-provider>`);
+      const host = el.querySelector('test-late-controllers') as LateHosts;
+      await waitFor(() => host.early?.progress?.name === 'one' && host.late?.unreadCount === 1, 2000, 'both delivered');
+      host.remove();
+      await waitFor(() => client.getActiveSubscriptions().length === 0, 2000, 'released');
+    } finally {
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onError);
+    }
+    expect(errors).to.deep.equal([]);
   });
 });
