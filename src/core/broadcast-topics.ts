@@ -20,8 +20,7 @@
  */
 import type { ChannelSpec, RowChange } from './client-types.js';
 import type { MonitoredTable, RtError } from './types.js';
-import type { RestLike } from './supabase-like.js';
-import { fromRestError, messageOf, rtError } from './errors.js';
+import { messageOf, rtError } from './errors.js';
 
 /** `postgres_changes` (default: per-subscriber RLS on every change) or `broadcast` (RLS once at join). */
 export type RealtimeMode = 'postgres_changes' | 'broadcast';
@@ -109,27 +108,19 @@ export function changeMatches(spec: Pick<ChannelSpec, 'table' | 'filter'>, table
 
 /**
  * The topic context of a client: the user from its token, the user's orgs read once per user
- * from `org_members` (RLS: a user reads their own memberships). A failed read is not cached.
+ * through `orgsOf` (the client's REST source: `org_members` under your names, its retry policy;
+ * RLS: a user reads their own memberships). A failed read is not cached.
  */
-export function topicContext(rest: RestLike | null, userId: () => Promise<string | null>): TopicContext {
+export function topicContext(orgsOf: (userId: string) => Promise<string[] | RtError>, userId: () => Promise<string | null>): TopicContext {
   const cache = new Map<string, Promise<string[] | RtError>>();
   return {
     userId,
     async orgIds() {
       const me = await userId();
       if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.');
-      if (!rest) return rtError('not-configured', 'No REST client to read the user\'s orgs.');
       let cached = cache.get(me);
       if (!cached) {
-        cached = (async () => {
-          try {
-            const res = await rest.from('org_members').select('org_id').eq('user_id', me);
-            if (res.error) return fromRestError(res.error, res.status, false);
-            return ((res.data ?? []) as Array<{ org_id: string }>).map((r) => r.org_id);
-          } catch (err) {
-            return rtError('network', `Could not read the user's orgs: ${messageOf(err)}`);
-          }
-        })();
+        cached = orgsOf(me).catch((err: unknown) => rtError('network', `Could not read the user's orgs: ${messageOf(err)}`));
         cache.set(me, cached);
         void cached.then((v) => {
           if (!Array.isArray(v)) cache.delete(me);

@@ -609,29 +609,24 @@ export class ChannelRegistry {
   #openNow(c: Chan): void {
     const g = c.group;
     if (g.topic) {
+      // Broadcast mode: the private topic every feed of this group shares.
       c.topic = g.topic;
-      let channel: RealtimeChannelLike;
-      try {
-        channel = this.realtime.channel(g.topic, { config: { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, private: true } });
-        channel.on('broadcast', { event: '*' }, (message) => this.#onBroadcast(c, channel, message));
-        channel.on('system', {}, (payload) => this.#onSystem(c, channel, payload));
-        channel.subscribe((status, err) => this.#onStatus(c, channel, status, err));
-      } catch (err) {
-        c.error = rtError('bad-config', `Could not open a realtime channel: ${messageOf(err)}`);
-        c.configError = true;
-        this.#broadcastChan(c);
-        this.#changed();
-        return;
-      }
-      c.channel = channel;
+      this.#join(c, true, (channel) => channel.on('broadcast', { event: '*' }, (message) => this.#onBroadcast(c, channel, message)));
       return;
     }
     const filter = this.#filterOf(c);
     c.topic = `rt-monitor:${g.table}:${g.column ? `${g.column}:${c.values?.size ?? 0}` : (filter ?? '*')}:${++topicSeq}`;
+    this.#join(c, false, (channel) =>
+      channel.on('postgres_changes', { event: '*', schema: 'public', table: g.table, ...(filter ? { filter } : {}) }, (payload) => this.#onPayload(c, channel, payload)),
+    );
+  }
+
+  /** Opens `c.topic` with the data binding `bind` adds, plus system and status handling. */
+  #join(c: Chan, isPrivate: boolean, bind: (channel: RealtimeChannelLike) => void): void {
     let channel: RealtimeChannelLike;
     try {
-      channel = this.realtime.channel(c.topic, { config: { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, private: false } });
-      channel.on('postgres_changes', { event: '*', schema: 'public', table: g.table, ...(filter ? { filter } : {}) }, (payload) => this.#onPayload(c, channel, payload));
+      channel = this.realtime.channel(c.topic, { config: { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, private: isPrivate } });
+      bind(channel);
       channel.on('system', {}, (payload) => this.#onSystem(c, channel, payload));
       channel.subscribe((status, err) => this.#onStatus(c, channel, status, err));
     } catch (err) {

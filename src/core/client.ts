@@ -101,6 +101,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.realtime = realtime;
     this.#session.attach(realtime);
     const session = this.#session;
+    const rest = new RestSource(built.rest, session, schema);
     let registry: ChannelRegistry | undefined;
     const link = new Link(realtime, {
       changed: () => this.#recompute(),
@@ -117,8 +118,8 @@ export class RtClient extends LiveHub implements RtClientApi {
       authReady: () => session.ready(),
       sessionExpired: () => session.expired,
       renewable: () => session.tokens.refreshable,
-    }, { mode: options.realtimeMode, topics: topicContext(built.rest, () => this.getUserId()) });
-    this.#parts = { realtime, rest: new RestSource(built.rest, session, schema), link, registry };
+    }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), () => this.getUserId()) });
+    this.#parts = { realtime, rest, link, registry };
     this.#cleanups.push(watchPage(link, session, () => !this.disposed && !!registry?.size));
   }
 

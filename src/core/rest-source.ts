@@ -22,9 +22,6 @@ interface RestResponse {
   status?: number;
 }
 
-/** An id no request could carry is refused before any request, with the column in the message (see ./keys.ts). */
-export const validateIds = checkKeys;
-
 export class RestSource {
   constructor(
     private readonly rest: RestLike,
@@ -34,7 +31,8 @@ export class RestSource {
 
   /** Why these equality filters cannot be sent to `table` (checked before any request), or null. */
   check(table: string, eq: ReadonlyArray<readonly [string, string]>): RtError | null {
-    return validateIds(eq) ?? this.schema.checkIds(table, eq);
+    // An id no request could carry is refused before any request, with the column in the message.
+    return checkKeys(eq) ?? this.schema.checkIds(table, eq);
   }
 
   async select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>> {
@@ -99,6 +97,16 @@ export class RestSource {
     if ('failed' in res) return null;
     const rows = res.data as Array<Record<string, unknown>> | null;
     return normalizeKey(rows?.[0]?.[col('org_id')]);
+  }
+
+  /** Every org the user is a member of (`org_members`, under your names when mapped), or the error. */
+  async orgsOf(userId: string): Promise<string[] | RtError> {
+    const { schema } = this;
+    const col = (c: string) => schema.column('org_members', c);
+    const res = await this.#send(() => this.rest.from(schema.table('org_members')).select(col('org_id')).eq(col('user_id'), userId));
+    if ('failed' in res) return res.failed;
+    const rows = (res.data ?? []) as Array<Record<string, unknown>>;
+    return rows.map((r) => normalizeKey(r[col('org_id')])).filter((id): id is string => id !== null);
   }
 
   /** Run a request; once more with a fresh token when it was refused for its token and the session can renew. */
