@@ -21,6 +21,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #off: (() => void) | undefined;
   #key: string | undefined;
   #activeClient: RtClientApi | undefined;
+  #generation = 0;
 
   constructor(
     host: RtHost,
@@ -29,6 +30,15 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   ) {
     super(host);
     this.state = initialState<DataFor<F>>(feedOf(feed)?.kind ?? 'list');
+  }
+
+  /**
+   * Which subscription `state` comes from: changes whenever the controller subscribes anew (other
+   * parameters, another client or user) or loses its client. Rows of one generation can be compared
+   * (what arrived since the last look); rows of another belong to another subject.
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
   get data(): DataFor<F> {
@@ -68,6 +78,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     if (!this.connected) return;
     if (!client) {
       this.#unsubscribe();
+      this.#generation++;
       const initial = initialState<DataFor<F>>(feedOf(this.feed)?.kind ?? 'list');
       this.#setState(this.waitingForClient ? initial : { ...initial, phase: 'error', status: 'error', error: NOT_CONFIGURED });
       return;
@@ -89,6 +100,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
 
   #resubscribe(client: RtClientApi): void {
     this.#unsubscribe();
+    this.#generation++;
     const query = client.liveQuery(this.feed, this.#params());
     this.#query = query;
     this.#key = query.key;

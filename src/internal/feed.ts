@@ -46,22 +46,29 @@ export function newestFirst<T extends FeedRow>(list: unknown, limit: number, tim
 }
 
 /**
- * Tells which rows of a live feed arrived since the last look (to announce them and fire events),
- * without treating the first snapshot, or a switch to another user, as "new".
+ * Tells which rows of a live feed arrived since the last look (to announce them and fire events).
+ * Not new: the first rows of a subscription (`generation`: another user, client or filter starts
+ * over), and rows older than the newest already seen — a row that slides into a bounded list
+ * because a newer one was deleted, or that a resync brings back, is not an arrival.
  */
 export class NewRows {
   #seen: Set<string> | null = null;
-  #key: string | undefined;
+  #newest = -Infinity;
+  #generation: unknown = undefined;
 
-  /** Rows not seen before; [] on the first call for `key` or while not live. */
-  take<T extends FeedRow>(key: string | undefined, rows: readonly T[], live: boolean): T[] {
-    if (key !== this.#key) {
-      this.#key = key;
+  /** Rows not seen before and not older than the newest seen; [] on a generation's first look or while not live. */
+  take<T extends FeedRow>(generation: unknown, rows: readonly T[], live: boolean, time: (v: unknown) => number | null): T[] {
+    if (generation !== this.#generation) {
+      this.#generation = generation;
       this.#seen = null;
+      this.#newest = -Infinity;
     }
     if (!live) return [];
-    const fresh = this.#seen ? rows.filter((r) => r && !this.#seen!.has(r.id)) : [];
-    this.#seen = new Set(rows.filter(Boolean).map((r) => r.id));
+    const valid = rows.filter((r) => r && typeof r === 'object');
+    const seen = this.#seen;
+    const fresh = seen ? valid.filter((r) => !seen.has(r.id) && (time(r.created_at) ?? Infinity) >= this.#newest) : [];
+    this.#seen = new Set(valid.map((r) => r.id));
+    for (const r of valid) this.#newest = Math.max(this.#newest, time(r.created_at) ?? -Infinity);
     return fresh;
   }
 }

@@ -146,6 +146,7 @@ export class RtElement extends LitElement {
   }
 
   protected override update(changed: PropertyValues): void {
+    this.controllersUpdated(changed);
     const ctor = this.constructor as typeof RtElement;
     if (this.hasUpdated && ctor.deferRenderingOffscreen && !isVisible(this)) {
       const wait = this.#lastRenderAt + ctor.offscreenRenderIntervalMs - Date.now();
@@ -301,6 +302,14 @@ export class RtElement extends LitElement {
     this.setState('dark', scheme === 'dark');
     this.setState('light', scheme === 'light');
   }
+
+  /**
+   * Runs in every update after each controller's `hostUpdate()` — so controller state matches this
+   * update's properties (a `stream-id` set a moment ago has already replaced the previous
+   * subscription) — and before `render()`. Reactive properties set here render in this update.
+   * `willUpdate()` runs before the controllers and would see the previous subject's state.
+   */
+  protected controllersUpdated(_changed: PropertyValues): void {}
 
   /** Sets or clears a custom state (`:state(name)`) for styling from outside. */
   protected setState(name: string, on: boolean): void {

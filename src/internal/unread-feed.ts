@@ -28,6 +28,8 @@ export interface UnreadFeedSource {
   readonly phase: LiveQueryPhase;
   readonly error: RtError | null;
   readonly unreadCount: number;
+  /** Changes when the subscription starts over (another user, client or filter); see LiveQueryController. */
+  readonly generation: number;
   markAsRead(id: string): Promise<RtError | null>;
   markAllAsRead(): Promise<RtError | null>;
 }
@@ -70,6 +72,7 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   @state() private actionError: RtError | null = null;
 
   readonly #newRows = new NewRows();
+  #generation = -1;
 
   protected get limit(): number {
     return Math.max(1, clampCount(this.maxItems) ?? this.defaultMax);
@@ -84,12 +87,17 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     return clampCount(this.feed.unreadCount) ?? 0;
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
+  protected override controllersUpdated(changed: PropertyValues): void {
+    super.controllersUpdated(changed);
     const { phase, error } = this.feed;
     this.reflectFeed(this.source, phase, error);
+    if (this.feed.generation !== this.#generation) {
+      // Another user, client or filter: what was announced is about rows no longer shown.
+      this.#generation = this.feed.generation;
+      this.polite = this.assertive = '';
+    }
     const all = Array.isArray(this.feed.data) ? (this.feed.data as Row[]) : [];
-    const fresh = this.#newRows.take(this.userId, all, phase === 'live' || phase === 'stale' || phase === 'connecting');
+    const fresh = this.#newRows.take(this.feed.generation, all, phase === 'live' || phase === 'stale' || phase === 'connecting', toTime);
     const messages: string[] = [];
     let urgent = false;
     for (const row of fresh) {

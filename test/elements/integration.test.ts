@@ -13,7 +13,7 @@ import type { TemplateResult } from 'lit';
 import { RT_VERSION } from '../../src/core/rt-version.js';
 import { elementsFrom, loadElements } from './under-test.js'; // src/, or dist/rt-monitor.js (web-test-runner.dist.config.mjs)
 import {
-  ACME, ALICE, BOB, CAROL, backendInfo, deleteRows, insertRows, newId, newStream, selectRows, signIn, updateRows, USERS,
+  ACME, ALICE, BOB, CAROL, backendInfo, deleteRows, insertRows, mintToken, newId, newStream, selectRows, signIn, updateRows, USERS,
 } from '../helpers/backend.js';
 import { $, $$, deepText, text, visibleText } from './helpers.js';
 import type { RealtimeMode } from '../../src/core/broadcast-topics.js';
@@ -198,6 +198,87 @@ for (const suiteMode of MODES) describe(`elements against the local backend (rea
     await until(el, title);
     await deleteRows('notifications', { id: n.id });
     await gone(el, title);
+  });
+
+  it('announces only real arrivals: not rows that slide into a bounded list, not the next user\'s rows after a sign-in switch', async () => {
+    const info = await backendInfo();
+    const [me, next] = [newId(), newId()];
+    const tag = (id: string) => id.slice(0, 8);
+    // Dated tomorrow: these are each user's newest rows whatever else the run writes.
+    const at = (i: number) => new Date(Date.now() + 86_400_000 + i * 60_000).toISOString();
+    const seed = (user: string, who: string, n: number) =>
+      Promise.all([
+        insertRows('signal_alerts', Array.from({ length: n }, (_, i) => ({ id: newId(), user_id: user, business_name: `${who} alert ${i + 1} ${tag(user)}`, signal_type: 'hiring', priority: 'critical' as const, created_at: at(i + 1) }))),
+        insertRows('notifications', Array.from({ length: n }, (_, i) => ({ id: newId(), user_id: user, title: `${who} note ${i + 1} ${tag(user)}`, type: 'error' as const, created_at: at(i + 1) }))),
+      ]);
+    const [[, , , alert4], [, , , note4]] = await seed(me, 'Mine', 4);
+    await seed(next, 'Next', 2);
+    const wrapper = await fixture<HTMLElement>(
+      html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await mintToken(me, 3600)} realtime-mode=${mode}
+        ><rt-signal-alerts max-items="3"></rt-signal-alerts><rt-notifications max-items="3"></rt-notifications
+      ></rt-provider>`,
+    );
+    const events: string[] = [];
+    wrapper.addEventListener('rt-alert', (e) => events.push((e as CustomEvent).detail.alert.business_name));
+    wrapper.addEventListener('rt-notification', (e) => events.push((e as CustomEvent).detail.notification.title));
+    const alerts = wrapper.querySelector('rt-signal-alerts')!;
+    const notes = wrapper.querySelector('rt-notifications')!;
+    await until(alerts, `Mine alert 2 ${tag(me)}`);
+    await until(notes, `Mine note 2 ${tag(me)}`);
+    // The newest is deleted: the next older one slides into the three shown. Not an arrival.
+    await deleteRows('signal_alerts', { id: alert4.id });
+    await deleteRows('notifications', { id: note4.id });
+    await until(alerts, `Mine alert 1 ${tag(me)}`);
+    await until(notes, `Mine note 1 ${tag(me)}`);
+    // A real arrival is announced (the listeners work).
+    await insertRows('signal_alerts', [{ id: newId(), user_id: me, business_name: `Mine alert 5 ${tag(me)}`, signal_type: 'hiring', priority: 'critical', created_at: at(5) }]);
+    await until(alerts, `Mine alert 5 ${tag(me)}`);
+    // Another user signs in: their existing rows are shown, not announced.
+    (wrapper as HTMLElement & { accessToken?: string }).accessToken = await mintToken(next, 3600);
+    await until(alerts, `Next alert 2 ${tag(next)}`);
+    await until(notes, `Next note 2 ${tag(next)}`);
+    expect(events).to.deep.equal([`Mine alert 5 ${tag(me)}`]);
+    for (const el of [alerts, notes]) {
+      const said = [...el.shadowRoot!.querySelectorAll('[role="status"], [role="alert"]')].map((n) => n.textContent).join(' ');
+      expect(said).not.to.match(/Next|Mine alert [1-4]|Mine note/);
+    }
+  });
+
+  it('an id set after the first render reports no error left over from before it was set; no Live badge without an id', async () => {
+    const s = await newStream({ name: `Late-bound ${newId().slice(0, 8)}` });
+    const scanId = newId();
+    await insertRows('acquisition_scans', [{ id: scanId, user_id: ALICE, org_id: ACME, name: `Late scan ${scanId.slice(0, 8)}`, status: 'running', progress_percentage: 10, targets_identified: 10, targets_analyzed: 1, current_step: 'Crawling', started_at: new Date().toISOString() }]);
+    await insertRows('agent_executions', [{ id: newId(), stream_id: s.id, agent_id: 'late-agent', status: 'running', started_at: new Date().toISOString() }]);
+    const box = await live<HTMLElement>(
+      'alice',
+      html`<div><rt-stream-progress></rt-stream-progress><rt-stream-card></rt-stream-card><rt-scan-progress></rt-scan-progress><rt-agent-executions></rt-agent-executions></div>`,
+      'div',
+    );
+    const errors: string[] = [];
+    box.addEventListener('rt-error', (e) => errors.push(`${(e as CustomEvent).detail.source}: ${(e as CustomEvent).detail.error.message}`));
+    const [progress, card, scan, agents] = ['rt-stream-progress', 'rt-stream-card', 'rt-scan-progress', 'rt-agent-executions'].map((t) => box.querySelector(t)!);
+    for (const el of [progress, card, scan, agents]) await until(el, / selected/);
+    expect($(agents, '[part="live-badge"]'), 'no Live / Not live badge without a stream').to.equal(null);
+    for (const el of [progress, card, agents]) el.setAttribute('stream-id', s.id);
+    scan.setAttribute('scan-id', scanId);
+    for (const el of [progress, card]) await until(el, s.name);
+    await until(scan, `Late scan ${scanId.slice(0, 8)}`);
+    await until(agents, 'late-agent');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('rt-agent-executions switched to another stream announces nothing about the other stream\'s past runs', async () => {
+    const [one, two] = await Promise.all([newStream(), newStream()]);
+    const done = (stream: string, agent: string) => ({ id: newId(), stream_id: stream, agent_id: agent, status: 'completed' as const, started_at: new Date(Date.now() - 60_000).toISOString(), completed_at: new Date().toISOString() });
+    await insertRows('agent_executions', [done(one.id, 'first-agent'), done(two.id, 'second-agent')]);
+    const el = await live<HTMLElement & { streamId?: string }>('alice', html`<rt-agent-executions stream-id=${one.id}></rt-agent-executions>`, 'rt-agent-executions');
+    await until(el, 'first-agent');
+    const [r] = await insertRows('agent_executions', [{ id: newId(), stream_id: one.id, agent_id: 'live-agent', status: 'running', started_at: new Date().toISOString() }]);
+    await waitUntil(() => $(el, '[role="status"]')?.textContent?.includes('live-agent'), 'a start is announced', { timeout: TIMEOUT });
+    el.streamId = two.id;
+    await until(el, 'second-agent');
+    expect($(el, '[role="status"]')?.textContent?.trim()).to.equal('');
+    await deleteRows('agent_executions', { id: r.id });
   });
 
   it('rt-monitoring-dashboard shows the seeded org streams and the connection', async () => {

@@ -52,17 +52,24 @@ export class RtAgentExecutions extends RtElement {
   @state() private announcement = '';
 
   readonly #ctrl = new AgentExecutionsController(this, () => this.streamId);
+  /** Status per run at the last look, of the subscription `#seenGeneration` (another stream starts over). */
   #seen: Map<string, string> | null = null;
+  #seenGeneration = -1;
 
   get #all(): AgentExecution[] {
     const list = this.#ctrl.executions;
     return Array.isArray(list) ? list.filter((x) => x && typeof x === 'object') : [];
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
+  protected override controllersUpdated(changed: PropertyValues): void {
+    super.controllersUpdated(changed);
     this.reflectFeed('agent_executions', this.#ctrl.phase, this.streamId ? this.#ctrl.error : null);
     const all = this.#all;
+    if (this.#ctrl.generation !== this.#seenGeneration) {
+      this.#seenGeneration = this.#ctrl.generation;
+      this.#seen = null;
+      this.announcement = '';
+    }
     if (this.#ctrl.phase === 'live' || this.#ctrl.phase === 'stale' || this.#ctrl.phase === 'connecting') {
       const next = new Map(all.map((e) => [e.id, workStatusOf(e.status)] as [string, string]));
       if (this.#seen) {
@@ -154,7 +161,7 @@ export class RtAgentExecutions extends RtElement {
         ${running
           ? html`<span class="count num">${s.runningAgents(formatNumber(this.effectiveLocale, running), running)}</span>`
           : nothing}
-        ${phaseBadge(s, this.#ctrl.phase, this.#ctrl.error)}
+        ${this.streamId ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
       </div>
       ${this.#renderBody()}
       <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>

@@ -64,8 +64,8 @@ export class RtMonitoringDashboard extends RtElement {
   readonly #streams = new AllStreamsController(this, () => this.orgId || undefined);
   readonly #scans = new UserScansController(this, () => this.userId || undefined);
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
+  protected override controllersUpdated(changed: PropertyValues): void {
+    super.controllersUpdated(changed);
     this.reportError('streams', this.#streams.error ?? this.#scans.error);
   }
 

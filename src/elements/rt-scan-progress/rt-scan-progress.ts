@@ -71,8 +71,8 @@ export class RtScanProgress extends RtElement {
   }
 
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
+  protected override controllersUpdated(changed: PropertyValues): void {
+    super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
     this.reflectFeed('acquisition_scans', phase, this.scan || this.scanId ? error : null);
     if (row) {

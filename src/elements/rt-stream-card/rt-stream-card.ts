@@ -77,8 +77,8 @@ export class RtStreamCard extends RtElement {
   }
 
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
+  protected override controllersUpdated(changed: PropertyValues): void {
+    super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
     this.reflectFeed('streams', phase, this.stream || this.streamId ? error : null);
     if (row) {

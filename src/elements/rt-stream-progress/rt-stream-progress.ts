@@ -60,8 +60,8 @@ export class RtStreamProgress extends RtElement {
     return this.stream.progress ?? null;
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
+  protected override controllersUpdated(changed: PropertyValues): void {
+    super.controllersUpdated(changed);
     const row = this.progress;
     this.reflectFeed('streams', this.stream.phase, this.streamId ? this.stream.error : null);
     if (row) {
