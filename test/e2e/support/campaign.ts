@@ -19,16 +19,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { signJwt } from '../../../server/jwt.ts';
 import { DEFAULT_JWT_SECRET } from '../../../server/index.ts';
 import { en } from '../../../src/internal/strings.ts';
 import { launchChromium } from './demo-stack.ts';
+import { groupOf, kinds, loadHeap, totals } from './heap-snapshot.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -92,8 +93,12 @@ export interface PageReport {
   socketsMaxOpen: number;
   socketsOpenAtEnd: number;
   socketsOpened: number;
+  /** V8 used heap after GC (`Runtime.getHeapUsage`), start and end: includes compiled code. */
   heapStart: number;
   heapEnd: number;
+  /** Script objects in the V8 heap after GC, from a heap snapshot (see {@link HeapMeasure}), start and end. */
+  scriptHeapStart: number;
+  scriptHeapEnd: number;
   errors: string[];
   renewals: number;
 }
@@ -120,7 +125,10 @@ export interface CampaignResult {
   hostile: HostileReport | null;
   /** Mismatches at the final check (empty: every widget equals the truth). */
   mismatches: string[];
+  /** Script objects end / start (the heap measure the campaign holds to ≤ 1.1; see {@link HeapMeasure}). */
   heapRatio: number;
+  /** V8 used heap end / start, compiled code and type feedback included (reported, not held to 1.1). */
+  usedHeapRatio: number;
 }
 
 // ------------------------------------------------------------------ the backend as a process
@@ -567,6 +575,7 @@ interface Watched {
   opened: number;
   closed: number;
   heapStart: number;
+  scriptHeapStart: number;
 }
 
 /** Installed before any page script: script-execution traps and a DOM-mutation watch over every shadow root. */
@@ -604,7 +613,7 @@ async function openPage(browser: Browser, site: Site, spec: PageSpec, forbiddenI
   const context = await browser.newContext({ viewport: { width: 1400, height: 3200 } });
   const page = await context.newPage();
   const forbidden = forbiddenMarkers(spec.user);
-  const w: Watched = { spec, page, context, cdp: await context.newCDPSession(page), crossTenant: [], errors: [], open: 0, maxOpen: 0, opened: 0, closed: 0, heapStart: 0 };
+  const w: Watched = { spec, page, context, cdp: await context.newCDPSession(page), crossTenant: [], errors: [], open: 0, maxOpen: 0, opened: 0, closed: 0, heapStart: 0, scriptHeapStart: 0 };
   const scan = (payload: string, where: string) => {
     if (w.crossTenant.length >= 50) return;
     for (const f of forbidden) if (payload.includes(f)) w.crossTenant.push(`${where}: ${f} in ${payload.slice(0, 200)}`);
@@ -631,6 +640,58 @@ async function openPage(browser: Browser, site: Site, spec: PageSpec, forbiddenI
   await page.addInitScript(pageInit, forbidden);
   await page.goto(`${site.url}/${spec.user.name}.html`);
   return w;
+}
+
+/** A V8 heap snapshot of the page (forced GC first, as DevTools does), written to `file`. */
+export async function takeHeapSnapshot(w: { cdp: CDPSession }, file: string): Promise<void> {
+  await w.cdp.send('HeapProfiler.enable');
+  await w.cdp.send('HeapProfiler.collectGarbage');
+  await w.cdp.send('HeapProfiler.collectGarbage');
+  mkdirSync(dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  const onChunk = ({ chunk }: { chunk: string }) => writeSync(fd, chunk);
+  w.cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  try {
+    await w.cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } finally {
+    w.cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    closeSync(fd);
+  }
+}
+
+/**
+ * The heap of a page after GC, two ways:
+ * - `used`: V8's used heap (`Runtime.getHeapUsage().usedSize`). It includes V8's own metadata:
+ *   machine code of functions the JIT optimised, their relocation / deopt data, bytecode, type
+ *   feedback, hidden classes and V8's number-string caches. On a page that reconnects, more
+ *   functions get hot and are compiled over the first ~100 reconnects (heap snapshots of
+ *   `npx tsx bench/campaign.ts --reconnects 100 --snapshots 0,40,100`, compared with
+ *   bench/heap-diff.ts: bench/README.md), so `used` rises with no object of the page's retained.
+ * - `script`: the script objects in the V8 heap (objects, arrays, closures, contexts, strings,
+ *   numbers): a heap snapshot's V8 nodes minus that metadata (test/e2e/support/heap-snapshot.ts).
+ *   A leak of rt-monitor's, Lit's or realtime-js's objects shows here; a JIT warming up does not.
+ */
+export interface HeapMeasure {
+  used: number;
+  script: number;
+  /** Script objects per group (node type + constructor), for structure counts. */
+  groups: Map<string, number>;
+}
+
+export async function measureHeap(w: { cdp: CDPSession }): Promise<HeapMeasure> {
+  const dir = mkdtempSync(join(tmpdir(), 'rt-heap-'));
+  try {
+    const file = join(dir, 'page.heapsnapshot');
+    await takeHeapSnapshot(w, file); // forces GC first
+    const { usedSize } = (await w.cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+    const h = loadHeap(file);
+    const kind = kinds(h);
+    const groups = new Map<string, number>();
+    for (let i = 0; i < h.n; i++) if (kind[i] === 0) groups.set(groupOf(h, i), (groups.get(groupOf(h, i)) ?? 0) + 1);
+    return { used: usedSize, script: totals(h).jsBytes, groups };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function heapAfterGc(w: Watched): Promise<number> {
@@ -961,7 +1022,11 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     await until(async () => pages.reduce((n, p) => n + p.closed, 0) >= closedAtWarmup + pages.length, 20_000);
     const warm = await settle(Date.now());
     if (warm.toTruthMs === null) throw new Error(`the pages never showed the truth after the warm-up:\n${warm.mismatches.join('\n')}`);
-    for (const p of pages) p.heapStart = await heapAfterGc(p);
+    for (const p of pages) {
+      const h = await measureHeap(p);
+      p.heapStart = h.used;
+      p.scriptHeapStart = h.script;
+    }
     if (process.env.RT_CAMPAIGN_DUMP) log(JSON.stringify(await views(), null, 1));
     log(`seed ${o.seed}, ${o.db}: pages equal the truth after ${first.toTruthMs} ms; heap ${pages.map((p) => (p.heapStart / 1e6).toFixed(1)).join(' / ')} MB`);
 
@@ -1092,6 +1157,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     const end = await settle(Date.now());
     const reports: PageReport[] = [];
     for (const p of pages) {
+      const heap = await measureHeap(p);
       const leaks = await p.page.evaluate(() => (window as unknown as { __domLeaks: string[] }).__domLeaks);
       const scriptRuns = await p.page.evaluate(() => ((window as unknown as { __scriptRuns: number }).__scriptRuns ?? 0) + ((window as unknown as { __pwned?: number }).__pwned ?? 0));
       reports.push({
@@ -1102,12 +1168,15 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         socketsOpenAtEnd: p.open,
         socketsOpened: p.opened,
         heapStart: p.heapStart,
-        heapEnd: await heapAfterGc(p),
+        heapEnd: heap.used,
+        scriptHeapStart: p.scriptHeapStart,
+        scriptHeapEnd: heap.script,
         errors: p.errors,
         renewals: site.served[p.spec.user.name] ?? 0,
       });
     }
-    const heapRatio = Math.max(...reports.map((p) => p.heapEnd / p.heapStart));
+    const heapRatio = Math.max(...reports.map((p) => p.scriptHeapEnd / p.scriptHeapStart));
+    const usedHeapRatio = Math.max(...reports.map((p) => p.heapEnd / p.heapStart));
     return {
       seed: o.seed,
       db: o.db,
@@ -1120,6 +1189,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       hostile,
       mismatches: end.mismatches,
       heapRatio,
+      usedHeapRatio,
     };
   } finally {
     await browser?.close().catch(() => {});
@@ -1130,10 +1200,18 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
 
 export interface ReconnectsResult {
   reconnects: number;
+  /** Reconnects before the start measurement (the path run, lists at their size). */
+  warmup: number;
+  /** V8 used heap after GC (compiled code included), start and end. */
   heapStart: number;
   heapEnd: number;
-  /** Heap after GC growth per reconnect (bytes). */
+  /** V8 used heap growth per reconnect (bytes). */
   perReconnect: number;
+  /** Script objects after GC ({@link HeapMeasure}), start and end. */
+  scriptHeapStart: number;
+  scriptHeapEnd: number;
+  /** Script-object groups (node type + constructor) whose count changed, start → end. */
+  groupChanges: Array<{ group: string; start: number; end: number }>;
   callbacksStart: Record<string, number>;
   callbacksEnd: Record<string, number>;
   socketsMaxOpen: number;
@@ -1144,7 +1222,19 @@ export interface ReconnectsResult {
  * rt-monitor's `reconnect()` (every tenth a server-side drop), each waited for (connected and every
  * widget equal to the truth again); heap after GC and realtime-js's socket callbacks before/after.
  */
-export async function runReconnects(n: number, log: (line: string) => void = () => {}): Promise<ReconnectsResult> {
+export async function runReconnects(
+  n: number,
+  log: (line: string) => void = () => {},
+  options: {
+    /** Reconnects before the start measurement (default 1). */
+    warmup?: number;
+    /** Heap snapshot files at these reconnect counts (counted from the end of the warm-up). */
+    snapshots?: { at: number[]; dir: string };
+    /** Extra Chromium flags (e.g. `--js-flags=--jitless`, the control run without compiled code). */
+    chromiumArgs?: string[];
+  } = {},
+): Promise<ReconnectsResult> {
+  const { snapshots, chromiumArgs = [], warmup = 1 } = options;
   const backend = await BackendProcess.create('pglite');
   let browser: Browser | undefined;
   let site: Site | undefined;
@@ -1164,7 +1254,7 @@ export async function runReconnects(n: number, log: (line: string) => void = () 
     await writer.newAgent(stream);
     const spec: PageSpec = { user: alice, streamId: stream.id, scanId: scan.id };
     site = await startSite(backend.url, anonKey, [spec], 3600);
-    browser = await launchChromium();
+    browser = await launchChromium(chromiumArgs);
     const w = await openPage(browser, site, spec, (u) => m.forbidden.get(u.name)!);
     const db = await snapshot(svc);
     const equal = async () => {
@@ -1184,15 +1274,39 @@ export async function runReconnects(n: number, log: (line: string) => void = () 
       else await w.page.evaluate(() => (window as unknown as { RtMonitor: { getDefaultClient(): { reconnect(): void } } }).RtMonitor.getDefaultClient().reconnect());
       if (!(await until(async () => w.opened > opened && (await equal()), 60_000))) throw new Error(`reconnect ${i}: the page never showed the truth again`);
     };
-    await reconnect(0);
-    const heapStart = await heapAfterGc(w);
+    for (let i = 0; i < warmup; i++) await reconnect(i - warmup + 1);
+    const start = await measureHeap(w);
     const callbacksStart = await callbacks();
+    const snap = async (i: number) => {
+      if (!snapshots?.at.includes(i)) return;
+      const file = join(snapshots.dir, `reconnect-${i}.heapsnapshot`);
+      await takeHeapSnapshot(w, file);
+      log(`heap snapshot after ${i} reconnects: ${file}`);
+    };
+    await snap(0);
     for (let i = 1; i <= n; i++) {
       await reconnect(i);
+      await snap(i);
       if (i % 20 === 0) log(`${i} reconnects: heap ${((await heapAfterGc(w)) / 1e6).toFixed(3)} MB, socket callbacks ${JSON.stringify(await callbacks())}`);
     }
-    const heapEnd = await heapAfterGc(w);
-    return { reconnects: n, heapStart, heapEnd, perReconnect: (heapEnd - heapStart) / n, callbacksStart, callbacksEnd: await callbacks(), socketsMaxOpen: w.maxOpen };
+    const end = await measureHeap(w);
+    const groupChanges = [...new Set([...start.groups.keys(), ...end.groups.keys()])]
+      .map((group) => ({ group, start: start.groups.get(group) ?? 0, end: end.groups.get(group) ?? 0 }))
+      .filter((g) => g.start !== g.end)
+      .sort((a, b) => Math.abs(b.end - b.start) - Math.abs(a.end - a.start));
+    return {
+      reconnects: n,
+      warmup,
+      heapStart: start.used,
+      heapEnd: end.used,
+      perReconnect: (end.used - start.used) / n,
+      scriptHeapStart: start.script,
+      scriptHeapEnd: end.script,
+      groupChanges,
+      callbacksStart,
+      callbacksEnd: await callbacks(),
+      socketsMaxOpen: w.maxOpen,
+    };
   } finally {
     await browser?.close().catch(() => {});
     await site?.close().catch(() => {});
@@ -1222,12 +1336,12 @@ export function formatTable(results: CampaignResult[]): string {
     lines.push(`| ${res.db} | none (live checkpoint) | ${res.live.length} | — | ${ms(percentile(truth, 50))} / ${ms(percentile(truth, 95))} / ${ms(truth.length ? Math.max(...truth) : null)} | ${res.live.length - truth.length} |`);
   }
   lines.push('');
-  lines.push('| db | seed | length | writes (in outages) | restarts / drops / pauses / expiries | renewals per page | final mismatches | cross-tenant rows | script runs | sockets per page (max open, at end) | heap end/start |');
+  lines.push('| db | seed | length | writes (in outages) | restarts / drops / pauses / expiries | renewals per page | final mismatches | cross-tenant rows | script runs | sockets per page (max open, at end) | heap end/start: script objects (V8 used heap, incl. compiled code) |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const res of results) {
     const count = (k: FaultKind) => res.faults.filter((f) => f.kind === k).length;
     lines.push(
-      `| ${res.db} | ${res.seed} | ${(res.durationMs / 60000).toFixed(1)} min | ${res.writes} (${res.outageWrites}) | ${count('restart')} / ${count('drop')} / ${count('pause')} / ${count('expiry')} | ${res.pages.map((p) => p.renewals).join(', ')} | ${res.mismatches.length} | ${res.pages.reduce((n, p) => n + p.crossTenant.length, 0)} | ${res.pages.reduce((n, p) => n + p.scriptRuns, 0) + (res.hostile?.scriptRuns ?? 0)} | ${res.pages.map((p) => `${p.socketsMaxOpen}, ${p.socketsOpenAtEnd}`).join(' · ')} | ${res.heapRatio.toFixed(2)} |`,
+      `| ${res.db} | ${res.seed} | ${(res.durationMs / 60000).toFixed(1)} min | ${res.writes} (${res.outageWrites}) | ${count('restart')} / ${count('drop')} / ${count('pause')} / ${count('expiry')} | ${res.pages.map((p) => p.renewals).join(', ')} | ${res.mismatches.length} | ${res.pages.reduce((n, p) => n + p.crossTenant.length, 0)} | ${res.pages.reduce((n, p) => n + p.scriptRuns, 0) + (res.hostile?.scriptRuns ?? 0)} | ${res.pages.map((p) => `${p.socketsMaxOpen}, ${p.socketsOpenAtEnd}`).join(' · ')} | ${res.heapRatio.toFixed(2)} (${res.usedHeapRatio.toFixed(2)}) |`,
     );
   }
   return lines.join('\n');
