@@ -32,6 +32,7 @@ test(`after ${N} more reconnects no kind of script object grows with them and th
   const growing = structures.filter((g) => g.end - g.start >= N);
   assert.deepEqual(growing, [], `a kind of script object grew by one or more per reconnect\n${context}`);
   assert.ok(r.scriptHeapEnd / r.scriptHeapStart <= 1.1, `script objects ×${(r.scriptHeapEnd / r.scriptHeapStart).toFixed(3)}\n${context}`);
+  assert.ok(Object.keys(r.callbacksStart).length > 0, `realtime-js's socket callbacks were not found on the page's client\n${context}`);
   assert.deepEqual(r.callbacksEnd, r.callbacksStart, `socket callbacks\n${context}`);
   assert.equal(r.socketsMaxOpen, 1, context);
 });
