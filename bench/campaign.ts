@@ -17,7 +17,8 @@
  * Needs `npm run build` (dist/rt-monitor.js); builds it when missing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBuilt } from '../test/e2e/dist-support.ts';
 import { ROOT, formatTable, runCampaign, runReconnects, type CampaignResult } from '../test/e2e/support/campaign.ts';
@@ -29,8 +30,14 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     minutes: { type: 'string', default: '8' },
     db: { type: 'string', default: 'both' },
-    // Long-session hygiene only: N reconnects of one page, heap after GC and socket callbacks.
+    // Long-session hygiene only: N reconnects of one page, heap after GC (script objects and V8 used) and socket callbacks.
     reconnects: { type: 'string' },
+    // With --reconnects: heap snapshots (after forced GC) at these reconnect counts, e.g. 0,40,100,
+    // written to --snapshot-dir (compare them with bench/heap-diff.ts).
+    snapshots: { type: 'string' },
+    // With --reconnects: V8 flags for the page, e.g. --js-flags=--jitless (no compiled code: the control run).
+    'js-flags': { type: 'string' },
+    'snapshot-dir': { type: 'string', default: join(tmpdir(), 'rt-monitor-heap') },
   },
 });
 
@@ -47,8 +54,16 @@ const n = (full: number) => Math.max(1, Math.round(full * scale));
 
 ensureBuilt();
 if (values.reconnects !== undefined) {
-  const r = await runReconnects(Number(values.reconnects), (line) => console.log(line));
-  console.log(`\n| reconnects | heap after GC, start → end | per reconnect | socket callbacks, start → end | sockets open at once |\n|---|---|---|---|---|\n| ${r.reconnects} | ${(r.heapStart / 1e6).toFixed(3)} → ${(r.heapEnd / 1e6).toFixed(3)} MB (×${(r.heapEnd / r.heapStart).toFixed(3)}) | ${(r.perReconnect / 1024).toFixed(2)} KB | ${JSON.stringify(r.callbacksStart)} → ${JSON.stringify(r.callbacksEnd)} | ${r.socketsMaxOpen} |`);
+  const snapshots = values.snapshots ? { at: values.snapshots.split(',').map(Number), dir: resolve(values['snapshot-dir']) } : undefined;
+  const r = await runReconnects(Number(values.reconnects), (line) => console.log(line), {
+    snapshots,
+    chromiumArgs: values['js-flags'] ? [`--js-flags=${values['js-flags']}`] : [],
+  });
+  const mb = (b: number) => (b / 1e6).toFixed(3);
+  console.log(
+    `\n| reconnects | script objects after GC, start → end | V8 used heap after GC (incl. compiled code), start → end | per reconnect (used) | socket callbacks, start → end | sockets open at once |\n|---|---|---|---|---|---|\n| ${r.reconnects}${values['js-flags'] ? ` (${values['js-flags']})` : ''} | ${mb(r.scriptHeapStart)} → ${mb(r.scriptHeapEnd)} MB (×${(r.scriptHeapEnd / r.scriptHeapStart).toFixed(3)}) | ${mb(r.heapStart)} → ${mb(r.heapEnd)} MB (×${(r.heapEnd / r.heapStart).toFixed(3)}) | ${(r.perReconnect / 1024).toFixed(2)} KB | ${JSON.stringify(r.callbacksStart)} → ${JSON.stringify(r.callbacksEnd)} | ${r.socketsMaxOpen} |`,
+  );
+  console.log(`script-object groups whose count changed: ${r.groupChanges.slice(0, 12).map((g) => `${g.group} ${g.start}→${g.end}`).join('; ') || 'none'}`);
   process.exit(0);
 }
 console.log(`campaign seed ${seed} (repeat with --seed ${seed}), ${minutes} min per database, ${dbs.join(' + ')}`);
@@ -95,7 +110,7 @@ for (const r of results) {
   for (const p of r.pages) {
     if (p.crossTenant.length) console.log(`${r.db} ${p.user}: cross-tenant\n  ${p.crossTenant.slice(0, 10).join('\n  ')}`);
     if (p.errors.length) console.log(`${r.db} ${p.user}: page errors\n  ${p.errors.slice(0, 10).join('\n  ')}`);
-    console.log(`${r.db} ${p.user}: heap ${(p.heapStart / 1e6).toFixed(2)} → ${(p.heapEnd / 1e6).toFixed(2)} MB, sockets opened ${p.socketsOpened}, tokens served ${p.renewals}`);
+    console.log(`${r.db} ${p.user}: script objects ${(p.scriptHeapStart / 1e6).toFixed(3)} → ${(p.scriptHeapEnd / 1e6).toFixed(3)} MB, V8 used heap ${(p.heapStart / 1e6).toFixed(2)} → ${(p.heapEnd / 1e6).toFixed(2)} MB, sockets opened ${p.socketsOpened}, tokens served ${p.renewals}`);
   }
   if (r.mismatches.length) console.log(`${r.db}: final mismatches\n  ${r.mismatches.join('\n  ')}`);
 }

@@ -16,6 +16,7 @@ const seed = Number(process.env.RT_CAMPAIGN_SEED ?? 20261130);
 
 test(`fault campaign (seed ${seed}): every widget equals the database after restarts, drops, a long pause and a token expiry`, { timeout: 600_000 }, async () => {
   ensureBuilt();
+  const t0 = Date.now();
   const lines: string[] = [];
   const result = await runCampaign({
     seed,
@@ -25,7 +26,9 @@ test(`fault campaign (seed ${seed}): every widget equals the database after rest
     writes: 200,
     tokenTtlSeconds: 33, // renewed 30 s before expiry: every ~3 s
     settleMs: 45_000,
+    heap: false, // measured by test/e2e/long-session-heap.test.ts
     log: (l) => {
+      l = `${((Date.now() - t0) / 1000).toFixed(1)} s ${l}`;
       lines.push(l);
       if (process.env.RT_CAMPAIGN_LOG) console.log(l);
     },

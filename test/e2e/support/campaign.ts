@@ -19,16 +19,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { signJwt } from '../../../server/jwt.ts';
-import { DEFAULT_JWT_SECRET } from '../../../server/index.ts';
+import { DEFAULT_JWT_SECRET, startLocalBackend } from '../../../server/index.ts';
 import { en } from '../../../src/internal/strings.ts';
 import { launchChromium } from './demo-stack.ts';
+import { groupOf, kinds, loadHeap, totals } from './heap-snapshot.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -68,6 +71,11 @@ export interface CampaignOptions {
   durationMs?: number;
   /** Run the hostile-data phase. */
   hostile?: boolean;
+  /**
+   * Measure the pages' heap at the start and the end (heap snapshots: a few seconds per page).
+   * Default true; the CI-sized run leaves it to test/e2e/long-session-heap.test.ts.
+   */
+  heap?: boolean;
   /** Longest wait for connected + every widget equal to the truth after a fault (ms). */
   settleMs: number;
   log?: (line: string) => void;
@@ -92,8 +100,12 @@ export interface PageReport {
   socketsMaxOpen: number;
   socketsOpenAtEnd: number;
   socketsOpened: number;
+  /** V8 used heap after GC (`Runtime.getHeapUsage`), start and end: includes compiled code. */
   heapStart: number;
   heapEnd: number;
+  /** Script objects in the V8 heap after GC, from a heap snapshot (see {@link HeapMeasure}), start and end. */
+  scriptHeapStart: number;
+  scriptHeapEnd: number;
   errors: string[];
   renewals: number;
 }
@@ -120,7 +132,10 @@ export interface CampaignResult {
   hostile: HostileReport | null;
   /** Mismatches at the final check (empty: every widget equals the truth). */
   mismatches: string[];
+  /** Script objects end / start (the heap measure the campaign holds to ≤ 1.1; see {@link HeapMeasure}). */
   heapRatio: number;
+  /** V8 used heap end / start, compiled code and type feedback included (reported, not held to 1.1). */
+  usedHeapRatio: number;
 }
 
 // ------------------------------------------------------------------ the backend as a process
@@ -143,8 +158,67 @@ process.once('exit', () => {
 });
 
 /**
+ * A PGlite data directory with the schema applied and nothing else (no rows), built once and
+ * copied for every run. Creating a PGlite data directory runs initdb inside WASM, which is most of
+ * a first backend start (≈ 11 s of ≈ 13 s on an idle 2-core machine; 45–70 s under load);
+ * starting on an existing directory skips it (≈ 2 s). The template is keyed by everything that
+ * goes into it (the PGlite version, server/sql/*.sql, supabase/migrations/*.sql), so a changed
+ * schema builds a new one, and it lives in the temp directory, so a clean machine builds it once.
+ * Every run still starts the backend on its own copy: `bootstrap.sql`, the migrations check and
+ * the change-capture install run at every start exactly as before.
+ */
+export async function pgliteTemplate(): Promise<string> {
+  const inputs = [join(ROOT, 'node_modules/@electric-sql/pglite/package.json'), ...['bootstrap.sql', 'capture.sql'].map((f) => join(ROOT, 'server/sql', f))];
+  const migrations = join(ROOT, 'supabase/migrations');
+  for (const f of readdirSync(migrations).filter((f) => f.endsWith('.sql')).sort()) inputs.push(join(migrations, f));
+  const hash = createHash('sha256');
+  for (const f of inputs) hash.update(f.slice(ROOT.length)).update(readFileSync(f));
+  const dir = join(tmpdir(), `rt-monitor-pglite-template-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(join(dir, 'PG_VERSION'))) return dir;
+  // Built in a directory of its own and renamed into place, so a concurrent run never sees half of one.
+  const building = mkdtempSync(`${dir}.building-`);
+  const b = await startLocalBackend({ port: 0, dataDir: building, seed: false, quiet: true });
+  await b.stop();
+  try {
+    renameSync(building, dir);
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another run renamed its copy first
+  }
+  return dir;
+}
+
+/**
+ * server/cli.ts and the server modules it imports, transpiled and bundled once per run with
+ * esbuild (packages left external, `import.meta.url` pinned to server/index.ts so the SQL and
+ * migrations are found where they are), so that every backend start runs plain JavaScript instead
+ * of loading tsx's module hooks and transforming each file again: the same code tsx would run (tsx
+ * transpiles with esbuild too), ~1.5–2 s less CPU per start. Removed when this process exits.
+ */
+let backendBundle: Promise<string> | null = null;
+function backendEntry(): Promise<string> {
+  backendBundle ??= (async () => {
+    const { build } = await import('esbuild');
+    const outfile = join(ROOT, 'node_modules/.cache/rt-monitor-campaign', `cli-${process.pid}.mjs`);
+    await build({
+      entryPoints: [join(ROOT, 'server/cli.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external', // resolved from node_modules/ above the bundle, as for server/cli.ts
+      define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'server/index.ts')).href) },
+      logLevel: 'warning',
+    });
+    process.once('exit', () => rmSync(outfile, { force: true }));
+    return outfile;
+  })();
+  return backendBundle;
+}
+
+/**
  * The local backend as its own process (`server/cli.ts`), on a fixed port, on persisted data: a
- * PGlite data directory or PostgreSQL. `restart()` stops it (SIGTERM, or SIGKILL for PostgreSQL:
+ * PGlite data directory (a copy of {@link pgliteTemplate}) or PostgreSQL. `restart()` stops it (SIGTERM, or SIGKILL for PostgreSQL:
  * the database is another process and must survive a crash of the backend) and starts it again.
  */
 export class BackendProcess {
@@ -165,6 +239,7 @@ export class BackendProcess {
 
   static async create(db: 'pglite' | 'postgres', databaseUrl?: string): Promise<BackendProcess> {
     const b = new BackendProcess(await freePort(), db, databaseUrl);
+    if (b.dataDir) cpSync(await pgliteTemplate(), b.dataDir, { recursive: true });
     await b.start();
     return b;
   }
@@ -174,7 +249,7 @@ export class BackendProcess {
   }
 
   async start(): Promise<void> {
-    const args = ['--import', 'tsx', join(ROOT, 'server/cli.ts'), '--port', String(this.port), '--dev-controls', '--no-seed', '--quiet'];
+    const args = [await backendEntry(), '--port', String(this.port), '--dev-controls', '--no-seed', '--quiet'];
     if (this.dataDir) args.push('--data-dir', this.dataDir);
     const env = { ...process.env };
     delete env.DATABASE_URL;
@@ -567,6 +642,7 @@ interface Watched {
   opened: number;
   closed: number;
   heapStart: number;
+  scriptHeapStart: number;
 }
 
 /** Installed before any page script: script-execution traps and a DOM-mutation watch over every shadow root. */
@@ -604,7 +680,7 @@ async function openPage(browser: Browser, site: Site, spec: PageSpec, forbiddenI
   const context = await browser.newContext({ viewport: { width: 1400, height: 3200 } });
   const page = await context.newPage();
   const forbidden = forbiddenMarkers(spec.user);
-  const w: Watched = { spec, page, context, cdp: await context.newCDPSession(page), crossTenant: [], errors: [], open: 0, maxOpen: 0, opened: 0, closed: 0, heapStart: 0 };
+  const w: Watched = { spec, page, context, cdp: await context.newCDPSession(page), crossTenant: [], errors: [], open: 0, maxOpen: 0, opened: 0, closed: 0, heapStart: 0, scriptHeapStart: 0 };
   const scan = (payload: string, where: string) => {
     if (w.crossTenant.length >= 50) return;
     for (const f of forbidden) if (payload.includes(f)) w.crossTenant.push(`${where}: ${f} in ${payload.slice(0, 200)}`);
@@ -631,6 +707,60 @@ async function openPage(browser: Browser, site: Site, spec: PageSpec, forbiddenI
   await page.addInitScript(pageInit, forbidden);
   await page.goto(`${site.url}/${spec.user.name}.html`);
   return w;
+}
+
+/** A V8 heap snapshot of the page (forced GC first, as DevTools does), written to `file`. */
+export async function takeHeapSnapshot(w: { cdp: CDPSession }, file: string): Promise<void> {
+  await w.cdp.send('HeapProfiler.enable');
+  await w.cdp.send('HeapProfiler.collectGarbage');
+  await w.cdp.send('HeapProfiler.collectGarbage');
+  mkdirSync(dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  const onChunk = ({ chunk }: { chunk: string }) => writeSync(fd, chunk);
+  w.cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  try {
+    await w.cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } finally {
+    w.cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+    closeSync(fd);
+  }
+}
+
+/**
+ * The heap of a page after GC, two ways:
+ * - `used`: V8's used heap (`Runtime.getHeapUsage().usedSize`). It includes V8's own metadata:
+ *   machine code of functions the JIT optimised, their relocation / deopt data, bytecode, type
+ *   feedback, hidden classes and V8's number-string caches. On a page that reconnects, more
+ *   functions get hot and are compiled over the first ~100 reconnects (heap snapshots of
+ *   `npx tsx bench/campaign.ts --reconnects 100 --snapshots 0,40,100`, compared with
+ *   bench/heap-diff.ts: bench/README.md), so `used` rises with no object of the page's retained.
+ * - `script`: the script objects in the V8 heap (objects, arrays, closures, contexts, strings,
+ *   numbers): a heap snapshot's V8 nodes minus that metadata (test/e2e/support/heap-snapshot.ts).
+ *   A leak of rt-monitor's, Lit's or realtime-js's objects shows here; a JIT warming up does not.
+ */
+export interface HeapMeasure {
+  used: number;
+  script: number;
+  /** Script objects per group (node type + constructor), for structure counts. */
+  groups: Map<string, number>;
+}
+
+/** With `RT_HEAP_SNAPSHOT_DIR` set, the snapshots are kept there as `<label>.heapsnapshot` (compare them with bench/heap-diff.ts). */
+export async function measureHeap(w: { cdp: CDPSession }, label = 'page'): Promise<HeapMeasure> {
+  const keep = process.env.RT_HEAP_SNAPSHOT_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'rt-heap-'));
+  try {
+    const file = join(dir, `${label}.heapsnapshot`);
+    await takeHeapSnapshot(w, file); // forces GC first
+    const { usedSize } = (await w.cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+    const h = loadHeap(file);
+    const kind = kinds(h);
+    const groups = new Map<string, number>();
+    for (let i = 0; i < h.n; i++) if (kind[i] === 0) groups.set(groupOf(h, i), (groups.get(groupOf(h, i)) ?? 0) + 1);
+    return { used: usedSize, script: totals(h).jsBytes, groups };
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function heapAfterGc(w: Watched): Promise<number> {
@@ -710,23 +840,35 @@ class Writer {
     this.m.agents.set(id, row);
     return row;
   }
-  async newAlert(user: CampaignUser, fields: Partial<AlertRow> = {}): Promise<AlertRow> {
+  private alertRow(user: CampaignUser, fields: Partial<AlertRow> = {}) {
     const id = crypto.randomUUID();
     forbid(this.m, id, (u) => u.name === user.name);
-    const [row] = await this.svc.insert<AlertRow>('signal_alerts', [
-      { id, user_id: user.id, org_id: ORGS[user.org], business_name: `${this.key()} business ${marker(user.name)}`, signal_type: 'funding_round', priority: this.pick(['low', 'medium', 'high', 'critical']), details: { amount: `${Math.floor(this.r() * 90)}M` }, created_at: tick(this.m), ...fields },
-    ]);
-    this.m.alerts.set(id, row);
-    return row;
+    return { id, user_id: user.id, org_id: ORGS[user.org], business_name: `${this.key()} business ${marker(user.name)}`, signal_type: 'funding_round', priority: this.pick(['low', 'medium', 'high', 'critical']), details: { amount: `${Math.floor(this.r() * 90)}M` }, created_at: tick(this.m), ...fields };
+  }
+  private noteRow(user: CampaignUser, fields: Partial<NoteRow> = {}) {
+    const id = crypto.randomUUID();
+    forbid(this.m, id, (u) => u.name === user.name);
+    return { id, user_id: user.id, title: `${this.key()} note ${marker(user.name)}`, body: `body ${marker(user.name)}`, type: this.pick(['info', 'success', 'warning', 'error']), created_at: tick(this.m), ...fields };
+  }
+  async newAlert(user: CampaignUser, fields: Partial<AlertRow> = {}): Promise<AlertRow> {
+    return (await this.newAlerts(user, 1, fields))[0];
   }
   async newNote(user: CampaignUser, fields: Partial<NoteRow> = {}): Promise<NoteRow> {
-    const id = crypto.randomUUID();
-    forbid(this.m, id, (u) => u.name === user.name);
-    const [row] = await this.svc.insert<NoteRow>('notifications', [
-      { id, user_id: user.id, title: `${this.key()} note ${marker(user.name)}`, body: `body ${marker(user.name)}`, type: this.pick(['info', 'success', 'warning', 'error']), created_at: tick(this.m), ...fields },
-    ]);
-    this.m.notes.set(id, row);
-    return row;
+    return (await this.newNotes(user, 1, fields))[0];
+  }
+  /** `n` alerts in one request (one transaction): setup and warm-up. */
+  async newAlerts(user: CampaignUser, n: number, fields: Partial<AlertRow> = {}): Promise<AlertRow[]> {
+    if (n <= 0) return [];
+    const rows = await this.svc.insert<AlertRow>('signal_alerts', Array.from({ length: n }, () => this.alertRow(user, fields)));
+    for (const row of rows) this.m.alerts.set(row.id, row);
+    return rows;
+  }
+  /** `n` notifications in one request (one transaction): setup and warm-up. */
+  async newNotes(user: CampaignUser, n: number, fields: Partial<NoteRow> = {}): Promise<NoteRow[]> {
+    if (n <= 0) return [];
+    const rows = await this.svc.insert<NoteRow>('notifications', Array.from({ length: n }, () => this.noteRow(user, fields)));
+    for (const row of rows) this.m.notes.set(row.id, row);
+    return rows;
   }
 
   /** One random write, as service_role. */
@@ -916,8 +1058,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       for (let i = 0; i < (u.name === 'carol' ? 0 : 3); i++) await writer.newStream(u.org);
       const scan = await writer.newScan(u);
       await writer.newScan(u);
-      for (let i = 0; i < 3; i++) await writer.newAlert(u);
-      for (let i = 0; i < 3; i++) await writer.newNote(u);
+      await writer.newAlerts(u, 3);
+      await writer.newNotes(u, 3);
       if (u.name !== 'carol') {
         const stream = [...m.streams.values()].find((s) => orgOf(s.org_id) === u.org)!;
         m.fixed.add(stream.id);
@@ -952,8 +1094,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     // 10 / 20 alerts and notifications; 6 streams per org) and the reconnect path run once, so
     // end/start compares the same amount of data and code, and growth means a leak.
     for (const u of CAMPAIGN_USERS) {
-      while ([...m.alerts.values()].filter((a) => a.user_id === u.id).length < 12) await writer.newAlert(u);
-      while ([...m.notes.values()].filter((n) => n.user_id === u.id).length < 22) await writer.newNote(u);
+      await writer.newAlerts(u, 12 - [...m.alerts.values()].filter((a) => a.user_id === u.id).length);
+      await writer.newNotes(u, 22 - [...m.notes.values()].filter((n) => n.user_id === u.id).length);
       if (u.name !== 'carol') while ([...m.streams.values()].filter((st) => orgOf(st.org_id) === u.org).length < 6) await writer.newStream(u.org);
     }
     const closedAtWarmup = pages.reduce((n, p) => n + p.closed, 0);
@@ -961,9 +1103,13 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     await until(async () => pages.reduce((n, p) => n + p.closed, 0) >= closedAtWarmup + pages.length, 20_000);
     const warm = await settle(Date.now());
     if (warm.toTruthMs === null) throw new Error(`the pages never showed the truth after the warm-up:\n${warm.mismatches.join('\n')}`);
-    for (const p of pages) p.heapStart = await heapAfterGc(p);
+    for (const p of o.heap === false ? [] : pages) {
+      const h = await measureHeap(p, `${o.db}-${p.spec.user.name}-start`);
+      p.heapStart = h.used;
+      p.scriptHeapStart = h.script;
+    }
     if (process.env.RT_CAMPAIGN_DUMP) log(JSON.stringify(await views(), null, 1));
-    log(`seed ${o.seed}, ${o.db}: pages equal the truth after ${first.toTruthMs} ms; heap ${pages.map((p) => (p.heapStart / 1e6).toFixed(1)).join(' / ')} MB`);
+    log(`seed ${o.seed}, ${o.db}: pages equal the truth after ${first.toTruthMs} ms, warm-up done at ${Date.now() - started} ms${o.heap === false ? '' : `; heap ${pages.map((p) => (p.heapStart / 1e6).toFixed(1)).join(' / ')} MB`}`);
 
     // The schedule: faults in a seeded order, writes spread before and during each.
     const kinds: FaultKind[] = [];
@@ -1090,8 +1236,43 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     }
 
     const end = await settle(Date.now());
+    if (o.heap !== false) {
+      // The heap is compared with the pages holding as many rows as at the baseline: the schedule
+      // leaves more agent runs (the widgets hold up to 100 per stream) and sometimes a stream more
+      // than the warm-up had. Those are deleted (a stream's agents with it) and missing ones
+      // created until each org has 6 streams and one agent run on its page's stream, as at the
+      // baseline (the alert and notification lists are full at both points); then the pages must
+      // equal the truth again. So end / start compares the same amount of data, and the deleted
+      // rows must have been let go.
+      for (const spec of specs) {
+        const org = spec.user.org;
+        const ofOrg = () => [...m.streams.values()].filter((st) => orgOf(st.org_id) === org);
+        const extra = ofOrg()
+          .filter((st) => st.id !== spec.streamId)
+          .sort((a, b) => time(b.created_at) - time(a.created_at))
+          .slice(0, Math.max(0, ofOrg().length - 6));
+        for (const st of extra) {
+          await svc.remove('streams', st.id); // cascades to its agents
+          m.streams.delete(st.id);
+          for (const [id, a] of m.agents) if (a.stream_id === st.id) m.agents.delete(id);
+        }
+        while (ofOrg().length < 6) await writer.newStream(org);
+        const ids = new Set(ofOrg().map((st) => st.id));
+        const agents = [...m.agents.values()].filter((a) => ids.has(a.stream_id));
+        const keep = agents.find((a) => a.stream_id === spec.streamId && a.status === 'running') ?? agents.find((a) => a.stream_id === spec.streamId);
+        for (const a of agents) {
+          if (a === keep) continue;
+          await svc.remove('agent_executions', a.id);
+          m.agents.delete(a.id);
+        }
+        if (!keep) await writer.newAgent(m.streams.get(spec.streamId)!);
+      }
+      const reset = await settle(Date.now());
+      if (reset.toTruthMs === null) log(`heap: the pages never equalled the truth with the baseline's amount of data:\n  ${reset.mismatches.slice(0, 8).join('\n  ')}`);
+    }
     const reports: PageReport[] = [];
     for (const p of pages) {
+      const heap = o.heap === false ? { used: 0, script: 0 } : await measureHeap(p, `${o.db}-${p.spec.user.name}-end`);
       const leaks = await p.page.evaluate(() => (window as unknown as { __domLeaks: string[] }).__domLeaks);
       const scriptRuns = await p.page.evaluate(() => ((window as unknown as { __scriptRuns: number }).__scriptRuns ?? 0) + ((window as unknown as { __pwned?: number }).__pwned ?? 0));
       reports.push({
@@ -1102,12 +1283,15 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         socketsOpenAtEnd: p.open,
         socketsOpened: p.opened,
         heapStart: p.heapStart,
-        heapEnd: await heapAfterGc(p),
+        heapEnd: heap.used,
+        scriptHeapStart: p.scriptHeapStart,
+        scriptHeapEnd: heap.script,
         errors: p.errors,
         renewals: site.served[p.spec.user.name] ?? 0,
       });
     }
-    const heapRatio = Math.max(...reports.map((p) => p.heapEnd / p.heapStart));
+    const heapRatio = o.heap === false ? NaN : Math.max(...reports.map((p) => p.scriptHeapEnd / p.scriptHeapStart));
+    const usedHeapRatio = o.heap === false ? NaN : Math.max(...reports.map((p) => p.heapEnd / p.heapStart));
     return {
       seed: o.seed,
       db: o.db,
@@ -1120,6 +1304,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       hostile,
       mismatches: end.mismatches,
       heapRatio,
+      usedHeapRatio,
     };
   } finally {
     await browser?.close().catch(() => {});
@@ -1130,10 +1315,18 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
 
 export interface ReconnectsResult {
   reconnects: number;
+  /** Reconnects before the start measurement (the path run, lists at their size). */
+  warmup: number;
+  /** V8 used heap after GC (compiled code included), start and end. */
   heapStart: number;
   heapEnd: number;
-  /** Heap after GC growth per reconnect (bytes). */
+  /** V8 used heap growth per reconnect (bytes). */
   perReconnect: number;
+  /** Script objects after GC ({@link HeapMeasure}), start and end. */
+  scriptHeapStart: number;
+  scriptHeapEnd: number;
+  /** Script-object groups (node type + constructor) whose count changed, start → end. */
+  groupChanges: Array<{ group: string; start: number; end: number }>;
   callbacksStart: Record<string, number>;
   callbacksEnd: Record<string, number>;
   socketsMaxOpen: number;
@@ -1144,7 +1337,19 @@ export interface ReconnectsResult {
  * rt-monitor's `reconnect()` (every tenth a server-side drop), each waited for (connected and every
  * widget equal to the truth again); heap after GC and realtime-js's socket callbacks before/after.
  */
-export async function runReconnects(n: number, log: (line: string) => void = () => {}): Promise<ReconnectsResult> {
+export async function runReconnects(
+  n: number,
+  log: (line: string) => void = () => {},
+  options: {
+    /** Reconnects before the start measurement (default 1). */
+    warmup?: number;
+    /** Heap snapshot files at these reconnect counts (counted from the end of the warm-up). */
+    snapshots?: { at: number[]; dir: string };
+    /** Extra Chromium flags (e.g. `--js-flags=--jitless`, the control run without compiled code). */
+    chromiumArgs?: string[];
+  } = {},
+): Promise<ReconnectsResult> {
+  const { snapshots, chromiumArgs = [], warmup = 1 } = options;
   const backend = await BackendProcess.create('pglite');
   let browser: Browser | undefined;
   let site: Site | undefined;
@@ -1158,13 +1363,13 @@ export async function runReconnects(n: number, log: (line: string) => void = () 
     const alice = CAMPAIGN_USERS[0];
     for (let i = 0; i < 4; i++) await writer.newStream('acme');
     const scan = await writer.newScan(alice);
-    for (let i = 0; i < 12; i++) await writer.newAlert(alice);
-    for (let i = 0; i < 22; i++) await writer.newNote(alice);
+    await writer.newAlerts(alice, 12);
+    await writer.newNotes(alice, 22);
     const stream = [...m.streams.values()][0];
     await writer.newAgent(stream);
     const spec: PageSpec = { user: alice, streamId: stream.id, scanId: scan.id };
     site = await startSite(backend.url, anonKey, [spec], 3600);
-    browser = await launchChromium();
+    browser = await launchChromium(chromiumArgs);
     const w = await openPage(browser, site, spec, (u) => m.forbidden.get(u.name)!);
     const db = await snapshot(svc);
     const equal = async () => {
@@ -1184,15 +1389,39 @@ export async function runReconnects(n: number, log: (line: string) => void = () 
       else await w.page.evaluate(() => (window as unknown as { RtMonitor: { getDefaultClient(): { reconnect(): void } } }).RtMonitor.getDefaultClient().reconnect());
       if (!(await until(async () => w.opened > opened && (await equal()), 60_000))) throw new Error(`reconnect ${i}: the page never showed the truth again`);
     };
-    await reconnect(0);
-    const heapStart = await heapAfterGc(w);
+    for (let i = 0; i < warmup; i++) await reconnect(i - warmup + 1);
+    const start = await measureHeap(w, 'reconnects-start');
     const callbacksStart = await callbacks();
+    const snap = async (i: number) => {
+      if (!snapshots?.at.includes(i)) return;
+      const file = join(snapshots.dir, `reconnect-${i}.heapsnapshot`);
+      await takeHeapSnapshot(w, file);
+      log(`heap snapshot after ${i} reconnects: ${file}`);
+    };
+    await snap(0);
     for (let i = 1; i <= n; i++) {
       await reconnect(i);
+      await snap(i);
       if (i % 20 === 0) log(`${i} reconnects: heap ${((await heapAfterGc(w)) / 1e6).toFixed(3)} MB, socket callbacks ${JSON.stringify(await callbacks())}`);
     }
-    const heapEnd = await heapAfterGc(w);
-    return { reconnects: n, heapStart, heapEnd, perReconnect: (heapEnd - heapStart) / n, callbacksStart, callbacksEnd: await callbacks(), socketsMaxOpen: w.maxOpen };
+    const end = await measureHeap(w, 'reconnects-end');
+    const groupChanges = [...new Set([...start.groups.keys(), ...end.groups.keys()])]
+      .map((group) => ({ group, start: start.groups.get(group) ?? 0, end: end.groups.get(group) ?? 0 }))
+      .filter((g) => g.start !== g.end)
+      .sort((a, b) => Math.abs(b.end - b.start) - Math.abs(a.end - a.start));
+    return {
+      reconnects: n,
+      warmup,
+      heapStart: start.used,
+      heapEnd: end.used,
+      perReconnect: (end.used - start.used) / n,
+      scriptHeapStart: start.script,
+      scriptHeapEnd: end.script,
+      groupChanges,
+      callbacksStart,
+      callbacksEnd: await callbacks(),
+      socketsMaxOpen: w.maxOpen,
+    };
   } finally {
     await browser?.close().catch(() => {});
     await site?.close().catch(() => {});
@@ -1222,12 +1451,12 @@ export function formatTable(results: CampaignResult[]): string {
     lines.push(`| ${res.db} | none (live checkpoint) | ${res.live.length} | — | ${ms(percentile(truth, 50))} / ${ms(percentile(truth, 95))} / ${ms(truth.length ? Math.max(...truth) : null)} | ${res.live.length - truth.length} |`);
   }
   lines.push('');
-  lines.push('| db | seed | length | writes (in outages) | restarts / drops / pauses / expiries | renewals per page | final mismatches | cross-tenant rows | script runs | sockets per page (max open, at end) | heap end/start |');
+  lines.push('| db | seed | length | writes (in outages) | restarts / drops / pauses / expiries | renewals per page | final mismatches | cross-tenant rows | script runs | sockets per page (max open, at end) | heap end/start: script objects (V8 used heap, incl. compiled code) |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const res of results) {
     const count = (k: FaultKind) => res.faults.filter((f) => f.kind === k).length;
     lines.push(
-      `| ${res.db} | ${res.seed} | ${(res.durationMs / 60000).toFixed(1)} min | ${res.writes} (${res.outageWrites}) | ${count('restart')} / ${count('drop')} / ${count('pause')} / ${count('expiry')} | ${res.pages.map((p) => p.renewals).join(', ')} | ${res.mismatches.length} | ${res.pages.reduce((n, p) => n + p.crossTenant.length, 0)} | ${res.pages.reduce((n, p) => n + p.scriptRuns, 0) + (res.hostile?.scriptRuns ?? 0)} | ${res.pages.map((p) => `${p.socketsMaxOpen}, ${p.socketsOpenAtEnd}`).join(' · ')} | ${res.heapRatio.toFixed(2)} |`,
+      `| ${res.db} | ${res.seed} | ${(res.durationMs / 60000).toFixed(1)} min | ${res.writes} (${res.outageWrites}) | ${count('restart')} / ${count('drop')} / ${count('pause')} / ${count('expiry')} | ${res.pages.map((p) => p.renewals).join(', ')} | ${res.mismatches.length} | ${res.pages.reduce((n, p) => n + p.crossTenant.length, 0)} | ${res.pages.reduce((n, p) => n + p.scriptRuns, 0) + (res.hostile?.scriptRuns ?? 0)} | ${res.pages.map((p) => `${p.socketsMaxOpen}, ${p.socketsOpenAtEnd}`).join(' · ')} | ${res.heapRatio.toFixed(2)} (${res.usedHeapRatio.toFixed(2)}) |`,
     );
   }
   return lines.join('\n');
