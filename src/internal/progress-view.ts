@@ -163,20 +163,20 @@ export class ProgressTracker {
 
   /**
    * `observe` for the stream or scan row a widget shows, labelled by its name (`fallback` when it
-   * has none): returns what to announce and, when the row just completed, the
-   * `rt-progress-complete` detail to fire.
+   * has none): fires `rt-progress-complete` on `host` when the row just completed, and returns
+   * what to announce (or null).
    */
-  observeRow(
+  follow(
+    host: { readonly effectiveLocale: string; emit(name: 'rt-progress-complete', detail: RtProgressCompleteDetail): boolean },
     row: Stream | AcquisitionScan,
     model: ProgressModel,
     fallback: string,
     s: RtStrings,
-    locale: string,
-  ): { announce: string | null; completed: RtProgressCompleteDetail | null } {
+  ): string | null {
     const label = clip(row.name, 80, fallback).text;
-    const { announce, completed } = this.observe(row.id, label, model, s, locale);
-    const kind = this.kind === 'scan' ? 'scan' : 'stream';
-    return { announce, completed: completed ? { kind, id: row.id, label, record: row } : null };
+    const { announce, completed } = this.observe(row.id, label, model, s, host.effectiveLocale);
+    if (completed) host.emit('rt-progress-complete', { kind: this.kind === 'scan' ? 'scan' : 'stream', id: row.id, label, record: row });
+    return announce;
   }
 
   /**

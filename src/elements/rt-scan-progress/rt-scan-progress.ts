@@ -70,16 +70,12 @@ export class RtScanProgress extends RtElement {
     return shownRow(this.scan, this.phase, this.#single);
   }
 
-
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
     this.reflectFeed('acquisition_scans', phase, this.scan || this.scanId ? error : null);
-    if (row) {
-      const { announce, completed } = this.#tracker.observeRow(row, scanModel(row), this.s.scanFallback, this.s, this.effectiveLocale);
-      if (announce) this.announcement = announce;
-      if (completed) this.emit('rt-progress-complete', completed);
-    }
+    const said = row && this.#tracker.follow(this, row, scanModel(row), this.s.scanFallback, this.s);
+    if (said) this.announcement = said;
   }
 
   #renderBody() {

@@ -76,16 +76,12 @@ export class RtStreamCard extends RtElement {
     return shownRow(this.stream, this.phase, this.#single);
   }
 
-
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
     this.reflectFeed('streams', phase, this.stream || this.streamId ? error : null);
-    if (row) {
-      const { announce, completed } = this.#tracker.observeRow(row, streamModel(row), this.s.streamFallback, this.s, this.effectiveLocale);
-      if (announce) this.announcement = announce;
-      if (completed) this.emit('rt-progress-complete', completed);
-    }
+    const said = row && this.#tracker.follow(this, row, streamModel(row), this.s.streamFallback, this.s);
+    if (said) this.announcement = said;
   }
 
   #renderBody() {

@@ -64,11 +64,8 @@ export class RtStreamProgress extends RtElement {
     super.controllersUpdated(changed);
     const row = this.progress;
     this.reflectFeed('streams', this.stream.phase, this.streamId ? this.stream.error : null);
-    if (row) {
-      const { announce, completed } = this.#tracker.observeRow(row, streamModel(row), this.s.streamFallback, this.s, this.effectiveLocale);
-      if (announce) this.announcement = announce;
-      if (completed) this.emit('rt-progress-complete', completed);
-    }
+    const said = row && this.#tracker.follow(this, row, streamModel(row), this.s.streamFallback, this.s);
+    if (said) this.announcement = said;
   }
 
 
