@@ -223,6 +223,9 @@ async function signIn(user: DemoUser): Promise<void> {
   if (error) throw new DemoError(`could not sign in as ${user.email}: ${error.message}`);
   const previous = current;
   current = { user, supabase };
+  // The gallery's widgets carry the previous user's stream and scan ids: take them off the page
+  // before the next user's client arrives (they would read those ids as that user: "not found").
+  if (previous) $('#gallery-grid').replaceChildren();
   // The provider reuses this client's socket and session (token refreshes included).
   provider.client = supabase;
   dashboard.setAttribute('org-id', user.orgId);
