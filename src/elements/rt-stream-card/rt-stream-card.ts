@@ -51,9 +51,6 @@ import { styles } from './rt-stream-card.styles.js';
 export class RtStreamCard extends RtElement {
   static override styles = [...baseStyles, progressStyles, progressCardStyles, styles];
 
-  /** @internal The host is `content-visibility: auto`: its state change says when it is in view (src/internal/visibility.ts). */
-  static readonly contentVisibilityAuto = true;
-
   /** The stream's id. Ignored when `stream` is set. */
   @property({ attribute: 'stream-id', reflect: true }) streamId?: string;
 
