@@ -20,6 +20,8 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #query: LiveQuery<DataFor<F>> | undefined;
   #off: (() => void) | undefined;
   #key: string | undefined;
+  /** The parameters #key was made from. */
+  #lastParams: ParamsFor<F> | undefined;
   #activeClient: RtClientApi | undefined;
   #generation = 0;
 
@@ -64,8 +66,12 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
 
   hostUpdate(): void {
     if (!this.connected || !this.#activeClient) return;
-    const key = this.#keyOf(this.#activeClient);
+    const params = this.#params();
+    // The same parameters give the same key: skip building a query per render to read it.
+    if (this.#key !== undefined && sameParams(params, this.#lastParams)) return;
+    const key = this.#activeClient.liveQuery(this.feed, params).key;
     if (key !== this.#key) this.#resubscribe(this.#activeClient);
+    else this.#lastParams = params;
   }
 
   override hostDisconnected(): void {
@@ -86,10 +92,6 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     this.#resubscribe(client);
   }
 
-  #keyOf(client: RtClientApi): string {
-    return client.liveQuery(this.feed, this.#params()).key;
-  }
-
   #params(): ParamsFor<F> {
     try {
       return (this.paramsFn() ?? {}) as ParamsFor<F>;
@@ -101,7 +103,9 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #resubscribe(client: RtClientApi): void {
     this.#unsubscribe();
     this.#generation++;
-    const query = client.liveQuery(this.feed, this.#params());
+    const params = this.#params();
+    const query = client.liveQuery(this.feed, params);
+    this.#lastParams = params;
     this.#query = query;
     this.#key = query.key;
     this.#off = query.subscribe((state) => this.#setState(state));
@@ -113,6 +117,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     this.#off = undefined;
     this.#query = undefined;
     this.#key = undefined;
+    this.#lastParams = undefined;
   }
 
   #setState(state: LiveQueryState<DataFor<F>>): void {
@@ -120,4 +125,19 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     this.state = state;
     this.host.requestUpdate();
   }
+}
+
+/**
+ * Same own keys with the same primitive values (an object value, which could have been changed in
+ * place, never counts as the same: the key is computed then).
+ */
+function sameParams(a: object, b: object | undefined): boolean {
+  if (!b) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    const v = (a as Record<string, unknown>)[k];
+    if ((typeof v === 'object' && v !== null) || typeof v === 'function' || v !== (b as Record<string, unknown>)[k]) return false;
+  }
+  return true;
 }

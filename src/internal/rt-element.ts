@@ -57,6 +57,18 @@ function schemeOf(value: string, doc: Document): 'light' | 'dark' {
 }
 const RTL_LOCALE = /^(ar|he|iw|fa|ur)\b/i;
 
+/** The page's `lang`, read once per frame for all elements (a DOM read per element per render showed in profiles). */
+let langOfFrame = '';
+let langFrame = 0;
+function pageLang(): string {
+  const frame = currentFrame();
+  if (frame === 0 || frame !== langFrame) {
+    langOfFrame = document.documentElement.lang;
+    langFrame = frame;
+  }
+  return langOfFrame;
+}
+
 export class RtElement extends LitElement {
   /** Version of the bundle that defined this class. */
   static readonly version: string = RT_VERSION;
@@ -162,15 +174,18 @@ export class RtElement extends LitElement {
       }
     }
     this.#renderDeferred = false;
-    clearTimeout(this.#catchUp);
-    this.#catchUp = undefined;
+    if (this.#catchUp !== undefined) {
+      // Only when set: clearTimeout(undefined) on every render showed in profiles.
+      clearTimeout(this.#catchUp);
+      this.#catchUp = undefined;
+    }
     this.#lastRenderAt = Date.now();
     super.update(changed);
   }
 
   /** The locale in effect. */
   get effectiveLocale(): string {
-    return this.locale || this.contextLocale || document.documentElement.lang || 'en';
+    return this.locale || this.contextLocale || pageLang() || 'en';
   }
 
   /** The theme in effect: `page` (the default), `auto` (`system` too), `light` or `dark`. */
