@@ -13,11 +13,6 @@
  * so a change that arrives before frame k is painted in frame k. When frames do not run (hidden
  * tab, worker, Node) one fallback timer stands in. One rAF and one timer per frame for the whole
  * page, however many stores and elements ask.
- *
- * A frame does at most {@link FRAME_BUDGET_MS} of this work (measured from the frame's start): past
- * it, the callbacks not run yet and the elements not rendered yet ({@link claimFrameWork}) wait for
- * the next frame, first in line there. Nothing is dropped: stores keep their latest rows (and flush
- * terminal states as they come), an element renders its latest state when its turn comes.
  */
 
 export interface FrameNotifier {
@@ -33,9 +28,6 @@ export interface FrameNotifier {
 /** Fallback delay when no animation frame comes (frames never run in hidden tabs). */
 export const FRAME_FALLBACK_MS = 100;
 
-/** Work (ms) one frame runs before the rest waits for the next frame: room for style, layout and paint. */
-export const FRAME_BUDGET_MS = 8;
-
 interface Scheduler {
   /** Callbacks for the next frame, in the order asked (stores first, elements after them). */
   queue: Set<() => void>;
@@ -47,20 +39,16 @@ interface Scheduler {
   /** When the pending frame was asked for (undefined: none pending). */
   requestedAt?: number;
   fallbackMs: number;
-  /** When the frame being run started (performance.now()). */
-  frameStart: number;
-  /** Renders claimed in the frame being run ({@link claimFrameWork}). */
-  claims: number;
 }
 
-// v3: the fields changed (v2: requestedAt, a fallback timer kept across frames; v3: the frame budget).
-const SLOT = Symbol.for('rt-monitor.frame-scheduler.v3');
+// v2: the fields changed (requestedAt, a fallback timer kept across frames).
+const SLOT = Symbol.for('rt-monitor.frame-scheduler.v2');
 const g = globalThis as unknown as Record<symbol, Scheduler | undefined> & {
   requestAnimationFrame?: (cb: () => void) => number;
   cancelAnimationFrame?: (id: number) => void;
   MessageChannel?: typeof MessageChannel;
 };
-const scheduler: Scheduler = (g[SLOT] ??= { queue: new Set(), raf: undefined, timer: undefined, frame: 0, counter: 0, requestedAt: undefined, fallbackMs: FRAME_FALLBACK_MS, frameStart: 0, claims: 0 });
+const scheduler: Scheduler = (g[SLOT] ??= { queue: new Set(), raf: undefined, timer: undefined, frame: 0, counter: 0, requestedAt: undefined, fallbackMs: FRAME_FALLBACK_MS });
 
 /** One port pair for the page, reused every frame (a new MessageChannel per frame shows in profiles). */
 let endPort: MessagePort | null = null;
@@ -88,38 +76,17 @@ function runFrame(): void {
   scheduler.raf = undefined;
   scheduler.requestedAt = undefined;
   scheduler.frame = ++scheduler.counter;
-  scheduler.frameStart = now();
-  scheduler.claims = 0;
   endFrameSoon();
   // Callbacks added while running (an element asked again) wait for the next frame.
   const callbacks = [...scheduler.queue];
   scheduler.queue.clear();
-  for (let i = 0; i < callbacks.length; i++) {
-    if (i > 0 && now() - scheduler.frameStart >= FRAME_BUDGET_MS) {
-      // Over budget: the rest run first in the next frame, in the order they were asked.
-      const later = callbacks.slice(i);
-      for (const cb of scheduler.queue) later.push(cb);
-      scheduler.queue = new Set(later);
-      request();
-      return;
-    }
+  for (const cb of callbacks) {
     try {
-      callbacks[i]();
+      cb();
     } catch (err) {
       console.error('[rt-monitor] frame callback failed:', err);
     }
   }
-}
-
-/**
- * An element asks to render in the frame being run: yes for the frame's first render, then while
- * the frame is within {@link FRAME_BUDGET_MS}; no outside frames. An element told no waits for
- * the next frame.
- */
-export function claimFrameWork(): boolean {
-  if (scheduler.frame === 0) return false;
-  if (scheduler.claims++ === 0) return true;
-  return now() - scheduler.frameStart < FRAME_BUDGET_MS;
 }
 
 /**

@@ -16,7 +16,7 @@ import { consume } from '@lit/context';
 import { rtLocaleContext, rtThemeContext } from '../context/index.js';
 import type { LiveQueryPhase, RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
-import { claimFrameWork, currentFrame, nextFrame } from '../core/frame.js';
+import { currentFrame, nextFrame } from '../core/frame.js';
 import { pendingStrings, stringsFor, type RtStrings } from './strings.js';
 import { isStoodDown, warnOtherCopy } from './other-copy.js';
 import { RT_VERSION } from '../core/rt-version.js';
@@ -277,33 +277,17 @@ export class RtElement extends LitElement {
    * Coalesce on the page's one frame scheduler: inside a frame (a store just delivered, or a
    * dashboard just rendered and handed its cards new rows) render now, before that frame's paint;
    * otherwise, or if this element already rendered in this frame, wait for the next frame.
-   * A frame renders within its budget (`claimFrameWork`): past it, an element waits for the next
-   * frame and is first in line there. Cards inside an element that rendered in this frame render
-   * with it (a dashboard and its cards are one piece of work).
    */
   protected override scheduleUpdate(): void | Promise<unknown> {
     const frame = currentFrame();
-    if (frame !== 0 && frame !== this.#renderedInFrame && (this.#renderedWithOuter(frame) || claimFrameWork())) {
+    if (frame !== 0 && frame !== this.#renderedInFrame) {
       this.#renderedInFrame = frame;
       return super.scheduleUpdate();
     }
-    return this.#renderInLaterFrame();
-  }
-
-  #renderInLaterFrame(): Promise<unknown> {
     return nextFrame().then(() => {
-      const frame = currentFrame();
-      if (!this.#renderedWithOuter(frame) && !claimFrameWork()) return this.#renderInLaterFrame();
-      this.#renderedInFrame = frame;
+      this.#renderedInFrame = currentFrame();
       return super.scheduleUpdate();
     });
-  }
-
-  /** Inside another rt-monitor element's shadow root that rendered in `frame`. */
-  #renderedWithOuter(frame: number): boolean {
-    const root = this.getRootNode();
-    const outer = root instanceof ShadowRoot ? root.host : null;
-    return outer instanceof RtElement && outer.#renderedInFrame === frame;
   }
 
   #autoDir = false;
