@@ -8,6 +8,7 @@ export {
   AgentExecutionsController,
   SignalAlertsController,
   NotificationsController,
+  UserFeedController,
   type UserFeedOptions,
 } from './feed-controllers.js';
 export { ConnectionController, HeartbeatController } from './connection-controller.js';
