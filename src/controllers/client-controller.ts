@@ -36,13 +36,15 @@ export abstract class ClientController implements ReactiveController {
   protected connected = false;
   #waitTimer: ReturnType<typeof setTimeout> | undefined;
   #gaveUp = false;
+  readonly #consumer: ContextConsumer<typeof rtClientContext, RtHost>;
+  #released = false;
 
   constructor(host: RtHost) {
     this.host = host;
     ensureContextRoot();
     // The consumer is registered before this controller, so on connect the provider's answer
     // (synchronous when the provider is already there) arrives before our first subscription.
-    new ContextConsumer(host, {
+    this.#consumer = new ContextConsumer(host, {
       context: rtClientContext,
       subscribe: true,
       callback: (client) => {
@@ -53,8 +55,22 @@ export abstract class ClientController implements ReactiveController {
     // On a host that is already connected (a controller made in willUpdate or connectedCallback),
     // Lit would call hostConnected() inside this constructor, before a subclass's own fields exist:
     // join after the constructors have run.
-    if (host.isConnected) queueMicrotask(() => host.addController(this));
+    if (host.isConnected) queueMicrotask(() => this.#released || host.addController(this));
     else host.addController(this);
+  }
+
+  /**
+   * Stops for good while the host lives on (a controller replaced by another, e.g. when
+   * `<rt-live-list>` gets another feed): unsubscribes, stops following the provider and the page
+   * default, and leaves the host. Lit's `removeController()` alone would keep the subscription.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.hostDisconnected();
+    this.#consumer.hostDisconnected();
+    this.host.removeController(this.#consumer);
+    this.host.removeController(this);
   }
 
   /** The client in use (from the provider, else the page default), if any. */

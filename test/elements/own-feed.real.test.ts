@@ -90,6 +90,20 @@ describe('a sixth table through the public API: defineFeed + <rt-live-list> + Li
     await until(`Order C ${tag}`);
     expect(deepText(list.shadowRoot!)).not.to.include(`Not alice ${tag}`);
     expect(host.ctl.data.map((o) => o.title).sort()).to.deep.equal([`Order B ${tag}`, `Order C ${tag}`]);
+
+    // Another feed on the same list: the previous feed's store is released, not kept subscribed.
+    const client = (wrapper as HTMLElement & { rtClient?: { getActiveSubscriptions(): Array<{ table: string; filter: string | null; refCount: number }> } }).rtClient!;
+    const stores = () => client.getActiveSubscriptions().filter((sub) => sub.table === 'acme_work_orders' && sub.filter?.includes(team)).reduce((n, sub) => n + sub.refCount, 0);
+    host.remove(); // the page's own controller shared the list's store; now only the list holds it
+    await waitUntil(() => stores() === 1, `stores on the team: ${stores()}`, { timeout: 30_000, interval: 50 });
+    const newestOnly = defineFeed<WorkOrder, { teamId?: string | null }>({
+      name: 'work-orders-newest', table: 'acme_work_orders', kind: 'list',
+      filters: [{ column: 'team_id', param: 'teamId', what: 'team id' }],
+      order: { column: 'created_at', ascending: false }, limit: 1,
+    });
+    list.feed = newestOnly;
+    await waitUntil(() => !read().includes(`Order B ${tag}`) && read().includes(`Order C ${tag}`), 'the newest-only feed shown', { timeout: 30_000, interval: 50 });
+    await waitUntil(() => stores() === 1, `stores on the team: ${stores()} (the replaced feed's store kept)`, { timeout: 30_000, interval: 50 });
   });
 
   it('a declaration mistake throws at declaration time; a missing parameter is a clear error', async () => {

@@ -72,7 +72,7 @@ export class RtLiveList extends RtElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate?.(changed);
     if (changed.has('feed') && this.#ctrl?.feed !== this.feed) {
-      if (this.#ctrl) this.removeController(this.#ctrl);
+      this.#ctrl?.release();
       this.#ctrl = this.feed ? new LiveQueryController<FeedDef>(this, this.feed, () => this.params) : undefined;
     }
   }
