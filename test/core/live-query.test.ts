@@ -12,6 +12,8 @@ import { parseTimestamp, versionOf } from '../../src/core/version.js';
 import { createFrameNotifier } from '../../src/core/frame.js';
 import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
 import { fromRestError } from '../../src/core/errors.js';
+import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
+import type { ChangeListener, ChannelSpec, CountResult, LiveSource, SnapshotQuery, SnapshotResult } from '../../src/core/client-types.js';
 
 const U = 'user-1';
 
@@ -258,5 +260,111 @@ describe('LiveQueryStore with the in-memory client', () => {
     expect(w.last.data.every((a) => a.read)).to.equal(true);
     expect(client.readCalls.map((c) => c.all)).to.deep.equal([false, true]);
     w.off();
+  });
+});
+
+/**
+ * The database, the change stream and the reads are not ordered with each other (on PostgreSQL
+ * the backend's REST reads and its change fan-out run on different connections): a change can be
+ * committed before a read and delivered after it. These tests play those interleavings exactly.
+ */
+describe('reads racing changes delivered out of commit order', () => {
+  type Row = StoreRow & { user_id?: string; stream_id?: string; read?: boolean; created_at: string };
+
+  /** A scripted backend: a table, reads that see it when they run, a count read the test can hold. */
+  class Scripted implements LiveSource {
+    rows = new Map<string, Row>();
+    listeners: ChangeListener<Row>[] = [];
+    selects = 0;
+    counts = 0;
+    #countGate: Array<() => void> | null = null;
+    subscribe<R>(_spec: ChannelSpec, listener: ChangeListener<R>): () => void {
+      this.listeners.push(listener as unknown as ChangeListener<Row>);
+      return () => {};
+    }
+    async select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>> {
+      this.selects++;
+      return { rows: this.#matching(query.eq).sort((a, b) => b.created_at.localeCompare(a.created_at)).slice(0, query.limit) as unknown as R[], error: null };
+    }
+    async count(_table: string, eq: ReadonlyArray<readonly [string, string]>): Promise<CountResult> {
+      this.counts++;
+      if (this.#countGate) await new Promise<void>((r) => this.#countGate!.push(r));
+      return { count: this.#matching(eq).length, error: null }; // read when it runs
+    }
+    holdCounts(): void {
+      this.#countGate ??= [];
+    }
+    releaseCounts(): void {
+      const waiting = this.#countGate ?? [];
+      this.#countGate = null;
+      for (const go of waiting) go();
+    }
+    state(epoch: number): void {
+      for (const l of this.listeners) l.onState({ status: 'connected', ready: true, epoch, error: null });
+    }
+    deliver(change: { type: 'INSERT' | 'UPDATE' | 'DELETE'; new: Row | null; old: Row | null }): void {
+      for (const l of this.listeners) l.onChange(change);
+    }
+    #matching(eq: ReadonlyArray<readonly [string, string]>): Row[] {
+      return [...this.rows.values()].filter((r) => eq.every(([c, v]) => String(r[c]) === v)).map((r) => ({ ...r }));
+    }
+  }
+
+  const at = (n: number) => `2026-11-30T04:00:${String(n).padStart(2, '0')}.000000+00:00`;
+  const note = (n: number, read = false): Row => ({ id: `n${n}`, user_id: U, read, created_at: at(n), updated_at: at(n) });
+  const unreadQuery: SnapshotQuery = {
+    table: 'notifications',
+    eq: [['user_id', U]],
+    order: { column: 'created_at', ascending: false },
+    limit: 2,
+    countWhere: [['read', 'false']],
+  };
+
+  async function liveCountStore(db: Scripted) {
+    const store = new LiveQueryStore<Row>({ kind: 'list', source: db, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+    store.start();
+    await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+    db.state(1);
+    await waitFor(() => store.state.phase === 'live' && store.state.unreadCount === 4, 2000, 'live with 4 unread');
+    return store;
+  }
+  const truth = (db: Scripted) => [...db.rows.values()].filter((r) => !r.read).length;
+
+  it('an UPDATE of a row outside the window, committed before a resync read and delivered after it, is not counted twice', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
+    const store = await liveCountStore(db); // holds n4, n3; n1, n2 are outside
+    // n1 is marked read (committed) …
+    const old = db.rows.get('n1')!;
+    db.rows.set('n1', { ...old, read: true, updated_at: at(50) });
+    // … the channel rejoins and the store re-reads: rows and count include the update …
+    const selects = db.selects;
+    db.state(2);
+    await waitFor(() => db.selects === selects + 1 && store.state.unreadCount === 3, 2000, 'resync read');
+    const counts = db.counts;
+    // … and only then is the change delivered.
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old });
+    await frame();
+    await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+    store.stop();
+  });
+
+  it('an INSERT committed between the snapshot rows and the count, delivered after both, is not counted twice', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
+    const store = await liveCountStore(db);
+    db.holdCounts();
+    const selects = db.selects;
+    const counts = db.counts;
+    db.state(2); // resync: the rows are read now, the count when the test releases it
+    await waitFor(() => db.selects === selects + 1 && db.counts === counts + 1, 2000, 'resync reads started');
+    const n5 = note(5);
+    db.rows.set('n5', n5); // committed after the rows were read, before the count
+    db.releaseCounts();
+    await waitFor(() => store.state.unreadCount === 5, 2000, 'resync landed');
+    db.deliver({ type: 'INSERT', new: n5, old: null }); // n5 enters the window, n3 (unread) leaves it
+    await frame();
+    await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts + 1, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+    store.stop();
   });
 });
