@@ -13,7 +13,9 @@ import { createFrameNotifier } from '../../src/core/frame.js';
 import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
 import { fromRestError } from '../../src/core/errors.js';
 import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
+import { ChannelRegistry } from '../../src/core/channel-registry.js';
 import type { ChangeListener, ChannelSpec, CountResult, LiveSource, SnapshotQuery, SnapshotResult } from '../../src/core/client-types.js';
+import type { RealtimeChannelLike, RealtimeClientLike } from '../../src/core/supabase-like.js';
 
 const U = 'user-1';
 
@@ -366,5 +368,111 @@ describe('reads racing changes delivered out of commit order', () => {
     await frame();
     await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts + 1, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
     store.stop();
+  });
+
+  /** realtime-js as far as the registry uses it; the test plays the server. */
+  class FakeChannel implements RealtimeChannelLike {
+    handlers: Array<{ type: string; cb: (payload: any) => void }> = [];
+    status?: (status: string, err?: Error) => void;
+    constructor(readonly topic: string) {}
+    on(type: string, _filter: Record<string, unknown>, cb: (payload: any) => void): this {
+      this.handlers.push({ type, cb });
+      return this;
+    }
+    subscribe(cb?: (status: string, err?: Error) => void): this {
+      this.status = cb;
+      return this;
+    }
+    async unsubscribe(): Promise<unknown> {
+      return 'ok';
+    }
+    /** The join reply, then "Subscribed to PostgreSQL". */
+    confirm(): void {
+      this.status?.('SUBSCRIBED');
+      this.emit('system', { extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL' });
+    }
+    emit(type: string, payload: unknown): void {
+      for (const h of this.handlers) if (h.type === type) h.cb(payload);
+    }
+  }
+  class FakeRealtime implements RealtimeClientLike {
+    channels: FakeChannel[] = [];
+    channel(topic: string): FakeChannel {
+      const c = new FakeChannel(`realtime:${topic}`);
+      this.channels.push(c);
+      return c;
+    }
+    async removeChannel(c: FakeChannel): Promise<unknown> {
+      this.channels = this.channels.filter((x) => x !== c);
+      return 'ok';
+    }
+    getChannels(): FakeChannel[] {
+      return this.channels;
+    }
+    connect(): void {}
+    async disconnect(): Promise<unknown> {
+      return 'ok';
+    }
+    isConnected(): boolean {
+      return true;
+    }
+    async setAuth(): Promise<void> {}
+  }
+
+  it('a change the server matched to the replaced channel, pushed after the re-pack took over, is not lost (and the store stays live)', async () => {
+    const realtime = new FakeRealtime();
+    const registry = new ChannelRegistry(realtime, {
+      changed() {},
+      refreshToken: async () => true,
+      socketOpen: () => true,
+      linkHealthy: () => true,
+      authReady: async () => undefined,
+      sessionExpired: () => false,
+      renewable: () => true,
+    });
+    const db = new Map<string, Row>();
+    const source: LiveSource = {
+      subscribe: (spec, listener) => registry.subscribe(spec, listener),
+      select: async <R,>(query: SnapshotQuery) => ({
+        rows: [...db.values()].filter((r) => query.eq.every(([c, v]) => String(r[c]) === v)).map((r) => ({ ...r })) as unknown as R[],
+        error: null,
+      }),
+    };
+    const agents = (stream: string) =>
+      new LiveQueryStore<Row, Row[]>({
+        kind: 'list',
+        source,
+        resolve: async () => ({ query: { table: 'agent_executions', eq: [['stream_id', stream]], order: { column: 'created_at', ascending: false }, limit: 100 }, name: `agents:${stream}` }),
+      });
+    db.set('a1', { id: 'a1', stream_id: 's1', status: 'running', created_at: at(1), updated_at: at(1) });
+    const s1 = agents('s1');
+    const phases: string[] = [];
+    s1.subscribe((st) => phases.push(st.phase));
+    s1.start();
+    const first = await waitFor(() => realtime.channels[0], 2000, 'first channel');
+    first.confirm();
+    await waitFor(() => s1.state.phase === 'live' && s1.state.data.length === 1, 2000, 's1 live');
+    const liveFrom = phases.length - 1;
+
+    // A second stream: its value is packed into a replacement channel (make-before-break).
+    const s2 = agents('s2');
+    s2.start();
+    const second = await waitFor(() => realtime.channels.find((c) => c !== first), 2000, 'replacement channel');
+    // The server reads a batch with K924 (stream s1) and matches it against the subscriptions it
+    // has: the old channel's only. Meanwhile the replacement's subscription is registered and
+    // confirmed; the batch's push goes out on the old channel after that confirmation.
+    const k924: Row = { id: 'K924', stream_id: 's1', status: 'running', created_at: at(2), updated_at: at(2) };
+    db.set('K924', k924);
+    second.confirm(); // the take-over: s1 moves to the new channel, the old one is left
+    await waitFor(() => !realtime.channels.includes(first), 2000, 'old channel left');
+    first.emit('postgres_changes', { schema: 'public', table: 'agent_executions', commit_timestamp: at(2), eventType: 'INSERT', new: k924, old: {}, errors: null });
+
+    await waitFor(() => s1.state.data.some((r) => r.id === 'K924'), 3000, 'K924 shown');
+    await waitFor(() => s2.state.phase === 'live', 2000, 's2 live');
+    expect(s1.state.phase).to.equal('live');
+    expect(phases.slice(liveFrom)).to.not.include('stale'); // a hand-over is not an outage
+    s1.stop();
+    s2.stop();
+    registry.dispose();
   });
 });
