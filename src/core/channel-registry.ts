@@ -15,8 +15,9 @@
  * Re-packing (a new value that no live channel carries) is *make-before-break*: the new channel is
  * joined and confirmed ("Subscribed to PostgreSQL") while the old one keeps delivering; only then
  * do the old channel's subscriptions move over and the old channel close. A subscription that was
- * live stays live across a re-pack (no resync, nothing missed); a new one is not ready until its
- * channel is, so the subscribe-before-snapshot guarantee holds. Packing waits {@link PACK_DELAY_MS}
+ * live stays live across a re-pack (no new epoch, no stale phase) and re-reads its snapshot quietly
+ * (`ChannelState.reread`: changes in flight on the old channel may be lost with it); a new one is
+ * not ready until its channel is, so the subscribe-before-snapshot guarantee holds. Packing waits {@link PACK_DELAY_MS}
  * so the widgets mounted in one frame cost one join.
  *
  * Readiness of a channel: joined AND the server's `system` "Subscribed to PostgreSQL" message
