@@ -72,6 +72,7 @@ export class UnreadCount {
     this.#reading = true;
     this.#dirty = false;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     return this.#readSafely();
   }
 

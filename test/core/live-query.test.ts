@@ -322,12 +322,12 @@ describe('reads racing changes delivered out of commit order', () => {
     countWhere: [['read', 'false']],
   };
 
-  async function liveCountStore(db: Scripted) {
+  async function liveCountStore(db: Scripted, unread = 4) {
     const store = new LiveQueryStore<Row>({ kind: 'list', source: db, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
     store.start();
     await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
     db.state(1);
-    await waitFor(() => store.state.phase === 'live' && store.state.unreadCount === 4, 2000, 'live with 4 unread');
+    await waitFor(() => store.state.phase === 'live' && store.state.unreadCount === unread, 2000, `live with ${unread} unread`);
     return store;
   }
   const truth = (db: Scripted) => [...db.rows.values()].filter((r) => !r.read).length;
@@ -346,6 +346,27 @@ describe('reads racing changes delivered out of commit order', () => {
     const counts = db.counts;
     // … and only then is the change delivered.
     db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old });
+    await frame();
+    await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+    store.stop();
+  });
+
+  it('a re-read cancelled by a resync does not keep the next late change from being confirmed', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3, 4, 5]) db.rows.set(`n${n}`, note(n));
+    const store = await liveCountStore(db, 5); // holds n5, n4
+    // n2 is marked read and delivered in order: adjusted at once, a confirming re-read pending …
+    const old2 = db.rows.get('n2')!;
+    db.rows.set('n2', { ...old2, read: true, updated_at: at(40) });
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n2')!, old: old2 });
+    // … n1 is marked read (not yet delivered) and the channel rejoins before that re-read ran.
+    const old1 = db.rows.get('n1')!;
+    db.rows.set('n1', { ...old1, read: true, updated_at: at(50) });
+    const selects = db.selects;
+    db.state(2);
+    await waitFor(() => db.selects === selects + 1 && store.state.unreadCount === 3, 2000, 'resync read');
+    const counts = db.counts;
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old: old1 }); // late: already in the count
     await frame();
     await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
     store.stop();
