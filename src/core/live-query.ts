@@ -269,6 +269,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const result = window.fold(change, (current, next) => this.#flushIfTerminal(current, next));
     if (result.outside && this.#unread?.foldOutside(change as RowChange<StoreRow>)) result.changed = true;
     if (!result.changed) return false;
+    // The count may already include this change (it raced a count read): confirm it.
+    if (live) this.#unread?.confirm();
     const key = rowKey(change.type === 'DELETE' ? (change.old as StoreRow | null) ?? change.new : change.new);
     if (key !== null) this.#overlays.settle(key, window.get(key) ?? null);
     if (result.deleted) {

@@ -96,7 +96,7 @@ export class UnreadCount {
   trimmed(row: StoreRow): void {
     if (!this.isCounted(row)) return;
     this.#outside++;
-    this.#confirm();
+    this.confirm();
   }
 
   /**
@@ -114,7 +114,7 @@ export class UnreadCount {
     }
     if (!counted) return false;
     this.#outside = Math.max(0, this.#outside - 1);
-    this.#confirm();
+    this.confirm();
     return true;
   }
 
@@ -153,11 +153,14 @@ export class UnreadCount {
   }
 
   /**
-   * `outside` was adjusted by a change that the last count may already include: re-read it soon.
-   * A re-read already pending is not pushed back (a steady stream of changes must not starve it);
-   * one in flight is marked dirty by `noteChange()` and repeats.
+   * A live change moved the total, and the last count may already include it: re-read it soon.
+   * Not only `outside`: a re-read's `outside` is `count − counted held` with the held rows as they
+   * are when it lands, so a change to a held row committed before the count but delivered after
+   * the re-read landed is in both the count and (then) the rows. A re-read already pending is not
+   * pushed back (a steady stream of changes must not starve it); one in flight is marked dirty by
+   * `noteChange()` and repeats.
    */
-  #confirm(): void {
+  confirm(): void {
     if (this.#reading || this.#timer !== undefined) return;
     this.schedule();
   }

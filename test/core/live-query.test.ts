@@ -372,6 +372,25 @@ describe('reads racing changes delivered out of commit order', () => {
     store.stop();
   });
 
+  it('a change to a held row, committed before a count re-read and delivered after it landed, is not counted twice', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
+    const store = await liveCountStore(db); // holds n4, n3
+    const counts = db.counts;
+    // n1 (outside) is marked read, delivered in order: adjusted at once, a confirming re-read due.
+    const old1 = db.rows.get('n1')!;
+    db.rows.set('n1', { ...old1, read: true, updated_at: at(50) });
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old: old1 });
+    // n4 (held) is marked read before that re-read runs, and delivered only after it landed.
+    const old4 = db.rows.get('n4')!;
+    db.rows.set('n4', { ...old4, read: true, updated_at: at(51) });
+    await waitFor(() => db.counts === counts + 1 && store.state.unreadCount === 2, 3000, 're-read landed');
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n4')!, old: old4 });
+    await frame();
+    await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts + 1, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+    store.stop();
+  });
+
   it('an INSERT committed between the snapshot rows and the count, delivered after both, is not counted twice', async () => {
     const db = new Scripted();
     for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
