@@ -15,8 +15,9 @@
  * Re-packing (a new value that no live channel carries) is *make-before-break*: the new channel is
  * joined and confirmed ("Subscribed to PostgreSQL") while the old one keeps delivering; only then
  * do the old channel's subscriptions move over and the old channel close. A subscription that was
- * live stays live across a re-pack (no resync, nothing missed); a new one is not ready until its
- * channel is, so the subscribe-before-snapshot guarantee holds. Packing waits {@link PACK_DELAY_MS}
+ * live stays live across a re-pack (no new epoch, no stale phase) and re-reads its snapshot quietly
+ * (`ChannelState.reread`: changes in flight on the old channel may be lost with it); a new one is
+ * not ready until its channel is, so the subscribe-before-snapshot guarantee holds. Packing waits {@link PACK_DELAY_MS}
  * so the widgets mounted in one frame cost one join.
  *
  * Readiness of a channel: joined AND the server's `system` "Subscribed to PostgreSQL" message
@@ -81,6 +82,8 @@ interface Sub {
   /** Bumped each time this subscription becomes ready after not being ready: "resync". */
   epoch: number;
   wasReady: boolean;
+  /** Bumped when it moved to a replacement channel while ready: "re-read quietly" (ChannelState.reread). */
+  reread: number;
 }
 
 /** Subscriptions packed together: same table and same equality column (or same exact filter). */
@@ -222,7 +225,7 @@ export class ChannelRegistry {
     }
     clearTimeout(group.linger);
     group.linger = undefined;
-    const sub: Sub = { spec, listener, group, value: packable ? m![2] : null, chan: null, epoch: 0, wasReady: false };
+    const sub: Sub = { spec, listener, group, value: packable ? m![2] : null, chan: null, epoch: 0, wasReady: false, reread: 0 };
     group.subs.add(sub);
     const carrier = this.#carrierFor(group, sub.value);
     if (carrier) this.#attach(sub, carrier);
@@ -492,10 +495,22 @@ export class ChannelRegistry {
     this.#broadcast(s);
   }
 
-  /** A replacement is ready: its predecessors' members move over (staying ready), then they close. */
+  /**
+   * A replacement is ready: its predecessors' members move over (staying ready), then they close.
+   * A moved member that was ready re-reads its snapshot (quietly, it stays live): the server
+   * matches a batch of changes against the subscriptions it has when the batch is read, so a
+   * change read just before this channel was subscribed goes to the old channel only, and its push
+   * may arrive after this channel's confirmation, when the old channel is already left. The
+   * re-read, made after the confirmation, holds every change committed before it; later ones come
+   * here.
+   */
   #takeOver(c: Chan): void {
     for (const old of c.replaces) {
-      for (const s of [...old.members]) if (s.value !== null && c.values?.has(s.value)) this.#attach(s, c);
+      for (const s of [...old.members]) {
+        if (s.value === null || !c.values?.has(s.value)) continue;
+        if (s.wasReady) s.reread++;
+        this.#attach(s, c);
+      }
       // Members whose value is no longer wanted are gone; anything left would be orphaned: re-pack.
       if (old.members.size) this.#scheduleRepack(c.group);
       this.#close(old);
@@ -550,7 +565,7 @@ export class ChannelRegistry {
   }
 
   #stateOf(s: Sub): ChannelState {
-    return { status: this.#statusOf(s), ready: this.#ready(s), epoch: s.epoch, error: s.chan?.error ?? null };
+    return { status: this.#statusOf(s), ready: this.#ready(s), epoch: s.epoch, error: s.chan?.error ?? null, reread: s.reread };
   }
 
   #broadcast(s: Sub): void {

@@ -158,6 +158,13 @@ export interface ChannelState {
   /** Incremented each time the channel becomes ready; a new epoch means "resync". */
   epoch: number;
   error: RtError | null;
+  /**
+   * Incremented when changes may have been missed while the subscription stayed ready: a re-pack
+   * handed it to its replacement channel, and changes the server matched against the old channel
+   * before the new one was subscribed can still arrive on the old one, after it was left. A new
+   * value means "re-read the snapshot" without going stale. Absent: 0.
+   */
+  reread?: number;
 }
 
 export interface ChangeListener<R> {

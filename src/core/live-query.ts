@@ -67,6 +67,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** A refill read (after a full window lost rows) is in flight. */
   #refilling = false;
   #retries = 0;
+  /** The channel's last `reread` (ChannelState.reread): a new value asks for a quiet re-read. */
+  #reread = 0;
   #started = false;
   #stopped = false;
   #updatedAt: number | null = null;
@@ -196,8 +198,17 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   #onChannelState(s: ChannelState): void {
     if (this.#stopped) return;
+    const reread = s.reread ?? 0;
+    const quiet = reread !== this.#reread;
+    this.#reread = reread;
     // Reconnected / rejoined: whatever happened while we were away, re-read it.
-    if (this.#phase.channelChanged(s) && this.#resolved) void this.#fetch();
+    if (this.#phase.channelChanged(s)) {
+      if (this.#resolved) void this.#fetch();
+    } else if (quiet && s.ready && this.#resolved && this.#fetchSeq > 0) {
+      // Moved to another channel while live: changes may have been missed in the hand-over.
+      // Re-read without going stale (what is shown was right up to the hand-over).
+      void this.#fetch();
+    }
     this.#emit();
   }
 
@@ -258,6 +269,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const result = window.fold(change, (current, next) => this.#flushIfTerminal(current, next));
     if (result.outside && this.#unread?.foldOutside(change as RowChange<StoreRow>)) result.changed = true;
     if (!result.changed) return false;
+    // The count may already include this change (it raced a count read): confirm it.
+    if (live) this.#unread?.confirm();
     const key = rowKey(change.type === 'DELETE' ? (change.old as StoreRow | null) ?? change.new : change.new);
     if (key !== null) this.#overlays.settle(key, window.get(key) ?? null);
     if (result.deleted) {

@@ -8,6 +8,14 @@
  * adjusted live (an UPDATE of a row not held by its old values, rows trimmed out of the window, a
  * DELETE whose old row is known) and re-read when a change makes it ambiguous (a DELETE of an
  * unknown row, changes racing a count read). Failed reads keep the previous value and retry.
+ *
+ * Every live adjustment is ambiguous too, and is confirmed by a re-read soon after: the count read
+ * and the change stream are not ordered with each other. A change committed BEFORE a count was
+ * read can be delivered AFTER the read landed (the server's change fan-out runs behind its REST
+ * reads, on other connections), and adjusting `outside` by it counts it twice; the select and the
+ * count of one snapshot are two reads, so a row inserted between them can be in the count and not
+ * in the rows. Adjusting at once keeps the number moving with the data; the re-read (repeated
+ * while changes race it) makes it equal the database once changes stop.
  */
 import type { CountResult, RowChange, SnapshotQuery } from './client-types.js';
 import { matches, type StoreRow } from './row-window.js';
@@ -64,6 +72,7 @@ export class UnreadCount {
     this.#reading = true;
     this.#dirty = false;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     return this.#readSafely();
   }
 
@@ -85,7 +94,9 @@ export class UnreadCount {
 
   /** A counted row left a bounded window: it is still in the table. */
   trimmed(row: StoreRow): void {
-    if (this.isCounted(row)) this.#outside++;
+    if (!this.isCounted(row)) return;
+    this.#outside++;
+    this.confirm();
   }
 
   /**
@@ -103,6 +114,7 @@ export class UnreadCount {
     }
     if (!counted) return false;
     this.#outside = Math.max(0, this.#outside - 1);
+    this.confirm();
     return true;
   }
 
@@ -134,7 +146,23 @@ export class UnreadCount {
   schedule(delay = RECOUNT_SOON_MS): void {
     if (this.#disposed) return;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#recount(), delay);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#recount();
+    }, delay);
+  }
+
+  /**
+   * A live change moved the total, and the last count may already include it: re-read it soon.
+   * Not only `outside`: a re-read's `outside` is `count − counted held` with the held rows as they
+   * are when it lands, so a change to a held row committed before the count but delivered after
+   * the re-read landed is in both the count and (then) the rows. A re-read already pending is not
+   * pushed back (a steady stream of changes must not starve it); one in flight is marked dirty by
+   * `noteChange()` and repeats.
+   */
+  confirm(): void {
+    if (this.#reading || this.#timer !== undefined) return;
+    this.schedule();
   }
 
   dispose(): void {
@@ -176,6 +204,8 @@ export class UnreadCount {
       return;
     }
     this.#tries = 0;
+    // Changes kept racing the re-reads: take this one, and read again once things are calmer.
+    if (this.#dirty) this.schedule(RECOUNT_AFTER_ERROR_MS);
     const next = Math.max(0, res.count - this.#countHeld(this.options.held()));
     if (next !== this.#outside) {
       this.#outside = next;

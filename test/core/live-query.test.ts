@@ -12,6 +12,10 @@ import { parseTimestamp, versionOf } from '../../src/core/version.js';
 import { createFrameNotifier } from '../../src/core/frame.js';
 import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
 import { fromRestError } from '../../src/core/errors.js';
+import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
+import { ChannelRegistry } from '../../src/core/channel-registry.js';
+import type { ChangeListener, ChannelSpec, CountResult, LiveSource, SnapshotQuery, SnapshotResult } from '../../src/core/client-types.js';
+import type { RealtimeChannelLike, RealtimeClientLike } from '../../src/core/supabase-like.js';
 
 const U = 'user-1';
 
@@ -258,5 +262,257 @@ describe('LiveQueryStore with the in-memory client', () => {
     expect(w.last.data.every((a) => a.read)).to.equal(true);
     expect(client.readCalls.map((c) => c.all)).to.deep.equal([false, true]);
     w.off();
+  });
+});
+
+/**
+ * The database, the change stream and the reads are not ordered with each other (on PostgreSQL
+ * the backend's REST reads and its change fan-out run on different connections): a change can be
+ * committed before a read and delivered after it. These tests play those interleavings exactly.
+ */
+describe('reads racing changes delivered out of commit order', () => {
+  type Row = StoreRow & { user_id?: string; stream_id?: string; read?: boolean; created_at: string };
+
+  /** A scripted backend: a table, reads that see it when they run, a count read the test can hold. */
+  class Scripted implements LiveSource {
+    rows = new Map<string, Row>();
+    listeners: ChangeListener<Row>[] = [];
+    selects = 0;
+    counts = 0;
+    #countGate: Array<() => void> | null = null;
+    subscribe<R>(_spec: ChannelSpec, listener: ChangeListener<R>): () => void {
+      this.listeners.push(listener as unknown as ChangeListener<Row>);
+      return () => {};
+    }
+    async select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>> {
+      this.selects++;
+      return { rows: this.#matching(query.eq).sort((a, b) => b.created_at.localeCompare(a.created_at)).slice(0, query.limit) as unknown as R[], error: null };
+    }
+    async count(_table: string, eq: ReadonlyArray<readonly [string, string]>): Promise<CountResult> {
+      this.counts++;
+      if (this.#countGate) await new Promise<void>((r) => this.#countGate!.push(r));
+      return { count: this.#matching(eq).length, error: null }; // read when it runs
+    }
+    holdCounts(): void {
+      this.#countGate ??= [];
+    }
+    releaseCounts(): void {
+      const waiting = this.#countGate ?? [];
+      this.#countGate = null;
+      for (const go of waiting) go();
+    }
+    state(epoch: number): void {
+      for (const l of this.listeners) l.onState({ status: 'connected', ready: true, epoch, error: null });
+    }
+    deliver(change: { type: 'INSERT' | 'UPDATE' | 'DELETE'; new: Row | null; old: Row | null }): void {
+      for (const l of this.listeners) l.onChange(change);
+    }
+    #matching(eq: ReadonlyArray<readonly [string, string]>): Row[] {
+      return [...this.rows.values()].filter((r) => eq.every(([c, v]) => String(r[c]) === v)).map((r) => ({ ...r }));
+    }
+  }
+
+  const at = (n: number) => `2026-11-30T04:00:${String(n).padStart(2, '0')}.000000+00:00`;
+  const note = (n: number, read = false): Row => ({ id: `n${n}`, user_id: U, read, created_at: at(n), updated_at: at(n) });
+  const unreadQuery: SnapshotQuery = {
+    table: 'notifications',
+    eq: [['user_id', U]],
+    order: { column: 'created_at', ascending: false },
+    limit: 2,
+    countWhere: [['read', 'false']],
+  };
+
+  async function liveCountStore(db: Scripted, unread = 4) {
+    const store = new LiveQueryStore<Row>({ kind: 'list', source: db, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+    store.start();
+    await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+    db.state(1);
+    await waitFor(() => store.state.phase === 'live' && store.state.unreadCount === unread, 2000, `live with ${unread} unread`);
+    return store;
+  }
+  const truth = (db: Scripted) => [...db.rows.values()].filter((r) => !r.read).length;
+
+  it('an UPDATE of a row outside the window, committed before a resync read and delivered after it, is not counted twice', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
+    const store = await liveCountStore(db); // holds n4, n3; n1, n2 are outside
+    // n1 is marked read (committed) …
+    const old = db.rows.get('n1')!;
+    db.rows.set('n1', { ...old, read: true, updated_at: at(50) });
+    // … the channel rejoins and the store re-reads: rows and count include the update …
+    const selects = db.selects;
+    db.state(2);
+    await waitFor(() => db.selects === selects + 1 && store.state.unreadCount === 3, 2000, 'resync read');
+    const counts = db.counts;
+    // … and only then is the change delivered.
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old });
+    await frame();
+    await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+    store.stop();
+  });
+
+  it('a re-read cancelled by a resync does not keep the next late change from being confirmed', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3, 4, 5]) db.rows.set(`n${n}`, note(n));
+    const store = await liveCountStore(db, 5); // holds n5, n4
+    // n2 is marked read and delivered in order: adjusted at once, a confirming re-read pending …
+    const old2 = db.rows.get('n2')!;
+    db.rows.set('n2', { ...old2, read: true, updated_at: at(40) });
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n2')!, old: old2 });
+    // … n1 is marked read (not yet delivered) and the channel rejoins before that re-read ran.
+    const old1 = db.rows.get('n1')!;
+    db.rows.set('n1', { ...old1, read: true, updated_at: at(50) });
+    const selects = db.selects;
+    db.state(2);
+    await waitFor(() => db.selects === selects + 1 && store.state.unreadCount === 3, 2000, 'resync read');
+    const counts = db.counts;
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old: old1 }); // late: already in the count
+    await frame();
+    await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+    store.stop();
+  });
+
+  it('a change to a held row, committed before a count re-read and delivered after it landed, is not counted twice', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
+    const store = await liveCountStore(db); // holds n4, n3
+    const counts = db.counts;
+    // n1 (outside) is marked read, delivered in order: adjusted at once, a confirming re-read due.
+    const old1 = db.rows.get('n1')!;
+    db.rows.set('n1', { ...old1, read: true, updated_at: at(50) });
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old: old1 });
+    // n4 (held) is marked read before that re-read runs, and delivered only after it landed.
+    const old4 = db.rows.get('n4')!;
+    db.rows.set('n4', { ...old4, read: true, updated_at: at(51) });
+    await waitFor(() => db.counts === counts + 1 && store.state.unreadCount === 2, 3000, 're-read landed');
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n4')!, old: old4 });
+    await frame();
+    await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts + 1, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+    store.stop();
+  });
+
+  it('an INSERT committed between the snapshot rows and the count, delivered after both, is not counted twice', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
+    const store = await liveCountStore(db);
+    db.holdCounts();
+    const selects = db.selects;
+    const counts = db.counts;
+    db.state(2); // resync: the rows are read now, the count when the test releases it
+    await waitFor(() => db.selects === selects + 1 && db.counts === counts + 1, 2000, 'resync reads started');
+    const n5 = note(5);
+    db.rows.set('n5', n5); // committed after the rows were read, before the count
+    db.releaseCounts();
+    await waitFor(() => store.state.unreadCount === 5, 2000, 'resync landed');
+    db.deliver({ type: 'INSERT', new: n5, old: null }); // n5 enters the window, n3 (unread) leaves it
+    await frame();
+    await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts + 1, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+    store.stop();
+  });
+
+  /** realtime-js as far as the registry uses it; the test plays the server. */
+  class FakeChannel implements RealtimeChannelLike {
+    handlers: Array<{ type: string; cb: (payload: any) => void }> = [];
+    status?: (status: string, err?: Error) => void;
+    constructor(readonly topic: string) {}
+    on(type: string, _filter: Record<string, unknown>, cb: (payload: any) => void): this {
+      this.handlers.push({ type, cb });
+      return this;
+    }
+    subscribe(cb?: (status: string, err?: Error) => void): this {
+      this.status = cb;
+      return this;
+    }
+    async unsubscribe(): Promise<unknown> {
+      return 'ok';
+    }
+    /** The join reply, then "Subscribed to PostgreSQL". */
+    confirm(): void {
+      this.status?.('SUBSCRIBED');
+      this.emit('system', { extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL' });
+    }
+    emit(type: string, payload: unknown): void {
+      for (const h of this.handlers) if (h.type === type) h.cb(payload);
+    }
+  }
+  class FakeRealtime implements RealtimeClientLike {
+    channels: FakeChannel[] = [];
+    channel(topic: string): FakeChannel {
+      const c = new FakeChannel(`realtime:${topic}`);
+      this.channels.push(c);
+      return c;
+    }
+    async removeChannel(c: FakeChannel): Promise<unknown> {
+      this.channels = this.channels.filter((x) => x !== c);
+      return 'ok';
+    }
+    getChannels(): FakeChannel[] {
+      return this.channels;
+    }
+    connect(): void {}
+    async disconnect(): Promise<unknown> {
+      return 'ok';
+    }
+    isConnected(): boolean {
+      return true;
+    }
+    async setAuth(): Promise<void> {}
+  }
+
+  it('a change the server matched to the replaced channel, pushed after the re-pack took over, is not lost (and the store stays live)', async () => {
+    const realtime = new FakeRealtime();
+    const registry = new ChannelRegistry(realtime, {
+      changed() {},
+      refreshToken: async () => true,
+      socketOpen: () => true,
+      linkHealthy: () => true,
+      authReady: async () => undefined,
+      sessionExpired: () => false,
+      renewable: () => true,
+    });
+    const db = new Map<string, Row>();
+    const source: LiveSource = {
+      subscribe: (spec, listener) => registry.subscribe(spec, listener),
+      select: async <R,>(query: SnapshotQuery) => ({
+        rows: [...db.values()].filter((r) => query.eq.every(([c, v]) => String(r[c]) === v)).map((r) => ({ ...r })) as unknown as R[],
+        error: null,
+      }),
+    };
+    const agents = (stream: string) =>
+      new LiveQueryStore<Row, Row[]>({
+        kind: 'list',
+        source,
+        resolve: async () => ({ query: { table: 'agent_executions', eq: [['stream_id', stream]], order: { column: 'created_at', ascending: false }, limit: 100 }, name: `agents:${stream}` }),
+      });
+    db.set('a1', { id: 'a1', stream_id: 's1', status: 'running', created_at: at(1), updated_at: at(1) });
+    const s1 = agents('s1');
+    const phases: string[] = [];
+    s1.subscribe((st) => phases.push(st.phase));
+    s1.start();
+    const first = await waitFor(() => realtime.channels[0], 2000, 'first channel');
+    first.confirm();
+    await waitFor(() => s1.state.phase === 'live' && s1.state.data.length === 1, 2000, 's1 live');
+    const liveFrom = phases.length - 1;
+
+    // A second stream: its value is packed into a replacement channel (make-before-break).
+    const s2 = agents('s2');
+    s2.start();
+    const second = await waitFor(() => realtime.channels.find((c) => c !== first), 2000, 'replacement channel');
+    // The server reads a batch with K924 (stream s1) and matches it against the subscriptions it
+    // has: the old channel's only. Meanwhile the replacement's subscription is registered and
+    // confirmed; the batch's push goes out on the old channel after that confirmation.
+    const k924: Row = { id: 'K924', stream_id: 's1', status: 'running', created_at: at(2), updated_at: at(2) };
+    db.set('K924', k924);
+    second.confirm(); // the take-over: s1 moves to the new channel, the old one is left
+    await waitFor(() => !realtime.channels.includes(first), 2000, 'old channel left');
+    first.emit('postgres_changes', { schema: 'public', table: 'agent_executions', commit_timestamp: at(2), eventType: 'INSERT', new: k924, old: {}, errors: null });
+
+    await waitFor(() => s1.state.data.some((r) => r.id === 'K924'), 3000, 'K924 shown');
+    await waitFor(() => s2.state.phase === 'live', 2000, 's2 live');
+    expect(s1.state.phase).to.equal('live');
+    expect(phases.slice(liveFrom)).to.not.include('stale'); // a hand-over is not an outage
+    s1.stop();
+    s2.stop();
+    registry.dispose();
   });
 });
