@@ -56,20 +56,27 @@ if (!skip.has('typecheck')) {
   runCheck('typecheck (bench)', 'npx', ['tsc', '-p', 'bench/tsconfig.json']);
 }
 
+/** Runs `fn(url)` on a throwaway PostgreSQL cluster, stopped afterwards; without the binaries, a failure. */
+async function onTempPostgres(label, fn) {
+  const pg = await startTempPostgres();
+  if (!pg) {
+    console.log(`\n=== ${label} ===\nPostgreSQL binaries not found: this run FAILS (install Debian postgresql).`);
+    totals.failed++;
+    return;
+  }
+  try {
+    fn(pg.url);
+  } finally {
+    await pg.stop();
+  }
+}
+
 if (!skip.has('server')) {
   run('local backend on PGlite', process.execPath, nodeTestArgs('test/server'), { RT_TEST_DB: 'pglite' });
   if (!skip.has('pg')) {
-    const pg = await startTempPostgres();
-    if (!pg) {
-      console.log('PostgreSQL binaries not found: the PostgreSQL run FAILS (install Debian postgresql).');
-      totals.failed++;
-    } else {
-      try {
-        run('local backend on PostgreSQL', process.execPath, nodeTestArgs('test/server'), { RT_TEST_DB: 'postgres', RT_TEST_DATABASE_URL: pg.url });
-      } finally {
-        await pg.stop();
-      }
-    }
+    await onTempPostgres('local backend on PostgreSQL', (url) =>
+      run('local backend on PostgreSQL', process.execPath, nodeTestArgs('test/server'), { RT_TEST_DB: 'postgres', RT_TEST_DATABASE_URL: url }),
+    );
   }
 }
 
@@ -77,17 +84,9 @@ if (!skip.has('browser')) run('browser tests (web-test-runner)', 'npx', ['web-te
 // The element integration tests (both realtime modes) once more with the local backend on
 // PostgreSQL 15 instead of PGlite (a throwaway cluster of its own).
 if (!skip.has('browser') && !skip.has('pg')) {
-  const pg = await startTempPostgres();
-  if (!pg) {
-    console.log('\n=== element integration tests, backend on PostgreSQL ===\nPostgreSQL binaries not found: this run FAILS.');
-    totals.failed++;
-  } else {
-    try {
-      run('element integration tests, backend on PostgreSQL (web-test-runner)', 'npx', ['web-test-runner'], { WTR_FILES: 'test/elements/integration.test.ts', DATABASE_URL: pg.url });
-    } finally {
-      await pg.stop();
-    }
-  }
+  await onTempPostgres('element integration tests, backend on PostgreSQL', (url) =>
+    run('element integration tests, backend on PostgreSQL (web-test-runner)', 'npx', ['web-test-runner'], { WTR_FILES: 'test/elements/integration.test.ts', DATABASE_URL: url }),
+  );
 }
 // A second engine: the element tests (integration with the real backend included) on Debian's
 // Firefox ESR, driven over WebDriver BiDi (web-test-runner.firefox.config.mjs).
