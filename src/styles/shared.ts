@@ -353,7 +353,10 @@ export const progressStyles = css`
     transform: translateX(calc(var(--_pct, 0%) - 100%));
     transition: transform var(--_transition-duration) ease-out;
   }
-  .indicator[data-instant] {
+  /* Out of view the bar jumps: its catch-up renders come a second apart, and a transition nobody
+     sees still makes a composited layer per card (layerize and commit cost in every frame). */
+  .indicator[data-instant],
+  :host(:state(offscreen)) .indicator {
     transition: none;
   }
   .indicator:dir(rtl) {

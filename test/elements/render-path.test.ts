@@ -155,6 +155,24 @@ describe('render path', () => {
     await waitFor(() => shadowText(card).includes('43%'), 5000, 'caught up without being seen');
   });
 
+  it('a bar out of view moves without a transition (catch-up renders are a second apart; nobody sees it)', async () => {
+    const client = seeded();
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div><div style="height: 400vh"></div><rt-stream-card stream-id="s1"></rt-stream-card></div>`,
+      'div',
+    );
+    const card = wrapper.querySelector('rt-stream-card') as RtStreamCard;
+    await waitFor(() => card.matches(':state(offscreen)') && card.hasUpdated, 3000, 'off screen');
+    client.update('streams', { id: 's1', current_progress: { percentage: 64, completed: 64, total: 100 } });
+    await waitFor(() => shadowText(card).includes('64%'), 5000, 'caught up');
+    const indicator = card.shadowRoot!.querySelector('[part~="indicator"]')!;
+    // A lone change a second after the last one: in view it would animate (the test above).
+    expect(indicator.hasAttribute('data-instant')).to.equal(false);
+    expect(getComputedStyle(indicator).transitionDuration).to.equal('0s');
+    expect(card.shadowRoot!.getAnimations().filter((a) => a.playState === 'running')).to.have.length(0);
+  });
+
   it('no animation runs while nothing changes (live cards, alerts, agents)', async () => {
     const client = seeded();
     client.setRows('agent_executions', [{ id: 'e1', stream_id: 's1', agent_id: 'researcher', status: 'running', started_at: ago(5000) }]);
