@@ -128,6 +128,7 @@ const PROBE = `(() => {
           const d = m.payload && m.payload.data;
           const rec = d && (d.record || d.old_record);
           W.lastChange.set(m.topic + '|' + (rec && rec.id), { topic: m.topic, raw: ev.data });
+          if (P.recording && P.arrivals && rec && typeof rec.name === 'string') P.arrivals.push([now(), rec.name]);
         } else if (m.event === 'system' && m.payload && /Subscribed to PostgreSQL/.test(m.payload.message || '')) {
           W.subscribedPg++;
         }
@@ -207,6 +208,20 @@ const PROBE = `(() => {
     }
     return out;
   };
+  /** Marker indexes k of the cards inside the viewport, on either page (for latency in view). */
+  P.inViewAll = (run) => {
+    const cards = [...document.querySelectorAll('rt-stream-card')];
+    const list = cards.length ? cards : [...document.querySelectorAll('[data-card]')];
+    const rx = new RegExp(run.replace('.', '\\\\.') + '(\\\\d+)\\\\.');
+    const out = [];
+    for (const c of list) {
+      const r = c.getBoundingClientRect();
+      if (r.bottom < 0 || r.top > window.innerHeight) continue;
+      const m = rx.exec((c.shadowRoot && c.shadowRoot.textContent) || c.textContent || '');
+      if (m) out.push(+m[1]);
+    }
+    return out;
+  };
   /**
    * Scroll every card into view, a screen at a time (rt-monitor renders elements out of view only
    * when they are seen; their data is kept current meanwhile), then back to the top.
@@ -251,7 +266,7 @@ const PROBE = `(() => {
     }
     return roots.length;
   };
-  P.startRecording = () => { P.frameTs = []; P.recording = true; P.recStart = now(); };
+  P.startRecording = () => { P.frameTs = []; P.arrivals = []; P.recording = true; P.recStart = now(); };
   P.stopRecording = () => { P.recording = false; P.recEnd = now(); };
   P.cardsLive = () => {
     const rt = [...document.querySelectorAll('rt-stream-card')];
@@ -337,7 +352,7 @@ interface Stack {
 const BENCH_ORG = '00000000-0000-4000-a000-0000000be7c1';
 const ALICE = DEMO_USERS[0];
 const REACT_OUT = join(repoRoot, 'node_modules', '.bench-render', 'react');
-const RT_BUNDLE = join(repoRoot, 'dist', 'rt-monitor.js');
+const RT_BUNDLE = process.env.RT_BENCH_BUNDLE ?? join(repoRoot, 'dist', 'rt-monitor.js');
 
 async function buildReact(): Promise<void> {
   await build({
@@ -679,6 +694,7 @@ async function loadRun(stack: Stack, kind: Kind, n: number, motion: 'no-preferen
     await o.page.evaluate(`window.__rb.watch(${JSON.stringify(run)})`);
     const liveCards = (await o.page.evaluate(`window.__rb.displayed(${JSON.stringify(run)})`)) as Record<string, number>;
     const inView = (await o.page.evaluate(`window.__rb.inViewKs(${JSON.stringify(run)})`)) as number[] | null;
+    const inViewAll = new Set((await o.page.evaluate(`window.__rb.inViewAll(${JSON.stringify(run)})`)) as number[]);
     await o.page.evaluate(`window.__rb.startRecording()`);
     const stopTrace = await startTrace(o.cdp, `load-n${n}-${motion}-${kind}`);
     const m0 = await metrics(o.cdp);
@@ -709,16 +725,28 @@ async function loadRun(stack: Stack, kind: Kind, n: number, motion: 'no-preferen
 
     // commit → paint
     const commitOf = new Map(w.writes.map((x) => [x.seq, x]));
-    const lat: Record<'steady' | 'burst' | 'all', number[]> = { steady: [], burst: [], all: [] };
+    const lat: Record<'steady' | 'burst' | 'all' | 'inView', number[]> = { steady: [], burst: [], all: [], inView: [] };
     const domLat: number[] = [];
-    for (const [, seq, domAt, paintAt] of p.painted) {
+    for (const [k, seq, domAt, paintAt] of p.painted) {
       const wr = commitOf.get(seq);
       if (!wr) continue;
       const ms = paintAt - wr.commitAt;
       lat[wr.phase].push(ms);
       lat.all.push(ms);
+      if (inViewAll.has(k)) lat.inView.push(ms);
       domLat.push(domAt - wr.commitAt);
     }
+    // The burst's path: when its messages reached the page (the server's share) and how long the
+    // page took from the last one to painting the last value (the page's share).
+    const arrivals = (await o.page.evaluate(`window.__rb.arrivals`)) as Array<[number, string]>;
+    const burstCommit = w.writes.find((x) => x.phase === 'burst')?.commitAt ?? NaN;
+    const burstArrivals = arrivals.map(([t, name]) => [t, Number(name.split('.').pop())] as const).filter(([, seq]) => seq > UPDATES).map(([t]) => t);
+    const burstPaints = p.painted.filter(([, seq]) => seq > UPDATES).map(([, , , t]) => t);
+    const burstPath = {
+      firstMessageMs: round1(Math.min(...burstArrivals) - burstCommit),
+      lastMessageMs: round1(Math.max(...burstArrivals) - burstCommit),
+      lastMessageToPaintMs: round1(Math.max(...burstPaints) - Math.max(...burstArrivals)),
+    };
     const windowMs = p.recEnd - p.recStart;
     const frames = p.frameTs.length;
     const ft = diffs(p.frameTs);
@@ -747,9 +775,14 @@ async function loadRun(stack: Stack, kind: Kind, n: number, motion: 'no-preferen
         all: summary(lat.all),
         steady: summary(lat.steady),
         burst: summary(lat.burst),
+        /** Only the cards inside the viewport (both pages): values a reader can see being painted. */
+        inView: summary(lat.inView),
+        cardsInView: inViewAll.size,
+        burstPath,
         commitToDomP50: round1(pct(domLat, 50)),
       },
       valuesPainted: p.painted.length,
+      ...(process.env.RT_BENCH_RAW ? { arrivals, raw: p.painted.map(([k, seq, domAt, paintAt]) => [k, seq, Math.round(commitOf.get(seq)?.commitAt ?? 0), Math.round(domAt), Math.round(paintAt)]) } : {}),
       valuesSupersededBeforePaint: p.superseded,
       lostUpdates: lost.length,
       lostCards: lost.slice(0, 10).map((k) => ({ k, shown: shown[k] ?? null, last: w.lastSeqOf[k] })),
@@ -1062,7 +1095,8 @@ function table(out: {
     lines.push(`\n${key}  (${r.updates} updates: ${UPDATES} at ${RATE}/s + ${BURST} burst; ratio = rt-monitor / React)\n`);
     lines.push('| metric | React | rt-monitor | ratio | target |');
     lines.push('| --- | ---: | ---: | ---: | --- |');
-    const row = (name: string, a: number, b: number, target: string, unit = '') => lines.push(`| ${name} | ${a}${unit} | ${b}${unit} | ${ratio(a, b)} | ${target} |`);
+    const row = (name: string, a: number | string, b: number | string, target: string, unit = '') =>
+      lines.push(`| ${name} | ${a}${unit} | ${b}${unit} | ${typeof a === 'number' && typeof b === 'number' ? ratio(a, b) : '–'} | ${target} |`);
     row('frames/s during load', r.framesPerSecond, rt.framesPerSecond, '≥ React and ≥ 55');
     row('main-thread CPU (TaskDuration) ms', r.cpuMs.TaskDuration, rt.cpuMs.TaskDuration, '≤ 0.5× React');
     row('  script ms', r.cpuMs.ScriptDuration, rt.cpuMs.ScriptDuration, '');
@@ -1072,8 +1106,12 @@ function table(out: {
     row('commit→paint p50 ms', r.commitToPaintMs.all.p50, rt.commitToPaintMs.all.p50, '≤ React');
     row('commit→paint p95 ms', r.commitToPaintMs.all.p95, rt.commitToPaintMs.all.p95, '≤ React');
     row('commit→paint p99 ms', r.commitToPaintMs.all.p99, rt.commitToPaintMs.all.p99, '');
+    row(`  cards in view (${r.commitToPaintMs.cardsInView} / ${rt.commitToPaintMs.cardsInView}): p50 ms`, r.commitToPaintMs.inView.p50, rt.commitToPaintMs.inView.p50, '');
+    row('  cards in view: p95 ms', r.commitToPaintMs.inView.p95, rt.commitToPaintMs.inView.p95, '');
     row('  steady p50 ms', r.commitToPaintMs.steady.p50, rt.commitToPaintMs.steady.p50, '');
     row('  burst p50 ms', r.commitToPaintMs.burst.p50, rt.commitToPaintMs.burst.p50, '');
+    row('  burst: commit → first / last message ms', `${r.commitToPaintMs.burstPath.firstMessageMs} / ${r.commitToPaintMs.burstPath.lastMessageMs}`, `${rt.commitToPaintMs.burstPath.firstMessageMs} / ${rt.commitToPaintMs.burstPath.lastMessageMs}`, '');
+    row('  burst: last message → last value painted ms', r.commitToPaintMs.burstPath.lastMessageToPaintMs, rt.commitToPaintMs.burstPath.lastMessageToPaintMs, '');
     row('values painted', r.valuesPainted, rt.valuesPainted, '');
     row('lost updates (cards not on last value)', r.lostUpdates, rt.lostUpdates, '0');
     row('cards live (showed the primer)', r.cardsShowingPrime, rt.cardsShowingPrime, `${r.n}`);
