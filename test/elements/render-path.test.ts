@@ -156,6 +156,8 @@ describe('render path', () => {
   });
 
   it('a bar out of view moves without a transition (catch-up renders are a second apart; nobody sees it)', async () => {
+    // Catch-up renders further apart than the bar's "streaming" window (1 s): each is a lone change.
+    RtElement.offscreenRenderIntervalMs = 1500;
     const client = seeded();
     const wrapper = await mount<HTMLElement>(
       client,
