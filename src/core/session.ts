@@ -126,9 +126,14 @@ export class Session {
     return error;
   }
 
-  /** A fixed token past its `exp` expires the session (checked by the client's watchdog). */
+  /**
+   * The client's watchdog tick: a fixed token past its `exp` expires the session, and a token
+   * source that can be asked again is asked whether the user is still the same (sign-out or
+   * another user on a quiet page; see {@link TokenSource.recheck}).
+   */
   checkExpiry(): void {
     if (this.tokens.expired && !this.expired) this.expire('the access token is past its expiry time');
+    this.tokens.recheck();
   }
 
   /** Get a fresh token into the realtime client (channels are re-authorised or rejoin with it). */

@@ -16,6 +16,12 @@ export type AccessTokenOption = string | null | undefined | (() => Promise<strin
 
 /** Refresh a cached callback token this long before it expires. */
 const EARLY_MS = 30_000;
+/**
+ * A token source that can be asked again (a callback, a host session) is asked at most this
+ * often while widgets are connected, to notice a sign-out or another user without waiting for a
+ * write, a re-read or the token's expiry.
+ */
+export const USER_CHECK_MS = 5000;
 
 /** `host.auth.getSession` when the host uses Supabase Auth; null for a third-party-auth client. */
 function hostSessionReader(host: SupabaseLike | undefined): (() => Promise<string | null>) | null {
@@ -130,6 +136,19 @@ export class TokenSource {
     return this.#fetchOnce(this.#load);
   }
 
+  #checkedAt = 0;
+
+  /**
+   * Ask the source again if it was last asked {@link USER_CHECK_MS} ago or more (called on the
+   * client's watchdog tick): a callback that now returns another user's token, or none, fires
+   * `onUserChange`. A fixed token or a token handed over with `set()` has nothing to ask.
+   */
+  recheck(now = Date.now()): void {
+    if (!this.#load || this.#given || typeof this.option === 'string' || now - this.#checkedAt < USER_CHECK_MS) return;
+    this.#checkedAt = now;
+    void this.#fetchOnce(this.#load);
+  }
+
   /** After a failed load, the source is not asked again before this time (back-off: 1, 2, 5, 10, 30 s). */
   #retryAt = 0;
   #failures = 0;
@@ -143,6 +162,7 @@ export class TokenSource {
   #fetchOnce(load: () => Promise<string | null>): Promise<string | null> {
     if (this.#inflight) return this.#inflight;
     if (Date.now() < this.#retryAt) return Promise.resolve(this.#cached);
+    this.#checkedAt = Date.now();
     this.#inflight = (async () => {
       try {
         const token = await load();

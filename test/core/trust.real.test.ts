@@ -27,7 +27,7 @@ import { configure, setDefaultClient } from '../../src/core/default-client.js';
 import type { RtSessionExpiredEvent } from '../../src/events.js';
 import { en } from '../../src/internal/strings.js';
 import {
-  ACME, ALICE, USERS, backendInfo, dropConnections, insertRows, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor,
+  ACME, ALICE, BOB, USERS, backendInfo, dropConnections, insertRows, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor,
 } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
 import { deepText } from '../elements/helpers.js';
@@ -337,6 +337,34 @@ describe('Live you can trust (real backend)', function () {
   });
 
   describe('third-party auth (supabase-js `accessToken` option)', () => {
+    it("a sign-out or another user in the callback takes the previous user's rows off screen with nothing written", async () => {
+      const info = await backendInfo();
+      const [aliceToken, bobToken] = await Promise.all([signIn(USERS.alice), signIn(USERS.bob)]);
+      let current: string | null = aliceToken;
+      const sb = createClient(info.url, info.anonKey, { accessToken: async () => current });
+      cleanups.push(() => void sb.removeAllChannels());
+      const secret = `alice only ${newId().slice(0, 8)}`;
+      const bobs = `bob only ${newId().slice(0, 8)}`;
+      await insertRows('signal_alerts', [
+        { id: newId(), user_id: ALICE, business_name: secret, signal_type: 'funding' },
+        { id: newId(), user_id: BOB, business_name: bobs, signal_type: 'funding' },
+      ]);
+      const wrapper = await fixture<RtProvider>(html`<rt-provider .client=${sb}><rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+      const alerts = wrapper.querySelector('rt-signal-alerts')!;
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(secret) && badgeText(alerts) === en.live, 15_000, "alice's alert, live");
+
+      // Another user: Bob's rows, never Alice's (no write, no re-read asked for).
+      current = bobToken;
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(bobs), 20_000, "bob's alert");
+      expect(deepText(alerts.shadowRoot!)).to.not.include(secret);
+      await waitFor(() => badgeText(alerts) === en.live, 15_000, 'live for bob');
+
+      // Signed out: nothing of Bob's stays on screen, and nothing says Live for it.
+      current = null;
+      await waitFor(() => !deepText(alerts.shadowRoot!).includes(bobs), 20_000, "bob's alert gone after sign-out");
+      expect(badgeText(alerts)).to.not.equal(en.live);
+    });
+
     it('works through provider.client and configure({ client })', async () => {
       const info = await backendInfo();
       const token = await signIn(USERS.alice);
