@@ -7,6 +7,7 @@ import type { RealtimeClientLike, SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
 import { TokenSource, type AccessTokenOption } from './tokens.js';
 import { tokenExpiry } from './jwt.js';
+import { serverNow } from './server-clock.js';
 import { isTokenProblem, messageOf, rtError } from './errors.js';
 
 export interface SessionEvents {
@@ -148,7 +149,7 @@ export class Session {
         }
         const token = await this.tokens.get(true);
         const exp = tokenExpiry(token);
-        if (!token || (exp !== null && exp <= Date.now())) {
+        if (!token || (exp !== null && exp <= serverNow())) {
           this.expire(token ? 'the token callback returned an expired token' : 'the token callback returned no token');
           return false;
         }

@@ -10,6 +10,7 @@
  *   `client.auth` throws on any access), that callback (`client.accessToken()`).
  */
 import { tokenExpiry, tokenUserId } from './jwt.js';
+import { serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
@@ -95,7 +96,7 @@ export class TokenSource {
   /** A fixed token (not renewable by asking again) whose `exp` has passed. */
   get expired(): boolean {
     const exp = this.expiresAt;
-    return !this.refreshable && exp !== null && exp <= Date.now();
+    return !this.refreshable && exp !== null && exp <= serverNow();
   }
 
   /** Hand over a new token at run time (the host answered `rt-session-expired`, or set a new one). */
@@ -131,7 +132,7 @@ export class TokenSource {
     if (!this.#load) return this.host?.realtime.accessTokenValue ?? null;
     if (typeof opt === 'function') {
       const exp = tokenExpiry(this.#cached);
-      if (!force && this.#cached && (exp === null || exp - Date.now() > EARLY_MS)) return this.#cached;
+      if (!force && this.#cached && (exp === null || exp - serverNow() > EARLY_MS)) return this.#cached;
     }
     return this.#fetchOnce(this.#load);
   }

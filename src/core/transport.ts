@@ -4,6 +4,7 @@
  */
 import { RealtimeClient } from '@supabase/realtime-js';
 import { createRest } from './rest.js';
+import { serverNow } from './server-clock.js';
 import { registerConnectionHandlersOnce } from './socket-hygiene.js';
 import type { AccessTokenOption } from './tokens.js';
 import type { RealtimeClientLike, RestLike, SupabaseLike } from './supabase-like.js';
@@ -95,7 +96,7 @@ export function watchPage(link: Link, session: Session, carrying: () => boolean)
     if (link.state === 'closed' || document.visibilityState !== 'visible') return;
     const { tokens } = session;
     const exp = tokens.expiresAt;
-    if (tokens.refreshable && exp !== null && exp - Date.now() < 60_000) {
+    if (tokens.refreshable && exp !== null && exp - serverNow() < 60_000) {
       // Stop the socket's own immediate reconnect (this listener runs before it), refresh, then reconnect.
       void (async () => {
         if (!link.open) await link.realtime.disconnect().catch(() => {});

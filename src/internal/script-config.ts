@@ -16,6 +16,7 @@
  */
 import type { RtClientOptions } from '../core/client.js';
 import { tokenExpiry } from '../core/jwt.js';
+import { serverNow } from '../core/server-clock.js';
 import { parseRealtimeMode } from '../core/broadcast-topics.js';
 
 const DATA_SELECTOR =
@@ -41,18 +42,18 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
   // A fixed token is used first (no request at load); the renewal source gives the next ones.
   let first = fixed;
   const accessToken = async () => {
-    if (first && (tokenExpiry(first) ?? Infinity) - Date.now() > 30_000) return first;
+    if (first && (tokenExpiry(first) ?? Infinity) - serverNow() > 30_000) return first;
     let fresh: string | null = null;
     try {
       fresh = await renew();
     } catch (err) {
       // The renewal source failed: keep the fixed token while it is still valid (then the
       // session expires, said once, with rt-session-expired).
-      if (first && (tokenExpiry(first) ?? Infinity) > Date.now()) return first;
+      if (first && (tokenExpiry(first) ?? Infinity) > serverNow()) return first;
       throw err;
     }
     if (fresh) first = undefined;
-    return fresh ?? (first && (tokenExpiry(first) ?? Infinity) > Date.now() ? first : null);
+    return fresh ?? (first && (tokenExpiry(first) ?? Infinity) > serverNow() ? first : null);
   };
   return { url, anonKey, accessToken, ...schema };
 }

@@ -4,12 +4,13 @@
  */
 import { expect } from '@open-wc/testing';
 import { TokenSource, USER_CHECK_MS } from '../../src/core/tokens.js';
+import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 
 const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-const jwt = (sub: string) => `${b64({ alg: 'none' })}.${b64({ sub, role: 'authenticated', exp: Math.floor(Date.now() / 1000) + 3600 })}.x`;
+const jwt = (sub: string, exp = Math.floor(Date.now() / 1000) + 3600) => `${b64({ alg: 'none' })}.${b64({ sub, role: 'authenticated', exp })}.x`;
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-describe('TokenSource.recheck', () => {
+describe('TokenSource', () => {
   it('asks a callback again at most every USER_CHECK_MS and reports another user, then none', async () => {
     let current: string | null = jwt('alice');
     let calls = 0;
@@ -47,5 +48,28 @@ describe('TokenSource.recheck', () => {
     await settle();
     expect(users).to.deep.equal([]);
     expect(await fixed.get()).to.equal(token);
+  });
+
+  it("judges a token's expiry on the server's clock: a page clock 2 h fast does not expire a valid token", async () => {
+    const HOUR = 3_600_000;
+    try {
+      resetServerClock();
+      observeServerTime(new Date(Date.now() - 2 * HOUR).toISOString()); // a change stamped by a server 2 h behind this page
+      const token = jwt('alice', Math.floor((Date.now() - 2 * HOUR + HOUR) / 1000)); // an hour left on the server
+      const fixed = new TokenSource(token);
+      expect(fixed.expired).to.equal(false);
+      let calls = 0;
+      const callback = new TokenSource(async () => {
+        calls++;
+        return token;
+      });
+      await callback.get();
+      await callback.get(); // cached: far from its expiry on the server's clock
+      expect(calls).to.equal(1);
+      resetServerClock(); // no estimate: the page's clock decides
+      expect(fixed.expired).to.equal(true);
+    } finally {
+      resetServerClock();
+    }
   });
 });
