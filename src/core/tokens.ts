@@ -10,7 +10,7 @@
  *   `client.auth` throws on any access), that callback (`client.accessToken()`).
  */
 import { tokenExpiry, tokenUserId } from './jwt.js';
-import { serverNow } from './server-clock.js';
+import { clockSkew, serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
@@ -93,10 +93,14 @@ export class TokenSource {
     return tokenExpiry(this.current);
   }
 
-  /** A fixed token (not renewable by asking again) whose `exp` has passed. */
+  /**
+   * A fixed token (not renewable by asking again) whose `exp` has passed on the server's clock.
+   * Before any server time was seen the page's clock cannot be trusted for this (hours off on some
+   * machines): then only the server's refusal (a closed channel, a REST 401) expires the session.
+   */
   get expired(): boolean {
     const exp = this.expiresAt;
-    return !this.refreshable && exp !== null && exp <= serverNow();
+    return !this.refreshable && exp !== null && clockSkew() !== null && exp <= serverNow();
   }
 
   /** Hand over a new token at run time (the host answered `rt-session-expired`, or set a new one). */

@@ -66,7 +66,10 @@ describe('TokenSource', () => {
       await callback.get();
       await callback.get(); // cached: far from its expiry on the server's clock
       expect(calls).to.equal(1);
-      resetServerClock(); // no estimate: the page's clock decides
+      // No server time seen yet: the page's clock alone does not expire it (the server's refusal will).
+      resetServerClock();
+      expect(fixed.expired).to.equal(false);
+      observeServerTime(new Date().toISOString()); // a server agreeing with this page: an hour ago
       expect(fixed.expired).to.equal(true);
     } finally {
       resetServerClock();
