@@ -12,14 +12,22 @@ import { claimAnnouncement } from './announcements.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
 import { bidi, type RtStrings } from './strings.js';
-import { clipped, lookBadge, progressBar } from './templates.js';
+import { badge, clipped, lookBadge, progressBar } from './templates.js';
 import type { Tone } from '../styles/tokens.js';
 
 export interface ProgressModel {
+  /** 0–100 (clamped for the bar and the figure), or null when unknown. */
   percentage: number | null;
+  /** Non-negative whole counts as the row has them (not clamped to each other), or null. */
   completed: number | null;
   total: number | null;
   status: WorkStatus | null;
+  /**
+   * The row's figures are out of range (a percentage below 0 or above 100, a negative count, more
+   * completed than total): the widget shows an "out of range" badge naming them instead of letting
+   * a clamped value pass for the truth. Null when they are in range.
+   */
+  outOfRange: string | null;
 }
 
 /**
@@ -45,17 +53,34 @@ export function scanModel(row: AcquisitionScan): ProgressModel {
   return progressModel({ percentage: row.progress_percentage, completed: row.targets_analyzed, total: row.targets_identified, status: row.status });
 }
 
-/** Clamp raw values; derive the percentage from completed/total when it is missing. */
+/** A finite number from a row's field (numbers and numeric strings), else null. */
+function finite(value: unknown): number | null {
+  if (value == null || value === '') return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Clamp raw values for drawing; derive the percentage from completed/total when it is missing.
+ * Values that had to be clamped (or that contradict each other) are named in `outOfRange`.
+ */
 export function progressModel(raw: { percentage?: unknown; completed?: unknown; total?: unknown; status?: unknown }): ProgressModel {
   const total = clampCount(raw.total);
   let completed = clampCount(raw.completed);
-  if (total != null && completed != null && completed > total) completed = total;
   if (total === 0 && completed == null) completed = 0;
   let percentage = clampPercent(raw.percentage);
   const status = raw.status == null || raw.status === '' ? null : workStatusOf(raw.status);
-  if (percentage == null && total != null && total > 0 && completed != null) percentage = (completed / total) * 100;
+  if (percentage == null && total != null && total > 0 && completed != null) percentage = Math.min(100, (completed / total) * 100);
   if (percentage == null && status === 'completed') percentage = 100;
-  return { percentage, completed, total, status };
+  const out: string[] = [];
+  const rawPct = finite(raw.percentage);
+  if (rawPct != null && (rawPct < 0 || rawPct > 100)) out.push(`${rawPct}%`);
+  const rawCompleted = finite(raw.completed);
+  const rawTotal = finite(raw.total);
+  if (rawCompleted != null && rawCompleted < 0) out.push(`${rawCompleted}`);
+  if (rawTotal != null && rawTotal < 0) out.push(`${rawTotal}`);
+  if (total != null && completed != null && completed > total) out.push(`${completed} > ${total}`);
+  return { percentage, completed, total, status, outOfRange: out.length ? out.join(', ') : null };
 }
 
 export function toneForStatus(status: WorkStatus | null, percentage: number | null): Tone {
@@ -119,6 +144,7 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
       ${heading}
       <div class="badges">
         ${status ? lookBadge(workLook[status], s.status[status] ?? s.status.unknown) : nothing} ${o.badges ?? nothing}
+        ${m.outOfRange ? badge({ tone: 'warning', icon: 'alert-triangle', text: s.outOfRange, title: m.outOfRange.slice(0, 80), part: 'out-of-range' }) : nothing}
         ${conn ? lookBadge(connectionLook[conn], connectionText(s, conn), 'connection') : nothing}
       </div>
     </div>

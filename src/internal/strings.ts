@@ -126,6 +126,8 @@ export const en = {
   /** A past time under 10 s old, in place of "N seconds ago" (see `formatAgo`). */
   justNow: 'just now',
   neverUpdated: 'Not updated yet',
+  /** Badge: the row's progress figures are impossible (e.g. 150 %, more done than total); its title names them. */
+  outOfRange: 'Out of range',
   progressComplete: (label: string) => `${label} completed`,
   progressFailed: (label: string) => `${label} failed`,
   progressMilestone: (label: string, pct: string) => `${label}: ${pct}`,

@@ -61,19 +61,33 @@ describe('rt-progress', () => {
     expect(text(el)).to.include('75%');
   });
 
-  it('clamps out-of-range values', async () => {
+  it('clamps out-of-range values for drawing and says so (an "Out of range" badge naming them)', async () => {
     const el = await progress(html`<rt-progress label="Over" percentage="140" completed="-2" total="-5"></rt-progress>`);
     expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('100');
     expect(text(el)).to.include('100%');
-    expect(text(el)).to.include('0 of 0');
-    expect(text(el)).not.to.include('-');
+    expect($(el, '[part~="counts"]')!.textContent).to.equal('0 of 0');
+    const flag = () => $(el, '[part~="out-of-range"]');
+    expect(flag()!.textContent).to.include('Out of range');
+    expect(flag()!.getAttribute('title')).to.equal('140%, -2, -5');
     el.percentage = -20;
+    el.completed = 3;
+    el.total = 5;
     await settle(el);
     expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('0');
+    expect(flag()!.getAttribute('title')).to.equal('-20%');
+    el.percentage = 60;
+    await settle(el);
+    expect(flag()).to.equal(null);
+    el.completed = 8; // more done than there is: shown as the row says, and flagged
+    await settle(el);
+    expect($(el, '[part~="counts"]')!.textContent).to.equal('8 of 5');
+    expect(flag()!.getAttribute('title')).to.equal('8 > 5');
+    await expect(el).to.be.accessible();
+    el.completed = 3;
+    el.total = 0;
     el.percentage = Number.NaN;
     await settle(el);
     expect($(el, '[role="progressbar"]')!.hasAttribute('aria-valuenow')).to.be.false;
-    await expect(el).to.be.accessible();
   });
 
   it('fires rt-progress-complete once when it reaches 100 %', async () => {

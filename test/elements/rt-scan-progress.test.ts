@@ -94,6 +94,8 @@ describe('rt-scan-progress', () => {
     expect(el.shadowRoot!.querySelector('img')).to.be.null;
     expect(text(el)).to.include('Unknown');
     expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('100');
-    expect(text(el)).to.include('0 of 0 targets analysed');
+    // Clamped for drawing, shown as the row has them otherwise, and flagged.
+    expect(text(el)).to.include('7 of 0 targets analysed');
+    expect($(el, '[part~="out-of-range"]')!.getAttribute('title')).to.equal('140%, -5, 7 > 0');
   });
 });

@@ -22,6 +22,7 @@ import { styles } from './rt-progress.styles.js';
  * @csspart header - Title row.
  * @csspart label - The title text.
  * @csspart status - The status badge.
+ * @csspart out-of-range - Warning badge when the row's figures are out of range (150 %, a negative count, more done than total); its `title` names them.
  * @csspart connection - The connection badge (when `connection-status` is set).
  * @csspart value - The percentage figure.
  * @csspart counts - "completed of total".

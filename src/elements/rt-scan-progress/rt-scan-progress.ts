@@ -27,6 +27,7 @@ import { styles } from './rt-scan-progress.styles.js';
  * @csspart header - Title row.
  * @csspart label - The scan name.
  * @csspart status - Status badge.
+ * @csspart out-of-range - Warning badge when the row's figures are out of range (150 %, a negative count, more done than total); its `title` names them.
  * @csspart live-badge - The widget's one status: "Live", "Connecting…", "Stale", "Session expired", "No access" or "Not live" (the cause in its title).
  * @csspart value - Percentage figure.
  * @csspart counts - Targets analysed of identified.

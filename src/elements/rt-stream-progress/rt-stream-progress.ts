@@ -23,6 +23,7 @@ import { styles } from './rt-stream-progress.styles.js';
  * @csspart header - Title row.
  * @csspart label - The stream name.
  * @csspart status - Goal status badge.
+ * @csspart out-of-range - Warning badge when the row's figures are out of range (150 %, a negative count, more done than total); its `title` names them.
  * @csspart live-badge - The widget's one status: "Live", "Connecting…", "Stale", "Session expired", "No access" or "Not live" (the cause in its title).
  * @csspart value - Percentage figure.
  * @csspart counts - "completed of total".
