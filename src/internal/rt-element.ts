@@ -17,7 +17,7 @@ import { rtLocaleContext, rtThemeContext } from '../context/index.js';
 import type { LiveQueryPhase, RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { currentFrame, nextFrame } from '../core/frame.js';
-import { pendingStrings, stringsFor, type RtStrings } from './strings.js';
+import { labelLocale, pendingStrings, stringsFor, type RtStrings } from './strings.js';
 import { isStoodDown, warnOtherCopy } from './other-copy.js';
 import { RT_VERSION } from '../core/rt-version.js';
 import { absorbUpgradeProperties, checkObjectAttributes, takeBeforeDefine } from './upgrade.js';
@@ -183,9 +183,12 @@ export class RtElement extends LitElement {
     super.update(changed);
   }
 
-  /** The locale in effect. */
+  /**
+   * The locale in effect: `locale`, else the provider's, else the page's `lang`, else `en`; a
+   * language rt-monitor has no strings for gives `en` (see `labelLocale`), for words and numbers alike.
+   */
   get effectiveLocale(): string {
-    return this.locale || this.contextLocale || pageLang() || 'en';
+    return labelLocale(this.locale || this.contextLocale || pageLang() || 'en');
   }
 
   /** The theme in effect: `page` (the default), `auto` (`system` too), `light` or `dark`. */
@@ -290,18 +293,27 @@ export class RtElement extends LitElement {
     });
   }
 
-  #autoDir = false;
+  /** The `dir` this element set on itself (null: none; a `dir` the page set is left alone). */
+  #autoDir: 'ltr' | 'rtl' | null = null;
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    // An RTL locale on an element without its own `dir` lays it out right to left (and back).
-    const rtl = RTL_LOCALE.test(this.effectiveLocale);
-    if (rtl && !this.hasAttribute('dir')) {
-      this.dir = 'rtl';
-      this.#autoDir = true;
-    } else if (!rtl && this.#autoDir) {
-      this.removeAttribute('dir');
-      this.#autoDir = false;
+    // The element's direction follows the language of its words, unless the page gave it a `dir`:
+    // Arabic on a left-to-right page lays out right to left, English inside `dir="rtl"` left to
+    // right ("21 of 50" laid out right to left reads "50 of 21", isolates or not).
+    const dir = this.getAttribute('dir');
+    if (dir !== this.#autoDir) this.#autoDir = null; // the page set (or removed) it: the page's wins
+    if (this.#autoDir || dir === null) {
+      const parent = this.parentElement ?? (this.getRootNode() as ShadowRoot).host;
+      const inherited = parent?.matches(':dir(rtl)') ? 'rtl' : 'ltr';
+      const words = RTL_LOCALE.test(this.effectiveLocale) ? 'rtl' : 'ltr';
+      if (words !== inherited) {
+        if (dir !== words) this.dir = words;
+        this.#autoDir = words;
+      } else if (this.#autoDir) {
+        this.removeAttribute('dir');
+        this.#autoDir = null;
+      }
     }
     const theme = this.effectiveTheme;
     // Inside another rt-monitor element with the same theme: inherit its tokens (src/styles/tokens.ts).

@@ -247,6 +247,18 @@ export function registerStrings(locale: string, strings: Partial<RtStrings>): vo
   resolved.clear();
 }
 
+/**
+ * The locale the widgets' words are in for a requested `locale`: itself when rt-monitor has strings
+ * for its language (English, a bundled translation, or one registered with {@link registerStrings}),
+ * else `en`. Numbers, dates and relative times are formatted in this locale too, so a sentence is
+ * never half English, half another language ("Updated לפני 10 שניות").
+ */
+export function labelLocale(locale: string): string {
+  const key = locale.toLowerCase();
+  const lang = key.split('-')[0];
+  return lang === 'en' || bundledLanguages.includes(lang) || tables.has(key) || tables.has(lang) ? locale : 'en';
+}
+
 /** Later tables win; records (`status`, `priority`, …) merge key by key. A pending load counts as empty. */
 function merge<T extends object>(...parts: object[]): T {
   const out: Record<string, unknown> = {};

@@ -249,7 +249,11 @@ describe('translations', () => {
   });
 
   describe('right to left', () => {
-    afterEach(() => document.documentElement.removeAttribute('dir'));
+    const lang = document.documentElement.lang;
+    afterEach(() => {
+      document.documentElement.removeAttribute('dir');
+      document.documentElement.lang = lang;
+    });
 
     it('Arabic on a dir=rtl page: RTL layout, database values in <bdi>, values in sentences isolated', async () => {
       document.documentElement.dir = 'rtl';
@@ -284,13 +288,42 @@ describe('translations', () => {
       expect(el.hasAttribute('dir'), 'back to the page direction').to.be.false;
     });
 
-    it('an English element inside dir=rtl isolates values; on an LTR page it does not', async () => {
+    it('an English element inside dir=rtl lays itself out left to right ("4 of 10" must not read "10 of 4")', async () => {
       const inside = await mount<Element>(seeded(), html`<div dir="rtl"><rt-stream-card stream-id="s1" locale="en-US"></rt-stream-card></div>`, 'rt-stream-card');
       await waitUntil(() => text(inside).includes('running agents'), 'rendered', { timeout: 4000 });
+      expect(inside.getAttribute('dir')).to.equal('ltr');
+      expect(getComputedStyle(inside.shadowRoot!.querySelector('[part="base"]')!).direction).to.equal('ltr');
+      expect(inside.shadowRoot!.querySelector('[part="agents"]')!.textContent).to.include('2 running agents');
+      expect(text(inside)).not.to.include(FSI);
+      // The page's own `dir` on the element wins (and then values in sentences are isolated).
+      inside.setAttribute('dir', 'rtl');
+      (inside as HTMLElement & { requestUpdate(): void }).requestUpdate();
+      await settle(inside);
+      expect(inside.getAttribute('dir')).to.equal('rtl');
       expect(inside.shadowRoot!.querySelector('[part="agents"]')!.textContent).to.include(`${FSI}2${PDI} running agents`);
       const outside = await rendered('rt-stream-card', html`<rt-stream-card stream-id="s1" locale="en-US"></rt-stream-card>`, 'en-US');
       expect(text(outside)).to.include('2 running agents');
+      expect(outside.hasAttribute('dir')).to.equal(false);
       expect(text(outside)).not.to.include(FSI);
+    });
+
+    it('a page language without strings (Hebrew) shows English words, English numbers and dates, left to right; registered strings switch it', async () => {
+      const client = seeded();
+      client.setRows('streams', [
+        { id: 's1', org_id: ORG, name: 'Q3 outbound', goal_status: 'in_progress', current_progress: { percentage: 55, completed: 11, total: 20 }, updated_at: ago(125_000) },
+      ]);
+      document.documentElement.lang = 'he';
+      const el = await mount<Element>(client, html`<div dir="rtl"><rt-stream-card stream-id="s1"></rt-stream-card></div>`, 'rt-stream-card');
+      await waitUntil(() => text(el).includes('running agents'), 'rendered', { timeout: 4000 });
+      expect(el.getAttribute('dir')).to.equal('ltr');
+      expect(el.shadowRoot!.querySelector('[part="counts"]')!.textContent).to.equal('11 of 20');
+      expect(el.shadowRoot!.querySelector('[part="updated"]')!.textContent).to.include('Updated 2 minutes ago');
+      expect(text(el), 'no Hebrew letters from Intl inside English sentences').not.to.match(/[\u0590-\u05FF]/);
+      registerStrings('he', { live: 'חי' });
+      (el as HTMLElement & { requestUpdate(): void }).requestUpdate();
+      await settle(el);
+      expect(el.hasAttribute('dir'), 'Hebrew words: the page direction').to.equal(false);
+      expect(text(el)).to.include('חי');
     });
   });
 });
