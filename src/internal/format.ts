@@ -4,7 +4,7 @@
  * null fields, very long text).
  */
 
-import { serverNow } from '../core/server-clock.js';
+import { clockSkew, serverNow } from '../core/server-clock.js';
 import { parseTimestamp } from '../core/version.js';
 
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
@@ -106,6 +106,12 @@ export function formatRelative(locale: string | undefined, value: unknown, now =
   return null;
 }
 
+/**
+ * A time this far (ms) ahead of the server's clock, once that clock is known, is a future date in
+ * the data, not what is left of the clock offset (latency, a `Date` header's whole seconds).
+ */
+export const FUTURE_MS = 5 * 60_000;
+
 /** Under this age (ms) a past time reads "just now". */
 export const JUST_NOW_MS = 10_000;
 /** Under a minute, ages move in steps of this many ms ("10 seconds ago", "20 seconds ago", …). */
@@ -120,11 +126,16 @@ export const AGO_SECONDS_STEP_MS = 10_000;
  * then whole minutes, hours, days, weeks, months, years (truncated: 1 min 59 s is "1 minute ago").
  * Never reads as future: a timestamp ahead of `now` — what is left of the clock-offset estimate
  * (latency, a `Date` header's whole seconds) or a clock that could not be estimated yet — reads
- * as just now. `null` for an unusable value. {@link nextAgoChange} says when the text changes next.
+ * as just now. A time more than {@link FUTURE_MS} ahead of a known server clock is a future date in
+ * the data and reads as that date. `null` for an unusable value. {@link nextAgoChange} says when
+ * the text changes next.
  */
 export function formatAgo(locale: string | undefined, value: unknown, now = serverNow(), justNow?: string): string | null {
   const t = toTime(value);
   if (t == null) return null;
+  // Far ahead of a known server clock: not an offset left over but a future date in the row
+  // (a writer's wrong clock, bad data). Say the date itself rather than "just now".
+  if (t - now > FUTURE_MS && clockSkew() !== null) return formatDateTime(locale, t);
   const age = Math.max(0, now - t);
   if (age < JUST_NOW_MS) return justNow ?? relativeFormat(locale, RELATIVE).format(0, 'second');
   if (age < 60_000) return formatRelative(locale, now - Math.floor(age / AGO_SECONDS_STEP_MS) * AGO_SECONDS_STEP_MS, now);
@@ -192,14 +203,18 @@ export function knownOr<T extends string>(value: unknown, allowed: readonly T[])
 
 export const MAX_TEXT = 120;
 
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
 /**
- * Text safe to draw: non-strings become '' (or `fallback`), whitespace collapses,
+ * Text safe to draw: non-strings become '' (or `fallback`), bidi controls are dropped, whitespace collapses,
  * and anything longer than `max` is cut with an ellipsis. `full` is the untruncated
  * text (capped at 2,000 chars) for a `title` attribute, or undefined when nothing was cut.
  */
 export function clip(value: unknown, max = MAX_TEXT, fallback = ''): { text: string; full: string | undefined } {
   let s = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-  s = s.replace(/\s+/g, ' ').trim();
+  // Bidi embedding, override and isolate controls are dropped: "\u202Egnp.exe" would read
+  // "exe.png" (a spoofed name); without them the text shows in its real order.
+  s = s.replace(BIDI_CONTROLS, '').replace(/\s+/g, ' ').trim();
   if (!s) return { text: fallback, full: undefined };
   if (s.length <= max) return { text: s, full: undefined };
   const cut = [...s.slice(0, max + 1)].slice(0, max - 1).join('');

@@ -8,7 +8,7 @@ import {
   clockSkew, observeDateHeader, observeServerTime, parseServerTime, resetServerClock, serverNow, SKEW_WINDOW_MS,
 } from '../../src/core/server-clock.js';
 import { createRest } from '../../src/core/rest.js';
-import { formatAgo, nextAgoChange } from '../../src/internal/format.js';
+import { clip, formatAgo, formatDateTime, nextAgoChange } from '../../src/internal/format.js';
 import { skewClock } from '../helpers/clock.js';
 
 const MIN = 60_000;
@@ -123,6 +123,23 @@ describe('server clock estimate', () => {
     // The browser is 2 min ahead: a row the server stamped just now reads "now", not "2 minutes ago".
     observeServerTime(Date.now() - 2 * MIN, Date.now());
     expect(formatAgo('en', Date.now() - 2 * MIN)).to.equal('now');
+  });
+
+  it('a date far ahead of a known server clock is bad data, shown as that date (not "just now")', () => {
+    const future = Date.UTC(2030, 10, 30, 10, 0);
+    // No server time seen: the page's clock may be the one that is off, so "now".
+    expect(formatAgo('en', future, Date.now(), 'just now')).to.equal('just now');
+    observeServerTime(Date.now(), Date.now());
+    expect(formatAgo('en-US', future, serverNow(), 'just now')).to.equal(formatDateTime('en-US', future));
+    expect(formatAgo('en-US', future, serverNow(), 'just now')).to.include('2030');
+    // A few minutes ahead is still read as what is left of the offset.
+    expect(formatAgo('en', serverNow() + 2 * MIN, serverNow(), 'just now')).to.equal('just now');
+  });
+
+  it('database text loses bidi embedding, override and isolate controls (a spoofed "\u202Egnp.exe")', () => {
+    expect(clip('\u202Egnp.exe Invoice').text).to.equal('gnp.exe Invoice');
+    expect(clip('a\u2066b\u2069c\u202Ad\u202C').text).to.equal('abcd');
+    expect(clip('שלום Acme').text).to.equal('שלום Acme');
   });
 
   it('formatAgo reads coarsely (just now, 10 s steps, then whole units) and nextAgoChange says when it changes', () => {
