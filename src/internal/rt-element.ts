@@ -60,13 +60,29 @@ const RTL_LOCALE = /^(ar|he|iw|fa|ur)\b/i;
 /** The page's `lang`, read once per frame for all elements (a DOM read per element per render showed in profiles). */
 let langOfFrame = '';
 let langFrame = 0;
+let dirOfFrame = '';
 function pageLang(): string {
   const frame = currentFrame();
   if (frame === 0 || frame !== langFrame) {
     langOfFrame = document.documentElement.lang;
+    dirOfFrame = document.documentElement.dir;
     langFrame = frame;
   }
   return langOfFrame;
+}
+/** The page's `dir` (read with its `lang`, once per frame). */
+function pageDir(): string {
+  pageLang();
+  return dirOfFrame;
+}
+
+/** The `lang` in effect at `el`: its own or its nearest ancestor's, across shadow roots ('' if none). */
+function inheritedLang(el: Element): string {
+  for (let node: Element | null = el; node; node = node.parentElement ?? (((node.getRootNode() as ShadowRoot).host as Element | undefined) ?? null)) {
+    const lang = node.getAttribute('lang');
+    if (lang !== null) return lang;
+  }
+  return '';
 }
 
 export class RtElement extends LitElement {
@@ -126,6 +142,11 @@ export class RtElement extends LitElement {
     checkObjectAttributes(this);
     super.connectedCallback();
     watchVisibility(this);
+    // Moved: the surrounding `dir` and `lang` may differ here.
+    if (this.#languageKey) {
+      this.#languageKey = '';
+      this.requestUpdate();
+    }
   }
 
   override disconnectedCallback(): void {
@@ -181,6 +202,46 @@ export class RtElement extends LitElement {
     }
     this.#lastRenderAt = Date.now();
     super.update(changed);
+  }
+
+  /**
+   * `dir` and `lang` follow the language of the element's words, unless the page set them on the
+   * element: Arabic on a left-to-right page lays out right to left, English inside `dir="rtl"` left
+   * to right ("21 of 50" laid out right to left reads "50 of 21", isolates or not); and `lang`
+   * names the words' language where it differs from the surrounding one, so a screen reader
+   * pronounces German as German on an English page. Re-checked when the locale, the page's `lang`
+   * or `dir` change, or the element moves.
+   */
+  #syncLanguage(locale: string): void {
+    const parent = this.parentElement ?? ((this.getRootNode() as ShadowRoot).host as Element | undefined) ?? null;
+    const dir = this.getAttribute('dir');
+    if (dir !== this.#autoDir) this.#autoDir = null; // the page set (or removed) it: the page's wins
+    if (this.#autoDir || dir === null) {
+      const inherited = parent?.matches(':dir(rtl)') ? 'rtl' : 'ltr';
+      const words = RTL_LOCALE.test(locale) ? 'rtl' : 'ltr';
+      if (words !== inherited) {
+        if (dir !== words) this.dir = words;
+        this.#autoDir = words;
+      } else if (this.#autoDir) {
+        this.removeAttribute('dir');
+        this.#autoDir = null;
+      }
+    }
+    const lang = this.getAttribute('lang');
+    if (lang !== this.#autoLang) this.#autoLang = null;
+    if (this.#autoLang || lang === null) {
+      const around = parent ? inheritedLang(parent) : '';
+      const primary = (tag: string) => tag.toLowerCase().split('-')[0];
+      // No language declared around: only a non-English element says what it is.
+      const differs = around ? primary(around) !== primary(locale) : primary(locale) !== 'en';
+      if (differs) {
+        if (lang !== locale) this.setAttribute('lang', locale);
+        this.#autoLang = locale;
+      } else if (this.#autoLang) {
+        this.removeAttribute('lang');
+        this.#autoLang = null;
+      }
+    }
   }
 
   /**
@@ -295,25 +356,18 @@ export class RtElement extends LitElement {
 
   /** The `dir` this element set on itself (null: none; a `dir` the page set is left alone). */
   #autoDir: 'ltr' | 'rtl' | null = null;
+  /** The `lang` this element set on itself (null: none; a `lang` the page set is left alone). */
+  #autoLang: string | null = null;
+  /** What `dir` and `lang` were last worked out from (they are re-checked when it changes). */
+  #languageKey = '';
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    // The element's direction follows the language of its words, unless the page gave it a `dir`:
-    // Arabic on a left-to-right page lays out right to left, English inside `dir="rtl"` left to
-    // right ("21 of 50" laid out right to left reads "50 of 21", isolates or not).
-    const dir = this.getAttribute('dir');
-    if (dir !== this.#autoDir) this.#autoDir = null; // the page set (or removed) it: the page's wins
-    if (this.#autoDir || dir === null) {
-      const parent = this.parentElement ?? (this.getRootNode() as ShadowRoot).host;
-      const inherited = parent?.matches(':dir(rtl)') ? 'rtl' : 'ltr';
-      const words = RTL_LOCALE.test(this.effectiveLocale) ? 'rtl' : 'ltr';
-      if (words !== inherited) {
-        if (dir !== words) this.dir = words;
-        this.#autoDir = words;
-      } else if (this.#autoDir) {
-        this.removeAttribute('dir');
-        this.#autoDir = null;
-      }
+    const locale = this.effectiveLocale;
+    const key = `${locale}|${pageLang()}|${pageDir()}`;
+    if (key !== this.#languageKey) {
+      this.#languageKey = key;
+      this.#syncLanguage(locale);
     }
     const theme = this.effectiveTheme;
     // Inside another rt-monitor element with the same theme: inherit its tokens (src/styles/tokens.ts).

@@ -282,10 +282,12 @@ describe('translations', () => {
     it('an Arabic element on a left-to-right page lays itself out right to left', async () => {
       const el = await rendered('rt-progress', html`<rt-progress locale="ar-EG" label="Import" percentage="40" status="running"></rt-progress>`, 'ar-EG');
       expect(el.getAttribute('dir')).to.equal('rtl');
+      expect(el.getAttribute('lang'), 'a screen reader reads it as Arabic').to.equal('ar-EG');
       expect(getComputedStyle(el.shadowRoot!.querySelector('[role="progressbar"]')!).direction).to.equal('rtl');
       (el as HTMLElement & { locale: string }).locale = 'en-US';
       await settle(el);
       expect(el.hasAttribute('dir'), 'back to the page direction').to.be.false;
+      expect(el.hasAttribute('lang'), 'English on a page without lang: nothing to say').to.be.false;
     });
 
     it('an English element inside dir=rtl lays itself out left to right ("4 of 10" must not read "10 of 4")', async () => {
@@ -316,6 +318,7 @@ describe('translations', () => {
       const el = await mount<Element>(client, html`<div dir="rtl"><rt-stream-card stream-id="s1"></rt-stream-card></div>`, 'rt-stream-card');
       await waitUntil(() => text(el).includes('running agents'), 'rendered', { timeout: 4000 });
       expect(el.getAttribute('dir')).to.equal('ltr');
+      expect(el.getAttribute('lang'), 'its words are English on a Hebrew page').to.equal('en');
       expect(el.shadowRoot!.querySelector('[part="counts"]')!.textContent).to.equal('11 of 20');
       expect(el.shadowRoot!.querySelector('[part="updated"]')!.textContent).to.include('Updated 2 minutes ago');
       expect(text(el), 'no Hebrew letters from Intl inside English sentences').not.to.match(/[\u0590-\u05FF]/);
@@ -323,6 +326,7 @@ describe('translations', () => {
       (el as HTMLElement & { requestUpdate(): void }).requestUpdate();
       await settle(el);
       expect(el.hasAttribute('dir'), 'Hebrew words: the page direction').to.equal(false);
+      expect(el.hasAttribute('lang'), 'Hebrew words: the page language').to.equal(false);
       expect(text(el)).to.include('חי');
     });
   });
