@@ -194,6 +194,17 @@ export class Link {
     this.events.changed();
   }
 
+  /**
+   * The browser says it went offline: nothing the socket carries counts as live from now on (the
+   * link is `late`), without waiting for a heartbeat to go unanswered. An answer — a heartbeat on
+   * its schedule, or the probe sent when the browser is back online — makes it `open` again.
+   */
+  offline(): void {
+    if (this.state !== 'open') return;
+    this.error = rtError('network', 'The browser is offline.');
+    this.fire('heartbeat-late');
+  }
+
   /** Ask for a heartbeat answer now (tab visible again, back online). */
   probe(): void {
     if (this.#probeSentAt !== null) return;

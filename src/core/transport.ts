@@ -108,11 +108,14 @@ export function watchPage(link: Link, session: Session, carrying: () => boolean)
     if (link.open) link.probe();
     else if (carrying()) void link.reconnect();
   };
+  const onOffline = () => link.offline();
   window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
   // On `document`: runs before phoenix's own window listener, so a stale token can be refreshed before any rejoin.
   document.addEventListener('visibilitychange', onVisibility);
   return () => {
     window.removeEventListener('online', onOnline);
+    window.removeEventListener('offline', onOffline);
     document.removeEventListener('visibilitychange', onVisibility);
   };
 }

@@ -145,6 +145,19 @@ describe('connection state machine against the real backend', function () {
     await waitFor(() => host.ctl.progress?.current_progress.percentage === 42, 10_000, 'change after online');
   });
 
+  it('`offline` takes every widget off Live at once (no waiting for a heartbeat); `online` brings it back after an answer', async () => {
+    const c = await aliceClient();
+    const { host } = await liveStream(c);
+    await waitFor(() => host.ctl.phase === 'live' && c.getConnection().status === 'connected', 10_000, 'live');
+    window.dispatchEvent(new Event('offline'));
+    // The socket here still works: only the event can have done this.
+    await waitFor(() => host.ctl.phase !== 'live' && c.getConnection().status !== 'connected', 5000, 'off Live after offline');
+    expect(c.getConnection().lastError?.message).to.include('offline');
+    window.dispatchEvent(new Event('online'));
+    await waitFor(() => host.ctl.phase === 'live' && c.getConnection().status === 'connected', 10_000, 'live again after online');
+    expect(c.getConnection().lastError).to.equal(null);
+  });
+
   it('`visibilitychange` to visible with the socket down reconnects at once', async () => {
     const c = await aliceClient();
     await liveStream(c);
