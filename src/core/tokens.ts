@@ -67,9 +67,13 @@ export class TokenSource {
       this.#user = tokenUserId(option);
       this.#everUser = !!this.#user;
     }
+    const hostCallback = !option && host ? hostTokenCallback(host) : null;
     if (typeof option === 'function') this.#load = async () => (await option()) ?? null;
-    else if (!option && host) this.#load = hostTokenCallback(host) ?? hostSessionReader(host);
+    else if (!option && host) this.#load = hostCallback ?? hostSessionReader(host);
     else this.#load = null;
+    // A callback says nothing when its user changes; a host's Supabase Auth session does
+    // (onAuthStateChange, ./host-auth.ts), and asking its getSession() early would refresh it.
+    this.#asksCallback = typeof option === 'function' || !!hostCallback;
   }
 
   /** Whether a fresh token can be obtained by asking again (callback or host session). */
@@ -142,14 +146,16 @@ export class TokenSource {
   }
 
   #checkedAt = 0;
+  readonly #asksCallback: boolean;
 
   /**
-   * Ask the source again if it was last asked {@link USER_CHECK_MS} ago or more (called on the
-   * client's watchdog tick): a callback that now returns another user's token, or none, fires
-   * `onUserChange`. A fixed token or a token handed over with `set()` has nothing to ask.
+   * Ask a token callback again if it was last asked {@link USER_CHECK_MS} ago or more (called on
+   * the client's watchdog tick): one that now returns another user's token, or none, fires
+   * `onUserChange`. A fixed token, a token handed over with `set()` and a host's Supabase Auth
+   * session (followed through its auth events) are not asked.
    */
   recheck(now = Date.now()): void {
-    if (!this.#load || this.#given || typeof this.option === 'string' || now - this.#checkedAt < USER_CHECK_MS) return;
+    if (!this.#load || !this.#asksCallback || this.#given || now - this.#checkedAt < USER_CHECK_MS) return;
     this.#checkedAt = now;
     void this.#fetchOnce(this.#load);
   }

@@ -60,6 +60,29 @@ describe('rt-signal-alerts', () => {
     expect(client.readCalls.some((c) => c.table === 'signal_alerts' && c.id === 'a1' && !c.all)).to.be.true;
   });
 
+  it('keyboard focus on a "Mark read" / "Mark all as read" button that disappears goes to its row, not to <body>', async () => {
+    const client = seeded();
+    const el = await alerts(client);
+    const row = $$(el, '[part="item"]')[1];
+    const button = row.querySelector<HTMLButtonElement>('[part="mark-read"]')!;
+    button.focus();
+    button.click();
+    await waitForText(el, '1 new');
+    await settle(el);
+    expect(row.querySelector('[part="mark-read"]'), 'the button is gone').to.equal(null);
+    expect(el.shadowRoot!.activeElement, 'focus on the row').to.equal(row);
+    expect(document.activeElement).to.equal(el);
+
+    const all = $(el, '[part="mark-all"]') as HTMLButtonElement;
+    all.focus();
+    all.click();
+    await waitForNoText(el, '1 new');
+    await settle(el);
+    expect($(el, '[part="mark-all"]')).to.equal(null);
+    expect(el.shadowRoot!.activeElement, 'focus on the first row').to.equal($$(el, '[part="item"]')[0]);
+    expect(document.activeElement).to.equal(el);
+  });
+
   it('announces new alerts politely and fires rt-alert', async () => {
     const client = seeded();
     const el = await alerts(client);
