@@ -72,6 +72,7 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   @state() private actionError: RtError | null = null;
 
   readonly #newRows = new NewRows();
+  #wasNotLive = false;
   #generation = -1;
 
   protected get limit(): number {
@@ -91,6 +92,10 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     super.controllersUpdated(changed);
     const { phase, error } = this.feed;
     this.reflectFeed(this.source, phase, error);
+    // A mark-read that failed while the feed was not live (offline, reconnecting): once it is live
+    // again the failure is over (the rows show the truth; the user may try again).
+    if (this.actionError && phase === 'live' && this.#wasNotLive) this.actionError = null;
+    this.#wasNotLive = phase !== 'live';
     if (this.feed.generation !== this.#generation) {
       // Another user, client or filter: what was announced is about rows no longer shown.
       this.#generation = this.feed.generation;

@@ -83,6 +83,22 @@ describe('rt-signal-alerts', () => {
     expect(document.activeElement).to.equal(el);
   });
 
+  it('a mark-read that failed while disconnected is no longer reported once the feed is live again', async () => {
+    const client = seeded();
+    const el = await alerts(client);
+    client.setConnection({ status: 'disconnected' });
+    client.failWrites('signal_alerts', { code: 'network', message: 'offline' });
+    await waitForText(el, 'Stale');
+    ($(el, '[part="mark-all"]') as HTMLButtonElement).click();
+    await waitForText(el, 'Could not mark as read');
+    expect($(el, '[part="unread-badge"]')!.textContent!.trim(), 'rolled back').to.equal('2 new');
+    client.failWrites('signal_alerts', null);
+    client.setConnection({ status: 'connected' });
+    await waitForNoText(el, 'Could not mark as read');
+    expect($(el, '[part="live-badge"]')!.textContent).to.include('Live');
+    expect($(el, '[part="unread-badge"]')!.textContent!.trim()).to.equal('2 new');
+  });
+
   it('announces new alerts politely and fires rt-alert', async () => {
     const client = seeded();
     const el = await alerts(client);
