@@ -156,8 +156,7 @@ export class TokenSource {
    */
   recheck(now = Date.now()): void {
     if (!this.#load || !this.#asksCallback || this.#given || now - this.#checkedAt < USER_CHECK_MS) return;
-    this.#checkedAt = now;
-    void this.#fetchOnce(this.#load);
+    void this.#fetchOnce(this.#load); // sets #checkedAt
   }
 
   /** After a failed load, the source is not asked again before this time (back-off: 1, 2, 5, 10, 30 s). */

@@ -180,20 +180,23 @@ export function formatDuration(locale: string | undefined, ms: number | null): s
 
 // ---- clamps ---------------------------------------------------------------
 
-/** A percentage in [0, 100], or null when unknown (drawn as indeterminate). */
-export function clampPercent(value: unknown): number | null {
+/** A finite number from a database field (a number or a numeric string), or null. */
+export function finiteNumber(value: unknown): number | null {
   if (value == null || value === '') return null;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n)) return null;
-  return Math.min(100, Math.max(0, n));
+  return Number.isFinite(n) ? n : null;
+}
+
+/** A percentage in [0, 100], or null when unknown (drawn as indeterminate). */
+export function clampPercent(value: unknown): number | null {
+  const n = finiteNumber(value);
+  return n == null ? null : Math.min(100, Math.max(0, n));
 }
 
 /** A non-negative integer count, or null when unknown. */
 export function clampCount(value: unknown): number | null {
-  if (value == null || value === '') return null;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n)) return null;
-  return Math.max(0, Math.round(n));
+  const n = finiteNumber(value);
+  return n == null ? null : Math.max(0, Math.round(n));
 }
 
 /** `value` if it is one of `allowed`, otherwise `'unknown'`. */

@@ -7,7 +7,7 @@ import { tickingAgo } from './ticker.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AcquisitionScan, ConnectionStatus, LiveQueryPhase, RtError, Stream } from '../core/types.js';
 import type { RtProgressCompleteDetail } from '../events.js';
-import { clampCount, clampPercent, clip, formatNumber, formatPercent, toTime } from './format.js';
+import { clampCount, clampPercent, clip, finiteNumber, formatNumber, formatPercent, toTime } from './format.js';
 import { claimAnnouncement } from './announcements.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
@@ -53,13 +53,6 @@ export function scanModel(row: AcquisitionScan): ProgressModel {
   return progressModel({ percentage: row.progress_percentage, completed: row.targets_analyzed, total: row.targets_identified, status: row.status });
 }
 
-/** A finite number from a row's field (numbers and numeric strings), else null. */
-function finite(value: unknown): number | null {
-  if (value == null || value === '') return null;
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
 /**
  * Clamp raw values for drawing; derive the percentage from completed/total when it is missing.
  * Values that had to be clamped (or that contradict each other) are named in `outOfRange`.
@@ -73,10 +66,10 @@ export function progressModel(raw: { percentage?: unknown; completed?: unknown; 
   if (percentage == null && total != null && total > 0 && completed != null) percentage = Math.min(100, (completed / total) * 100);
   if (percentage == null && status === 'completed') percentage = 100;
   const out: string[] = [];
-  const rawPct = finite(raw.percentage);
+  const rawPct = finiteNumber(raw.percentage);
   if (rawPct != null && (rawPct < 0 || rawPct > 100)) out.push(`${rawPct}%`);
-  const rawCompleted = finite(raw.completed);
-  const rawTotal = finite(raw.total);
+  const rawCompleted = finiteNumber(raw.completed);
+  const rawTotal = finiteNumber(raw.total);
   if (rawCompleted != null && rawCompleted < 0) out.push(`${rawCompleted}`);
   if (rawTotal != null && rawTotal < 0) out.push(`${rawTotal}`);
   if (total != null && completed != null && completed > total) out.push(`${completed} > ${total}`);

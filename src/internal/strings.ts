@@ -245,6 +245,7 @@ export function registerStrings(locale: string, strings: Partial<RtStrings>): vo
   const key = locale.toLowerCase();
   tables.set(key, merge(tables.get(key) ?? {}, strings));
   resolved.clear();
+  labels.clear();
 }
 
 /**
@@ -254,10 +255,17 @@ export function registerStrings(locale: string, strings: Partial<RtStrings>): vo
  * never half English, half another language ("Updated לפני 10 שניות").
  */
 export function labelLocale(locale: string): string {
-  const key = locale.toLowerCase();
-  const lang = key.split('-')[0];
-  return lang === 'en' || bundledLanguages.includes(lang) || tables.has(key) || tables.has(lang) ? locale : 'en';
+  let label = labels.get(locale);
+  if (label === undefined) {
+    const key = locale.toLowerCase();
+    const lang = key.split('-')[0];
+    label = lang === 'en' || bundledLanguages.includes(lang) || tables.has(key) || tables.has(lang) ? locale : 'en';
+    labels.set(locale, label);
+  }
+  return label;
 }
+/** labelLocale's answers (read on every render); cleared when strings are registered. */
+const labels = new Map<string, string>();
 
 /** Later tables win; records (`status`, `priority`, …) merge key by key. A pending load counts as empty. */
 function merge<T extends object>(...parts: object[]): T {

@@ -54,6 +54,18 @@ function seeded() {
   return client;
 }
 
+/** A stream card for s1 below four screens of blank page: off screen, after its first render. */
+async function offscreenCard(client: ReturnType<typeof seeded>): Promise<RtStreamCard> {
+  const wrapper = await mount<HTMLElement>(
+    client,
+    html`<div><div style="height: 400vh"></div><rt-stream-card stream-id="s1"></rt-stream-card></div>`,
+    'div',
+  );
+  const card = wrapper.querySelector('rt-stream-card') as RtStreamCard;
+  await waitFor(() => card.matches(':state(offscreen)') && card.hasUpdated, 3000, 'off screen');
+  return card;
+}
+
 describe('render path', () => {
   const defaultInterval = RtElement.offscreenRenderIntervalMs;
   afterEach(() => (RtElement.offscreenRenderIntervalMs = defaultInterval));
@@ -144,13 +156,7 @@ describe('render path', () => {
 
   it('an element out of view still catches up (screen readers and find-in-page read its DOM)', async () => {
     const client = seeded();
-    const wrapper = await mount<HTMLElement>(
-      client,
-      html`<div><div style="height: 400vh"></div><rt-stream-card stream-id="s1"></rt-stream-card></div>`,
-      'div',
-    );
-    const card = wrapper.querySelector('rt-stream-card') as RtStreamCard;
-    await waitFor(() => card.matches(':state(offscreen)') && card.hasUpdated, 3000, 'off screen');
+    const card = await offscreenCard(client);
     for (const pct of [41, 42, 43]) client.update('streams', { id: 's1', current_progress: { percentage: pct, completed: pct, total: 100 } });
     await waitFor(() => shadowText(card).includes('43%'), 5000, 'caught up without being seen');
   });
@@ -159,13 +165,7 @@ describe('render path', () => {
     // Catch-up renders further apart than the bar's "streaming" window (1 s): each is a lone change.
     RtElement.offscreenRenderIntervalMs = 1500;
     const client = seeded();
-    const wrapper = await mount<HTMLElement>(
-      client,
-      html`<div><div style="height: 400vh"></div><rt-stream-card stream-id="s1"></rt-stream-card></div>`,
-      'div',
-    );
-    const card = wrapper.querySelector('rt-stream-card') as RtStreamCard;
-    await waitFor(() => card.matches(':state(offscreen)') && card.hasUpdated, 3000, 'off screen');
+    const card = await offscreenCard(client);
     client.update('streams', { id: 's1', current_progress: { percentage: 64, completed: 64, total: 100 } });
     await waitFor(() => shadowText(card).includes('64%'), 5000, 'caught up');
     const indicator = card.shadowRoot!.querySelector('[part~="indicator"]')!;
