@@ -4,11 +4,11 @@
  * connected and only while they show something that ticks; the timer stops
  * when nobody listens.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { serverNow } from '../core/server-clock.js';
 import { AsyncDirective, directive, PartType, type ChildPartInfo, type PartInfo } from 'lit/async-directive.js';
 import { isVisible, whenVisible } from './visibility.js';
-import { formatAgo, nextAgoChange } from './format.js';
+import { formatAgo, formatDuration, nextAgoChange } from './format.js';
 
 /**
  * A subscriber and when it next needs calling: `due` is a local `Date.now()` time; 0 = at the next
@@ -267,12 +267,69 @@ class TickingText extends AsyncDirective {
 export const ticking = directive(TickingText);
 
 /**
+ * {@link ticking} in a box that keeps its size while the text ticks: the box is as wide as the
+ * widest of its text and `reserve` (up to two texts the tick can reach, drawn invisibly in the same
+ * grid cell by CSS generated content: not in `textContent`, not in the accessibility tree, not
+ * selectable). "just now" → "10 seconds ago" or "9 s" → "10 s" then never re-wraps the line it
+ * sits in, so the widget does not grow or shrink a line with the clock and the page around it does
+ * not shift (nor relayout) on a tick. Styles: `.steady` in src/styles/shared.ts (every element's
+ * base styles).
+ */
+export function steadyTicking(reserve: readonly string[], fn: (now: number) => string, options?: TickingOptions): TemplateResult {
+  return html`<span class="steady" data-reserve=${reserve[0] ?? ''} data-reserve-alt=${reserve[1] ?? ''}
+    ><span>${ticking(fn, options)}</span></span
+  >`;
+}
+
+const agoReserves = new Map<string, readonly string[]>();
+
+/**
+ * The two longest (by length) texts {@link formatAgo} gives within a day ("just now", "50 seconds
+ * ago", "59 minutes ago", "23 hours ago"), wrapped by `wrap`; per locale and wording, computed once.
+ */
+export function agoReserve(locale: string, justNow: string, wrap: (when: string) => string = (w) => w): readonly string[] {
+  const key = `${locale}\u0000${justNow}\u0000${wrap('\u0001')}`;
+  let reserve = agoReserves.get(key);
+  if (!reserve) {
+    const now = Date.UTC(2000, 0, 1);
+    reserve = [0, 50_000, 59 * 60_000, 23 * 3_600_000]
+      .map((age) => wrap(formatAgo(locale, now - age, now, justNow) ?? ''))
+      .sort((a, b) => b.length - a.length)
+      .slice(0, 2);
+    agoReserves.set(key, reserve);
+  }
+  return reserve;
+}
+
+/** The widest {@link formatDuration} texts within a day ("59 min 59 s", "23 h 59 min"), per locale. */
+export function durationReserve(locale: string): readonly string[] {
+  const key = `${locale}\u0000duration`;
+  let reserve = agoReserves.get(key);
+  if (!reserve) {
+    reserve = [formatDuration(locale, 3_599_000) ?? '', formatDuration(locale, 86_340_000) ?? ''];
+    agoReserves.set(key, reserve);
+  }
+  return reserve;
+}
+
+/**
+ * An elapsed duration ("1 min 5 s") ticking every second in a box of steady size
+ * ({@link steadyTicking}); `elapsed(now)` gives the ms, `now` on the server's clock (durations here run
+ * from database timestamps such as `started_at`).
+ */
+export function tickingDuration(locale: string, elapsed: (now: number) => number): TemplateResult {
+  return steadyTicking(durationReserve(locale), (now) => formatDuration(locale, elapsed(now)) ?? '');
+}
+
+/**
  * "20 seconds ago" (wrapped by `wrap`, e.g. `s.updated`) for a past server time `value` (epoch ms),
  * ticking in place: recomputed only when {@link formatAgo}'s coarse wording changes (after 10 s,
- * every 10 s under a minute, then every minute, hour, …). `fallback` for an unusable time.
+ * every 10 s under a minute, then every minute, hour, …), in a box of steady size
+ * ({@link steadyTicking}). `fallback` for an unusable time.
  */
 export function tickingAgo(locale: string, value: number | null, justNow: string, wrap: (when: string) => string = (w) => w, fallback = '') {
-  return ticking(
+  return steadyTicking(
+    agoReserve(locale, justNow, wrap),
     (now) => {
       const when = formatAgo(locale, value, now, justNow);
       return when == null ? fallback : wrap(when);

@@ -72,6 +72,26 @@ export const hostStyles = css`
     white-space: nowrap;
     border: 0;
   }
+  /* A ticking text's box (src/internal/ticker.ts, steadyTicking): as wide as the widest text the
+     tick can reach (data-reserve*, drawn invisibly in the same grid cell), so "just now" → "10
+     seconds ago" or "9 s" → "10 s" never re-wraps its line and the widget keeps its height. */
+  .steady {
+    display: inline-grid;
+  }
+  .steady > span,
+  .steady::before,
+  .steady::after {
+    grid-area: 1 / 1;
+  }
+  .steady::before,
+  .steady::after {
+    content: attr(data-reserve);
+    visibility: hidden;
+    pointer-events: none;
+  }
+  .steady::after {
+    content: attr(data-reserve-alt);
+  }
   svg.icon {
     width: 1em;
     height: 1em;

@@ -3,11 +3,11 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AgentExecutionsController } from '../../controllers/index.js';
 import type { AgentExecution } from '../../core/types.js';
-import { clip, clampCount, formatDateTime, formatDuration, formatNumber, toTime } from '../../internal/format.js';
+import { clip, clampCount, formatDateTime, formatNumber, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
-import { ticking, tickingAgo } from '../../internal/ticker.js';
+import { tickingAgo, tickingDuration } from '../../internal/ticker.js';
 import { clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, listStyles } from '../../styles/shared.js';
 import { styles } from './rt-agent-executions.styles.js';
@@ -92,7 +92,7 @@ export class RtAgentExecutions extends RtElement {
     const status = workStatusOf(e.status);
     const started = toTime(e.started_at);
     const ended = toTime(e.completed_at) ?? (isTerminal(status) ? toTime(e.updated_at) : null);
-    const elapsed = started != null ? (now: number) => formatDuration(loc, (running ? now : (ended ?? now)) - started) ?? '' : null;
+    const elapsed = started != null ? (now: number) => (running ? now : (ended ?? now)) - started : null;
     return html`<li class="item" part="item" ?data-running=${running}>
       <div class="row">
         <span class="agent-icon">${icon('cpu')}</span>
@@ -104,7 +104,7 @@ export class RtAgentExecutions extends RtElement {
           >${s.started}: ${started != null ? tickingAgo(loc, started, s.justNow) : s.notStarted}</span
         >
         ${elapsed
-          ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${ticking(elapsed)}</span>`
+          ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${tickingDuration(loc, elapsed)}</span>`
           : nothing}
       </div>
       ${status === 'failed' && e.error ? html`<p class="error-text">${clipped(e.error, { max: 160 })}</p>` : nothing}

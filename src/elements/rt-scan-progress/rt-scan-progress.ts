@@ -7,7 +7,7 @@ import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, scanModel } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal } from '../../internal/status.js';
-import { ticking } from '../../internal/ticker.js';
+import { tickingDuration } from '../../internal/ticker.js';
 import { clipped, emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
@@ -102,7 +102,7 @@ export class RtScanProgress extends RtElement {
     const status = model.status ?? 'unknown';
     const end = ended ?? (isTerminal(status) ? toTime(r.updated_at) : null);
     const duration =
-      started == null ? null : end != null ? formatDuration(loc, end - started) : ticking((now) => formatDuration(loc, now - started) ?? '');
+      started == null ? null : end != null ? formatDuration(loc, end - started) : tickingDuration(loc, (now) => now - started);
     const analyzed = clampCount(r.targets_analyzed);
     const identified = clampCount(r.targets_identified);
     const counts =
