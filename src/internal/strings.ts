@@ -67,6 +67,15 @@ export const en = {
   noAccess: 'No access',
   notLive: 'Not live',
   markReadFailed: 'Could not mark as read. Try again.',
+  /** Why an action (Mark read, Mark all as read) failed, by `RtError.code`; shown under `markReadFailed`. */
+  actionCauses: {
+    network: 'The server cannot be reached.',
+    forbidden: 'Your account may not change it.',
+    'not-found': 'It no longer exists, or you can no longer see it.',
+    'session-expired': 'Your session has expired. Sign in again.',
+    unauthorized: 'The server refused your session.',
+    server: 'The server reported an error.',
+  } as Record<string, string>,
   loading: 'Loading…',
   notFound: 'Not found or no access',
   // Access first: a row hidden by Row Level Security (most often: the account is not a member of the

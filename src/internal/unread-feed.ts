@@ -14,6 +14,7 @@ import { NewRows, newestFirst, onFeedKeydown } from './feed.js';
 import { icon, type IconName } from './icons.js';
 import { RtElement } from './rt-element.js';
 import { badge, emptyView, errorView, loadingView, phaseBadge, viewStateOf } from './templates.js';
+import type { RtStrings } from './strings.js';
 
 /** A row of a read/unread feed. */
 export interface UnreadRow {
@@ -194,7 +195,10 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
       </div>
       ${this.actionError
         ? html`<p class="action-error" part="action-error" role="alert" title=${this.actionError.message}>
-            ${icon('alert-triangle')}<span>${s.markReadFailed}</span>
+            ${icon('alert-triangle')}<span
+              >${s.markReadFailed}
+              <span class="action-cause" part="action-error-cause">${actionCause(s, this.actionError)}</span></span
+            >
           </p>`
         : nothing}
       ${this.#renderBody(look)}
@@ -202,4 +206,10 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
       <div class="sr-only" role="alert">${this.assertive}</div>
     </section>`;
   }
+}
+
+/** Why an action failed, in the page's words: `actionCauses` by the error's code, else the server's. */
+function actionCause(s: RtStrings, error: RtError): string {
+  const causes = s.actionCauses;
+  return (Object.prototype.hasOwnProperty.call(causes, error.code) ? causes[error.code] : undefined) ?? causes.server;
 }

@@ -105,10 +105,14 @@ export const feedStyles = css`
   .action-error {
     display: flex;
     align-items: center;
-    gap: var(--rt-space-2);
-    margin: 0 0 var(--rt-space-2);
-    color: var(--rt-color-danger-text);
-    font-size: var(--rt-font-size-sm);
+    gap: var(--_space-2);
+    margin: 0 0 var(--_space-2);
+    color: var(--_color-danger-text);
+    font-size: var(--_font-size-sm);
+  }
+  .action-cause {
+    display: block;
+    color: var(--_color-text-muted);
   }
   .action-error[hidden] {
     display: none;

@@ -1,4 +1,4 @@
-import { expect, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import type { RtSignalAlerts } from '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import { $, $$, ALICE, ago, BOB, HOSTILE, memory, mount, settle, text, waitForNoText, waitForText } from './helpers.js';
@@ -81,6 +81,26 @@ describe('rt-signal-alerts', () => {
     expect($(el, '[part="mark-all"]')).to.equal(null);
     expect(el.shadowRoot!.activeElement, 'focus on the first row').to.equal($$(el, '[part="item"]')[0]);
     expect(document.activeElement).to.equal(el);
+  });
+
+  it('a failed mark-read says why on screen (in the danger colour), by cause', async () => {
+    const client = seeded();
+    const el = await alerts(client);
+    for (const [code, cause] of [
+      ['forbidden', 'Your account may not change it.'],
+      ['network', 'The server cannot be reached.'],
+      ['session-expired', 'Your session has expired. Sign in again.'],
+      ['something-new', 'The server reported an error.'],
+    ] as const) {
+      client.failWrites('signal_alerts', { code: code as 'forbidden', message: `raw ${code}` });
+      ($(el, '[part="mark-all"]') as HTMLButtonElement).click();
+      await waitUntil(() => $(el, '[part="action-error-cause"]')?.textContent === cause, `cause for ${code}`);
+      const box = $(el, '[part="action-error"]')!;
+      expect(box.textContent).to.include('Could not mark as read');
+      expect(box.title).to.equal(`raw ${code}`);
+      expect(getComputedStyle(box).color, 'danger text colour, not inherited').to.not.equal(getComputedStyle($(el, '[part="base"]')!).color);
+    }
+    await expect(el).to.be.accessible();
   });
 
   it('a mark-read that failed while disconnected is no longer reported once the feed is live again', async () => {

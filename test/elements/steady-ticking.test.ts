@@ -46,7 +46,7 @@ describe('steady ticking texts', () => {
 
   it('rt-stream-card: the running-agents and "Updated …" line does not re-wrap on a tick', async () => {
     const client = memory();
-    client.setRows('streams', [{ id: 's1', user_id: client.userId!, name: 'Steady stream', status: 'running', progress_percentage: 30, completed_targets: 3, total_targets: 10, updated_at: ago(9200) }]);
+    client.setRows('streams', [{ id: 's1', name: 'Steady stream', goal_status: 'in_progress', current_progress: { percentage: 30, completed: 3, total: 10 }, updated_at: ago(9200) }]);
     client.setRows('agent_executions', []);
     const el = await mount<HTMLElement>(client, narrow(html`<rt-stream-card stream-id="s1"></rt-stream-card>`), 'rt-stream-card');
     await waitForText(el, 'Steady stream');

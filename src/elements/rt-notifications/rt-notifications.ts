@@ -29,6 +29,7 @@ import { styles } from './rt-notifications.styles.js';
  * @csspart mark-all - "Mark all as read".
  * @csspart feed - The list.
  * @csspart action-error - The short message shown when marking as read failed (the change was rolled back).
+ * @csspart action-error-cause - Its cause ("The server cannot be reached."; the server's own message is the part's title).
  * @csspart item - One notification.
  * @csspart title - Notification title.
  * @csspart body - Notification body.

@@ -35,6 +35,7 @@ export function humanize(value: unknown): string {
  * @csspart mark-all - The "Mark all as read" button.
  * @csspart feed - The list.
  * @csspart action-error - The short message shown when marking as read failed (the change was rolled back).
+ * @csspart action-error-cause - Its cause ("The server cannot be reached."; the server's own message is the part's title).
  * @csspart item - One alert.
  * @csspart business - Business name.
  * @csspart priority - Priority badge.
