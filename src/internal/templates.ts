@@ -184,6 +184,32 @@ export function viewStateOf(opts: {
   return opts.single ? 'not-found' : 'empty';
 }
 
+/**
+ * What a data element draws in every state but 'data' ({@link viewStateOf}), or null when it has
+ * data to draw: "No <what> selected" without an id, the skeleton while loading, the error's cause,
+ * "Not found or no access", and `empty` for a list with no rows (without `empty`, the element shows
+ * one row and no row reads as not found).
+ */
+export function stateView(
+  s: RtStrings,
+  o: { phase: LiveQueryPhase; error: RtError | null; hasData: boolean; missingId?: boolean; what?: string; empty?: TemplateResult },
+): TemplateResult | null {
+  switch (viewStateOf({ phase: o.phase, error: o.error, hasData: o.hasData, missingId: o.missingId, single: !o.empty })) {
+    case 'missing':
+      return emptyView(s.noIdGiven(o.what ?? ''));
+    case 'loading':
+      return loadingView(s);
+    case 'error':
+      return errorView(s, o.error ?? { code: 'server', message: '' });
+    case 'not-found':
+      return notFoundView(s);
+    case 'empty':
+      return o.empty ?? notFoundView(s);
+    default:
+      return null;
+  }
+}
+
 export interface BarOptions {
   percentage: number | null;
   tone?: Tone;

@@ -13,7 +13,7 @@ import { clampCount, formatNumber, toTime } from './format.js';
 import { NewRows, newestFirst, onFeedKeydown } from './feed.js';
 import { icon, type IconName } from './icons.js';
 import { RtElement } from './rt-element.js';
-import { badge, emptyView, errorView, loadingView, phaseBadge, viewStateOf } from './templates.js';
+import { badge, emptyView, phaseBadge, stateView } from './templates.js';
 import type { RtStrings } from './strings.js';
 
 /** A row of a read/unread feed. */
@@ -160,16 +160,8 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   #renderBody(look: UnreadFeedLook) {
     const s = this.s;
     const rows = this.#rows;
-    switch (viewStateOf({ phase: this.feed.phase, error: this.feed.error, hasData: rows.length > 0 })) {
-      case 'loading':
-        return loadingView(s);
-      case 'error':
-      case 'not-found':
-        return errorView(s, this.feed.error ?? { code: 'server', message: '' });
-      case 'empty':
-      case 'missing':
-        return emptyView(look.empty, look.emptyIcon);
-    }
+    const other = stateView(s, { phase: this.feed.phase, error: this.feed.error, hasData: rows.length > 0, empty: emptyView(look.empty, look.emptyIcon) });
+    if (other) return other;
     return html`<div class="feed" role="feed" part="feed" aria-labelledby="title" aria-busy="false" @keydown=${onFeedKeydown}>
       ${repeat(
         rows,

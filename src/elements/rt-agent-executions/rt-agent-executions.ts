@@ -8,7 +8,7 @@ import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
 import { tickingAgo, tickingDuration } from '../../internal/ticker.js';
-import { clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
+import { clipped, emptyView, lookBadge, phaseBadge, stateView } from '../../internal/templates.js';
 import { baseStyles, listStyles } from '../../styles/shared.js';
 import { styles } from './rt-agent-executions.styles.js';
 
@@ -115,17 +115,8 @@ export class RtAgentExecutions extends RtElement {
     const s = this.s;
     const all = this.#all;
     const phase = this.#ctrl.phase;
-    switch (viewStateOf({ phase, error: this.#ctrl.error, hasData: all.length > 0, missingId: !this.streamId })) {
-      case 'missing':
-        return emptyView(s.noIdGiven(s.stream));
-      case 'loading':
-        return loadingView(s);
-      case 'error':
-      case 'not-found':
-        return errorView(s, this.#ctrl.error ?? { code: 'server', message: '' });
-      case 'empty':
-        return emptyView(s.noAgents, 'cpu');
-    }
+    const other = stateView(s, { phase, error: this.#ctrl.error, hasData: all.length > 0, missingId: !this.streamId, what: s.stream, empty: emptyView(s.noAgents, 'cpu') });
+    if (other) return other;
     const byStart = (a: AgentExecution, b: AgentExecution) => (toTime(b.started_at ?? b.created_at) ?? 0) - (toTime(a.started_at ?? a.created_at) ?? 0);
     const active = all.filter((e) => !isTerminal(workStatusOf(e.status))).sort((a, b) => {
       const ra = workStatusOf(a.status) === 'running' ? 0 : 1;

@@ -7,7 +7,7 @@ import { rowKey } from '../../core/row-window.js';
 import { clip, knownOr } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { WORK_STATUSES, workLook } from '../../internal/status.js';
-import { clipped, emptyView, errorView, loadingView, lookBadge, phaseBadge, viewStateOf } from '../../internal/templates.js';
+import { clipped, emptyView, lookBadge, phaseBadge, stateView } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
 import { styles } from './rt-live-list.styles.js';
@@ -102,17 +102,10 @@ export class RtLiveList extends RtElement {
     const ctrl = this.#ctrl;
     if (!ctrl) return emptyView(s.noIdGiven('feed'));
     const rows = this.#rows;
-    switch (viewStateOf({ phase: ctrl.phase, error: ctrl.error, hasData: rows.length > 0, single: ctrl.feed.kind === 'single' })) {
-      case 'loading':
-        return loadingView(s);
-      case 'error':
-      case 'not-found':
-        return errorView(s, ctrl.error ?? { code: 'server', message: '' });
-      case 'empty':
-        return emptyView(s.noRows);
-      default:
-        return html`<ul class="list" part="list">${repeat(rows, (r) => rowKey(r) ?? '', (r) => this.#renderRow(r))}</ul>`;
-    }
+    return (
+      stateView(s, { phase: ctrl.phase, error: ctrl.error, hasData: rows.length > 0, empty: ctrl.feed.kind === 'single' ? undefined : emptyView(s.noRows) }) ??
+      html`<ul class="list" part="list">${repeat(rows, (r) => rowKey(r) ?? '', (r) => this.#renderRow(r))}</ul>`
+    );
   }
 
   protected override render() {

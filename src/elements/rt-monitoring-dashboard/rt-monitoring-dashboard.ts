@@ -5,7 +5,7 @@ import { AllStreamsController, UserScansController } from '../../controllers/ind
 import type { AcquisitionScan, Stream } from '../../core/types.js';
 import { clip, formatNumber, toTime } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { emptyView, errorView, loadingView, phaseBadge, viewStateOf } from '../../internal/templates.js';
+import { emptyView, phaseBadge, stateView } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { styles } from './rt-monitoring-dashboard.styles.js';
 import '../rt-connection-status/rt-connection-status.js';
@@ -92,24 +92,12 @@ export class RtMonitoringDashboard extends RtElement {
     const s = this.s;
     const rows = this.#streamRows;
     const phase = this.#streams.phase;
-    let body;
-    switch (viewStateOf({ phase, error: this.#streams.error, hasData: rows.length > 0 })) {
-      case 'loading':
-        body = html`<div class="panel">${loadingView(s)}</div>`;
-        break;
-      case 'error':
-      case 'not-found':
-        body = html`<div class="panel">${errorView(s, this.#streams.error ?? { code: 'server', message: '' })}</div>`;
-        break;
-      case 'empty':
-      case 'missing':
-        body = html`<div class="panel">${emptyView(s.noStreams, 'activity')}</div>`;
-        break;
-      default:
-        body = html`<div class="cards">
+    const other = stateView(s, { phase, error: this.#streams.error, hasData: rows.length > 0, empty: emptyView(s.noStreams, 'activity') });
+    const body = other
+      ? html`<div class="panel">${other}</div>`
+      : html`<div class="cards">
           ${repeat(rows, (r) => r.id, (r) => html`<rt-stream-card .stream=${r} .phase=${phase} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-stream-card>`)}
         </div>`;
-    }
     return html`<section part="streams" aria-labelledby="streams-h">
       <h3 id="streams-h">
         ${s.streams}${rows.length ? html`<span class="count num">(${formatNumber(this.effectiveLocale, rows.length)})</span>` : nothing}
@@ -123,24 +111,12 @@ export class RtMonitoringDashboard extends RtElement {
     const s = this.s;
     const rows = this.#scanRows;
     const phase = this.#scans.phase;
-    let body;
-    switch (viewStateOf({ phase, error: this.#scans.error, hasData: rows.length > 0 })) {
-      case 'loading':
-        body = html`<div class="panel">${loadingView(s)}</div>`;
-        break;
-      case 'error':
-      case 'not-found':
-        body = html`<div class="panel">${errorView(s, this.#scans.error ?? { code: 'server', message: '' })}</div>`;
-        break;
-      case 'empty':
-      case 'missing':
-        body = html`<div class="panel">${emptyView(s.noScans, 'radar')}</div>`;
-        break;
-      default:
-        body = html`<div class="cards">
+    const other = stateView(s, { phase, error: this.#scans.error, hasData: rows.length > 0, empty: emptyView(s.noScans, 'radar') });
+    const body = other
+      ? html`<div class="panel">${other}</div>`
+      : html`<div class="cards">
           ${repeat(rows, (r) => r.id, (r) => html`<rt-scan-progress .scan=${r} .phase=${phase} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-scan-progress>`)}
         </div>`;
-    }
     return html`<section part="scans" aria-labelledby="scans-h">
       <h3 id="scans-h">
         ${s.scans}${rows.length ? html`<span class="count num">(${formatNumber(this.effectiveLocale, rows.length)})</span>` : nothing}

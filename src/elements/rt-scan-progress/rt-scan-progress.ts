@@ -8,7 +8,7 @@ import { ProgressTracker, renderProgressView, shownRow, scanModel } from '../../
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal } from '../../internal/status.js';
 import { tickingDuration } from '../../internal/ticker.js';
-import { clipped, emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf } from '../../internal/templates.js';
+import { clipped, phaseBadge, stateView } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-scan-progress.styles.js';
@@ -82,17 +82,8 @@ export class RtScanProgress extends RtElement {
   #renderBody() {
     const s = this.s;
     const { row, phase, error } = this.#shown;
-    switch (viewStateOf({ phase, error: error, hasData: !!row, missingId: !this.scan && !this.scanId, single: true })) {
-      case 'missing':
-        return emptyView(s.noIdGiven(s.scan));
-      case 'loading':
-        return loadingView(s);
-      case 'error':
-        return errorView(s, error ?? { code: 'server', message: '' });
-      case 'not-found':
-      case 'empty':
-        return notFoundView(s);
-    }
+    const other = stateView(s, { phase, error, hasData: !!row, missingId: !this.scan && !this.scanId, what: s.scan });
+    if (other) return other;
     const r = row!;
     const loc = this.effectiveLocale;
     const model = scanModel(r);

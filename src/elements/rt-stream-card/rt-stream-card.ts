@@ -6,7 +6,7 @@ import { formatNumber, safeHref } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, streamModel, toneForStatus } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf, worstPhase } from '../../internal/templates.js';
+import { phaseBadge, stateView, worstPhase } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-stream-card.styles.js';
@@ -88,24 +88,8 @@ export class RtStreamCard extends RtElement {
   #renderBody() {
     const s = this.s;
     const { row, phase, error } = this.#shown;
-    const view = viewStateOf({
-      phase,
-      error: error,
-      hasData: !!row,
-      missingId: !this.stream && !this.streamId,
-      single: true,
-    });
-    switch (view) {
-      case 'missing':
-        return emptyView(s.noIdGiven(s.stream));
-      case 'loading':
-        return loadingView(s);
-      case 'error':
-        return errorView(s, error ?? { code: 'server', message: '' });
-      case 'not-found':
-      case 'empty':
-        return notFoundView(s);
-    }
+    const other = stateView(s, { phase, error, hasData: !!row, missingId: !this.stream && !this.streamId, what: s.stream });
+    if (other) return other;
     const r = row!;
     const loc = this.effectiveLocale;
     const running = Array.isArray(this.#agents.runningAgents) ? this.#agents.runningAgents.length : 0;

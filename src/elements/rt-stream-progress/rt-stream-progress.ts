@@ -4,7 +4,7 @@ import { StreamProgressController } from '../../controllers/index.js';
 import type { Stream } from '../../core/types.js';
 import { ProgressTracker, renderProgressView, streamModel } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { emptyView, errorView, loadingView, notFoundView, phaseBadge, viewStateOf } from '../../internal/templates.js';
+import { phaseBadge, stateView } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-stream-progress.styles.js';
@@ -74,27 +74,18 @@ export class RtStreamProgress extends RtElement {
     const s = this.s;
     const row = this.progress;
     const phase = this.stream.phase;
-    switch (viewStateOf({ phase, error: this.stream.error, hasData: !!row, missingId: !this.streamId, single: true })) {
-      case 'missing':
-        return emptyView(s.noIdGiven(s.stream));
-      case 'loading':
-        return loadingView(s);
-      case 'error':
-        return errorView(s, this.stream.error ?? { code: 'server', message: '' });
-      case 'not-found':
-      case 'empty':
-        return notFoundView(s);
-      default:
-        return html`${renderProgressView({
-          s,
-          locale: this.effectiveLocale,
-          label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
-          model: streamModel(row!),
-          lastUpdated: row!.updated_at,
-          badges: phaseBadge(s, phase, this.stream.error),
-          headingLevel: null,
-        })}`;
-    }
+    return (
+      stateView(s, { phase, error: this.stream.error, hasData: !!row, missingId: !this.streamId, what: s.stream }) ??
+      renderProgressView({
+        s,
+        locale: this.effectiveLocale,
+        label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
+        model: streamModel(row!),
+        lastUpdated: row!.updated_at,
+        badges: phaseBadge(s, phase, this.stream.error),
+        headingLevel: null,
+      })
+    );
   }
 
   protected override render() {
