@@ -1,0 +1,309 @@
+/**
+ * One realtime channel of a group (./channel-group.ts), from join to removal: it opens (once the
+ * token is in place, on a freed topic), binds `postgres_changes` (or, in broadcast mode,
+ * `broadcast` on a private topic) through ./channel-binding.ts, follows the `system` and status
+ * callbacks, hands changes to its members, re-opens what the server closed, parks when the session
+ * cannot be renewed, and removes its channel when closed. Which subscriptions it carries
+ * (`members`) and what it replaces are its group's business.
+ *
+ * Readiness of a channel: joined AND the server's `system` "Subscribed to PostgreSQL" message
+ * (realtime-js reports SUBSCRIBED on the join reply, before changes flow). A private broadcast
+ * channel is ready at its join reply (Realtime authorizes, then subscribes, then replies).
+ * Channels the server closed (token expiry, restart) are re-opened, after refreshing the token;
+ * with an expired session that cannot be renewed they are *parked* until `resume()`.
+ */
+import type { ConnectionStatus, RtError } from './types.js';
+import type { RealtimeChannelLike } from './supabase-like.js';
+import type { CarrierHost, CarrierMember, CarrierScope } from './channel-types.js';
+import { fromRealtimeReason, isTokenProblem, messageOf, rtError } from './errors.js';
+import { observeServerTime } from './server-clock.js';
+import { packedFilter } from './channel-packing.js';
+import { bindChannel, changeOfPayload, deliverChange, deliverMessage, freeTopic, removeChannel, type ChannelEvents } from './channel-binding.js';
+
+let topicSeq = 0;
+
+/** A channel's error while the session is expired (no fresh token): what every widget shows. */
+const expiredError = (detail?: string): RtError => rtError('session-expired', 'The session has expired: waiting for a new access token.', detail);
+
+/** One realtime channel carrying subscriptions (`M`) of one group (`S`). */
+export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierScope> {
+  /** The subscriptions it carries (kept by its group). */
+  readonly members = new Set<M>();
+  /** Replaced by a re-pack: hands its members over once the replacement is ready, then closes. */
+  retiring: Carrier<M, S> | null = null;
+  /** Channels this one replaces (their members move here when this one is ready). */
+  readonly replaces = new Set<Carrier<M, S>>();
+
+  readonly #host: CarrierHost<Carrier<M, S>>;
+  #topic = '';
+  #channel: RealtimeChannelLike | null = null;
+  #joined = false;
+  #pgReady = false;
+  #error: RtError | null = null;
+  /** The Postgres subscription failed for good (bad filter / table not published). */
+  #configError = false;
+  #configRetries = 0;
+  #reopen: ReturnType<typeof setTimeout> | undefined;
+  #reopenTries = 0;
+  #opening = false;
+  /** Waiting for a new token (session expired, not renewable). */
+  #parked = false;
+  #closed = false;
+  readonly #events: ChannelEvents = {
+    payload: (channel, payload) => this.#onPayload(channel, payload),
+    message: (channel, message) => {
+      if (this.#channel === channel) deliverMessage(this.members, message);
+    },
+    system: (channel, payload) => this.#onSystem(channel, payload),
+    status: (channel, status, err) => this.#onStatus(channel, status, err),
+  };
+
+  /**
+   * @param group what it subscribes to (its group)
+   * @param values values of its `in` filter (packed groups), else null
+   */
+  constructor(readonly group: S, readonly values: ReadonlySet<string> | null, host: CarrierHost<Carrier<M, S>>) {
+    this.#host = host;
+  }
+
+  /** The realtime topic ('' until first opened). */
+  get topic(): string {
+    return this.#topic;
+  }
+
+  /** Its filter: `col=eq.<v>` / `col=in.(…)` for a packed channel, the exact filter (or null) otherwise. */
+  get filter(): string | null {
+    return this.values && this.group.column ? packedFilter(this.group.column, this.values) : this.group.filter;
+  }
+
+  get error(): RtError | null {
+    return this.#error;
+  }
+
+  /** The subscription failed for a reason a retry cannot fix (bad filter, table not published). */
+  get configError(): boolean {
+    return this.#configError;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Joined, confirmed, and the socket open and answering: changes flow. */
+  get ready(): boolean {
+    return !this.#closed && this.#joined && this.#pgReady && this.#host.hooks.socketOpen() && this.#host.hooks.linkHealthy();
+  }
+
+  get status(): ConnectionStatus {
+    if (this.ready) return 'connected';
+    if (this.#configError || this.#parked) return 'error';
+    if (!this.#host.hooks.socketOpen()) return this.#joined || this.#reopenTries > 0 ? 'disconnected' : 'connecting';
+    // The socket is up but the server refused this channel (e.g. "Too many channels"): say so.
+    if (this.#error) return 'error';
+    return 'connecting';
+  }
+
+  /** The socket closed: the channel is no longer joined (realtime-js rejoins it when it opens). */
+  socketClosed(): void {
+    this.#joined = false;
+    this.#pgReady = false;
+  }
+
+  /** A new token arrived: reopen now if parked or without a channel (and retry a refused one). */
+  resume(): void {
+    if ((!this.#parked && this.#channel) || this.#closed) return;
+    this.#parked = false;
+    this.#reopenTries = 0;
+    clearTimeout(this.#reopen);
+    if (!this.#channel) this.open();
+  }
+
+  /** Joins (once the token is in place); a no-op while opening, once open, or when closed. */
+  open(): void {
+    if (this.#host.disposed() || this.#opening || this.#closed) return;
+    this.#opening = true;
+    // Join only once the token is in place: a join without it runs as `anon`.
+    const topic = this.group.topic;
+    void this.#host.hooks
+      .authReady()
+      .catch(() => {})
+      .then(() => (topic ? freeTopic(this.#host.realtime, topic) : undefined))
+      .then(() => {
+        this.#opening = false;
+        if (this.#host.disposed() || this.#closed || this.#channel) return;
+        this.#openNow();
+      });
+  }
+
+  /** For good: cancels any re-open and removes the realtime channel. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#reopen);
+    const channel = this.#channel;
+    this.#channel = null;
+    this.#joined = false;
+    this.#pgReady = false;
+    if (channel) void removeChannel(this.#host.realtime, channel);
+  }
+
+  #openNow(): void {
+    const g = this.group;
+    const filter = this.filter;
+    // Broadcast mode: the private topic every feed of this group shares.
+    this.#topic = g.topic || `rt-monitor:${g.table}:${g.column ? `${g.column}:${this.values?.size ?? 0}` : (filter ?? '*')}:${++topicSeq}`;
+    try {
+      this.#channel = bindChannel(this.#host.realtime, this.#topic, g.topic ? null : { table: g.table, filter }, this.#events);
+    } catch (err) {
+      this.#error = rtError('bad-config', `Could not open a realtime channel: ${messageOf(err)}`);
+      this.#configError = true;
+      this.#host.changed(this);
+    }
+  }
+
+  #onPayload(channel: RealtimeChannelLike, payload: any): void {
+    if (this.#channel !== channel || !payload) return;
+    observeServerTime(payload.commit_timestamp);
+    const change = changeOfPayload(payload);
+    // An unusable row ("Error 401" / "Error 413"): resync instead.
+    if (change === 'unusable') this.#host.resync(this);
+    else if (change) deliverChange(this.members, this.group.column, change);
+  }
+
+  #onSystem(channel: RealtimeChannelLike, payload: any): void {
+    if (this.#channel !== channel || !payload) return;
+    const message = String(payload.message ?? '');
+    if (payload.extension === 'postgres_changes') {
+      if (payload.status === 'ok') {
+        if (!this.#pgReady) {
+          this.#pgReady = true;
+          this.#configError = false;
+          this.#error = null;
+          this.#reopenTries = 0;
+          this.#host.confirmed(this);
+        }
+      } else {
+        this.#pgReady = false;
+        this.#error = fromRealtimeReason(message || 'postgres_changes subscription failed');
+        this.#configError = this.#error.code === 'bad-config';
+        if (this.#configRetries < 1) {
+          // Once: the subscription may have been checked against a token that was being
+          // replaced (or a role not yet allowed). Re-open the channel before calling it an error.
+          this.#configRetries++;
+          this.#configError = false;
+          this.#reopenSoon(channel, 500);
+        }
+        this.#host.changed(this);
+      }
+      return;
+    }
+    if (payload.status === 'error') {
+      // Channel-fatal (token expired, permissions lost…): phx_close follows; remember why.
+      this.#error = this.#reasonError(message);
+      this.#pgReady = false;
+      this.#joined = false;
+      this.#host.changed(this);
+    }
+  }
+
+  #onStatus(channel: RealtimeChannelLike, status: string, err?: Error): void {
+    if (this.#channel !== channel) return;
+    switch (status) {
+      case 'SUBSCRIBED':
+        this.#joined = true;
+        // A private broadcast channel is authorized and subscribed when the join is answered.
+        if (this.group.topic && !this.#pgReady) {
+          this.#pgReady = true;
+          this.#error = null;
+          this.#reopenTries = 0;
+        }
+        // Ready when the system message arrives (it may already have).
+        if (this.#pgReady) {
+          this.#host.confirmed(this);
+          return;
+        }
+        break;
+      case 'CHANNEL_ERROR':
+      case 'TIMED_OUT': {
+        this.#joined = false;
+        this.#pgReady = false;
+        const reason = err ? messageOf(err) : status === 'TIMED_OUT' ? 'join timed out' : 'channel error';
+        if (!/socket closed|heartbeat timeout/i.test(reason)) this.#error = this.#reasonError(reason);
+        if (isTokenProblem(reason)) {
+          // realtime-js retries the join with the new token; with none to be had, park instead.
+          if (!this.#parkIfDead(channel)) void this.#host.hooks.refreshToken(reason).then(() => this.#parkIfDead(channel));
+        }
+        break;
+      }
+      case 'CLOSED':
+        // We did not ask for this: the server closed the channel (token expired, permission
+        // lost, server restart). realtime-js will not rejoin it; open a new one.
+        this.#joined = false;
+        this.#pgReady = false;
+        this.#channel = null;
+        this.#scheduleReopen();
+        break;
+    }
+    this.#host.changed(this);
+  }
+
+  /** A realtime failure reason as an RtError; a refused token while the session is expired says so. */
+  #reasonError(reason: string): RtError {
+    const error = fromRealtimeReason(reason);
+    return error.code === 'unauthorized' && this.#host.hooks.sessionExpired() ? expiredError(error.detail) : error;
+  }
+
+  /**
+   * The session has expired and the token source cannot renew it (a fixed token): realtime-js
+   * would rejoin with the dead token every few seconds. Park the channel until `resume()` (a new
+   * token). Returns whether it parked.
+   */
+  #parkIfDead(channel: RealtimeChannelLike): boolean {
+    const hooks = this.#host.hooks;
+    if (this.#channel !== channel || this.#closed || !hooks.sessionExpired() || hooks.renewable()) return false;
+    this.#parked = true;
+    this.#channel = null;
+    this.#joined = false;
+    this.#pgReady = false;
+    this.#error = expiredError(this.#error?.detail ?? this.#error?.message);
+    clearTimeout(this.#reopen);
+    void removeChannel(this.#host.realtime, channel);
+    this.#host.changed(this);
+    return true;
+  }
+
+  #reopenSoon(channel: RealtimeChannelLike, delay: number): void {
+    this.#channel = null;
+    this.#joined = false;
+    this.#pgReady = false;
+    void removeChannel(this.#host.realtime, channel);
+    clearTimeout(this.#reopen);
+    this.#reopen = setTimeout(() => {
+      if (!this.#host.disposed() && !this.#closed && !this.#channel) this.open();
+    }, delay);
+  }
+
+  #scheduleReopen(): void {
+    if (this.#host.disposed() || this.#closed) return;
+    clearTimeout(this.#reopen);
+    const delay = [100, 1000, 2000, 5000, 10_000][Math.min(this.#reopenTries, 4)];
+    this.#reopenTries++;
+    this.#reopen = setTimeout(async () => {
+      if (this.#host.disposed() || this.#closed || this.#channel) return;
+      if (this.#error && (isTokenProblem(this.#error.detail ?? this.#error.message) || this.#error.code === 'session-expired')) {
+        const ok = await this.#host.hooks.refreshToken(this.#error.message);
+        if (!ok) {
+          const expired = this.#host.hooks.sessionExpired();
+          this.#error = expired
+            ? expiredError(this.#error.detail)
+            : rtError('unauthorized', 'The access token expired and no fresh one could be obtained.', this.#error.detail);
+          if (expired && !this.#host.hooks.renewable()) this.#parked = true;
+          this.#host.changed(this);
+          if (this.#parked) return; // rejoining with the dead token would only be refused again
+        }
+      }
+      if (this.#host.disposed() || this.#closed || this.#channel) return;
+      this.open();
+    }, delay);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The shapes the channel parts share: what a channel asks of the client (./client.ts gives them
+ * to ./channel-registry.ts), what it is subscribed to, whom it delivers to, and what it tells its
+ * group (./channel-carrier.ts, ./channel-group.ts).
+ */
+import type { ChangeListener, ChannelSpec } from './client-types.js';
+import type { MonitoredTable } from './types.js';
+import type { RealtimeClientLike } from './supabase-like.js';
+
+/** What a channel asks of the client (the link and the session); ./channel-registry.ts's `RegistryHooks` adds `changed`. */
+export interface ChannelHooks {
+  /** The server refused/expired our token: get a fresh one into the realtime client. Resolves to success. */
+  refreshToken(reason: string): Promise<boolean>;
+  /** Whether the socket is open right now. */
+  socketOpen(): boolean;
+  /** Whether the link answers (no heartbeat overdue): a joined channel counts as live only then. */
+  linkHealthy(): boolean;
+  /** Resolves when the user's token is in the realtime client (so the first join carries it). */
+  authReady(): Promise<unknown>;
+  /** The session has expired (no fresh token could be obtained). */
+  sessionExpired(): boolean;
+  /** Whether asking again may give a fresh token (a callback); if not, expired channels park until `resume()`. */
+  renewable(): boolean;
+}
+
+/** What a channel is subscribed to: a table (with a packed column or an exact filter), or a private topic. */
+export interface CarrierScope {
+  readonly table: MonitoredTable;
+  /** Equality column whose values are packed into `in` filters; null: one channel for `filter`. */
+  readonly column: string | null;
+  /** The exact filter of an unpacked group (null: the whole table). */
+  readonly filter: string | null;
+  /** Broadcast mode: the private topic (`org:<id>`, `user:<id>`) the channel joins. */
+  readonly topic: string | null;
+}
+
+/** A group (./channel-group.ts), as its channels see it. */
+export interface CarrierHost<C> {
+  readonly realtime: RealtimeClientLike;
+  readonly hooks: ChannelHooks;
+  disposed(): boolean;
+  /** The channel's status or error changed: tell its members and the registry. */
+  changed(c: C): void;
+  /** The server confirmed the subscription (it may still not be ready: the link may be late). */
+  confirmed(c: C): void;
+  /** A change arrived unusable ("Error 401", "Error 413"): every member must resync. */
+  resync(c: C): void;
+}
+
+/** A subscription a channel delivers changes to. */
+export interface CarrierMember {
+  readonly spec: ChannelSpec;
+  readonly listener: ChangeListener<any>;
+  /** The packed value (`<a>` of `col=eq.<a>`), or null for a channel of its own. */
+  readonly value: string | null;
+}

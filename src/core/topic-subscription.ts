@@ -1,0 +1,70 @@
+/**
+ * Broadcast mode (`realtimeMode: 'broadcast'`, see ./broadcast-topics.ts): a subscription joins
+ * the private topics that carry its table (`org:<id>`, `user:<id>`); one channel per topic, shared
+ * by every subscription on it (./channel-registry.ts), changes routed by table and filter. A
+ * subscription on several topics is ready when all of them are, and starts a new epoch (a resync)
+ * each time it becomes so.
+ */
+import type { ChangeListener, ChannelSpec, ChannelState, RowChange } from './client-types.js';
+import type { ConnectionStatus } from './types.js';
+import { messageOf, rtError } from './errors.js';
+import { topicsFor, type TopicContext } from './broadcast-topics.js';
+
+/**
+ * Resolves the topics of `spec`, subscribes on each through `join` (the registry's shared channel
+ * of that topic) and reports one combined state to `listener`: ready when every topic's channel
+ * is; a new epoch each time it becomes ready again; the first error otherwise. Without a topic
+ * context, or when the topics cannot be named, the state is an error (`bad-config` / `server`).
+ * `gone()` tells whether the registry was disposed meanwhile. Returns the release function.
+ */
+export function subscribeOnTopics<R>(
+  spec: ChannelSpec,
+  listener: ChangeListener<R>,
+  ctx: TopicContext | undefined,
+  join: (topic: string, listener: ChangeListener<R>) => () => void,
+  gone: () => boolean,
+): () => void {
+  let released = false;
+  let epoch = 0;
+  let wasReady = false;
+  const parts = new Map<string, { state: ChannelState; release: () => void }>();
+  const combine = (): ChannelState => {
+    const states = [...parts.values()].map((p) => p.state);
+    const ready = states.every((st) => st.ready);
+    if (ready && !wasReady) epoch++;
+    wasReady = ready;
+    const error = states.find((st) => st.error)?.error ?? null;
+    // Not ready: the worst status of its topics (a topic that is connected does not make it so).
+    const worst: ConnectionStatus[] = ['error', 'disconnected', 'connecting'];
+    const status: ConnectionStatus = ready ? 'connected' : (worst.find((r) => states.some((st) => st.status === r)) ?? 'connecting');
+    return { status, ready, epoch, error };
+  };
+  listener.onState({ status: 'connecting', ready: false, epoch, error: null });
+  void (async () => {
+    const topics = ctx ? await topicsFor(spec, ctx).catch((err) => rtError('server', `Could not name the realtime topics: ${messageOf(err)}`)) : rtError('bad-config', 'Broadcast mode needs a topic context.');
+    if (released || gone()) return;
+    if (!Array.isArray(topics)) {
+      listener.onState({ status: 'error', ready: false, epoch, error: topics });
+      return;
+    }
+    for (const topic of topics) {
+      const part = { state: { status: 'connecting', ready: false, epoch: 0, error: null } as ChannelState, release: () => {} };
+      parts.set(topic, part);
+      part.release = join(topic, {
+        onChange: (change) => listener.onChange(change as RowChange<R>),
+        onState: (state) => {
+          part.state = state;
+          if (!released) listener.onState(combine());
+        },
+      });
+    }
+    // No topic at all (a user in no org): nothing can arrive, and RLS would show nothing either.
+    listener.onState(combine());
+  })();
+  return () => {
+    if (released) return;
+    released = true;
+    for (const p of parts.values()) p.release();
+    parts.clear();
+  };
+}
