@@ -3,10 +3,16 @@
  * `updated_at` as the version guard (an older version never overwrites a newer one), kept
  * ordered and bounded by the query's `order` / `limit`. No timers, no I/O, no notification:
  * {@link LiveQueryStore} decides when to read and when to tell subscribers.
+ *
+ * A held version ahead of the server's clock ({@link credibleVersion}) guards nothing: `updated_at`
+ * is whatever the writer sent unless a trigger sets it (the schema's trigger runs on UPDATE only),
+ * so a row inserted by a writer whose clock is fast, or in local time without a zone, would
+ * otherwise reject every real change after it, and every re-read too.
  */
 import type { RowChange, SnapshotQuery } from './client-types.js';
 import { parseTimestamp, versionOf } from './version.js';
 import { normalizeKey } from './keys.js';
+import { serverNow } from './server-clock.js';
 
 /** A row as the store holds it: a primary key `id` (text, bigint or uuid) and optionally a version. */
 export interface StoreRow {
@@ -17,6 +23,21 @@ export interface StoreRow {
 
 /** Deleted ids remembered (with their last version) so a late older change cannot resurrect them. */
 const TOMBSTONE_LIMIT = 500;
+
+/**
+ * How far (ms) a version may be ahead of the server's clock (as estimated from `commit_timestamp`
+ * and HTTP `Date`, src/core/server-clock.ts) and still count: the estimate's own error.
+ */
+export const VERSION_CLOCK_SLACK_MS = 1000;
+
+/**
+ * Whether a held version (`updated_at`, epoch ms) can order changes: not ahead of the server's
+ * clock by more than {@link VERSION_CLOCK_SLACK_MS}. A version from the future was written by a
+ * client whose clock is wrong; a later change must not lose to it.
+ */
+export function credibleVersion(version: number, now = serverNow()): boolean {
+  return version <= now + VERSION_CLOCK_SLACK_MS;
+}
 
 /**
  * The row's primary key as a string (the map key): text and uuid keys as given, bigint keys (JSON
@@ -71,15 +92,18 @@ export class RowWindow<R extends StoreRow> {
 
   /**
    * Replace the rows by a snapshot, keeping a held row that is newer than the snapshot's copy
-   * (its change was applied while the snapshot was being read). Rows without a key are dropped.
+   * (its change was applied while the snapshot was being read) unless its version is not
+   * credible (ahead of the server's clock). Rows without a key are dropped.
    */
   replace(snapshot: readonly R[]): void {
     const next = new Map<string, R>();
+    const now = serverNow();
     for (const row of snapshot) {
       const key = rowKey(row);
       if (key === null) continue;
       const current = this.#rows.get(key);
-      next.set(key, current && versionOf(current) > versionOf(row) ? current : row);
+      const held = current ? versionOf(current) : Number.NEGATIVE_INFINITY;
+      next.set(key, current && held > versionOf(row) && credibleVersion(held, now) ? current : row);
     }
     this.#rows = next;
   }
@@ -107,9 +131,10 @@ export class RowWindow<R extends StoreRow> {
       this.#rows.delete(key);
       return { changed: true };
     }
-    if (current && versionOf(row) < versionOf(current)) return { changed: false }; // older: never wins
+    // Older than the held version: never wins, unless the held version is from the future.
+    if (current && versionOf(row) < versionOf(current) && credibleVersion(versionOf(current))) return { changed: false };
     const tomb = this.#tombstones.get(key);
-    if (!current && tomb !== undefined && versionOf(row) <= tomb) return { changed: false }; // deleted already
+    if (!current && tomb !== undefined && versionOf(row) <= tomb && credibleVersion(tomb)) return { changed: false }; // deleted already
     const merged = (current ? { ...current, ...row } : row) as R;
     if (current) beforeReplace?.(current, merged);
     this.#rows.set(key, merged);
