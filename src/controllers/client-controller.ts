@@ -91,6 +91,10 @@ export abstract class ClientController implements ReactiveController {
 
   hostDisconnected(): void {
     this.connected = false;
+    // The provider's answer held only while connected under it: a host moved out of its provider
+    // (or whose provider is gone) asks again on connect and, with no provider to answer, uses the
+    // page default or reports not-configured. Keeping it followed a removed provider's client.
+    this.#contextClient = undefined;
     this.#offDefault?.();
     this.#offDefault = undefined;
     clearTimeout(this.#waitTimer);

@@ -46,6 +46,33 @@ describe('controllers with the in-memory client', () => {
     await waitFor(() => el.ctl.status === 'disconnected' && el.ctl.phase === 'stale', 2000, 'stale');
   });
 
+  it("a host moved out of its provider stops using that provider's client (page default, else not configured)", async () => {
+    const mine = new MemoryClient();
+    mine.setRows('streams', [{ id: 's1', org_id: 'o', name: 'from the provider' }]);
+    const page = new MemoryClient();
+    page.setRows('streams', [{ id: 's1', org_id: 'o', name: 'from the page default' }]);
+    setDefaultClient(page);
+    const root = await fixture<HTMLElement>(html`<div><rt-provider .client=${mine}><test-stream-host stream-id="s1"></test-stream-host></rt-provider><section></section></div>`);
+    const host = root.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => host.ctl.progress?.name === 'from the provider', 2000, 'provider client');
+    root.querySelector('section')!.append(host); // out of the provider
+    await waitFor(() => host.ctl.progress?.name === 'from the page default', 2000, 'page default after the move');
+    await waitFor(() => mine.getActiveSubscriptions().length === 0, 2000, "provider's client released");
+    root.querySelector('rt-provider')!.append(host); // and back in
+    await waitFor(() => host.ctl.progress?.name === 'from the provider', 2000, 'provider client again');
+    host.remove();
+    setDefaultClient(null);
+    const wait = ClientController.noClientTimeoutMs;
+    ClientController.noClientTimeoutMs = 200;
+    try {
+      root.querySelector('section')!.append(host); // out again, no page default: not configured
+      await waitFor(() => host.ctl.error?.code === 'not-configured', 3000, 'not configured');
+      expect(host.ctl.progress?.name ?? null).to.not.equal('from the provider');
+    } finally {
+      ClientController.noClientTimeoutMs = wait;
+    }
+  });
+
   it('SignalAlertsController.markAsRead goes through the client (recorded)', async () => {
     const client = new MemoryClient({ userId: 'u1' });
     client.setRows('signal_alerts', [{ id: 'a1', user_id: 'u1' }]);
