@@ -132,6 +132,8 @@ export interface SnapshotQuery {
   limit?: number;
   /** At most one row expected (a single-row feed). */
   single?: boolean;
+  /** Only these primary keys (`id=in.(…)`; revalidation of held rows, src/core/live-hub.ts). */
+  ids?: readonly string[];
   /**
    * Also count, over the whole table (not only the `limit` rows held), the rows matching `eq`
    * plus these equalities (e.g. `[['read', 'false']]` for an unread count).

@@ -7,11 +7,15 @@
 import { feedOf, type DataFor, type FeedRef, type ParamsFor, type LiveQuery, type LiveSource, type ReadableTable, type ResolveContext } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
 import { LiveQueryStore, initialState, type StoreRow } from './live-query.js';
+import { rowKey } from './row-window.js';
 import type { FrameNotifier } from './frame.js';
 import { rtError } from './errors.js';
 
 /** How long an unused store stays alive (an element moved in the DOM re-attaches to it). */
 export const STORE_LINGER_MS = 250;
+
+/** Keys per revalidation request (`id=in.(…)` stays well inside URL limits). */
+const REVALIDATE_CHUNK = 100;
 
 interface StoreEntry {
   store: LiveQueryStore<StoreRow, unknown>;
@@ -28,7 +32,16 @@ export interface WriteReadRequest {
 }
 
 export abstract class LiveHub implements ResolveContext {
+  /**
+   * How often (ms) the rows live widgets hold are read again from the server, one request per table
+   * (`id=in.(…)`, under the user's Row Level Security); 0 turns it off. Realtime sends nothing when
+   * a row leaves the user's view (moved to another org, given to another user, a membership
+   * removed), so without it such a row stayed on screen, marked Live, until the next reconnect.
+   * This is the longest it stays. Default 60 000.
+   */
+  static revalidateMs = 60_000;
   readonly #stores = new Map<string, StoreEntry>();
+  #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
   protected disposed = false;
   /** Injected by tests to control frames. */
   createNotifier?: (flush: () => void) => FrameNotifier;
@@ -129,6 +142,49 @@ export abstract class LiveHub implements ResolveContext {
     }
   }
 
+  #armRevalidation(): void {
+    const every = (this.constructor as typeof LiveHub).revalidateMs;
+    if (this.#revalidateTimer !== undefined || this.disposed || !(every > 0) || this.#stores.size === 0) return;
+    this.#revalidateTimer = setTimeout(() => void this.#revalidate(), every);
+  }
+
+  /** Reads the held rows of every live store again, by table, and reconciles each store. */
+  async #revalidate(): Promise<void> {
+    try {
+      await this.#revalidateOnce();
+    } finally {
+      this.#revalidateTimer = undefined;
+      this.#armRevalidation();
+    }
+  }
+
+  async #revalidateOnce(): Promise<void> {
+    const byTable = new Map<string, { stores: LiveQueryStore<StoreRow, unknown>[]; keys: Set<string> }>();
+    for (const store of this.liveStores()) {
+      if (!store.table || store.state.phase !== 'live') continue;
+      const group = byTable.get(store.table) ?? { stores: [], keys: new Set<string>() };
+      byTable.set(store.table, group);
+      group.stores.push(store);
+      for (const key of store.heldKeys()) group.keys.add(key);
+    }
+    for (const [table, { stores, keys }] of byTable) {
+      const all = [...keys];
+      for (let i = 0; i < all.length; i += REVALIDATE_CHUNK) {
+        const ids = all.slice(i, i + REVALIDATE_CHUNK);
+        const res = await this.source.select<StoreRow>({ table: table as ReadableTable, eq: [], ids }).catch(() => null);
+        if (this.disposed) return;
+        if (!res || res.error) continue; // nothing learned: the next round asks again
+        const fresh = new Map<string, StoreRow>();
+        for (const row of res.rows) {
+          const key = rowKey(row);
+          if (key !== null) fresh.set(key, row);
+        }
+        const asked = new Set(ids);
+        for (const store of stores) if (store.state.phase === 'live') store.reconcile(fresh, asked);
+      }
+    }
+  }
+
   #acquireStore(key: string, create: () => LiveQueryStore<StoreRow, unknown>): StoreEntry {
     let entry = this.#stores.get(key);
     if (!entry) {
@@ -139,6 +195,7 @@ export abstract class LiveHub implements ResolveContext {
     clearTimeout(entry.linger);
     entry.linger = undefined;
     entry.refs++;
+    this.#armRevalidation();
     return entry;
   }
 
@@ -155,6 +212,8 @@ export abstract class LiveHub implements ResolveContext {
 
   /** Stop every store (dispose). */
   protected stopAllStores(): void {
+    clearTimeout(this.#revalidateTimer);
+    this.#revalidateTimer = undefined;
     for (const entry of this.#stores.values()) {
       clearTimeout(entry.linger);
       entry.store.stop();

@@ -21,6 +21,7 @@ import { isRtError, messageOf, rtError } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
 import { RowWindow, rowKey, type StoreRow } from './row-window.js';
+import { versionOf } from './version.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
 import { QueryPhase } from './query-phase.js';
@@ -124,6 +125,33 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#phase.rereading();
     this.#emit();
     void this.#fetch();
+  }
+
+  /** Keys of the rows held (revalidation asks the server for these, src/core/live-hub.ts). */
+  heldKeys(): string[] {
+    const keys: string[] = [];
+    for (const row of this.#window?.values() ?? []) {
+      const key = rowKey(row);
+      if (key !== null) keys.push(key);
+    }
+    return keys;
+  }
+
+  /**
+   * The server's copies of held rows, read again by key (`asked`: the keys asked for). Realtime
+   * sends nothing when a row leaves the user's view (Row Level Security: moved to another org,
+   * given to another user, membership removed): a held row the server no longer returns is dropped
+   * as deleted, and one with another version is folded in as an update (the version guard applies).
+   */
+  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): void {
+    if (this.#stopped || !this.#window) return;
+    for (const held of [...this.#window.values()]) {
+      const key = rowKey(held);
+      if (key === null || !asked.has(key)) continue;
+      const row = fresh.get(key);
+      if (!row) this.applyChange({ type: 'DELETE', new: null, old: held });
+      else if (versionOf(row) !== versionOf(held)) this.applyChange({ type: 'UPDATE', new: row, old: null });
+    }
   }
 
   /** Fold one change in (also used by tests with fakes). */

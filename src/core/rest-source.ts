@@ -43,6 +43,7 @@ export class RestSource {
     const res = await this.#send(() => {
       let q = this.rest.from(schema.table(table)).select('*');
       for (const [column, value] of schema.eq(table, query.eq)) q = q.eq(column, value);
+      if (query.ids) q = q.in(schema.column(table, 'id'), [...query.ids]);
       if (query.order) q = q.order(schema.column(table, query.order.column), { ascending: query.order.ascending });
       if (query.single) q = q.limit(1);
       else if (query.limit !== undefined) q = q.limit(query.limit);

@@ -360,7 +360,7 @@ export class MemoryClient extends LiveHub implements RtClientApi {
     this.selectCount[query.table] = (this.selectCount[query.table] ?? 0) + 1;
     // The snapshot is read NOW; holding only delays the reply (as a slow network would).
     const failure = this.failures.get(query.table);
-    let rows = [...this.table(query.table).values()].filter((r) => query.eq.every(([c, v]) => String(r[c]) === v));
+    let rows = [...this.table(query.table).values()].filter((r) => query.eq.every(([c, v]) => String(r[c]) === v) && (!query.ids || query.ids.includes(String(r.id))));
     if (query.order) {
       const { column, ascending } = query.order;
       rows.sort((a, b) => {

@@ -1,0 +1,66 @@
+/**
+ * A row that leaves the user's view (Row Level Security) while a widget shows it (real backend,
+ * real Chromium, real elements). Realtime sends nothing for it: the new row fails the user's RLS
+ * check, so the change is not delivered. Before, the widget kept the row, marked Live, with its
+ * old values until the next reconnect. Held rows are now read again by key (one request per table,
+ * `LiveHub.revalidateMs`): the row goes within that time.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-card/rt-stream-card.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { LiveHub } from '../../src/core/live-hub.js';
+import { en } from '../../src/internal/strings.js';
+import { ALICE, BOB, GLOBEX, USERS, backendInfo, insertRows, newId, newStream, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { deepText } from '../elements/helpers.js';
+
+const clients: RtClient[] = [];
+const every = LiveHub.revalidateMs;
+beforeEach(() => (LiveHub.revalidateMs = 1000));
+afterEach(() => {
+  LiveHub.revalidateMs = every;
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+async function aliceClient(): Promise<RtClient> {
+  const info = await backendInfo();
+  const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+  clients.push(c);
+  return c;
+}
+
+const live = (c: RtClient) => c.getActiveSubscriptions().length > 0 && c.getActiveSubscriptions().every((s) => s.status === 'connected');
+
+describe('rows leaving the user’s view (RLS, real backend)', function () {
+  this.timeout(60_000);
+
+  it('a stream moved to an org the user is not in: the card says "Not found or no access", not Live with old values', async () => {
+    const stream = await newStream({ name: 'moving away', current_progress: { percentage: 20, completed: 2, total: 10 } });
+    const c = await aliceClient();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-card')!;
+    await waitFor(() => deepText(el.shadowRoot!).includes('moving away') && live(c), 15_000, 'card live');
+    await updateRows('streams', { id: stream.id }, { org_id: GLOBEX, current_progress: { percentage: 90, completed: 9, total: 10 } });
+    await waitFor(() => deepText(el.shadowRoot!).includes(en.notFound), 15_000, 'not found after leaving the view');
+    expect(deepText(el.shadowRoot!)).to.not.include('moving away');
+  });
+
+  it('an alert given to another user leaves the list and the unread count; one still visible stays', async () => {
+    const [mine, theirs] = await insertRows('signal_alerts', [
+      { id: newId(), user_id: ALICE, business_name: 'Staying Co', signal_type: 'funding', priority: 'low', read: false },
+      { id: newId(), user_id: ALICE, business_name: 'Leaving Co', signal_type: 'funding', priority: 'low', read: false },
+    ]);
+    const c = await aliceClient();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+    const el = wrapper.querySelector('rt-signal-alerts')!;
+    await waitFor(() => deepText(el.shadowRoot!).includes('Leaving Co') && live(c), 15_000, 'both shown');
+    const unread = () => Number(/(\d+)/.exec(el.shadowRoot!.querySelector('[part="unread-badge"]')?.textContent ?? '0')?.[1] ?? 0);
+    const before = unread();
+    await updateRows('signal_alerts', { id: theirs.id }, { user_id: BOB });
+    await waitFor(() => !deepText(el.shadowRoot!).includes('Leaving Co'), 15_000, 'the alert given away is gone');
+    expect(deepText(el.shadowRoot!)).to.include('Staying Co');
+    await waitFor(() => unread() === before - 1, 10_000, `unread count ${unread()} (was ${before})`);
+    expect(mine.id).to.be.a('string');
+  });
+});
