@@ -11,6 +11,7 @@ import type { ConnectionStatus, RtError } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
 import { tapRealtime } from './realtime-tap.js';
 import { messageOf, rtError } from './errors.js';
+import { policyRefusal, watchPolicy } from './csp.js';
 
 export type LinkState =
   | 'idle' // no socket asked for yet
@@ -120,11 +121,12 @@ export class Link {
     readonly realtime: RealtimeClientLike,
     private readonly events: LinkEvents,
   ) {
+    watchPolicy();
     this.#untap = tapRealtime(realtime, {
       open: () => this.#onOpen(),
       close: () => this.#onClose(),
       error: () => {
-        if (this.state === 'idle' || this.state === 'opening') this.error = rtError('network', 'Cannot reach the realtime server.');
+        if (this.state === 'idle' || this.state === 'opening') this.error = policyRefusal(realtime.endPoint) ?? rtError('network', 'Cannot reach the realtime server.');
         this.fire('error');
         this.events.socketChanged();
       },
@@ -189,7 +191,7 @@ export class Link {
     try {
       this.realtime.connect();
     } catch (err) {
-      this.error = rtError('network', messageOf(err));
+      this.error = policyRefusal(this.realtime.endPoint) ?? rtError('network', messageOf(err));
     }
     this.events.changed();
   }

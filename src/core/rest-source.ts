@@ -11,6 +11,7 @@ import type { RestLike } from './supabase-like.js';
 import type { WriteReadRequest } from './live-hub.js';
 import type { Session } from './session.js';
 import { fromRestError, messageOf, rtError } from './errors.js';
+import { policyRefusal, watchPolicy } from './csp.js';
 import { checkKeys, normalizeKey } from './keys.js';
 import type { SchemaMap } from './schema-map.js';
 
@@ -27,7 +28,15 @@ export class RestSource {
     private readonly rest: RestLike,
     private readonly session: Session,
     private readonly schema: SchemaMap,
-  ) {}
+  ) {
+    watchPolicy();
+  }
+
+  /** The REST address (postgrest-js `url`; a host's SupabaseClient: its `supabaseUrl`). */
+  get #url(): string | undefined {
+    const r = this.rest as RestLike & { supabaseUrl?: unknown };
+    return r.url ?? (typeof r.supabaseUrl === 'string' ? r.supabaseUrl : undefined);
+  }
 
   /** Why these equality filters cannot be sent to `table` (checked before any request), or null. */
   check(table: string, eq: ReadonlyArray<readonly [string, string]>): RtError | null {
@@ -118,9 +127,11 @@ export class RestSource {
         await this.session.tokens.get(true);
         res = (await build()) as RestResponse;
       }
-      return res.error ? { failed: await this.#errorOf(res.error, res.status) } : res;
+      if (!res.error) return res;
+      const failed = await this.#errorOf(res.error, res.status);
+      return { failed: (failed.code === 'network' && policyRefusal(this.#url)) || failed };
     } catch (err) {
-      return { failed: rtError('network', `Cannot reach the server: ${messageOf(err)}`) };
+      return { failed: policyRefusal(this.#url) ?? rtError('network', `Cannot reach the server: ${messageOf(err)}`) };
     }
   }
 

@@ -47,5 +47,5 @@ export function createRest(options: RestOptions): RestLike {
     return res;
   };
   const client = new PostgrestClient(options.url, { headers: { apikey: options.anonKey }, fetch: fetchWithToken });
-  return { from: (relation: string) => client.from(relation) as unknown as QueryLike };
+  return { from: (relation: string) => client.from(relation) as unknown as QueryLike, url: options.url };
 }

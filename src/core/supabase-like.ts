@@ -26,6 +26,8 @@ export interface RealtimeClientLike {
   sendHeartbeat?(): unknown;
   onHeartbeat?(callback: (status: string, latency?: number) => void): void;
   accessTokenValue?: string | null;
+  /** The socket's address (realtime-js `endPoint`): to tell a Content-Security-Policy refusal. */
+  endPoint?: string;
 }
 
 /**
@@ -38,11 +40,14 @@ export interface QueryLike extends PromiseLike<{ data: any; error: any; status?:
   eq(column: string, value: unknown): QueryLike;
   order(column: string, options?: { ascending?: boolean }): QueryLike;
   limit(count: number): QueryLike;
+  in(column: string, values: readonly unknown[]): QueryLike;
 }
 
 /** `client.from(table)` of supabase-js or postgrest-js. */
 export interface RestLike {
   from(relation: string): any;
+  /** The REST base URL (postgrest-js `url`): to tell a Content-Security-Policy refusal. */
+  url?: string;
 }
 
 /**

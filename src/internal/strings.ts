@@ -95,6 +95,8 @@ export const en = {
     server: 'The server reported an error.',
     // By RtError.detail: the Supabase client (or token) was set as an attribute, e.g. client="[object Object]".
     'property-as-attribute': 'The Supabase client reached this widget as text (an attribute), not as the object: set the client property. The browser console shows how.',
+    // By RtError.detail: the page's Content-Security-Policy refused the connection (src/core/csp.ts).
+    'csp-blocked': "This page's Content-Security-Policy blocks the connection to Supabase: add the Supabase URL to connect-src.",
   } as Record<string, string>,
 
   // statuses (goal, scan, execution)
