@@ -11,6 +11,7 @@
  */
 import { LitElement, ReactiveElement, type PropertyValues } from 'lit';
 import { isVisible, unwatchVisibility, watchVisibility } from './visibility.js';
+import { inHomeDocument, styleForDocument } from './other-document.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { rtLocaleContext, rtThemeContext } from '../context/index.js';
@@ -133,6 +134,20 @@ export class RtElement extends LitElement {
   constructor() {
     super();
     this.internals = this.attachInternals();
+  }
+
+  /** In another document (a same-origin iframe): the styles as `<style>` elements (src/internal/other-document.ts). */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    if (inHomeDocument(this)) return super.createRenderRoot();
+    const ctor = this.constructor as typeof ReactiveElement;
+    const root = this.shadowRoot ?? this.attachShadow(ctor.shadowRootOptions);
+    styleForDocument(root, ctor.elementStyles);
+    return root;
+  }
+
+  /** Moved into another document (or back): restyle for it. */
+  adoptedCallback(): void {
+    if (this.shadowRoot) styleForDocument(this.shadowRoot, (this.constructor as typeof ReactiveElement).elementStyles);
   }
 
   override connectedCallback(): void {
