@@ -10,19 +10,20 @@
  * `data-*` configuration, command queue, a second copy stands down), then the npm entry's modules
  * run and define every element while the script runs, exactly as `import 'rt-monitor'` does.
  * `RtMonitor` also carries every export of the npm entry (element classes, `registerStrings`,
- * controllers…); `RtMonitor.ready` is already resolved.
+ * controllers…); `RtMonitor.ready` is resolved once the file ran (rejected if it stopped on the way).
  *
  * Runs under a strict Content-Security-Policy: no eval, no inline code or styles (Lit uses
  * constructable stylesheets), no blob: workers (realtime-js runs with `worker: false`).
  * For pages that use a few widgets, `dist/cdn/rt-monitor-loader.js` (src/cdn/loader.ts) loads
  * only the elements the page has.
  */
-import { installed } from './cdn/install-here.js'; // first: before any element module runs
+import { definedAll, installed } from './cdn/install-here.js'; // first: before any element module runs
 import * as npmEntry from './index.js';
 import type { RtClientApi } from './core/client-types.js';
 import type { RtClientOptions } from './core/client.js';
 
 if (installed.first) for (const [name, value] of Object.entries(npmEntry)) if (!(name in installed.api)) installed.api[name] = value;
+definedAll();
 
 // No runtime exports on purpose: an IIFE `var RtMonitor = …` assignment would replace the first
 // copy's object when the file is loaded twice. `install()` sets `window.RtMonitor` itself.

@@ -54,8 +54,10 @@ export interface RtMonitorGlobal {
   /** Hand the page default client a new access token (e.g. answering `rt-session-expired` on window). */
   setAccessToken: typeof setAccessToken;
   /**
-   * Resolves when the elements are defined: at once with the all-in file; with the loader, when
-   * every `rt-*` tag in the document at load time is defined.
+   * Resolves when the elements are defined: with the all-in file once it has run; with the loader,
+   * when every `rt-*` tag in the document at load time is defined. Rejects when they could not be
+   * (a chunk that failed to load; the bundle stopped while loading, e.g. a Trusted Types policy
+   * that refuses Lit's `lit-html`), with the cause also in the console.
    */
   ready: Promise<void>;
   /** The tags rt-monitor defines. */

@@ -72,13 +72,15 @@ function discover(root: ParentNode): Promise<void> {
 }
 
 let markReady!: () => void;
-const ready = new Promise<void>((resolve) => (markReady = resolve));
+let markFailed!: (error: unknown) => void;
+const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (markFailed = reject)));
+ready.catch(() => {}); // rejected only for those who wait on it (the console says why)
 void shared.then(({ installed }) => {
   if (!first || !installed.first) return; // a later copy: the first one's RtMonitor stays as it is
   installed.api.ready = Promise.all([ready, shared]).then(() => undefined);
   installed.api.discover = discover;
 });
-void discover(document).then(markReady, markReady);
+void discover(document).then(markReady, markFailed);
 new MutationObserver((records) => {
   for (const r of records) {
     for (const node of r.addedNodes) {

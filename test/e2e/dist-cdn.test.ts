@@ -123,6 +123,31 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     }
   });
 
+  test("Trusted Types: with Lit's policy allowed it renders; with it refused, RtMonitor.ready rejects and the console says why", async () => {
+    const stream = await newStream(`Trusted Types ${Date.now()}`);
+    const page = (policy: string) => ({
+      type: 'text/html; charset=utf-8',
+      body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="require-trusted-types-for 'script'; ${policy}"><title>tt</title></head><body>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>\n${scriptTag()}\n</body></html>`,
+    });
+    routes['/tt-allowed.html'] = page("trusted-types lit-html 'allow-duplicates'");
+    routes['/tt-refused.html'] = page("trusted-types 'none'");
+    const allowed = await open('/tt-allowed.html');
+    try {
+      await showsStream(allowed.page, stream);
+      assert.equal(await allowed.page.evaluate(() => window.RtMonitor!.ready.then(() => 'resolved', (e: Error) => e.message)), 'resolved');
+    } finally {
+      await allowed.page.close();
+    }
+    const refused = await open('/tt-refused.html');
+    try {
+      const outcome = await refused.page.evaluate(() => window.RtMonitor!.ready.then(() => 'resolved', (e: Error) => e.message));
+      assert.match(outcome, /no element is defined.*trusted-types lit-html/);
+      assert.ok(refused.log.errors.some((e) => /rt-monitor: the bundle stopped/.test(e)), refused.log.errors.join(' | '));
+    } finally {
+      await refused.page.close();
+    }
+  });
+
   test('loaded twice: one client, one WebSocket, no registration error, a single warning', async () => {
     const stream = await newStream(`Twice ${Date.now()}`);
     routes['/twice.html'] = html(
