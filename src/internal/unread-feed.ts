@@ -174,7 +174,10 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   protected override render() {
     const s = this.s;
     const look = this.look();
-    const unread = this.unreadCount;
+    // No snapshot read (loading, or it failed): the count is not known, and a number made of the
+    // live changes alone ("1 new" while the table holds 3 unread) is not shown.
+    const phase = this.feed.phase;
+    const unread = phase === 'loading' || phase === 'error' ? 0 : this.unreadCount;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
         <h3 class="card-title" id="title" tabindex="-1">${this.heading ?? look.heading}</h3>

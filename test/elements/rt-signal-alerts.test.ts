@@ -83,6 +83,21 @@ describe('rt-signal-alerts', () => {
     expect(document.activeElement).to.equal(el);
   });
 
+  it('no unread number while the snapshot cannot be read (a count of the live changes alone is not the truth)', async () => {
+    const client = seeded();
+    client.fail('signal_alerts', { code: 'network', message: 'blocked' });
+    const el = await mount<RtSignalAlerts>(client, html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
+    await waitForText(el, 'cannot be reached');
+    client.insert('signal_alerts', { id: 'n1', user_id: ALICE, business_name: 'Live Only Co', signal_type: 'x', priority: 'low', read: false, created_at: new Date().toISOString() });
+    const feed = (el as unknown as { feed: { data: Array<{ id: string }> } }).feed;
+    await waitUntil(() => feed.data.some((a) => a.id === 'n1'), 'the live insert reached the feed');
+    await settle(el);
+    expect($(el, '[part="unread-badge"]')?.textContent?.trim() ?? null, 'no "1 new" beside the error').to.equal(null);
+    expect($(el, '[part="mark-all"]') === null, 'no "Mark all as read" either').to.equal(true);
+    client.fail('signal_alerts', null); // the snapshot's retry reads it
+    await waitUntil(() => $(el, '[part="unread-badge"]')?.textContent?.trim() === '3 new', `the true count once read: ${$(el, '[part="unread-badge"]')?.textContent}`, { timeout: 8000 });
+  });
+
   it('a failed mark-read says why on screen (in the danger colour), by cause', async () => {
     const client = seeded();
     const el = await alerts(client);
