@@ -7,20 +7,48 @@
 import { parseArgs } from 'node:util';
 import { startLocalBackend } from './index.ts';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '54321' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'data-dir': { type: 'string' },
-    'dev-controls': { type: 'boolean', default: false },
-    'no-seed': { type: 'boolean', default: false },
-    'no-migrations': { type: 'boolean', default: false },
-    quiet: { type: 'boolean', default: false },
-    // [demo] keep the data moving (server/simulator.ts); off unless asked for (`npm start` turns it on)
-    simulator: { type: 'boolean', default: false },
-    'no-simulator': { type: 'boolean', default: false },
-  },
-});
+const USAGE = `Usage: npm run backend [-- options]   (or: npx tsx server/cli.ts [options])
+
+Starts the local backend (Realtime, PostgREST, Auth on one port) and prints its keys and demo users.
+
+  --port N            port to listen on (default 54321; 0 picks a free one)
+  --host H            address to bind (default 127.0.0.1)
+  --data-dir DIR      keep the database in DIR (default: in memory)
+  --dev-controls      enable /__dev/* fault controls (tests, the demo's fault panel)
+  --no-seed           no demo users and rows
+  --no-migrations     a bare project: no schema from supabase/migrations/, no seed
+  --simulator         keep the demo data moving
+  --quiet             print less
+  -h, --help          this text
+
+DATABASE_URL selects real PostgreSQL instead of the embedded PGlite.`;
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      port: { type: 'string', default: '54321' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string' },
+      'dev-controls': { type: 'boolean', default: false },
+      'no-seed': { type: 'boolean', default: false },
+      'no-migrations': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      // [demo] keep the data moving (server/simulator.ts); off unless asked for (`npm start` turns it on)
+      simulator: { type: 'boolean', default: false },
+      'no-simulator': { type: 'boolean', default: false },
+    },
+  });
+} catch (err) {
+  console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

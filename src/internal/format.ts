@@ -164,9 +164,12 @@ export function formatMilliseconds(locale: string | undefined, ms: number): stri
   return numberFormat(locale, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }).format(ms);
 }
 
-/** A duration in ms as "1 h 4 min", "2 min 5 s", "12 s" using Intl unit formatting. */
+/**
+ * A duration in ms as "1 h 4 min", "2 min 5 s", "12 s" using Intl unit formatting; null for an
+ * unusable one (not finite, or negative: an end before its start is bad data, not "0 s").
+ */
 export function formatDuration(locale: string | undefined, ms: number | null): string | null {
-  if (ms == null || !Number.isFinite(ms)) return null;
+  if (ms == null || !Number.isFinite(ms) || ms < 0) return null;
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

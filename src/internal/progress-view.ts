@@ -180,22 +180,29 @@ export class ProgressTracker {
   #lastStatus: string | null = null;
   #lastComplete: boolean | null = null;
 
+  /** The live region's text: the last announcement about the row shown now. */
+  #said = '';
+
   /**
-   * `observe` for the stream or scan row a widget shows, labelled by its name (`fallback` when it
-   * has none): fires `rt-progress-complete` on `host` when the row just completed, and returns
-   * what to announce (or null).
+   * `observe` for the stream or scan row a widget shows (null: none), labelled by its name
+   * (`fallback` when it has none): fires `rt-progress-complete` on `host` when the row just
+   * completed, and returns what the widget's live region holds now: the latest announcement about
+   * this row, '' once it shows another row or none (the old row's words do not linger there).
    */
   follow(
     host: { readonly effectiveLocale: string; emit(name: 'rt-progress-complete', detail: RtProgressCompleteDetail): boolean },
-    row: Stream | AcquisitionScan,
-    model: ProgressModel,
+    row: Stream | AcquisitionScan | null,
+    model: (row: Stream & AcquisitionScan) => ProgressModel,
     fallback: string,
     s: RtStrings,
-  ): string | null {
+  ): string {
+    if (!row) return (this.#said = '');
+    if (row.id !== this.#lastKey) this.#said = '';
     const label = clip(row.name, 80, fallback).text;
-    const { announce, completed } = this.observe(row.id, label, model, s, host.effectiveLocale);
+    const { announce, completed } = this.observe(row.id, label, model(row as Stream & AcquisitionScan), s, host.effectiveLocale);
     if (completed) host.emit('rt-progress-complete', { kind: this.kind === 'scan' ? 'scan' : 'stream', id: row.id, label, record: row });
-    return announce;
+    if (announce) this.#said = announce;
+    return this.#said;
   }
 
   /**

@@ -315,10 +315,11 @@ export function durationReserve(locale: string): readonly string[] {
 /**
  * An elapsed duration ("1 min 5 s") ticking every second in a box of steady size
  * ({@link steadyTicking}); `elapsed(now)` gives the ms, `now` on the server's clock (durations here run
- * from database timestamps such as `started_at`).
+ * from database timestamps such as `started_at`). `fallback` for an unusable one (an end before
+ * its start).
  */
-export function tickingDuration(locale: string, elapsed: (now: number) => number): TemplateResult {
-  return steadyTicking(durationReserve(locale), (now) => formatDuration(locale, elapsed(now)) ?? '');
+export function tickingDuration(locale: string, elapsed: (now: number) => number, fallback = '—'): TemplateResult {
+  return steadyTicking(durationReserve(locale), (now) => formatDuration(locale, elapsed(now)) ?? fallback);
 }
 
 /**

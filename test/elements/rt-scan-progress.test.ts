@@ -27,6 +27,18 @@ describe('rt-scan-progress', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('an end before its start (bad data) reads as not available, not "0 sec"', async () => {
+    const client = memory();
+    client.setRows('acquisition_scans', [
+      { id: 'bad', user_id: client.userId!, name: 'Backwards scan', status: 'completed', progress_percentage: 100, started_at: ago(60_000), completed_at: ago(120_000) },
+    ]);
+    const el = await mount<RtScanProgress>(client, html`<rt-scan-progress scan-id="bad"></rt-scan-progress>`, 'rt-scan-progress');
+    await waitForText(el, 'Backwards scan');
+    const duration = $(el, '[part="duration"]')!.textContent!;
+    expect(duration).to.not.match(/0\s?sec|0\s?s\b/);
+    expect(duration).to.include('—');
+  });
+
   it('completes: event, status and a fixed duration', async () => {
     const client = seeded();
     const el = await mount<RtScanProgress>(client, html`<rt-scan-progress scan-id="sc1"></rt-scan-progress>`, 'rt-scan-progress');

@@ -1,4 +1,4 @@
-import { expect, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import type { RtStreamProgress } from '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import { $, HOSTILE, memory, mount, settle, text, waitForText } from './helpers.js';
@@ -50,6 +50,21 @@ describe('rt-stream-progress', () => {
     expect(e.detail.id).to.equal('s1');
     await waitForText(el, 'Completed');
     expect($(el, '[role="status"]')!.textContent).to.include('Onboarding completed');
+  });
+
+  it("switching stream-id clears the live region: the old stream's words do not linger", async () => {
+    const client = seeded();
+    client.setRows('streams', [
+      { id: 'sw1', name: 'Switch first', goal_status: 'in_progress', current_progress: { percentage: 40, completed: 4, total: 10 } },
+      { id: 'sw2', name: 'Second', goal_status: 'in_progress', current_progress: { percentage: 10, completed: 1, total: 10 } },
+    ]);
+    const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="sw1"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, '40%');
+    client.update('streams', { id: 'sw1', current_progress: { percentage: 70, completed: 7, total: 10 } });
+    await waitUntil(() => $(el, '[role="status"]')!.textContent!.includes('50%'), 'milestone announced');
+    el.streamId = 'sw2';
+    await waitForText(el, 'Second');
+    expect($(el, '[role="status"]')!.textContent!.trim()).to.equal('');
   });
 
   it('stale: keeps the last data and says so', async () => {

@@ -104,7 +104,7 @@ export class RtAgentExecutions extends RtElement {
           >${s.started}: ${started != null ? tickingAgo(loc, started, s.justNow) : s.notStarted}</span
         >
         ${elapsed
-          ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${tickingDuration(loc, elapsed)}</span>`
+          ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${tickingDuration(loc, elapsed, s.notAvailable)}</span>`
           : nothing}
       </div>
       ${status === 'failed' && e.error ? html`<p class="error-text">${clipped(e.error, { max: 160 })}</p>` : nothing}

@@ -75,8 +75,7 @@ export class RtScanProgress extends RtElement {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
     this.reflectFeed('acquisition_scans', phase, this.scan || this.scanId ? error : null);
-    const said = row && this.#tracker.follow(this, row, scanModel(row), this.s.scanFallback, this.s);
-    if (said) this.announcement = said;
+    this.announcement = this.#tracker.follow(this, row, scanModel, this.s.scanFallback, this.s);
   }
 
   #renderBody() {
@@ -93,7 +92,7 @@ export class RtScanProgress extends RtElement {
     const status = model.status ?? 'unknown';
     const end = ended ?? (isTerminal(status) ? toTime(r.updated_at) : null);
     const duration =
-      started == null ? null : end != null ? formatDuration(loc, end - started) : tickingDuration(loc, (now) => now - started);
+      started == null ? null : end != null ? (formatDuration(loc, end - started) ?? s.notAvailable) : tickingDuration(loc, (now) => now - started, s.notAvailable);
     const analyzed = clampCount(r.targets_analyzed);
     const identified = clampCount(r.targets_identified);
     const counts =

@@ -81,8 +81,7 @@ export class RtStreamCard extends RtElement {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
     this.reflectFeed('streams', phase, this.stream || this.streamId ? error : null);
-    const said = row && this.#tracker.follow(this, row, streamModel(row), this.s.streamFallback, this.s);
-    if (said) this.announcement = said;
+    this.announcement = this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s);
   }
 
   #renderBody() {

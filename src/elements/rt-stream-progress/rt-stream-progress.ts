@@ -65,8 +65,7 @@ export class RtStreamProgress extends RtElement {
     super.controllersUpdated(changed);
     const row = this.progress;
     this.reflectFeed('streams', this.stream.phase, this.streamId ? this.stream.error : null);
-    const said = row && this.#tracker.follow(this, row, streamModel(row), this.s.streamFallback, this.s);
-    if (said) this.announcement = said;
+    this.announcement = this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s);
   }
 
 
