@@ -63,6 +63,11 @@ export class RtClient extends LiveHub implements RtClientApi {
   constructor(options: RtClientOptions = {}) {
     super();
     this.#ownsRealtime = !options.client;
+    const every = options.revalidateMs;
+    if (every !== undefined) {
+      if (typeof every === 'number' && every >= 0 && Number.isFinite(every)) this.revalidateEvery = every;
+      else console.warn(`rt-monitor: revalidateMs must be a number of ms ≥ 0 (0 turns it off); got ${String(every)}, using ${LiveHub.revalidateMs}.`);
+    }
     this.#session = new Session(options.accessToken, options.client, {
       changed: () => this.#recompute(),
       renewed: () => {

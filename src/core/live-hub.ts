@@ -40,6 +40,8 @@ export abstract class LiveHub implements ResolveContext {
    * This is the longest it stays. Default 60 000.
    */
   static revalidateMs = 60_000;
+  /** This hub's own interval (the client's `revalidateMs` option), else the static default. */
+  protected revalidateEvery: number | undefined;
   readonly #stores = new Map<string, StoreEntry>();
   #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
   protected disposed = false;
@@ -143,7 +145,7 @@ export abstract class LiveHub implements ResolveContext {
   }
 
   #armRevalidation(): void {
-    const every = (this.constructor as typeof LiveHub).revalidateMs;
+    const every = this.revalidateEvery ?? (this.constructor as typeof LiveHub).revalidateMs;
     if (this.#revalidateTimer !== undefined || this.disposed || !(every > 0) || this.#stores.size === 0) return;
     this.#revalidateTimer = setTimeout(() => void this.#revalidate(), every);
   }

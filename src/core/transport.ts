@@ -38,6 +38,12 @@ export interface RtClientOptions {
    * (needs supabase/migrations/*_rt_monitor_broadcast.sql; see src/core/broadcast-topics.ts).
    */
   realtimeMode?: RealtimeMode;
+  /**
+   * How often (ms) the rows live widgets hold are read again by key, one request per table
+   * (a row that left the user's view under RLS goes; Realtime does not report it). 0 turns it off.
+   * Default `LiveHub.revalidateMs` (60 000).
+   */
+  revalidateMs?: number;
 }
 
 export const HEARTBEAT_INTERVAL_MS = 12_500;

@@ -46,6 +46,19 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
     expect(deepText(el.shadowRoot!)).to.not.include('moving away');
   });
 
+  it('the client option revalidateMs sets the interval (the static default stays 60 s here)', async () => {
+    LiveHub.revalidateMs = every;
+    const stream = await newStream({ name: 'option interval' });
+    const info = await backendInfo();
+    const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 800 });
+    clients.push(c);
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-card')!;
+    await waitFor(() => deepText(el.shadowRoot!).includes('option interval') && live(c), 15_000, 'card live');
+    await updateRows('streams', { id: stream.id }, { org_id: GLOBEX });
+    await waitFor(() => deepText(el.shadowRoot!).includes(en.notFound), 15_000, 'gone within the option interval');
+  });
+
   it('an alert given to another user leaves the list and the unread count; one still visible stays', async () => {
     const [mine, theirs] = await insertRows('signal_alerts', [
       { id: newId(), user_id: ALICE, business_name: 'Staying Co', signal_type: 'funding', priority: 'low', read: false },
