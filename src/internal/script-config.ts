@@ -37,6 +37,8 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
     ...jsonAttribute(data.tables, 'tables'),
     ...jsonAttribute(data.columns, 'columns'),
     ...(data.realtimeMode === undefined ? {} : { realtimeMode: parseRealtimeMode(data.realtimeMode) }),
+    // data-revalidate-ms="30000": how often held rows are read again by key (0: never).
+    ...(data.revalidateMs === undefined ? {} : { revalidateMs: Number(data.revalidateMs) }),
   };
   if (!renew) return { url, anonKey, accessToken: fixed, ...schema };
   // A fixed token is used first (no request at load); the renewal source gives the next ones.
@@ -122,7 +124,7 @@ export function configScript(current: HTMLScriptElement | null, doc: Document | 
 
 /** Identity of a configuration (a second identical tag is a no-op). */
 export const optionsKey = (o: RtClientOptions): string =>
-  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken, o.tables ?? null, o.columns ?? null, o.realtimeMode ?? '']);
+  JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken, o.tables ?? null, o.columns ?? null, o.realtimeMode ?? '', o.revalidateMs ?? null]);
 
 /** A pre-load command: `['configure', options]` (or any other method name of `window.RtMonitor`). */
 export type QueuedCommand = [method: string, ...args: unknown[]];

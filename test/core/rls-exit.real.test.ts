@@ -59,6 +59,21 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
     await waitFor(() => deepText(el.shadowRoot!).includes(en.notFound), 15_000, 'gone within the option interval');
   });
 
+  it('<rt-provider revalidate-ms> sets it for the client the provider makes', async () => {
+    LiveHub.revalidateMs = every;
+    const stream = await newStream({ name: 'provider interval' });
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const wrapper = await fixture(
+      html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} revalidate-ms="800"><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`,
+    );
+    const el = wrapper.querySelector('rt-stream-card')!;
+    await waitFor(() => deepText(el.shadowRoot!).includes('provider interval') && deepText(el.shadowRoot!).includes(en.live), 15_000, 'card live');
+    await updateRows('streams', { id: stream.id }, { org_id: GLOBEX });
+    await waitFor(() => deepText(el.shadowRoot!).includes(en.notFound), 15_000, 'gone within the provider interval');
+    wrapper.remove();
+  });
+
   it('an alert given to another user leaves the list and the unread count; one still visible stays', async () => {
     const [mine, theirs] = await insertRows('signal_alerts', [
       { id: newId(), user_id: ALICE, business_name: 'Staying Co', signal_type: 'funding', priority: 'low', read: false },

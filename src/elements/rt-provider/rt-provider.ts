@@ -96,6 +96,13 @@ export class RtProvider extends LitElement {
    */
   @property({ attribute: 'realtime-mode' }) realtimeMode?: string;
 
+  /**
+   * How often (ms) the rows the widgets inside hold are read again by key (a row that left the
+   * user's view under RLS goes; Realtime does not report it); 0 turns it off. Default 60 000.
+   * Ignored when `client` is a ready rt-monitor client.
+   */
+  @property({ type: Number, attribute: 'revalidate-ms' }) revalidateMs?: number;
+
   /** BCP 47 locale for the elements inside (defaults to the page's `lang`). */
   @property({ reflect: true }) locale?: string;
 
@@ -165,7 +172,7 @@ export class RtProvider extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('tables') || changed.has('columns') || changed.has('realtimeMode')) {
+    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('tables') || changed.has('columns') || changed.has('realtimeMode') || changed.has('revalidateMs')) {
       this.#rebuild();
     } else if (changed.has('accessToken') && this.#managed?.current) {
       // A value set at any time takes effect (also a callback assigned after the first render).
@@ -197,7 +204,7 @@ export class RtProvider extends LitElement {
       this.#clientProvider.setValue(given, true);
       return;
     }
-    const schema = { tables: this.tables, columns: this.columns, realtimeMode: parseRealtimeMode(this.realtimeMode) };
+    const schema = { tables: this.tables, columns: this.columns, realtimeMode: parseRealtimeMode(this.realtimeMode), revalidateMs: this.revalidateMs };
     const options: RtClientOptions | undefined = given
       ? { client: given as SupabaseLike, accessToken: this.#tokenOption(), ...schema }
       : this.supabaseUrl || this.anonKey
