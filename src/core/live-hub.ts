@@ -167,7 +167,7 @@ export abstract class LiveHub implements ResolveContext {
       const group = byTable.get(store.table) ?? { stores: [], keys: new Set<string>() };
       byTable.set(store.table, group);
       group.stores.push(store);
-      for (const key of store.heldKeys()) group.keys.add(key);
+      for (const key of store.rowIds()) group.keys.add(key);
     }
     for (const [table, { stores, keys }] of byTable) {
       const all = [...keys];

@@ -127,16 +127,6 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     void this.#fetch();
   }
 
-  /** Keys of the rows held (revalidation asks the server for these, src/core/live-hub.ts). */
-  heldKeys(): string[] {
-    const keys: string[] = [];
-    for (const row of this.#window?.values() ?? []) {
-      const key = rowKey(row);
-      if (key !== null) keys.push(key);
-    }
-    return keys;
-  }
-
   /**
    * The server's copies of held rows, read again by key (`asked`: the keys asked for). Realtime
    * sends nothing when a row leaves the user's view (Row Level Security: moved to another org,
@@ -183,7 +173,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     return this.#unread?.patch(value) ?? null;
   }
 
-  /** Keys of the rows held (after overlays), in order. */
+  /** Keys of the rows held, in order (revalidation asks the server for these, src/core/live-hub.ts). */
   rowIds(): string[] {
     return this.#ordered().map((r) => rowKey(r)!);
   }
