@@ -9,16 +9,18 @@ import { configScript } from '../internal/script-config.js';
 const running = typeof document === 'undefined' ? null : (document.currentScript as HTMLScriptElement | null);
 export const installed = install(typeof document === 'undefined' ? null : configScript(running, document));
 
-let defined: () => void = () => {};
+let defined = false;
+let markDefined: () => void = () => {};
 if (installed.first) {
   // `RtMonitor.ready` resolves once every element module ran (src/cdn.ts calls `definedAll()` last).
   // If the bundle throws on the way (a Trusted Types policy that refuses Lit's "lit-html", …) the
   // script's `load` event still fires: then `ready` rejects, and the console says why nothing renders.
   installed.api.ready = new Promise<void>((resolve, reject) => {
-    defined = resolve;
+    markDefined = resolve;
     running?.addEventListener(
       'load',
       () => {
+        if (defined) return; // the whole file ran
         const error = new Error(
           "rt-monitor: the bundle stopped while loading (see the error above), so no element is defined. Under Trusted Types, the page's trusted-types directive must allow Lit's policy: trusted-types lit-html 'allow-duplicates'.",
         );
@@ -33,5 +35,6 @@ if (installed.first) {
 
 /** Every element module ran: `RtMonitor.ready` resolves. */
 export function definedAll(): void {
-  defined();
+  defined = true;
+  markDefined();
 }

@@ -80,7 +80,13 @@ void shared.then(({ installed }) => {
   installed.api.ready = Promise.all([ready, shared]).then(() => undefined);
   installed.api.discover = discover;
 });
-void discover(document).then(markReady, markFailed);
+void discover(document).then(markReady, (err: unknown) =>
+  markFailed(
+    /Policy .*lit-html|trusted/i.test(String(err))
+      ? new Error(`rt-monitor: the page's Trusted Types policy refused Lit's "lit-html" policy, so no element is defined: allow it (trusted-types lit-html 'allow-duplicates'). (${String(err)})`)
+      : err,
+  ),
+);
 new MutationObserver((records) => {
   for (const r of records) {
     for (const node of r.addedNodes) {

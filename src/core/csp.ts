@@ -17,7 +17,8 @@ export function watchPolicy(): void {
   if (watching || typeof document === 'undefined') return;
   watching = true;
   document.addEventListener('securitypolicyviolation', (e) => {
-    if (!/^(connect-src|default-src)$/.test(e.effectiveDirective)) return;
+    // A report-only policy blocks nothing: a failure under it is the network's.
+    if (e.disposition !== 'enforce' || !/^(connect-src|default-src)$/.test(e.effectiveDirective)) return;
     const host = hostOf(e.blockedURI);
     if (host) blocked.add(host);
   });

@@ -163,6 +163,7 @@ export abstract class LiveHub implements ResolveContext {
   async #revalidateOnce(): Promise<void> {
     const byTable = new Map<string, { stores: LiveQueryStore<StoreRow, unknown>[]; keys: Set<string> }>();
     for (const store of this.liveStores()) {
+      store.revalidateEmpty(); // nothing held to ask for by key: its snapshot again
       if (!store.table || store.state.phase !== 'live') continue;
       const group = byTable.get(store.table) ?? { stores: [], keys: new Set<string>() };
       byTable.set(store.table, group);

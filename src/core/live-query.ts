@@ -144,6 +144,16 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     }
   }
 
+  /**
+   * Re-reads the snapshot without going stale, when this store holds nothing to check by key: an
+   * empty list or a row not found (it may have come into the user's view without an event).
+   */
+  revalidateEmpty(): void {
+    const { phase, error } = this.state;
+    const empty = (phase === 'live' && this.#window?.size === 0) || (phase === 'error' && error?.code === 'not-found');
+    if (empty && this.#resolved && !this.#stopped && this.#buffer === null) void this.#fetch();
+  }
+
   /** Fold one change in (also used by tests with fakes). */
   applyChange(change: RowChange<R>): void {
     if (this.#stopped || !this.#window) return;

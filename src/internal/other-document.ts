@@ -3,12 +3,16 @@
  * into a same-origin iframe, or moved there). Lit adopts constructed stylesheets, and a constructed
  * stylesheet can only be adopted in the document that made it: the browser throws
  * (`NotAllowedError`) when the shadow root is made, and an element moved there after its first
- * render silently loses every style (a bare SVG icon fills the frame). There, the same CSS goes in
- * `<style>` elements instead (with `window.litNonce`, as Lit's own fallback does).
+ * render silently loses every style (a bare SVG icon fills the frame). There, the same CSS is
+ * adopted as stylesheets constructed by that document's own window (in order, once per document;
+ * allowed by `style-src 'self'` like Lit's own). A document without a window gets `<style>`
+ * elements (with `window.litNonce`, as Lit's fallback does).
  */
 import type { CSSResultOrNative } from 'lit';
 
 const MARK = 'data-rt-styles';
+/** Per foreign document: its copies of our stylesheets. */
+const copies = new WeakMap<Document, Map<CSSResultOrNative, CSSStyleSheet>>();
 
 function cssText(style: CSSResultOrNative): string {
   return style instanceof CSSStyleSheet ? Array.from(style.cssRules, (rule) => rule.cssText).join('\n') : style.cssText;
@@ -19,9 +23,24 @@ export function inHomeDocument(node: Node): boolean {
   return node.ownerDocument === document;
 }
 
+/** `style` as a stylesheet `doc` may adopt (made by its window), or null when it has none. */
+function sheetFor(doc: Document, style: CSSResultOrNative): CSSStyleSheet | null {
+  const Sheet = (doc.defaultView as (Window & { CSSStyleSheet?: typeof CSSStyleSheet }) | null)?.CSSStyleSheet;
+  if (!Sheet) return null;
+  let own = copies.get(doc);
+  if (!own) copies.set(doc, (own = new Map()));
+  let sheet = own.get(style);
+  if (!sheet) {
+    sheet = new Sheet();
+    sheet.replaceSync(cssText(style));
+    own.set(style, sheet);
+  }
+  return sheet;
+}
+
 /**
- * Puts `styles` into `root` for the document it is in now: adopted stylesheets at home, `<style>`
- * elements elsewhere (and back again when the element comes home).
+ * Puts `styles` into `root` for the document it is in now, in order: our adopted stylesheets at
+ * home, that document's copies elsewhere (and back again when the element comes home).
  */
 export function styleForDocument(root: ShadowRoot, styles: readonly CSSResultOrNative[]): void {
   root.querySelectorAll(`style[${MARK}]`).forEach((el) => el.remove());
@@ -29,13 +48,21 @@ export function styleForDocument(root: ShadowRoot, styles: readonly CSSResultOrN
     root.adoptedStyleSheets = styles.map((s) => (s instanceof CSSStyleSheet ? s : s.styleSheet!));
     return;
   }
+  const doc = root.ownerDocument;
+  const sheets = styles.map((s) => sheetFor(doc, s));
+  if (sheets.every((s): s is CSSStyleSheet => s !== null)) {
+    root.adoptedStyleSheets = sheets;
+    return;
+  }
   root.adoptedStyleSheets = [];
   const nonce = (globalThis as { litNonce?: string }).litNonce;
-  for (const style of styles) {
-    const el = root.ownerDocument.createElement('style');
-    el.setAttribute(MARK, '');
-    if (nonce !== undefined) el.setAttribute('nonce', nonce);
-    el.textContent = cssText(style);
-    root.prepend(el);
-  }
+  root.prepend(
+    ...styles.map((style) => {
+      const el = doc.createElement('style');
+      el.setAttribute(MARK, '');
+      if (nonce !== undefined) el.setAttribute('nonce', nonce);
+      el.textContent = cssText(style);
+      return el;
+    }),
+  );
 }

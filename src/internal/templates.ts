@@ -147,10 +147,16 @@ export function messageView(opts: {
 /** Codes whose message names the exact cause a page author must fix (which option, which id). */
 const DETAILED: ReadonlySet<string> = new Set(['bad-config', 'not-configured']);
 
+/** The page's words for an error: by its `detail` when there are words for it (e.g. 'csp-blocked'), else by its code. */
+export function errorHint(s: RtStrings, error: RtError): string {
+  const m = s.errorMessages;
+  return (error.detail !== undefined && Object.prototype.hasOwnProperty.call(m, error.detail) ? m[error.detail] : undefined) ?? m[error.code] ?? m.server;
+}
+
 export function errorView(s: RtStrings, error: RtError): TemplateResult {
   if (error.code === 'not-found') return notFoundView(s);
   // A more specific cause by detail first (e.g. 'property-as-attribute'), then by code.
-  const hint = (error.detail !== undefined && Object.prototype.hasOwnProperty.call(s.errorMessages, error.detail) ? s.errorMessages[error.detail] : undefined) ?? s.errorMessages[error.code] ?? s.errorMessages.server;
+  const hint = errorHint(s, error);
   return html`<div role="alert">
     ${messageView({ iconName: 'alert-triangle', title: s.errorTitle, hint, tone: 'danger', part: 'error', detail: DETAILED.has(error.code) && !error.detail ? error.message : undefined })}
   </div>`;

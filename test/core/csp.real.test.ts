@@ -9,6 +9,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
+import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import { createRtClient } from '../../src/core/client.js';
 import { en } from '../../src/internal/strings.js';
 import { USERS, backendInfo, newStream, signIn, waitFor } from '../helpers/backend.js';
@@ -28,7 +29,7 @@ describe("the page's Content-Security-Policy blocks Supabase (real backend)", fu
     document.head.append(meta);
     const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: token });
     try {
-      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card><rt-connection-status></rt-connection-status></rt-provider>`);
       const el = wrapper.querySelector('rt-stream-card')!;
       let seen = '';
       await waitFor(() => (seen = deepText(el.shadowRoot!)).includes(en.errorMessages['csp-blocked']), 20_000, 'the policy named').catch((e: Error) => {
@@ -37,6 +38,10 @@ describe("the page's Content-Security-Policy blocks Supabase (real backend)", fu
       expect(deepText(el.shadowRoot!)).to.not.include('behind a policy');
       await waitFor(() => c.getConnection().lastError?.detail === 'csp-blocked', 20_000, `connection error: ${JSON.stringify(c.getConnection().lastError)}`);
       expect(c.getConnection().status).to.not.equal('connected');
+      // The connection widget leads with the policy too, not "The server cannot be reached".
+      const status = wrapper.querySelector('rt-connection-status')!;
+      await waitFor(() => deepText(status.shadowRoot!).includes(en.errorMessages['csp-blocked']), 10_000, 'connection status names the policy');
+      expect(deepText(status.shadowRoot!)).to.not.include(en.errorMessages.network);
     } finally {
       c.dispose();
     }

@@ -12,7 +12,7 @@ import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { LiveHub } from '../../src/core/live-hub.js';
 import { en } from '../../src/internal/strings.js';
-import { ALICE, BOB, GLOBEX, USERS, backendInfo, insertRows, newId, newStream, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ACME, ALICE, BOB, CAROL, GLOBEX, USERS, deleteRows, insertInto, backendInfo, insertRows, newId, newStream, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import { deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
@@ -44,6 +44,10 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
     await updateRows('streams', { id: stream.id }, { org_id: GLOBEX, current_progress: { percentage: 90, completed: 9, total: 10 } });
     await waitFor(() => deepText(el.shadowRoot!).includes(en.notFound), 15_000, 'not found after leaving the view');
     expect(deepText(el.shadowRoot!)).to.not.include('moving away');
+    // And back into view without an event the user could receive (nothing changes after the move):
+    // the not-found card reads its row again.
+    await updateRows('streams', { id: stream.id }, { org_id: ACME });
+    await waitFor(() => deepText(el.shadowRoot!).includes('moving away') && deepText(el.shadowRoot!).includes(en.live), 15_000, 'back in view');
   });
 
   it('the client option revalidateMs sets the interval (the static default stays 60 s here)', async () => {
@@ -72,6 +76,23 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
     await updateRows('streams', { id: stream.id }, { org_id: GLOBEX });
     await waitFor(() => deepText(el.shadowRoot!).includes(en.notFound), 15_000, 'gone within the provider interval');
     wrapper.remove();
+  });
+
+  it('a row that comes into view with no change the user could receive (a membership granted) shows up', async () => {
+    const [org] = await insertInto('orgs', [{ id: newId(), name: 'Granted later' }]);
+    const stream = await newStream({ org_id: org.id as string, name: 'granted later' });
+    const info = await backendInfo();
+    const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.carol) });
+    clients.push(c);
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-card')!;
+    await waitFor(() => deepText(el.shadowRoot!).includes(en.notFound), 15_000, 'not found before the grant');
+    await insertInto('org_members', [{ org_id: org.id, user_id: CAROL }]);
+    try {
+      await waitFor(() => deepText(el.shadowRoot!).includes('granted later'), 15_000, 'shown after the grant');
+    } finally {
+      await deleteRows('org_members' as never, { org_id: org.id as string, user_id: CAROL });
+    }
   });
 
   it('an alert given to another user leaves the list and the unread count; one still visible stays', async () => {

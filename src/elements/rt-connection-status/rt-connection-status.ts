@@ -6,6 +6,7 @@ import { formatMilliseconds, formatNumber, formatRelative } from '../../internal
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
+import { errorHint } from '../../internal/templates.js';
 import { TickController } from '../../internal/ticker.js';
 import { baseStyles } from '../../styles/shared.js';
 import { styles } from './rt-connection-status.styles.js';
@@ -154,7 +155,7 @@ export class RtConnectionStatus extends RtElement {
               <dd>${s.retryIn(formatRelative(loc, Math.max(d.nextRetryAt, now), now) ?? '')} · ${s.attempt(formatNumber(loc, d.attempt))}</dd>`
           : nothing}
         <dt>${s.lastError}</dt>
-        <dd>${err ? `${s.errorMessages[err.code] ?? err.code} ${err.message ? `(${err.message})` : ''}` : s.none}</dd>
+        <dd>${err ? `${errorHint(s, err)} ${err.message ? `(${err.message})` : ''}` : s.none}</dd>
       </dl>
     </div>`;
   }
