@@ -3,7 +3,7 @@
  * Size budgets of the script-tag builds (brotli quality 11, each file compressed on its own as a
  * server sends it; 1 KB = 1000 bytes, as bundlers and the README report them):
  *
- * - the all-in file `dist/rt-monitor.js`: target ≤ 58 KB (issue 13), NOT met today (70.4 KB after the
+ * - the all-in file `dist/rt-monitor.js`: target ≤ 58 KB (issue 13), NOT met today (70.6 KB after the
  *   core split, your-schema mapping, broadcast mode, postgrest-js and the fourth session's trust
  *   fixes); the check fails above the regression ceiling `ALL_IN_CEILING_KB` and prints how far the
  *   file is from the target;
