@@ -59,10 +59,12 @@ export class RtClient extends LiveHub implements RtClientApi {
   #orgCache = new Map<string, Promise<string | null>>();
   readonly #cleanups: Array<() => void> = [];
   #schema = new SchemaMap();
+  readonly #mode: RtClientOptions['realtimeMode'];
 
   constructor(options: RtClientOptions = {}) {
     super();
     this.#ownsRealtime = !options.client;
+    this.#mode = options.realtimeMode;
     const every = options.revalidateMs;
     if (every !== undefined) {
       if (typeof every === 'number' && every >= 0 && Number.isFinite(every)) this.revalidateEvery = every;
@@ -192,6 +194,16 @@ export class RtClient extends LiveHub implements RtClientApi {
 
   reconnect(): void {
     void this.#parts?.link.reconnect();
+  }
+
+  /**
+   * Broadcast mode: private topics are authorized when a channel joins, not per message, so a user
+   * who lost access (a membership removed) would go on receiving the topic's changes. Rejoin every
+   * channel (a new socket): the server decides again.
+   */
+  protected override rowsLeftView(): void {
+    if (this.#mode !== 'broadcast') return;
+    this.reconnect();
   }
 
   /**

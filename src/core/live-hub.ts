@@ -161,6 +161,7 @@ export abstract class LiveHub implements ResolveContext {
   }
 
   async #revalidateOnce(): Promise<void> {
+    let gone = 0;
     const byTable = new Map<string, { stores: LiveQueryStore<StoreRow, unknown>[]; keys: Set<string> }>();
     for (const store of this.liveStores()) {
       store.revalidateEmpty(); // nothing held to ask for by key: its snapshot again
@@ -183,10 +184,17 @@ export abstract class LiveHub implements ResolveContext {
           if (key !== null) fresh.set(key, row);
         }
         const asked = new Set(ids);
-        for (const store of stores) if (store.state.phase === 'live') store.reconcile(fresh, asked);
+        for (const store of stores) if (store.state.phase === 'live') gone += store.reconcile(fresh, asked);
       }
     }
+    if (gone > 0) this.rowsLeftView();
   }
+
+  /**
+   * Revalidation found held rows the server no longer returns: the user's access changed. A client
+   * whose channels were authorized once at join (Broadcast mode's private topics) joins them again.
+   */
+  protected rowsLeftView(): void {}
 
   #acquireStore(key: string, create: () => LiveQueryStore<StoreRow, unknown>): StoreEntry {
     let entry = this.#stores.get(key);

@@ -132,16 +132,21 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    * sends nothing when a row leaves the user's view (Row Level Security: moved to another org,
    * given to another user, membership removed): a held row the server no longer returns is dropped
    * as deleted, and one with another version is folded in as an update (the version guard applies).
+   * Returns how many held rows the server no longer returned.
    */
-  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): void {
-    if (this.#stopped || !this.#window) return;
+  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): number {
+    if (this.#stopped || !this.#window) return 0;
+    let gone = 0;
     for (const held of [...this.#window.values()]) {
       const key = rowKey(held);
       if (key === null || !asked.has(key)) continue;
       const row = fresh.get(key);
-      if (!row) this.applyChange({ type: 'DELETE', new: null, old: held });
-      else if (versionOf(row) !== versionOf(held)) this.applyChange({ type: 'UPDATE', new: row, old: null });
+      if (!row) {
+        gone++;
+        this.applyChange({ type: 'DELETE', new: null, old: held });
+      } else if (versionOf(row) !== versionOf(held)) this.applyChange({ type: 'UPDATE', new: row, old: null });
     }
+    return gone;
   }
 
   /**

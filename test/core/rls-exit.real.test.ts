@@ -95,6 +95,40 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
     }
   });
 
+  it('Broadcast mode: a member removed from the org stops getting its changes (the topics are joined again)', async () => {
+    const [org] = await insertInto('orgs', [{ id: newId(), name: 'Broadcast leaving' }]);
+    await insertInto('org_members', [
+      { org_id: org.id, user_id: CAROL },
+      { org_id: org.id, user_id: BOB },
+    ]);
+    try {
+      const stream = await newStream({ org_id: org.id as string, name: 'bc before' });
+      const info = await backendInfo();
+      const make = async (email: string) => {
+        const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(email), realtimeMode: 'broadcast' });
+        clients.push(c);
+        return c;
+      };
+      const carol = await make(USERS.carol);
+      const bob = await make(USERS.bob); // the control: still a member, sees every change
+      const wrapper = await fixture(
+        html`<div><rt-provider .client=${carol}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider><rt-provider .client=${bob}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider></div>`,
+      );
+      const [mine, control] = [...wrapper.querySelectorAll('rt-stream-card')];
+      await waitFor(() => deepText(mine.shadowRoot!).includes('bc before') && live(carol) && live(bob), 15_000, 'both live');
+      await deleteRows('org_members' as never, { org_id: org.id as string, user_id: CAROL });
+      await waitFor(() => !deepText(mine.shadowRoot!).includes('bc before'), 15_000, "Carol's card lets the row go");
+      // The server refused the org's topic on the new join (a positive signal, not the absence of one).
+      await waitFor(() => carol.getChannels().channels.some((ch) => ch.topic === `org:${org.id}` && ch.status !== 'connected'), 15_000, "the org's topic refused");
+      await updateRows('streams', { id: stream.id }, { name: 'bc secret after removal' });
+      await waitFor(() => deepText(control.shadowRoot!).includes('bc secret after removal'), 15_000, 'the control sees the change');
+      await new Promise((r) => requestAnimationFrame(r));
+      expect(deepText(mine.shadowRoot!)).to.not.include('bc secret after removal');
+    } finally {
+      await deleteRows('org_members' as never, { org_id: org.id as string, user_id: BOB });
+    }
+  });
+
   it('an alert given to another user leaves the list and the unread count; one still visible stays', async () => {
     const [mine, theirs] = await insertRows('signal_alerts', [
       { id: newId(), user_id: ALICE, business_name: 'Staying Co', signal_type: 'funding', priority: 'low', read: false },
