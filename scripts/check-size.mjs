@@ -3,7 +3,7 @@
  * Size budgets of the script-tag builds (brotli quality 11, each file compressed on its own as a
  * server sends it; 1 KB = 1000 bytes, as bundlers and the README report them):
  *
- * - the all-in file `dist/rt-monitor.js`: target ≤ 58 KB (issue 13), NOT met today (70.6 KB after the
+ * - the all-in file `dist/rt-monitor.js`: target ≤ 58 KB (issue 13), NOT met today (70.8 KB after the
  *   core split, your-schema mapping, broadcast mode, postgrest-js and the fourth session's trust
  *   fixes); the check fails above the regression ceiling `ALL_IN_CEILING_KB` and prints how far the
  *   file is from the target;
@@ -28,7 +28,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 export const DEFAULT_BUDGET_KB = 58;
 /**
  * The all-in file must not grow past this (KB brotli) while the target is not met. Raised from 70
- * on 2026-11-30, deliberately, for +1.9 KB of trust fixes: rows dated in the future, rows leaving
+ * on 2026-11-30, deliberately, for +2.1 KB of trust fixes: rows dated in the future, rows leaving
  * the user's view (revalidation), a Content-Security-Policy named as the cause, elements in an
  * iframe's document, `RtMonitor.ready` rejecting, action error causes, steady ticking texts, and
  * the channel registry's split into single-purpose parts (+0.36 KB).
