@@ -9,10 +9,10 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
-import { createRtClient, type RtClient } from '../../src/core/client.js';
+import type { RtClient, RtClientOptions } from '../../src/core/client.js';
 import { LiveHub } from '../../src/core/live-hub.js';
 import { en } from '../../src/internal/strings.js';
-import { ACME, ALICE, BOB, CAROL, GLOBEX, USERS, deleteRows, insertInto, backendInfo, insertRows, newId, newStream, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ACME, ALICE, BOB, CAROL, GLOBEX, USERS, deleteRows, insertInto, backendInfo, clientFor, insertRows, newId, newStream, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import { deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
@@ -23,9 +23,8 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.dispose();
 });
 
-async function aliceClient(): Promise<RtClient> {
-  const info = await backendInfo();
-  const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+async function aliceClient(options: RtClientOptions = {}): Promise<RtClient> {
+  const c = await clientFor(USERS.alice, options);
   clients.push(c);
   return c;
 }
@@ -53,9 +52,7 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
   it('the client option revalidateMs sets the interval (the static default stays 60 s here)', async () => {
     LiveHub.revalidateMs = every;
     const stream = await newStream({ name: 'option interval' });
-    const info = await backendInfo();
-    const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 800 });
-    clients.push(c);
+    const c = await aliceClient({ revalidateMs: 800 });
     const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-card')!;
     await waitFor(() => deepText(el.shadowRoot!).includes('option interval') && live(c), 15_000, 'card live');
@@ -81,8 +78,7 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
   it('a row that comes into view with no change the user could receive (a membership granted) shows up', async () => {
     const [org] = await insertInto('orgs', [{ id: newId(), name: 'Granted later' }]);
     const stream = await newStream({ org_id: org.id as string, name: 'granted later' });
-    const info = await backendInfo();
-    const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.carol) });
+    const c = await clientFor(USERS.carol);
     clients.push(c);
     const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-card')!;
@@ -103,9 +99,8 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
     ]);
     try {
       const stream = await newStream({ org_id: org.id as string, name: 'bc before' });
-      const info = await backendInfo();
       const make = async (email: string) => {
-        const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(email), realtimeMode: 'broadcast' });
+        const c = await clientFor(email, { realtimeMode: 'broadcast' });
         clients.push(c);
         return c;
       };

@@ -10,8 +10,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
-import { createRtClient, type RtClient } from '../../src/core/client.js';
-import { ALICE, USERS, backendInfo, dropConnections, insertRows, newId, newStream, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import type { RtClient, RtClientOptions } from '../../src/core/client.js';
+import { ALICE, USERS, clientFor, dropConnections, insertRows, newId, newStream, updateRows, waitFor } from '../helpers/backend.js';
 import { deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
@@ -19,9 +19,8 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.dispose();
 });
 
-async function aliceClient(): Promise<RtClient> {
-  const info = await backendInfo();
-  const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+async function aliceClient(options: RtClientOptions = {}): Promise<RtClient> {
+  const c = await clientFor(USERS.alice, options);
   clients.push(c);
   return c;
 }

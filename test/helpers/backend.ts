@@ -10,6 +10,7 @@
  *   await dropConnections();
  */
 import type { MonitoredTable, TableRows } from '../../src/core/types.js';
+import { createRtClient, type RtClient, type RtClientOptions } from '../../src/core/client.js';
 
 export interface BackendInfo {
   url: string;
@@ -188,4 +189,10 @@ export async function patchWhere<T extends MonitoredTable>(table: T, query: stri
 export async function insertInto(table: string, rows: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
   const res = await serviceFetch(`/rest/v1/${table}?select=*`, { method: 'POST', body: JSON.stringify(rows), prefer: 'return=representation' });
   return rowsOf<Record<string, unknown>>(res, `insert ${table}`);
+}
+
+/** An rt-monitor client for a demo user on the run's backend, with `options` on top (the caller disposes it). */
+export async function clientFor(email: string, options: RtClientOptions = {}): Promise<RtClient> {
+  const info = await backendInfo();
+  return createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(email), ...options });
 }
