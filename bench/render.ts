@@ -10,7 +10,10 @@
  *  - react: bench/react-baseline/ (React 19 + supabase-js 2, production build made here with Vite),
  *    one supabase-js channel per hook call, as the original design did;
  *  - rt: the script-tag bundle dist/rt-monitor.js (`npm run build`), configured with data-* attributes
- *    and a signed-in user's token, N × `<rt-stream-card stream-id>` + `<rt-connection-status>`.
+ *    and a signed-in user's token, N × `<rt-stream-card stream-id>` + `<rt-connection-status>`;
+ *  - floor: bench/floor-baseline/ — no framework, supabase-js, the React page's card markup and
+ *    stylesheet, direct text-node writes in each message's task, no animation: the least any page
+ *    pays to show these changes (a measuring stick for the CPU and latency targets, not a design).
  *
  * For each N and motion setting (as shipped / prefers-reduced-motion: reduce), the two pages run
  * alternately (react, rt, react, rt…). See bench/README.md ("bench/render.ts") for what is measured
@@ -61,7 +64,7 @@ const ONLY = new Set((opt('only') ?? 'load,idle,stress').split(','));
 /** `--trace DIR`: a Chrome trace (CDP Tracing) of each measured window, and its summary on stderr. */
 const TRACE_DIR = opt('trace');
 
-type Kind = 'react' | 'rt';
+type Kind = 'react' | 'rt' | 'floor';
 
 // ------------------------------------------------------------------ the page probe (init script, both pages)
 
@@ -351,23 +354,26 @@ interface Stack {
 
 const BENCH_ORG = '00000000-0000-4000-a000-0000000be7c1';
 const ALICE = DEMO_USERS[0];
-const REACT_OUT = join(repoRoot, 'node_modules', '.bench-render', 'react');
+const BASELINE_OUT = { react: join(repoRoot, 'node_modules', '.bench-render', 'react'), floor: join(repoRoot, 'node_modules', '.bench-render', 'floor') };
 const RT_BUNDLE = process.env.RT_BENCH_BUNDLE ?? join(repoRoot, 'dist', 'rt-monitor.js');
 
-async function buildReact(): Promise<void> {
-  await build({
-    configFile: false,
-    root: join(here, 'react-baseline'),
-    base: '/react/',
-    logLevel: verbose ? 'info' : 'warn',
-    mode: 'production',
-    build: {
-      outDir: REACT_OUT,
-      emptyOutDir: true,
-      target: 'es2022',
-      rolldownOptions: { input: join(here, 'react-baseline', 'page.html') },
-    },
-  });
+/** Production builds (Vite) of the two baseline pages: bench/react-baseline/ and bench/floor-baseline/. */
+async function buildBaselines(): Promise<void> {
+  for (const kind of ['react', 'floor'] as const) {
+    await build({
+      configFile: false,
+      root: join(here, `${kind}-baseline`),
+      base: `/${kind}/`,
+      logLevel: verbose ? 'info' : 'warn',
+      mode: 'production',
+      build: {
+        outDir: BASELINE_OUT[kind],
+        emptyOutDir: true,
+        target: 'es2022',
+        rolldownOptions: { input: join(here, `${kind}-baseline`, 'page.html') },
+      },
+    });
+  }
 }
 
 const MIME: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.map': 'application/json' };
@@ -382,14 +388,16 @@ function startStatic(cfg: () => { url: string; anonKey: string; token: string; s
       res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (u.pathname === '/react/page.html') {
-      const html = readFileSync(join(REACT_OUT, 'page.html'), 'utf8');
-      const inject = `<script>window.__BENCH_CFG=${JSON.stringify({ url: c.url, anonKey: c.anonKey, email: ALICE.email, password: DEMO_PASSWORD, streamIds: ids })}</script>`;
-      return send(200, 'text/html', html.replace('<head>', `<head>${inject}`));
-    }
-    if (u.pathname.startsWith('/react/')) {
-      const file = normalize(join(REACT_OUT, u.pathname.slice('/react/'.length)));
-      if (!file.startsWith(REACT_OUT) || !existsSync(file)) return send(404, 'text/plain', 'not found');
+    const baseline = /^\/(react|floor)\//.exec(u.pathname)?.[1] as 'react' | 'floor' | undefined;
+    if (baseline) {
+      const out = BASELINE_OUT[baseline];
+      if (u.pathname === `/${baseline}/page.html`) {
+        const html = readFileSync(join(out, 'page.html'), 'utf8');
+        const inject = `<script>window.__BENCH_CFG=${JSON.stringify({ url: c.url, anonKey: c.anonKey, email: ALICE.email, password: DEMO_PASSWORD, streamIds: ids })}</script>`;
+        return send(200, 'text/html', html.replace('<head>', `<head>${inject}`));
+      }
+      const file = normalize(join(out, u.pathname.slice(baseline.length + 2)));
+      if (!file.startsWith(out) || !existsSync(file)) return send(404, 'text/plain', 'not found');
       return send(200, MIME[extname(file)] ?? 'application/octet-stream', readFileSync(file));
     }
     if (u.pathname === '/rt-monitor.js') return send(200, 'text/javascript', readFileSync(RT_BUNDLE));
@@ -412,6 +420,7 @@ function startStatic(cfg: () => { url: string; anonKey: string; token: string; s
       .page-header { display: flex; align-items: center; justify-content: space-between; margin-bottom: 12px; }
       .page-header h1 { font-size: 18px; margin: 0; }
       .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 12px; }
+      ${process.env.RT_BENCH_PAGE_CSS ?? ''}
     </style>
   </head>
   <body>
@@ -974,7 +983,7 @@ if (!existsSync(RT_BUNDLE)) {
 const started = Date.now();
 const loadStart = os.loadavg();
 log(`building the React baseline (production)`);
-await buildReact();
+await buildBaselines();
 const backend = await startLocalBackend({ port: 0, devControls: true, quiet: !verbose });
 // When the server finished each postgres_changes fanout (its pushes are queued on the sockets then):
 // the server's share of the burst's latency, apart from the page's.
@@ -1015,7 +1024,7 @@ try {
   const stack: Stack = { backend, token, browser, origin: st.origin, streamIds };
 
   log('warming up (one short page of each)');
-  for (const kind of ['react', 'rt'] as Kind[]) {
+  for (const kind of ['react', 'rt', 'floor'] as Kind[]) {
     const o = await openPage(stack, kind, 5, 'no-preference');
     await prime(stack, o.page, `R${++runSeq}.`, 5);
     await o.close();
@@ -1025,7 +1034,7 @@ try {
   if (shotDir) {
     // Look at both pages (e.g. `--screenshots /tmp/shots`): 20 cards each after the primer, then exit.
     mkdirSync(shotDir, { recursive: true });
-    for (const kind of ['react', 'rt'] as Kind[]) {
+    for (const kind of ['react', 'rt', 'floor'] as Kind[]) {
       const o = await openPage(stack, kind, 20, 'no-preference');
       await prime(stack, o.page, `R${++runSeq}.`, 20);
       await sleep(800);
@@ -1036,14 +1045,14 @@ try {
     process.exit(0);
   }
 
-  const KINDS = (opt('kinds') ?? 'react,rt').split(',') as Kind[];
+  const KINDS = (opt('kinds') ?? 'react,rt,floor').split(',') as Kind[];
   type LoadOut = Awaited<ReturnType<typeof loadRun>>;
   const loads: Record<string, Record<Kind, LoadOut[]>> = {};
   for (let rep = 1; rep <= (ONLY.has('load') ? REPS : 0); rep++) {
     for (const n of NS) {
       for (const motion of MOTIONS) {
         const key = `n${n}-${motion === 'reduce' ? 'reduced' : 'motion'}`;
-        loads[key] ??= { react: [], rt: [] };
+        loads[key] ??= { react: [], rt: [], floor: [] };
         for (const kind of KINDS) {
           log(`rep ${rep}/${REPS}: load ${key} ${kind}`);
           loads[key][kind].push(await loadRun(stack, kind, n, motion));
@@ -1064,7 +1073,9 @@ try {
   const stress = ONLY.has('stress') ? await stressRun(stack, 'rt') : null;
   const loadEnd = os.loadavg();
 
-  const load = Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, { react: medianOf(v.react), rt: medianOf(v.rt) }]));
+  const load = Object.fromEntries(
+    Object.entries(loads).map(([k, v]) => [k, Object.fromEntries(KINDS.map((kind) => [kind, medianOf(v[kind])])) as Record<Kind, LoadOut>]),
+  );
   const out = {
     bench: 'render',
     date: new Date().toISOString(),
@@ -1103,62 +1114,71 @@ function table(out: {
   date: string;
   loadavgAtStart: number[];
   loadavgAtEnd: number[];
-  load: Record<string, { react: Awaited<ReturnType<typeof loadRun>>; rt: Awaited<ReturnType<typeof loadRun>> }>;
-  idle: Record<string, Record<Kind, Awaited<ReturnType<typeof idleRun>>>>;
+  load: Record<string, Partial<Record<Kind, Awaited<ReturnType<typeof loadRun>>>>>;
+  idle: Record<string, Partial<Record<Kind, Awaited<ReturnType<typeof idleRun>>>>>;
   stress: Awaited<ReturnType<typeof stressRun>> | null;
 }): string {
   const lines: string[] = [];
   const ratio = (a: number, b: number) => (a > 0 && Number.isFinite(b) ? (b / a).toFixed(2) : '–');
   lines.push(`\nbench/render — ${out.date}, load average ${out.loadavgAtStart.join(' ')} → ${out.loadavgAtEnd.join(' ')}`);
-  for (const [key, { react: r, rt }] of Object.entries(out.load)) {
+  for (const [key, { react: r, rt, floor: f }] of Object.entries(out.load)) {
     if (!r || !rt) {
       // One page only (`--kinds rt`): its own numbers, no ratios.
-      const x = r ?? rt;
+      const x = (r ?? rt ?? f)!;
       lines.push(`\n${key} ${x.kind}: frames/s ${x.framesPerSecond}, CPU ${JSON.stringify(x.cpuMs)}, long tasks ${x.longTasks.count}, commit→paint ${JSON.stringify(x.commitToPaintMs.all)}, burst p50 ${x.commitToPaintMs.burst.p50}, lost ${x.lostUpdates}`);
       continue;
     }
-    lines.push(`\n${key}  (${r.updates} updates: ${UPDATES} at ${RATE}/s + ${BURST} burst; ratio = rt-monitor / React)\n`);
-    lines.push('| metric | React | rt-monitor | ratio | target |');
-    lines.push('| --- | ---: | ---: | ---: | --- |');
-    const row = (name: string, a: number | string, b: number | string, target: string, unit = '') =>
-      lines.push(`| ${name} | ${a}${unit} | ${b}${unit} | ${typeof a === 'number' && typeof b === 'number' ? ratio(a, b) : '–'} | ${target} |`);
-    row('frames/s during load', r.framesPerSecond, rt.framesPerSecond, '≥ React and ≥ 55');
-    row('main-thread CPU (TaskDuration) ms', r.cpuMs.TaskDuration, rt.cpuMs.TaskDuration, '≤ 0.5× React');
-    row('  script ms', r.cpuMs.ScriptDuration, rt.cpuMs.ScriptDuration, '');
-    row('  style recalculation ms', r.cpuMs.RecalcStyleDuration, rt.cpuMs.RecalcStyleDuration, '≤ React');
-    row('  layout ms', r.cpuMs.LayoutDuration, rt.cpuMs.LayoutDuration, '');
-    row('long tasks > 50 ms', r.longTasks.count, rt.longTasks.count, '0');
-    row('commit→paint p50 ms', r.commitToPaintMs.all.p50, rt.commitToPaintMs.all.p50, '≤ React');
-    row('commit→paint p95 ms', r.commitToPaintMs.all.p95, rt.commitToPaintMs.all.p95, '≤ React');
-    row('commit→paint p99 ms', r.commitToPaintMs.all.p99, rt.commitToPaintMs.all.p99, '');
-    row(`  cards in view (${r.commitToPaintMs.cardsInView} / ${rt.commitToPaintMs.cardsInView}): p50 ms`, r.commitToPaintMs.inView.p50, rt.commitToPaintMs.inView.p50, '');
-    row('  cards in view: p95 ms', r.commitToPaintMs.inView.p95, rt.commitToPaintMs.inView.p95, '');
-    row('  steady p50 ms', r.commitToPaintMs.steady.p50, rt.commitToPaintMs.steady.p50, '');
-    row('  burst p50 ms', r.commitToPaintMs.burst.p50, rt.commitToPaintMs.burst.p50, '');
-    const path = (x: typeof r) => `${x.commitToPaintMs.burstPath.serverSentMs} / ${x.commitToPaintMs.burstPath.firstMessageMs} / ${x.commitToPaintMs.burstPath.lastMessageMs}`;
-    row('  burst: commit → server sent / page read first / last message ms', path(r), path(rt), '');
-    row('  burst: last message → last value painted (in view) ms', r.commitToPaintMs.burstPath.lastMessageToPaintMs, rt.commitToPaintMs.burstPath.lastMessageToPaintMs, '');
-    row('values painted', r.valuesPainted, rt.valuesPainted, '');
-    row('lost updates (cards not on last value)', r.lostUpdates, rt.lostUpdates, '0');
-    row('cards live (showed the primer)', r.cardsShowingPrime, rt.cardsShowingPrime, `${r.n}`);
-    row('heap after GC MB', r.heapAfterGcMB, rt.heapAfterGcMB, '');
-    row('channels (topics joined ok / topics)', r.channels.topicsJoinedOk, rt.channels.topicsJoinedOk, '');
-    row('  topics', r.channels.topics, rt.channels.topics, '');
-    row('sockets', r.channels.socketsCreated, rt.channels.socketsCreated, '1');
+    lines.push(`\n${key}  (${r.updates} updates: ${UPDATES} at ${RATE}/s + ${BURST} burst; ratio = rt-monitor / React${f ? '; floor: no framework, direct DOM writes, no animation' : ''})\n`);
+    lines.push(f ? '| metric | React | rt-monitor | ratio | floor | floor / React | target |' : '| metric | React | rt-monitor | ratio | target |');
+    lines.push(f ? '| --- | ---: | ---: | ---: | ---: | ---: | --- |' : '| --- | ---: | ---: | ---: | --- |');
+    const cell = (a: number | string, b: number | string) => (typeof a === 'number' && typeof b === 'number' ? ratio(a, b) : '–');
+    type Run = Awaited<ReturnType<typeof loadRun>>;
+    /** One metric, read from each page's run by `of`. */
+    const row = (name: string, of: (x: Run) => number | string, target: string) => {
+      const [a, b] = [of(r), of(rt)];
+      const floor = f ? ` ${of(f)} | ${cell(a, of(f))} |` : '';
+      lines.push(`| ${name} | ${a} | ${b} | ${cell(a, b)} |${floor} ${target} |`);
+    };
+    row('frames/s during load', (x) => x.framesPerSecond, '≥ React and ≥ 55');
+    row('main-thread CPU (TaskDuration) ms', (x) => x.cpuMs.TaskDuration, '≤ 0.5× React');
+    row('  script ms', (x) => x.cpuMs.ScriptDuration, '');
+    row('  style recalculation ms', (x) => x.cpuMs.RecalcStyleDuration, '≤ React');
+    row('  layout ms', (x) => x.cpuMs.LayoutDuration, '');
+    row('long tasks > 50 ms', (x) => x.longTasks.count, '0');
+    row('commit→paint p50 ms', (x) => x.commitToPaintMs.all.p50, '≤ React');
+    row('commit→paint p95 ms', (x) => x.commitToPaintMs.all.p95, '≤ React');
+    row('commit→paint p99 ms', (x) => x.commitToPaintMs.all.p99, '');
+    row(`  cards in view (${r.commitToPaintMs.cardsInView} / ${rt.commitToPaintMs.cardsInView}): p50 ms`, (x) => x.commitToPaintMs.inView.p50, '');
+    row('  cards in view: p95 ms', (x) => x.commitToPaintMs.inView.p95, '');
+    row('  steady p50 ms', (x) => x.commitToPaintMs.steady.p50, '');
+    row('  burst p50 ms', (x) => x.commitToPaintMs.burst.p50, '');
+    const path = (x: Run) => `${x.commitToPaintMs.burstPath.serverSentMs} / ${x.commitToPaintMs.burstPath.firstMessageMs} / ${x.commitToPaintMs.burstPath.lastMessageMs}`;
+    row('  burst: commit → server sent / page read first / last message ms', path, '');
+    row('  burst: last message → last value painted (in view) ms', (x) => x.commitToPaintMs.burstPath.lastMessageToPaintMs, '');
+    row('values painted', (x) => x.valuesPainted, '');
+    row('lost updates (cards not on last value)', (x) => x.lostUpdates, '0');
+    row('cards live (showed the primer)', (x) => x.cardsShowingPrime, `${r.n}`);
+    row('heap after GC MB', (x) => x.heapAfterGcMB, '');
+    row('channels (topics joined ok / topics)', (x) => x.channels.topicsJoinedOk, '');
+    row('  topics', (x) => x.channels.topics, '');
+    row('sockets', (x) => x.channels.socketsCreated, '1');
   }
   for (const [key, i] of Object.entries(out.idle)) {
     if (!i.react || !i.rt) {
-      const x = i.react ?? i.rt;
+      const x = (i.react ?? i.rt ?? i.floor)!;
       lines.push(`\nidle ${key} ${x.kind}: CPU ${x.cpuMsPerSecond} ms/s, script ${x.scriptMsPerSecond} ms/s`);
       continue;
     }
     lines.push(`\nidle ticking, ${key} (${i.react.cards} cards, no updates, ${i.react.seconds} s)\n`);
-    lines.push('| metric | React | rt-monitor | ratio | target |');
-    lines.push('| --- | ---: | ---: | ---: | --- |');
-    lines.push(`| CPU ms per second | ${i.react.cpuMsPerSecond} | ${i.rt.cpuMsPerSecond} | ${ratio(i.react.cpuMsPerSecond, i.rt.cpuMsPerSecond)} | rt ≤ 2 |`);
-    lines.push(`|   script ms per second | ${i.react.scriptMsPerSecond} | ${i.rt.scriptMsPerSecond} | ${ratio(i.react.scriptMsPerSecond, i.rt.scriptMsPerSecond)} | |`);
-    lines.push(`| frames/s | ${i.react.framesPerSecond} | ${i.rt.framesPerSecond} | | |`);
-    lines.push(`| cards live | ${i.react.cardsShowingPrime} | ${i.rt.cardsShowingPrime} | | |`);
+    lines.push(i.floor ? '| metric | React | rt-monitor | ratio | floor | target |' : '| metric | React | rt-monitor | ratio | target |');
+    lines.push(i.floor ? '| --- | ---: | ---: | ---: | ---: | --- |' : '| --- | ---: | ---: | ---: | --- |');
+    const [ir, irt, ifl] = [i.react, i.rt, i.floor];
+    const idleRow = (name: string, of: (x: Awaited<ReturnType<typeof idleRun>>) => number, ratios: boolean, target: string) =>
+      lines.push(`| ${name} | ${of(ir)} | ${of(irt)} | ${ratios ? ratio(of(ir), of(irt)) : ''} |${ifl ? ` ${of(ifl)} |` : ''} ${target} |`);
+    idleRow('CPU ms per second', (x) => x.cpuMsPerSecond, true, 'rt ≤ 2');
+    idleRow('  script ms per second', (x) => x.scriptMsPerSecond, true, '');
+    idleRow('frames/s', (x) => x.framesPerSecond, false, '');
+    idleRow('cards live', (x) => x.cardsShowingPrime, false, '');
   }
   const s = out.stress;
   if (!s) return lines.join('\n');
