@@ -2,8 +2,8 @@
  * The live-query store: one feed with one set of parameters, kept equal to the database.
  *
  *  1. subscribe to the (shared) channel BEFORE reading the snapshot;
- *  2. read the snapshot over REST; changes arriving meanwhile are applied at once AND buffered,
- *     then re-applied on top of the snapshot, so nothing slips between snapshot and stream;
+ *  2. read the snapshot over REST ({@link SnapshotReader}); changes arriving meanwhile are applied
+ *     at once AND buffered, then re-applied on top of the snapshot, so nothing slips between them;
  *  3. merge by primary key with `updated_at` as version guard ({@link RowWindow});
  *  4. whenever the channel becomes ready again (reconnect, rejoin, token refresh) the store goes
  *     `stale`, re-reads the snapshot and goes `live` again;
@@ -14,17 +14,17 @@
  *     optimistic patches show over held rows until confirmed ({@link Overlays}).
  *  8. the phase (loading / connecting / live / stale / error) is a state machine ({@link QueryPhase}).
  */
-import type { ChangeListener, ChannelState, CountResult, LiveSource, RowChange, SnapshotQuery, SnapshotResult } from './client-types.js';
+import type { CountResult, LiveSource, RowChange, SnapshotQuery } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
 import { createFrameNotifier, type FrameNotifier } from './frame.js';
 import { isRtError, messageOf, rtError } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
 import { RowWindow, rowKey, type StoreRow } from './row-window.js';
-import { versionOf } from './version.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
 import { QueryPhase } from './query-phase.js';
+import { SnapshotReader } from './snapshot-reader.js';
 
 export type { StoreRow } from './row-window.js';
 
@@ -41,10 +41,6 @@ export interface LiveQueryStoreOptions<R extends StoreRow> {
   now?: () => number;
 }
 
-const DEFAULT_RETRY = [1000, 2000, 5000, 10_000, 30_000];
-/** A full window lost a row: re-read after this long (ms) to pull the next one in. */
-const REFILL_DELAY_MS = 250;
-
 export function initialState<T>(kind: 'single' | 'list'): LiveQueryState<T> {
   return { phase: 'loading', data: (kind === 'list' ? [] : null) as T, error: null, status: 'connecting', updatedAt: null };
 }
@@ -57,19 +53,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   readonly #overlays: Overlays;
   #window: RowWindow<R> | null = null;
   #unread: UnreadCount | null = null;
-  /** Changes that arrived while a snapshot is being read (null: no read in flight). */
-  #buffer: RowChange<R>[] | null = null;
-  #fetchSeq = 0;
+  #reader: SnapshotReader<R> | null = null;
   readonly #phase = new QueryPhase();
   #resolved: ResolvedFeed | null = null;
   #releaseChannel: (() => void) | null = null;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #refillTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A refill read (after a full window lost rows) is in flight. */
-  #refilling = false;
-  #retries = 0;
-  /** The channel's last `reread` (ChannelState.reread): a new value asks for a quiet re-read. */
-  #reread = 0;
   #started = false;
   #stopped = false;
   #updatedAt: number | null = null;
@@ -110,8 +97,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#notifier.cancel();
-    clearTimeout(this.#retryTimer);
-    clearTimeout(this.#refillTimer);
+    this.#reader?.stop();
     this.#unread?.dispose();
     this.#overlays.dispose();
     this.#releaseChannel?.();
@@ -124,29 +110,19 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (!this.#resolved || this.#stopped) return;
     this.#phase.rereading();
     this.#emit();
-    void this.#fetch();
+    void this.#reader!.read();
   }
 
   /**
-   * The server's copies of held rows, read again by key (`asked`: the keys asked for). Realtime
-   * sends nothing when a row leaves the user's view (Row Level Security: moved to another org,
-   * given to another user, membership removed): a held row the server no longer returns is dropped
-   * as deleted, and one with another version is folded in as an update (the version guard applies).
-   * Returns how many held rows the server no longer returned.
+   * The server's copies of held rows, read again by key (`asked`: the keys asked for), folded in as
+   * the changes {@link RowWindow.diff} finds (Realtime sends nothing when a row leaves the user's
+   * view). Returns how many held rows the server no longer returned.
    */
   reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): number {
     if (this.#stopped || !this.#window) return 0;
-    let gone = 0;
-    for (const held of [...this.#window.values()]) {
-      const key = rowKey(held);
-      if (key === null || !asked.has(key)) continue;
-      const row = fresh.get(key);
-      if (!row) {
-        gone++;
-        this.applyChange({ type: 'DELETE', new: null, old: held });
-      } else if (versionOf(row) !== versionOf(held)) this.applyChange({ type: 'UPDATE', new: row, old: null });
-    }
-    return gone;
+    const changes = this.#window.diff(fresh, asked);
+    for (const change of changes) this.applyChange(change);
+    return changes.filter((c) => c.type === 'DELETE').length;
   }
 
   /**
@@ -156,13 +132,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   revalidateEmpty(): void {
     const { phase, error } = this.state;
     const empty = (phase === 'live' && this.#window?.size === 0) || (phase === 'error' && error?.code === 'not-found');
-    if (empty && this.#resolved && !this.#stopped && this.#buffer === null) void this.#fetch();
+    if (empty && this.#reader && !this.#stopped && !this.#reader.reading) void this.#reader.read();
   }
 
   /** Fold one change in (also used by tests with fakes). */
   applyChange(change: RowChange<R>): void {
     if (this.#stopped || !this.#window) return;
-    if (this.#buffer) this.#buffer.push(change);
+    this.#reader!.note(change);
     this.#unread?.noteChange();
     if (this.#fold(change, true)) {
       this.#updatedAt = this.#now();
@@ -211,71 +187,41 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#resolved = resolved;
     const { query } = resolved;
     this.#window = new RowWindow<R>(this.options.kind, query, (row) => this.#unread?.trimmed(row));
+    const reader = (this.#reader = new SnapshotReader<R>({
+      select: () => this.options.source.select<R>(query),
+      count: () => this.#unread?.readWithSnapshot(),
+      epoch: () => this.#phase.readEpoch(),
+      read: (rows, buffered, count, epoch) => this.#snapshotRead(rows, buffered, count, epoch),
+      failed: (error, count) => {
+        if (count) this.#unread!.snapshotRead({ count: null, error });
+        this.#phase.snapshotFailed(error);
+        this.#emit();
+      },
+      retryDelays: this.options.retryDelays,
+    }));
     if (query.countWhere && typeof this.options.source.count === 'function') {
       this.#unread = new UnreadCount({
         query,
         read: this.options.source.count.bind(this.options.source),
         held: () => this.#window!.values(),
-        snapshotInFlight: () => this.#buffer !== null,
+        snapshotInFlight: () => reader.reading,
         changed: () => this.#emit(),
       });
     }
-    const listener: ChangeListener<R> = {
-      onChange: (c) => this.applyChange(c),
-      onState: (s) => this.#onChannelState(s),
-    };
     // 1. subscribe first … 2. … then read the snapshot (unless the channel's state already started one).
-    this.#releaseChannel = this.options.source.subscribe<R>({ table: query.table, filter: realtimeFilter(query.eq), name: resolved.name }, listener);
-    if (this.#fetchSeq === 0) void this.#fetch();
+    this.#releaseChannel = this.options.source.subscribe<R>({ table: query.table, filter: realtimeFilter(query.eq), name: resolved.name }, {
+      onChange: (c) => this.applyChange(c),
+      onState: (s) => {
+        if (this.#stopped) return;
+        reader.channel(s, this.#phase.channelChanged(s));
+        this.#emit();
+      },
+    });
+    if (!reader.started) void reader.read();
   }
 
-  #onChannelState(s: ChannelState): void {
-    if (this.#stopped) return;
-    const reread = s.reread ?? 0;
-    const quiet = reread !== this.#reread;
-    this.#reread = reread;
-    // Reconnected / rejoined: whatever happened while we were away, re-read it.
-    if (this.#phase.channelChanged(s)) {
-      if (this.#resolved) void this.#fetch();
-    } else if (quiet && s.ready && this.#resolved && this.#fetchSeq > 0) {
-      // Moved to another channel while live: changes may have been missed in the hand-over.
-      // Re-read without going stale (what is shown was right up to the hand-over).
-      void this.#fetch();
-    }
-    this.#emit();
-  }
-
-  async #fetch(): Promise<void> {
-    if (!this.#resolved || !this.#window || this.#stopped) return;
-    clearTimeout(this.#retryTimer);
-    const seq = ++this.#fetchSeq;
-    const epoch = this.#phase.readEpoch();
-    const query = this.#resolved.query;
-    this.#buffer = [];
-    const [result, count] = await Promise.all([
-      Promise.resolve()
-        .then(() => this.options.source.select<R>(query))
-        .catch((err): SnapshotResult<R> => ({ rows: null, error: rtError('server', messageOf(err)) })),
-      this.#unread ? this.#unread.readWithSnapshot() : Promise.resolve(null),
-    ]);
-    if (this.#stopped || seq !== this.#fetchSeq) return;
-    const buffered = this.#buffer ?? [];
-    this.#buffer = null;
-    if (result.error) {
-      if (count) this.#unread!.snapshotRead({ count: null, error: result.error });
-      this.#phase.snapshotFailed(result.error);
-      this.#scheduleRetry();
-      this.#emit();
-      return;
-    }
-    this.#retries = 0;
-    this.#applySnapshot(result.rows, buffered, count);
-    this.#phase.snapshotRead(epoch, this.options.kind === 'single' && this.#window.size === 0);
-    this.#updatedAt = this.#now();
-    this.#emit();
-  }
-
-  #applySnapshot(snapshot: R[], buffered: RowChange<R>[], count: CountResult | null): void {
+  /** A snapshot read in `epoch` landed: its rows, with the changes that raced the read on top. */
+  #snapshotRead(snapshot: R[], buffered: RowChange<R>[], count: CountResult | null, epoch: number): void {
     const window = this.#window!;
     window.replace(snapshot);
     if (count) this.#unread!.snapshotRead(count);
@@ -284,14 +230,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#overlays.expire((key) => window.get(key));
     // Changes that raced the reads may or may not be in the count: read it again.
     if (count && buffered.length > 0) this.#unread!.schedule();
-  }
-
-  #scheduleRetry(): void {
-    const delays = this.options.retryDelays ?? DEFAULT_RETRY;
-    const delay = delays[Math.min(this.#retries, delays.length - 1)];
-    this.#retries++;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => void this.#fetch(), delay);
+    this.#phase.snapshotRead(epoch, this.options.kind === 'single' && window.size === 0);
+    this.#updatedAt = this.#now();
+    this.#emit();
   }
 
   // ---- merging ----------------------------------------------------------------------------
@@ -310,7 +251,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       if (this.options.kind === 'single') this.#phase.deleted();
       // A full window lost a row: the next one (which we do not hold) belongs in it now. Also when
       // it was no longer full because of earlier deletes: a refill may have read before them.
-      if ((result.deleted.windowWasFull || this.#refillTimer !== undefined || this.#refilling) && live) this.#scheduleRefill();
+      if ((result.deleted.windowWasFull || this.#reader!.refilling) && live) this.#reader!.refill();
     } else if (this.options.kind === 'single' && window.size > 0) {
       this.#phase.rowBack();
     }
@@ -327,17 +268,6 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (isTerminal(current) && (!next || !isTerminal(next) || next.updated_at !== current.updated_at)) {
       this.#notifier.flushNow();
     }
-  }
-
-  #scheduleRefill(): void {
-    clearTimeout(this.#refillTimer);
-    this.#refillTimer = setTimeout(() => {
-      this.#refillTimer = undefined;
-      if (this.#stopped) return;
-      if (this.#buffer !== null) return this.#scheduleRefill(); // a read in flight: refill after it
-      this.#refilling = true;
-      void this.#fetch().finally(() => (this.#refilling = false));
-    }, REFILL_DELAY_MS);
   }
 
   // ---- delivering -------------------------------------------------------------------------

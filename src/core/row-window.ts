@@ -108,6 +108,24 @@ export class RowWindow<R extends StoreRow> {
     this.#rows = next;
   }
 
+  /**
+   * The changes a re-read of held rows by key implies (`fresh`: the server's copies by key; `asked`:
+   * the keys asked for). Realtime sends nothing when a row leaves the user's view (Row Level
+   * Security: moved to another org, given to another user, membership removed): a held row the
+   * server no longer returns is a DELETE, and one with another version an UPDATE (folding it in
+   * applies the version guard).
+   */
+  diff(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): RowChange<R>[] {
+    const changes: RowChange<R>[] = [];
+    for (const [key, held] of this.#rows) {
+      if (!asked.has(key)) continue;
+      const row = fresh.get(key);
+      if (!row) changes.push({ type: 'DELETE', new: null, old: held });
+      else if (versionOf(row) !== versionOf(held)) changes.push({ type: 'UPDATE', new: row, old: null });
+    }
+    return changes;
+  }
+
   /** Fold one INSERT / UPDATE / DELETE in. `beforeReplace` runs before a held row changes. */
   fold(change: RowChange<R>, beforeReplace?: (current: R, next: R | null) => void): FoldResult<R> {
     if (change.type === 'DELETE') {

@@ -1,0 +1,138 @@
+/**
+ * Snapshot reading for one live query: reads the rows (and the count, when one is kept) over REST,
+ * buffers the changes that arrive while a read is in flight so they can be re-applied on top of the
+ * snapshot, drops a read overtaken by a newer one, retries a failed read with backoff, re-reads
+ * when the channel is confirmed again or asks for it, and shortly after a full window lost a row
+ * (refill). No merging, no phase, no notification: {@link LiveQueryStore} does those with what
+ * the callbacks hand it.
+ */
+import type { ChannelState, CountResult, RowChange, SnapshotResult } from './client-types.js';
+import type { RtError } from './types.js';
+import { messageOf, rtError } from './errors.js';
+
+/** Retry delays for failed reads (ms); the last one repeats. */
+const DEFAULT_RETRY = [1000, 2000, 5000, 10_000, 30_000];
+/** A full window lost a row: re-read after this long (ms) to pull the next one in. */
+const REFILL_DELAY_MS = 250;
+
+export interface SnapshotReaderOptions<R> {
+  /** Reads the rows; a throw counts as a `server` error. */
+  select: () => Promise<SnapshotResult<R>>;
+  /** Reads the count along with the rows (UnreadCount.readWithSnapshot); undefined when none is kept. */
+  count: () => Promise<CountResult> | undefined;
+  /** The channel epoch a read starting now belongs to (QueryPhase.readEpoch). */
+  epoch: () => number;
+  /**
+   * The latest read landed: its rows, the changes that arrived while it was in flight (in arrival
+   * order), the count read with it (null: none kept) and the epoch it started in.
+   */
+  read: (rows: R[], buffered: RowChange<R>[], count: CountResult | null, epoch: number) => void;
+  /** The latest read failed (a retry is scheduled); `count` as for `read`. */
+  failed: (error: RtError, count: CountResult | null) => void;
+  /** Retry delays for failed reads (ms); the last one repeats. */
+  retryDelays?: number[];
+}
+
+export class SnapshotReader<R> {
+  /** Changes that arrived while a read is in flight (null: no read in flight). */
+  #buffer: RowChange<R>[] | null = null;
+  #seq = 0;
+  #retries = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #refillTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A refill read is in flight. */
+  #refilling = false;
+  /** The channel's last `reread` (ChannelState.reread): a new value asks for a quiet re-read. */
+  #reread = 0;
+  #stopped = false;
+
+  constructor(private readonly options: SnapshotReaderOptions<R>) {}
+
+  /** Whether a read was ever started. */
+  get started(): boolean {
+    return this.#seq > 0;
+  }
+
+  /** Whether a read is in flight (changes are being buffered). */
+  get reading(): boolean {
+    return this.#buffer !== null;
+  }
+
+  /** Whether a refill is scheduled or in flight. */
+  get refilling(): boolean {
+    return this.#refillTimer !== undefined || this.#refilling;
+  }
+
+  /** A change arrived: kept for re-applying when a read is in flight. */
+  note(change: RowChange<R>): void {
+    this.#buffer?.push(change);
+  }
+
+  /**
+   * Read now (a pending retry is cancelled). A read still in flight is overtaken: its result is
+   * dropped. Resolves once this read's result was handed on (or dropped); never rejects.
+   */
+  async read(): Promise<void> {
+    if (this.#stopped) return;
+    const { options } = this;
+    clearTimeout(this.#retryTimer);
+    const seq = ++this.#seq;
+    const epoch = options.epoch();
+    this.#buffer = [];
+    const [result, count] = await Promise.all([
+      Promise.resolve()
+        .then(options.select)
+        .catch((err): SnapshotResult<R> => ({ rows: null, error: rtError('server', messageOf(err)) })),
+      options.count() ?? null,
+    ]);
+    if (this.#stopped || seq !== this.#seq) return;
+    const buffered = this.#buffer ?? [];
+    this.#buffer = null;
+    if (result.error) {
+      this.#scheduleRetry();
+      return options.failed(result.error, count);
+    }
+    this.#retries = 0;
+    options.read(result.rows, buffered, count, epoch);
+  }
+
+  /**
+   * The channel's state changed; `due`: its confirmation is newer than the snapshot shown
+   * (QueryPhase.channelChanged). Reads when due (reconnected, rejoined: whatever happened meanwhile
+   * is re-read), or when the channel asks for a quiet re-read after the first read (moved to another
+   * channel while live: changes may have been missed in the hand-over).
+   */
+  channel(s: ChannelState, due: boolean): void {
+    const reread = s.reread ?? 0;
+    const quiet = reread !== this.#reread;
+    this.#reread = reread;
+    if (due || (quiet && s.ready && this.started)) void this.read();
+  }
+
+  /** Re-read in {@link REFILL_DELAY_MS} ms (again later while a read is in flight, to read after it). */
+  refill(): void {
+    clearTimeout(this.#refillTimer);
+    this.#refillTimer = setTimeout(() => {
+      this.#refillTimer = undefined;
+      if (this.#stopped) return;
+      if (this.#buffer !== null) return this.refill();
+      this.#refilling = true;
+      void this.read().finally(() => (this.#refilling = false));
+    }, REFILL_DELAY_MS);
+  }
+
+  /** No more reads: timers cleared, the result of a read in flight dropped. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#refillTimer);
+  }
+
+  #scheduleRetry(): void {
+    const delays = this.options.retryDelays ?? DEFAULT_RETRY;
+    const delay = delays[Math.min(this.#retries, delays.length - 1)];
+    this.#retries++;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => void this.read(), delay);
+  }
+}

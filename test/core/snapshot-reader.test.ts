@@ -1,0 +1,114 @@
+/**
+ * Unit tests of SnapshotReader (src/core/snapshot-reader.ts) with a select the test resolves by
+ * hand: changes racing a read are handed over with it, an overtaken read is dropped, failed reads
+ * are retried with backoff, a refill waits for the read in flight, the channel's state asks for re-reads.
+ */
+import { expect } from '@open-wc/testing';
+import { waitFor } from '../helpers/backend.js';
+import type { ChannelState, RowChange, SnapshotResult } from '../../src/core/client-types.js';
+import type { RtError } from '../../src/core/types.js';
+import { rtError } from '../../src/core/errors.js';
+import { SnapshotReader } from '../../src/core/snapshot-reader.js';
+
+type Row = { id: string };
+
+/** A reader whose reads wait until the test settles them (`settle(i, result)`: the i-th read). */
+function harness(retryDelays?: number[]) {
+  const pending: ((r: SnapshotResult<Row>) => void)[] = [];
+  const read: { rows: Row[]; buffered: RowChange<Row>[]; epoch: number }[] = [];
+  const failed: RtError[] = [];
+  let epoch = 1;
+  const reader = new SnapshotReader<Row>({
+    select: () => new Promise((resolve) => pending.push(resolve)),
+    count: () => undefined,
+    epoch: () => epoch,
+    read: (rows, buffered, count, e) => {
+      expect(count).to.equal(null);
+      read.push({ rows, buffered, epoch: e });
+    },
+    failed: (error) => failed.push(error),
+    retryDelays,
+  });
+  const settle = async (i: number, result: SnapshotResult<Row>) => {
+    await waitFor(() => pending.length > i, 2000, `read ${i}`);
+    pending[i](result);
+  };
+  return { reader, pending, read, failed, settle, setEpoch: (e: number) => (epoch = e) };
+}
+
+const rows = (...ids: string[]): SnapshotResult<Row> => ({ rows: ids.map((id) => ({ id })), error: null });
+const change = (id: string): RowChange<Row> => ({ type: 'INSERT', new: { id }, old: null });
+const ready = (epoch: number, reread = 0): ChannelState => ({ status: 'connected', ready: true, epoch, error: null, reread });
+
+describe('SnapshotReader', () => {
+  it('hands over the changes that arrived during the read, with the epoch the read started in', async () => {
+    const h = harness();
+    h.reader.note(change('before')); // no read in flight: not kept
+    const done = h.reader.read();
+    expect(h.reader.reading).to.equal(true);
+    h.setEpoch(2);
+    h.reader.note(change('during'));
+    await h.settle(0, rows('a'));
+    await done;
+    expect(h.reader.reading).to.equal(false);
+    expect(h.read).to.deep.equal([{ rows: [{ id: 'a' }], buffered: [change('during')], epoch: 1 }]);
+  });
+
+  it('drops a read overtaken by a newer one', async () => {
+    const h = harness();
+    const first = h.reader.read();
+    const second = h.reader.read();
+    await h.settle(1, rows('new'));
+    await second;
+    await h.settle(0, rows('old'));
+    await first;
+    expect(h.read.map((r) => r.rows)).to.deep.equal([[{ id: 'new' }]]);
+  });
+
+  it('retries a failed read with the given delays, and a thrown select is a server error', async () => {
+    const h = harness([30, 60]);
+    const started = performance.now();
+    void h.reader.read();
+    await h.settle(0, { rows: null, error: rtError('network', 'offline') });
+    await waitFor(() => h.pending.length === 2, 2000, 'first retry');
+    expect(performance.now() - started).to.be.at.least(25);
+    h.pending[1](Promise.reject(new Error('boom')) as never);
+    await waitFor(() => h.failed.length === 2, 2000, 'second failure');
+    expect(h.failed.map((e) => e.code)).to.deep.equal(['network', 'server']);
+    await h.settle(2, rows('a'));
+    await waitFor(() => h.read.length === 1, 2000, 'read after retries');
+    h.reader.stop();
+  });
+
+  it('refills after a short delay, and only once the read in flight has landed', async () => {
+    const h = harness();
+    void h.reader.read();
+    h.reader.refill();
+    expect(h.reader.refilling).to.equal(true);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(h.pending.length).to.equal(1); // still waiting for the first read
+    await h.settle(0, rows('a'));
+    await h.settle(1, rows('a', 'b'));
+    await waitFor(() => !h.reader.refilling, 2000, 'refill done');
+    expect(h.read.map((r) => r.rows.length)).to.deep.equal([1, 2]);
+  });
+
+  it('re-reads when due or when the channel asks, not for a quiet request before the first read', async () => {
+    const h = harness();
+    const reads = async (n: number) => {
+      await new Promise((r) => setTimeout(r, 0));
+      expect(h.pending.length).to.equal(n);
+    };
+    h.reader.channel(ready(1, 1), false);
+    await reads(0);
+    h.reader.channel(ready(1, 1), true);
+    await reads(1);
+    h.reader.channel(ready(1, 1), false); // the same reread value: nothing new asked
+    await reads(1);
+    h.reader.channel(ready(1, 2), false);
+    await reads(2);
+    h.reader.stop();
+    await h.reader.read();
+    await reads(2);
+  });
+});
