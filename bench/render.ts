@@ -231,8 +231,15 @@ const PROBE = `(() => {
    */
   P.reveal = async () => {
     const frames = (n) => new Promise((r) => { const step = (k) => (k <= 0 ? r() : requestAnimationFrame(() => step(k - 1))); step(n); });
-    const h = document.documentElement.scrollHeight;
-    for (let y = 0; y < h; y += Math.max(200, window.innerHeight - 50)) { window.scrollTo(0, y); await frames(4); }
+    // Until the bottom, its height read afresh at each step: the page grows as cards come into view
+    // for the first time (content-visibility placeholders), so a height read once at the start left
+    // the last row of the 100-widget stress page unseen (reported as widgets not on their last value;
+    // they caught up within rt-monitor's 1 s off-screen interval).
+    for (let y = 0; ; y += Math.max(200, window.innerHeight - 50)) {
+      window.scrollTo(0, y);
+      await frames(4);
+      if (window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1) break;
+    }
     window.scrollTo(0, 0);
     await frames(4);
   };
@@ -922,6 +929,7 @@ async function stressRun(stack: Stack, kind: Kind) {
       cpuMs: cpu,
       valuesPainted: p.painted,
       widgetsNotOnLastValue: notLast.length,
+      notOnLastValue: notLast.slice(0, 10).map(([k, v]) => ({ k: +k, shown: shown[k] ?? null, last: v })),
       everyWidgetOnLastValue: s.templates > 0 && notLast.length === 0,
       widgetsNotInjected: STRESS_CARDS - (s.templates ?? 0),
       channels: await channelsOf(o.page),
@@ -1071,6 +1079,10 @@ try {
   }
   if (ONLY.has("stress")) log(`stress rt (${STRESS_CARDS} widgets, ${STRESS_RATE}/s for ${STRESS_SECONDS} s, injected at the client)`);
   const stress = ONLY.has('stress') ? await stressRun(stack, 'rt') : null;
+  // The same injection into the floor page: what the browser alone does at this rate (its 100 cards
+  // all render; rt-monitor's out of view wait until seen).
+  if (ONLY.has('stress') && KINDS.includes('floor')) log(`stress floor (the same injection)`);
+  const stressFloor = ONLY.has('stress') && KINDS.includes('floor') ? await stressRun(stack, 'floor') : null;
   const loadEnd = os.loadavg();
 
   const load = Object.fromEntries(
@@ -1094,6 +1106,7 @@ try {
     load,
     idle,
     stress,
+    stressFloor,
     runs: loads,
   };
   const dir = join(here, 'results');
@@ -1117,6 +1130,7 @@ function table(out: {
   load: Record<string, Partial<Record<Kind, Awaited<ReturnType<typeof loadRun>>>>>;
   idle: Record<string, Partial<Record<Kind, Awaited<ReturnType<typeof idleRun>>>>>;
   stress: Awaited<ReturnType<typeof stressRun>> | null;
+  stressFloor: Awaited<ReturnType<typeof stressRun>> | null;
 }): string {
   const lines: string[] = [];
   const ratio = (a: number, b: number) => (a > 0 && Number.isFinite(b) ? (b / a).toFixed(2) : '–');
@@ -1182,12 +1196,16 @@ function table(out: {
   }
   const s = out.stress;
   if (!s) return lines.join('\n');
-  lines.push(`\nstress: ${s.messages} of ${s.messagesTarget} messages in ${s.injectSeconds} s (${s.messagesPerSecond}/s) injected at the client into ${s.widgetsInjected} of ${s.cards} rt-monitor widgets\n`);
-  lines.push('| metric | rt-monitor | target |');
-  lines.push('| --- | ---: | --- |');
-  lines.push(`| long tasks > 50 ms | ${s.longTasks.count} (max ${s.longTasks.maxMs} ms) | 0 |`);
-  lines.push(`| frame time p50 / p95 / max ms | ${s.frameMs.p50} / ${s.frameMs.p95} / ${s.frameMs.max} | p95 ≤ 16.7 |`);
-  lines.push(`| frames/s | ${s.framesPerSecond} | |`);
-  lines.push(`| widgets not on the last value | ${s.widgetsNotOnLastValue} (not injectable: ${s.widgetsNotInjected}) | 0 |`);
+  const f = out.stressFloor;
+  lines.push(`\nstress: ${s.messages} of ${s.messagesTarget} messages in ${s.injectSeconds} s (${s.messagesPerSecond}/s) injected at the client into ${s.widgetsInjected} of ${s.cards} rt-monitor widgets${f ? `; floor: ${f.messages} in ${f.injectSeconds} s (${f.messagesPerSecond}/s) into ${f.widgetsInjected} cards` : ''}\n`);
+  lines.push(f ? '| metric | rt-monitor | floor | target |' : '| metric | rt-monitor | target |');
+  lines.push(f ? '| --- | ---: | ---: | --- |' : '| --- | ---: | --- |');
+  const srow = (name: string, of: (x: NonNullable<typeof s>) => string | number, target: string) => lines.push(`| ${name} | ${of(s)} |${f ? ` ${of(f)} |` : ''} ${target} |`);
+  srow('messages absorbed per second', (x) => x.messagesPerSecond, `${STRESS_RATE}`);
+  srow('long tasks > 50 ms', (x) => `${x.longTasks.count} (max ${x.longTasks.maxMs} ms)`, '0');
+  srow('frame time p50 / p95 / max ms', (x) => `${x.frameMs.p50} / ${x.frameMs.p95} / ${x.frameMs.max}`, 'p95 ≤ 16.7');
+  srow('frames/s', (x) => x.framesPerSecond, '');
+  srow('main-thread CPU ms (script)', (x) => `${x.cpuMs.TaskDuration} (${x.cpuMs.ScriptDuration})`, '');
+  srow('widgets not on the last value', (x) => `${x.widgetsNotOnLastValue} (not injectable: ${x.widgetsNotInjected})`, '0');
   return lines.join('\n');
 }
