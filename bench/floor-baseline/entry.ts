@@ -19,14 +19,7 @@
  * Type-checked by bench/tsconfig.json.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-
-interface BenchCfg {
-  url: string;
-  anonKey: string;
-  email: string;
-  password: string;
-  streamIds: string[];
-}
+import { benchCfg } from '../baseline-config.js';
 
 interface StreamRow {
   id: string;
@@ -42,7 +35,7 @@ interface AgentRow {
   status: string;
 }
 
-const cfg = (window as unknown as { __BENCH_CFG: BenchCfg }).__BENCH_CFG;
+const cfg = benchCfg();
 const supabase: SupabaseClient = createClient(cfg.url, cfg.anonKey);
 
 /** One card's nodes, and the values they show (written only when they change). */

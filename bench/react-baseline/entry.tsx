@@ -19,18 +19,10 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-
-interface BenchCfg {
-  url: string;
-  anonKey: string;
-  email: string;
-  password: string;
-  streamIds: string[];
-}
+import { benchCfg } from '../baseline-config.js';
 
 declare global {
   interface Window {
-    __BENCH_CFG: BenchCfg;
     __benchReactReady?: boolean;
   }
 }
@@ -54,7 +46,7 @@ interface AgentExecution {
   started_at: string | null;
 }
 
-const cfg = window.__BENCH_CFG;
+const cfg = benchCfg();
 const supabase: SupabaseClient = createClient(cfg.url, cfg.anonKey);
 
 // ------------------------------------------------------------------ RealtimeService (original names)
