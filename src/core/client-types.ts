@@ -199,4 +199,10 @@ export interface LiveSource {
 export interface ResolveContext {
   getUserId(): Promise<string | null>;
   getOrgId(): Promise<string | null>;
+  /**
+   * Whether the signed-in user can read the row `id` of `table` (rt-monitor's standard name, mapped
+   * by the `tables` option): a parent a feed points at (a stream, an org). Null when it could not be
+   * told (the read failed). Optional: without it no parent is checked.
+   */
+  rowVisible?(table: string, id: string): Promise<boolean | null>;
 }

@@ -192,6 +192,10 @@ export class RtClient extends LiveHub implements RtClientApi {
     return cached;
   }
 
+  async rowVisible(table: string, id: string): Promise<boolean | null> {
+    return this.#parts ? this.#parts.rest.rowVisible(table, id) : null;
+  }
+
   reconnect(): void {
     void this.#parts?.link.reconnect();
   }

@@ -14,7 +14,7 @@
  *     optimistic patches show over held rows until confirmed ({@link Overlays}).
  *  8. the phase (loading / connecting / live / stale / error) is a state machine ({@link QueryPhase}).
  */
-import type { CountResult, LiveSource, RowChange, SnapshotQuery } from './client-types.js';
+import type { CountResult, LiveSource, RowChange, SnapshotQuery, SnapshotResult } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
 import { createFrameNotifier, type FrameNotifier } from './frame.js';
 import { isRtError, messageOf, rtError } from './errors.js';
@@ -188,7 +188,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const { query } = resolved;
     this.#window = new RowWindow<R>(this.options.kind, query, (row) => this.#unread?.trimmed(row));
     const reader = (this.#reader = new SnapshotReader<R>({
-      select: () => this.options.source.select<R>(query),
+      select: () => this.#select(query, resolved),
       count: () => this.#unread?.readWithSnapshot(),
       epoch: () => this.#phase.readEpoch(),
       read: (rows, buffered, count, epoch) => this.#snapshotRead(rows, buffered, count, epoch),
@@ -218,6 +218,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       },
     });
     if (!reader.started) void reader.read();
+  }
+
+  /** The snapshot; an empty list whose scope is not visible to the user reads as that error (ResolvedFeed.verifyEmpty). */
+  async #select(query: SnapshotQuery, resolved: ResolvedFeed): Promise<SnapshotResult<R>> {
+    const result = await this.options.source.select<R>(query);
+    const problem = result.rows?.length === 0 && resolved.verifyEmpty ? await resolved.verifyEmpty() : null;
+    return problem ? { rows: null, error: problem } : result;
   }
 
   /** A snapshot read in `epoch` landed: its rows, with the changes that raced the read on top. */

@@ -109,6 +109,13 @@ export class RestSource {
     return normalizeKey(rows?.[0]?.[col('org_id')]);
   }
 
+  /** Whether the row `id` of `table` comes back for this user (Row Level Security), or null when the read failed. */
+  async rowVisible(table: string, id: string): Promise<boolean | null> {
+    const col = this.schema.column(table, 'id');
+    const res = await this.#send(() => this.rest.from(this.schema.table(table)).select(col).eq(col, id).limit(1));
+    return 'failed' in res ? null : ((res.data as unknown[] | null)?.length ?? 0) > 0;
+  }
+
   /** Every org the user is a member of (`org_members`, under your names when mapped), or the error. */
   async orgsOf(userId: string): Promise<string[] | RtError> {
     const { schema } = this;

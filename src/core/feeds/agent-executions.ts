@@ -10,7 +10,7 @@ export const agentExecutionsFeed = defineFeed<AgentExecution, { streamId: string
   name: 'agent-executions',
   table: EXECUTIONS_TABLE,
   kind: 'list',
-  filters: [{ column: 'stream_id', param: 'streamId', what: 'stream id' }],
+  filters: [{ column: 'stream_id', param: 'streamId', what: 'stream id', parent: 'streams' }],
   limit: 100,
   terminal: { column: 'status', values: TERMINAL_STATUSES },
   label: (v) => `agents:${v.stream_id}`,

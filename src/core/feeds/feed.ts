@@ -25,6 +25,13 @@ export interface ResolvedFeed {
   query: SnapshotQuery;
   /** Original-design style name, e.g. `stream:<id>:progress`. */
   name: string;
+  /**
+   * For a list whose snapshot came back empty: why, when it is not "no rows" — the parent a filter
+   * points at (a stream, an org) is not visible to the signed-in user, or an explicit user id is
+   * another user's. Null: the empty list is the truth. Row Level Security returns an empty list
+   * for rows the user may not read, so without this check such a widget said "Live · nothing here".
+   */
+  verifyEmpty?: () => Promise<RtError | null>;
 }
 
 /** One equality filter: `column = params[param]`, or (when omitted) the signed-in user / their org. */
@@ -35,6 +42,13 @@ export interface FeedFilter<P> {
   what?: string;
   /** When the parameter is omitted: the token's user (`user`), or that user's first org (`org`). Else required. */
   fallback?: 'user' | 'org';
+  /**
+   * The table whose row `id = value` this filter points at (e.g. `streams` for
+   * `agent_executions.stream_id`; `orgs` is implied for `fallback: 'org'`). When a list comes back
+   * empty for a value given explicitly, that row is read: if the user cannot see it, the widget
+   * says "Not found or no access" instead of its empty state.
+   */
+  parent?: string;
 }
 
 export interface FeedDeclaration<R, P> {
@@ -111,6 +125,23 @@ export async function resolveOrg(orgId: unknown, ctx: ResolveContext): Promise<s
   return org ?? rtError('forbidden', 'No access: the signed-in user is not a member of any organisation (org_members).');
 }
 
+/**
+ * Why a list filtered on explicitly given values may be empty for another reason than "no rows":
+ * a value is another user's id, or its parent row is not visible (`parent`, or `orgs` for an org).
+ */
+async function scopeProblem<P>(scoped: ReadonlyArray<[FeedFilter<P>, string, string]>, ctx: ResolveContext): Promise<RtError | null> {
+  for (const [f, what, value] of scoped) {
+    if (f.fallback === 'user') {
+      const me = await ctx.getUserId();
+      if (me !== null && me !== value) return rtError('forbidden', `Nothing visible for ${what} ${value}: not the signed-in user.`);
+      continue;
+    }
+    const parent = f.parent ?? (f.fallback && 'orgs');
+    if (parent && (await ctx.rowVisible?.(parent, value)) === false) return rtError('not-found', `No ${what} ${value}, or no access to it.`);
+  }
+  return null;
+}
+
 /** Turn a declaration into a feed (validated: a mistake in it throws at declaration time). */
 export function defineFeed<R, P extends object = Record<string, unknown>>(decl: FeedDeclaration<R, P> & { kind: 'single' }): FeedDef<R, P, R | null>;
 export function defineFeed<R, P extends object = Record<string, unknown>>(decl: FeedDeclaration<R, P> & { kind: 'list' }): FeedDef<R, P, R[]>;
@@ -132,20 +163,23 @@ export function defineFeed<R, P extends object>(decl: FeedDeclaration<R, P>): Fe
     async resolve(p, ctx) {
       const eq: Array<[string, string]> = [];
       const values: Record<string, string> = {};
+      const scoped: Array<[FeedFilter<P>, string, string]> = [];
       for (const f of decl.filters) {
         const given = (p as Record<string, unknown>)[f.param];
-        const what = f.what ?? f.param;
+        const what = f.what ?? (f.fallback ? `${f.fallback} id` : f.param);
         const value =
           f.fallback === 'user' ? await resolveUser(given, ctx) : f.fallback === 'org' ? await resolveOrg(given, ctx) : requireId(given, what);
         if (isRtError(value)) return value;
         eq.push([f.column, value]);
         values[f.column] = value;
+        if (list && normalizeKey(given) !== null) scoped.push([f, what, value]);
       }
       const query: SnapshotQuery = { table: decl.table as SnapshotQuery['table'], eq };
       if (list) Object.assign(query, { order, limit: limitOf(p) });
       else query.single = true;
       if (decl.counted) query.countWhere = [[decl.counted.column, decl.counted.value]];
-      return { name: decl.label?.(values) ?? `${decl.name}:${eq.map(([, v]) => v).join(':')}`, query };
+      const name = decl.label?.(values) ?? `${decl.name}:${eq.map(([, v]) => v).join(':')}`;
+      return scoped.length ? { name, query, verifyEmpty: () => scopeProblem(scoped, ctx) } : { name, query };
     },
     ...(terminal ? { isTerminal: (row: R) => terminal.has((row as Record<string, unknown>)[decl.terminal!.column]) } : {}),
   };
