@@ -207,6 +207,16 @@ export class Link {
     this.fire('heartbeat-late');
   }
 
+  /**
+   * The page was away (restored from the back/forward cache, resumed after being frozen): whatever
+   * the socket carried meanwhile was not read. Nothing counts as live until the server answers.
+   */
+  suspect(): void {
+    if (this.state !== 'open') return;
+    this.fire('heartbeat-late');
+    this.probe();
+  }
+
   /** Ask for a heartbeat answer now (tab visible again, back online). */
   probe(): void {
     if (this.#probeSentAt !== null) return;

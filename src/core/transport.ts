@@ -115,13 +115,24 @@ export function watchPage(link: Link, session: Session, carrying: () => boolean)
     else if (carrying()) void link.reconnect();
   };
   const onOffline = () => link.offline();
+  // Back from the back/forward cache (`pageshow`, persisted) or resumed after a freeze (`resume`):
+  // off Live before the first frame paints, until the server answers (or the socket reconnects).
+  const onReturn = (e: Event) => {
+    if (link.state === 'closed' || (e as PageTransitionEvent).persisted === false) return;
+    if (link.open) link.suspect();
+    else if (carrying()) void link.reconnect();
+  };
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
+  window.addEventListener('pageshow', onReturn);
+  document.addEventListener('resume', onReturn);
   // On `document`: runs before phoenix's own window listener, so a stale token can be refreshed before any rejoin.
   document.addEventListener('visibilitychange', onVisibility);
   return () => {
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
+    window.removeEventListener('pageshow', onReturn);
+    document.removeEventListener('resume', onReturn);
     document.removeEventListener('visibilitychange', onVisibility);
   };
 }

@@ -158,6 +158,21 @@ describe('connection state machine against the real backend', function () {
     expect(c.getConnection().lastError).to.equal(null);
   });
 
+  it('back from the back/forward cache or resumed after a freeze: off Live at once, Live again after the server answers', async () => {
+    const c = await aliceClient();
+    const { host } = await liveStream(c);
+    for (const event of [new PageTransitionEvent('pageshow', { persisted: true }), new Event('resume')]) {
+      await waitFor(() => host.ctl.phase === 'live' && c.getConnection().status === 'connected', 10_000, 'live');
+      (event.type === 'resume' ? document : window).dispatchEvent(event);
+      // Synchronously, before any frame: the socket here still works, so only the event can have done this.
+      expect(c.getConnection().status, event.type).to.not.equal('connected');
+      await waitFor(() => host.ctl.phase === 'live' && c.getConnection().status === 'connected', 10_000, `live again after ${event.type}`);
+    }
+    // A first load's pageshow (not persisted) changes nothing.
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false }));
+    expect(c.getConnection().status).to.equal('connected');
+  });
+
   it('`visibilitychange` to visible with the socket down reconnects at once', async () => {
     const c = await aliceClient();
     await liveStream(c);
