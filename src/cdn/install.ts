@@ -64,7 +64,8 @@ export interface RtMonitorGlobal {
   tags: readonly string[];
   /**
    * Loader only: defines the `rt-*` elements found under `root` (e.g. another component's shadow
-   * root, which the loader does not watch); resolves when they are defined.
+   * root, which the document's observer does not see into) and, for a shadow root, those added to it
+   * later; resolves when the ones found now are defined.
    */
   discover?: (root: ParentNode) => Promise<void>;
   /** All-in file only: every export of the npm entry (element classes, `registerStrings`, …). */

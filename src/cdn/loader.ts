@@ -52,9 +52,23 @@ g[Symbol.for('rt-monitor.loader')] = true;
 const shared = import('./install-loader.js');
 const requested = new Map<string, Promise<unknown>>();
 
-/** Imports (once) the module of every rt-monitor tag at or under `root`. */
+/** Tags added later, in the document and in every shadow root given to `discover`. */
+const watcher = new MutationObserver((records) => {
+  for (const r of records) {
+    for (const node of r.addedNodes) {
+      if (node instanceof Element && (node.localName.startsWith('rt-') || node.firstElementChild)) void discover(node);
+    }
+  }
+});
+const WATCH = { childList: true, subtree: true };
+
+/**
+ * Imports (once) the module of every rt-monitor tag at or under `root`; a shadow root is also
+ * watched from then on, so tags added to it later are defined too.
+ */
 function discover(root: ParentNode): Promise<void> {
   if (!first) return Promise.resolve();
+  if (root instanceof ShadowRoot) watcher.observe(root, WATCH);
   const found = new Set<string>();
   if (root instanceof Element && root.localName in ELEMENTS) found.add(root.localName);
   for (const el of root.querySelectorAll(SELECTOR)) found.add(el.localName);
@@ -87,10 +101,4 @@ void discover(document).then(markReady, (err: unknown) =>
       : err,
   ),
 );
-new MutationObserver((records) => {
-  for (const r of records) {
-    for (const node of r.addedNodes) {
-      if (node instanceof Element && (node.localName.startsWith('rt-') || node.firstElementChild)) void discover(node);
-    }
-  }
-}).observe(document.documentElement, { childList: true, subtree: true });
+watcher.observe(document.documentElement, WATCH);

@@ -135,6 +135,30 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
     }
   });
 
+  test('RtMonitor.discover(shadowRoot) defines the tags in it, and those added to it later', async () => {
+    routes['/shadow.js'] = {
+      type: 'text/javascript',
+      body: `const host = document.createElement('div'); host.id = 'host'; document.body.append(host); const root = host.attachShadow({ mode: 'open' }); root.append(document.createElement('rt-connection-status')); window.shadowHost = root; window.addToShadow = () => root.append(document.createElement('rt-scan-progress'));`,
+    };
+    routes['/shadow.html'] = page(`${loaderTag()}\n<script src="/shadow.js"></script>`);
+    const { p, log } = await open('/shadow.html');
+    try {
+      await pollPage(p, () => typeof (window as unknown as { RtMonitor?: { discover?: unknown } }).RtMonitor?.discover === 'function', undefined, 15_000, 'RtMonitor.discover');
+      await p.evaluate(async () => {
+        const w = window as unknown as { RtMonitor: { ready: Promise<void>; discover(root: ParentNode): Promise<void> }; shadowHost: ShadowRoot };
+        await w.RtMonitor.ready;
+        await w.RtMonitor.discover(w.shadowHost);
+      });
+      assert.ok(await p.evaluate(() => customElements.get('rt-connection-status') !== undefined), 'the tag in the shadow root');
+      assert.equal(await p.evaluate(() => customElements.get('rt-scan-progress')), undefined, 'not defined before the page uses it');
+      await p.evaluate(() => (window as unknown as { addToShadow: () => void }).addToShadow());
+      await pollPage(p, () => customElements.get('rt-scan-progress') !== undefined, undefined, 15_000, 'a tag added to the shadow root later');
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('tags added later are defined on demand (MutationObserver); one WebSocket for all widgets', async () => {
     const s = await newStream(`Loader later ${Date.now()}`);
     routes['/later.js'] = { type: 'text/javascript', body: `window.addLater = (id) => { const el = document.createElement('rt-scan-progress'); el.id = 'later'; document.body.append(el); const sp = document.createElement('rt-stream-progress'); sp.id = 'progress'; sp.setAttribute('stream-id', id); document.body.append(sp); };` };
