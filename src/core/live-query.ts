@@ -294,8 +294,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const data = (this.options.kind === 'list' ? rows : (rows[0] ?? null)) as T;
     const { phase, error: own, fatal, channel } = this.#phase;
     // A channel that failed for a reason of its own (refused token, no access, too many channels)
-    // is this query's error too: the widget must say why it is not live.
-    const error = own ?? (channel.status === 'error' && phase !== 'live' ? channel.error : null);
+    // is this query's error too: the widget must say why it is not live. The server's own refusal
+    // says more than an empty list's "not found or no access" (ResolvedFeed.verifyEmpty).
+    const refused = channel.status === 'error' ? channel.error : null;
+    const error = (own?.code === 'not-found' && refused?.code === 'forbidden' ? refused : own) ?? (phase !== 'live' ? refused : null);
     this.state = { phase, data, error, status: fatal ? 'error' : channel.status, updatedAt: this.#updatedAt };
     if (this.#unread) this.state.unreadCount = this.#unread.total(rows);
     for (const listener of [...this.#listeners]) {
