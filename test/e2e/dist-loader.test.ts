@@ -170,7 +170,8 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
       await p.evaluate((id) => (window as unknown as { addLater: (id: string) => void }).addLater(id), s.id);
       await pollPage(p, (name: string) => (document.querySelector('#progress')?.shadowRoot?.textContent ?? '').includes(name), s.name, 15_000, 'the later widget live');
       assert.ok(await p.evaluate(() => customElements.get('rt-scan-progress') !== undefined));
-      assert.match(await shadowText(p, '#conn'), /Connected|Live/i);
+      // The status renders in its own frame: wait for it (a one-shot read raced it on a busy machine).
+      await pollPage(p, () => /Connected|Live/i.test(document.querySelector('#conn')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'the status Connected');
       assert.equal(new Set(log.websockets).size, 1, `one WebSocket: ${log.websockets.join(' | ')}`);
       assert.deepEqual(log.errors, []);
     } finally {
