@@ -19,7 +19,7 @@
  * Type-checked by bench/tsconfig.json.
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { benchCfg } from '../baseline-config.js';
+import { benchCfg, updatedAgo } from '../baseline-config.js';
 
 interface StreamRow {
   id: string;
@@ -96,14 +96,6 @@ function set(node: Text, text: string): void {
   if (node.data !== text) node.data = text;
 }
 
-function agoText(at: number | null, now: number): string {
-  if (at == null) return 'Never updated';
-  const s = Math.max(0, Math.round((now - at) / 1000));
-  if (s < 60) return `Updated ${s} s ago`;
-  const m = Math.round(s / 60);
-  return m < 60 ? `Updated ${m} min ago` : `Updated ${Math.round(m / 60)} h ago`;
-}
-
 function showStream(card: Card, row: StreamRow): void {
   // A change may arrive before the initial select answers: keep the newer row.
   if (row.updated_at < card.version) return;
@@ -141,7 +133,7 @@ function showAgents(card: Card): void {
 }
 
 function showAgo(card: Card, now: number): void {
-  const text = agoText(card.updatedAt, now);
+  const text = updatedAgo(card.updatedAt, now);
   if (card.shown.ago !== text) set(card.updated, (card.shown.ago = text));
 }
 

@@ -19,7 +19,7 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { benchCfg } from '../baseline-config.js';
+import { benchCfg, updatedAgo } from '../baseline-config.js';
 
 declare global {
   interface Window {
@@ -189,14 +189,6 @@ function ConnectionStatus({ status, showText = true }: { status: Status; showTex
   );
 }
 
-function secondsAgo(iso: string | undefined, now: number): string {
-  if (!iso) return 'Never updated';
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 60) return `Updated ${s} s ago`;
-  const m = Math.round(s / 60);
-  return m < 60 ? `Updated ${m} min ago` : `Updated ${Math.round(m / 60)} h ago`;
-}
-
 /** "Updated N s ago", refreshed by its own interval (one per card, as in the original). */
 function UpdatedAgo({ at }: { at: string | undefined }) {
   const [now, setNow] = useState(() => Date.now());
@@ -204,7 +196,7 @@ function UpdatedAgo({ at }: { at: string | undefined }) {
     const id = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(id);
   }, []);
-  return <span className="updated">{secondsAgo(at, now)}</span>;
+  return <span className="updated">{updatedAgo(at ? Date.parse(at) : null, now)}</span>;
 }
 
 const StreamCard = memo(function StreamCard({ streamId }: { streamId: string }) {
