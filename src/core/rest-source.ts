@@ -59,9 +59,9 @@ export class RestSource {
       return q;
     });
     if ('failed' in res) return { rows: null, error: res.failed };
-    const data = res.data as R[] | R | null | undefined;
-    const rows = Array.isArray(data) ? data : data ? [data] : [];
-    return { rows: rows.map((r) => schema.row(table, r)), error: null };
+    const rows = rowsOf(res, schema.column(table, 'id'));
+    if (!Array.isArray(rows)) return { rows: null, error: rows };
+    return { rows: rows.map((r) => schema.row(table, r as R)), error: null };
   }
 
   /** `HEAD /rest/v1/<table>?<eq…>` with `Prefer: count=exact`. */
@@ -104,16 +104,16 @@ export class RestSource {
     const res = await this.#send(() =>
       this.rest.from(schema.table('org_members')).select(col('org_id')).eq(col('user_id'), userId).order(col('created_at'), { ascending: true }).limit(1),
     );
-    if ('failed' in res) return null;
-    const rows = res.data as Array<Record<string, unknown>> | null;
-    return normalizeKey(rows?.[0]?.[col('org_id')]);
+    const rows = 'failed' in res ? null : rowsOf(res);
+    return Array.isArray(rows) ? normalizeKey(rows[0]?.[col('org_id')]) : null;
   }
 
   /** Whether the row `id` of `table` comes back for this user (Row Level Security), or null when the read failed. */
   async rowVisible(table: string, id: string): Promise<boolean | null> {
     const col = this.schema.column(table, 'id');
     const res = await this.#send(() => this.rest.from(this.schema.table(table)).select(col).eq(col, id).limit(1));
-    return 'failed' in res ? null : ((res.data as unknown[] | null)?.length ?? 0) > 0;
+    const rows = 'failed' in res ? null : rowsOf(res, col);
+    return Array.isArray(rows) ? rows.length > 0 : null;
   }
 
   /** Every org the user is a member of (`org_members`, under your names when mapped), or the error. */
@@ -122,7 +122,8 @@ export class RestSource {
     const col = (c: string) => schema.column('org_members', c);
     const res = await this.#send(() => this.rest.from(schema.table('org_members')).select(col('org_id')).eq(col('user_id'), userId));
     if ('failed' in res) return res.failed;
-    const rows = (res.data ?? []) as Array<Record<string, unknown>>;
+    const rows = rowsOf(res);
+    if (!Array.isArray(rows)) return rows;
     return rows.map((r) => normalizeKey(r[col('org_id')])).filter((id): id is string => id !== null);
   }
 
@@ -154,4 +155,21 @@ export class RestSource {
     }
     return e;
   }
+}
+
+/**
+ * The rows of a successful reply, or why it is not a list of rows (a `server` error): a proxy, a
+ * captive portal or a misrouted URL can answer 200 with an empty body, an object or anything else,
+ * and taking that as "no rows" would show a false empty state (or "not found") as Live. With `key`,
+ * every row must hold that column (the primary key rt-monitor merges by).
+ */
+function rowsOf(res: RestResponse, key?: string): Array<Record<string, unknown>> | RtError {
+  const { data } = res;
+  const what = `The server's reply${res.status ? ` (${res.status})` : ''}`;
+  if (!Array.isArray(data)) {
+    return rtError('server', `${what} is not a list of rows: ${data == null || data === '' ? 'it is empty' : `it is ${typeof data === 'object' ? 'an object' : typeof data}`}.`);
+  }
+  const bad = data.findIndex((r) => !r || typeof r !== 'object' || Array.isArray(r) || (key !== undefined && normalizeKey((r as Record<string, unknown>)[key]) === null));
+  if (bad >= 0) return rtError('server', `${what} holds something that is not a row${key ? ` with a "${key}"` : ''} (item ${bad + 1}).`);
+  return data as Array<Record<string, unknown>>;
 }
