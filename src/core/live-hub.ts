@@ -10,6 +10,7 @@ import { LiveQueryStore, initialState, type StoreRow } from './live-query.js';
 import { rowKey } from './row-window.js';
 import type { FrameNotifier } from './frame.js';
 import { rtError } from './errors.js';
+import { parseTimestamp } from './version.js';
 
 /** How long an unused store stays alive (an element moved in the DOM re-attaches to it). */
 export const STORE_LINGER_MS = 250;
@@ -27,8 +28,14 @@ export interface WriteReadRequest {
   table: ReadableTable;
   /** One row … */
   id?: string;
-  /** … or all unread rows of a user. */
+  /** … or all unread rows of a user … */
   userId?: string;
+  /**
+   * … created at or before this `created_at` (the newest row the user's widgets hold, as the server
+   * wrote it): an alert that arrives while "Mark all as read" is in flight stays unread. Absent when
+   * no widget holds a row (a call from code): every unread row.
+   */
+  before?: string;
 }
 
 export abstract class LiveHub implements ResolveContext {
@@ -117,12 +124,15 @@ export abstract class LiveHub implements ResolveContext {
     const user = userId || (await this.getUserId());
     if (!user) return rtError('forbidden', 'Not signed in: markAllAsRead needs a signed-in user or a user id.');
     const patches = [];
+    let before: string | undefined;
     for (const store of this.liveStores()) {
       if (store.table !== table) continue;
       const q = store.query;
       if (!q || !q.eq.some(([c, v]) => c === 'user_id' && v === user)) continue;
-      const rows = (Array.isArray(store.state.data) ? store.state.data : []) as Array<StoreRow & { read?: boolean }>;
+      const rows = (Array.isArray(store.state.data) ? store.state.data : []) as Array<StoreRow & { read?: boolean; created_at?: string }>;
       for (const row of rows) {
+        const created = row.created_at;
+        if (typeof created === 'string' && (before === undefined || later(created, before))) before = created;
         if (row.read) continue;
         const p = store.patchOptimistic(row.id, { read: true });
         if (p) patches.push(p);
@@ -131,7 +141,7 @@ export abstract class LiveHub implements ResolveContext {
       const counted = store.patchCountOptimistic(0);
       if (counted) patches.push(counted);
     }
-    const error = await this.#safeWrite({ table, userId: user });
+    const error = await this.#safeWrite({ table, userId: user, before });
     for (const p of patches) (error ? p.rollback() : p.confirm());
     return error;
   }
@@ -231,4 +241,11 @@ export abstract class LiveHub implements ResolveContext {
     }
     this.#stores.clear();
   }
+}
+
+/** Whether timestamp text `a` is later than `b`, to the microsecond (Postgres' precision). */
+function later(a: string, b: string): boolean {
+  const ms = parseTimestamp(a) - parseTimestamp(b);
+  const micros = (t: string) => Number((/\.\d{3}(\d{0,3})/.exec(t)?.[1] ?? '').padEnd(3, '0'));
+  return ms > 0 || (ms === 0 && micros(a) > micros(b));
 }

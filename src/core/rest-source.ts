@@ -91,7 +91,10 @@ export class RestSource {
     const res = await this.#send(() => {
       let q = this.rest.from(schema.table(table)).update({ [read]: true });
       if (request.id !== undefined) q = q.eq(schema.column(table, 'id'), key);
-      else q = q.eq(schema.column(table, 'user_id'), key).eq(read, false);
+      else {
+        q = q.eq(schema.column(table, 'user_id'), key).eq(read, false);
+        if (request.before !== undefined) q = q.lte(schema.column(table, 'created_at'), request.before);
+      }
       return q;
     });
     return 'failed' in res ? res.failed : null;

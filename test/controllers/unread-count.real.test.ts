@@ -11,6 +11,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import '../../src/elements/rt-notifications/rt-notifications.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { MonitoredTable } from '../../src/core/types.js';
 import { backendInfo, deleteRows, insertRows, mintToken, newId, pauseRealtime, selectRows, updateRows, waitFor } from '../helpers/backend.js';
@@ -154,4 +155,60 @@ describe('unread count: the true number of unread rows, not those held', functio
     await waitFor(() => alerts.unreadCount === 60, 15_000, 'element unread 60');
     await waitFor(() => alerts.shadowRoot.querySelector('[part="unread-badge"]')?.textContent?.trim() === '60 new', 5000, 'badge 60 new');
   });
+
+  for (const [table, tag] of [['signal_alerts', 'rt-signal-alerts'], ['notifications', 'rt-notifications']] as const) {
+    it(`<${tag}>: "Mark all as read" marks what the user had when they clicked, not a row that arrives while it is in flight`, async () => {
+      const user = newId();
+      await seedUnread(table, user, 3);
+      const client = await userClient(user);
+      // Every PATCH of this table waits until released: a slow link, during which a new row arrives.
+      const nativeFetch = window.fetch;
+      let patches = 0;
+      let patched = 0;
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      window.fetch = async (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.includes(`/rest/v1/${table}`) && init?.method === 'PATCH') {
+          patches++;
+          await released;
+          const res = await nativeFetch(input, init);
+          patched++;
+          return res;
+        }
+        return nativeFetch(input, init);
+      };
+      try {
+        const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}>${
+          tag === 'rt-signal-alerts' ? html`<rt-signal-alerts></rt-signal-alerts>` : html`<rt-notifications></rt-notifications>`
+        }</rt-provider>`);
+        const feed = el.querySelector(tag) as HTMLElement & { unreadCount: number; shadowRoot: ShadowRoot };
+        await waitFor(() => feed.unreadCount === 3 && feed.shadowRoot.querySelector('[part="mark-all"]'), 15_000, '3 unread, Mark all shown');
+        (feed.shadowRoot.querySelector('[part="mark-all"]') as HTMLButtonElement).click();
+        await waitFor(() => patches === 1, 5000, 'the PATCH is on its way');
+        const [late] = await insertRows(table as 'signal_alerts', [
+          (table === 'signal_alerts'
+            ? { id: newId(), user_id: user, business_name: 'Arrived meanwhile', signal_type: 'funding', priority: 'critical', read: false }
+            : { id: newId(), user_id: user, title: 'Arrived meanwhile', type: 'info', read: false }) as never,
+        ]);
+        await waitFor(() => feed.unreadCount === 1, 10_000, 'the new row shows as unread');
+        release();
+        await waitFor(() => patched === 1, 10_000, 'the write landed');
+        expect(await dbUnread(table, user)).to.equal(1);
+        const [row] = await selectRows(table, { id: late.id });
+        expect(row.read, 'the row that arrived after the click').to.equal(false);
+        // The server's UPDATEs and a re-count follow: the new row stays the one unread.
+        await insertRows(table as 'signal_alerts', [
+          (table === 'signal_alerts'
+            ? { id: newId(), user_id: user, business_name: 'Control', signal_type: 'funding', priority: 'low', read: true }
+            : { id: newId(), user_id: user, title: 'Control', type: 'info', read: true }) as never,
+        ]);
+        await waitFor(() => feed.shadowRoot.textContent?.includes('Control'), 10_000, 'control row shown');
+        await waitFor(() => feed.unreadCount === 1, 5000, 'one unread');
+      } finally {
+        release();
+        window.fetch = nativeFetch;
+      }
+    });
+  }
 });

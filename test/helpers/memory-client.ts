@@ -296,7 +296,8 @@ export class MemoryClient extends LiveHub implements RtClientApi {
     if (failure) return failure;
     const rows = this.table(request.table);
     for (const row of [...rows.values()]) {
-      const hit = request.id ? row.id === request.id : row.user_id === request.userId && !row.read;
+      const early = request.before === undefined || Date.parse(String(row.created_at)) <= Date.parse(request.before);
+      const hit = request.id ? row.id === request.id : row.user_id === request.userId && !row.read && early;
       if (hit) this.update(request.table, { id: row.id, read: true } as never);
     }
     return null;
