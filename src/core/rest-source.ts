@@ -140,6 +140,8 @@ export class RestSource {
       }
       if (!res.error) return res;
       const failed = await this.#errorOf(res.error, res.status);
+      const retryAt = this.rest.retryAt?.() ?? 0;
+      if (failed.code === 'server' && retryAt > Date.now()) failed.retryAt = retryAt;
       return { failed: (failed.code === 'network' && policyRefusal(this.#url)) || failed };
     } catch (err) {
       return { failed: policyRefusal(this.#url) ?? rtError('network', `Cannot reach the server: ${messageOf(err)}`) };

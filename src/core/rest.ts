@@ -39,13 +39,22 @@ export interface RestOptions {
 /** A `from()`-only view of a PostgREST client for `${projectUrl}/rest/v1`. */
 export function createRest(options: RestOptions): RestLike {
   // supabase-js's fetchWithAuth, for rt-monitor's own client: the token is read per request.
+  let retryAt = 0;
   const fetchWithToken: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
     headers.set('Authorization', `Bearer ${(await options.token()) || options.anonKey}`);
     const res = await fetch(input, { ...init, headers });
     observeDateHeader(res.headers.get('date'));
+    if (res.status === 429 || res.status === 503) retryAt = Math.max(retryAt, retryAfter(res.headers.get('retry-after')));
     return res;
   };
   const client = new PostgrestClient(options.url, { headers: { apikey: options.anonKey }, fetch: fetchWithToken });
-  return { from: (relation: string) => client.from(relation) as unknown as QueryLike, url: options.url };
+  return { from: (relation: string) => client.from(relation) as unknown as QueryLike, url: options.url, retryAt: () => retryAt };
+}
+
+/** HTTP `Retry-After` (seconds or an HTTP date) as epoch ms, at most 10 minutes ahead; 0 when absent or unreadable. */
+export function retryAfter(value: string | null, now = Date.now()): number {
+  if (!value) return 0;
+  const at = /^\s*\d+\s*$/.test(value) ? now + Number(value) * 1000 : Date.parse(value);
+  return Number.isFinite(at) && at > now ? Math.min(at, now + 600_000) : 0;
 }

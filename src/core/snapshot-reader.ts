@@ -45,6 +45,8 @@ export class SnapshotReader<R> {
   /** The channel's last `reread` (ChannelState.reread): a new value asks for a quiet re-read. */
   #reread = 0;
   #stopped = false;
+  /** Epoch ms before which the server asked not to be asked again (RtError.retryAt). */
+  #holdUntil = 0;
 
   constructor(private readonly options: SnapshotReaderOptions<R>) {}
 
@@ -69,13 +71,19 @@ export class SnapshotReader<R> {
   }
 
   /**
-   * Read now (a pending retry is cancelled). A read still in flight is overtaken: its result is
-   * dropped. Resolves once this read's result was handed on (or dropped); never rejects.
+   * Read now (a pending retry is cancelled), or when the server asked to wait until (a 429's
+   * `Retry-After`). A read still in flight is overtaken: its result is dropped. Resolves once this
+   * read's result was handed on (or dropped, or the read put off); never rejects.
    */
   async read(): Promise<void> {
     if (this.#stopped) return;
     const { options } = this;
     clearTimeout(this.#retryTimer);
+    const wait = this.#holdUntil - Date.now();
+    if (wait > 0) {
+      this.#retryTimer = setTimeout(() => void this.read(), wait);
+      return;
+    }
     const seq = ++this.#seq;
     const epoch = options.epoch();
     this.#buffer = [];
@@ -89,7 +97,7 @@ export class SnapshotReader<R> {
     const buffered = this.#buffer ?? [];
     this.#buffer = null;
     if (result.error) {
-      this.#scheduleRetry();
+      this.#scheduleRetry(result.error.retryAt);
       return options.failed(result.error, count);
     }
     this.#retries = 0;
@@ -128,9 +136,11 @@ export class SnapshotReader<R> {
     clearTimeout(this.#refillTimer);
   }
 
-  #scheduleRetry(): void {
+  /** The next retry, after the backoff or when the server asked (`retryAt`, epoch ms), whichever is later. */
+  #scheduleRetry(retryAt = 0): void {
     const delays = this.options.retryDelays ?? DEFAULT_RETRY;
-    const delay = delays[Math.min(this.#retries, delays.length - 1)];
+    this.#holdUntil = retryAt;
+    const delay = Math.max(delays[Math.min(this.#retries, delays.length - 1)], retryAt - Date.now());
     this.#retries++;
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => void this.read(), delay);

@@ -48,6 +48,8 @@ export interface RestLike {
   from(relation: string): any;
   /** The REST base URL (postgrest-js `url`): to tell a Content-Security-Policy refusal. */
   url?: string;
+  /** Epoch ms the server last asked to wait until (`Retry-After`), 0 when it did not (rt-monitor's own client only). */
+  retryAt?(): number;
 }
 
 /**

@@ -26,6 +26,11 @@ export interface RtError {
   message: string;
   /** Server-provided code (SQLSTATE, PGRSTxxx, Realtime reason code) when there is one. */
   detail?: string;
+  /**
+   * Epoch ms before which the server asked not to be asked again (HTTP `Retry-After` on a 429 or
+   * 503, as rt-monitor's own REST client sees it); retries wait until then. Absent when it did not say.
+   */
+  retryAt?: number;
 }
 
 /** Connection health of one client (one WebSocket), with detail for diagnostics. */

@@ -4,6 +4,8 @@
  * against the REAL local backend, one such reply is faked (window.fetch) on the first read and on
  * the catch-up read after an outage, and the widget's state must never claim Live over what it
  * could not read, must name the cause, and must recover by itself once replies are sane again.
+ * A server that says it is busy (429 with `Retry-After`) is a busy server, not a configuration error,
+ * and is not asked again before the time it named.
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
@@ -36,19 +38,26 @@ async function client(): Promise<RtClient> {
   return c;
 }
 
-/** The next `n` GET replies for `streams` are 200 with `body` instead of the server's. */
-function fakeStreamReads(body: string, n = 1): { served: () => number } {
+/**
+ * The next `n` GET replies for `streams` are `body` (status 200 unless given) instead of the
+ * server's; `reads` holds the time (epoch ms) of every GET for `streams`, faked or not.
+ */
+function fakeStreamReads(body: string, n = 1, init: ResponseInit = {}): { served: () => number; reads: number[] } {
   let served = 0;
-  window.fetch = async (input, init) => {
+  const reads: number[] = [];
+  window.fetch = async (input, req) => {
     const url = String(input instanceof Request ? input.url : input);
-    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-    if (served < n && url.includes('/rest/v1/streams') && method === 'GET') {
-      served++;
-      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    const method = req?.method ?? (input instanceof Request ? input.method : 'GET');
+    if (url.includes('/rest/v1/streams') && method === 'GET') {
+      reads.push(Date.now());
+      if (served < n) {
+        served++;
+        return new Response(body, { status: 200, ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+      }
     }
-    return nativeFetch(input, init);
+    return nativeFetch(input, req);
   };
-  return { served: () => served };
+  return { served: () => served, reads };
 }
 
 /** Samples the host's phase and stream name every frame until stopped. */
@@ -110,4 +119,21 @@ describe('a 200 reply that is not a list of rows', function () {
       expect(s.seen.some((x) => x.error === 'not-found'), 'reported as not found').to.equal(false);
     });
   }
+
+  it('429 Too Many Requests with Retry-After: "busy", not a configuration error; not asked again before that time', async () => {
+    const c = await client();
+    const stream = await newStream({ name: 'after the wait' });
+    const fake = fakeStreamReads(JSON.stringify({ message: 'Too many requests' }), 1, { status: 429, headers: { 'retry-after': '3' } });
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => fake.served() === 1 && host.ctl.state.error, 10_000, 'the 429 was read');
+    const error = host.ctl.state.error!;
+    expect(error.code).to.equal('server');
+    expect(error.message).to.match(/busy \(429\)/);
+    expect(error.retryAt, 'the time the server named').to.be.a('number');
+    expect(error.retryAt! - fake.reads[0]).to.be.at.least(2500);
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.progress?.name === 'after the wait', 15_000, 'read after the wait');
+    // Every read after the refused one waited for the time the server named (a lower bound: a busy machine only delays more).
+    expect(fake.reads.slice(1).every((t) => t >= error.retryAt! - 50), 'asked again before Retry-After').to.equal(true);
+  });
 });

@@ -5,7 +5,7 @@
  * policy, first with a stubbed fetch, then against the real local backend (RLS, count, update, errors).
  */
 import { expect } from '@open-wc/testing';
-import { createRest, type RestReply } from '../../src/core/rest.js';
+import { createRest, retryAfter, type RestReply } from '../../src/core/rest.js';
 import { fromRestError } from '../../src/core/errors.js';
 import { ACME, ALICE, backendInfo, insertRows, newId, selectRows, signIn } from '../helpers/backend.js';
 
@@ -121,6 +121,30 @@ describe('rest client (stubbed fetch)', () => {
       const bad = await rest.from('streams').select('*');
       expect(read(bad)).to.deep.equal({ data: null, error: { message: 'Bad gateway' }, count: null, status: 502 });
       expect(fromRestError(bad.error, bad.status, false).code).to.equal('server');
+    } finally {
+      stub.restore();
+    }
+  });
+
+  it('a busy server (429, 408, 425) is a server error, not a configuration error; Retry-After is read and remembered', async () => {
+    for (const status of [429, 408, 425]) {
+      const e = fromRestError({ message: 'slow down' }, status, false);
+      expect(e.code, String(status)).to.equal('server');
+      expect(e.message).to.contain(`busy (${status})`);
+    }
+    expect(fromRestError({ message: 'Payload Too Large' }, 413, false).code).to.equal('bad-config');
+    const now = Date.parse('2026-11-30T12:00:00Z');
+    expect(retryAfter('30', now)).to.equal(now + 30_000);
+    expect(retryAfter('Mon, 30 Nov 2026 12:00:05 GMT', now)).to.equal(now + 5000);
+    expect(retryAfter('99999', now), 'at most 10 minutes').to.equal(now + 600_000);
+    for (const v of [null, '', 'soon', '-5', 'Mon, 30 Nov 2026 11:00:00 GMT']) expect(retryAfter(v, now), String(v)).to.equal(0);
+    const stub = stubFetch(() => new Response(JSON.stringify({ message: 'Too many requests' }), { status: 429, headers: { 'retry-after': '20' } }));
+    try {
+      const rest = createRest({ url: 'https://x.test/rest/v1', anonKey: 'anon', token: async () => 't' });
+      const before = Date.now();
+      const res = await rest.from('streams').select('*');
+      expect(res.status).to.equal(429);
+      expect(rest.retryAt!()).to.be.within(before + 20_000, Date.now() + 20_000);
     } finally {
       stub.restore();
     }
