@@ -126,7 +126,7 @@ export class ChannelRegistry {
           filter: s.spec.filter,
           status: g.statusOf(s),
           refCount: subs.length,
-          lastError: chan?.error ?? null,
+          lastError: chan?.error ?? subs.map((x) => x.listener.problem?.()).find(Boolean) ?? null,
           channel: chan ? chan.topic : null,
           // Broadcast mode: the private topic carrying it (`org:<id>`, `user:<id>`).
           channelFilter: chan ? (g.topic ?? chan.filter) : null,
@@ -193,6 +193,11 @@ export class ChannelRegistry {
     for (const g of this.#groups.values()) g.dispose();
     this.#groups.clear();
     this.#subscriptionListeners.clear();
+  }
+
+  /** Something shown in `list()` changed outside the channels (a listener's problem): tell its listeners. */
+  touch(): void {
+    this.#changed();
   }
 
   #changed(): void {

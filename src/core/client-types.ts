@@ -172,6 +172,11 @@ export interface ChannelState {
 export interface ChangeListener<R> {
   onChange(change: RowChange<R>): void;
   onState(state: ChannelState): void;
+  /**
+   * The listener's own trouble (a live query's failed snapshot read, a row not found), listed with
+   * its subscription (`SubscriptionInfo.lastError`) when the channel itself has none.
+   */
+  problem?(): RtError | null;
 }
 
 export interface ChannelSpec {
@@ -193,6 +198,8 @@ export interface LiveSource {
    * without it a store's count covers only the rows it holds.
    */
   count?(table: MonitoredTable, eq: ReadonlyArray<readonly [string, string]>): Promise<CountResult>;
+  /** A listener's `problem()` changed: the subscription list is told again. */
+  problemChanged?(): void;
 }
 
 /** What a feed may ask while resolving its parameters. */

@@ -85,6 +85,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       subscribe: <R>(spec: ChannelSpec, listener: ChangeListener<R>) => this.#subscribeChannel(spec, listener),
       select: (query) => (this.#parts ? this.#parts.rest.select(query) : Promise.resolve({ rows: null, error: this.configError! })),
       count: (table, eq) => (this.#parts ? this.#parts.rest.count(table, eq) : Promise.resolve({ count: null, error: this.configError! })),
+      problemChanged: () => this.#parts?.registry.touch(),
     };
     let built: ReturnType<typeof transport>;
     try {

@@ -59,6 +59,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #releaseChannel: (() => void) | null = null;
   #started = false;
   #stopped = false;
+  /** The problem last told to the subscription list (LiveSource.problemChanged). */
+  #problem: RtError | null = null;
   #updatedAt: number | null = null;
   readonly #now: () => number;
 
@@ -216,6 +218,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
         reader.channel(s, this.#phase.channelChanged(s));
         this.#emit();
       },
+      problem: () => this.#phase.error,
     });
     if (!reader.started) void reader.read();
   }
@@ -286,6 +289,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #emit(): void {
     if (this.#stopped) return;
     this.#notifier.schedule();
+    if (this.#phase.error !== this.#problem) {
+      this.#problem = this.#phase.error;
+      this.options.source.problemChanged?.();
+    }
   }
 
   #deliver(): void {

@@ -172,6 +172,10 @@ export interface SubscriptionInfo {
   status: ConnectionStatus;
   /** Number of consumers (live-query stores) sharing this subscription. */
   refCount: number;
+  /**
+   * The channel's error, else the first consumer's own problem (a snapshot read that failed, a row
+   * not found): null when both are fine.
+   */
   lastError: RtError | null;
   /**
    * Topic of the realtime channel carrying it (null while none does yet). Subscriptions on the same

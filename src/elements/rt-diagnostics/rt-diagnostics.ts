@@ -58,7 +58,8 @@ export class RtDiagnostics extends RtElement {
     const na = s.notAvailable;
     const latency = d?.latencyMs ?? this.#conn.latency ?? null;
     const expires = d?.tokenExpiresAt ?? null;
-    const err = d?.lastError ?? this.#conn.error ?? null;
+    // The connection's own error, else the first subscription's (a snapshot that cannot be read).
+    const err = d?.lastError ?? this.#conn.error ?? this.#conn.subscriptions?.find((x) => x.lastError)?.lastError ?? null;
     const status = connectionStatusOf(d?.status ?? this.#conn.status);
     return html`<dl part="metrics">
       ${this.#metric(s.connectionLabel, connectionText(s, status), status === 'error' ? 'danger' : undefined)}
