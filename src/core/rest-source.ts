@@ -170,11 +170,10 @@ export class RestSource {
  */
 function rowsOf(res: RestResponse, key?: string): Array<Record<string, unknown>> | RtError {
   const { data } = res;
-  const what = `The server's reply${res.status ? ` (${res.status})` : ''}`;
-  if (!Array.isArray(data)) {
-    return rtError('server', `${what} is not a list of rows: ${data == null || data === '' ? 'it is empty' : `it is ${typeof data === 'object' ? 'an object' : typeof data}`}.`);
-  }
-  const bad = data.findIndex((r) => !r || typeof r !== 'object' || Array.isArray(r) || (key !== undefined && normalizeKey((r as Record<string, unknown>)[key]) === null));
-  if (bad >= 0) return rtError('server', `${what} holds something that is not a row${key ? ` with a "${key}"` : ''} (item ${bad + 1}).`);
-  return data as Array<Record<string, unknown>>;
+  const bad = !Array.isArray(data)
+    ? -1
+    : data.findIndex((r) => !r || typeof r !== 'object' || Array.isArray(r) || (key !== undefined && normalizeKey((r as Record<string, unknown>)[key]) === null));
+  if (bad < 0 && Array.isArray(data)) return data;
+  const got = bad >= 0 ? `item ${bad + 1}` : data == null || data === '' ? 'an empty body' : typeof data;
+  return rtError('server', `The server's reply (${res.status ?? 200}) is not a list of rows${key ? ` with "${key}"` : ''}: ${got}.`);
 }
