@@ -10,7 +10,7 @@
  * over a recent window (the sample with the least latency wins; late or cached timestamps only
  * give looser bounds and never pull the estimate off). The window lets a changed clock be
  * followed; a jump of the local wall clock (seen against the monotonic `performance.now()`)
- * drops every sample at once.
+ * moves every sample by the jump: the server's clock did not jump, so neither does `serverNow()`.
  *
  * Sources: `commit_timestamp` of realtime postgres_changes (millisecond precision) and the HTTP
  * `Date` header of REST replies (whole seconds: the server's time was somewhere in
@@ -50,11 +50,20 @@ const state: ClockState = (g[KEY] ??= { buckets: [], base: null });
 
 const perf: { now(): number } | undefined = (globalThis as { performance?: { now(): number } }).performance;
 
-/** Drops every sample when the local wall clock jumped since the last look. */
+/**
+ * Follows a jump of the local wall clock since the last look (seen against the monotonic clock):
+ * every sample moves with it (the server's clock did not jump), so `serverNow()` stays continuous.
+ */
 function checkJump(local: number): void {
   if (!perf) return;
   const base = local - perf.now();
-  if (state.base != null && Math.abs(base - state.base) > JUMP_MS) state.buckets = [];
+  const jump = state.base == null ? 0 : base - state.base;
+  if (Math.abs(jump) > JUMP_MS) {
+    for (const b of state.buckets) {
+      b.start += jump;
+      b.skew += jump;
+    }
+  }
   state.base = base;
 }
 

@@ -25,12 +25,28 @@ interface TickerState {
   timer: ReturnType<typeof setTimeout> | null;
   /** Local time the timer fires at (null when none). */
   at: number | null;
+  /** `Date.now() − performance.now()` when last looked: a change means the wall clock jumped. */
+  base?: number;
+  /** Between `beforeprint` and `afterprint`: texts out of view tick too (the printout shows them). */
+  printing?: boolean;
 }
 const g = globalThis as unknown as Record<symbol, TickerState | undefined>;
 // Shared across two copies of the bundle on one page.
 const state: TickerState = (g[GLOBAL_KEY] ??= { entries: new Set(), timer: null, at: null });
 
 export const TICK_MS = 1000;
+
+// Printing (and "print to PDF") lays out every widget, in view or not: every ticking text is made
+// true first, in this task, and texts out of view keep ticking until the print is done.
+if (typeof window !== 'undefined') {
+  window.addEventListener('beforeprint', () => {
+    if (state.printing) return; // another copy of the bundle did it
+    state.printing = true;
+    for (const e of state.entries) e.due = 0;
+    run();
+  });
+  window.addEventListener('afterprint', () => (state.printing = false));
+}
 /** A ticking text out of view looks again after this long at the latest (it is woken when seen). */
 const PARKED_MS = 60_000;
 
@@ -39,9 +55,25 @@ function secondAfter(t: number): number {
   return Math.ceil(t / TICK_MS) * TICK_MS;
 }
 
+/**
+ * Due times are wall-clock times: when the wall clock jumped (the OS corrected it, a VM woke up),
+ * every due time moves with it, or a jump back of an hour would hold every text for an hour.
+ */
+function followJump(): void {
+  const base = Date.now() - performance.now();
+  const jump = state.base === undefined ? 0 : base - state.base;
+  state.base = base;
+  if (Math.abs(jump) <= TICK_MS) return;
+  for (const e of state.entries) if (e.due) e.due += jump;
+  if (state.timer) clearTimeout(state.timer);
+  state.timer = null;
+  state.at = null;
+}
+
 function run(): void {
   state.timer = null;
   state.at = null;
+  followJump();
   const now = Date.now();
   // One batch: every text that changes this second changes in this task (one frame paints them all).
   for (const e of [...state.entries]) {
@@ -59,6 +91,7 @@ function run(): void {
 
 /** (Re)arm the one timer for the earliest due entry, on a whole second. */
 function arm(): void {
+  followJump();
   if (state.entries.size === 0) {
     if (state.timer) clearTimeout(state.timer);
     state.timer = null;
@@ -98,6 +131,7 @@ function removeTick(entry: Entry): void {
 
 /** Move an entry's due time; the timer is re-armed only when it must fire earlier. */
 function reschedule(entry: Entry, due: number): void {
+  followJump();
   entry.due = due;
   if (!state.entries.has(entry)) return;
   const at = secondAfter(Math.max(due, Date.now() + 1));
@@ -235,11 +269,12 @@ class TickingText extends AsyncDirective {
     if (!this.#fn) return;
     // Out of view or hidden tab: nothing to paint. Sleep until the host is seen again (no polling),
     // then catch up on the next whole second.
-    if (this.#host && !isVisible(this.#host)) {
+    if (this.#host && !state.printing && !isVisible(this.#host)) {
       const host = this.#host;
       this.#parked ??= whenVisible(host, () => {
         this.#parked = null;
-        if (this.#entry) reschedule(this.#entry, 0);
+        // Seen again: the true text now, not at the next whole second.
+        if (this.#entry) reschedule(this.#entry, (this.#tick() as number | undefined) ?? Date.now() + TICK_MS);
       });
       return Date.now() + PARKED_MS;
     }

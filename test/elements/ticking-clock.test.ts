@@ -1,0 +1,84 @@
+/**
+ * Ticking texts ("Updated 10 seconds ago", elapsed durations) stay true when the page's wall clock
+ * jumps (the OS corrects it, a VM wakes up, a user sets it), when a widget out of view comes into
+ * view, and when the page is printed. Before: a jump back of an hour held every ticking text for an
+ * hour (the ticker's due times are wall-clock times), a jump forward showed "1 hour ago" beside
+ * Live (the server-clock estimate was dropped instead of moved), a widget scrolled into view showed
+ * its old text until the next whole second, and a printout showed "just now" for every widget out
+ * of view. Each case waits for the real tick (no fake timers); the clock is skewed as a browser's
+ * would be (test/helpers/clock.ts: Date only, timers and performance.now untouched).
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/elements/rt-progress/rt-progress.js';
+import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
+import { skewClock } from '../helpers/clock.js';
+import { $, ago, frame } from './helpers.js';
+
+const HOUR = 3_600_000;
+const updated = (el: Element) => $(el, '[part="updated"]')!.textContent!.trim();
+
+describe('ticking texts and the wall clock', () => {
+  let restore: (() => void) | null = null;
+  beforeEach(() => {
+    resetServerClock();
+    // What a page connected to a server has: an estimate of the server's clock (here: no skew).
+    observeServerTime(Date.now(), Date.now());
+  });
+  afterEach(() => {
+    restore?.();
+    restore = null;
+    resetServerClock();
+  });
+
+  for (const jump of [-HOUR, HOUR]) {
+    it(`the wall clock jumps ${jump < 0 ? 'back' : 'forward'} an hour: "Updated …" goes on counting from the server's time`, async () => {
+      const el = (await fixture(html`<rt-progress label="Clock" percentage="5" last-updated=${ago(8500)}></rt-progress>`)) as HTMLElement;
+      await waitUntil(() => updated(el) === 'Updated just now', 'first text');
+      restore = skewClock(jump);
+      const seen = new Set<string>();
+      await waitUntil(
+        () => (seen.add(updated(el)), updated(el) === 'Updated 10 seconds ago'),
+        `stuck at "${updated(el)}"`,
+        { timeout: 5000 },
+      );
+      expect([...seen].filter((t) => /hour/.test(t)), 'an hour off').to.deep.equal([]);
+    });
+  }
+
+  /** A widget below the fold that has been seen once (it rendered) and is out of view again. */
+  async function seenThenOutOfView(label: string) {
+    const wrap = await fixture<HTMLElement>(html`<div>
+      <div style="height: 4000px"></div>
+      <rt-progress label=${label} percentage="5" last-updated=${ago(8500)}></rt-progress>
+      <div style="height: 4000px"></div>
+    </div>`);
+    const el = wrap.querySelector('rt-progress')!;
+    el.scrollIntoView();
+    await waitUntil(() => $(el, '[part="updated"]')?.textContent?.trim() === 'Updated just now', 'rendered in view');
+    window.scrollTo(0, 0);
+    for (let i = 0; i < 3; i++) await frame();
+    // Let its text become due while out of view (it is parked, not recomputed).
+    const dueAt = Date.now() + 2500;
+    await waitUntil(() => Date.now() >= dueAt, 'the text is due', { timeout: 5000, interval: 100 });
+    expect(updated(el), 'parked while out of view').to.equal('Updated just now');
+    return el;
+  }
+
+  it('a widget out of view shows its true text in the frames right after it comes into view', async () => {
+    const el = await seenThenOutOfView('Below');
+    el.scrollIntoView();
+    for (let i = 0; i < 3; i++) await frame();
+    expect(updated(el), 'a few frames after, not the next whole second').to.equal('Updated 10 seconds ago');
+    window.scrollTo(0, 0);
+  });
+
+  it('printing: every ticking text out of view is made true before the page is laid out for print', async () => {
+    const el = await seenThenOutOfView('Printed');
+    window.dispatchEvent(new Event('beforeprint'));
+    try {
+      expect(updated(el), 'in the same task as beforeprint').to.equal('Updated 10 seconds ago');
+    } finally {
+      window.dispatchEvent(new Event('afterprint'));
+    }
+  });
+});
