@@ -200,6 +200,8 @@ export interface LiveSource {
   count?(table: MonitoredTable, eq: ReadonlyArray<readonly [string, string]>): Promise<CountResult>;
   /** A listener's `problem()` changed: the subscription list is told again. */
   problemChanged?(): void;
+  /** Epoch ms before which the server asked not to be read from again (`Retry-After`), 0 when not. */
+  retryAt?(): number;
 }
 
 /** What a feed may ask while resolving its parameters. */

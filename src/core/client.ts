@@ -86,6 +86,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       select: (query) => (this.#parts ? this.#parts.rest.select(query) : Promise.resolve({ rows: null, error: this.configError! })),
       count: (table, eq) => (this.#parts ? this.#parts.rest.count(table, eq) : Promise.resolve({ count: null, error: this.configError! })),
       problemChanged: () => this.#parts?.registry.touch(),
+      retryAt: () => this.#parts?.rest.retryAt() ?? 0,
     };
     let built: ReturnType<typeof transport>;
     try {

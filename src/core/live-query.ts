@@ -200,6 +200,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
         this.#emit();
       },
       retryDelays: this.options.retryDelays,
+      holdUntil: () => this.options.source.retryAt?.() ?? 0,
     }));
     if (query.countWhere && typeof this.options.source.count === 'function') {
       this.#unread = new UnreadCount({

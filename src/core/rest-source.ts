@@ -38,6 +38,11 @@ export class RestSource {
     return r.url ?? (typeof r.supabaseUrl === 'string' ? r.supabaseUrl : undefined);
   }
 
+  /** Epoch ms before which the server asked not to be asked again (`Retry-After`; rt-monitor's own client only), 0 when not. */
+  retryAt(): number {
+    return this.rest.retryAt?.() ?? 0;
+  }
+
   /** Why these equality filters cannot be sent to `table` (checked before any request), or null. */
   check(table: string, eq: ReadonlyArray<readonly [string, string]>): RtError | null {
     // An id no request could carry is refused before any request, with the column in the message.
@@ -140,7 +145,7 @@ export class RestSource {
       }
       if (!res.error) return res;
       const failed = await this.#errorOf(res.error, res.status);
-      const retryAt = this.rest.retryAt?.() ?? 0;
+      const retryAt = this.retryAt();
       if (failed.code === 'server' && retryAt > Date.now()) failed.retryAt = retryAt;
       return { failed: (failed.code === 'network' && policyRefusal(this.#url)) || failed };
     } catch (err) {

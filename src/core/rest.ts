@@ -16,7 +16,7 @@
  * header feeds the server clock (server-clock.ts).
  */
 import { PostgrestClient } from '@supabase/postgrest-js';
-import { observeDateHeader } from './server-clock.js';
+import { observeDateHeader, serverNow } from './server-clock.js';
 import type { QueryLike, RestLike } from './supabase-like.js';
 
 /** The reply of one request (postgrest-js's response shape, the fields rt-monitor reads). */
@@ -45,16 +45,22 @@ export function createRest(options: RestOptions): RestLike {
     headers.set('Authorization', `Bearer ${(await options.token()) || options.anonKey}`);
     const res = await fetch(input, { ...init, headers });
     observeDateHeader(res.headers.get('date'));
-    if (res.status === 429 || res.status === 503) retryAt = Math.max(retryAt, retryAfter(res.headers.get('retry-after')));
+    if (res.status === 429 || res.status === 503) {
+      // An HTTP date is on the server's clock: measured against this reply's own `Date`.
+      retryAt = Math.max(retryAt, retryAfter(res.headers.get('retry-after'), Date.now(), Date.parse(res.headers.get('date') ?? '') || serverNow()));
+    }
     return res;
   };
   const client = new PostgrestClient(options.url, { headers: { apikey: options.anonKey }, fetch: fetchWithToken });
   return { from: (relation: string) => client.from(relation) as unknown as QueryLike, url: options.url, retryAt: () => retryAt };
 }
 
-/** HTTP `Retry-After` (seconds or an HTTP date) as epoch ms, at most 10 minutes ahead; 0 when absent or unreadable. */
-export function retryAfter(value: string | null, now = Date.now()): number {
+/**
+ * HTTP `Retry-After` (seconds, or an HTTP date on the server's clock, `server` = the server's time
+ * now) as local epoch ms, at most 10 minutes ahead; 0 when absent or unreadable.
+ */
+export function retryAfter(value: string | null, now = Date.now(), server = now): number {
   if (!value) return 0;
-  const at = /^\s*\d+\s*$/.test(value) ? now + Number(value) * 1000 : Date.parse(value);
+  const at = now + (/^\s*\d+\s*$/.test(value) ? Number(value) * 1000 : Date.parse(value) - server);
   return Number.isFinite(at) && at > now ? Math.min(at, now + 600_000) : 0;
 }

@@ -31,6 +31,8 @@ export interface SnapshotReaderOptions<R> {
   failed: (error: RtError, count: CountResult | null) => void;
   /** Retry delays for failed reads (ms); the last one repeats. */
   retryDelays?: number[];
+  /** Epoch ms before which the server asked not to be read from (the REST source's `Retry-After`). */
+  holdUntil?: () => number;
 }
 
 export class SnapshotReader<R> {
@@ -79,7 +81,7 @@ export class SnapshotReader<R> {
     if (this.#stopped) return;
     const { options } = this;
     clearTimeout(this.#retryTimer);
-    const wait = this.#holdUntil - Date.now();
+    const wait = Math.max(this.#holdUntil, options.holdUntil?.() ?? 0) - Date.now();
     if (wait > 0) {
       this.#retryTimer = setTimeout(() => void this.read(), wait);
       return;

@@ -136,6 +136,9 @@ describe('rest client (stubbed fetch)', () => {
     const now = Date.parse('2026-11-30T12:00:00Z');
     expect(retryAfter('30', now)).to.equal(now + 30_000);
     expect(retryAfter('Mon, 30 Nov 2026 12:00:05 GMT', now)).to.equal(now + 5000);
+    // An HTTP date is on the server's clock: a page clock 10 min behind or ahead still waits 5 s.
+    expect(retryAfter('Mon, 30 Nov 2026 12:00:05 GMT', now - 600_000, now)).to.equal(now - 600_000 + 5000);
+    expect(retryAfter('Mon, 30 Nov 2026 12:00:05 GMT', now + 600_000, now)).to.equal(now + 600_000 + 5000);
     expect(retryAfter('99999', now), 'at most 10 minutes').to.equal(now + 600_000);
     for (const v of [null, '', 'soon', '-5', 'Mon, 30 Nov 2026 11:00:00 GMT']) expect(retryAfter(v, now), String(v)).to.equal(0);
     const stub = stubFetch(() => new Response(JSON.stringify({ message: 'Too many requests' }), { status: 429, headers: { 'retry-after': '20' } }));

@@ -13,7 +13,7 @@ import { SnapshotReader } from '../../src/core/snapshot-reader.js';
 type Row = { id: string };
 
 /** A reader whose reads wait until the test settles them (`settle(i, result)`: the i-th read). */
-function harness(retryDelays?: number[]) {
+function harness(retryDelays?: number[], holdUntil?: () => number) {
   const pending: ((r: SnapshotResult<Row>) => void)[] = [];
   const read: { rows: Row[]; buffered: RowChange<Row>[]; epoch: number }[] = [];
   const failed: RtError[] = [];
@@ -28,6 +28,7 @@ function harness(retryDelays?: number[]) {
     },
     failed: (error) => failed.push(error),
     retryDelays,
+    holdUntil,
   });
   const settle = async (i: number, result: SnapshotResult<Row>) => {
     await waitFor(() => pending.length > i, 2000, `read ${i}`);
@@ -110,5 +111,25 @@ describe('SnapshotReader', () => {
     h.reader.stop();
     await h.reader.read();
     await reads(2);
+  });
+
+  it("the server asked to wait (Retry-After): a re-read asked for meanwhile waits too, and the refused read's error is not dropped", async () => {
+    let holdUntil = 0;
+    const h = harness([50], () => holdUntil);
+    const first = h.reader.read();
+    await waitFor(() => h.pending.length === 1, 2000, 'the first request');
+    // The 429 arrived (the REST client noted its Retry-After) while its result is still on its way,
+    // and the channel's confirmation asks for a re-read: it must wait, not overtake.
+    holdUntil = Date.now() + 400;
+    h.reader.channel(ready(1), true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.pending.length, 'no request before the time the server named').to.equal(1);
+    await h.settle(0, { rows: null, error: { ...rtError('server', 'The server is busy (429)'), retryAt: holdUntil } });
+    await first;
+    expect(h.failed.map((e) => e.message), 'the refusal is shown').to.deep.equal(['The server is busy (429)']);
+    await waitFor(() => h.pending.length === 2, 3000, 'the read after the wait');
+    expect(Date.now(), 'not before the time the server named').to.be.at.least(holdUntil - 5);
+    await h.settle(1, rows('a'));
+    await waitFor(() => h.read.length === 1, 2000, 'read');
   });
 });
