@@ -40,3 +40,6 @@ export function tokenUserId(token: string | null | undefined): string | null {
   const claims = decodeJwt(token);
   return typeof claims?.sub === 'string' && claims.sub ? claims.sub : null;
 }
+
+/** Why a token that is not a JWT is refused (the error's message). */
+export const NOT_A_JWT = "The access token is not a JWT (a Supabase session's access_token has three dot-separated parts).";

@@ -4,6 +4,7 @@
  */
 import { RealtimeClient } from '@supabase/realtime-js';
 import { createRest } from './rest.js';
+import { decodeJwt, NOT_A_JWT } from './jwt.js';
 import { serverNow } from './server-clock.js';
 import { registerConnectionHandlersOnce } from './socket-hygiene.js';
 import type { AccessTokenOption } from './tokens.js';
@@ -70,6 +71,13 @@ export function transport(options: RtClientOptions, session: Session): { realtim
     throw new Error(`"${url}" is not a valid URL.`);
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`"${url}" must be an http(s) URL.`);
+  // The REST (or Realtime, Auth) address pasted where the project's address goes.
+  const api = /\/(rest|realtime|auth)\/v1\/?$/.exec(base.pathname);
+  if (api) throw new Error(`"${url}" is the ${api[1]} API's address: give the project's URL (${base.origin}${base.pathname.slice(0, api.index)}), without /${api[1]}/v1.`);
+  const token = options.accessToken;
+  if (typeof token === 'string' && token && !token.startsWith('sb_') && !decodeJwt(token)) {
+    throw new Error(NOT_A_JWT);
+  }
   const root = base.href.replace(/\/+$/, '');
   const { tokens } = session;
   const hasUserToken = options.accessToken !== undefined && options.accessToken !== null && options.accessToken !== '';

@@ -228,16 +228,24 @@ describe('reliability against the real backend', function () {
       <rt-provider supabase-url=${info.url} anon-key="not-a-key"><test-stream-host id="key" stream-id=${stream.id}></test-stream-host></rt-provider>
       <rt-provider supabase-url="http://127.0.0.1:9" anon-key=${info.anonKey}><test-stream-host id="url" stream-id=${stream.id}></test-stream-host></rt-provider>
       <rt-provider supabase-url="not a url" anon-key=${info.anonKey}><test-stream-host id="bad" stream-id=${stream.id}></test-stream-host></rt-provider>
+      <rt-provider supabase-url=${`${info.url}/rest/v1/`} anon-key=${info.anonKey}><test-stream-host id="rest" stream-id=${stream.id}></test-stream-host></rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token="not-a-jwt"><test-stream-host id="jwt" stream-id=${stream.id}></test-stream-host></rt-provider>
       <test-connection-host id="conn"></test-connection-host>
     </div>`);
     ClientController.noClientTimeoutMs = wait; // the hosts' timers have started
     const get = (id: string) => el.querySelector(`#${id}`) as TestStreamHost;
-    await waitFor(() => ['none', 'key', 'url', 'bad'].every((id) => get(id).ctl.phase === 'error'), 15_000, 'all in error');
+    await waitFor(() => ['none', 'key', 'url', 'bad', 'rest', 'jwt'].every((id) => get(id).ctl.phase === 'error'), 15_000, 'all in error');
     expect(get('none').ctl.error?.code).to.equal('not-configured');
     expect(get('none').ctl.error?.message).to.match(/rt-provider|configure/);
     expect(get('key').ctl.error?.code).to.equal('bad-config');
     expect(get('url').ctl.error?.code).to.equal('network');
     expect(get('bad').ctl.error?.code).to.equal('bad-config');
+    // The REST API's address pasted as the project's, and a token that is no JWT: said as such
+    // (they read "The realtime configuration is invalid." with no reason, and "Your session has expired").
+    expect(get('rest').ctl.error?.code).to.equal('bad-config');
+    expect(get('rest').ctl.error?.message).to.contain(`give the project's URL (${new URL(info.url).origin})`);
+    expect(get('jwt').ctl.error?.code).to.equal('bad-config');
+    expect(get('jwt').ctl.error?.message).to.contain('not a JWT');
     const conn = el.querySelector('#conn') as TestConnectionHost;
     expect(conn.ctl.status).to.equal('error');
     expect(conn.ctl.error?.code).to.equal('not-configured');
