@@ -29,12 +29,19 @@ export const DEFAULT_REALTIME_MODE: RealtimeMode = 'postgres_changes';
 
 /**
  * Reads a mode from an attribute / option value. Accepts `broadcast` and `postgres_changes`
- * (also `postgres-changes`); anything else (or nothing) is the default, `postgres_changes`.
+ * (also `postgres-changes`); nothing is the default, `postgres_changes`; anything else is the
+ * default too, with one console warning per value (a typo must not pass unnoticed).
  */
 export function parseRealtimeMode(value: unknown): RealtimeMode {
   const v = typeof value === 'string' ? value.trim().toLowerCase() : '';
-  return v === 'broadcast' ? 'broadcast' : DEFAULT_REALTIME_MODE;
+  if (v === 'broadcast') return v;
+  if (v && v !== 'postgres_changes' && v !== 'postgres-changes' && !warned.has(v)) {
+    warned.add(v);
+    console.warn(`rt-monitor: realtime mode "${String(value)}" is neither "postgres_changes" nor "broadcast"; using postgres_changes.`);
+  }
+  return DEFAULT_REALTIME_MODE;
 }
+const warned = new Set<string>();
 
 /** What topic resolution needs from the client. */
 export interface TopicContext {

@@ -21,6 +21,19 @@ describe('broadcast topics', () => {
     expect(parseRealtimeMode('websocket')).to.equal('postgres_changes');
   });
 
+  it('a mode that is neither (a typo) warns once, naming the value; the known ones and nothing do not', () => {
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+    try {
+      for (const v of ['brodcast', 'brodcast', 'postgres_changes', 'postgres-changes', 'broadcast', '', undefined]) parseRealtimeMode(v);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.contain('"brodcast"');
+  });
+
   it('names topics the way the migration scopes rows', async () => {
     expect(await topicsFor({ table: 'streams', filter: `org_id=eq.${ORG_A}` }, ctx(ME))).to.deep.equal([`org:${ORG_A}`]);
     expect(await topicsFor({ table: 'streams', filter: 'id=eq.x' }, ctx(ME))).to.deep.equal([`org:${ORG_A}`, `org:${ORG_B}`]);
