@@ -6,34 +6,29 @@
 
 import { clockSkew, serverNow } from '../core/server-clock.js';
 import { parseTimestamp } from '../core/version.js';
+import { firstLocale, localeTag } from './locale.js';
 
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
 const optionKeys = new WeakMap<object, string>();
 
+/**
+ * One formatter per kind, locale and options. The locale is read as everywhere in rt-monitor
+ * (src/internal/locale.ts): `" de_DE "` formats as `de-DE`; a tag `Intl` rejects formats in English
+ * (said once on the console); none (undefined or blank) is the browser's own locale.
+ */
 function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
   kind: string,
   locale: string | undefined,
   options: object,
-  make: () => T,
+  make: (tag: string | undefined) => T,
 ): T {
+  const tag = firstLocale(locale) ? localeTag(locale) : undefined;
   // Keyed by the options' text, computed once per options object (callers reuse constants).
   let text = optionKeys.get(options);
   if (text === undefined) optionKeys.set(options, (text = JSON.stringify(options)));
-  const key = `${kind}|${locale ?? ''}|${text}`;
+  const key = `${kind}|${tag ?? ''}|${text}`;
   let f = cache.get(key) as T | undefined;
-  if (!f) {
-    try {
-      f = make();
-    } catch {
-      // An invalid locale tag falls back to the default locale instead of throwing into render.
-      f = (kind === 'n'
-        ? new Intl.NumberFormat(undefined, options)
-        : kind === 'd'
-          ? new Intl.DateTimeFormat(undefined, options)
-          : new Intl.RelativeTimeFormat(undefined, options)) as T;
-    }
-    cache.set(key, f);
-  }
+  if (!f) cache.set(key, (f = make(tag)));
   return f;
 }
 
@@ -42,15 +37,15 @@ const PERCENT: Intl.NumberFormatOptions = { style: 'percent', maximumFractionDig
 const RELATIVE: Intl.RelativeTimeFormatOptions = { numeric: 'auto', style: 'long' };
 
 export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = NO_OPTIONS): Intl.NumberFormat {
-  return cached('n', locale, options, () => new Intl.NumberFormat(locale, options));
+  return cached('n', locale, options, (tag) => new Intl.NumberFormat(tag, options));
 }
 
 export function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions = NO_OPTIONS): Intl.DateTimeFormat {
-  return cached('d', locale, options, () => new Intl.DateTimeFormat(locale, options));
+  return cached('d', locale, options, (tag) => new Intl.DateTimeFormat(tag, options));
 }
 
 export function relativeFormat(locale: string | undefined, options: Intl.RelativeTimeFormatOptions = NO_OPTIONS): Intl.RelativeTimeFormat {
-  return cached('r', locale, options, () => new Intl.RelativeTimeFormat(locale, options));
+  return cached('r', locale, options, (tag) => new Intl.RelativeTimeFormat(tag, options));
 }
 
 export function formatNumber(locale: string | undefined, value: number): string {

@@ -19,6 +19,7 @@ import type { LiveQueryPhase, RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { currentFrame, nextFrame } from '../core/frame.js';
 import { labelLocale, pendingStrings, stringsFor, type RtStrings } from './strings.js';
+import { firstLocale, languageOf } from './locale.js';
 import { isStoodDown, warnOtherCopy } from './other-copy.js';
 import { RT_VERSION } from '../core/rt-version.js';
 import { absorbUpgradeProperties, checkObjectAttributes, takeBeforeDefine } from './upgrade.js';
@@ -246,9 +247,8 @@ export class RtElement extends LitElement {
     if (lang !== this.#autoLang) this.#autoLang = null;
     if (this.#autoLang || lang === null) {
       const around = parent ? inheritedLang(parent) : '';
-      const primary = (tag: string) => tag.toLowerCase().split('-')[0];
       // No language declared around: only a non-English element says what it is.
-      const differs = around ? primary(around) !== primary(locale) : primary(locale) !== 'en';
+      const differs = around.trim() ? languageOf(around) !== languageOf(locale) : languageOf(locale) !== 'en';
       if (differs) {
         if (lang !== locale) this.setAttribute('lang', locale);
         this.#autoLang = locale;
@@ -260,11 +260,14 @@ export class RtElement extends LitElement {
   }
 
   /**
-   * The locale in effect: `locale`, else the provider's, else the page's `lang`, else `en`; a
-   * language rt-monitor has no strings for gives `en` (see `labelLocale`), for words and numbers alike.
+   * The locale in effect, as a canonical BCP 47 tag: `locale`, else the provider's, else the page's
+   * `lang`, else `en` (a blank value counts as none). Values are read as everywhere in rt-monitor
+   * (src/internal/locale.ts): `" de_DE "` is `de-DE`; a value `Intl` rejects gives `en`, with one
+   * console warning naming it. A language rt-monitor has no strings for gives `en` (see
+   * `labelLocale`), for words and numbers alike.
    */
   get effectiveLocale(): string {
-    return labelLocale(this.locale || this.contextLocale || pageLang() || 'en');
+    return labelLocale(firstLocale(this.locale, this.contextLocale, pageLang()) || 'en');
   }
 
   /** The theme in effect: `page` (the default), `auto` (`system` too), `light` or `dark`. */

@@ -18,6 +18,10 @@ import type { RtClientOptions } from '../core/client.js';
 import { tokenExpiry } from '../core/jwt.js';
 import { serverNow } from '../core/server-clock.js';
 import { parseRealtimeMode } from '../core/broadcast-topics.js';
+import { readNumber, REVALIDATE_MS } from './number-attributes.js';
+
+/** `data-revalidate-ms`: read as the provider's `revalidate-ms` (src/internal/number-attributes.ts). */
+const DATA_REVALIDATE_MS = { ...REVALIDATE_MS, attribute: 'data-revalidate-ms' };
 
 const DATA_SELECTOR =
   'script[data-supabase-url], script[data-anon-key], script[data-access-token], script[data-access-token-url], script[data-access-token-callback]';
@@ -38,7 +42,7 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
     ...jsonAttribute(data.columns, 'columns'),
     ...(data.realtimeMode === undefined ? {} : { realtimeMode: parseRealtimeMode(data.realtimeMode) }),
     // data-revalidate-ms="30000": how often held rows are read again by key (0: never).
-    ...(data.revalidateMs === undefined ? {} : { revalidateMs: Number(data.revalidateMs) }),
+    ...(data.revalidateMs === undefined ? {} : { revalidateMs: readNumber('script', DATA_REVALIDATE_MS, data.revalidateMs) }),
   };
   if (!renew) return { url, anonKey, accessToken: fixed, ...schema };
   // A fixed token is used first (no request at load); the renewal source gives the next ones.

@@ -11,24 +11,20 @@
  * ```
  *
  * Lookup tries the exact tag (`de-CH`), then the language (`de`), then English; registered strings
- * win over bundled ones. Strings that take values are functions; numbers and dates arrive already
- * formatted for the locale (see `format.ts`). Functions that take a count get the number as their
- * last argument and pick the plural form with `Intl.PluralRules`.
+ * win over bundled ones. Locale values are read as everywhere in rt-monitor (src/internal/locale.ts):
+ * `" de_CH "` is `de-CH`; a tag `Intl` rejects is English (said once on the console). Strings that
+ * take values are functions; numbers and dates arrive already formatted for the locale (see
+ * `format.ts`). Functions that take a count get the number as their last argument and pick the
+ * plural form with `Intl.PluralRules`.
  */
 import { loadLocale } from './locale-loader.js';
+import { canonicalLocale, languageOf, localeTag } from './locale.js';
 
 /** The CLDR plural category of `count` in `locale` (`one`, `few`, `other`, …). */
 export function pluralOf(locale: string, count: number): string {
   // One PluralRules per locale: constructing one costs more than a whole card's render.
   let rules = pluralRules.get(locale);
-  if (!rules) {
-    try {
-      rules = new Intl.PluralRules(locale);
-    } catch {
-      rules = new Intl.PluralRules('en');
-    }
-    pluralRules.set(locale, rules);
-  }
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(localeTag(locale))));
   return rules.select(count);
 }
 const pluralRules = new Map<string, Intl.PluralRules>();
@@ -253,24 +249,26 @@ const resolved = new Map<string, RtStrings>();
 
 /** Register (or extend) translations for a BCP 47 locale or language. They win over bundled ones. */
 export function registerStrings(locale: string, strings: Partial<RtStrings>): void {
-  const key = locale.toLowerCase();
+  const key = (canonicalLocale(locale) || String(locale).trim()).toLowerCase();
   tables.set(key, merge(tables.get(key) ?? {}, strings));
   resolved.clear();
   labels.clear();
 }
 
 /**
- * The locale the widgets' words are in for a requested `locale`: itself when rt-monitor has strings
- * for its language (English, a bundled translation, or one registered with {@link registerStrings}),
- * else `en`. Numbers, dates and relative times are formatted in this locale too, so a sentence is
- * never half English, half another language ("Updated לפני 10 שניות").
+ * The locale the widgets' words are in for a requested `locale`: its canonical tag (see
+ * src/internal/locale.ts: `" de_DE "` → `de-DE`; a tag `Intl` rejects → `en`, said once) when
+ * rt-monitor has strings for its language (English, a bundled translation, or one registered with
+ * {@link registerStrings}), else `en`. Numbers, dates and relative times are formatted in this locale
+ * too, so a sentence is never half English, half another language ("Updated לפני 10 שניות").
  */
 export function labelLocale(locale: string): string {
   let label = labels.get(locale);
   if (label === undefined) {
-    const key = locale.toLowerCase();
+    const tag = localeTag(locale);
+    const key = tag.toLowerCase();
     const lang = key.split('-')[0];
-    label = lang === 'en' || bundledLanguages.includes(lang) || tables.has(key) || tables.has(lang) ? locale : 'en';
+    label = lang === 'en' || bundledLanguages.includes(lang) || tables.has(key) || tables.has(lang) ? tag : 'en';
     labels.set(locale, label);
   }
   return label;
@@ -294,7 +292,7 @@ function merge<T extends object>(...parts: object[]): T {
  * (the load starts on the first call); `undefined` when loaded, failed or not bundled.
  */
 export function pendingStrings(locale: string | undefined): Promise<void> | undefined {
-  const lang = (locale ?? 'en').toLowerCase().split('-')[0];
+  const lang = languageOf(localeTag(locale));
   let b = bundled.get(lang);
   if (!b && bundledLanguages.includes(lang))
     bundled.set(
@@ -332,7 +330,7 @@ const ISOLATED = Symbol();
  * (Unicode bidi isolates): a Latin stream name or a number keeps its own direction.
  */
 export function stringsFor(locale: string | undefined, isolate = false): RtStrings {
-  const key = (locale ?? 'en').toLowerCase();
+  const key = localeTag(locale).toLowerCase();
   let table = resolved.get(key + isolate);
   if (!table) {
     const lang = key.split('-')[0];

@@ -80,6 +80,7 @@ export const feedStyles = css`
     flex-direction: column;
     align-items: flex-end;
     gap: var(--_space-1);
+    white-space: nowrap;
   }
   .unread-dot {
     width: 8px;
@@ -98,8 +99,35 @@ export const feedStyles = css`
     .entry-actions {
       grid-column: 2;
       flex-direction: row;
+      flex-wrap: wrap;
       align-items: center;
       justify-content: flex-start;
+      min-width: 0;
+      white-space: normal;
+    }
+  }
+  /* Very narrow (a 200 px box): title, body and time take the whole width; the icon moves down
+     beside the actions ("Mark read"): an icon column would leave no room for a word. */
+  @container (max-width: 180px) {
+    .entry {
+      grid-template-columns: auto minmax(0, 1fr);
+      gap: var(--_space-1) var(--_space-2);
+    }
+    .entry-main {
+      display: contents;
+    }
+    .entry-main > * {
+      grid-column: 1 / -1;
+    }
+    .entry-icon,
+    .entry-actions {
+      order: 1;
+    }
+    .entry-icon {
+      width: 24px;
+      height: 24px;
+      font-size: 14px;
+      align-self: center;
     }
   }
   .action-error {

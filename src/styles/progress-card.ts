@@ -33,9 +33,11 @@ export const progressCardStyles = css`
     flex-wrap: wrap;
     gap: var(--_space-1);
     align-items: center;
+    min-width: 0;
   }
   .figures {
     display: flex;
+    flex-wrap: wrap;
     align-items: baseline;
     justify-content: space-between;
     gap: var(--_space-2);
@@ -46,8 +48,13 @@ export const progressCardStyles = css`
     font-weight: var(--_font-weight-bold);
     letter-spacing: -0.01em;
   }
+  /* Beside the value while it has 6em there (wrapping its words, at the line's end), else on the
+     next line: it takes the rest of the line and puts its text at the end. */
   .counts {
     font-size: var(--_font-size-sm);
+    flex: 1 1 6em;
+    display: flex;
+    justify-content: flex-end;
   }
   .meta {
     display: flex;

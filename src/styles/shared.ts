@@ -45,6 +45,10 @@ export const hostStyles = css`
     line-height: var(--_line-height);
     color: var(--_color-text);
     -webkit-font-smoothing: antialiased;
+    /* A word longer than its line (a slug, a URL, a German compound) breaks instead of running out
+       of the box. break-word, not anywhere: it leaves min-content sizes, and so layout at normal
+       widths, as they are. */
+    overflow-wrap: break-word;
     /* A widget's changes (a ticking time, a new value) relayout only the widget, not the page. */
     contain: layout style;
   }
@@ -140,6 +144,7 @@ export const cardStyles = css`
     line-height: 1.3;
     flex: 1 1 auto;
     min-width: 0;
+    overflow-wrap: anywhere;
   }
   .card-meta {
     display: flex;
@@ -169,10 +174,20 @@ export const badgeStyles = css`
     font-size: var(--_font-size-xs);
     font-weight: var(--_font-weight-medium);
     line-height: 1.4;
-    white-space: nowrap;
     color: var(--_tone-fg);
     background: var(--_tone-bg);
     border: 1px solid transparent;
+    /* One line where it fits: a badge in a row never shrinks (the row wraps instead). Only in a
+       container narrower than its text does it wrap its words, and a word too long ends in "…". */
+    flex-shrink: 0;
+    max-width: 100%;
+  }
+  .badge > span:not([class]) {
+    min-width: 0;
+    overflow: clip;
+    overflow-clip-margin: 1px;
+    overflow-wrap: normal;
+    text-overflow: ellipsis;
   }
   [data-tone='success'] {
     --_tone-fg: var(--_color-success-text);
@@ -247,7 +262,8 @@ export const buttonStyles = css`
     color: var(--_color-text);
     cursor: pointer;
     text-decoration: none;
-    white-space: nowrap;
+    /* In a container narrower than its text a button wraps its words rather than spill out. */
+    max-width: 100%;
   }
   button:hover {
     background: var(--_color-surface-alt);
@@ -454,15 +470,17 @@ export const listStyles = css`
     outline-offset: -2px;
     border-radius: var(--_radius-sm);
   }
+  /* A label and its badge: on one line while the label keeps 5em, else the badge goes below. */
   .row {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: var(--_space-2);
     min-width: 0;
   }
   .grow {
-    flex: 1 1 auto;
-    min-width: 0;
+    flex: 1 1 0;
+    min-width: min(5em, 100%);
   }
   .section-title {
     margin: var(--_space-3) 0 var(--_space-1);

@@ -3,7 +3,7 @@
  * each locale the demo offers with no English UI text left, plural forms from Intl.PluralRules,
  * host overrides winning, and bidi isolation (<bdi>, FSI…PDI) with an RTL layout for Arabic.
  */
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-scan-progress/rt-scan-progress.js';
@@ -16,6 +16,7 @@ import '../../src/elements/rt-progress/rt-progress.js';
 import '../../src/elements/rt-diagnostics/rt-diagnostics.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import { bundledLanguages, en, loadStrings, registerStrings, stringsFor, type RtStrings } from '../../src/internal/strings.js';
+import { formatNumber, formatRelative } from '../../src/internal/format.js';
 import { ago, ALICE, memory, mount, ORG, settle, text } from './helpers.js';
 
 type Data = Record<string, string | Record<string, string>>;
@@ -246,6 +247,92 @@ describe('translations', () => {
     expect(t).to.include('Jetzt');
     expect(t).to.include('Läuft grad');
     expect(t, 'the rest is the bundled German').to.include('aktive Agenten');
+  });
+
+  describe('locale values that are almost right', () => {
+    const lang = document.documentElement.lang;
+    const warn = console.warn;
+    let warnings: string[] = [];
+    beforeEach(() => {
+      warnings = [];
+      console.warn = (...args: unknown[]) => {
+        warnings.push(args.map(String).join(' '));
+      };
+    });
+    afterEach(() => {
+      console.warn = warn;
+      document.documentElement.lang = lang;
+    });
+
+    const locale = (el: Element) => (el as Element & { effectiveLocale: string }).effectiveLocale;
+
+    it('surrounding spaces, "_" for "-" and odd case are read as the tag they mean (element, provider and page)', async () => {
+      const spaced = await rendered('rt-stream-card', html`<rt-stream-card stream-id="s1" locale="  de  "></rt-stream-card>`, 'de');
+      expect(text(spaced)).to.include('In Bearbeitung');
+      expect(locale(spaced)).to.equal('de');
+
+      const cased = await rendered('rt-stream-card', html`<rt-stream-card stream-id="s1" locale="DE_de"></rt-stream-card>`, 'de');
+      expect(text(cased)).to.include('In Bearbeitung');
+      expect(locale(cased), 'canonicalised by Intl.getCanonicalLocales').to.equal('de-DE');
+      expect(cased.getAttribute('lang'), 'the lang it sets is the canonical tag').to.equal('de-DE');
+
+      await loadStrings('fr');
+      const wrapper = await fixture(html`<rt-provider .client=${seeded()} locale=" fr_FR "><rt-stream-card stream-id="s1"></rt-stream-card></rt-provider>`);
+      const fromProvider = wrapper.querySelector('rt-stream-card')!;
+      await waitUntil(() => text(fromProvider).includes('En cours'), `French from the provider; got ${text(fromProvider)}`, { timeout: 4000 });
+      expect(locale(fromProvider)).to.equal('fr-FR');
+
+      document.documentElement.lang = 'de_DE';
+      const fromPage = await rendered('rt-stream-card', html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'de');
+      expect(text(fromPage)).to.include('In Bearbeitung');
+      expect(text(fromPage), 'numbers and relative times in German too').to.include('Aktualisiert');
+      expect(locale(fromPage)).to.equal('de-DE');
+      expect(fromPage.hasAttribute('lang'), 'the page is German already: no lang of its own').to.equal(false);
+
+      expect(warnings, 'nothing to warn about').to.deep.equal([]);
+    });
+
+    it('a blank locale counts as none (the provider\'s, then the page\'s, applies)', async () => {
+      document.documentElement.lang = 'de';
+      const el = await rendered('rt-stream-card', html`<rt-stream-card stream-id="s1" locale="   "></rt-stream-card>`, 'de');
+      expect(locale(el)).to.equal('de');
+      expect(text(el)).to.include('In Bearbeitung');
+      expect(warnings).to.deep.equal([]);
+    });
+
+    it('a value Intl rejects shows English, with one console.warn naming it (not one per render or per element)', async () => {
+      const bad = 'de DE!';
+      const one = await rendered('rt-stream-card', html`<rt-stream-card stream-id="s1" locale=${bad}></rt-stream-card>`, 'en');
+      const two = await rendered('rt-signal-alerts', html`<rt-signal-alerts locale=${bad}></rt-signal-alerts>`, 'en');
+      for (let i = 0; i < 3; i++) {
+        (one as HTMLElement & { requestUpdate(): void }).requestUpdate();
+        await settle(one);
+      }
+      expect(locale(one)).to.equal('en');
+      expect(locale(two)).to.equal('en');
+      expect(text(one)).to.include('In progress');
+      expect(text(one)).to.include('Updated just now');
+      expect(one.hasAttribute('lang'), 'English words on an English page').to.equal(false);
+      const about = warnings.filter((w) => w.includes(`"${bad}"`));
+      expect(about, warnings.join('\n')).to.have.length(1);
+      expect(about[0]).to.match(/locale/i);
+      expect(about[0]).to.match(/English/);
+    });
+
+    it('formatting and string lookups read the same values the same way', async () => {
+      expect(formatNumber('de_DE', 1234.5)).to.equal('1.234,5');
+      expect(formatNumber('  de ', 1234.5)).to.equal('1.234,5');
+      expect(formatRelative(' fr_FR', Date.now() - 3 * 60_000, Date.now())).to.equal('il y a 3 minutes');
+      await loadStrings(' de_AT ');
+      expect(stringsFor('de_AT').markAllRead).to.equal(stringsFor('de-AT').markAllRead);
+      expect(stringsFor(' de_CH').markAllRead).to.equal(stringsFor('de').markAllRead);
+      expect(stringsFor('de_CH').markAllRead).not.to.equal(en.markAllRead);
+      expect(warnings).to.deep.equal([]);
+      // Rejected: English (not the browser's own language), said once.
+      expect(formatNumber('no such locale', 1234.5)).to.equal('1,234.5');
+      expect(formatNumber('no such locale', 99)).to.equal('99');
+      expect(warnings.filter((w) => w.includes('"no such locale"'))).to.have.length(1);
+    });
   });
 
   describe('right to left', () => {

@@ -19,4 +19,22 @@ describe('script tag data-* configuration', () => {
     expect(optionsKey(tuned)).to.not.equal(optionsKey(plain));
     expect(optionsOfScript(tag({ ...base, 'data-revalidate-ms': '0' }))!.revalidateMs).to.equal(0);
   });
+
+  it('data-revalidate-ms follows the rule of every numeric attribute (src/internal/number-attributes.ts), said once', () => {
+    const base = { 'data-supabase-url': 'https://xyz.supabase.co', 'data-anon-key': 'anon' };
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+    try {
+      const ms = (value: string) => optionsOfScript(tag({ ...base, 'data-revalidate-ms': value }))!.revalidateMs;
+      expect(ms('soon'), 'not a number: the default').to.equal(undefined);
+      expect(ms('soon')).to.equal(undefined);
+      expect(ms('-1'), 'negative: the default').to.equal(undefined);
+      expect(ms('2500.5'), 'floored').to.equal(2500);
+      expect(ms('1e12'), 'at most a day').to.equal(86_400_000);
+    } finally {
+      console.warn = warn;
+    }
+    for (const v of ['soon', '-1', '2500.5', '1e12']) expect(warnings.filter((w) => w.includes('data-revalidate-ms') && w.includes(`"${v}"`)), v).to.have.length(1);
+  });
 });

@@ -17,6 +17,8 @@ export const styles = css`
   }
   .agent {
     font-weight: var(--_font-weight-medium);
+    /* The name stays on the icon's line; only the badge moves below when they do not fit. */
+    min-width: min(5em, 100% - 1em - var(--_space-2));
   }
   .agent-icon {
     display: inline-flex;

@@ -3,14 +3,17 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AgentExecutionsController } from '../../controllers/index.js';
 import type { AgentExecution } from '../../core/types.js';
-import { clip, clampCount, formatDateTime, formatNumber, toTime } from '../../internal/format.js';
+import { clip, formatDateTime, formatNumber, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
+import { maxItemsRule, numberAttribute, readNumber } from '../../internal/number-attributes.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
 import { tickingAgo, tickingDuration } from '../../internal/ticker.js';
 import { clipped, emptyView, lookBadge, phaseBadge, stateView } from '../../internal/templates.js';
 import { baseStyles, listStyles } from '../../styles/shared.js';
 import { styles } from './rt-agent-executions.styles.js';
+
+const MAX_ITEMS = maxItemsRule(10);
 
 /**
  * @customElement rt-agent-executions
@@ -40,8 +43,20 @@ export class RtAgentExecutions extends RtElement {
   /** The stream whose agents are shown. */
   @property({ attribute: 'stream-id', reflect: true }) streamId?: string;
 
-  /** At most this many finished runs (default 10). */
-  @property({ type: Number, attribute: 'max-items' }) maxItems = 10;
+  /**
+   * At most this many finished runs: a whole number from 1 to 1000 (default 10). A value that is not
+   * a number, or below 1, gives the default; a fraction is floored; more than 1000 is 1000 (each
+   * such value is said once on the console).
+   * @default 10
+   */
+  @property({ attribute: 'max-items', converter: numberAttribute })
+  get maxItems(): number {
+    return this.#maxItems;
+  }
+  set maxItems(value: number) {
+    this.#maxItems = readNumber(this.localName, MAX_ITEMS, value);
+  }
+  #maxItems = 10;
 
   /** Heading text; defaults to "Agent activity". */
   @property() heading?: string;
@@ -123,7 +138,7 @@ export class RtAgentExecutions extends RtElement {
       const rb = workStatusOf(b.status) === 'running' ? 0 : 1;
       return ra - rb || byStart(a, b);
     });
-    const max = clampCount(this.maxItems) ?? 10;
+    const max = this.maxItems;
     const finished = all
       .filter((e) => isTerminal(workStatusOf(e.status)))
       .sort((a, b) => (toTime(b.completed_at ?? b.updated_at) ?? 0) - (toTime(a.completed_at ?? a.updated_at) ?? 0))

@@ -3,6 +3,8 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     display: inline-block;
+    /* In a container narrower than the text, the text wraps inside the pill (never outside the box). */
+    max-width: 100%;
     position: relative;
     vertical-align: middle;
     --_size-font: var(--_font-size-sm);
@@ -30,9 +32,18 @@ export const styles = css`
     font-size: var(--_size-font);
     font-weight: var(--_font-weight-medium);
     line-height: 1.4;
-    white-space: nowrap;
+    white-space: normal;
+    max-width: 100%;
     color: var(--rt-connection-status-color, var(--_tone-fg));
     background: var(--rt-connection-status-background, var(--_tone-bg));
+  }
+  /* Its words wrap; a word too long for the box ends in "…" (as in every badge, src/styles/shared.ts). */
+  .indicator > [part='label'] {
+    min-width: 0;
+    overflow: clip;
+    overflow-clip-margin: 1px;
+    overflow-wrap: normal;
+    text-overflow: ellipsis;
   }
   .indicator.icon-only {
     padding: 0.25em;

@@ -7,7 +7,7 @@ export const styles = css`
   }
   dl {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(176px, 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(min(176px, 100%), 1fr));
     gap: var(--_space-3);
     margin: 0 0 var(--_space-4);
   }
@@ -75,6 +75,9 @@ export const styles = css`
     font-weight: var(--_font-weight-medium);
     background: var(--_color-surface-alt);
   }
+  td .badge {
+    white-space: nowrap;
+  }
   td.mono {
     font-family: var(--_font-family-mono);
     font-size: var(--_font-size-xs);
@@ -107,12 +110,16 @@ export const styles = css`
       border: 0;
       padding: 2px var(--_space-3);
       display: grid;
-      grid-template-columns: 104px 1fr;
+      grid-template-columns: 104px minmax(0, 1fr);
       gap: var(--_space-2);
       max-width: none;
     }
     td > * {
       justify-self: start;
+      max-width: 100%;
+    }
+    td .badge {
+      white-space: normal;
     }
     td[data-label]::before {
       content: attr(data-label);
@@ -123,6 +130,17 @@ export const styles = css`
     }
     .empty-row td {
       display: block;
+    }
+  }
+  /* Very narrow (a 270 px box): no room for a label column; each label goes above its value. */
+  @container (max-width: 240px) {
+    td {
+      grid-template-columns: minmax(0, 1fr);
+      gap: 0;
+    }
+    caption {
+      display: block;
+      overflow-wrap: anywhere;
     }
   }
 `;

@@ -5,8 +5,10 @@ export const styles = css`
     --_card-bg: var(--rt-live-list-background, var(--_color-surface));
     --_card-padding: var(--rt-live-list-padding, var(--_space-4));
   }
+  /* The label and its badge: on one line while the label keeps 5em, else the badge goes below. */
   .item-main {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
     gap: var(--_space-2);
@@ -15,7 +17,8 @@ export const styles = css`
   .label {
     font-weight: var(--_font-weight-medium);
     overflow-wrap: anywhere;
-    min-width: 0;
+    flex: 1 1 0;
+    min-width: min(5em, 100%);
   }
   .detail {
     display: block;

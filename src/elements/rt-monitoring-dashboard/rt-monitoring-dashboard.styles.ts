@@ -22,6 +22,8 @@ export const styles = css`
     font-size: var(--rt-dashboard-title-size, 22px);
     font-weight: var(--_font-weight-bold);
     letter-spacing: -0.01em;
+    min-width: 0;
+    overflow-wrap: anywhere;
   }
   .layout {
     display: grid;
@@ -32,6 +34,8 @@ export const styles = css`
   .main,
   .side {
     display: grid;
+    /* One column as wide as the layout's, whatever the sections hold (not the widest content's). */
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--_gap);
     min-width: 0;
   }
@@ -45,6 +49,7 @@ export const styles = css`
     font-size: var(--_font-size-md);
     font-weight: var(--_font-weight-bold);
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: var(--_space-2);
   }

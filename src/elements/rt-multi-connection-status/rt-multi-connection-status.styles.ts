@@ -4,8 +4,10 @@ export const styles = css`
   .card {
     --_card-padding: var(--rt-multi-connection-status-padding, var(--_space-3) var(--_space-4));
   }
+  /* Heading and count, name and badge: on one line while the text keeps 5em, else wrapped below. */
   .summary {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
     gap: var(--_space-2);
@@ -15,6 +17,9 @@ export const styles = css`
     margin: 0;
     font-size: var(--_font-size-md);
     font-weight: var(--_font-weight-bold);
+    flex: 1 1 0;
+    min-width: min(5em, 100%);
+    overflow-wrap: anywhere;
   }
   .count {
     font-size: var(--_font-size-sm);
@@ -29,6 +34,7 @@ export const styles = css`
   }
   li {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
     gap: var(--_space-3);
@@ -38,6 +44,8 @@ export const styles = css`
   .name {
     font-family: var(--_font-family-mono);
     font-size: var(--_font-size-sm);
+    flex: 1 1 0;
+    min-width: min(5em, 100%);
   }
   .state {
     min-height: 0;

@@ -5,11 +5,14 @@ import type { Notification } from '../../core/types.js';
 import { clip, formatDateTime, knownOr, safeHref, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtUnreadFeed, type UnreadFeedLook } from '../../internal/unread-feed.js';
+import { maxItemsRule, numberAttribute, readNumber } from '../../internal/number-attributes.js';
 import { NOTIFICATION_TYPES, notificationLook } from '../../internal/status.js';
 import { tickingAgo } from '../../internal/ticker.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
 import { styles } from './rt-notifications.styles.js';
+
+const MAX_ITEMS = maxItemsRule(20);
 
 /**
  * @customElement rt-notifications
@@ -46,8 +49,20 @@ import { styles } from './rt-notifications.styles.js';
 export class RtNotifications extends RtUnreadFeed<Notification> {
   static override styles = [...baseStyles, feedStyles, styles];
 
-  /** Newest notifications shown (default 20). */
-  @property({ type: Number, attribute: 'max-items' }) maxItems = 20;
+  /**
+   * Newest notifications shown: a whole number from 1 to 1000 (default 20). A value that is not a
+   * number, or below 1, gives the default; a fraction is floored; more than 1000 is 1000 (each such
+   * value is said once on the console).
+   * @default 20
+   */
+  @property({ attribute: 'max-items', converter: numberAttribute })
+  get maxItems(): number {
+    return this.#maxItems;
+  }
+  set maxItems(value: number) {
+    this.#maxItems = readNumber(this.localName, MAX_ITEMS, value);
+  }
+  #maxItems = 20;
 
   protected readonly source = 'notifications';
   protected readonly defaultMax = 20;

@@ -3,9 +3,15 @@ import { property, state } from 'lit/decorators.js';
 import type { ConnectionStatus } from '../../core/types.js';
 import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
+import { numberAttribute, readNumber, type NumberRule } from '../../internal/number-attributes.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-progress.styles.js';
+
+/** Data values: kept as given (drawn clamped, with the "Out of range" badge); only non-numbers are unset. */
+const PERCENTAGE: NumberRule<undefined> = { attribute: 'percentage', default: undefined };
+const COMPLETED: NumberRule<undefined> = { attribute: 'completed', default: undefined };
+const TOTAL: NumberRule<undefined> = { attribute: 'total', default: undefined };
 
 /**
  * @customElement rt-progress
@@ -45,8 +51,19 @@ export class RtProgress extends RtElement {
   /** Title, also the progress bar's accessible name. */
   @property() label = '';
 
-  /** 0–100; clamped. Leave unset for an indeterminate bar (or give completed/total). */
-  @property({ type: Number }) percentage?: number | null;
+  /**
+   * 0–100, drawn clamped (a value outside shows the "Out of range" badge). Leave unset for an
+   * indeterminate bar (or give completed/total). A value that is not a number counts as unset (said
+   * once on the console).
+   */
+  @property({ converter: numberAttribute })
+  get percentage(): number | null | undefined {
+    return this.#percentage;
+  }
+  set percentage(value: number | null | undefined) {
+    this.#percentage = readNumber(this.localName, PERCENTAGE, value);
+  }
+  #percentage: number | null | undefined;
 
   /** Work status: pending, queued, running, in_progress, paused, completed, failed, cancelled. */
   @property() status?: string;
@@ -54,11 +71,25 @@ export class RtProgress extends RtElement {
   /** The step in progress, e.g. "Scoring targets". */
   @property({ attribute: 'current-step' }) currentStep?: string | null;
 
-  /** Items done. */
-  @property({ type: Number }) completed?: number | null;
+  /** Items done. A value that is not a number counts as unset (said once on the console). */
+  @property({ converter: numberAttribute })
+  get completed(): number | null | undefined {
+    return this.#completed;
+  }
+  set completed(value: number | null | undefined) {
+    this.#completed = readNumber(this.localName, COMPLETED, value);
+  }
+  #completed: number | null | undefined;
 
-  /** Items in all. */
-  @property({ type: Number }) total?: number | null;
+  /** Items in all. A value that is not a number counts as unset (said once on the console). */
+  @property({ converter: numberAttribute })
+  get total(): number | null | undefined {
+    return this.#total;
+  }
+  set total(value: number | null | undefined) {
+    this.#total = readNumber(this.localName, TOTAL, value);
+  }
+  #total: number | null | undefined;
 
   /** ISO time, epoch ms or Date of the last update (a server time, e.g. the row's `updated_at`); shown as ticking relative time against the server's clock. */
   @property({ attribute: 'last-updated' }) lastUpdated?: string | number | Date | null;

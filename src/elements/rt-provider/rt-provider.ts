@@ -12,6 +12,7 @@ import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
 import { parseRealtimeMode } from '../../core/broadcast-topics.js';
 import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
+import { numberAttribute, readNumber, REVALIDATE_MS } from '../../internal/number-attributes.js';
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
 
@@ -99,9 +100,18 @@ export class RtProvider extends LitElement {
   /**
    * How often (ms) the rows the widgets inside hold are read again by key (a row that left the
    * user's view under RLS goes; Realtime does not report it); 0 turns it off. Default 60 000.
-   * Ignored when `client` is a ready rt-monitor client.
+   * Ignored when `client` is a ready rt-monitor client. A whole number from 0 to 86 400 000 (a
+   * day): a value that is not a number, or negative, gives the default; a fraction is floored;
+   * more than a day is a day (each such value is said once on the console).
    */
-  @property({ type: Number, attribute: 'revalidate-ms' }) revalidateMs?: number;
+  @property({ attribute: 'revalidate-ms', converter: numberAttribute })
+  get revalidateMs(): number | undefined {
+    return this.#revalidateMs;
+  }
+  set revalidateMs(value: number | undefined) {
+    this.#revalidateMs = readNumber(this.localName, REVALIDATE_MS, value);
+  }
+  #revalidateMs: number | undefined;
 
   /** BCP 47 locale for the elements inside (defaults to the page's `lang`). */
   @property({ reflect: true }) locale?: string;

@@ -17,4 +17,14 @@ export const styles = css`
   .signal-type {
     text-transform: none;
   }
+  /* Very narrow (src/styles/feed.ts): the priority badge says what the icon says (icon, tone and
+     text), so the icon gives its room to the badge and "Mark read". */
+  @container (max-width: 180px) {
+    .entry-icon {
+      display: none;
+    }
+    .entry-actions {
+      grid-column: 1 / -1;
+    }
+  }
 `;

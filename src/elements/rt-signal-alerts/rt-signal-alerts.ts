@@ -5,12 +5,15 @@ import type { SignalAlert } from '../../core/types.js';
 import { clip, formatDateTime, knownOr, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtUnreadFeed, type UnreadFeedLook } from '../../internal/unread-feed.js';
+import { maxItemsRule, numberAttribute, readNumber } from '../../internal/number-attributes.js';
 import { PRIORITIES, priorityLook } from '../../internal/status.js';
 import { tickingAgo } from '../../internal/ticker.js';
 import { clipped, lookBadge } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
 import { styles } from './rt-signal-alerts.styles.js';
+
+const MAX_ITEMS = maxItemsRule(10);
 
 /** "hiring_surge" → "hiring surge". */
 export function humanize(value: unknown): string {
@@ -52,8 +55,20 @@ export function humanize(value: unknown): string {
 export class RtSignalAlerts extends RtUnreadFeed<SignalAlert> {
   static override styles = [...baseStyles, feedStyles, styles];
 
-  /** Newest alerts shown (default 10). */
-  @property({ type: Number, attribute: 'max-items' }) maxItems = 10;
+  /**
+   * Newest alerts shown: a whole number from 1 to 1000 (default 10). A value that is not a number,
+   * or below 1, gives the default; a fraction is floored; more than 1000 is 1000 (each such value
+   * is said once on the console).
+   * @default 10
+   */
+  @property({ attribute: 'max-items', converter: numberAttribute })
+  get maxItems(): number {
+    return this.#maxItems;
+  }
+  set maxItems(value: number) {
+    this.#maxItems = readNumber(this.localName, MAX_ITEMS, value);
+  }
+  #maxItems = 10;
 
   protected readonly source = 'signal_alerts';
   protected readonly defaultMax = 10;

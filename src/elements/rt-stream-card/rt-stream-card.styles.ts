@@ -36,9 +36,13 @@ export const styles = css`
   }
   .footer {
     display: flex;
+    flex-wrap: wrap;
     gap: var(--_space-2);
     justify-content: flex-end;
     margin-top: var(--_space-3);
+  }
+  ::slotted(*) {
+    max-width: 100%;
   }
   .footer:not(:has(::slotted(*))) {
     display: none;

@@ -6,10 +6,13 @@ import { formatNumber, safeHref } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, streamModel, toneForStatus } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
+import { numberAttribute, readNumber, type NumberRule } from '../../internal/number-attributes.js';
 import { phaseBadge, stateView, worstPhase } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-stream-card.styles.js';
+
+const HEADING_LEVEL: NumberRule<undefined> = { attribute: 'heading-level', default: undefined, whole: true, min: 2, max: 4 };
 
 /**
  * @customElement rt-stream-card
@@ -64,8 +67,19 @@ export class RtStreamCard extends RtElement {
   /** Makes the stream name a link (http(s) or relative URLs only). */
   @property() href?: string;
 
-  /** Heading level of the stream name inside the card (2–4); none by default. */
-  @property({ type: Number, attribute: 'heading-level' }) headingLevel?: 2 | 3 | 4;
+  /**
+   * Heading level of the stream name inside the card: 2, 3 or 4; none by default. A value that is
+   * not a number, or below 2, gives none; a fraction is floored; more than 4 is 4 (each such value
+   * is said once on the console).
+   */
+  @property({ attribute: 'heading-level', converter: numberAttribute })
+  get headingLevel(): 2 | 3 | 4 | undefined {
+    return this.#headingLevel;
+  }
+  set headingLevel(value: 2 | 3 | 4 | undefined) {
+    this.#headingLevel = readNumber(this.localName, HEADING_LEVEL, value) as 2 | 3 | 4 | undefined;
+  }
+  #headingLevel: 2 | 3 | 4 | undefined;
 
   @state() private announcement = '';
 
