@@ -3,8 +3,8 @@
  * Size budgets of the script-tag builds (brotli quality 11, each file compressed on its own as a
  * server sends it; 1 KB = 1000 bytes, as bundlers and the README report them):
  *
- * - the all-in file `dist/rt-monitor.js`: target ≤ 58 KB (issue 13), NOT met today (70.8 KB after the
- *   core split, your-schema mapping, broadcast mode, postgrest-js and the fourth session's trust
+ * - the all-in file `dist/rt-monitor.js`: target ≤ 58 KB (issue 13), NOT met today (73.1 KB after the
+ *   core split, your-schema mapping, broadcast mode, postgrest-js and the fourth to sixth sessions' trust
  *   fixes); the check fails above the regression ceiling `ALL_IN_CEILING_KB` and prints how far the
  *   file is from the target;
  * - a page with ONE widget and the loader (`dist/cdn/rt-monitor-loader.js`) downloads ≤ 40 KB before
@@ -35,8 +35,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * (fifth session) for +0.25 KB of trust fixes: a list pointed at data the user cannot see says so
  * instead of "Live · nothing here" (`verifyEmpty`, a parent-row check), and a page restored from the
  * back/forward cache or resumed after a freeze goes off Live before its first frame.
+ * Raised to 73.3 on 2026-11-30 (sixth session) for +2.1 KB of fixes from two QA rounds: a 200 reply
+ * that is not rows is an error (not "no rows"), "Mark all as read" bounded to what the user had,
+ * 429 / Retry-After, diagnostics naming a query's own error, ticking texts across clock jumps and in
+ * print, clear configuration errors (+0.9 KB); elements that fit a 120 px box, one reading of
+ * locale values and one rule for numeric attributes, each with one warning (+1.2 KB).
  */
-export const ALL_IN_CEILING_KB = 71.2;
+export const ALL_IN_CEILING_KB = 73.3;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */
