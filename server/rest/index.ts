@@ -132,6 +132,11 @@ export function createRestHandler(ctx: BackendContext) {
     if (!token) {
       throw new HttpError(401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
     }
+    // The API gateway checks the project key before PostgREST sees the user's token, as Supabase's does.
+    const key = typeof req.headers.apikey === 'string' ? req.headers.apikey : url.searchParams.get('apikey');
+    if (key && key !== token && !(await verifyJwt(ctx.jwtSecret, key)).ok) {
+      throw new HttpError(401, { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' });
+    }
     const v = await verifyJwt(ctx.jwtSecret, token);
     if (v.ok) return v.claims;
     const parts = token.split('.').length;

@@ -42,6 +42,8 @@ export function fromRestError(error: PostgrestLikeError | null | undefined, stat
       ? rtError('forbidden', `Not signed in: this data needs a signed-in user with access (${message}).`, code)
       : rtError('forbidden', `No access: the signed-in user may not read or change this (${message}).`, code);
   }
+  // The API gateway refused the project key itself (whatever the user's token).
+  if (st === 401 && /^(Invalid|No) API key/i.test(message)) return rtError('bad-config', `The API key was rejected: ${message}`, code);
   if (st === 401 || code === 'PGRST301' || code === 'PGRST303') {
     // 401 without a user token is the API key itself; with one, the token was refused.
     if (anonymous) return rtError('bad-config', `The API key was rejected: ${message}`, code);

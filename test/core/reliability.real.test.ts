@@ -223,6 +223,7 @@ describe('reliability against the real backend', function () {
     ClientController.noClientTimeoutMs = 500;
     const info = await backendInfo();
     const stream = await newStream();
+    const token = await signIn(USERS.alice);
     const el = await fixture<HTMLElement>(html`<div>
       <test-stream-host id="none" stream-id=${stream.id}></test-stream-host>
       <rt-provider supabase-url=${info.url} anon-key="not-a-key"><test-stream-host id="key" stream-id=${stream.id}></test-stream-host></rt-provider>
@@ -230,11 +231,12 @@ describe('reliability against the real backend', function () {
       <rt-provider supabase-url="not a url" anon-key=${info.anonKey}><test-stream-host id="bad" stream-id=${stream.id}></test-stream-host></rt-provider>
       <rt-provider supabase-url=${`${info.url}/rest/v1/`} anon-key=${info.anonKey}><test-stream-host id="rest" stream-id=${stream.id}></test-stream-host></rt-provider>
       <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token="not-a-jwt"><test-stream-host id="jwt" stream-id=${stream.id}></test-stream-host></rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key="not-a-key" access-token=${token}><test-stream-host id="keytok" stream-id=${stream.id}></test-stream-host></rt-provider>
       <test-connection-host id="conn"></test-connection-host>
     </div>`);
     ClientController.noClientTimeoutMs = wait; // the hosts' timers have started
     const get = (id: string) => el.querySelector(`#${id}`) as TestStreamHost;
-    await waitFor(() => ['none', 'key', 'url', 'bad', 'rest', 'jwt'].every((id) => get(id).ctl.phase === 'error'), 15_000, 'all in error');
+    await waitFor(() => ['none', 'key', 'url', 'bad', 'rest', 'jwt', 'keytok'].every((id) => get(id).ctl.phase === 'error'), 15_000, 'all in error');
     expect(get('none').ctl.error?.code).to.equal('not-configured');
     expect(get('none').ctl.error?.message).to.match(/rt-provider|configure/);
     expect(get('key').ctl.error?.code).to.equal('bad-config');
@@ -246,6 +248,9 @@ describe('reliability against the real backend', function () {
     expect(get('rest').ctl.error?.message).to.contain(`give the project's URL (${new URL(info.url).origin})`);
     expect(get('jwt').ctl.error?.code).to.equal('bad-config');
     expect(get('jwt').ctl.error?.message).to.contain('not a JWT');
+    // A wrong project key beside a valid user token: the key is named, not an expired session.
+    expect(get('keytok').ctl.error?.code).to.equal('bad-config');
+    expect(get('keytok').ctl.error?.message).to.contain('API key');
     const conn = el.querySelector('#conn') as TestConnectionHost;
     expect(conn.ctl.status).to.equal('error');
     expect(conn.ctl.error?.code).to.equal('not-configured');

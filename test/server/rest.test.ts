@@ -219,6 +219,14 @@ describe('count', () => {
     await res.text();
   });
 
+  it('a wrong apikey is refused (401 Invalid API key) even beside a valid user token, as Supabase\'s gateway does', async () => {
+    const res = await raw(`/rest/v1/streams?select=id&limit=1`, { key: 'not-a-key', token: backend.serviceRoleKey });
+    assert.equal(res.status, 401);
+    assert.equal(((await res.json()) as { message: string }).message, 'Invalid API key');
+    const ok = await raw(`/rest/v1/streams?select=id&limit=1`, { key: backend.anonKey, token: backend.serviceRoleKey });
+    assert.equal(ok.status, 200);
+  });
+
   it('RLS applies to counts: alice counts 2 streams, bob 1', async () => {
     assert.equal((await alice.from('streams').select('*', { count: 'exact', head: true })).count, 2);
     assert.equal((await bob.from('streams').select('*', { count: 'exact', head: true })).count, 1);
