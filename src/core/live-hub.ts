@@ -175,6 +175,7 @@ export abstract class LiveHub implements ResolveContext {
     const byTable = new Map<string, { stores: LiveQueryStore<StoreRow, unknown>[]; keys: Set<string> }>();
     for (const store of this.liveStores()) {
       store.revalidateEmpty(); // nothing held to ask for by key: its snapshot again
+      store.revalidateCount(); // rows not held can leave the user's view too
       if (!store.table || store.state.phase !== 'live') continue;
       const group = byTable.get(store.table) ?? { stores: [], keys: new Set<string>() };
       byTable.set(store.table, group);

@@ -137,6 +137,14 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (empty && this.#reader && !this.#stopped && !this.#reader.reading) void this.#reader.read();
   }
 
+  /**
+   * Re-reads the unread count (revalidation): a counted row outside the window that leaves the
+   * user's view (given to another user) moves the count, and Realtime says nothing of it.
+   */
+  revalidateCount(): void {
+    if (!this.#stopped && this.state.phase === 'live') this.#unread?.confirm();
+  }
+
   /** Fold one change in (also used by tests with fakes). */
   applyChange(change: RowChange<R>): void {
     if (this.#stopped || !this.#window) return;
