@@ -328,9 +328,9 @@ export class RtClient extends LiveHub implements RtClientApi {
     }
   }
 
+  /** A channel's error (never a live query's own problem, which `SubscriptionInfo.lastError` also lists). */
   #firstChannelError(): RtError | null {
-    for (const s of this.#parts?.registry.list() ?? []) if (s.lastError) return s.lastError;
-    return null;
+    return this.#parts?.registry.channelError() ?? null;
   }
 }
 

@@ -11,7 +11,7 @@ import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-diagnostics/rt-diagnostics.js';
 import type { RtClient } from '../../src/core/client.js';
-import { USERS, clientFor, newStream, waitFor } from '../helpers/backend.js';
+import { USERS, clientFor, newStream, pauseRealtime, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
 import { en } from '../../src/internal/strings.js';
 
@@ -53,6 +53,12 @@ describe('<rt-diagnostics> names a live query that cannot read its data (real ba
     await waitFor(() => row()?.textContent?.includes('boom from the database'), 10_000, "the subscription's row names the error");
     expect(row()!.textContent).to.contain('server:');
     await waitFor(() => metric('Last error')?.includes('boom from the database'), 5000, '"Last error" names it');
+    // A query's own problem is not the connection's: with the socket down, the connection's error
+    // is about the socket (rt-connection-status and rt-error 'connection' must not report a query's 500).
+    await pauseRealtime(1500);
+    await waitFor(() => c.getConnection().status !== 'connected', 10_000, 'the socket is down');
+    expect(c.getConnection().lastError?.message ?? '').to.not.contain('boom');
+    await waitFor(() => c.getConnection().status === 'connected', 20_000, 'the socket is back');
 
     failing = false; // the snapshot's retry reads the row
     await waitFor(() => deepText(widget.shadowRoot!).includes('diagnosed'), 20_000, 'the widget recovered');
