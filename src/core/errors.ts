@@ -55,7 +55,7 @@ export function fromRestError(error: PostgrestLikeError | null | undefined, stat
   }
   if (code === '22P02') return rtError('bad-config', `Invalid id: ${message}`, code);
   // Too many requests, a request timeout, too early: the server is busy, not misconfigured.
-  if (st === 429 || st === 408 || st === 425) return rtError('server', `The server is busy (${st}); retrying: ${message}`, code);
+  if (st === 429 || st === 408 || st === 425) return rtError('server', `The server is busy (${st}); retrying: ${message}`, 'busy');
   if (st >= 400 && st < 500) return rtError('bad-config', message, code);
   return rtError('server', `Server error${st ? ` (${st})` : ''}: ${message}`, code);
 }

@@ -93,6 +93,8 @@ export const en = {
     'property-as-attribute': 'The Supabase client reached this widget as text (an attribute), not as the object: set the client property. The browser console shows how.',
     // By RtError.detail: the page's Content-Security-Policy refused the connection (src/core/csp.ts).
     'csp-blocked': "This page's Content-Security-Policy blocks the connection to Supabase: add the Supabase URL to connect-src.",
+    // By RtError.detail: HTTP 429, 408 or 425 (src/core/errors.ts).
+    busy: 'The server is busy. Retrying shortly.',
   } as Record<string, string>,
 
   // statuses (goal, scan, execution)

@@ -7,6 +7,8 @@
 import { expect } from '@open-wc/testing';
 import { createRest, retryAfter, type RestReply } from '../../src/core/rest.js';
 import { fromRestError } from '../../src/core/errors.js';
+import { errorHint } from '../../src/internal/templates.js';
+import { en } from '../../src/internal/strings.js';
 import { ACME, ALICE, backendInfo, insertRows, newId, selectRows, signIn } from '../helpers/backend.js';
 
 interface Sent {
@@ -131,6 +133,8 @@ describe('rest client (stubbed fetch)', () => {
       const e = fromRestError({ message: 'slow down' }, status, false);
       expect(e.code, String(status)).to.equal('server');
       expect(e.message).to.contain(`busy (${status})`);
+      // What the widget says: the server is busy, not "reported an error".
+      expect(errorHint(en, e), String(status)).to.equal(en.errorMessages.busy);
     }
     expect(fromRestError({ message: 'Payload Too Large' }, 413, false).code).to.equal('bad-config');
     const now = Date.parse('2026-11-30T12:00:00Z');
