@@ -24,7 +24,11 @@ export type RtErrorCode =
 export interface RtError {
   code: RtErrorCode;
   message: string;
-  /** Server-provided code (SQLSTATE, PGRSTxxx, Realtime reason code) when there is one. */
+  /**
+   * Server-provided code (SQLSTATE, PGRSTxxx, Realtime reason code) when there is one, or one of
+   * rt-monitor's own causes that widgets have words for: `csp-blocked`, `busy` (HTTP 429, 408,
+   * 425), `property-as-attribute`.
+   */
   detail?: string;
   /**
    * Epoch ms before which the server asked not to be asked again (HTTP `Retry-After` on a 429 or
