@@ -47,8 +47,6 @@ export class SnapshotReader<R> {
   /** The channel's last `reread` (ChannelState.reread): a new value asks for a quiet re-read. */
   #reread = 0;
   #stopped = false;
-  /** Epoch ms before which the server asked not to be asked again (RtError.retryAt). */
-  #holdUntil = 0;
 
   constructor(private readonly options: SnapshotReaderOptions<R>) {}
 
@@ -81,7 +79,7 @@ export class SnapshotReader<R> {
     if (this.#stopped) return;
     const { options } = this;
     clearTimeout(this.#retryTimer);
-    const wait = Math.max(this.#holdUntil, options.holdUntil?.() ?? 0) - Date.now();
+    const wait = (options.holdUntil?.() ?? 0) - Date.now();
     if (wait > 0) {
       this.#retryTimer = setTimeout(() => void this.read(), wait);
       return;
@@ -141,7 +139,6 @@ export class SnapshotReader<R> {
   /** The next retry, after the backoff or when the server asked (`retryAt`, epoch ms), whichever is later. */
   #scheduleRetry(retryAt = 0): void {
     const delays = this.options.retryDelays ?? DEFAULT_RETRY;
-    this.#holdUntil = retryAt;
     const delay = Math.max(delays[Math.min(this.#retries, delays.length - 1)], retryAt - Date.now());
     this.#retries++;
     clearTimeout(this.#retryTimer);

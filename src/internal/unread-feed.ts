@@ -53,13 +53,14 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   /** Without card chrome. */
   @property({ type: Boolean, reflect: true }) plain = false;
 
-  /** Newest rows shown (declared with its default by each element). */
+  /**
+   * Newest rows shown, declared with its default by each element; its setter already reads the
+   * value by `maxItemsRule` (src/internal/number-attributes.ts), so it is always 1 to 1000.
+   */
   abstract maxItems: number;
 
   /** The table, as `rt-error`'s `source`. */
   protected abstract readonly source: 'signal_alerts' | 'notifications';
-  /** Rows shown when `max-items` is not a usable number. */
-  protected abstract readonly defaultMax: number;
   protected abstract readonly feed: UnreadFeedSource;
   protected abstract look(): UnreadFeedLook;
   /** A row arrived while shown: fire the element's event; return what to announce and whether urgently. */
@@ -76,12 +77,8 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   #wasNotLive = false;
   #generation = -1;
 
-  protected get limit(): number {
-    return Math.max(1, clampCount(this.maxItems) ?? this.defaultMax);
-  }
-
   get #rows(): Row[] {
-    return newestFirst<Row>(this.feed.data, this.limit, toTime);
+    return newestFirst<Row>(this.feed.data, this.maxItems, toTime);
   }
 
   /** Unread rows of the user in the database (not only those shown), kept live. */

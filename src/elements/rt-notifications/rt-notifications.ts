@@ -65,8 +65,7 @@ export class RtNotifications extends RtUnreadFeed<Notification> {
   #maxItems = 20;
 
   protected readonly source = 'notifications';
-  protected readonly defaultMax = 20;
-  protected readonly feed = new NotificationsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
+  protected readonly feed = new NotificationsController(this, () => ({ userId: this.userId || undefined, limit: this.maxItems }));
 
   protected look(): UnreadFeedLook {
     return { heading: this.s.notifications, empty: this.s.noNotifications, emptyIcon: 'check-circle', unreadTone: 'info' };

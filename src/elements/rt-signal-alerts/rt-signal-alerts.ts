@@ -71,8 +71,7 @@ export class RtSignalAlerts extends RtUnreadFeed<SignalAlert> {
   #maxItems = 10;
 
   protected readonly source = 'signal_alerts';
-  protected readonly defaultMax = 10;
-  protected readonly feed = new SignalAlertsController(this, () => ({ userId: this.userId || undefined, limit: this.limit }));
+  protected readonly feed = new SignalAlertsController(this, () => ({ userId: this.userId || undefined, limit: this.maxItems }));
 
   protected look(): UnreadFeedLook {
     return { heading: this.s.signalAlerts, empty: this.s.noAlerts, emptyIcon: 'bell', unreadTone: 'danger' };
