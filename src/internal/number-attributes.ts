@@ -81,6 +81,34 @@ export function readNumber<D extends number | null | undefined>(owner: string, r
  */
 export const numberAttribute = { fromAttribute: (value: string | null): unknown => value };
 
+/**
+ * Decorator for such a property, written under its `@property(…)`: every value set (the attribute's
+ * text through {@link numberAttribute}, or a value from code) is stored as {@link readNumber} reads
+ * it by `rule`. It puts an accessor on the prototype, which `@property` then wraps (Lit calls
+ * `requestUpdate` with the old value).
+ *
+ * ```ts
+ * @property({ attribute: 'max-items', converter: numberAttribute })
+ * @numberRule(maxItemsRule(10))
+ * maxItems = 10;
+ * ```
+ */
+export function numberRule(rule: NumberRule) {
+  return (proto: object, name: string): void => {
+    const key = Symbol(name);
+    type Holder = Element & Record<symbol, unknown>;
+    Object.defineProperty(proto, name, {
+      get(this: Holder) {
+        return key in this ? this[key] : rule.default;
+      },
+      set(this: Holder, value: unknown) {
+        this[key] = readNumber(this.localName, rule, value);
+      },
+      configurable: true,
+    });
+  };
+}
+
 /** `max-items`: rows shown, 1 to 1000 (the most a list feed holds, src/core/feeds/feed.ts). */
 export const MAX_ITEMS_MAX = MAX_LIST_LIMIT;
 export const maxItemsRule = (fallback: number): NumberRule<number> => ({ attribute: 'max-items', default: fallback, whole: true, min: 1, max: MAX_ITEMS_MAX });

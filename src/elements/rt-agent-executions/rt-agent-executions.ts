@@ -6,7 +6,7 @@ import type { AgentExecution } from '../../core/types.js';
 import { clip, formatDateTime, formatNumber, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { maxItemsRule, numberAttribute, readNumber } from '../../internal/number-attributes.js';
+import { maxItemsRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
 import { tickingAgo, tickingDuration } from '../../internal/ticker.js';
 import { clipped, emptyView, lookBadge, phaseBadge, stateView } from '../../internal/templates.js';
@@ -50,13 +50,8 @@ export class RtAgentExecutions extends RtElement {
    * @default 10
    */
   @property({ attribute: 'max-items', converter: numberAttribute })
-  get maxItems(): number {
-    return this.#maxItems;
-  }
-  set maxItems(value: number) {
-    this.#maxItems = readNumber(this.localName, MAX_ITEMS, value);
-  }
-  #maxItems = 10;
+  @numberRule(MAX_ITEMS)
+  maxItems = 10;
 
   /** Heading text; defaults to "Agent activity". */
   @property() heading?: string;

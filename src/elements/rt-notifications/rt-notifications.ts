@@ -5,7 +5,7 @@ import type { Notification } from '../../core/types.js';
 import { clip, formatDateTime, knownOr, safeHref, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtUnreadFeed, type UnreadFeedLook } from '../../internal/unread-feed.js';
-import { maxItemsRule, numberAttribute, readNumber } from '../../internal/number-attributes.js';
+import { maxItemsRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { NOTIFICATION_TYPES, notificationLook } from '../../internal/status.js';
 import { tickingAgo } from '../../internal/ticker.js';
 import { baseStyles } from '../../styles/shared.js';
@@ -56,13 +56,8 @@ export class RtNotifications extends RtUnreadFeed<Notification> {
    * @default 20
    */
   @property({ attribute: 'max-items', converter: numberAttribute })
-  get maxItems(): number {
-    return this.#maxItems;
-  }
-  set maxItems(value: number) {
-    this.#maxItems = readNumber(this.localName, MAX_ITEMS, value);
-  }
-  #maxItems = 20;
+  @numberRule(MAX_ITEMS)
+  maxItems = 20;
 
   protected readonly source = 'notifications';
   protected readonly feed = new NotificationsController(this, () => ({ userId: this.userId || undefined, limit: this.maxItems }));

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import type { ConnectionStatus } from '../../core/types.js';
 import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { numberAttribute, readNumber, type NumberRule } from '../../internal/number-attributes.js';
+import { numberAttribute, numberRule, type NumberRule } from '../../internal/number-attributes.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-progress.styles.js';
@@ -57,13 +57,8 @@ export class RtProgress extends RtElement {
    * once on the console).
    */
   @property({ converter: numberAttribute })
-  get percentage(): number | null | undefined {
-    return this.#percentage;
-  }
-  set percentage(value: number | null | undefined) {
-    this.#percentage = readNumber(this.localName, PERCENTAGE, value);
-  }
-  #percentage: number | null | undefined;
+  @numberRule(PERCENTAGE)
+  percentage?: number | null;
 
   /** Work status: pending, queued, running, in_progress, paused, completed, failed, cancelled. */
   @property() status?: string;
@@ -73,23 +68,13 @@ export class RtProgress extends RtElement {
 
   /** Items done. A value that is not a number counts as unset (said once on the console). */
   @property({ converter: numberAttribute })
-  get completed(): number | null | undefined {
-    return this.#completed;
-  }
-  set completed(value: number | null | undefined) {
-    this.#completed = readNumber(this.localName, COMPLETED, value);
-  }
-  #completed: number | null | undefined;
+  @numberRule(COMPLETED)
+  completed?: number | null;
 
   /** Items in all. A value that is not a number counts as unset (said once on the console). */
   @property({ converter: numberAttribute })
-  get total(): number | null | undefined {
-    return this.#total;
-  }
-  set total(value: number | null | undefined) {
-    this.#total = readNumber(this.localName, TOTAL, value);
-  }
-  #total: number | null | undefined;
+  @numberRule(TOTAL)
+  total?: number | null;
 
   /** ISO time, epoch ms or Date of the last update (a server time, e.g. the row's `updated_at`); shown as ticking relative time against the server's clock. */
   @property({ attribute: 'last-updated' }) lastUpdated?: string | number | Date | null;

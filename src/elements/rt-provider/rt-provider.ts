@@ -12,7 +12,7 @@ import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
 import { parseRealtimeMode } from '../../core/broadcast-topics.js';
 import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
-import { numberAttribute, readNumber, REVALIDATE_MS } from '../../internal/number-attributes.js';
+import { numberAttribute, numberRule, REVALIDATE_MS } from '../../internal/number-attributes.js';
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
 
@@ -105,13 +105,8 @@ export class RtProvider extends LitElement {
    * more than a day is a day (each such value is said once on the console).
    */
   @property({ attribute: 'revalidate-ms', converter: numberAttribute })
-  get revalidateMs(): number | undefined {
-    return this.#revalidateMs;
-  }
-  set revalidateMs(value: number | undefined) {
-    this.#revalidateMs = readNumber(this.localName, REVALIDATE_MS, value);
-  }
-  #revalidateMs: number | undefined;
+  @numberRule(REVALIDATE_MS)
+  revalidateMs?: number;
 
   /** BCP 47 locale for the elements inside (defaults to the page's `lang`). */
   @property({ reflect: true }) locale?: string;

@@ -5,7 +5,7 @@ import type { SignalAlert } from '../../core/types.js';
 import { clip, formatDateTime, knownOr, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { RtUnreadFeed, type UnreadFeedLook } from '../../internal/unread-feed.js';
-import { maxItemsRule, numberAttribute, readNumber } from '../../internal/number-attributes.js';
+import { maxItemsRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { PRIORITIES, priorityLook } from '../../internal/status.js';
 import { tickingAgo } from '../../internal/ticker.js';
 import { clipped, lookBadge } from '../../internal/templates.js';
@@ -62,13 +62,8 @@ export class RtSignalAlerts extends RtUnreadFeed<SignalAlert> {
    * @default 10
    */
   @property({ attribute: 'max-items', converter: numberAttribute })
-  get maxItems(): number {
-    return this.#maxItems;
-  }
-  set maxItems(value: number) {
-    this.#maxItems = readNumber(this.localName, MAX_ITEMS, value);
-  }
-  #maxItems = 10;
+  @numberRule(MAX_ITEMS)
+  maxItems = 10;
 
   protected readonly source = 'signal_alerts';
   protected readonly feed = new SignalAlertsController(this, () => ({ userId: this.userId || undefined, limit: this.maxItems }));

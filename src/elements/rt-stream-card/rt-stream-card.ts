@@ -6,7 +6,7 @@ import { formatNumber, safeHref } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, streamModel, toneForStatus } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { numberAttribute, readNumber, type NumberRule } from '../../internal/number-attributes.js';
+import { numberAttribute, numberRule, type NumberRule } from '../../internal/number-attributes.js';
 import { phaseBadge, stateView, worstPhase } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
@@ -73,13 +73,8 @@ export class RtStreamCard extends RtElement {
    * is said once on the console).
    */
   @property({ attribute: 'heading-level', converter: numberAttribute })
-  get headingLevel(): 2 | 3 | 4 | undefined {
-    return this.#headingLevel;
-  }
-  set headingLevel(value: 2 | 3 | 4 | undefined) {
-    this.#headingLevel = readNumber(this.localName, HEADING_LEVEL, value) as 2 | 3 | 4 | undefined;
-  }
-  #headingLevel: 2 | 3 | 4 | undefined;
+  @numberRule(HEADING_LEVEL)
+  headingLevel?: 2 | 3 | 4;
 
   @state() private announcement = '';
 
