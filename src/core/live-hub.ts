@@ -188,7 +188,12 @@ export abstract class LiveHub implements ResolveContext {
         const ids = all.slice(i, i + REVALIDATE_CHUNK);
         const res = await this.source.select<StoreRow>({ table: table as ReadableTable, eq: [], ids }).catch(() => null);
         if (this.disposed) return;
-        if (!res || res.error) continue; // nothing learned: the next round asks again
+        if (!res || res.error) {
+          // Nothing learned, and nothing confirmed: each store reads its snapshot again, which
+          // shows the cause (a renamed column, a refused token) or confirms the rows.
+          for (const store of stores) store.revalidationFailed();
+          continue;
+        }
         const fresh = new Map<string, StoreRow>();
         for (const row of res.rows) {
           const key = rowKey(row);

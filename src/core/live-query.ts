@@ -124,7 +124,20 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (this.#stopped || !this.#window) return 0;
     const changes = this.#window.diff(fresh, asked);
     for (const change of changes) this.applyChange(change);
-    return changes.filter((c) => c.type === 'DELETE').length;
+    const gone = changes.filter((c) => c.type === 'DELETE').length;
+    // Every row of a list left the user's view: read the snapshot again, so that an empty list
+    // whose scope the user lost says so (ResolvedFeed.verifyEmpty), as on a first read.
+    if (gone > 0 && this.options.kind === 'list' && this.#window.size === 0) void this.#reader!.read();
+    return gone;
+  }
+
+  /**
+   * Revalidation could not read the held rows again (an error, not an answer): read the snapshot
+   * again, so that its failure shows with its cause (a renamed column, a refused token) instead of
+   * "Live" over rows nobody can confirm.
+   */
+  revalidationFailed(): void {
+    if (!this.#stopped && this.#reader && !this.#reader.reading && this.state.phase === 'live') void this.#reader.read();
   }
 
   /**
@@ -259,7 +272,12 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** Apply one change; returns whether anything visible changed. */
   #fold(change: RowChange<R>, live: boolean): boolean {
     const window = this.#window!;
+    const held = change.type === 'UPDATE' ? window.get(rowKey(change.new) ?? '') : undefined;
     const result = window.fold(change, (current, next) => this.#flushIfTerminal(current, next));
+    // A change without a column the held row has: under REPLICA IDENTITY DEFAULT an unchanged
+    // TOASTed value is left out, and a renamed or dropped column is missing too. The merge kept
+    // the held value; whether it is still true only a read can tell.
+    if (held && live && change.new && lacksColumns(change.new, held)) this.#reader!.refill();
     if (result.outside && this.#unread?.foldOutside(change as RowChange<StoreRow>)) result.changed = true;
     if (!result.changed) return false;
     // The count may already include this change (it raced a count read): confirm it.
@@ -325,4 +343,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       }
     }
   }
+}
+
+/** Whether `record` lacks a column `held` has (a partial change record). */
+function lacksColumns(record: object, held: object): boolean {
+  for (const column in held) if (!(column in record)) return true;
+  return false;
 }

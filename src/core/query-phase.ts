@@ -71,7 +71,7 @@ export class QueryPhase {
   /** The single row shown was deleted. */
   deleted(): void {
     this.phase = 'error';
-    this.error = rtError('not-found', 'Not found: it was deleted.');
+    this.error = rtError('not-found', 'Not found: it was deleted, or the user can no longer see it.');
   }
 
   /** A single-row query that had lost its row holds one again. */

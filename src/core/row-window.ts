@@ -91,19 +91,17 @@ export class RowWindow<R extends StoreRow> {
   }
 
   /**
-   * Replace the rows by a snapshot, keeping a held row that is newer than the snapshot's copy
-   * (its change was applied while the snapshot was being read) unless its version is not
-   * credible (ahead of the server's clock). Rows without a key are dropped.
+   * Replace the rows by a snapshot: the server's copies as they are, even when a held copy has a
+   * newer `updated_at`. Changes that arrive while the snapshot is read are buffered and folded on
+   * top of it afterwards (SnapshotReader), so the snapshot is never older than what the page had
+   * seen before the read began; a held copy newer than it was not there to keep (the database was
+   * restored from a backup, or a writer set `updated_at` back). Rows without a key are dropped.
    */
   replace(snapshot: readonly R[]): void {
     const next = new Map<string, R>();
-    const now = serverNow();
     for (const row of snapshot) {
       const key = rowKey(row);
-      if (key === null) continue;
-      const current = this.#rows.get(key);
-      const held = current ? versionOf(current) : Number.NEGATIVE_INFINITY;
-      next.set(key, current && held > versionOf(row) && credibleVersion(held, now) ? current : row);
+      if (key !== null) next.set(key, row);
     }
     this.#rows = next;
   }
@@ -142,22 +140,35 @@ export class RowWindow<R extends StoreRow> {
     const row = change.new;
     const key = rowKey(row);
     if (!row || key === null) return { changed: false };
+    // An UPDATE that changed the primary key: the row under the old key is gone (the old record
+    // carries the key under any replica identity).
+    const oldKey = change.type === 'UPDATE' ? rowKey(change.old as StoreRow | null) : null;
+    const moved = oldKey !== null && oldKey !== key ? this.#rows.get(oldKey) : undefined;
+    const wasFull = this.full;
+    if (moved) {
+      beforeReplace?.(moved, null);
+      this.#rows.delete(oldKey!);
+      this.#remember(oldKey!, versionOf(moved));
+    }
+    // The row under the old key left: a deletion unless the row is held again under its new key.
+    const gone = (result: FoldResult<R>): FoldResult<R> =>
+      moved && !this.#rows.has(key) ? { changed: true, deleted: { windowWasFull: wasFull } } : moved ? { ...result, changed: true, outside: false } : result;
     const current = this.#rows.get(key);
     if (!matches(this.query, row)) {
       // The row moved out of this query (e.g. its user_id changed).
-      if (!current) return { changed: false };
+      if (!current) return gone({ changed: false });
       this.#rows.delete(key);
-      return { changed: true };
+      return gone({ changed: true });
     }
     // Older than the held version: never wins, unless the held version is from the future.
-    if (current && versionOf(row) < versionOf(current) && credibleVersion(versionOf(current))) return { changed: false };
+    if (current && versionOf(row) < versionOf(current) && credibleVersion(versionOf(current))) return gone({ changed: false });
     const tomb = this.#tombstones.get(key);
-    if (!current && tomb !== undefined && versionOf(row) <= tomb && credibleVersion(tomb)) return { changed: false }; // deleted already
+    if (!current && tomb !== undefined && versionOf(row) <= tomb && credibleVersion(tomb)) return gone({ changed: false }); // deleted already
     const merged = (current ? { ...current, ...row } : row) as R;
     if (current) beforeReplace?.(current, merged);
     this.#rows.set(key, merged);
     this.trim();
-    return { changed: true, outside: !current && change.type === 'UPDATE' };
+    return gone({ changed: true, outside: !current && change.type === 'UPDATE' });
   }
 
   /** Keep a bounded list at its limit (rows pushed out are reported through `onTrimmed`). */

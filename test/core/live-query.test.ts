@@ -351,6 +351,21 @@ describe('reads racing changes delivered out of commit order', () => {
     store.stop();
   });
 
+  it('a change record without a column the row holds (renamed, or an unchanged TOAST value) is not trusted: the row is read again', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2]) db.rows.set(`n${n}`, { ...note(n), title: `title ${n}` } as Row);
+    const store = await liveCountStore(db, 2);
+    // The database now has another title; the change record leaves the column out (REPLICA
+    // IDENTITY DEFAULT with an unchanged TOASTed value; or the column was renamed).
+    db.rows.set('n2', { ...db.rows.get('n2')!, title: 'the true title', updated_at: at(40) } as Row);
+    const { title: _left, ...partial } = db.rows.get('n2')! as Row & { title: string };
+    const selects = db.selects;
+    db.deliver({ type: 'UPDATE', new: partial as Row, old: null });
+    await waitFor(() => db.selects > selects, 3000, 'the snapshot read again');
+    await waitFor(() => (store.state.data as Array<Row & { title?: string }> | null)?.some((r) => r.title === 'the true title'), 3000, 'the true title');
+    store.stop();
+  });
+
   it('a re-read cancelled by a resync does not keep the next late change from being confirmed', async () => {
     const db = new Scripted();
     for (const n of [1, 2, 3, 4, 5]) db.rows.set(`n${n}`, note(n));

@@ -120,6 +120,15 @@ async function dev(path: string): Promise<unknown> {
 
 /** Dev control: close every realtime socket now (clients reconnect). */
 export const dropConnections = () => dev('/__dev/drop-connections');
+
+/**
+ * SQL run by the test run's backend as the database owner (test/support/backend-plugin.mjs): DDL,
+ * or writes that must not fire triggers (`set local session_replication_role = replica`).
+ */
+export async function runSql(sql: string): Promise<void> {
+  const { executeServerCommand } = await import('@web/test-runner-commands');
+  if ((await executeServerCommand('rt-sql', { sql })) !== true) throw new Error('rt-sql: the backend plugin did not run it');
+}
 /** Dev control: drop sockets and refuse new ones for `ms`. */
 export const pauseRealtime = (ms: number) => dev(`/__dev/pause-realtime?ms=${ms}`);
 /** Dev control: lifetime of user tokens issued from now on (restore to 3600 afterwards!). */

@@ -15,6 +15,13 @@ export function backendPlugin() {
     async serverStop() {
       await backend?.stop();
     },
+    // `executeServerCommand('rt-sql', { sql })` (test/helpers/backend.ts `runSql`): SQL as the
+    // database owner, for what no API does: DDL, or writes with triggers off (a restored backup).
+    async executeCommand({ command, payload }) {
+      if (command !== 'rt-sql') return undefined;
+      await backend.db.exec(payload.sql);
+      return true;
+    },
     serve(context) {
       if (context.path === '/__backend.json') {
         const { url, anonKey, serviceRoleKey, jwtSecret } = backend;

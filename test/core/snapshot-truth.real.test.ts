@@ -1,0 +1,115 @@
+/**
+ * What the server says wins over what the page held (real backend, real Chromium, real elements).
+ * Each case left a widget "Live" over a value the database no longer had:
+ *
+ * - a database restored from a backup (versions older than those shown): the re-read after the
+ *   reconnect was ignored for every row the page held newer, for good;
+ * - an UPDATE that changed a primary key: the row stayed under its old key beside the new one;
+ * - a change record without a column the widget holds (a column renamed under a live widget;
+ *   also an unchanged TOASTed value under REPLICA IDENTITY DEFAULT): the old value was kept, "Live";
+ * - every row of a list leaving the user's view (membership removed): "No streams in this
+ *   organisation" instead of "Not found or no access".
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-card/rt-stream-card.js';
+import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
+import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import type { RtClient } from '../../src/core/client.js';
+import { LiveHub } from '../../src/core/live-hub.js';
+import { en } from '../../src/internal/strings.js';
+import { CAROL, USERS, clientFor, deleteRows, dropConnections, insertInto, insertRows, newId, newStream, runSql, updateRows, waitFor } from '../helpers/backend.js';
+import { deepText } from '../elements/helpers.js';
+
+const clients: RtClient[] = [];
+const every = LiveHub.revalidateMs;
+afterEach(() => {
+  LiveHub.revalidateMs = every;
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+async function alice(): Promise<RtClient> {
+  const c = await clientFor(USERS.alice);
+  clients.push(c);
+  return c;
+}
+const live = (c: RtClient) => c.getActiveSubscriptions().length > 0 && c.getActiveSubscriptions().every((s) => s.status === 'connected');
+const text = (el: Element) => deepText(el.shadowRoot!);
+
+describe('the server’s rows win over what the page held (real backend)', function () {
+  this.timeout(60_000);
+
+  it('a database restored to an older copy: the re-read after the reconnect shows its row, not the newer one held', async () => {
+    const stream = await newStream({ name: 'restored', current_progress: { percentage: 90, completed: 45, total: 50 } });
+    const c = await alice();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-card')!;
+    await waitFor(() => text(el).includes('90%') && live(c), 15_000, 'live at 90%');
+    // The backup: an older version of the row, written with triggers off (no event, no new updated_at).
+    await runSql(`begin; set local session_replication_role = replica;
+      update public.streams set current_progress = '{"percentage": 42, "completed": 21, "total": 50}', updated_at = updated_at - interval '1 hour'
+      where id = '${stream.id}'; commit;`);
+    await dropConnections();
+    await waitFor(() => text(el).includes('42%') && live(c), 20_000, "the restored row's 42% after the reconnect");
+    expect(text(el)).to.not.include('90%');
+  });
+
+  it('an UPDATE that changes a primary key: the list holds the row once, under its new key', async () => {
+    const stream = await newStream({ name: 'pk change' });
+    const oldId = newId();
+    const newKey = newId();
+    await insertRows('agent_executions', [
+      { id: oldId, stream_id: stream.id, agent_id: 'agent-moving', status: 'running', started_at: new Date().toISOString() },
+      { id: newId(), stream_id: stream.id, agent_id: 'agent-staying', status: 'running', started_at: new Date().toISOString() },
+    ]);
+    LiveHub.revalidateMs = 600_000; // the change itself must do it, not the periodic re-check
+    const c = await alice();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-agent-executions stream-id=${stream.id}></rt-agent-executions></rt-provider>`);
+    const el = wrapper.querySelector('rt-agent-executions')!;
+    await waitFor(() => text(el).includes('agent-moving') && text(el).includes('agent-staying') && live(c), 15_000, 'both runs live');
+    await updateRows('agent_executions', { id: oldId }, { id: newKey, agent_id: 'agent-moved' });
+    await waitFor(() => text(el).includes('agent-moved'), 15_000, 'the row under its new key');
+    expect(text(el)).to.not.include('agent-moving');
+    expect(el.shadowRoot!.querySelectorAll('[part~="item"]').length).to.equal(2);
+  });
+
+  it('a change without a column the widget shows (the column renamed under it): not Live over the old value', async () => {
+    const stream = await newStream({ name: 'renamed column', current_progress: { percentage: 30, completed: 3, total: 10 } });
+    LiveHub.revalidateMs = 600_000;
+    const c = await alice();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-card')!;
+    await waitFor(() => text(el).includes('30%') && live(c), 15_000, 'live at 30%');
+    await runSql(`alter table public.streams rename column current_progress to progress_renamed`);
+    try {
+      await runSql(`update public.streams set progress_renamed = '{"percentage": 90, "completed": 9, "total": 10}' where id = '${stream.id}'`);
+      // Whatever the re-read finds (rows without the column, or an error naming it), the old 30%
+      // is not shown as Live.
+      await waitFor(() => !(text(el).includes('30%') && text(el).includes(en.live)), 15_000, 'the old value no longer Live');
+    } finally {
+      await runSql(`alter table public.streams rename column progress_renamed to current_progress`);
+    }
+  });
+
+  it('every stream of the dashboard leaving the user’s view (membership removed): it says "Not found or no access", not "No streams"', async () => {
+    const [org] = await insertInto('orgs', [{ id: newId(), name: 'Left behind' }]);
+    await insertInto('org_members', [{ org_id: org.id, user_id: CAROL }]);
+    let member = true;
+    try {
+      await newStream({ org_id: org.id as string, name: 'left behind stream' });
+      LiveHub.revalidateMs = 1000;
+      const c = await clientFor(USERS.carol);
+      clients.push(c);
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-monitoring-dashboard org-id=${org.id as string}></rt-monitoring-dashboard></rt-provider>`);
+      const el = wrapper.querySelector('rt-monitoring-dashboard')!;
+      await waitFor(() => text(el).includes('left behind stream') && live(c), 15_000, 'dashboard live');
+      await deleteRows('org_members' as never, { org_id: org.id as string, user_id: CAROL });
+      member = false;
+      await waitFor(() => !text(el).includes('left behind stream'), 20_000, 'the stream leaves the dashboard');
+      await waitFor(() => text(el).includes(`No org id ${org.id as string}`), 15_000, 'the streams list says the org is not found or not accessible');
+      expect(text(el)).to.not.include(en.noStreams);
+    } finally {
+      if (member) await deleteRows('org_members' as never, { org_id: org.id as string, user_id: CAROL });
+    }
+  });
+});
