@@ -52,9 +52,20 @@ export function formatNumber(locale: string | undefined, value: number): string 
   return numberFormat(locale).format(value);
 }
 
-/** `42` → `42%` in the locale's style. */
+/**
+ * A percentage as the whole number it has reached: floored, never rounded up, so work that is not
+ * finished never reads "100%" (99.9999 → 99, 42.7 → 42; 100 and more stay as they are). Only
+ * floating-point noise within a few units in the last place is rounded away (28.999999999999996,
+ * as `0.29 * 100` gives, is 29).
+ */
+export function wholePercent(pct: number): number {
+  const near = Math.round(pct);
+  return Math.abs(pct - near) <= Math.abs(near) * 4 * Number.EPSILON ? near : Math.floor(pct);
+}
+
+/** `42` → `42%` in the locale's style; a fraction is floored ({@link wholePercent}): `99.9` → `99%`. */
 export function formatPercent(locale: string | undefined, pct: number): string {
-  return numberFormat(locale, PERCENT).format(pct / 100);
+  return numberFormat(locale, PERCENT).format(wholePercent(pct) / 100);
 }
 
 /**
@@ -178,10 +189,13 @@ export function formatDuration(locale: string | undefined, ms: number | null): s
 
 // ---- clamps ---------------------------------------------------------------
 
-/** A finite number from a database field (a number or a numeric string), or null. */
+/**
+ * A finite number from a database field (a number or a numeric string), or null. Anything else
+ * (a boolean from a JSON column, an array, an object, a blank string) is not a number: `Number(true)`
+ * would be 1 and `Number(' ')` 0.
+ */
 export function finiteNumber(value: unknown): number | null {
-  if (value == null || value === '') return null;
-  const n = typeof value === 'number' ? value : Number(value);
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(n) ? n : null;
 }
 
@@ -191,10 +205,10 @@ export function clampPercent(value: unknown): number | null {
   return n == null ? null : Math.min(100, Math.max(0, n));
 }
 
-/** A non-negative integer count, or null when unknown. */
+/** A non-negative whole count (a fraction is floored: 2.5 done of 3 is "2 of 3", not "3 of 3"), or null when unknown. */
 export function clampCount(value: unknown): number | null {
   const n = finiteNumber(value);
-  return n == null ? null : Math.max(0, Math.round(n));
+  return n == null ? null : Math.max(0, Math.floor(n));
 }
 
 /** `value` if it is one of `allowed`, otherwise `'unknown'`. */
@@ -206,10 +220,47 @@ export const MAX_TEXT = 120;
 
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
+/** Cap (UTF-16 units) of the untruncated text `clip` hands out for a `title`. */
+const MAX_FULL = 2000;
+
+let graphemes: Intl.Segmenter | null | undefined;
+
 /**
- * Text safe to draw: non-strings become '' (or `fallback`), bidi controls are dropped, whitespace collapses,
- * and anything longer than `max` is cut with an ellipsis. `full` is the untruncated
- * text (capped at 2,000 chars) for a `title` attribute, or undefined when nothing was cut.
+ * Where to cut `s` to keep `max - 1` user-perceived characters (grapheme clusters with
+ * `Intl.Segmenter`, else code points), as a UTF-16 index; null when `s` has no more than `max`
+ * characters and needs no cut. Lazy: it stops at the `max + 1`-th character, however long `s` is.
+ */
+function cutIndex(s: string, max: number): number | null {
+  if (graphemes === undefined) {
+    graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+  }
+  let count = 0;
+  let cut = 0;
+  const chars: Iterable<{ index: number; segment: string }> = graphemes ? graphemes.segment(s) : codePoints(s);
+  for (const { index } of chars) {
+    if (count === max - 1) cut = index;
+    if (count === max) return cut;
+    count++;
+  }
+  return null;
+}
+
+function* codePoints(s: string): Generator<{ index: number; segment: string }> {
+  let index = 0;
+  for (const segment of s) {
+    yield { index, segment };
+    index += segment.length;
+  }
+}
+
+/**
+ * Text safe to draw: non-strings become '' (or `fallback`), bidi controls are dropped, whitespace
+ * collapses, and anything longer than `max` characters is cut to `max - 1` characters and an
+ * ellipsis. A character is what a reader sees as one (a grapheme cluster: an emoji with its
+ * modifiers, a letter with its accents; a code point where `Intl.Segmenter` is missing), so a cut
+ * never leaves half of one (a lone surrogate draws as "�"). `full` is the untruncated text (capped
+ * at 2,000 UTF-16 units, at a code point boundary) for a `title` attribute, or undefined when
+ * nothing was cut.
  */
 export function clip(value: unknown, max = MAX_TEXT, fallback = ''): { text: string; full: string | undefined } {
   let s = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
@@ -217,9 +268,18 @@ export function clip(value: unknown, max = MAX_TEXT, fallback = ''): { text: str
   // "exe.png" (a spoofed name); without them the text shows in its real order.
   s = s.replace(BIDI_CONTROLS, '').replace(/\s+/g, ' ').trim();
   if (!s) return { text: fallback, full: undefined };
+  // No more UTF-16 units than `max` is no more characters than `max`: the common case costs nothing.
   if (s.length <= max) return { text: s, full: undefined };
-  const cut = [...s.slice(0, max + 1)].slice(0, max - 1).join('');
-  return { text: `${cut.trimEnd()}…`, full: s.length > 2000 ? `${s.slice(0, 2000)}…` : s };
+  const at = cutIndex(s, max);
+  if (at == null) return { text: s, full: undefined };
+  const cut = s.slice(0, at);
+  return { text: `${cut.trimEnd()}…`, full: s.length > MAX_FULL ? `${s.slice(0, codePointEnd(s, MAX_FULL))}…` : s };
+}
+
+/** `end`, moved back one unit if it would split a surrogate pair of `s`. */
+function codePointEnd(s: string, end: number): number {
+  const c = s.charCodeAt(end - 1);
+  return c >= 0xd800 && c <= 0xdbff ? end - 1 : end;
 }
 
 /** Only http(s), mailto and same-origin relative links are followed; anything else is not linked. */

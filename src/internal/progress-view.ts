@@ -63,7 +63,7 @@ export function progressModel(raw: { percentage?: unknown; completed?: unknown; 
   if (total === 0 && completed == null) completed = 0;
   let percentage = clampPercent(raw.percentage);
   const status = raw.status == null || raw.status === '' ? null : workStatusOf(raw.status);
-  if (percentage == null && total != null && total > 0 && completed != null) percentage = Math.min(100, (completed / total) * 100);
+  if (percentage == null && total != null && total > 0 && completed != null) percentage = Math.min(100, (completed * 100) / total);
   if (percentage == null && status === 'completed') percentage = 100;
   const out: string[] = [];
   const rawPct = finiteNumber(raw.percentage);
@@ -98,6 +98,12 @@ export interface ProgressViewOptions {
   meta?: TemplateResult | typeof nothing;
   /** Counts line override (e.g. "4 of 10 targets analysed"). */
   countsText?: string | null;
+  /**
+   * The status is a row's (a stream's `goal_status`, a scan's `status`), which it always has: a
+   * missing one (NULL) shows the neutral "Unknown" badge, as an unrecognised one does. Without
+   * this (rt-progress, whose `status` is optional) no status means no badge.
+   */
+  rowStatus?: boolean;
   headingLevel?: 2 | 3 | 4 | null;
   href?: string | null;
 }
@@ -136,7 +142,7 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
     <div class="header" part="header">
       ${heading}
       <div class="badges">
-        ${status ? lookBadge(workLook[status], s.status[status] ?? s.status.unknown) : nothing} ${o.badges ?? nothing}
+        ${status || o.rowStatus ? lookBadge(workLook[status ?? 'unknown'], s.status[status ?? 'unknown'] ?? s.status.unknown) : nothing} ${o.badges ?? nothing}
         ${m.outOfRange ? badge({ tone: 'warning', icon: 'alert-triangle', text: s.outOfRange, title: m.outOfRange.slice(0, 80), part: 'out-of-range' }) : nothing}
         ${conn ? lookBadge(connectionLook[conn], connectionText(s, conn), 'connection') : nothing}
       </div>

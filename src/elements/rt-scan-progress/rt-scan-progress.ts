@@ -106,6 +106,7 @@ export class RtScanProgress extends RtElement {
         locale: loc,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.scanFallback,
         model,
+        rowStatus: true,
         countsText: counts,
         currentStep: r.current_step,
         lastUpdated: r.updated_at,

@@ -107,6 +107,7 @@ export class RtStreamCard extends RtElement {
         locale: loc,
         label: typeof r.name === 'string' && r.name.trim() ? r.name : s.streamFallback,
         model: streamModel(r),
+        rowStatus: true,
         lastUpdated: r.updated_at,
         badges: phaseBadge(s, worstPhase(phase, this.#agents.phase), error ?? this.#agents.error),
         headingLevel: this.headingLevel ?? null,

@@ -80,6 +80,7 @@ export class RtStreamProgress extends RtElement {
         locale: this.effectiveLocale,
         label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
         model: streamModel(row!),
+        rowStatus: true,
         lastUpdated: row!.updated_at,
         badges: phaseBadge(s, phase, this.stream.error),
         headingLevel: null,
