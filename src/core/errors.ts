@@ -39,7 +39,7 @@ export function fromRestError(error: PostgrestLikeError | null | undefined, stat
   // anonymous access disabled (PGRST302): the key is fine, the caller may not read this.
   if (code === '42501' || code === 'PGRST302' || st === 403) {
     return anonymous
-      ? rtError('forbidden', `Not signed in: this data needs a signed-in user with access (${message}).`, code)
+      ? rtError('forbidden', `Not signed in: this data needs a signed-in user with access (${message}).`, 'not-signed-in')
       : rtError('forbidden', `No access: the signed-in user may not read or change this (${message}).`, code);
   }
   // The API gateway refused the project key itself (whatever the user's token).

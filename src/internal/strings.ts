@@ -85,7 +85,7 @@ export const en = {
     'bad-config': 'The realtime configuration is invalid.',
     unauthorized: 'The server refused your session. Renewing it…',
     'session-expired': 'Your session has expired. Sign in again to resume live updates.',
-    forbidden: 'You are not signed in, or your account has no access to this (for example, it is not a member of any organisation).',
+    forbidden: 'Your account has no access to this (for example, it is not a member of the organisation it belongs to).',
     'not-found': 'Not found or no access.',
     network: 'The server cannot be reached. Retrying automatically.',
     server: 'The server reported an error.',
@@ -93,6 +93,8 @@ export const en = {
     'property-as-attribute': 'The Supabase client reached this widget as text (an attribute), not as the object: set the client property. The browser console shows how.',
     // By RtError.detail: the page's Content-Security-Policy refused the connection (src/core/csp.ts).
     'csp-blocked': "This page's Content-Security-Policy blocks the connection to Supabase: add the Supabase URL to connect-src.",
+    // By RtError.detail: a request without a user token was refused (src/core/errors.ts).
+    'not-signed-in': 'You are not signed in: this needs a signed-in user with access.',
     // By RtError.detail: HTTP 429, 408 or 425 (src/core/errors.ts).
     busy: 'The server is busy. Retrying shortly.',
   } as Record<string, string>,

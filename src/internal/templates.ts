@@ -46,7 +46,7 @@ const STREAMING_MS = 1000;
 const cssVars = directive(CssVars);
 import type { LiveQueryPhase, RtError } from '../core/types.js';
 import type { Tone } from '../styles/tokens.js';
-import { clip, MAX_TEXT } from './format.js';
+import { clip, MAX_TEXT, wholePercent } from './format.js';
 import { icon, type IconName } from './icons.js';
 import type { StatusLook } from './status.js';
 import type { RtStrings } from './strings.js';
@@ -144,7 +144,10 @@ export function messageView(opts: {
   </div>`;
 }
 
-/** Codes whose message names the exact cause a page author must fix (which option, which id). */
+/**
+ * Codes whose message names the exact cause a page author must fix (which option, which id, which
+ * column): shown under the code's words, unless the error's `detail` has words of its own.
+ */
 const DETAILED: ReadonlySet<string> = new Set(['bad-config', 'not-configured']);
 
 /** The page's words for an error: by its `detail` when there are words for it (e.g. 'csp-blocked'), else by its code. */
@@ -158,7 +161,7 @@ export function errorView(s: RtStrings, error: RtError): TemplateResult {
   // A more specific cause by detail first (e.g. 'property-as-attribute'), then by code.
   const hint = errorHint(s, error);
   return html`<div role="alert">
-    ${messageView({ iconName: 'alert-triangle', title: s.errorTitle, hint, tone: 'danger', part: 'error', detail: DETAILED.has(error.code) && !error.detail ? error.message : undefined })}
+    ${messageView({ iconName: 'alert-triangle', title: s.errorTitle, hint, tone: 'danger', part: 'error', detail: DETAILED.has(error.code) && hint === s.errorMessages[error.code] ? error.message : undefined })}
   </div>`;
 }
 
@@ -234,7 +237,7 @@ export function progressBar(o: BarOptions): TemplateResult {
     aria-label=${o.label}
     aria-valuemin="0"
     aria-valuemax="100"
-    aria-valuenow=${ifDefined(indeterminate ? undefined : Math.round(o.percentage!))}
+    aria-valuenow=${ifDefined(indeterminate ? undefined : wholePercent(o.percentage!))}
     aria-valuetext=${ifDefined(o.valueText)}
     ?data-indeterminate=${indeterminate}
     ?data-active=${o.active}

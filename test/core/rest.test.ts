@@ -7,7 +7,8 @@
 import { expect } from '@open-wc/testing';
 import { createRest, retryAfter, type RestReply } from '../../src/core/rest.js';
 import { fromRestError } from '../../src/core/errors.js';
-import { errorHint } from '../../src/internal/templates.js';
+import { render } from 'lit';
+import { errorHint, errorView } from '../../src/internal/templates.js';
 import { en } from '../../src/internal/strings.js';
 import { ACME, ALICE, backendInfo, insertRows, newId, selectRows, signIn } from '../helpers/backend.js';
 
@@ -126,6 +127,20 @@ describe('rest client (stubbed fetch)', () => {
     } finally {
       stub.restore();
     }
+  });
+
+  it('the words on screen: signed in without access is not "not signed in"; an unknown column is named', async () => {
+    const body = { code: '42501', message: 'permission denied for table streams', details: null, hint: null };
+    const signedIn = fromRestError(body, 403, false);
+    expect(errorHint(en, signedIn)).to.equal(en.errorMessages.forbidden);
+    expect(en.errorMessages.forbidden).to.not.match(/not signed in/i);
+    expect(errorHint(en, fromRestError(body, 401, true))).to.equal(en.errorMessages['not-signed-in']);
+    // A column renamed or dropped: the code's words, and the message that names the column.
+    const unknown = fromRestError({ code: '42703', message: 'column streams.current_progress does not exist' }, 400, false);
+    const el = document.createElement('div');
+    render(errorView(en, unknown), el);
+    expect(el.textContent).to.include(en.errorMessages['bad-config']);
+    expect(el.querySelector('[part="error-detail"]')?.textContent).to.include('column streams.current_progress does not exist');
   });
 
   it('a busy server (429, 408, 425) is a server error, not a configuration error; Retry-After is read and remembered', async () => {
