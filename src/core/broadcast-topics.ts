@@ -65,7 +65,7 @@ export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx
   }
   if (m && m[1] === 'user_id') return [`user:${m[2]}`];
   const me = await ctx.userId();
-  if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.');
+  if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');
   return [`user:${me}`];
 }
 
@@ -124,7 +124,7 @@ export function topicContext(orgsOf: (userId: string) => Promise<string[] | RtEr
     userId,
     async orgIds() {
       const me = await userId();
-      if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.');
+      if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');
       let cached = cache.get(me);
       if (!cached) {
         cached = orgsOf(me).catch((err: unknown) => rtError('network', `Could not read the user's orgs: ${messageOf(err)}`));

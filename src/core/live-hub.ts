@@ -122,7 +122,7 @@ export abstract class LiveHub implements ResolveContext {
 
   async markAllAsRead(table: ReadableTable, userId?: string | null): Promise<RtError | null> {
     const user = userId || (await this.getUserId());
-    if (!user) return rtError('forbidden', 'Not signed in: markAllAsRead needs a signed-in user or a user id.');
+    if (!user) return rtError('forbidden', 'Not signed in: markAllAsRead needs a signed-in user or a user id.', 'not-signed-in');
     const patches = [];
     let before: string | undefined;
     for (const store of this.liveStores()) {

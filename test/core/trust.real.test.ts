@@ -213,7 +213,7 @@ describe('Live you can trust (real backend)', function () {
       const errorEvent = await oneEvent(el, 'rt-error');
       expect(errorEvent.detail.error.code).to.equal('forbidden');
       expect(errorEvent.detail.error.message).to.match(/^Not signed in/);
-      await waitFor(() => deepText(el.shadowRoot!).includes(en.errorMessages.forbidden), 10_000, 'forbidden text');
+      await waitFor(() => deepText(el.shadowRoot!).includes(en.errorMessages['not-signed-in']), 10_000, 'not-signed-in text');
       expect(deepText(el.shadowRoot!)).to.not.include(en.errorMessages['bad-config']);
     });
 

@@ -79,7 +79,7 @@ describe('rt-stream-card', () => {
     await expect(stale).to.be.accessible();
 
     const failing = seeded();
-    failing.fail('streams', { code: 'forbidden', message: 'Not signed in' });
+    failing.fail('streams', { code: 'forbidden', message: 'Not signed in', detail: 'not-signed-in' });
     const error = await mount<RtStreamCard>(failing, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
     await waitForText(error, 'not signed in');
     await expect(error).to.be.accessible();
