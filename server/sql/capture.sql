@@ -31,10 +31,26 @@ begin
 end
 $$;
 
+-- Capture follows the publication, as Supabase's WAL reader does (it sees only published tables):
+-- every published table gets the trigger, and a table no longer in the publication loses it, so
+-- its changes stop reaching channels already joined (new joins are refused by the server). The
+-- trigger on realtime.messages (Broadcast from Database, below) is not the publication's.
 create or replace function _rt_local.install_capture() returns void
 language plpgsql as $$
 declare r record;
 begin
+  for r in
+    select n.nspname as schemaname, c.relname as tablename
+      from pg_trigger t
+      join pg_class c on c.oid = t.tgrelid
+      join pg_namespace n on n.oid = c.relnamespace
+     where t.tgname = 'rt_local_capture'
+       and not (n.nspname = 'realtime' and c.relname = 'messages')
+       and not exists (select 1 from pg_publication_tables p
+                        where p.pubname = 'supabase_realtime' and p.schemaname = n.nspname and p.tablename = c.relname)
+  loop
+    execute format('drop trigger if exists rt_local_capture on %I.%I', r.schemaname, r.tablename);
+  end loop;
   for r in select schemaname, tablename from pg_publication_tables where pubname = 'supabase_realtime' loop
     execute format('drop trigger if exists rt_local_capture on %I.%I', r.schemaname, r.tablename);
     execute format(
@@ -45,9 +61,11 @@ end
 $$;
 
 -- Like Supabase Realtime, notice tables added to (or dropped from) the publication later, e.g. a
--- project's own migration applied to a running backend: re-install the capture triggers after
--- every CREATE / ALTER PUBLICATION. Creating an event trigger needs a superuser (PGlite is one;
--- on PostgreSQL without one, restart the backend after changing the publication).
+-- project's own migration applied to a running backend, or `alter publication supabase_realtime
+-- drop table …`: re-install (and remove) the capture triggers after every CREATE / ALTER / DROP
+-- PUBLICATION, in the same transaction — no per-change check of the catalog. Creating an event
+-- trigger needs a superuser (PGlite is one; on PostgreSQL without one, restart the backend after
+-- changing the publication: install_capture() runs at every start).
 create or replace function _rt_local.on_publication_change() returns event_trigger
 language plpgsql as $$
 begin
@@ -57,13 +75,13 @@ $$;
 
 do $$
 begin
-  if not exists (select 1 from pg_event_trigger where evtname = 'rt_local_publication_change') then
-    create event trigger rt_local_publication_change on ddl_command_end
-      when tag in ('CREATE PUBLICATION', 'ALTER PUBLICATION')
-      execute function _rt_local.on_publication_change();
-  end if;
+  -- Re-created at every start, so a persisted database gets the current tag list.
+  drop event trigger if exists rt_local_publication_change;
+  create event trigger rt_local_publication_change on ddl_command_end
+    when tag in ('CREATE PUBLICATION', 'ALTER PUBLICATION', 'DROP PUBLICATION')
+    execute function _rt_local.on_publication_change();
 exception when insufficient_privilege then
-  raise notice 'rt-monitor local backend: not a superuser, so tables added to supabase_realtime later are captured after a restart';
+  raise notice 'rt-monitor local backend: not a superuser, so tables added to (or dropped from) supabase_realtime later are followed after a restart';
 end
 $$;
 

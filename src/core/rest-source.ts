@@ -56,7 +56,8 @@ export class RestSource {
     const { schema } = this;
     const table = query.table;
     const res = await this.#send(() => {
-      let q = this.rest.from(schema.table(table)).select('*');
+      // Mapped columns are named in the select list: the server then says when one does not exist.
+      let q = this.rest.from(schema.table(table)).select(schema.select(table));
       for (const [column, value] of schema.eq(table, query.eq)) q = q.eq(column, value);
       if (query.ids) q = q.in(schema.column(table, 'id'), [...query.ids]);
       if (query.order) q = q.order(schema.column(table, query.order.column), { ascending: query.order.ascending });
@@ -64,7 +65,7 @@ export class RestSource {
       else if (query.limit !== undefined) q = q.limit(query.limit);
       return q;
     });
-    if ('failed' in res) return { rows: null, error: res.failed };
+    if ('failed' in res) return { rows: null, error: schema.explain(table, res.failed) };
     const rows = rowsOf(res, schema.column(table, 'id'));
     if (!Array.isArray(rows)) return { rows: null, error: rows };
     return { rows: rows.map((r) => schema.row(table, r as R)), error: null };
@@ -80,7 +81,7 @@ export class RestSource {
       for (const [column, value] of schema.eq(table, eq)) q = q.eq(column, value);
       return q;
     });
-    if ('failed' in res) return { count: null, error: res.failed };
+    if ('failed' in res) return { count: null, error: schema.explain(table, res.failed) };
     if (typeof res.count !== 'number') return { count: null, error: rtError('server', 'The server sent no count (Content-Range).') };
     return { count: res.count, error: null };
   }
@@ -103,7 +104,7 @@ export class RestSource {
       }
       return q;
     });
-    return 'failed' in res ? res.failed : null;
+    return 'failed' in res ? schema.explain(table, res.failed) : null;
   }
 
   /** The user's first organisation (`org_members`, oldest membership first), or null. */
@@ -130,7 +131,7 @@ export class RestSource {
     const { schema } = this;
     const col = (c: string) => schema.column('org_members', c);
     const res = await this.#send(() => this.rest.from(schema.table('org_members')).select(col('org_id')).eq(col('user_id'), userId));
-    if ('failed' in res) return res.failed;
+    if ('failed' in res) return schema.explain('org_members', res.failed);
     const rows = rowsOf(res);
     if (!Array.isArray(rows)) return rows;
     return rows.map((r) => normalizeKey(r[col('org_id')])).filter((id): id is string => id !== null);

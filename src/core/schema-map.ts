@@ -82,17 +82,61 @@ export class SchemaMap {
     return this.#maps.get(table)?.out.get(column) ?? column;
   }
 
+  /**
+   * The `select=` list of a snapshot: `*`, plus every mapped column of the table by name. Naming
+   * them makes the server check that they exist (PostgREST: 400, 42703 "column t.c does not
+   * exist", turned into a configuration error by {@link explain}); with `*` alone a mapping to a
+   * missing column would go unnoticed and the table's own column of the standard name (if any)
+   * would be shown as if it were the mapped one. (The duplicate keys this gives carry equal values.)
+   */
+  select(table: string): string {
+    const m = this.#maps.get(table);
+    return m?.out.size ? ['*', ...new Set(m.out.values())].join(',') : '*';
+  }
+
+  /**
+   * A failed request's error, explained when it is caused by the mapping: the server's "unknown
+   * column" (42703, or PGRST204 for a written column) naming one of `table`'s mapped columns
+   * becomes a `bad-config` error naming the table, the mapping entry and the missing column
+   * (shown by widgets as the error's detail).
+   * Any other error is returned as it is.
+   */
+  explain(table: string, error: RtError): RtError {
+    const m = this.#maps.get(table);
+    if (!m?.out.size || error.code !== 'bad-config' || (error.detail !== '42703' && error.detail !== 'PGRST204')) return error;
+    for (const [standard, own] of m.out) {
+      const named = new RegExp(`(^|[^A-Za-z0-9_$])${own.replace(/\$/g, () => '\\$')}($|[^A-Za-z0-9_$])`);
+      if (!named.test(error.message)) continue;
+      // No `detail`: the message is the exact cause, and widgets show it (part="error-detail") only
+      // for errors without a server code; the server's words and code stay in the message.
+      return rtError(
+        'bad-config',
+        `The column mapping for ${table} names a column that does not exist: columns.${table}.${standard} is "${own}", ` +
+          `but table "${m.name}" has no column "${own}". (${error.detail}: ${error.message})`,
+      );
+    }
+    return error;
+  }
+
   /** Equality filters with the user's column names. */
   eq(table: string, eq: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
     return eq.map(([c, v]) => [this.column(table, c), v]);
   }
 
-  /** A row from the user's table with the standard column names (other columns kept as they are). */
+  /**
+   * A row from the user's table with the standard column names (other columns kept as they are).
+   * A column of the user's table that bears a standard name mapped to another column (say `name`,
+   * with `{"name":"title"}`) is left out: the standard name is the mapped column's.
+   */
   row<R>(table: string, row: R): R {
     const m = this.#maps.get(table);
     if (!m || !m.back.size || !row || typeof row !== 'object') return row;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row as Record<string, unknown>)) out[m.back.get(k) ?? k] = v;
+    for (const [k, v] of Object.entries(row as Record<string, unknown>)) {
+      const standard = m.back.get(k);
+      if (standard !== undefined) out[standard] = v;
+      else if (!m.out.has(k)) out[k] = v;
+    }
     return out as R;
   }
 

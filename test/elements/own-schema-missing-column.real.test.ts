@@ -1,0 +1,63 @@
+/**
+ * Your schema, mapped wrong (QA t14): a `columns` mapping naming a column the table does not have
+ * must be a configuration error naming the table and the missing column — not the table's own
+ * column of the standard name shown as Live data. Real backend, real PostgREST replies (400, 42703).
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-notifications/rt-notifications.js';
+import type { RtError } from '../../src/core/types.js';
+import { ALICE, backendInfo, insertRows, newId, newStream, signIn, USERS } from '../helpers/backend.js';
+import { deepText } from './helpers.js';
+
+describe('your own schema: a mapped column that does not exist (real backend)', function () {
+  this.timeout(60_000);
+
+  it('is a bad-config error naming the table and the column, not Live data', async () => {
+    const tag = newId().slice(0, 8);
+    const stream = await newStream({ name: `Standard name ${tag}`, current_progress: { percentage: 37, completed: 37, total: 100 } });
+    await insertRows('notifications', [{ user_id: ALICE, title: `Note ${tag}`, type: 'info' }]);
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const errors: RtError[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<{ error: RtError }>).detail.error);
+    document.addEventListener('rt-error', onError);
+    try {
+      const wrapper = await fixture(html`<div>
+        <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} columns='{"streams":{"name":"title"}}'>
+          <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+        </rt-provider>
+        <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} columns='{"notifications":{"read":"is_read"}}'>
+          <rt-notifications></rt-notifications>
+        </rt-provider></div>`);
+      const progress = wrapper.querySelector('rt-stream-progress')!;
+      const notes = wrapper.querySelector('rt-notifications')!;
+      const detail = (el: Element) => el.shadowRoot!.querySelector('[part~="error-detail"]')?.textContent ?? '';
+      for (const [el, column] of [[progress, 'title'], [notes, 'is_read']] as const) {
+        el.scrollIntoView({ block: 'center' }); // widgets out of view do not render until seen
+        await waitUntil(() => detail(el).includes(`"${column}"`), `${el.localName} never named the missing column "${column}"; showed: ${deepText(el.shadowRoot!).slice(0, 300)}; errors: ${JSON.stringify(errors)}`, {
+          timeout: 30_000,
+          interval: 50,
+        });
+      }
+      expect(detail(progress)).to.include('streams');
+      expect(detail(notes)).to.include('notifications');
+      for (const el of [progress, notes]) expect(deepText(el.shadowRoot!)).not.to.include('Live');
+      expect(deepText(progress.shadowRoot!)).not.to.include(`Standard name ${tag}`);
+      expect(deepText(progress.shadowRoot!)).not.to.include('37%');
+      expect(deepText(notes.shadowRoot!)).not.to.include(`Note ${tag}`);
+
+      const named = (column: string) => errors.find((e) => e.message.includes(`"${column}"`));
+      await waitUntil(() => named('title') && named('is_read'), `no rt-error named both columns: ${JSON.stringify(errors)}`, { timeout: 10_000 });
+      for (const [table, standard, column] of [['streams', 'name', 'title'], ['notifications', 'read', 'is_read']]) {
+        const e = named(column!)!;
+        expect(e.code).to.equal('bad-config');
+        expect(e.message).to.include(`columns.${table}.${standard}`);
+        expect(e.message).to.include(`table "${table}" has no column "${column}"`);
+      }
+    } finally {
+      document.removeEventListener('rt-error', onError);
+    }
+  });
+});
