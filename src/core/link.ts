@@ -9,7 +9,7 @@
  */
 import type { ConnectionStatus, RtError } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
-import { tapRealtime } from './realtime-tap.js';
+import { tapRealtime, type SocketClose } from './realtime-tap.js';
 import { messageOf, rtError } from './errors.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 
@@ -124,7 +124,7 @@ export class Link {
     watchPolicy();
     this.#untap = tapRealtime(realtime, {
       open: () => this.#onOpen(),
-      close: () => this.#onClose(),
+      close: (event) => this.#onClose(event),
       error: () => {
         if (this.state === 'idle' || this.state === 'opening') this.error = policyRefusal(realtime.endPoint) ?? rtError('network', 'Cannot reach the realtime server.');
         this.fire('error');
@@ -247,8 +247,16 @@ export class Link {
     this.events.socketChanged();
   }
 
-  #onClose(): void {
+  #onClose(event?: SocketClose): void {
     this.#clearLate();
+    // Closed by the server or something between (a proxy refusing WebSockets: 1008 "blocked"; a
+    // dropped connection: 1006): the code and reason are the cause. 1000 and 1005 are normal closes
+    // (rt-monitor's own reconnect, Phoenix's heartbeat timeout, which says so itself).
+    const code = event?.code;
+    if (typeof code === 'number' && code !== 1000 && code !== 1005 && this.state !== 'closed') {
+      const reason = typeof event?.reason === 'string' && event.reason ? `: ${event.reason.slice(0, 200)}` : '';
+      this.error = rtError('network', `The realtime connection was closed (WebSocket close code ${code}${reason}); reconnecting.`);
+    }
     this.fire('close');
     this.events.socketChanged();
   }

@@ -9,9 +9,15 @@
  */
 import type { RealtimeClientLike, RealtimeInternals } from './supabase-like.js';
 
+/** What Phoenix hands its close callbacks: the WebSocket's CloseEvent. */
+export interface SocketClose {
+  code?: number;
+  reason?: string;
+}
+
 export interface TapListener {
   open?(): void;
-  close?(): void;
+  close?(event?: SocketClose): void;
   error?(): void;
   /** Phoenix heartbeat lifecycle: `sent`, `ok`, `error`, `timeout`, `disconnected`. */
   heartbeat?(status: string, latencyMs?: number): void;
@@ -21,7 +27,7 @@ export interface TapListener {
 
 interface PhoenixSocketLike {
   onOpen?(cb: () => void): string;
-  onClose?(cb: () => void): string;
+  onClose?(cb: (event?: SocketClose) => void): string;
   onError?(cb: () => void): string;
   off?(refs: string[]): void;
 }
@@ -72,7 +78,7 @@ function install(realtime: RealtimeClientLike): Tap {
   // Socket state: Phoenix's own onOpen/onClose/onError, removable by ref.
   const socket = adapter?.getSocket?.() as PhoenixSocketLike | undefined;
   const open = () => each((l) => l.open?.());
-  const close = () => each((l) => l.close?.());
+  const close = (event?: SocketClose) => each((l) => l.close?.(event));
   const error = () => each((l) => l.error?.());
   if (socket?.onOpen && socket.onClose && socket.onError && socket.off) {
     const refs = [socket.onOpen(open), socket.onClose(close), socket.onError(error)];
@@ -81,7 +87,7 @@ function install(realtime: RealtimeClientLike): Tap {
     // Older realtime-js without the Phoenix socket at hand: not removable, so silenced on removal.
     let active = true;
     adapter.onOpen(() => active && open());
-    adapter.onClose?.(() => active && close());
+    adapter.onClose?.((event?: unknown) => active && close(event as SocketClose | undefined));
     adapter.onError?.(() => active && error());
     undo.push(() => {
       active = false;

@@ -103,6 +103,18 @@ describe('connection state machine against the real backend', function () {
     await waitFor(() => host.ctl.progress?.current_progress.percentage === 77, 10_000, 'change after reconnect');
   });
 
+  it('a socket closed by something between (a proxy answering 4008 "blocked by proxy"): the close code and reason are the last error', async () => {
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const c = await aliceClient();
+    await liveStream(c);
+    const seen = record(c);
+    const first = ws.sockets.find((s) => s.readyState === WebSocket.OPEN)!;
+    first.close(4008, 'blocked by proxy');
+    await waitFor(() => seen.some((d) => d.status !== 'connected' && /4008: blocked by proxy/.test(d.lastError?.message ?? '')), 10_000, 'the close named as the cause');
+    await waitFor(() => c.getConnection().status === 'connected' && c.getConnection().lastError === null, 15_000, 'connected again, the error cleared');
+  });
+
   it('during an outage attempt / nextRetryAt follow the back-off (1 s, 2 s, 5 s); `online` reconnects at once', async () => {
     const c = await aliceClient();
     const { stream, host } = await liveStream(c);
