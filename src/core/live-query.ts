@@ -123,11 +123,15 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): number {
     if (this.#stopped || !this.#window) return 0;
     const changes = this.#window.diff(fresh, asked);
-    for (const change of changes) this.applyChange(change);
     const gone = changes.filter((c) => c.type === 'DELETE').length;
-    // Every row of a list left the user's view: read the snapshot again, so that an empty list
-    // whose scope the user lost says so (ResolvedFeed.verifyEmpty), as on a first read.
-    if (gone > 0 && this.options.kind === 'list' && this.#window.size === 0) void this.#reader!.read();
+    // Every row of a list left the user's view: read the snapshot again instead (stale meanwhile),
+    // so that a list whose scope the user lost says so (ResolvedFeed.verifyEmpty), as on a first
+    // read, and never shows "nothing here" as Live in between.
+    if (gone > 0 && this.options.kind === 'list' && gone === this.#window.size) {
+      this.refresh();
+      return gone;
+    }
+    for (const change of changes) this.applyChange(change);
     return gone;
   }
 
@@ -249,7 +253,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   async #select(query: SnapshotQuery, resolved: ResolvedFeed): Promise<SnapshotResult<R>> {
     const result = await this.options.source.select<R>(query);
     const problem = result.rows?.length === 0 && resolved.verifyEmpty ? await resolved.verifyEmpty() : null;
-    return problem ? { rows: null, error: problem } : result;
+    if (!problem) return result;
+    // The scope is gone for this user: what the page held from it goes too (not kept as "stale").
+    if (!this.#stopped) this.#window?.replace([]);
+    return { rows: null, error: problem };
   }
 
   /** A snapshot read in `epoch` landed: its rows, with the changes that raced the read on top. */

@@ -103,10 +103,20 @@ describe('the server’s rows win over what the page held (real backend)', funct
       const wrapper = await fixture(html`<rt-provider .client=${c}><rt-monitoring-dashboard org-id=${org.id as string}></rt-monitoring-dashboard></rt-provider>`);
       const el = wrapper.querySelector('rt-monitoring-dashboard')!;
       await waitFor(() => text(el).includes('left behind stream') && live(c), 15_000, 'dashboard live');
+      // Every frame until the end: the streams list never says "No streams" on the way.
+      let sawNoStreams = false;
+      let watching = true;
+      const watch = () => {
+        if (text(el).includes(en.noStreams)) sawNoStreams = true;
+        if (watching) requestAnimationFrame(watch);
+      };
+      requestAnimationFrame(watch);
       await deleteRows('org_members' as never, { org_id: org.id as string, user_id: CAROL });
       member = false;
       await waitFor(() => !text(el).includes('left behind stream'), 20_000, 'the stream leaves the dashboard');
       await waitFor(() => text(el).includes(`No org id ${org.id as string}`), 15_000, 'the streams list says the org is not found or not accessible');
+      watching = false;
+      expect(sawNoStreams, '"No streams" shown on the way').to.equal(false);
       expect(text(el)).to.not.include(en.noStreams);
     } finally {
       if (member) await deleteRows('org_members' as never, { org_id: org.id as string, user_id: CAROL });
