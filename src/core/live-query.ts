@@ -20,7 +20,7 @@ import { createFrameNotifier, type FrameNotifier } from './frame.js';
 import { isRtError, messageOf, rtError } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
-import { RowWindow, rowKey, type StoreRow } from './row-window.js';
+import { RowWindow, compareValues, rowKey, type StoreRow } from './row-window.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
 import { QueryPhase } from './query-phase.js';
@@ -285,6 +285,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     // TOASTed value is left out, and a renamed or dropped column is missing too. The merge kept
     // the held value; whether it is still true only a read can tell.
     if (held && live && change.new && lacksColumns(change.new, held)) this.#reader!.refill();
+    // A held row whose sort value moved it to the end of a full window (an older created_at): a
+    // row not held may now belong before it, and only a read can tell.
+    else if (held && live && window.full && this.#movedToEnd(held)) this.#reader!.refill();
     if (result.outside && this.#unread?.foldOutside(change as RowChange<StoreRow>)) result.changed = true;
     if (!result.changed) return false;
     // The count may already include this change (it raced a count read): confirm it.
@@ -300,6 +303,17 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       this.#phase.rowBack();
     }
     return true;
+  }
+
+  /** Whether the held row `before` was (now under its key) changed its sort value and sorts last. */
+  #movedToEnd(before: R): boolean {
+    const window = this.#window!;
+    const col = window.query.order?.column;
+    const key = rowKey(before);
+    const now = key === null ? undefined : window.get(key);
+    if (!col || !now || compareValues(now[col], before[col]) === 0) return false;
+    const sorted = window.sorted();
+    return rowKey(sorted[sorted.length - 1]) === key;
   }
 
   /**

@@ -366,6 +366,18 @@ describe('reads racing changes delivered out of commit order', () => {
     store.stop();
   });
 
+  it('a held row moved to the end of a full window by its sort value: the window is read again (a row not held may belong before it)', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
+    const store = await liveCountStore(db); // holds n4, n3 (limit 2, newest first)
+    // n4 is re-dated before every other row: the newest two are now n3, n2.
+    db.rows.set('n4', { ...db.rows.get('n4')!, created_at: at(0), updated_at: at(45) });
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n4')!, old: null });
+    const ids = () => ((store.state.data as Row[] | null) ?? []).map((r) => r.id).join(',');
+    await waitFor(() => ids() === 'n3,n2', 3000, `the newest two (shows ${ids()})`);
+    store.stop();
+  });
+
   it('a re-read cancelled by a resync does not keep the next late change from being confirmed', async () => {
     const db = new Scripted();
     for (const n of [1, 2, 3, 4, 5]) db.rows.set(`n${n}`, note(n));

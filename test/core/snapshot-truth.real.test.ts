@@ -15,10 +15,10 @@ import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
-import type { RtClient } from '../../src/core/client.js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { LiveHub } from '../../src/core/live-hub.js';
 import { en } from '../../src/internal/strings.js';
-import { CAROL, USERS, clientFor, deleteRows, dropConnections, insertInto, insertRows, newId, newStream, runSql, updateRows, waitFor } from '../helpers/backend.js';
+import { CAROL, USERS, backendInfo, clientFor, mintToken, deleteRows, dropConnections, insertInto, insertRows, newId, newStream, runSql, updateRows, waitFor } from '../helpers/backend.js';
 import { deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
@@ -121,5 +121,24 @@ describe('the server’s rows win over what the page held (real backend)', funct
     } finally {
       if (member) await deleteRows('org_members' as never, { org_id: org.id as string, user_id: CAROL });
     }
+  });
+
+  it('the same with the user’s default org (no org-id): the dashboard checks the org it looked up once', async () => {
+    const user = newId(); // a user whose only org is this one
+    const [org] = await insertInto('orgs', [{ id: newId(), name: 'Only org' }]);
+    await insertInto('org_members', [{ org_id: org.id, user_id: user }]);
+    await newStream({ org_id: org.id as string, name: 'only org stream' });
+    LiveHub.revalidateMs = 1000;
+    const info = await backendInfo();
+    const token = await mintToken(user, 3600);
+    const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token });
+    clients.push(c);
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-monitoring-dashboard></rt-monitoring-dashboard></rt-provider>`);
+    const el = wrapper.querySelector('rt-monitoring-dashboard')!;
+    await waitFor(() => text(el).includes('only org stream') && live(c), 15_000, 'dashboard live on the default org');
+    await deleteRows('org_members' as never, { org_id: org.id as string, user_id: user });
+    await waitFor(() => !text(el).includes('only org stream'), 20_000, 'the stream leaves the dashboard');
+    await waitFor(() => text(el).includes(en.notFound), 15_000, 'the streams list says not found or no access');
+    expect(text(el)).to.not.include(en.noStreams);
   });
 });

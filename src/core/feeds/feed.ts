@@ -172,7 +172,9 @@ export function defineFeed<R, P extends object>(decl: FeedDeclaration<R, P>): Fe
         if (isRtError(value)) return value;
         eq.push([f.column, value]);
         values[f.column] = value;
-        if (list && normalizeKey(given) !== null) scoped.push([f, what, value]);
+        // Given values, and the signed-in user's default org (looked up once: the membership may
+        // have been removed since).
+        if (list && (normalizeKey(given) !== null || f.fallback === 'org')) scoped.push([f, what, value]);
       }
       const query: SnapshotQuery = { table: decl.table as SnapshotQuery['table'], eq };
       if (list) Object.assign(query, { order, limit: limitOf(p) });
