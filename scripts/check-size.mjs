@@ -3,7 +3,7 @@
  * Size budgets of the script-tag builds (brotli quality 11, each file compressed on its own as a
  * server sends it; 1 KB = 1000 bytes, as bundlers and the README report them):
  *
- * - the all-in file `dist/rt-monitor.js`: target ≤ 58 KB (issue 13), NOT met today (73.7 KB after the
+ * - the all-in file `dist/rt-monitor.js`: target ≤ 58 KB (issue 13), NOT met today (73.9 KB after the
  *   core split, your-schema mapping, broadcast mode, postgrest-js and the fourth to seventh sessions' trust
  *   fixes); the check fails above the regression ceiling `ALL_IN_CEILING_KB` and prints how far the
  *   file is from the target;
@@ -40,13 +40,14 @@ export const DEFAULT_BUDGET_KB = 58;
  * 429 / Retry-After, diagnostics naming a query's own error, ticking texts across clock jumps and in
  * print, clear configuration errors (+0.9 KB); elements that fit a 120 px box, one reading of
  * locale values and one rule for numeric attributes, each with one warning (+1.2 KB).
- * Raised to 73.8 on 2026-11-30 (seventh session) for +0.6 KB of fixes from a QA round on data
+ * Raised to 74.0 on 2026-11-30 (seventh session) for +0.8 KB of fixes from two QA rounds on data
  * shapes (after −0.1 KB from the numberRule decorator): the server's rows win over held ones (a
- * restored database, a primary key changed, a partial change record, a failed revalidation),
+ * restored database, a primary key changed, a partial change record, a failed revalidation, a row
+ * re-dated out of a full list, a lost default org), a socket's close code as the last error,
  * figures floored and clipping by grapheme (Intl.Segmenter), a mapped column that does not exist
  * named as such, "not signed in" told apart from "no access".
  */
-export const ALL_IN_CEILING_KB = 73.8;
+export const ALL_IN_CEILING_KB = 74.0;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */
