@@ -57,6 +57,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   readonly #phase = new QueryPhase();
   #resolved: ResolvedFeed | null = null;
   #releaseChannel: (() => void) | null = null;
+  /** Errors from `ResolvedFeed.verifyEmpty`: the scope a read found empty is not visible to the user. */
+  readonly #scopeGone = new WeakSet<RtError>();
   #started = false;
   #stopped = false;
   /** The problem last told to the subscription list (LiveSource.problemChanged). */
@@ -220,6 +222,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       epoch: () => this.#phase.readEpoch(),
       read: (rows, buffered, count, epoch) => this.#snapshotRead(rows, buffered, count, epoch),
       failed: (error, count) => {
+        // The scope is gone for this user: what the page held from it goes too (not kept as "stale").
+        if (this.#scopeGone.has(error)) this.#window!.replace([]);
         if (count) this.#unread!.snapshotRead({ count: null, error });
         this.#phase.snapshotFailed(error);
         this.#emit();
@@ -253,10 +257,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   async #select(query: SnapshotQuery, resolved: ResolvedFeed): Promise<SnapshotResult<R>> {
     const result = await this.options.source.select<R>(query);
     const problem = result.rows?.length === 0 && resolved.verifyEmpty ? await resolved.verifyEmpty() : null;
-    if (!problem) return result;
-    // The scope is gone for this user: what the page held from it goes too (not kept as "stale").
-    if (!this.#stopped) this.#window?.replace([]);
-    return { rows: null, error: problem };
+    if (problem) this.#scopeGone.add(problem);
+    return problem ? { rows: null, error: problem } : result;
   }
 
   /** A snapshot read in `epoch` landed: its rows, with the changes that raced the read on top. */
@@ -279,15 +281,15 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** Apply one change; returns whether anything visible changed. */
   #fold(change: RowChange<R>, live: boolean): boolean {
     const window = this.#window!;
-    const held = change.type === 'UPDATE' ? window.get(rowKey(change.new) ?? '') : undefined;
     const result = window.fold(change, (current, next) => this.#flushIfTerminal(current, next));
+    const held = live ? result.previous : undefined;
     // A change without a column the held row has: under REPLICA IDENTITY DEFAULT an unchanged
     // TOASTed value is left out, and a renamed or dropped column is missing too. The merge kept
     // the held value; whether it is still true only a read can tell.
-    if (held && live && change.new && lacksColumns(change.new, held)) this.#reader!.refill();
+    if (held && lacksColumns(change.new!, held)) this.#reader!.refill();
     // A held row whose sort value moved it to the end of a full window (an older created_at): a
     // row not held may now belong before it, and only a read can tell.
-    else if (held && live && window.full && this.#movedToEnd(held)) this.#reader!.refill();
+    else if (held && window.full && this.#movedToEnd(held)) this.#reader!.refill();
     if (result.outside && this.#unread?.foldOutside(change as RowChange<StoreRow>)) result.changed = true;
     if (!result.changed) return false;
     // The count may already include this change (it raced a count read): confirm it.
@@ -305,15 +307,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     return true;
   }
 
-  /** Whether the held row `before` was (now under its key) changed its sort value and sorts last. */
+  /** Whether the held row `before` changed its sort value (now under its key) and sorts last. */
   #movedToEnd(before: R): boolean {
     const window = this.#window!;
     const col = window.query.order?.column;
-    const key = rowKey(before);
-    const now = key === null ? undefined : window.get(key);
-    if (!col || !now || compareValues(now[col], before[col]) === 0) return false;
-    const sorted = window.sorted();
-    return rowKey(sorted[sorted.length - 1]) === key;
+    const key = rowKey(before)!;
+    const now = window.get(key);
+    return !!col && !!now && compareValues(now[col], before[col]) !== 0 && window.isLast(key);
   }
 
   /**

@@ -51,8 +51,8 @@ export function rowKey(row: { id?: unknown } | null | undefined): string | null 
 export interface FoldResult<R> {
   /** Anything visible changed. */
   changed: boolean;
-  /** A held row is about to be replaced or deleted (terminal states must be delivered first). */
-  replacing?: { current: R; next: R | null };
+  /** The held row an UPDATE was merged into, as it was before the merge. */
+  previous?: R;
   /** The change touched a row not held (an UPDATE/DELETE of a row outside the window). */
   outside?: boolean;
   /** A held row was deleted (`windowWasFull`: a full window lost a row and needs a refill). */
@@ -168,7 +168,7 @@ export class RowWindow<R extends StoreRow> {
     if (current) beforeReplace?.(current, merged);
     this.#rows.set(key, merged);
     this.trim();
-    return gone({ changed: true, outside: !current && change.type === 'UPDATE' });
+    return gone({ changed: true, outside: !current && change.type === 'UPDATE', previous: current });
   }
 
   /** Keep a bounded list at its limit (rows pushed out are reported through `onTrimmed`). */
@@ -183,17 +183,26 @@ export class RowWindow<R extends StoreRow> {
   /** The rows in the query's order (ties broken by key). */
   sorted(): R[] {
     const rows = [...this.#rows.values()];
-    const order = this.query.order;
-    if (!order) return rows;
-    const dir = order.ascending ? 1 : -1;
-    const col = order.column;
-    return rows.sort((a, b) => {
-      const c = compareValues(a[col], b[col]);
-      if (c !== 0) return c * dir;
-      const ka = rowKey(a)!;
-      const kb = rowKey(b)!;
-      return ka < kb ? -dir : ka > kb ? dir : 0;
-    });
+    return this.query.order ? rows.sort((a, b) => this.#compare(a, b)) : rows;
+  }
+
+  /** Whether the held row under `key` sorts last in the query's order (false without an order). */
+  isLast(key: string): boolean {
+    const row = this.#rows.get(key);
+    if (!row || !this.query.order) return false;
+    for (const other of this.#rows.values()) if (other !== row && this.#compare(other, row) > 0) return false;
+    return true;
+  }
+
+  /** Two held rows in the query's order (ties broken by key); the query has an order. */
+  #compare(a: R, b: R): number {
+    const { column, ascending } = this.query.order!;
+    const dir = ascending ? 1 : -1;
+    const c = compareValues(a[column], b[column]);
+    if (c !== 0) return c * dir;
+    const ka = rowKey(a)!;
+    const kb = rowKey(b)!;
+    return ka < kb ? -dir : ka > kb ? dir : 0;
   }
 
   #remember(key: string, version: number): void {
