@@ -238,6 +238,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
         held: () => this.#window!.values(),
         snapshotInFlight: () => reader.reading,
         changed: () => this.#emit(),
+        missed: () => reader.refill(),
       });
     }
     // 1. subscribe first … 2. … then read the snapshot (unless the channel's state already started one).

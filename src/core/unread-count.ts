@@ -37,6 +37,12 @@ export interface UnreadCountOptions {
   snapshotInFlight: () => boolean;
   /** The total changed. */
   changed: () => void;
+  /**
+   * A re-read found more counted rows outside the held ones than it knew of, with no change
+   * racing it: rows came that no change announced (a table dropped from the publication, a change
+   * the server did not deliver). The rows must be read again; the count alone cannot show them.
+   */
+  missed?: () => void;
 }
 
 export class UnreadCount {
@@ -207,6 +213,7 @@ export class UnreadCount {
     // Changes kept racing the re-reads: take this one, and read again once things are calmer.
     if (this.#dirty) this.schedule(RECOUNT_AFTER_ERROR_MS);
     const next = Math.max(0, res.count - this.#countHeld(this.options.held()));
+    if (next > this.#outside && !this.#dirty) this.options.missed?.();
     if (next !== this.#outside) {
       this.#outside = next;
       this.options.changed();

@@ -8,13 +8,16 @@
  * - a change record without a column the widget holds (a column renamed under a live widget;
  *   also an unchanged TOASTed value under REPLICA IDENTITY DEFAULT): the old value was kept, "Live";
  * - every row of a list leaving the user's view (membership removed): "No streams in this
- *   organisation" instead of "Not found or no access".
+ *   organisation" instead of "Not found or no access";
+ * - a row that came with no change announcing it (a table dropped from the publication, a lost
+ *   message): the re-check counted it ("3 new" over two rows) but the list never showed it.
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import '../../src/elements/rt-notifications/rt-notifications.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { LiveHub } from '../../src/core/live-hub.js';
 import { en } from '../../src/internal/strings.js';
@@ -140,5 +143,25 @@ describe('the server’s rows win over what the page held (real backend)', funct
     await waitFor(() => !text(el).includes('only org stream'), 20_000, 'the stream leaves the dashboard');
     await waitFor(() => text(el).includes(en.notFound), 15_000, 'the streams list says not found or no access');
     expect(text(el)).to.not.include(en.noStreams);
+  });
+
+  it('a notification that came with no change announcing it: the re-check shows it in the list, not only in the count', async () => {
+    const user = newId(); // a user of this test alone: no other test writes its notifications
+    const info = await backendInfo();
+    await insertRows('notifications', [
+      { user_id: user, title: 'first note', created_at: new Date(Date.now() - 2000).toISOString() },
+      { user_id: user, title: 'second note', created_at: new Date(Date.now() - 1000).toISOString() },
+    ]);
+    LiveHub.revalidateMs = 1500;
+    const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(user, 3600) });
+    clients.push(c);
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-notifications max-items="2"></rt-notifications></rt-provider>`);
+    const el = wrapper.querySelector('rt-notifications')!;
+    await waitFor(() => text(el).includes('second note') && text(el).includes('first note') && live(c), 15_000, 'both notes live');
+    // Inserted with triggers off: the change is never captured, so no client hears of it.
+    await runSql(`begin; set local session_replication_role = replica;
+      insert into public.notifications (user_id, title) values ('${user}', 'unannounced note'); commit;`);
+    await waitFor(() => text(el).includes('unannounced note'), 20_000, `the unannounced note in the list (shows: ${text(el).slice(0, 200)})`);
+    expect(text(el)).to.not.include('first note'); // max-items 2: the newest two
   });
 });
