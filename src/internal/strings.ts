@@ -95,6 +95,8 @@ export const en = {
     'csp-blocked': "This page's Content-Security-Policy blocks the connection to Supabase: add the Supabase URL to connect-src.",
     // By RtError.detail: a request without a user token was refused (src/core/errors.ts).
     'not-signed-in': 'You are not signed in: this needs a signed-in user with access.',
+    // By RtError.detail: the WebSocket was closed with a code other than 1006 (src/core/link.ts).
+    'socket-closed': 'The server, or a proxy or firewall on the way, closed the realtime connection. Retrying automatically.',
     // By RtError.detail: HTTP 429, 408 or 425 (src/core/errors.ts).
     busy: 'The server is busy. Retrying shortly.',
   } as Record<string, string>,

@@ -111,7 +111,8 @@ describe('connection state machine against the real backend', function () {
     const seen = record(c);
     const first = ws.sockets.find((s) => s.readyState === WebSocket.OPEN)!;
     first.close(4008, 'blocked by proxy');
-    await waitFor(() => seen.some((d) => d.status !== 'connected' && /4008: blocked by proxy/.test(d.lastError?.message ?? '')), 10_000, 'the close named as the cause');
+    const named = await waitFor(() => seen.find((d) => d.status !== 'connected' && /4008: blocked by proxy/.test(d.lastError?.message ?? '')), 10_000, 'the close named as the cause');
+    expect(named.lastError!.detail, 'a close sent by something between, not "cannot be reached"').to.equal('socket-closed');
     await waitFor(() => c.getConnection().status === 'connected' && c.getConnection().lastError === null, 15_000, 'connected again, the error cleared');
   });
 

@@ -42,6 +42,16 @@ describe('rt-diagnostics', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('names the cause of the last error by its detail (a socket closed by a proxy is not "cannot be reached")', async () => {
+    const client = memory();
+    const el = await mount<RtDiagnostics>(client, html`<rt-diagnostics></rt-diagnostics>`, 'rt-diagnostics');
+    const message = 'The realtime connection was closed (WebSocket close code 1008: blocked by proxy); reconnecting.';
+    client.setConnection({ status: 'connecting', lastError: { code: 'network', message, detail: 'socket-closed' } });
+    await waitForText(el, /blocked by proxy/);
+    expect(text(el)).to.include('a proxy or firewall on the way, closed the realtime connection');
+    expect(text(el)).to.not.include('cannot be reached');
+  });
+
   it('shows an expired token', async () => {
     const el = await mount<RtDiagnostics>(memory({ connection: { tokenExpiresAt: Date.now() - 1000 } }), html`<rt-diagnostics></rt-diagnostics>`, 'rt-diagnostics');
     expect(text(el)).to.match(/Token expires\s*Expired/);

@@ -7,7 +7,7 @@ import { clampCount, formatDateTime, formatMilliseconds, formatNumber, formatRel
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
 import { TickController } from '../../internal/ticker.js';
-import { clipped, lookBadge } from '../../internal/templates.js';
+import { clipped, errorHint, lookBadge } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
 import { styles } from './rt-diagnostics.styles.js';
 
@@ -74,7 +74,7 @@ export class RtDiagnostics extends RtElement {
         expires != null && expires - serverNow < 60_000 ? 'warning' : undefined,
       )}
       ${this.#metric(s.staleSince, d?.staleSince != null ? (formatDateTime(loc, d.staleSince) ?? na) : s.none, d?.staleSince != null ? 'warning' : undefined)}
-      ${this.#metric(s.lastError, err ? `${s.errorMessages[err.code] ?? err.code}${err.message ? ` (${err.message})` : ''}` : s.none, err ? 'danger' : undefined)}
+      ${this.#metric(s.lastError, err ? `${errorHint(s, err)}${err.message ? ` (${err.message})` : ''}` : s.none, err ? 'danger' : undefined)}
     </dl>`;
   }
 
