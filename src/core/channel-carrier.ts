@@ -228,7 +228,9 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
         this.#joined = false;
         this.#pgReady = false;
         const reason = err ? messageOf(err) : status === 'TIMED_OUT' ? 'join timed out' : 'channel error';
-        if (!/socket closed|heartbeat timeout/i.test(reason)) this.#error = this.#reasonError(reason);
+        // The socket's own failures (realtime-js: "socket closed: 1006", "channel error: transport
+        // failure", "… connection lost") are the connection's error (Link), not this channel's.
+        if (!/socket closed|heartbeat timeout|transport failure|connection lost/i.test(reason)) this.#error = this.#reasonError(reason);
         if (isTokenProblem(reason)) {
           // realtime-js retries the join with the new token; with none to be had, park instead.
           if (!this.#parkIfDead(channel)) void this.#host.hooks.refreshToken(reason).then(() => this.#parkIfDead(channel));

@@ -255,8 +255,8 @@ export class Link {
     const code = event?.code;
     if (typeof code === 'number' && code !== 1000 && code !== 1005 && this.state !== 'closed') {
       const reason = typeof event?.reason === 'string' && event.reason ? `: ${event.reason.slice(0, 200)}` : '';
-      // 1006: dropped (no close frame), the server cannot be reached; any other code was sent.
-      const detail = code === 1006 ? undefined : 'socket-closed';
+      // 1006: no close frame (never opened, or dropped); any other code was sent by someone.
+      const detail = code === 1006 ? 'socket-dropped' : 'socket-closed';
       this.error = rtError('network', `The realtime connection was closed (WebSocket close code ${code}${reason}); reconnecting.`, detail);
     }
     this.fire('close');

@@ -97,6 +97,8 @@ export const en = {
     'not-signed-in': 'You are not signed in: this needs a signed-in user with access.',
     // By RtError.detail: the WebSocket was closed with a code other than 1006 (src/core/link.ts).
     'socket-closed': 'The server, or a proxy or firewall on the way, closed the realtime connection. Retrying automatically.',
+    // By RtError.detail: the WebSocket closed with 1006 (src/core/link.ts); REST may still work.
+    'socket-dropped': 'The realtime connection could not be opened, or was dropped (no network, or a proxy or firewall that blocks WebSockets). Retrying automatically.',
     // By RtError.detail: HTTP 429, 408 or 425 (src/core/errors.ts).
     busy: 'The server is busy. Retrying shortly.',
   } as Record<string, string>,

@@ -116,6 +116,27 @@ describe('connection state machine against the real backend', function () {
     await waitFor(() => c.getConnection().status === 'connected' && c.getConnection().lastError === null, 15_000, 'connected again, the error cleared');
   });
 
+  it('WebSockets blocked while REST works (1006): the connection says the realtime connection could not be opened; no channel reports a server error', async () => {
+    const Native = window.WebSocket;
+    // A proxy that refuses WebSocket upgrades: every socket goes to a closed port (1006), REST is untouched.
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(String(url).replace(/^(wss?:\/\/[^/]+?):\d+\//, '$1:9/'), protocols);
+      }
+    };
+    cleanups.push(() => (window.WebSocket = Native));
+    const c = await aliceClient();
+    const stream = await newStream({ name: 'blocked sockets' });
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => host.ctl.progress !== null && c.getConnection().attempt >= 2, 15_000, 'the row read over REST, the socket retried');
+    const detail = c.getConnection();
+    expect(detail.status).to.not.equal('connected');
+    expect(detail.lastError?.detail, detail.lastError?.message).to.equal('socket-dropped');
+    expect(host.ctl.phase).to.not.equal('live');
+    for (const sub of c.getActiveSubscriptions()) expect(sub.lastError, `${sub.name}: ${sub.lastError?.message}`).to.equal(null);
+  });
+
   it('during an outage attempt / nextRetryAt follow the back-off (1 s, 2 s, 5 s); `online` reconnects at once', async () => {
     const c = await aliceClient();
     const { stream, host } = await liveStream(c);
