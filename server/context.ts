@@ -8,6 +8,11 @@ export interface DevState {
   tokenTtlSeconds: number;
   /** Epoch ms until which the realtime service refuses sockets (0 = not paused). */
   realtimePausedUntil: number;
+  /**
+   * Epoch ms until which WebSocket upgrade requests are held unanswered, as a proxy that never
+   * passes them on (0 = not held); each held request is dropped when the hold ends.
+   */
+  realtimeHeldUntil: number;
 }
 
 export interface BackendContext {

@@ -110,7 +110,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
   const twentyYears = 20 * 365 * 24 * 3600;
   const anonKey = await signJwt(jwtSecret, { iss: 'supabase-demo', role: 'anon' }, twentyYears, issuedAt);
   const serviceRoleKey = await signJwt(jwtSecret, { iss: 'supabase-demo', role: 'service_role' }, twentyYears, issuedAt);
-  const dev: DevState = { enabled: !!options.devControls, tokenTtlSeconds: options.tokenTtlSeconds ?? 3600, realtimePausedUntil: 0 };
+  const dev: DevState = { enabled: !!options.devControls, tokenTtlSeconds: options.tokenTtlSeconds ?? 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0 };
   const ctx: BackendContext = { db, jwtSecret, anonKey, serviceRoleKey, dev, log };
 
   const rest = createRestHandler(ctx);
@@ -140,6 +140,13 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
         dev.realtimePausedUntil = Date.now() + ms;
         const dropped = realtime.dropAll();
         return sendJson(res, 200, { dropped, pausedUntil: new Date(dev.realtimePausedUntil).toISOString() });
+      }
+      case '/__dev/hold-realtime': {
+        const ms = Number(url.searchParams.get('ms') ?? '15000');
+        if (!Number.isFinite(ms) || ms < 0 || ms > 600_000) throw new HttpError(400, { message: 'ms must be between 0 and 600000' });
+        dev.realtimeHeldUntil = Date.now() + ms;
+        const dropped = ms > 0 ? realtime.dropAll() : 0;
+        return sendJson(res, 200, { dropped, heldUntil: new Date(dev.realtimeHeldUntil).toISOString() });
       }
       case '/__dev/token-ttl': {
         const seconds = Number(url.searchParams.get('seconds'));
@@ -190,6 +197,13 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     } catch {
       /* fallthrough */
+    }
+    const held = dev.realtimeHeldUntil - Date.now();
+    if (held > 0) {
+      // [dev] a proxy that takes the upgrade request and never answers it
+      const timer = setTimeout(() => socket.destroy(), held);
+      socket.once('close', () => clearTimeout(timer));
+      return;
     }
     if (pathname === '/realtime/v1/websocket' || pathname === '/realtime/v1/websocket/') realtime.handleUpgrade(req, socket, head);
     else socket.destroy();

@@ -229,8 +229,10 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
         this.#pgReady = false;
         const reason = err ? messageOf(err) : status === 'TIMED_OUT' ? 'join timed out' : 'channel error';
         // The socket's own failures (realtime-js: "socket closed: 1006", "channel error: transport
-        // failure", "… connection lost") are the connection's error (Link), not this channel's.
-        if (!/socket closed|heartbeat timeout|transport failure|connection lost/i.test(reason)) this.#error = this.#reasonError(reason);
+        // failure", "… connection lost"; a join that timed out on a socket that never opened) are
+        // the connection's error (Link), not this channel's.
+        const socket = !this.#host.hooks.socketOpen() || /socket closed|heartbeat timeout|transport failure|connection lost/i.test(reason);
+        if (!socket) this.#error = this.#reasonError(reason);
         if (isTokenProblem(reason)) {
           // realtime-js retries the join with the new token; with none to be had, park instead.
           if (!this.#parkIfDead(channel)) void this.#host.hooks.refreshToken(reason).then(() => this.#parkIfDead(channel));

@@ -33,6 +33,8 @@ export type { SupabaseLike } from './supabase-like.js';
 export { HEARTBEAT_LATE_MS } from './link.js';
 export { HEARTBEAT_INTERVAL_MS, type RtClientOptions } from './transport.js';
 
+/** While the socket cannot open, widgets read over REST at most this often (ms). */
+const DOWN_READ_EVERY_MS = 30_000;
 
 interface Parts {
   realtime: RealtimeClientLike;
@@ -59,6 +61,8 @@ export class RtClient extends LiveHub implements RtClientApi {
   #orgCache = new Map<string, Promise<string | null>>();
   readonly #cleanups: Array<() => void> = [];
   #schema = new SchemaMap();
+  /** When the widgets last read over REST because the socket could not open (#readWhileDown). */
+  #downReadAt = 0;
   readonly #mode: RtClientOptions['realtimeMode'];
 
   constructor(options: RtClientOptions = {}) {
@@ -118,6 +122,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       healthChanged: () => registry?.healthChanged(),
       needed: () => !!registry?.size || this.#connectionListeners.size > 0,
       tick: () => session.checkExpiry(),
+      down: () => this.#readWhileDown(),
     });
     registry = new ChannelRegistry(realtime, {
       changed: () => this.#recompute(),
@@ -286,6 +291,18 @@ export class RtClient extends LiveHub implements RtClientApi {
     const { link, registry } = this.#parts;
     link.sync();
     return linkStatus(link.state, { any: registry.size > 0, ready: registry.allReady(), failed: !!registry.anyConfigError() });
+  }
+
+  /**
+   * The socket failed to open again: every widget reads its snapshot over REST meanwhile, at most
+   * every {@link DOWN_READ_EVERY_MS}: fresh rows (not live) while WebSockets are blocked, or the
+   * cause REST gives (a rotated JWT secret: "the API key was rejected") where the socket gives none.
+   */
+  #readWhileDown(): void {
+    const now = Date.now();
+    if (now - this.#downReadAt < DOWN_READ_EVERY_MS) return;
+    this.#downReadAt = now;
+    for (const store of this.liveStores()) store.readWhileDown();
   }
 
   #recompute(): void {

@@ -84,6 +84,11 @@ export function linkStatus(state: LinkState, channels: ChannelsSummary): Connect
 export const HEARTBEAT_LATE_MS = 4000;
 /** A late-heartbeat timer firing this much after its time means the main thread was blocked. */
 const LATE_TIMER_SLACK_MS = 1000;
+/**
+ * A socket still connecting after this long is held by something on the way (a proxy that takes
+ * the upgrade request and never answers): it is closed and counted as a failed attempt.
+ */
+export const OPEN_TIMEOUT_MS = 10_000;
 /** Watchdog: probe a socket silent for this long; give up on a probe unanswered for PROBE_TIMEOUT_MS. */
 const PROBE_IDLE_MS = 15_000;
 const PROBE_TIMEOUT_MS = 8000;
@@ -100,6 +105,8 @@ export interface LinkEvents {
   needed(): boolean;
   /** Each watchdog tick (the session checks a fixed token's expiry). */
   tick(): void;
+  /** The socket failed to open again (a second failed attempt in a row, or an open that timed out). */
+  down?(): void;
 }
 
 export class Link {
@@ -112,6 +119,8 @@ export class Link {
   error: RtError | null = null;
   #lastActivityAt = Date.now();
   #probeSentAt: number | null = null;
+  /** When the watchdog first saw the socket connecting (null: not connecting). */
+  #connectingSince: number | null = null;
   #lateTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTick: ReturnType<typeof setTimeout> | undefined;
   #watchdog: ReturnType<typeof setInterval> | undefined;
@@ -126,7 +135,7 @@ export class Link {
       open: () => this.#onOpen(),
       close: (event) => this.#onClose(event),
       error: () => {
-        if (this.state === 'idle' || this.state === 'opening') this.error = policyRefusal(realtime.endPoint) ?? rtError('network', 'Cannot reach the realtime server.');
+        if (this.state === 'idle' || this.state === 'opening') this.error = policyRefusal(realtime.endPoint) ?? rtError('network', 'Cannot reach the realtime server.', 'socket-dropped');
         this.fire('error');
         this.events.socketChanged();
       },
@@ -253,7 +262,9 @@ export class Link {
     // dropped connection: 1006): the code and reason are the cause. 1000 and 1005 are normal closes
     // (rt-monitor's own reconnect, Phoenix's heartbeat timeout, which says so itself).
     const code = event?.code;
-    if (typeof code === 'number' && code !== 1000 && code !== 1005 && this.state !== 'closed') {
+    // A 1006 (no close frame) says nothing more than an error already named (an open timed out).
+    const known = code === 1006 && this.error !== null;
+    if (typeof code === 'number' && code !== 1000 && code !== 1005 && !known && this.state !== 'closed') {
       const reason = typeof event?.reason === 'string' && event.reason ? `: ${event.reason.slice(0, 200)}` : '';
       // 1006: no close frame (never opened, or dropped); any other code was sent by someone.
       const detail = code === 1006 ? 'socket-dropped' : 'socket-closed';
@@ -314,7 +325,22 @@ export class Link {
       this.events.changed();
     }, delayMs + 30);
     this.fire(tries >= 2 ? 'retry-again' : 'retry');
+    if (tries >= 2) this.events.down?.();
     queueMicrotask(() => this.events.changed());
+  }
+
+  /** The socket did not open within OPEN_TIMEOUT_MS: a failed attempt; a new socket now. */
+  #openTimedOut(): void {
+    this.#connectingSince = null;
+    this.attempt++;
+    this.error = rtError(
+      'network',
+      `The realtime connection did not open within ${OPEN_TIMEOUT_MS / 1000} s (something on the way holds it: a proxy or firewall); retrying.`,
+      'socket-dropped',
+    );
+    this.fire('error');
+    this.events.down?.();
+    void this.reconnect();
   }
 
   /** Dead-socket detection that does not rely on the socket's own (possibly long) heartbeat. */
@@ -322,6 +348,8 @@ export class Link {
     if (this.state === 'closed' || !this.events.needed()) return;
     this.events.tick();
     const now = Date.now();
+    if (this.realtime.connectionState?.() !== 'connecting') this.#connectingSince = null;
+    else if (now - (this.#connectingSince ??= now) > OPEN_TIMEOUT_MS) this.#openTimedOut();
     if (this.open) {
       if (this.#probeSentAt !== null && now - this.#probeSentAt > PROBE_TIMEOUT_MS + 500) {
         // Unanswered: sending again while one is pending makes realtime-js close and reconnect.

@@ -147,6 +147,15 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   }
 
   /**
+   * The realtime connection cannot open: read the snapshot over REST meanwhile, without going
+   * stale or live (the channel is not confirmed). Fresh rows while a proxy blocks WebSockets, or,
+   * when REST fails too, its cause (a rejected API key) instead of the socket's.
+   */
+  readWhileDown(): void {
+    if (!this.#stopped && this.#reader?.started && !this.#reader.reading) void this.#reader.read();
+  }
+
+  /**
    * Re-reads the snapshot without going stale, when this store holds nothing to check by key: an
    * empty list or a row not found (it may have come into the user's view without an event).
    */

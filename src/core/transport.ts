@@ -7,6 +7,7 @@ import { createRest } from './rest.js';
 import { decodeJwt, NOT_A_JWT } from './jwt.js';
 import { serverNow } from './server-clock.js';
 import { registerConnectionHandlersOnce } from './socket-hygiene.js';
+import { withPlainJson } from './plain-json.js';
 import type { AccessTokenOption } from './tokens.js';
 import type { RealtimeClientLike, RestLike, SupabaseLike } from './supabase-like.js';
 import type { Session } from './session.js';
@@ -89,10 +90,15 @@ export function transport(options: RtClientOptions, session: Session): { realtim
     ...(hasUserToken ? { accessToken: () => tokens.get() } : {}),
     ...(options.vsn ? { vsn: options.vsn } : {}),
     disconnectOnEmptyChannelsAfterMs: 5 * 60_000,
-  }) as unknown as RealtimeClientLike;
+    // realtime-js's own encoders (V1: the message as JSON; V2: its serializer), out of reach of
+    // a page's Array.prototype.toJSON (./plain-json.ts).
+    encode: (message, callback) =>
+      withPlainJson(() => (options.vsn === '1.0.0' ? callback(JSON.stringify(message)) : realtime.serializer.encode(message, callback))),
+  });
+  const realtimeLike = realtime as unknown as RealtimeClientLike;
   // realtime-js registers its socket callbacks again on every connect(): once is enough (see ./socket-hygiene.ts).
-  registerConnectionHandlersOnce(realtime);
-  return { realtime, rest: createRest({ url: `${root}/rest/v1`, anonKey, token: () => tokens.get() }) };
+  registerConnectionHandlersOnce(realtimeLike);
+  return { realtime: realtimeLike, rest: createRest({ url: `${root}/rest/v1`, anonKey, token: () => tokens.get() }) };
 }
 
 /**

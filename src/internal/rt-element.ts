@@ -94,18 +94,23 @@ export class RtElement extends LitElement {
   /**
    * Registers the element under `tag` unless the tag is taken. When another copy (or version)
    * already defined it, returns quietly; the first such meeting warns once per copy of rt-monitor,
-   * naming both versions (src/internal/other-copy.ts).
+   * naming both versions (src/internal/other-copy.ts). A tag another script took (a class without
+   * rt-monitor's static `version`) warns, saying so.
    */
   static define(tag: string, registry: CustomElementRegistry = customElements): void {
     if (isStoodDown()) return; // a second script-tag copy: the first one serves the page
     const existing = registry.get(tag) as (CustomElementConstructor & { version?: string }) | undefined;
     if (existing) {
-      if (existing !== this) {
-        warnOtherCopy(
-          `rt-monitor: <${tag}> is already defined by another copy of rt-monitor (version ${existing.version ?? 'unknown'}); ` +
-            `this copy (version ${this.version}) registers none of the elements the other copy defined.`,
-        );
+      if (existing === this) return;
+      if (typeof existing.version !== 'string') {
+        // Not rt-monitor's: the page (or another library) took the name first.
+        console.warn(`rt-monitor: <${tag}> is already defined by another script on this page, not by rt-monitor; <${tag}> elements are that script's, and rt-monitor's <${tag}> is not available here.`);
+        return;
       }
+      warnOtherCopy(
+        `rt-monitor: <${tag}> is already defined by another copy of rt-monitor (version ${existing.version}); ` +
+          `this copy (version ${this.version}) registers none of the elements the other copy defined.`,
+      );
       return;
     }
     // Values the page set on <tag> elements before this definition: applied in connectedCallback.
@@ -232,9 +237,12 @@ export class RtElement extends LitElement {
     const parent = this.parentElement ?? ((this.getRootNode() as ShadowRoot).host as Element | undefined) ?? null;
     const dir = this.getAttribute('dir');
     if (dir !== this.#autoDir) this.#autoDir = null; // the page set (or removed) it: the page's wins
+    const words = RTL_LOCALE.test(locale) ? 'rtl' : 'ltr';
+    // The words' direction also as CSS (`:state(rtl)`, src/styles/shared.ts): a page that sets
+    // `direction: rtl` in CSS, not `dir`, matches no `:dir(rtl)` and is overruled there.
+    this.setState('rtl', words === 'rtl');
     if (this.#autoDir || dir === null) {
       const inherited = parent?.matches(':dir(rtl)') ? 'rtl' : 'ltr';
-      const words = RTL_LOCALE.test(locale) ? 'rtl' : 'ltr';
       if (words !== inherited) {
         if (dir !== words) this.dir = words;
         this.#autoDir = words;

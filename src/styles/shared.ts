@@ -13,7 +13,7 @@ import { tokens } from './tokens.js';
  * text-align: right; white-space: nowrap; font: italic 900 … }` and every other inherited
  * property, present or future). `all: initial` leaves alone exactly what we want the page
  * to control: custom properties (the `--rt-*` tokens keep inheriting) and `direction` /
- * `unicode-bidi` (RTL pages stay RTL). `hostStyles` then sets our own text values.
+ * `unicode-bidi`. `hostStyles` then sets our own text values, and the words' direction.
  *
  * Deliberately inherited again: `color-scheme` (the default theme follows the host page's light or
  * dark, src/styles/tokens.ts), `visibility` (a page hiding a region hides us too),
@@ -54,6 +54,15 @@ export const hostStyles = css`
   }
   :host {
     min-width: 0;
+  }
+  /* The words' direction, not the page's: English inside a page styled "direction: rtl" (no dir
+     attribute, so no :dir(rtl)) read "of 100 24". A dir attribute on the element (the page's, or
+     the one rt-monitor sets, src/internal/rt-element.ts) decides instead. */
+  :host(:not([dir])) {
+    direction: ltr;
+  }
+  :host(:not([dir]):state(rtl)) {
+    direction: rtl;
   }
   :host([hidden]) {
     display: none !important;

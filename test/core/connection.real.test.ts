@@ -14,7 +14,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { ConnectionDetail } from '../../src/core/types.js';
-import { ALICE, USERS, backendInfo, mintToken, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ALICE, USERS, backendInfo, clientFor, dropConnections, holdRealtime, mintToken, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import { manualTimer, type PhoenixTimer } from '../helpers/clock.js';
 import { instrumentWebSocket, type TestStreamHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
@@ -135,6 +135,88 @@ describe('connection state machine against the real backend', function () {
     expect(detail.lastError?.detail, detail.lastError?.message).to.equal('socket-dropped');
     expect(host.ctl.phase).to.not.equal('live');
     for (const sub of c.getActiveSubscriptions()) expect(sub.lastError, `${sub.name}: ${sub.lastError?.message}`).to.equal(null);
+  });
+
+  it("a legacy page's Array.prototype.toJSON (Prototype.js 1.6): frames are still JSON arrays and the widget goes live", async () => {
+    const proto = Array.prototype as unknown as { toJSON?: () => string };
+    // As Prototype.js 1.6 has it (assigned, so enumerable): the array as JSON text, which
+    // JSON.stringify then writes as one quoted string.
+    const stream = await newStream({ name: 'prototype.js page', current_progress: { percentage: 1, completed: 1, total: 100 } });
+    proto.toJSON = function (this: unknown[]) {
+      return `[${this.map((v) => JSON.stringify(v)).join(', ')}]`;
+    };
+    cleanups.push(() => delete proto.toJSON);
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const c = await aliceClient();
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => host.ctl.phase === 'live' && c.getConnection().status === 'connected', 15_000, 'live + connected');
+    expect(ws.sent.length).to.be.greaterThan(0);
+    for (const { data } of ws.sent) expect(Array.isArray(JSON.parse(data)), data).to.equal(true);
+    expect(typeof proto.toJSON, "the page's own toJSON is back").to.equal('function');
+    delete proto.toJSON; // the test's own writes go through JSON.stringify too
+    await updateRows('streams', { id: stream.id }, { current_progress: { percentage: 64, completed: 64, total: 100 } });
+    await waitFor(() => host.ctl.progress?.current_progress.percentage === 64, 10_000, 'a change delivered');
+  });
+
+  it('a WebSocket upgrade held unanswered (a proxy): the attempt fails after 10 s and says so, no channel blames the server; live again once it passes', async () => {
+    const c = await aliceClient();
+    const { stream, host } = await liveStream(c);
+    await holdRealtime(120_000);
+    cleanups.push(() => void holdRealtime(0));
+    const said = () => /did not open within 10 s/.test(c.getConnection().lastError?.message ?? '');
+    await waitFor(() => said() && c.getConnection().attempt >= 1, 30_000, 'the held upgrade named, an attempt counted');
+    expect(c.getConnection().status).to.not.equal('connected');
+    expect(c.getConnection().lastError!.detail).to.equal('socket-dropped');
+    expect(host.ctl.phase).to.not.equal('live');
+    for (const sub of c.getActiveSubscriptions()) expect(sub.lastError?.code, `${sub.name}: ${sub.lastError?.message}`).to.not.equal('server');
+    await holdRealtime(0);
+    await waitFor(() => host.ctl.phase === 'live' && c.getConnection().status === 'connected', 30_000, 'live again');
+    await updateRows('streams', { id: stream.id }, { current_progress: { percentage: 81, completed: 81, total: 100 } });
+    await waitFor(() => host.ctl.progress?.current_progress.percentage === 81, 10_000, 'a change delivered');
+  });
+
+  it("the project's JWT secret rotated under an open page: the widgets read over REST and show the rejected key, not a network fault", async () => {
+    const { url } = await backendInfo();
+    // Signed with another secret: what the page's anon key and user token are once the project's
+    // secret is rotated. The server refuses the WebSocket upgrade (401: the browser sees 1006) and
+    // every REST request.
+    const enc = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const rotated = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ role: 'anon', iss: 'supabase-demo', exp: 4102444800 })}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQ`;
+    let isRotated = false;
+    // In place before the client exists (it keeps the WebSocket constructor it was made with).
+    const NativeSocket = window.WebSocket;
+    window.WebSocket = class extends NativeSocket {
+      constructor(address: string | URL, protocols?: string | string[]) {
+        const u = new URL(String(address));
+        if (isRotated) u.searchParams.set('apikey', rotated);
+        super(u.href, protocols);
+      }
+    };
+    const nativeFetch = window.fetch;
+    window.fetch = (input: RequestInfo | URL, init: RequestInit = {}) => {
+      const target = input instanceof Request ? input.url : String(input);
+      if (!isRotated || !target.startsWith(url) || target.includes('/__dev/')) return nativeFetch(input, init);
+      const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+      headers.set('apikey', rotated);
+      headers.set('Authorization', `Bearer ${rotated}`);
+      return nativeFetch(input, { ...init, headers });
+    };
+    cleanups.push(() => {
+      window.WebSocket = NativeSocket;
+      window.fetch = nativeFetch;
+    });
+    // A fixed token (a string), as most pages pass: nothing renews it, so nothing else reads REST.
+    const c = await clientFor(USERS.alice);
+    clients.push(c);
+    const { host } = await liveStream(c);
+    isRotated = true;
+    await dropConnections();
+    await waitFor(() => host.ctl.error && host.ctl.error.code !== 'network', 30_000, `a cause REST gives (shows ${host.ctl.phase}: ${host.ctl.error?.code} ${host.ctl.error?.message})`);
+    expect(['bad-config', 'unauthorized', 'session-expired']).to.include(host.ctl.error!.code);
+    expect(host.ctl.phase).to.not.equal('live');
+    expect(c.getConnection().status).to.not.equal('connected');
   });
 
   it('during an outage attempt / nextRetryAt follow the back-off (1 s, 2 s, 5 s); `online` reconnects at once', async () => {

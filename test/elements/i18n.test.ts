@@ -396,6 +396,15 @@ describe('translations', () => {
       expect(text(outside)).not.to.include(FSI);
     });
 
+    it('an English element in a page styled direction: rtl (CSS, no dir attribute) still lays itself out left to right', async () => {
+      const el = await mount<Element>(seeded(), html`<div style="direction: rtl"><rt-stream-card stream-id="s1" locale="en-US"></rt-stream-card></div>`, 'rt-stream-card');
+      await waitUntil(() => text(el).includes('running agents'), 'rendered', { timeout: 4000 });
+      expect(getComputedStyle(el.shadowRoot!.querySelector('[part="base"]')!).direction, '"4 of 10" must not read "of 10 4"').to.equal('ltr');
+      // Arabic words there: right to left.
+      (el as HTMLElement & { locale: string }).locale = 'ar-EG';
+      await waitUntil(() => getComputedStyle(el.shadowRoot!.querySelector('[part="base"]')!).direction === 'rtl', 'Arabic: right to left', { timeout: 4000 });
+    });
+
     it('a page language without strings (Hebrew) shows English words, English numbers and dates, left to right; registered strings switch it', async () => {
       const client = seeded();
       client.setRows('streams', [

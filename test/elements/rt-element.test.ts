@@ -29,6 +29,22 @@ describe('RtElement base', () => {
     }
   });
 
+  it("define() on a tag the page's own script took says so, not \"another copy of rt-monitor\"", () => {
+    const warn = console.warn;
+    const calls: unknown[][] = [];
+    console.warn = (...args: unknown[]) => calls.push(args);
+    try {
+      customElements.define('rt-page-own-widget', class extends HTMLElement {});
+      class Ours extends RtElement {}
+      expect(() => Ours.define('rt-page-own-widget')).not.to.throw();
+      expect(calls.length).to.equal(1);
+      expect(String(calls[0][0])).to.include('<rt-page-own-widget> is already defined by another script on this page, not by rt-monitor');
+      expect(String(calls[0][0])).not.to.include('copy of rt-monitor');
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it('define() accepts another registry', function () {
     // Scoped registries (`new CustomElementRegistry()`) exist in Chromium, not (yet) in Firefox ESR.
     let registry: CustomElementRegistry;

@@ -131,6 +131,8 @@ export async function runSql(sql: string): Promise<void> {
 }
 /** Dev control: drop sockets and refuse new ones for `ms`. */
 export const pauseRealtime = (ms: number) => dev(`/__dev/pause-realtime?ms=${ms}`);
+/** Dev control: drop sockets and hold new WebSocket upgrade requests unanswered for `ms` (0 lifts it). */
+export const holdRealtime = (ms: number) => dev(`/__dev/hold-realtime?ms=${ms}`);
 /** Dev control: lifetime of user tokens issued from now on (restore to 3600 afterwards!). */
 export const setTokenTtl = (seconds: number) => dev(`/__dev/token-ttl?seconds=${seconds}`);
 
