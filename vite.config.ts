@@ -7,7 +7,8 @@
  *   vite build --mode loader → dist/cdn/: the on-demand script-tag loader (rt-monitor-loader.js, an ES module)
  *                              and its chunks (one per element, shared ones for Lit, the client, …)
  * Every build runs the same sources: nothing rewrites dependency code or renames members; the
- * script-tag builds are minified by Vite's own minifier (oxc) with its standard options.
+ * script-tag builds are minified by standard minifiers with standard options: the loader's chunks by
+ * terser, the all-in file by oxc and then terser (scripts/second-minify.mjs).
  *   vite build --mode examples → .tmp/examples/: demo/react.html and demo/vue.html built against the
  *                              built package (`rt-monitor`, `rt-monitor/react` resolve through package.json exports)
  */
@@ -16,6 +17,7 @@ import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { minifyLiteralsPlugin } from './scripts/minify-literals.mjs';
 import { localesPlugin } from './scripts/locales.mjs';
+import { secondMinifyPlugin } from './scripts/second-minify.mjs';
 
 const root = import.meta.dirname;
 
@@ -71,12 +73,12 @@ export default defineConfig(({ command, mode }): UserConfig => {
   }
   if (mode === 'iife') {
     return {
-      plugins: [localesPlugin({ emit: true }), minifyLiteralsPlugin()],
+      plugins: [localesPlugin({ emit: true }), minifyLiteralsPlugin(), secondMinifyPlugin()],
       build: {
         outDir: 'dist',
         emptyOutDir: false,
         target: 'es2022',
-        minify: true, // Vite's own minifier (oxc), standard options
+        minify: true, // Vite's own minifier (oxc), standard options; then terser's (scripts/second-minify.mjs)
         sourcemap: true,
         // src/cdn.ts has no runtime exports, so no `var RtMonitor = …` is emitted (it would replace the
         // first copy's object when the file is loaded twice): it sets window.RtMonitor itself. Vite
