@@ -252,7 +252,9 @@ export class ChannelGroup implements CarrierScope {
   }
 
   stateOf(s: Sub): ChannelState {
-    return { status: this.statusOf(s), ready: this.ready(s), epoch: s.epoch, error: s.chan?.error ?? null, reread: s.reread };
+    const ready = this.ready(s);
+    const error = s.chan?.error ?? (ready ? null : (this.#env.hooks.socketFailing?.() ?? null));
+    return { status: this.statusOf(s), ready, epoch: s.epoch, error, reread: s.reread };
   }
 
   /** Tells a subscription its state (a new epoch when it becomes ready). */

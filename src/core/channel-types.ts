@@ -4,7 +4,7 @@
  * group (./channel-carrier.ts, ./channel-group.ts).
  */
 import type { ChangeListener, ChannelSpec } from './client-types.js';
-import type { MonitoredTable } from './types.js';
+import type { MonitoredTable, RtError } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
 
 /** What a channel asks of the client (the link and the session); ./channel-registry.ts's `RegistryHooks` adds `changed`. */
@@ -13,6 +13,8 @@ export interface ChannelHooks {
   refreshToken(reason: string): Promise<boolean>;
   /** Whether the socket is open right now. */
   socketOpen(): boolean;
+  /** Why the socket keeps failing to open (Link.failing), or null: a channel not ready says so. */
+  socketFailing?(): RtError | null;
   /** Whether the link answers (no heartbeat overdue): a joined channel counts as live only then. */
   linkHealthy(): boolean;
   /** Resolves when the user's token is in the realtime client (so the first join carries it). */

@@ -128,6 +128,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       changed: () => this.#recompute(),
       refreshToken: (reason) => session.refresh(reason),
       socketOpen: () => link.open,
+      socketFailing: () => link.failing,
       linkHealthy: () => link.healthy,
       authReady: () => session.ready(),
       sessionExpired: () => session.expired,

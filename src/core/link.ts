@@ -121,6 +121,8 @@ export class Link {
   #probeSentAt: number | null = null;
   /** When the watchdog first saw the socket connecting (null: not connecting). */
   #connectingSince: number | null = null;
+  /** The socket failed to open again since it last opened (see `failing`). */
+  #down = false;
   #lateTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTick: ReturnType<typeof setTimeout> | undefined;
   #watchdog: ReturnType<typeof setInterval> | undefined;
@@ -145,6 +147,15 @@ export class Link {
   }
 
   /** Whether the socket is open right now. */
+  /**
+   * Why the socket keeps failing to open (`error`), once it failed again (the `down` condition:
+   * a second failed attempt in a row, or an open that timed out) and until it opens; else null.
+   * Each query that is not live shows it as its cause (ChannelState.error).
+   */
+  get failing(): RtError | null {
+    return this.#down && !this.open ? this.error : null;
+  }
+
   get open(): boolean {
     try {
       return !!this.realtime.isConnected();
@@ -247,6 +258,7 @@ export class Link {
   }
 
   #onOpen(): void {
+    this.#down = false;
     this.attempt = 0;
     this.nextRetryAt = null;
     this.error = null;
@@ -325,7 +337,7 @@ export class Link {
       this.events.changed();
     }, delayMs + 30);
     this.fire(tries >= 2 ? 'retry-again' : 'retry');
-    if (tries >= 2) this.events.down?.();
+    if (tries >= 2) this.#wentDown();
     queueMicrotask(() => this.events.changed());
   }
 
@@ -339,8 +351,16 @@ export class Link {
       'socket-dropped',
     );
     this.fire('error');
-    this.events.down?.();
+    this.#wentDown();
     void this.reconnect();
+  }
+
+  /** The socket failed to open again: widgets read over REST and name the cause (`failing`). */
+  #wentDown(): void {
+    const was = this.#down;
+    this.#down = true;
+    this.events.down?.();
+    if (!was) this.events.socketChanged();
   }
 
   /** Dead-socket detection that does not rely on the socket's own (possibly long) heartbeat. */

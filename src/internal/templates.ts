@@ -82,7 +82,9 @@ export function lookBadge(look: StatusLook, text: string, part = 'status'): Temp
  * The one status badge of a data widget, always in the same place (the layout never moves):
  * - `Live` (pulsing dot) only when the widget's own subscription is confirmed and its data was
  *   read after that (phase `live`);
- * - `Connecting…` while data loaded over REST is shown before the subscription is live;
+ * - `Connecting…` while data loaded over REST is shown before the subscription is live; `Not live`
+ *   (warning) with the cause as its title when that is a network one (the socket keeps failing to
+ *   open, the server cannot be reached);
  * - `Stale` (last known data, resync running) after a drop; the hint is the badge's title and
  *   its accessible description, not an extra line;
  * - the true cause when the subscription failed: `Session expired`, `No access`, `Error`.
@@ -97,8 +99,14 @@ export function phaseBadge(s: RtStrings, phase: LiveQueryPhase, error?: RtError 
   if (phase === 'error' || (error && code !== 'network')) {
     return badge({ tone: 'danger', text: s.notLive, icon: 'alert-triangle', part: 'live-badge', title: error?.message });
   }
-  if (phase === 'connecting') return badge({ tone: 'neutral', text: s.connectingData, icon: 'loader', spin: true, part: 'live-badge', title: s.connectingHint });
-  return badge({ tone: 'warning', text: s.stale, icon: 'refresh', part: 'live-badge', title: s.staleHint });
+  // A network cause (the socket keeps failing to open, the server cannot be reached) is named, not
+  // hidden behind "Connecting…": the data shown was read over REST, live updates are not coming.
+  if (phase === 'connecting') {
+    return error
+      ? badge({ tone: 'warning', text: s.notLive, icon: 'alert-triangle', part: 'live-badge', title: errorHint(s, error) })
+      : badge({ tone: 'neutral', text: s.connectingData, icon: 'loader', spin: true, part: 'live-badge', title: s.connectingHint });
+  }
+  return badge({ tone: 'warning', text: s.stale, icon: 'refresh', part: 'live-badge', title: error ? errorHint(s, error) : s.staleHint });
 }
 
 const PHASE_RANK: Record<LiveQueryPhase, number> = { live: 0, loading: 1, connecting: 1, stale: 2, error: 3 };

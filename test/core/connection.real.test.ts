@@ -12,6 +12,8 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import { stringsFor } from '../../src/internal/strings.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { ConnectionDetail } from '../../src/core/types.js';
 import { ALICE, USERS, backendInfo, clientFor, dropConnections, holdRealtime, mintToken, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
@@ -135,6 +137,27 @@ describe('connection state machine against the real backend', function () {
     expect(detail.lastError?.detail, detail.lastError?.message).to.equal('socket-dropped');
     expect(host.ctl.phase).to.not.equal('live');
     for (const sub of c.getActiveSubscriptions()) expect(sub.lastError, `${sub.name}: ${sub.lastError?.message}`).to.equal(null);
+    // The widget's own state names the cause (not "connecting" with no reason).
+    await waitFor(() => host.ctl.error?.detail === 'socket-dropped', 10_000, "the socket's failure as the query's error");
+  });
+
+  it('WebSockets blocked, one widget alone on the page: its badge says "Not live" and why, not "Connecting…" forever', async () => {
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(String(url).replace(/^(wss?:\/\/[^/]+?):\d+\//, '$1:9/'), protocols);
+      }
+    };
+    cleanups.push(() => (window.WebSocket = Native));
+    const c = await aliceClient();
+    const stream = await newStream({ name: 'alone, blocked', current_progress: { percentage: 40, completed: 4, total: 10 } });
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+    const widget = el.querySelector('rt-stream-progress')!;
+    const badge = () => widget.shadowRoot!.querySelector<HTMLElement>('[part~="live-badge"]');
+    await waitFor(() => badge()?.dataset.tone === 'warning', 20_000, 'a warning badge');
+    expect(badge()!.textContent).to.include(stringsFor('en').notLive);
+    expect(badge()!.title).to.equal(stringsFor('en').errorMessages['socket-dropped']);
+    expect(widget.shadowRoot!.textContent).to.include('40'); // the row read over REST is shown
   });
 
   it("a legacy page's Array.prototype.toJSON (Prototype.js 1.6): frames are still JSON arrays and the widget goes live", async () => {
