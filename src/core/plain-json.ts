@@ -3,7 +3,8 @@
  * libraries that legacy pages still load add one (Prototype.js 1.6: `Array.prototype.toJSON`
  * returns the array already as JSON text), and `JSON.stringify` then writes an array as a string:
  * every Phoenix frame (`[join_ref, ref, topic, event, payload]`) reached the server as one quoted
- * string, which it ignores, so the socket never joined a channel.
+ * string, which it ignores, so the socket never joined a channel. postgrest-js's request bodies
+ * and `cs.` / `cd.` filters are written the same way (src/core/rest-source.ts).
  */
 const PROTOTYPES = [Array.prototype, Object.prototype];
 

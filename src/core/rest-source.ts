@@ -14,6 +14,7 @@ import { fromRestError, messageOf, rtError } from './errors.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 import { checkKeys, normalizeKey } from './keys.js';
 import { decodeJwt, NOT_A_JWT } from './jwt.js';
+import { withPlainJson } from './plain-json.js';
 import type { SchemaMap } from './schema-map.js';
 
 /** What a PostgREST builder resolves to (supabase-js / postgrest-js). */
@@ -139,11 +140,14 @@ export class RestSource {
 
   /** Run a request; once more with a fresh token when it was refused for its token and the session can renew. */
   async #send(build: () => PromiseLike<unknown>): Promise<RestResponse | { failed: RtError }> {
+    // postgrest-js writes filters and bodies with JSON.stringify while it builds and starts the
+    // request (synchronously, inside `then`): a page's own prototype `toJSON` must not reach them.
+    const run = () => new Promise<RestResponse>((resolve, reject) => withPlainJson(() => build().then(resolve as (v: unknown) => void, reject)));
     try {
-      let res = (await build()) as RestResponse;
+      let res = await run();
       if (res.error && (res.status === 401 || res.status === 403) && this.session.tokens.refreshable) {
         await this.session.tokens.get(true);
-        res = (await build()) as RestResponse;
+        res = await run();
       }
       if (!res.error) return res;
       const failed = await this.#errorOf(res.error, res.status);

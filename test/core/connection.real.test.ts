@@ -16,7 +16,7 @@ import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import { stringsFor } from '../../src/internal/strings.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { ConnectionDetail } from '../../src/core/types.js';
-import { ALICE, USERS, backendInfo, clientFor, dropConnections, holdRealtime, mintToken, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ACME, ALICE, USERS, backendInfo, insertRows, selectRows, clientFor, dropConnections, holdRealtime, mintToken, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import { manualTimer, type PhoenixTimer } from '../helpers/clock.js';
 import { instrumentWebSocket, type TestStreamHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
@@ -181,6 +181,25 @@ describe('connection state machine against the real backend', function () {
     delete proto.toJSON; // the test's own writes go through JSON.stringify too
     await updateRows('streams', { id: stream.id }, { current_progress: { percentage: 64, completed: 64, total: 100 } });
     await waitFor(() => host.ctl.progress?.current_progress.percentage === 64, 10_000, 'a change delivered');
+  });
+
+  it("a page's Object.prototype.toJSON: mark-as-read's PATCH body is still the plain object", async () => {
+    const [alert] = await insertRows('signal_alerts', [
+      { user_id: ALICE, org_id: ACME, business_name: `toJSON ${Date.now()}`, signal_type: 'hiring', priority: 'high', details: {}, read: false },
+    ]);
+    const c = await aliceClient();
+    const proto = Object.prototype as unknown as { toJSON?: () => unknown };
+    // A page library's "serialize any object as its class name" (so `{ read: true }` would become "[object]").
+    Object.defineProperty(proto, 'toJSON', { value: () => '[object]', configurable: true, writable: true });
+    cleanups.push(() => delete proto.toJSON);
+    let error;
+    try {
+      error = await c.markAsRead('signal_alerts', alert!.id as string);
+    } finally {
+      delete proto.toJSON;
+    }
+    expect(error, error?.message).to.equal(null);
+    expect((await selectRows('signal_alerts', { id: alert!.id as string }))[0]!.read).to.equal(true);
   });
 
   it('a WebSocket upgrade held unanswered (a proxy): the attempt fails after 10 s and says so, no channel blames the server; live again once it passes', async () => {
