@@ -237,7 +237,7 @@ describe('host page CSS does not leak into the elements', () => {
 });
 
 describe('host page CSS: what is deliberately still inherited', () => {
-  it('direction, visibility and cursor follow the page (RTL, hidden regions, a card inside a link)', async () => {
+  it('visibility and cursor follow the page (hidden regions, a card inside a link); direction follows the words shown', async () => {
     const el = await render(cases[2]);
     const title = el.shadowRoot!.querySelector('[part="label"], h3, .title') ?? el.shadowRoot!.firstElementChild!;
     const wrapper = el.parentElement!;
@@ -245,9 +245,14 @@ describe('host page CSS: what is deliberately still inherited', () => {
     wrapper.style.visibility = 'hidden';
     wrapper.style.cursor = 'pointer';
     const cs = getComputedStyle(title);
-    expect(cs.direction).to.equal('rtl');
     expect(cs.visibility).to.equal('hidden');
     expect(cs.cursor).to.equal('pointer');
+    // English words inside a right-to-left region stay left-to-right ("of 100 24" otherwise) …
+    expect(cs.direction).to.equal('ltr');
+    // … and Arabic ones are right-to-left there.
+    (el as HTMLElement & { locale: string }).locale = 'ar';
+    await (el as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    expect(getComputedStyle(title).direction).to.equal('rtl');
   });
 
   it('a rem-based token set by the page is used as given (scaling on purpose)', async () => {
