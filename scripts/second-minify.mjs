@@ -8,6 +8,12 @@
  */
 import { minify } from 'terser';
 
+/**
+ * terser's options here: its standard compress (safe transforms only: no `unsafe*`), three passes,
+ * and the standard mangle of local names (no property renaming).
+ */
+export const SECOND_MINIFY_OPTIONS = Object.freeze({ ecma: 2020, compress: Object.freeze({ passes: 3 }), mangle: true });
+
 /** @returns {import('vite').Plugin} */
 export function secondMinifyPlugin() {
   return {
@@ -21,9 +27,8 @@ export function secondMinifyPlugin() {
         const inputMap = mapAsset?.type === 'asset' ? String(mapAsset.source) : chunk.map ? JSON.stringify(chunk.map) : undefined;
         const hadUrl = /\n\/\/# sourceMappingURL=\S+\s*$/.exec(chunk.code)?.[0];
         const result = await minify(chunk.code, {
-          ecma: 2020,
-          compress: { passes: 3 },
-          mangle: true,
+          ...SECOND_MINIFY_OPTIONS,
+          compress: { ...SECOND_MINIFY_OPTIONS.compress },
           sourceMap: inputMap ? { content: inputMap } : false,
         });
         if (result.code === undefined) throw new Error(`second-minify: terser gave no output for ${chunk.fileName}`);

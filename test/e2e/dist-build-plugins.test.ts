@@ -1,7 +1,8 @@
 /**
- * The build's own plugin (it only touches rt-monitor's sources, never a dependency's):
+ * The build's own plugins (they only touch rt-monitor's sources, never a dependency's):
  * scripts/minify-literals.mjs minifies Lit's css``/html``/svg`` literals: unit cases, and every
- * css`` literal in src/ parses in Chromium to exactly the same rules before and after.
+ * css`` literal in src/ parses in Chromium to exactly the same rules before and after;
+ * scripts/second-minify.mjs runs terser, with its safe standard options, over the all-in file.
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAst } from 'vite';
 import { minifyCssChunk, minifyHtmlChunk, minifyLiterals } from '../../scripts/minify-literals.mjs';
+import { SECOND_MINIFY_OPTIONS, secondMinifyPlugin } from '../../scripts/second-minify.mjs';
 import { ROOT, launchChromium } from './dist-support.js';
 import type { Browser } from 'playwright-core';
 
@@ -106,7 +108,7 @@ describe('minify-literals', () => {
 });
 
 describe('the script-tag builds run dependencies as they are', () => {
-  test("the iife and loader builds' plugins are rt-monitor's two, and neither touches a file under node_modules", async () => {
+  test("the iife and loader builds' plugins are rt-monitor's own, and none touches a file under node_modules", async () => {
     const { default: defineConfig } = (await import('../../vite.config.ts')) as unknown as {
       default: (env: { command: 'build'; mode: string; isSsrBuild: boolean; isPreview: boolean }) => { plugins?: unknown[] };
     };
@@ -115,7 +117,9 @@ describe('the script-tag builds run dependencies as they are', () => {
     for (const mode of ['iife', 'loader']) {
       const config = defineConfig({ command: 'build', mode, isSsrBuild: false, isPreview: false });
       const plugins = (config.plugins ?? []).flat() as Array<Record<string, unknown> & { name: string }>;
-      assert.deepEqual(plugins.map((p) => p.name).sort(), ['rt-locales', 'rt-minify-literals'], mode);
+      // The all-in file also gets a second standard minifier pass over the whole output (terser).
+      const expected = mode === 'iife' ? ['rt-locales', 'rt-minify-literals', 'rt-monitor:second-minify'] : ['rt-locales', 'rt-minify-literals'];
+      assert.deepEqual(plugins.map((p) => p.name).sort(), expected, mode);
       for (const p of plugins) {
         // no hook that rewrites emitted chunks (vendor cuts, renaming passes)
         assert.equal(p.renderChunk, undefined, `${mode}: ${p.name} has no renderChunk`);
@@ -126,5 +130,16 @@ describe('the script-tag builds run dependencies as they are', () => {
         }
       }
     }
+  });
+
+  test('the second minifier pass is terser with its safe, standard options: no unsafe transforms, no property renaming', () => {
+    const options = SECOND_MINIFY_OPTIONS as unknown as Record<string, unknown> & { compress: Record<string, unknown>; mangle: unknown };
+    assert.deepEqual(Object.keys(options).sort(), ['compress', 'ecma', 'mangle']);
+    assert.deepEqual(Object.keys(options.compress), ['passes'], 'compress: standard options, only the number of passes');
+    assert.equal(options.mangle, true, 'mangle: local names only (no `properties`)');
+    const plugin = secondMinifyPlugin() as unknown as Record<string, unknown>;
+    assert.equal(plugin.transform, undefined, 'never sees a source file');
+    assert.equal(plugin.renderChunk, undefined);
+    assert.equal(typeof plugin.generateBundle, 'function', 'runs on the whole bundled output');
   });
 });
