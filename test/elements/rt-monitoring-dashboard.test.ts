@@ -3,6 +3,8 @@ import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import type { RtMonitoringDashboard } from '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import { $, ALICE, ago, deepText, memory, mount, ORG, settle, waitForText } from './helpers.js';
 import { waitUntil } from '@open-wc/testing';
+import { rtError } from '../../src/core/errors.js';
+import { en } from '../../src/internal/strings.js';
 
 function seeded() {
   const client = memory();
@@ -35,6 +37,17 @@ describe('rt-monitoring-dashboard', () => {
     expect(el.shadowRoot!.querySelectorAll('rt-stream-card').length).to.equal(2);
     await settle(el);
     await expect(el).to.be.accessible();
+  });
+
+  it("a section's cause reaches its cards' badges (the scans feed failing: each scan card says why, not only the section)", async () => {
+    const client = seeded();
+    const el = await mount<RtMonitoringDashboard>(client, html`<rt-monitoring-dashboard></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+    await waitDeep(el, 'Midwest HVAC');
+    client.fail('acquisition_scans', rtError('network', 'Cannot reach the server: Failed to fetch'));
+    const card = () => el.shadowRoot!.querySelector('rt-scan-progress')!;
+    const badge = () => card().shadowRoot!.querySelector<HTMLElement>('[part~="live-badge"]');
+    await waitUntil(() => badge()?.title === en.errorMessages.network, 'the scan card names the cause', { timeout: 5000 });
+    expect(badge()!.textContent).to.include(en.stale);
   });
 
   it('hides sections by attribute', async () => {

@@ -96,7 +96,7 @@ export class RtMonitoringDashboard extends RtElement {
     const body = other
       ? html`<div class="panel">${other}</div>`
       : html`<div class="cards">
-          ${repeat(rows, (r) => r.id, (r) => html`<rt-stream-card .stream=${r} .phase=${phase} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-stream-card>`)}
+          ${repeat(rows, (r) => r.id, (r) => html`<rt-stream-card .stream=${r} .phase=${phase} .phaseError=${this.#streams.error} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-stream-card>`)}
         </div>`;
     return html`<section part="streams" aria-labelledby="streams-h">
       <h3 id="streams-h">
@@ -115,7 +115,7 @@ export class RtMonitoringDashboard extends RtElement {
     const body = other
       ? html`<div class="panel">${other}</div>`
       : html`<div class="cards">
-          ${repeat(rows, (r) => r.id, (r) => html`<rt-scan-progress .scan=${r} .phase=${phase} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-scan-progress>`)}
+          ${repeat(rows, (r) => r.id, (r) => html`<rt-scan-progress .scan=${r} .phase=${phase} .phaseError=${this.#scans.error} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-scan-progress>`)}
         </div>`;
     return html`<section part="scans" aria-labelledby="scans-h">
       <h3 id="scans-h">

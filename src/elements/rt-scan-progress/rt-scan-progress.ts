@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ScanProgressController } from '../../controllers/index.js';
-import type { AcquisitionScan, LiveQueryPhase } from '../../core/types.js';
+import type { AcquisitionScan, LiveQueryPhase, RtError } from '../../core/types.js';
 import { clampCount, formatDuration, formatNumber, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, scanModel } from '../../internal/progress-view.js';
@@ -59,6 +59,9 @@ export class RtScanProgress extends RtElement {
   /** Phase of an externally fed `scan`. */
   @property({ attribute: false }) phase?: LiveQueryPhase;
 
+  /** Why an externally fed `scan` is not live (its feed's `error`): the badge's description. */
+  @property({ attribute: false }) phaseError?: RtError | null;
+
   /** Without card chrome. */
   @property({ type: Boolean, reflect: true }) plain = false;
 
@@ -110,7 +113,7 @@ export class RtScanProgress extends RtElement {
         countsText: counts,
         currentStep: r.current_step,
         lastUpdated: r.updated_at,
-        badges: phaseBadge(s, phase, error),
+        badges: phaseBadge(s, phase, error ?? this.phaseError),
         headingLevel: null,
         meta: html`<span part="duration">${icon('play-circle')}<span class="sr-only">${s.duration}: </span>${duration ?? s.notStarted}</span>`,
       })}

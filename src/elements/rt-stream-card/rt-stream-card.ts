@@ -1,7 +1,7 @@
 import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { AgentExecutionsController, StreamProgressController } from '../../controllers/index.js';
-import type { LiveQueryPhase, Stream } from '../../core/types.js';
+import type { LiveQueryPhase, RtError, Stream } from '../../core/types.js';
 import { formatNumber, safeHref } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, streamModel, toneForStatus } from '../../internal/progress-view.js';
@@ -64,6 +64,9 @@ export class RtStreamCard extends RtElement {
   /** Phase of an externally fed `stream` (the feeder's live/stale state). */
   @property({ attribute: false }) phase?: LiveQueryPhase;
 
+  /** Why an externally fed `stream` is not live (its feed's `error`): the badge's description. */
+  @property({ attribute: false }) phaseError?: RtError | null;
+
   /** Makes the stream name a link (http(s) or relative URLs only). */
   @property() href?: string;
 
@@ -109,7 +112,7 @@ export class RtStreamCard extends RtElement {
         model: streamModel(r),
         rowStatus: true,
         lastUpdated: r.updated_at,
-        badges: phaseBadge(s, worstPhase(phase, this.#agents.phase), error ?? this.#agents.error),
+        badges: phaseBadge(s, worstPhase(phase, this.#agents.phase), error ?? this.phaseError ?? this.#agents.error),
         headingLevel: this.headingLevel ?? null,
         href: safeHref(this.href),
         meta: html`<span class="agents" part="agents" ?data-running=${running > 0}>${icon('cpu')}${agentsText}</span>`,
