@@ -70,7 +70,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.state = initialState<T>(options.kind);
     this.#notifier = (options.createNotifier ?? createFrameNotifier)(() => this.#deliver());
     this.#now = options.now ?? Date.now;
-    this.#overlays = new Overlays(() => this.#emit(), this.#now);
+    // A confirmed write whose change is late (realtime lagging): read the rows, do not show them as before the write.
+    this.#overlays = new Overlays(() => this.#emit(), this.#now, () => {
+      if (!this.#stopped && this.#reader && !this.#reader.reading) void this.#reader.read();
+    });
   }
 
   get table(): string | null {

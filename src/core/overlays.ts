@@ -1,6 +1,9 @@
 /**
  * Optimistic overlays: a patch shown over a held row (e.g. `read: true` after "mark as read")
- * until the server's own newer version arrives, the write is rolled back, or it expires.
+ * until the server's own newer version arrives, the write is rolled back, or it expires. A
+ * confirmed patch whose change has not arrived in time (realtime lagging) is not dropped back to
+ * the row as it was before the write: the store reads the rows again (`lapsed`), and the patch
+ * stands until that read lands (`expire`).
  */
 import { rowKey, type StoreRow } from './row-window.js';
 import { versionOf } from './version.js';
@@ -19,7 +22,7 @@ export const CONFIRMED_OVERLAY_MS = 10_000;
 export interface OverlayHandle {
   /** Drop the patch (the write failed); the previous patch, if any, shows again. */
   rollback(): void;
-  /** The write succeeded: keep showing the patch until the server's change arrives (≤ {@link CONFIRMED_OVERLAY_MS}). */
+  /** The write succeeded: keep showing the patch until the server's change arrives, or a read after {@link CONFIRMED_OVERLAY_MS}. */
   confirm(): void;
 }
 
@@ -27,10 +30,16 @@ export class Overlays {
   readonly #byKey = new Map<string, Overlay>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
-  /** @param changed called whenever what the overlays show changes */
+  /**
+   * @param changed called whenever what the overlays show changes
+   * @param lapsed called when a confirmed patch's change did not arrive within
+   *   {@link CONFIRMED_OVERLAY_MS}: read the rows again (the patch is dropped when a read lands);
+   *   without it, the patch is dropped then
+   */
   constructor(
     private readonly changed: () => void,
     private readonly now: () => number = Date.now,
+    private readonly lapsed?: () => void,
   ) {}
 
   get size(): number {
@@ -54,10 +63,10 @@ export class Overlays {
         overlay.expiresAt = this.now() + CONFIRMED_OVERLAY_MS;
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
-          if (this.#byKey.get(key) === overlay) {
-            this.#byKey.delete(key);
-            this.changed();
-          }
+          if (this.#byKey.get(key) !== overlay) return;
+          if (this.lapsed) return this.lapsed();
+          this.#byKey.delete(key);
+          this.changed();
         }, CONFIRMED_OVERLAY_MS + 50);
         this.#timers.add(timer);
       },

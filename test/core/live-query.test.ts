@@ -243,6 +243,27 @@ describe('LiveQueryStore with the in-memory client', () => {
     anon.dispose();
   });
 
+  it('a confirmed "mark read" whose change is late (realtime lagging) is read again, never shown unread again', async function () {
+    this.timeout(30_000);
+    client.setRows('signal_alerts', [{ id: 'a1', user_id: U }, { id: 'a2', user_id: U }]);
+    const w = watch(client.liveQuery('signal-alerts', {}));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    const reads = client.selectCount.signal_alerts ?? 0;
+    client.lag(true);
+    expect(await client.markAsRead('signal_alerts', 'a1')).to.equal(null);
+    const from = w.states.length;
+    // The confirmed patch lapses (CONFIRMED_OVERLAY_MS) with no change delivered: the rows are read again.
+    await waitFor(() => (client.selectCount.signal_alerts ?? 0) > reads, 20_000, 'read again when the patch lapsed');
+    await waitFor(() => w.states.length > from, 5000, 'the read delivered');
+    await frame();
+    const shown = w.states.slice(from).map((st) => st.data.find((a) => a.id === 'a1')?.read);
+    expect(shown.every((read) => read === true), `a1.read as shown: ${shown.join(', ')}`).to.equal(true);
+    expect(w.last.data.find((a) => a.id === 'a1')?.read).to.equal(true);
+    expect(w.last.unreadCount).to.equal(1);
+    client.lag(false);
+    w.off();
+  });
+
   it('marks read optimistically and rolls back when the server refuses', async () => {
     client.setRows('signal_alerts', [{ id: 'a1', user_id: U }, { id: 'a2', user_id: U }]);
     const w = watch(client.liveQuery('signal-alerts', {}));

@@ -324,6 +324,12 @@ export class MemoryClient extends LiveHub implements RtClientApi {
   }
 
   private muted = 0;
+  private lagging = false;
+
+  /** Realtime lagging behind the database: changes are not delivered while on (they are lost). */
+  lag(on: boolean): void {
+    this.lagging = on;
+  }
 
   /** Run `fn` without delivering its changes (writes "while the socket is down"). */
   silently<T>(fn: () => T): T {
@@ -336,7 +342,7 @@ export class MemoryClient extends LiveHub implements RtClientApi {
   }
 
   private emit(table: MonitoredTable, change: RowChange<AnyRow>, matchRow?: AnyRow): void {
-    if (this.muted) return;
+    if (this.muted || this.lagging) return;
     const row = matchRow ?? change.new ?? (change.old as AnyRow | null);
     for (const sub of [...this.subs]) {
       if (sub.spec.table !== table) continue;
