@@ -108,8 +108,11 @@ export interface ProgressViewOptions {
   href?: string | null;
 }
 
+/** Work not under way (failed, paused, pending, …): an unknown amount is not "in progress". */
+const stillWork = (status: string | null | undefined): boolean => status != null && !isActive(status);
+
 export function valueText(s: RtStrings, locale: string, m: ProgressModel): string {
-  if (m.percentage == null) return s.indeterminate;
+  if (m.percentage == null) return stillWork(m.status) ? s.amountUnknown : s.indeterminate;
   const pct = s.percentComplete(formatPercent(locale, m.percentage));
   if (m.completed != null && m.total != null) return `${pct}, ${s.progressOf(formatNumber(locale, m.completed), formatNumber(locale, m.total))}`;
   return pct;
@@ -155,6 +158,7 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
       percentage: m.percentage,
       tone,
       active: status != null && isActive(status),
+      still: stillWork(status),
       label: typeof o.label === 'string' && o.label ? bidi(s, o.label.slice(0, 200)) : s.progress,
       valueText: valueText(s, locale, m),
     })}

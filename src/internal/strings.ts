@@ -136,6 +136,7 @@ export const en = {
   progressOf: (completed: string, total: string) => `${completed} of ${total}`,
   percentComplete: (pct: string) => `${pct} complete`,
   indeterminate: 'In progress, amount unknown',
+  amountUnknown: 'Amount unknown',
   currentStep: 'Current step',
   updated: (when: string) => `Updated ${when}`,
   /** A past time under 10 s old, in place of "N seconds ago" (see `formatAgo`). */

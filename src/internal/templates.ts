@@ -231,13 +231,16 @@ export interface BarOptions {
   percentage: number | null;
   tone?: Tone;
   active?: boolean;
+  /** Work not under way (failed, paused, …): an unknown amount shows an empty bar, not a moving one. */
+  still?: boolean;
   label: string;
   valueText?: string;
 }
 
 /** `role="progressbar"`; `aria-valuenow` left out when indeterminate. */
 export function progressBar(o: BarOptions): TemplateResult {
-  const indeterminate = o.percentage == null;
+  const unknown = o.percentage == null;
+  const indeterminate = unknown && !o.still;
   return html`<div
     class="bar"
     part="track"
@@ -245,7 +248,7 @@ export function progressBar(o: BarOptions): TemplateResult {
     aria-label=${o.label}
     aria-valuemin="0"
     aria-valuemax="100"
-    aria-valuenow=${ifDefined(indeterminate ? undefined : wholePercent(o.percentage!))}
+    aria-valuenow=${ifDefined(unknown ? undefined : wholePercent(o.percentage!))}
     aria-valuetext=${ifDefined(o.valueText)}
     ?data-indeterminate=${indeterminate}
     ?data-active=${o.active}
@@ -254,7 +257,7 @@ export function progressBar(o: BarOptions): TemplateResult {
       class="indicator"
       part="indicator"
       data-tone=${o.tone ?? 'info'}
-      ${cssVars({ '--_pct': indeterminate ? '35%' : `${o.percentage}%` })}
+      ${cssVars({ '--_pct': indeterminate ? '35%' : `${o.percentage ?? 0}%` })}
     ></div>
   </div>`;
 }

@@ -93,6 +93,22 @@ describe('progress figures: a value that is not a number counts as not set', () 
     });
   }
 
+  for (const status of ['failed', 'paused', 'pending', 'cancelled', 'mystery']) {
+    it(`an unknown amount on work that is not under way (${status}) is an empty, still bar: "Amount unknown", not "In progress"`, async () => {
+      const el = await streamProgress({ goal_status: status, current_progress: {} });
+      expect(value(el)).to.equal('—');
+      expect(bar(el).hasAttribute('data-indeterminate'), 'no moving bar').to.equal(false);
+      expect(bar(el).hasAttribute('aria-valuenow')).to.equal(false);
+      expect(bar(el).getAttribute('aria-valuetext')).to.equal('Amount unknown');
+    });
+  }
+
+  it('an unknown amount on running work stays the moving "In progress, amount unknown" bar', async () => {
+    const el = await streamProgress({ goal_status: 'in_progress', current_progress: {} });
+    expect(bar(el).hasAttribute('data-indeterminate')).to.equal(true);
+    expect(bar(el).getAttribute('aria-valuetext')).to.equal('In progress, amount unknown');
+  });
+
   it('a boolean percentage next to counts: the percentage comes from the counts', async () => {
     const el = await streamProgress({ current_progress: { percentage: true, completed: 1, total: 4 } });
     expect(value(el)).to.equal('25%');
