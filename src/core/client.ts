@@ -114,7 +114,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.realtime = realtime;
     this.#session.attach(realtime);
     const session = this.#session;
-    const rest = new RestSource(built.rest, session, schema);
+    const rest = new RestSource(built.rest, session, schema, () => this.#recompute());
     let registry: ChannelRegistry | undefined;
     const link = new Link(realtime, {
       changed: () => this.#recompute(),
@@ -322,7 +322,10 @@ export class RtClient extends LiveHub implements RtClientApi {
     }
     const registry = this.#parts?.registry;
     const lastError =
-      this.configError ?? this.#session.error ?? registry?.anyConfigError() ?? (status === 'connected' ? null : link?.error ?? this.#firstChannelError());
+      this.configError ??
+      this.#session.error ??
+      registry?.anyConfigError() ??
+      (status === 'connected' ? null : (this.#parts?.rest.keyError ?? link?.error ?? this.#firstChannelError()));
     const next: ConnectionDetail = {
       status,
       attempt: link?.attempt ?? 0,

@@ -26,12 +26,27 @@ interface RestResponse {
 }
 
 export class RestSource {
+  /**
+   * The project's API key as REST last judged it: the rejection (a wrong or rotated key, 401 to
+   * an anonymous request) until a request succeeds again; null otherwise. The connection's cause
+   * when the socket cannot open either (the socket's 1006 says nothing of why).
+   */
+  keyError: RtError | null = null;
+
+  /** @param keyChanged called when `keyError` changes */
   constructor(
     private readonly rest: RestLike,
     private readonly session: Session,
     private readonly schema: SchemaMap,
+    private readonly keyChanged: () => void = () => {},
   ) {
     watchPolicy();
+  }
+
+  #noteKey(error: RtError | null): void {
+    if (error === this.keyError) return;
+    this.keyError = error;
+    this.keyChanged();
   }
 
   /** The REST address (postgrest-js `url`; a host's SupabaseClient: its `supabaseUrl`). */
@@ -149,8 +164,13 @@ export class RestSource {
         await this.session.tokens.get(true);
         res = await run();
       }
-      if (!res.error) return res;
+      if (!res.error) {
+        if (this.keyError) this.#noteKey(null);
+        return res;
+      }
       const failed = await this.#errorOf(res.error, res.status);
+      // A 401 read as a configuration error is the API key itself (src/core/errors.ts, fromRestError).
+      if (failed.code === 'bad-config' && res.status === 401) this.#noteKey(failed);
       const retryAt = this.retryAt();
       if (failed.code === 'server' && retryAt > Date.now()) failed.retryAt = retryAt;
       return { failed: (failed.code === 'network' && policyRefusal(this.#url)) || failed };

@@ -261,6 +261,21 @@ describe('connection state machine against the real backend', function () {
     expect(c.getConnection().status).to.not.equal('connected');
   });
 
+  it('a page whose anon key the server rejects (another project, a rotated secret): the connection names the key, not the network', async () => {
+    const { url } = await backendInfo();
+    const enc = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const wrongKey = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ role: 'anon', iss: 'supabase-demo', exp: 4102444800 })}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQ`;
+    const c = createRtClient({ url, anonKey: wrongKey });
+    clients.push(c);
+    const stream = await newStream({ name: 'wrong key' });
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => host.ctl.error?.code === 'bad-config', 15_000, "the widget's cause");
+    await waitFor(() => /API key was rejected/.test(c.getConnection().lastError?.message ?? ''), 15_000, `the connection's cause (is: ${c.getConnection().lastError?.message})`);
+    expect(c.getConnection().lastError!.code).to.equal('bad-config');
+    expect(c.getConnection().status).to.not.equal('connected');
+  });
+
   it('during an outage attempt / nextRetryAt follow the back-off (1 s, 2 s, 5 s); `online` reconnects at once', async () => {
     const c = await aliceClient();
     const { stream, host } = await liveStream(c);
