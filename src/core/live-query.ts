@@ -21,10 +21,14 @@ import { isRtError, messageOf, rtError } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
 import { RowWindow, compareValues, rowKey, type StoreRow } from './row-window.js';
+import { versionOf } from './version.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
 import { QueryPhase } from './query-phase.js';
 import { SnapshotReader } from './snapshot-reader.js';
+
+/** A re-read older than the rows held is read again after this long before it is believed (ms). */
+export const OLDER_READ_CONFIRM_MS = 1500;
 
 export type { StoreRow } from './row-window.js';
 
@@ -65,6 +69,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #problem: RtError | null = null;
   #updatedAt: number | null = null;
   readonly #now: () => number;
+  /** A re-read came back older than rows held: the next read decides (#snapshotRead). */
+  #confirming = false;
+  #confirmTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -103,6 +110,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    clearTimeout(this.#confirmTimer);
     this.#notifier.cancel();
     this.#reader?.stop();
     this.#unread?.dispose();
@@ -277,6 +285,19 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** A snapshot read in `epoch` landed: its rows, with the changes that raced the read on top. */
   #snapshotRead(snapshot: R[], buffered: RowChange<R>[], count: CountResult | null, epoch: number): void {
     const window = this.#window!;
+    // A re-read older than rows the server already sent (a service worker's or a proxy's cached
+    // reply, a lagging read replica) is read once more before it is believed, the query staying
+    // as it was meanwhile: a restored database gives the same rows again, a cache is fresh by then.
+    if (!this.#confirming && snapshot.some((r) => versionOf(r) < versionOf(window.get(rowKey(r)!)) && versionOf(r) > -Infinity)) {
+      this.#confirming = true;
+      for (const change of buffered) this.#fold(change, false);
+      this.#emit();
+      this.#confirmTimer = setTimeout(() => {
+        if (!this.#stopped && !this.#reader!.reading) void this.#reader!.read();
+      }, OLDER_READ_CONFIRM_MS);
+      return;
+    }
+    this.#confirming = false;
     window.replace(snapshot);
     if (count) this.#unread!.snapshotRead(count);
     for (const change of buffered) this.#fold(change, false);

@@ -162,6 +162,39 @@ describe('LiveQueryStore with the in-memory client', () => {
     w.off();
   });
 
+  it("a re-read older than the rows the server already sent (a service worker's cached reply) is read once more, never shown", async () => {
+    const progress = (percentage: number) => ({ percentage, completed: percentage, total: 100 });
+    client.setRows('streams', [{ id: 's1', org_id: 'o', current_progress: progress(42), updated_at: '2025-01-01T00:00:01Z' }]);
+    const w = watch(client.liveQuery('stream', { streamId: 's1' }));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    client.update('streams', { id: 's1', current_progress: progress(63), updated_at: '2025-01-01T00:00:02Z' });
+    await waitFor(() => w.last.data?.current_progress.percentage === 63, 2000, '63 shown live');
+    // The cached reply (42) answers the first read after the reconnect; the database has 63.
+    client.silently(() => client.update('streams', { id: 's1', current_progress: progress(42), updated_at: '2025-01-01T00:00:01Z' }));
+    const reads = client.selectCount.streams ?? 0;
+    const from = w.states.length;
+    client.setConnection({ status: 'disconnected' });
+    client.setConnection({ status: 'connected' });
+    await waitFor(() => (client.selectCount.streams ?? 0) > reads, 2000, 'the re-read');
+    client.silently(() => client.update('streams', { id: 's1', current_progress: progress(63), updated_at: '2025-01-01T00:00:02Z' }));
+    await waitFor(() => (client.selectCount.streams ?? 0) > reads + 1 && w.last.phase === 'live', 5000, 'read once more, live');
+    const shown = w.states.slice(from).map((st) => `${st.phase}:${st.data?.current_progress.percentage}`);
+    expect(shown.every((x) => x.endsWith(':63')), shown.join(', ')).to.equal(true);
+    w.off();
+  });
+
+  it('a re-read that stays older on the second read (a database restored from a backup) is believed: its rows, live', async () => {
+    const progress = (percentage: number) => ({ percentage, completed: percentage, total: 100 });
+    client.setRows('streams', [{ id: 's1', org_id: 'o', current_progress: progress(90), updated_at: '2025-01-01T00:00:02Z' }]);
+    const w = watch(client.liveQuery('stream', { streamId: 's1' }));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    client.silently(() => client.update('streams', { id: 's1', current_progress: progress(40), updated_at: '2025-01-01T00:00:01Z' }));
+    client.setConnection({ status: 'disconnected' });
+    client.setConnection({ status: 'connected' });
+    await waitFor(() => w.last.phase === 'live' && w.last.data?.current_progress.percentage === 40, 5000, 'the restored row, live');
+    w.off();
+  });
+
   it('coalesces a burst of 500 changes into a few notifications ending on the last value', async () => {
     client.setRows('streams', [{ id: 's1', org_id: 'o', current_progress: { percentage: 0, completed: 0, total: 500 } }]);
     const w = watch(client.liveQuery('stream', { streamId: 's1' }));
