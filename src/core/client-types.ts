@@ -139,6 +139,12 @@ export interface SnapshotQuery {
    * plus these equalities (e.g. `[['read', 'false']]` for an unread count).
    */
   countWhere?: Array<[column: string, value: string]>;
+  /**
+   * Rows held beyond `limit` (a list): work under way (`status` running, …) stays in the window
+   * however many newer rows there are. Read with a second request (`column=in.(values)`, at most
+   * `limit` rows), and never trimmed while in these states.
+   */
+  pinned?: { column: string; values: readonly string[] };
 }
 
 export type CountResult = { count: number; error: null } | { count: null; error: RtError };

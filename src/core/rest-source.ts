@@ -71,20 +71,35 @@ export class RestSource {
     if (problem) return { rows: null, error: problem };
     const { schema } = this;
     const table = query.table;
-    const res = await this.#send(() => {
-      // Mapped columns are named in the select list: the server then says when one does not exist.
-      let q = this.rest.from(schema.table(table)).select(schema.select(table));
-      for (const [column, value] of schema.eq(table, query.eq)) q = q.eq(column, value);
-      if (query.ids) q = q.in(schema.column(table, 'id'), [...query.ids]);
-      if (query.order) q = q.order(schema.column(table, query.order.column), { ascending: query.order.ascending });
-      if (query.single) q = q.limit(1);
-      else if (query.limit !== undefined) q = q.limit(query.limit);
-      return q;
-    });
-    if ('failed' in res) return { rows: null, error: schema.explain(table, res.failed) };
-    const rows = rowsOf(res, schema.column(table, 'id'));
-    if (!Array.isArray(rows)) return { rows: null, error: rows };
-    return { rows: rows.map((r) => schema.row(table, r as R)), error: null };
+    const read = (pinned?: SnapshotQuery['pinned']) =>
+      this.#send(() => {
+        // Mapped columns are named in the select list: the server then says when one does not exist.
+        let q = this.rest.from(schema.table(table)).select(schema.select(table));
+        for (const [column, value] of schema.eq(table, query.eq)) q = q.eq(column, value);
+        if (query.ids) q = q.in(schema.column(table, 'id'), [...query.ids]);
+        if (pinned) q = q.in(schema.column(table, pinned.column), [...pinned.values]);
+        if (query.order) q = q.order(schema.column(table, query.order.column), { ascending: query.order.ascending });
+        if (query.single) q = q.limit(1);
+        else if (query.limit !== undefined) q = q.limit(query.limit);
+        return q;
+      });
+    // A bounded list also reads its pinned rows (work under way), wherever they are in the order.
+    const pinned = !query.single && !query.ids && query.limit !== undefined ? query.pinned : undefined;
+    const replies = await Promise.all(pinned ? [read(), read(pinned)] : [read()]);
+    const all: R[] = [];
+    const seen = new Set<unknown>();
+    const id = schema.column(table, 'id');
+    for (const res of replies) {
+      if ('failed' in res) return { rows: null, error: schema.explain(table, res.failed) };
+      const rows = rowsOf(res, id);
+      if (!Array.isArray(rows)) return { rows: null, error: rows };
+      for (const r of rows) {
+        const key = (r as Record<string, unknown>)[id];
+        if (!seen.has(key)) all.push(schema.row(table, r as R));
+        seen.add(key);
+      }
+    }
+    return { rows: all, error: null };
   }
 
   /** `HEAD /rest/v1/<table>?<eq…>` with `Prefer: count=exact`. */

@@ -171,13 +171,17 @@ export class RowWindow<R extends StoreRow> {
     return gone({ changed: true, outside: !current && change.type === 'UPDATE', previous: current });
   }
 
-  /** Keep a bounded list at its limit (rows pushed out are reported through `onTrimmed`). */
+  /** Keep a bounded list at its limit, pinned rows aside (rows pushed out are reported through `onTrimmed`). */
   trim(): void {
     const limit = this.query.limit;
     if (this.kind !== 'list' || limit === undefined || this.#rows.size <= limit) return;
-    const sorted = this.sorted();
-    for (const dropped of sorted.slice(limit)) this.onTrimmed(dropped);
-    this.#rows = new Map(sorted.slice(0, limit).map((r) => [rowKey(r)!, r]));
+    const pinned = this.query.pinned;
+    const kept: R[] = [];
+    this.sorted().forEach((r, i) => {
+      if (i < limit || (pinned && pinned.values.includes((r as Record<string, unknown>)[pinned.column] as string))) kept.push(r);
+      else this.onTrimmed(r);
+    });
+    this.#rows = new Map(kept.map((r) => [rowKey(r)!, r]));
   }
 
   /** The rows in the query's order (ties broken by key). */

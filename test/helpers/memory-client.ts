@@ -379,7 +379,13 @@ export class MemoryClient extends LiveHub implements RtClientApi {
         return ascending ? c : -c;
       });
     }
-    if (query.limit !== undefined) rows = rows.slice(0, query.limit);
+    if (query.limit !== undefined) {
+      // As RestSource: the first `limit` rows, and up to `limit` pinned ones (work under way) wherever they are.
+      const pinned = query.pinned;
+      const first = rows.slice(0, query.limit);
+      const more = pinned && !query.single && !query.ids ? rows.filter((r) => pinned.values.includes(String(r[pinned.column]))).slice(0, query.limit) : [];
+      rows = [...first, ...more.filter((r) => !first.includes(r))];
+    }
     const result = failure ? { rows: null, error: failure } : { rows: rows.map((r) => ({ ...r })) as unknown as R[], error: null };
     const waiting = this.holds.get(query.table);
     if (waiting) await new Promise<void>((resolve) => waiting.push(resolve));

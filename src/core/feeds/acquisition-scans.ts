@@ -1,5 +1,5 @@
 /** Feeds over `acquisition_scans`: one scan by id, a user's recent scans. */
-import { TERMINAL_STATUSES } from '../vocabulary.js';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../vocabulary.js';
 import type { AcquisitionScan } from '../types.js';
 import { defineFeed } from './feed.js';
 
@@ -24,5 +24,6 @@ export const userScansFeed = defineFeed<AcquisitionScan, { userId?: string | nul
   filters: [{ column: 'user_id', param: 'userId', fallback: 'user' }],
   limit: 20,
   terminal,
+  pinned: { column: 'status', values: ACTIVE_STATUSES },
   label: (v) => `scans:${v.user_id}`,
 });

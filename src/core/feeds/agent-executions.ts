@@ -1,5 +1,5 @@
 /** Feed over `agent_executions`: all executions of a stream (running ones are derived). */
-import { TERMINAL_STATUSES } from '../vocabulary.js';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../vocabulary.js';
 import type { AgentExecution } from '../types.js';
 import { defineFeed } from './feed.js';
 
@@ -13,6 +13,7 @@ export const agentExecutionsFeed = defineFeed<AgentExecution, { streamId: string
   filters: [{ column: 'stream_id', param: 'streamId', what: 'stream id', parent: 'streams' }],
   limit: 100,
   terminal: { column: 'status', values: TERMINAL_STATUSES },
+  pinned: { column: 'status', values: ACTIVE_STATUSES },
   label: (v) => `agents:${v.stream_id}`,
 });
 

@@ -66,6 +66,11 @@ export interface FeedDeclaration<R, P> {
   limit?: number;
   /** Rows in these states reach subscribers even when changes are coalesced. */
   terminal?: { column: keyof R & string; values: readonly string[] };
+  /**
+   * A list's rows in these states are held beyond `limit` (work under way: a running agent behind
+   * a hundred newer finished ones is still shown, and counted as running).
+   */
+  pinned?: { column: keyof R & string; values: readonly string[] };
   /** Also count, over the whole table, the rows where `column = value` (e.g. unread: `read = false`). */
   counted?: { column: string; value: string };
   /** Original-design channel name from the filter values, e.g. `(v) => \`stream:${v.id}:progress\``. */
@@ -177,7 +182,7 @@ export function defineFeed<R, P extends object>(decl: FeedDeclaration<R, P>): Fe
         if (list && (normalizeKey(given) !== null || f.fallback === 'org')) scoped.push([f, what, value]);
       }
       const query: SnapshotQuery = { table: decl.table as SnapshotQuery['table'], eq };
-      if (list) Object.assign(query, { order, limit: limitOf(p) });
+      if (list) Object.assign(query, { order, limit: limitOf(p) }, decl.pinned && { pinned: decl.pinned });
       else query.single = true;
       if (decl.counted) query.countWhere = [[decl.counted.column, decl.counted.value]];
       const name = decl.label?.(values) ?? `${decl.name}:${eq.map(([, v]) => v).join(':')}`;

@@ -1,5 +1,5 @@
 /** Feeds over `streams`: one stream by id, all streams of an org. */
-import { TERMINAL_STATUSES } from '../vocabulary.js';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../vocabulary.js';
 import type { Stream } from '../types.js';
 import { defineFeed } from './feed.js';
 
@@ -24,5 +24,6 @@ export const orgStreamsFeed = defineFeed<Stream, { orgId?: string | null; limit?
   filters: [{ column: 'org_id', param: 'orgId', fallback: 'org' }],
   limit: 100,
   terminal,
+  pinned: { column: 'goal_status', values: ACTIVE_STATUSES },
   label: (v) => `streams:${v.org_id}`,
 });

@@ -1,0 +1,76 @@
+/**
+ * Bounded lists keep the work under way (real backend): a running agent, scan or stream behind
+ * more newer finished rows than the list holds is still shown and counted as running, both when
+ * the list is read and when newer rows arrive live. (QA round 10: "0 running agents", Live, while
+ * one was running.)
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
+import type { RtClient } from '../../src/core/client.js';
+import { ALICE, USERS, clientFor, deleteRows, insertRows, newId, newStream, waitFor } from '../helpers/backend.js';
+import { deepText } from '../elements/helpers.js';
+
+const clients: RtClient[] = [];
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.dispose();
+  for (const f of cleanups.splice(0)) await f();
+});
+
+const text = (el: Element) => deepText(el.shadowRoot!);
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+function finished(streamId: string, n: number, from: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    id: newId(), stream_id: streamId, agent_id: `done-${from + i}`, status: 'completed' as const,
+    started_at: minutesAgo(30), completed_at: minutesAgo(29), created_at: minutesAgo(20 - (from + i) / 100),
+  }));
+}
+
+describe('bounded lists keep the work under way (real backend)', function () {
+  this.timeout(60_000);
+
+  it('a running agent behind 120 newer finished ones (the list holds 100): read, and kept when more arrive live', async () => {
+    const stream = await newStream({ name: 'many agents' });
+    await insertRows('agent_executions', [
+      { id: newId(), stream_id: stream.id, agent_id: 'still-running', status: 'running', started_at: minutesAgo(60), created_at: minutesAgo(60) },
+    ]);
+    await insertRows('agent_executions', finished(stream.id, 120, 0));
+    const c = await clientFor(USERS.alice);
+    clients.push(c);
+    const q = c.liveQuery('agent-executions', { streamId: stream.id });
+    const off = q.subscribe(() => {});
+    await waitFor(() => q.getState().phase === 'live', 15_000, 'live');
+    const running = () => q.getState().data.filter((e) => e.status === 'running').map((e) => e.agent_id);
+    expect(running(), 'read with the snapshot').to.deep.equal(['still-running']);
+    // 30 more newer ones, live: the window trims finished rows, not the running one.
+    await insertRows('agent_executions', finished(stream.id, 30, 120));
+    await waitFor(() => q.getState().data.some((e) => e.agent_id === 'done-149'), 15_000, 'the newest arrived');
+    expect(running(), 'kept while trimming').to.deep.equal(['still-running']);
+    expect(q.getState().data.filter((e) => e.status !== 'running').length).to.equal(100);
+    off();
+    // The widget says so.
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-agent-executions stream-id=${stream.id}></rt-agent-executions></rt-provider>`);
+    const el = wrapper.querySelector('rt-agent-executions')!;
+    await waitFor(() => text(el).includes('still-running'), 15_000, 'the running agent shown');
+    expect(text(el)).to.not.include('No agents running');
+  });
+
+  it('a running scan behind 25 newer finished ones of the same user (the list holds 20) is read', async () => {
+    const user = ALICE;
+    const [run] = await insertRows('acquisition_scans', [{ id: newId(), user_id: user, name: 'old but running', status: 'running', progress_percentage: 10, created_at: minutesAgo(600) }]);
+    // (alice's other widgets in later test files must not find these: removed at the end)
+    const done = await insertRows('acquisition_scans', Array.from({ length: 25 }, (_, i) => ({
+      id: newId(), user_id: user, name: `finished ${i}`, status: 'completed' as const, progress_percentage: 100, created_at: minutesAgo(5 - i / 100),
+    })));
+    cleanups.push(() => Promise.all([run!, ...done].map((r) => deleteRows('acquisition_scans', { id: r.id }))));
+    const c = await clientFor(USERS.alice);
+    clients.push(c);
+    const q = c.liveQuery('user-scans', {});
+    const off = q.subscribe(() => {});
+    await waitFor(() => q.getState().phase === 'live', 15_000, 'live');
+    expect(q.getState().data.map((s) => s.id)).to.include(run!.id);
+    off();
+  });
+});
