@@ -50,8 +50,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * scripts/second-minify.mjs, −0.77 KB) pays for +0.6 KB of fixes from a QA round (a held WebSocket
  * upgrade, REST reads while the socket cannot open, a page's prototype `toJSON`, CSS `direction:
  * rtl`, a page-owned tag, a widget naming its socket's failure): 73.76 KB.
+ * Raised to 74.5 on 2026-12-01 (ninth session) for +0.36 KB of fixes from QA round 10: work under
+ * way pinned in bounded lists (a running agent behind 100 finished ones), a re-read older than the
+ * rows held read once more (a service worker's cached reply), a lapsed mark-read re-read instead of
+ * shown unread again, a rejected key as the connection's cause, a still bar for stopped work with
+ * an unknown amount, the dashboard's cards naming their section's cause.
  */
-export const ALL_IN_CEILING_KB = 74.0;
+export const ALL_IN_CEILING_KB = 74.5;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */
