@@ -262,12 +262,20 @@ function* codePoints(s: string): Generator<{ index: number; segment: string }> {
  * at 2,000 UTF-16 units, at a code point boundary) for a `title` attribute, or undefined when
  * nothing was cut.
  */
+/** Something that shows: not only spaces, zero-width or other invisible format characters. */
+const VISIBLE = /[^\p{Z}\p{Cc}\p{Cf}]/u;
+
+/** Whether `value` is a string with something visible in it (a name made of U+200B is not). */
+export function hasText(value: unknown): value is string {
+  return typeof value === 'string' && VISIBLE.test(value);
+}
+
 export function clip(value: unknown, max = MAX_TEXT, fallback = ''): { text: string; full: string | undefined } {
   let s = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
   // Bidi embedding, override and isolate controls are dropped: "\u202Egnp.exe" would read
   // "exe.png" (a spoofed name); without them the text shows in its real order.
   s = s.replace(BIDI_CONTROLS, '').replace(/\s+/g, ' ').trim();
-  if (!s) return { text: fallback, full: undefined };
+  if (!VISIBLE.test(s)) return { text: fallback, full: undefined };
   // No more UTF-16 units than `max` is no more characters than `max`: the common case costs nothing.
   if (s.length <= max) return { text: s, full: undefined };
   const at = cutIndex(s, max);

@@ -109,6 +109,13 @@ describe('progress figures: a value that is not a number counts as not set', () 
     expect(bar(el).getAttribute('aria-valuetext')).to.equal('In progress, amount unknown');
   });
 
+  for (const [what, name] of [['zero-width spaces', '\u200B\u200B'], ['a word joiner and spaces', ' \u2060 '], ['a BOM', '\uFEFF']]) {
+    it(`a name made only of ${what} shows the fallback label, not a blank title`, async () => {
+      const el = await streamProgress({ name, current_progress: { percentage: 10 } });
+      expect($(el, '[part="label"]')!.textContent!.trim()).to.equal('Stream');
+    });
+  }
+
   it('a boolean percentage next to counts: the percentage comes from the counts', async () => {
     const el = await streamProgress({ current_progress: { percentage: true, completed: 1, total: 4 } });
     expect(value(el)).to.equal('25%');

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ScanProgressController } from '../../controllers/index.js';
 import type { AcquisitionScan, LiveQueryPhase, RtError } from '../../core/types.js';
-import { clampCount, formatDuration, formatNumber, toTime } from '../../internal/format.js';
+import { clampCount, formatDuration, formatNumber, toTime, hasText } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, scanModel } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
@@ -107,7 +107,7 @@ export class RtScanProgress extends RtElement {
     return html`${renderProgressView({
         s,
         locale: loc,
-        label: typeof r.name === 'string' && r.name.trim() ? r.name : s.scanFallback,
+        label: hasText(r.name) ? r.name : s.scanFallback,
         model,
         rowStatus: true,
         countsText: counts,

@@ -2,7 +2,7 @@ import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { AgentExecutionsController, StreamProgressController } from '../../controllers/index.js';
 import type { LiveQueryPhase, RtError, Stream } from '../../core/types.js';
-import { formatNumber, safeHref } from '../../internal/format.js';
+import { formatNumber, safeHref, hasText } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, streamModel, toneForStatus } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
@@ -108,7 +108,7 @@ export class RtStreamCard extends RtElement {
     return html`${renderProgressView({
         s,
         locale: loc,
-        label: typeof r.name === 'string' && r.name.trim() ? r.name : s.streamFallback,
+        label: hasText(r.name) ? r.name : s.streamFallback,
         model: streamModel(r),
         rowStatus: true,
         lastUpdated: r.updated_at,

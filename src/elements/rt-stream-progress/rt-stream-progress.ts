@@ -1,4 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
+import { hasText } from '../../internal/format.js';
 import { property, state } from 'lit/decorators.js';
 import { StreamProgressController } from '../../controllers/index.js';
 import type { Stream } from '../../core/types.js';
@@ -78,7 +79,7 @@ export class RtStreamProgress extends RtElement {
       renderProgressView({
         s,
         locale: this.effectiveLocale,
-        label: typeof row!.name === 'string' && row!.name.trim() ? row!.name : s.streamFallback,
+        label: hasText(row!.name) ? row!.name : s.streamFallback,
         model: streamModel(row!),
         rowStatus: true,
         lastUpdated: row!.updated_at,
