@@ -167,7 +167,9 @@ export class RowWindow<R extends StoreRow> {
     const merged = (current ? { ...current, ...row } : row) as R;
     if (current) beforeReplace?.(current, merged);
     this.#rows.set(key, merged);
-    this.trim();
+    // Only a new row grows the list. A held row that leaves a pinned state (a run that completed)
+    // stays, so its end is shown; the next read leaves it out if it is not among the newest.
+    if (!current) this.trim();
     return gone({ changed: true, outside: !current && change.type === 'UPDATE', previous: current });
   }
 

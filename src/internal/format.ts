@@ -262,8 +262,11 @@ function* codePoints(s: string): Generator<{ index: number; segment: string }> {
  * at 2,000 UTF-16 units, at a code point boundary) for a `title` attribute, or undefined when
  * nothing was cut.
  */
-/** Something that shows: not only spaces, zero-width or other invisible format characters. */
-const VISIBLE = /[^\p{Z}\p{Cc}\p{Cf}]/u;
+/**
+ * Something that shows: not only spaces, zero-width or other invisible format characters, Hangul
+ * fillers, the combining grapheme joiner, variation selectors or the blank braille pattern.
+ */
+const VISIBLE = /[^\p{Z}\p{Cc}\p{Cf}\u034F\u115F\u1160\u2800\u3164\uFE00-\uFE0F\uFFA0]/u;
 
 /** Whether `value` is a string with something visible in it (a name made of U+200B is not). */
 export function hasText(value: unknown): value is string {

@@ -8,7 +8,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import type { RtClient } from '../../src/core/client.js';
-import { ALICE, USERS, clientFor, deleteRows, insertRows, newId, newStream, waitFor } from '../helpers/backend.js';
+import { ALICE, USERS, clientFor, deleteRows, insertRows, newId, newStream, updateRows, waitFor } from '../helpers/backend.js';
 import { deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
@@ -33,7 +33,7 @@ describe('bounded lists keep the work under way (real backend)', function () {
 
   it('a running agent behind 120 newer finished ones (the list holds 100): read, and kept when more arrive live', async () => {
     const stream = await newStream({ name: 'many agents' });
-    await insertRows('agent_executions', [
+    const [run] = await insertRows('agent_executions', [
       { id: newId(), stream_id: stream.id, agent_id: 'still-running', status: 'running', started_at: minutesAgo(60), created_at: minutesAgo(60) },
     ]);
     await insertRows('agent_executions', finished(stream.id, 120, 0));
@@ -49,12 +49,15 @@ describe('bounded lists keep the work under way (real backend)', function () {
     await waitFor(() => q.getState().data.some((e) => e.agent_id === 'done-149'), 15_000, 'the newest arrived');
     expect(running(), 'kept while trimming').to.deep.equal(['still-running']);
     expect(q.getState().data.filter((e) => e.status !== 'running').length).to.equal(100);
-    off();
     // The widget says so.
     const wrapper = await fixture(html`<rt-provider .client=${c}><rt-agent-executions stream-id=${stream.id}></rt-agent-executions></rt-provider>`);
     const el = wrapper.querySelector('rt-agent-executions')!;
     await waitFor(() => text(el).includes('still-running'), 15_000, 'the running agent shown');
     expect(text(el)).to.not.include('No agents running');
+    // It completes: its end is shown (the row stays, completed), not a row that vanishes.
+    await updateRows('agent_executions', { id: run!.id }, { status: 'completed', completed_at: new Date().toISOString() });
+    await waitFor(() => q.getState().data.some((e) => e.id === run!.id && e.status === 'completed'), 15_000, 'shown completed');
+    off();
   });
 
   it('a running scan behind 25 newer finished ones of the same user (the list holds 20) is read', async () => {

@@ -109,7 +109,7 @@ describe('progress figures: a value that is not a number counts as not set', () 
     expect(bar(el).getAttribute('aria-valuetext')).to.equal('In progress, amount unknown');
   });
 
-  for (const [what, name] of [['zero-width spaces', '\u200B\u200B'], ['a word joiner and spaces', ' \u2060 '], ['a BOM', '\uFEFF']]) {
+  for (const [what, name] of [['zero-width spaces', '\u200B\u200B'], ['a word joiner and spaces', ' \u2060 '], ['a BOM', '\uFEFF'], ['Hangul fillers', '\u3164\uFFA0'], ['a variation selector and a grapheme joiner', '\uFE0F\u034F'], ['a blank braille pattern', '\u2800']]) {
     it(`a name made only of ${what} shows the fallback label, not a blank title`, async () => {
       const el = await streamProgress({ name, current_progress: { percentage: 10 } });
       expect($(el, '[part="label"]')!.textContent!.trim()).to.equal('Stream');
