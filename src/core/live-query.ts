@@ -78,9 +78,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#notifier = (options.createNotifier ?? createFrameNotifier)(() => this.#deliver());
     this.#now = options.now ?? Date.now;
     // A confirmed write whose change is late (realtime lagging): read the rows, do not show them as before the write.
-    this.#overlays = new Overlays(() => this.#emit(), this.#now, () => {
-      if (!this.#stopped && this.#reader && !this.#reader.reading) void this.#reader.read();
-    });
+    this.#overlays = new Overlays(() => this.#emit(), this.#now, () => this.#readAgain());
   }
 
   get table(): string | null {
@@ -154,7 +152,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    * "Live" over rows nobody can confirm.
    */
   revalidationFailed(): void {
-    if (!this.#stopped && this.#reader && !this.#reader.reading && this.state.phase === 'live') void this.#reader.read();
+    if (this.state.phase === 'live') this.#readAgain();
   }
 
   /**
@@ -163,7 +161,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    * when REST fails too, its cause (a rejected API key) instead of the socket's.
    */
   readWhileDown(): void {
-    if (!this.#stopped && this.#reader?.started && !this.#reader.reading) void this.#reader.read();
+    this.#readAgain();
   }
 
   /**
@@ -173,7 +171,12 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   revalidateEmpty(): void {
     const { phase, error } = this.state;
     const empty = (phase === 'live' && this.#window?.size === 0) || (phase === 'error' && error?.code === 'not-found');
-    if (empty && this.#reader && !this.#stopped && !this.#reader.reading) void this.#reader.read();
+    if (empty) this.#readAgain();
+  }
+
+  /** Read the snapshot again now, unless a read is under way (or none ever started, or stopped). */
+  #readAgain(): void {
+    if (!this.#stopped && this.#reader?.started && !this.#reader.reading) void this.#reader.read();
   }
 
   /**
@@ -292,9 +295,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       this.#confirming = true;
       for (const change of buffered) this.#fold(change, false);
       this.#emit();
-      this.#confirmTimer = setTimeout(() => {
-        if (!this.#stopped && !this.#reader!.reading) void this.#reader!.read();
-      }, OLDER_READ_CONFIRM_MS);
+      this.#confirmTimer = setTimeout(() => this.#readAgain(), OLDER_READ_CONFIRM_MS);
       return;
     }
     this.#confirming = false;

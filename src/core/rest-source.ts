@@ -83,9 +83,12 @@ export class RestSource {
         else if (query.limit !== undefined) q = q.limit(query.limit);
         return q;
       });
-    // A bounded list also reads its pinned rows (work under way), wherever they are in the order.
+    // A full bounded list also reads its pinned rows (work under way), wherever they are in the
+    // order; a list shorter than its limit already holds them all.
+    const first = await read();
     const pinned = !query.single && !query.ids && query.limit !== undefined ? query.pinned : undefined;
-    const replies = await Promise.all(pinned ? [read(), read(pinned)] : [read()]);
+    const full = pinned && !('failed' in first) && Array.isArray(first.data) && first.data.length >= query.limit!;
+    const replies = full ? [first, await read(pinned)] : [first];
     const all: R[] = [];
     const seen = new Set<unknown>();
     const id = schema.column(table, 'id');

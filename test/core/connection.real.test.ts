@@ -71,6 +71,17 @@ async function outage() {
   return resume;
 }
 
+/** A proxy that refuses WebSocket upgrades: every socket goes to a closed port (1006), REST is untouched. */
+function blockWebSockets(): void {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(String(url).replace(/^(wss?:\/\/[^/]+?):\d+\//, '$1:9/'), protocols);
+    }
+  };
+  cleanups.push(() => (window.WebSocket = Native));
+}
+
 const isHeartbeat = (data: string) => data.includes('"phoenix"') && data.includes('"heartbeat"');
 
 describe('connection state machine against the real backend', function () {
@@ -119,14 +130,7 @@ describe('connection state machine against the real backend', function () {
   });
 
   it('WebSockets blocked while REST works (1006): the connection says the realtime connection could not be opened; no channel reports a server error', async () => {
-    const Native = window.WebSocket;
-    // A proxy that refuses WebSocket upgrades: every socket goes to a closed port (1006), REST is untouched.
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(String(url).replace(/^(wss?:\/\/[^/]+?):\d+\//, '$1:9/'), protocols);
-      }
-    };
-    cleanups.push(() => (window.WebSocket = Native));
+    blockWebSockets();
     const c = await aliceClient();
     const stream = await newStream({ name: 'blocked sockets' });
     const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
@@ -142,13 +146,7 @@ describe('connection state machine against the real backend', function () {
   });
 
   it('WebSockets blocked, one widget alone on the page: its badge says "Not live" and why, not "Connecting…" forever', async () => {
-    const Native = window.WebSocket;
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(String(url).replace(/^(wss?:\/\/[^/]+?):\d+\//, '$1:9/'), protocols);
-      }
-    };
-    cleanups.push(() => (window.WebSocket = Native));
+    blockWebSockets();
     const c = await aliceClient();
     const stream = await newStream({ name: 'alone, blocked', current_progress: { percentage: 40, completed: 4, total: 10 } });
     const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);

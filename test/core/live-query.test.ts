@@ -25,6 +25,9 @@ function watch<T>(q: LiveQuery<T>) {
   return { states, off, get last() { return q.getState(); } };
 }
 
+/** A stream's `current_progress` at `percentage` of 100. */
+const progress = (percentage: number) => ({ percentage, completed: percentage, total: 100 });
+
 const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
 describe('version guard helpers', () => {
@@ -163,7 +166,6 @@ describe('LiveQueryStore with the in-memory client', () => {
   });
 
   it("a re-read older than the rows the server already sent (a service worker's cached reply) is read once more, never shown", async () => {
-    const progress = (percentage: number) => ({ percentage, completed: percentage, total: 100 });
     client.setRows('streams', [{ id: 's1', org_id: 'o', current_progress: progress(42), updated_at: '2025-01-01T00:00:01Z' }]);
     const w = watch(client.liveQuery('stream', { streamId: 's1' }));
     await waitFor(() => w.last.phase === 'live', 2000, 'live');
@@ -184,7 +186,6 @@ describe('LiveQueryStore with the in-memory client', () => {
   });
 
   it('a re-read that stays older on the second read (a database restored from a backup) is believed: its rows, live', async () => {
-    const progress = (percentage: number) => ({ percentage, completed: percentage, total: 100 });
     client.setRows('streams', [{ id: 's1', org_id: 'o', current_progress: progress(90), updated_at: '2025-01-01T00:00:02Z' }]);
     const w = watch(client.liveQuery('stream', { streamId: 's1' }));
     await waitFor(() => w.last.phase === 'live', 2000, 'live');
