@@ -13,6 +13,12 @@ export interface DevState {
    * passes them on (0 = not held); each held request is dropped when the hold ends.
    */
   realtimeHeldUntil: number;
+  /**
+   * Realtime lag (ms): postgres_changes and broadcast messages go out no sooner than this long
+   * after their commit, in order, as on a busy Realtime server that runs behind the database
+   * (0 = as soon as they are read).
+   */
+  realtimeLagMs: number;
 }
 
 export interface BackendContext {

@@ -110,7 +110,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
   const twentyYears = 20 * 365 * 24 * 3600;
   const anonKey = await signJwt(jwtSecret, { iss: 'supabase-demo', role: 'anon' }, twentyYears, issuedAt);
   const serviceRoleKey = await signJwt(jwtSecret, { iss: 'supabase-demo', role: 'service_role' }, twentyYears, issuedAt);
-  const dev: DevState = { enabled: !!options.devControls, tokenTtlSeconds: options.tokenTtlSeconds ?? 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0 };
+  const dev: DevState = { enabled: !!options.devControls, tokenTtlSeconds: options.tokenTtlSeconds ?? 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0, realtimeLagMs: 0 };
   const ctx: BackendContext = { db, jwtSecret, anonKey, serviceRoleKey, dev, log };
 
   const rest = createRestHandler(ctx);
@@ -147,6 +147,12 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
         dev.realtimeHeldUntil = Date.now() + ms;
         const dropped = ms > 0 ? realtime.dropAll() : 0;
         return sendJson(res, 200, { dropped, heldUntil: new Date(dev.realtimeHeldUntil).toISOString() });
+      }
+      case '/__dev/lag-realtime': {
+        const ms = Number(url.searchParams.get('ms') ?? '0');
+        if (!Number.isFinite(ms) || ms < 0 || ms > 600_000) throw new HttpError(400, { message: 'ms must be between 0 and 600000' });
+        dev.realtimeLagMs = ms;
+        return sendJson(res, 200, { lagMs: ms });
       }
       case '/__dev/token-ttl': {
         const seconds = Number(url.searchParams.get('seconds'));

@@ -63,6 +63,10 @@ interface Change {
   op: 'INSERT' | 'UPDATE' | 'DELETE';
   record: string | null;
   oldRecord: string | null;
+  /**
+   * `commit_timestamp`: when the drain first read the row, so never before its commit (on
+   * Supabase, the commit's own time); a change's time of writing could be before its commit.
+   */
   ts: string;
   parsedRecord?: Record<string, unknown>;
   parsedOld?: Record<string, unknown>;
@@ -141,9 +145,14 @@ export class ChangeFeed {
    */
   onMessages: ((messages: QueuedMessage[]) => void) | null = null;
 
+  /** The last lagged batch's delivery (dev control lag-realtime); null when none is waiting. */
+  private lagged: Promise<void> | null = null;
+
+  /** `lagMs()`: hold each change until that long after its commit (the dev control lag-realtime). */
   constructor(
     private readonly db: Db,
     private readonly log: (line: string) => void,
+    private readonly lagMs: () => number = () => 0,
   ) {
     this.catalog = new Catalog(db);
   }
@@ -314,7 +323,7 @@ export class ChangeFeed {
     const gapList = JSON.stringify([...this.gaps.keys()]);
     const r = await this.db.query<{ id: string; schema_name: string; table_name: string; op: string; record: string | null; old_record: string | null; ts: string }>(
       `select id::text as id, schema_name, table_name, op, record::text as record, old_record::text as old_record,
-              to_char(commit_ts at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts
+              to_char(greatest(commit_ts, clock_timestamp()) at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ts
          from _rt_local.changes
         where id > $1 or id in (select jsonb_array_elements_text($2::jsonb)::bigint)
         order by id limit $3`,
@@ -344,12 +353,30 @@ export class ChangeFeed {
       }
       changes.push({ id, schema: row.schema_name, table: row.table_name, op, record: row.record, oldRecord: row.old_record, ts: row.ts });
     }
-    if (messages.length) this.onMessages?.(messages);
-    if (this.subsByTable.size && changes.length) {
-      const started = performance.now();
-      await this.fanout(changes);
-      this.fanoutMs += performance.now() - started;
-    }
+    const send = async () => {
+      if (messages.length) this.onMessages?.(messages);
+      if (this.subsByTable.size && changes.length) {
+        const started = performance.now();
+        await this.fanout(changes);
+        this.fanoutMs += performance.now() - started;
+      }
+    };
+    // Lagging (dev control): each batch goes out `lag` ms after it was read, in order, while the
+    // drain goes on reading (so commit timestamps stay true).
+    const lag = this.lagMs();
+    if (lag > 0 || this.lagged) {
+      const tail = (this.lagged ?? Promise.resolve()).then(async () => {
+        // The lag in force now: lifting it (0) sends what waits at once.
+        for (let wait; !this.stopped && (wait = now + this.lagMs() - Date.now()) > 0; ) {
+          await new Promise((go) => setTimeout(go, Math.min(wait, 100)));
+        }
+        if (!this.stopped) await send().catch((err) => this.log(`realtime: lagged fanout failed: ${(err as Error)?.message ?? String(err)}`));
+      });
+      this.lagged = tail;
+      void tail.then(() => {
+        if (this.lagged === tail) this.lagged = null;
+      });
+    } else await send();
     return r.rows.length;
   }
 

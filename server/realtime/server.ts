@@ -99,7 +99,7 @@ export class RealtimeServer {
     private readonly ctx: BackendContext,
     options: RealtimeOptions = {},
   ) {
-    this.feed = new ChangeFeed(ctx.db, ctx.log);
+    this.feed = new ChangeFeed(ctx.db, ctx.log, () => ctx.dev.realtimeLagMs);
     this.feed.onMessages = (messages) => this.deliverMessages(messages);
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });

@@ -11,6 +11,7 @@ import type { CarrierMember } from './channel-types.js';
 import type { MonitoredTable } from './types.js';
 import type { RealtimeChannelLike, RealtimeClientLike } from './supabase-like.js';
 import { changeMatches, changeOfMessage } from './broadcast-topics.js';
+import { parseServerTime } from './server-clock.js';
 
 /** The callbacks of a bound channel; each names the channel, so a stale one can be told apart. */
 export interface ChannelEvents {
@@ -79,6 +80,7 @@ export function changeOfPayload(payload: any): RowChange<any> | 'unusable' | nul
     type,
     new: type === 'DELETE' ? null : (payload.new ?? payload.record ?? null),
     old: type === 'INSERT' ? null : (payload.old ?? payload.old_record ?? null),
+    committedAt: parseServerTime(payload.commit_timestamp) ?? undefined,
   };
 }
 

@@ -156,6 +156,11 @@ export interface RowChange<R> {
   type: 'INSERT' | 'UPDATE' | 'DELETE';
   new: R | null;
   old: Partial<R> | null;
+  /**
+   * When the change was committed, on the server's clock (epoch ms, from the postgres_changes
+   * `commit_timestamp`); absent when the message carries none (broadcast mode, fakes).
+   */
+  committedAt?: number;
 }
 
 /** State of the (shared) channel carrying a live query. */

@@ -191,7 +191,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   applyChange(change: RowChange<R>): void {
     if (this.#stopped || !this.#window) return;
     this.#reader!.note(change);
-    this.#unread?.noteChange();
+    this.#unread?.noteChange(change);
     if (this.#fold(change, true)) {
       this.#updatedAt = this.#now();
       this.#emit();
@@ -315,6 +315,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   /** Apply one change; returns whether anything visible changed. */
   #fold(change: RowChange<R>, live: boolean): boolean {
+    const unread = this.#unread;
+    return unread ? unread.fold(change, () => this.#foldRow(change, live)) : this.#foldRow(change, live);
+  }
+
+  #foldRow(change: RowChange<R>, live: boolean): boolean {
     const window = this.#window!;
     const result = window.fold(change, (current, next) => this.#flushIfTerminal(current, next));
     const held = live ? result.previous : undefined;

@@ -16,10 +16,20 @@
  * count of one snapshot are two reads, so a row inserted between them can be in the count and not
  * in the rows. Adjusting at once keeps the number moving with the data; the re-read (repeated
  * while changes race it) makes it equal the database once changes stop.
+ *
+ * Changes are ordered against count reads by the server's clock where both are known: a change
+ * whose `commit_timestamp` is before the time a count was requested (the server's time as
+ * estimated by ./server-clock.ts, never later than the true one) is already in that count, so
+ * folding it leaves the total as it is and asks for no re-read (`fold()`). A burst of changes
+ * committed together and delivered over seconds (5,000 rows in one statement) is then counted
+ * once, never twice while the stream catches up. Without a commit time (broadcast mode) or a
+ * clock estimate, every change is adjusted and confirmed as above. This assumes the database's
+ * clock and the REST `Date` header's agree within the estimate's slack (NTP-synced servers).
  */
 import type { CountResult, RowChange, SnapshotQuery } from './client-types.js';
 import { matches, type StoreRow } from './row-window.js';
 import { messageOf, rtError } from './errors.js';
+import { clockSkew } from './server-clock.js';
 
 /** Re-read delays (ms): after an ambiguous change, after a failed read; at most MAX_TRIES in a row. */
 const RECOUNT_SOON_MS = 300;
@@ -56,6 +66,11 @@ export class UnreadCount {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #tries = 0;
   #disposed = false;
+  /** Server time (ms) at which the read in flight / the count in use was requested; -∞: unknown. */
+  #asked = -Infinity;
+  #countedFrom = -Infinity;
+  /** Folding a change the count already includes (`fold()`): it moves nothing, confirms nothing. */
+  #settled = false;
 
   constructor(private readonly options: UnreadCountOptions) {}
 
@@ -75,8 +90,6 @@ export class UnreadCount {
   /** Read the count alongside a snapshot (supersedes a recount in flight). */
   readWithSnapshot(): Promise<CountResult> {
     this.#seq++;
-    this.#reading = true;
-    this.#dirty = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     return this.#readSafely();
@@ -87,15 +100,33 @@ export class UnreadCount {
     this.#reading = false;
     if (count.error === null) {
       this.#outside = Math.max(0, count.count - this.#countHeld(this.options.held()));
+      this.#countedFrom = this.#asked;
       this.#tries = 0;
     } else {
       this.schedule(RECOUNT_AFTER_ERROR_MS); // keep the previous value meanwhile
     }
   }
 
-  /** A change arrived (it may race a count being read). */
-  noteChange(): void {
-    if (this.#reading) this.#dirty = true;
+  /** A change arrived: it races a count being read unless it was committed before that read was requested. */
+  noteChange(change: RowChange<unknown>): void {
+    if (this.#reading && !this.#before(change, this.#asked)) this.#dirty = true;
+  }
+
+  /**
+   * Folds `change` in through `apply` (which may call `trimmed()` / `foldOutside()`) and returns
+   * what it returns. A change committed before the count in use was requested is in that count:
+   * rows may move between held and not held, the total stays as it was, and nothing is re-read.
+   */
+  fold<T>(change: RowChange<unknown>, apply: () => T): T {
+    if (!this.#before(change, this.#countedFrom)) return apply();
+    const before = this.#raw();
+    this.#settled = true;
+    try {
+      return apply();
+    } finally {
+      this.#settled = false;
+      this.#outside = Math.max(0, this.#outside + before - this.#raw());
+    }
   }
 
   /** A counted row left a bounded window: it is still in the table. */
@@ -150,7 +181,7 @@ export class UnreadCount {
 
   /** Re-read the count after `delay` ms (one pending re-read at a time). */
   schedule(delay = RECOUNT_SOON_MS): void {
-    if (this.#disposed) return;
+    if (this.#disposed || this.#settled) return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -176,14 +207,29 @@ export class UnreadCount {
     clearTimeout(this.#timer);
   }
 
+  /** Whether `change` was committed before server time `at` (commit times are whole ms, truncated). */
+  #before(change: RowChange<unknown>, at: number): boolean {
+    return change.committedAt !== undefined && change.committedAt + 1 <= at;
+  }
+
+  /** The total without an optimistic override. */
+  #raw(): number {
+    return this.#countHeld(this.options.held()) + this.#outside;
+  }
+
   #countHeld(rows: Iterable<StoreRow>): number {
     let n = 0;
     for (const row of rows) if (this.isCounted(row)) n++;
     return n;
   }
 
+  /** Marks a read as started now; the server's time is known only once the clock has an estimate. */
   async #readSafely(): Promise<CountResult> {
     const { query } = this.options;
+    const skew = clockSkew();
+    this.#asked = skew === null ? -Infinity : Date.now() - skew;
+    this.#reading = true;
+    this.#dirty = false;
     try {
       return await this.options.read(query.table, [...query.eq, ...(query.countWhere ?? [])]);
     } catch (err) {
@@ -199,8 +245,6 @@ export class UnreadCount {
       return;
     }
     const seq = ++this.#seq;
-    this.#reading = true;
-    this.#dirty = false;
     const res = await this.#readSafely();
     if (this.#disposed || seq !== this.#seq) return;
     this.#reading = false;
@@ -214,6 +258,7 @@ export class UnreadCount {
     if (this.#dirty) this.schedule(RECOUNT_AFTER_ERROR_MS);
     const next = Math.max(0, res.count - this.#countHeld(this.options.held()));
     if (next > this.#outside && !this.#dirty) this.options.missed?.();
+    this.#countedFrom = this.#asked;
     if (next !== this.#outside) {
       this.#outside = next;
       this.options.changed();

@@ -14,7 +14,7 @@ import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { MonitoredTable } from '../../src/core/types.js';
-import { backendInfo, deleteRows, insertRows, mintToken, newId, pauseRealtime, selectRows, updateRows, waitFor } from '../helpers/backend.js';
+import { backendInfo, deleteRows, insertRows, lagRealtime, mintToken, newId, pauseRealtime, selectRows, updateRows, waitFor } from '../helpers/backend.js';
 import type { TestAlertsHost, TestNotificationsHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
 
@@ -144,6 +144,42 @@ describe('unread count: the true number of unread rows, not those held', functio
     await waitFor(() => host.ctl.notifications[0]?.id === later.id, 10_000, 'control row after mark-all');
     expect(host.ctl.notifications.slice(1).every((n) => n.read)).to.equal(true);
     expect(host.ctl.unreadCount).to.equal(1);
+  });
+
+  it('a burst committed while realtime lags, read by a resync before it is delivered, is counted once: never above the table', async () => {
+    const user = newId();
+    await seedUnread('signal_alerts', user, 5);
+    const client = await userClient(user);
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><test-alerts-host .limit=${10}></test-alerts-host></rt-provider>`);
+    const host = el.querySelector('test-alerts-host') as TestAlertsHost;
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.isConnected && host.ctl.unreadCount === 5, 15_000, 'live with 5 unread');
+    // Every value the page could paint, frame by frame.
+    let most = 0;
+    let watching = true;
+    const watch = () => {
+      most = Math.max(most, host.ctl.unreadCount);
+      if (watching) requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+    const alert = (name: string, read = false) => ({ id: newId(), user_id: user, business_name: name, signal_type: 'funding', priority: 'medium' as const, read });
+    await lagRealtime(3000);
+    try {
+      // 200 alerts in one statement; realtime will deliver them 3 s after their commit …
+      await insertRows('signal_alerts', Array.from({ length: 200 }, (_, i) => alert(`Burst ${i}`)));
+      // … and meanwhile the socket reconnects: the resync reads rows and count with the burst in them.
+      const selects = host.ctl.alerts;
+      client.reconnect();
+      await waitFor(() => host.ctl.alerts !== selects && host.ctl.unreadCount === 205 && host.ctl.phase === 'live', 15_000, `resync read 205 (shows ${host.ctl.unreadCount})`);
+      // A control row committed after the burst: once it is shown, the burst has been delivered.
+      const [control] = await insertRows('signal_alerts', [alert('Control', true)]);
+      await waitFor(() => host.ctl.alerts[0]?.id === control.id, 20_000, 'the control alert (the burst delivered before it)');
+    } finally {
+      await lagRealtime(0);
+    }
+    await waitFor(() => host.ctl.unreadCount === 205, 10_000, `205 unread (shows ${host.ctl.unreadCount})`);
+    watching = false;
+    expect(await dbUnread('signal_alerts', user)).to.equal(205);
+    expect(most, 'the most unread ever shown').to.be.at.most(205);
   });
 
   it('<rt-signal-alerts max-items="10">: the badge says 60 new, not 10', async () => {

@@ -14,6 +14,7 @@ import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
 import { fromRestError } from '../../src/core/errors.js';
 import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
 import { ChannelRegistry } from '../../src/core/channel-registry.js';
+import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 import type { ChangeListener, ChannelSpec, CountResult, LiveSource, SnapshotQuery, SnapshotResult } from '../../src/core/client-types.js';
 import type { RealtimeChannelLike, RealtimeClientLike } from '../../src/core/supabase-like.js';
 
@@ -359,7 +360,7 @@ describe('reads racing changes delivered out of commit order', () => {
     state(epoch: number): void {
       for (const l of this.listeners) l.onState({ status: 'connected', ready: true, epoch, error: null });
     }
-    deliver(change: { type: 'INSERT' | 'UPDATE' | 'DELETE'; new: Row | null; old: Row | null }): void {
+    deliver(change: { type: 'INSERT' | 'UPDATE' | 'DELETE'; new: Row | null; old: Row | null; committedAt?: number }): void {
       for (const l of this.listeners) l.onChange(change);
     }
     #matching(eq: ReadonlyArray<readonly [string, string]>): Row[] {
@@ -504,6 +505,34 @@ describe('reads racing changes delivered out of commit order', () => {
     await frame();
     await waitFor(() => store.state.unreadCount === truth(db) && db.counts > counts + 1, 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
     store.stop();
+  });
+
+  it('a burst committed at once and delivered over time is counted once: never above the table while the stream catches up', async () => {
+    resetServerClock();
+    observeServerTime(Date.now()); // the server's clock is known (as from any commit_timestamp)
+    try {
+      const db = new Scripted();
+      for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
+      const store = await liveCountStore(db); // holds n4, n3
+      // Ten unread rows committed by one statement; the change stream delivers them one by one.
+      const committedAt = Date.now() - 5;
+      const burst = Array.from({ length: 10 }, (_, i) => note(10 + i));
+      for (const row of burst) db.rows.set(row.id as string, row);
+      db.deliver({ type: 'INSERT', new: burst[0]!, old: null, committedAt });
+      // The first change is adjusted and confirmed: the re-read counts the whole burst.
+      await waitFor(() => store.state.unreadCount === truth(db), 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+      let most = 0;
+      for (const row of burst.slice(1)) {
+        db.deliver({ type: 'INSERT', new: row, old: null, committedAt });
+        await frame();
+        most = Math.max(most, store.state.unreadCount ?? 0);
+      }
+      expect(most, 'the count while the stream caught up').to.be.at.most(truth(db));
+      expect(store.state.unreadCount).to.equal(truth(db));
+      store.stop();
+    } finally {
+      resetServerClock();
+    }
   });
 
   /** realtime-js as far as the registry uses it; the test plays the server. */

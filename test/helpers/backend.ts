@@ -133,6 +133,8 @@ export async function runSql(sql: string): Promise<void> {
 export const pauseRealtime = (ms: number) => dev(`/__dev/pause-realtime?ms=${ms}`);
 /** Dev control: drop sockets and hold new WebSocket upgrade requests unanswered for `ms` (0 lifts it). */
 export const holdRealtime = (ms: number) => dev(`/__dev/hold-realtime?ms=${ms}`);
+/** Dev control: deliver realtime changes `ms` after they were committed, in order (0 lifts it). */
+export const lagRealtime = (ms: number) => dev(`/__dev/lag-realtime?ms=${ms}`);
 /** Dev control: lifetime of user tokens issued from now on (restore to 3600 afterwards!). */
 export const setTokenTtl = (seconds: number) => dev(`/__dev/token-ttl?seconds=${seconds}`);
 

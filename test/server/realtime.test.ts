@@ -602,6 +602,32 @@ describe(`realtime (${ENGINE})`, () => {
     assert.deepEqual(s.events.map((e) => e.p.new.name), ['after pause']);
   });
 
+  test('lag-realtime: changes go out in commit order no sooner than the lag after their commit; commit_timestamp stays the commit time; 0 lifts it', async () => {
+    const { c } = await userClient(b, await userToken(b, ALICE));
+    const s = await live(c, 'lag', [{ event: 'INSERT', table: 'streams' }]);
+    const lag = 800;
+    await devPost(b, `/__dev/lag-realtime?ms=${lag}`);
+    try {
+      const names = ['lag A', 'lag B', 'lag C'];
+      const received = new Map<string, number>();
+      s.events.length = 0;
+      for (const name of names) await insertStream(b, DEMO_ORGS.acme, name);
+      await waitFor(() => {
+        for (const e of s.events) if (!received.has(e.p.new.name)) received.set(e.p.new.name, Date.now());
+        return s.events.length >= 3;
+      }, 10_000, 'three lagged changes');
+      assert.deepEqual(s.events.map((e) => e.p.new.name), names);
+      for (const e of s.events) {
+        // A lower bound the server guarantees (a busy machine only makes it later).
+        assert.ok(received.get(e.p.new.name)! - Date.parse(e.p.commit_timestamp) >= lag - 50, `${e.p.new.name} went out after the lag`);
+      }
+    } finally {
+      await devPost(b, '/__dev/lag-realtime?ms=0');
+    }
+    await insertStream(b, DEMO_ORGS.acme, 'lag lifted');
+    await waitFor(() => s.events.some((e) => e.p.new.name === 'lag lifted'), 5000, 'change after the lag is lifted');
+  });
+
   test('sockets are closed after the idle timeout', async () => {
     // A second realtime server on the same database with a short idle timeout.
     const ctx: BackendContext = {
@@ -609,7 +635,7 @@ describe(`realtime (${ENGINE})`, () => {
       jwtSecret: b.jwtSecret,
       anonKey: b.anonKey,
       serviceRoleKey: b.serviceRoleKey,
-      dev: { enabled: false, tokenTtlSeconds: 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0 },
+      dev: { enabled: false, tokenTtlSeconds: 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0, realtimeLagMs: 0 },
       log: () => {},
     };
     const rt = createRealtime(ctx, { idleTimeoutMs: 400 });
