@@ -535,6 +535,32 @@ describe('reads racing changes delivered out of commit order', () => {
     }
   });
 
+  it('a burst of "read" flips (Mark all as read in another tab) delivered over time never takes the count below the table', async () => {
+    resetServerClock();
+    observeServerTime(Date.now());
+    try {
+      const db = new Scripted();
+      for (let n = 1; n <= 22; n++) db.rows.set(`n${n}`, note(n));
+      const store = await liveCountStore(db, 22); // holds n22, n21; twenty unread outside
+      // Another tab marks n1 … n10 read in one statement; the stream delivers them one by one.
+      const committedAt = Date.now() - 5;
+      const olds = Array.from({ length: 10 }, (_, i) => db.rows.get(`n${i + 1}`)!);
+      for (const old of olds) db.rows.set(old.id as string, { ...old, read: true, updated_at: at(50) });
+      db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old: olds[0]!, committedAt });
+      await waitFor(() => store.state.unreadCount === truth(db), 3000, `count ${truth(db)} (shows ${store.state.unreadCount})`);
+      let least = Infinity;
+      for (const old of olds.slice(1)) {
+        db.deliver({ type: 'UPDATE', new: db.rows.get(old.id as string)!, old, committedAt });
+        await frame();
+        least = Math.min(least, store.state.unreadCount ?? 0);
+      }
+      expect(least, 'the count while the stream caught up').to.equal(truth(db));
+      store.stop();
+    } finally {
+      resetServerClock();
+    }
+  });
+
   /** realtime-js as far as the registry uses it; the test plays the server. */
   class FakeChannel implements RealtimeChannelLike {
     handlers: Array<{ type: string; cb: (payload: any) => void }> = [];
