@@ -5,10 +5,12 @@
  *   live ──channel lost / re-read──▶ stale ──snapshot after the new confirmation──▶ live
  *   any ──resolve failed / single row missing or deleted──▶ error
  *   error (single row deleted) ──row back──▶ connecting | stale | live
+ *   live ──a change delivered late (Realtime behind the database)──▶ stale ──caught up──▶ live
  *
  * `live` is only ever claimed when this query's own channel is joined and confirmed AND the
  * snapshot shown was read after that confirmation (epoch check); a query that never was live
- * reads `connecting`, one that was reads `stale`.
+ * reads `connecting`, one that was reads `stale`; nor while Realtime delivers its changes late
+ * (`late()`): the data is re-read meanwhile, and its cause is the query's error.
  */
 import type { ChannelState } from './client-types.js';
 import type { LiveQueryPhase, RtError } from './types.js';
@@ -25,6 +27,8 @@ export class QueryPhase {
   #snapshotEpoch = -1;
   #everLoaded = false;
   #everLive = false;
+  /** Realtime delivers this query's changes late: the cause, until it has caught up. */
+  #behind: RtError | null = null;
 
   /** Whether the channel's confirmation is newer than the snapshot shown (a re-read is due). */
   channelChanged(s: ChannelState): boolean {
@@ -64,8 +68,26 @@ export class QueryPhase {
       this.error = rtError('not-found', 'Not found, or you do not have access to it.');
       return;
     }
-    this.error = null;
+    this.error = this.#behind;
     this.phase = this.#settled();
+  }
+
+  /**
+   * Realtime delivers changes late (`cause`), or has caught up (null). Returns whether the phase
+   * or error changed.
+   */
+  late(cause: RtError | null): boolean {
+    const was = this.#behind;
+    if (!cause === !was) return false;
+    this.#behind = cause;
+    if (cause && this.phase === 'live') {
+      this.phase = 'stale';
+      this.error = cause;
+    } else if (!cause && this.error === was) {
+      this.error = null;
+      if (this.phase === 'stale') this.phase = this.#settled();
+    } else return false;
+    return true;
   }
 
   /** The single row shown was deleted. */
@@ -77,14 +99,14 @@ export class QueryPhase {
   /** A single-row query that had lost its row holds one again. */
   rowBack(): void {
     if (this.error?.code !== 'not-found') return;
-    this.error = null;
+    this.error = this.#behind;
     this.phase = this.#settled();
   }
 
   #settled(): LiveQueryPhase {
     if (this.channel.ready && this.#snapshotEpoch === this.channel.epoch) {
       this.#everLive = true;
-      return 'live';
+      return this.#behind ? 'stale' : 'live';
     }
     return this.#everLive ? 'stale' : 'connecting';
   }

@@ -101,6 +101,8 @@ export const en = {
     'socket-dropped': 'The realtime connection could not be opened, or was dropped (no network, or a proxy or firewall that blocks WebSockets). Retrying automatically.',
     // By RtError.detail: HTTP 429, 408 or 425 (src/core/errors.ts).
     busy: 'The server is busy. Retrying shortly.',
+    // By RtError.detail: changes arrive long after their commit (src/core/live-query.ts).
+    'realtime-behind': 'Live updates are arriving late: the realtime server is behind the database. The data is read again meanwhile.',
   } as Record<string, string>,
 
   // statuses (goal, scan, execution)

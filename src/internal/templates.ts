@@ -90,13 +90,16 @@ export function lookBadge(look: StatusLook, text: string, part = 'status'): Temp
  * - the true cause when the subscription failed: `Session expired`, `No access`, `Error`.
  * Nothing while loading (the skeleton says it).
  */
+/** Realtime delivers changes late (src/core/live-query.ts): the data stands, read over REST meanwhile. */
+const isLate = (error: RtError) => error.detail === 'realtime-behind';
+
 export function phaseBadge(s: RtStrings, phase: LiveQueryPhase, error?: RtError | null): TemplateResult | typeof nothing {
   if (phase === 'live') return badge({ tone: 'success', text: s.live, dot: true, live: true, part: 'live-badge' });
   if (phase === 'loading') return nothing;
   const code = error?.code;
   if (code === 'session-expired') return badge({ tone: 'danger', text: s.sessionExpired, icon: 'lock', part: 'live-badge', title: error!.message });
   if (code === 'forbidden') return badge({ tone: 'danger', text: s.noAccess, icon: 'lock', part: 'live-badge', title: error!.message });
-  if (phase === 'error' || (error && code !== 'network')) {
+  if (phase === 'error' || (error && code !== 'network' && !isLate(error))) {
     return badge({ tone: 'danger', text: s.notLive, icon: 'alert-triangle', part: 'live-badge', title: error?.message });
   }
   // A network cause (the socket keeps failing to open, the server cannot be reached) is named, not
@@ -196,7 +199,8 @@ export function viewStateOf(opts: {
 }): ViewState {
   if (opts.missingId) return 'missing';
   if (opts.hasData && opts.phase !== 'error') return 'data';
-  if (opts.phase === 'error' || opts.error) return opts.error?.code === 'not-found' ? 'not-found' : 'error';
+  // Realtime running behind leaves the rows read over REST standing (the badge names the cause).
+  if (opts.phase === 'error' || (opts.error && !isLate(opts.error))) return opts.error?.code === 'not-found' ? 'not-found' : 'error';
   if (opts.phase === 'loading') return 'loading';
   return opts.single ? 'not-found' : 'empty';
 }

@@ -15,6 +15,7 @@ import { fromRestError } from '../../src/core/errors.js';
 import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
 import { ChannelRegistry } from '../../src/core/channel-registry.js';
 import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
+import { viewStateOf } from '../../src/internal/templates.js';
 import type { ChangeListener, ChannelSpec, CountResult, LiveSource, SnapshotQuery, SnapshotResult } from '../../src/core/client-types.js';
 import type { RealtimeChannelLike, RealtimeClientLike } from '../../src/core/supabase-like.js';
 
@@ -555,6 +556,35 @@ describe('reads racing changes delivered out of commit order', () => {
         least = Math.min(least, store.state.unreadCount ?? 0);
       }
       expect(least, 'the count while the stream caught up').to.equal(truth(db));
+      store.stop();
+    } finally {
+      resetServerClock();
+    }
+  });
+
+  it('a change delivered long after its commit (Realtime behind the database): stale with that cause, rows read again; live once changes are on time', async () => {
+    resetServerClock();
+    observeServerTime(Date.now());
+    try {
+      const db = new Scripted();
+      for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
+      const store = await liveCountStore(db, 2);
+      const selects = db.selects;
+      const n3 = note(3);
+      db.rows.set('n3', n3);
+      db.deliver({ type: 'INSERT', new: n3, old: null, committedAt: Date.now() - 8000 });
+      await waitFor(() => store.state.phase === 'stale', 2000, `stale (is ${store.state.phase})`);
+      expect(store.state.error?.detail).to.equal('realtime-behind');
+      expect(viewStateOf({ phase: store.state.phase, error: store.state.error, hasData: false })).to.equal('empty'); // not an error box
+      await waitFor(() => db.selects > selects, 3000, 'the rows read again');
+      // Still late: stays stale (the re-read does not make it live).
+      await frame();
+      expect(store.state.phase).to.equal('stale');
+      // A change on time: caught up.
+      const n4 = note(4);
+      db.rows.set('n4', n4);
+      db.deliver({ type: 'INSERT', new: n4, old: null, committedAt: Date.now() - 100 });
+      await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, `live again (is ${store.state.phase})`);
       store.stop();
     } finally {
       resetServerClock();

@@ -27,7 +27,7 @@ import { configure, setDefaultClient } from '../../src/core/default-client.js';
 import type { RtSessionExpiredEvent } from '../../src/events.js';
 import { en } from '../../src/internal/strings.js';
 import {
-  ACME, ALICE, BOB, USERS, backendInfo, dropConnections, insertRows, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor,
+  ACME, ALICE, BOB, USERS, backendInfo, dropConnections, insertRows, lagRealtime, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor,
 } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
 import { deepText } from '../elements/helpers.js';
@@ -150,6 +150,39 @@ describe('Live you can trust (real backend)', function () {
       await waitFor(() => badgeText(el) === en.live, 30_000, 'live again');
       await updateRows('streams', { id: stream.id }, { name: 'frozen server back' });
       await waitFor(() => deepText(el.shadowRoot!).includes('frozen server back'), 10_000, 'update after recovery');
+    });
+
+    it('Realtime running behind the database: not "Live" once a change arrives late (cause named, rows read again); Live once changes are on time', async () => {
+      const stream = await newStream({ name: 'lagging realtime' });
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      let reads = 0;
+      const nativeFetch = window.fetch;
+      window.fetch = (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.includes('/rest/v1/streams') && (init?.method ?? 'GET') === 'GET') reads++;
+        return nativeFetch(input, init);
+      };
+      cleanups.push(() => (window.fetch = nativeFetch));
+      await lagRealtime(6500);
+      try {
+        await updateRows('streams', { id: stream.id }, { name: 'late 1' });
+        const readsBefore = reads;
+        // Delivered 6.5 s after its commit: the widget says it is not live, and why.
+        await waitFor(() => deepText(el.shadowRoot!).includes('late 1'), 20_000, 'the late change shown');
+        await waitFor(() => badgeText(el) === en.stale, 5000, `"${en.stale}" (shows ${badgeText(el)})`);
+        const badge = el.shadowRoot!.querySelector('[part~="live-badge"]')!;
+        expect(badge.getAttribute('title')).to.equal(en.errorMessages['realtime-behind']);
+        // … and reads the rows over REST (what the database holds now, not when Realtime gets to it).
+        await waitFor(() => reads > readsBefore, 10_000, 'the stream read again over REST');
+      } finally {
+        await lagRealtime(0);
+      }
+      // On time again: Live.
+      await updateRows('streams', { id: stream.id }, { name: 'on time' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('on time') && badgeText(el) === en.live, 30_000, `live again (shows ${badgeText(el)})`);
     });
 
     it('no error flash while the page hands its provider a client after its own sign-in', async () => {
