@@ -10,9 +10,11 @@
  * | acquisition_scans, signal_alerts, notifications | `user:<user_id>` |
  *
  * A feed whose filter names the topic's key (`org_id=eq.<o>`, `user_id=eq.<u>`) joins that one
- * topic. A feed filtered by something else (one stream by `id`, executions by `stream_id`, one
- * scan by `id`) joins the topics the signed-in user can read for that table: the org topics of
- * the user's memberships (`org_members`, read once per client), or the user's own topic. Every
+ * topic. One stream (by `id`) and its executions (by `stream_id`) join the topic of the stream's
+ * org, read when the subscription starts (a membership added after the page loaded counts). A
+ * feed filtered by something else joins the topics the signed-in user can read for that table:
+ * the org topics of the user's memberships (`org_members`, read again when older than
+ * {@link ORGS_FRESH_MS}), or the user's own topic. Every
  * feed on one topic shares one private channel; changes are routed on the client by table and
  * filter.
  *
@@ -49,7 +51,12 @@ export interface TopicContext {
   userId(): Promise<string | null>;
   /** The orgs the signed-in user is a member of (`org_members`), or an error. */
   orgIds(): Promise<string[] | RtError>;
+  /** The org of stream `id` (`streams.org_id`), null when the user cannot read it, or an error. */
+  streamOrg?(id: string): Promise<string | null | RtError>;
 }
+
+/** How long (ms) a read of the user's memberships names the topics of new subscriptions. */
+export const ORGS_FRESH_MS = 10_000;
 
 const ORG_TABLES = new Set<MonitoredTable>(['streams', 'agent_executions']);
 const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
@@ -59,6 +66,11 @@ export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx
   const m = spec.filter ? EQ.exec(spec.filter) : null;
   if (ORG_TABLES.has(spec.table)) {
     if (spec.table === 'streams' && m && m[1] === 'org_id') return [`org:${m[2]}`];
+    if (m && m[1] === (spec.table === 'streams' ? 'id' : 'stream_id') && ctx.streamOrg) {
+      const org = await ctx.streamOrg(m[2]!);
+      if (org !== null) return typeof org === 'string' ? [`org:${org}`] : org;
+      // Not visible to the user (the snapshot says so): the memberships' topics, as before.
+    }
     const orgs = await ctx.orgIds();
     if (!Array.isArray(orgs)) return orgs;
     return orgs.map((o) => `org:${o}`);
@@ -114,26 +126,33 @@ export function changeMatches(spec: Pick<ChannelSpec, 'table' | 'filter'>, table
 }
 
 /**
- * The topic context of a client: the user from its token, the user's orgs read once per user
- * through `orgsOf` (the client's REST source: `org_members` under your names, its retry policy;
- * RLS: a user reads their own memberships). A failed read is not cached.
+ * The topic context of a client: the user from its token, the user's orgs through `orgsOf` (the
+ * client's REST source: `org_members` under your names, its retry policy; RLS: a user reads their
+ * own memberships), shared by the subscriptions that start within {@link ORGS_FRESH_MS} of one
+ * read (a page's widgets at start-up), and a stream's org through `streamOrg`. A failed read is
+ * not kept.
  */
-export function topicContext(orgsOf: (userId: string) => Promise<string[] | RtError>, userId: () => Promise<string | null>): TopicContext {
-  const cache = new Map<string, Promise<string[] | RtError>>();
+export function topicContext(
+  orgsOf: (userId: string) => Promise<string[] | RtError>,
+  userId: () => Promise<string | null>,
+  streamOrg?: (id: string) => Promise<string | null | RtError>,
+): TopicContext {
+  const cache = new Map<string, { at: number; orgs: Promise<string[] | RtError> }>();
   return {
     userId,
+    streamOrg,
     async orgIds() {
       const me = await userId();
       if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');
       let cached = cache.get(me);
-      if (!cached) {
-        cached = orgsOf(me).catch((err: unknown) => rtError('network', `Could not read the user's orgs: ${messageOf(err)}`));
-        cache.set(me, cached);
-        void cached.then((v) => {
-          if (!Array.isArray(v)) cache.delete(me);
+      if (!cached || Date.now() - cached.at > ORGS_FRESH_MS) {
+        const orgs = orgsOf(me).catch((err: unknown) => rtError('network', `Could not read the user's orgs: ${messageOf(err)}`));
+        cache.set(me, (cached = { at: Date.now(), orgs }));
+        void orgs.then((v) => {
+          if (!Array.isArray(v) && cache.get(me)?.orgs === orgs) cache.delete(me);
         });
       }
-      return cached;
+      return cached.orgs;
     },
   };
 }

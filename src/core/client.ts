@@ -133,7 +133,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       authReady: () => session.ready(),
       sessionExpired: () => session.expired,
       renewable: () => session.tokens.refreshable,
-    }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), () => this.getUserId()) });
+    }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), () => this.getUserId(), (id) => rest.streamOrg(id)) });
     this.#parts = { realtime, rest, link, registry };
     this.#cleanups.push(watchPage(link, session, () => !this.disposed && !!registry?.size));
   }

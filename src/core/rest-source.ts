@@ -152,6 +152,16 @@ export class RestSource {
     return Array.isArray(rows) ? normalizeKey(rows[0]?.[col('org_id')]) : null;
   }
 
+  /** The org of stream `id` (`streams.org_id`, under your names when mapped), null when the user cannot read it, or the error. */
+  async streamOrg(id: string): Promise<string | null | RtError> {
+    const { schema } = this;
+    const col = (c: string) => schema.column('streams', c);
+    const res = await this.#send(() => this.rest.from(schema.table('streams')).select(col('org_id')).eq(col('id'), id).limit(1));
+    if ('failed' in res) return schema.explain('streams', res.failed);
+    const rows = rowsOf(res);
+    return Array.isArray(rows) ? normalizeKey(rows[0]?.[col('org_id')]) : rows;
+  }
+
   /** Whether the row `id` of `table` comes back for this user (Row Level Security), or null when the read failed. */
   async rowVisible(table: string, id: string): Promise<boolean | null> {
     const col = this.schema.column(table, 'id');

@@ -10,7 +10,7 @@ import { expect } from '@open-wc/testing';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { LiveQueryState, Stream } from '../../src/core/types.js';
-import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertRows, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertInto, insertRows, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
 
 const supabases: SupabaseClient[] = [];
 const clients: RtClient[] = [];
@@ -132,6 +132,35 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     await waitFor(() => state?.data?.name === 'live again', 10_000, 'live change after the resync');
     expect(phases).to.include('stale');
     off();
+  });
+
+  it('a stream of an org the user joined after the page loaded: its widgets hear its changes (the topic of the stream\'s own org, read when they start)', async () => {
+    // A user of their own, in one org at first.
+    const user = newId();
+    const [first, later] = [newId(), newId()];
+    await insertInto('orgs', [{ id: first, name: 'First org' }, { id: later, name: 'Joined later' }]);
+    await insertInto('org_members', [{ org_id: first, user_id: user }]);
+    const info = await backendInfo();
+    const token = await mintToken(user, 3600);
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
+    clients.push(client);
+    const own = await newStream({ org_id: first, name: 'own org' });
+    let ownState: LiveQueryState<Stream | null> | undefined;
+    const offs = [client.liveQuery('stream', { streamId: own.id }).subscribe((st) => (ownState = st))];
+    await waitFor(() => ownState?.phase === 'live', 10_000, 'the first widget live (memberships read)');
+    // The user joins another org while the page is open; widgets for its stream come after.
+    await insertInto('org_members', [{ org_id: later, user_id: user }]);
+    const theirs = await newStream({ org_id: later, name: 'joined org' });
+    let stream: LiveQueryState<Stream | null> | undefined;
+    let agents: LiveQueryState<Array<{ id: string }>> | undefined;
+    offs.push(client.liveQuery('stream', { streamId: theirs.id }).subscribe((st) => (stream = st)));
+    offs.push(client.liveQuery('agent-executions', { streamId: theirs.id }).subscribe((st) => (agents = st as never)));
+    await waitFor(() => stream?.phase === 'live' && agents?.phase === 'live', 10_000, 'live');
+    await updateRows('streams', { id: theirs.id }, { name: 'heard' });
+    const [run] = await insertInto('agent_executions', [{ stream_id: theirs.id, agent_id: 'late-org-agent', status: 'running', started_at: new Date().toISOString() }]);
+    await waitFor(() => stream?.data?.name === 'heard', 10_000, `the stream's change heard (shows ${stream?.data?.name})`);
+    await waitFor(() => agents?.data.some((e) => e.id === run!.id), 10_000, 'the new execution heard');
+    for (const off of offs) off();
   });
 
   it("rt-monitor's client joins private topics only, one per topic, and its live queries follow changes", async () => {
