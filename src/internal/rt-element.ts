@@ -400,7 +400,11 @@ export class RtElement extends LitElement {
     const root = this.getRootNode();
     const outer = root instanceof ShadowRoot ? root.host : null;
     if (!this.hasUpdated || changed.has('theme') || changed.has('contextTheme')) this.#schemeDirty = true;
-    this.setState('nested', outer instanceof RtElement && outer.effectiveTheme === theme);
+    const nested = outer instanceof RtElement && outer.effectiveTheme === theme;
+    this.setState('nested', nested);
+    // A theme of its own (not the page's): what is transparent by default paints its own surface,
+    // or its text would sit on the page's background of the other scheme.
+    this.setState('own-surface', theme !== 'page' && !nested);
     // color-scheme on :host for auto / light / dark; none for page (inherited from the page).
     this.setState('theme-auto', theme === 'auto');
     this.setState('theme-light', theme === 'light');

@@ -28,6 +28,21 @@ async function waitDeep(el: Element, needle: string) {
 }
 
 describe('rt-monitoring-dashboard', () => {
+  for (const [theme, page] of [['dark', 'light'], ['light', 'dark']] as const) {
+    it(`theme="${theme}" on a ${page} page: its headings and the compact subscription list stay readable (a surface of its own)`, async () => {
+      document.documentElement.style.colorScheme = page;
+      document.body.style.background = page === 'light' ? '#ffffff' : '#0b1120';
+      try {
+        const el = await mount<RtMonitoringDashboard>(seeded(), html`<rt-monitoring-dashboard theme=${theme}></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+        for (const needle of ['Live monitoring', 'Q3 outbound', 'Midwest HVAC', 'Acme Plumbing']) await waitDeep(el, needle);
+        await expect(el).to.be.accessible();
+      } finally {
+        document.documentElement.style.colorScheme = '';
+        document.body.style.background = '';
+      }
+    });
+  }
+
   it("shows connection, the org's streams, the user's scans, agents, alerts and notifications", async () => {
     const el = await mount<RtMonitoringDashboard>(seeded(), html`<rt-monitoring-dashboard></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
     for (const needle of ['Live monitoring', 'Connected', 'Q3 outbound', 'Partner intros', 'Midwest HVAC', 'researcher', 'Acme Plumbing', 'Scan finished']) {

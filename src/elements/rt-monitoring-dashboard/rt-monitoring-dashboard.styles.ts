@@ -10,6 +10,12 @@ export const styles = css`
     gap: var(--_gap);
     color: var(--_color-text);
   }
+  /* theme="light" / "dark" / "auto": on a surface of that scheme, not the page's background. */
+  :host(:state(own-surface)) .dashboard {
+    background: var(--_color-surface-alt);
+    border-radius: var(--_radius-lg);
+    padding: var(--_gap);
+  }
   .top {
     display: flex;
     align-items: center;

@@ -51,7 +51,7 @@ export const styles = css`
     min-height: 0;
     padding: var(--_space-2);
   }
-  :host([compact]) .card {
+  :host([compact]:not(:state(own-surface))) .card {
     border: 0;
     box-shadow: none;
     padding: 0;
