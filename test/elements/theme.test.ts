@@ -4,11 +4,13 @@
  * an emulated OS preference (`emulateMedia`).
  */
 import { expect, html, waitUntil } from '@open-wc/testing';
+import type { TemplateResult } from 'lit';
+import '../../src/index.js';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../../src/elements/rt-progress/rt-progress.js';
 import '../../src/elements/rt-provider/rt-provider.js';
 import type { RtProgress } from '../../src/elements/rt-progress/rt-progress.js';
-import { $, memory, mount } from './helpers.js';
+import { $, ALICE, ORG, ago, memory, mount } from './helpers.js';
 
 const LIGHT_SURFACE = 'rgb(255, 255, 255)';
 const DARK_SURFACE = 'rgb(15, 23, 42)';
@@ -119,4 +121,46 @@ describe('theme: the host page decides by default', () => {
     const el = await card(html`<rt-progress label="Token" percentage="50" style="--rt-color-surface: rgb(1, 2, 3)"></rt-progress>`);
     expect(surface(el)).to.equal('rgb(1, 2, 3)');
   });
+});
+
+describe('theme of its own against the page: every element stays readable', () => {
+  const seeded = () => {
+    const client = memory();
+    client.setRows('streams', [{ id: 's1', org_id: ORG, name: 'Q3 outbound', goal_status: 'in_progress', current_progress: { percentage: 55, completed: 11, total: 20 }, created_at: ago(5000) }]);
+    client.setRows('acquisition_scans', [{ id: 'sc1', user_id: ALICE, name: 'Midwest HVAC', status: 'running', progress_percentage: 30, targets_identified: 10, targets_analyzed: 3, started_at: ago(60_000) }]);
+    client.setRows('agent_executions', [{ id: 'e1', stream_id: 's1', agent_id: 'researcher', status: 'running', started_at: ago(20_000) }]);
+    client.setRows('signal_alerts', [{ id: 'a1', user_id: ALICE, business_name: 'Acme Plumbing', signal_type: 'hiring', priority: 'high' }]);
+    client.setRows('notifications', [{ id: 'n1', user_id: ALICE, title: 'Scan finished', type: 'success' }]);
+    return client;
+  };
+  const elements: Array<[string, (theme: string) => TemplateResult]> = [
+    ['rt-connection-status', (t) => html`<rt-connection-status theme=${t}></rt-connection-status>`],
+    ['rt-connection-status', (t) => html`<rt-connection-status theme=${t} show-details></rt-connection-status>`],
+    ['rt-multi-connection-status', (t) => html`<rt-multi-connection-status theme=${t}></rt-multi-connection-status>`],
+    ['rt-multi-connection-status', (t) => html`<rt-multi-connection-status theme=${t} compact></rt-multi-connection-status>`],
+    ['rt-stream-progress', (t) => html`<rt-stream-progress theme=${t} stream-id="s1"></rt-stream-progress>`],
+    ['rt-stream-card', (t) => html`<rt-stream-card theme=${t} stream-id="s1"></rt-stream-card>`],
+    ['rt-scan-progress', (t) => html`<rt-scan-progress theme=${t} scan-id="sc1"></rt-scan-progress>`],
+    ['rt-agent-executions', (t) => html`<rt-agent-executions theme=${t} stream-id="s1"></rt-agent-executions>`],
+    ['rt-signal-alerts', (t) => html`<rt-signal-alerts theme=${t}></rt-signal-alerts>`],
+    ['rt-notifications', (t) => html`<rt-notifications theme=${t}></rt-notifications>`],
+    ['rt-diagnostics', (t) => html`<rt-diagnostics theme=${t}></rt-diagnostics>`],
+    ['rt-progress', (t) => html`<rt-progress theme=${t} label="Card" percentage="50"></rt-progress>`],
+  ];
+  for (const [theme, page] of [['dark', 'light'], ['light', 'dark']] as const) {
+    for (const [tag, template] of elements) {
+      it(`<${tag}> theme="${theme}" on a ${page} page (axe contrast)`, async () => {
+        document.documentElement.style.colorScheme = page;
+        document.body.style.background = page === 'light' ? '#ffffff' : '#0b1120';
+        try {
+          const el = await mount<HTMLElement>(seeded(), template(theme), tag);
+          await waitUntil(() => el.shadowRoot && !el.shadowRoot.querySelector('[part~="loading"]'), 'loaded', { timeout: 5000 });
+          await expect(el).to.be.accessible();
+        } finally {
+          document.documentElement.style.colorScheme = '';
+          document.body.style.background = '';
+        }
+      });
+    }
+  }
 });
