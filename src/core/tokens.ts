@@ -98,13 +98,22 @@ export class TokenSource {
   }
 
   /**
-   * A fixed token (not renewable by asking again) whose `exp` has passed on the server's clock.
-   * Before any server time was seen the page's clock cannot be trusted for this (hours off on some
-   * machines): then only the server's refusal (a closed channel, a REST 401) expires the session.
+   * A token whose `exp` has passed on the server's clock and that asking again does not renew: a
+   * fixed token, or a source whose last answer was already expired (a provider's `access-token`
+   * set to an old token). Before any server time was seen the page's clock cannot be trusted for
+   * this (hours off on some machines): then only the server's refusal (a closed channel, a REST
+   * 401) expires the session.
    */
   get expired(): boolean {
-    const exp = this.expiresAt;
-    return !this.refreshable && exp !== null && clockSkew() !== null && exp <= serverNow();
+    return (!this.refreshable || this.#gaveExpired) && this.#past(this.current);
+  }
+
+  /** A source that answered with an expired token cannot renew it (until it answers otherwise). */
+  #gaveExpired = false;
+
+  #past(token: string | null): boolean {
+    const exp = tokenExpiry(token);
+    return exp !== null && clockSkew() !== null && exp <= serverNow();
   }
 
   /** Hand over a new token at run time (the host answered `rt-session-expired`, or set a new one). */
@@ -177,6 +186,7 @@ export class TokenSource {
       try {
         const token = await load();
         this.#cached = token;
+        this.#gaveExpired = this.#past(token);
         this.#noteUser(token);
         this.#failures = 0;
         this.#retryAt = 0;

@@ -315,6 +315,38 @@ describe('Live you can trust (real backend)', function () {
       await waitFor(() => deepText(el.shadowRoot!).includes('fixed token renewed'), 10_000, 'update after renewal');
     });
 
+    for (const who of ['the same user', 'another user'] as const) {
+      it(`provider access-token set at run time to an already expired token of ${who}: "Session expired" on every widget, rt-session-expired, no stream of refused requests`, async () => {
+        const stream = await newStream({ name: 'expired at run time', org_id: ACME });
+        const info = await backendInfo();
+        const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await mintToken(ALICE, 3600)}>
+          <rt-stream-progress stream-id=${stream.id}></rt-stream-progress><rt-signal-alerts></rt-signal-alerts>
+        </rt-provider>`);
+        const widgets = [...wrapper.querySelectorAll('rt-stream-progress, rt-signal-alerts')];
+        await waitFor(() => widgets.every((w) => badgeText(w) === en.live), 15_000, 'live');
+        let refused = 0;
+        const nativeFetch = window.fetch;
+        window.fetch = async (input, init) => {
+          const res = await nativeFetch(input, init);
+          if (res.status === 401) refused++;
+          return res;
+        };
+        cleanups.push(() => (window.fetch = nativeFetch));
+        const expiredEvent = oneEvent(wrapper, 'rt-session-expired');
+        wrapper.accessToken = await mintToken(who === 'the same user' ? ALICE : BOB, -60);
+        expect(((await expiredEvent) as RtSessionExpiredEvent).detail.error.code).to.equal('session-expired');
+        // The badge over data still shown, or the cause in place of data never shown.
+        const saysExpired = (w: Element) => badgeText(w) === en.sessionExpired || deepText(w.shadowRoot!).includes(en.errorMessages['session-expired']!);
+        await waitFor(() => widgets.every(saysExpired), 15_000, `Session expired on every widget (shows ${widgets.map((w) => deepText(w.shadowRoot!).slice(0, 120)).join(' | ')})`);
+        // Nothing renews a fixed token: the widgets wait for a new one instead of asking again and again.
+        const after = refused;
+        await updateRows('streams', { id: stream.id }, { name: 'while expired' });
+        await frames(30);
+        expect(refused - after, 'requests refused while waiting for a new token').to.be.at.most(2);
+        expect(refused, 'requests refused in all').to.be.at.most(8);
+      });
+    }
+
     it('page default client (script-tag style): rt-session-expired on window, answered with a new token', async () => {
       const info = await backendInfo();
       configure({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(ALICE, 6) });
