@@ -225,4 +225,6 @@ export interface ResolveContext {
    * told (the read failed). Optional: without it no parent is checked.
    */
   rowVisible?(table: string, id: string): Promise<boolean | null>;
+  /** Why the access token names no user although one was given (it is no JWT at all), or null. Optional. */
+  tokenProblem?(): Promise<RtError | null>;
 }

@@ -19,7 +19,7 @@ import type { ChannelSpec, ChangeListener, ChannelsInfo, LiveSource, RtClientApi
 import type { ConnectionDetail, ConnectionStatus, RtError, SubscriptionInfo } from './types.js';
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
 import { CHANNELS_PER_CONNECTION, ChannelRegistry } from './channel-registry.js';
-import { tokenUserId } from './jwt.js';
+import { decodeJwt, NOT_A_JWT, tokenUserId } from './jwt.js';
 import { messageOf, rtError } from './errors.js';
 import { Session } from './session.js';
 import { Link, linkStatus } from './link.js';
@@ -184,6 +184,12 @@ export class RtClient extends LiveHub implements RtClientApi {
   async getUserId(): Promise<string | null> {
     if (this.configError) return null;
     return tokenUserId(await this.#session.tokens.get());
+  }
+
+  /** Why the access token names no user although one was given: it is no JWT at all (`bad-config`), or null. */
+  async tokenProblem(): Promise<RtError | null> {
+    const token = this.configError ? null : await this.#session.tokens.get();
+    return token && !token.startsWith('sb_') && !decodeJwt(token) ? rtError('bad-config', NOT_A_JWT) : null;
   }
 
   async getOrgId(): Promise<string | null> {

@@ -28,9 +28,9 @@ interface PostgrestLikeError {
  * itself is wrong: a configuration error, not an expired session).
  */
 export function fromRestError(error: PostgrestLikeError | null | undefined, status: number | undefined, anonymous: boolean): RtError {
-  const message = error?.message || 'Request failed';
-  const code = error?.code || undefined;
   const st = status ?? 0;
+  const message = readableBody(error?.message || 'Request failed', st);
+  const code = error?.code || undefined;
   // postgrest-js turns a failed fetch into { message: 'TypeError: Failed to fetch', code: '' } with status 0.
   if (st === 0 || /Failed to fetch|NetworkError|fetch failed|ECONNREFUSED|Load failed|aborted/i.test(message) && st < 400) {
     return rtError('network', `Cannot reach the server: ${message}`, code);
@@ -58,6 +58,20 @@ export function fromRestError(error: PostgrestLikeError | null | undefined, stat
   if (st === 429 || st === 408 || st === 425) return rtError('server', `The server is busy (${st}); retrying: ${message}`, 'busy');
   if (st >= 400 && st < 500) return rtError('bad-config', message, code);
   return rtError('server', `Server error${st ? ` (${st})` : ''}: ${message}`, code);
+}
+
+/**
+ * A reply body that postgrest-js passed on as the error's message, as a cause a person can read:
+ * a web page (a proxy's "502 Bad Gateway", a login page, a wrong URL) by its title, a successful
+ * reply that is not JSON (cut short) as such rather than its rows, long text cut at 300 characters.
+ */
+function readableBody(message: string, status: number): string {
+  if (/^\s*<(!doctype|html|head|body|\?xml)|<\/(html|body|title|h1)>/i.test(message)) {
+    const title = (/<title[^>]*>([^<]*)</i.exec(message) ?? /<h1[^>]*>([^<]*)</i.exec(message))?.[1]?.trim().slice(0, 80);
+    return `an HTML page${title ? ` ("${title}")` : ''} instead of data (a proxy, a login page or a wrong URL)`;
+  }
+  if (status >= 200 && status < 300 && /^\s*[[{]/.test(message)) return 'a reply that is not valid JSON (cut short?)';
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
 /** Realtime join/system failure reasons ("InvalidJWTToken: Token has expired 3 seconds ago"). */

@@ -232,6 +232,7 @@ describe('reliability against the real backend', function () {
       <rt-provider supabase-url=${`${info.url}/rest/v1/`} anon-key=${info.anonKey}><test-stream-host id="rest" stream-id=${stream.id}></test-stream-host></rt-provider>
       <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token="not-a-jwt"><test-stream-host id="jwt" stream-id=${stream.id}></test-stream-host></rt-provider>
       <rt-provider supabase-url=${info.url} anon-key="not-a-key" access-token=${token}><test-stream-host id="keytok" stream-id=${stream.id}></test-stream-host></rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token="garbage.token.x"><test-alerts-host id="jwtuser"></test-alerts-host></rt-provider>
       <test-connection-host id="conn"></test-connection-host>
     </div>`);
     ClientController.noClientTimeoutMs = wait; // the hosts' timers have started
@@ -248,6 +249,10 @@ describe('reliability against the real backend', function () {
     expect(get('rest').ctl.error?.message).to.contain(`give the project's URL (${new URL(info.url).origin})`);
     expect(get('jwt').ctl.error?.code).to.equal('bad-config');
     expect(get('jwt').ctl.error?.message).to.contain('not a JWT');
+    // … also for a feed of the token's own user (was "Not signed in: pass a user id").
+    await waitFor(() => get('jwtuser').ctl.error, 15_000, 'the alerts feed failed');
+    expect(get('jwtuser').ctl.error?.code).to.equal('bad-config');
+    expect(get('jwtuser').ctl.error?.message).to.contain('not a JWT');
     // A wrong project key beside a valid user token: the key is named, not an expired session.
     expect(get('keytok').ctl.error?.code).to.equal('bad-config');
     expect(get('keytok').ctl.error?.message).to.contain('API key');

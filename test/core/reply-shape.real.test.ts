@@ -120,6 +120,34 @@ describe('a 200 reply that is not a list of rows', function () {
     });
   }
 
+  const PAGES: Array<[label: string, body: (row: string) => string, init: ResponseInit, says: RegExp]> = [
+    [
+      "a proxy's 502 page",
+      () => '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>',
+      { status: 502, headers: { 'content-type': 'text/html' } },
+      /HTML page \("502 Bad Gateway"\)/,
+    ],
+    ['a login page with 200', () => '<!doctype html><html><body>Login</body></html>', { headers: { 'content-type': 'text/html' } }, /HTML page/],
+    ['JSON cut short', (row) => row.slice(0, Math.floor(row.length / 2)), {}, /not valid JSON/],
+  ];
+  for (const [label, body, init, says] of PAGES) {
+    it(`first read answered with ${label}: the cause in words, not the page's markup or the rows`, async () => {
+      const c = await client();
+      const stream = await newStream({ name: 'secret plans' });
+      const row = JSON.stringify([{ ...stream }]);
+      const fake = fakeStreamReads(body(row), 1, init);
+      const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
+      const host = el.querySelector('test-stream-host') as TestStreamHost;
+      await waitFor(() => fake.served() === 1 && host.ctl.state.error, 10_000, 'the faked reply was read');
+      const { message } = host.ctl.state.error!;
+      expect(message).to.match(says);
+      expect(message).to.not.match(/<\/?(html|head|body|center)\b/i);
+      expect(message).to.not.include('secret plans');
+      expect(host.ctl.phase).to.not.equal('live');
+      await waitFor(() => host.ctl.phase === 'live' && host.ctl.progress?.name === 'secret plans', 15_000, 'recovered');
+    });
+  }
+
   it('429 Too Many Requests with Retry-After: "busy", not a configuration error; not asked again before that time', async () => {
     const c = await client();
     const stream = await newStream({ name: 'after the wait' });

@@ -118,14 +118,14 @@ export function requireId(value: unknown, what: string): string | RtError {
 export async function resolveUser(userId: unknown, ctx: ResolveContext): Promise<string | RtError> {
   if (normalizeKey(userId) !== null) return requireId(userId, 'user id');
   const me = await ctx.getUserId();
-  return me ?? rtError('forbidden', 'Not signed in: pass a user id, or give the client a signed-in user\'s access token.', 'not-signed-in');
+  return me ?? (await ctx.tokenProblem?.()) ?? rtError('forbidden', 'Not signed in: pass a user id, or give the client a signed-in user\'s access token.', 'not-signed-in');
 }
 
 /** Resolve an optional org id: the given one, else the signed-in user's org. */
 export async function resolveOrg(orgId: unknown, ctx: ResolveContext): Promise<string | RtError> {
   if (normalizeKey(orgId) !== null) return requireId(orgId, 'org id');
   const me = await ctx.getUserId();
-  if (!me) return rtError('forbidden', 'Not signed in: pass an org id, or give the client a signed-in user\'s access token.', 'not-signed-in');
+  if (!me) return (await ctx.tokenProblem?.()) ?? rtError('forbidden', 'Not signed in: pass an org id, or give the client a signed-in user\'s access token.', 'not-signed-in');
   const org = await ctx.getOrgId();
   return org ?? rtError('forbidden', 'No access: the signed-in user is not a member of any organisation (org_members).');
 }
