@@ -76,24 +76,21 @@ function readableBody(message: string, status: number): string {
 
 /** Realtime join/system failure reasons ("InvalidJWTToken: Token has expired 3 seconds ago"). */
 export function isTokenProblem(reason: string | undefined | null): boolean {
-  return !!reason && /InvalidJWTToken|MalformedJWT|JwtSignatureError|Token has expired|not a valid JWT|`role` and `exp`|expired/i.test(reason);
+  return !!reason && /InvalidJWTToken|MalformedJWT|JwtSignatureError|not a valid JWT|`role` and `exp`|expired/i.test(reason);
 }
 
 export function fromRealtimeReason(reason: string): RtError {
-  if (isTokenProblem(reason)) return rtError('unauthorized', `Realtime refused the access token: ${reason}`, reason.split(':')[0]);
+  const detail = reason.split(':')[0];
+  if (isTokenProblem(reason)) return rtError('unauthorized', `Realtime refused the access token: ${reason}`, detail);
   if (/filter|column|invalid input syntax|Unable to subscribe|No subscription params/i.test(reason)) {
-    return rtError('bad-config', `Realtime could not subscribe: ${reason}`, reason.split(':')[0]);
+    return rtError('bad-config', `Realtime could not subscribe: ${reason}`, detail);
   }
   if (/ChannelRateLimitReached|Too many channels/i.test(reason)) {
-    return rtError(
-      'server',
-      'Realtime refused this channel: too many channels on one connection (the limit is 100).',
-      reason.split(':')[0],
-    );
+    return rtError('server', 'Realtime refused this channel: too many channels on one connection (the limit is 100).', detail);
   }
-  if (/permission|42501|forbidden/i.test(reason)) return rtError('forbidden', `No access: ${reason}`, reason.split(':')[0]);
-  if (/Unauthorized/i.test(reason)) return rtError('unauthorized', reason, reason.split(':')[0]);
-  return rtError('server', `Realtime error: ${reason}`, reason.split(':')[0]);
+  if (/permission|42501|forbidden/i.test(reason)) return rtError('forbidden', `No access: ${reason}`, detail);
+  if (/Unauthorized/i.test(reason)) return rtError('unauthorized', reason, detail);
+  return rtError('server', `Realtime error: ${reason}`, detail);
 }
 
 export function messageOf(err: unknown): string {

@@ -81,11 +81,6 @@ export class TokenSource {
     return this.#load !== null;
   }
 
-  /** Whether the host page's client is the source (its realtime client carries the token itself). */
-  get fromHost(): boolean {
-    return !this.option && !!this.host;
-  }
-
   /** The last token seen (may be expired); null when anonymous. */
   get current(): string | null {
     if (this.#given) return this.#given;

@@ -176,7 +176,7 @@ export function formatMilliseconds(locale: string | undefined, ms: number): stri
  */
 export function formatDuration(locale: string | undefined, ms: number | null): string | null {
   if (ms == null || !Number.isFinite(ms) || ms < 0) return null;
-  const total = Math.max(0, Math.floor(ms / 1000));
+  const total = Math.floor(ms / 1000);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;

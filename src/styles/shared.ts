@@ -51,8 +51,6 @@ export const hostStyles = css`
     overflow-wrap: break-word;
     /* A widget's changes (a ticking time, a new value) relayout only the widget, not the page. */
     contain: layout style;
-  }
-  :host {
     min-width: 0;
   }
   /* The words' direction, not the page's: English inside a page styled "direction: rtl" (no dir
