@@ -518,6 +518,10 @@ const actions: Record<string, () => Promise<string>> = {
     showPauseCountdown(r.pausedUntil);
     return `Realtime paused for 15 s (${r.dropped} dropped)`;
   },
+  async 'fault-lag'() {
+    const r = await demoCall<{ lagMs: number; until: string }>('fault/lag-realtime?ms=8000&for=30000');
+    return `Realtime delivers changes ${r.lagMs / 1000} s late until ${new Date(r.until).toLocaleTimeString()}`;
+  },
   async 'fault-expire'() {
     const r = await demoCall<{ tokenTtlSeconds: number; channelsExpired: number | null }>('fault/expire-token?seconds=10');
     // Take the short-lived token now: supabase-js hands it to the realtime channels, the server

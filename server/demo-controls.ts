@@ -21,6 +21,7 @@
  *   POST /__demo/burst?count=1000              {streamId?}
  *   POST /__demo/fault/drop-connections
  *   POST /__demo/fault/pause-realtime?ms=15000
+ *   POST /__demo/fault/lag-realtime?ms=8000&for=30000
  *   POST /__demo/fault/expire-token?seconds=10
  *
  * Every input is validated (uuid format, enum values, lengths, ranges): a bad one is a 400 with a
@@ -75,6 +76,7 @@ const ROUTES: Record<string, 'GET' | 'POST'> = {
   '/__demo/burst': 'POST',
   '/__demo/fault/drop-connections': 'POST',
   '/__demo/fault/pause-realtime': 'POST',
+  '/__demo/fault/lag-realtime': 'POST',
   '/__demo/fault/expire-token': 'POST',
 };
 
@@ -187,6 +189,8 @@ export function createDemoControls({ ctx, realtime, simulator, url }: DemoContro
   const { dev } = ctx;
   let restoreTimer: ReturnType<typeof setTimeout> | null = null;
   let ttlBeforeExpire: number | null = null;
+  let lagTimer: ReturnType<typeof setTimeout> | null = null;
+  let lagUntil = 0;
   let restoreAt = 0;
 
   async function config() {
@@ -211,6 +215,8 @@ export function createDemoControls({ ctx, realtime, simulator, url }: DemoContro
       tokenTtlSeconds: dev.tokenTtlSeconds,
       tokenTtlRestoresAt: restoreTimer && ttlBeforeExpire !== null ? new Date(restoreAt).toISOString() : null,
       realtimePausedUntil: dev.realtimePausedUntil > now ? new Date(dev.realtimePausedUntil).toISOString() : null,
+      realtimeLagMs: dev.realtimeLagMs,
+      realtimeLagUntil: lagTimer ? new Date(lagUntil).toISOString() : null,
       realtimeCanExpireTokens: typeof realtime.expireTokens === 'function',
     };
   }
@@ -299,6 +305,22 @@ export function createDemoControls({ ctx, realtime, simulator, url }: DemoContro
         dev.realtimePausedUntil = Date.now() + ms;
         const dropped = realtime.dropAll();
         return sendJson(res, 200, { dropped, pausedUntil: new Date(dev.realtimePausedUntil).toISOString() });
+      }
+      case '/__demo/fault/lag-realtime': {
+        // Realtime running behind the database (a backlog): every change goes out `ms` after its
+        // commit, for `for` ms; then on time again (what waits goes out at once).
+        await readBodyObject(req, []);
+        const ms = intParam(u, 'ms', 8000, 0, 60_000);
+        const forMs = intParam(u, 'for', 30_000, 1000, 300_000);
+        dev.realtimeLagMs = ms;
+        if (lagTimer) clearTimeout(lagTimer);
+        lagUntil = Date.now() + forMs;
+        lagTimer = setTimeout(() => {
+          dev.realtimeLagMs = 0;
+          lagTimer = null;
+        }, forMs);
+        lagTimer.unref?.();
+        return sendJson(res, 200, { lagMs: ms, until: new Date(lagUntil).toISOString() });
       }
       case '/__demo/fault/expire-token': {
         // "Expire the token now" as a real client meets it: its access token runs out while its

@@ -256,6 +256,7 @@ export class RtClient extends LiveHub implements RtClientApi {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.realtimeLag.dispose();
     this.stopAllStores();
     this.#parts?.registry.dispose();
     this.#parts?.link.dispose();

@@ -11,6 +11,7 @@ import { rowKey } from './row-window.js';
 import type { FrameNotifier } from './frame.js';
 import { rtError } from './errors.js';
 import { parseTimestamp } from './version.js';
+import { RealtimeLag } from './realtime-lag.js';
 
 /** How long an unused store stays alive (an element moved in the DOM re-attaches to it). */
 export const STORE_LINGER_MS = 250;
@@ -52,6 +53,8 @@ export abstract class LiveHub implements ResolveContext {
   readonly #stores = new Map<string, StoreEntry>();
   #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
   protected disposed = false;
+  /** Whether Realtime runs behind the database: one for all of this client's queries. */
+  protected readonly realtimeLag = new RealtimeLag();
   /** Injected by tests to control frames. */
   createNotifier?: (flush: () => void) => FrameNotifier;
 
@@ -85,6 +88,7 @@ export abstract class LiveHub implements ResolveContext {
             source: hub.source,
             resolve: () => def.resolve(params as never, hub),
             isTerminal: def.isTerminal as ((row: StoreRow) => boolean) | undefined,
+            lag: hub.realtimeLag,
             createNotifier: hub.createNotifier,
           }),
         );

@@ -13,9 +13,9 @@
  *  7. feeds with `countWhere` keep the true count over the whole table ({@link UnreadCount});
  *     optimistic patches show over held rows until confirmed ({@link Overlays}).
  *  8. the phase (loading / connecting / live / stale / error) is a state machine ({@link QueryPhase}).
- *  9. a change delivered long after its commit (`commit_timestamp` against the server's clock)
- *     means Realtime runs behind the database: the query is `stale` with that cause, and re-reads
- *     its snapshot (at most once per {@link LATE_MS}) until changes arrive on time again.
+ *  9. while Realtime runs behind the database ({@link RealtimeLag}, shared by a client's queries)
+ *     the query is `stale` with that cause, and re-reads its snapshot at most once per
+ *     {@link LATE_MS} until changes arrive on time again.
  */
 import type { CountResult, LiveSource, RowChange, SnapshotQuery, SnapshotResult } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
@@ -29,17 +29,10 @@ import { Overlays, type OverlayHandle } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
 import { QueryPhase } from './query-phase.js';
 import { SnapshotReader } from './snapshot-reader.js';
-import { clockSkew } from './server-clock.js';
+import { LATE_MS, RealtimeLag } from './realtime-lag.js';
 
 /** A re-read older than the rows held is read again after this long before it is believed (ms). */
 export const OLDER_READ_CONFIRM_MS = 1500;
-/**
- * A change delivered more than this long after its commit (ms) means Realtime runs behind the
- * database; one delivered within half of it, that it has caught up.
- */
-export const LATE_MS = 5000;
-/** Without a change on time, the last late one keeps the query off Live this long (ms; at least twice its lateness). */
-export const LATE_HOLD_MS = 10_000;
 
 export type { StoreRow } from './row-window.js';
 
@@ -49,6 +42,8 @@ export interface LiveQueryStoreOptions<R extends StoreRow> {
   /** Resolves parameters (user / org defaults) into a query; may fail with an RtError. */
   resolve: () => Promise<ResolvedFeed | RtError>;
   isTerminal?: (row: R) => boolean;
+  /** Whether Realtime runs behind, shared by the client's queries (default: this query's own). */
+  lag?: RealtimeLag;
   /** Injected for tests; defaults to the page's frame notifier. */
   createNotifier?: (flush: () => void) => FrameNotifier;
   /** Retry delays for failed snapshots (ms). */
@@ -83,8 +78,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** A re-read came back older than rows held: the next read decides (#snapshotRead). */
   #confirming = false;
   #confirmTimer: ReturnType<typeof setTimeout> | undefined;
-  #lateTimer: ReturnType<typeof setTimeout> | undefined;
-  /** When a late change last asked for a re-read (ms, local clock). */
+  readonly #lag: RealtimeLag;
+  #offLag: (() => void) | null = null;
+  /** When Realtime running behind last asked for a re-read (ms, local clock). */
   #lateRead = 0;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
@@ -93,6 +89,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#now = options.now ?? Date.now;
     // A confirmed write whose change is late (realtime lagging): read the rows, do not show them as before the write.
     this.#overlays = new Overlays(() => this.#emit(), this.#now, () => this.#readAgain());
+    this.#lag = options.lag ?? new RealtimeLag();
   }
 
   get table(): string | null {
@@ -123,7 +120,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearTimeout(this.#confirmTimer);
-    clearTimeout(this.#lateTimer);
+    this.#offLag?.();
+    if (!this.options.lag) this.#lag.dispose();
     this.#notifier.cancel();
     this.#reader?.stop();
     this.#unread?.dispose();
@@ -207,35 +205,21 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (this.#stopped || !this.#window) return;
     this.#reader!.note(change);
     this.#unread?.noteChange(change);
-    const lateness = this.#lateness(change);
-    if (this.#fold(change, true) || lateness) {
+    this.#lag.observe(change.committedAt);
+    if (this.#fold(change, true)) {
       this.#updatedAt = this.#now();
       this.#emit();
     }
   }
 
-  /**
-   * Whether `change` moved the query on or off Live by its lateness (delivery time − commit time,
-   * both on the server's clock as estimated: never more than the true lateness). Unknown without a
-   * commit time (broadcast mode) or a clock estimate.
-   */
-  #lateness(change: RowChange<R>): boolean {
-    const skew = change.committedAt === undefined ? null : clockSkew();
-    if (skew === null) return false;
-    const late = Date.now() - skew - change.committedAt!;
-    if (late <= LATE_MS) return late < LATE_MS / 2 && this.#caughtUp();
-    clearTimeout(this.#lateTimer);
-    this.#lateTimer = setTimeout(() => this.#caughtUp() && this.#emit(), Math.max(LATE_HOLD_MS, 2 * late));
-    if (Date.now() - this.#lateRead > LATE_MS) {
+  /** Realtime runs behind (or caught up): off Live with the cause, and the rows read over REST meanwhile. */
+  #lagChanged(): void {
+    const cause = this.#lag.cause;
+    if (cause && this.#reader && Date.now() - this.#lateRead > LATE_MS) {
       this.#lateRead = Date.now();
-      this.#reader!.refill(); // the database's rows now, not when Realtime gets to them
+      this.#reader.refill(); // the database's rows now, not when Realtime gets to them
     }
-    return this.#phase.late(rtError('server', `Realtime delivered a change ${Math.round(late / 1000)} s after its commit: live updates run behind the database.`, 'realtime-behind'));
-  }
-
-  #caughtUp(): boolean {
-    clearTimeout(this.#lateTimer);
-    return this.#phase.late(null);
+    if (this.#phase.late(cause)) this.#emit();
   }
 
   /**
@@ -314,6 +298,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       },
       problem: () => this.#phase.error,
     });
+    this.#offLag = this.#lag.subscribe(() => this.#lagChanged());
+    this.#phase.late(this.#lag.cause); // a client already behind: not live until it has caught up
     if (!reader.started) void reader.read();
   }
 

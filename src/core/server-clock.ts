@@ -15,8 +15,10 @@
  * Sources: `commit_timestamp` of realtime postgres_changes (millisecond precision) and the HTTP
  * `Date` header of REST replies (whole seconds: the server's time was somewhere in
  * `[Date, Date + 1 s)`, so `localReceive − Date` is still an upper bound, at most 1 s loose; the
- * minimum over several replies tightens it). Row `updated_at` values are not used: a writer may
- * set them on INSERT, from any clock.
+ * minimum over several replies tightens it), and the `iat` of the user's access tokens (whole
+ * seconds, Supabase Auth's clock; a token kept for long only gives a loose bound). Without a
+ * source other than Realtime, a backlog present from the first change would read as skew.
+ * Row `updated_at` values are not used: a writer may set them on INSERT, from any clock.
  *
  * No estimate yet means no correction (skew 0). Framework-free; shared by every copy of the
  * bundle on the page through a `Symbol.for` slot.

@@ -9,8 +9,8 @@
  *   with supabase-js's third-party `accessToken` option (Clerk, Auth0, Firebase, Cognito; then
  *   `client.auth` throws on any access), that callback (`client.accessToken()`).
  */
-import { tokenExpiry, tokenUserId } from './jwt.js';
-import { clockSkew, serverNow } from './server-clock.js';
+import { decodeJwt, tokenExpiry, tokenUserId } from './jwt.js';
+import { clockSkew, observeServerTime, serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
@@ -64,6 +64,7 @@ export class TokenSource {
   ) {
     if (typeof option === 'string' && option) {
       this.#cached = option;
+      observeServerTime(Number(decodeJwt(option)?.iat) * 1000);
       this.#user = tokenUserId(option);
       this.#everUser = !!this.#user;
     }
@@ -127,6 +128,9 @@ export class TokenSource {
   #user: string | null | undefined;
 
   #noteUser(token: string | null): void {
+    // Its `iat` is a time on the server's side (Supabase Auth), no later than now: a bound of the
+    // clock skew independent of Realtime (whose timestamps alone cannot tell lag from skew).
+    observeServerTime(Number(decodeJwt(token)?.iat) * 1000);
     const user = tokenUserId(token);
     if (user) this.#everUser = true;
     if (this.#user === undefined) this.#user = user;

@@ -24,6 +24,7 @@ import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { configure, setDefaultClient } from '../../src/core/default-client.js';
+import { resetServerClock } from '../../src/core/server-clock.js';
 import type { RtSessionExpiredEvent } from '../../src/events.js';
 import { en } from '../../src/internal/strings.js';
 import {
@@ -155,9 +156,10 @@ describe('Live you can trust (real backend)', function () {
     it('Realtime running behind the database: not "Live" once a change arrives late (cause named, rows read again); Live once changes are on time', async () => {
       const stream = await newStream({ name: 'lagging realtime' });
       const c = await aliceClient();
-      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress><rt-signal-alerts></rt-signal-alerts></rt-provider>`);
       const el = wrapper.querySelector('rt-stream-progress')!;
-      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      const quiet = wrapper.querySelector('rt-signal-alerts')!; // its table gets no change meanwhile
+      await waitFor(() => badgeText(el) === en.live && badgeText(quiet) === en.live, 15_000, 'live');
       let reads = 0;
       const nativeFetch = window.fetch;
       window.fetch = (input, init) => {
@@ -173,6 +175,8 @@ describe('Live you can trust (real backend)', function () {
         // Delivered 6.5 s after its commit: the widget says it is not live, and why.
         await waitFor(() => deepText(el.shadowRoot!).includes('late 1'), 20_000, 'the late change shown');
         await waitFor(() => badgeText(el) === en.stale, 5000, `"${en.stale}" (shows ${badgeText(el)})`);
+        // Realtime's lag is the server's: a widget whose table was quiet is as far behind.
+        await waitFor(() => badgeText(quiet) === en.stale, 5000, `the quiet widget "${en.stale}" too (shows ${badgeText(quiet)})`);
         const badge = el.shadowRoot!.querySelector('[part~="live-badge"]')!;
         expect(badge.getAttribute('title')).to.equal(en.errorMessages['realtime-behind']);
         // … and reads the rows over REST (what the database holds now, not when Realtime gets to it).
@@ -182,7 +186,28 @@ describe('Live you can trust (real backend)', function () {
       }
       // On time again: Live.
       await updateRows('streams', { id: stream.id }, { name: 'on time' });
-      await waitFor(() => deepText(el.shadowRoot!).includes('on time') && badgeText(el) === en.live, 30_000, `live again (shows ${badgeText(el)})`);
+      await waitFor(() => deepText(el.shadowRoot!).includes('on time') && badgeText(el) === en.live && badgeText(quiet) === en.live, 30_000, `live again (shows ${badgeText(el)}, ${badgeText(quiet)})`);
+    });
+
+    it("Realtime behind from the first change, through the page's own supabase-js client: not Live (the token's issue time tells lag from clock skew)", async () => {
+      const stream = await newStream({ name: 'behind from the start' });
+      resetServerClock(); // what this page learnt of the server's clock in earlier tests is forgotten
+      const info = await backendInfo();
+      const supabase = createClient(info.url, info.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+      const { error } = await supabase.auth.signInWithPassword({ email: USERS.alice, password: 'rt-monitor-demo' });
+      expect(error).to.equal(null);
+      cleanups.push(() => void supabase.removeAllChannels());
+      await lagRealtime(6500);
+      try {
+        const wrapper = await fixture(html`<rt-provider .client=${supabase}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+        const el = wrapper.querySelector('rt-stream-progress')!;
+        await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+        await updateRows('streams', { id: stream.id }, { name: 'late from the start' });
+        await waitFor(() => deepText(el.shadowRoot!).includes('late from the start'), 20_000, 'the late change shown');
+        await waitFor(() => badgeText(el) === en.stale, 5000, `"${en.stale}" (shows ${badgeText(el)})`);
+      } finally {
+        await lagRealtime(0);
+      }
     });
 
     it('no error flash while the page hands its provider a client after its own sign-in', async () => {

@@ -277,6 +277,18 @@ describe('demo controls', () => {
     assert.equal((await post(b, '/__demo/fault/pause-realtime?ms=999999')).status, 400);
     assert.equal((await post(b, '/__demo/fault/pause-realtime?ms=soon')).status, 400);
 
+    r = await post(b, '/__demo/fault/lag-realtime?ms=2000&for=1000');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.lagMs, 2000);
+    state = await call(b, 'GET', '/__demo/state');
+    assert.equal(state.body.realtimeLagMs, 2000, 'realtime lags');
+    assert.equal((await post(b, '/__demo/fault/lag-realtime?ms=999999')).status, 400);
+    // On time again by itself after `for` ms.
+    for (let polls = 0; (await call(b, 'GET', '/__demo/state')).body.realtimeLagMs !== 0; polls++) {
+      assert.ok(polls < 100, 'the lag is lifted by itself');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
     r = await post(b, '/__demo/fault/expire-token?seconds=4');
     assert.equal(r.status, 200);
     assert.equal(r.body.tokenTtlSeconds, 4);

@@ -1,0 +1,58 @@
+/**
+ * Whether Realtime runs behind the database, for one client (every live query it carries): the
+ * lateness of each delivered change is its delivery time minus its commit time, both on the
+ * server's clock as estimated by ./server-clock.ts (never more than the true lateness). One change
+ * later than {@link LATE_MS} puts the client "behind" (its queries go off Live, with the cause,
+ * and read their rows over REST meanwhile: src/core/live-query.ts); one within half of it, or
+ * {@link LATE_HOLD_MS} (at least twice the lateness) without a late one, ends it. Realtime's lag
+ * is the server's, not one table's: a query whose table is quiet is as far behind as the others.
+ * Unknown without a commit time (broadcast mode) or a clock estimate. Framework-free.
+ */
+import type { RtError } from './types.js';
+import { rtError } from './errors.js';
+import { clockSkew } from './server-clock.js';
+
+/** A change delivered more than this long after its commit (ms) means Realtime runs behind. */
+export const LATE_MS = 5000;
+/** Without a change on time, the last late one keeps the client behind this long (ms; at least twice its lateness). */
+export const LATE_HOLD_MS = 10_000;
+
+export class RealtimeLag {
+  /** Why the client's queries are not live (`server`, detail `realtime-behind`), or null. */
+  cause: RtError | null = null;
+  readonly #listeners = new Set<() => void>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** A change committed at `committedAt` (server clock, epoch ms) was delivered now. */
+  observe(committedAt: number | undefined): void {
+    const skew = committedAt === undefined ? null : clockSkew();
+    if (skew === null) return;
+    const late = Date.now() - skew - committedAt!;
+    if (late > LATE_MS) {
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.#set(null), Math.max(LATE_HOLD_MS, 2 * late));
+      // Every late change is told (the queries re-read, throttled), the cause made once per episode.
+      this.#set(this.cause ?? rtError('server', `Realtime delivered a change ${Math.round(late / 1000)} s after its commit: live updates run behind the database.`, 'realtime-behind'), true);
+    } else if (late < LATE_MS / 2 && this.cause) {
+      clearTimeout(this.#timer);
+      this.#set(null);
+    }
+  }
+
+  /** `listener` is called when the cause changes, and on every late change. Returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#listeners.clear();
+  }
+
+  #set(cause: RtError | null, always = false): void {
+    if (cause === this.cause && !always) return;
+    this.cause = cause;
+    for (const listener of [...this.#listeners]) listener();
+  }
+}
