@@ -389,6 +389,17 @@ describe('reads racing changes delivered out of commit order', () => {
   }
   const truth = (db: Scripted) => [...db.rows.values()].filter((r) => !r.read).length;
 
+  /** Runs `fn` with the server's clock known (as from any commit_timestamp); forgotten afterwards. */
+  async function withKnownClock(fn: () => Promise<void>): Promise<void> {
+    resetServerClock();
+    observeServerTime(Date.now());
+    try {
+      await fn();
+    } finally {
+      resetServerClock();
+    }
+  }
+
   it('an UPDATE of a row outside the window, committed before a resync read and delivered after it, is not counted twice', async () => {
     const db = new Scripted();
     for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
@@ -509,9 +520,7 @@ describe('reads racing changes delivered out of commit order', () => {
   });
 
   it('a burst committed at once and delivered over time is counted once: never above the table while the stream catches up', async () => {
-    resetServerClock();
-    observeServerTime(Date.now()); // the server's clock is known (as from any commit_timestamp)
-    try {
+    await withKnownClock(async () => {
       const db = new Scripted();
       for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
       const store = await liveCountStore(db); // holds n4, n3
@@ -531,15 +540,11 @@ describe('reads racing changes delivered out of commit order', () => {
       expect(most, 'the count while the stream caught up').to.be.at.most(truth(db));
       expect(store.state.unreadCount).to.equal(truth(db));
       store.stop();
-    } finally {
-      resetServerClock();
-    }
+    });
   });
 
   it('a burst of "read" flips (Mark all as read in another tab) delivered over time never takes the count below the table', async () => {
-    resetServerClock();
-    observeServerTime(Date.now());
-    try {
+    await withKnownClock(async () => {
       const db = new Scripted();
       for (let n = 1; n <= 22; n++) db.rows.set(`n${n}`, note(n));
       const store = await liveCountStore(db, 22); // holds n22, n21; twenty unread outside
@@ -557,15 +562,11 @@ describe('reads racing changes delivered out of commit order', () => {
       }
       expect(least, 'the count while the stream caught up').to.equal(truth(db));
       store.stop();
-    } finally {
-      resetServerClock();
-    }
+    });
   });
 
   it('a change delivered long after its commit (Realtime behind the database): stale with that cause, rows read again; live once changes are on time', async () => {
-    resetServerClock();
-    observeServerTime(Date.now());
-    try {
+    await withKnownClock(async () => {
       const db = new Scripted();
       for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
       const store = await liveCountStore(db, 2);
@@ -586,9 +587,7 @@ describe('reads racing changes delivered out of commit order', () => {
       db.deliver({ type: 'INSERT', new: n4, old: null, committedAt: Date.now() - 100 });
       await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, `live again (is ${store.state.phase})`);
       store.stop();
-    } finally {
-      resetServerClock();
-    }
+    });
   });
 
   /** realtime-js as far as the registry uses it; the test plays the server. */
