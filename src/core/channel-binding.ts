@@ -76,11 +76,12 @@ export function changeOfPayload(payload: any): RowChange<any> | 'unusable' | nul
   if (Array.isArray(payload.errors) && payload.errors.length) return 'unusable';
   const type = String(payload.eventType ?? payload.type ?? '').toUpperCase();
   if (type !== 'INSERT' && type !== 'UPDATE' && type !== 'DELETE') return null;
+  const committedAt = parseServerTime(payload.commit_timestamp);
   return {
     type,
     new: type === 'DELETE' ? null : (payload.new ?? payload.record ?? null),
     old: type === 'INSERT' ? null : (payload.old ?? payload.old_record ?? null),
-    committedAt: parseServerTime(payload.commit_timestamp) ?? undefined,
+    ...(committedAt === null ? {} : { committedAt }),
   };
 }
 

@@ -166,6 +166,13 @@ describe('channel packing: routing a change to the subscriptions of a packed cha
     expect(changeOfPayload({ type: 'insert', record: { id: 'a' } })).to.deep.equal({ type: 'INSERT', new: { id: 'a' }, old: null });
     expect(changeOfPayload({ eventType: 'DELETE', new: {}, old_record: { id: 'a' } })).to.deep.equal({ type: 'DELETE', new: null, old: { id: 'a' } });
     expect(changeOfPayload({ eventType: 'UPDATE', errors: ['Error 413: Payload Too Large'] })).to.equal('unusable');
+    // The commit time, on the server's clock (epoch ms), when the payload has one.
+    expect(changeOfPayload({ eventType: 'INSERT', new: { id: 'a' }, commit_timestamp: '2026-12-01T06:00:00.123Z' })).to.deep.equal({
+      type: 'INSERT',
+      new: { id: 'a' },
+      old: null,
+      committedAt: Date.parse('2026-12-01T06:00:00.123Z'),
+    });
     expect(changeOfPayload({ eventType: 'TRUNCATE' })).to.equal(null);
   });
 
