@@ -188,7 +188,9 @@ export class RtClient extends LiveHub implements RtClientApi {
 
   /** Why the access token names no user although one was given: it is no JWT at all (`bad-config`), or null. */
   async tokenProblem(): Promise<RtError | null> {
-    const token = this.configError ? null : await this.#session.tokens.get();
+    // A client that could not be built says why (a fixed token that is no JWT stops it there).
+    if (this.configError) return this.configError;
+    const token = await this.#session.tokens.get();
     return token && !token.startsWith('sb_') && !decodeJwt(token) ? rtError('bad-config', NOT_A_JWT) : null;
   }
 

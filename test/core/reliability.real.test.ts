@@ -233,6 +233,7 @@ describe('reliability against the real backend', function () {
       <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token="not-a-jwt"><test-stream-host id="jwt" stream-id=${stream.id}></test-stream-host></rt-provider>
       <rt-provider supabase-url=${info.url} anon-key="not-a-key" access-token=${token}><test-stream-host id="keytok" stream-id=${stream.id}></test-stream-host></rt-provider>
       <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token="garbage.token.x"><test-alerts-host id="jwtuser"></test-alerts-host></rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} .client=${createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: 'garbage.token.x' })}><test-alerts-host id="jwtfixed"></test-alerts-host></rt-provider>
       <test-connection-host id="conn"></test-connection-host>
     </div>`);
     ClientController.noClientTimeoutMs = wait; // the hosts' timers have started
@@ -253,6 +254,9 @@ describe('reliability against the real backend', function () {
     await waitFor(() => get('jwtuser').ctl.error, 15_000, 'the alerts feed failed');
     expect(get('jwtuser').ctl.error?.code).to.equal('bad-config');
     expect(get('jwtuser').ctl.error?.message).to.contain('not a JWT');
+    // … and through a client given a fixed token that is no JWT (the script tag's data-access-token).
+    await waitFor(() => get('jwtfixed').ctl.error, 15_000, 'the fixed-token alerts feed failed');
+    expect(get('jwtfixed').ctl.error?.message).to.contain('not a JWT');
     // A wrong project key beside a valid user token: the key is named, not an expired session.
     expect(get('keytok').ctl.error?.code).to.equal('bad-config');
     expect(get('keytok').ctl.error?.message).to.contain('API key');
