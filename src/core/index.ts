@@ -20,4 +20,4 @@ export { parseTimestamp, versionOf } from './version.js';
 export { decodeJwt, tokenExpiry, tokenUserId } from './jwt.js';
 export { rtError, isRtError } from './errors.js';
 export { createFrameNotifier } from './frame.js';
-export { serverNow, clockSkew, observeServerTime, observeDateHeader, resetServerClock, SKEW_WINDOW_MS } from './server-clock.js';
+export { serverNow, clockSkew, observeServerTime, observeDateHeader, resetServerClock, SKEW_WINDOW_MS, DRIFT_PER_MS } from './server-clock.js';

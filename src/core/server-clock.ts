@@ -7,10 +7,15 @@
  * Every server timestamp we receive gives an upper bound of the skew: a reply or change stamped
  * `serverTs` arrives at local time `localReceive` no earlier than it was made, so
  * `localReceive − serverTs = skew + latency ≥ skew`. The estimate is the minimum of those bounds
- * over a recent window (the sample with the least latency wins; late or cached timestamps only
- * give looser bounds and never pull the estimate off). The window lets a changed clock be
- * followed; a jump of the local wall clock (seen against the monotonic `performance.now()`)
- * moves every sample by the jump: the server's clock did not jump, so neither does `serverNow()`.
+ * (the sample with the least latency wins; late or cached timestamps only give looser bounds and
+ * never pull the estimate off). A bound loosens with its age by {@link DRIFT_PER_MS} (two clocks
+ * drift apart at most that fast) and counts for {@link SKEW_WINDOW_MS}, so a changed clock is
+ * followed; a sample is forgotten sooner once a newer one is as tight. The window is long on
+ * purpose: when Realtime runs behind steadily, every new commit timestamp is late, and only an
+ * older tight bound (a token's `iat`, an earlier on-time change) still tells that lag from skew
+ * (./realtime-lag.ts). A jump of the local wall clock (seen against the monotonic
+ * `performance.now()`) moves every sample by the jump: the server's clock did not jump, so
+ * neither does `serverNow()`.
  *
  * Sources: `commit_timestamp` of realtime postgres_changes (millisecond precision) and the HTTP
  * `Date` header of REST replies (whole seconds: the server's time was somewhere in
@@ -26,10 +31,12 @@
 
 import { parseTimestamp } from './version.js';
 
-/** How long a sample counts (ms). */
-export const SKEW_WINDOW_MS = 5 * 60_000;
-/** Samples are kept as the minimum per bucket of this length (ms): bounded memory under bursts. */
-const BUCKET_MS = 15_000;
+/** How long a sample counts at most (ms): two hours, past one renewal of a default one-hour Supabase access token. */
+export const SKEW_WINDOW_MS = 2 * 60 * 60_000;
+/** How fast an old bound loosens (ms per ms of age): 100 ppm, beyond what NTP lets two clocks drift (0.36 s per hour). */
+export const DRIFT_PER_MS = 1e-4;
+/** Samples are kept as the minimum per bucket of this length (ms): at most 120 buckets, under any burst. */
+const BUCKET_MS = 60_000;
 /** A local wall-clock jump larger than this (against the monotonic clock) resets the estimate. */
 const JUMP_MS = 1_000;
 
@@ -69,10 +76,25 @@ function checkJump(local: number): void {
   state.base = base;
 }
 
-/** Forgets samples older than the window, but always keeps the newest bucket (a quiet page keeps its estimate). */
+/** A bucket's bound of the skew at local time `local`: loosened by its age (at most a window's worth). */
+function bound(x: Bucket, local: number): number {
+  return x.skew + DRIFT_PER_MS * Math.min(SKEW_WINDOW_MS, Math.max(0, local - x.start));
+}
+
+/**
+ * Forgets samples older than the window and samples a newer one is at least as tight as (it stays
+ * so: both loosen at the same rate), but always keeps the newest bucket (a quiet page keeps its
+ * estimate). The kept bounds grow from old to new, so few stay.
+ */
 function prune(local: number): void {
   const b = state.buckets;
   while (b.length > 1 && local - b[0]!.start > SKEW_WINDOW_MS) b.shift();
+  let tightest = Infinity;
+  for (let i = b.length - 1; i >= 0; i--) {
+    const v = bound(b[i]!, local);
+    if (v >= tightest) b.splice(i, 1);
+    else tightest = v;
+  }
 }
 
 /** A server timestamp as epoch ms: ISO strings in any of Postgres' spellings (zone-less means UTC), epoch ms or Date. */
@@ -99,8 +121,8 @@ export function observeServerTime(serverTime: unknown, localReceive = Date.now()
     if (skew < last.skew) last.skew = skew;
   } else {
     b.push({ start: localReceive, skew });
+    prune(localReceive);
   }
-  prune(localReceive);
 }
 
 /**
@@ -115,10 +137,13 @@ export function observeDateHeader(date: string | null | undefined, localReceive 
   if (Number.isFinite(t)) observeServerTime(t, localReceive);
 }
 
-function estimate(): number | null {
+function estimate(local: number): number | null {
   let min: number | null = null;
-  for (const x of state.buckets) if (min == null || x.skew < min) min = x.skew;
-  return min;
+  for (const x of state.buckets) {
+    const v = bound(x, local);
+    if (min == null || v < min) min = v;
+  }
+  return min == null ? null : Math.round(min);
 }
 
 /** The current estimate of `localNow − serverNow` in ms, or null before any sample. */
@@ -126,7 +151,7 @@ export function clockSkew(): number | null {
   const now = Date.now();
   checkJump(now);
   prune(now);
-  return estimate();
+  return estimate(now);
 }
 
 /** The server's current time (ms since the epoch) as best known; `Date.now()` before any sample. */
@@ -134,7 +159,7 @@ export function serverNow(): number {
   const now = Date.now();
   checkJump(now);
   prune(now);
-  return now - (estimate() ?? 0);
+  return now - (estimate(now) ?? 0);
 }
 
 /** Forget every sample (tests; a page switching to another backend). */

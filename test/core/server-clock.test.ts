@@ -5,8 +5,9 @@
  */
 import { expect } from '@open-wc/testing';
 import {
-  clockSkew, observeDateHeader, observeServerTime, parseServerTime, resetServerClock, serverNow, SKEW_WINDOW_MS,
+  clockSkew, DRIFT_PER_MS, observeDateHeader, observeServerTime, parseServerTime, resetServerClock, serverNow, SKEW_WINDOW_MS,
 } from '../../src/core/server-clock.js';
+import { RealtimeLag } from '../../src/core/realtime-lag.js';
 import { createRest } from '../../src/core/rest.js';
 import { clip, formatAgo, formatDateTime, nextAgoChange } from '../../src/internal/format.js';
 import { skewClock } from '../helpers/clock.js';
@@ -85,9 +86,38 @@ describe('server clock estimate', () => {
   it('old samples leave the window, so a clock that was corrected is followed (the newest sample stays)', () => {
     const local = Date.now();
     observeServerTime(local - SKEW_WINDOW_MS - MIN - 5 * MIN, local - SKEW_WINDOW_MS - MIN); // 5 min skew, long ago
-    expect(clockSkew()).to.equal(5 * MIN); // a quiet page keeps its last estimate
+    // A quiet page keeps its last estimate, loosened by the most two clocks drift apart in a window.
+    expect(clockSkew()).to.be.within(5 * MIN, 5 * MIN + DRIFT_PER_MS * SKEW_WINDOW_MS);
     observeServerTime(local - 1000, local); // now only 1 s
     expect(clockSkew()).to.equal(1000);
+  });
+
+  it('a steady lag does not turn into skew: a tight bound from before it (a token\'s iat) outlasts 30 min of late changes (QA12 F1)', () => {
+    const local = Date.now();
+    observeServerTime(local - 30 * MIN - 2 * MIN - 1000, local - 30 * MIN); // iat: the browser is 2 min ahead, 1 s latency
+    for (let t = 30 * MIN; t >= 0; t -= 5000) observeServerTime(local - t - 2 * MIN - 8000, local - t); // every change 8 s late
+    const skew = clockSkew()!;
+    expect(skew).to.be.within(2 * MIN + 1000, 2 * MIN + 1000 + DRIFT_PER_MS * 30 * MIN + 5);
+    const lag = new RealtimeLag();
+    try {
+      lag.observe(serverNow() - 8000); // one more change, committed 8 s ago on the server's clock
+      expect(lag.cause?.detail).to.equal('realtime-behind');
+    } finally {
+      lag.dispose();
+    }
+  });
+
+  it('memory stays bounded over hours of samples, whichever way they trend', () => {
+    const local = Date.now();
+    const state = (globalThis as unknown as Record<symbol, { buckets: unknown[] }>)[Symbol.for('rt-monitor.server-clock')]!;
+    // The bound loosens steadily (each new one looser than every older one, so none is dominated).
+    for (let t = 3 * 60 * MIN; t >= 0; t -= 1000) observeServerTime(local - t + t / 100, local - t);
+    expect(state.buckets.length).to.be.within(SKEW_WINDOW_MS / MIN - 1, SKEW_WINDOW_MS / MIN + 1);
+    expect(clockSkew()).to.be.within(-SKEW_WINDOW_MS / 100, -SKEW_WINDOW_MS / 100 + 2000); // the oldest kept, 2 h old
+    // A burst of tighter ones: one bucket is left, and the estimate is theirs.
+    for (let t = 0; t < 10_000; t++) observeServerTime(local + 5 * MIN - 5, local + 2 * MIN);
+    expect(state.buckets.length).to.equal(1);
+    expect(clockSkew()).to.equal(-3 * MIN + 5);
   });
 
   it('a jump of the local wall clock moves the estimate with it: serverNow() does not jump', () => {
