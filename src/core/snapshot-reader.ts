@@ -8,7 +8,7 @@
  */
 import type { ChannelState, CountResult, RowChange, SnapshotResult } from './client-types.js';
 import type { RtError } from './types.js';
-import { messageOf, rtError } from './errors.js';
+import { messageOf, rtError, waitsForToken } from './errors.js';
 
 /** Retry delays for failed reads (ms); the last one repeats. */
 const DEFAULT_RETRY = [1000, 2000, 5000, 10_000, 30_000];
@@ -97,7 +97,7 @@ export class SnapshotReader<R> {
     const buffered = this.#buffer ?? [];
     this.#buffer = null;
     if (result.error) {
-      this.#scheduleRetry(result.error.retryAt);
+      if (!waitsForToken(result.error)) this.#scheduleRetry(result.error.retryAt);
       return options.failed(result.error, count);
     }
     this.#retries = 0;

@@ -28,7 +28,7 @@
  */
 import type { CountResult, RowChange, SnapshotQuery } from './client-types.js';
 import { matches, type StoreRow } from './row-window.js';
-import { messageOf, rtError } from './errors.js';
+import { messageOf, rtError, waitsForToken } from './errors.js';
 import { clockSkew } from './server-clock.js';
 
 /** Re-read delays (ms): after an ambiguous change, after a failed read; at most MAX_TRIES in a row. */
@@ -102,7 +102,7 @@ export class UnreadCount {
       this.#outside = Math.max(0, count.count - this.#countHeld(this.options.held()));
       this.#countedFrom = this.#asked;
       this.#tries = 0;
-    } else {
+    } else if (!waitsForToken(count.error)) {
       this.schedule(RECOUNT_AFTER_ERROR_MS); // keep the previous value meanwhile
     }
   }
@@ -250,7 +250,7 @@ export class UnreadCount {
     this.#reading = false;
     if (res.error !== null || (this.#dirty && this.#tries < MAX_TRIES)) {
       // Failed, or changes raced it (it may or may not include them): try again, a few times.
-      if (this.#tries++ < MAX_TRIES) this.schedule(res.error !== null ? RECOUNT_AFTER_ERROR_MS : RECOUNT_SOON_MS);
+      if (this.#tries++ < MAX_TRIES && !waitsForToken(res.error)) this.schedule(res.error !== null ? RECOUNT_AFTER_ERROR_MS : RECOUNT_SOON_MS);
       return;
     }
     this.#tries = 0;

@@ -81,6 +81,23 @@ describe('SnapshotReader', () => {
     h.reader.stop();
   });
 
+  it('an expired session is not retried on a timer (every try would be refused): a new token re-reads (QA12 F3)', async () => {
+    const expired = harness([5, 5]);
+    const control = harness([5, 5]); // the same delays, failing for a reason worth retrying
+    void expired.reader.read();
+    void control.reader.read();
+    await expired.settle(0, { rows: null, error: rtError('session-expired', 'The session has expired.') });
+    for (let i = 0; i < 3; i++) await control.settle(i, { rows: null, error: rtError('network', 'offline') });
+    await waitFor(() => control.pending.length === 4, 2000, 'the control retried three times');
+    expect(expired.pending.length, 'reads of the expired session').to.equal(1);
+    expect(expired.failed.map((e) => e.code)).to.deep.equal(['session-expired']);
+    void expired.reader.read(); // Session renewed: the client re-reads what is not live
+    await expired.settle(1, rows('a'));
+    await waitFor(() => expired.read.length === 1, 2000, 'read with the new token');
+    expired.reader.stop();
+    control.reader.stop();
+  });
+
   it('refills after a short delay, and only once the read in flight has landed', async () => {
     const h = harness();
     void h.reader.read();

@@ -123,6 +123,8 @@ export class RtProvider extends LitElement {
   /** The client built from the attributes or over a host SupabaseClient (it follows the host's user). */
   #managed: ManagedClient | undefined;
   #ownUser: string | null = null;
+  /** The client was made with a token callback (not a fixed token or none). */
+  #byCallback = false;
   #disposeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Also `client`, to notice `client="[object Object]"` (an object that arrived as an attribute). */
@@ -183,12 +185,15 @@ export class RtProvider extends LitElement {
       // A value set at any time takes effect (also a callback assigned after the first render).
       // Another user: a new client (every "my alerts" query changes). Same user: the client
       // takes the new token (a session that had expired recovers without a reload).
-      if (typeof this.accessToken === 'function') {
+      // A callback where a fixed token was (or the reverse) is another kind of token source: a new client.
+      const callback = typeof this.accessToken === 'function';
+      if (callback !== this.#byCallback) this.#rebuild();
+      else if (callback) {
         // The client reads the provider's current callback; asking it now tells whether the user
         // changed (the client's onUserChange then rebuilds) and renews an expired session.
         void (this.#managed.current as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
       } else {
-        const token = this.accessToken || null;
+        const token = typeof this.accessToken === 'string' ? this.accessToken || null : null;
         if (tokenUserId(token) !== this.#ownUser) this.#rebuild();
         else this.#managed.current.setAccessToken?.(token);
       }
@@ -204,6 +209,7 @@ export class RtProvider extends LitElement {
   #rebuild(): void {
     const given = this.client;
     this.#ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
+    this.#byCallback = typeof this.accessToken === 'function';
     if (isRtClient(given)) {
       this.#dropManaged();
       this.#clientProvider.setValue(given, true);
@@ -243,13 +249,14 @@ export class RtProvider extends LitElement {
     this.#managed = undefined;
   }
 
-  /** The token option handed to the client: always read the provider's current value. */
-  #tokenOption(): (() => Promise<string | null>) | undefined {
-    if (this.accessToken === undefined || this.accessToken === null || this.accessToken === '') {
-      // A host SupabaseClient brings its own session; an attribute set later is still honoured.
-      return this.client ? undefined : async () => this.#currentToken();
-    }
-    return async () => this.#currentToken();
+  /**
+   * The token option handed to the client. A callback is wrapped so that the client always asks
+   * the provider's current one; a text token is a fixed token (one that expires cannot be renewed
+   * by asking again: the client says "Session expired" and waits, without refused requests, for a
+   * new one set here); none is anonymous, or the host client's own session.
+   */
+  #tokenOption(): RtClientOptions['accessToken'] {
+    return typeof this.accessToken === 'function' ? async () => this.#currentToken() : this.accessToken || undefined;
   }
 
   async #currentToken(): Promise<string | null> {
