@@ -22,7 +22,7 @@
  */
 import type { ChannelSpec, RowChange } from './client-types.js';
 import type { MonitoredTable, RtError } from './types.js';
-import { messageOf, rtError } from './errors.js';
+import { isRtError, messageOf, rtError } from './errors.js';
 
 /** `postgres_changes` (default: per-subscriber RLS on every change) or `broadcast` (RLS once at join). */
 export type RealtimeMode = 'postgres_changes' | 'broadcast';
@@ -126,33 +126,44 @@ export function changeMatches(spec: Pick<ChannelSpec, 'table' | 'filter'>, table
 }
 
 /**
+ * `read(key)`, shared by the callers within {@link ORGS_FRESH_MS} of one read (a page's widgets
+ * at start-up: a stream widget and its executions widget ask for the same stream's org). A failed
+ * read is not kept.
+ */
+function freshReads<T>(read: (key: string) => Promise<T | RtError>, what: string): (key: string) => Promise<T | RtError> {
+  const cache = new Map<string, { at: number; value: Promise<T | RtError> }>();
+  return (key) => {
+    let cached = cache.get(key);
+    if (!cached || Date.now() - cached.at > ORGS_FRESH_MS) {
+      const value = read(key).catch((err: unknown) => rtError('network', `Could not read ${what}: ${messageOf(err)}`));
+      cache.set(key, (cached = { at: Date.now(), value }));
+      void value.then((v) => {
+        if (isRtError(v) && cache.get(key)?.value === value) cache.delete(key);
+      });
+    }
+    return cached.value;
+  };
+}
+
+/**
  * The topic context of a client: the user from its token, the user's orgs through `orgsOf` (the
  * client's REST source: `org_members` under your names, its retry policy; RLS: a user reads their
- * own memberships), shared by the subscriptions that start within {@link ORGS_FRESH_MS} of one
- * read (a page's widgets at start-up), and a stream's org through `streamOrg`. A failed read is
- * not kept.
+ * own memberships) and a stream's org through `streamOrg`, each shared by the subscriptions that
+ * start within {@link ORGS_FRESH_MS} of one read.
  */
 export function topicContext(
   orgsOf: (userId: string) => Promise<string[] | RtError>,
   userId: () => Promise<string | null>,
   streamOrg?: (id: string) => Promise<string | null | RtError>,
 ): TopicContext {
-  const cache = new Map<string, { at: number; orgs: Promise<string[] | RtError> }>();
+  const orgs = freshReads(orgsOf, "the user's orgs");
   return {
     userId,
-    streamOrg,
+    streamOrg: streamOrg && freshReads(streamOrg, "the stream's org"),
     async orgIds() {
       const me = await userId();
       if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');
-      let cached = cache.get(me);
-      if (!cached || Date.now() - cached.at > ORGS_FRESH_MS) {
-        const orgs = orgsOf(me).catch((err: unknown) => rtError('network', `Could not read the user's orgs: ${messageOf(err)}`));
-        cache.set(me, (cached = { at: Date.now(), orgs }));
-        void orgs.then((v) => {
-          if (!Array.isArray(v) && cache.get(me)?.orgs === orgs) cache.delete(me);
-        });
-      }
-      return cached.orgs;
+      return orgs(me);
     },
   };
 }

@@ -19,7 +19,7 @@ import type { ChannelSpec, ChangeListener, ChannelsInfo, LiveSource, RtClientApi
 import type { ConnectionDetail, ConnectionStatus, RtError, SubscriptionInfo } from './types.js';
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
 import { CHANNELS_PER_CONNECTION, ChannelRegistry } from './channel-registry.js';
-import { decodeJwt, NOT_A_JWT, tokenUserId } from './jwt.js';
+import { isNotJwt, NOT_A_JWT, tokenUserId } from './jwt.js';
 import { messageOf, rtError } from './errors.js';
 import { Session } from './session.js';
 import { Link, linkStatus } from './link.js';
@@ -191,7 +191,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     // A client that could not be built says why (a fixed token that is no JWT stops it there).
     if (this.configError) return this.configError;
     const token = await this.#session.tokens.get();
-    return token && !token.startsWith('sb_') && !decodeJwt(token) ? rtError('bad-config', NOT_A_JWT) : null;
+    return isNotJwt(token) ? rtError('bad-config', NOT_A_JWT) : null;
   }
 
   async getOrgId(): Promise<string | null> {

@@ -43,3 +43,8 @@ export function tokenUserId(token: string | null | undefined): string | null {
 
 /** Why a token that is not a JWT is refused (the error's message). */
 export const NOT_A_JWT = "The access token is not a JWT (a Supabase session's access_token has three dot-separated parts).";
+
+/** Whether `token` is given but is neither a JWT nor a Supabase API key (`sb_…`): the server will refuse it. */
+export function isNotJwt(token: string | null | undefined): token is string {
+  return !!token && !token.startsWith('sb_') && !decodeJwt(token);
+}

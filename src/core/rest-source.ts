@@ -13,7 +13,7 @@ import type { Session } from './session.js';
 import { fromRestError, messageOf, rtError } from './errors.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 import { checkKeys, normalizeKey } from './keys.js';
-import { decodeJwt, NOT_A_JWT } from './jwt.js';
+import { isNotJwt, NOT_A_JWT } from './jwt.js';
 import { withPlainJson } from './plain-json.js';
 import type { SchemaMap } from './schema-map.js';
 
@@ -212,7 +212,7 @@ export class RestSource {
     const { tokens } = this.session;
     const token = await tokens.get();
     // Refused, and no wonder: what the page gave as the user's token is no JWT at all.
-    if (token && (status === 401 || status === 403) && !token.startsWith('sb_') && !decodeJwt(token)) return rtError('bad-config', NOT_A_JWT);
+    if ((status === 401 || status === 403) && isNotJwt(token)) return rtError('bad-config', NOT_A_JWT);
     const e = fromRestError(error as never, status, !token);
     if (e.code === 'unauthorized' && (!tokens.refreshable || tokens.expired)) return this.session.expire(e.message);
     // Refused as anonymous although this client had a signed-in user: the session ended.

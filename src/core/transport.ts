@@ -4,7 +4,7 @@
  */
 import { RealtimeClient } from '@supabase/realtime-js';
 import { createRest } from './rest.js';
-import { decodeJwt, NOT_A_JWT } from './jwt.js';
+import { isNotJwt, NOT_A_JWT } from './jwt.js';
 import { serverNow } from './server-clock.js';
 import { registerConnectionHandlersOnce } from './socket-hygiene.js';
 import { withPlainJson } from './plain-json.js';
@@ -76,7 +76,7 @@ export function transport(options: RtClientOptions, session: Session): { realtim
   const api = /\/(rest|realtime|auth)\/v1\/?$/.exec(base.pathname);
   if (api) throw new Error(`"${url}" is the ${api[1]} API's address: give the project's URL (${base.origin}${base.pathname.slice(0, api.index)}), without /${api[1]}/v1.`);
   const token = options.accessToken;
-  if (typeof token === 'string' && token && !token.startsWith('sb_') && !decodeJwt(token)) {
+  if (typeof token === 'string' && isNotJwt(token)) {
     throw new Error(NOT_A_JWT);
   }
   const root = base.href.replace(/\/+$/, '');

@@ -1,7 +1,7 @@
 /** Broadcast mode's topic naming and message mapping (src/core/broadcast-topics.ts). */
 import { expect } from '@open-wc/testing';
-import { changeMatches, changeOfMessage, parseRealtimeMode, topicsFor, type TopicContext } from '../../src/core/broadcast-topics.js';
-import { isRtError } from '../../src/core/errors.js';
+import { changeMatches, changeOfMessage, parseRealtimeMode, topicContext, topicsFor, type TopicContext } from '../../src/core/broadcast-topics.js';
+import { isRtError, rtError } from '../../src/core/errors.js';
 
 const ME = '11111111-1111-4111-8111-111111111111';
 const ORG_A = '00000000-0000-4000-a000-00000000ac01';
@@ -44,6 +44,25 @@ describe('broadcast topics', () => {
     expect(await topicsFor({ table: 'acquisition_scans', filter: 'id=eq.s1' }, ctx(ME))).to.deep.equal([`user:${ME}`]);
     const anon = await topicsFor({ table: 'acquisition_scans', filter: 'id=eq.s1' }, ctx(null));
     expect(isRtError(anon) && anon.code).to.equal('forbidden');
+  });
+
+  it("one read of the user's orgs and of a stream's org serves the feeds starting together; a failed read is not kept", async () => {
+    const reads: string[] = [];
+    let fail = true;
+    const context = topicContext(
+      async (user) => (reads.push(`orgs:${user}`), [ORG_A]),
+      async () => ME,
+      async (id) => (reads.push(`stream:${id}`), fail ? rtError('network', 'offline') : ORG_B),
+    );
+    // A stream widget and its executions widget, twice: the stream's org is read once the read succeeds.
+    const stream = { table: 'streams', filter: 'id=eq.s1' } as const;
+    const executions = { table: 'agent_executions', filter: 'stream_id=eq.s1' } as const;
+    const first = await topicsFor(stream, context);
+    expect(isRtError(first)).to.equal(true);
+    fail = false;
+    expect(await Promise.all([topicsFor(stream, context), topicsFor(executions, context)])).to.deep.equal([[`org:${ORG_B}`], [`org:${ORG_B}`]]);
+    await Promise.all([context.orgIds(), context.orgIds(), topicsFor({ table: 'streams', filter: `org_id=eq.${ORG_A}` }, context)]);
+    expect(reads.sort()).to.deep.equal([`orgs:${ME}`, 'stream:s1', 'stream:s1']);
   });
 
   it('maps broadcast_changes payloads to row changes, and refuses what is not one', () => {
