@@ -67,8 +67,10 @@ export class RtProvider extends LitElement {
   @property({ attribute: 'anon-key' }) anonKey?: string;
 
   /**
-   * The user's access token (JWT). As a property it may also be an async function returning a
-   * fresh token, called whenever the current one is about to expire or is refused.
+   * The user's access token (JWT). As text it is a fixed token: when it expires the widgets say
+   * "Session expired", `rt-session-expired` fires, and they wait (sending nothing the server would
+   * refuse) until a new one is set here. As a property it may also be an async function returning
+   * a fresh token, called whenever the current one is about to expire or is refused.
    */
   @property({ attribute: 'access-token' }) accessToken?: AccessTokenValue;
 
