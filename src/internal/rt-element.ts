@@ -139,7 +139,20 @@ export class RtElement extends LitElement {
 
   constructor() {
     super();
+    this.#cls = new.target;
     this.internals = this.attachInternals();
+  }
+
+  /** The element's class: what `this.constructor` was before a move could change it. */
+  readonly #cls: typeof RtElement;
+
+  /**
+   * Firefox (ESR 140.12) gives an element moved into a document of another window (a same-origin
+   * iframe) that window's `HTMLElement.prototype`: the element would lose its class (no render,
+   * no properties). Puts the class back; the reactions (this callback) still run with it.
+   */
+  #keepClass(): void {
+    if (Object.getPrototypeOf(this) !== this.#cls.prototype) Object.setPrototypeOf(this, this.#cls.prototype);
   }
 
   /** In another document (a same-origin iframe): the styles as `<style>` elements (src/internal/other-document.ts). */
@@ -153,10 +166,12 @@ export class RtElement extends LitElement {
 
   /** Moved into another document (or back): restyle for it. */
   adoptedCallback(): void {
+    this.#keepClass();
     if (this.shadowRoot) styleForDocument(this.shadowRoot, (this.constructor as typeof ReactiveElement).elementStyles);
   }
 
   override connectedCallback(): void {
+    this.#keepClass();
     // Properties set before the upgrade (React ref, Vue .prop, a loader script): through the
     // accessors now, after every constructor and field initializer ran (not at the first update).
     absorbUpgradeProperties(this);
