@@ -8,6 +8,12 @@
  * is whatever the writer sent unless a trigger sets it (the schema's trigger runs on UPDATE only),
  * so a row inserted by a writer whose clock is fast, or in local time without a zone, would
  * otherwise reject every real change after it, and every re-read too.
+ *
+ * Realtime delivers a table's changes in commit order, and each carries its commit time
+ * (`RowChange.committedAt`): a change committed after the last change folded for the same key
+ * wins whatever its `updated_at` says (a row deleted and inserted again from a copy or a backup
+ * with its old `updated_at`; a writer that set `updated_at` back). The version guard orders what
+ * has no such order: a snapshot against changes, a change without a commit time.
  */
 import type { RowChange, SnapshotQuery } from './client-types.js';
 import { parseTimestamp, versionOf } from './version.js';
@@ -23,6 +29,12 @@ export interface StoreRow {
 
 /** Deleted ids remembered (with their last version) so a late older change cannot resurrect them. */
 const TOMBSTONE_LIMIT = 500;
+
+/** A deleted row: its last version (`updated_at`, epoch ms) and the deletion's commit time, when known. */
+interface Tombstone {
+  version: number;
+  committedAt?: number;
+}
 
 /**
  * How far (ms) a version may be ahead of the server's clock (as estimated from `commit_timestamp`
@@ -61,7 +73,9 @@ export interface FoldResult<R> {
 
 export class RowWindow<R extends StoreRow> {
   #rows = new Map<string, R>();
-  readonly #tombstones = new Map<string, number>();
+  readonly #tombstones = new Map<string, Tombstone>();
+  /** Commit time (server clock, epoch ms) of the last change folded for a held key, when it had one. */
+  readonly #committed = new Map<string, number>();
 
   /**
    * @param kind `single` holds at most one row; `list` holds `query.limit` rows in `query.order`.
@@ -104,6 +118,7 @@ export class RowWindow<R extends StoreRow> {
       if (key !== null) next.set(key, row);
     }
     this.#rows = next;
+    this.#committed.clear(); // the snapshot's rows are of no known commit
   }
 
   /**
@@ -134,7 +149,7 @@ export class RowWindow<R extends StoreRow> {
       const windowWasFull = this.full;
       beforeReplace?.(current, null);
       this.#rows.delete(key);
-      this.#remember(key, versionOf(current));
+      this.#remember(key, versionOf(current), change.committedAt);
       return { changed: true, deleted: { windowWasFull } };
     }
     const row = change.new;
@@ -148,7 +163,7 @@ export class RowWindow<R extends StoreRow> {
     if (moved) {
       beforeReplace?.(moved, null);
       this.#rows.delete(oldKey!);
-      this.#remember(oldKey!, versionOf(moved));
+      this.#remember(oldKey!, versionOf(moved), change.committedAt);
     }
     // The row under the old key left: a deletion unless the row is held again under its new key.
     const gone = (result: FoldResult<R>): FoldResult<R> =>
@@ -158,15 +173,22 @@ export class RowWindow<R extends StoreRow> {
       // The row moved out of this query (e.g. its user_id changed).
       if (!current) return gone({ changed: false });
       this.#rows.delete(key);
+      this.#committed.delete(key);
       return gone({ changed: true });
     }
+    // Committed after the last change folded for this key (held or deleted): in commit order, it wins.
+    const at = change.committedAt;
+    const later = (t: number | undefined) => at !== undefined && t !== undefined && at > t;
     // Older than the held version: never wins, unless the held version is from the future.
-    if (current && versionOf(row) < versionOf(current) && credibleVersion(versionOf(current))) return gone({ changed: false });
+    if (current && versionOf(row) < versionOf(current) && credibleVersion(versionOf(current)) && !later(this.#committed.get(key))) return gone({ changed: false });
     const tomb = this.#tombstones.get(key);
-    if (!current && tomb !== undefined && versionOf(row) <= tomb && credibleVersion(tomb)) return gone({ changed: false }); // deleted already
+    if (!current && tomb && versionOf(row) <= tomb.version && credibleVersion(tomb.version) && !later(tomb.committedAt)) return gone({ changed: false }); // deleted already
     const merged = (current ? { ...current, ...row } : row) as R;
     if (current) beforeReplace?.(current, merged);
     this.#rows.set(key, merged);
+    this.#tombstones.delete(key);
+    if (at !== undefined) this.#committed.set(key, at);
+    else this.#committed.delete(key);
     // Only a new row grows the list. A held row that leaves a pinned state (a run that completed)
     // stays, so its end is shown; the next read leaves it out if it is not among the newest.
     if (!current) this.trim();
@@ -181,7 +203,10 @@ export class RowWindow<R extends StoreRow> {
     const kept: R[] = [];
     this.sorted().forEach((r, i) => {
       if (i < limit || (pinned && pinned.values.includes((r as Record<string, unknown>)[pinned.column] as string))) kept.push(r);
-      else this.onTrimmed(r);
+      else {
+        this.#committed.delete(rowKey(r)!);
+        this.onTrimmed(r);
+      }
     });
     this.#rows = new Map(kept.map((r) => [rowKey(r)!, r]));
   }
@@ -211,8 +236,9 @@ export class RowWindow<R extends StoreRow> {
     return ka < kb ? -dir : ka > kb ? dir : 0;
   }
 
-  #remember(key: string, version: number): void {
-    this.#tombstones.set(key, version);
+  #remember(key: string, version: number, committedAt: number | undefined): void {
+    this.#committed.delete(key);
+    this.#tombstones.set(key, { version, committedAt });
     if (this.#tombstones.size > TOMBSTONE_LIMIT) {
       const first = this.#tombstones.keys().next().value;
       if (first !== undefined) this.#tombstones.delete(first);

@@ -6,7 +6,8 @@
 import { expect } from '@open-wc/testing';
 import { MemoryClient, stamp } from '../helpers/memory-client.js';
 import { waitFor } from '../helpers/backend.js';
-import type { LiveQuery } from '../../src/core/client-types.js';
+import type { LiveQuery, RowChange } from '../../src/core/client-types.js';
+import type { Stream } from '../../src/core/types.js';
 import type { LiveQueryState } from '../../src/core/types.js';
 import { parseTimestamp, versionOf } from '../../src/core/version.js';
 import { createFrameNotifier } from '../../src/core/frame.js';
@@ -113,6 +114,49 @@ describe('LiveQueryStore with the in-memory client', () => {
     client.deliver('streams', { type: 'UPDATE', new: { ...s1, name: 'newer', updated_at: stamp() }, old: null });
     await waitFor(() => w.last.data.find((s) => s.id === 's1')?.name === 'newer', 2000, 'a newer version wins');
     w.off();
+  });
+
+  it('commit order beats the version: a row deleted and inserted again with its old updated_at shows; a late copy of an older change does not (QA13 F1)', async () => {
+    resetServerClock();
+    const old = '2020-01-01T00:00:00Z';
+    client.setRows('streams', [
+      { id: 's1', org_id: 'o', name: 'first', updated_at: stamp(), created_at: '2025-01-01T00:00:01Z' },
+      { id: 's2', org_id: 'o', name: 'control', updated_at: stamp(), created_at: '2025-01-01T00:00:02Z' },
+    ]);
+    const list = watch(client.liveQuery('org-streams', { orgId: 'o' }));
+    const single = watch(client.liveQuery('stream', { streamId: 's1' }));
+    await waitFor(() => list.last.phase === 'live' && single.last.phase === 'live', 2000, 'live');
+    const s1 = client.rows('streams').find((r) => r.id === 's1')!;
+    const s2 = client.rows('streams').find((r) => r.id === 's2')!;
+    const t = Date.now() - 1000;
+    let n = 0;
+    /** A control change to s2 after `change`: once it shows, `change` was folded in (in order). */
+    const then = async (change: RowChange<Stream>, label: string) => {
+      client.deliver('streams', change);
+      const name = `control ${++n}`;
+      client.deliver('streams', { type: 'UPDATE', new: { ...s2, name, updated_at: stamp() }, old: null, committedAt: change.committedAt });
+      await waitFor(() => list.last.data.find((s) => s.id === 's2')?.name === name, 2000, label);
+    };
+    await then({ type: 'DELETE', new: null, old: { id: 's1' } as never, committedAt: t }, 'deleted');
+    await waitFor(() => single.last.error?.code === 'not-found', 2000, 'the single row says not found');
+    // A late copy of a change committed before the deletion (a channel hand-over): stays deleted.
+    await then({ type: 'UPDATE', new: { ...s1, name: 'late copy', updated_at: old }, old: null, committedAt: t - 10 }, 'late copy folded');
+    // The same without a commit time: the version guard alone decides, as before.
+    await then({ type: 'INSERT', new: { ...s1, name: 'no commit time', updated_at: old }, old: null }, 'no commit time folded');
+    expect(list.last.data.map((s) => s.id)).to.deep.equal(['s2']);
+    // Inserted again from a copy, with its old updated_at, committed after the deletion: shown.
+    await then({ type: 'INSERT', new: { ...s1, name: 'restored', updated_at: old }, old: null, committedAt: t + 10 }, 'restored folded');
+    expect(list.last.data.find((s) => s.id === 's1')?.name).to.equal('restored');
+    await waitFor(() => single.last.data?.name === 'restored' && single.last.error === null, 2000, 'the single row is back');
+    // A writer that sets updated_at back, committed later still: its change shows.
+    await then({ type: 'UPDATE', new: { ...s1, name: 'set back', updated_at: '2019-01-01T00:00:00Z' }, old: null, committedAt: t + 20 }, 'set back folded');
+    expect(list.last.data.find((s) => s.id === 's1')?.name).to.equal('set back');
+    // ...but never a change committed before the one shown.
+    await then({ type: 'UPDATE', new: { ...s1, name: 'older commit', updated_at: '2018-01-01T00:00:00Z' }, old: null, committedAt: t + 15 }, 'older commit folded');
+    expect(list.last.data.find((s) => s.id === 's1')?.name).to.equal('set back');
+    expect(list.states.some((s) => s.data.some((r) => r.name === 'late copy' || r.name === 'no commit time' || r.name === 'older commit')), 'never shown').to.equal(false);
+    list.off();
+    single.off();
   });
 
   it('merges changes that arrive while the snapshot is in flight', async () => {

@@ -57,6 +57,19 @@ describe('the server’s rows win over what the page held (real backend)', funct
     expect(text(el)).to.not.include('90%');
   });
 
+  it('a row deleted and inserted again with its old updated_at (a copy, an undo): shown at once, without any re-check', async () => {
+    LiveHub.revalidateMs = 0; // nothing but Realtime may bring it back
+    const stream = await newStream({ name: 'before the delete', current_progress: { percentage: 60, completed: 30, total: 50 } });
+    const c = await alice();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-card')!;
+    await waitFor(() => text(el).includes('before the delete') && live(c), 15_000, 'live');
+    await deleteRows('streams', { id: stream.id });
+    await waitFor(() => !text(el).includes('before the delete'), 10_000, 'gone after the DELETE');
+    await insertRows('streams', [{ ...stream, name: 'inserted again', current_progress: { percentage: 5, completed: 1, total: 20 }, updated_at: '2020-01-01T00:00:00Z' }]);
+    await waitFor(() => text(el).includes('inserted again') && text(el).includes('5%') && live(c), 10_000, `the row inserted again (shows ${text(el).slice(0, 160)})`);
+  });
+
   it('an UPDATE that changes a primary key: the list holds the row once, under its new key', async () => {
     const stream = await newStream({ name: 'pk change' });
     const oldId = newId();
