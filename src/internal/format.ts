@@ -189,13 +189,17 @@ export function formatDuration(locale: string | undefined, ms: number | null): s
 
 // ---- clamps ---------------------------------------------------------------
 
+/** A number written in decimal, as Postgres and JSON write one (`12`, `-0.5`, `1e3`). */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
 /**
- * A finite number from a database field (a number or a numeric string), or null. Anything else
- * (a boolean from a JSON column, an array, an object, a blank string) is not a number: `Number(true)`
- * would be 1 and `Number(' ')` 0.
+ * A finite number from a database field (a number or a numeric string in decimal), or null.
+ * Anything else (a boolean from a JSON column, an array, an object, a blank string, JavaScript's
+ * own spellings such as `0x10` or `0b101`) is not a number: `Number(true)` would be 1,
+ * `Number(' ')` 0 and `Number('0x10')` 16.
  */
 export function finiteNumber(value: unknown): number | null {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL.test(value) ? Number(value) : NaN;
   return Number.isFinite(n) ? n : null;
 }
 

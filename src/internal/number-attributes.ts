@@ -1,4 +1,5 @@
 import { MAX_LIST_LIMIT } from '../core/feeds/feed.js';
+import { finiteNumber } from './format.js';
 
 /**
  * Numeric attributes, read the same way by every element (`max-items`, `heading-level`,
@@ -59,8 +60,8 @@ function range(rule: NumberRule): string {
  */
 export function readNumber<D extends number | null | undefined>(owner: string, rule: NumberRule<D>, value: unknown): number | D {
   if (value === null || value === undefined) return rule.default;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n)) {
+  const n = finiteNumber(value);
+  if (n === null) {
     warn(owner, rule, value, rule.default, `is not ${range(rule)}`);
     return rule.default;
   }

@@ -55,6 +55,8 @@ export const progressCardStyles = css`
     flex: 1 1 6em;
     display: flex;
     justify-content: flex-end;
+    min-width: 0;
+    overflow-wrap: anywhere; /* a count of hundreds of digits breaks inside the card */
   }
   .meta {
     display: flex;

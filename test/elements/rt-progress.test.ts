@@ -135,6 +135,22 @@ describe('rt-progress', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('a string that is not a decimal number counts as not set (not 0x10 → 16 %); a huge count wraps inside the card', async () => {
+    const el = await progress(html`<rt-progress label="Spellings" style="width: 320px"></rt-progress>`);
+    for (const [value, now] of [['0x10', null], ['0b101', null], ['0o17', null], ['Infinity', null], ['12abc', null], [' 12.5 ', '12'], ['1e1', '10'], ['-0.5', '0']] as const) {
+      el.percentage = value as never;
+      await settle(el);
+      expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow'), value).to.equal(now);
+    }
+    el.percentage = 1e308 as never;
+    el.completed = 1e300 as never;
+    el.total = 1 as never;
+    await settle(el);
+    const card = $(el, '[part="base"]')!.getBoundingClientRect();
+    const counts = $(el, '[part~="counts"]')!.getBoundingClientRect();
+    expect(counts.right, 'the count stays inside the card').to.be.at.most(card.right + 0.5);
+  });
+
   it('renders hostile and huge labels as inert, truncated text', async () => {
     const long = 'N'.repeat(10_000);
     const el = await progress(html`<rt-progress label=${HOSTILE} percentage="5"></rt-progress>`);
