@@ -19,6 +19,14 @@ import type { ChannelSpec } from './client-types.js';
 export const IN_LIMIT = 100;
 /** Supabase's limit on channels per connection (diagnostics show how close a page is). */
 export const CHANNELS_PER_CONNECTION = 100;
+/**
+ * A re-pack folds new values into a live channel only when it carries at most this many wanted
+ * values: each moves to the replacement and its subscriptions re-read quietly (changes in flight
+ * on the old channel may be lost with it). Beyond, new values get a channel of their own, so one
+ * card added beside fifty costs its own reads, not fifty re-reads; channels then grow about one
+ * per this many values added one at a time.
+ */
+export const MOVE_LIMIT = 8;
 
 const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 /** Values that cannot go into an `in (…)` list unquoted stay on a channel of their own. */
@@ -104,9 +112,9 @@ export interface PackPlan<C> {
  * How a packed group's channels come to carry exactly the `wanted` values (make-before-break: no
  * live channel is changed, new ones are planned). Values already carried by a live channel stay
  * there (a channel that carries values no longer wanted keeps them until it closes). Uncovered
- * values are folded into the emptiest live channel that has room for them all, as a replacement
- * carrying its still-wanted values plus the new ones; otherwise they go to new channels of at
- * most {@link IN_LIMIT} values each.
+ * values are folded into the emptiest live channel that has room for them all and carries at most
+ * {@link MOVE_LIMIT} wanted values, as a replacement carrying those plus the new ones; otherwise
+ * they go to new channels of at most {@link IN_LIMIT} values each.
  */
 export function planPacking<C extends PackedChannelView>(wanted: Iterable<string>, chans: Iterable<C>): PackPlan<C> {
   const want = new Set(wanted);
@@ -124,7 +132,7 @@ export function planPacking<C extends PackedChannelView>(wanted: Iterable<string
   const open: PackPlan<C>['open'] = [];
   let rest = uncovered;
   const first = candidates[0];
-  if (first && first.keep.length + rest.length <= IN_LIMIT) {
+  if (first && first.keep.length <= MOVE_LIMIT && first.keep.length + rest.length <= IN_LIMIT) {
     open.push({ values: [...first.keep, ...rest], replaces: first.c });
     rest = [];
   }

@@ -5,7 +5,7 @@
  * (src/core/channel-binding.ts).
  */
 import { expect } from '@open-wc/testing';
-import { IN_LIMIT, carrierOf, groupingOf, isPackable, packedFilter, parseEqFilter, planPacking } from '../../src/core/channel-packing.js';
+import { IN_LIMIT, MOVE_LIMIT, carrierOf, groupingOf, isPackable, packedFilter, parseEqFilter, planPacking } from '../../src/core/channel-packing.js';
 import { changeOfPayload, deliverChange, packedValuesOf } from '../../src/core/channel-binding.js';
 import type { CarrierMember } from '../../src/core/channel-types.js';
 import type { RowChange } from '../../src/core/client-types.js';
@@ -129,20 +129,33 @@ describe('channel packing: re-pack plans', () => {
     expect(plan.open).to.deep.equal([{ values: ['a', 'b', 'c'], replaces: null }]);
   });
 
-  it(`fills a channel up to IN_LIMIT (${IN_LIMIT}) values, and not one more`, () => {
-    const almost = chan('almost', range(IN_LIMIT - 1));
-    const fits = planPacking([...range(IN_LIMIT - 1), 'new'], [almost]);
+  it(`folds into a channel carrying at most MOVE_LIMIT (${MOVE_LIMIT}) wanted values, up to IN_LIMIT (${IN_LIMIT}) values and not one more`, () => {
+    const small = chan('small', range(MOVE_LIMIT));
+    const news = (n: number) => Array.from({ length: n }, (_, i) => `new${i}`);
+    const fits = planPacking([...range(MOVE_LIMIT), ...news(IN_LIMIT - MOVE_LIMIT)], [small]);
     expect(fits.open).to.have.length(1);
-    expect(fits.open[0].replaces).to.equal(almost);
+    expect(fits.open[0].replaces).to.equal(small);
     expect(fits.open[0].values).to.have.length(IN_LIMIT);
 
-    const full = chan('full', range(IN_LIMIT));
-    const overflows = planPacking([...range(IN_LIMIT), 'new'], [full]);
-    expect(overflows).to.deep.equal({ close: [], open: [{ values: ['new'], replaces: null }] });
+    // One more new value than fits: none is folded in, all go to a new channel (nothing moves).
+    const overflows = planPacking([...range(MOVE_LIMIT), ...news(IN_LIMIT - MOVE_LIMIT + 1)], [small]);
+    expect(overflows).to.deep.equal({ close: [], open: [{ values: news(IN_LIMIT - MOVE_LIMIT + 1), replaces: null }] });
 
-    // Two new values where only one fits: neither is folded in, both go to a new channel.
-    const twoNew = planPacking([...range(IN_LIMIT - 1), 'n1', 'n2'], [almost]);
-    expect(twoNew.open).to.deep.equal([{ values: ['n1', 'n2'], replaces: null }]);
+    const full = chan('full', range(IN_LIMIT));
+    expect(planPacking([...range(IN_LIMIT), 'new'], [full])).to.deep.equal({ close: [], open: [{ values: ['new'], replaces: null }] });
+  });
+
+  it('one value added beside many: a channel of its own, the many are not moved (each would re-read; QA13 F2)', () => {
+    const fifty = chan('fifty', range(50));
+    expect(planPacking([...range(50), 'new'], [fifty])).to.deep.equal({ close: [], open: [{ values: ['new'], replaces: null }] });
+    // The next one joins that small channel (one value moves), and so on up to MOVE_LIMIT.
+    const one = chan('one', ['new']);
+    expect(planPacking([...range(50), 'new', 'next'], [fifty, one]).open).to.deep.equal([{ values: ['new', 'next'], replaces: one }]);
+    const atLimit = chan('atLimit', range(MOVE_LIMIT).map((v) => `n${v}`));
+    const plan = planPacking([...range(50), ...range(MOVE_LIMIT).map((v) => `n${v}`), 'more'], [fifty, atLimit]);
+    expect(plan.open).to.deep.equal([{ values: [...range(MOVE_LIMIT).map((v) => `n${v}`), 'more'], replaces: atLimit }]);
+    const beyond = chan('beyond', range(MOVE_LIMIT + 1).map((v) => `n${v}`));
+    expect(planPacking([...range(50), ...range(MOVE_LIMIT + 1).map((v) => `n${v}`), 'more'], [fifty, beyond]).open).to.deep.equal([{ values: ['more'], replaces: null }]);
   });
 
   it('splits values that no channel carries into channels of at most IN_LIMIT values', () => {

@@ -13,6 +13,7 @@ import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import { RtElement } from '../../src/internal/rt-element.js';
+import { MOVE_LIMIT } from '../../src/core/channel-packing.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { ALICE, USERS, backendInfo, insertInto, insertRows, newId, patchWhere, selectRows, signIn, updateRows, waitFor } from '../helpers/backend.js';
 
@@ -110,6 +111,37 @@ describe('channels by table (real backend)', function () {
     // An update to every one of them appears on every card.
     await patchWhere('streams', `name=like.${encodeURIComponent(tag)}*`, { current_progress: { percentage: 73, completed: 73, total: 100 } });
     await waitFor(() => cards.every((card) => text(card).includes('73%')), 30_000, 'every card updated');
+  });
+
+  it('one card added beside thirty live ones: the thirty are not re-read (a channel of its own, nothing moves; QA13 F2)', async () => {
+    renderOffscreen();
+    const tag = `beside-${newId().slice(0, 8)}`;
+    const [extra, ...streams] = await newStreams(31, tag);
+    const c = await aliceClient();
+    const wrapper = await fixture<HTMLElement>(html`<rt-provider .client=${c}>
+      ${streams.map((s) => html`<rt-stream-card stream-id=${s.id}></rt-stream-card>`)}
+    </rt-provider>`);
+    const cards = [...wrapper.querySelectorAll('rt-stream-card')];
+    await waitFor(() => cards.every((card) => card.matches(':state(live)')), 60_000, 'every card live');
+    const others = streams.map((s) => s.id);
+    const reads: string[] = [];
+    const nativeFetch = window.fetch;
+    window.fetch = (input, init) => {
+      const url = decodeURIComponent(String(input instanceof Request ? input.url : input));
+      if (others.some((id) => url.includes(id))) reads.push(url);
+      return nativeFetch(input, init);
+    };
+    restore.push(() => (window.fetch = nativeFetch));
+    const card = document.createElement('rt-stream-card');
+    card.setAttribute('stream-id', extra!.id);
+    wrapper.append(card);
+    await waitFor(() => card.matches(':state(live)'), 20_000, 'the added card live');
+    // A change to it shows: whatever the hand-over started has started by then.
+    await updateRows('streams', { id: extra!.id }, { current_progress: { percentage: 37, completed: 37, total: 100 } });
+    await waitFor(() => text(card).includes('37%'), 10_000, 'the added card updated');
+    // At most the few a small channel hands over (MOVE_LIMIT values, each a card's row and its runs).
+    expect(reads.length, `requests for the thirty cards already live: ${reads.join(' ')}`).to.be.at.most(2 * MOVE_LIMIT);
+    expect(cards.every((x) => x.matches(':state(live)'))).to.equal(true);
   });
 
   it('cards mounted and unmounted in bursts while writes continue never miss a change', async () => {
