@@ -53,6 +53,31 @@ export const hostStyles = css`
     contain: layout style;
     min-width: 0;
   }
+  /* A page rule that selects our element itself beats :host (the outer context wins): "* { all:
+     unset }" takes the values above off our box, which then inherits the page's text styles. The
+     shadow tree's top-level elements take ours again; at zero specificity, every rule of an
+     element still wins. */
+  :where(:host) > * {
+    font: var(--_font-weight-normal) var(--_font-size-md) / var(--_line-height) var(--_font-family);
+    font-feature-settings: normal;
+    font-kerning: auto;
+    color: var(--_color-text);
+    -webkit-text-fill-color: currentcolor;
+    -webkit-text-stroke: 0;
+    -webkit-font-smoothing: antialiased;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-transform: none;
+    text-align: start;
+    text-indent: 0;
+    text-shadow: none;
+    text-rendering: auto;
+    white-space: normal;
+    word-break: normal;
+    overflow-wrap: break-word;
+    hyphens: manual;
+    tab-size: 8;
+  }
   /* The words' direction, not the page's: English inside a page styled "direction: rtl" (no dir
      attribute, so no :dir(rtl)) read "of 100 24". A dir attribute on the element (the page's, or
      the one rt-monitor sets, src/internal/rt-element.ts) decides instead. */
@@ -257,6 +282,13 @@ export const buttonStyles = css`
   button,
   .button {
     font: inherit;
+    /* A button at the top of a shadow tree would inherit these from a box carrying the page's. */
+    font-family: var(--_font-family);
+    font-style: normal;
+    font-variant: normal;
+    font-stretch: normal;
+    font-feature-settings: normal;
+    font-kerning: auto;
     font-size: var(--_font-size-sm);
     font-weight: var(--_font-weight-medium);
     display: inline-flex;

@@ -104,11 +104,18 @@ function snapshot(host: HTMLElement): Snapshot {
   return { texts, boxes, buttons, host: `${r.width.toFixed(2)}x${r.height.toFixed(2)}` };
 }
 
+/**
+ * A page rule that selects our element itself beats `:host` (the outer context wins): with
+ * `all: unset` it takes our text values off the box, which then inherits the page's. The page
+ * styles our box on purpose; the text inside stays ours.
+ */
+const UNSET_CSS = `${HOSTILE_CSS} * { all: unset; }`;
+
 /** Measure with and without the hostile sheet, synchronously (style recalc is forced by reading). */
-function measure(el: HTMLElement): { plain: Snapshot; hostile: Snapshot } {
+function measure(el: HTMLElement, css = HOSTILE_CSS): { plain: Snapshot; hostile: Snapshot } {
   const plain = snapshot(el);
   const style = document.createElement('style');
-  style.textContent = HOSTILE_CSS;
+  style.textContent = css;
   document.head.append(style);
   try {
     // The hostile sheet really applies to the page around us.
@@ -220,6 +227,12 @@ describe('host page CSS does not leak into the elements', () => {
       expect(hostile.host, 'element size').to.equal(plain.host);
       // No text is smaller than 12px on a normal page either (the 62.5% trick gave 7.5px).
       for (const t of plain.texts) expect(px(t), t).to.be.at.least(12);
+    });
+
+    it(`${c.tag}${c.name ? ` (${c.name})` : ''}: identical text styles under a page rule "* { all: unset }" (QA13 F5)`, async () => {
+      const el = await render(c);
+      const { plain, hostile } = measure(el, UNSET_CSS);
+      expect(hostile.texts).to.deep.equal(plain.texts);
     });
 
     it(`${c.tag}${c.name ? ` (${c.name})` : ''}: sizes stay overridable through the --rt-* tokens`, async () => {

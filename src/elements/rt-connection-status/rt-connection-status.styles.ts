@@ -28,7 +28,7 @@ export const styles = css`
     padding: var(--_size-pad);
     border-radius: var(--rt-connection-status-radius, var(--_radius-pill));
     border: 1px solid transparent;
-    font: inherit;
+    /* Not font: inherit: our box may carry the page's fonts (src/styles/shared.ts, :where(:host) > *). */
     font-size: var(--_size-font);
     font-weight: var(--_font-weight-medium);
     line-height: 1.4;
