@@ -74,7 +74,6 @@ function readableBody(message: string, status: number): string {
   return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
-/** Realtime join/system failure reasons ("InvalidJWTToken: Token has expired 3 seconds ago"). */
 /**
  * A read that failed with this error is not tried again on a timer: the session expired and
  * nothing renews it, so every try would be refused. A new token re-reads what is not live
@@ -84,6 +83,7 @@ export function waitsForToken(error: RtError | null | undefined): boolean {
   return error?.code === 'session-expired';
 }
 
+/** Realtime join/system failure reasons ("InvalidJWTToken: Token has expired 3 seconds ago"). */
 export function isTokenProblem(reason: string | undefined | null): boolean {
   return !!reason && /InvalidJWTToken|MalformedJWT|JwtSignatureError|not a valid JWT|`role` and `exp`|expired/i.test(reason);
 }

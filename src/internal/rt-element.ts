@@ -137,14 +137,14 @@ export class RtElement extends LitElement {
 
   protected readonly internals: ElementInternals;
 
+  /** The element's class: what `this.constructor` was before a move could change it. */
+  readonly #cls: typeof RtElement;
+
   constructor() {
     super();
     this.#cls = new.target;
     this.internals = this.attachInternals();
   }
-
-  /** The element's class: what `this.constructor` was before a move could change it. */
-  readonly #cls: typeof RtElement;
 
   /**
    * Firefox (ESR 140.12) gives an element moved into a document of another window (a same-origin
