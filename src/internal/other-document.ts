@@ -8,7 +8,7 @@
  * allowed by `style-src 'self'` like Lit's own). A document without a window gets `<style>`
  * elements (with `window.litNonce`, as Lit's fallback does).
  */
-import type { CSSResultOrNative } from 'lit';
+import type { CSSResultOrNative, ReactiveElement } from 'lit';
 
 const MARK = 'data-rt-styles';
 /** Per foreign document: its copies of our stylesheets. */
@@ -16,6 +16,16 @@ const copies = new WeakMap<Document, Map<CSSResultOrNative, CSSStyleSheet>>();
 
 function cssText(style: CSSResultOrNative): string {
   return style instanceof CSSStyleSheet ? Array.from(style.cssRules, (rule) => rule.cssText).join('\n') : style.cssText;
+}
+
+/**
+ * Firefox (ESR 140.12) gives an element moved into a document of another window (a same-origin
+ * iframe) that window's `HTMLElement.prototype`: the element would lose its class (no render, no
+ * properties, no context). Call from `adoptedCallback` and `connectedCallback` (the reactions run
+ * with the class they were defined with) to put the class back.
+ */
+export function keepClass(el: HTMLElement, cls: { prototype: object }): void {
+  if (Object.getPrototypeOf(el) !== cls.prototype) Object.setPrototypeOf(el, cls.prototype);
 }
 
 /** Whether `node` lives in the document this bundle runs in (where its stylesheets were made). */
@@ -65,4 +75,22 @@ export function styleForDocument(root: ShadowRoot, styles: readonly CSSResultOrN
       return el;
     }),
   );
+}
+
+/**
+ * The render root of a Lit element created in, or moved into, another document: its shadow root
+ * with the styles made for that document. Call from `createRenderRoot` when the element is not
+ * in its home document (Lit's own adopts this document's stylesheets there, which throws).
+ */
+export function foreignRenderRoot(el: ReactiveElement): ShadowRoot {
+  const ctor = el.constructor as typeof ReactiveElement;
+  const root = el.shadowRoot ?? el.attachShadow(ctor.shadowRootOptions);
+  styleForDocument(root, ctor.elementStyles);
+  return root;
+}
+
+/** Moved into another document (or back): its class kept (see {@link keepClass}), its styles made for it. */
+export function adoptInto(el: ReactiveElement, cls: { prototype: object }): void {
+  keepClass(el, cls);
+  if (el.shadowRoot) styleForDocument(el.shadowRoot, (el.constructor as typeof ReactiveElement).elementStyles);
 }

@@ -11,7 +11,7 @@
  */
 import { LitElement, ReactiveElement, type PropertyValues } from 'lit';
 import { isVisible, unwatchVisibility, watchVisibility } from './visibility.js';
-import { inHomeDocument, styleForDocument } from './other-document.js';
+import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass } from './other-document.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { rtLocaleContext, rtThemeContext } from '../context/index.js';
@@ -137,7 +137,7 @@ export class RtElement extends LitElement {
 
   protected readonly internals: ElementInternals;
 
-  /** The element's class: what `this.constructor` was before a move could change it. */
+  /** The element's class: what `this.constructor` was before a move could change it (keepClass). */
   readonly #cls: typeof RtElement;
 
   constructor() {
@@ -146,32 +146,18 @@ export class RtElement extends LitElement {
     this.internals = this.attachInternals();
   }
 
-  /**
-   * Firefox (ESR 140.12) gives an element moved into a document of another window (a same-origin
-   * iframe) that window's `HTMLElement.prototype`: the element would lose its class (no render,
-   * no properties). Puts the class back; the reactions (this callback) still run with it.
-   */
-  #keepClass(): void {
-    if (Object.getPrototypeOf(this) !== this.#cls.prototype) Object.setPrototypeOf(this, this.#cls.prototype);
-  }
-
   /** In another document (a same-origin iframe): the styles as `<style>` elements (src/internal/other-document.ts). */
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
-    if (inHomeDocument(this)) return super.createRenderRoot();
-    const ctor = this.constructor as typeof ReactiveElement;
-    const root = this.shadowRoot ?? this.attachShadow(ctor.shadowRootOptions);
-    styleForDocument(root, ctor.elementStyles);
-    return root;
+    return inHomeDocument(this) ? super.createRenderRoot() : foreignRenderRoot(this);
   }
 
   /** Moved into another document (or back): restyle for it. */
   adoptedCallback(): void {
-    this.#keepClass();
-    if (this.shadowRoot) styleForDocument(this.shadowRoot, (this.constructor as typeof ReactiveElement).elementStyles);
+    adoptInto(this, this.#cls);
   }
 
   override connectedCallback(): void {
-    this.#keepClass();
+    keepClass(this, this.#cls);
     // Properties set before the upgrade (React ref, Vue .prop, a loader script): through the
     // accessors now, after every constructor and field initializer ran (not at the first update).
     absorbUpgradeProperties(this);

@@ -6,6 +6,8 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/rt-progress/rt-progress.js';
+import '../../src/elements/rt-provider/rt-provider.js';
+import { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import type { RtProgress } from '../../src/elements/rt-progress/rt-progress.js';
 import { $, settle } from './helpers.js';
 
@@ -83,5 +85,21 @@ describe('elements in another document (same-origin iframe)', () => {
     expectStyled(el);
     expect(el.shadowRoot!.querySelectorAll('style').length, 'home again: adopted sheets, no <style> copies').to.equal(0);
     el.remove();
+  });
+
+  it('a provider made by the page and appended there keeps its class and provides to its widgets (Firefox gave it the frame\'s HTMLElement)', async () => {
+    const doc = await frameDocument();
+    const provider = document.createElement('rt-provider') as RtProvider;
+    provider.theme = 'dark';
+    const el = document.createElement('rt-progress') as RtProgress;
+    el.label = 'Provided';
+    el.percentage = 20;
+    provider.append(el);
+    doc.body.append(provider);
+    expect(Object.getPrototypeOf(provider), 'the provider keeps its class').to.equal(RtProvider.prototype);
+    expect(Object.getPrototypeOf(el), 'the widget keeps its class').to.equal(customElements.get('rt-progress')!.prototype);
+    await waitUntil(() => el.shadowRoot?.textContent?.includes('Provided'), 'rendered in the frame');
+    await waitUntil(() => el.matches(':state(dark)'), "the provider's theme reached the widget");
+    provider.remove();
   });
 });

@@ -12,6 +12,7 @@ import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
 import { parseRealtimeMode } from '../../core/broadcast-topics.js';
 import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
+import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass } from '../../internal/other-document.js';
 import { numberAttribute, numberRule, REVALIDATE_MS } from '../../internal/number-attributes.js';
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
@@ -137,8 +138,12 @@ export class RtProvider extends LitElement {
   /** The explanatory client installed while `client` / `access-token` arrived as text (src/internal/upgrade.ts). */
   #misdelivered: RtClientApi | undefined;
 
+  /** The element's class, kept through a move into another window's document (keepClass). */
+  readonly #cls: typeof RtProvider;
+
   constructor() {
     super();
+    this.#cls = new.target;
     ensureContextRoot();
     absorbUpgradeProperties(this); // properties set before the upgrade: through the accessors, now
   }
@@ -160,7 +165,18 @@ export class RtProvider extends LitElement {
     return this.#clientProvider.value;
   }
 
+  /** In another document (a same-origin iframe): its styles made for that document. */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    return inHomeDocument(this) ? super.createRenderRoot() : foreignRenderRoot(this);
+  }
+
+  /** Moved into another document (or back): still this class, styled for it. */
+  adoptedCallback(): void {
+    adoptInto(this, this.#cls);
+  }
+
   override connectedCallback(): void {
+    keepClass(this, this.#cls);
     absorbUpgradeProperties(this);
     super.connectedCallback();
     clearTimeout(this.#disposeTimer);
