@@ -27,6 +27,13 @@ export const CHANNELS_PER_CONNECTION = 100;
  * per this many values added one at a time.
  */
 export const MOVE_LIMIT = 8;
+/**
+ * From this many live channels in one group, new values are folded into the emptiest one whatever
+ * it carries (the moves {@link MOVE_LIMIT} spares cost less than running out of channels: values
+ * added one at a time would otherwise open a channel per ~{@link MOVE_LIMIT}, and a connection
+ * has {@link CHANNELS_PER_CONNECTION}).
+ */
+export const CROWDED_GROUP = 16;
 
 const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 /** Values that cannot go into an `in (…)` list unquoted stay on a channel of their own. */
@@ -113,8 +120,9 @@ export interface PackPlan<C> {
  * live channel is changed, new ones are planned). Values already carried by a live channel stay
  * there (a channel that carries values no longer wanted keeps them until it closes). Uncovered
  * values are folded into the emptiest live channel that has room for them all and carries at most
- * {@link MOVE_LIMIT} wanted values, as a replacement carrying those plus the new ones; otherwise
- * they go to new channels of at most {@link IN_LIMIT} values each.
+ * {@link MOVE_LIMIT} wanted values (any number once the group has {@link CROWDED_GROUP} channels),
+ * as a replacement carrying those plus the new ones; otherwise they go to new channels of at most
+ * {@link IN_LIMIT} values each.
  */
 export function planPacking<C extends PackedChannelView>(wanted: Iterable<string>, chans: Iterable<C>): PackPlan<C> {
   const want = new Set(wanted);
@@ -132,7 +140,8 @@ export function planPacking<C extends PackedChannelView>(wanted: Iterable<string
   const open: PackPlan<C>['open'] = [];
   let rest = uncovered;
   const first = candidates[0];
-  if (first && first.keep.length <= MOVE_LIMIT && first.keep.length + rest.length <= IN_LIMIT) {
+  const few = first && (first.keep.length <= MOVE_LIMIT || candidates.length >= CROWDED_GROUP);
+  if (first && few && first.keep.length + rest.length <= IN_LIMIT) {
     open.push({ values: [...first.keep, ...rest], replaces: first.c });
     rest = [];
   }

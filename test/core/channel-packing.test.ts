@@ -5,7 +5,7 @@
  * (src/core/channel-binding.ts).
  */
 import { expect } from '@open-wc/testing';
-import { IN_LIMIT, MOVE_LIMIT, carrierOf, groupingOf, isPackable, packedFilter, parseEqFilter, planPacking } from '../../src/core/channel-packing.js';
+import { CROWDED_GROUP, IN_LIMIT, MOVE_LIMIT, carrierOf, groupingOf, isPackable, packedFilter, parseEqFilter, planPacking } from '../../src/core/channel-packing.js';
 import { changeOfPayload, deliverChange, packedValuesOf } from '../../src/core/channel-binding.js';
 import type { CarrierMember } from '../../src/core/channel-types.js';
 import type { RowChange } from '../../src/core/client-types.js';
@@ -156,6 +156,27 @@ describe('channel packing: re-pack plans', () => {
     expect(plan.open).to.deep.equal([{ values: [...range(MOVE_LIMIT).map((v) => `n${v}`), 'more'], replaces: atLimit }]);
     const beyond = chan('beyond', range(MOVE_LIMIT + 1).map((v) => `n${v}`));
     expect(planPacking([...range(50), ...range(MOVE_LIMIT + 1).map((v) => `n${v}`), 'more'], [fifty, beyond]).open).to.deep.equal([{ values: ['more'], replaces: null }]);
+  });
+
+  it(`values added one at a time never open more than about CROWDED_GROUP (${CROWDED_GROUP}) channels in a group`, () => {
+    type C = ReturnType<typeof chan>;
+    let chans: C[] = [];
+    const wanted: string[] = [];
+    let moved = 0;
+    for (let i = 0; i < 400; i++) {
+      wanted.push(`v${i}`);
+      const plan = planPacking(wanted, chans);
+      for (const o of plan.open) {
+        if (o.replaces) {
+          moved += o.values.length - 1;
+          chans = chans.filter((c) => c !== o.replaces);
+        }
+        chans.push(chan(`c${i}`, o.values));
+      }
+    }
+    expect(chans.length, 'channels').to.be.at.most(CROWDED_GROUP);
+    expect(chans.flatMap((c) => [...c.values!]).sort()).to.deep.equal([...wanted].sort());
+    expect(moved / 400, "values moved per value added (before MOVE_LIMIT: 49.5)").to.be.below(20);
   });
 
   it('splits values that no channel carries into channels of at most IN_LIMIT values', () => {
