@@ -25,6 +25,7 @@ import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
 import { RowWindow, compareValues, rowKey, type StoreRow } from './row-window.js';
 import { versionOf } from './version.js';
+import { clockSkew, serverNow } from './server-clock.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
 import { QueryPhase } from './query-phase.js';
@@ -53,6 +54,11 @@ export interface LiveQueryStoreOptions<R extends StoreRow> {
 
 export function initialState<T>(kind: 'single' | 'list'): LiveQueryState<T> {
   return { phase: 'loading', data: (kind === 'list' ? [] : null) as T, error: null, status: 'connecting', updatedAt: null };
+}
+
+/** Now on the server's clock (as estimated: never ahead of it), or undefined while it is unknown: when a read's reply came. */
+function readTime(): number | undefined {
+  return clockSkew() === null ? undefined : serverNow();
 }
 
 export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
@@ -146,7 +152,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    */
   reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): number {
     if (this.#stopped || !this.#window) return 0;
-    const changes = this.#window.diff(fresh, asked);
+    const changes = this.#window.diff(fresh, asked, readTime());
     const gone = changes.filter((c) => c.type === 'DELETE').length;
     // Every row of a list left the user's view: read the snapshot again instead (stale meanwhile),
     // so that a list whose scope the user lost says so (ResolvedFeed.verifyEmpty), as on a first
@@ -155,7 +161,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       this.refresh();
       return gone;
     }
-    for (const change of changes) this.applyChange(change);
+    for (const change of changes) this.#apply(change, false);
     return gone;
   }
 
@@ -200,12 +206,17 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (!this.#stopped && this.state.phase === 'live') this.#unread?.confirm();
   }
 
-  /** Fold one change in (also used by tests with fakes). */
+  /** Fold one change delivered by Realtime in (also used by tests with fakes). */
   applyChange(change: RowChange<R>): void {
+    this.#apply(change, true);
+  }
+
+  /** Fold one change in: from Realtime (its lateness measured), or read again by key (reconcile). */
+  #apply(change: RowChange<R>, delivered: boolean): void {
     if (this.#stopped || !this.#window) return;
     this.#reader!.note(change);
     this.#unread?.noteChange(change);
-    this.#lag.observe(change.committedAt);
+    if (delivered) this.#lag.observe(change.committedAt);
     if (this.#fold(change, true)) {
       this.#updatedAt = this.#now();
       this.#emit();
@@ -325,7 +336,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       return;
     }
     this.#confirming = false;
-    window.replace(snapshot);
+    window.replace(snapshot, readTime());
     if (count) this.#unread!.snapshotRead(count);
     for (const change of buffered) this.#fold(change, false);
     window.trim();

@@ -12,8 +12,11 @@
  * Realtime delivers a table's changes in commit order, and each carries its commit time
  * (`RowChange.committedAt`): a change committed after the last change folded for the same key
  * wins whatever its `updated_at` says (a row deleted and inserted again from a copy or a backup
- * with its old `updated_at`; a writer that set `updated_at` back). The version guard orders what
- * has no such order: a snapshot against changes, a change without a commit time.
+ * with its old `updated_at`; a writer that set `updated_at` back). A read's rows count as
+ * committed when its reply came (`readAt`, the server's time as estimated, never ahead of the
+ * true one): a change committed after that is newer than the read, whatever its `updated_at`. The
+ * version guard orders the rest: changes committed before the reply (delivered late, or raced by
+ * the read), and everything when the server's time is not known.
  */
 import type { RowChange, SnapshotQuery } from './client-types.js';
 import { parseTimestamp, versionOf } from './version.js';
@@ -111,14 +114,16 @@ export class RowWindow<R extends StoreRow> {
    * seen before the read began; a held copy newer than it was not there to keep (the database was
    * restored from a backup, or a writer set `updated_at` back). Rows without a key are dropped.
    */
-  replace(snapshot: readonly R[]): void {
+  replace(snapshot: readonly R[], readAt?: number): void {
     const next = new Map<string, R>();
+    this.#committed.clear();
     for (const row of snapshot) {
       const key = rowKey(row);
-      if (key !== null) next.set(key, row);
+      if (key === null) continue;
+      next.set(key, row);
+      if (readAt !== undefined) this.#committed.set(key, readAt);
     }
     this.#rows = next;
-    this.#committed.clear(); // the snapshot's rows are of no known commit
   }
 
   /**
@@ -128,13 +133,14 @@ export class RowWindow<R extends StoreRow> {
    * server no longer returns is a DELETE, and one with another version an UPDATE (folding it in
    * applies the version guard).
    */
-  diff(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): RowChange<R>[] {
+  diff(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, readAt?: number): RowChange<R>[] {
     const changes: RowChange<R>[] = [];
+    const at = readAt === undefined ? {} : { committedAt: readAt };
     for (const [key, held] of this.#rows) {
       if (!asked.has(key)) continue;
       const row = fresh.get(key);
-      if (!row) changes.push({ type: 'DELETE', new: null, old: held });
-      else if (versionOf(row) !== versionOf(held)) changes.push({ type: 'UPDATE', new: row, old: null });
+      if (!row) changes.push({ type: 'DELETE', new: null, old: held, ...at });
+      else if (versionOf(row) !== versionOf(held)) changes.push({ type: 'UPDATE', new: row, old: null, ...at });
     }
     return changes;
   }

@@ -70,6 +70,34 @@ describe('the server’s rows win over what the page held (real backend)', funct
     await waitFor(() => text(el).includes('inserted again') && text(el).includes('5%') && live(c), 10_000, `the row inserted again (shows ${text(el).slice(0, 160)})`);
   });
 
+  /** An UPDATE that sets `updated_at` back (a writer without the schema's trigger): `replica` also sends no change. */
+  const backdate = (id: string, name: string, replica: boolean) =>
+    runSql(`begin; ${replica ? 'set local session_replication_role = replica;' : 'alter table public.streams disable trigger rt_set_updated_at;'}
+      update public.streams set name = '${name}', updated_at = '2019-06-01T00:00:00Z' where id = '${id}';
+      ${replica ? '' : 'alter table public.streams enable trigger rt_set_updated_at;'} commit;`);
+
+  it('an UPDATE that sets updated_at back, over a row the page read over REST: shown at once (committed after the read; QA14 F1)', async () => {
+    LiveHub.revalidateMs = 0;
+    const stream = await newStream({ name: 'as read' });
+    const c = await alice();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-card')!;
+    await waitFor(() => text(el).includes('as read') && live(c), 15_000, 'live');
+    await backdate(stream.id, 'set back', false);
+    await waitFor(() => text(el).includes('set back'), 10_000, `the change (shows ${text(el).slice(0, 120)})`);
+  });
+
+  it('the same change seen only by the re-check (no realtime event): the re-read by key wins over the held copy', async () => {
+    LiveHub.revalidateMs = 500;
+    const stream = await newStream({ name: 'held copy' });
+    const c = await alice();
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-card')!;
+    await waitFor(() => text(el).includes('held copy') && live(c), 15_000, 'live');
+    await backdate(stream.id, 'set back unseen', true);
+    await waitFor(() => text(el).includes('set back unseen'), 15_000, `the re-check's row (shows ${text(el).slice(0, 120)})`);
+  });
+
   it('an UPDATE that changes a primary key: the list holds the row once, under its new key', async () => {
     const stream = await newStream({ name: 'pk change' });
     const oldId = newId();
