@@ -340,6 +340,26 @@ describe('Live you can trust (real backend)', function () {
       await waitFor(() => deepText(el.shadowRoot!).includes('fixed token renewed'), 10_000, 'update after renewal');
     });
 
+    it('answering rt-session-expired with the token the provider already has (a second expiry raced the first answer) still takes effect (QA14 F3)', async () => {
+      const stream = await newStream({ name: 'answered twice', org_id: ACME });
+      const info = await backendInfo();
+      const fresh = await mintToken(ALICE, 3600);
+      let answers = 0;
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await mintToken(ALICE, -60)}
+        @rt-session-expired=${(e: RtSessionExpiredEvent) => {
+          answers++;
+          e.detail.setAccessToken(fresh);
+        }}>
+        <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+      </rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => answers >= 1 && badgeText(el) === en.live, 20_000, 'live after the first answer');
+      // Something hands the client an expired token again: the page answers with the same fresh token.
+      wrapper.rtClient!.setAccessToken?.(await mintToken(ALICE, -30));
+      await waitFor(() => answers >= 2, 20_000, 'the second expiry is told');
+      await waitFor(() => badgeText(el) === en.live, 20_000, `live after the same answer again (shows ${badgeText(el)})`);
+    });
+
     for (const who of ['the same user', 'another user'] as const) {
       it(`provider access-token set at run time to an already expired token of ${who}: "Session expired" on every widget, rt-session-expired, no stream of refused requests`, async () => {
         const stream = await newStream({ name: 'expired at run time', org_id: ACME });

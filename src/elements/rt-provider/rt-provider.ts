@@ -254,7 +254,10 @@ export class RtProvider extends LitElement {
             error,
             client,
             setAccessToken: (token: string) => {
-              this.accessToken = token;
+              // The same token again (a second expiry raced the first answer): Lit sees no change,
+              // so hand it to the client directly.
+              if (token && token === this.accessToken) client.setAccessToken?.(token);
+              else this.accessToken = token;
             },
           }),
         ),
