@@ -8,9 +8,8 @@
  * returned by `paramsFn` change (checked before each update), and requests a host update at
  * most once per animation frame.
  */
-import { feedOf, type DataFor, type FeedRef, type ParamsFor, type RtClientApi, type LiveQuery } from '../core/client-types.js';
+import { feedOf, initialState, type DataFor, type FeedRef, type ParamsFor, type RtClientApi, type LiveQuery } from '../core/client-types.js';
 import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
-import { initialState } from '../core/live-query.js';
 import { ClientController, NOT_CONFIGURED, type RtHost } from './client-controller.js';
 
 export class LiveQueryController<F extends FeedRef> extends ClientController {

@@ -227,4 +227,17 @@ export interface ResolveContext {
   rowVisible?(table: string, id: string): Promise<boolean | null>;
   /** Why the access token names no user although one was given (it is no JWT at all), or null. Optional. */
   tokenProblem?(): Promise<RtError | null>;
+  /**
+   * The signed-in user's org, null when they have none, or why it could not be read (an expired
+   * session, the network). Optional: `getOrgId()` otherwise, whose null cannot tell these apart.
+   */
+  defaultOrg?(): Promise<string | null | RtError>;
+}
+
+/**
+ * A query's state before anything is known: loading, no rows (`[]` for a list, null for a single
+ * row). Here, not in live-query.ts, so that an element's first paint does not need the store.
+ */
+export function initialState<T>(kind: 'single' | 'list'): LiveQueryState<T> {
+  return { phase: 'loading', data: (kind === 'list' ? [] : null) as T, error: null, status: 'connecting', updatedAt: null };
 }

@@ -20,7 +20,7 @@ import type { ConnectionDetail, ConnectionStatus, RtError, SubscriptionInfo } fr
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
 import { CHANNELS_PER_CONNECTION, ChannelRegistry } from './channel-registry.js';
 import { isNotJwt, NOT_A_JWT, tokenUserId } from './jwt.js';
-import { messageOf, rtError } from './errors.js';
+import { isRtError, messageOf, rtError } from './errors.js';
 import { Session } from './session.js';
 import { Link, linkStatus } from './link.js';
 import { RestSource } from './rest-source.js';
@@ -58,7 +58,7 @@ export class RtClient extends LiveHub implements RtClientApi {
   /** Last delivered detail's identity (status, figures and error) for change detection. */
   #detailKey = '';
   #staleSince: number | null = null;
-  #orgCache = new Map<string, Promise<string | null>>();
+  #orgCache = new Map<string, Promise<string | null | RtError>>();
   readonly #cleanups: Array<() => void> = [];
   #schema = new SchemaMap();
   /** When the widgets last read over REST because the socket could not open (#readWhileDown). */
@@ -195,6 +195,12 @@ export class RtClient extends LiveHub implements RtClientApi {
   }
 
   async getOrgId(): Promise<string | null> {
+    const org = await this.defaultOrg();
+    return isRtError(org) ? null : org;
+  }
+
+  /** The signed-in user's first org, null when none (or not signed in), or why it could not be read. */
+  async defaultOrg(): Promise<string | null | RtError> {
     const user = await this.getUserId();
     if (!user || !this.#parts) return null;
     let cached = this.#orgCache.get(user);
@@ -202,7 +208,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       cached = this.#parts.rest.firstOrg(user);
       this.#orgCache.set(user, cached);
       void cached.then((org) => {
-        if (org === null) this.#orgCache.delete(user); // try again next time
+        if (typeof org !== 'string') this.#orgCache.delete(user); // none yet, or failed: ask again next time
       });
     }
     return cached;

@@ -50,3 +50,11 @@ export function checkKeys(eq: ReadonlyArray<readonly [string, string]>): RtError
   }
   return null;
 }
+
+/**
+ * The row's primary key as a string (the map key): text and uuid keys as given, bigint keys (JSON
+ * numbers or their decimal text) as decimal text. Null when the row has no usable key.
+ */
+export function rowKey(row: { id?: unknown } | null | undefined): string | null {
+  return normalizeKey(row?.id);
+}

@@ -17,10 +17,10 @@
  *     the query is `stale` with that cause, and re-reads its snapshot at most once per
  *     {@link LATE_MS} until changes arrive on time again.
  */
-import type { CountResult, LiveSource, RowChange, SnapshotQuery, SnapshotResult } from './client-types.js';
+import { initialState, type CountResult, type LiveSource, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
 import { createFrameNotifier, type FrameNotifier } from './frame.js';
-import { isRtError, messageOf, rtError } from './errors.js';
+import { isRtError, messageOf, rtError, waitsForToken } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
 import { RowWindow, compareValues, rowKey, type StoreRow } from './row-window.js';
@@ -29,7 +29,7 @@ import { clockSkew, serverNow } from './server-clock.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
 import { QueryPhase } from './query-phase.js';
-import { SnapshotReader } from './snapshot-reader.js';
+import { SnapshotReader, retryDelay } from './snapshot-reader.js';
 import { LATE_MS, RealtimeLag } from './realtime-lag.js';
 
 /** A re-read older than the rows held is read again after this long before it is believed (ms). */
@@ -52,9 +52,7 @@ export interface LiveQueryStoreOptions<R extends StoreRow> {
   now?: () => number;
 }
 
-export function initialState<T>(kind: 'single' | 'list'): LiveQueryState<T> {
-  return { phase: 'loading', data: (kind === 'list' ? [] : null) as T, error: null, status: 'connecting', updatedAt: null };
-}
+export { initialState };
 
 /** Now on the server's clock (as estimated: never ahead of it), or undefined while it is unknown: when a read's reply came. */
 function readTime(): number | undefined {
@@ -84,6 +82,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** A re-read came back older than rows held: the next read decides (#snapshotRead). */
   #confirming = false;
   #confirmTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The parameters could not be resolved for a cause that may pass: booted again (see #boot). */
+  #unresolved = false;
+  #bootTries = 0;
+  #bootTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #lag: RealtimeLag;
   #offLag: (() => void) | null = null;
   /** When Realtime running behind last asked for a re-read (ms, local clock). */
@@ -126,6 +128,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearTimeout(this.#confirmTimer);
+    clearTimeout(this.#bootTimer);
     this.#offLag?.();
     if (!this.options.lag) this.#lag.dispose();
     this.#notifier.cancel();
@@ -139,7 +142,15 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   /** Re-read the snapshot now. */
   refresh(): void {
-    if (!this.#resolved || this.#stopped) return;
+    if (this.#stopped) return;
+    if (!this.#resolved) {
+      if (this.#unresolved) {
+        this.#unresolved = false;
+        clearTimeout(this.#bootTimer);
+        void this.#boot();
+      }
+      return;
+    }
     this.#phase.rereading();
     this.#emit();
     void this.#reader!.read();
@@ -269,8 +280,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (isRtError(resolved)) {
       this.#phase.failed(resolved);
       this.#emit();
+      // A cause that may pass (the default org's lookup on an expired session, the network): asked
+      // again on refresh (a new token) and, unless waiting for a token, after the retry backoff.
+      this.#unresolved = ['network', 'server', 'unauthorized', 'session-expired'].includes(resolved.code);
+      if (this.#unresolved && !waitsForToken(resolved)) this.#bootTimer = setTimeout(() => this.refresh(), retryDelay(this.options.retryDelays, this.#bootTries++));
       return;
     }
+    this.#phase.fatal = null;
     this.#resolved = resolved;
     const { query } = resolved;
     this.#window = new RowWindow<R>(this.options.kind, query, (row) => this.#unread?.trimmed(row));

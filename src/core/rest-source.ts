@@ -141,15 +141,19 @@ export class RestSource {
     return 'failed' in res ? schema.explain(table, res.failed) : null;
   }
 
-  /** The user's first organisation (`org_members`, oldest membership first), or null. */
-  async firstOrg(userId: string): Promise<string | null> {
+  /**
+   * The user's first organisation (`org_members`, oldest membership first), null when they have
+   * none, or why it could not be read (an expired session, the network: not "no organisation").
+   */
+  async firstOrg(userId: string): Promise<string | null | RtError> {
     const { schema } = this;
     const col = (c: string) => schema.column('org_members', c);
     const res = await this.#send(() =>
       this.rest.from(schema.table('org_members')).select(col('org_id')).eq(col('user_id'), userId).order(col('created_at'), { ascending: true }).limit(1),
     );
-    const rows = 'failed' in res ? null : rowsOf(res);
-    return Array.isArray(rows) ? normalizeKey(rows[0]?.[col('org_id')]) : null;
+    if ('failed' in res) return schema.explain('org_members', res.failed);
+    const rows = rowsOf(res);
+    return Array.isArray(rows) ? normalizeKey(rows[0]?.[col('org_id')]) : rows;
   }
 
   /** The org of stream `id` (`streams.org_id`, under your names when mapped), null when the user cannot read it, or the error. */

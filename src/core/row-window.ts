@@ -20,7 +20,7 @@
  */
 import type { RowChange, SnapshotQuery } from './client-types.js';
 import { parseTimestamp, versionOf } from './version.js';
-import { normalizeKey } from './keys.js';
+import { normalizeKey, rowKey } from './keys.js';
 import { serverNow } from './server-clock.js';
 
 /** A row as the store holds it: a primary key `id` (text, bigint or uuid) and optionally a version. */
@@ -54,13 +54,7 @@ export function credibleVersion(version: number, now = serverNow()): boolean {
   return version <= now + VERSION_CLOCK_SLACK_MS;
 }
 
-/**
- * The row's primary key as a string (the map key): text and uuid keys as given, bigint keys (JSON
- * numbers or their decimal text) as decimal text. Null when the row has no usable key.
- */
-export function rowKey(row: { id?: unknown } | null | undefined): string | null {
-  return normalizeKey(row?.id);
-}
+export { rowKey } from './keys.js';
 
 /** What folding one change did (the store turns these into phase, count and notification work). */
 export interface FoldResult<R> {

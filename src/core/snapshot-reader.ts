@@ -12,6 +12,9 @@ import { messageOf, rtError, waitsForToken } from './errors.js';
 
 /** Retry delays for failed reads (ms); the last one repeats. */
 const DEFAULT_RETRY = [1000, 2000, 5000, 10_000, 30_000];
+
+/** The wait (ms) before try `attempt + 1` after a failure that may pass: the last delay repeats. */
+export const retryDelay = (delays = DEFAULT_RETRY, attempt: number): number => delays[Math.min(attempt, delays.length - 1)];
 /** A full window lost a row: re-read after this long (ms) to pull the next one in. */
 const REFILL_DELAY_MS = 250;
 
@@ -138,9 +141,7 @@ export class SnapshotReader<R> {
 
   /** The next retry, after the backoff or when the server asked (`retryAt`, epoch ms), whichever is later. */
   #scheduleRetry(retryAt = 0): void {
-    const delays = this.options.retryDelays ?? DEFAULT_RETRY;
-    const delay = Math.max(delays[Math.min(this.#retries, delays.length - 1)], retryAt - Date.now());
-    this.#retries++;
+    const delay = Math.max(retryDelay(this.options.retryDelays, this.#retries++), retryAt - Date.now());
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => void this.read(), delay);
   }

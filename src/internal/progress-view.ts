@@ -12,7 +12,7 @@ import { claimAnnouncement } from './announcements.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
 import { bidi, type RtStrings } from './strings.js';
-import { badge, clipped, lookBadge, progressBar } from './templates.js';
+import { badge, clipped, lookBadge, phaseBadge, progressBar, stateView, viewStateOf } from './templates.js';
 import type { Tone } from '../styles/tokens.js';
 
 export interface ProgressModel {
@@ -54,6 +54,17 @@ export function scanModel(row: AcquisitionScan): ProgressModel {
 }
 
 /**
+ * {@link stateView} for a single-row widget (a stream, a scan): in error, its one status badge (the
+ * true cause: "Session expired", "No access", "Not live") stands where its row's header would.
+ */
+export function singleStateView(s: RtStrings, o: { phase: LiveQueryPhase; error: RtError | null; hasData: boolean; missingId: boolean; what: string }): TemplateResult | null {
+  const view = stateView(s, o);
+  return viewStateOf({ ...o, single: true }) === 'error'
+    ? html`<div class="header" part="header"><span></span><div class="badges">${phaseBadge(s, o.phase, o.error)}</div></div>${view}`
+    : view;
+}
+
+/**
  * Clamp raw values for drawing; derive the percentage from completed/total when it is missing.
  * Values that had to be clamped (or that contradict each other) are named in `outOfRange`.
  */
@@ -73,6 +84,10 @@ export function progressModel(raw: { percentage?: unknown; completed?: unknown; 
   if (rawCompleted != null && rawCompleted < 0) out.push(`${rawCompleted}`);
   if (rawTotal != null && rawTotal < 0) out.push(`${rawTotal}`);
   if (total != null && completed != null && completed > total) out.push(`${completed} > ${total}`);
+  // Too large for a double (a 400-digit number in a JSON column reads as Infinity): out of range, not "not set".
+  for (const v of [raw.percentage, raw.completed, raw.total]) {
+    if ((typeof v === 'number' || typeof v === 'string') && Math.abs(Number(v)) === Infinity) out.push(typeof v === 'string' ? `${v.trim().slice(0, 12)}…` : String(v));
+  }
   return { percentage, completed, total, status, outOfRange: out.length ? out.join(', ') : null };
 }
 

@@ -8,12 +8,13 @@ import { MemoryClient, stamp } from '../helpers/memory-client.js';
 import { waitFor } from '../helpers/backend.js';
 import type { LiveQuery, RowChange } from '../../src/core/client-types.js';
 import type { Stream } from '../../src/core/types.js';
-import type { LiveQueryState } from '../../src/core/types.js';
+import type { LiveQueryState, RtError } from '../../src/core/types.js';
 import { parseTimestamp, versionOf } from '../../src/core/version.js';
 import { createFrameNotifier } from '../../src/core/frame.js';
 import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
-import { fromRestError } from '../../src/core/errors.js';
+import { fromRestError, rtError } from '../../src/core/errors.js';
 import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
+import type { ResolvedFeed } from '../../src/core/feeds/feed.js';
 import { ChannelRegistry } from '../../src/core/channel-registry.js';
 import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 import { viewStateOf } from '../../src/internal/templates.js';
@@ -443,6 +444,31 @@ describe('reads racing changes delivered out of commit order', () => {
       resetServerClock();
     }
   }
+
+  it('parameters not resolved for a cause that may pass are resolved again: after the backoff (network), on refresh (an expired session); "no access" stays (QA14 F2)', async () => {
+    const db = new Scripted();
+    db.rows.set('n1', note(1));
+    const answers: Array<ResolvedFeed | RtError> = [rtError('network', 'down'), rtError('session-expired', 'expired'), { query: unreadQuery, name: 'notes' }];
+    let resolves = 0;
+    const store = new LiveQueryStore<Row>({ kind: 'list', source: db, retryDelays: [5], resolve: async () => answers[Math.min(resolves++, 2)]! });
+    store.start();
+    await waitFor(() => store.state.error?.code === 'session-expired', 2000, 'the network failure tried again, after the backoff');
+    expect([resolves, store.state.phase]).to.deep.equal([2, 'error']);
+    store.refresh(); // a new token: the renewed session refreshes every query not live
+    expect(resolves).to.equal(3);
+    await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+    db.state(1);
+    await waitFor(() => store.state.phase === 'live' && store.state.data?.length === 1 && store.state.status === 'connected', 2000, 'live');
+    store.stop();
+
+    let tries = 0;
+    const denied = new LiveQueryStore<Row>({ kind: 'list', source: db, resolve: async () => (tries++, rtError('forbidden', 'No access')) });
+    denied.start();
+    await waitFor(() => denied.state.phase === 'error', 2000, 'failed');
+    denied.refresh();
+    expect(tries, 'a real "no access" is not asked again and again').to.equal(1);
+    denied.stop();
+  });
 
   it('an UPDATE of a row outside the window, committed before a resync read and delivered after it, is not counted twice', async () => {
     const db = new Scripted();

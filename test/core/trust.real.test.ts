@@ -21,6 +21,7 @@ import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
+import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { configure, setDefaultClient } from '../../src/core/default-client.js';
@@ -48,7 +49,7 @@ function track(c: RtClient): RtClient {
 
 /** The text of the widget's one status badge (`part="live-badge"`), without its hidden hint. */
 function badgeText(el: Element): string | null {
-  const badges = el.shadowRoot?.querySelectorAll('[part~="live-badge"]') ?? [];
+  const badges = (el.shadowRoot ?? el).querySelectorAll('[part~="live-badge"]');
   if (badges.length === 0) return null;
   const [badge] = badges;
   const label = [...badge.children].find((c) => c.tagName === 'SPAN' && !c.classList.contains('sr-only') && !c.classList.contains('live-dot'));
@@ -386,9 +387,8 @@ describe('Live you can trust (real backend)', function () {
         const expiredEvent = oneEvent(wrapper, 'rt-session-expired');
         wrapper.accessToken = await mintToken(who === 'the same user' ? ALICE : BOB, -60);
         expect(((await expiredEvent) as RtSessionExpiredEvent).detail.error.code).to.equal('session-expired');
-        // The badge over data still shown, or the cause in place of data never shown.
-        const saysExpired = (w: Element) => badgeText(w) === en.sessionExpired || deepText(w.shadowRoot!).includes(en.errorMessages['session-expired']!);
-        await waitFor(() => widgets.every(saysExpired), 15_000, `Session expired on every widget (shows ${widgets.map((w) => deepText(w.shadowRoot!).slice(0, 120)).join(' | ')})`);
+        // The badge, over data still shown or beside the cause in place of data (QA14 F5).
+        await waitFor(() => widgets.every((w) => badgeText(w) === en.sessionExpired), 15_000, `Session expired on every widget (shows ${widgets.map((w) => deepText(w.shadowRoot!).slice(0, 120)).join(' | ')})`);
         // A fixed token: the cause names what the page can do, not a "token callback" it never gave (QA12 F3).
         const said = deepText(widgets[1]!.shadowRoot!);
         expect(said).not.to.include('token callback');
@@ -407,6 +407,27 @@ describe('Live you can trust (real backend)', function () {
         expect(refused, 'requests refused in all').to.be.at.most(8);
       });
     }
+
+    it("expired from the start, every section of a dashboard without org-id (the default org's lookup refused too) says \"Session expired\", and all go Live on the answer (QA14 F2, F5)", async () => {
+      const stream = await newStream({ name: 'expired dashboard', org_id: ACME });
+      const info = await backendInfo();
+      const fresh = await mintToken(ALICE, 3600);
+      let answer: ((token: string) => void) | undefined;
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await mintToken(ALICE, -60)}
+        @rt-session-expired=${(e: RtSessionExpiredEvent) => (answer = e.detail.setAccessToken)}>
+        <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+        <rt-monitoring-dashboard hide-agents hide-alerts hide-notifications></rt-monitoring-dashboard>
+      </rt-provider>`);
+      const single = wrapper.querySelector('rt-stream-progress')!;
+      const dashboard = wrapper.querySelector('rt-monitoring-dashboard')!;
+      const section = (name: string) => dashboard.shadowRoot!.querySelector(`[part~="${name}"]`)!;
+      const shows = () => `progress: ${deepText(single.shadowRoot!).slice(0, 120)} | dashboard: ${deepText(dashboard.shadowRoot!).slice(0, 300)}`;
+      await waitFor(() => answer !== undefined && [single, section('streams')].every((w) => badgeText(w) === en.sessionExpired), 15_000, `Session expired everywhere (${shows()})`);
+      expect(deepText(dashboard.shadowRoot!)).not.to.include(en.noAccess);
+      answer!(fresh);
+      await waitFor(() => badgeText(single) === en.live && badgeText(section('streams')) === en.live, 20_000, `Live everywhere after the answer (${shows()})`);
+      await waitFor(() => deepText(section('streams')).includes('expired dashboard'), 10_000, "the default org's streams shown");
+    });
 
     it('page default client (script-tag style): rt-session-expired on window, answered with a new token', async () => {
       const info = await backendInfo();

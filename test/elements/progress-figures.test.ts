@@ -77,6 +77,20 @@ describe('progress figures: never rounded up to what the work has not reached', 
   });
 });
 
+describe('progress figures: a number too large for a double is out of range, not "not set" (QA14 F4)', () => {
+  // A jsonb field of 400 digits reaches the page as Infinity (JSON.parse); a numeric as text stays text.
+  for (const [what, big] of [['a JSON number (Infinity once parsed)', JSON.parse('9'.repeat(400)) as number], ['a numeric as text', '9'.repeat(400)]] as const) {
+    it(`counts of 400 digits, ${what}: an "Out of range" badge naming them`, async () => {
+      const el = await streamProgress({ current_progress: { percentage: 50, completed: big, total: big } });
+      const flag = $(el, '[part~="out-of-range"]');
+      expect(flag, 'an Out of range badge').to.not.equal(null);
+      expect(flag!.getAttribute('title')).to.match(/^(Infinity|9{12}…), (Infinity|9{12}…)$/);
+      expect(value(el)).to.equal('50%');
+      await expect(el).to.be.accessible();
+    });
+  }
+});
+
 describe('progress figures: a value that is not a number counts as not set', () => {
   for (const [what, percentage] of [
     ['true', true],

@@ -126,7 +126,8 @@ export async function resolveOrg(orgId: unknown, ctx: ResolveContext): Promise<s
   if (normalizeKey(orgId) !== null) return requireId(orgId, 'org id');
   const me = await ctx.getUserId();
   if (!me) return (await ctx.tokenProblem?.()) ?? rtError('forbidden', 'Not signed in: pass an org id, or give the client a signed-in user\'s access token.', 'not-signed-in');
-  const org = await ctx.getOrgId();
+  const org = await (ctx.defaultOrg ?? ctx.getOrgId).call(ctx);
+  if (isRtError(org)) return org;
   return org ?? rtError('forbidden', 'No access: the signed-in user is not a member of any organisation (org_members).');
 }
 

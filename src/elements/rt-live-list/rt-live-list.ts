@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { LiveQueryController } from '../../controllers/live-query-controller.js';
 import type { FeedDef } from '../../core/feeds/feed.js';
-import { rowKey } from '../../core/row-window.js';
+import { rowKey } from '../../core/keys.js';
 import { clip, knownOr } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { WORK_STATUSES, workLook } from '../../internal/status.js';

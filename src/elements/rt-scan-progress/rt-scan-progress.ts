@@ -4,11 +4,11 @@ import { ScanProgressController } from '../../controllers/index.js';
 import type { AcquisitionScan, LiveQueryPhase, RtError } from '../../core/types.js';
 import { clampCount, formatDuration, formatNumber, toTime, hasText } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
-import { ProgressTracker, renderProgressView, shownRow, scanModel } from '../../internal/progress-view.js';
+import { ProgressTracker, renderProgressView, scanModel, shownRow, singleStateView } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal } from '../../internal/status.js';
 import { tickingDuration } from '../../internal/ticker.js';
-import { clipped, phaseBadge, stateView } from '../../internal/templates.js';
+import { clipped, phaseBadge } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-scan-progress.styles.js';
@@ -84,7 +84,7 @@ export class RtScanProgress extends RtElement {
   #renderBody() {
     const s = this.s;
     const { row, phase, error } = this.#shown;
-    const other = stateView(s, { phase, error, hasData: !!row, missingId: !this.scan && !this.scanId, what: s.scan });
+    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.scan && !this.scanId, what: s.scan });
     if (other) return other;
     const r = row!;
     const loc = this.effectiveLocale;

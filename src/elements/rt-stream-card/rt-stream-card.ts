@@ -4,10 +4,10 @@ import { AgentExecutionsController, StreamProgressController } from '../../contr
 import type { LiveQueryPhase, RtError, Stream } from '../../core/types.js';
 import { formatNumber, safeHref, hasText } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
-import { ProgressTracker, renderProgressView, shownRow, streamModel, toneForStatus } from '../../internal/progress-view.js';
+import { ProgressTracker, renderProgressView, shownRow, singleStateView, streamModel, toneForStatus } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { numberAttribute, numberRule, type NumberRule } from '../../internal/number-attributes.js';
-import { phaseBadge, stateView, worstPhase } from '../../internal/templates.js';
+import { phaseBadge, worstPhase } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-stream-card.styles.js';
@@ -99,7 +99,7 @@ export class RtStreamCard extends RtElement {
   #renderBody() {
     const s = this.s;
     const { row, phase, error } = this.#shown;
-    const other = stateView(s, { phase, error, hasData: !!row, missingId: !this.stream && !this.streamId, what: s.stream });
+    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.stream && !this.streamId, what: s.stream });
     if (other) return other;
     const r = row!;
     const loc = this.effectiveLocale;

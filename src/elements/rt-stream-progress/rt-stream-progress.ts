@@ -3,9 +3,9 @@ import { hasText } from '../../internal/format.js';
 import { property, state } from 'lit/decorators.js';
 import { StreamProgressController } from '../../controllers/index.js';
 import type { Stream } from '../../core/types.js';
-import { ProgressTracker, renderProgressView, streamModel } from '../../internal/progress-view.js';
+import { ProgressTracker, renderProgressView, singleStateView, streamModel } from '../../internal/progress-view.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { phaseBadge, stateView } from '../../internal/templates.js';
+import { phaseBadge } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-stream-progress.styles.js';
@@ -75,7 +75,7 @@ export class RtStreamProgress extends RtElement {
     const row = this.progress;
     const phase = this.stream.phase;
     return (
-      stateView(s, { phase, error: this.stream.error, hasData: !!row, missingId: !this.streamId, what: s.stream }) ??
+      singleStateView(s, { phase, error: this.stream.error, hasData: !!row, missingId: !this.streamId, what: s.stream }) ??
       renderProgressView({
         s,
         locale: this.effectiveLocale,
