@@ -86,7 +86,7 @@ export function progressModel(raw: { percentage?: unknown; completed?: unknown; 
   if (total != null && completed != null && completed > total) out.push(`${completed} > ${total}`);
   // Too large for a double (a 400-digit number in a JSON column reads as Infinity): out of range, not "not set".
   for (const v of [raw.percentage, raw.completed, raw.total]) {
-    if ((typeof v === 'number' || typeof v === 'string') && Math.abs(Number(v)) === Infinity) out.push(typeof v === 'string' ? `${v.trim().slice(0, 12)}…` : String(v));
+    if (Math.abs(Number(v)) === Infinity) out.push(`${v}`.trim().slice(0, 12));
   }
   return { percentage, completed, total, status, outOfRange: out.length ? out.join(', ') : null };
 }
