@@ -422,10 +422,10 @@ describe('Live you can trust (real backend)', function () {
       const dashboard = wrapper.querySelector('rt-monitoring-dashboard')!;
       const section = (name: string) => dashboard.shadowRoot!.querySelector(`[part~="${name}"]`)!;
       const shows = () => `progress: ${deepText(single.shadowRoot!).slice(0, 120)} | dashboard: ${deepText(dashboard.shadowRoot!).slice(0, 300)}`;
-      await waitFor(() => answer !== undefined && [single, section('streams')].every((w) => badgeText(w) === en.sessionExpired), 15_000, `Session expired everywhere (${shows()})`);
+      await waitFor(() => answer !== undefined && [single, section('streams'), section('scans')].every((w) => badgeText(w) === en.sessionExpired), 15_000, `Session expired everywhere (${shows()})`);
       expect(deepText(dashboard.shadowRoot!)).not.to.include(en.noAccess);
       answer!(fresh);
-      await waitFor(() => badgeText(single) === en.live && badgeText(section('streams')) === en.live, 20_000, `Live everywhere after the answer (${shows()})`);
+      await waitFor(() => [single, section('streams'), section('scans')].every((w) => badgeText(w) === en.live), 20_000, `Live everywhere after the answer (${shows()})`);
       await waitFor(() => deepText(section('streams')).includes('expired dashboard'), 10_000, "the default org's streams shown");
     });
 

@@ -1,8 +1,8 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AllStreamsController, UserScansController } from '../../controllers/index.js';
-import type { AcquisitionScan, Stream } from '../../core/types.js';
+import type { AcquisitionScan, LiveQueryPhase, RtError, Stream } from '../../core/types.js';
 import { clip, formatNumber, toTime } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { emptyView, phaseBadge, stateView } from '../../internal/templates.js';
@@ -90,38 +90,30 @@ export class RtMonitoringDashboard extends RtElement {
 
   #renderStreams() {
     const s = this.s;
-    const rows = this.#streamRows;
-    const phase = this.#streams.phase;
-    const other = stateView(s, { phase, error: this.#streams.error, hasData: rows.length > 0, empty: emptyView(s.noStreams, 'activity') });
-    const body = other
-      ? html`<div class="panel">${other}</div>`
-      : html`<div class="cards">
-          ${repeat(rows, (r) => r.id, (r) => html`<rt-stream-card .stream=${r} .phase=${phase} .phaseError=${this.#streams.error} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-stream-card>`)}
-        </div>`;
-    return html`<section part="streams" aria-labelledby="streams-h">
-      <h3 id="streams-h">
-        ${s.streams}${rows.length ? html`<span class="count num">(${formatNumber(this.effectiveLocale, rows.length)})</span>` : nothing}
-        ${phaseBadge(s, phase, this.#streams.error)}
-      </h3>
-      ${body}
-    </section>`;
+    const ctrl = this.#streams;
+    return this.#section('streams', s.streams, ctrl.phase, ctrl.error, this.#streamRows.length, emptyView(s.noStreams, 'activity'), () =>
+      repeat(this.#streamRows, (r) => r.id, (r) => html`<rt-stream-card .stream=${r} .phase=${ctrl.phase} .phaseError=${ctrl.error} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-stream-card>`),
+    );
   }
 
   #renderScans() {
     const s = this.s;
-    const rows = this.#scanRows;
-    const phase = this.#scans.phase;
-    const other = stateView(s, { phase, error: this.#scans.error, hasData: rows.length > 0, empty: emptyView(s.noScans, 'radar') });
-    const body = other
-      ? html`<div class="panel">${other}</div>`
-      : html`<div class="cards">
-          ${repeat(rows, (r) => r.id, (r) => html`<rt-scan-progress .scan=${r} .phase=${phase} .phaseError=${this.#scans.error} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-scan-progress>`)}
-        </div>`;
-    return html`<section part="scans" aria-labelledby="scans-h">
-      <h3 id="scans-h">
-        ${s.scans}${rows.length ? html`<span class="count num">(${formatNumber(this.effectiveLocale, rows.length)})</span>` : nothing}
+    const ctrl = this.#scans;
+    return this.#section('scans', s.scans, ctrl.phase, ctrl.error, this.#scanRows.length, emptyView(s.noScans, 'radar'), () =>
+      repeat(this.#scanRows, (r) => r.id, (r) => html`<rt-scan-progress .scan=${r} .phase=${ctrl.phase} .phaseError=${ctrl.error} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-scan-progress>`),
+    );
+  }
+
+  /** A section of cards under a heading with its row count and its one status badge (the query's phase and cause). */
+  #section(part: string, title: string, phase: LiveQueryPhase, error: RtError | null, count: number, empty: TemplateResult, cards: () => unknown) {
+    const s = this.s;
+    const other = stateView(s, { phase, error, hasData: count > 0, empty });
+    return html`<section part=${part} aria-labelledby="${part}-h">
+      <h3 id="${part}-h">
+        ${title}${count ? html`<span class="count num">(${formatNumber(this.effectiveLocale, count)})</span>` : nothing}
+        ${phaseBadge(s, phase, error)}
       </h3>
-      ${body}
+      ${other ? html`<div class="panel">${other}</div>` : html`<div class="cards">${cards()}</div>`}
     </section>`;
   }
 
