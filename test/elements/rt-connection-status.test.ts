@@ -21,6 +21,23 @@ describe('rt-connection-status', () => {
     });
   }
 
+  it('each status in its own colours: green connected, amber connecting, red error, grey disconnected (the tone is painted, not only set)', async () => {
+    const look: Record<string, string> = {};
+    for (const status of ['connected', 'connecting', 'disconnected', 'error']) {
+      const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status theme="light" status=${status}></rt-connection-status>`, 'rt-connection-status');
+      const base = getComputedStyle($(el, '[part="base"]')!);
+      look[status] = `${base.color} on ${base.backgroundColor}, icon ${getComputedStyle($(el, '[part="icon"]')!).color}`;
+    }
+    expect(new Set(Object.values(look)).size, JSON.stringify(look)).to.equal(4);
+    // The same colours as every other badge of that tone (the shared [data-tone] rules).
+    const ref = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status theme="light" status="connected"></rt-connection-status>`, 'rt-connection-status');
+    const badge = document.createElement('span');
+    badge.className = 'badge';
+    badge.dataset.tone = 'success';
+    ref.shadowRoot!.append(badge);
+    expect(getComputedStyle($(ref, '[part="base"]')!).backgroundColor).to.equal(getComputedStyle(badge).backgroundColor);
+  });
+
   it('shows an unknown status as "Unknown", not blank', async () => {
     const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status status="weird"></rt-connection-status>`, 'rt-connection-status');
     expect(text(el)).to.include('Unknown');

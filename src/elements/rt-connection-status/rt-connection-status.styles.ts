@@ -18,10 +18,9 @@ export const styles = css`
     --_size-font: var(--_font-size-lg);
     --_size-pad: 5.6px 13.6px;
   }
+  /* Its tone's colours come from the shared .badge / [data-tone] rules (src/styles/shared.ts):
+     defaults set here, later in the cascade, would paint every status grey. */
   .indicator {
-    --_tone-fg: var(--_color-neutral-text);
-    --_tone-bg: var(--_color-neutral-bg);
-    --_tone-solid: var(--_color-neutral);
     display: inline-flex;
     align-items: center;
     gap: 0.4em;
