@@ -76,8 +76,12 @@ export const DEFAULT_BUDGET_KB = 58;
  * (was "No access" for good), single-row widgets naming their cause in a status badge when they
  * have no row to show, a count too large for a double flagged "Out of range". The same session
  * took the store (5 KB) out of every data widget's first paint (`initialState`, `rowKey`).
+ * Raised to 76.2 the same session for +0.3 KB: bigint keys beyond 2^53 kept exact (QA round 15:
+ * two such rows read as one, and a single row frozen beside Live): REST replies read with
+ * `JSON.parse` source text, rounded realtime values routed to every store that may hold them and
+ * read again, exact integer ordering.
  */
-export const ALL_IN_CEILING_KB = 75.9;
+export const ALL_IN_CEILING_KB = 76.2;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

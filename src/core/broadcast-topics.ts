@@ -23,6 +23,7 @@
 import type { ChannelSpec, RowChange } from './client-types.js';
 import type { MonitoredTable, RtError } from './types.js';
 import { isRtError, messageOf, rtError } from './errors.js';
+import { unsafeKey } from './keys.js';
 
 /** `postgres_changes` (default: per-subscriber RLS on every change) or `broadcast` (RLS once at join). */
 export type RealtimeMode = 'postgres_changes' | 'broadcast';
@@ -121,7 +122,8 @@ export function changeMatches(spec: Pick<ChannelSpec, 'table' | 'filter'>, table
   const m = EQ.exec(spec.filter);
   if (!m) return false;
   const [, column, value] = m;
-  const has = (row: Record<string, unknown> | null | undefined) => !!row && row[column] !== undefined && row[column] !== null && String(row[column]) === value;
+  // A bigint beyond 2^53 read rounded may be the value asked for: delivered (the store reads it again).
+  const has = (row: Record<string, unknown> | null | undefined) => !!row && row[column] !== undefined && row[column] !== null && (String(row[column]) === value || unsafeKey(row[column]));
   return has(change.new as Record<string, unknown> | null) || has(change.old as Record<string, unknown> | null);
 }
 

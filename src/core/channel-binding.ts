@@ -12,6 +12,7 @@ import type { MonitoredTable } from './types.js';
 import type { RealtimeChannelLike, RealtimeClientLike } from './supabase-like.js';
 import { changeMatches, changeOfMessage } from './broadcast-topics.js';
 import { parseServerTime } from './server-clock.js';
+import { unsafeKey } from './keys.js';
 
 /** The callbacks of a bound channel; each names the channel, so a stale one can be told apart. */
 export interface ChannelEvents {
@@ -110,7 +111,9 @@ export function deliverChange(members: Iterable<CarrierMember>, column: string |
   }
   // Route by the packed column's value before and after the change.
   const values = packedValuesOf(change, column);
-  const unknown = values.size === 0; // e.g. a DELETE carrying only the primary key
+  // None (e.g. a DELETE carrying only the primary key), or a bigint beyond 2^53 read rounded
+  // (it may be any of the values near it; the stores read such rows again: ./live-query.ts).
+  const unknown = values.size === 0 || [change.new, change.old].some((row) => unsafeKey(row?.[column]));
   for (const s of [...members]) if (unknown || (s.value !== null && values.has(s.value))) s.listener.onChange(change);
   // During a re-pack both channels may carry a value; the store's version guard makes the
   // second copy of a change a no-op.

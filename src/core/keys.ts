@@ -58,3 +58,6 @@ export function checkKeys(eq: ReadonlyArray<readonly [string, string]>): RtError
 export function rowKey(row: { id?: unknown } | null | undefined): string | null {
   return normalizeKey(row?.id);
 }
+
+/** A key read as a JSON number beyond 2^53: rounded, so it may name another row (rest.ts keeps such keys exact as text). */
+export const unsafeKey = (value: unknown): boolean => typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER;

@@ -24,6 +24,7 @@ import { isRtError, messageOf, rtError, waitsForToken } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
 import { RowWindow, compareValues, rowKey, type StoreRow } from './row-window.js';
+import { unsafeKey } from './keys.js';
 import { versionOf } from './version.js';
 import { clockSkew, serverNow } from './server-clock.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
@@ -225,6 +226,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** Fold one change in: from Realtime (its lateness measured), or read again by key (reconcile). */
   #apply(change: RowChange<R>, delivered: boolean): void {
     if (this.#stopped || !this.#window) return;
+    // A bigint beyond 2^53 in a realtime change (its key, or a filtered column) is rounded
+    // (realtime-js reads int8 as a number): it may name another row. The rows are read again over
+    // REST, where such values stay exact (rest.ts).
+    const eq = this.#resolved!.query.eq;
+    if ([change.new, change.old].some((row) => row && (unsafeKey(row.id) || eq.some(([c]) => unsafeKey((row as Record<string, unknown>)[c]))))) {
+      return this.#reader!.refill();
+    }
     this.#reader!.note(change);
     this.#unread?.noteChange(change);
     if (delivered) this.#lag.observe(change.committedAt);

@@ -12,7 +12,7 @@ import type { WriteReadRequest } from './live-hub.js';
 import type { Session } from './session.js';
 import { fromRestError, messageOf, rtError } from './errors.js';
 import { policyRefusal, watchPolicy } from './csp.js';
-import { checkKeys, normalizeKey } from './keys.js';
+import { checkKeys, normalizeKey, unsafeKey } from './keys.js';
 import { isNotJwt, NOT_A_JWT } from './jwt.js';
 import { withPlainJson } from './plain-json.js';
 import type { SchemaMap } from './schema-map.js';
@@ -235,6 +235,8 @@ export class RestSource {
  */
 function rowsOf(res: RestResponse, key?: string): Array<Record<string, unknown>> | RtError {
   const { data } = res;
+  const rounded = key === undefined || !Array.isArray(data) ? undefined : data.find((r) => unsafeKey(r?.[key]));
+  if (rounded) return rtError('bad-config', `A key beyond 2^53 (${rounded[key!]}) reached this page rounded (a JSON number): rows could not be told apart. This browser lacks JSON.parse source text access, or the page's own client read it; use text or uuid keys.`);
   const bad = !Array.isArray(data)
     ? -1
     : data.findIndex((r) => !r || typeof r !== 'object' || Array.isArray(r) || (key !== undefined && normalizeKey((r as Record<string, unknown>)[key]) === null));

@@ -17,6 +17,7 @@
  */
 import { PostgrestClient } from '@supabase/postgrest-js';
 import { observeDateHeader, serverNow } from './server-clock.js';
+import { withPlainJson } from './plain-json.js';
 import type { QueryLike, RestLike } from './supabase-like.js';
 
 /** The reply of one request (postgrest-js's response shape, the fields rt-monitor reads). */
@@ -49,10 +50,31 @@ export function createRest(options: RestOptions): RestLike {
       // An HTTP date is on the server's clock: measured against this reply's own `Date`.
       retryAt = Math.max(retryAt, retryAfter(res.headers.get('retry-after'), Date.now(), Date.parse(res.headers.get('date') ?? '') || serverNow()));
     }
-    return res;
+    return exactIntegers(res);
   };
   const client = new PostgrestClient(options.url, { headers: { apikey: options.anonKey }, fetch: fetchWithToken });
   return { from: (relation: string) => client.from(relation) as unknown as QueryLike, url: options.url, retryAt: () => retryAt };
+}
+
+/**
+ * A reply whose integers beyond 2^53 keep every digit, as decimal text: PostgREST writes `bigint`
+ * columns as JSON numbers, and `JSON.parse` would read 9007199254740993 as …992 (two keys, one row).
+ * Needs `JSON.parse` source text access (Chromium 114, Firefox 135); without it, or through a
+ * host's client, such keys stay rounded and a snapshot holding one is refused (rest-source.ts).
+ */
+async function exactIntegers(res: Response): Promise<Response> {
+  if (!res.ok) return res;
+  const text = await res.clone().text();
+  if (!/\d{16}/.test(text)) return res;
+  const exact = (_key: string, value: unknown, context?: { source?: string }) =>
+    typeof value === 'number' && !Number.isSafeInteger(value) && /^-?\d+$/.test(context?.source ?? '') ? context!.source : value;
+  let body: string;
+  try {
+    body = withPlainJson(() => JSON.stringify(JSON.parse(text, exact as never)));
+  } catch {
+    return res; // not JSON: postgrest-js says so
+  }
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 /**

@@ -260,11 +260,19 @@ export function matches(query: SnapshotQuery, row: Partial<StoreRow>): boolean {
 }
 
 /** Order of two column values: nulls first, numbers numerically, timestamps by instant, else text. */
+/** An integer as a bigint: a JS integer, or the exact text of one beyond 2^53 (16+ digits, as rest.ts keeps them); else null. */
+function exactInteger(v: unknown): bigint | null {
+  return typeof v === 'number' ? (Number.isInteger(v) ? BigInt(v) : null) : typeof v === 'string' && /^-?\d{16,}$/.test(v) ? BigInt(v) : null;
+}
+
 export function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return -1;
   if (b === null || b === undefined) return 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const ia = exactInteger(a);
+  const ib = exactInteger(b);
+  if (ia !== null && ib !== null) return ia < ib ? -1 : ia > ib ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') {
     const ta = parseTimestamp(a);
     const tb = parseTimestamp(b);

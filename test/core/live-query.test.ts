@@ -14,6 +14,7 @@ import { createFrameNotifier } from '../../src/core/frame.js';
 import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
 import { fromRestError, rtError } from '../../src/core/errors.js';
 import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
+import { compareValues } from '../../src/core/row-window.js';
 import type { ResolvedFeed } from '../../src/core/feeds/feed.js';
 import { ChannelRegistry } from '../../src/core/channel-registry.js';
 import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
@@ -45,6 +46,12 @@ describe('version guard helpers', () => {
     expect(c).to.be.lessThan(d);
     expect(d - a).to.be.closeTo(0.003, 0.0005); // microsecond resolution
     expect(versionOf({ updated_at: null })).to.equal(Number.NEGATIVE_INFINITY);
+  });
+
+  it('orders bigint keys beyond 2^53 (kept as exact text) among numbers by value', () => {
+    const ids: unknown[] = ['9007199254740993', 95, '10000000000000000', '9007199254740992', 5];
+    expect([...ids].sort(compareValues)).to.deep.equal([5, 95, '9007199254740992', '9007199254740993', '10000000000000000']);
+    expect(compareValues('b', 'a')).to.equal(1); // text stays text
   });
 
   it('reads sub and exp from a JWT without verifying it', () => {

@@ -6,7 +6,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import { defineFeed, LiveQueryController, type RtLiveList } from '../../src/index.js';
-import { ALICE, BOB, backendInfo, insertInto, newId, signIn, USERS } from '../helpers/backend.js';
+import { ALICE, BOB, backendInfo, insertInto, newId, runSql, signIn, USERS } from '../helpers/backend.js';
 import { deepText, visibleText } from './helpers.js';
 
 interface WorkOrder {
@@ -104,6 +104,40 @@ describe('a sixth table through the public API: defineFeed + <rt-live-list> + Li
     list.feed = newestOnly;
     await waitUntil(() => !read().includes(`Order B ${tag}`) && read().includes(`Order C ${tag}`), 'the newest-only feed shown', { timeout: 30_000, interval: 50 });
     await waitUntil(() => stores() === 1, `stores on the team: ${stores()} (the replaced feed's store kept)`, { timeout: 30_000, interval: 50 });
+  });
+
+  it('bigint keys beyond 2^53 stay exact: two ids JSON.parse would read as one are two rows, in order, followed live in a list and a single row (QA15 F1)', async () => {
+    const tag = newId().slice(0, 8);
+    const team = `team-big-${tag}`;
+    const a = 2n ** 53n + BigInt(Math.floor(Math.random() * 1e9)) * 4n; // a multiple of 4: a + 1 rounds to a
+    const b = a + 1n;
+    expect(Number(a)).to.equal(Number(b));
+    await insertInto('acme_members', [{ team_id: team, member_id: ALICE }]);
+    await insertInto('acme_work_orders', [{ team_id: team, title: `Small ${tag}`, status: 'queued' }]);
+    await runSql(`insert into public.acme_work_orders (id, team_id, title, status) overriding system value values (${a}, '${team}', 'Big A ${tag}', 'queued'), (${b}, '${team}', 'Big B ${tag}', 'running')`);
+    const byId = defineFeed<WorkOrder, { teamId?: string | null }>({
+      name: 'work-orders-by-id', table: 'acme_work_orders', kind: 'list',
+      filters: [{ column: 'team_id', param: 'teamId', what: 'team id' }], order: { column: 'id', ascending: true }, limit: 20,
+    });
+    const one = defineFeed<WorkOrder, { id?: string }>({ name: 'work-order', table: 'acme_work_orders', kind: 'single', filters: [{ column: 'id', param: 'id', what: 'order id' }] });
+    const info = await backendInfo();
+    const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
+      <rt-live-list .feed=${byId} .params=${{ teamId: team }} label-field="title" status-field="status"></rt-live-list>
+      <rt-live-list .feed=${one} .params=${{ id: String(b) }} label-field="title" status-field="status"></rt-live-list>
+    </rt-provider>`);
+    const [list, single] = [...wrapper.querySelectorAll('rt-live-list')] as RtLiveList[];
+    const titles = (el: RtLiveList) => [...el.shadowRoot!.querySelectorAll('[part~="label"]')].map((n) => n.textContent!.trim());
+    const shows = () => `list: ${visibleText(list.shadowRoot!)} | single: ${visibleText(single.shadowRoot!)}`;
+    await waitUntil(
+      () => titles(list).join() === [`Small ${tag}`, `Big A ${tag}`, `Big B ${tag}`].join() && titles(single).join() === `Big B ${tag}` && [list, single].every((el) => visibleText(el.shadowRoot!).includes('Live')),
+      `three rows in id order, B on its own, Live (${shows()})`, { timeout: 30_000, interval: 50 },
+    );
+    await runSql(`update public.acme_work_orders set title = 'Big B renamed ${tag}', status = 'completed' where id = ${b}`);
+    await waitUntil(
+      () => titles(list).join() === [`Small ${tag}`, `Big A ${tag}`, `Big B renamed ${tag}`].join() && titles(single).join() === `Big B renamed ${tag}`,
+      `the update followed in both, A kept (${shows()})`, { timeout: 30_000, interval: 50 },
+    );
+    expect(visibleText(single.shadowRoot!)).to.include('completed');
   });
 
   it('a declaration mistake throws at declaration time; a missing parameter is a clear error', async () => {
