@@ -223,7 +223,12 @@ export class RtElement extends LitElement {
       this.#catchUp = undefined;
     }
     this.#lastRenderAt = Date.now();
+    // A keyed list that moves the focused row's node (rows arriving or re-ordering around it)
+    // blurs it: focus goes back where the user put it (keyboard users would start over from the top).
+    let focused = this.shadowRoot?.activeElement ?? null;
+    while (focused?.shadowRoot?.activeElement) focused = focused.shadowRoot.activeElement;
     super.update(changed);
+    if (focused && !focused.matches(':focus')) (focused as HTMLElement).focus({ preventScroll: true }); // (a removed node takes no focus)
   }
 
   /**

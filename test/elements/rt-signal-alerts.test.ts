@@ -21,6 +21,29 @@ async function alerts(client = seeded(), attrs = html`<rt-signal-alerts></rt-sig
 }
 
 describe('rt-signal-alerts', () => {
+  it('keyboard focus stays on a row\'s "Mark read" while rows arrive and re-order around it (QA15 F2)', async () => {
+    const client = memory();
+    client.setRows('signal_alerts', [
+      { id: 'x', user_id: ALICE, business_name: 'Xenon Labs', signal_type: 'x', priority: 'low', read: false, created_at: ago(10_000) },
+      { id: 'y', user_id: ALICE, business_name: 'Yarrow Farms', signal_type: 'x', priority: 'low', read: false, created_at: ago(20_000) },
+      { id: 'a1', user_id: ALICE, business_name: 'Acme Plumbing', signal_type: 'x', priority: 'high', read: false, created_at: ago(60_000) },
+    ]);
+    const el = await alerts(client);
+    const button = () => [...$$(el, '[part="item"]')].find((i) => i.textContent!.includes('Acme Plumbing'))!.querySelector<HTMLButtonElement>('[part="mark-read"]')!;
+    button().focus();
+    expect(el.shadowRoot!.activeElement === button()).to.equal(true);
+    // The focused (last) row moves to the top: the keyed list moves its node. Another arrives.
+    client.update('signal_alerts', { id: 'a1', created_at: new Date().toISOString() });
+    client.insert('signal_alerts', { id: 'a6', user_id: ALICE, business_name: 'Zeta Builders', signal_type: 'x', priority: 'low', created_at: ago(15_000) });
+    await waitForText(el, 'Zeta Builders');
+    await settle(el);
+    expect($$(el, '[part="item"]')[0].textContent).to.include('Acme Plumbing');
+    expect(el.shadowRoot!.activeElement === button(), `focus on ${document.activeElement?.tagName}`).to.equal(true);
+    // Enter on it still marks that row read.
+    button().click();
+    await waitUntil(() => client.table('signal_alerts').get('a1')?.read === true, 'a1 marked read');
+  });
+
   it('lists the newest alerts with business, signal type, priority badge and time', async () => {
     const el = await alerts();
     const items = $$(el, '[part="item"]');
