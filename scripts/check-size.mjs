@@ -79,9 +79,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 76.2 the same session for +0.3 KB: bigint keys beyond 2^53 kept exact (QA round 15:
  * two such rows read as one, and a single row frozen beside Live): REST replies read with
  * `JSON.parse` source text, rounded realtime values routed to every store that may hold them and
- * read again, exact integer ordering.
+ * read again, exact integer ordering. Raised to 76.3 for +0.08 KB: keyboard focus kept through a
+ * render that moves the focused node, and a burst of arrivals announced as a count.
  */
-export const ALL_IN_CEILING_KB = 76.2;
+export const ALL_IN_CEILING_KB = 76.3;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

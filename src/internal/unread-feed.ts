@@ -43,6 +43,9 @@ export interface UnreadFeedLook {
   unreadTone: Tone;
 }
 
+/** Rows arriving in one update that are announced one by one; more are announced as a count. */
+const MAX_SAID = 3;
+
 export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   /** Whose rows (a user's id); defaults to the signed-in user. */
   @property({ attribute: 'user-id', reflect: true }) userId?: string;
@@ -109,8 +112,11 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
       messages.push(said.text);
     }
     if (messages.length) {
-      if (urgent) this.assertive = messages.join('. ');
-      else this.polite = messages.join('. ');
+      // A burst (a bulk insert of thousands) is summed up, not read out row by row for minutes.
+      const n = messages.length;
+      const said = n > MAX_SAID ? `${this.look().heading}: ${this.s.newCount(formatNumber(this.effectiveLocale, n), n)}` : messages.join('. ');
+      if (urgent) this.assertive = said;
+      else this.polite = said;
     }
   }
 

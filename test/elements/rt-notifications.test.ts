@@ -1,4 +1,4 @@
-import { expect, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import type { RtNotifications } from '../../src/elements/rt-notifications/rt-notifications.js';
 import { $, $$, ALICE, ago, HOSTILE, memory, mount, text, waitForNoText, waitForText } from './helpers.js';
@@ -55,6 +55,19 @@ describe('rt-notifications', () => {
     await ev2;
     await waitForText(el, 'Sync failed');
     expect($(el, '[role="alert"]')!.textContent).to.include('Sync failed');
+  });
+
+  it('a burst of arrivals is announced as a count, not row by row (QA15 F3)', async () => {
+    const client = seeded();
+    const el = await mount<RtNotifications>(client, html`<rt-notifications></rt-notifications>`, 'rt-notifications');
+    await waitForText(el, 'Scan finished');
+    for (let i = 0; i < 12; i++) client.insert('notifications', { id: `b${i}`, user_id: ALICE, title: `Bulk ${i}`, type: 'info' }); // one frame
+    await waitForText(el, 'Bulk 11');
+    await waitUntil(() => $(el, '[role="status"]')!.textContent!.includes('12 new'), `announced: ${$(el, '[role="status"]')!.textContent}`);
+    expect($(el, '[role="status"]')!.textContent).not.to.include('Bulk');
+    // One or two at a time are still named.
+    client.insert('notifications', { id: 'n9', user_id: ALICE, title: 'Export ready', type: 'info' });
+    await waitUntil(() => $(el, '[role="status"]')!.textContent!.includes('Export ready'), 'one arrival named');
   });
 
   it('updates and removes on UPDATE / DELETE', async () => {
