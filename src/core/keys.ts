@@ -59,5 +59,5 @@ export function rowKey(row: { id?: unknown } | null | undefined): string | null 
   return normalizeKey(row?.id);
 }
 
-/** A key read as a JSON number beyond 2^53: rounded, so it may name another row (rest.ts keeps such keys exact as text). */
+/** A value read as a JSON number beyond 2^53: rounded, so as a key it may name another row (rest.ts keeps such values exact as text). */
 export const unsafeKey = (value: unknown): boolean => typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER;

@@ -226,11 +226,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** Fold one change in: from Realtime (its lateness measured), or read again by key (reconcile). */
   #apply(change: RowChange<R>, delivered: boolean): void {
     if (this.#stopped || !this.#window) return;
-    // A bigint beyond 2^53 in a realtime change (its key, or a filtered column) is rounded
-    // (realtime-js reads int8 as a number): it may name another row. The rows are read again over
-    // REST, where such values stay exact (rest.ts).
-    const eq = this.#resolved!.query.eq;
-    if ([change.new, change.old].some((row) => row && (unsafeKey(row.id) || eq.some(([c]) => unsafeKey((row as Record<string, unknown>)[c]))))) {
+    // A bigint beyond 2^53 in a realtime change is rounded (realtime-js reads int8 as a number):
+    // as a key or a filtered column it may name another row, elsewhere it would show a figure the
+    // database does not hold. The rows are read again over REST, where such values stay exact (rest.ts).
+    if ([change.new, change.old].some((row) => row && Object.values(row).some(unsafeKey))) {
       return this.#reader!.refill();
     }
     this.#reader!.note(change);

@@ -100,6 +100,8 @@ create table if not exists public.acme_work_orders (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
+-- A bigint figure that is not a key (test/elements/own-feed.real.test.ts: values beyond 2^53).
+alter table public.acme_work_orders add column if not exists quantity bigint;
 
 create or replace function public.acme_set_updated_at() returns trigger
 language plpgsql as $$

@@ -140,6 +140,26 @@ describe('a sixth table through the public API: defineFeed + <rt-live-list> + Li
     expect(visibleText(single.shadowRoot!)).to.include('completed');
   });
 
+  it('a bigint figure beyond 2^53 that is not a key, changed live, shows every digit (not the rounded number realtime-js reads)', async () => {
+    const tag = newId().slice(0, 8);
+    const team = `team-qty-${tag}`;
+    await insertInto('acme_members', [{ team_id: team, member_id: ALICE }]);
+    const [order] = (await insertInto('acme_work_orders', [{ team_id: team, title: `Qty ${tag}`, status: 'running', quantity: 7 }])) as unknown as (WorkOrder & { quantity: number })[];
+    const one = defineFeed<WorkOrder, { id?: string }>({ name: 'work-order-qty', table: 'acme_work_orders', kind: 'single', filters: [{ column: 'id', param: 'id', what: 'order id' }] });
+    const info = await backendInfo();
+    const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
+      <rt-live-list .feed=${one} .params=${{ id: String(order.id) }} label-field="title" detail-field="quantity"></rt-live-list>
+    </rt-provider>`);
+    const single = wrapper.querySelector('rt-live-list')!;
+    const shows = () => visibleText(single.shadowRoot!);
+    await waitUntil(() => shows().includes(`Qty ${tag}`) && shows().includes('7') && shows().includes('Live'), `the row, Live (${shows()})`, { timeout: 30_000, interval: 50 });
+    const exact = 2n ** 53n + 1n; // realtime-js reads it as 9007199254740992
+    await runSql(`update public.acme_work_orders set quantity = ${exact}, title = 'Qty changed ${tag}' where id = ${order.id}`);
+    await waitUntil(() => shows().includes(`Qty changed ${tag}`), `the change shown (${shows()})`, { timeout: 30_000, interval: 50 });
+    await waitUntil(() => shows().replace(/\D/g, '').includes(String(exact)), `every digit of ${exact} (${shows()})`, { timeout: 30_000, interval: 50 });
+    expect(shows().replace(/\D/g, '')).not.to.include('9007199254740992');
+  });
+
   it('a declaration mistake throws at declaration time; a missing parameter is a clear error', async () => {
     expect(() => defineFeed({ name: 'x', table: '', kind: 'list', filters: [] })).to.throw(/needs a name and a table/);
     const info = await backendInfo();
