@@ -63,16 +63,17 @@ export function createRest(options: RestOptions): RestLike {
  * host's client, such keys stay rounded and a snapshot holding one is refused (rest-source.ts).
  */
 async function exactIntegers(res: Response): Promise<Response> {
-  if (!res.ok) return res;
-  const text = await res.clone().text();
-  if (!/\d{16}/.test(text)) return res;
-  const exact = (_key: string, value: unknown, context?: { source?: string }) =>
-    typeof value === 'number' && !Number.isSafeInteger(value) && /^-?\d+$/.test(context?.source ?? '') ? context!.source : value;
-  let body: string;
-  try {
-    body = withPlainJson(() => JSON.stringify(JSON.parse(text, exact as never)));
-  } catch {
-    return res; // not JSON: postgrest-js says so
+  if (!res.ok || res.status === 204 || res.status === 205) return res; // errors, and replies that may not have a body
+  // The body is read once here and handed on as text (postgrest-js reads it again from memory).
+  let body = await res.text();
+  if (/\d{16}/.test(body)) {
+    const exact = (_key: string, value: unknown, context?: { source?: string }) =>
+      typeof value === 'number' && !Number.isSafeInteger(value) && /^-?\d+$/.test(context?.source ?? '') ? context!.source : value;
+    try {
+      body = withPlainJson(() => JSON.stringify(JSON.parse(body, exact as never)));
+    } catch {
+      // not JSON: postgrest-js says so
+    }
   }
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }

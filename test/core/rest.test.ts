@@ -225,7 +225,7 @@ describe('rest client (real local backend)', () => {
     expect(count.count).to.equal(2);
 
     const upd = await rest.from('signal_alerts').update({ read: true }).eq('id', ids[0]);
-    expect(upd.error).to.equal(null);
+    expect(upd.error, JSON.stringify(upd.error)).to.equal(null);
     expect((await selectRows('signal_alerts', { id: ids[0]! }))[0]!.read).to.equal(true);
 
     // anonymous (the anon key as bearer): Alice's rows stay hidden (the anon role may not read alerts)
