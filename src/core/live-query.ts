@@ -293,7 +293,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       if (this.#unresolved && !waitsForToken(resolved)) this.#bootTimer = setTimeout(() => this.refresh(), retryDelay(this.options.retryDelays, this.#bootTries++));
       return;
     }
-    this.#phase.fatal = null;
+    this.#phase.resolved();
     this.#resolved = resolved;
     const { query } = resolved;
     this.#window = new RowWindow<R>(this.options.kind, query, (row) => this.#unread?.trimmed(row));

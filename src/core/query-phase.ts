@@ -20,7 +20,7 @@ export class QueryPhase {
   phase: LiveQueryPhase = 'loading';
   /** The query's own problem (the channel's error is added at delivery when not live). */
   error: RtError | null = null;
-  /** A problem that ends the query (its parameters could not be resolved). */
+  /** A problem that ends the query until resolved again (its parameters could not be resolved). */
   fatal: RtError | null = null;
   channel: ChannelState = { status: 'connecting', ready: false, epoch: 0, error: null };
   /** The channel epoch the shown snapshot was read in (-1: read while not confirmed). */
@@ -46,6 +46,11 @@ export class QueryPhase {
   /** A re-read was asked for: a live query is stale until it lands. */
   rereading(): void {
     if (this.#everLoaded && this.phase === 'live') this.phase = 'stale';
+  }
+
+  /** The parameters were resolved (again, after `failed`): the phase follows the next snapshot. */
+  resolved(): void {
+    this.fatal = null;
   }
 
   failed(error: RtError): void {
