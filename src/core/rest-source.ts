@@ -78,7 +78,14 @@ export class RestSource {
         for (const [column, value] of schema.eq(table, query.eq)) q = q.eq(column, value);
         if (query.ids) q = q.in(schema.column(table, 'id'), [...query.ids]);
         if (pinned) q = q.in(schema.column(table, pinned.column), [...pinned.values]);
-        if (query.order) q = q.order(schema.column(table, query.order.column), { ascending: query.order.ascending });
+        // Ties in the order column (rows inserted by one statement share `created_at`) are broken by
+        // the key, as the store orders them: otherwise the database picks which tied rows fill a
+        // bounded list, and may pick others on the next read.
+        if (query.order) {
+          const { column, ascending } = query.order;
+          q = q.order(schema.column(table, column), { ascending });
+          if (column !== 'id') q = q.order(schema.column(table, 'id'), { ascending });
+        }
         if (query.single) q = q.limit(1);
         else if (query.limit !== undefined) q = q.limit(query.limit);
         return q;
@@ -142,14 +149,14 @@ export class RestSource {
   }
 
   /**
-   * The user's first organisation (`org_members`, oldest membership first), null when they have
+   * The user's first organisation (`org_members`, oldest membership first, then by org id), null when they have
    * none, or why it could not be read (an expired session, the network: not "no organisation").
    */
   async firstOrg(userId: string): Promise<string | null | RtError> {
     const { schema } = this;
     const col = (c: string) => schema.column('org_members', c);
     const res = await this.#send(() =>
-      this.rest.from(schema.table('org_members')).select(col('org_id')).eq(col('user_id'), userId).order(col('created_at'), { ascending: true }).limit(1),
+      this.rest.from(schema.table('org_members')).select(col('org_id')).eq(col('user_id'), userId).order(col('created_at'), { ascending: true }).order(col('org_id'), { ascending: true }).limit(1),
     );
     if ('failed' in res) return schema.explain('org_members', res.failed);
     const rows = rowsOf(res);

@@ -231,9 +231,8 @@ export class RowWindow<R extends StoreRow> {
     const dir = ascending ? 1 : -1;
     const c = compareValues(a[column], b[column]);
     if (c !== 0) return c * dir;
-    const ka = rowKey(a)!;
-    const kb = rowKey(b)!;
-    return ka < kb ? -dir : ka > kb ? dir : 0;
+    // Ties by key, in the order the database reads them by (rest-source.ts): integer keys by value.
+    return compareValues(a.id, b.id) * dir;
   }
 
   #remember(key: string, version: number, committedAt: number | undefined): void {

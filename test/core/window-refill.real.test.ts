@@ -9,7 +9,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
-import { ACME, backendInfo, deleteRows, insertRows, mintToken, newId, waitFor } from '../helpers/backend.js';
+import { ACME, backendInfo, deleteRows, insertInto, insertRows, mintToken, newId, updateRows, waitFor } from '../helpers/backend.js';
 import { deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
@@ -47,5 +47,58 @@ describe('bounded lists refill after a burst of deletes (real backend)', functio
     for (const id of newer.reverse()) await deleteRows('signal_alerts', { id });
     await waitFor(() => items().join() === [5, 4, 3].map((i) => `${tag}-base-${i}`).join() && unread().startsWith('5 '), 15_000, `the 3 before them again (shows ${items().join(', ')}; ${unread()})`);
     expect(items()).to.have.length(3);
+  });
+});
+
+describe('rows tied in the order column are read the same way every time (real backend)', function () {
+  this.timeout(60_000);
+
+  const desc = (ids: string[]) => [...ids].sort().reverse();
+
+  it('alerts inserted by one statement (one created_at), a list of 3: the 3 greatest keys, in key order, read after read', async () => {
+    const info = await backendInfo();
+    const user = newId();
+    const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(user, 3600) });
+    clients.push(c);
+    const at = new Date(Date.now() - 60_000).toISOString();
+    // Inserted smallest key first: the physical order is not the key order the list must follow.
+    const ids = Array.from({ length: 8 }, () => newId()).sort();
+    await insertRows('signal_alerts', ids.map((id, i) => ({ id, user_id: user, org_id: ACME, business_name: `tie ${i}`, signal_type: 'funding_round', created_at: at })));
+    const q = c.liveQuery('signal-alerts', { userId: user, limit: 3 });
+    let state = q.getState();
+    let stale = 0;
+    const off = q.subscribe((s) => {
+      state = s;
+      if (s.phase === 'stale') stale++;
+    });
+    try {
+      const shown = () => (state.data as { id: string }[]).map((r) => r.id);
+      const expected = desc(ids).slice(0, 3);
+      await waitFor(() => state.phase === 'live', 15_000, 'live');
+      expect(shown()).to.deep.equal(expected);
+      for (let round = 0; round < 3; round++) {
+        // Updating rows moves them in the table (new row versions); the order column stays tied.
+        for (const id of [...ids].reverse()) await updateRows('signal_alerts', { id }, { business_name: `tie moved ${round}` });
+        await waitFor(() => (state.data as { business_name: string }[]).every((r) => r.business_name === `tie moved ${round}`), 15_000, `round ${round}: the updates shown`);
+        const before = stale;
+        q.refresh();
+        await waitFor(() => stale > before && state.phase === 'live', 15_000, `round ${round}: read again`);
+        expect(shown(), `round ${round}`).to.deep.equal(expected);
+      }
+    } finally {
+      off();
+    }
+  });
+
+  it("a user's default org among memberships made at the same instant: the same org on every read (the smaller id)", async () => {
+    const info = await backendInfo();
+    const user = newId();
+    const orgs = [newId(), newId()].sort().reverse(); // the greater id inserted first
+    await insertInto('orgs', orgs.map((id) => ({ id, name: `tied org ${id.slice(0, 4)}` })));
+    const at = new Date(Date.now() - 60_000).toISOString();
+    await insertInto('org_members', orgs.map((org_id) => ({ org_id, user_id: user, created_at: at })));
+    const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(user, 3600) });
+    clients.push(c);
+    expect(await c.getOrgId()).to.equal(orgs[1]);
   });
 });
