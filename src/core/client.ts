@@ -186,12 +186,16 @@ export class RtClient extends LiveHub implements RtClientApi {
     return tokenUserId(await this.#session.tokens.get());
   }
 
-  /** Why the access token names no user although one was given: it is no JWT at all (`bad-config`), or null. */
+  /**
+   * Why the access token names no user although one was given: it is no JWT at all (`bad-config`),
+   * or the token source failed (`unauthorized`, detail `token-failed`); null otherwise.
+   */
   async tokenProblem(): Promise<RtError | null> {
     // A client that could not be built says why (a fixed token that is no JWT stops it there).
     if (this.configError) return this.configError;
     const token = await this.#session.tokens.get();
-    return isNotJwt(token) ? rtError('bad-config', NOT_A_JWT) : null;
+    // …or it could not be obtained (the token callback threw or did not answer).
+    return isNotJwt(token) ? rtError('bad-config', NOT_A_JWT) : token ? null : this.#session.tokens.failure;
   }
 
   async getOrgId(): Promise<string | null> {

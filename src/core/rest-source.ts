@@ -228,7 +228,7 @@ export class RestSource {
     if (e.code === 'unauthorized' && (!tokens.refreshable || tokens.expired)) return this.session.expire(e.message);
     // Refused as anonymous although this client had a signed-in user: the session ended.
     if (!token && tokens.hadUserToken && (e.code === 'forbidden' || e.code === 'bad-config')) {
-      return this.session.expire('no access token could be obtained any more');
+      return this.session.expire(tokens.failure?.message ?? 'no access token could be obtained any more');
     }
     return e;
   }

@@ -150,7 +150,7 @@ export class Session {
         const token = await this.tokens.get(true);
         const exp = tokenExpiry(token);
         if (!token || (exp !== null && exp <= serverNow())) {
-          this.expire(token ? 'the token callback returned an expired token' : 'the token callback returned no token');
+          this.expire(token ? 'the token callback returned an expired token' : (this.tokens.failure?.message ?? 'the token callback returned no token'));
           return false;
         }
         await this.#realtime?.setAuth(token);

@@ -12,6 +12,8 @@
 import { decodeJwt, tokenExpiry, tokenUserId } from './jwt.js';
 import { clockSkew, observeServerTime, serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
+import type { RtError } from './types.js';
+import { messageOf, rtError } from './errors.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
 
@@ -23,6 +25,8 @@ const EARLY_MS = 30_000;
  * write, a re-read or the token's expiry.
  */
 export const USER_CHECK_MS = 5000;
+/** A token callback (or host session read) that has not answered after this long has failed. */
+export const TOKEN_TIMEOUT_MS = 10_000;
 
 /** `host.auth.getSession` when the host uses Supabase Auth; null for a third-party-auth client. */
 function hostSessionReader(host: SupabaseLike | undefined): (() => Promise<string | null>) | null {
@@ -61,6 +65,8 @@ export class TokenSource {
   constructor(
     private readonly option: AccessTokenOption,
     private readonly host?: SupabaseLike,
+    /** How long a load may take before it has failed (ms). */
+    private readonly timeoutMs = TOKEN_TIMEOUT_MS,
   ) {
     if (typeof option === 'string' && option) {
       this.#cached = option;
@@ -114,6 +120,7 @@ export class TokenSource {
 
   /** Hand over a new token at run time (the host answered `rt-session-expired`, or set a new one). */
   set(token: string | null): void {
+    if (token) this.failure = null;
     if (typeof this.option === 'function') {
       this.#cached = token || this.#cached; // the callback stays the source; this one is used until near exp
     } else {
@@ -177,15 +184,32 @@ export class TokenSource {
   }
   #everUser = false;
 
+  /**
+   * Why the source's last answer was no answer (`unauthorized`, detail `token-failed`): the callback
+   * threw (Auth0's `login_required` after a sign-out, a token endpoint's 503) or did not answer
+   * within {@link TOKEN_TIMEOUT_MS}; null after an answer.
+   */
+  failure: RtError | null = null;
+
+  /**
+   * Ask the source. A load that throws or hangs is no token: the previous one (another session's,
+   * perhaps signed out) is not used again, the user reads as none (`onUserChange(null)`), and the
+   * source is asked again after the back-off; its next token is a user change again.
+   */
   #fetchOnce(load: () => Promise<string | null>): Promise<string | null> {
     if (this.#inflight) return this.#inflight;
     if (Date.now() < this.#retryAt) return Promise.resolve(this.#cached);
     this.#checkedAt = Date.now();
     this.#inflight = (async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+      });
       try {
-        const token = await load();
+        const token = await Promise.race([load(), timeout]);
         this.#cached = token;
         this.#gaveExpired = this.#past(token);
+        this.failure = null;
         this.#noteUser(token);
         this.#failures = 0;
         this.#retryAt = 0;
@@ -194,8 +218,13 @@ export class TokenSource {
         const delays = [1000, 2000, 5000, 10_000, 30_000];
         this.#retryAt = Date.now() + delays[Math.min(this.#failures, delays.length - 1)];
         if (this.#failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
-        return this.#cached;
+        this.failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
+        this.#cached = null;
+        this.#gaveExpired = false;
+        this.#noteUser(null);
+        return null;
       } finally {
+        clearTimeout(timer);
         this.#inflight = null;
       }
     })();

@@ -9,6 +9,13 @@ import { observeServerTime, resetServerClock } from '../../src/core/server-clock
 const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 const jwt = (sub: string, exp = Math.floor(Date.now() / 1000) + 3600) => `${b64({ alg: 'none' })}.${b64({ sub, role: 'authenticated', exp })}.x`;
 const settle = () => new Promise((r) => setTimeout(r, 0));
+/** Waits for `ok`, asking `source` again on every step (it asks only once its back-off, 1 s after a first failure, is over). */
+async function waitFor(ok: () => boolean, source: TokenSource): Promise<void> {
+  while (!ok()) {
+    source.recheck(Date.now() + 60_000);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('TokenSource', () => {
   it('asks a callback again at most every USER_CHECK_MS and reports another user, then none', async () => {
@@ -37,6 +44,60 @@ describe('TokenSource', () => {
     source.recheck(t0 + 2 * USER_CHECK_MS + 20);
     await settle();
     expect(users).to.deep.equal(['bob', null]);
+  });
+
+  it('a callback that throws (a sign-out in Auth0) is no token: the previous one is not used again, the user reads as none, the cause is kept; its next token is a user again', async () => {
+    let answer: () => string | null = () => jwt('alice');
+    const source = new TokenSource(async () => answer());
+    const users: Array<string | null> = [];
+    source.onUserChange = (u) => users.push(u);
+    expect(await source.get()).to.be.a('string');
+    answer = () => {
+      throw new Error('login_required');
+    };
+    expect(await source.get(true)).to.equal(null);
+    expect(users).to.deep.equal([null]);
+    expect(source.failure).to.include({ code: 'unauthorized', detail: 'token-failed' });
+    expect(source.failure!.message).to.include('login_required');
+    expect(await source.get(), 'not asked again before the back-off, and still no token').to.equal(null);
+    answer = () => jwt('alice');
+    await waitFor(() => users.length === 2, source);
+    expect(users).to.deep.equal([null, 'alice']);
+    expect(source.failure).to.equal(null);
+  });
+
+  it('a callback that fails from the start, then answers: its first token is a user change (queries started with no user are rebuilt)', async () => {
+    let fail = true;
+    const source = new TokenSource(async () => {
+      if (fail) throw new Error('503 from the token endpoint');
+      return jwt('alice');
+    });
+    const users: Array<string | null> = [];
+    source.onUserChange = (u) => users.push(u);
+    expect(await source.get()).to.equal(null);
+    expect(users).to.deep.equal([]);
+    fail = false;
+    await waitFor(() => users.length === 1, source);
+    expect(users).to.deep.equal(['alice']);
+  });
+
+  it('a callback that never answers has failed after its timeout: no token, the cause says so, and it is asked again', async () => {
+    let hang = true;
+    let calls = 0;
+    const source = new TokenSource(
+      () => {
+        calls++;
+        return hang ? new Promise<string>(() => {}) : Promise.resolve(jwt('alice'));
+      },
+      undefined,
+      50,
+    );
+    expect(await source.get()).to.equal(null);
+    expect(source.failure!.message).to.include('no answer within');
+    hang = false;
+    await waitFor(() => source.current !== null, source);
+    expect(calls).to.equal(2);
+    expect(source.failure).to.equal(null);
   });
 
   it('has nothing to ask for a fixed token: no call, no user change', async () => {

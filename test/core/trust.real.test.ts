@@ -484,6 +484,85 @@ describe('Live you can trust (real backend)', function () {
     });
   });
 
+  describe('a token source that fails (QA16: throws after a sign-out, fails at first, never answers)', () => {
+    const failed = en.errorMessages['token-failed'];
+
+    it("a callback that throws after a sign-out (Auth0's login_required) takes the user's rows off screen, says why, and shows nothing written after; signed in again, Live", async () => {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      let signedOut = false;
+      const before = `before sign-out ${newId().slice(0, 8)}`;
+      const after = `after sign-out ${newId().slice(0, 8)}`;
+      await insertRows('signal_alerts', [{ id: newId(), user_id: ALICE, business_name: before, signal_type: 'funding' }]);
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey}
+        .accessToken=${async () => {
+          if (signedOut) throw new Error('login_required');
+          return token;
+        }}><rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+      const alerts = wrapper.querySelector('rt-signal-alerts')!;
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(before) && badgeText(alerts) === en.live, 15_000, "alice's alert, Live");
+      signedOut = true;
+      await waitFor(() => !deepText(alerts.shadowRoot!).includes(before), 20_000, "alice's alert gone after the callback threw");
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(failed), 10_000, `the cause (${deepText(alerts.shadowRoot!)})`);
+      expect(badgeText(alerts)).to.not.equal(en.live);
+      await insertRows('signal_alerts', [{ id: newId(), user_id: ALICE, business_name: after, signal_type: 'funding' }]);
+      // Signed in again: the callback answers, the rows (and the one written meanwhile) are back, Live.
+      signedOut = false;
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(after) && badgeText(alerts) === en.live, 45_000, 'Live again after signing in');
+    });
+
+    it('a callback that fails for its first calls, then answers: the per-user widgets go Live (were "not signed in" for good)', async () => {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      let calls = 0;
+      const mine = `first calls failed ${newId().slice(0, 8)}`;
+      await insertRows('notifications', [{ id: newId(), user_id: ALICE, title: mine, body: 'x' }]);
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey}
+        .accessToken=${async () => {
+          if (++calls <= 2) throw new Error('503 from the token endpoint');
+          return token;
+        }}><rt-notifications></rt-notifications></rt-provider>`);
+      const notes = wrapper.querySelector('rt-notifications')!;
+      await waitFor(() => deepText(notes.shadowRoot!).includes(failed), 15_000, `the cause while failing (${deepText(notes.shadowRoot!)})`);
+      await waitFor(() => deepText(notes.shadowRoot!).includes(mine) && badgeText(notes) === en.live, 45_000, `Live once it answers (${deepText(notes.shadowRoot!)})`);
+    });
+
+    it('a callback that never answers (assigned at sign-out) has failed after 10 s: the rows go, the cause says so', async () => {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      const mine = `hung callback ${newId().slice(0, 8)}`;
+      await insertRows('signal_alerts', [{ id: newId(), user_id: ALICE, business_name: mine, signal_type: 'funding' }]);
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} .accessToken=${async () => token}>
+        <rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+      const alerts = wrapper.querySelector('rt-signal-alerts')!;
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(mine) && badgeText(alerts) === en.live, 15_000, 'Live');
+      wrapper.accessToken = () => new Promise<string>(() => {});
+      await waitFor(() => !deepText(alerts.shadowRoot!).includes(mine) && deepText(alerts.shadowRoot!).includes(failed), 40_000, `rows gone, the cause (${deepText(alerts.shadowRoot!)})`);
+      expect(badgeText(alerts)).to.not.equal(en.live);
+    });
+
+    it('README step 6 (a supabase-js client with the third-party accessToken option): its callback throwing takes the rows off screen', async () => {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      let signedOut = false;
+      const sb = createClient(info.url, info.anonKey, {
+        accessToken: async () => {
+          if (signedOut) throw new Error('login_required');
+          return token;
+        },
+      });
+      cleanups.push(() => void sb.removeAllChannels());
+      const mine = `third-party ${newId().slice(0, 8)}`;
+      await insertRows('signal_alerts', [{ id: newId(), user_id: ALICE, business_name: mine, signal_type: 'funding' }]);
+      const wrapper = await fixture<RtProvider>(html`<rt-provider .client=${sb}><rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+      const alerts = wrapper.querySelector('rt-signal-alerts')!;
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(mine) && badgeText(alerts) === en.live, 15_000, 'Live');
+      signedOut = true;
+      await waitFor(() => !deepText(alerts.shadowRoot!).includes(mine), 20_000, 'rows gone after the callback threw');
+      expect(badgeText(alerts)).to.not.equal(en.live);
+    });
+  });
+
   describe('third-party auth (supabase-js `accessToken` option)', () => {
     it("a sign-out or another user in the callback takes the previous user's rows off screen with nothing written", async () => {
       const info = await backendInfo();
