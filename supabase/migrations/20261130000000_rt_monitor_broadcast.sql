@@ -13,7 +13,9 @@
 --                   (RLS: "owners read their scans / alerts / notifications")
 -- Events are the operation: INSERT, UPDATE, DELETE; the payload is broadcast_changes'
 -- {schema, table, operation, record, old_record}. A row moved to another org or user (its
--- org_id / user_id changed) is sent to both topics, so the old audience sees it leave.
+-- org_id / user_id changed) is sent to both topics, each only what its audience may read: the old
+-- topic a DELETE with the old row (it sees the row leave, not what it became), the new topic an
+-- INSERT with the new row (not what it was).
 -- Executions deleted by a cascade from their stream's DELETE are not sent (their stream is gone
 -- already when the trigger looks it up); the stream's own DELETE is.
 --
@@ -61,11 +63,16 @@ begin
     if tg_op <> 'INSERT' then old_topic := 'user:' || old.user_id::text; end if;
   end if;
 
-  if new_topic is not null then
+  if new_topic = old_topic then
     perform realtime.broadcast_changes(new_topic, tg_op, tg_op, tg_table_name, tg_table_schema, new, old);
-  end if;
-  if old_topic is not null and old_topic is distinct from new_topic then
-    perform realtime.broadcast_changes(old_topic, tg_op, tg_op, tg_table_name, tg_table_schema, new, old);
+  else
+    -- Moved (or inserted / deleted): each audience gets only the row as it may read it.
+    if old_topic is not null then
+      perform realtime.broadcast_changes(old_topic, 'DELETE', 'DELETE', tg_table_name, tg_table_schema, null, old);
+    end if;
+    if new_topic is not null then
+      perform realtime.broadcast_changes(new_topic, 'INSERT', 'INSERT', tg_table_name, tg_table_schema, new, null);
+    end if;
   end if;
   return null;
 end

@@ -74,6 +74,23 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     expect(m.payload.old_record.goal_status).to.equal('pending');
   });
 
+  it("a row moved to another user reaches the old topic as a DELETE of the old row (never its new content) and the new topic as an INSERT (never its old content) (QA16 F4)", async () => {
+    const alice = joinPrivate((await supabaseAs(await signIn(USERS.alice))).supabase, `user:${ALICE}`);
+    const bob = joinPrivate((await supabaseAs(await signIn(USERS.bob))).supabase, `user:${BOB}`);
+    await waitFor(() => [alice, bob].every((ch) => ch.statuses.some((x) => x.status === 'SUBSCRIBED')), 10_000, 'both SUBSCRIBED');
+    const tag = newId().slice(0, 8);
+    const [note] = await insertRows('notifications', [{ id: newId(), user_id: ALICE, title: `ALICE-OLD ${tag}`, body: 'for alice' }]);
+    await waitFor(() => alice.messages.some((m) => m.payload?.record?.id === note.id), 10_000, "alice's insert");
+    await updateRows('notifications', { id: note.id }, { user_id: BOB, title: `BOB-NEW ${tag}`, body: 'for bob' });
+    const left = await waitFor(() => alice.messages.find((m) => m.event === 'DELETE' && m.payload?.old_record?.id === note.id), 10_000, 'the row leaving alice');
+    const came = await waitFor(() => bob.messages.find((m) => m.event === 'INSERT' && m.payload?.record?.id === note.id), 10_000, 'the row reaching bob');
+    expect(left.payload).to.include({ operation: 'DELETE', record: null });
+    expect(came.payload).to.include({ operation: 'INSERT', old_record: null });
+    expect(JSON.stringify(alice.messages)).to.not.include(`BOB-NEW ${tag}`);
+    expect(JSON.stringify(bob.messages)).to.not.include(`ALICE-OLD ${tag}`);
+    // rt-monitor's own stores follow: tested by the widgets' move tests in this mode (rls-exit.real).
+  });
+
   it("a user the realtime.messages policy does not allow is refused with Supabase's message", async () => {
     const { supabase } = await supabaseAs(await signIn(USERS.alice));
     const ch = joinPrivate(supabase, `org:${GLOBEX}`);

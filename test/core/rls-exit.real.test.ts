@@ -126,6 +126,29 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
     }
   });
 
+  it('Broadcast mode: an alert given to another user with new content leaves the first list and joins the other, neither showing the other side (QA16 F4)', async () => {
+    const [u1, u2] = [newId(), newId()];
+    const tag = newId().slice(0, 8);
+    const [row] = await insertRows('signal_alerts', [{ id: newId(), user_id: u1, business_name: `First owner ${tag}`, signal_type: 'funding' }]);
+    const info = await backendInfo();
+    const make = async (user: string) => {
+      const token = await mintToken(user, 3600);
+      const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
+      clients.push(c);
+      return c;
+    };
+    const [c1, c2] = [await make(u1), await make(u2)];
+    const wrapper = await fixture(
+      html`<div><rt-provider .client=${c1}><rt-signal-alerts></rt-signal-alerts></rt-provider><rt-provider .client=${c2}><rt-signal-alerts></rt-signal-alerts></rt-provider></div>`,
+    );
+    const [first, second] = [...wrapper.querySelectorAll('rt-signal-alerts')];
+    await waitFor(() => deepText(first.shadowRoot!).includes(`First owner ${tag}`) && live(c1) && live(c2), 15_000, 'both live');
+    await updateRows('signal_alerts', { id: row.id }, { user_id: u2, business_name: `Second owner ${tag}` });
+    await waitFor(() => deepText(second.shadowRoot!).includes(`Second owner ${tag}`), 15_000, 'the row joins the new owner');
+    await waitFor(() => !deepText(first.shadowRoot!).includes(`First owner ${tag}`), 15_000, 'the row leaves the first owner');
+    expect(deepText(first.shadowRoot!)).to.not.include(`Second owner ${tag}`);
+  });
+
   it('an alert given to another user leaves the list and the unread count; one still visible stays', async () => {
     // A user of its own (a token minted for a fresh id): no other test's alerts move its count.
     const user = newId();
