@@ -398,6 +398,12 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (key !== null) this.#overlays.settle(key, window.get(key) ?? null);
     if (result.deleted) {
       if (this.options.kind === 'single') this.#phase.deleted();
+      // A scoped list emptied by deletes (a stream's executions, gone by cascade with the stream):
+      // read again, so that a scope that is gone says so (verifyEmpty) instead of "Live · nothing".
+      if (live && window.size === 0 && this.#resolved?.verifyEmpty) {
+        this.refresh();
+        return true;
+      }
       // A full window lost a row: the next one (which we do not hold) belongs in it now. Also when
       // it was no longer full because of earlier deletes: a refill may have read before them.
       if ((result.deleted.windowWasFull || this.#reader!.refilling) && live) this.#reader!.refill();

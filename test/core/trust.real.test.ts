@@ -22,6 +22,7 @@ import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { configure, setDefaultClient } from '../../src/core/default-client.js';
@@ -29,7 +30,7 @@ import { resetServerClock } from '../../src/core/server-clock.js';
 import type { RtSessionExpiredEvent } from '../../src/events.js';
 import { en } from '../../src/internal/strings.js';
 import {
-  ACME, ALICE, BOB, USERS, backendInfo, dropConnections, insertRows, lagRealtime, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor,
+  ACME, ALICE, BOB, USERS, backendInfo, deleteRows, dropConnections, insertRows, lagRealtime, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor,
 } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
 import { deepText } from '../elements/helpers.js';
@@ -109,6 +110,20 @@ describe('Live you can trust (real backend)', function () {
       expect(c.getActiveSubscriptions().every((s) => s.status === 'connected')).to.equal(true);
       await updateRows('streams', { id: stream.id }, { current_progress: { percentage: 70, completed: 7, total: 10 } });
       await waitFor(() => deepText(el.shadowRoot!).includes('70'), 10_000, 'update after going live');
+    });
+
+    it('a stream deleted while watched: its agent list, emptied by the cascade, never reads "Live · No agent activity yet" and says "Not found" (QA16 F5)', async () => {
+      const stream = await newStream({ name: 'deleted while watched' });
+      await insertRows('agent_executions', [{ id: newId(), stream_id: stream.id, agent_id: 'doomed-agent', status: 'running' }]);
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-agent-executions stream-id=${stream.id}></rt-agent-executions></rt-provider>`);
+      const el = wrapper.querySelector('rt-agent-executions')!;
+      await waitFor(() => deepText(el.shadowRoot!).includes('doomed-agent') && badgeText(el) === en.live, 15_000, 'Live with the agent');
+      const seen: string[] = [];
+      everyFrame(() => seen.push(`${badgeText(el)} | ${deepText(el.shadowRoot!).includes(en.noAgents) ? 'empty' : ''}`));
+      await deleteRows('streams', { id: stream.id });
+      await waitFor(() => deepText(el.shadowRoot!).includes(en.notFound), 15_000, `"Not found" (${deepText(el.shadowRoot!)})`);
+      expect(seen.filter((f) => f === `${en.live} | empty`), 'frames reading Live over an empty list').to.deep.equal([]);
     });
 
     it('a socket that opens but whose frames are swallowed (a proxy): data shows as "Connecting…", never "Live"', async () => {
