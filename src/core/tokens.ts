@@ -192,8 +192,8 @@ export class TokenSource {
   failure: RtError | null = null;
 
   /**
-   * Ask the source. A load that throws or hangs is no token: the previous one (another session's,
-   * perhaps signed out) is not used again, the user reads as none (`onUserChange(null)`), and the
+   * Ask the source. A load that throws or hangs is no token: the previous one, while still valid
+   * (a signed-out user's), is not used again, the user reads as none (`onUserChange(null)`), and the
    * source is asked again after the back-off; its next token is a user change again.
    */
   #fetchOnce(load: () => Promise<string | null>): Promise<string | null> {
@@ -219,10 +219,15 @@ export class TokenSource {
         this.#retryAt = Date.now() + delays[Math.min(this.#failures, delays.length - 1)];
         if (this.#failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
         this.failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
-        this.#cached = null;
-        this.#gaveExpired = false;
-        this.#noteUser(null);
-        return null;
+        // A token still valid from a source that now fails: a sign-out (Auth0's login_required),
+        // not used again. One past its expiry stays the last seen: the session has expired
+        // (Session expired, rt-session-expired), as when the source gives no fresh token.
+        if (!this.#past(this.#cached)) {
+          this.#cached = null;
+          this.#gaveExpired = false;
+        }
+        this.#noteUser(this.#cached);
+        return this.#cached;
       } finally {
         clearTimeout(timer);
         this.#inflight = null;

@@ -51,7 +51,9 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
     if (first && (tokenExpiry(first) ?? Infinity) - serverNow() > 30_000) return first;
     let fresh: string | null = null;
     try {
-      fresh = await renew();
+      // Bounded below the client's own limit (TOKEN_TIMEOUT_MS), so that a renewal source that
+      // hangs falls back to the fixed token here while it is valid.
+      fresh = await Promise.race([renew(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${RENEW_TIMEOUT_MS / 1000} s`)), RENEW_TIMEOUT_MS))]);
     } catch (err) {
       // The renewal source failed: keep the fixed token while it is still valid (then the
       // session expires, said once, with rt-session-expired).
@@ -63,6 +65,9 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
   };
   return { url, anonKey, accessToken, ...schema };
 }
+
+/** How long the page's renewal source (`data-access-token-url` / `-callback`) may take (ms). */
+const RENEW_TIMEOUT_MS = 8000;
 
 /**
  * A JSON attribute as an option: the parsed value, or (when it is not valid JSON) the text itself,

@@ -66,6 +66,25 @@ describe('TokenSource', () => {
     expect(source.failure).to.equal(null);
   });
 
+  it('a callback that fails once its token has expired: the session has expired (the last token stays, no user change), not a sign-out', async () => {
+    resetServerClock();
+    observeServerTime(Date.now());
+    let fail = false;
+    const expired = jwt('alice', Math.floor(Date.now() / 1000) - 60);
+    const source = new TokenSource(async () => {
+      if (fail) throw new Error('503 from the token endpoint');
+      return expired;
+    });
+    const users: Array<string | null> = [];
+    source.onUserChange = (u) => users.push(u);
+    expect(await source.get()).to.equal(expired);
+    fail = true;
+    expect(await source.get(true)).to.equal(expired);
+    expect(users).to.deep.equal([]);
+    expect(source.failure!.detail).to.equal('token-failed');
+    resetServerClock();
+  });
+
   it('a callback that fails from the start, then answers: its first token is a user change (queries started with no user are rebuilt)', async () => {
     let fail = true;
     const source = new TokenSource(async () => {

@@ -310,6 +310,23 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     }
   });
 
+  test('a renewal source that never answers (QA16): the fixed token is used while valid, then "Session expired" and rt-session-expired', async () => {
+    const stream = await newStream(`Hung renewal ${Date.now()}`);
+    const short = await mint(12);
+    routes['/hung-renewal.js'] = { type: 'text/javascript', body: `window.__expired = 0; window.addEventListener('rt-session-expired', () => { window.__expired++; });\nwindow.hungToken = () => new Promise(() => {});\n` };
+    routes['/hung-renewal.html'] = html(
+      `<script src="/hung-renewal.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${short}" data-access-token-callback="hungToken"></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
+    );
+    const { page } = await open('/hung-renewal.html');
+    try {
+      await showsStream(page, stream); // the fixed token works while it is valid
+      await pollPage(page, () => (window as unknown as { __expired: number }).__expired > 0, undefined, 40_000, 'rt-session-expired');
+      await badgeReads(page, 'Session expired', 15_000);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('data-access-token-callback naming a function defined later in the page: no error, live', async () => {
     const stream = await newStream(`Late callback ${Date.now()}`);
     const token35 = await mint(3600);
