@@ -15,7 +15,8 @@
 -- {schema, table, operation, record, old_record}. A row moved to another org or user (its
 -- org_id / user_id changed) is sent to both topics, each only what its audience may read: the old
 -- topic a DELETE with the old row (it sees the row leave, not what it became), the new topic an
--- INSERT with the new row (not what it was).
+-- INSERT with the new row (not what it was); a stream moved to another org takes its agent
+-- executions along the same way.
 -- Executions deleted by a cascade from their stream's DELETE are not sent (their stream is gone
 -- already when the trigger looks it up); the stream's own DELETE is.
 --
@@ -47,6 +48,7 @@ language plpgsql security definer set search_path = '' as $$
 declare
   new_topic text;
   old_topic text;
+  execution record;
 begin
   if tg_table_name = 'streams' then
     if tg_op <> 'DELETE' then new_topic := 'org:' || new.org_id::text; end if;
@@ -72,6 +74,13 @@ begin
     end if;
     if new_topic is not null then
       perform realtime.broadcast_changes(new_topic, 'INSERT', 'INSERT', tg_table_name, tg_table_schema, new, null);
+    end if;
+    -- A stream moved to another org takes its agent executions along: the same for each of them.
+    if tg_table_name = 'streams' and tg_op = 'UPDATE' then
+      for execution in select * from public.agent_executions e where e.stream_id = new.id loop
+        perform realtime.broadcast_changes(old_topic, 'DELETE', 'DELETE', 'agent_executions', tg_table_schema, null, execution);
+        perform realtime.broadcast_changes(new_topic, 'INSERT', 'INSERT', 'agent_executions', tg_table_schema, execution, null);
+      end loop;
     end if;
   end if;
   return null;

@@ -91,6 +91,22 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     // rt-monitor's own stores follow: tested by the widgets' move tests in this mode (rls-exit.real).
   });
 
+  it("a stream moved to another org takes its agent executions along: a DELETE of each on the old org's topic, an INSERT on the new one's", async () => {
+    const [from, to] = await insertInto('orgs', [{ id: newId(), name: 'Topic from' }, { id: newId(), name: 'Topic to' }]);
+    const [u1, u2] = [newId(), newId()];
+    await insertInto('org_members', [{ org_id: from.id, user_id: u1 }, { org_id: to.id, user_id: u2 }]);
+    const stream = await newStream({ org_id: from.id as string, name: `moving ${newId().slice(0, 6)}` });
+    const [run] = await insertRows('agent_executions', [{ id: newId(), stream_id: stream.id, agent_id: 'moving-agent', status: 'running' }]);
+    const old = joinPrivate((await supabaseAs(await mintToken(u1, 3600))).supabase, `org:${from.id}`);
+    const now = joinPrivate((await supabaseAs(await mintToken(u2, 3600))).supabase, `org:${to.id}`);
+    await waitFor(() => [old, now].every((ch) => ch.statuses.some((x) => x.status === 'SUBSCRIBED')), 10_000, 'both SUBSCRIBED');
+    await updateRows('streams', { id: stream.id }, { org_id: to.id as string });
+    const left = await waitFor(() => old.messages.find((m) => m.payload?.table === 'agent_executions' && m.payload?.old_record?.id === run.id), 10_000, 'the execution leaving the old org');
+    const came = await waitFor(() => now.messages.find((m) => m.payload?.table === 'agent_executions' && m.payload?.record?.id === run.id), 10_000, 'the execution reaching the new org');
+    expect([left.event, left.payload.record]).to.deep.equal(['DELETE', null]);
+    expect([came.event, came.payload.old_record]).to.deep.equal(['INSERT', null]);
+  });
+
   it("a user the realtime.messages policy does not allow is refused with Supabase's message", async () => {
     const { supabase } = await supabaseAs(await signIn(USERS.alice));
     const ch = joinPrivate(supabase, `org:${GLOBEX}`);

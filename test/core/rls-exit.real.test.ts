@@ -9,6 +9,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import { createRtClient, type RtClient, type RtClientOptions } from '../../src/core/client.js';
 import { LiveHub } from '../../src/core/live-hub.js';
 import { en } from '../../src/internal/strings.js';
@@ -147,6 +148,25 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
     await waitFor(() => deepText(second.shadowRoot!).includes(`Second owner ${tag}`), 15_000, 'the row joins the new owner');
     await waitFor(() => !deepText(first.shadowRoot!).includes(`First owner ${tag}`), 15_000, 'the row leaves the first owner');
     expect(deepText(first.shadowRoot!)).to.not.include(`Second owner ${tag}`);
+  });
+
+  it("Broadcast mode: a stream moved to another org takes its agents off the old org's list (QA16 N4: Live with them beside \"Not found\")", async () => {
+    const [from, to] = await insertInto('orgs', [{ id: newId(), name: 'Moving from' }, { id: newId(), name: 'Moving to' }]);
+    await insertInto('org_members', [{ org_id: from.id, user_id: CAROL }]);
+    try {
+      const stream = await newStream({ org_id: from.id as string, name: 'moving stream' });
+      await insertRows('agent_executions', [{ id: newId(), stream_id: stream.id, agent_id: 'moving-agent', status: 'running' }]);
+      const carol = await clientFor(USERS.carol, { realtimeMode: 'broadcast' });
+      clients.push(carol);
+      const wrapper = await fixture(html`<rt-provider .client=${carol}><rt-agent-executions stream-id=${stream.id}></rt-agent-executions></rt-provider>`);
+      const agents = wrapper.querySelector('rt-agent-executions')!;
+      await waitFor(() => deepText(agents.shadowRoot!).includes('moving-agent') && live(carol), 15_000, 'live with the agent');
+      await updateRows('streams', { id: stream.id }, { org_id: to.id as string });
+      await waitFor(() => !deepText(agents.shadowRoot!).includes('moving-agent'), 15_000, `the agent leaves (${deepText(agents.shadowRoot!)})`);
+      await waitFor(() => deepText(agents.shadowRoot!).includes(en.notFound), 15_000, `"Not found" (${deepText(agents.shadowRoot!)})`);
+    } finally {
+      await deleteRows('org_members' as never, { org_id: from.id as string, user_id: CAROL });
+    }
   });
 
   it('an alert given to another user leaves the list and the unread count; one still visible stays', async () => {
