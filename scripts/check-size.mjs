@@ -85,8 +85,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * never answers (QA round 16: a signed-out user's rows Live for up to an hour; per-user widgets
  * "not signed in" for good after a callback that failed at first) has given no token, with a
  * timeout, its cause in words (`token-failed`, six languages) and its next token a user change.
+ * Raised to 76.5 the same session for +0.07 KB: a failure after the token expired read as an
+ * expired session (the event pages renew on), a script tag's renewal source bounded at 8 s so its
+ * fixed token is used while valid, and the failed source named by widgets that read as anyone.
  */
-export const ALL_IN_CEILING_KB = 76.4;
+export const ALL_IN_CEILING_KB = 76.5;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

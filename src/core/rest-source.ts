@@ -230,7 +230,8 @@ export class RestSource {
     if (!token && tokens.hadUserToken && (e.code === 'forbidden' || e.code === 'bad-config')) {
       return this.session.expire(tokens.failure?.message ?? 'no access token could be obtained any more');
     }
-    return e;
+    // Refused as anonymous because the token source failed: that is the cause, not "not signed in".
+    return !token && e.detail === 'not-signed-in' && tokens.failure ? tokens.failure : e;
   }
 }
 

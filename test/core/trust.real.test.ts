@@ -542,6 +542,18 @@ describe('Live you can trust (real backend)', function () {
       await waitFor(() => deepText(notes.shadowRoot!).includes(mine) && badgeText(notes) === en.live, 45_000, `Live once it answers (${deepText(notes.shadowRoot!)})`);
     });
 
+    it('a widget that reads as anyone (one stream by id) names the failed token source as its cause, not "You are not signed in" (QA16 N7)', async () => {
+      const info = await backendInfo();
+      const stream = await newStream({ name: 'token source down' });
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey}
+        .accessToken=${async () => {
+          throw new Error('503 from the token endpoint');
+        }}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => deepText(el.shadowRoot!).includes(failed), 20_000, `the cause (${deepText(el.shadowRoot!)})`);
+      expect(deepText(el.shadowRoot!)).to.not.include(en.errorMessages['not-signed-in']);
+    });
+
     it('a callback that never answers (assigned at sign-out) has failed after 10 s: the rows go, the cause says so', async () => {
       const info = await backendInfo();
       const token = await signIn(USERS.alice);
