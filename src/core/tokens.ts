@@ -222,7 +222,8 @@ export class TokenSource {
         // A token still valid from a source that now fails: a sign-out (Auth0's login_required),
         // not used again. One past its expiry stays the last seen: the session has expired
         // (Session expired, rt-session-expired), as when the source gives no fresh token.
-        if (!this.#past(this.#cached)) {
+        if (this.#past(this.#cached)) this.#gaveExpired = true;
+        else {
           this.#cached = null;
           this.#gaveExpired = false;
         }

@@ -70,7 +70,8 @@ describe('TokenSource', () => {
     resetServerClock();
     observeServerTime(Date.now());
     let fail = false;
-    const expired = jwt('alice', Math.floor(Date.now() / 1000) - 60);
+    const exp = Math.floor(Date.now() / 1000) + 1;
+    const expired = jwt('alice', exp); // valid when given, expired when the source fails
     const source = new TokenSource(async () => {
       if (fail) throw new Error('503 from the token endpoint');
       return expired;
@@ -78,10 +79,13 @@ describe('TokenSource', () => {
     const users: Array<string | null> = [];
     source.onUserChange = (u) => users.push(u);
     expect(await source.get()).to.equal(expired);
+    expect(source.expired).to.equal(false);
+    while (Date.now() <= exp * 1000) await new Promise((r) => setTimeout(r, 50));
     fail = true;
     expect(await source.get(true)).to.equal(expired);
     expect(users).to.deep.equal([]);
     expect(source.failure!.detail).to.equal('token-failed');
+    expect(source.expired, 'expired: a refused read expires the session (not a renewable 401)').to.equal(true);
     resetServerClock();
   });
 
