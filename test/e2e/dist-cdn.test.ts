@@ -286,45 +286,44 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     }
   });
 
-  test('a failing data-access-token-url: the fixed token is used while valid, then "Session expired", no flood of requests', async () => {
-    const stream = await newStream(`Failing renewal ${Date.now()}`);
+  /**
+   * A page with a 12 s `data-access-token` and a renewal source that fails (`renewal`: its
+   * data-* attribute, `setup`: script run before rt-monitor's): the fixed token works while valid,
+   * then rt-session-expired fires and the badge reads "Session expired".
+   */
+  async function expiresWhileRenewalFails(name: string, renewal: string, setup: string, expiredWithinMs: number): Promise<void> {
+    const stream = await newStream(`${name} ${Date.now()}`);
     const short = await mint(12);
+    routes[`/${name}.js`] = { type: 'text/javascript', body: `window.__expired = 0; window.addEventListener('rt-session-expired', () => { window.__expired++; });\n${setup}` };
+    routes[`/${name}.html`] = html(
+      `<script src="/${name}.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${short}" ${renewal}></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
+    );
+    const { page } = await open(`/${name}.html`);
+    try {
+      await showsStream(page, stream); // the fixed token works while it is valid
+      await pollPage(page, () => (window as unknown as { __expired: number }).__expired > 0, undefined, expiredWithinMs, 'rt-session-expired');
+      await badgeReads(page, 'Session expired', 15_000);
+    } finally {
+      await page.close();
+    }
+  }
+
+  test('a failing data-access-token-url: the fixed token is used while valid, then "Session expired", no flood of requests', async () => {
     let asked = 0;
     const failing = `/token-fails-${Date.now()}.json`;
     // A getter that counts and answers 404 (the static server 404s an undefined route).
     Object.defineProperty(routes, failing, { configurable: true, enumerable: true, get: () => void asked++ });
-    routes['/failing-renewal.js'] = { type: 'text/javascript', body: `window.__expired = 0; window.addEventListener('rt-session-expired', () => { window.__expired++; });\n` };
-    routes['/failing-renewal.html'] = html(
-      `<script src="/failing-renewal.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${short}" data-access-token-url="${failing}"></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
-    );
-    const { page } = await open('/failing-renewal.html');
     try {
-      await showsStream(page, stream); // the fixed token works while it is valid
-      await pollPage(page, () => (window as unknown as { __expired: number }).__expired > 0, undefined, 30_000, 'rt-session-expired');
-      await badgeReads(page, 'Session expired', 15_000);
+      await expiresWhileRenewalFails('failing-renewal', `data-access-token-url="${failing}"`, '', 30_000);
       // Asked with back-off (1, 2, 5, 10, 30 s), not once per request.
       assert.ok(asked <= 12, `the token URL was asked ${asked} times`);
     } finally {
       delete routes[failing];
-      await page.close();
     }
   });
 
   test('a renewal source that never answers (QA16): the fixed token is used while valid, then "Session expired" and rt-session-expired', async () => {
-    const stream = await newStream(`Hung renewal ${Date.now()}`);
-    const short = await mint(12);
-    routes['/hung-renewal.js'] = { type: 'text/javascript', body: `window.__expired = 0; window.addEventListener('rt-session-expired', () => { window.__expired++; });\nwindow.hungToken = () => new Promise(() => {});\n` };
-    routes['/hung-renewal.html'] = html(
-      `<script src="/hung-renewal.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${short}" data-access-token-callback="hungToken"></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
-    );
-    const { page } = await open('/hung-renewal.html');
-    try {
-      await showsStream(page, stream); // the fixed token works while it is valid
-      await pollPage(page, () => (window as unknown as { __expired: number }).__expired > 0, undefined, 40_000, 'rt-session-expired');
-      await badgeReads(page, 'Session expired', 15_000);
-    } finally {
-      await page.close();
-    }
+    await expiresWhileRenewalFails('hung-renewal', 'data-access-token-callback="hungToken"', 'window.hungToken = () => new Promise(() => {});\n', 40_000);
   });
 
   test('data-access-token-callback naming a function defined later in the page: no error, live', async () => {
