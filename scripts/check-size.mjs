@@ -88,8 +88,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 76.5 the same session for +0.07 KB: a failure after the token expired read as an
  * expired session (the event pages renew on), a script tag's renewal source bounded at 8 s so its
  * fixed token is used while valid, and the failed source named by widgets that read as anyone.
+ * Raised to 76.7 on 2026-12-01 (fourteenth session) for +0.2 KB: a script tag's renewal source
+ * that cannot be reached (network, 404 / 5xx, no answer) told apart from a sign-out (401 / 403,
+ * no token, a callback that throws), its last valid token used meanwhile with back-off, and a
+ * slow source not holding reads up (the project's CI failed on both: a session dropped as a
+ * sign-out during a token-URL outage, and a fixed token that ran out while a hung source was awaited).
  */
-export const ALL_IN_CEILING_KB = 76.5;
+export const ALL_IN_CEILING_KB = 76.7;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -45,29 +45,68 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
     ...(data.revalidateMs === undefined ? {} : { revalidateMs: readNumber('script', DATA_REVALIDATE_MS, data.revalidateMs) }),
   };
   if (!renew) return { url, anonKey, accessToken: fixed, ...schema };
-  // A fixed token is used first (no request at load); the renewal source gives the next ones.
-  let first = fixed;
-  const accessToken = async () => {
-    if (first && (tokenExpiry(first) ?? Infinity) - serverNow() > 30_000) return first;
-    let fresh: string | null = null;
-    try {
-      // Bounded below the client's own limit (TOKEN_TIMEOUT_MS), so that a renewal source that
-      // hangs falls back to the fixed token here while it is valid.
-      fresh = await Promise.race([renew(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${RENEW_TIMEOUT_MS / 1000} s`)), RENEW_TIMEOUT_MS))]);
-    } catch (err) {
-      // The renewal source failed: keep the fixed token while it is still valid (then the
-      // session expires, said once, with rt-session-expired).
-      if (first && (tokenExpiry(first) ?? Infinity) > serverNow()) return first;
-      throw err;
-    }
-    if (fresh) first = undefined;
-    return fresh ?? (first && (tokenExpiry(first) ?? Infinity) > serverNow() ? first : null);
-  };
-  return { url, anonKey, accessToken, ...schema };
+  return { url, anonKey, accessToken: renewing(fixed, renew), ...schema };
 }
 
 /** How long the page's renewal source (`data-access-token-url` / `-callback`) may take (ms). */
 const RENEW_TIMEOUT_MS = 8000;
+/** How long a read waits for a slow renewal source while a valid token is in hand (ms). */
+const SLOW_SOURCE_MS = 1000;
+
+/**
+ * The renewal source could not be reached: a network error, an HTTP status other than 401 / 403,
+ * no answer within {@link RENEW_TIMEOUT_MS}, a callback name that is not a function. Unlike an
+ * answer without a token, a 401 / 403 or a callback that throws, this is no sign-out.
+ */
+class Unreachable extends Error {}
+
+/**
+ * The token option of a script tag with a renewal source: the fixed `data-access-token` is used
+ * without a request while it has more than 30 s left; then the source is asked at each call (the
+ * client calls when its token nears expiry and every few seconds to notice a sign-out). While the
+ * last token is still valid, a source that cannot be reached ({@link Unreachable}) is asked again
+ * with back-off (1, 2, 5, 10, 30 s) and that token used; one slower than {@link SLOW_SOURCE_MS}
+ * does not hold reads up (its answer serves the next call). With no valid token left the call
+ * waits for the source, and its failure is the client's (then "Session expired").
+ */
+function renewing(fixed: string | undefined, renew: () => Promise<string | null>): () => Promise<string | null> {
+  let first = fixed;
+  let last = fixed;
+  let asking: Promise<string | null> | null = null;
+  let retryAt = 0;
+  let failures = 0;
+  const valid = (token: string | undefined, ms = 0): token is string => !!token && (tokenExpiry(token) ?? Infinity) - serverNow() > ms;
+  const ask = (): Promise<string | null> =>
+    (asking ??= (async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const fresh = await Promise.race([renew(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Unreachable(`no answer within ${RENEW_TIMEOUT_MS / 1000} s`)), RENEW_TIMEOUT_MS)))]);
+        failures = 0;
+        retryAt = 0;
+        last = fresh ?? undefined;
+        return fresh;
+      } catch (err) {
+        if (err instanceof Unreachable) retryAt = Date.now() + [1000, 2000, 5000, 10_000, 30_000][Math.min(failures++, 4)];
+        else last = undefined; // the source said the sign-in has ended
+        throw err;
+      } finally {
+        clearTimeout(timer);
+        asking = null;
+      }
+    })());
+  return async () => {
+    if (valid(first, 30_000)) return first;
+    first = undefined;
+    if (!valid(last)) return ask();
+    if (Date.now() < retryAt) return last;
+    const answer = ask().then((token) => ({ token }), (err: unknown) => ({ err }));
+    const got = await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), SLOW_SOURCE_MS))]);
+    if (!got) return last;
+    if ('token' in got) return got.token;
+    if (got.err instanceof Unreachable && valid(last)) return last;
+    throw got.err;
+  };
+}
 
 /**
  * A JSON attribute as an option: the parsed value, or (when it is not valid JSON) the text itself,
@@ -100,9 +139,10 @@ function tokenRenewal(url: string | undefined, callback: string | undefined, bas
         fn = lookup();
       }
       if (typeof fn !== 'function') {
-        if (!warned) console.error(`rt-monitor: data-access-token-callback names "${callback}", but window.${callback} is not a function.`);
+        const message = `data-access-token-callback names "${callback}", but window.${callback} is not a function.`;
+        if (!warned) console.error(`rt-monitor: ${message}`);
         warned = true;
-        return null;
+        throw new Unreachable(message);
       }
       return ((await (fn as () => unknown)()) as string | null | undefined) ?? null;
     };
@@ -110,8 +150,15 @@ function tokenRenewal(url: string | undefined, callback: string | undefined, bas
   if (url) {
     const href = new URL(url, base || document.baseURI).href;
     return async () => {
-      const res = await fetch(href, { credentials: 'include', headers: { accept: 'application/json, text/plain' } });
-      if (!res.ok) throw new Error(`data-access-token-url answered HTTP ${res.status}`);
+      let res: Response;
+      try {
+        res = await fetch(href, { credentials: 'include', headers: { accept: 'application/json, text/plain' } });
+      } catch (err) {
+        throw new Unreachable(`data-access-token-url could not be reached (${err instanceof Error ? err.message : String(err)})`);
+      }
+      // 401 / 403: the server's session has ended (signed out); any other error: it is unavailable.
+      if (res.status === 401 || res.status === 403) return null;
+      if (!res.ok) throw new Unreachable(`data-access-token-url answered HTTP ${res.status}`);
       const text = (await res.text()).trim();
       if (text.startsWith('{')) {
         const body = JSON.parse(text) as Record<string, unknown>;

@@ -37,6 +37,7 @@ test(`fault campaign (seed ${seed}): every widget equals the database after rest
   assert.equal(result.faults.length, 8, context);
   assert.ok(result.writes >= 200, context);
   for (const f of result.faults) assert.notEqual(f.toTruthMs, null, `after a ${f.kind} the pages never equalled the truth:\n${f.mismatches.join('\n')}\n${context}`);
+  for (const f of result.faults.filter((f) => f.kind === 'expiry')) assert.equal(f.expiredShown, true, `a token URL failing after a short token: every widget reads the session expired\n${context}`);
   for (const l of result.live) assert.notEqual(l.toTruthMs, null, `between faults (live delivery) the pages never equalled the truth:\n${l.mismatches.join('\n')}\n${context}`);
   assert.deepEqual(result.mismatches, [], context);
   for (const p of result.pages) {

@@ -37,4 +37,118 @@ describe('script tag data-* configuration', () => {
     }
     for (const v of ['soon', '-1', '2500.5', '1e12']) expect(warnings.filter((w) => w.includes('data-revalidate-ms') && w.includes(`"${v}"`)), v).to.have.length(1);
   });
+
+  describe('a renewal source (data-access-token-url / -callback): what its answer means', () => {
+    const base = { 'data-supabase-url': 'https://xyz.supabase.co', 'data-anon-key': 'anon' };
+    /** An unsigned JWT for user `sub`, valid for `seconds` (the client reads `exp`, the server verifies). */
+    const jwt = (seconds: number, sub = 'u1') => {
+      const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+      return `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, exp: Math.floor(Date.now() / 1000) + seconds })}.sig`;
+    };
+    const realFetch = globalThis.fetch;
+    let answers: Array<() => Promise<Response>> = [];
+    let asked = 0;
+    beforeEach(() => {
+      asked = 0;
+      answers = [];
+      globalThis.fetch = (async () => {
+        asked++;
+        const next = answers.shift();
+        if (!next) throw new Error('the test gave no answer for this request');
+        return next();
+      }) as typeof fetch;
+    });
+    afterEach(() => {
+      globalThis.fetch = realFetch;
+      delete (window as unknown as Record<string, unknown>).rtTestToken;
+    });
+    const status = (code: number) => async () => new Response('{"error":"x"}', { status: code });
+    const token = (t: string) => async () => new Response(JSON.stringify({ access_token: t }), { status: 200 });
+    const unreachable = async (): Promise<Response> => {
+      throw new TypeError('Failed to fetch');
+    };
+    const source = (attrs: Record<string, string>) => optionsOfScript(tag({ ...base, ...attrs }))!.accessToken as () => Promise<string | null>;
+
+    it('a fixed token with more than 30 s left is used without a request', async () => {
+      const fixed = jwt(3600);
+      const get = source({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
+      expect(await get()).to.equal(fixed);
+      expect(asked).to.equal(0);
+    });
+
+    it('a source that cannot be reached (network, 404, 503): the last valid token is used, and the source asked again only after a back-off', async () => {
+      for (const failure of [unreachable, status(404), status(503)]) {
+        const fixed = jwt(20); // within 30 s of its expiry: the source is asked
+        const get = source({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
+        asked = 0;
+        answers = [failure];
+        expect(await get(), String(failure)).to.equal(fixed);
+        expect(await get(), 'during the back-off').to.equal(fixed);
+        expect(asked, 'asked once, not once per call').to.equal(1);
+      }
+    });
+
+    it('a renewed token replaces the fixed one, and serves when the source then cannot be reached', async () => {
+      const fixed = jwt(20);
+      const renewed = jwt(25);
+      const get = source({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
+      answers = [token(renewed), status(502)];
+      expect(await get()).to.equal(renewed);
+      expect(await get()).to.equal(renewed);
+      expect(asked).to.equal(2);
+    });
+
+    it('HTTP 401 / 403 or a reply without a token is a sign-out: no token, even while the last one is valid', async () => {
+      for (const signedOut of [status(401), status(403), async () => new Response('{}', { status: 200 })]) {
+        const get = source({ 'data-access-token': jwt(20), 'data-access-token-url': '/token' });
+        answers = [signedOut];
+        expect(await get()).to.equal(null);
+      }
+    });
+
+    it('with no valid token left, the failure of an unreachable source is the caller\'s', async () => {
+      const get = source({ 'data-access-token': jwt(-5), 'data-access-token-url': '/token' });
+      answers = [status(503)];
+      let error: unknown = null;
+      await get().catch((e: unknown) => (error = e));
+      expect(String(error)).to.contain('HTTP 503');
+    });
+
+    it('a callback that throws is a sign-out (Auth0 login_required): the error is the caller\'s while the last token is valid', async () => {
+      (window as unknown as Record<string, unknown>).rtTestToken = async () => {
+        throw Object.assign(new Error('Login required'), { error: 'login_required' });
+      };
+      const get = source({ 'data-access-token': jwt(20), 'data-access-token-callback': 'rtTestToken' });
+      let error: unknown = null;
+      await get().catch((e: unknown) => (error = e));
+      expect(String(error)).to.contain('Login required');
+    });
+
+    it('a callback slower than a second does not hold reads up while a token is valid; its answer serves the next call', async () => {
+      const fixed = jwt(20);
+      const renewed = jwt(25);
+      let answer!: (t: string) => void;
+      (window as unknown as Record<string, unknown>).rtTestToken = () => new Promise<string>((r) => (answer = r));
+      const get = source({ 'data-access-token': fixed, 'data-access-token-callback': 'rtTestToken' });
+      expect(await get(), 'the valid token, after at most a second').to.equal(fixed);
+      answer(renewed);
+      await new Promise((r) => setTimeout(r)); // the answer settles
+      (window as unknown as Record<string, unknown>).rtTestToken = () => new Promise<string>(() => {}); // now it hangs
+      expect(await get(), 'the slow answer, kept for the next call').to.equal(renewed);
+    });
+
+    it('a callback name that is not a function: unreachable, so a valid fixed token is still used', async () => {
+      const fixed = jwt(20);
+      const errors: string[] = [];
+      const error = console.error;
+      console.error = (...args: unknown[]) => void errors.push(args.map(String).join(' '));
+      try {
+        const get = source({ 'data-access-token': fixed, 'data-access-token-callback': 'noSuchThing.getToken' });
+        expect(await get()).to.equal(fixed);
+      } finally {
+        console.error = error;
+      }
+      expect(errors.some((e) => e.includes('noSuchThing.getToken'))).to.equal(true);
+    });
+  });
 });

@@ -91,6 +91,11 @@ export interface FaultSample {
   toTruthMs: number | null;
   /** Mismatches left when the settle timed out (empty when it converged). */
   mismatches: string[];
+  /**
+   * For a token expiry: whether every page's widgets read the session expired before the token
+   * URL answered again (a token URL that fails while the last token is valid is no sign-out).
+   */
+  expiredShown?: boolean;
 }
 
 export interface PageReport {
@@ -1138,6 +1143,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       // Live checkpoint: no fault, so no resync masks a change delivered wrong.
       const live = await settle(Date.now());
       liveChecks.push(live);
+      let expiredShown = false;
       if (live.toTruthMs === null) log(`live checkpoint before #${i + 1}: NOT REACHED\n  ${live.mismatches.slice(0, 8).join('\n  ')}`);
       const closedBefore = closedCount();
       let outageEnd: () => Promise<void>;
@@ -1166,8 +1172,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         // reads expired. Then the URL answers again and the page renews on its own.
         site.shortServed.clear();
         site.mode = 'expiring';
-        const expired = await until(async () => (await views()).every((v) => v.lastError === 'session-expired'), o.tokenTtlSeconds * 1000 + 30_000);
-        if (!expired) log('expiry: a page never reported its session expired');
+        expiredShown = !!(await until(async () => (await views()).every((v) => v.lastError === 'session-expired'), o.tokenTtlSeconds * 1000 + 30_000));
+        if (!expiredShown) log('expiry: a page never reported its session expired');
         const s = site;
         outageEnd = async () => {
           s.mode = 'normal';
@@ -1182,7 +1188,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       if (kind !== 'restart') await outageEnd();
       const t0 = Date.now();
       const s = await settle(t0);
-      samples.push({ kind, outageWrites: perOutage, ...s });
+      samples.push({ kind, outageWrites: perOutage, ...s, ...(kind === 'expiry' ? { expiredShown } : {}) });
       log(`#${i + 1} ${kind}: connected ${s.toConnectedMs ?? '—'} ms, truth ${s.toTruthMs ?? 'NOT REACHED'} ms, writes ${writer.count}${s.mismatches.length ? `\n  ${s.mismatches.slice(0, 8).join('\n  ')}` : ''}`);
     }
     await writeMany(Math.max(0, o.writes - writer.count));
