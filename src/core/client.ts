@@ -260,8 +260,12 @@ export class RtClient extends LiveHub implements RtClientApi {
     return this.#session.onUserChange(callback);
   }
 
-  /** Ask the token source for a fresh token now and hand it to the realtime channels. */
+  /**
+   * Ask the token source for a fresh token now and hand it to the realtime channels. A load still
+   * in flight (a callback that hangs, since replaced by the host) is not waited for.
+   */
   refreshAuth(): Promise<boolean> {
+    void this.#session.tokens.reload();
     return this.#session.refresh('refresh requested');
   }
 

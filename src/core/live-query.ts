@@ -30,7 +30,8 @@ import { clockSkew, serverNow } from './server-clock.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
 import { QueryPhase } from './query-phase.js';
-import { SnapshotReader, retryDelay } from './snapshot-reader.js';
+import { SnapshotReader } from './snapshot-reader.js';
+import { retryDelay } from './retry.js';
 import { LATE_MS, RealtimeLag } from './realtime-lag.js';
 
 /** A re-read older than the rows held is read again after this long before it is believed (ms). */

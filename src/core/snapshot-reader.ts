@@ -9,12 +9,8 @@
 import type { ChannelState, CountResult, RowChange, SnapshotResult } from './client-types.js';
 import type { RtError } from './types.js';
 import { messageOf, rtError, waitsForToken } from './errors.js';
+import { retryDelay } from './retry.js';
 
-/** Retry delays for failed reads (ms); the last one repeats. */
-const DEFAULT_RETRY = [1000, 2000, 5000, 10_000, 30_000];
-
-/** The wait (ms) before try `attempt + 1` after a failure that may pass: the last delay repeats. */
-export const retryDelay = (delays = DEFAULT_RETRY, attempt: number): number => delays[Math.min(attempt, delays.length - 1)];
 /** A full window lost a row: re-read after this long (ms) to pull the next one in. */
 const REFILL_DELAY_MS = 250;
 

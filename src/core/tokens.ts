@@ -14,6 +14,7 @@ import { clockSkew, observeServerTime, serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
 import { messageOf, rtError } from './errors.js';
+import { retryDelay } from './retry.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
 
@@ -200,13 +201,18 @@ export class TokenSource {
     if (this.#inflight) return this.#inflight;
     if (Date.now() < this.#retryAt) return Promise.resolve(this.#cached);
     this.#checkedAt = Date.now();
-    this.#inflight = (async () => {
+    const run = ++this.#runs;
+    return (this.#inflight = (async () => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
       });
+      const superseded = new Promise<{ next: Promise<string | null> }>((resolve) => (this.#supersede = (next) => resolve({ next })));
       try {
-        const token = await Promise.race([load(), timeout]);
+        const won = await Promise.race([load().then((token) => ({ token })), timeout, superseded]);
+        // The source was replaced meanwhile: this load's callers get the new one's answer.
+        if ('next' in won) return won.next;
+        const { token } = won;
         this.#cached = token;
         this.#gaveExpired = this.#past(token);
         this.failure = null;
@@ -215,8 +221,7 @@ export class TokenSource {
         this.#retryAt = 0;
         return token;
       } catch (err) {
-        const delays = [1000, 2000, 5000, 10_000, 30_000];
-        this.#retryAt = Date.now() + delays[Math.min(this.#failures, delays.length - 1)];
+        this.#retryAt = Date.now() + retryDelay(undefined, this.#failures);
         if (this.#failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
         this.failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
         // A token still valid from a source that now fails: a sign-out (Auth0's login_required),
@@ -231,9 +236,33 @@ export class TokenSource {
         return this.#cached;
       } finally {
         clearTimeout(timer);
-        this.#inflight = null;
+        if (this.#runs === run) {
+          this.#inflight = null;
+          this.#supersede = null;
+        }
       }
-    })();
-    return this.#inflight;
+    })());
+  }
+
+  /** Loads started: the last one owns `#inflight`. */
+  #runs = 0;
+
+  /** Hands the callers of the load in flight over to the next load (see {@link reload}). */
+  #supersede: ((next: Promise<string | null>) => void) | null = null;
+
+  /**
+   * The source was replaced (a provider's `accessToken` set to a new callback, or
+   * `client.refreshAuth()`): ask it now, with no back-off. A load still in flight (a previous
+   * callback that hangs) is not waited for: its callers get this answer, and its own is dropped.
+   */
+  reload(): Promise<string | null> {
+    if (!this.#load) return this.get();
+    const handOver = this.#supersede;
+    this.#inflight = null;
+    this.#supersede = null;
+    this.#retryAt = 0;
+    const next = this.#fetchOnce(this.#load);
+    handOver?.(next);
+    return next;
   }
 }

@@ -17,6 +17,7 @@
 import type { RtClientOptions } from '../core/client.js';
 import { tokenExpiry } from '../core/jwt.js';
 import { serverNow } from '../core/server-clock.js';
+import { retryDelay } from '../core/retry.js';
 import { parseRealtimeMode } from '../core/broadcast-topics.js';
 import { readNumber, REVALIDATE_MS } from './number-attributes.js';
 
@@ -86,7 +87,7 @@ function renewing(fixed: string | undefined, renew: () => Promise<string | null>
         last = fresh ?? undefined;
         return fresh;
       } catch (err) {
-        if (err instanceof Unreachable) retryAt = Date.now() + [1000, 2000, 5000, 10_000, 30_000][Math.min(failures++, 4)];
+        if (err instanceof Unreachable) retryAt = Date.now() + retryDelay(undefined, failures++);
         else last = undefined; // the source said the sign-in has ended
         throw err;
       } finally {

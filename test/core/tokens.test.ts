@@ -4,6 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { TokenSource, USER_CHECK_MS } from '../../src/core/tokens.js';
+import { tokenUserId } from '../../src/core/jwt.js';
 import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 
 const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
@@ -121,6 +122,25 @@ describe('TokenSource', () => {
     await waitFor(() => source.current !== null, source);
     expect(calls).to.equal(2);
     expect(source.failure).to.equal(null);
+  });
+
+  it('reload(): a load that hangs is not waited for; its callers get the next answer (a callback replaced while the previous one hangs, QA16 N3)', async () => {
+    let current: () => Promise<string | null> = () => new Promise<string>(() => {});
+    const users: Array<string | null> = [];
+    // A timeout far beyond the test's own: waiting for the hung load would fail the test.
+    const source = new TokenSource(() => current(), undefined, 600_000);
+    source.onUserChange = (u) => users.push(u);
+    source.set(jwt('alice'));
+    const waiting = source.get(true); // stuck behind the hung callback
+    current = async () => jwt('bob');
+    const reloaded = source.reload();
+    expect(tokenUserId(await waiting), 'the hung load\'s caller').to.equal('bob');
+    expect(tokenUserId(await reloaded)).to.equal('bob');
+    expect(users).to.deep.equal(['bob']);
+    expect(source.failure).to.equal(null);
+    // The next load is a load of its own (the superseded one left no state behind).
+    current = async () => jwt('carol');
+    expect(tokenUserId(await source.get(true))).to.equal('carol');
   });
 
   it('has nothing to ask for a fixed token: no call, no user change', async () => {

@@ -568,6 +568,35 @@ describe('Live you can trust (real backend)', function () {
       expect(badgeText(alerts)).to.not.equal(en.live);
     });
 
+    it('a callback replaced while the previous one hangs: the new user is not kept waiting behind it (QA16 N3)', async () => {
+      const info = await backendInfo();
+      const [aliceToken, bobToken] = await Promise.all([signIn(USERS.alice), signIn(USERS.bob)]);
+      const secret = `alice, then a hung callback ${newId().slice(0, 8)}`;
+      const bobs = `bob after the hung callback ${newId().slice(0, 8)}`;
+      await insertRows('signal_alerts', [
+        { id: newId(), user_id: ALICE, business_name: secret, signal_type: 'funding' },
+        { id: newId(), user_id: BOB, business_name: bobs, signal_type: 'funding' },
+      ]);
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} .accessToken=${async () => aliceToken}>
+        <rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+      const alerts = wrapper.querySelector('rt-signal-alerts')!;
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(secret) && badgeText(alerts) === en.live, 15_000, 'Live for alice');
+      const warnings: string[] = [];
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => {
+        warnings.push(args.map(String).join(' '));
+        warn.apply(console, args);
+      };
+      cleanups.push(() => (console.warn = warn));
+      wrapper.accessToken = () => new Promise<string>(() => {}); // the auth library hangs…
+      await frames(2);
+      wrapper.accessToken = async () => bobToken; // …and the host hands over another user's source
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(bobs) && badgeText(alerts) === en.live, 40_000, `Live for bob (${deepText(alerts.shadowRoot!)})`);
+      expect(deepText(alerts.shadowRoot!)).to.not.include(secret);
+      // Bob's rows came before the hung call's 10 s timeout: it was never waited for.
+      expect(warnings.filter((w) => w.includes('could not get an access token'))).to.deep.equal([]);
+    });
+
     it('README step 6 (a supabase-js client with the third-party accessToken option): its callback throwing takes the rows off screen', async () => {
       const info = await backendInfo();
       const token = await signIn(USERS.alice);
