@@ -93,8 +93,12 @@ export const DEFAULT_BUDGET_KB = 58;
  * no token, a callback that throws), its last valid token used meanwhile with back-off, and a
  * slow source not holding reads up (the project's CI failed on both: a session dropped as a
  * sign-out during a token-URL outage, and a fixed token that ran out while a hung source was awaited).
+ * Raised to 76.9 the same session for +0.13 KB: a token callback replaced while the previous one
+ * hangs asked at once (QA16 N3: the next user waited 10 s behind it, the previous user's rows Live
+ * meanwhile), and a client rebuilt over a source that just failed starting from that failure
+ * (QA16 N2: a skeleton with no cause for another 10 s).
  */
-export const ALL_IN_CEILING_KB = 76.7;
+export const ALL_IN_CEILING_KB = 76.9;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -56,6 +56,13 @@ export function hostTokenCallback(host: unknown): (() => Promise<string | null>)
   }
 }
 
+/**
+ * The failure of a token source that failed last time it was asked, by callback or host client:
+ * a client built anew over the same source (after the failure's sign-out) starts from it — the
+ * cause shown at once, the back-off kept — instead of waiting for the same hung call again.
+ */
+const failedSources = new WeakMap<object, { failure: RtError; retryAt: number; failures: number }>();
+
 export class TokenSource {
   #cached: string | null = null;
   #inflight: Promise<string | null> | null = null;
@@ -82,6 +89,16 @@ export class TokenSource {
     // A callback says nothing when its user changes; a host's Supabase Auth session does
     // (onAuthStateChange, ./host-auth.ts), and asking its getSession() early would refresh it.
     this.#asksCallback = typeof option === 'function' || !!hostCallback;
+    const failed = this.#load && failedSources.get(this.#key);
+    if (failed) {
+      ({ failure: this.failure, retryAt: this.#retryAt, failures: this.#failures } = failed);
+      this.#user = null; // as the failed client last saw it: its next token is a user change
+    }
+  }
+
+  /** What {@link failedSources} knows this source by. */
+  get #key(): object {
+    return (typeof this.option === 'function' ? this.option : this.host) as object;
   }
 
   /** Whether a fresh token can be obtained by asking again (callback or host session). */
@@ -219,11 +236,13 @@ export class TokenSource {
         this.#noteUser(token);
         this.#failures = 0;
         this.#retryAt = 0;
+        failedSources.delete(this.#key);
         return token;
       } catch (err) {
         this.#retryAt = Date.now() + retryDelay(undefined, this.#failures);
         if (this.#failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
         this.failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
+        failedSources.set(this.#key, { failure: this.failure, retryAt: this.#retryAt, failures: this.#failures });
         // A token still valid from a source that now fails: a sign-out (Auth0's login_required),
         // not used again. One past its expiry stays the last seen: the session has expired
         // (Session expired, rt-session-expired), as when the source gives no fresh token.

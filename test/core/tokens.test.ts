@@ -143,6 +143,31 @@ describe('TokenSource', () => {
     expect(tokenUserId(await source.get(true))).to.equal('carol');
   });
 
+  it('a source rebuilt over the same failed callback starts from its failure: the cause at once, the back-off kept, its next token a user change (QA16 N2)', async () => {
+    let fail = true;
+    let calls = 0;
+    const callback = async () => {
+      calls++;
+      if (fail) throw new Error('login_required');
+      return jwt('alice');
+    };
+    const first = new TokenSource(callback);
+    expect(await first.get()).to.equal(null);
+    expect(calls).to.equal(1);
+    // The client built anew after that failure's sign-out (ManagedClient), over the same option.
+    const rebuilt = new TokenSource(callback);
+    const users: Array<string | null> = [];
+    rebuilt.onUserChange = (u) => users.push(u);
+    expect(rebuilt.failure?.detail, 'the cause, before anything is asked').to.equal('token-failed');
+    expect(await rebuilt.get()).to.equal(null);
+    expect(calls, 'not asked again within the back-off').to.equal(1);
+    fail = false;
+    await waitFor(() => rebuilt.current !== null, rebuilt);
+    expect(users).to.deep.equal(['alice']);
+    expect(rebuilt.failure).to.equal(null);
+    expect(new TokenSource(callback).failure, 'answered since: nothing to start from').to.equal(null);
+  });
+
   it('has nothing to ask for a fixed token: no call, no user change', async () => {
     const token = jwt('alice');
     const fixed = new TokenSource(token);

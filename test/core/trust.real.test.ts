@@ -568,6 +568,34 @@ describe('Live you can trust (real backend)', function () {
       expect(badgeText(alerts)).to.not.equal(en.live);
     });
 
+    it('a callback that starts hanging: the cause shows as the rows go, not one timeout later (QA16 N2)', async () => {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      let hang = false;
+      const mine = `then hangs ${newId().slice(0, 8)}`;
+      await insertRows('signal_alerts', [{ id: newId(), user_id: ALICE, business_name: mine, signal_type: 'funding' }]);
+      const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey}
+        .accessToken=${() => (hang ? new Promise<string>(() => {}) : Promise.resolve(token))}><rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+      const alerts = wrapper.querySelector('rt-signal-alerts')!;
+      await waitFor(() => deepText(alerts.shadowRoot!).includes(mine) && badgeText(alerts) === en.live, 15_000, 'Live');
+      // Frame by frame: when the rows went, and when the cause first showed.
+      let frame = 0;
+      let goneAt = -1;
+      let causeAt = -1;
+      everyFrame(() => {
+        frame++;
+        const text = deepText(alerts.shadowRoot!);
+        if (goneAt < 0 && !text.includes(mine)) goneAt = frame;
+        if (causeAt < 0 && text.includes(failed)) causeAt = frame;
+      });
+      hang = true; // the next check (every 5 s) hangs, and fails after 10 s
+      await waitFor(() => causeAt >= 0, 40_000, `the cause (${deepText(alerts.shadowRoot!)})`);
+      expect(goneAt, 'the rows went').to.be.greaterThan(0);
+      // The client built after the failure's sign-out starts from that failure; before, it asked
+      // the hung callback again and the skeleton stood for another 10 s (~600 frames).
+      expect(causeAt - goneAt, `frames from the rows going to the cause (${goneAt} → ${causeAt})`).to.be.lessThan(60);
+    });
+
     it('a callback replaced while the previous one hangs: the new user is not kept waiting behind it (QA16 N3)', async () => {
       const info = await backendInfo();
       const [aliceToken, bobToken] = await Promise.all([signIn(USERS.alice), signIn(USERS.bob)]);
