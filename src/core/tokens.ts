@@ -58,8 +58,9 @@ export function hostTokenCallback(host: unknown): (() => Promise<string | null>)
 
 /**
  * The failure of a token source that failed last time it was asked, by callback or host client:
- * a client built anew over the same source (after the failure's sign-out) starts from it — the
- * cause shown at once, the back-off kept — instead of waiting for the same hung call again.
+ * a client built anew over the same source within its back-off (after the failure's sign-out)
+ * starts from it — the cause shown at once, the back-off kept — instead of waiting for the same
+ * hung call again.
  */
 const failedSources = new WeakMap<object, { failure: RtError; retryAt: number; failures: number }>();
 
@@ -90,7 +91,7 @@ export class TokenSource {
     // (onAuthStateChange, ./host-auth.ts), and asking its getSession() early would refresh it.
     this.#asksCallback = typeof option === 'function' || !!hostCallback;
     const failed = this.#load && failedSources.get(this.#key);
-    if (failed) {
+    if (failed && Date.now() < failed.retryAt) {
       ({ failure: this.failure, retryAt: this.#retryAt, failures: this.#failures } = failed);
       this.#user = null; // as the failed client last saw it: its next token is a user change
     }
