@@ -92,7 +92,7 @@ export class TokenSource {
     this.#asksCallback = typeof option === 'function' || !!hostCallback;
     const failed = this.#load && failedSources.get(this.#key);
     if (failed && Date.now() < failed.retryAt) {
-      ({ failure: this.failure, retryAt: this.#retryAt, failures: this.#failures } = failed);
+      ({ failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures } = failed);
       this.#user = null; // as the failed client last saw it: its next token is a user change
     }
   }
@@ -139,7 +139,7 @@ export class TokenSource {
 
   /** Hand over a new token at run time (the host answered `rt-session-expired`, or set a new one). */
   set(token: string | null): void {
-    if (token) this.failure = null;
+    if (token) this.#failure = null;
     if (typeof this.option === 'function') {
       this.#cached = token || this.#cached; // the callback stays the source; this one is used until near exp
     } else {
@@ -208,7 +208,10 @@ export class TokenSource {
    * threw (Auth0's `login_required` after a sign-out, a token endpoint's 503) or did not answer
    * within {@link TOKEN_TIMEOUT_MS}; null after an answer.
    */
-  failure: RtError | null = null;
+  get failure(): RtError | null {
+    return this.#failure;
+  }
+  #failure: RtError | null = null;
 
   /**
    * Ask the source. A load that throws or hangs is no token: the previous one, while still valid
@@ -233,7 +236,7 @@ export class TokenSource {
         const { token } = won;
         this.#cached = token;
         this.#gaveExpired = this.#past(token);
-        this.failure = null;
+        this.#failure = null;
         this.#noteUser(token);
         this.#failures = 0;
         this.#retryAt = 0;
@@ -242,8 +245,8 @@ export class TokenSource {
       } catch (err) {
         this.#retryAt = Date.now() + retryDelay(undefined, this.#failures);
         if (this.#failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
-        this.failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
-        failedSources.set(this.#key, { failure: this.failure, retryAt: this.#retryAt, failures: this.#failures });
+        this.#failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
+        failedSources.set(this.#key, { failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures });
         // A token still valid from a source that now fails: a sign-out (Auth0's login_required),
         // not used again. One past its expiry stays the last seen: the session has expired
         // (Session expired, rt-session-expired), as when the source gives no fresh token.
