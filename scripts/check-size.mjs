@@ -97,8 +97,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * hangs asked at once (QA16 N3: the next user waited 10 s behind it, the previous user's rows Live
  * meanwhile), and a client rebuilt over a source that just failed starting from that failure
  * (QA16 N2: a skeleton with no cause for another 10 s).
+ * Raised to 77.0 the same session for +0.1 KB from QA round 17: a token URL request cancelled at
+ * its time limit and fetched past the HTTP cache (hung requests had used up the page's six
+ * connections to its own server and stalled the page), a body that is no token told apart from
+ * a sign-out, one request (not one per widget) after a sign-out, and a fresh token ending
+ * "Session expired" at once instead of at the channels' next rejoin.
  */
-export const ALL_IN_CEILING_KB = 76.9;
+export const ALL_IN_CEILING_KB = 77.0;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -134,6 +134,9 @@ export class Session {
    */
   checkExpiry(): void {
     if (this.tokens.expired && !this.expired) this.expire('the access token is past its expiry time');
+    // A read got a fresh token from the source while the session read expired: renew now, not
+    // at the channels' next rejoin (up to 10 s of "Session expired" over a valid session).
+    else if (this.expired && this.tokens.refreshable && !this.tokens.expired && (tokenExpiry(this.tokens.current) ?? 0) > serverNow()) void this.refresh('a fresh token');
     this.tokens.recheck();
   }
 

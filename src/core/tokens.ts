@@ -176,8 +176,14 @@ export class TokenSource {
       const exp = tokenExpiry(this.#cached);
       if (!force && this.#cached && (exp === null || exp - serverNow() > EARLY_MS)) return this.#cached;
     }
+    // No token a moment ago (signed out): the same answer until the next user check, not one
+    // request per read (a sign-out rebuilds every widget's queries at once).
+    if (!force && !this.#cached && Date.now() - this.#noneAt < USER_CHECK_MS) return null;
     return this.#fetchOnce(this.#load);
   }
+
+  /** When the source last answered with no token (ms). */
+  #noneAt = 0;
 
   #checkedAt = 0;
   readonly #asksCallback: boolean;
@@ -235,6 +241,7 @@ export class TokenSource {
         if ('next' in won) return won.next;
         const { token } = won;
         this.#cached = token;
+        this.#noneAt = token ? 0 : Date.now();
         this.#gaveExpired = this.#past(token);
         this.#failure = null;
         this.#noteUser(token);

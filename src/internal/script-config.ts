@@ -15,7 +15,7 @@
  *   a `data-access-token` beside them is used first, until it is within 30 s of its expiry.
  */
 import type { RtClientOptions } from '../core/client.js';
-import { tokenExpiry } from '../core/jwt.js';
+import { isNotJwt, tokenExpiry } from '../core/jwt.js';
 import { serverNow } from '../core/server-clock.js';
 import { retryDelay } from '../core/retry.js';
 import { parseRealtimeMode } from '../core/broadcast-topics.js';
@@ -66,8 +66,9 @@ class Unreachable extends Error {}
  * without a request while it has more than 30 s left; then the source is asked at each call (the
  * client calls when its token nears expiry and every few seconds to notice a sign-out). While the
  * last token is still valid, a source that cannot be reached ({@link Unreachable}) is asked again
- * with back-off (1, 2, 5, 10, 30 s) and that token used; one slower than {@link SLOW_SOURCE_MS}
- * does not hold reads up (its answer serves the next call). With no valid token left the call
+ * with back-off (1, 2, 5, 10, 30 s) and that token used; once that token is within 30 s of its
+ * expiry (reads then wait on the source), one slower than {@link SLOW_SOURCE_MS} does not hold
+ * them up (its answer serves the next call). With no valid token left the call
  * waits for the source, and its failure is the client's (then "Session expired").
  */
 function renewing(fixed: string | undefined, renew: () => Promise<string | null>): () => Promise<string | null> {
@@ -101,7 +102,9 @@ function renewing(fixed: string | undefined, renew: () => Promise<string | null>
     if (!valid(last)) return ask();
     if (Date.now() < retryAt) return last;
     const answer = ask().then((token) => ({ token }), (err: unknown) => ({ err }));
-    const got = await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), SLOW_SOURCE_MS))]);
+    // Within 30 s of its expiry, reads wait on this call: a slow source does not hold them up.
+    // Before that, only the client's user check asks, and the answer itself is waited for.
+    const got = valid(last, 30_000) ? await answer : await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), SLOW_SOURCE_MS))]);
     if (!got) return last;
     if ('token' in got) return got.token;
     if (got.err instanceof Unreachable && valid(last)) return last;
@@ -152,21 +155,37 @@ function tokenRenewal(url: string | undefined, callback: string | undefined, bas
     const href = new URL(url, base || document.baseURI).href;
     return async () => {
       let res: Response;
+      let text: string;
       try {
-        res = await fetch(href, { credentials: 'include', headers: { accept: 'application/json, text/plain' } });
+        res = await fetch(href, {
+          credentials: 'include',
+          headers: { accept: 'application/json, text/plain' },
+          // Not from the HTTP cache, and cancelled at the time limit: a request left hanging holds
+          // one of the browser's six connections to the page's own server, and an identical GET
+          // waits behind it (the cache lock), stalling the page's requests and the next renewals.
+          cache: 'no-store',
+          signal: AbortSignal.timeout?.(RENEW_TIMEOUT_MS),
+        });
+        text = (await res.text()).trim();
       } catch (err) {
         throw new Unreachable(`data-access-token-url could not be reached (${err instanceof Error ? err.message : String(err)})`);
       }
       // 401 / 403: the server's session has ended (signed out); any other error: it is unavailable.
       if (res.status === 401 || res.status === 403) return null;
       if (!res.ok) throw new Unreachable(`data-access-token-url answered HTTP ${res.status}`);
-      const text = (await res.text()).trim();
+      let token: unknown = text.replace(/^"|"$/g, '');
       if (text.startsWith('{')) {
-        const body = JSON.parse(text) as Record<string, unknown>;
-        const token = body.access_token ?? body.token ?? body.accessToken;
-        return typeof token === 'string' && token ? token : null;
+        try {
+          const body = JSON.parse(text) as Record<string, unknown>;
+          token = body.access_token ?? body.token ?? body.accessToken;
+        } catch {
+          throw new Unreachable('data-access-token-url answered with a body that is not valid JSON');
+        }
       }
-      return text.replace(/^"|"$/g, '') || null;
+      if (typeof token !== 'string' || !token) return null;
+      // A sign-in page (a redirect followed to it) or any other text is no token: say what came.
+      if (isNotJwt(token)) throw new Error(`data-access-token-url answered with ${text.startsWith('<') ? 'a web page (a sign-in page?)' : 'text'} instead of an access token`);
+      return token;
     };
   }
   return null;

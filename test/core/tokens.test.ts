@@ -168,6 +168,23 @@ describe('TokenSource', () => {
     expect(new TokenSource(callback).failure, 'answered since: nothing to start from').to.equal(null);
   });
 
+  it('no token a moment ago (signed out): reads get that answer until the next user check, not one request each (QA17: a burst of token requests after a sign-out)', async () => {
+    let calls = 0;
+    let token: string | null = null;
+    const source = new TokenSource(async () => {
+      calls++;
+      return token;
+    });
+    expect(await source.get()).to.equal(null);
+    expect(await Promise.all([source.get(), source.get(), source.get()])).to.deep.equal([null, null, null]);
+    expect(calls, 'the widgets of a rebuilt client read at once').to.equal(1);
+    token = jwt('alice');
+    source.recheck(Date.now() + 60_000); // the user check still asks
+    await waitFor(() => source.current !== null, source);
+    expect(calls).to.equal(2);
+    expect(await source.get(true), 'a forced read asks').to.equal(token);
+  });
+
   it('has nothing to ask for a fixed token: no call, no user change', async () => {
     const token = jwt('alice');
     const fixed = new TokenSource(token);

@@ -303,8 +303,9 @@ describe('Live you can trust (real backend)', function () {
     });
 
     it('a failed "Mark read" and "Mark all read" roll back, fire rt-error and say so', async () => {
-      const token = await mintToken(ALICE, 8);
-      const exp = Date.now() + 8000;
+      // Long enough to go Live on a loaded machine before it expires (the test waits for its expiry).
+      const token = await mintToken(ALICE, 15);
+      const exp = Date.now() + 15_000;
       const alertId = newId();
       await insertRows('signal_alerts', [{ id: alertId, user_id: ALICE, business_name: 'mark fails', signal_type: 'funding', priority: 'high' }]);
       const info = await backendInfo();
@@ -314,7 +315,7 @@ describe('Live you can trust (real backend)', function () {
       const el = wrapper.querySelector('rt-signal-alerts')!;
       await waitFor(() => deepText(el.shadowRoot!).includes('mark fails') && badgeText(el) === en.live, 15_000, 'live with the alert');
       // The write will fail: the token is past its expiry when the button is pressed.
-      await waitFor(() => Date.now() > exp + 500, 15_000, 'token expired');
+      await waitFor(() => Date.now() > exp + 500, 30_000, 'token expired');
       const item = [...el.shadowRoot!.querySelectorAll('[part~="entry"], article, li')].find((n) => n.textContent?.includes('mark fails'));
       const button = [...(item?.querySelectorAll('button') ?? [])].find((b) => /read/i.test(b.textContent ?? '') || /read/i.test(b.getAttribute('aria-label') ?? ''));
       expect(button, 'a mark-read button').to.exist;
@@ -337,15 +338,17 @@ describe('Live you can trust (real backend)', function () {
 
   describe('sessions outlive their first token', () => {
     it('provider with a fixed token: "Session expired", rt-session-expired, and recovery with the answered token', async () => {
-      const short = await mintToken(ALICE, 6);
+      // Long enough to go Live on a loaded machine before it expires; the event is listened for from the start.
+      const short = await mintToken(ALICE, 15);
       const stream = await newStream({ name: 'fixed token', org_id: ACME });
       const info = await backendInfo();
       const wrapper = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${short}>
         <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
       </rt-provider>`);
+      const expiredEvent = oneEvent(wrapper, 'rt-session-expired');
       const el = wrapper.querySelector('rt-stream-progress')!;
       await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
-      const expired = (await oneEvent(wrapper, 'rt-session-expired')) as RtSessionExpiredEvent;
+      const expired = (await expiredEvent) as RtSessionExpiredEvent;
       expect(expired.detail.error.code).to.equal('session-expired');
       await waitFor(() => badgeText(el) === en.sessionExpired, 10_000, 'Session expired shown');
       expect(wrapper.rtClient!.getConnection().status).to.equal('error');
@@ -446,11 +449,13 @@ describe('Live you can trust (real backend)', function () {
 
     it('page default client (script-tag style): rt-session-expired on window, answered with a new token', async () => {
       const info = await backendInfo();
-      configure({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(ALICE, 6) });
+      // Long enough to go Live on a loaded machine before it expires; the event is listened for from the start.
+      const expiredEvent = oneEvent(window, 'rt-session-expired');
+      configure({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(ALICE, 15) });
       const stream = await newStream({ name: 'default client expiry' });
       const el = await fixture(html`<rt-stream-progress stream-id=${stream.id}></rt-stream-progress>`);
       await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
-      const expired = (await oneEvent(window, 'rt-session-expired')) as RtSessionExpiredEvent;
+      const expired = (await expiredEvent) as RtSessionExpiredEvent;
       await waitFor(() => badgeText(el) === en.sessionExpired, 10_000, 'Session expired shown');
       expired.detail.setAccessToken(await mintToken(ALICE, 3600));
       await waitFor(() => badgeText(el) === en.live, 20_000, 'live again');

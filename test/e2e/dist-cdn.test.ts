@@ -262,7 +262,7 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
 
   test('static data-access-token that expires: "Session expired", rt-session-expired on window, RtMonitor.setAccessToken recovers', async () => {
     const stream = await newStream(`Static expiry ${Date.now()}`);
-    const short = await mint(6);
+    const short = await mint(15); // long enough to show data on a loaded machine before it expires
     const fresh = await mint(3600);
     routes['/static-expiry.js'] = {
       type: 'text/javascript',
@@ -287,13 +287,13 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
   });
 
   /**
-   * A page with a 12 s `data-access-token` and a renewal source that fails (`renewal`: its
+   * A page with a 20 s `data-access-token` and a renewal source that fails (`renewal`: its
    * data-* attribute, `setup`: script run before rt-monitor's): the fixed token works while valid,
    * then rt-session-expired fires and the badge reads "Session expired".
    */
   async function expiresWhileRenewalFails(name: string, renewal: string, setup: string, expiredWithinMs: number): Promise<void> {
     const stream = await newStream(`${name} ${Date.now()}`);
-    const short = await mint(12);
+    const short = await mint(20); // long enough to show data on a loaded machine before it expires
     routes[`/${name}.js`] = { type: 'text/javascript', body: `window.__expired = 0; window.addEventListener('rt-session-expired', () => { window.__expired++; });\n${setup}` };
     routes[`/${name}.html`] = html(
       `<script src="/${name}.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${short}" ${renewal}></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
@@ -314,7 +314,7 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     // A getter that counts and answers 404 (the static server 404s an undefined route).
     Object.defineProperty(routes, failing, { configurable: true, enumerable: true, get: () => void asked++ });
     try {
-      await expiresWhileRenewalFails('failing-renewal', `data-access-token-url="${failing}"`, '', 30_000);
+      await expiresWhileRenewalFails('failing-renewal', `data-access-token-url="${failing}"`, '', 40_000);
       // Asked with back-off (1, 2, 5, 10, 30 s), not once per request.
       assert.ok(asked <= 12, `the token URL was asked ${asked} times`);
     } finally {
@@ -323,7 +323,7 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
   });
 
   test('a renewal source that never answers (QA16): the fixed token is used while valid, then "Session expired" and rt-session-expired', async () => {
-    await expiresWhileRenewalFails('hung-renewal', 'data-access-token-callback="hungToken"', 'window.hungToken = () => new Promise(() => {});\n', 40_000);
+    await expiresWhileRenewalFails('hung-renewal', 'data-access-token-callback="hungToken"', 'window.hungToken = () => new Promise(() => {});\n', 50_000);
   });
 
   test('data-access-token-callback naming a function defined later in the page: no error, live', async () => {

@@ -137,6 +137,39 @@ describe('script tag data-* configuration', () => {
       expect(await get(), 'the slow answer, kept for the next call').to.equal(renewed);
     });
 
+    it('the token URL is fetched past the HTTP cache and with a time limit (a hung request holds one of six connections to the page\'s server; QA17)', async () => {
+      let init: RequestInit | undefined;
+      globalThis.fetch = (async (_: unknown, i?: RequestInit) => {
+        init = i;
+        return new Response(JSON.stringify({ access_token: jwt(3600) }));
+      }) as typeof fetch;
+      await source({ 'data-access-token-url': '/token' })();
+      expect(init?.cache).to.equal('no-store');
+      expect(init?.signal, 'cancelled at the time limit').to.be.instanceOf(AbortSignal);
+    });
+
+    it('a body that is not valid JSON is unavailable (the valid token is kept); a web page instead of a token says so (QA17)', async () => {
+      const fixed = jwt(20);
+      const broken = source({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
+      answers = [async () => new Response('{"access_token": "eyJ', { status: 200 })];
+      expect(await broken()).to.equal(fixed);
+      const page = source({ 'data-access-token': jwt(20), 'data-access-token-url': '/token' });
+      answers = [async () => new Response('<!doctype html><title>Sign in</title>', { status: 200, headers: { 'content-type': 'text/html' } })];
+      let error: unknown = null;
+      await page().catch((e: unknown) => (error = e));
+      expect(String(error)).to.contain('a web page (a sign-in page?)');
+    });
+
+    it("a slow source's answer is waited for while the token has more than 30 s left (a sign-out is not missed; QA17)", async () => {
+      const renewed = jwt(3600);
+      (window as unknown as Record<string, unknown>).rtTestToken = async () => renewed;
+      const get = source({ 'data-access-token': jwt(20), 'data-access-token-callback': 'rtTestToken' });
+      expect(await get()).to.equal(renewed);
+      // Signed out; the source takes 1.5 s to say so.
+      (window as unknown as Record<string, unknown>).rtTestToken = () => new Promise((r) => setTimeout(() => r(null), 1500));
+      expect(await get()).to.equal(null);
+    });
+
     it('a callback name that is not a function: unreachable, so a valid fixed token is still used', async () => {
       const fixed = jwt(20);
       const errors: string[] = [];
