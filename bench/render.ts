@@ -315,8 +315,12 @@ const PROBE = `(() => {
     const last = {};
     if (!T) { resolve({ templates: 0 }); return; }
     const total = Math.round(opts.rate * opts.seconds);
-    // updated_at must increase per widget (rt-monitor merges by it): base + round, in ms.
-    const base = Date.now();
+    // Commit times as a live server stamps them: now, strictly increasing per widget (rt-monitor
+    // merges by updated_at). Not a base time plus one ms a round: 5 s into the run those read as
+    // changes committed seconds before they arrived, and rt-monitor re-reads late changes over
+    // REST, where these injected values do not exist (the database still holds the primer's):
+    // that, not a skipped render, was the "widgets not on their last value" of earlier runs.
+    const lastAt = {};
     let sent = 0, tasks = 0, maxPerTask = 0;
     const t0 = now();
     const mc = new MessageChannel();
@@ -328,7 +332,9 @@ const PROBE = `(() => {
         const i = sent++;
         const tp = templates[i % T];
         const seq = i + 1;
-        const at = new Date(base + Math.floor(i / T) + 1).toISOString();
+        const t = Math.max(Date.now(), (lastAt[tp.k] || 0) + 1);
+        lastAt[tp.k] = t;
+        const at = new Date(t).toISOString();
         const rec = { ...tp.rec, name: opts.run + tp.k + '.' + seq, updated_at: at, current_progress: { percentage: seq % 101, completed: seq % 101, total: 100 } };
         const data = { ...tp.payload.data, commit_timestamp: at, record: rec };
         const payload = { ...tp.payload, data };
