@@ -14,7 +14,7 @@ import { clockSkew, observeServerTime, serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
 import { messageOf, rtError } from './errors.js';
-import { retryDelay } from './retry.js';
+import { retryDelay, TOKEN_RETRY_MS } from './retry.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
 
@@ -199,7 +199,7 @@ export class TokenSource {
     void this.#fetchOnce(this.#load); // sets #checkedAt
   }
 
-  /** After a failed load, the source is not asked again before this time (back-off: 1, 2, 5, 10, 30 s). */
+  /** After a failed load, the source is not asked again before this time (back-off: 1, 2, then every 5 s). */
   #retryAt = 0;
   #failures = 0;
 
@@ -250,7 +250,7 @@ export class TokenSource {
         failedSources.delete(this.#key);
         return token;
       } catch (err) {
-        this.#retryAt = Date.now() + retryDelay(undefined, this.#failures);
+        this.#retryAt = Date.now() + retryDelay(TOKEN_RETRY_MS, this.#failures);
         if (this.#failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
         this.#failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
         failedSources.set(this.#key, { failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures });

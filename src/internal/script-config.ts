@@ -17,7 +17,7 @@
 import type { RtClientOptions } from '../core/client.js';
 import { isNotJwt, tokenExpiry } from '../core/jwt.js';
 import { serverNow } from '../core/server-clock.js';
-import { retryDelay } from '../core/retry.js';
+import { retryDelay, TOKEN_RETRY_MS } from '../core/retry.js';
 import { parseRealtimeMode } from '../core/broadcast-topics.js';
 import { readNumber, REVALIDATE_MS } from './number-attributes.js';
 
@@ -66,7 +66,7 @@ class Unreachable extends Error {}
  * without a request while it has more than 30 s left; then the source is asked at each call (the
  * client calls when its token nears expiry and every few seconds to notice a sign-out). While the
  * last token is still valid, a source that cannot be reached ({@link Unreachable}) is asked again
- * with back-off (1, 2, 5, 10, 30 s) and that token used; once that token is within 30 s of its
+ * with back-off (1, 2, then every 5 s) and that token used; once that token is within 30 s of its
  * expiry (reads then wait on the source), one slower than {@link SLOW_SOURCE_MS} does not hold
  * them up (its answer serves the next call). With no valid token left the call
  * waits for the source, and its failure is the client's (then "Session expired").
@@ -88,7 +88,7 @@ function renewing(fixed: string | undefined, renew: () => Promise<string | null>
         last = fresh ?? undefined;
         return fresh;
       } catch (err) {
-        if (err instanceof Unreachable) retryAt = Date.now() + retryDelay(undefined, failures++);
+        if (err instanceof Unreachable) retryAt = Date.now() + retryDelay(TOKEN_RETRY_MS, failures++);
         else last = undefined; // the source said the sign-in has ended
         throw err;
       } finally {

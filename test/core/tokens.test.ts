@@ -185,6 +185,27 @@ describe('TokenSource', () => {
     expect(await source.get(true), 'a forced read asks').to.equal(token);
   });
 
+  it('a source that keeps failing is asked again every 5 s at most, as often as the user check (QA17: a sign-in after a sign-in page waited up to 30 s)', async () => {
+    let calls = 0;
+    const source = new TokenSource(async () => {
+      calls++;
+      throw new Error('503 from the token endpoint');
+    });
+    const realNow = Date.now;
+    let now = realNow();
+    Date.now = () => now;
+    try {
+      for (let i = 0; i < 8; i++) {
+        const before = calls;
+        await source.get(true);
+        expect(calls, `ask ${i + 1}, 5 s after the last`).to.equal(before + 1);
+        now += 5000;
+      }
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('has nothing to ask for a fixed token: no call, no user change', async () => {
     const token = jwt('alice');
     const fixed = new TokenSource(token);
