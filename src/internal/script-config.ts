@@ -56,7 +56,8 @@ const SLOW_SOURCE_MS = 1000;
 
 /**
  * The renewal source could not be reached: a network error, an HTTP status other than 401 / 403,
- * no answer within {@link RENEW_TIMEOUT_MS}, a callback name that is not a function. Unlike an
+ * a body that is not valid JSON, no answer within {@link RENEW_TIMEOUT_MS}, a callback name that
+ * is not a function. Unlike an
  * answer without a token, a 401 / 403 or a callback that throws, this is no sign-out.
  */
 class Unreachable extends Error {}
