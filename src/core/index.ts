@@ -18,6 +18,7 @@ export { LiveHub } from './live-hub.js';
 export { FEEDS, runningAgents, unreadCount } from './feeds/index.js';
 export { parseTimestamp, versionOf } from './version.js';
 export { decodeJwt, tokenExpiry, tokenUserId } from './jwt.js';
+export { TokenUnavailableError, isTokenUnavailable } from './tokens.js';
 export { rtError, isRtError } from './errors.js';
 export { createFrameNotifier } from './frame.js';
 export { serverNow, clockSkew, observeServerTime, observeDateHeader, resetServerClock, SKEW_WINDOW_MS, DRIFT_PER_MS } from './server-clock.js';

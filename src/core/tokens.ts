@@ -18,6 +18,9 @@ import { retryDelay, TOKEN_RETRY_MS } from './retry.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
 
+/** How long `token` is valid for on the server's clock (ms; Infinity without `exp`). */
+const msLeft = (token: string | null): number => (tokenExpiry(token) ?? Infinity) - serverNow();
+
 /** Refresh a cached callback token this long before it expires. */
 const EARLY_MS = 30_000;
 /**
@@ -28,6 +31,40 @@ const EARLY_MS = 30_000;
 export const USER_CHECK_MS = 5000;
 /** A token callback (or host session read) that has not answered after this long has failed. */
 export const TOKEN_TIMEOUT_MS = 10_000;
+/**
+ * While a valid token is in hand, a read does not wait longer than this (ms) for a source asked
+ * because that token is within 30 s of its expiry: the valid token serves it, the answer the next.
+ */
+export const SLOW_SOURCE_MS = 1000;
+
+/**
+ * What a token callback throws (or rejects with) when its token service cannot be reached right
+ * now: offline, an HTTP 5xx, a timeout of its own. Unlike any other error or an answer of no
+ * token (a sign-out), the last token is used while it is still valid and the source asked again
+ * with back-off (1, 2, then every 5 s); only once that token has expired is the session expired.
+ * supabase-js's `AuthRetryableFetchError` and the browser's own network failure of `fetch`
+ * (a `TypeError`) are read the same way.
+ *
+ *   accessToken: async () => {
+ *     const res = await fetch('/api/token').catch(() => null);
+ *     if (!res || res.status >= 500) throw new TokenUnavailableError('token service unavailable');
+ *     return res.ok ? (await res.json()).access_token : null; // 401: signed out
+ *   }
+ */
+export class TokenUnavailableError extends Error {
+  override name = 'TokenUnavailableError';
+}
+
+/** Whether a token source's error says it cannot be reached now (see {@link TokenUnavailableError}). */
+export function isTokenUnavailable(err: unknown): boolean {
+  const { name, message } = (err ?? {}) as Partial<Error>;
+  return (
+    name === 'TokenUnavailableError' ||
+    name === 'AuthRetryableFetchError' ||
+    // fetch's network failure: Chromium, Firefox, Safari
+    (name === 'TypeError' && /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/.test(message ?? ''))
+  );
+}
 
 /** `host.auth.getSession` when the host uses Supabase Auth; null for a third-party-auth client. */
 function hostSessionReader(host: SupabaseLike | undefined): (() => Promise<string | null>) | null {
@@ -40,7 +77,9 @@ function hostSessionReader(host: SupabaseLike | undefined): (() => Promise<strin
     return null;
   }
   return async () => {
-    const { data } = await auth!.getSession();
+    const { data, error } = await auth!.getSession();
+    // Its refresh could not reach Supabase Auth (offline): unavailable, not signed out.
+    if (isTokenUnavailable(error)) throw error;
     return data?.session?.access_token ?? null;
   };
 }
@@ -172,14 +211,16 @@ export class TokenSource {
     const opt = this.option;
     if (typeof opt === 'string') return opt || null;
     if (!this.#load) return this.host?.realtime.accessTokenValue ?? null;
-    if (typeof opt === 'function') {
-      const exp = tokenExpiry(this.#cached);
-      if (!force && this.#cached && (exp === null || exp - serverNow() > EARLY_MS)) return this.#cached;
-    }
+    const held = this.#cached;
+    const left = msLeft(held);
+    if (typeof opt === 'function' && !force && held && left > EARLY_MS) return held;
     // No token a moment ago (signed out): the same answer until the next user check, not one
     // request per read (a sign-out rebuilds every widget's queries at once).
-    if (!force && !this.#cached && Date.now() - this.#noneAt < USER_CHECK_MS) return null;
-    return this.#fetchOnce(this.#load);
+    if (!force && !held && Date.now() - this.#noneAt < USER_CHECK_MS) return null;
+    const answer = this.#fetchOnce(this.#load);
+    // Renewing a callback's token that is still valid: a slow source does not hold the read up.
+    if (typeof opt !== 'function' || force || !held || left <= 0) return answer;
+    return Promise.race([answer, new Promise<string>((resolve) => setTimeout(() => resolve(held), SLOW_SOURCE_MS))]);
   }
 
   /** When the source last answered with no token (ms). */
@@ -222,7 +263,9 @@ export class TokenSource {
   /**
    * Ask the source. A load that throws or hangs is no token: the previous one, while still valid
    * (a signed-out user's), is not used again, the user reads as none (`onUserChange(null)`), and the
-   * source is asked again after the back-off; its next token is a user change again.
+   * source is asked again after the back-off; its next token is a user change again. A source
+   * that cannot be reached ({@link isTokenUnavailable}) is no sign-out: a still valid token is
+   * kept (asked again after the back-off), an expired one expires the session.
    */
   #fetchOnce(load: () => Promise<string | null>): Promise<string | null> {
     if (this.#inflight) return this.#inflight;
@@ -252,6 +295,8 @@ export class TokenSource {
       } catch (err) {
         this.#retryAt = Date.now() + retryDelay(TOKEN_RETRY_MS, this.#failures);
         if (this.#failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
+        // Unreachable while the last token is valid: that token serves meanwhile.
+        if (isTokenUnavailable(err) && this.#cached && msLeft(this.#cached) > 0) return this.#cached;
         this.#failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
         failedSources.set(this.#key, { failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures });
         // A token still valid from a source that now fails: a sign-out (Auth0's login_required),

@@ -17,7 +17,7 @@
 import type { RtClientOptions } from '../core/client.js';
 import { isNotJwt, tokenExpiry } from '../core/jwt.js';
 import { serverNow } from '../core/server-clock.js';
-import { retryDelay, TOKEN_RETRY_MS } from '../core/retry.js';
+import { TokenUnavailableError } from '../core/tokens.js';
 import { parseRealtimeMode } from '../core/broadcast-topics.js';
 import { readNumber, REVALIDATE_MS } from './number-attributes.js';
 
@@ -51,65 +51,35 @@ export function optionsOfScript(script: HTMLScriptElement | null | undefined): R
 
 /** How long the page's renewal source (`data-access-token-url` / `-callback`) may take (ms). */
 const RENEW_TIMEOUT_MS = 8000;
-/** How long a read waits for a slow renewal source while a valid token is in hand (ms). */
-const SLOW_SOURCE_MS = 1000;
 
 /**
- * The renewal source could not be reached: a network error, an HTTP status other than 401 / 403,
- * a body that is not valid JSON, no answer within {@link RENEW_TIMEOUT_MS}, a callback name that
- * is not a function. Unlike an
- * answer without a token, a 401 / 403 or a callback that throws, this is no sign-out.
- */
-class Unreachable extends Error {}
-
-/**
- * The token option of a script tag with a renewal source: the fixed `data-access-token` is used
- * without a request while it has more than 30 s left; then the source is asked at each call (the
- * client calls when its token nears expiry and every few seconds to notice a sign-out). While the
- * last token is still valid, a source that cannot be reached ({@link Unreachable}) is asked again
- * with back-off (1, 2, then every 5 s) and that token used; once that token is within 30 s of its
- * expiry (reads then wait on the source), one slower than {@link SLOW_SOURCE_MS} does not hold
- * them up (its answer serves the next call). With no valid token left the call
- * waits for the source, and its failure is the client's (then "Session expired").
+ * The token option of a script tag with a renewal source: the fixed `data-access-token` is
+ * handed over first (while valid) and used without a request while it has more than 30 s left;
+ * then the source is asked at each call (the client calls when its token nears expiry and every
+ * few seconds to notice a sign-out). A source that cannot be reached — a network error, an HTTP
+ * status other than 401 / 403, a body that is not valid JSON, no answer within
+ * {@link RENEW_TIMEOUT_MS}, a callback name that is not a function — throws
+ * {@link TokenUnavailableError}: the client's token source keeps the last valid token meanwhile
+ * and asks again with back-off (src/core/tokens.ts), as for any token callback. An answer without
+ * a token, a 401 / 403 or a callback that throws is a sign-out.
  */
 function renewing(fixed: string | undefined, renew: () => Promise<string | null>): () => Promise<string | null> {
   let first = fixed;
-  let last = fixed;
-  let asking: Promise<string | null> | null = null;
-  let retryAt = 0;
-  let failures = 0;
-  const valid = (token: string | undefined, ms = 0): token is string => !!token && (tokenExpiry(token) ?? Infinity) - serverNow() > ms;
-  const ask = (): Promise<string | null> =>
-    (asking ??= (async () => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      try {
-        const fresh = await Promise.race([renew(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Unreachable(`no answer within ${RENEW_TIMEOUT_MS / 1000} s`)), RENEW_TIMEOUT_MS)))]);
-        failures = 0;
-        retryAt = 0;
-        last = fresh ?? undefined;
-        return fresh;
-      } catch (err) {
-        if (err instanceof Unreachable) retryAt = Date.now() + retryDelay(TOKEN_RETRY_MS, failures++);
-        else last = undefined; // the source said the sign-in has ended
-        throw err;
-      } finally {
-        clearTimeout(timer);
-        asking = null;
-      }
-    })());
+  let handedOver = false;
   return async () => {
-    if (valid(first, 30_000)) return first;
+    const early = handedOver ? 30_000 : 0;
+    handedOver = true;
+    if (first && (tokenExpiry(first) ?? Infinity) - serverNow() > early) return first;
     first = undefined;
-    if (!valid(last)) return ask();
-    if (Date.now() < retryAt) return last;
-    const answer = ask().then((token) => ({ token }), (err: unknown) => ({ err }));
-    // Within 30 s of its expiry, reads wait on this call: a slow source does not hold them up.
-    // Before that, only the client's user check asks, and the answer itself is waited for.
-    const got = valid(last, 30_000) ? await answer : await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), SLOW_SOURCE_MS))]);
-    if (!got) return last;
-    if ('token' in got) return got.token;
-    if (got.err instanceof Unreachable && valid(last)) return last;
-    throw got.err;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        renew(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TokenUnavailableError(`no answer within ${RENEW_TIMEOUT_MS / 1000} s`)), RENEW_TIMEOUT_MS))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 
@@ -147,7 +117,7 @@ function tokenRenewal(url: string | undefined, callback: string | undefined, bas
         const message = `data-access-token-callback names "${callback}", but window.${callback} is not a function.`;
         if (!warned) console.error(`rt-monitor: ${message}`);
         warned = true;
-        throw new Unreachable(message);
+        throw new TokenUnavailableError(message);
       }
       return ((await (fn as () => unknown)()) as string | null | undefined) ?? null;
     };
@@ -169,18 +139,18 @@ function tokenRenewal(url: string | undefined, callback: string | undefined, bas
         });
         text = (await res.text()).trim();
       } catch (err) {
-        throw new Unreachable(`data-access-token-url could not be reached (${err instanceof Error ? err.message : String(err)})`);
+        throw new TokenUnavailableError(`data-access-token-url could not be reached (${err instanceof Error ? err.message : String(err)})`);
       }
       // 401 / 403: the server's session has ended (signed out); any other error: it is unavailable.
       if (res.status === 401 || res.status === 403) return null;
-      if (!res.ok) throw new Unreachable(`data-access-token-url answered HTTP ${res.status}`);
+      if (!res.ok) throw new TokenUnavailableError(`data-access-token-url answered HTTP ${res.status}`);
       let token: unknown = text.replace(/^"|"$/g, '');
       if (text.startsWith('{')) {
         try {
           const body = JSON.parse(text) as Record<string, unknown>;
           token = body.access_token ?? body.token ?? body.accessToken;
         } catch {
-          throw new Unreachable('data-access-token-url answered with a body that is not valid JSON');
+          throw new TokenUnavailableError('data-access-token-url answered with a body that is not valid JSON');
         }
       }
       if (typeof token !== 'string' || !token) return null;

@@ -3,7 +3,8 @@
  * tick (at most every USER_CHECK_MS), so a sign-out or another user is noticed on a quiet page.
  */
 import { expect } from '@open-wc/testing';
-import { TokenSource, USER_CHECK_MS } from '../../src/core/tokens.js';
+import { isTokenUnavailable, TokenSource, TokenUnavailableError, USER_CHECK_MS } from '../../src/core/tokens.js';
+import type { SupabaseLike } from '../../src/core/supabase-like.js';
 import { tokenUserId } from '../../src/core/jwt.js';
 import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 
@@ -204,6 +205,74 @@ describe('TokenSource', () => {
     } finally {
       Date.now = realNow;
     }
+  });
+
+  it('a source that cannot be reached (TokenUnavailableError, fetch failing offline, Supabase Auth unreachable) is no sign-out: the valid token is kept, asked again after the back-off; once it expired, the session has', async () => {
+    resetServerClock();
+    observeServerTime(Date.now());
+    const offline = [
+      new TokenUnavailableError('token service unavailable'),
+      new TypeError('Failed to fetch'),
+      new TypeError('NetworkError when attempting to fetch resource.'),
+      Object.assign(new Error('fetch failed'), { name: 'AuthRetryableFetchError' }),
+    ];
+    for (const error of offline) {
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const alice = jwt('alice', exp);
+      let calls = 0;
+      let down = false;
+      const source = new TokenSource(async () => {
+        calls++;
+        if (down) throw error;
+        return alice;
+      });
+      const users: Array<string | null> = [];
+      source.onUserChange = (u) => users.push(u);
+      expect(await source.get()).to.equal(alice);
+      down = true;
+      expect(await source.get(true), String(error)).to.equal(alice);
+      expect(await source.get(true), 'during the back-off: not asked').to.equal(alice);
+      expect(calls).to.equal(2);
+      expect(users, 'no user change').to.deep.equal([]);
+      expect(source.failure).to.equal(null);
+      expect(source.expired).to.equal(false);
+      while (Date.now() <= exp * 1000) await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => source.expired, source);
+      expect(users, 'expired, not signed out').to.deep.equal([]);
+      expect(source.failure!.detail).to.equal('token-failed');
+    }
+    expect(isTokenUnavailable(new TypeError("Cannot read properties of undefined (reading 'fetch')")), 'a bug in the callback is no outage').to.equal(false);
+    resetServerClock();
+  });
+
+  it("a host's Supabase Auth session that cannot be refreshed (offline: AuthRetryableFetchError) keeps its valid token; no session is a sign-out", async () => {
+    const alice = jwt('alice');
+    let reply: { data: { session: { access_token: string } | null }; error: unknown } = { data: { session: { access_token: alice } }, error: null };
+    const host = { auth: { getSession: async () => reply }, realtime: { accessTokenValue: null } } as unknown as SupabaseLike;
+    const source = new TokenSource(undefined, host);
+    const users: Array<string | null> = [];
+    source.onUserChange = (u) => users.push(u);
+    expect(await source.get()).to.equal(alice);
+    reply = { data: { session: null }, error: Object.assign(new Error('Failed to fetch'), { name: 'AuthRetryableFetchError', status: 0 }) };
+    expect(await source.get()).to.equal(alice);
+    expect(users).to.deep.equal([]);
+    reply = { data: { session: null }, error: null }; // signed out: asked again once the back-off (1 s) is over
+    while ((await source.get()) !== null) await new Promise((r) => setTimeout(r, 100));
+    expect(users).to.deep.equal([null]);
+  });
+
+  it('a slow callback does not hold a read up while its token is still valid (within 30 s of expiry): the token serves, the answer the next read', async () => {
+    const soon = jwt('alice', Math.floor(Date.now() / 1000) + 20);
+    const later = jwt('alice');
+    let answer: ((t: string) => void) | null = null;
+    let calls = 0;
+    const source = new TokenSource(() => (++calls === 1 ? Promise.resolve(soon) : new Promise<string>((r) => (answer = r))));
+    expect(await source.get()).to.equal(soon);
+    expect(await source.get(), 'the valid token, after at most SLOW_SOURCE_MS').to.equal(soon);
+    answer!(later);
+    while (source.current !== later) await settle();
+    expect(await source.get()).to.equal(later);
+    expect(calls).to.equal(2);
   });
 
   it('has nothing to ask for a fixed token: no call, no user change', async () => {

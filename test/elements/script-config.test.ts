@@ -1,6 +1,7 @@
 /** The script tag's `data-*` configuration (src/internal/script-config.ts), read from a tag as written. */
 import { expect } from '@open-wc/testing';
 import { optionsKey, optionsOfScript } from '../../src/internal/script-config.js';
+import { TokenSource } from '../../src/core/tokens.js';
 
 function tag(attrs: Record<string, string>): HTMLScriptElement {
   const s = document.createElement('script');
@@ -68,60 +69,75 @@ describe('script tag data-* configuration', () => {
       throw new TypeError('Failed to fetch');
     };
     const source = (attrs: Record<string, string>) => optionsOfScript(tag({ ...base, ...attrs }))!.accessToken as () => Promise<string | null>;
+    /** The client's token source over the tag's option (src/core/tokens.ts: its back-off, its outage rule). */
+    const tokens = (attrs: Record<string, string>) => {
+      const ts = new TokenSource(source(attrs));
+      const users: Array<string | null> = [];
+      ts.onUserChange = (u) => users.push(u);
+      return Object.assign(ts, { users });
+    };
 
-    it('a fixed token with more than 30 s left is used without a request', async () => {
+    it('a fixed token with more than 30 s left is used without a request, also by the user check', async () => {
       const fixed = jwt(3600);
-      const get = source({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
-      expect(await get()).to.equal(fixed);
+      const ts = tokens({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
+      expect(await ts.get()).to.equal(fixed);
+      ts.recheck(Date.now() + 60_000);
+      expect(await ts.get()).to.equal(fixed);
       expect(asked).to.equal(0);
     });
 
     it('a source that cannot be reached (network, 404, 503): the last valid token is used, and the source asked again only after a back-off', async () => {
       for (const failure of [unreachable, status(404), status(503)]) {
-        const fixed = jwt(20); // within 30 s of its expiry: the source is asked
-        const get = source({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
+        const fixed = jwt(20); // within 30 s of its expiry: the source is asked on the next read
+        const ts = tokens({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
+        expect(await ts.get(), 'handed over first, without a request').to.equal(fixed);
         asked = 0;
         answers = [failure];
-        expect(await get(), String(failure)).to.equal(fixed);
-        expect(await get(), 'during the back-off').to.equal(fixed);
+        expect(await ts.get(), String(failure)).to.equal(fixed);
+        expect(await ts.get(), 'during the back-off').to.equal(fixed);
         expect(asked, 'asked once, not once per call').to.equal(1);
+        expect(ts.users, 'no sign-out').to.deep.equal([]);
+        expect(ts.failure).to.equal(null);
       }
     });
 
     it('a renewed token replaces the fixed one, and serves when the source then cannot be reached', async () => {
       const fixed = jwt(20);
       const renewed = jwt(25);
-      const get = source({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
+      const ts = tokens({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
       answers = [token(renewed), status(502)];
-      expect(await get()).to.equal(renewed);
-      expect(await get()).to.equal(renewed);
+      expect(await ts.get()).to.equal(fixed);
+      expect(await ts.get()).to.equal(renewed);
+      expect(await ts.get()).to.equal(renewed);
       expect(asked).to.equal(2);
     });
 
     it('HTTP 401 / 403 or a reply without a token is a sign-out: no token, even while the last one is valid', async () => {
       for (const signedOut of [status(401), status(403), async () => new Response('{}', { status: 200 })]) {
-        const get = source({ 'data-access-token': jwt(20), 'data-access-token-url': '/token' });
+        const ts = tokens({ 'data-access-token': jwt(20), 'data-access-token-url': '/token' });
         answers = [signedOut];
-        expect(await get()).to.equal(null);
+        await ts.get();
+        expect(await ts.get()).to.equal(null);
+        expect(ts.users).to.deep.equal([null]);
       }
     });
 
-    it('with no valid token left, the failure of an unreachable source is the caller\'s', async () => {
-      const get = source({ 'data-access-token': jwt(-5), 'data-access-token-url': '/token' });
+    it('with no valid token left, the failure of an unreachable source is the cause', async () => {
+      const ts = tokens({ 'data-access-token': jwt(-5), 'data-access-token-url': '/token' });
       answers = [status(503)];
-      let error: unknown = null;
-      await get().catch((e: unknown) => (error = e));
-      expect(String(error)).to.contain('HTTP 503');
+      expect(await ts.get()).to.equal(null);
+      expect(ts.failure?.message).to.contain('HTTP 503');
     });
 
-    it('a callback that throws is a sign-out (Auth0 login_required): the error is the caller\'s while the last token is valid', async () => {
+    it('a callback that throws is a sign-out (Auth0 login_required), while the last token is valid too', async () => {
       (window as unknown as Record<string, unknown>).rtTestToken = async () => {
         throw Object.assign(new Error('Login required'), { error: 'login_required' });
       };
-      const get = source({ 'data-access-token': jwt(20), 'data-access-token-callback': 'rtTestToken' });
-      let error: unknown = null;
-      await get().catch((e: unknown) => (error = e));
-      expect(String(error)).to.contain('Login required');
+      const ts = tokens({ 'data-access-token': jwt(20), 'data-access-token-callback': 'rtTestToken' });
+      await ts.get();
+      expect(await ts.get()).to.equal(null);
+      expect(ts.failure?.message).to.contain('Login required');
+      expect(ts.users).to.deep.equal([null]);
     });
 
     it('a callback slower than a second does not hold reads up while a token is valid; its answer serves the next call', async () => {
@@ -129,12 +145,13 @@ describe('script tag data-* configuration', () => {
       const renewed = jwt(25);
       let answer!: (t: string) => void;
       (window as unknown as Record<string, unknown>).rtTestToken = () => new Promise<string>((r) => (answer = r));
-      const get = source({ 'data-access-token': fixed, 'data-access-token-callback': 'rtTestToken' });
-      expect(await get(), 'the valid token, after at most a second').to.equal(fixed);
+      const ts = tokens({ 'data-access-token': fixed, 'data-access-token-callback': 'rtTestToken' });
+      expect(await ts.get()).to.equal(fixed);
+      expect(await ts.get(), 'the valid token, after at most a second').to.equal(fixed);
       answer(renewed);
-      await new Promise((r) => setTimeout(r)); // the answer settles
+      while (ts.current !== renewed) await new Promise((r) => setTimeout(r, 10)); // the answer settles
       (window as unknown as Record<string, unknown>).rtTestToken = () => new Promise<string>(() => {}); // now it hangs
-      expect(await get(), 'the slow answer, kept for the next call').to.equal(renewed);
+      expect(await ts.get(), 'the slow answer, kept for the next call').to.equal(renewed);
     });
 
     it('the token URL is fetched past the HTTP cache and with a time limit (a hung request holds one of six connections to the page\'s server; QA17)', async () => {
@@ -150,24 +167,29 @@ describe('script tag data-* configuration', () => {
 
     it('a body that is not valid JSON is unavailable (the valid token is kept); a web page instead of a token says so (QA17)', async () => {
       const fixed = jwt(20);
-      const broken = source({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
+      const broken = tokens({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
       answers = [async () => new Response('{"access_token": "eyJ', { status: 200 })];
-      expect(await broken()).to.equal(fixed);
-      const page = source({ 'data-access-token': jwt(20), 'data-access-token-url': '/token' });
+      await broken.get();
+      expect(await broken.get()).to.equal(fixed);
+      const page = tokens({ 'data-access-token': jwt(20), 'data-access-token-url': '/token' });
       answers = [async () => new Response('<!doctype html><title>Sign in</title>', { status: 200, headers: { 'content-type': 'text/html' } })];
-      let error: unknown = null;
-      await page().catch((e: unknown) => (error = e));
-      expect(String(error)).to.contain('a web page (a sign-in page?)');
+      await page.get();
+      expect(await page.get()).to.equal(null);
+      expect(page.failure?.message).to.contain('a web page (a sign-in page?)');
     });
 
-    it("a slow source's answer is waited for while the token has more than 30 s left (a sign-out is not missed; QA17)", async () => {
+    it("a slow source's answer is waited for by the user check while the token has more than 30 s left (a sign-out is not missed; QA17)", async () => {
       const renewed = jwt(3600);
       (window as unknown as Record<string, unknown>).rtTestToken = async () => renewed;
-      const get = source({ 'data-access-token': jwt(20), 'data-access-token-callback': 'rtTestToken' });
-      expect(await get()).to.equal(renewed);
+      const ts = tokens({ 'data-access-token': jwt(20), 'data-access-token-callback': 'rtTestToken' });
+      await ts.get();
+      expect(await ts.get()).to.equal(renewed);
       // Signed out; the source takes 1.5 s to say so.
       (window as unknown as Record<string, unknown>).rtTestToken = () => new Promise((r) => setTimeout(() => r(null), 1500));
-      expect(await get()).to.equal(null);
+      ts.recheck(Date.now() + 60_000);
+      while (!ts.users.length) await new Promise((r) => setTimeout(r, 20));
+      expect(ts.users).to.deep.equal([null]);
+      expect(await ts.get()).to.equal(null);
     });
 
     it('a callback name that is not a function: unreachable, so a valid fixed token is still used', async () => {
@@ -176,8 +198,10 @@ describe('script tag data-* configuration', () => {
       const error = console.error;
       console.error = (...args: unknown[]) => void errors.push(args.map(String).join(' '));
       try {
-        const get = source({ 'data-access-token': fixed, 'data-access-token-callback': 'noSuchThing.getToken' });
-        expect(await get()).to.equal(fixed);
+        const ts = tokens({ 'data-access-token': fixed, 'data-access-token-callback': 'noSuchThing.getToken' });
+        expect(await ts.get()).to.equal(fixed);
+        expect(await ts.get()).to.equal(fixed);
+        expect(ts.users).to.deep.equal([]);
       } finally {
         console.error = error;
       }
