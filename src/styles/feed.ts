@@ -89,9 +89,6 @@ export const feedStyles = css`
     background: var(--_color-primary);
     flex: none;
   }
-  .count-badge {
-    font-variant-numeric: tabular-nums;
-  }
   @container (max-width: 416px) {
     .entry {
       grid-template-columns: auto 1fr;

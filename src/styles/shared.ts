@@ -178,19 +178,6 @@ export const cardStyles = css`
     min-width: 0;
     overflow-wrap: anywhere;
   }
-  .card-meta {
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--_space-1) var(--_space-4);
-    font-size: var(--_font-size-sm);
-    color: var(--_color-text-muted);
-    margin-top: var(--_space-2);
-  }
-  .card-meta > * {
-    display: inline-flex;
-    align-items: center;
-    gap: var(--_space-1);
-  }
 `;
 
 export const badgeStyles = css`
