@@ -61,8 +61,8 @@ export function isTokenUnavailable(err: unknown): boolean {
   return (
     name === 'TokenUnavailableError' ||
     name === 'AuthRetryableFetchError' ||
-    // fetch's network failure: Chromium, Firefox, Safari
-    (name === 'TypeError' && /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/.test(message ?? ''))
+    // fetch's network failure: Chromium, Firefox, Safari (a TypeError without a message tests "undefined")
+    (name === 'TypeError' && /^(Failed to fetch|NetworkError when attempting|Load failed)/.test(message!))
   );
 }
 
@@ -96,12 +96,13 @@ export function hostTokenCallback(host: unknown): (() => Promise<string | null>)
 }
 
 /**
- * The failure of a token source that failed last time it was asked, by callback or host client:
- * a client built anew over the same source within its back-off (after the failure's sign-out)
- * starts from it — the cause shown at once, the back-off kept — instead of waiting for the same
- * hung call again.
+ * What a token source answered last, by callback or host client: a failure (its cause, back-off)
+ * or no token (a sign-out, when). A client built anew over the same source within that back-off
+ * or user check (after the sign-out it caused) starts from it — the cause shown at once, no
+ * request before the back-off or the next user check — instead of asking the same hung or
+ * signed-out source again at once (QA16 N2; QA17: a burst of token requests after a sign-out).
  */
-const failedSources = new WeakMap<object, { failure: RtError; retryAt: number; failures: number }>();
+const lastAnswers = new WeakMap<object, [failure: RtError | null, retryAt: number, failures: number, noneAt: number]>();
 
 export class TokenSource {
   #cached: string | null = null;
@@ -129,14 +130,14 @@ export class TokenSource {
     // A callback says nothing when its user changes; a host's Supabase Auth session does
     // (onAuthStateChange, ./host-auth.ts), and asking its getSession() early would refresh it.
     this.#asksCallback = typeof option === 'function' || !!hostCallback;
-    const failed = this.#load && failedSources.get(this.#key);
-    if (failed && Date.now() < failed.retryAt) {
-      ({ failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures } = failed);
-      this.#user = null; // as the failed client last saw it: its next token is a user change
+    const last = this.#load && lastAnswers.get(this.#key);
+    if (last && Date.now() < Math.max(last[1], last[3] + USER_CHECK_MS)) {
+      [this.#failure, this.#retryAt, this.#failures, this.#noneAt] = last;
+      this.#user = null; // as the last client saw it: its next token is a user change
     }
   }
 
-  /** What {@link failedSources} knows this source by. */
+  /** What {@link lastAnswers} knows this source by. */
   get #key(): object {
     return (typeof this.option === 'function' ? this.option : this.host) as object;
   }
@@ -215,8 +216,8 @@ export class TokenSource {
     const left = msLeft(held);
     if (typeof opt === 'function' && !force && held && left > EARLY_MS) return held;
     // No token a moment ago (signed out): the same answer until the next user check, not one
-    // request per read (a sign-out rebuilds every widget's queries at once).
-    if (!force && !held && Date.now() - this.#noneAt < USER_CHECK_MS) return null;
+    // request per read or refused join (a sign-out rebuilds every widget's queries at once).
+    if (!held && Date.now() - this.#noneAt < USER_CHECK_MS) return null;
     const answer = this.#fetchOnce(this.#load);
     // Renewing a callback's token that is still valid: a slow source does not hold the read up.
     if (typeof opt !== 'function' || force || !held || left <= 0) return answer;
@@ -290,7 +291,7 @@ export class TokenSource {
         this.#noteUser(token);
         this.#failures = 0;
         this.#retryAt = 0;
-        failedSources.delete(this.#key);
+        this.#remember();
         return token;
       } catch (err) {
         this.#retryAt = Date.now() + retryDelay(TOKEN_RETRY_MS, this.#failures);
@@ -298,7 +299,7 @@ export class TokenSource {
         // Unreachable while the last token is valid: that token serves meanwhile.
         if (isTokenUnavailable(err) && this.#cached && msLeft(this.#cached) > 0) return this.#cached;
         this.#failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
-        failedSources.set(this.#key, { failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures });
+        this.#remember();
         // A token still valid from a source that now fails: a sign-out (Auth0's login_required),
         // not used again. One past its expiry stays the last seen: the session has expired
         // (Session expired, rt-session-expired), as when the source gives no fresh token.
@@ -317,6 +318,10 @@ export class TokenSource {
         }
       }
     })());
+  }
+
+  #remember(): void {
+    lastAnswers.set(this.#key, [this.#failure, this.#retryAt, this.#failures, this.#noneAt]);
   }
 
   /** Loads started: the last one owns `#inflight`. */

@@ -183,7 +183,33 @@ describe('TokenSource', () => {
     source.recheck(Date.now() + 60_000); // the user check still asks
     await waitFor(() => source.current !== null, source);
     expect(calls).to.equal(2);
-    expect(await source.get(true), 'a forced read asks').to.equal(token);
+    expect(await source.get(true), 'a forced read with a token asks').to.equal(token);
+  });
+
+  it('a client rebuilt for the signed-out user takes the source\'s "no token" until the next user check, forced reads (a refused join) too; its next token is a user change (QA17 re-check: 4 token requests within 0.5 s of a sign-out)', async () => {
+    let calls = 0;
+    let token: string | null = jwt('alice');
+    const callback = async () => {
+      calls++;
+      return token;
+    };
+    const first = new TokenSource(callback);
+    const signedOut = new Promise<string | null>((resolve) => (first.onUserChange = resolve));
+    expect(await first.get()).to.equal(token);
+    token = null;
+    first.recheck(Date.now() + 60_000);
+    expect(await signedOut).to.equal(null);
+    expect(calls).to.equal(2);
+    // The managed client builds a new client over the same callback.
+    const rebuilt = new TokenSource(callback);
+    const users: Array<string | null> = [];
+    rebuilt.onUserChange = (u) => users.push(u);
+    expect(await Promise.all([rebuilt.get(), rebuilt.get(true)])).to.deep.equal([null, null]);
+    expect(calls, 'not asked again before the next user check').to.equal(2);
+    token = jwt('bob');
+    rebuilt.recheck(Date.now() + 60_000);
+    await waitFor(() => users.length > 0, rebuilt);
+    expect(users).to.deep.equal(['bob']);
   });
 
   it('a source that keeps failing is asked again every 5 s at most, as often as the user check (QA17: a sign-in after a sign-in page waited up to 30 s)', async () => {
