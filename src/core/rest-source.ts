@@ -197,10 +197,16 @@ export class RestSource {
     // postgrest-js writes filters and bodies with JSON.stringify while it builds and starts the
     // request (synchronously, inside `then`): a page's own prototype `toJSON` must not reach them.
     const run = () => new Promise<RestResponse>((resolve, reject) => withPlainJson(() => build().then(resolve as (v: unknown) => void, reject)));
+    const { tokens } = this.session;
     try {
+      const sentWith = tokens.current;
       let res = await run();
-      if (res.error && (res.status === 401 || res.status === 403) && this.session.tokens.refreshable) {
-        await this.session.tokens.get(true);
+      // Refused for its token: once more with a fresh one, asked for or handed over meanwhile (a
+      // read sent with the expired token and answered after the page renewed it must not expire
+      // the renewed session again).
+      const renewed = tokens.current !== sentWith;
+      if (res.error && (res.status === 401 || res.status === 403) && (renewed || tokens.refreshable)) {
+        if (!renewed) await tokens.get(true);
         res = await run();
       }
       if (!res.error) {
@@ -226,8 +232,9 @@ export class RestSource {
     if ((status === 401 || status === 403) && isNotJwt(token)) return rtError('bad-config', NOT_A_JWT);
     const e = fromRestError(error as never, status, !token);
     if (e.code === 'unauthorized' && (!tokens.refreshable || tokens.expired)) return this.session.expire(e.message);
-    // Refused as anonymous although this client had a signed-in user: the session ended.
-    if (!token && tokens.hadUserToken && (e.code === 'forbidden' || e.code === 'bad-config')) {
+    // Refused as anonymous although this client had a signed-in user (or sent as anonymous: a
+    // host client whose expired session could not be refreshed sends the anon key): the session ended.
+    if ((!token || tokens.expired) && tokens.hadUserToken && (e.code === 'forbidden' || e.code === 'bad-config')) {
       return this.session.expire(tokens.failure?.message ?? 'no access token could be obtained any more');
     }
     // Refused as anonymous because the token source failed: that is the cause, not "not signed in".

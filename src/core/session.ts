@@ -5,9 +5,7 @@
  */
 import type { RealtimeClientLike, SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
-import { TokenSource, type AccessTokenOption } from './tokens.js';
-import { tokenExpiry } from './jwt.js';
-import { serverNow } from './server-clock.js';
+import { msLeft, TokenSource, type AccessTokenOption } from './tokens.js';
 import { isTokenProblem, messageOf, rtError } from './errors.js';
 
 export interface SessionEvents {
@@ -136,7 +134,7 @@ export class Session {
     if (this.tokens.expired && !this.expired) this.expire('the access token is past its expiry time');
     // A read got a fresh token from the source while the session read expired: renew now, not
     // at the channels' next rejoin (up to 10 s of "Session expired" over a valid session).
-    else if (this.expired && this.tokens.refreshable && !this.tokens.expired && (tokenExpiry(this.tokens.current) ?? 0) > serverNow()) void this.refresh('a fresh token');
+    else if (this.expired && this.tokens.refreshable && !this.tokens.expired && msLeft(this.tokens.current) > 0) void this.refresh('a fresh token');
     this.tokens.recheck();
   }
 
@@ -146,13 +144,20 @@ export class Session {
     this.#refreshing = (async () => {
       try {
         if (!this.tokens.refreshable) {
+          // Refused as expired while the token in hand is valid: the refusal of the one before
+          // (a join answered after the page handed over a new token). Rejoin with this one; do
+          // not expire the renewed session again.
+          const current = this.tokens.current;
+          if (/expired/i.test(reason) && current && msLeft(current) > 0) {
+            await this.#realtime?.setAuth(current);
+            return true;
+          }
           if (isTokenProblem(reason) || this.tokens.expired) this.expire(reason);
           else this.error = rtError('unauthorized', `The access token was refused (${reason}) and cannot be refreshed: pass accessToken as a function.`);
           return false;
         }
         const token = await this.tokens.get(true);
-        const exp = tokenExpiry(token);
-        if (!token || (exp !== null && exp <= serverNow())) {
+        if (!token || msLeft(token) <= 0) {
           this.expire(token ? 'the token callback returned an expired token' : (this.tokens.failure?.message ?? 'the token callback returned no token'));
           return false;
         }
@@ -165,11 +170,13 @@ export class Session {
       } catch (err) {
         this.error = rtError('unauthorized', `Token refresh failed: ${messageOf(err)}`);
         return false;
-      } finally {
-        this.#refreshing = null;
-        this.events.changed();
       }
-    })();
+    })().finally(() => {
+      // After the assignment above, also when the body finished without waiting (a fixed
+      // token): a `finally` inside it ran first and left every later refresh this answer.
+      this.#refreshing = null;
+      this.events.changed();
+    });
     return this.#refreshing;
   }
 }

@@ -18,8 +18,8 @@ import { retryDelay, TOKEN_RETRY_MS } from './retry.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
 
-/** How long `token` is valid for on the server's clock (ms; Infinity without `exp`). */
-const msLeft = (token: string | null): number => (tokenExpiry(token) ?? Infinity) - serverNow();
+/** How long `token` is valid for on the server's clock (ms; Infinity without `exp` or token). */
+export const msLeft = (token: string | null): number => (tokenExpiry(token) ?? Infinity) - serverNow();
 
 /** Refresh a cached callback token this long before it expires. */
 const EARLY_MS = 30_000;
@@ -173,8 +173,7 @@ export class TokenSource {
   #gaveExpired = false;
 
   #past(token: string | null): boolean {
-    const exp = tokenExpiry(token);
-    return exp !== null && clockSkew() !== null && exp <= serverNow();
+    return clockSkew() !== null && msLeft(token) <= 0;
   }
 
   /** Hand over a new token at run time (the host answered `rt-session-expired`, or set a new one). */
@@ -300,10 +299,10 @@ export class TokenSource {
         if (isTokenUnavailable(err) && this.#cached && msLeft(this.#cached) > 0) return this.#cached;
         this.#failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
         this.#remember();
-        // A token still valid from a source that now fails: a sign-out (Auth0's login_required),
-        // not used again. One past its expiry stays the last seen: the session has expired
-        // (Session expired, rt-session-expired), as when the source gives no fresh token.
-        if (this.#past(this.#cached)) this.#gaveExpired = true;
+        // Unreachable past the last token's expiry: that token stays the last seen, the session
+        // has expired (Session expired, rt-session-expired). Any other failure is a sign-out
+        // (Auth0's login_required), before or after the expiry: the token is not used again.
+        if (isTokenUnavailable(err) && this.#cached) this.#gaveExpired = true;
         else {
           this.#cached = null;
           this.#gaveExpired = false;

@@ -15,9 +15,8 @@
  *   a `data-access-token` beside them is used first, until it is within 30 s of its expiry.
  */
 import type { RtClientOptions } from '../core/client.js';
-import { isNotJwt, tokenExpiry } from '../core/jwt.js';
-import { serverNow } from '../core/server-clock.js';
-import { TokenUnavailableError } from '../core/tokens.js';
+import { isNotJwt } from '../core/jwt.js';
+import { msLeft, TokenUnavailableError } from '../core/tokens.js';
 import { parseRealtimeMode } from '../core/broadcast-topics.js';
 import { readNumber, REVALIDATE_MS } from './number-attributes.js';
 
@@ -69,7 +68,7 @@ function renewing(fixed: string | undefined, renew: () => Promise<string | null>
   return async () => {
     const early = handedOver ? 30_000 : 0;
     handedOver = true;
-    if (first && (tokenExpiry(first) ?? Infinity) - serverNow() > early) return first;
+    if (first && msLeft(first) > early) return first;
     first = undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {

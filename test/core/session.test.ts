@@ -4,6 +4,9 @@
  */
 import { expect } from '@open-wc/testing';
 import { Session } from '../../src/core/session.js';
+import { RestSource } from '../../src/core/rest-source.js';
+import { SchemaMap } from '../../src/core/schema-map.js';
+import type { RestLike, SupabaseLike } from '../../src/core/supabase-like.js';
 import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 
 const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
@@ -30,5 +33,53 @@ describe('Session', () => {
     for (let i = 0; i < 50 && session.expired; i++) await new Promise((r) => setTimeout(r));
     expect(session.expired).to.equal(false);
     expect(renewed).to.equal(1);
+  });
+
+  it("a read refused once the host's session expired while Supabase Auth was unreachable reads \"Session expired\", not \"No access\" (QA18: supabase-js sends the anon key when its session cannot be refreshed)", async () => {
+    const alice = jwt('alice', 1);
+    let auth: { data: { session: { access_token: string } | null }; error: unknown } = { data: { session: { access_token: alice } }, error: null };
+    const host = { auth: { getSession: async () => auth }, realtime: { accessTokenValue: null } } as unknown as SupabaseLike;
+    const session = new Session(undefined, host, { changed() {}, renewed() {} });
+    expect(await session.tokens.get()).to.equal(alice);
+    while (Date.now() < (JSON.parse(atob(alice.split('.')[1]!)).exp as number) * 1000 + 10) await new Promise((r) => setTimeout(r, 50));
+    auth = { data: { session: null }, error: Object.assign(new Error('Failed to fetch'), { name: 'AuthRetryableFetchError', status: 0 }) };
+    // PostgREST's answer to the anon key where only signed-in users may read.
+    const denied = { data: null, error: { code: '42501', message: 'permission denied for table org_members', details: null, hint: null }, status: 401, statusText: 'Unauthorized' };
+    const chain: Record<string, unknown> = {};
+    for (const m of ['select', 'eq']) chain[m] = () => chain;
+    chain.then = (ok: (v: unknown) => void) => Promise.resolve(denied).then(ok);
+    const rest = { from: () => chain } as unknown as RestLike;
+    const result = await new RestSource(rest, session, new SchemaMap()).orgsOf('alice');
+    expect(result).to.include({ code: 'session-expired' });
+    expect(session.expired).to.equal(true);
+  });
+
+  it('a refusal of the expired token that arrives after the page handed over a new one does not expire the renewed session again: the channel rejoins, the read is sent again (a race that left "Session expired" over a valid token on a loaded machine)', async () => {
+    const old = jwt('alice', -60);
+    const fresh = jwt('alice', 3600);
+    const session = new Session(old, undefined, { changed() {}, renewed() {} });
+    const handed: string[] = [];
+    session.attach({ setAuth: async (t: string) => void handed.push(t), accessTokenValue: old } as never);
+    // The channel: its join with the old token refused, and nothing new in hand: expired.
+    expect(await session.refresh('InvalidJWTToken: Token has expired 60 seconds ago')).to.equal(false);
+    expect(session.expired).to.equal(true);
+    // A read sent with the old token, answered only after the page handed over a new one.
+    let calls = 0;
+    let release: (() => void) | undefined;
+    const refused = { data: null, error: { code: 'PGRST303', message: 'JWT expired', details: null, hint: null }, status: 401, statusText: 'Unauthorized' };
+    const rows = { data: [{ org_id: 'o1' }], error: null, status: 200, statusText: 'OK' };
+    const chain: Record<string, unknown> = {};
+    for (const m of ['select', 'eq']) chain[m] = () => chain;
+    chain.then = (ok: (v: unknown) => void) => (++calls === 1 ? new Promise((r) => (release = () => r(refused))) : Promise.resolve(rows)).then(ok);
+    const read = new RestSource({ from: () => chain } as unknown as RestLike, session, new SchemaMap()).orgsOf('alice');
+    while (!release) await new Promise((r) => setTimeout(r));
+    session.set(fresh);
+    release();
+    expect(await read).to.deep.equal(['o1']);
+    expect(calls, 'sent again with the new token').to.equal(2);
+    // The channel's late refusal of the old token.
+    expect(await session.refresh('InvalidJWTToken: Token has expired 60 seconds ago')).to.equal(true);
+    expect(session.expired).to.equal(false);
+    expect(handed.at(-1), 'the channels rejoin with the new token').to.equal(fresh);
   });
 });

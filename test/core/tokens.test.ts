@@ -68,26 +68,31 @@ describe('TokenSource', () => {
     expect(source.failure).to.equal(null);
   });
 
-  it('a callback that fails once its token has expired: the session has expired (the last token stays, no user change), not a sign-out', async () => {
+  it('a source unreachable once its token has expired: the session has expired (the last token stays, no user change); any other failure then is a sign-out (QA18: rows kept under "Session expired")', async () => {
     resetServerClock();
     observeServerTime(Date.now());
-    let fail = false;
-    const exp = Math.floor(Date.now() / 1000) + 1;
-    const expired = jwt('alice', exp); // valid when given, expired when the source fails
-    const source = new TokenSource(async () => {
-      if (fail) throw new Error('503 from the token endpoint');
-      return expired;
-    });
-    const users: Array<string | null> = [];
-    source.onUserChange = (u) => users.push(u);
-    expect(await source.get()).to.equal(expired);
-    expect(source.expired).to.equal(false);
-    while (Date.now() <= exp * 1000) await new Promise((r) => setTimeout(r, 50));
-    fail = true;
-    expect(await source.get(true)).to.equal(expired);
-    expect(users).to.deep.equal([]);
-    expect(source.failure!.detail).to.equal('token-failed');
-    expect(source.expired, 'expired: a refused read expires the session (not a renewable 401)').to.equal(true);
+    for (const [error, signsOut] of [
+      [new TokenUnavailableError('503 from the token endpoint'), false],
+      [new Error('login_required'), true],
+    ] as const) {
+      let fail = false;
+      const exp = Math.floor(Date.now() / 1000) + 1;
+      const expired = jwt('alice', exp); // valid when given, expired when the source fails
+      const source = new TokenSource(async () => {
+        if (fail) throw error;
+        return expired;
+      });
+      const users: Array<string | null> = [];
+      source.onUserChange = (u) => users.push(u);
+      expect(await source.get()).to.equal(expired);
+      expect(source.expired).to.equal(false);
+      while (Date.now() <= exp * 1000) await new Promise((r) => setTimeout(r, 50));
+      fail = true;
+      expect(await source.get(true), error.message).to.equal(signsOut ? null : expired);
+      expect(users).to.deep.equal(signsOut ? [null] : []);
+      expect(source.failure!.detail).to.equal('token-failed');
+      expect(source.expired, 'expired: a refused read expires the session (not a renewable 401)').to.equal(!signsOut);
+    }
     resetServerClock();
   });
 
