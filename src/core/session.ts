@@ -134,7 +134,13 @@ export class Session {
     if (this.tokens.expired && !this.expired) this.expire('the access token is past its expiry time');
     // A read got a fresh token from the source while the session read expired: renew now, not
     // at the channels' next rejoin (up to 10 s of "Session expired" over a valid session).
-    else if (this.expired && this.tokens.refreshable && !this.tokens.expired && msLeft(this.tokens.current) > 0) void this.refresh('a fresh token');
+    else if (this.expired && this.tokens.refreshable) {
+      if (!this.tokens.expired && msLeft(this.tokens.current) > 0) void this.refresh('a fresh token');
+      // Otherwise ask the source again (within its back-off): nothing else may, once reads and
+      // channels wait for a new token — a host's Supabase Auth session, refreshed once Auth can
+      // be reached again, says so by no event rt-monitor follows for the same user.
+      else void this.tokens.get();
+    }
     this.tokens.recheck();
   }
 

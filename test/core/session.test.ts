@@ -82,4 +82,30 @@ describe('Session', () => {
     expect(session.expired).to.equal(false);
     expect(handed.at(-1), 'the channels rejoin with the new token').to.equal(fresh);
   });
+
+  it("a host's Supabase Auth session that expired while Auth was unreachable is renewed on the watchdog ticks once Auth answers again (QA18 re-check: \"Session expired\" for good, nothing asked the host again)", async () => {
+    const alice = jwt('alice', 1);
+    let auth: { data: { session: { access_token: string } | null }; error: unknown } = { data: { session: { access_token: alice } }, error: null };
+    let asked = 0;
+    const host = { auth: { getSession: async () => (asked++, auth) }, realtime: { accessTokenValue: null } } as unknown as SupabaseLike;
+    let renewed = 0;
+    const session = new Session(undefined, host, { changed() {}, renewed: () => void renewed++ });
+    session.attach({ setAuth: async () => {}, accessTokenValue: null } as never);
+    expect(await session.tokens.get()).to.equal(alice);
+    auth = { data: { session: null }, error: Object.assign(new Error('Failed to fetch'), { name: 'AuthRetryableFetchError', status: 0 }) };
+    while (Date.now() < (JSON.parse(atob(alice.split('.')[1]!)).exp as number) * 1000 + 10) await new Promise((r) => setTimeout(r, 50));
+    // The channels' refusal of the expired token: the host cannot refresh it.
+    expect(await session.refresh('InvalidJWTToken: Token has expired 0 seconds ago')).to.equal(false);
+    expect(session.expired).to.equal(true);
+    const fresh = jwt('alice', 3600);
+    auth = { data: { session: { access_token: fresh } }, error: null }; // Auth reachable again; the host refreshed
+    const before = asked;
+    while (session.expired) {
+      session.checkExpiry(); // the client's watchdog tick (every 2.5 s)
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(asked, 'the host was asked again').to.be.greaterThan(before);
+    expect(session.tokens.current).to.equal(fresh);
+    expect(renewed).to.equal(1);
+  });
 });
