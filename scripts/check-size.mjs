@@ -102,15 +102,15 @@ export const DEFAULT_BUDGET_KB = 58;
  * connections to its own server and stalled the page), a body that is no token told apart from
  * a sign-out, one request (not one per widget) after a sign-out, and a fresh token ending
  * "Session expired" at once instead of at the channels' next rejoin.
- * Raised to 77.1 on 2026-12-01 (fifteenth session) for +0.15 KB of trust fixes (after −0.1 KB of
- * unused CSS): one outage rule for every token source (`TokenUnavailableError`, a `fetch`
+ * Kept at 77.0 on 2026-12-02 (fifteenth session; 76,970 B): trust fixes paid for by −0.1 KB of
+ * unused CSS and one expiry helper (`msLeft`) instead of four spellings: one outage rule for every token source (`TokenUnavailableError`, a `fetch`
  * network failure, Supabase Auth unreachable: the valid token kept, not a sign-out; any other
  * failure after expiry a sign-out, QA18), a read refused for an expired host session named as
  * such (was "No access"), a refusal of the previous token answered after the page renewed it
  * no longer expiring the renewed session again (REST read sent again, channel rejoined), a
  * refresh latch that stuck for fixed tokens, and a source's "no token" kept for the rebuilt client.
  */
-export const ALL_IN_CEILING_KB = 77.1;
+export const ALL_IN_CEILING_KB = 77.0;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */
