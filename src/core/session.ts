@@ -126,22 +126,18 @@ export class Session {
   }
 
   /**
-   * The client's watchdog tick: a fixed token past its `exp` expires the session, and a token
-   * source that can be asked again is asked whether the user is still the same (sign-out or
-   * another user on a quiet page; see {@link TokenSource.recheck}).
+   * The client's watchdog tick: a fixed token past its `exp` expires the session; a token source
+   * that can be asked again is asked for a new token while the session reads expired, and
+   * otherwise whether the user is still the same (sign-out or another user on a quiet page):
+   * {@link TokenSource.recheck}.
    */
   checkExpiry(): void {
-    if (this.tokens.expired && !this.expired) this.expire('the access token is past its expiry time');
+    const { tokens, expired } = this;
+    if (tokens.expired && !expired) this.expire('the access token is past its expiry time');
     // A read got a fresh token from the source while the session read expired: renew now, not
     // at the channels' next rejoin (up to 10 s of "Session expired" over a valid session).
-    else if (this.expired && this.tokens.refreshable) {
-      if (!this.tokens.expired && msLeft(this.tokens.current) > 0) void this.refresh('a fresh token');
-      // Otherwise ask the source again (within its back-off): nothing else may, once reads and
-      // channels wait for a new token — a host's Supabase Auth session, refreshed once Auth can
-      // be reached again, says so by no event rt-monitor follows for the same user.
-      else void this.tokens.get();
-    }
-    this.tokens.recheck();
+    else if (expired && tokens.refreshable && !tokens.expired && msLeft(tokens.current) > 0) return void this.refresh('a fresh token');
+    tokens.recheck(expired);
   }
 
   /** Get a fresh token into the realtime client (channels are re-authorised or rejoin with it). */

@@ -220,7 +220,9 @@ export class TokenSource {
     const answer = this.#fetchOnce(this.#load);
     // Renewing a callback's token that is still valid: a slow source does not hold the read up.
     if (typeof opt !== 'function' || force || !held || left <= 0) return answer;
-    return Promise.race([answer, new Promise<string>((resolve) => setTimeout(() => resolve(held), SLOW_SOURCE_MS))]);
+    let timer: ReturnType<typeof setTimeout>;
+    const slow = new Promise<string>((resolve) => (timer = setTimeout(resolve, SLOW_SOURCE_MS, held)));
+    return Promise.race([answer, slow]).finally(() => clearTimeout(timer));
   }
 
   /** When the source last answered with no token (ms). */
@@ -230,14 +232,19 @@ export class TokenSource {
   readonly #asksCallback: boolean;
 
   /**
-   * Ask a token callback again if it was last asked {@link USER_CHECK_MS} ago or more (called on
-   * the client's watchdog tick): one that now returns another user's token, or none, fires
-   * `onUserChange`. A fixed token, a token handed over with `set()` and a host's Supabase Auth
-   * session (followed through its auth events) are not asked.
+   * The client's watchdog tick. While the session reads `expired`, a source that can be asked
+   * again (callback or host session) is asked within its back-off: nothing else asks once reads
+   * and channels wait for a new token, and a host's Supabase Auth session refreshed after Auth
+   * could be reached again says so by no event rt-monitor follows for the same user. Otherwise a
+   * token callback last asked {@link USER_CHECK_MS} ago or more is asked again: one that now
+   * returns another user's token, or none, fires `onUserChange`. A fixed token, a token handed
+   * over with `set()` and a live host Supabase Auth session (followed through its auth events)
+   * are not asked.
    */
-  recheck(now = Date.now()): void {
-    if (!this.#load || !this.#asksCallback || this.#given || now - this.#checkedAt < USER_CHECK_MS) return;
-    void this.#fetchOnce(this.#load); // sets #checkedAt
+  recheck(expired = false, now = Date.now()): void {
+    if (!this.#load || this.#given) return;
+    if (expired) void this.get();
+    else if (this.#asksCallback && now - this.#checkedAt >= USER_CHECK_MS) void this.#fetchOnce(this.#load); // sets #checkedAt
   }
 
   /** After a failed load, the source is not asked again before this time (back-off: 1, 2, then every 5 s). */

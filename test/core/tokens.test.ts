@@ -14,7 +14,7 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 /** Waits for `ok`, asking `source` again on every step (it asks only once its back-off, 1 s after a first failure, is over). */
 async function waitFor(ok: () => boolean, source: TokenSource): Promise<void> {
   while (!ok()) {
-    source.recheck(Date.now() + 60_000);
+    source.recheck(false, Date.now() + 60_000);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -34,16 +34,16 @@ describe('TokenSource', () => {
 
     const t0 = Date.now();
     current = jwt('bob');
-    source.recheck(t0 + 10); // just asked: not again
+    source.recheck(false, t0 + 10); // just asked: not again
     await settle();
     expect(calls).to.equal(1);
-    source.recheck(t0 + USER_CHECK_MS + 10);
+    source.recheck(false, t0 + USER_CHECK_MS + 10);
     await settle();
     expect(calls).to.equal(2);
     expect(users).to.deep.equal(['bob']);
 
     current = null;
-    source.recheck(t0 + 2 * USER_CHECK_MS + 20);
+    source.recheck(false, t0 + 2 * USER_CHECK_MS + 20);
     await settle();
     expect(users).to.deep.equal(['bob', null]);
   });
@@ -185,7 +185,7 @@ describe('TokenSource', () => {
     expect(await Promise.all([source.get(), source.get(), source.get()])).to.deep.equal([null, null, null]);
     expect(calls, 'the widgets of a rebuilt client read at once').to.equal(1);
     token = jwt('alice');
-    source.recheck(Date.now() + 60_000); // the user check still asks
+    source.recheck(false, Date.now() + 60_000); // the user check still asks
     await waitFor(() => source.current !== null, source);
     expect(calls).to.equal(2);
     expect(await source.get(true), 'a forced read with a token asks').to.equal(token);
@@ -202,7 +202,7 @@ describe('TokenSource', () => {
     const signedOut = new Promise<string | null>((resolve) => (first.onUserChange = resolve));
     expect(await first.get()).to.equal(token);
     token = null;
-    first.recheck(Date.now() + 60_000);
+    first.recheck(false, Date.now() + 60_000);
     expect(await signedOut).to.equal(null);
     expect(calls).to.equal(2);
     // The managed client builds a new client over the same callback.
@@ -212,7 +212,7 @@ describe('TokenSource', () => {
     expect(await Promise.all([rebuilt.get(), rebuilt.get(true)])).to.deep.equal([null, null]);
     expect(calls, 'not asked again before the next user check').to.equal(2);
     token = jwt('bob');
-    rebuilt.recheck(Date.now() + 60_000);
+    rebuilt.recheck(false, Date.now() + 60_000);
     await waitFor(() => users.length > 0, rebuilt);
     expect(users).to.deep.equal(['bob']);
   });
@@ -311,7 +311,7 @@ describe('TokenSource', () => {
     const fixed = new TokenSource(token);
     const users: Array<string | null> = [];
     fixed.onUserChange = (u) => users.push(u);
-    fixed.recheck(Date.now() + 10 * USER_CHECK_MS);
+    fixed.recheck(false, Date.now() + 10 * USER_CHECK_MS);
     await settle();
     expect(users).to.deep.equal([]);
     expect(await fixed.get()).to.equal(token);

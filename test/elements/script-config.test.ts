@@ -81,7 +81,7 @@ describe('script tag data-* configuration', () => {
       const fixed = jwt(3600);
       const ts = tokens({ 'data-access-token': fixed, 'data-access-token-url': '/token' });
       expect(await ts.get()).to.equal(fixed);
-      ts.recheck(Date.now() + 60_000);
+      ts.recheck(false, Date.now() + 60_000);
       expect(await ts.get()).to.equal(fixed);
       expect(asked).to.equal(0);
     });
@@ -186,7 +186,7 @@ describe('script tag data-* configuration', () => {
       expect(await ts.get()).to.equal(renewed);
       // Signed out; the source takes 1.5 s to say so.
       (window as unknown as Record<string, unknown>).rtTestToken = () => new Promise((r) => setTimeout(() => r(null), 1500));
-      ts.recheck(Date.now() + 60_000);
+      ts.recheck(false, Date.now() + 60_000);
       while (!ts.users.length) await new Promise((r) => setTimeout(r, 20));
       expect(ts.users).to.deep.equal([null]);
       expect(await ts.get()).to.equal(null);
