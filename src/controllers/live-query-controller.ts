@@ -70,7 +70,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     if (this.#key !== undefined && sameParams(params, this.#lastParams)) return;
     const key = this.#activeClient.liveQuery(this.feed, params).key;
     if (key !== this.#key) this.#resubscribe(this.#activeClient);
-    else this.#lastParams = params;
+    else this.#lastParams = { ...params };
   }
 
   override hostDisconnected(): void {
@@ -104,7 +104,8 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     this.#generation++;
     const params = this.#params();
     const query = client.liveQuery(this.feed, params);
-    this.#lastParams = params;
+    // A copy: a caller's object changed in place (`el.params.streamId = …`) must not read as unchanged.
+    this.#lastParams = { ...params };
     this.#query = query;
     this.#key = query.key;
     this.#off = query.subscribe((state) => this.#setState(state));

@@ -64,8 +64,11 @@ export abstract class LiveHub implements ResolveContext {
   /** Performs the write; resolves to null or the error. */
   protected abstract writeRead(request: WriteReadRequest): Promise<RtError | null>;
 
-  liveQuery<F extends FeedRef>(feed: F, params: ParamsFor<F>): LiveQuery<DataFor<F>> {
+  liveQuery<F extends FeedRef>(feed: F, given: ParamsFor<F>): LiveQuery<DataFor<F>> {
     type D = DataFor<F>;
+    // A copy: the store is shared by key and resolves its parameters again on every re-read; the
+    // caller's object changed in place must not turn it to another row under the same key.
+    const params = { ...given };
     const def = feedOf(feed);
     if (!def) {
       const state = { ...initialState<D>('list'), phase: 'error' as const, error: rtError('bad-config', `Unknown feed "${String(feed)}".`) };

@@ -9,6 +9,8 @@ import { setDefaultClient } from '../../src/core/default-client.js';
 import { waitFor } from '../helpers/backend.js';
 import type { TestStreamHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
+import '../../src/elements/rt-live-list/rt-live-list.js';
+import { FEEDS } from '../../src/core/feeds/index.js';
 
 describe('controllers with the in-memory client', () => {
   afterEach(() => setDefaultClient(null));
@@ -25,6 +27,31 @@ describe('controllers with the in-memory client', () => {
     expect(client.getActiveSubscriptions()[0].filter).to.equal('id=eq.s2');
     host.remove();
     await waitFor(() => client.getActiveSubscriptions().length === 0, 2000, 'released');
+  });
+
+  it("params changed in place and handed over again (`el.params.streamId = …; el.params = { ...el.params }`) re-subscribe: QA19, <rt-live-list> kept the previous stream's rows under Live", async () => {
+    const client = new MemoryClient();
+    client.setRows('agent_executions', [
+      { id: 'a1', stream_id: 's1', agent_id: 'first-stream-agent', status: 'running' },
+      { id: 'a2', stream_id: 's2', agent_id: 'second-stream-agent', status: 'running' },
+    ]);
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><rt-live-list label-field="agent_id"></rt-live-list></rt-provider>`);
+    const list = el.querySelector('rt-live-list')!;
+    const params: Record<string, unknown> = { streamId: 's1' };
+    list.feed = FEEDS['agent-executions'];
+    list.params = params;
+    const shown = () => list.shadowRoot!.textContent ?? '';
+    await waitFor(() => shown().includes('first-stream-agent'), 2000, 'the first stream');
+    params.streamId = 's2'; // in place, then handed over as a copy (the old object is now s2 too)
+    list.params = { ...params };
+    await waitFor(() => shown().includes('second-stream-agent'), 2000, 'the second stream');
+    expect(shown()).to.not.include('first-stream-agent');
+    params.streamId = 's1'; // in place, the same object handed over again with a render asked for
+    list.params = params;
+    list.requestUpdate();
+    await waitFor(() => shown().includes('first-stream-agent'), 2000, 'the first stream again');
+    await waitFor(() => client.getActiveSubscriptions().length === 1, 2000, 'one subscription');
+    expect(client.getActiveSubscriptions()[0].filter).to.equal('stream_id=eq.s1');
   });
 
   it('uses the page default client, also when it is configured late', async () => {

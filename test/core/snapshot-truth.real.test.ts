@@ -205,4 +205,24 @@ describe('the server’s rows win over what the page held (real backend)', funct
     await waitFor(() => text(el).includes('unannounced note'), 20_000, `the unannounced note in the list (shows: ${text(el).slice(0, 200)})`);
     expect(text(el)).to.not.include('first note'); // max-items 2: the newest two
   });
+
+  it("a live query's parameters changed in place by its caller do not turn its shared store to another row (QA19: the store read the caller's object when it started)", async () => {
+    const one = await newStream({ name: 'asked for' });
+    const other = await newStream({ name: 'changed to in place' });
+    const c = await alice();
+    const params = { streamId: one.id };
+    const query = c.liveQuery('stream', params);
+    params.streamId = other.id; // after asking, before subscribing (the store starts then)
+    const name = () => (query.getState().data as { name?: string } | null)?.name;
+    const seen = new Set<string | undefined>();
+    const off = query.subscribe(() => seen.add(name()));
+    try {
+      await waitFor(() => name() === 'asked for' && live(c), 15_000, `live on the stream asked for (shows ${name()})`);
+      expect([...seen]).to.not.include('changed to in place');
+      // Another widget asking for the first stream shares that store: it must hold the first stream.
+      expect(c.liveQuery('stream', { streamId: one.id }).getState().data).to.include({ id: one.id });
+    } finally {
+      off();
+    }
+  });
 });
