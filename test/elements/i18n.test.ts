@@ -209,6 +209,29 @@ describe('translations', () => {
     });
   }
 
+  it('a nested <rt-provider locale="de"> hands on the client and theme of the provider around it (QA19: its widgets read "not configured"); a nested theme keeps the outer locale', async () => {
+    const client = memory();
+    client.setRows('signal_alerts', [{ id: 'a1', user_id: ALICE, business_name: 'Contoso nested', signal_type: 'expansion', priority: 'high' }]);
+    const wrapper = await fixture(html`<rt-provider .client=${client} theme="dark"><rt-provider locale="de"><rt-signal-alerts></rt-signal-alerts></rt-provider>
+      <rt-provider theme="light" locale="fr"><rt-provider theme="dark"><rt-signal-alerts id="fr"></rt-signal-alerts></rt-provider></rt-provider></rt-provider>`);
+    const el = wrapper.querySelector('rt-signal-alerts')!;
+    const fr = wrapper.querySelector('#fr')!;
+    const base = (e: Element) => getComputedStyle(e.shadowRoot!.querySelector('[part="base"]')!).backgroundColor;
+    await waitUntil(() => text(el).includes('Contoso nested') && text(el).includes('Signalmeldungen'), `German alerts from the outer client (shows: ${text(el).slice(0, 120)})`, { timeout: 3000 });
+    expect(text(el)).to.not.include('not configured');
+    expect(base(el)).to.equal('rgb(15, 23, 42)'); // the outer provider's dark theme
+    await waitUntil(() => text(fr).includes('Contoso nested') && /alertes/i.test(text(fr)), `French alerts (shows: ${text(fr).slice(0, 120)})`, { timeout: 3000 });
+    expect(base(fr)).to.equal('rgb(15, 23, 42)');
+    // The inner provider's own client options win; taken away again, it hands on the outer client.
+    const inner = wrapper.querySelector('rt-provider rt-provider') as HTMLElement & { client?: unknown };
+    const other = memory();
+    other.setRows('signal_alerts', [{ id: 'b1', user_id: ALICE, business_name: 'Inner client', signal_type: 'expansion', priority: 'high' }]);
+    inner.client = other;
+    await waitUntil(() => text(el).includes('Inner client') && !text(el).includes('Contoso nested'), 'the inner client', { timeout: 3000 });
+    inner.client = undefined;
+    await waitUntil(() => text(el).includes('Contoso nested') && !text(el).includes('Inner client'), 'the outer client again', { timeout: 3000 });
+  });
+
   it('German stream card: Live badge, status, counts and "Aktualisiert gerade eben"', async () => {
     const el = await rendered('rt-stream-card', html`<rt-stream-card stream-id="s1" locale="de-DE"></rt-stream-card>`, 'de-DE');
     const t = text(el);

@@ -160,6 +160,15 @@ for (const suiteMode of MODES) describe(`elements against the local backend (rea
     expect(text(other)).not.to.include(theirs);
   });
 
+  it('a nested <rt-provider locale="de"> (a section in German) shows the outer provider\'s live rows in German, live', async () => {
+    const name = `Nested ${newId().slice(0, 6)}`;
+    const el = await live<HTMLElement>('bob', html`<rt-provider locale="de"><rt-signal-alerts max-items="50"></rt-signal-alerts></rt-provider>`, 'rt-signal-alerts');
+    await until(el, /Live|Keine Signalmeldungen/);
+    await insertRows('signal_alerts', [{ id: newId(), user_id: BOB, business_name: name, signal_type: 'y', priority: 'medium' }]);
+    await until(el, name);
+    expect(text(el)).to.include('Signalmeldungen');
+  });
+
   it('rt-signal-alerts: "Mark all as read" updates the database and the unread badge', async () => {
     const names = [`Carol A ${newId().slice(0, 6)}`, `Carol B ${newId().slice(0, 6)}`];
     await insertRows('signal_alerts', names.map((business_name) => ({ id: newId(), user_id: CAROL, business_name, signal_type: 'hiring', priority: 'high' as const, read: false })));

@@ -1,7 +1,7 @@
 import { isStoodDown } from '../../internal/other-copy.js';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { ContextProvider } from '@lit/context';
+import { ContextConsumer, ContextProvider, type Context } from '@lit/context';
 import { rtClientContext, rtLocaleContext, rtThemeContext, ensureContextRoot, type RtTheme } from '../../context/rt-context.js';
 import type { RtClientApi } from '../../core/client-types.js';
 import { RtEvent } from '../../events.js';
@@ -38,6 +38,8 @@ function isRtClient(value: unknown): value is RtClientApi {
  *
  * Or reuse the page's own Supabase client and session: `provider.client = supabase`.
  * Elements outside any provider use the page default (`RtMonitor.configure({...})`).
+ * Providers nest: what a provider does not set (no client options, no `locale`, no `theme`) its
+ * elements take from the provider around it, e.g. `<rt-provider locale="de">` for one section.
  *
  * @customElement rt-provider
  * @summary Shares one realtime client, locale and theme with the rt-monitor elements inside it.
@@ -123,6 +125,17 @@ export class RtProvider extends LitElement {
   readonly #clientProvider = new ContextProvider(this, { context: rtClientContext, initialValue: undefined });
   readonly #localeProvider = new ContextProvider(this, { context: rtLocaleContext, initialValue: undefined });
   readonly #themeProvider = new ContextProvider(this, { context: rtThemeContext, initialValue: undefined });
+  /**
+   * What the provider around this one provides (the client, locale and theme), handed on where this
+   * one sets nothing of its own: a nested `<rt-provider locale="de">` must not hide its parent's client.
+   */
+  readonly #outer = {
+    client: this.#follow(rtClientContext, () => this.#ownsClient || this.#clientProvider.setValue(this.#outer.client.value, true)),
+    locale: this.#follow(rtLocaleContext, () => this.#localeProvider.setValue(this.locale || this.#outer.locale.value)),
+    theme: this.#follow(rtThemeContext, () => this.#themeProvider.setValue(this.theme || this.#outer.theme.value)),
+  };
+  /** This provider has its own client (options, a host SupabaseClient or a ready client). */
+  #ownsClient = false;
   /** The client built from the attributes or over a host SupabaseClient (it follows the host's user). */
   #managed: ManagedClient | undefined;
   #ownUser: string | null = null;
@@ -197,7 +210,10 @@ export class RtProvider extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('tables') || changed.has('columns') || changed.has('realtimeMode') || changed.has('revalidateMs')) {
+    if (
+      changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('tables') || changed.has('columns') || changed.has('realtimeMode') || changed.has('revalidateMs') ||
+      (changed.has('accessToken') && !this.#managed)
+    ) {
       this.#rebuild();
     } else if (changed.has('accessToken') && this.#managed?.current) {
       // A value set at any time takes effect (also a callback assigned after the first render).
@@ -216,8 +232,8 @@ export class RtProvider extends LitElement {
         else this.#managed.current.setAccessToken?.(token);
       }
     }
-    if (changed.has('locale')) this.#localeProvider.setValue(this.locale || undefined);
-    if (changed.has('theme')) this.#themeProvider.setValue(this.theme || undefined);
+    if (changed.has('locale')) this.#localeProvider.setValue(this.locale || this.#outer.locale.value);
+    if (changed.has('theme')) this.#themeProvider.setValue(this.theme || this.#outer.theme.value);
   }
 
   protected override render() {
@@ -228,6 +244,7 @@ export class RtProvider extends LitElement {
     const given = this.client;
     this.#ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
     this.#byCallback = typeof this.accessToken === 'function';
+    this.#ownsClient = true;
     if (isRtClient(given)) {
       this.#dropManaged();
       this.#clientProvider.setValue(given, true);
@@ -241,7 +258,9 @@ export class RtProvider extends LitElement {
         : undefined;
     if (!options) {
       this.#dropManaged();
-      this.#clientProvider.setValue(undefined, true);
+      // Nothing of its own: the client around it. An `access-token` alone is not that client's user.
+      this.#ownsClient = !!(given || this.accessToken);
+      this.#clientProvider.setValue(this.#ownsClient ? undefined : this.#outer.client.value, true);
       return;
     }
     this.#managed ??= new ManagedClient({
@@ -263,6 +282,11 @@ export class RtProvider extends LitElement {
         ),
     });
     this.#managed.use(options);
+  }
+
+  /** Follows `context` as provided around this element (its own provider of it does not answer itself). */
+  #follow<T>(context: Context<unknown, T>, changed: () => void): ContextConsumer<Context<unknown, T>, this> {
+    return new ContextConsumer(this, { context, subscribe: true, callback: changed });
   }
 
   #dropManaged(): void {
