@@ -113,8 +113,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * 19: live queries copy their parameters (a caller's object changed in place kept the previous
  * stream's rows under Live), and nested providers hand on what they do not set themselves (a
  * `<rt-provider locale="de">` inside a configured one cut its widgets off: "not configured").
+ * Raised to 77.3 the same session (77,263 B) for +0.12 KB: the page's ContextRoot pruned of
+ * requests from widgets no longer on the page (QA19: ~200 bytes kept per widget ever mounted on
+ * a page without a provider).
  */
-export const ALL_IN_CEILING_KB = 77.2;
+export const ALL_IN_CEILING_KB = 77.3;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

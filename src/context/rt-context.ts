@@ -23,15 +23,36 @@ export const rtThemeContext = createContext<RtTheme | undefined>(Symbol.for('rt-
 
 const ROOT = Symbol.for('rt-monitor.context-root');
 
+/** Consumers made per document (calls of {@link ensureContextRoot}). */
+const made = new WeakMap<Document, number>();
+/** Every this many consumers made, the root's waiting requests are pruned. */
+export const PRUNE_EVERY = 100;
+
 /**
  * Attach one ContextRoot per document, so elements that upgrade before their provider still
  * receive the client once the provider appears. Safe to call many times (and from two bundles).
+ *
+ * The root keeps every request no provider has answered until a provider of that context appears;
+ * on a page without any `<rt-provider>` (a script tag, `configure()`) that is every widget ever
+ * made (QA19: ~200 bytes per mount, for good). So every {@link PRUNE_EVERY} consumers it is told a
+ * provider appeared (the Context Community Protocol's `context-provider` event, at the root): it
+ * asks again from the elements still in the document, keeps those, and forgets the rest.
  */
 export function ensureContextRoot(doc: Document | undefined = typeof document !== 'undefined' ? document : undefined): void {
   if (!doc) return;
   const d = doc as unknown as Record<symbol, unknown>;
-  if (d[ROOT]) return;
-  const root = new ContextRoot();
-  root.attach(doc.documentElement);
-  d[ROOT] = root;
+  if (!d[ROOT]) {
+    const root = new ContextRoot();
+    root.attach(doc.documentElement);
+    d[ROOT] = root;
+  }
+  const n = (made.get(doc) ?? 0) + 1;
+  made.set(doc, n);
+  if (n % PRUNE_EVERY === 0) {
+    queueMicrotask(() => {
+      for (const context of [rtClientContext, rtLocaleContext, rtThemeContext]) {
+        doc.documentElement.dispatchEvent(Object.assign(new Event('context-provider'), { context }));
+      }
+    });
+  }
 }

@@ -14,7 +14,7 @@ import { isVisible, unwatchVisibility, watchVisibility } from './visibility.js';
 import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass } from './other-document.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { rtLocaleContext, rtThemeContext } from '../context/index.js';
+import { ensureContextRoot, rtLocaleContext, rtThemeContext } from '../context/index.js';
 import type { LiveQueryPhase, RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { currentFrame, nextFrame } from '../core/frame.js';
@@ -144,6 +144,7 @@ export class RtElement extends LitElement {
     super();
     this.#cls = new.target;
     this.internals = this.attachInternals();
+    ensureContextRoot(); // a provider upgraded after this element still reaches it
   }
 
   /** In another document (a same-origin iframe): the styles as `<style>` elements (src/internal/other-document.ts). */
