@@ -116,8 +116,12 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 77.3 the same session (77,263 B) for +0.12 KB: the page's ContextRoot pruned of
  * requests from widgets no longer on the page (QA19: ~200 bytes kept per widget ever mounted on
  * a page without a provider).
+ * Raised to 77.5 the same session (77,494 B) for +0.23 KB: one announcer for the widgets' live
+ * regions (QA round 20: the same words twice spoken once, a stream of rows read out one by one,
+ * and off-screen messages overwritten before they were spoken: 46 of 50 lost), with two new
+ * localized strings.
  */
-export const ALL_IN_CEILING_KB = 77.3;
+export const ALL_IN_CEILING_KB = 77.5;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -24,7 +24,7 @@ const onRtProgressComplete = 'rt-progress-complete' as EventName<RtEvent<'rt-pro
 const onRtSessionExpired = 'rt-session-expired' as EventName<RtEvent<'rt-session-expired'>>;
 const onRtStatusChange = 'rt-status-change' as EventName<RtEvent<'rt-status-change'>>;
 
-/** `<rt-agent-executions>`: AI agent activity for one stream: running agents first (status, started, elapsed ticking), then recent finished runs with outcome and duration. */
+/** `<rt-agent-executions>`: AI agent activity for one stream: running agents first (status, started, elapsed ticking), then recent finished runs with outcome and duration. Starts and ends of runs are announced politely: one at once, those that follow within about a second together (a few named, more as "N agent updates" with failed runs named first). */
 export const RtAgentExecutions = createComponent({
   react: React,
   tagName: 'rt-agent-executions',
@@ -78,7 +78,7 @@ export const RtMultiConnectionStatus = createComponent({
   displayName: 'RtMultiConnectionStatus',
 });
 
-/** `<rt-notifications>`: The user's notification feed: type icon, title, body, link, time, unread count, mark one or all as read. Links are followed only for http(s), mailto and relative URLs. New notifications are announced politely; `type: 'error'` ones assertively. */
+/** `<rt-notifications>`: The user's notification feed: type icon, title, body, link, time, unread count, mark one or all as read. Links are followed only for http(s), mailto and relative URLs. New notifications are announced politely; `type: 'error'` ones assertively, also while off screen: the first at once, those arriving within about a second after it together (up to three by name, more as "Notifications: N new"). */
 export const RtNotifications = createComponent({
   react: React,
   tagName: 'rt-notifications',
@@ -114,7 +114,7 @@ export const RtScanProgress = createComponent({
   displayName: 'RtScanProgress',
 });
 
-/** `<rt-signal-alerts>`: Buying-signal alerts for a user: business, signal type, priority badge and time, with an "N new" badge, a Live badge, "Mark all as read" and per-alert mark read. The list follows the ARIA feed pattern (each alert focusable; Arrow/Page Up/Down, Home, End). New alerts are announced politely, critical ones assertively (`role="alert"`). */
+/** `<rt-signal-alerts>`: Buying-signal alerts for a user: business, signal type, priority badge and time, with an "N new" badge, a Live badge, "Mark all as read" and per-alert mark read. The list follows the ARIA feed pattern (each alert focusable; Arrow/Page Up/Down, Home, End). New alerts are announced politely, critical ones assertively (`role="alert"`), also while off screen: the first at once, those arriving within about a second after it together (up to three by name, more as "Signal alerts: N new"). */
 export const RtSignalAlerts = createComponent({
   react: React,
   tagName: 'rt-signal-alerts',

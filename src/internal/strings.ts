@@ -179,6 +179,10 @@ export const en = {
   agentFallback: 'Agent',
   agentStarted: (agent: string) => `${agent} started`,
   agentFinished: (agent: string, outcome: string) => `${agent} ${outcome}`,
+  /** Spoken: starts and ends of runs in about a second, summed up (after the failed runs). */
+  agentUpdates: (n: string, count: number) => `${n} agent update${pluralOf('en', count) === 'one' ? '' : 's'}`,
+  /** Spoken: more failed runs in about a second than are named one by one. */
+  agentsFailed: (n: string, count: number) => `${n} agent${pluralOf('en', count) === 'one' ? '' : 's'} failed`,
 
   // alerts
   signalAlerts: 'Signal alerts',

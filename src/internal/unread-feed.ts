@@ -1,14 +1,16 @@
 /**
  * What `<rt-signal-alerts>` and `<rt-notifications>` share: a user's newest rows as an ARIA feed,
  * the live unread count, "Mark read" / "Mark all as read" (optimistic, a failure said in the card),
- * announcements of rows that arrive while shown, and the card header. Each element supplies its
- * controller, how one row looks and what an arriving row announces.
+ * announcements of rows that arrive while shown (queued and batched: src/internal/announcer.ts), and
+ * the card header. Each element supplies its controller, how one row looks and what an arriving row
+ * announces.
  */
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { LiveQueryPhase, RtError } from '../core/types.js';
 import type { Tone } from '../styles/tokens.js';
+import { Announcer, MAX_SAID } from './announcer.js';
 import { clampCount, formatNumber, toTime } from './format.js';
 import { NewRows, newestFirst, onFeedKeydown } from './feed.js';
 import { icon, type IconName } from './icons.js';
@@ -43,9 +45,6 @@ export interface UnreadFeedLook {
   unreadTone: Tone;
 }
 
-/** Rows arriving in one update that are announced one by one; more are announced as a count. */
-const MAX_SAID = 3;
-
 export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   /** Whose rows (a user's id); defaults to the signed-in user. */
   @property({ attribute: 'user-id', reflect: true }) userId?: string;
@@ -71,12 +70,14 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   /** One row as an `<article>` of the feed; `markRead` is its "Mark read" action. */
   protected abstract renderEntry(row: Row, i: number, size: number, markRead: () => void): TemplateResult;
 
-  @state() private polite = '';
-  @state() private assertive = '';
   /** A failed "Mark read" / "Mark all read": the optimistic change was rolled back; say so. */
   @state() private actionError: RtError | null = null;
 
   readonly #newRows = new NewRows();
+  /** Arrivals spoken: a burst, or a stream of rows one per update, is summed up, not read out row by row for minutes. */
+  readonly #announcer = new Announcer(this, (texts) =>
+    texts.length > MAX_SAID ? `${this.look().heading}: ${this.s.newCount(formatNumber(this.effectiveLocale, texts.length), texts.length)}` : texts.join('. '),
+  );
   #wasNotLive = false;
   #generation = -1;
 
@@ -100,24 +101,18 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     if (this.feed.generation !== this.#generation) {
       // Another user, client or filter: what was announced is about rows no longer shown.
       this.#generation = this.feed.generation;
-      this.polite = this.assertive = '';
+      this.#announcer.clear();
     }
     const all = Array.isArray(this.feed.data) ? (this.feed.data as Row[]) : [];
     const fresh = this.#newRows.take(this.feed.generation, all, phase === 'live' || phase === 'stale' || phase === 'connecting', toTime);
-    const messages: string[] = [];
-    let urgent = false;
+    const polite: string[] = [];
+    const urgent: string[] = [];
     for (const row of fresh) {
       const said = this.arrived(row);
-      urgent ||= said.urgent;
-      messages.push(said.text);
+      (said.urgent ? urgent : polite).push(said.text);
     }
-    if (messages.length) {
-      // A burst (a bulk insert of thousands) is summed up, not read out row by row for minutes.
-      const n = messages.length;
-      const said = n > MAX_SAID ? `${this.look().heading}: ${this.s.newCount(formatNumber(this.effectiveLocale, n), n)}` : messages.join('. ');
-      if (urgent) this.assertive = said;
-      else this.polite = said;
-    }
+    this.#announcer.say(urgent, true);
+    this.#announcer.say(polite);
   }
 
   /** The focused control when an action started, and its row: see {@link RtUnreadFeed.updated}. */
@@ -200,8 +195,7 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
           </p>`
         : nothing}
       ${this.#renderBody(look)}
-      <div class="sr-only" role="status" aria-live="polite">${this.polite}</div>
-      <div class="sr-only" role="alert">${this.assertive}</div>
+      ${this.#announcer.polite}${this.#announcer.urgent}
     </section>`;
   }
 }

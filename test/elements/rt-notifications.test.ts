@@ -65,9 +65,9 @@ describe('rt-notifications', () => {
     await waitForText(el, 'Bulk 11');
     await waitUntil(() => $(el, '[role="status"]')!.textContent!.includes('12 new'), `announced: ${$(el, '[role="status"]')!.textContent}`);
     expect($(el, '[role="status"]')!.textContent).not.to.include('Bulk');
-    // One or two at a time are still named.
+    // One or two at a time are still named (at the end of the burst's batch window).
     client.insert('notifications', { id: 'n9', user_id: ALICE, title: 'Export ready', type: 'info' });
-    await waitUntil(() => $(el, '[role="status"]')!.textContent!.includes('Export ready'), 'one arrival named');
+    await waitUntil(() => $(el, '[role="status"]')!.textContent!.includes('Export ready'), 'one arrival named', { timeout: 4000 });
   });
 
   it('updates and removes on UPDATE / DELETE', async () => {

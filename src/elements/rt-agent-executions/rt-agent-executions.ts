@@ -1,10 +1,11 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AgentExecutionsController } from '../../controllers/index.js';
 import type { AgentExecution } from '../../core/types.js';
 import { clip, formatDateTime, formatNumber, toTime } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
+import { Announcer, MAX_SAID } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { maxItemsRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
@@ -19,6 +20,9 @@ const MAX_ITEMS = maxItemsRule(10);
  * @customElement rt-agent-executions
  * @summary AI agent activity for one stream: running agents first (status, started, elapsed
  * ticking), then recent finished runs with outcome and duration.
+ *
+ * Starts and ends of runs are announced politely: one at once, those that follow within about a
+ * second together (a few named, more as "N agent updates" with failed runs named first).
  *
  * @fires rt-error - Loading or the subscription failed.
  *
@@ -59,12 +63,18 @@ export class RtAgentExecutions extends RtElement {
   /** Without card chrome. */
   @property({ type: Boolean, reflect: true }) plain = false;
 
-  @state() private announcement = '';
-
   readonly #ctrl = new AgentExecutionsController(this, () => this.streamId);
   /** Status per run at the last look, of the subscription `#seenGeneration` (another stream starts over). */
   #seen: Map<string, string> | null = null;
   #seenGeneration = -1;
+  readonly #announcer = new Announcer<{ text: string; failed: boolean }>(this, (said) => {
+    if (said.length <= MAX_SAID) return said.map((m) => m.text).join('. ');
+    const loc = this.effectiveLocale;
+    const failed = said.filter((m) => m.failed);
+    const f = failed.length;
+    const words = f > MAX_SAID ? [this.s.agentsFailed(formatNumber(loc, f), f)] : failed.map((m) => m.text);
+    return [...words, this.s.agentUpdates(formatNumber(loc, said.length), said.length)].join('. ');
+  });
 
   get #all(): AgentExecution[] {
     const list = this.#ctrl.executions;
@@ -78,18 +88,20 @@ export class RtAgentExecutions extends RtElement {
     if (this.#ctrl.generation !== this.#seenGeneration) {
       this.#seenGeneration = this.#ctrl.generation;
       this.#seen = null;
-      this.announcement = '';
+      this.#announcer.clear();
     }
     if (this.#ctrl.phase === 'live' || this.#ctrl.phase === 'stale' || this.#ctrl.phase === 'connecting') {
       const next = new Map(all.map((e) => [e.id, workStatusOf(e.status)] as [string, string]));
       if (this.#seen) {
+        const said: { text: string; failed: boolean }[] = [];
         for (const e of all) {
           const before = this.#seen.get(e.id);
           const now = next.get(e.id)!;
           const name = clip(e.agent_id, 60, this.s.agentFallback).text;
-          if (before !== now && isTerminal(now)) this.announcement = this.s.agentFinished(name, this.s.status[now].toLowerCase());
-          else if (before === undefined && now === 'running') this.announcement = this.s.agentStarted(name);
+          if (before !== now && isTerminal(now)) said.push({ text: this.s.agentFinished(name, this.s.status[now].toLowerCase()), failed: now === 'failed' });
+          else if (before === undefined && now === 'running') said.push({ text: this.s.agentStarted(name), failed: false });
         }
+        this.#announcer.say(said);
       }
       this.#seen = next;
     }
@@ -165,7 +177,7 @@ export class RtAgentExecutions extends RtElement {
         ${this.streamId ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
       </div>
       ${this.#renderBody()}
-      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      ${this.#announcer.polite}
     </section>`;
   }
 }

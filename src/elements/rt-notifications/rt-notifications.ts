@@ -20,7 +20,9 @@ const MAX_ITEMS = maxItemsRule(20);
  * mark one or all as read.
  *
  * Links are followed only for http(s), mailto and relative URLs. New notifications are
- * announced politely; `type: 'error'` ones assertively.
+ * announced politely; `type: 'error'` ones assertively, also while off screen: the first at once,
+ * those arriving within about a second after it together (up to three by name, more as
+ * "Notifications: N new").
  *
  * @fires rt-notification - A new notification arrived after the first load. `detail: { notification }`.
  * @fires rt-error - Loading, the subscription or marking as read failed.

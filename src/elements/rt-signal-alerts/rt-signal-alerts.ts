@@ -26,7 +26,9 @@ export function humanize(value: unknown): string {
  * with an "N new" badge, a Live badge, "Mark all as read" and per-alert mark read.
  *
  * The list follows the ARIA feed pattern (each alert focusable; Arrow/Page Up/Down, Home, End).
- * New alerts are announced politely, critical ones assertively (`role="alert"`).
+ * New alerts are announced politely, critical ones assertively (`role="alert"`), also while off
+ * screen: the first at once, those arriving within about a second after it together (up to three by
+ * name, more as "Signal alerts: N new").
  *
  * @fires rt-alert - A new alert arrived after the first load. `detail: { alert, critical }`.
  * @fires rt-error - Loading, the subscription or marking as read failed.

@@ -1,0 +1,96 @@
+/**
+ * What a widget says about its list's changes, in its two visually hidden live regions
+ * (`role="status" aria-live="polite"` and `role="alert"`): queued, never overwritten, never a flood.
+ *
+ * - The first message after a quiet spell is spoken at once. What arrives in the
+ *   {@link ANNOUNCE_BATCH_MS} after it is held and spoken as one at the window's end (the widget's
+ *   `words` join a few and sum up more), and that opens the next window: a steady stream of rows
+ *   is one announcement per window, and every row is either named or counted.
+ * - Urgent (`role="alert"`) and polite messages are kept apart: an urgent one never waits behind
+ *   polite ones, nor is it summed up with them.
+ * - Each announcement is a new node in its region (the previous one removed), so saying the same
+ *   words again is a DOM change that screen readers speak again.
+ * - The regions are nodes the announcer owns, rendered by the host (`${announcer.polite}`) and
+ *   written directly: a host whose rendering is deferred (off screen) still speaks on time.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/** How long after an announcement further messages are held and then spoken as one (ms). */
+export const ANNOUNCE_BATCH_MS = 1200;
+
+/** Messages spoken together that are named one by one; more are summed up as a count (each widget's `words`). */
+export const MAX_SAID = 3;
+
+interface Channel<M> {
+  node: HTMLElement;
+  held: M[];
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+function region(role: string): HTMLElement {
+  const node = document.createElement('div');
+  node.className = 'sr-only';
+  node.setAttribute('role', role);
+  if (role === 'status') node.setAttribute('aria-live', 'polite');
+  return node;
+}
+
+export class Announcer<M = string> implements ReactiveController {
+  /** The polite region: render it in the host's template. */
+  readonly polite = region('status');
+  /** The urgent (`role="alert"`) region: render it in the host's template. */
+  readonly urgent = region('alert');
+  readonly #channels: [Channel<M>, Channel<M>] = [{ node: this.polite, held: [] }, { node: this.urgent, held: [] }];
+
+  /** `words` turns messages spoken together (one or more) into what is said. */
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly words: (messages: M[]) => string,
+  ) {
+    host.addController(this);
+  }
+
+  /** Says `messages` (one update's), at once after a quiet spell, else at the end of the window. */
+  say(messages: M[], urgent = false): void {
+    const c = this.#channels[urgent ? 1 : 0];
+    if (!messages.length) return;
+    if (c.timer === undefined) this.#speak(c, messages);
+    else c.held.push(...messages);
+  }
+
+  /** Forgets what is held and what is shown (the rows they were about are gone). */
+  clear(): void {
+    for (const c of this.#channels) {
+      clearTimeout(c.timer);
+      c.timer = undefined;
+      c.held = [];
+      c.node.replaceChildren();
+    }
+  }
+
+  #speak(c: Channel<M>, messages: M[]): void {
+    const said = c.node.ownerDocument.createElement('div');
+    said.textContent = this.words(messages);
+    c.node.replaceChildren(said);
+    c.timer = setTimeout(() => this.#flush(c), ANNOUNCE_BATCH_MS);
+  }
+
+  #flush(c: Channel<M>): void {
+    c.timer = undefined;
+    const held = c.held;
+    c.held = [];
+    if (held.length) this.#speak(c, held);
+  }
+
+  hostConnected(): void {
+    // Moved in the page: what was held while away is said now.
+    for (const c of this.#channels) this.#flush(c);
+  }
+
+  hostDisconnected(): void {
+    for (const c of this.#channels) {
+      clearTimeout(c.timer);
+      c.timer = undefined;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * What the list widgets say in their live regions (src/internal/announcer.ts, QA round 20): the
+ * same words said again are spoken again; rows arriving one per update are batched, not read out
+ * one by one; nothing is lost off screen or within one update; urgent words never wait behind
+ * polite ones. Announcements are counted with a MutationObserver on each region (one callback per
+ * change of the DOM, which is what a screen reader is told about).
+ */
+import { expect, html, waitUntil } from '@open-wc/testing';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import '../../src/elements/rt-notifications/rt-notifications.js';
+import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
+import type { RtSignalAlerts } from '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import type { RtNotifications } from '../../src/elements/rt-notifications/rt-notifications.js';
+import type { RtAgentExecutions } from '../../src/elements/rt-agent-executions/rt-agent-executions.js';
+import { MAX_SAID } from '../../src/internal/announcer.js';
+import { $, ALICE, ago, memory, mount, waitForText } from './helpers.js';
+
+/** Each announcement (a DOM change with words in it) of `el`'s polite or urgent region, in order. */
+function spoken(el: Element, role: 'status' | 'alert'): string[] {
+  const region = $(el, `.sr-only[role="${role}"]`)!;
+  expect(region, `a ${role} region`).to.exist;
+  const said: string[] = [];
+  new MutationObserver(() => {
+    const text = region.textContent!.trim();
+    if (text) said.push(text);
+  }).observe(region, { childList: true, characterData: true, subtree: true });
+  return said;
+}
+
+/** Notification titles named in `said`, and rows summed up as "Notifications: N new". */
+function accounted(said: string[]): { named: string[]; counted: number } {
+  const named = said.flatMap((t) => [...t.matchAll(/New notification: (Row \d+)/g)].map((m) => m[1]));
+  const counted = said.reduce((n, t) => n + Number(/^Notifications: (\d+) new$/.exec(t)?.[1] ?? 0), 0);
+  return { named, counted };
+}
+
+/** Waits (up to 4 s) until `done`; on failure names `what` and what was said by then. */
+async function until(done: () => boolean, what: string, said: () => unknown): Promise<void> {
+  await waitUntil(done, what, { timeout: 4000, interval: 5 }).catch(() => {
+    throw new Error(`${what}; said: ${JSON.stringify(said())}`);
+  });
+}
+
+/** Inserts `n` notifications, each in its own update (the next once the element has taken the last). */
+async function oneByOne(client: ReturnType<typeof memory>, el: Element, n: number): Promise<void> {
+  let arrived = 0;
+  el.addEventListener('rt-notification', () => arrived++);
+  for (let i = 1; i <= n; i++) {
+    client.insert('notifications', { id: `row${i}`, user_id: ALICE, title: `Row ${i}`, type: 'info' });
+    await waitUntil(() => arrived === i, `row ${i} never arrived`, { interval: 5 });
+  }
+}
+
+describe('announcer: what the list widgets say', () => {
+  it('three identical critical alerts in a row are spoken three times (QA20 #1)', async () => {
+    const client = memory();
+    client.setRows('signal_alerts', [{ id: 'old', user_id: ALICE, business_name: 'Acme Plumbing', signal_type: 'x', priority: 'low', created_at: ago(60_000) }]);
+    const el = await mount<RtSignalAlerts>(client, html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
+    await waitForText(el, 'Acme Plumbing');
+    const urgent = spoken(el, 'alert');
+    const polite = spoken(el, 'status');
+    let events = 0;
+    el.addEventListener('rt-alert', () => events++);
+    for (let i = 1; i <= 3; i++) {
+      client.insert('signal_alerts', { id: `same${i}`, user_id: ALICE, business_name: 'Same Co', signal_type: 'expansion', priority: 'critical' });
+      await until(() => urgent.length === i, `alert ${i} spoken`, () => urgent);
+    }
+    expect(events).to.equal(3);
+    expect(urgent).to.deep.equal(Array(3).fill('New critical signal: Same Co, expansion'));
+    expect(polite).to.deep.equal([]);
+  });
+
+  it('the same agent started twice is spoken twice (QA20 #1)', async () => {
+    const client = memory();
+    client.setRows('agent_executions', [{ id: 'old', stream_id: 's1', agent_id: 'scorer', status: 'completed', started_at: ago(60_000), completed_at: ago(50_000) }]);
+    const el = await mount<RtAgentExecutions>(client, html`<rt-agent-executions stream-id="s1"></rt-agent-executions>`, 'rt-agent-executions');
+    await waitForText(el, 'scorer');
+    const said = spoken(el, 'status');
+    for (let i = 1; i <= 2; i++) {
+      client.insert('agent_executions', { id: `run${i}`, stream_id: 's1', agent_id: 'research-agent', status: 'running', started_at: new Date().toISOString() });
+      await until(() => said.length === i, `start ${i} spoken`, () => said);
+    }
+    expect(said).to.deep.equal(['research-agent started', 'research-agent started']);
+  });
+
+  it('rows arriving one per update are batched, and every one is named or counted (QA20 #2)', async () => {
+    const client = memory();
+    const el = await mount<RtNotifications>(client, html`<rt-notifications max-items="100"></rt-notifications>`, 'rt-notifications');
+    await waitForText(el, 'You are all caught up');
+    const said = spoken(el, 'status');
+    const n = 30;
+    await oneByOne(client, el, n);
+    await until(() => { const a = accounted(said); return a.named.length + a.counted === n; }, `all ${n} named or counted`, () => said);
+    expect(said[0], 'the first one at once, by name').to.equal('New notification: Row 1');
+    expect(said.length, `a flood, one announcement per row: ${JSON.stringify(said)}`).to.be.at.most(n / MAX_SAID);
+    const { named } = accounted(said);
+    expect(new Set(named).size, 'no row named twice').to.equal(named.length);
+  });
+
+  it('off screen, rows arriving one per update are all said, named or counted (QA20 #3)', async () => {
+    const client = memory();
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div><div style="height: 400vh"></div><rt-notifications max-items="100"></rt-notifications></div>`,
+      'div',
+    );
+    const el = wrapper.querySelector('rt-notifications') as RtNotifications;
+    await waitUntil(() => el.matches(':state(offscreen)') && el.hasUpdated, 'off screen', { timeout: 3000 });
+    const said = spoken(el, 'status');
+    const n = 30;
+    await oneByOne(client, el, n);
+    await until(() => { const a = accounted(said); return a.named.length + a.counted === n; }, `all ${n} named or counted`, () => said);
+  });
+
+  it('an urgent message in a polite burst is spoken at once, by name; the polite ones follow as a count', async () => {
+    const client = memory();
+    const el = await mount<RtNotifications>(client, html`<rt-notifications max-items="100"></rt-notifications>`, 'rt-notifications');
+    await waitForText(el, 'You are all caught up');
+    const polite = spoken(el, 'status');
+    const urgent = spoken(el, 'alert');
+    const order: string[] = [];
+    new MutationObserver(() => order.push('polite')).observe($(el, '.sr-only[role="status"]')!, { childList: true, characterData: true, subtree: true });
+    new MutationObserver(() => order.push('urgent')).observe($(el, '.sr-only[role="alert"]')!, { childList: true, characterData: true, subtree: true });
+    client.insert('notifications', { id: 'p0', user_id: ALICE, title: 'Row 0', type: 'info' });
+    await waitUntil(() => polite.length === 1, 'the first polite one spoken');
+    // One update: five polite and one urgent.
+    for (let i = 1; i <= 5; i++) client.insert('notifications', { id: `p${i}`, user_id: ALICE, title: `Row ${i}`, type: 'info' });
+    client.insert('notifications', { id: 'u1', user_id: ALICE, title: 'Sync failed', type: 'error' });
+    await until(() => polite.length === 2, 'the polite ones summed up', () => ({ polite, urgent }));
+    expect(urgent).to.deep.equal(['New notification: Sync failed']);
+    expect(polite).to.deep.equal(['New notification: Row 0', 'Notifications: 5 new']);
+    expect(order, 'the urgent one did not wait for the polite batch').to.deep.equal(['polite', 'urgent', 'polite']);
+  });
+
+  it('agents: every start and end within one update is said, a failure by name (QA20 #3)', async () => {
+    const client = memory();
+    client.setRows('agent_executions', [{ id: 'old', stream_id: 's1', agent_id: 'scorer', status: 'completed', started_at: ago(60_000), completed_at: ago(50_000) }]);
+    const el = await mount<RtAgentExecutions>(client, html`<rt-agent-executions stream-id="s1"></rt-agent-executions>`, 'rt-agent-executions');
+    await waitForText(el, 'scorer');
+    const said = spoken(el, 'status');
+    const names = ['alpha', 'bravo', 'charlie', 'delta', 'enricher'];
+    for (const name of names) client.insert('agent_executions', { id: name, stream_id: 's1', agent_id: name, status: 'running', started_at: new Date().toISOString() });
+    await waitUntil(() => said.length === 1, 'the starts spoken');
+    expect(said[0]).to.equal('5 agent updates');
+    for (const name of names) client.update('agent_executions', { id: name, status: name === 'enricher' ? 'failed' : 'completed', completed_at: new Date().toISOString() });
+    await until(() => said.length === 2, 'the ends spoken', () => said);
+    expect(said[1]).to.equal('enricher failed. 5 agent updates');
+    // Two at a time are named.
+    await waitUntil(() => !el.shadowRoot!.querySelector('[part="running"]'), 'none running');
+    client.insert('agent_executions', { id: 'x1', stream_id: 's1', agent_id: 'xray', status: 'running', started_at: new Date().toISOString() });
+    client.insert('agent_executions', { id: 'y1', stream_id: 's1', agent_id: 'yankee', status: 'running', started_at: new Date().toISOString() });
+    await until(() => said.length === 3, 'the pair spoken', () => said);
+    expect(said[2].split('. ').sort()).to.deep.equal(['xray started', 'yankee started']);
+  });
+});
