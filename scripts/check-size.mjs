@@ -120,8 +120,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * regions (QA round 20: the same words twice spoken once, a stream of rows read out one by one,
  * and off-screen messages overwritten before they were spoken: 46 of 50 lost), with two new
  * localized strings.
+ * Raised to 77.6 the same session (77,555 B) for +0.06 KB: elements in a same-origin iframe's
+ * document disconnected when that document is discarded (QA19: a removed iframe's provider kept its
+ * socket, and its widgets their channels on the page's client, for good).
  */
-export const ALL_IN_CEILING_KB = 77.5;
+export const ALL_IN_CEILING_KB = 77.6;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -94,3 +94,30 @@ export function adoptInto(el: ReactiveElement, cls: { prototype: object }): void
   keepClass(el, cls);
   if (el.shadowRoot) styleForDocument(el.shadowRoot, (el.constructor as typeof ReactiveElement).elementStyles);
 }
+
+/** Per foreign document: the elements connected there (they are told when it is discarded). */
+const residents = new WeakMap<Document, Set<Element & { disconnectedCallback(): void }>>();
+
+/**
+ * A document of another window (a same-origin iframe) that is discarded — the iframe removed, or
+ * navigated away — takes its elements with it without a `disconnectedCallback`: they read as
+ * connected for good, and their subscriptions (a provider's socket) stayed open (QA19). Call from
+ * `connectedCallback`: once that document's window hides for good (`pagehide`, not into the
+ * back/forward cache), its elements still there are disconnected.
+ */
+export function leaveWithDocument(el: Element & { disconnectedCallback(): void }): void {
+  const doc = el.ownerDocument;
+  const win = doc.defaultView;
+  if (doc === document || !win) return;
+  let set = residents.get(doc);
+  if (!set) {
+    residents.set(doc, (set = new Set()));
+    win.addEventListener('pagehide', (e) => {
+      if (e.persisted) return;
+      for (const resident of set!) if (resident.ownerDocument === doc && resident.isConnected) resident.disconnectedCallback();
+      set!.clear();
+    });
+  }
+  set.add(el);
+}
+

@@ -11,7 +11,7 @@
  */
 import { LitElement, ReactiveElement, type PropertyValues } from 'lit';
 import { isVisible, unwatchVisibility, watchVisibility } from './visibility.js';
-import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass } from './other-document.js';
+import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass, leaveWithDocument } from './other-document.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { ensureContextRoot, rtLocaleContext, rtThemeContext } from '../context/index.js';
@@ -159,6 +159,7 @@ export class RtElement extends LitElement {
 
   override connectedCallback(): void {
     keepClass(this, this.#cls);
+    leaveWithDocument(this);
     // Properties set before the upgrade (React ref, Vue .prop, a loader script): through the
     // accessors now, after every constructor and field initializer ran (not at the first update).
     absorbUpgradeProperties(this);

@@ -12,7 +12,7 @@ import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
 import { parseRealtimeMode } from '../../core/broadcast-topics.js';
 import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
-import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass } from '../../internal/other-document.js';
+import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass, leaveWithDocument } from '../../internal/other-document.js';
 import { numberAttribute, numberRule, REVALIDATE_MS } from '../../internal/number-attributes.js';
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
@@ -190,6 +190,7 @@ export class RtProvider extends LitElement {
 
   override connectedCallback(): void {
     keepClass(this, this.#cls);
+    leaveWithDocument(this);
     absorbUpgradeProperties(this);
     super.connectedCallback();
     clearTimeout(this.#disposeTimer);
@@ -203,7 +204,8 @@ export class RtProvider extends LitElement {
     super.disconnectedCallback();
     clearTimeout(this.#disposeTimer);
     this.#disposeTimer = setTimeout(() => {
-      if (this.isConnected) return;
+      // Still in the page (moved), unless its document was discarded (an iframe removed).
+      if (this.isConnected && this.ownerDocument.defaultView) return;
       this.#dropManaged();
       this.#clientProvider.setValue(undefined);
     }, DISPOSE_AFTER_MS);
