@@ -123,8 +123,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 77.6 the same session (77,555 B) for +0.06 KB: elements in a same-origin iframe's
  * document disconnected when that document is discarded (QA19: a removed iframe's provider kept its
  * socket, and its widgets their channels on the page's client, for good).
+ * Raised to 77.7 the same session (77,655 B) for +0.1 KB of CSS: a user's text-spacing stylesheet
+ * (WCAG 1.4.12) reaches the text, buttons, the dashboard's picker and its nested widgets (QA20:
+ * it stopped at every shadow tree's top-level reset).
  */
-export const ALL_IN_CEILING_KB = 77.6;
+export const ALL_IN_CEILING_KB = 77.7;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -56,7 +56,9 @@ export const hostStyles = css`
   /* A page rule that selects our element itself beats :host (the outer context wins): "* { all:
      unset }" takes the values above off our box, which then inherits the page's text styles. The
      shadow tree's top-level elements take ours again; at zero specificity, every rule of an
-     element still wins. */
+     element still wins. Letter and word spacing set on our element pass on to the text: that is a
+     user's text-spacing stylesheet (WCAG 1.4.12: "* { letter-spacing: .12em !important }"), which
+     cannot reach into the shadow tree otherwise (the page's own spacing stops at :host above). */
   :where(:host) > * {
     font: var(--_font-weight-normal) var(--_font-size-md) / var(--_line-height) var(--_font-family);
     font-feature-settings: normal;
@@ -65,8 +67,8 @@ export const hostStyles = css`
     -webkit-text-fill-color: currentcolor;
     -webkit-text-stroke: 0;
     -webkit-font-smoothing: antialiased;
-    letter-spacing: normal;
-    word-spacing: normal;
+    letter-spacing: inherit;
+    word-spacing: inherit;
     text-transform: none;
     text-align: start;
     text-indent: 0;
@@ -278,6 +280,9 @@ export const buttonStyles = css`
     font-kerning: auto;
     font-size: var(--_font-size-sm);
     font-weight: var(--_font-weight-medium);
+    /* The UA's buttons reset spacing: a user's text spacing (WCAG 1.4.12) reaches them too. */
+    letter-spacing: inherit;
+    word-spacing: inherit;
     display: inline-flex;
     align-items: center;
     gap: var(--_space-1);

@@ -229,10 +229,36 @@ describe('host page CSS does not leak into the elements', () => {
       for (const t of plain.texts) expect(px(t), t).to.be.at.least(12);
     });
 
-    it(`${c.tag}${c.name ? ` (${c.name})` : ''}: identical text styles under a page rule "* { all: unset }" (QA13 F5)`, async () => {
+    it(`${c.tag}${c.name ? ` (${c.name})` : ''}: identical text styles under a page rule "* { all: unset }" (QA13 F5), but for the spacing set on our element`, async () => {
       const el = await render(c);
       const { plain, hostile } = measure(el, UNSET_CSS);
-      expect(hostile.texts).to.deep.equal(plain.texts);
+      // Letter and word spacing set on our element reach the text (a user's text-spacing
+      // stylesheet, WCAG 1.4.12): under "all: unset" our element inherits the page's.
+      const unspaced = (texts: string[]) => texts.map((t) => t.replace(/; (letter|word)-spacing=[^;]*/g, ''));
+      expect(unspaced(hostile.texts)).to.deep.equal(unspaced(plain.texts));
+    });
+
+    it(`${c.tag}${c.name ? ` (${c.name})` : ''}: a user's text-spacing stylesheet reaches the text (WCAG 1.4.12; QA20: it stopped at the shadow tree)`, async () => {
+      const el = await render(c);
+      const plain = snapshot(el);
+      const style = document.createElement('style');
+      style.textContent = '* { letter-spacing: .12em !important; word-spacing: .16em !important; line-height: 1.5 !important; }';
+      document.head.append(style);
+      let hostile: Snapshot;
+      try {
+        hostile = snapshot(el);
+      } finally {
+        style.remove();
+      }
+      expect(hostile.texts.length).to.equal(plain.texts.length);
+      hostile.texts.forEach((t, i) => {
+        // Text with a spacing of its own design (small caps labels) keeps it; the rest takes the user's.
+        if (plain.texts[i]!.includes('letter-spacing=normal')) expect(t, 'letter spacing').to.not.include('letter-spacing=normal');
+        expect(t, 'word spacing').to.not.include('word-spacing=0px');
+        const size = px(t);
+        const lineHeight = parseFloat(t.split(' line-height=')[1]);
+        if (!Number.isNaN(lineHeight)) expect(lineHeight / size, `line height of ${t.split(' ')[0]}`).to.be.at.least(1.2);
+      });
     });
 
     it(`${c.tag}${c.name ? ` (${c.name})` : ''}: sizes stay overridable through the --rt-* tokens`, async () => {

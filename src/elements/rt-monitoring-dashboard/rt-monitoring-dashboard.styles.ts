@@ -5,6 +5,12 @@ export const styles = css`
     container-type: inline-size;
     --_gap: var(--rt-dashboard-gap, var(--_space-4));
   }
+  /* A user's text spacing (WCAG 1.4.12) reaches the widgets inside, past their :host reset, and
+     the stream picker, past the UA's. */
+  rt-stream-card, rt-scan-progress, rt-agent-executions, rt-signal-alerts, rt-notifications, rt-connection-status, select {
+    letter-spacing: inherit;
+    word-spacing: inherit;
+  }
   .dashboard {
     display: grid;
     gap: var(--_gap);
