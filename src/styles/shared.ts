@@ -145,6 +145,12 @@ export const hostStyles = css`
     overflow-wrap: anywhere;
     min-width: 0;
   }
+  /* A phone, or a page zoomed to 200-400% (WCAG 1.4.10 reflow): all of it, on more lines. */
+  @media (max-width: 640px) {
+    .truncate {
+      -webkit-line-clamp: none;
+    }
+  }
   .muted {
     color: var(--_color-text-muted);
   }

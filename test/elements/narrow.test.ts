@@ -19,6 +19,7 @@ import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import '../../src/elements/rt-diagnostics/rt-diagnostics.js';
 import '../../src/elements/rt-live-list/rt-live-list.js';
 import { FEEDS } from '../../src/core/feeds/index.js';
+import { setViewport } from '@web/test-runner-commands';
 import type { MemoryClient } from '../helpers/memory-client.js';
 import { ago, ALICE, deepText, memory, mount, ORG, settle } from './helpers.js';
 
@@ -278,5 +279,27 @@ describe(`narrow containers (${WIDTH} px): every element stays inside its box`, 
     button.style.flex = 'none';
     button.textContent = 'A button whose text does not wrap at all';
     expect(overflows(el, box).join('\n')).to.include('mark-all');
+  });
+});
+
+describe('a 320 px viewport (a phone, or a page zoomed to 400%: WCAG 1.4.10)', () => {
+  after(() => setViewport({ width: 800, height: 600 }));
+
+  it('long database text is shown whole, on more lines, not cut after two (QA20: a 105-character name read "…outreach to…")', async () => {
+    await setViewport({ width: 320, height: 640 });
+    const name = 'Quarterly enterprise expansion outreach to the Kowalski-Brandenburg consolidated holdings group, phase two';
+    const client = memory();
+    client.setRows('streams', [{ id: 'w1', org_id: ORG, name, goal_status: 'in_progress', current_progress: { percentage: 5, completed: 1, total: 20 } }]);
+    client.setRows('notifications', [{ id: 'wn', user_id: ALICE, title: `${name} is ready`, body: `${name}. Everything in it was checked twice, and the report is attached.`, type: 'info', read: false }]);
+    for (const [template, tag] of [
+      [html`<rt-stream-card stream-id="w1"></rt-stream-card>`, 'rt-stream-card'],
+      [html`<rt-notifications></rt-notifications>`, 'rt-notifications'],
+    ] as const) {
+      const el = await mount<HTMLElement>(client, template, tag);
+      await waitUntil(() => deepText(el.shadowRoot!).includes('phase two'), `${tag} loaded`, { timeout: 3000 });
+      await settle(el);
+      const cut = [...el.shadowRoot!.querySelectorAll('.truncate')].filter((t) => t.scrollHeight > t.clientHeight + 1);
+      expect(cut.map((t) => t.textContent!.trim().slice(0, 40)), `${tag}: text cut off`).to.deep.equal([]);
+    }
   });
 });
