@@ -126,11 +126,17 @@ export interface ProgressViewOptions {
 /** Work not under way (failed, paused, pending, …): an unknown amount is not "in progress". */
 const stillWork = (status: string | null | undefined): boolean => status != null && !isActive(status);
 
+/**
+ * The progress bar's `aria-valuetext`: the amount, the counts, and for work not under way its
+ * status and an out-of-range reading (a failed scan at "100% complete" says it failed, as its badges do).
+ */
 export function valueText(s: RtStrings, locale: string, m: ProgressModel): string {
   if (m.percentage == null) return stillWork(m.status) ? s.amountUnknown : s.indeterminate;
-  const pct = s.percentComplete(formatPercent(locale, m.percentage));
-  if (m.completed != null && m.total != null) return `${pct}, ${s.progressOf(formatNumber(locale, m.completed), formatNumber(locale, m.total))}`;
-  return pct;
+  const parts = [s.percentComplete(formatPercent(locale, m.percentage))];
+  if (m.completed != null && m.total != null) parts.push(s.progressOf(formatNumber(locale, m.completed), formatNumber(locale, m.total)));
+  if (stillWork(m.status)) parts.push(s.status[m.status!] ?? s.status.unknown);
+  if (m.outOfRange) parts.push(s.outOfRange);
+  return parts.join(', ');
 }
 
 export function renderProgressView(o: ProgressViewOptions): TemplateResult {

@@ -117,6 +117,13 @@ describe('progress figures: a value that is not a number counts as not set', () 
     });
   }
 
+  it('the bar of work not under way names its status and an out-of-range reading, as the badges do (QA20: a failed stream read "100% complete" to a screen reader)', async () => {
+    const failed = await streamProgress({ goal_status: 'failed', current_progress: { percentage: 1e21, completed: 0, total: 2 } });
+    expect(bar(failed).getAttribute('aria-valuetext')).to.match(/^100% complete, .*Failed, Out of range$/);
+    const running = await streamProgress({ goal_status: 'in_progress', current_progress: { percentage: 40, completed: 4, total: 10 } });
+    expect(bar(running).getAttribute('aria-valuetext')).to.equal('40% complete, 4 of 10');
+  });
+
   it('an unknown amount on running work stays the moving "In progress, amount unknown" bar', async () => {
     const el = await streamProgress({ goal_status: 'in_progress', current_progress: {} });
     expect(bar(el).hasAttribute('data-indeterminate')).to.equal(true);
