@@ -33,7 +33,7 @@ export const RtAgentExecutions = createComponent({
   displayName: 'RtAgentExecutions',
 });
 
-/** `<rt-connection-status>`: The realtime connection indicator: connected, connecting, disconnected or error, always as icon + text (text may be visually hidden), with a details panel. Shows the provider's client connection by default, or a fixed `status`. Changes are announced through a polite live region that speaks only when the status changes. */
+/** `<rt-connection-status>`: The realtime connection indicator: connected, connecting, disconnected or error, always as icon + text (text may be visually hidden), with a details panel. Shows the provider's client connection by default, or a fixed `status`. Changes are announced through a polite live region that speaks only when the status changes (each time it changes; of changes within about a second, the latest). */
 export const RtConnectionStatus = createComponent({
   react: React,
   tagName: 'rt-connection-status',
@@ -69,7 +69,7 @@ export const RtMonitoringDashboard = createComponent({
   displayName: 'RtMonitoringDashboard',
 });
 
-/** `<rt-multi-connection-status>`: Several named subscriptions and their statuses, e.g. "Streams: Connected, Scans: Connecting". Fed by the client's active subscriptions by default, or by the `subscriptions` property. Announces (politely) only when the overall count of connected subscriptions changes. */
+/** `<rt-multi-connection-status>`: Several named subscriptions and their statuses, e.g. "Streams: Connected, Scans: Connecting". Fed by the client's active subscriptions by default, or by the `subscriptions` property. Announces (politely) only when the overall status (the worst of all) changes: each time it changes; of changes within about a second, the latest. */
 export const RtMultiConnectionStatus = createComponent({
   react: React,
   tagName: 'rt-multi-connection-status',
@@ -87,7 +87,7 @@ export const RtNotifications = createComponent({
   displayName: 'RtNotifications',
 });
 
-/** `<rt-progress>`: The original LiveProgressIndicator, presentational: a titled, animated progress bar with status, counts, current step and a ticking "updated 4 s ago". Values are clamped (percentage to 0–100, negative counts to 0); an unknown percentage draws an indeterminate bar without `aria-valuenow`. Milestones (25/50/75 %) and terminal states are announced politely; individual ticks are not. */
+/** `<rt-progress>`: The original LiveProgressIndicator, presentational: a titled, animated progress bar with status, counts, current step and a ticking "updated 4 s ago". Values are clamped (percentage to 0–100, negative counts to 0); an unknown percentage draws an indeterminate bar without `aria-valuenow`. Milestones (25/50/75 %) and terminal states are announced politely (each time reached; those within about a second together); individual ticks are not. */
 export const RtProgress = createComponent({
   react: React,
   tagName: 'rt-progress',

@@ -42,10 +42,10 @@ export class Announcer<M = string> implements ReactiveController {
   readonly urgent = region('alert');
   readonly #channels: [Channel<M>, Channel<M>] = [{ node: this.polite, held: [] }, { node: this.urgent, held: [] }];
 
-  /** `words` turns messages spoken together (one or more) into what is said. */
+  /** `words` turns messages spoken together (one or more) into what is said; by default, all of them in turn. */
   constructor(
     host: ReactiveControllerHost,
-    private readonly words: (messages: M[]) => string,
+    private readonly words: (messages: M[]) => string = (messages) => messages.join('. '),
   ) {
     host.addController(this);
   }

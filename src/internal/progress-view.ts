@@ -9,6 +9,7 @@ import type { AcquisitionScan, ConnectionStatus, LiveQueryPhase, RtError, Stream
 import type { RtProgressCompleteDetail } from '../events.js';
 import { clampCount, clampPercent, clip, finiteNumber, formatNumber, formatPercent, toTime } from './format.js';
 import { claimAnnouncement } from './announcements.js';
+import type { Announcer } from './announcer.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
 import { bidi, type RtStrings } from './strings.js';
@@ -211,14 +212,11 @@ export class ProgressTracker {
   #lastStatus: string | null = null;
   #lastComplete: boolean | null = null;
 
-  /** The live region's text: the last announcement about the row shown now. */
-  #said = '';
-
   /**
    * `observe` for the stream or scan row a widget shows (null: none), labelled by its name
    * (`fallback` when it has none): fires `rt-progress-complete` on `host` when the row just
-   * completed, and returns what the widget's live region holds now: the latest announcement about
-   * this row, '' once it shows another row or none (the old row's words do not linger there).
+   * completed, and says this change's words, if any, with `announcer`; once it shows another row
+   * or none, what was said about the old one is cleared (its words do not linger).
    */
   follow(
     host: { readonly effectiveLocale: string; emit(name: 'rt-progress-complete', detail: RtProgressCompleteDetail): boolean },
@@ -226,14 +224,14 @@ export class ProgressTracker {
     model: (row: Stream & AcquisitionScan) => ProgressModel,
     fallback: string,
     s: RtStrings,
-  ): string {
-    if (!row) return (this.#said = '');
-    if (row.id !== this.#lastKey) this.#said = '';
+    announcer: Announcer,
+  ): void {
+    if (!row) return announcer.clear();
+    if (row.id !== this.#lastKey) announcer.clear();
     const label = clip(row.name, 80, fallback).text;
     const { announce, completed } = this.observe(row.id, label, model(row as Stream & AcquisitionScan), s, host.effectiveLocale);
     if (completed) host.emit('rt-progress-complete', { kind: this.kind === 'scan' ? 'scan' : 'stream', id: row.id, label, record: row });
-    if (announce) this.#said = announce;
-    return this.#said;
+    if (announce) announcer.say([announce]);
   }
 
   /**

@@ -69,7 +69,10 @@ describe('announcements: one per milestone per page', () => {
     client.update('streams', { id: 'm1', goal_status: 'completed', current_progress: { percentage: 100, completed: 10, total: 10 } });
     await waitUntil(shows('Completed'), 'the widgets never showed Completed', { timeout: 5000 });
     for (const el of [progress, card, dashboard]) await settle(el);
-    const done = liveRegions().filter((r) => /Milestone stream/.test(r.textContent ?? '') && /complete/i.test(r.textContent ?? ''));
+    const speakingDone = () => liveRegions().filter((r) => /Milestone stream/.test(r.textContent ?? '') && /complete/i.test(r.textContent ?? ''));
+    // Within a second of the 50 % announcement: said at the end of the announcer's window.
+    await waitUntil(() => speakingDone().length > 0, 'nobody announced the completion', { timeout: 5000 });
+    const done = speakingDone();
     expect(done.length, done.map((r) => r.textContent).join(' | ')).to.equal(1);
     // …while every widget still fires its own rt-progress-complete (a listener on one widget hears it).
     expect(completes.length).to.equal(3);

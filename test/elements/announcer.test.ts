@@ -1,5 +1,5 @@
 /**
- * What the list widgets say in their live regions (src/internal/announcer.ts, QA round 20): the
+ * What the widgets say in their live regions (src/internal/announcer.ts, QA round 20): the
  * same words said again are spoken again; rows arriving one per update are batched, not read out
  * one by one; nothing is lost off screen or within one update; urgent words never wait behind
  * polite ones. Announcements are counted with a MutationObserver on each region (one callback per
@@ -9,11 +9,18 @@ import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
+import '../../src/elements/rt-progress/rt-progress.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import type { RtSignalAlerts } from '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import type { RtNotifications } from '../../src/elements/rt-notifications/rt-notifications.js';
 import type { RtAgentExecutions } from '../../src/elements/rt-agent-executions/rt-agent-executions.js';
+import type { RtProgress } from '../../src/elements/rt-progress/rt-progress.js';
+import type { RtStreamProgress } from '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import type { RtConnectionStatus } from '../../src/elements/rt-connection-status/rt-connection-status.js';
 import { MAX_SAID } from '../../src/internal/announcer.js';
-import { $, ALICE, ago, memory, mount, waitForText } from './helpers.js';
+import { resetAnnouncements } from '../../src/internal/announcements.js';
+import { $, ALICE, ago, memory, mount, text, waitForText } from './helpers.js';
 
 /** Each announcement (a DOM change with words in it) of `el`'s polite or urgent region, in order. */
 function spoken(el: Element, role: 'status' | 'alert'): string[] {
@@ -151,5 +158,80 @@ describe('announcer: what the list widgets say', () => {
     client.insert('agent_executions', { id: 'y1', stream_id: 's1', agent_id: 'yankee', status: 'running', started_at: new Date().toISOString() });
     await until(() => said.length === 3, 'the pair spoken', () => said);
     expect(said[2].split('. ').sort()).to.deep.equal(['xray started', 'yankee started']);
+  });
+});
+
+/** Mounts `tag` below a screen's worth of space (off screen: it renders at most once a second) once it is. */
+async function offscreen<T extends Element>(client: ReturnType<typeof memory>, template: ReturnType<typeof html>, tag: string): Promise<T> {
+  const wrapper = await mount<HTMLElement>(client, html`<div><div style="height: 400vh"></div>${template}</div>`, 'div');
+  const el = wrapper.querySelector(tag) as T;
+  await waitUntil(() => el.matches(':state(offscreen)') && (el as unknown as { hasUpdated: boolean }).hasUpdated, 'off screen', { timeout: 3000 });
+  return el;
+}
+
+describe('announcer: what the status and progress widgets say', () => {
+  beforeEach(() => resetAnnouncements());
+
+  it('rt-progress done → running → done: "completed" is spoken twice', async () => {
+    const el = await mount<RtProgress>(memory(), html`<rt-progress label="Import" status="running"></rt-progress>`, 'rt-progress');
+    const said = spoken(el, 'status');
+    el.status = 'completed';
+    await until(() => said.length === 1, 'the first completion spoken', () => said);
+    el.status = 'running';
+    await el.updateComplete;
+    el.status = 'completed';
+    await until(() => said.length === 2, 'the second completion spoken', () => said);
+    expect(said).to.deep.equal(['Import completed', 'Import completed']);
+  });
+
+  it('a stream that completes, is reset and completes again is spoken twice', async () => {
+    const client = memory();
+    client.setRows('streams', [{ id: 'r1', name: 'Rerun', goal_status: 'in_progress', current_progress: { percentage: 80, completed: 8, total: 10 } }]);
+    const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="r1"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, '80%');
+    const said = spoken(el, 'status');
+    for (let i = 1; i <= 2; i++) {
+      client.update('streams', { id: 'r1', goal_status: 'completed', current_progress: { percentage: 100, completed: 10, total: 10 } });
+      await until(() => said.length === i, `completion ${i} spoken`, () => said);
+      // The page-wide dedupe (30 s) is over: the run that follows is announced again.
+      resetAnnouncements();
+      client.update('streams', { id: 'r1', goal_status: 'in_progress', current_progress: { percentage: 80, completed: 8, total: 10 } });
+      await waitForText(el, '80%');
+    }
+    expect(said).to.deep.equal(['Rerun completed', 'Rerun completed']);
+  });
+
+  it('off screen, a stream\'s 50 % milestone and its completion within a second are both spoken', async () => {
+    const client = memory();
+    client.setRows('streams', [{ id: 'o1', name: 'Offscreen', goal_status: 'in_progress', current_progress: { percentage: 40, completed: 4, total: 10 } }]);
+    const el = await offscreen<RtStreamProgress>(client, html`<rt-stream-progress stream-id="o1"></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, '40%');
+    const said = spoken(el, 'status');
+    // Right after a render (the next is a second away), two updates, each taken by the element.
+    client.update('streams', { id: 'o1', current_progress: { percentage: 45, completed: 4, total: 10 } });
+    await waitUntil(() => text(el).includes('45%'), 'rendered', { timeout: 3000, interval: 5 });
+    client.update('streams', { id: 'o1', current_progress: { percentage: 70, completed: 7, total: 10 } });
+    await waitUntil(() => el.progress?.current_progress?.percentage === 70, 'taken', { interval: 5 });
+    await el.updateComplete;
+    client.update('streams', { id: 'o1', goal_status: 'completed', current_progress: { percentage: 100, completed: 10, total: 10 } });
+    await until(() => said.some((t) => t.includes('completed')), 'the completion spoken', () => said);
+    expect(said.join(' | ')).to.include('Offscreen: 50%').and.include('Offscreen completed');
+  });
+
+  it('off screen, a connection that drops and comes back within a second says so (the latest state last)', async () => {
+    const client = memory();
+    const el = await offscreen<RtConnectionStatus>(client, html`<rt-connection-status></rt-connection-status>`, 'rt-connection-status');
+    const said = spoken(el, 'status');
+    client.setConnection({ status: 'disconnected' });
+    await until(() => said.length === 1, 'the drop spoken', () => said);
+    client.setConnection({ status: 'connected' });
+    // Right after the render that said "Connected", a drop and a recovery, each taken by the element.
+    await until(() => said.length === 2, 'the recovery spoken', () => said);
+    client.setConnection({ status: 'disconnected' });
+    await waitUntil(() => el.matches(':state(disconnected)'), 'taken', { interval: 5 });
+    client.setConnection({ status: 'connected' });
+    await waitUntil(() => el.matches(':state(connected)'), 'taken', { interval: 5 });
+    await until(() => said.length >= 3 && said.at(-1) === 'Realtime connection: Connected', 'the flap spoken', () => said);
+    expect(said.slice(0, 2)).to.deep.equal(['Realtime connection: Disconnected', 'Realtime connection: Connected']);
   });
 });

@@ -49,7 +49,8 @@ describe('rt-stream-progress', () => {
     expect(e.detail.kind).to.equal('stream');
     expect(e.detail.id).to.equal('s1');
     await waitForText(el, 'Completed');
-    expect($(el, '[role="status"]')!.textContent).to.include('Onboarding completed');
+    // Within a second of the milestone: said at the end of the announcer's window.
+    await waitUntil(() => $(el, '[role="status"]')!.textContent!.includes('Onboarding completed'), 'completion announced', { timeout: 4000 });
   });
 
   it("switching stream-id clears the live region: the old stream's words do not linger", async () => {

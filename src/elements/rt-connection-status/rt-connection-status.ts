@@ -4,6 +4,7 @@ import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionDetail, ConnectionStatus } from '../../core/types.js';
 import { formatMilliseconds, formatNumber, formatRelative } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
+import { Announcer } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
 import { errorHint } from '../../internal/templates.js';
@@ -23,7 +24,8 @@ const onUnlessFalse = {
  * always as icon + text (text may be visually hidden), with a details panel.
  *
  * Shows the provider's client connection by default, or a fixed `status`. Changes are
- * announced through a polite live region that speaks only when the status changes.
+ * announced through a polite live region that speaks only when the status changes (each
+ * time it changes; of changes within about a second, the latest).
  *
  * @fires rt-status-change - The shown status changed. `detail: { status, previous, detail }`.
  * @fires rt-error - The connection reported a new error. `detail: { error, source: 'connection' }`.
@@ -56,10 +58,15 @@ export class RtConnectionStatus extends RtElement {
   @property() label?: string;
 
   @state() private open = false;
-  @state() private announcement = '';
 
   readonly #connection = new ConnectionController(this);
   readonly #ticker = new TickController(this);
+  /**
+   * A change is said at once; those in the second after it are said as one at its end, as the
+   * latest status only: the ones before it are stale by then, and a screen-reader user wants to
+   * know where the connection stands now (a drop and recovery both heard, not every flap).
+   */
+  readonly #announcer = new Announcer<string>(this, (said) => said.at(-1)!);
   #previous: ConnectionStatus | 'unknown' | null = null;
 
   /** The status being shown. */
@@ -77,7 +84,7 @@ export class RtConnectionStatus extends RtElement {
     if (status !== this.#previous) {
       for (const st of ['connected', 'connecting', 'disconnected', 'error', 'unknown']) this.setState(st, st === status);
       if (this.#previous !== null) {
-        this.announcement = this.s.connectionAnnounce(this.#statusText(status));
+        this.#announcer.say([this.s.connectionAnnounce(this.#statusText(status))]);
         if (status !== 'unknown') {
           this.emit('rt-status-change', {
             status,
@@ -205,7 +212,7 @@ export class RtConnectionStatus extends RtElement {
             >${content}</span
           >`}
       ${this.#renderPanel()}
-      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>`;
+      ${this.#announcer.polite}`;
   }
 }
 

@@ -1,9 +1,10 @@
 import { html, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionStatus } from '../../core/types.js';
 import { formatNumber } from '../../internal/format.js';
+import { Announcer } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
 import { clipped, emptyView, lookBadge } from '../../internal/templates.js';
@@ -21,7 +22,8 @@ export interface NamedStatus {
  * @summary Several named subscriptions and their statuses, e.g. "Streams: Connected, Scans: Connecting".
  *
  * Fed by the client's active subscriptions by default, or by the `subscriptions` property.
- * Announces (politely) only when the overall count of connected subscriptions changes.
+ * Announces (politely) only when the overall status (the worst of all) changes: each time it
+ * changes; of changes within about a second, the latest.
  *
  * @fires rt-status-change - The overall status (worst of all subscriptions) changed.
  *
@@ -47,9 +49,13 @@ export class RtMultiConnectionStatus extends RtElement {
   /** Without card chrome (for use inside other cards). */
   @property({ type: Boolean, reflect: true }) compact = false;
 
-  @state() private announcement = '';
-
   readonly #connection = new ConnectionController(this);
+  /**
+   * A change is said at once; those in the second after it are said as one at its end, as the
+   * latest status only: the ones before it are stale by then, and a screen-reader user wants to
+   * know where the connection stands now (a drop and recovery both heard, not every flap).
+   */
+  readonly #announcer = new Announcer<string>(this, (said) => said.at(-1)!);
   #previousOverall: ConnectionStatus | 'unknown' | null = null;
 
   get #items(): Array<{ name: string; status: ConnectionStatus | 'unknown' }> {
@@ -75,7 +81,7 @@ export class RtMultiConnectionStatus extends RtElement {
     const overall = this.overallStatus;
     if (overall !== this.#previousOverall) {
       if (this.#previousOverall !== null && overall !== 'unknown') {
-        this.announcement = this.s.connectionAnnounce(connectionText(this.s, overall));
+        this.#announcer.say([this.s.connectionAnnounce(connectionText(this.s, overall))]);
         this.emit('rt-status-change', {
           status: overall,
           previous: this.#previousOverall === 'unknown' ? null : this.#previousOverall,
@@ -111,7 +117,7 @@ export class RtMultiConnectionStatus extends RtElement {
             )}
           </ul>`
         : emptyView(s.noSubscriptions, 'wifi')}
-      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      ${this.#announcer.polite}
     </section>`;
   }
 }

@@ -1,7 +1,8 @@
 import { html, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import type { ConnectionStatus } from '../../core/types.js';
 import { ProgressTracker, progressModel, renderProgressView } from '../../internal/progress-view.js';
+import { Announcer } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { numberAttribute, numberRule, type NumberRule } from '../../internal/number-attributes.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
@@ -20,7 +21,8 @@ const TOTAL: NumberRule<undefined> = { attribute: 'total', default: undefined };
  *
  * Values are clamped (percentage to 0–100, negative counts to 0); an unknown percentage
  * draws an indeterminate bar without `aria-valuenow`. Milestones (25/50/75 %) and terminal
- * states are announced politely; individual ticks are not.
+ * states are announced politely (each time reached; those within about a second together);
+ * individual ticks are not.
  *
  * @fires rt-progress-complete - The progress reached 100 % or status became `completed`.
  *
@@ -85,8 +87,8 @@ export class RtProgress extends RtElement {
   /** Without card chrome. */
   @property({ type: Boolean, reflect: true }) plain = false;
 
-  @state() private announcement = '';
   readonly #tracker = new ProgressTracker();
+  readonly #announcer = new Announcer(this);
 
   get #model() {
     return progressModel({ percentage: this.percentage, completed: this.completed, total: this.total, status: this.status });
@@ -96,7 +98,7 @@ export class RtProgress extends RtElement {
     super.willUpdate(changed);
     const label = this.label || this.s.progress;
     const { announce, completed } = this.#tracker.observe('progress', label, this.#model, this.s, this.effectiveLocale);
-    if (announce) this.announcement = announce;
+    if (announce) this.#announcer.say([announce]);
     if (completed) this.emit('rt-progress-complete', { kind: 'progress', id: this.id || null, label });
   }
 
@@ -111,7 +113,7 @@ export class RtProgress extends RtElement {
         lastUpdated: this.lastUpdated,
         connectionStatus: this.connectionStatus,
       })}
-      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      ${this.#announcer.polite}
     </div>`;
   }
 }

@@ -1,10 +1,11 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { ScanProgressController } from '../../controllers/index.js';
 import type { AcquisitionScan, LiveQueryPhase, RtError } from '../../core/types.js';
 import { clampCount, formatDuration, formatNumber, toTime, hasText } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, scanModel, shownRow, singleStateView } from '../../internal/progress-view.js';
+import { Announcer } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { isTerminal } from '../../internal/status.js';
 import { tickingDuration } from '../../internal/ticker.js';
@@ -65,10 +66,9 @@ export class RtScanProgress extends RtElement {
   /** Without card chrome. */
   @property({ type: Boolean, reflect: true }) plain = false;
 
-  @state() private announcement = '';
-
   readonly #single = new ScanProgressController(this, () => (this.scan ? undefined : this.scanId));
   readonly #tracker = new ProgressTracker('scan');
+  readonly #announcer = new Announcer(this);
 
   get #shown() {
     return shownRow(this.scan, this.phase, this.#single);
@@ -78,7 +78,7 @@ export class RtScanProgress extends RtElement {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
     this.reflectFeed('acquisition_scans', phase, this.scan || this.scanId ? error : null);
-    this.announcement = this.#tracker.follow(this, row, scanModel, this.s.scanFallback, this.s);
+    this.#tracker.follow(this, row, scanModel, this.s.scanFallback, this.s, this.#announcer);
   }
 
   #renderBody() {
@@ -126,7 +126,7 @@ export class RtScanProgress extends RtElement {
   protected override render() {
     return html`<article class="card" part="base">
       ${this.#renderBody()}
-      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      ${this.#announcer.polite}
     </article>`;
   }
 }

@@ -1,10 +1,11 @@
 import { html, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { AgentExecutionsController, StreamProgressController } from '../../controllers/index.js';
 import type { LiveQueryPhase, RtError, Stream } from '../../core/types.js';
 import { formatNumber, safeHref, hasText } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, singleStateView, streamModel, toneForStatus } from '../../internal/progress-view.js';
+import { Announcer } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { numberAttribute, numberRule, type NumberRule } from '../../internal/number-attributes.js';
 import { phaseBadge, worstPhase } from '../../internal/templates.js';
@@ -79,11 +80,10 @@ export class RtStreamCard extends RtElement {
   @numberRule(HEADING_LEVEL)
   headingLevel?: 2 | 3 | 4;
 
-  @state() private announcement = '';
-
   readonly #single = new StreamProgressController(this, () => (this.stream ? undefined : this.streamId));
   readonly #agents = new AgentExecutionsController(this, () => this.stream?.id ?? this.streamId);
   readonly #tracker = new ProgressTracker('stream');
+  readonly #announcer = new Announcer(this);
 
   get #shown() {
     return shownRow(this.stream, this.phase, this.#single);
@@ -93,7 +93,7 @@ export class RtStreamCard extends RtElement {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
     this.reflectFeed('streams', phase, this.stream || this.streamId ? error : null);
-    this.announcement = this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s);
+    this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s, this.#announcer);
   }
 
   #renderBody() {
@@ -126,7 +126,7 @@ export class RtStreamCard extends RtElement {
     return html`<article class="card" part="base" data-tone=${tone}>
       <div class="grow">${this.#renderBody()}</div>
       <div class="footer" part="footer"><slot name="actions"></slot></div>
-      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      ${this.#announcer.polite}
     </article>`;
   }
 }

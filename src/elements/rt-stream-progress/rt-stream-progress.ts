@@ -1,9 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { hasText } from '../../internal/format.js';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { StreamProgressController } from '../../controllers/index.js';
 import type { Stream } from '../../core/types.js';
 import { ProgressTracker, renderProgressView, singleStateView, streamModel } from '../../internal/progress-view.js';
+import { Announcer } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { phaseBadge } from '../../internal/templates.js';
 import { baseStyles, progressStyles } from '../../styles/shared.js';
@@ -52,10 +53,9 @@ export class RtStreamProgress extends RtElement {
   /** Without card chrome. */
   @property({ type: Boolean, reflect: true }) plain = false;
 
-  @state() private announcement = '';
-
   protected readonly stream = new StreamProgressController(this, () => this.streamId);
   readonly #tracker = new ProgressTracker('stream');
+  readonly #announcer = new Announcer(this);
 
   /** The stream row shown, or null. */
   get progress(): Stream | null {
@@ -66,7 +66,7 @@ export class RtStreamProgress extends RtElement {
     super.controllersUpdated(changed);
     const row = this.progress;
     this.reflectFeed('streams', this.stream.phase, this.streamId ? this.stream.error : null);
-    this.announcement = this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s);
+    this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s, this.#announcer);
   }
 
 
@@ -92,7 +92,7 @@ export class RtStreamProgress extends RtElement {
   protected override render() {
     return html`<article class="card" part="base" aria-busy=${this.stream.phase === 'loading' && !!this.streamId ? 'true' : 'false'}>
       ${this.#renderBody()}
-      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      ${this.#announcer.polite}
       ${nothing}
     </article>`;
   }
