@@ -8,8 +8,9 @@
  *   is one announcement per window, and every row is either named or counted.
  * - Urgent (`role="alert"`) and polite messages are kept apart: an urgent one never waits behind
  *   polite ones, nor is it summed up with them.
- * - Each announcement is a new node in its region (the previous one removed), so saying the same
- *   words again is a DOM change that screen readers speak again.
+ * - Each announcement is a new node in its region (the previous one removed), and the same words
+ *   as the last get a trailing no-break space (toggled), so saying them again is a text change that
+ *   every screen reader speaks again.
  * - The regions are nodes the announcer owns, rendered by the host (`${announcer.polite}`) and
  *   written directly: a host whose rendering is deferred (off screen) still speaks on time.
  */
@@ -70,7 +71,11 @@ export class Announcer<M = string> implements ReactiveController {
 
   #speak(c: Channel<M>, messages: M[]): void {
     const said = c.node.ownerDocument.createElement('div');
-    said.textContent = this.words(messages);
+    let text = this.words(messages);
+    // The same words as last time: a new node is not a text change to every screen reader (some
+    // skip an update whose text did not change); a trailing no-break space toggled makes it one.
+    if (text === c.node.textContent) text += '\u00a0';
+    said.textContent = text;
     c.node.replaceChildren(said);
     c.timer = setTimeout(() => this.#flush(c), ANNOUNCE_BATCH_MS);
   }

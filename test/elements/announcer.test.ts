@@ -66,15 +66,21 @@ describe('announcer: what the list widgets say', () => {
     await waitForText(el, 'Acme Plumbing');
     const urgent = spoken(el, 'alert');
     const polite = spoken(el, 'status');
+    // The region's text as a screen reader that reads only text changes sees it (QA20's recorder).
+    const region = $(el, '.sr-only[role="alert"]')!;
+    const texts: string[] = [];
     let events = 0;
     el.addEventListener('rt-alert', () => events++);
     for (let i = 1; i <= 3; i++) {
       client.insert('signal_alerts', { id: `same${i}`, user_id: ALICE, business_name: 'Same Co', signal_type: 'expansion', priority: 'critical' });
       await until(() => urgent.length === i, `alert ${i} spoken`, () => urgent);
+      texts.push(region.textContent!);
     }
     expect(events).to.equal(3);
     expect(urgent).to.deep.equal(Array(3).fill('New critical signal: Same Co, expansion'));
     expect(polite).to.deep.equal([]);
+    expect(texts[1], 'a text change, not only a new node').to.not.equal(texts[0]);
+    expect(texts[2]).to.not.equal(texts[1]);
   });
 
   it('the same agent started twice is spoken twice (QA20 #1)', async () => {
