@@ -126,8 +126,12 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 77.7 the same session (77,655 B) for +0.1 KB of CSS: a user's text-spacing stylesheet
  * (WCAG 1.4.12) reaches the text, buttons, the dashboard's picker and its nested widgets (QA20:
  * it stopped at every shadow tree's top-level reset).
+ * Raised to 77.8 the same session (77,706 B) for the rest of QA round 20 (+0.05 KB): database text
+ * shown whole below a 640 px viewport (WCAG 1.4.10; a notification's body too), a progress bar's
+ * `aria-valuetext` naming the status of work not under way, and a repeated announcement made a text
+ * change (a toggled trailing no-break space).
  */
-export const ALL_IN_CEILING_KB = 77.7;
+export const ALL_IN_CEILING_KB = 77.8;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

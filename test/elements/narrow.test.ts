@@ -297,6 +297,7 @@ describe('a 320 px viewport (a phone, or a page zoomed to 400%: WCAG 1.4.10)', (
     ] as const) {
       const el = await mount<HTMLElement>(client, template, tag);
       await waitUntil(() => deepText(el.shadowRoot!).includes('phase two'), `${tag} loaded`, { timeout: 3000 });
+      if (tag === 'rt-notifications') expect(el.shadowRoot!.querySelector('[part="body"]')!.classList.contains('truncate'), 'the body is cut like the rest').to.equal(true);
       await settle(el);
       const cut = [...el.shadowRoot!.querySelectorAll('.truncate')].filter((t) => t.scrollHeight > t.clientHeight + 1);
       expect(cut.map((t) => t.textContent!.trim().slice(0, 40)), `${tag}: text cut off`).to.deep.equal([]);

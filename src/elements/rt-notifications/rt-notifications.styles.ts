@@ -12,11 +12,7 @@ export const styles = css`
     background: transparent;
   }
   .entry-body {
-    display: -webkit-box;
-    -webkit-line-clamp: 3;
-    -webkit-box-orient: vertical;
-    overflow: hidden;
-    overflow-wrap: anywhere;
+    --_clamp: 3;
   }
   .open-link {
     display: inline-flex;

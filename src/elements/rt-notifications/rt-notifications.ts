@@ -104,7 +104,7 @@ export class RtNotifications extends RtUnreadFeed<Notification> {
           >
         </div>
         <div id="n${i}-body">
-          ${n.body ? html`<div class="entry-body" part="body"><bdi>${clip(n.body, 400).text}</bdi></div>` : nothing}
+          ${n.body ? html`<div class="entry-body truncate" part="body"><bdi>${clip(n.body, 400).text}</bdi></div>` : nothing}
         </div>
         <div class="entry-sub">
           <time datetime=${time != null ? new Date(time).toISOString() : nothing} title=${formatDateTime(loc, time) ?? nothing}
