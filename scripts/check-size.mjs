@@ -130,8 +130,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * shown whole below a 640 px viewport (WCAG 1.4.10; a notification's body too), a progress bar's
  * `aria-valuetext` naming the status of work not under way, and a repeated announcement made a text
  * change (a toggled trailing no-break space).
+ * Raised to 77.9 the same session (77,801 B) for QA round 20's subscription list: a joined
+ * channel whose query was refused reads as an error, not "Connected" (+0.04 KB).
  */
-export const ALL_IN_CEILING_KB = 77.8;
+export const ALL_IN_CEILING_KB = 77.9;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

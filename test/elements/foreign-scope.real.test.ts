@@ -13,6 +13,7 @@ import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
 import type { RtClient } from '../../src/core/client.js';
 import { en } from '../../src/internal/strings.js';
 import { ACME, ALICE, USERS, clientFor, insertRows, newStream, waitFor } from '../helpers/backend.js';
@@ -61,6 +62,17 @@ describe('list widgets pointed at data the user cannot see (RLS, real backend)',
     const dashboard = await mount(bob, html`<rt-monitoring-dashboard org-id=${ACME}></rt-monitoring-dashboard>`);
     await waitFor(() => text(dashboard).includes(en.notFound), 15_000, 'dashboard: not found');
     expect(text(dashboard)).to.not.include(en.noStreams);
+  });
+
+  it('the subscription list beside such a widget does not read "1 of 1 connected" (QA20)', async () => {
+    const stream = await newStream({ name: 'acme only, listed' });
+    const bob = await client(USERS.bob);
+    const wrapper = await fixture(html`<rt-provider .client=${bob}><rt-agent-executions stream-id=${stream.id}></rt-agent-executions><rt-multi-connection-status></rt-multi-connection-status></rt-provider>`);
+    const agents = wrapper.querySelector('rt-agent-executions') as HTMLElement;
+    const list = wrapper.querySelector('rt-multi-connection-status') as HTMLElement;
+    await waitFor(() => text(agents).includes(en.notFound), 15_000, 'agents: not found');
+    await waitFor(() => text(list).includes('Connection error'), 15_000, `the list names the error (shows: ${text(list).slice(0, 200)})`);
+    expect(text(list)).to.not.include('1 of 1 connected');
   });
 
   it('controls: the user’s own id and a visible stream with no activity yet keep their empty states, Live', async () => {

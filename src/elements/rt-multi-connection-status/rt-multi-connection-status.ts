@@ -2,7 +2,7 @@ import { html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ConnectionController } from '../../controllers/index.js';
-import type { ConnectionStatus } from '../../core/types.js';
+import type { ConnectionStatus, RtError } from '../../core/types.js';
 import { formatNumber } from '../../internal/format.js';
 import { Announcer } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
@@ -15,6 +15,11 @@ import { styles } from './rt-multi-connection-status.styles.js';
 export interface NamedStatus {
   name: string;
   status: ConnectionStatus | string;
+  /**
+   * Why its data is not live although its channel may be joined (a read refused, a row the user
+   * cannot see): the item then reads as an error. The client's subscriptions carry it.
+   */
+  lastError?: RtError | null;
 }
 
 /**
@@ -59,11 +64,16 @@ export class RtMultiConnectionStatus extends RtElement {
   #previousOverall: ConnectionStatus | 'unknown' | null = null;
 
   get #items(): Array<{ name: string; status: ConnectionStatus | 'unknown' }> {
-    const list: Array<{ name: unknown; status: unknown }> = this.subscriptions ?? this.#connection.subscriptions ?? [];
-    return (Array.isArray(list) ? list : []).map((x) => ({
-      name: typeof x?.name === 'string' ? x.name : String(x?.name ?? ''),
-      status: connectionStatusOf(x?.status),
-    }));
+    const list: Array<{ name: unknown; status: unknown; lastError?: unknown }> = this.subscriptions ?? this.#connection.subscriptions ?? [];
+    return (Array.isArray(list) ? list : []).map((x) => {
+      const status = connectionStatusOf(x?.status);
+      return {
+        name: typeof x?.name === 'string' ? x.name : String(x?.name ?? ''),
+        // A joined channel whose query was refused is not "Connected" (QA20: "5 of 5 connected"
+        // beside widgets reading "No access").
+        status: status === 'connected' && x?.lastError ? 'error' : status,
+      };
+    });
   }
 
   /** Worst status among the items: error > disconnected > connecting > connected. */
