@@ -15,6 +15,8 @@ export const ANNOUNCE_DEDUPE_MS = 30_000;
 interface AnnounceState {
   /** key → local time of the claim */
   claims: Map<string, number>;
+  /** scope (a client) → the words last said about it, and when (see {@link claimWords}) */
+  said?: WeakMap<object, [string, number]>;
 }
 
 const KEY = Symbol.for('rt-monitor.announcements');
@@ -33,7 +35,22 @@ export function claimAnnouncement(kind: string, id: string, milestone: string, n
   return true;
 }
 
+/**
+ * True when the caller should say `words` about `scope` (the client whose connection it reports):
+ * unless another widget on the page said the same words about it last, within
+ * `ANNOUNCE_DEDUPE_MS` — the same change seen by two widgets (a page's connection badge and a
+ * dashboard's) is heard once, while a status that changes back (reconnecting, connected,
+ * reconnecting) is heard each time. The caller's words are recorded.
+ */
+export function claimWords(scope: object, words: string, now = Date.now()): boolean {
+  const said = (state.said ??= new WeakMap());
+  const last = said.get(scope);
+  said.set(scope, [words, now]);
+  return !last || last[0] !== words || now - last[1] >= ANNOUNCE_DEDUPE_MS;
+}
+
 /** Forget every claim (tests). */
 export function resetAnnouncements(): void {
   state.claims.clear();
+  state.said = new WeakMap();
 }

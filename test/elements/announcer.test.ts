@@ -5,13 +5,14 @@
  * polite ones. Announcements are counted with a MutationObserver on each region (one callback per
  * change of the DOM, which is what a screen reader is told about).
  */
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import '../../src/elements/rt-progress/rt-progress.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
+import '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
 import type { RtSignalAlerts } from '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import type { RtNotifications } from '../../src/elements/rt-notifications/rt-notifications.js';
 import type { RtAgentExecutions } from '../../src/elements/rt-agent-executions/rt-agent-executions.js';
@@ -20,7 +21,7 @@ import type { RtStreamProgress } from '../../src/elements/rt-stream-progress/rt-
 import type { RtConnectionStatus } from '../../src/elements/rt-connection-status/rt-connection-status.js';
 import { MAX_SAID } from '../../src/internal/announcer.js';
 import { resetAnnouncements } from '../../src/internal/announcements.js';
-import { $, ALICE, ago, memory, mount, text, waitForText } from './helpers.js';
+import { $, ALICE, ago, memory, mount, settle, text, waitForText } from './helpers.js';
 
 /** Each announcement (a DOM change with words in it) of `el`'s polite or urgent region, in order. */
 function spoken(el: Element, role: 'status' | 'alert'): string[] {
@@ -222,6 +223,47 @@ describe('announcer: what the status and progress widgets say', () => {
     client.update('streams', { id: 'o1', goal_status: 'completed', current_progress: { percentage: 100, completed: 10, total: 10 } });
     await until(() => said.some((t) => t.includes('completed')), 'the completion spoken', () => said);
     expect(said.join(' | ')).to.include('Offscreen: 50%').and.include('Offscreen completed');
+  });
+
+  it('two status widgets of one client (a badge and a dashboard\'s) say each change once between them; a flap is heard each time', async () => {
+    const client = memory();
+    const wrapper = await mount<HTMLElement>(client, html`<div><rt-connection-status></rt-connection-status><rt-connection-status show-text></rt-connection-status></div>`, 'div');
+    const [a, b] = [...wrapper.querySelectorAll('rt-connection-status')] as RtConnectionStatus[];
+    const saidA = spoken(a, 'status');
+    const saidB = spoken(b, 'status');
+    const all = () => [...saidA, ...saidB];
+    const step = async (status: 'disconnected' | 'connected') => {
+      client.setConnection({ status });
+      await waitUntil(() => a.matches(`:state(${status})`) && b.matches(`:state(${status})`), 'taken', { interval: 5 });
+    };
+    const D = 'Realtime connection: Disconnected';
+    const C = 'Realtime connection: Connected';
+    await step('disconnected');
+    await until(() => all().length === 1, 'the drop spoken', all);
+    await step('connected');
+    await until(() => all().length === 2, 'the recovery spoken', all);
+    await step('disconnected');
+    await until(() => all().length === 3, 'the second drop spoken', all);
+    await settle(a);
+    // Without the page-wide rule each widget says every change: six announcements.
+    expect(all().sort(), JSON.stringify({ saidA, saidB })).to.deep.equal([C, D, D]);
+  });
+
+  it('status widgets of two clients each say their own client\'s change, even in the same words', async () => {
+    const [c1, c2] = [memory(), memory()];
+    const wrapper = await fixture<HTMLElement>(html`<div>
+      <rt-provider .client=${c1}><rt-connection-status></rt-connection-status></rt-provider>
+      <rt-provider .client=${c2}><rt-multi-connection-status .subscriptions=${[{ name: 'a', status: 'connected' }]}></rt-multi-connection-status></rt-provider>
+    </div>`);
+    const a = wrapper.querySelector('rt-connection-status') as RtConnectionStatus;
+    const m = wrapper.querySelector('rt-multi-connection-status') as HTMLElement & { subscriptions: unknown };
+    await waitUntil(() => a.matches(':state(connected)'), 'connected', { interval: 5 });
+    const saidA = spoken(a, 'status');
+    const saidM = spoken(m, 'status');
+    c1.setConnection({ status: 'disconnected' });
+    m.subscriptions = [{ name: 'a', status: 'disconnected' }];
+    await until(() => saidA.length === 1 && saidM.length === 1, 'each widget spoke', () => ({ saidA, saidM }));
+    expect(saidA[0]).to.equal('Realtime connection: Disconnected');
   });
 
   it('off screen, a connection that drops and comes back within a second says so (the latest state last)', async () => {

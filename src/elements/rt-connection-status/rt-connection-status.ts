@@ -5,6 +5,7 @@ import type { ConnectionDetail, ConnectionStatus } from '../../core/types.js';
 import { formatMilliseconds, formatNumber, formatRelative } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { Announcer } from '../../internal/announcer.js';
+import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
 import { errorHint } from '../../internal/templates.js';
@@ -84,7 +85,9 @@ export class RtConnectionStatus extends RtElement {
     if (status !== this.#previous) {
       for (const st of ['connected', 'connecting', 'disconnected', 'error', 'unknown']) this.setState(st, st === status);
       if (this.#previous !== null) {
-        this.#announcer.say([this.s.connectionAnnounce(this.#statusText(status))]);
+        // Another status widget on the page that just said the same about this client: heard once.
+        const words = this.s.connectionAnnounce(this.#statusText(status));
+        if (claimWords((!this.status && this.#connection.client) || this, words)) this.#announcer.say([words]);
         if (status !== 'unknown') {
           this.emit('rt-status-change', {
             status,

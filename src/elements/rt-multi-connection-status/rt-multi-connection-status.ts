@@ -5,6 +5,7 @@ import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionStatus, RtError } from '../../core/types.js';
 import { formatNumber } from '../../internal/format.js';
 import { Announcer } from '../../internal/announcer.js';
+import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
 import { clipped, emptyView, lookBadge } from '../../internal/templates.js';
@@ -91,7 +92,8 @@ export class RtMultiConnectionStatus extends RtElement {
     const overall = this.overallStatus;
     if (overall !== this.#previousOverall) {
       if (this.#previousOverall !== null && overall !== 'unknown') {
-        this.#announcer.say([this.s.connectionAnnounce(connectionText(this.s, overall))]);
+        const words = this.s.connectionAnnounce(connectionText(this.s, overall));
+        if (claimWords((!this.subscriptions && this.#connection.client) || this, words)) this.#announcer.say([words]);
         this.emit('rt-status-change', {
           status: overall,
           previous: this.#previousOverall === 'unknown' ? null : this.#previousOverall,
