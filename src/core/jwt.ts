@@ -48,3 +48,15 @@ export const NOT_A_JWT = "The access token is not a JWT (a Supabase session's ac
 export function isNotJwt(token: string | null | undefined): token is string {
   return !!token && !token.startsWith('sb_') && !decodeJwt(token);
 }
+
+/**
+ * `key` unless it is a secret key — a `service_role` JWT or an `sb_secret_…` key: it bypasses Row
+ * Level Security, so a page holding it shows every user's rows (and puts it in the WebSocket URL).
+ * Throws, naming `what` was given (never the key), for such a key.
+ */
+export function refuseSecret<T>(key: T, what = 'The access token'): T {
+  if (typeof key === 'string' && (key.startsWith('sb_secret_') || decodeJwt(key)?.role === 'service_role')) {
+    throw new Error(`${what} is a secret (service_role) key: it bypasses Row Level Security and must never be in a web page. Give the anon (publishable) key, and a signed-in user's access token.`);
+  }
+  return key;
+}
