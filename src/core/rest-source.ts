@@ -112,15 +112,19 @@ export class RestSource {
     return { rows: all, error: null };
   }
 
-  /** `HEAD /rest/v1/<table>?<eq…>` with `Prefer: count=exact`. */
+  /**
+   * `GET /rest/v1/<table>?<eq…>&limit=0` with `Prefer: count=exact`: no rows, the total in
+   * `Content-Range`. Not `HEAD`: a refusal then has a body, so a wrong project key ("Invalid API
+   * key") is told from a refused user token.
+   */
   async count(table: MonitoredTable, eq: ReadonlyArray<readonly [string, string]>): Promise<CountResult> {
     const problem = this.check(table, eq.filter(([column]) => column === 'id' || column.endsWith('_id')));
     if (problem) return { count: null, error: problem };
     const { schema } = this;
     const res = await this.#send(() => {
-      let q = this.rest.from(schema.table(table)).select('*', { count: 'exact', head: true });
+      let q = this.rest.from(schema.table(table)).select('*', { count: 'exact' });
       for (const [column, value] of schema.eq(table, eq)) q = q.eq(column, value);
-      return q;
+      return q.limit(0);
     });
     if ('failed' in res) return { count: null, error: schema.explain(table, res.failed) };
     if (typeof res.count !== 'number') return { count: null, error: rtError('server', 'The server sent no count (Content-Range).') };

@@ -5,7 +5,7 @@
  * as supabase-js does. A host page's SupabaseClient is used as it is instead (client.ts).
  *
  *   rest.from('signal_alerts').select('*').eq('user_id', id).order('created_at', { ascending: false }).limit(50)
- *   rest.from('signal_alerts').select('*', { count: 'exact', head: true }).eq('user_id', id).eq('read', 'false')
+ *   rest.from('signal_alerts').select('*', { count: 'exact' }).eq('user_id', id).eq('read', 'false').limit(0)
  *   rest.from('signal_alerts').update({ read: true }).eq('id', id)
  *
  * Replies are postgrest-js's: `{ data, error, count, status, statusText }`, never thrown; `error` is

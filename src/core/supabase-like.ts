@@ -32,7 +32,7 @@ export interface RealtimeClientLike {
 
 /**
  * A PostgREST query builder as far as rt-monitor uses it (thenable `{ data, error, status, count }`).
- * `select('*', { count: 'exact', head: true })` must send `HEAD` with `Prefer: count=exact` and
+ * `select('*', { count: 'exact' }).limit(0)` must send `Prefer: count=exact` and
  * resolve `count` from the `Content-Range` total (the unread counts of the alert / notification feeds).
  */
 export interface QueryLike extends PromiseLike<{ data: any; error: any; status?: number; count?: number | null }> {

@@ -1,0 +1,61 @@
+/**
+ * Another project's anon key beside a valid user token (real backend, real Chromium). QA round 22:
+ * with a per-user widget on the page, the connection read "Session expired … Sign in again" and
+ * `rt-session-expired` fired (a new token fixed nothing), because the unread count was read with
+ * `HEAD`: its 401 has no body, so "Invalid API key" could not be told from a refused token. The
+ * count is a `GET … limit=0` now: every widget names the key.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-notifications/rt-notifications.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import '../../src/elements/rt-connection-status/rt-connection-status.js';
+import { en } from '../../src/internal/strings.js';
+import { USERS, backendInfo, signIn, waitFor } from '../helpers/backend.js';
+import { deepText } from './helpers.js';
+
+const text = (el: Element) => deepText(el.shadowRoot!);
+
+/** The anon key re-signed by another project (a different JWT secret): well-formed, refused by the gateway. */
+async function otherProjectKey(anonKey: string): Promise<string> {
+  const [header, payload] = anonKey.split('.');
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('another-project-jwt-secret-000000'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${header}.${payload}`)));
+  const b64 = btoa(String.fromCharCode(...sig)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `${header}.${payload}.${b64}`;
+}
+
+describe("another project's anon key beside a valid user token (real backend)", function () {
+  this.timeout(60_000);
+
+  it('user feeds and the connection name the key; the session does not expire', async () => {
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const wrongKey = await otherProjectKey(info.anonKey);
+    const counted: Response[] = [];
+    const fetchNative = window.fetch;
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const res = await fetchNative(input, init);
+      if (String(input instanceof Request ? input.url : input).includes('limit=0') || init?.method === 'HEAD') counted.push(res);
+      return res;
+    };
+    try {
+      let expired = 0;
+      const provider = await fixture<HTMLElement>(html`<rt-provider supabase-url=${info.url} anon-key=${wrongKey} access-token=${token} @rt-session-expired=${() => expired++}>
+        <rt-connection-status show-text></rt-connection-status>
+        <rt-notifications></rt-notifications>
+        <rt-signal-alerts></rt-signal-alerts>
+      </rt-provider>`);
+      const [status, notes, alerts] = ['rt-connection-status', 'rt-notifications', 'rt-signal-alerts'].map((t) => provider.querySelector(t)!);
+      await waitFor(() => text(notes).includes('API key') && text(alerts).includes('API key'), 15_000, 'the feeds name the key');
+      // The unread counts were read (and refused) by now.
+      await waitFor(() => counted.length >= 2, 15_000, 'both unread counts read');
+      await (status as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+      expect(expired, 'rt-session-expired fired').to.equal(0);
+      expect(text(status)).to.not.include(en.sessionExpired);
+      expect(text(notes)).to.not.include(en.sessionExpired);
+    } finally {
+      window.fetch = fetchNative;
+    }
+  });
+});
