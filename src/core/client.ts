@@ -101,6 +101,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       this.#detail = { ...this.#detail, status: 'error', lastError: this.configError };
       return;
     }
+    if (built.release) this.#cleanups.push(built.release);
     let schema: SchemaMap;
     try {
       schema = new SchemaMap({ tables: options.tables, columns: options.columns });

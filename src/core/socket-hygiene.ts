@@ -27,3 +27,28 @@ export function registerConnectionHandlersOnce(realtime: unknown): boolean {
   };
   return true;
 }
+
+/**
+ * Runs `build` (which makes a RealtimeClient) and returns what it built with a function that removes
+ * the listeners it added on `window` meanwhile. phoenix (0.4.5, inside realtime-js) adds `pagehide`,
+ * `pageshow` and `visibilitychange` listeners on `window` in its Socket's constructor and never
+ * removes them: every disposed client (a provider removed, a user switch) stayed reachable from
+ * `window` with all it held (QA round 21: 3 listeners and ~9 KB per client, for good). The page's
+ * own `addEventListener` (wrapped or not) still does the adding; it is put back at once.
+ */
+export function withWindowListeners<T>(build: () => T): [built: T, release: () => void] {
+  if (typeof window === 'undefined') return [build(), () => {}];
+  const added: Parameters<typeof window.addEventListener>[] = [];
+  const own = Object.getOwnPropertyDescriptor(window, 'addEventListener');
+  const add = window.addEventListener;
+  window.addEventListener = function (this: Window, ...args: Parameters<typeof window.addEventListener>) {
+    added.push(args);
+    return add.apply(this, args);
+  };
+  try {
+    return [build(), () => added.forEach((args) => window.removeEventListener(...args))];
+  } finally {
+    if (own) Object.defineProperty(window, 'addEventListener', own);
+    else delete (window as { addEventListener?: unknown }).addEventListener;
+  }
+}

@@ -6,7 +6,7 @@ import { RealtimeClient } from '@supabase/realtime-js';
 import { createRest } from './rest.js';
 import { isNotJwt, NOT_A_JWT, refuseSecret } from './jwt.js';
 import { serverNow } from './server-clock.js';
-import { registerConnectionHandlersOnce } from './socket-hygiene.js';
+import { registerConnectionHandlersOnce, withWindowListeners } from './socket-hygiene.js';
 import { withPlainJson } from './plain-json.js';
 import type { AccessTokenOption } from './tokens.js';
 import type { RealtimeClientLike, RestLike, SupabaseLike } from './supabase-like.js';
@@ -53,7 +53,7 @@ export const HEARTBEAT_INTERVAL_MS = 12_500;
 const RECONNECT_DELAYS = [1000, 2000, 5000, 10_000];
 
 /** Validates the options and builds the realtime client and the REST client over them. */
-export function transport(options: RtClientOptions, session: Session): { realtime: RealtimeClientLike; rest: RestLike } {
+export function transport(options: RtClientOptions, session: Session): { realtime: RealtimeClientLike; rest: RestLike; release?: () => void } {
   const host = options.client;
   if (host) {
     if (!host.realtime || typeof host.from !== 'function') throw new Error('`client` must be a SupabaseClient (with `realtime` and `from()`).');
@@ -84,7 +84,7 @@ export function transport(options: RtClientOptions, session: Session): { realtim
   const root = base.href.replace(/\/+$/, '');
   const { tokens } = session;
   const hasUserToken = options.accessToken !== undefined && options.accessToken !== null && options.accessToken !== '';
-  const realtime = new RealtimeClient(`${root.replace(/^http/, 'ws')}/realtime/v1`, {
+  const [realtime, release] = withWindowListeners(() => new RealtimeClient(`${root.replace(/^http/, 'ws')}/realtime/v1`, {
     params: { apikey: anonKey },
     worker: false, // no blob worker: CSP-strict hosts
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
@@ -96,11 +96,11 @@ export function transport(options: RtClientOptions, session: Session): { realtim
     // a page's Array.prototype.toJSON (./plain-json.ts).
     encode: (message, callback) =>
       withPlainJson(() => (options.vsn === '1.0.0' ? callback(JSON.stringify(message)) : realtime.serializer.encode(message, callback))),
-  });
+  }));
   const realtimeLike = realtime as unknown as RealtimeClientLike;
   // realtime-js registers its socket callbacks again on every connect(): once is enough (see ./socket-hygiene.ts).
   registerConnectionHandlersOnce(realtimeLike);
-  return { realtime: realtimeLike, rest: createRest({ url: `${root}/rest/v1`, anonKey, token: () => tokens.get() }) };
+  return { realtime: realtimeLike, rest: createRest({ url: `${root}/rest/v1`, anonKey, token: () => tokens.get() }), release };
 }
 
 /**

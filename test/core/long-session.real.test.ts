@@ -52,6 +52,51 @@ afterEach(() => {
 describe('long-session hygiene (real backend)', function () {
   this.timeout(600_000);
 
+  it('20 clients made, connected and disposed (providers removed, user switches) leave no listener on window (QA21 F2)', async () => {
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const stream = await newStream({ name: 'window-listeners' });
+    // The page's own wrapper of addEventListener (analytics, zone.js): counts what is on window now.
+    const live = new Map<string, number>();
+    const own = Object.getOwnPropertyDescriptor(window, 'addEventListener');
+    const add = EventTarget.prototype.addEventListener;
+    const remove = EventTarget.prototype.removeEventListener;
+    const seen = new Set<unknown>();
+    const pageAdd = function (this: EventTarget, type: string, fn: EventListenerOrEventListenerObject | null, opts?: boolean | AddEventListenerOptions) {
+      if (fn && !seen.has(fn)) {
+        seen.add(fn);
+        live.set(type, (live.get(type) ?? 0) + 1);
+      }
+      return add.call(this, type, fn, opts);
+    };
+    window.addEventListener = pageAdd;
+    window.removeEventListener = function (this: EventTarget, type: string, fn: EventListenerOrEventListenerObject | null, opts?: boolean | EventListenerOptions) {
+      if (fn && seen.delete(fn)) live.set(type, (live.get(type) ?? 0) - 1);
+      return remove.call(this, type, fn, opts);
+    };
+    try {
+      for (let i = 0; i < 20; i++) {
+        const c = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: token });
+        if (i % 5 === 0) {
+          // Some of them connected and live before they go.
+          const q = c.liveQuery('stream', { streamId: stream.id });
+          const off = q.subscribe(() => {});
+          await waitFor(() => q.getState().phase === 'live', 15_000, `client ${i} live`);
+          off();
+        }
+        c.dispose();
+      }
+      const left = ['pagehide', 'pageshow', 'visibilitychange', 'online', 'offline'].filter((t) => (live.get(t) ?? 0) > 0).map((t) => `${t}: ${live.get(t)}`);
+      expect(left, 'listeners left on window by disposed clients').to.deep.equal([]);
+      // The page's wrapper is still the page's.
+      expect(window.addEventListener).to.equal(pageAdd);
+    } finally {
+      delete (window as { addEventListener?: unknown }).addEventListener;
+      delete (window as { removeEventListener?: unknown }).removeEventListener;
+      if (own) Object.defineProperty(window, 'addEventListener', own);
+    }
+  });
+
   it('after 100 reconnects (server drops and reconnect()), listener and channel counts are what they were after the first', async () => {
     const info = await backendInfo();
     const token = await signIn(USERS.alice);
