@@ -181,7 +181,8 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
       tone,
       active: status != null && isActive(status),
       still: stillWork(status),
-      label: typeof o.label === 'string' && o.label ? bidi(s, o.label.slice(0, 200)) : s.progress,
+      // Database text, as everywhere: bidi controls dropped (QA22: "invoice\u202Egnp.exe" in the label).
+      label: bidi(s, clip(o.label, 200, s.progress).text),
       valueText: valueText(s, locale, m),
     })}
     <div class="meta" part="details">
