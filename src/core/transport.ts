@@ -54,6 +54,8 @@ const RECONNECT_DELAYS = [1000, 2000, 5000, 10_000];
 
 /** Validates the options and builds the realtime client and the REST client over them. */
 export function transport(options: RtClientOptions, session: Session): { realtime: RealtimeClientLike; rest: RestLike; release?: () => void } {
+  // Every await of a plain object (supabase-js's replies) would wait for that `then` forever.
+  if (typeof ({} as { then?: unknown }).then === 'function') throw new Error('The page has set Object.prototype.then: every promise resolved with a plain object (each reply) then waits for it forever. Remove it.');
   const host = options.client;
   if (host) {
     if (!host.realtime || typeof host.from !== 'function') throw new Error('`client` must be a SupabaseClient (with `realtime` and `from()`).');
