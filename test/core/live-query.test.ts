@@ -511,6 +511,27 @@ describe('reads racing changes delivered out of commit order', () => {
     store.stop();
   });
 
+  it('a new row without a column the held rows have (the column renamed or dropped) is not trusted: the list is read again (QA21 F5)', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2]) db.rows.set(`n${n}`, { ...note(n), title: `title ${n}` } as Row);
+    const store = await liveCountStore(db, 2);
+    // `title` was renamed: the INSERT's record has no `title` ("Untitled" under Live until a re-read).
+    const { title: _gone, ...fresh } = { ...note(3), title: 'x' } as Row & { title: string };
+    db.rows.set('n3', fresh as Row);
+    const selects = db.selects;
+    db.deliver({ type: 'INSERT', new: fresh as Row, old: null });
+    await waitFor(() => db.selects > selects, 3000, 'the snapshot read again');
+    // A complete new row is taken as it is (no read).
+    const has = (id: string) => (store.state.data as Row[] | null)?.some((r) => r.id === id);
+    await waitFor(() => has('n3'), 3000, 'n3 shown');
+    const after = db.selects;
+    db.rows.set('n4', { ...note(4), title: 'title 4' } as Row);
+    db.deliver({ type: 'INSERT', new: db.rows.get('n4')!, old: null });
+    await waitFor(() => has('n4'), 3000, 'n4 shown');
+    expect(db.selects).to.equal(after);
+    store.stop();
+  });
+
   it('a held row moved to the end of a full window by its sort value: the window is read again (a row not held may belong before it)', async () => {
     const db = new Scripted();
     for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
