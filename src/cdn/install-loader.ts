@@ -1,9 +1,11 @@
 /**
  * The loader's shared part (src/cdn/loader.ts imports it first): installs `window.RtMonitor`.
- * A module script has no `document.currentScript`: the configuration is the first `<script>`
- * carrying `data-*` (src/internal/script-config.ts).
+ * A module script has no `document.currentScript`: the configuration is the loader's own tag, the
+ * `<script>` whose src is the loader's URL (src/cdn/loader.ts puts it in the global slot below;
+ * rules: src/internal/script-config.ts).
  */
 import { install } from './install.js';
 import { configScript } from '../internal/script-config.js';
 
-export const installed = install(configScript(null, document));
+const own = (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('rt-monitor.loader')];
+export const installed = install(configScript(null, document, typeof own === 'string' ? own : undefined));

@@ -8,8 +8,8 @@
  * ```
  *
  * 1. Imports the client part (src/cdn/install-loader.ts: realtime-js, postgrest-js, rt-monitor's
- *    core; no Lit) and installs `window.RtMonitor` with the `data-*` configuration (for a module
- *    script: the first `<script>` carrying `data-*`, src/internal/script-config.ts).
+ *    core; no Lit) and installs `window.RtMonitor` with the `data-*` configuration of the loader's own
+ *    tag (the `<script>` whose src is `import.meta.url`, src/internal/script-config.ts).
  * 2. At the same time, imports the module of each `rt-*` tag in the document (the same element
  *    modules as the npm build, which define their tag as they run), and of each `rt-*` tag added
  *    later (a MutationObserver on the document). Elements inside another component's shadow root:
@@ -21,6 +21,7 @@
  * test/e2e/dist-loader.test.ts).
  */
 import type { RtTag } from './install.js';
+import { failure, showFailure } from './fallback.js';
 
 /** One import per tag (the bundler makes each a chunk; shared code goes to common chunks). */
 const ELEMENTS: Record<RtTag, () => Promise<unknown>> = {
@@ -44,7 +45,8 @@ const SELECTOR = Object.keys(ELEMENTS).join(',');
 // hands its data-* to the first copy's RtMonitor (src/cdn/install.ts), which warns once.
 const g = globalThis as unknown as Record<symbol, unknown>;
 const first = !g[Symbol.for('rt-monitor.cdn')] && !g[Symbol.for('rt-monitor.loader')];
-g[Symbol.for('rt-monitor.loader')] = true;
+// Also the loader's own URL: install-loader.ts reads the configuration from the tag whose src it is.
+g[Symbol.for('rt-monitor.loader')] = import.meta.url;
 
 // The client code (realtime-js, postgrest-js, rt-monitor's core) loads in parallel with the
 // elements: an element draws at once in its pending state ("Connecting…") and goes live when the
@@ -77,7 +79,11 @@ function discover(root: ParentNode): Promise<void> {
     let load = requested.get(tag);
     if (!load) {
       load = ELEMENTS[tag as RtTag]();
-      load.catch((err: unknown) => console.error(`rt-monitor: could not load <${tag}>`, err));
+      load.catch((err: unknown) => {
+        const message = `rt-monitor: could not load <${tag}>: ${failure(err)}`;
+        console.error(message);
+        showFailure([tag], message); // its boxes say why, not blank
+      });
       requested.set(tag, load);
     }
     loads.push(load);
@@ -94,11 +100,5 @@ void shared.then(({ installed }) => {
   installed.api.ready = Promise.all([ready, shared]).then(() => undefined);
   installed.api.discover = discover;
 });
-void discover(document).then(markReady, (err: unknown) =>
-  markFailed(
-    /Policy .*lit-html|trusted/i.test(String(err))
-      ? new Error(`rt-monitor: the page's Trusted Types policy refused Lit's "lit-html" policy, so no element is defined: allow it (trusted-types lit-html 'allow-duplicates'). (${String(err)})`)
-      : err,
-  ),
-);
+void discover(document).then(markReady, (err: unknown) => markFailed(new Error(`rt-monitor: an element could not load: ${failure(err)}`)));
 watcher.observe(document.documentElement, WATCH);

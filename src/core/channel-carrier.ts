@@ -153,6 +153,14 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     // Broadcast mode: the private topic every feed of this group shares.
     this.#topic = g.topic || `rt-monitor:${g.table}:${g.column ? `${g.column}:${this.values?.size ?? 0}` : (filter ?? '*')}:${++topicSeq}`;
     try {
+      // realtime-js opens the socket on subscribe; a socket that cannot be made (Firefox throws for
+      // a page's policy) is the link's failure, not this channel's: retried, no channel left behind.
+      this.#host.realtime.connect();
+    } catch (err) {
+      this.#host.hooks.socketFailed?.(err);
+      return this.#scheduleReopen();
+    }
+    try {
       this.#channel = bindChannel(this.#host.realtime, this.#topic, g.topic ? null : { table: g.table, filter }, this.#events);
     } catch (err) {
       this.#error = rtError('bad-config', `Could not open a realtime channel: ${messageOf(err)}`);

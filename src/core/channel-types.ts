@@ -15,6 +15,8 @@ export interface ChannelHooks {
   socketOpen(): boolean;
   /** Why the socket keeps failing to open (Link.failing), or null: a channel not ready says so. */
   socketFailing?(): RtError | null;
+  /** The socket could not be made (realtime-js's `connect()` threw). */
+  socketFailed?(err: unknown): void;
   /** Whether the link answers (no heartbeat overdue): a joined channel counts as live only then. */
   linkHealthy(): boolean;
   /** Resolves when the user's token is in the realtime client (so the first join carries it). */

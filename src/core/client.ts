@@ -130,6 +130,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       refreshToken: (reason) => session.refresh(reason),
       socketOpen: () => link.open,
       socketFailing: () => link.failing,
+      socketFailed: (err) => link.failed(err),
       linkHealthy: () => link.healthy,
       authReady: () => session.ready(),
       sessionExpired: () => session.expired,

@@ -11,17 +11,23 @@ import { rtError } from './errors.js';
 /** `host` (name:port) of every address a policy refused on this page. */
 const blocked = new Set<string>();
 let watching = false;
+/** Called on each refusal reported (it may come after the failure it explains: Firefox throws first). */
+const heard = new Set<() => void>();
 
-/** Starts listening for the page's policy reports (once per page; cheap, passive). */
-export function watchPolicy(): void {
-  if (watching || typeof document === 'undefined') return;
-  watching = true;
-  document.addEventListener('securitypolicyviolation', (e) => {
-    // A report-only policy blocks nothing: a failure under it is the network's.
-    if (e.disposition !== 'enforce' || !/^(connect-src|default-src)$/.test(e.effectiveDirective)) return;
-    const host = hostOf(e.blockedURI);
-    if (host) blocked.add(host);
-  });
+/** Starts listening for the page's policy reports (once per page; cheap, passive); `on` hears each refusal until the returned function is called. */
+export function watchPolicy(on?: () => void): () => boolean {
+  if (!watching && typeof document !== 'undefined') {
+    watching = true;
+    document.addEventListener('securitypolicyviolation', (e) => {
+      // A report-only policy blocks nothing: a failure under it is the network's.
+      if (e.disposition !== 'enforce' || !/^(connect-src|default-src)$/.test(e.effectiveDirective)) return;
+      const host = hostOf(e.blockedURI);
+      if (host) blocked.add(host);
+      for (const f of [...heard]) f();
+    });
+  }
+  if (on) heard.add(on);
+  return () => heard.delete(on!);
 }
 
 function hostOf(url: string | undefined | null): string | null {

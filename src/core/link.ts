@@ -127,26 +127,38 @@ export class Link {
   #retryTick: ReturnType<typeof setTimeout> | undefined;
   #watchdog: ReturnType<typeof setInterval> | undefined;
   readonly #untap: () => void;
+  readonly #unwatch: () => void;
 
   constructor(
     readonly realtime: RealtimeClientLike,
     private readonly events: LinkEvents,
   ) {
-    watchPolicy();
+    // A refusal reported after the socket failed (Firefox throws in the constructor, then reports).
+    this.#unwatch = watchPolicy(() => this.error && !this.open && this.failed());
     this.#untap = tapRealtime(realtime, {
       open: () => this.#onOpen(),
       close: (event) => this.#onClose(event),
-      error: () => {
-        if (this.state === 'idle' || this.state === 'opening') this.error = policyRefusal(realtime.endPoint) ?? rtError('network', 'Cannot reach the realtime server.', 'socket-dropped');
-        this.fire('error');
-        this.events.socketChanged();
-      },
+      error: () => this.failed(),
       heartbeat: (status, latency) => this.#onHeartbeat(status, latency),
       retry: (tries, delay) => this.#onRetryScheduled(tries, delay),
     });
   }
 
-  /** Whether the socket is open right now. */
+  /**
+   * The socket failed to open: an error event, or `thrown` by realtime-js's `connect()` (a
+   * WebSocket constructor that throws, as Firefox's does for a page's policy). Neither a page's
+   * policy nor a throw gets a retry from realtime-js: the widgets name the cause at once (`failing`).
+   */
+  failed(thrown?: unknown): void {
+    const csp = policyRefusal(this.realtime.endPoint);
+    if (csp || thrown || this.state === 'idle' || this.state === 'opening') {
+      this.error = csp ?? rtError('network', `Cannot reach the realtime server.${thrown ? ` (${messageOf(thrown)})` : ''}`, 'socket-dropped');
+    }
+    this.fire('error');
+    if (csp || thrown) this.#wentDown();
+    this.events.socketChanged();
+  }
+
   /**
    * Why the socket keeps failing to open (`error`), once it failed again (the `down` condition:
    * a second failed attempt in a row, or an open that timed out) and until it opens; else null.
@@ -191,8 +203,8 @@ export class Link {
     if (this.state === 'closed' || this.open || this.realtime.connectionState?.() === 'connecting') return;
     try {
       this.realtime.connect();
-    } catch {
-      /* reported through the status */
+    } catch (err) {
+      this.failed(err);
     }
   }
 
@@ -211,7 +223,7 @@ export class Link {
     try {
       this.realtime.connect();
     } catch (err) {
-      this.error = policyRefusal(this.realtime.endPoint) ?? rtError('network', messageOf(err));
+      this.failed(err);
     }
     this.events.changed();
   }
@@ -252,6 +264,7 @@ export class Link {
   dispose(): void {
     this.fire('dispose');
     this.#untap();
+    this.#unwatch();
     clearTimeout(this.#retryTick);
     clearTimeout(this.#lateTimer);
     clearInterval(this.#watchdog);

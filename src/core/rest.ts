@@ -12,12 +12,14 @@
  * the server's `{ code, message, details, hint }` (or `{ message }` for a body that is not JSON), a
  * failed fetch is `{ message: 'TypeError: …', code: '' }` with status 0. The one retry policy is
  * postgrest-js's: GET and HEAD are retried up to 3 times (1 s, 2 s, 4 s, or the server's
- * `Retry-After`) on a failed fetch or a 503 / 520; PATCH is never retried. Every reply's `Date`
+ * `Retry-After`) on a failed fetch or a 503 / 520 (not on a fetch the page's Content-Security-Policy
+ * refused); PATCH is never retried. Every reply's `Date`
  * header feeds the server clock (server-clock.ts).
  */
 import { PostgrestClient } from '@supabase/postgrest-js';
 import { observeDateHeader, serverNow } from './server-clock.js';
 import { withPlainJson } from './plain-json.js';
+import { policyRefusal } from './csp.js';
 import type { QueryLike, RestLike } from './supabase-like.js';
 
 /** The reply of one request (postgrest-js's response shape, the fields rt-monitor reads). */
@@ -44,7 +46,11 @@ export function createRest(options: RestOptions): RestLike {
   const fetchWithToken: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
     headers.set('Authorization', `Bearer ${(await options.token()) || options.anonKey}`);
-    const res = await fetch(input, { ...init, headers });
+    // A request the page's policy refused (reported at once) is not retried: postgrest-js retries
+    // a failed fetch 3 times (7 s) but never an abort. rest-source.ts names the policy.
+    const res = await fetch(input, { ...init, headers }).catch((err) => {
+      throw policyRefusal(String(input)) ? new DOMException(String(err), 'AbortError') : err;
+    });
     observeDateHeader(res.headers.get('date'));
     if (res.status === 429 || res.status === 503) {
       // An HTTP date is on the server's clock: measured against this reply's own `Date`.

@@ -4,8 +4,9 @@
  *
  * - A classic `<script src>` (also `defer`, `async`, or appended later by a loader / tag manager):
  *   its own tag, `document.currentScript`.
- * - `type="module"` (or any load where `document.currentScript` is null): the first `<script>` in
- *   the document carrying `data-supabase-url`, `data-anon-key` or `data-access-token`.
+ * - `type="module"` (or any load where `document.currentScript` is null): the loader's own tag (its
+ *   src is the loader's `import.meta.url`); else the first `<script>` carrying `data-supabase-url`,
+ *   `data-anon-key` or `data-access-token` whose src names rt-monitor; else the first carrying them.
  * - Two tags with different `data-*` configuration: the first one configured wins; the second
  *   is ignored with one console warning (call `RtMonitor.configure()` to switch on purpose).
  * - `RtMonitor.configure()` called before the bundle loaded: supported through a command queue,
@@ -162,10 +163,17 @@ function tokenRenewal(url: string | undefined, callback: string | undefined, bas
 }
 
 
-/** The script tag whose configuration applies: the running classic script, else the first tag with data-*. */
-export function configScript(current: HTMLScriptElement | null, doc: Document | undefined): HTMLScriptElement | null {
+/**
+ * The script tag whose configuration applies: the running classic script; else (a module, no
+ * `document.currentScript`) the tag whose resolved src is `own` (the module's URL); else the first
+ * tag with data-* whose src names rt-monitor (`…/rt-monitor.js`), not another vendor's tag with
+ * data-supabase-url before ours (QA22 F7); else the first tag with data-*.
+ */
+export function configScript(current: HTMLScriptElement | null, doc: Document | undefined, own?: string): HTMLScriptElement | null {
   if (current) return current;
-  return (doc?.querySelector(DATA_SELECTOR) as HTMLScriptElement | null) ?? null;
+  const scripts = [...(doc?.scripts ?? [])];
+  const tagged = scripts.filter((s) => s.matches(DATA_SELECTOR));
+  return scripts.find((s) => s.src === own) ?? tagged.find((s) => /rt-monitor[^/]*$/.test(s.src)) ?? tagged[0] ?? null;
 }
 
 /** Identity of a configuration (a second identical tag is a no-op). */

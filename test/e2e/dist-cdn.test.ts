@@ -143,8 +143,62 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
       const outcome = await refused.page.evaluate(() => window.RtMonitor!.ready.then(() => 'resolved', (e: Error) => e.message));
       assert.match(outcome, /no element is defined.*trusted-types lit-html/);
       assert.ok(refused.log.errors.some((e) => /rt-monitor: the bundle stopped/.test(e)), refused.log.errors.join(' | '));
+      // The widget's box says why (QA22 F9: it stayed blank), as text, also for a tag added later.
+      await pollPage(refused.page, () => /Policy "lit-html" disallowed.*trusted-types lit-html/.test(document.querySelector('#progress')?.shadowRoot?.textContent ?? ''), undefined, 5_000, 'the cause in the widget');
+      const later = await refused.page.evaluate(() => document.body.appendChild(document.createElement('rt-connection-status')).shadowRoot?.textContent ?? '');
+      assert.match(later, /lit-html/);
     } finally {
       await refused.page.close();
+    }
+  });
+
+  test("a page's enumerable Object.prototype value (QA22 F4): RtMonitor.ready resolves with every npm export, no error", async () => {
+    const stream = await newStream(`Polluted ${Date.now()}`);
+    routes['/pollute.js'] = { type: 'text/javascript', body: `Object.prototype.polluted = 'yes';\n` };
+    routes['/polluted.html'] = html(`<script src="/pollute.js"></script>\n${scriptTag()}\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`);
+    const { page, log } = await open('/polluted.html');
+    try {
+      await showsStream(page, stream);
+      const info = await page.evaluate(() =>
+        window.RtMonitor.ready.then(
+          () => ({ ready: 'resolved', registerStrings: typeof (window.RtMonitor as any).registerStrings, RtStreamCard: typeof (window.RtMonitor as any).RtStreamCard }),
+          (e: Error) => ({ ready: e.message }),
+        ),
+      );
+      assert.deepEqual(info, { ready: 'resolved', registerStrings: 'function', RtStreamCard: 'function' });
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the bundle stopping on the way: RtMonitor.ready and the console name its error, not Trusted Types, and the widgets show it', async () => {
+    // Lit does (globalThis.reactiveElementVersions ??= []).push(…): a page's own value there stops it.
+    routes['/lit-versions.js'] = { type: 'text/javascript', body: `window.reactiveElementVersions = 'a page value';\n` };
+    routes['/stops.html'] = html(`<script src="/lit-versions.js"></script>\n${scriptTag()}\n<rt-stream-progress id="progress"></rt-stream-progress>`);
+    const { page, log } = await open('/stops.html');
+    try {
+      const outcome = await page.evaluate(() => window.RtMonitor.ready.then(() => 'resolved', (e: Error) => e.message));
+      assert.match(outcome, /stopped while loading, so no element is defined: TypeError: .*push/);
+      assert.doesNotMatch(outcome, /trusted/i);
+      assert.ok(log.errors.some((e) => e.includes(outcome)), log.errors.join(' | '));
+      await pollPage(page, () => /TypeError: .*push/.test(document.querySelector('#progress')?.shadowRoot?.textContent ?? ''), undefined, 5_000, 'the error in the widget');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('type="module" after another vendor\'s <script data-supabase-url> (QA22 F7): its own tag\'s data-* apply', async () => {
+    const stream = await newStream(`Module after vendor ${Date.now()}`);
+    routes['/vendor.js'] = { type: 'text/javascript', body: '/* another Supabase widget */\n' };
+    const other = `<script src="/vendor.js" data-supabase-url="http://127.0.0.1:9" data-anon-key="other-vendor"></script>`;
+    routes['/after-vendor.html'] = html(`${other}\n${scriptTag().replace('<script ', '<script type="module" ')}\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`);
+    const { page, log } = await open('/after-vendor.html');
+    try {
+      await showsStream(page, stream);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await page.close();
     }
   });
 

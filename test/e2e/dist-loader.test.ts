@@ -159,6 +159,36 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
     }
   });
 
+  test("another vendor's <script data-supabase-url> before the loader's tag (QA22 F7): the loader's own tag applies", async () => {
+    const s = await newStream(`Loader after vendor ${Date.now()}`);
+    routes['/vendor.js'] = { type: 'text/javascript', body: '/* another Supabase widget */\n' };
+    routes['/after-vendor.html'] = page(
+      `<script src="/vendor.js" data-supabase-url="http://127.0.0.1:9" data-anon-key="other-vendor"></script>\n${loaderTag()}\n<rt-stream-progress id="progress" stream-id="${s.id}"></rt-stream-progress>`,
+    );
+    const { p, log } = await open('/after-vendor.html');
+    try {
+      await pollPage(p, (name: string) => (document.querySelector('#progress')?.shadowRoot?.textContent ?? '').includes(name), s.name, 15_000, 'the stream from our project');
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test("Lit's policy refused by the page's trusted-types (QA22 F9): each widget shows the cause, as text", async () => {
+    routes['/tt-none.html'] = {
+      type: 'text/html; charset=utf-8',
+      body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="trusted-types 'none'"><title>tt</title></head><body>\n${loaderTag()}\n<rt-stream-progress id="progress"></rt-stream-progress>\n<rt-connection-status id="conn"></rt-connection-status>\n</body></html>`,
+    };
+    const { p } = await open('/tt-none.html');
+    try {
+      for (const id of ['#progress', '#conn'])
+        await pollPage(p, (sel: string) => /could not load <rt-.*Policy "lit-html" disallowed.*trusted-types lit-html/.test(document.querySelector(sel)?.shadowRoot?.textContent ?? ''), id, 15_000, `the cause in ${id}`);
+      assert.match(await p.evaluate(() => window.RtMonitor.ready.then(() => 'resolved', (e: Error) => e.message)), /could not load.*lit-html/);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('tags added later are defined on demand (MutationObserver); one WebSocket for all widgets', async () => {
     const s = await newStream(`Loader later ${Date.now()}`);
     routes['/later.js'] = { type: 'text/javascript', body: `window.addLater = (id) => { const el = document.createElement('rt-scan-progress'); el.id = 'later'; document.body.append(el); const sp = document.createElement('rt-stream-progress'); sp.id = 'progress'; sp.setAttribute('stream-id', id); document.body.append(sp); };` };

@@ -1,6 +1,6 @@
 /** The script tag's `data-*` configuration (src/internal/script-config.ts), read from a tag as written. */
 import { expect } from '@open-wc/testing';
-import { optionsKey, optionsOfScript } from '../../src/internal/script-config.js';
+import { configScript, optionsKey, optionsOfScript } from '../../src/internal/script-config.js';
 import { TokenSource } from '../../src/core/tokens.js';
 
 function tag(attrs: Record<string, string>): HTMLScriptElement {
@@ -10,6 +10,31 @@ function tag(attrs: Record<string, string>): HTMLScriptElement {
 }
 
 describe('script tag data-* configuration', () => {
+  it("a module's tag: its own (by URL), else one whose src names rt-monitor, never another vendor's before it (QA22 F7)", () => {
+    const tag = (src: string, url: string) => {
+      const script = Object.assign(document.createElement('script'), { type: 'text/plain', src }); // text/plain: never fetched
+      script.dataset.supabaseUrl = url;
+      return script;
+    };
+    const vendor = tag('/vendor/widget.js', 'https://other.supabase.co');
+    const loader = tag('/cdn/rt-monitor-loader.js?v=1', 'https://ours.supabase.co');
+    const allIn = tag('/assets/rt-monitor.js', 'https://ours-too.supabase.co');
+    document.body.append(vendor, loader, allIn);
+    try {
+      expect(configScript(null, document, loader.src)).to.equal(loader);
+      expect(configScript(null, document, allIn.src)).to.equal(allIn);
+      expect(configScript(null, document)).to.equal(loader); // the first whose src names rt-monitor
+      expect(configScript(vendor, document)).to.equal(vendor); // a classic script: document.currentScript
+      loader.remove();
+      allIn.remove();
+      expect(configScript(null, document)).to.equal(vendor); // only a tag with data-*: the documented last resort
+    } finally {
+      vendor.remove();
+      loader.remove();
+      allIn.remove();
+    }
+  });
+
   it('data-revalidate-ms and data-realtime-mode reach the client options, and change its identity', () => {
     const base = { 'data-supabase-url': 'https://xyz.supabase.co', 'data-anon-key': 'anon' };
     const plain = optionsOfScript(tag(base))!;
