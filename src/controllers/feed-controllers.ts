@@ -60,13 +60,14 @@ export class UserScansController extends LiveQueryController<'user-scans'> {
 }
 
 export class AgentExecutionsController extends LiveQueryController<'agent-executions'> {
-  constructor(host: RtHost, streamId: () => Maybe<string>) {
-    super(host, 'agent-executions', () => ({ streamId: streamId() ?? '' }));
+  /** @param limit the newest runs held (default 100, at most 1000); running ones are held beyond it */
+  constructor(host: RtHost, streamId: () => Maybe<string>, limit: () => Maybe<number> = () => undefined) {
+    super(host, 'agent-executions', () => ({ streamId: streamId() ?? '', limit: limit() ?? undefined }));
   }
   get executions(): AgentExecution[] {
     return this.data;
   }
-  /** Executions with status 'running'. */
+  /** Executions with status 'running' (all of them unless `state.more` is `'pinned'`: then at least these). */
   get runningAgents(): AgentExecution[] {
     return runningAgents(this.data);
   }

@@ -22,7 +22,7 @@ import type { LiveQueryState, RtError } from './types.js';
 import { createFrameNotifier, type FrameNotifier } from './frame.js';
 import { isRtError, messageOf, rtError, waitsForToken } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
-import type { ResolvedFeed } from './feeds/feed.js';
+import { PINNED_LIMIT, type ResolvedFeed } from './feeds/feed.js';
 import { RowWindow, compareValues, rowKey, type StoreRow } from './row-window.js';
 import { unsafeKey } from './keys.js';
 import { versionOf } from './version.js';
@@ -92,6 +92,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #offLag: (() => void) | null = null;
   /** When Realtime running behind last asked for a re-read (ms, local clock). */
   #lateRead = 0;
+  /** The last read held PINNED_LIMIT rows in pinned states: more may be under way (`state.more`). */
+  #cut = false;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -361,6 +363,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     }
     this.#confirming = false;
     window.replace(snapshot, readTime());
+    const pin = window.query.pinned;
+    this.#cut = !!pin && snapshot.filter((r) => pin.values.includes(r[pin.column] as string)).length >= PINNED_LIMIT;
     if (count) this.#unread!.snapshotRead(count);
     for (const change of buffered) this.#fold(change, false);
     window.trim();
@@ -465,6 +469,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const error = (own?.code === 'not-found' && refused?.code === 'forbidden' ? refused : own) ?? (phase !== 'live' ? refused : null);
     this.state = { phase, data, error, status: fatal ? 'error' : channel.status, updatedAt: this.#updatedAt };
     if (this.#unread) this.state.unreadCount = this.#unread.total(rows);
+    const more = this.#cut ? 'pinned' : this.#window?.full ? 'rows' : 0;
+    if (more) this.state.more = more;
     for (const listener of [...this.#listeners]) {
       try {
         listener(this.state);

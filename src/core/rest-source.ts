@@ -16,6 +16,7 @@ import { checkKeys, normalizeKey, unsafeKey } from './keys.js';
 import { isNotJwt, NOT_A_JWT } from './jwt.js';
 import { withPlainJson } from './plain-json.js';
 import type { SchemaMap } from './schema-map.js';
+import { PINNED_LIMIT } from './feeds/feed.js';
 
 /** What a PostgREST builder resolves to (supabase-js / postgrest-js). */
 interface RestResponse {
@@ -87,7 +88,8 @@ export class RestSource {
           if (column !== 'id') q = q.order(schema.column(table, 'id'), { ascending });
         }
         if (query.single) q = q.limit(1);
-        else if (query.limit !== undefined) q = q.limit(query.limit);
+        // Work under way is not bounded by the list's limit (feeds/feed.ts, PINNED_LIMIT).
+        else if (query.limit !== undefined) q = q.limit(pinned ? PINNED_LIMIT : query.limit);
         return q;
       });
     // A full bounded list also reads its pinned rows (work under way), wherever they are in the

@@ -82,6 +82,13 @@ export interface LiveQueryState<T> {
    * not only those held (the list is bounded). Read with the snapshot, adjusted live.
    */
   unreadCount?: number;
+  /**
+   * A list that may not hold every row of its query: `'rows'`, at its `limit` (every row in a
+   * `pinned` state is held, so those are counted exactly); `'pinned'`, even the rows in a pinned
+   * state reached `PINNED_LIMIT` at the last read. A count of held rows is then a lower bound.
+   * Absent: `data` is every row.
+   */
+  more?: 'rows' | 'pinned';
 }
 
 // ---- Row types (supabase/migrations) -------------------------------------

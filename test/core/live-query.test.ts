@@ -15,7 +15,7 @@ import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
 import { fromRestError, rtError } from '../../src/core/errors.js';
 import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
 import { compareValues } from '../../src/core/row-window.js';
-import type { ResolvedFeed } from '../../src/core/feeds/feed.js';
+import { PINNED_LIMIT, type ResolvedFeed } from '../../src/core/feeds/feed.js';
 import { ChannelRegistry } from '../../src/core/channel-registry.js';
 import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 import { viewStateOf } from '../../src/internal/templates.js';
@@ -195,6 +195,36 @@ describe('LiveQueryStore with the in-memory client', () => {
     await waitFor(() => w.last.data.length === 3 && w.last.data[2].id === 'n3', 2000, 'refill');
     expect(w.last.data.map((n) => n.id)).to.deep.equal(['n9', 'n4', 'n3']);
     w.off();
+  });
+
+  it('work under way beyond the limit is held whole and counted exactly; the list says when it may not hold every row (QA21 F1)', async () => {
+    const at = (m: number) => new Date(Date.UTC(2025, 0, 1) - m * 60_000).toISOString();
+    const runs = (stream: string, n: number, status: 'running' | 'completed', from = 0) =>
+      Array.from({ length: n }, (_, i) => ({ id: `${stream}-${status}-${from + i}`, stream_id: stream, agent_id: `a${from + i}`, status, created_at: at(from + i) }));
+    // 151 running behind 20 newer finished runs (the list holds 100).
+    client.setRows('agent_executions', [...runs('s1', 20, 'completed'), ...runs('s1', 151, 'running', 20), ...runs('s2', 3, 'running'), ...runs('s3', 1001, 'running')]);
+    const w = watch(client.liveQuery('agent-executions', { streamId: 's1' }));
+    await waitFor(() => w.last.phase === 'live', 2000, 'live');
+    const running = () => w.last.data.filter((e) => e.status === 'running').length;
+    expect(running()).to.equal(151);
+    expect(w.last.more, 'at its limit: not every finished run held').to.equal('rows');
+    // The oldest run, held beyond the limit, fails: shown failed, no longer counted as running.
+    client.update('agent_executions', { id: 's1-running-170', status: 'failed', error: 'oldest failed' });
+    await waitFor(() => w.last.data.find((e) => e.id === 's1-running-170')?.status === 'failed', 2000, 'the oldest run failed');
+    expect(running()).to.equal(150);
+    w.off();
+    // A short list holds every row.
+    const short = watch(client.liveQuery('agent-executions', { streamId: 's2' }));
+    await waitFor(() => short.last.phase === 'live', 2000, 'live');
+    expect(short.last.data.length).to.equal(3);
+    expect(short.last.more).to.equal(undefined);
+    short.off();
+    // More work under way than PINNED_LIMIT: held up to it, and said.
+    const many = watch(client.liveQuery('agent-executions', { streamId: 's3' }));
+    await waitFor(() => many.last.phase === 'live', 2000, 'live');
+    expect(many.last.data.length).to.equal(PINNED_LIMIT);
+    expect(many.last.more).to.equal('pinned');
+    many.off();
   });
 
   it('goes stale on disconnect and converges to the data after reconnect', async () => {

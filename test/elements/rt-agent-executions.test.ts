@@ -52,6 +52,23 @@ describe('rt-agent-executions', () => {
     expect($$(el, '[part="recent"] [part="item"]').length).to.equal(1);
   });
 
+  it('counts and lists every running agent beyond the list limit, "N+" only past PINNED_LIMIT; max-items above 100 enlarges the window (QA21 F1)', async () => {
+    const runs = (stream: string, n: number, status: 'running' | 'completed') =>
+      Array.from({ length: n }, (_, i) => ({ id: `${stream}-${status}-${i}`, stream_id: stream, agent_id: `${status}-${i}`, status, started_at: ago(60_000 * (i + 1)), completed_at: status === 'running' ? null : ago(1000 * (i + 1)), created_at: ago(1000 * (i + 1)) }));
+    const client = memory();
+    client.setRows('agent_executions', [...runs('s1', 151, 'running'), ...runs('s2', 1001, 'running'), ...runs('s3', 150, 'completed')]);
+    const header = (el: Element) => $(el, '[part="header"]')!.textContent!.replace(/\s+/g, ' ');
+    const el = await mount<RtAgentExecutions>(client, html`<rt-agent-executions stream-id="s1"></rt-agent-executions>`, 'rt-agent-executions');
+    await waitForText(el, 'running-150');
+    expect(header(el)).to.include('151 running agents');
+    expect($$(el, '[part="running"] [part="item"]').length).to.equal(151);
+    el.streamId = 's2';
+    await waitUntil(() => header(el).includes('1,000+ running agents'), `a lower bound past PINNED_LIMIT: ${header(el)}`, { timeout: 5000 });
+    el.streamId = 's3';
+    el.maxItems = 120;
+    await waitUntil(() => $$(el, '[part="recent"] [part="item"]').length === 120, 'max-items 120 of 150 finished runs', { timeout: 5000 });
+  });
+
   it('empty, loading, error, stale, missing id', async () => {
     const empty = await mount<RtAgentExecutions>(memory(), html`<rt-agent-executions stream-id="s9"></rt-agent-executions>`, 'rt-agent-executions');
     await waitForText(empty, 'No agent activity yet');

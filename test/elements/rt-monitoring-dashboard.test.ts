@@ -65,6 +65,22 @@ describe('rt-monitoring-dashboard', () => {
     expect(badge()!.textContent).to.include(en.stale);
   });
 
+  it('a section counts the rows it holds, "N+" when the list may not hold every row (QA21 F1)', async () => {
+    const client = seeded();
+    const only = html`<rt-monitoring-dashboard hide-connection hide-scans hide-agents hide-alerts hide-notifications></rt-monitoring-dashboard>`;
+    const count = (el: Element) => el.shadowRoot!.querySelector('#streams-h .count')?.textContent;
+    const few = await mount<RtMonitoringDashboard>(client, only, 'rt-monitoring-dashboard');
+    await waitDeep(few, 'Q3 outbound');
+    expect(count(few)).to.equal('(2)');
+    // 130 more in progress (the list holds 100): every one held, and the total is a lower bound.
+    const more = memory();
+    more.setRows('streams', Array.from({ length: 130 }, (_, i) => ({ id: `b${i}`, org_id: ORG, name: `bulk ${i}`, goal_status: 'in_progress' as const, created_at: ago(1000 * (i + 1)) })));
+    const many = await mount<RtMonitoringDashboard>(more, only, 'rt-monitoring-dashboard');
+    await waitDeep(many, 'bulk 129');
+    expect(count(many)).to.equal('(130+)');
+    expect(many.shadowRoot!.querySelectorAll('rt-stream-card').length).to.equal(130);
+  });
+
   it('hides sections by attribute', async () => {
     const el = await mount<RtMonitoringDashboard>(
       seeded(),

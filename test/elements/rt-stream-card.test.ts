@@ -42,6 +42,19 @@ describe('rt-stream-card', () => {
     await waitForText(el, '2 running agents');
   });
 
+  it('counts running agents beyond the list limit; "N+" only past PINNED_LIMIT (QA21 F1)', async () => {
+    const client = seeded();
+    const runs = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, stream_id: 's1', agent_id: `r${i}`, status: 'running' as const, created_at: ago(1000 * (i + 1)) }));
+    client.setRows('agent_executions', runs(151));
+    const el = await mount<RtStreamCard>(client, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(el, '151 running agents');
+    expect(text(el)).to.not.include('151+');
+    const crowded = seeded();
+    crowded.setRows('agent_executions', runs(1001));
+    const past = await mount<RtStreamCard>(crowded, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(past, '1,000+ running agents');
+  });
+
   it('can be fed a row by property (no own subscription needed)', async () => {
     const row = {
       id: 'fed', org_id: 'o', name: 'Fed stream', goal_status: 'paused',

@@ -27,6 +27,7 @@ import type {
 import type { ConnectionDetail, MonitoredTable, RtError, SubscriptionInfo, TableRows } from '../../src/core/types.js';
 import { LiveHub, type WriteReadRequest } from '../../src/core/live-hub.js';
 import { parseTimestamp } from '../../src/core/version.js';
+import { PINNED_LIMIT } from '../../src/core/feeds/feed.js';
 
 type AnyRow = Record<string, unknown> & { id: string };
 export type RowInput<T extends MonitoredTable> = Partial<TableRows[T]> & { id?: string };
@@ -380,10 +381,12 @@ export class MemoryClient extends LiveHub implements RtClientApi {
       });
     }
     if (query.limit !== undefined) {
-      // As RestSource: the first `limit` rows, and up to `limit` pinned ones (work under way) wherever they are.
+      // As RestSource: the first `limit` rows and, when they are a full list, up to PINNED_LIMIT
+      // pinned ones (work under way) wherever they are.
       const pinned = query.pinned;
       const first = rows.slice(0, query.limit);
-      const more = pinned && !query.single && !query.ids ? rows.filter((r) => pinned.values.includes(String(r[pinned.column]))).slice(0, query.limit) : [];
+      const full = pinned && !query.single && !query.ids && first.length >= query.limit;
+      const more = full ? rows.filter((r) => pinned.values.includes(String(r[pinned.column]))).slice(0, PINNED_LIMIT) : [];
       rows = [...first, ...more.filter((r) => !first.includes(r))];
     }
     const result = failure ? { rows: null, error: failure } : { rows: rows.map((r) => ({ ...r })) as unknown as R[], error: null };

@@ -68,7 +68,7 @@ export interface FeedDeclaration<R, P> {
   terminal?: { column: keyof R & string; values: readonly string[] };
   /**
    * A list's rows in these states are held beyond `limit` (work under way: a running agent behind
-   * a hundred newer finished ones is still shown, and counted as running).
+   * a hundred newer finished ones is still shown, and counted as running), up to {@link PINNED_LIMIT}.
    */
   pinned?: { column: keyof R & string; values: readonly string[] };
   /** Also count, over the whole table, the rows where `column = value` (e.g. unread: `read = false`). */
@@ -101,6 +101,11 @@ export type DataOf<F> = F extends FeedDef<any, any, infer D> ? D : never;
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 1000;
+/**
+ * A list's rows in its `pinned` states (work under way) are read up to this many, whatever its
+ * `limit`; when that many are read, more may be under way (`LiveQueryState.more`: `'pinned'`).
+ */
+export const PINNED_LIMIT = 1000;
 
 export function clampLimit(limit: number | undefined, fallback = DEFAULT_LIST_LIMIT): number {
   if (limit === undefined || limit === null || !Number.isFinite(limit)) return fallback;

@@ -48,7 +48,8 @@ export class RtAgentExecutions extends RtElement {
   @property({ attribute: 'stream-id', reflect: true }) streamId?: string;
 
   /**
-   * At most this many finished runs: a whole number from 1 to 1000 (default 10). A value that is not
+   * At most this many finished runs (of the newest 100 runs, or of the newest `max-items` when more;
+   * running ones are all held): a whole number from 1 to 1000 (default 10). A value that is not
    * a number, or below 1, gives the default; a fraction is floored; more than 1000 is 1000 (each
    * such value is said once on the console).
    * @default 10
@@ -63,7 +64,7 @@ export class RtAgentExecutions extends RtElement {
   /** Without card chrome. */
   @property({ type: Boolean, reflect: true }) plain = false;
 
-  readonly #ctrl = new AgentExecutionsController(this, () => this.streamId);
+  readonly #ctrl = new AgentExecutionsController(this, () => this.streamId, () => Math.max(this.maxItems, 100));
   /** Status per run at the last look, of the subscription `#seenGeneration` (another stream starts over). */
   #seen: Map<string, string> | null = null;
   #seenGeneration = -1;
@@ -172,7 +173,7 @@ export class RtAgentExecutions extends RtElement {
       <div class="card-header" part="header">
         <h3 class="card-title" id="title">${this.heading ?? s.agents}</h3>
         ${running
-          ? html`<span class="count num">${s.runningAgents(formatNumber(this.effectiveLocale, running), running)}</span>`
+          ? html`<span class="count num">${s.runningAgents(formatNumber(this.effectiveLocale, running) + (this.#ctrl.state.more === 'pinned' ? '+' : ''), running)}</span>`
           : nothing}
         ${this.streamId ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
       </div>

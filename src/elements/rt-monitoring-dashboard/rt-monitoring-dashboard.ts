@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AllStreamsController, UserScansController } from '../../controllers/index.js';
-import type { AcquisitionScan, LiveQueryPhase, RtError, Stream } from '../../core/types.js';
+import type { AcquisitionScan, Stream } from '../../core/types.js';
 import { clip, formatNumber, toTime } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { emptyView, phaseBadge, stateView } from '../../internal/templates.js';
@@ -91,7 +91,7 @@ export class RtMonitoringDashboard extends RtElement {
   #renderStreams() {
     const s = this.s;
     const ctrl = this.#streams;
-    return this.#section('streams', s.streams, ctrl.phase, ctrl.error, this.#streamRows.length, emptyView(s.noStreams, 'activity'), () =>
+    return this.#section('streams', s.streams, ctrl, this.#streamRows.length, emptyView(s.noStreams, 'activity'), () =>
       repeat(this.#streamRows, (r) => r.id, (r) => html`<rt-stream-card .stream=${r} .phase=${ctrl.phase} .phaseError=${ctrl.error} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-stream-card>`),
     );
   }
@@ -99,18 +99,21 @@ export class RtMonitoringDashboard extends RtElement {
   #renderScans() {
     const s = this.s;
     const ctrl = this.#scans;
-    return this.#section('scans', s.scans, ctrl.phase, ctrl.error, this.#scanRows.length, emptyView(s.noScans, 'radar'), () =>
+    return this.#section('scans', s.scans, ctrl, this.#scanRows.length, emptyView(s.noScans, 'radar'), () =>
       repeat(this.#scanRows, (r) => r.id, (r) => html`<rt-scan-progress .scan=${r} .phase=${ctrl.phase} .phaseError=${ctrl.error} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-scan-progress>`),
     );
   }
 
-  /** A section of cards under a heading with its row count and its one status badge (the query's phase and cause). */
-  #section(part: string, title: string, phase: LiveQueryPhase, error: RtError | null, count: number, empty: TemplateResult, cards: () => unknown) {
+  /**
+   * A section of cards under a heading with its row count ("N+" when the list holds not every row:
+   * at its bound) and its one status badge (the query's phase and cause).
+   */
+  #section(part: string, title: string, { phase, error, state }: AllStreamsController | UserScansController, count: number, empty: TemplateResult, cards: () => unknown) {
     const s = this.s;
     const other = stateView(s, { phase, error, hasData: count > 0, empty });
     return html`<section part=${part} aria-labelledby="${part}-h">
       <h3 id="${part}-h">
-        ${title}${count ? html`<span class="count num">(${formatNumber(this.effectiveLocale, count)})</span>` : nothing}
+        ${title}${count ? html`<span class="count num">(${formatNumber(this.effectiveLocale, count)}${state.more ? '+' : ''})</span>` : nothing}
         ${phaseBadge(s, phase, error)}
       </h3>
       ${other ? html`<div class="panel">${other}</div>` : html`<div class="cards">${cards()}</div>`}

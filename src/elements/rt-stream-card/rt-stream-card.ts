@@ -104,7 +104,7 @@ export class RtStreamCard extends RtElement {
     const r = row!;
     const loc = this.effectiveLocale;
     const running = Array.isArray(this.#agents.runningAgents) ? this.#agents.runningAgents.length : 0;
-    const agentsText = s.runningAgents(formatNumber(loc, running), running);
+    const agentsText = s.runningAgents(formatNumber(loc, running) + (this.#agents.state.more === 'pinned' ? '+' : ''), running);
     return html`${renderProgressView({
         s,
         locale: loc,
