@@ -187,20 +187,18 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
           this.#pgReady = true;
           this.#configError = false;
           this.#error = null;
-          this.#reopenTries = 0;
+          this.#reopenTries = this.#configRetries = 0;
           this.#host.confirmed(this);
         }
       } else {
         this.#pgReady = false;
         this.#error = fromRealtimeReason(message || 'postgres_changes subscription failed');
-        this.#configError = this.#error.code === 'bad-config';
-        if (this.#configRetries < 1) {
-          // Once: the subscription may have been checked against a token that was being
-          // replaced (or a role not yet allowed). Re-open the channel before calling it an error.
-          this.#configRetries++;
-          this.#configError = false;
-          this.#reopenSoon(channel, 500);
-        }
+        // The first refusal is re-opened at once, before it is called an error: the subscription may
+        // have been checked against a token that was being replaced. A lasting one (a table not
+        // published, a column gone) is shown and still re-opened, slower and slower (up to every
+        // 30 s): the database may be put right, and the widget must come back then (QA21 F4).
+        this.#configError = this.#error.code === 'bad-config' && this.#configRetries > 0;
+        this.#reopenSoon(channel, [500, 2000, 5000, 10_000, 30_000][Math.min(this.#configRetries++, 4)]);
         this.#host.changed(this);
       }
       return;

@@ -1,0 +1,70 @@
+/**
+ * A subscription Realtime refuses, then the database put right (real backend). QA round 21: a
+ * table out of the `supabase_realtime` publication made the widget read "Not live (Realtime could
+ * not subscribe…)" — true — but once the table was published again it stayed so for good (the
+ * refusal was retried once, 500 ms later, then never): later changes never showed without a reload.
+ * The refused channel is now re-opened, slower and slower, while the error shows.
+ */
+import { expect } from '@open-wc/testing';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
+import { USERS, backendInfo, insertInto, newId, runSql, signIn, waitFor } from '../helpers/backend.js';
+import { instrumentWebSocket } from '../helpers/hosts.js';
+
+interface Probe {
+  id: string;
+  team: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+describe('a refused subscription comes back when the database is put right (real backend)', function () {
+  this.timeout(90_000);
+  const clients: RtClient[] = [];
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.dispose();
+  });
+
+  it('a table published after the widget was refused: live again, and its changes arrive', async () => {
+    const table = `rt_refused_${newId().slice(0, 8)}`;
+    await runSql(`
+      create table public.${table} (id uuid primary key default gen_random_uuid(), team text not null, title text,
+        created_at timestamptz not null default now(), updated_at timestamptz not null default now());
+      alter table public.${table} enable row level security;
+      create policy read_all on public.${table} for select to authenticated using (true);
+      grant select on public.${table} to authenticated;`);
+    try {
+      await insertInto(table, [{ team: 't', title: 'before' }]);
+      const feed = defineFeed<Probe, { team?: string }>({
+        name: `probe-${table}`,
+        table,
+        kind: 'list',
+        filters: [{ column: 'team', param: 'team', what: 'team' }],
+      });
+      const info = await backendInfo();
+      const ws = instrumentWebSocket();
+      clients.push({ dispose: () => ws.restore() } as RtClient);
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+      clients.push(client);
+      const query = client.liveQuery(feed, { team: 't' });
+      const off = query.subscribe(() => {});
+      try {
+        // Not published: refused, and said so (the rows read over REST are shown, not as Live).
+        await waitFor(() => query.getState().error?.message.includes('could not subscribe'), 30_000, 'the refusal shown');
+        // Past the first quick re-open: refused a second time (the server's system messages).
+        const refusals = () => ws.received.filter((f) => f.includes('postgres_changes') && f.includes('"error"')).length;
+        await waitFor(() => refusals() >= 2, 30_000, 'refused twice');
+        expect(query.getState().phase).to.not.equal('live');
+        await runSql(`alter publication supabase_realtime add table public.${table};`);
+        await waitFor(() => query.getState().phase === 'live', 45_000, 'live again after the table was published');
+        await insertInto(table, [{ team: 't', title: 'after' }]);
+        await waitFor(() => query.getState().data.some((r) => r.title === 'after'), 15_000, 'a change after the fix arrives');
+      } finally {
+        off();
+      }
+    } finally {
+      await runSql(`drop table if exists public.${table};`);
+    }
+  });
+});
