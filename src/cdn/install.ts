@@ -80,6 +80,12 @@ function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string }, op
   if (!options) return;
   const key = optionsKey(options);
   if (api.__appliedKey === key && api.getDefaultClient()) return; // the same tag again: keep the one client
+  if (api.__appliedKey === undefined && api.getDefaultClient()) {
+    // The page configured rt-monitor in code (an app's configure(), the npm build) before this tag
+    // ran: code wins, whatever the order of the tags (QA22: a later tag switched the page's user).
+    console.warn("rt-monitor: the page already configured rt-monitor in code (configure()); this <script> tag's data-* configuration is ignored.");
+    return;
+  }
   if (api.__appliedKey !== undefined && api.__appliedKey !== key) {
     // Another tag with different data-* configuration: the first one wins, said once.
     console.warn(

@@ -429,6 +429,31 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
     });
   }
 
+  test("a tag's data-* after the page configured rt-monitor in code (QA22 F6): the code's client is kept, one warning", async () => {
+    const stream = await newStream(`Code first ${Date.now()}`);
+    // The app's own configure() (here through the first copy, as the npm build would through the
+    // shared default-client slot), then a deferred tag carrying another project's data-*.
+    routes['/code-first.js'] = {
+      type: 'text/javascript',
+      body: `RtMonitor.configure({ url: ${JSON.stringify(backend.url)}, anonKey: ${JSON.stringify(backend.anonKey)}, accessToken: ${JSON.stringify(token)} });\n`,
+    };
+    const later = `<script defer src="/rt-monitor.js?copy=4" data-supabase-url="http://127.0.0.1:9" data-anon-key="other-project"></script>`;
+    routes['/code-first.html'] = html(`<script src="/rt-monitor.js"></script>\n<script src="/code-first.js"></script>\n${later}\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`);
+    const { page, log } = await open('/code-first.html');
+    try {
+      await showsStream(page, stream);
+      for (let polls = 0; !rtWarnings(log).some((w) => /configured rt-monitor in code/.test(w)); polls++) {
+        assert.ok(polls < 200, `no warning: ${rtWarnings(log).join(' | ')}`);
+        await page.waitForTimeout(50);
+      }
+      await pollPage(page, () => document.querySelector('#progress')?.shadowRoot?.textContent?.includes('Live'), null, 15_000, 'Live');
+      assert.equal(await page.evaluate(() => (window as unknown as { RtMonitor: { getDefaultClient(): { url?: string } | null } }).RtMonitor.getDefaultClient() !== null), true);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('two tags with different data-* configuration: the first wins, one warning', async () => {
     const stream = await newStream(`Two configs ${Date.now()}`);
     const second = `<script src="/rt-monitor.js?copy=3" data-supabase-url="http://127.0.0.1:9" data-anon-key="wrong"></script>`;
