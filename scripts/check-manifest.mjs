@@ -3,7 +3,8 @@
  * Fails when the committed custom-elements.json is stale: regenerates the manifest from the
  * sources into a temporary directory (same config, package.json untouched) and compares. Then
  * checks that the lists generated from it (src/generated/*.ts: tags, element exports, JSX / Vue
- * tag types, React wrappers; scripts/generate-lists.mjs) match it too.
+ * tag types, React wrappers; scripts/generate-lists.mjs) match it too, and the script-tag bundle's
+ * list of the npm entry's other exports (src/generated/exports.ts, from src/index.ts).
  *
  *   node scripts/check-manifest.mjs                 # compare with ./custom-elements.json
  *   node scripts/check-manifest.mjs --manifest x    # compare with another file (tests)
@@ -58,7 +59,7 @@ try {
   // The generated lists, from the fresh manifest, against the committed files.
   const stale = Object.entries(generateLists(JSON.parse(want))).filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text);
   if (stale.length) {
-    console.error(`check-manifest: ${stale.map(([p]) => p).join(', ')} STALE (generated from custom-elements.json). Run \`npm run manifest\` and commit them.`);
+    console.error(`check-manifest: ${stale.map(([p]) => p).join(', ')} STALE (generated from custom-elements.json and src/index.ts). Run \`npm run manifest\` and commit them.`);
     process.exit(1);
   }
   const modules = JSON.parse(want).modules ?? [];

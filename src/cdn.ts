@@ -18,48 +18,15 @@
  * only the elements the page has.
  */
 import { definedAll, installed } from './cdn/install-here.js'; // first: before any element module runs
-import {
-  ACTIVE_STATUSES, AgentExecutionsController, AllStreamsController, CONNECTION_STATUSES, ClientController,
-  ConnectionController, DEFAULT_CLIENT_EVENT, DEFAULT_REALTIME_MODE, DRIFT_PER_MS, FEEDS, GOAL_STATUSES,
-  HEARTBEAT_INTERVAL_MS, HeartbeatController, LiveHub, LiveQueryController, LiveQueryStore, NOTIFICATION_TYPES,
-  NOT_CONFIGURED, NotificationsController, PRIORITIES, RT_TAGS, RT_VERSION, RUN_STATUSES, RealtimeService,
-  RtClient, RtElement, RtEvent,
-  RtScanProgress,
-  SKEW_WINDOW_MS, ScanProgressController, SignalAlertsController,
-  StreamProgressController, TERMINAL_STATUSES, TickController, TokenUnavailableError, UserFeedController,
-  UserScansController, clampCount, clampPercent, clockSkew, colorTokens, configure, createFrameNotifier,
-  createRtClient, decodeJwt, defineFeed, englishStrings, ensureContextRoot, formatAgo, formatDateTime, formatDuration,
-  formatNumber, formatPercent, formatRelative, getDefaultClient, getRealtimeService, initialState, isActiveStatus,
-  isRtError, isTerminalStatus, isTokenUnavailable, loadStrings, nextAgoChange, normalizeKey, observeDateHeader,
-  observeServerTime, onDefaultClientChange, parseRealtimeMode, parseTimestamp, registerStrings, resetServerClock,
-  rtClientContext, rtError, rtLocaleContext, rtThemeContext, runningAgents, serverNow, setAccessToken,
-  setDefaultClient, staticTokens, stringsFor, subscribeTick, tokenExpiry, tokenUserId, tokens, unreadCount, versionOf,
-} from './index.js';
-import type * as NpmEntry from './index.js';
-import type * as Elements from './generated/elements.js';
+import { NPM_EXPORTS } from './generated/exports.js'; // the npm entry: defines every element
+import { RT_TAGS } from './generated/tags.js';
 import type { RtClientApi } from './core/client-types.js';
 import type { RtClientOptions } from './core/client.js';
 
-// The npm entry's exports named one by one (TypeScript checks the list is complete and has nothing
-// more), not `import * as`: the bundler builds a namespace object with a for…in that a page's
-// enumerable Object.prototype value (`Object.prototype.x = 'y'`) breaks, throwing mid-file (QA22 F4).
-const npmEntry: { [K in Exclude<keyof typeof NpmEntry, keyof typeof Elements>]: unknown } & Record<string, unknown> = {
-  ACTIVE_STATUSES, AgentExecutionsController, AllStreamsController, CONNECTION_STATUSES, ClientController,
-  ConnectionController, DEFAULT_CLIENT_EVENT, DEFAULT_REALTIME_MODE, DRIFT_PER_MS, FEEDS, GOAL_STATUSES,
-  HEARTBEAT_INTERVAL_MS, HeartbeatController, LiveHub, LiveQueryController, LiveQueryStore, NOTIFICATION_TYPES,
-  NOT_CONFIGURED, NotificationsController, PRIORITIES, RT_TAGS, RT_VERSION, RUN_STATUSES, RealtimeService,
-  RtClient, RtElement, RtEvent,
-  RtScanProgress,
-  SKEW_WINDOW_MS, ScanProgressController, SignalAlertsController,
-  StreamProgressController, TERMINAL_STATUSES, TickController, TokenUnavailableError, UserFeedController,
-  UserScansController, clampCount, clampPercent, clockSkew, colorTokens, configure, createFrameNotifier,
-  createRtClient, decodeJwt, defineFeed, englishStrings, ensureContextRoot, formatAgo, formatDateTime, formatDuration,
-  formatNumber, formatPercent, formatRelative, getDefaultClient, getRealtimeService, initialState, isActiveStatus,
-  isRtError, isTerminalStatus, isTokenUnavailable, loadStrings, nextAgoChange, normalizeKey, observeDateHeader,
-  observeServerTime, onDefaultClientChange, parseRealtimeMode, parseTimestamp, registerStrings, resetServerClock,
-  rtClientContext, rtError, rtLocaleContext, rtThemeContext, runningAgents, serverNow, setAccessToken,
-  setDefaultClient, staticTokens, stringsFor, subscribeTick, tokenExpiry, tokenUserId, tokens, unreadCount, versionOf,
-};
+// The npm entry's exports but the element classes, in a plain object generated from src/index.ts
+// (scripts/generate-lists.mjs; typed to be exactly the entry's): not `import * as`, whose namespace
+// object runs a for…in that a page's enumerable `Object.prototype` value breaks (QA22 F4).
+const npmEntry: Record<string, unknown> = { ...NPM_EXPORTS };
 // The element classes by their tags (generated list: an element added by adding files is here too),
 // named as the npm entry names them: rt-stream-progress → RtStreamProgress.
 for (const tag of RT_TAGS) npmEntry[tag.replace(/(?:^|-)(\w)/g, (_, c: string) => c.toUpperCase())] ??= customElements.get(tag);

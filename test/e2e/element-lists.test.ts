@@ -1,12 +1,15 @@
 /**
  * Adding an element is adding one folder (issue 12): every list of elements (the script-tag bundle's
  * tags, the npm entry's exports, the JSX / Vue tag types, the React wrappers and their events) is
- * generated from custom-elements.json by scripts/generate-lists.mjs.
+ * generated from custom-elements.json by scripts/generate-lists.mjs. So is the script-tag bundle's
+ * list of the npm entry's other exports (`RtMonitor.*`, src/generated/exports.ts), from src/index.ts:
+ * adding an export is adding it there.
  *
  * 1. The generator against a fixture manifest: the real one plus a sixth-kind element.
  * 2. The real pipeline on a copy of src/ with one new folder src/elements/rt-fixture-gauge/:
  *    `cem analyze` → generate-lists → `tsc` over the copy. The new tag is in every generated file
- *    and the generated code type-checks with it.
+ *    and the generated code type-checks with it; a new export of src/index.ts (a new module) is in
+ *    the script-tag bundle's list, its type-only exports are not.
  * 3. The committed files are what the committed manifest generates (the check `npm test` runs).
  */
 import { after, describe, test } from 'node:test';
@@ -21,7 +24,7 @@ import { generateLists } from '../../scripts/generate-lists.mjs';
 const ROOT = resolve(import.meta.dirname, '../..');
 const manifest = () => JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8'));
 type Files = Record<string, string>;
-const generate = (m: unknown): Files => generateLists(m) as Files;
+const generate = (m: unknown): Files => generateLists(m, ROOT) as Files;
 
 /** The tag, class and event of the fixture element in every check below. */
 const TAG = 'rt-fixture-gauge';
@@ -30,6 +33,8 @@ const CLASS = 'RtFixtureGauge';
 function assertEverywhere(files: Files, event: string): void {
   assert.match(files['src/generated/tags.ts'], new RegExp(`'${TAG}'`), 'RT_TAGS (script-tag bundle, RtMonitor.tags)');
   assert.match(files['src/generated/elements.ts'], new RegExp(`export \\{ ${CLASS} \\} from '../elements/${TAG}/${TAG}.js'`), 'npm entry exports');
+  // The script-tag bundle names element classes by their tags, not in its list of the other exports.
+  assert.doesNotMatch(files['src/generated/exports.ts'], new RegExp(`\\b${CLASS}\\b`), 'not among RtMonitor\'s other exports');
   assert.match(files['src/generated/tag-types.ts'], new RegExp(`'${TAG}': \\[${CLASS}, \\{ [^\\]]*'${event}': RtEvent<'${event}'>`), 'JSX / Vue tag types with its event');
   const react = files['src/generated/react.ts'];
   assert.match(react, new RegExp(`export const ${CLASS} = createComponent\\(\\{[^}]*tagName: '${TAG}',[^}]*elementClass: ${CLASS}Element,`), 'React wrapper');
@@ -66,6 +71,12 @@ describe('element lists are generated from the elements\' declarations', () => {
     cpSync(join(ROOT, 'src'), join(work, 'src'), { recursive: true });
     for (const f of ['tsconfig.json', 'custom-elements-manifest.config.mjs', 'package.json']) cpSync(join(ROOT, f), join(work, f));
     symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
+    // …and one new export of the npm entry, from a new module (a value and a type-only one).
+    writeFileSync(join(work, 'src/internal/fixture-helper.ts'), 'export const fixtureHelper = (n: number): number => n + 1;\nexport class FixtureShape {}\n');
+    writeFileSync(
+      join(work, 'src/index.ts'),
+      `${readFileSync(join(work, 'src/index.ts'), 'utf8')}export { fixtureHelper, type FixtureShape } from './internal/fixture-helper.js';\n`,
+    );
     // tsconfig.json also includes test/: only the sources exist in the copy (an empty include list is an error).
     const tsconfig = JSON.parse(readFileSync(join(work, 'tsconfig.json'), 'utf8'));
     tsconfig.include = ['src/**/*.ts'];
@@ -104,10 +115,13 @@ declare global {
     const gen = spawnSync(process.execPath, [join(ROOT, 'scripts/generate-lists.mjs')], { cwd: work, encoding: 'utf8' });
     assert.equal(gen.status, 0, `generate-lists: ${gen.stdout}${gen.stderr}`);
     const files: Files = {};
-    for (const f of ['tags', 'elements', 'tag-types', 'react']) files[`src/generated/${f}.ts`] = readFileSync(join(work, 'src/generated', `${f}.ts`), 'utf8');
+    for (const f of ['tags', 'elements', 'tag-types', 'react', 'exports']) files[`src/generated/${f}.ts`] = readFileSync(join(work, 'src/generated', `${f}.ts`), 'utf8');
     assertEverywhere(files, 'rt-error');
+    // The new export is on `RtMonitor` (src/cdn.ts spreads NPM_EXPORTS), the type-only one is not.
+    assert.match(files['src/generated/exports.ts'], /^export const NPM_EXPORTS[^]*\bfixtureHelper,/m, 'a new export of src/index.ts is in RtMonitor\'s list');
+    assert.doesNotMatch(files['src/generated/exports.ts'], /FixtureShape/, 'a type-only export is not');
     const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: work, encoding: 'utf8' });
-    assert.equal(tsc.status, 0, `the generated lists type-check with the new element:\n${tsc.stdout}${tsc.stderr}`);
+    assert.equal(tsc.status, 0, `the generated lists type-check with the new element and export:\n${tsc.stdout}${tsc.stderr}`);
   });
 
   test('the committed src/generated/ files are what the committed manifest generates', () => {
