@@ -144,8 +144,12 @@ export const DEFAULT_BUDGET_KB = 58;
  * GET so a wrong project key is named, a new row missing a column read again, phoenix's window
  * listeners removed on dispose, connection announcements said once per page (−0.05 KB for the
  * npm exports named one by one instead of a namespace object).
+ * Raised to 78.6 (eighteenth session, 78,591 B) for +0.28 KB: a change revalidation found that
+ * Realtime never delivers within 5 s makes the table's channels join again (QA21 F3: a table taken
+ * out of the publication read "Live" while no change arrived; the refusal is now shown), with its
+ * console warning (−0.02 KB for the npm exports' generated list).
  */
-export const ALL_IN_CEILING_KB = 78.4;
+export const ALL_IN_CEILING_KB = 78.6;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

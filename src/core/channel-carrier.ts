@@ -118,6 +118,17 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     if (!this.#channel) this.open();
   }
 
+  /**
+   * Changes went missing on this ready channel (a re-read found one Realtime never delivered,
+   * src/core/live-query.ts): leave and join again, as a new subscription. A table taken out of the
+   * publication is refused then, with its cause; a lost server-side subscription is made again.
+   */
+  rejoin(): void {
+    if (!this.ready) return;
+    this.#reopenSoon(this.#channel!, 0);
+    this.#host.changed(this);
+  }
+
   /** Joins (once the token is in place); a no-op while opening, once open, or when closed. */
   open(): void {
     if (this.#host.disposed() || this.#opening || this.#closed) return;

@@ -135,6 +135,11 @@ export class ChannelGroup implements CarrierScope {
     for (const c of this.chans) c.resume();
   }
 
+  /** Its channels missed changes: each joins again (Carrier.rejoin). */
+  rejoin(): void {
+    for (const c of this.chans) c.rejoin();
+  }
+
   dispose(): void {
     clearTimeout(this.#repack);
     clearTimeout(this.#linger);

@@ -194,6 +194,11 @@ export class ChannelRegistry {
     this.#changed();
   }
 
+  /** Changes to `table` (its name on the server) went missing: its channels join again. */
+  rejoin(table: string): void {
+    for (const g of this.#groups.values()) if (g.table === table) g.rejoin();
+  }
+
   dispose(): void {
     this.#disposed = true;
     for (const g of this.#groups.values()) g.dispose();

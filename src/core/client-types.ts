@@ -213,6 +213,8 @@ export interface LiveSource {
   problemChanged?(): void;
   /** Epoch ms before which the server asked not to be read from again (`Retry-After`), 0 when not. */
   retryAt?(): number;
+  /** A re-read found a change of `table` Realtime never delivered: its channels join again. Optional. */
+  rejoin?(table: MonitoredTable): void;
 }
 
 /** What a feed may ask while resolving its parameters. */

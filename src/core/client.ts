@@ -91,6 +91,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       count: (table, eq) => (this.#parts ? this.#parts.rest.count(table, eq) : Promise.resolve({ count: null, error: this.configError! })),
       problemChanged: () => this.#parts?.registry.touch(),
       retryAt: () => this.#parts?.rest.retryAt() ?? 0,
+      rejoin: (table) => this.#parts?.registry.rejoin(this.#schema.table(table)),
     };
     let built: ReturnType<typeof transport>;
     try {

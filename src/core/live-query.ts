@@ -16,6 +16,10 @@
  *  9. while Realtime runs behind the database ({@link RealtimeLag}, shared by a client's queries)
  *     the query is `stale` with that cause, and re-reads its snapshot at most once per
  *     {@link LATE_MS} until changes arrive on time again.
+ * 10. a held row that revalidation ({@link reconcile}) finds newer must then arrive over Realtime
+ *     within {@link LATE_MS}; if not, the channel is not delivering (its table taken out of the
+ *     publication, its server-side subscription lost) and joins again (`LiveSource.rejoin`): a
+ *     refusal shows its cause, a new subscription delivers again.
  */
 import { initialState, type CountResult, type LiveSource, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
@@ -51,6 +55,8 @@ export interface LiveQueryStoreOptions<R extends StoreRow> {
   createNotifier?: (flush: () => void) => FrameNotifier;
   /** Retry delays for failed snapshots (ms). */
   retryDelays?: number[];
+  /** How long a change revalidation found may take to arrive over Realtime (ms; default {@link LATE_MS}). */
+  deliveryGraceMs?: number;
   now?: () => number;
 }
 
@@ -94,6 +100,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #lateRead = 0;
   /** The last read held PINNED_LIMIT rows in pinned states: more may be under way (`state.more`). */
   #cut = false;
+  /** Keys of rows revalidation found newer, whose change Realtime has yet to deliver (item 10). */
+  readonly #awaited = new Set<string>();
+  #awaitTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -133,6 +142,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#stopped = true;
     clearTimeout(this.#confirmTimer);
     clearTimeout(this.#bootTimer);
+    clearTimeout(this.#awaitTimer);
     this.#offLag?.();
     if (!this.options.lag) this.#lag.dispose();
     this.#notifier.cancel();
@@ -176,8 +186,30 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       this.refresh();
       return gone;
     }
-    for (const change of changes) this.#apply(change, false);
+    const { epoch } = this.#phase.channel;
+    for (const change of changes) {
+      this.#apply(change, false);
+      // Still held, as the server has it now: Realtime owes this change (a filter it left is not sent).
+      const key = rowKey(change.new);
+      const held = key === null ? undefined : this.#window.get(key);
+      if (held && versionOf(held) === versionOf(change.new)) this.#awaited.add(key!);
+    }
+    if (this.#awaited.size) this.#awaitTimer ??= setTimeout(() => this.#undelivered(epoch), this.options.deliveryGraceMs ?? LATE_MS);
     return gone;
+  }
+
+  /** The grace for changes revalidation found is over: any still owed means the channel is not delivering. */
+  #undelivered(epoch: number): void {
+    this.#awaitTimer = undefined;
+    const owed = this.#awaited.size;
+    this.#awaited.clear();
+    const { channel, phase } = this.#phase;
+    // Not when the channel joined again meanwhile (its re-read covers it) or Realtime is known to run behind.
+    if (owed && channel.ready && channel.epoch === epoch && phase === 'live' && !this.#lag.cause && this.#resolved) {
+      const { table } = this.#resolved.query;
+      console.warn(`[rt-monitor] ${owed} change(s) to "${table}" never came over Realtime: rejoining.`);
+      this.options.source.rejoin?.(table);
+    }
   }
 
   /**
@@ -237,7 +269,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     }
     this.#reader!.note(change);
     this.#unread?.noteChange(change);
-    if (delivered) this.#lag.observe(change.committedAt);
+    if (delivered) {
+      this.#lag.observe(change.committedAt);
+      this.#awaited.delete(rowKey((change.new ?? change.old) as StoreRow)!);
+    }
     if (this.#fold(change, true)) {
       this.#updatedAt = this.#now();
       this.#emit();

@@ -418,7 +418,12 @@ describe('reads racing changes delivered out of commit order', () => {
     listeners: ChangeListener<Row>[] = [];
     selects = 0;
     counts = 0;
+    /** Tables whose channels were asked to join again (LiveSource.rejoin). */
+    rejoins: string[] = [];
     #countGate: Array<() => void> | null = null;
+    rejoin(table: string): void {
+      this.rejoins.push(table);
+    }
     subscribe<R>(_spec: ChannelSpec, listener: ChangeListener<R>): () => void {
       this.listeners.push(listener as unknown as ChangeListener<Row>);
       return () => {};
@@ -505,6 +510,35 @@ describe('reads racing changes delivered out of commit order', () => {
     denied.refresh();
     expect(tries, 'a real "no access" is not asked again and again').to.equal(1);
     denied.stop();
+  });
+
+  it('a change revalidation found and Realtime never delivered makes the channel join again; one delivered within the grace does not (QA21 F3)', async () => {
+    // QA21: a table taken out of the publication left its widgets "Live" while no change arrived.
+    const live = async () => {
+      const db = new Scripted();
+      for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
+      const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, deliveryGraceMs: 50, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+      store.start();
+      await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+      db.state(1);
+      await waitFor(() => store.state.phase === 'live' && store.state.data.length === 2, 2000, 'live');
+      return { db, store };
+    };
+    const revalidate = ({ db, store }: { db: Scripted; store: LiveQueryStore<Row, Row[]> }) => {
+      db.rows.set('n1', { ...note(1), read: true, updated_at: at(30) });
+      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    };
+    const delivered = await live();
+    const missed = await live();
+    revalidate(delivered); // its grace ends first …
+    revalidate(missed);
+    delivered.db.deliver({ type: 'UPDATE', new: delivered.db.rows.get('n1')!, old: null });
+    await waitFor(() => missed.db.rejoins.length === 1, 2000, 'the channel that never delivered the change joins again');
+    expect(missed.db.rejoins).to.deep.equal(['notifications']);
+    expect(delivered.db.rejoins, 'the change arrived within the grace: nothing missing').to.deep.equal([]);
+    expect(missed.store.state.data.find((r) => r.id === 'n1')?.read, 'the rows read are shown meanwhile').to.equal(true);
+    delivered.store.stop();
+    missed.store.stop();
   });
 
   it('an UPDATE of a row outside the window, committed before a resync read and delivered after it, is not counted twice', async () => {

@@ -1,0 +1,98 @@
+/**
+ * A channel that stops delivering while it stays joined (real backend). QA round 21: a table taken
+ * out of the `supabase_realtime` publication while its widgets were subscribed left them "Live"
+ * while no change arrived — Realtime says nothing then, its subscription stays joined — and every
+ * change showed up to 60 s late, by revalidation. A held row that revalidation finds newer must now
+ * arrive over Realtime within the grace ({@link LATE_MS}); if it does not, the channel joins again,
+ * and the refusal shows its cause. A change merely in flight (Realtime a little late) changes nothing.
+ */
+import { expect } from '@open-wc/testing';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
+import { LATE_MS } from '../../src/core/realtime-lag.js';
+import { USERS, backendInfo, insertInto, lagRealtime, newId, runSql, signIn, waitFor } from '../helpers/backend.js';
+import { instrumentWebSocket } from '../helpers/hosts.js';
+
+interface Probe {
+  id: string;
+  team: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+async function probeTable(table: string): Promise<void> {
+  await runSql(`
+    create table public.${table} (id uuid primary key default gen_random_uuid(), team text not null, title text,
+      created_at timestamptz not null default now(), updated_at timestamptz not null default now());
+    alter table public.${table} enable row level security;
+    create policy read_all on public.${table} for select to authenticated using (true);
+    grant select on public.${table} to authenticated;
+    alter publication supabase_realtime add table public.${table};`);
+  await insertInto(table, [{ team: 't', title: 'first' }]);
+}
+
+const feedOf = (table: string) =>
+  defineFeed<Probe, { team?: string }>({ name: `probe-${table}`, table, kind: 'list', filters: [{ column: 'team', param: 'team', what: 'team' }] });
+
+describe('a channel that stops delivering while joined (real backend)', function () {
+  this.timeout(90_000);
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const f of cleanups.splice(0)) f();
+  });
+
+  it('a table taken out of the publication: the missed change is found, the channel joins again and its refusal is shown; a late change on another table changes nothing', async () => {
+    const id = newId().slice(0, 8);
+    const gone = `rt_unpub_${id}`;
+    const late = `rt_late_${id}`;
+    await probeTable(gone);
+    await probeTable(late);
+    try {
+      const info = await backendInfo();
+      const ws = instrumentWebSocket();
+      cleanups.push(() => ws.restore());
+      // Revalidation every 300 ms: it reads each change before Realtime delivers it (lagged below).
+      const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 300 });
+      cleanups.push(() => client.dispose());
+      const warnings: string[] = [];
+      const warn = console.warn;
+      console.warn = (...args: unknown[]) => {
+        warnings.push(args.map(String).join(' '));
+        warn.apply(console, args);
+      };
+      cleanups.push(() => (console.warn = warn));
+      const goneQuery = client.liveQuery(feedOf(gone), { team: 't' });
+      const lateQuery = client.liveQuery(feedOf(late), { team: 't' });
+      cleanups.push(goneQuery.subscribe(() => {}), lateQuery.subscribe(() => {}));
+      await waitFor(() => goneQuery.getState().phase === 'live' && lateQuery.getState().phase === 'live', 30_000, 'both live');
+      const joins = (table: string) => ws.sent.filter((f) => f.data.includes('"phx_join"') && f.data.includes(`"table":"${table}"`)).length;
+      expect([joins(gone), joins(late)]).to.deep.equal([1, 1]);
+
+      await runSql(`alter publication supabase_realtime drop table public.${gone};`);
+      // Realtime delivers each change 2 s after its commit: late, but within the grace.
+      expect(2000).to.be.lessThan(LATE_MS);
+      await lagRealtime(2000);
+      cleanups.push(() => void lagRealtime(0));
+      await runSql(`update public.${gone} set title = 'unseen', updated_at = now(); update public.${late} set title = 'in flight', updated_at = now();`);
+      // Revalidation reads both changes first (shown at once), then Realtime delivers the late one.
+      await waitFor(() => goneQuery.getState().data.some((r) => r.title === 'unseen') && lateQuery.getState().data.some((r) => r.title === 'in flight'), 15_000, 'both changes read by revalidation');
+      await waitFor(() => ws.received.some((f) => f.includes('in flight') && f.includes('postgres_changes')), 15_000, 'the late change delivered');
+      // The channel that never delivered: joined again, refused, and said so.
+      await waitFor(() => joins(gone) >= 2, 15_000, 'the channel that missed a change joins again');
+      await waitFor(() => goneQuery.getState().error?.message.includes('could not subscribe'), 15_000, `the refusal shown (shows ${goneQuery.getState().error?.message})`);
+      expect(goneQuery.getState().phase).to.not.equal('live');
+      expect(warnings.some((w) => w.includes(`"${gone}"`)), 'a warning names the table').to.equal(true);
+      // Refused again, re-opened after 0.5 s then 2 s: both changes were read by revalidation within
+      // a round or two (300 ms) of each other, so the late one's grace is over by the third join.
+      await waitFor(() => joins(gone) >= 3, 20_000, 'the refused channel re-opened twice');
+      // Its channel was not joined again, and it is Live.
+      expect(joins(late)).to.equal(1);
+      expect(warnings.some((w) => w.includes(`"${late}"`))).to.equal(false);
+      expect(lateQuery.getState().phase).to.equal('live');
+    } finally {
+      await lagRealtime(0);
+      await runSql(`drop table if exists public.${gone}; drop table if exists public.${late};`);
+    }
+  });
+});
