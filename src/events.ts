@@ -50,13 +50,17 @@ export interface RtErrorDetail {
 }
 
 /**
- * `rt-session-expired`: the access token expired and the client cannot renew it by itself (a fixed
- * token, or a callback that gave no fresh one). Fired on the `<rt-provider>` that owns the client,
- * or on `window` for the page default client (script tag / `RtMonitor.configure`). Answer with
+ * `rt-session-expired`: the access token expired, or the server rejected it (a token of another
+ * project), and the client cannot renew it by itself (a fixed token, or a callback that gave no
+ * fresh one). Fired once per token on the `<rt-provider>` that owns the client, or on `window` for
+ * the page default client (script tag / `RtMonitor.configure`). Answer with
  * `detail.setAccessToken(token)`: parked channels rejoin and widgets re-read, without a reload.
  */
 export interface RtSessionExpiredDetail {
-  /** `code: 'session-expired'`, with a message naming the cause. */
+  /**
+   * Why: `code: 'session-expired'` (expired), or `code: 'unauthorized'` with `detail:
+   * 'token-rejected'` (rejected while its `exp` is ahead), with a message naming the cause.
+   */
   error: RtError;
   /** The client whose session expired. */
   client: RtClientApi;

@@ -71,7 +71,8 @@ export async function freeTopic(realtime: RealtimeClientLike, topic: string): Pr
 /**
  * A `postgres_changes` payload as a row change. `'unusable'` when the server could not send the
  * row ("Error 401: Unauthorized" / "Error 413: Payload Too Large" in `errors`): the subscriptions
- * must resync instead. Null for anything that is not an INSERT, UPDATE or DELETE.
+ * read their snapshot again instead, staying Live (a read that fails says why). Null for anything
+ * that is not an INSERT, UPDATE or DELETE.
  */
 export function changeOfPayload(payload: any): RowChange<any> | 'unusable' | null {
   if (Array.isArray(payload.errors) && payload.errors.length) return 'unusable';

@@ -10,7 +10,8 @@
  * (realtime-js reports SUBSCRIBED on the join reply, before changes flow). A private broadcast
  * channel is ready at its join reply (Realtime authorizes, then subscribes, then replies).
  * Channels the server closed (token expiry, restart) are re-opened, after refreshing the token;
- * with an expired session that cannot be renewed they are *parked* until `resume()`.
+ * with a session whose token is dead (expired, or rejected) and cannot be renewed they are *parked*
+ * until `resume()`.
  */
 import type { ConnectionStatus, RtError } from './types.js';
 import type { RealtimeChannelLike } from './supabase-like.js';
@@ -21,9 +22,6 @@ import { packedFilter } from './channel-packing.js';
 import { bindChannel, changeOfPayload, deliverChange, deliverMessage, freeTopic, removeChannel, type ChannelEvents } from './channel-binding.js';
 
 let topicSeq = 0;
-
-/** A channel's error while the session is expired (no fresh token): what every widget shows. */
-const expiredError = (detail?: string): RtError => rtError('session-expired', 'The session has expired: waiting for a new access token.', detail);
 
 /** One realtime channel carrying subscriptions (`M`) of one group (`S`). */
 export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierScope> {
@@ -184,7 +182,7 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     if (this.#channel !== channel || !payload) return;
     observeServerTime(payload.commit_timestamp);
     const change = changeOfPayload(payload);
-    // An unusable row ("Error 401" / "Error 413"): resync instead.
+    // An unusable row ("Error 401" / "Error 413"): read again over REST instead.
     if (change === 'unusable') this.#host.resync(this);
     else if (change) deliverChange(this.members, this.group.column, change);
   }
@@ -268,25 +266,29 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     this.#host.changed(this);
   }
 
-  /** A realtime failure reason as an RtError; a refused token while the session is expired says so. */
+  /**
+   * A realtime failure reason as an RtError; a refused token while the session has failed is the
+   * session's cause (expired, or rejected: never called expired when its `exp` says otherwise).
+   */
   #reasonError(reason: string): RtError {
     const error = fromRealtimeReason(reason);
-    return error.code === 'unauthorized' && this.#host.hooks.sessionExpired() ? expiredError(error.detail) : error;
+    return (error.code === 'unauthorized' && this.#host.hooks.sessionFailed()) || error;
   }
 
   /**
-   * The session has expired and the token source cannot renew it (a fixed token): realtime-js
-   * would rejoin with the dead token every few seconds. Park the channel until `resume()` (a new
-   * token). Returns whether it parked.
+   * The session's token is dead (expired, or rejected) and the token source cannot renew it (a
+   * fixed token): realtime-js would rejoin with it every few seconds. Park the channel until
+   * `resume()` (a new token). Returns whether it parked.
    */
   #parkIfDead(channel: RealtimeChannelLike): boolean {
     const hooks = this.#host.hooks;
-    if (this.#channel !== channel || this.#closed || !hooks.sessionExpired() || hooks.renewable()) return false;
+    const dead = hooks.sessionFailed();
+    if (this.#channel !== channel || this.#closed || !dead || hooks.renewable()) return false;
     this.#parked = true;
     this.#channel = null;
     this.#joined = false;
     this.#pgReady = false;
-    this.#error = expiredError(this.#error?.detail ?? this.#error?.message);
+    this.#error = dead;
     clearTimeout(this.#reopen);
     void removeChannel(this.#host.realtime, channel);
     this.#host.changed(this);
@@ -314,11 +316,10 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
       if (this.#error && (isTokenProblem(this.#error.detail ?? this.#error.message) || this.#error.code === 'session-expired')) {
         const ok = await this.#host.hooks.refreshToken(this.#error.message);
         if (!ok) {
-          const expired = this.#host.hooks.sessionExpired();
-          this.#error = expired
-            ? expiredError(this.#error.detail)
-            : rtError('unauthorized', 'The access token expired and no fresh one could be obtained.', this.#error.detail);
-          if (expired && !this.#host.hooks.renewable()) this.#parked = true;
+          // The session's cause (expired, or rejected) where it has one; else the refusal stands.
+          const dead = this.#host.hooks.sessionFailed();
+          this.#error = dead ?? this.#error;
+          this.#parked = !!dead && !this.#host.hooks.renewable();
           this.#host.changed(this);
           if (this.#parked) return; // rejoining with the dead token would only be refused again
         }

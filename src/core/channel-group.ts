@@ -82,9 +82,11 @@ export class ChannelGroup implements CarrierScope {
         if (c.ready) this.#takeOver(c);
         this.#chanChanged(c);
       },
+      // A change it could not send whole: the channel is up and delivering, so a quiet re-read
+      // (Live kept), not a new epoch (stale: "reconnecting" over a socket that is up, QA21 F6).
       resync: (c) => {
         for (const s of [...c.members]) {
-          s.epoch++;
+          s.reread++;
           s.listener.onState(this.stateOf(s));
         }
       },

@@ -21,9 +21,9 @@ export interface ChannelHooks {
   linkHealthy(): boolean;
   /** Resolves when the user's token is in the realtime client (so the first join carries it). */
   authReady(): Promise<unknown>;
-  /** The session has expired (no fresh token could be obtained). */
-  sessionExpired(): boolean;
-  /** Whether asking again may give a fresh token (a callback); if not, expired channels park until `resume()`. */
+  /** Why the session's token is dead (expired with no fresh one, or rejected and not renewable: ./session.ts `failed`), or null. */
+  sessionFailed(): RtError | null;
+  /** Whether asking again may give a fresh token (a callback); if not, channels of a failed session park until `resume()`. */
   renewable(): boolean;
 }
 
@@ -47,7 +47,7 @@ export interface CarrierHost<C> {
   changed(c: C): void;
   /** The server confirmed the subscription (it may still not be ready: the link may be late). */
   confirmed(c: C): void;
-  /** A change arrived unusable ("Error 401", "Error 413"): every member must resync. */
+  /** A change arrived unusable ("Error 401", "Error 413"): every member re-reads its snapshot quietly (`ChannelState.reread`). */
   resync(c: C): void;
 }
 

@@ -174,8 +174,9 @@ export interface ChannelState {
   /**
    * Incremented when changes may have been missed while the subscription stayed ready: a re-pack
    * handed it to its replacement channel, and changes the server matched against the old channel
-   * before the new one was subscribed can still arrive on the old one, after it was left. A new
-   * value means "re-read the snapshot" without going stale. Absent: 0.
+   * before the new one was subscribed can still arrive on the old one, after it was left; or a
+   * change arrived that Realtime could not send whole ("Error 413", "Error 401"). A new value
+   * means "re-read the snapshot" without going stale. Absent: 0.
    */
   reread?: number;
 }

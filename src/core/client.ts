@@ -134,7 +134,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       socketFailed: (err) => link.failed(err),
       linkHealthy: () => link.healthy,
       authReady: () => session.ready(),
-      sessionExpired: () => session.expired,
+      sessionFailed: () => session.failed,
       renewable: () => session.tokens.refreshable,
     }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), () => this.getUserId(), (id) => rest.streamOrg(id)) });
     this.#parts = { realtime, rest, link, registry };

@@ -75,17 +75,21 @@ function readableBody(message: string, status: number): string {
 }
 
 /**
- * A read that failed with this error is not tried again on a timer: the session expired and
- * nothing renews it, so every try would be refused. A new token re-reads what is not live
- * (the Session `renewed` event: src/core/client.ts).
+ * A read that failed with this error is not tried again on a timer: the session expired, or its
+ * token was rejected (src/core/session.ts `refused`), and nothing renews it, so every try would be
+ * refused. A new token re-reads what is not live (the Session `renewed` event: src/core/client.ts).
  */
 export function waitsForToken(error: RtError | null | undefined): boolean {
-  return error?.code === 'session-expired';
+  return error?.code === 'session-expired' || error?.detail === 'token-rejected';
 }
 
-/** Realtime join/system failure reasons ("InvalidJWTToken: Token has expired 3 seconds ago"). */
+/**
+ * Realtime join/system failure reasons ("InvalidJWTToken: Token has expired 3 seconds ago",
+ * "JwtSignatureError: Failed to validate JWT signature", and a `system` error's bare "Failed to
+ * validate JWT signature" for a token handed over with `access_token`).
+ */
 export function isTokenProblem(reason: string | undefined | null): boolean {
-  return !!reason && /InvalidJWTToken|MalformedJWT|JwtSignatureError|not a valid JWT|`role` and `exp`|expired/i.test(reason);
+  return !!reason && /InvalidJWTToken|MalformedJWT|JWT ?signature|not a valid JWT|`role` and `exp`|expired/i.test(reason);
 }
 
 export function fromRealtimeReason(reason: string): RtError {

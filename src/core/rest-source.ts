@@ -230,14 +230,14 @@ export class RestSource {
     }
   }
 
-  /** A PostgREST error as an RtError; a refused token that nothing can renew expires the session. */
+  /** A PostgREST error as an RtError; a refused token that nothing can renew expires (or fails) the session. */
   async #errorOf(error: unknown, status: number | undefined): Promise<RtError> {
     const { tokens } = this.session;
     const token = await tokens.get();
     // Refused, and no wonder: what the page gave as the user's token is no JWT at all.
     if ((status === 401 || status === 403) && isNotJwt(token)) return rtError('bad-config', NOT_A_JWT);
     const e = fromRestError(error as never, status, !token);
-    if (e.code === 'unauthorized' && (!tokens.refreshable || tokens.expired)) return this.session.expire(e.message);
+    if (e.code === 'unauthorized' && (!tokens.refreshable || tokens.expired)) return this.session.refused(e.message);
     // Refused as anonymous although this client had a signed-in user (or sent as anonymous: a
     // host client whose expired session could not be refreshed sends the anon key): the session ended.
     if ((!token || tokens.expired) && tokens.hadUserToken && (e.code === 'forbidden' || e.code === 'bad-config')) {

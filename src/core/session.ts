@@ -47,9 +47,13 @@ export class Session {
     return this.error?.code === 'session-expired';
   }
 
-  /** The session makes the whole connection an error (expired, or refused and not renewable). */
-  get failed(): boolean {
-    return !!this.error && (this.error.code === 'session-expired' || (this.error.code === 'unauthorized' && !this.tokens.refreshable));
+  /**
+   * Why the session makes the whole connection an error (expired, or refused and not renewable:
+   * channels park, reads wait for a new token), or null.
+   */
+  get failed(): RtError | null {
+    const { error } = this;
+    return error && (error.code === 'session-expired' || (error.code === 'unauthorized' && !this.tokens.refreshable)) ? error : null;
   }
 
   onExpired(callback: (error: RtError) => void): () => void {
@@ -98,6 +102,17 @@ export class Session {
   }
 
   /**
+   * The server refused the token and asking again cannot renew it. An expiry ({@link expire}) only
+   * when the server says so or the token's `exp` has passed on the server's clock; otherwise the
+   * token was rejected (a token of another project, malformed): `unauthorized`, detail
+   * `token-rejected` (QA22 F10: "Session expired" over a token valid for another hour). The host is
+   * asked for a new token all the same (`onSessionExpired`, with this error).
+   */
+  refused(reason: string): RtError {
+    return /expired/i.test(reason) || this.tokens.expired ? this.expire(reason) : this.#fail(rtError('unauthorized', reason, 'token-rejected'));
+  }
+
+  /**
    * The session has expired and cannot be renewed by asking again: say so (`session-expired`),
    * and tell the host once (`onSessionExpired`) so it can hand over a new token.
    */
@@ -108,6 +123,11 @@ export class Session {
         ? `The session has expired and the token callback gave no fresh token (${reason}).`
         : `The session has expired (${reason}). Give a new access token: answer the rt-session-expired event, set accessToken, or call setAccessToken().`,
     );
+    return this.#fail(error);
+  }
+
+  /** The session cannot go on with its token: `error`, told to the host once (`onSessionExpired`). */
+  #fail(error: RtError): RtError {
     this.error = error;
     if (!this.#announced) {
       this.#announced = true;
@@ -154,7 +174,7 @@ export class Session {
             await this.#realtime?.setAuth(current);
             return true;
           }
-          if (isTokenProblem(reason) || this.tokens.expired) this.expire(reason);
+          if (isTokenProblem(reason) || this.tokens.expired) this.refused(reason);
           else this.error = rtError('unauthorized', `The access token was refused (${reason}) and cannot be refreshed: pass accessToken as a function.`);
           return false;
         }

@@ -95,6 +95,8 @@ export const en = {
     'csp-blocked': "This page's Content-Security-Policy blocks the connection to Supabase: add the Supabase URL to connect-src.",
     // By RtError.detail: a request without a user token was refused (src/core/errors.ts).
     'not-signed-in': 'You are not signed in: this needs a signed-in user with access.',
+    // By RtError.detail: the server rejected a token that nothing renews, and not for its expiry (src/core/session.ts).
+    'token-rejected': 'The server rejected your access token as invalid (for example, one from another project).',
     // By RtError.detail: the page's token callback threw or did not answer (src/core/tokens.ts).
     'token-failed': 'Your access token could not be obtained (the sign-in may have ended). Retrying automatically.',
     // By RtError.detail: the WebSocket was closed with a code other than 1006 (src/core/link.ts).

@@ -809,7 +809,7 @@ describe('reads racing changes delivered out of commit order', () => {
       socketOpen: () => true,
       linkHealthy: () => true,
       authReady: async () => undefined,
-      sessionExpired: () => false,
+      sessionFailed: () => null,
       renewable: () => true,
     });
     const db = new Map<string, Row>();

@@ -108,4 +108,32 @@ describe('Session', () => {
     expect(session.tokens.current).to.equal(fresh);
     expect(renewed).to.equal(1);
   });
+
+  it('a fixed token refused for its signature while its exp is ahead is rejected, not expired (onSessionExpired once, with that cause); the same refusal of a token past its exp, or one that says expired, is an expiry (QA22 F10)', async () => {
+    const refusals = ['JwtSignatureError: Failed to validate JWT signature', 'Realtime refused the access token: Failed to validate JWT signature', 'MalformedJWT: The token provided is not a valid JWT'];
+    for (const reason of refusals) {
+      const session = new Session(jwt('alice', 3600), undefined, { changed() {}, renewed() {} });
+      session.attach({ setAuth: async () => {}, accessTokenValue: null } as never);
+      const announced: Array<string | undefined> = [];
+      session.onExpired((e) => announced.push(e.detail));
+      // A channel's refusal (join or `system` error) …
+      expect(await session.refresh(reason), reason).to.equal(false);
+      // … and a REST read's (src/core/rest-source.ts).
+      const read = session.refused('The access token was refused: JWSError JWSInvalidSignature');
+      await Promise.resolve();
+      expect([session.error?.code, session.error?.detail, read.detail, session.expired, !!session.failed, announced], reason).to.deep.equal(['unauthorized', 'token-rejected', 'token-rejected', false, true, ['token-rejected']]);
+      expect(session.error?.message, reason).to.not.match(/expire/i);
+    }
+    for (const [token, reason] of [
+      [jwt('alice', -60), 'JwtSignatureError: Failed to validate JWT signature'],
+      [jwt('alice', 3600), 'The access token has expired: JWT expired'],
+    ] as const) {
+      const session = new Session(token, undefined, { changed() {}, renewed() {} });
+      let announced = 0;
+      session.onExpired(() => announced++);
+      session.refused(reason);
+      await Promise.resolve();
+      expect([session.error?.code, session.expired, announced], reason).to.deep.equal(['session-expired', true, 1]);
+    }
+  });
 });

@@ -45,7 +45,8 @@ function isRtClient(value: unknown): value is RtClientApi {
  * @summary Shares one realtime client, locale and theme with the rt-monitor elements inside it.
  * @slot - rt-monitor elements (and anything else) that should use this provider's client.
  * @container The events of the elements inside bubble out of it (`rt-alert`, `rt-status-change`, …).
- * @fires rt-session-expired - The access token expired and cannot be renewed by the provider itself
+ * @fires rt-session-expired - The access token expired (or the server rejected it: `detail.error.detail`
+ *   is `token-rejected`) and cannot be renewed by the provider itself
  *   (a fixed `access-token`, or a callback that gave no fresh token). Answer with
  *   `event.detail.setAccessToken(token)` (or set `accessToken`); the widgets recover without a reload.
  */

@@ -1,0 +1,211 @@
+/**
+ * An access token the server rejects although it has not expired (real backend, real Chromium).
+ * QA round 22 F10: a token of another project (signed with another secret, `exp` an hour ahead)
+ * made every widget read "Session expired … (JWSError JWSInvalidSignature)" and fired
+ * `rt-session-expired`, while the diagnostics said "Token expires in 59 minutes": a token that
+ * was never valid was called expired. Now a refusal is an expiry only when the server says so or
+ * the token's `exp` has passed; otherwise the token was rejected (`unauthorized`, detail
+ * `token-rejected`), and every way a refusal reaches rt-monitor says so: REST reads, count reads,
+ * channel joins, a channel's `system` error (a token handed over at run time), a token callback.
+ * The host is still asked for a new token (`rt-session-expired`, the event that hands one over),
+ * with that cause in `detail.error`.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-notifications/rt-notifications.js';
+import '../../src/elements/rt-connection-status/rt-connection-status.js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { notificationsFeed } from '../../src/core/feeds/notifications.js';
+import { streamFeed } from '../../src/core/feeds/streams.js';
+import type { LiveQuery } from '../../src/core/client-types.js';
+import type { RtError } from '../../src/core/types.js';
+import type { RtSessionExpiredEvent } from '../../src/events.js';
+import { en } from '../../src/internal/strings.js';
+import { ACME, ALICE, backendInfo, mintToken, newStream, waitFor } from '../helpers/backend.js';
+import { instrumentWebSocket } from '../helpers/hosts.js';
+import { deepText } from '../elements/helpers.js';
+
+const OTHER_PROJECT_SECRET = 'another-project-jwt-secret-0000000000';
+
+const clients: RtClient[] = [];
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const f of cleanups.splice(0)) f();
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+/** Counts the REST replies with status 401 (reads and count reads alike). */
+function countRefusals(): { reads: number; counts: number } {
+  const seen = { reads: 0, counts: 0 };
+  const native = window.fetch;
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const res = await native(input, init);
+    const url = String(input instanceof Request ? input.url : input);
+    if (res.status === 401 && url.includes('/rest/v1/')) {
+      if (url.includes('limit=0')) seen.counts++;
+      else seen.reads++;
+    }
+    return res;
+  };
+  cleanups.push(() => (window.fetch = native));
+  return seen;
+}
+
+/** Every error a query showed, sampled on each state change. */
+function errorsOf(query: LiveQuery<unknown>): RtError[] {
+  const seen: RtError[] = [];
+  const off = query.subscribe((s) => {
+    if (s.error) seen.push(s.error);
+  });
+  cleanups.push(off);
+  return seen;
+}
+
+const saysExpired = (e: RtError | null | undefined) => !!e && (e.code === 'session-expired' || /expire/i.test(e.message));
+
+describe('an access token the server rejects, not expired (real backend)', function () {
+  this.timeout(90_000);
+
+  it('a fixed token of another project: REST reads, count reads and the channel join name it rejected, never expired; the host is asked once for a new token', async () => {
+    const info = await backendInfo();
+    const stream = await newStream({ name: 'rejected token', org_id: ACME });
+    const badsig = await mintToken(ALICE, 3600, OTHER_PROJECT_SECRET);
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const refused = countRefusals();
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: badsig, heartbeatIntervalMs: 1000 });
+    clients.push(client);
+    const asked: RtError[] = [];
+    client.onSessionExpired((e) => asked.push(e));
+    const connection: Array<RtError | null> = [];
+    cleanups.push(client.onConnection((d) => connection.push(d.lastError)));
+    const single = client.liveQuery(streamFeed, { streamId: stream.id });
+    const list = client.liveQuery(notificationsFeed, {});
+    const errors = errorsOf(single as LiveQuery<unknown>);
+    const listErrors = errorsOf(list as LiveQuery<unknown>);
+
+    await waitFor(() => ws.received.some((f) => f.includes('phx_reply') && f.includes('JwtSignatureError')), 15_000, 'the join refused for its signature');
+    await waitFor(() => refused.reads >= 2 && refused.counts >= 1, 15_000, 'reads and the count read refused');
+    await waitFor(() => single.getState().phase === 'error' && list.getState().phase === 'error', 15_000, 'both queries in error');
+    await waitFor(() => client.getConnection().status === 'error', 15_000, 'the connection in error');
+
+    const last = client.getConnection().lastError;
+    expect(last?.code, `the connection's cause: ${last?.message}`).to.equal('unauthorized');
+    expect(last?.detail).to.equal('token-rejected');
+    expect(last?.message, 'the cause as the server gave it').to.match(/JWSInvalidSignature|JWT signature/);
+    for (const q of [single, list]) {
+      const e = q.getState().error;
+      expect(e?.code, `a query's cause: ${e?.message}`).to.equal('unauthorized');
+    }
+    expect([...errors, ...listErrors, ...connection, ...asked].filter(saysExpired), 'an error that says expired').to.deep.equal([]);
+    // The host is asked for a new token (the event that hands one over), once, with the true cause.
+    expect(asked.map((e) => e.detail), 'onSessionExpired calls').to.deep.equal(['token-rejected']);
+
+    // Like an expired fixed token, it waits for a new one: no rejoin, no read sent again, over the
+    // next three heartbeats the server answers (Phoenix rejoins after 1 s; reads retry after 1 s).
+    const joins = () => ws.log.filter((f) => f.dir === 'out' && f.data.includes('phx_join')).length;
+    const [joined, reads, counts] = [joins(), refused.reads, refused.counts];
+    const beats = () => ws.log.filter((f) => f.dir === 'in' && f.data.includes('"phoenix"') && f.data.includes('phx_reply')).length;
+    const beaten = beats();
+    await waitFor(() => beats() >= beaten + 3, 15_000, 'three heartbeats answered');
+    expect([joins() - joined, refused.reads - reads, refused.counts - counts], 'joins, reads and count reads sent again').to.deep.equal([0, 0, 0]);
+    // A valid token handed over: every query goes Live.
+    client.setAccessToken(await mintToken(ALICE, 3600));
+    await waitFor(() => single.getState().phase === 'live' && list.getState().phase === 'live', 30_000, 'live with a valid token');
+    expect(client.getConnection().lastError).to.equal(null);
+  });
+
+  it('a token of another project handed over at run time: the channel\'s system error and the rejoin name it rejected, and a valid token recovers', async () => {
+    const info = await backendInfo();
+    const stream = await newStream({ name: 'rejected at run time', org_id: ACME });
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(ALICE, 3600) });
+    clients.push(client);
+    const asked: RtError[] = [];
+    client.onSessionExpired((e) => asked.push(e));
+    const connection: Array<RtError | null> = [];
+    cleanups.push(client.onConnection((d) => connection.push(d.lastError)));
+    const query = client.liveQuery(streamFeed, { streamId: stream.id });
+    const errors = errorsOf(query as LiveQuery<unknown>);
+    await waitFor(() => query.getState().phase === 'live', 20_000, 'live');
+
+    client.setAccessToken(await mintToken(ALICE, 3600, OTHER_PROJECT_SECRET));
+    // Realtime re-verifies the token on `access_token` and closes the channel with a `system` error.
+    await waitFor(() => ws.received.some((f) => f.includes('"system"') && f.includes('JWT signature')), 15_000, "the channel's system error");
+    await waitFor(() => client.getConnection().status === 'error', 20_000, 'the connection in error');
+    const last = client.getConnection().lastError;
+    expect(last?.code, `the connection's cause: ${last?.message}`).to.equal('unauthorized');
+    expect(last?.detail).to.equal('token-rejected');
+    await waitFor(() => query.getState().phase !== 'live' && query.getState().error, 20_000, 'the query off Live with its cause');
+    expect(query.getState().error?.code).to.equal('unauthorized');
+    expect([...errors, ...connection, ...asked].filter(saysExpired), 'an error that says expired').to.deep.equal([]);
+    await waitFor(() => asked.length > 0, 5000, 'the host asked for a new token');
+    expect(asked.map((e) => e.detail), 'onSessionExpired calls').to.deep.equal(['token-rejected']);
+
+    client.setAccessToken(await mintToken(ALICE, 3600));
+    await waitFor(() => query.getState().phase === 'live', 30_000, 'live again with a valid token');
+    expect(client.getConnection().lastError).to.equal(null);
+  });
+
+  it("a token callback that answers with another project's token: asked again, and no word of expiry", async () => {
+    const info = await backendInfo();
+    const stream = await newStream({ name: 'rejected from a callback', org_id: ACME });
+    const badsig = await mintToken(ALICE, 3600, OTHER_PROJECT_SECRET);
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const refused = countRefusals();
+    let asked = 0;
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => (asked++, badsig) });
+    clients.push(client);
+    let expiredCalls = 0;
+    client.onSessionExpired(() => expiredCalls++);
+    const connection: Array<RtError | null> = [];
+    cleanups.push(client.onConnection((d) => connection.push(d.lastError)));
+    const query = client.liveQuery(streamFeed, { streamId: stream.id });
+    const errors = errorsOf(query as LiveQuery<unknown>);
+    await waitFor(() => ws.received.filter((f) => f.includes('phx_reply') && f.includes('JwtSignatureError')).length >= 2, 30_000, 'the join refused twice');
+    await waitFor(() => refused.reads >= 2 && query.getState().error, 15_000, 'the read refused');
+    expect(asked, 'the callback asked again').to.be.greaterThan(1);
+    expect(query.getState().error?.code).to.equal('unauthorized');
+    expect([...errors, ...connection].filter(saysExpired), 'an error that says expired').to.deep.equal([]);
+    expect(expiredCalls, 'onSessionExpired calls').to.equal(0);
+  });
+
+  it('widgets under a provider with a fixed token of another project say it was rejected; rt-session-expired asks for a new token with that cause, and its answer brings them back', async () => {
+    const info = await backendInfo();
+    const stream = await newStream({ name: 'rejected token widgets', org_id: ACME });
+    const badsig = await mintToken(ALICE, 3600, OTHER_PROJECT_SECRET);
+    const refused = countRefusals();
+    const events: RtSessionExpiredEvent[] = [];
+    const provider = await fixture<HTMLElement>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${badsig} @rt-session-expired=${(e: RtSessionExpiredEvent) => events.push(e)}>
+      <rt-connection-status show-text></rt-connection-status>
+      <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+      <rt-notifications></rt-notifications>
+    </rt-provider>`);
+    const widgets = ['rt-connection-status', 'rt-stream-progress', 'rt-notifications'].map((t) => provider.querySelector(t)!);
+    const [status, progress, notes] = widgets;
+    // Refused (the reads, the count and the join), and said so: a badge over the cause in place of data.
+    const shown = (w: Element) => deepText(w.shadowRoot!).includes(en.errorTitle) && !!w.shadowRoot!.querySelector('[part~="live-badge"]');
+    await waitFor(() => refused.counts >= 1 && shown(progress!) && shown(notes!), 20_000, 'the widgets show their cause');
+    await waitFor(() => /error|expired/i.test(deepText(status!.shadowRoot!)), 10_000, 'the connection in error');
+    for (const w of widgets) {
+      const said = deepText(w.shadowRoot!);
+      expect(said, w.localName).to.not.include(en.sessionExpired);
+      expect(said, w.localName).to.not.match(/expired/i);
+    }
+    expect(events.map((e) => [e.detail.error.code, e.detail.error.detail]), 'rt-session-expired fired once, naming the cause').to.deep.equal([['unauthorized', 'token-rejected']]);
+    // The words for the cause, and the server's own (the badge's title and hidden text: "Not live (… JWSInvalidSignature)").
+    const rejected = en.errorMessages['token-rejected']!;
+    for (const w of [progress!, notes!]) {
+      expect(deepText(w.shadowRoot!), w.localName).to.include(rejected);
+      expect(deepText(w.shadowRoot!), w.localName).to.include('JWSInvalidSignature');
+    }
+    expect(deepText(status!.shadowRoot!)).to.include('Error');
+    // The page answers the event with a valid token: Live again, without a reload.
+    events[0]!.detail.setAccessToken(await mintToken(ALICE, 3600));
+    const live = (w: Element) => !!w.shadowRoot!.querySelector('[part~="live-badge"]')?.textContent?.includes(en.live);
+    await waitFor(() => live(progress!) && live(notes!), 30_000, 'live again after the answer');
+  });
+});

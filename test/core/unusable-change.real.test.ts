@@ -1,0 +1,140 @@
+/**
+ * A change Realtime cannot send whole (real backend, real Chromium). QA round 21 F6: a row over
+ * Realtime's 1 MB limit arrives as "Error 413: Payload Too Large" (its large fields dropped); the
+ * channel resynced every subscription as after a reconnect, so the widget read "Stale (Showing
+ * last known data while reconnecting)" over a socket that was up, joined and delivering. Such a
+ * change ("Error 413", and "Error 401": the role may no longer read the primary key) is now a
+ * quiet re-read over REST: the query stays Live while the row is read, and a read that fails says
+ * its own cause.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-live-list/rt-live-list.js';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
+import type { LiveQuery } from '../../src/core/client-types.js';
+import type { LiveQueryState } from '../../src/core/types.js';
+import { en } from '../../src/internal/strings.js';
+import { USERS, backendInfo, insertInto, newId, nextFrame, runSql, signIn, waitFor } from '../helpers/backend.js';
+import { instrumentWebSocket } from '../helpers/hosts.js';
+import { deepText } from '../elements/helpers.js';
+
+interface Big {
+  id: string;
+  team: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const clients: RtClient[] = [];
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+  for (const c of clients.splice(0)) c.dispose();
+});
+
+/** The widget's one status badge text (`part="live-badge"`), without its hidden hint. */
+function badgeText(el: Element): string | null {
+  const badge = el.shadowRoot!.querySelector('[part~="live-badge"]');
+  const label = badge && [...badge.children].find((c) => c.tagName === 'SPAN' && !c.classList.contains('sr-only') && !c.classList.contains('live-dot'));
+  return label?.textContent?.trim() ?? null;
+}
+
+/** Holds the REST reads of `table` while `held` is on; `release()` lets them through. */
+function holdReads(table: string) {
+  const native = window.fetch;
+  const waiting: Array<() => void> = [];
+  const hold = { on: false, requested: 0, release: () => waiting.splice(0).forEach((go) => go()) };
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (hold.on && url.includes(`/rest/v1/${table}?`)) {
+      hold.requested++;
+      await new Promise<void>((go) => waiting.push(go));
+    }
+    return native(input, init);
+  };
+  cleanups.push(() => {
+    hold.release();
+    window.fetch = native;
+  });
+  return hold;
+}
+
+async function setUp() {
+  const table = `rt_big_${newId().slice(0, 8)}`;
+  await runSql(`
+    create table public.${table} (id uuid primary key default gen_random_uuid(), team text not null, title text,
+      created_at timestamptz not null default now(), updated_at timestamptz not null default now());
+    alter table public.${table} enable row level security;
+    create policy read_all on public.${table} for select to authenticated using (true);
+    grant select on public.${table} to authenticated;
+    alter publication supabase_realtime add table public.${table};`);
+  cleanups.push(() => runSql(`drop table if exists public.${table};`));
+  const team = `t-${newId().slice(0, 8)}`;
+  const [row] = (await insertInto(table, [{ team, title: 'small' }])) as unknown as Big[];
+  const feed = defineFeed<Big, { team?: string }>({ name: `big-${table}`, table, kind: 'list', filters: [{ column: 'team', param: 'team', what: 'team' }] });
+  const info = await backendInfo();
+  const ws = instrumentWebSocket();
+  cleanups.push(() => ws.restore());
+  const hold = holdReads(table);
+  // No revalidation: the only REST reads are the ones the changes cause.
+  const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 0 });
+  clients.push(client);
+  const query = client.liveQuery(feed, { team }) as LiveQuery<Big[]>;
+  const states: Array<LiveQueryState<Big[]>> = [];
+  cleanups.push(query.subscribe((s) => states.push(s)));
+  const wrapper = await fixture(html`<rt-provider .client=${client}>
+    <rt-live-list .feed=${feed} .params=${{ team }} label-field="title"></rt-live-list>
+  </rt-provider>`);
+  const list = wrapper.querySelector('rt-live-list')!;
+  await waitFor(() => query.getState().phase === 'live' && badgeText(list) === en.live, 30_000, 'live');
+  return { table, row: row!, ws, hold, query, states, list };
+}
+
+describe('a change Realtime cannot send whole is a quiet re-read, not "reconnecting" (real backend)', function () {
+  this.timeout(120_000);
+
+  it('a row over 1 MB ("Error 413: Payload Too Large"): Live while the row is read again over REST, then the row as the database holds it', async () => {
+    const { table, row, ws, hold, query, states, list } = await setUp();
+    hold.on = true;
+    const big = 'x'.repeat(1_100_000);
+    await runSql(`update public.${table} set title = repeat('x', 1100000), updated_at = now() where id = '${row.id}';`);
+    await waitFor(() => ws.received.some((f) => f.includes('Error 413')), 15_000, 'the change sent as "Error 413"');
+    await waitFor(() => hold.requested >= 1, 10_000, 'the rows read again over REST');
+    // Every update the re-read asked for has been delivered by now.
+    await nextFrame();
+    const seen = states.length;
+    expect(query.getState().phase, 'while the row is read again').to.equal('live');
+    expect(badgeText(list)).to.equal(en.live);
+    expect(deepText(list.shadowRoot!)).to.not.include(en.staleHint);
+    hold.release();
+    await waitFor(() => query.getState().data[0]?.title === big, 15_000, 'the row as the database holds it');
+    expect(query.getState().phase).to.equal('live');
+    expect(states.slice(seen - 1).map((s) => s.phase).filter((p) => p !== 'live'), 'phases after the change').to.deep.equal([]);
+  });
+
+  it('a change of a row the role may no longer read the key of ("Error 401: Unauthorized"): Live while read again, then the read\'s own cause ("No access"), never "reconnecting"', async () => {
+    const { table, row, ws, hold, query, list } = await setUp();
+    await runSql(`revoke select on public.${table} from authenticated; grant select (team, title, created_at, updated_at) on public.${table} to authenticated;`);
+    hold.on = true;
+    // Realtime reads the role's privileges anew every few seconds (until then the changes are not
+    // sent: its visibility check is refused): write, one update at a time, until one comes as "Error 401".
+    let writing: Promise<void> | null = null;
+    let edits = 0;
+    await waitFor(() => {
+      if (ws.received.some((f) => f.includes('Error 401'))) return true;
+      writing ??= runSql(`update public.${table} set title = 'edit ${edits++}', updated_at = now() where id = '${row.id}';`).finally(() => (writing = null));
+      return false;
+    }, 30_000, 'a change sent as "Error 401"');
+    await writing;
+    await waitFor(() => hold.requested >= 1, 10_000, 'the rows read again over REST');
+    await nextFrame();
+    expect(query.getState().phase, 'while the rows are read again').to.equal('live');
+    expect(badgeText(list)).to.equal(en.live);
+    hold.release();
+    await waitFor(() => query.getState().error?.code === 'forbidden', 15_000, "the read's own cause");
+    await waitFor(() => badgeText(list) === en.noAccess, 10_000, `"No access" shown (${deepText(list.shadowRoot!).slice(0, 160)})`);
+    expect(deepText(list.shadowRoot!)).to.not.include(en.staleHint);
+  });
+});
