@@ -7,17 +7,9 @@
  */
 import { expect } from '@open-wc/testing';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
-import { defineFeed } from '../../src/core/feeds/feed.js';
-import { USERS, backendInfo, insertInto, newId, runSql, signIn, waitFor } from '../helpers/backend.js';
+import { USERS, backendInfo, insertInto, probeFeed, probeTable, runSql, signIn, waitFor } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
 
-interface Probe {
-  id: string;
-  team: string;
-  title: string;
-  created_at: string;
-  updated_at: string;
-}
 
 describe('a refused subscription comes back when the database is put right (real backend)', function () {
   this.timeout(90_000);
@@ -27,21 +19,10 @@ describe('a refused subscription comes back when the database is put right (real
   });
 
   it('a table published after the widget was refused: live again, and its changes arrive', async () => {
-    const table = `rt_refused_${newId().slice(0, 8)}`;
-    await runSql(`
-      create table public.${table} (id uuid primary key default gen_random_uuid(), team text not null, title text,
-        created_at timestamptz not null default now(), updated_at timestamptz not null default now());
-      alter table public.${table} enable row level security;
-      create policy read_all on public.${table} for select to authenticated using (true);
-      grant select on public.${table} to authenticated;`);
+    const table = await probeTable('rt_refused', false);
     try {
       await insertInto(table, [{ team: 't', title: 'before' }]);
-      const feed = defineFeed<Probe, { team?: string }>({
-        name: `probe-${table}`,
-        table,
-        kind: 'list',
-        filters: [{ column: 'team', param: 'team', what: 'team' }],
-      });
+      const feed = probeFeed(table);
       const info = await backendInfo();
       const ws = instrumentWebSocket();
       clients.push({ dispose: () => ws.restore() } as RtClient);

@@ -32,7 +32,7 @@ import { en } from '../../src/internal/strings.js';
 import {
   ACME, ALICE, BOB, USERS, backendInfo, deleteRows, dropConnections, insertRows, lagRealtime, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor,
 } from '../helpers/backend.js';
-import { instrumentWebSocket } from '../helpers/hosts.js';
+import { instrumentWebSocket, recordWarnings } from '../helpers/hosts.js';
 import { deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
@@ -614,13 +614,8 @@ describe('Live you can trust (real backend)', function () {
         <rt-signal-alerts></rt-signal-alerts></rt-provider>`);
       const alerts = wrapper.querySelector('rt-signal-alerts')!;
       await waitFor(() => deepText(alerts.shadowRoot!).includes(secret) && badgeText(alerts) === en.live, 15_000, 'Live for alice');
-      const warnings: string[] = [];
-      const warn = console.warn;
-      console.warn = (...args: unknown[]) => {
-        warnings.push(args.map(String).join(' '));
-        warn.apply(console, args);
-      };
-      cleanups.push(() => (console.warn = warn));
+      const { warnings, restore } = recordWarnings();
+      cleanups.push(restore);
       wrapper.accessToken = () => new Promise<string>(() => {}); // the auth library hangs…
       await frames(2);
       wrapper.accessToken = async () => bobToken; // …and the host hands over another user's source

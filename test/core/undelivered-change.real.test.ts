@@ -8,32 +8,9 @@
  */
 import { expect } from '@open-wc/testing';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
-import { defineFeed } from '../../src/core/feeds/feed.js';
 import { LATE_MS } from '../../src/core/realtime-lag.js';
-import { USERS, backendInfo, insertInto, lagRealtime, newId, runSql, signIn, waitFor } from '../helpers/backend.js';
-import { instrumentWebSocket } from '../helpers/hosts.js';
-
-interface Probe {
-  id: string;
-  team: string;
-  title: string;
-  created_at: string;
-  updated_at: string;
-}
-
-async function probeTable(table: string): Promise<void> {
-  await runSql(`
-    create table public.${table} (id uuid primary key default gen_random_uuid(), team text not null, title text,
-      created_at timestamptz not null default now(), updated_at timestamptz not null default now());
-    alter table public.${table} enable row level security;
-    create policy read_all on public.${table} for select to authenticated using (true);
-    grant select on public.${table} to authenticated;
-    alter publication supabase_realtime add table public.${table};`);
-  await insertInto(table, [{ team: 't', title: 'first' }]);
-}
-
-const feedOf = (table: string) =>
-  defineFeed<Probe, { team?: string }>({ name: `probe-${table}`, table, kind: 'list', filters: [{ column: 'team', param: 'team', what: 'team' }] });
+import { USERS, backendInfo, insertInto, lagRealtime, probeFeed, probeTable, runSql, signIn, waitFor } from '../helpers/backend.js';
+import { instrumentWebSocket, recordWarnings } from '../helpers/hosts.js';
 
 describe('a channel that stops delivering while joined (real backend)', function () {
   this.timeout(90_000);
@@ -43,11 +20,10 @@ describe('a channel that stops delivering while joined (real backend)', function
   });
 
   it('a table taken out of the publication: the missed change is found, the channel joins again and its refusal is shown; a late change on another table changes nothing', async () => {
-    const id = newId().slice(0, 8);
-    const gone = `rt_unpub_${id}`;
-    const late = `rt_late_${id}`;
-    await probeTable(gone);
-    await probeTable(late);
+    const gone = await probeTable('rt_unpub');
+    const late = await probeTable('rt_late');
+    await insertInto(gone, [{ team: 't', title: 'first' }]);
+    await insertInto(late, [{ team: 't', title: 'first' }]);
     try {
       const info = await backendInfo();
       const ws = instrumentWebSocket();
@@ -55,15 +31,10 @@ describe('a channel that stops delivering while joined (real backend)', function
       // Revalidation every 300 ms: it reads each change before Realtime delivers it (lagged below).
       const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 300 });
       cleanups.push(() => client.dispose());
-      const warnings: string[] = [];
-      const warn = console.warn;
-      console.warn = (...args: unknown[]) => {
-        warnings.push(args.map(String).join(' '));
-        warn.apply(console, args);
-      };
-      cleanups.push(() => (console.warn = warn));
-      const goneQuery = client.liveQuery(feedOf(gone), { team: 't' });
-      const lateQuery = client.liveQuery(feedOf(late), { team: 't' });
+      const { warnings, restore } = recordWarnings();
+      cleanups.push(restore);
+      const goneQuery = client.liveQuery(probeFeed(gone), { team: 't' });
+      const lateQuery = client.liveQuery(probeFeed(late), { team: 't' });
       cleanups.push(goneQuery.subscribe(() => {}), lateQuery.subscribe(() => {}));
       await waitFor(() => goneQuery.getState().phase === 'live' && lateQuery.getState().phase === 'live', 30_000, 'both live');
       const joins = (table: string) => ws.sent.filter((f) => f.data.includes('"phx_join"') && f.data.includes(`"table":"${table}"`)).length;

@@ -11,21 +11,13 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-live-list/rt-live-list.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
-import { defineFeed } from '../../src/core/feeds/feed.js';
 import type { LiveQuery } from '../../src/core/client-types.js';
 import type { LiveQueryState } from '../../src/core/types.js';
 import { en } from '../../src/internal/strings.js';
-import { USERS, backendInfo, insertInto, newId, nextFrame, runSql, signIn, waitFor } from '../helpers/backend.js';
+import { USERS, backendInfo, insertInto, newId, nextFrame, probeFeed, probeTable, runSql, signIn, waitFor, type Probe } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
 import { deepText } from '../elements/helpers.js';
 
-interface Big {
-  id: string;
-  team: string;
-  title: string;
-  created_at: string;
-  updated_at: string;
-}
 
 const clients: RtClient[] = [];
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -62,18 +54,11 @@ function holdReads(table: string) {
 }
 
 async function setUp() {
-  const table = `rt_big_${newId().slice(0, 8)}`;
-  await runSql(`
-    create table public.${table} (id uuid primary key default gen_random_uuid(), team text not null, title text,
-      created_at timestamptz not null default now(), updated_at timestamptz not null default now());
-    alter table public.${table} enable row level security;
-    create policy read_all on public.${table} for select to authenticated using (true);
-    grant select on public.${table} to authenticated;
-    alter publication supabase_realtime add table public.${table};`);
+  const table = await probeTable('rt_big');
   cleanups.push(() => runSql(`drop table if exists public.${table};`));
   const team = `t-${newId().slice(0, 8)}`;
-  const [row] = (await insertInto(table, [{ team, title: 'small' }])) as unknown as Big[];
-  const feed = defineFeed<Big, { team?: string }>({ name: `big-${table}`, table, kind: 'list', filters: [{ column: 'team', param: 'team', what: 'team' }] });
+  const [row] = (await insertInto(table, [{ team, title: 'small' }])) as unknown as Probe[];
+  const feed = probeFeed<Probe>(table);
   const info = await backendInfo();
   const ws = instrumentWebSocket();
   cleanups.push(() => ws.restore());
@@ -81,8 +66,8 @@ async function setUp() {
   // No revalidation: the only REST reads are the ones the changes cause.
   const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 0 });
   clients.push(client);
-  const query = client.liveQuery(feed, { team }) as LiveQuery<Big[]>;
-  const states: Array<LiveQueryState<Big[]>> = [];
+  const query = client.liveQuery(feed, { team }) as LiveQuery<Probe[]>;
+  const states: Array<LiveQueryState<Probe[]>> = [];
   cleanups.push(query.subscribe((s) => states.push(s)));
   const wrapper = await fixture(html`<rt-provider .client=${client}>
     <rt-live-list .feed=${feed} .params=${{ team }} label-field="title"></rt-live-list>

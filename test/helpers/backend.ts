@@ -11,6 +11,7 @@
  */
 import type { MonitoredTable, TableRows } from '../../src/core/types.js';
 import { createRtClient, type RtClient, type RtClientOptions } from '../../src/core/client.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
 
 export interface BackendInfo {
   url: string;
@@ -210,3 +211,33 @@ export async function clientFor(email: string, options: RtClientOptions = {}): P
   const info = await backendInfo();
   return createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(email), ...options });
 }
+
+/** A row of a throwaway probe table ({@link probeTable}). */
+export interface Probe {
+  id: string;
+  team: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Creates a throwaway table `public.<prefix>_<8 hex>` of {@link Probe} rows that every signed-in
+ * user may read, in the `supabase_realtime` publication unless `published` is false, and returns
+ * its name. The caller drops it (`runSql('drop table if exists public.<name>')`).
+ */
+export async function probeTable(prefix: string, published = true): Promise<string> {
+  const table = `${prefix}_${newId().slice(0, 8)}`;
+  await runSql(`
+    create table public.${table} (id uuid primary key default gen_random_uuid(), team text not null, title text,
+      created_at timestamptz not null default now(), updated_at timestamptz not null default now());
+    alter table public.${table} enable row level security;
+    create policy read_all on public.${table} for select to authenticated using (true);
+    grant select on public.${table} to authenticated;
+    ${published ? `alter publication supabase_realtime add table public.${table};` : ''}`);
+  return table;
+}
+
+/** A list feed over a {@link probeTable}, by its `team` column. */
+export const probeFeed = <R extends Probe = Probe>(table: string) =>
+  defineFeed<R, { team?: string }>({ name: `probe-${table}`, table, kind: 'list', filters: [{ column: 'team', param: 'team', what: 'team' }] });

@@ -169,3 +169,14 @@ export function instrumentWebSocket() {
     },
   };
 }
+
+/** Records the console's warnings (still shown) until `restore()`. */
+export function recordWarnings(): { warnings: string[]; restore(): void } {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map(String).join(' '));
+    warn.apply(console, args);
+  };
+  return { warnings, restore: () => (console.warn = warn) };
+}
