@@ -43,6 +43,9 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
   #configRetries = 0;
   #reopen: ReturnType<typeof setTimeout> | undefined;
   #reopenTries = 0;
+  /** Rejoins for missed changes since the last change delivered, and when the next may be. */
+  #rejoins = 0;
+  #rejoinAfter = 0;
   #opening = false;
   /** Waiting for a new token (session expired, not renewable). */
   #parked = false;
@@ -122,7 +125,9 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
    * publication is refused then, with its cause; a lost server-side subscription is made again.
    */
   rejoin(): void {
-    if (!this.ready) return;
+    // Not again within 5 s, 30 s, then 60 s of the last one until a change comes (a stalled replication: QA23).
+    if (!this.ready || Date.now() < this.#rejoinAfter) return;
+    this.#rejoinAfter = Date.now() + [5000, 30_000, 60_000][Math.min(this.#rejoins++, 2)]!;
     this.#reopenSoon(this.#channel!, 0);
     this.#host.changed(this);
   }
@@ -182,6 +187,7 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     if (this.#channel !== channel || !payload) return;
     observeServerTime(payload.commit_timestamp);
     const change = changeOfPayload(payload);
+    this.#rejoins = 0;
     // An unusable row ("Error 401" / "Error 413"): read again over REST instead.
     if (change === 'unusable') this.#host.resync(this);
     else if (change) deliverChange(this.members, this.group.column, change);

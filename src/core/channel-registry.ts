@@ -196,7 +196,8 @@ export class ChannelRegistry {
 
   /** Changes to `table` (its name on the server) went missing: its channels join again. */
   rejoin(table: string): void {
-    for (const g of this.#groups.values()) if (g.table === table) g.rejoin();
+    // Broadcast mode: a topic's group carries several tables (named after its first subscriber's).
+    for (const g of this.#groups.values()) if ([...g.subs].some((s) => s.spec.table === table)) g.rejoin();
   }
 
   dispose(): void {

@@ -102,7 +102,6 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #cut = false;
   /** Keys of rows revalidation found newer, whose change Realtime has yet to deliver (item 10). */
   readonly #awaited = new Set<string>();
-  #awaitTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -142,7 +141,6 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#stopped = true;
     clearTimeout(this.#confirmTimer);
     clearTimeout(this.#bootTimer);
-    clearTimeout(this.#awaitTimer);
     this.#offLag?.();
     if (!this.options.lag) this.#lag.dispose();
     this.#notifier.cancel();
@@ -187,25 +185,29 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       return gone;
     }
     const { epoch } = this.#phase.channel;
+    const found = new Set<string>();
     for (const change of changes) {
-      this.#apply(change, false);
-      // Still held, as the server has it now: Realtime owes this change (a filter it left is not sent).
       const key = rowKey(change.new);
+      const before = key === null ? undefined : this.#window.get(key);
+      this.#apply(change, false);
+      // Newer than held, and held as the server has it now: Realtime owes this change (not one
+      // that left the filter, nor one set back in time, whose delivery the version guard refused).
       const held = key === null ? undefined : this.#window.get(key);
-      if (held && versionOf(held) === versionOf(change.new)) this.#awaited.add(key!);
+      if (before && held && versionOf(change.new) > versionOf(before) && versionOf(held) === versionOf(change.new)) found.add(key!);
     }
-    if (this.#awaited.size) this.#awaitTimer ??= setTimeout(() => this.#undelivered(epoch), this.options.deliveryGraceMs ?? LATE_MS);
+    // Each round's changes have their own grace (QA23: a later round's cut short by an earlier one's).
+    for (const key of found) this.#awaited.add(key);
+    if (found.size) setTimeout(() => this.#undelivered(found, epoch), this.options.deliveryGraceMs ?? LATE_MS);
     return gone;
   }
 
   /** The grace for changes revalidation found is over: any still owed means the channel is not delivering. */
-  #undelivered(epoch: number): void {
-    this.#awaitTimer = undefined;
-    const owed = this.#awaited.size;
-    this.#awaited.clear();
+  #undelivered(found: Set<string>, epoch: number): void {
+    let owed = 0;
+    for (const key of found) if (this.#awaited.delete(key)) owed++;
     const { channel, phase } = this.#phase;
     // Not when the channel joined again meanwhile (its re-read covers it) or Realtime is known to run behind.
-    if (owed && channel.ready && channel.epoch === epoch && phase === 'live' && !this.#lag.cause && this.#resolved) {
+    if (owed && !this.#stopped && channel.ready && channel.epoch === epoch && phase === 'live' && !this.#lag.cause && this.#resolved) {
       const { table } = this.#resolved.query;
       console.warn(`[rt-monitor] ${owed} change(s) to "${table}" never came over Realtime: rejoining.`);
       this.options.source.rejoin?.(table);
@@ -265,6 +267,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     // as a key or a filtered column it may name another row, elsewhere it would show a figure the
     // database does not hold. The rows are read again over REST, where such values stay exact (rest.ts).
     if ([change.new, change.old].some((row) => row && Object.values(row).some(unsafeKey))) {
+      if (delivered) this.#awaited.clear(); // delivered, under a key rounded: the refill reads them all
       return this.#reader!.refill();
     }
     this.#reader!.note(change);

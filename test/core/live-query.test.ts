@@ -541,6 +541,42 @@ describe('reads racing changes delivered out of commit order', () => {
     missed.store.stop();
   });
 
+  it('each revalidation round\'s changes have their own grace; a change set back in time is owed nothing (QA23)', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2, 3]) db.rows.set(`n${n}`, note(n));
+    const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, deliveryGraceMs: 1000, resolve: async () => ({ query: { ...unreadQuery, limit: 3 }, name: 'notes' }) });
+    store.start();
+    await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+    db.state(1);
+    await waitFor(() => store.state.phase === 'live' && store.state.data.length === 3, 2000, 'live');
+    const round = (id: string, updated: string) => {
+      db.rows.set(id, { ...db.rows.get(id)!, read: true, updated_at: updated });
+      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    };
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    round('n1', at(30)); // round 1: delivered at once
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old: null });
+    round('n3', at(0)); // set back in time: never owed (its delivery, if any, the version guard refuses)
+    await pause(500);
+    round('n2', at(31)); // round 2, half a grace later: delivered after round 1's grace is over, within its own
+    await pause(700);
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n2')!, old: null });
+    // A store whose change never comes, found now: its rejoin comes after every grace above is over.
+    const control = new Scripted();
+    control.rows.set('n1', note(1));
+    const other = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: control, deliveryGraceMs: 1000, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+    other.start();
+    await waitFor(() => control.listeners.length === 1, 2000, 'subscribed');
+    control.state(1);
+    await waitFor(() => other.state.phase === 'live', 2000, 'live');
+    control.rows.set('n1', { ...note(1), read: true, updated_at: at(40) });
+    other.reconcile(new Map([...control.rows].map(([k, r]) => [k, { ...r }])), new Set(control.rows.keys()));
+    await waitFor(() => control.rejoins.length === 1, 5000, 'the control store rejoins');
+    expect(db.rejoins, 'nothing was missed').to.deep.equal([]);
+    store.stop();
+    other.stop();
+  });
+
   it('an UPDATE of a row outside the window, committed before a resync read and delivered after it, is not counted twice', async () => {
     const db = new Scripted();
     for (const n of [1, 2, 3, 4]) db.rows.set(`n${n}`, note(n));
