@@ -100,8 +100,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #lateRead = 0;
   /** The last read held PINNED_LIMIT rows in pinned states: more may be under way (`state.more`). */
   #cut = false;
-  /** Keys of rows revalidation found newer, whose change Realtime has yet to deliver (item 10). */
-  readonly #awaited = new Set<string>();
+  /** Keys of rows revalidation found newer, whose change Realtime has yet to deliver (item 10), to the round that found them. */
+  readonly #awaited = new Map<string, Set<string>>();
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -196,7 +196,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       if (before && held && versionOf(change.new) > versionOf(before) && versionOf(held) === versionOf(change.new)) found.add(key!);
     }
     // Each round's changes have their own grace (QA23: a later round's cut short by an earlier one's).
-    for (const key of found) this.#awaited.add(key);
+    for (const key of found) this.#awaited.set(key, found);
     if (found.size) setTimeout(() => this.#undelivered(found, epoch), this.options.deliveryGraceMs ?? LATE_MS);
     return gone;
   }
@@ -204,7 +204,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** The grace for changes revalidation found is over: any still owed means the channel is not delivering. */
   #undelivered(found: Set<string>, epoch: number): void {
     let owed = 0;
-    for (const key of found) if (this.#awaited.delete(key)) owed++;
+    // Only this round's: a later round may have found the row newer again since its delivery.
+    for (const key of found) if (this.#awaited.get(key) === found && this.#awaited.delete(key)) owed++;
     const { channel, phase } = this.#phase;
     // Not when the channel joined again meanwhile (its re-read covers it) or Realtime is known to run behind.
     if (owed && !this.#stopped && channel.ready && channel.epoch === epoch && phase === 'live' && !this.#lag.cause && this.#resolved) {

@@ -559,8 +559,10 @@ describe('reads racing changes delivered out of commit order', () => {
     round('n3', at(0)); // set back in time: never owed (its delivery, if any, the version guard refuses)
     await pause(500);
     round('n2', at(31)); // round 2, half a grace later: delivered after round 1's grace is over, within its own
+    round('n1', at(32)); // … and n1, newer again since its delivery: round 2's to wait for, not round 1's
     await pause(700);
     db.deliver({ type: 'UPDATE', new: db.rows.get('n2')!, old: null });
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old: null });
     // A store whose change never comes, found now: its rejoin comes after every grace above is over.
     const control = new Scripted();
     control.rows.set('n1', note(1));
