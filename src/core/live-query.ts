@@ -209,9 +209,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const { channel, phase } = this.#phase;
     // Not when the channel joined again meanwhile (its re-read covers it) or Realtime is known to run behind.
     if (owed && !this.#stopped && channel.ready && channel.epoch === epoch && phase === 'live' && !this.#lag.cause && this.#resolved) {
-      const { table } = this.#resolved.query;
-      console.warn(`[rt-monitor] ${owed} change(s) to "${table}" never came over Realtime: rejoining.`);
-      this.options.source.rejoin?.(table);
+      this.options.source.rejoin?.(this.#resolved.query.table); // it warns when it does
     }
   }
 
