@@ -183,7 +183,7 @@ export abstract class LiveHub implements ResolveContext {
     for (const store of this.liveStores()) {
       store.revalidateEmpty(); // nothing held to ask for by key: its snapshot again
       store.revalidateCount(); // rows not held can leave the user's view too
-      if (!store.table || store.state.phase !== 'live') continue;
+      if (!store.table || !store.checked) continue;
       const group = byTable.get(store.table) ?? { stores: [], keys: new Set<string>() };
       byTable.set(store.table, group);
       group.stores.push(store);
@@ -207,7 +207,7 @@ export abstract class LiveHub implements ResolveContext {
           if (key !== null) fresh.set(key, row);
         }
         const asked = new Set(ids);
-        for (const store of stores) if (store.state.phase === 'live') gone += store.reconcile(fresh, asked);
+        for (const store of stores) if (store.checked) gone += store.reconcile(fresh, asked);
       }
     }
     if (gone > 0) this.rowsLeftView();

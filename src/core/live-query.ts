@@ -18,8 +18,10 @@
  *     {@link LATE_MS} until changes arrive on time again.
  * 10. a held row that revalidation ({@link reconcile}) finds newer must then arrive over Realtime
  *     within {@link LATE_MS}; if not, the channel is not delivering (its table taken out of the
- *     publication, its server-side subscription lost) and joins again (`LiveSource.rejoin`): a
- *     refusal shows its cause, a new subscription delivers again.
+ *     publication, its server-side subscription lost, replication stalled): the query is `stale`
+ *     with that cause (`server`, detail `realtime-undelivered`) until a change arrives over
+ *     Realtime again, revalidation keeps reading its rows meanwhile, and the channel joins again
+ *     (`LiveSource.rejoin`, spaced): a refusal shows its cause, a new subscription delivers again.
  */
 import { initialState, type CountResult, type LiveSource, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
@@ -102,6 +104,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #cut = false;
   /** Keys of rows revalidation found newer, whose change Realtime has yet to deliver (item 10), to the round that found them. */
   readonly #awaited = new Map<string, Set<string>>();
+  /** Realtime did not deliver a change revalidation found (item 10): the cause, until a change arrives over Realtime. */
+  #undeliveredCause: RtError | null = null;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -203,14 +207,30 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   /** The grace for changes revalidation found is over: any still owed means the channel is not delivering. */
   #undelivered(found: Set<string>, epoch: number): void {
-    let owed = 0;
+    let owed = false;
     // Only this round's: a later round may have found the row newer again since its delivery.
-    for (const key of found) if (this.#awaited.get(key) === found && this.#awaited.delete(key)) owed++;
-    const { channel, phase } = this.#phase;
+    for (const key of found) if (this.#awaited.get(key) === found) owed = this.#awaited.delete(key);
+    const { channel } = this.#phase;
     // Not when the channel joined again meanwhile (its re-read covers it) or Realtime is known to run behind.
-    if (owed && !this.#stopped && channel.ready && channel.epoch === epoch && phase === 'live' && !this.#lag.cause && this.#resolved) {
-      this.options.source.rejoin?.(this.#resolved.query.table); // it warns when it does
-    }
+    if (!owed || !this.checked || channel.epoch !== epoch || this.#lag.cause) return;
+    // Named until a change arrives over Realtime: a rejoin proves nothing (a stalled replication joins fine).
+    this.#undeliveredCause ??= rtError(
+      'server',
+      `Realtime did not send a change to "${this.#resolved!.query.table}" that the database has: live updates are not arriving. Joining again; its rows are read over REST meanwhile.`,
+      'realtime-undelivered',
+    );
+    this.#behindChanged();
+    this.options.source.rejoin?.(this.#resolved!.query.table); // it warns when it does
+  }
+
+  /**
+   * Whether revalidation reads this query's rows again (src/core/live-hub.ts): it is live, or held
+   * off Live only because Realtime did not deliver a change (item 10), its channel joined.
+   */
+  get checked(): boolean {
+    if (this.#stopped || !this.#resolved) return false;
+    const { phase, error, channel } = this.#phase;
+    return phase === 'live' || (phase === 'stale' && channel.ready && error !== null && error === this.#undeliveredCause);
   }
 
   /**
@@ -219,7 +239,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    * "Live" over rows nobody can confirm.
    */
   revalidationFailed(): void {
-    if (this.state.phase === 'live') this.#readAgain();
+    if (this.checked) this.#readAgain();
   }
 
   /**
@@ -251,11 +271,15 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    * user's view (given to another user) moves the count, and Realtime says nothing of it.
    */
   revalidateCount(): void {
-    if (!this.#stopped && this.state.phase === 'live') this.#unread?.confirm();
+    if (this.checked) this.#unread?.confirm();
   }
 
   /** Fold one change delivered by Realtime in (also used by tests with fakes). */
   applyChange(change: RowChange<R>): void {
+    if (this.#undeliveredCause && !this.#stopped) {
+      this.#undeliveredCause = null; // Realtime delivers again
+      this.#behindChanged();
+    }
     this.#apply(change, true);
   }
 
@@ -283,12 +307,16 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   /** Realtime runs behind (or caught up): off Live with the cause, and the rows read over REST meanwhile. */
   #lagChanged(): void {
-    const cause = this.#lag.cause;
-    if (cause && this.#reader && Date.now() - this.#lateRead > LATE_MS) {
+    if (this.#lag.cause && this.#reader && Date.now() - this.#lateRead > LATE_MS) {
       this.#lateRead = Date.now();
       this.#reader.refill(); // the database's rows now, not when Realtime gets to them
     }
-    if (this.#phase.late(cause)) this.#emit();
+    this.#behindChanged();
+  }
+
+  /** Off Live while Realtime runs behind, or did not deliver a change (item 10); live again when neither. */
+  #behindChanged(): void {
+    if (this.#phase.late(this.#lag.cause ?? this.#undeliveredCause)) this.#emit();
   }
 
   /**
@@ -373,7 +401,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       problem: () => this.#phase.error,
     });
     this.#offLag = this.#lag.subscribe(() => this.#lagChanged());
-    this.#phase.late(this.#lag.cause); // a client already behind: not live until it has caught up
+    this.#phase.late(this.#lag.cause ?? this.#undeliveredCause); // a client already behind: not live until it has caught up
     if (!reader.started) void reader.read();
   }
 
@@ -501,9 +529,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     // A channel that failed for a reason of its own (refused token, no access, too many channels),
     // or a socket that keeps failing to open (Link.failing), is this query's error too: the widget
     // must say why it is not live. The server's own refusal says more than an empty list's "not
-    // found or no access" (ResolvedFeed.verifyEmpty).
+    // found or no access" (ResolvedFeed.verifyEmpty), and than Realtime running behind or not
+    // delivering (a table taken out of the publication is refused when joined again).
     const refused = channel.status === 'error' || channel.error?.code === 'network' ? channel.error : null;
-    const error = (own?.code === 'not-found' && refused?.code === 'forbidden' ? refused : own) ?? (phase !== 'live' ? refused : null);
+    const yields = refused && own && ((own.code === 'not-found' && refused.code === 'forbidden') || own === this.#phase.behind);
+    const error = (yields ? refused : own) ?? (phase !== 'live' ? refused : null);
     this.state = { phase, data, error, status: fatal ? 'error' : channel.status, updatedAt: this.#updatedAt };
     if (this.#unread) this.state.unreadCount = this.#unread.total(rows);
     const more = this.#cut ? 'pinned' : this.#window?.full ? 'rows' : 0;

@@ -6,6 +6,7 @@
  *   any ──resolve failed / single row missing or deleted──▶ error
  *   error (single row deleted) ──row back──▶ connecting | stale | live
  *   live ──a change delivered late (Realtime behind the database)──▶ stale ──caught up──▶ live
+ *   live ──a change revalidation found never delivered──▶ stale ──a change delivered──▶ live
  *
  * `live` is only ever claimed when this query's own channel is joined and confirmed AND the
  * snapshot shown was read after that confirmation (epoch check); a query that never was live
@@ -27,8 +28,12 @@ export class QueryPhase {
   #snapshotEpoch = -1;
   #everLoaded = false;
   #everLive = false;
-  /** Realtime delivers this query's changes late: the cause, until it has caught up. */
+  /** Realtime delivers this query's changes late, or did not deliver one: the cause, until it does again. */
   #behind: RtError | null = null;
+
+  get behind(): RtError | null {
+    return this.#behind;
+  }
 
   /** Whether the channel's confirmation is newer than the snapshot shown (a re-read is due). */
   channelChanged(s: ChannelState): boolean {
@@ -78,17 +83,19 @@ export class QueryPhase {
   }
 
   /**
-   * Realtime delivers changes late (`cause`), or has caught up (null). Returns whether the phase
-   * or error changed.
+   * Realtime delivers changes late or not at all (`cause`), or does again (null). Returns whether
+   * the phase or error changed.
    */
   late(cause: RtError | null): boolean {
     const was = this.#behind;
-    if (!cause === !was) return false;
+    if (cause === was) return false;
     this.#behind = cause;
-    if (cause && this.phase === 'live') {
-      this.phase = 'stale';
+    // Shown: live, or stale for the cause it replaces.
+    const shown = was !== null && this.error === was;
+    if (cause && (this.phase === 'live' || shown)) {
+      if (this.phase === 'live') this.phase = 'stale';
       this.error = cause;
-    } else if (!cause && this.error === was) {
+    } else if (!cause && shown) {
       this.error = null;
       if (this.phase === 'stale') this.phase = this.#settled();
     } else return false;

@@ -107,6 +107,8 @@ export const en = {
     busy: 'The server is busy. Retrying shortly.',
     // By RtError.detail: changes arrive long after their commit (src/core/live-query.ts).
     'realtime-behind': 'Live updates are arriving late: the realtime server is behind the database. The data is read again meanwhile.',
+    // By RtError.detail: a change the database has never arrived over Realtime (src/core/live-query.ts).
+    'realtime-undelivered': 'Live updates are not arriving: the realtime server did not send a change the database has. Reconnecting; the data is read again meanwhile.',
   } as Record<string, string>,
 
   // statuses (goal, scan, execution)

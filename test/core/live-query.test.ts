@@ -541,6 +541,45 @@ describe('reads racing changes delivered out of commit order', () => {
     missed.store.stop();
   });
 
+  it('a change never delivered is named until Realtime delivers again: a rejoin proves nothing, revalidation goes on meanwhile (QA23 F5)', async () => {
+    // QA23: stalled replication (the channel joins fine, no change comes) read "Live" over rows
+    // only revalidation kept fresh, between rejoins.
+    const db = new Scripted();
+    for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
+    const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, deliveryGraceMs: 50, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+    store.start();
+    await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+    db.state(1);
+    await waitFor(() => store.state.phase === 'live', 2000, 'live');
+    const round = (id: string, updated: string) => {
+      db.rows.set(id, { ...db.rows.get(id)!, read: true, updated_at: updated });
+      expect(store.checked, 'revalidation reads its rows').to.equal(true);
+      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    };
+    round('n1', at(30));
+    await waitFor(() => db.rejoins.length === 1, 2000, 'joins again');
+    await frame();
+    expect(store.state.phase).to.equal('stale');
+    expect(store.state.error?.detail).to.equal('realtime-undelivered');
+    expect(store.state.error?.message).to.contain('"notifications"');
+    // The channel joined again and the snapshot was re-read: still not live (nothing came yet).
+    const selects = db.selects;
+    db.state(2);
+    await waitFor(() => db.selects > selects, 2000, 're-read after the rejoin');
+    await frame();
+    await frame();
+    expect([store.state.phase, store.state.error?.detail]).to.deep.equal(['stale', 'realtime-undelivered']);
+    // Still stalled: the next round reads the change and asks to join again.
+    round('n2', at(31));
+    await frame();
+    expect(store.state.data.find((r) => r.id === 'n2')?.read, 'read over REST').to.equal(true);
+    await waitFor(() => db.rejoins.length === 2, 2000, 'joins again');
+    // Realtime delivers again: live.
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n2')!, old: null });
+    await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, 'live again');
+    store.stop();
+  });
+
   it('each revalidation round\'s changes have their own grace; a change set back in time is owed nothing (QA23)', async () => {
     const db = new Scripted();
     for (const n of [1, 2, 3]) db.rows.set(`n${n}`, note(n));

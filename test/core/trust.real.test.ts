@@ -33,7 +33,7 @@ import {
   ACME, ALICE, BOB, USERS, backendInfo, deleteRows, dropConnections, insertRows, lagRealtime, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor,
 } from '../helpers/backend.js';
 import { instrumentWebSocket, recordWarnings } from '../helpers/hosts.js';
-import { deepText } from '../elements/helpers.js';
+import { badgeText, deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
 const cleanups: Array<() => void> = [];
@@ -49,14 +49,6 @@ function track(c: RtClient): RtClient {
 }
 
 /** The text of the widget's one status badge (`part="live-badge"`), without its hidden hint. */
-function badgeText(el: Element): string | null {
-  const badges = (el.shadowRoot ?? el).querySelectorAll('[part~="live-badge"]');
-  if (badges.length === 0) return null;
-  const [badge] = badges;
-  const label = [...badge.children].find((c) => c.tagName === 'SPAN' && !c.classList.contains('sr-only') && !c.classList.contains('live-dot'));
-  return label?.textContent?.trim() ?? null;
-}
-
 /** Samples every animation frame until stopped: what a user could have seen, frame by frame. */
 function everyFrame(sample: () => void): () => void {
   let on = true;

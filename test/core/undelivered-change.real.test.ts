@@ -6,11 +6,17 @@
  * arrive over Realtime within the grace ({@link LATE_MS}); if it does not, the channel joins again,
  * and the refusal shows its cause. A change merely in flight (Realtime a little late) changes nothing.
  */
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { LATE_MS } from '../../src/core/realtime-lag.js';
-import { USERS, backendInfo, insertInto, lagRealtime, probeFeed, probeTable, runSql, signIn, waitFor } from '../helpers/backend.js';
+import { en } from '../../src/internal/strings.js';
+import { USERS, backendInfo, insertInto, lagRealtime, newStream, probeFeed, probeTable, runSql, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import { instrumentWebSocket, recordWarnings } from '../helpers/hosts.js';
+import { badgeText, deepText } from '../elements/helpers.js';
+
+const badge = (el: Element) => el.shadowRoot!.querySelector('[part~="live-badge"]');
 
 describe('a channel that stops delivering while joined (real backend)', function () {
   this.timeout(90_000);
@@ -66,4 +72,43 @@ describe('a channel that stops delivering while joined (real backend)', function
       await runSql(`drop table if exists public.${gone}; drop table if exists public.${late};`);
     }
   });
+
+  it('stalled replication (the channel joins, no change comes): "Stale" with the cause, kept through the rejoin, the rows read over REST; Live once changes arrive again (QA23 F5)', async () => {
+    const stream = await newStream({ name: 'before the stall' });
+    const info = await backendInfo();
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 500 });
+    cleanups.push(() => client.dispose());
+    const { warnings, restore } = recordWarnings();
+    cleanups.push(restore);
+    const wrapper = await fixture(html`<rt-provider .client=${client}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-progress')!;
+    const text = () => badgeText(el);
+    await waitFor(() => text() === en.live, 15_000, 'live');
+    const joins = () => ws.sent.filter((f) => f.data.includes('"phx_join"') && f.data.includes('"table":"streams"')).length;
+    const joined = joins();
+    try {
+      await lagRealtime(600_000); // replication stalls: nothing is sent until it is lifted
+      await updateRows('streams', { id: stream.id }, { name: 'stalled 1' });
+      // Revalidation reads it; Realtime never sends it: not Live, and why.
+      await waitFor(() => deepText(el.shadowRoot!).includes('stalled 1'), 10_000, 'the change read by revalidation');
+      await waitFor(() => text() === en.stale, 15_000, `"${en.stale}" (shows ${text()})`);
+      expect(badge(el)!.getAttribute('title')).to.equal(en.errorMessages['realtime-undelivered']);
+      expect(warnings.some((w) => w.includes('"streams"')), 'a warning names the table').to.equal(true);
+      // The channel joins again (which works: replication, not the subscription, is stuck) …
+      await waitFor(() => joins() > joined && ws.received.filter((f) => f.includes('Subscribed to PostgreSQL')).length >= 2, 15_000, 'joined again');
+      // … and a later change is again read over REST, the widget still not Live.
+      await updateRows('streams', { id: stream.id }, { name: 'stalled 2' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('stalled 2'), 10_000, 'the next change read by revalidation');
+      expect(text()).to.equal(en.stale);
+      expect(badge(el)!.getAttribute('title')).to.equal(en.errorMessages['realtime-undelivered']);
+    } finally {
+      await lagRealtime(0);
+    }
+    // Replication resumes: what waited arrives (late), then changes on time: Live.
+    await updateRows('streams', { id: stream.id }, { name: 'on time' });
+    await waitFor(() => deepText(el.shadowRoot!).includes('on time') && text() === en.live, 40_000, `live again (shows ${text()}: ${badge(el)?.getAttribute('title')})`);
+  });
 });
+

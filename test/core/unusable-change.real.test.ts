@@ -16,7 +16,7 @@ import type { LiveQueryState } from '../../src/core/types.js';
 import { en } from '../../src/internal/strings.js';
 import { USERS, backendInfo, insertInto, newId, nextFrame, probeFeed, probeTable, runSql, signIn, waitFor, type Probe } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
-import { deepText } from '../elements/helpers.js';
+import { badgeText, deepText } from '../elements/helpers.js';
 
 
 const clients: RtClient[] = [];
@@ -25,13 +25,6 @@ afterEach(async () => {
   for (const f of cleanups.splice(0).reverse()) await f();
   for (const c of clients.splice(0)) c.dispose();
 });
-
-/** The widget's one status badge text (`part="live-badge"`), without its hidden hint. */
-function badgeText(el: Element): string | null {
-  const badge = el.shadowRoot!.querySelector('[part~="live-badge"]');
-  const label = badge && [...badge.children].find((c) => c.tagName === 'SPAN' && !c.classList.contains('sr-only') && !c.classList.contains('live-dot'));
-  return label?.textContent?.trim() ?? null;
-}
 
 /** Holds the REST reads of `table` while `held` is on; `release()` lets them through. */
 function holdReads(table: string) {

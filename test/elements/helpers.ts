@@ -37,6 +37,13 @@ export async function mount<T extends Element>(client: MemoryClient, template: T
   return el;
 }
 
+/** A widget's one status badge text (`part="live-badge"`), without its hidden hint; null without a badge. */
+export function badgeText(el: Element): string | null {
+  const badge = (el.shadowRoot ?? el).querySelector('[part~="live-badge"]');
+  const label = badge && [...badge.children].find((c) => c.tagName === 'SPAN' && !c.classList.contains('sr-only') && !c.classList.contains('live-dot'));
+  return label?.textContent?.trim() ?? null;
+}
+
 /** Visible-ish text of a node including nested shadow roots, whitespace collapsed. */
 export function deepText(node: Node): string {
   const parts: string[] = [];
