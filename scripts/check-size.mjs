@@ -156,8 +156,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * is named ("Stale", detail realtime-undelivered, until a change arrives again; revalidation goes
  * on meanwhile) instead of "Live" over rows only revalidation kept fresh (QA23 F5: stalled
  * replication), its English text, and a channel's refusal shown before a lag cause.
+ * Raised to 78.9 the same session (78,845 B) for +0.07 KB: a refused channel's rows read over REST
+ * at most every 30 s while the refusal shows (they stayed as when refused, however old).
  */
-export const ALL_IN_CEILING_KB = 78.8;
+export const ALL_IN_CEILING_KB = 78.9;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

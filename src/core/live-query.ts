@@ -40,6 +40,9 @@ import { SnapshotReader } from './snapshot-reader.js';
 import { retryDelay } from './retry.js';
 import { LATE_MS, RealtimeLag } from './realtime-lag.js';
 
+/** While its channel is refused, a query's rows are read over REST at most this often (ms). */
+export const REFUSED_READ_EVERY_MS = 30_000;
+
 /** A re-read older than the rows held is read again after this long before it is believed (ms). */
 export const OLDER_READ_CONFIRM_MS = 1500;
 
@@ -100,6 +103,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #offLag: (() => void) | null = null;
   /** When Realtime running behind last asked for a re-read (ms, local clock). */
   #lateRead = 0;
+  /** When a refusal of this query's channel last asked for a re-read (ms, local clock). */
+  #refusedRead = 0;
   /** The last read held PINNED_LIMIT rows in pinned states: more may be under way (`state.more`). */
   #cut = false;
   /** Keys of rows revalidation found newer, whose change Realtime has yet to deliver (item 10), to the round that found them. */
@@ -396,6 +401,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       onState: (s) => {
         if (this.#stopped) return;
         reader.channel(s, this.#phase.channelChanged(s));
+        // Refused (a table not in the publication, too many channels): its rows read over REST now
+        // and then meanwhile, as while the socket cannot open; not for a refused token (the session
+        // asks for a new one, a read would be refused too).
+        if (s.status === 'error' && !waitsForToken(s.error) && s.error?.code !== 'unauthorized' && Date.now() - this.#refusedRead > REFUSED_READ_EVERY_MS) {
+          this.#refusedRead = Date.now();
+          this.#readAgain();
+        }
         this.#emit();
       },
       problem: () => this.#phase.error,

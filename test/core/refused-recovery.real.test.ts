@@ -7,12 +7,13 @@
  */
 import { expect } from '@open-wc/testing';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { REFUSED_READ_EVERY_MS } from '../../src/core/live-query.js';
 import { USERS, backendInfo, insertInto, probeFeed, probeTable, runSql, signIn, waitFor } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
 
 
 describe('a refused subscription comes back when the database is put right (real backend)', function () {
-  this.timeout(90_000);
+  this.timeout(120_000);
   const clients: RtClient[] = [];
   afterEach(() => {
     for (const c of clients.splice(0)) c.dispose();
@@ -48,4 +49,30 @@ describe('a refused subscription comes back when the database is put right (real
       await runSql(`drop table if exists public.${table};`);
     }
   });
+
+  it('while its channel stays refused, the rows are read over REST now and then (not Live, the refusal still shown)', async () => {
+    const table = await probeTable('rt_refused_reads', false);
+    try {
+      await insertInto(table, [{ team: 't', title: 'before' }]);
+      const info = await backendInfo();
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+      clients.push(client);
+      const query = client.liveQuery(probeFeed(table), { team: 't' });
+      const off = query.subscribe(() => {});
+      try {
+        await waitFor(() => query.getState().error?.message.includes('could not subscribe') && query.getState().data.length === 1, 30_000, 'the refusal shown');
+        // A change Realtime cannot send (the table is not published): read over REST within a
+        // period or two of refusals, the refusal still the widget's cause.
+        await insertInto(table, [{ team: 't', title: 'read meanwhile' }]);
+        await waitFor(() => query.getState().data.some((r) => r.title === 'read meanwhile'), 3 * REFUSED_READ_EVERY_MS, 'the new row read over REST');
+        expect(query.getState().phase).to.not.equal('live');
+        expect(query.getState().error?.message).to.contain('could not subscribe');
+      } finally {
+        off();
+      }
+    } finally {
+      await runSql(`drop table if exists public.${table};`);
+    }
+  });
 });
+
