@@ -265,9 +265,12 @@ export class RtClient extends LiveHub implements RtClientApi {
 
   /**
    * Ask the token source for a fresh token now and hand it to the realtime channels. A load still
-   * in flight (a callback that hangs, since replaced by the host) is not waited for.
+   * in flight (a callback that hangs, since replaced by the host) is not waited for. Resolves
+   * whether a token was handed over: false, changing nothing, for a fixed token (nothing to ask;
+   * `setAccessToken` gives a new one).
    */
   refreshAuth(): Promise<boolean> {
+    if (!this.#session.tokens.refreshable) return Promise.resolve(false);
     void this.#session.tokens.reload();
     return this.#session.refresh('refresh requested');
   }

@@ -359,6 +359,20 @@ describe('connection state machine against the real backend', function () {
     expect(retries.fired, 'the scheduled retry never ran').to.equal(1);
   });
 
+  it('`refreshAuth()` on a fixed token (nothing to refresh): false, and the connection stays as it was (not "refused")', async () => {
+    const stream = await newStream({ name: 'fixed token refresh' });
+    const c = await clientFor(USERS.alice);
+    clients.push(c);
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => c.getConnection().status === 'connected' && host.ctl.phase === 'live', 15_000, 'live');
+    expect(await c.refreshAuth()).to.equal(false);
+    expect([c.getConnection().status, c.getConnection().lastError]).to.deep.equal(['connected', null]);
+    await updateRows('streams', { id: stream.id }, { name: 'after refreshAuth' });
+    await waitFor(() => host.ctl.data?.name === 'after refreshAuth', 10_000, 'changes still arrive');
+    expect([c.getConnection().status, host.ctl.phase]).to.deep.equal(['connected', 'live']);
+  });
+
   it('an expired plain-string access token (no callback) ends in the error state: session-expired, with a clear message', async () => {
     const info = await backendInfo();
     const expired = await mintToken(ALICE, -3600); // expired an hour ago
