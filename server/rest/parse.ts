@@ -67,8 +67,12 @@ export function parseError(message: string, details: string | null = null): Http
   return new HttpError(400, { code: 'PGRST100', details, hint: null, message });
 }
 
-/** Splits on `sep` outside parentheses, braces and double quotes (backslash escapes inside quotes). */
-export function splitTopLevel(text: string, sep = ','): string[] {
+/**
+ * Splits on `sep` outside parentheses, braces and double quotes (backslash escapes inside quotes).
+ * `listItems`: as PostgREST reads `in.(…)` items, a quote opens a quoted item only at its start
+ * (`q"uote` is a value), and an item whose quote never closes is an error.
+ */
+export function splitTopLevel(text: string, sep = ',', listItems = false): string[] {
   const out: string[] = [];
   let depth = 0;
   let inQuote = false;
@@ -81,8 +85,14 @@ export function splitTopLevel(text: string, sep = ','): string[] {
       else if (ch === '"') inQuote = false;
       continue;
     }
-    if (ch === '"') inQuote = true;
-    else if (ch === '(' || ch === '{') depth++;
+    if (ch === '"' && (!listItems || cur.trim() === '')) inQuote = true;
+    else if (listItems) {
+      if (ch === sep) {
+        out.push(cur);
+        cur = '';
+        continue;
+      }
+    } else if (ch === '(' || ch === '{') depth++;
     else if (ch === ')' || ch === '}') depth = Math.max(0, depth - 1);
     else if (ch === sep && depth === 0) {
       out.push(cur);
@@ -91,6 +101,7 @@ export function splitTopLevel(text: string, sep = ','): string[] {
     }
     cur += ch;
   }
+  if (inQuote && listItems) throw parseError(`failed to parse list "(${text})"`, 'unterminated quoted value');
   out.push(cur);
   return out;
 }
@@ -153,7 +164,7 @@ export function parseList(text: string): string[] {
   if (!text.startsWith('(') || !text.endsWith(')')) throw parseError(`failed to parse list "${text}"`, 'expected "(" … ")"');
   const inner = text.slice(1, -1);
   if (inner.trim() === '') return [];
-  return splitTopLevel(inner).map((v) => unquote(v.trim()).value);
+  return splitTopLevel(inner, ',', true).map((v) => unquote(v.trim()).value);
 }
 
 /** `op.value`, `not.op.value`, `op(mod).value` as in a query parameter's value. */

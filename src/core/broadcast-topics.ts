@@ -23,7 +23,7 @@
 import type { ChannelSpec, RowChange } from './client-types.js';
 import type { MonitoredTable, RtError } from './types.js';
 import { isRtError, messageOf, rtError } from './errors.js';
-import { unsafeKey } from './keys.js';
+import { unsafeKey, uuidCase } from './keys.js';
 
 /** `postgres_changes` (default: per-subscriber RLS on every change) or `broadcast` (RLS once at join). */
 export type RealtimeMode = 'postgres_changes' | 'broadcast';
@@ -66,7 +66,7 @@ const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext): Promise<string[] | RtError> {
   const m = spec.filter ? EQ.exec(spec.filter) : null;
   if (ORG_TABLES.has(spec.table)) {
-    if (spec.table === 'streams' && m && m[1] === 'org_id') return [`org:${m[2]}`];
+    if (spec.table === 'streams' && m && m[1] === 'org_id') return [`org:${uuidCase(m[2]!)}`];
     if (m && m[1] === (spec.table === 'streams' ? 'id' : 'stream_id') && ctx.streamOrg) {
       const org = await ctx.streamOrg(m[2]!);
       if (org !== null) return typeof org === 'string' ? [`org:${org}`] : org;
@@ -76,7 +76,7 @@ export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx
     if (!Array.isArray(orgs)) return orgs;
     return orgs.map((o) => `org:${o}`);
   }
-  if (m && m[1] === 'user_id') return [`user:${m[2]}`];
+  if (m && m[1] === 'user_id') return [`user:${uuidCase(m[2]!)}`];
   const me = await ctx.userId();
   if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');
   return [`user:${me}`];

@@ -2,10 +2,13 @@
  * Keys of any type — `text`, `bigint` and `uuid` primary keys and foreign keys — in the one form
  * rt-monitor compares, sends in filters and uses as map keys:
  *
- * - a UUID (any case, surrounding spaces) → lower case, as Postgres prints it;
+ * - a row's key ({@link rowKey}) → exactly as the database sent it (text keys are case- and
+ *   space-sensitive: `'AAAA…'` and `'aaaa…'`, `'dup'` and `' dup'` are different rows);
+ * - a parameter ({@link normalizeKey}, e.g. `stream-id`) → as given; a UUID or an integer with
+ *   spaces around trimmed; a UUID in any case finds its row (Postgres compares `uuid` columns by
+ *   value: {@link sameKey});
  * - a JS number or bigint (e.g. `.streamId=${42}`) → its decimal text, as PostgREST and Realtime
- *   send bigint columns (JSON numbers; beyond 2^53 they lose precision in any JS client);
- * - other text → as given, trimmed.
+ *   send bigint columns (JSON numbers; beyond 2^53 they lose precision in any JS client).
  *
  * No type is assumed: a value is refused only when no request could carry it.
  */
@@ -27,8 +30,21 @@ export function normalizeKey(value: unknown): string | null {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'string') return null;
   const v = value.trim();
-  if (!v) return null;
-  return UUID.test(v) ? v.toLowerCase() : v;
+  // Spaces around a UUID or an integer are a page's slip (no such key has them); text is exact.
+  return !v ? null : UUID.test(v) || /^-?\d+$/.test(v) ? v : value;
+}
+
+/** A UUID as Postgres prints it (lower case); other text as given (Broadcast topics are named so). */
+export const uuidCase = (value: string): string => (UUID.test(value) ? value.toLowerCase() : value);
+
+/**
+ * Whether a row's column value `v` is the parameter `value` ({@link normalizeKey} form): the same
+ * text, or the same UUID in another case (as a `uuid` column compares; a `text` column holding
+ * both spellings is told apart by the server's filters, never here).
+ */
+export function sameKey(v: unknown, value: string): boolean {
+  const k = typeof v === 'string' ? v : normalizeKey(v);
+  return k === value || (k !== null && uuidCase(k) === uuidCase(value));
 }
 
 /** Why `value` cannot be used as a key for `column`, or null when it can. */
@@ -52,11 +68,12 @@ export function checkKeys(eq: ReadonlyArray<readonly [string, string]>): RtError
 }
 
 /**
- * The row's primary key as a string (the map key): text and uuid keys as given, bigint keys (JSON
+ * The row's primary key as a string (the map key): text and uuid keys exactly as sent, bigint keys (JSON
  * numbers or their decimal text) as decimal text. Null when the row has no usable key.
  */
 export function rowKey(row: { id?: unknown } | null | undefined): string | null {
-  return normalizeKey(row?.id);
+  const id = row?.id;
+  return typeof id === 'string' ? id || null : normalizeKey(id);
 }
 
 /** A value read as a JSON number beyond 2^53: rounded, so as a key it may name another row (rest.ts keeps such values exact as text). */

@@ -26,6 +26,13 @@ interface RestResponse {
   status?: number;
 }
 
+/**
+ * An `in.(…)` list with every value quoted and `"` / `\` escaped (PostgREST's grammar): postgrest-js
+ * quotes only values holding `,()`, so a text key with a `"` broke the list (QA24: a revalidation
+ * request lost every key after it, and their rows left a Live list).
+ */
+const inList = (values: Iterable<string>): string => `(${[...values].map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')})`;
+
 export class RestSource {
   /**
    * The project's API key as REST last judged it: the rejection (a wrong or rotated key, 401 to
@@ -77,8 +84,8 @@ export class RestSource {
         // Mapped columns are named in the select list: the server then says when one does not exist.
         let q = this.rest.from(schema.table(table)).select(schema.select(table));
         for (const [column, value] of schema.eq(table, query.eq)) q = q.eq(column, value);
-        if (query.ids) q = q.in(schema.column(table, 'id'), [...query.ids]);
-        if (pinned) q = q.in(schema.column(table, pinned.column), [...pinned.values]);
+        if (query.ids) q = q.filter(schema.column(table, 'id'), 'in', inList(query.ids));
+        if (pinned) q = q.filter(schema.column(table, pinned.column), 'in', inList(pinned.values));
         // Ties in the order column (rows inserted by one statement share `created_at`) are broken by
         // the key, as the store orders them: otherwise the database picks which tied rows fill a
         // bounded list, and may pick others on the next read.

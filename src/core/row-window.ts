@@ -20,7 +20,7 @@
  */
 import type { RowChange, SnapshotQuery } from './client-types.js';
 import { parseTimestamp, versionOf } from './version.js';
-import { normalizeKey, rowKey } from './keys.js';
+import { rowKey, sameKey } from './keys.js';
 import { serverNow } from './server-clock.js';
 
 /** A row as the store holds it: a primary key `id` (text, bigint or uuid) and optionally a version. */
@@ -253,7 +253,7 @@ export function matches(query: SnapshotQuery, row: Partial<StoreRow>): boolean {
   for (const [col, value] of query.eq) {
     const v = row[col];
     if (v === undefined) continue;
-    if (normalizeKey(v) !== value && String(v) !== value) return false;
+    if (!sameKey(v, value) && String(v) !== value) return false;
   }
   return true;
 }

@@ -224,12 +224,12 @@ export interface Probe {
 /**
  * Creates a throwaway table `public.<prefix>_<8 hex>` of {@link Probe} rows that every signed-in
  * user may read, in the `supabase_realtime` publication unless `published` is false, and returns
- * its name. The caller drops it (`runSql('drop table if exists public.<name>')`).
+ * its name. `key: 'text'` makes its primary key text (rows then need an `id`). The caller drops it (`runSql('drop table if exists public.<name>')`).
  */
-export async function probeTable(prefix: string, published = true): Promise<string> {
+export async function probeTable(prefix: string, published = true, key: 'uuid' | 'text' = 'uuid'): Promise<string> {
   const table = `${prefix}_${newId().slice(0, 8)}`;
   await runSql(`
-    create table public.${table} (id uuid primary key default gen_random_uuid(), team text not null, title text,
+    create table public.${table} (id ${key === 'uuid' ? 'uuid primary key default gen_random_uuid()' : 'text primary key'}, team text not null, title text,
       created_at timestamptz not null default now(), updated_at timestamptz not null default now());
     alter table public.${table} enable row level security;
     create policy read_all on public.${table} for select to authenticated using (true);

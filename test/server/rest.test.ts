@@ -138,6 +138,15 @@ describe('filters', () => {
     assert.deepEqual(await names((q) => q.not('name', 'ilike', '%a%')), ['Épsilon ünïcode 🚀']);
   });
 
+  it('in.(…) items as PostgREST reads them: a quote inside an unquoted item is a character, quoted items unescape, an unclosed quote is a 400 (QA24)', async () => {
+    // postgrest-js quotes only items with , ( or ): `Gamma "three"` goes out bare.
+    assert.deepEqual(await names((q) => q.in('name', ['Gamma "three"', 'Alpha one'])), ['Alpha one', 'Gamma "three"']);
+    assert.deepEqual(await names((q) => q.in('name', ['q"x', 'Alpha one'])), ['Alpha one'], 'an item with one quote does not swallow the next');
+    assert.deepEqual(await names((q) => q.filter('name', 'in', '("Gamma \\"three\\"","beta, two")')), ['Gamma "three"', 'beta, two']);
+    const { error } = await svc.from('acquisition_scans').select('name').filter('name', 'in', '("Gamma,Alpha one)');
+    assert.equal(error?.code, 'PGRST100', JSON.stringify(error));
+  });
+
   it('or=(…), with nested and(…) and quoted values', async () => {
     assert.deepEqual(await names((q) => q.or('status.eq.running,progress_percentage.gt.60')), ['Alpha one', 'beta, two', 'Épsilon ünïcode 🚀']);
     assert.deepEqual(

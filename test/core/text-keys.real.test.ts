@@ -1,0 +1,80 @@
+/**
+ * Text primary keys as they are stored (real backend). QA round 24: keys were "normalised" as if
+ * they were parameters — an upper-case GUID stored as text lower-cased, spaces trimmed — so rows
+ * left a Live list at the first revalidation, single-row widgets said "Not found" for rows that
+ * exist, and two keys differing by case or a space showed as one row; and a key holding `"` broke
+ * the revalidation request (`id=in.(…)`), so the keys after it left the list too.
+ */
+import { expect } from '@open-wc/testing';
+import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
+import { USERS, backendInfo, insertInto, probeFeed, probeTable, runSql, signIn, waitFor, type Probe } from '../helpers/backend.js';
+
+const KEYS = [
+  'BBBBBBBB-BBBB-4BBB-8BBB-BBBBBBBBBBBB',
+  'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb',
+  'dup',
+  ' dup',
+  'trailing ',
+  'q"uote',
+  'back\\slash',
+  'a+b&c=d',
+  'v1.2',
+  '50%',
+];
+
+describe('text keys exactly as stored (real backend)', function () {
+  this.timeout(90_000);
+  const clients: RtClient[] = [];
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.dispose();
+  });
+
+  it('every row of a list and each single row is shown, Live, through revalidation and changes (QA24 H1, H2)', async () => {
+    const table = await probeTable('rt_textkeys', true, 'text');
+    try {
+      await insertInto(table, KEYS.map((id) => ({ id, team: 't', title: `row ${id}` })));
+      const info = await backendInfo();
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 300 });
+      clients.push(client);
+      let revalidations = 0;
+      const nativeFetch = window.fetch;
+      window.fetch = (input, init) => {
+        const url = decodeURIComponent(String(input instanceof Request ? input.url : input));
+        if (url.includes(`/rest/v1/${table}?`) && url.includes('id=in.')) revalidations++;
+        return nativeFetch(input, init);
+      };
+      try {
+        const list = client.liveQuery(probeFeed(table), { team: 't' });
+        const one = defineFeed<Probe, { id?: string }>({ name: `one-${table}`, table, kind: 'single', filters: [{ column: 'id', param: 'id', what: 'id' }] });
+        const singles = [KEYS[0]!, KEYS[5]!, KEYS[3]!].map((id) => client.liveQuery(one, { id }));
+        const offs = [list, ...singles].map((q) => q.subscribe(() => {}));
+        try {
+          const ids = () => (list.getState().data as Probe[]).map((r) => r.id).sort();
+          const shows = () => `list ${JSON.stringify(ids())}; singles ${singles.map((q) => `${q.getState().phase}:${(q.getState().data as Probe | null)?.id}`).join(', ')}`;
+          const right = (title: (id: string) => string) =>
+            list.getState().phase === 'live' &&
+            JSON.stringify((list.getState().data as Probe[]).map((r) => [r.id, r.title]).sort()) === JSON.stringify(KEYS.map((id) => [id, title(id)]).sort()) &&
+            singles.every((q, i) => q.getState().phase === 'live' && (q.getState().data as Probe | null)?.title === title([KEYS[0]!, KEYS[5]!, KEYS[3]!][i]!));
+          await waitFor(() => right((id) => `row ${id}`), 30_000, `every row, Live (${shows()})`);
+          // Revalidation asks for every held key: the rows stay, Live.
+          const after = revalidations;
+          await waitFor(() => revalidations >= after + 3, 15_000, 'three revalidation rounds');
+          expect(right((id) => `row ${id}`), shows()).to.equal(true);
+          // A change to every row is followed, on its own row.
+          await runSql(`update public.${table} set title = 'new ' || id, updated_at = now();`);
+          await waitFor(() => right((id) => `new ${id}`), 30_000, `every change on its row (${shows()})`);
+          const rounds = revalidations;
+          await waitFor(() => revalidations >= rounds + 3, 15_000, 'three more rounds');
+          expect(right((id) => `new ${id}`), shows()).to.equal(true);
+        } finally {
+          offs.forEach((off) => off());
+        }
+      } finally {
+        window.fetch = nativeFetch;
+      }
+    } finally {
+      await runSql(`drop table if exists public.${table};`);
+    }
+  });
+});
