@@ -65,7 +65,8 @@ export function createRest(options: RestOptions): RestLike {
 /**
  * A reply whose integers beyond 2^53 keep every digit, as decimal text: PostgREST writes `bigint`
  * columns as JSON numbers, and `JSON.parse` would read 9007199254740993 as …992 (two keys, one row).
- * Needs `JSON.parse` source text access (Chromium 114, Firefox 135); without it, or through a
+ * So does any number of more than 15 significant digits a double cannot hold (a `numeric` such as
+ * 12345678901234567890.13, read as 12345678901234567000). Needs `JSON.parse` source text access (Chromium 114, Firefox 135); without it, or through a
  * host's client, such keys stay rounded and a snapshot holding one is refused (rest-source.ts).
  */
 async function exactIntegers(res: Response): Promise<Response> {
@@ -73,8 +74,11 @@ async function exactIntegers(res: Response): Promise<Response> {
   // The body is read once here and handed on as text (postgrest-js reads it again from memory).
   let body = await res.text();
   if (/\d{16}/.test(body)) {
-    const exact = (_key: string, value: unknown, context?: { source?: string }) =>
-      typeof value === 'number' && !Number.isSafeInteger(value) && /^-?\d+$/.test(context?.source ?? '') ? context!.source : value;
+    const exact = (_key: string, value: unknown, context?: { source?: string }) => {
+      const text = context?.source ?? '';
+      const digits = text.replace(/e.*/i, '').replace(/\D/g, '').replace(/^0+|0+$/g, '').length;
+      return typeof value === 'number' && ((!Number.isSafeInteger(value) && /^-?\d+$/.test(text)) || (digits > 15 && String(value) !== text)) ? text : value;
+    };
     try {
       body = withPlainJson(() => JSON.stringify(JSON.parse(body, exact as never)));
     } catch {

@@ -23,7 +23,7 @@ const KEYS = [
   '50%',
 ];
 
-describe('text keys exactly as stored (real backend)', function () {
+describe('keys and values exactly as stored (real backend)', function () {
   this.timeout(90_000);
   const clients: RtClient[] = [];
   afterEach(() => {
@@ -77,4 +77,32 @@ describe('text keys exactly as stored (real backend)', function () {
       await runSql(`drop table if exists public.${table};`);
     }
   });
+
+  it('a numeric of more than 15 significant digits keeps every digit, read and changed live (QA24 M1)', async () => {
+    const table = await probeTable('rt_numeric');
+    try {
+      await runSql(`alter table public.${table} add column amount numeric;`);
+      await insertInto(table, [{ team: 't', title: 'sum', amount: '12345678901234567890.12' }]);
+      const info = await backendInfo();
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+      clients.push(client);
+      const list = client.liveQuery(probeFeed<Probe & { amount: unknown }>(table), { team: 't' });
+      const off = list.subscribe(() => {});
+      try {
+        const amount = () => String((list.getState().data as Array<{ amount: unknown }>)[0]?.amount);
+        await waitFor(() => list.getState().phase === 'live' && amount() === '12345678901234567890.12', 30_000, `read exactly (shows ${amount()})`);
+        // A cent more: realtime-js reads the number rounded; the row is read again exactly.
+        await runSql(`update public.${table} set amount = amount + 0.01, updated_at = now();`);
+        await waitFor(() => amount() === '12345678901234567890.13', 30_000, `the change, every digit (shows ${amount()})`);
+        // Numbers a double holds stay numbers.
+        await runSql(`update public.${table} set amount = 1.10, updated_at = now();`);
+        await waitFor(() => Number((list.getState().data as Array<{ amount: unknown }>)[0]?.amount) === 1.1, 30_000, `1.10 (shows ${amount()})`);
+      } finally {
+        off();
+      }
+    } finally {
+      await runSql(`drop table if exists public.${table};`);
+    }
+  });
 });
+
