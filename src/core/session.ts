@@ -120,7 +120,7 @@ export class Session {
     const error = rtError(
       'session-expired',
       this.tokens.refreshable
-        ? `The session has expired and the token callback gave no fresh token (${reason}).`
+        ? `The session has expired and no fresh token could be obtained (${reason}).`
         : `The session has expired (${reason}). Give a new access token: answer the rt-session-expired event, set accessToken, or call setAccessToken().`,
     );
     return this.#fail(error);
@@ -180,7 +180,8 @@ export class Session {
         }
         const token = await this.tokens.get(true);
         if (!token || msLeft(token) <= 0) {
-          this.expire(token ? 'the token callback returned an expired token' : (this.tokens.failure?.message ?? 'the token callback returned no token'));
+          // The source's own failure first (a token URL's HTTP 500): the expired token it left is the last one seen, not its answer.
+          this.expire(this.tokens.failure?.message ?? `the token source answered with ${token ? 'an expired token' : 'no token'}`);
           return false;
         }
         await this.#realtime?.setAuth(token);

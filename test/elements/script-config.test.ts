@@ -2,6 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { configScript, optionsKey, optionsOfScript } from '../../src/internal/script-config.js';
 import { TokenSource } from '../../src/core/tokens.js';
+import { Session } from '../../src/core/session.js';
 
 function tag(attrs: Record<string, string>): HTMLScriptElement {
   const s = document.createElement('script');
@@ -215,6 +216,18 @@ describe('script tag data-* configuration', () => {
       while (!ts.users.length) await new Promise((r) => setTimeout(r, 20));
       expect(ts.users).to.deep.equal([null]);
       expect(await ts.get()).to.equal(null);
+    });
+
+    it('a token URL that answers HTTP 500 until the token expires: the session names that answer, not an expired token from a callback (QA24 M2)', async () => {
+      const fixed = jwt(1);
+      const session = new Session(source({ 'data-access-token': fixed, 'data-access-token-url': '/token' }), undefined, { changed() {}, renewed() {} });
+      expect(await session.tokens.get(), 'handed over first').to.equal(fixed);
+      await new Promise((r) => setTimeout(r, 1100)); // past its exp
+      answers = [status(500)];
+      expect(await session.refresh('the token is about to expire')).to.equal(false);
+      expect(session.error?.code).to.equal('session-expired');
+      expect(session.error?.message).to.include('data-access-token-url answered HTTP 500');
+      expect(session.error?.message).to.not.include('callback');
     });
 
     it('a callback name that is not a function: unreachable, so a valid fixed token is still used', async () => {
