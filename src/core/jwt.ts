@@ -51,12 +51,14 @@ export function isNotJwt(token: string | null | undefined): token is string {
 
 /**
  * `key` unless it is a secret key — a `service_role` JWT or an `sb_secret_…` key: it bypasses Row
- * Level Security, so a page holding it shows every user's rows (and puts it in the WebSocket URL).
- * Throws, naming `what` was given (never the key), for such a key.
+ * Level Security, so a page holding it shows every user's rows (and puts it in the WebSocket URL) —
+ * or has a space, line break or other control character inside (copied from wrapped text: no
+ * request header can carry it). Throws, naming `what` was given (never the key), for such a key.
  */
-export function refuseSecret<T>(key: T, what = 'The access token'): T {
+export function refuseKey<T>(key: T, what = 'The access token'): T {
   if (typeof key === 'string' && (key.startsWith('sb_secret_') || decodeJwt(key)?.role === 'service_role')) {
     throw new Error(`${what} is a secret (service_role) key: it bypasses Row Level Security and must never be in a web page. Give the anon (publishable) key, and a signed-in user's access token.`);
   }
+  if (typeof key === 'string' && /[\s\0-\x1f\x7f]/.test(key.trim())) throw new Error(`${what} contains a line break or space: copy it again, in one piece.`);
   return key;
 }

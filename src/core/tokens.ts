@@ -9,7 +9,7 @@
  *   with supabase-js's third-party `accessToken` option (Clerk, Auth0, Firebase, Cognito; then
  *   `client.auth` throws on any access), that callback (`client.accessToken()`).
  */
-import { decodeJwt, refuseSecret, tokenExpiry, tokenUserId } from './jwt.js';
+import { decodeJwt, refuseKey, tokenExpiry, tokenUserId } from './jwt.js';
 import { clockSkew, observeServerTime, serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
@@ -286,7 +286,7 @@ export class TokenSource {
       });
       const superseded = new Promise<{ next: Promise<string | null> }>((resolve) => (this.#supersede = (next) => resolve({ next })));
       try {
-        const won = await Promise.race([load().then((token) => ({ token: refuseSecret(token) })), timeout, superseded]);
+        const won = await Promise.race([load().then((token) => ({ token: refuseKey(token) })), timeout, superseded]);
         // The source was replaced meanwhile: this load's callers get the new one's answer.
         if ('next' in won) return won.next;
         const { token } = won;

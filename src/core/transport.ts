@@ -4,7 +4,7 @@
  */
 import { RealtimeClient } from '@supabase/realtime-js';
 import { createRest } from './rest.js';
-import { isNotJwt, NOT_A_JWT, refuseSecret } from './jwt.js';
+import { isNotJwt, NOT_A_JWT, refuseKey } from './jwt.js';
 import { serverNow } from './server-clock.js';
 import { registerConnectionHandlersOnce, withWindowListeners } from './socket-hygiene.js';
 import { withPlainJson } from './plain-json.js';
@@ -59,7 +59,7 @@ export function transport(options: RtClientOptions, session: Session): { realtim
   const host = options.client;
   if (host) {
     if (!host.realtime || typeof host.from !== 'function') throw new Error('`client` must be a SupabaseClient (with `realtime` and `from()`).');
-    refuseSecret((host.realtime as { apiKey?: unknown }).apiKey, "The SupabaseClient's key");
+    refuseKey((host.realtime as { apiKey?: unknown }).apiKey, "The SupabaseClient's key");
     return { realtime: host.realtime, rest: host };
   }
   const { url, anonKey } = options;
@@ -68,7 +68,7 @@ export function transport(options: RtClientOptions, session: Session): { realtim
   }
   if (!url) throw new Error('No Supabase URL given (supabase-url / url).');
   if (!anonKey) throw new Error('No anon key given (anon-key / anonKey).');
-  refuseSecret(anonKey, 'The anon key');
+  refuseKey(anonKey, 'The anon key');
   let base: URL;
   try {
     base = new URL(url);
@@ -79,7 +79,7 @@ export function transport(options: RtClientOptions, session: Session): { realtim
   // The REST (or Realtime, Auth) address pasted where the project's address goes.
   const api = /\/(rest|realtime|auth)\/v1\/?$/.exec(base.pathname);
   if (api) throw new Error(`"${url}" is the ${api[1]} API's address: give the project's URL (${base.origin}${base.pathname.slice(0, api.index)}), without /${api[1]}/v1.`);
-  const token = refuseSecret(options.accessToken);
+  const token = refuseKey(options.accessToken);
   if (typeof token === 'string' && isNotJwt(token)) {
     throw new Error(NOT_A_JWT);
   }

@@ -1,0 +1,74 @@
+/**
+ * Keys in the wrong place or in pieces (real backend, real Chromium, real elements). QA round 24:
+ * M3, the anon key and the access token swapped (a user's JWT as `data-anon-key`, the anon key as
+ * `data-access-token`), read "No access … not a member of the organisation" on one widget and
+ * "You are not signed in" on the other; M5, an anon key with a line break inside (copied from
+ * wrapped text) read "(Failed to construct 'Headers': Invalid value)". Each is named on the widget,
+ * and nothing is sent with a user's token as the API key.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import { createRtClient } from '../../src/core/client.js';
+import { USERS, backendInfo, newStream, signIn, waitFor } from '../helpers/backend.js';
+import { deepText } from './helpers.js';
+
+const text = (el: Element) => deepText(el.shadowRoot!);
+
+describe('mixed-up or broken keys are named (real backend)', function () {
+  this.timeout(60_000);
+
+  const Native = window.WebSocket;
+  const fetchNative = window.fetch;
+  let urls: string[] = [];
+  let sentWith: string[] = [];
+  beforeEach(() => {
+    urls = [];
+    sentWith = [];
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        urls.push(String(url));
+        super(url, protocols);
+      }
+    };
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      const h = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+      sentWith.push(h.get('apikey') ?? '');
+      return fetchNative(input, init);
+    };
+  });
+  afterEach(() => {
+    window.WebSocket = Native;
+    window.fetch = fetchNative;
+  });
+
+  it('an anon key or an access token with a line break or space inside is named; at the ends it is trimmed and works (QA24 M5)', async () => {
+    const info = await backendInfo();
+    const user = await signIn(USERS.alice);
+    const stream = await newStream({ name: 'broken key probe' });
+    const cut = (key: string, gap: string) => `${key.slice(0, 40)}${gap}${key.slice(40)}`;
+    const wrapper = await fixture<HTMLElement>(html`<div>
+      <rt-provider supabase-url=${info.url} anon-key=${cut(info.anonKey, '\n')}><rt-stream-progress id="newline" stream-id=${stream.id}></rt-stream-progress></rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key=${cut(info.anonKey, ' ')}><rt-stream-progress id="space" stream-id=${stream.id}></rt-stream-progress></rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${cut(user, '\r\n')}><rt-stream-progress id="token" stream-id=${stream.id}></rt-stream-progress></rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key=${`\n ${info.anonKey}\n`} access-token=${user}><rt-stream-progress id="ends" stream-id=${stream.id}></rt-stream-progress></rt-provider>
+    </div>`);
+    const said = (id: string) => text(wrapper.querySelector(`#${id}`)!);
+    await waitFor(() => said('newline').includes('The anon key contains a line break or space'), 15_000, 'newline named');
+    await waitFor(() => said('space').includes('The anon key contains a line break or space'), 15_000, 'space named');
+    await waitFor(() => said('token').includes('The access token contains a line break or space'), 15_000, 'token named');
+    for (const id of ['newline', 'space', 'token']) expect(said(id), id).to.not.include('Headers');
+    await waitFor(() => said('ends').includes('broken key probe'), 15_000, 'whitespace at the ends trimmed: the stream shows');
+  });
+
+  it('a new-format publishable key (sb_publishable_…, not a JWT) is accepted as the anon key beside a user token', async () => {
+    const info = await backendInfo();
+    const client = createRtClient({ url: info.url, anonKey: 'sb_publishable_0123456789abcdef', accessToken: await signIn(USERS.alice) });
+    try {
+      expect(client.configError).to.equal(null);
+    } finally {
+      client.dispose();
+    }
+  });
+});
