@@ -4,7 +4,7 @@
  */
 import { RealtimeClient } from '@supabase/realtime-js';
 import { createRest } from './rest.js';
-import { isNotJwt, NOT_A_JWT, refuseKey } from './jwt.js';
+import { decodeJwt, isNotJwt, NOT_A_JWT, refuseKey } from './jwt.js';
 import { serverNow } from './server-clock.js';
 import { registerConnectionHandlersOnce, withWindowListeners } from './socket-hygiene.js';
 import { withPlainJson } from './plain-json.js';
@@ -82,6 +82,15 @@ export function transport(options: RtClientOptions, session: Session): { realtim
   const token = refuseKey(options.accessToken);
   if (typeof token === 'string' && isNotJwt(token)) {
     throw new Error(NOT_A_JWT);
+  }
+  // A user's token given as the anon key (sent as the API key), the anon key as the user's token:
+  // the server answers "no access" or "not signed in", neither the cause.
+  const mixedUp = [
+    decodeJwt(anonKey)?.role === 'authenticated' && 'the anon key is a user\'s access token (role "authenticated")',
+    typeof token === 'string' && decodeJwt(token)?.role === 'anon' && 'the access token is the anon key (role "anon")',
+  ].filter(Boolean);
+  if (mixedUp.length) {
+    throw new Error(`The anon key and the access token look swapped: ${mixedUp.join(', and ')}. Give the project's anon (publishable) key as the anon key, and a signed-in user's access token (or none) as the access token.`);
   }
   const root = base.href.replace(/\/+$/, '');
   const { tokens } = session;

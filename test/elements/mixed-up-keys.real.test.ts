@@ -43,6 +43,29 @@ describe('mixed-up or broken keys are named (real backend)', function () {
     window.fetch = fetchNative;
   });
 
+  it('a user token as the anon key, the anon key as the access token, or both (swapped): each widget says so, nothing is sent with the user token as the API key (QA24 M3)', async () => {
+    const info = await backendInfo();
+    const user = await signIn(USERS.alice);
+    const stream = await newStream({ name: 'mixed-up keys probe' });
+    const wrapper = await fixture<HTMLElement>(html`<div>
+      <rt-provider supabase-url=${info.url} anon-key=${user} access-token=${info.anonKey}>
+        <rt-stream-progress id="swapped" stream-id=${stream.id}></rt-stream-progress><rt-signal-alerts id="alerts"></rt-signal-alerts>
+      </rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key=${user}><rt-stream-progress id="user-as-key" stream-id=${stream.id}></rt-stream-progress></rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${info.anonKey}><rt-stream-progress id="key-as-token" stream-id=${stream.id}></rt-stream-progress></rt-provider>
+    </div>`);
+    const said = (id: string) => text(wrapper.querySelector(`#${id}`)!);
+    for (const id of ['swapped', 'alerts', 'user-as-key', 'key-as-token']) {
+      await waitFor(() => said(id).includes('look swapped'), 15_000, `${id}: the mix-up named`);
+      expect(said(id), id).to.not.match(/not signed in|not a member|mixed-up keys probe/i);
+    }
+    expect(said('swapped')).to.include('the anon key is a user').and.to.include('the access token is the anon key');
+    expect(said('user-as-key')).to.include('the anon key is a user').and.not.to.include('the access token is the anon key');
+    expect(said('key-as-token')).to.include('the access token is the anon key').and.not.to.include('the anon key is a user');
+    expect(urls.filter((u) => u.includes(user)), 'sockets opened with the user token as the key').to.deep.equal([]);
+    expect(sentWith.filter((k) => k === user), 'requests sent with the user token as the key').to.deep.equal([]);
+  });
+
   it('an anon key or an access token with a line break or space inside is named; at the ends it is trimmed and works (QA24 M5)', async () => {
     const info = await backendInfo();
     const user = await signIn(USERS.alice);
