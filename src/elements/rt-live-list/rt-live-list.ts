@@ -14,6 +14,21 @@ import { styles } from './rt-live-list.styles.js';
 
 type Row = Record<string, unknown> & { id?: unknown };
 
+/** Field names already said to be missing (`table|attribute|name`): each is said once per page. */
+const warned = new Set<string>();
+
+/** A column's value as text: a jsonb object or array as compact JSON (rendered as text, never HTML). */
+function asText(value: unknown): string {
+  if (value !== null && typeof value === 'object') {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      /* a cycle or a bigint: fall through */
+    }
+  }
+  return String(value);
+}
+
 /**
  * @customElement rt-live-list
  * @summary A live list of the rows of any feed — one you declared for your own table with
@@ -52,13 +67,18 @@ export class RtLiveList extends RtElement {
   /** The feed's parameters, e.g. `{ teamId: 't-1', limit: 20 }`. Property only. */
   @property({ attribute: false }) params: Record<string, unknown> = {};
 
-  /** Column shown as each row's label (default `name`, then `title`, then the key). */
+  /**
+   * Column shown as each row's label (default `name`, then `title`, then the key). When set, only
+   * that column: NULL reads "—". A field naming a column the rows lack shows nothing ("—" for the
+   * label) and is said once on the console (fields are the row's own columns: `constructor` is one
+   * only if the table has it).
+   */
   @property({ attribute: 'label-field' }) labelField?: string;
 
   /** Column shown as a status badge (goal / run statuses get their tone and icon). */
   @property({ attribute: 'status-field' }) statusField?: string;
 
-  /** Column shown as a secondary line. */
+  /** Column shown as a secondary line (a jsonb object or array as compact JSON, as text). */
   @property({ attribute: 'detail-field' }) detailField?: string;
 
   /** Card title (default "Live data"). */
@@ -82,18 +102,34 @@ export class RtLiveList extends RtElement {
     return Array.isArray(data) ? data : data ? [data] : [];
   }
 
+  /**
+   * The row's own column `name` (never an inherited `constructor`, `toString`, `__proto__`…). A
+   * field the row does not have is said once on the console and reads as no value.
+   */
+  #field(row: Row, attr: string, name: string | undefined): unknown {
+    if (name === undefined) return undefined;
+    if (Object.hasOwn(row, name)) return row[name];
+    const said = `${this.feed?.table}|${attr}|${name}`;
+    if (!warned.has(said)) {
+      warned.add(said);
+      console.warn(`[rt-monitor] <rt-live-list ${attr}="${name}">: the rows of "${this.feed?.table}" have no column "${name}"; it shows nothing.`);
+    }
+    return undefined;
+  }
+
   #renderRow(row: Row) {
     if (this.renderItem) return html`<li class="item" part="item">${this.renderItem(row)}</li>`;
-    const key = rowKey(row) ?? '';
-    const label = row[this.labelField ?? ''] ?? row.name ?? row.title ?? key;
-    const status = this.statusField ? row[this.statusField] : undefined;
-    const detail = this.detailField ? row[this.detailField] : undefined;
+    const own = (name: string) => (Object.hasOwn(row, name) ? row[name] : undefined);
+    // A label-field names the one column shown: NULL or missing reads "—", never another column.
+    const label = this.labelField !== undefined ? this.#field(row, 'label-field', this.labelField) ?? this.s.notAvailable : own('name') ?? own('title') ?? rowKey(row) ?? '';
+    const status = this.#field(row, 'status-field', this.statusField);
+    const detail = this.#field(row, 'detail-field', this.detailField);
     return html`<li class="item" part="item">
       <div class="item-main">
-        ${clipped(String(label ?? ''), { max: 200, part: 'label', cls: 'label' })}
-        ${status != null ? lookBadge(workLook[knownOr(status, WORK_STATUSES)] ?? workLook.unknown, clip(String(status), 40).text) : nothing}
+        ${clipped(asText(label), { max: 200, part: 'label', cls: 'label' })}
+        ${status != null ? lookBadge(workLook[knownOr(status, WORK_STATUSES)] ?? workLook.unknown, clip(asText(status), 40).text) : nothing}
       </div>
-      ${detail != null ? html`<span class="detail" part="detail">${clip(String(detail), 300).text}</span>` : nothing}
+      ${detail != null ? html`<span class="detail" part="detail">${clip(asText(detail), 300).text}</span>` : nothing}
     </li>`;
   }
 

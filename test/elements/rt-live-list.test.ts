@@ -1,0 +1,75 @@
+import { expect, html } from '@open-wc/testing';
+import '../../src/elements/rt-live-list/rt-live-list.js';
+import type { RtLiveList } from '../../src/elements/rt-live-list/rt-live-list.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
+import { $$, ALICE, ago, memory, mount, waitForText } from './helpers.js';
+
+// An own feed over a table the in-memory client holds; the rows carry extra columns of any name.
+const feed = defineFeed({ name: 'own', table: 'notifications', kind: 'list', filters: [{ column: 'user_id', param: 'userId' }] });
+
+function seeded() {
+  const client = memory();
+  // A real column named __proto__ can only be made as JSON does (an object literal would set the prototype).
+  const proto = JSON.parse('{"__proto__": "real proto"}') as Record<string, unknown>;
+  client.setRows('notifications', [
+    { id: 'k1', user_id: ALICE, title: 'Title one', type: 'running', created_at: ago(1000), meta: { a: 1, html: '<b>x</b>' }, tags: ['x', 'y'] } as never,
+    { id: 'k2', user_id: ALICE, title: null, type: 'done', created_at: ago(2000), meta: null, constructor: 'real ctor', toString: 'real str', ...proto } as never,
+  ]);
+  return client;
+}
+
+const labels = (el: RtLiveList) => $$(el, '[part~="label"]').map((l) => l.textContent!.trim());
+const parts = (el: RtLiveList, part: string) => $$(el, `[part~="${part}"]`).map((l) => l.textContent!.trim());
+
+async function list(template: ReturnType<typeof html>) {
+  const el = await mount<RtLiveList>(seeded(), template, 'rt-live-list');
+  await waitForText(el, 'Live');
+  return el;
+}
+
+describe('rt-live-list fields', () => {
+  let warnings: string[] = [];
+  const warn = console.warn;
+  beforeEach(() => {
+    warnings = [];
+    console.warn = (...a: unknown[]) => void warnings.push(a.map(String).join(' '));
+  });
+  afterEach(() => (console.warn = warn));
+
+  it('a field naming a column the rows lack shows nothing (not another column) and is said once', async () => {
+    const el = await list(html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }} label-field="titel" status-field="staus" detail-field="detials"></rt-live-list>`);
+    expect(labels(el)).to.deep.equal(['—', '—']);
+    expect(parts(el, 'status')).to.deep.equal([]);
+    expect(parts(el, 'detail')).to.deep.equal([]);
+    for (const f of ['titel', 'staus', 'detials']) expect(warnings.filter((w) => w.includes(`"${f}"`)).length, f).to.equal(1);
+    expect(warnings[0]).to.match(/^\[rt-monitor\] <rt-live-list label-field="titel">/);
+  });
+
+  it('JS builtin names are read only as the row\'s own columns', async () => {
+    const el = await list(html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }} label-field="constructor" status-field="toString" detail-field="hasOwnProperty"></rt-live-list>`);
+    // k1 has none of them: nothing of Object.prototype is shown; k2 has real constructor / toString columns.
+    expect(labels(el)).to.deep.equal(['—', 'real ctor']);
+    expect(parts(el, 'status')).to.deep.equal(['real str']);
+    expect(parts(el, 'detail')).to.deep.equal([]);
+    expect(el.shadowRoot!.textContent).not.to.include('native code');
+    const proto = await list(html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }} label-field="__proto__" status-field="valueOf"></rt-live-list>`);
+    expect(labels(proto)).to.deep.equal(['—', 'real proto']);
+    expect(proto.shadowRoot!.textContent).not.to.include('[object Object]');
+  });
+
+  it('a NULL label reads "—", not the key or another column; objects and arrays read as JSON text', async () => {
+    const el = await list(html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }} label-field="title" status-field="type" detail-field="meta"></rt-live-list>`);
+    expect(labels(el)).to.deep.equal(['Title one', '—']);
+    expect(parts(el, 'detail')).to.deep.equal(['{"a":1,"html":"<b>x</b>"}']); // text, never HTML
+    expect(el.shadowRoot!.querySelector('[part~="detail"] b')).to.be.null;
+    const tags = await list(html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }} label-field="tags"></rt-live-list>`);
+    expect(labels(tags)).to.deep.equal(['["x","y"]', '—']);
+    expect(warnings.filter((w) => w.includes('"tags"'))).to.have.length(1); // k2 lacks it: said once
+  });
+
+  it('without label-field: name, then title, then the key', async () => {
+    const el = await list(html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }}></rt-live-list>`);
+    expect(labels(el)).to.deep.equal(['Title one', 'k2']);
+    expect(warnings).to.deep.equal([]);
+  });
+});
