@@ -68,7 +68,16 @@ export interface RtMonitorGlobal {
    * later; resolves when the ones found now are defined.
    */
   discover?: (root: ParentNode) => Promise<void>;
-  /** All-in file only: every export of the npm entry (element classes, `registerStrings`, …). */
+  /**
+   * The command queue, also once loaded: `RtMonitor.q.push(['configure', options])` calls at once;
+   * `RtMonitor.q.push([(RtMonitor) => …])` calls back with this object (in a microtask, once the
+   * script's API is complete: e.g. `defineFeed` on a loader page, whose `RtMonitor` arrives later).
+   */
+  q: { push(...commands: QueuedCommand[]): number };
+  /**
+   * Every export of the npm entry in the all-in file (element classes, `registerStrings`, …); the
+   * loader's has `defineFeed` and `FEEDS` (for `<rt-live-list>`).
+   */
   [name: string]: unknown;
 }
 
@@ -105,16 +114,17 @@ function replayQueue(api: RtMonitorGlobal, stub: unknown): void {
     if (stub !== undefined && stub !== api) console.warn('rt-monitor: window.RtMonitor was already set (not an rt-monitor command queue); it was replaced.');
     return;
   }
-  for (const [method, ...args] of commands) {
-    const fn = api[method];
-    if (typeof fn === 'function') (fn as (...a: unknown[]) => unknown)(...args);
-    else console.error(`rt-monitor: queued command "${method}" is not a function of RtMonitor; ignored.`);
-  }
+  api.q.push(...commands);
   // Later pushes onto the stub's queue (a loader that keeps the array) run at once.
-  (stub as { q: { push: (...c: QueuedCommand[]) => number } }).q.push = (...more: QueuedCommand[]) => {
-    for (const [method, ...args] of more) (api[method] as ((...a: unknown[]) => unknown) | undefined)?.(...args);
-    return 0;
-  };
+  (stub as { q: RtMonitorGlobal['q'] }).q.push = api.q.push;
+}
+
+/** Runs one queued command: a method of `api` now, a callback with `api` in a microtask. */
+function run(api: RtMonitorGlobal, [method, ...args]: QueuedCommand): void {
+  if (typeof method === 'function') return void Promise.resolve(api as never).then(method);
+  const fn = api[method];
+  if (typeof fn === 'function') (fn as (...a: unknown[]) => unknown)(...args);
+  else console.error(`rt-monitor: queued command "${method}" is not a function of RtMonitor; ignored.`);
 }
 
 /**
@@ -146,6 +156,7 @@ export function install(script: HTMLScriptElement | null): { api: RtMonitorGloba
     setAccessToken,
     tags: TAGS,
     ready: Promise.resolve(),
+    q: { push: (...commands) => (commands.forEach((c) => run(api, c)), 0) },
   };
   g[SLOT] = api;
   const stub = g.RtMonitor;

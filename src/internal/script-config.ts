@@ -181,10 +181,11 @@ export const optionsKey = (o: RtClientOptions): string =>
   JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken, o.tables ?? null, o.columns ?? null, o.realtimeMode ?? '', o.revalidateMs ?? null]);
 
 /** A pre-load command: `['configure', options]` (or any other method name of `window.RtMonitor`). */
-export type QueuedCommand = [method: string, ...args: unknown[]];
+/** `[method, ...args]`, or `[callback]`: called with `window.RtMonitor` once it is there. */
+export type QueuedCommand = [method: string | ((api: never) => unknown), ...args: unknown[]];
 
 /** The command queue of a stub `window.RtMonitor = { q: [...] }` set before the bundle loaded. */
 export function queuedCommands(stub: unknown): QueuedCommand[] | null {
   const q = (stub as { q?: unknown } | null | undefined)?.q;
-  return Array.isArray(q) ? (q.filter((c) => Array.isArray(c) && typeof c[0] === 'string') as QueuedCommand[]) : null;
+  return Array.isArray(q) ? (q.filter((c) => Array.isArray(c) && (typeof c[0] === 'string' || typeof c[0] === 'function')) as QueuedCommand[]) : null;
 }

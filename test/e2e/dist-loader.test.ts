@@ -135,6 +135,36 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
     }
   });
 
+  test("a loader page's own table in <rt-live-list> (QA24 L3): RtMonitor.defineFeed through a queued callback", async () => {
+    const s = await newStream(`Loader own feed ${Date.now()}`);
+    // Page code before the loader (a classic script; module scripts run later): the command queue
+    // calls back with RtMonitor once it is there, defineFeed included.
+    routes['/own-feed.js'] = {
+      type: 'text/javascript',
+      body: `(window.RtMonitor ||= { q: [] }).q.push([(RtMonitor) => { const list = document.querySelector('#own'); list.feed = RtMonitor.defineFeed({ name: 'own-streams', table: 'streams', kind: 'list', filters: [{ column: 'org_id', param: 'orgId' }] }); list.params = { orgId: '${ACME}' }; }]);`,
+    };
+    routes['/own-feed.html'] = page(`<script src="/own-feed.js"></script>\n${loaderTag()}\n<rt-live-list id="own" label-field="name"></rt-live-list>`);
+    const { p, log } = await open('/own-feed.html');
+    try {
+      const text = () => (document.querySelector('#own')?.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ');
+      await pollPage(p, (name: string) => (document.querySelector('#own')?.shadowRoot?.textContent ?? '').includes(name), s.name, 15_000, 'the own feed\'s row').catch(async (e) => {
+        throw new Error(`${e}: shows "${await p.evaluate(text)}", RtMonitor has ${await p.evaluate(() => Object.keys(window.RtMonitor ?? {}).join(','))}`);
+      });
+      await pollPage(p, () => /Live/.test(document.querySelector('#own')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'Live');
+      await serviceRest(backend).update('streams', s.id, { name: `${s.name} renamed` });
+      await pollPage(p, (name: string) => (document.querySelector('#own')?.shadowRoot?.textContent ?? '').includes(name), `${s.name} renamed`, 15_000, 'the rename, live');
+      // Once loaded, a callback pushed onto RtMonitor.q runs too; FEEDS is there as well.
+      assert.deepEqual(
+        await p.evaluate(() => new Promise((resolve) => (window as unknown as { RtMonitor: { q: { push(...c: unknown[]): number } } }).RtMonitor.q.push([(api: Record<string, unknown>) => resolve([typeof api.defineFeed, typeof (api.FEEDS as Record<string, unknown>)?.stream])]))),
+        ['function', 'object'],
+      );
+      assert.deepEqual(log.errors, []);
+      assert.deepEqual(log.violations, []);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('RtMonitor.discover(shadowRoot) defines the tags in it, and those added to it later', async () => {
     routes['/shadow.js'] = {
       type: 'text/javascript',

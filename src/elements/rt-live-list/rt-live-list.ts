@@ -14,20 +14,11 @@ import { styles } from './rt-live-list.styles.js';
 
 type Row = Record<string, unknown> & { id?: unknown };
 
-/** Field names already said to be missing (`table|attribute|name`): each is said once per page. */
+/** The missing-column warnings already given: each is said once per page. */
 const warned = new Set<string>();
 
 /** A column's value as text: a jsonb object or array as compact JSON (rendered as text, never HTML). */
-function asText(value: unknown): string {
-  if (value !== null && typeof value === 'object') {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      /* a cycle or a bigint: fall through */
-    }
-  }
-  return String(value);
-}
+const asText = (value: unknown): string => (value && typeof value === 'object' ? JSON.stringify(value) : String(value));
 
 /**
  * @customElement rt-live-list
@@ -107,21 +98,18 @@ export class RtLiveList extends RtElement {
    * field the row does not have is said once on the console and reads as no value.
    */
   #field(row: Row, attr: string, name: string | undefined): unknown {
-    if (name === undefined) return undefined;
-    if (Object.hasOwn(row, name)) return row[name];
-    const said = `${this.feed?.table}|${attr}|${name}`;
+    if (name === undefined || Object.hasOwn(row, name)) return name && row[name];
+    const said = `[rt-monitor] <rt-live-list ${attr}="${name}">: table "${this.feed?.table}" has no column "${name}".`;
     if (!warned.has(said)) {
       warned.add(said);
-      console.warn(`[rt-monitor] <rt-live-list ${attr}="${name}">: the rows of "${this.feed?.table}" have no column "${name}"; it shows nothing.`);
+      console.warn(said);
     }
-    return undefined;
   }
 
   #renderRow(row: Row) {
     if (this.renderItem) return html`<li class="item" part="item">${this.renderItem(row)}</li>`;
-    const own = (name: string) => (Object.hasOwn(row, name) ? row[name] : undefined);
     // A label-field names the one column shown: NULL or missing reads "—", never another column.
-    const label = this.labelField !== undefined ? this.#field(row, 'label-field', this.labelField) ?? this.s.notAvailable : own('name') ?? own('title') ?? rowKey(row) ?? '';
+    const label = this.labelField !== undefined ? this.#field(row, 'label-field', this.labelField) ?? this.s.notAvailable : row.name ?? row.title ?? rowKey(row) ?? '';
     const status = this.#field(row, 'status-field', this.statusField);
     const detail = this.#field(row, 'detail-field', this.detailField);
     return html`<li class="item" part="item">
