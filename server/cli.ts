@@ -1,5 +1,5 @@
 /**
- * `npm run backend [-- --port 54321 --data-dir .data --dev-controls --no-seed --no-migrations --simulator]`
+ * `npm run backend [-- --port 54321 --data-dir .data --dev-controls --no-seed --no-migrations --sql FILE --simulator]`
  * (`--no-migrations`: a bare project, no schema from supabase/migrations/ and no seed: apply one yourself.)
  * Starts the local backend and prints its keys and demo users, like `supabase start`.
  * DATABASE_URL selects real PostgreSQL instead of PGlite.
@@ -17,6 +17,8 @@ Starts the local backend (Realtime, PostgREST, Auth on one port) and prints its 
   --dev-controls      enable /__dev/* fault controls (tests, the demo's fault panel)
   --no-seed           no demo users and rows
   --no-migrations     a bare project: no schema from supabase/migrations/, no seed
+  --sql FILE          apply FILE after the migrations, at every start (repeatable; e.g. your
+                      schema on the embedded database, which has no psql)
   --simulator         keep the demo data moving
   --quiet             print less
   -h, --help          this text
@@ -34,6 +36,7 @@ try {
       'dev-controls': { type: 'boolean', default: false },
       'no-seed': { type: 'boolean', default: false },
       'no-migrations': { type: 'boolean', default: false },
+      sql: { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
       // [demo] keep the data moving (server/simulator.ts); off unless asked for (`npm start` turns it on)
       simulator: { type: 'boolean', default: false },
@@ -64,6 +67,7 @@ try {
     devControls: values['dev-controls'],
     seed: !values['no-seed'],
     migrations: !values['no-migrations'],
+    extraSql: values.sql,
     quiet: values.quiet,
     simulator: values.simulator && !values['no-simulator'], // [demo]
   });

@@ -180,8 +180,10 @@ export function configScript(current: HTMLScriptElement | null, doc: Document | 
 export const optionsKey = (o: RtClientOptions): string =>
   JSON.stringify([o.url ?? '', o.anonKey ?? '', typeof o.accessToken === 'string' ? o.accessToken : typeof o.accessToken, o.tables ?? null, o.columns ?? null, o.realtimeMode ?? '', o.revalidateMs ?? null]);
 
-/** A pre-load command: `['configure', options]` (or any other method name of `window.RtMonitor`). */
-/** `[method, ...args]`, or `[callback]`: called with `window.RtMonitor` once it is there. */
+/**
+ * A pre-load command: `['configure', options]` (or any other method name of `window.RtMonitor`),
+ * or `[callback]`: called with `window.RtMonitor` once it is there.
+ */
 export type QueuedCommand = [method: string | ((api: never) => unknown), ...args: unknown[]];
 
 /** The command queue of a stub `window.RtMonitor = { q: [...] }` set before the bundle loaded. */

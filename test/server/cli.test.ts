@@ -1,7 +1,10 @@
 /** `npm run backend` / `server/cli.ts`: help and a mistyped option answer with usage, not a stack trace. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
 
@@ -18,4 +21,31 @@ test('an unknown option names it, prints the usage and exits 2 (no stack trace)'
   assert.match(r.stderr, /Unknown option '--bogus'/);
   assert.match(r.stderr, /Usage: npm run backend/);
   assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
+});
+
+test('--sql FILE applies a schema of your own to a bare project (the embedded database has no psql)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rt-cli-'));
+  const file = join(dir, 'mine.sql');
+  writeFileSync(file, `create table if not exists public.my_things (id bigint generated always as identity primary key, name text);
+    insert into public.my_things (name) values ('from --sql');
+    grant select on public.my_things to anon;`);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--no-migrations', '--sql', file, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\nready')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    const url = /API URL: (\S+)/.exec(out)![1]!;
+    const anon = /anon key: (\S+)/.exec(out)![1]!;
+    const res = await fetch(`${url}/rest/v1/my_things?select=name`, { headers: { apikey: anon } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), [{ name: 'from --sql' }]);
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
