@@ -58,4 +58,15 @@ describe("another project's anon key beside a valid user token (real backend)", 
       window.fetch = fetchNative;
     }
   });
+
+  it('a Supabase URL with a path the server does not route: the widgets say to check the URL, not "unknown table" (QA24 M4)', async () => {
+    const info = await backendInfo();
+    const provider = await fixture<HTMLElement>(html`<rt-provider supabase-url=${`${info.url}/project/abc`} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
+      <rt-signal-alerts></rt-signal-alerts>
+    </rt-provider>`);
+    const alerts = provider.querySelector('rt-signal-alerts')!;
+    await waitFor(() => text(alerts).includes('check the Supabase URL'), 15_000, `the URL named (shows ${text(alerts)})`);
+    expect(text(alerts)).to.not.include('Unknown table');
+  });
 });
+
