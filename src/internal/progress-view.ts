@@ -209,6 +209,7 @@ export class ProgressTracker {
   constructor(private readonly kind: string | null = null) {}
 
   #lastKey: string | null = null;
+  #lastLabel: string | null = null;
   #lastBucket: number | null = null;
   #lastStatus: string | null = null;
   #lastComplete: boolean | null = null;
@@ -228,9 +229,12 @@ export class ProgressTracker {
     announcer: Announcer,
   ): void {
     if (!row) return announcer.clear();
-    if (row.id !== this.#lastKey) announcer.clear();
     const label = clip(row.name, 80, fallback).text;
-    const { announce, completed } = this.observe(row.id, label, model(row as Stream & AcquisitionScan), s, host.effectiveLocale);
+    const m = model(row as Stream & AcquisitionScan);
+    // Words about another row, an old name or progress since undone (QA24: "75%" kept after a reset to 10 %) go.
+    if (row.id !== this.#lastKey || label !== this.#lastLabel || Math.floor((m.percentage ?? 0) / 25) < (this.#lastBucket ?? 0)) announcer.clear();
+    this.#lastLabel = label;
+    const { announce, completed } = this.observe(row.id, label, m, s, host.effectiveLocale);
     if (completed) host.emit('rt-progress-complete', { kind: this.kind === 'scan' ? 'scan' : 'stream', id: row.id, label, record: row });
     if (announce) announcer.say([announce]);
   }

@@ -78,6 +78,18 @@ describe('announcements: one per milestone per page', () => {
     expect(completes.length).to.equal(3);
   });
 
+  it('what was said goes when the progress is undone or the stream renamed: no "75 %" left in a live region at 10 % (QA24 L5)', async () => {
+    const { client, shows, progress, card, dashboard } = await threeWidgets();
+    client.update('streams', { id: 'm1', current_progress: { percentage: 80, completed: 8, total: 10 } });
+    await waitUntil(shows('80%'), 'the widgets never showed 80%', { timeout: 5000 });
+    await waitUntil(() => speaking('75%').length > 0, 'nobody announced 75%', { timeout: 5000 });
+    client.update('streams', { id: 'm1', name: 'Reset stream', current_progress: { percentage: 10, completed: 1, total: 10 } });
+    await waitUntil(shows('10%'), 'the widgets never showed 10%', { timeout: 5000 });
+    for (const el of [progress, card, dashboard]) await settle(el);
+    expect(speaking('75%').map((r) => r.textContent)).to.deep.equal([]);
+    expect(speaking('Milestone stream').map((r) => r.textContent)).to.deep.equal([]);
+  });
+
   it('the page-wide registry: first claim wins, other kinds/ids/milestones are separate, a later run is announced again', () => {
     const t = 1_000_000;
     expect(claimAnnouncement('stream', 'a', '50', t)).to.equal(true);
