@@ -13,35 +13,16 @@ import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import { createRtClient } from '../../src/core/client.js';
 import { USERS, backendInfo, newStream, signIn, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
+import { recordKeysSent } from '../helpers/hosts.js';
 
 const text = (el: Element) => deepText(el.shadowRoot!);
 
 describe('mixed-up or broken keys are named (real backend)', function () {
   this.timeout(60_000);
 
-  const Native = window.WebSocket;
-  const fetchNative = window.fetch;
-  let urls: string[] = [];
-  let sentWith: string[] = [];
-  beforeEach(() => {
-    urls = [];
-    sentWith = [];
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        urls.push(String(url));
-        super(url, protocols);
-      }
-    };
-    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-      const h = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-      sentWith.push(h.get('apikey') ?? '');
-      return fetchNative(input, init);
-    };
-  });
-  afterEach(() => {
-    window.WebSocket = Native;
-    window.fetch = fetchNative;
-  });
+  let rec: ReturnType<typeof recordKeysSent>;
+  beforeEach(() => (rec = recordKeysSent()));
+  afterEach(() => rec.restore());
 
   it('a user token as the anon key, the anon key as the access token, or both (swapped): each widget says so, nothing is sent with the user token as the API key (QA24 M3)', async () => {
     const info = await backendInfo();
@@ -62,8 +43,8 @@ describe('mixed-up or broken keys are named (real backend)', function () {
     expect(said('swapped')).to.include('the anon key is a user').and.to.include('the access token is the anon key');
     expect(said('user-as-key')).to.include('the anon key is a user').and.not.to.include('the access token is the anon key');
     expect(said('key-as-token')).to.include('the access token is the anon key').and.not.to.include('the anon key is a user');
-    expect(urls.filter((u) => u.includes(user)), 'sockets opened with the user token as the key').to.deep.equal([]);
-    expect(sentWith.filter((k) => k === user), 'requests sent with the user token as the key').to.deep.equal([]);
+    expect(rec.urls.filter((u) => u.includes(user)), 'sockets opened with the user token as the key').to.deep.equal([]);
+    expect(rec.sent.filter((h) => h.split(' ')[0] === user), 'requests sent with the user token as the key').to.deep.equal([]);
   });
 
   it('an anon key or an access token with a line break or space inside is named; at the ends it is trimmed and works (QA24 M5)', async () => {

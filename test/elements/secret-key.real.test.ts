@@ -14,6 +14,7 @@ import '../../src/elements/rt-notifications/rt-notifications.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { ALICE, backendInfo, insertRows, newStream, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
+import { recordKeysSent } from '../helpers/hosts.js';
 
 const SECRET = 'secret (service_role) key';
 const text = (el: Element) => deepText(el.shadowRoot!);
@@ -21,30 +22,13 @@ const text = (el: Element) => deepText(el.shadowRoot!);
 describe('a secret key given to rt-monitor is refused (real backend)', function () {
   this.timeout(60_000);
 
-  const Native = window.WebSocket;
-  const fetchNative = window.fetch;
-  let urls: string[] = [];
-  let sentWith: string[] = [];
+  let rec: ReturnType<typeof recordKeysSent> | null = null;
   const clients: RtClient[] = [];
   /** From here on, record sockets opened and what requests were sent with (after the test's own set-up writes). */
-  const instrument = () => {
-    urls = [];
-    sentWith = [];
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        urls.push(String(url));
-        super(url, protocols);
-      }
-    };
-    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-      const h = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-      sentWith.push(`${h.get('apikey') ?? ''} ${h.get('authorization') ?? ''}`);
-      return fetchNative(input, init);
-    };
-  };
+  const instrument = () => (rec = recordKeysSent());
   afterEach(() => {
-    window.WebSocket = Native;
-    window.fetch = fetchNative;
+    rec?.restore();
+    rec = null;
     for (const c of clients.splice(0)) c.dispose();
   });
 
@@ -66,8 +50,8 @@ describe('a secret key given to rt-monitor is refused (real backend)', function 
       expect(text(el), id).to.not.include('secret-key probe');
       expect(text(el), id).to.not.include('Live');
     }
-    expect(urls.filter((u) => u.includes(info.serviceRoleKey) || u.includes('sb_secret_')), 'sockets opened with the key').to.deep.equal([]);
-    expect(sentWith.filter((h) => h.includes(info.serviceRoleKey) || h.includes('sb_secret_')), 'requests sent with the key').to.deep.equal([]);
+    expect(rec!.urls.filter((u) => u.includes(info.serviceRoleKey) || u.includes('sb_secret_')), 'sockets opened with the key').to.deep.equal([]);
+    expect(rec!.sent.filter((h) => h.includes(info.serviceRoleKey) || h.includes('sb_secret_')), 'requests sent with the key').to.deep.equal([]);
   });
 
   it('from a token callback: refused as a token (the user feed names it), never sent', async () => {
@@ -80,7 +64,7 @@ describe('a secret key given to rt-monitor is refused (real backend)', function 
     const el = wrapper.querySelector('rt-notifications')!;
     await waitFor(() => text(el).includes(SECRET), 15_000, 'the secret key named');
     expect(text(el)).to.not.include('secret-key probe note');
-    expect(urls.filter((u) => u.includes(info.serviceRoleKey))).to.deep.equal([]);
-    expect(sentWith.filter((h) => h.includes(info.serviceRoleKey))).to.deep.equal([]);
+    expect(rec!.urls.filter((u) => u.includes(info.serviceRoleKey))).to.deep.equal([]);
+    expect(rec!.sent.filter((h) => h.includes(info.serviceRoleKey))).to.deep.equal([]);
   });
 });

@@ -180,3 +180,34 @@ export function recordWarnings(): { warnings: string[]; restore(): void } {
   };
   return { warnings, restore: () => (console.warn = warn) };
 }
+
+/**
+ * Records, until `restore()`, every WebSocket URL opened (`urls`) and each request's `apikey` and
+ * `authorization` headers as one string (`sent`): what a key or token was sent with.
+ */
+export function recordKeysSent(): { urls: string[]; sent: string[]; restore: () => void } {
+  const Native = window.WebSocket;
+  const fetchNative = window.fetch;
+  const urls: string[] = [];
+  const sent: string[] = [];
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      urls.push(String(url));
+      super(url, protocols);
+    }
+  };
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const h = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    sent.push(`${h.get('apikey') ?? ''} ${h.get('authorization') ?? ''}`);
+    return fetchNative(input, init);
+  };
+  return {
+    urls,
+    sent,
+    restore: () => {
+      window.WebSocket = Native;
+      window.fetch = fetchNative;
+    },
+  };
+}
+
