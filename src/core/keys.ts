@@ -30,8 +30,9 @@ export function normalizeKey(value: unknown): string | null {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'string') return null;
   const v = value.trim();
-  // Spaces around a UUID or an integer are a page's slip (no such key has them); text is exact.
-  return !v ? null : UUID.test(v) || /^-?\d+$/.test(v) ? v : value;
+  // Spaces around a UUID or an integer, or line breaks around anything, are a page's slip (no such
+  // key has them; no filter could carry a line break); other text is exact.
+  return !v ? null : UUID.test(v) || /^-?\d+$/.test(v) || UNSENDABLE.test(value.replace(v, '')) ? v : value;
 }
 
 /** A UUID as Postgres prints it (lower case); other text as given (Broadcast topics are named so). */
