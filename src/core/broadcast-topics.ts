@@ -23,7 +23,7 @@
 import type { ChannelSpec, RowChange } from './client-types.js';
 import type { MonitoredTable, RtError } from './types.js';
 import { isRtError, messageOf, rtError } from './errors.js';
-import { unsafeKey, uuidCase } from './keys.js';
+import { sameKey, unsafeKey, uuidCase } from './keys.js';
 
 /** `postgres_changes` (default: per-subscriber RLS on every change) or `broadcast` (RLS once at join). */
 export type RealtimeMode = 'postgres_changes' | 'broadcast';
@@ -123,7 +123,7 @@ export function changeMatches(spec: Pick<ChannelSpec, 'table' | 'filter'>, table
   if (!m) return false;
   const [, column, value] = m;
   // A bigint beyond 2^53 read rounded may be the value asked for: delivered (the store reads it again).
-  const has = (row: Record<string, unknown> | null | undefined) => !!row && row[column] !== undefined && row[column] !== null && (String(row[column]) === value || unsafeKey(row[column]));
+  const has = (row: Record<string, unknown> | null | undefined) => !!row && row[column] !== undefined && row[column] !== null && (sameKey(row[column], value) || unsafeKey(row[column]));
   return has(change.new as Record<string, unknown> | null) || has(change.old as Record<string, unknown> | null);
 }
 

@@ -12,7 +12,7 @@ import type { MonitoredTable } from './types.js';
 import type { RealtimeChannelLike, RealtimeClientLike } from './supabase-like.js';
 import { changeMatches, changeOfMessage } from './broadcast-topics.js';
 import { parseServerTime } from './server-clock.js';
-import { unsafeKey } from './keys.js';
+import { unsafeKey, uuidCase } from './keys.js';
 
 /** The callbacks of a bound channel; each names the channel, so a stale one can be told apart. */
 export interface ChannelEvents {
@@ -95,8 +95,9 @@ export function changeOfPayload(payload: any): RowChange<any> | 'unusable' | nul
 export function packedValuesOf(change: RowChange<any>, column: string): Set<string> {
   const values = new Set<string>();
   const known = (row: any) => row && row[column] !== undefined && row[column] !== null;
-  if (known(change.new)) values.add(String(change.new[column]));
-  if (known(change.old)) values.add(String((change.old as Record<string, unknown>)[column]));
+  // A UUID in the case Postgres prints it, as members' values are compared (a parameter may be upper case).
+  if (known(change.new)) values.add(uuidCase(String(change.new[column])));
+  if (known(change.old)) values.add(uuidCase(String((change.old as Record<string, unknown>)[column])));
   return values;
 }
 
@@ -115,7 +116,7 @@ export function deliverChange(members: Iterable<CarrierMember>, column: string |
   // None (e.g. a DELETE carrying only the primary key), or a bigint beyond 2^53 read rounded
   // (it may be any of the values near it; the stores read such rows again: ./live-query.ts).
   const unknown = values.size === 0 || [change.new, change.old].some((row) => unsafeKey(row?.[column]));
-  for (const s of [...members]) if (unknown || (s.value !== null && values.has(s.value))) s.listener.onChange(change);
+  for (const s of [...members]) if (unknown || (s.value !== null && values.has(uuidCase(s.value)))) s.listener.onChange(change);
   // During a re-pack both channels may carry a value; the store's version guard makes the
   // second copy of a change a no-op.
 }

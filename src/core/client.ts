@@ -67,6 +67,12 @@ export class RtClient extends LiveHub implements RtClientApi {
 
   constructor(options: RtClientOptions = {}) {
     super();
+    // Keys by hand: spaces around them go (the socket's URL and a join would carry them: no socket,
+    // "JwtSignatureError"), and the anon key itself as the token (a signed-out page's
+    // `session?.access_token ?? anonKey`) is no user token.
+    const anonKey = options.anonKey?.trim();
+    const given = typeof options.accessToken === 'string' ? options.accessToken.trim() : options.accessToken;
+    options = { ...options, anonKey, accessToken: typeof given === 'string' ? (given && given !== anonKey ? given : null) : given };
     this.#ownsRealtime = !options.client;
     this.#mode = options.realtimeMode;
     const every = options.revalidateMs;

@@ -60,5 +60,5 @@ export function refuseKey<T>(key: T, what = 'The access token'): T {
     throw new Error(`${what} is a secret (service_role) key: it bypasses Row Level Security and must never be in a web page. Give the anon (publishable) key, and a signed-in user's access token.`);
   }
   if (typeof key === 'string' && /[\s\0-\x1f\x7f]/.test(key.trim())) throw new Error(`${what} contains a line break or space: copy it again, in one piece.`);
-  return key;
+  return (typeof key === 'string' ? key.trim() : key) as T;
 }

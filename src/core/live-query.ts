@@ -20,7 +20,8 @@
  *     within {@link LATE_MS}; if not, the channel is not delivering (its table taken out of the
  *     publication, its server-side subscription lost, replication stalled): the query is `stale`
  *     with that cause (`server`, detail `realtime-undelivered`) until a change arrives over
- *     Realtime again, revalidation keeps reading its rows meanwhile, and the channel joins again
+ *     Realtime again, or the channel has joined again and a revalidation round finds nothing
+ *     owed; revalidation keeps reading its rows meanwhile, and the channel joins again
  *     (`LiveSource.rejoin`, spaced): a refusal shows its cause, a new subscription delivers again.
  */
 import { initialState, type CountResult, type LiveSource, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
@@ -103,14 +104,16 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #offLag: (() => void) | null = null;
   /** When Realtime running behind last asked for a re-read (ms, local clock). */
   #lateRead = 0;
-  /** When a refusal of this query's channel last asked for a re-read (ms, local clock). */
-  #refusedRead = 0;
+  /** Reads the rows every REFUSED_READ_EVERY_MS while this query's channel is refused. */
+  #refusedTimer: ReturnType<typeof setInterval> | undefined;
   /** The last read held PINNED_LIMIT rows in pinned states: more may be under way (`state.more`). */
   #cut = false;
   /** Keys of rows revalidation found newer, whose change Realtime has yet to deliver (item 10), to the round that found them. */
   readonly #awaited = new Map<string, Set<string>>();
   /** Realtime did not deliver a change revalidation found (item 10): the cause, until a change arrives over Realtime. */
   #undeliveredCause: RtError | null = null;
+  /** The channel epoch in which a change last went undelivered. */
+  #undeliveredEpoch = -1;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -150,6 +153,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#stopped = true;
     clearTimeout(this.#confirmTimer);
     clearTimeout(this.#bootTimer);
+    clearInterval(this.#refusedTimer);
     this.#offLag?.();
     if (!this.options.lag) this.#lag.dispose();
     this.#notifier.cancel();
@@ -206,6 +210,12 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     }
     // Each round's changes have their own grace (QA23: a later round's cut short by an earlier one's).
     for (const key of found) this.#awaited.set(key, found);
+    // Joined again since the change went undelivered, and nothing is owed now: no evidence left
+    // against delivery (QA25: a table put back in the publication, then quiet, read "not arriving").
+    if (this.#undeliveredCause && !this.#awaited.size && epoch !== this.#undeliveredEpoch) {
+      this.#undeliveredCause = null;
+      this.#behindChanged();
+    }
     if (found.size) setTimeout(() => this.#undelivered(found, epoch), this.options.deliveryGraceMs ?? LATE_MS);
     return gone;
   }
@@ -218,7 +228,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const { channel } = this.#phase;
     // Not when the channel joined again meanwhile (its re-read covers it) or Realtime is known to run behind.
     if (!owed || !this.checked || channel.epoch !== epoch || this.#lag.cause) return;
-    // Named until a change arrives over Realtime: a rejoin proves nothing (a stalled replication joins fine).
+    // Named until a change arrives over Realtime, or a round after a rejoin owes nothing: a rejoin
+    // alone proves nothing (a stalled replication joins fine).
+    this.#undeliveredEpoch = epoch;
     this.#undeliveredCause ??= rtError(
       'server',
       `Realtime did not send a change to "${this.#resolved!.query.table}" that the database has: live updates are not arriving. Joining again; its rows are read over REST meanwhile.`,
@@ -254,6 +266,22 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    */
   readWhileDown(): void {
     this.#readAgain();
+  }
+
+  /**
+   * Refused (a table not in the publication, too many channels): the rows are read over REST every
+   * {@link REFUSED_READ_EVERY_MS} meanwhile, as while the socket cannot open; not for a refused
+   * token (the session asks for a new one; a read would be refused too).
+   */
+  #whileRefused(): void {
+    const { status, error } = this.#phase.channel;
+    const refused = !this.#stopped && status === 'error' && !waitsForToken(error) && error?.code !== 'unauthorized';
+    if (!refused) this.#refusedTimer = void clearInterval(this.#refusedTimer);
+    else
+      this.#refusedTimer ??= setInterval(() => {
+        this.#whileRefused(); // still refused?
+        if (this.#refusedTimer) this.#readAgain();
+      }, REFUSED_READ_EVERY_MS);
   }
 
   /**
@@ -401,13 +429,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       onState: (s) => {
         if (this.#stopped) return;
         reader.channel(s, this.#phase.channelChanged(s));
-        // Refused (a table not in the publication, too many channels): its rows read over REST now
-        // and then meanwhile, as while the socket cannot open; not for a refused token (the session
-        // asks for a new one, a read would be refused too).
-        if (s.status === 'error' && !waitsForToken(s.error) && s.error?.code !== 'unauthorized' && Date.now() - this.#refusedRead > REFUSED_READ_EVERY_MS) {
-          this.#refusedRead = Date.now();
-          this.#readAgain();
-        }
+        this.#whileRefused();
         this.#emit();
       },
       problem: () => this.#phase.error,

@@ -26,7 +26,7 @@ export interface SchemaOptions {
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface TableMap {
   name: string;

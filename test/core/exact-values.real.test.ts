@@ -8,7 +8,7 @@
 import { expect } from '@open-wc/testing';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { defineFeed } from '../../src/core/feeds/feed.js';
-import { USERS, backendInfo, insertInto, probeFeed, probeTable, runSql, signIn, waitFor, type Probe } from '../helpers/backend.js';
+import { USERS, backendInfo, insertInto, newStream, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
 
 const KEYS = [
   'BBBBBBBB-BBBB-4BBB-8BBB-BBBBBBBBBBBB',
@@ -104,5 +104,24 @@ describe('keys and values exactly as stored (real backend)', function () {
       await runSql(`drop table if exists public.${table};`);
     }
   });
+
+  for (const realtimeMode of ['postgres_changes', 'broadcast'] as const) {
+    it(`a stream id in upper case, with spaces around, finds its uuid row, live (${realtimeMode}; QA25 H1)`, async () => {
+      const stream = await newStream({ name: `upper ${realtimeMode}` });
+      const info = await backendInfo();
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), realtimeMode });
+      clients.push(client);
+      const query = client.liveQuery('stream', { streamId: ` ${stream.id.toUpperCase()} ` });
+      const off = query.subscribe(() => {});
+      try {
+        const name = () => (query.getState().data as { name?: string } | null)?.name;
+        await waitFor(() => query.getState().phase === 'live' && name() === `upper ${realtimeMode}`, 30_000, `live (shows ${query.getState().phase}: ${query.getState().error?.message ?? name()})`);
+        await updateRows('streams', { id: stream.id }, { name: `upper ${realtimeMode} changed` });
+        await waitFor(() => name() === `upper ${realtimeMode} changed`, 15_000, 'the change');
+      } finally {
+        off();
+      }
+    });
+  }
 });
 

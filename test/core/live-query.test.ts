@@ -541,7 +541,7 @@ describe('reads racing changes delivered out of commit order', () => {
     missed.store.stop();
   });
 
-  it('a change never delivered is named until Realtime delivers again: a rejoin proves nothing, revalidation goes on meanwhile (QA23 F5)', async () => {
+  it('a change never delivered is named until Realtime delivers again, or a round after a rejoin owes nothing; revalidation goes on meanwhile (QA23 F5, QA25)', async () => {
     // QA23: stalled replication (the channel joins fine, no change comes) read "Live" over rows
     // only revalidation kept fresh, between rejoins.
     const db = new Scripted();
@@ -577,6 +577,16 @@ describe('reads racing changes delivered out of commit order', () => {
     // Realtime delivers again: live.
     db.deliver({ type: 'UPDATE', new: db.rows.get('n2')!, old: null });
     await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, 'live again');
+    // Missed again; joined again, and a round then owes nothing (a quiet table): live (QA25).
+    round('n1', at(32));
+    await waitFor(() => db.rejoins.length === 3 && store.state.phase === 'stale', 2000, 'named again');
+    const before = db.selects;
+    db.state(3);
+    await waitFor(() => db.selects > before, 2000, 're-read after the rejoin');
+    await frame();
+    expect(store.state.error?.detail, 'the rejoin alone proves nothing').to.equal('realtime-undelivered');
+    store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, 'live after a round that owes nothing');
     store.stop();
   });
 
