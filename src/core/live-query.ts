@@ -41,7 +41,7 @@ import { SnapshotReader } from './snapshot-reader.js';
 import { retryDelay } from './retry.js';
 import { LATE_MS, RealtimeLag } from './realtime-lag.js';
 
-/** While its channel is refused, a query's rows are read over REST at most this often (ms). */
+/** While its channel is refused, a query's rows are read over REST this often (ms). */
 export const REFUSED_READ_EVERY_MS = 30_000;
 
 /** A re-read older than the rows held is read again after this long before it is believed (ms). */
