@@ -22,7 +22,7 @@ import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { LiveHub } from '../../src/core/live-hub.js';
 import { en } from '../../src/internal/strings.js';
 import { CAROL, USERS, backendInfo, clientFor, mintToken, deleteRows, dropConnections, insertInto, insertRows, newId, newStream, runSql, updateRows, waitFor } from '../helpers/backend.js';
-import { deepText } from '../elements/helpers.js';
+import { badgeText, deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
 const every = LiveHub.revalidateMs;
@@ -47,7 +47,7 @@ describe('the server’s rows win over what the page held (real backend)', funct
     const c = await alice();
     const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-card')!;
-    await waitFor(() => text(el).includes('90%') && live(c), 15_000, 'live at 90%');
+    await waitFor(() => text(el).includes('90%') && live(c) && badgeText(el) === 'Live', 20_000, 'live at 90%');
     // The backup: an older version of the row, written with triggers off (no event, no new updated_at).
     await runSql(`begin; set local session_replication_role = replica;
       update public.streams set current_progress = '{"percentage": 42, "completed": 21, "total": 50}', updated_at = updated_at - interval '1 hour'
@@ -63,7 +63,7 @@ describe('the server’s rows win over what the page held (real backend)', funct
     const c = await alice();
     const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-card')!;
-    await waitFor(() => text(el).includes('before the delete') && live(c), 15_000, 'live');
+    await waitFor(() => text(el).includes('before the delete') && live(c) && badgeText(el) === 'Live', 20_000, 'live');
     await deleteRows('streams', { id: stream.id });
     await waitFor(() => !text(el).includes('before the delete'), 10_000, 'gone after the DELETE');
     await insertRows('streams', [{ ...stream, name: 'inserted again', current_progress: { percentage: 5, completed: 1, total: 20 }, updated_at: '2020-01-01T00:00:00Z' }]);
@@ -82,7 +82,7 @@ describe('the server’s rows win over what the page held (real backend)', funct
     const c = await alice();
     const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-card')!;
-    await waitFor(() => text(el).includes('as read') && live(c), 15_000, 'live');
+    await waitFor(() => text(el).includes('as read') && live(c) && badgeText(el) === 'Live', 20_000, `the card Live (shows ${text(el).slice(0, 120)})`);
     await backdate(stream.id, 'set back', false);
     await waitFor(() => text(el).includes('set back'), 10_000, `the change (shows ${text(el).slice(0, 120)})`);
   });
@@ -93,7 +93,7 @@ describe('the server’s rows win over what the page held (real backend)', funct
     const c = await alice();
     const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-card')!;
-    await waitFor(() => text(el).includes('held copy') && live(c), 15_000, 'live');
+    await waitFor(() => text(el).includes('held copy') && live(c) && badgeText(el) === 'Live', 20_000, 'live');
     await backdate(stream.id, 'set back unseen', true);
     await waitFor(() => text(el).includes('set back unseen'), 15_000, `the re-check's row (shows ${text(el).slice(0, 120)})`);
   });
@@ -123,7 +123,7 @@ describe('the server’s rows win over what the page held (real backend)', funct
     const c = await alice();
     const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-card stream-id=${stream.id}></rt-stream-card></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-card')!;
-    await waitFor(() => text(el).includes('30%') && live(c), 15_000, 'live at 30%');
+    await waitFor(() => text(el).includes('30%') && live(c) && badgeText(el) === 'Live', 20_000, 'live at 30%');
     await runSql(`alter table public.streams rename column current_progress to progress_renamed`);
     try {
       await runSql(`update public.streams set progress_renamed = '{"percentage": 90, "completed": 9, "total": 10}' where id = '${stream.id}'`);
