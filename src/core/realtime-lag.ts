@@ -6,6 +6,10 @@
  * and read their rows over REST meanwhile: src/core/live-query.ts); one within half of it, or
  * {@link LATE_HOLD_MS} (at least twice the lateness) without a late one, ends it. Realtime's lag
  * is the server's, not one table's: a query whose table is quiet is as far behind as the others.
+ * While behind, listeners are also called every {@link LATE_HOLD_MS} (the queries read their rows
+ * again: "the data is read again meanwhile" holds for the whole hold, not only when a late change
+ * comes). The hold is not shortened without a change on time: Realtime reports no position, so a
+ * drained backlog cannot be told from a steady lag on a table that changes rarely.
  * Unknown without a commit time (broadcast mode) or a clock estimate. Framework-free.
  */
 import type { RtError } from './types.js';
@@ -22,6 +26,8 @@ export class RealtimeLag {
   cause: RtError | null = null;
   readonly #listeners = new Set<() => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** While behind: calls the listeners every LATE_HOLD_MS. */
+  #ticker: ReturnType<typeof setInterval> | undefined;
 
   /** A change committed at `committedAt` (server clock, epoch ms) was delivered now. */
   observe(committedAt: number | undefined): void {
@@ -39,7 +45,7 @@ export class RealtimeLag {
     }
   }
 
-  /** `listener` is called when the cause changes, and on every late change. Returns the unsubscribe. */
+  /** `listener` is called when the cause changes, on every late change, and every {@link LATE_HOLD_MS} while behind. Returns the unsubscribe. */
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -47,12 +53,15 @@ export class RealtimeLag {
 
   dispose(): void {
     clearTimeout(this.#timer);
+    clearInterval(this.#ticker);
     this.#listeners.clear();
   }
 
   #set(cause: RtError | null, always = false): void {
     if (cause === this.cause && !always) return;
     this.cause = cause;
+    if (!cause) this.#ticker = void clearInterval(this.#ticker);
+    else this.#ticker ??= setInterval(() => this.#set(this.cause, true), LATE_HOLD_MS);
     for (const listener of [...this.#listeners]) listener();
   }
 }

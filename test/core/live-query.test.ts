@@ -839,6 +839,28 @@ describe('reads racing changes delivered out of commit order', () => {
     });
   });
 
+  it('while Realtime runs behind and no further change comes, the rows are still read again (every LATE_HOLD_MS): "read again meanwhile" holds for the whole hold', async function () {
+    this.timeout(30_000);
+    await withKnownClock(async () => {
+      const db = new Scripted();
+      for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
+      const store = await liveCountStore(db, 2);
+      const n3 = note(3);
+      db.rows.set('n3', n3);
+      // 6 s late: held behind for 12 s (twice the lateness) without a change on time.
+      db.deliver({ type: 'INSERT', new: n3, old: null, committedAt: Date.now() - 6000 });
+      await waitFor(() => store.state.error?.detail === 'realtime-behind', 2000, `behind (is ${store.state.phase})`);
+      const first = db.selects;
+      await waitFor(() => db.selects > first, 3000, 'the rows read again at once');
+      // The database changes; Realtime says nothing more (still behind).
+      db.rows.set('n4', note(4));
+      const quiet = db.selects;
+      await waitFor(() => db.selects > quiet && (store.state.data as Row[] | null)?.some((r) => r.id === 'n4'), 15_000, 'read again with no late change coming');
+      expect(store.state.phase, 'still behind: not Live').to.equal('stale');
+      store.stop();
+    });
+  });
+
   /** realtime-js as far as the registry uses it; the test plays the server. */
   class FakeChannel implements RealtimeChannelLike {
     handlers: Array<{ type: string; cb: (payload: any) => void }> = [];
