@@ -276,12 +276,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #whileRefused(): void {
     const { status, error } = this.#phase.channel;
     const refused = !this.#stopped && status === 'error' && !waitsForToken(error) && error?.code !== 'unauthorized';
+    // Called on every channel state (and stop clears it): the timer runs exactly while refused.
     if (!refused) this.#refusedTimer = void clearInterval(this.#refusedTimer);
-    else
-      this.#refusedTimer ??= setInterval(() => {
-        this.#whileRefused(); // still refused?
-        if (this.#refusedTimer) this.#readAgain();
-      }, REFUSED_READ_EVERY_MS);
+    else this.#refusedTimer ??= setInterval(() => this.#readAgain(), REFUSED_READ_EVERY_MS);
   }
 
   /**
