@@ -360,7 +360,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       this.configError ??
       this.#session.error ??
       registry?.anyConfigError() ??
-      (status === 'connected' ? null : (this.#parts?.rest.keyError ?? link?.error ?? this.#firstChannelError()));
+      (status === 'connected' ? null : (this.#parts?.rest.projectError ?? link?.error ?? this.#firstChannelError()));
     const next: ConnectionDetail = {
       status,
       attempt: link?.attempt ?? 0,

@@ -52,7 +52,7 @@ export function fromRestError(error: PostgrestLikeError | null | undefined, stat
   }
   // PostgREST names every 404 of its own (PGRST205, 42P01…): one without a code is no PostgREST at
   // all, a path the server does not route (QA24: a project URL with a path, "…/project/abc").
-  if (st === 404 && !code) return rtError('bad-config', `Nothing answers as Supabase's REST API at this address (${message}): check the Supabase URL, the project's own, with no path after it.`);
+  if (st === 404 && !code) return rtError('bad-config', `Nothing answers as Supabase's REST API at this address (${message}): check the Supabase URL, the project's own, with no path after it.`, 'wrong-url');
   if (st === 404 || code === '42P01' || code === 'PGRST205' || code === 'PGRST204' || code === '42703') {
     return rtError('bad-config', `Unknown table or column: ${message}`, code);
   }

@@ -35,13 +35,15 @@ const inList = (values: Iterable<string>): string => `(${[...values].map((v) => 
 
 export class RestSource {
   /**
-   * The project's API key as REST last judged it: the rejection (a wrong or rotated key, 401 to
-   * an anonymous request) until a request succeeds again; null otherwise. The connection's cause
-   * when the socket cannot open either (the socket's 1006 says nothing of why).
+   * The project's API key and address as REST last judged them: the rejection (a wrong or rotated
+   * key, 401 to an anonymous request; a URL where nothing answers as PostgREST, detail
+   * `wrong-url`) until a request succeeds again; null otherwise. The connection's cause when the
+   * socket cannot open either (the socket's 1006 says nothing of why: a wrong path read as "a
+   * proxy or firewall").
    */
-  keyError: RtError | null = null;
+  projectError: RtError | null = null;
 
-  /** @param keyChanged called when `keyError` changes */
+  /** @param keyChanged called when `projectError` changes */
   constructor(
     private readonly rest: RestLike,
     private readonly session: Session,
@@ -51,9 +53,9 @@ export class RestSource {
     watchPolicy();
   }
 
-  #noteKey(error: RtError | null): void {
-    if (error === this.keyError) return;
-    this.keyError = error;
+  #noteProject(error: RtError | null): void {
+    if (error === this.projectError) return;
+    this.projectError = error;
     this.keyChanged();
   }
 
@@ -223,12 +225,13 @@ export class RestSource {
         res = await run();
       }
       if (!res.error) {
-        if (this.keyError) this.#noteKey(null);
+        if (this.projectError) this.#noteProject(null);
         return res;
       }
       const failed = await this.#errorOf(res.error, res.status);
-      // A 401 read as a configuration error is the API key itself (src/core/errors.ts, fromRestError).
-      if (failed.code === 'bad-config' && res.status === 401) this.#noteKey(failed);
+      // A 401 read as a configuration error is the API key itself, a 404 of no PostgREST the URL
+      // (src/core/errors.ts, fromRestError).
+      if (failed.code === 'bad-config' && (res.status === 401 || failed.detail === 'wrong-url')) this.#noteProject(failed);
       const retryAt = this.retryAt();
       if (failed.code === 'server' && retryAt > Date.now()) failed.retryAt = retryAt;
       return { failed: (failed.code === 'network' && policyRefusal(this.#url)) || failed };

@@ -11,6 +11,7 @@ import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import { en } from '../../src/internal/strings.js';
+import type { RtClientApi } from '../../src/core/client-types.js';
 import { USERS, backendInfo, signIn, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
 
@@ -62,11 +63,18 @@ describe("another project's anon key beside a valid user token (real backend)", 
   it('a Supabase URL with a path the server does not route: the widgets say to check the URL, not "unknown table" (QA24 M4)', async () => {
     const info = await backendInfo();
     const provider = await fixture<HTMLElement>(html`<rt-provider supabase-url=${`${info.url}/project/abc`} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
+      <rt-connection-status show-text></rt-connection-status>
       <rt-signal-alerts></rt-signal-alerts>
     </rt-provider>`);
     const alerts = provider.querySelector('rt-signal-alerts')!;
     await waitFor(() => text(alerts).includes('check the Supabase URL'), 15_000, `the URL named (shows ${text(alerts)})`);
     expect(text(alerts)).to.not.include('Unknown table');
+    // The connection names the URL too, not "a proxy or firewall" (the socket's 404 reads as a bare 1006).
+    const status = provider.querySelector('rt-connection-status')!;
+    const client = (provider as HTMLElement & { rtClient: RtClientApi }).rtClient;
+    await waitFor(() => client.getConnection().status !== 'connected' && (client.getConnection().lastError?.message ?? '').includes('check the Supabase URL'), 15_000, `the connection's cause (is ${client.getConnection().lastError?.message})`);
+    await (status as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    expect(text(status)).to.include('check the Supabase URL');
   });
 });
 
