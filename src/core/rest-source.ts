@@ -2,8 +2,13 @@
  * One REST source for a client: snapshots, counts and "mark as read" writes through a PostgREST
  * client (the host's SupabaseClient, or rt-monitor's own, see ./rest.ts), with ONE retry policy —
  * a request refused for its token (401/403) is sent once more after asking the session for a fresh
- * token when it can renew — and one mapping of failures to RtErrors (a refused token that nothing
- * can renew expires the session). Never throws.
+ * token when it can renew; every other failure is answered at once, for the caller to name and
+ * retry on its own schedule (./snapshot-reader.ts: 1, 2, 5, 10, 30 s, or the server's
+ * `Retry-After`): postgrest-js's own retries are turned off per request (they waited out a 503's
+ * `Retry-After` up to three times inside one call, the widget "Loading…" meanwhile with no
+ * cause) — and one mapping of failures to RtErrors (a refused token that nothing can renew expires
+ * the session). A request unanswered after {@link RestSource.timeoutMs} is abandoned (detail
+ * `timeout`). Never throws.
  */
 import type { CountResult, SnapshotQuery, SnapshotResult } from './client-types.js';
 import type { MonitoredTable, RtError } from './types.js';
@@ -33,7 +38,21 @@ interface RestResponse {
  */
 const inList = (values: Iterable<string>): string => `(${[...values].map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')})`;
 
+/**
+ * Readies one request (a postgrest-js builder, also a host's): no retries of postgrest-js's own
+ * (versions without `retry()` have none), and abandoned after `timeoutMs`.
+ */
+function configured(request: PromiseLike<unknown>, timeoutMs: number): PromiseLike<unknown> {
+  const q = request as PromiseLike<unknown> & { retry?(enabled: boolean): unknown; abortSignal?(signal: AbortSignal): unknown };
+  q.retry?.(false);
+  if (timeoutMs > 0) q.abortSignal?.(AbortSignal.timeout(timeoutMs));
+  return q;
+}
+
 export class RestSource {
+  /** A request unanswered after this long (ms) is abandoned, a `server` error with detail `timeout` (0: never). */
+  static timeoutMs = 30_000;
+
   /**
    * The project's API key and address as REST last judged them: the rejection (a wrong or rotated
    * key, 401 to an anonymous request; a URL where nothing answers as PostgREST, detail
@@ -211,7 +230,8 @@ export class RestSource {
   async #send(build: () => PromiseLike<unknown>): Promise<RestResponse | { failed: RtError }> {
     // postgrest-js writes filters and bodies with JSON.stringify while it builds and starts the
     // request (synchronously, inside `then`): a page's own prototype `toJSON` must not reach them.
-    const run = () => new Promise<RestResponse>((resolve, reject) => withPlainJson(() => build().then(resolve as (v: unknown) => void, reject)));
+    const timeoutMs = (this.constructor as typeof RestSource).timeoutMs;
+    const run = () => new Promise<RestResponse>((resolve, reject) => withPlainJson(() => configured(build(), timeoutMs).then(resolve as (v: unknown) => void, reject)));
     const { tokens } = this.session;
     try {
       const sentWith = tokens.current;
@@ -228,7 +248,10 @@ export class RestSource {
         if (this.projectError) this.#noteProject(null);
         return res;
       }
-      const failed = await this.#errorOf(res.error, res.status);
+      // postgrest-js answers an aborted fetch as status 0, "TimeoutError: …" (not a network failure).
+      const failed = !res.status && /TimeoutError/.test(messageOf(res.error))
+        ? rtError('server', `The server did not answer within ${timeoutMs / 1000} s; retrying.`, 'timeout')
+        : await this.#errorOf(res.error, res.status);
       // A 401 read as a configuration error is the API key itself, a 404 of no PostgREST the URL
       // (src/core/errors.ts, fromRestError).
       if (failed.code === 'bad-config' && (res.status === 401 || failed.detail === 'wrong-url')) this.#noteProject(failed);

@@ -10,11 +10,10 @@
  *
  * Replies are postgrest-js's: `{ data, error, count, status, statusText }`, never thrown; `error` is
  * the server's `{ code, message, details, hint }` (or `{ message }` for a body that is not JSON), a
- * failed fetch is `{ message: 'TypeError: …', code: '' }` with status 0. The one retry policy is
- * postgrest-js's: GET and HEAD are retried up to 3 times (1 s, 2 s, 4 s, or the server's
- * `Retry-After`) on a failed fetch or a 503 / 520 (not on a fetch the page's Content-Security-Policy
- * refused); PATCH is never retried. Every reply's `Date`
- * header feeds the server clock (server-clock.ts).
+ * failed fetch is `{ message: 'TypeError: …', code: '' }` with status 0. postgrest-js's own retries
+ * are off (here, and for each request of a host's client in ./rest-source.ts) (rt-monitor retries on its own schedule, and
+ * names each failure meanwhile); a 429's or 503's `Retry-After` is kept for it (`retryAt`). Every
+ * reply's `Date` header feeds the server clock (server-clock.ts).
  */
 import { PostgrestClient } from '@supabase/postgrest-js';
 import { observeDateHeader, serverNow } from './server-clock.js';
@@ -46,8 +45,8 @@ export function createRest(options: RestOptions): RestLike {
   const fetchWithToken: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
     headers.set('Authorization', `Bearer ${(await options.token()) || options.anonKey}`);
-    // A request the page's policy refused (reported at once) is not retried: postgrest-js retries
-    // a failed fetch 3 times (7 s) but never an abort. rest-source.ts names the policy.
+    // A request the page's policy refused: an abort (never retried, whatever the retry option).
+    // rest-source.ts names the policy.
     const res = await fetch(input, { ...init, headers }).catch((err) => {
       throw policyRefusal(String(input)) ? new DOMException(String(err), 'AbortError') : err;
     });
@@ -58,7 +57,7 @@ export function createRest(options: RestOptions): RestLike {
     }
     return exactIntegers(res);
   };
-  const client = new PostgrestClient(options.url, { headers: { apikey: options.anonKey }, fetch: fetchWithToken });
+  const client = new PostgrestClient(options.url, { headers: { apikey: options.anonKey }, fetch: fetchWithToken, retry: false });
   return { from: (relation: string) => client.from(relation) as unknown as QueryLike, url: options.url, retryAt: () => retryAt };
 }
 

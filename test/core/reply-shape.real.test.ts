@@ -10,6 +10,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { RestSource } from '../../src/core/rest-source.js';
 import { USERS, backendInfo, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import type { TestStreamHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
@@ -24,9 +25,11 @@ const BODIES: Array<[label: string, body: (id: string) => string]> = [
 ];
 
 const clients: RtClient[] = [];
+const cleanups: Array<() => void> = [];
 const nativeFetch = window.fetch;
 afterEach(() => {
   window.fetch = nativeFetch;
+  for (const f of cleanups.splice(0)) f();
   for (const c of clients.splice(0)) c.dispose();
 });
 
@@ -147,6 +150,46 @@ describe('a 200 reply that is not a list of rows', function () {
       await waitFor(() => host.ctl.phase === 'live' && host.ctl.progress?.name === 'secret plans', 15_000, 'recovered');
     });
   }
+
+  for (const status of [503, 429]) {
+    it(`${status} with Retry-After, twice: named at the first reply (no retries hidden inside one request), then read after the time named (QA26)`, async () => {
+      const c = await client();
+      const stream = await newStream({ name: `after ${status}` });
+      const fake = fakeStreamReads(JSON.stringify({ message: 'busy' }), 2, { status, headers: { 'retry-after': '2' } });
+      const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
+      const host = el.querySelector('test-stream-host') as TestStreamHost;
+      // postgrest-js retried a 503 itself, waiting out Retry-After up to three times, nothing shown
+      // meanwhile (here: never, the third try answered).
+      await waitFor(() => host.ctl.state.error, 15_000, 'the cause shown');
+      expect(host.ctl.state.error!.message).to.include(`(${status})`);
+      expect(host.ctl.state.error!.retryAt, 'the time the server named').to.be.a('number');
+      await waitFor(() => host.ctl.phase === 'live' && host.ctl.progress?.name === `after ${status}`, 20_000, 'read after the waits');
+      expect(fake.served()).to.equal(2);
+    });
+  }
+
+  it('a read the server never answers is abandoned after RestSource.timeoutMs, named, and read again (QA26: "Loading…" for ever)', async () => {
+    const was = RestSource.timeoutMs;
+    RestSource.timeoutMs = 1500;
+    cleanups.push(() => (RestSource.timeoutMs = was));
+    const c = await client();
+    const stream = await newStream({ name: 'answered at last' });
+    let holding = true;
+    window.fetch = async (input, req) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (holding && url.includes('/rest/v1/streams') && (req?.method ?? 'GET') === 'GET') {
+        // Never answered: only the request's own signal ends it.
+        return new Promise<Response>((_resolve, reject) => req?.signal?.addEventListener('abort', () => reject(req.signal!.reason)));
+      }
+      return nativeFetch(input, req);
+    };
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => host.ctl.state.error?.detail === 'timeout', 15_000, `the timeout named (is ${host.ctl.state.error?.message})`);
+    expect(host.ctl.phase).to.not.equal('live');
+    holding = false;
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.progress?.name === 'answered at last', 15_000, 'read again');
+  });
 
   it('429 Too Many Requests with Retry-After: "busy", not a configuration error; not asked again before that time', async () => {
     const c = await client();
