@@ -56,7 +56,7 @@ export const en = {
   // data states
   live: 'Live',
   stale: 'Stale',
-  staleHint: 'Showing last known data while reconnecting',
+  staleHint: 'Showing last known data until it is up to date again',
   connectingData: 'Connecting…',
   connectingHint: 'Showing saved data; live updates start once the connection is confirmed',
   sessionExpired: 'Session expired',
