@@ -62,12 +62,12 @@ export class RestSource {
    */
   projectError: RtError | null = null;
 
-  /** @param keyChanged called when `projectError` changes */
+  /** @param projectChanged called when `projectError` changes */
   constructor(
     private readonly rest: RestLike,
     private readonly session: Session,
     private readonly schema: SchemaMap,
-    private readonly keyChanged: () => void = () => {},
+    private readonly projectChanged: () => void = () => {},
   ) {
     watchPolicy();
   }
@@ -75,7 +75,7 @@ export class RestSource {
   #noteProject(error: RtError | null): void {
     if (error === this.projectError) return;
     this.projectError = error;
-    this.keyChanged();
+    this.projectChanged();
   }
 
   /** The REST address (postgrest-js `url`; a host's SupabaseClient: its `supabaseUrl`). */

@@ -11,14 +11,13 @@
  * Replies are postgrest-js's: `{ data, error, count, status, statusText }`, never thrown; `error` is
  * the server's `{ code, message, details, hint }` (or `{ message }` for a body that is not JSON), a
  * failed fetch is `{ message: 'TypeError: …', code: '' }` with status 0. postgrest-js's own retries
- * are off (here, and for each request of a host's client in ./rest-source.ts) (rt-monitor retries on its own schedule, and
- * names each failure meanwhile); a 429's or 503's `Retry-After` is kept for it (`retryAt`). Every
- * reply's `Date` header feeds the server clock (server-clock.ts).
+ * are off, here and for each request of a host's client (./rest-source.ts): rt-monitor retries on
+ * its own schedule and names each failure meanwhile; a 429's or 503's `Retry-After` is kept for it
+ * (`retryAt`). Every reply's `Date` header feeds the server clock (server-clock.ts).
  */
 import { PostgrestClient } from '@supabase/postgrest-js';
 import { observeDateHeader, serverNow } from './server-clock.js';
 import { withPlainJson } from './plain-json.js';
-import { policyRefusal } from './csp.js';
 import type { QueryLike, RestLike } from './supabase-like.js';
 
 /** The reply of one request (postgrest-js's response shape, the fields rt-monitor reads). */
@@ -45,11 +44,7 @@ export function createRest(options: RestOptions): RestLike {
   const fetchWithToken: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
     headers.set('Authorization', `Bearer ${(await options.token()) || options.anonKey}`);
-    // A request the page's policy refused: an abort (never retried, whatever the retry option).
-    // rest-source.ts names the policy.
-    const res = await fetch(input, { ...init, headers }).catch((err) => {
-      throw policyRefusal(String(input)) ? new DOMException(String(err), 'AbortError') : err;
-    });
+    const res = await fetch(input, { ...init, headers });
     observeDateHeader(res.headers.get('date'));
     if (res.status === 429 || res.status === 503) {
       // An HTTP date is on the server's clock: measured against this reply's own `Date`.
