@@ -50,8 +50,14 @@ function configured(request: PromiseLike<unknown>, timeoutMs: number): PromiseLi
 }
 
 export class RestSource {
-  /** A request unanswered after this long (ms) is abandoned, a `server` error with detail `timeout` (0: never). */
+  /**
+   * A request unanswered after this long (ms) is abandoned, a `server` error with detail `timeout`
+   * (0: never); doubled after each abandoned one in a row (up to 4×), so a slow but working server
+   * is still read, and back to this after any answer.
+   */
   static timeoutMs = 30_000;
+  /** Requests abandoned in a row (the next one waits longer). */
+  #timeouts = 0;
 
   /**
    * The project's API key and address as REST last judged them: the rejection (a wrong or rotated
@@ -230,7 +236,7 @@ export class RestSource {
   async #send(build: () => PromiseLike<unknown>): Promise<RestResponse | { failed: RtError }> {
     // postgrest-js writes filters and bodies with JSON.stringify while it builds and starts the
     // request (synchronously, inside `then`): a page's own prototype `toJSON` must not reach them.
-    const timeoutMs = (this.constructor as typeof RestSource).timeoutMs;
+    const timeoutMs = (this.constructor as typeof RestSource).timeoutMs * 2 ** Math.min(this.#timeouts, 2);
     const run = () => new Promise<RestResponse>((resolve, reject) => withPlainJson(() => configured(build(), timeoutMs).then(resolve as (v: unknown) => void, reject)));
     const { tokens } = this.session;
     try {
@@ -244,13 +250,15 @@ export class RestSource {
         if (!renewed) await tokens.get(true);
         res = await run();
       }
+      // postgrest-js answers an aborted fetch as status 0, "TimeoutError: …" (not a network failure).
+      const timedOut = !res.status && /TimeoutError/.test(messageOf(res.error));
+      this.#timeouts = timedOut ? this.#timeouts + 1 : 0;
       if (!res.error) {
         if (this.projectError) this.#noteProject(null);
         return res;
       }
-      // postgrest-js answers an aborted fetch as status 0, "TimeoutError: …" (not a network failure).
-      const failed = !res.status && /TimeoutError/.test(messageOf(res.error))
-        ? rtError('server', `The server did not answer within ${timeoutMs / 1000} s; retrying.`, 'timeout')
+      const failed = timedOut
+        ? rtError('server', `The server did not answer within ${timeoutMs / 1000} s.`, 'timeout')
         : await this.#errorOf(res.error, res.status);
       // A 401 read as a configuration error is the API key itself, a 404 of no PostgREST the URL
       // (src/core/errors.ts, fromRestError).

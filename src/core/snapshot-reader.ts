@@ -78,10 +78,15 @@ export class SnapshotReader<R> {
     if (this.#stopped) return;
     const { options } = this;
     clearTimeout(this.#retryTimer);
-    const wait = (options.holdUntil?.() ?? 0) - Date.now();
+    const until = options.holdUntil?.() ?? 0;
+    const wait = until - Date.now();
     if (wait > 0) {
       this.#retryTimer = setTimeout(() => void this.read(), wait);
-      return;
+      // Said, not only waited out (QA27: a widget added meanwhile read "Loading…" for the whole
+      // wait), unless a read in flight will say how it went.
+      if (this.reading) return;
+      const held = rtError('server', `The server asked to wait before the next request (Retry-After); reading again in ${Math.ceil(wait / 1000)} s.`, 'busy');
+      return options.failed(Object.assign(held, { retryAt: until }), null);
     }
     const seq = ++this.#seq;
     const epoch = options.epoch();

@@ -11,6 +11,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { RestSource } from '../../src/core/rest-source.js';
+import { en } from '../../src/internal/strings.js';
+import { errorHint } from '../../src/internal/templates.js';
 import { USERS, backendInfo, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import type { TestStreamHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
@@ -187,8 +189,53 @@ describe('a 200 reply that is not a list of rows', function () {
     const host = el.querySelector('test-stream-host') as TestStreamHost;
     await waitFor(() => host.ctl.state.error?.detail === 'timeout', 15_000, `the timeout named (is ${host.ctl.state.error?.message})`);
     expect(host.ctl.phase).to.not.equal('live');
+    // True of a write too, which nothing retries (QA27 M3: "…; retrying." on a "mark as read").
+    expect(host.ctl.state.error!.message).to.equal('The server did not answer within 1.5 s.');
+    expect(errorHint(en, host.ctl.state.error!)).to.equal(en.errorMessages.timeout);
     holding = false;
     await waitFor(() => host.ctl.phase === 'live' && host.ctl.progress?.name === 'answered at last', 15_000, 'read again');
+  });
+
+  it('a server slower than RestSource.timeoutMs is still read: each abandoned request in a row doubles the wait (QA27 M1: abandoned for ever)', async () => {
+    const was = RestSource.timeoutMs;
+    RestSource.timeoutMs = 1000;
+    cleanups.push(() => (RestSource.timeoutMs = was));
+    const c = await client();
+    const stream = await newStream({ name: 'slow but sure' });
+    window.fetch = async (input, req) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/rest/v1/streams') && (req?.method ?? 'GET') === 'GET') {
+        // Answered after 1.5 s, every time (an abandoned one ends with its signal).
+        await new Promise<void>((resolve, reject) => {
+          const t = setTimeout(resolve, 1500);
+          req?.signal?.addEventListener('abort', () => (clearTimeout(t), reject(req.signal!.reason)));
+        });
+      }
+      return nativeFetch(input, req);
+    };
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => host.ctl.state.error?.detail === 'timeout', 15_000, 'the first request abandoned after 1 s');
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.progress?.name === 'slow but sure', 20_000, `read with a longer wait (is ${host.ctl.phase}: ${host.ctl.state.error?.message})`);
+  });
+
+  it('a Retry-After holds every read of the client, and each held widget says so, not "Loading…" (QA27 H1)', async () => {
+    const c = await client();
+    const [first, second] = [await newStream({ name: 'asked to wait' }), await newStream({ name: 'added meanwhile' })];
+    const fake = fakeStreamReads(JSON.stringify({ message: 'busy' }), 1, { status: 503, headers: { 'retry-after': '4' } });
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${first.id}></test-stream-host></rt-provider>`);
+    const host = el.querySelector('test-stream-host') as TestStreamHost;
+    await waitFor(() => fake.served() === 1 && host.ctl.state.error?.retryAt, 10_000, 'the 503 read');
+    const until = host.ctl.state.error!.retryAt!;
+    // A widget added during the wait: held too (no request before the time named), and says why.
+    const later = document.createElement('test-stream-host') as TestStreamHost;
+    later.setAttribute('stream-id', second.id);
+    el.append(later);
+    await waitFor(() => later.ctl?.state.error, 5000, 'the held widget names its cause');
+    expect(later.ctl.state.error!.detail).to.equal('busy');
+    expect(later.ctl.state.error!.retryAt).to.equal(until);
+    expect(Date.now(), 'named before the wait was over').to.be.below(until);
+    await waitFor(() => later.ctl.phase === 'live' && later.ctl.progress?.name === 'added meanwhile' && host.ctl.phase === 'live', 20_000, 'both read after the wait');
   });
 
   it('429 Too Many Requests with Retry-After: "busy", not a configuration error; not asked again before that time', async () => {
