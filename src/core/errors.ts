@@ -60,7 +60,8 @@ export function fromRestError(error: PostgrestLikeError | null | undefined, stat
   // Too many requests, a request timeout, too early: the server is busy, not misconfigured.
   if (st === 429 || st === 408 || st === 425) return rtError('server', `The server is busy (${st}); retrying: ${message}`, 'busy');
   if (st >= 400 && st < 500) return rtError('bad-config', message, code);
-  return rtError('server', `Server error${st ? ` (${st})` : ''}: ${message}`, code);
+  // A web page where the API should be (detail `html`): the project's address is in doubt too.
+  return rtError('server', `Server error${st ? ` (${st})` : ''}: ${message}`, code ?? (message.startsWith('an HTML page') ? 'html' : undefined));
 }
 
 /**

@@ -62,7 +62,7 @@ export class RestSource {
   /**
    * The project's API key and address as REST last judged them: the rejection (a wrong or rotated
    * key, 401 to an anonymous request; a URL where nothing answers as PostgREST, detail
-   * `wrong-url`) until a request succeeds again; null otherwise. The connection's cause when the
+   * `wrong-url`, or a web page answers, detail `html`) until a request succeeds again; null otherwise. The connection's cause when the
    * socket cannot open either (the socket's 1006 says nothing of why: a wrong path read as "a
    * proxy or firewall").
    */
@@ -260,9 +260,9 @@ export class RestSource {
       const failed = timedOut
         ? rtError('server', `The server did not answer within ${timeoutMs / 1000} s.`, 'timeout')
         : await this.#errorOf(res.error, res.status);
-      // A 401 read as a configuration error is the API key itself, a 404 of no PostgREST the URL
-      // (src/core/errors.ts, fromRestError).
-      if (failed.code === 'bad-config' && (res.status === 401 || failed.detail === 'wrong-url')) this.#noteProject(failed);
+      // A 401 read as a configuration error is the API key itself, a 404 of no PostgREST or a web
+      // page the URL (src/core/errors.ts, fromRestError).
+      if ((failed.code === 'bad-config' && res.status === 401) || failed.detail === 'wrong-url' || failed.detail === 'html') this.#noteProject(failed);
       const retryAt = this.retryAt();
       if (failed.code === 'server' && retryAt > Date.now()) failed.retryAt = retryAt;
       return { failed: (failed.code === 'network' && policyRefusal(this.#url)) || failed };

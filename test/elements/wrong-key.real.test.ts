@@ -60,6 +60,35 @@ describe("another project's anon key beside a valid user token (real backend)", 
     }
   });
 
+  it('a Supabase URL where a web page answers (200 HTML, and no WebSocket): the connection names the page, not "a proxy or firewall" (QA27 M2)', async () => {
+    const info = await backendInfo();
+    const fetchNative = window.fetch;
+    const NativeSocket = window.WebSocket;
+    // Nothing listens for the socket there (a plain web server does not upgrade): it closes with 1006.
+    window.WebSocket = class extends NativeSocket {
+      constructor(_url: string | URL, protocols?: string | string[]) {
+        super('ws://127.0.0.1:9/', protocols);
+      }
+    } as typeof WebSocket;
+    window.fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/rest/v1/')) return new Response('<!doctype html><html><head><title>Welcome to nginx!</title></head><body></body></html>', { status: 200, headers: { 'content-type': 'text/html' } });
+      return fetchNative(input, init);
+    };
+    try {
+      const provider = await fixture<HTMLElement>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
+        <rt-connection-status show-text></rt-connection-status>
+        <rt-signal-alerts></rt-signal-alerts>
+      </rt-provider>`);
+      const client = (provider as HTMLElement & { rtClient: RtClientApi }).rtClient;
+      await waitFor(() => client.getConnection().status !== 'connected' && (client.getConnection().lastError?.message ?? '').includes('Welcome to nginx!'), 20_000, `the connection's cause (is ${client.getConnection().lastError?.message})`);
+      expect(client.getConnection().lastError?.message).to.include('a wrong URL');
+    } finally {
+      window.WebSocket = NativeSocket;
+      window.fetch = fetchNative;
+    }
+  });
+
   it('a Supabase URL with a path the server does not route: the widgets say to check the URL, not "unknown table" (QA24 M4)', async () => {
     const info = await backendInfo();
     const provider = await fixture<HTMLElement>(html`<rt-provider supabase-url=${`${info.url}/project/abc`} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
