@@ -847,8 +847,8 @@ describe('reads racing changes delivered out of commit order', () => {
       const store = await liveCountStore(db, 2);
       const n3 = note(3);
       db.rows.set('n3', n3);
-      // 6 s late: held behind for 12 s (twice the lateness) without a change on time.
-      db.deliver({ type: 'INSERT', new: n3, old: null, committedAt: Date.now() - 6000 });
+      // 9 s late: held behind for 18 s (twice the lateness) without a change on time.
+      db.deliver({ type: 'INSERT', new: n3, old: null, committedAt: Date.now() - 9000 });
       await waitFor(() => store.state.error?.detail === 'realtime-behind', 2000, `behind (is ${store.state.phase})`);
       const first = db.selects;
       await waitFor(() => db.selects > first, 3000, 'the rows read again at once');

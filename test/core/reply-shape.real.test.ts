@@ -222,7 +222,7 @@ describe('a 200 reply that is not a list of rows', function () {
   it('a Retry-After holds every read of the client, and each held widget says so, not "Loading…" (QA27 H1)', async () => {
     const c = await client();
     const [first, second] = [await newStream({ name: 'asked to wait' }), await newStream({ name: 'added meanwhile' })];
-    const fake = fakeStreamReads(JSON.stringify({ message: 'busy' }), 1, { status: 503, headers: { 'retry-after': '4' } });
+    const fake = fakeStreamReads(JSON.stringify({ message: 'busy' }), 1, { status: 503, headers: { 'retry-after': '8' } });
     const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${first.id}></test-stream-host></rt-provider>`);
     const host = el.querySelector('test-stream-host') as TestStreamHost;
     await waitFor(() => fake.served() === 1 && host.ctl.state.error?.retryAt, 10_000, 'the 503 read');
@@ -235,7 +235,7 @@ describe('a 200 reply that is not a list of rows', function () {
     expect(later.ctl.state.error!.detail).to.equal('busy');
     expect(later.ctl.state.error!.retryAt).to.equal(until);
     expect(Date.now(), 'named before the wait was over').to.be.below(until);
-    await waitFor(() => later.ctl.phase === 'live' && later.ctl.progress?.name === 'added meanwhile' && host.ctl.phase === 'live', 20_000, 'both read after the wait');
+    await waitFor(() => later.ctl.phase === 'live' && later.ctl.progress?.name === 'added meanwhile' && host.ctl.phase === 'live', 25_000, 'both read after the wait');
   });
 
   it('429 Too Many Requests with Retry-After: "busy", not a configuration error; not asked again before that time', async () => {
