@@ -522,6 +522,10 @@ const actions: Record<string, () => Promise<string>> = {
     const r = await demoCall<{ lagMs: number; until: string }>('fault/lag-realtime?ms=8000&for=30000');
     return `Realtime delivers changes ${r.lagMs / 1000} s late until ${new Date(r.until).toLocaleTimeString()}`;
   },
+  async 'fault-rest-busy'() {
+    const r = await demoCall<{ dropped: number; until: string; retryAfterSeconds: number }>('fault/rest-busy?for=20000&retry-after=10');
+    return `REST answers 503 (Retry-After ${r.retryAfterSeconds} s) until ${new Date(r.until).toLocaleTimeString()} (${r.dropped} dropped)`;
+  },
   async 'fault-expire'() {
     const r = await demoCall<{ tokenTtlSeconds: number; channelsExpired: number | null }>('fault/expire-token?seconds=10');
     // Take the short-lived token now: supabase-js hands it to the realtime channels, the server

@@ -19,6 +19,12 @@ export interface DevState {
    * (0 = as soon as they are read).
    */
   realtimeLagMs: number;
+  /**
+   * Epoch ms until which every REST request is answered 503 with `Retry-After`
+   * ({@link restRetryAfterSeconds}), as PostgREST does while it cannot reach the database (0 = not).
+   */
+  restBusyUntil: number;
+  restRetryAfterSeconds: number;
 }
 
 export interface BackendContext {

@@ -22,6 +22,7 @@
  *   POST /__demo/fault/drop-connections
  *   POST /__demo/fault/pause-realtime?ms=15000
  *   POST /__demo/fault/lag-realtime?ms=8000&for=30000
+ *   POST /__demo/fault/rest-busy?for=20000&retry-after=10
  *   POST /__demo/fault/expire-token?seconds=10
  *
  * Every input is validated (uuid format, enum values, lengths, ranges): a bad one is a 400 with a
@@ -77,6 +78,7 @@ const ROUTES: Record<string, 'GET' | 'POST'> = {
   '/__demo/fault/drop-connections': 'POST',
   '/__demo/fault/pause-realtime': 'POST',
   '/__demo/fault/lag-realtime': 'POST',
+  '/__demo/fault/rest-busy': 'POST',
   '/__demo/fault/expire-token': 'POST',
 };
 
@@ -217,6 +219,7 @@ export function createDemoControls({ ctx, realtime, simulator, url }: DemoContro
       realtimePausedUntil: dev.realtimePausedUntil > now ? new Date(dev.realtimePausedUntil).toISOString() : null,
       realtimeLagMs: dev.realtimeLagMs,
       realtimeLagUntil: lagTimer ? new Date(lagUntil).toISOString() : null,
+      restBusyUntil: dev.restBusyUntil > now ? new Date(dev.restBusyUntil).toISOString() : null,
       realtimeCanExpireTokens: typeof realtime.expireTokens === 'function',
     };
   }
@@ -321,6 +324,17 @@ export function createDemoControls({ ctx, realtime, simulator, url }: DemoContro
         }, forMs);
         lagTimer.unref?.();
         return sendJson(res, 200, { lagMs: ms, until: new Date(lagUntil).toISOString() });
+      }
+      case '/__demo/fault/rest-busy': {
+        // PostgREST unable to reach the database: every REST request is answered 503 with
+        // `Retry-After` for `for` ms, and the sockets are dropped, so that every widget reads
+        // again (after it reconnects) and must say why it cannot.
+        await readBodyObject(req, []);
+        const forMs = intParam(u, 'for', 20_000, 1000, 120_000);
+        dev.restRetryAfterSeconds = intParam(u, 'retry-after', 10, 0, 120);
+        dev.restBusyUntil = Date.now() + forMs;
+        const dropped = realtime.dropAll();
+        return sendJson(res, 200, { dropped, until: new Date(dev.restBusyUntil).toISOString(), retryAfterSeconds: dev.restRetryAfterSeconds });
       }
       case '/__demo/fault/expire-token': {
         // "Expire the token now" as a real client meets it: its access token runs out while its

@@ -23,8 +23,9 @@ export function setCors(req: IncomingMessage, res: ServerResponse): void {
     req.headers['access-control-request-headers'] ??
       'authorization, x-client-info, apikey, content-type, prefer, accept-profile, content-profile, range, x-supabase-api-version',
   );
-  // Date: lets a browser page estimate the server's clock (rt-monitor's server-clock.ts).
-  res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Location, X-Total-Count, Date');
+  // Date: lets a browser page estimate the server's clock (rt-monitor's server-clock.ts);
+  // Retry-After: how long a busy server asks to wait (rt-monitor's rest.ts).
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Location, X-Total-Count, Date, Retry-After');
   res.setHeader('Access-Control-Max-Age', '86400');
 }
 

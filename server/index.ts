@@ -110,7 +110,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
   const twentyYears = 20 * 365 * 24 * 3600;
   const anonKey = await signJwt(jwtSecret, { iss: 'supabase-demo', role: 'anon' }, twentyYears, issuedAt);
   const serviceRoleKey = await signJwt(jwtSecret, { iss: 'supabase-demo', role: 'service_role' }, twentyYears, issuedAt);
-  const dev: DevState = { enabled: !!options.devControls, tokenTtlSeconds: options.tokenTtlSeconds ?? 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0, realtimeLagMs: 0 };
+  const dev: DevState = { enabled: !!options.devControls, tokenTtlSeconds: options.tokenTtlSeconds ?? 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0, realtimeLagMs: 0, restBusyUntil: 0, restRetryAfterSeconds: 0 };
   const ctx: BackendContext = { db, jwtSecret, anonKey, serviceRoleKey, dev, log };
 
   const rest = createRestHandler(ctx);
@@ -179,7 +179,13 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       return;
     }
     const route = async () => {
-      if (url.pathname.startsWith('/rest/v1/')) return rest(req, res, url);
+      if (url.pathname.startsWith('/rest/v1/')) {
+        // The demo's "REST busy" fault: PostgREST's answer while it cannot reach the database.
+        if (dev.restBusyUntil > Date.now()) {
+          return sendJson(res, 503, { code: 'PGRST001', message: 'Could not connect with the database (the demo\'s "REST busy" fault)', details: null, hint: null }, { 'Retry-After': String(dev.restRetryAfterSeconds) });
+        }
+        return rest(req, res, url);
+      }
       if (url.pathname.startsWith('/auth/v1/')) return auth(req, res, url);
       if (url.pathname.startsWith('/__dev/')) return handleDev(req, res, url);
       if (url.pathname.startsWith('/__demo/')) return demo.handle(req, res, url); // [demo]

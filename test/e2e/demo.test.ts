@@ -357,6 +357,38 @@ describe('the QA demo, end to end', () => {
     await closeContext(ctx);
   });
 
+  test('REST busy (503 with Retry-After, sockets dropped): a widget names the 503 instead of "Loading…" or "Live", then is Live again by itself', async (t) => {
+    const ctx = await newContext();
+    const { page } = await openDemo(stack, ctx);
+    const dashboardLive = `!!document.querySelector('#dashboard-el')?.shadowRoot?.querySelector('[part~="live-badge"][data-live]')`;
+    await page.waitForFunction(dashboardLive, undefined, { timeout: 20_000 });
+    const at = Date.now();
+    const entry = await runAction(page, 'fault-rest-busy');
+    assert.match(entry.text, /^REST answers 503 \(Retry-After 10 s\)/);
+    // Every badge, in every shadow root (a string: tsx's helpers do not exist in the page): one
+    // says why it cannot read, its title naming the 503.
+    await page.waitForFunction(
+      `(() => {
+        const titles = [];
+        const deep = (root) => {
+          for (const el of root.querySelectorAll('*')) {
+            if ((el.getAttribute('part') ?? '').split(' ').includes('live-badge')) titles.push(el.getAttribute('title') ?? '');
+            if (el.shadowRoot) deep(el.shadowRoot);
+          }
+        };
+        deep(document);
+        return titles.some((title) => /\\(503\\)|Retry-After/.test(title));
+      })()`,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const named = Date.now() - at;
+    // The fault ends after 20 s: Live again without a reload.
+    await page.waitForFunction(dashboardLive, undefined, { timeout: 120_000 });
+    t.diagnostic(`REST busy: the 503 named by +${named} ms, Live again by +${Date.now() - at} ms`);
+    await closeContext(ctx);
+  });
+
   test('the legacy page works with only the script-tag bundle and its inline rt-alert script', async () => {
     const ctx = await newContext();
     const page = await ctx.newPage();

@@ -289,6 +289,22 @@ describe('demo controls', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
 
+    // REST busy: 503 with Retry-After (exposed to pages) for `for` ms, then answered again.
+    r = await post(b, '/__demo/fault/rest-busy?for=1500&retry-after=7');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.retryAfterSeconds, 7);
+    assert.ok((await call(b, 'GET', '/__demo/state')).body.restBusyUntil, 'REST is busy');
+    const busy = await fetch(`${b.url}/rest/v1/streams?select=id&limit=1`, { headers: { apikey: b.anonKey, Origin: 'http://127.0.0.1:5173' } });
+    assert.equal(busy.status, 503);
+    assert.equal(busy.headers.get('retry-after'), '7');
+    assert.match(busy.headers.get('access-control-expose-headers') ?? '', /Retry-After/);
+    assert.equal((await busy.json()).code, 'PGRST001');
+    assert.equal((await post(b, '/__demo/fault/rest-busy?for=999999')).status, 400);
+    for (let polls = 0; (await fetch(`${b.url}/rest/v1/streams?select=id&limit=1`, { headers: { apikey: b.anonKey } })).status === 503; polls++) {
+      assert.ok(polls < 100, 'REST answers again by itself');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
     r = await post(b, '/__demo/fault/expire-token?seconds=4');
     assert.equal(r.status, 200);
     assert.equal(r.body.tokenTtlSeconds, 4);

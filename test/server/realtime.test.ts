@@ -635,7 +635,7 @@ describe(`realtime (${ENGINE})`, () => {
       jwtSecret: b.jwtSecret,
       anonKey: b.anonKey,
       serviceRoleKey: b.serviceRoleKey,
-      dev: { enabled: false, tokenTtlSeconds: 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0, realtimeLagMs: 0 },
+      dev: { enabled: false, tokenTtlSeconds: 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0, realtimeLagMs: 0, restBusyUntil: 0, restRetryAfterSeconds: 0 },
       log: () => {},
     };
     const rt = createRealtime(ctx, { idleTimeoutMs: 400 });
