@@ -50,19 +50,33 @@ async function client(): Promise<RtClient> {
 function fakeStreamReads(body: string, n = 1, init: ResponseInit = {}): { served: () => number; reads: number[] } {
   let served = 0;
   const reads: number[] = [];
+  onStreamReads(async () => {
+    reads.push(Date.now());
+    if (served >= n) return undefined;
+    served++;
+    return new Response(body, { status: 200, ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  });
+  return { served: () => served, reads };
+}
+
+/**
+ * Every GET for `streams` goes to `answer` first (with the request's abort signal); what it
+ * resolves to is the reply, or undefined for the server's own. Put back after the test.
+ */
+function onStreamReads(answer: (signal: AbortSignal | undefined) => Promise<Response | undefined>): void {
   window.fetch = async (input, req) => {
     const url = String(input instanceof Request ? input.url : input);
     const method = req?.method ?? (input instanceof Request ? input.method : 'GET');
-    if (url.includes('/rest/v1/streams') && method === 'GET') {
-      reads.push(Date.now());
-      if (served < n) {
-        served++;
-        return new Response(body, { status: 200, ...init, headers: { 'content-type': 'application/json', ...init.headers } });
-      }
-    }
-    return nativeFetch(input, req);
+    const reply = url.includes('/rest/v1/streams') && method === 'GET' ? await answer(req?.signal ?? undefined) : undefined;
+    return reply ?? nativeFetch(input, req);
   };
-  return { served: () => served, reads };
+}
+
+/** `RestSource.timeoutMs` for this test (put back after it). */
+function restTimeout(ms: number): void {
+  const was = RestSource.timeoutMs;
+  RestSource.timeoutMs = ms;
+  cleanups.push(() => (RestSource.timeoutMs = was));
 }
 
 /** Samples the host's phase and stream name every frame until stopped. */
@@ -171,20 +185,16 @@ describe('a 200 reply that is not a list of rows', function () {
   }
 
   it('a read the server never answers is abandoned after RestSource.timeoutMs, named, and read again (QA26: "Loading…" for ever)', async () => {
-    const was = RestSource.timeoutMs;
-    RestSource.timeoutMs = 1500;
-    cleanups.push(() => (RestSource.timeoutMs = was));
+    restTimeout(1500);
     const c = await client();
     const stream = await newStream({ name: 'answered at last' });
     let holding = true;
-    window.fetch = async (input, req) => {
-      const url = String(input instanceof Request ? input.url : input);
-      if (holding && url.includes('/rest/v1/streams') && (req?.method ?? 'GET') === 'GET') {
-        // Never answered: only the request's own signal ends it.
-        return new Promise<Response>((_resolve, reject) => req?.signal?.addEventListener('abort', () => reject(req.signal!.reason)));
-      }
-      return nativeFetch(input, req);
-    };
+    onStreamReads((signal) =>
+      holding
+        ? // Never answered: only the request's own signal ends it.
+          new Promise<Response>((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason)))
+        : Promise.resolve(undefined),
+    );
     const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
     const host = el.querySelector('test-stream-host') as TestStreamHost;
     await waitFor(() => host.ctl.state.error?.detail === 'timeout', 15_000, `the timeout named (is ${host.ctl.state.error?.message})`);
@@ -197,22 +207,17 @@ describe('a 200 reply that is not a list of rows', function () {
   });
 
   it('a server slower than RestSource.timeoutMs is still read: each abandoned request in a row doubles the wait (QA27 M1: abandoned for ever)', async () => {
-    const was = RestSource.timeoutMs;
-    RestSource.timeoutMs = 1000;
-    cleanups.push(() => (RestSource.timeoutMs = was));
+    restTimeout(1000);
     const c = await client();
     const stream = await newStream({ name: 'slow but sure' });
-    window.fetch = async (input, req) => {
-      const url = String(input instanceof Request ? input.url : input);
-      if (url.includes('/rest/v1/streams') && (req?.method ?? 'GET') === 'GET') {
-        // Answered after 1.5 s, every time (an abandoned one ends with its signal).
-        await new Promise<void>((resolve, reject) => {
+    // Answered after 1.5 s, every time (an abandoned one ends with its signal).
+    onStreamReads(
+      (signal) =>
+        new Promise<undefined>((resolve, reject) => {
           const t = setTimeout(resolve, 1500);
-          req?.signal?.addEventListener('abort', () => (clearTimeout(t), reject(req.signal!.reason)));
-        });
-      }
-      return nativeFetch(input, req);
-    };
+          signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)));
+        }),
+    );
     const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
     const host = el.querySelector('test-stream-host') as TestStreamHost;
     await waitFor(() => host.ctl.state.error?.detail === 'timeout', 15_000, 'the first request abandoned after 1 s');
