@@ -9,8 +9,13 @@
  * | streams, agent_executions                      | `org:<org_id>`   |
  * | acquisition_scans, signal_alerts, notifications | `user:<user_id>` |
  *
- * A feed whose filter names the topic's key (`org_id=eq.<o>`, `user_id=eq.<u>`) joins that one
- * topic. One stream (by `id`) and its executions (by `stream_id`) join the topic of the stream's
+ * Your own tables (and the five under your names) broadcast through the same trigger, given its
+ * topic and column (`rt_broadcast_change('org', 'team_id')`); the view `rt_broadcast_sources`
+ * names every table that broadcasts, and a feed on any other table is refused (`bad-config`,
+ * detail `broadcast-source`): nothing would ever arrive on its topic, and "Live" would be a lie.
+ *
+ * A feed whose filter names the topic's key (`org_id=eq.<o>`, `user_id=eq.<u>`, or your table's
+ * topic column) joins that one topic. One stream (by `id`) and its executions (by `stream_id`) join the topic of the stream's
  * org, read when the subscription starts (a membership added after the page loaded counts). A
  * feed filtered by something else joins the topics the signed-in user can read for that table:
  * the org topics of the user's memberships (`org_members`, read again when older than
@@ -54,6 +59,16 @@ export interface TopicContext {
   orgIds(): Promise<string[] | RtError>;
   /** The org of stream `id` (`streams.org_id`), null when the user cannot read it, or an error. */
   streamOrg?(id: string): Promise<string | null | RtError>;
+  /** The tables that broadcast their changes (`rt_broadcast_sources`), or an error. Without it: the five tables, as the migration sets them up. */
+  sources?(): Promise<ReadonlyMap<string, BroadcastSource> | RtError>;
+}
+
+/** How a table's changes are broadcast (a row of the view `rt_broadcast_sources`). */
+export interface BroadcastSource {
+  /** `org` (topic `org:<id>`) or `user` (topic `user:<id>`). */
+  topic: 'org' | 'user';
+  /** The column holding the topic's id; null when it comes from elsewhere (agent executions: their stream's org). */
+  column: string | null;
 }
 
 /** How long (ms) a read of the user's memberships names the topics of new subscriptions. */
@@ -65,9 +80,19 @@ const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 /** The topics (without `realtime:`) a subscription listens on, or why it cannot. */
 export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext): Promise<string[] | RtError> {
   const m = spec.filter ? EQ.exec(spec.filter) : null;
-  if (ORG_TABLES.has(spec.table)) {
-    if (spec.table === 'streams' && m && m[1] === 'org_id') return [`org:${uuidCase(m[2]!)}`];
-    if (m && m[1] === (spec.table === 'streams' ? 'id' : 'stream_id') && ctx.streamOrg) {
+  const sources = ctx.sources ? await ctx.sources() : null;
+  if (isRtError(sources)) return sources;
+  const orgTable = ORG_TABLES.has(spec.table);
+  const source: BroadcastSource | undefined = sources
+    ? sources.get(spec.table)
+    : { topic: orgTable ? 'org' : 'user', column: spec.table === 'agent_executions' ? null : orgTable ? 'org_id' : 'user_id' };
+  if (!source) {
+    const some = [...sources!.keys()].sort().join(', ') || 'none';
+    return rtError('bad-config', `Broadcast mode: "${spec.table}" has no rt_broadcast_change trigger, so nothing sends its changes (tables that do: ${some}).`, 'broadcast-source');
+  }
+  if (m && source.column && m[1] === source.column) return [`${source.topic}:${uuidCase(m[2]!)}`];
+  if (source.topic === 'org') {
+    if (orgTable && m && m[1] === (spec.table === 'streams' ? 'id' : 'stream_id') && ctx.streamOrg) {
       const org = await ctx.streamOrg(m[2]!);
       if (org !== null) return typeof org === 'string' ? [`org:${org}`] : org;
       // Not visible to the user (the snapshot says so): the memberships' topics, as before.
@@ -76,7 +101,6 @@ export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx
     if (!Array.isArray(orgs)) return orgs;
     return orgs.map((o) => `org:${o}`);
   }
-  if (m && m[1] === 'user_id') return [`user:${uuidCase(m[2]!)}`];
   const me = await ctx.userId();
   if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');
   return [`user:${me}`];
@@ -157,11 +181,14 @@ export function topicContext(
   orgsOf: (userId: string) => Promise<string[] | RtError>,
   userId: () => Promise<string | null>,
   streamOrg?: (id: string) => Promise<string | null | RtError>,
+  sources?: () => Promise<ReadonlyMap<string, BroadcastSource> | RtError>,
 ): TopicContext {
   const orgs = freshReads(orgsOf, "the user's orgs");
+  const broadcasting = sources && freshReads(() => sources(), 'which tables broadcast');
   return {
     userId,
     streamOrg: streamOrg && freshReads(streamOrg, "the stream's org"),
+    sources: broadcasting && (() => broadcasting('')),
     async orgIds() {
       const me = await userId();
       if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');

@@ -142,7 +142,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       authReady: () => session.ready(),
       sessionFailed: () => session.failed,
       renewable: () => session.tokens.refreshable,
-    }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), () => this.getUserId(), (id) => rest.streamOrg(id)) });
+    }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), () => this.getUserId(), (id) => rest.streamOrg(id), () => rest.broadcastSources()) });
     this.#parts = { realtime, rest, link, registry };
     this.#cleanups.push(watchPage(link, session, () => !this.disposed && !!registry?.size));
   }

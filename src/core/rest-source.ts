@@ -21,6 +21,7 @@ import { checkKeys, normalizeKey, unsafeKey } from './keys.js';
 import { isNotJwt, NOT_A_JWT } from './jwt.js';
 import { withPlainJson } from './plain-json.js';
 import type { SchemaMap } from './schema-map.js';
+import type { BroadcastSource } from './broadcast-topics.js';
 import { PINNED_LIMIT } from './feeds/feed.js';
 
 /** What a PostgREST builder resolves to (supabase-js / postgrest-js). */
@@ -219,6 +220,31 @@ export class RestSource {
     const res = await this.#send(() => this.rest.from(this.schema.table(table)).select(col).eq(col, id).limit(1));
     const rows = 'failed' in res ? null : rowsOf(res, col);
     return Array.isArray(rows) ? rows.length > 0 : null;
+  }
+
+  /**
+   * Broadcast mode: the tables whose changes are broadcast (`public.rt_broadcast_sources`, from
+   * supabase/migrations/*_rt_monitor_broadcast.sql: each table with an `rt_broadcast_change`
+   * trigger the user may read), by table name, with the topic (`org` / `user`) and the column
+   * holding its id (null: the stream's org). Without that view: a `bad-config` error naming the
+   * migration.
+   */
+  async broadcastSources(): Promise<Map<string, BroadcastSource> | RtError> {
+    const res = await this.#send(() => this.rest.from('rt_broadcast_sources').select('table_name,topic,topic_column'));
+    if ('failed' in res) {
+      const { failed } = res;
+      return failed.code === 'bad-config' && failed.detail !== 'wrong-url'
+        ? rtError('bad-config', `Broadcast mode needs supabase/migrations/*_rt_monitor_broadcast.sql applied (${failed.message}).`, 'broadcast-source')
+        : failed;
+    }
+    const rows = rowsOf(res);
+    if (!Array.isArray(rows)) return rows;
+    const sources = new Map<string, BroadcastSource>();
+    for (const r of rows) {
+      if (typeof r.table_name === 'string' && (r.topic === 'org' || r.topic === 'user'))
+        sources.set(r.table_name, { topic: r.topic, column: typeof r.topic_column === 'string' && r.topic_column ? r.topic_column : null });
+    }
+    return sources;
   }
 
   /** Every org the user is a member of (`org_members`, under your names when mapped), or the error. */

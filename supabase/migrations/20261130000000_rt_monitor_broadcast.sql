@@ -20,6 +20,14 @@
 -- Executions deleted by a cascade from their stream's DELETE are not sent (their stream is gone
 -- already when the trigger looks it up); the stream's own DELETE is.
 --
+-- Your own tables (`defineFeed`, `<rt-live-list>`, or the five under your names through the
+-- `tables` option) broadcast with the same trigger, given the topic and the column holding its id:
+--   create trigger rt_broadcast_change after insert or update or delete on public.orders
+--     for each row execute function public.rt_broadcast_change('org', 'team_id');   -- or ('user', 'owner_id')
+-- The view public.rt_broadcast_sources lists every table with a trigger of that name and its
+-- topic; rt-monitor reads it when a feed joins, and a feed on a table missing from it is refused
+-- with that cause instead of showing "Live" over changes nothing sends.
+--
 -- Apply it after 20261125000000_rt_monitor_schema.sql, unchanged, to a real Supabase project
 -- (`supabase db push`, or paste it into the SQL editor) and to the local backend (automatic).
 -- Idempotent. Relies only on what Supabase provides: realtime.broadcast_changes(),
@@ -50,7 +58,10 @@ declare
   old_topic text;
   execution record;
 begin
-  if tg_table_name = 'streams' then
+  if tg_nargs >= 2 then -- your own table: ('org' | 'user', the column holding that id)
+    if tg_op <> 'DELETE' then new_topic := tg_argv[0] || ':' || (to_jsonb(new) ->> tg_argv[1]); end if;
+    if tg_op <> 'INSERT' then old_topic := tg_argv[0] || ':' || (to_jsonb(old) ->> tg_argv[1]); end if;
+  elsif tg_table_name = 'streams' then
     if tg_op <> 'DELETE' then new_topic := 'org:' || new.org_id::text; end if;
     if tg_op <> 'INSERT' then old_topic := 'org:' || old.org_id::text; end if;
   elsif tg_table_name = 'agent_executions' then
@@ -60,9 +71,9 @@ begin
     if tg_op <> 'INSERT' then
       select 'org:' || s.org_id::text into old_topic from public.streams s where s.id = old.stream_id;
     end if;
-  else -- acquisition_scans, signal_alerts, notifications: owned by user_id
-    if tg_op <> 'DELETE' then new_topic := 'user:' || new.user_id::text; end if;
-    if tg_op <> 'INSERT' then old_topic := 'user:' || old.user_id::text; end if;
+  else -- acquisition_scans, signal_alerts, notifications (and any table without arguments): owned by user_id
+    if tg_op <> 'DELETE' then new_topic := 'user:' || (to_jsonb(new) ->> 'user_id'); end if;
+    if tg_op <> 'INSERT' then old_topic := 'user:' || (to_jsonb(old) ->> 'user_id'); end if;
   end if;
 
   if new_topic = old_topic then
@@ -76,7 +87,7 @@ begin
       perform realtime.broadcast_changes(new_topic, 'INSERT', 'INSERT', tg_table_name, tg_table_schema, new, null);
     end if;
     -- A stream moved to another org takes its agent executions along: the same for each of them.
-    if tg_table_name = 'streams' and tg_op = 'UPDATE' then
+    if tg_table_name = 'streams' and tg_nargs < 2 and tg_op = 'UPDATE' then
       for execution in select * from public.agent_executions e where e.stream_id = new.id loop
         perform realtime.broadcast_changes(old_topic, 'DELETE', 'DELETE', 'agent_executions', tg_table_schema, null, execution);
         perform realtime.broadcast_changes(new_topic, 'INSERT', 'INSERT', 'agent_executions', tg_table_schema, execution, null);
@@ -98,6 +109,30 @@ begin
   end loop;
 end
 $$;
+
+-- Which tables broadcast their changes, and on which topic: each table with an enabled trigger
+-- named rt_broadcast_change that the caller may read (has_table_privilege is the caller's: a
+-- plain view keeps current_user). `topic` is 'org' or 'user'; `topic_column` the column holding
+-- the topic's id (null for agent_executions, whose org is its stream's). The trigger arguments
+-- are read from pg_trigger.tgargs (NUL-separated).
+create or replace view public.rt_broadcast_sources as
+  select c.relname::text as table_name,
+         coalesce(
+           nullif(split_part(encode(t.tgargs, 'escape'), '\000', 1), ''),
+           case when c.relname in ('streams', 'agent_executions') then 'org' else 'user' end
+         ) as topic,
+         case
+           when t.tgnargs >= 2 then split_part(encode(t.tgargs, 'escape'), '\000', 2)
+           when c.relname = 'agent_executions' then null
+           when c.relname = 'streams' then 'org_id'
+           else 'user_id'
+         end as topic_column
+    from pg_catalog.pg_trigger t
+    join pg_catalog.pg_class c on c.oid = t.tgrelid
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where n.nspname = 'public' and t.tgname = 'rt_broadcast_change' and t.tgenabled <> 'D'
+     and pg_catalog.has_table_privilege(c.oid, 'SELECT');
+grant select on public.rt_broadcast_sources to anon, authenticated, service_role;
 
 -- Who may join: members of the org read `org:<org_id>`, a user reads `user:<own id>`.
 drop policy if exists "rt-monitor members and owners read their topics" on realtime.messages;

@@ -10,7 +10,7 @@ import { expect } from '@open-wc/testing';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { LiveQueryState, Stream } from '../../src/core/types.js';
-import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertInto, insertRows, mintToken, newId, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertInto, insertRows, mintToken, newId, newStream, pauseRealtime, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
 
 const supabases: SupabaseClient[] = [];
 const clients: RtClient[] = [];
@@ -228,5 +228,71 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     await insertRows('signal_alerts', [{ id: newId(), user_id: ALICE, business_name: title, signal_type: 'x', priority: 'low' }]);
     await waitFor(() => (alerts?.data as Array<{ business_name: string }>).some((r) => r.business_name === title), 10_000, 'alert arrives');
     offs.forEach((off) => off());
+  });
+
+  describe('your own tables (QA28: "Live" over a table nothing broadcasts)', () => {
+    const tables: string[] = [];
+    afterEach(async () => {
+      for (const t of tables.splice(0)) await runSql(`drop table if exists public.${t}`);
+    });
+    async function aliceBroadcast(): Promise<RtClient> {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
+      clients.push(client);
+      return client;
+    }
+
+    it('a feed on a table without an rt_broadcast_change trigger is refused with that cause, never Live', async () => {
+      const table = await probeTable('bc_none');
+      tables.push(table);
+      const client = await aliceBroadcast();
+      const seen: string[] = [];
+      let state: LiveQueryState<Probe[]> | undefined;
+      const off = client.liveQuery(probeFeed(table), { team: ACME }).subscribe((st) => (seen.push(st.phase), (state = st)));
+      await waitFor(() => state?.error, 15_000, 'the cause');
+      expect(state!.error!.code).to.equal('bad-config');
+      expect(state!.error!.detail).to.equal('broadcast-source');
+      expect(state!.error!.message).to.include(`"${table}"`);
+      expect(state!.error!.message).to.include('streams'); // the tables that do broadcast
+      expect(seen).to.not.include('live');
+      expect(client.getChannels().channels.map((c) => c.topic)).to.not.include(`org:${ACME}`);
+      off();
+    });
+
+    it('a project without the broadcast migration (no rt_broadcast_sources) is a configuration error naming the migration', async () => {
+      const nativeFetch = window.fetch;
+      window.fetch = async (input, init) =>
+        String(input instanceof Request ? input.url : input).includes('/rest/v1/rt_broadcast_sources')
+          ? new Response(JSON.stringify({ code: 'PGRST205', details: null, hint: null, message: "Could not find the table 'public.rt_broadcast_sources' in the schema cache" }), { status: 404, headers: { 'content-type': 'application/json' } })
+          : nativeFetch(input, init);
+      restore.push(() => (window.fetch = nativeFetch));
+      const client = await aliceBroadcast();
+      const stream = await newStream({ name: `No migration ${newId().slice(0, 6)}` });
+      let state: LiveQueryState<Stream | null> | undefined;
+      const off = client.liveQuery('stream', { streamId: stream.id }).subscribe((st) => (state = st));
+      await waitFor(() => state?.error, 15_000, 'the cause');
+      expect(state!.error!.code).to.equal('bad-config');
+      expect(state!.error!.detail).to.equal('broadcast-source');
+      expect(state!.error!.message).to.include('_rt_monitor_broadcast.sql');
+      expect(state!.phase).to.not.equal('live');
+      off();
+    });
+
+    it("a table with rt_broadcast_change('org', <its column>) joins that org's topic, is Live, and follows its changes", async () => {
+      const table = await probeTable('bc_org');
+      tables.push(table);
+      await runSql(`create trigger rt_broadcast_change after insert or update or delete on public.${table}
+        for each row execute function public.rt_broadcast_change('org', 'team')`);
+      const client = await aliceBroadcast();
+      let state: LiveQueryState<Probe[]> | undefined;
+      const off = client.liveQuery(probeFeed(table), { team: ACME }).subscribe((st) => (state = st));
+      await waitFor(() => state?.phase === 'live', 15_000, `live (is ${state?.phase}: ${state?.error?.message})`);
+      expect(client.getChannels().channels.map((c) => c.topic)).to.include(`org:${ACME}`);
+      const title = `own ${newId().slice(0, 6)}`;
+      await insertInto(table, [{ team: ACME, title }]);
+      await waitFor(() => state?.data.some((r) => r.title === title), 10_000, 'the insert arrives over the org topic');
+      off();
+    });
   });
 });

@@ -214,4 +214,43 @@ describe('Broadcast from Database', () => {
     assert.equal(r.status, 204);
     await waitFor(() => s.messages.find((m) => m.payload?.table === 'notifications' && m.payload.record?.read === true), 8000, 'read broadcast');
   });
+
+  test("your own tables: rt_broadcast_change('org', <column>) broadcasts to that topic; rt_broadcast_sources names every broadcasting table the caller may read, over REST", async () => {
+    await b.db.exec(`
+      create table public.qa_orders (id text primary key, team_id uuid, title text, updated_at timestamptz default now());
+      grant select on public.qa_orders to authenticated;
+      create trigger rt_broadcast_change after insert or update or delete on public.qa_orders
+        for each row execute function public.rt_broadcast_change('org', 'team_id');
+      create table public.qa_hidden (id int primary key);
+      create trigger rt_broadcast_change after insert on public.qa_hidden for each row execute function public.rt_broadcast_change();
+      revoke all on public.qa_hidden from anon, authenticated; -- Supabase's default privileges grant new tables to both
+      create table public.qa_quiet (id int primary key);`);
+    try {
+      const token = await userToken(b, ALICE);
+      const r = await fetch(`${b.url}/rest/v1/rt_broadcast_sources?select=table_name,topic,topic_column&order=table_name`, {
+        headers: { apikey: b.anonKey, Authorization: `Bearer ${token}` },
+      });
+      assert.equal(r.status, 200);
+      assert.deepEqual(await r.json(), [
+        { table_name: 'acquisition_scans', topic: 'user', topic_column: 'user_id' },
+        { table_name: 'agent_executions', topic: 'org', topic_column: null },
+        { table_name: 'notifications', topic: 'user', topic_column: 'user_id' },
+        { table_name: 'qa_orders', topic: 'org', topic_column: 'team_id' },
+        { table_name: 'signal_alerts', topic: 'user', topic_column: 'user_id' },
+        { table_name: 'streams', topic: 'org', topic_column: 'org_id' },
+      ], 'not qa_hidden (no SELECT for the user) nor qa_quiet (no trigger)');
+
+      const { c } = await userClient(b, token);
+      const s = joinPrivate(c, `org:${DEMO_ORGS.acme}`);
+      await waitFor(() => subscribed(s), 8000, 'SUBSCRIBED');
+      await b.db.query(`insert into public.qa_orders (id, team_id, title) values ('O-1', $1, 'first')`, [DEMO_ORGS.acme]);
+      const m = await waitFor(() => s.messages.find((x) => x.payload?.table === 'qa_orders'), 8000, 'own table broadcast');
+      assert.equal(m.event, 'INSERT');
+      assert.equal(m.payload.record.title, 'first');
+      // Without arguments on a table that has no user_id: nothing to send, and the write still succeeds.
+      await b.db.query(`insert into public.qa_hidden values (1)`);
+    } finally {
+      await b.db.exec(`drop table if exists public.qa_orders; drop table if exists public.qa_hidden; drop table if exists public.qa_quiet;`);
+    }
+  });
 });
