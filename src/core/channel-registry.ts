@@ -106,6 +106,15 @@ export class ChannelRegistry {
     return null;
   }
 
+  /**
+   * Whether a channel is refused on an open socket for good: a configuration error, or its topic
+   * refused (`forbidden`, Broadcast mode's private topics). Waiting on it is not "connecting".
+   */
+  refused(): boolean {
+    for (const g of this.#groups.values()) for (const c of g.chans) if (c.configError || (c.error?.code === 'forbidden' && c.status === 'error')) return true;
+    return false;
+  }
+
   /** The first channel carrying a subscription that has an error (the connection's, not a query's own). */
   channelError(): RtError | null {
     for (const g of this.#groups.values()) for (const s of g.subs) if (s.chan?.error) return s.chan.error;

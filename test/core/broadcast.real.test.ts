@@ -123,6 +123,10 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     expect(state!.status).to.equal('error');
     expect(state!.phase).not.to.equal('live');
     expect(state!.error!.message).to.include('You do not have permissions to read from this Channel topic');
+    // The page's connection indicator says so too, as for a refused postgres_changes subscription
+    // (QA28 M5: "Connecting…" for good, on a socket up and answering).
+    await waitFor(() => client.getConnection().status === 'error', 10_000, `the connection's status (is ${client.getConnection().status})`);
+    expect(client.getConnection().lastError?.code).to.equal('forbidden');
     off();
   });
 
