@@ -82,7 +82,7 @@ export const en = {
   retry: 'Retry',
   errorMessages: {
     'not-configured': 'Realtime is not configured: no Supabase client was provided.',
-    'bad-config': 'The realtime configuration is invalid.',
+    'bad-config': 'The configuration is invalid.',
     unauthorized: 'The server refused your session. Renewing it…',
     'session-expired': 'Your session has expired. Sign in again to resume live updates.',
     forbidden: 'Your account has no access to this (for example, it is not a member of the organisation it belongs to).',
