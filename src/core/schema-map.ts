@@ -16,7 +16,22 @@ import { rtError } from './errors.js';
 /** Tables a schema map may rename: the five monitored tables and the org membership table. */
 export type MappableTable = MonitoredTable | 'org_members';
 
-export const MAPPABLE_TABLES: readonly MappableTable[] = ['streams', 'acquisition_scans', 'agent_executions', 'signal_alerts', 'notifications', 'org_members'];
+/**
+ * The columns rt-monitor reads of each table: the keys a `columns` mapping may have. Those of the
+ * row types in ./types.ts, every one (test/core/schema-map.test.ts checks that at type level);
+ * `org_members`: those the org look-up reads.
+ */
+export const READ_COLUMNS = {
+  streams: 'id org_id name goal_status current_progress created_at updated_at',
+  acquisition_scans:
+    'id user_id org_id name status progress_percentage current_step targets_identified targets_analyzed started_at completed_at error created_at updated_at',
+  agent_executions: 'id stream_id agent_id status started_at completed_at output error created_at updated_at',
+  signal_alerts: 'id user_id org_id business_name signal_type priority details read created_at updated_at',
+  notifications: 'id user_id title body type link read created_at updated_at',
+  org_members: 'org_id user_id created_at',
+} as const;
+
+export const MAPPABLE_TABLES = Object.keys(READ_COLUMNS) as readonly MappableTable[];
 
 export interface SchemaOptions {
   /** Standard table name → your table's name (same schema, `public`). */
@@ -41,24 +56,34 @@ export class SchemaMap {
 
   /** @throws Error with a message naming the bad entry (the client reports it as `bad-config`). */
   constructor(options: SchemaOptions = {}) {
-    const tables = asRecord(options.tables, 'tables');
-    const columns = asRecord(options.columns, 'columns');
-    for (const key of [...Object.keys(tables), ...Object.keys(columns)]) {
-      if (!(MAPPABLE_TABLES as readonly string[]).includes(key)) {
-        throw new Error(`Unknown table "${key}" in the table mapping: rt-monitor maps ${MAPPABLE_TABLES.join(', ')}.`);
+    const tables = asRecord(options.tables, 'tables', '{"streams":"work_items"}');
+    const columns = asRecord(options.columns, 'columns', '{"streams":{"name":"title"}}');
+    for (const [what, given] of [['tables', tables], ['columns', columns]] as const) {
+      for (const key of Object.keys(given)) {
+        if (!Object.hasOwn(READ_COLUMNS, key)) throw new Error(`Unknown table "${key}" (${what}.${key}): rt-monitor maps ${MAPPABLE_TABLES.join(', ')}.`);
       }
     }
     for (const table of MAPPABLE_TABLES) {
-      const name = tables[table] ?? table;
+      const name = tables[table] === undefined ? table : tables[table];
       if (typeof name !== 'string' || !IDENT.test(name)) throw new Error(`tables.${table}: "${String(name)}" is not a table name.`);
       if (tables[table] !== undefined) this.#mapped.add(table);
-      const cols = asRecord(columns[table], `columns.${table}`);
+      const cols = asRecord(columns[table], `columns.${table}`, '{"name":"title"}');
+      const read = READ_COLUMNS[table].split(' ');
       const out = new Map<string, string>();
       const back = new Map<string, string>();
       for (const [standard, own] of Object.entries(cols)) {
+        if (!read.includes(standard)) throw new Error(`columns.${table}.${standard}: rt-monitor reads no column "${standard}" of ${table}; it reads ${read.join(', ')}.`);
         if (typeof own !== 'string' || !IDENT.test(own)) throw new Error(`columns.${table}.${standard}: "${String(own)}" is not a column name.`);
         out.set(standard, own);
         back.set(own, standard);
+      }
+      // One column of yours per standard one (an unmapped one keeps its name): a column read as two
+      // would give a row only one of them.
+      const seen = new Map<string, string>();
+      for (const standard of read) {
+        const own = out.get(standard) ?? standard;
+        if (seen.has(own)) throw new Error(`columns.${table}: column "${own}" would be read as both ${seen.get(own)} and ${standard}.`);
+        seen.set(own, standard);
       }
       this.#maps.set(table, { name, out, back });
       if (this.#byPhysical.has(name)) throw new Error(`tables: "${name}" is mapped twice.`);
@@ -158,10 +183,10 @@ export class SchemaMap {
   }
 }
 
-function asRecord(value: unknown, what: string): Record<string, unknown> {
+function asRecord(value: unknown, what: string, example: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${what} must be an object (JSON), e.g. {"streams":"work_items"}; got ${typeof value === 'string' ? value : JSON.stringify(value)}.`);
+    throw new Error(`${what} must be an object (JSON), e.g. ${example}; got ${typeof value === 'string' ? value : JSON.stringify(value)}.`);
   }
   return value as Record<string, unknown>;
 }

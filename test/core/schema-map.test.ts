@@ -1,6 +1,15 @@
 /** The schema map's select list, its "unknown column" explanation and its row translation (units). */
 import { expect } from '@open-wc/testing';
-import { SchemaMap } from '../../src/core/schema-map.js';
+import { READ_COLUMNS, SchemaMap } from '../../src/core/schema-map.js';
+import type { MonitoredTable, TableRows } from '../../src/core/types.js';
+
+// At type level (npm run typecheck): the columns a `columns` mapping may name are exactly those of
+// each row type, none missing, none extra.
+type Words<S extends string> = S extends `${infer A} ${infer B}` ? A | Words<B> : S;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const exact: { [T in MonitoredTable]: Same<Words<(typeof READ_COLUMNS)[T]>, keyof TableRows[T]> } = {
+  streams: true, acquisition_scans: true, agent_executions: true, signal_alerts: true, notifications: true,
+};
 import { rtError } from '../../src/core/errors.js';
 
 describe('SchemaMap: mapped columns are requested by name and checked by the server', () => {
@@ -38,5 +47,56 @@ describe('SchemaMap: mapped columns are requested by name and checked by the ser
     expect(map.row('streams', { name: 'Own name', id: 'x', title: 'Mapped' })).to.deep.equal({ name: 'Mapped', id: 'x' });
     const swap = new SchemaMap({ columns: { streams: { name: 'goal_status', goal_status: 'name' } } });
     expect(swap.row('streams', { name: 'n', goal_status: 'g' })).to.deep.equal({ goal_status: 'n', name: 'g' });
+  });
+});
+
+describe('SchemaMap: every entry of `tables` and `columns` is checked, and a bad one named (QA28 M1)', () => {
+  const refused = (options: ConstructorParameters<typeof SchemaMap>[0]): string => {
+    try {
+      new SchemaMap(options);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error(`accepted: ${JSON.stringify(options)}`);
+  };
+
+  it('a standard column name rt-monitor does not read (a typo) names the entry and lists the columns it reads', () => {
+    const message = refused({ tables: { streams: 'qa_streams' }, columns: { streams: { org_id: 'team', nmae: 'title' } } });
+    expect(message).to.include('columns.streams.nmae');
+    expect(message).to.include('id, created_at, updated_at, org_id, name, goal_status, current_progress');
+    expect(refused({ columns: { org_members: { member_id: 'user_id' } } })).to.include('columns.org_members.member_id');
+    // Prototype names are not columns either.
+    expect(refused({ columns: JSON.parse('{"notifications":{"__proto__":"x"}}') })).to.include('columns.notifications.__proto__');
+    expect(refused({ columns: { notifications: { constructor: 'x' } } })).to.include('columns.notifications.constructor');
+  });
+
+  it('every column of the row types may be mapped', () => {
+    const all = { id: 'a', org_id: 'b', name: 'c', goal_status: 'd', current_progress: 'e', created_at: 'f', updated_at: 'g' };
+    expect(new SchemaMap({ columns: { streams: all } }).column('streams', 'current_progress')).to.equal('e');
+    expect(new SchemaMap({ columns: { acquisition_scans: { targets_analyzed: 'done' }, org_members: { org_id: 'team_id', user_id: 'member_id', created_at: 'since' } } }).identity).to.equal(false);
+  });
+
+  it('an unknown table, in `tables` or in `columns`, names the entry', () => {
+    expect(refused({ tables: { stream: 'x' } as never })).to.include('Unknown table "stream" (tables.stream)');
+    expect(refused({ columns: { orgs: { name: 'title' } } as never })).to.include('Unknown table "orgs" (columns.orgs)');
+  });
+
+  it('values that are not names, and objects that are not objects, name the entry', () => {
+    expect(refused({ tables: { streams: 5 } as never })).to.include('tables.streams: "5" is not a table name');
+    expect(refused({ tables: { streams: null } as never }), 'null is not "unmapped"').to.include('tables.streams: "null" is not a table name');
+    expect(refused({ tables: { streams: ' work_items' } })).to.include('tables.streams');
+    expect(refused({ columns: { streams: { name: 7 } } as never })).to.include('columns.streams.name: "7" is not a column name');
+    expect(refused({ columns: { streams: { name: ['title'] } } as never })).to.include('columns.streams.name');
+    expect(refused({ columns: { streams: 'title' } as never })).to.include('columns.streams must be an object (JSON), e.g. {"name":"title"}; got title');
+    expect(refused({ columns: [] as never })).to.include('columns must be an object (JSON), e.g. {"streams":{"name":"title"}}');
+    expect(refused({ tables: 'work_items' as never })).to.include('tables must be an object (JSON), e.g. {"streams":"work_items"}');
+  });
+
+  it('one column of yours read as two standard ones is refused; swapping two is not', () => {
+    expect(refused({ columns: { streams: { name: 'title', goal_status: 'title' } } })).to.include('columns.streams: column "title" would be read as both name and goal_status');
+    // An unmapped standard column keeps its name: mapping another one to it reads it twice.
+    expect(refused({ columns: { acquisition_scans: { started_at: 'created_at' } } })).to.include('"created_at" would be read as both created_at and started_at');
+    expect(refused({ tables: { streams: 'work_items', notifications: 'work_items' } })).to.include('"work_items" is mapped twice');
+    expect(new SchemaMap({ columns: { streams: { name: 'goal_status', goal_status: 'name' } } }).column('streams', 'name')).to.equal('goal_status');
   });
 });

@@ -129,7 +129,7 @@ describe('your own schema: other table and column names, text keys (real backend
     await until(b, '43%');
   });
 
-  it('a key no request could carry, or a non-UUID in an unmapped table, is refused with a clear message', async () => {
+  it('a key no request could carry, a non-UUID in an unmapped table, or a bad mapping entry, is refused with a clear message', async () => {
     const info = await backendInfo();
     const token = await signIn(USERS.carol);
     const wrapper = await fixture(html`<div>
@@ -144,11 +144,18 @@ describe('your own schema: other table and column names, text keys (real backend
       </rt-provider>
       <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} tables="{not json">
         <rt-stream-progress stream-id="x"></rt-stream-progress>
+      </rt-provider>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token} tables=${JSON.stringify(TABLES)}
+        columns=${JSON.stringify({ ...COLUMNS, streams: { org_id: 'team_id', nmae: 'name' } })}>
+        <rt-stream-progress stream-id="x"></rt-stream-progress>
       </rt-provider></div>`);
-    const [comma, uuid, unknownTable, badJson] = [...wrapper.querySelectorAll('rt-stream-progress')];
+    const [comma, uuid, unknownTable, badJson, typo] = [...wrapper.querySelectorAll('rt-stream-progress')];
     await until(comma, 'realtime filters cannot carry');
     await until(uuid, 'its keys are UUIDs');
     await until(unknownTable, 'Unknown table "stream"');
     await until(badJson, 'not valid JSON');
+    // A standard column name misspelt (QA28 M1): refused, not the placeholder name under "Live".
+    await until(typo!, 'columns.streams.nmae');
+    expect(deepText(typo!.shadowRoot!)).not.to.include('Live');
   });
 });

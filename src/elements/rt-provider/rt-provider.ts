@@ -86,7 +86,12 @@ export class RtProvider extends LitElement {
    */
   @property({ converter: { fromAttribute: (v: string | null) => jsonAttribute(v, 'tables').tables } }) tables?: RtClientOptions['tables'];
 
-  /** Your own column names where they differ (JSON), e.g. `columns='{"notifications":{"read":"is_read","user_id":"owner_id"}}'`. */
+  /**
+   * Your own column names where they differ (JSON), e.g. `columns='{"notifications":{"read":"is_read","user_id":"owner_id"}}'`:
+   * per table, a standard column name (one rt-monitor reads) → your column's name. A misspelt
+   * standard name, a value that is not a name, or one column of yours given for two standard ones
+   * shows as a configuration error on every widget inside, naming the entry.
+   */
   @property({ converter: { fromAttribute: (v: string | null) => jsonAttribute(v, 'columns').columns } }) columns?: RtClientOptions['columns'];
 
   /**
