@@ -7,6 +7,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-scan-progress/rt-scan-progress.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
@@ -127,6 +128,26 @@ describe('your own schema: other table and column names, text keys (real backend
     await patch('acme_work_items', `id=eq.${numeric}`, { current_progress: { percentage: 43, completed: 43, total: 100 } });
     await until(a, '43%');
     await until(b, '43%');
+  });
+
+  it('a card over a mapped text-keyed table whose agent_executions is unmapped: the cause, and no running-agents figure (QA28 L3)', async () => {
+    const tag = newId().slice(0, 8);
+    const team = `team-${tag}`;
+    await insertInto('acme_members', [{ team_id: team, member_id: CAROL }]);
+    const item = `wi-${tag}`;
+    await insertInto('acme_work_items', [{ id: item, team_id: team, name: `Card item ${tag}`, goal_status: 'in_progress', current_progress: { percentage: 25, completed: 5, total: 20 } }]);
+    const { agent_executions: _t, ...tables } = TABLES;
+    const { agent_executions: _c, ...columns } = COLUMNS;
+    const info = await backendInfo();
+    const token = await signIn(USERS.carol);
+    const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}
+      tables=${JSON.stringify(tables)} columns=${JSON.stringify(columns)}><rt-stream-card stream-id=${item}></rt-stream-card></rt-provider>`);
+    const card = wrapper.querySelector('rt-stream-card')!;
+    await until(card, `Card item ${tag}`);
+    await until(card, '25%');
+    await until(card, 'keys are UUIDs');
+    expect(deepText(card.shadowRoot!)).to.include('Not live');
+    expect(deepText(card.shadowRoot!)).not.to.match(/running agent/);
   });
 
   it('a key no request could carry, a non-UUID in an unmapped table, or a bad mapping entry, is refused with a clear message', async () => {

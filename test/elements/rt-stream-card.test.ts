@@ -2,7 +2,8 @@ import { expect, html } from '@open-wc/testing';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import type { RtStreamCard } from '../../src/elements/rt-stream-card/rt-stream-card.js';
 import type { Stream } from '../../src/core/types.js';
-import { $, ago, HOSTILE, memory, mount, settle, text, waitForText } from './helpers.js';
+import { rtError } from '../../src/core/errors.js';
+import { $, ago, badgeText, HOSTILE, memory, mount, settle, text, waitForText } from './helpers.js';
 
 function seeded() {
   const client = memory();
@@ -53,6 +54,25 @@ describe('rt-stream-card', () => {
     crowded.setRows('agent_executions', runs(1001));
     const past = await mount<RtStreamCard>(crowded, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
     await waitForText(past, '1,000+ running agents');
+  });
+
+  it('no running-agents figure while the executions cannot be read: not "0 running agents" (QA28 L3)', async () => {
+    const client = seeded();
+    const why = '"s1" is not a valid stream_id for agent_executions: its keys are UUIDs.';
+    client.fail('agent_executions', rtError('bad-config', why));
+    const el = await mount<RtStreamCard>(client, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(el, 'Q3 outbound');
+    await waitForText(el, '55%');
+    await waitForText(el, 'Not live');
+    expect(text(el)).to.include('keys are UUIDs'); // the badge's cause
+    expect(text(el)).to.not.match(/running agent/);
+    expect($(el, '[part~="agents"]')).to.equal(null);
+    await expect(el).to.be.accessible();
+    // Readable again: the figure is back, and Live.
+    client.fail('agent_executions', null);
+    await waitForText(el, '2 running agents');
+    await waitForText(el, 'Live');
+    expect(badgeText(el)).to.equal('Live');
   });
 
   it('can be fed a row by property (no own subscription needed)', async () => {

@@ -1,4 +1,4 @@
-import { html, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { AgentExecutionsController, StreamProgressController } from '../../controllers/index.js';
 import type { LiveQueryPhase, RtError, Stream } from '../../core/types.js';
@@ -39,7 +39,7 @@ const HEADING_LEVEL: NumberRule<undefined> = { attribute: 'heading-level', defau
  * @csspart track - Progress track.
  * @csspart indicator - Progress fill.
  * @csspart details - Meta line (agents, last update).
- * @csspart agents - Running agents count.
+ * @csspart agents - Running agents count (absent until the stream's agent executions are read).
  * @csspart updated - Last update.
  * @csspart footer - The actions row.
  * @csspart loading - Loading skeleton.
@@ -103,7 +103,9 @@ export class RtStreamCard extends RtElement {
     if (other) return other;
     const r = row!;
     const loc = this.effectiveLocale;
-    const running = Array.isArray(this.#agents.runningAgents) ? this.#agents.runningAgents.length : 0;
+    // No figure before the executions are read: while they cannot be (an error), none is shown, not "0".
+    const read = this.#agents.state.updatedAt != null;
+    const running = this.#agents.runningAgents.length;
     const agentsText = s.runningAgents(formatNumber(loc, running) + (this.#agents.state.more === 'pinned' ? '+' : ''), running);
     return html`${renderProgressView({
         s,
@@ -115,7 +117,7 @@ export class RtStreamCard extends RtElement {
         badges: phaseBadge(s, worstPhase(phase, this.#agents.phase), error ?? this.phaseError ?? this.#agents.error),
         headingLevel: this.headingLevel ?? null,
         href: safeHref(this.href),
-        meta: html`<span class="agents" part="agents" ?data-running=${running > 0}>${icon('cpu')}${agentsText}</span>`,
+        meta: read ? html`<span class="agents" part="agents" ?data-running=${running > 0}>${icon('cpu')}${agentsText}</span>` : nothing,
       })}`;
   }
 
