@@ -63,7 +63,7 @@ describe('SchemaMap: every entry of `tables` and `columns` is checked, and a bad
   it('a standard column name rt-monitor does not read (a typo) names the entry and lists the columns it reads', () => {
     const message = refused({ tables: { streams: 'qa_streams' }, columns: { streams: { org_id: 'team', nmae: 'title' } } });
     expect(message).to.include('columns.streams.nmae');
-    expect(message).to.include('id, created_at, updated_at, org_id, name, goal_status, current_progress');
+    expect(message).to.include('it reads id, org_id, name, goal_status, current_progress, created_at, updated_at.');
     expect(refused({ columns: { org_members: { member_id: 'user_id' } } })).to.include('columns.org_members.member_id');
     // Prototype names are not columns either.
     expect(refused({ columns: JSON.parse('{"notifications":{"__proto__":"x"}}') })).to.include('columns.notifications.__proto__');
@@ -95,7 +95,7 @@ describe('SchemaMap: every entry of `tables` and `columns` is checked, and a bad
   it('one column of yours read as two standard ones is refused; swapping two is not', () => {
     expect(refused({ columns: { streams: { name: 'title', goal_status: 'title' } } })).to.include('columns.streams: column "title" would be read as both name and goal_status');
     // An unmapped standard column keeps its name: mapping another one to it reads it twice.
-    expect(refused({ columns: { acquisition_scans: { started_at: 'created_at' } } })).to.include('"created_at" would be read as both created_at and started_at');
+    expect(refused({ columns: { acquisition_scans: { started_at: 'created_at' } } })).to.include('"created_at" would be read as both started_at and created_at');
     expect(refused({ tables: { streams: 'work_items', notifications: 'work_items' } })).to.include('"work_items" is mapped twice');
     expect(new SchemaMap({ columns: { streams: { name: 'goal_status', goal_status: 'name' } } }).column('streams', 'name')).to.equal('goal_status');
   });
