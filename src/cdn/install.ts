@@ -84,6 +84,8 @@ export interface RtMonitorGlobal {
 const SLOT = Symbol.for('rt-monitor.cdn');
 type Globals = Record<symbol, RtMonitorGlobal | undefined> & { RtMonitor?: unknown };
 const g = globalThis as unknown as Globals;
+/** The object this copy of the code created, if it did. */
+let mine: RtMonitorGlobal | undefined;
 
 function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string }, options: RtClientOptions | null): void {
   if (!options) return;
@@ -96,8 +98,9 @@ function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string }, op
     return;
   }
   if (api.__appliedKey !== undefined && api.__appliedKey !== key) {
-    // Another tag with different data-* configuration: the first one wins, said once.
-    console.warn(
+    // Another tag with different data-* configuration: the first one wins, said once (this
+    // copy's only warning: the "loaded twice" one after it stays quiet).
+    warnOtherCopy(
       'rt-monitor: a second rt-monitor <script> tag carries different data-* configuration; the first one is kept. ' +
         'Call RtMonitor.configure({ url, anonKey, accessToken }) to change the page default on purpose.',
     );
@@ -135,9 +138,11 @@ export function install(script: HTMLScriptElement | null): { api: RtMonitorGloba
   const options = optionsOfScript(script);
   const existing = g[SLOT];
   if (existing) {
-    warnOtherCopy(`rt-monitor: the script-tag bundle was loaded twice (version ${existing.version}, then ${version}); the second copy did nothing.`);
-    standDown();
     applyScriptOptions(existing, options);
+    warnOtherCopy(`rt-monitor: the script-tag bundle was loaded twice (version ${existing.version}, then ${version}); the second copy did nothing.`);
+    // Another copy of the code stands down; this same code run for another tag (two loader tags
+    // share their chunks, so this module) goes on defining the first tag's elements.
+    if (existing !== mine) standDown();
     if (typeof window !== 'undefined' && g.RtMonitor !== existing) {
       const stub = g.RtMonitor;
       g.RtMonitor = existing;
@@ -158,7 +163,7 @@ export function install(script: HTMLScriptElement | null): { api: RtMonitorGloba
     ready: Promise.resolve(),
     q: { push: (...commands) => (commands.forEach((c) => run(api, c)), 0) },
   };
-  g[SLOT] = api;
+  g[SLOT] = mine = api;
   const stub = g.RtMonitor;
   if (typeof window !== 'undefined') g.RtMonitor = api;
   applyScriptOptions(api, options);

@@ -43,22 +43,17 @@ const SELECTOR = Object.keys(ELEMENTS).join(',');
 
 // One loader per page defines elements: a copy loaded after it (or after the all-in file) only
 // hands its data-* to the first copy's RtMonitor (src/cdn/install.ts), which warns once.
-const g = globalThis as unknown as Record<symbol, unknown>;
-const first = !g[Symbol.for('rt-monitor.cdn')] && !g[Symbol.for('rt-monitor.loader')];
-// Also the loader's own URL: install-loader.ts reads the configuration from the tag whose src it is.
-g[Symbol.for('rt-monitor.loader')] = import.meta.url;
+const g = globalThis as unknown as Record<symbol, Promise<unknown> | undefined>;
+const LOADER = Symbol.for('rt-monitor.loader');
+const first = !g[Symbol.for('rt-monitor.cdn')] && !g[LOADER];
 
-// The client code (realtime-js, postgrest-js, rt-monitor's core) loads in parallel with the
-// elements: an element draws at once in its pending state ("Connecting…") and goes live when the
-// page default client is configured (ClientController listens to the default-client slot).
-const shared = import('./install-loader.js');
 const requested = new Map<string, Promise<unknown>>();
 
 /** Tags added later, in the document and in every shadow root given to `discover`. */
 const watcher = new MutationObserver((records) => {
   for (const r of records) {
     for (const node of r.addedNodes) {
-      if (node instanceof Element && (node.localName.startsWith('rt-') || node.firstElementChild)) void discover(node);
+      if (node instanceof Element && (node.localName.startsWith('rt-') || node.firstElementChild)) discover(node).catch(() => {}); // the console and the tag's box say why
     }
   }
 });
@@ -95,10 +90,15 @@ let markReady!: () => void;
 let markFailed!: (error: unknown) => void;
 const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (markFailed = reject)));
 ready.catch(() => {}); // rejected only for those who wait on it (the console says why)
-void shared.then(({ installed }) => {
-  if (!first || !installed.first) return; // a later copy: the first one's RtMonitor stays as it is
-  installed.api.ready = Promise.all([ready, shared]).then(() => undefined);
-  installed.api.discover = discover;
-});
+
+// The client code (realtime-js, postgrest-js, rt-monitor's core) loads in parallel with the
+// elements: an element draws at once in its pending state ("Loading…") and goes live when the
+// page default client is configured (ClientController listens to the default-client slot).
+// Copies install in the order they ran (each after the one before): the first copy's tag
+// configures the page, a later copy's is only compared with it (one warning).
+g[LOADER] = Promise.resolve(g[LOADER])
+  .catch(() => {})
+  .then(() => import('./install-loader.js'))
+  .then(({ installLoader }) => installLoader(import.meta.url, first ? { ready, discover } : null));
 void discover(document).then(markReady, (err: unknown) => markFailed(new Error(`rt-monitor: an element could not load: ${failure(err)}`)));
 watcher.observe(document.documentElement, WATCH);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startLocalBackend, type LocalBackend } from '../../server/index.ts';
 import {
-  ACME, DIST, ROOT, STRICT_CSP, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
+  ACME, ALICE, DIST, ROOT, STRICT_CSP, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
   type PageLog, type StaticServer,
 } from './dist-support.ts';
 import { brotliSum, loaderSets, ONE_WIDGET_BUDGET_KB } from '../../scripts/check-size.mjs';
@@ -35,8 +35,18 @@ const page = (body: string) => ({
   type: 'text/html; charset=utf-8',
   body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>rt-monitor loader</title></head><body>\n${body}\n</body></html>`,
 });
-const loaderTag = () =>
-  `<script type="module" src="/cdn/rt-monitor-loader.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${token}"></script>`;
+const loaderTag = (src = '/cdn/rt-monitor-loader.js', accessToken = token) =>
+  `<script type="module" src="${src}" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${accessToken}"></script>`;
+const rtWarnings = (log: PageLog) => log.warnings.filter((w) => w.includes('rt-monitor'));
+const pageErrors = (log: PageLog) => log.errors.filter((e) => e.startsWith('pageerror:'));
+
+/** Waits until the page has logged an rt-monitor warning. */
+async function someWarning(log: PageLog, label: string): Promise<void> {
+  for (let polls = 0; !rtWarnings(log).length; polls++) {
+    assert.ok(polls < 150, `no warning (${label})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 async function newStream(name: string) {
   const [row] = await serviceRest(backend).insert('streams', [
@@ -45,9 +55,10 @@ async function newStream(name: string) {
   return row as { id: string; name: string };
 }
 
-/** Opens `path`, recording every finished /cdn/ response (paths relative to dist/cdn). */
-async function open(path: string): Promise<{ p: Page; log: PageLog; fetched: string[] }> {
+/** Opens `path` (after `setup`, e.g. routes that fail a file), recording every finished /cdn/ response (paths relative to dist/cdn). */
+async function open(path: string, setup?: (p: Page) => Promise<void>): Promise<{ p: Page; log: PageLog; fetched: string[] }> {
   const p = await browser.newPage();
+  await setup?.(p);
   const log = watchPage(p);
   const fetched: string[] = [];
   p.on('requestfinished', (req) => {
@@ -233,6 +244,68 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
       // The status renders in its own frame: wait for it (a one-shot read raced it on a busy machine).
       await pollPage(p, () => /Connected|Live/i.test(document.querySelector('#conn')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'the status Connected');
       assert.equal(new Set(log.websockets).size, 1, `one WebSocket: ${log.websockets.join(' | ')}`);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('two loader tags with different data-* (QA28): the first tag\'s user, one warning; elements still defined after it', async () => {
+    const s = await newStream(`Two loaders ${Date.now()}`);
+    const bob = await signIn(backend, 'bob@example.com');
+    routes['/two-loaders.html'] = page(`${loaderTag()}\n${loaderTag('/cdn/rt-monitor-loader.js?v=2', bob)}\n<rt-stream-progress id="progress" stream-id="${s.id}"></rt-stream-progress>`);
+    const { p, log } = await open('/two-loaders.html');
+    try {
+      // Alice's stream (Bob, of another organisation, would see "Not found or no access").
+      await pollPage(p, (name: string) => (document.querySelector('#progress')?.shadowRoot?.textContent ?? '').includes(name), s.name, 15_000, "the first tag's user's stream");
+      await someWarning(log, 'the second tag');
+      assert.equal(await p.evaluate(() => (window.RtMonitor.getDefaultClient() as unknown as { getUserId(): Promise<string | null> }).getUserId()), ALICE, "the page runs as the first tag's user");
+      // The second copy did not stop the first from defining the elements a page adds later.
+      await p.evaluate(() => document.body.append(Object.assign(document.createElement('rt-connection-status'), { id: 'conn' })));
+      await pollPage(p, () => /Connected|Live/i.test(document.querySelector('#conn')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'a tag added after the second copy ran, connected');
+      const warnings = rtWarnings(log);
+      assert.equal(warnings.length, 1, `one warning: ${warnings.join(' | ')}`);
+      assert.match(warnings[0]!, /different data-\* configuration; the first one is kept/);
+      assert.equal(new Set(log.websockets).size, 1, `one WebSocket: ${log.websockets.join(' | ')}`);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('the loader loaded twice with the same data-*: one client, one WebSocket, one warning', async () => {
+    const s = await newStream(`Loader twice ${Date.now()}`);
+    routes['/loader-twice.html'] = page(`${loaderTag()}\n${loaderTag('/cdn/rt-monitor-loader.js?v=2')}\n<rt-stream-progress id="progress" stream-id="${s.id}"></rt-stream-progress>`);
+    const { p, log } = await open('/loader-twice.html');
+    try {
+      await pollPage(p, (name: string) => (document.querySelector('#progress')?.shadowRoot?.textContent ?? '').includes(name), s.name, 15_000, 'the stream');
+      await someWarning(log, 'the second tag');
+      const warnings = rtWarnings(log);
+      assert.equal(warnings.length, 1, `one warning: ${warnings.join(' | ')}`);
+      assert.match(warnings[0]!, /loaded twice/);
+      assert.equal(new Set(log.websockets).size, 1, `one WebSocket: ${log.websockets.join(' | ')}`);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a queued callback (QA28) finds RtMonitor.discover and RtMonitor.ready: `await R.ready; await R.discover(shadowRoot)`', async () => {
+    routes['/queued-discover.js'] = {
+      type: 'text/javascript',
+      body: `const root = document.querySelector('#host').attachShadow({ mode: 'open' }); root.append(document.createElement('rt-connection-status'));
+(window.RtMonitor ||= { q: [] }).q.push([async (R) => {
+  window.seen = [typeof R.discover, typeof R.ready?.then];
+  try { await R.ready; await R.discover(root); window.done = 'discovered'; } catch (e) { window.done = String(e); }
+}]);`,
+    };
+    routes['/queued-discover.html'] = page(`<div id="host"></div>\n<script src="/queued-discover.js"></script>\n${loaderTag()}`);
+    const { p, log } = await open('/queued-discover.html');
+    try {
+      const done = await pollPage(p, () => (window as unknown as { done?: string }).done, undefined, 15_000, 'the queued callback to finish');
+      assert.deepEqual(await p.evaluate(() => (window as unknown as { seen: string[] }).seen), ['function', 'function'], 'discover and ready, when the callback runs');
+      assert.equal(done, 'discovered');
+      assert.ok(await p.evaluate(() => customElements.get('rt-connection-status') !== undefined), 'the tag in the shadow root is defined');
       assert.deepEqual(log.errors, []);
     } finally {
       await p.close();
