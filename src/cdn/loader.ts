@@ -41,6 +41,17 @@ const ELEMENTS: Record<RtTag, () => Promise<unknown>> = {
 };
 const SELECTOR = Object.keys(ELEMENTS).join(',');
 
+/**
+ * A load failure in words. A module that failed to load stays failed in this document (browsers
+ * keep the failed import in their module map; its tag is taken by the fallback element), so the
+ * way out is a reload, said unless the cause is the page's Trusted Types policy (reloading would
+ * not help; `failure` names its fix).
+ */
+const loadFailure = (err: unknown): string => {
+  const cause = failure(err);
+  return cause === `${err}` ? `${cause}. Reload the page to try again.` : cause;
+};
+
 // One loader per page defines elements: a copy loaded after it (or after the all-in file) only
 // hands its data-* to the first copy's RtMonitor (src/cdn/install.ts), which warns once.
 const g = globalThis as unknown as Record<symbol, Promise<unknown> | undefined>;
@@ -75,7 +86,7 @@ function discover(root: ParentNode): Promise<void> {
     if (!load) {
       load = ELEMENTS[tag as RtTag]();
       load.catch((err: unknown) => {
-        const message = `rt-monitor: could not load <${tag}>: ${failure(err)}`;
+        const message = `rt-monitor: could not load <${tag}>: ${loadFailure(err)}`;
         console.error(message);
         showFailure([tag], message); // its boxes say why, not blank
       });
@@ -100,5 +111,5 @@ g[LOADER] = Promise.resolve(g[LOADER])
   .catch(() => {})
   .then(() => import('./install-loader.js'))
   .then(({ installLoader }) => installLoader(import.meta.url, first ? { ready, discover } : null));
-void discover(document).then(markReady, (err: unknown) => markFailed(new Error(`rt-monitor: an element could not load: ${failure(err)}`)));
+void discover(document).then(markReady, (err: unknown) => markFailed(new Error(`rt-monitor: an element could not load: ${loadFailure(err)}`)));
 watcher.observe(document.documentElement, WATCH);

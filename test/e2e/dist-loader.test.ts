@@ -27,6 +27,7 @@ let site: StaticServer;
 let browser: Browser;
 let token: string;
 let clientPart: string; // e.g. /cdn/chunks/install-loader-XXXX.js
+let manifest: Record<string, { file: string }>;
 let hold: { promise: Promise<void>; release: () => void; requested: boolean } | null = null;
 const routes: Record<string, string | { body: string; type: string }> = {};
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -39,6 +40,17 @@ const loaderTag = (src = '/cdn/rt-monitor-loader.js', accessToken = token) =>
   `<script type="module" src="${src}" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${accessToken}"></script>`;
 const rtWarnings = (log: PageLog) => log.warnings.filter((w) => w.includes('rt-monitor'));
 const pageErrors = (log: PageLog) => log.errors.filter((e) => e.startsWith('pageerror:'));
+
+/** Records the page's unhandled promise rejections in `window.unhandled` (an init script). */
+const recordUnhandled = (p: Page) =>
+  p.addInitScript(() => {
+    const w = window as unknown as { unhandled: string[] };
+    w.unhandled = [];
+    addEventListener('unhandledrejection', (e) => w.unhandled.push(String(e.reason)));
+  });
+const unhandled = (p: Page) => p.evaluate(() => (window as unknown as { unhandled: string[] }).unhandled);
+/** Console errors other than the browser's own "Failed to load resource" for a request a test failed. */
+const otherErrors = (log: PageLog, expected: RegExp) => log.errors.filter((e) => !expected.test(e) && !/^Failed to load resource/.test(e));
 
 /** Waits until the page has logged an rt-monitor warning. */
 async function someWarning(log: PageLog, label: string): Promise<void> {
@@ -75,7 +87,7 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
     ensureBuilt();
     backend = await startLocalBackend({ port: 0, devControls: true, quiet: true });
     token = await signIn(backend);
-    const manifest = JSON.parse(readFileSync(join(CDN, '.vite/manifest.json'), 'utf8')) as Record<string, { file: string }>;
+    manifest = JSON.parse(readFileSync(join(CDN, '.vite/manifest.json'), 'utf8')) as Record<string, { file: string }>;
     clientPart = `/cdn/${manifest['src/cdn/install-loader.ts']!.file}`;
     routes['/favicon.ico'] = { body: '', type: 'image/x-icon' };
     site = await serveStatic(CDN, { 'Content-Security-Policy': STRICT_CSP }, routes, (path) => {
@@ -307,6 +319,41 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
       assert.equal(done, 'discovered');
       assert.ok(await p.evaluate(() => customElements.get('rt-connection-status') !== undefined), 'the tag in the shadow root is defined');
       assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test("an element's chunk that fails to load (QA28): its boxes say to reload, also one added after the network is back; no unhandled rejection", async () => {
+    const chunk = `${site.url}/cdn/${manifest['src/elements/rt-stream-card/rt-stream-card.ts']!.file}`;
+    routes['/chunk-fails.html'] = page(`${loaderTag()}\n<rt-stream-card id="a" stream-id="5a000000-0000-4000-8000-000000000001"></rt-stream-card>\n<div id="later"></div>`);
+    const { p, log } = await open('/chunk-fails.html', async (p) => {
+      await recordUnhandled(p);
+      await p.route(chunk, (route) => route.abort('failed'));
+    });
+    const reload = /could not load <rt-stream-card>: .*Failed to fetch dynamically imported module.*\. Reload the page to try again\./;
+    try {
+      await pollPage(p, (re: string) => new RegExp(re).test(document.querySelector('#a')?.shadowRoot?.textContent ?? ''), reload.source, 15_000, 'the cause in the box');
+      // RtMonitor.ready rejects for those who wait on it (through the queue: RtMonitor arrives with the client part).
+      const ready = await p.evaluate(() => new Promise<string>((resolve) => ((window as unknown as { RtMonitor: { q: unknown[] } }).RtMonitor ||= { q: [] }).q.push([(R: { ready: Promise<void> }) => R.ready.then(() => 'resolved', (e: Error) => e.message).then(resolve)])));
+      assert.match(ready, /an element could not load: .*Reload the page to try again/);
+      // The network is back; a tag added now cannot load either (the browser keeps the failed
+      // import): it says so too, and neither the observer nor discover() leaves a rejection unhandled.
+      await p.unroute(chunk);
+      const discovered = await p.evaluate(async () => {
+        const later = document.querySelector('#later')!;
+        later.innerHTML = '<rt-stream-card id="b" stream-id="5a000000-0000-4000-8000-000000000001"></rt-stream-card>';
+        const R = (window as unknown as { RtMonitor: { discover(root: ParentNode): Promise<void> } }).RtMonitor;
+        const result = await R.discover(later).then(() => 'resolved', (e: Error) => `rejected: ${e}`);
+        await new Promise((r) => setTimeout(r)); // one task: unhandled rejections are reported in one
+        return result;
+      });
+      assert.match(discovered, /^rejected: .*Failed to fetch/, 'discover() rejects for its caller');
+      await pollPage(p, (re: string) => new RegExp(re).test(document.querySelector('#b')?.shadowRoot?.textContent ?? ''), reload.source, 15_000, 'the cause in the later box');
+      assert.deepEqual(await unhandled(p), []);
+      assert.deepEqual(pageErrors(log), []);
+      assert.ok(log.errors.some((e) => reload.test(e)), `the console names it: ${log.errors.join(' | ')}`);
+      assert.deepEqual(otherErrors(log, reload), []);
     } finally {
       await p.close();
     }
