@@ -107,9 +107,19 @@ ready.catch(() => {}); // rejected only for those who wait on it (the console sa
 // page default client is configured (ClientController listens to the default-client slot).
 // Copies install in the order they ran (each after the one before): the first copy's tag
 // configures the page, a later copy's is only compared with it (one warning).
+// When the client part cannot be downloaded, RtMonitor is not installed (it is in that part): the
+// console and every widget say why (src/cdn/client-part-failed.ts), and nothing is left unhandled.
 g[LOADER] = Promise.resolve(g[LOADER])
   .catch(() => {})
   .then(() => import('./install-loader.js'))
-  .then(({ installLoader }) => installLoader(import.meta.url, first ? { ready, discover } : null));
+  .then(
+    ({ installLoader }) => installLoader(import.meta.url, first ? { ready, discover } : null),
+    (err: unknown) => {
+      if (!first) return; // the first copy said it
+      const message = `rt-monitor: its client part (realtime-js, postgrest-js, rt-monitor's core) could not load: ${failure(err)}`;
+      console.error(`${message}. Reload the page to try again.`);
+      import('./client-part-failed.js').then(({ clientPartFailed }) => clientPartFailed(message), () => {}); // the boxes say to reload
+    },
+  );
 void discover(document).then(markReady, (err: unknown) => markFailed(new Error(`rt-monitor: an element could not load: ${loadFailure(err)}`)));
 watcher.observe(document.documentElement, WATCH);

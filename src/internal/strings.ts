@@ -99,6 +99,8 @@ export const en = {
     'token-rejected': 'The server rejected your access token as invalid (for example, one from another project).',
     // By RtError.detail: the page's token callback threw or did not answer (src/core/tokens.ts).
     'token-failed': 'Your access token could not be obtained (the sign-in may have ended). Retrying automatically.',
+    // By RtError.detail: the script-tag loader could not download its client part (src/cdn/client-part-failed.ts).
+    'load-failed': 'Part of rt-monitor could not be downloaded. Reload the page.',
     // By RtError.detail: the WebSocket was closed with a code other than 1006 (src/core/link.ts).
     'socket-closed': 'The server, or a proxy or firewall on the way, closed the realtime connection. Retrying automatically.',
     // By RtError.detail: the WebSocket closed with 1006 (src/core/link.ts); REST may still work.

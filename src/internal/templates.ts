@@ -157,7 +157,8 @@ export function messageView(opts: {
 
 /**
  * Codes whose message names the exact cause a page author must fix (which option, which id, which
- * column): shown under the code's words, unless the error's `detail` has words of its own.
+ * column): shown under the code's words, unless the error's `detail` has words of its own. Also
+ * shown under the words for `load-failed` (which file could not be downloaded, and why).
  */
 const DETAILED: ReadonlySet<string> = new Set(['bad-config', 'not-configured']);
 
@@ -172,7 +173,7 @@ export function errorView(s: RtStrings, error: RtError): TemplateResult {
   // A more specific cause by detail first (e.g. 'property-as-attribute'), then by code.
   const hint = errorHint(s, error);
   return html`<div role="alert">
-    ${messageView({ iconName: 'alert-triangle', title: s.errorTitle, hint, tone: 'danger', part: 'error', detail: DETAILED.has(error.code) && hint === s.errorMessages[error.code] ? error.message : undefined })}
+    ${messageView({ iconName: 'alert-triangle', title: s.errorTitle, hint, tone: 'danger', part: 'error', detail: (DETAILED.has(error.code) && hint === s.errorMessages[error.code]) || error.detail === 'load-failed' ? error.message : undefined })}
   </div>`;
 }
 

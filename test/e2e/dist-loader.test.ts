@@ -358,4 +358,31 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
       await p.close();
     }
   });
+
+  test('the client part fails to load (QA28): each widget names that cause at once and asks for a reload; the console says it; nothing uncaught', async () => {
+    routes['/client-fails.html'] = page(`${loaderTag()}\n<rt-stream-progress id="progress" stream-id="5a000000-0000-4000-8000-000000000001"></rt-stream-progress>\n<rt-connection-status id="conn"></rt-connection-status>`);
+    const url = `${site.url}${clientPart}`;
+    const { p, log } = await open('/client-fails.html', async (p) => {
+      await recordUnhandled(p);
+      await p.route(url, (route) => route.abort('failed'));
+    });
+    const cause = /client part \(realtime-js, postgrest-js, rt-monitor's core\) could not load: .*Failed to fetch dynamically imported module/;
+    try {
+      // Before: "Loading…" for 10 s, then "rt-monitor is not configured: put the element inside <rt-provider…>".
+      const text: string = await pollPage(p, (): string | false => {
+        const t = (document.querySelector('#progress')?.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ');
+        return /Reload the page/.test(t) && t;
+      }, undefined, 15_000, 'the cause in the box') as string;
+      assert.match(text, /Part of rt-monitor could not be downloaded\. Reload the page\./);
+      assert.match(text, cause, 'the file and the error');
+      assert.doesNotMatch(text, /put the element inside|no Supabase client was provided/);
+      assert.ok(log.errors.some((e) => cause.test(e) && /Reload the page to try again\.$/.test(e)), `the console names it: ${log.errors.join(' | ')}`);
+      await p.evaluate(() => new Promise((r) => setTimeout(r))); // one task: unhandled rejections are reported in one
+      assert.deepEqual(await unhandled(p), []);
+      assert.deepEqual(pageErrors(log), []);
+      assert.deepEqual(otherErrors(log, cause), []);
+    } finally {
+      await p.close();
+    }
+  });
 });
