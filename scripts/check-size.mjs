@@ -180,8 +180,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * broadcast (the view `rt_broadcast_sources`) and refuses a feed on one that does not, with the cause
  * (QA28 H1: your own and mapped tables read "Live" over changes nothing sent); your own tables get
  * their topic and column from it.
+ * Raised to 80.4 the same session (80,395 B) for the rest of QA round 28 (+0.33 KB): every key and
+ * value of the `tables` / `columns` mapping checked against the columns rt-monitor reads (a
+ * misspelt standard column read "Live" with a placeholder), no running-agents figure before the
+ * executions are read, a client part that could not be downloaded named in every box (it read
+ * "not configured"), a loader copy's data-* no longer taking over the first one's.
  */
-export const ALL_IN_CEILING_KB = 80.1;
+export const ALL_IN_CEILING_KB = 80.4;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */
