@@ -96,8 +96,13 @@ export class ChannelRegistry {
     return n;
   }
 
+  /**
+   * Every subscription is joined and live, or refused its topic (`forbidden`: a Broadcast topic the
+   * user may not read). That refusal is the widget's "no access", as Row Level Security hiding rows
+   * is in postgres_changes mode; the connection is not waiting on it (QA28 M5, QA29 L1).
+   */
   allReady(): boolean {
-    for (const g of this.#groups.values()) for (const s of g.subs) if (!g.ready(s)) return false;
+    for (const g of this.#groups.values()) for (const s of g.subs) if (!g.ready(s) && !(s.chan?.error?.code === 'forbidden' && s.chan.status === 'error')) return false;
     return true;
   }
 
@@ -106,14 +111,6 @@ export class ChannelRegistry {
     return null;
   }
 
-  /**
-   * Whether a channel is refused on an open socket for good: a configuration error, or its topic
-   * refused (`forbidden`, Broadcast mode's private topics). Waiting on it is not "connecting".
-   */
-  refused(): boolean {
-    for (const g of this.#groups.values()) for (const c of g.chans) if (c.configError || (c.error?.code === 'forbidden' && c.status === 'error')) return true;
-    return false;
-  }
 
   /** The first channel carrying a subscription that has an error (the connection's, not a query's own). */
   channelError(): RtError | null {

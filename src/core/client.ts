@@ -326,7 +326,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     if (this.#session.failed) return 'error';
     const { link, registry } = this.#parts;
     link.sync();
-    return linkStatus(link.state, { any: registry.size > 0, ready: registry.allReady(), failed: registry.refused() });
+    return linkStatus(link.state, { any: registry.size > 0, ready: registry.allReady(), failed: !!registry.anyConfigError() });
   }
 
   /**

@@ -57,7 +57,7 @@ export interface ChannelsSummary {
   any: boolean;
   /** Every channel is joined, confirmed and healthy. */
   ready: boolean;
-  /** A channel failed for a reason a retry cannot fix (refused, too many channels, bad filter, a topic the user may not read). */
+  /** A channel failed for a reason a retry cannot fix (refused, too many channels, bad filter). */
   failed: boolean;
 }
 

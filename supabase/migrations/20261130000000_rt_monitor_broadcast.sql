@@ -71,7 +71,7 @@ begin
     if tg_op <> 'INSERT' then
       select 'org:' || s.org_id::text into old_topic from public.streams s where s.id = old.stream_id;
     end if;
-  else -- acquisition_scans, signal_alerts, notifications (and any table without arguments): owned by user_id
+  else -- acquisition_scans, signal_alerts, notifications: owned by user_id (another table needs arguments)
     if tg_op <> 'DELETE' then new_topic := 'user:' || (to_jsonb(new) ->> 'user_id'); end if;
     if tg_op <> 'INSERT' then old_topic := 'user:' || (to_jsonb(old) ->> 'user_id'); end if;
   end if;
@@ -112,26 +112,35 @@ $$;
 
 -- Which tables broadcast their changes, and on which topic: each table with an enabled trigger
 -- named rt_broadcast_change that the caller may read (has_table_privilege is the caller's: a
--- plain view keeps current_user). `topic` is 'org' or 'user'; `topic_column` the column holding
--- the topic's id (null for agent_executions, whose org is its stream's). The trigger arguments
--- are read from pg_trigger.tgargs (NUL-separated).
+-- plain view keeps current_user), whose topic column exists. `topic` is 'org' or 'user';
+-- `topic_column` the column holding the topic's id (null for agent_executions, whose org is its
+-- stream's). The topic comes from the trigger's arguments (pg_trigger.tgargs, NUL-separated); a
+-- trigger without them serves only the five standard tables by their own names (under another
+-- name it would look for a user_id: such a table is not listed, and its feeds are refused).
 create or replace view public.rt_broadcast_sources as
-  select c.relname::text as table_name,
-         coalesce(
-           nullif(split_part(encode(t.tgargs, 'escape'), '\000', 1), ''),
-           case when c.relname in ('streams', 'agent_executions') then 'org' else 'user' end
-         ) as topic,
-         case
-           when t.tgnargs >= 2 then split_part(encode(t.tgargs, 'escape'), '\000', 2)
-           when c.relname = 'agent_executions' then null
-           when c.relname = 'streams' then 'org_id'
-           else 'user_id'
-         end as topic_column
-    from pg_catalog.pg_trigger t
-    join pg_catalog.pg_class c on c.oid = t.tgrelid
-    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-   where n.nspname = 'public' and t.tgname = 'rt_broadcast_change' and t.tgenabled <> 'D'
-     and pg_catalog.has_table_privilege(c.oid, 'SELECT');
+  select s.table_name, s.topic, s.topic_column
+    from (
+      select c.oid, c.relname::text as table_name,
+             case
+               when t.tgnargs >= 2 then split_part(encode(t.tgargs, 'escape'), '\000', 1)
+               when c.relname in ('streams', 'agent_executions') then 'org'
+               when c.relname in ('acquisition_scans', 'signal_alerts', 'notifications') then 'user'
+             end as topic,
+             case
+               when t.tgnargs >= 2 then split_part(encode(t.tgargs, 'escape'), '\000', 2)
+               when c.relname = 'streams' then 'org_id'
+               when c.relname in ('acquisition_scans', 'signal_alerts', 'notifications') then 'user_id'
+             end as topic_column
+        from pg_catalog.pg_trigger t
+        join pg_catalog.pg_class c on c.oid = t.tgrelid
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = 'public' and t.tgname = 'rt_broadcast_change' and t.tgenabled <> 'D'
+         and pg_catalog.has_table_privilege(c.oid, 'SELECT')
+    ) s
+   where s.topic in ('org', 'user')
+     and (s.table_name = 'agent_executions' and s.topic_column is null
+          or exists (select 1 from pg_catalog.pg_attribute a
+                      where a.attrelid = s.oid and a.attname = s.topic_column and a.attnum > 0 and not a.attisdropped));
 grant select on public.rt_broadcast_sources to anon, authenticated, service_role;
 
 -- Who may join: members of the org read `org:<org_id>`, a user reads `user:<own id>`.

@@ -224,7 +224,13 @@ describe('Broadcast from Database', () => {
       create table public.qa_hidden (id int primary key);
       create trigger rt_broadcast_change after insert on public.qa_hidden for each row execute function public.rt_broadcast_change();
       revoke all on public.qa_hidden from anon, authenticated; -- Supabase's default privileges grant new tables to both
-      create table public.qa_quiet (id int primary key);`);
+      create table public.qa_quiet (id int primary key);
+      -- QA29 H2: without arguments a table other than the five would be looked up by user_id, which
+      -- this one lacks; with arguments naming a column it lacks, the same. Neither may be listed.
+      create table public.qa_noargs (id int primary key, owner uuid);
+      create trigger rt_broadcast_change after insert on public.qa_noargs for each row execute function public.rt_broadcast_change();
+      create table public.qa_badcol (id int primary key);
+      create trigger rt_broadcast_change after insert on public.qa_badcol for each row execute function public.rt_broadcast_change('user', 'owner_id');`);
     try {
       const token = await userToken(b, ALICE);
       const r = await fetch(`${b.url}/rest/v1/rt_broadcast_sources?select=table_name,topic,topic_column&order=table_name`, {
@@ -238,7 +244,7 @@ describe('Broadcast from Database', () => {
         { table_name: 'qa_orders', topic: 'org', topic_column: 'team_id' },
         { table_name: 'signal_alerts', topic: 'user', topic_column: 'user_id' },
         { table_name: 'streams', topic: 'org', topic_column: 'org_id' },
-      ], 'not qa_hidden (no SELECT for the user) nor qa_quiet (no trigger)');
+      ], 'not qa_hidden (no SELECT for the user), qa_quiet (no trigger), qa_noargs (no arguments, no user_id) nor qa_badcol (no such column)');
 
       const { c } = await userClient(b, token);
       const s = joinPrivate(c, `org:${DEMO_ORGS.acme}`);
@@ -250,7 +256,7 @@ describe('Broadcast from Database', () => {
       // Without arguments on a table that has no user_id: nothing to send, and the write still succeeds.
       await b.db.query(`insert into public.qa_hidden values (1)`);
     } finally {
-      await b.db.exec(`drop table if exists public.qa_orders; drop table if exists public.qa_hidden; drop table if exists public.qa_quiet;`);
+      await b.db.exec(`drop table if exists public.qa_orders, public.qa_hidden, public.qa_quiet, public.qa_noargs, public.qa_badcol;`);
     }
   });
 });
