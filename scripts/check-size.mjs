@@ -185,8 +185,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * misspelt standard column read "Live" with a placeholder), no running-agents figure before the
  * executions are read, a client part that could not be downloaded named in every box (it read
  * "not configured"), a loader copy's data-* no longer taking over the first one's.
+ * Raised to 80.5 the same session (80,483 B) for QA round 29 (+0.09 KB): the all-in file stands
+ * down for a loader that ran before it (both defined elements, and the second tag's user won), and
+ * the warning names the tag whose configuration is kept.
  */
-export const ALL_IN_CEILING_KB = 80.4;
+export const ALL_IN_CEILING_KB = 80.5;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -21,6 +21,6 @@ export type LoaderApi = { ready: Promise<void>; discover(root: ParentNode): Prom
  * has every npm export).
  */
 export function installLoader(url: string, extra: LoaderApi | null): void {
-  const { api, first } = install(configScript(null, document, url));
-  if (first) Object.assign(api, { defineFeed, FEEDS }, extra);
+  const installed = install(configScript(null, document, url), true);
+  if (installed.first) Object.assign(installed.api, { defineFeed, FEEDS }, extra);
 }

@@ -87,7 +87,7 @@ const g = globalThis as unknown as Globals;
 /** The object this copy of the code created, if it did. */
 let mine: RtMonitorGlobal | undefined;
 
-function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string }, options: RtClientOptions | null): void {
+function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string; __appliedFrom?: string }, options: RtClientOptions | null, from: string): void {
   if (!options) return;
   const key = optionsKey(options);
   if (api.__appliedKey === key && api.getDefaultClient()) return; // the same tag again: keep the one client
@@ -98,16 +98,19 @@ function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string }, op
     return;
   }
   if (api.__appliedKey !== undefined && api.__appliedKey !== key) {
-    // Another tag with different data-* configuration: the first one wins, said once (this
-    // copy's only warning: the "loaded twice" one after it stays quiet).
+    // Another tag with different data-* configuration: the one applied first stays, said once (this
+    // copy's only warning: the "loaded twice" one after it stays quiet). Named, because "first" is
+    // when a copy runs: the loader, a module, applies its tag's once its client part has arrived,
+    // after a classic all-in tag anywhere on the page (QA29).
     warnOtherCopy(
-      'rt-monitor: a second rt-monitor <script> tag carries different data-* configuration; the first one is kept. ' +
+      `rt-monitor: two rt-monitor <script> tags carry different data-* configuration; the one applied first (${api.__appliedFrom}) is kept, not ${from}'s. ` +
         'Call RtMonitor.configure({ url, anonKey, accessToken }) to change the page default on purpose.',
     );
     return;
   }
   api.configure(options);
   api.__appliedKey = key;
+  api.__appliedFrom = from;
 }
 
 /** Replays `window.RtMonitor.q` (commands queued before the bundle loaded) on the real object. */
@@ -133,12 +136,27 @@ function run(api: RtMonitorGlobal, [method, ...args]: QueuedCommand): void {
 /**
  * Creates (first copy) or reuses (later copies) `window.RtMonitor`, and applies `script`'s
  * `data-*` configuration. `first` is false for a later copy: it must not define anything.
+ * The all-in file run after the loader (`viaLoader` false, the loader's tag already run) is a later
+ * copy too, though the loader installs only when its client part has arrived: it stands down at
+ * once and its `data-*` is compared with the loader's then (QA29: both defined elements, and the
+ * second tag's user won).
  */
-export function install(script: HTMLScriptElement | null): { api: RtMonitorGlobal; first: boolean } {
+export function install(script: HTMLScriptElement | null, viaLoader = false): { api: RtMonitorGlobal; first: true } | { api?: RtMonitorGlobal; first: false } {
   const options = optionsOfScript(script);
+  const from = script?.getAttribute('src') ?? 'an inline script';
   const existing = g[SLOT];
+  const loader = g[Symbol.for('rt-monitor.loader')] as Promise<unknown> | undefined;
+  if (!existing && loader && !viaLoader) {
+    standDown();
+    void loader.then(() => {
+      const e = g[SLOT];
+      if (e) install(script);
+      else warnOtherCopy(`rt-monitor: this copy (${from}) stood down for the loader on the page, whose client part did not load.`);
+    });
+    return { first: false };
+  }
   if (existing) {
-    applyScriptOptions(existing, options);
+    applyScriptOptions(existing, options, from);
     warnOtherCopy(`rt-monitor: the script-tag bundle was loaded twice (version ${existing.version}, then ${version}); the second copy did nothing.`);
     // Another copy of the code stands down; this same code run for another tag (two loader tags
     // share their chunks, so this module) goes on defining the first tag's elements.
@@ -166,7 +184,7 @@ export function install(script: HTMLScriptElement | null): { api: RtMonitorGloba
   g[SLOT] = mine = api;
   const stub = g.RtMonitor;
   if (typeof window !== 'undefined') g.RtMonitor = api;
-  applyScriptOptions(api, options);
+  applyScriptOptions(api, options, from);
   if (typeof window !== 'undefined') replayQueue(api, stub); // page code queued before load wins over the tag
   return { api, first: true };
 }

@@ -173,7 +173,14 @@ describe('the QA demo, end to end', () => {
     await page.selectOption('#mode-select', 'broadcast');
     await page.locator('#mode-name', { hasText: 'Broadcast from Database' }).waitFor({ state: 'visible', timeout: 5000 });
     await waitForStatusText(page, 'Connected', 20_000);
-    // The provider's client now holds private topic channels only.
+    // The provider's client now holds private topic channels only (joined once its feeds have named
+    // their topics: the tables that broadcast and the user's orgs are read first).
+    // A string: tsx's helpers do not reach the page (see the REST-busy test).
+    await page.waitForFunction(
+      `(() => { const c = document.querySelector('#provider')?.rtClient?.getChannels?.().channels ?? []; return c.length > 0 && c.every((x) => x.status === 'connected'); })()`,
+      undefined,
+      { timeout: 20_000 },
+    );
     const channels = await page.evaluate(() => {
       const provider = document.querySelector('#provider') as HTMLElement & { rtClient?: { getChannels?(): { channels: Array<{ topic: string; private?: boolean }> } } };
       return provider.rtClient?.getChannels?.().channels ?? [];

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startLocalBackend, type LocalBackend } from '../../server/index.ts';
 import {
-  ACME, ALICE, DIST, ROOT, STRICT_CSP, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
+  ACME, ALICE, BOB, DIST, ROOT, STRICT_CSP, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
   type PageLog, type StaticServer,
 } from './dist-support.ts';
 import { brotliSum, loaderSets, ONE_WIDGET_BUDGET_KB } from '../../scripts/check-size.mjs';
@@ -236,6 +236,8 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
     try {
       for (const id of ['#progress', '#conn'])
         await pollPage(p, (sel: string) => /could not load <rt-.*Policy "lit-html" disallowed.*trusted-types lit-html/.test(document.querySelector(sel)?.shadowRoot?.textContent ?? ''), id, 15_000, `the cause in ${id}`);
+      // RtMonitor comes with the client part, which may arrive after the boxes said why.
+      await pollPage(p, () => !!window.RtMonitor?.ready, undefined, 15_000, 'RtMonitor installed');
       assert.match(await p.evaluate(() => window.RtMonitor.ready.then(() => 'resolved', (e: Error) => e.message)), /could not load.*lit-html/);
     } finally {
       await p.close();
@@ -277,9 +279,33 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
       await pollPage(p, () => /Connected|Live/i.test(document.querySelector('#conn')?.shadowRoot?.textContent ?? ''), undefined, 15_000, 'a tag added after the second copy ran, connected');
       const warnings = rtWarnings(log);
       assert.equal(warnings.length, 1, `one warning: ${warnings.join(' | ')}`);
-      assert.match(warnings[0]!, /different data-\* configuration; the first one is kept/);
+      assert.match(warnings[0]!, /different data-\* configuration; the one applied first \(\/cdn\/rt-monitor-loader\.js\) is kept, not \/cdn\/rt-monitor-loader\.js\?v=2's/);
       assert.equal(new Set(log.websockets).size, 1, `one WebSocket: ${log.websockets.join(' | ')}`);
       assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('the loader, then the all-in file with different data-* (QA29): the warning names the tag whose configuration the page runs on', async () => {
+    const s = await newStream(`Loader then all-in ${Date.now()}`);
+    const bob = await signIn(backend, 'bob@example.com');
+    routes['/rt-monitor.js'] = join(DIST, 'rt-monitor.js');
+    // Deferred: it runs after the loader (module scripts and deferred ones run in document order), but
+    // installs at once, while the loader installs when its client part has arrived.
+    const allIn = `<script defer src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${bob}"></script>`;
+    routes['/loader-then-all-in.html'] = page(`${loaderTag()}\n${allIn}\n<rt-stream-progress id="progress" stream-id="${s.id}"></rt-stream-progress>`);
+    const { p, log } = await open('/loader-then-all-in.html');
+    try {
+      await someWarning(log, 'the second tag');
+      const warnings = rtWarnings(log);
+      assert.equal(warnings.length, 1, `one warning: ${warnings.join(' | ')}`);
+      const named = /the one applied first \((.+?)\) is kept, not (.+?)'s/.exec(warnings[0]!);
+      assert.ok(named, warnings[0]);
+      const kept = named[1] === '/rt-monitor.js' ? BOB : ALICE;
+      await pollPage(p, () => !!window.RtMonitor?.getDefaultClient(), undefined, 15_000, 'the page default client');
+      assert.equal(await p.evaluate(() => (window.RtMonitor.getDefaultClient() as unknown as { getUserId(): Promise<string | null> }).getUserId()), kept, `the page runs as the user of the tag the warning names (${named[1]})`);
+      assert.deepEqual(pageErrors(log), []);
     } finally {
       await p.close();
     }

@@ -185,5 +185,6 @@ export async function signIn(backend: { url: string; anonKey: string }, email = 
 
 export const ACME = '00000000-0000-4000-a000-00000000ac01';
 export const ALICE = '11111111-1111-4111-8111-111111111111';
+export const BOB = '22222222-2222-4222-8222-222222222222';
 export const STRICT_CSP =
   "default-src 'self'; connect-src 'self' http://127.0.0.1:* ws://127.0.0.1:*; script-src 'self'; style-src 'self'";
