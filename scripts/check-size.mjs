@@ -188,8 +188,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 80.5 the same session (80,483 B) for QA round 29 (+0.09 KB): the all-in file stands
  * down for a loader that ran before it (both defined elements, and the second tag's user won), and
  * the warning names the tag whose configuration is kept.
+ * Raised to 80.6 the same session (80,529 B, +0.05 KB): Broadcast-mode topics that could not be
+ * named (a table not broadcasting, the user's orgs unreadable) are named again on a schedule (a
+ * trigger added read "not broadcasting" until a reload).
  */
-export const ALL_IN_CEILING_KB = 80.5;
+export const ALL_IN_CEILING_KB = 80.6;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

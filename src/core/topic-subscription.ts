@@ -10,11 +10,15 @@ import type { ConnectionStatus } from './types.js';
 import { messageOf, rtError } from './errors.js';
 import { topicsFor, type TopicContext } from './broadcast-topics.js';
 
+/** When a subscription's topics cannot be named, they are named again after these delays (ms). */
+export const TOPIC_RETRY_MS = [2000, 5000, 10_000, 30_000];
+
 /**
  * Resolves the topics of `spec`, subscribes on each through `join` (the registry's shared channel
  * of that topic) and reports one combined state to `listener`: ready when every topic's channel
  * is; a new epoch each time it becomes ready again; the first error otherwise. Without a topic
- * context, or when the topics cannot be named, the state is an error (`bad-config` / `server`).
+ * context, or when the topics cannot be named, the state is an error (`bad-config` / `server`);
+ * they are named again after {@link TOPIC_RETRY_MS}.
  * `gone()` tells whether the registry was disposed meanwhile. Returns the release function.
  */
 export function subscribeOnTopics<R>(
@@ -40,11 +44,15 @@ export function subscribeOnTopics<R>(
     return { status, ready, epoch, error };
   };
   listener.onState({ status: 'connecting', ready: false, epoch, error: null });
-  void (async () => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const resolve = async (attempt: number): Promise<void> => {
     const topics = ctx ? await topicsFor(spec, ctx).catch((err) => rtError('server', `Could not name the realtime topics: ${messageOf(err)}`)) : rtError('bad-config', 'Broadcast mode needs a topic context.');
     if (released || gone()) return;
     if (!Array.isArray(topics)) {
       listener.onState({ status: 'error', ready: false, epoch, error: topics });
+      // Named again later, slower and slower: the database may be put right (a trigger added, the
+      // migration applied) or the network come back, and the widget must follow without a reload.
+      if (ctx) timer = setTimeout(() => void resolve(attempt + 1), TOPIC_RETRY_MS[Math.min(attempt, TOPIC_RETRY_MS.length - 1)]);
       return;
     }
     for (const topic of topics) {
@@ -60,10 +68,12 @@ export function subscribeOnTopics<R>(
     }
     // No topic at all (a user in no org): nothing can arrive, and RLS would show nothing either.
     listener.onState(combine());
-  })();
+  };
+  void resolve(0);
   return () => {
     if (released) return;
     released = true;
+    clearTimeout(timer);
     for (const p of parts.values()) p.release();
     parts.clear();
   };

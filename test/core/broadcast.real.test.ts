@@ -284,6 +284,23 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       off();
     });
 
+    it('a trigger added while the feed is refused: it goes Live by itself, no reload (QA29)', async () => {
+      const table = await probeTable('bc_later');
+      tables.push(table);
+      const client = await aliceBroadcast();
+      let state: LiveQueryState<Probe[]> | undefined;
+      const off = client.liveQuery(probeFeed(table), { team: ACME }).subscribe((st) => (state = st));
+      await waitFor(() => state?.error?.detail === 'broadcast-source', 15_000, 'refused first');
+      await runSql(`create trigger rt_broadcast_change after insert or update or delete on public.${table}
+        for each row execute function public.rt_broadcast_change('org', 'team')`);
+      // Named again within TOPIC_RETRY_MS, past the 10 s for which the tables that broadcast are shared.
+      await waitFor(() => state?.phase === 'live', 30_000, `live (is ${state?.phase}: ${state?.error?.message})`);
+      const title = `later ${newId().slice(0, 6)}`;
+      await insertInto(table, [{ team: ACME, title }]);
+      await waitFor(() => state?.data.some((r) => r.title === title), 10_000, 'the insert arrives');
+      off();
+    });
+
     it("a table with rt_broadcast_change('org', <its column>) joins that org's topic, is Live, and follows its changes", async () => {
       const table = await probeTable('bc_org');
       tables.push(table);
