@@ -111,7 +111,6 @@ export class ChannelRegistry {
     return null;
   }
 
-
   /** The first channel carrying a subscription that has an error (the connection's, not a query's own). */
   channelError(): RtError | null {
     for (const g of this.#groups.values()) for (const s of g.subs) if (s.chan?.error) return s.chan.error;

@@ -224,8 +224,8 @@ export class RestSource {
 
   /**
    * Broadcast mode: the tables whose changes are broadcast (`public.rt_broadcast_sources`, from
-   * supabase/migrations/*_rt_monitor_broadcast.sql: each table with an `rt_broadcast_change`
-   * trigger the user may read), by table name, with the topic (`org` / `user`) and the column
+   * supabase/migrations/*_rt_monitor_broadcast.sql: each table with an enabled `rt_broadcast_change`
+   * trigger the user may read, whose topic column exists), by table name, with the topic (`org` / `user`) and the column
    * holding its id (null: the stream's org). Without that view: a `bad-config` error naming the
    * migration.
    */
