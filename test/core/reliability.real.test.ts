@@ -260,7 +260,10 @@ describe('reliability against the real backend', function () {
     // A wrong project key beside a valid user token: the key is named, not an expired session.
     expect(get('keytok').ctl.error?.code).to.equal('bad-config');
     expect(get('keytok').ctl.error?.message).to.contain('API key');
+    // Its own wait for a client started a little after the first host's: waited for, not assumed
+    // over by now (a CI run on a busy machine found it still "connecting" here).
     const conn = el.querySelector('#conn') as TestConnectionHost;
+    await waitFor(() => conn.ctl.status !== 'connecting', 15_000, 'the connection host gave up waiting for a client');
     expect(conn.ctl.status).to.equal('error');
     expect(conn.ctl.error?.code).to.equal('not-configured');
   });

@@ -154,12 +154,13 @@ export async function newStream(patch: Partial<TableRows['streams']> = {}): Prom
  * Poll until `fn` returns a truthy value (or throw after `timeoutMs`, a generous upper bound, never
  * the thing a test asserts). Measured with `performance.now()`, so a test may fake `Date.now()`.
  */
-export async function waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 10_000, label = 'condition'): Promise<T> {
+export async function waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 10_000, label: string | (() => string) = 'condition'): Promise<T> {
   const started = performance.now();
   for (;;) {
     const v = fn();
     if (v) return v as T;
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
+    // A function label is read at the timeout: what was shown then, not when the wait began.
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof label === 'function' ? label() : label}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
