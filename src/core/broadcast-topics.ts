@@ -59,8 +59,12 @@ export interface TopicContext {
   orgIds(): Promise<string[] | RtError>;
   /** The org of stream `id` (`streams.org_id`), null when the user cannot read it, or an error. */
   streamOrg?(id: string): Promise<string | null | RtError>;
-  /** The tables that broadcast their changes (`rt_broadcast_sources`), or an error. Without it: the five tables, as the migration sets them up. */
-  sources?(): Promise<ReadonlyMap<string, BroadcastSource> | RtError>;
+  /**
+   * The tables that broadcast their changes (`rt_broadcast_sources`), or an error; `fresh`: read
+   * now, not a read shared within {@link ORGS_FRESH_MS}. Without it: the five tables, as the
+   * migration sets them up.
+   */
+  sources?(fresh?: boolean): Promise<ReadonlyMap<string, BroadcastSource> | RtError>;
 }
 
 /** How a table's changes are broadcast (a row of the view `rt_broadcast_sources`). */
@@ -77,10 +81,10 @@ export const ORGS_FRESH_MS = 10_000;
 const ORG_TABLES = new Set<MonitoredTable>(['streams', 'agent_executions']);
 const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 
-/** The topics (without `realtime:`) a subscription listens on, or why it cannot. */
-export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext): Promise<string[] | RtError> {
+/** The topics (without `realtime:`) a subscription listens on, or why it cannot; `fresh`: which tables broadcast is read now. */
+export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext, fresh = false): Promise<string[] | RtError> {
   const m = spec.filter ? EQ.exec(spec.filter) : null;
-  const sources = ctx.sources ? await ctx.sources() : null;
+  const sources = ctx.sources ? await ctx.sources(fresh) : null;
   if (isRtError(sources)) return sources;
   const orgTable = ORG_TABLES.has(spec.table);
   const source: BroadcastSource | undefined = sources
@@ -88,7 +92,7 @@ export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx
     : { topic: orgTable ? 'org' : 'user', column: spec.table === 'agent_executions' ? null : orgTable ? 'org_id' : 'user_id' };
   if (!source) {
     const some = [...sources!.keys()].sort().join(', ') || 'none';
-    return rtError('bad-config', `Broadcast mode: "${spec.table}" has no rt_broadcast_change trigger, so nothing sends its changes (tables that do: ${some}).`, 'broadcast-source');
+    return rtError('bad-config', `Broadcast mode: "${spec.table}" has no enabled rt_broadcast_change trigger (or you may not read it), so nothing sends its changes (tables that do: ${some}).`, 'broadcast-source');
   }
   if (m && source.column && m[1] === source.column) return [`${source.topic}:${uuidCase(m[2]!)}`];
   if (source.topic === 'org') {
@@ -154,13 +158,13 @@ export function changeMatches(spec: Pick<ChannelSpec, 'table' | 'filter'>, table
 /**
  * `read(key)`, shared by the callers within {@link ORGS_FRESH_MS} of one read (a page's widgets
  * at start-up: a stream widget and its executions widget ask for the same stream's org). A failed
- * read is not kept.
+ * read is not kept; `fresh` reads now (and shares that read).
  */
-function freshReads<T>(read: (key: string) => Promise<T | RtError>, what: string): (key: string) => Promise<T | RtError> {
+function freshReads<T>(read: (key: string) => Promise<T | RtError>, what: string): (key: string, fresh?: boolean) => Promise<T | RtError> {
   const cache = new Map<string, { at: number; value: Promise<T | RtError> }>();
-  return (key) => {
+  return (key, fresh) => {
     let cached = cache.get(key);
-    if (!cached || Date.now() - cached.at > ORGS_FRESH_MS) {
+    if (fresh || !cached || Date.now() - cached.at > ORGS_FRESH_MS) {
       const value = read(key).catch((err: unknown) => rtError('network', `Could not read ${what}: ${messageOf(err)}`));
       cache.set(key, (cached = { at: Date.now(), value }));
       void value.then((v) => {
@@ -188,7 +192,7 @@ export function topicContext(
   return {
     userId,
     streamOrg: streamOrg && freshReads(streamOrg, "the stream's org"),
-    sources: broadcasting && (() => broadcasting('')),
+    sources: broadcasting && ((fresh) => broadcasting('', fresh)),
     async orgIds() {
       const me = await userId();
       if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');

@@ -38,6 +38,8 @@ export interface RegistryOptions {
 export class ChannelRegistry {
   readonly #groups = new Map<string, ChannelGroup>();
   readonly #subscriptionListeners = new Set<(s: SubscriptionInfo[]) => void>();
+  /** Broadcast mode: each subscription's table and the check whether it still broadcasts. */
+  readonly #topicSubs = new Set<{ table: string; recheck: () => void }>();
   readonly #env: GroupEnv;
   #disposed = false;
   #notifyQueued = false;
@@ -64,7 +66,13 @@ export class ChannelRegistry {
 
   subscribe<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
     if (this.mode === 'broadcast') {
-      return subscribeOnTopics(spec, listener, this.options.topics, (topic, part) => this.#subscribeGroup(spec, part, topic), () => this.#disposed);
+      const { release, recheck } = subscribeOnTopics(spec, listener, this.options.topics, (topic, part) => this.#subscribeGroup(spec, part, topic), () => this.#disposed);
+      const entry = { table: spec.table, recheck };
+      this.#topicSubs.add(entry);
+      return () => {
+        this.#topicSubs.delete(entry);
+        release();
+      };
     }
     return this.#subscribeGroup(spec, listener, null);
   }
@@ -203,6 +211,8 @@ export class ChannelRegistry {
   rejoin(table: string): void {
     // Broadcast mode: a topic's group carries several tables (named after its first subscriber's).
     for (const g of this.#groups.values()) if ([...g.subs].some((s) => s.spec.table === table)) g.rejoin();
+    // … and whether the table still broadcasts at all (its trigger dropped: the true cause).
+    for (const t of this.#topicSubs) if (t.table === table) t.recheck();
   }
 
   dispose(): void {
@@ -210,6 +220,7 @@ export class ChannelRegistry {
     for (const g of this.#groups.values()) g.dispose();
     this.#groups.clear();
     this.#subscriptionListeners.clear();
+    this.#topicSubs.clear();
   }
 
   /** Something shown in `list()` changed outside the channels (a listener's problem): tell its listeners. */

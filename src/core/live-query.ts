@@ -23,6 +23,10 @@
  *     Realtime again, or the channel has joined again and a revalidation round finds nothing
  *     owed; revalidation keeps reading its rows meanwhile, and the channel joins again
  *     (`LiveSource.rejoin`, spaced): a refusal shows its cause, a new subscription delivers again.
+ *     The other queries on the table (other feeds, filters, widgets, and ones started later) take
+ *     that cause too, through the client's shared {@link RealtimeLag}, until a change to the table
+ *     is delivered or the query that found it clears it; each also clears it after a join and a
+ *     revalidation round that finds nothing owed.
  */
 import { initialState, type CountResult, type LiveSource, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
@@ -114,6 +118,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #undeliveredCause: RtError | null = null;
   /** The channel epoch in which a change last went undelivered. */
   #undeliveredEpoch = -1;
+  /** The undelivered cause is another query's on this table (RealtimeLag.undelivered), not this one's evidence. */
+  #adopted = false;
+  /** The table's shared undelivered cause last followed: each is taken once. */
+  #followed: RtError | null = null;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -155,6 +163,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     clearTimeout(this.#bootTimer);
     clearInterval(this.#refusedTimer);
     this.#offLag?.();
+    // The evidence leaves with the query that found it (the others would keep it with nothing to clear it).
+    if (this.#undeliveredCause) this.#deliversAgain();
     if (!this.options.lag) this.#lag.dispose();
     this.#notifier.cancel();
     this.#reader?.stop();
@@ -212,10 +222,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     for (const key of found) this.#awaited.set(key, found);
     // Joined again since the change went undelivered, and nothing is owed now: no evidence left
     // against delivery (QA25: a table put back in the publication, then quiet, read "not arriving").
-    if (this.#undeliveredCause && !this.#awaited.size && epoch !== this.#undeliveredEpoch) {
-      this.#undeliveredCause = null;
-      this.#behindChanged();
-    }
+    if (this.#undeliveredCause && !this.#awaited.size && epoch !== this.#undeliveredEpoch) this.#deliversAgain();
     if (found.size) setTimeout(() => this.#undelivered(found, epoch), this.options.deliveryGraceMs ?? LATE_MS);
     return gone;
   }
@@ -230,14 +237,47 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (!owed || !this.checked || channel.epoch !== epoch || this.#lag.cause) return;
     // Named until a change arrives over Realtime, or a round after a rejoin owes nothing: a rejoin
     // alone proves nothing (a stalled replication joins fine).
+    const { table } = this.#resolved!.query;
     this.#undeliveredEpoch = epoch;
+    this.#adopted = false; // its own evidence now
     this.#undeliveredCause ??= rtError(
       'server',
-      `Realtime did not send a change to "${this.#resolved!.query.table}" that the database has: live updates are not arriving. Joining again; its rows are read over REST meanwhile.`,
+      `Realtime did not send a change to "${table}" that the database has: live updates are not arriving. Joining again; its rows are read over REST meanwhile.`,
       'realtime-undelivered',
     );
     this.#behindChanged();
-    this.options.source.rejoin?.(this.#resolved!.query.table); // it warns when it does
+    this.#lag.markUndelivered(table, this.#undeliveredCause); // the table's other queries take it (QA29 M2)
+    this.options.source.rejoin?.(table); // it warns when it does
+  }
+
+  /** No longer owed a change (item 10); the table's shared cause goes too when it is this query's. */
+  #deliversAgain(): void {
+    const table = this.table!;
+    if (!this.#adopted && this.#lag.undelivered.get(table) === this.#undeliveredCause) this.#lag.markUndelivered(table, null);
+    this.#undeliveredCause = null;
+    this.#adopted = false;
+    this.#behindChanged();
+  }
+
+  /**
+   * Another query on this table found Realtime not delivering to it: this one is not live either
+   * (its epoch noted, so that a join and a clean round clear it). A change delivered to the table,
+   * or the query that found it clearing its cause (or stopping), ends it for every query holding it.
+   */
+  #followTable(): void {
+    const shared = this.#lag.undelivered.get(this.table!) ?? null;
+    const before = this.#followed;
+    if (shared === before) return;
+    this.#followed = shared;
+    if (shared && !this.#undeliveredCause) {
+      this.#undeliveredCause = shared;
+      this.#undeliveredEpoch = this.#phase.channel.epoch;
+      this.#adopted = true;
+    } else if (!shared && before && this.#undeliveredCause === before) {
+      // Delivered to the table, or cleared by the query that found it: for each that holds its cause.
+      this.#undeliveredCause = null;
+      this.#adopted = false;
+    }
   }
 
   /**
@@ -306,10 +346,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   /** Fold one change delivered by Realtime in (also used by tests with fakes). */
   applyChange(change: RowChange<R>): void {
-    if (this.#undeliveredCause && !this.#stopped) {
-      this.#undeliveredCause = null; // Realtime delivers again
-      this.#behindChanged();
-    }
+    if (this.#stopped) return;
+    if (this.#undeliveredCause) this.#deliversAgain(); // Realtime delivers again
+    if (this.table) this.#lag.markUndelivered(this.table, null); // to the table: its other queries too
     this.#apply(change, true);
   }
 
@@ -346,6 +385,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   /** Off Live while Realtime runs behind, or did not deliver a change (item 10); live again when neither. */
   #behindChanged(): void {
+    this.#followTable();
     if (this.#phase.late(this.#lag.cause ?? this.#undeliveredCause)) this.#emit();
   }
 
@@ -432,6 +472,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       problem: () => this.#phase.error,
     });
     this.#offLag = this.#lag.subscribe(() => this.#lagChanged());
+    this.#followTable(); // a table already found not delivering
     this.#phase.late(this.#lag.cause ?? this.#undeliveredCause); // a client already behind: not live until it has caught up
     if (!reader.started) void reader.read();
   }

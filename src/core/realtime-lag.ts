@@ -10,7 +10,10 @@
  * again: "the data is read again meanwhile" holds for the whole hold, not only when a late change
  * comes). The hold is not shortened without a change on time: Realtime reports no position, so a
  * drained backlog cannot be told from a steady lag on a table that changes rarely.
- * Unknown without a commit time (broadcast mode) or a clock estimate. Framework-free.
+ * Unknown without a commit time (broadcast mode) or a clock estimate.
+ * It also carries, per table, a change Realtime did not deliver at all ({@link undelivered}): one
+ * query's evidence that a table's changes are not arriving holds for every query on that table.
+ * Framework-free.
  */
 import type { RtError } from './types.js';
 import { rtError } from './errors.js';
@@ -24,6 +27,11 @@ export const LATE_HOLD_MS = 10_000;
 export class RealtimeLag {
   /** Why the client's queries are not live (`server`, detail `realtime-behind`), or null. */
   cause: RtError | null = null;
+  /**
+   * Tables a query found Realtime not delivering to (src/core/live-query.ts, item 10), to that
+   * query's cause: the other queries on the table take it too, until a change to it is delivered.
+   */
+  readonly undelivered = new Map<string, RtError>();
   readonly #listeners = new Set<() => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** While behind: calls the listeners every LATE_HOLD_MS. */
@@ -45,7 +53,14 @@ export class RealtimeLag {
     }
   }
 
-  /** `listener` is called when the cause changes, on every late change, and every {@link LATE_HOLD_MS} while behind. Returns the unsubscribe. */
+  /** Realtime did not deliver a change to `table` (`cause`; the first one stays), or did deliver one (null). */
+  markUndelivered(table: string, cause: RtError | null): void {
+    if (cause ? this.undelivered.has(table) : !this.undelivered.delete(table)) return;
+    if (cause) this.undelivered.set(table, cause);
+    for (const listener of [...this.#listeners]) listener();
+  }
+
+  /** `listener` is called when the cause or {@link undelivered} changes, on every late change, and every {@link LATE_HOLD_MS} while behind. Returns the unsubscribe. */
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -55,6 +70,7 @@ export class RealtimeLag {
     clearTimeout(this.#timer);
     clearInterval(this.#ticker);
     this.#listeners.clear();
+    this.undelivered.clear();
   }
 
   #set(cause: RtError | null, always = false): void {

@@ -6,7 +6,7 @@
  * each time it becomes so.
  */
 import type { ChangeListener, ChannelSpec, ChannelState, RowChange } from './client-types.js';
-import type { ConnectionStatus } from './types.js';
+import type { ConnectionStatus, RtError } from './types.js';
 import { messageOf, rtError } from './errors.js';
 import { topicsFor, type TopicContext } from './broadcast-topics.js';
 
@@ -19,7 +19,10 @@ export const TOPIC_RETRY_MS = [2000, 5000, 10_000, 30_000];
  * is; a new epoch each time it becomes ready again; the first error otherwise. Without a topic
  * context, or when the topics cannot be named, the state is an error (`bad-config` / `server`);
  * they are named again after {@link TOPIC_RETRY_MS}.
- * `gone()` tells whether the registry was disposed meanwhile. Returns the release function.
+ * `gone()` tells whether the registry was disposed meanwhile. Returns the release function, and
+ * `recheck()`: its table's changes went missing (live-query item 10), so whether the table still
+ * broadcasts is read again; a trigger dropped or disabled since is refused as at the start
+ * (`bad-config`, detail `broadcast-source`), not blamed on Realtime (QA29 M2).
  */
 export function subscribeOnTopics<R>(
   spec: ChannelSpec,
@@ -27,7 +30,7 @@ export function subscribeOnTopics<R>(
   ctx: TopicContext | undefined,
   join: (topic: string, listener: ChangeListener<R>) => () => void,
   gone: () => boolean,
-): () => void {
+): { release: () => void; recheck: () => void } {
   let released = false;
   let epoch = 0;
   let wasReady = false;
@@ -45,10 +48,17 @@ export function subscribeOnTopics<R>(
   };
   listener.onState({ status: 'connecting', ready: false, epoch, error: null });
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const resolve = async (attempt: number): Promise<void> => {
-    const topics = ctx ? await topicsFor(spec, ctx).catch((err) => rtError('server', `Could not name the realtime topics: ${messageOf(err)}`)) : rtError('bad-config', 'Broadcast mode needs a topic context.');
+  const name = (fresh = false) => (ctx ? topicsFor(spec, ctx, fresh).catch((err) => rtError('server', `Could not name the realtime topics: ${messageOf(err)}`)) : rtError('bad-config', 'Broadcast mode needs a topic context.'));
+  const leave = () => {
+    for (const p of parts.values()) p.release();
+    parts.clear();
+  };
+  const resolve = async (attempt: number, topics?: string[] | RtError): Promise<void> => {
+    topics ??= await name();
     if (released || gone()) return;
     if (!Array.isArray(topics)) {
+      leave();
+      wasReady = false;
       listener.onState({ status: 'error', ready: false, epoch, error: topics });
       // Named again later, slower and slower: the database may be put right (a trigger added, the
       // migration applied) or the network come back, and the widget must follow without a reload.
@@ -70,11 +80,18 @@ export function subscribeOnTopics<R>(
     listener.onState(combine());
   };
   void resolve(0);
-  return () => {
-    if (released) return;
-    released = true;
-    clearTimeout(timer);
-    for (const p of parts.values()) p.release();
-    parts.clear();
+  return {
+    release: () => {
+      if (released) return;
+      released = true;
+      clearTimeout(timer);
+      leave();
+    },
+    recheck: async () => {
+      if (!parts.size || !ctx?.sources) return;
+      const topics = await name(true);
+      // Only the table no longer broadcasting counts: a failed read says nothing of the channels.
+      if (!Array.isArray(topics) && topics.detail === 'broadcast-source' && parts.size) void resolve(0, topics);
+    },
   };
 }

@@ -111,7 +111,7 @@ end
 $$;
 
 -- Which tables broadcast their changes, and on which topic: each table with an enabled trigger
--- named rt_broadcast_change that the caller may read (has_table_privilege is the caller's: a
+-- named rt_broadcast_change that the caller may read, wholly or some columns (has_any_column_privilege is the caller's: a
 -- plain view keeps current_user), whose topic column exists. `topic` is 'org' or 'user';
 -- `topic_column` the column holding the topic's id (null for agent_executions, whose org is its
 -- stream's). The topic comes from the trigger's arguments (pg_trigger.tgargs, NUL-separated); a
@@ -135,7 +135,8 @@ create or replace view public.rt_broadcast_sources as
         join pg_catalog.pg_class c on c.oid = t.tgrelid
         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
        where n.nspname = 'public' and t.tgname = 'rt_broadcast_change' and t.tgenabled <> 'D'
-         and pg_catalog.has_table_privilege(c.oid, 'SELECT')
+         -- readable by the caller, also through column grants only (QA29 L2)
+         and pg_catalog.has_any_column_privilege(c.oid, 'SELECT')
     ) s
    where s.topic in ('org', 'user')
      and (s.table_name = 'agent_executions' and s.topic_column is null

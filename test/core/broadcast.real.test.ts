@@ -9,6 +9,7 @@
 import { expect } from '@open-wc/testing';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
 import type { LiveQueryState, Stream } from '../../src/core/types.js';
 import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertInto, insertRows, mintToken, newId, newStream, pauseRealtime, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
 
@@ -299,6 +300,40 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       await insertInto(table, [{ team: ACME, title }]);
       await waitFor(() => state?.data.some((r) => r.title === title), 10_000, 'the insert arrives');
       off();
+    });
+
+    it('a trigger dropped while the page is open: every feed on the table is refused with that cause (not "Realtime did not deliver"), and Live again once it is back (QA29 M2)', async function () {
+      this.timeout(120_000);
+      const table = await probeTable('bc_drop');
+      tables.push(table);
+      const trigger = `create trigger rt_broadcast_change after insert or update or delete on public.${table}
+        for each row execute function public.rt_broadcast_change('org', 'team')`;
+      await runSql(trigger);
+      await insertInto(table, [{ team: ACME, title: 'first' }]);
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      // Revalidation every 500 ms finds the change nothing broadcast.
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', revalidateMs: 500 });
+      clients.push(client);
+      const states: Record<'team' | 'all', LiveQueryState<Probe[]> | undefined> = { team: undefined, all: undefined };
+      // Two feeds on the table: by team, and every row the user may read (the memberships' topics).
+      const everything = defineFeed<Probe, Record<string, never>>({ name: `all-${table}`, table, kind: 'list', filters: [] });
+      const offs = [
+        client.liveQuery(probeFeed(table), { team: ACME }).subscribe((st) => (states.team = st)),
+        client.liveQuery(everything, {}).subscribe((st) => (states.all = st)),
+      ];
+      const both = (ok: (st: LiveQueryState<Probe[]> | undefined) => boolean) => ok(states.team) && ok(states.all);
+      await waitFor(() => both((st) => st?.phase === 'live'), 15_000, () => `both live (${states.team?.phase} ${states.team?.error?.message}; ${states.all?.phase} ${states.all?.error?.message})`);
+      await runSql(`drop trigger rt_broadcast_change on public.${table}`);
+      await runSql(`update public.${table} set title = 'unsent', updated_at = now()`);
+      await waitFor(() => both((st) => st?.error?.detail === 'broadcast-source'), 30_000, () => `both refused with the cause (${states.team?.error?.detail}, ${states.all?.error?.detail})`);
+      expect(states.team!.error!.message).to.include(`"${table}"`);
+      expect([states.team!.phase, states.all!.phase]).to.not.include('live');
+      await runSql(trigger);
+      await waitFor(() => both((st) => st?.phase === 'live'), 45_000, () => `live again (${states.team?.phase}: ${states.team?.error?.message})`);
+      await runSql(`update public.${table} set title = 'sent', updated_at = now()`);
+      await waitFor(() => both((st) => !!st?.data.some((r) => r.title === 'sent')), 10_000, 'the next change arrives');
+      for (const off of offs) off();
     });
 
     it("a table with rt_broadcast_change('org', <its column>) joins that org's topic, is Live, and follows its changes", async () => {

@@ -17,6 +17,7 @@ import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
 import { compareValues } from '../../src/core/row-window.js';
 import { PINNED_LIMIT, type ResolvedFeed } from '../../src/core/feeds/feed.js';
 import { ChannelRegistry } from '../../src/core/channel-registry.js';
+import { RealtimeLag } from '../../src/core/realtime-lag.js';
 import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 import { viewStateOf } from '../../src/internal/templates.js';
 import type { ChangeListener, ChannelSpec, CountResult, LiveSource, SnapshotQuery, SnapshotResult } from '../../src/core/client-types.js';
@@ -588,6 +589,51 @@ describe('reads racing changes delivered out of commit order', () => {
     store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
     await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, 'live after a round that owes nothing');
     store.stop();
+  });
+
+  it('a change never delivered holds every query on its table off Live, also one started later; a change delivered to the table, or the finder leaving, ends it (QA29 M2)', async () => {
+    // QA29: a feed on a table whose changes stopped arriving said so; another feed on the same
+    // table (another filter, another widget) stayed "Live" until its own rows changed.
+    const db = new Scripted();
+    for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
+    const lag = new RealtimeLag();
+    const start = async () => {
+      const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, lag, deliveryGraceMs: 50, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+      store.start();
+      await waitFor(() => db.listeners.length === stores.length + 1, 2000, 'subscribed');
+      stores.push(store);
+      return store;
+    };
+    const stores: LiveQueryStore<Row, Row[]>[] = [];
+    const finder = await start();
+    const other = await start();
+    db.state(1);
+    await waitFor(() => stores.every((s) => s.state.phase === 'live'), 2000, 'both live');
+    const undelivered = (s: LiveQueryStore<Row, Row[]>) => s.state.phase === 'stale' && s.state.error?.detail === 'realtime-undelivered';
+    db.rows.set('n1', { ...db.rows.get('n1')!, read: true, updated_at: at(30) });
+    finder.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    await waitFor(() => undelivered(finder), 2000, 'the finder names the cause');
+    await waitFor(() => undelivered(other), 2000, 'the other query on the table is not live either');
+    expect(other.state.error, 'the same cause').to.equal(finder.state.error);
+    expect(other.checked, 'revalidation keeps reading its rows').to.equal(true);
+    // A query started on the table now reads its rows, and is not live either.
+    const later = await start();
+    db.listeners[2]!.onState({ status: 'connected', ready: true, epoch: 1, error: null });
+    await waitFor(() => later.state.phase !== 'loading' && later.state.data.length === 2, 2000, 'the later query read');
+    await frame();
+    expect(undelivered(later), `a later query (${later.state.phase})`).to.equal(true);
+    // A change delivered to one query on the table: Realtime delivers to it again, for all.
+    db.listeners[1]!.onChange({ type: 'UPDATE', new: { ...db.rows.get('n2')!, updated_at: at(31) }, old: null });
+    await waitFor(() => stores.every((s) => s.state.phase === 'live' && s.state.error === null), 2000, 'all live again');
+    // Found again, then the finder leaves: the others had only its word for it.
+    db.rows.set('n1', { ...db.rows.get('n1')!, updated_at: at(32) });
+    finder.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    await waitFor(() => undelivered(finder) && undelivered(other) && undelivered(later), 2000, 'named again, for all');
+    finder.stop();
+    await waitFor(() => other.state.phase === 'live' && later.state.phase === 'live', 2000, 'live once the finder left');
+    expect(lag.undelivered.size).to.equal(0);
+    for (const s of stores) s.stop();
+    lag.dispose();
   });
 
   it('each revalidation round\'s changes have their own grace; a change set back in time is owed nothing (QA23)', async () => {

@@ -111,5 +111,31 @@ describe('a channel that stops delivering while joined (real backend)', function
     await updateRows('streams', { id: stream.id }, { name: 'on time' });
     await waitFor(() => deepText(el.shadowRoot!).includes('on time') && text() === en.live, 40_000, `live again (shows ${text()}: ${badge(el)?.getAttribute('title')})`);
   });
+
+  it('one widget finds a change undelivered: every widget on that table is held off Live with the cause, not only the one whose row changed; Live again together (QA29 M2)', async () => {
+    const [one, two] = [await newStream({ name: 'one' }), await newStream({ name: 'two' })];
+    const info = await backendInfo();
+    const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 500 });
+    cleanups.push(() => client.dispose());
+    const { restore } = recordWarnings();
+    cleanups.push(restore);
+    const wrapper = await fixture(html`<rt-provider .client=${client}>
+      <rt-stream-progress id="one" stream-id=${one.id}></rt-stream-progress><rt-stream-progress id="two" stream-id=${two.id}></rt-stream-progress>
+    </rt-provider>`);
+    const [a, b] = ['#one', '#two'].map((id) => wrapper.querySelector(id)!);
+    const undelivered = (el: Element) => badgeText(el) === en.stale && badge(el)!.getAttribute('title') === en.errorMessages['realtime-undelivered'];
+    await waitFor(() => badgeText(a) === en.live && badgeText(b) === en.live, 15_000, 'both live');
+    try {
+      await lagRealtime(600_000);
+      await updateRows('streams', { id: one.id }, { name: 'one, unsent' });
+      await waitFor(() => undelivered(a), 20_000, () => `the widget whose row changed names the cause (shows ${badgeText(a)})`);
+      // The other stream's row did not change; its changes are not arriving either.
+      await waitFor(() => undelivered(b), 5_000, () => `the other widget on the table too (shows ${badgeText(b)})`);
+    } finally {
+      await lagRealtime(0);
+    }
+    await updateRows('streams', { id: two.id }, { name: 'two, on time' });
+    await waitFor(() => deepText(b.shadowRoot!).includes('two, on time') && badgeText(a) === en.live && badgeText(b) === en.live, 40_000, () => `both live again (${badgeText(a)}, ${badgeText(b)})`);
+  });
 });
 

@@ -225,6 +225,12 @@ describe('Broadcast from Database', () => {
       create trigger rt_broadcast_change after insert on public.qa_hidden for each row execute function public.rt_broadcast_change();
       revoke all on public.qa_hidden from anon, authenticated; -- Supabase's default privileges grant new tables to both
       create table public.qa_quiet (id int primary key);
+      -- QA29 L2: readable through column grants only (as Supabase's docs advise for hiding columns).
+      create table public.qa_columns (id text primary key, team_id uuid, secret text, updated_at timestamptz default now());
+      revoke all on public.qa_columns from anon, authenticated;
+      grant select (id, team_id, updated_at) on public.qa_columns to authenticated;
+      create trigger rt_broadcast_change after insert or update or delete on public.qa_columns
+        for each row execute function public.rt_broadcast_change('org', 'team_id');
       -- QA29 H2: without arguments a table other than the five would be looked up by user_id, which
       -- this one lacks; with arguments naming a column it lacks, the same. Neither may be listed.
       create table public.qa_noargs (id int primary key, owner uuid);
@@ -241,10 +247,11 @@ describe('Broadcast from Database', () => {
         { table_name: 'acquisition_scans', topic: 'user', topic_column: 'user_id' },
         { table_name: 'agent_executions', topic: 'org', topic_column: null },
         { table_name: 'notifications', topic: 'user', topic_column: 'user_id' },
+        { table_name: 'qa_columns', topic: 'org', topic_column: 'team_id' },
         { table_name: 'qa_orders', topic: 'org', topic_column: 'team_id' },
         { table_name: 'signal_alerts', topic: 'user', topic_column: 'user_id' },
         { table_name: 'streams', topic: 'org', topic_column: 'org_id' },
-      ], 'not qa_hidden (no SELECT for the user), qa_quiet (no trigger), qa_noargs (no arguments, no user_id) nor qa_badcol (no such column)');
+      ], 'qa_columns (SELECT on some columns); not qa_hidden (no SELECT for the user), qa_quiet (no trigger), qa_noargs (no arguments, no user_id) nor qa_badcol (no such column)');
 
       const { c } = await userClient(b, token);
       const s = joinPrivate(c, `org:${DEMO_ORGS.acme}`);
@@ -256,7 +263,7 @@ describe('Broadcast from Database', () => {
       // Without arguments on a table that has no user_id: nothing to send, and the write still succeeds.
       await b.db.query(`insert into public.qa_hidden values (1)`);
     } finally {
-      await b.db.exec(`drop table if exists public.qa_orders, public.qa_hidden, public.qa_quiet, public.qa_noargs, public.qa_badcol;`);
+      await b.db.exec(`drop table if exists public.qa_orders, public.qa_columns, public.qa_hidden, public.qa_quiet, public.qa_noargs, public.qa_badcol;`);
     }
   });
 });
