@@ -67,6 +67,22 @@ describe('rt-live-list fields', () => {
     expect(warnings.filter((w) => w.includes('"tags"'))).to.have.length(1); // k2 lacks it: said once
   });
 
+  it('an empty or blank label reads "—"; an empty status or detail shows no empty badge or line', async () => {
+    const client = memory();
+    client.setRows('notifications', [
+      { id: 'b1', user_id: ALICE, title: '', type: '', meta: '  ', created_at: ago(1000) } as never,
+      { id: 'b2', user_id: ALICE, name: ' ', title: 'shown', created_at: ago(2000) } as never,
+    ]);
+    const el = await mount<RtLiveList>(client, html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }} label-field="title" status-field="type" detail-field="meta"></rt-live-list>`, 'rt-live-list');
+    await waitForText(el, 'Live');
+    expect(labels(el)).to.deep.equal(['—', 'shown']);
+    expect(el.shadowRoot!.querySelectorAll('[part~="item"] [part~="badge"], [part~="detail"]')).to.have.length(0);
+    // Without label-field: a blank name gives way to the title, as a NULL one does.
+    const plain = await mount<RtLiveList>(client, html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }}></rt-live-list>`, 'rt-live-list');
+    await waitForText(plain, 'Live');
+    expect(labels(plain)).to.deep.equal(['b1', 'shown']);
+  });
+
   it('without label-field: name, then title, then the key', async () => {
     const el = await list(html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }}></rt-live-list>`);
     expect(labels(el)).to.deep.equal(['Title one', 'k2']);

@@ -19,6 +19,8 @@ const warned = new Set<string>();
 
 /** A column's value as text: a jsonb object or array as compact JSON (rendered as text, never HTML). */
 const asText = (value: unknown): string => (value && typeof value === 'object' ? JSON.stringify(value) : String(value));
+/** A value as text, or undefined when it has none to show (NULL, missing, empty or only spaces). */
+const shown = (value: unknown): string | undefined => (value == null ? undefined : asText(value).trim() ? asText(value) : undefined);
 
 /**
  * @customElement rt-live-list
@@ -108,16 +110,16 @@ export class RtLiveList extends RtElement {
 
   #renderRow(row: Row) {
     if (this.renderItem) return html`<li class="item" part="item">${this.renderItem(row)}</li>`;
-    // A label-field names the one column shown: NULL or missing reads "—", never another column.
-    const label = this.labelField !== undefined ? this.#field(row, 'label-field', this.labelField) ?? this.s.notAvailable : row.name ?? row.title ?? rowKey(row) ?? '';
-    const status = this.#field(row, 'status-field', this.statusField);
-    const detail = this.#field(row, 'detail-field', this.detailField);
+    // A label-field names the one column shown: NULL, missing or blank reads "—", never another column.
+    const label = (this.labelField !== undefined ? shown(this.#field(row, 'label-field', this.labelField)) : (shown(row.name) ?? shown(row.title) ?? rowKey(row))) ?? this.s.notAvailable;
+    const status = shown(this.#field(row, 'status-field', this.statusField));
+    const detail = shown(this.#field(row, 'detail-field', this.detailField));
     return html`<li class="item" part="item">
       <div class="item-main">
-        ${clipped(asText(label), { max: 200, part: 'label', cls: 'label' })}
-        ${status != null ? lookBadge(workLook[knownOr(status, WORK_STATUSES)] ?? workLook.unknown, clip(asText(status), 40).text) : nothing}
+        ${clipped(label, { max: 200, part: 'label', cls: 'label' })}
+        ${status !== undefined ? lookBadge(workLook[knownOr(status, WORK_STATUSES)] ?? workLook.unknown, clip(status, 40).text) : nothing}
       </div>
-      ${detail != null ? html`<span class="detail" part="detail">${clip(asText(detail), 300).text}</span>` : nothing}
+      ${detail !== undefined ? html`<span class="detail" part="detail">${clip(detail, 300).text}</span>` : nothing}
     </li>`;
   }
 
