@@ -39,7 +39,7 @@ export class ChannelRegistry {
   readonly #groups = new Map<string, ChannelGroup>();
   readonly #subscriptionListeners = new Set<(s: SubscriptionInfo[]) => void>();
   /** Broadcast mode: each subscription's table and the check whether it still broadcasts. */
-  readonly #topicSubs = new Set<{ table: string; recheck: () => void }>();
+  readonly #topicSubs = new Set<{ table: string; recheck: (fresh: boolean) => void }>();
   readonly #env: GroupEnv;
   #disposed = false;
   #notifyQueued = false;
@@ -212,7 +212,22 @@ export class ChannelRegistry {
     // Broadcast mode: a topic's group carries several tables (named after its first subscriber's).
     for (const g of this.#groups.values()) if ([...g.subs].some((s) => s.spec.table === table)) g.rejoin();
     // … and whether the table still broadcasts at all (its trigger dropped: the true cause).
-    for (const t of this.#topicSubs) if (t.table === table) t.recheck();
+    this.recheckSources(table);
+  }
+
+  /**
+   * Broadcast mode: whether the tables of the subscriptions (on `table`, else all) still broadcast,
+   * read once now (`rt_broadcast_sources`); each one on a table that no longer does is refused with
+   * that cause. Also every revalidation round: an insert or delete nothing broadcasts is never seen
+   * by re-reading held rows (QA30).
+   */
+  recheckSources(table?: string): void {
+    let fresh = true;
+    for (const t of this.#topicSubs) {
+      if (table !== undefined && t.table !== table) continue;
+      t.recheck(fresh);
+      fresh = false;
+    }
   }
 
   dispose(): void {

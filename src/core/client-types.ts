@@ -216,6 +216,8 @@ export interface LiveSource {
   retryAt?(): number;
   /** A re-read found a change of `table` Realtime never delivered: its channels join again. Optional. */
   rejoin?(table: MonitoredTable): void;
+  /** Broadcast mode: read again which tables broadcast (each revalidation round). Optional. */
+  recheckSources?(): void;
 }
 
 /** What a feed may ask while resolving its parameters. */

@@ -98,6 +98,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       problemChanged: () => this.#parts?.registry.touch(),
       retryAt: () => this.#parts?.rest.retryAt() ?? 0,
       rejoin: (table) => this.#parts?.registry.rejoin(this.#schema.table(table)),
+      recheckSources: () => this.#parts?.registry.recheckSources(),
     };
     let built: ReturnType<typeof transport>;
     try {

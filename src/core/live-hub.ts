@@ -179,6 +179,7 @@ export abstract class LiveHub implements ResolveContext {
 
   async #revalidateOnce(): Promise<void> {
     let gone = 0;
+    this.source.recheckSources?.(); // Broadcast mode: a trigger dropped shows even on a quiet or insert-only table
     const byTable = new Map<string, { stores: LiveQueryStore<StoreRow, unknown>[]; keys: Set<string> }>();
     for (const store of this.liveStores()) {
       store.revalidateEmpty(); // nothing held to ask for by key: its snapshot again

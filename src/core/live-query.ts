@@ -466,6 +466,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       onState: (s) => {
         if (this.#stopped) return;
         reader.channel(s, this.#phase.channelChanged(s));
+        // Refused or failed: that cause is named now, and a new join re-reads in a new epoch (QA30:
+        // after a trigger was put back, "not arriving" stayed for a revalidation interval).
+        if (s.status === 'error' && this.#undeliveredCause) this.#deliversAgain();
         this.#whileRefused();
         this.#emit();
       },

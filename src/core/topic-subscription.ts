@@ -7,7 +7,7 @@
  */
 import type { ChangeListener, ChannelSpec, ChannelState, RowChange } from './client-types.js';
 import type { ConnectionStatus, RtError } from './types.js';
-import { messageOf, rtError } from './errors.js';
+import { isRtError, messageOf, rtError } from './errors.js';
 import { topicsFor, type TopicContext } from './broadcast-topics.js';
 
 /** When a subscription's topics cannot be named, they are named again after these delays (ms). */
@@ -20,9 +20,10 @@ export const TOPIC_RETRY_MS = [2000, 5000, 10_000, 30_000];
  * context, or when the topics cannot be named, the state is an error (`bad-config` / `server`);
  * they are named again after {@link TOPIC_RETRY_MS}.
  * `gone()` tells whether the registry was disposed meanwhile. Returns the release function, and
- * `recheck()`: its table's changes went missing (live-query item 10), so whether the table still
- * broadcasts is read again; a trigger dropped or disabled since is refused as at the start
- * (`bad-config`, detail `broadcast-source`), not blamed on Realtime (QA29 M2).
+ * `recheck(fresh)`: whether its table still broadcasts, read again (`fresh`: now, else the read
+ * shared within ORGS_FRESH_MS) when its changes went missing (live-query item 10) and at every
+ * revalidation round; a trigger dropped or disabled since is refused as at the start (`bad-config`,
+ * detail `broadcast-source`), not blamed on Realtime nor left "Live" (QA29 M2, QA30).
  */
 export function subscribeOnTopics<R>(
   spec: ChannelSpec,
@@ -30,7 +31,7 @@ export function subscribeOnTopics<R>(
   ctx: TopicContext | undefined,
   join: (topic: string, listener: ChangeListener<R>) => () => void,
   gone: () => boolean,
-): { release: () => void; recheck: () => void } {
+): { release: () => void; recheck: (fresh: boolean) => void } {
   let released = false;
   let epoch = 0;
   let wasReady = false;
@@ -87,11 +88,12 @@ export function subscribeOnTopics<R>(
       clearTimeout(timer);
       leave();
     },
-    recheck: async () => {
+    recheck: async (fresh) => {
       if (!parts.size || !ctx?.sources) return;
-      const topics = await name(true);
+      const sources = await ctx.sources(fresh).catch(() => null);
       // Only the table no longer broadcasting counts: a failed read says nothing of the channels.
-      if (!Array.isArray(topics) && topics.detail === 'broadcast-source' && parts.size) void resolve(0, topics);
+      if (!sources || isRtError(sources) || sources.has(spec.table) || released || !parts.size) return;
+      void resolve(0, await name()); // the refusal, named from that read (nothing else is read)
     },
   };
 }

@@ -312,15 +312,16 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       await insertInto(table, [{ team: ACME, title: 'first' }]);
       const info = await backendInfo();
       const token = await signIn(USERS.alice);
-      // Revalidation every 500 ms finds the change nothing broadcast.
-      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', revalidateMs: 500 });
+      // Revalidation every 4 s finds the change nothing broadcast.
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', revalidateMs: 4000 });
       clients.push(client);
       const states: Record<'team' | 'all', LiveQueryState<Probe[]> | undefined> = { team: undefined, all: undefined };
+      const causes: string[] = [];
       // Two feeds on the table: by team, and every row the user may read (the memberships' topics).
       const everything = defineFeed<Probe, Record<string, never>>({ name: `all-${table}`, table, kind: 'list', filters: [] });
       const offs = [
-        client.liveQuery(probeFeed(table), { team: ACME }).subscribe((st) => (states.team = st)),
-        client.liveQuery(everything, {}).subscribe((st) => (states.all = st)),
+        client.liveQuery(probeFeed(table), { team: ACME }).subscribe((st) => (causes.push(st.error?.detail ?? st.phase), (states.team = st))),
+        client.liveQuery(everything, {}).subscribe((st) => (causes.push(st.error?.detail ?? st.phase), (states.all = st))),
       ];
       const both = (ok: (st: LiveQueryState<Probe[]> | undefined) => boolean) => ok(states.team) && ok(states.all);
       await waitFor(() => both((st) => st?.phase === 'live'), 15_000, () => `both live (${states.team?.phase} ${states.team?.error?.message}; ${states.all?.phase} ${states.all?.error?.message})`);
@@ -329,11 +330,36 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       await waitFor(() => both((st) => st?.error?.detail === 'broadcast-source'), 30_000, () => `both refused with the cause (${states.team?.error?.detail}, ${states.all?.error?.detail})`);
       expect(states.team!.error!.message).to.include(`"${table}"`);
       expect([states.team!.phase, states.all!.phase]).to.not.include('live');
+      causes.length = 0;
       await runSql(trigger);
       await waitFor(() => both((st) => st?.phase === 'live'), 45_000, () => `live again (${states.team?.phase}: ${states.team?.error?.message})`);
+      // Straight from the refusal to Live: the refusal was the cause, not Realtime (QA30: "not
+      // arriving" for up to a revalidation interval after the trigger was back).
+      expect(causes, 'no "not arriving" on the way back').to.not.include('realtime-undelivered');
       await runSql(`update public.${table} set title = 'sent', updated_at = now()`);
       await waitFor(() => both((st) => !!st?.data.some((r) => r.title === 'sent')), 10_000, 'the next change arrives');
       for (const off of offs) off();
+    });
+
+    it('a trigger dropped on a table that only gets inserts: refused at the next revalidation round, not "Live" over rows nothing sends (QA30)', async function () {
+      this.timeout(60_000);
+      const table = await probeTable('bc_ins');
+      tables.push(table);
+      await runSql(`create trigger rt_broadcast_change after insert or update or delete on public.${table}
+        for each row execute function public.rt_broadcast_change('org', 'team')`);
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', revalidateMs: 1000 });
+      clients.push(client);
+      let state: LiveQueryState<Probe[]> | undefined;
+      const off = client.liveQuery(probeFeed(table), { team: ACME }).subscribe((st) => (state = st));
+      await waitFor(() => state?.phase === 'live', 15_000, () => `live (${state?.phase}: ${state?.error?.message})`);
+      await runSql(`drop trigger rt_broadcast_change on public.${table}`);
+      await insertInto(table, [{ team: ACME, title: 'never sent' }]);
+      // Re-reading held rows cannot see a new row; the round reads which tables broadcast, too.
+      await waitFor(() => state?.error?.detail === 'broadcast-source', 20_000, () => `refused (${state?.phase}: ${state?.error?.message})`);
+      expect(state!.phase).to.not.equal('live');
+      off();
     });
 
     it("a table with rt_broadcast_change('org', <its column>) joins that org's topic, is Live, and follows its changes", async () => {
