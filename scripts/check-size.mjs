@@ -191,13 +191,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 80.6 the same session (80,529 B, +0.05 KB): Broadcast-mode topics that could not be
  * named (a table not broadcasting, the user's orgs unreadable) are named again on a schedule (a
  * trigger added read "not broadcasting" until a reload).
- * Raised to 80.9 (twenty-second session, 80,883 B, +0.35 KB): a change Realtime did not deliver
+ * Raised to 81.0 (twenty-second session, 80,945 B, +0.42 KB): a change Realtime did not deliver
  * holds every query on its table off Live, not only the one whose row it was, and in Broadcast
  * mode the tables that broadcast are read again then and at every revalidation round, so a trigger
  * dropped while the page is open is named as such (QA29 M2: another feed on the table stayed "Live"
  * over changes not arriving; QA30: an insert-only table stayed "Live" for good).
  */
-export const ALL_IN_CEILING_KB = 80.9;
+export const ALL_IN_CEILING_KB = 81.0;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -81,10 +81,10 @@ export const ORGS_FRESH_MS = 10_000;
 const ORG_TABLES = new Set<MonitoredTable>(['streams', 'agent_executions']);
 const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 
-/** The topics (without `realtime:`) a subscription listens on, or why it cannot; `fresh`: which tables broadcast is read now. */
-export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext, fresh = false): Promise<string[] | RtError> {
+/** The topics (without `realtime:`) a subscription listens on, or why it cannot. */
+export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext): Promise<string[] | RtError> {
   const m = spec.filter ? EQ.exec(spec.filter) : null;
-  const sources = ctx.sources ? await ctx.sources(fresh) : null;
+  const sources = ctx.sources ? await ctx.sources() : null;
   if (isRtError(sources)) return sources;
   const orgTable = ORG_TABLES.has(spec.table);
   const source: BroadcastSource | undefined = sources

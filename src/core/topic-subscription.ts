@@ -49,7 +49,7 @@ export function subscribeOnTopics<R>(
   };
   listener.onState({ status: 'connecting', ready: false, epoch, error: null });
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const name = (fresh = false) => (ctx ? topicsFor(spec, ctx, fresh).catch((err) => rtError('server', `Could not name the realtime topics: ${messageOf(err)}`)) : rtError('bad-config', 'Broadcast mode needs a topic context.'));
+  const name = () => (ctx ? topicsFor(spec, ctx).catch((err) => rtError('server', `Could not name the realtime topics: ${messageOf(err)}`)) : rtError('bad-config', 'Broadcast mode needs a topic context.'));
   const leave = () => {
     for (const p of parts.values()) p.release();
     parts.clear();
