@@ -196,8 +196,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * mode the tables that broadcast are read again then and at every revalidation round, so a trigger
  * dropped while the page is open is named as such (QA29 M2: another feed on the table stayed "Live"
  * over changes not arriving; QA30: an insert-only table stayed "Live" for good).
+ * Raised to 81.2 the same session (81,116 B, +0.17 KB): in Broadcast mode a change to a row without
+ * a topic id (sent to no topic) is not taken for Realtime failing its table (QA30: every feed on it
+ * read "not arriving", and the topic's channel rejoined, flickering the other widgets on it).
  */
-export const ALL_IN_CEILING_KB = 81.0;
+export const ALL_IN_CEILING_KB = 81.2;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

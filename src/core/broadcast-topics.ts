@@ -65,6 +65,8 @@ export interface TopicContext {
    * migration sets them up.
    */
   sources?(fresh?: boolean): Promise<ReadonlyMap<string, BroadcastSource> | RtError>;
+  /** The last {@link sources} read that succeeded, or null before one. */
+  knownSources?(): ReadonlyMap<string, BroadcastSource> | null;
 }
 
 /** How a table's changes are broadcast (a row of the view `rt_broadcast_sources`). */
@@ -188,11 +190,17 @@ export function topicContext(
   sources?: () => Promise<ReadonlyMap<string, BroadcastSource> | RtError>,
 ): TopicContext {
   const orgs = freshReads(orgsOf, "the user's orgs");
-  const broadcasting = sources && freshReads(() => sources(), 'which tables broadcast');
+  let known: ReadonlyMap<string, BroadcastSource> | null = null;
+  const broadcasting = sources && freshReads(async () => {
+    const read = await sources();
+    if (!isRtError(read)) known = read;
+    return read;
+  }, 'which tables broadcast');
   return {
     userId,
     streamOrg: streamOrg && freshReads(streamOrg, "the stream's org"),
     sources: broadcasting && ((fresh) => broadcasting('', fresh)),
+    knownSources: () => known,
     async orgIds() {
       const me = await userId();
       if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');

@@ -216,6 +216,14 @@ export class ChannelRegistry {
   }
 
   /**
+   * Broadcast mode: the column holding the topic id of `table` (its name on the server), as last
+   * read from `rt_broadcast_sources`; null otherwise. A row where it is null is sent to no topic.
+   */
+  topicColumn(table: string): string | null {
+    return (this.mode === 'broadcast' && this.options.topics?.knownSources?.()?.get(table)?.column) || null;
+  }
+
+  /**
    * Broadcast mode: whether the tables of the subscriptions (on `table`, else all) still broadcast,
    * read once now (`rt_broadcast_sources`); each one on a table that no longer does is refused with
    * that cause. Also every revalidation round: an insert or delete nothing broadcasts is never seen

@@ -218,6 +218,8 @@ export interface LiveSource {
   rejoin?(table: MonitoredTable): void;
   /** Broadcast mode: read again which tables broadcast (each revalidation round). Optional. */
   recheckSources?(): void;
+  /** Whether Realtime sends a change that gives `row` of `table` (false: never, e.g. no topic id in Broadcast mode). Optional. */
+  sends?(table: MonitoredTable, row: Record<string, unknown>): boolean;
 }
 
 /** What a feed may ask while resolving its parameters. */

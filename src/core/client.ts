@@ -99,6 +99,12 @@ export class RtClient extends LiveHub implements RtClientApi {
       retryAt: () => this.#parts?.rest.retryAt() ?? 0,
       rejoin: (table) => this.#parts?.registry.rejoin(this.#schema.table(table)),
       recheckSources: () => this.#parts?.registry.recheckSources(),
+      // Broadcast mode: a row without a topic id reaches no topic (never live, docs/core.md); its
+      // column is named on the server, the row's keys are the standard names (QA30).
+      sends: (table, row) => {
+        const column = this.#parts?.registry.topicColumn(this.#schema.table(table));
+        return !column || Object.keys(row).every((k) => this.#schema.column(table, k) !== column || row[k] != null);
+      },
     };
     let built: ReturnType<typeof transport>;
     try {

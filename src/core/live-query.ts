@@ -216,7 +216,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       // Newer than held, and held as the server has it now: Realtime owes this change (not one
       // that left the filter, nor one set back in time, whose delivery the version guard refused).
       const held = key === null ? undefined : this.#window.get(key);
-      if (before && held && versionOf(change.new) > versionOf(before) && versionOf(held) === versionOf(change.new)) found.add(key!);
+      // Nor one Realtime never sends (Broadcast mode: a row without a topic id).
+      if (before && held && versionOf(change.new) > versionOf(before) && versionOf(held) === versionOf(change.new) && this.options.source.sends?.(this.#resolved!.query.table, held) !== false) found.add(key!);
     }
     // Each round's changes have their own grace (QA23: a later round's cut short by an earlier one's).
     for (const key of found) this.#awaited.set(key, found);

@@ -362,6 +362,42 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       off();
     });
 
+    it('a row without a topic id (never broadcast) changed: not read as Realtime failing the whole table (QA30)', async function () {
+      this.timeout(60_000);
+      const table = await probeTable('bc_null');
+      tables.push(table);
+      await runSql(`alter table public.${table} alter column team drop not null;
+        create trigger rt_broadcast_change after insert or update or delete on public.${table}
+        for each row execute function public.rt_broadcast_change('org', 'team');
+        insert into public.${table} (team, title) values ('${ACME}', 'org row'), (null, 'no topic');`);
+      const nativeFetch = window.fetch;
+      let rounds = 0;
+      window.fetch = (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.includes(`/rest/v1/${table}?`) && url.includes('id=in.')) rounds++;
+        return nativeFetch(input, init);
+      };
+      restore.push(() => (window.fetch = nativeFetch));
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', revalidateMs: 1000 });
+      clients.push(client);
+      // Every row the user may read, over the memberships' topics: the row without a team included.
+      const everything = defineFeed<Probe, Record<string, never>>({ name: `all-${table}`, table, kind: 'list', filters: [] });
+      let state: LiveQueryState<Probe[]> | undefined;
+      const causes: string[] = [];
+      const off = client.liveQuery(everything, {}).subscribe((st) => (causes.push(st.error?.detail ?? st.phase), (state = st)));
+      await waitFor(() => state?.phase === 'live' && state.data.length === 2, 15_000, () => `live with both rows (${state?.phase}: ${state?.error?.message})`);
+      await runSql(`update public.${table} set title = 'no topic, changed', updated_at = now() where team is null`);
+      await waitFor(() => state?.data.some((r) => r.title === 'no topic, changed'), 10_000, 'the change read by revalidation');
+      // Eight more rounds at 1 s: past the 5 s in which a change found must arrive (LATE_MS).
+      const after = rounds;
+      await waitFor(() => rounds >= after + 8, 30_000, () => `eight more rounds (${rounds - after})`);
+      expect(causes, 'never "not arriving"').to.not.include('realtime-undelivered');
+      expect(state!.phase).to.equal('live');
+      off();
+    });
+
     it("a table with rt_broadcast_change('org', <its column>) joins that org's topic, is Live, and follows its changes", async () => {
       const table = await probeTable('bc_org');
       tables.push(table);
