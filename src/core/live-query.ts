@@ -21,7 +21,8 @@
  *     publication, its server-side subscription lost, replication stalled): the query is `stale`
  *     with that cause (`server`, detail `realtime-undelivered`) until a change arrives over
  *     Realtime again, or the channel has joined again and a revalidation round finds nothing
- *     owed; revalidation keeps reading its rows meanwhile, and the channel joins again
+ *     owed (once: found again with no change delivered in between, only a delivered change ends
+ *     it, as a quiet round cannot tell a stalled table from a quiet one); revalidation keeps reading its rows meanwhile, and the channel joins again
  *     (`LiveSource.rejoin`, spaced): a refusal shows its cause, a new subscription delivers again.
  *     The other queries on the table (other feeds, filters, widgets, and ones started later) take
  *     that cause too, through the client's shared {@link RealtimeLag}, until a change to the table
@@ -223,7 +224,12 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     for (const key of found) this.#awaited.set(key, found);
     // Joined again since the change went undelivered, and nothing is owed now: no evidence left
     // against delivery (QA25: a table put back in the publication, then quiet, read "not arriving").
-    if (this.#undeliveredCause && !this.#awaited.size && epoch !== this.#undeliveredEpoch) this.#deliversAgain();
+    // Not a second time without a delivered change in between (QA30 1): then only a delivered change ends it.
+    const cause = this.#undeliveredCause;
+    if (cause && !this.#awaited.size && epoch !== this.#undeliveredEpoch && !this.#lag.persistent.has(cause)) {
+      this.#lag.unconfirmed.add(this.table!);
+      this.#deliversAgain();
+    }
     if (found.size) setTimeout(() => this.#undelivered(found, epoch), this.options.deliveryGraceMs ?? LATE_MS);
     return gone;
   }
@@ -241,11 +247,16 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const { table } = this.#resolved!.query;
     this.#undeliveredEpoch = epoch;
     this.#adopted = false; // its own evidence now
-    this.#undeliveredCause ??= rtError(
-      'server',
-      `Realtime did not send a change to "${table}" that the database has: live updates are not arriving. Joining again; its rows are read over REST meanwhile.`,
-      'realtime-undelivered',
-    );
+    if (!this.#undeliveredCause) {
+      // Found again after a quiet round had cleared it: held until a change is delivered.
+      const again = this.#lag.unconfirmed.has(table);
+      this.#undeliveredCause = rtError(
+        'server',
+        `Realtime did not send a change to "${table}" that the database has: live updates are not arriving. Joining again; its rows are read over REST ${again ? 'until a change arrives over Realtime' : 'meanwhile'}.`,
+        'realtime-undelivered',
+      );
+      if (again) this.#lag.persistent.add(this.#undeliveredCause);
+    }
     this.#behindChanged();
     this.#lag.markUndelivered(table, this.#undeliveredCause); // the table's other queries take it (QA29 M2)
     this.options.source.rejoin?.(table); // it warns when it does
@@ -349,7 +360,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   applyChange(change: RowChange<R>): void {
     if (this.#stopped) return;
     if (this.#undeliveredCause) this.#deliversAgain(); // Realtime delivers again
-    if (this.table) this.#lag.markUndelivered(this.table, null); // to the table: its other queries too
+    if (this.table) this.#lag.delivered(this.table); // to the table: its other queries too
     this.#apply(change, true);
   }
 

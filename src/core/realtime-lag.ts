@@ -32,6 +32,17 @@ export class RealtimeLag {
    * query's cause: the other queries on the table take it too, until a change to it is delivered.
    */
   readonly undelivered = new Map<string, RtError>();
+  /**
+   * Tables whose undelivered cause was last cleared by a quiet round after a rejoin, not by a
+   * delivered change: no evidence that Realtime delivers to them. A change found undelivered there
+   * again is {@link persistent}.
+   */
+  readonly unconfirmed = new Set<string>();
+  /**
+   * Undelivered causes that only a change delivered to the table ends (QA30 1: with writes sparser
+   * than revalidation rounds, a stalled table alternated between "Stale" and "Live").
+   */
+  readonly persistent = new WeakSet<RtError>();
   readonly #listeners = new Set<() => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** While behind: calls the listeners every LATE_HOLD_MS. */
@@ -60,6 +71,12 @@ export class RealtimeLag {
     for (const listener of [...this.#listeners]) listener();
   }
 
+  /** Realtime delivered a change to `table`: it delivers there (ends its undelivered cause). */
+  delivered(table: string): void {
+    this.unconfirmed.delete(table);
+    this.markUndelivered(table, null);
+  }
+
   /** `listener` is called when the cause or {@link undelivered} changes, on every late change, and every {@link LATE_HOLD_MS} while behind. Returns the unsubscribe. */
   subscribe(listener: () => void): () => void {
     this.#listeners.add(listener);
@@ -71,6 +88,7 @@ export class RealtimeLag {
     clearInterval(this.#ticker);
     this.#listeners.clear();
     this.undelivered.clear();
+    this.unconfirmed.clear();
   }
 
   #set(cause: RtError | null, always = false): void {

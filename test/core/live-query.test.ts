@@ -588,6 +588,28 @@ describe('reads racing changes delivered out of commit order', () => {
     expect(store.state.error?.detail, 'the rejoin alone proves nothing').to.equal('realtime-undelivered');
     store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
     await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, 'live after a round that owes nothing');
+    // Missed again with no change delivered since: a quiet round after the rejoin no longer clears
+    // it (QA30 1: writes sparser than rounds alternated Stale / Live over a stalled table).
+    const missAgain = async (t: number, joinsBefore: number, epoch: number) => {
+      round('n2', at(t));
+      await waitFor(() => db.rejoins.length === joinsBefore + 1 && store.state.phase === 'stale', 2000, 'named again');
+      const reads = db.selects;
+      db.state(epoch);
+      await waitFor(() => db.selects > reads, 2000, 're-read after the rejoin');
+      await frame();
+      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+      await frame();
+    };
+    await missAgain(33, 3, 4);
+    expect(store.state.error?.message).to.contain('until a change arrives over Realtime');
+    for (let n = 0; n < 3; n++) store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    await frame();
+    expect([store.state.phase, store.state.error?.detail], 'quiet rounds prove nothing the second time').to.deep.equal(['stale', 'realtime-undelivered']);
+    // A delivered change ends it; the next miss is again cleared by a quiet round.
+    db.deliver({ type: 'UPDATE', new: db.rows.get('n1')!, old: null });
+    await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, 'live when a change is delivered');
+    await missAgain(34, 4, 5);
+    await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, 'a quiet round clears a miss after a delivery');
     store.stop();
   });
 

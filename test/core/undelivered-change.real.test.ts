@@ -73,7 +73,7 @@ describe('a channel that stops delivering while joined (real backend)', function
     }
   });
 
-  it('stalled replication (the channel joins, no change comes): "Stale" with the cause, the rows read over REST, each undelivered change named again after a rejoin; Live once changes arrive again (QA23 F5)', async () => {
+  it('stalled replication (the channel joins, no change comes): "Stale" with the cause, the rows read over REST, named again after a rejoin and then held until a change is delivered; Live once changes arrive again (QA23 F5, QA30 1)', async () => {
     const stream = await newStream({ name: 'before the stall' });
     const info = await backendInfo();
     const ws = instrumentWebSocket();
@@ -82,6 +82,15 @@ describe('a channel that stops delivering while joined (real backend)', function
     cleanups.push(() => client.dispose());
     const { warnings, restore } = recordWarnings();
     cleanups.push(restore);
+    // Revalidation rounds: each reads the held row again by key.
+    const nativeFetch = window.fetch;
+    let rounds = 0;
+    window.fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/rest/v1/streams?') && url.includes('id=in.')) rounds++;
+      return nativeFetch(input, init);
+    };
+    cleanups.push(() => (window.fetch = nativeFetch));
     const wrapper = await fixture(html`<rt-provider .client=${client}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-progress')!;
     const text = () => badgeText(el);
@@ -101,9 +110,22 @@ describe('a channel that stops delivering while joined (real backend)', function
       // … after which a revalidation round that owes nothing shows Live (nothing speaks against it
       // now) … and a later change, read over REST and still undelivered, is named again.
       await waitFor(() => text() === en.live, 15_000, `live after the rejoin and a round owing nothing (shows ${text()})`);
+      const rejoined = joins();
       await updateRows('streams', { id: stream.id }, { name: 'stalled 2' });
       await waitFor(() => deepText(el.shadowRoot!).includes('stalled 2'), 10_000, 'the next change read by revalidation');
       await waitFor(() => text() === en.stale && badge(el)!.getAttribute('title') === en.errorMessages['realtime-undelivered'], 15_000, `named again (shows ${text()})`);
+      // Found again with no change delivered in between: a quiet round no longer clears it (QA30 1:
+      // with writes sparser than rounds, the badge alternated Stale / Live over a stalled table).
+      const seen: string[] = [];
+      const watch = new MutationObserver(() => seen.push(text()));
+      watch.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
+      cleanups.push(() => watch.disconnect());
+      await waitFor(() => joins() > rejoined && ws.received.filter((f) => f.includes('Subscribed to PostgreSQL')).length >= 3, 15_000, 'joined again, a second time');
+      const after = rounds;
+      await waitFor(() => rounds >= after + 6, 20_000, () => `six revalidation rounds after the rejoin (${rounds - after})`);
+      seen.push(text());
+      expect(seen, 'never Live while no change is delivered').to.not.include(en.live);
+      expect(text()).to.equal(en.stale);
     } finally {
       await lagRealtime(0);
     }
