@@ -116,7 +116,7 @@ describe('a channel that stops delivering while joined (real backend)', function
       await waitFor(() => text() === en.stale && badge(el)!.getAttribute('title') === en.errorMessages['realtime-undelivered'], 15_000, `named again (shows ${text()})`);
       // Found again with no change delivered in between: a quiet round no longer clears it (QA30 1:
       // with writes sparser than rounds, the badge alternated Stale / Live over a stalled table).
-      const seen: string[] = [];
+      const seen: Array<string | null> = [];
       const watch = new MutationObserver(() => seen.push(text()));
       watch.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
       cleanups.push(() => watch.disconnect());
