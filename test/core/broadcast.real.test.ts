@@ -59,6 +59,15 @@ function recordJoins(): string[] {
   return joins;
 }
 
+/** Alice's rt-monitor client in Broadcast mode (disposed after each test); `revalidateMs` as in `createRtClient`. */
+async function aliceBroadcast(revalidateMs?: number): Promise<RtClient> {
+  const info = await backendInfo();
+  const token = await signIn(USERS.alice);
+  const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', ...(revalidateMs ? { revalidateMs } : {}) });
+  clients.push(client);
+  return client;
+}
+
 describe('Broadcast from Database (realtime-mode="broadcast")', function () {
   this.timeout(30_000);
 
@@ -114,10 +123,7 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     const refused = await waitFor(() => ch.statuses.find((x) => x.status === 'CHANNEL_ERROR'), 10_000, 'CHANNEL_ERROR');
     expect(refused.err).to.include(`Unauthorized: You do not have permissions to read from this Channel topic: org:${GLOBEX}`);
     // … and rt-monitor reports it as "no access" on the query, not as a connection problem.
-    const info = await backendInfo();
-    const token = await signIn(USERS.alice);
-    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
-    clients.push(client);
+    const client = await aliceBroadcast();
     let state: LiveQueryState<Stream[]> | undefined;
     const off = client.liveQuery('org-streams', { orgId: GLOBEX }).subscribe((st) => (state = st));
     await waitFor(() => state?.error?.code === 'forbidden', 10_000, 'forbidden');
@@ -151,10 +157,7 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
   });
 
   it('after the connection drops, a change written meanwhile is shown (resync), then changes flow live again', async () => {
-    const info = await backendInfo();
-    const token = await signIn(USERS.alice);
-    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
-    clients.push(client);
+    const client = await aliceBroadcast();
     const s = await newStream({ name: `Resync ${newId().slice(0, 6)}` });
     let state: LiveQueryState<Stream | null> | undefined;
     const phases: string[] = [];
@@ -204,10 +207,7 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
 
   it("rt-monitor's client joins private topics only, one per topic, and its live queries follow changes", async () => {
     const joins = recordJoins();
-    const info = await backendInfo();
-    const token = await signIn(USERS.alice);
-    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
-    clients.push(client);
+    const client = await aliceBroadcast();
     const a = await newStream({ name: `Bcast A ${newId().slice(0, 6)}` });
     const b = await newStream({ name: `Bcast B ${newId().slice(0, 6)}` });
     const states = new Map<string, LiveQueryState<Stream | null>>();
@@ -241,14 +241,6 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     afterEach(async () => {
       for (const t of tables.splice(0)) await runSql(`drop table if exists public.${t}`);
     });
-    async function aliceBroadcast(): Promise<RtClient> {
-      const info = await backendInfo();
-      const token = await signIn(USERS.alice);
-      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast' });
-      clients.push(client);
-      return client;
-    }
-
     it('a feed on a table without an rt_broadcast_change trigger is refused with that cause, never Live', async () => {
       const table = await probeTable('bc_none');
       tables.push(table);
@@ -310,11 +302,8 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
         for each row execute function public.rt_broadcast_change('org', 'team')`;
       await runSql(trigger);
       await insertInto(table, [{ team: ACME, title: 'first' }]);
-      const info = await backendInfo();
-      const token = await signIn(USERS.alice);
       // Revalidation every 4 s finds the change nothing broadcast.
-      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', revalidateMs: 4000 });
-      clients.push(client);
+      const client = await aliceBroadcast(4000);
       const states: Record<'team' | 'all', LiveQueryState<Probe[]> | undefined> = { team: undefined, all: undefined };
       const causes: string[] = [];
       // Two feeds on the table: by team, and every row the user may read (the memberships' topics).
@@ -347,10 +336,7 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       tables.push(table);
       await runSql(`create trigger rt_broadcast_change after insert or update or delete on public.${table}
         for each row execute function public.rt_broadcast_change('org', 'team')`);
-      const info = await backendInfo();
-      const token = await signIn(USERS.alice);
-      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', revalidateMs: 1000 });
-      clients.push(client);
+      const client = await aliceBroadcast(1000);
       let state: LiveQueryState<Probe[]> | undefined;
       const off = client.liveQuery(probeFeed(table), { team: ACME }).subscribe((st) => (state = st));
       await waitFor(() => state?.phase === 'live', 15_000, () => `live (${state?.phase}: ${state?.error?.message})`);
@@ -378,10 +364,7 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
         return nativeFetch(input, init);
       };
       restore.push(() => (window.fetch = nativeFetch));
-      const info = await backendInfo();
-      const token = await signIn(USERS.alice);
-      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', revalidateMs: 1000 });
-      clients.push(client);
+      const client = await aliceBroadcast(1000);
       // Every row the user may read, over the memberships' topics: the row without a team included.
       const everything = defineFeed<Probe, Record<string, never>>({ name: `all-${table}`, table, kind: 'list', filters: [] });
       let state: LiveQueryState<Probe[]> | undefined;
