@@ -23,7 +23,8 @@ export const TOPIC_RETRY_MS = [2000, 5000, 10_000, 30_000];
  * `recheck(fresh)`: whether its table still broadcasts, read again (`fresh`: now, else the read
  * shared within ORGS_FRESH_MS) when its changes went missing (live-query item 10) and at every
  * revalidation round; a trigger dropped or disabled since is refused as at the start (`bad-config`,
- * detail `broadcast-source`), not blamed on Realtime nor left "Live" (QA29 M2, QA30).
+ * detail `broadcast-source`), not blamed on Realtime nor left "Live" (QA29 M2, QA30), and a refused
+ * subscription whose table is listed (again) names its topics at once instead of at its next retry.
  */
 export function subscribeOnTopics<R>(
   spec: ChannelSpec,
@@ -49,12 +50,16 @@ export function subscribeOnTopics<R>(
   };
   listener.onState({ status: 'connecting', ready: false, epoch, error: null });
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Refused, and waiting to name its topics again ({@link TOPIC_RETRY_MS}). */
+  let refused = false;
   const name = () => (ctx ? topicsFor(spec, ctx).catch((err) => rtError('server', `Could not name the realtime topics: ${messageOf(err)}`)) : rtError('bad-config', 'Broadcast mode needs a topic context.'));
   const leave = () => {
     for (const p of parts.values()) p.release();
     parts.clear();
   };
   const resolve = async (attempt: number, topics?: string[] | RtError): Promise<void> => {
+    refused = false;
+    clearTimeout(timer);
     topics ??= await name();
     if (released || gone()) return;
     if (!Array.isArray(topics)) {
@@ -63,6 +68,7 @@ export function subscribeOnTopics<R>(
       listener.onState({ status: 'error', ready: false, epoch, error: topics });
       // Named again later, slower and slower: the database may be put right (a trigger added, the
       // migration applied) or the network come back, and the widget must follow without a reload.
+      refused = !!ctx;
       if (ctx) timer = setTimeout(() => void resolve(attempt + 1), TOPIC_RETRY_MS[Math.min(attempt, TOPIC_RETRY_MS.length - 1)]);
       return;
     }
@@ -89,11 +95,14 @@ export function subscribeOnTopics<R>(
       leave();
     },
     recheck: async (fresh) => {
-      if (!parts.size || !ctx?.sources) return;
+      if ((!parts.size && !refused) || !ctx?.sources) return;
       const sources = await ctx.sources(fresh).catch(() => null);
-      // Only the table no longer broadcasting counts: a failed read says nothing of the channels.
-      if (!sources || isRtError(sources) || sources.has(spec.table) || released || !parts.size) return;
-      void resolve(0, await name()); // the refusal, named from that read (nothing else is read)
+      // A failed read says nothing of the channels.
+      if (!sources || isRtError(sources) || released) return;
+      // Refused, and its table broadcasts (again): named now, not at the next retry (up to 30 s).
+      if (refused) return void (sources.has(spec.table) && resolve(0));
+      // Joined, and its table no longer broadcasts: the refusal, named from that read.
+      if (parts.size && !sources.has(spec.table)) void resolve(0, await name());
     },
   };
 }

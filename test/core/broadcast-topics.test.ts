@@ -2,6 +2,8 @@
 import { expect } from '@open-wc/testing';
 import { changeMatches, changeOfMessage, parseRealtimeMode, topicContext, topicsFor, type TopicContext } from '../../src/core/broadcast-topics.js';
 import { isRtError, rtError } from '../../src/core/errors.js';
+import { subscribeOnTopics } from '../../src/core/topic-subscription.js';
+import type { ChannelState } from '../../src/core/client-types.js';
 
 const ME = '11111111-1111-4111-8111-111111111111';
 const ORG_A = '00000000-0000-4000-a000-00000000ac01';
@@ -86,5 +88,42 @@ describe('broadcast topics', () => {
     expect(changeMatches({ table: 'streams', filter: 'id=eq.r2' }, 'streams', moved)).to.equal(false);
     expect(changeMatches({ table: 'agent_executions', filter: 'id=eq.r1' }, 'streams', moved)).to.equal(false);
     expect(changeMatches({ table: 'streams', filter: null }, 'streams', moved)).to.equal(true);
+  });
+  it('a refused subscription whose table broadcasts again joins at the next re-check, not at its next retry; one joined is refused when its table stops (QA30)', async () => {
+    let listed = false;
+    const reads: boolean[] = [];
+    const context: TopicContext = {
+      ...ctx(ME),
+      sources: async (fresh) => (reads.push(!!fresh), new Map(listed ? [['notifications', { topic: 'user' as const, column: 'user_id' }]] : [])),
+    };
+    const states: ChannelState[] = [];
+    const joined: string[] = [];
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    const sub = subscribeOnTopics(
+      { table: 'notifications', filter: `user_id=eq.${ME}`, name: 'notifications' },
+      { onChange: () => {}, onState: (st) => states.push(st) },
+      context,
+      (topic, listener) => (joined.push(topic), listener.onState({ status: 'connected', ready: true, epoch: 1, error: null }), () => {}),
+      () => false,
+    );
+    for (let n = 0; n < 5 && !states.some((st) => st.error); n++) await settle();
+    expect(states.at(-1)?.error?.detail, 'refused: nothing broadcasts its changes').to.equal('broadcast-source');
+    // A round while still not listed: still refused, nothing joined.
+    sub.recheck(false);
+    for (let n = 0; n < 5; n++) await settle();
+    expect(joined).to.deep.equal([]);
+    // The trigger is back: the next round joins (the first retry is 2 s away; this is within ticks).
+    listed = true;
+    sub.recheck(false);
+    for (let n = 0; n < 10 && !joined.length; n++) await settle();
+    expect(joined).to.deep.equal([`user:${ME}`]);
+    expect(states.at(-1)).to.include({ ready: true, error: null });
+    // Dropped again: a fresh read refuses it.
+    listed = false;
+    sub.recheck(true);
+    for (let n = 0; n < 10 && !states.at(-1)?.error; n++) await settle();
+    expect(states.at(-1)?.error?.detail).to.equal('broadcast-source');
+    expect(reads.filter(Boolean), 'one fresh read').to.have.length(1);
+    sub.release();
   });
 });
