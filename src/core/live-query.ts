@@ -27,7 +27,8 @@
  *     The other queries on the table (other feeds, filters, widgets, and ones started later) take
  *     that cause too, through the client's shared {@link RealtimeLag}, until a change to the table
  *     is delivered or the query that found it clears it; each also clears it after a join and a
- *     revalidation round that finds nothing owed.
+ *     revalidation round that finds nothing owed. When the finder stops, the others keep it, and
+ *     the first of them to clear it clears it for all.
  */
 import { initialState, type CountResult, type LiveSource, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
@@ -164,8 +165,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     clearTimeout(this.#bootTimer);
     clearInterval(this.#refusedTimer);
     this.#offLag?.();
-    // The evidence leaves with the query that found it (the others would keep it with nothing to clear it).
-    if (this.#undeliveredCause) this.#deliversAgain();
+    // The evidence stays with the table's other queries, which may now clear it themselves (QA30 4:
+    // closing the widget that found it put the others back on "Live").
+    if (this.#undeliveredCause && !this.#adopted) this.#lag.orphaned.add(this.#undeliveredCause);
     if (!this.options.lag) this.#lag.dispose();
     this.#notifier.cancel();
     this.#reader?.stop();
@@ -265,7 +267,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** No longer owed a change (item 10); the table's shared cause goes too when it is this query's. */
   #deliversAgain(): void {
     const table = this.table!;
-    if (!this.#adopted && this.#lag.undelivered.get(table) === this.#undeliveredCause) this.#lag.markUndelivered(table, null);
+    const cause = this.#undeliveredCause!;
+    if ((!this.#adopted || this.#lag.orphaned.has(cause)) && this.#lag.undelivered.get(table) === cause) this.#lag.markUndelivered(table, null);
     this.#undeliveredCause = null;
     this.#adopted = false;
     this.#behindChanged();
@@ -283,7 +286,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#followed = shared;
     if (shared && !this.#undeliveredCause) {
       this.#undeliveredCause = shared;
-      this.#undeliveredEpoch = this.#phase.channel.epoch;
+      // Its finder gone, the rejoin it asked for may be over: the next round that owes nothing clears it.
+      this.#undeliveredEpoch = this.#lag.orphaned.has(shared) ? -1 : this.#phase.channel.epoch;
       this.#adopted = true;
     } else if (!shared && before && this.#undeliveredCause === before) {
       // Delivered to the table, or cleared by the query that found it: for each that holds its cause.

@@ -43,6 +43,11 @@ export class RealtimeLag {
    * than revalidation rounds, a stalled table alternated between "Stale" and "Live").
    */
   readonly persistent = new WeakSet<RtError>();
+  /**
+   * Undelivered causes whose finder went away (QA30 4): the table's other queries keep them, and
+   * any of them may clear them (a round after a join that owes nothing, unless {@link persistent}).
+   */
+  readonly orphaned = new WeakSet<RtError>();
   readonly #listeners = new Set<() => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** While behind: calls the listeners every LATE_HOLD_MS. */

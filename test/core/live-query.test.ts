@@ -613,7 +613,7 @@ describe('reads racing changes delivered out of commit order', () => {
     store.stop();
   });
 
-  it('a change never delivered holds every query on its table off Live, also one started later; a change delivered to the table, or the finder leaving, ends it (QA29 M2)', async () => {
+  it('a change never delivered holds every query on its table off Live, also one started later and after the finder left; a change delivered to the table, or a round after a rejoin owing nothing, ends it (QA29 M2, QA30 4)', async () => {
     // QA29: a feed on a table whose changes stopped arriving said so; another feed on the same
     // table (another filter, another widget) stayed "Live" until its own rows changed.
     const db = new Scripted();
@@ -647,12 +647,26 @@ describe('reads racing changes delivered out of commit order', () => {
     // A change delivered to one query on the table: Realtime delivers to it again, for all.
     db.listeners[1]!.onChange({ type: 'UPDATE', new: { ...db.rows.get('n2')!, updated_at: at(31) }, old: null });
     await waitFor(() => stores.every((s) => s.state.phase === 'live' && s.state.error === null), 2000, 'all live again');
-    // Found again, then the finder leaves: the others had only its word for it.
+    // Found again, then the finder leaves: its evidence stays with the others (QA30 4: closing the
+    // widget that found it put them back on "Live") …
     db.rows.set('n1', { ...db.rows.get('n1')!, updated_at: at(32) });
     finder.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
     await waitFor(() => undelivered(finder) && undelivered(other) && undelivered(later), 2000, 'named again, for all');
     finder.stop();
-    await waitFor(() => other.state.phase === 'live' && later.state.phase === 'live', 2000, 'live once the finder left');
+    await frame();
+    await frame();
+    expect([undelivered(other), undelivered(later)], 'still not live once the finder left').to.deep.equal([true, true]);
+    // … and a query started now takes it too.
+    const last = await start();
+    db.listeners[3]!.onState({ status: 'connected', ready: true, epoch: 1, error: null });
+    await waitFor(() => last.state.phase !== 'loading' && last.state.data.length === 2, 2000, 'the last query read');
+    await frame();
+    expect(undelivered(last), `a query started after the finder left (${last.state.phase})`).to.equal(true);
+    // The channel joins again (the finder asked for it), and one of them finds nothing owed: Live, for all.
+    for (const l of db.listeners.slice(1)) l.onState({ status: 'connected', ready: true, epoch: 2, error: null });
+    await waitFor(() => other.state.data.find((r) => r.id === 'n1')?.updated_at === at(32), 2000, 'the rejoin re-read');
+    other.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    await waitFor(() => [other, later, last].every((s) => s.state.phase === 'live' && s.state.error === null), 2000, () => `live after a round owing nothing (${[other, later, last].map((s) => `${s.state.phase}:${s.state.error?.detail}`)})`);
     expect(lag.undelivered.size).to.equal(0);
     for (const s of stores) s.stop();
     lag.dispose();

@@ -159,5 +159,53 @@ describe('a channel that stops delivering while joined (real backend)', function
     await updateRows('streams', { id: two.id }, { name: 'two, on time' });
     await waitFor(() => deepText(b.shadowRoot!).includes('two, on time') && badgeText(a) === en.live && badgeText(b) === en.live, 40_000, () => `both live again (${badgeText(a)}, ${badgeText(b)})`);
   });
+  it('the widget that found a change undelivered is removed: the others on the table stay off Live, until a change is delivered (QA30 4)', async () => {
+    const [one, two] = [await newStream({ name: 'one' }), await newStream({ name: 'two' })];
+    const info = await backendInfo();
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 500 });
+    cleanups.push(() => client.dispose());
+    const { restore } = recordWarnings();
+    cleanups.push(restore);
+    const nativeFetch = window.fetch;
+    let rounds = 0;
+    window.fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/rest/v1/streams?') && url.includes('id=in.')) rounds++;
+      return nativeFetch(input, init);
+    };
+    cleanups.push(() => (window.fetch = nativeFetch));
+    const wrapper = await fixture(html`<rt-provider .client=${client}>
+      <rt-stream-progress id="one" stream-id=${one.id}></rt-stream-progress><rt-stream-progress id="two" stream-id=${two.id}></rt-stream-progress>
+    </rt-provider>`);
+    const [a, b] = ['#one', '#two'].map((id) => wrapper.querySelector(id)!);
+    const undelivered = (el: Element) => badgeText(el) === en.stale && badge(el)!.getAttribute('title') === en.errorMessages['realtime-undelivered'];
+    await waitFor(() => badgeText(a) === en.live && badgeText(b) === en.live, 15_000, 'both live');
+    try {
+      await lagRealtime(600_000);
+      // Found once, cleared by a quiet round after the rejoin; found again: held until a delivery.
+      await updateRows('streams', { id: one.id }, { name: 'one, unsent' });
+      await waitFor(() => undelivered(a) && undelivered(b), 20_000, () => `both not live (${badgeText(a)}, ${badgeText(b)})`);
+      await waitFor(() => badgeText(a) === en.live && badgeText(b) === en.live, 20_000, () => `live after a quiet round (${badgeText(a)}, ${badgeText(b)})`);
+      await updateRows('streams', { id: one.id }, { name: 'one, unsent again' });
+      await waitFor(() => undelivered(a) && undelivered(b), 20_000, () => `both not live again (${badgeText(a)}, ${badgeText(b)})`);
+      // The widget whose row it was goes away; the other one had more than its word for it.
+      const seen: Array<string | null> = [];
+      const watch = new MutationObserver(() => seen.push(badgeText(b)));
+      watch.observe(b.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
+      cleanups.push(() => watch.disconnect());
+      a.remove();
+      const after = rounds;
+      await waitFor(() => rounds >= after + 4, 20_000, () => `four revalidation rounds (${rounds - after})`);
+      seen.push(badgeText(b));
+      expect(seen, 'the other widget never Live').to.not.include(en.live);
+      expect(undelivered(b), `still not live (${badgeText(b)})`).to.equal(true);
+    } finally {
+      await lagRealtime(0);
+    }
+    await updateRows('streams', { id: two.id }, { name: 'two, on time' });
+    await waitFor(() => deepText(b.shadowRoot!).includes('two, on time') && badgeText(b) === en.live, 40_000, () => `live again (${badgeText(b)})`);
+  });
 });
 
