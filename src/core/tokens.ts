@@ -96,8 +96,8 @@ export function hostTokenCallback(host: unknown): (() => Promise<string | null>)
 }
 
 /**
- * What a token source answered last, by callback or host client: a failure (its cause, back-off)
- * or no token (a sign-out, when). A client built anew over the same source within that back-off
+ * What a token callback (the `accessToken` option, or a host client's) answered last: a failure
+ * (its cause, back-off) or no token (a sign-out, when). A client built anew over the same source within that back-off
  * or user check (after the sign-out it caused) starts from it — the cause shown at once, no
  * request before the back-off or the next user check — instead of asking the same hung or
  * signed-out source again at once (QA16 N2; QA17: a burst of token requests after a sign-out).
@@ -130,7 +130,9 @@ export class TokenSource {
     // A callback says nothing when its user changes; a host's Supabase Auth session does
     // (onAuthStateChange, ./host-auth.ts), and asking its getSession() early would refresh it.
     this.#asksCallback = typeof option === 'function' || !!hostCallback;
-    const last = this.#load && lastAnswers.get(this.#key);
+    // Not a host's Supabase Auth session: a client is built anew over it on its auth events, which
+    // are news (QA31: built on SIGNED_IN, it took the signed-out client's "no token" for good).
+    const last = this.#asksCallback && lastAnswers.get(this.#key);
     if (last && Date.now() < Math.max(last[1], last[3] + USER_CHECK_MS)) {
       [this.#failure, this.#retryAt, this.#failures, this.#noneAt] = last;
       this.#user = null; // as the last client saw it: its next token is a user change

@@ -80,6 +80,14 @@ describe("following the host's SupabaseClient session (real backend)", function 
     await supabase.auth.signOut();
     await waitFor(() => host().ctl.alerts.length === 0 && host().ctl.phase !== 'loading', 15_000, 'signed out: nothing shown');
     expect(await el.rtClient!.getUserId()).to.equal(null);
+
+    // … and signs in again, within seconds (QA31: the widgets kept "You are not signed in" until a
+    // reload: the new client took the signed-out client's "no token" for its first answer).
+    const signedOut = el.rtClient;
+    expect((await supabase.auth.signInWithPassword({ email: USERS.alice, password: 'rt-monitor-demo' })).error).to.equal(null);
+    await waitFor(() => el.rtClient !== signedOut, 10_000, 'a fresh client for the signed-in user');
+    await waitFor(() => host().ctl.phase === 'live' && host().ctl.alerts.length > 0, 15_000, () => `alice live again (${host().ctl.phase}: ${host().ctl.error?.message})`);
+    expect(host().ctl.alerts.every((a) => a.user_id === ALICE)).to.equal(true);
     el.remove();
     await supabase.removeAllChannels();
   });
@@ -92,6 +100,15 @@ describe("following the host's SupabaseClient session (real backend)", function 
       await supabase.auth.signInWithPassword({ email: USERS.bob, password: 'rt-monitor-demo' });
       await waitFor(() => getDefaultClient() !== first, 10_000, 'default client rebuilt');
       expect(await getDefaultClient()!.getUserId()).to.equal(BOB);
+      // Signed out, then in again at once: the user of the new session, not "not signed in" (QA31).
+      const bob = getDefaultClient();
+      await supabase.auth.signOut();
+      await waitFor(() => getDefaultClient() !== bob, 10_000, 'rebuilt for the sign-out');
+      const signedOut = getDefaultClient()!;
+      expect(await signedOut.getUserId()).to.equal(null);
+      await supabase.auth.signInWithPassword({ email: USERS.alice, password: 'rt-monitor-demo' });
+      await waitFor(() => getDefaultClient() !== signedOut, 10_000, 'rebuilt for the sign-in');
+      expect(await getDefaultClient()!.getUserId()).to.equal(ALICE);
     } finally {
       setDefaultClient(null);
       await supabase.auth.signOut();
