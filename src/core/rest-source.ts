@@ -286,6 +286,12 @@ export class RestSource {
       const failed = timedOut
         ? rtError('server', `The server did not answer within ${timeoutMs / 1000} s.`, 'timeout')
         : await this.#errorOf(res.error, res.status);
+      // The host's token callback threw before its request left (postgrest-js: status 0, "Error:
+      // login_required"): asked once more, its failure is the cause, not the network (QA31).
+      if (failed.code === 'network' && tokens.viaHostCallback) {
+        await tokens.get(true);
+        if (tokens.failure) return { failed: tokens.failure };
+      }
       // A 401 read as a configuration error is the API key itself, a 404 of no PostgREST or a web
       // page the URL (src/core/errors.ts, fromRestError).
       if ((failed.code === 'bad-config' && res.status === 401) || failed.detail === 'wrong-url' || failed.detail === 'html') this.#noteProject(failed);

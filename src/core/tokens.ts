@@ -130,6 +130,7 @@ export class TokenSource {
     // A callback says nothing when its user changes; a host's Supabase Auth session does
     // (onAuthStateChange, ./host-auth.ts), and asking its getSession() early would refresh it.
     this.#asksCallback = typeof option === 'function' || !!hostCallback;
+    this.viaHostCallback = !!hostCallback;
     // Not a host's Supabase Auth session: a client is built anew over it on its auth events, which
     // are news (QA31: built on SIGNED_IN, it took the signed-out client's "no token" for good).
     const last = this.#asksCallback && lastAnswers.get(this.#key);
@@ -138,6 +139,12 @@ export class TokenSource {
       this.#user = null; // as the last client saw it: its next token is a user change
     }
   }
+
+  /**
+   * The source is a host client's own token callback (supabase-js's `accessToken` option), which
+   * that client also calls before each of its requests: one that throws fails them unsent.
+   */
+  readonly viaHostCallback: boolean;
 
   /** What {@link lastAnswers} knows this source by. */
   get #key(): object {

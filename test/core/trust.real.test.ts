@@ -668,6 +668,30 @@ describe('Live you can trust (real backend)', function () {
       expect(badgeText(alerts)).to.not.equal(en.live);
     });
 
+    it("a callback that throws (Auth0's login_required): a widget that needs no user names the token's failure too, not the network (QA31)", async () => {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      let signedOut = false;
+      const sb = createClient(info.url, info.anonKey, {
+        accessToken: async () => {
+          if (signedOut) throw new Error('login_required');
+          return token;
+        },
+      });
+      cleanups.push(() => void sb.removeAllChannels());
+      const stream = await newStream({ name: 'third party, signed out' });
+      const wrapper = await fixture<RtProvider>(html`<rt-provider .client=${sb}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const progress = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(progress) === en.live, 15_000, 'live');
+      signedOut = true;
+      // The socket drops: its rejoin and the re-read both need the callback's token.
+      await dropConnections();
+      const failed = en.errorMessages['token-failed'];
+      await waitFor(() => deepText(progress.shadowRoot!).includes(failed), 20_000, () => `the token's failure named (${badgeText(progress)}: ${deepText(progress.shadowRoot!)})`);
+      expect(deepText(progress.shadowRoot!)).to.not.include('Cannot reach the server');
+      expect(badgeText(progress)).to.not.equal(en.live);
+    });
+
     it('works through provider.client and configure({ client })', async () => {
       const info = await backendInfo();
       const token = await signIn(USERS.alice);
