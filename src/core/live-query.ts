@@ -459,7 +459,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       failed: (error, count) => {
         // The scope is gone for this user: what the page held from it goes too (not kept as "stale").
         if (this.#scopeGone.has(error)) this.#window!.replace([]);
-        if (count) this.#unread!.snapshotRead({ count: null, error });
+        if (count) this.#unread!.snapshotFailed();
         this.#phase.snapshotFailed(error);
         this.#emit();
       },

@@ -107,6 +107,15 @@ export class UnreadCount {
     }
   }
 
+  /**
+   * The snapshot read along with the count failed: the count keeps its value, and is read again
+   * with the snapshot's own retry (QA31: a rejected key, or a page offline, re-read the count every
+   * 2 s besides, for as long as the page was open).
+   */
+  snapshotFailed(): void {
+    this.#reading = false;
+  }
+
   /** A change arrived: it races a count being read unless it was committed before that read was requested. */
   noteChange(change: RowChange<unknown>): void {
     if (this.#reading && !this.#before(change, this.#asked)) this.#dirty = true;

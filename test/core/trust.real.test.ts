@@ -294,6 +294,28 @@ describe('Live you can trust (real backend)', function () {
       await waitFor(() => deepText(el.shadowRoot!).includes(en.errorMessages['bad-config']), 10_000, 'bad-config text');
     });
 
+    it('a rejected key: the unread count is read again only with the rows, on their back-off, not every 2 s besides (QA31)', async () => {
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      const [snapshots, counts] = [[] as number[], [] as number[]];
+      const nativeFetch = window.fetch;
+      window.fetch = (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.includes('/rest/v1/signal_alerts?')) (url.includes('order=') ? snapshots : counts).push(Date.now());
+        return nativeFetch(input, init);
+      };
+      cleanups.push(() => (window.fetch = nativeFetch));
+      // A well-formed key the server did not sign.
+      const wrapper = await fixture(html`<rt-provider supabase-url=${info.url} anon-key="eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoiYW5vbiJ9.WRONGSIG" access-token=${token}>
+        <rt-signal-alerts></rt-signal-alerts>
+      </rt-provider>`);
+      const el = wrapper.querySelector('rt-signal-alerts')!;
+      await waitFor(() => deepText(el.shadowRoot!).includes(en.errorMessages['bad-config']), 10_000, 'bad-config text');
+      // Three rounds of the rows' back-off (1 s, then 5 s): the count was read with each, and only then.
+      await waitFor(() => snapshots.length >= 4, 30_000, () => `four reads of the rows (${snapshots.length})`);
+      expect(counts.length, `count reads (${counts.length}) beside the row reads (${snapshots.length})`).to.be.at.most(snapshots.length);
+    });
+
     it('a failed "Mark read" and "Mark all read" roll back, fire rt-error and say so', async () => {
       // Long enough to go Live on a loaded machine before it expires (the test waits for its expiry).
       const token = await mintToken(ALICE, 15);
