@@ -215,6 +215,19 @@ async function render(c: Case, style = ''): Promise<HTMLElement> {
 
 const px = (s: string) => parseFloat(s.split(' font-size=')[1]);
 
+/** A page of 800 × 900 px in an iframe (on screen: nothing skipped by content-visibility), with or without a doctype. */
+function page(doctype: boolean): HTMLIFrameElement {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'position: fixed; inset: 0 auto auto 0; width: 800px; height: 900px; border: 0; background: white; z-index: 1';
+  document.body.append(frame);
+  // Written, not `srcdoc` (a srcdoc document is never in quirks mode).
+  const doc = frame.contentDocument!;
+  doc.open();
+  doc.write(`${doctype ? '<!doctype html>' : ''}<html><body><div></div></body></html>`);
+  doc.close();
+  return frame;
+}
+
 describe('host page CSS does not leak into the elements', () => {
   for (const c of cases) {
     it(`${c.tag}${c.name ? ` (${c.name})` : ''}: identical text styles and sizes under a hostile page stylesheet`, async () => {
@@ -259,6 +272,36 @@ describe('host page CSS does not leak into the elements', () => {
         const lineHeight = parseFloat(t.split(' line-height=')[1]);
         if (!Number.isNaN(lineHeight)) expect(lineHeight / size, `line height of ${t.split(' ')[0]}`).to.be.at.least(1.2);
       });
+    });
+
+    it(`${c.tag}${c.name ? ` (${c.name})` : ''}: the same boxes on a legacy page without a doctype (quirks mode) as on a standards one (QA31: a stream card took the window's height)`, async () => {
+      const el = await render(c);
+      const wrapper = el.parentElement!;
+      const [standards, quirks] = [page(true), page(false)];
+      try {
+        expect(quirks.contentDocument!.compatMode, 'a quirks-mode page').to.equal('BackCompat');
+        const at = async (frame: HTMLIFrameElement) => {
+          frame.contentDocument!.querySelector('div')!.append(wrapper);
+          await settle(el);
+          return snapshot(el);
+        };
+        const a = await at(standards);
+        const b = await at(quirks);
+        expect(b.texts.filter((x, i) => x !== a.texts[i]), 'text styles that differ').to.deep.equal([]);
+        // Widths exactly; heights within 8 % (or 2 px): quirks mode's line-height calculation (an
+        // inline box without text of its own adds no strut) moves a line of mixed sizes by a pixel.
+        const size = (box: string) => box.split(' ').at(-1)!.split('x').map(Number) as [number, number];
+        const near = (x: string, y: string) => {
+          const [[w1, h1], [w2, h2]] = [size(x), size(y)];
+          return w1 === w2 && Math.abs(h1 - h2) <= Math.max(2, 0.08 * h1);
+        };
+        expect(b.boxes.length).to.equal(a.boxes.length);
+        expect(b.boxes.filter((x, i) => !near(a.boxes[i]!, x)), `boxes that differ (from ${a.boxes.filter((x, i) => !near(x, b.boxes[i]!))})`).to.deep.equal([]);
+        expect(near(a.host, b.host), `element size ${b.host}, not ${a.host}`).to.equal(true);
+      } finally {
+        standards.remove();
+        quirks.remove();
+      }
     });
 
     it(`${c.tag}${c.name ? ` (${c.name})` : ''}: sizes stay overridable through the --rt-* tokens`, async () => {

@@ -53,6 +53,14 @@ export const styles = css`
     width: 100%;
     border-collapse: collapse;
     font-size: var(--_font-size-sm);
+    /* A page without a doctype (quirks mode) gives tables the UA's text values instead. */
+    line-height: inherit;
+    color: inherit;
+    font-weight: inherit;
+    font-style: inherit;
+    font-variant: inherit;
+    white-space: inherit;
+    text-align: inherit;
   }
   caption {
     text-align: start;

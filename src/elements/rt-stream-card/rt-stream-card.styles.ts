@@ -1,8 +1,11 @@
 import { css } from 'lit';
 
 export const styles = css`
+  /* A column that fills its box when a grid or flex row stretches it (equal cards in a row); no
+     percentage height, which a page without a doctype (quirks mode) resolves against the window. */
   :host {
-    height: 100%;
+    display: flex;
+    flex-direction: column;
     /* Work proportional to what is visible: a card out of view skips style, layout and paint
        (find-in-page, screen readers and printing still read it). Its last size holds its place;
        overflow-clip-margin keeps the card's shadow, which the implied paint containment would clip. */
@@ -16,7 +19,7 @@ export const styles = css`
     --_card-border: var(--rt-stream-card-border-color, var(--_color-border));
     display: flex;
     flex-direction: column;
-    height: 100%;
+    flex: 1 1 auto;
     border-top: 3px solid var(--rt-stream-card-accent, var(--_accent, var(--_color-border)));
   }
   .card[data-tone='success'] {
