@@ -22,8 +22,9 @@
  *     with that cause (`server`, detail `realtime-undelivered`) until a change arrives over
  *     Realtime again, or the channel has joined again and a revalidation round finds nothing
  *     owed (once: found again with no change delivered in between, only a delivered change ends
- *     it, as a quiet round cannot tell a stalled table from a quiet one); revalidation keeps reading its rows meanwhile, and the channel joins again
- *     (`LiveSource.rejoin`, spaced): a refusal shows its cause, a new subscription delivers again.
+ *     it, as a quiet round cannot tell a stalled table from a quiet one); revalidation keeps
+ *     reading its rows meanwhile, and the channel joins again (`LiveSource.rejoin`, spaced): a
+ *     refusal shows its cause, a new subscription delivers again.
  *     The other queries on the table (other feeds, filters, widgets, and ones started later) take
  *     that cause too, through the client's shared {@link RealtimeLag}, until a change to the table
  *     is delivered or the query that found it clears it; each also clears it after a join and a

@@ -97,8 +97,8 @@ export function hostTokenCallback(host: unknown): (() => Promise<string | null>)
 
 /**
  * What a token callback (the `accessToken` option, or a host client's) answered last: a failure
- * (its cause, back-off) or no token (a sign-out, when). A client built anew over the same source within that back-off
- * or user check (after the sign-out it caused) starts from it — the cause shown at once, no
+ * (its cause, back-off) or no token (a sign-out, when). A client built anew over the same source
+ * within that back-off or user check (after the sign-out it caused) starts from it — the cause shown at once, no
  * request before the back-off or the next user check — instead of asking the same hung or
  * signed-out source again at once (QA16 N2; QA17: a burst of token requests after a sign-out).
  */
