@@ -25,6 +25,19 @@ describe('a channel that stops delivering while joined (real backend)', function
     for (const f of cleanups.splice(0)) f();
   });
 
+  /** How many revalidation rounds read `table`'s held rows again by key (through `window.fetch`) since now. */
+  function countRounds(table: string): () => number {
+    const nativeFetch = window.fetch;
+    let rounds = 0;
+    window.fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes(`/rest/v1/${table}?`) && url.includes('id=in.')) rounds++;
+      return nativeFetch(input, init);
+    };
+    cleanups.push(() => (window.fetch = nativeFetch));
+    return () => rounds;
+  }
+
   it('a table taken out of the publication: the missed change is found, the channel joins again and its refusal is shown; a late change on another table changes nothing', async () => {
     const gone = await probeTable('rt_unpub');
     const late = await probeTable('rt_late');
@@ -82,15 +95,7 @@ describe('a channel that stops delivering while joined (real backend)', function
     cleanups.push(() => client.dispose());
     const { warnings, restore } = recordWarnings();
     cleanups.push(restore);
-    // Revalidation rounds: each reads the held row again by key.
-    const nativeFetch = window.fetch;
-    let rounds = 0;
-    window.fetch = (input, init) => {
-      const url = String(input instanceof Request ? input.url : input);
-      if (url.includes('/rest/v1/streams?') && url.includes('id=in.')) rounds++;
-      return nativeFetch(input, init);
-    };
-    cleanups.push(() => (window.fetch = nativeFetch));
+    const rounds = countRounds('streams');
     const wrapper = await fixture(html`<rt-provider .client=${client}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-progress')!;
     const text = () => badgeText(el);
@@ -121,8 +126,8 @@ describe('a channel that stops delivering while joined (real backend)', function
       watch.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
       cleanups.push(() => watch.disconnect());
       await waitFor(() => joins() > rejoined && ws.received.filter((f) => f.includes('Subscribed to PostgreSQL')).length >= 3, 15_000, 'joined again, a second time');
-      const after = rounds;
-      await waitFor(() => rounds >= after + 6, 20_000, () => `six revalidation rounds after the rejoin (${rounds - after})`);
+      const after = rounds();
+      await waitFor(() => rounds() >= after + 6, 20_000, () => `six revalidation rounds after the rejoin (${rounds() - after})`);
       seen.push(text());
       expect(seen, 'never Live while no change is delivered').to.not.include(en.live);
       expect(text()).to.equal(en.stale);
@@ -168,14 +173,7 @@ describe('a channel that stops delivering while joined (real backend)', function
     cleanups.push(() => client.dispose());
     const { restore } = recordWarnings();
     cleanups.push(restore);
-    const nativeFetch = window.fetch;
-    let rounds = 0;
-    window.fetch = (input, init) => {
-      const url = String(input instanceof Request ? input.url : input);
-      if (url.includes('/rest/v1/streams?') && url.includes('id=in.')) rounds++;
-      return nativeFetch(input, init);
-    };
-    cleanups.push(() => (window.fetch = nativeFetch));
+    const rounds = countRounds('streams');
     const wrapper = await fixture(html`<rt-provider .client=${client}>
       <rt-stream-progress id="one" stream-id=${one.id}></rt-stream-progress><rt-stream-progress id="two" stream-id=${two.id}></rt-stream-progress>
     </rt-provider>`);
@@ -196,8 +194,8 @@ describe('a channel that stops delivering while joined (real backend)', function
       watch.observe(b.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
       cleanups.push(() => watch.disconnect());
       a.remove();
-      const after = rounds;
-      await waitFor(() => rounds >= after + 4, 20_000, () => `four revalidation rounds (${rounds - after})`);
+      const after = rounds();
+      await waitFor(() => rounds() >= after + 4, 20_000, () => `four revalidation rounds (${rounds() - after})`);
       seen.push(badgeText(b));
       expect(seen, 'the other widget never Live').to.not.include(en.live);
       expect(undelivered(b), `still not live (${badgeText(b)})`).to.equal(true);
