@@ -12,6 +12,7 @@ import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { defineFeed } from '../../src/core/feeds/feed.js';
 import type { LiveQueryState, Stream } from '../../src/core/types.js';
 import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertInto, insertRows, mintToken, newId, newStream, pauseRealtime, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
+import { countRounds } from '../helpers/hosts.js';
 
 const supabases: SupabaseClient[] = [];
 const clients: RtClient[] = [];
@@ -356,14 +357,9 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
         create trigger rt_broadcast_change after insert or update or delete on public.${table}
         for each row execute function public.rt_broadcast_change('org', 'team');
         insert into public.${table} (team, title) values ('${ACME}', 'org row'), (null, 'no topic');`);
-      const nativeFetch = window.fetch;
-      let rounds = 0;
-      window.fetch = (input, init) => {
-        const url = String(input instanceof Request ? input.url : input);
-        if (url.includes(`/rest/v1/${table}?`) && url.includes('id=in.')) rounds++;
-        return nativeFetch(input, init);
-      };
-      restore.push(() => (window.fetch = nativeFetch));
+      const counter = countRounds(table);
+      restore.push(counter.restore);
+      const { rounds } = counter;
       const client = await aliceBroadcast(1000);
       // Every row the user may read, over the memberships' topics: the row without a team included.
       const everything = defineFeed<Probe, Record<string, never>>({ name: `all-${table}`, table, kind: 'list', filters: [] });
@@ -374,8 +370,8 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       await runSql(`update public.${table} set title = 'no topic, changed', updated_at = now() where team is null`);
       await waitFor(() => state?.data.some((r) => r.title === 'no topic, changed'), 10_000, 'the change read by revalidation');
       // Eight more rounds at 1 s: past the 5 s in which a change found must arrive (LATE_MS).
-      const after = rounds;
-      await waitFor(() => rounds >= after + 8, 30_000, () => `eight more rounds (${rounds - after})`);
+      const after = rounds();
+      await waitFor(() => rounds() >= after + 8, 30_000, () => `eight more rounds (${rounds() - after})`);
       expect(causes, 'never "not arriving"').to.not.include('realtime-undelivered');
       expect(state!.phase).to.equal('live');
       off();

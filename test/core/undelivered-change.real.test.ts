@@ -13,7 +13,7 @@ import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { LATE_MS } from '../../src/core/realtime-lag.js';
 import { en } from '../../src/internal/strings.js';
 import { USERS, backendInfo, insertInto, lagRealtime, newStream, probeFeed, probeTable, runSql, signIn, updateRows, waitFor } from '../helpers/backend.js';
-import { instrumentWebSocket, recordWarnings } from '../helpers/hosts.js';
+import { countRounds, instrumentWebSocket, recordWarnings } from '../helpers/hosts.js';
 import { badgeText, deepText } from '../elements/helpers.js';
 
 const badge = (el: Element) => el.shadowRoot!.querySelector('[part~="live-badge"]');
@@ -25,18 +25,29 @@ describe('a channel that stops delivering while joined (real backend)', function
     for (const f of cleanups.splice(0)) f();
   });
 
-  /** How many revalidation rounds read `table`'s held rows again by key (through `window.fetch`) since now. */
-  function countRounds(table: string): () => number {
-    const nativeFetch = window.fetch;
-    let rounds = 0;
-    window.fetch = (input, init) => {
-      const url = String(input instanceof Request ? input.url : input);
-      if (url.includes(`/rest/v1/${table}?`) && url.includes('id=in.')) rounds++;
-      return nativeFetch(input, init);
-    };
-    cleanups.push(() => (window.fetch = nativeFetch));
-    return () => rounds;
+  /** Revalidation rounds of `table` counted until the test ends. */
+  function roundsOf(table: string): () => number {
+    const { rounds, restore } = countRounds(table);
+    cleanups.push(restore);
+    return rounds;
   }
+
+  /** Two stream widgets on one client (revalidation every 500 ms), both Live. */
+  async function twoStreamWidgets(): Promise<{ one: { id: string }; two: { id: string }; a: Element; b: Element }> {
+    const [one, two] = [await newStream({ name: 'one' }), await newStream({ name: 'two' })];
+    const info = await backendInfo();
+    const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 500 });
+    cleanups.push(() => client.dispose());
+    const { restore } = recordWarnings();
+    cleanups.push(restore);
+    const wrapper = await fixture(html`<rt-provider .client=${client}>
+      <rt-stream-progress id="one" stream-id=${one.id}></rt-stream-progress><rt-stream-progress id="two" stream-id=${two.id}></rt-stream-progress>
+    </rt-provider>`);
+    const [a, b] = ['#one', '#two'].map((id) => wrapper.querySelector(id)!);
+    await waitFor(() => badgeText(a) === en.live && badgeText(b) === en.live, 15_000, 'both live');
+    return { one, two, a: a!, b: b! };
+  }
+  const undelivered = (el: Element) => badgeText(el) === en.stale && badge(el)!.getAttribute('title') === en.errorMessages['realtime-undelivered'];
 
   it('a table taken out of the publication: the missed change is found, the channel joins again and its refusal is shown; a late change on another table changes nothing', async () => {
     const gone = await probeTable('rt_unpub');
@@ -95,7 +106,7 @@ describe('a channel that stops delivering while joined (real backend)', function
     cleanups.push(() => client.dispose());
     const { warnings, restore } = recordWarnings();
     cleanups.push(restore);
-    const rounds = countRounds('streams');
+    const rounds = roundsOf('streams');
     const wrapper = await fixture(html`<rt-provider .client=${client}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
     const el = wrapper.querySelector('rt-stream-progress')!;
     const text = () => badgeText(el);
@@ -140,18 +151,7 @@ describe('a channel that stops delivering while joined (real backend)', function
   });
 
   it('one widget finds a change undelivered: every widget on that table is held off Live with the cause, not only the one whose row changed; Live again together (QA29 M2)', async () => {
-    const [one, two] = [await newStream({ name: 'one' }), await newStream({ name: 'two' })];
-    const info = await backendInfo();
-    const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 500 });
-    cleanups.push(() => client.dispose());
-    const { restore } = recordWarnings();
-    cleanups.push(restore);
-    const wrapper = await fixture(html`<rt-provider .client=${client}>
-      <rt-stream-progress id="one" stream-id=${one.id}></rt-stream-progress><rt-stream-progress id="two" stream-id=${two.id}></rt-stream-progress>
-    </rt-provider>`);
-    const [a, b] = ['#one', '#two'].map((id) => wrapper.querySelector(id)!);
-    const undelivered = (el: Element) => badgeText(el) === en.stale && badge(el)!.getAttribute('title') === en.errorMessages['realtime-undelivered'];
-    await waitFor(() => badgeText(a) === en.live && badgeText(b) === en.live, 15_000, 'both live');
+    const { one, two, a, b } = await twoStreamWidgets();
     try {
       await lagRealtime(600_000);
       await updateRows('streams', { id: one.id }, { name: 'one, unsent' });
@@ -165,21 +165,8 @@ describe('a channel that stops delivering while joined (real backend)', function
     await waitFor(() => deepText(b.shadowRoot!).includes('two, on time') && badgeText(a) === en.live && badgeText(b) === en.live, 40_000, () => `both live again (${badgeText(a)}, ${badgeText(b)})`);
   });
   it('the widget that found a change undelivered is removed: the others on the table stay off Live, until a change is delivered (QA30 4)', async () => {
-    const [one, two] = [await newStream({ name: 'one' }), await newStream({ name: 'two' })];
-    const info = await backendInfo();
-    const ws = instrumentWebSocket();
-    cleanups.push(() => ws.restore());
-    const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 500 });
-    cleanups.push(() => client.dispose());
-    const { restore } = recordWarnings();
-    cleanups.push(restore);
-    const rounds = countRounds('streams');
-    const wrapper = await fixture(html`<rt-provider .client=${client}>
-      <rt-stream-progress id="one" stream-id=${one.id}></rt-stream-progress><rt-stream-progress id="two" stream-id=${two.id}></rt-stream-progress>
-    </rt-provider>`);
-    const [a, b] = ['#one', '#two'].map((id) => wrapper.querySelector(id)!);
-    const undelivered = (el: Element) => badgeText(el) === en.stale && badge(el)!.getAttribute('title') === en.errorMessages['realtime-undelivered'];
-    await waitFor(() => badgeText(a) === en.live && badgeText(b) === en.live, 15_000, 'both live');
+    const rounds = roundsOf('streams');
+    const { one, two, a, b } = await twoStreamWidgets();
     try {
       await lagRealtime(600_000);
       // Found once, cleared by a quiet round after the rejoin; found again: held until a delivery.

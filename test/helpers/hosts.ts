@@ -170,6 +170,18 @@ export function instrumentWebSocket() {
   };
 }
 
+/** Counts, until `restore()`, the revalidation rounds that read `table`'s held rows again by key (`id=in.(…)` through `window.fetch`). */
+export function countRounds(table: string): { rounds(): number; restore(): void } {
+  const nativeFetch = window.fetch;
+  let n = 0;
+  window.fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url.includes(`/rest/v1/${table}?`) && url.includes('id=in.')) n++;
+    return nativeFetch(input, init);
+  };
+  return { rounds: () => n, restore: () => (window.fetch = nativeFetch) };
+}
+
 /** Records the console's warnings (still shown) until `restore()`. */
 export function recordWarnings(): { warnings: string[]; restore(): void } {
   const warnings: string[] = [];
