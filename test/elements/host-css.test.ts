@@ -280,14 +280,24 @@ describe('host page CSS does not leak into the elements', () => {
       const [standards, quirks] = [page(true), page(false)];
       try {
         expect(quirks.contentDocument!.compatMode, 'a quirks-mode page').to.equal('BackCompat');
+        // Moved, the widgets (nested ones too) connect again: measured once their content is back.
         const at = async (frame: HTMLIFrameElement) => {
           frame.contentDocument!.querySelector('div')!.append(wrapper);
+          await waitUntil(() => deepText(el.shadowRoot!).includes(c.ready), `${c.tag}: "${c.ready}" never came back`, { timeout: 5000 });
           await settle(el);
           return snapshot(el);
         };
         const a = await at(standards);
         const b = await at(quirks);
-        expect(b.texts.filter((x, i) => x !== a.texts[i]), 'text styles that differ').to.deep.equal([]);
+        // Compared by path: a ticking time or a re-render between the two may add or drop a node.
+        const byPath = (lines: string[]) => new Map(lines.map((l) => [l.slice(0, l.indexOf(' ')), l]));
+        const pairs = (x: string[], y: string[]) => {
+          const other = byPath(y);
+          return [...byPath(x)].filter(([path]) => other.has(path)).map(([path, line]) => [line, other.get(path)!] as const);
+        };
+        const texts = pairs(a.texts, b.texts);
+        expect(texts.length, 'text nodes compared').to.be.at.least(0.8 * a.texts.length);
+        expect(texts.filter(([x, y]) => x !== y).map(([, y]) => y), 'text styles that differ').to.deep.equal([]);
         // Widths exactly; heights within 8 % (or 2 px): quirks mode's line-height calculation (an
         // inline box without text of its own adds no strut) moves a line of mixed sizes by a pixel.
         const size = (box: string) => box.split(' ').at(-1)!.split('x').map(Number) as [number, number];
@@ -295,8 +305,9 @@ describe('host page CSS does not leak into the elements', () => {
           const [[w1, h1], [w2, h2]] = [size(x), size(y)];
           return w1 === w2 && Math.abs(h1 - h2) <= Math.max(2, 0.08 * h1);
         };
-        expect(b.boxes.length).to.equal(a.boxes.length);
-        expect(b.boxes.filter((x, i) => !near(a.boxes[i]!, x)), `boxes that differ (from ${a.boxes.filter((x, i) => !near(x, b.boxes[i]!))})`).to.deep.equal([]);
+        const boxes = pairs(a.boxes, b.boxes);
+        expect(boxes.length, 'boxes compared').to.be.at.least(0.8 * a.boxes.length);
+        expect(boxes.filter(([x, y]) => !near(x, y)).map(([x, y]) => `${y} (was ${x.split(' ').at(-1)})`), 'boxes that differ').to.deep.equal([]);
         expect(near(a.host, b.host), `element size ${b.host}, not ${a.host}`).to.equal(true);
       } finally {
         standards.remove();
