@@ -15,7 +15,8 @@ import type { MonitoredTable, RtError } from './types.js';
 import type { RestLike } from './supabase-like.js';
 import type { WriteReadRequest } from './live-hub.js';
 import type { Session } from './session.js';
-import { fromRestError, messageOf, rtError } from './errors.js';
+import { fromRestError, isRtError, messageOf, rtError } from './errors.js';
+import { TOKEN_TIMEOUT_MS } from './tokens.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 import { checkKeys, normalizeKey, unsafeKey } from './keys.js';
 import { isNotJwt, NOT_A_JWT } from './jwt.js';
@@ -263,7 +264,7 @@ export class RestSource {
     // postgrest-js writes filters and bodies with JSON.stringify while it builds and starts the
     // request (synchronously, inside `then`): a page's own prototype `toJSON` must not reach them.
     const timeoutMs = (this.constructor as typeof RestSource).timeoutMs * 2 ** Math.min(this.#timeouts, 2);
-    const run = () => new Promise<RestResponse>((resolve, reject) => withPlainJson(() => configured(build(), timeoutMs).then(resolve as (v: unknown) => void, reject)));
+    const run = () => this.#unsent(new Promise<RestResponse>((resolve, reject) => withPlainJson(() => configured(build(), timeoutMs).then(resolve as (v: unknown) => void, reject))));
     const { tokens } = this.session;
     try {
       const sentWith = tokens.current;
@@ -299,8 +300,24 @@ export class RestSource {
       if (failed.code === 'server' && retryAt > Date.now()) failed.retryAt = retryAt;
       return { failed: (failed.code === 'network' && policyRefusal(this.#url)) || failed };
     } catch (err) {
-      return { failed: policyRefusal(this.#url) ?? rtError('network', `Cannot reach the server: ${messageOf(err)}`) };
+      return { failed: isRtError(err) ? err : (policyRefusal(this.#url) ?? rtError('network', `Cannot reach the server: ${messageOf(err)}`)) };
     }
+  }
+
+  /**
+   * A host client's token callback that never answers holds its request unsent, with nothing for
+   * the time limit to abort (QA32: stream widgets on "Loading…" for as long as it hung). After
+   * {@link TOKEN_TIMEOUT_MS} the callback is asked by rt-monitor too; its failure (no answer within
+   * that limit, or a throw) rejects the request with that cause. Otherwise the request goes on.
+   */
+  #unsent(request: Promise<RestResponse>): Promise<RestResponse> {
+    const { tokens } = this.session;
+    if (!tokens.viaHostCallback) return request;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => void tokens.get(true).then(() => tokens.failure && reject(tokens.failure)), TOKEN_TIMEOUT_MS);
+    });
+    return Promise.race([request, stuck]).finally(() => clearTimeout(timer));
   }
 
   /** A PostgREST error as an RtError; a refused token that nothing can renew expires (or fails) the session. */

@@ -668,6 +668,25 @@ describe('Live you can trust (real backend)', function () {
       expect(deepText(progress.shadowRoot!)).to.not.include('Cannot reach the server');
       expect(badgeText(progress)).to.not.equal(en.live);
     });
+    it('README step 6 with a callback that never answers: a widget that needs no user names the token\'s failure, not "Loading…" for as long as it hangs; Live once it answers (QA32)', async function () {
+      this.timeout(90_000);
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      let hung = false;
+      const sb = createClient(info.url, info.anonKey, { accessToken: async () => (hung ? new Promise<string>(() => {}) : token) });
+      cleanups.push(() => void sb.removeAllChannels());
+      const stream = await newStream({ name: 'third party, hung' });
+      const wrapper = await fixture<RtProvider>(html`<rt-provider .client=${sb}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const progress = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(progress) === en.live, 15_000, 'Live');
+      hung = true;
+      await dropConnections();
+      // The host client waits for the callback before each request, which then is never sent.
+      await waitFor(() => deepText(progress.shadowRoot!).includes(failed), 40_000, () => `the token's failure named (${badgeText(progress)}: ${deepText(progress.shadowRoot!)})`);
+      expect(badgeText(progress)).to.not.equal(en.live);
+      hung = false;
+      await waitFor(() => badgeText(progress) === en.live, 40_000, () => `Live again (${badgeText(progress)}: ${deepText(progress.shadowRoot!)})`);
+    });
   });
 
   describe('third-party auth (supabase-js `accessToken` option)', () => {
