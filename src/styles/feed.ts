@@ -4,6 +4,9 @@ import { css } from 'lit';
 export const feedStyles = css`
   .card {
     container-type: inline-size;
+    /* Its width where the page sizes it to content (a flex row, a float): size containment
+       leaves it none of its own (QA32: 34 px, one letter per line). */
+    contain-intrinsic-inline-size: 360px;
   }
   .card-header .spacer {
     flex: 1 1 auto;

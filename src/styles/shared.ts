@@ -370,6 +370,10 @@ export const stateStyles = css`
     display: grid;
     gap: var(--_space-2);
     padding: var(--_space-1) 0;
+    /* Its width where the page sizes the widget to content (a flex row, a float): its bars have
+       none of their own (QA32); the box it is given otherwise, however narrow. */
+    contain: inline-size;
+    contain-intrinsic-inline-size: 240px;
   }
   .skeleton span {
     display: block;

@@ -315,6 +315,17 @@ describe('host page CSS does not leak into the elements', () => {
       }
     });
 
+    it(`${c.tag}${c.name ? ` (${c.name})` : ''}: a usable width where the page sizes it to its content (a flex row, a float; QA32: 34 px, one letter per line)`, async () => {
+      const el = await render(c);
+      const wrapper = el.parentElement!;
+      for (const css of ['display: flex; align-items: flex-start', 'float: left']) {
+        wrapper.style.cssText = css;
+        const { width } = el.getBoundingClientRect();
+        expect(width, `${css}: width`).to.be.at.least(c.tag === 'rt-connection-status' ? 60 : 240);
+      }
+      wrapper.style.cssText = '';
+    });
+
     it(`${c.tag}${c.name ? ` (${c.name})` : ''}: sizes stay overridable through the --rt-* tokens`, async () => {
       const plain = snapshot(await render(c));
       const big = snapshot(await render(c, '--rt-font-size-sm: 21px; --rt-font-size-xs: 21px; --rt-font-size-md: 21px'));

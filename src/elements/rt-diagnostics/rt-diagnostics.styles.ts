@@ -40,6 +40,8 @@ export const styles = css`
   }
   .card {
     container-type: inline-size;
+    /* Its width where the page sizes it to content (a flex row, a float; see styles/feed.ts). */
+    contain-intrinsic-inline-size: 640px;
   }
   .table-wrap {
     contain: inline-size;

@@ -3,6 +3,8 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     container-type: inline-size;
+    /* Its width where the page sizes it to content (a flex row, a float; see styles/feed.ts). */
+    contain-intrinsic-inline-size: 720px;
     --_gap: var(--rt-dashboard-gap, var(--_space-4));
   }
   /* A user's text spacing (WCAG 1.4.12) reaches the widgets inside, past their :host reset, and
