@@ -287,12 +287,6 @@ export class RestSource {
       const failed = timedOut
         ? rtError('server', `The server did not answer within ${timeoutMs / 1000} s.`, 'timeout')
         : await this.#errorOf(res.error, res.status);
-      // The host's token callback threw before its request left (postgrest-js: status 0, "Error:
-      // login_required"): asked once more, its failure is the cause, not the network (QA31).
-      if (failed.code === 'network' && tokens.viaHostCallback) {
-        await tokens.get(true);
-        if (tokens.failure) return { failed: tokens.failure };
-      }
       // A 401 read as a configuration error is the API key itself, a 404 of no PostgREST or a web
       // page the URL (src/core/errors.ts, fromRestError).
       if ((failed.code === 'bad-config' && res.status === 401) || failed.detail === 'wrong-url' || failed.detail === 'html') this.#noteProject(failed);
@@ -305,19 +299,31 @@ export class RestSource {
   }
 
   /**
-   * A host client's token callback that never answers holds its request unsent, with nothing for
-   * the time limit to abort (QA32: stream widgets on "Loading…" for as long as it hung). After
-   * {@link TOKEN_TIMEOUT_MS} the callback is asked by rt-monitor too; its failure (no answer within
-   * that limit, or a throw) rejects the request with that cause. Otherwise the request goes on.
+   * A host client's token callback (supabase-js's `accessToken`) that fails holds or ends its
+   * request before it is sent, and the request's own error says nothing of why:
+   * - one that throws (Auth0's `login_required`) ends it as status 0 with the thrown message, read
+   *   as "cannot reach the server" (QA31);
+   * - one that never answers holds it, with nothing for the time limit to abort (QA32: stream
+   *   widgets on "Loading…" for as long as it hung), until {@link TOKEN_TIMEOUT_MS} has passed.
+   * Either way rt-monitor asks the callback itself: its failure (a throw, or no answer within that
+   * limit) rejects the request with that cause. Otherwise the request goes on as it was.
    */
   #unsent(request: Promise<RestResponse>): Promise<RestResponse> {
     const { tokens } = this.session;
     if (!tokens.viaHostCallback) return request;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => void tokens.get(true).then(() => tokens.failure && reject(tokens.failure)), TOKEN_TIMEOUT_MS);
+    const askCallback = () => tokens.get(true).then(() => {
+      if (tokens.failure) throw tokens.failure;
     });
-    return Promise.race([request, stuck]).finally(() => clearTimeout(timer));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const held = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => void askCallback().catch(reject), TOKEN_TIMEOUT_MS);
+    });
+    // postgrest-js answers an aborted fetch as status 0 too, "TimeoutError: …": that one was sent.
+    const ended = request.then(async (res) => {
+      if (res.error && !res.status && !/TimeoutError/.test(messageOf(res.error))) await askCallback();
+      return res;
+    });
+    return Promise.race([ended, held]).finally(() => clearTimeout(timer));
   }
 
   /** A PostgREST error as an RtError; a refused token that nothing can renew expires (or fails) the session. */
