@@ -17,19 +17,11 @@
  *     the query is `stale` with that cause, and re-reads its snapshot at most once per
  *     {@link LATE_MS} until changes arrive on time again.
  * 10. a held row that revalidation ({@link reconcile}) finds newer must then arrive over Realtime
- *     within {@link LATE_MS}; if not, the channel is not delivering (its table taken out of the
- *     publication, its server-side subscription lost, replication stalled): the query is `stale`
- *     with that cause (`server`, detail `realtime-undelivered`) until a change arrives over
- *     Realtime again, or the channel has joined again and a revalidation round finds nothing
- *     owed (once: found again with no change delivered in between, only a delivered change ends
- *     it, as a quiet round cannot tell a stalled table from a quiet one); revalidation keeps
- *     reading its rows meanwhile, and the channel joins again (`LiveSource.rejoin`, spaced): a
- *     refusal shows its cause, a new subscription delivers again.
- *     The other queries on the table (other feeds, filters, widgets, and ones started later) take
- *     that cause too, through the client's shared {@link RealtimeLag}, until a change to the table
- *     is delivered or the query that found it clears it; each also clears it after a join and a
- *     revalidation round that finds nothing owed. When the finder stops, the others keep it, and
- *     the first of them to clear it clears it for all.
+ *     within {@link LATE_MS}; if not, the channel is not delivering, and the query (with every
+ *     other query on its table) is `stale` with that cause until Realtime delivers again
+ *     ({@link UndeliveredWatch}); revalidation keeps reading its rows meanwhile, and the channel
+ *     joins again (`LiveSource.rejoin`, spaced): a refusal shows its cause, a new subscription
+ *     delivers again.
  */
 import { initialState, type CountResult, type LiveSource, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
@@ -47,6 +39,7 @@ import { QueryPhase } from './query-phase.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { retryDelay } from './retry.js';
 import { LATE_MS, RealtimeLag } from './realtime-lag.js';
+import { UndeliveredWatch } from './undelivered-watch.js';
 
 /** While its channel is refused, a query's rows are read over REST this often (ms). */
 export const REFUSED_READ_EVERY_MS = 30_000;
@@ -115,16 +108,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #refusedTimer: ReturnType<typeof setInterval> | undefined;
   /** The last read held PINNED_LIMIT rows in pinned states: more may be under way (`state.more`). */
   #cut = false;
-  /** Keys of rows revalidation found newer, whose change Realtime has yet to deliver (item 10), to the round that found them. */
-  readonly #awaited = new Map<string, Set<string>>();
-  /** Realtime did not deliver a change revalidation found (item 10): the cause, until a change arrives over Realtime. */
-  #undeliveredCause: RtError | null = null;
-  /** The channel epoch in which a change last went undelivered. */
-  #undeliveredEpoch = -1;
-  /** The undelivered cause is another query's on this table (RealtimeLag.undelivered), not this one's evidence. */
-  #adopted = false;
-  /** The table's shared undelivered cause last followed: each is taken once. */
-  #followed: RtError | null = null;
+  /** Whether Realtime delivers the changes revalidation finds (item 10). */
+  readonly #watch: UndeliveredWatch;
 
   constructor(private readonly options: LiveQueryStoreOptions<R>) {
     this.state = initialState<T>(options.kind);
@@ -132,7 +117,16 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#now = options.now ?? Date.now;
     // A confirmed write whose change is late (realtime lagging): read the rows, do not show them as before the write.
     this.#overlays = new Overlays(() => this.#emit(), this.#now, () => this.#readAgain());
-    this.#lag = options.lag ?? new RealtimeLag();
+    const lag = (this.#lag = options.lag ?? new RealtimeLag());
+    this.#watch = new UndeliveredWatch({
+      lag,
+      table: () => this.#resolved!.query.table,
+      epoch: () => this.#phase.channel.epoch,
+      checked: () => this.checked,
+      changed: () => this.#behindChanged(),
+      rejoin: (table) => this.options.source.rejoin?.(table),
+      graceMs: options.deliveryGraceMs,
+    });
   }
 
   get table(): string | null {
@@ -166,9 +160,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     clearTimeout(this.#bootTimer);
     clearInterval(this.#refusedTimer);
     this.#offLag?.();
-    // The evidence stays with the table's other queries, which may now clear it themselves (QA30 4:
-    // closing the widget that found it put the others back on "Live").
-    if (this.#undeliveredCause && !this.#adopted) this.#lag.orphaned.add(this.#undeliveredCause);
+    // Its evidence stays with the table's other queries (QA30 4: closing the widget that found it put them back on "Live").
+    this.#watch.stop();
     if (!this.options.lag) this.#lag.dispose();
     this.#notifier.cancel();
     this.#reader?.stop();
@@ -223,78 +216,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       // Nor one Realtime never sends (Broadcast mode: a row without a topic id).
       if (before && held && versionOf(change.new) > versionOf(before) && versionOf(held) === versionOf(change.new) && this.options.source.sends?.(this.#resolved!.query.table, held) !== false) found.add(key!);
     }
-    // Each round's changes have their own grace (QA23: a later round's cut short by an earlier one's).
-    for (const key of found) this.#awaited.set(key, found);
-    // Joined again since the change went undelivered, and nothing is owed now: no evidence left
-    // against delivery (QA25: a table put back in the publication, then quiet, read "not arriving").
-    // Not a second time without a delivered change in between (QA30 1): then only a delivered change ends it.
-    const cause = this.#undeliveredCause;
-    if (cause && !this.#awaited.size && epoch !== this.#undeliveredEpoch && !this.#lag.persistent.has(cause)) {
-      this.#lag.unconfirmed.add(this.table!);
-      this.#deliversAgain();
-    }
-    if (found.size) setTimeout(() => this.#undelivered(found, epoch), this.options.deliveryGraceMs ?? LATE_MS);
+    this.#watch.round(found, epoch);
     return gone;
-  }
-
-  /** The grace for changes revalidation found is over: any still owed means the channel is not delivering. */
-  #undelivered(found: Set<string>, epoch: number): void {
-    let owed = false;
-    // Only this round's: a later round may have found the row newer again since its delivery.
-    for (const key of found) if (this.#awaited.get(key) === found) owed = this.#awaited.delete(key);
-    const { channel } = this.#phase;
-    // Not when the channel joined again meanwhile (its re-read covers it) or Realtime is known to run behind.
-    if (!owed || !this.checked || channel.epoch !== epoch || this.#lag.cause) return;
-    // Named until a change arrives over Realtime, or a round after a rejoin owes nothing: a rejoin
-    // alone proves nothing (a stalled replication joins fine).
-    const { table } = this.#resolved!.query;
-    this.#undeliveredEpoch = epoch;
-    this.#adopted = false; // its own evidence now
-    if (!this.#undeliveredCause) {
-      // Found again after a quiet round had cleared it: held until a change is delivered.
-      const again = this.#lag.unconfirmed.has(table);
-      this.#undeliveredCause = rtError(
-        'server',
-        `Realtime did not send a change to "${table}" that the database has: live updates are not arriving. Joining again; its rows are read over REST ${again ? 'until a change arrives over Realtime' : 'meanwhile'}.`,
-        'realtime-undelivered',
-      );
-      if (again) this.#lag.persistent.add(this.#undeliveredCause);
-    }
-    this.#behindChanged();
-    this.#lag.markUndelivered(table, this.#undeliveredCause); // the table's other queries take it (QA29 M2)
-    this.options.source.rejoin?.(table); // it warns when it does
-  }
-
-  /** No longer owed a change (item 10); the table's shared cause goes too when it is this query's. */
-  #deliversAgain(): void {
-    const table = this.table!;
-    const cause = this.#undeliveredCause!;
-    if ((!this.#adopted || this.#lag.orphaned.has(cause)) && this.#lag.undelivered.get(table) === cause) this.#lag.markUndelivered(table, null);
-    this.#undeliveredCause = null;
-    this.#adopted = false;
-    this.#behindChanged();
-  }
-
-  /**
-   * Another query on this table found Realtime not delivering to it: this one is not live either
-   * (its epoch noted, so that a join and a clean round clear it). A change delivered to the table,
-   * or the query that found it clearing its cause (or stopping), ends it for every query holding it.
-   */
-  #followTable(): void {
-    const shared = this.#lag.undelivered.get(this.table!) ?? null;
-    const before = this.#followed;
-    if (shared === before) return;
-    this.#followed = shared;
-    if (shared && !this.#undeliveredCause) {
-      this.#undeliveredCause = shared;
-      // Its finder gone, the rejoin it asked for may be over: the next round that owes nothing clears it.
-      this.#undeliveredEpoch = this.#lag.orphaned.has(shared) ? -1 : this.#phase.channel.epoch;
-      this.#adopted = true;
-    } else if (!shared && before && this.#undeliveredCause === before) {
-      // Delivered to the table, or cleared by the query that found it: for each that holds its cause.
-      this.#undeliveredCause = null;
-      this.#adopted = false;
-    }
   }
 
   /**
@@ -304,7 +227,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   get checked(): boolean {
     if (this.#stopped || !this.#resolved) return false;
     const { phase, error, channel } = this.#phase;
-    return phase === 'live' || (phase === 'stale' && channel.ready && error !== null && error === this.#undeliveredCause);
+    return phase === 'live' || (phase === 'stale' && channel.ready && error !== null && error === this.#watch.cause);
   }
 
   /**
@@ -364,7 +287,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   /** Fold one change delivered by Realtime in (also used by tests with fakes). */
   applyChange(change: RowChange<R>): void {
     if (this.#stopped) return;
-    if (this.#undeliveredCause) this.#deliversAgain(); // Realtime delivers again
+    if (this.#watch.cause) this.#watch.deliversAgain(); // Realtime delivers again
     if (this.table) this.#lag.delivered(this.table); // to the table: its other queries too
     this.#apply(change, true);
   }
@@ -376,14 +299,14 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     // as a key or a filtered column it may name another row, elsewhere it would show a figure the
     // database does not hold. The rows are read again over REST, where such values stay exact (rest.ts).
     if ([change.new, change.old].some((row) => row && Object.values(row).some(unsafeKey))) {
-      if (delivered) this.#awaited.clear(); // delivered, under a key rounded: the refill reads them all
+      if (delivered) this.#watch.forgetOwed(); // delivered, under a key rounded: the refill reads them all
       return this.#reader!.refill();
     }
     this.#reader!.note(change);
     this.#unread?.noteChange(change);
     if (delivered) {
       this.#lag.observe(change.committedAt);
-      this.#awaited.delete(rowKey((change.new ?? change.old) as StoreRow)!);
+      this.#watch.arrived(rowKey((change.new ?? change.old) as StoreRow));
     }
     if (this.#fold(change, true)) {
       this.#updatedAt = this.#now();
@@ -402,8 +325,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   /** Off Live while Realtime runs behind, or did not deliver a change (item 10); live again when neither. */
   #behindChanged(): void {
-    this.#followTable();
-    if (this.#phase.late(this.#lag.cause ?? this.#undeliveredCause)) this.#emit();
+    this.#watch.follow();
+    if (this.#phase.late(this.#lag.cause ?? this.#watch.cause)) this.#emit();
   }
 
   /**
@@ -485,15 +408,15 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
         reader.channel(s, this.#phase.channelChanged(s));
         // Refused or failed: that cause is named now, and a new join re-reads in a new epoch (QA30:
         // after a trigger was put back, "not arriving" stayed for a revalidation interval).
-        if (s.status === 'error' && this.#undeliveredCause) this.#deliversAgain();
+        if (s.status === 'error' && this.#watch.cause) this.#watch.deliversAgain();
         this.#whileRefused();
         this.#emit();
       },
       problem: () => this.#phase.error,
     });
     this.#offLag = this.#lag.subscribe(() => this.#lagChanged());
-    this.#followTable(); // a table already found not delivering
-    this.#phase.late(this.#lag.cause ?? this.#undeliveredCause); // a client already behind: not live until it has caught up
+    this.#watch.follow(); // a table already found not delivering
+    this.#phase.late(this.#lag.cause ?? this.#watch.cause); // a client already behind: not live until it has caught up
     if (!reader.started) void reader.read();
   }
 
