@@ -29,7 +29,7 @@ import { createFrameNotifier, type FrameNotifier } from './frame.js';
 import { isRtError, messageOf, rtError, waitsForToken } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import { PINNED_LIMIT, type ResolvedFeed } from './feeds/feed.js';
-import { RowWindow, compareValues, rowKey, type StoreRow } from './row-window.js';
+import { RowWindow, rowKey, type StoreRow } from './row-window.js';
 import { unsafeKey } from './keys.js';
 import { versionOf } from './version.js';
 import { clockSkew, serverNow } from './server-clock.js';
@@ -40,6 +40,7 @@ import { SnapshotReader } from './snapshot-reader.js';
 import { retryDelay } from './retry.js';
 import { LATE_MS, RealtimeLag } from './realtime-lag.js';
 import { UndeliveredWatch } from './undelivered-watch.js';
+import { ChangeMerge } from './change-merge.js';
 
 /** While its channel is refused, a query's rows are read over REST this often (ms). */
 export const REFUSED_READ_EVERY_MS = 30_000;
@@ -82,6 +83,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #window: RowWindow<R> | null = null;
   #unread: UnreadCount | null = null;
   #reader: SnapshotReader<R> | null = null;
+  /** Folds changes into the window, the count and the overlays (set with the window). */
+  #merge: ChangeMerge<R> | null = null;
   readonly #phase = new QueryPhase();
   #resolved: ResolvedFeed | null = null;
   #releaseChannel: (() => void) | null = null;
@@ -308,7 +311,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       this.#lag.observe(change.committedAt);
       this.#watch.arrived(rowKey((change.new ?? change.old) as StoreRow));
     }
-    if (this.#fold(change, true)) {
+    if (this.#merge!.fold(change, true)) {
       this.#updatedAt = this.#now();
       this.#emit();
     }
@@ -400,6 +403,18 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
         missed: () => reader.refill(),
       });
     }
+    this.#merge = new ChangeMerge<R>({
+      kind: this.options.kind,
+      window: this.#window,
+      unread: this.#unread,
+      overlays: this.#overlays,
+      reader,
+      phase: this.#phase,
+      notifier: this.#notifier,
+      isTerminal: this.options.isTerminal,
+      scoped: !!resolved.verifyEmpty,
+      refresh: () => this.refresh(),
+    });
     // 1. subscribe first … 2. … then read the snapshot (unless the channel's state already started one).
     this.#releaseChannel = this.options.source.subscribe<R>({ table: query.table, filter: realtimeFilter(query.eq), name: resolved.name }, {
       onChange: (c) => this.applyChange(c),
@@ -436,7 +451,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     // as it was meanwhile: a restored database gives the same rows again, a cache is fresh by then.
     if (!this.#confirming && snapshot.some((r) => versionOf(r) < versionOf(window.get(rowKey(r)!)) && versionOf(r) > -Infinity)) {
       this.#confirming = true;
-      for (const change of buffered) this.#fold(change, false);
+      for (const change of buffered) this.#merge!.fold(change, false);
       this.#emit();
       this.#confirmTimer = setTimeout(() => this.#readAgain(), OLDER_READ_CONFIRM_MS);
       return;
@@ -446,7 +461,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const pin = window.query.pinned;
     this.#cut = !!pin && snapshot.filter((r) => pin.values.includes(r[pin.column] as string)).length >= PINNED_LIMIT;
     if (count) this.#unread!.snapshotRead(count);
-    for (const change of buffered) this.#fold(change, false);
+    for (const change of buffered) this.#merge!.fold(change, false);
     window.trim();
     this.#overlays.expire((key) => window.get(key));
     // Changes that raced the reads may or may not be in the count: read it again.
@@ -454,71 +469,6 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#phase.snapshotRead(epoch, this.options.kind === 'single' && window.size === 0);
     this.#updatedAt = this.#now();
     this.#emit();
-  }
-
-  // ---- merging ----------------------------------------------------------------------------
-
-  /** Apply one change; returns whether anything visible changed. */
-  #fold(change: RowChange<R>, live: boolean): boolean {
-    const unread = this.#unread;
-    return unread ? unread.fold(change, () => this.#foldRow(change, live)) : this.#foldRow(change, live);
-  }
-
-  #foldRow(change: RowChange<R>, live: boolean): boolean {
-    const window = this.#window!;
-    const result = window.fold(change, (current, next) => this.#flushIfTerminal(current, next));
-    // A new row is compared with one held (QA21: after a column's rename a new row read "Untitled"
-    // under Live until the next re-read; the read names the missing column).
-    const held = live && change.new ? (result.previous ?? another(window.values(), change.new)) : undefined;
-    // A change without a column the held row has: under REPLICA IDENTITY DEFAULT an unchanged
-    // TOASTed value is left out, and a renamed or dropped column is missing too. The merge kept
-    // the held value; whether it is still true only a read can tell.
-    if (held && lacksColumns(change.new!, held)) this.#reader!.refill();
-    // A held row whose sort value moved it to the end of a full window (an older created_at): a
-    // row not held may now belong before it, and only a read can tell.
-    else if (held && window.full && this.#movedToEnd(held)) this.#reader!.refill();
-    if (result.outside && this.#unread?.foldOutside(change as RowChange<StoreRow>)) result.changed = true;
-    if (!result.changed) return false;
-    // The count may already include this change (it raced a count read): confirm it.
-    if (live) this.#unread?.confirm();
-    const key = rowKey(change.type === 'DELETE' ? (change.old as StoreRow | null) ?? change.new : change.new);
-    if (key !== null) this.#overlays.settle(key, window.get(key) ?? null);
-    if (result.deleted) {
-      if (this.options.kind === 'single') this.#phase.deleted();
-      // A scoped list emptied by deletes (a stream's executions, gone by cascade with the stream):
-      // read again, so that a scope that is gone says so (verifyEmpty) instead of "Live · nothing".
-      if (live && window.size === 0 && this.#resolved?.verifyEmpty) {
-        this.refresh();
-        return true;
-      }
-      // A full window lost a row: the next one (which we do not hold) belongs in it now. Also when
-      // it was no longer full because of earlier deletes: a refill may have read before them.
-      if ((result.deleted.windowWasFull || this.#reader!.refilling) && live) this.#reader!.refill();
-    } else if (this.options.kind === 'single' && window.size > 0) {
-      this.#phase.rowBack();
-    }
-    return true;
-  }
-
-  /** Whether the held row `before` changed its sort value (now under its key) and sorts last. */
-  #movedToEnd(before: R): boolean {
-    const window = this.#window!;
-    const col = window.query.order?.column;
-    const key = rowKey(before)!;
-    const now = window.get(key);
-    return !!col && !!now && compareValues(now[col], before[col]) !== 0 && window.isLast(key);
-  }
-
-  /**
-   * Coalescing must never swallow a terminal state: if subscribers have not yet been told about
-   * a row that is terminal, and it is about to become something else, tell them now.
-   */
-  #flushIfTerminal(current: R, next: R | null): void {
-    const isTerminal = this.options.isTerminal;
-    if (!isTerminal || !this.#notifier.pending) return;
-    if (isTerminal(current) && (!next || !isTerminal(next) || next.updated_at !== current.updated_at)) {
-      this.#notifier.flushNow();
-    }
   }
 
   // ---- delivering -------------------------------------------------------------------------
@@ -562,15 +512,4 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       }
     }
   }
-}
-
-/** A row of `rows` other than `row`. */
-function another<R>(rows: Iterable<R>, row: R | null): R | undefined {
-  for (const r of rows) if (r !== row) return r;
-}
-
-/** Whether `record` lacks a column `held` has (a partial change record). */
-function lacksColumns(record: object, held: object): boolean {
-  for (const column in held) if (!(column in record)) return true;
-  return false;
 }
