@@ -490,16 +490,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (this.#stopped) return;
     const rows = this.#ordered();
     const data = (this.options.kind === 'list' ? rows : (rows[0] ?? null)) as T;
-    const { phase, error: own, fatal, channel } = this.#phase;
-    // A channel that failed for a reason of its own (refused token, no access, too many channels),
-    // or a socket that keeps failing to open (Link.failing), is this query's error too: the widget
-    // must say why it is not live. The server's own refusal says more than an empty list's "not
-    // found or no access" (ResolvedFeed.verifyEmpty), and than Realtime running behind or not
-    // delivering (a table taken out of the publication is refused when joined again).
-    const refused = channel.status === 'error' || channel.error?.code === 'network' ? channel.error : null;
-    const yields = refused && own && ((own.code === 'not-found' && refused.code === 'forbidden') || own === this.#phase.behind);
-    const error = (yields ? refused : own) ?? (phase !== 'live' ? refused : null);
-    this.state = { phase, data, error, status: fatal ? 'error' : channel.status, updatedAt: this.#updatedAt };
+    this.state = { ...this.#phase.shown(), data, updatedAt: this.#updatedAt };
     if (this.#unread) this.state.unreadCount = this.#unread.total(rows);
     const more = this.#cut ? 'pinned' : this.#window?.full ? 'rows' : 0;
     if (more) this.state.more = more;

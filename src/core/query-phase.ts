@@ -14,7 +14,7 @@
  * (`late()`): the data is re-read meanwhile, and its cause is the query's error.
  */
 import type { ChannelState } from './client-types.js';
-import type { LiveQueryPhase, RtError } from './types.js';
+import type { LiveQueryPhase, LiveQueryState, RtError } from './types.js';
 import { rtError } from './errors.js';
 
 export class QueryPhase {
@@ -113,6 +113,22 @@ export class QueryPhase {
     if (this.error?.code !== 'not-found') return;
     this.error = this.#behind;
     this.phase = this.#settled();
+  }
+
+  /**
+   * What the query's state says (`state.phase`, `.error`, `.status`). A channel that failed for a
+   * reason of its own (refused token, no access, too many channels), or a socket that keeps failing
+   * to open (Link.failing), is the query's error too: the widget must say why it is not live. The
+   * server's own refusal says more than an empty list's "not found or no access"
+   * (ResolvedFeed.verifyEmpty), and than Realtime running behind or not delivering (a table taken
+   * out of the publication is refused when joined again).
+   */
+  shown(): Pick<LiveQueryState<unknown>, 'phase' | 'error' | 'status'> {
+    const { phase, error: own, fatal, channel } = this;
+    const refused = channel.status === 'error' || channel.error?.code === 'network' ? channel.error : null;
+    const yields = refused && own && ((own.code === 'not-found' && refused.code === 'forbidden') || own === this.#behind);
+    const error = (yields ? refused : own) ?? (phase !== 'live' ? refused : null);
+    return { phase, error, status: fatal ? 'error' : channel.status };
   }
 
   #settled(): LiveQueryPhase {
