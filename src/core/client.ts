@@ -24,6 +24,7 @@ import { isRtError, messageOf, rtError } from './errors.js';
 import { Session } from './session.js';
 import { Link, linkStatus } from './link.js';
 import { RestSource } from './rest-source.js';
+import { ConnectionDetails } from './connection-details.js';
 import { SchemaMap } from './schema-map.js';
 import type { RealtimeClientLike } from './supabase-like.js';
 import { transport, watchPage, type RtClientOptions } from './transport.js';
@@ -53,11 +54,7 @@ export class RtClient extends LiveHub implements RtClientApi {
   readonly #session: Session;
   readonly #parts: Parts | null = null;
   readonly #ownsRealtime: boolean;
-  readonly #connectionListeners = new Set<(d: ConnectionDetail) => void>();
-  #detail: ConnectionDetail;
-  /** Last delivered detail's identity (status, figures and error) for change detection. */
-  #detailKey = '';
-  #staleSince: number | null = null;
+  readonly #details: ConnectionDetails;
   #orgCache = new Map<string, Promise<string | null | RtError>>();
   readonly #cleanups: Array<() => void> = [];
   #schema = new SchemaMap();
@@ -87,10 +84,7 @@ export class RtClient extends LiveHub implements RtClientApi {
         for (const store of this.liveStores()) if (store.state.phase !== 'live') store.refresh();
       },
     });
-    this.#detail = {
-      status: 'disconnected', attempt: 0, nextRetryAt: null, latencyMs: null, lastHeartbeatAt: null,
-      lastError: null, staleSince: null, tokenExpiresAt: this.#session.tokens.expiresAt,
-    };
+    this.#details = new ConnectionDetails(this.#session.tokens.expiresAt);
     this.source = {
       subscribe: <R>(spec: ChannelSpec, listener: ChangeListener<R>) => this.#subscribeChannel(spec, listener),
       select: (query) => (this.#parts ? this.#parts.rest.select(query) : Promise.resolve({ rows: null, error: this.configError! })),
@@ -112,7 +106,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     } catch (err) {
       const code = (err as { code?: string }).code === 'not-configured' ? 'not-configured' : 'bad-config';
       this.configError = rtError(code, messageOf(err));
-      this.#detail = { ...this.#detail, status: 'error', lastError: this.configError };
+      this.#details.misconfigured(this.configError);
       return;
     }
     if (built.release) this.#cleanups.push(built.release);
@@ -121,7 +115,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       schema = new SchemaMap({ tables: options.tables, columns: options.columns });
     } catch (err) {
       this.configError = rtError('bad-config', messageOf(err));
-      this.#detail = { ...this.#detail, status: 'error', lastError: this.configError };
+      this.#details.misconfigured(this.configError);
       return;
     }
     this.#schema = schema;
@@ -135,7 +129,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       changed: () => this.#recompute(),
       socketChanged: () => registry?.socketChanged(),
       healthChanged: () => registry?.healthChanged(),
-      needed: () => !!registry?.size || this.#connectionListeners.size > 0,
+      needed: () => !!registry?.size || this.#details.listened,
       tick: () => session.checkExpiry(),
       down: () => this.#readWhileDown(),
     });
@@ -157,18 +151,18 @@ export class RtClient extends LiveHub implements RtClientApi {
   // ---- RtClientApi ----------------------------------------------------------------------
 
   getConnection(): ConnectionDetail {
-    return { ...this.#detail };
+    return this.#details.current;
   }
 
   onConnection(callback: (detail: ConnectionDetail) => void): () => void {
-    this.#connectionListeners.add(callback);
+    const off = this.#details.listen(callback);
     // Someone watches the connection: make sure there is one to watch.
     if (this.#parts && !this.disposed) {
       this.#parts.link.ensure();
       this.#parts.link.startWatchdog();
     }
     this.#recompute();
-    return () => this.#connectionListeners.delete(callback);
+    return off;
   }
 
   getActiveSubscriptions(): SubscriptionInfo[] {
@@ -298,7 +292,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     for (const c of this.#cleanups.splice(0)) c();
     if (this.#ownsRealtime && this.realtime) void this.realtime.disconnect().catch(() => {});
     this.#recompute();
-    this.#connectionListeners.clear();
+    this.#details.dispose();
   }
 
   // ---- internals ------------------------------------------------------------------------
@@ -352,15 +346,12 @@ export class RtClient extends LiveHub implements RtClientApi {
     const status = this.#computeStatus();
     const link = this.#parts?.link;
     if (status === 'connected') {
-      this.#staleSince = null;
       if (link) {
         link.attempt = 0;
         link.nextRetryAt = null;
         link.error = null;
       }
       this.#session.clearError();
-    } else if (this.#detail.status === 'connected' && this.#staleSince === null) {
-      this.#staleSince = Date.now();
     }
     const registry = this.#parts?.registry;
     const lastError =
@@ -368,39 +359,21 @@ export class RtClient extends LiveHub implements RtClientApi {
       this.#session.error ??
       registry?.anyConfigError() ??
       (status === 'connected' ? null : (this.#parts?.rest.projectError ?? link?.error ?? this.#firstChannelError()));
-    const next: ConnectionDetail = {
+    this.#details.update({
       status,
       attempt: link?.attempt ?? 0,
       nextRetryAt: link?.nextRetryAt ?? null,
       latencyMs: link?.latencyMs ?? null,
       lastHeartbeatAt: link?.lastHeartbeatAt ?? null,
       lastError,
-      staleSince: this.#staleSince,
       tokenExpiresAt: this.#session.tokens.expiresAt,
-    };
-    this.#detail = next;
-    const key = detailKey(next);
-    if (key === this.#detailKey) return;
-    this.#detailKey = key;
-    for (const cb of [...this.#connectionListeners]) {
-      try {
-        cb({ ...next });
-      } catch (err) {
-        console.error('[rt-monitor] connection listener failed:', err);
-      }
-    }
+    });
   }
 
   /** A channel's error (never a live query's own problem, which `SubscriptionInfo.lastError` also lists). */
   #firstChannelError(): RtError | null {
     return this.#parts?.registry.channelError() ?? null;
   }
-}
-
-/** The fields of a ConnectionDetail that listeners hear about when they change. */
-function detailKey(d: ConnectionDetail): string {
-  const e = d.lastError;
-  return `${d.status}|${d.attempt}|${d.nextRetryAt}|${d.latencyMs}|${d.lastHeartbeatAt}|${d.staleSince}|${d.tokenExpiresAt}|${e ? `${e.code}:${e.message}` : ''}`;
 }
 
 /** Create a client. Never throws: a misconfiguration shows up as `getConnection().lastError` and in every live query. */
