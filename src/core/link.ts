@@ -75,8 +75,11 @@ export function linkStatus(state: LinkState, channels: ChannelsSummary): Connect
     case 'unreachable':
       return 'error';
     case 'open':
-    case 'late':
       return channels.ready ? 'connected' : channels.failed ? 'error' : 'connecting';
+    // Unconfirmed: never "connected", also with no channel to make it so (QA32: a page whose widgets
+    // all waited for a sign-in kept "Connected" while offline).
+    case 'late':
+      return channels.failed ? 'error' : 'connecting';
   }
 }
 

@@ -329,6 +329,20 @@ describe('connection state machine against the real backend', function () {
     expect(c.getConnection().lastError).to.equal(null);
   });
 
+  it('`offline` with no channel open (every widget waiting for a sign-in, only the indicator watching): not "connected"', async () => {
+    // QA32: a page whose widgets all read "not signed in" kept a green "Connected" through 8 s offline.
+    const c = await aliceClient();
+    record(c); // what <rt-connection-status> does: a watcher keeps a connection to watch
+    await waitFor(() => c.getConnection().status === 'connected', 10_000, 'connected, no channel');
+    expect(c.channelCount).to.equal(0);
+    window.dispatchEvent(new Event('offline'));
+    await waitFor(() => c.getConnection().status !== 'connected', 5000, 'not connected after offline');
+    expect(c.getConnection().lastError?.message).to.include('offline');
+    window.dispatchEvent(new Event('online'));
+    await waitFor(() => c.getConnection().status === 'connected', 10_000, 'connected again after online');
+    expect(c.getConnection().lastError).to.equal(null);
+  });
+
   it('back from the back/forward cache or resumed after a freeze: off Live at once, Live again after the server answers', async () => {
     const c = await aliceClient();
     const { host } = await liveStream(c);
