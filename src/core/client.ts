@@ -358,6 +358,9 @@ export class RtClient extends LiveHub implements RtClientApi {
       this.configError ??
       this.#session.error ??
       registry?.anyConfigError() ??
+      // The socket may well be connected, but no widget that needs the token can be live (QA33:
+      // "Connected · Last error: None" beside widgets that all said why they were not).
+      this.#session.tokens.failure ??
       (status === 'connected' ? null : (this.#parts?.rest.projectError ?? link?.error ?? this.#firstChannelError()));
     this.#details.update({
       status,

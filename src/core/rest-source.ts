@@ -16,7 +16,7 @@ import type { RestLike } from './supabase-like.js';
 import type { WriteReadRequest } from './live-hub.js';
 import type { Session } from './session.js';
 import { fromRestError, isRtError, messageOf, rtError } from './errors.js';
-import { TOKEN_TIMEOUT_MS } from './tokens.js';
+import { SLOW_SOURCE_MS, TOKEN_TIMEOUT_MS } from './tokens.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 import { checkKeys, normalizeKey, unsafeKey } from './keys.js';
 import { isNotJwt, NOT_A_JWT } from './jwt.js';
@@ -306,7 +306,9 @@ export class RestSource {
    * - one that never answers holds it, with nothing for the time limit to abort (QA32: stream
    *   widgets on "Loading…" for as long as it hung), until {@link TOKEN_TIMEOUT_MS} has passed.
    * Either way rt-monitor asks the callback itself: its failure (a throw, or no answer within that
-   * limit) rejects the request with that cause. Otherwise the request goes on as it was.
+   * limit) rejects the request with that cause. Otherwise the request goes on as it was. A callback
+   * already known to fail (`TokenSource.failure`) has {@link SLOW_SOURCE_MS} to answer the
+   * request's call before its known failure is the cause.
    */
   #unsent(request: Promise<RestResponse>): Promise<RestResponse> {
     const { tokens } = this.session;
@@ -315,8 +317,14 @@ export class RestSource {
       if (tokens.failure) throw tokens.failure;
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // A callback already known to fail (it hung or threw when last asked) is given a moment, not
+    // the whole limit again (QA33: widgets re-read after the hang was found sat on "Loading…" for
+    // another 10 s); its known failure is the cause, and the read is retried on its back-off.
     const held = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => void askCallback().catch(reject), TOKEN_TIMEOUT_MS);
+      const ask = () => void askCallback().catch(reject);
+      if (!tokens.failure) timer = setTimeout(ask, TOKEN_TIMEOUT_MS);
+      // Answered meanwhile: the rest of the limit, as for any request.
+      else timer = setTimeout(() => (tokens.failure ? reject(tokens.failure) : (timer = setTimeout(ask, TOKEN_TIMEOUT_MS - SLOW_SOURCE_MS))), SLOW_SOURCE_MS);
     });
     // postgrest-js answers an aborted fetch as status 0 too, "TimeoutError: …": that one was sent.
     const ended = request.then(async (res) => {

@@ -33,6 +33,8 @@ export class Session {
     private readonly events: SessionEvents,
   ) {
     this.tokens = new TokenSource(option, host);
+    // The connection's detail names a token source that fails (client.ts, lastError).
+    this.tokens.onFailureChange = () => events.changed();
     this.tokens.onUserChange = (user) => {
       for (const cb of [...this.#userListeners]) cb(user);
     };

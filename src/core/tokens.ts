@@ -187,7 +187,7 @@ export class TokenSource {
 
   /** Hand over a new token at run time (the host answered `rt-session-expired`, or set a new one). */
   set(token: string | null): void {
-    if (token) this.#failure = null;
+    if (token) this.#fail(null);
     if (typeof this.option === 'function') {
       this.#cached = token || this.#cached; // the callback stays the source; this one is used until near exp
     } else {
@@ -276,6 +276,15 @@ export class TokenSource {
   }
   #failure: RtError | null = null;
 
+  /** Called when {@link failure} changes (a failure, another one, or an answer after one). */
+  onFailureChange: (() => void) | null = null;
+
+  #fail(failure: RtError | null): void {
+    if (failure === this.#failure) return;
+    this.#failure = failure;
+    this.onFailureChange?.();
+  }
+
   /**
    * Ask the source. A load that throws or hangs is no token: the previous one, while still valid
    * (a signed-out user's), is not used again, the user reads as none (`onUserChange(null)`), and the
@@ -302,7 +311,7 @@ export class TokenSource {
         this.#cached = token;
         this.#noneAt = token ? 0 : Date.now();
         this.#gaveExpired = this.#past(token);
-        this.#failure = null;
+        this.#fail(null);
         this.#noteUser(token);
         this.#failures = 0;
         this.#retryAt = 0;
@@ -313,7 +322,7 @@ export class TokenSource {
         if (this.#failures++ === 0) console.warn('[rt-monitor] could not get an access token (retrying with back-off):', err);
         // Unreachable while the last token is valid: that token serves meanwhile.
         if (isTokenUnavailable(err) && this.#cached && msLeft(this.#cached) > 0) return this.#cached;
-        this.#failure = rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed');
+        this.#fail(rtError('unauthorized', `Could not get an access token: ${messageOf(err)}`, 'token-failed'));
         this.#remember();
         // Unreachable past the last token's expiry: that token stays the last seen, the session
         // has expired (Session expired, rt-session-expired). Any other failure is a sign-out

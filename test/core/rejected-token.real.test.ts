@@ -206,6 +206,6 @@ describe('an access token the server rejects, not expired (real backend)', funct
     // The page answers the event with a valid token: Live again, without a reload.
     events[0]!.detail.setAccessToken(await mintToken(ALICE, 3600));
     const live = (w: Element) => !!w.shadowRoot!.querySelector('[part~="live-badge"]')?.textContent?.includes(en.live);
-    await waitFor(() => live(progress!) && live(notes!), 30_000, 'live again after the answer');
+    await waitFor(() => live(progress!) && live(notes!), 30_000, () => `live again after the answer (${deepText(progress!.shadowRoot!)} | ${deepText(notes!.shadowRoot!)} | ${deepText(status!.shadowRoot!)})`);
   });
 });

@@ -687,6 +687,39 @@ describe('Live you can trust (real backend)', function () {
       hung = false;
       await waitFor(() => badgeText(progress) === en.live, 40_000, () => `Live again (${badgeText(progress)}: ${deepText(progress.shadowRoot!)})`);
     });
+    it('README step 6 with a callback that starts hanging mid-session: every widget names the failure at once (no second 10 s on "Loading…"), and so does the connection indicator (QA33)', async function () {
+      this.timeout(90_000);
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      let hung = false;
+      const sb = createClient(info.url, info.anonKey, { accessToken: async () => (hung ? new Promise<string>(() => {}) : token) });
+      cleanups.push(() => void sb.removeAllChannels());
+      const stream = await newStream({ name: 'third party, hangs later' });
+      const wrapper = await fixture<RtProvider>(html`<rt-provider .client=${sb}>
+        <rt-connection-status></rt-connection-status><rt-signal-alerts></rt-signal-alerts><rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+      </rt-provider>`);
+      const [status, alerts, progress] = [wrapper.querySelector('rt-connection-status')!, wrapper.querySelector('rt-signal-alerts')!, wrapper.querySelector('rt-stream-progress')!];
+      await waitFor(() => badgeText(alerts) === en.live && badgeText(progress) === en.live, 15_000, 'Live');
+      expect(deepText(status.shadowRoot!), 'no error while it answers').to.not.include(failed);
+      // Frame by frame: when each widget first named the failure.
+      let frame = 0;
+      let alertsAt = -1;
+      let progressAt = -1;
+      everyFrame(() => {
+        frame++;
+        if (alertsAt < 0 && deepText(alerts.shadowRoot!).includes(failed)) alertsAt = frame;
+        if (progressAt < 0 && deepText(progress.shadowRoot!).includes(failed)) progressAt = frame;
+      });
+      hung = true; // the next user check (every 5 s) hangs, and fails after 10 s
+      await waitFor(() => alertsAt >= 0 && progressAt >= 0, 60_000, () => `the failure named (${badgeText(alerts)} / ${badgeText(progress)}: ${deepText(progress.shadowRoot!)})`);
+      // The stream widget re-read for the user change the failure is; the host client held that read
+      // in the hung callback, and rt-monitor waited the whole 10 s again (~600 frames) before naming it.
+      expect(progressAt - alertsAt, `frames from the alerts naming it to the stream widget naming it (${alertsAt} → ${progressAt})`).to.be.lessThan(300);
+      await waitFor(() => deepText(status.shadowRoot!).includes(failed), 5000, () => `the indicator's last error (${deepText(status.shadowRoot!)})`);
+      hung = false;
+      await waitFor(() => badgeText(alerts) === en.live && badgeText(progress) === en.live, 40_000, 'Live again');
+      await waitFor(() => !deepText(status.shadowRoot!).includes(failed), 5000, 'the last error gone');
+    });
   });
 
   describe('third-party auth (supabase-js `accessToken` option)', () => {
