@@ -206,8 +206,14 @@ export const DEFAULT_BUDGET_KB = 58;
  * after a sign-out and a sign-in), a host token callback's failure named as such (not "Cannot
  * reach the server"), a hung host token callback giving up, a quirks-mode page's table text and card
  * height (QA31, QA32), and natural widths in flex rows and floats (QA32).
+ * Raised to 81.8 on 2026-12-03 (twenty-fourth session; 81,661 B, +0.37 KB): issue 13's named parts —
+ * the live-query store's undelivered-change evidence (`UndeliveredWatch`), change folding
+ * (`ChangeMerge`) and state wording (`QueryPhase.shown`), and the client's `ConnectionDetails` —
+ * cost +0.42 KB (each part's interface and method names survive minification); the QA32/QA33
+ * fixes (an unconfirmed socket never "connected", a token callback known to fail named within
+ * 1 s, the connection's last error naming it) net −0.05 KB.
  */
-export const ALL_IN_CEILING_KB = 81.4;
+export const ALL_IN_CEILING_KB = 81.8;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */
