@@ -72,7 +72,11 @@ export function singleStateView(s: RtStrings, o: { phase: LiveQueryPhase; error:
 export function progressModel(raw: { percentage?: unknown; completed?: unknown; total?: unknown; status?: unknown }): ProgressModel {
   const total = clampCount(raw.total);
   let completed = clampCount(raw.completed);
-  if (total === 0 && completed == null) completed = 0;
+  const rawCompleted = finiteNumber(raw.completed);
+  const rawTotal = finiteNumber(raw.total);
+  // Nothing to do reads "0 of 0"; a negative total drawn as 0 is no such reading (QA33: a
+  // completed count that was not a number read "0 of 0" beside a total of -5).
+  if (total === 0 && completed == null && rawTotal! >= 0) completed = 0;
   let percentage = clampPercent(raw.percentage);
   const status = raw.status == null || raw.status === '' ? null : workStatusOf(raw.status);
   if (percentage == null && total != null && total > 0 && completed != null) percentage = Math.min(100, (completed * 100) / total);
@@ -80,8 +84,6 @@ export function progressModel(raw: { percentage?: unknown; completed?: unknown; 
   const out: string[] = [];
   const rawPct = finiteNumber(raw.percentage);
   if (rawPct != null && (rawPct < 0 || rawPct > 100)) out.push(`${rawPct}%`);
-  const rawCompleted = finiteNumber(raw.completed);
-  const rawTotal = finiteNumber(raw.total);
   if (rawCompleted != null && rawCompleted < 0) out.push(`${rawCompleted}`);
   if (rawTotal != null && rawTotal < 0) out.push(`${rawTotal}`);
   if (total != null && completed != null && completed > total) out.push(`${completed} > ${total}`);

@@ -69,6 +69,11 @@ describe('rt-progress', () => {
     const flag = () => $(el, '[part~="out-of-range"]');
     expect(flag()!.textContent).to.include('Out of range');
     expect(flag()!.getAttribute('title')).to.equal('140%, -2, -5');
+    // A completed count that is not a number beside a negative total: no counts, not "0 of 0" (QA33).
+    el.setAttribute('completed', 'abc');
+    await settle(el);
+    expect($(el, '[part~="counts"]')?.textContent ?? null, 'no counts').to.equal(null);
+    expect(flag()!.getAttribute('title')).to.equal('140%, -5');
     el.percentage = -20;
     el.completed = 3;
     el.total = 5;
