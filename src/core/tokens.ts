@@ -163,8 +163,10 @@ export class TokenSource {
     return this.#cached;
   }
 
+  /** When the user's token expires (epoch ms), or null without one (a host client's anon key is none). */
   get expiresAt(): number | null {
-    return tokenExpiry(this.current);
+    const token = this.current;
+    return tokenUserId(token) ? tokenExpiry(token) : null;
   }
 
   /**

@@ -86,7 +86,8 @@ export function progressModel(raw: { percentage?: unknown; completed?: unknown; 
   if (rawPct != null && (rawPct < 0 || rawPct > 100)) out.push(`${rawPct}%`);
   if (rawCompleted != null && rawCompleted < 0) out.push(`${rawCompleted}`);
   if (rawTotal != null && rawTotal < 0) out.push(`${rawTotal}`);
-  if (total != null && completed != null && completed > total) out.push(`${completed} > ${total}`);
+  // The row's figures (QA34: against a negative total drawn as 0, the title read "1 > 0").
+  if (total != null && completed != null && completed > total && rawTotal! >= 0) out.push(`${completed} > ${total}`);
   // Too large for a double (a 400-digit number in a JSON column reads as Infinity): out of range, not "not set".
   for (const v of [raw.percentage, raw.completed, raw.total]) {
     if (Math.abs(Number(v)) === Infinity) out.push(`${v}`.trim().slice(0, 12));

@@ -292,6 +292,21 @@ describe('TokenSource', () => {
     expect(users).to.deep.equal([null]);
   });
 
+  it("a signed-out host client's realtime token is its anon key: no token expiry is reported (QA34: \"expires in 18 years\")", async () => {
+    const anonKey = `${b64({ alg: 'none' })}.${b64({ role: 'anon', exp: Math.floor(Date.now() / 1000) + 18 * 365 * 86_400 })}.x`;
+    const alice = jwt('alice');
+    let session: { access_token: string } | null = null;
+    const realtime = { accessTokenValue: anonKey };
+    const host = { auth: { getSession: async () => ({ data: { session }, error: null }) }, realtime } as unknown as SupabaseLike;
+    const source = new TokenSource(undefined, host);
+    expect(await source.get()).to.equal(null);
+    expect(source.expiresAt).to.equal(null);
+    session = { access_token: alice };
+    realtime.accessTokenValue = alice;
+    await source.get(true);
+    expect(source.expiresAt).to.be.a('number');
+  });
+
   it('a slow callback does not hold a read up while its token is still valid (within 30 s of expiry): the token serves, the answer the next read', async () => {
     const soon = jwt('alice', Math.floor(Date.now() / 1000) + 20);
     const later = jwt('alice');

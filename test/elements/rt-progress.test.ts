@@ -74,6 +74,10 @@ describe('rt-progress', () => {
     await settle(el);
     expect($(el, '[part~="counts"]')?.textContent ?? null, 'no counts').to.equal(null);
     expect(flag()!.getAttribute('title')).to.equal('140%, -5');
+    // More completed than a negative total: the title names the row's figures, not "1 > 0" (QA34).
+    el.setAttribute('completed', '1');
+    await settle(el);
+    expect(flag()!.getAttribute('title')).to.equal('140%, -5');
     el.percentage = -20;
     el.completed = 3;
     el.total = 5;
