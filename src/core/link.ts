@@ -237,6 +237,7 @@ export class Link {
    * its schedule, or the probe sent when the browser is back online — makes it `open` again.
    */
   offline(): void {
+    this.#unmeasured = true;
     if (this.state !== 'open') return;
     this.error = rtError('network', 'The browser is offline.');
     this.fire('heartbeat-late');
@@ -308,9 +309,16 @@ export class Link {
     this.#lateTimer = undefined;
   }
 
+  /**
+   * The heartbeat answered next went out before the browser's last `offline`, or while it was
+   * offline: its round trip measured the outage, not the server (QA34: "Latency 7,446 ms").
+   */
+  #unmeasured = false;
+
   #onHeartbeat(status: string, latency?: number): void {
     const now = Date.now();
     if (status === 'sent') {
+      if (globalThis.navigator?.onLine === false) this.#unmeasured = true;
       this.#probeSentAt ??= now; // (the watchdog's own probes set it before sending)
       // Unanswered for HEARTBEAT_LATE_MS: the link may be dead (a frozen server, a proxy that
       // swallows frames). Until an answer comes, nothing it carries is called live.
@@ -318,7 +326,8 @@ export class Link {
     } else {
       this.#clearLate();
       if (status === 'ok') {
-        this.latencyMs = typeof latency === 'number' ? latency : this.latencyMs;
+        if (typeof latency === 'number' && !this.#unmeasured) this.latencyMs = latency;
+        this.#unmeasured = false;
         this.lastHeartbeatAt = this.#lastActivityAt = now;
         this.fire('heartbeat-ok');
       } else if (status === 'timeout') {

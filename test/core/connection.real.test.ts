@@ -343,6 +343,24 @@ describe('connection state machine against the real backend', function () {
     expect(c.getConnection().lastError).to.equal(null);
   });
 
+  it('a heartbeat answered after an offline spell is not the latency (QA34: "Latency 7,446 ms" for a while after coming back)', async () => {
+    const c = await aliceClient();
+    record(c);
+    await waitFor(() => c.getConnection().status === 'connected' && c.getConnection().latencyMs !== null, 20_000, 'a first latency');
+    const before = c.getConnection().latencyMs;
+    const beat = (c.realtime as unknown as { socketAdapter: { heartbeatCallback: (status: string, latency?: number) => void } }).socketAdapter;
+    // The heartbeat in flight when the browser went offline, answered once it is back (as realtime-js reports it).
+    beat.heartbeatCallback('sent');
+    window.dispatchEvent(new Event('offline'));
+    window.dispatchEvent(new Event('online'));
+    beat.heartbeatCallback('ok', 7446);
+    expect(c.getConnection().latencyMs).to.equal(before);
+    // The next one measures again.
+    beat.heartbeatCallback('sent');
+    beat.heartbeatCallback('ok', 12);
+    expect(c.getConnection().latencyMs).to.equal(12);
+  });
+
   it('back from the back/forward cache or resumed after a freeze: off Live at once, Live again after the server answers', async () => {
     const c = await aliceClient();
     const { host } = await liveStream(c);
