@@ -49,6 +49,16 @@ function track(c: RtClient): RtClient {
 }
 
 /** The text of the widget's one status badge (`part="live-badge"`), without its hidden hint. */
+/** README step 6's client (supabase-js with the third-party `accessToken` option) for Alice; its callback never answers while `hang.on`. */
+async function hangingHostClient() {
+  const info = await backendInfo();
+  const token = await signIn(USERS.alice);
+  const hang = { on: false };
+  const sb = createClient(info.url, info.anonKey, { accessToken: async () => (hang.on ? new Promise<string>(() => {}) : token) });
+  cleanups.push(() => void sb.removeAllChannels());
+  return { sb, hang };
+}
+
 /** Samples every animation frame until stopped: what a user could have seen, frame by frame. */
 function everyFrame(sample: () => void): () => void {
   let on = true;
@@ -670,30 +680,22 @@ describe('Live you can trust (real backend)', function () {
     });
     it('README step 6 with a callback that never answers: a widget that needs no user names the token\'s failure, not "Loading…" for as long as it hangs; Live once it answers (QA32)', async function () {
       this.timeout(90_000);
-      const info = await backendInfo();
-      const token = await signIn(USERS.alice);
-      let hung = false;
-      const sb = createClient(info.url, info.anonKey, { accessToken: async () => (hung ? new Promise<string>(() => {}) : token) });
-      cleanups.push(() => void sb.removeAllChannels());
+      const { sb, hang } = await hangingHostClient();
       const stream = await newStream({ name: 'third party, hung' });
       const wrapper = await fixture<RtProvider>(html`<rt-provider .client=${sb}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
       const progress = wrapper.querySelector('rt-stream-progress')!;
       await waitFor(() => badgeText(progress) === en.live, 15_000, 'Live');
-      hung = true;
+      hang.on = true;
       await dropConnections();
       // The host client waits for the callback before each request, which then is never sent.
       await waitFor(() => deepText(progress.shadowRoot!).includes(failed), 40_000, () => `the token's failure named (${badgeText(progress)}: ${deepText(progress.shadowRoot!)})`);
       expect(badgeText(progress)).to.not.equal(en.live);
-      hung = false;
+      hang.on = false;
       await waitFor(() => badgeText(progress) === en.live, 40_000, () => `Live again (${badgeText(progress)}: ${deepText(progress.shadowRoot!)})`);
     });
     it('README step 6 with a callback that starts hanging mid-session: every widget names the failure at once (no second 10 s on "Loading…"), and so does the connection indicator (QA33)', async function () {
       this.timeout(90_000);
-      const info = await backendInfo();
-      const token = await signIn(USERS.alice);
-      let hung = false;
-      const sb = createClient(info.url, info.anonKey, { accessToken: async () => (hung ? new Promise<string>(() => {}) : token) });
-      cleanups.push(() => void sb.removeAllChannels());
+      const { sb, hang } = await hangingHostClient();
       const stream = await newStream({ name: 'third party, hangs later' });
       const wrapper = await fixture<RtProvider>(html`<rt-provider .client=${sb}>
         <rt-connection-status></rt-connection-status><rt-signal-alerts></rt-signal-alerts><rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
@@ -710,13 +712,13 @@ describe('Live you can trust (real backend)', function () {
         if (alertsAt < 0 && deepText(alerts.shadowRoot!).includes(failed)) alertsAt = frame;
         if (progressAt < 0 && deepText(progress.shadowRoot!).includes(failed)) progressAt = frame;
       });
-      hung = true; // the next user check (every 5 s) hangs, and fails after 10 s
+      hang.on = true; // the next user check (every 5 s) hangs, and fails after 10 s
       await waitFor(() => alertsAt >= 0 && progressAt >= 0, 60_000, () => `the failure named (${badgeText(alerts)} / ${badgeText(progress)}: ${deepText(progress.shadowRoot!)})`);
       // The stream widget re-read for the user change the failure is; the host client held that read
       // in the hung callback, and rt-monitor waited the whole 10 s again (~600 frames) before naming it.
       expect(progressAt - alertsAt, `frames from the alerts naming it to the stream widget naming it (${alertsAt} → ${progressAt})`).to.be.lessThan(300);
       await waitFor(() => deepText(status.shadowRoot!).includes(failed), 5000, () => `the indicator's last error (${deepText(status.shadowRoot!)})`);
-      hung = false;
+      hang.on = false;
       await waitFor(() => badgeText(alerts) === en.live && badgeText(progress) === en.live, 40_000, 'Live again');
       await waitFor(() => !deepText(status.shadowRoot!).includes(failed), 5000, 'the last error gone');
     });
