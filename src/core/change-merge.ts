@@ -34,19 +34,23 @@ export interface ChangeMergeParts<R extends StoreRow> {
 }
 
 export class ChangeMerge<R extends StoreRow> {
-  constructor(private readonly parts: ChangeMergeParts<R>) {}
+  readonly #parts: ChangeMergeParts<R>;
+
+  constructor(parts: ChangeMergeParts<R>) {
+    this.#parts = parts;
+  }
 
   /**
    * Apply one change: `live` when Realtime delivered it now, not when a buffered one is folded
    * over a snapshot. Returns whether anything visible changed.
    */
   fold(change: RowChange<R>, live: boolean): boolean {
-    const { unread } = this.parts;
+    const { unread } = this.#parts;
     return unread ? unread.fold(change, () => this.#foldRow(change, live)) : this.#foldRow(change, live);
   }
 
   #foldRow(change: RowChange<R>, live: boolean): boolean {
-    const { window, reader, unread, kind, phase } = this.parts;
+    const { window, reader, unread, kind, phase } = this.#parts;
     const result = window.fold(change, (current, next) => this.#flushIfTerminal(current, next));
     // A new row is compared with one held (QA21: after a column's rename a new row read "Untitled"
     // under Live until the next re-read; the read names the missing column).
@@ -63,13 +67,13 @@ export class ChangeMerge<R extends StoreRow> {
     // The count may already include this change (it raced a count read): confirm it.
     if (live) unread?.confirm();
     const key = rowKey(change.type === 'DELETE' ? (change.old as StoreRow | null) ?? change.new : change.new);
-    if (key !== null) this.parts.overlays.settle(key, window.get(key) ?? null);
+    if (key !== null) this.#parts.overlays.settle(key, window.get(key) ?? null);
     if (result.deleted) {
       if (kind === 'single') phase.deleted();
       // A scoped list emptied by deletes (a stream's executions, gone by cascade with the stream):
       // read again, so that a scope that is gone says so (verifyEmpty) instead of "Live · nothing".
-      if (live && window.size === 0 && this.parts.scoped) {
-        this.parts.refresh();
+      if (live && window.size === 0 && this.#parts.scoped) {
+        this.#parts.refresh();
         return true;
       }
       // A full window lost a row: the next one (which we do not hold) belongs in it now. Also when
@@ -83,7 +87,7 @@ export class ChangeMerge<R extends StoreRow> {
 
   /** Whether the held row `before` changed its sort value (now under its key) and sorts last. */
   #movedToEnd(before: R): boolean {
-    const { window } = this.parts;
+    const { window } = this.#parts;
     const col = window.query.order?.column;
     const key = rowKey(before)!;
     const now = window.get(key);
@@ -95,7 +99,7 @@ export class ChangeMerge<R extends StoreRow> {
    * a row that is terminal, and it is about to become something else, tell them now.
    */
   #flushIfTerminal(current: R, next: R | null): void {
-    const { isTerminal, notifier } = this.parts;
+    const { isTerminal, notifier } = this.#parts;
     if (!isTerminal || !notifier.pending) return;
     if (isTerminal(current) && (!next || !isTerminal(next) || next.updated_at !== current.updated_at)) {
       notifier.flushNow();

@@ -12,37 +12,27 @@
  *      ├──▶ Link (the socket as a state machine + health checks; observes realtime-js through a tap)
  *      └──▶ Session (tokens, expiry, renewal)
  *
+ * The parts are built and wired in ./client-parts.ts; the client holds them, derives its status
+ * from them, and serves the live queries (./live-hub.ts).
+ *
  * Built on a narrow Supabase interface (src/core/supabase-like.ts): when no host client is given
  * it composes `@supabase/realtime-js` and a PostgREST client (./rest.ts).
  */
 import type { ChannelSpec, ChangeListener, ChannelsInfo, LiveSource, RtClientApi } from './client-types.js';
 import type { ConnectionDetail, ConnectionStatus, RtError, SubscriptionInfo } from './types.js';
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
-import { CHANNELS_PER_CONNECTION, ChannelRegistry } from './channel-registry.js';
+import { CHANNELS_PER_CONNECTION } from './channel-registry.js';
 import { isNotJwt, NOT_A_JWT, tokenUserId } from './jwt.js';
-import { isRtError, messageOf, rtError } from './errors.js';
+import { isRtError, rtError } from './errors.js';
 import { Session } from './session.js';
-import { Link, linkStatus } from './link.js';
-import { RestSource } from './rest-source.js';
 import { ConnectionDetails } from './connection-details.js';
-import { SchemaMap } from './schema-map.js';
 import type { RealtimeClientLike } from './supabase-like.js';
-import { transport, watchPage, type RtClientOptions } from './transport.js';
-import { topicContext } from './broadcast-topics.js';
+import type { RtClientOptions } from './transport.js';
+import { buildParts, liveSource, partsError, partsStatus, subscribeMapped, type ClientParts } from './client-parts.js';
 
 export type { SupabaseLike } from './supabase-like.js';
 export { HEARTBEAT_LATE_MS } from './link.js';
 export { HEARTBEAT_INTERVAL_MS, type RtClientOptions } from './transport.js';
-
-/** While the socket cannot open, widgets read over REST at most this often (ms). */
-const DOWN_READ_EVERY_MS = 30_000;
-
-interface Parts {
-  realtime: RealtimeClientLike;
-  rest: RestSource;
-  link: Link;
-  registry: ChannelRegistry;
-}
 
 export class RtClient extends LiveHub implements RtClientApi {
   /** The realtime client in use (rt-monitor's own or the host's). Null when misconfigured. */
@@ -52,14 +42,11 @@ export class RtClient extends LiveHub implements RtClientApi {
 
   protected readonly source: LiveSource;
   readonly #session: Session;
-  readonly #parts: Parts | null = null;
+  readonly #parts: ClientParts | null = null;
   readonly #ownsRealtime: boolean;
   readonly #details: ConnectionDetails;
   #orgCache = new Map<string, Promise<string | null | RtError>>();
   readonly #cleanups: Array<() => void> = [];
-  #schema = new SchemaMap();
-  /** When the widgets last read over REST because the socket could not open (#readWhileDown). */
-  #downReadAt = 0;
   readonly #mode: RtClientOptions['realtimeMode'];
 
   constructor(options: RtClientOptions = {}) {
@@ -85,67 +72,22 @@ export class RtClient extends LiveHub implements RtClientApi {
       },
     });
     this.#details = new ConnectionDetails(this.#session.tokens.expiresAt);
-    this.source = {
-      subscribe: <R>(spec: ChannelSpec, listener: ChangeListener<R>) => this.#subscribeChannel(spec, listener),
-      select: (query) => (this.#parts ? this.#parts.rest.select(query) : Promise.resolve({ rows: null, error: this.configError! })),
-      count: (table, eq) => (this.#parts ? this.#parts.rest.count(table, eq) : Promise.resolve({ count: null, error: this.configError! })),
-      problemChanged: () => this.#parts?.registry.touch(),
-      retryAt: () => this.#parts?.rest.retryAt() ?? 0,
-      rejoin: (table) => this.#parts?.registry.rejoin(this.#schema.table(table)),
-      recheckSources: () => this.#parts?.registry.recheckSources(),
-      // Broadcast mode: a row without a topic id reaches no topic (never live, docs/core.md); its
-      // column is named on the server, the row's keys are the standard names (QA30).
-      sends: (table, row) => {
-        const column = this.#parts?.registry.topicColumn(this.#schema.table(table));
-        return !column || Object.keys(row).every((k) => this.#schema.column(table, k) !== column || row[k] != null);
-      },
-    };
-    let built: ReturnType<typeof transport>;
-    try {
-      built = transport(options, this.#session);
-    } catch (err) {
-      const code = (err as { code?: string }).code === 'not-configured' ? 'not-configured' : 'bad-config';
-      this.configError = rtError(code, messageOf(err));
-      this.#details.misconfigured(this.configError);
-      return;
-    }
-    if (built.release) this.#cleanups.push(built.release);
-    let schema: SchemaMap;
-    try {
-      schema = new SchemaMap({ tables: options.tables, columns: options.columns });
-    } catch (err) {
-      this.configError = rtError('bad-config', messageOf(err));
-      this.#details.misconfigured(this.configError);
-      return;
-    }
-    this.#schema = schema;
-    const { realtime } = built;
-    this.realtime = realtime;
-    this.#session.attach(realtime);
-    const session = this.#session;
-    const rest = new RestSource(built.rest, session, schema, () => this.#recompute());
-    let registry: ChannelRegistry | undefined;
-    const link = new Link(realtime, {
+    this.source = liveSource(() => this.#parts, () => this.configError!, (spec, listener) => this.#subscribeChannel(spec, listener));
+    const parts = buildParts(options, this.#session, {
       changed: () => this.#recompute(),
-      socketChanged: () => registry?.socketChanged(),
-      healthChanged: () => registry?.healthChanged(),
-      needed: () => !!registry?.size || this.#details.listened,
-      tick: () => session.checkExpiry(),
-      down: () => this.#readWhileDown(),
+      down: () => this.readWhileDown(),
+      listened: () => this.#details.listened,
+      userId: () => this.getUserId(),
+      disposed: () => this.disposed,
     });
-    registry = new ChannelRegistry(realtime, {
-      changed: () => this.#recompute(),
-      refreshToken: (reason) => session.refresh(reason),
-      socketOpen: () => link.open,
-      socketFailing: () => link.failing,
-      socketFailed: (err) => link.failed(err),
-      linkHealthy: () => link.healthy,
-      authReady: () => session.ready(),
-      sessionFailed: () => session.failed,
-      renewable: () => session.tokens.refreshable,
-    }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), () => this.getUserId(), (id) => rest.streamOrg(id), () => rest.broadcastSources()) });
-    this.#parts = { realtime, rest, link, registry };
-    this.#cleanups.push(watchPage(link, session, () => !this.disposed && !!registry?.size));
+    if (isRtError(parts)) {
+      this.configError = parts;
+      this.#details.misconfigured(parts);
+      return;
+    }
+    this.#parts = parts;
+    this.realtime = parts.realtime;
+    this.#cleanups.push(parts.release);
   }
 
   // ---- RtClientApi ----------------------------------------------------------------------
@@ -305,15 +247,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       return () => {};
     }
     this.#parts.link.startWatchdog();
-    const schema = this.#schema;
-    if (schema.identity) return this.#parts.registry.subscribe(spec, listener);
-    // Your schema: subscribe under your names, hand rows back under the standard ones.
-    const table = spec.table;
-    const own: ChannelSpec = { ...spec, table: schema.table(table) as typeof table, filter: eq ? `${schema.column(table, eq[0])}=eq.${eq[1]}` : spec.filter };
-    return this.#parts.registry.subscribe<R>(own, {
-      onState: (s) => listener.onState(s),
-      onChange: (c) => listener.onChange({ type: c.type, new: c.new && schema.row(table, c.new), old: c.old && schema.row(table, c.old) }),
-    });
+    return subscribeMapped(this.#parts, spec, listener, eq);
   }
 
   protected async writeRead(request: WriteReadRequest): Promise<RtError | null> {
@@ -324,22 +258,7 @@ export class RtClient extends LiveHub implements RtClientApi {
   #computeStatus(): ConnectionStatus {
     if (this.configError) return 'error';
     if (this.disposed || !this.#parts) return 'disconnected';
-    if (this.#session.failed) return 'error';
-    const { link, registry } = this.#parts;
-    link.sync();
-    return linkStatus(link.state, { any: registry.size > 0, ready: registry.allReady(), failed: !!registry.anyConfigError() });
-  }
-
-  /**
-   * The socket failed to open again: every widget reads its snapshot over REST meanwhile, at most
-   * every {@link DOWN_READ_EVERY_MS}: fresh rows (not live) while WebSockets are blocked, or the
-   * cause REST gives (a rotated JWT secret: "the API key was rejected") where the socket gives none.
-   */
-  #readWhileDown(): void {
-    const now = Date.now();
-    if (now - this.#downReadAt < DOWN_READ_EVERY_MS) return;
-    this.#downReadAt = now;
-    for (const store of this.liveStores()) store.readWhileDown();
+    return this.#session.failed ? 'error' : partsStatus(this.#parts);
   }
 
   #recompute(): void {
@@ -353,15 +272,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       }
       this.#session.clearError();
     }
-    const registry = this.#parts?.registry;
-    const lastError =
-      this.configError ??
-      this.#session.error ??
-      registry?.anyConfigError() ??
-      // The socket may well be connected, but no widget that needs the token can be live (QA33:
-      // "Connected · Last error: None" beside widgets that all said why they were not).
-      this.#session.tokens.failure ??
-      (status === 'connected' ? null : (this.#parts?.rest.projectError ?? link?.error ?? this.#firstChannelError()));
+    const lastError = this.configError ?? (this.#parts && partsError(this.#parts, this.#session, status));
     this.#details.update({
       status,
       attempt: link?.attempt ?? 0,
@@ -371,11 +282,6 @@ export class RtClient extends LiveHub implements RtClientApi {
       lastError,
       tokenExpiresAt: this.#session.tokens.expiresAt,
     });
-  }
-
-  /** A channel's error (never a live query's own problem, which `SubscriptionInfo.lastError` also lists). */
-  #firstChannelError(): RtError | null {
-    return this.#parts?.registry.channelError() ?? null;
   }
 }
 

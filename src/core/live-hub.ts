@@ -19,6 +19,9 @@ export const STORE_LINGER_MS = 250;
 /** Keys per revalidation request (`id=in.(…)` stays well inside URL limits). */
 const REVALIDATE_CHUNK = 100;
 
+/** While the socket cannot open, widgets read over REST at most this often (ms). */
+const DOWN_READ_EVERY_MS = 30_000;
+
 interface StoreEntry {
   store: LiveQueryStore<StoreRow, unknown>;
   refs: number;
@@ -52,6 +55,8 @@ export abstract class LiveHub implements ResolveContext {
   protected revalidateEvery: number | undefined;
   readonly #stores = new Map<string, StoreEntry>();
   #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the stores last read over REST because the socket could not open (readWhileDown). */
+  #downReadAt = 0;
   protected disposed = false;
   /** Whether Realtime runs behind the database: one for all of this client's queries. */
   protected readonly realtimeLag = new RealtimeLag();
@@ -114,6 +119,18 @@ export abstract class LiveHub implements ResolveContext {
   /** Live stores (diagnostics and tests). */
   protected liveStores(): LiveQueryStore<StoreRow, unknown>[] {
     return [...this.#stores.values()].map((e) => e.store);
+  }
+
+  /**
+   * The socket failed to open again: every store reads its snapshot over REST meanwhile, at most
+   * every {@link DOWN_READ_EVERY_MS}: fresh rows (not live) while WebSockets are blocked, or the
+   * cause REST gives (a rotated JWT secret: "the API key was rejected") where the socket gives none.
+   */
+  protected readWhileDown(): void {
+    const now = Date.now();
+    if (now - this.#downReadAt < DOWN_READ_EVERY_MS) return;
+    this.#downReadAt = now;
+    for (const store of this.liveStores()) store.readWhileDown();
   }
 
   async markAsRead(table: ReadableTable, id: string): Promise<RtError | null> {
@@ -182,13 +199,13 @@ export abstract class LiveHub implements ResolveContext {
     this.source.recheckSources?.(); // Broadcast mode: a trigger dropped shows even on a quiet or insert-only table
     const byTable = new Map<string, { stores: LiveQueryStore<StoreRow, unknown>[]; keys: Set<string> }>();
     for (const store of this.liveStores()) {
-      store.revalidateEmpty(); // nothing held to ask for by key: its snapshot again
-      store.revalidateCount(); // rows not held can leave the user's view too
-      if (!store.table || !store.checked) continue;
-      const group = byTable.get(store.table) ?? { stores: [], keys: new Set<string>() };
-      byTable.set(store.table, group);
+      // Reads what cannot be checked by key (nothing held, the count); the keys of the rows held.
+      const held = store.recheck();
+      if (!held) continue;
+      const group = byTable.get(store.table!) ?? { stores: [], keys: new Set<string>() };
+      byTable.set(store.table!, group);
       group.stores.push(store);
-      for (const key of store.rowIds()) group.keys.add(key);
+      for (const key of held) group.keys.add(key);
     }
     for (const [table, { stores, keys }] of byTable) {
       const all = [...keys];

@@ -162,6 +162,18 @@ export function serverNow(): number {
   return now - (estimate(now) ?? 0);
 }
 
+/**
+ * The server's current time (ms since the epoch, as estimated: never ahead of it), or undefined
+ * before any sample: when a read's reply came, for the version guard's "read at" (RowWindow).
+ */
+export function knownServerNow(): number | undefined {
+  const now = Date.now();
+  checkJump(now);
+  prune(now);
+  const skew = estimate(now);
+  return skew == null ? undefined : now - skew;
+}
+
 /** Forget every sample (tests; a page switching to another backend). */
 export function resetServerClock(): void {
   state.buckets = [];

@@ -47,7 +47,11 @@ export class SnapshotReader<R> {
   #reread = 0;
   #stopped = false;
 
-  constructor(private readonly options: SnapshotReaderOptions<R>) {}
+  readonly #options: SnapshotReaderOptions<R>;
+
+  constructor(options: SnapshotReaderOptions<R>) {
+    this.#options = options;
+  }
 
   /** Whether a read was ever started. */
   get started(): boolean {
@@ -76,7 +80,7 @@ export class SnapshotReader<R> {
    */
   async read(): Promise<void> {
     if (this.#stopped) return;
-    const { options } = this;
+    const options = this.#options;
     clearTimeout(this.#retryTimer);
     const until = options.holdUntil?.() ?? 0;
     const wait = until - Date.now();
@@ -142,7 +146,7 @@ export class SnapshotReader<R> {
 
   /** The next retry, after the backoff or when the server asked (`retryAt`, epoch ms), whichever is later. */
   #scheduleRetry(retryAt = 0): void {
-    const delay = Math.max(retryDelay(this.options.retryDelays, this.#retries++), retryAt - Date.now());
+    const delay = Math.max(retryDelay(this.#options.retryDelays, this.#retries++), retryAt - Date.now());
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => void this.read(), delay);
   }

@@ -72,11 +72,15 @@ export class UnreadCount {
   /** Folding a change the count already includes (`fold()`): it moves nothing, confirms nothing. */
   #settled = false;
 
-  constructor(private readonly options: UnreadCountOptions) {}
+  readonly #options: UnreadCountOptions;
+
+  constructor(options: UnreadCountOptions) {
+    this.#options = options;
+  }
 
   /** Whether a (full or partial) row is counted; null when it lacks a counted column. */
   isCounted(row: Partial<StoreRow> | null | undefined): boolean | null {
-    const where = this.options.query.countWhere;
+    const where = this.#options.query.countWhere;
     if (!where || !row) return null;
     for (const [column] of where) if (row[column] === undefined) return null;
     return where.every(([column, value]) => String(row[column]) === value);
@@ -99,7 +103,7 @@ export class UnreadCount {
   snapshotRead(count: CountResult): void {
     this.#reading = false;
     if (count.error === null) {
-      this.#outside = Math.max(0, count.count - this.#countHeld(this.options.held()));
+      this.#outside = Math.max(0, count.count - this.#countHeld(this.#options.held()));
       this.#countedFrom = this.#asked;
       this.#tries = 0;
     } else if (!waitsForToken(count.error)) {
@@ -153,7 +157,7 @@ export class UnreadCount {
     if (change.type === 'INSERT') return false;
     const old = change.old as Partial<StoreRow> | null;
     const counted = this.isCounted(old);
-    if (counted === null || !old || !matches(this.options.query, old)) {
+    if (counted === null || !old || !matches(this.#options.query, old)) {
       // Unknown previous state (e.g. a DELETE carrying only the primary key under RLS).
       if (counted === null) this.schedule();
       return false;
@@ -171,18 +175,18 @@ export class UnreadCount {
   patch(value: number): { rollback(): void; confirm(): void } {
     const override = { value };
     this.#override = override;
-    this.options.changed();
+    this.#options.changed();
     return {
       rollback: () => {
         if (this.#override !== override) return;
         this.#override = null;
-        this.options.changed();
+        this.#options.changed();
       },
       confirm: () => {
         if (this.#override !== override) return;
         this.#override = null;
         this.#outside = value;
-        this.options.changed();
+        this.#options.changed();
         this.schedule(RECOUNT_AFTER_WRITE_MS); // cheap insurance against a write racing the count
       },
     };
@@ -223,7 +227,7 @@ export class UnreadCount {
 
   /** The total without an optimistic override. */
   #raw(): number {
-    return this.#countHeld(this.options.held()) + this.#outside;
+    return this.#countHeld(this.#options.held()) + this.#outside;
   }
 
   #countHeld(rows: Iterable<StoreRow>): number {
@@ -234,13 +238,13 @@ export class UnreadCount {
 
   /** Marks a read as started now; the server's time is known only once the clock has an estimate. */
   async #readSafely(): Promise<CountResult> {
-    const { query } = this.options;
+    const { query } = this.#options;
     const skew = clockSkew();
     this.#asked = skew === null ? -Infinity : Date.now() - skew;
     this.#reading = true;
     this.#dirty = false;
     try {
-      return await this.options.read(query.table, [...query.eq, ...(query.countWhere ?? [])]);
+      return await this.#options.read(query.table, [...query.eq, ...(query.countWhere ?? [])]);
     } catch (err) {
       return { count: null, error: rtError('server', messageOf(err)) };
     }
@@ -248,7 +252,7 @@ export class UnreadCount {
 
   async #recount(): Promise<void> {
     if (this.#disposed) return;
-    if (this.options.snapshotInFlight()) {
+    if (this.#options.snapshotInFlight()) {
       // The snapshot read (which reads the count too) re-counts if needed.
       this.#dirty = true;
       return;
@@ -265,12 +269,12 @@ export class UnreadCount {
     this.#tries = 0;
     // Changes kept racing the re-reads: take this one, and read again once things are calmer.
     if (this.#dirty) this.schedule(RECOUNT_AFTER_ERROR_MS);
-    const next = Math.max(0, res.count - this.#countHeld(this.options.held()));
-    if (next > this.#outside && !this.#dirty) this.options.missed?.();
+    const next = Math.max(0, res.count - this.#countHeld(this.#options.held()));
+    if (next > this.#outside && !this.#dirty) this.#options.missed?.();
     this.#countedFrom = this.#asked;
     if (next !== this.#outside) {
       this.#outside = next;
-      this.options.changed();
+      this.#options.changed();
     }
   }
 }

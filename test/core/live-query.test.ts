@@ -784,7 +784,7 @@ describe('reads racing changes delivered out of commit order', () => {
     // n4 is inserted and no change is delivered (the table left the publication; a lost message).
     db.rows.set('n4', note(4));
     const selects = db.selects;
-    store.revalidateCount();
+    store.recheck();
     const ids = () => ((store.state.data as Row[] | null) ?? []).map((r) => r.id).join(',');
     await waitFor(() => db.selects > selects && ids() === 'n4,n3', 3000, `the newest two read again (shows ${ids()})`);
     await waitFor(() => store.state.unreadCount === 4, 2000, `count 4 (shows ${store.state.unreadCount})`);

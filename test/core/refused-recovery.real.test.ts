@@ -7,7 +7,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
-import { REFUSED_READ_EVERY_MS } from '../../src/core/live-query.js';
+import { REFUSED_READ_EVERY_MS } from '../../src/core/query-rows.js';
 import { USERS, backendInfo, insertInto, probeFeed, probeTable, runSql, signIn, waitFor } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
 

@@ -1,0 +1,112 @@
+/**
+ * Where a live query's snapshot read lands ({@link SnapshotReader} reads, {@link LiveQueryStore}
+ * orchestrates): the rows replace the window with the changes that raced the read folded on top,
+ * the count and the overlays follow, and the phase goes live. Three reads are not believed as they
+ * come:
+ *  - a re-read older than rows the server already sent (a service worker's or a proxy's cached
+ *    reply, a lagging read replica) is read once more before it is believed, the query staying as
+ *    it was meanwhile: a restored database gives the same rows again, a cache is fresh by then;
+ *  - an empty list whose scope the user cannot see (ResolvedFeed.verifyEmpty) reads as that error,
+ *    and what the page held from the scope goes too (not kept as "stale");
+ *  - a read holding {@link PINNED_LIMIT} pinned rows may not hold them all (`cut`: `state.more`).
+ * Framework-free.
+ */
+import type { CountResult, RowChange, SnapshotQuery, SnapshotResult } from './client-types.js';
+import type { RtError } from './types.js';
+import { PINNED_LIMIT, type ResolvedFeed } from './feeds/feed.js';
+import { rowKey, type RowWindow, type StoreRow } from './row-window.js';
+import { versionOf } from './version.js';
+import { knownServerNow } from './server-clock.js';
+import type { ChangeMerge } from './change-merge.js';
+import type { Overlays } from './overlays.js';
+import type { QueryPhase } from './query-phase.js';
+import type { UnreadCount } from './unread-count.js';
+
+/** A re-read older than the rows held is read again after this long before it is believed (ms). */
+export const OLDER_READ_CONFIRM_MS = 1500;
+
+/** The parts of a resolved live query a snapshot lands in. */
+export interface SnapshotLandingParts<R extends StoreRow> {
+  kind: 'single' | 'list';
+  query: SnapshotQuery;
+  window: RowWindow<R>;
+  /** The unread count, when the query keeps one (read with the snapshot). */
+  unread: () => UnreadCount | null;
+  merge: () => ChangeMerge<R>;
+  overlays: Overlays;
+  phase: QueryPhase;
+  /** The rows over REST (LiveSource.select). */
+  select: (query: SnapshotQuery) => Promise<SnapshotResult<R>>;
+  verifyEmpty?: ResolvedFeed['verifyEmpty'];
+  /** Read the rows again, unless a read is in flight. */
+  readAgain(): void;
+  /** What the query shows changed; `read`: its rows were read now (`state.updatedAt`). */
+  changed(read: boolean): void;
+}
+
+export class SnapshotLanding<R extends StoreRow> {
+  /** Errors from `verifyEmpty`: the scope a read found empty is not visible to the user. */
+  readonly #scopeGone = new WeakSet<RtError>();
+  /** A re-read came back older than rows held: the next read decides. */
+  #confirming = false;
+  #confirmTimer: ReturnType<typeof setTimeout> | undefined;
+  #cut = false;
+
+  readonly #parts: SnapshotLandingParts<R>;
+
+  constructor(parts: SnapshotLandingParts<R>) {
+    this.#parts = parts;
+  }
+
+  /** The last read held {@link PINNED_LIMIT} rows in pinned states: more may be under way. */
+  get cut(): boolean {
+    return this.#cut;
+  }
+
+  /** The snapshot; an empty list whose scope is not visible to the user reads as that error. */
+  async select(): Promise<SnapshotResult<R>> {
+    const { query, verifyEmpty } = this.#parts;
+    const result = await this.#parts.select(query);
+    const problem = result.rows?.length === 0 && verifyEmpty ? await verifyEmpty() : null;
+    if (problem) this.#scopeGone.add(problem);
+    return problem ? { rows: null, error: problem } : result;
+  }
+
+  /** A read started in `epoch` landed: its rows, with the changes that raced it (in arrival order) on top. */
+  landed(snapshot: R[], buffered: RowChange<R>[], count: CountResult | null, epoch: number): void {
+    const { window, overlays, phase } = this.#parts;
+    const unread = this.#parts.unread();
+    const merge = this.#parts.merge();
+    if (!this.#confirming && snapshot.some((r) => versionOf(r) < versionOf(window.get(rowKey(r)!)) && versionOf(r) > -Infinity)) {
+      this.#confirming = true;
+      for (const change of buffered) merge.fold(change, false);
+      this.#parts.changed(false);
+      this.#confirmTimer = setTimeout(() => this.#parts.readAgain(), OLDER_READ_CONFIRM_MS);
+      return;
+    }
+    this.#confirming = false;
+    window.replace(snapshot, knownServerNow());
+    const pin = window.query.pinned;
+    this.#cut = !!pin && snapshot.filter((r) => pin.values.includes(r[pin.column] as string)).length >= PINNED_LIMIT;
+    if (count) unread!.snapshotRead(count);
+    for (const change of buffered) merge.fold(change, false);
+    window.trim();
+    overlays.expire((key) => window.get(key));
+    // Changes that raced the reads may or may not be in the count: read it again.
+    if (count && buffered.length > 0) unread!.schedule();
+    phase.snapshotRead(epoch, this.#parts.kind === 'single' && window.size === 0);
+    this.#parts.changed(true);
+  }
+
+  /** The latest read failed (SnapshotReader retries it); `count`: a count was read with it. */
+  failed(error: RtError, count: CountResult | null): void {
+    if (this.#scopeGone.has(error)) this.#parts.window.replace([]);
+    if (count) this.#parts.unread()!.snapshotFailed();
+    this.#parts.phase.snapshotFailed(error);
+    this.#parts.changed(false);
+  }
+
+  stop(): void {
+    clearTimeout(this.#confirmTimer);
+  }
+}
