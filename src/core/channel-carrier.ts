@@ -49,6 +49,8 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
   #opening = false;
   /** Waiting for a new token (session expired, not renewable). */
   #parked = false;
+  /** The access token in hand when this channel last joined (ChannelHooks.token). */
+  #sentWith: string | null | undefined;
   #closed = false;
   readonly #events: ChannelEvents = {
     payload: (channel, payload) => this.#onPayload(channel, payload),
@@ -175,6 +177,7 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
       this.#host.hooks.socketFailed?.(err);
       return this.#scheduleReopen();
     }
+    this.#sentWith = this.#host.hooks.token?.();
     try {
       this.#channel = bindChannel(this.#host.realtime, this.#topic, g.topic ? null : { table: g.table, filter }, this.#events);
     } catch (err) {
@@ -254,6 +257,14 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
         // failure", "… connection lost"; a join that timed out on a socket that never opened) are
         // the connection's error (Link), not this channel's.
         const socket = !this.#host.hooks.socketOpen() || /socket closed|heartbeat timeout|transport failure|connection lost/i.test(reason);
+        // Refused for a token since replaced (the join's answer came after the page handed over a
+        // new one, as under load): no cause of this channel's, and no reason to ask for a token or
+        // to park (that failed the renewed session: "Not live (JwtSignatureError)" for good).
+        // realtime-js rejoins with the token in hand (setAuth updated the join).
+        if (this.#renewedSinceJoin() && isTokenProblem(reason)) {
+          this.#sentWith = this.#host.hooks.token?.();
+          break;
+        }
         if (!socket) this.#error = this.#reasonError(reason);
         if (isTokenProblem(reason)) {
           // realtime-js retries the join with the new token; with none to be had, park instead.
@@ -302,6 +313,11 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     return true;
   }
 
+  /** Whether the token in hand is not the one this channel last joined with. */
+  #renewedSinceJoin(): boolean {
+    return this.#sentWith !== this.#host.hooks.token?.();
+  }
+
   #reopenSoon(channel: RealtimeChannelLike, delay: number): void {
     this.#channel = null;
     this.#joined = false;
@@ -320,7 +336,8 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     this.#reopenTries++;
     this.#reopen = setTimeout(async () => {
       if (this.#host.disposed() || this.#closed || this.#channel) return;
-      if (this.#error && (isTokenProblem(this.#error.detail ?? this.#error.message) || this.#error.code === 'session-expired')) {
+      // A refusal of the token in hand (not of one since replaced: the channel opens with the new one).
+      if (this.#error && !this.#renewedSinceJoin() && (isTokenProblem(this.#error.detail ?? this.#error.message) || this.#error.code === 'session-expired')) {
         const ok = await this.#host.hooks.refreshToken(this.#error.message);
         if (!ok) {
           // The session's cause (expired, or rejected) where it has one; else the refusal stands.

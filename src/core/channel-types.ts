@@ -11,6 +11,11 @@ import type { RealtimeClientLike } from './supabase-like.js';
 export interface ChannelHooks {
   /** The server refused/expired our token: get a fresh one into the realtime client. Resolves to success. */
   refreshToken(reason: string): Promise<boolean>;
+  /**
+   * The access token in hand (what a join sent now carries), to tell a refusal of a token since
+   * replaced from one of this token. Optional: without it every refusal is taken as of this token.
+   */
+  token?(): string | null;
   /** Whether the socket is open right now. */
   socketOpen(): boolean;
   /** Why the socket keeps failing to open (Link.failing), or null: a channel not ready says so. */

@@ -75,6 +75,7 @@ export function buildParts(options: RtClientOptions, session: Session, hooks: Cl
   registry = new ChannelRegistry(realtime, {
     changed: hooks.changed,
     refreshToken: (reason) => session.refresh(reason),
+    token: () => session.tokens.current,
     socketOpen: () => link.open,
     socketFailing: () => link.failing,
     socketFailed: (err) => link.failed(err),
