@@ -74,9 +74,10 @@ export function progressModel(raw: { percentage?: unknown; completed?: unknown; 
   let completed = clampCount(raw.completed);
   const rawCompleted = finiteNumber(raw.completed);
   const rawTotal = finiteNumber(raw.total);
-  // Nothing to do reads "0 of 0"; a negative total drawn as 0 is no such reading (QA33: a
-  // completed count that was not a number read "0 of 0" beside a total of -5).
-  if (total === 0 && completed == null && rawTotal! >= 0) completed = 0;
+  // Nothing to do (a total of exactly 0) reads "0 of 0"; a negative or fractional total drawn as 0
+  // is no such reading (QA33: a completed count that was not a number read "0 of 0" beside a total
+  // of -5; QA34: a total of 0.4).
+  if (completed == null && rawTotal === 0) completed = 0;
   let percentage = clampPercent(raw.percentage);
   const status = raw.status == null || raw.status === '' ? null : workStatusOf(raw.status);
   if (percentage == null && total != null && total > 0 && completed != null) percentage = Math.min(100, (completed * 100) / total);

@@ -61,6 +61,15 @@ describe('rt-progress', () => {
     expect(text(el)).to.include('75%');
   });
 
+  it('a fractional total without a completed count shows no counts: "0 of 0" (nothing to do) is a total of exactly 0 (QA34)', async () => {
+    const el = await progress(html`<rt-progress label="Fraction" total="0.4"></rt-progress>`);
+    expect($(el, '[part~="counts"]')?.textContent ?? null, 'no counts').to.equal(null);
+    el.total = 0;
+    await settle(el);
+    expect($(el, '[part~="counts"]')!.textContent).to.equal('0 of 0');
+    await expect(el).to.be.accessible();
+  });
+
   it('clamps out-of-range values for drawing and says so (an "Out of range" badge naming them)', async () => {
     const el = await progress(html`<rt-progress label="Over" percentage="140" completed="-2" total="-5"></rt-progress>`);
     expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal('100');
