@@ -235,6 +235,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     if (this.#ownsRealtime && this.realtime) void this.realtime.disconnect().catch(() => {});
     this.#recompute();
     this.#details.dispose();
+    this.#session.dispose();
   }
 
   // ---- internals ------------------------------------------------------------------------

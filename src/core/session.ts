@@ -7,6 +7,15 @@ import type { RealtimeClientLike, SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
 import { msLeft, TokenSource, type AccessTokenOption } from './tokens.js';
 import { isTokenProblem, messageOf, rtError } from './errors.js';
+import { retryDelay } from './retry.js';
+
+/**
+ * Waits (ms) before the host is asked again (`onSessionExpired`) when the tokens it handed over are
+ * refused in a row, without the connection being healthy in between: after the first refusal at
+ * once, then after each of these (the last repeats). A host that answers with a refused or expired
+ * token is not asked again and again in a loop (QA35: 658 events and 933 refused reads in 10 s).
+ */
+export const ASK_AGAIN_MS = [1000, 2000, 5000, 10_000, 30_000];
 
 export interface SessionEvents {
   /** Something that the connection status derives from changed. */
@@ -24,6 +33,11 @@ export class Session {
   #auth: Promise<unknown> | null = null;
   /** `onSessionExpired` was called for the current expiry (once until a new token arrives). */
   #announced = false;
+  /** The session failed this often in a row, the connection never healthy in between ({@link ASK_AGAIN_MS}). */
+  #failedInARow = 0;
+  /** The token in hand when the session last failed: handed back unchanged, it is not tried again. */
+  #failedWith: string | null = null;
+  #askTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #expiredListeners = new Set<(error: RtError) => void>();
   readonly #userListeners = new Set<(userId: string | null) => void>();
 
@@ -81,11 +95,23 @@ export class Session {
     return this.#auth;
   }
 
-  /** A token handed over by the host (same user): use it from now on. */
+  /**
+   * A token handed over by the host (same user): use it from now on. The token the session just
+   * failed with, handed back unchanged, is not sent again (the server would refuse it again), nor is
+   * one already past its expiry: the session stays failed, and the host is asked again after the
+   * next wait of {@link ASK_AGAIN_MS}.
+   */
   set(token: string | null): void {
+    const failed = this.failed;
+    if (failed && token !== null && token === this.#failedWith) {
+      this.#announced = false;
+      return void this.#fail(failed);
+    }
     this.tokens.set(token);
     this.error = null;
     this.#announced = false;
+    clearTimeout(this.#askTimer);
+    if (token && this.tokens.expired) return void this.expire('the access token handed over has already expired');
     void (async () => {
       try {
         if (this.#realtime && token) await this.#realtime.setAuth(token);
@@ -98,9 +124,16 @@ export class Session {
     this.events.changed();
   }
 
+  /** The client was disposed: no ask waits any more. */
+  dispose(): void {
+    clearTimeout(this.#askTimer);
+    this.#expiredListeners.clear();
+  }
+
   /** The connection has been up: whatever token error there was is over. */
   clearError(): void {
     this.error = null;
+    this.#failedInARow = 0;
   }
 
   /**
@@ -131,17 +164,26 @@ export class Session {
   /** The session cannot go on with its token: `error`, told to the host once (`onSessionExpired`). */
   #fail(error: RtError): RtError {
     this.error = error;
+    this.#failedWith = this.tokens.current;
     if (!this.#announced) {
       this.#announced = true;
-      queueMicrotask(() => {
+      // At once the first time; after a growing wait while the host's answers fail in a row.
+      const failures = this.#failedInARow++;
+      const tell = () => {
+        // A token arrived meanwhile (or the connection recovered): nothing to ask.
+        const now = this.error;
+        if (!now) return;
         for (const cb of [...this.#expiredListeners]) {
           try {
-            cb(error);
+            cb(now);
           } catch (err) {
             console.error('[rt-monitor] rt-session-expired listener failed:', err);
           }
         }
-      });
+      };
+      clearTimeout(this.#askTimer);
+      if (failures === 0) queueMicrotask(tell);
+      else this.#askTimer = setTimeout(tell, retryDelay(ASK_AGAIN_MS, failures - 1));
     }
     this.events.changed();
     return error;

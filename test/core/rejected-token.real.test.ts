@@ -176,6 +176,31 @@ describe('an access token the server rejects, not expired (real backend)', funct
     expect(errors.filter(saysExpired), 'an error that says expired').to.deep.equal([]);
   });
 
+  it('a host that answers rt-session-expired with the token just refused is asked again after a wait, and that token is not sent again (QA35 H1: an endless loop of events and refused requests)', async () => {
+    const info = await backendInfo();
+    const badsig = await mintToken(ALICE, 3600, OTHER_PROJECT_SECRET);
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const refused = countRefusals();
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: badsig });
+    clients.push(client);
+    const joins = () => ws.log.filter((f) => f.dir === 'out' && f.data.includes('phx_join')).length;
+    const sentAtAsk: Array<{ joins: number; refusals: number }> = [];
+    client.onSessionExpired(() => {
+      sentAtAsk.push({ joins: joins(), refusals: refused.reads + refused.counts });
+      client.setAccessToken(badsig); // a host answering from a stale cache
+    });
+    const list = client.liveQuery(notificationsFeed, {});
+    errorsOf(list as LiveQuery<unknown>);
+    await waitFor(() => sentAtAsk.length >= 3, 30_000, () => `asked three times (${sentAtAsk.length})`);
+    const [first, , third] = sentAtAsk;
+    expect({ joins: third!.joins - first!.joins, refusals: third!.refusals - first!.refusals }, 'joins and refused reads sent again with the same token').to.deep.equal({ joins: 0, refusals: 0 });
+    expect(list.getState().error?.detail, 'the cause stays named').to.equal('token-rejected');
+    // A valid token still recovers at once.
+    client.setAccessToken(await mintToken(ALICE, 3600));
+    await waitFor(() => list.getState().phase === 'live', 30_000, 'live with a valid token');
+  });
+
   it("a token callback that answers with another project's token: asked again, and no word of expiry", async () => {
     const info = await backendInfo();
     const stream = await newStream({ name: 'rejected from a callback', org_id: ACME });

@@ -3,7 +3,7 @@
  * token source and no realtime client.
  */
 import { expect } from '@open-wc/testing';
-import { Session } from '../../src/core/session.js';
+import { ASK_AGAIN_MS, Session } from '../../src/core/session.js';
 import { RestSource } from '../../src/core/rest-source.js';
 import { SchemaMap } from '../../src/core/schema-map.js';
 import type { RestLike, SupabaseLike } from '../../src/core/supabase-like.js';
@@ -135,5 +135,49 @@ describe('Session', () => {
       await Promise.resolve();
       expect([session.error?.code, session.expired, announced], reason).to.deep.equal(['session-expired', true, 1]);
     }
+  });
+
+  it('a host that answers onSessionExpired with a refused or expired token is not asked again in a loop: the token just refused is not tried again, an expired one is not sent, and each ask after a refusal in a row waits longer until the connection is healthy (QA35 H1: 658 events and 933 refused reads in 10 s)', async () => {
+    const REASON = 'JwtSignatureError: Failed to validate JWT signature';
+    const bad = jwt('alice', 3600);
+    const session = new Session(bad, undefined, { changed() {}, renewed() {} });
+    session.attach({ setAuth: async () => {}, accessTokenValue: null } as never);
+    const asked: number[] = [];
+    let answer: (() => string) | null = null;
+    session.onExpired(() => {
+      asked.push(Date.now());
+      if (answer) session.set(answer());
+    });
+    const tick = () => new Promise((r) => setTimeout(r));
+    const until = async (ok: () => boolean, what: string) => {
+      for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(ok(), what).to.equal(true);
+    };
+    // The token just refused, handed back unchanged: the session stays failed (nothing to send).
+    answer = () => bad;
+    session.refused(REASON);
+    await tick();
+    expect(asked.length, 'asked at once the first time').to.equal(1);
+    expect(session.failed?.detail, 'still failed: the same token is not tried again').to.equal('token-rejected');
+    await until(() => asked.length === 2, 'asked again, after a wait');
+    expect(asked[1]! - asked[0]!, 'the second ask waited').to.be.at.least(ASK_AGAIN_MS[0]! - 50);
+    // An already-expired token: not sent, the session reads expired at once.
+    answer = null;
+    session.set(jwt('alice', -60));
+    expect(session.expired, 'an expired token handed over is not sent').to.equal(true);
+    // A new token refused again in a row: asked again only after a wait.
+    session.set(jwt('alice', 7200));
+    expect(session.failed, 'a new token is tried').to.equal(null);
+    const before = asked.length;
+    session.refused(REASON);
+    await tick();
+    expect(asked.length, 'not asked at once after refusals in a row').to.equal(before);
+    await until(() => asked.length === before + 1, 'asked after the wait');
+    // Healthy in between (the connection was up): the next refusal asks at once again.
+    session.set(jwt('alice', 7200));
+    session.clearError();
+    session.refused(REASON);
+    await tick();
+    expect(asked.length, 'asked at once after a healthy connection').to.equal(before + 2);
   });
 });
