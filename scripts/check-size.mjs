@@ -218,8 +218,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * out of the client — costs +0.43 KB (each part's constructor, fields and the callbacks between
  * parts; their private members are `#private`, which the minifiers rename); a join's refusal of a
  * token since replaced no longer failing the renewed session, +0.09 KB.
+ * Raised to 82.5 the same day (82,385 B, +0.19 KB): QA35's fixes — a host answering
+ * rt-session-expired with a refused token asked again after a growing wait, not in a loop, and a
+ * list reading "not found" read again when its parent row (the stream) arrives over Realtime.
  */
-export const ALL_IN_CEILING_KB = 82.3;
+export const ALL_IN_CEILING_KB = 82.5;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -98,6 +98,11 @@ export abstract class LiveHub implements ResolveContext {
             isTerminal: def.isTerminal as ((row: StoreRow) => boolean) | undefined,
             lag: hub.realtimeLag,
             createNotifier: hub.createNotifier,
+            // A row another query may wait for (an agent activity list, for its stream).
+            arrived: (table, row) => {
+              const id = rowKey(row);
+              for (const store of hub.liveStores()) store.parentArrived(table, id);
+            },
           }),
         );
         const off = entry.store.subscribe(listener as (s: LiveQueryState<unknown>) => void);

@@ -52,6 +52,8 @@ export interface LiveQueryStoreOptions<R extends StoreRow> {
   retryDelays?: number[];
   /** How long a change revalidation found may take to arrive over Realtime (ms; default {@link LATE_MS}). */
   deliveryGraceMs?: number;
+  /** A row of `table` (standard name) arrived over Realtime, inserted or updated: other queries may wait for it ({@link parentArrived}). */
+  arrived?: (table: string, row: StoreRow) => void;
   now?: () => number;
 }
 
@@ -225,6 +227,17 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#lag.observe(change.committedAt);
     this.#watch.arrived(rowKey((change.new ?? change.old) as StoreRow));
     rows.fold(change);
+    if (change.type !== 'DELETE' && change.new) this.#options.arrived?.(this.table!, change.new);
+  }
+
+  /**
+   * Row `key` of `table` arrived over Realtime (for another query): when this list reads "not found"
+   * because that row was not visible (ResolvedFeed.parents: the stream of an agent activity list),
+   * it is read again now, not at its next retry.
+   */
+  parentArrived(table: string, key: string | null): void {
+    if (this.#stopped || this.#phase.error?.code !== 'not-found') return;
+    if (this.#resolved?.parents?.some(([t, id]) => t === table && id === key)) this.#rows?.readAgain();
   }
 
   /** Off Live while Realtime runs behind, or did not deliver a change (item 10); live again when neither. */

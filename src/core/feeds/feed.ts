@@ -32,6 +32,12 @@ export interface ResolvedFeed {
    * for rows the user may not read, so without this check such a widget said "Live · nothing here".
    */
   verifyEmpty?: () => Promise<RtError | null>;
+  /**
+   * The parent rows `verifyEmpty` checks, as `[table, id]` (a stream for `agent_executions`): when
+   * one arrives over Realtime while the list reads "not found", the list is read again at once
+   * (QA35: an agent activity list said "No stream id …" for ~10 s beside the stream's own data).
+   */
+  parents?: ReadonlyArray<readonly [table: string, id: string]>;
 }
 
 /** One equality filter: `column = params[param]`, or (when omitted) the signed-in user / their org. */
@@ -192,7 +198,12 @@ export function defineFeed<R, P extends object>(decl: FeedDeclaration<R, P>): Fe
       else query.single = true;
       if (decl.counted) query.countWhere = [[decl.counted.column, decl.counted.value]];
       const name = decl.label?.(values) ?? `${decl.name}:${eq.map(([, v]) => v).join(':')}`;
-      return scoped.length ? { name, query, verifyEmpty: () => scopeProblem(scoped, ctx) } : { name, query };
+      if (!scoped.length) return { name, query };
+      const parents = scoped.flatMap(([f, , value]) => {
+        const parent = f.parent ?? (f.fallback && 'orgs');
+        return parent ? [[parent, value] as const] : [];
+      });
+      return { name, query, verifyEmpty: () => scopeProblem(scoped, ctx), parents };
     },
     ...(terminal ? { isTerminal: (row: R) => terminal.has((row as Record<string, unknown>)[decl.terminal!.column]) } : {}),
   };
