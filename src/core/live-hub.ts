@@ -99,9 +99,11 @@ export abstract class LiveHub implements ResolveContext {
             lag: hub.realtimeLag,
             createNotifier: hub.createNotifier,
             // A row another query may wait for (an agent activity list, for its stream).
+            // Called for every change delivered: no array built, and each store returns at once
+            // unless it reads "not found".
             arrived: (table, row) => {
               const id = rowKey(row);
-              for (const store of hub.liveStores()) store.parentArrived(table, id);
+              for (const e of hub.#stores.values()) e.store.parentArrived(table, id);
             },
           }),
         );

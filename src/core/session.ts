@@ -7,7 +7,7 @@ import type { RealtimeClientLike, SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
 import { msLeft, TokenSource, type AccessTokenOption } from './tokens.js';
 import { isTokenProblem, messageOf, rtError } from './errors.js';
-import { retryDelay } from './retry.js';
+import { RETRY_DELAYS_MS, retryDelay } from './retry.js';
 
 /**
  * Waits (ms) before the host is asked again (`onSessionExpired`) when the tokens it handed over are
@@ -15,7 +15,7 @@ import { retryDelay } from './retry.js';
  * once, then after each of these (the last repeats). A host that answers with a refused or expired
  * token is not asked again and again in a loop (QA35: 658 events and 933 refused reads in 10 s).
  */
-export const ASK_AGAIN_MS = [1000, 2000, 5000, 10_000, 30_000];
+export const ASK_AGAIN_MS = RETRY_DELAYS_MS;
 
 export interface SessionEvents {
   /** Something that the connection status derives from changed. */
