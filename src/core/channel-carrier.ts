@@ -223,7 +223,9 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
       return;
     }
     if (payload.status === 'error') {
-      // Channel-fatal (token expired, permissions lost…): phx_close follows; remember why.
+      // Channel-fatal (token expired, permissions lost…): phx_close follows; remember why. A token
+      // refused here (one handed over at run time) is the session's to judge first, as on a join.
+      if (isTokenProblem(message) && !this.#host.hooks.sessionFailed()) void this.#host.hooks.refreshToken(message);
       this.#error = this.#reasonError(message);
       this.#pgReady = false;
       this.#joined = false;
@@ -265,11 +267,14 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
           this.#sentWith = this.#host.hooks.token?.();
           break;
         }
-        if (!socket) this.#error = this.#reasonError(reason);
         if (isTokenProblem(reason)) {
-          // realtime-js retries the join with the new token; with none to be had, park instead.
-          if (!this.#parkIfDead(channel)) void this.#host.hooks.refreshToken(reason).then(() => this.#parkIfDead(channel));
-        }
+          // The session judges the refusal first (a fixed token fails it at once), so the channel
+          // shows the session's cause, not a wording of its own before it (QA35 L1). realtime-js
+          // retries the join with a new token; with none to be had, park instead.
+          const refreshing = this.#host.hooks.sessionFailed() ? null : this.#host.hooks.refreshToken(reason);
+          if (!socket) this.#error = this.#reasonError(reason);
+          if (!this.#parkIfDead(channel)) void (refreshing ?? this.#host.hooks.refreshToken(reason)).then(() => this.#parkIfDead(channel));
+        } else if (!socket) this.#error = this.#reasonError(reason);
         break;
       }
       case 'CLOSED':

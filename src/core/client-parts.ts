@@ -132,9 +132,10 @@ export function partsError(parts: ClientParts, session: Session, status: Connect
  * The {@link LiveSource} a client's live queries read and subscribe through: its parts (`parts()`,
  * null when the client could not be built: then every read fails with `problem()`).
  */
-export function liveSource(parts: () => ClientParts | null, problem: () => RtError, subscribe: LiveSource['subscribe']): LiveSource {
+export function liveSource(parts: () => ClientParts | null, problem: () => RtError, subscribe: LiveSource['subscribe'], sessionFailed: () => RtError | null): LiveSource {
   return {
     subscribe,
+    sessionFailed,
     select: (query) => parts()?.rest.select(query) ?? Promise.resolve({ rows: null, error: problem() }),
     count: (table, eq) => parts()?.rest.count(table, eq) ?? Promise.resolve({ count: null, error: problem() }),
     problemChanged: () => parts()?.registry.touch(),

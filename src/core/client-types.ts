@@ -220,6 +220,11 @@ export interface LiveSource {
   recheckSources?(): void;
   /** Whether Realtime sends a change that gives `row` of `table` (false: never, e.g. no topic id in Broadcast mode). Optional. */
   sends?(table: MonitoredTable, row: Record<string, unknown>): boolean;
+  /**
+   * Why the session cannot go on with its token now (expired, or refused), or null. A query whose
+   * error is a token failure shows this one: the cause of now, not that of an earlier token. Optional.
+   */
+  sessionFailed?(): RtError | null;
 }
 
 /** What a feed may ask while resolving its parameters. */

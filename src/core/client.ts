@@ -45,6 +45,8 @@ export class RtClient extends LiveHub implements RtClientApi {
   readonly #parts: ClientParts | null = null;
   readonly #ownsRealtime: boolean;
   readonly #details: ConnectionDetails;
+  /** The session's failure the queries were last told of ({@link LiveQueryStore.causeChanged}). */
+  #failure: RtError | null = null;
   #orgCache = new Map<string, Promise<string | null | RtError>>();
   readonly #cleanups: Array<() => void> = [];
   readonly #mode: RtClientOptions['realtimeMode'];
@@ -65,14 +67,21 @@ export class RtClient extends LiveHub implements RtClientApi {
       else console.warn(`rt-monitor: revalidateMs must be a number of ms ≥ 0 (0 turns it off); got ${String(every)}, using ${LiveHub.revalidateMs}.`);
     }
     this.#session = new Session(options.accessToken, options.client, {
-      changed: () => this.#recompute(),
+      changed: () => {
+        // A new cause (a token refused, then an expired one handed over): the queries waiting
+        // for a token say the same as the connection.
+        const failed = this.#session?.failed ?? null;
+        if (failed && failed !== this.#failure) for (const store of this.liveStores()) store.causeChanged();
+        this.#failure = failed;
+        this.#recompute();
+      },
       renewed: () => {
         this.#parts?.registry.resume();
         for (const store of this.liveStores()) if (store.state.phase !== 'live') store.refresh();
       },
     });
     this.#details = new ConnectionDetails(this.#session.tokens.expiresAt);
-    this.source = liveSource(() => this.#parts, () => this.configError!, (spec, listener) => this.#subscribeChannel(spec, listener));
+    this.source = liveSource(() => this.#parts, () => this.configError!, (spec, listener) => this.#subscribeChannel(spec, listener), () => this.#session.failed);
     const parts = buildParts(options, this.#session, {
       changed: () => this.#recompute(),
       down: () => this.readWhileDown(),

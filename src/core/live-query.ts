@@ -26,6 +26,7 @@ import { initialState, type LiveSource, type RowChange, type SnapshotQuery } fro
 import type { LiveQueryState, RtError } from './types.js';
 import type { FrameNotifier } from './frame.js';
 import { StateDelivery } from './state-delivery.js';
+import { waitsForToken } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
 import { rowKey, type StoreRow } from './row-window.js';
@@ -317,6 +318,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     return this.#rows ? this.#overlays.apply(this.#rows.window.sorted()) : [];
   }
 
+  /** The session's cause changed: a query waiting for a token shows the new one ({@link LiveSource.sessionFailed}). */
+  causeChanged(): void {
+    if (waitsForToken(this.#delivery.state.error)) this.#emit();
+  }
+
   #emit(): void {
     if (this.#stopped) return;
     this.#delivery.schedule();
@@ -331,6 +337,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const rows = this.#ordered();
     const data = (this.#options.kind === 'list' ? rows : (rows[0] ?? null)) as T;
     const state: LiveQueryState<T> = { ...this.#phase.shown(), data, updatedAt: this.#updatedAt };
+    if (waitsForToken(state.error)) state.error = this.#options.source.sessionFailed?.() ?? state.error;
     const { unread, cut, window } = this.#rows ?? {};
     if (unread) state.unreadCount = unread.total(rows);
     const more = cut ? 'pinned' : window?.full ? 'rows' : 0;

@@ -163,6 +163,11 @@ export class Session {
 
   /** The session cannot go on with its token: `error`, told to the host once (`onSessionExpired`). */
   #fail(error: RtError): RtError {
+    // The same token refused again for the same cause (a channel's join after a read, a `system`
+    // error then the rejoin): the cause stands in its first words, not reworded by each reply
+    // (QA35 L1: two `rt-error` events per refusal, 100 ms apart).
+    const was = this.error;
+    if (was && this.#failedWith === this.tokens.current && was.code === error.code && was.detail === error.detail) error = was;
     this.error = error;
     this.#failedWith = this.tokens.current;
     if (!this.#announced) {

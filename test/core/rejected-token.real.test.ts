@@ -267,3 +267,68 @@ describe('an access token the server rejects, not expired (real backend)', funct
     await waitFor(() => live(progress!) && live(notes!), 30_000, () => `live again after the answer (${deepText(progress!.shadowRoot!)} | ${deepText(notes!.shadowRoot!)} | ${deepText(status!.shadowRoot!)})`);
   });
 });
+
+/**
+ * One cause, told once and the same everywhere (QA35 L1). A refusal reaches rt-monitor by several
+ * replies (a channel's `system` error, the rejoin's refusal, a REST 401), each in its own words;
+ * each widget raised `rt-error` once per wording, 100 ms apart. And after a refused token, an
+ * expired one handed over left the widgets on "rejected as invalid" while the indicator said
+ * "Session expired". The session's cause is now the one cause every part shows.
+ */
+describe('a token failure: one cause per widget, the same as the connection (real backend)', function () {
+  this.timeout(90_000);
+
+  const tags = ['rt-connection-status', 'rt-stream-progress', 'rt-notifications'];
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+
+  async function page(token: string | null, streamId: string) {
+    const info = await backendInfo();
+    const errors = new Map<string, RtError[]>(tags.map((t) => [t, []]));
+    const root = await fixture<HTMLElement>(html`<div @rt-error=${(e: CustomEvent<{ error: RtError }>) => errors.get((e.target as Element).localName)!.push(e.detail.error)}>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} .accessToken=${token}>
+        <rt-connection-status show-text></rt-connection-status>
+        <rt-stream-progress stream-id=${streamId}></rt-stream-progress>
+        <rt-notifications></rt-notifications>
+      </rt-provider></div>`);
+    const provider = root.querySelector('rt-provider') as HTMLElement & { accessToken: string | null };
+    const widgets = tags.map((t) => root.querySelector(t)!);
+    return { provider, widgets, errors };
+  }
+
+  it("a token of another project handed over at run time: the channel's system error and the rejoin's refusal raise one rt-error per widget, in one wording", async () => {
+    const stream = await newStream({ name: 'one cause at run time', org_id: ACME });
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const { provider, widgets, errors } = await page(await mintToken(ALICE, 3600), stream.id);
+    const live = (w: Element) => !!w.shadowRoot!.querySelector('[part~="live-badge"]')?.textContent?.includes(en.live);
+    await waitFor(() => live(widgets[1]!) && live(widgets[2]!), 20_000, 'live');
+    for (const list of errors.values()) list.length = 0;
+
+    provider.accessToken = await mintToken(ALICE, 3600, OTHER_PROJECT_SECRET);
+    // Both refusals arrive: the `system` error for the token handed over, then the rejoin's reply.
+    const system = () => ws.received.findIndex((f) => f.includes('"system"') && f.includes('JWT signature'));
+    await waitFor(() => system() >= 0 && ws.received.slice(system()).some((f) => f.includes('phx_reply') && f.includes('JwtSignatureError')), 20_000, "the system error and the rejoin's refusal");
+    await waitFor(() => widgets.every((w) => errors.get(w.localName)!.length > 0), 10_000, 'every widget told its cause');
+    await frame();
+    await Promise.all(widgets.map((w) => (w as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete));
+    for (const [tag, list] of errors) {
+      expect(list.map((e) => `${e.code}|${e.detail}|${e.message}`), `${tag}: rt-error events`).to.have.length(1);
+      expect([list[0]!.code, list[0]!.detail], tag).to.deep.equal(['unauthorized', 'token-rejected']);
+    }
+  });
+
+  it('a refused token, then an already-expired one handed over: every widget says the session expired, as the indicator does', async () => {
+    const stream = await newStream({ name: 'one cause, then expired', org_id: ACME });
+    const { provider, widgets, errors } = await page(await mintToken(ALICE, 3600, OTHER_PROJECT_SECRET), stream.id);
+    const lastCode = (w: Element) => errors.get(w.localName)!.at(-1)?.code;
+    await waitFor(() => widgets.every((w) => lastCode(w) === 'unauthorized'), 20_000, 'every widget names the rejected token');
+
+    provider.accessToken = await mintToken(ALICE, -60);
+    await waitFor(() => lastCode(widgets[0]!) === 'session-expired', 10_000, 'the indicator says the session expired');
+    await waitFor(() => widgets.every((w) => lastCode(w) === 'session-expired'), 10_000, () => `every widget says so too: ${widgets.map((w) => `${w.localName} ${lastCode(w)}`).join(', ')}`);
+    for (const w of widgets.slice(1)) {
+      expect(deepText(w.shadowRoot!), w.localName).to.include(en.sessionExpired);
+      expect(deepText(w.shadowRoot!), w.localName).to.not.include(en.errorMessages['token-rejected']!);
+    }
+  });
+});
