@@ -45,8 +45,6 @@ export class RtClient extends LiveHub implements RtClientApi {
   readonly #parts: ClientParts | null = null;
   readonly #ownsRealtime: boolean;
   readonly #details: ConnectionDetails;
-  /** The session's failure the queries were last told of ({@link LiveQueryStore.causeChanged}). */
-  #failure: RtError | null = null;
   #orgCache = new Map<string, Promise<string | null | RtError>>();
   readonly #cleanups: Array<() => void> = [];
   readonly #mode: RtClientOptions['realtimeMode'];
@@ -70,9 +68,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       changed: () => {
         // A new cause (a token refused, then an expired one handed over): the queries waiting
         // for a token say the same as the connection.
-        const failed = this.#session?.failed ?? null;
-        if (failed && failed !== this.#failure) for (const store of this.liveStores()) store.causeChanged();
-        this.#failure = failed;
+        if (this.#session?.failed) for (const store of this.liveStores()) store.causeChanged();
         this.#recompute();
       },
       renewed: () => {

@@ -320,7 +320,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   /** The session's cause changed: a query waiting for a token shows the new one ({@link LiveSource.sessionFailed}). */
   causeChanged(): void {
-    if (waitsForToken(this.#delivery.state.error)) this.#emit();
+    if (waitsForToken(this.#delivery.state.error) && this.#delivery.state.error !== this.#options.source.sessionFailed?.()) this.#emit();
   }
 
   #emit(): void {
