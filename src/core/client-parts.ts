@@ -103,6 +103,8 @@ export function subscribeMapped<R>({ registry, schema }: ClientParts, spec: Chan
   const table = spec.table;
   const own: ChannelSpec = { ...spec, table: schema.table(table) as typeof table, filter: eq ? `${schema.column(table, eq[0])}=eq.${eq[1]}` : spec.filter };
   return registry.subscribe<R>(own, {
+    // Every member of the listener: its `problem()` is what the subscription list names (QA36).
+    problem: () => listener.problem?.() ?? null,
     onState: (s) => listener.onState(s),
     onChange: (c) => listener.onChange({ type: c.type, new: c.new && schema.row(table, c.new), old: c.old && schema.row(table, c.old) }),
   });

@@ -176,7 +176,8 @@ export class RtClient extends LiveHub implements RtClientApi {
   }
 
   async rowVisible(table: string, id: string): Promise<boolean | null> {
-    return this.#parts ? this.#parts.rest.rowVisible(table, id) : null;
+    const user = table === 'orgs' ? await this.getUserId() : null;
+    return this.#parts ? this.#parts.rest.rowVisible(table, id, user) : null;
   }
 
   reconnect(): void {

@@ -215,11 +215,17 @@ export class RestSource {
     return Array.isArray(rows) ? normalizeKey(rows[0]?.[col('org_id')]) : rows;
   }
 
-  /** Whether the row `id` of `table` comes back for this user (Row Level Security), or null when the read failed. */
-  async rowVisible(table: string, id: string): Promise<boolean | null> {
-    const col = this.schema.column(table, 'id');
-    const res = await this.#send(() => this.rest.from(this.schema.table(table)).select(col).eq(col, id).limit(1));
-    const rows = 'failed' in res ? null : rowsOf(res, col);
+  /**
+   * Whether the row `id` of `table` comes back for this user (Row Level Security), or null when the
+   * read failed. An org (`orgs`) with the signed-in `user` given: whether they are its member
+   * (`org_members`, which your schema map may rename; your schema need have no `orgs` table).
+   */
+  async rowVisible(table: string, id: string, user?: string | null): Promise<boolean | null> {
+    const { schema } = this;
+    const [t, eq] = table === 'orgs' && user ? ['org_members', [['org_id', id], ['user_id', user]] as const] : [table, [['id', id]] as const];
+    const own = schema.eq(t, eq);
+    const res = await this.#send(() => own.reduce((q, [c, v]) => q.eq(c, v), this.rest.from(schema.table(t)).select(own[0]![0])).limit(1));
+    const rows = 'failed' in res ? null : rowsOf(res, own[0]![0]);
     return Array.isArray(rows) ? rows.length > 0 : null;
   }
 

@@ -76,6 +76,7 @@ export function subscribeOnTopics<R>(
       const part = { state: { status: 'connecting', ready: false, epoch: 0, error: null } as ChannelState, release: () => {} };
       parts.set(topic, part);
       part.release = join(topic, {
+        problem: () => listener.problem?.() ?? null,
         onChange: (change) => listener.onChange(change as RowChange<R>),
         onState: (state) => {
           part.state = state;

@@ -126,4 +126,20 @@ describe('broadcast topics', () => {
     expect(reads.filter(Boolean), 'one fresh read').to.have.length(1);
     sub.release();
   });
+  it("a topic's subscription carries the consumer's own problem to the subscription list (QA36: lost, every entry read lastError null)", async () => {
+    const problem = rtError('not-found', 'Not found, or you do not have access to it.');
+    const seen: Array<(() => unknown) | undefined> = [];
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    const sub = subscribeOnTopics(
+      { table: 'notifications', filter: `user_id=eq.${ME}`, name: 'notifications' },
+      { onChange: () => {}, onState: () => {}, problem: () => problem },
+      { ...ctx(ME), sources: async () => new Map([['notifications', { topic: 'user' as const, column: 'user_id' }]]) },
+      (_topic, listener) => (seen.push(listener.problem), () => {}),
+      () => false,
+    );
+    for (let n = 0; n < 10 && !seen.length; n++) await settle();
+    expect(seen).to.have.length(1);
+    expect(seen[0]?.()).to.equal(problem);
+    sub.release();
+  });
 });

@@ -16,6 +16,7 @@ import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import { BOB, CAROL, backendInfo, insertInto, newId, signIn, USERS } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
+import { en } from '../../src/internal/strings.js';
 
 const TABLES = {
   org_members: 'acme_members', streams: 'acme_work_items', acquisition_scans: 'acme_scans',
@@ -111,6 +112,26 @@ describe('your own schema: other table and column names, text keys (real backend
       return ((await res.json()) as unknown[]).length === 0;
     }, 'is_read never became true in acme_inbox', { timeout: 30_000, interval: 100 });
     await waitUntil(() => !notes.shadowRoot!.querySelector('[part~="mark-all"]'), 'the unread count never reached 0', { timeout: 30_000 });
+  });
+
+  it("an org is checked through the mapped membership table: the user's empty team reads No streams, another team Not found, and the subscription list names that cause (QA36)", async () => {
+    // A team id shaped like a UUID (ids from another system), and a text one: neither is in rt-monitor's `orgs`.
+    const mine = newId();
+    const theirs = `team-${newId().slice(0, 8)}`;
+    await insertInto('acme_members', [{ team_id: mine, member_id: CAROL }, { team_id: theirs, member_id: BOB }]);
+    const provider = await mounted(html`
+      <rt-monitoring-dashboard org-id=${mine} hide-scans hide-alerts></rt-monitoring-dashboard>
+      <rt-monitoring-dashboard org-id=${theirs} hide-scans hide-alerts></rt-monitoring-dashboard>`);
+    const [empty, other] = [...provider.querySelectorAll('rt-monitoring-dashboard')];
+    await until(empty!, en.noStreams, "the member's empty team");
+    await until(other!, en.notFound, "another team's cause");
+    expect(deepText(empty!.shadowRoot!)).not.to.include(en.notFound);
+    expect(deepText(other!.shadowRoot!)).not.to.include(en.noStreams);
+    // The subscription list (rt-multi-connection-status) names the widget's own problem, as on rt-monitor's schema.
+    const named = () => provider.rtClient!.getActiveSubscriptions().find((s) => s.filter?.includes(theirs));
+    await waitUntil(() => named()?.lastError, `no subscription names the other team's cause: ${JSON.stringify(provider.rtClient!.getActiveSubscriptions())}`, { timeout: 30_000 });
+    expect(named()!.lastError!.code).to.equal('not-found');
+    expect(provider.rtClient!.getActiveSubscriptions().find((s) => s.filter?.includes(mine))?.lastError ?? null).to.equal(null);
   });
 
   it('ids of any type: a number property and padded text find the same text-keyed row', async () => {
