@@ -128,10 +128,19 @@ export class SchemaMap {
    */
   explain(table: string, error: RtError): RtError {
     const m = this.#maps.get(table);
-    if (!m?.out.size || error.code !== 'bad-config' || (error.detail !== '42703' && error.detail !== 'PGRST204')) return error;
+    if (!m || (!m.out.size && !this.#mapped.has(table)) || error.code !== 'bad-config' || (error.detail !== '42703' && error.detail !== 'PGRST204')) return error;
+    const named = (column: string) => new RegExp(`(^|[^A-Za-z0-9_$])${column.replace(/\$/g, () => '\\$')}($|[^A-Za-z0-9_$])`).test(error.message);
+    // Your table lacks a column rt-monitor reads, under its standard name, and the mapping names
+    // none for it (QA36: `read` left unmapped read every row as unread, and Live).
+    const unmapped = READ_COLUMNS[table as MappableTable].split(' ').find((c) => !m.out.has(c) && named(c));
+    if (unmapped) {
+      return rtError(
+        'bad-config',
+        `Table "${m.name}" has no column "${unmapped}", which rt-monitor reads of ${table}: name yours in columns.${table}.${unmapped}. (${error.detail}: ${error.message})`,
+      );
+    }
     for (const [standard, own] of m.out) {
-      const named = new RegExp(`(^|[^A-Za-z0-9_$])${own.replace(/\$/g, () => '\\$')}($|[^A-Za-z0-9_$])`);
-      if (!named.test(error.message)) continue;
+      if (!named(own)) continue;
       // No `detail`: the message is the exact cause, and widgets show it (part="error-detail") only
       // for errors without a server code; the server's words and code stay in the message.
       return rtError(

@@ -104,12 +104,16 @@ export class SnapshotReader<R> {
     if (this.#stopped || seq !== this.#seq) return;
     const buffered = this.#buffer ?? [];
     this.#buffer = null;
-    if (result.error) {
-      if (!waitsForToken(result.error)) this.#scheduleRetry(result.error.retryAt);
-      return options.failed(result.error, count);
+    // A count its configuration refuses (your table lacks a column it filters on, say `read`)
+    // fails the read too: rows shown with a count that can never be right are not live (QA36).
+    const refused = count?.error?.code === 'bad-config' ? count.error : null;
+    if (result.error === null && !refused) {
+      this.#retries = 0;
+      return options.read(result.rows, buffered, count, epoch);
     }
-    this.#retries = 0;
-    options.read(result.rows, buffered, count, epoch);
+    const error = result.error ?? refused!;
+    if (!waitsForToken(error)) this.#scheduleRetry(error.retryAt);
+    options.failed(error, count);
   }
 
   /**

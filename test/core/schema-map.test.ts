@@ -33,6 +33,21 @@ describe('SchemaMap: mapped columns are requested by name and checked by the ser
     expect(written.message).to.include('columns.notifications.read is "is_read"');
   });
 
+  it('explains a column rt-monitor reads that your table lacks and the mapping leaves out, naming the entry to add (QA36)', () => {
+    const own = new SchemaMap({ tables: { notifications: 'inbox' }, columns: { notifications: { user_id: 'owner_id' } } });
+    const e = own.explain('notifications', rtError('bad-config', 'Unknown table or column: column inbox.read does not exist', '42703'));
+    expect(e.code).to.equal('bad-config');
+    expect(e.detail).to.equal(undefined);
+    expect(e.message).to.include('Table "inbox" has no column "read"');
+    expect(e.message).to.include('columns.notifications.read');
+    // A renamed table alone (no columns mapped) is yours too.
+    const renamed = new SchemaMap({ tables: { streams: 'work_items' } }).explain('streams', rtError('bad-config', 'Unknown table or column: column work_items.org_id does not exist', '42703'));
+    expect(renamed.message).to.include('columns.streams.org_id');
+    // rt-monitor's own table (not mapped): the server's words as they are.
+    const standard = rtError('bad-config', 'Unknown table or column: column notifications.read does not exist', '42703');
+    expect(new SchemaMap().explain('notifications', standard)).to.equal(standard);
+  });
+
   it('leaves other errors as they are', () => {
     const other = rtError('bad-config', 'Unknown table or column: column work_items.subtitle does not exist', '42703');
     expect(map.explain('streams', other)).to.equal(other); // "title" only as part of another name

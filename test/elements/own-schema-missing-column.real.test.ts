@@ -8,7 +8,7 @@ import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import type { RtError } from '../../src/core/types.js';
-import { ALICE, backendInfo, insertRows, newId, newStream, signIn, USERS } from '../helpers/backend.js';
+import { ALICE, CAROL, backendInfo, insertInto, insertRows, newId, newStream, signIn, USERS } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
 
 describe('your own schema: a mapped column that does not exist (real backend)', function () {
@@ -59,5 +59,26 @@ describe('your own schema: a mapped column that does not exist (real backend)', 
     } finally {
       document.removeEventListener('rt-error', onError);
     }
+  });
+  it('a column rt-monitor reads that your table lacks, left out of the mapping, is a bad-config error naming the mapping entry to add, not a Live list (QA36: `read`)', async () => {
+    const tag = newId().slice(0, 8);
+    await insertInto('acme_inbox', [{ id: `note-${tag}`, owner_id: CAROL, title: `Read one ${tag}`, is_read: true }]);
+    const info = await backendInfo();
+    const token = await signIn(USERS.carol);
+    const errors: RtError[] = [];
+    const wrapper = await fixture(html`<div @rt-error=${(e: CustomEvent<{ error: RtError }>) => errors.push(e.detail.error)}>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}
+        tables='{"notifications":"acme_inbox"}' columns='{"notifications":{"user_id":"owner_id"}}'>
+        <rt-notifications></rt-notifications>
+      </rt-provider></div>`);
+    const notes = wrapper.querySelector('rt-notifications')!;
+    notes.scrollIntoView({ block: 'center' });
+    const named = () => errors.find((e) => e.message.includes('columns.notifications.read'));
+    await waitUntil(named, `no rt-error named the column to map; showed: ${deepText(notes.shadowRoot!).slice(0, 300)}; errors: ${JSON.stringify(errors)}`, { timeout: 30_000 });
+    expect(named()!.code).to.equal('bad-config');
+    expect(named()!.message).to.include('Table "acme_inbox" has no column "read"');
+    await waitUntil(() => deepText(notes.shadowRoot!).includes('columns.notifications.read'), 'the widget never showed the cause', { timeout: 10_000 });
+    expect(deepText(notes.shadowRoot!)).not.to.include('Live');
+    expect(deepText(notes.shadowRoot!), 'a read row shown as unread').not.to.include(`Read one ${tag}`);
   });
 });
