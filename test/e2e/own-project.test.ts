@@ -39,8 +39,17 @@ let site: { url: string; server: Server };
 /** What the guide's setup script printed. */
 let setup: { userId: string; orgId: string; streamId: string; otherUserId: string };
 /** The server-side session of the script-tag page (step 7): the user's refresh token. */
-const serverSession = { refreshToken: '' };
+/** The app server's session of the signed-in user (step 7: its Supabase tokens, kept server-side). */
+interface ServerSession {
+  refreshToken: string;
+  accessToken: string;
+  /** Unix seconds (Supabase Auth's `expires_at`). */
+  expiresAt: number;
+}
+const serverSession: ServerSession = { refreshToken: '', accessToken: '', expiresAt: 0 };
 let tokenCalls = 0;
+/** Refresh-token exchanges the endpoint made. */
+let refreshes = 0;
 
 const ANA = { email: 'ana@example.com', password: 'a-good-password' };
 const BEN = { email: 'ben@example.com', password: 'another-password' };
@@ -61,23 +70,27 @@ const setProgress = (percentage: number) =>
   serviceRest('PATCH', `streams?id=eq.${setup.streamId}`, { current_progress: { percentage, completed: percentage / 10, total: 10 } });
 
 /** The guide's GET /api/supabase-token (docs/own-project.md, step 7), verbatim but for the names. */
-async function supabaseToken(session: { refreshToken: string }): Promise<{ status: number; json?: { access_token: string } }> {
+async function supabaseToken(session: ServerSession): Promise<{ status: number; json?: { access_token: string } }> {
+  if (session.accessToken && session.expiresAt - Date.now() / 1000 > 60) {
+    return { status: 200, json: { access_token: session.accessToken } };
+  }
+  refreshes++;
   const res = await fetch(`${backend.url}/auth/v1/token?grant_type=refresh_token`, {
     method: 'POST',
     headers: { apikey: backend.anonKey, 'Content-Type': 'application/json' },
     body: JSON.stringify({ refresh_token: session.refreshToken }),
   });
   if (!res.ok) return { status: 401 };
-  const body = (await res.json()) as { access_token: string; refresh_token: string };
-  session.refreshToken = body.refresh_token;
+  const body = (await res.json()) as { access_token: string; refresh_token: string; expires_at: number };
+  Object.assign(session, { refreshToken: body.refresh_token, accessToken: body.access_token, expiresAt: body.expires_at });
   return { status: 200, json: { access_token: body.access_token } };
 }
 
 /** The server-rendered page of step 7: the first token rendered into the script tag. */
-function legacyPage(accessToken: string): string {
+function legacyPage(accessToken: string | null): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>server-rendered</title>
 <script src="/assets/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}"
-        data-access-token="${accessToken}" data-access-token-url="/api/supabase-token"></script></head>
+        ${accessToken ? `data-access-token="${accessToken}" ` : ''}data-access-token-url="/api/supabase-token"></script></head>
 <body><rt-connection-status></rt-connection-status><rt-stream-progress stream-id="${setup.streamId}"></rt-stream-progress></body></html>`;
 }
 
@@ -116,9 +129,10 @@ async function startSite(): Promise<{ url: string; server: Server }> {
             headers: { apikey: backend.anonKey, 'Content-Type': 'application/json' },
             body: JSON.stringify(ANA),
           })
-        ).json()) as { access_token: string; refresh_token: string };
-        serverSession.refreshToken = signIn.refresh_token;
-        res.writeHead(200, { 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-store' }).end(legacyPage(signIn.access_token));
+        ).json()) as { access_token: string; refresh_token: string; expires_at: number };
+        Object.assign(serverSession, { refreshToken: signIn.refresh_token, accessToken: signIn.access_token, expiresAt: signIn.expires_at });
+        // `?url-only`: no token rendered into the page, the endpoint gives every one (docs/distribution.md).
+        res.writeHead(200, { 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-store' }).end(legacyPage(req.url?.includes('url-only') ? null : signIn.access_token));
         return;
       }
       // `/assets/rt-monitor.js` and its `/assets/locales/*.json`: served from node_modules/rt-monitor/dist/.
@@ -330,6 +344,7 @@ form.addEventListener('submit', async (event) => {
       // Wait for the condition the renewal must survive: the token rendered into the page has expired.
       await pollPage(page, (until: number) => Date.now() > until, issuedAt + (ttl + 2) * 1000, (ttl + 10) * 1000, 'the first token to expire');
       assert.ok(tokenCalls >= 1, `the page asked /api/supabase-token (${tokenCalls} calls)`);
+      assert.ok(refreshes >= 1, `the endpoint exchanged the refresh token for the expiring one (${refreshes})`);
       await setProgress(90);
       await waitForText(page, 'rt-stream-progress', /90\s?%/, 'an UPDATE after the first token expired still arrives');
       const text = await widgetText(page, 'rt-stream-progress');
@@ -338,6 +353,22 @@ form.addEventListener('submit', async (event) => {
     } finally {
       await context.close();
       await fetch(`${backend.url}/__dev/token-ttl?seconds=3600`, { method: 'POST', headers: { Authorization: `Bearer ${backend.serviceRoleKey}` } });
+    }
+  });
+
+  test("7b. the guide endpoint, asked at each of rt-monitor's user checks, answers from its session while the token is good: no refresh-token exchange (QA36: 720 an hour per tab)", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.url}/legacy.html?url-only`); // signs in anew (an hour-long token); the page asks the endpoint for it
+      await waitForText(page, 'rt-stream-progress', /Q3 outreach.*Live|Live.*Q3 outreach/, 'live with the rendered token');
+      const [calls, exchanged] = [tokenCalls, refreshes];
+      for (let i = 0; i < 600 && tokenCalls < calls + 3; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(tokenCalls >= calls + 3, `the page asked the endpoint again (${tokenCalls - calls} calls in 60 s)`);
+      assert.equal(refreshes, exchanged, 'refresh-token exchanges while the token is good');
+      assert.match(await widgetText(page, 'rt-stream-progress'), /Live/);
+    } finally {
+      await context.close();
     }
   });
 });
