@@ -8,7 +8,7 @@
  * then reads the anon key and the demo users from `GET /__demo/config`; it never sees the
  * service_role key. Ctrl-C stops both.
  *
- *   npm start [-- --port 54321 --demo-port 5173 --data-dir .data --no-simulator]
+ *   npm start [-- --port 54321 --demo-port 5173 --data-dir .data --sql FILE --no-simulator]
  *   (DEMO_PORT also sets the demo port; DATABASE_URL selects PostgreSQL.)
  */
 import { parseArgs } from 'node:util';
@@ -16,15 +16,43 @@ import type { ViteDevServer } from 'vite';
 import { startLocalBackend, type LocalBackend } from './index.ts';
 import { startDemoVite, ensureScriptBundle } from './demo-vite.ts';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '54321' },
-    'demo-port': { type: 'string', default: process.env.DEMO_PORT ?? '5173' },
-    'data-dir': { type: 'string' },
-    'no-simulator': { type: 'boolean', default: false },
-    quiet: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `Usage: npm start [-- options]
+
+Starts the local backend (seeded, dev controls on, the simulator on) and the QA demo page.
+
+  --port N            the backend's port (default 54321)
+  --demo-port N       the demo page's port (default 5173, or DEMO_PORT)
+  --data-dir DIR      keep the database in DIR (default: in memory)
+  --sql FILE          apply FILE after the migrations, at every start (repeatable)
+  --no-simulator      keep the demo data still
+  --quiet             print less
+  -h, --help          this text
+
+DATABASE_URL selects real PostgreSQL instead of the embedded PGlite.`;
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      port: { type: 'string', default: '54321' },
+      'demo-port': { type: 'string', default: process.env.DEMO_PORT ?? '5173' },
+      'data-dir': { type: 'string' },
+      sql: { type: 'string', multiple: true, default: [] },
+      'no-simulator': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+} catch (err) {
+  // An unknown or malformed option: say which, and how to ask (QA36: `--help` ended in a stack trace).
+  console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 function portArg(name: string, raw: string): number {
   const n = Number(raw);
@@ -60,6 +88,7 @@ try {
     seed: true,
     simulator: !values['no-simulator'],
     quiet: values.quiet,
+    extraSql: values.sql,
   });
 } catch (err) {
   const e = err as NodeJS.ErrnoException;

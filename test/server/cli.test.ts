@@ -23,6 +23,18 @@ test('an unknown option names it, prints the usage and exits 2 (no stack trace)'
   assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
 });
 
+test('npm start (server/dev.ts): --help prints its usage and exits 0; an unknown option names it and exits 2 (QA36: a stack trace)', () => {
+  const start = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'server/dev.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const help = start('--help');
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /^Usage: npm start/);
+  assert.match(help.stdout, /--sql FILE/);
+  const bad = start('--bogus');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /Unknown option '--bogus'/);
+  assert.doesNotMatch(bad.stderr, /at .*\.ts:\d+/);
+});
+
 test('--sql FILE applies a schema of your own to a bare project (the embedded database has no psql)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rt-cli-'));
   const file = join(dir, 'mine.sql');
