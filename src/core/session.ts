@@ -24,6 +24,12 @@ export interface SessionEvents {
   renewed(): void;
 }
 
+/**
+ * A refusal as expired of a fixed token with more than this left (ms) on our clock is that of a
+ * token since replaced (the join answered after a new one was handed over); one with less is its own.
+ */
+export const STALE_REFUSAL_MS = 5000;
+
 export class Session {
   readonly tokens: TokenSource;
   /** Why the token is not usable (expired / refused and not renewable), or null. */
@@ -218,8 +224,11 @@ export class Session {
           // Refused as expired while the token in hand is valid: the refusal of the one before
           // (a join answered after the page handed over a new token). Rejoin with this one; do
           // not expire the renewed session again.
+          // Not one about to expire: "expired 0 seconds ago" of the token in hand, by a clock a
+          // little ahead of ours, is its own refusal (QA36: "unauthorized", then 100 ms later
+          // "session-expired", for one expiry).
           const current = this.tokens.current;
-          if (/expired/i.test(reason) && current && msLeft(current) > 0) {
+          if (/expired/i.test(reason) && current && msLeft(current) > STALE_REFUSAL_MS) {
             await this.#realtime?.setAuth(current);
             return true;
           }
@@ -230,7 +239,7 @@ export class Session {
         const token = await this.tokens.get(true);
         if (!token || msLeft(token) <= 0) {
           // The source's own failure first (a token URL's HTTP 500): the expired token it left is the last one seen, not its answer.
-          this.expire(this.tokens.failure?.message ?? `the token source answered with ${token ? 'an expired token' : 'no token'}`);
+          this.expire(this.tokens.failure?.message ?? (this.tokens.lastAskFailed ? 'the token source could not be reached' : `the token source answered with ${token ? 'an expired token' : 'no token'}`));
           return false;
         }
         await this.#realtime?.setAuth(token);

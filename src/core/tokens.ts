@@ -276,6 +276,11 @@ export class TokenSource {
   get failure(): RtError | null {
     return this.#failure;
   }
+
+  /** The source's last ask failed (unreachable, or it threw), whether or not a valid token it gave before still serves. */
+  get lastAskFailed(): boolean {
+    return this.#failures > 0;
+  }
   #failure: RtError | null = null;
 
   /** Called when {@link failure} changes (a failure, another one, or an answer after one). */
