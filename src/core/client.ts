@@ -66,9 +66,9 @@ export class RtClient extends LiveHub implements RtClientApi {
     }
     this.#session = new Session(options.accessToken, options.client, {
       changed: () => {
-        // A new cause (a token refused, then an expired one handed over): the queries waiting
-        // for a token say the same as the connection.
-        if (this.#session?.failed) for (const store of this.liveStores()) store.causeChanged();
+        // A new cause (a token refused, then an expired one handed over; expired while the server
+        // could not be reached): the queries not live say the same as the connection.
+        if (this.#session) for (const store of this.liveStores()) store.causeChanged();
         this.#recompute();
       },
       renewed: () => {

@@ -318,9 +318,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     return this.#rows ? this.#overlays.apply(this.#rows.window.sorted()) : [];
   }
 
-  /** The session's cause changed: a query waiting for a token shows the new one ({@link LiveSource.sessionFailed}). */
+  /** The session failed, or its cause changed: a query not live shows it ({@link LiveSource.sessionFailed}). */
   causeChanged(): void {
-    if (waitsForToken(this.#delivery.state.error) && this.#delivery.state.error !== this.#options.source.sessionFailed?.()) this.#emit();
+    if (this.#delivery.state.phase !== 'live') this.#emit();
   }
 
   #emit(): void {
@@ -337,7 +337,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const rows = this.#ordered();
     const data = (this.#options.kind === 'list' ? rows : (rows[0] ?? null)) as T;
     const state: LiveQueryState<T> = { ...this.#phase.shown(), data, updatedAt: this.#updatedAt };
-    if (waitsForToken(state.error)) state.error = this.#options.source.sessionFailed?.() ?? state.error;
+    // Not live while the session has failed (expired, or its token refused): that is the cause, not
+    // an older token's failure nor the network's while the socket was down (QA36), unless the query
+    // has a cause of its own (a wrong column, no access).
+    const failed = state.phase !== 'live' && this.#options.source.sessionFailed?.();
+    if (failed && (!state.error || waitsForToken(state.error) || /^(unauthorized|network|server)$/.test(state.error.code))) state.error = failed;
     const { unread, cut, window } = this.#rows ?? {};
     if (unread) state.unreadCount = unread.total(rows);
     const more = cut ? 'pinned' : window?.full ? 'rows' : 0;

@@ -22,7 +22,7 @@ import type { LiveQuery } from '../../src/core/client-types.js';
 import type { RtError } from '../../src/core/types.js';
 import type { RtSessionExpiredEvent } from '../../src/events.js';
 import { en } from '../../src/internal/strings.js';
-import { ACME, ALICE, backendInfo, mintToken, newStream, waitFor } from '../helpers/backend.js';
+import { ACME, ALICE, backendInfo, mintToken, newStream, pauseRealtime, waitFor } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
 import { deepText } from '../elements/helpers.js';
 
@@ -330,5 +330,32 @@ describe('a token failure: one cause per widget, the same as the connection (rea
       expect(deepText(w.shadowRoot!), w.localName).to.include(en.sessionExpired);
       expect(deepText(w.shadowRoot!), w.localName).to.not.include(en.errorMessages['token-rejected']!);
     }
+  });
+});
+
+describe('a session that expires while the server cannot be reached (real backend)', function () {
+  this.timeout(90_000);
+
+  it('a query that went stale in the outage says the session expired, as the connection does, not the network (QA36)', async () => {
+    const info = await backendInfo();
+    const stream = await newStream({ name: 'expired in an outage', org_id: ACME });
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(ALICE, 15) });
+    clients.push(client);
+    const query = client.liveQuery(streamFeed, { streamId: stream.id });
+    const errors = errorsOf(query as LiveQuery<unknown>);
+    await waitFor(() => query.getState().phase === 'live', 12_000, 'live before the token expires');
+    // The whole backend out of reach: REST fails as a network error does, the socket cannot reopen.
+    await pauseRealtime(60_000);
+    const native = window.fetch;
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input instanceof Request ? input.url : input).startsWith(info.url)) throw new TypeError('Failed to fetch');
+      return native(input, init);
+    };
+    cleanups.push(() => (window.fetch = native), () => void pauseRealtime(0));
+    await waitFor(() => query.getState().phase !== 'live', 15_000, 'off Live in the outage');
+    await waitFor(() => client.getConnection().lastError?.code === 'session-expired', 30_000, 'the connection says the session expired');
+    await waitFor(() => query.getState().error?.code === 'session-expired', 5_000, () => `the query says so too (it says ${query.getState().phase}: ${query.getState().error?.code} ${query.getState().error?.message})`);
+    expect(query.getState().phase).to.not.equal('live');
+    expect(errors.some((e) => e.code === 'session-expired')).to.equal(true);
   });
 });
