@@ -221,8 +221,10 @@ export interface LiveSource {
   /** Whether Realtime sends a change that gives `row` of `table` (false: never, e.g. no topic id in Broadcast mode). Optional. */
   sends?(table: MonitoredTable, row: Record<string, unknown>): boolean;
   /**
-   * Why the session cannot go on with its token now (expired, or refused), or null. A query whose
-   * error is a token failure shows this one: the cause of now, not that of an earlier token. Optional.
+   * Why the session cannot go on with its token now (expired, or refused), or null. A query that is
+   * not live shows this cause in place of a token, network or server error of its own (the cause
+   * of now, as the connection names it); a cause of the query's own (a wrong column, no access)
+   * stays. Optional.
    */
   sessionFailed?(): RtError | null;
 }
