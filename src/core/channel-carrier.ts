@@ -306,7 +306,9 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
   #parkIfDead(channel: RealtimeChannelLike): boolean {
     const hooks = this.#host.hooks;
     const dead = hooks.sessionFailed();
-    if (this.#channel !== channel || this.#closed || !dead || hooks.renewable()) return false;
+    // A source that answered with the very token refused is no renewal either (QA37: a rejoin and
+    // an ask every second); it is asked again at the user check, and its next token resumes this.
+    if (this.#channel !== channel || this.#closed || !dead || (hooks.renewable() && dead.code !== 'unauthorized')) return false;
     this.#parked = true;
     this.#channel = null;
     this.#joined = false;

@@ -74,8 +74,10 @@ export class Session {
    * channels park, reads wait for a new token), or null.
    */
   get failed(): RtError | null {
-    const { error } = this;
-    return error && (error.code === 'session-expired' || (error.code === 'unauthorized' && !this.tokens.refreshable)) ? error : null;
+    const { error, tokens } = this;
+    // Refused and not renewable: a fixed token, or a source that answered with the very token
+    // refused (`token-rejected`): until it gives another (QA37: never settled, asked in a loop).
+    return error && (error.code === 'session-expired' || (error.code === 'unauthorized' && (!tokens.refreshable || error.detail === 'token-rejected'))) ? error : null;
   }
 
   onExpired(callback: (error: RtError) => void): () => void {
@@ -211,7 +213,8 @@ export class Session {
     if (tokens.expired && !expired) this.expire('the access token is past its expiry time');
     // A read got a fresh token from the source while the session read expired: renew now, not
     // at the channels' next rejoin (up to 10 s of "Session expired" over a valid session).
-    else if (expired && tokens.refreshable && !tokens.expired && msLeft(tokens.current) > 0) return void this.refresh('a fresh token');
+    // So too when the source gave another token than the one refused (at a user check).
+    else if (this.failed && tokens.refreshable && !tokens.expired && (expired || tokens.current !== this.#failedWith) && msLeft(tokens.current) > 0) return void this.refresh('a fresh token');
     tokens.recheck(expired);
   }
 
@@ -236,17 +239,23 @@ export class Session {
           else this.error = rtError('unauthorized', `The access token was refused (${reason}) and cannot be refreshed: pass accessToken as a function.`);
           return false;
         }
+        const refusedToken = this.tokens.current;
         const token = await this.tokens.get(true);
+        // The source answered with the very token the server refused: it cannot renew it now.
+        if (token && token === refusedToken && isTokenProblem(reason) && msLeft(token) > STALE_REFUSAL_MS) {
+          this.refused(reason);
+          return false;
+        }
         if (!token || msLeft(token) <= 0) {
           // The source's own failure first (a token URL's HTTP 500): the expired token it left is the last one seen, not its answer.
           this.expire(this.tokens.failure?.message ?? (this.tokens.lastAskFailed ? 'the token source could not be reached' : `the token source answered with ${token ? 'an expired token' : 'no token'}`));
           return false;
         }
         await this.#realtime?.setAuth(token);
-        const wasExpired = this.expired;
+        const wasFailed = !!this.failed;
         this.error = null;
         this.#announced = false;
-        if (wasExpired) this.events.renewed();
+        if (wasFailed) this.events.renewed();
         return true;
       } catch (err) {
         this.error = rtError('unauthorized', `Token refresh failed: ${messageOf(err)}`);

@@ -37,6 +37,7 @@ export const TOKEN_TIMEOUT_MS = 10_000;
  */
 export const SLOW_SOURCE_MS = 1000;
 
+
 /**
  * What a token callback throws (or rejects with) when its token service cannot be reached right
  * now: offline, an HTTP 5xx, a timeout of its own. Unlike any other error or an answer of no
