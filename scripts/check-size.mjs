@@ -226,9 +226,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * cause shown by every query not live while it has failed; QA35 L1, QA36 F5, F6; +0.15 KB), an
  * org checked through the mapped membership table, a mapped or broadcast subscription keeping
  * its consumer's problem, and a misconfigured count failing the read with the mapping entry to
- * add (QA36 F1–F3; +0.13 KB).
+ * add (QA36 F1–F3; +0.13 KB). Raised to 82.8 the same session (82,704 B, +0.04 KB): a token
+ * source answering with the very token refused fails the session once, not asked in a loop (QA37 N1).
  */
-export const ALL_IN_CEILING_KB = 82.7;
+export const ALL_IN_CEILING_KB = 82.8;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */
