@@ -46,7 +46,7 @@ describe('a list whose parent row arrives later (real backend)', function () {
     cleanups.push(executions.subscribe((s) => void (s.error?.code === 'not-found' && failures.add(s.error))));
     await waitFor(() => executions.getState().error?.code === 'not-found' && stream.getState().phase === 'error', 20_000, 'both read "not found"');
     // Its retries are spaced out (1, 2, 5, 10, 30 s): after five failed reads the next is 30 s away.
-    await waitFor(() => failures.size >= 5 && executions.getState().error?.code === 'not-found', 40_000, () => `five reads of the list failed (${failures.size})`);
+    await waitFor(() => failures.size >= 5 && executions.getState().error?.code === 'not-found', 60_000, () => `five reads of the list failed (${failures.size})`);
     const before = reads();
     await newStream({ id: streamId, org_id: ACME, name: 'arrives later' });
     await waitFor(() => stream.getState().phase === 'live' && stream.getState().data?.id === streamId, 15_000, 'the stream live');
