@@ -4,7 +4,7 @@
  * Starts the local backend and prints its keys and demo users, like `supabase start`.
  * DATABASE_URL selects real PostgreSQL instead of PGlite.
  */
-import { parseArgs } from 'node:util';
+import { commandLine } from './args.ts';
 import { startLocalBackend } from './index.ts';
 
 const USAGE = `Usage: npm run backend [-- options]   (or: npx tsx server/cli.ts [options])
@@ -25,33 +25,19 @@ Starts the local backend (Realtime, PostgREST, Auth on one port) and prints its 
 
 DATABASE_URL selects real PostgreSQL instead of the embedded PGlite.`;
 
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      help: { type: 'boolean', short: 'h', default: false },
-      port: { type: 'string', default: '54321' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'data-dir': { type: 'string' },
-      'dev-controls': { type: 'boolean', default: false },
-      'no-seed': { type: 'boolean', default: false },
-      'no-migrations': { type: 'boolean', default: false },
-      sql: { type: 'string', multiple: true, default: [] },
-      quiet: { type: 'boolean', default: false },
-      // [demo] keep the data moving (server/simulator.ts); off unless asked for (`npm start` turns it on)
-      simulator: { type: 'boolean', default: false },
-      'no-simulator': { type: 'boolean', default: false },
-    },
-  });
-} catch (err) {
-  console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-  process.exit(2);
-}
-const { values } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = commandLine(USAGE, {
+  port: { type: 'string', default: '54321' },
+  host: { type: 'string', default: '127.0.0.1' },
+  'data-dir': { type: 'string' },
+  'dev-controls': { type: 'boolean', default: false },
+  'no-seed': { type: 'boolean', default: false },
+  'no-migrations': { type: 'boolean', default: false },
+  sql: { type: 'string', multiple: true, default: [] },
+  quiet: { type: 'boolean', default: false },
+  // [demo] keep the data moving (server/simulator.ts); off unless asked for (`npm start` turns it on)
+  simulator: { type: 'boolean', default: false },
+  'no-simulator': { type: 'boolean', default: false },
+});
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

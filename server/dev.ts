@@ -11,7 +11,7 @@
  *   npm start [-- --port 54321 --demo-port 5173 --data-dir .data --sql FILE --no-simulator]
  *   (DEMO_PORT also sets the demo port; DATABASE_URL selects PostgreSQL.)
  */
-import { parseArgs } from 'node:util';
+import { commandLine } from './args.ts';
 import type { ViteDevServer } from 'vite';
 import { startLocalBackend, type LocalBackend } from './index.ts';
 import { startDemoVite, ensureScriptBundle } from './demo-vite.ts';
@@ -30,29 +30,14 @@ Starts the local backend (seeded, dev controls on, the simulator on) and the QA 
 
 DATABASE_URL selects real PostgreSQL instead of the embedded PGlite.`;
 
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      help: { type: 'boolean', short: 'h', default: false },
-      port: { type: 'string', default: '54321' },
-      'demo-port': { type: 'string', default: process.env.DEMO_PORT ?? '5173' },
-      'data-dir': { type: 'string' },
-      sql: { type: 'string', multiple: true, default: [] },
-      'no-simulator': { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-    },
-  });
-} catch (err) {
-  // An unknown or malformed option: say which, and how to ask (QA36: `--help` ended in a stack trace).
-  console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-  process.exit(2);
-}
-const { values } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = commandLine(USAGE, {
+  port: { type: 'string', default: '54321' },
+  'demo-port': { type: 'string', default: process.env.DEMO_PORT ?? '5173' },
+  'data-dir': { type: 'string' },
+  sql: { type: 'string', multiple: true, default: [] },
+  'no-simulator': { type: 'boolean', default: false },
+  quiet: { type: 'boolean', default: false },
+});
 
 function portArg(name: string, raw: string): number {
   const n = Number(raw);
