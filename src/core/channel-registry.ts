@@ -19,6 +19,13 @@ import { groupingOf } from './channel-packing.js';
 import { ChannelGroup, type GroupEnv, type Sub } from './channel-group.js';
 import { subscribeOnTopics } from './topic-subscription.js';
 
+/** Broadcast mode: one subscription, its topics' recheck, and its cause while it holds no topic. */
+interface TopicSub {
+  spec: ChannelSpec;
+  recheck: (fresh: boolean) => void;
+  refusal: RtError | null;
+}
+
 export { CHANNELS_PER_CONNECTION, IN_LIMIT } from './channel-packing.js';
 export { CHANNEL_LINGER_MS, PACK_DELAY_MS } from './channel-group.js';
 
@@ -39,7 +46,8 @@ export class ChannelRegistry {
   readonly #groups = new Map<string, ChannelGroup>();
   readonly #subscriptionListeners = new Set<(s: SubscriptionInfo[]) => void>();
   /** Broadcast mode: each subscription's table and the check whether it still broadcasts. */
-  readonly #topicSubs = new Set<{ table: string; recheck: (fresh: boolean) => void }>();
+  /** Broadcast mode: each subscription, and its cause while it holds no topic (refused). */
+  readonly #topicSubs = new Set<TopicSub>();
   readonly #env: GroupEnv;
   #disposed = false;
   #notifyQueued = false;
@@ -66,12 +74,19 @@ export class ChannelRegistry {
 
   subscribe<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
     if (this.mode === 'broadcast') {
-      const { release, recheck } = subscribeOnTopics(spec, listener, this.options.topics, (topic, part) => this.#subscribeGroup(spec, part, topic), () => this.#disposed);
-      const entry = { table: spec.table, recheck };
+      const entry: TopicSub = { spec, recheck: () => {}, refusal: null };
       this.#topicSubs.add(entry);
+      const refused = (error: RtError | null) => {
+        if (error === entry.refusal) return;
+        entry.refusal = error;
+        this.#changed();
+      };
+      const { release, recheck } = subscribeOnTopics(spec, listener, this.options.topics, (topic, part) => this.#subscribeGroup(spec, part, topic), () => this.#disposed, refused);
+      entry.recheck = recheck;
       return () => {
-        this.#topicSubs.delete(entry);
+        if (!this.#topicSubs.delete(entry)) return;
         release();
+        if (entry.refusal) this.#changed();
       };
     }
     return this.#subscribeGroup(spec, listener, null);
@@ -111,17 +126,21 @@ export class ChannelRegistry {
    */
   allReady(): boolean {
     for (const g of this.#groups.values()) for (const s of g.subs) if (!g.ready(s) && !(s.chan?.error?.code === 'forbidden' && s.chan.status === 'error')) return false;
+    for (const t of this.#topicSubs) if (t.refusal) return false;
     return true;
   }
 
+  /** A channel refused by its configuration, or (Broadcast mode) a subscription refused its topics as misconfigured. */
   anyConfigError(): RtError | null {
     for (const g of this.#groups.values()) for (const c of g.chans) if (c.configError) return c.error;
+    for (const t of this.#topicSubs) if (t.refusal?.code === 'bad-config') return t.refusal;
     return null;
   }
 
   /** The first channel carrying a subscription that has an error (the connection's, not a query's own). */
   channelError(): RtError | null {
     for (const g of this.#groups.values()) for (const s of g.subs) if (s.chan?.error) return s.chan.error;
+    for (const t of this.#topicSubs) if (t.refusal) return t.refusal;
     return null;
   }
 
@@ -152,7 +171,17 @@ export class ChannelRegistry {
         });
       }
     }
-    return out;
+    // Broadcast mode: refused its topics, so on no channel (QA37 N5: left out, the list read "No
+    // active subscriptions" beside widgets saying why they are not live).
+    const refused = new Map<string, SubscriptionInfo>();
+    for (const { spec, refusal } of this.#topicSubs) {
+      if (!refusal) continue;
+      const k = `${spec.table}|${spec.filter ?? ''}|${spec.name}`;
+      const seen = refused.get(k);
+      if (seen) seen.refCount++;
+      else refused.set(k, { name: spec.name, table: spec.table, filter: spec.filter, status: 'error', refCount: 1, lastError: refusal, channel: null, channelFilter: null });
+    }
+    return [...out, ...refused.values()];
   }
 
   /**
@@ -232,7 +261,7 @@ export class ChannelRegistry {
   recheckSources(table?: string): void {
     let fresh = true;
     for (const t of this.#topicSubs) {
-      if (table !== undefined && t.table !== table) continue;
+      if (table !== undefined && t.spec.table !== table) continue;
       t.recheck(fresh);
       fresh = false;
     }

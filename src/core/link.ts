@@ -68,7 +68,9 @@ export function linkStatus(state: LinkState, channels: ChannelsSummary): Connect
     case 'waiting':
       return 'disconnected';
     case 'idle':
-      return channels.any ? 'connecting' : 'disconnected';
+      // Broadcast mode: a subscription refused its topics by the configuration holds no channel,
+      // so no socket is asked for; its cause is still the connection's (QA37 N5).
+      return channels.failed ? 'error' : channels.any ? 'connecting' : 'disconnected';
     case 'opening':
     case 'reconnecting':
       return 'connecting';

@@ -18,7 +18,9 @@ export const TOPIC_RETRY_MS = [2000, 5000, 10_000, 30_000];
  * of that topic) and reports one combined state to `listener`: ready when every topic's channel
  * is; a new epoch each time it becomes ready again; the first error otherwise. Without a topic
  * context, or when the topics cannot be named, the state is an error (`bad-config` / `server`);
- * they are named again after {@link TOPIC_RETRY_MS}.
+ * they are named again after {@link TOPIC_RETRY_MS}. `onRefusal(error)` hears when the subscription
+ * holds no topic for that cause, and `onRefusal(null)` when it joins its topics (QA37 N5: the registry
+ * lists it, and the connection names the cause).
  * `gone()` tells whether the registry was disposed meanwhile. Returns the release function, and
  * `recheck(fresh)`: whether its table still broadcasts, read again (`fresh`: now, else the read
  * shared within ORGS_FRESH_MS) when its changes went missing (live-query item 10) and at every
@@ -32,6 +34,7 @@ export function subscribeOnTopics<R>(
   ctx: TopicContext | undefined,
   join: (topic: string, listener: ChangeListener<R>) => () => void,
   gone: () => boolean,
+  onRefusal: (error: RtError | null) => void = () => {},
 ): { release: () => void; recheck: (fresh: boolean) => void } {
   let released = false;
   let epoch = 0;
@@ -65,6 +68,7 @@ export function subscribeOnTopics<R>(
     if (!Array.isArray(topics)) {
       leave();
       wasReady = false;
+      onRefusal(topics);
       listener.onState({ status: 'error', ready: false, epoch, error: topics });
       // Named again later, slower and slower: the database may be put right (a trigger added, the
       // migration applied) or the network come back, and the widget must follow without a reload.
@@ -72,6 +76,7 @@ export function subscribeOnTopics<R>(
       if (ctx) timer = setTimeout(() => void resolve(attempt + 1), TOPIC_RETRY_MS[Math.min(attempt, TOPIC_RETRY_MS.length - 1)]);
       return;
     }
+    onRefusal(null);
     for (const topic of topics) {
       const part = { state: { status: 'connecting', ready: false, epoch: 0, error: null } as ChannelState, release: () => {} };
       parts.set(topic, part);

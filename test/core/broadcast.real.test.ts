@@ -256,7 +256,17 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       expect(state!.error!.message).to.include('streams'); // the tables that do broadcast
       expect(seen).to.not.include('live');
       expect(client.getChannels().channels.map((c) => c.topic)).to.not.include(`org:${ACME}`);
+      // The subscription list and the connection say so too (QA37 N5: "No active subscriptions", and
+      // a connection that read Live beside a widget refused).
+      await waitFor(() => client.getActiveSubscriptions().some((s) => s.table === table), 5000, 'listed');
+      const listed = client.getActiveSubscriptions().find((s) => s.table === table)!;
+      expect(listed.status).to.equal('error');
+      expect(listed.lastError?.detail).to.equal('broadcast-source');
+      expect(listed.channel).to.equal(null);
+      await waitFor(() => client.getConnection().status === 'error', 5000, () => `connection error (is ${client.getConnection().status})`);
+      expect(client.getConnection().lastError?.detail).to.equal('broadcast-source');
       off();
+      await waitFor(() => !client.getActiveSubscriptions().some((s) => s.table === table), 5000, 'unlisted once released');
     });
 
     it('a project without the broadcast migration (no rt_broadcast_sources) is a configuration error naming the migration', async () => {

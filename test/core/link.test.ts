@@ -61,6 +61,8 @@ describe('Link state machine', () => {
     const rows: Array<[LinkState, typeof none, string]> = [
       ['idle', none, 'disconnected'],
       ['idle', waitingChannels, 'connecting'],
+      // Broadcast mode: refused its topics by the configuration, with no channel (QA37 N5).
+      ['idle', { any: false, ready: false, failed: true }, 'error'],
       ['opening', waitingChannels, 'connecting'],
       ['unreachable', waitingChannels, 'error'],
       ['open', waitingChannels, 'connecting'],
