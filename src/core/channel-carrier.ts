@@ -211,7 +211,8 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
         }
       } else {
         this.#pgReady = false;
-        this.#error = fromRealtimeReason(message || 'postgres_changes subscription failed');
+        const refusal = fromRealtimeReason(message || 'postgres_changes subscription failed');
+        this.#error = this.#host.hooks.explain?.(this.group.table, refusal) ?? refusal;
         // The first refusal is re-opened at once, before it is called an error: the subscription may
         // have been checked against a token that was being replaced. A lasting one (a table not
         // published, a column gone) is shown and still re-opened, slower and slower (up to every

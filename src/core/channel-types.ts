@@ -30,6 +30,11 @@ export interface ChannelHooks {
   sessionFailed(): RtError | null;
   /** Whether asking again may give a fresh token (a callback); if not, channels of a failed session park until `resume()`. */
   renewable(): boolean;
+  /**
+   * A refusal of a channel on `table` (its name on the server) in the words of its cause, when the
+   * schema map explains it (./schema-map.ts `explain`: a filter column your table lacks). Optional.
+   */
+  explain?(table: string, error: RtError): RtError;
 }
 
 /** What a channel is subscribed to: a table (with a packed column or an exact filter), or a private topic. */

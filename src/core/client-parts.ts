@@ -83,6 +83,10 @@ export function buildParts(options: RtClientOptions, session: Session, hooks: Cl
     authReady: () => session.ready(),
     sessionFailed: () => session.failed,
     renewable: () => session.tokens.refreshable,
+    explain: (table, error) => {
+      const standard = schema.standardOf(table);
+      return standard ? schema.explain(standard, error) : error;
+    },
   }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), hooks.userId, (id) => rest.streamOrg(id), () => rest.broadcastSources()) });
   const unwatch = watchPage(link, session, () => !hooks.disposed() && !!registry?.size);
   return {

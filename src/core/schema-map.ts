@@ -97,6 +97,11 @@ export class SchemaMap {
     return true;
   }
 
+  /** The standard name of a table by the user's name for it (null: not one rt-monitor maps). */
+  standardOf(name: string): string | null {
+    return this.#byPhysical.get(name) ?? null;
+  }
+
   /** The user's name of a table (unknown tables, e.g. a custom feed's, pass through). */
   table(table: string): string {
     return this.#maps.get(table)?.name ?? table;
@@ -121,32 +126,38 @@ export class SchemaMap {
 
   /**
    * A failed request's error, explained when it is caused by the mapping: the server's "unknown
-   * column" (42703, or PGRST204 for a written column) naming one of `table`'s mapped columns
-   * becomes a `bad-config` error naming the table, the mapping entry and the missing column
-   * (shown by widgets as the error's detail).
+   * column" (PostgREST's 42703, or PGRST204 for a written column; Realtime's "invalid column for
+   * filter <column>" refusing a channel) naming one of `table`'s mapped columns, or a column
+   * rt-monitor reads that the mapping leaves out, becomes a `bad-config` error naming the table,
+   * the mapping entry and the missing column (shown by widgets as the error's detail). Its words are
+   * the same whichever server refused: one cause, one `rt-error` (QA37 t4).
    * Any other error is returned as it is.
    */
   explain(table: string, error: RtError): RtError {
     const m = this.#maps.get(table);
-    if (!m || (!m.out.size && !this.#mapped.has(table)) || error.code !== 'bad-config' || (error.detail !== '42703' && error.detail !== 'PGRST204')) return error;
-    const named = (column: string) => new RegExp(`(^|[^A-Za-z0-9_$])${column.replace(/\$/g, () => '\\$')}($|[^A-Za-z0-9_$])`).test(error.message);
+    if (!m || (!m.out.size && !this.#mapped.has(table)) || error.code !== 'bad-config') return error;
+    const filtered = /invalid column for filter ([A-Za-z_][A-Za-z0-9_$]*)/.exec(error.message)?.[1];
+    if (!filtered && error.detail !== '42703' && error.detail !== 'PGRST204') return error;
+    const named = (column: string) =>
+      filtered ? filtered === column : new RegExp(`(^|[^A-Za-z0-9_$])${column.replace(/\$/g, () => '\\$')}($|[^A-Za-z0-9_$])`).test(error.message);
     // Your table lacks a column rt-monitor reads, under its standard name, and the mapping names
     // none for it (QA36: `read` left unmapped read every row as unread, and Live).
     const unmapped = READ_COLUMNS[table as MappableTable].split(' ').find((c) => !m.out.has(c) && named(c));
     if (unmapped) {
       return rtError(
         'bad-config',
-        `Table "${m.name}" has no column "${unmapped}", which rt-monitor reads of ${table}: name yours in columns.${table}.${unmapped}. (${error.detail}: ${error.message})`,
+        `Table "${m.name}" has no column "${unmapped}", which rt-monitor reads of ${table}: name yours in columns.${table}.${unmapped}.`,
       );
     }
     for (const [standard, own] of m.out) {
       if (!named(own)) continue;
       // No `detail`: the message is the exact cause, and widgets show it (part="error-detail") only
-      // for errors without a server code; the server's words and code stay in the message.
+      // for errors without a server code. Nor the server's words: they differ between PostgREST and
+      // Realtime, and the same cause would read as two (two `rt-error` events per widget).
       return rtError(
         'bad-config',
         `The column mapping for ${table} names a column that does not exist: columns.${table}.${standard} is "${own}", ` +
-          `but table "${m.name}" has no column "${own}". (${error.detail}: ${error.message})`,
+          `but table "${m.name}" has no column "${own}".`,
       );
     }
     return error;

@@ -28,7 +28,8 @@ describe('SchemaMap: mapped columns are requested by name and checked by the ser
     expect(e.detail).to.equal(undefined); // shown by widgets as the error's detail
     expect(e.message).to.include('columns.streams.name is "title"');
     expect(e.message).to.include('table "work_items" has no column "title"');
-    expect(e.message).to.include('42703');
+    // In rt-monitor's words only: PostgREST's and Realtime's differ for the one cause (QA37 t4).
+    expect(e.message).to.not.include('42703');
     const written = map.explain('notifications', rtError('bad-config', "Unknown table or column: Could not find the 'is_read' column of 'notifications' in the schema cache", 'PGRST204'));
     expect(written.message).to.include('columns.notifications.read is "is_read"');
   });
@@ -46,6 +47,26 @@ describe('SchemaMap: mapped columns are requested by name and checked by the ser
     // rt-monitor's own table (not mapped): the server's words as they are.
     const standard = rtError('bad-config', 'Unknown table or column: column notifications.read does not exist', '42703');
     expect(new SchemaMap().explain('notifications', standard)).to.equal(standard);
+  });
+
+  it("explains Realtime's refusal of a filter column in the same words as PostgREST's (QA37 t4)", () => {
+    const own = new SchemaMap({ tables: { notifications: 'inbox' }, columns: { notifications: { read: 'is_read' } } });
+    const rest = own.explain('notifications', rtError('bad-config', 'Unknown table or column: column inbox.user_id does not exist', '42703'));
+    const realtime = own.explain(
+      'notifications',
+      rtError(
+        'bad-config',
+        'Realtime could not subscribe: Unable to subscribe to changes with given parameters. An exception happened so please check your connect parameters: [event: *, schema: public, table: inbox, filters: [{"user_id", "eq", "x", false}], select: nil]. Exception: ERROR P0001 (raise_exception) invalid column for filter user_id',
+        'Unable to subscribe to changes with given parameters. An exception happened so please check your connect parameters',
+      ),
+    );
+    expect(realtime.message).to.include('columns.notifications.user_id');
+    expect(realtime).to.deep.equal(rest);
+    const mapped = new SchemaMap({ tables: { notifications: 'inbox' }, columns: { notifications: { user_id: 'owner' } } });
+    const wrong = mapped.explain('notifications', rtError('bad-config', 'Realtime could not subscribe: … invalid column for filter owner', 'Unable'));
+    expect(wrong.message).to.include('columns.notifications.user_id is "owner"');
+    expect(mapped.standardOf('inbox')).to.equal('notifications');
+    expect(mapped.standardOf('nothing')).to.equal(null);
   });
 
   it('leaves other errors as they are', () => {

@@ -8,7 +8,7 @@ import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import type { RtError } from '../../src/core/types.js';
-import { ALICE, CAROL, backendInfo, insertInto, insertRows, newId, newStream, signIn, USERS } from '../helpers/backend.js';
+import { ALICE, CAROL, backendInfo, insertInto, insertRows, newId, newStream, signIn, USERS, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
 
 describe('your own schema: a mapped column that does not exist (real backend)', function () {
@@ -80,5 +80,35 @@ describe('your own schema: a mapped column that does not exist (real backend)', 
     await waitUntil(() => deepText(notes.shadowRoot!).includes('columns.notifications.read'), 'the widget never showed the cause', { timeout: 10_000 });
     expect(deepText(notes.shadowRoot!)).not.to.include('Live');
     expect(deepText(notes.shadowRoot!), 'a read row shown as unread').not.to.include(`Read one ${tag}`);
+  });
+
+  it('the column a feed filters on, left out of the mapping: one rt-error in rt-monitor\'s words, from REST and Realtime alike, and the connection names it too (QA37 t4)', async () => {
+    const info = await backendInfo();
+    const token = await signIn(USERS.carol);
+    const errors: RtError[] = [];
+    // `user_id` left out: the read (PostgREST, 42703) and the channel's filter (Realtime, "invalid
+    // column for filter user_id") are both refused. Before: Realtime's raw words first, then ours.
+    const wrapper = await fixture(html`<div>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}
+        tables='{"notifications":"acme_inbox"}' columns='{"notifications":{"read":"is_read"}}'>
+        <rt-notifications @rt-error=${(e: CustomEvent<{ error: RtError }>) => errors.push(e.detail.error)}></rt-notifications>
+      </rt-provider></div>`);
+    const provider = wrapper.querySelector('rt-provider')!;
+    const notes = wrapper.querySelector('rt-notifications')!;
+    notes.scrollIntoView({ block: 'center' });
+    const entry = 'columns.notifications.user_id';
+    const subscription = () => provider.rtClient?.getActiveSubscriptions().find((s) => (s.table as string) === 'acme_inbox');
+    // Settled: the channel was refused (its error is on the subscription and the connection) and the
+    // widget named the cause.
+    await waitFor(
+      () => subscription()?.status === 'error' && provider.rtClient!.getConnection().lastError?.message.includes(entry) && errors.some((e) => e.message.includes(entry)),
+      30_000,
+      () => `settled: subscription ${JSON.stringify(subscription())}; connection ${JSON.stringify(provider.rtClient?.getConnection().lastError)}; errors ${JSON.stringify(errors)}`,
+    );
+    expect(subscription()!.lastError!.message).to.include(entry);
+    expect(provider.rtClient!.getConnection().lastError!.code).to.equal('bad-config');
+    expect(errors.map((e) => e.message), 'one rt-error, naming the entry to add').to.have.length(1);
+    expect(errors[0].message).to.include('Table "acme_inbox" has no column "user_id"');
+    expect(deepText(notes.shadowRoot!)).to.include(entry);
   });
 });
