@@ -318,9 +318,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     return this.#rows ? this.#overlays.apply(this.#rows.window.sorted()) : [];
   }
 
-  /** The session failed, or its cause changed: a query not live shows it ({@link LiveSource.sessionFailed}). */
+  /** The session failed, its cause changed, or it recovered: the next frame shows it ({@link LiveSource.sessionFailed}). */
   causeChanged(): void {
-    if (this.#delivery.state.phase !== 'live') this.#emit();
+    this.#emit();
   }
 
   #emit(): void {
@@ -339,8 +339,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     const state: LiveQueryState<T> = { ...this.#phase.shown(), data, updatedAt: this.#updatedAt };
     // Not live while the session has failed (expired, or its token refused): that is the cause, not
     // an older token's failure nor the network's while the socket was down (QA36), unless the query
-    // has a cause of its own (a wrong column, no access).
-    const failed = state.phase !== 'live' && this.#options.source.sessionFailed?.();
+    // has a cause of its own (a wrong column, no access). A query still live on the token the page
+    // gave up (an expired one handed over is never sent: the channels keep the old one for a while)
+    // is stale from then, as the connection is (QA37 N3: "Live" for ~8 s beside "Session expired").
+    const failed = this.#options.source.sessionFailed?.();
+    if (failed && state.phase === 'live') state.phase = 'stale';
     if (failed && (!state.error || waitsForToken(state.error) || /^(unauthorized|network|server)$/.test(state.error.code))) state.error = failed;
     const { unread, cut, window } = this.#rows ?? {};
     if (unread) state.unreadCount = unread.total(rows);

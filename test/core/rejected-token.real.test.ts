@@ -338,6 +338,43 @@ describe('a token failure: one cause per widget, the same as the connection (rea
   });
 });
 
+describe('an expired token handed over on a live page (real backend)', function () {
+  this.timeout(90_000);
+  const tags = ['rt-connection-status', 'rt-stream-progress', 'rt-notifications'];
+  const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+
+  it('every widget says the session expired when the indicator does, not Live over the token the page gave up; a fresh token brings them back (QA37 N3)', async () => {
+    const stream = await newStream({ name: 'expired at run time', org_id: ACME });
+    const info = await backendInfo();
+    const errors = new Map<string, RtError[]>(tags.map((t) => [t, []]));
+    const root = await fixture<HTMLElement>(html`<div @rt-error=${(e: CustomEvent<{ error: RtError }>) => errors.get((e.target as Element).localName)!.push(e.detail.error)}>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} .accessToken=${await mintToken(ALICE, 3600)}>
+        <rt-connection-status show-text></rt-connection-status>
+        <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+        <rt-notifications></rt-notifications>
+      </rt-provider></div>`);
+    const provider = root.querySelector('rt-provider') as HTMLElement & { accessToken: string | null };
+    const [indicator, ...widgets] = tags.map((t) => root.querySelector(t)!);
+    const live = (w: Element) => !!w.shadowRoot!.querySelector('[part~="live-badge"]')?.textContent?.includes(en.live);
+    await waitFor(() => widgets.every(live), 20_000, 'live');
+
+    // The old token still serves the channels (an expired one is never sent), but the page has
+    // handed it over: the session is over, and no widget may read Live past the indicator.
+    provider.accessToken = await mintToken(ALICE, -60);
+    await waitFor(() => errors.get('rt-connection-status')!.some((e) => e.code === 'session-expired'), 20_000, 'the indicator says the session expired');
+    await frame();
+    await Promise.all([indicator!, ...widgets].map((w) => (w as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete));
+    for (const w of widgets) {
+      expect(live(w), `${w.localName} reads Live beside "Session expired": ${deepText(w.shadowRoot!)}`).to.equal(false);
+      expect(deepText(w.shadowRoot!), w.localName).to.include(en.sessionExpired);
+      expect(errors.get(w.localName)!.map((e) => e.code), w.localName).to.deep.equal(['session-expired']);
+    }
+
+    provider.accessToken = await mintToken(ALICE, 3600);
+    await waitFor(() => widgets.every(live), 20_000, () => `live again: ${widgets.map((w) => deepText(w.shadowRoot!).slice(0, 120)).join(' | ')}`);
+  });
+});
+
 describe('a token source that answers with a refused token (real backend)', function () {
   this.timeout(90_000);
 
