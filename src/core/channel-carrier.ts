@@ -79,8 +79,13 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     return this.values && this.group.column ? packedFilter(this.group.column, this.values) : this.group.filter;
   }
 
+  /**
+   * Why the channel is not ready, or null. Parked, it is the session's cause now (a rejected token,
+   * then an expired one handed over), and none once the session has recovered: the channel resumes
+   * with the new token (QA37 N4: the first cause named again on the way back).
+   */
   get error(): RtError | null {
-    return this.#error;
+    return this.#parked ? this.#host.hooks.sessionFailed() : this.#error;
   }
 
   /** The subscription failed for a reason a retry cannot fix (bad filter, table not published). */
@@ -99,7 +104,7 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
 
   get status(): ConnectionStatus {
     if (this.ready) return 'connected';
-    if (this.#configError || this.#parked) return 'error';
+    if (this.#configError || (this.#parked && this.#host.hooks.sessionFailed())) return 'error';
     if (!this.#host.hooks.socketOpen()) return this.#joined || this.#reopenTries > 0 ? 'disconnected' : 'connecting';
     // The socket is up but the server refused this channel (e.g. "Too many channels"): say so.
     if (this.#error) return 'error';
@@ -115,10 +120,15 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
   /** A new token arrived: reopen now if parked or without a channel (and retry a refused one). */
   resume(): void {
     if ((!this.#parked && this.#channel) || this.#closed) return;
+    // Parked, its cause was the session's, and the session has a new token now: its members hear
+    // that the cause is gone (QA37 N4: the first refusal shown again on the way back).
+    const parked = this.#parked;
+    if (parked) this.#error = null;
     this.#parked = false;
     this.#reopenTries = 0;
     clearTimeout(this.#reopen);
     if (!this.#channel) this.open();
+    if (parked) this.#host.changed(this);
   }
 
   /**

@@ -42,6 +42,8 @@ export class RtClient extends LiveHub implements RtClientApi {
 
   protected readonly source: LiveSource;
   readonly #session: Session;
+  /** Whether the session had failed when it last changed (its recovery clears the queries' refusals). */
+  #sessionFailed = false;
   readonly #parts: ClientParts | null = null;
   readonly #ownsRealtime: boolean;
   readonly #details: ConnectionDetails;
@@ -67,8 +69,12 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.#session = new Session(options.accessToken, options.client, {
       changed: () => {
         // A new cause (a token refused, then an expired one handed over; expired while the server
-        // could not be reached): the queries not live say the same as the connection.
-        if (this.#session) for (const store of this.liveStores()) store.causeChanged();
+        // could not be reached): the queries say the same as the connection. Out of a failure (a
+        // new token): a query's refusal of the old one is no cause any more (QA37 N4).
+        const failed = !!this.#session?.failed;
+        const recovered = this.#sessionFailed && !failed;
+        this.#sessionFailed = failed;
+        if (this.#session) for (const store of this.liveStores()) store.causeChanged(recovered);
         this.#recompute();
       },
       renewed: () => {

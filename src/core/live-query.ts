@@ -318,8 +318,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     return this.#rows ? this.#overlays.apply(this.#rows.window.sorted()) : [];
   }
 
-  /** The session failed, its cause changed, or it recovered: the next frame shows it ({@link LiveSource.sessionFailed}). */
-  causeChanged(): void {
+  /**
+   * The session failed, its cause changed, or it recovered (`recovered`: a new token replaced the
+   * one that failed it, so this query's own refusal of that one is no cause any more): the next
+   * frame shows it ({@link LiveSource.sessionFailed}).
+   */
+  causeChanged(recovered = false): void {
+    if (recovered) this.#phase.tokenRenewed();
     this.#emit();
   }
 

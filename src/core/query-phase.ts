@@ -102,6 +102,16 @@ export class QueryPhase {
     return true;
   }
 
+  /**
+   * A new token replaced one the server refused: that refusal is no cause any more (QA37 N4: shown
+   * again, and raised as `rt-error`, on the way back to Live). The next read says what holds now.
+   */
+  tokenRenewed(): void {
+    if (this.fatal || !this.error || !/^(unauthorized|session-expired)$/.test(this.error.code)) return;
+    this.error = null;
+    if (this.phase === 'error') this.phase = 'loading';
+  }
+
   /** The single row shown was deleted. */
   deleted(): void {
     this.phase = 'error';

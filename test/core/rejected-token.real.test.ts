@@ -335,6 +335,14 @@ describe('a token failure: one cause per widget, the same as the connection (rea
       await waitFor(() => deepText(w.shadowRoot!).includes(en.errorMessages['session-expired']!), 5000, () => `${w.localName} says the session expired: ${deepText(w.shadowRoot!)}`);
       expect(deepText(w.shadowRoot!), w.localName).to.not.include(en.errorMessages['token-rejected']!);
     }
+
+    // A good token: back to Live with no word of the first cause on the way (QA37 N4: one stale
+    // rt-error naming the rejected token).
+    for (const list of errors.values()) list.length = 0;
+    provider.accessToken = await mintToken(ALICE, 3600);
+    const live = (w: Element) => !!w.shadowRoot!.querySelector('[part~="live-badge"]')?.textContent?.includes(en.live);
+    await waitFor(() => widgets.slice(1).every(live), 20_000, () => `live again: ${widgets.map((w) => deepText(w.shadowRoot!).slice(0, 100)).join(' | ')}`);
+    for (const [tag, list] of errors) expect(list.map((e) => `${e.code}|${e.detail}`), `${tag}: rt-error on recovery`).to.deep.equal([]);
   });
 });
 
