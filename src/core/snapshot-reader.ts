@@ -45,6 +45,8 @@ export class SnapshotReader<R> {
   #refilling = false;
   /** The channel's last `reread` (ChannelState.reread): a new value asks for a quiet re-read. */
   #reread = 0;
+  /** The channel epoch the latest read failed in (null: it did not fail): its retry (or a new token) reads next. */
+  #failedIn: number | null = null;
   #stopped = false;
 
   readonly #options: SnapshotReaderOptions<R>;
@@ -107,9 +109,11 @@ export class SnapshotReader<R> {
     // A count its configuration refuses (your table lacks a column it filters on, say `read`)
     // fails the read too: rows shown with a count that can never be right are not live (QA36).
     const refused = count?.error?.code === 'bad-config' ? count.error : null;
-    if (result.error === null && !refused) {
+    const failing = result.error !== null || !!refused;
+    this.#failedIn = failing ? epoch : null;
+    if (!failing) {
       this.#retries = 0;
-      return options.read(result.rows, buffered, count, epoch);
+      return options.read(result.rows!, buffered, count, epoch);
     }
     const error = result.error ?? refused!;
     if (!waitsForToken(error)) this.#scheduleRetry(error.retryAt);
@@ -120,12 +124,16 @@ export class SnapshotReader<R> {
    * The channel's state changed; `due`: its confirmation is newer than the snapshot shown
    * (QueryPhase.channelChanged). Reads when due (reconnected, rejoined: whatever happened meanwhile
    * is re-read), or when the channel asks for a quiet re-read after the first read (moved to another
-   * channel while live: changes may have been missed in the hand-over).
+   * channel while live: changes may have been missed in the hand-over; a change sent as "Error
+   * 401"). Not while the latest read failed in this very epoch: its retry, on its back-off, reads
+   * anyway (QA38: a page whose role may not read the table got an "Error 401" per change of the
+   * table, and read the refused rows again at each: 99 requests in 30 s).
    */
   channel(s: ChannelState, due: boolean): void {
     const reread = s.reread ?? 0;
     const quiet = reread !== this.#reread;
     this.#reread = reread;
+    if (this.#failedIn !== null && this.#failedIn === (s.ready ? s.epoch : -1)) return;
     if (due || (quiet && s.ready && this.started)) void this.read();
   }
 

@@ -130,6 +130,23 @@ describe('SnapshotReader', () => {
     await reads(2);
   });
 
+  it('a quiet re-read asked for while the latest read failed waits for its retry (QA38: one read per "Error 401" change)', async () => {
+    const h = harness([60_000]);
+    void h.reader.read();
+    await h.settle(0, { rows: null, error: rtError('forbidden', 'No access') });
+    await waitFor(() => h.failed.length === 1, 2000, 'the refusal');
+    for (let i = 1; i <= 20; i++) h.reader.channel(ready(1, i), false);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.pending.length, 'reads after the refusal').to.equal(1);
+    // A new confirmation (reconnected) still reads at once, and once one lands quiet re-reads are back.
+    h.reader.channel(ready(2, 20), true);
+    await h.settle(1, rows('a'));
+    await waitFor(() => h.read.length === 1, 2000, 'read');
+    h.reader.channel(ready(2, 21), false);
+    await waitFor(() => h.pending.length === 3, 2000, 'quiet re-read after a good read');
+    h.reader.stop();
+  });
+
   it("the server asked to wait (Retry-After): a re-read asked for meanwhile waits too, and the refused read's error is not dropped", async () => {
     let holdUntil = 0;
     const h = harness([50], () => holdUntil);

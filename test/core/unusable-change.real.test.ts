@@ -14,7 +14,7 @@ import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { LiveQuery } from '../../src/core/client-types.js';
 import type { LiveQueryState } from '../../src/core/types.js';
 import { en } from '../../src/internal/strings.js';
-import { USERS, backendInfo, insertInto, newId, nextFrame, probeFeed, probeTable, runSql, signIn, waitFor, type Probe } from '../helpers/backend.js';
+import { USERS, backendInfo, insertInto, newId, newStream, nextFrame, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
 import { instrumentWebSocket } from '../helpers/hosts.js';
 import { badgeText, deepText } from '../elements/helpers.js';
 
@@ -114,5 +114,37 @@ describe('a change Realtime cannot send whole is a quiet re-read, not "reconnect
     await waitFor(() => query.getState().error?.code === 'forbidden', 15_000, "the read's own cause");
     await waitFor(() => badgeText(list) === en.noAccess, 10_000, `"No access" shown (${deepText(list.shadowRoot!).slice(0, 160)})`);
     expect(deepText(list.shadowRoot!)).to.not.include(en.staleHint);
+  });
+
+  it('a page with no signed-in user, refused the table: changes sent as "Error 401" do not each read the refused rows again (QA38: 99 reads in 30 s)', async () => {
+    const stream = await newStream({ name: `anon ${newId().slice(0, 6)}` });
+    const info = await backendInfo();
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    let reads = 0;
+    const native = window.fetch;
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      // The page's reads (GET), not the test's own writes (PATCH, with the service key).
+      const method = (input instanceof Request ? input.method : init?.method) ?? 'GET';
+      if (method === 'GET' && String(input instanceof Request ? input.url : input).includes('/rest/v1/streams?')) reads++;
+      return native(input, init);
+    };
+    cleanups.push(() => void (window.fetch = native));
+    // The README's npm sample with no user: the API key alone, and no revalidation rounds.
+    const client = createRtClient({ url: info.url, anonKey: info.anonKey, revalidateMs: 0 });
+    clients.push(client);
+    let state: LiveQueryState<unknown> | undefined;
+    cleanups.push(client.liveQuery('stream', { streamId: stream.id }).subscribe((st) => (state = st)));
+    await waitFor(() => state?.error && client.getActiveSubscriptions()[0]?.status === 'connected', 20_000, () => `refused, channel joined (${state?.phase} ${state?.error?.code})`);
+    const before = reads;
+    const unusable = () => ws.received.filter((f) => f.includes('Error 401')).length;
+    for (let i = 0; i < 12; i++) {
+      await updateRows('streams', { id: stream.id }, { name: `anon edit ${i}` });
+      await waitFor(() => unusable() > i, 10_000, `change ${i} sent as "Error 401"`);
+    }
+    await nextFrame();
+    // At most the refused read's retries on their back-off (2 s, 5 s…) in the time taken.
+    expect(reads - before, 'reads of the refused rows while 12 changes came').to.be.at.most(3);
+    expect(state!.phase).to.not.equal('live');
   });
 });
