@@ -89,3 +89,31 @@ describe('rt-live-list fields', () => {
     expect(warnings).to.deep.equal([]);
   });
 });
+
+describe('rt-live-list feeds (QA38: a feed without filters threw, and the list read "Loading…" for good)', () => {
+  it('a feed declared without filters is every row the user may read', async () => {
+    const all = defineFeed({ name: 'all-notes', table: 'notifications', kind: 'list' });
+    const el = await mount<RtLiveList>(seeded(), html`<rt-live-list .feed=${all} label-field="title"></rt-live-list>`, 'rt-live-list');
+    await waitForText(el, 'Live');
+    expect(labels(el)).to.deep.equal(['Title one', '—']);
+  });
+
+  it('filters of the wrong shape are named when the feed is defined', () => {
+    expect(() => defineFeed({ name: 'bad', table: 'notifications', kind: 'list', filters: { column: 'user_id' } as never })).to.throw(/filters must be an array of \{ column, param \}/);
+    expect(() => defineFeed({ name: 'bad', table: 'notifications', kind: 'list', filters: [{ column: 'user_id' }] as never })).to.throw(/defineFeed\(bad\)/);
+  });
+
+  it('a declaration given as the feed, not passed through defineFeed(): the cause shown and raised, no exception', async () => {
+    const errors: string[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<{ error: { code: string; message: string } }>).detail.error.message);
+    document.addEventListener('rt-error', onError);
+    try {
+      const declaration = { name: 'raw', table: 'notifications', kind: 'list' } as never;
+      const el = await mount<RtLiveList>(seeded(), html`<rt-live-list .feed=${declaration}></rt-live-list>`, 'rt-live-list');
+      await waitForText(el, 'defineFeed()');
+      expect(errors.some((m) => m.includes('defineFeed()'))).to.equal(true);
+    } finally {
+      document.removeEventListener('rt-error', onError);
+    }
+  });
+});

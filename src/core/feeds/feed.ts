@@ -64,8 +64,11 @@ export interface FeedDeclaration<R, P> {
   table: string;
   /** `single`: one row (e.g. by id; missing or deleted reads "not found"); `list`: ordered, bounded rows. */
   kind: 'single' | 'list';
-  /** Equality filters, in order; the first is also the realtime filter (`col=eq.value`). */
-  filters: ReadonlyArray<FeedFilter<P>>;
+  /**
+   * Equality filters, in order; the first is also the realtime filter (`col=eq.value`). Left out
+   * (or empty): every row of the table the user may read (Row Level Security decides).
+   */
+  filters?: ReadonlyArray<FeedFilter<P>>;
   /** List order (a `list` default: `created_at` newest first). */
   order?: { column: string; ascending: boolean };
   /** List bound: the default number of rows (a `limit` parameter may ask for 1 … 1000). Default 50. */
@@ -165,6 +168,12 @@ export function defineFeed<R, P extends object = Record<string, unknown>>(decl: 
 export function defineFeed<R, P extends object>(decl: FeedDeclaration<R, P>): FeedDef<R, P> {
   if (!decl.name || !decl.table) throw new Error('defineFeed: a feed needs a name and a table.');
   if (decl.kind !== 'single' && decl.kind !== 'list') throw new Error(`defineFeed(${decl.name}): kind must be "single" or "list".`);
+  // Script-tag pages have no types to say what a filter is: a wrong shape is named here, not a
+  // TypeError in a widget that then reads "Loading…" for good (QA38).
+  const filters = decl.filters ?? [];
+  if (!Array.isArray(filters) || filters.some((f) => !f || typeof f.column !== 'string' || typeof f.param !== 'string')) {
+    throw new Error(`defineFeed(${decl.name}): filters must be an array of { column, param } (e.g. [{ column: 'team_id', param: 'teamId' }]), or left out for every row the user may read.`);
+  }
   const list = decl.kind === 'list';
   const order = decl.order ?? (list ? { column: 'created_at', ascending: false } : undefined);
   const limitOf = (p: P) => clampLimit((p as { limit?: number }).limit, decl.limit ?? DEFAULT_LIST_LIMIT);
@@ -174,14 +183,14 @@ export function defineFeed<R, P extends object>(decl: FeedDeclaration<R, P>): Fe
     table: decl.table,
     kind: decl.kind,
     key(p) {
-      const values = decl.filters.map((f) => normalizeKey((p as Record<string, unknown>)[f.param]) ?? `@${f.fallback ?? 'none'}`);
+      const values = filters.map((f) => normalizeKey((p as Record<string, unknown>)[f.param]) ?? `@${f.fallback ?? 'none'}`);
       return [decl.name, decl.table, ...values, ...(list ? [String(limitOf(p))] : [])].join('|');
     },
     async resolve(p, ctx) {
       const eq: Array<[string, string]> = [];
       const values: Record<string, string> = {};
       const scoped: Array<[FeedFilter<P>, string, string]> = [];
-      for (const f of decl.filters) {
+      for (const f of filters) {
         const given = (p as Record<string, unknown>)[f.param];
         const what = f.what ?? (f.fallback ? `${f.fallback} id` : f.param);
         const value =

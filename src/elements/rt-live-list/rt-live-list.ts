@@ -4,6 +4,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import { LiveQueryController } from '../../controllers/live-query-controller.js';
 import type { FeedDef } from '../../core/feeds/feed.js';
 import { rowKey } from '../../core/keys.js';
+import { rtError } from '../../core/errors.js';
+import type { RtError } from '../../core/types.js';
 import { clip, knownOr } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { WORK_STATUSES, workLook } from '../../internal/status.js';
@@ -81,12 +83,18 @@ export class RtLiveList extends RtElement {
   @property({ attribute: false }) renderItem?: (row: Row) => TemplateResult;
 
   #ctrl: LiveQueryController<FeedDef> | undefined;
+  /** `feed` is not a feed (a declaration not passed through `defineFeed()`, say): the cause shown. */
+  #badFeed: RtError | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate?.(changed);
     if (changed.has('feed') && this.#ctrl?.feed !== this.feed) {
       this.#ctrl?.release();
-      this.#ctrl = this.feed ? new LiveQueryController<FeedDef>(this, this.feed, () => this.params) : undefined;
+      const feed = this.feed;
+      const usable = !feed || (typeof feed.key === 'function' && typeof feed.resolve === 'function');
+      this.#badFeed = usable ? null : rtError('bad-config', 'The feed property must be a feed made by defineFeed() (or one of FEEDS), not its declaration.');
+      this.#ctrl = feed && usable ? new LiveQueryController<FeedDef>(this, feed, () => this.params) : undefined;
+      this.reportError('feed', this.#badFeed);
     }
   }
 
@@ -126,6 +134,7 @@ export class RtLiveList extends RtElement {
   #renderBody() {
     const s = this.s;
     const ctrl = this.#ctrl;
+    if (this.#badFeed) return stateView(s, { phase: 'error', error: this.#badFeed, hasData: false, empty: emptyView(s.noRows) });
     if (!ctrl) return emptyView(s.noIdGiven('feed'));
     const rows = this.#rows;
     return (
