@@ -30,7 +30,7 @@ export interface RtError {
    * 425), `not-signed-in` (a `forbidden` refusal with no user token), `token-failed` (an `unauthorized`:
    * the page's token callback threw or did not answer), `socket-closed` / `socket-dropped`
    * (a `network` error: the WebSocket was closed with a code, or with 1006: not opened, or dropped), `property-as-attribute`,
-   * `load-failed` (a `not-configured`: the script-tag loader could not download its client part).
+   * `load-failed` (a `not-configured`: the script-tag loader could not download its client part), `token-as-attribute` (the access token set as an attribute).
    */
   detail?: string;
   /**

@@ -91,6 +91,8 @@ export const en = {
     server: 'The server reported an error.',
     // By RtError.detail: the Supabase client (or token) was set as an attribute, e.g. client="[object Object]".
     'property-as-attribute': 'The Supabase client reached this widget as text (an attribute), not as the object: set the client property. The browser console shows how.',
+    // By RtError.detail: the access token (a function or object) was set as an attribute (QA38: blamed on the client).
+    'token-as-attribute': 'The access token reached this widget as text (an attribute), not as the function or object: set the accessToken property. The browser console shows how.',
     // By RtError.detail: the page's Content-Security-Policy refused the connection (src/core/csp.ts).
     'csp-blocked': "This page's Content-Security-Policy blocks the connection to Supabase: add the Supabase URL to connect-src.",
     // By RtError.detail: a request without a user token was refused (src/core/errors.ts).

@@ -133,6 +133,8 @@ export function checkObjectAttributes(el: ReactiveElement): void {
 
 /** The `RtError.detail` (and strings key) of a value that arrived as an attribute. */
 export const MISDELIVERED = 'property-as-attribute';
+/** The same for the provider's access token (its own words: the client is not the cause). */
+export const MISDELIVERED_TOKEN = 'token-as-attribute';
 
 /** The provider's attributes that frameworks fill with stringified objects / functions. */
 const PROVIDER_HELP: Record<string, DeliveryHelp> = {
@@ -151,5 +153,5 @@ export function misdeliveredClient(tag: string, attribute: string, value: string
   if (!stringifiedKind(value)) return null;
   reportMisdelivered(tag, attribute, value!, help);
   const message = misdeliveredMessage(tag, attribute, value!, help).split('\n')[0];
-  return createFailedClient(rtError('bad-config', message, MISDELIVERED));
+  return createFailedClient(rtError('bad-config', message, attribute === 'access-token' ? MISDELIVERED_TOKEN : MISDELIVERED));
 }
