@@ -47,9 +47,11 @@ function hostOf(url: string | undefined | null): string | null {
 export function policyRefusal(url: string | undefined | null): RtError | null {
   const host = hostOf(url);
   if (!host || !blocked.has(host)) return null;
+  // The schemes of this project's address (a local one is http and ws; QA38).
+  const secure = !/^(http|ws):/i.test(String(url).trim());
   return rtError(
     'network',
-    `The page's Content-Security-Policy blocks ${host} (connect-src): add the Supabase URL (https and wss) to connect-src.`,
+    `The page's Content-Security-Policy blocks ${host} (connect-src): add the Supabase URL (${secure ? 'https and wss' : 'http and ws'}) to connect-src.`,
     'csp-blocked',
   );
 }

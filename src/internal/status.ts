@@ -58,8 +58,9 @@ export const notificationLook: Record<string, StatusLook> = {
   unknown: { tone: 'neutral', icon: 'bell' },
 };
 
+/** A connection status as a page writes it (`status=" Connected "` too: attributes are typed by hand, QA38). */
 export function connectionStatusOf(value: unknown): ConnectionStatus | 'unknown' {
-  return knownOr(value, CONNECTION_STATUSES);
+  return knownOr(typeof value === 'string' ? value.trim().toLowerCase() : value, CONNECTION_STATUSES);
 }
 
 export function workStatusOf(value: unknown): WorkStatus {

@@ -23,6 +23,8 @@ describe('Content-Security-Policy reports', () => {
     report('http://blocked.example:5431/rest/v1/streams', 'enforce');
     expect(policyRefusal('http://blocked.example:5431/rest/v1')?.detail).to.equal('csp-blocked');
     expect(policyRefusal('ws://blocked.example:5431/realtime/v1/websocket')?.detail).to.equal('csp-blocked');
+    // The schemes of this address, not always https and wss (QA38).
+    expect(policyRefusal('http://blocked.example:5431/rest/v1')!.message).to.include('(http and ws)');
     expect(policyRefusal('http://other.example:5431/')).to.equal(null);
   });
 

@@ -95,6 +95,9 @@ describe('rt-agent-executions', () => {
 
     const none = await mount<RtAgentExecutions>(memory(), html`<rt-agent-executions></rt-agent-executions>`, 'rt-agent-executions');
     expect(text(none)).to.include('No stream selected');
+    const blank = await mount<RtAgentExecutions>(memory(), html`<rt-agent-executions stream-id=" "></rt-agent-executions>`, 'rt-agent-executions');
+    await blank.updateComplete;
+    expect(text(blank)).to.include('No stream selected');
   });
 
   it('renders hostile agent ids and unknown statuses sanely', async () => {
@@ -105,6 +108,7 @@ describe('rt-agent-executions', () => {
     expect(el.shadowRoot!.querySelector('img')).to.be.null;
     expect(text(el)).to.include('Unknown');
     expect(text(el)).to.include('Not started');
+    expect(text(el), 'QA38: "Started: Not started"').to.not.include('Started: Not started');
     await expect(el).to.be.accessible();
   });
 });

@@ -53,6 +53,16 @@ describe('rt-connection-status', () => {
     });
   }
 
+  it('a status typed by hand in another case or with spaces reads as that status; a blank label is the default (QA38)', async () => {
+    for (const status of ['CONNECTED', ' connected ']) {
+      const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status status=${status}></rt-connection-status>`, 'rt-connection-status');
+      expect(text(el), JSON.stringify(status)).to.include('Connected');
+    }
+    const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status status="connected" show-text="false" label=""></rt-connection-status>`, 'rt-connection-status');
+    expect($(el, '[part="label"]')!.textContent!.trim()).to.equal('Realtime connection: Connected');
+    await expect(el).to.be.accessible();
+  });
+
   it('show-text="false" keeps the text for screen readers only', async () => {
     const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status status="connected" show-text="false" size="sm"></rt-connection-status>`, 'rt-connection-status');
     const label = $(el, '[part="label"]')!;

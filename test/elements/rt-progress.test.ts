@@ -8,6 +8,12 @@ async function progress(template: ReturnType<typeof html>) {
 }
 
 describe('rt-progress', () => {
+  it('a status typed by hand in another case or with spaces reads as that status (QA38)', async () => {
+    const el = await progress(html`<rt-progress status=" RUNNING " percentage="10"></rt-progress>`);
+    expect(text(el)).to.include('Running');
+    expect(text(el)).to.not.include('Unknown');
+  });
+
   it('shows label, percentage, counts, step and an accessible progressbar', async () => {
     const el = await progress(
       html`<rt-progress label="Acquisition Scan" percentage="42" status="running" current-step="Scoring targets" completed="21" total="50"></rt-progress>`,

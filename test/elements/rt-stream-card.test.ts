@@ -123,6 +123,9 @@ describe('rt-stream-card', () => {
 
     const empty = await mount<RtStreamCard>(seeded(), html`<rt-stream-card></rt-stream-card>`, 'rt-stream-card');
     expect(text(empty)).to.include('No stream selected');
+    const blank = await mount<RtStreamCard>(seeded(), html`<rt-stream-card stream-id="  "></rt-stream-card>`, 'rt-stream-card');
+    await blank.updateComplete;
+    expect(text(blank)).to.include('No stream selected');
     await expect(empty).to.be.accessible();
   });
 

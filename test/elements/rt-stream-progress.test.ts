@@ -122,6 +122,12 @@ describe('rt-stream-progress', () => {
     const el = await mount<RtStreamProgress>(seeded(), html`<rt-stream-progress></rt-stream-progress>`, 'rt-stream-progress');
     expect(text(el)).to.include('No stream selected');
     await expect(el).to.be.accessible();
+    // Blank reads as empty, as user-id does (QA38: "   " read "Not live … configuration is invalid").
+    for (const blank of ['', '   ']) {
+      const b = await mount<RtStreamProgress>(seeded(), html`<rt-stream-progress stream-id=${blank}></rt-stream-progress>`, 'rt-stream-progress');
+      await b.updateComplete;
+      expect(text(b), JSON.stringify(blank)).to.include('No stream selected');
+    }
   });
 
   it('renders hostile, out-of-range and unknown values sanely', async () => {

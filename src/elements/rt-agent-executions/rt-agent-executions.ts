@@ -124,7 +124,7 @@ export class RtAgentExecutions extends RtElement {
       </div>
       <div class="times">
         <span title=${formatDateTime(loc, started) ?? nothing}
-          >${s.started}: ${started != null ? tickingAgo(loc, started, s.justNow) : s.notStarted}</span
+          >${started != null ? html`${s.started}: ${tickingAgo(loc, started, s.justNow)}` : s.notStarted}</span
         >
         ${elapsed
           ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${tickingDuration(loc, elapsed, s.notAvailable)}</span>`
@@ -138,7 +138,7 @@ export class RtAgentExecutions extends RtElement {
     const s = this.s;
     const all = this.#all;
     const phase = this.#ctrl.phase;
-    const other = stateView(s, { phase, error: this.#ctrl.error, hasData: all.length > 0, missingId: !this.streamId, what: s.stream, empty: emptyView(s.noAgents, 'cpu') });
+    const other = stateView(s, { phase, error: this.#ctrl.error, hasData: all.length > 0, missingId: !this.streamId?.trim(), what: s.stream, empty: emptyView(s.noAgents, 'cpu') });
     if (other) return other;
     const byStart = (a: AgentExecution, b: AgentExecution) => (toTime(b.started_at ?? b.created_at) ?? 0) - (toTime(a.started_at ?? a.created_at) ?? 0);
     const active = all.filter((e) => !isTerminal(workStatusOf(e.status))).sort((a, b) => {
@@ -171,7 +171,7 @@ export class RtAgentExecutions extends RtElement {
     const running = this.#all.filter((e) => workStatusOf(e.status) === 'running').length;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${this.heading ?? s.agents}</h3>
+        <h3 class="card-title" id="title">${this.heading?.trim() || s.agents}</h3>
         ${running
           ? html`<span class="count num">${s.runningAgents(formatNumber(this.effectiveLocale, running) + (this.#ctrl.state.more === 'pinned' ? '+' : ''), running)}</span>`
           : nothing}

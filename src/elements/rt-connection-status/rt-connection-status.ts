@@ -183,7 +183,7 @@ export class RtConnectionStatus extends RtElement {
     const status = this.shownStatus;
     const look = connectionLook[status];
     const text = this.#statusText(status);
-    const label = this.label ?? s.connectionLabel;
+    const label = this.label?.trim() || s.connectionLabel;
     const content = html`<span class="icon-wrap" part="icon">${icon(look.icon, look.spin ? 'spin' : '')}</span><span
         part="label"
         class=${this.showText ? '' : 'sr-only'}

@@ -137,7 +137,7 @@ export class RtDiagnostics extends RtElement {
     const subs = Array.isArray(this.#conn.subscriptions) ? this.#conn.subscriptions : [];
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${this.heading ?? s.diagnostics}</h3>
+        <h3 class="card-title" id="title">${this.heading?.trim() || s.diagnostics}</h3>
         ${lookBadge(connectionLook[status], connectionText(s, status))}
       </div>
       ${this.#renderMetrics(d)} ${this.#renderTable(subs)}

@@ -147,7 +147,7 @@ export class RtLiveList extends RtElement {
     const s = this.s;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${this.heading ?? s.liveList}</h3>
+        <h3 class="card-title" id="title">${this.heading?.trim() || s.liveList}</h3>
         ${this.#ctrl ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
       </div>
       ${this.#renderBody()}

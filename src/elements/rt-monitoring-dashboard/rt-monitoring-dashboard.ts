@@ -162,7 +162,7 @@ export class RtMonitoringDashboard extends RtElement {
     const hasSide = !this.hideAlerts || !this.hideNotifications;
     return html`<div class="dashboard" part="base">
       <div class="top" part="header">
-        <h2>${this.heading ?? s.dashboard}</h2>
+        <h2>${this.heading?.trim() || s.dashboard}</h2>
         ${this.hideConnection ? nothing : html`<rt-connection-status locale=${loc} theme=${theme}></rt-connection-status>`}
       </div>
       <div class="layout">

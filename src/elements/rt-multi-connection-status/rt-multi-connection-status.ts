@@ -111,7 +111,7 @@ export class RtMultiConnectionStatus extends RtElement {
     const connected = items.filter((i) => i.status === 'connected').length;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="summary" part="header">
-        <h3 id="title">${this.heading ?? s.subscriptions}</h3>
+        <h3 id="title">${this.heading?.trim() || s.subscriptions}</h3>
         ${items.length
           ? html`<span class="count num">${s.subscriptionsSummary(formatNumber(loc, connected), formatNumber(loc, items.length))}</span>`
           : ''}

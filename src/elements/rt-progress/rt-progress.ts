@@ -91,7 +91,7 @@ export class RtProgress extends RtElement {
   readonly #announcer = new Announcer(this);
 
   get #model() {
-    return progressModel({ percentage: this.percentage, completed: this.completed, total: this.total, status: this.status });
+    return progressModel({ percentage: this.percentage, completed: this.completed, total: this.total, status: this.status?.trim().toLowerCase() });
   }
 
   protected override willUpdate(changed: PropertyValues): void {

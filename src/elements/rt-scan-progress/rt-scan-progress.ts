@@ -84,7 +84,7 @@ export class RtScanProgress extends RtElement {
   #renderBody() {
     const s = this.s;
     const { row, phase, error } = this.#shown;
-    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.scan && !this.scanId, what: s.scan });
+    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.scan && !this.scanId?.trim(), what: s.scan });
     if (other) return other;
     const r = row!;
     const loc = this.effectiveLocale;

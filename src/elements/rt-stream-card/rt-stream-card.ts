@@ -99,7 +99,7 @@ export class RtStreamCard extends RtElement {
   #renderBody() {
     const s = this.s;
     const { row, phase, error } = this.#shown;
-    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.stream && !this.streamId, what: s.stream });
+    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.stream && !this.streamId?.trim(), what: s.stream });
     if (other) return other;
     const r = row!;
     const loc = this.effectiveLocale;

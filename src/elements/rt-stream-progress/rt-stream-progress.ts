@@ -75,7 +75,7 @@ export class RtStreamProgress extends RtElement {
     const row = this.progress;
     const phase = this.stream.phase;
     return (
-      singleStateView(s, { phase, error: this.stream.error, hasData: !!row, missingId: !this.streamId, what: s.stream }) ??
+      singleStateView(s, { phase, error: this.stream.error, hasData: !!row, missingId: !this.streamId?.trim(), what: s.stream }) ??
       renderProgressView({
         s,
         locale: this.effectiveLocale,
