@@ -127,3 +127,19 @@ describe('rt-live-list heading', () => {
     }
   });
 });
+
+describe('rt-live-list status-field', () => {
+  it('a known work status reads in the page\'s words, any other value as given (QA38: "in_progress")', async () => {
+    const client = memory();
+    client.setRows('notifications', [
+      { id: 'a', user_id: ALICE, title: 'A', type: 'in_progress', created_at: ago(1000) } as never,
+      { id: 'b', user_id: ALICE, title: 'B', type: 'shipping soon', created_at: ago(2000) } as never,
+    ]);
+    const el = await mount<RtLiveList>(client, html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }} label-field="title" status-field="type"></rt-live-list>`, 'rt-live-list');
+    await waitForText(el, 'Live');
+    const t = el.shadowRoot!.textContent!;
+    expect(t).to.include('In progress');
+    expect(t).to.not.include('in_progress');
+    expect(t).to.include('shipping soon');
+  });
+});

@@ -70,7 +70,7 @@ export class RtLiveList extends RtElement {
    */
   @property({ attribute: 'label-field' }) labelField?: string;
 
-  /** Column shown as a status badge (goal / run statuses get their tone and icon). */
+  /** Column shown as a status badge (goal / run statuses get their tone, icon and translated words; any other value as it is). */
   @property({ attribute: 'status-field' }) statusField?: string;
 
   /** Column shown as a secondary line (a jsonb object or array as compact JSON, as text). */
@@ -116,6 +116,12 @@ export class RtLiveList extends RtElement {
     }
   }
 
+  /** A known work status in the page's words (`in_progress` → "In progress"), any other value as given (QA38). */
+  #statusBadge(status: string) {
+    const known = knownOr(status, WORK_STATUSES);
+    return lookBadge(workLook[known] ?? workLook.unknown, known === 'unknown' ? clip(status, 40).text : (this.s.status[known] ?? status));
+  }
+
   #renderRow(row: Row) {
     if (this.renderItem) return html`<li class="item" part="item">${this.renderItem(row)}</li>`;
     // A label-field names the one column shown: NULL, missing or blank reads "—", never another column.
@@ -125,7 +131,7 @@ export class RtLiveList extends RtElement {
     return html`<li class="item" part="item">
       <div class="item-main">
         ${clipped(label, { max: 200, part: 'label', cls: 'label' })}
-        ${status !== undefined ? lookBadge(workLook[knownOr(status, WORK_STATUSES)] ?? workLook.unknown, clip(status, 40).text) : nothing}
+        ${status !== undefined ? this.#statusBadge(status) : nothing}
       </div>
       ${detail !== undefined ? html`<span class="detail" part="detail">${clip(detail, 300).text}</span>` : nothing}
     </li>`;
