@@ -64,6 +64,17 @@ describe('rt-multi-connection-status', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('an item without a name reads "Untitled", not a blank row (QA38)', async () => {
+    const el = await mount<RtMultiConnectionStatus>(
+      memory(),
+      html`<rt-multi-connection-status .subscriptions=${[{ name: '', status: 'connected' }, { status: 'connecting' } as never]}></rt-multi-connection-status>`,
+      'rt-multi-connection-status',
+    );
+    const names = [...el.shadowRoot!.querySelectorAll('[part~="name"]')].map((n) => n.textContent!.trim());
+    expect(names).to.deep.equal(['Untitled', 'Untitled']);
+    await expect(el).to.be.accessible();
+  });
+
   it('renders hostile names as text', async () => {
     const el = await mount<RtMultiConnectionStatus>(
       memory(),

@@ -123,7 +123,7 @@ export class RtMultiConnectionStatus extends RtElement {
               (i, idx) => `${i.name}|${idx}`,
               (i) =>
                 html`<li part="item">
-                  ${clipped(i.name, { max: 60, part: 'name', cls: 'name' })}
+                  ${clipped(i.name, { max: 60, fallback: s.untitled, part: 'name', cls: 'name' })}
                   ${lookBadge(connectionLook[i.status], connectionText(s, i.status))}
                 </li>`,
             )}
