@@ -91,7 +91,9 @@ export class SnapshotReader<R> {
       // Said, not only waited out (QA27: a widget added meanwhile read "Loading…" for the whole
       // wait), unless a read in flight will say how it went.
       if (this.reading) return;
-      const held = rtError('server', `The server asked to wait before the next request (Retry-After); reading again in ${Math.ceil(wait / 1000)} s.`, 'busy');
+      // No seconds in the words: they would stand still while the wait runs down (QA38: "reading
+      // again in 10 s" for 20 s). When it ends is `retryAt`.
+      const held = rtError('server', 'The server asked to wait before the next request (Retry-After); reading again as soon as it allows.', 'busy');
       return options.failed(Object.assign(held, { retryAt: until }), null);
     }
     const seq = ++this.#seq;
