@@ -235,9 +235,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * whenever the session has failed, and no stale cause on recovery (QA37 N3, N4); a refused read
  * retried on its back-off only; `defineFeed` checking its filters and `<rt-live-list>` naming a
  * bare declaration; an access token set as an attribute named as such (a new string); hand-typed
- * attributes read as meant (QA38).
+ * attributes read as meant (QA38). Raised to 83.5 the same session (83,428 B, +0.05 KB): a nameless
+ * subscription item and a Retry-After hold's words (QA38 lows).
  */
-export const ALL_IN_CEILING_KB = 83.4;
+export const ALL_IN_CEILING_KB = 83.5;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */
