@@ -143,3 +143,26 @@ describe('rt-live-list status-field', () => {
     expect(t).to.include('shipping soon');
   });
 });
+
+describe('rt-live-list events and hand-typed fields (QA39)', () => {
+  it('raises rt-error for its feed\'s failure, as every widget does, and reflects its phase', async () => {
+    const client = seeded();
+    client.fail('notifications', { code: 'forbidden', message: 'permission denied for table notifications' });
+    const errors: string[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<{ error: { code: string } }>).detail.error.code);
+    document.addEventListener('rt-error', onError);
+    try {
+      const el = await mount<RtLiveList>(client, html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }}></rt-live-list>`, 'rt-live-list');
+      await waitForText(el, 'No access');
+      expect(errors, 'rt-error events').to.deep.equal(['forbidden']);
+    } finally {
+      document.removeEventListener('rt-error', onError);
+    }
+  });
+
+  it('field names with spaces around them are the columns they name', async () => {
+    const el = await list(html`<rt-live-list .feed=${feed} .params=${{ userId: ALICE }} label-field=" title " status-field=" type "></rt-live-list>`);
+    expect(labels(el)[0]).to.equal('Title one');
+    expect(parts(el, 'status').length).to.be.greaterThan(0);
+  });
+});

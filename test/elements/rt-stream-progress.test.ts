@@ -123,10 +123,19 @@ describe('rt-stream-progress', () => {
     expect(text(el)).to.include('No stream selected');
     await expect(el).to.be.accessible();
     // Blank reads as empty, as user-id does (QA38: "   " read "Not live … configuration is invalid").
-    for (const blank of ['', '   ']) {
-      const b = await mount<RtStreamProgress>(seeded(), html`<rt-stream-progress stream-id=${blank}></rt-stream-progress>`, 'rt-stream-progress');
-      await b.updateComplete;
-      expect(text(b), JSON.stringify(blank)).to.include('No stream selected');
+    const errors: string[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<{ error: { message: string } }>).detail.error.message);
+    document.addEventListener('rt-error', onError);
+    try {
+      for (const blank of ['', '   ']) {
+        const b = await mount<RtStreamProgress>(seeded(), html`<rt-stream-progress stream-id=${blank}></rt-stream-progress>`, 'rt-stream-progress');
+        await b.updateComplete;
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        expect(text(b), JSON.stringify(blank)).to.include('No stream selected');
+      }
+      expect(errors, 'no rt-error for an id not given (QA39: "No stream id given." for a blank one)').to.deep.equal([]);
+    } finally {
+      document.removeEventListener('rt-error', onError);
     }
   });
 

@@ -84,7 +84,7 @@ export class RtAgentExecutions extends RtElement {
 
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
-    this.reflectFeed('agent_executions', this.#ctrl.phase, this.streamId ? this.#ctrl.error : null);
+    this.reflectFeed('agent_executions', this.#ctrl.phase, this.streamId?.trim() ? this.#ctrl.error : null);
     const all = this.#all;
     if (this.#ctrl.generation !== this.#seenGeneration) {
       this.#seenGeneration = this.#ctrl.generation;
@@ -175,7 +175,7 @@ export class RtAgentExecutions extends RtElement {
         ${running
           ? html`<span class="count num">${s.runningAgents(formatNumber(this.effectiveLocale, running) + (this.#ctrl.state.more === 'pinned' ? '+' : ''), running)}</span>`
           : nothing}
-        ${this.streamId ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
+        ${this.streamId?.trim() ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
       </div>
       ${this.#renderBody()}
       ${this.#announcer.polite}

@@ -98,6 +98,12 @@ export class RtLiveList extends RtElement {
     }
   }
 
+  protected override controllersUpdated(changed: PropertyValues): void {
+    super.controllersUpdated(changed);
+    // Its states and `rt-error`, as every widget's (QA39: a list reading "No access" raised none).
+    if (this.#ctrl) this.reflectFeed(this.#ctrl.feed.table, this.#ctrl.phase, this.#ctrl.error);
+  }
+
   get #rows(): Row[] {
     const data = this.#ctrl?.data as Row[] | Row | null | undefined;
     return Array.isArray(data) ? data : data ? [data] : [];
@@ -125,9 +131,11 @@ export class RtLiveList extends RtElement {
   #renderRow(row: Row) {
     if (this.renderItem) return html`<li class="item" part="item">${this.renderItem(row)}</li>`;
     // A label-field names the one column shown: NULL, missing or blank reads "—", never another column.
-    const label = (this.labelField !== undefined ? shown(this.#field(row, 'label-field', this.labelField)) : (shown(row.name) ?? shown(row.title) ?? rowKey(row))) ?? this.s.notAvailable;
-    const status = shown(this.#field(row, 'status-field', this.statusField));
-    const detail = shown(this.#field(row, 'detail-field', this.detailField));
+    // Column names as typed by hand: " title " is title, and a blank one is none (QA39).
+    const [labelField, statusField, detailField] = [this.labelField, this.statusField, this.detailField].map((f) => f?.trim() || undefined);
+    const label = (labelField !== undefined ? shown(this.#field(row, 'label-field', labelField)) : (shown(row.name) ?? shown(row.title) ?? rowKey(row))) ?? this.s.notAvailable;
+    const status = shown(this.#field(row, 'status-field', statusField));
+    const detail = shown(this.#field(row, 'detail-field', detailField));
     return html`<li class="item" part="item">
       <div class="item-main">
         ${clipped(label, { max: 200, part: 'label', cls: 'label' })}

@@ -96,7 +96,7 @@ export class RtProgress extends RtElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    const label = this.label || this.s.progress;
+    const label = this.label?.trim() || this.s.progress;
     const { announce, completed } = this.#tracker.observe('progress', label, this.#model, this.s, this.effectiveLocale);
     if (announce) this.#announcer.say([announce]);
     if (completed) this.emit('rt-progress-complete', { kind: 'progress', id: this.id || null, label });
@@ -107,7 +107,7 @@ export class RtProgress extends RtElement {
       ${renderProgressView({
         s: this.s,
         locale: this.effectiveLocale,
-        label: this.label || this.s.progress,
+        label: this.label?.trim() || this.s.progress,
         model: this.#model,
         currentStep: this.currentStep,
         lastUpdated: this.lastUpdated,

@@ -77,7 +77,7 @@ export class RtScanProgress extends RtElement {
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
-    this.reflectFeed('acquisition_scans', phase, this.scan || this.scanId ? error : null);
+    this.reflectFeed('acquisition_scans', phase, this.scan || this.scanId?.trim() ? error : null);
     this.#tracker.follow(this, row, scanModel, this.s.scanFallback, this.s, this.#announcer);
   }
 

@@ -92,7 +92,7 @@ export class RtStreamCard extends RtElement {
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
-    this.reflectFeed('streams', phase, this.stream || this.streamId ? error : null);
+    this.reflectFeed('streams', phase, this.stream || this.streamId?.trim() ? error : null);
     this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s, this.#announcer);
   }
 

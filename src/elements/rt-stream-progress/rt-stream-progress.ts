@@ -65,7 +65,7 @@ export class RtStreamProgress extends RtElement {
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const row = this.progress;
-    this.reflectFeed('streams', this.stream.phase, this.streamId ? this.stream.error : null);
+    this.reflectFeed('streams', this.stream.phase, this.streamId?.trim() ? this.stream.error : null);
     this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s, this.#announcer);
   }
 
