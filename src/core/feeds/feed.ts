@@ -172,7 +172,7 @@ export function defineFeed<R, P extends object>(decl: FeedDeclaration<R, P>): Fe
   // TypeError in a widget that then reads "Loading…" for good (QA38).
   const filters = decl.filters ?? [];
   if (!Array.isArray(filters) || filters.some((f) => !f || typeof f.column !== 'string' || typeof f.param !== 'string')) {
-    throw new Error(`defineFeed(${decl.name}): filters must be an array of { column, param } (e.g. [{ column: 'team_id', param: 'teamId' }]), or left out for every row the user may read.`);
+    throw new Error(`defineFeed(${decl.name}): filters must be an array of { column, param }, or left out (every row the user may read).`);
   }
   const list = decl.kind === 'list';
   const order = decl.order ?? (list ? { column: 'created_at', ascending: false } : undefined);
