@@ -272,6 +272,15 @@ function* codePoints(s: string): Generator<{ index: number; segment: string }> {
  */
 const VISIBLE = /[^\p{Z}\p{Cc}\p{Cf}\u034F\u115F\u1160\u2800\u3164\uFE00-\uFE0F\uFFA0]/u;
 
+/**
+ * A value typed by hand (an attribute) or set as a property, as trimmed text: a number (an id set as
+ * `.streamId=${42}`) is its digits, anything else not a string is ''. Blank ids, headings and labels
+ * read as not given (QA38), and a number never throws.
+ */
+export function trimmed(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
+}
+
 /** Whether `value` is a string with something visible in it (a name made of U+200B is not). */
 export function hasText(value: unknown): value is string {
   return typeof value === 'string' && VISIBLE.test(value);

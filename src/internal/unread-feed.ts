@@ -11,7 +11,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { LiveQueryPhase, RtError } from '../core/types.js';
 import type { Tone } from '../styles/tokens.js';
 import { Announcer, MAX_SAID } from './announcer.js';
-import { clampCount, formatNumber, toTime } from './format.js';
+import { clampCount, formatNumber, toTime, trimmed } from './format.js';
 import { NewRows, newestFirst, onFeedKeydown } from './feed.js';
 import { icon, type IconName } from './icons.js';
 import { RtElement } from './rt-element.js';
@@ -178,7 +178,7 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     const unread = phase === 'loading' || phase === 'error' ? 0 : this.unreadCount;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title" tabindex="-1">${this.heading?.trim() || look.heading}</h3>
+        <h3 class="card-title" id="title" tabindex="-1">${trimmed(this.heading) || look.heading}</h3>
         ${unread > 0
           ? badge({ tone: look.unreadTone, text: s.newCount(formatNumber(this.effectiveLocale, unread), unread), part: 'unread-badge' })
           : nothing}

@@ -139,6 +139,14 @@ describe('rt-stream-progress', () => {
     }
   });
 
+  it('an id set as a number property is that id, never an exception (CI13: ".streamId=${42}" threw in a trim)', async () => {
+    const client = seeded();
+    client.setRows('streams', [{ id: '42', org_id: 'o1', name: 'Numbered', goal_status: 'in_progress', current_progress: { percentage: 42, completed: 42, total: 100 } } as never]);
+    const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress .streamId=${42 as unknown as string}></rt-stream-progress>`, 'rt-stream-progress');
+    await waitForText(el, 'Numbered');
+    expect(text(el)).to.not.include('No stream selected');
+  });
+
   it('renders hostile, out-of-range and unknown values sanely', async () => {
     const client = memory();
     client.setRows('streams', [

@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AgentExecutionsController } from '../../controllers/index.js';
 import type { AgentExecution } from '../../core/types.js';
-import { clip, formatDateTime, formatNumber, toTime } from '../../internal/format.js';
+import { clip, formatDateTime, formatNumber, toTime, trimmed } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { Announcer, MAX_SAID } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
@@ -84,7 +84,7 @@ export class RtAgentExecutions extends RtElement {
 
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
-    this.reflectFeed('agent_executions', this.#ctrl.phase, this.streamId?.trim() ? this.#ctrl.error : null);
+    this.reflectFeed('agent_executions', this.#ctrl.phase, trimmed(this.streamId) ? this.#ctrl.error : null);
     const all = this.#all;
     if (this.#ctrl.generation !== this.#seenGeneration) {
       this.#seenGeneration = this.#ctrl.generation;
@@ -138,7 +138,7 @@ export class RtAgentExecutions extends RtElement {
     const s = this.s;
     const all = this.#all;
     const phase = this.#ctrl.phase;
-    const other = stateView(s, { phase, error: this.#ctrl.error, hasData: all.length > 0, missingId: !this.streamId?.trim(), what: s.stream, empty: emptyView(s.noAgents, 'cpu') });
+    const other = stateView(s, { phase, error: this.#ctrl.error, hasData: all.length > 0, missingId: !trimmed(this.streamId), what: s.stream, empty: emptyView(s.noAgents, 'cpu') });
     if (other) return other;
     const byStart = (a: AgentExecution, b: AgentExecution) => (toTime(b.started_at ?? b.created_at) ?? 0) - (toTime(a.started_at ?? a.created_at) ?? 0);
     const active = all.filter((e) => !isTerminal(workStatusOf(e.status))).sort((a, b) => {
@@ -171,11 +171,11 @@ export class RtAgentExecutions extends RtElement {
     const running = this.#all.filter((e) => workStatusOf(e.status) === 'running').length;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${this.heading?.trim() || s.agents}</h3>
+        <h3 class="card-title" id="title">${trimmed(this.heading) || s.agents}</h3>
         ${running
           ? html`<span class="count num">${s.runningAgents(formatNumber(this.effectiveLocale, running) + (this.#ctrl.state.more === 'pinned' ? '+' : ''), running)}</span>`
           : nothing}
-        ${this.streamId?.trim() ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
+        ${trimmed(this.streamId) ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
       </div>
       ${this.#renderBody()}
       ${this.#announcer.polite}

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionDetail, ConnectionStatus } from '../../core/types.js';
-import { formatMilliseconds, formatNumber, formatRelative } from '../../internal/format.js';
+import { formatMilliseconds, formatNumber, formatRelative, trimmed } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { Announcer } from '../../internal/announcer.js';
 import { claimWords } from '../../internal/announcements.js';
@@ -183,7 +183,7 @@ export class RtConnectionStatus extends RtElement {
     const status = this.shownStatus;
     const look = connectionLook[status];
     const text = this.#statusText(status);
-    const label = this.label?.trim() || s.connectionLabel;
+    const label = trimmed(this.label) || s.connectionLabel;
     const content = html`<span class="icon-wrap" part="icon">${icon(look.icon, look.spin ? 'spin' : '')}</span><span
         part="label"
         class=${this.showText ? '' : 'sr-only'}

@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionDetail, SubscriptionInfo } from '../../core/types.js';
-import { clampCount, formatDateTime, formatMilliseconds, formatNumber, formatRelative } from '../../internal/format.js';
+import { clampCount, formatDateTime, formatMilliseconds, formatNumber, formatRelative, trimmed } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
 import { TickController } from '../../internal/ticker.js';
@@ -137,7 +137,7 @@ export class RtDiagnostics extends RtElement {
     const subs = Array.isArray(this.#conn.subscriptions) ? this.#conn.subscriptions : [];
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${this.heading?.trim() || s.diagnostics}</h3>
+        <h3 class="card-title" id="title">${trimmed(this.heading) || s.diagnostics}</h3>
         ${lookBadge(connectionLook[status], connectionText(s, status))}
       </div>
       ${this.#renderMetrics(d)} ${this.#renderTable(subs)}

@@ -6,7 +6,7 @@ import type { FeedDef } from '../../core/feeds/feed.js';
 import { rowKey } from '../../core/keys.js';
 import { rtError } from '../../core/errors.js';
 import type { RtError } from '../../core/types.js';
-import { clip, knownOr } from '../../internal/format.js';
+import { clip, knownOr, trimmed } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { WORK_STATUSES, workLook } from '../../internal/status.js';
 import { clipped, emptyView, lookBadge, phaseBadge, stateView } from '../../internal/templates.js';
@@ -132,7 +132,7 @@ export class RtLiveList extends RtElement {
     if (this.renderItem) return html`<li class="item" part="item">${this.renderItem(row)}</li>`;
     // A label-field names the one column shown: NULL, missing or blank reads "—", never another column.
     // Column names as typed by hand: " title " is title, and a blank one is none (QA39).
-    const [labelField, statusField, detailField] = [this.labelField, this.statusField, this.detailField].map((f) => f?.trim() || undefined);
+    const [labelField, statusField, detailField] = [this.labelField, this.statusField, this.detailField].map((f) => trimmed(f) || undefined);
     const label = (labelField !== undefined ? shown(this.#field(row, 'label-field', labelField)) : (shown(row.name) ?? shown(row.title) ?? rowKey(row))) ?? this.s.notAvailable;
     const status = shown(this.#field(row, 'status-field', statusField));
     const detail = shown(this.#field(row, 'detail-field', detailField));
@@ -161,7 +161,7 @@ export class RtLiveList extends RtElement {
     const s = this.s;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${this.heading?.trim() || s.liveList}</h3>
+        <h3 class="card-title" id="title">${trimmed(this.heading) || s.liveList}</h3>
         ${this.#ctrl ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
       </div>
       ${this.#renderBody()}

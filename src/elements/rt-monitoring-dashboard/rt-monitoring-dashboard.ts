@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AllStreamsController, UserScansController } from '../../controllers/index.js';
 import type { AcquisitionScan, Stream } from '../../core/types.js';
-import { clip, formatNumber, toTime } from '../../internal/format.js';
+import { clip, formatNumber, toTime, trimmed } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { emptyView, phaseBadge, stateView } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
@@ -162,7 +162,7 @@ export class RtMonitoringDashboard extends RtElement {
     const hasSide = !this.hideAlerts || !this.hideNotifications;
     return html`<div class="dashboard" part="base">
       <div class="top" part="header">
-        <h2>${this.heading?.trim() || s.dashboard}</h2>
+        <h2>${trimmed(this.heading) || s.dashboard}</h2>
         ${this.hideConnection ? nothing : html`<rt-connection-status locale=${loc} theme=${theme}></rt-connection-status>`}
       </div>
       <div class="layout">

@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionStatus, RtError } from '../../core/types.js';
-import { formatNumber } from '../../internal/format.js';
+import { formatNumber, trimmed } from '../../internal/format.js';
 import { Announcer } from '../../internal/announcer.js';
 import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
@@ -111,7 +111,7 @@ export class RtMultiConnectionStatus extends RtElement {
     const connected = items.filter((i) => i.status === 'connected').length;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="summary" part="header">
-        <h3 id="title">${this.heading?.trim() || s.subscriptions}</h3>
+        <h3 id="title">${trimmed(this.heading) || s.subscriptions}</h3>
         ${items.length
           ? html`<span class="count num">${s.subscriptionsSummary(formatNumber(loc, connected), formatNumber(loc, items.length))}</span>`
           : ''}

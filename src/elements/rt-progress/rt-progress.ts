@@ -8,6 +8,7 @@ import { numberAttribute, numberRule, type NumberRule } from '../../internal/num
 import { baseStyles, progressStyles } from '../../styles/shared.js';
 import { progressCardStyles } from '../../styles/progress-card.js';
 import { styles } from './rt-progress.styles.js';
+import { trimmed } from '../../internal/format.js';
 
 /** Data values: kept as given (drawn clamped, with the "Out of range" badge); only non-numbers are unset. */
 const PERCENTAGE: NumberRule<undefined> = { attribute: 'percentage', default: undefined };
@@ -91,12 +92,12 @@ export class RtProgress extends RtElement {
   readonly #announcer = new Announcer(this);
 
   get #model() {
-    return progressModel({ percentage: this.percentage, completed: this.completed, total: this.total, status: this.status?.trim().toLowerCase() });
+    return progressModel({ percentage: this.percentage, completed: this.completed, total: this.total, status: this.status == null ? this.status : trimmed(this.status).toLowerCase() });
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    const label = this.label?.trim() || this.s.progress;
+    const label = trimmed(this.label) || this.s.progress;
     const { announce, completed } = this.#tracker.observe('progress', label, this.#model, this.s, this.effectiveLocale);
     if (announce) this.#announcer.say([announce]);
     if (completed) this.emit('rt-progress-complete', { kind: 'progress', id: this.id || null, label });
@@ -107,7 +108,7 @@ export class RtProgress extends RtElement {
       ${renderProgressView({
         s: this.s,
         locale: this.effectiveLocale,
-        label: this.label?.trim() || this.s.progress,
+        label: trimmed(this.label) || this.s.progress,
         model: this.#model,
         currentStep: this.currentStep,
         lastUpdated: this.lastUpdated,

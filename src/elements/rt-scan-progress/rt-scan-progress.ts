@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ScanProgressController } from '../../controllers/index.js';
 import type { AcquisitionScan, LiveQueryPhase, RtError } from '../../core/types.js';
-import { clampCount, formatDuration, formatNumber, toTime, hasText } from '../../internal/format.js';
+import { clampCount, formatDuration, formatNumber, toTime, hasText, trimmed } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, scanModel, shownRow, singleStateView } from '../../internal/progress-view.js';
 import { Announcer } from '../../internal/announcer.js';
@@ -77,14 +77,14 @@ export class RtScanProgress extends RtElement {
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
-    this.reflectFeed('acquisition_scans', phase, this.scan || this.scanId?.trim() ? error : null);
+    this.reflectFeed('acquisition_scans', phase, this.scan || trimmed(this.scanId) ? error : null);
     this.#tracker.follow(this, row, scanModel, this.s.scanFallback, this.s, this.#announcer);
   }
 
   #renderBody() {
     const s = this.s;
     const { row, phase, error } = this.#shown;
-    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.scan && !this.scanId?.trim(), what: s.scan });
+    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.scan && !trimmed(this.scanId), what: s.scan });
     if (other) return other;
     const r = row!;
     const loc = this.effectiveLocale;

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { AgentExecutionsController, StreamProgressController } from '../../controllers/index.js';
 import type { LiveQueryPhase, RtError, Stream } from '../../core/types.js';
-import { formatNumber, safeHref, hasText } from '../../internal/format.js';
+import { formatNumber, safeHref, hasText, trimmed } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { ProgressTracker, renderProgressView, shownRow, singleStateView, streamModel, toneForStatus } from '../../internal/progress-view.js';
 import { Announcer } from '../../internal/announcer.js';
@@ -92,14 +92,14 @@ export class RtStreamCard extends RtElement {
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
-    this.reflectFeed('streams', phase, this.stream || this.streamId?.trim() ? error : null);
+    this.reflectFeed('streams', phase, this.stream || trimmed(this.streamId) ? error : null);
     this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s, this.#announcer);
   }
 
   #renderBody() {
     const s = this.s;
     const { row, phase, error } = this.#shown;
-    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.stream && !this.streamId?.trim(), what: s.stream });
+    const other = singleStateView(s, { phase, error, hasData: !!row, missingId: !this.stream && !trimmed(this.streamId), what: s.stream });
     if (other) return other;
     const r = row!;
     const loc = this.effectiveLocale;

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { hasText } from '../../internal/format.js';
+import { hasText, trimmed } from '../../internal/format.js';
 import { property } from 'lit/decorators.js';
 import { StreamProgressController } from '../../controllers/index.js';
 import type { Stream } from '../../core/types.js';
@@ -65,7 +65,7 @@ export class RtStreamProgress extends RtElement {
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const row = this.progress;
-    this.reflectFeed('streams', this.stream.phase, this.streamId?.trim() ? this.stream.error : null);
+    this.reflectFeed('streams', this.stream.phase, trimmed(this.streamId) ? this.stream.error : null);
     this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s, this.#announcer);
   }
 
@@ -75,7 +75,7 @@ export class RtStreamProgress extends RtElement {
     const row = this.progress;
     const phase = this.stream.phase;
     return (
-      singleStateView(s, { phase, error: this.stream.error, hasData: !!row, missingId: !this.streamId?.trim(), what: s.stream }) ??
+      singleStateView(s, { phase, error: this.stream.error, hasData: !!row, missingId: !trimmed(this.streamId), what: s.stream }) ??
       renderProgressView({
         s,
         locale: this.effectiveLocale,
