@@ -273,7 +273,7 @@ export class RestSource {
     const run = () => this.#unsent(new Promise<RestResponse>((resolve, reject) => withPlainJson(() => configured(build(), timeoutMs).then(resolve as (v: unknown) => void, reject))));
     const { tokens } = this.session;
     try {
-      const sentWith = tokens.current;
+      let sentWith = tokens.current;
       let res = await run();
       // Refused for its token: once more with a fresh one, asked for or handed over meanwhile (a
       // read sent with the expired token and answered after the page renewed it must not expire
@@ -283,7 +283,10 @@ export class RestSource {
       if (res.error && (res.status === 401 || res.status === 403) && (renewed || tokens.refreshable)) {
         if (!renewed) same = (await tokens.get(true)) === sentWith;
         // The source answered with the token just refused: not sent again (QA37: a loop of asks).
-        if (!same) res = await run();
+        if (!same) {
+          sentWith = tokens.current;
+          res = await run();
+        }
       }
       // postgrest-js answers an aborted fetch as status 0, "TimeoutError: …" (not a network failure).
       const timedOut = !res.status && /TimeoutError/.test(messageOf(res.error));
@@ -294,7 +297,7 @@ export class RestSource {
       }
       const failed = timedOut
         ? rtError('server', `The server did not answer within ${timeoutMs / 1000} s.`, 'timeout')
-        : await this.#errorOf(res.error, res.status, same);
+        : await this.#errorOf(res.error, res.status, same, sentWith);
       // A 401 read as a configuration error is the API key itself, a 404 of no PostgREST or a web
       // page the URL (src/core/errors.ts, fromRestError).
       if ((failed.code === 'bad-config' && res.status === 401) || failed.detail === 'wrong-url' || failed.detail === 'html') this.#noteProject(failed);
@@ -343,14 +346,14 @@ export class RestSource {
   }
 
   /** A PostgREST error as an RtError; a refused token that nothing can renew expires (or fails) the session. */
-  async #errorOf(error: unknown, status: number | undefined, same = false): Promise<RtError> {
+  async #errorOf(error: unknown, status: number | undefined, same = false, sentWith?: string | null): Promise<RtError> {
     const { tokens } = this.session;
     const token = await tokens.get();
     // Refused, and no wonder: what the page gave as the user's token is no JWT at all.
     if ((status === 401 || status === 403) && isNotJwt(token)) return rtError('bad-config', NOT_A_JWT);
     const e = fromRestError(error as never, status, !token);
     // Refused, and nothing can renew it: a fixed token, an expired one, or the source's answer the same token again.
-    if (e.code === 'unauthorized' && (!tokens.refreshable || tokens.expired || same)) return this.session.refused(e.message);
+    if (e.code === 'unauthorized' && (!tokens.refreshable || tokens.expired || same)) return this.session.refused(e.message, sentWith);
     // Refused as anonymous although this client had a signed-in user (or sent as anonymous: a
     // host client whose expired session could not be refreshed sends the anon key): the session ended.
     if ((!token || tokens.expired) && tokens.hadUserToken && (e.code === 'forbidden' || e.code === 'bad-config')) {

@@ -151,7 +151,11 @@ export class Session {
    * `token-rejected` (QA22 F10: "Session expired" over a token valid for another hour). The host is
    * asked for a new token all the same (`onSessionExpired`, with this error).
    */
-  refused(reason: string): RtError {
+  refused(reason: string, token: string | null | undefined = this.tokens.current): RtError {
+    // The refusal of a token since replaced (a read answered after the page handed over a new one,
+    // judged after it arrived): no failure of the session now in hand (CI15: a good token handed
+    // over after an expired one stayed "Session expired" for good).
+    if (token !== this.tokens.current) return rtError('unauthorized', reason);
     return /expired/i.test(reason) || this.tokens.expired ? this.expire(reason) : this.#fail(rtError('unauthorized', reason, 'token-rejected'));
   }
 

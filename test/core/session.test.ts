@@ -83,6 +83,19 @@ describe('Session', () => {
     expect(handed.at(-1), 'the channels rejoin with the new token').to.equal(fresh);
   });
 
+  it('a refusal judged after a new token was handed over (the answer had come before it) is of the old token: the session now in hand is not failed (CI15)', () => {
+    const old = jwt('alice', -60);
+    const fresh = jwt('alice', 3600);
+    const session = new Session(old, undefined, { changed() {}, renewed() {} });
+    session.set(fresh);
+    const e = session.refused('The access token has expired: JWT expired', old);
+    expect(e.code).to.equal('unauthorized');
+    expect(session.failed).to.equal(null);
+    expect(session.expired).to.equal(false);
+    // The same words of the token in hand still fail it.
+    expect(session.refused('JWT expired', fresh).code).to.equal('session-expired');
+  });
+
   it("a host's Supabase Auth session that expired while Auth was unreachable is renewed on the watchdog ticks once Auth answers again (QA18 re-check: \"Session expired\" for good, nothing asked the host again)", async () => {
     const alice = jwt('alice', 1);
     let auth: { data: { session: { access_token: string } | null }; error: unknown } = { data: { session: { access_token: alice } }, error: null };
