@@ -1,7 +1,8 @@
 /**
  * Three uses of one config:
  *   vite                     → serves the demo (demo/) — `npm start` also starts the backend
- *   vite build               → dist/: unbundled ESM for bundlers (lit, @lit/*, @supabase/* external), one entry per element
+ *   vite build               → dist/: unbundled ESM for bundlers (lit, @lit/*, @supabase/* external), one entry per element,
+ *                              and `rt-monitor/core` (the client, `configure()`, feeds: registers no element)
  *   vite build --mode iife   → dist/rt-monitor.js: the all-in script-tag file (global RtMonitor),
  *                              and dist/locales/<lang>.json, the translations it fetches on demand
  *   vite build --mode loader → dist/cdn/: the on-demand script-tag loader (rt-monitor-loader.js, an ES module)
@@ -115,7 +116,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
       target: 'es2022',
       minify: false,
       sourcemap: true,
-      lib: { entry: { index: resolve(root, 'src/index.ts'), 'react/index': resolve(root, 'src/react/index.ts'), ...elementEntries() }, formats: ['es'] },
+      lib: { entry: { index: resolve(root, 'src/index.ts'), 'core/index': resolve(root, 'src/core/index.ts'), 'react/index': resolve(root, 'src/react/index.ts'), ...elementEntries() }, formats: ['es'] },
       // Shared code goes to dist/chunks/ (listed in package.json `sideEffects`: element chunks register tags).
       rolldownOptions: { external, output: { preserveModules: false, chunkFileNames: 'chunks/[name]-[hash].js' } },
     },

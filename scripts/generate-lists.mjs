@@ -128,15 +128,24 @@ export function generateLists(manifest, root = process.cwd()) {
     "import * as React from 'react';\n" +
     "import { createComponent, type EventName } from '@lit/react';\n" +
     "import type { RtEvent } from '../events.js';\n" +
+    "import type { RtElementProps } from '../types/tags.js';\n" +
     els.map((e) => `import { ${e.className} as ${e.className}Element } from '../${e.module}.js';\n`).join('') +
     '\n// React event prop → DOM event name, typed with the event.\n' +
     allEvents.map((n) => `const ${prop(n)} = '${n}' as EventName<RtEvent<'${n}'>>;\n`).join('') +
+    '\n' +
+    doc(
+      "A wrapper's props: React's HTML attributes, the element's settable properties (`RtElementProps`: no methods such as `render`, no read-only values such as `unreadCount`, which React would fail to set) and its `onRt…` events.",
+    ) +
+    'export type RtReactProps<I extends HTMLElement, E extends Record<string, EventName>> = Omit<React.HTMLAttributes<I>, keyof E | keyof RtElementProps<I>> &\n' +
+    '  RtElementProps<I> & { [K in keyof E]?: (event: E[K][\'__eventType\']) => void };\n' +
+    '/** A React component for an rt-* element (`ref` is the element). */\n' +
+    'export type RtReactComponent<I extends HTMLElement, E extends Record<string, EventName>> = React.ForwardRefExoticComponent<RtReactProps<I, E> & React.RefAttributes<I>>;\n' +
     '\n' +
     els
       .map(
         (e) =>
           doc(`\`<${e.tag}>\`${e.summary ? `: ${e.summary}` : ''}${e.container ? ' Hears every event of the elements inside.' : ''}`) +
-          `export const ${e.className} = createComponent({\n` +
+          `export const ${e.className}: RtReactComponent<${e.className}Element, { ${e.heard.map((n) => `${prop(n)}: typeof ${prop(n)}`).join('; ')} }> = createComponent({\n` +
           `  react: React,\n  tagName: '${e.tag}',\n  elementClass: ${e.className}Element,\n` +
           `  events: { ${e.heard.map(prop).join(', ')} },\n  displayName: '${e.className}',\n});\n`,
       )

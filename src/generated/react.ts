@@ -2,6 +2,7 @@
 import * as React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import type { RtEvent } from '../events.js';
+import type { RtElementProps } from '../types/tags.js';
 import { RtAgentExecutions as RtAgentExecutionsElement } from '../elements/rt-agent-executions/rt-agent-executions.js';
 import { RtConnectionStatus as RtConnectionStatusElement } from '../elements/rt-connection-status/rt-connection-status.js';
 import { RtDiagnostics as RtDiagnosticsElement } from '../elements/rt-diagnostics/rt-diagnostics.js';
@@ -24,8 +25,14 @@ const onRtProgressComplete = 'rt-progress-complete' as EventName<RtEvent<'rt-pro
 const onRtSessionExpired = 'rt-session-expired' as EventName<RtEvent<'rt-session-expired'>>;
 const onRtStatusChange = 'rt-status-change' as EventName<RtEvent<'rt-status-change'>>;
 
+/** A wrapper's props: React's HTML attributes, the element's settable properties (`RtElementProps`: no methods such as `render`, no read-only values such as `unreadCount`, which React would fail to set) and its `onRt…` events. */
+export type RtReactProps<I extends HTMLElement, E extends Record<string, EventName>> = Omit<React.HTMLAttributes<I>, keyof E | keyof RtElementProps<I>> &
+  RtElementProps<I> & { [K in keyof E]?: (event: E[K]['__eventType']) => void };
+/** A React component for an rt-* element (`ref` is the element). */
+export type RtReactComponent<I extends HTMLElement, E extends Record<string, EventName>> = React.ForwardRefExoticComponent<RtReactProps<I, E> & React.RefAttributes<I>>;
+
 /** `<rt-agent-executions>`: AI agent activity for one stream: running agents first (status, started, elapsed ticking), then recent finished runs with outcome and duration. Starts and ends of runs are announced politely: one at once, those that follow within about a second together (a few named, more as "N agent updates" with failed runs named first). */
-export const RtAgentExecutions = createComponent({
+export const RtAgentExecutions: RtReactComponent<RtAgentExecutionsElement, { onRtError: typeof onRtError }> = createComponent({
   react: React,
   tagName: 'rt-agent-executions',
   elementClass: RtAgentExecutionsElement,
@@ -34,7 +41,7 @@ export const RtAgentExecutions = createComponent({
 });
 
 /** `<rt-connection-status>`: The realtime connection indicator: connected, connecting, disconnected or error, always as icon + text (text may be visually hidden), with a details panel. Shows the provider's client connection by default, or a fixed `status`. Changes are announced through a polite live region that speaks only when the status changes (each time it changes; of changes within about a second, the latest). */
-export const RtConnectionStatus = createComponent({
+export const RtConnectionStatus: RtReactComponent<RtConnectionStatusElement, { onRtError: typeof onRtError; onRtStatusChange: typeof onRtStatusChange }> = createComponent({
   react: React,
   tagName: 'rt-connection-status',
   elementClass: RtConnectionStatusElement,
@@ -43,7 +50,7 @@ export const RtConnectionStatus = createComponent({
 });
 
 /** `<rt-diagnostics>`: What the original asked people to check in the console, shown: active subscriptions and each channel's status, heartbeat latency, reconnect attempts, last error and token expiry countdown. */
-export const RtDiagnostics = createComponent({
+export const RtDiagnostics: RtReactComponent<RtDiagnosticsElement, { onRtError: typeof onRtError }> = createComponent({
   react: React,
   tagName: 'rt-diagnostics',
   elementClass: RtDiagnosticsElement,
@@ -52,7 +59,7 @@ export const RtDiagnostics = createComponent({
 });
 
 /** `<rt-live-list>`: A live list of the rows of any feed — one you declared for your own table with `defineFeed()` — kept equal to the database: snapshot, live changes, honest Live badge. const workOrders = defineFeed({ name: 'work-orders', table: 'work_orders', kind: 'list', filters: [{ column: 'team_id', param: 'teamId', fallback: 'org' }] }); html`<rt-live-list .feed=${workOrders} .params=${{ teamId }} label-field="title" status-field="status"></rt-live-list>` Each row shows `label-field` (text, never HTML), an optional status badge (`status-field`) and an optional secondary line (`detail-field`); `renderItem` replaces the row's content entirely. */
-export const RtLiveList = createComponent({
+export const RtLiveList: RtReactComponent<RtLiveListElement, { onRtError: typeof onRtError }> = createComponent({
   react: React,
   tagName: 'rt-live-list',
   elementClass: RtLiveListElement,
@@ -61,7 +68,7 @@ export const RtLiveList = createComponent({
 });
 
 /** `<rt-monitoring-dashboard>`: The comprehensive dashboard: connection status, the org's streams as cards, the user's scans, agent activity, signal alerts and notifications. One column on a phone, a grid on a wide screen. `org-id` and `user-id` default to the signed-in user's org and id. Each section can be hidden. Events of the inner elements (`rt-alert`, `rt-notification`, `rt-progress-complete`, …) bubble out. Hears every event of the elements inside. */
-export const RtMonitoringDashboard = createComponent({
+export const RtMonitoringDashboard: RtReactComponent<RtMonitoringDashboardElement, { onRtAlert: typeof onRtAlert; onRtError: typeof onRtError; onRtNotification: typeof onRtNotification; onRtProgressComplete: typeof onRtProgressComplete; onRtStatusChange: typeof onRtStatusChange }> = createComponent({
   react: React,
   tagName: 'rt-monitoring-dashboard',
   elementClass: RtMonitoringDashboardElement,
@@ -70,7 +77,7 @@ export const RtMonitoringDashboard = createComponent({
 });
 
 /** `<rt-multi-connection-status>`: Several named subscriptions and their statuses, e.g. "Streams: Connected, Scans: Connecting". Fed by the client's active subscriptions by default, or by the `subscriptions` property. Announces (politely) only when the overall status (the worst of all) changes: each time it changes; of changes within about a second, the latest. */
-export const RtMultiConnectionStatus = createComponent({
+export const RtMultiConnectionStatus: RtReactComponent<RtMultiConnectionStatusElement, { onRtStatusChange: typeof onRtStatusChange }> = createComponent({
   react: React,
   tagName: 'rt-multi-connection-status',
   elementClass: RtMultiConnectionStatusElement,
@@ -79,7 +86,7 @@ export const RtMultiConnectionStatus = createComponent({
 });
 
 /** `<rt-notifications>`: The user's notification feed: type icon, title, body, link, time, unread count, mark one or all as read. Links are followed only for http(s), mailto and relative URLs. New notifications are announced politely; `type: 'error'` ones assertively, also while off screen: the first at once, those arriving within about a second after it together (up to three by name, more as "Notifications: N new"). */
-export const RtNotifications = createComponent({
+export const RtNotifications: RtReactComponent<RtNotificationsElement, { onRtError: typeof onRtError; onRtNotification: typeof onRtNotification }> = createComponent({
   react: React,
   tagName: 'rt-notifications',
   elementClass: RtNotificationsElement,
@@ -88,7 +95,7 @@ export const RtNotifications = createComponent({
 });
 
 /** `<rt-progress>`: The original LiveProgressIndicator, presentational: a titled, animated progress bar with status, counts, current step and a ticking "updated 4 s ago". Values are clamped (percentage to 0–100, negative counts to 0); an unknown percentage draws an indeterminate bar without `aria-valuenow`. Milestones (25/50/75 %) and terminal states are announced politely (each time reached; those within about a second together); individual ticks are not. */
-export const RtProgress = createComponent({
+export const RtProgress: RtReactComponent<RtProgressElement, { onRtProgressComplete: typeof onRtProgressComplete }> = createComponent({
   react: React,
   tagName: 'rt-progress',
   elementClass: RtProgressElement,
@@ -97,7 +104,7 @@ export const RtProgress = createComponent({
 });
 
 /** `<rt-provider>`: Shares one realtime client, locale and theme with the rt-monitor elements inside it. Hears every event of the elements inside. */
-export const RtProvider = createComponent({
+export const RtProvider: RtReactComponent<RtProviderElement, { onRtAlert: typeof onRtAlert; onRtError: typeof onRtError; onRtNotification: typeof onRtNotification; onRtProgressComplete: typeof onRtProgressComplete; onRtSessionExpired: typeof onRtSessionExpired; onRtStatusChange: typeof onRtStatusChange }> = createComponent({
   react: React,
   tagName: 'rt-provider',
   elementClass: RtProviderElement,
@@ -106,7 +113,7 @@ export const RtProvider = createComponent({
 });
 
 /** `<rt-scan-progress>`: An acquisition scan: status, current step, targets analysed of identified, percentage and duration (ticking while it runs). Bound by `scan-id`, or fed a row through the `scan` property. */
-export const RtScanProgress = createComponent({
+export const RtScanProgress: RtReactComponent<RtScanProgressElement, { onRtError: typeof onRtError; onRtProgressComplete: typeof onRtProgressComplete }> = createComponent({
   react: React,
   tagName: 'rt-scan-progress',
   elementClass: RtScanProgressElement,
@@ -115,7 +122,7 @@ export const RtScanProgress = createComponent({
 });
 
 /** `<rt-signal-alerts>`: Buying-signal alerts for a user: business, signal type, priority badge and time, with an "N new" badge, a Live badge, "Mark all as read" and per-alert mark read. The list follows the ARIA feed pattern (each alert focusable; Arrow/Page Up/Down, Home, End). New alerts are announced politely, critical ones assertively (`role="alert"`), also while off screen: the first at once, those arriving within about a second after it together (up to three by name, more as "Signal alerts: N new"). */
-export const RtSignalAlerts = createComponent({
+export const RtSignalAlerts: RtReactComponent<RtSignalAlertsElement, { onRtAlert: typeof onRtAlert; onRtError: typeof onRtError }> = createComponent({
   react: React,
   tagName: 'rt-signal-alerts',
   elementClass: RtSignalAlertsElement,
@@ -124,7 +131,7 @@ export const RtSignalAlerts = createComponent({
 });
 
 /** `<rt-stream-card>`: The stream card: name, goal status, live badge, progress, running agents and last update. Bound by `stream-id`, or fed a row through the `stream` property (the dashboard does this from its one org-wide subscription). The running-agents count is live either way. */
-export const RtStreamCard = createComponent({
+export const RtStreamCard: RtReactComponent<RtStreamCardElement, { onRtError: typeof onRtError; onRtProgressComplete: typeof onRtProgressComplete }> = createComponent({
   react: React,
   tagName: 'rt-stream-card',
   elementClass: RtStreamCardElement,
@@ -133,7 +140,7 @@ export const RtStreamCard = createComponent({
 });
 
 /** `<rt-stream-progress>`: One stream's live progress: name, goal status, percentage, completed of total, last update. States: loading (skeleton), live, stale (last known data, marked), error, and "not found or no access" when the stream does not exist or RLS hides it. */
-export const RtStreamProgress = createComponent({
+export const RtStreamProgress: RtReactComponent<RtStreamProgressElement, { onRtError: typeof onRtError; onRtProgressComplete: typeof onRtProgressComplete }> = createComponent({
   react: React,
   tagName: 'rt-stream-progress',
   elementClass: RtStreamProgressElement,

@@ -12,9 +12,17 @@ export type { RtTags };
 
 export type RtTagName = keyof RtTags;
 
-/** The settable data properties of an element: its own fields (no methods, no Lit internals) plus locale/theme. */
+/** `K` when `T[K]` can be assigned (not `readonly`, not a getter without a setter), else `never`. */
+type Writable<T, K extends keyof T> =
+  (<X>() => X extends { [Q in K]: T[K] } ? 1 : 2) extends <X>() => X extends { -readonly [Q in K]: T[K] } ? 1 : 2 ? K : never;
+
+/**
+ * The settable data properties of an element: its own writable fields (no methods, no Lit
+ * internals, no read-only values such as `unreadCount` or `effectiveLocale`, which a framework
+ * would fail to set: QA41) plus locale/theme.
+ */
 export type RtElementProps<E> = {
-  [K in keyof E as K extends keyof LitElement ? never : E[K] extends (...args: never[]) => unknown ? never : K]?: E[K];
+  [K in keyof E as K extends keyof LitElement ? never : E[K] extends (...args: never[]) => unknown ? never : Writable<E, K>]?: E[K];
 } & (E extends RtElement ? { locale?: string; theme?: RtElement['theme'] } : unknown);
 
 type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${Capitalize<A>}${Camel<B>}` : Capitalize<S>;

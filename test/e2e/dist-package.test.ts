@@ -62,6 +62,25 @@ describe('the npm package', () => {
     for (const f of registering) assert.ok(patterns.some((p) => p.test(f)), `${f} is listed in sideEffects`);
   });
 
+  test('rt-monitor/core registers no element and loads no Lit: an app importing configure() from it keeps only the elements it imports (QA41)', () => {
+    assert.ok(pkg.exports['./core'], 'the ./core export');
+    const entry = join(ROOT, pkg.exports['./core'].default);
+    assert.ok(!(pkg.sideEffects as string[]).some((p) => p.replace(/^\.\//, '') === 'dist/core/index.js'), 'not listed in sideEffects');
+    const seen = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*["']([^"']+)["']/g)) {
+        const spec = m[1]!;
+        assert.ok(!/^(lit|@lit\/)/.test(spec), `${file} imports ${spec}`);
+        if (spec.startsWith('.')) walk(join(file, '..', spec));
+      }
+    };
+    walk(entry);
+    assert.ok(seen.size > 1, `followed its imports: ${[...seen].join(', ')}`);
+    for (const f of seen) assert.doesNotMatch(readFileSync(f, 'utf8'), /customElements|\.define\(/, `${f} registers nothing`);
+  });
+
   test('publish metadata: keywords, publishConfig, engines; npm publish --dry-run passes', () => {
     // repository / homepage / bugs are added by whoever hosts and publishes it (never guessed here).
     assert.ok(Array.isArray(pkg.keywords) && pkg.keywords.includes('supabase') && pkg.keywords.includes('web-components'));
@@ -103,6 +122,7 @@ import type { GlobalComponents } from 'vue';
 import { RtProvider, RtSignalAlerts, RtConnectionStatus } from 'rt-monitor/react';
 import { configure, RtStreamCard, type RtAlertEvent } from 'rt-monitor';
 import { RtStreamProgress } from 'rt-monitor/elements/rt-stream-progress';
+import { createRtClient, defineFeed, setAccessToken } from 'rt-monitor/core';
 
 const alerts: string[] = [];
 export const app = (
@@ -118,6 +138,9 @@ export const vueProps: StreamCardProps = { streamId: 's', onRtProgressComplete: 
 export const el: RtStreamProgress = document.createElement('rt-stream-progress');
 export const card: RtStreamCard | null = document.querySelector('rt-stream-card');
 configure({ url: 'http://127.0.0.1:54321', anonKey: 'k' });
+export const client = createRtClient({ url: 'http://127.0.0.1:54321', anonKey: 'k' });
+export const feed = defineFeed<{ id: string }>({ name: 'things', table: 'things', kind: 'list' });
+setAccessToken('t');
 `,
     );
     const ok = run('npx', ['tsc', '-p', join(scratch, 'tsconfig.json')], { allowFail: true });
@@ -130,6 +153,9 @@ configure({ url: 'http://127.0.0.1:54321', anonKey: 'k' });
 import type {} from 'rt-monitor/jsx';
 export const a = <RtSignalAlerts maxItems="five" onRtAlert={(e) => e.detail.nope} />;
 export const b = <rt-progress percentage="x" />;
+export const c = <RtSignalAlerts unreadCount={5} />;
+export const d = <rt-signal-alerts unreadCount={5} />;
+export const e = <RtSignalAlerts render={() => null} />;
 `,
     );
     writeFileSync(join(scratch, 'tsconfig.json'), readFileSync(join(scratch, 'tsconfig.json'), 'utf8').replace('"ok.tsx"', '"bad.tsx"'));
@@ -138,6 +164,11 @@ export const b = <rt-progress percentage="x" />;
     assert.match(bad.stdout, /bad\.tsx\(3,.*maxItems|bad\.tsx\(3,/);
     assert.match(bad.stdout, /nope/);
     assert.match(bad.stdout, /bad\.tsx\(4,/);
+    // read-only values (React would throw setting them, blanking the page) and methods (React would
+    // replace the element's own) are no props: QA41
+    assert.match(bad.stdout, /bad\.tsx\(5,.*unreadCount/);
+    assert.match(bad.stdout, /bad\.tsx\(6,.*unreadCount/);
+    assert.match(bad.stdout, /bad\.tsx\(7,.*render/);
   });
 
   test('VS Code custom data lists every tag of custom-elements.json with its attributes', () => {

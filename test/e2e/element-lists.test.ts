@@ -37,7 +37,7 @@ function assertEverywhere(files: Files, event: string): void {
   assert.doesNotMatch(files['src/generated/exports.ts'], new RegExp(`\\b${CLASS}\\b`), 'not among RtMonitor\'s other exports');
   assert.match(files['src/generated/tag-types.ts'], new RegExp(`'${TAG}': \\[${CLASS}, \\{ [^\\]]*'${event}': RtEvent<'${event}'>`), 'JSX / Vue tag types with its event');
   const react = files['src/generated/react.ts'];
-  assert.match(react, new RegExp(`export const ${CLASS} = createComponent\\(\\{[^}]*tagName: '${TAG}',[^}]*elementClass: ${CLASS}Element,`), 'React wrapper');
+  assert.match(react, new RegExp(`export const ${CLASS}: RtReactComponent<${CLASS}Element, [^>]*> = createComponent\\(\\{[^}]*tagName: '${TAG}',[^}]*elementClass: ${CLASS}Element,`), 'React wrapper');
   assert.match(react, new RegExp(`'${TAG}': \\[[^\\]]*'${event}'`), 'React wrapper events');
   // Containers (provider, dashboard) hear the new element's events too.
   for (const container of ['rt-provider', 'rt-monitoring-dashboard']) {
