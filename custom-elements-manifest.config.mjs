@@ -21,6 +21,17 @@ export default {
       },
     },
     {
+      // RtElement's `emit(name, …)` dispatches `new RtEvent(name, …)`: the analyzer records an event
+      // called "name" on every element (QA41: shown in editors). The real ones are declared with
+      // @fires, and every one is an rt-* event.
+      name: 'rt-events-declared',
+      packageLinkPhase({ customElementsManifest }) {
+        for (const mod of customElementsManifest.modules) {
+          for (const decl of mod.declarations ?? []) if (decl.events) decl.events = decl.events.filter((e) => e.name?.startsWith('rt-'));
+        }
+      },
+    },
+    {
       // Glob order follows the file system's, which differs between checkouts: sort modules by
       // path so the committed manifest is the same everywhere (check-manifest compares bytes).
       name: 'rt-sort-modules',

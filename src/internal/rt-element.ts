@@ -87,6 +87,13 @@ function inheritedLang(el: Element): string {
   return '';
 }
 
+/**
+ * The base class of the rt-* elements (not an element of its own): locale, theme, strings, events.
+ *
+ * @cssstate light - The resolved colour scheme is light.
+ * @cssstate dark - The resolved colour scheme is dark.
+ * @cssstate own-surface - A theme of its own (`auto`, `light`, `dark`): what is transparent by default paints its surface.
+ */
 export class RtElement extends LitElement {
   /** Version of the bundle that defined this class. */
   static readonly version: string = RT_VERSION;

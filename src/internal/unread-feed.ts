@@ -45,6 +45,13 @@ export interface UnreadFeedLook {
   unreadTone: Tone;
 }
 
+/**
+ * The base class of `<rt-notifications>` and `<rt-signal-alerts>`: a newest-first feed with unread counting.
+ *
+ * @cssstate live - Its data is live: the subscription is confirmed and the data was read after it.
+ * @cssstate connecting - Data read over REST is shown; live updates are not confirmed yet.
+ * @cssstate stale - The last known data is shown; live updates stopped and a resync runs.
+ */
 export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   /** Whose rows (a user's id); defaults to the signed-in user. */
   @property({ attribute: 'user-id', reflect: true }) userId?: string;

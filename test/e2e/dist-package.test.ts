@@ -184,6 +184,18 @@ export const e = <RtSignalAlerts render={() => null} />;
     assert.deepEqual(status.attributes.find((a: any) => a.name === 'size')?.values?.map((v: any) => v.name), ['sm', 'md', 'lg']);
   });
 
+  test('custom-elements.json names only real events, and the custom states the README documents (QA41)', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8'));
+    const decls = manifest.modules.flatMap((m: { declarations?: unknown[] }) => m.declarations ?? []) as Array<{ tagName?: string; events?: Array<{ name: string }>; cssStates?: Array<{ name: string }> }>;
+    const byTag = new Map(decls.filter((d) => d.tagName).map((d) => [d.tagName!, d]));
+    for (const d of byTag.values()) for (const e of d.events ?? []) assert.match(e.name, /^rt-[a-z-]+$/, `${d.tagName} fires ${e.name}`);
+    const states = (tag: string) => (byTag.get(tag)?.cssStates ?? []).map((s) => s.name);
+    for (const tag of ['rt-stream-progress', 'rt-scan-progress', 'rt-stream-card', 'rt-agent-executions', 'rt-signal-alerts', 'rt-notifications', 'rt-live-list']) {
+      for (const st of ['live', 'connecting', 'stale', 'light', 'dark']) assert.ok(states(tag).includes(st), `${tag} :state(${st})`);
+    }
+    for (const st of ['connected', 'connecting', 'disconnected', 'error']) assert.ok(states('rt-connection-status').includes(st), `rt-connection-status :state(${st})`);
+  });
+
   test('check-manifest passes on the committed manifest and fails on a stale one', () => {
     const fresh = run('node', ['scripts/check-manifest.mjs'], { allowFail: true });
     assert.equal(fresh.status, 0, `${fresh.stdout}${fresh.stderr}`);

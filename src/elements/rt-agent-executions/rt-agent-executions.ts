@@ -40,6 +40,9 @@ const MAX_ITEMS = maxItemsRule(10);
  *
  * @cssproperty --rt-agent-executions-background - Card background.
  * @cssproperty --rt-agent-executions-padding - Card padding.
+ * @cssstate live - Its data is live: the subscription is confirmed and the data was read after it.
+ * @cssstate connecting - Data read over REST is shown; live updates are not confirmed yet.
+ * @cssstate stale - The last known data is shown; live updates stopped and a resync runs.
  */
 export class RtAgentExecutions extends RtElement {
   static override styles = [...baseStyles, listStyles, styles];

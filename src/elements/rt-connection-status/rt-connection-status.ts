@@ -42,6 +42,10 @@ const onUnlessFalse = {
  * @cssproperty --rt-connection-status-radius - Corner radius (pill by default).
  *
  * Custom states: `:state(connected)`, `:state(connecting)`, `:state(disconnected)`, `:state(error)`.
+ * @cssstate connected - The connection is open and every channel is joined.
+ * @cssstate connecting - Connecting, or reconnecting.
+ * @cssstate disconnected - No connection; retrying.
+ * @cssstate error - A failure that needs the page (a refused key or token, a configuration error).
  */
 export class RtConnectionStatus extends RtElement {
   static override styles = [...baseStyles, styles];

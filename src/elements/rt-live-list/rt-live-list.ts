@@ -52,6 +52,9 @@ const shown = (value: unknown): string | undefined => (value == null ? undefined
  *
  * @cssproperty --rt-live-list-background - Card background.
  * @cssproperty --rt-live-list-padding - Card padding.
+ * @cssstate live - Its data is live: the subscription is confirmed and the data was read after it.
+ * @cssstate connecting - Data read over REST is shown; live updates are not confirmed yet.
+ * @cssstate stale - The last known data is shown; live updates stopped and a resync runs.
  */
 export class RtLiveList extends RtElement {
   static override styles = [...baseStyles, feedStyles, styles];

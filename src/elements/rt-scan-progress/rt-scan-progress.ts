@@ -47,6 +47,9 @@ import { styles } from './rt-scan-progress.styles.js';
  * @cssproperty --rt-scan-progress-background - Card background.
  * @cssproperty --rt-scan-progress-padding - Card padding.
  * @cssproperty --rt-progress-indicator-color - Bar fill colour.
+ * @cssstate live - Its data is live: the subscription is confirmed and the data was read after it.
+ * @cssstate connecting - Data read over REST is shown; live updates are not confirmed yet.
+ * @cssstate stale - The last known data is shown; live updates stopped and a resync runs.
  */
 export class RtScanProgress extends RtElement {
   static override styles = [...baseStyles, progressStyles, progressCardStyles, styles];

@@ -52,6 +52,9 @@ const HEADING_LEVEL: NumberRule<undefined> = { attribute: 'heading-level', defau
  * @cssproperty --rt-stream-card-border-color - Card border colour.
  * @cssproperty --rt-stream-card-accent - Top accent stripe (defaults to the status tone).
  * @cssproperty --rt-progress-indicator-color - Bar fill colour.
+ * @cssstate live - Its data is live: the subscription is confirmed and the data was read after it.
+ * @cssstate connecting - Data read over REST is shown; live updates are not confirmed yet.
+ * @cssstate stale - The last known data is shown; live updates stopped and a resync runs.
  */
 export class RtStreamCard extends RtElement {
   static override styles = [...baseStyles, progressStyles, progressCardStyles, styles];

@@ -43,6 +43,9 @@ import { styles } from './rt-stream-progress.styles.js';
  * @cssproperty --rt-progress-indicator-color - Bar fill colour.
  * @cssproperty --rt-progress-track-color - Bar track colour.
  * @cssproperty --rt-progress-height - Bar height.
+ * @cssstate live - Its data is live: the subscription is confirmed and the data was read after it.
+ * @cssstate connecting - Data read over REST is shown; live updates are not confirmed yet.
+ * @cssstate stale - The last known data is shown; live updates stopped and a resync runs.
  */
 export class RtStreamProgress extends RtElement {
   static override styles = [...baseStyles, progressStyles, progressCardStyles, styles];
