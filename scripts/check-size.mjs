@@ -240,8 +240,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * raised its feed's errors and trimmed its field names (QA39); 83,367 B once the elements read hand-typed
  * values through one helper (`trimmed`, src/internal/format.ts); 83,465 B with a REST refusal judged
  * against the token it was sent with.
+ * Raised to 83.7 on 2026-12-03 (twenty-eighth session; 83,695 B, +0.23 KB): every row Realtime
+ * inserts into a bounded feed fires its event once, also those a burst pushes past `max-items`
+ * (`LiveQueryState.inserted`, QA40: 20 of 30 `rt-alert` lost, critical ones among them).
  */
-export const ALL_IN_CEILING_KB = 83.5;
+export const ALL_IN_CEILING_KB = 83.7;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -85,6 +85,8 @@ export interface UserFeedOptions {
 export class UserFeedController<F extends 'signal-alerts' | 'notifications'> extends LiveQueryController<F> {
   readonly #table: 'signal_alerts' | 'notifications';
   readonly #options: () => Maybe<UserFeedOptions>;
+  /** New rows fire events (`rt-alert`, `rt-notification`): every one is kept for {@link takeInserted}. */
+  protected override readonly collectsInserted = true;
   constructor(host: RtHost, feed: F, table: 'signal_alerts' | 'notifications', options: () => Maybe<UserFeedOptions>) {
     super(host, feed, () => {
       const o = options() ?? {};

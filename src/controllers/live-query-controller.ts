@@ -8,7 +8,7 @@
  * returned by `paramsFn` change (checked before each update), and requests a host update at
  * most once per animation frame.
  */
-import { feedOf, initialState, type DataFor, type FeedRef, type ParamsFor, type RtClientApi, type LiveQuery } from '../core/client-types.js';
+import { feedOf, initialState, INSERTED_LIMIT, type DataFor, type FeedRef, type ParamsFor, type RtClientApi, type LiveQuery } from '../core/client-types.js';
 import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
 import { ClientController, NOT_CONFIGURED, type RtHost } from './client-controller.js';
 
@@ -102,6 +102,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #resubscribe(client: RtClientApi): void {
     this.#unsubscribe();
     this.#generation++;
+    this.#inserted = [];
     const params = this.#params();
     const query = client.liveQuery(this.feed, params);
     // A copy: a caller's object changed in place (`el.params.streamId = …`) must not read as unchanged.
@@ -123,7 +124,26 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #setState(state: LiveQueryState<DataFor<F>>): void {
     if (state === this.state) return;
     this.state = state;
+    if (this.collectsInserted && state.inserted) {
+      this.#inserted.push(...state.inserted);
+      if (this.#inserted.length > INSERTED_LIMIT) this.#inserted.splice(0, this.#inserted.length - INSERTED_LIMIT);
+    }
     this.host.requestUpdate();
+  }
+
+  /** Whether {@link takeInserted} is kept (a feed whose new rows fire events: UserFeedController). */
+  protected readonly collectsInserted: boolean = false;
+  #inserted: unknown[] = [];
+
+  /**
+   * The rows Realtime inserted since the last call, in commit order, from every state delivered
+   * meanwhile (LiveQueryState.inserted: also rows the bounded list did not keep); at most
+   * INSERTED_LIMIT. Always [] unless the controller {@link collectsInserted}.
+   */
+  takeInserted(): unknown[] {
+    const rows = this.#inserted;
+    this.#inserted = [];
+    return rows;
   }
 }
 

@@ -248,6 +248,9 @@ export interface ResolveContext {
   defaultOrg?(): Promise<string | null | RtError>;
 }
 
+/** The most rows one delivered state names as `LiveQueryState.inserted` (the latest). */
+export const INSERTED_LIMIT = 1000;
+
 /**
  * A query's state before anything is known: loading, no rows (`[]` for a list, null for a single
  * row). Here, not in live-query.ts, so that an element's first paint does not need the store.

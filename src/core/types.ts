@@ -90,6 +90,13 @@ export interface LiveQueryState<T> {
    * Absent: `data` is every row.
    */
   more?: 'rows' | 'pinned';
+  /**
+   * List queries: the rows inserted over Realtime since the state delivered before this one, in
+   * commit order, including those the bounded list did not keep (a burst of 30 new alerts into a
+   * list of 10): each new row once, for events and announcements. At most
+   * 1000 (the latest: `INSERTED_LIMIT`). Absent when none.
+   */
+  inserted?: readonly unknown[];
 }
 
 // ---- Row types (supabase/migrations) -------------------------------------

@@ -45,30 +45,51 @@ export function newestFirst<T extends FeedRow>(list: unknown, limit: number, tim
     .slice(0, limit);
 }
 
+/** Ids of rows already told, per subscription: enough for any burst a state names (INSERTED_LIMIT). */
+const TOLD_LIMIT = 2000;
+
 /**
- * Tells which rows of a live feed arrived since the last look (to announce them and fire events).
- * Not new: the first rows of a subscription (`generation`: another user, client or filter starts
- * over), and rows older than the newest already seen — a row that slides into a bounded list
- * because a newer one was deleted, or that a resync brings back, is not an arrival.
+ * Tells which rows of a live feed arrived since the last look (to announce them and fire events):
+ * the rows Realtime inserted since then (`inserted`, LiveQueryState.inserted: also those a bounded
+ * list did not keep, QA40), then rows newly shown that are not older than the newest seen. Each
+ * row once. Not new: the first rows of a subscription (`generation`: another user, client or
+ * filter starts over), and rows older than the newest already seen that no insert brought — a row
+ * that slides into a bounded list because a newer one was deleted, or that a resync brings back.
  */
 export class NewRows {
   #seen: Set<string> | null = null;
   #newest = -Infinity;
   #generation: unknown = undefined;
+  /** Ids told, oldest first (a Set keeps insertion order). */
+  #told = new Set<string>();
 
-  /** Rows not seen before and not older than the newest seen; [] on a generation's first look or while not live. */
-  take<T extends FeedRow>(generation: unknown, rows: readonly T[], live: boolean, time: (v: unknown) => number | null): T[] {
+  /** Rows not told before; [] on a generation's first look or while not live. */
+  take<T extends FeedRow>(generation: unknown, rows: readonly T[], live: boolean, time: (v: unknown) => number | null, inserted: readonly unknown[] = []): T[] {
     if (generation !== this.#generation) {
       this.#generation = generation;
       this.#seen = null;
       this.#newest = -Infinity;
+      this.#told.clear();
     }
     if (!live) return [];
     const valid = rows.filter((r) => r && typeof r === 'object');
     const seen = this.#seen;
-    const fresh = seen ? valid.filter((r) => !seen.has(r.id) && (time(r.created_at) ?? Infinity) >= this.#newest) : [];
+    const fresh = seen
+      ? [
+          ...(inserted.filter((r) => r && typeof r === 'object') as T[]),
+          ...valid.filter((r) => !seen.has(r.id) && (time(r.created_at) ?? Infinity) >= this.#newest),
+        ].filter((r) => this.#tell(String(r.id)))
+      : [];
     this.#seen = new Set(valid.map((r) => r.id));
     for (const r of valid) this.#newest = Math.max(this.#newest, time(r.created_at) ?? -Infinity);
     return fresh;
+  }
+
+  /** True the first time `id` is told in this subscription. */
+  #tell(id: string): boolean {
+    if (this.#told.has(id)) return false;
+    this.#told.add(id);
+    if (this.#told.size > TOLD_LIMIT) this.#told.delete(this.#told.values().next().value!);
+    return true;
   }
 }

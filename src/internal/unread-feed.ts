@@ -33,6 +33,8 @@ export interface UnreadFeedSource {
   readonly unreadCount: number;
   /** Changes when the subscription starts over (another user, client or filter); see LiveQueryController. */
   readonly generation: number;
+  /** The rows Realtime inserted since the last call (LiveQueryController.takeInserted). */
+  takeInserted(): unknown[];
   markAsRead(id: string): Promise<RtError | null>;
   markAllAsRead(): Promise<RtError | null>;
 }
@@ -111,7 +113,7 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
       this.#announcer.clear();
     }
     const all = Array.isArray(this.feed.data) ? (this.feed.data as Row[]) : [];
-    const fresh = this.#newRows.take(this.feed.generation, all, phase === 'live' || phase === 'stale' || phase === 'connecting', toTime);
+    const fresh = this.#newRows.take(this.feed.generation, all, phase === 'live' || phase === 'stale' || phase === 'connecting', toTime, this.feed.takeInserted());
     const polite: string[] = [];
     const urgent: string[] = [];
     for (const row of fresh) {

@@ -253,6 +253,39 @@ for (const suiteMode of MODES) describe(`elements against the local backend (rea
     }
   });
 
+  it('every new row fires its event once, also those a burst pushes past max-items (QA40: 20 of 30 rt-alert lost, critical ones too)', async () => {
+    const info = await backendInfo();
+    const me = newId();
+    const tag = me.slice(0, 8);
+    const wrapper = await fixture<HTMLElement>(
+      html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await mintToken(me, 3600)} realtime-mode=${mode}
+        ><rt-signal-alerts max-items="5"></rt-signal-alerts><rt-notifications max-items="5"></rt-notifications
+      ></rt-provider>`,
+    );
+    const alerts: string[] = [];
+    const critical: string[] = [];
+    const notes: string[] = [];
+    wrapper.addEventListener('rt-alert', (e) => {
+      const { alert, critical: c } = (e as CustomEvent).detail;
+      alerts.push(alert.business_name);
+      if (c) critical.push(alert.business_name);
+    });
+    wrapper.addEventListener('rt-notification', (e) => notes.push((e as CustomEvent).detail.notification.title));
+    for (const el of wrapper.querySelectorAll('rt-signal-alerts, rt-notifications')) await until(el, /Live/);
+    // One statement each: Realtime delivers the 30 inserts together, most within one frame.
+    const names = Array.from({ length: 30 }, (_, i) => `Burst ${i} ${tag}`);
+    await Promise.all([
+      insertRows('signal_alerts', names.map((business_name, i) => ({ id: newId(), user_id: me, business_name, signal_type: 'hiring', priority: i % 10 === 5 ? ('critical' as const) : ('low' as const) }))),
+      insertRows('notifications', names.map((title) => ({ id: newId(), user_id: me, title, type: 'info' as const }))),
+    ]);
+    await waitUntil(() => alerts.length >= 30 && notes.length >= 30, 'fewer than 30 rt-alert or rt-notification events', { timeout: TIMEOUT, interval: 50 }).catch(() => {
+      throw new Error(`events: ${alerts.length} rt-alert, ${notes.length} rt-notification of 30 each`);
+    });
+    expect([...alerts].sort(), 'rt-alert, each alert once').to.deep.equal([...names].sort());
+    expect([...notes].sort(), 'rt-notification, each once').to.deep.equal([...names].sort());
+    expect(critical.sort(), 'the critical ones').to.deep.equal([5, 15, 25].map((i) => `Burst ${i} ${tag}`).sort());
+  });
+
   it('an id set after the first render reports no error left over from before it was set; no Live badge without an id', async () => {
     const s = await newStream({ name: `Late-bound ${newId().slice(0, 8)}` });
     const scanId = newId();
