@@ -90,8 +90,10 @@ export function progressModel(raw: { percentage?: unknown; completed?: unknown; 
   // The row's figures (QA34: against a negative total drawn as 0, the title read "1 > 0").
   if (total != null && completed != null && completed > total && rawTotal! >= 0) out.push(`${completed} > ${total}`);
   // Too large for a double (a 400-digit number in a JSON column reads as Infinity): out of range, not "not set".
-  for (const v of [raw.percentage, raw.completed, raw.total]) {
-    if (Math.abs(Number(v)) === Infinity) out.push(`${v}`.trim().slice(0, 12));
+  // Named as written, cut after 12 characters with "…" (QA40: a percentage of 1e400 read "100000000000").
+  for (const [v, unit] of [[raw.percentage, '%'], [raw.completed, ''], [raw.total, '']]) {
+    const t = `${v}`.trim();
+    if (Math.abs(Number(v)) === Infinity) out.push(`${t.length > 12 ? `${t.slice(0, 12)}…` : t}${unit}`);
   }
   return { percentage, completed, total, status, outOfRange: out.length ? out.join(', ') : null };
 }
@@ -184,10 +186,11 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
       percentage: m.percentage,
       tone,
       active: status != null && isActive(status),
-      still: stillWork(status),
+      // A row without a status reads "Unknown" to everyone, as its badge does (QA40: "In progress").
+      still: stillWork(status ?? (o.rowStatus ? 'unknown' : null)),
       // Database text, as everywhere: bidi controls dropped (QA22: "invoice\u202Egnp.exe" in the label).
       label: bidi(s, clip(o.label, 200, s.progress).text),
-      valueText: valueText(s, locale, m),
+      valueText: valueText(s, locale, o.rowStatus && status == null ? { ...m, status: 'unknown' } : m),
     })}
     <div class="meta" part="details">
       ${o.currentStep != null && o.currentStep !== ''

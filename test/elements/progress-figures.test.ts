@@ -84,11 +84,16 @@ describe('progress figures: a number too large for a double is out of range, not
       const el = await streamProgress({ current_progress: { percentage: 50, completed: big, total: big } });
       const flag = $(el, '[part~="out-of-range"]');
       expect(flag, 'an Out of range badge').to.not.equal(null);
-      expect(flag!.getAttribute('title')).to.match(/^(Infinity|9{12}), (Infinity|9{12})$/);
+      expect(flag!.getAttribute('title')).to.match(/^(Infinity|9{12}…), (Infinity|9{12}…)$/);
       expect(value(el)).to.equal('50%');
       await expect(el).to.be.accessible();
     });
   }
+
+  it('a percentage of 400 digits is named as one, cut with "…" (QA40: "100000000000")', async () => {
+    const el = await streamProgress({ current_progress: { percentage: `1${'0'.repeat(399)}` } });
+    expect($(el, '[part~="out-of-range"]')!.getAttribute('title')).to.equal('100000000000…%');
+  });
 });
 
 describe('progress figures: a value that is not a number counts as not set', () => {
@@ -122,6 +127,17 @@ describe('progress figures: a value that is not a number counts as not set', () 
     expect(bar(failed).getAttribute('aria-valuetext')).to.match(/^100% complete, .*Failed, Out of range$/);
     const running = await streamProgress({ goal_status: 'in_progress', current_progress: { percentage: 40, completed: 4, total: 10 } });
     expect(bar(running).getAttribute('aria-valuetext')).to.equal('40% complete, 4 of 10');
+  });
+
+  it('a row without a status (NULL) reads "Unknown" to a screen reader too, as its badge does: not "In progress" (QA40)', async () => {
+    const stream = await streamProgress({ goal_status: null, current_progress: {} });
+    expect(statusBadge(stream)!.textContent).to.include('Unknown');
+    expect(bar(stream).hasAttribute('data-indeterminate'), 'no moving bar').to.equal(false);
+    expect(bar(stream).getAttribute('aria-valuetext')).to.equal('Amount unknown');
+    const scan = await scanProgress({ status: null, progress_percentage: null, targets_identified: null, targets_analyzed: null });
+    expect(bar(scan).getAttribute('aria-valuetext')).to.equal('Amount unknown');
+    const counted = await streamProgress({ goal_status: null, current_progress: { percentage: 40, completed: 4, total: 10 } });
+    expect(bar(counted).getAttribute('aria-valuetext')).to.equal('40% complete, 4 of 10, Unknown');
   });
 
   it('an unknown amount on running work stays the moving "In progress, amount unknown" bar', async () => {
