@@ -16,6 +16,12 @@ export const NOT_CONFIGURED: RtError = {
     'rt-monitor is not configured: put the element inside <rt-provider supabase-url="…" anon-key="…">, or call RtMonitor.configure({ url, anonKey }).',
 };
 
+/** No client, inside an `<rt-provider>` that has none (QA41: told to put it inside a provider). */
+const PROVIDER_HAS_NO_CLIENT: RtError = {
+  code: 'not-configured',
+  message: 'The <rt-provider> around this element has no Supabase client: set its supabase-url and anon-key attributes, or its client property.',
+};
+
 export type RtHost = ReactiveControllerHost & HTMLElement;
 
 /**
@@ -38,6 +44,8 @@ export abstract class ClientController implements ReactiveController {
   #gaveUp = false;
   readonly #consumer: ContextConsumer<typeof rtClientContext, RtHost>;
   #released = false;
+  /** An `<rt-provider>` answered (with a client or none). */
+  #inProvider = false;
 
   constructor(host: RtHost) {
     this.host = host;
@@ -48,6 +56,7 @@ export abstract class ClientController implements ReactiveController {
       context: rtClientContext,
       subscribe: true,
       callback: (client) => {
+        this.#inProvider = true;
         this.#contextClient = client ?? undefined;
         this.#sync();
       },
@@ -73,6 +82,11 @@ export abstract class ClientController implements ReactiveController {
     this.host.removeController(this);
   }
 
+  /** Why there is no client: inside a provider that has none, that; else how to configure one ({@link NOT_CONFIGURED}). */
+  protected get notConfigured(): RtError {
+    return this.#inProvider ? PROVIDER_HAS_NO_CLIENT : NOT_CONFIGURED;
+  }
+
   /** The client in use (from the provider, else the page default), if any. */
   get client(): RtClientApi | undefined {
     return this.#contextClient ?? getDefaultClient();
@@ -91,6 +105,7 @@ export abstract class ClientController implements ReactiveController {
 
   hostDisconnected(): void {
     this.connected = false;
+    this.#inProvider = false;
     // The provider's answer held only while connected under it: a host moved out of its provider
     // (or whose provider is gone) asks again on connect and, with no provider to answer, uses the
     // page default or reports not-configured. Keeping it followed a removed provider's client.

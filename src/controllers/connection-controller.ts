@@ -56,7 +56,7 @@ export class ConnectionController extends ClientController {
     this.#stop();
     if (!this.connected) return;
     if (!client) {
-      this.detail = this.waitingForClient ? { ...NO_CLIENT, status: 'connecting', lastError: null } : NO_CLIENT;
+      this.detail = this.waitingForClient ? { ...NO_CLIENT, status: 'connecting', lastError: null } : { ...NO_CLIENT, lastError: this.notConfigured };
       this.subscriptions = [];
       this.host.requestUpdate();
       return;

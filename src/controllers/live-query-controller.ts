@@ -10,7 +10,7 @@
  */
 import { feedOf, initialState, INSERTED_LIMIT, type DataFor, type FeedRef, type ParamsFor, type RtClientApi, type LiveQuery } from '../core/client-types.js';
 import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
-import { ClientController, NOT_CONFIGURED, type RtHost } from './client-controller.js';
+import { ClientController, type RtHost } from './client-controller.js';
 
 export class LiveQueryController<F extends FeedRef> extends ClientController {
   /** The latest state (data, phase, status, error, updatedAt). */
@@ -85,7 +85,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
       this.#unsubscribe();
       this.#generation++;
       const initial = initialState<DataFor<F>>(feedOf(this.feed)?.kind ?? 'list');
-      this.#setState(this.waitingForClient ? initial : { ...initial, phase: 'error', status: 'error', error: NOT_CONFIGURED });
+      this.#setState(this.waitingForClient ? initial : { ...initial, phase: 'error', status: 'error', error: this.notConfigured });
       return;
     }
     this.#resubscribe(client);

@@ -164,6 +164,9 @@ export class Session {
    * and tell the host once (`onSessionExpired`) so it can hand over a new token.
    */
   expire(reason: string): RtError {
+    // Realtime's "Token has expired 3 seconds ago" stands still in a title for as long as the
+    // session stays expired (QA40: "0 seconds ago" half a minute later): the count is dropped.
+    reason = reason.replace(/\s+\d+\s+seconds?\s+ago/i, '');
     const error = rtError(
       'session-expired',
       this.tokens.refreshable

@@ -101,6 +101,22 @@ describe('controllers with the in-memory client', () => {
     }
   });
 
+  it('inside a provider that has no client, not-configured names that provider, not "put the element inside <rt-provider>" (QA41)', async () => {
+    setDefaultClient(null);
+    const wait = ClientController.noClientTimeoutMs;
+    ClientController.noClientTimeoutMs = 200;
+    try {
+      const root = await fixture<HTMLElement>(html`<div><rt-provider .client=${null}><test-stream-host stream-id="s1"></test-stream-host></rt-provider><section></section></div>`);
+      const host = root.querySelector('test-stream-host') as TestStreamHost;
+      await waitFor(() => host.ctl.error?.code === 'not-configured', 3000, 'not configured');
+      expect(host.ctl.error!.message).to.match(/^The <rt-provider> around this element has no Supabase client/);
+      root.querySelector('section')!.append(host); // out of it: how to configure one
+      await waitFor(() => /put the element inside <rt-provider/.test(host.ctl.error?.message ?? ''), 3000, 'not configured, outside');
+    } finally {
+      ClientController.noClientTimeoutMs = wait;
+    }
+  });
+
   it('SignalAlertsController.markAsRead goes through the client (recorded)', async () => {
     const client = new MemoryClient({ userId: 'u1' });
     client.setRows('signal_alerts', [{ id: 'a1', user_id: 'u1' }]);

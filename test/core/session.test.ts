@@ -83,6 +83,14 @@ describe('Session', () => {
     expect(handed.at(-1), 'the channels rejoin with the new token').to.equal(fresh);
   });
 
+  it("an expiry's words carry no count of seconds that stands still (QA40: \"Token has expired 0 seconds ago\" for half a minute)", () => {
+    const session = new Session(jwt('alice', -60), undefined, { changed() {}, renewed() {} });
+    const e = session.refused('InvalidJWTToken: Token has expired 3 seconds ago');
+    expect(e.code).to.equal('session-expired');
+    expect(e.message).to.include('InvalidJWTToken: Token has expired');
+    expect(e.message).not.to.match(/seconds? ago/);
+  });
+
   it('a refusal judged after a new token was handed over (the answer had come before it) is of the old token: the session now in hand is not failed (CI15)', () => {
     const old = jwt('alice', -60);
     const fresh = jwt('alice', 3600);
