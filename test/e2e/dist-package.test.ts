@@ -81,6 +81,14 @@ describe('the npm package', () => {
     for (const f of seen) assert.doesNotMatch(readFileSync(f, 'utf8'), /customElements|\.define\(/, `${f} registers nothing`);
   });
 
+  test('the npm entries import in Node without a DOM (server rendering, as docs/distribution.md says)', () => {
+    for (const entry of ['dist/index.js', 'dist/core/index.js', 'dist/react/index.js', `dist/elements/${elements[0]}.js`]) {
+      const r = run(process.execPath, ['-e', `import(${JSON.stringify(`./${entry}`)}).then((m) => console.log(Object.keys(m).length))`], { allowFail: true });
+      assert.equal(r.status, 0, `${entry}: ${r.stderr}`);
+      assert.ok(Number(r.stdout.trim()) > 0, `${entry} exports something`);
+    }
+  });
+
   test('publish metadata: keywords, publishConfig, engines; npm publish --dry-run passes', () => {
     // repository / homepage / bugs are added by whoever hosts and publishes it (never guessed here).
     assert.ok(Array.isArray(pkg.keywords) && pkg.keywords.includes('supabase') && pkg.keywords.includes('web-components'));
