@@ -22,6 +22,16 @@ import { secondMinifyPlugin } from './scripts/second-minify.mjs';
 
 const root = import.meta.dirname;
 
+/** `react/rt-x` → src/react/rt-x.ts: one React wrapper per element (`rt-monitor/react/rt-x`). */
+function reactEntries(): Record<string, string> {
+  const dir = resolve(root, 'src/react');
+  const entries: Record<string, string> = {};
+  for (const file of existsSync(dir) ? readdirSync(dir) : []) {
+    if (/^rt-[a-z-]+\.ts$/.test(file)) entries[`react/${file.slice(0, -3)}`] = resolve(dir, file);
+  }
+  return entries;
+}
+
 function elementEntries(): Record<string, string> {
   const dir = resolve(root, 'src/elements');
   const entries: Record<string, string> = {};
@@ -116,7 +126,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
       target: 'es2022',
       minify: false,
       sourcemap: true,
-      lib: { entry: { index: resolve(root, 'src/index.ts'), 'core/index': resolve(root, 'src/core/index.ts'), 'react/index': resolve(root, 'src/react/index.ts'), ...elementEntries() }, formats: ['es'] },
+      lib: { entry: { index: resolve(root, 'src/index.ts'), 'core/index': resolve(root, 'src/core/index.ts'), 'react/index': resolve(root, 'src/react/index.ts'), ...reactEntries(), ...elementEntries() }, formats: ['es'] },
       // Shared code goes to dist/chunks/ (listed in package.json `sideEffects`: element chunks register tags).
       rolldownOptions: { external, output: { preserveModules: false, chunkFileNames: 'chunks/[name]-[hash].js' } },
     },

@@ -7,7 +7,9 @@
  *   src/generated/tags.ts        RT_TAGS: every tag (the script-tag bundle's `RtMonitor.tags`)
  *   src/generated/elements.ts    the element classes, re-exported by the npm entry (src/index.ts)
  *   src/generated/tag-types.ts   RtTags: tag → [class, events it fires] (JSX and Vue types, src/types/)
- *   src/generated/react.ts       one `@lit/react` wrapper per element with its `onRt…` event props
+ *   src/react/<tag>.ts           one `@lit/react` wrapper per element with its `onRt…` event props
+ *                                (`rt-monitor/react/<tag>`), sharing src/generated/react-events.ts
+ *   src/generated/react.ts       every wrapper (`rt-monitor/react`)
  *   src/generated/exports.ts     NPM_EXPORTS: the npm entry's runtime exports but the element classes, by
  *                                name (the script-tag bundle's `RtMonitor.*`); the names are read from
  *                                src/index.ts by the TypeScript checker, so an export added there is
@@ -123,15 +125,17 @@ export function generateLists(manifest, root = process.cwd()) {
 
   const allEvents = [...new Set(els.flatMap((e) => e.heard))].sort();
   const prop = (n) => `on${pascal(n)}`;
-  files['src/generated/react.ts'] =
+  // One module per wrapper (src/react/<tag>.ts, `rt-monitor/react/<tag>`: registers only its own
+  // element), the event names and prop types shared (src/generated/react-events.ts), and all of
+  // them together (src/generated/react.ts, `rt-monitor/react`).
+  files['src/generated/react-events.ts'] =
     HEADER +
-    "import * as React from 'react';\n" +
-    "import { createComponent, type EventName } from '@lit/react';\n" +
+    "import type * as React from 'react';\n" +
+    "import type { EventName } from '@lit/react';\n" +
     "import type { RtEvent } from '../events.js';\n" +
     "import type { RtElementProps } from '../types/tags.js';\n" +
-    els.map((e) => `import { ${e.className} as ${e.className}Element } from '../${e.module}.js';\n`).join('') +
     '\n// React event prop → DOM event name, typed with the event.\n' +
-    allEvents.map((n) => `const ${prop(n)} = '${n}' as EventName<RtEvent<'${n}'>>;\n`).join('') +
+    allEvents.map((n) => `export const ${prop(n)} = '${n}' as EventName<RtEvent<'${n}'>>;\n`).join('') +
     '\n' +
     doc(
       "A wrapper's props: React's HTML attributes, the element's settable properties (`RtElementProps`: no methods such as `render`, no read-only values such as `unreadCount`, which React would fail to set) and its `onRt…` events.",
@@ -139,22 +143,29 @@ export function generateLists(manifest, root = process.cwd()) {
     'export type RtReactProps<I extends HTMLElement, E extends Record<string, EventName>> = Omit<React.HTMLAttributes<I>, keyof E | keyof RtElementProps<I>> &\n' +
     '  RtElementProps<I> & { [K in keyof E]?: (event: E[K][\'__eventType\']) => void };\n' +
     '/** A React component for an rt-* element (`ref` is the element). */\n' +
-    'export type RtReactComponent<I extends HTMLElement, E extends Record<string, EventName>> = React.ForwardRefExoticComponent<RtReactProps<I, E> & React.RefAttributes<I>>;\n' +
-    '\n' +
-    els
-      .map(
-        (e) =>
-          doc(`\`<${e.tag}>\`${e.summary ? `: ${e.summary}` : ''}${e.container ? ' Hears every event of the elements inside.' : ''}`) +
-          `export const ${e.className}: RtReactComponent<${e.className}Element, { ${e.heard.map((n) => `${prop(n)}: typeof ${prop(n)}`).join('; ')} }> = createComponent({\n` +
-          `  react: React,\n  tagName: '${e.tag}',\n  elementClass: ${e.className}Element,\n` +
-          `  events: { ${e.heard.map(prop).join(', ')} },\n  displayName: '${e.className}',\n});\n`,
-      )
-      .join('\n') +
+    'export type RtReactComponent<I extends HTMLElement, E extends Record<string, EventName>> = React.ForwardRefExoticComponent<RtReactProps<I, E> & React.RefAttributes<I>>;\n';
+  for (const e of els) {
+    files[`src/react/${e.tag}.ts`] =
+      HEADER +
+      "import * as React from 'react';\n" +
+      "import { createComponent } from '@lit/react';\n" +
+      `import { ${e.className} as ${e.className}Element } from '../${e.module}.js';\n` +
+      `import { ${[...e.heard.map(prop), 'type RtReactComponent'].join(', ')} } from '../generated/react-events.js';\n\n` +
+      doc(`\`<${e.tag}>\`${e.summary ? `: ${e.summary}` : ''}${e.container ? ' Hears every event of the elements inside.' : ''} Importing this module registers \`<${e.tag}>\` (and the elements it is made of), not the others.`) +
+      `export const ${e.className}: RtReactComponent<${e.className}Element, { ${e.heard.map((n) => `${prop(n)}: typeof ${prop(n)}`).join('; ')} }> = createComponent({\n` +
+      `  react: React,\n  tagName: '${e.tag}',\n  elementClass: ${e.className}Element,\n` +
+      `  events: { ${e.heard.map(prop).join(', ')} },\n  displayName: '${e.className}',\n});\n\n` +
+      `export type { ${e.className}Element };\n`;
+  }
+  files['src/generated/react.ts'] =
+    HEADER +
+    '// Every wrapper (each module registers its element): `rt-monitor/react`.\n' +
+    els.map((e) => `export { ${e.className}, type ${e.className}Element } from '../react/${e.tag}.js';\n`).join('') +
+    "export type { RtReactProps, RtReactComponent } from './react-events.js';\n" +
     '\n/** Which DOM events each wrapper exposes (as `onRt…` props). */\n' +
     'export const wrapperEvents: Readonly<Record<string, readonly string[]>> = {\n' +
     els.map((e) => `  '${e.tag}': [${e.heard.map((n) => `'${n}'`).join(', ')}],\n`).join('') +
-    '};\n\n' +
-    `export type {\n${els.map((e) => `  ${e.className}Element,\n`).join('')}};\n`;
+    '};\n';
 
   // The element classes reach `RtMonitor` by their tags (src/cdn.ts); everything else by name here.
   const elementClasses = new Set(els.map((e) => e.className));

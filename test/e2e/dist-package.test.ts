@@ -81,6 +81,20 @@ describe('the npm package', () => {
     for (const f of seen) assert.doesNotMatch(readFileSync(f, 'utf8'), /customElements|\.define\(/, `${f} registers nothing`);
   });
 
+  test('rt-monitor/react/<tag> registers its element, not the others: an app with one React wrapper keeps only that element (QA41)', () => {
+    const seen = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*["'](\.[^"']+)["']/g)) walk(join(file, '..', m[1]!));
+    };
+    walk(join(ROOT, 'dist/react/rt-stream-progress.js'));
+    const defined = [...seen].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\.define\(\s*["'`](rt-[a-z-]+)["'`]/g)].map((m) => m[1]!));
+    assert.ok(defined.includes('rt-stream-progress'), `registers rt-stream-progress: ${defined.join(', ')}`);
+    for (const other of ['rt-signal-alerts', 'rt-notifications', 'rt-monitoring-dashboard', 'rt-diagnostics']) assert.ok(!defined.includes(other), `does not register ${other}`);
+    for (const n of elements) assert.ok(existsSync(join(ROOT, `dist/react/${n}.js`)) && existsSync(join(ROOT, `dist/react/${n}.d.ts`)), `rt-monitor/react/${n}`);
+  });
+
   test('the npm entries import in Node without a DOM (server rendering, as docs/distribution.md says)', () => {
     for (const entry of ['dist/index.js', 'dist/core/index.js', 'dist/react/index.js', `dist/elements/${elements[0]}.js`]) {
       const r = run(process.execPath, ['-e', `import(${JSON.stringify(`./${entry}`)}).then((m) => console.log(Object.keys(m).length))`], { allowFail: true });
@@ -131,6 +145,7 @@ import { RtProvider, RtSignalAlerts, RtConnectionStatus } from 'rt-monitor/react
 import { configure, RtStreamCard, type RtAlertEvent } from 'rt-monitor';
 import { RtStreamProgress } from 'rt-monitor/elements/rt-stream-progress';
 import { createRtClient, defineFeed, setAccessToken } from 'rt-monitor/core';
+import { RtStreamProgress as OneWrapper } from 'rt-monitor/react/rt-stream-progress';
 
 const alerts: string[] = [];
 export const app = (
@@ -139,6 +154,7 @@ export const app = (
     <RtSignalAlerts userId="u" maxItems={5} onRtAlert={(e: RtAlertEvent) => alerts.push(e.detail.alert.business_name)} />
     <rt-stream-progress stream-id="s" plain />
     <rt-stream-card streamId="s" heading-level="2" />
+    <OneWrapper streamId="s" plain onRtProgressComplete={(e) => alerts.push(e.detail.label)} />
   </RtProvider>
 );
 type StreamCardProps = InstanceType<GlobalComponents['rt-stream-card']>['$props'];

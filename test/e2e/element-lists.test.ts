@@ -37,7 +37,9 @@ function assertEverywhere(files: Files, event: string): void {
   assert.doesNotMatch(files['src/generated/exports.ts'], new RegExp(`\\b${CLASS}\\b`), 'not among RtMonitor\'s other exports');
   assert.match(files['src/generated/tag-types.ts'], new RegExp(`'${TAG}': \\[${CLASS}, \\{ [^\\]]*'${event}': RtEvent<'${event}'>`), 'JSX / Vue tag types with its event');
   const react = files['src/generated/react.ts'];
-  assert.match(react, new RegExp(`export const ${CLASS}: RtReactComponent<${CLASS}Element, [^>]*> = createComponent\\(\\{[^}]*tagName: '${TAG}',[^}]*elementClass: ${CLASS}Element,`), 'React wrapper');
+  const wrapper = files[`src/react/${TAG}.ts`] ?? '';
+  assert.match(wrapper, new RegExp(`export const ${CLASS}: RtReactComponent<${CLASS}Element, [^>]*> = createComponent\\(\\{[^}]*tagName: '${TAG}',[^}]*elementClass: ${CLASS}Element,`), 'React wrapper (rt-monitor/react/<tag>)');
+  assert.match(react, new RegExp(`export \\{ ${CLASS}, type ${CLASS}Element \\} from '../react/${TAG}.js'`), 'React wrapper in rt-monitor/react');
   assert.match(react, new RegExp(`'${TAG}': \\[[^\\]]*'${event}'`), 'React wrapper events');
   // Containers (provider, dashboard) hear the new element's events too.
   for (const container of ['rt-provider', 'rt-monitoring-dashboard']) {
@@ -116,6 +118,7 @@ declare global {
     assert.equal(gen.status, 0, `generate-lists: ${gen.stdout}${gen.stderr}`);
     const files: Files = {};
     for (const f of ['tags', 'elements', 'tag-types', 'react', 'exports']) files[`src/generated/${f}.ts`] = readFileSync(join(work, 'src/generated', `${f}.ts`), 'utf8');
+    files[`src/react/${TAG}.ts`] = readFileSync(join(work, 'src/react', `${TAG}.ts`), 'utf8');
     assertEverywhere(files, 'rt-error');
     // The new export is on `RtMonitor` (src/cdn.ts spreads NPM_EXPORTS), the type-only one is not.
     assert.match(files['src/generated/exports.ts'], /^export const NPM_EXPORTS[^]*\bfixtureHelper,/m, 'a new export of src/index.ts is in RtMonitor\'s list');
