@@ -284,6 +284,12 @@ for (const suiteMode of MODES) describe(`elements against the local backend (rea
     expect([...alerts].sort(), 'rt-alert, each alert once').to.deep.equal([...names].sort());
     expect([...notes].sort(), 'rt-notification, each once').to.deep.equal([...names].sort());
     expect(critical.sort(), 'the critical ones').to.deep.equal([5, 15, 25].map((i) => `Burst ${i} ${tag}`).sort());
+    // A new row older than every one shown (the full list does not keep it, nothing on screen
+    // changes, already read: the count stays): it arrived all the same.
+    const late = `Backdated ${tag}`;
+    await insertRows('signal_alerts', [{ id: newId(), user_id: me, business_name: late, signal_type: 'hiring', priority: 'low', read: true, created_at: new Date(Date.now() - 86_400_000).toISOString() }]);
+    await waitUntil(() => alerts.includes(late), 'no rt-alert for a new row older than every one shown', { timeout: TIMEOUT, interval: 50 });
+    expect(alerts.filter((n) => n === late)).to.have.length(1);
   });
 
   it('an id set after the first render reports no error left over from before it was set; no Live badge without an id', async () => {
