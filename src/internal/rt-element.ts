@@ -92,7 +92,6 @@ function inheritedLang(el: Element): string {
  *
  * @cssstate light - The resolved colour scheme is light.
  * @cssstate dark - The resolved colour scheme is dark.
- * @csspart error-detail - Under an error message, its exact cause where the page must fix something (which option, id or column).
  * @cssstate own-surface - A theme of its own (`auto`, `light`, `dark`): what is transparent by default paints its surface.
  */
 export class RtElement extends LitElement {

@@ -53,6 +53,7 @@ export interface UnreadFeedLook {
  * @cssstate live - Its data is live: the subscription is confirmed and the data was read after it.
  * @cssstate connecting - Data read over REST is shown; live updates are not confirmed yet.
  * @cssstate stale - The last known data is shown; live updates stopped and a resync runs.
+ * @csspart error-detail - Under an error message, its exact cause where the page must fix something (which option, id or column).
  */
 export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   /** Whose rows (a user's id); defaults to the signed-in user. */

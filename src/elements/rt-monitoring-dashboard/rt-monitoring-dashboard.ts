@@ -36,6 +36,7 @@ import '../rt-notifications/rt-notifications.js';
  *
  * @cssproperty --rt-dashboard-gap - Gap between sections (16px).
  * @cssproperty --rt-dashboard-title-size - Title font size.
+ * @csspart error-detail - Under an error message, its exact cause where the page must fix something (which option, id or column).
  */
 export class RtMonitoringDashboard extends RtElement {
   static override styles = [...baseStyles, styles];

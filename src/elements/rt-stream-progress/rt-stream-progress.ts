@@ -46,6 +46,7 @@ import { styles } from './rt-stream-progress.styles.js';
  * @cssstate live - Its data is live: the subscription is confirmed and the data was read after it.
  * @cssstate connecting - Data read over REST is shown; live updates are not confirmed yet.
  * @cssstate stale - The last known data is shown; live updates stopped and a resync runs.
+ * @csspart error-detail - Under an error message, its exact cause where the page must fix something (which option, id or column).
  */
 export class RtStreamProgress extends RtElement {
   static override styles = [...baseStyles, progressStyles, progressCardStyles, styles];
