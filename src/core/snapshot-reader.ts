@@ -47,6 +47,8 @@ export class SnapshotReader<R> {
   #reread = 0;
   /** The channel epoch the latest read failed in (null: it did not fail): its retry (or a new token) reads next. */
   #failedIn: number | null = null;
+  /** The latest read was refused for want of a signed-in user: a channel joining changes nothing of that. */
+  #signedOut = false;
   #stopped = false;
 
   readonly #options: SnapshotReaderOptions<R>;
@@ -113,6 +115,7 @@ export class SnapshotReader<R> {
     const refused = count?.error?.code === 'bad-config' ? count.error : null;
     const failing = result.error !== null || !!refused;
     this.#failedIn = failing ? epoch : null;
+    this.#signedOut = failing && result.error?.detail === 'not-signed-in';
     if (!failing) {
       this.#retries = 0;
       return options.read(result.rows!, buffered, count, epoch);
@@ -129,13 +132,15 @@ export class SnapshotReader<R> {
    * channel while live: changes may have been missed in the hand-over; a change sent as "Error
    * 401"). Not while the latest read failed in this very epoch: its retry, on its back-off, reads
    * anyway (QA38: a page whose role may not read the table got an "Error 401" per change of the
-   * table, and read the refused rows again at each: 99 requests in 30 s).
+   * table, and read the refused rows again at each: 99 requests in 30 s), nor while it was refused
+   * for want of a signed-in user (QA41: a signed-out page read each row twice, 50 ms apart; a
+   * sign-in brings a new token, and that reads).
    */
   channel(s: ChannelState, due: boolean): void {
     const reread = s.reread ?? 0;
     const quiet = reread !== this.#reread;
     this.#reread = reread;
-    if (this.#failedIn !== null && this.#failedIn === (s.ready ? s.epoch : -1)) return;
+    if (this.#signedOut || (this.#failedIn !== null && this.#failedIn === (s.ready ? s.epoch : -1))) return;
     if (due || (quiet && s.ready && this.started)) void this.read();
   }
 

@@ -147,6 +147,26 @@ describe('SnapshotReader', () => {
     h.reader.stop();
   });
 
+  it('a read refused for want of a signed-in user is not sent again when the channel confirms: its retry reads (QA41: each row read twice, 50 ms apart, on a signed-out page)', async () => {
+    const h = harness([60_000]);
+    void h.reader.read(); // before the channel is confirmed
+    await h.settle(0, { rows: null, error: rtError('forbidden', 'Not signed in', 'not-signed-in') });
+    await waitFor(() => h.failed.length === 1, 2000, 'the refusal');
+    h.reader.channel(ready(1), true); // the first confirmation, due
+    h.reader.channel(ready(2), true); // and a reconnection
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.pending.length, 'reads after the refusal').to.equal(1);
+    // Any other refusal still reads at the confirmation (a token race: the new token's answer).
+    const o = harness([60_000]);
+    void o.reader.read();
+    await o.settle(0, { rows: null, error: rtError('unauthorized', 'JWT expired') });
+    await waitFor(() => o.failed.length === 1, 2000, 'the refusal');
+    o.reader.channel(ready(2), true);
+    await waitFor(() => o.pending.length === 2, 2000, 'read at the confirmation');
+    h.reader.stop();
+    o.reader.stop();
+  });
+
   it("the server asked to wait (Retry-After): a re-read asked for meanwhile waits too, and the refused read's error is not dropped", async () => {
     let holdUntil = 0;
     const h = harness([50], () => holdUntil);
