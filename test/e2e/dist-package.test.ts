@@ -93,6 +93,9 @@ describe('the npm package', () => {
     assert.ok(defined.includes('rt-stream-progress'), `registers rt-stream-progress: ${defined.join(', ')}`);
     for (const other of ['rt-signal-alerts', 'rt-notifications', 'rt-monitoring-dashboard', 'rt-diagnostics']) assert.ok(!defined.includes(other), `does not register ${other}`);
     for (const n of elements) assert.ok(existsSync(join(ROOT, `dist/react/${n}.js`)) && existsSync(join(ROOT, `dist/react/${n}.d.ts`)), `rt-monitor/react/${n}`);
+    // Each wrapper module is kept by bundlers when imported, so `rt-monitor/react` still registers
+    // every element in a production build (QA42: only the wrappers used were kept).
+    assert.ok((pkg.sideEffects as string[]).includes('./dist/react/*.js'), 'dist/react/*.js in sideEffects');
   });
 
   test('the npm entries import in Node without a DOM (server rendering, as docs/distribution.md says)', () => {
