@@ -245,8 +245,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * (`LiveQueryState.inserted`, QA40: 20 of 30 `rt-alert` lost, critical ones among them).
  * Raised to 83.8 the same session (83,730 B, +0.04 KB): an element inside a provider without a
  * client names that provider (QA41), a NULL status read "Unknown" by the progress bar (QA40).
+ * Raised to 83.9 the same session (83,852 B, +0.12 KB): a read refused for want of a signed-in
+ * user not sent again at each channel confirmation (QA41 L5).
  */
-export const ALL_IN_CEILING_KB = 83.8;
+export const ALL_IN_CEILING_KB = 83.9;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */
