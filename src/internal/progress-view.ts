@@ -149,6 +149,9 @@ export function valueText(s: RtStrings, locale: string, m: ProgressModel): strin
 export function renderProgressView(o: ProgressViewOptions): TemplateResult {
   const { s, locale, model: m } = o;
   const status = m.status;
+  // What the row's status reads as, everywhere (badge, bar, its text): a row without one (NULL)
+  // reads "Unknown" (QA40: its bar said "In progress"); rt-progress without one has none.
+  const shown = status ?? (o.rowStatus ? 'unknown' : null);
   const tone = toneForStatus(status, m.percentage);
   const updated = toTime(o.lastUpdated);
   const conn = o.connectionStatus ? connectionStatusOf(o.connectionStatus) : null;
@@ -173,7 +176,7 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
     <div class="header" part="header">
       ${heading}
       <div class="badges">
-        ${status || o.rowStatus ? lookBadge(workLook[status ?? 'unknown'], s.status[status ?? 'unknown'] ?? s.status.unknown) : nothing} ${o.badges ?? nothing}
+        ${shown ? lookBadge(workLook[shown], s.status[shown] ?? s.status.unknown) : nothing} ${o.badges ?? nothing}
         ${m.outOfRange ? badge({ tone: 'warning', icon: 'alert-triangle', text: s.outOfRange, title: m.outOfRange.slice(0, 80), part: 'out-of-range' }) : nothing}
         ${conn ? lookBadge(connectionLook[conn], connectionText(s, conn), 'connection') : nothing}
       </div>
@@ -186,11 +189,10 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
       percentage: m.percentage,
       tone,
       active: status != null && isActive(status),
-      // A row without a status reads "Unknown" to everyone, as its badge does (QA40: "In progress").
-      still: stillWork(status ?? (o.rowStatus ? 'unknown' : null)),
+      still: stillWork(shown),
       // Database text, as everywhere: bidi controls dropped (QA22: "invoice\u202Egnp.exe" in the label).
       label: bidi(s, clip(o.label, 200, s.progress).text),
-      valueText: valueText(s, locale, o.rowStatus && status == null ? { ...m, status: 'unknown' } : m),
+      valueText: valueText(s, locale, shown === status ? m : { ...m, status: shown }),
     })}
     <div class="meta" part="details">
       ${o.currentStep != null && o.currentStep !== ''
