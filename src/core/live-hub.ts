@@ -12,6 +12,7 @@ import type { FrameNotifier } from './frame.js';
 import { rtError } from './errors.js';
 import { parseTimestamp } from './version.js';
 import { RealtimeLag } from './realtime-lag.js';
+import { knownServerNow } from './server-clock.js';
 
 /** How long an unused store stays alive (an element moved in the DOM re-attaches to it). */
 export const STORE_LINGER_MS = 250;
@@ -218,6 +219,8 @@ export abstract class LiveHub implements ResolveContext {
       const all = [...keys];
       for (let i = 0; i < all.length; i += REVALIDATE_CHUNK) {
         const ids = all.slice(i, i + REVALIDATE_CHUNK);
+        // The server reads them after this (QA40 M2): a change Realtime delivers meanwhile may be newer than the copy.
+        const askedAt = knownServerNow();
         const res = await this.source.select<StoreRow>({ table: table as ReadableTable, eq: [], ids }).catch(() => null);
         if (this.disposed) return;
         if (!res || res.error) {
@@ -232,7 +235,7 @@ export abstract class LiveHub implements ResolveContext {
           if (key !== null) fresh.set(key, row);
         }
         const asked = new Set(ids);
-        for (const store of stores) if (store.checked) gone += store.reconcile(fresh, asked);
+        for (const store of stores) if (store.checked) gone += store.reconcile(fresh, asked, askedAt);
       }
     }
     if (gone > 0) this.rowsLeftView();

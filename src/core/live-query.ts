@@ -163,14 +163,17 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   }
 
   /**
-   * The server's copies of held rows, read again by key (`asked`: the keys asked for), folded in as
-   * the changes {@link RowWindow.diff} finds (Realtime sends nothing when a row leaves the user's
-   * view; QueryRows.reconcile). Returns how many held rows the server no longer returned.
+   * The server's copies of held rows, read again by key (`asked`: the keys asked for; `askedAt`: the
+   * server's time when they were asked for, as estimated by src/core/server-clock.ts, never after
+   * the true one; undefined when not known), folded in as the changes {@link RowWindow.diff} finds
+   * (Realtime sends nothing when a row leaves the user's view; QueryRows.reconcile). A row Realtime
+   * changed after `askedAt` keeps what Realtime said unless the copy's version is newer. Returns how
+   * many held rows the server no longer returned.
    */
-  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): number {
+  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, askedAt: number | undefined): number {
     if (this.#stopped || !this.#rows) return 0;
     const { epoch } = this.#phase.channel;
-    const { gone, owed } = this.#rows.reconcile(fresh, asked);
+    const { gone, owed } = this.#rows.reconcile(fresh, asked, askedAt);
     if (owed) this.#watch.round(owed, epoch);
     return gone;
   }

@@ -139,14 +139,14 @@ export class QueryRows<R extends StoreRow> {
   }
 
   /**
-   * The server's copies of held rows, read again by key (`asked`: the keys asked for), folded in as
-   * the changes {@link RowWindow.diff} finds (Realtime sends nothing when a row leaves the user's
-   * view). Returns how many held rows the server no longer returned, and the keys of the changes
+   * The server's copies of held rows, read again by key (`asked`: the keys asked for, at the server's
+   * time `askedAt` as estimated), folded in as the changes {@link RowWindow.diff} finds (Realtime
+   * sends nothing when a row leaves the user's view). Returns how many held rows the server no longer returned, and the keys of the changes
    * Realtime owes (null: every row of a list left the user's view, and the snapshot is read again).
    */
-  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>): { gone: number; owed: Set<string> | null } {
+  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, askedAt: number | undefined): { gone: number; owed: Set<string> | null } {
     const { window } = this;
-    const changes = window.diff(fresh, asked, knownServerNow());
+    const changes = window.diff(fresh, asked, askedAt, knownServerNow());
     const gone = changes.filter((c) => c.type === 'DELETE').length;
     // The list's snapshot instead (stale meanwhile), so that a list whose scope the user lost says
     // so (ResolvedFeed.verifyEmpty), as on a first read, never "nothing here" as Live in between.

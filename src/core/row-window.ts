@@ -122,19 +122,28 @@ export class RowWindow<R extends StoreRow> {
 
   /**
    * The changes a re-read of held rows by key implies (`fresh`: the server's copies by key; `asked`:
-   * the keys asked for). Realtime sends nothing when a row leaves the user's view (Row Level
-   * Security: moved to another org, given to another user, membership removed): a held row the
-   * server no longer returns is a DELETE, and one with another version an UPDATE (folding it in
-   * applies the version guard).
+   * the keys asked for; `askedAt`: the server's time when they were asked for, as estimated, never
+   * after the true one; `readAt`: when the reply came). Realtime sends nothing when a row leaves the
+   * user's view (Row Level Security: moved to another org, given to another user, membership
+   * removed): a held row the server no longer returns is a DELETE, and one with another version an
+   * UPDATE, committed when the reply came (it wins over every change folded before).
+   *
+   * The server read the rows somewhere between `askedAt` and `readAt`. A held row Realtime changed
+   * after `askedAt` may be newer than its copy, so that copy is folded by the version guard alone,
+   * and its absence means nothing (QA40 M2: a revalidation read mid-burst whose reply came after
+   * the burst's last change put a stream's bar back to 20% under Live, the database at 99%).
    */
-  diff(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, readAt?: number): RowChange<R>[] {
+  diff(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, askedAt?: number, readAt?: number): RowChange<R>[] {
     const changes: RowChange<R>[] = [];
     const at = readAt === undefined ? {} : { committedAt: readAt };
     for (const [key, held] of this.#rows) {
       if (!asked.has(key)) continue;
+      const since = this.#committed.get(key);
+      const changedSince = since !== undefined && (askedAt === undefined || since > askedAt);
       const row = fresh.get(key);
-      if (!row) changes.push({ type: 'DELETE', new: null, old: held, ...at });
-      else if (versionOf(row) !== versionOf(held)) changes.push({ type: 'UPDATE', new: row, old: null, ...at });
+      if (!row) {
+        if (!changedSince) changes.push({ type: 'DELETE', new: null, old: held, ...at });
+      } else if (versionOf(row) !== versionOf(held)) changes.push({ type: 'UPDATE', new: row, old: null, ...(changedSince ? {} : at) });
     }
     return changes;
   }

@@ -513,6 +513,39 @@ describe('reads racing changes delivered out of commit order', () => {
     denied.stop();
   });
 
+  it('a revalidation read asked for before a change Realtime then delivered does not put the row back; one asked for after it does (QA40 M2)', async () => {
+    // QA40 M2: a stream bar read 20% under Live for half a minute while the database had 99%. A
+    // revalidation read ran mid-burst; the burst's last changes arrived over Realtime before its
+    // reply, and the reply, counted as read when it came, beat them by commit time.
+    await withKnownClock(async () => {
+      const db = new Scripted();
+      db.rows.set('n1', note(1));
+      db.rows.set('n2', note(2));
+      const store = await liveCountStore(db, 2);
+      const askedAt = Date.now() - 50; // the server's time when revalidation asked for the rows
+      const fresh = new Map([...db.rows].map(([k, r]) => [k, { ...r }])); // what the server read then
+      // Committed after the ask, delivered before the reply: n2 read; n1 deleted and inserted again.
+      const n2 = { ...note(2), read: true, updated_at: at(40) };
+      db.deliver({ type: 'UPDATE', new: n2, old: null, committedAt: askedAt + 5 });
+      db.deliver({ type: 'DELETE', new: null, old: { id: 'n1' } as Row, committedAt: askedAt + 6 });
+      const n1 = { ...note(1), read: true, updated_at: at(41) };
+      db.deliver({ type: 'INSERT', new: n1, old: null, committedAt: askedAt + 7 });
+      fresh.delete('n1'); // the read ran between the delete and the insert
+      store.reconcile(fresh, new Set(['n1', 'n2']), askedAt);
+      await frame();
+      const shown = () => Object.fromEntries((store.state.data as Row[]).map((r) => [r.id, r.read]));
+      expect(shown(), 'the changes Realtime delivered after the ask stand').to.deep.equal({ n1: true, n2: true });
+      expect(store.state.phase).to.equal('live');
+      // A held row whose last change was committed before the ask: the read's copy is newer, whatever its version says.
+      const later = Date.now();
+      const copy = { ...n2, read: false, updated_at: at(39) }; // a writer set updated_at back
+      store.reconcile(new Map([['n1', { ...n1 }], ['n2', copy]]), new Set(['n1', 'n2']), later);
+      await frame();
+      expect(shown(), 'a read asked for after the last change wins').to.deep.equal({ n1: true, n2: false });
+      store.stop();
+    });
+  });
+
   it('a change revalidation found and Realtime never delivered makes the channel join again; one delivered within the grace does not (QA21 F3)', async () => {
     // QA21: a table taken out of the publication left its widgets "Live" while no change arrived.
     const live = async () => {
@@ -527,7 +560,7 @@ describe('reads racing changes delivered out of commit order', () => {
     };
     const revalidate = ({ db, store }: { db: Scripted; store: LiveQueryStore<Row, Row[]> }) => {
       db.rows.set('n1', { ...note(1), read: true, updated_at: at(30) });
-      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
     };
     const delivered = await live();
     const missed = await live();
@@ -555,7 +588,7 @@ describe('reads racing changes delivered out of commit order', () => {
     const round = (id: string, updated: string) => {
       db.rows.set(id, { ...db.rows.get(id)!, read: true, updated_at: updated });
       expect(store.checked, 'revalidation reads its rows').to.equal(true);
-      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
     };
     round('n1', at(30));
     await waitFor(() => db.rejoins.length === 1, 2000, 'joins again');
@@ -586,7 +619,7 @@ describe('reads racing changes delivered out of commit order', () => {
     await waitFor(() => db.selects > before, 2000, 're-read after the rejoin');
     await frame();
     expect(store.state.error?.detail, 'the rejoin alone proves nothing').to.equal('realtime-undelivered');
-    store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
     await waitFor(() => store.state.phase === 'live' && store.state.error === null, 2000, 'live after a round that owes nothing');
     // Missed again with no change delivered since: a quiet round after the rejoin no longer clears
     // it (QA30 1: writes sparser than rounds alternated Stale / Live over a stalled table).
@@ -597,12 +630,12 @@ describe('reads racing changes delivered out of commit order', () => {
       db.state(epoch);
       await waitFor(() => db.selects > reads, 2000, 're-read after the rejoin');
       await frame();
-      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
       await frame();
     };
     await missAgain(33, 3, 4);
     expect(store.state.error?.message).to.contain('until a change arrives over Realtime');
-    for (let n = 0; n < 3; n++) store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    for (let n = 0; n < 3; n++) store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
     await frame();
     expect([store.state.phase, store.state.error?.detail], 'quiet rounds prove nothing the second time').to.deep.equal(['stale', 'realtime-undelivered']);
     // A delivered change ends it; the next miss is again cleared by a quiet round.
@@ -633,7 +666,7 @@ describe('reads racing changes delivered out of commit order', () => {
     await waitFor(() => stores.every((s) => s.state.phase === 'live'), 2000, 'both live');
     const undelivered = (s: LiveQueryStore<Row, Row[]>) => s.state.phase === 'stale' && s.state.error?.detail === 'realtime-undelivered';
     db.rows.set('n1', { ...db.rows.get('n1')!, read: true, updated_at: at(30) });
-    finder.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    finder.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
     await waitFor(() => undelivered(finder), 2000, 'the finder names the cause');
     await waitFor(() => undelivered(other), 2000, 'the other query on the table is not live either');
     expect(other.state.error, 'the same cause').to.equal(finder.state.error);
@@ -650,7 +683,7 @@ describe('reads racing changes delivered out of commit order', () => {
     // Found again, then the finder leaves: its evidence stays with the others (QA30 4: closing the
     // widget that found it put them back on "Live") …
     db.rows.set('n1', { ...db.rows.get('n1')!, updated_at: at(32) });
-    finder.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    finder.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
     await waitFor(() => undelivered(finder) && undelivered(other) && undelivered(later), 2000, 'named again, for all');
     finder.stop();
     await frame();
@@ -665,7 +698,7 @@ describe('reads racing changes delivered out of commit order', () => {
     // The channel joins again (the finder asked for it), and one of them finds nothing owed: Live, for all.
     for (const l of db.listeners.slice(1)) l.onState({ status: 'connected', ready: true, epoch: 2, error: null });
     await waitFor(() => other.state.data.find((r) => r.id === 'n1')?.updated_at === at(32), 2000, 'the rejoin re-read');
-    other.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+    other.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
     await waitFor(() => [other, later, last].every((s) => s.state.phase === 'live' && s.state.error === null), 2000, () => `live after a round owing nothing (${[other, later, last].map((s) => `${s.state.phase}:${s.state.error?.detail}`)})`);
     expect(lag.undelivered.size).to.equal(0);
     for (const s of stores) s.stop();
@@ -682,7 +715,7 @@ describe('reads racing changes delivered out of commit order', () => {
     await waitFor(() => store.state.phase === 'live' && store.state.data.length === 3, 2000, 'live');
     const round = (id: string, updated: string) => {
       db.rows.set(id, { ...db.rows.get(id)!, read: true, updated_at: updated });
-      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()));
+      store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
     };
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
     round('n1', at(30)); // round 1: delivered at once
@@ -703,7 +736,7 @@ describe('reads racing changes delivered out of commit order', () => {
     control.state(1);
     await waitFor(() => other.state.phase === 'live', 2000, 'live');
     control.rows.set('n1', { ...note(1), read: true, updated_at: at(40) });
-    other.reconcile(new Map([...control.rows].map(([k, r]) => [k, { ...r }])), new Set(control.rows.keys()));
+    other.reconcile(new Map([...control.rows].map(([k, r]) => [k, { ...r }])), new Set(control.rows.keys()), Date.now());
     await waitFor(() => control.rejoins.length === 1, 5000, 'the control store rejoins');
     expect(db.rejoins, 'nothing was missed').to.deep.equal([]);
     store.stop();

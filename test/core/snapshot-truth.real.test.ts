@@ -11,17 +11,22 @@
  *   organisation" instead of "Not found or no access";
  * - a row that came with no change announcing it (a table dropped from the publication, a lost
  *   message): the re-check counted it ("3 new" over two rows) but the list never showed it.
+ *
+ * And what Realtime said after a read was asked for wins over that read: a re-check read mid-burst
+ * whose reply came after the burst's last change put the bar back to 20% under Live (QA40 M2).
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
+import { createClient } from '@supabase/supabase-js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { LiveHub } from '../../src/core/live-hub.js';
 import { en } from '../../src/internal/strings.js';
-import { CAROL, USERS, backendInfo, clientFor, mintToken, deleteRows, dropConnections, insertInto, insertRows, newId, newStream, runSql, updateRows, waitFor } from '../helpers/backend.js';
+import { CAROL, USERS, backendInfo, clientFor, mintToken, signIn, deleteRows, dropConnections, insertInto, insertRows, newId, newStream, runSql, updateRows, waitFor } from '../helpers/backend.js';
 import { badgeText, deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
@@ -224,5 +229,54 @@ describe('the server’s rows win over what the page held (real backend)', funct
     } finally {
       off();
     }
+  });
+
+  it('a re-check read whose reply comes after a change Realtime delivered does not put the row back (QA40 M2)', async () => {
+    const stream = await newStream({ name: 'mid-burst', current_progress: { percentage: 20, completed: 20, total: 100 } });
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    // The page's REST requests through a fetch that can hold the re-check's reply (a read of held rows by key).
+    const gate = { armed: false, asked: 0, release: null as null | (() => void) };
+    const held = () => new Promise<void>((r) => (gate.release = r));
+    const hold: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      const recheck = url.includes('/rest/v1/streams') && url.includes('id=in.');
+      if (recheck) gate.asked++;
+      const res = await fetch(input, init); // the server has read the rows when this resolves
+      if (recheck && gate.armed) {
+        gate.armed = false;
+        await held();
+      }
+      return res;
+    };
+    const sb = createClient(info.url, info.anonKey, { accessToken: async () => token, global: { fetch: hold } });
+    const c = createRtClient({ client: sb, revalidateMs: 300 });
+    clients.push(c);
+    const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+    const el = wrapper.querySelector('rt-stream-progress')!;
+    await waitFor(() => text(el).includes('20%') && badgeText(el) === en.live, 20_000, 'live at 20%');
+    gate.armed = true;
+    const asked = gate.asked;
+    await waitFor(() => gate.release !== null && gate.asked > asked, 10_000, 'a re-check read at 20%, its reply held');
+    await updateRows('streams', { id: stream.id }, { current_progress: { percentage: 99, completed: 99, total: 100 } });
+    await waitFor(() => text(el).includes('99%'), 10_000, 'the change delivered over Realtime');
+    const after = gate.asked;
+    // Every frame from now on: the older copy must never be shown, not even for a moment.
+    const seen = new Set<string>();
+    let sampling = true;
+    const sample = () => {
+      if (!sampling) return;
+      seen.add(/\d+%/.exec(text(el))?.[0] ?? '?');
+      requestAnimationFrame(sample);
+    };
+    sample();
+    gate.release!(); // the reply (20%) lands now
+    // Re-checks run one after another: the next one asked means the held reply was folded in.
+    await waitFor(() => gate.asked > after, 10_000, 'the next re-check');
+    await waitFor(() => gate.asked > after + 1, 10_000, 'and the one after it');
+    sampling = false;
+    expect([...seen], 'what Realtime said after the read was asked for stands').to.deep.equal(['99%']);
+    expect(badgeText(el)).to.equal(en.live);
+    await sb.removeAllChannels();
   });
 });
