@@ -221,6 +221,12 @@ export const e = <RtSignalAlerts render={() => null} />;
       for (const st of ['live', 'connecting', 'stale', 'light', 'dark']) assert.ok(states(tag).includes(st), `${tag} :state(${st})`);
     }
     for (const st of ['connected', 'connecting', 'disconnected', 'error']) assert.ok(states('rt-connection-status').includes(st), `rt-connection-status :state(${st})`);
+    // The dashboard passes on the events of the elements it is made of (QA42 F4: it listed only rt-error).
+    const source = readFileSync(join(ROOT, 'src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.ts'), 'utf8');
+    const inner = [...new Set([...source.matchAll(/<(rt-[a-z-]+)/g)].map((m) => m[1]!))];
+    assert.ok(inner.length >= 5, `inner elements found: ${inner}`);
+    const events = (tag: string) => (byTag.get(tag)?.events ?? []).map((e) => e.name);
+    for (const tag of inner) for (const e of events(tag)) assert.ok(events('rt-monitoring-dashboard').includes(e), `rt-monitoring-dashboard lists ${e} (from <${tag}>)`);
   });
 
   test('check-manifest passes on the committed manifest and fails on a stale one', () => {

@@ -23,7 +23,11 @@ import '../rt-notifications/rt-notifications.js';
  * `org-id` and `user-id` default to the signed-in user's org and id. Each section can be hidden.
  * Events of the inner elements (`rt-alert`, `rt-notification`, `rt-progress-complete`, …) bubble out.
  *
- * @fires rt-error - The streams or scans query failed (inner elements report their own).
+ * @fires rt-error - The streams or scans query failed; an inner element's own error bubbles out too.
+ * @fires rt-alert - From the inner `<rt-signal-alerts>`: a new alert arrived after the first load. `detail: { alert, critical }`.
+ * @fires rt-notification - From the inner `<rt-notifications>`: a new notification arrived after the first load. `detail: { notification }`.
+ * @fires rt-progress-complete - From an inner stream card or scan: its goal or scan became `completed` while shown.
+ * @fires rt-status-change - From the inner `<rt-connection-status>`: the shown connection status changed. `detail: { status, previous, detail }`.
  * @container The events of its inner elements bubble out of it.
  *
  * @csspart base - The dashboard.
