@@ -145,6 +145,11 @@ export interface SnapshotQuery {
    * `limit` rows), and never trimmed while in these states.
    */
   pinned?: { column: string; values: readonly string[] };
+  /**
+   * Only rows whose `order.column` is after this value (`gt`; a list's catch-up read after a
+   * resync: the rows inserted while its channel was down, src/core/snapshot-landing.ts).
+   */
+  since?: string;
 }
 
 export type CountResult = { count: number; error: null } | { count: null; error: RtError };

@@ -29,7 +29,7 @@ import { StateDelivery } from './state-delivery.js';
 import { waitsForToken } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
-import { matches, rowKey, type StoreRow } from './row-window.js';
+import { compareValues, matches, rowKey, type StoreRow } from './row-window.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { QueryPhase } from './query-phase.js';
 import { FeedResolution } from './feed-resolution.js';
@@ -71,6 +71,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #resolved: ResolvedFeed | null = null;
   /** Rows inserted over Realtime since the last built state (LiveQueryState.inserted). */
   #inserted: R[] = [];
+  /**
+   * A list ordered newest first: the newest `order` value it showed live, or handed on as missed
+   * (rows after it that a read finds were inserted while the channel was down or behind).
+   */
+  #liveNewest: string | undefined;
   #releaseChannel: (() => void) | null = null;
   #started = false;
   #stopped = false;
@@ -296,6 +301,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
         if (read) this.#updatedAt = this.#now();
         this.#emit();
       },
+      // Off Live after Live (reconnecting, read while down, behind): also the rows inserted meanwhile.
+      missedSince: () => (this.#phase.phase === 'stale' ? this.#liveNewest : undefined),
+      missed: (missed) => {
+        for (const row of missed) if (matches(query, row)) this.#inserted.push(row);
+        if (this.#inserted.length > INSERTED_LIMIT) this.#inserted.splice(0, this.#inserted.length - INSERTED_LIMIT);
+        this.#seenNewest(missed[missed.length - 1]);
+      },
     }));
     const { reader } = rows;
     this.#releaseChannel = this.#options.source.subscribe<R>({ table: query.table, filter: realtimeFilter(query.eq), name: resolved.name }, {
@@ -347,6 +359,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     }
   }
 
+  /** `row` (the newest of rows shown live or handed on as missed) moves {@link #liveNewest} on. */
+  #seenNewest(row: R | undefined): void {
+    const order = this.#resolved?.query.order;
+    const value = order && !order.ascending ? row?.[order.column] : undefined;
+    if (typeof value === 'string' && (this.#liveNewest === undefined || compareValues(value, this.#liveNewest) > 0)) this.#liveNewest = value;
+  }
+
   /** The state a frame delivers: the phase's, with the rows (optimistic patches on top) and the count. */
   #built(): LiveQueryState<T> {
     const rows = this.#ordered();
@@ -368,6 +387,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       state.inserted = this.#inserted;
       this.#inserted = [];
     }
+    if (state.phase === 'live') this.#seenNewest(rows[0]);
     return state;
   }
 }

@@ -44,6 +44,10 @@ export interface QueryRowsOptions<R extends StoreRow> {
   refresh(): void;
   /** What the query shows changed; `read`: its rows were read or changed now (`state.updatedAt`). */
   changed(read: boolean): void;
+  /** A list's resync: read the rows inserted after this `order` value too (SnapshotLandingParts.missedSince). */
+  missedSince?: () => string | undefined;
+  /** The rows inserted while the channel was down, oldest first (SnapshotLandingParts.missed). */
+  missed?: (rows: R[]) => void;
 }
 
 export class QueryRows<R extends StoreRow> {
@@ -78,6 +82,8 @@ export class QueryRows<R extends StoreRow> {
       verifyEmpty: feed.verifyEmpty,
       readAgain: () => this.readAgain(),
       changed: options.changed,
+      missedSince: options.missedSince,
+      missed: options.missed,
     }));
     const reader = (this.reader = new SnapshotReader<R>({
       select: () => landing.select(),

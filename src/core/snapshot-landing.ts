@@ -9,9 +9,14 @@
  *  - an empty list whose scope the user cannot see (ResolvedFeed.verifyEmpty) reads as that error,
  *    and what the page held from the scope goes too (not kept as "stale");
  *  - a read holding {@link PINNED_LIMIT} pinned rows may not hold them all (`cut`: `state.more`).
+ * A list's read after a resync also reads, beside it, the rows inserted since the newest it showed
+ * live (`missedSince`): Realtime never sends what was inserted while the channel was down, and the
+ * read's newest `limit` rows are not all of them (QA42 F1: of 25 alerts written while a page was
+ * offline, the 15 beyond `max-items` never fired `rt-alert`). They are handed on as `missed`, oldest
+ * first, at most {@link INSERTED_LIMIT} (the newest).
  * Framework-free.
  */
-import type { CountResult, RowChange, SnapshotQuery, SnapshotResult } from './client-types.js';
+import { INSERTED_LIMIT, type CountResult, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
 import type { RtError } from './types.js';
 import { PINNED_LIMIT, type ResolvedFeed } from './feeds/feed.js';
 import { rowKey, type RowWindow, type StoreRow } from './row-window.js';
@@ -42,6 +47,14 @@ export interface SnapshotLandingParts<R extends StoreRow> {
   readAgain(): void;
   /** What the query shows changed; `read`: its rows were read now (`state.updatedAt`). */
   changed(read: boolean): void;
+  /**
+   * The `order` value of the newest row shown live, when a read starting now is a list's read off
+   * Live after Live (a resync, a read while the socket is down or Realtime behind); undefined
+   * otherwise: no catch-up read.
+   */
+  missedSince?: () => string | undefined;
+  /** Rows inserted while the channel was down (the catch-up read), oldest first, with the state of the read. */
+  missed?: (rows: R[]) => void;
 }
 
 export class SnapshotLanding<R extends StoreRow> {
@@ -51,6 +64,8 @@ export class SnapshotLanding<R extends StoreRow> {
   #confirming = false;
   #confirmTimer: ReturnType<typeof setTimeout> | undefined;
   #cut = false;
+  /** A resync's catch-up rows, by the snapshot rows they were read with (SnapshotReader hands those on as they are). */
+  readonly #missed = new WeakMap<object, R[]>();
 
   readonly #parts: SnapshotLandingParts<R>;
 
@@ -63,12 +78,18 @@ export class SnapshotLanding<R extends StoreRow> {
     return this.#cut;
   }
 
-  /** The snapshot; an empty list whose scope is not visible to the user reads as that error. */
+  /**
+   * The snapshot (with a resync's catch-up read beside it); an empty list whose scope is not visible
+   * to the user reads as that error. A catch-up read that fails costs only its events.
+   */
   async select(): Promise<SnapshotResult<R>> {
     const { query, verifyEmpty } = this.#parts;
-    const result = await this.#parts.select(query);
+    const since = query.order && !query.order.ascending ? this.#parts.missedSince?.() : undefined;
+    const catchUp = since === undefined ? null : { ...query, since, limit: INSERTED_LIMIT, pinned: undefined };
+    const [result, missed] = await Promise.all([this.#parts.select(query), catchUp && this.#parts.select(catchUp).catch(() => null)]);
     const problem = result.rows?.length === 0 && verifyEmpty ? await verifyEmpty() : null;
     if (problem) this.#scopeGone.add(problem);
+    if (result.rows && missed?.rows?.length) this.#missed.set(result.rows, missed.rows);
     return problem ? { rows: null, error: problem } : result;
   }
 
@@ -95,6 +116,8 @@ export class SnapshotLanding<R extends StoreRow> {
     // Changes that raced the reads may or may not be in the count: read it again.
     if (count && buffered.length > 0) unread!.schedule();
     phase.snapshotRead(epoch, this.#parts.kind === 'single' && window.size === 0);
+    const missed = this.#missed.get(snapshot);
+    if (missed) this.#parts.missed?.(missed.reverse());
     this.#parts.changed(true);
   }
 

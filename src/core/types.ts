@@ -93,8 +93,11 @@ export interface LiveQueryState<T> {
   /**
    * List queries: the rows inserted over Realtime since the state delivered before this one, in
    * commit order, including those the bounded list did not keep (a burst of 30 new alerts into a
-   * list of 10): each new row once, for events and announcements. At most
-   * 1000 (the latest: `INSERTED_LIMIT`). Absent when none.
+   * list of 10): each new row once, for events and announcements. A list ordered newest first
+   * that is off Live after being Live adds, with a read, the rows newer than the newest it showed
+   * live (inserted while Realtime could not say so), oldest first. At most 1000 (the latest:
+   * `INSERTED_LIMIT`). Absent when none. A row may come again in a later state (delivered late by
+   * Realtime after a read found it): tell each id once.
    */
   inserted?: readonly unknown[];
 }

@@ -13,7 +13,7 @@ import type { TemplateResult } from 'lit';
 import { RT_VERSION } from '../../src/core/rt-version.js';
 import { elementsFrom, loadElements } from './under-test.js'; // src/, or dist/rt-monitor.js (web-test-runner.dist.config.mjs)
 import {
-  ACME, ALICE, BOB, CAROL, backendInfo, deleteRows, insertRows, mintToken, newId, newStream, selectRows, signIn, updateRows, USERS,
+  ACME, ALICE, BOB, CAROL, backendInfo, deleteRows, insertRows, mintToken, newId, newStream, pauseRealtime, selectRows, signIn, updateRows, USERS,
 } from '../helpers/backend.js';
 import { $, $$, deepText, text, visibleText } from './helpers.js';
 import type { RealtimeMode } from '../../src/core/broadcast-topics.js';
@@ -290,6 +290,47 @@ for (const suiteMode of MODES) describe(`elements against the local backend (rea
     await insertRows('signal_alerts', [{ id: newId(), user_id: me, business_name: late, signal_type: 'hiring', priority: 'low', read: true, created_at: new Date(Date.now() - 86_400_000).toISOString() }]);
     await waitUntil(() => alerts.includes(late), 'no rt-alert for a new row older than every one shown', { timeout: TIMEOUT, interval: 50 });
     expect(alerts.filter((n) => n === late)).to.have.length(1);
+  });
+
+  it('rows written while the page was offline fire their events once it is live again, beyond max-items too, oldest first (QA42 F1)', async () => {
+    const info = await backendInfo();
+    const me = newId();
+    const tag = me.slice(0, 8);
+    const wrapper = await fixture<HTMLElement>(
+      html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await mintToken(me, 3600)} realtime-mode=${mode}
+        ><rt-signal-alerts max-items="3"></rt-signal-alerts><rt-notifications max-items="3"></rt-notifications
+      ></rt-provider>`,
+    );
+    const alerts: string[] = [];
+    const critical: string[] = [];
+    const notes: string[] = [];
+    wrapper.addEventListener('rt-alert', (e) => {
+      const { alert, critical: c } = (e as CustomEvent).detail;
+      alerts.push(alert.business_name);
+      if (c) critical.push(alert.business_name);
+    });
+    wrapper.addEventListener('rt-notification', (e) => notes.push((e as CustomEvent).detail.notification.title));
+    const [alertList, noteList] = [...wrapper.querySelectorAll('rt-signal-alerts, rt-notifications')];
+    for (const el of [alertList!, noteList!]) await until(el, /Live/);
+    // One of each shown live first: the newest the page has seen.
+    const before = `Before ${tag}`;
+    const [first] = await insertRows('signal_alerts', [{ id: newId(), user_id: me, business_name: before, signal_type: 'hiring', priority: 'low' }]);
+    await insertRows('notifications', [{ id: newId(), user_id: me, title: before, type: 'info' }]);
+    await waitUntil(() => alerts.includes(before) && notes.includes(before), 'the first row of each, live', { timeout: TIMEOUT, interval: 50 });
+    // Offline: the sockets dropped and refused for a while; 12 of each written meanwhile, one after another.
+    await pauseRealtime(3000);
+    await waitUntil(() => !/\bLive\b/.test(text(alertList!)), 'off Live while the sockets are refused', { timeout: TIMEOUT, interval: 20 });
+    const names = Array.from({ length: 12 }, (_, i) => `Offline ${String(i).padStart(2, '0')} ${tag}`);
+    const at = (i: number) => new Date(Date.parse(first!.created_at) + (i + 1) * 1000).toISOString();
+    await insertRows('signal_alerts', names.map((business_name, i) => ({ id: newId(), user_id: me, business_name, signal_type: 'hiring', priority: i % 5 === 2 ? ('critical' as const) : ('low' as const), created_at: at(i) })));
+    await insertRows('notifications', names.map((title, i) => ({ id: newId(), user_id: me, title, type: 'info' as const, created_at: at(i) })));
+    await waitUntil(() => alerts.length >= 13 && notes.length >= 13, 'not every row written offline fired', { timeout: 30_000, interval: 50 }).catch(() => {
+      throw new Error(`events after the outage: ${alerts.length - 1} rt-alert, ${notes.length - 1} rt-notification of 12 each`);
+    });
+    for (const el of [alertList!, noteList!]) await until(el, /Live/);
+    expect(alerts, 'rt-alert: each once, oldest first').to.deep.equal([before, ...names]);
+    expect(notes, 'rt-notification: each once, oldest first').to.deep.equal([before, ...names]);
+    expect(critical, 'the critical ones').to.deep.equal([2, 7].map((i) => names[i]));
   });
 
   it('an id set after the first render reports no error left over from before it was set; no Live badge without an id', async () => {

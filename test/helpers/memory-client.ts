@@ -28,6 +28,7 @@ import type { ConnectionDetail, MonitoredTable, RtError, SubscriptionInfo, Table
 import { LiveHub, type WriteReadRequest } from '../../src/core/live-hub.js';
 import { parseTimestamp } from '../../src/core/version.js';
 import { PINNED_LIMIT } from '../../src/core/feeds/feed.js';
+import { compareValues } from '../../src/core/row-window.js';
 
 type AnyRow = Record<string, unknown> & { id: string };
 export type RowInput<T extends MonitoredTable> = Partial<TableRows[T]> & { id?: string };
@@ -369,6 +370,8 @@ export class MemoryClient extends LiveHub implements RtClientApi {
     // The snapshot is read NOW; holding only delays the reply (as a slow network would).
     const failure = this.failures.get(query.table);
     let rows = [...this.table(query.table).values()].filter((r) => query.eq.every(([c, v]) => String(r[c]) === v) && (!query.ids || query.ids.includes(String(r.id))));
+    const since = query.since;
+    if (since !== undefined && query.order) rows = rows.filter((r) => compareValues(r[query.order!.column], since) > 0);
     if (query.order) {
       const { column, ascending } = query.order;
       rows.sort((a, b) => {
