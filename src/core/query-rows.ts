@@ -124,17 +124,18 @@ export class QueryRows<R extends StoreRow> {
   }
 
   /**
-   * Takes one change in (the read in flight, if any, buffers it; the count notes it), or, for a
+   * Takes one change in (the read in flight, if any, buffers it unless `buffer` is false; the count
+   * notes it), or, for a
    * change with a bigint beyond 2^53 (realtime-js reads int8 as a number, rounded: as a key or a
    * filtered column it may name another row, elsewhere it would show a figure the database does not
    * hold), reads the rows again over REST, where such values stay exact (rest.ts), and returns false.
    */
-  accept(change: RowChange<R>): boolean {
+  accept(change: RowChange<R>, buffer = true): boolean {
     if ([change.new, change.old].some((row) => row && Object.values(row).some(unsafeKey))) {
       this.reader.refill();
       return false;
     }
-    this.reader.note(change);
+    if (buffer) this.reader.note(change);
     this.unread?.noteChange(change);
     return true;
   }
@@ -164,7 +165,10 @@ export class QueryRows<R extends StoreRow> {
     for (const change of changes) {
       const key = rowKey(change.new);
       const before = key === null ? undefined : window.get(key);
-      if (this.accept(change)) this.fold(change);
+      // Folded into the rows held now, never buffered for a snapshot in flight: that read may have
+      // been asked after this one, and folding the re-check's copy over it would set it back (a row
+      // that came back into view would stay removed, and nothing would read it again).
+      if (this.accept(change, false)) this.fold(change);
       // Newer than held, and held as the server has it now: Realtime owes this change (not one
       // that left the filter, nor one set back in time, whose delivery the version guard refused).
       const held = key === null ? undefined : window.get(key);

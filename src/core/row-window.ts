@@ -125,8 +125,9 @@ export class RowWindow<R extends StoreRow> {
    * the keys asked for; `askedAt`: the server's time when they were asked for, as estimated, never
    * after the true one; `readAt`: when the reply came). Realtime sends nothing when a row leaves the
    * user's view (Row Level Security: moved to another org, given to another user, membership
-   * removed): a held row the server no longer returns is a DELETE, and one with another version an
-   * UPDATE, committed when the reply came (it wins over every change folded before).
+   * removed): a held row the server no longer returns is a DELETE committed at `askedAt` (a change
+   * committed after the ask still wins over it), and one with another version an UPDATE committed
+   * when the reply came (it wins over every change folded before).
    *
    * The server read the rows somewhere between `askedAt` and `readAt`. A held row Realtime changed
    * after `askedAt` may be newer than its copy, so that copy is folded by the version guard alone,
@@ -136,13 +137,17 @@ export class RowWindow<R extends StoreRow> {
   diff(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, askedAt?: number, readAt?: number): RowChange<R>[] {
     const changes: RowChange<R>[] = [];
     const at = readAt === undefined ? {} : { committedAt: readAt };
+    // A row missing from the reply was gone by some time between the ask and the read: its removal
+    // counts as of the ask, so that a change committed after the ask (a row inserted again from a
+    // copy, its updated_at unchanged) still wins when Realtime delivers it after the reply.
+    const removedAt = askedAt === undefined ? {} : { committedAt: askedAt };
     for (const [key, held] of this.#rows) {
       if (!asked.has(key)) continue;
       const since = this.#committed.get(key);
       const changedSince = since !== undefined && (askedAt === undefined || since > askedAt);
       const row = fresh.get(key);
       if (!row) {
-        if (!changedSince) changes.push({ type: 'DELETE', new: null, old: held, ...at });
+        if (!changedSince) changes.push({ type: 'DELETE', new: null, old: held, ...removedAt });
       } else if (versionOf(row) !== versionOf(held)) changes.push({ type: 'UPDATE', new: row, old: null, ...(changedSince ? {} : at) });
     }
     return changes;
