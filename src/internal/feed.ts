@@ -51,10 +51,11 @@ const TOLD_LIMIT = 2000;
 /**
  * Tells which rows of a live feed arrived since the last look (to announce them and fire events):
  * the rows Realtime inserted since then (`inserted`, LiveQueryState.inserted: also those a bounded
- * list did not keep, QA40), then rows newly shown that are not older than the newest seen. Each
- * row once. Not new: the first rows of a subscription (`generation`: another user, client or
- * filter starts over), and rows older than the newest already seen that no insert brought — a row
- * that slides into a bounded list because a newer one was deleted, or that a resync brings back.
+ * list did not keep, QA40), and rows newly shown that are not older than the newest seen, oldest
+ * first by `created_at` (ties in delivery order). Each row once. Not new: the first rows of a
+ * subscription (`generation`: another user, client or filter starts over), and rows older than
+ * the newest already seen that no insert brought — a row that slides into a bounded list because a
+ * newer one was deleted, or that a resync brings back.
  */
 export class NewRows {
   #seen: Set<string> | null = null;
@@ -74,11 +75,17 @@ export class NewRows {
     if (!live) return [];
     const valid = rows.filter((r) => r && typeof r === 'object');
     const seen = this.#seen;
+    // Oldest first by `created_at` (the order they were written in), ties in the order Realtime
+    // delivered them, then those a read brought (QA42 F2: rows a re-read brought fired after the
+    // delivered ones, newest first as the list shows them); undated ones last.
+    const at = (r: T) => time(r.created_at) ?? Infinity;
     const fresh = seen
       ? [
           ...(inserted.filter((r) => r && typeof r === 'object') as T[]),
-          ...valid.filter((r) => !seen.has(r.id) && (time(r.created_at) ?? Infinity) >= this.#newest),
-        ].filter((r) => this.#tell(String(r.id)))
+          ...valid.filter((r) => !seen.has(r.id) && at(r) >= this.#newest).reverse(),
+        ]
+          .filter((r) => this.#tell(String(r.id)))
+          .sort((a, b) => at(a) - at(b) || 0) // undated: Infinity - Infinity is NaN, a tie
       : [];
     this.#seen = new Set(valid.map((r) => r.id));
     for (const r of valid) this.#newest = Math.max(this.#newest, time(r.created_at) ?? -Infinity);
