@@ -27,7 +27,8 @@ export interface RtError {
   /**
    * Server-provided code (SQLSTATE, PGRSTxxx, Realtime reason code) when there is one, or one of
    * rt-monitor's own causes that widgets have words for: `csp-blocked`, `busy` (HTTP 429, 408,
-   * 425), `not-signed-in` (a `forbidden` refusal with no user token), `token-failed` (an `unauthorized`:
+   * 425), `not-signed-in` (a `forbidden` refusal with no user token), `other-user` (a `forbidden`: a
+   * user-owned list given another user's id), `token-failed` (an `unauthorized`:
    * the page's token callback threw or did not answer), `socket-closed` / `socket-dropped`
    * (a `network` error: the WebSocket was closed with a code, or with 1006: not opened, or dropped), `property-as-attribute`,
    * `load-failed` (a `not-configured`: the script-tag loader could not download its client part), `token-as-attribute` (the access token set as an attribute).

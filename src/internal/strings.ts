@@ -97,6 +97,8 @@ export const en = {
     'csp-blocked': "This page's Content-Security-Policy blocks the connection to Supabase: add the Supabase URL to connect-src.",
     // By RtError.detail: a request without a user token was refused (src/core/errors.ts).
     'not-signed-in': 'You are not signed in: this needs a signed-in user with access.',
+    // By RtError.detail: a user-owned list given another user's id (src/core/feeds/feed.ts; QA41 L6).
+    'other-user': "This is another user's data: your account sees only its own.",
     // By RtError.detail: the server rejected a token that nothing renews, and not for its expiry (src/core/session.ts).
     'token-rejected': 'The server rejected your access token as invalid (for example, one from another project).',
     // By RtError.detail: the page's token callback threw or did not answer (src/core/tokens.ts).

@@ -153,7 +153,7 @@ async function scopeProblem<P>(scoped: ReadonlyArray<[FeedFilter<P>, string, str
   for (const [f, what, value] of scoped) {
     if (f.fallback === 'user') {
       const me = await ctx.getUserId();
-      if (me !== null && me !== value) return rtError('forbidden', `Nothing visible for ${what} ${value}: not the signed-in user.`);
+      if (me !== null && me !== value) return rtError('forbidden', `Nothing visible for ${what} ${value}: not the signed-in user.`, 'other-user');
       continue;
     }
     const parent = f.parent ?? (f.fallback && 'orgs');
