@@ -146,8 +146,9 @@ export interface SnapshotQuery {
    */
   pinned?: { column: string; values: readonly string[] };
   /**
-   * Only rows whose `order.column` is after this value (`gt`; a list's catch-up read after a
-   * resync: the rows inserted while its channel was down, src/core/snapshot-landing.ts).
+   * Only rows whose `order.column` is this value or after (`gte`, so that rows tied with it are
+   * read too; a list's catch-up read beside a re-read: the rows inserted while its channel was down
+   * or behind, src/core/snapshot-landing.ts).
    */
   since?: string;
 }

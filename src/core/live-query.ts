@@ -29,7 +29,8 @@ import { StateDelivery } from './state-delivery.js';
 import { waitsForToken } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
-import { compareValues, matches, rowKey, type StoreRow } from './row-window.js';
+import { matches, rowKey, type StoreRow } from './row-window.js';
+import { CatchUpMark } from './catch-up-mark.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { QueryPhase } from './query-phase.js';
 import { FeedResolution } from './feed-resolution.js';
@@ -71,11 +72,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #resolved: ResolvedFeed | null = null;
   /** Rows inserted over Realtime since the last built state (LiveQueryState.inserted). */
   #inserted: R[] = [];
-  /**
-   * A list ordered newest first: the newest `order` value it showed live, or handed on as missed
-   * (rows after it that a read finds were inserted while the channel was down or behind).
-   */
-  #liveNewest: string | undefined;
+  /** A list ordered newest first: how far it has seen, for the catch-up read (null otherwise). */
+  #mark: CatchUpMark<R> | null = null;
   #releaseChannel: (() => void) | null = null;
   #started = false;
   #stopped = false;
@@ -287,6 +285,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#phase.resolved();
     this.#resolved = resolved;
     const { query } = resolved;
+    const mark = (this.#mark = query.order && !query.order.ascending ? new CatchUpMark<R>(query.order.column) : null);
     const rows = (this.#rows = new QueryRows<R>({
       kind: this.#options.kind,
       feed: resolved,
@@ -301,12 +300,15 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
         if (read) this.#updatedAt = this.#now();
         this.#emit();
       },
-      // Off Live after Live (reconnecting, read while down, behind): also the rows inserted meanwhile.
-      missedSince: () => (this.#phase.phase === 'stale' ? this.#liveNewest : undefined),
+      // Every read after Live (a resync, a read while down or while Realtime runs behind, a refill):
+      // also the rows inserted since the newest shown live, which Realtime may never deliver (QA44
+      // F1: rows a re-read showed while Realtime was behind moved that mark past three it then lost
+      // in an outage).
+      missedSince: () => mark?.since,
       missed: (missed) => {
-        for (const row of missed) if (matches(query, row)) this.#inserted.push(row);
+        for (const row of missed) if (matches(query, row) && mark!.isNew(row)) this.#inserted.push(row);
         if (this.#inserted.length > INSERTED_LIMIT) this.#inserted.splice(0, this.#inserted.length - INSERTED_LIMIT);
-        this.#seenNewest(missed[missed.length - 1]);
+        mark!.see([...missed].reverse());
       },
     }));
     const { reader } = rows;
@@ -359,13 +361,6 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     }
   }
 
-  /** `row` (the newest of rows shown live or handed on as missed) moves {@link #liveNewest} on. */
-  #seenNewest(row: R | undefined): void {
-    const order = this.#resolved?.query.order;
-    const value = order && !order.ascending ? row?.[order.column] : undefined;
-    if (typeof value === 'string' && (this.#liveNewest === undefined || compareValues(value, this.#liveNewest) > 0)) this.#liveNewest = value;
-  }
-
   /** The state a frame delivers: the phase's, with the rows (optimistic patches on top) and the count. */
   #built(): LiveQueryState<T> {
     const rows = this.#ordered();
@@ -387,7 +382,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       state.inserted = this.#inserted;
       this.#inserted = [];
     }
-    if (state.phase === 'live') this.#seenNewest(rows[0]);
+    if (state.phase === 'live') this.#mark?.see(rows);
     return state;
   }
 }

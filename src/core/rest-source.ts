@@ -115,7 +115,7 @@ export class RestSource {
         for (const [column, value] of schema.eq(table, query.eq)) q = q.eq(column, value);
         if (query.ids) q = q.filter(schema.column(table, 'id'), 'in', inList(query.ids));
         if (pinned) q = q.filter(schema.column(table, pinned.column), 'in', inList(pinned.values));
-        if (query.since !== undefined && query.order) q = q.gt(schema.column(table, query.order.column), query.since);
+        if (query.since !== undefined && query.order) q = q.gte(schema.column(table, query.order.column), query.since);
         // Ties in the order column (rows inserted by one statement share `created_at`) are broken by
         // the key, as the store orders them: otherwise the database picks which tied rows fill a
         // bounded list, and may pick others on the next read.

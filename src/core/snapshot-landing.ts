@@ -9,10 +9,11 @@
  *  - an empty list whose scope the user cannot see (ResolvedFeed.verifyEmpty) reads as that error,
  *    and what the page held from the scope goes too (not kept as "stale");
  *  - a read holding {@link PINNED_LIMIT} pinned rows may not hold them all (`cut`: `state.more`).
- * A list's read after a resync also reads, beside it, the rows inserted since the newest it showed
- * live (`missedSince`): Realtime never sends what was inserted while the channel was down, and the
- * read's newest `limit` rows are not all of them (QA42 F1: of 25 alerts written while a page was
- * offline, the 15 beyond `max-items` never fired `rt-alert`). They are handed on as `missed`, oldest
+ * A list's read after Live also reads, beside it, the rows inserted since the newest it showed
+ * live, ties included (`missedSince`): Realtime never sends what was inserted while the channel was
+ * down, may still owe what it runs behind on, and the read's newest `limit` rows are not all of
+ * them (QA42 F1: of 25 alerts written while a page was offline, the 15 beyond `max-items` never
+ * fired `rt-alert`; QA44 F1: three lost when a re-read while Realtime ran behind came first). They are handed on as `missed`, oldest
  * first, at most {@link INSERTED_LIMIT} (the newest).
  * Framework-free.
  */
@@ -48,9 +49,9 @@ export interface SnapshotLandingParts<R extends StoreRow> {
   /** What the query shows changed; `read`: its rows were read now (`state.updatedAt`). */
   changed(read: boolean): void;
   /**
-   * The `order` value of the newest row shown live, when a read starting now is a list's read off
-   * Live after Live (a resync, a read while the socket is down or Realtime behind); undefined
-   * otherwise: no catch-up read.
+   * The `order` value of the newest row shown live, when a read starting now is a list's read after
+   * Live (a resync, a read while the socket is down or Realtime behind, a refill); undefined
+   * otherwise (the first read): no catch-up read.
    */
   missedSince?: () => string | undefined;
   /** Rows inserted while the channel was down (the catch-up read), oldest first, with the state of the read. */

@@ -87,6 +87,8 @@ export class NewRows {
           .filter((r) => this.#tell(String(r.id)))
           .sort((a, b) => at(a) - at(b) || 0) // undated: Infinity - Infinity is NaN, a tie
       : [];
+    // The first look's rows are told (none fire): a catch-up read may hand them on again (QA44).
+    if (!seen) for (const r of valid) this.#tell(String(r.id));
     this.#seen = new Set(valid.map((r) => r.id));
     for (const r of valid) this.#newest = Math.max(this.#newest, time(r.created_at) ?? -Infinity);
     return fresh;

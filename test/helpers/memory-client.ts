@@ -371,7 +371,7 @@ export class MemoryClient extends LiveHub implements RtClientApi {
     const failure = this.failures.get(query.table);
     let rows = [...this.table(query.table).values()].filter((r) => query.eq.every(([c, v]) => String(r[c]) === v) && (!query.ids || query.ids.includes(String(r.id))));
     const since = query.since;
-    if (since !== undefined && query.order) rows = rows.filter((r) => compareValues(r[query.order!.column], since) > 0);
+    if (since !== undefined && query.order) rows = rows.filter((r) => compareValues(r[query.order!.column], since) >= 0);
     if (query.order) {
       const { column, ascending } = query.order;
       rows.sort((a, b) => {

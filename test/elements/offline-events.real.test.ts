@@ -1,0 +1,303 @@
+/**
+ * rt-alert / rt-notification for rows written while the page could not hear them (QA round 44,
+ * after the QA42 F1 catch-up read and F2 order), against the real local backend: a writer's clock
+ * ahead, ties with the newest seen, Realtime behind then down, REST refused too, RLS, a token
+ * refresh, the dashboard. Each fires once, oldest first.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { loadElements } from './under-test.js';
+import { ACME, ALICE, BOB, backendInfo, insertRows, lagRealtime, mintToken, newId, pauseRealtime, signIn, updateRows, USERS } from '../helpers/backend.js';
+import { text } from './helpers.js';
+
+const TIMEOUT = 10_000;
+
+async function until(el: Element, needle: RegExp, what = String(needle)) {
+  await waitUntil(() => needle.test(text(el)), `never showed ${what}; showed: ${text(el).slice(0, 200)}`, { timeout: TIMEOUT, interval: 30 });
+}
+
+/** A page with one provider of a fresh user (no rows yet) holding `inner`. */
+async function page(me: string, inner: ReturnType<typeof html>): Promise<HTMLElement> {
+  const info = await backendInfo();
+  return fixture<HTMLElement>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await mintToken(me, 3600)}>${inner}</rt-provider>`);
+}
+
+function collect(wrapper: Element, tag: string) {
+  const alerts: string[] = [];
+  const notes: string[] = [];
+  wrapper.addEventListener('rt-alert', (e) => {
+    const name = (e as CustomEvent).detail.alert.business_name as string;
+    if (name.includes(tag)) alerts.push(name);
+  });
+  wrapper.addEventListener('rt-notification', (e) => {
+    const title = (e as CustomEvent).detail.notification.title as string;
+    if (title.includes(tag)) notes.push(title);
+  });
+  return { alerts, notes };
+}
+
+/** Waits until `list` holds `n` entries; on timeout says what came. */
+async function atLeast(list: string[], n: number, what: string, timeout = 20_000) {
+  await waitUntil(() => list.length >= n, what, { timeout, interval: 50 }).catch(() => {
+    throw new Error(`${what}: ${list.length} of ${n} fired: ${JSON.stringify(list)}`);
+  });
+}
+
+/** Off Live (the badge no longer says Live). */
+async function offLive(el: Element) {
+  await waitUntil(() => !/\bLive\b/.test(text(el)), 'still Live while the sockets are refused', { timeout: TIMEOUT, interval: 20 });
+}
+
+const alert = (me: string, business_name: string, extra: Record<string, unknown> = {}) => ({
+  id: newId(), user_id: me, business_name, signal_type: 'hiring', priority: 'low' as const, ...extra,
+});
+
+/** A fresh user's `<rt-signal-alerts>` / `<rt-notifications>` page, Live, with the events it fires for that user. */
+async function listPage(kind: 'alerts' | 'notes', maxItems: number) {
+  const me = newId();
+  const tag = me.slice(0, 8);
+  const wrapper = await page(
+    me,
+    kind === 'alerts' ? html`<rt-signal-alerts max-items=${maxItems}></rt-signal-alerts>` : html`<rt-notifications max-items=${maxItems}></rt-notifications>`,
+  );
+  const el = wrapper.querySelector(kind === 'alerts' ? 'rt-signal-alerts' : 'rt-notifications')!;
+  const fired = collect(wrapper, tag)[kind];
+  await until(el, /\bLive\b/);
+  /** Writes one row for this user (an alert or a notification named `name`). */
+  const write = (name: string, extra: Record<string, unknown> = {}) =>
+    insertRows(kind === 'alerts' ? 'signal_alerts' : 'notifications', [
+      kind === 'alerts' ? alert(me, name, extra) : { id: newId(), user_id: me, title: name, type: 'info', ...extra },
+    ]);
+  /**
+   * Everything before is told: a last row written live fires after every event the earlier rows
+   * could still cause (a positive signal instead of waiting for nothing to happen). Returns the
+   * events before it.
+   */
+  const settled = async () => {
+    const end = `ZZ end ${tag}`;
+    await write(end);
+    await waitUntil(() => fired.includes(end), `the last row never fired: ${JSON.stringify(fired)}`, { timeout: 20_000, interval: 50 });
+    return fired.slice(0, fired.indexOf(end));
+  };
+  return { me, tag, wrapper, el, fired, write, settled };
+}
+
+describe('QA44: events for rows written while the page could not hear them (real backend)', function () {
+  this.timeout(60_000);
+  before(async () => {
+    await loadElements();
+  });
+  afterEach(async () => {
+    await pauseRealtime(0).catch(() => {});
+    await lagRealtime(0).catch(() => {});
+  });
+
+  it('an alert dated ahead (a writer clock 10 min fast) does not silence every alert written during a later outage', async () => {
+    const { tag, el, fired: alerts, write } = await listPage('alerts', 3);
+    // One writer's clock is ahead: its alert is dated 10 minutes from now. It fires live (an INSERT).
+    const ahead = `Ahead ${tag}`;
+    await write(ahead, { created_at: new Date(Date.now() + 600_000).toISOString() });
+    await atLeast(alerts, 1, 'the dated-ahead alert, live');
+    // An outage; five alerts written meanwhile by the database's own clock (created_at default now()).
+    await pauseRealtime(3000);
+    await offLive(el);
+    const names = Array.from({ length: 5 }, (_, i) => `Outage ${i} ${tag}`);
+    for (const n of names) await write(n);
+    await until(el, /\bLive\b/);
+    await until(el, new RegExp(`Outage 4 ${tag}`)); // the re-read landed: the newest are shown
+    await atLeast(alerts, 6, 'rt-alert for the alerts written during the outage');
+    expect(alerts).to.deep.equal([ahead, ...names]);
+  });
+
+  it('an alert written during an outage with the same created_at as the newest seen live fires (beyond max-items)', async () => {
+    const { tag, el, fired: alerts, write } = await listPage('alerts', 3);
+    // Signals carry the time they were detected, to the second (an upstream feed): ties happen.
+    const t0 = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const first = `Tie A ${tag}`;
+    await write(first, { created_at: t0.toISOString() });
+    await atLeast(alerts, 1, 'the first alert, live');
+    await pauseRealtime(3000);
+    await offLive(el);
+    const tie = `Tie B ${tag}`;
+    await write(tie, { created_at: t0.toISOString() });
+    const later = [1, 2, 3].map((i) => `Later ${i} ${tag}`);
+    for (const [i, n] of later.entries()) await write(n, { created_at: new Date(t0.getTime() + (i + 1) * 1000).toISOString() });
+    await until(el, /\bLive\b/);
+    await until(el, new RegExp(`Later 3 ${tag}`));
+    await atLeast(alerts, 5, 'rt-alert for every alert written during the outage');
+    expect(alerts).to.deep.equal([first, tie, ...later]);
+  });
+
+  it('the dashboard passes on rt-alert / rt-notification for rows written during an outage, each once, oldest first', async () => {
+    const tag = newId().slice(0, 8);
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const wrapper = await fixture<HTMLElement>(
+      html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}><rt-monitoring-dashboard org-id=${ACME}></rt-monitoring-dashboard></rt-provider>`,
+    );
+    const dash = wrapper.querySelector('rt-monitoring-dashboard')!;
+    const { alerts, notes } = collect(wrapper, tag);
+    await waitUntil(() => dash.shadowRoot?.querySelector('rt-signal-alerts') && dash.shadowRoot?.querySelector('rt-notifications'), 'inner lists', { timeout: TIMEOUT });
+    const innerA = dash.shadowRoot!.querySelector('rt-signal-alerts')!;
+    const innerN = dash.shadowRoot!.querySelector('rt-notifications')!;
+    await until(innerA, /\bLive\b/);
+    await until(innerN, /\bLive\b/);
+    const before = `Dash before ${tag}`;
+    await insertRows('signal_alerts', [alert(ALICE, before)]);
+    await insertRows('notifications', [{ id: newId(), user_id: ALICE, title: before, type: 'info' }]);
+    await atLeast(alerts, 1, 'first alert live');
+    await atLeast(notes, 1, 'first notification live');
+    await pauseRealtime(3000);
+    await offLive(innerA);
+    const names = Array.from({ length: 14 }, (_, i) => `Dash ${String(i).padStart(2, '0')} ${tag}`);
+    for (const n of names) {
+      await insertRows('signal_alerts', [alert(ALICE, n)]);
+      await insertRows('notifications', [{ id: newId(), user_id: ALICE, title: n, type: 'info' }]);
+    }
+    await atLeast(alerts, 15, 'dashboard rt-alert after the outage');
+    await atLeast(notes, 15, 'dashboard rt-notification after the outage');
+    await until(innerA, /\bLive\b/);
+    expect(alerts).to.deep.equal([before, ...names]);
+    expect(notes).to.deep.equal([before, ...names]);
+  });
+
+  it('Realtime running 3 s behind: rows read over REST meanwhile and delivered late fire once', async () => {
+    const { tag, el, fired, write, settled } = await listPage('alerts', 2);
+    const written = [`L00 ${tag}`];
+    await write(written[0]!);
+    await atLeast(fired, 1, 'first live');
+    await lagRealtime(3000);
+    for (let k = 1; k <= 8; k++) {
+      written.push(`L${String(k).padStart(2, '0')} ${tag}`);
+      await write(written[k]!);
+      await until(el, new RegExp(written[k]!)); // shown: read over REST, or delivered late
+    }
+    await atLeast(fired, written.length, 'rt-alert for all');
+    await lagRealtime(0);
+    await until(el, /\bLive\b/);
+    expect(await settled()).to.deep.equal(written);
+  });
+
+  it('Realtime behind, then an outage: alerts the page read over REST while Live (beyond max-items) but Realtime never delivered still fire', async () => {
+    const { tag, el, fired: alerts, write, settled } = await listPage('alerts', 2);
+    const written = [`B00 ${tag}`];
+    await write(written[0]!);
+    await atLeast(alerts, 1, 'first live');
+    // Realtime runs 3 s behind the database; five alerts are written at once.
+    await lagRealtime(3000);
+    for (let k = 1; k <= 5; k++) {
+      written.push(`B0${k} ${tag}`);
+      await write(written[k]!);
+    }
+    // The page re-reads its list (the unread count found more rows than it knew of): the newest two
+    // show, and fire, before Realtime delivers anything.
+    await until(el, new RegExp(`B05 ${tag}`));
+    // The socket drops before Realtime delivers the other three, and stays down past the lag.
+    await pauseRealtime(6000);
+    await offLive(el);
+    await lagRealtime(0);
+    await until(el, /\bLive\b/);
+    await atLeast(alerts, written.length, 'rt-alert for every alert written');
+    expect(await settled()).to.deep.equal(written);
+  });
+
+  it('offline for real (REST refused too): rows written meanwhile fire once on return, beyond max-items', async () => {
+    const info = await backendInfo();
+    const { tag, el, fired: notes, write } = await listPage('notes', 2);
+    const written = [`N00 ${tag}`];
+    await write(written[0]!);
+    await atLeast(notes, 1, 'first live');
+    // The page goes offline: its fetches to the backend's REST fail (the test's own service calls pass).
+    const realFetch = window.fetch;
+    let offline = true;
+    let refused = 0;
+    window.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      const h = new Headers(input instanceof Request ? input.headers : init?.headers);
+      const service = h.get('apikey') === info.serviceRoleKey;
+      if (offline && url.startsWith(info.url) && !service) {
+        refused++;
+        return Promise.reject(new TypeError('Failed to fetch'));
+      }
+      return realFetch(input, init);
+    }) as typeof fetch;
+    try {
+      await pauseRealtime(60_000);
+      await offLive(el);
+      for (let k = 1; k <= 6; k++) {
+        written.push(`N${String(k).padStart(2, '0')} ${tag}`);
+        await write(written[k]!);
+      }
+      // The page's reads fail meanwhile: wait for one refused after the writes.
+      const before = refused;
+      await waitUntil(() => refused > before, 'the page never tried to read while offline', { timeout: 20_000, interval: 50 });
+      offline = false;
+      await pauseRealtime(0);
+      await until(el, /\bLive\b/);
+      await atLeast(notes, written.length, 'rt-notification after coming back online');
+      expect(notes).to.deep.equal(written);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
+  it('a notification written and marked read elsewhere during the outage fires once, in its place, as it would live', async () => {
+    const { tag, el, fired: notes, write } = await listPage('notes', 1);
+    await write(`R0 ${tag}`);
+    await atLeast(notes, 1, 'first live');
+    await pauseRealtime(3000);
+    await offLive(el);
+    const id = newId();
+    await write(`R1 read ${tag}`, { id });
+    await updateRows('notifications', { id }, { read: true });
+    await write(`R2 ${tag}`);
+    await until(el, /\bLive\b/);
+    // As live, where its INSERT is delivered before the UPDATE: it fires, once, in its place.
+    await atLeast(notes, 3, 'events after the outage');
+    expect(notes).to.deep.equal([`R0 ${tag}`, `R1 read ${tag}`, `R2 ${tag}`]);
+  });
+  it("another user's alerts (user-id of someone else, RLS) written during an outage fire nothing", async () => {
+    const tag = newId().slice(0, 8);
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    const wrapper = await fixture<HTMLElement>(
+      html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}><rt-signal-alerts user-id=${BOB} max-items="2"></rt-signal-alerts><rt-signal-alerts max-items="2"></rt-signal-alerts></rt-provider>`,
+    );
+    const [bobs, mine] = [...wrapper.querySelectorAll('rt-signal-alerts')];
+    const { alerts } = collect(wrapper, tag);
+    await until(mine!, /\bLive\b/);
+    await insertRows('signal_alerts', [alert(ALICE, `Mine 0 ${tag}`)]);
+    await atLeast(alerts, 1, 'mine, live');
+    await pauseRealtime(3000);
+    await offLive(mine!);
+    for (let k = 0; k < 3; k++) await insertRows('signal_alerts', [alert(BOB, `Bob ${k} ${tag}`)]);
+    await insertRows('signal_alerts', [alert(ALICE, `Mine 1 ${tag}`)]);
+    await until(mine!, /\bLive\b/);
+    await atLeast(alerts, 2, 'mine after the outage');
+    // A last alert of mine, written live, fires after anything the outage could still cause.
+    await insertRows('signal_alerts', [alert(ALICE, `Mine 2 ${tag}`)]);
+    await atLeast(alerts, 3, 'mine, live after the outage');
+    expect(alerts).to.deep.equal([`Mine 0 ${tag}`, `Mine 1 ${tag}`, `Mine 2 ${tag}`]);
+    expect(text(bobs!)).not.to.include('Bob 0');
+  });
+
+  it('a token refresh (same user) during the outage: rows written meanwhile fire once, oldest first', async () => {
+    const { me, tag, wrapper: provider, el, fired: alerts, write, settled } = await listPage('alerts', 2);
+    const written = [`T00 ${tag}`];
+    await write(written[0]!);
+    await atLeast(alerts, 1, 'first live');
+    await pauseRealtime(3000);
+    await offLive(el);
+    for (let k = 1; k <= 3; k++) {
+      written.push(`T0${k} ${tag}`);
+      await write(written[k]!);
+    }
+    provider.setAttribute('access-token', await mintToken(me, 7200));
+    for (let k = 4; k <= 6; k++) {
+      written.push(`T0${k} ${tag}`);
+      await write(written[k]!);
+    }
+    await until(el, /\bLive\b/);
+    await atLeast(alerts, written.length, 'rt-alert for every alert written');
+    expect(await settled()).to.deep.equal(written);
+  });
+});
