@@ -41,6 +41,14 @@ class Mark {
     this.#keys.clear();
   }
 
+  /** A copy, to judge a read's rows against the mark as it was when the read was asked. */
+  clone(): Mark {
+    const copy = new Mark();
+    copy.value = this.value;
+    for (const k of this.#keys) copy.#keys.add(k);
+    return copy;
+  }
+
   /** The row with `value` and `key` is past this mark (newer, or tied and not yet seen). */
   passedBy(value: string, key: string): boolean {
     if (this.value === undefined) return true;
@@ -53,6 +61,8 @@ export class CatchUpMark<R extends StoreRow> {
   readonly #column: string;
   readonly #credible = new Mark();
   readonly #shown = new Mark();
+  /** The marks when the latest catch-up read was asked (its rows are judged against these). */
+  #asked: { credible: Mark; shown: Mark } | null = null;
 
   /** `column`: the list's `order` column (descending). */
   constructor(column: string) {
@@ -62,6 +72,16 @@ export class CatchUpMark<R extends StoreRow> {
   /** Where the catch-up read starts (`gte`), or undefined before the list has been live. */
   get since(): string | undefined {
     return this.#credible.value;
+  }
+
+  /**
+   * A catch-up read is asked now: {@link since}. Its rows are judged against the marks as they are
+   * now, not as rows Realtime delivers while it runs move them (those would hide the older rows it
+   * was asked for). Only the latest read's rows are judged (a read overtaken is dropped).
+   */
+  ask(): string | undefined {
+    this.#asked = { credible: this.#credible.clone(), shown: this.#shown.clone() };
+    return this.since;
   }
 
   /** Rows shown live or handed on as new, newest first, move the marks on. */
@@ -80,12 +100,16 @@ export class CatchUpMark<R extends StoreRow> {
     }
   }
 
-  /** A row the catch-up read found is new: past the credible mark, and if from a fast clock, past the newest shown. */
+  /**
+   * A row the latest catch-up read found is new: past the credible mark, and if from a fast clock,
+   * past the newest shown (both as when that read was asked). A row Realtime delivered meanwhile
+   * may be new here too: tell each id once.
+   */
   isNew(row: R): boolean {
     const v = row[this.#column];
     const key = rowKey(row);
-    if (typeof v !== 'string' || key === null) return false;
-    if (!this.#credible.passedBy(v, key)) return false;
-    return credibleVersion(parseTimestamp(v)) || this.#shown.passedBy(v, key);
+    const { credible, shown } = this.#asked ?? { credible: this.#credible, shown: this.#shown };
+    if (typeof v !== 'string' || key === null || !credible.passedBy(v, key)) return false;
+    return credibleVersion(parseTimestamp(v)) || shown.passedBy(v, key);
   }
 }

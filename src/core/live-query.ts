@@ -304,7 +304,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       // also the rows inserted since the newest shown live, which Realtime may never deliver (QA44
       // F1: rows a re-read showed while Realtime was behind moved that mark past three it then lost
       // in an outage).
-      missedSince: () => mark?.since,
+      missedSince: () => mark?.ask(),
       missed: (missed) => {
         for (const row of missed) if (matches(query, row) && mark!.isNew(row)) this.#inserted.push(row);
         if (this.#inserted.length > INSERTED_LIMIT) this.#inserted.splice(0, this.#inserted.length - INSERTED_LIMIT);
@@ -378,7 +378,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (unread) state.unreadCount = unread.total(rows);
     const more = cut ? 'pinned' : window?.full ? 'rows' : 0;
     if (more) state.more = more;
-    if (this.#inserted.length) {
+    // A catch-up read in flight: rows Realtime inserts meanwhile wait for the rows it finds, and
+    // all come oldest first in one state (QA44 F4: one written after an outage fired before it).
+    if (this.#mark?.since !== undefined && this.#rows?.reader.reading) state.catchingUp = true;
+    else if (this.#inserted.length) {
       state.inserted = this.#inserted;
       this.#inserted = [];
     }

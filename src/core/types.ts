@@ -101,6 +101,12 @@ export interface LiveQueryState<T> {
    * Realtime after a read found it): tell each id once.
    */
   inserted?: readonly unknown[];
+  /**
+   * List queries ordered newest first, after they were Live: a read is in flight with its catch-up
+   * read beside it. `inserted` is held until it lands, so that what Realtime inserts meanwhile and
+   * what the read finds come in one state (order them by `created_at`). Absent otherwise.
+   */
+  catchingUp?: true;
 }
 
 // ---- Row types (supabase/migrations) -------------------------------------

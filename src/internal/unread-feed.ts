@@ -33,6 +33,8 @@ export interface UnreadFeedSource {
   readonly unreadCount: number;
   /** Changes when the subscription starts over (another user, client or filter); see LiveQueryController. */
   readonly generation: number;
+  /** The state: `catchingUp` (LiveQueryState.catchingUp). */
+  readonly state: { readonly catchingUp?: true };
   /** The rows Realtime inserted since the last call (LiveQueryController.takeInserted). */
   takeInserted(): unknown[];
   markAsRead(id: string): Promise<RtError | null>;
@@ -114,7 +116,10 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
       this.#announcer.clear();
     }
     const all = Array.isArray(this.feed.data) ? (this.feed.data as Row[]) : [];
-    const fresh = this.#newRows.take(this.feed.generation, all, phase === 'live' || phase === 'stale' || phase === 'connecting', toTime, this.feed.takeInserted());
+    // While a catch-up read is in flight, rows shown meanwhile wait for those it finds (QA44 F4).
+    const held = !!this.feed.state.catchingUp;
+    const looking = (phase === 'live' || phase === 'stale' || phase === 'connecting') && !held;
+    const fresh = this.#newRows.take(this.feed.generation, all, looking, toTime, held ? [] : this.feed.takeInserted());
     const polite: string[] = [];
     const urgent: string[] = [];
     for (const row of fresh) {

@@ -62,4 +62,16 @@ describe('CatchUpMark', () => {
     other.see([]);
     expect(other.since).to.be.undefined;
   });
+
+  it('a read\'s rows are judged as when it was asked: a row Realtime delivers meanwhile does not hide them', () => {
+    const mark = new CatchUpMark<Row>('created_at');
+    mark.see([row('a', -5 * MIN)]);
+    expect(mark.ask()).to.equal(at(-5 * MIN));
+    mark.see([row('live', -MIN), row('a', -5 * MIN)]); // delivered while the read runs
+    expect(mark.isNew(row('outage', -3 * MIN))).to.be.true;
+    expect(mark.isNew(row('a', -5 * MIN))).to.be.false;
+    // The next read starts from the newest now.
+    expect(mark.ask()).to.equal(at(-MIN));
+    expect(mark.isNew(row('outage', -3 * MIN))).to.be.false;
+  });
 });

@@ -8,6 +8,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { loadElements } from './under-test.js';
 import { ACME, ALICE, BOB, backendInfo, insertRows, lagRealtime, mintToken, newId, pauseRealtime, signIn, updateRows, USERS } from '../helpers/backend.js';
 import { text } from './helpers.js';
+import type { RtClientApi } from '../../src/core/client-types.js';
 
 const TIMEOUT = 10_000;
 
@@ -198,6 +199,68 @@ describe('QA44: events for rows written while the page could not hear them (real
     await until(el, /\bLive\b/);
     await atLeast(alerts, written.length, 'rt-alert for every alert written');
     expect(await settled()).to.deep.equal(written);
+  });
+
+  it('two outages in a row, rows written in both and right at each reconnect: each fires once, oldest first', async () => {
+    const { tag, el, fired, write, settled } = await listPage('alerts', 2);
+    const written: string[] = [];
+    const next = async () => {
+      written.push(`W${String(written.length).padStart(2, '0')} ${tag}`);
+      await write(written[written.length - 1]!);
+    };
+    await next();
+    await atLeast(fired, 1, 'first live');
+    for (let round = 0; round < 2; round++) {
+      await pauseRealtime(2000);
+      await offLive(el);
+      for (let k = 0; k < 4; k++) await next();
+      // Keep writing while the page reconnects and reads (the catch-up read races these).
+      while (!/\bLive\b/.test(text(el))) await next();
+      for (let k = 0; k < 3; k++) await next();
+    }
+    await atLeast(fired, written.length, 'rt-alert for all rows');
+    expect(await settled()).to.deep.equal(written);
+  });
+
+  it('a row Realtime delivers while the catch-up read is in flight fires after the rows written during the outage (QA44 F4)', async () => {
+    const info = await backendInfo();
+    const { tag, wrapper, el, fired, write, settled } = await listPage('alerts', 2);
+    const written = [`S00 ${tag}`];
+    await write(written[0]!);
+    await atLeast(fired, 1, 'first live');
+    // A slow network for the catch-up read: it is held until the test lets it go.
+    const realFetch = window.fetch;
+    const held: (() => void)[] = [];
+    let holding = true;
+    window.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = decodeURIComponent(String(input instanceof Request ? input.url : input));
+      if (holding && url.startsWith(info.url) && url.includes('created_at=gte.')) await new Promise<void>((r) => held.push(r));
+      return realFetch(input, init);
+    }) as typeof fetch;
+    try {
+      const client = (wrapper as HTMLElement & { rtClient?: RtClientApi }).rtClient!;
+      const joined = () => client.getActiveSubscriptions().every((s) => s.status === 'connected');
+      await pauseRealtime(3000);
+      await offLive(el);
+      for (let k = 1; k <= 4; k++) {
+        written.push(`S0${k} ${tag}`);
+        await write(written[k]!);
+      }
+      // Reconnected: the channel joined, its read with the catch-up read beside it is in flight (and
+      // held); an alert written now comes over Realtime.
+      await waitUntil(() => joined() && held.length > 0, 'the channel joined again, its catch-up read held', { timeout: 20_000, interval: 20 });
+      written.push(`S05 ${tag}`);
+      await write(written[5]!);
+      await until(el, new RegExp(`S05 ${tag}`)); // shown, live, while the read is held
+      holding = false;
+      for (const go of held.splice(0)) go();
+      await atLeast(fired, written.length, 'rt-alert for every alert written');
+      expect(await settled()).to.deep.equal(written);
+    } finally {
+      holding = false;
+      for (const go of held.splice(0)) go();
+      window.fetch = realFetch;
+    }
   });
 
   it('offline for real (REST refused too): rows written meanwhile fire once on return, beyond max-items', async () => {
