@@ -256,9 +256,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 84.3 the same session (84,247 B, +0.08 KB with the words for another user's list,
  * QA41 L6): the catch-up read beside every re-read after Live, from the newest credible value or
  * the server's time, ties included (QA44 F1–F3: alerts still lost around a lagging or first outage).
- * Raised to 84.5 on 2026-12-04 (thirty-first session; 84,407 B, +0.16 KB): the catch-up read's
+ * Raised to 84.5 on 2026-12-04 (thirty-first session; 84,421 B, +0.17 KB): the catch-up read's
  * marks as their own part (src/core/catch-up-mark.ts), so rows dated ahead of the server that sat
- * below a bounded list are not announced when a DELETE lets them in.
+ * below a bounded list are not announced when a DELETE lets them in, and rows Realtime inserts
+ * while a catch-up read is in flight wait for it (QA44 F4).
  */
 export const ALL_IN_CEILING_KB = 84.5;
 /** One widget with the loader, before its first paint. */
