@@ -13,8 +13,8 @@
  * live, ties included (`missedSince`): Realtime never sends what was inserted while the channel was
  * down, may still owe what it runs behind on, and the read's newest `limit` rows are not all of
  * them (QA42 F1: of 25 alerts written while a page was offline, the 15 beyond `max-items` never
- * fired `rt-alert`; QA44 F1: three lost when a re-read while Realtime ran behind came first). They are handed on as `missed`, oldest
- * first, at most {@link INSERTED_LIMIT} (the newest).
+ * fired `rt-alert`; QA44 F1: three lost when a re-read while Realtime ran behind came first). They
+ * are handed on as `missed`, oldest first, at most {@link INSERTED_LIMIT} (the newest).
  * Framework-free.
  */
 import { INSERTED_LIMIT, type CountResult, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
@@ -49,9 +49,9 @@ export interface SnapshotLandingParts<R extends StoreRow> {
   /** What the query shows changed; `read`: its rows were read now (`state.updatedAt`). */
   changed(read: boolean): void;
   /**
-   * The `order` value of the newest row shown live, when a read starting now is a list's read after
-   * Live (a resync, a read while the socket is down or Realtime behind, a refill); undefined
-   * otherwise (the first read): no catch-up read.
+   * Where the catch-up read starts (`gte` on the `order` column: CatchUpMark.ask), when a read
+   * starting now is a list's read after Live (a resync, a read while the socket is down or Realtime
+   * behind, a refill); undefined otherwise (the first read): no catch-up read.
    */
   missedSince?: () => string | undefined;
   /** Rows inserted while the channel was down (the catch-up read), oldest first, with the state of the read. */
