@@ -84,22 +84,20 @@ export class CatchUpMark<R extends StoreRow> {
     return this.since;
   }
 
-  /**
-   * Rows shown live or handed on as new, newest first by the column, move the marks on. Runs with
-   * each delivered state: it reads rows only down to the newest credible value and its ties.
-   */
+  /** Rows shown live or handed on as new, newest first, move the marks on. */
   see(rows: readonly R[]): void {
     const col = this.#column;
-    let shown = false;
-    for (let i = 0; i < rows.length; i++) {
-      const v = rows[i]![col];
-      if (typeof v !== 'string') continue;
-      if (!shown) this.#shown.see(v, tiedKeys(rows, i, col));
-      shown = true;
-      if (isCredible(v)) return this.#credible.see(v, tiedKeys(rows, i, col));
+    const value = (r: R) => (typeof r[col] === 'string' ? (r[col] as string) : undefined);
+    const credible = (v: string) => credibleVersion(parseTimestamp(v));
+    const keysAt = (v: string) => rows.filter((r) => r[col] === v).flatMap((r) => rowKey(r) ?? []);
+    const top = rows.map(value).find((v) => v !== undefined);
+    if (top !== undefined) this.#shown.see(top, keysAt(top));
+    const topCredible = rows.map(value).find((v) => v !== undefined && credible(v));
+    if (topCredible !== undefined) this.#credible.see(topCredible, keysAt(topCredible));
+    else if (this.#credible.value === undefined && col === 'created_at') {
+      const now = knownServerNow();
+      if (now !== undefined) this.#credible.standIn(new Date(now).toISOString());
     }
-    const now = this.#credible.value === undefined && col === 'created_at' ? knownServerNow() : undefined;
-    if (now !== undefined) this.#credible.standIn(new Date(now).toISOString());
   }
 
   /**
@@ -112,21 +110,6 @@ export class CatchUpMark<R extends StoreRow> {
     const key = rowKey(row);
     const { credible, shown } = this.#asked ?? { credible: this.#credible, shown: this.#shown };
     if (typeof v !== 'string' || key === null || !credible.passedBy(v, key)) return false;
-    return isCredible(v) || shown.passedBy(v, key);
+    return credibleVersion(parseTimestamp(v)) || shown.passedBy(v, key);
   }
-}
-
-/** Not ahead of the server's clock (a writer's clock may be fast). */
-function isCredible(value: string): boolean {
-  return credibleVersion(parseTimestamp(value));
-}
-
-/** The keys of rows[i] and the rows after it holding the same value (ties sit together). */
-function tiedKeys<R extends StoreRow>(rows: readonly R[], i: number, col: string): string[] {
-  const keys: string[] = [];
-  for (let j = i; j < rows.length && rows[j]![col] === rows[i]![col]; j++) {
-    const key = rowKey(rows[j]);
-    if (key !== null) keys.push(key);
-  }
-  return keys;
 }
