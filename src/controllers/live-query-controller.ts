@@ -34,9 +34,11 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   }
 
   /**
-   * Which subscription `state` comes from: changes whenever the controller subscribes anew (other
-   * parameters, another client or user) or loses its client. Rows of one generation can be compared
-   * (what arrived since the last look); rows of another belong to another subject.
+   * Which subject `state` comes from: changes whenever the controller subscribes anew for another
+   * subject (parameters other than `limit`, another client or user) or loses its client. Rows of
+   * one generation can be compared (what arrived since the last look); rows of another belong to
+   * another subject. A new `limit` keeps the generation (QA45 F3: a changed `max-items` lost the
+   * rows written while the list was read again).
    */
   get generation(): number {
     return this.#generation;
@@ -69,7 +71,9 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     // The same parameters give the same key: skip building a query per render to read it.
     if (this.#key !== undefined && sameParams(params, this.#lastParams)) return;
     const key = this.#activeClient.liveQuery(this.feed, params).key;
-    if (key !== this.#key) this.#resubscribe(this.#activeClient);
+    // Only the number of rows changed (`limit`: max-items): the same subject, the same generation.
+    const subject = (p: object | undefined) => p && { ...p, limit: 0 };
+    if (key !== this.#key) this.#resubscribe(this.#activeClient, sameParams(subject(params)!, subject(this.#lastParams)));
     else this.#lastParams = { ...params };
   }
 
@@ -99,10 +103,13 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     }
   }
 
-  #resubscribe(client: RtClientApi): void {
+  /** `sameSubject`: only `limit` changed (rows not yet taken are kept, and the generation). */
+  #resubscribe(client: RtClientApi, sameSubject = false): void {
     this.#unsubscribe();
-    this.#generation++;
-    this.#inserted = [];
+    if (!sameSubject) {
+      this.#generation++;
+      this.#inserted = [];
+    }
     const params = this.#params();
     const query = client.liveQuery(this.feed, params);
     // A copy: a caller's object changed in place (`el.params.streamId = …`) must not read as unchanged.

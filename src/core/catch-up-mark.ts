@@ -61,7 +61,10 @@ export class CatchUpMark<R extends StoreRow> {
   readonly #column: string;
   readonly #credible = new Mark();
   readonly #shown = new Mark();
-  /** The marks when the latest catch-up read was asked (its rows are judged against these). */
+  /**
+   * The marks when the latest catch-up read was asked (its rows are judged against these); null
+   * once one landed ({@link caughtUp}) or before any was asked.
+   */
   #asked: { credible: Mark; shown: Mark } | null = null;
 
   /** `column`: the list's `order` column (descending). */
@@ -80,12 +83,31 @@ export class CatchUpMark<R extends StoreRow> {
    * was asked for). Only the latest read's rows are judged (a read overtaken is dropped).
    */
   ask(): string | undefined {
-    this.#asked = { credible: this.#credible.clone(), shown: this.#shown.clone() };
-    return this.since;
+    const since = this.since;
+    this.#asked = since === undefined ? null : { credible: this.#credible.clone(), shown: this.#shown.clone() };
+    return since;
   }
 
-  /** Rows shown live or handed on as new, newest first, move the marks on. */
+  /**
+   * A catch-up read was asked and none has landed since (in flight, failed and retried, overtaken,
+   * or its read not believed yet): the marks stay where they are ({@link see} does nothing).
+   */
+  get owed(): boolean {
+    return !!this.#asked;
+  }
+
+  /** The latest catch-up read landed with `rows` (newest first): no longer {@link owed}; they move the marks on. */
+  caughtUp(rows: readonly R[]): void {
+    this.#asked = null;
+    this.see(rows);
+  }
+
+  /**
+   * Rows shown live, newest first, move the marks on; not while a catch-up read is {@link owed}
+   * (QA45 F1: rows Realtime delivered after a failed catch-up read moved the mark past the outage).
+   */
   see(rows: readonly R[]): void {
+    if (this.#asked) return;
     const col = this.#column;
     const value = (r: R) => (typeof r[col] === 'string' ? (r[col] as string) : undefined);
     const credible = (v: string) => credibleVersion(parseTimestamp(v));
@@ -101,14 +123,14 @@ export class CatchUpMark<R extends StoreRow> {
   }
 
   /**
-   * A row the latest catch-up read found is new: past the credible mark, and if from a fast clock,
-   * past the newest shown (both as when that read was asked). A row Realtime delivered meanwhile
-   * may be new here too: tell each id once.
+   * A row the latest catch-up read found (called before {@link caughtUp}) is new: past the credible
+   * mark, and if from a fast clock, past the newest shown (both as when that read was asked). A row
+   * Realtime delivered meanwhile may be new here too: tell each id once.
    */
   isNew(row: R): boolean {
     const v = row[this.#column];
     const key = rowKey(row);
-    const { credible, shown } = this.#asked ?? { credible: this.#credible, shown: this.#shown };
+    const { credible, shown } = this.#asked!;
     if (typeof v !== 'string' || key === null || !credible.passedBy(v, key)) return false;
     return credibleVersion(parseTimestamp(v)) || shown.passedBy(v, key);
   }

@@ -305,10 +305,13 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       // F1: rows a re-read showed while Realtime was behind moved that mark past three it then lost
       // in an outage).
       missedSince: () => mark?.ask(),
+      // Oldest first: the new rows it found, then those Realtime inserted that it did not (each once;
+      // QA45 F2: with more than INSERTED_LIMIT found, the cap dropped the newest, delivered ones).
       missed: (missed) => {
-        for (const row of missed) if (matches(query, row) && mark!.isNew(row)) this.#inserted.push(row);
-        if (this.#inserted.length > INSERTED_LIMIT) this.#inserted.splice(0, this.#inserted.length - INSERTED_LIMIT);
-        mark!.see([...missed].reverse());
+        const found = missed.filter((row) => matches(query, row) && mark!.isNew(row));
+        const keys = new Set(found.map(rowKey));
+        this.#inserted = [...found, ...this.#inserted.filter((r) => !keys.has(rowKey(r)))].slice(-INSERTED_LIMIT);
+        mark!.caughtUp([...missed].reverse());
       },
     }));
     const { reader } = rows;
@@ -378,9 +381,10 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (unread) state.unreadCount = unread.total(rows);
     const more = cut ? 'pinned' : window?.full ? 'rows' : 0;
     if (more) state.more = more;
-    // A catch-up read in flight: rows Realtime inserts meanwhile wait for the rows it finds, and
-    // all come oldest first in one state (QA44 F4: one written after an outage fired before it).
-    if (this.#mark?.since !== undefined && this.#rows?.reader.reading) state.catchingUp = true;
+    // A catch-up read owed (in flight, or failed and retried): rows Realtime inserts meanwhile wait
+    // for the rows it finds, and all come oldest first in one state (QA44 F4: one written after an
+    // outage fired before it; QA45 F4: also when the socket was back before REST).
+    if (this.#mark?.owed) state.catchingUp = true;
     else if (this.#inserted.length) {
       state.inserted = this.#inserted;
       this.#inserted = [];

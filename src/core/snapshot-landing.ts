@@ -14,7 +14,8 @@
  * down, may still owe what it runs behind on, and the read's newest `limit` rows are not all of
  * them (QA42 F1: of 25 alerts written while a page was offline, the 15 beyond `max-items` never
  * fired `rt-alert`; QA44 F1: three lost when a re-read while Realtime ran behind came first). They
- * are handed on as `missed`, oldest first, at most {@link INSERTED_LIMIT} (the newest).
+ * are handed on as `missed`, oldest first, at most {@link INSERTED_LIMIT} (the newest); a read
+ * whose catch-up read failed fails.
  * Framework-free.
  */
 import { INSERTED_LIMIT, type CountResult, type RowChange, type SnapshotQuery, type SnapshotResult } from './client-types.js';
@@ -54,7 +55,7 @@ export interface SnapshotLandingParts<R extends StoreRow> {
    * behind, a refill); undefined otherwise (the first read): no catch-up read.
    */
   missedSince?: () => string | undefined;
-  /** Rows inserted while the channel was down (the catch-up read), oldest first, with the state of the read. */
+  /** Rows inserted while the channel was down (the catch-up read, maybe none), oldest first, as its read lands. */
   missed?: (rows: R[]) => void;
 }
 
@@ -65,7 +66,7 @@ export class SnapshotLanding<R extends StoreRow> {
   #confirming = false;
   #confirmTimer: ReturnType<typeof setTimeout> | undefined;
   #cut = false;
-  /** A resync's catch-up rows, by the snapshot rows they were read with (SnapshotReader hands those on as they are). */
+  /** A resync's catch-up rows (maybe none), by the snapshot rows they were read with (SnapshotReader hands those on as they are). */
   readonly #missed = new WeakMap<object, R[]>();
 
   readonly #parts: SnapshotLandingParts<R>;
@@ -81,16 +82,19 @@ export class SnapshotLanding<R extends StoreRow> {
 
   /**
    * The snapshot (with a resync's catch-up read beside it); an empty list whose scope is not visible
-   * to the user reads as that error. A catch-up read that fails costs only its events.
+   * to the user reads as that error. A catch-up read that fails fails the read (retried), the mark
+   * staying where it was: the rows it was to find are found by the retry (QA45 F1: a catch-up read
+   * that timed out lost the outage's rows beyond `max-items`).
    */
   async select(): Promise<SnapshotResult<R>> {
     const { query, verifyEmpty } = this.#parts;
     const since = query.order && !query.order.ascending ? this.#parts.missedSince?.() : undefined;
     const catchUp = since === undefined ? null : { ...query, since, limit: INSERTED_LIMIT, pinned: undefined };
-    const [result, missed] = await Promise.all([this.#parts.select(query), catchUp && this.#parts.select(catchUp).catch(() => null)]);
+    const [result, missed] = await Promise.all([this.#parts.select(query), catchUp && this.#parts.select(catchUp)]);
+    if (result.rows && missed && !missed.rows) return missed;
     const problem = result.rows?.length === 0 && verifyEmpty ? await verifyEmpty() : null;
     if (problem) this.#scopeGone.add(problem);
-    if (result.rows && missed?.rows?.length) this.#missed.set(result.rows, missed.rows);
+    if (result.rows && missed) this.#missed.set(result.rows, missed.rows!);
     return problem ? { rows: null, error: problem } : result;
   }
 

@@ -102,9 +102,10 @@ export interface LiveQueryState<T> {
    */
   inserted?: readonly unknown[];
   /**
-   * List queries ordered newest first, after they were Live: a read is in flight with its catch-up
-   * read beside it. `inserted` is held until it lands, so that what Realtime inserts meanwhile and
-   * what the read finds come in one state (order them by `created_at`). Absent otherwise.
+   * List queries ordered newest first, after they were Live: a read with its catch-up read beside
+   * it was asked and has not landed yet (in flight, or failed and retried: REST still down while
+   * the socket is back). `inserted` is held until it lands, so that what Realtime inserts meanwhile
+   * and what the read finds come in one state, oldest first. Absent otherwise.
    */
   catchingUp?: true;
 }

@@ -116,10 +116,10 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
       this.#announcer.clear();
     }
     const all = Array.isArray(this.feed.data) ? (this.feed.data as Row[]) : [];
-    // While a catch-up read is in flight, rows shown meanwhile wait for those it finds (QA44 F4).
-    const held = !!this.feed.state.catchingUp;
-    const looking = (phase === 'live' || phase === 'stale' || phase === 'connecting') && !held;
-    const fresh = this.#newRows.take(this.feed.generation, all, looking, toTime, held ? [] : this.feed.takeInserted());
+    // While a catch-up read is owed, rows shown meanwhile wait for those it finds (QA44 F4, QA45
+    // F4); rows inserted while not looking (loading for a new `max-items`) wait too (QA45 F3).
+    const looking = (phase === 'live' || phase === 'stale' || phase === 'connecting') && !this.feed.state.catchingUp;
+    const fresh = this.#newRows.take(this.feed.generation, all, looking, toTime, looking ? this.feed.takeInserted() : []);
     const polite: string[] = [];
     const urgent: string[] = [];
     for (const row of fresh) {

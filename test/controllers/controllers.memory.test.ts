@@ -117,6 +117,21 @@ describe('controllers with the in-memory client', () => {
     }
   });
 
+  it('a new limit keeps the generation (and the rows inserted not yet taken); another user starts a new one (QA45 F3)', async () => {
+    const client = new MemoryClient({ userId: 'u1' });
+    client.setRows('signal_alerts', [{ id: 'a1', user_id: 'u1' }]);
+    const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><test-alerts-host></test-alerts-host></rt-provider>`);
+    const host = el.querySelector('test-alerts-host')!;
+    await waitFor(() => host.ctl.phase === 'live', 2000, 'live');
+    const first = host.ctl.generation;
+    host.limit = 5;
+    await waitFor(() => client.getActiveSubscriptions().length === 1 && host.ctl.phase === 'live', 2000, 'live again');
+    expect(host.ctl.generation, 'the same subject with more rows').to.equal(first);
+    host.userId = 'u2';
+    await host.updateComplete;
+    expect(host.ctl.generation, 'another subject').to.not.equal(first);
+  });
+
   it('SignalAlertsController.markAsRead goes through the client (recorded)', async () => {
     const client = new MemoryClient({ userId: 'u1' });
     client.setRows('signal_alerts', [{ id: 'a1', user_id: 'u1' }]);

@@ -24,7 +24,7 @@ describe('CatchUpMark', () => {
   it('starts at the newest shown; newer rows and unseen ties are new, the shown ones are not', () => {
     const mark = new CatchUpMark<Row>('created_at');
     mark.see([row('b', -1 * MIN), row('c', -1 * MIN), row('a', -2 * MIN)]);
-    expect(mark.since).to.equal(at(-MIN));
+    expect(mark.ask()).to.equal(at(-MIN));
     expect(mark.isNew(row('b', -MIN))).to.be.false;
     expect(mark.isNew(row('c', -MIN))).to.be.false;
     expect(mark.isNew(row('d', -MIN))).to.be.true;
@@ -34,7 +34,7 @@ describe('CatchUpMark', () => {
   it('a row from a fast clock does not move the start past rows written with the true time', () => {
     const mark = new CatchUpMark<Row>('created_at');
     mark.see([row('fast', 60 * MIN), row('a', -2 * MIN)]);
-    expect(mark.since).to.equal(at(-2 * MIN));
+    expect(mark.ask()).to.equal(at(-2 * MIN));
     expect(mark.isNew(row('true-time', -MIN))).to.be.true;
     expect(mark.isNew(row('fast', 60 * MIN))).to.be.false;
     expect(mark.isNew(row('faster', 61 * MIN))).to.be.true;
@@ -44,7 +44,7 @@ describe('CatchUpMark', () => {
     const mark = new CatchUpMark<Row>('created_at');
     // Shown: the three newest of four, all dated tomorrow; none credible, so the start is the server's time.
     mark.see([row('4', 1440 * MIN + 4), row('3', 1440 * MIN + 3), row('2', 1440 * MIN + 2)]);
-    expect(mark.since).to.equal(at(0));
+    expect(mark.ask()).to.equal(at(0));
     expect(mark.isNew(row('1', 1440 * MIN + 1))).to.be.false;
     expect(mark.isNew(row('5', 1440 * MIN + 5))).to.be.true;
     expect(mark.isNew(row('now', 1))).to.be.true;
@@ -53,25 +53,39 @@ describe('CatchUpMark', () => {
   it('before any row: created_at starts at the server\'s time; another column has no catch-up', () => {
     const mark = new CatchUpMark<Row>('created_at');
     mark.see([]);
-    expect(mark.since).to.equal(at(0));
+    expect(mark.ask()).to.equal(at(0));
     expect(mark.isNew(row('x', -MIN))).to.be.false;
     // The first row seen wins, also one written just before the list went live.
-    mark.see([row('y', -MIN)]);
+    mark.caughtUp([row('y', -MIN)]);
     expect(mark.since).to.equal(at(-MIN));
     const other = new CatchUpMark<Row & { seq: string }>('seq');
     other.see([]);
     expect(other.since).to.be.undefined;
   });
 
-  it('a read\'s rows are judged as when it was asked: a row Realtime delivers meanwhile does not hide them', () => {
+  it('while a catch-up read is owed (in flight, or failed and retried) rows shown do not move the mark (QA45 F1)', () => {
     const mark = new CatchUpMark<Row>('created_at');
     mark.see([row('a', -5 * MIN)]);
+    expect(mark.owed).to.be.false;
     expect(mark.ask()).to.equal(at(-5 * MIN));
+    expect(mark.owed).to.be.true;
     mark.see([row('live', -MIN), row('a', -5 * MIN)]); // delivered while the read runs
     expect(mark.isNew(row('outage', -3 * MIN))).to.be.true;
     expect(mark.isNew(row('a', -5 * MIN))).to.be.false;
-    // The next read starts from the newest now.
+    // The read failed; its retry starts where the first did, judged the same way.
+    expect(mark.ask()).to.equal(at(-5 * MIN));
+    expect(mark.isNew(row('outage', -3 * MIN))).to.be.true;
+    // It landed: the next read starts from the newest it found.
+    mark.caughtUp([row('live', -MIN), row('outage', -3 * MIN)]);
+    expect(mark.owed).to.be.false;
     expect(mark.ask()).to.equal(at(-MIN));
     expect(mark.isNew(row('outage', -3 * MIN))).to.be.false;
+    expect(mark.isNew(row('live', -MIN))).to.be.false;
+  });
+
+  it('before the list was live nothing is owed (the first read has no catch-up read)', () => {
+    const mark = new CatchUpMark<Row & { seq: string }>('seq');
+    expect(mark.ask()).to.be.undefined;
+    expect(mark.owed).to.be.false;
   });
 });

@@ -518,6 +518,39 @@ describe('reads racing changes delivered out of commit order', () => {
     denied.stop();
   });
 
+  it('a catch-up read that fails fails its read: the retry finds the outage rows; a row delivered meanwhile waits, then all come oldest first, once (QA45 F1, F4)', async () => {
+    await withKnownClock(async () => {
+      const db = new Scripted();
+      let refuse = 1;
+      const select = db.select.bind(db);
+      db.select = (async (q: SnapshotQuery) => (q.since !== undefined && refuse-- > 0 ? { rows: null, error: rtError('network', 'Failed to fetch') } : select(q))) as typeof db.select;
+      db.rows.set('n1', note(1));
+      // The retry after 100 ms: frames are delivered while the catch-up read is owed.
+      const store = new LiveQueryStore<Row>({ kind: 'list', source: db, retryDelays: [100], resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+      const told: string[] = [];
+      let held = 0;
+      store.subscribe((s) => {
+        told.push(...(s.inserted ?? []).map((r) => String((r as Row).id)));
+        if (s.catchingUp) held++;
+      });
+      store.start();
+      await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+      db.state(1);
+      await waitFor(() => store.state.phase === 'live' && store.state.data?.length === 1, 2000, 'live');
+      // An outage: four rows written, none delivered. The channel joins again; its read starts, with
+      // the catch-up read beside it (refused once); a row written now is delivered meanwhile.
+      for (let n = 2; n <= 5; n++) db.rows.set(`n${n}`, note(n));
+      db.state(2);
+      db.rows.set('n6', note(6));
+      db.deliver({ type: 'INSERT', new: note(6), old: null });
+      await waitFor(() => told.length >= 5, 2000, `the outage rows: ${told}`);
+      expect(told).to.deep.equal(['n2', 'n3', 'n4', 'n5', 'n6']);
+      expect(refuse, 'the catch-up read was refused once').to.equal(-1);
+      expect(held, 'the delivered row waited').to.be.greaterThan(0);
+      store.stop();
+    });
+  });
+
   it('a revalidation read asked for before a change Realtime then delivered does not put the row back; one asked for after it does (QA40 M2)', async () => {
     // QA40 M2: a stream bar read 20% under Live for half a minute while the database had 99%. A
     // revalidation read ran mid-burst; the burst's last changes arrived over Realtime before its

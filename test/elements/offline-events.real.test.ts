@@ -48,6 +48,25 @@ async function offLive(el: Element) {
   await waitUntil(() => !/\bLive\b/.test(text(el)), 'still Live while the sockets are refused', { timeout: TIMEOUT, interval: 20 });
 }
 
+/**
+ * The page's own requests to the backend's REST whose decoded URL `when` picks are answered by
+ * `answer` (`go`: the real request); the test's service-role calls pass. Returns the restore.
+ */
+async function intercept(when: (url: string) => boolean, answer: (go: () => Promise<Response>, init?: RequestInit) => Promise<Response>) {
+  const info = await backendInfo();
+  const realFetch = window.fetch;
+  window.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const url = decodeURIComponent(String(input instanceof Request ? input.url : input));
+    const service = new Headers(input instanceof Request ? input.headers : init?.headers).get('apikey') === info.serviceRoleKey;
+    const go = () => realFetch(input, init);
+    return url.startsWith(info.url) && !service && when(url) ? answer(go, init) : go();
+  }) as typeof fetch;
+  return () => void (window.fetch = realFetch);
+}
+
+/** The catch-up read (the rows since the newest shown: `created_at=gte.`). */
+const isCatchUp = (url: string) => url.includes('created_at=gte.');
+
 const alert = (me: string, business_name: string, extra: Record<string, unknown> = {}) => ({
   id: newId(), user_id: me, business_name, signal_type: 'hiring', priority: 'low' as const, ...extra,
 });
@@ -362,5 +381,153 @@ describe('QA44: events for rows written while the page could not hear them (real
     await until(el, /\bLive\b/);
     await atLeast(alerts, written.length, 'rt-alert for every alert written');
     expect(await settled()).to.deep.equal(written);
+  });
+});
+
+describe('QA45: the catch-up read fails, is late, or finds more than the cap; the list is rebuilt (real backend)', function () {
+  this.timeout(90_000);
+  before(async () => {
+    await loadElements();
+  });
+  afterEach(async () => {
+    await pauseRealtime(0).catch(() => {});
+  });
+
+  /** A list of 2 with one alert live, then an outage with `n` alerts written meanwhile; the names, oldest first. */
+  async function outage(n: number, answer: Parameters<typeof intercept>[1]) {
+    const p = await listPage('alerts', 2);
+    const written = [`O000 ${p.tag}`];
+    await p.write(written[0]!);
+    await atLeast(p.fired, 1, 'first live');
+    const restore = await intercept(isCatchUp, answer);
+    await pauseRealtime(3000);
+    await offLive(p.el);
+    for (let k = 1; k <= n; k++) {
+      written.push(`O${String(k).padStart(3, '0')} ${p.tag}`);
+      await p.write(written[k]!);
+    }
+    return { ...p, written, restore };
+  }
+
+  // The catch-up read of the read that brings the list back to Live fails once, then answers.
+  const failures: [string, Parameters<typeof intercept>[1]][] = [
+    ['refused (a network error)', async () => Promise.reject(new TypeError('Failed to fetch'))],
+    [
+      'answered by a gateway timeout (504) after a stall',
+      async () => {
+        await new Promise((r) => setTimeout(r, 1500)); // an upstream that hangs, then gives up
+        return new Response(JSON.stringify({ message: 'upstream request timeout' }), { status: 504, headers: { 'content-type': 'application/json' } });
+      },
+    ],
+  ];
+  for (const [how, fail] of failures) {
+    it(`the catch-up read ${how} at the return: the outage rows beyond max-items still fire, once, oldest first (QA45 F1)`, async () => {
+      let failed = 0;
+      const { el, written, restore, settled } = await outage(5, (go, init) => (failed++ ? go() : fail(go, init)));
+      try {
+        await until(el, /\bLive\b/);
+        expect(failed).to.be.greaterThan(1);
+        expect(await settled()).to.deep.equal(written);
+      } finally {
+        restore();
+      }
+    });
+  }
+
+  it('the socket back before REST: an alert Realtime delivers waits for the outage rows, which fire first (QA45 F4)', async () => {
+    const p = await listPage('alerts', 2);
+    const written = [`J00 ${p.tag}`];
+    await p.write(written[0]!);
+    await atLeast(p.fired, 1, 'first live');
+    let offline = true;
+    let refused = 0;
+    const restore = await intercept(
+      () => offline,
+      async () => {
+        refused++;
+        throw new TypeError('Failed to fetch');
+      },
+    );
+    try {
+      const client = (p.wrapper as HTMLElement & { rtClient?: RtClientApi }).rtClient!;
+      await pauseRealtime(3000);
+      await offLive(p.el);
+      for (let k = 1; k <= 4; k++) {
+        written.push(`J0${k} ${p.tag}`);
+        await p.write(written[k]!);
+      }
+      // The socket is back (the channel joined); REST still refuses: the read after it failed.
+      const before = refused;
+      await waitUntil(() => client.getActiveSubscriptions().every((s) => s.status === 'connected') && refused > before, 'joined again, its read refused', { timeout: 20_000, interval: 20 });
+      written.push(`J05 ${p.tag}`);
+      await p.write(written[5]!);
+      await until(p.el, new RegExp(`J05 ${p.tag}`)); // shown, delivered by Realtime while REST is refused
+      expect(p.fired).to.deep.equal([written[0]]); // its event waits for the rows it follows
+      offline = false;
+      await until(p.el, /\bLive\b/);
+      expect(await p.settled()).to.deep.equal(written);
+    } finally {
+      restore();
+    }
+  });
+
+  it('more than 1000 rows written during an outage, and alerts Realtime delivers while the catch-up read is in flight: the newest 1000 fire, the delivered ones last (QA45 F2)', async () => {
+    const p = await listPage('alerts', 2);
+    await p.write(`K0000 ${p.tag}`);
+    await atLeast(p.fired, 1, 'first live');
+    // The catch-up read's answer is held (the read ran before the delivered alerts were written).
+    const held: (() => void)[] = [];
+    const restore = await intercept(isCatchUp, async (go) => {
+      const res = await go();
+      await new Promise<void>((r) => held.push(r));
+      return res;
+    });
+    try {
+      const client = (p.wrapper as HTMLElement & { rtClient?: RtClientApi }).rtClient!;
+      await pauseRealtime(3000);
+      await offLive(p.el);
+      const base = Date.now();
+      const burst = Array.from({ length: 1100 }, (_, i) => alert(p.me, `K${String(i + 1).padStart(4, '0')} ${p.tag}`, { created_at: new Date(base + i).toISOString() }));
+      await insertRows('signal_alerts', burst);
+      await waitUntil(() => client.getActiveSubscriptions().every((s) => s.status === 'connected') && held.length > 0, 'joined again, the catch-up read held', { timeout: 20_000, interval: 20 });
+      // Three: the list of two shows the newest two, the first only the store's inserted rows name.
+      const delivered = [`L1 ${p.tag}`, `L2 ${p.tag}`, `L3 ${p.tag}`];
+      for (const n of delivered) {
+        await p.write(n);
+        await until(p.el, new RegExp(n));
+      }
+      for (const go of held.splice(0)) go();
+      await atLeast(p.fired, 1001, 'the newest 1000 after the outage');
+      const after = (await p.settled()).slice(1);
+      expect(after.length).to.equal(1000);
+      expect(after.slice(-3)).to.deep.equal(delivered);
+      expect(after.slice(0, -3)).to.deep.equal(burst.slice(-997).map((a) => a.business_name));
+    } finally {
+      for (const go of held.splice(0)) go();
+      restore();
+    }
+  });
+
+  it('max-items changed while rows are written: each new row fires once, none of the rows the larger list brings in (QA45 F3)', async () => {
+    const p = await listPage('alerts', 2);
+    const older = [0, 1, 2, 3].map((k) => `M older ${k} ${p.tag}`);
+    for (const n of older) await p.write(n);
+    await atLeast(p.fired, 4, 'the first four, live');
+    const written: string[] = [];
+    const next = async () => {
+      written.push(`M${String(written.length).padStart(2, '0')} ${p.tag}`);
+      await p.write(written[written.length - 1]!);
+    };
+    // Changed while writing: the rows written around the change, before the larger list reads and
+    // while it does, are new; the older rows it now shows are not.
+    p.el.setAttribute('max-items', '6');
+    await next();
+    await next();
+    await until(p.el, /\bLive\b/);
+    p.el.setAttribute('max-items', '3');
+    await next();
+    await until(p.el, /\bLive\b/);
+    await next();
+    expect((await p.settled()).slice(4)).to.deep.equal(written);
   });
 });
