@@ -23,6 +23,8 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #lastParams: ParamsFor<F> | undefined;
   #activeClient: RtClientApi | undefined;
   #generation = 0;
+  /** LiveQueryState.subject of the latest state that named one. */
+  #subject: string | undefined;
 
   constructor(
     host: RtHost,
@@ -34,11 +36,12 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   }
 
   /**
-   * Which subject `state` comes from: changes whenever the controller subscribes anew for another
-   * subject (parameters other than `limit`, another client or user) or loses its client. Rows of
-   * one generation can be compared (what arrived since the last look); rows of another belong to
-   * another subject. A new `limit` keeps the generation (QA45 F3: a changed `max-items` lost the
-   * rows written while the list was read again).
+   * Which subject `state` comes from (LiveQueryState.subject: the resolved table and filters):
+   * changes whenever a state names another one (other parameters, another user). Rows of one
+   * generation can be compared (what arrived since the last look); rows of another belong to
+   * another subject. A new `limit`, a `user-id` naming the signed-in user, another client of the
+   * same user, a lost client that comes back: the same generation (QA45 F3, QA46 F3: rows written
+   * while the list was read again were taken for its first look and never fired).
    */
   get generation(): number {
     return this.#generation;
@@ -71,9 +74,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     // The same parameters give the same key: skip building a query per render to read it.
     if (this.#key !== undefined && sameParams(params, this.#lastParams)) return;
     const key = this.#activeClient.liveQuery(this.feed, params).key;
-    // Only the number of rows changed (`limit`: max-items): the same subject, the same generation.
-    const subject = (p: object | undefined) => p && { ...p, limit: 0 };
-    if (key !== this.#key) this.#resubscribe(this.#activeClient, sameParams(subject(params)!, subject(this.#lastParams)));
+    if (key !== this.#key) this.#resubscribe(this.#activeClient);
     else this.#lastParams = { ...params };
   }
 
@@ -87,7 +88,6 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     if (!this.connected) return;
     if (!client) {
       this.#unsubscribe();
-      this.#generation++;
       const initial = initialState<DataFor<F>>(feedOf(this.feed)?.kind ?? 'list');
       this.#setState(this.waitingForClient ? initial : { ...initial, phase: 'error', status: 'error', error: this.notConfigured });
       return;
@@ -103,13 +103,8 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     }
   }
 
-  /** `sameSubject`: only `limit` changed (rows not yet taken are kept, and the generation). */
-  #resubscribe(client: RtClientApi, sameSubject = false): void {
+  #resubscribe(client: RtClientApi): void {
     this.#unsubscribe();
-    if (!sameSubject) {
-      this.#generation++;
-      this.#inserted = [];
-    }
     const params = this.#params();
     const query = client.liveQuery(this.feed, params);
     // A copy: a caller's object changed in place (`el.params.streamId = …`) must not read as unchanged.
@@ -117,7 +112,8 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     this.#query = query;
     this.#key = query.key;
     this.#off = query.subscribe((state) => this.#setState(state));
-    this.#setState(query.getState());
+    // The rows its last state names as inserted were told before this subscription.
+    this.#setState({ ...query.getState(), inserted: undefined });
   }
 
   #unsubscribe(): void {
@@ -131,6 +127,12 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #setState(state: LiveQueryState<DataFor<F>>): void {
     if (state === this.state) return;
     this.state = state;
+    const { subject } = state;
+    if (subject && subject !== this.#subject) {
+      this.#subject = subject;
+      this.#generation++;
+      this.#inserted = [];
+    }
     if (this.collectsInserted && state.inserted) {
       this.#inserted.push(...state.inserted);
       if (this.#inserted.length > INSERTED_LIMIT) this.#inserted.splice(0, this.#inserted.length - INSERTED_LIMIT);

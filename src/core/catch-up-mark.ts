@@ -59,17 +59,23 @@ class Mark {
 
 export class CatchUpMark<R extends StoreRow> {
   readonly #column: string;
-  readonly #credible = new Mark();
-  readonly #shown = new Mark();
+  readonly #credible: Mark;
+  readonly #shown: Mark;
   /**
    * The marks when the latest catch-up read was asked (its rows are judged against these); null
    * once one landed ({@link caughtUp}) or before any was asked.
    */
   #asked: { credible: Mark; shown: Mark } | null = null;
 
-  /** `column`: the list's `order` column (descending). */
-  constructor(column: string) {
+  /**
+   * `column`: the list's `order` column (descending). `from`: another list of the same subject
+   * (another `limit`): this one starts where that one had seen, so its first read also reads what
+   * was inserted since (QA46 F1: a new `max-items` during an outage lost the rows beyond it).
+   */
+  constructor(column: string, from?: CatchUpMark<R>) {
     this.#column = column;
+    this.#credible = from ? from.#credible.clone() : new Mark();
+    this.#shown = from ? from.#shown.clone() : new Mark();
   }
 
   /** Where the catch-up read starts (`gte`), or undefined before the list has been live. */

@@ -106,6 +106,13 @@ export abstract class LiveHub implements ResolveContext {
               const id = rowKey(row);
               for (const e of hub.#stores.values()) e.store.parentArrived(table, id);
             },
+            // Another limit of the same rows, also one lingering (a new `max-items`): how far it has seen.
+            seen: (subject) => {
+              for (const e of hub.#stores.values()) {
+                const mark = e.store.markOf(subject);
+                if (mark) return mark;
+              }
+            },
           }),
         );
         const off = entry.store.subscribe(listener as (s: LiveQueryState<unknown>) => void);

@@ -56,6 +56,8 @@ export interface LiveQueryStoreOptions<R extends StoreRow> {
   deliveryGraceMs?: number;
   /** A row of `table` (standard name) arrived over Realtime, inserted or updated: other queries may wait for it ({@link parentArrived}). */
   arrived?: (table: string, row: StoreRow) => void;
+  /** How far another live query of `subject` has seen (LiveQueryState.subject; another `limit`: {@link markOf}), to start from there. */
+  seen?: (subject: string) => CatchUpMark<StoreRow> | undefined;
   now?: () => number;
 }
 
@@ -74,6 +76,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #inserted: R[] = [];
   /** A list ordered newest first: how far it has seen, for the catch-up read (null otherwise). */
   #mark: CatchUpMark<R> | null = null;
+  /** LiveQueryState.subject (undefined until resolved). */
+  #subject: string | undefined;
   #releaseChannel: (() => void) | null = null;
   #started = false;
   #stopped = false;
@@ -117,6 +121,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   get table(): string | null {
     return this.#resolved?.query.table ?? null;
+  }
+
+  /** How far this list has seen, when it is of `subject` and has been live (LiveQueryStoreOptions.seen). */
+  markOf(subject: string): CatchUpMark<R> | undefined {
+    return subject === this.#subject && this.#mark?.since !== undefined ? this.#mark : undefined;
   }
 
   /** The resolved query (null until resolved). */
@@ -285,7 +294,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#phase.resolved();
     this.#resolved = resolved;
     const { query } = resolved;
-    const mark = (this.#mark = query.order && !query.order.ascending ? new CatchUpMark<R>(query.order.column) : null);
+    const subject = (this.#subject = query.table + JSON.stringify(query.eq));
+    const from = this.#options.seen?.(subject) as CatchUpMark<R> | undefined;
+    const mark = (this.#mark = query.order && !query.order.ascending ? new CatchUpMark<R>(query.order.column, from) : null);
     const rows = (this.#rows = new QueryRows<R>({
       kind: this.#options.kind,
       feed: resolved,
@@ -368,7 +379,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #built(): LiveQueryState<T> {
     const rows = this.#ordered();
     const data = (this.#options.kind === 'list' ? rows : (rows[0] ?? null)) as T;
-    const state: LiveQueryState<T> = { ...this.#phase.shown(), data, updatedAt: this.#updatedAt };
+    const state: LiveQueryState<T> = { ...this.#phase.shown(), data, updatedAt: this.#updatedAt, subject: this.#subject };
     // Not live while the session has failed (expired, or its token refused): that is the cause, not
     // an older token's failure nor the network's while the socket was down (QA36), unless the query
     // has a cause of its own (a wrong column, no access). A query still live on the token the page

@@ -108,6 +108,12 @@ export interface LiveQueryState<T> {
    * and what the read finds come in one state, oldest first. Absent otherwise.
    */
   catchingUp?: true;
+  /**
+   * Which rows the state is about: the resolved table and filters (`eq`), not the `limit`
+   * (an opaque string; undefined until the parameters are resolved). Two states with the same
+   * subject hold comparable rows (LiveQueryController.generation).
+   */
+  subject?: string;
 }
 
 // ---- Row types (supabase/migrations) -------------------------------------

@@ -64,15 +64,19 @@ export class NewRows {
   /** Ids told, oldest first (a Set keeps insertion order). */
   #told = new Set<string>();
 
-  /** Rows not told before; [] on a generation's first look or while not live. */
-  take<T extends FeedRow>(generation: unknown, rows: readonly T[], live: boolean, time: (v: unknown) => number | null, inserted: readonly unknown[] = []): T[] {
+  /**
+   * Rows not told before; [] on a generation's first look or while not live. `held`: rows wait (a
+   * catch-up read is owed): [], but a generation's first look is taken now, so that the rows the
+   * read brings, and those shown meanwhile, are new.
+   */
+  take<T extends FeedRow>(generation: unknown, rows: readonly T[], live: boolean, time: (v: unknown) => number | null, inserted: readonly unknown[] = [], held?: unknown): T[] {
     if (generation !== this.#generation) {
       this.#generation = generation;
       this.#seen = null;
       this.#newest = -Infinity;
       this.#told.clear();
     }
-    if (!live) return [];
+    if (!live || (held && this.#seen)) return [];
     const valid = rows.filter((r) => r && typeof r === 'object');
     const seen = this.#seen;
     // Oldest first by `created_at` (the order they were written in), ties in the order Realtime

@@ -33,8 +33,8 @@ export interface UnreadFeedSource {
   readonly unreadCount: number;
   /** Changes when the subscription starts over (another user, client or filter); see LiveQueryController. */
   readonly generation: number;
-  /** The state: `catchingUp` (LiveQueryState.catchingUp). */
-  readonly state: { readonly catchingUp?: true };
+  /** The state: `catchingUp`, `updatedAt` (LiveQueryState). */
+  readonly state: { readonly catchingUp?: true; readonly updatedAt: number | null };
   /** The rows Realtime inserted since the last call (LiveQueryController.takeInserted). */
   takeInserted(): unknown[];
   markAsRead(id: string): Promise<RtError | null>;
@@ -117,9 +117,12 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     }
     const all = Array.isArray(this.feed.data) ? (this.feed.data as Row[]) : [];
     // While a catch-up read is owed, rows shown meanwhile wait for those it finds (QA44 F4, QA45
-    // F4); rows inserted while not looking (loading for a new `max-items`) wait too (QA45 F3).
-    const looking = (phase === 'live' || phase === 'stale' || phase === 'connecting') && !this.feed.state.catchingUp;
-    const fresh = this.#newRows.take(this.feed.generation, all, looking, toTime, looking ? this.feed.takeInserted() : []);
+    // F4); rows inserted while not looking (loading for a new `max-items`) wait too (QA45 F3). A
+    // list that starts (moved in the DOM, added) while its rows wait takes the rows shown as its
+    // first look, so that those the read brings are new to it (QA46 F2).
+    const { catchingUp, updatedAt } = this.feed.state;
+    const looking = (phase === 'live' || phase === 'stale' || phase === 'connecting') && !catchingUp;
+    const fresh = this.#newRows.take(this.feed.generation, all, looking || !!(catchingUp && updatedAt), toTime, looking ? this.feed.takeInserted() : [], catchingUp);
     const polite: string[] = [];
     const urgent: string[] = [];
     for (const row of fresh) {

@@ -117,7 +117,7 @@ describe('controllers with the in-memory client', () => {
     }
   });
 
-  it('a new limit keeps the generation (and the rows inserted not yet taken); another user starts a new one (QA45 F3)', async () => {
+  it('the generation follows the subject (the resolved table and filters): a new limit or the signed-in user by id keeps it; another user changes it (QA45 F3, QA46 F3)', async () => {
     const client = new MemoryClient({ userId: 'u1' });
     client.setRows('signal_alerts', [{ id: 'a1', user_id: 'u1' }]);
     const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><test-alerts-host></test-alerts-host></rt-provider>`);
@@ -128,8 +128,13 @@ describe('controllers with the in-memory client', () => {
     await waitFor(() => client.getActiveSubscriptions().length === 1 && host.ctl.phase === 'live', 2000, 'live again');
     expect(host.ctl.generation, 'the same subject with more rows').to.equal(first);
     host.userId = 'u2';
-    await host.updateComplete;
-    expect(host.ctl.generation, 'another subject').to.not.equal(first);
+    await waitFor(() => host.ctl.generation !== first, 2000, 'another subject: another generation');
+    host.userId = 'u1'; // the signed-in user by name: the same rows as at first, but after u2's
+    await waitFor(() => host.ctl.generation === first + 2, 2000, 'back to u1: a generation again');
+    const back = host.ctl.generation;
+    host.userId = null; // the signed-in user, u1 again: the same subject
+    await waitFor(() => client.getActiveSubscriptions().length === 1 && host.ctl.phase === 'live', 2000, 'live again');
+    expect(host.ctl.generation, 'user-id null and u1 name the same rows').to.equal(back);
   });
 
   it('SignalAlertsController.markAsRead goes through the client (recorded)', async () => {
