@@ -23,8 +23,10 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #lastParams: ParamsFor<F> | undefined;
   #activeClient: RtClientApi | undefined;
   #generation = 0;
-  /** LiveQueryState.subject of the latest state that named one. */
+  /** LiveQueryState.subject of the latest state that named one (undefined: none yet, or another client since). */
   #subject: string | undefined;
+  /** The client last subscribed to. */
+  #client: RtClientApi | undefined;
 
   constructor(
     host: RtHost,
@@ -37,11 +39,12 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
 
   /**
    * Which subject `state` comes from (LiveQueryState.subject: the resolved table and filters):
-   * changes whenever a state names another one (other parameters, another user). Rows of one
-   * generation can be compared (what arrived since the last look); rows of another belong to
-   * another subject. A new `limit`, a `user-id` naming the signed-in user, another client of the
-   * same user, a lost client that comes back: the same generation (QA45 F3, QA46 F3: rows written
-   * while the list was read again were taken for its first look and never fired).
+   * changes whenever a state names another one (other parameters), or comes from another client
+   * (another user). Rows of one generation can be compared (what arrived since the last look); rows
+   * of another belong to another subject. A new `limit`, a `user-id` naming the signed-in user,
+   * the same client lost and back (the element moved in the DOM): the same generation (QA45 F3,
+   * QA46 F3: rows written while the list was read again were taken for its first look and never
+   * fired).
    */
   get generation(): number {
     return this.#generation;
@@ -92,6 +95,10 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
       this.#setState(this.waitingForClient ? initial : { ...initial, phase: 'error', status: 'error', error: this.notConfigured });
       return;
     }
+    // Another client is another user (rt-provider makes one per user): a new generation, also
+    // for rows of the same table and filters (an org's streams).
+    if (client !== this.#client) this.#subject = undefined;
+    this.#client = client;
     this.#resubscribe(client);
   }
 

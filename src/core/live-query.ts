@@ -294,7 +294,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#phase.resolved();
     this.#resolved = resolved;
     const { query } = resolved;
-    const subject = (this.#subject = query.table + JSON.stringify(query.eq));
+    const subject = (this.#subject = query.table + JSON.stringify(query.eq) + query.order?.column);
     const from = this.#options.seen?.(subject) as CatchUpMark<R> | undefined;
     const mark = (this.#mark = query.order && !query.order.ascending ? new CatchUpMark<R>(query.order.column, from) : null);
     const rows = (this.#rows = new QueryRows<R>({

@@ -109,9 +109,9 @@ export interface LiveQueryState<T> {
    */
   catchingUp?: true;
   /**
-   * Which rows the state is about: the resolved table and filters (`eq`), not the `limit`
-   * (an opaque string; undefined until the parameters are resolved). Two states with the same
-   * subject hold comparable rows (LiveQueryController.generation).
+   * Which rows the state is about: the resolved table, filters (`eq`) and order, not the `limit`
+   * (an opaque string; undefined until the parameters are resolved). Two states of one client with
+   * the same subject hold comparable rows (LiveQueryController.generation).
    */
   subject?: string;
 }

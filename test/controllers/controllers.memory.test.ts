@@ -117,7 +117,7 @@ describe('controllers with the in-memory client', () => {
     }
   });
 
-  it('the generation follows the subject (the resolved table and filters): a new limit or the signed-in user by id keeps it; another user changes it (QA45 F3, QA46 F3)', async () => {
+  it('the generation follows the subject (the resolved table and filters): a new limit or the signed-in user by id keeps it; another user or client changes it (QA45 F3, QA46 F3)', async () => {
     const client = new MemoryClient({ userId: 'u1' });
     client.setRows('signal_alerts', [{ id: 'a1', user_id: 'u1' }]);
     const el = await fixture<HTMLElement>(html`<rt-provider .client=${client}><test-alerts-host></test-alerts-host></rt-provider>`);
@@ -135,6 +135,11 @@ describe('controllers with the in-memory client', () => {
     host.userId = null; // the signed-in user, u1 again: the same subject
     await waitFor(() => client.getActiveSubscriptions().length === 1 && host.ctl.phase === 'live', 2000, 'live again');
     expect(host.ctl.generation, 'user-id null and u1 name the same rows').to.equal(back);
+    // Another client (rt-provider makes one per user): another generation, even for the same rows.
+    const other = new MemoryClient({ userId: 'u1' });
+    other.setRows('signal_alerts', [{ id: 'a1', user_id: 'u1' }]);
+    (el as HTMLElement & { client: unknown }).client = other;
+    await waitFor(() => host.ctl.generation === back + 1 && host.ctl.phase === 'live', 2000, 'another client: another generation');
   });
 
   it('SignalAlertsController.markAsRead goes through the client (recorded)', async () => {
