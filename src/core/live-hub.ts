@@ -13,6 +13,7 @@ import { rtError } from './errors.js';
 import { parseTimestamp } from './version.js';
 import { RealtimeLag } from './realtime-lag.js';
 import { knownServerNow } from './server-clock.js';
+import type { CatchUpMark } from './catch-up-mark.js';
 
 /** How long an unused store stays alive (an element moved in the DOM re-attaches to it). */
 export const STORE_LINGER_MS = 250;
@@ -55,6 +56,12 @@ export abstract class LiveHub implements ResolveContext {
   /** This hub's own interval (the client's `revalidateMs` option), else the static default. */
   protected revalidateEvery: number | undefined;
   readonly #stores = new Map<string, StoreEntry>();
+  /**
+   * How far the lists of a subject had seen when their store stopped (LiveQueryState.subject → its
+   * CatchUpMark): a list of that subject made later starts there, so the rows written meanwhile
+   * fire (QA47 F3: a list re-added two seconds later fired only its newest `max-items`).
+   */
+  readonly #marks = new Map<string, CatchUpMark<StoreRow>>();
   #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the stores last read over REST because the socket could not open (readWhileDown). */
   #downReadAt = 0;
@@ -106,12 +113,13 @@ export abstract class LiveHub implements ResolveContext {
               const id = rowKey(row);
               for (const e of hub.#stores.values()) e.store.parentArrived(table, id);
             },
-            // Another limit of the same rows, also one lingering (a new `max-items`): how far it has seen.
+            // Another limit of the same rows, also one lingering (a new `max-items`), or one stopped: how far it has seen.
             seen: (subject) => {
               for (const e of hub.#stores.values()) {
                 const mark = e.store.markOf(subject);
                 if (mark) return mark;
               }
+              return hub.#marks.get(subject);
             },
           }),
         );
@@ -275,6 +283,9 @@ export abstract class LiveHub implements ResolveContext {
     entry.linger = setTimeout(() => {
       if (entry.refs > 0 || this.#stores.get(key) !== entry) return;
       this.#stores.delete(key);
+      const { subject } = entry.store.state;
+      const mark = subject && entry.store.markOf(subject);
+      if (mark) this.#marks.set(subject, mark);
       entry.store.stop();
     }, STORE_LINGER_MS);
   }

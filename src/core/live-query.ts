@@ -400,7 +400,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       state.inserted = this.#inserted;
       this.#inserted = [];
     }
-    if (state.phase === 'live') this.#mark?.see(rows);
+    // Shown to someone: not while released and lingering (QA47 F3: rows delivered then to no one
+    // moved the mark past them, and a list re-added later fired only its newest).
+    if (state.phase === 'live' && this.#delivery.heard) this.#mark?.see(rows);
     return state;
   }
 }

@@ -30,6 +30,11 @@ export class StateDelivery<S> {
   }
 
   /** Deliver in the next frame (once, however often asked before it). */
+  /** Whether anyone hears the states (none while a released store lingers). */
+  get heard(): boolean {
+    return this.#listeners.size > 0;
+  }
+
   schedule(): void {
     this.notifier.schedule();
   }

@@ -5,10 +5,13 @@
  * list of the same user added; and the catch-up read failing in other ways (regression guards).
  * Against the real local backend. Each row fires once, oldest first.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, html, waitUntil } from '@open-wc/testing';
+import { LitElement } from 'lit';
 import { loadElements } from './under-test.js';
-import { deleteRows, mintToken, pauseRealtime, updateRows } from '../helpers/backend.js';
-import { atLeast, firedBy, intercept, isCatchUp, listPage, offLive, refuse, until, writeN, type ListPage } from './offline-helpers.js';
+import { deleteRows, insertRows, mintToken, newId, pauseRealtime, updateRows } from '../helpers/backend.js';
+import { text } from './helpers.js';
+import { defineFeed, LiveQueryController } from '../../src/index.js';
+import { alert, atLeast, firedBy, intercept, isCatchUp, listPage, offLive, page, refuse, until, writeN, type ListPage } from './offline-helpers.js';
 
 /**
  * The socket comes back while REST still refuses: the resync's catch-up read is refused, so one is
@@ -31,6 +34,25 @@ async function owedAfterOutage(p: ListPage, written: string[], prefix: string) {
   await waitUntil(() => p.joined() && state.catchUps > 0, 'joined again, its reads refused', { timeout: 30_000, interval: 20 });
   return { state, restore };
 }
+
+/** Every signal_alerts row the signed-in user may read (no filters: Row Level Security decides). */
+const myAlertsByRls = defineFeed<{ id: string; created_at: string; business_name: string }, { limit?: number }>({
+  name: 'qa47-rls-alerts',
+  table: 'signal_alerts',
+  kind: 'list',
+  order: { column: 'created_at', ascending: false },
+  limit: 5,
+});
+class Qa47RlsAlerts extends LitElement {
+  ctl = new LiveQueryController(this, myAlertsByRls, () => ({}));
+  override render() {
+    const rows = Array.isArray(this.ctl.data) ? (this.ctl.data as { business_name: string }[]) : [];
+    return html`${this.ctl.phase} ${rows.map((r) => r.business_name).join(', ')}`;
+  }
+}
+if (!customElements.get('qa47-rls-alerts')) customElements.define('qa47-rls-alerts', Qa47RlsAlerts);
+
+const note = (user: string, title: string) => ({ id: newId(), user_id: user, title, type: 'info' as const });
 
 describe('QA46: a list rebuilt while rows written during an outage are owed (real backend)', function () {
   this.timeout(90_000);
@@ -226,6 +248,221 @@ describe('QA46: a list rebuilt while rows written during an outage are owed (rea
     p.wrapper.setAttribute('access-token', await mintToken(p.me, 3600));
     await pauseRealtime(0);
     await until(p.el, /\bLive\b/, 'Live', 30_000);
+    expect(await p.settled()).to.deep.equal(written);
+  });
+});
+
+describe('QA47: another user, another client, a list re-added: rows fire once or not at all, never in part (real backend)', function () {
+  this.timeout(120_000);
+  before(async () => {
+    await loadElements();
+  });
+  afterEach(async () => {
+    await pauseRealtime(0).catch(() => {});
+  });
+
+  it("user-id of Y on a page signed in as X, then Y signs in: Y's existing alerts do not fire", async () => {
+    const x = newId();
+    const y = newId();
+    const tag = y.slice(0, 8);
+    const existing = [`Y old 0 ${tag}`, `Y old 1 ${tag}`];
+    for (const n of existing) await insertRows('signal_alerts', [alert(y, n)]);
+    const wrapper = await page(x, html`<rt-signal-alerts user-id=${y} max-items="3"></rt-signal-alerts>`);
+    const el = wrapper.querySelector('rt-signal-alerts')!;
+    const fired = firedBy(wrapper, 'alerts', tag, el);
+    // X cannot read Y's alerts (RLS): not shown.
+    await waitUntil(() => /no access|not found|Live|nothing/i.test(text(el)), 'settled for X', { timeout: 15_000, interval: 30 });
+    expect(text(el)).not.to.include('Y old');
+    // Y signs in on the page (a new client), the list still names Y.
+    wrapper.setAttribute('access-token', await mintToken(y, 3600));
+    await until(el, new RegExp(`Y old 1 ${tag}`), "Y's alerts shown");
+    await until(el, /\bLive\b/);
+    const end = `Y end ${tag}`;
+    await insertRows('signal_alerts', [alert(y, end)]);
+    await waitUntil(() => fired.includes(end), `the last alert never fired: ${JSON.stringify(fired)}`, { timeout: 20_000, interval: 50 });
+    expect(fired.slice(0, fired.indexOf(end))).to.deep.equal([]);
+  });
+
+  it("a page signed in as X sets user-id to Y first, then the access-token to Y (framework order): Y's existing notifications do not fire", async () => {
+    const x = newId();
+    const y = newId();
+    const tag = y.slice(0, 8);
+    await insertRows('notifications', [note(x, `X own ${tag}`)]);
+    const wrapper = await page(x, html`<rt-notifications user-id=${x} max-items="3"></rt-notifications>`);
+    const el = wrapper.querySelector('rt-notifications')!;
+    const fired = firedBy(wrapper, 'notes', tag, el);
+    await until(el, new RegExp(`X own ${tag}`));
+    await until(el, /\bLive\b/);
+    // Y's notifications, written while X was signed in (later than X's).
+    const existing = [`Y old 0 ${tag}`, `Y old 1 ${tag}`];
+    for (const n of existing) await insertRows('notifications', [note(y, n)]);
+    el.setAttribute('user-id', y);
+    wrapper.setAttribute('access-token', await mintToken(y, 3600));
+    await until(el, new RegExp(`Y old 1 ${tag}`), "Y's notifications shown");
+    await until(el, /\bLive\b/);
+    const end = `Y end ${tag}`;
+    await insertRows('notifications', [note(y, end)]);
+    await waitUntil(() => fired.includes(end), `the last notification never fired: ${JSON.stringify(fired)}`, { timeout: 20_000, interval: 50 });
+    expect(fired.slice(0, fired.indexOf(end))).to.deep.equal([]);
+  });
+
+  it("the dashboard with user-id of Y (passed down) on a page signed in as X, then Y signs in: Y's existing alerts and notifications do not fire", async () => {
+    const x = newId();
+    const y = newId();
+    const tag = y.slice(0, 8);
+    await insertRows('signal_alerts', [alert(y, `Y old A ${tag}`)]);
+    await insertRows('notifications', [note(y, `Y old N ${tag}`)]);
+    const wrapper = await page(x, html`<rt-monitoring-dashboard user-id=${y} hide-streams hide-scans hide-agents></rt-monitoring-dashboard>`);
+    const dash = wrapper.querySelector('rt-monitoring-dashboard')!;
+    const alerts = firedBy(wrapper, 'alerts', tag);
+    const notes = firedBy(wrapper, 'notes', tag);
+    await waitUntil(() => dash.shadowRoot?.querySelector('rt-signal-alerts') && dash.shadowRoot?.querySelector('rt-notifications'), 'inner lists', { timeout: 15_000 });
+    const innerA = dash.shadowRoot!.querySelector('rt-signal-alerts')!;
+    const innerN = dash.shadowRoot!.querySelector('rt-notifications')!;
+    await waitUntil(() => /no access|not found|Live|nothing/i.test(text(innerA)), 'settled for X', { timeout: 15_000, interval: 30 });
+    wrapper.setAttribute('access-token', await mintToken(y, 3600));
+    await until(innerA, new RegExp(`Y old A ${tag}`));
+    await until(innerN, new RegExp(`Y old N ${tag}`));
+    await until(innerA, /\bLive\b/);
+    await until(innerN, /\bLive\b/);
+    const end = `Y end ${tag}`;
+    await insertRows('signal_alerts', [alert(y, end)]);
+    await insertRows('notifications', [note(y, end)]);
+    await waitUntil(() => alerts.includes(end) && notes.includes(end), `the last rows never fired: ${JSON.stringify({ alerts, notes })}`, { timeout: 20_000, interval: 50 });
+    expect({ alerts: alerts.slice(0, alerts.indexOf(end)), notes: notes.slice(0, notes.indexOf(end)) }).to.deep.equal({ alerts: [], notes: [] });
+  });
+
+  it('LiveQueryController.generation changes when another user signs in, for a feed without filters (Row Level Security decides; QA47 F4)', async () => {
+    const x = newId();
+    const y = newId();
+    const tag = y.slice(0, 8);
+    await insertRows('signal_alerts', [alert(x, `X row ${tag}`)]);
+    await insertRows('signal_alerts', [alert(y, `Y row ${tag}`)]);
+    const wrapper = await page(x, html`<qa47-rls-alerts></qa47-rls-alerts>`);
+    const host = wrapper.querySelector('qa47-rls-alerts') as Qa47RlsAlerts;
+    await waitUntil(() => host.ctl.phase === 'live' && text(host).includes(`X row ${tag}`), `X's rows live: ${text(host)}`, { timeout: 15_000, interval: 30 });
+    const first = host.ctl.generation;
+    wrapper.setAttribute('access-token', await mintToken(y, 3600));
+    await waitUntil(() => host.ctl.phase === 'live' && text(host).includes(`Y row ${tag}`), `Y's rows live: ${text(host)}`, { timeout: 15_000, interval: 30 });
+    expect(text(host)).not.to.include(`X row ${tag}`);
+    expect(host.ctl.generation, "Y's rows are another subject than X's").not.to.equal(first);
+  });
+
+  it('signed out (access-token removed) and back as the same user: the alerts written meanwhile fire all or none, never only the newest max-items (QA47 F2)', async () => {
+    const p = await listPage('alerts', 2);
+    const written: string[] = [];
+    await writeN(p, written, 'S', 1);
+    await atLeast(p.fired, 1, 'first live');
+    p.wrapper.removeAttribute('access-token');
+    await offLive(p.el);
+    await writeN(p, written, 'S', 5);
+    p.wrapper.setAttribute('access-token', await mintToken(p.me, 3600));
+    await until(p.el, new RegExp(written[written.length - 1]!));
+    await until(p.el, /\bLive\b/);
+    const got = await p.settled();
+    expect([written.slice(0, 1), written], `fired: ${JSON.stringify(got)}`).to.deep.include(got);
+  });
+
+  it('a list removed and re-added two seconds later: the alerts written meanwhile fire, once, oldest first (QA47 F3)', async () => {
+    const p = await listPage('alerts', 2);
+    const written: string[] = [];
+    await writeN(p, written, 'R', 1);
+    await atLeast(p.fired, 1, 'first live');
+    const parent = p.el.parentElement!;
+    parent.removeChild(p.el);
+    const t0 = Date.now();
+    await writeN(p, written, 'R', 5);
+    // Away for a while (the store is released after its linger): not an assertion's wait.
+    await waitUntil(() => Date.now() - t0 > 2000, 'two seconds', { timeout: 10_000, interval: 100 });
+    parent.appendChild(p.el);
+    await until(p.el, new RegExp(written[written.length - 1]!));
+    await until(p.el, /\bLive\b/);
+    // The same element, the same client: its store stopped; a new one starts from how far it had seen.
+    expect(await p.settled()).to.deep.equal(written);
+  });
+
+  it("the provider's client rebuilt (revalidate-ms changed) during an outage: a new client starts over, the alerts written meanwhile fire all or none, never only the newest max-items (QA47 F1)", async () => {
+    const p = await listPage('alerts', 2);
+    const written: string[] = [];
+    await writeN(p, written, 'Q', 1);
+    await atLeast(p.fired, 1, 'first live');
+    await pauseRealtime(4000);
+    await offLive(p.el);
+    await writeN(p, written, 'Q', 5);
+    p.wrapper.setAttribute('revalidate-ms', '60000'); // a new client over the same options, same user
+    await until(p.el, new RegExp(written[written.length - 1]!), 'the newest shown', 20_000);
+    await until(p.el, /\bLive\b/, 'Live', 20_000);
+    // A new client is another generation: nothing of before is compared, none fire; never a part.
+    const got = await p.settled();
+    expect([written.slice(0, 1), written], `fired: ${JSON.stringify(got)}`).to.deep.include(got);
+  });
+
+  // ---- guards (expected to pass) ----
+
+  it("access-token switched to another user (user-id unset): that user's existing notifications do not fire", async () => {
+    const p = await listPage('notes', 3);
+    await writeN(p, [], 'A', 1);
+    await atLeast(p.fired, 1, 'first live');
+    const y = newId();
+    const ytag = y.slice(0, 8);
+    const yFired = firedBy(p.wrapper, 'notes', ytag, p.el);
+    for (let k = 0; k < 3; k++) await insertRows('notifications', [note(y, `Y old ${k} ${ytag}`)]);
+    p.wrapper.setAttribute('access-token', await mintToken(y, 3600));
+    await until(p.el, new RegExp(`Y old 2 ${ytag}`));
+    await until(p.el, /\bLive\b/);
+    const end = `Y end ${ytag}`;
+    await insertRows('notifications', [note(y, end)]);
+    await waitUntil(() => yFired.includes(end), `never fired: ${JSON.stringify(yFired)}`, { timeout: 20_000, interval: 50 });
+    expect(yFired.slice(0, yFired.indexOf(end))).to.deep.equal([]);
+  });
+
+  it('a second list of the same user with another max-items added normally: its initial rows do not fire; later rows fire once on each', async () => {
+    const p = await listPage('alerts', 2);
+    const written: string[] = [];
+    await writeN(p, written, 'B', 4);
+    await atLeast(p.fired, 4, 'four live');
+    const second = document.createElement('rt-signal-alerts');
+    second.setAttribute('max-items', '5');
+    const secondFired = firedBy(p.wrapper, 'alerts', p.tag, second);
+    p.wrapper.appendChild(second);
+    await until(second, new RegExp(written[0]!));
+    await until(second, /\bLive\b/);
+    const after: string[] = [];
+    await writeN(p, after, 'C', 2);
+    expect(await p.settled()).to.deep.equal([...written, ...after]);
+    expect(await p.settled(secondFired)).to.deep.equal(after);
+  });
+
+  it('two lists of the same user, max-items 2 and 4, during an outage: each fires every row written meanwhile once, oldest first', async () => {
+    const p = await listPage('alerts', 2);
+    const second = document.createElement('rt-signal-alerts');
+    second.setAttribute('max-items', '4');
+    const secondFired = firedBy(p.wrapper, 'alerts', p.tag, second);
+    p.wrapper.appendChild(second);
+    await until(second, /\bLive\b/);
+    const written: string[] = [];
+    await writeN(p, written, 'O', 1);
+    await atLeast(p.fired, 1, 'first live');
+    await atLeast(secondFired, 1, 'first live on the second');
+    await pauseRealtime(3000);
+    await offLive(p.el);
+    await writeN(p, written, 'O', 7);
+    await until(p.el, /\bLive\b/, 'Live', 20_000);
+    await until(second, /\bLive\b/, 'Live', 20_000);
+    expect(await p.settled()).to.deep.equal(written);
+    expect(await p.settled(secondFired)).to.deep.equal(written);
+  });
+
+  it('max-items changed while live (no outage), then again: nothing already shown fires again, new rows once', async () => {
+    const p = await listPage('notes', 2);
+    const written: string[] = [];
+    await writeN(p, written, 'M', 3);
+    await atLeast(p.fired, 3, 'three live');
+    p.el.setAttribute('max-items', '5');
+    await until(p.el, new RegExp(written[0]!));
+    p.el.setAttribute('max-items', '1');
+    await until(p.el, /\bLive\b/);
+    await writeN(p, written, 'M', 2);
     expect(await p.settled()).to.deep.equal(written);
   });
 });
