@@ -260,7 +260,7 @@ export const DEFAULT_BUDGET_KB = 58;
  * marks as their own part (src/core/catch-up-mark.ts), so rows dated ahead of the server that sat
  * below a bounded list are not announced when a DELETE lets them in, and rows Realtime inserts
  * while a catch-up read is in flight wait for it (QA44 F4).
- * Raised to 84.8 on 2026-12-04 (thirty-second session; 84,735 B, +0.31 KB): no row written during
+ * Raised to 84.8 on 2026-12-04 (thirty-second session; 84,783 B, +0.36 KB): no row written during
  * an outage is lost when the list is rebuilt or its catch-up read fails: a failed catch-up read
  * fails its read and the mark waits for one to land (QA45 F1/F4); a new `max-items`, a `user-id`
  * naming the signed-in user, or a list re-added later starts from how far the list had seen (the

@@ -17,6 +17,8 @@ import type { CatchUpMark } from './catch-up-mark.js';
 
 /** How long an unused store stays alive (an element moved in the DOM re-attaches to it). */
 export const STORE_LINGER_MS = 250;
+/** Marks kept of stopped stores (LiveHub.#marks): keys and subjects. */
+const MARKS_LIMIT = 64;
 
 /** Keys per revalidation request (`id=in.(…)` stays well inside URL limits). */
 const REVALIDATE_CHUNK = 100;
@@ -57,9 +59,10 @@ export abstract class LiveHub implements ResolveContext {
   protected revalidateEvery: number | undefined;
   readonly #stores = new Map<string, StoreEntry>();
   /**
-   * How far the lists of a subject had seen when their store stopped (LiveQueryState.subject → its
-   * CatchUpMark): a list of that subject made later starts there, so the rows written meanwhile
-   * fire (QA47 F3: a list re-added two seconds later fired only its newest `max-items`).
+   * How far the lists of a subject had seen when their store stopped, by store key and by
+   * LiveQueryState.subject (the latest {@link MARKS_LIMIT}; taken when used): a list of that key,
+   * else subject, made later starts there, so the rows written meanwhile fire (QA47 F3: a list
+   * re-added two seconds later fired only its newest `max-items`).
    */
   readonly #marks = new Map<string, CatchUpMark<StoreRow>>();
   #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
@@ -114,12 +117,16 @@ export abstract class LiveHub implements ResolveContext {
               for (const e of hub.#stores.values()) e.store.parentArrived(table, id);
             },
             // Another limit of the same rows, also one lingering (a new `max-items`), or one stopped: how far it has seen.
+            // The list's own, when it was shown before (another list's may be past rows it never
+            // told: QA47 review), else a live one's, else the subject's last.
             seen: (subject) => {
+              const own = hub.#take(key);
+              if (own) return own;
               for (const e of hub.#stores.values()) {
                 const mark = e.store.markOf(subject);
                 if (mark) return mark;
               }
-              return hub.#marks.get(subject);
+              return hub.#take(subject);
             },
           }),
         );
@@ -262,6 +269,13 @@ export abstract class LiveHub implements ResolveContext {
    */
   protected rowsLeftView(): void {}
 
+  /** The mark kept under `k` (a store key or a subject), no longer kept. */
+  #take(k: string): CatchUpMark<StoreRow> | undefined {
+    const mark = this.#marks.get(k);
+    this.#marks.delete(k);
+    return mark;
+  }
+
   #acquireStore(key: string, create: () => LiveQueryStore<StoreRow, unknown>): StoreEntry {
     let entry = this.#stores.get(key);
     if (!entry) {
@@ -285,7 +299,11 @@ export abstract class LiveHub implements ResolveContext {
       this.#stores.delete(key);
       const { subject } = entry.store.state;
       const mark = subject && entry.store.markOf(subject);
-      if (mark) this.#marks.set(subject, mark);
+      if (mark) {
+        for (const k of [key, subject]) this.#marks.delete(k), this.#marks.set(k, mark);
+        // The latest MARKS_LIMIT (a page that opened hundreds of streams keeps no more).
+        for (const k of this.#marks.keys()) if (this.#marks.size > MARKS_LIMIT) this.#marks.delete(k);
+      }
       entry.store.stop();
     }, STORE_LINGER_MS);
   }

@@ -396,7 +396,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     // for the rows it finds, and all come oldest first in one state (QA44 F4: one written after an
     // outage fired before it; QA45 F4: also when the socket was back before REST).
     if (this.#mark?.owed) state.catchingUp = true;
-    else if (this.#inserted.length) {
+    // Kept while no one hears (released, lingering: an element moved in the DOM across a frame).
+    else if (this.#inserted.length && this.#delivery.heard) {
       state.inserted = this.#inserted;
       this.#inserted = [];
     }

@@ -29,6 +29,9 @@ import type { Overlays } from './overlays.js';
 import type { QueryPhase } from './query-phase.js';
 import type { UnreadCount } from './unread-count.js';
 
+/** A read whose catch-up read fails is retried this many times in a row, then lands without it. */
+export const CATCH_UP_TRIES = 5;
+
 /** A re-read older than the rows held is read again after this long before it is believed (ms). */
 export const OLDER_READ_CONFIRM_MS = 1500;
 
@@ -66,6 +69,8 @@ export class SnapshotLanding<R extends StoreRow> {
   #confirming = false;
   #confirmTimer: ReturnType<typeof setTimeout> | undefined;
   #cut = false;
+  /** Catch-up reads failed in a row. */
+  #catchUpFailures = 0;
   /** A resync's catch-up rows (maybe none), by the snapshot rows they were read with (SnapshotReader hands those on as they are). */
   readonly #missed = new WeakMap<object, R[]>();
 
@@ -84,17 +89,21 @@ export class SnapshotLanding<R extends StoreRow> {
    * The snapshot (with a resync's catch-up read beside it); an empty list whose scope is not visible
    * to the user reads as that error. A catch-up read that fails fails the read (retried), the mark
    * staying where it was: the rows it was to find are found by the retry (QA45 F1: a catch-up read
-   * that timed out lost the outage's rows beyond `max-items`).
+   * that timed out lost the outage's rows beyond `max-items`); after {@link CATCH_UP_TRIES} failures
+   * in a row the read lands without it, those rows untold.
    */
   async select(): Promise<SnapshotResult<R>> {
     const { query, verifyEmpty } = this.#parts;
     const since = query.order && !query.order.ascending ? this.#parts.missedSince?.() : undefined;
     const catchUp = since === undefined ? null : { ...query, since, limit: INSERTED_LIMIT, pinned: undefined };
     const [result, missed] = await Promise.all([this.#parts.select(query), catchUp && this.#parts.select(catchUp)]);
-    if (result.rows && missed && !missed.rows) return missed;
+    // Failed: the read fails (retried); after CATCH_UP_TRIES in a row the rows land without it (a
+    // catch-up of 1000 wide rows that times out on a slow link does not keep the list off Live).
+    if (result.rows && missed && !missed.rows && ++this.#catchUpFailures < CATCH_UP_TRIES) return missed;
+    if (missed) this.#catchUpFailures = 0;
     const problem = result.rows?.length === 0 && verifyEmpty ? await verifyEmpty() : null;
     if (problem) this.#scopeGone.add(problem);
-    if (result.rows && missed) this.#missed.set(result.rows, missed.rows!);
+    if (result.rows && missed) this.#missed.set(result.rows, missed.rows ?? []);
     return problem ? { rows: null, error: problem } : result;
   }
 

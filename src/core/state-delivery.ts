@@ -29,12 +29,12 @@ export class StateDelivery<S> {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Deliver in the next frame (once, however often asked before it). */
   /** Whether anyone hears the states (none while a released store lingers). */
   get heard(): boolean {
     return this.#listeners.size > 0;
   }
 
+  /** Deliver in the next frame (once, however often asked before it). */
   schedule(): void {
     this.notifier.schedule();
   }

@@ -102,14 +102,14 @@ export interface LiveQueryState<T> {
    */
   inserted?: readonly unknown[];
   /**
-   * List queries ordered newest first, after they were Live: a read with its catch-up read beside
-   * it was asked and has not landed yet (in flight, or failed and retried: REST still down while
-   * the socket is back). `inserted` is held until it lands, so that what Realtime inserts meanwhile
+   * List queries ordered newest first, after they were Live (or started from how far another
+   * list of their subject had seen): a read with its catch-up read beside it was asked and has not
+   * landed yet (in flight, or failed and retried: REST still down while the socket is back). `inserted` is held until it lands, so that what Realtime inserts meanwhile
    * and what the read finds come in one state, oldest first. Absent otherwise.
    */
   catchingUp?: true;
   /**
-   * Which rows the state is about: the resolved table, filters (`eq`) and order, not the `limit`
+   * Which rows the state is about: the resolved table, filters (`eq`) and order column, not the `limit`
    * (an opaque string; undefined until the parameters are resolved). Two states of one client with
    * the same subject hold comparable rows (LiveQueryController.generation).
    */

@@ -200,7 +200,9 @@ describe('channels by table (real backend)', function () {
     expect(written).to.be.greaterThan(30);
     // Joins: a handful per round (re-packs), never one per card.
     expect(joins.joins).to.be.at.most(6 * 3 + 4);
-    expect(c.getChannels().channels.length).to.be.at.most(6);
+    // Channels nobody needs close after CHANNEL_LINGER_MS: wait for that, not for the clock (a CI
+    // run on a busy machine read 8 right after the cards caught up).
+    await waitFor(() => c.getChannels().channels.length <= 6, 10_000, `at most 6 channels once unused ones closed: ${c.getChannels().channels.length}`);
   });
 
   it('the dashboard with 150 streams uses five channels and two per 100 cards (packed), never one per card', async () => {

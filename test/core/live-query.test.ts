@@ -14,6 +14,7 @@ import { createFrameNotifier } from '../../src/core/frame.js';
 import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
 import { fromRestError, rtError } from '../../src/core/errors.js';
 import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
+import { CATCH_UP_TRIES } from '../../src/core/snapshot-landing.js';
 import { compareValues } from '../../src/core/row-window.js';
 import { PINNED_LIMIT, type ResolvedFeed } from '../../src/core/feeds/feed.js';
 import { ChannelRegistry } from '../../src/core/channel-registry.js';
@@ -547,6 +548,54 @@ describe('reads racing changes delivered out of commit order', () => {
       expect(told).to.deep.equal(['n2', 'n3', 'n4', 'n5', 'n6']);
       expect(refuse, 'the catch-up read was refused once').to.equal(-1);
       expect(held, 'the delivered row waited').to.be.greaterThan(0);
+      store.stop();
+    });
+  });
+
+  it('a catch-up read that keeps failing: after CATCH_UP_TRIES in a row the read lands without it, and nothing waits any more (QA47 review)', async () => {
+    await withKnownClock(async () => {
+      const db = new Scripted();
+      let refused = 0;
+      const select = db.select.bind(db);
+      db.select = (async (q: SnapshotQuery) => (q.since !== undefined ? (refused++, { rows: null, error: rtError('server', 'timeout') }) : select(q))) as typeof db.select;
+      db.rows.set('n1', note(1));
+      const store = new LiveQueryStore<Row>({ kind: 'list', source: db, retryDelays: [5], resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+      store.subscribe(() => {});
+      store.start();
+      await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+      db.state(1);
+      await waitFor(() => store.state.phase === 'live', 2000, 'live');
+      db.rows.set('n2', note(2));
+      db.state(2); // a resync: its catch-up read fails, again and again
+      await waitFor(() => refused === CATCH_UP_TRIES && store.state.phase === 'live' && store.state.data?.length === 2, 4000, `live again after ${CATCH_UP_TRIES} refusals (${refused})`);
+      expect(store.state.catchingUp).to.equal(undefined);
+      db.deliver({ type: 'INSERT', new: note(3), old: null });
+      await waitFor(() => (store.state.inserted ?? []).some((r) => (r as Row).id === 'n3'), 2000, 'a row delivered now is told at once');
+      store.stop();
+    });
+  });
+
+  it('rows Realtime inserts while no one listens (a released store, lingering) wait for the next listener (QA47 review)', async () => {
+    await withKnownClock(async () => {
+      const db = new Scripted();
+      db.rows.set('n1', note(1));
+      const store = new LiveQueryStore<Row>({ kind: 'list', source: db, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+      const off = store.subscribe(() => {});
+      store.start();
+      await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+      db.state(1);
+      await waitFor(() => store.state.phase === 'live', 2000, 'live');
+      off(); // an element moved in the DOM across frames
+      for (const n of [2, 3, 4]) {
+        db.rows.set(`n${n}`, note(n));
+        db.deliver({ type: 'INSERT', new: note(n), old: null });
+      }
+      await waitFor(() => store.state.data?.length === 2, 2000, 'a frame delivered to no one'); // the window holds 2
+      const told: string[] = [];
+      store.subscribe((st) => told.push(...(st.inserted ?? []).map((r) => String((r as Row).id))));
+      db.deliver({ type: 'INSERT', new: note(5), old: null });
+      await waitFor(() => told.includes('n5'), 2000, `told: ${told}`);
+      expect(told).to.deep.equal(['n2', 'n3', 'n4', 'n5']);
       store.stop();
     });
   });

@@ -282,4 +282,18 @@ describe('announcer: what the status and progress widgets say', () => {
     await until(() => said.length >= 3 && said.at(-1) === 'Realtime connection: Connected', 'the flap spoken', () => said);
     expect(said.slice(0, 2)).to.deep.equal(['Realtime connection: Disconnected', 'Realtime connection: Connected']);
   });
+
+  it('rt-agent-executions: a larger max-items brings older finished runs, which are not said; a run that starts after is (QA47 review)', async () => {
+    const client = memory();
+    const done = Array.from({ length: 150 }, (_, i) => ({ id: `d${i}`, stream_id: 's1', agent_id: `old-${i}`, status: 'completed' as const, started_at: ago(600_000), completed_at: ago(500_000 + i), created_at: ago(700_000 + i * 1000) }));
+    client.setRows('agent_executions', done);
+    const el = await mount<HTMLElement & { maxItems: number }>(client, html`<rt-agent-executions stream-id="s1" max-items="100"></rt-agent-executions>`, 'rt-agent-executions');
+    await waitForText(el, 'old-0');
+    const said = spoken(el, 'status');
+    el.maxItems = 200; // holds 200 runs: the 50 older ones come in
+    await waitUntil(() => text(el).includes('old-149'), 'the older runs shown', { timeout: 4000 });
+    client.insert('agent_executions', { id: 'n1', stream_id: 's1', agent_id: 'newcomer', status: 'running', started_at: new Date().toISOString() });
+    await until(() => said.some((t) => t.includes('newcomer started')), 'the new run said', () => said);
+    expect(said.filter((t) => !t.includes('newcomer'))).to.deep.equal([]);
+  });
 });

@@ -69,9 +69,9 @@ export class RtAgentExecutions extends RtElement {
   @property({ type: Boolean, reflect: true }) plain = false;
 
   readonly #ctrl = new AgentExecutionsController(this, () => this.streamId, () => Math.max(this.maxItems, 100));
-  /** Status per run at the last look, of the subscription `#seenGeneration` (another stream starts over). */
+  /** Status per run at the last look, of the subscription and number of runs `#seenOf` (another stream, or another `max-items`, starts over). */
   #seen: Map<string, string> | null = null;
-  #seenGeneration = -1;
+  #seenOf = '';
   readonly #announcer = new Announcer<{ text: string; failed: boolean }>(this, (said) => {
     if (said.length <= MAX_SAID) return said.map((m) => m.text).join('. ');
     const loc = this.effectiveLocale;
@@ -90,8 +90,11 @@ export class RtAgentExecutions extends RtElement {
     super.controllersUpdated(changed);
     this.reflectFeed('agent_executions', this.#ctrl.phase, trimmed(this.streamId) ? this.#ctrl.error : null);
     const all = this.#all;
-    if (this.#ctrl.generation !== this.#seenGeneration) {
-      this.#seenGeneration = this.#ctrl.generation;
+    // Another subject, or another number of runs held (a new `max-items` above 100 brings older
+    // runs, finished before: not news; QA47 review).
+    const of = `${this.#ctrl.generation} ${Math.max(this.maxItems, 100)}`;
+    if (of !== this.#seenOf) {
+      this.#seenOf = of;
       this.#seen = null;
       this.#announcer.clear();
     }
