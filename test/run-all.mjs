@@ -17,6 +17,8 @@ import { startTempPostgres } from './support/pg-cluster.mjs';
 
 const skip = new Set((process.env.RT_SKIP ?? '').split(',').filter(Boolean));
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** One line per failed test or check, printed above the total (a log cut to its tail still names them). */
+const failures = [];
 const totalsFile = join(tmpdir(), `rt-totals-${process.pid}.json`);
 
 function run(label, cmd, args, env = {}) {
@@ -25,8 +27,14 @@ function run(label, cmd, args, env = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, RT_TOTALS_FILE: totalsFile, ...env } });
   let counts = null;
   if (existsSync(totalsFile)) counts = JSON.parse(readFileSync(totalsFile, 'utf8'));
-  if (!counts) counts = { passed: 0, failed: 1, skipped: 0 }; // the suite did not even report
-  else if (r.status !== 0 && counts.failed === 0) counts.failed = 1; // crashed after reporting
+  if (!counts) {
+    counts = { passed: 0, failed: 1, skipped: 0 }; // the suite did not even report
+    failures.push(`${label}: exited ${r.status ?? r.signal} without reporting totals`);
+  } else if (r.status !== 0 && counts.failed === 0) {
+    counts.failed = 1; // crashed after reporting
+    failures.push(`${label}: exited ${r.status ?? r.signal} after reporting no failure`);
+  }
+  for (const f of counts.failures ?? []) failures.push(`${label}: ${f}`);
   totals.passed += counts.passed;
   totals.failed += counts.failed;
   totals.skipped += counts.skipped ?? 0;
@@ -36,7 +44,10 @@ function runCheck(label, cmd, args) {
   console.log(`\n=== ${label} ===`);
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
   if (r.status === 0) totals.passed++;
-  else totals.failed++;
+  else {
+    totals.failed++;
+    failures.push(`${label}: exited ${r.status ?? r.signal}`);
+  }
 }
 
 const nodeTestArgs = (dir) => {
@@ -62,6 +73,7 @@ async function onTempPostgres(label, fn) {
   if (!pg) {
     console.log(`\n=== ${label} ===\nPostgreSQL binaries not found: this run FAILS (install Debian postgresql).`);
     totals.failed++;
+    failures.push(`${label}: PostgreSQL binaries not found`);
     return;
   }
   try {
@@ -97,6 +109,7 @@ if (!skip.has('firefox')) {
   } else {
     console.log('\n=== element tests on Firefox ESR ===\nfirefox-esr not found: this run FAILS (apt-get install firefox-esr).');
     totals.failed++;
+    failures.push('element tests on Firefox ESR: firefox-esr not found');
   }
 }
 // Distribution: the committed manifest must match the sources (checked BEFORE the build, which
@@ -110,6 +123,7 @@ if (!skip.has('dist')) {
 }
 if (!skip.has('e2e') && existsSync('test/e2e')) run('end-to-end', process.execPath, nodeTestArgs('test/e2e'));
 
+if (failures.length) console.log(`\nFailed (${failures.length}):\n${failures.map((f) => `  ✘ ${f}`).join('\n')}`);
 const skippedPart = totals.skipped ? `, ${totals.skipped} skipped` : '';
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${skippedPart}`);
 process.exit(totals.failed ? 1 : 0);
