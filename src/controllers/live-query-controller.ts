@@ -119,8 +119,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     this.#query = query;
     this.#key = query.key;
     this.#off = query.subscribe((state) => this.#setState(state));
-    // The rows its last state names as inserted were told before this subscription.
-    this.#setState({ ...query.getState(), inserted: undefined });
+    this.#setState(query.getState());
   }
 
   #unsubscribe(): void {

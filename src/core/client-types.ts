@@ -68,7 +68,10 @@ export type ReadableTable = 'signal_alerts' | 'notifications';
 export interface LiveQuery<T> {
   /** Identity of the underlying store (feed + parameters). */
   readonly key: string;
-  /** The latest delivered state (a new object whenever something changed). */
+  /**
+   * The latest delivered state (a new object whenever something changed), without `inserted`:
+   * those rows were told to the subscribers of that frame, not to one reading it later.
+   */
   getState(): LiveQueryState<T>;
   /**
    * Receive states, at most once per animation frame (or per timer tick in a hidden tab).

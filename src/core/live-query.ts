@@ -74,6 +74,8 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
   #resolved: ResolvedFeed | null = null;
   /** Rows inserted over Realtime since the last built state (LiveQueryState.inserted). */
   #inserted: R[] = [];
+  /** The last delivered state that named rows inserted, and the same without them ({@link state}). */
+  #read?: [told: LiveQueryState<T>, later: LiveQueryState<T>];
   /** A list ordered newest first: how far it has seen, for the catch-up read (null otherwise). */
   #mark: CatchUpMark<R> | null = null;
   /** LiveQueryState.subject (undefined until resolved). */
@@ -133,9 +135,16 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     return this.#resolved?.query ?? null;
   }
 
-  /** The state last delivered to subscribers. */
+  /**
+   * The state last delivered to subscribers, without its `inserted` rows: those were news to the
+   * listeners that frame told, not to a reader later (a new subscriber reading `getState()` would
+   * tell them again). The same object until the next delivery.
+   */
   get state(): LiveQueryState<T> {
-    return this.#delivery.state;
+    const told = this.#delivery.state;
+    if (!told.inserted) return told;
+    if (this.#read?.[0] !== told) this.#read = [told, { ...told, inserted: undefined }];
+    return this.#read[1];
   }
 
   /** `listener` hears the state at most once per animation frame; returns its unsubscribe. */

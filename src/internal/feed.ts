@@ -69,7 +69,7 @@ export class NewRows {
    * catch-up read is owed): [], but a generation's first look is taken now, so that the rows the
    * read brings, and those shown meanwhile, are new.
    */
-  take<T extends FeedRow>(generation: unknown, rows: readonly T[], live: boolean, time: (v: unknown) => number | null, inserted: readonly unknown[] = [], held?: unknown): T[] {
+  take<T extends FeedRow>(generation: unknown, rows: readonly T[], live: boolean, time: (v: unknown) => number | null, inserted: readonly unknown[] = [], held = false): T[] {
     if (generation !== this.#generation) {
       this.#generation = generation;
       this.#seen = null;

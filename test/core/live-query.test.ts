@@ -560,7 +560,8 @@ describe('reads racing changes delivered out of commit order', () => {
       db.select = (async (q: SnapshotQuery) => (q.since !== undefined ? (refused++, { rows: null, error: rtError('server', 'timeout') }) : select(q))) as typeof db.select;
       db.rows.set('n1', note(1));
       const store = new LiveQueryStore<Row>({ kind: 'list', source: db, retryDelays: [5], resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
-      store.subscribe(() => {});
+      const told: string[] = [];
+      store.subscribe((st) => told.push(...(st.inserted ?? []).map((r) => String((r as Row).id))));
       store.start();
       await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
       db.state(1);
@@ -570,7 +571,7 @@ describe('reads racing changes delivered out of commit order', () => {
       await waitFor(() => refused === CATCH_UP_TRIES && store.state.phase === 'live' && store.state.data?.length === 2, 4000, `live again after ${CATCH_UP_TRIES} refusals (${refused})`);
       expect(store.state.catchingUp).to.equal(undefined);
       db.deliver({ type: 'INSERT', new: note(3), old: null });
-      await waitFor(() => (store.state.inserted ?? []).some((r) => (r as Row).id === 'n3'), 2000, 'a row delivered now is told at once');
+      await waitFor(() => told.includes('n3'), 2000, 'a row delivered now is told at once');
       store.stop();
     });
   });
@@ -596,6 +597,30 @@ describe('reads racing changes delivered out of commit order', () => {
       db.deliver({ type: 'INSERT', new: note(5), old: null });
       await waitFor(() => told.includes('n5'), 2000, `told: ${told}`);
       expect(told).to.deep.equal(['n2', 'n3', 'n4', 'n5']);
+      store.stop();
+    });
+  });
+
+  it('the state read later (getState(), a second subscriber) does not name the rows inserted: only the listeners of that frame are told them', async () => {
+    await withKnownClock(async () => {
+      const db = new Scripted();
+      db.rows.set('n1', note(1));
+      const store = new LiveQueryStore<Row>({ kind: 'list', source: db, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+      const heard: LiveQueryState<unknown>[] = [];
+      store.subscribe((st) => heard.push(st));
+      store.start();
+      await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+      db.state(1);
+      await waitFor(() => store.state.phase === 'live', 2000, 'live');
+      db.rows.set('n2', note(2));
+      db.deliver({ type: 'INSERT', new: note(2), old: null });
+      await waitFor(() => heard.some((st) => st.inserted?.length), 2000, 'the insert told');
+      const told = heard.find((st) => st.inserted?.length)!;
+      expect(told.inserted!.map((r) => (r as Row).id)).to.deep.equal(['n2']);
+      const later = store.state;
+      expect(later.inserted, 'read later').to.equal(undefined);
+      expect(later.data, 'the same rows').to.equal(told.data);
+      expect(store.state, 'the same object until the next delivery').to.equal(later);
       store.stop();
     });
   });
