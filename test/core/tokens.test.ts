@@ -76,7 +76,8 @@ describe('TokenSource', () => {
       [new Error('login_required'), true],
     ] as const) {
       let fail = false;
-      const exp = Math.floor(Date.now() / 1000) + 1;
+      // At least a second left when given (a second boundary may pass before get() resolves).
+      const exp = Math.floor(Date.now() / 1000) + 2;
       const expired = jwt('alice', exp); // valid when given, expired when the source fails
       const source = new TokenSource(async () => {
         if (fail) throw error;

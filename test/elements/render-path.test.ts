@@ -104,7 +104,8 @@ describe('render path', () => {
     await settle(el);
     const renders = countRenders(el);
     const before = el.shadowRoot!.querySelector('[part~="updated"] time')!.textContent;
-    await waitFor(() => el.shadowRoot!.querySelector('[part~="updated"] time')!.textContent !== before, 5000, 'the text ticks');
+    // The next step is at 10 s, or 10 s after that if the first passed while mounting.
+    await waitFor(() => el.shadowRoot!.querySelector('[part~="updated"] time')!.textContent !== before, 12_000, 'the text ticks');
     expect(renders.n).to.equal(0);
   });
 
@@ -134,7 +135,7 @@ describe('render path', () => {
 
   it('a relative time out of view does not tick; it catches up once seen, without a re-render', async () => {
     const client = memory();
-    const updatedAt = Date.now() - 8500;
+    const updatedAt = Date.now() - 6000; // 4 s before the 10 s step: room to mount on a busy machine
     client.setRows('streams', [{ id: 's1', org_id: ORG, name: 'Parked', goal_status: 'in_progress', updated_at: new Date(updatedAt).toISOString() }]);
     const wrapper = await mount<HTMLElement>(
       client,
@@ -145,7 +146,7 @@ describe('render path', () => {
     await waitFor(() => card.matches(':state(offscreen)') && /Updated just now/.test(shadowText(card)), 3000, 'off screen, just now');
     const timeText = () => card.shadowRoot!.querySelector('[part~="updated"] time')!.textContent;
     // Past the 10 s step: in view it would read "10 seconds ago"; out of view the text is left alone.
-    await waitFor(() => Date.now() - updatedAt > 11_500, 5000, 'the step passed');
+    await waitFor(() => Date.now() - updatedAt > 11_500, 8000, 'the step passed');
     expect(timeText()).to.equal('Updated just now');
     const renders = countRenders(card);
     card.scrollIntoView();

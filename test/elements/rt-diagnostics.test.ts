@@ -17,7 +17,7 @@ describe('rt-diagnostics', () => {
     const t = text(el);
     expect(t).to.include('23 ms');
     expect(t).to.match(/in 2 minutes/);
-    expect(t).to.match(/3 seconds ago/);
+    expect(t).to.match(/[3-9] seconds ago/); // 3 s when set, and counting
     const rows = $$(el, 'tbody tr');
     expect(rows.length).to.equal(1);
     expect(rows[0].textContent).to.include('streams');
@@ -36,7 +36,7 @@ describe('rt-diagnostics', () => {
     const t = text(el);
     expect(t).to.include('Connecting');
     expect(t).to.match(/Reconnect attempts\s*4/);
-    expect(t).to.match(/in [78] seconds/);
+    expect(t).to.match(/in [3-8] seconds/); // 8 s when set, counting down
     expect(t).to.include('ECONNREFUSED');
     expect($(el, '[part="metrics"]')).to.exist;
     await expect(el).to.be.accessible();

@@ -32,14 +32,14 @@ describe('ticking texts and the wall clock', () => {
 
   for (const jump of [-HOUR, HOUR]) {
     it(`the wall clock jumps ${jump < 0 ? 'back' : 'forward'} an hour: "Updated …" goes on counting from the server's time`, async () => {
-      const el = (await fixture(html`<rt-progress label="Clock" percentage="5" last-updated=${ago(8500)}></rt-progress>`)) as HTMLElement;
-      await waitUntil(() => updated(el) === 'Updated just now', 'first text');
+      const el = (await fixture(html`<rt-progress label="Clock" percentage="5" last-updated=${ago(6000)}></rt-progress>`)) as HTMLElement;
+      await waitUntil(() => updated(el) === 'Updated just now', 'first text', { timeout: 3500 });
       restore = skewClock(jump);
       const seen = new Set<string>();
       await waitUntil(
         () => (seen.add(updated(el)), updated(el) === 'Updated 10 seconds ago'),
         `stuck at "${updated(el)}"`,
-        { timeout: 5000 },
+        { timeout: 8000 },
       );
       expect([...seen].filter((t) => /hour/.test(t)), 'an hour off').to.deep.equal([]);
     });
@@ -47,19 +47,20 @@ describe('ticking texts and the wall clock', () => {
 
   /** A widget below the fold that has been seen once (it rendered) and is out of view again. */
   async function seenThenOutOfView(label: string) {
+    const written = Date.now();
     const wrap = await fixture<HTMLElement>(html`<div>
       <div style="height: 4000px"></div>
-      <rt-progress label=${label} percentage="5" last-updated=${ago(8500)}></rt-progress>
+      <rt-progress label=${label} percentage="5" last-updated=${new Date(written - 6000).toISOString()}></rt-progress>
       <div style="height: 4000px"></div>
     </div>`);
     const el = wrap.querySelector('rt-progress')!;
     el.scrollIntoView();
-    await waitUntil(() => $(el, '[part="updated"]')?.textContent?.trim() === 'Updated just now', 'rendered in view');
+    await waitUntil(() => $(el, '[part="updated"]')?.textContent?.trim() === 'Updated just now', 'rendered in view', { timeout: 3500 });
     window.scrollTo(0, 0);
     for (let i = 0; i < 3; i++) await frame();
     // Let its text become due while out of view (it is parked, not recomputed).
-    const dueAt = Date.now() + 2500;
-    await waitUntil(() => Date.now() >= dueAt, 'the text is due', { timeout: 5000, interval: 100 });
+    const dueAt = written + 6000; // 12 s old: past the 10 s step by more than a tick (1 s)
+    await waitUntil(() => Date.now() >= dueAt, 'the text is due', { timeout: 10_000, interval: 100 });
     expect(updated(el), 'parked while out of view').to.equal('Updated just now');
     return el;
   }

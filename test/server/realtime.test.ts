@@ -406,9 +406,10 @@ describe(`realtime (${ENGINE})`, () => {
   });
 
   test('an expired token closes the channel: system error, then phx_close', async () => {
-    const { c } = await userClient(b, await userToken(b, ALICE, 2));
+    // 4–5 s left (iat is rounded down): enough to join on a busy machine.
+    const { c } = await userClient(b, await userToken(b, ALICE, 5));
     const s = await live(c, 'expiry', [{ event: '*', table: 'streams' }]);
-    const err = await waitFor(() => s.systems.find((m) => m.status === 'error'), 4000, 'expiry error');
+    const err = await waitFor(() => s.systems.find((m) => m.status === 'error'), 10_000, 'expiry error');
     assert.equal(err.extension, 'system');
     assert.match(err.message, /^Token has expired \d+ seconds ago$/);
     await waitFor(() => s.statuses.includes('CLOSED'), 2000, 'CLOSED');
@@ -416,7 +417,7 @@ describe(`realtime (${ENGINE})`, () => {
   });
 
   test('a refreshed token (access_token push) keeps the channel alive with the new claims', async () => {
-    const first = await userToken(b, ALICE, 3);
+    const first = await userToken(b, ALICE, 6); // 5–6 s left: enough to join and hand the next over
     const firstExp = JSON.parse(Buffer.from(first.split('.')[1]!, 'base64url').toString()).exp as number;
     const u = await userClient(b, first);
     const s = await live(u.c, 'refresh', [{ event: 'INSERT', table: 'streams' }]);
@@ -638,7 +639,8 @@ describe(`realtime (${ENGINE})`, () => {
       dev: { enabled: false, tokenTtlSeconds: 3600, realtimePausedUntil: 0, realtimeHeldUntil: 0, realtimeLagMs: 0, restBusyUntil: 0, restRetryAfterSeconds: 0 },
       log: () => {},
     };
-    const rt = createRealtime(ctx, { idleTimeoutMs: 400 });
+    // 1.5 s: a busy machine's event-loop stall between two heartbeats must not close it.
+    const rt = createRealtime(ctx, { idleTimeoutMs: 1500 });
     await rt.start();
     const http: Server = createServer((_q, res) => res.end());
     http.on('upgrade', (req, socket, head) => rt.handleUpgrade(req, socket, head));
@@ -646,12 +648,12 @@ describe(`realtime (${ENGINE})`, () => {
     try {
       const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
       const raw = await Raw.open(url, { apikey: b.anonKey, vsn: '2.0.0' });
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 8; i++) {
         raw.ws.send(JSON.stringify([null, String(100 + i), 'phoenix', 'heartbeat', {}]));
-        await sleep(200);
+        await sleep(300); // 2.4 s of frames: longer than the idle timeout
       }
       assert.equal(raw.closed, null, 'frames keep it open');
-      await waitFor(() => raw.closed, 3000, 'idle close');
+      await waitFor(() => raw.closed, 6000, 'idle close');
     } finally {
       await rt.stop();
       http.closeAllConnections();
