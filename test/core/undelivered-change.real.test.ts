@@ -71,9 +71,10 @@ describe('a channel that stops delivering while joined (real backend)', function
       expect([joins(gone), joins(late)]).to.deep.equal([1, 1]);
 
       await runSql(`alter publication supabase_realtime drop table public.${gone};`);
-      // Realtime delivers each change 2 s after its commit: late, but within the grace.
-      expect(2000).to.be.lessThan(LATE_MS);
-      await lagRealtime(2000);
+      // Realtime delivers each change 1.5 s after its commit: late, but well within the grace
+      // (a busy machine's slower delivery too).
+      expect(1500).to.be.lessThan(LATE_MS);
+      await lagRealtime(1500);
       cleanups.push(() => void lagRealtime(0));
       await runSql(`update public.${gone} set title = 'unseen', updated_at = now(); update public.${late} set title = 'in flight', updated_at = now();`);
       // Revalidation reads both changes first (shown at once), then Realtime delivers the late one.

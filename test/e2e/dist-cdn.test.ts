@@ -408,8 +408,15 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
       routes[`/renew-${mode}.html`] = html(
         `<script src="/renew-setup.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" ${attr}></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
       );
-      const tokens = await Promise.all(Array.from({ length: 12 }, () => mint(35)));
-      Object.defineProperty(routes, tokenPath, { configurable: true, enumerable: true, get: () => ({ type: 'application/json', body: JSON.stringify({ access_token: tokens[Math.min(served++, tokens.length - 1)] }) }) });
+      // Each answer is the newest token minted, and a new one is minted as it goes out: tokens
+      // minted all up front ran out of life on a slow run.
+      const tokens = [await mint(35)];
+      const newest = () => {
+        served++;
+        void mint(35).then((t) => tokens.push(t));
+        return tokens[tokens.length - 1];
+      };
+      Object.defineProperty(routes, tokenPath, { configurable: true, enumerable: true, get: () => ({ type: 'application/json', body: JSON.stringify({ access_token: newest() }) }) });
       const { page, log } = await open(`/renew-${mode}.html`);
       try {
         await showsStream(page, stream);

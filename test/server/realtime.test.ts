@@ -594,10 +594,12 @@ describe(`realtime (${ENGINE})`, () => {
   test('pause-realtime: sockets refused while paused; changes made meanwhile are never pushed', async () => {
     const { c } = await userClient(b, await userToken(b, ALICE));
     const s = await live(c, 'pause', [{ event: 'INSERT', table: 'streams' }]);
-    await devPost(b, '/__dev/pause-realtime?ms=1500');
+    // Paused until lifted: a short pause could end before the refused socket and the write.
+    await devPost(b, '/__dev/pause-realtime?ms=60000');
     await assert.rejects(Raw.open(b), (e: any) => e.status === 503);
     await insertStream(b, DEMO_ORGS.acme, 'during pause');
-    await waitFor(() => subscribedCount(s) >= 2, 10_000, 'rejoined after pause');
+    await devPost(b, '/__dev/pause-realtime?ms=0');
+    await waitFor(() => subscribedCount(s) >= 2, 15_000, 'rejoined after pause');
     await insertStream(b, DEMO_ORGS.acme, 'after pause');
     await waitFor(() => s.events.some((e) => e.p.new.name === 'after pause'), 5000, 'change after pause');
     assert.deepEqual(s.events.map((e) => e.p.new.name), ['after pause']);
