@@ -69,8 +69,10 @@ export interface LiveQuery<T> {
   /** Identity of the underlying store (feed + parameters). */
   readonly key: string;
   /**
-   * The latest delivered state (a new object whenever something changed), without `inserted`:
-   * those rows were told to the subscribers of that frame, not to one reading it later.
+   * The latest delivered state (a new object whenever something changed), with `inserted`
+   * undefined: those rows were told to the subscribers of that frame, not to one reading it later.
+   * For a frame that named inserted rows this is a copy, not the object the listeners got: read
+   * `inserted` from the listener's argument only.
    */
   getState(): LiveQueryState<T>;
   /**

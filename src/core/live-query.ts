@@ -142,7 +142,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    */
   get state(): LiveQueryState<T> {
     const told = this.#delivery.state;
-    if (!told.inserted) return told;
+    if (!told.inserted) return (this.#read = undefined), told;
     if (this.#read?.[0] !== told) this.#read = [told, { ...told, inserted: undefined }];
     return this.#read[1];
   }

@@ -97,8 +97,8 @@ export interface LiveQueryState<T> {
    * list of 10): each new row once, for events and announcements. A list ordered newest first
    * that is off Live after being Live adds, with a read, the rows newer than the newest it showed
    * live (inserted while Realtime could not say so), oldest first. At most 1000 (the latest:
-   * `INSERTED_LIMIT`). Absent when none, and in `LiveQuery.getState()` (they were news to the
-   * subscribers that state was delivered to). A row may come again in a later state (delivered
+   * `INSERTED_LIMIT`). Absent when none; undefined in `LiveQuery.getState()` (they were news to the
+   * subscribers that state was delivered to: read them from the listener's argument). A row may come again in a later state (delivered
    * late by Realtime after a read found it): tell each id once.
    */
   inserted?: readonly unknown[];

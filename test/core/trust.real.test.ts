@@ -95,7 +95,9 @@ describe('Live you can trust (real backend)', function () {
       // Drops sockets and refuses new ones until lifted below (a fixed short pause could end
       // before a slow run's first attempt, which would then never be refused).
       await pauseRealtime(60_000);
-      cleanups.push(() => void pauseRealtime(0).catch(() => {})); // lifted even when the test fails
+      let lifted = false;
+      // Lifted even when the test fails before it does (lifting drops every socket: not otherwise).
+      cleanups.push(() => void (lifted || pauseRealtime(0).catch(() => {})));
       const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
       const el = wrapper.querySelector('rt-stream-progress')!;
       const seen: Array<string | null> = [];
@@ -109,6 +111,7 @@ describe('Live you can trust (real backend)', function () {
       await frames(2);
       expect(badgeText(el)).to.not.equal(en.live);
       await pauseRealtime(0);
+      lifted = true;
       // Once the pause ends the subscription is confirmed, and only then: Live; changes arrive.
       await waitFor(() => badgeText(el) === en.live, 30_000, 'Live after the pause');
       const firstLive = seen.indexOf(en.live);

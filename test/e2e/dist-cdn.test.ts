@@ -408,12 +408,14 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
       routes[`/renew-${mode}.html`] = html(
         `<script src="/renew-setup.js"></script>\n<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" ${attr}></script>\n<rt-stream-progress id="progress" stream-id="${stream.id}"></rt-stream-progress>`,
       );
-      // Each answer is the newest token minted, and a new one is minted as it goes out: tokens
-      // minted all up front ran out of life on a slow run.
+      // Each answer is a token minted at most ~1 s before (the next is minted as one goes out, and
+      // again every second): tokens minted all up front ran out of life on a slow run.
       const tokens = [await mint(35)];
+      const refill = () => void mint(35).then((t) => tokens.push(t), () => {});
+      const minter = setInterval(refill, 1000);
       const newest = () => {
         served++;
-        void mint(35).then((t) => tokens.push(t));
+        refill();
         return tokens[tokens.length - 1];
       };
       Object.defineProperty(routes, tokenPath, { configurable: true, enumerable: true, get: () => ({ type: 'application/json', body: JSON.stringify({ access_token: newest() }) }) });
@@ -431,6 +433,7 @@ describe('script-tag bundle (dist/rt-monitor.js) under a strict CSP', () => {
         assert.deepEqual(log.errors, []);
         delete routes[tokenPath];
       } finally {
+        clearInterval(minter);
         await page.close();
       }
     });

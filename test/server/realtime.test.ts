@@ -596,9 +596,12 @@ describe(`realtime (${ENGINE})`, () => {
     const s = await live(c, 'pause', [{ event: 'INSERT', table: 'streams' }]);
     // Paused until lifted: a short pause could end before the refused socket and the write.
     await devPost(b, '/__dev/pause-realtime?ms=60000');
-    await assert.rejects(Raw.open(b), (e: any) => e.status === 503);
-    await insertStream(b, DEMO_ORGS.acme, 'during pause');
-    await devPost(b, '/__dev/pause-realtime?ms=0');
+    try {
+      await assert.rejects(Raw.open(b), (e: any) => e.status === 503);
+      await insertStream(b, DEMO_ORGS.acme, 'during pause');
+    } finally {
+      await devPost(b, '/__dev/pause-realtime?ms=0'); // lifted also when the above fails
+    }
     await waitFor(() => subscribedCount(s) >= 2, 15_000, 'rejoined after pause');
     await insertStream(b, DEMO_ORGS.acme, 'after pause');
     await waitFor(() => s.events.some((e) => e.p.new.name === 'after pause'), 5000, 'change after pause');
