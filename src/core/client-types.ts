@@ -40,7 +40,6 @@ export function feedOf(feed: FeedRef): FeedDef | undefined {
   return typeof feed === 'string' ? (FEEDS as Record<string, FeedDef>)[feed] : feed;
 }
 
-/** Tables whose rows carry a `read` flag the user may set. */
 /** The channels of one client (`getChannels()`): how subscriptions map onto channels. */
 export interface ChannelsInfo {
   /** Supabase's channels-per-connection limit (100). */
@@ -58,6 +57,7 @@ export interface ChannelsInfo {
   }>;
 }
 
+/** Tables whose rows carry a `read` flag the user may set. */
 export type ReadableTable = 'signal_alerts' | 'notifications';
 
 /**

@@ -98,15 +98,17 @@ export interface LiveQueryState<T> {
    * that is off Live after being Live adds, with a read, the rows newer than the newest it showed
    * live (inserted while Realtime could not say so), oldest first. At most 1000 (the latest:
    * `INSERTED_LIMIT`). Absent when none; undefined in `LiveQuery.getState()` (they were news to the
-   * subscribers that state was delivered to: read them from the listener's argument). A row may come again in a later state (delivered
-   * late by Realtime after a read found it): tell each id once.
+   * subscribers that state was delivered to: read them from the listener's argument). A row may
+   * come again in a later state (delivered late by Realtime after a read found it): tell each id
+   * once.
    */
   inserted?: readonly unknown[];
   /**
    * List queries ordered newest first, after they were Live (or started from how far another
    * list of their subject had seen): a read with its catch-up read beside it was asked and has not
-   * landed yet (in flight, or failed and retried: REST still down while the socket is back). `inserted` is held until it lands, so that what Realtime inserts meanwhile
-   * and what the read finds come in one state, oldest first. Absent otherwise.
+   * landed yet (in flight, or failed and retried: REST still down while the socket is back).
+   * `inserted` is held until it lands, so that what Realtime inserts meanwhile and what the read
+   * finds come in one state, oldest first. Absent otherwise.
    */
   catchingUp?: true;
   /**

@@ -13,7 +13,7 @@ import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import { RtElement } from '../../src/internal/rt-element.js';
-import { IN_LIMIT, MOVE_LIMIT } from '../../src/core/channel-packing.js';
+import { CROWDED_GROUP, IN_LIMIT, MOVE_LIMIT } from '../../src/core/channel-packing.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { ALICE, USERS, backendInfo, insertInto, insertRows, newId, patchWhere, selectRows, signIn, updateRows, waitFor } from '../helpers/backend.js';
 
@@ -97,6 +97,9 @@ describe('channels by table (real backend)', function () {
     </rt-provider>`);
     const cards = [...wrapper.querySelectorAll('rt-stream-card')];
     await waitFor(() => cards.every((card) => card.matches(':state(live)')), 60_000, 'every card live');
+    // The grouping settles on its own timers (packing windows, emptied channels lingering, a
+    // replacement joining while cards stay live on the old one): waited for, as the tests below do.
+    await waitFor(() => c.getChannels().channels.length <= 10 && c.getChannels().channels.every((ch) => ch.status === 'connected'), 15_000, 'the channels settled');
     const { channels, limit } = c.getChannels();
     expect(limit).to.equal(100);
     expect(channels.length).to.be.at.most(10);
@@ -200,9 +203,18 @@ describe('channels by table (real backend)', function () {
     expect(written).to.be.greaterThan(30);
     // Joins: a handful per round (re-packs), never one per card.
     expect(joins.joins).to.be.at.most(6 * 3 + 4);
-    // Channels nobody needs close after CHANNEL_LINGER_MS: wait for that, not for the clock (a CI
-    // run on a busy machine read 8 right after the cards caught up).
-    await waitFor(() => c.getChannels().channels.length <= 6, 10_000, `at most 6 channels once unused ones closed: ${c.getChannels().channels.length}`);
+    // Channels nobody needs close after CHANNEL_LINGER_MS: wait for that, not for the clock. How
+    // many carry the 30 cards left depends on how the bursts fell into packing windows (a channel
+    // still carrying one mounted card stays; a busy run's bursts span more windows): each one left
+    // carries a mounted card, and they are no more than the count from which re-packs fold new cards into
+    // the emptiest channel whatever it carries.
+    const carried = (ch: { filter: string | null }) => [...mounted.keys()].some((id) => ch.filter?.includes(id));
+    await waitFor(
+      () => c.getChannels().channels.every((ch) => ch.subscriptions > 0 && carried(ch)),
+      10_000,
+      () => `every channel left carries a mounted card: ${JSON.stringify(c.getChannels().channels.map((ch) => ch.subscriptions))}`,
+    );
+    expect(c.getChannels().channels.length).to.be.at.most(CROWDED_GROUP);
   });
 
   it('the dashboard with 150 streams uses five channels and two per 100 cards (packed), never one per card', async () => {

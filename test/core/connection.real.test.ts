@@ -285,7 +285,8 @@ describe('connection state machine against the real backend', function () {
     retries.fire();
     await waitFor(() => retries.delays.length === 2, 10_000, 'second retry scheduled');
     retries.fire();
-    await waitFor(() => retries.delays.length === 3 && c.getConnection().attempt === 3, 10_000, 'third retry scheduled');
+    // The query's phase is delivered on the next frame, not with the retry: waited for with it.
+    await waitFor(() => retries.delays.length === 3 && c.getConnection().attempt === 3 && host.ctl.phase === 'stale', 10_000, 'third retry scheduled, the query stale');
     expect(retries.delays).to.deep.equal([1000, 2000, 5000]);
 
     const byAttempt = new Map<number, ConnectionDetail>();

@@ -35,7 +35,9 @@ describe('a list whose parent row arrives later (real backend)', function () {
 
   it('an agent activity list for a stream not yet inserted reads "not found", and is read again as soon as the stream arrives over Realtime', async () => {
     const reads = countReads('agent_executions');
-    const client = await clientFor(USERS.alice);
+    // No revalidation rounds: each re-reads a "not found" list too, and a slow run of the five
+    // failures below could reach the first (60 s) and count its read as the one asserted.
+    const client = await clientFor(USERS.alice, { revalidateMs: 0 });
     clients.push(client);
     const streamId = newId();
     const stream = client.liveQuery(streamFeed, { streamId });

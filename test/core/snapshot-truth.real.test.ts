@@ -276,7 +276,7 @@ describe('the server’s rows win over what the page held (real backend)', funct
     await waitFor(() => gate.asked > after + 1, 10_000, 'and the one after it');
     sampling = false;
     expect([...seen], 'what Realtime said after the read was asked for stands').to.deep.equal(['99%']);
-    expect(badgeText(el)).to.equal(en.live);
+    await waitFor(() => badgeText(el) === en.live, 10_000, () => `Live (shows ${badgeText(el)})`);
     await sb.removeAllChannels();
   });
 });

@@ -166,12 +166,20 @@ describe('Live you can trust (real backend)', function () {
       const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
       const el = wrapper.querySelector('rt-stream-progress')!;
       await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      // Whether a socket was still open when the connection first stopped being "connected": read
+      // in the listener, at that moment, not a frame or more later when the badge has rendered.
+      let openWhenWithdrawn: boolean | null = null;
+      cleanups.push(
+        c.onConnection((d) => {
+          if (openWhenWithdrawn === null && d.status !== 'connected') openWhenWithdrawn = ws.sockets.some((s) => s.readyState === WebSocket.OPEN);
+        }),
+      );
       // Every frame from the server is swallowed from now on (heartbeat replies included).
       ws.closeGate(() => true);
       await waitFor(() => badgeText(el) !== en.live, 40_000, 'Live withdrawn while the server is silent');
       expect(c.getConnection().status).to.not.equal('connected');
       // Withdrawn by the unanswered heartbeat, while the socket is still open (before any timeout).
-      expect(ws.sockets.some((s) => s.readyState === WebSocket.OPEN)).to.equal(true);
+      expect(openWhenWithdrawn).to.equal(true);
       ws.openGate();
       ws.closeGate(() => false);
       await waitFor(() => badgeText(el) === en.live, 30_000, 'live again');
