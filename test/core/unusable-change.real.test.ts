@@ -27,11 +27,22 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.dispose();
 });
 
-/** Holds the REST reads of `table` while `held` is on; `release()` lets them through. */
+/**
+ * Holds the REST reads of `table` while `on`; `release()` lifts the hold and lets the held ones
+ * through (a read started after it, by a late frame's re-read, goes to the server: held, it would
+ * overtake the released one and never land).
+ */
 function holdReads(table: string) {
   const native = window.fetch;
   const waiting: Array<() => void> = [];
-  const hold = { on: false, requested: 0, release: () => waiting.splice(0).forEach((go) => go()) };
+  const hold = {
+    on: false,
+    requested: 0,
+    release: () => {
+      hold.on = false;
+      waiting.splice(0).forEach((go) => go());
+    },
+  };
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
     if (hold.on && url.includes(`/rest/v1/${table}?`)) {
