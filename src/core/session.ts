@@ -30,6 +30,12 @@ export interface SessionEvents {
  */
 export const STALE_REFUSAL_MS = 5000;
 
+/**
+ * A source's token with less than this left (ms) at a watchdog tick (every 2.5 s) has its
+ * successor handed to realtime at once, not at the next heartbeat ({@link Session.checkExpiry}).
+ */
+export const HAND_OVER_MS = 6000;
+
 export class Session {
   readonly tokens: TokenSource;
   /** Why the token is not usable (expired / refused and not renewable), or null. */
@@ -222,8 +228,31 @@ export class Session {
     // at the channels' next rejoin (up to 10 s of "Session expired" over a valid session).
     // So too when the source gave another token than the one refused (at a user check).
     else if (this.failed && tokens.refreshable && !tokens.expired && (expired || tokens.current !== this.#failedWith) && msLeft(tokens.current) > 0) return void this.refresh('a fresh token');
+    else if (!this.failed) this.#handOverEarly();
     tokens.recheck(expired);
   }
+
+  /**
+   * realtime-js asks the token source for the next token only at each heartbeat
+   * (HEARTBEAT_INTERVAL_MS, 12.5 s): a token that lives less than that would expire on the server
+   * first, and its channels be refused ("Token has expired"). A source's token with less than
+   * {@link HAND_OVER_MS} left at a watchdog tick has its successor handed over now (once per token).
+   */
+  #handOverEarly(): void {
+    const realtime = this.#realtime;
+    const held = realtime?.accessTokenValue;
+    const { tokens } = this;
+    const left = msLeft(held ?? null);
+    if (!held || held === this.#handedOver || held !== tokens.current || !tokens.refreshable || left > HAND_OVER_MS || left <= 0) return;
+    this.#handedOver = held;
+    // A failure: the heartbeat's own hand-over, or the refusal, takes it from here.
+    tokens.get().then((token) => {
+      if (token && msLeft(token) > left && realtime.accessTokenValue === held) return realtime.setAuth(token);
+    }).catch(() => {});
+  }
+
+  /** The token {@link #handOverEarly} last renewed. */
+  #handedOver: string | null = null;
 
   /** Get a fresh token into the realtime client (channels are re-authorised or rejoin with it). */
   refresh(reason: string): Promise<boolean> {

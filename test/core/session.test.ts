@@ -3,7 +3,7 @@
  * token source and no realtime client.
  */
 import { expect } from '@open-wc/testing';
-import { ASK_AGAIN_MS, Session } from '../../src/core/session.js';
+import { ASK_AGAIN_MS, HAND_OVER_MS, Session } from '../../src/core/session.js';
 import { RestSource } from '../../src/core/rest-source.js';
 import { SchemaMap } from '../../src/core/schema-map.js';
 import type { RestLike, SupabaseLike } from '../../src/core/supabase-like.js';
@@ -200,5 +200,52 @@ describe('Session', () => {
     session.refused(REASON);
     await tick();
     expect(asked.length, 'asked at once after a healthy connection').to.equal(before + 2);
+  });
+
+  it('a source token about to expire before the next heartbeat has its successor handed to realtime at a watchdog tick, once per token (tokens shorter-lived than a heartbeat interval were refused once each)', async () => {
+    const handed: string[] = [];
+    let next = jwt('alice', 5); // under HAND_OVER_MS left
+    let asks = 0;
+    const session = new Session(async () => (asks++, next), undefined, { changed() {}, renewed() {} });
+    const realtime = { accessTokenValue: null as string | null, setAuth: async (t: string) => void handed.push((realtime.accessTokenValue = t)) };
+    session.attach(realtime as never);
+    realtime.accessTokenValue = await session.tokens.get();
+    const first = realtime.accessTokenValue;
+    expect(HAND_OVER_MS).to.be.above(5000);
+    next = jwt('alice', 3600);
+    session.checkExpiry();
+    for (let i = 0; i < 50 && !handed.length; i++) await new Promise((r) => setTimeout(r));
+    expect(handed, 'the next token handed over at the tick').to.deep.equal([next]);
+    // Far from expiry: the heartbeats hand tokens over; a tick asks nothing.
+    const before = asks;
+    session.checkExpiry(); // decides at once: nothing is started
+    expect(handed.length).to.equal(1);
+    expect(asks, 'not asked for an hour-long token').to.equal(before);
+    expect(first).to.not.equal(next);
+  });
+
+  it('a source that answers the same short token again is asked once for it, not at every tick, and nothing is handed over', async () => {
+    const stuck = jwt('alice', 4);
+    let asks = 0;
+    const session = new Session(async () => (asks++, stuck), undefined, { changed() {}, renewed() {} });
+    const handed: string[] = [];
+    session.attach({ accessTokenValue: stuck, setAuth: async (t: string) => void handed.push(t) } as never);
+    await session.tokens.get();
+    const asked = asks;
+    session.checkExpiry();
+    session.checkExpiry();
+    session.checkExpiry();
+    await new Promise((r) => setTimeout(r)); // the one ask's answer settled (microtasks drained)
+    expect(asks - asked, 'one ask for the stuck token').to.equal(1);
+    expect(handed).to.deep.equal([]);
+  });
+
+  it('a fixed token near its expiry is not handed over again (nothing to renew it with)', async () => {
+    const token = jwt('alice', 4);
+    const session = new Session(token, undefined, { changed() {}, renewed() {} });
+    const handed: string[] = [];
+    session.attach({ accessTokenValue: token, setAuth: async (t: string) => void handed.push(t) } as never);
+    session.checkExpiry(); // decides at once: nothing is started
+    expect(handed).to.deep.equal([]);
   });
 });
