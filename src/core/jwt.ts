@@ -35,6 +35,17 @@ export function tokenExpiry(token: string | null | undefined): number | null {
   return typeof exp === 'number' ? exp * 1000 : null;
 }
 
+/**
+ * When the token was issued (epoch ms), read as a time of the project's servers, or null: only for
+ * a token Supabase Auth issued (`iss` an address ending in `/auth/v1`). Another issuer's clock
+ * (Clerk, Auth0, Firebase, a token server of the page's own) is not the server's: one running
+ * seconds fast would make on-time changes read as late (QA48 F1).
+ */
+export function supabaseAuthIssuedAt(token: string | null | undefined): number | null {
+  const { iat, iss } = decodeJwt(token) ?? {};
+  return typeof iat === 'number' && /^https?:.*\/auth\/v1\/?$/.test(String(iss)) ? iat * 1000 : null;
+}
+
 /** The signed-in user's id: `sub` of an authenticated token (anon/service keys have none). */
 export function tokenUserId(token: string | null | undefined): string | null {
   const claims = decodeJwt(token);

@@ -21,7 +21,8 @@
  * `Date` header of REST replies (whole seconds: the server's time was somewhere in
  * `[Date, Date + 1 s)`, so `localReceive − Date` is still an upper bound, at most 1 s loose; the
  * minimum over several replies tightens it), and the `iat` of the user's access tokens (whole
- * seconds, Supabase Auth's clock; a token kept for long only gives a loose bound). Without a
+ * seconds, Supabase Auth's clock; a token kept for long only gives a loose bound; another issuer's
+ * token gives none: its clock is not the server's, ./jwt.ts `supabaseAuthIssuedAt`). Without a
  * source other than Realtime, a backlog present from the first change would read as skew.
  * Row `updated_at` values are not used: a writer may set them on INSERT, from any clock.
  *

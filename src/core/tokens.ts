@@ -9,7 +9,7 @@
  *   with supabase-js's third-party `accessToken` option (Clerk, Auth0, Firebase, Cognito; then
  *   `client.auth` throws on any access), that callback (`client.accessToken()`).
  */
-import { decodeJwt, refuseKey, tokenExpiry, tokenUserId } from './jwt.js';
+import { refuseKey, supabaseAuthIssuedAt, tokenExpiry, tokenUserId } from './jwt.js';
 import { clockSkew, observeServerTime, serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
@@ -120,7 +120,7 @@ export class TokenSource {
   ) {
     if (typeof option === 'string' && option) {
       this.#cached = option;
-      observeServerTime(Number(decodeJwt(option)?.iat) * 1000);
+      observeServerTime(supabaseAuthIssuedAt(option));
       this.#user = tokenUserId(option);
       this.#everUser = !!this.#user;
     }
@@ -205,9 +205,10 @@ export class TokenSource {
   #user: string | null | undefined;
 
   #noteUser(token: string | null): void {
-    // Its `iat` is a time on the server's side (Supabase Auth), no later than now: a bound of the
+    // Supabase Auth's `iat` is a time on the server's side, no later than now: a bound of the
     // clock skew independent of Realtime (whose timestamps alone cannot tell lag from skew).
-    observeServerTime(Number(decodeJwt(token)?.iat) * 1000);
+    // Another issuer's clock is not the server's (./jwt.ts).
+    observeServerTime(supabaseAuthIssuedAt(token));
     const user = tokenUserId(token);
     if (user) this.#everUser = true;
     if (this.#user === undefined) this.#user = user;

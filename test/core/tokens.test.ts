@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import { isTokenUnavailable, TokenSource, TokenUnavailableError, USER_CHECK_MS } from '../../src/core/tokens.js';
 import type { SupabaseLike } from '../../src/core/supabase-like.js';
 import { tokenUserId } from '../../src/core/jwt.js';
-import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
+import { clockSkew, observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 
 const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 const jwt = (sub: string, exp = Math.floor(Date.now() / 1000) + 3600) => `${b64({ alg: 'none' })}.${b64({ sub, role: 'authenticated', exp })}.x`;
@@ -354,6 +354,26 @@ describe('TokenSource', () => {
       expect(fixed.expired).to.equal(false);
       observeServerTime(new Date().toISOString()); // a server agreeing with this page: an hour ago
       expect(fixed.expired).to.equal(true);
+    } finally {
+      resetServerClock();
+    }
+  });
+
+  it("reads a token's iat as the server's time only when Supabase Auth issued it (`iss` …/auth/v1): another issuer's clock running fast made on-time changes read as late (QA48 F1)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = (iss: string | undefined) => `${b64({ alg: 'none' })}.${b64({ ...(iss ? { iss } : {}), sub: 'alice', role: 'authenticated', iat: now + 20, exp: now + 3600 })}.x`;
+    try {
+      for (const iss of [undefined, 'https://clerk.example.com', 'https://tenant.auth0.com/', 'https://securetoken.google.com/project', 'supabase', 'https://evil.example/auth/v1/extra']) {
+        resetServerClock();
+        await new TokenSource(async () => token(iss)).get();
+        new TokenSource(token(iss));
+        expect(clockSkew(), `iss ${iss}: no sample`).to.equal(null);
+      }
+      for (const iss of ['https://abcd.supabase.co/auth/v1', 'http://127.0.0.1:54321/auth/v1', 'https://api.example.com/base/auth/v1/']) {
+        resetServerClock();
+        await new TokenSource(async () => token(iss)).get();
+        expect(clockSkew(), `iss ${iss}: a sample (the issuer's clock 20 s ahead)`).to.be.below(-15_000);
+      }
     } finally {
       resetServerClock();
     }

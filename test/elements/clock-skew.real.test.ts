@@ -10,9 +10,9 @@ import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import { clockSkew, resetServerClock } from '../../src/core/server-clock.js';
-import { backendInfo, insertRows, newId, newStream, signIn, updateRows } from '../helpers/backend.js';
+import { ALICE, backendInfo, insertRows, newId, newStream, signIn, updateRows } from '../helpers/backend.js';
 import { skewClock } from '../helpers/clock.js';
-import { text } from './helpers.js';
+import { badgeText, text } from './helpers.js';
 
 const TIMEOUT = 10_000;
 const MIN = 60_000;
@@ -88,3 +88,61 @@ for (const [name, offset] of [
     });
   });
 }
+
+/** A valid user token for `userId` from an issuer whose clock runs `aheadS` seconds fast (`iss` given or none). */
+async function tokenIssuedAhead(userId: string, aheadS: number, iss?: string): Promise<string> {
+  const { jwtSecret } = await backendInfo();
+  const b64url = (data: string | Uint8Array) => {
+    let s = '';
+    for (const b of typeof data === 'string' ? new TextEncoder().encode(data) : data) s += String.fromCharCode(b);
+    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  };
+  const iat = Math.floor(Date.now() / 1000) + aheadS;
+  const payload = b64url(JSON.stringify({ ...(iss ? { iss } : {}), sub: userId, role: 'authenticated', aud: 'authenticated', iat, exp: iat + 3600 }));
+  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${header}.${payload}`)));
+  return `${header}.${payload}.${b64url(sig)}`;
+}
+
+describe("a token from another issuer whose clock runs fast (QA48 F1: on-time changes read \"Stale: Realtime is behind\" for up to 2 h)", function () {
+  this.timeout(40_000);
+  beforeEach(() => resetServerClock());
+  afterEach(() => resetServerClock());
+
+  for (const [what, iss] of [
+    ['a third-party issuer (Clerk, Auth0, Firebase)', 'https://clerk.example.com'],
+    ['a token server of the page\'s own (no iss)', undefined],
+  ] as const) {
+    it(`${what}, 20 s fast: its iat is not read as the server's time; changes delivered at once keep the widget Live, "Updated just now"`, async () => {
+      const info = await backendInfo();
+      const token = await tokenIssuedAhead(ALICE, 20, iss); // the backend, like PostgREST, accepts it
+      const s = await newStream({ name: `Issuer ${newId().slice(0, 6)}`, goal_status: 'in_progress', current_progress: { percentage: 10, completed: 1, total: 10 } });
+      const root = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${token}>
+        <rt-stream-card stream-id=${s.id}></rt-stream-card>
+      </rt-provider>`);
+      const card = root.querySelector('rt-stream-card')!;
+      await until('Live at 10%', () => badgeText(card) === 'Live' && text(card).includes('10%'), () => text(card));
+      // Every badge shown from now on (each frame), to the control change.
+      const badges = new Set<string | null>();
+      let watching = true;
+      const watch = () => {
+        badges.add(badgeText(card));
+        if (watching) requestAnimationFrame(watch);
+      };
+      watch();
+      try {
+        await updateRows('streams', { id: s.id }, { current_progress: { percentage: 40, completed: 4, total: 10 } });
+        await until('40%', () => text(card).includes('40%'), () => text(card));
+        // A control change after it: whatever the first one's delivery set off was judged before it.
+        await updateRows('streams', { id: s.id }, { current_progress: { percentage: 50, completed: 5, total: 10 } });
+        await until('50%, Live', () => text(card).includes('50%') && badgeText(card) === 'Live', () => text(card));
+      } finally {
+        watching = false;
+      }
+      expect([...badges], `badges shown (skew estimate ${clockSkew()} ms)`).to.deep.equal(['Live']);
+      expect(Math.abs(clockSkew() ?? 0), 'the skew estimate (ms): the browser and server clocks are the same').to.be.below(3000);
+      expect(updatedText(card)).to.match(JUST_NOW);
+    });
+  }
+});
