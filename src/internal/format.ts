@@ -77,6 +77,9 @@ export function toTime(value: unknown): number | null {
   if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : null;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string') {
+    // Epoch ms written as text (an attribute: `last-updated="1732442400000"`), not a date of the
+    // browser's legacy parser ("1" was 1 January 2001; QA48 F2).
+    if (/^\s*\d{1,16}\s*$/.test(value)) return Number(value);
     const t = parseTimestamp(value);
     return Number.isFinite(t) ? Math.floor(t) : null;
   }

@@ -153,6 +153,17 @@ describe('rt-progress', () => {
     await waitUntil(() => /Updated 10 seconds ago/.test(text(el)), 'did not tick', { timeout: 8000 });
   });
 
+  it('reads last-updated given as epoch ms in the attribute, as documented (QA48 F2: "Not updated yet"; "1" read as a 2001 date by the browser\'s legacy parser)', async () => {
+    const updated = (el: Element) => ($(el, '[part="updated"]')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const now = await progress(html`<rt-progress label="Attr" percentage="10" last-updated=${String(Date.now())}></rt-progress>`);
+    expect(updated(now)).to.equal('Updated just now');
+    const spaced = await progress(html`<rt-progress label="Spaced" percentage="10" last-updated=${` ${Date.now() - 22_000} `}></rt-progress>`);
+    expect(updated(spaced)).to.equal('Updated 20 seconds ago');
+    // "1" is 1 ms after the epoch: its date (1970), not 1 January 2001.
+    const one = await progress(html`<rt-progress label="One" percentage="10" last-updated="1"></rt-progress>`);
+    expect(updated(one)).to.match(/^Updated 5\d years ago$/);
+  });
+
   it('shows the connection status badge when given', async () => {
     const el = await progress(html`<rt-progress label="Conn" percentage="5" connection-status="connecting"></rt-progress>`);
     expect($(el, '[part="connection"]')!.textContent).to.include('Connecting');
