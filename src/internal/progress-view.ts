@@ -270,7 +270,8 @@ export class ProgressTracker {
         announce = s.progressFailed(label);
         milestone = 'failed';
       } else if (!complete && bucket != null && this.#lastBucket != null && bucket > this.#lastBucket && bucket > 0 && bucket < 4) {
-        announce = s.progressMilestone(label, formatPercent(locale, bucket * 25));
+        // Said at a quarter crossed, with the value shown (a jump from 10 to 40 % is "40%", not "25%").
+        announce = s.progressMilestone(label, formatPercent(locale, m.percentage!));
         milestone = String(bucket * 25);
       }
     }

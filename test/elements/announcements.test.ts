@@ -58,8 +58,9 @@ describe('announcements: one per milestone per page', () => {
     client.update('streams', { id: 'm1', current_progress: { percentage: 60, completed: 6, total: 10 } });
     await waitUntil(shows('60%'), 'the widgets never showed 60%', { timeout: 5000 });
     for (const el of [progress, card, dashboard]) await settle(el);
-    await waitUntil(() => speaking('50%').length > 0, 'nobody announced 50%', { timeout: 5000 });
-    const regions = speaking('50%');
+    // The 50 % quarter crossed, said with the value shown.
+    await waitUntil(() => speaking('60%').length > 0, 'nobody announced 60%', { timeout: 5000 });
+    const regions = speaking('60%');
     expect(regions.length, regions.map((r) => r.textContent).join(' | ')).to.equal(1);
     expect(regions[0]!.textContent).to.include('Milestone stream');
 
@@ -78,15 +79,15 @@ describe('announcements: one per milestone per page', () => {
     expect(completes.length).to.equal(3);
   });
 
-  it('what was said goes when the progress is undone or the stream renamed: no "75 %" left in a live region at 10 % (QA24 L5)', async () => {
+  it('what was said goes when the progress is undone or the stream renamed: no "80 %" (the 75 % quarter) left in a live region at 10 % (QA24 L5)', async () => {
     const { client, shows, progress, card, dashboard } = await threeWidgets();
     client.update('streams', { id: 'm1', current_progress: { percentage: 80, completed: 8, total: 10 } });
     await waitUntil(shows('80%'), 'the widgets never showed 80%', { timeout: 5000 });
-    await waitUntil(() => speaking('75%').length > 0, 'nobody announced 75%', { timeout: 5000 });
+    await waitUntil(() => speaking('80%').length > 0, 'nobody announced 80%', { timeout: 5000 });
     client.update('streams', { id: 'm1', name: 'Reset stream', current_progress: { percentage: 10, completed: 1, total: 10 } });
     await waitUntil(shows('10%'), 'the widgets never showed 10%', { timeout: 5000 });
     for (const el of [progress, card, dashboard]) await settle(el);
-    expect(speaking('75%').map((r) => r.textContent)).to.deep.equal([]);
+    expect(speaking('80%').map((r) => r.textContent)).to.deep.equal([]);
     expect(speaking('Milestone stream').map((r) => r.textContent)).to.deep.equal([]);
   });
 

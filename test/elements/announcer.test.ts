@@ -222,7 +222,7 @@ describe('announcer: what the status and progress widgets say', () => {
     await el.updateComplete;
     client.update('streams', { id: 'o1', goal_status: 'completed', current_progress: { percentage: 100, completed: 10, total: 10 } });
     await until(() => said.some((t) => t.includes('completed')), 'the completion spoken', () => said);
-    expect(said.join(' | ')).to.include('Offscreen: 50%').and.include('Offscreen completed');
+    expect(said.join(' | ')).to.include('Offscreen: 70%').and.include('Offscreen completed');
   });
 
   it('two status widgets of one client (a badge and a dashboard\'s) say each change once between them; a flap is heard each time', async () => {

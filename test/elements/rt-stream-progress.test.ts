@@ -42,7 +42,7 @@ describe('rt-stream-progress', () => {
     await waitForText(el, '40%');
     client.update('streams', { id: 's1', current_progress: { percentage: 70, completed: 7, total: 10 } });
     await waitForText(el, '70%');
-    expect($(el, '[role="status"]')!.textContent).to.include('50%');
+    expect($(el, '[role="status"]')!.textContent).to.include('Onboarding: 70%');
     const ev = oneEvent(el, 'rt-progress-complete');
     client.update('streams', { id: 's1', goal_status: 'completed', current_progress: { percentage: 100, completed: 10, total: 10 } });
     const e = await ev;
@@ -62,7 +62,7 @@ describe('rt-stream-progress', () => {
     const el = await mount<RtStreamProgress>(client, html`<rt-stream-progress stream-id="sw1"></rt-stream-progress>`, 'rt-stream-progress');
     await waitForText(el, '40%');
     client.update('streams', { id: 'sw1', current_progress: { percentage: 70, completed: 7, total: 10 } });
-    await waitUntil(() => $(el, '[role="status"]')!.textContent!.includes('50%'), 'milestone announced');
+    await waitUntil(() => $(el, '[role="status"]')!.textContent!.includes('70%'), 'milestone announced');
     el.streamId = 'sw2';
     await waitForText(el, 'Second');
     expect($(el, '[role="status"]')!.textContent!.trim()).to.equal('');
