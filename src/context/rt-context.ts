@@ -17,7 +17,13 @@ import type { RtClientApi } from '../core/client-types.js';
  */
 export type RtTheme = 'page' | 'auto' | 'light' | 'dark' | 'system';
 
-export const rtClientContext = createContext<RtClientApi | undefined>(Symbol.for('rt-monitor.client'));
+/**
+ * The client an `<rt-provider>` provides: a client; `null` when the provider has a client source of
+ * its own (`supabase-url`, `anon-key`, `access-token`, `client`) but no client (not configured, or
+ * not built yet): its elements wait for it and never use the page default (`configure()`), another
+ * user's client; `undefined` when it sets nothing of the client's and there is none around it.
+ */
+export const rtClientContext = createContext<RtClientApi | null | undefined>(Symbol.for('rt-monitor.client'));
 export const rtLocaleContext = createContext<string | undefined>(Symbol.for('rt-monitor.locale'));
 export const rtThemeContext = createContext<RtTheme | undefined>(Symbol.for('rt-monitor.theme'));
 

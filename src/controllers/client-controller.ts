@@ -36,7 +36,8 @@ export abstract class ClientController implements ReactiveController {
   /** How long (ms) a host waits for a client before reporting `not-configured`. Default 10 000. */
   static noClientTimeoutMs = 10_000;
   protected readonly host: RtHost;
-  #contextClient: RtClientApi | undefined;
+  /** The provider's answer: a client, `null` (it has none, on purpose: no page default), or undefined. */
+  #contextClient: RtClientApi | null | undefined;
   #offDefault: (() => void) | undefined;
   #current: RtClientApi | undefined;
   protected connected = false;
@@ -57,7 +58,7 @@ export abstract class ClientController implements ReactiveController {
       subscribe: true,
       callback: (client) => {
         this.#inProvider = true;
-        this.#contextClient = client ?? undefined;
+        this.#contextClient = client;
         this.#sync();
       },
     });
@@ -87,9 +88,12 @@ export abstract class ClientController implements ReactiveController {
     return this.#inProvider ? PROVIDER_HAS_NO_CLIENT : NOT_CONFIGURED;
   }
 
-  /** The client in use (from the provider, else the page default), if any. */
+  /**
+   * The client in use: the provider's; else, outside any provider or inside one that sets nothing
+   * of the client's, the page default; none inside a provider whose own client is missing.
+   */
   get client(): RtClientApi | undefined {
-    return this.#contextClient ?? getDefaultClient();
+    return this.#contextClient === null ? undefined : (this.#contextClient ?? getDefaultClient());
   }
 
   /** No client, and still within the grace period: show pending, not an error. */

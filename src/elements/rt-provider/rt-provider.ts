@@ -181,7 +181,7 @@ export class RtProvider extends LitElement {
 
   /** The client this provider currently provides (undefined when not configured). */
   get rtClient(): RtClientApi | undefined {
-    return this.#clientProvider.value;
+    return this.#clientProvider.value ?? undefined;
   }
 
   /** In another document (a same-origin iframe): its styles made for that document. */
@@ -268,11 +268,13 @@ export class RtProvider extends LitElement {
       this.#dropManaged();
       // Nothing of its own: the client around it. An `access-token` alone is not that client's user.
       this.#ownsClient = !!(given || this.accessToken);
-      this.#clientProvider.setValue(this.#ownsClient ? undefined : this.#outer.client.value, true);
+      // None of its own where it has a source (an `access-token` alone): `null`, so that its elements
+      // wait and never take the page default's client, another user's (QA49 F2).
+      this.#clientProvider.setValue(this.#ownsClient ? null : this.#outer.client.value, true);
       return;
     }
     this.#managed ??= new ManagedClient({
-      changed: (client) => this.#clientProvider.setValue(client, true),
+      changed: (client) => this.#clientProvider.setValue(client ?? null, true),
       // Session expiry → `rt-session-expired` on this provider (answer with
       // `event.detail.setAccessToken(token)` or by setting `accessToken`).
       sessionExpired: (error, client) =>

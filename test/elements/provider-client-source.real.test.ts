@@ -1,0 +1,101 @@
+/**
+ * Which client a widget inside an `<rt-provider>` uses when the page also has a default client
+ * (`configure()`, the script tag's `data-*`) for another user (real backend). A provider with a
+ * client source of its own (`access-token`, `supabase-url`, `anon-key`, `client`) but no client
+ * keeps its widgets waiting, then "not configured": never the page default's rows (QA49 F2: Bob's
+ * section showed Alice's alerts, Live). A provider that sets nothing of the client's passes on the
+ * client around it: the page default at top level.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import { configure } from '../../src/core/default-client.js';
+import { setDefaultClient } from '../../src/core/default-client-slot.js';
+import { ClientController } from '../../src/controllers/client-controller.js';
+import { ALICE, BOB, USERS, backendInfo, insertRows, signIn, waitFor } from '../helpers/backend.js';
+import { badgeText, deepText } from './helpers.js';
+
+const marker = (who: string) => `provider-${who}-${crypto.randomUUID().slice(0, 8)}`;
+async function alertFor(userId: string, name: string) {
+  await insertRows('signal_alerts', [{ user_id: userId, business_name: name, signal_type: 'provider-source', priority: 'low' }] as never);
+}
+const textOf = (el: Element) => deepText(el.shadowRoot!);
+
+/** Every text `el` showed, each frame, until `stop()`. */
+function everyText(el: Element) {
+  const seen = new Set<string>();
+  let on = true;
+  const look = () => {
+    seen.add(textOf(el));
+    if (on) requestAnimationFrame(look);
+  };
+  look();
+  return { seen, stop: () => void (on = false) };
+}
+
+describe('a provider beside the page default client (real backend)', function () {
+  this.timeout(40_000);
+  const wait = ClientController.noClientTimeoutMs;
+  afterEach(() => {
+    ClientController.noClientTimeoutMs = wait;
+    setDefaultClient(null);
+  });
+
+  it('an <rt-provider access-token=…> of another user with no URL: its widgets read "not configured", never the page default user\'s rows', async () => {
+    ClientController.noClientTimeoutMs = 1500;
+    const info = await backendInfo();
+    configure({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+    const alices = marker('alice');
+    await alertFor(ALICE, alices);
+    const bobToken = await signIn(USERS.bob);
+    const root = await fixture(html`<div>
+      <rt-signal-alerts id="page"></rt-signal-alerts>
+      <rt-provider access-token=${bobToken}><rt-signal-alerts id="inside"></rt-signal-alerts></rt-provider>
+    </div>`);
+    const page = root.querySelector('#page')!;
+    const inside = root.querySelector('#inside')!;
+    const shown = everyText(inside);
+    try {
+      await waitFor(() => textOf(page).includes(alices), 15_000, "the page default's widget shows Alice's alert");
+      await waitFor(() => /has no Supabase client/.test(textOf(inside) + (inside.shadowRoot!.querySelector('[title]')?.getAttribute('title') ?? '')), 10_000, `the provider's widget: not configured (shows ${textOf(inside)})`);
+    } finally {
+      shown.stop();
+    }
+    expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
+    expect(badgeText(inside)).to.not.equal('Live');
+  });
+
+  it("a provider with Bob's own client: its widget shows Bob's rows only, from its first frame", async () => {
+    const info = await backendInfo();
+    configure({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+    const alices = marker('alice');
+    const bobs = marker('bob');
+    await alertFor(ALICE, alices);
+    await alertFor(BOB, bobs);
+    const bobToken = await signIn(USERS.bob);
+    const root = await fixture(html`<div>
+      <rt-signal-alerts id="page"></rt-signal-alerts>
+      <rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${bobToken}><rt-signal-alerts id="inside"></rt-signal-alerts></rt-provider>
+    </div>`);
+    const inside = root.querySelector('#inside')!;
+    const shown = everyText(inside);
+    try {
+      await waitFor(() => textOf(inside).includes(bobs) && badgeText(inside) === 'Live', 15_000, "Bob's alert, Live");
+      await waitFor(() => textOf(root.querySelector('#page')!).includes(alices), 15_000, "the page widget shows Alice's alert");
+    } finally {
+      shown.stop();
+    }
+    expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
+  });
+
+  it('a top-level <rt-provider locale="de"> (nothing of the client\'s) passes on the page default client: its widget is Live in German', async () => {
+    const info = await backendInfo();
+    configure({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+    const alices = marker('alice');
+    await alertFor(ALICE, alices);
+    const root = await fixture(html`<rt-provider locale="de"><rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+    const el = root.querySelector('rt-signal-alerts')!;
+    await waitFor(() => textOf(el).includes(alices) && badgeText(el) === 'Live', 15_000, "Alice's alert, Live");
+    expect((el as unknown as { effectiveLocale: string }).effectiveLocale).to.equal('de');
+  });
+});
