@@ -1,12 +1,11 @@
 /** The alert/notification feed (ARIA feed pattern): header with counts, articles, read state. */
 import { css } from 'lit';
+import { contentWidth } from './content-width.js';
 
 export const feedStyles = css`
+  ${contentWidth(360)}
   .card {
     container-type: inline-size;
-    /* Its width where the page sizes it to content (a flex row, a float): size containment
-       leaves it none of its own (QA32: 34 px, one letter per line). */
-    contain-intrinsic-inline-size: 360px;
   }
   .card-header .spacer {
     flex: 1 1 auto;

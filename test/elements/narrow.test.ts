@@ -304,3 +304,42 @@ describe('a 320 px viewport (a phone, or a page zoomed to 400%: WCAG 1.4.10)', (
     }
   });
 });
+
+/**
+ * A page shell that lays its content out in a grid or a flex row, each widget in a `<section>` card
+ * (a grid / flex item whose automatic minimum is its content's min-content width). QA49 F3: the
+ * feeds, rt-diagnostics and the dashboard gave theirs as 360, 640 and 720 px
+ * (`contain-intrinsic-inline-size`), so on a 320 px phone the page grew 106–432 px wider.
+ */
+describe('in a page grid or flex row, inside a <section> card: every element fits its column', () => {
+  for (const [layout, width] of [['grid', 288], ['flex', 288], ['grid', 200]] as const) {
+    it(`${layout}, ${width} px column`, async () => {
+      const failures: string[] = [];
+      for (const c of cases) {
+        const client = (c.client ?? seeded)();
+        const box = await mount<HTMLElement>(client, html`<div class="box" style="display: ${layout}; width: ${width}px"><section>${c.template}</section></div>`, '.box');
+        const el = box.querySelector<HTMLElement>(`section > ${c.tag}:not([hidden])`)!;
+        await waitUntil(() => deepText(el.shadowRoot!).includes(c.ready), `${c.name}: "${c.ready}" never appeared`, { timeout: 5000 });
+        await settle(el);
+        failures.push(...overflows(el, box).slice(0, 3).map((f) => `${c.name}: ${f}`));
+      }
+      expect(failures).to.deep.equal([]);
+    });
+  }
+
+  it('where the page sizes it to its content (a float, a flex row), a feed is 360 px wide, rt-diagnostics 640 and the dashboard 720 (QA32: 34 px, one letter per line)', async () => {
+    for (const [tag, px] of [['rt-signal-alerts', 360], ['rt-notifications', 360], ['rt-diagnostics', 640], ['rt-monitoring-dashboard', 720]] as const) {
+      const c = cases.find((x) => x.tag === tag)!;
+      for (const shell of ['float', 'flex'] as const) {
+        const box = await mount<HTMLElement>(
+          seeded(),
+          shell === 'float' ? html`<div class="box" style="width: 1200px"><div style="float: left">${c.template}</div></div>` : html`<div class="box" style="display: flex; width: 1200px">${c.template}</div>`,
+          '.box',
+        );
+        const el = box.querySelector<HTMLElement>(tag)!;
+        await settle(el);
+        expect(Math.round(el.getBoundingClientRect().width), `${tag} in a ${shell}`).to.equal(px);
+      }
+    }
+  });
+});

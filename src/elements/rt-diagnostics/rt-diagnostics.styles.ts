@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { contentWidth } from '../../styles/content-width.js';
 
 export const styles = css`
   .card {
@@ -38,10 +39,9 @@ export const styles = css`
   dd[data-tone='warning'] {
     color: var(--_color-warning-text);
   }
+  ${contentWidth(640)}
   .card {
     container-type: inline-size;
-    /* Its width where the page sizes it to content (a flex row, a float; see styles/feed.ts). */
-    contain-intrinsic-inline-size: 640px;
   }
   .table-wrap {
     contain: inline-size;

@@ -1,10 +1,9 @@
 import { css } from 'lit';
+import { contentWidth } from '../../styles/content-width.js';
 
 export const styles = css`
+  ${contentWidth(720)}
   :host {
-    container-type: inline-size;
-    /* Its width where the page sizes it to content (a flex row, a float; see styles/feed.ts). */
-    contain-intrinsic-inline-size: 720px;
     --_gap: var(--rt-dashboard-gap, var(--_space-4));
   }
   /* A user's text spacing (WCAG 1.4.12) reaches the widgets inside, past their :host reset, and
@@ -14,6 +13,7 @@ export const styles = css`
     word-spacing: inherit;
   }
   .dashboard {
+    container-type: inline-size;
     display: grid;
     gap: var(--_gap);
     color: var(--_color-text);
