@@ -61,7 +61,10 @@ export class RtMonitoringDashboard extends RtElement {
   @property({ type: Boolean, attribute: 'hide-alerts', reflect: true }) hideAlerts = false;
   @property({ type: Boolean, attribute: 'hide-notifications', reflect: true }) hideNotifications = false;
 
-  /** Stream whose agents are shown (defaults to the first stream in progress). */
+  /**
+   * Stream whose agents are shown (defaults to the first stream in progress). A stream picked in the
+   * dashboard's own picker wins while the list holds it.
+   */
   @property({ attribute: 'agents-stream-id' }) agentsStreamId?: string;
 
   @state() private chosenStream?: string;
@@ -88,9 +91,12 @@ export class RtMonitoringDashboard extends RtElement {
 
   get #agentStream(): string | undefined {
     const rows = this.#streamRows;
-    const wanted = this.chosenStream ?? this.agentsStreamId;
-    if (wanted) return wanted;
-    return (rows.find((r) => r.goal_status === 'in_progress') ?? rows[0])?.id;
+    // The stream picked here, while the list holds it: deleted, out of the user's view, or of
+    // another org or client, the default again (QA49 F1: the picker showed one stream, the agents
+    // below were of the one gone, and no choice could reach the stream shown).
+    const picked = this.chosenStream;
+    if (picked && rows.some((r) => r.id === picked)) return picked;
+    return this.agentsStreamId || (rows.find((r) => r.goal_status === 'in_progress') ?? rows[0])?.id;
   }
 
   #renderStreams() {
@@ -138,12 +144,21 @@ export class RtMonitoringDashboard extends RtElement {
         ? html`<div class="picker">
             <label for="agent-stream">${s.agentStream}</label>
             <select id="agent-stream" @change=${this.#onPick}>
-              ${rows.map((r) => html`<option dir="auto" value=${r.id} ?selected=${r.id === current}>${clip(r.name, 60, s.streamFallback).text}</option>`)}
+              ${current && !rows.some((r) => r.id === current) ? html`<option dir="auto" value=${current}>${clip(current, 60).text}</option>` : nothing}
+              ${rows.map((r) => html`<option dir="auto" value=${r.id}>${clip(r.name, 60, s.streamFallback).text}</option>`)}
             </select>
           </div>`
         : nothing}
       <rt-agent-executions stream-id=${current ?? nothing} max-items="5" locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-agent-executions>
     </div>`;
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    // The stream shown, also after a pick (an option's \`selected\` attribute no longer moves a
+    // selection the user made) and when the options shift under it.
+    const picker = this.renderRoot.querySelector('select');
+    if (picker) picker.value = this.#agentStream ?? '';
   }
 
   protected override render() {
