@@ -11,15 +11,16 @@ import { css, unsafeCSS, type CSSResult } from 'lit';
  *
  * A zero-height grid before the host's content, with one `minmax(min(120px, 100%), px)` column:
  * its min-content width is the minimum, its max-content width `px`. In a box of its own width it
- * is as wide as the box, and nothing is drawn.
+ * is as wide as the box, and nothing is drawn. Important, so that no page rule on the host's
+ * `::before` (a reset's `*::before { … }`) changes it: a shadow tree's important declarations win.
  */
 export function contentWidth(px: number): CSSResult {
   return css`
     :host::before {
-      content: '';
-      display: grid;
-      grid-template-columns: minmax(min(120px, 100%), ${unsafeCSS(px)}px);
-      height: 0;
+      all: initial !important;
+      content: '' !important;
+      display: grid !important;
+      grid-template-columns: minmax(min(120px, 100%), ${unsafeCSS(px)}px) !important;
     }
   `;
 }

@@ -330,15 +330,19 @@ describe('in a page grid or flex row, inside a <section> card: every element fit
   it('where the page sizes it to its content (a float, a flex row), a feed is 360 px wide, rt-diagnostics 640 and the dashboard 720 (QA32: 34 px, one letter per line)', async () => {
     for (const [tag, px] of [['rt-signal-alerts', 360], ['rt-notifications', 360], ['rt-diagnostics', 640], ['rt-monitoring-dashboard', 720]] as const) {
       const c = cases.find((x) => x.tag === tag)!;
-      for (const shell of ['float', 'flex'] as const) {
+      for (const shell of ['float', 'flex', 'float, under a page reset of ::before'] as const) {
+        // A page rule on every `::before` (the host's is in the page's reach) changes nothing.
+        const reset = shell.includes('reset') ? html`<style>*::before { content: none !important; display: none !important; padding: 30px; width: 10px }</style>` : '';
         const box = await mount<HTMLElement>(
           seeded(),
-          shell === 'float' ? html`<div class="box" style="width: 1200px"><div style="float: left">${c.template}</div></div>` : html`<div class="box" style="display: flex; width: 1200px">${c.template}</div>`,
+          shell !== 'flex' ? html`${reset}<div class="box" style="width: 1200px"><div style="float: left">${c.template}</div></div>` : html`<div class="box" style="display: flex; width: 1200px">${c.template}</div>`,
           '.box',
         );
         const el = box.querySelector<HTMLElement>(tag)!;
         await settle(el);
         expect(Math.round(el.getBoundingClientRect().width), `${tag} in a ${shell}`).to.equal(px);
+        const base = el.shadowRoot!.querySelector('[part~="base"]')!.getBoundingClientRect();
+        expect(Math.round(base.top - el.getBoundingClientRect().top), `${tag} in a ${shell}: nothing above its card`).to.equal(0);
       }
     }
   });
