@@ -278,8 +278,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * lends its elements no page default (QA49 F2); the feeds, diagnostics and dashboard take their
  * content-sized width from a `::before` strut that a page reset cannot undo, not from
  * `contain-intrinsic-inline-size` (QA49 F3); the dashboard picker follows the list (QA49 F1).
+ * Raised to 85.3 the same day (85,105 B, +0.09 KB, and room for the rest of QA50's fixes): the
+ * strut takes no room in a host the page makes a flex row; a provider given an empty or null
+ * client source, or one that had a source, lends no page default; the picker keeps focus.
  */
-export const ALL_IN_CEILING_KB = 85.1;
+export const ALL_IN_CEILING_KB = 85.3;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -13,6 +13,7 @@ import { css, unsafeCSS, type CSSResult } from 'lit';
  * its min-content width is the minimum, its max-content width `px`. In a box of its own width it
  * is as wide as the box, and nothing is drawn. Important, so that no page rule on the host's
  * `::before` (a reset's `*::before { … }`) changes it: a shadow tree's important declarations win.
+ * In a host the page makes a flex row, it takes no room (basis 0) and the content grows to fill.
  */
 export function contentWidth(px: number): CSSResult {
   return css`
@@ -21,6 +22,12 @@ export function contentWidth(px: number): CSSResult {
       content: '' !important;
       display: grid !important;
       grid-template-columns: minmax(min(120px, 100%), ${unsafeCSS(px)}px) !important;
+      flex: 0 1 0 !important;
+      min-inline-size: 0 !important;
+    }
+    /* A host the page makes a flex row: the strut takes no room in it, the content all of it. */
+    :host > * {
+      flex-grow: 1;
     }
   `;
 }

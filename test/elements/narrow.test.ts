@@ -346,4 +346,16 @@ describe('in a page grid or flex row, inside a <section> card: every element fit
       }
     }
   });
+
+  it('a host the page makes a flex row (rt-signal-alerts { display: flex }): its card fills it (QA50: 34 px beside an empty column)', async () => {
+    for (const tag of ['rt-signal-alerts', 'rt-diagnostics', 'rt-monitoring-dashboard'] as const) {
+      const c = cases.find((x) => x.tag === tag)!;
+      const box = await mount<HTMLElement>(seeded(), html`<style>${tag} { display: flex }</style><div class="box" style="width: 400px">${c.template}</div>`, '.box');
+      const el = box.querySelector<HTMLElement>(tag)!;
+      await settle(el);
+      const base = el.shadowRoot!.querySelector('[part~="base"]')!.getBoundingClientRect();
+      expect(Math.round(el.getBoundingClientRect().width), tag).to.equal(400);
+      expect(Math.round(base.width), `${tag}: its card`).to.equal(400);
+    }
+  });
 });
