@@ -12,7 +12,8 @@ import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import { configure } from '../../src/core/default-client.js';
 import { setDefaultClient } from '../../src/core/default-client-slot.js';
 import { ClientController } from '../../src/controllers/client-controller.js';
-import { ALICE, BOB, USERS, backendInfo, insertRows, signIn, waitFor } from '../helpers/backend.js';
+import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
+import { ALICE, BOB, USERS, backendInfo, clientFor, insertRows, signIn, waitFor } from '../helpers/backend.js';
 import { badgeText, deepText } from './helpers.js';
 
 const marker = (who: string) => `provider-${who}-${crypto.randomUUID().slice(0, 8)}`;
@@ -97,5 +98,74 @@ describe('a provider beside the page default client (real backend)', function ()
     const el = root.querySelector('rt-signal-alerts')!;
     await waitFor(() => textOf(el).includes(alices) && badgeText(el) === 'Live', 15_000, "Alice's alert, Live");
     expect((el as unknown as { effectiveLocale: string }).effectiveLocale).to.equal('de');
+  });
+
+  /** Alice's page default client, an alert of hers; "not configured" comes after 1.5 s. */
+  async function pageForAlice() {
+    ClientController.noClientTimeoutMs = 1500;
+    const info = await backendInfo();
+    configure({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice) });
+    const alices = marker('alice');
+    await alertFor(ALICE, alices);
+    return { info, alices };
+  }
+  const notConfigured = (el: Element) => /has no Supabase client/.test(textOf(el) + (el.shadowRoot!.querySelector('[title]')?.getAttribute('title') ?? ''));
+
+  for (const [what, make] of [
+    ['access-token="" (a template\'s token not loaded yet)', () => html`<rt-provider access-token=""><rt-signal-alerts></rt-signal-alerts></rt-provider>`],
+    ['.client=${null} (React client={supabase ?? null} while the app client loads)', () => html`<rt-provider .client=${null}><rt-signal-alerts></rt-signal-alerts></rt-provider>`],
+    ['tables of its own and no client (a mapping only a client of its own could carry)', () => html`<rt-provider tables='{"signal_alerts":"no_such_alerts"}'><rt-signal-alerts></rt-signal-alerts></rt-provider>`],
+  ] as const) {
+    it(`a provider with ${what}: "not configured", never the page default user's rows (QA50 F3, F5)`, async () => {
+      const { alices } = await pageForAlice();
+      const root = await fixture(make());
+      const inside = root.querySelector('rt-signal-alerts')!;
+      const shown = everyText(inside);
+      try {
+        await waitFor(() => notConfigured(inside), 10_000, `not configured (shows ${textOf(inside).slice(0, 160)})`);
+      } finally {
+        shown.stop();
+      }
+      expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
+    });
+  }
+
+  it("a provider that had Bob's client, then client = undefined (a sign-out): \"not configured\", never Alice's rows (QA50 F4)", async () => {
+    const { alices } = await pageForAlice();
+    const bobs = marker('bob');
+    await alertFor(BOB, bobs);
+    const bob = await clientFor(USERS.bob);
+    const root = await fixture(html`<rt-provider .client=${bob}><rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+    const inside = root.querySelector('rt-signal-alerts')!;
+    await waitFor(() => textOf(inside).includes(bobs), 15_000, "Bob's alert");
+    const shown = everyText(inside);
+    try {
+      (root as RtProvider).client = undefined;
+      await waitFor(() => notConfigured(inside), 10_000, `not configured (shows ${textOf(inside).slice(0, 160)})`);
+    } finally {
+      shown.stop();
+      bob.dispose();
+    }
+    expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
+  });
+
+  it("a provider with Bob's url, key and token, each attribute removed in turn: never Alice's rows, then \"not configured\" (QA50 F4)", async () => {
+    const { info, alices } = await pageForAlice();
+    const bobs = marker('bob');
+    await alertFor(BOB, bobs);
+    const root = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await signIn(USERS.bob)}><rt-signal-alerts></rt-signal-alerts></rt-provider>`);
+    const inside = root.querySelector('rt-signal-alerts')!;
+    await waitFor(() => textOf(inside).includes(bobs), 15_000, "Bob's alert");
+    const shown = everyText(inside);
+    try {
+      for (const name of ['supabase-url', 'anon-key', 'access-token']) {
+        root.removeAttribute(name);
+        await waitFor(() => !textOf(inside).includes(bobs), 10_000, `${name} removed: Bob's rows gone`);
+      }
+      await waitFor(() => notConfigured(inside), 10_000, `not configured (shows ${textOf(inside).slice(0, 160)})`);
+    } finally {
+      shown.stop();
+    }
+    expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
   });
 });

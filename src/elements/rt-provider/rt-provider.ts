@@ -142,6 +142,8 @@ export class RtProvider extends LitElement {
   };
   /** This provider has its own client (options, a host SupabaseClient or a ready client). */
   #ownsClient = false;
+  /** It has, or once had, a client source or a client option of its own (then never the client around it). */
+  #sourced = false;
   /** The client built from the attributes or over a host SupabaseClient (it follows the host's user). */
   #managed: ManagedClient | undefined;
   #ownUser: string | null = null;
@@ -255,6 +257,7 @@ export class RtProvider extends LitElement {
     this.#ownsClient = true;
     if (isRtClient(given)) {
       this.#dropManaged();
+      this.#sourced = true;
       this.#clientProvider.setValue(given, true);
       return;
     }
@@ -266,13 +269,20 @@ export class RtProvider extends LitElement {
         : undefined;
     if (!options) {
       this.#dropManaged();
-      // Nothing of its own: the client around it. An `access-token` alone is not that client's user.
-      this.#ownsClient = !!(given || this.accessToken);
-      // None of its own where it has a source (an `access-token` alone): `null`, so that its elements
-      // wait and never take the page default's client, another user's (QA49 F2).
+      // Nothing of its own: the client around it. A source of its own but no client (an
+      // `access-token` alone, an empty one, `client = null`, a removed attribute): `null`, so that
+      // its elements wait and never take the page default's client, another user's (QA49 F2,
+      // QA50 F3). So too for a mapping of its own (`tables`, `columns`, `realtime-mode`): only a
+      // client of its own could carry it (QA50 F5). At top level, one it had and lost (a
+      // sign-out) does not make it the page default's either (QA50 F4); nested, it hands on the
+      // outer provider's client again.
+      const own = given !== undefined || this.accessToken !== undefined || [this.supabaseUrl, this.anonKey, this.tables, this.columns, this.realtimeMode].some((v) => v != null);
+      this.#ownsClient = own || (this.#sourced && this.#outer.client.value === undefined);
+      this.#sourced ||= own;
       this.#clientProvider.setValue(this.#ownsClient ? null : this.#outer.client.value, true);
       return;
     }
+    this.#sourced = true;
     this.#managed ??= new ManagedClient({
       changed: (client) => this.#clientProvider.setValue(client ?? null, true),
       // Session expiry → `rt-session-expired` on this provider (answer with
