@@ -111,4 +111,18 @@ describe('the dashboard agent picker (real backend)', function () {
     expect(select()!.value).to.equal(other.id);
     expect(dash.shadowRoot!.querySelector('rt-agent-executions')!.getAttribute('stream-id')).to.equal(other.id);
   });
+
+  it('the picker has keyboard focus when the list drops to one stream: it stays, with focus, until focus leaves it (QA50 F6: focus fell to <body>)', async () => {
+    const { a, b, select, agentsText } = await setup();
+    select()!.focus();
+    await deleteRows('agent_executions', { stream_id: b.id });
+    await deleteRows('streams', { id: b.id });
+    await waitFor(() => select()?.options.length === 1 && agentsText().includes('agent-of-alpha'), 20_000, 'one stream left, its agents');
+    expect(select()!.value).to.equal(a.id);
+    const dash = select()!.getRootNode() as ShadowRoot;
+    expect(dash.activeElement, 'focus stays on the picker').to.equal(select());
+    expect(document.activeElement).to.not.equal(document.body);
+    select()!.blur();
+    await waitFor(() => !select(), 5000, 'the picker gone once focus left it');
+  });
 });

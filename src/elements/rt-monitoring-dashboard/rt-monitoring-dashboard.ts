@@ -139,11 +139,14 @@ export class RtMonitoringDashboard extends RtElement {
     const s = this.s;
     const rows = this.#streamRows;
     const current = this.#agentStream;
+    // Shown for a choice, and while it has focus (a keyboard user on it when the list drops to
+    // one stream keeps focus there, not on the page's body; QA50 F6): gone once it loses focus.
+    const focused = this.shadowRoot?.activeElement?.id === 'agent-stream';
     return html`<div part="agents">
-      ${rows.length > 1
+      ${rows.length > 1 || focused
         ? html`<div class="picker">
             <label for="agent-stream">${s.agentStream}</label>
-            <select id="agent-stream" @change=${this.#onPick}>
+            <select id="agent-stream" @change=${this.#onPick} @blur=${() => this.requestUpdate()}>
               ${current && !rows.some((r) => r.id === current) ? html`<option dir="auto" value=${current}>${clip(current, 60).text}</option>` : nothing}
               ${rows.map((r) => html`<option dir="auto" value=${r.id}>${clip(r.name, 60, s.streamFallback).text}</option>`)}
             </select>
