@@ -45,6 +45,7 @@ export abstract class ClientController implements ReactiveController {
   #gaveUp = false;
   readonly #consumer: ContextConsumer<typeof rtClientContext, RtHost>;
   #released = false;
+  #awaitingProvider = false;
   /** An `<rt-provider>` answered (with a client or none). */
   #inProvider = false;
 
@@ -93,7 +94,24 @@ export abstract class ClientController implements ReactiveController {
    * of the client's, the page default; none inside a provider whose own client is missing.
    */
   get client(): RtClientApi | undefined {
-    return this.#contextClient === null ? undefined : (this.#contextClient ?? getDefaultClient());
+    if (this.#contextClient === null) return undefined;
+    return this.#contextClient ?? (this.#inUndefinedProvider() ? undefined : getDefaultClient());
+  }
+
+  /**
+   * Inside an `<rt-provider>` that has not answered yet (not defined: the loader fetches each tag's
+   * file on its own, and the provider's may come after this element's; or defined a moment ago):
+   * no page default, which may be another user's client, until it answers (QA51 F4: Alice's
+   * stream, Live, inside Bob's provider).
+   */
+  #inUndefinedProvider(): boolean {
+    const registry = globalThis.customElements;
+    const pending = !this.#inProvider && !!this.host.closest('rt-provider');
+    if (pending && registry && !registry.get('rt-provider') && !this.#awaitingProvider) {
+      this.#awaitingProvider = true;
+      void registry.whenDefined('rt-provider').then(() => this.#sync());
+    }
+    return pending;
   }
 
   /** No client, and still within the grace period: show pending, not an error. */

@@ -236,23 +236,29 @@ export class Session {
    * realtime-js asks the token source for the next token only at each heartbeat
    * (HEARTBEAT_INTERVAL_MS, 12.5 s): a token that lives less than that would expire on the server
    * first, and its channels be refused ("Token has expired"). A source's token with less than
-   * {@link HAND_OVER_MS} left at a watchdog tick has its successor handed over now (once per token).
+   * {@link HAND_OVER_MS} left at a watchdog tick has its successor handed over now (once per token;
+   * asked again at the next tick while the source answers none newer).
    */
   #handOverEarly(): void {
     const realtime = this.#realtime;
     const held = realtime?.accessTokenValue;
     const { tokens } = this;
     const left = msLeft(held ?? null);
-    if (!held || held === this.#handedOver || held !== tokens.current || !tokens.refreshable || left > HAND_OVER_MS || left <= 0) return;
-    this.#handedOver = held;
-    // A failure: the heartbeat's own hand-over, or the refusal, takes it from here.
-    tokens.get().then((token) => {
-      if (token && msLeft(token) > left && realtime.accessTokenValue === held) return realtime.setAuth(token);
-    }).catch(() => {});
+    if (!held || held === this.#handedOver || this.#handingOver || held !== tokens.current || !tokens.refreshable || left > HAND_OVER_MS || left <= 0) return;
+    // Asked in full (not given up on after a second, as a read does: QA51 F1, a 2.5 s callback),
+    // once at a time; a token the source could not renew (it answered the same one, or failed)
+    // is asked again at the next tick, not left to expire (QA51 F2).
+    this.#handingOver = true;
+    tokens.get(true).then((token) => {
+      if (!token || msLeft(token) <= msLeft(held) || realtime.accessTokenValue !== held) return;
+      this.#handedOver = held;
+      return realtime.setAuth(token);
+    }).catch(() => {}).finally(() => (this.#handingOver = false));
   }
 
   /** The token {@link #handOverEarly} last renewed. */
   #handedOver: string | null = null;
+  #handingOver = false;
 
   /** Get a fresh token into the realtime client (channels are re-authorised or rejoin with it). */
   refresh(reason: string): Promise<boolean> {

@@ -23,6 +23,9 @@ const WATCHED_ONLY = ['client'];
 /** How long a provider removed from the DOM keeps its client (moving it must not reconnect). */
 const DISPOSE_AFTER_MS = 2000;
 
+/** Attributes that give a provider a client (or a client option) of its own. */
+const SOURCE_ATTRIBUTES = ['supabase-url', 'anon-key', 'access-token', 'tables', 'columns', 'realtime-mode'];
+
 function isRtClient(value: unknown): value is RtClientApi {
   return !!value && typeof (value as RtClientApi).liveQuery === 'function' && typeof (value as RtClientApi).getConnection === 'function';
 }
@@ -206,6 +209,9 @@ export class RtProvider extends LitElement {
     // The first update builds the client from the initial properties (willUpdate); building here too
     // would make a second client (and socket) for a provider configured before it was connected.
     if (!this.#clientProvider.value && this.hasUpdated) this.#rebuild();
+    // Before its first update builds the client: elements connected with it wait (`null`) where it
+    // has a source of its own, not read through the page default meanwhile (QA51 F3).
+    else if (!this.hasUpdated && this.#clientProvider.value === undefined && (this.client !== undefined || this.accessToken !== undefined || SOURCE_ATTRIBUTES.some((a) => this.hasAttribute(a)))) this.#clientProvider.setValue(null);
   }
 
   override disconnectedCallback(): void {
