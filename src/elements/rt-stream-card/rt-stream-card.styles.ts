@@ -10,7 +10,7 @@ export const styles = css`
        (find-in-page, screen readers and printing still read it). Its last size holds its place;
        overflow-clip-margin keeps the card's shadow, which the implied paint containment would clip. */
     content-visibility: auto;
-    contain-intrinsic-size: auto 212px;
+    contain-intrinsic-size: auto none auto 212px;
     overflow-clip-margin: 8px;
   }
   .card {
