@@ -96,7 +96,7 @@ describe('<rt-provider access-token=BOB> on a page configured for Alice by the s
     await backend?.stop();
   });
 
-  test("loader, the provider's chunk 3 s late: the widget inside Bob's provider never shows Alice's stream", async () => {
+  test("loader, the provider's chunk 3 s late: the widget inside Bob's provider never shows Alice's stream nor reads with her token", async () => {
     const stream = await newStream(`QA51 Alice only ${Date.now()}`);
     routes['/loader.html'] = html(
       `<script type="module" src="/cdn/rt-monitor-loader.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${alice}"></script>\n` +
@@ -106,9 +106,26 @@ describe('<rt-provider access-token=BOB> on a page configured for Alice by the s
     try {
       const { frames, aliceReads } = await run('/loader.html');
       assert.deepEqual(frames.filter((f) => f.includes(stream.name)), [], "a frame showed Alice's stream inside Bob's provider");
-      // Not asserted here: two reads of the stream still go out with Alice's token while the
-      // provider's file is held (nothing of them is drawn; their origin is not found yet).
-      void aliceReads;
+      // Nor read with her token: the provider, defined late, answered the waiting widget with
+      // `undefined` (the page default) before its own `null` (two reads of the stream, not drawn).
+      assert.deepEqual(aliceReads, [], "REST reads sent with Alice's token for a widget inside Bob's provider");
+    } finally {
+      hold = null;
+    }
+  });
+
+  test("loader, the provider's chunk 3 s late, nested: Bob's provider inside Alice's never lends its widget her client", async () => {
+    const stream = await newStream(`QA51 Alice only ${Date.now()}`);
+    routes['/nested.html'] = html(
+      `<script type="module" src="/cdn/rt-monitor-loader.js"></script>\n` +
+        `<rt-provider supabase-url="${backend.url}" anon-key="${backend.anonKey}" access-token="${alice}">` +
+        `<rt-provider access-token="${bob}"><rt-stream-progress id="p" stream-id="${stream.id}"></rt-stream-progress></rt-provider></rt-provider>`,
+    );
+    hold = new Promise((r) => setTimeout(r, 3000));
+    try {
+      const { frames, aliceReads } = await run('/nested.html');
+      assert.deepEqual(frames.filter((f) => f.includes(stream.name)), [], "a frame showed Alice's stream inside Bob's provider");
+      assert.deepEqual(aliceReads, [], "REST reads sent with Alice's token for a widget inside Bob's provider");
     } finally {
       hold = null;
     }

@@ -168,4 +168,39 @@ describe('a provider beside the page default client (real backend)', function ()
     }
     expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
   });
+
+  it("Bob's <rt-provider access-token> inside Alice's provider, both in one template: its widget never reads nor shows Alice's rows", async () => {
+    ClientController.noClientTimeoutMs = 1500;
+    const info = await backendInfo();
+    const aliceToken = await signIn(USERS.alice);
+    const alices = marker('alice');
+    await alertFor(ALICE, alices);
+    // Every REST read sent with Alice's token: none of them is this page's (the outer provider has
+    // no widget of its own); the outer provider's first update, before the inner one's, used to
+    // hand her client on to Bob's widget for a moment (two reads, nothing drawn).
+    const reads: string[] = [];
+    const original = window.fetch;
+    window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+      const url = input instanceof Request ? input.url : String(input);
+      const auth = new Headers(input instanceof Request ? input.headers : init?.headers).get('authorization');
+      if (url.includes('/rest/v1/') && auth === `Bearer ${aliceToken}`) reads.push(url);
+      return original.call(this, input, init);
+    };
+    try {
+      const root = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${aliceToken}>
+        <rt-provider access-token=${await signIn(USERS.bob)}><rt-signal-alerts></rt-signal-alerts></rt-provider>
+      </rt-provider>`);
+      const inside = root.querySelector('rt-signal-alerts')!;
+      const shown = everyText(inside);
+      try {
+        await waitFor(() => notConfigured(inside), 10_000, `not configured (shows ${textOf(inside).slice(0, 160)})`);
+      } finally {
+        shown.stop();
+      }
+      expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
+      expect(reads).to.deep.equal([]);
+    } finally {
+      window.fetch = original;
+    }
+  });
 });

@@ -203,15 +203,21 @@ export class RtProvider extends LitElement {
     keepClass(this, this.#cls);
     leaveWithDocument(this);
     absorbUpgradeProperties(this);
+    // Before its first update builds the client: elements connected with it wait (`null`) where it
+    // has a source of its own, not read through the page default meanwhile (QA51 F3). Set before
+    // the context provider connects: connecting answers the requests of elements waiting below it
+    // (an upgrade after theirs, QA51 F4), and `undefined` would send them to the page default.
+    // Nor is an outer provider's client handed on meanwhile (its first update may come first).
+    if (!this.hasUpdated && this.#clientProvider.value === undefined && (this.client !== undefined || this.accessToken !== undefined || SOURCE_ATTRIBUTES.some((a) => this.hasAttribute(a)))) {
+      this.#ownsClient = true;
+      this.#clientProvider.setValue(null);
+    }
     super.connectedCallback();
     clearTimeout(this.#disposeTimer);
     this.#disposeTimer = undefined;
     // The first update builds the client from the initial properties (willUpdate); building here too
     // would make a second client (and socket) for a provider configured before it was connected.
     if (!this.#clientProvider.value && this.hasUpdated) this.#rebuild();
-    // Before its first update builds the client: elements connected with it wait (`null`) where it
-    // has a source of its own, not read through the page default meanwhile (QA51 F3).
-    else if (!this.hasUpdated && this.#clientProvider.value === undefined && (this.client !== undefined || this.accessToken !== undefined || SOURCE_ATTRIBUTES.some((a) => this.hasAttribute(a)))) this.#clientProvider.setValue(null);
   }
 
   override disconnectedCallback(): void {
