@@ -34,6 +34,19 @@ function everyText(el: Element) {
   return { seen, stop: () => void (on = false) };
 }
 
+/** Every REST read sent with `token` (its URL), until `stop()`. */
+function readsWith(token: string) {
+  const original = window.fetch;
+  const urls: string[] = [];
+  window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+    const url = input instanceof Request ? input.url : String(input);
+    const auth = new Headers(input instanceof Request ? input.headers : init?.headers).get('authorization');
+    if (url.includes('/rest/v1/') && auth === `Bearer ${token}`) urls.push(url);
+    return original.call(this, input, init);
+  };
+  return { urls, stop: () => void (window.fetch = original) };
+}
+
 describe('a provider beside the page default client (real backend)', function () {
   this.timeout(40_000);
   const wait = ClientController.noClientTimeoutMs;
@@ -169,38 +182,51 @@ describe('a provider beside the page default client (real backend)', function ()
     expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
   });
 
-  it("Bob's <rt-provider access-token> inside Alice's provider, both in one template: its widget never reads nor shows Alice's rows", async () => {
-    ClientController.noClientTimeoutMs = 1500;
-    const info = await backendInfo();
-    const aliceToken = await signIn(USERS.alice);
-    const alices = marker('alice');
-    await alertFor(ALICE, alices);
-    // Every REST read sent with Alice's token: none of them is this page's (the outer provider has
-    // no widget of its own); the outer provider's first update, before the inner one's, used to
-    // hand her client on to Bob's widget for a moment (two reads, nothing drawn).
-    const reads: string[] = [];
-    const original = window.fetch;
-    window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
-      const url = input instanceof Request ? input.url : String(input);
-      const auth = new Headers(input instanceof Request ? input.headers : init?.headers).get('authorization');
-      if (url.includes('/rest/v1/') && auth === `Bearer ${aliceToken}`) reads.push(url);
-      return original.call(this, input, init);
-    };
-    try {
-      const root = await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${aliceToken}>
-        <rt-provider access-token=${await signIn(USERS.bob)}><rt-signal-alerts></rt-signal-alerts></rt-provider>
-      </rt-provider>`);
-      const inside = root.querySelector('rt-signal-alerts')!;
-      const shown = everyText(inside);
+  for (const [how, mount] of [
+    [
+      "Bob's <rt-provider access-token> inside Alice's provider, both in one template",
+      async (info: { url: string; anonKey: string }, alice: string, bob: string) =>
+        (await fixture(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${alice}>
+          <rt-provider access-token=${bob}><rt-signal-alerts></rt-signal-alerts></rt-provider>
+        </rt-provider>`)).querySelector('rt-signal-alerts')!,
+    ],
+    [
+      "Bob's token set as the provider's property right after insertion (@lit/react's layout effect, Angular's bindings), Alice's page default",
+      async (info: { url: string; anonKey: string }, alice: string, bob: string) => {
+        configure({ url: info.url, anonKey: info.anonKey, accessToken: alice });
+        const root = await fixture(html`<div></div>`);
+        const provider = document.createElement('rt-provider') as RtProvider;
+        const inside = document.createElement('rt-signal-alerts');
+        provider.append(inside);
+        root.append(provider);
+        provider.accessToken = bob;
+        return inside;
+      },
+    ],
+  ] as const) {
+    it(`${how}: its widget never reads nor shows Alice's rows (QA51 F3)`, async () => {
+      ClientController.noClientTimeoutMs = 1500;
+      const info = await backendInfo();
+      const aliceToken = await signIn(USERS.alice);
+      const alices = marker('alice');
+      await alertFor(ALICE, alices);
+      // Every REST read sent with Alice's token: none is this page's (no widget of hers). Before
+      // its first update a provider answered `undefined` (the page default), and handed on an
+      // outer provider's client, for a moment: two to four reads, nothing drawn.
+      const reads = readsWith(aliceToken);
       try {
-        await waitFor(() => notConfigured(inside), 10_000, `not configured (shows ${textOf(inside).slice(0, 160)})`);
+        const inside = await mount(info, aliceToken, await signIn(USERS.bob));
+        const shown = everyText(inside);
+        try {
+          await waitFor(() => notConfigured(inside), 10_000, `not configured (shows ${textOf(inside).slice(0, 160)})`);
+        } finally {
+          shown.stop();
+        }
+        expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
       } finally {
-        shown.stop();
+        reads.stop();
       }
-      expect([...shown.seen].filter((t) => t.includes(alices))).to.deep.equal([]);
-      expect(reads).to.deep.equal([]);
-    } finally {
-      window.fetch = original;
-    }
-  });
+      expect(reads.urls).to.deep.equal([]);
+    });
+  }
 });

@@ -23,9 +23,6 @@ const WATCHED_ONLY = ['client'];
 /** How long a provider removed from the DOM keeps its client (moving it must not reconnect). */
 const DISPOSE_AFTER_MS = 2000;
 
-/** Attributes that give a provider a client (or a client option) of its own. */
-const SOURCE_ATTRIBUTES = ['supabase-url', 'anon-key', 'access-token', 'tables', 'columns', 'realtime-mode'];
-
 function isRtClient(value: unknown): value is RtClientApi {
   return !!value && typeof (value as RtClientApi).liveQuery === 'function' && typeof (value as RtClientApi).getConnection === 'function';
 }
@@ -139,7 +136,7 @@ export class RtProvider extends LitElement {
    * one sets nothing of its own: a nested `<rt-provider locale="de">` must not hide its parent's client.
    */
   readonly #outer = {
-    client: this.#follow(rtClientContext, () => this.#ownsClient || this.#clientProvider.setValue(this.#outer.client.value, true)),
+    client: this.#follow(rtClientContext, () => this.#ownsClient || !this.hasUpdated || this.#clientProvider.setValue(this.#outer.client.value, true)),
     locale: this.#follow(rtLocaleContext, () => this.#localeProvider.setValue(this.locale || this.#outer.locale.value)),
     theme: this.#follow(rtThemeContext, () => this.#themeProvider.setValue(this.theme || this.#outer.theme.value)),
   };
@@ -203,15 +200,13 @@ export class RtProvider extends LitElement {
     keepClass(this, this.#cls);
     leaveWithDocument(this);
     absorbUpgradeProperties(this);
-    // Before its first update builds the client: elements connected with it wait (`null`) where it
-    // has a source of its own, not read through the page default meanwhile (QA51 F3). Set before
-    // the context provider connects: connecting answers the requests of elements waiting below it
-    // (an upgrade after theirs, QA51 F4), and `undefined` would send them to the page default.
-    // Nor is an outer provider's client handed on meanwhile (its first update may come first).
-    if (!this.hasUpdated && this.#clientProvider.value === undefined && (this.client !== undefined || this.accessToken !== undefined || SOURCE_ATTRIBUTES.some((a) => this.hasAttribute(a)))) {
-      this.#ownsClient = true;
-      this.#clientProvider.setValue(null);
-    }
+    // Until its first update decides (willUpdate), elements connected with it wait (`null`): not
+    // read through the page default or an outer provider's client meanwhile, whether it has a
+    // source of its own in the markup (QA51 F3) or gets one as a property right after insertion
+    // (@lit/react, Angular: in the same task). Set before the context provider connects:
+    // connecting answers the requests of elements waiting below it (an upgrade after theirs,
+    // QA51 F4), and `undefined` would send them to the page default.
+    if (!this.hasUpdated && this.#clientProvider.value === undefined) this.#clientProvider.setValue(null);
     super.connectedCallback();
     clearTimeout(this.#disposeTimer);
     this.#disposeTimer = undefined;
@@ -233,6 +228,7 @@ export class RtProvider extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (
+      !this.hasUpdated || // the first: the client, or none, or the one around it (`null` until now)
       changed.has('client') || changed.has('supabaseUrl') || changed.has('anonKey') || changed.has('tables') || changed.has('columns') || changed.has('realtimeMode') || changed.has('revalidateMs') ||
       (changed.has('accessToken') && !this.#managed)
     ) {
