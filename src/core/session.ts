@@ -6,6 +6,7 @@
 import type { RealtimeClientLike, SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
 import { msLeft, TokenSource, type AccessTokenOption } from './tokens.js';
+import { tokenUserId } from './jwt.js';
 import { isTokenProblem, messageOf, rtError } from './errors.js';
 import { RETRY_DELAYS_MS, retryDelay } from './retry.js';
 
@@ -236,28 +237,32 @@ export class Session {
    * realtime-js asks the token source for the next token only at each heartbeat
    * (HEARTBEAT_INTERVAL_MS, 12.5 s): a token that lives less than that would expire on the server
    * first, and its channels be refused ("Token has expired"). A source's token with less than
-   * {@link HAND_OVER_MS} left at a watchdog tick has its successor handed over now (once per token;
-   * asked again at the next tick while the source answers none newer).
+   * {@link HAND_OVER_MS} left at a watchdog tick has its successor handed over now: the source's
+   * newer token if one is in hand, else the source asked (one ask at a time; asked again at the
+   * next tick while it answers none newer).
    */
   #handOverEarly(): void {
     const realtime = this.#realtime;
     const held = realtime?.accessTokenValue;
     const { tokens } = this;
     const left = msLeft(held ?? null);
-    if (!held || held === this.#handedOver || this.#handingOver || held !== tokens.current || !tokens.refreshable || left > HAND_OVER_MS || left <= 0) return;
-    // Asked in full (not given up on after a second, as a read does: QA51 F1, a 2.5 s callback),
-    // once at a time; a token the source could not renew (it answered the same one, or failed)
-    // is asked again at the next tick, not left to expire (QA51 F2).
+    if (!held || this.#handingOver || !tokens.refreshable || left > HAND_OVER_MS || left <= 0) return;
+    // The source's newer token of the same user is in hand already: a read, or realtime's own
+    // heartbeat, asked, stopped waiting after a second and kept the held one; the answer came
+    // later and was only cached (QA51 F1: a callback that takes 2.5 s). Hand that over.
+    const current = tokens.current;
+    if (current && current !== held && msLeft(current) > left && tokenUserId(current) === tokenUserId(held)) return void realtime.setAuth(current).catch(() => {});
+    if (held !== current) return; // another user's, or none: the user change rebuilds the client
+    // Asked in full (not given up on after a second, as a read does), once at a time; a token the
+    // source could not renew (it answered the same one, or failed) is asked again at the next
+    // tick, not left to expire (QA51 F2).
     this.#handingOver = true;
     tokens.get(true).then((token) => {
-      if (!token || msLeft(token) <= msLeft(held) || realtime.accessTokenValue !== held) return;
-      this.#handedOver = held;
+      if (!token || msLeft(token) <= msLeft(held) || realtime.accessTokenValue !== held || tokenUserId(token) !== tokenUserId(held)) return;
       return realtime.setAuth(token);
     }).catch(() => {}).finally(() => (this.#handingOver = false));
   }
 
-  /** The token {@link #handOverEarly} last renewed. */
-  #handedOver: string | null = null;
   #handingOver = false;
 
   /** Get a fresh token into the realtime client (channels are re-authorised or rejoin with it). */

@@ -224,6 +224,37 @@ describe('Session', () => {
     expect(first).to.not.equal(next);
   });
 
+  it("a source's newer token already in hand (a read's ask answered after it stopped waiting) is handed over at the tick, without asking again (QA51 F1: a 2.5 s callback, refused twice a minute)", async () => {
+    let next = jwt('alice', 5);
+    let asks = 0;
+    const session = new Session(async () => (asks++, next), undefined, { changed() {}, renewed() {} });
+    const handed: string[] = [];
+    const realtime = { accessTokenValue: null as string | null, setAuth: async (t: string) => void handed.push((realtime.accessTokenValue = t)) };
+    session.attach(realtime as never);
+    realtime.accessTokenValue = await session.tokens.get();
+    next = jwt('alice', 3600);
+    await session.tokens.get(true); // cached only: realtime still holds the short one
+    const asked = asks;
+    session.checkExpiry();
+    await new Promise((r) => setTimeout(r));
+    expect(handed).to.deep.equal([next]);
+    expect(asks, 'nothing asked').to.equal(asked);
+  });
+
+  it("another user's token in hand is not handed to the connection of the first (the user change rebuilds it)", async () => {
+    let next = jwt('alice', 5);
+    const session = new Session(async () => next, undefined, { changed() {}, renewed() {} });
+    const handed: string[] = [];
+    const realtime = { accessTokenValue: null as string | null, setAuth: async (t: string) => void handed.push((realtime.accessTokenValue = t)) };
+    session.attach(realtime as never);
+    realtime.accessTokenValue = await session.tokens.get();
+    next = jwt('bob', 3600);
+    await session.tokens.get(true);
+    session.checkExpiry();
+    await new Promise((r) => setTimeout(r));
+    expect(handed).to.deep.equal([]);
+  });
+
   it('a source that answers the same short token again is asked once for it, not at every tick, and nothing is handed over', async () => {
     const stuck = jwt('alice', 4);
     let asks = 0;
