@@ -33,15 +33,16 @@
 -- Idempotent. Relies only on what Supabase provides: realtime.broadcast_changes(),
 -- realtime.topic(), realtime.messages, auth.uid().
 
--- Who may read a topic. SECURITY DEFINER (like rt_is_org_member) so the check does not depend on
--- the policies of org_members; text comparison, so a malformed topic is simply "no".
+-- Who may read a topic. An org's topic: whoever public.rt_is_org_member says is a member, the
+-- same rule as the org's rows over REST, so a membership rule of your own (its body changed: a
+-- team table, a claim in the JWT, suspended members) holds over the socket too (QA52 F2: it
+-- read org_members directly, and a member the new rule excluded got the org's changes). A
+-- malformed topic is simply "no" (the id is matched as text before it is cast).
 create or replace function public.rt_can_read_topic(p_topic text) returns boolean
 language sql stable security definer set search_path = '' as $$
   select case
-    when p_topic like 'org:%' then exists (
-      select 1 from public.org_members m
-       where m.user_id = auth.uid() and m.org_id::text = substr(p_topic, 5)
-    )
+    when p_topic ~ '^org:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+      then coalesce(public.rt_is_org_member(substr(p_topic, 5)::uuid), false)
     when p_topic like 'user:%' then auth.uid() is not null and auth.uid()::text = substr(p_topic, 6)
     else false
   end
