@@ -17,6 +17,8 @@ export interface Realtime {
   stop(): Promise<void>;
   /** Closes every realtime socket now; returns how many. */
   dropAll(): number;
+  /** Shuts down every channel joined with a user's token as an expired one (the demo's fault); returns how many. */
+  expireTokens(): number;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** The server object, for tests and benchmarks (socket counts, pushes). */
   readonly server: RealtimeServer;
@@ -33,6 +35,7 @@ export function createRealtime(ctx: BackendContext, options: RealtimeOptions = {
     start: () => server.start(),
     stop: () => server.stop(),
     dropAll: () => server.dropAll(),
+    expireTokens: () => server.expireTokens(),
     handleUpgrade: (req, socket, head) => server.handleUpgrade(req, socket, head),
   };
 }

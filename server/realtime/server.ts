@@ -141,6 +141,25 @@ export class RealtimeServer {
     return all.length;
   }
 
+  /**
+   * The demo's "expire the token now" fault: every open channel joined with a user's token (one
+   * with a `sub`) is shut down as when that token runs out on Supabase (`system` error "Token has
+   * expired 0 seconds ago", then `phx_close`); the client must get a token and join again by
+   * itself. A client that renews tokens before they run out never meets a natural expiry, so the
+   * fault cannot wait for one. Returns the number of channels shut down.
+   */
+  expireTokens(): number {
+    let count = 0;
+    for (const s of this.sockets) {
+      for (const ch of [...s.channels.values()]) {
+        if (!ch.isOpen() || typeof ch.claims.sub !== 'string' || !ch.claims.sub) continue;
+        this.shutdownChannel(ch, 'Token has expired 0 seconds ago');
+        count++;
+      }
+    }
+    return count;
+  }
+
   socketCount(): number {
     return this.sockets.size;
   }

@@ -416,6 +416,19 @@ describe(`realtime (${ENGINE})`, () => {
     assert.equal(s.ch.state, 'closed');
   });
 
+  test("the demo's expire-token fault (expireTokens): channels joined with a user's token are closed as expired at once, an anon channel is left", async () => {
+    const { c } = await userClient(b, await userToken(b, ALICE));
+    const mine = await live(c, 'expire-now', [{ event: '*', table: 'streams' }]);
+    const anon = await live((await userClient(b, b.anonKey)).c, 'expire-now-anon', [{ event: '*', table: 'streams' }]);
+    assert.ok(b.realtime.expireTokens() >= 1);
+    const err = await waitFor(() => mine.systems.find((m) => m.status === 'error'), 5000, 'expiry error');
+    assert.equal(err.extension, 'system');
+    assert.match(err.message, /^Token has expired \d+ seconds ago$/);
+    await waitFor(() => mine.statuses.includes('CLOSED'), 2000, 'CLOSED');
+    assert.equal(anon.ch.state, 'joined');
+    assert.equal(anon.systems.filter((m) => m.status === 'error').length, 0);
+  });
+
   test('a refreshed token (access_token push) keeps the channel alive with the new claims', async () => {
     const first = await userToken(b, ALICE, 6); // 5–6 s left: enough to join and hand the next over
     const firstExp = JSON.parse(Buffer.from(first.split('.')[1]!, 'base64url').toString()).exp as number;
