@@ -95,18 +95,20 @@ export abstract class ClientController implements ReactiveController {
    */
   get client(): RtClientApi | undefined {
     if (this.#contextClient === null) return undefined;
-    return this.#contextClient ?? (this.#inUndefinedProvider() ? undefined : getDefaultClient());
+    return this.#contextClient ?? (this.#providerPending() ? undefined : getDefaultClient());
   }
 
   /**
    * Inside an `<rt-provider>` that has not answered yet (not defined: the loader fetches each tag's
    * file on its own, and the provider's may come after this element's; or defined a moment ago):
    * no page default, which may be another user's client, until it answers (QA51 F4: Alice's
-   * stream, Live, inside Bob's provider).
+   * stream, Live, inside Bob's provider). "Inside" as the context request travels: across shadow
+   * roots, and from a slotted element through its slot (a widget in a component's shadow root,
+   * or slotted into one that holds the provider, showed Alice's stream Live).
    */
-  #inUndefinedProvider(): boolean {
+  #providerPending(): boolean {
     const registry = globalThis.customElements;
-    const pending = !this.#inProvider && !!this.host.closest('rt-provider');
+    const pending = !this.#inProvider && insideProvider(this.host);
     if (pending && registry && !registry.get('rt-provider') && !this.#awaitingProvider) {
       this.#awaitingProvider = true;
       void registry.whenDefined('rt-provider').then(() => this.#sync());
@@ -166,4 +168,10 @@ export abstract class ClientController implements ReactiveController {
 
   /** The client appeared, changed or went away: (re)subscribe. */
   protected abstract clientChanged(client: RtClientApi | undefined, previous: RtClientApi | undefined): void;
+}
+
+/** Whether an `<rt-provider>` is on `el`'s composed path (its slot, its shadow root's host, and so on up). */
+function insideProvider(el: Element): boolean {
+  for (let n: Node | null = el; (n = (n as Element).assignedSlot ?? n.parentNode ?? (n as ShadowRoot).host); ) if ((n as Element).localName === 'rt-provider') return true;
+  return false;
 }

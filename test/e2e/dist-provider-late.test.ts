@@ -3,8 +3,11 @@
  * script tag configures the page default for Alice. Its widgets must never show Alice's rows:
  * - the on-demand loader, with the provider's chunk arriving after the widget's (a slow file);
  * - the all-in file, the provider and widget in the HTML before the script tag.
- * Every text of the widget is recorded until it reads "not configured", and (for the all-in file)
- * every REST read sent with Alice's token.
+ * - a widget in another component's shadow root inside Bob's provider, and one slotted into a
+ *   shadow root that holds Bob's provider (the context request's path crosses shadow roots, and
+ *   so must the "a provider has yet to answer" check).
+ * Every text of the widget is recorded until it reads "not configured", and every REST read sent
+ * with Alice's token.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,7 +37,7 @@ const recordFrames = (p: Page) =>
     const w = window as unknown as { __frames: string[] };
     w.__frames = [];
     const tick = () => {
-      const el = document.querySelector('#p');
+      const el = document.querySelector('#p') ?? document.querySelector('#host')?.shadowRoot?.querySelector('#p');
       const t = (el?.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim();
       if (t && w.__frames[w.__frames.length - 1] !== t) w.__frames.push(t);
       requestAnimationFrame(tick);
@@ -63,7 +66,7 @@ async function run(path: string) {
   const done = (t: string) => /has no Supabase client/.test(t);
   for (const end = Date.now() + 30_000; !done(frames.at(-1) ?? '') && Date.now() < end; ) {
     const t = await p.evaluate(() => {
-      const el = document.querySelector('#p');
+      const el = document.querySelector('#p') ?? document.querySelector('#host')?.shadowRoot?.querySelector('#p');
       const title = [...(el?.shadowRoot?.querySelectorAll('[title]') ?? [])].map((e) => e.getAttribute('title')).join(' ');
       return el ? `${customElements.get('rt-provider') ? 'P' : '-'}|${el.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '(no shadow)'} ${title}` : '(none)';
     });
@@ -87,6 +90,11 @@ describe('<rt-provider access-token=BOB> on a page configured for Alice by the s
     routes['/cdn/rt-monitor-loader.js'] = join(CDN, 'rt-monitor-loader.js');
     routes['/rt-monitor.js'] = join(DIST, 'rt-monitor.js');
     routes['/favicon.ico'] = { body: '', type: 'image/x-icon' };
+    // A component's shadow root (declarative) handed to the loader, as README's "shadow roots" says.
+    routes['/discover.js'] = {
+      type: 'text/javascript',
+      body: `const w = window; const go = () => (w.RtMonitor?.discover ? w.RtMonitor.discover(document.querySelector('#host').shadowRoot) : setTimeout(go, 5)); go();`,
+    };
     site = await serveStatic(CDN, { 'Content-Security-Policy': STRICT_CSP }, routes, (path) => (path === providerChunk && hold ? hold : undefined));
     browser = await launchChromium();
   });
@@ -130,6 +138,27 @@ describe('<rt-provider access-token=BOB> on a page configured for Alice by the s
       hold = null;
     }
   });
+
+  for (const [how, markup] of [
+    ['in a shadow root inside it', (bob: string, id: string) => `<rt-provider access-token="${bob}"><div id="host"><template shadowrootmode="open"><rt-stream-progress id="p" stream-id="${id}"></rt-stream-progress></template></div></rt-provider>`],
+    ['slotted into a shadow root that holds it', (bob: string, id: string) => `<div id="host"><template shadowrootmode="open"><rt-provider access-token="${bob}"><slot></slot></rt-provider></template><rt-stream-progress id="p" stream-id="${id}"></rt-stream-progress></div>`],
+  ] as const) {
+    test(`loader, the provider's chunk 3 s late, the widget ${how}: never Alice's stream nor a read with her token`, async () => {
+      const stream = await newStream(`QA51 Alice only ${Date.now()}`);
+      routes['/shadow.html'] = html(
+        `<script type="module" src="/cdn/rt-monitor-loader.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${alice}"></script>\n` +
+          `${markup(bob, stream.id)}\n<script type="module" src="/discover.js"></script>`,
+      );
+      hold = new Promise((r) => setTimeout(r, 3000));
+      try {
+        const { frames, aliceReads } = await run('/shadow.html');
+        assert.deepEqual(frames.filter((f) => f.includes(stream.name)), [], "a frame showed Alice's stream inside Bob's provider");
+        assert.deepEqual(aliceReads, [], "REST reads sent with Alice's token for a widget inside Bob's provider");
+      } finally {
+        hold = null;
+      }
+    });
+  }
 
   test("all-in file after the markup: the widget inside Bob's provider never shows Alice's stream nor reads with her token", async () => {
     const stream = await newStream(`QA51 Alice only ${Date.now()}`);
