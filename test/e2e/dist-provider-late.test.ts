@@ -78,6 +78,17 @@ async function run(path: string) {
   return { frames, aliceReads };
 }
 
+/** Neither a frame showing Alice's stream `name` nor a REST read sent with her token. */
+function neverAlice(name: string, { frames, aliceReads }: { frames: string[]; aliceReads: string[] }) {
+  assert.deepEqual(frames.filter((f) => f.includes(name)), [], "a frame showed Alice's stream inside Bob's provider");
+  assert.deepEqual(aliceReads, [], "REST reads sent with Alice's token for a widget inside Bob's provider");
+}
+
+/** Runs `path` with the provider's chunk held back 3 s (the loader fetches it after the widget's). */
+async function runHeld(path: string) {
+  return await runHeld(path);
+}
+
 describe('<rt-provider access-token=BOB> on a page configured for Alice by the script tag (QA51 F4)', () => {
   before(async () => {
     ensureBuilt();
@@ -110,16 +121,9 @@ describe('<rt-provider access-token=BOB> on a page configured for Alice by the s
       `<script type="module" src="/cdn/rt-monitor-loader.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${alice}"></script>\n` +
         `<rt-provider access-token="${bob}"><rt-stream-progress id="p" stream-id="${stream.id}"></rt-stream-progress></rt-provider>`,
     );
-    hold = new Promise((r) => setTimeout(r, 3000));
-    try {
-      const { frames, aliceReads } = await run('/loader.html');
-      assert.deepEqual(frames.filter((f) => f.includes(stream.name)), [], "a frame showed Alice's stream inside Bob's provider");
-      // Nor read with her token: the provider, defined late, answered the waiting widget with
-      // `undefined` (the page default) before its own `null` (two reads of the stream, not drawn).
-      assert.deepEqual(aliceReads, [], "REST reads sent with Alice's token for a widget inside Bob's provider");
-    } finally {
-      hold = null;
-    }
+    // Nor read with her token: the provider, defined late, answered the waiting widget with
+    // `undefined` (the page default) before its own `null` (two reads of the stream, not drawn).
+    neverAlice(stream.name, await runHeld('/loader.html'));
   });
 
   test("loader, the provider's chunk 3 s late, nested: Bob's provider inside Alice's never lends its widget her client", async () => {
@@ -129,14 +133,7 @@ describe('<rt-provider access-token=BOB> on a page configured for Alice by the s
         `<rt-provider supabase-url="${backend.url}" anon-key="${backend.anonKey}" access-token="${alice}">` +
         `<rt-provider access-token="${bob}"><rt-stream-progress id="p" stream-id="${stream.id}"></rt-stream-progress></rt-provider></rt-provider>`,
     );
-    hold = new Promise((r) => setTimeout(r, 3000));
-    try {
-      const { frames, aliceReads } = await run('/nested.html');
-      assert.deepEqual(frames.filter((f) => f.includes(stream.name)), [], "a frame showed Alice's stream inside Bob's provider");
-      assert.deepEqual(aliceReads, [], "REST reads sent with Alice's token for a widget inside Bob's provider");
-    } finally {
-      hold = null;
-    }
+    neverAlice(stream.name, await runHeld('/nested.html'));
   });
 
   for (const [how, markup] of [
@@ -149,14 +146,7 @@ describe('<rt-provider access-token=BOB> on a page configured for Alice by the s
         `<script type="module" src="/cdn/rt-monitor-loader.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${alice}"></script>\n` +
           `${markup(bob, stream.id)}\n<script type="module" src="/discover.js"></script>`,
       );
-      hold = new Promise((r) => setTimeout(r, 3000));
-      try {
-        const { frames, aliceReads } = await run('/shadow.html');
-        assert.deepEqual(frames.filter((f) => f.includes(stream.name)), [], "a frame showed Alice's stream inside Bob's provider");
-        assert.deepEqual(aliceReads, [], "REST reads sent with Alice's token for a widget inside Bob's provider");
-      } finally {
-        hold = null;
-      }
+      neverAlice(stream.name, await runHeld('/shadow.html'));
     });
   }
 
@@ -166,8 +156,6 @@ describe('<rt-provider access-token=BOB> on a page configured for Alice by the s
       `<rt-provider access-token="${bob}"><rt-stream-progress id="p" stream-id="${stream.id}"></rt-stream-progress></rt-provider>\n` +
         `<script src="/rt-monitor.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${alice}"></script>`,
     );
-    const { frames, aliceReads } = await run('/allin.html');
-    assert.deepEqual(frames.filter((f) => f.includes(stream.name)), [], "a frame showed Alice's stream inside Bob's provider");
-    assert.deepEqual(aliceReads, [], "REST reads sent with Alice's token for a widget inside Bob's provider");
+    neverAlice(stream.name, await run('/allin.html'));
   });
 });
