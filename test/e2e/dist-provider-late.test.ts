@@ -86,7 +86,12 @@ function neverAlice(name: string, { frames, aliceReads }: { frames: string[]; al
 
 /** Runs `path` with the provider's chunk held back 3 s (the loader fetches it after the widget's). */
 async function runHeld(path: string) {
-  return await runHeld(path);
+  hold = new Promise((r) => setTimeout(r, 3000));
+  try {
+    return await run(path);
+  } finally {
+    hold = null;
+  }
 }
 
 describe('<rt-provider access-token=BOB> on a page configured for Alice by the script tag (QA51 F4)', () => {
