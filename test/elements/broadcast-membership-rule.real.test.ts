@@ -13,6 +13,7 @@ import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import { FEEDS } from '../../src/index.js';
 import { backendInfo, mintToken, newId, runSql, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
+import { everyFrame } from '../helpers/hosts.js';
 
 const ORIGINAL = `create or replace function public.rt_is_org_member(p_org uuid) returns boolean
   language sql stable security definer set search_path = '' as $$
@@ -60,22 +61,16 @@ describe('a membership rule of your own (rt_is_org_member changed) holds over th
       const rest = await fetch(`${info.url}/rest/v1/streams?select=name&org_id=eq.${org}`, { headers: { apikey: info.anonKey, authorization: `Bearer ${await mintToken(excluded, 600)}` } }).then((r) => r.json());
       expect(rest).to.deep.equal([]);
       await waitFor(() => text(theirs).includes('Existing secret') && /Live/.test(text(theirs)), 20_000, () => `the admitted member's page is Live: ${text(theirs)}`);
-      const seen = new Set<string>();
-      let on = true;
-      const look = () => {
-        seen.add(text(mine));
-        if (on) requestAnimationFrame(look);
-      };
-      look();
+      const shown = everyFrame(() => text(mine));
       try {
         await service('POST', 'streams?select=*', [{ org_id: org, name: 'New secret stream', goal_status: 'pending' }]);
         await service('PATCH', `streams?id=eq.${existing!.id}`, { name: 'Existing secret renamed', current_progress: { percentage: 90, completed: 9, total: 10 } });
         await waitFor(() => text(theirs).includes('New secret stream') && text(theirs).includes('Existing secret renamed'), 20_000, () => `the admitted member sees both changes: ${text(theirs)}`);
         await new Promise((r) => requestAnimationFrame(r));
       } finally {
-        on = false;
+        shown.stop();
       }
-      expect([...seen].filter((t) => /secret/.test(t)), "the org's streams on the screen of a member the rule excludes").to.deep.equal([]);
+      expect([...shown.seen].filter((t) => /secret/.test(t)), "the org's streams on the screen of a member the rule excludes").to.deep.equal([]);
     });
   }
 });

@@ -15,6 +15,7 @@ import { ClientController } from '../../src/controllers/client-controller.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import { ALICE, BOB, USERS, backendInfo, clientFor, insertRows, signIn, waitFor } from '../helpers/backend.js';
 import { badgeText, deepText } from './helpers.js';
+import { everyFrame, readsWith } from '../helpers/hosts.js';
 
 const marker = (who: string) => `provider-${who}-${crypto.randomUUID().slice(0, 8)}`;
 async function alertFor(userId: string, name: string) {
@@ -23,29 +24,7 @@ async function alertFor(userId: string, name: string) {
 const textOf = (el: Element) => deepText(el.shadowRoot!);
 
 /** Every text `el` showed, each frame, until `stop()`. */
-function everyText(el: Element) {
-  const seen = new Set<string>();
-  let on = true;
-  const look = () => {
-    seen.add(textOf(el));
-    if (on) requestAnimationFrame(look);
-  };
-  look();
-  return { seen, stop: () => void (on = false) };
-}
-
-/** Every REST read sent with `token` (its URL), until `stop()`. */
-function readsWith(token: string) {
-  const original = window.fetch;
-  const urls: string[] = [];
-  window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
-    const url = input instanceof Request ? input.url : String(input);
-    const auth = new Headers(input instanceof Request ? input.headers : init?.headers).get('authorization');
-    if (url.includes('/rest/v1/') && auth === `Bearer ${token}`) urls.push(url);
-    return original.call(this, input, init);
-  };
-  return { urls, stop: () => void (window.fetch = original) };
-}
+const everyText = (el: Element) => everyFrame(() => textOf(el));
 
 describe('a provider beside the page default client (real backend)', function () {
   this.timeout(40_000);

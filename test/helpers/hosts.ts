@@ -170,6 +170,31 @@ export function instrumentWebSocket() {
   };
 }
 
+/** Every value `read()` gives, once per frame from now until `stop()` (what the screen showed, frame by frame). */
+export function everyFrame(read: () => string): { seen: Set<string>; stop(): void } {
+  const seen = new Set<string>();
+  let on = true;
+  const look = () => {
+    seen.add(read());
+    if (on) requestAnimationFrame(look);
+  };
+  look();
+  return { seen, stop: () => void (on = false) };
+}
+
+/** Every REST read (its URL) sent through `window.fetch` with `Authorization: Bearer <token>`, until `stop()`. */
+export function readsWith(token: string): { urls: string[]; stop(): void } {
+  const original = window.fetch;
+  const urls: string[] = [];
+  window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+    const url = input instanceof Request ? input.url : String(input);
+    const auth = new Headers(input instanceof Request ? input.headers : init?.headers).get('authorization');
+    if (url.includes('/rest/v1/') && auth === `Bearer ${token}`) urls.push(url);
+    return original.call(this, input, init);
+  };
+  return { urls, stop: () => void (window.fetch = original) };
+}
+
 /** Counts, until `restore()`, the revalidation rounds that read `table`'s held rows again by key (`id=in.(…)` through `window.fetch`). */
 export function countRounds(table: string): { rounds(): number; restore(): void } {
   const nativeFetch = window.fetch;
