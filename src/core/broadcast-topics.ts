@@ -67,6 +67,8 @@ export interface TopicContext {
   sources?(fresh?: boolean): Promise<ReadonlyMap<string, BroadcastSource> | RtError>;
   /** The last {@link sources} read that succeeded, or null before one. */
   knownSources?(): ReadonlyMap<string, BroadcastSource> | null;
+  /** Why `table` (its name on the server) is refused on this page whatever it broadcasts (src/core/topic-audit.ts), or undefined. */
+  refusal?(table: string): RtError | undefined;
 }
 
 /** How a table's changes are broadcast (a row of the view `rt_broadcast_sources`). */
@@ -85,6 +87,8 @@ const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 
 /** The topics (without `realtime:`) a subscription listens on, or why it cannot. */
 export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext): Promise<string[] | RtError> {
+  const refused = ctx.refusal?.(spec.table);
+  if (refused) return refused;
   const m = spec.filter ? EQ.exec(spec.filter) : null;
   const sources = ctx.sources ? await ctx.sources() : null;
   if (isRtError(sources)) return sources;
@@ -188,6 +192,7 @@ export function topicContext(
   userId: () => Promise<string | null>,
   streamOrg?: (id: string) => Promise<string | null | RtError>,
   sources?: () => Promise<ReadonlyMap<string, BroadcastSource> | RtError>,
+  refusal?: (table: string) => RtError | undefined,
 ): TopicContext {
   const orgs = freshReads(orgsOf, "the user's orgs");
   let known: ReadonlyMap<string, BroadcastSource> | null = null;
@@ -201,6 +206,7 @@ export function topicContext(
     streamOrg: streamOrg && freshReads(streamOrg, "the stream's org"),
     sources: broadcasting && ((fresh) => broadcasting('', fresh)),
     knownSources: () => known,
+    refusal,
     async orgIds() {
       const me = await userId();
       if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');

@@ -13,7 +13,7 @@
 import type { ChangeListener, ChannelSpec } from './client-types.js';
 import type { ConnectionStatus, MonitoredTable, RtError, SubscriptionInfo } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
-import type { RealtimeMode, TopicContext } from './broadcast-topics.js';
+import type { BroadcastSource, RealtimeMode, TopicContext } from './broadcast-topics.js';
 import type { ChannelHooks } from './channel-types.js';
 import { groupingOf } from './channel-packing.js';
 import { ChannelGroup, type GroupEnv, type Sub } from './channel-group.js';
@@ -249,7 +249,12 @@ export class ChannelRegistry {
    * read from `rt_broadcast_sources`; null otherwise. A row where it is null is sent to no topic.
    */
   topicColumn(table: string): string | null {
-    return (this.mode === 'broadcast' && this.options.topics?.knownSources?.()?.get(table)?.column) || null;
+    return this.source(table)?.column || null;
+  }
+
+  /** Broadcast mode: how `table` (its name on the server) broadcasts, as last read from `rt_broadcast_sources`; undefined otherwise. */
+  source(table: string): BroadcastSource | undefined {
+    return this.mode === 'broadcast' ? this.options.topics?.knownSources?.()?.get(table) : undefined;
   }
 
   /**

@@ -28,6 +28,8 @@ export interface ClientHooks {
   listened(): boolean;
   /** The signed-in user (Broadcast mode's topics are the user's orgs). */
   userId(): Promise<string | null>;
+  /** Broadcast mode: why `table` (its name on the server) is refused on this page, or undefined (TopicContext.refusal). */
+  refusal?(table: string): RtError | undefined;
   /** Whether the client was disposed (the page watch then keeps nothing awake). */
   disposed(): boolean;
 }
@@ -87,7 +89,7 @@ export function buildParts(options: RtClientOptions, session: Session, hooks: Cl
       const standard = schema.standardOf(table);
       return standard ? schema.explain(standard, error) : error;
     },
-  }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), hooks.userId, (id) => rest.streamOrg(id), () => rest.broadcastSources()) });
+  }, { mode: options.realtimeMode, topics: topicContext((user) => rest.orgsOf(user), hooks.userId, (id) => rest.streamOrg(id), () => rest.broadcastSources(), hooks.refusal) });
   const unwatch = watchPage(link, session, () => !hooks.disposed() && !!registry?.size);
   return {
     realtime, rest, link, registry, schema,

@@ -18,7 +18,9 @@
  * Built on a narrow Supabase interface (src/core/supabase-like.ts): when no host client is given
  * it composes `@supabase/realtime-js` and a PostgREST client (./rest.ts).
  */
-import type { ChannelSpec, ChangeListener, ChannelsInfo, LiveSource, RtClientApi } from './client-types.js';
+import type { ChannelSpec, ChangeListener, ChannelsInfo, LiveSource, RowChange, RtClientApi } from './client-types.js';
+import type { StoreRow } from './row-window.js';
+import { TopicAudit } from './topic-audit.js';
 import type { ConnectionDetail, ConnectionStatus, RtError, SubscriptionInfo } from './types.js';
 import { LiveHub, type WriteReadRequest } from './live-hub.js';
 import { CHANNELS_PER_CONNECTION } from './channel-registry.js';
@@ -50,6 +52,10 @@ export class RtClient extends LiveHub implements RtClientApi {
   #orgCache = new Map<string, Promise<string | null | RtError>>();
   readonly #cleanups: Array<() => void> = [];
   readonly #mode: RtClientOptions['realtimeMode'];
+  /** Broadcast mode: whether a table's topic is wider than its read policy; null otherwise. */
+  readonly #audit: TopicAudit | null = null;
+  /** Broadcast mode: tables (names on the server) refused on this page, with the cause (TopicAudit). */
+  readonly #refused = new Map<string, RtError>();
 
   constructor(options: RtClientOptions = {}) {
     super();
@@ -90,6 +96,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       listened: () => this.#details.listened,
       userId: () => this.getUserId(),
       disposed: () => this.disposed,
+      refusal: (table) => this.#refused.get(table),
     });
     if (isRtError(parts)) {
       this.configError = parts;
@@ -99,6 +106,23 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.#parts = parts;
     this.realtime = parts.realtime;
     this.#cleanups.push(parts.release);
+    if (this.#mode !== 'broadcast') return;
+    const { registry, schema, rest } = parts;
+    const audit = (this.#audit = new TopicAudit({
+      topicOf: (table, row) => {
+        const source = registry.source(schema.table(table));
+        for (const k in row) if (source?.column && schema.column(table, k) === source.column && row[k] != null) return `${source.topic}:${String(row[k])}`;
+        return null;
+      },
+      canRead: (topic) => rest.canReadTopic(topic),
+      behind: () => !!this.realtimeLag.cause,
+      refuse: (table, error) => {
+        this.#refused.set(schema.table(table), error);
+        registry.recheckSources(schema.table(table));
+      },
+      reconnect: () => this.reconnect(),
+    }));
+    this.#cleanups.push(() => audit.dispose());
   }
 
   // ---- RtClientApi ----------------------------------------------------------------------
@@ -192,12 +216,16 @@ export class RtClient extends LiveHub implements RtClientApi {
 
   /**
    * Broadcast mode: private topics are authorized when a channel joins, not per message, so a user
-   * who lost access (a membership removed) would go on receiving the topic's changes. Rejoin every
-   * channel (a new socket): the server decides again.
+   * who lost access (a membership removed) would go on receiving the topic's changes; and a topic
+   * wider than its table's read policy sends rows RLS hides. {@link TopicAudit} tells which: every
+   * channel joins again (a new socket: the server decides again), or the table is refused.
    */
-  protected override rowsLeftView(): void {
-    if (this.#mode !== 'broadcast') return;
-    this.reconnect();
+  protected override rowsLeftView(gone: ReadonlyMap<string, readonly StoreRow[]>): void {
+    this.#audit?.left(gone);
+  }
+
+  protected override delivered(table: string, change: RowChange<StoreRow>): void {
+    this.#audit?.delivered(table, change);
   }
 
   /**

@@ -4,7 +4,7 @@
  * mark-as-read across every store that shows the row. Used by the real client and by the
  * in-memory client of the tests.
  */
-import { feedOf, type DataFor, type FeedRef, type ParamsFor, type LiveQuery, type LiveSource, type ReadableTable, type ResolveContext } from './client-types.js';
+import { feedOf, type DataFor, type FeedRef, type ParamsFor, type LiveQuery, type LiveSource, type ReadableTable, type ResolveContext, type RowChange } from './client-types.js';
 import type { LiveQueryState, RtError } from './types.js';
 import { LiveQueryStore, initialState, type StoreRow } from './live-query.js';
 import { rowKey } from './row-window.js';
@@ -112,8 +112,10 @@ export abstract class LiveHub implements ResolveContext {
             // A row another query may wait for (an agent activity list, for its stream).
             // Called for every change delivered: no array built, and each store returns at once
             // unless it reads "not found".
-            arrived: (table, row) => {
-              const id = rowKey(row);
+            arrived: (table, change) => {
+              hub.delivered(table, change);
+              if (change.type === 'DELETE' || !change.new) return;
+              const id = rowKey(change.new);
               for (const e of hub.#stores.values()) e.store.parentArrived(table, id);
             },
             // Another limit of the same rows, also one lingering (a new `max-items`), or one stopped: how far it has seen.
@@ -225,7 +227,7 @@ export abstract class LiveHub implements ResolveContext {
   }
 
   async #revalidateOnce(): Promise<void> {
-    let gone = 0;
+    const gone = new Map<string, StoreRow[]>();
     this.source.recheckSources?.(); // Broadcast mode: a trigger dropped shows even on a quiet or insert-only table
     const byTable = new Map<string, { stores: LiveQueryStore<StoreRow, unknown>[]; keys: Set<string> }>();
     for (const store of this.liveStores()) {
@@ -257,17 +259,23 @@ export abstract class LiveHub implements ResolveContext {
           if (key !== null) fresh.set(key, row);
         }
         const asked = new Set(ids);
-        for (const store of stores) if (store.checked) gone += store.reconcile(fresh, asked, askedAt);
+        for (const store of stores) {
+          const rows = store.checked ? store.reconcile(fresh, asked, askedAt) : [];
+          if (rows.length) gone.set(table, [...(gone.get(table) ?? []), ...rows]);
+        }
       }
     }
-    if (gone > 0) this.rowsLeftView();
+    if (gone.size) this.rowsLeftView(gone);
   }
 
   /**
-   * Revalidation found held rows the server no longer returns: the user's access changed. A client
-   * whose channels were authorized once at join (Broadcast mode's private topics) joins them again.
+   * Revalidation found held rows the server no longer returns (by table, standard names): the
+   * user's access changed, or (Broadcast mode) a topic sends rows the table's read policy hides.
    */
-  protected rowsLeftView(): void {}
+  protected rowsLeftView(_gone: ReadonlyMap<string, readonly StoreRow[]>): void {}
+
+  /** A change of `table` (standard name) arrived over Realtime, for one of the queries. */
+  protected delivered(_table: string, _change: RowChange<StoreRow>): void {}
 
   /** The mark kept under `k` (a store key or a subject), no longer kept. */
   #take(k: string): CatchUpMark<StoreRow> | undefined {

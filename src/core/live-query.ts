@@ -54,8 +54,8 @@ export interface LiveQueryStoreOptions<R extends StoreRow> {
   retryDelays?: number[];
   /** How long a change revalidation found may take to arrive over Realtime (ms; default {@link LATE_MS}). */
   deliveryGraceMs?: number;
-  /** A row of `table` (standard name) arrived over Realtime, inserted or updated: other queries may wait for it ({@link parentArrived}). */
-  arrived?: (table: string, row: StoreRow) => void;
+  /** A change of `table` (standard name) arrived over Realtime: other queries may wait for its row ({@link parentArrived}). */
+  arrived?: (table: string, change: RowChange<StoreRow>) => void;
   /** How far another live query of `subject` has seen (LiveQueryState.subject; another `limit`: {@link markOf}), to start from there. */
   seen?: (subject: string) => CatchUpMark<StoreRow> | undefined;
   now?: () => number;
@@ -188,11 +188,11 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    * server's time when they were asked for, as estimated by src/core/server-clock.ts, never after
    * the true one; undefined when not known), folded in as the changes {@link RowWindow.diff} finds
    * (Realtime sends nothing when a row leaves the user's view; QueryRows.reconcile). A row Realtime
-   * changed after `askedAt` keeps what Realtime said unless the copy's version is newer. Returns how
-   * many held rows the server no longer returned.
+   * changed after `askedAt` keeps what Realtime said unless the copy's version is newer. Returns the
+   * held rows the server no longer returned.
    */
-  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, askedAt: number | undefined): number {
-    if (this.#stopped || !this.#rows) return 0;
+  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, askedAt: number | undefined): R[] {
+    if (this.#stopped || !this.#rows) return [];
     const { epoch } = this.#phase.channel;
     const { gone, owed } = this.#rows.reconcile(fresh, asked, askedAt);
     if (owed) this.#watch.round(owed, epoch);
@@ -254,7 +254,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#lag.observe(change.committedAt);
     this.#watch.arrived(rowKey((change.new ?? change.old) as StoreRow));
     rows.fold(change);
-    if (change.type !== 'DELETE' && change.new) this.#options.arrived?.(this.table!, change.new);
+    this.#options.arrived?.(this.table!, change as RowChange<StoreRow>);
     // Each new row of a list, also one the bounded window does not keep (QA40: 20 of 30 rt-alert
     // events lost in a burst), for the next delivered state.
     if (change.type === 'INSERT' && change.new && this.#options.kind === 'list' && matches(this.#resolved!.query, change.new)) {

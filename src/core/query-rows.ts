@@ -148,16 +148,16 @@ export class QueryRows<R extends StoreRow> {
   /**
    * The server's copies of held rows, read again by key (`asked`: the keys asked for, at the server's
    * time `askedAt` as estimated), folded in as the changes {@link RowWindow.diff} finds (Realtime
-   * sends nothing when a row leaves the user's view). Returns how many held rows the server no longer returned, and the keys of the changes
+   * sends nothing when a row leaves the user's view). Returns the held rows the server no longer returned, and the keys of the changes
    * Realtime owes (null: every row of a list left the user's view, and the snapshot is read again).
    */
-  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, askedAt: number | undefined): { gone: number; owed: Set<string> | null } {
+  reconcile(fresh: ReadonlyMap<string, R>, asked: ReadonlySet<string>, askedAt: number | undefined): { gone: R[]; owed: Set<string> | null } {
     const { window } = this;
     const changes = window.diff(fresh, asked, askedAt, knownServerNow());
-    const gone = changes.filter((c) => c.type === 'DELETE').length;
+    const gone = changes.flatMap((c) => (c.type === 'DELETE' ? [c.old as R] : []));
     // The list's snapshot instead (stale meanwhile), so that a list whose scope the user lost says
     // so (ResolvedFeed.verifyEmpty), as on a first read, never "nothing here" as Live in between.
-    if (gone > 0 && this.#options.kind === 'list' && gone === window.size) {
+    if (gone.length && this.#options.kind === 'list' && gone.length === window.size) {
       this.#options.refresh();
       return { gone, owed: null };
     }

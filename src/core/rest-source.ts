@@ -255,6 +255,18 @@ export class RestSource {
     return sources;
   }
 
+  /**
+   * Broadcast mode: whether the user may read `topic` now (`rt_can_read_topic`, the function of
+   * the topics' policy on `realtime.messages`), or null when that could not be read.
+   */
+  async canReadTopic(topic: string): Promise<boolean | null> {
+    const { rest } = this;
+    if (!rest.rpc) return null;
+    const res = await this.#send(() => rest.rpc!('rt_can_read_topic', { p_topic: topic }));
+    const data = 'failed' in res ? null : res.data;
+    return typeof data === 'boolean' ? data : null;
+  }
+
   /** Every org the user is a member of (`org_members`, under your names when mapped), or the error. */
   async orgsOf(userId: string): Promise<string[] | RtError> {
     const { schema } = this;

@@ -37,7 +37,7 @@ export interface RestOptions {
   token: () => Promise<string | null | undefined>;
 }
 
-/** A `from()`-only view of a PostgREST client for `${projectUrl}/rest/v1`. */
+/** A `from()` and `rpc()` view of a PostgREST client for `${projectUrl}/rest/v1`. */
 export function createRest(options: RestOptions): RestLike {
   // supabase-js's fetchWithAuth, for rt-monitor's own client: the token is read per request.
   let retryAt = 0;
@@ -53,7 +53,7 @@ export function createRest(options: RestOptions): RestLike {
     return exactIntegers(res);
   };
   const client = new PostgrestClient(options.url, { headers: { apikey: options.anonKey }, fetch: fetchWithToken, retry: false });
-  return { from: (relation: string) => client.from(relation) as unknown as QueryLike, url: options.url, retryAt: () => retryAt };
+  return { from: (relation: string) => client.from(relation) as unknown as QueryLike, rpc: (fn: string, args?: object) => client.rpc(fn, args), url: options.url, retryAt: () => retryAt };
 }
 
 /**

@@ -46,6 +46,8 @@ export interface QueryLike extends PromiseLike<{ data: any; error: any; status?:
 /** `client.from(table)` of supabase-js or postgrest-js. */
 export interface RestLike {
   from(relation: string): any;
+  /** A database function (`POST /rest/v1/rpc/<fn>`); postgrest-js and a SupabaseClient have it. Optional. */
+  rpc?(fn: string, args?: object): any;
   /** The REST base URL (postgrest-js `url`): to tell a Content-Security-Policy refusal. */
   url?: string;
   /** Epoch ms the server last asked to wait until (`Retry-After`), 0 when it did not (rt-monitor's own client only). */

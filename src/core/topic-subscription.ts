@@ -101,6 +101,9 @@ export function subscribeOnTopics<R>(
       leave();
     },
     recheck: async (fresh) => {
+      // Refused on this page (a topic wider than the table's read policy): its topics are left now.
+      const wide = ctx?.refusal?.(spec.table);
+      if (wide) return void (parts.size && resolve(0, wide));
       if ((!parts.size && !refused) || !ctx?.sources) return;
       const sources = await ctx.sources(fresh).catch(() => null);
       // A failed read says nothing of the channels.

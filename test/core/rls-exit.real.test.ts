@@ -124,6 +124,8 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
       await waitFor(() => deepText(control.shadowRoot!).includes('bc secret after removal'), 15_000, 'the control sees the change');
       await new Promise((r) => requestAnimationFrame(r));
       expect(deepText(mine.shadowRoot!)).to.not.include('bc secret after removal');
+      // Lost access, not a topic wider than the read policy (src/core/topic-audit.ts): the topic is no longer readable.
+      expect(deepText(mine.shadowRoot!)).to.not.match(/read policy/);
     } finally {
       await deleteRows('org_members' as never, { org_id: org.id as string, user_id: BOB });
     }
