@@ -20,6 +20,7 @@
 import { definedAll, installed } from './cdn/install-here.js'; // first: before any element module runs
 import { NPM_EXPORTS } from './generated/exports.js'; // the npm entry: defines every element
 import { RT_TAGS } from './generated/tags.js';
+import { sayUnknownTags } from './cdn/unknown-tags.js';
 import type { RtClientApi } from './core/client-types.js';
 import type { RtClientOptions } from './core/client.js';
 
@@ -32,6 +33,12 @@ const npmEntry: Record<string, unknown> = { ...NPM_EXPORTS };
 for (const tag of RT_TAGS) npmEntry[tag.replace(/(?:^|-)(\w)/g, (_, c: string) => c.toUpperCase())] ??= customElements.get(tag);
 if (installed.first) for (const [name, value] of Object.entries(npmEntry)) if (!(name in installed.api)) installed.api[name] = value;
 definedAll();
+// A mistyped tag in the page's markup is said, not left a blank box (QA53 F1).
+if (installed.first) {
+  const scan = () => sayUnknownTags(document, RT_TAGS);
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scan, { once: true });
+  else scan();
+}
 
 // No runtime exports on purpose: an IIFE `var RtMonitor = …` assignment would replace the first
 // copy's object when the file is loaded twice. `install()` sets `window.RtMonitor` itself.

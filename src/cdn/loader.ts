@@ -22,6 +22,7 @@
  */
 import type { RtTag } from './install.js';
 import { failure, showFailure } from './fallback.js';
+import { sayUnknownTags } from './unknown-tags.js';
 
 /** One import per tag (the bundler makes each a chunk; shared code goes to common chunks). */
 const ELEMENTS: Record<RtTag, () => Promise<unknown>> = {
@@ -77,6 +78,7 @@ const WATCH = { childList: true, subtree: true };
 function discover(root: ParentNode): Promise<void> {
   if (!first) return Promise.resolve();
   if (root instanceof ShadowRoot) watcher.observe(root, WATCH);
+  sayUnknownTags(root, Object.keys(ELEMENTS));
   const found = new Set<string>();
   if (root instanceof Element && root.localName in ELEMENTS) found.add(root.localName);
   for (const el of root.querySelectorAll(SELECTOR)) found.add(el.localName);

@@ -23,5 +23,10 @@ const script = ownScript();
 const base = new URL(script?.dataset.locales ?? 'locales/', script?.src || document.baseURI);
 
 export function loadLocale(lang: string): Promise<unknown> {
-  return fetch(new URL(`${lang}.json`, base)).then((r) => r.json()); // a 404 page is no JSON: rejects
+  const url = new URL(`${lang}.json`, base);
+  return fetch(url).then((r) => {
+    // A missing file is said as such (not a JSON error), and an error reply is never a translation.
+    if (!r.ok) throw new Error(`${url} answered ${r.status}: serve dist/locales/ beside rt-monitor.js, or name their folder in data-locales`);
+    return r.json();
+  });
 }

@@ -19,6 +19,7 @@ import type { LiveQueryPhase, RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { currentFrame, nextFrame } from '../core/frame.js';
 import { labelLocale, pendingStrings, stringsFor, type RtStrings } from './strings.js';
+import { sayUnknownChoice } from './attribute-choice.js';
 import { firstLocale, languageOf } from './locale.js';
 import { isStoodDown, warnOtherCopy } from './other-copy.js';
 import { RT_VERSION } from '../core/rt-version.js';
@@ -30,6 +31,8 @@ export { RT_VERSION };
 export type { RtTheme } from '../context/index.js';
 import type { RtTheme } from '../context/index.js';
 
+/** The values of `theme` (`system` is `auto`). */
+const THEMES = ['page', 'auto', 'system', 'light', 'dark'];
 
 /** Elements that follow the page or the OS: told when the OS preference changes (one listener). */
 const schemeFollowers = new Set<RtElement>();
@@ -290,12 +293,18 @@ export class RtElement extends LitElement {
    * `labelLocale`), for words and numbers alike.
    */
   get effectiveLocale(): string {
-    return labelLocale(firstLocale(this.locale, this.contextLocale, pageLang()) || 'en');
+    return labelLocale(this.#askedLocale);
+  }
+
+  /** The locale asked for (before `labelLocale` decides whether rt-monitor has its words). */
+  get #askedLocale(): string {
+    return firstLocale(this.locale, this.contextLocale, pageLang()) || 'en';
   }
 
   /** The theme in effect: `page` (the default), `auto` (`system` too), `light` or `dark`. */
   get effectiveTheme(): 'page' | 'auto' | 'light' | 'dark' {
     const t = this.theme || this.contextTheme;
+    sayUnknownChoice(this.theme ? this.localName : 'rt-provider', 'theme', t, THEMES, 'page');
     return t === 'light' || t === 'dark' || t === 'auto' ? t : t === 'system' ? 'auto' : 'page';
   }
 
@@ -343,10 +352,9 @@ export class RtElement extends LitElement {
    * values inserted into sentences come wrapped in FSI…PDI (bidi isolates).
    */
   protected get s(): RtStrings {
-    const locale = this.effectiveLocale;
-    const wait = pendingStrings(locale);
+    const wait = pendingStrings(this.#askedLocale);
     if (wait && wait !== this.#stringsWait) void (this.#stringsWait = wait).then(() => this.requestUpdate());
-    return stringsFor(locale, this.isRtl);
+    return stringsFor(this.effectiveLocale, this.isRtl);
   }
 
   /** Dispatches a typed rt-* event (bubbles, composed). Returns false if a listener cancelled it. */

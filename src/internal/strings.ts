@@ -297,13 +297,19 @@ export function labelLocale(locale: string): string {
     const tag = localeTag(locale);
     const key = tag.toLowerCase();
     const lang = key.split('-')[0];
-    label = lang === 'en' || bundledLanguages.includes(lang) || tables.has(key) || tables.has(lang) ? tag : 'en';
+    // A bundled language counts once its file has arrived: before, or when it could not be fetched,
+    // the words are English, and so are the numbers and times (QA53 F2: "2.100 of 5.000", "Updated
+    // letztes Jahr" under English words when locales/de.json was not served).
+    const table = bundled.get(lang);
+    label = lang === 'en' || tables.has(key) || tables.has(lang) || (table && !(table instanceof Promise) && !unavailable.has(lang)) ? tag : 'en';
     labels.set(locale, label);
   }
   return label;
 }
-/** labelLocale's answers (read on every render); cleared when strings are registered. */
+/** labelLocale's answers (read on every render); cleared when strings are registered or a file arrives. */
 const labels = new Map<string, string>();
+/** Bundled languages whose file could not be fetched (English words, numbers and times). */
+const unavailable = new Set<string>();
 
 /** Later tables win; records (`status`, `priority`, …) merge key by key. A pending load counts as empty. */
 function merge<T extends object>(...parts: object[]): T {
@@ -327,16 +333,20 @@ export function pendingStrings(locale: string | undefined): Promise<void> | unde
     bundled.set(
       lang,
       (b = loadLocale(lang)
-        .then(
-          (data) => compileStrings(lang, data as StringData),
-          (err: unknown) => {
-            console.warn(`rt-monitor: no ${lang} translation (${err}); showing English`);
-            return {}; // stay English, do not retry on every render
-          },
-        )
+        .then((data) => {
+          // An error body served as JSON (a gateway's `{"message":"Not Found"}`) is no translation.
+          if (typeof (data as Partial<StringData> | null)?.live != 'string') throw new Error(`the file for ${lang} is not an rt-monitor translation`);
+          return compileStrings(lang, data as StringData);
+        })
+        .catch((err: unknown) => {
+          console.warn(`rt-monitor: no ${lang} translation (${err}); showing English`);
+          unavailable.add(lang);
+          return {}; // stay English, do not retry on every render
+        })
         .then((table) => {
           bundled.set(lang, table);
           resolved.clear();
+          labels.clear();
         })),
     );
   return b instanceof Promise ? b : undefined;

@@ -11,6 +11,7 @@
 import { expect, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../../src/elements/rt-progress/rt-progress.js';
+import { loadStrings } from '../../src/index.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-scan-progress/rt-scan-progress.js';
@@ -353,7 +354,8 @@ describe('host page CSS: what is deliberately still inherited', () => {
     expect(cs.cursor).to.equal('pointer');
     // English words inside a right-to-left region stay left-to-right ("of 100 24" otherwise) …
     expect(cs.direction).to.equal('ltr');
-    // … and Arabic ones are right-to-left there.
+    // … and Arabic ones are right-to-left there (once they have arrived: English until then).
+    await loadStrings('ar');
     (el as HTMLElement & { locale: string }).locale = 'ar';
     await (el as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
     expect(getComputedStyle(title).direction).to.equal('rtl');

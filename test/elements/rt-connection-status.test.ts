@@ -2,6 +2,7 @@ import { expect, html, oneEvent } from '@open-wc/testing';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import type { RtConnectionStatus } from '../../src/elements/rt-connection-status/rt-connection-status.js';
 import { $, memory, mount, settle, text } from './helpers.js';
+import { recordWarnings } from '../helpers/hosts.js';
 
 describe('rt-connection-status', () => {
   for (const [status, label, tone] of [
@@ -91,6 +92,29 @@ describe('rt-connection-status', () => {
     client.setConnection({ latencyMs: 99 });
     await settle(el);
     expect(region.textContent).to.equal('Realtime connection: Disconnected');
+  });
+
+  it('label="…": the button and the announcement of a change both say it (QA53 F3: two indicators were announced alike)', async () => {
+    const client = memory();
+    const el = await mount<RtConnectionStatus>(client, html`<rt-connection-status label="Orders feed"></rt-connection-status>`, 'rt-connection-status');
+    expect($(el, 'button[part="base"]')!.getAttribute('aria-label')).to.equal('Orders feed: Connected');
+    const ev = oneEvent(el, 'rt-status-change');
+    client.setConnection({ status: 'disconnected' });
+    await ev;
+    await settle(el);
+    expect($(el, '[role="status"]')!.textContent).to.equal('Orders feed: Disconnected');
+  });
+
+  it('size="xl" (none of sm, md, lg) draws md and says so once on the console (QA53 F4)', async () => {
+    const log = recordWarnings();
+    try {
+      const el = await mount<RtConnectionStatus>(memory(), html`<rt-connection-status size="xl" status="connected"></rt-connection-status>`, 'rt-connection-status');
+      el.requestUpdate();
+      await settle(el);
+      expect(log.warnings.filter((w) => w.includes('size="xl"'))).to.deep.equal(['rt-monitor: <rt-connection-status> size="xl" is none of sm, md, lg; using md.']);
+    } finally {
+      log.restore();
+    }
   });
 
   it('opens a details panel with latency, retry countdown and last error', async () => {

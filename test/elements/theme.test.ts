@@ -11,6 +11,7 @@ import '../../src/elements/rt-progress/rt-progress.js';
 import '../../src/elements/rt-provider/rt-provider.js';
 import type { RtProgress } from '../../src/elements/rt-progress/rt-progress.js';
 import { $, ALICE, ORG, ago, memory, mount } from './helpers.js';
+import { recordWarnings } from '../helpers/hosts.js';
 
 const LIGHT_SURFACE = 'rgb(255, 255, 255)';
 const DARK_SURFACE = 'rgb(15, 23, 42)';
@@ -163,4 +164,20 @@ describe('theme of its own against the page: every element stays readable', () =
       });
     }
   }
+
+  it('theme="drak" (on the element or its provider) is the default, page, and said once on the console naming who has it (QA53 F4)', async () => {
+    const log = recordWarnings();
+    try {
+      const own = await card(html`<rt-progress theme="drak" label="Card" percentage="50"></rt-progress>`);
+      expect(own.effectiveTheme).to.equal('page');
+      const inner = await card(html`<rt-provider theme="lihgt"><rt-progress label="Card" percentage="50"></rt-progress></rt-provider>`);
+      expect(inner.effectiveTheme).to.equal('page');
+      expect(log.warnings.filter((w) => /theme=/.test(w))).to.deep.equal([
+        'rt-monitor: <rt-progress> theme="drak" is none of page, auto, system, light, dark; using page.',
+        'rt-monitor: <rt-provider> theme="lihgt" is none of page, auto, system, light, dark; using page.',
+      ]);
+    } finally {
+      log.restore();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import type { ConnectionDetail, ConnectionStatus } from '../../core/types.js';
 import { formatMilliseconds, formatNumber, formatRelative, trimmed } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
 import { Announcer } from '../../internal/announcer.js';
+import { sayUnknownChoice } from '../../internal/attribute-choice.js';
 import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
@@ -85,12 +86,16 @@ export class RtConnectionStatus extends RtElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
+    if (changed.has('size')) sayUnknownChoice(this.localName, 'size', this.size, ['sm', 'md', 'lg'], 'md');
     const status = this.shownStatus;
     if (status !== this.#previous) {
       for (const st of ['connected', 'connecting', 'disconnected', 'error', 'unknown']) this.setState(st, st === status);
       if (this.#previous !== null) {
         // Another status widget on the page that just said the same about this client: heard once.
-        const words = this.s.connectionAnnounce(this.#statusText(status));
+        // Said with the element's `label` when it has one (two indicators on a page are told apart: QA53 F3).
+        const label = trimmed(this.label);
+        const text = this.#statusText(status);
+        const words = label ? `${label}: ${text}` : this.s.connectionAnnounce(text);
         if (claimWords((!this.status && this.#connection.client) || this, words)) this.#announcer.say([words]);
         if (status !== 'unknown') {
           this.emit('rt-status-change', {
