@@ -13,9 +13,14 @@
  * followed; a sample is forgotten sooner once a newer one is as tight. The window is long on
  * purpose: when Realtime runs behind steadily, every new commit timestamp is late, and only an
  * older tight bound (a token's `iat`, an earlier on-time change) still tells that lag from skew
- * (./realtime-lag.ts). A jump of the local wall clock (seen against the monotonic
+ * (./realtime-lag.ts). A jump of the local wall clock back (seen against the monotonic
  * `performance.now()`) moves every sample by the jump: the server's clock did not jump, so
- * neither does `serverNow()`.
+ * neither does `serverNow()`. A jump forward is also what a sleep looks like (a closed lid, a
+ * suspended VM: the monotonic clock stands still while the wall clock and the server's run on),
+ * and then the samples are still true (QA54: moved by a 45 s sleep, they made a change 20 s late
+ * read on time, and a stream 47 s old "Updated just now"). So a jump forward is held, the samples
+ * as they were, until the next sample tells: one looser than them by at least half the jump says
+ * the wall clock was set ahead, and they move by it; else it was a sleep.
  *
  * Sources: `commit_timestamp` of realtime postgres_changes (millisecond precision) and the HTTP
  * `Date` header of REST replies (whole seconds: the server's time was somewhere in
@@ -52,6 +57,8 @@ interface ClockState {
   buckets: Bucket[];
   /** `Date.now() − performance.now()` when last looked: a change means the wall clock jumped. */
   base: number | null;
+  /** Jumps forward (ms) not yet told apart: a sleep, or the wall clock set ahead (the next sample tells). */
+  ahead?: number;
 }
 
 const KEY = Symbol.for('rt-monitor.server-clock');
@@ -68,13 +75,18 @@ function checkJump(local: number): void {
   if (!perf) return;
   const base = local - perf.now();
   const jump = state.base == null ? 0 : base - state.base;
-  if (Math.abs(jump) > JUMP_MS) {
-    for (const b of state.buckets) {
-      b.start += jump;
-      b.skew += jump;
-    }
-  }
+  // Back: only a step of the wall clock does that. Forward: a step or a sleep, held for the next sample.
+  if (jump < -JUMP_MS) shift(jump);
+  else if (jump > JUMP_MS) state.ahead = (state.ahead ?? 0) + jump;
   state.base = base;
+}
+
+/** Every sample moves by `jump` (ms): the wall clock was set by that much, the server's was not. */
+function shift(jump: number): void {
+  for (const b of state.buckets) {
+    b.start += jump;
+    b.skew += jump;
+  }
 }
 
 /** A bucket's bound of the skew at local time `local`: loosened by its age (at most a window's worth). */
@@ -116,6 +128,15 @@ export function observeServerTime(serverTime: unknown, localReceive = Date.now()
   if (server == null || !Number.isFinite(localReceive)) return;
   checkJump(Date.now());
   const skew = localReceive - server;
+  const ahead = state.ahead;
+  if (ahead) {
+    // A jump forward since the last sample: after a sleep the bounds held are still true and this
+    // one agrees with them (within its latency); after the wall clock was set ahead they are all
+    // `ahead` too tight, and this one is looser by about that much.
+    state.ahead = 0;
+    const held = estimate(localReceive);
+    if (held != null && skew > held + ahead / 2) shift(ahead);
+  }
   const b = state.buckets;
   const last = b[b.length - 1];
   if (last && localReceive - last.start < BUCKET_MS) {
@@ -179,4 +200,5 @@ export function knownServerNow(): number | undefined {
 export function resetServerClock(): void {
   state.buckets = [];
   state.base = null;
+  state.ahead = 0;
 }

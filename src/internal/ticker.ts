@@ -56,14 +56,17 @@ function secondAfter(t: number): number {
 }
 
 /**
- * Due times are wall-clock times: when the wall clock jumped (the OS corrected it, a VM woke up),
- * every due time moves with it, or a jump back of an hour would hold every text for an hour.
+ * Due times are wall-clock times: when the wall clock jumped back (the OS corrected it, a user set
+ * it), every due time moves with it, or a jump back of an hour would hold every text for an hour.
+ * Not forward: that is also a sleep (the monotonic clock stood still), after which every text is
+ * due now, not a sleep's length later (QA54); after the wall clock was set ahead, they are only
+ * worked out once early.
  */
 function followJump(): void {
   const base = Date.now() - performance.now();
   const jump = state.base === undefined ? 0 : base - state.base;
   state.base = base;
-  if (Math.abs(jump) <= TICK_MS) return;
+  if (jump >= -TICK_MS) return;
   for (const e of state.entries) if (e.due) e.due += jump;
   if (state.timer) clearTimeout(state.timer);
   state.timer = null;

@@ -123,22 +123,53 @@ describe('server clock estimate', () => {
     expect(clockSkew()).to.equal(-3 * MIN + 5);
   });
 
-  it('a jump of the local wall clock moves the estimate with it: serverNow() does not jump', () => {
+  it('a jump of the local wall clock back moves the estimate with it: serverNow() does not jump', () => {
     observeServerTime(Date.now() - 2 * MIN, Date.now()); // the browser is 2 min ahead
     expect(clockSkew()).to.be.within(2 * MIN, 2 * MIN + 50);
     const before = serverNow();
     const start = performance.now();
     // The server's time moved by the time that passed (a monotonic clock), not by the jump.
     const moved = () => Math.abs(serverNow() - before - (performance.now() - start));
-    for (const jump of [-2 * MIN, 60 * MIN, -60 * MIN]) {
-      const restore = skewClock(jump); // the OS corrects the clock, a VM wakes up, a user sets it
+    for (const jump of [-2 * MIN, -60 * MIN]) {
+      const restore = skewClock(jump); // the OS corrects the clock, a user sets it back
       try {
         expect(clockSkew(), `jump ${jump}`).to.be.within(2 * MIN + jump - 50, 2 * MIN + jump + 50);
         expect(moved(), `jump ${jump}`).to.be.below(50);
       } finally {
-        restore();
+        restore(); // forward again: held until a sample tells (below), the estimate as it was
       }
+      observeServerTime(Date.now() - 2 * MIN - 5, Date.now()); // a sample: the wall clock was set ahead
       expect(moved(), `back from ${jump}`).to.be.below(50);
+    }
+  });
+
+  it('a jump forward is held until the next sample tells a sleep (the samples stay) from the wall clock set ahead (they move) (QA54)', () => {
+    observeServerTime(Date.now() - 2 * MIN - 20, Date.now()); // the browser is 2 min ahead
+    const held = clockSkew()!;
+    // A 45 s sleep: the monotonic clock stood still while the wall clock and the server's ran on,
+    // which the page sees as its wall clock 45 s ahead of the monotonic one.
+    let restore = skewClock(45_000);
+    try {
+      expect(clockSkew(), 'held: no sample yet').to.be.within(held, held + 10);
+      // The first change after waking, 20 s late (Realtime behind): still the sleep, not skew.
+      observeServerTime(Date.now() - 2 * MIN - 20_000, Date.now());
+      expect(clockSkew(), 'after a sleep: the samples are still true').to.be.within(held - 10, held + 10);
+      const lag = new RealtimeLag();
+      lag.observe(Date.now() - clockSkew()! - 20_000);
+      expect(lag.cause?.detail, 'a change 20 s late reads late').to.equal('realtime-behind');
+      lag.dispose();
+    } finally {
+      restore();
+    }
+    resetServerClock();
+    observeServerTime(Date.now() - 2 * MIN - 20, Date.now());
+    // The wall clock set 10 min ahead (the server's did not move): the next sample is looser by that much.
+    restore = skewClock(10 * MIN);
+    try {
+      observeServerTime(Date.now() - 10 * MIN - 2 * MIN - 30, Date.now());
+      expect(clockSkew(), 'after a step: the samples moved by it').to.be.within(12 * MIN + 20 - 5, 12 * MIN + 20 + 15);
+    } finally {
+      restore();
     }
   });
 

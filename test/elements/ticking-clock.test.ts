@@ -30,11 +30,17 @@ describe('ticking texts and the wall clock', () => {
     resetServerClock();
   });
 
-  for (const jump of [-HOUR, HOUR]) {
-    it(`the wall clock jumps ${jump < 0 ? 'back' : 'forward'} an hour: "Updated …" goes on counting from the server's time`, async () => {
+  for (const [jump, how] of [
+    [-HOUR, 'back an hour'],
+    [HOUR, "ahead an hour (the server's time, seen next, says the wall clock was set)"],
+  ] as const) {
+    it(`the wall clock is set ${how}: "Updated …" goes on counting from the server's time`, async () => {
       const el = (await fixture(html`<rt-progress label="Clock" percentage="5" last-updated=${ago(6000)}></rt-progress>`)) as HTMLElement;
       await waitUntil(() => updated(el) === 'Updated just now', 'first text', { timeout: 3500 });
       restore = skewClock(jump);
+      // A jump forward is also what a sleep looks like: held until the server's time is seen (a
+      // reply, a change) — here at once, on the server's unmoved clock.
+      if (jump > 0) observeServerTime(Date.now() - jump, Date.now());
       const seen = new Set<string>();
       await waitUntil(
         () => (seen.add(updated(el)), updated(el) === 'Updated 10 seconds ago'),
@@ -44,6 +50,15 @@ describe('ticking texts and the wall clock', () => {
       expect([...seen].filter((t) => /hour/.test(t)), 'an hour off').to.deep.equal([]);
     });
   }
+
+  it("a sleep of an hour (the monotonic clock stood still, the server's ran on): \"Updated 1 hour ago\", true, at its next tick (QA54)", async () => {
+    const el = (await fixture(html`<rt-progress label="Clock" percentage="5" last-updated=${ago(6000)}></rt-progress>`)) as HTMLElement;
+    await waitUntil(() => updated(el) === 'Updated just now', 'first text', { timeout: 3500 });
+    restore = skewClock(HOUR); // what the page sees after waking: Date.now() an hour on, performance.now() not
+    observeServerTime(Date.now() - 30, Date.now()); // the server's time, seen next: an hour on too
+    await waitUntil(() => /hour/.test(updated(el)), `stuck at "${updated(el)}"`, { timeout: 8000 });
+    expect(updated(el)).to.equal('Updated 1 hour ago');
+  });
 
   /** A widget below the fold that has been seen once (it rendered) and is out of view again. */
   async function seenThenOutOfView(label: string) {
