@@ -1,6 +1,6 @@
 /**
  * rt-monitor, on-demand script-tag entry (built to `dist/cdn/rt-monitor-loader.js`, an ES module
- * of about 1 KB; everything else comes as chunks from `dist/cdn/chunks/` when a page needs it).
+ * of about 1.3 KB brotli; everything else comes as chunks from `dist/cdn/chunks/` when a page needs it).
  *
  * ```html
  * <script type="module" src="cdn/rt-monitor-loader.js" data-supabase-url="…" data-anon-key="…"></script>
