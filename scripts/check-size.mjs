@@ -287,8 +287,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 86.5 the same day (86,303 B, +0.4 KB): a translation that cannot be fetched leaves
  * numbers and times English too, and the console names the file (QA53 F2); a mistyped `rt-*` tag,
  * `theme` or `size` is said once on the console (QA53 F1, F4); the label is announced (QA53 F3).
+ * Raised to 86.7 the same day (86,500 B, +0.2 KB with the next two): a sleep is told from a wall
+ * clock set ahead (QA54); the dashboard's picker tells apart streams that share a name (QA53).
  */
-export const ALL_IN_CEILING_KB = 86.5;
+export const ALL_IN_CEILING_KB = 86.7;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -81,6 +81,25 @@ describe('rt-monitoring-dashboard', () => {
     expect(many.shadowRoot!.querySelectorAll('rt-stream-card').length).to.equal(130);
   });
 
+  it('the agent picker tells apart streams that share a name by when each was created (QA53), and a unique name stays bare', async () => {
+    const client = seeded();
+    const created = ['2026-11-02T09:15:00Z', '2026-12-01T16:40:00Z'];
+    client.setRows('streams', [
+      { id: 'r1', org_id: ORG, name: 'Renewal pipeline', goal_status: 'in_progress', created_at: created[0] },
+      { id: 'r2', org_id: ORG, name: 'Renewal pipeline', goal_status: 'in_progress', created_at: created[1] },
+      { id: 'u1', org_id: ORG, name: 'Unique', goal_status: 'pending', created_at: ago(1000) },
+    ]);
+    const el = await mount<RtMonitoringDashboard>(client, html`<rt-monitoring-dashboard></rt-monitoring-dashboard>`, 'rt-monitoring-dashboard');
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('#agent-stream option').length === 3, 'three options', { timeout: 5000 });
+    const options = [...el.shadowRoot!.querySelectorAll('#agent-stream option')].map((o) => [o.getAttribute('value'), o.textContent]);
+    const when = (iso: string) => new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+    expect(options).to.deep.include.members([
+      ['r1', `Renewal pipeline · ${when(created[0]!)}`],
+      ['r2', `Renewal pipeline · ${when(created[1]!)}`],
+      ['u1', 'Unique'],
+    ]);
+  });
+
   it('hides sections by attribute', async () => {
     const el = await mount<RtMonitoringDashboard>(
       seeded(),

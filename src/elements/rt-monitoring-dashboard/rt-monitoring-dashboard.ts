@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { AllStreamsController, UserScansController } from '../../controllers/index.js';
 import type { AcquisitionScan, Stream } from '../../core/types.js';
-import { clip, formatNumber, toTime, trimmed } from '../../internal/format.js';
+import { clip, formatDateTime, formatNumber, toTime, trimmed } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { emptyView, phaseBadge, stateView } from '../../internal/templates.js';
 import { baseStyles } from '../../styles/shared.js';
@@ -82,6 +82,16 @@ export class RtMonitoringDashboard extends RtElement {
     return Array.isArray(rows) ? rows.filter((r) => r && typeof r === 'object') : [];
   }
 
+  /**
+   * A stream's name in the agent picker; streams that share a name are told apart by when they
+   * were created (QA53: two "Renewal pipeline" options, one for each of two streams).
+   */
+  #pickLabel(r: Stream, rows: Stream[]): string {
+    const name = clip(r.name, 60, this.s.streamFallback).text;
+    const twin = rows.some((o) => o !== r && o.name === r.name);
+    return twin ? `${name} · ${formatDateTime(this.effectiveLocale, r.created_at) ?? r.id}` : name;
+  }
+
   get #scanRows(): AcquisitionScan[] {
     const rows = this.#scans.scans;
     return (Array.isArray(rows) ? rows.filter((r) => r && typeof r === 'object') : [])
@@ -148,7 +158,7 @@ export class RtMonitoringDashboard extends RtElement {
             <label for="agent-stream">${s.agentStream}</label>
             <select id="agent-stream" @change=${this.#onPick} @blur=${() => this.requestUpdate()}>
               ${current && !rows.some((r) => r.id === current) ? html`<option dir="auto" value=${current}>${clip(current, 60).text}</option>` : nothing}
-              ${rows.map((r) => html`<option dir="auto" value=${r.id}>${clip(r.name, 60, s.streamFallback).text}</option>`)}
+              ${rows.map((r) => html`<option dir="auto" value=${r.id}>${this.#pickLabel(r, rows)}</option>`)}
             </select>
           </div>`
         : nothing}
