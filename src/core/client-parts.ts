@@ -154,8 +154,20 @@ export function liveSource(parts: () => ClientParts | null, problem: () => RtErr
     // column is named on the server, the row's keys are the standard names (QA30).
     sends: (table, row) => {
       const p = parts();
-      const column = p?.registry.topicColumn(p.schema.table(table));
-      return !column || Object.keys(row).every((k) => p!.schema.column(table, k) !== column || row[k] != null);
+      const key = p && topicKey(p, table, row);
+      return !key || row[key] != null;
     },
   };
+}
+
+/**
+ * Broadcast mode: the key of `row` (standard names) that holds `table`'s topic id, i.e. the key
+ * whose server name is the column `rt_broadcast_sources` names; null outside Broadcast mode, for a
+ * table without a source, or when the row lacks that key.
+ */
+export function topicKey(parts: Pick<ClientParts, 'registry' | 'schema'>, table: string, row: Record<string, unknown>): string | null {
+  const column = parts.registry.topicColumn(parts.schema.table(table));
+  if (!column) return null;
+  for (const k in row) if (parts.schema.column(table, k) === column) return k;
+  return null;
 }

@@ -30,7 +30,7 @@ import { Session } from './session.js';
 import { ConnectionDetails } from './connection-details.js';
 import type { RealtimeClientLike } from './supabase-like.js';
 import type { RtClientOptions } from './transport.js';
-import { buildParts, liveSource, partsError, partsStatus, subscribeMapped, type ClientParts } from './client-parts.js';
+import { buildParts, liveSource, topicKey, partsError, partsStatus, subscribeMapped, type ClientParts } from './client-parts.js';
 
 export type { SupabaseLike } from './supabase-like.js';
 export { HEARTBEAT_LATE_MS } from './link.js';
@@ -110,9 +110,8 @@ export class RtClient extends LiveHub implements RtClientApi {
     const { registry, schema, rest } = parts;
     const audit = (this.#audit = new TopicAudit({
       topicOf: (table, row) => {
-        const source = registry.source(schema.table(table));
-        for (const k in row) if (source?.column && schema.column(table, k) === source.column && row[k] != null) return `${source.topic}:${String(row[k])}`;
-        return null;
+        const key = topicKey(parts, table, row);
+        return key && row[key] != null ? `${registry.source(schema.table(table))!.topic}:${String(row[key])}` : null;
       },
       canRead: (topic) => rest.canReadTopic(topic),
       behind: () => !!this.realtimeLag.cause,

@@ -261,7 +261,10 @@ export abstract class LiveHub implements ResolveContext {
         const asked = new Set(ids);
         for (const store of stores) {
           const rows = store.checked ? store.reconcile(fresh, asked, askedAt) : [];
-          if (rows.length) gone.set(table, [...(gone.get(table) ?? []), ...rows]);
+          if (!rows.length) continue;
+          const held = gone.get(table);
+          if (held) held.push(...rows);
+          else gone.set(table, rows);
         }
       }
     }
