@@ -234,6 +234,25 @@ export class Link {
   }
 
   /**
+   * Open a socket now, unless one is opening already: phoenix's own `pageshow` listener reconnects
+   * a page restored from the back/forward cache before rt-monitor's runs, and its retry timer may
+   * have just started one. That socket is kept (closing it would make the browser log "WebSocket is
+   * closed before the connection is established" on the host page and open a second one); only the
+   * link's state says a connection is under way.
+   */
+  reopen(): void {
+    if (this.state === 'closed') return;
+    if (this.realtime.connectionState?.() !== 'connecting') {
+      void this.reconnect();
+      return;
+    }
+    this.attempt = Math.max(this.attempt, 1);
+    this.nextRetryAt = null;
+    this.fire('connecting');
+    this.events.changed();
+  }
+
+  /**
    * The browser says it went offline: nothing the socket carries counts as live from now on (the
    * link is `late`), without waiting for a heartbeat to go unanswered. An answer — a heartbeat on
    * its schedule, or the probe sent when the browser is back online — makes it `open` again.

@@ -123,43 +123,60 @@ export function watchPage(link: Link, session: Session, carrying: () => boolean)
   const onOnline = () => {
     if (link.state === 'closed') return;
     if (link.open) link.probe();
-    else void link.reconnect();
+    else link.reopen();
   };
+  // Tab visible again. Two listeners around phoenix's own (on `window`, added when its Socket was
+  // built), which reconnects at once a socket that did not close cleanly:
+  // - on `document`, before it: an expiring token is refreshed first (the socket is closed cleanly,
+  //   so phoenix leaves it, and opened again with the new token);
+  // - on `window`, after it: a socket that works is asked for a heartbeat; one that phoenix left
+  //   closed is opened. One phoenix has just started is kept: opening one first made phoenix close
+  //   it before it was established (a console error on the host page, and a second socket).
+  let refreshing = false;
   const onVisibility = () => {
     if (link.state === 'closed' || document.visibilityState !== 'visible') return;
     const { tokens } = session;
     const exp = tokens.expiresAt;
-    if (tokens.refreshable && exp !== null && exp - serverNow() < 60_000) {
-      // Stop the socket's own immediate reconnect (this listener runs before it), refresh, then reconnect.
-      void (async () => {
+    if (!(tokens.refreshable && exp !== null && exp - serverNow() < 60_000)) return;
+    refreshing = true;
+    void (async () => {
+      try {
         if (!link.open) await link.realtime.disconnect().catch(() => {});
         await session.refresh('tab became visible with an expiring token');
         if (!link.open) link.realtime.connect();
-      })();
-      return;
-    }
+      } finally {
+        refreshing = false;
+      }
+    })();
+  };
+  const afterVisibility = () => {
+    if (link.state === 'closed' || document.visibilityState !== 'visible' || refreshing) return;
     if (link.open) link.probe();
-    else if (carrying()) void link.reconnect();
+    else if (carrying()) link.reopen();
   };
   const onOffline = () => link.offline();
   // Back from the back/forward cache (`pageshow`, persisted) or resumed after a freeze (`resume`):
   // off Live before the first frame paints, until the server answers (or the socket reconnects).
+  // A socket that is down is opened on `pageshow` only, after phoenix's own listener (which
+  // reopens the socket it closed on `pagehide`): `resume` comes before `visibilitychange`, whose
+  // phoenix listener closes a socket that is still connecting (see afterVisibility).
   const onReturn = (e: Event) => {
     if (link.state === 'closed' || (e as PageTransitionEvent).persisted === false) return;
     if (link.open) link.suspect();
-    else if (carrying()) void link.reconnect();
+    else if (e.type === 'pageshow' && carrying()) link.reopen();
   };
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   window.addEventListener('pageshow', onReturn);
   document.addEventListener('resume', onReturn);
-  // On `document`: runs before phoenix's own window listener, so a stale token can be refreshed before any rejoin.
   document.addEventListener('visibilitychange', onVisibility);
+  window.addEventListener('visibilitychange', afterVisibility);
   return () => {
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
     window.removeEventListener('pageshow', onReturn);
     document.removeEventListener('resume', onReturn);
     document.removeEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('visibilitychange', afterVisibility);
   };
 }

@@ -387,7 +387,7 @@ describe('connection state machine against the real backend', function () {
     await waitFor(() => retries.delays.length === 2 && c.getConnection().attempt === 2, 10_000, 'second retry scheduled');
     await resume();
     expect(document.visibilityState).to.equal('visible');
-    document.dispatchEvent(new Event('visibilitychange'));
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true })); // as the browser fires it: phoenix's listener is on window
     await waitFor(() => c.getConnection().status === 'connected', 10_000, 'connected after visibilitychange');
     expect(retries.fired, 'the scheduled retry never ran').to.equal(1);
   });

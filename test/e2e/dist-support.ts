@@ -88,10 +88,12 @@ export async function serveStatic(
   };
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless. `ignoreDefaultArgs`: playwright's switches to leave out (e.g. `--disable-back-forward-cache`). */
+export function launchChromium(ignoreDefaultArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     headless: true,
+    ignoreDefaultArgs,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-quic'],
   });
 }
