@@ -66,6 +66,8 @@ export class ConnectionController extends ClientController {
     this.#offs.push(
       client.onConnection((d) => {
         this.detail = d;
+        // A subscription the socket does not carry says what the socket says (core: socketStatus).
+        this.subscriptions = client.getActiveSubscriptions();
         this.#notifier.schedule();
       }),
       client.onSubscriptionsChange((s) => {

@@ -162,7 +162,7 @@ export class ChannelRegistry {
           name: s.spec.name,
           table: g.table,
           filter: s.spec.filter,
-          status: g.statusOf(s),
+          status: this.#reported(g.statusOf(s)),
           refCount: subs.length,
           lastError: chan?.error ?? subs.map((x) => x.listener.problem?.()).find(Boolean) ?? null,
           channel: chan ? chan.topic : null,
@@ -205,8 +205,19 @@ export class ChannelRegistry {
 
   /** Status of the subscription carrying an original-design name such as `stream:<id>:progress`. */
   statusByName(name: string): ConnectionStatus | null {
-    for (const g of this.#groups.values()) for (const s of g.subs) if (s.spec.name === name) return g.statusOf(s);
+    for (const g of this.#groups.values()) for (const s of g.subs) if (s.spec.name === name) return this.#reported(g.statusOf(s));
     return null;
+  }
+
+  /**
+   * A subscription's status as reported (`list()`, `statusByName()`): while the socket is not open,
+   * the socket's own (`socketStatus`), so that it says what the connection says (QA56: every item
+   * "Connecting" beside "Connection error" for a rejected key or an unreachable server). A
+   * subscription's own error stays.
+   */
+  #reported(status: ConnectionStatus): ConnectionStatus {
+    if (status === 'error' || this.hooks.socketOpen()) return status;
+    return this.hooks.socketStatus?.() ?? status;
   }
 
   onSubscriptionsChange(cb: (s: SubscriptionInfo[]) => void): () => void {

@@ -4,7 +4,7 @@
  * group (./channel-carrier.ts, ./channel-group.ts).
  */
 import type { ChangeListener, ChannelSpec } from './client-types.js';
-import type { MonitoredTable, RtError } from './types.js';
+import type { ConnectionStatus, MonitoredTable, RtError } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
 
 /** What a channel asks of the client (the link and the session); ./channel-registry.ts's `RegistryHooks` adds `changed`. */
@@ -18,6 +18,13 @@ export interface ChannelHooks {
   token?(): string | null;
   /** Whether the socket is open right now. */
   socketOpen(): boolean;
+  /**
+   * The status of the socket itself while it is not open (Link: `linkStatus` without channels):
+   * `connecting` while one opens, `disconnected` between attempts, `error` once it keeps failing.
+   * What the registry reports for a subscription the socket does not carry, so that it says what
+   * the connection says (QA56). Optional: without it, the channel's own status.
+   */
+  socketStatus?(): ConnectionStatus;
   /** Why the socket keeps failing to open (Link.failing), or null: a channel not ready says so. */
   socketFailing?(): RtError | null;
   /** The socket could not be made (realtime-js's `connect()` threw). */

@@ -1,0 +1,94 @@
+/**
+ * Every view of the connection tells one story (QA56 F1), against the REAL local backend: the
+ * client's status, each subscription in `getActiveSubscriptions()`, `<rt-multi-connection-status>`
+ * (its overall status, its items and its event) and `<rt-connection-status>`.
+ *
+ * Before: with a rejected anon key or an unreachable server, every subscription read "Connecting"
+ * for good ("0 of 1 connected", a spinning amber badge, `rt-status-change` → connecting) beside
+ * "Connection error"; in an outage they read "Disconnected" or "Connecting" beside the other's
+ * "Connection error". A subscription the socket does not carry now says what the socket says.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/elements/rt-provider/rt-provider.js';
+import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-connection-status/rt-connection-status.js';
+import '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
+import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
+import type { RtMultiConnectionStatus } from '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
+import type { ConnectionStatus } from '../../src/core/types.js';
+import { en } from '../../src/internal/strings.js';
+import { connectionText } from '../../src/internal/status.js';
+import { USERS, backendInfo, dropConnections, newStream, pauseRealtime, signIn, waitFor } from '../helpers/backend.js';
+import { deepText } from './helpers.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const f of cleanups.splice(0)) f();
+});
+
+async function page(url: string, anonKey: string, token?: string) {
+  const stream = await newStream({ name: `agreement ${Date.now()}` });
+  const provider = await fixture<RtProvider>(html`<rt-provider supabase-url=${url} anon-key=${anonKey} access-token=${token ?? ''}>
+    <rt-connection-status></rt-connection-status>
+    <rt-multi-connection-status></rt-multi-connection-status>
+    <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+  </rt-provider>`);
+  const multi = provider.querySelector<RtMultiConnectionStatus>('rt-multi-connection-status')!;
+  const events: ConnectionStatus[] = [];
+  multi.addEventListener('rt-status-change', (e) => events.push((e as CustomEvent<{ status: ConnectionStatus }>).detail.status));
+  const views = () => {
+    const client = provider.rtClient!;
+    return {
+      connection: client.getConnection().status,
+      subscriptions: client.getActiveSubscriptions().map((s) => s.status),
+      multi: multi.overallStatus,
+      multiText: deepText(multi.shadowRoot!),
+      statusText: deepText(provider.querySelector('rt-connection-status')!.shadowRoot!),
+    };
+  };
+  return { provider, multi, events, views };
+}
+
+/** Waits until the client's status is `status`, then says whether every view agrees. */
+async function agreeOn(views: () => ReturnType<Awaited<ReturnType<typeof page>>['views']>, status: ConnectionStatus, label: string) {
+  await waitFor(() => views().connection === status && views().subscriptions.length > 0, 15_000, () => `${label}: connection ${status} (${JSON.stringify(views())})`);
+  // The elements render in the next frame: wait for the multi to show it, then read everything at once.
+  const word = connectionText(en, status);
+  await waitFor(() => views().multi === status && views().multiText.includes(word), 5_000, () => `${label}: the multi shows ${word} (${JSON.stringify(views())})`);
+  const v = views();
+  expect(v.connection, label).to.equal(status);
+  expect(v.subscriptions, `${label}: every subscription`).to.deep.equal(v.subscriptions.map(() => status));
+  return v;
+}
+
+describe('every view of the connection agrees (real backend)', () => {
+  it('a rejected anon key: each subscription, the multi and its event say "error", never "Connecting" for good', async () => {
+    const info = await backendInfo();
+    const { views, events } = await page(info.url, 'not-the-key');
+    const v = await agreeOn(views, 'error', 'rejected key');
+    expect(v.multiText, 'no item shows Connecting').to.not.include(en.connecting);
+    expect(v.multiText).to.include('0 of 1');
+    expect(v.statusText).to.include(en.connectionError);
+    expect(events.at(-1), 'rt-status-change').to.equal('error');
+  });
+
+  it('an unreachable server: the same', async () => {
+    const { views, events } = await page('http://127.0.0.1:9', 'any-key', await signIn(USERS.alice));
+    const v = await agreeOn(views, 'error', 'unreachable');
+    expect(v.multiText).to.not.include(en.connecting);
+    expect(events.at(-1)).to.equal('error');
+  });
+
+  it('live, then an outage (sockets refused): the subscriptions follow the connection, and come back with it', async () => {
+    const info = await backendInfo();
+    const { views } = await page(info.url, info.anonKey, await signIn(USERS.alice));
+    await agreeOn(views, 'connected', 'live');
+    await pauseRealtime(120_000);
+    cleanups.push(() => void pauseRealtime(0));
+    await dropConnections();
+    // The server takes each socket and closes it (1001): down between attempts.
+    await agreeOn(views, 'disconnected', 'outage');
+    await pauseRealtime(0);
+    await agreeOn(views, 'connected', 'after the outage');
+  });
+});
