@@ -200,6 +200,10 @@ export function viewStateOf(opts: {
 }): ViewState {
   if (opts.missingId) return 'missing';
   if (opts.hasData && opts.phase !== 'error') return 'data';
+  // A list that was live and held no rows keeps that under Stale through an outage (the badge names
+  // the cause), as a list with rows keeps its rows (QA56: "Could not load live data" replaced "No
+  // alerts" on a dropped socket). A scope the user can no longer see is not an outage: its error shows.
+  if (!opts.single && opts.phase === 'stale' && (!opts.error || isLate(opts.error) || opts.error.code === 'network' || opts.error.code === 'server')) return 'empty';
   // Realtime running behind leaves the rows read over REST standing (the badge names the cause).
   if (opts.phase === 'error' || (opts.error && !isLate(opts.error))) return opts.error?.code === 'not-found' ? 'not-found' : 'error';
   if (opts.phase === 'loading') return 'loading';
