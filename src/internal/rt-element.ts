@@ -23,7 +23,7 @@ import { sayUnknownChoice } from './attribute-choice.js';
 import { firstLocale, languageOf } from './locale.js';
 import { isStoodDown, warnOtherCopy } from './other-copy.js';
 import { RT_VERSION } from '../core/rt-version.js';
-import { absorbUpgradeProperties, checkObjectAttributes, takeBeforeDefine } from './upgrade.js';
+import { absorbMisnamed, acceptAttributeNamedProperties, absorbUpgradeProperties, checkObjectAttributes, takeBeforeDefine } from './upgrade.js';
 
 /** Version stamped into warnings when two copies of the bundle meet (one source: src/core/rt-version.ts). */
 export { RT_VERSION };
@@ -125,6 +125,7 @@ export class RtElement extends LitElement {
     }
     // Values the page set on <tag> elements before this definition: applied in connectedCallback.
     if (registry === customElements) takeBeforeDefine(tag, this);
+    acceptAttributeNamedProperties(this); // el['stream-id'] = id (Angular interpolation, Vue .prop)
     registry.define(tag, this);
   }
 
@@ -173,6 +174,7 @@ export class RtElement extends LitElement {
     // Properties set before the upgrade (React ref, Vue .prop, a loader script): through the
     // accessors now, after every constructor and field initializer ran (not at the first update).
     absorbUpgradeProperties(this);
+    absorbMisnamed(this);
     checkObjectAttributes(this);
     super.connectedCallback();
     watchVisibility(this);

@@ -99,7 +99,7 @@ export function misdeliveredMessage(tag: string, attribute: string, value: strin
     `  Vue: <${tag} :${vueKey}.prop="${v}"> (or h('${tag}', { '.${p}': ${v} })); ` +
     `app.config.compilerOptions.isCustomElement = (tag) => tag.startsWith('rt-') only silences Vue's component warning\n` +
     `  Plain JavaScript: document.querySelector('${tag}').${p} = ${v};\n` +
-    `See "Frameworks: values set before the elements are defined" in rt-monitor's docs/distribution.md.`
+    `See "Frameworks: values set before the elements are defined" in rt-monitor's README.`
   );
 }
 
@@ -128,6 +128,67 @@ export function checkObjectAttributes(el: ReactiveElement): void {
         reportMisdelivered(el.localName, attr, value!, { property: name, what: `The value of "${name}"`, example: name });
       }
     }
+  }
+}
+
+/**
+ * Values given under a name the element does not read, taken as meant (QA55 F1, F2):
+ * - an attribute named as its property in lower case (`streamid` for `stream-id`): Svelte 5 sets a
+ *   prop of an element not yet defined as an attribute of that name (`streamId={id}`), and a
+ *   hand-written `anonkey=` reads the same. Taken as that attribute (unless it is there too), and
+ *   said once per tag and attribute on the console. Text that cannot be used (an object's or
+ *   function's) is taken too, so that the element names that cause in its own words;
+ * - a property named as its attribute (`el['stream-id'] = id`, set before the element was
+ *   defined): set through the accessor {@link acceptAttributeNamedProperties} gives it.
+ */
+export function absorbMisnamed(el: ReactiveElement): void {
+  const cls = el.constructor as LitClass;
+  propertyNames(cls);
+  for (const [name, options] of cls.elementProperties) {
+    const attribute = options.attribute;
+    if (typeof name !== 'string' || typeof attribute !== 'string') continue;
+    if (attribute.includes('-') && Object.prototype.hasOwnProperty.call(el, attribute)) {
+      const value = (el as unknown as Record<string, unknown>)[attribute];
+      delete (el as unknown as Record<string, unknown>)[attribute];
+      (el as unknown as Record<string, unknown>)[attribute] = value;
+    }
+    const lower = name.toLowerCase();
+    if (attribute === lower || !el.hasAttribute(lower) || el.hasAttribute(attribute)) continue;
+    const key = `${el.localName}|${lower}`;
+    if (!reported.has(key)) {
+      reported.add(key);
+      console.warn(
+        `rt-monitor: <${el.localName} ${lower}="…"> read as ${attribute}="…": <${el.localName}> has no attribute ${lower}. ` +
+          `Svelte 5 writes a prop (${name}={…}) so when the element is not defined yet: import rt-monitor before the app mounts, or write ${attribute}="…".`,
+      );
+    }
+    el.setAttribute(attribute, el.getAttribute(lower)!);
+  }
+}
+
+/**
+ * Properties named as their attribute (`el['stream-id'] = id`): Angular's `stream-id="{{ id }}"`
+ * and Vue's `:stream-id.prop` set one so (QA55 F2), which no element read. Call before defining
+ * `cls`: each hyphenated attribute name gets an accessor on its prototype that sets the attribute
+ * (a Boolean one: present or absent; `null` / `undefined` remove it) and reads the property.
+ */
+export function acceptAttributeNamedProperties(cls: LitClass): void {
+  propertyNames(cls);
+  const proto = cls.prototype as object;
+  for (const [name, options] of cls.elementProperties) {
+    const attribute = options.attribute;
+    if (typeof name !== 'string' || typeof attribute !== 'string' || !attribute.includes('-') || attribute in proto) continue;
+    const flag = options.type === Boolean;
+    Object.defineProperty(proto, attribute, {
+      configurable: true,
+      get(this: Record<string, unknown>) {
+        return this[name];
+      },
+      set(this: Element, value: unknown) {
+        if (value == null || (flag && value === false)) this.removeAttribute(attribute);
+        else this.setAttribute(attribute, flag ? '' : String(value));
+      },
+    });
   }
 }
 

@@ -12,6 +12,7 @@ import { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import { RtStreamProgress } from '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import { backendInfo, newStream, updateRows, USERS, DEMO_PASSWORD, signIn } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
+import { recordWarnings } from '../helpers/hosts.js';
 
 const TIMEOUT = 15_000;
 let n = 0;
@@ -190,6 +191,84 @@ describe('frameworks hand values to the elements (real backend)', function () {
       const good = mount(t, `<${t.provider} :supabase-url="url" :anon-key="key" :access-token.camel.prop="getToken"><${t.progress} :stream-id="id" :data-name="name"></${t.progress}></${t.provider}>`, { url: info.url, key: info.anonKey, getToken, id: s.id, name: s.name });
       await showsLive(good.progress);
       good.app.unmount();
+    });
+
+    it(':stream-id.prop and :supabase-url.prop set properties named as the attributes: read as the attributes (QA55 F2)', async () => {
+      const info = await backendInfo();
+      const t = freshTags();
+      t.define();
+      const s = await stream();
+      const m = mount(t, `<${t.provider} :supabase-url.prop="url" :anon-key.prop="key" :access-token.prop="token"><${t.progress} :stream-id.prop="id" :data-name="name"></${t.progress}></${t.provider}>`, { url: info.url, key: info.anonKey, token: await signIn(USERS.alice), id: s.id, name: s.name });
+      await showsLive(m.progress);
+      expect((m.progress() as RtStreamProgress).streamId).to.equal(s.id);
+      m.app.unmount();
+    });
+  });
+
+  it('Angular interpolation (stream-id="{{ id }}", supabase-url="{{ url }}") sets properties named as the attributes, before and after definition: read as the attributes (QA55 F2)', async () => {
+    const info = await backendInfo();
+    const token = await signIn(USERS.alice);
+    for (const when of ['before', 'after'] as const) {
+      const t = freshTags();
+      if (when === 'after') t.define();
+      const s = await stream();
+      const provider = document.createElement(t.provider) as unknown as Record<string, unknown> & HTMLElement;
+      const progress = document.createElement(t.progress) as unknown as Record<string, unknown> & HTMLElement;
+      provider.append(progress);
+      mountPoint().append(provider);
+      Object.assign(provider, { 'supabase-url': info.url, 'anon-key': info.anonKey, 'access-token': token });
+      Object.assign(progress, { 'stream-id': s.id });
+      progress.setAttribute('data-name', s.name);
+      if (when === 'before') t.define();
+      await showsLive(() => progress);
+      expect(progress['stream-id'], when).to.equal(s.id);
+      provider.parentElement!.remove();
+    }
+  });
+
+  // Svelte 5 (svelte/src/internal/client/dom/elements/attributes.js): a prop of an element that is
+  // not defined yet, and is not an object, is set as an attribute named by the prop in lower case.
+  // These tests make the DOM calls it makes (QA55 F1: "No stream selected", then "not configured").
+  describe('Svelte 5: props of elements not yet defined arrive as lower-case attributes', () => {
+    let recorded: ReturnType<typeof recordWarnings>;
+    beforeEach(() => {
+      recorded = recordWarnings();
+    });
+    afterEach(() => recorded.restore());
+
+    async function svelteMount(accessToken: string) {
+      const t = freshTags();
+      const info = await backendInfo();
+      const s = await stream();
+      const provider = document.createElement(t.provider);
+      // <Provider supabaseUrl={url} anonKey={key} accessToken={token}><Progress streamId={id} data-name={name} /></Provider>
+      provider.setAttribute('supabaseurl', info.url);
+      provider.setAttribute('anonkey', info.anonKey);
+      provider.setAttribute('accesstoken', accessToken);
+      const progress = document.createElement(t.progress);
+      progress.setAttribute('streamid', s.id);
+      progress.setAttribute('data-name', s.name);
+      provider.append(progress);
+      mountPoint().append(provider);
+      t.define(); // rt-monitor imported after the app mounted
+      return { t, provider, progress };
+    }
+
+    it('supabaseUrl, anonKey, accessToken and streamId are read as their attributes: Live, each said once on the console', async () => {
+      const { t, provider, progress } = await svelteMount(await signIn(USERS.alice));
+      await showsLive(() => progress);
+      for (const [tag, lower, attribute] of [[t.provider, 'supabaseurl', 'supabase-url'], [t.provider, 'anonkey', 'anon-key'], [t.provider, 'accesstoken', 'access-token'], [t.progress, 'streamid', 'stream-id']]) {
+        const said = recorded.warnings.filter((w) => w.includes(`<${tag} ${lower}=`));
+        expect(said.length, `${lower}: ${recorded.warnings.join('\n')}`).to.equal(1);
+        expect(said[0]).to.include(`read as ${attribute}=`);
+      }
+      provider.parentElement!.remove();
+    });
+
+    it('accessToken={fn} (its source text) is named as a token that arrived as text, not "not configured"', async () => {
+      const { t, provider, progress } = await svelteMount('() => auth.getToken()');
+      await explainsAttribute(() => progress, t.provider, 'access-token');
+      provider.parentElement!.remove();
     });
   });
 

@@ -11,7 +11,7 @@ import { jsonAttribute } from '../../internal/script-config.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
 import { parseRealtimeMode } from '../../core/broadcast-topics.js';
-import { absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
+import { absorbMisnamed, acceptAttributeNamedProperties, absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
 import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass, leaveWithDocument } from '../../internal/other-document.js';
 import { numberAttribute, numberRule, REVALIDATE_MS } from '../../internal/number-attributes.js';
 
@@ -61,6 +61,7 @@ export class RtProvider extends LitElement {
   static define(tag = 'rt-provider', registry: CustomElementRegistry = customElements): void {
     if (registry.get(tag) || isStoodDown()) return;
     if (registry === customElements) takeBeforeDefine(tag, this); // values set before this definition
+    acceptAttributeNamedProperties(this); // el['supabase-url'] = url (Angular interpolation, Vue .prop)
     registry.define(tag, this);
   }
 
@@ -200,6 +201,7 @@ export class RtProvider extends LitElement {
     keepClass(this, this.#cls);
     leaveWithDocument(this);
     absorbUpgradeProperties(this);
+    absorbMisnamed(this);
     // Until its first update decides (willUpdate), elements connected with it wait (`null`): not
     // read through the page default or an outer provider's client meanwhile, whether it has a
     // source of its own in the markup (QA51 F3) or gets one as a property right after insertion
