@@ -32,6 +32,12 @@ export interface NumberRule<D extends number | null | undefined = number | null 
   max?: number;
 }
 
+/**
+ * `heading-level` of a card's title (and a dashboard's): 1–6. Its sections are one level below.
+ * Below 1 or not a number: the element's default; above 6: 6.
+ */
+export const headingLevelRule = (fallback: number): NumberRule<number> => ({ attribute: 'heading-level', default: fallback, whole: true, min: 1, max: 6 });
+
 const warned = new Set<string>();
 
 /** What the value is called in the warning: `"abc"` for text, `2.5` for a number. */

@@ -177,6 +177,15 @@ export function errorView(s: RtStrings, error: RtError): TemplateResult {
   </div>`;
 }
 
+/**
+ * A card's or section's title as a heading of `level` (1–6, from `heading-level`): `role="heading"`
+ * with `aria-level`, so that a page fits it into its own outline (QA56 F3: axe `heading-order` for
+ * every feed widget under a page's `<h1>`). `focusable`: `tabindex="-1"` (focus moved to it).
+ */
+export function heading(level: number, content: unknown, o: { id: string; cls?: string; focusable?: boolean }): TemplateResult {
+  return html`<div role="heading" aria-level=${Math.min(6, Math.max(1, level))} id=${o.id} class=${o.cls ?? nothing} tabindex=${o.focusable ? '-1' : nothing}>${content}</div>`;
+}
+
 export function notFoundView(s: RtStrings): TemplateResult {
   return messageView({ iconName: 'lock', title: s.notFound, hint: s.notFoundHint, part: 'not-found' });
 }

@@ -15,7 +15,8 @@ import { clampCount, formatNumber, toTime, trimmed } from './format.js';
 import { NewRows, newestFirst, onFeedKeydown } from './feed.js';
 import { icon, type IconName } from './icons.js';
 import { RtElement } from './rt-element.js';
-import { badge, emptyView, phaseBadge, stateView } from './templates.js';
+import { badge, emptyView, heading, phaseBadge, stateView } from './templates.js';
+import { headingLevelRule, numberAttribute, numberRule } from './number-attributes.js';
 import type { RtStrings } from './strings.js';
 
 /** A row of a read/unread feed. */
@@ -63,6 +64,15 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
 
   /** Heading text; defaults to the element's name for its rows ("Signal alerts", "Notifications"). */
   @property() heading?: string;
+
+  /**
+   * Level of the card's title, 1–6 (default 3), to fit the page's outline: under a page's `<h2>`, give 3.
+   * Exposed as `role="heading"` with `aria-level`; a value not a whole number from 1 to 6 is said once
+   * on the console (below 1: the default; above 6: 6).
+   */
+  @property({ attribute: 'heading-level', converter: numberAttribute })
+  @numberRule(headingLevelRule(3))
+  headingLevel = 3;
 
   /** Without card chrome. */
   @property({ type: Boolean, reflect: true }) plain = false;
@@ -196,7 +206,7 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     const unread = phase === 'loading' || phase === 'error' ? 0 : this.unreadCount;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title" tabindex="-1">${trimmed(this.heading) || look.heading}</h3>
+        ${heading(this.headingLevel, trimmed(this.heading) || look.heading, { id: 'title', cls: 'card-title', focusable: true })}
         ${unread > 0
           ? badge({ tone: look.unreadTone, text: s.newCount(formatNumber(this.effectiveLocale, unread), unread), part: 'unread-badge' })
           : nothing}

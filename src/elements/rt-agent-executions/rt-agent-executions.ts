@@ -7,10 +7,10 @@ import { clip, formatDateTime, formatNumber, toTime, trimmed } from '../../inter
 import { icon } from '../../internal/icons.js';
 import { Announcer, MAX_SAID } from '../../internal/announcer.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { maxItemsRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
+import { headingLevelRule, maxItemsRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { isTerminal, workLook, workStatusOf } from '../../internal/status.js';
 import { tickingAgo, tickingDuration } from '../../internal/ticker.js';
-import { clipped, emptyView, lookBadge, phaseBadge, stateView } from '../../internal/templates.js';
+import { clipped, emptyView, heading, lookBadge, phaseBadge, stateView } from '../../internal/templates.js';
 import { baseStyles, listStyles } from '../../styles/shared.js';
 import { styles } from './rt-agent-executions.styles.js';
 
@@ -64,6 +64,15 @@ export class RtAgentExecutions extends RtElement {
 
   /** Heading text; defaults to "Agent activity". */
   @property() heading?: string;
+
+  /**
+   * Level of the card's title (its "Running now" and "Recent" one below), 1–6 (default 3), to fit the page's outline: under a page's `<h2>`, give 3.
+   * Exposed as `role="heading"` with `aria-level`; a value not a whole number from 1 to 6 is said once
+   * on the console (below 1: the default; above 6: 6).
+   */
+  @property({ attribute: 'heading-level', converter: numberAttribute })
+  @numberRule(headingLevelRule(3))
+  headingLevel = 3;
 
   /** Without card chrome. */
   @property({ type: Boolean, reflect: true }) plain = false;
@@ -158,14 +167,15 @@ export class RtAgentExecutions extends RtElement {
       .filter((e) => isTerminal(workStatusOf(e.status)))
       .sort((a, b) => (toTime(b.completed_at ?? b.updated_at) ?? 0) - (toTime(a.completed_at ?? a.updated_at) ?? 0))
       .slice(0, max);
-    return html`<h4 class="section-title" id="running-h">${s.runningNow}</h4>
+    const below = this.headingLevel + 1;
+    return html`${heading(below, s.runningNow, { id: 'running-h', cls: 'section-title' })}
       ${active.length
         ? html`<ul class="list" part="running" aria-labelledby="running-h">
             ${repeat(active, (e) => e.id, (e) => this.#renderItem(e, workStatusOf(e.status) === 'running'))}
           </ul>`
         : html`<p class="none">${s.noRunningAgents}</p>`}
       ${finished.length
-        ? html`<h4 class="section-title" id="recent-h">${s.recent}</h4>
+        ? html`${heading(below, s.recent, { id: 'recent-h', cls: 'section-title' })}
             <ul class="list" part="recent" aria-labelledby="recent-h">
               ${repeat(finished, (e) => e.id, (e) => this.#renderItem(e, false))}
             </ul>`
@@ -178,7 +188,7 @@ export class RtAgentExecutions extends RtElement {
     const running = this.#all.filter((e) => workStatusOf(e.status) === 'running').length;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${trimmed(this.heading) || s.agents}</h3>
+        ${heading(this.headingLevel, trimmed(this.heading) || s.agents, { id: 'title', cls: 'card-title' })}
         ${running
           ? html`<span class="count num">${s.runningAgents(formatNumber(this.effectiveLocale, running) + (this.#ctrl.state.more === 'pinned' ? '+' : ''), running)}</span>`
           : nothing}

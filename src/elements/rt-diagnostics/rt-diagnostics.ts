@@ -7,7 +7,8 @@ import { clampCount, formatDateTime, formatMilliseconds, formatNumber, formatRel
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
 import { TickController } from '../../internal/ticker.js';
-import { clipped, errorHint, lookBadge } from '../../internal/templates.js';
+import { clipped, errorHint, heading, lookBadge } from '../../internal/templates.js';
+import { headingLevelRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { baseStyles } from '../../styles/shared.js';
 import { styles } from './rt-diagnostics.styles.js';
 
@@ -33,6 +34,15 @@ export class RtDiagnostics extends RtElement {
 
   /** Heading text; defaults to "Realtime diagnostics". */
   @property() heading?: string;
+
+  /**
+   * Level of the card's title, 1–6 (default 3), to fit the page's outline: under a page's `<h2>`, give 3.
+   * Exposed as `role="heading"` with `aria-level`; a value not a whole number from 1 to 6 is said once
+   * on the console (below 1: the default; above 6: 6).
+   */
+  @property({ attribute: 'heading-level', converter: numberAttribute })
+  @numberRule(headingLevelRule(3))
+  headingLevel = 3;
 
   readonly #conn = new ConnectionController(this);
   readonly #ticker = new TickController(this);
@@ -137,7 +147,7 @@ export class RtDiagnostics extends RtElement {
     const subs = Array.isArray(this.#conn.subscriptions) ? this.#conn.subscriptions : [];
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${trimmed(this.heading) || s.diagnostics}</h3>
+        ${heading(this.headingLevel, trimmed(this.heading) || s.diagnostics, { id: 'title', cls: 'card-title' })}
         ${lookBadge(connectionLook[status], connectionText(s, status))}
       </div>
       ${this.#renderMetrics(d)} ${this.#renderTable(subs)}

@@ -9,7 +9,8 @@ import type { RtError } from '../../core/types.js';
 import { clip, knownOr, trimmed } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { WORK_STATUSES, workLook } from '../../internal/status.js';
-import { clipped, emptyView, lookBadge, phaseBadge, stateView } from '../../internal/templates.js';
+import { clipped, emptyView, heading, lookBadge, phaseBadge, stateView } from '../../internal/templates.js';
+import { headingLevelRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { baseStyles } from '../../styles/shared.js';
 import { feedStyles } from '../../styles/feed.js';
 import { styles } from './rt-live-list.styles.js';
@@ -82,6 +83,15 @@ export class RtLiveList extends RtElement {
 
   /** Card title (default "Live data"). */
   @property() heading?: string;
+
+  /**
+   * Level of the card's title, 1–6 (default 3), to fit the page's outline: under a page's `<h2>`, give 3.
+   * Exposed as `role="heading"` with `aria-level`; a value not a whole number from 1 to 6 is said once
+   * on the console (below 1: the default; above 6: 6).
+   */
+  @property({ attribute: 'heading-level', converter: numberAttribute })
+  @numberRule(headingLevelRule(3))
+  headingLevel = 3;
 
   /** Renders a row's content instead of label / status / detail (return a Lit template; text stays text). */
   @property({ attribute: false }) renderItem?: (row: Row) => TemplateResult;
@@ -165,7 +175,7 @@ export class RtLiveList extends RtElement {
     const s = this.s;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
-        <h3 class="card-title" id="title">${trimmed(this.heading) || s.liveList}</h3>
+        ${heading(this.headingLevel, trimmed(this.heading) || s.liveList, { id: 'title', cls: 'card-title' })}
         ${this.#ctrl ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
       </div>
       ${this.#renderBody()}

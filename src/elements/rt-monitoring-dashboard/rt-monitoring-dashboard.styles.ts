@@ -31,7 +31,7 @@ export const styles = css`
     flex-wrap: wrap;
     gap: var(--_space-2);
   }
-  h2 {
+  .title {
     margin: 0;
     font-size: var(--rt-dashboard-title-size, 22px);
     font-weight: var(--_font-weight-bold);
@@ -58,7 +58,7 @@ export const styles = css`
       grid-template-columns: minmax(0, 2fr) minmax(288px, 1fr);
     }
   }
-  section > h3 {
+  .section-heading {
     margin: 0 0 var(--_space-2);
     font-size: var(--_font-size-md);
     font-weight: var(--_font-weight-bold);

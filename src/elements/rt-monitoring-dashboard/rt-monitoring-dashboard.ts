@@ -5,7 +5,8 @@ import { AllStreamsController, UserScansController } from '../../controllers/ind
 import type { AcquisitionScan, Stream } from '../../core/types.js';
 import { clip, formatDateTime, formatNumber, toTime, trimmed } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { emptyView, phaseBadge, stateView } from '../../internal/templates.js';
+import { emptyView, heading, phaseBadge, stateView } from '../../internal/templates.js';
+import { headingLevelRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { baseStyles } from '../../styles/shared.js';
 import { styles } from './rt-monitoring-dashboard.styles.js';
 import '../rt-connection-status/rt-connection-status.js';
@@ -53,6 +54,15 @@ export class RtMonitoringDashboard extends RtElement {
 
   /** Title; defaults to "Live monitoring". */
   @property() heading?: string;
+
+  /**
+   * Level of the title (its sections, and the titles of the widgets inside, one below), 1–6 (default 2), to fit the page's outline: under a page's `<h2>`, give 3.
+   * Exposed as `role="heading"` with `aria-level`; a value not a whole number from 1 to 6 is said once
+   * on the console (below 1: the default; above 6: 6).
+   */
+  @property({ attribute: 'heading-level', converter: numberAttribute })
+  @numberRule(headingLevelRule(2))
+  headingLevel = 2;
 
   @property({ type: Boolean, attribute: 'hide-connection', reflect: true }) hideConnection = false;
   @property({ type: Boolean, attribute: 'hide-streams', reflect: true }) hideStreams = false;
@@ -133,10 +143,12 @@ export class RtMonitoringDashboard extends RtElement {
     const s = this.s;
     const other = stateView(s, { phase, error, hasData: count > 0, empty });
     return html`<section part=${part} aria-labelledby="${part}-h">
-      <h3 id="${part}-h">
-        ${title}${count ? html`<span class="count num">(${formatNumber(this.effectiveLocale, count)}${state.more ? '+' : ''})</span>` : nothing}
-        ${phaseBadge(s, phase, error)}
-      </h3>
+      ${heading(
+        this.headingLevel + 1,
+        html`${title}${count ? html`<span class="count num">(${formatNumber(this.effectiveLocale, count)}${state.more ? '+' : ''})</span>` : nothing}
+          ${phaseBadge(s, phase, error)}`,
+        { id: `${part}-h`, cls: 'section-heading' },
+      )}
       ${other ? html`<div class="panel">${other}</div>` : html`<div class="cards">${cards()}</div>`}
     </section>`;
   }
@@ -162,7 +174,7 @@ export class RtMonitoringDashboard extends RtElement {
             </select>
           </div>`
         : nothing}
-      <rt-agent-executions stream-id=${current ?? nothing} max-items="5" locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-agent-executions>
+      <rt-agent-executions stream-id=${current ?? nothing} max-items="5" heading-level=${this.headingLevel + 1} locale=${this.locale ?? nothing} theme=${this.theme ?? nothing}></rt-agent-executions>
     </div>`;
   }
 
@@ -187,15 +199,15 @@ export class RtMonitoringDashboard extends RtElement {
     const side = [
       this.hideAlerts
         ? nothing
-        : html`<rt-signal-alerts part="alerts" user-id=${user} locale=${loc} theme=${theme}></rt-signal-alerts>`,
+        : html`<rt-signal-alerts part="alerts" user-id=${user} heading-level=${this.headingLevel + 1} locale=${loc} theme=${theme}></rt-signal-alerts>`,
       this.hideNotifications
         ? nothing
-        : html`<rt-notifications part="notifications" user-id=${user} max-items="10" locale=${loc} theme=${theme}></rt-notifications>`,
+        : html`<rt-notifications part="notifications" user-id=${user} max-items="10" heading-level=${this.headingLevel + 1} locale=${loc} theme=${theme}></rt-notifications>`,
     ];
     const hasSide = !this.hideAlerts || !this.hideNotifications;
     return html`<div class="dashboard" part="base">
       <div class="top" part="header">
-        <h2>${trimmed(this.heading) || s.dashboard}</h2>
+        ${heading(this.headingLevel, trimmed(this.heading) || s.dashboard, { id: 'title', cls: 'title' })}
         ${this.hideConnection ? nothing : html`<rt-connection-status locale=${loc} theme=${theme}></rt-connection-status>`}
       </div>
       <div class="layout">

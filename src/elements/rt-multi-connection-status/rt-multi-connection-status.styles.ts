@@ -13,7 +13,7 @@ export const styles = css`
     gap: var(--_space-2);
     margin-bottom: var(--_space-2);
   }
-  h3 {
+  .title {
     margin: 0;
     font-size: var(--_font-size-md);
     font-weight: var(--_font-weight-bold);

@@ -8,7 +8,8 @@ import { Announcer } from '../../internal/announcer.js';
 import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
-import { clipped, emptyView, lookBadge } from '../../internal/templates.js';
+import { clipped, emptyView, heading, lookBadge } from '../../internal/templates.js';
+import { headingLevelRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { baseStyles } from '../../styles/shared.js';
 import { styles } from './rt-multi-connection-status.styles.js';
 
@@ -51,6 +52,15 @@ export class RtMultiConnectionStatus extends RtElement {
 
   /** Heading text; defaults to "Subscriptions". */
   @property() heading?: string;
+
+  /**
+   * Level of the card's title, 1–6 (default 3), to fit the page's outline: under a page's `<h2>`, give 3.
+   * Exposed as `role="heading"` with `aria-level`; a value not a whole number from 1 to 6 is said once
+   * on the console (below 1: the default; above 6: 6).
+   */
+  @property({ attribute: 'heading-level', converter: numberAttribute })
+  @numberRule(headingLevelRule(3))
+  headingLevel = 3;
 
   /** Without card chrome (for use inside other cards). */
   @property({ type: Boolean, reflect: true }) compact = false;
@@ -111,7 +121,7 @@ export class RtMultiConnectionStatus extends RtElement {
     const connected = items.filter((i) => i.status === 'connected').length;
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="summary" part="header">
-        <h3 id="title">${trimmed(this.heading) || s.subscriptions}</h3>
+        ${heading(this.headingLevel, trimmed(this.heading) || s.subscriptions, { id: 'title', cls: 'title' })}
         ${items.length
           ? html`<span class="count num">${s.subscriptionsSummary(formatNumber(loc, connected), formatNumber(loc, items.length))}</span>`
           : ''}
