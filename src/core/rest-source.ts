@@ -19,7 +19,7 @@ import { fromRestError, isRtError, messageOf, rtError } from './errors.js';
 import { SLOW_SOURCE_MS, TOKEN_TIMEOUT_MS } from './tokens.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 import { checkKeys, normalizeKey, unsafeKey } from './keys.js';
-import { isNotJwt, NOT_A_JWT } from './jwt.js';
+import { isNotJwt, NOT_A_JWT, tokenUserId } from './jwt.js';
 import { withPlainJson } from './plain-json.js';
 import type { SchemaMap } from './schema-map.js';
 import type { BroadcastSource } from './broadcast-topics.js';
@@ -294,9 +294,16 @@ export class RestSource {
       const renewed = tokens.current !== sentWith;
       let same = false;
       if (res.error && (res.status === 401 || res.status === 403) && (renewed || tokens.refreshable)) {
-        if (!renewed) same = (await tokens.get(true)) === sentWith;
+        let stillAnonymous = false;
+        if (!renewed) {
+          const fresh = await tokens.get(true);
+          same = fresh === sentWith;
+          // Sent without a user (a host client signed out sends its API key) and still none to
+          // send: the same request again would be refused the same way (QA55: every read twice).
+          stillAnonymous = fresh === null && !tokenUserId(sentWith);
+        }
         // The source answered with the token just refused: not sent again (QA37: a loop of asks).
-        if (!same) {
+        if (!same && !stillAnonymous) {
           sentWith = tokens.current;
           res = await run();
         }

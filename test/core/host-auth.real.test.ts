@@ -7,7 +7,8 @@ import { createClient } from '@supabase/supabase-js';
 import '../../src/elements/rt-provider/rt-provider.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import { configure, getDefaultClient, setDefaultClient } from '../../src/core/default-client.js';
-import { ALICE, BOB, USERS, backendInfo, insertRows, waitFor } from '../helpers/backend.js';
+import { ALICE, BOB, USERS, backendInfo, insertRows, newStream, waitFor } from '../helpers/backend.js';
+import type { LiveQueryState } from '../../src/core/types.js';
 import type { TestAlertsHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
 import { tapListenerCount } from '../../src/core/realtime-tap.js';
@@ -112,6 +113,51 @@ describe("following the host's SupabaseClient session (real backend)", function 
     } finally {
       setDefaultClient(null);
       await supabase.auth.signOut();
+      await supabase.removeAllChannels();
+    }
+  });
+
+  it('signed out: each read is sent once, not again with the same missing token (QA55: every read twice, each a 401 on the console)', async () => {
+    const info = await backendInfo();
+    const sent: string[] = [];
+    const answered: number[] = [];
+    const counting: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      const mine = url.includes('/rest/v1/streams');
+      if (mine) sent.push(url);
+      const res = await fetch(input, init);
+      if (mine) answered.push(res.status);
+      return res;
+    };
+    const supabase = createClient(info.url, info.anonKey, { auth: { persistSession: false, autoRefreshToken: false }, global: { fetch: counting } });
+    expect((await supabase.auth.signInWithPassword({ email: USERS.alice, password: 'rt-monitor-demo' })).error).to.equal(null);
+    const stream = await newStream({ name: 'signed out reads' });
+    const el = await fixture<RtProvider>(html`<rt-provider .client=${supabase}></rt-provider>`);
+    const signedIn = el.rtClient!;
+    await supabase.auth.signOut();
+    await waitFor(() => el.rtClient && el.rtClient !== signedIn, 10_000, 'rebuilt for the sign-out');
+    const client = el.rtClient!;
+    let state: LiveQueryState<unknown> | undefined;
+    let failures = 0;
+    const query = client.liveQuery('stream', { streamId: stream.id });
+    const off = query.subscribe((st) => {
+      if (st.error && st.error !== state?.error) failures++;
+      state = st;
+    });
+    try {
+      await waitFor(() => state?.error?.detail === 'not-signed-in', 15_000, () => `not signed in (${state?.phase}: ${state?.error?.message})`);
+      // Each refused read ends as one failure on the state; a resend would be a second request
+      // sent before it. Three reads in all (the first, and two asked for).
+      for (let read = 2; read <= 3; read++) {
+        const before = failures;
+        query.refresh();
+        await waitFor(() => failures > before && answered.length === sent.length, 15_000, `read ${read} refused`);
+      }
+      expect(answered.every((status) => status === 401), answered.join()).to.equal(true);
+      expect(sent.length, sent.join('\n')).to.equal(failures);
+    } finally {
+      off();
+      el.remove();
       await supabase.removeAllChannels();
     }
   });
