@@ -294,8 +294,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * when the socket is down (QA56 F1); an empty list stays empty under Stale (QA56 F2); values given
  * under a name the elements did not read (Svelte's `streamid`, `el['stream-id']`) are read (QA55);
  * `heading-level` on seven elements (QA56 F3): 86,936 B.
+ * Raised to 87.3 on 2026-12-05 (thirty-ninth session; +0.12 KB so far): the text and layout
+ * properties a page rule on the element itself still passed inside (`* { writing-mode:
+ * vertical-rl }` laid the widgets sideways, bars without length: QA56 F4): 87,057 B.
  */
-export const ALL_IN_CEILING_KB = 87.0;
+export const ALL_IN_CEILING_KB = 87.3;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -79,6 +79,21 @@ export const hostStyles = css`
     overflow-wrap: break-word;
     hyphens: manual;
     tab-size: 8;
+    /* The rest of what a page rule on our element passes down and :host's "all: initial" keeps
+       off otherwise (QA56: "* { writing-mode: vertical-rl }" laid the widgets out sideways and
+       the progress bars had no width; "-webkit-text-security: disc" turned the text to dots). */
+    writing-mode: horizontal-tb;
+    text-orientation: mixed;
+    -webkit-text-security: none;
+    text-emphasis: none;
+    text-align-last: auto;
+    line-break: auto;
+    text-underline-position: auto;
+    font-synthesis: weight style small-caps;
+    font-variation-settings: normal;
+    font-size-adjust: none;
+    font-optical-sizing: auto;
+    text-wrap-style: auto;
   }
   /* The words' direction, not the page's: English inside a page styled "direction: rtl" (no dir
      attribute, so no :dir(rtl)) read "of 100 24". A dir attribute on the element (the page's, or
@@ -284,6 +299,9 @@ export const buttonStyles = css`
     font-stretch: normal;
     font-feature-settings: normal;
     font-kerning: auto;
+    font-variation-settings: normal;
+    font-size-adjust: none;
+    font-optical-sizing: auto;
     font-size: var(--_font-size-sm);
     font-weight: var(--_font-weight-medium);
     /* The UA's buttons reset spacing: a user's text spacing (WCAG 1.4.12) reaches them too. */

@@ -37,6 +37,10 @@ const HOSTILE_CSS = `
     -webkit-text-fill-color: rgb(0, 255, 0); text-shadow: 2px 2px red; word-break: break-all;
     hyphens: auto; tab-size: 20; font-family: "Courier New", monospace;
     -webkit-text-stroke: 1px red; text-rendering: optimizeSpeed;
+    text-orientation: upright; -webkit-text-security: disc; text-emphasis: filled red;
+    font-variation-settings: "wght" 900; font-synthesis: none; font-size-adjust: 0.3;
+    text-align-last: right; line-break: anywhere; text-underline-position: under;
+    font-optical-sizing: none; text-wrap-style: balance;
   }
   /* Resets and element selectors do not pierce shadow DOM; checked anyway. */
   *, *::before, *::after { box-sizing: content-box; }
@@ -70,6 +74,18 @@ const TEXT_PROPS = [
   'tab-size',
   'text-rendering',
   'box-sizing',
+  'writing-mode',
+  'text-orientation',
+  '-webkit-text-security',
+  'text-emphasis-style',
+  'font-variation-settings',
+  'font-synthesis',
+  'font-size-adjust',
+  'text-align-last',
+  'line-break',
+  'text-underline-position',
+  'font-optical-sizing',
+  'text-wrap-style',
 ] as const;
 
 type Snapshot = { texts: string[]; boxes: string[]; buttons: number; host: string };
@@ -273,6 +289,32 @@ describe('host page CSS does not leak into the elements', () => {
         const lineHeight = parseFloat(t.split(' line-height=')[1]);
         if (!Number.isNaN(lineHeight)) expect(lineHeight / size, `line height of ${t.split(' ')[0]}`).to.be.at.least(1.2);
       });
+    });
+
+    it(`${c.tag}${c.name ? ` (${c.name})` : ''}: a page rule "* { writing-mode: vertical-rl }" leaves the inside horizontal, bars with their length (QA56 F4)`, async () => {
+      const el = await render(c);
+      const style = document.createElement('style');
+      style.textContent = '* { writing-mode: vertical-rl; text-orientation: upright; -webkit-text-security: disc; }';
+      document.head.append(style);
+      try {
+        expect(getComputedStyle(el).writingMode, 'the rule reaches our element').to.equal('vertical-rl');
+        const sideways: string[] = [];
+        let tracks = 0;
+        walk(el.shadowRoot!, el.localName, (inner, path) => {
+          if (inner instanceof HTMLStyleElement) return;
+          const cs = getComputedStyle(inner);
+          if (cs.writingMode !== 'horizontal-tb' || !['none', ''].includes(cs.getPropertyValue('-webkit-text-security'))) sideways.push(`${path} ${cs.writingMode}`);
+          if (inner.getAttribute('part') === 'track') {
+            tracks++;
+            const r = inner.getBoundingClientRect();
+            expect(r.width, `${path}: the bar keeps its length`).to.be.greaterThan(r.height * 4);
+          }
+        });
+        expect(sideways).to.deep.equal([]);
+        if (['rt-progress', 'rt-stream-progress', 'rt-scan-progress'].includes(c.tag) && !c.name) expect(tracks, 'progress bars found').to.be.greaterThan(0);
+      } finally {
+        style.remove();
+      }
     });
 
     it(`${c.tag}${c.name ? ` (${c.name})` : ''}: the same boxes on a legacy page without a doctype (quirks mode) as on a standards one (QA31: a stream card took the window's height)`, async () => {
