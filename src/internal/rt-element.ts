@@ -15,6 +15,7 @@ import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass, leaveWithDocum
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { ensureContextRoot, rtLocaleContext, rtThemeContext } from '../context/index.js';
+import { CONTEXT_MOVED } from '../context/context-moves.js';
 import type { LiveQueryPhase, RtError } from '../core/types.js';
 import { RtEvent, type RtEventDetailMap, type RtEventName } from '../events.js';
 import { currentFrame, nextFrame } from '../core/frame.js';
@@ -189,6 +190,17 @@ export class RtElement extends LitElement {
     super.disconnectedCallback();
     unwatchVisibility(this);
     schemeFollowers.delete(this);
+  }
+
+  /**
+   * Its provider changed without a move (re-slotted, its slot moved, the provider around the slot
+   * replaced: src/context/context-moves.ts): disconnect and connect, as a move does, so the
+   * client, locale and theme are asked for again.
+   * @internal
+   */
+  [CONTEXT_MOVED](): void {
+    this.disconnectedCallback();
+    this.connectedCallback();
   }
 
   /**

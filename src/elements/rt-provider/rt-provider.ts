@@ -1,7 +1,7 @@
 import { isStoodDown } from '../../internal/other-copy.js';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { ContextConsumer, ContextProvider, type Context } from '@lit/context';
+import { ContextConsumer, ContextProvider, type Context, type ContextEvent } from '@lit/context';
 import { rtClientContext, rtLocaleContext, rtThemeContext, ensureContextRoot, type RtTheme } from '../../context/rt-context.js';
 import type { RtClientApi } from '../../core/client-types.js';
 import { RtEvent } from '../../events.js';
@@ -14,6 +14,7 @@ import { parseRealtimeMode } from '../../core/broadcast-topics.js';
 import { absorbMisnamed, acceptAttributeNamedProperties, absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
 import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass, leaveWithDocument } from '../../internal/other-document.js';
 import { numberAttribute, numberRule, REVALIDATE_MS } from '../../internal/number-attributes.js';
+import { CONTEXT_MOVED, answered, answeredBy, askAgain, askAgainUnder, providerOf } from '../../context/context-moves.js';
 
 export type AccessTokenValue = string | null | undefined | (() => Promise<string | null> | string | null);
 
@@ -168,6 +169,70 @@ export class RtProvider extends LitElement {
     this.#cls = new.target;
     ensureContextRoot();
     absorbUpgradeProperties(this); // properties set before the upgrade: through the accessors, now
+    // After the context providers' own listeners: a request that reaches this one was answered here.
+    this.addEventListener('context-request', (e) => this.#noteAnswered(e as ContextEvent<Context<unknown, unknown>>));
+    this.addEventListener('slotchange', (e) => this.#slotChanged(e));
+  }
+
+  // ---- Elements whose provider changed without a move (src/context/context-moves.ts) ----
+
+  /** The elements this provider answered, until they are gone or answered elsewhere. */
+  #answered: WeakRef<Element>[] = [];
+  readonly #noted = new WeakSet<Element>();
+  /** Slots leaving this provider's subtree take their elements out of its reach. */
+  #slotWatch: MutationObserver | undefined;
+
+  #noteAnswered(e: ContextEvent<Context<unknown, unknown>>): void {
+    if (e.context !== rtClientContext && e.context !== rtLocaleContext && e.context !== rtThemeContext) return;
+    const el = e.contextTarget ?? e.composedPath()[0];
+    if (el === this || !(el instanceof Element)) return;
+    answered(el, this);
+    if (this.#noted.has(el)) return;
+    this.#noted.add(el);
+    this.#answered.push(new WeakRef(el));
+  }
+
+  /**
+   * A slot inside this provider (in the page's or a component's tree) got other elements: those
+   * that now reach this provider first ask it. Its former elements that no longer reach it ask
+   * again, for the provider they reach now or none. A slot of a provider inside this one is that
+   * provider's.
+   */
+  #slotChanged(e: Event): void {
+    const slot = e.composedPath()[0];
+    if (!(slot instanceof HTMLSlotElement) || providerOf(slot) !== this) return;
+    askAgainUnder(slot.assignedElements({ flatten: true }), this);
+    this.#recheckAnswered();
+  }
+
+  /** Elements this provider answered that it no longer reaches (re-slotted, their slot moved, this provider removed) ask again. */
+  #recheckAnswered(): void {
+    const kept: WeakRef<Element>[] = [];
+    for (const ref of this.#answered) {
+      const el = ref.deref();
+      if (!el) continue;
+      if (el.isConnected && answeredBy(el) === this && providerOf(el) !== this) askAgain(el);
+      if (el.isConnected && answeredBy(el) === this) kept.push(ref);
+      else this.#noted.delete(el);
+    }
+    this.#answered = kept;
+  }
+
+  #watchSlots(): void {
+    this.#slotWatch ??= new MutationObserver((records) => {
+      const slotLeft = records.some((r) => Array.from(r.removedNodes).some((n) => n instanceof Element && (n.localName === 'slot' || !!n.querySelector('slot'))));
+      if (slotLeft) this.#recheckAnswered();
+    });
+    this.#slotWatch.observe(this, { childList: true, subtree: true });
+  }
+
+  /**
+   * Its own place changed without a move (a slot): ask the providers around it again, as a move does.
+   * @internal
+   */
+  [CONTEXT_MOVED](): void {
+    this.disconnectedCallback();
+    this.connectedCallback();
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -210,6 +275,7 @@ export class RtProvider extends LitElement {
     // QA51 F4), and `undefined` would send them to the page default.
     if (!this.hasUpdated && this.#clientProvider.value === undefined) this.#clientProvider.setValue(null);
     super.connectedCallback();
+    this.#watchSlots();
     clearTimeout(this.#disposeTimer);
     this.#disposeTimer = undefined;
     // The first update builds the client from the initial properties (willUpdate); building here too
@@ -219,6 +285,10 @@ export class RtProvider extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#slotWatch?.disconnect();
+    // Removed, not moved (a template replaced it around slotted elements): what it answered and no
+    // longer reaches asks again, after the task's other changes (its successor inserted).
+    queueMicrotask(() => this.#recheckAnswered());
     clearTimeout(this.#disposeTimer);
     this.#disposeTimer = setTimeout(() => {
       // Still in the page (moved), unless its document was discarded (an iframe removed).
