@@ -21,8 +21,9 @@ export type AccessTokenOption = string | null | undefined | (() => Promise<strin
 /** How long `token` is valid for on the server's clock (ms; Infinity without `exp` or token). */
 export const msLeft = (token: string | null): number => (tokenExpiry(token) ?? Infinity) - serverNow();
 
-/** Refresh a cached callback token this long before it expires. */
+/** Refresh a cached callback token this long before it expires (at most half its lifetime). */
 const EARLY_MS = 30_000;
+
 /**
  * A token source that can be asked again (a callback, a host session) is asked at most this
  * often while widgets are connected, to notice a sign-out or another user without waiting for a
@@ -103,7 +104,22 @@ export function hostTokenCallback(host: unknown): (() => Promise<string | null>)
  * request before the back-off or the next user check — instead of asking the same hung or
  * signed-out source again at once (QA16 N2; QA17: a burst of token requests after a sign-out).
  */
-const lastAnswers = new WeakMap<object, [failure: RtError | null, retryAt: number, failures: number, noneAt: number]>();
+const lastAnswers = new WeakMap<object, LastAnswer>();
+
+/**
+ * A source's last answer, for the next client over it: the failure and its back-off, when it
+ * answered no token, when it was last asked, and the token it gave (with when).
+ */
+interface LastAnswer {
+  failure: RtError | null;
+  retryAt: number;
+  failures: number;
+  noneAt: number;
+  checkedAt: number;
+  token: string | null;
+  /** What `token` had left when it arrived (ms). */
+  cachedFor: number;
+}
 
 export class TokenSource {
   #cached: string | null = null;
@@ -134,10 +150,19 @@ export class TokenSource {
     this.viaHostCallback = !!hostCallback;
     // Not a host's Supabase Auth session: a client is built anew over it on its auth events, which
     // are news (QA31: built on SIGNED_IN, it took the signed-out client's "no token" for good).
-    const last = this.#asksCallback && lastAnswers.get(this.#key);
-    if (last && Date.now() < Math.max(last[1], last[3] + USER_CHECK_MS)) {
-      [this.#failure, this.#retryAt, this.#failures, this.#noneAt] = last;
+    const last = this.#asksCallback ? lastAnswers.get(this.#key) : undefined;
+    if (last && Date.now() < Math.max(last.retryAt, last.noneAt + USER_CHECK_MS)) {
+      ({ failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures, noneAt: this.#noneAt, checkedAt: this.#checkedAt } = last);
       this.#user = null; // as the last client saw it: its next token is a user change
+    } else if (last?.token && Date.now() - last.checkedAt < USER_CHECK_MS) {
+      // Built for the user change that answer made (a sign-in after "none"): it starts from that
+      // token, not by asking again at once (QA57 F1: every new client asked the failing source
+      // again, and one failure in three rebuilt it again, about once a second).
+      this.#cached = last.token;
+      this.#cachedFor = last.cachedFor;
+      this.#checkedAt = last.checkedAt;
+      this.#user = tokenUserId(last.token);
+      this.#everUser = !!this.#user;
     }
   }
 
@@ -155,6 +180,19 @@ export class TokenSource {
   /** Whether a fresh token can be obtained by asking again (callback or host session). */
   get refreshable(): boolean {
     return this.#load !== null;
+  }
+
+  /** How long the cached token had left when it arrived (ms). */
+  #cachedFor = Infinity;
+
+  /**
+   * How long before its expiry the cached callback token is asked for again (ms): {@link EARLY_MS},
+   * or half of what it had left when it arrived when that is shorter. A 20 s token serves its first
+   * 10 s: asked for again on every read, each of a client's widgets asked the source once more
+   * (QA57 F1: six asks per client, and a source that failed one in three was never left alone).
+   */
+  get #earlyMs(): number {
+    return Math.min(EARLY_MS, this.#cachedFor / 2);
   }
 
   /** The last token seen (may be expired); null when anonymous. */
@@ -193,6 +231,7 @@ export class TokenSource {
     if (token) this.#fail(null);
     if (typeof this.option === 'function') {
       this.#cached = token || this.#cached; // the callback stays the source; this one is used until near exp
+      if (token) this.#cachedFor = msLeft(token);
     } else {
       this.#given = token || null;
       this.#cached = this.#given ?? (typeof this.option === 'string' ? this.option || null : this.#cached);
@@ -226,7 +265,7 @@ export class TokenSource {
     if (!this.#load) return this.host?.realtime.accessTokenValue ?? null;
     const held = this.#cached;
     const left = msLeft(held);
-    if (typeof opt === 'function' && !force && held && left > EARLY_MS) return held;
+    if (typeof opt === 'function' && !force && held && left > this.#earlyMs) return held;
     // No token a moment ago (signed out): the same answer until the next user check, not one
     // request per read or refused join (a sign-out rebuilds every widget's queries at once).
     if (!held && Date.now() - this.#noneAt < USER_CHECK_MS) return null;
@@ -318,6 +357,7 @@ export class TokenSource {
         if ('next' in won) return won.next;
         const { token } = won;
         this.#cached = token;
+        this.#cachedFor = msLeft(token);
         this.#noneAt = token ? 0 : Date.now();
         this.#gaveExpired = this.#past(token);
         this.#fail(null);
@@ -354,7 +394,7 @@ export class TokenSource {
   }
 
   #remember(): void {
-    lastAnswers.set(this.#key, [this.#failure, this.#retryAt, this.#failures, this.#noneAt]);
+    lastAnswers.set(this.#key, { failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures, noneAt: this.#noneAt, checkedAt: this.#checkedAt, token: this.#cached, cachedFor: this.#cachedFor });
   }
 
   /** Loads started: the last one owns `#inflight`. */

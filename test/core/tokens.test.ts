@@ -309,17 +309,37 @@ describe('TokenSource', () => {
   });
 
   it('a slow callback does not hold a read up while its token is still valid (within 30 s of expiry): the token serves, the answer the next read', async () => {
-    const soon = jwt('alice', Math.floor(Date.now() / 1000) + 20);
+    const soon = jwt('alice', Math.floor(Date.now() / 1000) + 40);
     const later = jwt('alice');
     let answer: ((t: string) => void) | null = null;
     let calls = 0;
     const source = new TokenSource(() => (++calls === 1 ? Promise.resolve(soon) : new Promise<string>((r) => (answer = r))));
     expect(await source.get()).to.equal(soon);
-    expect(await source.get(), 'the valid token, after at most SLOW_SOURCE_MS').to.equal(soon);
-    answer!(later);
-    while (source.current !== later) await settle();
-    expect(await source.get()).to.equal(later);
-    expect(calls).to.equal(2);
+    try {
+      observeServerTime(new Date(Date.now() + 25_000).toISOString()); // 25 s later: 15 s left, within half
+      expect(await source.get(), 'the valid token, after at most SLOW_SOURCE_MS').to.equal(soon);
+      answer!(later);
+      while (source.current !== later) await settle();
+      expect(await source.get()).to.equal(later);
+      expect(calls).to.equal(2);
+    } finally {
+      resetServerClock();
+    }
+  });
+
+  it('a token that arrives with less than 30 s left serves half of that before it is asked for again (QA57 F1: asked on every read)', async () => {
+    let calls = 0;
+    const source = new TokenSource(() => (++calls, jwt('alice', Math.floor(Date.now() / 1000) + 20)));
+    const first = await source.get();
+    for (let i = 0; i < 5; i++) expect(await source.get(), 'read ' + i).to.equal(first);
+    expect(calls).to.equal(1);
+    try {
+      observeServerTime(new Date(Date.now() + 11_000).toISOString()); // 9 s left: within half
+      await source.get();
+      expect(calls).to.equal(2);
+    } finally {
+      resetServerClock();
+    }
   });
 
   it('has nothing to ask for a fixed token: no call, no user change', async () => {
