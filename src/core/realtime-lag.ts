@@ -19,12 +19,42 @@ import type { RtError } from './types.js';
 import { rtError } from './errors.js';
 import { clockSkew } from './server-clock.js';
 
+/**
+ * The page's last freeze (Page Lifecycle: a hidden tab Chrome froze, `freeze` … `resume`), as
+ * [frozen at, resumed at] in local ms; `resumed at` is null while no `resume` came yet. A change
+ * Realtime sent on time while the page was frozen is taken in when it runs again, its commit long
+ * past: that is the page's sleep, not Realtime behind (QA57 F2: every widget "Stale: the realtime
+ * server is behind the database" for a minute after a 90 s freeze, on current data).
+ */
+let freeze: [number, number | null] | null = null;
+const watching = new WeakSet<Document>();
+
+function watchFreeze(): void {
+  const doc = (globalThis as { document?: Document }).document;
+  if (!doc || watching.has(doc)) return;
+  watching.add(doc);
+  doc.addEventListener('freeze', () => (freeze = [Date.now(), null]));
+  doc.addEventListener('resume', () => freeze && freeze[1] === null && (freeze[1] = Date.now()));
+}
+
+/** How much of the local time span [from, to] the page spent frozen (ms). */
+function frozenWithin(from: number, to: number): number {
+  if (!freeze) return 0;
+  // Running again before its `resume` was seen: it ran no later than now.
+  const [start, end] = freeze[1] === null ? (freeze = [freeze[0], to]) : freeze;
+  return Math.max(0, Math.min(to, end!) - Math.max(from, start));
+}
+
 /** A change delivered more than this long after its commit (ms) means Realtime runs behind. */
 export const LATE_MS = 5000;
 /** Without a change on time, the last late one keeps the client behind this long (ms; at least twice its lateness). */
 export const LATE_HOLD_MS = 10_000;
 
 export class RealtimeLag {
+  constructor() {
+    watchFreeze();
+  }
+
   /** Why the client's queries are not live (`server`, detail `realtime-behind`), or null. */
   cause: RtError | null = null;
   /**
@@ -57,7 +87,9 @@ export class RealtimeLag {
   observe(committedAt: number | undefined): void {
     const skew = committedAt === undefined ? null : clockSkew();
     if (skew === null) return;
-    const late = Date.now() - skew - committedAt!;
+    const now = Date.now();
+    // Late by the time it took, less the time the page was frozen since its commit.
+    const late = now - skew - committedAt! - frozenWithin(committedAt! + skew, now);
     if (late > LATE_MS) {
       clearTimeout(this.#timer);
       this.#timer = setTimeout(() => this.#set(null), Math.max(LATE_HOLD_MS, 2 * late));

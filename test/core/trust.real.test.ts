@@ -223,6 +223,39 @@ describe('Live you can trust (real backend)', function () {
       await waitFor(() => deepText(el.shadowRoot!).includes('on time') && badgeText(el) === en.live && badgeText(quiet) === en.live, 30_000, `live again (shows ${badgeText(el)}, ${badgeText(quiet)})`);
     });
 
+    it('a page frozen (Page Lifecycle freeze … resume) takes in the changes Realtime sent meanwhile: on time, never "Realtime behind" (QA57 F2)', async () => {
+      const stream = await newStream({ name: 'before the freeze' });
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      // The causes the badge gave (its title) at every change of the widget.
+      const causes = new Set<string>();
+      const badge = () => el.shadowRoot!.querySelector('[part~="live-badge"]');
+      const watch = new MutationObserver(() => causes.add(badge()?.getAttribute('title') ?? ''));
+      watch.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
+      cleanups.push(() => watch.disconnect());
+      const info = await backendInfo();
+      // Chrome freezes a hidden tab: `freeze`, no task runs (the socket's messages wait), `resume`.
+      document.dispatchEvent(new Event('freeze'));
+      const write = fetch(`${info.url}/rest/v1/streams?id=eq.${stream.id}`, {
+        method: 'PATCH',
+        headers: { apikey: info.serviceRoleKey, Authorization: `Bearer ${info.serviceRoleKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'during the freeze' }),
+      });
+      const until = performance.now() + 7000; // past LATE_MS (5 s): read as late before
+      while (performance.now() < until);
+      document.dispatchEvent(new Event('resume'));
+      expect((await write).ok).to.equal(true);
+      await waitFor(() => deepText(el.shadowRoot!).includes('during the freeze'), 15_000, 'the change sent during the freeze');
+      // Off Live after a resume until the server answers (src/core/transport.ts), but never blamed
+      // on Realtime: it sent the change on time, the page was asleep.
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'Live after the resume');
+      await updateRows('streams', { id: stream.id }, { name: 'after the freeze' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('after the freeze') && badgeText(el) === en.live, 15_000, 'the next change, Live');
+      expect([...causes]).to.not.include(en.errorMessages['realtime-behind']);
+    });
+
     it("Realtime behind from the first change, through the page's own supabase-js client: not Live (the token's issue time tells lag from clock skew)", async () => {
       const stream = await newStream({ name: 'behind from the start' });
       resetServerClock(); // what this page learnt of the server's clock in earlier tests is forgotten
