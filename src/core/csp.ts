@@ -8,8 +8,15 @@
 import type { RtError } from './types.js';
 import { rtError } from './errors.js';
 
-/** `host` (name:port) of every address a policy refused on this page. */
+/**
+ * Every address a policy refused on this page, as origin (scheme, host, port) and path: a refusal
+ * is the policy's answer to that address for the document's life, and to no other. The host alone
+ * made a real outage read as the page's policy once the page's own request to another path of the
+ * host (a Storage avatar under a path-limited `connect-src`), or the REST scheme while the socket's
+ * was allowed, had been refused (QA58 F3). At most {@link MAX_KEPT}, the newest.
+ */
 const blocked = new Set<string>();
+const MAX_KEPT = 200;
 let watching = false;
 /** Called on each refusal reported (it may come after the failure it explains: Firefox throws first). */
 const heard = new Set<() => void>();
@@ -21,8 +28,12 @@ export function watchPolicy(on?: () => void): () => boolean {
     document.addEventListener('securitypolicyviolation', (e) => {
       // A report-only policy blocks nothing: a failure under it is the network's.
       if (e.disposition !== 'enforce' || !/^(connect-src|default-src)$/.test(e.effectiveDirective)) return;
-      const host = hostOf(e.blockedURI);
-      if (host) blocked.add(host);
+      const refused = addressOf(e.blockedURI);
+      if (refused) {
+        blocked.delete(refused);
+        blocked.add(refused);
+        if (blocked.size > MAX_KEPT) blocked.delete(blocked.values().next().value!);
+      }
       for (const f of [...heard]) f();
     });
   }
@@ -30,13 +41,24 @@ export function watchPolicy(on?: () => void): () => boolean {
   return () => heard.delete(on!);
 }
 
-function hostOf(url: string | undefined | null): string | null {
+function urlOf(url: string | undefined | null): URL | null {
   if (!url) return null;
   try {
-    return new URL(url, typeof location === 'undefined' ? undefined : location.href).host || null;
+    const u = new URL(url, typeof location === 'undefined' ? undefined : location.href);
+    return u.host ? u : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * `scheme://host:port/path` of an address (no query: a socket's carries the key), `ws` read as
+ * `http` and `wss` as `https`: one policy source covers both, and an engine may report a socket's
+ * refusal under either.
+ */
+function addressOf(url: string | undefined | null): string | null {
+  const u = urlOf(url);
+  return u && `${u.protocol.replace(/^ws/, 'http')}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
 }
 
 /**
@@ -45,8 +67,13 @@ function hostOf(url: string | undefined | null): string | null {
  * request), `detail` `csp-blocked` for the widgets' wording.
  */
 export function policyRefusal(url: string | undefined | null): RtError | null {
-  const host = hostOf(url);
-  if (!host || !blocked.has(host)) return null;
+  const u = urlOf(url);
+  const base = addressOf(url);
+  if (!u || !base) return null;
+  // The address itself, or one below it (REST: `…/rest/v1` and its tables; a policy that refuses
+  // a whole origin reports the address that was asked for).
+  if (![...blocked].some((a) => a === base || a.startsWith(`${base}/`))) return null;
+  const { host } = u;
   // The schemes of this project's address (a local one is http and ws; QA38).
   const secure = !/^(http|ws):/i.test(String(url).trim());
   return rtError(

@@ -89,7 +89,8 @@ export class RestSource {
   /** The REST address (postgrest-js `url`; a host's SupabaseClient: its `supabaseUrl`). */
   get #url(): string | undefined {
     const r = this.rest as RestLike & { supabaseUrl?: unknown };
-    return r.url ?? (typeof r.supabaseUrl === 'string' ? r.supabaseUrl : undefined);
+    // A host's SupabaseClient knows its project's address; its REST requests go below /rest/v1.
+    return r.url ?? (typeof r.supabaseUrl === 'string' ? `${r.supabaseUrl.replace(/\/+$/, '')}/rest/v1` : undefined);
   }
 
   /** Epoch ms before which the server asked not to be asked again (`Retry-After`; rt-monitor's own client only), 0 when not. */
