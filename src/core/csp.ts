@@ -61,6 +61,23 @@ function addressOf(url: string | undefined | null): string | null {
   return u && `${u.protocol.replace(/^ws/, 'http')}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
 }
 
+/** Whether the page's policy refused `url` or an address above it (a request that failed like an unreachable server). */
+export function policyBlocks(url: string | undefined | null): boolean {
+  const base = addressOf(url);
+  return !!base && [...blocked].some((a) => a === base || base.startsWith(`${a}/`) || a.startsWith(`${base}/`));
+}
+
+/**
+ * After a request to `url` failed like an unreachable server: why, when the page's policy refused
+ * it (`connect-src`), else null. The page's report may come just after the failure (Firefox throws
+ * first): it is waited for one task.
+ */
+export async function policyReason(url: string, what: string): Promise<string | null> {
+  watchPolicy();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return policyBlocks(url) ? `the page's Content-Security-Policy (connect-src) blocks ${what} ${url}: allow its origin (${new URL(url).origin === globalThis.location?.origin ? "'self'" : new URL(url).origin})` : null;
+}
+
 /**
  * For a connection to `url` that failed like an unreachable server: the policy's refusal, when the
  * page reported one for that address, else null. Code `network` (the next attempt is the same

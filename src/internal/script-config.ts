@@ -19,6 +19,7 @@ import type { RtClientOptions } from '../core/client.js';
 import { isNotJwt } from '../core/jwt.js';
 import { msLeft, TokenUnavailableError } from '../core/tokens.js';
 import { parseRealtimeMode } from '../core/broadcast-topics.js';
+import { policyReason, watchPolicy } from '../core/csp.js';
 import { readNumber, REVALIDATE_MS } from './number-attributes.js';
 
 /** `data-revalidate-ms`: read as the provider's `revalidate-ms` (src/internal/number-attributes.ts). */
@@ -127,6 +128,7 @@ function tokenRenewal(url: string | undefined, callback: string | undefined, bas
     return async () => {
       let res: Response;
       let text: string;
+      watchPolicy(); // a refusal is reported once, as it happens
       try {
         res = await fetch(href, {
           credentials: 'include',
@@ -139,7 +141,9 @@ function tokenRenewal(url: string | undefined, callback: string | undefined, bas
         });
         text = (await res.text()).trim();
       } catch (err) {
-        throw new TokenUnavailableError(`data-access-token-url could not be reached (${err instanceof Error ? err.message : String(err)})`);
+        // Refused by the page's own policy (a `connect-src` without 'self', QA58 F4): say so.
+        const policy = await policyReason(href, 'data-access-token-url');
+        throw new TokenUnavailableError(policy ?? `data-access-token-url could not be reached (${err instanceof Error ? err.message : String(err)})`);
       }
       // 401 / 403: the server's session has ended (signed out); any other error: it is unavailable.
       if (res.status === 401 || res.status === 403) return null;

@@ -74,6 +74,27 @@ describe('translations in the built package', () => {
     }
   });
 
+  test("a policy whose connect-src refuses the page's own origin: the console names the file and the policy, the text stays English (QA58 F4)", async () => {
+    const refusing = STRICT_CSP.replace(/connect-src [^;]*/, 'connect-src ws://127.0.0.1:*');
+    const other = await serveStatic(join(ROOT, '.tmp'), { 'Content-Security-Policy': refusing }, routes);
+    routes['/app/de-refused.html'] = page(`<rt-progress id="p" locale="de" label="Import" percentage="40" status="running"></rt-progress>\n<script src="/static/rt/rt-monitor.js"></script>`);
+    const p = await browser.newPage();
+    const log = watchPage(p);
+    try {
+      await p.goto(`${other.url}/app/de-refused.html`);
+      await pollPage(p, () => (document.querySelector('#p')?.shadowRoot?.textContent ?? '').includes('Running'), undefined, 15_000, 'English text');
+      const deadline = Date.now() + 15_000;
+      while (!log.warnings.some((w) => w.includes('translation')) && Date.now() < deadline) await p.waitForTimeout(100);
+      const warning = log.warnings.find((w) => w.includes('translation')) ?? '';
+      assert.match(warning, /locales\/de\.json/, `names the file: ${warning}`);
+      assert.match(warning, /Content-Security-Policy \(connect-src\)/, `names the policy: ${warning}`);
+      assert.match(warning, /'self'/, `says what to allow: ${warning}`);
+    } finally {
+      await p.close();
+      await other.close();
+    }
+  });
+
   test('loaded as type="module" (no document.currentScript): translations still resolve against the script', async () => {
     routes['/app/de-module.html'] = page(
       `<rt-progress id="p" locale="de-DE" label="Import" percentage="40" status="running"></rt-progress>\n<script type="module" src="/static/rt/rt-monitor.js"></script>`,
