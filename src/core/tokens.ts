@@ -9,7 +9,7 @@
  *   with supabase-js's third-party `accessToken` option (Clerk, Auth0, Firebase, Cognito; then
  *   `client.auth` throws on any access), that callback (`client.accessToken()`).
  */
-import { refuseKey, supabaseAuthIssuedAt, tokenExpiry, tokenUserId } from './jwt.js';
+import { decodeJwt, refuseKey, supabaseAuthIssuedAt, tokenExpiry, tokenUserId } from './jwt.js';
 import { clockSkew, observeServerTime, serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
@@ -23,6 +23,18 @@ export const msLeft = (token: string | null): number => (tokenExpiry(token) ?? I
 
 /** Refresh a cached callback token this long before it expires (at most half its lifetime). */
 const EARLY_MS = 30_000;
+
+/**
+ * How long before its expiry a callback's token is asked for again (ms): {@link EARLY_MS}, or half
+ * the token's lifetime (`exp` − `iat`) when that is shorter. A 20 s token serves its first 10 s:
+ * asked for again on every read, each of a client's widgets asked the source once more (QA57 F1:
+ * six asks per client, and a source that failed one in three was never left alone). Without `iat`
+ * (a token that does not say how long it lives): {@link EARLY_MS}.
+ */
+function earlyMs(token: string | null): number {
+  const { iat, exp } = decodeJwt(token) ?? {};
+  return typeof iat === 'number' && typeof exp === 'number' && exp > iat ? Math.min(EARLY_MS, ((exp - iat) * 1000) / 2) : EARLY_MS;
+}
 
 /**
  * A token source that can be asked again (a callback, a host session) is asked at most this
@@ -117,8 +129,6 @@ interface LastAnswer {
   noneAt: number;
   checkedAt: number;
   token: string | null;
-  /** What `token` had left when it arrived (ms). */
-  cachedFor: number;
 }
 
 export class TokenSource {
@@ -159,7 +169,6 @@ export class TokenSource {
       // token, not by asking again at once (QA57 F1: every new client asked the failing source
       // again, and one failure in three rebuilt it again, about once a second).
       this.#cached = last.token;
-      this.#cachedFor = last.cachedFor;
       this.#checkedAt = last.checkedAt;
       this.#user = tokenUserId(last.token);
       this.#everUser = !!this.#user;
@@ -180,19 +189,6 @@ export class TokenSource {
   /** Whether a fresh token can be obtained by asking again (callback or host session). */
   get refreshable(): boolean {
     return this.#load !== null;
-  }
-
-  /** How long the cached token had left when it arrived (ms). */
-  #cachedFor = Infinity;
-
-  /**
-   * How long before its expiry the cached callback token is asked for again (ms): {@link EARLY_MS},
-   * or half of what it had left when it arrived when that is shorter. A 20 s token serves its first
-   * 10 s: asked for again on every read, each of a client's widgets asked the source once more
-   * (QA57 F1: six asks per client, and a source that failed one in three was never left alone).
-   */
-  get #earlyMs(): number {
-    return Math.min(EARLY_MS, this.#cachedFor / 2);
   }
 
   /** The last token seen (may be expired); null when anonymous. */
@@ -231,7 +227,6 @@ export class TokenSource {
     if (token) this.#fail(null);
     if (typeof this.option === 'function') {
       this.#cached = token || this.#cached; // the callback stays the source; this one is used until near exp
-      if (token) this.#cachedFor = msLeft(token);
     } else {
       this.#given = token || null;
       this.#cached = this.#given ?? (typeof this.option === 'string' ? this.option || null : this.#cached);
@@ -265,7 +260,7 @@ export class TokenSource {
     if (!this.#load) return this.host?.realtime.accessTokenValue ?? null;
     const held = this.#cached;
     const left = msLeft(held);
-    if (typeof opt === 'function' && !force && held && left > this.#earlyMs) return held;
+    if (typeof opt === 'function' && !force && held && left > earlyMs(held)) return held;
     // No token a moment ago (signed out): the same answer until the next user check, not one
     // request per read or refused join (a sign-out rebuilds every widget's queries at once).
     if (!held && Date.now() - this.#noneAt < USER_CHECK_MS) return null;
@@ -357,7 +352,6 @@ export class TokenSource {
         if ('next' in won) return won.next;
         const { token } = won;
         this.#cached = token;
-        this.#cachedFor = msLeft(token);
         this.#noneAt = token ? 0 : Date.now();
         this.#gaveExpired = this.#past(token);
         this.#fail(null);
@@ -394,7 +388,7 @@ export class TokenSource {
   }
 
   #remember(): void {
-    lastAnswers.set(this.#key, { failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures, noneAt: this.#noneAt, checkedAt: this.#checkedAt, token: this.#cached, cachedFor: this.#cachedFor });
+    lastAnswers.set(this.#key, { failure: this.#failure, retryAt: this.#retryAt, failures: this.#failures, noneAt: this.#noneAt, checkedAt: this.#checkedAt, token: this.#cached });
   }
 
   /** Loads started: the last one owns `#inflight`. */

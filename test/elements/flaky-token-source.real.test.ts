@@ -34,7 +34,7 @@ describe('a token callback that fails now and then, with short-lived tokens (rea
         if (failure === 'throw') throw new Error('flaky auth');
         return null; // "signed out", now and then
       }
-      return mintToken(ALICE, 20); // 20 s: inside the 30 s renewal window from the start
+      return mintToken(ALICE, 20, undefined, true); // lives 20 s: inside the 30 s renewal window from the start
     };
     const provider = document.createElement('rt-provider') as RtProvider;
     provider.setAttribute('supabase-url', info.url);

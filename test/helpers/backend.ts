@@ -183,11 +183,12 @@ function b64url(data: string | Uint8Array): string {
  * `sub` = `userId`, valid for `seconds` from now (negative: already expired). With `secret`,
  * signed with that one instead: a token of another project (its signature is invalid here).
  */
-export async function mintToken(userId: string, seconds: number, secret?: string): Promise<string> {
+export async function mintToken(userId: string, seconds: number, secret?: string, issuedNow = false): Promise<string> {
   const jwtSecret = secret ?? (await backendInfo()).jwtSecret;
   const now = Math.floor(Date.now() / 1000);
   const exp = now + seconds;
-  const claims = { sub: userId, role: 'authenticated', aud: 'authenticated', iat: Math.min(now - 5, exp - 3600), exp };
+  // Issued an hour before it expires (a session token near its end), or now (`issuedNow`: a token that lives `seconds`).
+  const claims = { sub: userId, role: 'authenticated', aud: 'authenticated', iat: issuedNow ? now : Math.min(now - 5, exp - 3600), exp };
   const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const payload = b64url(JSON.stringify(claims));
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
