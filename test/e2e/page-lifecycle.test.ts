@@ -56,8 +56,10 @@ const PROBE = `(() => {
       const el = document.querySelector('#p');
       const read = () => w.__frames.push((el.matches(':state(live)') ? 'live ' : 'not live ') + (/(\\d+)\\s?%/.exec(el.shadowRoot.textContent) || [])[1] + '%');
       const started = performance.now();
+      // Read right after each frame's rendering (a task queued from its animation-frame callback runs
+      // after the paint): what that frame painted, whichever animation-frame callback ran first.
       const frame = () => {
-        read();
+        setTimeout(read, 0);
         if (performance.now() - started < 8000) requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
