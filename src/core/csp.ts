@@ -61,10 +61,15 @@ function addressOf(url: string | undefined | null): string | null {
   return u && `${u.protocol.replace(/^ws/, 'http')}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
 }
 
-/** Whether the page's policy refused `url` or an address above it (a request that failed like an unreachable server). */
+/** Whether the page's policy refused `base` (an {@link addressOf}) or an address below it; with `above`, or one above it. */
+function refused(base: string, above = false): boolean {
+  return [...blocked].some((a) => a === base || a.startsWith(`${base}/`) || (above && base.startsWith(`${a}/`)));
+}
+
+/** Whether the page's policy refused `url` or an address above or below it (a request that failed like an unreachable server). */
 export function policyBlocks(url: string | undefined | null): boolean {
   const base = addressOf(url);
-  return !!base && [...blocked].some((a) => a === base || base.startsWith(`${a}/`) || a.startsWith(`${base}/`));
+  return !!base && refused(base, true);
 }
 
 /**
@@ -75,7 +80,9 @@ export function policyBlocks(url: string | undefined | null): boolean {
 export async function policyReason(url: string, what: string): Promise<string | null> {
   watchPolicy();
   await new Promise((resolve) => setTimeout(resolve, 0));
-  return policyBlocks(url) ? `the page's Content-Security-Policy (connect-src) blocks ${what} ${url}: allow its origin (${new URL(url).origin === globalThis.location?.origin ? "'self'" : new URL(url).origin})` : null;
+  if (!policyBlocks(url)) return null;
+  const { origin } = new URL(url);
+  return `the page's Content-Security-Policy (connect-src) blocks ${what} ${url}: allow its origin (${origin === globalThis.location?.origin ? "'self'" : origin})`;
 }
 
 /**
@@ -84,13 +91,11 @@ export async function policyReason(url: string, what: string): Promise<string | 
  * request), `detail` `csp-blocked` for the widgets' wording.
  */
 export function policyRefusal(url: string | undefined | null): RtError | null {
-  const u = urlOf(url);
   const base = addressOf(url);
-  if (!u || !base) return null;
   // The address itself, or one below it (REST: `…/rest/v1` and its tables; a policy that refuses
   // a whole origin reports the address that was asked for).
-  if (![...blocked].some((a) => a === base || a.startsWith(`${base}/`))) return null;
-  const { host } = u;
+  if (!base || !refused(base)) return null;
+  const { host } = urlOf(url)!;
   // The schemes of this project's address (a local one is http and ws; QA38).
   const secure = !/^(http|ws):/i.test(String(url).trim());
   return rtError(
