@@ -263,6 +263,16 @@ export class RtClient extends LiveHub implements RtClientApi {
     return this.#session.refresh('refresh requested');
   }
 
+  /**
+   * Replaced by another client (its owner's new token or user): from now on nothing it still
+   * holds back for the page's load-time scripts (./page-parsed.ts) is sent; `dispose()` follows
+   * once its consumers moved.
+   * @internal
+   */
+  retire(): void {
+    this.#session.tokens.close();
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -74,7 +74,9 @@ export class ManagedClient {
     this.#client = next;
     if (next) this.#follow(next);
     if (!this.#disposed) this.events.changed(next);
-    // After consumers moved to the new client (their context / default-client listeners ran).
+    // After consumers moved to the new client (their context / default-client listeners ran);
+    // what it held back for the page's scripts is dropped now (QA57 F4).
+    (previous as { retire?(): void } | undefined)?.retire?.();
     if (previous) setTimeout(() => previous.dispose(), 0);
   }
 

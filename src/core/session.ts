@@ -141,6 +141,7 @@ export class Session {
 
   /** The client was disposed: no ask waits any more. */
   dispose(): void {
+    this.tokens.close();
     clearTimeout(this.#askTimer);
     this.#expiredListeners.clear();
   }

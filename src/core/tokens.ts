@@ -15,6 +15,7 @@ import type { SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
 import { messageOf, rtError } from './errors.js';
 import { retryDelay, TOKEN_RETRY_MS } from './retry.js';
+import { afterPageScripts } from './page-parsed.js';
 
 export type AccessTokenOption = string | null | undefined | (() => Promise<string | null> | string | null);
 
@@ -256,8 +257,18 @@ export class TokenSource {
   async get(force = false): Promise<string | null> {
     if (this.#given) return this.#given;
     const opt = this.option;
-    if (typeof opt === 'string') return opt || null;
-    if (!this.#load) return this.host?.realtime.accessTokenValue ?? null;
+    if (typeof opt === 'string' && opt) return opt;
+    if (!this.#load) {
+      // Anonymous from the markup: the page's own load-time scripts may still hand the user's
+      // token over (./page-parsed.ts). Until they ran, nothing is read or joined as nobody; a
+      // client replaced meanwhile (by one with that token) sends nothing at all.
+      const pageScripts = !opt && !this.host ? afterPageScripts() : null;
+      if (pageScripts) {
+        await pageScripts;
+        return this.#closed ? new Promise<never>(() => {}) : this.#given;
+      }
+      return this.host?.realtime.accessTokenValue ?? null;
+    }
     const held = this.#cached;
     const left = msLeft(held);
     if (typeof opt === 'function' && !force && held && left > earlyMs(held)) return held;
@@ -396,6 +407,13 @@ export class TokenSource {
 
   /** Hands the callers of the load in flight over to the next load (see {@link reload}). */
   #supersede: ((next: Promise<string | null>) => void) | null = null;
+
+  #closed = false;
+
+  /** Its client was disposed: a read or join still waiting for the page's scripts never goes out. */
+  close(): void {
+    this.#closed = true;
+  }
 
   /**
    * The source was replaced (a provider's `accessToken` set to a new callback, or

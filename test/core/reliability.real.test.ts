@@ -223,37 +223,41 @@ describe('reliability against the real backend', function () {
     }
   });
 
-  it('tokens that live less than a heartbeat interval are handed over before they expire: none is refused', async function () {
-    this.timeout(90_000);
-    const tokens: string[] = [];
-    await setTokenTtl(10); // under HEARTBEAT_INTERVAL_MS (12.5 s): realtime-js alone hands the next one over too late
-    const ws = instrumentWebSocket();
-    let c: RtClient;
-    try {
-      c = await client(async () => {
-        const token = await signIn(USERS.alice);
-        tokens.push(token);
-        return token;
-      });
-    } finally {
-      ws.restore();
-    }
-    try {
-      const stream = await newStream({ name: 'short tokens' });
-      const { host, conn } = await streamHost(c, stream.id);
-      const atLive = tokens.length;
-      // Two tokens minted after Live have expired: each one's successor was (or was not) handed
-      // over in time. The server refuses a channel's expired token with a `system` error.
-      await waitFor(() => tokens.length >= atLive + 3 && Date.now() > tokenExpiry(tokens[atLive + 1])! + 1000, 60_000, 'two short tokens expired since Live');
-      await updateRows('streams', { id: stream.id }, { name: 'still live' });
-      await waitFor(() => host.ctl.progress?.name === 'still live' && host.ctl.phase === 'live' && conn.ctl.isConnected, 15_000, 'the update, Live');
-      expect(ws.received.filter((f) => /has expired/i.test(f))).to.deep.equal([]);
-      expect(host.ctl.error).to.equal(null);
-      expect(conn.ctl.error).to.equal(null);
-    } finally {
-      await setTokenTtl(3600);
-    }
-  });
+  // 10 s tokens, the two minted after Live; 8 s tokens from the first one (QA57 F5: the first token
+  // was let expire). Under HEARTBEAT_INTERVAL_MS (12.5 s): realtime-js alone hands the next one over too late.
+  for (const { ttl, fromFirst } of [{ ttl: 10, fromFirst: false }, { ttl: 8, fromFirst: true }]) {
+    it(`${ttl} s tokens, which live less than a heartbeat interval, are handed over before they expire${fromFirst ? ', the first one too' : ''}: none is refused`, async function () {
+      this.timeout(90_000);
+      const tokens: string[] = [];
+      await setTokenTtl(ttl);
+      const ws = instrumentWebSocket();
+      let c: RtClient;
+      try {
+        c = await client(async () => {
+          const token = await signIn(USERS.alice);
+          tokens.push(token);
+          return token;
+        });
+      } finally {
+        ws.restore();
+      }
+      try {
+        const stream = await newStream({ name: 'short tokens' });
+        const { host, conn } = await streamHost(c, stream.id);
+        const from = fromFirst ? 0 : tokens.length;
+        // Two tokens have expired: each one's successor was (or was not) handed over in time. The
+        // server refuses a channel's expired token with a `system` error.
+        await waitFor(() => tokens.length >= from + 3 && Date.now() > tokenExpiry(tokens[from + 1])! + 1000, 60_000, 'two short tokens expired');
+        await updateRows('streams', { id: stream.id }, { name: 'still live' });
+        await waitFor(() => host.ctl.progress?.name === 'still live' && host.ctl.phase === 'live' && conn.ctl.isConnected, 15_000, 'the update, Live');
+        expect(ws.received.filter((f) => /has expired/i.test(f))).to.deep.equal([]);
+        expect(host.ctl.error).to.equal(null);
+        expect(conn.ctl.error).to.equal(null);
+      } finally {
+        await setTokenTtl(3600);
+      }
+    });
+  }
 
   it('misconfiguration yields the error state: no config (after the wait for a client), wrong key, unreachable URL', async () => {
     setDefaultClient(null);
