@@ -66,6 +66,12 @@ function refused(base: string, above = false): boolean {
   return [...blocked].some((a) => a === base || a.startsWith(`${base}/`) || (above && base.startsWith(`${a}/`)));
 }
 
+/** Whether the page's policy refused exactly the address of `url` (its query aside): it would refuse it again. */
+export function policyRefused(url: string | undefined | null): boolean {
+  const address = addressOf(url);
+  return !!address && blocked.has(address);
+}
+
 /** Whether the page's policy refused `url` or an address above or below it (a request that failed like an unreachable server). */
 export function policyBlocks(url: string | undefined | null): boolean {
   const base = addressOf(url);

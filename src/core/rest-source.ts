@@ -17,7 +17,7 @@ import type { WriteReadRequest } from './live-hub.js';
 import type { Session } from './session.js';
 import { fromRestError, isRtError, messageOf, rtError } from './errors.js';
 import { SLOW_SOURCE_MS, TOKEN_TIMEOUT_MS } from './tokens.js';
-import { policyRefusal, watchPolicy } from './csp.js';
+import { policyRefusal, policyRefused, watchPolicy } from './csp.js';
 import { checkKeys, normalizeKey, unsafeKey } from './keys.js';
 import { isNotJwt, NOT_A_JWT, tokenUserId } from './jwt.js';
 import { withPlainJson } from './plain-json.js';
@@ -284,7 +284,19 @@ export class RestSource {
     // postgrest-js writes filters and bodies with JSON.stringify while it builds and starts the
     // request (synchronously, inside `then`): a page's own prototype `toJSON` must not reach them.
     const timeoutMs = (this.constructor as typeof RestSource).timeoutMs * 2 ** Math.min(this.#timeouts, 2);
-    const run = () => this.#unsent(new Promise<RestResponse>((resolve, reject) => withPlainJson(() => configured(build(), timeoutMs).then(resolve as (v: unknown) => void, reject))));
+    const run = () =>
+      this.#unsent(
+        new Promise<RestResponse>((resolve, reject) =>
+          withPlainJson(() => {
+            const request = build();
+            // An address the page's policy refused stays refused for the document's life: not
+            // sent again, each a console error and a violation report (QA58 F7: for good).
+            const refused = policyRefused((request as { url?: URL }).url?.href) && policyRefusal(this.#url);
+            if (refused) return reject(refused);
+            configured(request, timeoutMs).then(resolve as (v: unknown) => void, reject);
+          }),
+        ),
+      );
     const { tokens } = this.session;
     try {
       let sentWith = tokens.current;
