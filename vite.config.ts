@@ -48,6 +48,24 @@ const external = (id: string) => /^(lit|@lit\/|@lit-labs\/|@supabase\/|react$|re
 const version: string = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version;
 const define = { __RT_VERSION__: JSON.stringify(version) };
 
+/**
+ * The all-in file's first lines, in a wrapper of their own around it (`output.intro` is lost to
+ * the minifier here; `postBanner` / `postFooter` come after it): a page that already has rt-monitor's
+ * script-tag copy (or its loader, whose client part arrives later) hands this file's `<script>` to
+ * that copy (`RtMonitor[Symbol.for('rt-monitor.cdn-join')]`, src/cdn/install.ts) and runs nothing
+ * else of it. Its Lit, had it run, would have taken Lit's Trusted Types policy name "lit-html"
+ * under a policy that allows it once, and the copy serving the page could not create it any more
+ * (QA58 F5). A first copy without that function (an older version) meets the whole file, which
+ * stands down itself.
+ */
+const ALL_IN_INTRO = `const rtCopy = globalThis[Symbol.for('rt-monitor.cdn')], rtLoader = globalThis[Symbol.for('rt-monitor.loader')], rtJoin = Symbol.for('rt-monitor.cdn-join');
+if (rtCopy ? rtCopy[rtJoin] : rtLoader) {
+  const script = document.currentScript, join = (copy) => copy && copy[rtJoin] ? copy[rtJoin](script, ${JSON.stringify(version)}) : console.warn('rt-monitor: this copy (' + (script && script.getAttribute('src')) + ') stood down for the loader on the page, whose client part did not load.');
+  if (rtCopy) join(rtCopy);
+  else rtLoader.then(() => join(globalThis[Symbol.for('rt-monitor.cdn')]));
+  return;
+}`;
+
 /** In the dev server, `rt-monitor` and `rt-monitor/react` come from the sources (no build needed). */
 const sourceAliases = [
   { find: /^rt-monitor\/react$/, replacement: resolve(root, 'src/react/index.ts') },
@@ -95,6 +113,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
         // first copy's object when the file is loaded twice): it sets window.RtMonitor itself. Vite
         // still insists on a `name` for iife.
         lib: { entry: resolve(root, 'src/cdn.ts'), formats: ['iife'], name: 'RtMonitor', fileName: () => 'rt-monitor.js' },
+        rolldownOptions: { output: { postBanner: `!function(){${ALL_IN_INTRO}\n`, postFooter: '\n}();' } },
       },
       define,
     };

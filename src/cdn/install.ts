@@ -11,7 +11,7 @@
  * Both entries call {@link install} BEFORE any element module runs, so elements already in the
  * page upgrade with the page default client in place and a second copy's warning comes first.
  */
-import { optionsKey, optionsOfScript, queuedCommands, type QueuedCommand } from '../internal/script-config.js';
+import { configScript, optionsKey, optionsOfScript, queuedCommands, type QueuedCommand } from '../internal/script-config.js';
 import { configure, getDefaultClient, setDefaultClient, onDefaultClientChange, setAccessToken } from '../core/default-client.js';
 import { createRtClient, type RtClientOptions } from '../core/client.js';
 import { getRealtimeService } from '../core/realtime-service.js';
@@ -87,7 +87,15 @@ const g = globalThis as unknown as Globals;
 /** The object this copy of the code created, if it did. */
 let mine: RtMonitorGlobal | undefined;
 
-function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string; __appliedFrom?: string }, options: RtClientOptions | null, from: string): void {
+/**
+ * On the first copy's object: how a later all-in file joins it without running its own code (the
+ * file's wrapper looks for it before anything else, vite.config.ts `ALL_IN_INTRO`): `(script,
+ * version)`, its `<script>` and version. A later copy whose Lit ran took Lit's Trusted Types
+ * policy name, which broke the copy serving the page (QA58 F5).
+ */
+export const JOIN = Symbol.for('rt-monitor.cdn-join');
+
+function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string; __appliedFrom?: string }, options: RtClientOptions | null, from: string, warn = warnOtherCopy): void {
   if (!options) return;
   const key = optionsKey(options);
   if (api.__appliedKey === key && api.getDefaultClient()) return; // the same tag again: keep the one client
@@ -102,7 +110,7 @@ function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string; __ap
     // copy's only warning: the "loaded twice" one after it stays quiet). Named, because "first" is
     // when a copy runs: the loader, a module, applies its tag's once its client part has arrived,
     // after a classic all-in tag anywhere on the page (QA29).
-    warnOtherCopy(
+    warn(
       `rt-monitor: two rt-monitor <script> tags carry different data-* configuration; the one applied first (${api.__appliedFrom}) is kept, not ${from}'s. ` +
         'Call RtMonitor.configure({ url, anonKey, accessToken }) to change the page default on purpose.',
     );
@@ -157,7 +165,7 @@ export function install(script: HTMLScriptElement | null, viaLoader = false): { 
   }
   if (existing) {
     applyScriptOptions(existing, options, from);
-    warnOtherCopy(`rt-monitor: the script-tag bundle was loaded twice (version ${existing.version}, then ${version}); the second copy did nothing.`);
+    warnOtherCopy(`rt-monitor: the script-tag bundle was loaded twice (version ${existing.version}, then ${version}); the second copy defined nothing.`);
     // Another copy of the code stands down; this same code run for another tag (two loader tags
     // share their chunks, so this module) goes on defining the first tag's elements.
     if (existing !== mine) standDown();
@@ -180,6 +188,19 @@ export function install(script: HTMLScriptElement | null, viaLoader = false): { 
     tags: TAGS,
     ready: Promise.resolve(),
     q: { push: (...commands) => (commands.forEach((c) => run(api, c)), 0) },
+  };
+  // A later all-in file: its script tag's configuration, one warning, and none of its code run.
+  (api as unknown as Record<symbol, unknown>)[JOIN] = (script: HTMLScriptElement | null, theirs: string) => {
+    let said = false;
+    const warn = (message: string) => void (said ||= (console.warn(message), true));
+    const from = script?.getAttribute('src') ?? 'an inline script';
+    applyScriptOptions(api, optionsOfScript(configScript(script, document)), from, warn);
+    warn(`rt-monitor: the script-tag bundle was loaded twice (version ${api.version}, then ${theirs}); the second copy did nothing.`);
+    if (g.RtMonitor !== api) {
+      const stub = g.RtMonitor;
+      g.RtMonitor = api;
+      replayQueue(api, stub);
+    }
   };
   g[SLOT] = mine = api;
   const stub = g.RtMonitor;
