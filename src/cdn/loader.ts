@@ -12,7 +12,8 @@
  *    tag (the `<script>` whose src is `import.meta.url`, src/internal/script-config.ts).
  * 2. At the same time, imports the module of each `rt-*` tag in the document (the same element
  *    modules as the npm build, which define their tag as they run), and of each `rt-*` tag added
- *    later (a MutationObserver on the document). Elements inside another component's shadow root:
+ *    later (a MutationObserver on the document). Elements inside another component's open shadow
+ *    root: those there when the page has loaded are found by one look; for roots made later,
  *    `RtMonitor.discover(shadowRoot)`. An element draws its pending state ("Connecting…") as soon
  *    as its own chunks are in, and goes live when the client part has configured the page default.
  *
@@ -125,3 +126,30 @@ g[LOADER] = Promise.resolve(g[LOADER])
   );
 void discover(document).then(markReady, (err: unknown) => markFailed(new Error(`rt-monitor: an element could not load: ${loadFailure(err)}`)));
 watcher.observe(document.documentElement, WATCH);
+
+const UNDEFINED = Object.keys(ELEMENTS).map((tag) => `${tag}:not(:defined)`).join(',');
+
+/**
+ * Open shadow roots under `root` (and within them) that hold an rt-monitor tag not yet defined.
+ * rt-monitor's own elements are skipped: their modules import what they hold.
+ */
+function rootsWithTags(root: ParentNode, out: ShadowRoot[] = []): ShadowRoot[] {
+  for (const el of root.querySelectorAll('*')) {
+    const shadow = el.shadowRoot;
+    if (!shadow || el.localName in ELEMENTS) continue;
+    if (shadow.querySelector(UNDEFINED)) out.push(shadow);
+    rootsWithTags(shadow, out);
+  }
+  return out;
+}
+
+// The observer does not see into shadow roots: a tag used only inside another component's (a
+// design system's card, a declarative shadow root) stayed an empty box unless the page called
+// `discover` (QA58 F6). Once the page has loaded (its components rendered), the open shadow roots
+// are looked into once and those holding rt-monitor tags are discovered (and watched from then on).
+// Roots made later still need `RtMonitor.discover(shadowRoot)`; closed ones cannot be seen.
+if (first) {
+  const look = () => setTimeout(() => rootsWithTags(document).forEach((root) => void discover(root).catch(() => {})));
+  if (document.readyState === 'complete') look();
+  else addEventListener('load', look, { once: true });
+}

@@ -212,6 +212,29 @@ describe('script-tag loader (dist/cdn/rt-monitor-loader.js) under a strict CSP',
     }
   });
 
+  test("tags only inside components' open shadow roots, the page calling no discover (QA58 F6): defined once the page has loaded, and those added to the roots later", async () => {
+    const stream = await newStream(`In a shadow root ${Date.now()}`);
+    routes['/card.js'] = {
+      type: 'text/javascript',
+      body: `customElements.define('qa-card', class extends HTMLElement { connectedCallback() { if (this.shadowRoot) return; const root = this.attachShadow({ mode: 'open' }); const p = document.createElement('rt-stream-progress'); p.id = 'p'; p.setAttribute('stream-id', this.getAttribute('stream')); root.append(p); } });`,
+    };
+    routes['/only-shadow.html'] = page(
+      `${loaderTag()}\n<script src="/card.js"></script>\n<qa-card id="card" stream="${stream.id}"></qa-card>\n` +
+        `<div id="dsd"><template shadowrootmode="open"><section><rt-connection-status id="c"></rt-connection-status></section></template></div>`,
+    );
+    const { p, log } = await open('/only-shadow.html');
+    try {
+      await pollPage(p, (name: string) => document.querySelector('#card')?.shadowRoot?.querySelector('#p')?.shadowRoot?.textContent?.includes(name), stream.name, 20_000, 'the stream in the component');
+      await pollPage(p, () => /Connected/.test(document.querySelector('#dsd')?.shadowRoot?.querySelector('#c')?.shadowRoot?.textContent ?? ''), undefined, 20_000, 'the status in the declarative shadow root');
+      // Watched from then on: a tag added to that root later is defined too.
+      await p.evaluate(() => document.querySelector('#dsd')!.shadowRoot!.append(document.createElement('rt-scan-progress')));
+      await pollPage(p, () => customElements.get('rt-scan-progress') !== undefined, undefined, 15_000, 'a tag added to the root later');
+      assert.deepEqual(log.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
   test("another vendor's <script data-supabase-url> before the loader's tag (QA22 F7): the loader's own tag applies", async () => {
     const s = await newStream(`Loader after vendor ${Date.now()}`);
     routes['/vendor.js'] = { type: 'text/javascript', body: '/* another Supabase widget */\n' };
