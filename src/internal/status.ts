@@ -2,7 +2,7 @@
  * Status vocabularies: which values are known, their tone (colour family) and
  * icon. Anything not listed renders as "unknown" with a neutral tone.
  */
-import type { ConnectionStatus } from '../core/types.js';
+import type { ConnectionStatus, RtError } from '../core/types.js';
 import type { Tone } from '../styles/tokens.js';
 import type { IconName } from './icons.js';
 import { knownOr } from './format.js';
@@ -86,3 +86,18 @@ export function connectionText(s: RtStrings, status: ConnectionStatus | 'unknown
 export const isTerminal: (status: string) => boolean = isTerminalStatus;
 
 export const isActive: (status: string) => boolean = isActiveStatus;
+
+/**
+ * A status in words, naming the cause of an `error` that is not the connection's own: an expired
+ * session ("Session expired"), a refusal or a row the user cannot see ("No access"), and, for a
+ * connected channel whose data is not live for another reason, "Not live". Any other error:
+ * "Connection error".
+ */
+export function statusWithCause(s: RtStrings, status: ConnectionStatus | 'unknown', error: RtError | null | undefined, joined = false): string {
+  if (status === 'error' && error) {
+    if (error.code === 'session-expired') return s.sessionExpired;
+    if (error.code === 'forbidden' || error.code === 'not-found') return s.noAccess;
+    if (joined) return s.notLive;
+  }
+  return connectionText(s, status);
+}

@@ -29,13 +29,14 @@ describe('rt-multi-connection-status', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('a joined subscription whose data was refused reads as an error, not "Connected" (QA20: "2 of 2 connected" beside widgets reading "No access")', async () => {
+  it('a joined subscription whose data was refused reads as an error with its cause, not "Connected" (QA20: "2 of 2 connected" beside widgets reading "No access"), nor "Connection error" (QA57 F3)', async () => {
     const subs = [
       { name: 'Streams', status: 'connected', lastError: { code: 'not-found', message: 'No stream s9, or no access to it.' } },
       { name: 'Scans', status: 'connected', lastError: null },
     ];
     const el = await mount<RtMultiConnectionStatus>(memory(), html`<rt-multi-connection-status .subscriptions=${subs}></rt-multi-connection-status>`, 'rt-multi-connection-status');
-    expect($$(el, '[part="item"]').map((i) => i.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(['Streams Connection error', 'Scans Connected']);
+    // Named by its cause, as the widget says it (QA57 F3: "Connection error" beside "Connected").
+    expect($$(el, '[part="item"]').map((i) => i.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(['Streams No access', 'Scans Connected']);
     expect(text(el)).to.include('1 of 2 connected');
     expect(el.overallStatus).to.equal('error');
   });

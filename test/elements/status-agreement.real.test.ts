@@ -18,7 +18,7 @@ import type { RtMultiConnectionStatus } from '../../src/elements/rt-multi-connec
 import type { ConnectionStatus } from '../../src/core/types.js';
 import { en } from '../../src/internal/strings.js';
 import { connectionText } from '../../src/internal/status.js';
-import { USERS, backendInfo, dropConnections, newStream, pauseRealtime, signIn, waitFor } from '../helpers/backend.js';
+import { GLOBEX, USERS, backendInfo, dropConnections, newStream, pauseRealtime, signIn, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -26,8 +26,8 @@ afterEach(() => {
   for (const f of cleanups.splice(0)) f();
 });
 
-async function page(url: string, anonKey: string, token?: string) {
-  const stream = await newStream({ name: `agreement ${Date.now()}` });
+async function page(url: string, anonKey: string, token?: string, org?: string) {
+  const stream = await newStream({ name: `agreement ${Date.now()}`, ...(org ? { org_id: org } : {}) });
   const provider = await fixture<RtProvider>(html`<rt-provider supabase-url=${url} anon-key=${anonKey} access-token=${token ?? ''}>
     <rt-connection-status></rt-connection-status>
     <rt-multi-connection-status></rt-multi-connection-status>
@@ -77,6 +77,18 @@ describe('every view of the connection agrees (real backend)', () => {
     const v = await agreeOn(views, 'error', 'unreachable');
     expect(v.multiText).to.not.include(en.connecting);
     expect(events.at(-1)).to.equal('error');
+  });
+
+  it("a stream the user cannot see (another org's, RLS): its item says \"No access\", as the widget does, not \"Connection error\" beside \"Connected\" (QA57 F3)", async () => {
+    const info = await backendInfo();
+    const { provider, views } = await page(info.url, info.anonKey, await signIn(USERS.alice), GLOBEX);
+    const widget = () => deepText(provider.querySelector('rt-stream-progress')!.shadowRoot!);
+    await waitFor(() => views().connection === 'connected' && views().subscriptions.length > 0 && views().multiText.includes('0 of 1') && /not found or no access/i.test(widget()), 15_000, () => `the refusal shown (${JSON.stringify(views())}; widget: ${widget()})`);
+    const v = views();
+    expect(v.connection).to.equal('connected');
+    expect(v.statusText).to.include(en.connected);
+    expect(v.multiText).to.include(en.noAccess);
+    expect(v.multiText, 'no item reads "Connection error" for a row the user cannot see').to.not.include(en.connectionError);
   });
 
   it('live, then an outage (sockets refused): the subscriptions follow the connection, and come back with it', async () => {

@@ -8,7 +8,7 @@ import { Announcer } from '../../internal/announcer.js';
 import { sayUnknownChoice } from '../../internal/attribute-choice.js';
 import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
+import { connectionLook, connectionStatusOf, statusWithCause } from '../../internal/status.js';
 import { errorHint } from '../../internal/templates.js';
 import { TickController } from '../../internal/ticker.js';
 import { baseStyles } from '../../styles/shared.js';
@@ -181,10 +181,7 @@ export class RtConnectionStatus extends RtElement {
 
   /** The status in words; an error names its cause when it is an expired session or no access. */
   #statusText(status: ReturnType<typeof connectionStatusOf>): string {
-    const code = status === 'error' && !this.status ? this.#connection.error?.code : undefined;
-    if (code === 'session-expired') return this.s.sessionExpired;
-    if (code === 'forbidden') return this.s.noAccess;
-    return connectionText(this.s, status);
+    return statusWithCause(this.s, status, this.status ? null : this.#connection.error);
   }
 
   protected override render() {

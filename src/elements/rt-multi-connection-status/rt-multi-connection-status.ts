@@ -3,11 +3,12 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionStatus, RtError } from '../../core/types.js';
+import { isRtError } from '../../core/errors.js';
 import { formatNumber, trimmed } from '../../internal/format.js';
 import { Announcer } from '../../internal/announcer.js';
 import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
-import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
+import { connectionLook, connectionStatusOf, connectionText, statusWithCause } from '../../internal/status.js';
 import { clipped, emptyView, heading, lookBadge } from '../../internal/templates.js';
 import { headingLevelRule, numberAttribute, numberRule } from '../../internal/number-attributes.js';
 import { baseStyles } from '../../styles/shared.js';
@@ -74,16 +75,17 @@ export class RtMultiConnectionStatus extends RtElement {
   readonly #announcer = new Announcer<string>(this, (said) => said.at(-1)!);
   #previousOverall: ConnectionStatus | 'unknown' | null = null;
 
-  get #items(): Array<{ name: string; status: ConnectionStatus | 'unknown' }> {
+  get #items(): Array<{ name: string; status: ConnectionStatus | 'unknown'; text: string }> {
     const list: Array<{ name: unknown; status: unknown; lastError?: unknown }> = this.subscriptions ?? this.#connection.subscriptions ?? [];
     return (Array.isArray(list) ? list : []).map((x) => {
       const status = connectionStatusOf(x?.status);
-      return {
-        name: typeof x?.name === 'string' ? x.name : String(x?.name ?? ''),
-        // A joined channel whose query was refused is not "Connected" (QA20: "5 of 5 connected"
-        // beside widgets reading "No access").
-        status: status === 'connected' && x?.lastError ? 'error' : status,
-      };
+      const error = isRtError(x?.lastError) ? x.lastError : null;
+      // A joined channel whose query was refused is not "Connected" (QA20: "5 of 5 connected"
+      // beside widgets reading "No access"), nor a "Connection error": its cause, as the widget
+      // and the diagnostics say it (QA57 F3: a row the user cannot see read "Connection error").
+      const joined = status === 'connected' && !!x?.lastError;
+      const shown = joined ? 'error' : status;
+      return { name: typeof x?.name === 'string' ? x.name : String(x?.name ?? ''), status: shown, text: statusWithCause(this.s, shown, error, joined) };
     });
   }
 
@@ -102,7 +104,8 @@ export class RtMultiConnectionStatus extends RtElement {
     const overall = this.overallStatus;
     if (overall !== this.#previousOverall) {
       if (this.#previousOverall !== null && overall !== 'unknown') {
-        const words = this.s.connectionAnnounce(connectionText(this.s, overall));
+        // Said with the cause of the first item in that state ("No access" too, not "Connection error").
+        const words = this.s.connectionAnnounce(this.#items.find((i) => i.status === overall)?.text ?? connectionText(this.s, overall));
         if (claimWords((!this.subscriptions && this.#connection.client) || this, words)) this.#announcer.say([words]);
         this.emit('rt-status-change', {
           status: overall,
@@ -134,7 +137,7 @@ export class RtMultiConnectionStatus extends RtElement {
               (i) =>
                 html`<li part="item">
                   ${clipped(i.name, { max: 60, fallback: s.untitled, part: 'name', cls: 'name' })}
-                  ${lookBadge(connectionLook[i.status], connectionText(s, i.status))}
+                  ${lookBadge(connectionLook[i.status], i.text)}
                 </li>`,
             )}
           </ul>`
