@@ -14,6 +14,7 @@ import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
+import type { RtConnectionStatus } from '../../src/elements/rt-connection-status/rt-connection-status.js';
 import type { RtMultiConnectionStatus } from '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
 import type { ConnectionStatus } from '../../src/core/types.js';
 import { en } from '../../src/internal/strings.js';
@@ -83,12 +84,36 @@ describe('every view of the connection agrees (real backend)', () => {
     const info = await backendInfo();
     const { provider, views } = await page(info.url, info.anonKey, await signIn(USERS.alice), GLOBEX);
     const widget = () => deepText(provider.querySelector('rt-stream-progress')!.shadowRoot!);
-    await waitFor(() => views().connection === 'connected' && views().subscriptions.length > 0 && views().multiText.includes('0 of 1') && /not found or no access/i.test(widget()), 15_000, () => `the refusal shown (${JSON.stringify(views())}; widget: ${widget()})`);
+    await waitFor(() => views().connection === 'connected' && views().statusText.includes(en.connected) && views().subscriptions.length > 0 && views().multiText.includes('0 of 1') && /not found or no access/i.test(widget()), 15_000, () => `the refusal shown (${JSON.stringify(views())}; widget: ${widget()})`);
     const v = views();
     expect(v.connection).to.equal('connected');
     expect(v.statusText).to.include(en.connected);
     expect(v.multiText).to.include(en.noAccess);
     expect(v.multiText, 'no item reads "Connection error" for a row the user cannot see').to.not.include(en.connectionError);
+  });
+
+  it('a token callback that throws (a third-party auth signed out): <rt-connection-status> reads "Not live", as the widgets do, not "Connected"; "Connected" again once it answers (QA57 F3)', async () => {
+    const info = await backendInfo();
+    const stream = await newStream({ name: `token fails ${Date.now()}` });
+    let failing = true;
+    const token = await signIn(USERS.alice);
+    const provider = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} .accessToken=${async () => {
+      if (failing) throw new Error('login_required');
+      return token;
+    }}>
+      <rt-connection-status></rt-connection-status>
+      <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+    </rt-provider>`);
+    const status = () => deepText(provider.querySelector('rt-connection-status')!.shadowRoot!);
+    const widget = () => deepText(provider.querySelector('rt-stream-progress')!.shadowRoot!);
+    await waitFor(() => provider.rtClient?.getConnection().status === 'connected' && provider.rtClient.getConnection().lastError?.detail === 'token-failed', 20_000, () => `connected, no token (${JSON.stringify(provider.rtClient?.getConnection())})`);
+    await waitFor(() => status().includes(en.notLive), 5_000, () => `the indicator says Not live (${status()})`);
+    expect(status()).to.not.include(en.connected);
+    expect(provider.querySelector<RtConnectionStatus>('rt-connection-status')!.shownStatus).to.equal('error');
+    expect(widget(), 'the widget is not live either').to.not.match(/\bLive\b/);
+    failing = false;
+    (provider.rtClient as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
+    await waitFor(() => widget().includes(stream.name) && status().includes(en.connected), 30_000, () => `Connected and the stream once the callback answers (${status()} | ${widget()})`);
   });
 
   it('live, then an outage (sockets refused): the subscriptions follow the connection, and come back with it', async () => {

@@ -75,9 +75,19 @@ export class RtConnectionStatus extends RtElement {
   readonly #announcer = new Announcer<string>(this, (said) => said.at(-1)!);
   #previous: ConnectionStatus | 'unknown' | null = null;
 
-  /** The status being shown. */
+  /**
+   * The status being shown: the client's, except that a connected socket over which no access
+   * token can be had (the token source fails: `lastError.detail` `token-failed`) is an error, "Not
+   * live": no widget that needs the user's token can be live (QA57 F3: "Connected" beside every
+   * widget reading "Not live (Could not get an access token…)").
+   */
   get shownStatus(): ConnectionStatus | 'unknown' {
-    return connectionStatusOf(this.status ?? this.#connection.status);
+    const status = connectionStatusOf(this.status ?? this.#connection.status);
+    return status === 'connected' && !this.status && this.#tokenless ? 'error' : status;
+  }
+
+  get #tokenless(): boolean {
+    return this.#connection.error?.detail === 'token-failed';
   }
 
   get #detail(): ConnectionDetail | null {
@@ -181,7 +191,7 @@ export class RtConnectionStatus extends RtElement {
 
   /** The status in words; an error names its cause when it is an expired session or no access. */
   #statusText(status: ReturnType<typeof connectionStatusOf>): string {
-    return statusWithCause(this.s, status, this.status ? null : this.#connection.error);
+    return statusWithCause(this.s, status, this.status ? null : this.#connection.error, this.#tokenless);
   }
 
   protected override render() {
