@@ -95,15 +95,16 @@ let mine: RtMonitorGlobal | undefined;
  */
 export const JOIN = Symbol.for('rt-monitor.cdn-join');
 
-function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string; __appliedFrom?: string }, options: RtClientOptions | null, from: string, warn = warnOtherCopy): void {
-  if (!options) return;
+/** Applies a tag's `data-*` configuration; true when it configured the page default. */
+function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string; __appliedFrom?: string }, options: RtClientOptions | null, from: string, warn = warnOtherCopy): boolean {
+  if (!options) return false;
   const key = optionsKey(options);
-  if (api.__appliedKey === key && api.getDefaultClient()) return; // the same tag again: keep the one client
+  if (api.__appliedKey === key && api.getDefaultClient()) return false; // the same tag again: keep the one client
   if (api.__appliedKey === undefined && api.getDefaultClient()) {
     // The page configured rt-monitor in code (an app's configure(), the npm build) before this tag
     // ran: code wins, whatever the order of the tags (QA22: a later tag switched the page's user).
     console.warn("rt-monitor: the page already configured rt-monitor in code (configure()); this <script> tag's data-* configuration is ignored.");
-    return;
+    return false;
   }
   if (api.__appliedKey !== undefined && api.__appliedKey !== key) {
     // Another tag with different data-* configuration: the one applied first stays, said once (this
@@ -114,11 +115,12 @@ function applyScriptOptions(api: RtMonitorGlobal & { __appliedKey?: string; __ap
       `rt-monitor: two rt-monitor <script> tags carry different data-* configuration; the one applied first (${api.__appliedFrom}) is kept, not ${from}'s. ` +
         'Call RtMonitor.configure({ url, anonKey, accessToken }) to change the page default on purpose.',
     );
-    return;
+    return false;
   }
   api.configure(options);
   api.__appliedKey = key;
   api.__appliedFrom = from;
+  return true;
 }
 
 /** Replays `window.RtMonitor.q` (commands queued before the bundle loaded) on the real object. */
@@ -194,8 +196,9 @@ export function install(script: HTMLScriptElement | null, viaLoader = false): { 
     let said = false;
     const warn = (message: string) => void (said ||= (console.warn(message), true));
     const from = script?.getAttribute('src') ?? 'an inline script';
-    applyScriptOptions(api, optionsOfScript(configScript(script, document)), from, warn);
-    warn(`rt-monitor: the script-tag bundle was loaded twice (version ${api.version}, then ${theirs}); the second copy did nothing.`);
+    const configured = applyScriptOptions(api, optionsOfScript(configScript(script, document)), from, warn);
+    // Its tag's data-* configured the page (the first tag had none): said so, not "did nothing" (QA59 F4).
+    warn(`rt-monitor: the script-tag bundle was loaded twice (version ${api.version}, then ${theirs}); the second copy ${configured ? `ran none of its code; its tag's data-* configured the page (${from})` : 'did nothing'}.`);
     if (g.RtMonitor !== api) {
       const stub = g.RtMonitor;
       g.RtMonitor = api;

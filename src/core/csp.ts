@@ -101,12 +101,14 @@ export function policyRefusal(url: string | undefined | null): RtError | null {
   // The address itself, or one below it (REST: `…/rest/v1` and its tables; a policy that refuses
   // a whole origin reports the address that was asked for).
   if (!base || !refused(base)) return null;
-  const { host } = urlOf(url)!;
+  const { protocol, host, pathname } = urlOf(url)!;
   // The schemes of this project's address (a local one is http and ws; QA38).
   const secure = !/^(http|ws):/i.test(String(url).trim());
+  // The address asked for, not its host: a path-limited policy may allow the rest of the host
+  // (QA59 F5: "blocks 127.0.0.1:55461" beside a stream read from it).
   return rtError(
     'network',
-    `The page's Content-Security-Policy blocks ${host} (connect-src): add the Supabase URL (${secure ? 'https and wss' : 'http and ws'}) to connect-src.`,
+    `The page's Content-Security-Policy blocks ${protocol}//${host}${pathname} (connect-src): add the Supabase URL (${secure ? 'https and wss' : 'http and ws'}) to connect-src.`,
     'csp-blocked',
   );
 }

@@ -51,6 +51,9 @@ function configured(request: PromiseLike<unknown>, timeoutMs: number): PromiseLi
   return q;
 }
 
+/** How long a read that failed like an unreachable server waits for the page's policy report (ms). */
+const POLICY_REPORT_WAIT_MS = 500;
+
 export class RestSource {
   /**
    * A request unanswered after this long (ms) is abandoned, a `server` error with detail `timeout`
@@ -289,15 +292,18 @@ export class RestSource {
         new Promise<RestResponse>((resolve, reject) =>
           withPlainJson(() => {
             const request = build();
+            address = (request as { url?: URL }).url?.href ?? this.#url;
             // An address the page's policy refused stays refused for the document's life: not
             // sent again, each a console error and a violation report (QA58 F7: for good).
-            const refused = policyRefused((request as { url?: URL }).url?.href) && policyRefusal(this.#url);
+            const refused = policyRefused(address) && policyRefusal(address);
             if (refused) return reject(refused);
             configured(request, timeoutMs).then(resolve as (v: unknown) => void, reject);
           }),
         ),
       );
     const { tokens } = this.session;
+    /** The address of the request last built (its query aside): what the page's policy would have refused. */
+    let address = this.#url;
     try {
       let sentWith = tokens.current;
       let res = await run();
@@ -336,10 +342,33 @@ export class RestSource {
       if ((failed.code === 'bad-config' && res.status === 401) || failed.detail === 'wrong-url' || failed.detail === 'html') this.#noteProject(failed);
       const retryAt = this.retryAt();
       if (failed.code === 'server' && retryAt > Date.now()) failed.retryAt = retryAt;
-      return { failed: (failed.code === 'network' && policyRefusal(this.#url)) || failed };
+      return { failed: (failed.code === 'network' && (await this.#refusedBy(address))) || failed };
     } catch (err) {
-      return { failed: isRtError(err) ? err : (policyRefusal(this.#url) ?? rtError('network', `Cannot reach the server: ${messageOf(err)}`)) };
+      return { failed: isRtError(err) ? err : ((await this.#refusedBy(address)) ?? rtError('network', `Cannot reach the server: ${messageOf(err)}`)) };
     }
+  }
+
+  /**
+   * For a request that failed like an unreachable server: the page policy's refusal of its own
+   * address, not of another path of the project (QA59 F2: under a policy that allows only some
+   * tables, an outage of an allowed one read as the policy). The page's report may come after the
+   * failure (Chromium: a task later; Firefox: later still): waited for up to
+   * {@link POLICY_REPORT_WAIT_MS}, so the first error already names the policy (QA59 F3: "Cannot
+   * reach the server" first, the policy a moment later).
+   */
+  async #refusedBy(address: string | undefined): Promise<RtError | null> {
+    if (!policyRefusal(address)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          stop();
+          resolve();
+        };
+        const timer = setTimeout(done, POLICY_REPORT_WAIT_MS);
+        const stop = watchPolicy(() => policyRefusal(address) && done());
+      });
+    }
+    return policyRefusal(address);
   }
 
   /**

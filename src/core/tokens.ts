@@ -262,9 +262,11 @@ export class TokenSource {
       // Anonymous from the markup: the page's own load-time scripts may still hand the user's
       // token over (./page-parsed.ts). Until they ran, nothing is read or joined as nobody; a
       // client replaced meanwhile (by one with that token) sends nothing at all.
-      const pageScripts = !opt && !this.host ? afterPageScripts() : null;
-      if (pageScripts) {
-        await pageScripts;
+      // Nor before the task that made it ended: the code that made it may hand one over next (a
+      // loader page's queued `setAccessToken`, run a microtask after the client part configured
+      // the page from its tag: QA59 F1; a script tag's `onload`).
+      if (!opt && !this.host) {
+        await (afterPageScripts() ?? this.#taskEnded);
         return this.#closed ? new Promise<never>(() => {}) : this.#given;
       }
       return this.host?.realtime.accessTokenValue ?? null;
@@ -409,6 +411,8 @@ export class TokenSource {
   #supersede: ((next: Promise<string | null>) => void) | null = null;
 
   #closed = false;
+  /** Settled in the task after this source was made. */
+  readonly #taskEnded = new Promise<void>((resolve) => setTimeout(resolve, 0));
 
   /** Its client was disposed: a read or join still waiting for the page's scripts never goes out. */
   close(): void {

@@ -71,4 +71,24 @@ describe("a second script-tag copy under trusted-types lit-html (Lit's policy al
       }
     });
   }
+
+  test("the first all-in tag without data-*, the second with: the page runs on the second tag's configuration, and the warning says so (QA59 F4: it said the second copy did nothing)", async () => {
+    const [stream] = (await serviceRest(backend).insert('streams', [{ org_id: ACME, name: `TT second tag ${Date.now()}`, goal_status: 'in_progress', current_progress: { percentage: 30, completed: 3, total: 10 } }])) as Array<{ id: string; name: string }>;
+    routes['/second-tag.html'] = {
+      type: 'text/html; charset=utf-8',
+      body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>copies</title>\n<script src="/rt-monitor.js"></script>\n<script src="/rt-monitor.js?copy=2" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}" data-access-token="${alice}"></script></head><body>\n<rt-stream-progress id="s" stream-id="${stream!.id}"></rt-stream-progress>\n</body></html>`,
+    };
+    const p = await browser.newPage();
+    const log = watchPage(p);
+    try {
+      await p.goto(`${site.url}/second-tag.html`);
+      await pollPage(p, (n: string) => document.getElementById('s')?.shadowRoot?.textContent?.includes(n), stream!.name, 20_000, 'the stream on screen');
+      assert.deepEqual(log.errors, []);
+      const said = log.warnings.filter((w) => /rt-monitor/.test(w));
+      assert.equal(said.length, 1, said.join(' | '));
+      assert.match(said[0]!, /loaded twice.*the second copy ran none of its code; its tag's data-\* configured the page \(\/rt-monitor\.js\?copy=2\)/);
+    } finally {
+      await p.close();
+    }
+  });
 });

@@ -75,6 +75,7 @@ async function run(path: string, streamName: string) {
   assert.deepEqual(errors, [], 'rt-error while the page handed over its token');
   assert.deepEqual(seen.filter((t) => /Not signed in|No access|not configured/i.test(t)), [], 'a frame blamed a missing sign-in');
   assert.deepEqual(log.errors.filter((e) => /401|403|Failed to load/.test(e)), [], 'refused requests on the console');
+  assert.deepEqual(log.warnings.filter((w) => /WebSocket/.test(w)), [], 'a socket opened and dropped (a client replaced before it was used)');
 }
 
 async function newStream() {
@@ -148,6 +149,23 @@ describe('a token handed over by the page once its markup is parsed: never an an
     await pollPage(p, () => /Not signed in/.test(document.getElementById('s')?.shadowRoot?.textContent ?? ''), undefined, 20_000, '"Not signed in" on the anonymous page');
     await p.close();
   });
+
+  for (const [how, queued] of [
+    ['RtMonitor.setAccessToken()', (t: string) => `[(R) => R.setAccessToken(${JSON.stringify(t)})]`],
+    ['RtMonitor.configure()', (t: string) => `[(R) => R.configure({ url: ${JSON.stringify(backend.url)}, anonKey: ${JSON.stringify(backend.anonKey)}, accessToken: ${JSON.stringify(t)} })]`],
+  ] as const) {
+    for (const where of ['a module script after the loader', 'a classic script before it'] as const) {
+      test(`the loader's data-* without a token, the token handed over by ${how} through the command queue from ${where} (QA59 F1)`, async () => {
+        const s = await newStream();
+        const file = `/q-${how.length}-${where.length}.js`;
+        routes[file] = js(`(window.RtMonitor ||= { q: [] }).q.push(${queued(alice)});`);
+        const loader = `<script type="module" src="/cdn/rt-monitor-loader.js" data-supabase-url="${backend.url}" data-anon-key="${backend.anonKey}"></script>`;
+        const head = where === 'a classic script before it' ? `<script src="${file}"></script>${loader}` : `${loader}<script type="module" src="${file}"></script>`;
+        routes['/q.html'] = page(head, widgets(s.id));
+        await run('/q.html', s.name);
+      });
+    }
+  }
 
   test('the loader, the provider\'s `accessToken` set by a module script', async () => {
     const s = await newStream();
