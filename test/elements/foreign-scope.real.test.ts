@@ -66,15 +66,17 @@ describe('list widgets pointed at data the user cannot see (RLS, real backend)',
     expect(text(dashboard)).to.not.include(en.noStreams);
   });
 
-  it('the subscription list beside such a widget does not read "1 of 1 connected" (QA20)', async () => {
+  it('the subscription list beside such a widget does not read "1 of 1 connected" (QA20), and names the cause (QA57 F3)', async () => {
     const stream = await newStream({ name: 'acme only, listed' });
     const bob = await client(USERS.bob);
     const wrapper = await fixture(html`<rt-provider .client=${bob}><rt-agent-executions stream-id=${stream.id}></rt-agent-executions><rt-multi-connection-status></rt-multi-connection-status></rt-provider>`);
     const agents = wrapper.querySelector('rt-agent-executions') as HTMLElement;
     const list = wrapper.querySelector('rt-multi-connection-status') as HTMLElement;
     await waitFor(() => text(agents).includes(en.notFound), 15_000, 'agents: not found');
-    await waitFor(() => text(list).includes('Connection error'), 15_000, `the list names the error (shows: ${text(list).slice(0, 200)})`);
+    // Named by its cause, as the widget says it: "No access", not "Connection error" (QA57 F3).
+    await waitFor(() => text(list).includes(en.noAccess), 15_000, `the list names the cause (shows: ${text(list).slice(0, 200)})`);
     expect(text(list)).to.not.include('1 of 1 connected');
+    expect(text(list)).to.not.include(en.connectionError);
   });
 
   it('controls: the user’s own id and a visible stream with no activity yet keep their empty states, Live', async () => {
