@@ -123,7 +123,7 @@ export function subscribeMapped<R>({ registry, schema }: ClientParts, spec: Chan
  */
 export function partsStatus({ link, registry }: ClientParts): ConnectionStatus {
   link.sync();
-  return linkStatus(link.state, { any: registry.size > 0, ready: registry.allReady(), failed: !!registry.anyConfigError() });
+  return linkStatus(link.state, { any: registry.size > 0 || link.wanted, ready: registry.allReady(), failed: !!registry.anyConfigError() });
 }
 
 /**

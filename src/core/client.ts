@@ -134,8 +134,10 @@ export class RtClient extends LiveHub implements RtClientApi {
     const off = this.#details.listen(callback);
     // Someone watches the connection: make sure there is one to watch.
     if (this.#parts && !this.disposed) {
-      this.#parts.link.ensure();
-      this.#parts.link.startWatchdog();
+      const { link } = this.#parts;
+      link.wanted = true;
+      void this.#session.tokens.started().then((go) => go && link.ensure());
+      link.startWatchdog();
     }
     this.#recompute();
     return off;

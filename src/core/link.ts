@@ -53,7 +53,7 @@ export function nextLinkState(state: LinkState, event: LinkEvent): LinkState {
 
 /** What the channels add to the picture. */
 export interface ChannelsSummary {
-  /** Any subscription exists. */
+  /** Any subscription exists, or someone watches the connection (a socket is wanted). */
   any: boolean;
   /** Every channel is joined, confirmed and healthy. */
   ready: boolean;
@@ -203,7 +203,15 @@ export class Link {
     else if ((s === 'closed' || s === 'closing') && (this.state === 'open' || this.state === 'late')) this.fire('close');
   }
 
-  /** Connect if nothing is open or opening (someone watches the connection). */
+  /**
+   * Someone watches the connection: shown as connecting until a socket is open. The socket itself
+   * is asked for ({@link ensure}) once the client may start (`TokenSource.started()`: a client from
+   * the markup without a token waits for the page's load-time scripts; one retired meanwhile opens
+   * none, as a socket closed before it was established is a warning on the host page's console).
+   */
+  wanted = false;
+
+  /** Connect if nothing is open or opening. */
   ensure(): void {
     if (this.state === 'closed' || this.open || this.realtime.connectionState?.() === 'connecting') return;
     try {

@@ -265,10 +265,7 @@ export class TokenSource {
       // Nor before the task that made it ended: the code that made it may hand one over next (a
       // loader page's queued `setAccessToken`, run a microtask after the client part configured
       // the page from its tag: QA59 F1; a script tag's `onload`).
-      if (!opt && !this.host) {
-        await (afterPageScripts() ?? this.#taskEnded);
-        return this.#closed ? new Promise<never>(() => {}) : this.#given;
-      }
+      if (!opt && !this.host) return (await this.started()) ? this.#given : new Promise<never>(() => {});
       return this.host?.realtime.accessTokenValue ?? null;
     }
     const held = this.#cached;
@@ -413,6 +410,17 @@ export class TokenSource {
   #closed = false;
   /** Settled in the task after this source was made. */
   readonly #taskEnded = new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+  /**
+   * Settles with true once the client may read, join and connect as far as its token goes: at
+   * once, except for a source anonymous from the markup (no token, callback or host), which first
+   * waits for the page's load-time scripts and the end of the task that made it (see `get()`), unless
+   * a token was handed over meanwhile. False once closed: its client was retired.
+   */
+  async started(): Promise<boolean> {
+    if (!this.option && !this.host && !this.#given) await (afterPageScripts() ?? this.#taskEnded);
+    return !this.#closed;
+  }
 
   /** Its client was disposed: a read or join still waiting for the page's scripts never goes out. */
   close(): void {

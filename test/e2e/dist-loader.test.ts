@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startLocalBackend, type LocalBackend } from '../../server/index.ts';
 import {
-  ACME, ALICE, BOB, DIST, ROOT, STRICT_CSP, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
+  ACME, ALICE, BOB, DIST, ROOT, STRICT_CSP, addInitScript, ensureBuilt, launchChromium, pollPage, recordCspViolations, serveStatic, serviceRest, shadowText, signIn, watchPage,
   type PageLog, type StaticServer,
 } from './dist-support.ts';
 import { brotliSum, loaderSets, ONE_WIDGET_BUDGET_KB } from '../../scripts/check-size.mjs';
@@ -43,7 +43,7 @@ const pageErrors = (log: PageLog) => log.errors.filter((e) => e.startsWith('page
 
 /** Records the page's unhandled promise rejections in `window.unhandled` (an init script). */
 const recordUnhandled = (p: Page) =>
-  p.addInitScript(() => {
+  addInitScript(p, () => {
     const w = window as unknown as { unhandled: string[] };
     w.unhandled = [];
     addEventListener('unhandledrejection', (e) => w.unhandled.push(String(e.reason)));

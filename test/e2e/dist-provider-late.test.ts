@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startLocalBackend, type LocalBackend } from '../../server/index.ts';
-import { ACME, DIST, STRICT_CSP, ensureBuilt, launchChromium, recordCspViolations, serveStatic, serviceRest, signIn, watchPage, type StaticServer } from './dist-support.ts';
+import { ACME, DIST, STRICT_CSP, addInitScript, ensureBuilt, launchChromium, recordCspViolations, serveStatic, serviceRest, signIn, watchPage, type StaticServer } from './dist-support.ts';
 
 const CDN = join(DIST, 'cdn');
 let backend: LocalBackend;
@@ -33,7 +33,7 @@ const html = (body: string) => ({
 
 /** Records the widget's text on every frame (window.__frames) from the page's first script on. */
 const recordFrames = (p: Page) =>
-  p.addInitScript(() => {
+  addInitScript(p, () => {
     const w = window as unknown as { __frames: string[] };
     w.__frames = [];
     const tick = () => {
@@ -73,9 +73,12 @@ async function run(path: string) {
     if (frames[frames.length - 1] !== t) frames.push(t);
     await new Promise((r) => setTimeout(r, 30));
   }
+  // The polls above see the widget every ~30 ms; the recorder, on every frame it painted.
+  const painted = await p.evaluate(() => (window as unknown as { __frames: string[] }).__frames);
   await p.close();
   assert.ok(done(frames.at(-1) ?? ''), `never "not configured": ${JSON.stringify(frames.slice(-3))}`);
-  return { frames, aliceReads };
+  assert.ok(painted.some((t) => /has no Supabase client/.test(t)), `the frame recorder missed the end state: ${JSON.stringify(painted.slice(-3))}`);
+  return { frames: [...painted, ...frames], aliceReads };
 }
 
 /** Neither a frame showing Alice's stream `name` nor a REST read sent with her token. */

@@ -119,9 +119,21 @@ export function watchPage(page: Page): PageLog {
   return log;
 }
 
+/**
+ * `page.addInitScript(fn, arg)` for a function written in a test. tsx compiles tests with esbuild's
+ * `keepNames`, which wraps a named inner function (`const tick = () => …`) in a `__name()` helper
+ * the page does not have; an init script that throws fails silently (the recorder it installs
+ * records nothing, and an assertion that nothing bad was recorded passes without testing). The
+ * page gets a no-op `__name` first.
+ */
+export async function addInitScript<A>(page: Page, fn: (arg: A) => void, arg?: A): Promise<void> {
+  await page.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
+  await page.addInitScript(fn as Parameters<Page['addInitScript']>[0], arg);
+}
+
 /** Records `securitypolicyviolation` events (an init script: injected by the browser, not subject to the page's CSP). */
 export async function recordCspViolations(page: Page): Promise<void> {
-  await page.addInitScript(() => {
+  await addInitScript(page, () => {
     (window as unknown as { __cspViolations: string[] }).__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => {
       (window as unknown as { __cspViolations: string[] }).__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`);

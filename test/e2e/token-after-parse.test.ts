@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startLocalBackend, type LocalBackend } from '../../server/index.ts';
-import { ACME, DIST, STRICT_CSP, ensureBuilt, launchChromium, pollPage, serveStatic, serviceRest, signIn, watchPage, type StaticServer } from './dist-support.ts';
+import { ACME, DIST, STRICT_CSP, addInitScript, ensureBuilt, launchChromium, pollPage, serveStatic, serviceRest, signIn, watchPage, type StaticServer } from './dist-support.ts';
 
 const CDN = join(DIST, 'cdn');
 let backend: LocalBackend;
@@ -28,15 +28,15 @@ const page = (head: string, body: string) => ({
   body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>token after parse</title>\n${head}</head><body>\n${body}\n</body></html>`,
 });
 
-/** Every text the widgets `#s` and `#a` showed, and every `rt-error` (window.__seen), from the first script on. */
+/** Every text the widgets `#s`, `#a` and the indicator `#c` showed, and every `rt-error` (window.__seen), from the first script on. */
 const recordFrames = (p: Page) =>
-  p.addInitScript(() => {
+  addInitScript(p, () => {
     const w = window as unknown as { __seen: string[]; __errors: string[] };
     w.__seen = [];
     w.__errors = [];
     addEventListener('rt-error', (e) => w.__errors.push(`${(e.target as Element).localName}: ${JSON.stringify((e as CustomEvent).detail?.error ?? (e as CustomEvent).detail)}`), true);
     const tick = () => {
-      for (const id of ['s', 'a']) {
+      for (const id of ['s', 'a', 'c']) {
         const t = (document.getElementById(id)?.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim();
         if (t && !w.__seen.includes(t)) w.__seen.push(t);
       }
@@ -69,6 +69,7 @@ async function run(path: string, streamName: string) {
     return { seen: w.__seen, errors: w.__errors };
   });
   await p.close();
+  assert.ok(seen.some((t) => t.includes(streamName)), `the frame recorder missed the stream on screen: ${JSON.stringify(seen)}`);
   assert.deepEqual(anonReads, [], 'REST reads sent without the user token the page handed over while it loaded');
   assert.ok(joins.length > 0, 'no channel joined');
   assert.deepEqual(joins.filter((j) => j !== 'user'), [], 'channels joined without the user token');
@@ -76,6 +77,7 @@ async function run(path: string, streamName: string) {
   assert.deepEqual(seen.filter((t) => /Not signed in|No access|not configured/i.test(t)), [], 'a frame blamed a missing sign-in');
   assert.deepEqual(log.errors.filter((e) => /401|403|Failed to load/.test(e)), [], 'refused requests on the console');
   assert.deepEqual(log.warnings.filter((w) => /WebSocket/.test(w)), [], 'a socket opened and dropped (a client replaced before it was used)');
+  assert.deepEqual(seen.filter((t) => /Disconnected/.test(t)), [], 'the indicator read "Disconnected" while the page handed over its token');
 }
 
 async function newStream() {
@@ -83,7 +85,7 @@ async function newStream() {
   return row as { id: string; name: string };
 }
 
-const widgets = (id: string) => `<rt-stream-progress id="s" stream-id="${id}"></rt-stream-progress>\n<rt-signal-alerts id="a"></rt-signal-alerts>`;
+const widgets = (id: string) => `<rt-connection-status id="c"></rt-connection-status>\n<rt-stream-progress id="s" stream-id="${id}"></rt-stream-progress>\n<rt-signal-alerts id="a"></rt-signal-alerts>`;
 
 describe('a token handed over by the page once its markup is parsed: never an anonymous start (QA57 F4)', () => {
   before(async () => {
@@ -139,6 +141,37 @@ describe('a token handed over by the page once its markup is parsed: never an an
     routes['/t6.js'] = js(`document.addEventListener('DOMContentLoaded', () => { document.getElementById('p').accessToken = ${JSON.stringify(alice)}; });`);
     routes['/t6.html'] = page(`<script src="/rt-monitor.js"></script><script src="/t6.js"></script>`, provider(widgets(s.id)));
     await run('/t6.html', s.name);
+  });
+
+  test('the all-in file added from a `load` handler, the token handed over by RtMonitor.setAccessToken() in its `onload`', async () => {
+    const s = await newStream();
+    const tag = { src: '/rt-monitor.js', 'data-supabase-url': backend.url, 'data-anon-key': backend.anonKey };
+    routes['/t8.js'] = js(`addEventListener('load', () => {
+      const s = document.createElement('script');
+      for (const [k, v] of Object.entries(${JSON.stringify(tag)})) s.setAttribute(k, v);
+      s.onload = () => RtMonitor.setAccessToken(${JSON.stringify(alice)});
+      document.head.append(s);
+    });`);
+    routes['/t8.html'] = page(`<script src="/t8.js"></script>`, widgets(s.id));
+    await run('/t8.html', s.name);
+  });
+
+  test('only the indicator on the page (no subscription asks for a socket), the token set by a module script: "Connecting", never "Disconnected", one socket', async () => {
+    routes['/t9.js'] = js(`document.getElementById('p').accessToken = ${JSON.stringify(alice)};`);
+    routes['/t9.html'] = page(`<script src="/rt-monitor.js"></script>`, `${provider('<rt-connection-status id="c"></rt-connection-status>')}\n<script type="module" src="/t9.js"></script>`);
+    const p = await browser.newPage();
+    const log = watchPage(p);
+    await recordFrames(p);
+    let sockets = 0;
+    p.on('websocket', () => sockets++);
+    await p.goto(`${site.url}/t9.html`);
+    await pollPage(p, () => /\bConnected\b/.test(document.getElementById('c')?.shadowRoot?.textContent ?? ''), undefined, 20_000, 'the indicator connected');
+    const seen = await p.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+    await p.close();
+    assert.deepEqual(seen.filter((t) => /Disconnected/.test(t)), [], 'the indicator read "Disconnected" before the socket was asked for');
+    assert.ok(seen.some((t) => /Connecting/.test(t)), `the indicator never read "Connecting": ${JSON.stringify(seen)}`);
+    assert.equal(sockets, 1, 'sockets opened');
+    assert.deepEqual(log.warnings.filter((w) => /WebSocket/.test(w)), [], 'a socket opened and dropped');
   });
 
   test('a page that never hands over a token still starts, as anonymous, once its scripts ran: "Not signed in", said', async () => {
