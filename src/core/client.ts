@@ -105,6 +105,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     }
     this.#parts = parts;
     this.realtime = parts.realtime;
+    this.realtimeLag.unheard = () => parts.link.lateSpan;
     this.#cleanups.push(parts.release);
     if (this.#mode !== 'broadcast') return;
     const { registry, schema, rest } = parts;

@@ -186,12 +186,25 @@ export class Link {
     return this.state !== 'late';
   }
 
+  /**
+   * The link's last `late` span, [since, until | null] in local ms (null: still late): the socket
+   * heard nothing from the server (a heartbeat unanswered since it was sent, the browser offline
+   * since it said so). What it carried
+   * meanwhile arrives when the span ends, its commit long past: that is the connection's wait,
+   * not Realtime behind (./realtime-lag.ts; QA60 F1).
+   */
+  lateSpan: [number, number | null] | null = null;
+
   fire(event: LinkEvent): void {
     const next = nextLinkState(this.state, event);
     if (next === this.state) return;
     const wasLate = this.state === 'late';
     this.state = next;
-    if (wasLate !== (next === 'late')) this.events.healthChanged();
+    if (wasLate !== (next === 'late')) {
+      if (wasLate) this.lateSpan![1] = Date.now();
+      else this.lateSpan = [this.#probeSentAt ?? Date.now(), null]; // unanswered since the probe
+      this.events.healthChanged();
+    }
     this.events.changed();
   }
 

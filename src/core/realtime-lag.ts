@@ -37,12 +37,23 @@ function watchFreeze(): void {
   doc.addEventListener('resume', () => freeze && freeze[1] === null && (freeze[1] = Date.now()));
 }
 
-/** How much of the local time span [from, to] the page spent frozen (ms). */
-function frozenWithin(from: number, to: number): number {
-  if (!freeze) return 0;
+/**
+ * How much of the local time span [from, to] (ms) the page spent frozen or its socket heard nothing
+ * (`unheard`: the link's last `late` span, null `until` while it lasts), counted once where they overlap.
+ */
+function awayWithin(from: number, to: number, unheard: [number, number | null] | null): number {
   // Running again before its `resume` was seen: it ran no later than now.
-  const [start, end] = freeze[1] === null ? (freeze = [freeze[0], to]) : freeze;
-  return Math.max(0, Math.min(to, end!) - Math.max(from, start));
+  if (freeze?.[1] === null) freeze = [freeze[0], to];
+  const spans = [freeze, unheard]
+    .map((span) => (span ? [Math.max(from, span[0]), Math.min(to, span[1] ?? to)] : [0, 0]))
+    .sort((a, b) => a[0]! - b[0]!);
+  let away = 0;
+  let reached = from;
+  for (const [start, end] of spans) {
+    if (end! > reached) away += end! - Math.max(start!, reached);
+    reached = Math.max(reached, end!);
+  }
+  return away;
 }
 
 /** A change delivered more than this long after its commit (ms) means Realtime runs behind. */
@@ -83,13 +94,17 @@ export class RealtimeLag {
   /** While behind: calls the listeners every LATE_HOLD_MS. */
   #ticker: ReturnType<typeof setInterval> | undefined;
 
+  /** The client's link's last `late` span (./link.ts `lateSpan`); set by the client. */
+  unheard: () => [number, number | null] | null = () => null;
+
   /** A change committed at `committedAt` (server clock, epoch ms) was delivered now. */
   observe(committedAt: number | undefined): void {
     const skew = committedAt === undefined ? null : clockSkew();
     if (skew === null) return;
     const now = Date.now();
-    // Late by the time it took, less the time the page was frozen since its commit.
-    const late = now - skew - committedAt! - frozenWithin(committedAt! + skew, now);
+    // Late by the time it took, less the time since its commit that the page was frozen or its
+    // socket heard nothing from the server (the browser offline, a heartbeat unanswered).
+    const late = now - skew - committedAt! - awayWithin(committedAt! + skew, now, this.unheard());
     if (late > LATE_MS) {
       clearTimeout(this.#timer);
       this.#timer = setTimeout(() => this.#set(null), Math.max(LATE_HOLD_MS, 2 * late));

@@ -110,6 +110,22 @@ describe('server clock estimate', () => {
     }
   });
 
+  it("the time the client's socket heard nothing from the server (its link late) does not count as Realtime's lateness (QA60 F1)", () => {
+    observeServerTime(Date.now(), Date.now()); // the clocks agree
+    const lag = new RealtimeLag();
+    try {
+      let span: [number, number | null] | null = [Date.now() - 9000, null]; // offline 9 s ago, not heard from since
+      lag.unheard = () => span;
+      lag.observe(serverNow() - 8000); // committed 8 s ago, held meanwhile
+      expect(lag.cause, 'held while the socket heard nothing').to.equal(null);
+      span = [Date.now() - 9000, Date.now() - 7000]; // heard again 7 s ago
+      lag.observe(serverNow() - 8000); // 7 s of it outside the span
+      expect(lag.cause?.detail, 'late outside the span').to.equal('realtime-behind');
+    } finally {
+      lag.dispose();
+    }
+  });
+
   it('memory stays bounded over hours of samples, whichever way they trend', () => {
     const local = Date.now();
     const state = (globalThis as unknown as Record<symbol, { buckets: unknown[] }>)[Symbol.for('rt-monitor.server-clock')]!;
@@ -211,6 +227,12 @@ describe('server clock estimate', () => {
     expect(clip('\u202Egnp.exe Invoice').text).to.equal('gnp.exe Invoice');
     expect(clip('a\u2066b\u2069c\u202Ad\u202C').text).to.equal('abcd');
     expect(clip('שלום Acme').text).to.equal('שלום Acme');
+  });
+
+  it('database text keeps at most 8 combining marks in a row: real scripts keep theirs, "Z" with 600 is one narrow character (QA60 F2)', () => {
+    const marks = '\u0336\u0337\u0338\u0489';
+    expect(clip(`Z${marks.repeat(150)} end`).text).to.equal(`Z${marks.repeat(2)} end`);
+    for (const word of ['Tiếng Việt', 'हिन्दी', 'ཧཱུྃ', 'e\u0301\u0302\u0303', '👩🏽‍❤️‍💋‍👨🏿', '🏴󠁧󠁢󠁳󠁣󠁴󠁿']) expect(clip(word).text, word).to.equal(word);
   });
 
   it('formatAgo reads coarsely (just now, 10 s steps, then whole units) and nextAgoChange says when it changes', () => {
