@@ -293,7 +293,9 @@ export function clip(value: unknown, max = MAX_TEXT, fallback = ''): { text: str
   let s = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
   // Bidi embedding, override and isolate controls are dropped: "\u202Egnp.exe" would read
   // "exe.png" (a spoofed name); without them the text shows in its real order.
-  s = s.replace(BIDI_CONTROLS, '').replace(/\s+/g, ' ').trim();
+  // So is a run of combining marks past 8 (no script stacks more on one letter): "Z" with 600 of
+  // them is one character no line can break, drawn wider than any box (QA60 F2).
+  s = s.replace(BIDI_CONTROLS, '').replace(/(\p{M}{8})\p{M}+/gu, '$1').replace(/\s+/g, ' ').trim();
   if (!VISIBLE.test(s)) return { text: fallback, full: undefined };
   // No more UTF-16 units than `max` is no more characters than `max`: the common case costs nothing.
   if (s.length <= max) return { text: s, full: undefined };

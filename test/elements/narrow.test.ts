@@ -62,6 +62,20 @@ function seeded(): MemoryClient {
   return client;
 }
 
+/** One character no line can break: "Z" with 600 combining marks, drawn some 800 px wide (QA60 F2). */
+const ZALGO = `Z${'\u0336\u0337\u0338\u0489'.repeat(150)} end`;
+
+function unbreakable(): MemoryClient {
+  const client = seeded();
+  client.setRows('agent_executions', [
+    { id: 'e1', stream_id: 's1', agent_id: ZALGO, status: 'running', started_at: ago(95_000) },
+    { id: 'e3', stream_id: 's1', agent_id: ZALGO, status: 'failed', started_at: ago(200_000), completed_at: ago(190_000), error: ZALGO },
+  ]);
+  client.setRows('signal_alerts', [{ id: 'a1', user_id: ALICE, business_name: ZALGO, signal_type: 'owner_retirement', priority: 'critical', read: false, created_at: ago(40_000) }]);
+  client.setRows('notifications', [{ id: 'n1', user_id: ALICE, title: ZALGO, body: ZALGO, type: 'error', link: '/x', read: false, created_at: ago(120_000) }]);
+  return client;
+}
+
 function failing(): MemoryClient {
   const client = seeded();
   client.fail('agent_executions', { code: 'bad-config', message: `x ${LONG_WORD}` });
@@ -122,6 +136,9 @@ const cases: Case[] = [
     ready: 'Scan finished',
     present: ['[part="mark-all"]', '[part="mark-read"]', '[part="link"]'],
   },
+  { name: 'rt-agent-executions (one unbreakable character)', tag: 'rt-agent-executions', client: unbreakable, template: html`<rt-agent-executions stream-id="s1"></rt-agent-executions>`, ready: 'end', present: ['[part~="status"]'] },
+  { name: 'rt-signal-alerts (one unbreakable character)', tag: 'rt-signal-alerts', client: unbreakable, template: html`<rt-signal-alerts></rt-signal-alerts>`, ready: 'end', present: ['[part="mark-read"]'] },
+  { name: 'rt-notifications (one unbreakable character)', tag: 'rt-notifications', client: unbreakable, template: html`<rt-notifications></rt-notifications>`, ready: 'end', present: ['[part="mark-read"]'] },
   { name: 'rt-connection-status', tag: 'rt-connection-status', template: html`<rt-connection-status status="error" size="lg"></rt-connection-status>`, ready: 'Connection error' },
   { name: 'rt-connection-status (bound)', tag: 'rt-connection-status', template: html`<rt-connection-status></rt-connection-status>`, ready: 'Connected' },
   {
