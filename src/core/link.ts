@@ -189,9 +189,8 @@ export class Link {
   /**
    * The link's last `late` span, [since, until | null] in local ms (null: still late): the socket
    * heard nothing from the server (a heartbeat unanswered since it was sent, the browser offline
-   * since it said so). What it carried
-   * meanwhile arrives when the span ends, its commit long past: that is the connection's wait,
-   * not Realtime behind (./realtime-lag.ts; QA60 F1).
+   * since it said so). What it carried meanwhile arrives when the span ends, its commit long past:
+   * that is the connection's wait, not Realtime behind (./realtime-lag.ts; QA60 F1).
    */
   lateSpan: [number, number | null] | null = null;
 

@@ -74,6 +74,7 @@ async function run(path: string) {
     await new Promise((r) => setTimeout(r, 30));
   }
   // The polls above see the widget every ~30 ms; the recorder, on every frame it painted.
+  await p.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   const painted = await p.evaluate(() => (window as unknown as { __frames: string[] }).__frames);
   await p.close();
   assert.ok(done(frames.at(-1) ?? ''), `never "not configured": ${JSON.stringify(frames.slice(-3))}`);

@@ -64,6 +64,8 @@ async function run(path: string, streamName: string) {
   await p.goto(`${site.url}${path}`);
   await pollPage(p, (name: string) => document.getElementById('s')?.shadowRoot?.textContent?.includes(name), streamName, 20_000, "the user's stream on screen");
   await pollPage(p, () => /Live/.test(document.getElementById('a')?.shadowRoot?.textContent ?? '') || !!document.getElementById('a')?.shadowRoot?.querySelector('[data-state="live"], .live'), undefined, 20_000, 'the alerts live');
+  // Two frames more: the recorder's tick has seen what the polls above found on screen.
+  await p.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   const { seen, errors } = await p.evaluate(() => {
     const w = window as unknown as { __seen: string[]; __errors: string[] };
     return { seen: w.__seen, errors: w.__errors };
@@ -166,6 +168,7 @@ describe('a token handed over by the page once its markup is parsed: never an an
     p.on('websocket', () => sockets++);
     await p.goto(`${site.url}/t9.html`);
     await pollPage(p, () => /\bConnected\b/.test(document.getElementById('c')?.shadowRoot?.textContent ?? ''), undefined, 20_000, 'the indicator connected');
+    await p.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const seen = await p.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
     await p.close();
     assert.deepEqual(seen.filter((t) => /Disconnected/.test(t)), [], 'the indicator read "Disconnected" before the socket was asked for');
