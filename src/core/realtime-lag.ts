@@ -10,6 +10,8 @@
  * again: "the data is read again meanwhile" holds for the whole hold, not only when a late change
  * comes). The hold is not shortened without a change on time: Realtime reports no position, so a
  * drained backlog cannot be told from a steady lag on a table that changes rarely.
+ * The time since the commit that the page was frozen or its main thread stalled, or its socket
+ * heard nothing from the server, is left out: the change waited for the page or its network.
  * Unknown without a commit time (broadcast mode) or a clock estimate.
  * It also carries, per table, a change Realtime did not deliver at all ({@link undelivered}): one
  * query's evidence that a table's changes are not arriving holds for every query on that table.
@@ -35,16 +37,53 @@ function watchFreeze(): void {
   watching.add(doc);
   doc.addEventListener('freeze', () => (freeze = [Date.now(), null]));
   doc.addEventListener('resume', () => freeze && freeze[1] === null && (freeze[1] = Date.now()));
+  doc.addEventListener('visibilitychange', () => tick(Date.now(), false));
+}
+
+/** How often the stall watch ticks (ms); a tick this much later than due is a stall. */
+const TICK_MS = 1000;
+/**
+ * The page's last main-thread stall, as [stalled from, ran again at] in local ms: a host page's
+ * `alert()` or a task of seconds holds the socket's messages as a freeze does, and no event tells
+ * of it; a tick that runs {@link TICK_MS} or more after it was due does. Watched while a live query
+ * listens to a RealtimeLag and the page is visible (a hidden page's timers are throttled by the
+ * browser: their lateness is no stall).
+ */
+let stall: [number, number] | null = null;
+/** When the stall watch last ran (local ms); null while not watching or hidden. */
+let lastTick: number | null = null;
+let ticker: ReturnType<typeof setInterval> | undefined;
+/** Listeners over every RealtimeLag of the page: the stall watch runs while there is one. */
+let listening = 0;
+
+/** The page runs at `now`: a stall ends if the last tick was this long ago. `check`: false to restart the watch (visibility changed). */
+function tick(now: number, check = true): void {
+  if (check && lastTick !== null && now - lastTick >= 2 * TICK_MS) stall = [lastTick + TICK_MS, now];
+  lastTick = ticker !== undefined && document.visibilityState === 'visible' ? now : null;
+}
+
+function listen(delta: number): void {
+  listening += delta;
+  if (listening > 0 && ticker === undefined && (globalThis as { document?: Document }).document) {
+    ticker = setInterval(() => tick(Date.now()), TICK_MS);
+    tick(Date.now(), false);
+  } else if (listening <= 0 && ticker !== undefined) {
+    ticker = void clearInterval(ticker);
+    lastTick = null;
+  }
 }
 
 /**
- * How much of the local time span [from, to] (ms) the page spent frozen or its socket heard nothing
- * (`unheard`: the link's last `late` span, null `until` while it lasts), counted once where they overlap.
+ * How much of the local time span [from, to] (ms) the page spent frozen or stalled, or its socket
+ * heard nothing (`unheard`: the link's last `late` span, null `until` while it lasts), counted once
+ * where they overlap.
  */
 function awayWithin(from: number, to: number, unheard: [number, number | null] | null): number {
   // Running again before its `resume` was seen: it ran no later than now.
   if (freeze?.[1] === null) freeze = [freeze[0], to];
-  const spans = [freeze, unheard]
+  // Running again before the stall watch's overdue tick: this task is the first after the stall.
+  if (ticker !== undefined) tick(to);
+  const spans = [freeze, stall, unheard]
     .map((span) => (span ? [Math.max(from, span[0]), Math.min(to, span[1] ?? to)] : [0, 0]))
     .sort((a, b) => a[0]! - b[0]!);
   let away = 0;
@@ -102,8 +141,8 @@ export class RealtimeLag {
     const skew = committedAt === undefined ? null : clockSkew();
     if (skew === null) return;
     const now = Date.now();
-    // Late by the time it took, less the time since its commit that the page was frozen or its
-    // socket heard nothing from the server (the browser offline, a heartbeat unanswered).
+    // Late by the time it took, less the time since its commit that the page was frozen or stalled
+    // or its socket heard nothing from the server (the browser offline, a heartbeat unanswered).
     const late = now - skew - committedAt! - awayWithin(committedAt! + skew, now, this.unheard());
     if (late > LATE_MS) {
       clearTimeout(this.#timer);
@@ -131,13 +170,17 @@ export class RealtimeLag {
 
   /** `listener` is called when the cause or {@link undelivered} changes, on every late change, and every {@link LATE_HOLD_MS} while behind. Returns the unsubscribe. */
   subscribe(listener: () => void): () => void {
+    if (!this.#listeners.has(listener)) listen(1);
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return () => {
+      if (this.#listeners.delete(listener)) listen(-1);
+    };
   }
 
   dispose(): void {
     clearTimeout(this.#timer);
     clearInterval(this.#ticker);
+    listen(-this.#listeners.size);
     this.#listeners.clear();
     this.undelivered.clear();
     this.unconfirmed.clear();

@@ -126,6 +126,37 @@ describe('server clock estimate', () => {
     }
   });
 
+  it("RealtimeLag leaves out a main-thread stall (a tick overdue), only while the page is visible (a hidden page's timers are throttled, no stall)", () => {
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    observeServerTime(Date.now(), Date.now()); // the clocks agree
+    const hidden = new RealtimeLag();
+    const lag = new RealtimeLag();
+    const stops = [hidden.subscribe(() => {}), lag.subscribe(() => {})]; // live queries listen: the stall watch runs
+    const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')!;
+    try {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+      busy(2500); // the watch ticks every second: this task holds it 2.5 s
+      hidden.observe(serverNow() - 6000); // committed 6 s ago
+      expect(hidden.cause?.detail, 'hidden: late in full').to.equal('realtime-behind');
+      delete (document as unknown as Record<string, unknown>).visibilityState;
+      document.dispatchEvent(new Event('visibilitychange'));
+      busy(2500);
+      lag.observe(serverNow() - 6000); // 1.5–2.5 s of it stalled
+      expect(lag.cause, 'visible: held by the stall').to.equal(null);
+    } finally {
+      delete (document as unknown as Record<string, unknown>).visibilityState;
+      expect(Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')).to.deep.equal(visibility);
+      document.dispatchEvent(new Event('visibilitychange'));
+      for (const stop of stops) stop();
+      hidden.dispose();
+      lag.dispose();
+    }
+  });
+
   it('memory stays bounded over hours of samples, whichever way they trend', () => {
     const local = Date.now();
     const state = (globalThis as unknown as Record<symbol, { buckets: unknown[] }>)[Symbol.for('rt-monitor.server-clock')]!;
