@@ -4,7 +4,9 @@
  * the catalog's own names, quoted.
  *
  * A miss is never cached, so tables and functions created after start become visible; a table
- * whose column is not found is re-read once before the request fails (see `columnOrRefresh`).
+ * whose column is not found is re-read once before the request fails (see `column`), and a
+ * request that meets a column renamed or dropped since (42703) is run again on the table re-read
+ * (./index.ts `changedUnder`).
  */
 import type { Queryable } from '../db.ts';
 

@@ -201,6 +201,22 @@ export function createRestHandler(ctx: BackendContext) {
     if (m[2] !== '') read.limit = Math.min(read.limit ?? Infinity, Number(m[2]) - from + 1);
   }
 
+  /** `err` is an undefined column (42703) and `table`'s columns changed in the catalog since it was cached (the cache now holds them). */
+  async function changedUnder(err: unknown, table: Table): Promise<boolean> {
+    const mapped = toHttpError(err, 'service_role');
+    if (!(mapped instanceof HttpError) || mapped.body.code !== '42703') return false;
+    const fresh = await catalog.table(table.name, true);
+    return !!fresh && fresh.columnOrder.join() !== table.columnOrder.join();
+  }
+
+  /** A request's body, read once (a request run again after a schema change reads it again). */
+  const bodies = new WeakMap<IncomingMessage, Promise<string>>();
+  function bodyOf(req: IncomingMessage): Promise<string> {
+    let read = bodies.get(req);
+    if (!read) bodies.set(req, (read = readBody(req)));
+    return read;
+  }
+
   async function loadTable(name: string): Promise<Table> {
     const table = await catalog.table(name);
     if (!table) {
@@ -321,7 +337,7 @@ export function createRestHandler(ctx: BackendContext) {
   async function handleInsert(req: IncomingMessage, res: ServerResponse, url: URL, claims: Claims, table: Table): Promise<void> {
     const prefer = parsePrefer(req.headers.prefer);
     const { single, stripNulls } = wantsSingle(req);
-    const raw = await readBody(req);
+    const raw = await bodyOf(req);
     let body: unknown;
     try {
       body = raw.trim() === '' ? undefined : JSON.parse(raw);
@@ -426,7 +442,7 @@ export function createRestHandler(ctx: BackendContext) {
   async function handleUpdate(req: IncomingMessage, res: ServerResponse, url: URL, claims: Claims, table: Table): Promise<void> {
     const prefer = parsePrefer(req.headers.prefer);
     const { single, stripNulls } = wantsSingle(req);
-    const raw = await readBody(req);
+    const raw = await bodyOf(req);
     let body: unknown;
     try {
       body = raw.trim() === '' ? undefined : JSON.parse(raw);
@@ -463,7 +479,7 @@ export function createRestHandler(ctx: BackendContext) {
   async function handleDelete(req: IncomingMessage, res: ServerResponse, url: URL, claims: Claims, table: Table): Promise<void> {
     const prefer = parsePrefer(req.headers.prefer);
     const { single, stripNulls } = wantsSingle(req);
-    await readBody(req);
+    await bodyOf(req);
     const params = new Params();
     const where = await targetWhere(table, url, params, 'DELETE');
     const tail = await writeTail(table, url, prefer, single, stripNulls, params);
@@ -603,19 +619,30 @@ export function createRestHandler(ctx: BackendContext) {
       if (segments[0] === 'rpc' && segments.length === 2) return await handleRpc(req, res, url, claims, segments[1]!);
       if (segments.length !== 1) throw pgrstError(404, 'PGRST125', `Invalid path specified in request URL`);
       const table = await loadTable(segments[0]!);
-      switch (method) {
-        case 'GET':
-          return await handleRead(req, res, url, claims, table, false);
-        case 'HEAD':
-          return await handleRead(req, res, url, claims, table, true);
-        case 'POST':
-          return await handleInsert(req, res, url, claims, table);
-        case 'PATCH':
-          return await handleUpdate(req, res, url, claims, table);
-        case 'DELETE':
-          return await handleDelete(req, res, url, claims, table);
-        default:
-          throw pgrstError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+      const handle = (t: Table): Promise<void> => {
+        switch (method) {
+          case 'GET':
+          case 'HEAD':
+            return handleRead(req, res, url, claims, t, method === 'HEAD');
+          case 'POST':
+            return handleInsert(req, res, url, claims, t);
+          case 'PATCH':
+            return handleUpdate(req, res, url, claims, t);
+          case 'DELETE':
+            return handleDelete(req, res, url, claims, t);
+          default:
+            throw pgrstError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+        }
+      };
+      try {
+        return await handle(table);
+      } catch (err) {
+        // A column renamed or dropped since the table was cached (`select=*` names them all): read
+        // the catalog again and, if the table changed, run the request on it (a failed write was
+        // rolled back; its body is kept). PostgREST reloads its schema cache on DDL (its NOTIFY),
+        // so such a request does not fail there either.
+        if (!(await changedUnder(err, table))) throw err;
+        return await handle(await loadTable(table.name));
       }
     } catch (err) {
       const mapped = toHttpError(err, String(claims.role));

@@ -272,24 +272,30 @@ export function matches(query: SnapshotQuery, row: Partial<StoreRow>): boolean {
   return true;
 }
 
-/** Order of two column values: nulls first, numbers numerically, timestamps by instant, else text. */
 /** An integer as a bigint: a JS integer, or the exact text of one beyond 2^53 (16+ digits, as rest.ts keeps them); else null. */
 function exactInteger(v: unknown): bigint | null {
   return typeof v === 'number' ? (Number.isInteger(v) ? BigInt(v) : null) : typeof v === 'string' && /^-?\d{16,}$/.test(v) ? BigInt(v) : null;
 }
 
+/**
+ * Order of two column values as PostgreSQL orders them by default (the order REST reads in):
+ * nulls last (so first when descending: QA61 F2), numbers numerically, timestamps by instant
+ * (equal instants in other spellings tie, to be broken by key), else text by code unit (the `C`
+ * collation; a database collation that orders text otherwise is not known here).
+ */
 export function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
+  const noA = a === null || a === undefined;
+  const noB = b === null || b === undefined;
+  if (noA || noB) return noA && noB ? 0 : noA ? 1 : -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const ia = exactInteger(a);
   const ib = exactInteger(b);
   if (ia !== null && ib !== null) return ia < ib ? -1 : ia > ib ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') {
-    const ta = parseTimestamp(a);
-    const tb = parseTimestamp(b);
-    if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return ta < tb ? -1 : 1;
+    const ta = parseTimestamp(a, true);
+    const tb = parseTimestamp(b, true);
+    if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta < tb ? -1 : ta > tb ? 1 : 0;
     return a < b ? -1 : a > b ? 1 : 0;
   }
   return String(a) < String(b) ? -1 : 1;

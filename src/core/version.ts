@@ -11,11 +11,13 @@
 
 const TS = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(?::\d\d)?)(?:\.(\d+))?\s*(Z|z|[+-]\d\d(?::?\d\d)?)?$/;
 
-/** A sortable number (epoch ms with microseconds as the fraction) or NaN when unparsable. */
-export function parseTimestamp(value: unknown): number {
+/** A sortable number (epoch ms with microseconds as the fraction) or NaN when unparsable (`strict`: when not in one of the spellings above). */
+export function parseTimestamp(value: unknown, strict = false): number {
   if (typeof value !== 'string') return Number.NaN;
   const m = TS.exec(value.trim());
   if (!m) {
+    // `strict`: only the spellings above (a text column's "10" or "May 5" is text, not a date).
+    if (strict) return Number.NaN;
     const t = Date.parse(value);
     return Number.isNaN(t) ? Number.NaN : t;
   }

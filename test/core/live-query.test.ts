@@ -56,6 +56,17 @@ describe('version guard helpers', () => {
     expect(compareValues('b', 'a')).to.equal(1); // text stays text
   });
 
+  it("orders values as PostgreSQL's default ORDER BY does: NULLs last ascending (first descending), equal instants tie, text as text (QA61 F2)", () => {
+    expect([null, 't2', undefined, 't1'].sort(compareValues)).to.deep.equal(['t1', 't2', null, undefined]);
+    expect(compareValues(null, undefined)).to.equal(0);
+    expect(compareValues(3, null)).to.be.lessThan(0);
+    // One instant in the spellings REST, Realtime and Postgres text give: a tie, for the key to break.
+    expect(compareValues('2026-12-05T10:00:00.123456+00:00', '2026-12-05 11:00:00.123456+01')).to.equal(0);
+    expect(compareValues('2026-12-05T10:00:00.123457Z', '2026-12-05T10:00:00.123456Z')).to.be.greaterThan(0);
+    // Text that Date.parse would take for a date is text: "10" before "9", "May 5" after "April 9".
+    expect(['9', '10', 'May 5', 'April 9'].sort(compareValues)).to.deep.equal(['10', '9', 'April 9', 'May 5']);
+  });
+
   it('reads sub and exp from a JWT without verifying it', () => {
     const payload = btoa(JSON.stringify({ sub: 'u-1', exp: 2_000_000_000, role: 'authenticated' })).replace(/=+$/, '');
     const token = `xx.${payload}.yy`;

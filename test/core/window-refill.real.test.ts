@@ -9,7 +9,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
-import { ACME, backendInfo, deleteRows, insertInto, insertRows, mintToken, newId, updateRows, waitFor } from '../helpers/backend.js';
+import { ACME, backendInfo, clientFor, deleteRows, insertInto, insertRows, mintToken, newId, runSql, updateRows, USERS, waitFor } from '../helpers/backend.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
 import { deepText } from '../elements/helpers.js';
 
 const clients: RtClient[] = [];
@@ -111,4 +112,73 @@ describe('rows tied in the order column are read the same way every time (real b
     clients.push(c);
     expect(await c.getOrgId()).to.equal(orgs[1]);
   });
+});
+
+describe('a bounded list ordered by a column with NULLs holds the rows PostgreSQL returns, in its order (real backend, QA61 F2)', function () {
+  this.timeout(60_000);
+
+  interface Due {
+    id: string;
+    team: string;
+    title: string;
+    due_at: string | null;
+    updated_at: string;
+  }
+
+  for (const ascending of [false, true]) {
+    it(`due_at ${ascending ? 'ascending (NULLS LAST)' : 'descending (NULLS FIRST)'}, a list of 3: the same rows and order as the database, after an insert and an update outside the window`, async () => {
+      const table = `nullorder_${newId().slice(0, 8)}`;
+      await runSql(`
+        create table public.${table} (id text primary key, team text not null, title text, due_at timestamptz,
+          created_at timestamptz not null default now(), updated_at timestamptz not null default now());
+        alter table public.${table} enable row level security;
+        create policy read_all on public.${table} for select to authenticated using (true);
+        grant select on public.${table} to authenticated;
+        alter publication supabase_realtime add table public.${table};`);
+      const info = await backendInfo();
+      const c = await clientFor(USERS.alice);
+      clients.push(c);
+      try {
+        const name = `nullorder-${table}`;
+        const feed = defineFeed<Due, { team?: string }>({ name, table, kind: 'list', limit: 3, order: { column: 'due_at', ascending }, filters: [{ column: 'team', param: 'team', what: 'team' }] });
+        const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
+        await insertInto(table, [
+          { id: 'a', team: 't', title: 'A', due_at: at(-3) },
+          { id: 'b', team: 't', title: 'B', due_at: at(-2) },
+          { id: 'c', team: 't', title: 'C', due_at: at(-1) },
+          { id: 'n', team: 't', title: 'N', due_at: null },
+        ]);
+        // What PostgreSQL returns for the list's query (its default NULLS placement), read with the service key.
+        const database = async () => {
+          const res = await fetch(`${info.url}/rest/v1/${table}?select=id&team=eq.t&order=due_at.${ascending ? 'asc' : 'desc'},id.${ascending ? 'asc' : 'desc'}&limit=3`, {
+            headers: { apikey: info.serviceRoleKey, Authorization: `Bearer ${info.serviceRoleKey}` },
+          });
+          return ((await res.json()) as { id: string }[]).map((r) => r.id).join();
+        };
+        const q = c.liveQuery(feed, { team: 't' });
+        let state = q.getState();
+        const off = q.subscribe((st) => (state = st));
+        const shown = () => ((state.data ?? []) as Due[]).map((r) => r.id).join();
+        try {
+          let want = await database();
+          expect(want).to.equal(ascending ? 'a,b,c' : 'n,c,b');
+          await waitFor(() => state.phase === 'live' && shown() === want, 15_000, () => `the first read (shows ${shown()}, the database ${want}; ${state.phase} ${state.error?.message ?? ""})`);
+          await insertInto(table, [{ id: 'd', team: 't', title: 'D', due_at: at(1) }]);
+          want = await database();
+          await waitFor(() => state.phase === 'live' && shown() === want, 15_000, () => `after an insert (shows ${shown()}, the database ${want})`);
+          // A row outside the window (descending: the oldest; ascending: the one with no due_at) changes.
+          const outside = ascending ? 'n' : 'a';
+          await runSql(`update public.${table} set title = 'moved', updated_at = now() where id = '${outside}'`);
+          want = await database();
+          await waitFor(() => state.phase === 'live' && shown() === want, 15_000, () => `after an update outside the window (shows ${shown()}, the database ${want})`);
+          q.refresh();
+          await waitFor(() => state.phase === 'live' && shown() === want, 15_000, () => `read again (shows ${shown()}, the database ${want})`);
+        } finally {
+          off();
+        }
+      } finally {
+        await runSql(`drop table if exists public.${table}`);
+      }
+    });
+  }
 });

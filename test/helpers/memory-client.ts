@@ -26,7 +26,6 @@ import type {
 } from '../../src/core/client-types.js';
 import type { ConnectionDetail, MonitoredTable, RtError, SubscriptionInfo, TableRows } from '../../src/core/types.js';
 import { LiveHub, type WriteReadRequest } from '../../src/core/live-hub.js';
-import { parseTimestamp } from '../../src/core/version.js';
 import { PINNED_LIMIT } from '../../src/core/feeds/feed.js';
 import { compareValues } from '../../src/core/row-window.js';
 
@@ -371,17 +370,11 @@ export class MemoryClient extends LiveHub implements RtClientApi {
     const failure = this.failures.get(query.table);
     let rows = [...this.table(query.table).values()].filter((r) => query.eq.every(([c, v]) => String(r[c]) === v) && (!query.ids || query.ids.includes(String(r.id))));
     const since = query.since;
-    if (since !== undefined && query.order) rows = rows.filter((r) => compareValues(r[query.order!.column], since) >= 0);
+    if (since !== undefined && query.order) rows = rows.filter((r) => r[query.order!.column] != null && compareValues(r[query.order!.column], since) >= 0); // `gte`: never NULL
     if (query.order) {
       const { column, ascending } = query.order;
-      rows.sort((a, b) => {
-        const va = a[column];
-        const vb = b[column];
-        const ta = parseTimestamp(va);
-        const tb = parseTimestamp(vb);
-        const c = !Number.isNaN(ta) && !Number.isNaN(tb) ? ta - tb : String(va) < String(vb) ? -1 : String(va) > String(vb) ? 1 : 0;
-        return ascending ? c : -c;
-      });
+      // PostgreSQL's default order (nulls last ascending, first descending), as the live stores keep it.
+      rows.sort((a, b) => compareValues(a[column], b[column]) * (ascending ? 1 : -1));
     }
     if (query.limit !== undefined) {
       // As RestSource: the first `limit` rows and, when they are a full list, up to PINNED_LIMIT

@@ -561,3 +561,34 @@ describe('hostile values and identifiers', () => {
     assert.deepEqual(orgs.data, [{ name: 'Acme' }, { name: 'Globex' }]);
   });
 });
+
+describe('the schema changing under the REST layer (QA61 F3)', () => {
+  it('a column renamed or dropped after the table was read: select=*, filters and writes answer from the table as it is now', async () => {
+    const t = `renamed_${Date.now().toString(36)}`;
+    await backend.db.query(`create table public.${t} (id text primary key, team text not null, note text, status text)`);
+    try {
+      await backend.db.query(`grant all on public.${t} to service_role`);
+      const read = async () => {
+        const res = await raw(`/rest/v1/${t}?select=*&team=eq.a&order=id`);
+        return { status: res.status, body: (await res.json()) as unknown };
+      };
+      const insert = await raw(`/rest/v1/${t}?select=*`, { method: 'POST', headers: { 'Content-Type': 'application/json', Prefer: 'return=representation' }, body: JSON.stringify([{ id: '1', team: 'a', note: 'n', status: 's' }]) });
+      assert.equal(insert.status, 201);
+      assert.deepEqual(await read(), { status: 200, body: [{ id: '1', team: 'a', note: 'n', status: 's' }] }); // cached with note, status
+      await backend.db.query(`alter table public.${t} rename column note to remark`);
+      assert.deepEqual(await read(), { status: 200, body: [{ id: '1', team: 'a', remark: 'n', status: 's' }] });
+      await backend.db.query(`alter table public.${t} drop column status`);
+      // A write first after the change: run again on the table as it is (its body read once).
+      const patch = await raw(`/rest/v1/${t}?id=eq.1&select=*`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', Prefer: 'return=representation' }, body: JSON.stringify({ remark: 'm' }) });
+      assert.equal(patch.status, 200, await patch.clone().text());
+      assert.deepEqual(await patch.json(), [{ id: '1', team: 'a', remark: 'm' }]);
+      assert.deepEqual(await read(), { status: 200, body: [{ id: '1', team: 'a', remark: 'm' }] });
+      // A column that is really not there still fails as PostgREST does.
+      const wrong = await raw(`/rest/v1/${t}?select=status`);
+      assert.equal(wrong.status, 400);
+      assert.equal(((await wrong.json()) as { code: string }).code, '42703');
+    } finally {
+      await backend.db.query(`drop table if exists public.${t}`);
+    }
+  });
+});
