@@ -30,6 +30,7 @@ import { waitsForToken } from './errors.js';
 import { realtimeFilter } from './feeds/index.js';
 import type { ResolvedFeed } from './feeds/feed.js';
 import { matches, rowKey, type StoreRow } from './row-window.js';
+import { versionOf } from './version.js';
 import { CatchUpMark } from './catch-up-mark.js';
 import { Overlays, type OverlayHandle } from './overlays.js';
 import { QueryPhase } from './query-phase.js';
@@ -251,7 +252,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#lag.delivered(this.table!); // to the table: its other queries too
     // A change that cannot be folded (a rounded bigint): the rows are read again, all of them.
     if (!rows.accept(change)) return this.#watch.forgetOwed();
-    this.#lag.observe(change.committedAt);
+    this.#lag.observe(change.committedAt ?? this.#heldSince(change), change.committedAt === undefined);
     this.#watch.arrived(rowKey((change.new ?? change.old) as StoreRow));
     rows.fold(change);
     this.#options.arrived?.(this.table!, change as RowChange<StoreRow>);
@@ -260,6 +261,19 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     if (change.type === 'INSERT' && change.new && this.#options.kind === 'list' && matches(this.#resolved!.query, change.new)) {
       if (this.#inserted.push(change.new) > INSERTED_LIMIT) this.#inserted.shift();
     }
+  }
+
+  /**
+   * Without a commit time (broadcast mode): when `change` is older than the row held (read over
+   * REST meanwhile), the held version's `updated_at` (kept by a trigger on the server's clock, after
+   * this change committed: the row was locked until then). Realtime delivers it at least that late
+   * (QA61 F1: "Live" over values 20 s old). Undefined otherwise.
+   */
+  #heldSince(change: RowChange<R>): number | undefined {
+    const key = change.type === 'UPDATE' ? rowKey(change.new as StoreRow | null) : null;
+    const held = key === null ? undefined : this.#rows?.window.get(key);
+    const [mine, theirs] = [versionOf(change.new as StoreRow), held ? versionOf(held) : Number.NaN];
+    return mine < theirs ? theirs : undefined;
   }
 
   /**

@@ -12,7 +12,8 @@
  * drained backlog cannot be told from a steady lag on a table that changes rarely.
  * The time since the commit that the page was frozen or its main thread stalled, or its socket
  * heard nothing from the server, is left out: the change waited for the page or its network.
- * Unknown without a commit time (broadcast mode) or a clock estimate.
+ * Without a commit time (broadcast mode) only a change older than the row already read over REST
+ * tells a bound (./live-query.ts `#heldSince`). Unknown without a clock estimate.
  * It also carries, per table, a change Realtime did not deliver at all ({@link undelivered}): one
  * query's evidence that a table's changes are not arriving holds for every query on that table.
  * Framework-free.
@@ -136,8 +137,12 @@ export class RealtimeLag {
   /** The client's link's last `late` span (./link.ts `lateSpan`); set by the client. */
   unheard: () => [number, number | null] | null = () => null;
 
-  /** A change committed at `committedAt` (server clock, epoch ms) was delivered now. */
-  observe(committedAt: number | undefined): void {
+  /**
+   * A change committed at `committedAt` (server clock, epoch ms) was delivered now. `atMost`: the
+   * commit was no later than that (a bound, not the time: broadcast mode), so a delivery that
+   * reads on time ends nothing.
+   */
+  observe(committedAt: number | undefined, atMost = false): void {
     const skew = committedAt === undefined ? null : clockSkew();
     if (skew === null) return;
     const now = Date.now();
@@ -149,7 +154,7 @@ export class RealtimeLag {
       this.#timer = setTimeout(() => this.#set(null), Math.max(LATE_HOLD_MS, 2 * late));
       // Every late change is told (the queries re-read, throttled), the cause made once per episode.
       this.#set(this.cause ?? rtError('server', `Realtime delivered a change ${Math.round(late / 1000)} s after its commit: live updates run behind the database.`, 'realtime-behind'), true);
-    } else if (late < LATE_MS / 2 && this.cause) {
+    } else if (late < LATE_MS / 2 && this.cause && !atMost) {
       clearTimeout(this.#timer);
       this.#set(null);
     }

@@ -11,7 +11,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { defineFeed } from '../../src/core/feeds/feed.js';
 import type { LiveQueryState, Stream } from '../../src/core/types.js';
-import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertInto, insertRows, mintToken, newId, newStream, pauseRealtime, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
+import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertInto, insertRows, lagRealtime, mintToken, newId, newStream, pauseRealtime, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
 import { countRounds } from '../helpers/hosts.js';
 
 const supabases: SupabaseClient[] = [];
@@ -155,6 +155,29 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     await insertRows('notifications', [{ id: newId(), user_id: ALICE, title: 'probe', type: 'info' }]);
     await waitFor(() => probe.messages.find((m) => m.payload?.record?.title === 'probe'), 10_000, 'probe message');
     expect(ch.messages.length).to.equal(before);
+  });
+
+  it('Realtime behind the database: a change older than the row read over REST meanwhile puts the query off Live, "behind" (QA61 F1: Live over values 20 s old)', async () => {
+    const client = await aliceBroadcast();
+    const s = await newStream({ name: `Behind ${newId().slice(0, 6)}` });
+    let state: LiveQueryState<Stream | null> | undefined;
+    const q = client.liveQuery('stream', { streamId: s.id });
+    const off = q.subscribe((st) => (state = st));
+    try {
+      await waitFor(() => state?.phase === 'live', 10_000, 'live');
+      await lagRealtime(8000); // every change delivered 8 s after its commit
+      await updateRows('streams', { id: s.id }, { name: 'first, delivered late' });
+      await updateRows('streams', { id: s.id }, { name: 'second, read over REST' });
+      q.refresh(); // a revalidation read: the database's row, newer than anything Realtime delivered
+      await waitFor(() => state?.data?.name === 'second, read over REST', 10_000, 'the REST read');
+      // The first change arrives 8 s after its commit, older than the row held: Realtime is behind.
+      await waitFor(() => state?.error?.detail === 'realtime-behind', 20_000, () => `"behind" (phase ${state?.phase}, ${state?.error?.message ?? 'no cause'})`);
+      expect(state!.phase).to.not.equal('live');
+      expect(state!.data?.name).to.equal('second, read over REST'); // the older change did not win
+    } finally {
+      await lagRealtime(0);
+      off();
+    }
   });
 
   it('after the connection drops, a change written meanwhile is shown (resync), then changes flow live again', async () => {

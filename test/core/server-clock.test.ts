@@ -157,6 +157,23 @@ describe('server clock estimate', () => {
     }
   });
 
+  it('a bound on the commit (broadcast mode: the newer row read over REST) puts the client behind, and never ends it (QA61 F1)', () => {
+    observeServerTime(Date.now(), Date.now()); // the clocks agree
+    const lag = new RealtimeLag();
+    try {
+      lag.observe(serverNow() - 100, true); // committed no later than 0.1 s ago: says nothing
+      expect(lag.cause).to.equal(null);
+      lag.observe(serverNow() - 8000, true); // no later than 8 s ago: at least 8 s late
+      expect(lag.cause?.detail).to.equal('realtime-behind');
+      lag.observe(serverNow() - 100, true); // a bound that reads on time ends nothing
+      expect(lag.cause?.detail).to.equal('realtime-behind');
+      lag.observe(serverNow() - 100); // a commit time that is on time does
+      expect(lag.cause).to.equal(null);
+    } finally {
+      lag.dispose();
+    }
+  });
+
   it('memory stays bounded over hours of samples, whichever way they trend', () => {
     const local = Date.now();
     const state = (globalThis as unknown as Record<symbol, { buckets: unknown[] }>)[Symbol.for('rt-monitor.server-clock')]!;
