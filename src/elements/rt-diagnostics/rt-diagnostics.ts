@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { repeat } from '../../internal/repeat.js';
 import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionDetail, SubscriptionInfo } from '../../core/types.js';
 import { clampCount, formatDateTime, formatMilliseconds, formatNumber, formatRelative, trimmed } from '../../internal/format.js';

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { repeat } from '../../internal/repeat.js';
 import { LiveQueryController } from '../../controllers/live-query-controller.js';
 import type { FeedDef } from '../../core/feeds/feed.js';
 import { rowKey } from '../../core/keys.js';

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { repeat } from '../../internal/repeat.js';
 import { AllStreamsController, UserScansController } from '../../controllers/index.js';
 import type { AcquisitionScan, Stream } from '../../core/types.js';
 import { clip, formatDateTime, formatNumber, toTime, trimmed } from '../../internal/format.js';

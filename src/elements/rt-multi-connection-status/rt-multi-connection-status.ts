@@ -1,6 +1,6 @@
 import { html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { repeat } from '../../internal/repeat.js';
 import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionStatus, RtError } from '../../core/types.js';
 import { isRtError } from '../../core/errors.js';
