@@ -351,13 +351,21 @@ export class Simulator {
     if (status === 'failed') await this.finishAgentsOf(tx, id, 'cancelled');
   }
 
+  /**
+   * The stream's agents still at work end with it: `completed` for the running ones when it
+   * completes; an agent still queued never started, so it is `cancelled` either way (QA62 F4: a
+   * "Completed" agent that read "Not started").
+   */
   private async finishAgentsOf(tx: Queryable, streamId: string, status: 'completed' | 'cancelled'): Promise<void> {
     await tx.query(
-      `update public.agent_executions
-          set status = $2, completed_at = now(),
-              error = case when $2 = 'cancelled' then 'Stream stopped' else error end,
-              output = case when $2 = 'completed' then coalesce(output, '{"records": 0}'::jsonb) else output end
-        where stream_id = $1 and status in ('queued', 'running')`,
+      `with ended as (
+         select id, case when $2 = 'completed' and status = 'running' then 'completed' else 'cancelled' end as status
+           from public.agent_executions where stream_id = $1 and status in ('queued', 'running'))
+       update public.agent_executions a
+          set status = e.status, completed_at = now(),
+              error = case when e.status = 'cancelled' then 'Stream stopped' else a.error end,
+              output = case when e.status = 'completed' then coalesce(a.output, '{"records": 0}'::jsonb) else a.output end
+         from ended e where a.id = e.id`,
       [streamId, status],
     );
   }

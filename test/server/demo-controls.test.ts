@@ -385,6 +385,25 @@ describe('simulator', () => {
     assert.deepEqual(await snapshot(), stopped, 'nothing changes after stop');
   });
 
+  test("a stream that completes ends its agents: the running one completed, the queued one cancelled (it never started: QA62 F4)", async () => {
+    const sim = new Simulator(b.db, { seed: 11 });
+    const stream = (await sim.startStream({ orgId: DEMO_ORGS.acme })) as { id: string };
+    const running = (await sim.launchAgent({ streamId: stream.id })) as { id: string };
+    const queued = await b.db.query<{ id: string }>(`insert into public.agent_executions (stream_id, agent_id, status) values ($1, 'enricher', 'queued') returning id::text as id`, [stream.id]);
+    for (let i = 0; i < 20; i++) {
+      const s = (await sim.advanceStream({ streamId: stream.id })) as { goal_status: string };
+      if (s.goal_status === 'completed') break;
+    }
+    const agents = await b.db.query<{ id: string; status: string; started_at: string | null; error: string | null }>(
+      `select id::text as id, status, started_at, error from public.agent_executions where stream_id = $1`,
+      [stream.id],
+    );
+    const byId = new Map(agents.rows.map((a) => [a.id, a]));
+    assert.equal(byId.get(running.id)?.status, 'completed');
+    assert.equal(byId.get(queued.rows[0]!.id)?.status, 'cancelled');
+    assert.equal(byId.get(queued.rows[0]!.id)?.started_at, null);
+  });
+
   test('many ticks keep values sane and tables capped; seeded rows survive', async () => {
     const sim = new Simulator(b.db, { seed: 7, maxAlertsPerUser: 5, maxNotificationsPerUser: 5, maxScansPerUser: 2, maxFinishedAgentsPerStream: 3, maxFinishedStreamsPerOrg: 2 });
     for (let i = 0; i < 120; i++) await sim.tick();
@@ -403,6 +422,9 @@ describe('simulator', () => {
       assert.ok(['pending', 'in_progress', 'completed', 'failed', 'paused'].includes(s.goal_status));
     }
     for (const id of Object.values(DEMO_STREAMS)) assert.ok(streams.rows.some((s) => s.id === id), `seeded stream ${id} kept`);
+    // An agent its stream's end finished is completed only if it ran (QA62 F4: "Completed" beside "Not started").
+    const unstarted = await b.db.query<{ n: number }>(`select count(*)::int as n from public.agent_executions where status = 'completed' and started_at is null`);
+    assert.equal(unstarted.rows[0]!.n, 0, 'a completed agent that never started');
     const scans = await b.db.query<{ id: string; status: string; progress_percentage: number | string; targets_identified: number; targets_analyzed: number; current_step: string | null }>(
       `select id::text as id, status, progress_percentage, targets_identified, targets_analyzed, current_step from public.acquisition_scans`,
     );
