@@ -38,7 +38,7 @@ function watchFreeze(): void {
   watching.add(doc);
   doc.addEventListener('freeze', () => (freeze = [Date.now(), null]));
   doc.addEventListener('resume', () => freeze && freeze[1] === null && (freeze[1] = Date.now()));
-  doc.addEventListener('visibilitychange', () => tick(Date.now(), false));
+  doc.addEventListener('visibilitychange', () => tick(false));
 }
 
 /** How often the stall watch ticks (ms); a tick this much later than due is a stall. */
@@ -51,23 +51,27 @@ const TICK_MS = 1000;
  * browser: their lateness is no stall).
  */
 let stall: [number, number] | null = null;
-/** When the stall watch last ran (local ms); null while not watching or hidden. */
+/** When the stall watch last ran (`performance.now()`: a wall clock set forward is no stall); null while not watching or hidden. */
 let lastTick: number | null = null;
 let ticker: ReturnType<typeof setInterval> | undefined;
 /** Listeners over every RealtimeLag of the page: the stall watch runs while there is one. */
 let listening = 0;
 
-/** The page runs at `now`: a stall ends if the last tick was this long ago. `check`: false to restart the watch (visibility changed). */
-function tick(now: number, check = true): void {
-  if (check && lastTick !== null && now - lastTick >= 2 * TICK_MS) stall = [lastTick + TICK_MS, now];
-  lastTick = ticker !== undefined && document.visibilityState === 'visible' ? now : null;
+/** The page runs now: a stall ends if the last tick was 2 ticks ago or more. `check`: false to restart the watch (visibility changed). */
+function tick(check = true): void {
+  const at = performance.now();
+  if (check && lastTick !== null && at - lastTick >= 2 * TICK_MS) {
+    const now = Date.now();
+    stall = [now - (at - lastTick - TICK_MS), now];
+  }
+  lastTick = ticker !== undefined && document.visibilityState === 'visible' ? at : null;
 }
 
 function listen(delta: number): void {
   listening += delta;
   if (listening > 0 && ticker === undefined && (globalThis as { document?: Document }).document) {
-    ticker = setInterval(() => tick(Date.now()), TICK_MS);
-    tick(Date.now(), false);
+    ticker = setInterval(() => tick(), TICK_MS);
+    tick(false);
   } else if (listening <= 0 && ticker !== undefined) {
     ticker = void clearInterval(ticker);
     lastTick = null;
@@ -83,7 +87,7 @@ function awayWithin(from: number, to: number, unheard: [number, number | null] |
   // Running again before its `resume` was seen: it ran no later than now.
   if (freeze?.[1] === null) freeze = [freeze[0], to];
   // Running again before the stall watch's overdue tick: this task is the first after the stall.
-  if (ticker !== undefined) tick(to);
+  if (ticker !== undefined) tick();
   const spans = [freeze, stall, unheard]
     .map((span) => (span ? [Math.max(from, span[0]), Math.min(to, span[1] ?? to)] : [0, 0]))
     .sort((a, b) => a[0]! - b[0]!);
