@@ -35,8 +35,12 @@ async function page(url: string, anonKey: string, token?: string, org?: string) 
     <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
   </rt-provider>`);
   const multi = provider.querySelector<RtMultiConnectionStatus>('rt-multi-connection-status')!;
-  // The status when the test starts listening, then every `rt-status-change`: on a busy machine the
-  // error may already be shown (no event follows) by the time the fixture resolves.
+  // The status the multi showed when the test starts listening, then every `rt-status-change`: on a
+  // busy machine the error may already be shown (no event follows) by the time the fixture resolves.
+  // Read right after its update (the status it rendered, the one its next event changes from): read
+  // before it, the getter's live value ran ahead of what the element had shown, and an error shown
+  // at its first render left the record at "connecting" (fresh-clone CI, session 42).
+  await multi.updateComplete;
   const events: Array<ConnectionStatus | 'unknown'> = [multi.overallStatus];
   multi.addEventListener('rt-status-change', (e) => events.push((e as CustomEvent<{ status: ConnectionStatus }>).detail.status));
   const views = () => {
