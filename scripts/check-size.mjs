@@ -314,7 +314,7 @@ export const DEFAULT_BUDGET_KB = 58;
  * stalled (a host page's `alert()`, a task of seconds: a 1 s tick overdue) is not Realtime's
  * lateness either; lists order NULLs as PostgreSQL does (QA61 F2); Broadcast mode tells Realtime's
  * lateness from a change older than the row read over REST (QA61 F1); keyed lists take out the
- * markers Lit's `repeat()` leaves for removed rows (QA62 F1, lit/lit#5298): 89,043 B.
+ * markers Lit's `repeat()` leaves for removed rows (QA62 F1, lit/lit#5298): 89,068 B.
  */
 export const ALL_IN_CEILING_KB = 89.1;
 /** One widget with the loader, before its first paint. */
