@@ -73,6 +73,8 @@ export class RowWindow<R extends StoreRow> {
   readonly #tombstones = new Map<string, Tombstone>();
   /** Commit time (server clock, epoch ms) of the last change folded for a held key, when it had one. */
   readonly #committed = new Map<string, number>();
+  /** {@link orderKey}s by row object, for `#compare`. */
+  readonly #keys = new WeakMap<R, readonly [OrderKey, OrderKey]>();
 
   /**
    * @param kind `single` holds at most one row; `list` holds `query.limit` rows in `query.order`.
@@ -228,7 +230,9 @@ export class RowWindow<R extends StoreRow> {
   /** The rows in the query's order (ties broken by key). */
   sorted(): R[] {
     const rows = [...this.#rows.values()];
-    return this.query.order ? rows.sort((a, b) => this.#compare(a, b)) : rows;
+    const order = this.query.order;
+    if (!order) return rows;
+    return rows.sort((a, b) => this.#compare(a, b));
   }
 
   /** Whether the held row under `key` sorts last in the query's order (false without an order). */
@@ -241,12 +245,17 @@ export class RowWindow<R extends StoreRow> {
 
   /** Two held rows in the query's order (ties broken by key); the query has an order. */
   #compare(a: R, b: R): number {
-    const { column, ascending } = this.query.order!;
-    const dir = ascending ? 1 : -1;
-    const c = compareValues(a[column], b[column]);
-    if (c !== 0) return c * dir;
+    const [byA, idA] = this.#orderKeys(a);
+    const [byB, idB] = this.#orderKeys(b);
     // Ties by key, in the order the database reads them by (rest-source.ts): integer keys by value.
-    return compareValues(a.id, b.id) * dir;
+    return (compareKeys(byA, byB) || compareKeys(idA, idB)) * (this.query.order!.ascending ? 1 : -1);
+  }
+
+  /** A held row's order and key values, read once per row object (rows are replaced, never changed in place). */
+  #orderKeys(row: R): readonly [OrderKey, OrderKey] {
+    let keys = this.#keys.get(row);
+    if (!keys) this.#keys.set(row, (keys = [orderKey(row[this.query.order!.column]), orderKey(row.id)]));
+    return keys;
   }
 
   #remember(key: string, version: number, committedAt: number | undefined): void {
@@ -278,25 +287,45 @@ function exactInteger(v: unknown): bigint | null {
 }
 
 /**
+ * A column value as {@link compareKeys} orders it, read once: a sort compares each row's value
+ * about log2(n) times, and parsing a timestamp at every comparison made the sort of a 1,000-row
+ * list the largest script cost of a busy page (QA62 F2).
+ */
+export interface OrderKey {
+  readonly value: unknown;
+  /** {@link exactInteger} of the value. */
+  readonly integer: bigint | null;
+  /** The instant of a timestamp in one of PostgreSQL's spellings (`parseTimestamp` strict), else NaN. */
+  readonly instant: number;
+}
+
+export function orderKey(value: unknown): OrderKey {
+  return { value, integer: exactInteger(value), instant: typeof value === 'string' ? parseTimestamp(value, true) : Number.NaN };
+}
+
+/**
  * Order of two column values as PostgreSQL orders them by default (the order REST reads in):
  * nulls last (so first when descending: QA61 F2), numbers numerically, timestamps by instant
  * (equal instants in other spellings tie, to be broken by key), else text by code unit (the `C`
  * collation; a database collation that orders text otherwise is not known here).
  */
-export function compareValues(a: unknown, b: unknown): number {
+export function compareKeys(x: OrderKey, y: OrderKey): number {
+  const a = x.value;
+  const b = y.value;
   if (a === b) return 0;
   const noA = a === null || a === undefined;
   const noB = b === null || b === undefined;
   if (noA || noB) return noA && noB ? 0 : noA ? 1 : -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const ia = exactInteger(a);
-  const ib = exactInteger(b);
-  if (ia !== null && ib !== null) return ia < ib ? -1 : ia > ib ? 1 : 0;
+  if (x.integer !== null && y.integer !== null) return x.integer < y.integer ? -1 : x.integer > y.integer ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') {
-    const ta = parseTimestamp(a, true);
-    const tb = parseTimestamp(b, true);
-    if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta < tb ? -1 : ta > tb ? 1 : 0;
+    if (!Number.isNaN(x.instant) && !Number.isNaN(y.instant)) return x.instant < y.instant ? -1 : x.instant > y.instant ? 1 : 0;
     return a < b ? -1 : a > b ? 1 : 0;
   }
   return String(a) < String(b) ? -1 : 1;
+}
+
+/** {@link compareKeys} of two values, for a single comparison (a sort reads {@link orderKey}s once). */
+export function compareValues(a: unknown, b: unknown): number {
+  return a === b ? 0 : compareKeys(orderKey(a), orderKey(b));
 }

@@ -15,7 +15,7 @@ import { decodeJwt, tokenExpiry, tokenUserId } from '../../src/core/jwt.js';
 import { fromRestError, rtError } from '../../src/core/errors.js';
 import { LiveQueryStore, type StoreRow } from '../../src/core/live-query.js';
 import { CATCH_UP_TRIES } from '../../src/core/snapshot-landing.js';
-import { compareValues } from '../../src/core/row-window.js';
+import { compareValues, RowWindow } from '../../src/core/row-window.js';
 import { PINNED_LIMIT, type ResolvedFeed } from '../../src/core/feeds/feed.js';
 import { ChannelRegistry } from '../../src/core/channel-registry.js';
 import { RealtimeLag } from '../../src/core/realtime-lag.js';
@@ -65,6 +65,27 @@ describe('version guard helpers', () => {
     expect(compareValues('2026-12-05T10:00:00.123457Z', '2026-12-05T10:00:00.123456Z')).to.be.greaterThan(0);
     // Text that Date.parse would take for a date is text: "10" before "9", "May 5" after "April 9".
     expect(['9', '10', 'May 5', 'April 9'].sort(compareValues)).to.deep.equal(['10', '9', 'April 9', 'May 5']);
+  });
+
+  it("reads each held row's order value once, however often a long list is sorted (QA62 F2)", () => {
+    // A 1,000-row list re-parsed both timestamps at every comparison of every sort (an insert
+    // trims, a delivery sorts): the largest script cost of a busy page. Counted, not timed.
+    let reads = 0;
+    const row = (i: number): StoreRow => {
+      const at = new Date(Date.UTC(2026, 11, 6, 0, 0, 0, (i * 7919) % 1000)).toISOString();
+      return Object.defineProperty({ id: `r${i}` }, 'created_at', { enumerable: true, get: () => (reads++, at) }) as StoreRow;
+    };
+    const window = new RowWindow<StoreRow>('list', { table: 'notifications', eq: [], order: { column: 'created_at', ascending: false }, limit: 1000 });
+    for (let i = 0; i < 1000; i++) window.fold({ type: 'INSERT', new: row(i), old: null });
+    const first = window.sorted();
+    window.fold({ type: 'INSERT', new: row(1000), old: null }); // over the limit: trimmed, so sorted again
+    const second = window.sorted();
+    expect(reads).to.equal(1001);
+    expect(first).to.have.length(1000);
+    // The order itself, against a plain sort of the same values: newest first, ties by key, the oldest trimmed.
+    const plain = Array.from({ length: 1001 }, (_, i) => ({ id: `r${i}`, at: new Date(Date.UTC(2026, 11, 6, 0, 0, 0, (i * 7919) % 1000)).toISOString() }));
+    plain.sort((a, b) => compareValues(b.at, a.at) || compareValues(b.id, a.id));
+    expect(second.map((r) => r.id)).to.deep.equal(plain.slice(0, 1000).map((r) => r.id));
   });
 
   it('reads sub and exp from a JWT without verifying it', () => {
