@@ -28,7 +28,7 @@
 import type { ChannelSpec, RowChange } from './client-types.js';
 import type { MonitoredTable, RtError } from './types.js';
 import { isRtError, messageOf, rtError } from './errors.js';
-import { sameKey, unsafeKey, uuidCase } from './keys.js';
+import { isUuid, sameKey, unsafeKey, uuidCase } from './keys.js';
 
 /** `postgres_changes` (default: per-subscriber RLS on every change) or `broadcast` (RLS once at join). */
 export type RealtimeMode = 'postgres_changes' | 'broadcast';
@@ -50,6 +50,22 @@ export function parseRealtimeMode(value: unknown): RealtimeMode {
   return DEFAULT_REALTIME_MODE;
 }
 const warned = new Set<string>();
+
+/**
+ * A join refused on a private topic, said with its likely cause (QA61 F4). The shipped
+ * `rt_can_read_topic` grants an `org:` topic only when its id is a UUID, so a table of your own
+ * whose org ids are text or integers (`rt_broadcast_change('org', 'team_id')`) is refused to
+ * every user, whatever its rows' RLS lets them read: that is the setup, not the user's access.
+ * Any other refusal is returned as it is.
+ */
+export function topicRefusal(topic: string, refusal: RtError): RtError {
+  if (refusal.code !== 'forbidden' || !topic.startsWith('org:') || isUuid(topic.slice(4))) return refusal;
+  return rtError(
+    'bad-config',
+    `Realtime refused the topic "${topic}": its org id is not a UUID, and the shipped rt_can_read_topic grants only org:<uuid> topics. For org ids of another type, replace that function (docs/core.md, "Realtime modes"); if you have replaced it, it refused this user (${refusal.message}).`,
+    'broadcast-topic',
+  );
+}
 
 /** What topic resolution needs from the client. */
 export interface TopicContext {

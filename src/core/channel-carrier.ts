@@ -18,6 +18,7 @@ import type { RealtimeChannelLike } from './supabase-like.js';
 import type { CarrierHost, CarrierMember, CarrierScope } from './channel-types.js';
 import { fromRealtimeReason, isTokenProblem, messageOf, rtError } from './errors.js';
 import { observeServerTime } from './server-clock.js';
+import { topicRefusal } from './broadcast-topics.js';
 import { packedFilter } from './channel-packing.js';
 import { bindChannel, changeOfPayload, deliverChange, deliverMessage, freeTopic, removeChannel, type ChannelEvents } from './channel-binding.js';
 
@@ -252,6 +253,7 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
         // A private broadcast channel is authorized and subscribed when the join is answered.
         if (this.group.topic && !this.#pgReady) {
           this.#pgReady = true;
+          this.#configError = false;
           this.#error = null;
           this.#reopenTries = 0;
         }
@@ -285,7 +287,12 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
           const refreshing = this.#host.hooks.sessionFailed() ? null : this.#host.hooks.refreshToken(reason);
           if (!socket) this.#error = this.#reasonError(reason);
           if (!this.#parkIfDead(channel)) void (refreshing ?? this.#host.hooks.refreshToken(reason)).then(() => this.#parkIfDead(channel));
-        } else if (!socket) this.#error = this.#reasonError(reason);
+        } else if (!socket) {
+          this.#error = this.#reasonError(reason);
+          // A topic its setup refuses to every user (topicRefusal) is a configuration error, as a
+          // table left out of the publication is: said as the connection's cause too.
+          if (this.group.topic) this.#configError = this.#error.code === 'bad-config';
+        }
         break;
       }
       case 'CLOSED':
@@ -305,7 +312,7 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
    * session's cause (expired, or rejected: never called expired when its `exp` says otherwise).
    */
   #reasonError(reason: string): RtError {
-    const error = fromRealtimeReason(reason);
+    const error = this.group.topic ? topicRefusal(this.group.topic, fromRealtimeReason(reason)) : fromRealtimeReason(reason);
     return (error.code === 'unauthorized' && this.#host.hooks.sessionFailed()) || error;
   }
 

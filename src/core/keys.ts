@@ -38,6 +38,9 @@ export function normalizeKey(value: unknown): string | null {
 /** A UUID as Postgres prints it (lower case); other text as given (Broadcast topics are named so). */
 export const uuidCase = (value: string): string => (UUID.test(value) ? value.toLowerCase() : value);
 
+/** Whether `value` is a UUID in any case (as a Postgres `uuid` accepts it in its canonical form). */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
 /**
  * Whether a row's column value `v` is the parameter `value` ({@link normalizeKey} form): the same
  * text, or the same UUID in another case (as a `uuid` column compares; a `text` column holding

@@ -1,6 +1,6 @@
 /** Broadcast mode's topic naming and message mapping (src/core/broadcast-topics.ts). */
 import { expect } from '@open-wc/testing';
-import { changeMatches, changeOfMessage, parseRealtimeMode, topicContext, topicsFor, type TopicContext } from '../../src/core/broadcast-topics.js';
+import { changeMatches, changeOfMessage, parseRealtimeMode, topicContext, topicRefusal, topicsFor, type TopicContext } from '../../src/core/broadcast-topics.js';
 import { isRtError, rtError } from '../../src/core/errors.js';
 import { subscribeOnTopics } from '../../src/core/topic-subscription.js';
 import type { ChannelState } from '../../src/core/client-types.js';
@@ -14,6 +14,18 @@ const ctx = (user: string | null, orgs: string[] = [ORG_A, ORG_B]): TopicContext
 });
 
 describe('broadcast topics', () => {
+  it('a refused org topic whose id is not a UUID is the setup (the shipped rt_can_read_topic), any other refusal as it came (QA61 F4)', () => {
+    const refused = rtError('forbidden', 'No access: Unauthorized: You do not have permissions to read from this Channel topic', 'Unauthorized');
+    const setup = topicRefusal('org:team-acme', refused);
+    expect([setup.code, setup.detail]).to.deep.equal(['bad-config', 'broadcast-topic']);
+    expect(setup.message).to.include('"org:team-acme"').and.include(refused.message);
+    expect(topicRefusal('org:42', refused).code).to.equal('bad-config');
+    expect(topicRefusal('org:00000000-0000-4000-A000-00000000AC01', refused)).to.equal(refused); // a UUID in any case: a real "no access"
+    expect(topicRefusal('user:11111111-1111-4111-8111-111111111111', refused)).to.equal(refused);
+    const token = rtError('unauthorized', 'Realtime refused the access token: expired');
+    expect(topicRefusal('org:team-acme', token)).to.equal(token);
+  });
+
   it('reads the mode: only "broadcast" switches, anything else is postgres_changes', () => {
     expect(parseRealtimeMode('broadcast')).to.equal('broadcast');
     expect(parseRealtimeMode(' Broadcast ')).to.equal('broadcast');

@@ -328,6 +328,26 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       off();
     });
 
+    it('an org topic whose id is not a UUID is refused as the setup it is, not "No access" over rows the user reads (QA61 F4)', async () => {
+      const table = await probeTable('bc_text');
+      tables.push(table);
+      await runSql(`create trigger rt_broadcast_change after insert or update or delete on public.${table}
+        for each row execute function public.rt_broadcast_change('org', 'team')`);
+      await insertInto(table, [{ team: 'team-acme', title: 'readable' }]);
+      const client = await aliceBroadcast();
+      let state: LiveQueryState<Probe[]> | undefined;
+      const off = client.liveQuery(probeFeed(table), { team: 'team-acme' }).subscribe((st) => (state = st));
+      // The shipped rt_can_read_topic grants org:<uuid> only: "org:team-acme" is refused to everyone.
+      await waitFor(() => state?.error?.detail === 'broadcast-topic', 20_000, () => `the cause (${state?.error?.code}: ${state?.error?.message})`);
+      expect(state!.error!.code).to.equal('bad-config');
+      expect(state!.error!.message).to.include('"org:team-acme"').and.include('rt_can_read_topic');
+      expect(state!.phase).to.not.equal('live');
+      expect(state!.data.map((r) => r.title), 'the rows read over REST are kept').to.deep.equal(['readable']);
+      // The connection says the same cause, as for a table left out of the publication.
+      await waitFor(() => client.getConnection().lastError?.detail === 'broadcast-topic', 10_000, () => `the connection's cause (${client.getConnection().lastError?.message})`);
+      off();
+    });
+
     it('a trigger dropped while the page is open: every feed on the table is refused with that cause (not "Realtime did not deliver"), and Live again once it is back (QA29 M2)', async function () {
       this.timeout(120_000);
       const table = await probeTable('bc_drop');
