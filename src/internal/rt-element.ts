@@ -11,6 +11,7 @@
  */
 import { LitElement, ReactiveElement, type PropertyValues } from 'lit';
 import { isVisible, unwatchVisibility, watchVisibility } from './visibility.js';
+import { keepFocus, markFocus } from './focus-keeper.js';
 import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass, leaveWithDocument } from './other-document.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
@@ -253,8 +254,12 @@ export class RtElement extends LitElement {
     // blurs it: focus goes back where the user put it (keyboard users would start over from the top).
     let focused = this.shadowRoot?.activeElement ?? null;
     while (focused?.shadowRoot?.activeElement) focused = focused.shadowRoot.activeElement;
+    // A render that removes the focused node (its row read or deleted elsewhere) moves focus to the
+    // nearest place left, not to <body> (QA63 F2: src/internal/focus-keeper.ts).
+    const mark = markFocus(this.shadowRoot);
     super.update(changed);
     if (focused && !focused.matches(':focus')) (focused as HTMLElement).focus({ preventScroll: true }); // (a removed node takes no focus)
+    if (mark) keepFocus(this.shadowRoot!, mark);
   }
 
   /**

@@ -143,32 +143,7 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     this.#announcer.say(polite);
   }
 
-  /** The focused control when an action started, and its row: see {@link RtUnreadFeed.updated}. */
-  #refocus: { from: Element; row: HTMLElement | null } | null = null;
-
-  /**
-   * A "Mark read" / "Mark all read" button disappears once its row is read: keyboard focus on it
-   * moves to its row (the list's first row, or the heading, for "Mark all read"), not to `<body>`.
-   * Only when the focused control was removed; focus the user moved elsewhere is left alone.
-   */
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    const r = this.#refocus;
-    const root = this.shadowRoot;
-    if (!r || !root) return;
-    if (r.from.isConnected) {
-      if (root.activeElement !== r.from) this.#refocus = null;
-      return;
-    }
-    this.#refocus = null;
-    if (root.activeElement) return;
-    const target = (r.row?.isConnected ? r.row : null) ?? root.querySelector<HTMLElement>('[role="feed"] article') ?? root.querySelector<HTMLElement>('#title');
-    target?.focus();
-  }
-
   async #run(action: () => Promise<RtError | null>): Promise<void> {
-    const active = this.shadowRoot?.activeElement ?? null;
-    this.#refocus = active ? { from: active, row: active.closest('article') } : null;
     let error: RtError | null;
     try {
       error = await action();
