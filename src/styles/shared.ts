@@ -22,6 +22,16 @@ import { tokens } from './tokens.js';
  *
  * Rules that select our element itself (`rt-x { … }`, `* { … }`) still win over `:host`:
  * that is the page styling our box on purpose. Nothing inside inherits box-sizing from it.
+ *
+ * Private custom properties: `all` leaves every custom property alone, so a page that sets
+ * `:root { --_card-border: hotpink; --_clamp: 1 }` would reach each `--_x` we read with a fallback
+ * (`var(--_clamp, 2)`) or declare only on some elements (the tone classes' `--_tone-bar`) (QA63 F1).
+ * Each such name starts here as `initial` (no value: our fallback applies, as on a page that sets
+ * nothing). The ones with a value of their own on `:host` (the tokens, src/styles/tokens.ts, and
+ * an element's `--_gap` or `--_size-*`) are declared there instead. All of them `!important`: a
+ * shadow tree's important declarations beat the page's, even a rule on our element itself
+ * (`rt-stream-card { --_card-radius: 0 !important }`). test/elements/private-properties.test.ts
+ * finds every `--_x` in the styles, so a new one left out here fails it.
  */
 export const resetStyles = css`
   :host {
@@ -31,6 +41,18 @@ export const resetStyles = css`
     cursor: inherit;
     pointer-events: inherit;
     print-color-adjust: inherit;
+    --_card-bg: initial !important;
+    --_card-padding: initial !important;
+    --_card-border: initial !important;
+    --_card-radius: initial !important;
+    --_clamp: initial !important;
+    --_tone-fg: initial !important;
+    --_tone-bg: initial !important;
+    --_tone-solid: initial !important;
+    --_tone-bar: initial !important;
+    --_accent: initial !important;
+    --_pct: initial !important;
+    --_font-mono: initial !important;
   }
 `;
 

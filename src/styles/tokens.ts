@@ -91,18 +91,20 @@ function lightDark(name: string, [light, dark]: [string, string]): string {
 }
 
 const colorDecls = Object.entries(colorTokens)
-  .map(([name, values]) => `--_${name}: var(--rt-${name}, ${lightDark(name, values)});`)
+  .map(([name, values]) => `--_${name}: var(--rt-${name}, ${lightDark(name, values)}) !important;`)
   .join('\n');
 
 const staticDecls = Object.entries(staticTokens)
-  .map(([name, value]) => `--_${name}: var(--rt-${name}, ${value});`)
+  .map(([name, value]) => `--_${name}: var(--rt-${name}, ${value}) !important;`)
   .join('\n');
 
 /**
  * Tokens for every element's `:host`, declared ONCE per widget tree: an element rendered inside
  * another rt-monitor element's shadow root with the same theme (a dashboard's cards) has the
  * custom state `:state(nested)` and inherits the outer element's values instead of redeclaring
- * them (fewer custom properties to compute on every style recalculation).
+ * them (fewer custom properties to compute on every style recalculation). Important: a page rule on
+ * our element itself (`rt-x { --_color-text: hotpink }`) would beat `:host` otherwise; the page
+ * themes through `--rt-*` (QA63 F1, src/styles/shared.ts, resetStyles).
  */
 export const tokens = css`
   :host(:not(:state(nested))) {

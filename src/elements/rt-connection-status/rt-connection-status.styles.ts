@@ -7,16 +7,17 @@ export const styles = css`
     max-width: 100%;
     position: relative;
     vertical-align: middle;
-    --_size-font: var(--_font-size-sm);
-    --_size-pad: 3.2px 9.6px;
+    /* Important: a page rule on our element itself must not set them either (src/styles/shared.ts). */
+    --_size-font: var(--_font-size-sm) !important;
+    --_size-pad: 3.2px 9.6px !important;
   }
   :host([size='sm']) {
-    --_size-font: var(--_font-size-xs);
-    --_size-pad: 1.6px 7.2px;
+    --_size-font: var(--_font-size-xs) !important;
+    --_size-pad: 1.6px 7.2px !important;
   }
   :host([size='lg']) {
-    --_size-font: var(--_font-size-lg);
-    --_size-pad: 5.6px 13.6px;
+    --_size-font: var(--_font-size-lg) !important;
+    --_size-pad: 5.6px 13.6px !important;
   }
   /* Its tone's colours come from the shared .badge / [data-tone] rules (src/styles/shared.ts):
      defaults set here, later in the cascade, would paint every status grey. */

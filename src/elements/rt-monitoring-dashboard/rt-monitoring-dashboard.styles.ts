@@ -4,7 +4,8 @@ import { contentWidth } from '../../styles/content-width.js';
 export const styles = css`
   ${contentWidth(720)}
   :host {
-    --_gap: var(--rt-dashboard-gap, var(--_space-4));
+    /* Important: a page rule on our element itself must not set it (src/styles/shared.ts). */
+    --_gap: var(--rt-dashboard-gap, var(--_space-4)) !important;
   }
   /* A user's text spacing (WCAG 1.4.12) reaches the widgets inside, past their :host reset, and
      the stream picker, past the UA's. */
