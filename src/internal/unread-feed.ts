@@ -98,7 +98,7 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   readonly #newRows = new NewRows();
   /** Arrivals spoken: a burst, or a stream of rows one per update, is summed up, not read out row by row for minutes. */
   readonly #announcer = new Announcer(this, (texts) =>
-    texts.length > MAX_SAID ? `${this.s.labelled(this.look().heading)}${this.s.newCount(formatNumber(this.effectiveLocale, texts.length), texts.length)}` : texts.join('. '),
+    texts.length > MAX_SAID ? `${this.look().heading}: ${this.s.newCount(formatNumber(this.effectiveLocale, texts.length), texts.length)}` : texts.join('. '),
   );
   #wasNotLive = false;
   #generation = -1;
@@ -133,19 +133,14 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     const { catchingUp, updatedAt } = this.feed.state;
     const looking = (phase === 'live' || phase === 'stale' || phase === 'connecting') && !catchingUp;
     const fresh = this.#newRows.take(this.feed.generation, all, looking || !!(catchingUp && updatedAt), toTime, looking ? this.feed.takeInserted() : [], catchingUp);
-    // Each row is said once per page (keyed by table and id): the same alert shown by a page's
-    // widget and a dashboard's is heard once (QA63 F3).
     const polite: string[] = [];
     const urgent: string[] = [];
-    const politeKeys: string[] = [];
-    const urgentKeys: string[] = [];
     for (const row of fresh) {
       const said = this.arrived(row);
       (said.urgent ? urgent : polite).push(said.text);
-      (said.urgent ? urgentKeys : politeKeys).push(`${this.source}\u0000${row.id}`);
     }
-    this.#announcer.say(urgent, true, urgentKeys);
-    this.#announcer.say(polite, false, politeKeys);
+    this.#announcer.say(urgent, true);
+    this.#announcer.say(polite);
   }
 
   async #run(action: () => Promise<RtError | null>): Promise<void> {
