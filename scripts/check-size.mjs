@@ -318,8 +318,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 89.4 on 2026-12-06 (forty-third session; +0.24 KB): rows of long lists out of view skip
  * rendering, and a list's sort reads each row's order value once (QA62 F2); an org topic whose id
  * is not a UUID is named as the setup that refuses it (QA61 F4): 89,304 B.
+ * Raised to 89.8 the same day (+0.4 KB): the page's values no longer reach the private `--_*`
+ * properties (QA63 F1); focus on a node a change from elsewhere removes stays in the widget
+ * (QA63 F2); a render that throws shows its cause (QA63 F5): 89,656 B.
  */
-export const ALL_IN_CEILING_KB = 89.4;
+export const ALL_IN_CEILING_KB = 89.8;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

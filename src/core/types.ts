@@ -31,7 +31,7 @@ export interface RtError {
    * user-owned list given another user's id), `token-failed` (an `unauthorized`:
    * the page's token callback threw or did not answer), `socket-closed` / `socket-dropped`
    * (a `network` error: the WebSocket was closed with a code, or with 1006: not opened, or dropped), `property-as-attribute`,
-   * `load-failed` (a `not-configured`: the script-tag loader could not download its client part), `token-as-attribute` (the access token set as an attribute).
+   * `load-failed` (a `not-configured`: the script-tag loader could not download its client part), `token-as-attribute` (the access token set as an attribute), `render-failed` (a `bad-config`: the element's drawing threw, e.g. a page script removed a browser feature it uses), `broadcast-topic` (a `bad-config`: an `org:` topic whose id is not a UUID, refused by the shipped `rt_can_read_topic`).
    */
   detail?: string;
   /**

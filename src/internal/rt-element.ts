@@ -9,9 +9,10 @@
  *   host page's `color-scheme`), the resolved scheme exposed as `:state(light)` / `:state(dark)`;
  * - rendering coalesced to at most once per animation frame.
  */
-import { LitElement, ReactiveElement, type PropertyValues } from 'lit';
+import { LitElement, ReactiveElement, render, type PropertyValues } from 'lit';
 import { isVisible, unwatchVisibility, watchVisibility } from './visibility.js';
 import { keepFocus, markFocus } from './focus-keeper.js';
+import { errorView } from './templates.js';
 import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass, leaveWithDocument } from './other-document.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
@@ -257,9 +258,35 @@ export class RtElement extends LitElement {
     // A render that removes the focused node (its row read or deleted elsewhere) moves focus to the
     // nearest place left, not to <body> (QA63 F2: src/internal/focus-keeper.ts).
     const mark = markFocus(this.shadowRoot);
-    super.update(changed);
+    try {
+      super.update(changed);
+    } catch (err) {
+      // Thrown by render() itself, before LitElement's update reached ReactiveElement's: that one
+      // ends the update cycle (or no update is ever scheduled again). Twice does no harm.
+      (ReactiveElement.prototype as unknown as { update(c: PropertyValues): void }).update.call(this, changed);
+      return this.#renderFailed(err);
+    }
     if (focused && !focused.matches(':focus')) (focused as HTMLElement).focus({ preventScroll: true }); // (a removed node takes no focus)
     if (mark) keepFocus(this.shadowRoot!, mark);
+  }
+
+  /**
+   * A render that threw (QA63 F5: a page that removed `Intl.RelativeTimeFormat`) had drawn part of
+   * its template: "Live" over "Loading…" for good, and nothing said why. The element shows the
+   * cause instead, as an error (`rt-error`, detail `render-failed`), drops its live/stale states,
+   * and tries again at its next update (its data or properties changing).
+   */
+  #renderFailed(err: unknown): void {
+    // An RtError written out: core/errors.js is not part of an element's first paint (the loader's budget).
+    const error: RtError = {
+      code: 'bad-config',
+      message: `rt-monitor could not draw <${this.localName}>: ${err instanceof Error ? err.message : String(err)}. A script on this page may have removed or replaced a browser feature it uses.`,
+      detail: 'render-failed',
+    };
+    for (const name of ['live', 'stale', 'connecting']) this.setState(name, false);
+    if (this.#lastErrorKey !== `render|bad-config|${error.message}`) console.error(`[rt-monitor] ${error.message}`, err);
+    this.reportError('render', error);
+    render(errorView(this.s, error), this.renderRoot, this.renderOptions);
   }
 
   /**
