@@ -110,11 +110,21 @@ function walk(root: ShadowRoot, path: string, visit: (el: Element, path: string)
   Array.from(root.children).forEach((c, i) => go(c, `${path}>${c.localName}[${i}]`));
 }
 
+/** What a snapshot holds for an element whose content-visibility ancestor skips it. */
+const SKIPPED = '(skipped: out of view)';
+
 /** path → "prop=value; …" for the host and every element inside (synchronous: no render in between). */
 function snapshot(host: HTMLElement, props: string[]): Map<string, string> {
   const out = new Map<string, string>();
   const read = (el: Element, path: string) => {
     if (el instanceof HTMLStyleElement) return;
+    // Inside a list row out of view (content-visibility: auto), values that need layout
+    // (grid-template-columns, …) read `none` until it is drawn: such an element is compared only
+    // where it is drawn in both snapshots (Firefox skipped rows between them).
+    if (!el.checkVisibility({ contentVisibilityAuto: true } as CheckVisibilityOptions) && el.checkVisibility()) {
+      out.set(path, SKIPPED);
+      return;
+    }
     const cs = getComputedStyle(el);
     out.set(path, props.map((p) => `${p}=${cs.getPropertyValue(p)}`).join('; '));
   };
@@ -128,7 +138,7 @@ function changes(before: Map<string, string>, after: Map<string, string>, props:
   const out: string[] = [];
   for (const [path, was] of before) {
     const now = after.get(path);
-    if (now === was) continue;
+    if (now === was || was === SKIPPED || now === SKIPPED) continue;
     if (now === undefined) {
       out.push(`${path}: gone`);
       continue;
