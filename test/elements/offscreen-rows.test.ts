@@ -1,7 +1,7 @@
 /**
  * QA62 F2: a change to a list of 1,000 rows laid out every row (0.26 s a layout on a busy page).
  * Rows out of view now skip style, layout and paint (`content-visibility: auto`), as stream cards
- * do: the work per change follows what is on screen (bench/long-lists.ts measures it). Checked
+ * do, so the work per change grows far less with the rows held (bench/long-lists.ts measures it). Checked
  * here by the browser's own answer, not by timing: a row far below the viewport has its content
  * skipped, the first row does not, and a skipped row's text is still in the DOM (screen readers,
  * find-in-page).
