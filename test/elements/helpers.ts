@@ -2,7 +2,7 @@
  * Helpers for element tests: mount an element under `<rt-provider>` holding a MemoryClient,
  * wait for frames, read text through shadow roots.
  */
-import { fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import type { LitElement } from 'lit';
 import '../../src/elements/rt-provider/rt-provider.js';
@@ -101,3 +101,42 @@ export async function waitForNoText(el: Element, needle: string, timeout = 4000)
 
 /** The ISO time `ms` milliseconds ago. */
 export const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+
+/**
+ * One row of every table each data element shows (streams s1/s2, a scan, two agent runs, two
+ * alerts, a notification whose body is `notificationBody`), for tests that mount every element.
+ */
+export function seededWidgets(notificationBody = 'Midwest HVAC found 12 targets.'): MemoryClient {
+  const client = memory();
+  client.setRows('streams', [
+    { id: 's1', org_id: ORG, name: 'Q3 outbound', goal_status: 'in_progress', current_progress: { percentage: 55, completed: 11, total: 20 }, created_at: ago(5000) },
+    { id: 's2', org_id: ORG, name: 'Partner intros', goal_status: 'completed', current_progress: { percentage: 100, completed: 8, total: 8 }, created_at: ago(9000) },
+  ]);
+  client.setRows('acquisition_scans', [
+    {
+      id: 'sc1', user_id: ALICE, name: 'Midwest HVAC', status: 'running', progress_percentage: 40,
+      current_step: 'Scoring targets', targets_identified: 10, targets_analyzed: 4, started_at: ago(125_000),
+    },
+  ]);
+  client.setRows('agent_executions', [
+    { id: 'e1', stream_id: 's1', agent_id: 'researcher', status: 'running', started_at: ago(30_000) },
+    { id: 'e2', stream_id: 's1', agent_id: 'enricher', status: 'failed', started_at: ago(200_000), completed_at: ago(190_000), error: 'Rate limited' },
+  ]);
+  client.setRows('signal_alerts', [
+    { id: 'a1', user_id: ALICE, business_name: 'Acme Plumbing', signal_type: 'hiring_surge', priority: 'high', read: false, created_at: ago(60_000) },
+    { id: 'a2', user_id: ALICE, business_name: 'Gamma HVAC', signal_type: 'expansion', priority: 'critical', read: true, created_at: ago(30_000) },
+  ]);
+  client.setRows('notifications', [
+    { id: 'n1', user_id: ALICE, title: 'Scan finished', body: notificationBody, type: 'success', link: '/scans/1', read: false, created_at: ago(5 * 60_000) },
+  ]);
+  return client;
+}
+
+/** An element's styles as text (its `elementStyles`, adopted sheets or CSSResults). */
+export function cssTextOf(tag: string): string {
+  const ctor = customElements.get(tag) as unknown as { elementStyles?: Array<CSSStyleSheet | { cssText: string }> } | undefined;
+  expect(ctor, tag).to.exist;
+  return (ctor!.elementStyles ?? [])
+    .map((s) => ('cssText' in s ? s.cssText : Array.from((s as CSSStyleSheet).cssRules, (r) => r.cssText).join('\n')))
+    .join('\n');
+}

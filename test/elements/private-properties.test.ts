@@ -14,15 +14,7 @@ import '../../src/index.js';
 import { FEEDS } from '../../src/core/feeds/index.js';
 import { RT_TAGS } from '../../src/generated/tags.js';
 import type { MemoryClient } from '../helpers/memory-client.js';
-import { ago, ALICE, deepText, memory, mount, ORG, settle } from './helpers.js';
-
-function cssTextOf(tag: string): string {
-  const ctor = customElements.get(tag) as unknown as { elementStyles?: Array<CSSStyleSheet | { cssText: string }> } | undefined;
-  expect(ctor, tag).to.exist;
-  return (ctor!.elementStyles ?? [])
-    .map((s) => ('cssText' in s ? s.cssText : Array.from((s as CSSStyleSheet).cssRules, (r) => r.cssText).join('\n')))
-    .join('\n');
-}
+import { ago, ALICE, cssTextOf, deepText, mount, seededWidgets, settle } from './helpers.js';
 
 /** Every private custom property any element's styles declare or read. */
 const PRIVATE = [...new Set(RT_TAGS.flatMap((tag) => cssTextOf(tag).match(/--_[\w-]+/g) ?? []))].sort();
@@ -31,29 +23,7 @@ const PRIVATE = [...new Set(RT_TAGS.flatMap((tag) => cssTextOf(tag).match(/--_[\
 const HOSTILE = ['hotpink', '0px', '1', 'none', '3px 5px'];
 
 function seeded(): MemoryClient {
-  const client = memory();
-  client.setRows('streams', [
-    { id: 's1', org_id: ORG, name: 'Q3 outbound', goal_status: 'in_progress', current_progress: { percentage: 55, completed: 11, total: 20 }, created_at: ago(5000) },
-    { id: 's2', org_id: ORG, name: 'Partner intros', goal_status: 'completed', current_progress: { percentage: 100, completed: 8, total: 8 }, created_at: ago(9000) },
-  ]);
-  client.setRows('acquisition_scans', [
-    {
-      id: 'sc1', user_id: ALICE, name: 'Midwest HVAC', status: 'running', progress_percentage: 40,
-      current_step: 'Scoring targets', targets_identified: 10, targets_analyzed: 4, started_at: ago(125_000),
-    },
-  ]);
-  client.setRows('agent_executions', [
-    { id: 'e1', stream_id: 's1', agent_id: 'researcher', status: 'running', started_at: ago(30_000) },
-    { id: 'e2', stream_id: 's1', agent_id: 'enricher', status: 'failed', started_at: ago(200_000), completed_at: ago(190_000), error: 'Rate limited' },
-  ]);
-  client.setRows('signal_alerts', [
-    { id: 'a1', user_id: ALICE, business_name: 'Acme Plumbing', signal_type: 'hiring_surge', priority: 'high', read: false, created_at: ago(60_000) },
-    { id: 'a2', user_id: ALICE, business_name: 'Gamma HVAC', signal_type: 'expansion', priority: 'critical', read: true, created_at: ago(30_000) },
-  ]);
-  client.setRows('notifications', [
-    { id: 'n1', user_id: ALICE, title: 'Scan finished', body: 'Midwest HVAC found 12 targets. '.repeat(12), type: 'success', link: '/scans/1', read: false, created_at: ago(5 * 60_000) },
-  ]);
-  return client;
+  return seededWidgets('Midwest HVAC found 12 targets. '.repeat(12));
 }
 
 function held(): MemoryClient {

@@ -7,14 +7,8 @@
 import { expect } from '@open-wc/testing';
 import '../../src/index.js';
 import { RT_TAGS as TAGS } from '../../src/generated/tags.js';
+import { cssTextOf } from './helpers.js';
 
-function cssTextOf(tag: string): string {
-  const ctor = customElements.get(tag) as unknown as { elementStyles?: Array<CSSStyleSheet | { cssText: string }> } | undefined;
-  expect(ctor, tag).to.exist;
-  return (ctor!.elementStyles ?? [])
-    .map((s) => ('cssText' in s ? s.cssText : Array.from((s as CSSStyleSheet).cssRules, (r) => r.cssText).join('\n')))
-    .join('\n');
-}
 
 describe('element styles', () => {
   it('read no public --rt-* custom property without a fallback', () => {
