@@ -1,15 +1,17 @@
 /**
- * One spoken announcement per milestone per page. A stream shown by three widgets
- * (rt-stream-progress, rt-stream-card, a dashboard card) sees each milestone three times; the
- * first widget to observe it claims it and announces, the others stay quiet.
+ * One spoken announcement per event per page. A stream shown by three widgets
+ * (rt-stream-progress, rt-stream-card, a dashboard card) sees each milestone three times, and an
+ * alert shown by a page's `<rt-signal-alerts>` and a dashboard's arrives twice; the first widget
+ * to say it claims it (src/internal/announcer.ts), the others stay quiet.
  *
- * Claims are keyed `kind:id:milestone` and held for `ANNOUNCE_DEDUPE_MS`: every widget on the
- * page sees the same change within moments of the others, while a stream that runs again later
- * (reset, retried, failed again) is announced again. Shared by every copy of the bundle on the
- * page through a `Symbol.for` slot.
+ * Claims are keyed by the event (`stream\0id\050`, `signal_alerts\0id`,
+ * `agent_executions\0id\0failed`) and held for `ANNOUNCE_DEDUPE_MS`: every widget on the page
+ * sees the same change within moments of the others, while a stream that runs again later (reset,
+ * retried, failed again) is announced again. Shared by every copy of the bundle on the page
+ * through a `Symbol.for` slot.
  */
 
-/** How long a claimed milestone keeps other widgets quiet (ms). */
+/** How long a claimed announcement keeps other widgets quiet (ms). */
 export const ANNOUNCE_DEDUPE_MS = 30_000;
 
 interface AnnounceState {
@@ -24,12 +26,11 @@ const g = globalThis as unknown as Record<symbol, AnnounceState | undefined>;
 const state: AnnounceState = (g[KEY] ??= { claims: new Map() });
 
 /**
- * True when the caller should announce milestone `milestone` of (`kind`, `id`): nobody on the
- * page announced it in the last `ANNOUNCE_DEDUPE_MS`. The claim is recorded.
+ * True when the caller should say the words about event `key`: nobody on the page said them in
+ * the last `ANNOUNCE_DEDUPE_MS`. The claim is recorded.
  */
-export function claimAnnouncement(kind: string, id: string, milestone: string, now = Date.now()): boolean {
+export function claimAnnouncement(key: string, now = Date.now()): boolean {
   for (const [k, at] of state.claims) if (now - at >= ANNOUNCE_DEDUPE_MS) state.claims.delete(k);
-  const key = `${kind}\u0000${id}\u0000${milestone}`;
   if (state.claims.has(key)) return false;
   state.claims.set(key, now);
   return true;
@@ -40,11 +41,13 @@ export function claimAnnouncement(kind: string, id: string, milestone: string, n
  * unless another widget on the page said the same words about it last, within
  * `ANNOUNCE_DEDUPE_MS` — the same change seen by two widgets (a page's connection badge and a
  * dashboard's) is heard once, while a status that changes back (reconnecting, connected,
- * reconnecting) is heard each time. The caller's words are recorded.
+ * reconnecting) is heard each time. The caller's words are recorded, unless it cannot be heard
+ * (`heard` false: hidden), so that a shown widget still says them.
  */
-export function claimWords(scope: object, words: string, now = Date.now()): boolean {
+export function claimWords(scope: object, words: string, heard: boolean, now = Date.now()): boolean {
   const said = (state.said ??= new WeakMap());
   const last = said.get(scope);
+  if (!heard) return true;
   said.set(scope, [words, now]);
   return !last || last[0] !== words || now - last[1] >= ANNOUNCE_DEDUPE_MS;
 }

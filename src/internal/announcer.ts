@@ -13,8 +13,16 @@
  *   every screen reader speaks again.
  * - The regions are nodes the announcer owns, rendered by the host (`${announcer.polite}`) and
  *   written directly: a host whose rendering is deferred (off screen) still speaks on time.
+ * - A message given with a key (the event it is about: a table and row id, a run's new status, a
+ *   stream's milestone) is said once per page, however many widgets show the event: when its turn
+ *   comes, a widget that can be heard claims the key ({@link claimAnnouncement}) and says it only
+ *   if no other widget did. The claim is taken when the words are spoken, not when they are given:
+ *   a widget that held them for its batch and then went (removed, its rows gone) never claimed
+ *   them, so another widget that was given them still says them. A hidden widget says them in its
+ *   own regions, which nobody hears, and leaves the claim to a shown one.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { claimAnnouncement } from './announcements.js';
 
 /** How long after an announcement further messages are held and then spoken as one (ms). */
 export const ANNOUNCE_BATCH_MS = 1200;
@@ -22,10 +30,23 @@ export const ANNOUNCE_BATCH_MS = 1200;
 /** Messages spoken together that are named one by one; more are summed up as a count (each widget's `words`). */
 export const MAX_SAID = 3;
 
+/** A message, and the page-wide key of the event it is about (none: this widget's own words). */
+type Item<M> = [message: M, key?: string];
+
 interface Channel<M> {
   node: HTMLElement;
-  held: M[];
+  held: Item<M>[];
   timer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Whether what `host` says in its live regions can be heard: it is in the document and rendered
+ * (not `hidden`, `display: none`, `visibility: hidden`, nor inside a closed `<details>`). Scrolled
+ * out of view is heard: screen readers read live regions wherever they are.
+ */
+export function heard(host: object): boolean {
+  const el = host as Partial<Element>;
+  return !el.checkVisibility || (!!el.isConnected && el.checkVisibility({ checkVisibilityCSS: true }));
 }
 
 function region(role: string): HTMLElement {
@@ -45,18 +66,21 @@ export class Announcer<M = string> implements ReactiveController {
 
   /** `words` turns messages spoken together (one or more) into what is said; by default, all of them in turn. */
   constructor(
-    host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost,
     private readonly words: (messages: M[]) => string = (messages) => messages.join('. '),
   ) {
     host.addController(this);
   }
 
-  /** Says `messages` (one update's), at once after a quiet spell, else at the end of the window. */
-  say(messages: M[], urgent = false): void {
+  /**
+   * Says `messages` (one update's), at once after a quiet spell, else at the end of the window.
+   * `keys[i]`, when given, names the page-wide event `messages[i]` is about: said once per page.
+   */
+  say(messages: M[], urgent = false, keys: (string | undefined)[] = []): void {
     const c = this.#channels[urgent ? 1 : 0];
-    if (!messages.length) return;
-    if (c.timer === undefined) this.#speak(c, messages);
-    else c.held.push(...messages);
+    const items = messages.map((m, i): Item<M> => [m, keys[i]]);
+    if (c.timer === undefined) this.#speak(c, items);
+    else c.held.push(...items);
   }
 
   /** Forgets what is held and what is shown (the rows they were about are gone). */
@@ -69,7 +93,11 @@ export class Announcer<M = string> implements ReactiveController {
     }
   }
 
-  #speak(c: Channel<M>, messages: M[]): void {
+  #speak(c: Channel<M>, items: Item<M>[]): void {
+    const shown = heard(this.host);
+    // Another widget on the page said it (a page's alerts and a dashboard's show the same row).
+    const messages = items.filter(([, key]) => !key || !shown || claimAnnouncement(key)).map(([m]) => m);
+    if (!messages.length) return;
     const said = c.node.ownerDocument.createElement('div');
     let text = this.words(messages);
     // The same words as last time: a new node is not a text change to every screen reader (some

@@ -8,7 +8,6 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { AcquisitionScan, ConnectionStatus, LiveQueryPhase, RtError, Stream } from '../core/types.js';
 import type { RtProgressCompleteDetail } from '../events.js';
 import { clampCount, clampPercent, clip, finiteNumber, formatNumber, formatPercent, toTime } from './format.js';
-import { claimAnnouncement } from './announcements.js';
 import type { Announcer } from './announcer.js';
 import { icon } from './icons.js';
 import { connectionLook, connectionStatusOf, connectionText, isActive, workLook, workStatusOf, type WorkStatus } from './status.js';
@@ -196,7 +195,7 @@ export function renderProgressView(o: ProgressViewOptions): TemplateResult {
     })}
     <div class="meta" part="details">
       ${o.currentStep != null && o.currentStep !== ''
-        ? html`<span class="step" part="step">${icon('activity')}<span class="sr-only">${s.currentStep}: </span>${clipped(o.currentStep, { max: 80 })}</span>`
+        ? html`<span class="step" part="step">${icon('activity')}<span class="sr-only">${s.labelled(s.currentStep)}</span>${clipped(o.currentStep, { max: 80 })}</span>`
         : nothing}
       ${o.meta ?? nothing}
       <span class="updated" part="updated">${icon('clock')}${updated != null
@@ -243,16 +242,17 @@ export class ProgressTracker {
     // Words about another row, an old name or progress since undone (QA24: "75%" kept after a reset to 10 %) go.
     if (row.id !== this.#lastKey || label !== this.#lastLabel || Math.floor((m.percentage ?? 0) / 25) < (this.#lastBucket ?? 0)) announcer.clear();
     this.#lastLabel = label;
-    const { announce, completed } = this.observe(row.id, label, m, s, host.effectiveLocale);
+    const { announce, completed, key } = this.observe(row.id, label, m, s, host.effectiveLocale);
     if (completed) host.emit('rt-progress-complete', { kind: this.kind === 'scan' ? 'scan' : 'stream', id: row.id, label, record: row });
-    if (announce) announcer.say([announce]);
+    if (announce) announcer.say([announce], false, [key]);
   }
 
   /**
-   * Feed the current state; returns `{announce, completed}` for this change.
+   * Feed the current state; returns `{announce, completed}` for this change and, with a `kind`,
+   * the page-wide `key` of the milestone announced (the announcer says it once per page).
    * The first observation of a key never announces or completes.
    */
-  observe(key: string, label: string, m: ProgressModel, s: RtStrings, locale: string): { announce: string | null; completed: boolean } {
+  observe(key: string, label: string, m: ProgressModel, s: RtStrings, locale: string): { announce: string | null; completed: boolean; key?: string } {
     const complete = m.status === 'completed' || (m.status == null && m.percentage === 100);
     const bucket = m.percentage == null ? null : Math.floor(m.percentage / 25);
     const status = m.status ?? null;
@@ -275,10 +275,9 @@ export class ProgressTracker {
         milestone = String(bucket * 25);
       }
     }
-    if (announce && this.kind && !claimAnnouncement(this.kind, key, milestone)) announce = null;
     this.#lastBucket = bucket;
     this.#lastStatus = status;
     this.#lastComplete = complete;
-    return { announce, completed };
+    return { announce, completed, key: this.kind ? `${this.kind}\u0000${key}\u0000${milestone}` : undefined };
   }
 }

@@ -37,6 +37,8 @@ export const en = {
   connectionError: 'Connection error',
   connectionLabel: 'Realtime connection',
   connectionAnnounce: (status: string) => `Realtime connection: ${status}`,
+  /** A label before its value ("Started: 5 min ago"): the colon as the language writes it (French: a no-break space before it). */
+  labelled: (label: string) => `${label}: `,
   latency: 'Latency',
   retryIn: (when: string) => `Retrying ${when}`,
   attempt: (n: string) => `Attempt ${n}`,
@@ -210,6 +212,10 @@ export const en = {
   notifications: 'Notifications',
   noNotifications: 'You are all caught up',
   newNotification: (title: string) => `New notification: ${title}`,
+  /** A `warning` notification's announcement: the words say its type (QA63 F3). */
+  newWarningNotification: (title: string) => `New warning notification: ${title}`,
+  /** An `error` notification's announcement, said assertively: the words say it is an error (QA63 F3). */
+  newErrorNotification: (title: string) => `New error notification: ${title}`,
   open: 'Open',
   untitled: 'Untitled',
 

@@ -98,7 +98,7 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
   readonly #newRows = new NewRows();
   /** Arrivals spoken: a burst, or a stream of rows one per update, is summed up, not read out row by row for minutes. */
   readonly #announcer = new Announcer(this, (texts) =>
-    texts.length > MAX_SAID ? `${this.look().heading}: ${this.s.newCount(formatNumber(this.effectiveLocale, texts.length), texts.length)}` : texts.join('. '),
+    texts.length > MAX_SAID ? `${this.s.labelled(this.look().heading)}${this.s.newCount(formatNumber(this.effectiveLocale, texts.length), texts.length)}` : texts.join('. '),
   );
   #wasNotLive = false;
   #generation = -1;
@@ -133,14 +133,17 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     const { catchingUp, updatedAt } = this.feed.state;
     const looking = (phase === 'live' || phase === 'stale' || phase === 'connecting') && !catchingUp;
     const fresh = this.#newRows.take(this.feed.generation, all, looking || !!(catchingUp && updatedAt), toTime, looking ? this.feed.takeInserted() : [], catchingUp);
-    const polite: string[] = [];
-    const urgent: string[] = [];
+    // Polite [0] and urgent [1] texts, and their keys: a row is said once per page (keyed by table
+    // and id), so the same alert shown by a page's widget and a dashboard's is heard once (QA63 F3).
+    const texts: string[][] = [[], []];
+    const keys: string[][] = [[], []];
     for (const row of fresh) {
-      const said = this.arrived(row);
-      (said.urgent ? urgent : polite).push(said.text);
+      const { text, urgent } = this.arrived(row);
+      texts[+urgent].push(text);
+      keys[+urgent].push(`${this.source}\u0000${row.id}`);
     }
-    this.#announcer.say(urgent, true);
-    this.#announcer.say(polite);
+    this.#announcer.say(texts[1], true, keys[1]);
+    this.#announcer.say(texts[0], false, keys[0]);
   }
 
   async #run(action: () => Promise<RtError | null>): Promise<void> {

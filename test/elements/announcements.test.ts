@@ -93,11 +93,11 @@ describe('announcements: one per milestone per page', () => {
 
   it('the page-wide registry: first claim wins, other kinds/ids/milestones are separate, a later run is announced again', () => {
     const t = 1_000_000;
-    expect(claimAnnouncement('stream', 'a', '50', t)).to.equal(true);
-    expect(claimAnnouncement('stream', 'a', '50', t + 10)).to.equal(false);
-    expect(claimAnnouncement('stream', 'a', '75', t + 10)).to.equal(true);
-    expect(claimAnnouncement('stream', 'b', '50', t + 10)).to.equal(true);
-    expect(claimAnnouncement('scan', 'a', '50', t + 10)).to.equal(true);
-    expect(claimAnnouncement('stream', 'a', '50', t + ANNOUNCE_DEDUPE_MS)).to.equal(true);
+    expect(claimAnnouncement('stream\u0000a\u000050', t)).to.equal(true);
+    expect(claimAnnouncement('stream\u0000a\u000050', t + 10)).to.equal(false);
+    expect(claimAnnouncement('stream\u0000a\u000075', t + 10)).to.equal(true);
+    expect(claimAnnouncement('stream\u0000b\u000050', t + 10)).to.equal(true);
+    expect(claimAnnouncement('scan\u0000a\u000050', t + 10)).to.equal(true);
+    expect(claimAnnouncement('stream\u0000a\u000050', t + ANNOUNCE_DEDUPE_MS)).to.equal(true);
   });
 });

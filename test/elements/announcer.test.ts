@@ -60,6 +60,9 @@ async function oneByOne(client: ReturnType<typeof memory>, el: Element, n: numbe
 }
 
 describe('announcer: what the list widgets say', () => {
+  // Rows are said once per page (QA63 F3): each test's row ids are new to the page.
+  beforeEach(() => resetAnnouncements());
+
   it('three identical critical alerts in a row are spoken three times (QA20 #1)', async () => {
     const client = memory();
     client.setRows('signal_alerts', [{ id: 'old', user_id: ALICE, business_name: 'Acme Plumbing', signal_type: 'x', priority: 'low', created_at: ago(60_000) }]);
@@ -141,7 +144,7 @@ describe('announcer: what the list widgets say', () => {
     for (let i = 1; i <= 5; i++) client.insert('notifications', { id: `p${i}`, user_id: ALICE, title: `Row ${i}`, type: 'info' });
     client.insert('notifications', { id: 'u1', user_id: ALICE, title: 'Sync failed', type: 'error' });
     await until(() => polite.length === 2, 'the polite ones summed up', () => ({ polite, urgent }));
-    expect(urgent).to.deep.equal(['New notification: Sync failed']);
+    expect(urgent).to.deep.equal(['New error notification: Sync failed']);
     expect(polite).to.deep.equal(['New notification: Row 0', 'Notifications: 5 new']);
     expect(order, 'the urgent one did not wait for the polite batch').to.deep.equal(['polite', 'urgent', 'polite']);
   });

@@ -263,6 +263,37 @@ describe('translations', () => {
     await waitUntil(() => text(el).includes('1 aktiver Agent'), `singular in German; got ${text(el)}`, { timeout: 4000 });
   });
 
+  it('French: every colon has a no-break space before it, in every string and where the elements put a label before its value (QA63 F6)', async () => {
+    const fr = ((await import('../../src/locales/fr.json')) as { default: Record<string, unknown> }).default;
+    const problems: string[] = [];
+    const walk = (v: unknown, path: string) => {
+      if (typeof v === 'string') {
+        for (const m of v.matchAll(/:/g)) if (v[m.index! - 1] !== '\u00a0') problems.push(`${path}: ${JSON.stringify(v.slice(Math.max(0, m.index! - 20), m.index! + 3))}`);
+      } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+    };
+    walk(fr, '');
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+    // The labels the elements join to their values ("Démarré : il y a 5 s", "Durée : 2 min").
+    for (const [tag, template] of ELEMENTS.filter(([t]) => /^rt-(agent-executions|scan-progress|connection-status|notifications|signal-alerts|stream-card)$/.test(t))) {
+      const el = await rendered(tag, template('fr'), 'fr');
+      const words: string[] = [];
+      const collect = (n: Node) => {
+        if (n instanceof HTMLStyleElement) return;
+        if (n.nodeType === Node.TEXT_NODE) words.push(n.textContent ?? '');
+        if (n instanceof Element) {
+          for (const a of ['aria-label', 'title']) if (n.hasAttribute(a)) words.push(n.getAttribute(a)!);
+          if (n.shadowRoot) collect(n.shadowRoot);
+        }
+        for (const c of Array.from(n.childNodes)) collect(c);
+      };
+      collect(el.shadowRoot!);
+      const all = words.join('|');
+      // (a time of day, "03:38", is no label)
+      for (const m of all.matchAll(/(?<!\d):/g)) if (all[m.index! - 1] !== '\u00a0') problems.push(`${tag}: ${JSON.stringify(all.slice(Math.max(0, m.index! - 20), m.index! + 3))}`);
+    }
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
+
   it("a host's registerStrings wins over the bundled translation", async () => {
     registerStrings('de-AT', { live: 'Jetzt', status: { in_progress: 'Läuft grad' } as never });
     const el = await rendered('rt-stream-card', html`<rt-stream-card stream-id="s1" locale="de-AT"></rt-stream-card>`, 'de-AT');

@@ -111,14 +111,18 @@ export class RtAgentExecutions extends RtElement {
       const next = new Map(all.map((e) => [e.id, workStatusOf(e.status)] as [string, string]));
       if (this.#seen) {
         const said: { text: string; failed: boolean }[] = [];
+        // Keyed by run and new status: a run shown by a page's widget and a dashboard's is heard once (QA63 F3).
+        const keys: string[] = [];
         for (const e of all) {
           const before = this.#seen.get(e.id);
           const now = next.get(e.id)!;
           const name = clip(e.agent_id, 60, this.s.agentFallback).text;
           if (before !== now && isTerminal(now)) said.push({ text: this.s.agentFinished(name, this.s.status[now].toLowerCase()), failed: now === 'failed' });
           else if (before === undefined && now === 'running') said.push({ text: this.s.agentStarted(name), failed: false });
+          else continue;
+          keys.push(`agent_executions\u0000${e.id}\u0000${now}`);
         }
-        this.#announcer.say(said);
+        this.#announcer.say(said, false, keys);
       }
       this.#seen = next;
     }
@@ -140,10 +144,10 @@ export class RtAgentExecutions extends RtElement {
       </div>
       <div class="times">
         <span title=${formatDateTime(loc, started) ?? nothing}
-          >${started != null ? html`${s.started}: ${tickingAgo(loc, started, s.justNow)}` : s.notStarted}</span
+          >${started != null ? html`${s.labelled(s.started)}${tickingAgo(loc, started, s.justNow)}` : s.notStarted}</span
         >
         ${elapsed
-          ? html`<span class="num ${running ? 'elapsed' : ''}">${running ? s.elapsed : s.duration}: ${tickingDuration(loc, elapsed, s.notAvailable)}</span>`
+          ? html`<span class="num ${running ? 'elapsed' : ''}">${s.labelled(running ? s.elapsed : s.duration)}${tickingDuration(loc, elapsed, s.notAvailable)}</span>`
           : nothing}
       </div>
       ${status === 'failed' && e.error ? html`<p class="error-text">${clipped(e.error, { max: 160 })}</p>` : nothing}

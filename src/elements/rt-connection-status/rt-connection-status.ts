@@ -4,7 +4,7 @@ import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionDetail, ConnectionStatus } from '../../core/types.js';
 import { formatMilliseconds, formatNumber, formatRelative, trimmed } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
-import { Announcer } from '../../internal/announcer.js';
+import { Announcer, heard } from '../../internal/announcer.js';
 import { sayUnknownChoice } from '../../internal/attribute-choice.js';
 import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
@@ -105,8 +105,8 @@ export class RtConnectionStatus extends RtElement {
         // Said with the element's `label` when it has one (two indicators on a page are told apart: QA53 F3).
         const label = trimmed(this.label);
         const text = this.#statusText(status);
-        const words = label ? `${label}: ${text}` : this.s.connectionAnnounce(text);
-        if (claimWords((!this.status && this.#connection.client) || this, words)) this.#announcer.say([words]);
+        const words = label ? `${this.s.labelled(label)}${text}` : this.s.connectionAnnounce(text);
+        if (claimWords((!this.status && this.#connection.client) || this, words, heard(this))) this.#announcer.say([words]);
         if (status !== 'unknown') {
           this.emit('rt-status-change', {
             status,
@@ -203,7 +203,7 @@ export class RtConnectionStatus extends RtElement {
     const content = html`<span class="icon-wrap" part="icon">${icon(look.icon, look.spin ? 'spin' : '')}</span><span
         part="label"
         class=${this.showText ? '' : 'sr-only'}
-        >${this.showText ? text : `${label}: ${text}`}</span
+        >${this.showText ? text : `${s.labelled(label)}${text}`}</span
       >`;
     const hasDetail = !!this.#detail;
     return html`${hasDetail
@@ -216,8 +216,8 @@ export class RtConnectionStatus extends RtElement {
             aria-expanded=${this.open ? 'true' : 'false'}
             aria-controls="panel"
             popovertarget="panel"
-            aria-label=${`${label}: ${text}`}
-            title=${this.showText ? nothing : `${label}: ${text}`}
+            aria-label=${`${s.labelled(label)}${text}`}
+            title=${this.showText ? nothing : `${s.labelled(label)}${text}`}
             @keydown=${this.#onKeydown}
           >
             ${content}
@@ -227,7 +227,7 @@ export class RtConnectionStatus extends RtElement {
             part="base"
             data-tone=${look.tone}
             data-status=${status}
-            title=${this.showText ? nothing : `${label}: ${text}`}
+            title=${this.showText ? nothing : `${s.labelled(label)}${text}`}
             >${content}</span
           >`}
       ${this.#renderPanel()}

@@ -70,7 +70,10 @@ export class RtNotifications extends RtUnreadFeed<Notification> {
 
   protected arrived(n: Notification): { text: string; urgent: boolean } {
     this.emit('rt-notification', { notification: n });
-    return { text: this.s.newNotification(clip(n.title, 80, this.s.untitled).text), urgent: n.type === 'error' };
+    const title = clip(n.title, 80, this.s.untitled).text;
+    // Warnings and errors say their type: an assertive "New notification: Note 9" did not say why it interrupted (QA63 F3).
+    const text = n.type === 'error' ? this.s.newErrorNotification(title) : n.type === 'warning' ? this.s.newWarningNotification(title) : this.s.newNotification(title);
+    return { text, urgent: n.type === 'error' };
   }
 
   protected renderEntry(n: Notification, i: number, size: number, markRead: () => void) {
@@ -98,8 +101,8 @@ export class RtNotifications extends RtUnreadFeed<Notification> {
         <div class="entry-title">
           ${unread ? html`<span class="unread-dot"></span>` : nothing}
           <span id="n${i}-title" class="truncate" part="title" title=${title.full ?? nothing}
-            >${unread ? html`<span class="sr-only">${s.unread}: </span>` : nothing}<span class="sr-only"
-              >${s.notificationType[type]}: </span
+            >${unread ? html`<span class="sr-only">${s.labelled(s.unread)}</span>` : nothing}<span class="sr-only"
+              >${s.labelled(s.notificationType[type])}</span
             ><bdi>${title.text}</bdi></span
           >
         </div>
@@ -112,7 +115,7 @@ export class RtNotifications extends RtUnreadFeed<Notification> {
           >
           ${href
             ? html`<a class="open-link" part="link" href=${href} rel="noopener noreferrer"
-                >${s.open}<span class="sr-only">: <bdi>${title.text}</bdi></span>${icon('external-link')}</a
+                >${s.open}<span class="sr-only">${s.labelled('')}<bdi>${title.text}</bdi></span>${icon('external-link')}</a
               >`
             : nothing}
         </div>
@@ -126,7 +129,7 @@ export class RtNotifications extends RtUnreadFeed<Notification> {
              
               @click=${markRead}
             >
-              ${s.markRead}<span class="sr-only">: <bdi>${title.text}</bdi></span>
+              ${s.markRead}<span class="sr-only">${s.labelled('')}<bdi>${title.text}</bdi></span>
             </button>`
           : nothing}
       </div>

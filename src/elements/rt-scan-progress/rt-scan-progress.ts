@@ -119,7 +119,7 @@ export class RtScanProgress extends RtElement {
         lastUpdated: r.updated_at,
         badges: phaseBadge(s, phase, error ?? this.phaseError),
         headingLevel: null,
-        meta: html`<span part="duration">${icon('play-circle')}<span class="sr-only">${s.duration}: </span>${duration ?? s.notStarted}</span>`,
+        meta: html`<span part="duration">${icon('play-circle')}<span class="sr-only">${s.labelled(s.duration)}</span>${duration ?? s.notStarted}</span>`,
       })}
       ${status === 'failed' && r.error
         ? html`<p class="error-text" part="scan-error">${icon('x-circle')}${clipped(r.error, { max: 200 })}</p>`

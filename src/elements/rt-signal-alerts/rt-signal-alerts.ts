@@ -105,7 +105,7 @@ export class RtSignalAlerts extends RtUnreadFeed<SignalAlert> {
         <div class="entry-title">
           ${unread ? html`<span class="unread-dot"></span>` : nothing}
           <span id="a${i}-name" class="truncate" part="business" title=${name.full ?? nothing}
-            >${unread ? html`<span class="sr-only">${s.unread}: </span>` : nothing}<bdi>${name.text}</bdi></span
+            >${unread ? html`<span class="sr-only">${s.labelled(s.unread)}</span>` : nothing}<bdi>${name.text}</bdi></span
           >
         </div>
         <div class="entry-sub" id="a${i}-sub">
@@ -121,7 +121,7 @@ export class RtSignalAlerts extends RtUnreadFeed<SignalAlert> {
         ${lookBadge(look, s.priority[prio], 'priority')}
         ${unread
           ? html`<button type="button" class="link" part="mark-read" @click=${markRead}>
-              ${s.markRead}<span class="sr-only">: <bdi>${name.text}</bdi></span>
+              ${s.markRead}<span class="sr-only">${s.labelled('')}<bdi>${name.text}</bdi></span>
             </button>`
           : nothing}
       </div>
