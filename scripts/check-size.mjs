@@ -324,8 +324,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 89.9 on 2026-12-06 (forty-fourth session; +0.19 KB): an announcement about rows is
  * said once per page (QA63 F3), warning and error notifications say their type, French colons
  * (QA63 F6): 89,847 B.
+ * Raised to 90.1 the same day (+0.17 KB): each live list is read again as a whole at every
+ * revalidation round, so rows Realtime never delivered or that came into view without an event
+ * show, and an undelivered one takes the list off Live (QA64 F1, F2): 90,020 B.
  */
-export const ALL_IN_CEILING_KB = 89.9;
+export const ALL_IN_CEILING_KB = 90.1;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -216,7 +216,7 @@ export abstract class LiveHub implements ResolveContext {
     this.#revalidateTimer = setTimeout(() => void this.#revalidate(), every);
   }
 
-  /** Reads the held rows of every live store again, by table, and reconciles each store. */
+  /** Reads the held rows of every live store again, by table, then each list as a whole, and reconciles each store. */
   async #revalidate(): Promise<void> {
     try {
       await this.#revalidateOnce();
@@ -269,6 +269,17 @@ export abstract class LiveHub implements ResolveContext {
       }
     }
     if (gone.size) this.rowsLeftView(gone);
+    // Each list read again as a whole: a row it lacks came into the user's view without an event,
+    // or Realtime never delivered it (QA64 F1, F2). Rows found by key above are held by now.
+    for (const store of this.liveStores()) {
+      const query = store.listed();
+      if (!query) continue;
+      const askedAt = knownServerNow();
+      const res = await this.source.select<StoreRow>(query).catch(() => null);
+      if (this.disposed) return;
+      if (!res || res.error) store.revalidationFailed();
+      else store.reconcileList(res.rows, askedAt);
+    }
   }
 
   /**

@@ -244,6 +244,45 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     return this.#ordered().map((r) => rowKey(r)!);
   }
 
+  /**
+   * Revalidation's list read (src/core/live-hub.ts): the query to read this list's rows again by,
+   * as a whole, when it is {@link checked} and holds rows (an empty one is read again by
+   * {@link recheck}); null otherwise.
+   */
+  listed(): SnapshotQuery | null {
+    return this.#options.kind === 'list' && this.checked && this.#rows!.window.size > 0 ? this.#resolved!.query : null;
+  }
+
+  /**
+   * The list's rows read again as a whole, asked for at the server's time `askedAt` (as
+   * estimated): rows it lacks are folded in (QueryRows.reconcileList); those newer than the list
+   * shown live are told as inserted (`state.inserted`), and those Realtime owes must arrive within
+   * the grace, as a held row found newer must (item 10).
+   */
+  reconcileList(rows: readonly R[], askedAt: number | undefined): void {
+    if (this.#stopped || !this.#rows || !this.checked) return;
+    const { epoch } = this.#phase.channel;
+    const { found, owed } = this.#rows.reconcileList(rows, askedAt);
+    // Not while a catch-up read is owed: it tells them when it lands.
+    if (found.length && this.#mark && !this.#mark.owed) this.#missed(found.reverse(), false);
+    this.#watch.round(owed, epoch);
+  }
+
+  /**
+   * Rows read over REST that Realtime did not deliver, oldest first: a resync's catch-up read
+   * (`caughtUp`: it landed) or revalidation's list read. The new ones (past the newest shown live)
+   * are told as inserted, then those Realtime inserted that these did not hold (each once; QA45
+   * F2: with more than INSERTED_LIMIT found, the cap dropped the newest, delivered ones).
+   */
+  #missed(missed: R[], caughtUp = true): void {
+    const mark = this.#mark!;
+    const found = missed.filter((row) => matches(this.#resolved!.query, row) && mark.isNew(row));
+    const keys = new Set(found.map(rowKey));
+    this.#inserted = [...found, ...this.#inserted.filter((r) => !keys.has(rowKey(r)))].slice(-INSERTED_LIMIT);
+    if (caughtUp) mark.caughtUp([...missed].reverse());
+    else mark.see([...missed].reverse());
+  }
+
   /** Fold one change delivered by Realtime in (also used by tests with fakes). */
   applyChange(change: RowChange<R>): void {
     const rows = this.#rows;
@@ -341,12 +380,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       missedSince: () => mark?.ask(),
       // Oldest first: the new rows it found, then those Realtime inserted that it did not (each once;
       // QA45 F2: with more than INSERTED_LIMIT found, the cap dropped the newest, delivered ones).
-      missed: (missed) => {
-        const found = missed.filter((row) => matches(query, row) && mark!.isNew(row));
-        const keys = new Set(found.map(rowKey));
-        this.#inserted = [...found, ...this.#inserted.filter((r) => !keys.has(rowKey(r)))].slice(-INSERTED_LIMIT);
-        mark!.caughtUp([...missed].reverse());
-      },
+      missed: (missed) => this.#missed(missed),
     }));
     const { reader } = rows;
     this.#releaseChannel = this.#options.source.subscribe<R>({ table: query.table, filter: realtimeFilter(query.eq), name: resolved.name }, {

@@ -178,6 +178,34 @@ export class QueryRows<R extends StoreRow> {
     return { gone, owed };
   }
 
+  /**
+   * A list's rows read again as its query reads them (`rows`, asked for at the server's time
+   * `askedAt`, as estimated): a row among them that the window lacks came into the user's view
+   * without an event (a policy widened: QA64 F2) or was never delivered (its table taken out of the
+   * publication while only inserts happen: QA64 F1). Each is folded in as an INSERT committed at
+   * `askedAt`, so that a deletion Realtime delivered after the ask still wins. Returns the rows
+   * folded in and held, in the list's order, and the keys of those Realtime owes: committed after
+   * the rows were last read whole ({@link RowWindow.readAt}), when Realtime was to deliver them.
+   */
+  reconcileList(rows: readonly R[], askedAt: number | undefined): { found: R[]; owed: Set<string> } {
+    const { window } = this;
+    const found = new Set<string>();
+    const owed = new Set<string>();
+    for (const row of rows) {
+      const key = rowKey(row);
+      if (key === null || window.get(key)) continue;
+      const change: RowChange<R> = { type: 'INSERT', new: row, old: null, committedAt: askedAt };
+      if (!this.accept(change, false)) break; // a rounded bigint: every row is read again
+      this.fold(change);
+      // Not held: deleted since the ask, or pushed out by rows Realtime delivered since.
+      const held = window.get(key);
+      if (!held) continue;
+      found.add(key);
+      if (versionOf(held) > window.readAt && this.#options.source.sends?.(this.#options.feed.query.table, held) !== false) owed.add(key);
+    }
+    return { found: found.size ? window.sorted().filter((r) => found.has(rowKey(r)!)) : [], owed };
+  }
+
   /** Read the snapshot again now, unless a read is under way (or none ever started, or stopped). */
   readAgain(): void {
     if (!this.#stopped && this.reader.started && !this.reader.reading) void this.reader.read();

@@ -75,6 +75,11 @@ export class RowWindow<R extends StoreRow> {
   readonly #committed = new Map<string, number>();
   /** {@link orderKey}s by row object, for `#compare`. */
   readonly #keys = new WeakMap<R, readonly [OrderKey, OrderKey]>();
+  /**
+   * When the rows were last read whole ({@link replace}; the server's time as estimated, epoch ms):
+   * Realtime delivers every change committed after it. +Infinity until known.
+   */
+  readAt = Number.POSITIVE_INFINITY;
 
   /**
    * @param kind `single` holds at most one row; `list` holds `query.limit` rows in `query.order`.
@@ -113,6 +118,7 @@ export class RowWindow<R extends StoreRow> {
   replace(snapshot: readonly R[], readAt?: number): void {
     const next = new Map<string, R>();
     this.#committed.clear();
+    this.readAt = readAt ?? Number.POSITIVE_INFINITY;
     for (const row of snapshot) {
       const key = rowKey(row);
       if (key === null) continue;

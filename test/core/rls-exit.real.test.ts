@@ -10,12 +10,13 @@ import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-card/rt-stream-card.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
+import '../../src/elements/rt-live-list/rt-live-list.js';
 import { createRtClient, type RtClient, type RtClientOptions } from '../../src/core/client.js';
 import { LiveHub } from '../../src/core/live-hub.js';
 import { en } from '../../src/internal/strings.js';
-import { ACME, BOB, CAROL, GLOBEX, USERS, deleteRows, insertInto, backendInfo, clientFor, insertRows, mintToken, newId, newStream, selectRows, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ACME, BOB, CAROL, GLOBEX, USERS, deleteRows, insertInto, backendInfo, clientFor, insertRows, mintToken, newId, newStream, probeFeed, probeTable, runSql, selectRows, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import { deepText } from '../elements/helpers.js';
-import type { TestAlertsHost } from '../helpers/hosts.js';
+import { countRounds, type TestAlertsHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
 
 const clients: RtClient[] = [];
@@ -91,6 +92,31 @@ describe('rows leaving the user’s view (RLS, real backend)', function () {
       await waitFor(() => deepText(el.shadowRoot!).includes('granted later'), 15_000, 'shown after the grant');
     } finally {
       await deleteRows('org_members' as never, { org_id: org.id as string, user_id: CAROL });
+    }
+  });
+
+  it('a row that comes into view of a list that holds rows (a policy widened, no event): it shows up, and the list stays Live (QA64 F2)', async () => {
+    const table = await probeTable('rt_enter');
+    const { rounds, restore } = countRounds(table);
+    try {
+      await runSql(`drop policy read_all on public.${table}; create policy read_some on public.${table} for select to authenticated using (title <> 'hidden row');`);
+      await insertInto(table, [{ team: 't', title: 'visible row' }, { team: 't', title: 'hidden row' }]);
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-live-list .feed=${probeFeed(table)} .params=${{ team: 't' }} label-field="title"></rt-live-list></rt-provider>`);
+      const el = wrapper.querySelector('rt-live-list')!;
+      const text = () => deepText(el.shadowRoot!);
+      await waitFor(() => el.matches(':state(live)') && text().includes('visible row'), 15_000, 'the visible row Live');
+      expect(text()).to.not.include('hidden row');
+      await runSql(`drop policy read_some on public.${table}; create policy read_all on public.${table} for select to authenticated using (true);`);
+      await waitFor(() => text().includes('hidden row'), 15_000, () => `the row now in view shown (shows ${text()})`);
+      // Not a change Realtime owed (it was there before the list was read): Live through later rounds.
+      const seen = rounds();
+      await waitFor(() => rounds() >= seen + 3, 15_000, 'three more revalidation rounds');
+      expect(el.matches(':state(live)'), text()).to.equal(true);
+      expect(text()).to.include('visible row');
+    } finally {
+      restore();
+      await runSql(`drop table if exists public.${table}`);
     }
   });
 

@@ -47,6 +47,17 @@ describe('a channel that stops delivering while joined (real backend)', function
     await waitFor(() => badgeText(a) === en.live && badgeText(b) === en.live, 15_000, 'both live');
     return { one, two, a: a!, b: b! };
   }
+  /** Alice's client, revalidating every 300 ms, its WebSocket frames and the console's warnings recorded. */
+  async function watchedClient(): Promise<{ ws: ReturnType<typeof instrumentWebSocket>; client: RtClient; warnings: string[] }> {
+    const info = await backendInfo();
+    const ws = instrumentWebSocket();
+    cleanups.push(() => ws.restore());
+    const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 300 });
+    cleanups.push(() => client.dispose());
+    const { warnings, restore } = recordWarnings();
+    cleanups.push(restore);
+    return { ws, client, warnings };
+  }
   const undelivered = (el: Element) => badgeText(el) === en.stale && badge(el)!.getAttribute('title') === en.errorMessages['realtime-undelivered'];
 
   it('a table taken out of the publication: the missed change is found, the channel joins again and its refusal is shown; a late change on another table changes nothing', async () => {
@@ -55,14 +66,8 @@ describe('a channel that stops delivering while joined (real backend)', function
     await insertInto(gone, [{ team: 't', title: 'first' }]);
     await insertInto(late, [{ team: 't', title: 'first' }]);
     try {
-      const info = await backendInfo();
-      const ws = instrumentWebSocket();
-      cleanups.push(() => ws.restore());
       // Revalidation every 300 ms: it reads each change before Realtime delivers it (lagged below).
-      const client: RtClient = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: await signIn(USERS.alice), revalidateMs: 300 });
-      cleanups.push(() => client.dispose());
-      const { warnings, restore } = recordWarnings();
-      cleanups.push(restore);
+      const { ws, client, warnings } = await watchedClient();
       const goneQuery = client.liveQuery(probeFeed(gone), { team: 't' });
       const lateQuery = client.liveQuery(probeFeed(late), { team: 't' });
       cleanups.push(goneQuery.subscribe(() => {}), lateQuery.subscribe(() => {}));
@@ -95,6 +100,32 @@ describe('a channel that stops delivering while joined (real backend)', function
     } finally {
       await lagRealtime(0);
       await runSql(`drop table if exists public.${gone}; drop table if exists public.${late};`);
+    }
+  });
+
+  it('a table taken out of the publication while only inserts come: the list read finds them, tells them as inserted, and the refusal is shown (QA64 F1)', async () => {
+    const table = await probeTable('rt_unpub_ins');
+    await insertInto(table, [{ team: 't', title: 'first' }]);
+    try {
+      const { ws, client } = await watchedClient();
+      const query = client.liveQuery(probeFeed(table), { team: 't' });
+      const inserted: string[] = [];
+      cleanups.push(query.subscribe((s) => inserted.push(...((s.inserted ?? []) as { title?: string }[]).map((r) => r.title ?? ""))));
+      await waitFor(() => query.getState().phase === 'live', 30_000, 'live');
+      const joins = () => ws.sent.filter((f) => f.data.includes('"phx_join"') && f.data.includes(`"table":"${table}"`)).length;
+      expect(joins()).to.equal(1);
+      await runSql(`alter publication supabase_realtime drop table public.${table};`);
+      await insertInto(table, [{ team: 't', title: 'second' }]);
+      await insertInto(table, [{ team: 't', title: 'third' }]);
+      // Neither held row changed: only a read of the list finds them.
+      await waitFor(() => ['second', 'third'].every((t) => query.getState().data.some((r) => r.title === t)), 15_000, 'the inserted rows found by revalidation');
+      await waitFor(() => inserted.includes('second') && inserted.includes('third'), 5_000, () => `told as inserted (told: ${inserted.join(', ')})`);
+      // Realtime owed them: the channel joins again, is refused, and says so.
+      await waitFor(() => joins() >= 2, 15_000, 'the channel joins again');
+      await waitFor(() => query.getState().error?.message.includes('could not subscribe'), 15_000, `the refusal shown (shows ${query.getState().error?.message})`);
+      expect(query.getState().phase).to.not.equal('live');
+    } finally {
+      await runSql(`drop table if exists public.${table};`);
     }
   });
 
