@@ -327,8 +327,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 90.1 the same day (+0.17 KB): each live list is read again as a whole at every
  * revalidation round, so rows Realtime never delivered or that came into view without an event
  * show, and an undelivered one takes the list off Live (QA64 F1, F2): 90,020 B.
+ * Raised to 90.3 the same day (+0.16 KB), for a review of that change: a row is owed by Realtime
+ * only when inserted after the list's last whole read and above its last row (no false alarm for a
+ * row that slid up from below the limit), rows found are told through the catch-up read (all of
+ * them, not only the newest `limit`), a row that left the query is remembered as deleted, and a
+ * widget is heard when its live region is rendered (a `display: contents` host); a token handed over again as its own successor (a flaky session test): 90,157 B.
  */
-export const ALL_IN_CEILING_KB = 90.1;
+export const ALL_IN_CEILING_KB = 90.3;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

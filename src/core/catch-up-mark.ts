@@ -130,14 +130,13 @@ export class CatchUpMark<R extends StoreRow> {
 
   /**
    * A row the latest catch-up read found (called before {@link caughtUp}) is new: past the credible
-   * mark, and if from a fast clock, past the newest shown (both as when that read was asked; with
-   * none asked, as they are now: a row revalidation's list read found). A row Realtime delivered
-   * meanwhile may be new here too: tell each id once.
+   * mark, and if from a fast clock, past the newest shown (both as when that read was asked). A row
+   * Realtime delivered meanwhile may be new here too: tell each id once.
    */
   isNew(row: R): boolean {
     const v = row[this.#column];
     const key = rowKey(row);
-    const { credible, shown } = this.#asked ?? { credible: this.#credible, shown: this.#shown };
+    const { credible, shown } = this.#asked!;
     if (typeof v !== 'string' || key === null || !credible.passedBy(v, key)) return false;
     return credibleVersion(parseTimestamp(v)) || shown.passedBy(v, key);
   }

@@ -255,32 +255,37 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   /**
    * The list's rows read again as a whole, asked for at the server's time `askedAt` (as
-   * estimated): rows it lacks are folded in (QueryRows.reconcileList); those newer than the list
-   * shown live are told as inserted (`state.inserted`), and those Realtime owes must arrive within
-   * the grace, as a held row found newer must (item 10).
+   * estimated): rows it lacks are folded in (QueryRows.reconcileList), and those Realtime owes must
+   * arrive within the grace, as a held row found newer must (item 10). When some are new (past the
+   * newest shown live), the rows are read again with the catch-up read of a resync, which tells
+   * every row inserted since as inserted (`state.inserted`), oldest first, also those beyond the
+   * list's limit; the mark stays where it was until then.
    */
   reconcileList(rows: readonly R[], askedAt: number | undefined): void {
     if (this.#stopped || !this.#rows || !this.checked) return;
     const { epoch } = this.#phase.channel;
+    const mark = this.#mark;
+    // Held still while the rows found are shown (they would move it past the rows to tell).
+    const held = !!mark && !mark.owed && mark.ask() !== undefined;
     const { found, owed } = this.#rows.reconcileList(rows, askedAt);
-    // Not while a catch-up read is owed: it tells them when it lands.
-    if (found.length && this.#mark && !this.#mark.owed) this.#missed(found.reverse(), false);
+    if (held) {
+      if (found.some((row) => mark!.isNew(row))) this.#rows.reader.refill();
+      else mark!.caughtUp([]);
+    }
     this.#watch.round(owed, epoch);
   }
 
   /**
-   * Rows read over REST that Realtime did not deliver, oldest first: a resync's catch-up read
-   * (`caughtUp`: it landed) or revalidation's list read. The new ones (past the newest shown live)
-   * are told as inserted, then those Realtime inserted that these did not hold (each once; QA45
-   * F2: with more than INSERTED_LIMIT found, the cap dropped the newest, delivered ones).
+   * A resync's catch-up read landed with `missed`, oldest first: the new ones (past the newest
+   * shown live) are told as inserted, then those Realtime inserted that these did not hold (each
+   * once; QA45 F2: with more than INSERTED_LIMIT found, the cap dropped the newest, delivered ones).
    */
-  #missed(missed: R[], caughtUp = true): void {
+  #missed(missed: R[]): void {
     const mark = this.#mark!;
     const found = missed.filter((row) => matches(this.#resolved!.query, row) && mark.isNew(row));
     const keys = new Set(found.map(rowKey));
     this.#inserted = [...found, ...this.#inserted.filter((r) => !keys.has(rowKey(r)))].slice(-INSERTED_LIMIT);
-    if (caughtUp) mark.caughtUp([...missed].reverse());
-    else mark.see([...missed].reverse());
+    mark.caughtUp([...missed].reverse());
   }
 
   /** Fold one change delivered by Realtime in (also used by tests with fakes). */

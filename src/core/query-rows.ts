@@ -16,7 +16,7 @@ import type { FrameNotifier } from './frame.js';
 import { waitsForToken } from './errors.js';
 import { RowWindow, rowKey, type StoreRow } from './row-window.js';
 import { unsafeKey } from './keys.js';
-import { versionOf } from './version.js';
+import { parseTimestamp, versionOf } from './version.js';
 import { knownServerNow } from './server-clock.js';
 import type { Overlays } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
@@ -184,13 +184,19 @@ export class QueryRows<R extends StoreRow> {
    * without an event (a policy widened: QA64 F2) or was never delivered (its table taken out of the
    * publication while only inserts happen: QA64 F1). Each is folded in as an INSERT committed at
    * `askedAt`, so that a deletion Realtime delivered after the ask still wins. Returns the rows
-   * folded in and held, in the list's order, and the keys of those Realtime owes: committed after
-   * the rows were last read whole ({@link RowWindow.readAt}), when Realtime was to deliver them.
+   * folded in and held, in the list's order, and the keys of those Realtime owes: inserted (by the
+   * list's order column, newest first, a timestamp) after the rows were last read whole
+   * ({@link RowWindow.readAt}), when Realtime was to deliver them, and above the last row held
+   * then (not a row that slid up from below the limit when a row left), with no read under way.
    */
   reconcileList(rows: readonly R[], askedAt: number | undefined): { found: R[]; owed: Set<string> } {
-    const { window } = this;
+    const { window, reader } = this;
     const found = new Set<string>();
     const owed = new Set<string>();
+    const order = window.query.order;
+    const last = window.full ? window.sorted().at(-1) : undefined;
+    const insertedAfterRead = (row: R) =>
+      !!order && !order.ascending && !reader.reading && !reader.refilling && parseTimestamp(row[order.column], true) > window.readAt && (!last || window.compare(row, last) < 0);
     for (const row of rows) {
       const key = rowKey(row);
       if (key === null || window.get(key)) continue;
@@ -201,7 +207,7 @@ export class QueryRows<R extends StoreRow> {
       const held = window.get(key);
       if (!held) continue;
       found.add(key);
-      if (versionOf(held) > window.readAt && this.#options.source.sends?.(this.#options.feed.query.table, held) !== false) owed.add(key);
+      if (insertedAfterRead(held) && this.#options.source.sends?.(this.#options.feed.query.table, held) !== false) owed.add(key);
     }
     return { found: found.size ? window.sorted().filter((r) => found.has(rowKey(r)!)) : [], owed };
   }

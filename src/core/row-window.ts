@@ -192,10 +192,11 @@ export class RowWindow<R extends StoreRow> {
       moved && !this.#rows.has(key) ? { changed: true, deleted: { windowWasFull: wasFull } } : moved ? { ...result, changed: true, outside: false } : result;
     const current = this.#rows.get(key);
     if (!matches(this.query, row)) {
-      // The row moved out of this query (e.g. its user_id changed).
+      // The row moved out of this query (e.g. its user_id changed): remembered as deleted, so that
+      // a copy read before the move (revalidation's list read) does not bring it back.
       if (!current) return gone({ changed: false });
       this.#rows.delete(key);
-      this.#committed.delete(key);
+      this.#remember(key, versionOf(row), change.committedAt);
       return gone({ changed: true });
     }
     // Committed after the last change folded for this key (held or deleted): in commit order, it wins.
@@ -239,6 +240,11 @@ export class RowWindow<R extends StoreRow> {
     const order = this.query.order;
     if (!order) return rows;
     return rows.sort((a, b) => this.#compare(a, b));
+  }
+
+  /** Below 0 when `a` comes before `b` in the query's order (ties broken by key); the query has an order. */
+  compare(a: R, b: R): number {
+    return this.#compare(a, b);
   }
 
   /** Whether the held row under `key` sorts last in the query's order (false without an order). */

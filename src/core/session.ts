@@ -259,7 +259,8 @@ export class Session {
     // tick, not left to expire (QA51 F2).
     this.#handingOver = true;
     tokens.get(true).then((token) => {
-      if (!token || msLeft(token) <= msLeft(held) || realtime.accessTokenValue !== held || tokenUserId(token) !== tokenUserId(held)) return;
+      // The same token is no successor (its two msLeft() reads straddled a clock tick: handed over again).
+      if (!token || token === held || msLeft(token) <= msLeft(held) || realtime.accessTokenValue !== held || tokenUserId(token) !== tokenUserId(held)) return;
       return realtime.setAuth(token);
     }).catch(() => {}).finally(() => (this.#handingOver = false));
   }

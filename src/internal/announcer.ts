@@ -40,12 +40,13 @@ interface Channel<M> {
 }
 
 /**
- * Whether what `host` says in its live regions can be heard: it is in the document and rendered
- * (not `hidden`, `display: none`, `visibility: hidden`, nor inside a closed `<details>`). Scrolled
- * out of view is heard: screen readers read live regions wherever they are.
+ * Whether what is said in `node` (a live region, or the widget when its regions are not rendered
+ * yet) can be heard: it is in the document and rendered (not `hidden`, `display: none`,
+ * `visibility: hidden`, nor inside a closed `<details>`, itself or around it). Scrolled out of
+ * view is heard: screen readers read live regions wherever they are.
  */
-export function heard(host: object): boolean {
-  const el = host as Partial<Element>;
+export function heard(node: object): boolean {
+  const el = node as Partial<Element>;
   return !el.checkVisibility || (!!el.isConnected && el.checkVisibility({ checkVisibilityCSS: true }));
 }
 
@@ -94,7 +95,8 @@ export class Announcer<M = string> implements ReactiveController {
   }
 
   #speak(c: Channel<M>, items: Item<M>[]): void {
-    const shown = heard(this.host);
+    // The region itself: a host with `display: contents` has no box, yet its regions are heard.
+    const shown = heard(c.node.isConnected ? c.node : this.host);
     // Another widget on the page said it (a page's alerts and a dashboard's show the same row).
     const messages = items.filter(([, key]) => !key || !shown || claimAnnouncement(key)).map(([m]) => m);
     if (!messages.length) return;

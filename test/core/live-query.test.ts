@@ -67,6 +67,20 @@ describe('version guard helpers', () => {
     expect(['9', '10', 'May 5', 'April 9'].sort(compareValues)).to.deep.equal(['10', '9', 'April 9', 'May 5']);
   });
 
+  it('a row that left the query is remembered as deleted: a copy read before it left does not bring it back (QA64 review)', () => {
+    const window = new RowWindow<StoreRow>('list', { table: 'signal_alerts', eq: [['user_id', 'u1']], order: { column: 'created_at', ascending: false }, limit: 10 });
+    const row = { id: 'a1', user_id: 'u1', created_at: '2026-12-06T08:00:00.000000+00:00', updated_at: '2026-12-06T08:00:00.000000+00:00' };
+    window.replace([row], 1000);
+    // Given to another user at 3000 (delivered), after revalidation asked for the list at 2000.
+    window.fold({ type: 'UPDATE', new: { ...row, user_id: 'u2', updated_at: '2026-12-06T08:00:03.000000+00:00' }, old: null, committedAt: 3000 });
+    expect(window.size).to.equal(0);
+    window.fold({ type: 'INSERT', new: { ...row }, old: null, committedAt: 2000 });
+    expect(window.size, 'the copy read before the move').to.equal(0);
+    // Given back later (a newer version): held again.
+    window.fold({ type: 'UPDATE', new: { ...row, updated_at: '2026-12-06T08:00:05.000000+00:00' }, old: null, committedAt: 5000 });
+    expect(window.size).to.equal(1);
+  });
+
   it("reads each held row's order value once, however often a long list is sorted (QA62 F2)", () => {
     // A 1,000-row list re-parsed both timestamps at every comparison of every sort (an insert
     // trims, a delivery sorts): the largest script cost of a busy page. Counted, not timed.
@@ -608,6 +622,26 @@ describe('reads racing changes delivered out of commit order', () => {
     });
   });
 
+  it('rows the list read finds that Realtime never delivered, more than the list holds: every one is told as inserted, oldest first (QA64 F1, review)', async () => {
+    await withKnownClock(async () => {
+      const db = new Scripted();
+      for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
+      const store = new LiveQueryStore<Row>({ kind: 'list', source: db, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+      const told: string[] = [];
+      store.subscribe((st) => told.push(...(st.inserted ?? []).map((r) => String((r as Row).id))));
+      store.start();
+      await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+      db.state(1);
+      await waitFor(() => store.state.phase === 'live', 2000, 'live');
+      for (const n of [7, 8, 9]) db.rows.set(`n${n}`, note(n)); // never delivered; the list holds 2
+      store.reconcileList((await db.select<Row>(store.listed()!)).rows!, Date.now());
+      await waitFor(() => told.length === 3, 2000, () => `all three told (told: ${told.join(', ')})`);
+      expect(told).to.deep.equal(['n7', 'n8', 'n9']);
+      expect((store.state.data as Row[]).map((r) => r.id)).to.deep.equal(['n9', 'n8']);
+      store.stop();
+    });
+  });
+
   it('rows Realtime inserts while no one listens (a released store, lingering) wait for the next listener (QA47 review)', async () => {
     await withKnownClock(async () => {
       const db = new Scripted();
@@ -655,6 +689,29 @@ describe('reads racing changes delivered out of commit order', () => {
       expect(store.state, 'the same object until the next delivery').to.equal(later);
       store.stop();
     });
+  });
+
+  it('a row revalidation’s list read finds (it came into view without an event) is shown and counted once: the count already held it and is read again (QA64 F2)', async () => {
+    const db = new Scripted();
+    for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
+    const store = new LiveQueryStore<Row>({ kind: 'list', source: db, resolve: async () => ({ query: { ...unreadQuery, limit: 10 }, name: 'notes' }) });
+    store.start();
+    await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+    db.state(1);
+    await waitFor(() => store.state.phase === 'live' && store.state.unreadCount === 2, 2000, 'live with 2 unread');
+    // In view now, with no event: the round's count, read first, holds it already.
+    db.rows.set('n3', note(3));
+    expect(store.recheck()).to.deep.equal(['n2', 'n1']);
+    await waitFor(() => store.state.unreadCount === 3, 2000, 'the round’s count');
+    const query = store.listed();
+    expect(query, 'a live list holding rows is read whole').to.not.equal(null);
+    store.reconcileList((await db.select<Row>(query!)).rows!, Date.now());
+    const ids = () => (store.state.data as Row[]).map((r) => r.id);
+    await waitFor(() => ids().length === 3, 2000, 'the row found shown');
+    expect(ids()).to.deep.equal(['n3', 'n2', 'n1']);
+    await waitFor(() => store.state.unreadCount === truth(db), 2000, () => `counted once: ${store.state.unreadCount} unread, ${truth(db)} in the table`);
+    expect(store.state.phase).to.equal('live');
+    store.stop();
   });
 
   it('a revalidation read asked for before a change Realtime then delivered does not put the row back; one asked for after it does (QA40 M2)', async () => {
@@ -717,6 +774,44 @@ describe('reads racing changes delivered out of commit order', () => {
     expect(missed.store.state.data.find((r) => r.id === 'n1')?.read, 'the rows read are shown meanwhile').to.equal(true);
     delivered.store.stop();
     missed.store.stop();
+  });
+
+  it('a row the list read finds that was inserted after the last read is owed by Realtime; one that slid up from below the limit when a row left is not (QA64 F1, review)', async () => {
+    await withKnownClock(async () => {
+      const live = async (ids: number[]) => {
+        const db = new Scripted();
+        for (const n of ids) db.rows.set(`n${n}`, note(n));
+        const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, deliveryGraceMs: 50, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+        store.start();
+        await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+        db.state(1);
+        await waitFor(() => store.state.phase === 'live' && store.state.data.length === 2, 2000, 'live');
+        return { db, store };
+      };
+      const listRead = async ({ db, store }: { db: Scripted; store: LiveQueryStore<Row, Row[]> }) => {
+        const query = store.listed();
+        expect(query).to.not.equal(null);
+        store.reconcileList((await db.select<Row>(query!)).rows!, Date.now());
+      };
+      // Slid up: n1, below the limit of 2, was changed and delivered; n3 then left the user's view.
+      const slid = await live([1, 2, 3]);
+      const changed = { ...note(1), read: true, updated_at: new Date().toISOString() };
+      slid.db.rows.set('n1', changed);
+      slid.db.deliver({ type: 'UPDATE', new: changed, old: null, committedAt: Date.now() });
+      slid.db.rows.delete('n3');
+      slid.store.reconcile(new Map([['n2', { ...note(2) }]]), new Set(['n3', 'n2']), Date.now());
+      await listRead(slid);
+      // Missed: n9 inserted now, never delivered.
+      const missed = await live([1, 2]);
+      const now = new Date().toISOString();
+      missed.db.rows.set('n9', { id: 'n9', user_id: U, read: false, created_at: now, updated_at: now });
+      await listRead(missed);
+      await waitFor(() => missed.db.rejoins.length === 1, 2000, 'the channel that never delivered the insert joins again');
+      expect(slid.db.rejoins, 'nothing was owed for the row that slid up').to.deep.equal([]);
+      await waitFor(() => (missed.store.state.data as Row[]).some((r) => r.id === 'n9'), 2000, 'the row found shown');
+      slid.store.stop();
+      missed.store.stop();
+    });
   });
 
   it('a change never delivered is named until Realtime delivers again, or a round after a rejoin owes nothing; revalidation goes on meanwhile (QA23 F5, QA25)', async () => {

@@ -30,14 +30,14 @@ function regions(root: Node = document.body, host: Element | null = null): { reg
 
 /**
  * Records every announcement of every live region on the page (a MutationObserver per region: one
- * callback per change, what a screen reader is told about), with whether its widget is shown.
+ * callback per change, what a screen reader is told about), with whether the region is rendered.
  */
 function recordPage(): { said: { text: string; heard: boolean; host: string }[]; heard: (needle: string | RegExp) => string[] } {
   const said: { text: string; heard: boolean; host: string }[] = [];
   for (const { region, host } of regions()) {
     new MutationObserver(() => {
       const text = region.textContent!.trim();
-      if (text) said.push({ text, heard: !!host?.checkVisibility({ checkVisibilityCSS: true }), host: host?.localName ?? '' });
+      if (text) said.push({ text, heard: region.checkVisibility({ checkVisibilityCSS: true }), host: host?.localName ?? '' });
     }).observe(region, { childList: true, characterData: true, subtree: true });
   }
   const heard = (needle: string | RegExp) => said.filter((s) => s.heard && (typeof needle === 'string' ? s.text.includes(needle) : needle.test(s.text))).map((s) => `${s.host}: ${s.text}`);
@@ -164,6 +164,24 @@ describe('announcements: one per event per page (QA63 F3)', () => {
     client.insert('signal_alerts', alert(7));
     await spokenThen(() => page.heard('Biz 7').length > 0, 'no shown widget said Biz 7', () => page.said, widgets);
     expect(page.heard('Biz 7')).to.deep.equal(['rt-signal-alerts: New medium signal: Biz 7, hiring spike']);
+  });
+
+  it('a widget whose host is `display: contents` (no box of its own, its regions heard) claims what it says (QA64 review)', async () => {
+    const client = memory();
+    client.setRows('signal_alerts', [oldAlert]);
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div>
+        <rt-signal-alerts style="display: contents"></rt-signal-alerts>
+        <rt-monitoring-dashboard hide-connection hide-streams hide-scans hide-agents hide-notifications></rt-monitoring-dashboard>
+      </div>`,
+      'div',
+    );
+    const widgets = await allShow(wrapper, 'rt-signal-alerts', 'Old Co');
+    const page = recordPage();
+    client.insert('signal_alerts', alert(3));
+    await spokenThen(() => page.heard('Biz 3').length > 0, 'nobody said Biz 3', () => page.said, widgets);
+    expect(page.heard('Biz 3'), JSON.stringify(page.said)).to.have.length(1);
   });
 
   it('words held for a batch are said by another widget when the one holding them is removed', async () => {

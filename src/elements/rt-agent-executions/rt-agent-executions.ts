@@ -111,7 +111,8 @@ export class RtAgentExecutions extends RtElement {
       const next = new Map(all.map((e) => [e.id, workStatusOf(e.status)] as [string, string]));
       if (this.#seen) {
         const said: { text: string; failed: boolean }[] = [];
-        // Keyed by run and new status: a run shown by a page's widget and a dashboard's is heard once (QA63 F3).
+        // Keyed by run, new status and version: a run shown by a page's widget and a dashboard's is
+        // heard once (QA63 F3), a run that fails again after a retry is heard again.
         const keys: string[] = [];
         for (const e of all) {
           const before = this.#seen.get(e.id);
@@ -120,7 +121,7 @@ export class RtAgentExecutions extends RtElement {
           if (before !== now && isTerminal(now)) said.push({ text: this.s.agentFinished(name, this.s.status[now].toLowerCase()), failed: now === 'failed' });
           else if (before === undefined && now === 'running') said.push({ text: this.s.agentStarted(name), failed: false });
           else continue;
-          keys.push(`agent_executions\u0000${e.id}\u0000${now}`);
+          keys.push(`agent_executions\u0000${e.id}\u0000${now}\u0000${e.updated_at}`);
         }
         this.#announcer.say(said, false, keys);
       }
