@@ -2,7 +2,8 @@
  * The build's own plugins (they only touch rt-monitor's sources, never a dependency's):
  * scripts/minify-literals.mjs minifies Lit's css``/html``/svg`` literals: unit cases, and every
  * css`` literal in src/ parses in Chromium to exactly the same rules before and after;
- * scripts/second-minify.mjs runs terser, with its safe standard options, over the all-in file.
+ * scripts/second-minify.mjs runs terser, with its safe standard options, over the all-in file;
+ * vite.config.ts's `rt-monitor:client-part-modules` only reads the loader build's module graph.
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -117,8 +118,10 @@ describe('the script-tag builds run dependencies as they are', () => {
     for (const mode of ['iife', 'loader']) {
       const config = defineConfig({ command: 'build', mode, isSsrBuild: false, isPreview: false });
       const plugins = (config.plugins ?? []).flat() as Array<Record<string, unknown> & { name: string }>;
-      // The all-in file also gets a second standard minifier pass over the whole output (terser).
-      const expected = mode === 'iife' ? ['rt-locales', 'rt-minify-literals', 'rt-monitor:second-minify'] : ['rt-locales', 'rt-minify-literals'];
+      // The all-in file also gets a second standard minifier pass over the whole output (terser);
+      // the loader a plugin that only reads the module graph (which modules the client part needs,
+      // for its chunk groups: it has no transform, no renderChunk).
+      const expected = mode === 'iife' ? ['rt-locales', 'rt-minify-literals', 'rt-monitor:second-minify'] : ['rt-locales', 'rt-minify-literals', 'rt-monitor:client-part-modules'];
       assert.deepEqual(plugins.map((p) => p.name).sort(), expected, mode);
       for (const p of plugins) {
         // no hook that rewrites emitted chunks (vendor cuts, renaming passes)
