@@ -527,6 +527,17 @@ describe('reads racing changes delivered out of commit order', () => {
     await waitFor(() => store.state.phase === 'live' && store.state.unreadCount === unread, 2000, `live with ${unread} unread`);
     return store;
   }
+  /** A live list store over `db` (unreadQuery), and the ids it told as inserted, in order. */
+  async function liveTellingStore(db: Scripted, retryDelays?: number[]) {
+    const store = new LiveQueryStore<Row>({ kind: 'list', source: db, retryDelays, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+    const told: string[] = [];
+    store.subscribe((st) => told.push(...(st.inserted ?? []).map((r) => String((r as Row).id))));
+    store.start();
+    await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+    db.state(1);
+    await waitFor(() => store.state.phase === 'live', 2000, 'live');
+    return { store, told };
+  }
   const truth = (db: Scripted) => [...db.rows.values()].filter((r) => !r.read).length;
 
   /** Runs `fn` with the server's clock known (as from any commit_timestamp); forgotten afterwards. */
@@ -605,13 +616,7 @@ describe('reads racing changes delivered out of commit order', () => {
       const select = db.select.bind(db);
       db.select = (async (q: SnapshotQuery) => (q.since !== undefined ? (refused++, { rows: null, error: rtError('server', 'timeout') }) : select(q))) as typeof db.select;
       db.rows.set('n1', note(1));
-      const store = new LiveQueryStore<Row>({ kind: 'list', source: db, retryDelays: [5], resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
-      const told: string[] = [];
-      store.subscribe((st) => told.push(...(st.inserted ?? []).map((r) => String((r as Row).id))));
-      store.start();
-      await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
-      db.state(1);
-      await waitFor(() => store.state.phase === 'live', 2000, 'live');
+      const { store, told } = await liveTellingStore(db, [5]);
       db.rows.set('n2', note(2));
       db.state(2); // a resync: its catch-up read fails, again and again
       await waitFor(() => refused === CATCH_UP_TRIES && store.state.phase === 'live' && store.state.data?.length === 2, 4000, `live again after ${CATCH_UP_TRIES} refusals (${refused})`);
@@ -626,13 +631,7 @@ describe('reads racing changes delivered out of commit order', () => {
     await withKnownClock(async () => {
       const db = new Scripted();
       for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
-      const store = new LiveQueryStore<Row>({ kind: 'list', source: db, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
-      const told: string[] = [];
-      store.subscribe((st) => told.push(...(st.inserted ?? []).map((r) => String((r as Row).id))));
-      store.start();
-      await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
-      db.state(1);
-      await waitFor(() => store.state.phase === 'live', 2000, 'live');
+      const { store, told } = await liveTellingStore(db);
       for (const n of [7, 8, 9]) db.rows.set(`n${n}`, note(n)); // never delivered; the list holds 2
       store.reconcileList((await db.select<Row>(store.listed()!)).rows!, Date.now());
       await waitFor(() => told.length === 3, 2000, () => `all three told (told: ${told.join(', ')})`);
