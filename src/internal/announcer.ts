@@ -94,9 +94,17 @@ export class Announcer<M = string> implements ReactiveController {
     }
   }
 
+  /**
+   * Whether this widget's announcements can be heard ({@link heard}): asks its polite region (a
+   * host with `display: contents` has no box, yet its regions are heard), or the host before its
+   * regions are rendered.
+   */
+  get heard(): boolean {
+    return heard(this.polite.isConnected ? this.polite : this.host);
+  }
+
   #speak(c: Channel<M>, items: Item<M>[]): void {
-    // The region itself: a host with `display: contents` has no box, yet its regions are heard.
-    const shown = heard(c.node.isConnected ? c.node : this.host);
+    const shown = this.heard;
     // Another widget on the page said it (a page's alerts and a dashboard's show the same row).
     const messages = items.filter(([, key]) => !key || !shown || claimAnnouncement(key)).map(([m]) => m);
     if (!messages.length) return;

@@ -11,6 +11,7 @@ import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
+import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import { resetAnnouncements } from '../../src/internal/announcements.js';
 import { ALICE, ago, memory, mount, settle } from './helpers.js';
 
@@ -182,6 +183,26 @@ describe('announcements: one per event per page (QA63 F3)', () => {
     client.insert('signal_alerts', alert(3));
     await spokenThen(() => page.heard('Biz 3').length > 0, 'nobody said Biz 3', () => page.said, widgets);
     expect(page.heard('Biz 3'), JSON.stringify(page.said)).to.have.length(1);
+  });
+
+  it('a `display: contents` <rt-connection-status> beside the dashboard’s: a change of the connection is said once (review of QA64)', async () => {
+    const client = memory();
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div>
+        <rt-connection-status style="display: contents"></rt-connection-status>
+        <rt-monitoring-dashboard hide-streams hide-scans hide-agents hide-alerts hide-notifications></rt-monitoring-dashboard>
+      </div>`,
+      'div',
+    );
+    const all = [...new Set(regions(wrapper).map((r) => r.host).filter((h): h is Element => h?.localName === 'rt-connection-status'))];
+    expect(all.length).to.equal(2);
+    await waitUntil(() => all.every((w) => (w.shadowRoot!.textContent ?? '').includes('Connected')), 'not connected', { timeout: 5000 });
+    for (const w of all) await settle(w);
+    const page = recordPage();
+    client.setConnection({ status: 'disconnected' });
+    await spokenThen(() => page.heard('Disconnected').length > 0, 'nobody said Disconnected', () => page.said, all);
+    expect(page.heard('Disconnected'), JSON.stringify(page.said)).to.have.length(1);
   });
 
   it('words held for a batch are said by another widget when the one holding them is removed', async () => {

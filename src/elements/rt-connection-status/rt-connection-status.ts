@@ -4,7 +4,7 @@ import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionDetail, ConnectionStatus } from '../../core/types.js';
 import { formatMilliseconds, formatNumber, formatRelative, trimmed } from '../../internal/format.js';
 import { icon } from '../../internal/icons.js';
-import { Announcer, heard } from '../../internal/announcer.js';
+import { Announcer } from '../../internal/announcer.js';
 import { sayUnknownChoice } from '../../internal/attribute-choice.js';
 import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
@@ -106,7 +106,7 @@ export class RtConnectionStatus extends RtElement {
         const label = trimmed(this.label);
         const text = this.#statusText(status);
         const words = label ? `${this.s.labelled(label)}${text}` : this.s.connectionAnnounce(text);
-        if (claimWords((!this.status && this.#connection.client) || this, words, heard(this))) this.#announcer.say([words]);
+        if (claimWords((!this.status && this.#connection.client) || this, words, this.#announcer.heard)) this.#announcer.say([words]);
         if (status !== 'unknown') {
           this.emit('rt-status-change', {
             status,

@@ -5,7 +5,7 @@ import { ConnectionController } from '../../controllers/index.js';
 import type { ConnectionStatus, RtError } from '../../core/types.js';
 import { isRtError } from '../../core/errors.js';
 import { formatNumber, trimmed } from '../../internal/format.js';
-import { Announcer, heard } from '../../internal/announcer.js';
+import { Announcer } from '../../internal/announcer.js';
 import { claimWords } from '../../internal/announcements.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText, statusWithCause } from '../../internal/status.js';
@@ -106,7 +106,7 @@ export class RtMultiConnectionStatus extends RtElement {
       if (this.#previousOverall !== null && overall !== 'unknown') {
         // Said with the cause of the first item in that state ("No access" too, not "Connection error").
         const words = this.s.connectionAnnounce(this.#items.find((i) => i.status === overall)?.text ?? connectionText(this.s, overall));
-        if (claimWords((!this.subscriptions && this.#connection.client) || this, words, heard(this))) this.#announcer.say([words]);
+        if (claimWords((!this.subscriptions && this.#connection.client) || this, words, this.#announcer.heard)) this.#announcer.say([words]);
         this.emit('rt-status-change', {
           status: overall,
           previous: this.#previousOverall === 'unknown' ? null : this.#previousOverall,
