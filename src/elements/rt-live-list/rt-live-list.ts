@@ -17,9 +17,6 @@ import { styles } from './rt-live-list.styles.js';
 
 type Row = Record<string, unknown> & { id?: unknown };
 
-/** The missing-column warnings already given: each is said once per page. */
-const warned = new Set<string>();
-
 /** A column's value as text: a jsonb object or array as compact JSON (rendered as text, never HTML). */
 const asText = (value: unknown): string => (value && typeof value === 'object' ? JSON.stringify(value) : String(value));
 /** A value as text, or undefined when it has none to show (NULL, missing, empty or only spaces). */
@@ -69,9 +66,11 @@ export class RtLiveList extends RtElement {
 
   /**
    * Column shown as each row's label (default `name`, then `title`, then the key). When set, only
-   * that column: NULL reads "—". A field naming a column the rows lack shows nothing ("—" for the
-   * label) and is said once on the console (fields are the row's own columns: `constructor` is one
-   * only if the table has it).
+   * that column: NULL reads "—". A field (this, `status-field` or `detail-field`) naming a column
+   * none of the rows has (a typo, or the column renamed or dropped while live) is a configuration
+   * error (`bad-config`, naming the field and the table), shown instead of the rows and not Live;
+   * a row that lacks a column others have shows nothing for it ("—" for the label). Fields are
+   * the row's own columns: `constructor` is one only if the table has it.
    */
   @property({ attribute: 'label-field' }) labelField?: string;
 
@@ -99,6 +98,8 @@ export class RtLiveList extends RtElement {
   #ctrl: LiveQueryController<FeedDef> | undefined;
   /** `feed` is not a feed (a declaration not passed through `defineFeed()`, say): the cause shown. */
   #badFeed: RtError | null = null;
+  /** A field naming a column none of the rows has: the cause shown instead of the rows (QA64 N2). */
+  #fieldError: RtError | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate?.(changed);
@@ -114,8 +115,15 @@ export class RtLiveList extends RtElement {
 
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
+    const ctrl = this.#ctrl;
+    if (!ctrl) return;
+    // QA64 N2: a column renamed under a live list read "Live" over rows of "—".
+    const rows = this.#rows;
+    const column = (f: 'label' | 'status' | 'detail') => trimmed(this[`${f}Field`]);
+    const lacked = this.renderItem ? undefined : (['label', 'status', 'detail'] as const).find((f) => column(f) && rows.length && !rows.some((r) => Object.hasOwn(r, column(f))));
+    this.#fieldError = lacked ? rtError('bad-config', `<rt-live-list ${lacked}-field="${column(lacked)}">: table "${ctrl.feed.table}" has no column "${column(lacked)}".`) : null;
     // Its states and `rt-error`, as every widget's (QA39: a list reading "No access" raised none).
-    if (this.#ctrl) this.reflectFeed(this.#ctrl.feed.table, this.#ctrl.phase, this.#ctrl.error);
+    this.reflectFeed(ctrl.feed.table, this.#fieldError ? 'error' : ctrl.phase, this.#fieldError ?? ctrl.error);
   }
 
   get #rows(): Row[] {
@@ -123,17 +131,9 @@ export class RtLiveList extends RtElement {
     return Array.isArray(data) ? data : data ? [data] : [];
   }
 
-  /**
-   * The row's own column `name` (never an inherited `constructor`, `toString`, `__proto__`…). A
-   * field the row does not have is said once on the console and reads as no value.
-   */
-  #field(row: Row, attr: string, name: string | undefined): unknown {
-    if (name === undefined || Object.hasOwn(row, name)) return name && row[name];
-    const said = `[rt-monitor] <rt-live-list ${attr}="${name}">: table "${this.feed?.table}" has no column "${name}".`;
-    if (!warned.has(said)) {
-      warned.add(said);
-      console.warn(said);
-    }
+  /** The row's own column `name` (never an inherited `constructor`, `toString`, `__proto__`…); undefined when it has none. */
+  #field(row: Row, name: string | undefined): unknown {
+    return name !== undefined && Object.hasOwn(row, name) ? row[name] : undefined;
   }
 
   /** A known work status in the page's words (`in_progress` → "In progress"), any other value as given (QA38). */
@@ -147,9 +147,9 @@ export class RtLiveList extends RtElement {
     // A label-field names the one column shown: NULL, missing or blank reads "—", never another column.
     // Column names as typed by hand: " title " is title, and a blank one is none (QA39).
     const [labelField, statusField, detailField] = [this.labelField, this.statusField, this.detailField].map((f) => trimmed(f) || undefined);
-    const label = (labelField !== undefined ? shown(this.#field(row, 'label-field', labelField)) : (shown(row.name) ?? shown(row.title) ?? rowKey(row))) ?? this.s.notAvailable;
-    const status = shown(this.#field(row, 'status-field', statusField));
-    const detail = shown(this.#field(row, 'detail-field', detailField));
+    const label = (labelField !== undefined ? shown(this.#field(row, labelField)) : (shown(row.name) ?? shown(row.title) ?? rowKey(row))) ?? this.s.notAvailable;
+    const status = shown(this.#field(row, statusField));
+    const detail = shown(this.#field(row, detailField));
     return html`<li class="item" part="item">
       <div class="item-main">
         ${clipped(label, { max: 200, part: 'label', cls: 'label' })}
@@ -162,7 +162,8 @@ export class RtLiveList extends RtElement {
   #renderBody() {
     const s = this.s;
     const ctrl = this.#ctrl;
-    if (this.#badFeed) return stateView(s, { phase: 'error', error: this.#badFeed, hasData: false, empty: emptyView(s.noRows) });
+    const bad = this.#badFeed ?? this.#fieldError;
+    if (bad) return stateView(s, { phase: 'error', error: bad, hasData: false, empty: emptyView(s.noRows) });
     if (!ctrl) return emptyView(s.noIdGiven('feed'));
     const rows = this.#rows;
     return (
@@ -176,7 +177,7 @@ export class RtLiveList extends RtElement {
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
         ${heading(this.headingLevel, trimmed(this.heading) || s.liveList, { id: 'title', cls: 'card-title' })}
-        ${this.#ctrl ? phaseBadge(s, this.#ctrl.phase, this.#ctrl.error) : nothing}
+        ${this.#ctrl ? phaseBadge(s, this.#fieldError ? 'error' : this.#ctrl.phase, this.#fieldError ?? this.#ctrl.error) : nothing}
       </div>
       ${this.#renderBody()}
     </section>`;
