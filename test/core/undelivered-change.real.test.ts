@@ -15,6 +15,8 @@ import { en } from '../../src/internal/strings.js';
 import { USERS, backendInfo, insertInto, lagRealtime, newStream, probeFeed, probeTable, runSql, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import { countRounds, instrumentWebSocket, recordWarnings } from '../helpers/hosts.js';
 import { badgeText, deepText } from '../elements/helpers.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
+import type { Probe } from '../helpers/backend.js';
 
 const badge = (el: Element) => el.shadowRoot!.querySelector('[part~="live-badge"]');
 
@@ -121,6 +123,31 @@ describe('a channel that stops delivering while joined (real backend)', function
       await waitFor(() => ['second', 'third'].every((t) => query.getState().data.some((r) => r.title === t)), 15_000, 'the inserted rows found by revalidation');
       await waitFor(() => inserted.includes('second') && inserted.includes('third'), 5_000, () => `told as inserted (told: ${inserted.join(', ')})`);
       // Realtime owed them: the channel joins again, is refused, and says so.
+      await waitFor(() => joins() >= 2, 15_000, 'the channel joins again');
+      await waitFor(() => query.getState().error?.message.includes('could not subscribe'), 15_000, `the refusal shown (shows ${query.getState().error?.message})`);
+      expect(query.getState().phase).to.not.equal('live');
+    } finally {
+      await runSql(`drop table if exists public.${table};`);
+    }
+  });
+
+  it('the same on a counted list (an unread count beside it, whose refill may read the list first): found, told, and the refusal shown', async () => {
+    const table = await probeTable('rt_unpub_cnt');
+    await insertInto(table, [{ team: 't', title: 'first' }]);
+    try {
+      const { ws, client } = await watchedClient();
+      const feed = defineFeed<Probe, { team?: string }>({ name: `counted-${table}`, table, kind: 'list', filters: [{ column: 'team', param: 'team' }], counted: { column: 'title', value: 'second' } });
+      const query = client.liveQuery(feed, { team: 't' });
+      const inserted: string[] = [];
+      cleanups.push(query.subscribe((s) => inserted.push(...((s.inserted ?? []) as { title?: string }[]).map((r) => r.title ?? ''))));
+      await waitFor(() => query.getState().phase === 'live', 30_000, 'live');
+      const joins = () => ws.sent.filter((f) => f.data.includes('"phx_join"') && f.data.includes(`"table":"${table}"`)).length;
+      await runSql(`alter publication supabase_realtime drop table public.${table};`);
+      await insertInto(table, [{ team: 't', title: 'second' }]);
+      await insertInto(table, [{ team: 't', title: 'third' }]);
+      await waitFor(() => ['second', 'third'].every((t) => query.getState().data.some((r) => r.title === t)), 15_000, 'the inserted rows found by revalidation');
+      await waitFor(() => query.getState().unreadCount === 1, 15_000, () => `counted (count ${query.getState().unreadCount})`);
+      await waitFor(() => inserted.includes('second') && inserted.includes('third'), 5_000, () => `told as inserted (told: ${inserted.join(', ')})`);
       await waitFor(() => joins() >= 2, 15_000, 'the channel joins again');
       await waitFor(() => query.getState().error?.message.includes('could not subscribe'), 15_000, `the refusal shown (shows ${query.getState().error?.message})`);
       expect(query.getState().phase).to.not.equal('live');
