@@ -4,8 +4,9 @@
  * alert shown by a page's `<rt-signal-alerts>` and a dashboard's arrives twice; the first widget
  * to say it claims it (src/internal/announcer.ts), the others stay quiet.
  *
- * Claims are keyed by the event (`stream\0id\050`, `signal_alerts\0id`,
- * `agent_executions\0id\0failed`) and held for `ANNOUNCE_DEDUPE_MS`: every widget on the page
+ * Claims are keyed by the event (`stream\0id\050\0created_at`, `signal_alerts\0id\0created_at`,
+ * `agent_executions\0id\0failed\0updated_at`: a row's time too, so that two projects on one page
+ * whose rows share an integer id are not one event) and held for `ANNOUNCE_DEDUPE_MS`: every widget on the page
  * sees the same change within moments of the others, while a stream that runs again later (reset,
  * retried, failed again) is announced again. Shared by every copy of the bundle on the page
  * through a `Symbol.for` slot.

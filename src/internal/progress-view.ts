@@ -244,7 +244,8 @@ export class ProgressTracker {
     this.#lastLabel = label;
     const { announce, completed, key } = this.observe(row.id, label, m, s, host.effectiveLocale);
     if (completed) host.emit('rt-progress-complete', { kind: this.kind === 'scan' ? 'scan' : 'stream', id: row.id, label, record: row });
-    if (announce) announcer.say([announce], false, [key]);
+    // With the row's creation time: two projects' rows of one id (integer keys) are two events.
+    if (announce) announcer.say([announce], false, [key && `${key}\u0000${row.created_at}`]);
   }
 
   /**

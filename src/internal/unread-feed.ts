@@ -133,14 +133,15 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     const { catchingUp, updatedAt } = this.feed.state;
     const looking = (phase === 'live' || phase === 'stale' || phase === 'connecting') && !catchingUp;
     const fresh = this.#newRows.take(this.feed.generation, all, looking || !!(catchingUp && updatedAt), toTime, looking ? this.feed.takeInserted() : [], catchingUp);
-    // Polite [0] and urgent [1] texts, and their keys: a row is said once per page (keyed by table
-    // and id), so the same alert shown by a page's widget and a dashboard's is heard once (QA63 F3).
+    // Polite [0] and urgent [1] texts, and their keys: a row is said once per page (keyed by table,
+    // id and creation time), so the same alert shown by a page's widget and a dashboard's is heard
+    // once (QA63 F3), and two projects' rows of one id (integer keys) are each heard.
     const texts: string[][] = [[], []];
     const keys: string[][] = [[], []];
     for (const row of fresh) {
       const { text, urgent } = this.arrived(row);
       texts[+urgent].push(text);
-      keys[+urgent].push(`${this.source}\u0000${row.id}`);
+      keys[+urgent].push(`${this.source}\u0000${row.id}\u0000${row.created_at}`);
     }
     this.#announcer.say(texts[1], true, keys[1]);
     this.#announcer.say(texts[0], false, keys[0]);

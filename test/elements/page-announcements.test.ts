@@ -205,6 +205,19 @@ describe('announcements: one per event per page (QA63 F3)', () => {
     expect(page.heard('Disconnected'), JSON.stringify(page.said)).to.have.length(1);
   });
 
+  it('two projects on one page whose rows share an id (integer keys): each project’s new row is said', async () => {
+    const [one, two] = [memory(), memory()];
+    for (const c of [one, two]) c.setRows('signal_alerts', [oldAlert]);
+    const a = await mount<HTMLElement>(one, html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
+    const b = await mount<HTMLElement>(two, html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
+    for (const w of [a, b]) await waitUntil(() => (w.shadowRoot!.textContent ?? '').includes('Old Co'), 'not shown', { timeout: 5000 });
+    const page = recordPage();
+    one.insert('signal_alerts', { ...alert(42), business_name: 'Project one', created_at: ago(1) });
+    two.insert('signal_alerts', { ...alert(42), business_name: 'Project two', created_at: ago(2) });
+    await spokenThen(() => page.heard('Project one').length > 0 && page.heard('Project two').length > 0, 'not both said', () => page.said, [a, b]);
+    expect(page.heard(/Project (one|two)/), JSON.stringify(page.said)).to.have.length(2);
+  });
+
   it('words held for a batch are said by another widget when the one holding them is removed', async () => {
     const client = memory();
     client.setRows('signal_alerts', [oldAlert]);
