@@ -148,6 +148,10 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
         const dropped = ms > 0 ? realtime.dropAll() : 0;
         return sendJson(res, 200, { dropped, heldUntil: new Date(dev.realtimeHeldUntil).toISOString() });
       }
+      case '/__dev/forget-channels': {
+        const forgotten = realtime.forgetChannels();
+        return sendJson(res, 200, { forgotten });
+      }
       case '/__dev/lag-realtime': {
         const ms = Number(url.searchParams.get('ms') ?? '0');
         if (!Number.isFinite(ms) || ms < 0 || ms > 600_000) throw new HttpError(400, { message: 'ms must be between 0 and 600000' });

@@ -19,6 +19,8 @@ export interface Realtime {
   dropAll(): number;
   /** Shuts down every channel joined with a user's token as an expired one (the demo's fault); returns how many. */
   expireTokens(): number;
+  /** Forgets every channel without a frame to its client (the dev control forget-channels); returns how many. */
+  forgetChannels(): number;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** The server object, for tests and benchmarks (socket counts, pushes). */
   readonly server: RealtimeServer;
@@ -36,6 +38,7 @@ export function createRealtime(ctx: BackendContext, options: RealtimeOptions = {
     stop: () => server.stop(),
     dropAll: () => server.dropAll(),
     expireTokens: () => server.expireTokens(),
+    forgetChannels: () => server.forgetChannels(),
     handleUpgrade: (req, socket, head) => server.handleUpgrade(req, socket, head),
   };
 }

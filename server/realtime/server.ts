@@ -160,6 +160,23 @@ export class RealtimeServer {
     return count;
   }
 
+  /**
+   * The dev control forget-channels: every channel is dropped without a frame to its client (no
+   * `phx_error`, no `phx_close`); the sockets stay open and heartbeats are still answered, as when
+   * a Realtime node loses its channel processes silently. Clients see nothing wrong until a change
+   * they were owed does not come. Returns the number of channels forgotten.
+   */
+  forgetChannels(): number {
+    let count = 0;
+    for (const s of this.sockets) {
+      for (const ch of [...s.channels.values()]) {
+        this.removeChannel(s, ch);
+        count++;
+      }
+    }
+    return count;
+  }
+
   socketCount(): number {
     return this.sockets.size;
   }

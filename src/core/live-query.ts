@@ -386,6 +386,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
       // Oldest first: the new rows it found, then those Realtime inserted that it did not (each once;
       // QA45 F2: with more than INSERTED_LIMIT found, the cap dropped the newest, delivered ones).
       missed: (missed) => this.#missed(missed),
+      owed: (keys) => this.#watch.round(keys, this.#phase.channel.epoch),
     }));
     const { reader } = rows;
     this.#releaseChannel = this.#options.source.subscribe<R>({ table: query.table, filter: realtimeFilter(query.eq), name: resolved.name }, {

@@ -43,6 +43,11 @@ export class QueryPhase {
     return reread;
   }
 
+  /** The channel epoch the rows shown were read in (-1: read while not confirmed). */
+  get snapshotEpoch(): number {
+    return this.#snapshotEpoch;
+  }
+
   /** The epoch a snapshot read starting now belongs to. */
   readEpoch(): number {
     return this.channel.ready ? this.channel.epoch : -1;

@@ -16,7 +16,7 @@ import type { FrameNotifier } from './frame.js';
 import { waitsForToken } from './errors.js';
 import { RowWindow, rowKey, type StoreRow } from './row-window.js';
 import { unsafeKey } from './keys.js';
-import { parseTimestamp, versionOf } from './version.js';
+import { versionOf } from './version.js';
 import { knownServerNow } from './server-clock.js';
 import type { Overlays } from './overlays.js';
 import { UnreadCount } from './unread-count.js';
@@ -48,6 +48,8 @@ export interface QueryRowsOptions<R extends StoreRow> {
   missedSince?: () => string | undefined;
   /** The rows inserted while the channel was down, oldest first (SnapshotLandingParts.missed). */
   missed?: (rows: R[]) => void;
+  /** Rows a read brought that Realtime owed (SnapshotLandingParts.owed). */
+  owed?: (keys: Set<string>) => void;
 }
 
 export class QueryRows<R extends StoreRow> {
@@ -84,6 +86,8 @@ export class QueryRows<R extends StoreRow> {
       changed: options.changed,
       missedSince: options.missedSince,
       missed: options.missed,
+      sends: (row) => this.#sends(row),
+      owed: options.owed,
     }));
     const reader = (this.reader = new SnapshotReader<R>({
       select: () => landing.select(),
@@ -93,6 +97,7 @@ export class QueryRows<R extends StoreRow> {
       failed: (error, count) => landing.failed(error, count),
       retryDelays: options.retryDelays,
       holdUntil: () => source.retryAt?.() ?? 0,
+      quiet: () => window.unsure(),
     }));
     if (query.countWhere && typeof source.count === 'function') {
       this.unread = new UnreadCount({
@@ -132,6 +137,7 @@ export class QueryRows<R extends StoreRow> {
    */
   accept(change: RowChange<R>, buffer = true): boolean {
     if ([change.new, change.old].some((row) => row && Object.values(row).some(unsafeKey))) {
+      this.window.unsure();
       this.reader.refill();
       return false;
     }
@@ -173,7 +179,7 @@ export class QueryRows<R extends StoreRow> {
       // that left the filter, nor one set back in time, whose delivery the version guard refused).
       const held = key === null ? undefined : window.get(key);
       // Nor one Realtime never sends (Broadcast mode: a row without a topic id).
-      if (before && held && versionOf(change.new) > versionOf(before) && versionOf(held) === versionOf(change.new) && this.#options.source.sends?.(this.#options.feed.query.table, held) !== false) owed.add(key!);
+      if (before && held && versionOf(change.new) > versionOf(before) && versionOf(held) === versionOf(change.new) && this.#sends(held)) owed.add(key!);
     }
     return { gone, owed };
   }
@@ -193,10 +199,8 @@ export class QueryRows<R extends StoreRow> {
     const { window, reader } = this;
     const found = new Set<string>();
     const owed = new Set<string>();
-    const order = window.query.order;
     const last = window.full ? window.sorted().at(-1) : undefined;
-    const insertedAfterRead = (row: R) =>
-      !!order && !order.ascending && !reader.reading && !reader.refilling && parseTimestamp(row[order.column], true) > window.readAt && (!last || window.compare(row, last) < 0);
+    const insertedAfterRead = (row: R) => !reader.reading && !reader.refilling && window.insertedSinceRead(row, last);
     for (const row of rows) {
       const key = rowKey(row);
       if (key === null || window.get(key)) continue;
@@ -207,9 +211,14 @@ export class QueryRows<R extends StoreRow> {
       const held = window.get(key);
       if (!held) continue;
       found.add(key);
-      if (insertedAfterRead(held) && this.#options.source.sends?.(this.#options.feed.query.table, held) !== false) owed.add(key);
+      if (insertedAfterRead(held) && this.#sends(held)) owed.add(key);
     }
     return { found: found.size ? window.sorted().filter((r) => found.has(rowKey(r)!)) : [], owed };
+  }
+
+  /** Whether Realtime sends `row`'s changes (not Broadcast mode's row without a topic id). */
+  #sends(row: R): boolean {
+    return this.#options.source.sends?.(this.#options.feed.query.table, row) !== false;
   }
 
   /** Read the snapshot again now, unless a read is under way (or none ever started, or stopped). */

@@ -21,7 +21,7 @@
 import type { RowChange, SnapshotQuery } from './client-types.js';
 import { parseTimestamp, versionOf } from './version.js';
 import { rowKey, sameKey } from './keys.js';
-import { serverNow } from './server-clock.js';
+import { knownServerNow, serverNow } from './server-clock.js';
 
 /** A row as the store holds it: a primary key `id` (text, bigint or uuid) and optionally a version. */
 export interface StoreRow {
@@ -32,6 +32,8 @@ export interface StoreRow {
 
 /** Deleted ids remembered (with their last version) so a late older change cannot resurrect them. */
 const TOMBSTONE_LIMIT = 500;
+/** Keys of rows pushed out of a list remembered between whole reads. */
+const TRIMMED_LIMIT = 2000;
 
 /** A deleted row: its last version (`updated_at`, epoch ms) and the deletion's commit time, when known. */
 interface Tombstone {
@@ -80,6 +82,12 @@ export class RowWindow<R extends StoreRow> {
    * Realtime delivers every change committed after it. +Infinity until known.
    */
   readAt = Number.POSITIVE_INFINITY;
+  /** Keys of rows pushed out of the bounded list since {@link readAt} (at most TRIMMED_LIMIT; more: {@link unsure}). */
+  readonly #trimmed = new Set<string>();
+  /** The last row of the last whole read, when it filled the list. */
+  #readLast: R | undefined;
+  /** Up to this server time (epoch ms), what Realtime sent is not known in full ({@link unsure}). */
+  #unsureUntil = Number.NEGATIVE_INFINITY;
 
   /**
    * @param kind `single` holds at most one row; `list` holds `query.limit` rows in `query.order`.
@@ -118,7 +126,9 @@ export class RowWindow<R extends StoreRow> {
   replace(snapshot: readonly R[], readAt?: number): void {
     const next = new Map<string, R>();
     this.#committed.clear();
+    this.#trimmed.clear();
     this.readAt = readAt ?? Number.POSITIVE_INFINITY;
+    if (this.#unsureUntil === Number.POSITIVE_INFINITY) this.#unsureUntil = Number.NEGATIVE_INFINITY;
     for (const row of snapshot) {
       const key = rowKey(row);
       if (key === null) continue;
@@ -126,6 +136,7 @@ export class RowWindow<R extends StoreRow> {
       if (readAt !== undefined) this.#committed.set(key, readAt);
     }
     this.#rows = next;
+    this.#readLast = this.full ? this.sorted().at(-1) : undefined;
   }
 
   /**
@@ -218,6 +229,36 @@ export class RowWindow<R extends StoreRow> {
     return gone({ changed: true, outside: !current && change.type === 'UPDATE', previous: current });
   }
 
+  /**
+   * Realtime sent something that could not be folded (a change sent as "Error 413", one with a
+   * rounded bigint, changes lost in a channel hand-over): which rows it was about is not known, so
+   * nothing committed up to now (the server's time) is held against it ({@link insertedSinceRead},
+   * {@link changedSinceRead}).
+   */
+  unsure(): void {
+    this.#unsureUntil = Math.max(this.#unsureUntil, knownServerNow() ?? Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Whether `row`, not held, was inserted after the rows were last read whole ({@link readAt}), by
+   * the list's order column (newest first, a timestamp not ahead of the server's clock), above that
+   * read's last row when it filled the list, and above `last` (the last row held now, when full):
+   * Realtime was to deliver it. Not a row this list held and pushed out since (it slides back up
+   * when a row above it leaves), nor one from before Realtime last sent what could not be folded.
+   */
+  insertedSinceRead(row: R, last?: R): boolean {
+    const order = this.query.order;
+    const t = order && !order.ascending ? parseTimestamp(row[order.column], true) : Number.NaN;
+    const above = (r: R | undefined) => !r || this.compare(row, r) < 0;
+    return t > this.readAt && t > this.#unsureUntil && credibleVersion(t) && !this.#trimmed.has(rowKey(row)!) && above(this.#readLast) && above(last);
+  }
+
+  /** Whether `row` (read whole) is a newer version of `held` than Realtime delivered, after what it could not fold. */
+  changedSinceRead(row: R, held: R): boolean {
+    const v = versionOf(row);
+    return v > versionOf(held) && v > this.#unsureUntil;
+  }
+
   /** Keep a bounded list at its limit, pinned rows aside (rows pushed out are reported through `onTrimmed`). */
   trim(): void {
     const limit = this.query.limit;
@@ -227,7 +268,14 @@ export class RowWindow<R extends StoreRow> {
     this.sorted().forEach((r, i) => {
       if (i < limit || (pinned && pinned.values.includes((r as Record<string, unknown>)[pinned.column] as string))) kept.push(r);
       else {
-        this.#committed.delete(rowKey(r)!);
+        const key = rowKey(r)!;
+        this.#committed.delete(key);
+        this.#trimmed.add(key);
+        // Too many to remember: the ones forgotten could be taken for undelivered.
+        if (this.#trimmed.size > TRIMMED_LIMIT) {
+          this.#trimmed.clear();
+          this.unsure();
+        }
         this.onTrimmed(r);
       }
     });

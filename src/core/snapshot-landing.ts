@@ -60,6 +60,14 @@ export interface SnapshotLandingParts<R extends StoreRow> {
   missedSince?: () => string | undefined;
   /** Rows inserted while the channel was down (the catch-up read, maybe none), oldest first, as its read lands. */
   missed?: (rows: R[]) => void;
+  /** Whether Realtime sends `row`'s changes (QueryRows). */
+  sends?: (row: R) => boolean;
+  /**
+   * A list's read, in the channel epoch of the read before it, brought rows Realtime owed: inserted
+   * since that read and never delivered (keys; after the read has landed). Their changes must
+   * arrive within the grace (UndeliveredWatch.round).
+   */
+  owed?: (keys: Set<string>) => void;
 }
 
 export class SnapshotLanding<R extends StoreRow> {
@@ -120,6 +128,20 @@ export class SnapshotLanding<R extends StoreRow> {
       return;
     }
     this.#confirming = false;
+    // A read with the channel joined since the read before it (a refill, the count's: it found
+    // rows no change announced; a refresh): a row it brings that was inserted since, or a newer
+    // version of a held row, that Realtime did not deliver (not raced in) is owed. QA65 F1: taken
+    // in as any row read, a row of a table out of the publication was never watched for, and the
+    // list stayed Live.
+    const owed = new Set<string>();
+    if (epoch >= 0 && epoch === phase.snapshotEpoch && phase.channel.ready && epoch === phase.channel.epoch) {
+      const raced = new Set(buffered.map((c) => rowKey((c.new ?? c.old) as StoreRow | null)));
+      for (const row of snapshot) {
+        const key = rowKey(row);
+        const held = key === null ? undefined : window.get(key);
+        if (key !== null && !raced.has(key) && (held ? window.changedSinceRead(row, held) : window.insertedSinceRead(row)) && this.#parts.sends?.(row) !== false) owed.add(key);
+      }
+    }
     window.replace(snapshot, knownServerNow());
     const pin = window.query.pinned;
     this.#cut = !!pin && snapshot.filter((r) => pin.values.includes(r[pin.column] as string)).length >= PINNED_LIMIT;
@@ -132,6 +154,7 @@ export class SnapshotLanding<R extends StoreRow> {
     phase.snapshotRead(epoch, this.#parts.kind === 'single' && window.size === 0);
     const missed = this.#missed.get(snapshot);
     if (missed) this.#parts.missed?.(missed.reverse());
+    if (owed.size) this.#parts.owed?.(owed);
     this.#parts.changed(true);
   }
 

@@ -32,6 +32,8 @@ export interface SnapshotReaderOptions<R> {
   retryDelays?: number[];
   /** Epoch ms before which the server asked not to be read from (the REST source's `Retry-After`). */
   holdUntil?: () => number;
+  /** The channel asks for a quiet re-read: a change came it could not send whole, or it moved (ChannelState.reread). */
+  quiet?: () => void;
 }
 
 export class SnapshotReader<R> {
@@ -140,6 +142,7 @@ export class SnapshotReader<R> {
     const reread = s.reread ?? 0;
     const quiet = reread !== this.#reread;
     this.#reread = reread;
+    if (quiet && this.started) this.#options.quiet?.();
     if (this.#signedOut || (this.#failedIn !== null && this.#failedIn === (s.ready ? s.epoch : -1))) return;
     if (due || (quiet && s.ready && this.started)) void this.read();
   }

@@ -539,6 +539,17 @@ describe('reads racing changes delivered out of commit order', () => {
     return { store, told };
   }
   const truth = (db: Scripted) => [...db.rows.values()].filter((r) => !r.read).length;
+  /** A live list store over `db` holding `rows` (unreadQuery, limit 2), owed changes due within 50 ms. */
+  async function liveWatched(rows: Row[] = [note(1), note(2)]) {
+    const db = new Scripted();
+    for (const r of rows) db.rows.set(String(r.id), r);
+    const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, deliveryGraceMs: 50, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+    store.start();
+    await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
+    db.state(1);
+    await waitFor(() => store.state.phase === 'live' && store.state.data.length === 2, 2000, 'live');
+    return { db, store };
+  }
 
   /** Runs `fn` with the server's clock known (as from any commit_timestamp); forgotten afterwards. */
   async function withKnownClock(fn: () => Promise<void>): Promise<void> {
@@ -748,16 +759,7 @@ describe('reads racing changes delivered out of commit order', () => {
 
   it('a change revalidation found and Realtime never delivered makes the channel join again; one delivered within the grace does not (QA21 F3)', async () => {
     // QA21: a table taken out of the publication left its widgets "Live" while no change arrived.
-    const live = async () => {
-      const db = new Scripted();
-      for (const n of [1, 2]) db.rows.set(`n${n}`, note(n));
-      const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, deliveryGraceMs: 50, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
-      store.start();
-      await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
-      db.state(1);
-      await waitFor(() => store.state.phase === 'live' && store.state.data.length === 2, 2000, 'live');
-      return { db, store };
-    };
+    const live = () => liveWatched();
     const revalidate = ({ db, store }: { db: Scripted; store: LiveQueryStore<Row, Row[]> }) => {
       db.rows.set('n1', { ...note(1), read: true, updated_at: at(30) });
       store.reconcile(new Map([...db.rows].map(([k, r]) => [k, { ...r }])), new Set(db.rows.keys()), Date.now());
@@ -777,16 +779,7 @@ describe('reads racing changes delivered out of commit order', () => {
 
   it('a row the list read finds that was inserted after the last read is owed by Realtime; one that slid up from below the limit when a row left is not (QA64 F1, review)', async () => {
     await withKnownClock(async () => {
-      const live = async (ids: number[]) => {
-        const db = new Scripted();
-        for (const n of ids) db.rows.set(`n${n}`, note(n));
-        const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, deliveryGraceMs: 50, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
-        store.start();
-        await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
-        db.state(1);
-        await waitFor(() => store.state.phase === 'live' && store.state.data.length === 2, 2000, 'live');
-        return { db, store };
-      };
+      const live = (ids: number[]) => liveWatched(ids.map((n) => note(n)));
       const listRead = async ({ db, store }: { db: Scripted; store: LiveQueryStore<Row, Row[]> }) => {
         const query = store.listed();
         expect(query).to.not.equal(null);
@@ -810,6 +803,81 @@ describe('reads racing changes delivered out of commit order', () => {
       await waitFor(() => (missed.store.state.data as Row[]).some((r) => r.id === 'n9'), 2000, 'the row found shown');
       slid.store.stop();
       missed.store.stop();
+    });
+  });
+
+  it('a whole read in the same channel epoch (a refill, the count’s, a refresh) that brings a row inserted since and never delivered: owed; one this list pushed out and that slid back up is not (QA65 F1)', async () => {
+    await withKnownClock(async () => {
+      const live = () => liveWatched();
+      const fresh = (id: string, ms: number): Row => {
+        const t = new Date(Date.now() + ms).toISOString();
+        return { id, user_id: U, read: false, created_at: t, updated_at: t };
+      };
+      // Slid back up: n7, n8, n9 inserted after the read and delivered (n7 pushed out by n9), then n9
+      // deleted: the list (full before) is read again and n7 comes back, not owed.
+      const slid = await live();
+      for (const [id, ms] of [['n7', 1], ['n8', 2], ['n9', 3]] as const) {
+        const row = fresh(id, ms);
+        slid.db.rows.set(id, row);
+        slid.db.deliver({ type: 'INSERT', new: row, old: null, committedAt: Date.now() });
+      }
+      await waitFor(() => slid.store.state.data.map((r) => r.id).join() === 'n9,n8', 2000, () => `n9, n8 shown (${slid.store.state.data.map((r) => r.id)})`);
+      slid.db.rows.delete('n9');
+      slid.db.deliver({ type: 'DELETE', new: null, old: { id: 'n9' } as Row, committedAt: Date.now() });
+      await waitFor(() => slid.store.state.data.map((r) => r.id).join() === 'n8,n7', 2000, () => `n7 slid back up (${slid.store.state.data.map((r) => r.id)})`);
+      // Missed: n9 inserted, never delivered; the rows read again (refresh) in the same epoch.
+      const missed = await live();
+      missed.db.rows.set('n9', fresh('n9', 1));
+      missed.store.refresh();
+      await waitFor(() => missed.db.rejoins.length === 1, 2000, 'the channel that never delivered the insert joins again');
+      expect(missed.store.state.error?.detail).to.equal('realtime-undelivered');
+      await new Promise((r) => setTimeout(r, 200)); // the span is the point: four graces of 50 ms
+      expect(slid.db.rejoins, 'nothing was owed for the row that slid back up').to.deep.equal([]);
+      slid.store.stop();
+      missed.store.stop();
+    });
+  });
+
+  it('a whole read owes nothing Realtime sent but could not fold (a rounded bigint, "Error 413", a hand-over), nor a row from below a full read’s limit; a held row’s newer version it never sent is owed (review of QA65 F1)', async () => {
+    await withKnownClock(async () => {
+      const live = async (rows: Row[]) => {
+        const watched = await liveWatched(rows);
+        await new Promise((r) => setTimeout(r, 30)); // the span is the point: rows written after the read, by the clock
+        return watched;
+      };
+      const stamped = (id: string, ms: number, extra: Partial<Row> = {}): Row => {
+        const t = new Date(Date.now() + ms).toISOString();
+        return { id, user_id: U, read: false, created_at: t, updated_at: t, ...extra };
+      };
+      const reads = (db: Scripted) => db.selects;
+      // A rounded bigint: the change is refused and the rows read again; the row it was is not owed.
+      const big = await live([note(1), note(2)]);
+      const bigRow = stamped('n9', -2, { qty: 2 ** 53 + 2 } as Partial<Row>);
+      big.db.rows.set('n9', { ...bigRow, qty: '9007199254740994' } as Row);
+      big.db.deliver({ type: 'INSERT', new: bigRow, old: null, committedAt: Date.now() });
+      await waitFor(() => big.store.state.data.some((r) => r.id === 'n9'), 2000, 'the row read over REST');
+      // "Error 413" or a hand-over: the channel asks for a quiet re-read.
+      const quiet = await live([note(1), note(2)]);
+      quiet.db.rows.set('n9', stamped('n9', -2));
+      const before = reads(quiet.db);
+      for (const l of quiet.db.listeners) l.onState({ status: 'connected', ready: true, epoch: 1, error: null, reread: 1 });
+      await waitFor(() => quiet.store.state.data.some((r) => r.id === 'n9') && reads(quiet.db) > before, 2000, 'the quiet re-read');
+      // From below the limit: three rows ahead of the server's clock (a due date, a fast writer); the top one deleted.
+      const ahead = await live([stamped('f1', 3_600_000), stamped('f2', 7_200_000), stamped('f3', 10_800_000)]);
+      ahead.db.rows.delete('f3');
+      ahead.db.deliver({ type: 'DELETE', new: null, old: { id: 'f3' } as Row, committedAt: Date.now() });
+      await waitFor(() => ahead.store.state.data.map((r) => r.id).join() === 'f2,f1', 2000, () => `f1 slid up (${ahead.store.state.data.map((r) => r.id)})`);
+      // A held row updated and never delivered; the rows read again (refresh) in the same epoch.
+      const updated = await live([note(1), note(2)]);
+      updated.db.rows.set('n2', { ...note(2), read: true, updated_at: new Date(Date.now() - 2).toISOString() });
+      updated.store.refresh();
+      await waitFor(() => updated.db.rejoins.length === 1, 2000, 'the channel that never delivered the update joins again');
+      await new Promise((r) => setTimeout(r, 200)); // the span is the point: four graces of 50 ms
+      expect(big.db.rejoins, 'bigint').to.deep.equal([]);
+      expect(quiet.db.rejoins, 'quiet re-read').to.deep.equal([]);
+      expect(ahead.db.rejoins, 'from below the limit').to.deep.equal([]);
+      for (const x of [big, quiet, ahead]) expect(x.store.state.phase).to.equal('live');
+      for (const x of [big, quiet, ahead, updated]) x.store.stop();
     });
   });
 

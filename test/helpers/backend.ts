@@ -136,6 +136,8 @@ export const pauseRealtime = (ms: number) => dev(`/__dev/pause-realtime?ms=${ms}
 export const holdRealtime = (ms: number) => dev(`/__dev/hold-realtime?ms=${ms}`);
 /** Dev control: deliver realtime changes `ms` after they were committed, in order (0 lifts it). */
 export const lagRealtime = (ms: number) => dev(`/__dev/lag-realtime?ms=${ms}`);
+/** Dev control: the Realtime server forgets every channel without a frame (sockets stay open, heartbeats answered). */
+export const forgetChannels = () => dev('/__dev/forget-channels');
 /** Dev control: lifetime of user tokens issued from now on (restore to 3600 afterwards!). */
 export const setTokenTtl = (seconds: number) => dev(`/__dev/token-ttl?seconds=${seconds}`);
 
