@@ -244,8 +244,9 @@ export class ProgressTracker {
     this.#lastLabel = label;
     const { announce, completed, key } = this.observe(row.id, label, m, s, host.effectiveLocale);
     if (completed) host.emit('rt-progress-complete', { kind: this.kind === 'scan' ? 'scan' : 'stream', id: row.id, label, record: row });
-    // With the row's creation time: two projects' rows of one id (integer keys) are two events.
-    if (announce) announcer.say([announce], false, [key && `${key}\u0000${row.created_at}`]);
+    // With the row's creation time (a number: REST and Realtime spell it differently): two
+    // projects' rows of one id (integer keys) are two events.
+    if (announce) announcer.say([announce], false, [key && `${key}\u0000${toTime(row.created_at)}`]);
   }
 
   /**

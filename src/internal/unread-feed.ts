@@ -135,13 +135,14 @@ export abstract class RtUnreadFeed<Row extends UnreadRow> extends RtElement {
     const fresh = this.#newRows.take(this.feed.generation, all, looking || !!(catchingUp && updatedAt), toTime, looking ? this.feed.takeInserted() : [], catchingUp);
     // Polite [0] and urgent [1] texts, and their keys: a row is said once per page (keyed by table,
     // id and creation time), so the same alert shown by a page's widget and a dashboard's is heard
-    // once (QA63 F3), and two projects' rows of one id (integer keys) are each heard.
+    // once (QA63 F3), and two projects' rows of one id (integer keys) are each heard. The time as a
+    // number: REST and Realtime spell a timestamp differently.
     const texts: string[][] = [[], []];
     const keys: string[][] = [[], []];
     for (const row of fresh) {
       const { text, urgent } = this.arrived(row);
       texts[+urgent].push(text);
-      keys[+urgent].push(`${this.source}\u0000${row.id}\u0000${row.created_at}`);
+      keys[+urgent].push(`${this.source}\u0000${row.id}\u0000${toTime(row.created_at)}`);
     }
     this.#announcer.say(texts[1], true, keys[1]);
     this.#announcer.say(texts[0], false, keys[0]);

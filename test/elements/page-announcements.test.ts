@@ -212,8 +212,8 @@ describe('announcements: one per event per page (QA63 F3)', () => {
     const b = await mount<HTMLElement>(two, html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
     for (const w of [a, b]) await waitUntil(() => (w.shadowRoot!.textContent ?? '').includes('Old Co'), 'not shown', { timeout: 5000 });
     const page = recordPage();
-    one.insert('signal_alerts', { ...alert(42), business_name: 'Project one', created_at: ago(1) });
-    two.insert('signal_alerts', { ...alert(42), business_name: 'Project two', created_at: ago(2) });
+    one.insert('signal_alerts', { ...alert(42), business_name: 'Project one', created_at: ago(1000) });
+    two.insert('signal_alerts', { ...alert(42), business_name: 'Project two', created_at: ago(5000) });
     await spokenThen(() => page.heard('Project one').length > 0 && page.heard('Project two').length > 0, 'not both said', () => page.said, [a, b]);
     expect(page.heard(/Project (one|two)/), JSON.stringify(page.said)).to.have.length(2);
   });

@@ -121,7 +121,7 @@ export class RtAgentExecutions extends RtElement {
           if (before !== now && isTerminal(now)) said.push({ text: this.s.agentFinished(name, this.s.status[now].toLowerCase()), failed: now === 'failed' });
           else if (before === undefined && now === 'running') said.push({ text: this.s.agentStarted(name), failed: false });
           else continue;
-          keys.push(`agent_executions\u0000${e.id}\u0000${now}\u0000${e.updated_at}`);
+          keys.push(`agent_executions\u0000${e.id}\u0000${now}\u0000${toTime(e.updated_at)}`);
         }
         this.#announcer.say(said, false, keys);
       }

@@ -116,6 +116,7 @@ export class RtLiveList extends RtElement {
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const ctrl = this.#ctrl;
+    this.#fieldError = null;
     if (!ctrl) return;
     // QA64 N2: a column renamed under a live list read "Live" over rows of "—".
     const rows = this.#rows;
