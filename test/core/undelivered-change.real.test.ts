@@ -60,6 +60,16 @@ describe('a channel that stops delivering while joined (real backend)', function
     cleanups.push(restore);
     return { ws, client, warnings };
   }
+  /** `second` and `third`, inserted while the table is out of the publication: found, told as inserted, and Realtime's refusal shown after the channel joins again. */
+  async function foundToldRefused(query: { getState(): { data: { title?: string | null }[]; error: { message: string } | null; phase: string; unreadCount?: number } }, inserted: string[], joins: () => number, counted = false): Promise<void> {
+    await waitFor(() => ['second', 'third'].every((t) => query.getState().data.some((r) => r.title === t)), 15_000, 'the inserted rows found by revalidation');
+    if (counted) await waitFor(() => query.getState().unreadCount === 1, 15_000, () => `counted (count ${query.getState().unreadCount})`);
+    await waitFor(() => inserted.includes('second') && inserted.includes('third'), 5_000, () => `told as inserted (told: ${inserted.join(', ')})`);
+    // Realtime owed them: the channel joins again, is refused, and says so.
+    await waitFor(() => joins() >= 2, 15_000, 'the channel joins again');
+    await waitFor(() => !!query.getState().error?.message.includes('could not subscribe'), 15_000, `the refusal shown (shows ${query.getState().error?.message})`);
+    expect(query.getState().phase).to.not.equal('live');
+  }
   const undelivered = (el: Element) => badgeText(el) === en.stale && badge(el)!.getAttribute('title') === en.errorMessages['realtime-undelivered'];
 
   it('a table taken out of the publication: the missed change is found, the channel joins again and its refusal is shown; a late change on another table changes nothing', async () => {
@@ -120,12 +130,7 @@ describe('a channel that stops delivering while joined (real backend)', function
       await insertInto(table, [{ team: 't', title: 'second' }]);
       await insertInto(table, [{ team: 't', title: 'third' }]);
       // Neither held row changed: only a read of the list finds them.
-      await waitFor(() => ['second', 'third'].every((t) => query.getState().data.some((r) => r.title === t)), 15_000, 'the inserted rows found by revalidation');
-      await waitFor(() => inserted.includes('second') && inserted.includes('third'), 5_000, () => `told as inserted (told: ${inserted.join(', ')})`);
-      // Realtime owed them: the channel joins again, is refused, and says so.
-      await waitFor(() => joins() >= 2, 15_000, 'the channel joins again');
-      await waitFor(() => query.getState().error?.message.includes('could not subscribe'), 15_000, `the refusal shown (shows ${query.getState().error?.message})`);
-      expect(query.getState().phase).to.not.equal('live');
+      await foundToldRefused(query, inserted, joins);
     } finally {
       await runSql(`drop table if exists public.${table};`);
     }
@@ -145,12 +150,7 @@ describe('a channel that stops delivering while joined (real backend)', function
       await runSql(`alter publication supabase_realtime drop table public.${table};`);
       await insertInto(table, [{ team: 't', title: 'second' }]);
       await insertInto(table, [{ team: 't', title: 'third' }]);
-      await waitFor(() => ['second', 'third'].every((t) => query.getState().data.some((r) => r.title === t)), 15_000, 'the inserted rows found by revalidation');
-      await waitFor(() => query.getState().unreadCount === 1, 15_000, () => `counted (count ${query.getState().unreadCount})`);
-      await waitFor(() => inserted.includes('second') && inserted.includes('third'), 5_000, () => `told as inserted (told: ${inserted.join(', ')})`);
-      await waitFor(() => joins() >= 2, 15_000, 'the channel joins again');
-      await waitFor(() => query.getState().error?.message.includes('could not subscribe'), 15_000, `the refusal shown (shows ${query.getState().error?.message})`);
-      expect(query.getState().phase).to.not.equal('live');
+      await foundToldRefused(query, inserted, joins, true);
     } finally {
       await runSql(`drop table if exists public.${table};`);
     }

@@ -195,10 +195,8 @@ describe('announcements: one per event per page (QA63 F3)', () => {
       </div>`,
       'div',
     );
-    const all = [...new Set(regions(wrapper).map((r) => r.host).filter((h): h is Element => h?.localName === 'rt-connection-status'))];
+    const all = await allShow(wrapper, 'rt-connection-status', 'Connected');
     expect(all.length).to.equal(2);
-    await waitUntil(() => all.every((w) => (w.shadowRoot!.textContent ?? '').includes('Connected')), 'not connected', { timeout: 5000 });
-    for (const w of all) await settle(w);
     const page = recordPage();
     client.setConnection({ status: 'disconnected' });
     await spokenThen(() => page.heard('Disconnected').length > 0, 'nobody said Disconnected', () => page.said, all);
