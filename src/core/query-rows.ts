@@ -191,7 +191,7 @@ export class QueryRows<R extends StoreRow> {
    * publication while only inserts happen: QA64 F1). Each is folded in as an INSERT committed at
    * `askedAt`, so that a deletion Realtime delivered after the ask still wins. Returns the rows
    * folded in and held, in the list's order, and the keys of those Realtime owes: inserted (by the
-   * list's order column, newest first, a timestamp) after the rows were last read whole
+   * list's order column, newest first, a timestamp, or by version in any order) after the rows were last read whole
    * ({@link RowWindow.readAt}), when Realtime was to deliver them, and above the last row held
    * then (not a row that slid up from below the limit when a row left), with no read under way.
    */
@@ -199,8 +199,8 @@ export class QueryRows<R extends StoreRow> {
     const { window, reader } = this;
     const found = new Set<string>();
     const owed = new Set<string>();
-    const last = window.full ? window.sorted().at(-1) : undefined;
-    const insertedAfterRead = (row: R) => !reader.reading && !reader.refilling && window.insertedSinceRead(row, last);
+    const last = window.lastInLimit;
+    let widened = false;
     for (const row of rows) {
       const key = rowKey(row);
       if (key === null || window.get(key)) continue;
@@ -211,9 +211,13 @@ export class QueryRows<R extends StoreRow> {
       const held = window.get(key);
       if (!held) continue;
       found.add(key);
-      if (insertedAfterRead(held) && this.#sends(held)) owed.add(key);
+      const since = reader.reading || reader.refilling ? 0 : window.sinceRead(held, last);
+      if (since > 0 && this.#sends(held)) owed.add(key);
+      widened ||= since < 0;
     }
-    return { found: found.size ? window.sorted().filter((r) => found.has(rowKey(r)!)) : [], owed };
+    // A row from before the last read came into view: the user's view widened, and the rows
+    // committed meanwhile may have been hidden from the user then (QA66 F1).
+    return { found: found.size ? window.sorted().filter((r) => found.has(rowKey(r)!)) : [], owed: widened ? new Set() : owed };
   }
 
   /** Whether Realtime sends `row`'s changes (not Broadcast mode's row without a topic id). */

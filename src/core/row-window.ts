@@ -58,6 +58,13 @@ export function credibleVersion(version: number, now = serverNow()): boolean {
 
 export { rowKey } from './keys.js';
 
+/**
+ * How long before the last whole read landed (ms) a row's time must be for the read to have seen
+ * it ({@link RowWindow.sinceRead}): the read is asked before it lands, and a transaction's
+ * `now()` is its start.
+ */
+export const READ_SLACK_MS = 5000;
+
 /** What folding one change did (the store turns these into phase, count and notification work). */
 export interface FoldResult<R> {
   /** Anything visible changed. */
@@ -84,7 +91,7 @@ export class RowWindow<R extends StoreRow> {
   readAt = Number.POSITIVE_INFINITY;
   /** Keys of rows pushed out of the bounded list since {@link readAt} (at most TRIMMED_LIMIT; more: {@link unsure}). */
   readonly #trimmed = new Set<string>();
-  /** The last row of the last whole read, when it filled the list. */
+  /** The last row within the limit of the last whole read, when it filled the list ({@link lastInLimit}). */
   #readLast: R | undefined;
   /** Up to this server time (epoch ms), what Realtime sent is not known in full ({@link unsure}). */
   #unsureUntil = Number.NEGATIVE_INFINITY;
@@ -109,6 +116,11 @@ export class RowWindow<R extends StoreRow> {
 
   values(): IterableIterator<R> {
     return this.#rows.values();
+  }
+
+  /** The last row within the limit of a bounded list at its limit (pinned rows held beyond it aside); else undefined. */
+  get lastInLimit(): R | undefined {
+    return this.full ? this.sorted()[this.query.limit! - 1] : undefined;
   }
 
   /** Whether the window is a bounded list at its limit. */
@@ -136,7 +148,7 @@ export class RowWindow<R extends StoreRow> {
       if (readAt !== undefined) this.#committed.set(key, readAt);
     }
     this.#rows = next;
-    this.#readLast = this.full ? this.sorted().at(-1) : undefined;
+    this.#readLast = this.lastInLimit;
   }
 
   /**
@@ -232,7 +244,7 @@ export class RowWindow<R extends StoreRow> {
   /**
    * Realtime sent something that could not be folded (a change sent as "Error 413", one with a
    * rounded bigint, changes lost in a channel hand-over): which rows it was about is not known, so
-   * nothing committed up to now (the server's time) is held against it ({@link insertedSinceRead},
+   * nothing committed up to now (the server's time) is held against it ({@link sinceRead},
    * {@link changedSinceRead}).
    */
   unsure(): void {
@@ -240,17 +252,28 @@ export class RowWindow<R extends StoreRow> {
   }
 
   /**
-   * Whether `row`, not held, was inserted after the rows were last read whole ({@link readAt}), by
-   * the list's order column (newest first, a timestamp not ahead of the server's clock), above that
-   * read's last row when it filled the list, and above `last` (the last row held now, when full):
-   * Realtime was to deliver it. Not a row this list held and pushed out since (it slides back up
-   * when a row above it leaves), nor one from before Realtime last sent what could not be folded.
+   * What `row`, not held, found by a read of the list, tells, by its time: its order value in a
+   * list newest first by a timestamp, else its version (`updated_at`: a list by name, oldest first):
+   * - `1`: after the rows were last read whole ({@link readAt}), not ahead of the server's clock:
+   *   it was inserted or changed into the list since, and Realtime was to deliver it;
+   * - `-1`: well before that read ({@link READ_SLACK_MS}), yet the read did not return it: it came
+   *   into the user's view since without an event (a policy widened, a membership granted), so rows
+   *   committed meanwhile may have been hidden from the user then, not undelivered (QA66 F1);
+   * - `0`: neither is known (no time, no clock, or a row the read may have missed in flight).
+   * Only a row above that read's last row within the limit when it filled the list, and above
+   * `last` (the same now); not one this list held and pushed out since (it slides back up when a
+   * row above it leaves), nor one from before Realtime last sent what could not be folded.
    */
-  insertedSinceRead(row: R, last?: R): boolean {
+  sinceRead(row: R, last?: R): -1 | 0 | 1 {
     const order = this.query.order;
-    const t = order && !order.ascending ? parseTimestamp(row[order.column], true) : Number.NaN;
     const above = (r: R | undefined) => !r || this.compare(row, r) < 0;
-    return t > this.readAt && t > this.#unsureUntil && credibleVersion(t) && !this.#trimmed.has(rowKey(row)!) && above(this.#readLast) && above(last);
+    if (!order || this.kind !== 'list' || this.#trimmed.has(rowKey(row)!) || !above(this.#readLast) || !above(last)) return 0;
+    let t = order.ascending ? Number.NaN : parseTimestamp(row[order.column], true);
+    // The version when there is no order time: an ascending list over a table out of the
+    // publication stayed Live with no channel.
+    if (Number.isNaN(t)) t = versionOf(row);
+    const readAt = this.readAt;
+    return t > readAt && t > this.#unsureUntil && credibleVersion(t) ? 1 : t > -Infinity && readAt < Infinity && t <= readAt - READ_SLACK_MS ? -1 : 0;
   }
 
   /** Whether `row` (read whole) is a newer version of `held` than Realtime delivered, after what it could not fold. */

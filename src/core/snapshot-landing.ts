@@ -136,11 +136,19 @@ export class SnapshotLanding<R extends StoreRow> {
     const owed = new Set<string>();
     if (epoch >= 0 && epoch === phase.snapshotEpoch && phase.channel.ready && epoch === phase.channel.epoch) {
       const raced = new Set(buffered.map((c) => rowKey((c.new ?? c.old) as StoreRow | null)));
+      const found = new Set<string>();
+      let widened = false;
       for (const row of snapshot) {
         const key = rowKey(row);
         const held = key === null ? undefined : window.get(key);
-        if (key !== null && !raced.has(key) && (held ? window.changedSinceRead(row, held) : window.insertedSinceRead(row)) && this.#parts.sends?.(row) !== false) owed.add(key);
+        if (key === null || raced.has(key)) continue;
+        const since = held ? +window.changedSinceRead(row, held) : window.sinceRead(row);
+        if (since > 0 && this.#parts.sends?.(row) !== false) (held ? owed : found).add(key);
+        widened ||= since < 0;
       }
+      // A row from before the last read came into view: the rows not held that it brings may have
+      // been hidden from the user when committed (QueryRows.reconcileList; QA66 F1).
+      if (!widened) for (const key of found) owed.add(key);
     }
     window.replace(snapshot, knownServerNow());
     const pin = window.query.pinned;

@@ -483,7 +483,13 @@ describe('reads racing changes delivered out of commit order', () => {
       if (since === undefined) this.selects++;
       else this.catchUps++;
       const rows = this.#matching(query.eq).filter((r) => since === undefined || r.created_at > since);
-      return { rows: rows.sort((a, b) => b.created_at.localeCompare(a.created_at)).slice(0, query.limit) as unknown as R[], error: null };
+      const { column, ascending } = query.order ?? { column: 'created_at', ascending: false };
+      const by = (a: Row, b: Row) => String(a[column]).localeCompare(String(b[column])) * (ascending ? 1 : -1);
+      const top = rows.sort(by).slice(0, query.limit);
+      // Rows in a pinned state are read beyond the limit too (RestSource: work under way).
+      const pin = query.pinned;
+      const beyond = pin ? rows.filter((r) => !top.includes(r) && pin.values.includes(String(r[pin.column]))) : [];
+      return { rows: [...top, ...beyond] as unknown as R[], error: null };
     }
     async count(_table: string, eq: ReadonlyArray<readonly [string, string]>): Promise<CountResult> {
       this.counts++;
@@ -540,14 +546,14 @@ describe('reads racing changes delivered out of commit order', () => {
   }
   const truth = (db: Scripted) => [...db.rows.values()].filter((r) => !r.read).length;
   /** A live list store over `db` holding `rows` (unreadQuery, limit 2), owed changes due within 50 ms. */
-  async function liveWatched(rows: Row[] = [note(1), note(2)]) {
+  async function liveWatched(rows: Row[] = [note(1), note(2)], query: SnapshotQuery = unreadQuery) {
     const db = new Scripted();
     for (const r of rows) db.rows.set(String(r.id), r);
-    const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, deliveryGraceMs: 50, resolve: async () => ({ query: unreadQuery, name: 'notes' }) });
+    const store = new LiveQueryStore<Row, Row[]>({ kind: 'list', source: db, deliveryGraceMs: 50, resolve: async () => ({ query, name: 'notes' }) });
     store.start();
     await waitFor(() => db.listeners.length === 1, 2000, 'subscribed');
     db.state(1);
-    await waitFor(() => store.state.phase === 'live' && store.state.data.length === 2, 2000, 'live');
+    await waitFor(() => store.state.phase === 'live' && store.state.data.length >= 2, 2000, 'live');
     return { db, store };
   }
 
@@ -836,6 +842,119 @@ describe('reads racing changes delivered out of commit order', () => {
       expect(slid.db.rejoins, 'nothing was owed for the row that slid back up').to.deep.equal([]);
       slid.store.stop();
       missed.store.stop();
+    });
+  });
+
+  it('a list in another order (by key, oldest first) holds Realtime to a row inserted since its read by the row’s version; a row that came into view unchanged is not owed', async () => {
+    await withKnownClock(async () => {
+      const byKey: SnapshotQuery = { ...unreadQuery, order: { column: 'id', ascending: true } };
+      const now = (id: string): Row => {
+        const t = new Date(Date.now() - 2).toISOString();
+        return { id, user_id: U, read: false, created_at: t, updated_at: t };
+      };
+      const live = async () => {
+        const watched = await liveWatched([note(1), note(2)], byKey);
+        await new Promise((r) => setTimeout(r, 30)); // the span is the point: rows written after the read, by the clock
+        return watched;
+      };
+      // Missed: n0 (first by key) inserted, never delivered; found by a refresh and by a round's list read.
+      const missed = await live();
+      missed.db.rows.set('n0', now('n0'));
+      missed.store.refresh();
+      const round = await live();
+      round.db.rows.set('n0', now('n0'));
+      const query = round.store.listed();
+      round.store.reconcileList((await round.db.select<Row>(query!)).rows!, Date.now());
+      // Came into view unchanged (a policy widened): its version is from before the read.
+      const widened = await live();
+      widened.db.rows.set('n0', note(0));
+      widened.store.refresh();
+      for (const [name, x] of [['refresh', missed], ['round', round]] as const) {
+        await waitFor(() => x.db.rejoins.length === 1, 2000, `${name}: the channel that never delivered the insert joins again`);
+        await waitFor(() => x.store.state.error?.detail === 'realtime-undelivered', 2000, () => `${name}: named (${x.store.state.error?.detail})`);
+        expect(x.store.state.data.map((r) => r.id)).to.deep.equal(['n0', 'n1']);
+      }
+      await waitFor(() => widened.store.state.data[0]?.id === 'n0', 2000, 'the row that came into view shown');
+      await new Promise((r) => setTimeout(r, 200)); // the span is the point: four graces of 50 ms
+      expect(widened.db.rejoins, 'nothing owed for a row that came into view unchanged').to.deep.equal([]);
+      expect(widened.store.state.phase).to.equal('live');
+      for (const x of [missed, round, widened]) x.store.stop();
+    });
+  });
+
+  it('a read that also brings a row from before the last read (the user’s view widened: a membership granted) owes nothing, in a refresh or a round (QA66 F1)', async () => {
+    await withKnownClock(async () => {
+      const fresh = (): Row => {
+        const t = new Date(Date.now() - 2).toISOString();
+        return { id: 'n9', user_id: U, read: false, created_at: t, updated_at: t };
+      };
+      const live = async () => {
+        const watched = await liveWatched([note(1), note(2)]);
+        await new Promise((r) => setTimeout(r, 30)); // the span is the point: rows written after the read, by the clock
+        // n3, from before the read, sorts within it: it was hidden from the user then; n9 was written since.
+        watched.db.rows.set('n3', note(3));
+        watched.db.rows.set('n9', fresh());
+        return watched;
+      };
+      const refreshed = await live();
+      refreshed.store.refresh();
+      const round = await live();
+      round.store.reconcileList((await round.db.select<Row>(round.store.listed()!)).rows!, Date.now());
+      for (const x of [refreshed, round]) await waitFor(() => x.store.state.data.map((r) => r.id).join() === 'n9,n3', 2000, () => `both shown (${x.store.state.data.map((r) => r.id)})`);
+      await new Promise((r) => setTimeout(r, 200)); // the span is the point: four graces of 50 ms
+      for (const x of [refreshed, round]) {
+        expect(x.db.rejoins, 'nothing owed').to.deep.equal([]);
+        expect(x.store.state.phase).to.equal('live');
+        x.store.stop();
+      }
+    });
+  });
+
+  it('review of QA66 F1: a row from before the read is evidence of a widened view only when the clock is known, well before the read, and within the limit; held rows found newer stay owed; a list without an order is read', async () => {
+    const fresh = (id: string, ms = -2, extra: Partial<Row> = {}): Row => {
+      const t = new Date(Date.now() + ms).toISOString();
+      return { id, user_id: U, read: false, created_at: t, updated_at: t, ...extra };
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 30)); // the span is the point: rows written after the read, by the clock
+    // No clock (an anon key, another issuer's token, no commit seen yet): a held row updated and a
+    // row inserted, neither delivered; the refresh still owes the held row's change.
+    resetServerClock();
+    const clockless = await liveWatched([note(1), note(2)]);
+    clockless.db.rows.set('n2', { ...note(2), read: true, updated_at: new Date(Date.now() - 2).toISOString() });
+    clockless.db.rows.set('n9', fresh('n9'));
+    clockless.store.refresh();
+    await waitFor(() => clockless.db.rejoins.length === 1, 2000, 'no clock: the held row found newer is still owed');
+    clockless.store.stop();
+    await withKnownClock(async () => {
+      // In flight: n8, committed a second before the read landed (the read was asked before it),
+      // is no evidence of a widened view; n9, inserted since, is owed.
+      const inFlight = await liveWatched([note(1), note(2)]);
+      await settle();
+      inFlight.db.rows.set('n8', fresh('n8', -1000));
+      inFlight.db.rows.set('n9', fresh('n9'));
+      inFlight.store.refresh();
+      // Pinned: n3, n4 held (limit 2), n2 below them, p0 running and held beyond the limit. n3 and n4
+      // deleted, n9 inserted, none delivered: n2 slides up from below the limit, above p0; no evidence.
+      const pinnedQuery: SnapshotQuery = { ...unreadQuery, pinned: { column: 'status', values: ['running'] } };
+      const p0 = { ...note(0), status: 'running' } as Row;
+      const pinned = await liveWatched([p0, note(2), note(3), note(4)], pinnedQuery);
+      await settle();
+      pinned.db.rows.delete('n3');
+      pinned.db.rows.delete('n4');
+      pinned.db.rows.set('n9', fresh('n9'));
+      pinned.store.refresh();
+      for (const [name, x] of [['in flight', inFlight], ['pinned', pinned]] as const) {
+        await waitFor(() => x.db.rejoins.length === 1, 2000, `${name}: the channel that never delivered n9 joins again`);
+        x.store.stop();
+      }
+      // No order, bounded: read and shown, no error.
+      const unordered: SnapshotQuery = { ...unreadQuery, order: undefined };
+      const plain = await liveWatched([note(1), note(2)], unordered);
+      plain.db.rows.set('n9', fresh('n9'));
+      plain.store.refresh();
+      await waitFor(() => plain.store.state.data.some((r) => r.id === 'n9'), 2000, () => `shown (${plain.store.state.error?.message ?? plain.store.state.phase})`);
+      expect(plain.store.state.error).to.equal(null);
+      plain.store.stop();
     });
   });
 

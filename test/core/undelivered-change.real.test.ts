@@ -12,7 +12,7 @@ import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { LATE_MS } from '../../src/core/realtime-lag.js';
 import { en } from '../../src/internal/strings.js';
-import { USERS, backendInfo, insertInto, lagRealtime, newStream, probeFeed, probeTable, runSql, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ALICE, USERS, backendInfo, insertInto, lagRealtime, newStream, probeFeed, probeTable, runSql, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import { countRounds, instrumentWebSocket, recordWarnings } from '../helpers/hosts.js';
 import { badgeText, deepText } from '../elements/helpers.js';
 import { defineFeed } from '../../src/core/feeds/feed.js';
@@ -60,11 +60,15 @@ describe('a channel that stops delivering while joined (real backend)', function
     cleanups.push(restore);
     return { ws, client, warnings };
   }
-  /** `second` and `third`, inserted while the table is out of the publication: found, told as inserted, and Realtime's refusal shown after the channel joins again. */
-  async function foundToldRefused(query: { getState(): { data: { title?: string | null }[]; error: { message: string } | null; phase: string; unreadCount?: number } }, inserted: string[], joins: () => number, counted = false): Promise<void> {
+  /**
+   * `second` and `third`, inserted while the table is out of the publication: found, told as
+   * inserted (`inserted`; null for a list not newest first, which has no "newer than shown"), and
+   * Realtime's refusal shown after the channel joins again.
+   */
+  async function foundToldRefused(query: { getState(): { data: { title?: string | null }[]; error: { message: string } | null; phase: string; unreadCount?: number } }, inserted: string[] | null, joins: () => number, counted = false): Promise<void> {
     await waitFor(() => ['second', 'third'].every((t) => query.getState().data.some((r) => r.title === t)), 15_000, 'the inserted rows found by revalidation');
     if (counted) await waitFor(() => query.getState().unreadCount === 1, 15_000, () => `counted (count ${query.getState().unreadCount})`);
-    await waitFor(() => inserted.includes('second') && inserted.includes('third'), 5_000, () => `told as inserted (told: ${inserted.join(', ')})`);
+    if (inserted) await waitFor(() => inserted.includes('second') && inserted.includes('third'), 5_000, () => `told as inserted (told: ${inserted.join(', ')})`);
     // Realtime owed them: the channel joins again, is refused, and says so.
     await waitFor(() => joins() >= 2, 15_000, 'the channel joins again');
     await waitFor(() => !!query.getState().error?.message.includes('could not subscribe'), 15_000, `the refusal shown (shows ${query.getState().error?.message})`);
@@ -133,6 +137,69 @@ describe('a channel that stops delivering while joined (real backend)', function
       await foundToldRefused(query, inserted, joins);
     } finally {
       await runSql(`drop table if exists public.${table};`);
+    }
+  });
+
+  it('the same on a list in another order (by title, A to Z): what the read finds is owed by its version, not by an order time it does not have', async () => {
+    const table = await probeTable('rt_unpub_asc');
+    await insertInto(table, [{ team: 't', title: 'first' }]);
+    try {
+      const { ws, client } = await watchedClient();
+      const feed = defineFeed<Probe, { team?: string }>({ name: `by-title-${table}`, table, kind: 'list', filters: [{ column: 'team', param: 'team' }], order: { column: 'title', ascending: true } });
+      const query = client.liveQuery(feed, { team: 't' });
+      cleanups.push(query.subscribe(() => {}));
+      await waitFor(() => query.getState().phase === 'live', 30_000, 'live');
+      const joins = () => ws.sent.filter((f) => f.data.includes('"phx_join"') && f.data.includes(`"table":"${table}"`)).length;
+      await runSql(`alter publication supabase_realtime drop table public.${table};`);
+      await insertInto(table, [{ team: 't', title: 'second' }]);
+      await insertInto(table, [{ team: 't', title: 'third' }]);
+      await foundToldRefused(query, null, joins);
+      expect(query.getState().data.map((r) => r.title)).to.deep.equal(['first', 'second', 'third']);
+    } finally {
+      await runSql(`drop table if exists public.${table};`);
+    }
+  });
+
+  it('a membership granted again brings rows from before the read and rows written while it was revoked: Realtime owed none of them (no "not arriving", no rejoin), in either order (QA66 F1)', async () => {
+    const table = await probeTable('rt_grant');
+    const members = `${table}_m`;
+    const ago = new Date(Date.now() - 60_000).toISOString();
+    await runSql(`
+      create table public.${members} (team text not null, user_id uuid not null);
+      grant select on public.${members} to authenticated;
+      drop policy read_all on public.${table};
+      create policy read_members on public.${table} for select to authenticated
+        using (title like 'keep%' or exists (select 1 from public.${members} m where m.team = ${table}.team and m.user_id = auth.uid()));
+      insert into public.${members} values ('t', '${ALICE}');`);
+    await insertInto(table, [{ team: 't', title: 'keep', created_at: ago, updated_at: ago }, { team: 't', title: 'old', created_at: ago, updated_at: ago }]);
+    try {
+      const { ws, client } = await watchedClient();
+      const rounds = roundsOf(table);
+      const byTitle = defineFeed<Probe, { team?: string }>({ name: `by-title-${table}`, table, kind: 'list', filters: [{ column: 'team', param: 'team' }], order: { column: 'title', ascending: true } });
+      const queries = [client.liveQuery(probeFeed(table), { team: 't' }), client.liveQuery(byTitle, { team: 't' })];
+      const causes: string[] = [];
+      for (const q of queries) cleanups.push(q.subscribe((s) => s.error && causes.push(s.error.detail ?? s.error.message)));
+      const titles = (i: number) => queries[i]!.getState().data.map((r) => r.title).sort().join();
+      const both = (want: string) => queries.every((q, i) => q.getState().phase === 'live' && titles(i) === want);
+      await waitFor(() => both('keep,old'), 30_000, () => `live with keep, old (${titles(0)} | ${titles(1)})`);
+      const joins = () => ws.sent.filter((f) => f.data.includes('"phx_join"') && f.data.includes(`"table":"${table}"`)).length;
+      const joined = joins();
+      await runSql(`delete from public.${members};`);
+      await waitFor(() => both('keep'), 15_000, () => `the rows the membership gave left (${titles(0)} | ${titles(1)})`);
+      await insertInto(table, [{ team: 't', title: 'new' }]);
+      const before = rounds();
+      await waitFor(() => rounds() >= before + 3, 15_000, 'three rounds while revoked');
+      expect(titles(0), 'written while revoked: not shown').to.equal('keep');
+      await runSql(`insert into public.${members} values ('t', '${ALICE}');`);
+      await waitFor(() => both('keep,new,old'), 15_000, () => `granted again: old and new shown (${titles(0)} | ${titles(1)})`);
+      // LATE_MS and more, counted in rounds of 300 ms: what was owed would have been named by then.
+      const granted = rounds();
+      await waitFor(() => rounds() >= granted + Math.ceil((LATE_MS + 2000) / 300), 30_000, 'rounds past the grace');
+      expect(causes, 'no cause: Realtime owed nothing').to.deep.equal([]);
+      expect(joins(), 'no rejoin').to.equal(joined);
+      for (const q of queries) expect(q.getState().phase).to.equal('live');
+    } finally {
+      await runSql(`drop table if exists public.${table}; drop table if exists public.${members};`);
     }
   });
 
