@@ -144,7 +144,7 @@ export class UndeliveredWatch {
       const again = host.lag.unconfirmed.has(table);
       this.#cause = rtError(
         'server',
-        `Realtime did not send a change to "${table}" that the database has: live updates are not arriving. Joining again; its rows are read over REST ${again ? 'until a change arrives over Realtime' : 'meanwhile'}.`,
+        `Realtime has not sent a change to "${table}" that the database has: live updates are late or not arriving. Joining again; its rows are read over REST ${again ? 'until a change arrives over Realtime' : 'meanwhile'}.`,
         'realtime-undelivered',
       );
       if (again) host.lag.persistent.add(this.#cause);

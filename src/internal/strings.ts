@@ -118,7 +118,7 @@ export const en = {
     // By RtError.detail: changes arrive long after their commit (src/core/live-query.ts).
     'realtime-behind': 'Live updates are arriving late: the realtime server is behind the database. The data is read again meanwhile.',
     // By RtError.detail: a change the database has never arrived over Realtime (src/core/live-query.ts).
-    'realtime-undelivered': 'Live updates are not arriving: the realtime server did not send a change the database has. Reconnecting; the data is read again meanwhile.',
+    'realtime-undelivered': 'Live updates are late or not arriving: the realtime server has not sent a change the database has. Reconnecting; the data is read again meanwhile.',
   } as Record<string, string>,
 
   // statuses (goal, scan, execution)

@@ -203,6 +203,26 @@ describe('a channel that stops delivering while joined (real backend)', function
     }
   });
 
+  it('Realtime 9 s behind, a round reads the change first: the cause says late or not arriving (it cannot tell yet), then "behind" when the change comes (QA66 F2)', async () => {
+    const stream = await newStream({ name: 'lagged' });
+    const { client } = await watchedClient();
+    const query = client.liveQuery('stream', { streamId: stream.id });
+    const causes: { detail?: string; message: string }[] = [];
+    cleanups.push(query.subscribe((s) => s.error && causes.at(-1)?.message !== s.error.message && causes.push(s.error)));
+    await waitFor(() => query.getState().phase === 'live', 30_000, 'live');
+    await lagRealtime(9000);
+    try {
+      await updateRows('streams', { id: stream.id }, { name: 'lagged, renamed' });
+      await waitFor(() => causes.some((c) => c.detail === 'realtime-behind'), 30_000, () => `"behind" once the change came (causes: ${causes.map((c) => c.detail).join(', ')})`);
+    } finally {
+      await lagRealtime(0);
+    }
+    const undelivered = causes.filter((c) => c.detail === 'realtime-undelivered');
+    expect(undelivered.length, 'the round read the change before Realtime delivered it').to.be.greaterThan(0);
+    for (const c of undelivered) expect(c.message).to.match(/late or not arriving/);
+    expect(en.errorMessages['realtime-undelivered']).to.match(/late or not arriving/);
+  });
+
   it('the same on a counted list (an unread count beside it, whose refill may read the list first): found, told, and the refusal shown', async () => {
     const table = await probeTable('rt_unpub_cnt');
     await insertInto(table, [{ team: 't', title: 'first' }]);
