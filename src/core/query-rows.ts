@@ -191,9 +191,10 @@ export class QueryRows<R extends StoreRow> {
    * publication while only inserts happen: QA64 F1). Each is folded in as an INSERT committed at
    * `askedAt`, so that a deletion Realtime delivered after the ask still wins. Returns the rows
    * folded in and held, in the list's order, and the keys of those Realtime owes: inserted (by the
-   * list's order column, newest first, a timestamp, or by version in any order) after the rows were last read whole
-   * ({@link RowWindow.readAt}), when Realtime was to deliver them, and above the last row held
-   * then (not a row that slid up from below the limit when a row left), with no read under way.
+   * list's order column, newest first, a timestamp; else by version) after the rows were last read
+   * whole ({@link RowWindow.readAt}), when Realtime was to deliver them, and above the last row
+   * held then (not a row that slid up from below the limit when a row left), with no read under
+   * way; none when a row from well before that read came into view ({@link RowWindow.sinceRead}).
    */
   reconcileList(rows: readonly R[], askedAt: number | undefined): { found: R[]; owed: Set<string> } {
     const { window, reader } = this;
