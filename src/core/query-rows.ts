@@ -212,7 +212,10 @@ export class QueryRows<R extends StoreRow> {
       const held = window.get(key);
       if (!held) continue;
       found.add(key);
-      const since = reader.reading || reader.refilling ? 0 : window.sinceRead(held, last);
+      // A whole read under way (or due) judges it when it lands.
+      const later = reader.reading || reader.refilling;
+      if (later) window.unjudged.add(key);
+      const since = later ? 0 : window.sinceRead(held, last);
       if (since > 0 && this.#sends(held)) owed.add(key);
       widened ||= since < 0;
     }

@@ -93,6 +93,14 @@ export class RowWindow<R extends StoreRow> {
   readonly #trimmed = new Set<string>();
   /** The last row within the limit of the last whole read, when it filled the list ({@link lastInLimit}). */
   #readLast: R | undefined;
+  /**
+   * Keys of rows a revalidation round's list read took in while a whole read was under way or due
+   * (QueryRows.reconcileList): that read's landing judges them as rows it did not hold
+   * ({@link sinceRead}). QA67 F2: a round that found a held row deleted from a full list started a
+   * refill, its list read then took a new row in unjudged, the refill found it held, and an insert
+   * Realtime never delivered was never owed.
+   */
+  readonly unjudged = new Set<string>();
   /** Up to this server time (epoch ms), what Realtime sent is not known in full ({@link unsure}). */
   #unsureUntil = Number.NEGATIVE_INFINITY;
 
@@ -139,6 +147,7 @@ export class RowWindow<R extends StoreRow> {
     const next = new Map<string, R>();
     this.#committed.clear();
     this.#trimmed.clear();
+    this.unjudged.clear();
     this.readAt = readAt ?? Number.POSITIVE_INFINITY;
     if (this.#unsureUntil === Number.POSITIVE_INFINITY) this.#unsureUntil = Number.NEGATIVE_INFINITY;
     for (const row of snapshot) {
@@ -186,6 +195,9 @@ export class RowWindow<R extends StoreRow> {
 
   /** Fold one INSERT / UPDATE / DELETE in. `beforeReplace` runs before a held row changes. */
   fold(change: RowChange<R>, beforeReplace?: (current: R, next: R | null) => void): FoldResult<R> {
+    // A change to it came: nothing left for a read to judge.
+    this.unjudged.delete(rowKey(change.new as StoreRow | null)!);
+    this.unjudged.delete(rowKey(change.old as StoreRow | null)!);
     if (change.type === 'DELETE') {
       const key = rowKey(change.old as StoreRow | null) ?? rowKey(change.new as StoreRow | null);
       if (key === null) return { changed: false };
@@ -256,7 +268,7 @@ export class RowWindow<R extends StoreRow> {
    * list newest first by a timestamp, else its version (`updated_at`: a list by name, oldest first):
    * - `1`: after the rows were last read whole ({@link readAt}), not ahead of the server's clock:
    *   it was inserted or changed into the list since, and Realtime was to deliver it;
-   * - `-1`: well before that read ({@link READ_SLACK_MS}), yet the read did not return it: it came
+   * - `-1`: well before that read ({@link READ_SLACK_MS}), its version too, yet the read did not return it: it came
    *   into the user's view since without an event (a policy widened, a membership granted), so rows
    *   committed meanwhile may have been hidden from the user then, not undelivered (QA66 F1);
    * - `0`: neither is known (no time, no clock, or a row the read may have missed in flight).
@@ -268,12 +280,15 @@ export class RowWindow<R extends StoreRow> {
     const order = this.query.order;
     const above = (r: R | undefined) => !r || this.compare(row, r) < 0;
     if (!order || this.kind !== 'list' || this.#trimmed.has(rowKey(row)!) || !above(this.#readLast) || !above(last)) return 0;
+    const v = versionOf(row);
     let t = order.ascending ? Number.NaN : parseTimestamp(row[order.column], true);
     // The version when there is no order time: an ascending list over a table out of the
     // publication stayed Live with no channel.
-    if (Number.isNaN(t)) t = versionOf(row);
+    if (Number.isNaN(t)) t = v;
     const readAt = this.readAt;
-    return t > readAt && t > this.#unsureUntil && credibleVersion(t) ? 1 : t > -Infinity && readAt < Infinity && t <= readAt - READ_SLACK_MS ? -1 : 0;
+    const old = (x: number) => readAt < Infinity && x <= readAt - READ_SLACK_MS;
+    // Unchanged since, too: an old row moved into the list by an UPDATE is no widened view (QA67 F1).
+    return t > readAt && t > this.#unsureUntil && credibleVersion(t) ? 1 : t > -Infinity && old(t) && old(v) ? -1 : 0;
   }
 
   /** Whether `row` (read whole) is a newer version of `held` than Realtime delivered, after what it could not fold. */

@@ -142,8 +142,9 @@ export class SnapshotLanding<R extends StoreRow> {
         const key = rowKey(row);
         const held = key === null ? undefined : window.get(key);
         if (key === null || raced.has(key)) continue;
-        const since = held ? +window.changedSinceRead(row, held) : window.sinceRead(row);
-        if (since > 0 && this.#parts.sends?.(row) !== false) (held ? owed : found).add(key);
+        const judged = held && !window.unjudged.has(key);
+        const since = judged ? +window.changedSinceRead(row, held) : window.sinceRead(row);
+        if (since > 0 && this.#parts.sends?.(row) !== false) (judged ? owed : found).add(key);
         widened ||= since < 0;
       }
       // A row from before the last read came into view: the rows not held that it brings may have

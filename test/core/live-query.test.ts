@@ -910,7 +910,7 @@ describe('reads racing changes delivered out of commit order', () => {
     });
   });
 
-  it('review of QA66 F1: a row from before the read is evidence of a widened view only when the clock is known, well before the read, and within the limit; held rows found newer stay owed; a list without an order is read', async () => {
+  it('review of QA66 F1: a row from before the read is evidence of a widened view only when the clock is known, well before the read (its version too: QA67 F1), and within the limit; held rows found newer stay owed; a list without an order is read', async () => {
     const fresh = (id: string, ms = -2, extra: Partial<Row> = {}): Row => {
       const t = new Date(Date.now() + ms).toISOString();
       return { id, user_id: U, read: false, created_at: t, updated_at: t, ...extra };
@@ -943,7 +943,14 @@ describe('reads racing changes delivered out of commit order', () => {
       pinned.db.rows.delete('n4');
       pinned.db.rows.set('n9', fresh('n9'));
       pinned.store.refresh();
-      for (const [name, x] of [['in flight', inFlight], ['pinned', pinned]] as const) {
+      // Moved in: n3 from before the read, reassigned to the user by an UPDATE since (its version
+      // new), with n9 inserted; neither delivered. Not a widened view: n9 is owed (QA67 F1).
+      const moved = await liveWatched([note(1), note(2)]);
+      await settle();
+      moved.db.rows.set('n3', { ...note(3), updated_at: new Date(Date.now() - 2).toISOString() });
+      moved.db.rows.set('n9', fresh('n9'));
+      moved.store.refresh();
+      for (const [name, x] of [['in flight', inFlight], ['pinned', pinned], ['moved in', moved]] as const) {
         await waitFor(() => x.db.rejoins.length === 1, 2000, `${name}: the channel that never delivered n9 joins again`);
         x.store.stop();
       }
@@ -955,6 +962,22 @@ describe('reads racing changes delivered out of commit order', () => {
       await waitFor(() => plain.store.state.data.some((r) => r.id === 'n9'), 2000, () => `shown (${plain.store.state.error?.message ?? plain.store.state.phase})`);
       expect(plain.store.state.error).to.equal(null);
       plain.store.stop();
+    });
+  });
+
+  it('a round that finds a held row gone from a full list and a new row: the refill it starts judges the new row, which Realtime owes (QA67 F2)', async () => {
+    await withKnownClock(async () => {
+      const { db, store } = await liveWatched([note(1), note(2)]);
+      await new Promise((r) => setTimeout(r, 30)); // the span is the point: a row written after the read, by the clock
+      // n2 deleted and n9 inserted, neither delivered (a subscription the server lost).
+      db.rows.delete('n2');
+      const t = new Date(Date.now() - 2).toISOString();
+      db.rows.set('n9', { id: 'n9', user_id: U, read: false, created_at: t, updated_at: t });
+      // The round: held rows by key (n2 gone: the full list is refilled), then the list read.
+      store.reconcile(new Map([['n1', note(1)]]), new Set(['n1', 'n2']), Date.now());
+      store.reconcileList((await db.select<Row>(store.listed()!)).rows!, Date.now());
+      await waitFor(() => db.rejoins.length === 1, 3000, () => `the channel that never delivered n9 joins again (${store.state.data.map((r) => r.id)})`);
+      store.stop();
     });
   });
 

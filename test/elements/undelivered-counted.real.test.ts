@@ -16,12 +16,14 @@ import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import { LiveHub } from '../../src/core/live-hub.js';
-import { ALICE, forgetChannels, insertRows, newId, newStream, runSql, updateRows, waitFor } from '../helpers/backend.js';
+import { ALICE, forgetChannels, insertInto, insertRows, newId, newStream, probeTable, runSql, updateRows, waitFor, type Probe } from '../helpers/backend.js';
+import { defineFeed } from '../../src/core/feeds/feed.js';
+import '../../src/elements/rt-live-list/rt-live-list.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import { backendInfo, signIn, USERS } from '../helpers/backend.js';
 import { visibleText } from './helpers.js';
-import { instrumentWebSocket } from '../helpers/hosts.js';
+import { countRounds, instrumentWebSocket } from '../helpers/hosts.js';
 
 
 const badgeTitle = (el: Element) => el.shadowRoot!.querySelector('[part~="live-badge"]')?.getAttribute('title') ?? '';
@@ -134,5 +136,51 @@ describe('an insert Realtime never delivers, seen first by the unread count (rea
     await insertRows('signal_alerts', [{ user_id: ALICE, business_name: `Alert D ${tag}`, signal_type: 'funding', priority: 'critical' }]);
     await waitFor(() => vis(alerts).includes(`Alert D ${tag}`), 10_000, () => `a later alert never arrived: ${all()}`);
     ws.restore();
+  });
+});
+
+describe('a full list over channels the server forgot: what a round reads is owed (real backend, QA67)', function () {
+  this.timeout(90_000);
+  const ago = (s: number) => new Date(Date.now() - 600_000 + s * 1000).toISOString();
+  /** `<rt-live-list>` of a probe table at its limit of 3 (rows 1–5, ten minutes old), Live, a round done; then the server forgets its channels. */
+  async function fullList(): Promise<{ table: string; el: Element }> {
+    const table = await probeTable('rt_full');
+    await insertInto(table, [1, 2, 3, 4, 5].map((i) => ({ team: 't', title: `row${i}`, created_at: ago(i), updated_at: ago(i) })));
+    await insertInto(table, [{ team: 'other', title: 'backlog', created_at: ago(0), updated_at: ago(0) }]);
+    const feed = defineFeed<Probe, { team?: string }>({ name: `full-${table}`, table, kind: 'list', filters: [{ column: 'team', param: 'team' }], limit: 3 });
+    const { rounds, restore } = countRounds(table);
+    try {
+      const provider = await page(() => html`<rt-live-list .feed=${feed} .params=${{ team: 't' }} label-field="title"></rt-live-list>`);
+      const el = provider.querySelector('rt-live-list')!;
+      await waitFor(() => isLive(el) && vis(el).includes('row5') && vis(el).includes('row3'), 30_000, () => `live: ${vis(el)}`);
+      await waitFor(() => rounds() >= 1, 10_000, 'a revalidation round');
+    } finally {
+      restore();
+    }
+    await forgetChannels();
+    return { table, el: document.querySelector('rt-live-list')! };
+  }
+  const notArriving = (el: Element) => !isLive(el) && /late or not arriving|could not subscribe/i.test(badgeTitle(el));
+
+  it('F2: one transaction deletes a held row and inserts a new one: the refill the deletion starts judges the new row, owed (before: never, and the list stayed Live)', async () => {
+    const { table, el } = await fullList();
+    try {
+      await runSql(`delete from public.${table} where title = 'row5'; insert into public.${table} (team, title) values ('t', 'fresh');`);
+      await waitFor(() => vis(el).includes('fresh') && !vis(el).includes('row5'), 15_000, () => `fresh shown: ${vis(el)}`);
+      await waitFor(() => notArriving(el), 20_000, () => `off Live with the cause (${isLive(el) ? 'Live' : badgeTitle(el)})`);
+    } finally {
+      await runSql(`drop table if exists public.${table};`);
+    }
+  });
+
+  it('F1: an old row moved into the list by an UPDATE, with a new row: no widened view (its version is new), the new row is owed', async () => {
+    const { table, el } = await fullList();
+    try {
+      await runSql(`update public.${table} set team = 't', title = 'moved', created_at = '${ago(10)}', updated_at = now() where title = 'backlog'; insert into public.${table} (team, title) values ('t', 'fresh');`);
+      await waitFor(() => vis(el).includes('fresh') && vis(el).includes('moved'), 15_000, () => `both shown: ${vis(el)}`);
+      await waitFor(() => notArriving(el), 20_000, () => `off Live with the cause (${isLive(el) ? 'Live' : badgeTitle(el)})`);
+    } finally {
+      await runSql(`drop table if exists public.${table};`);
+    }
   });
 });
