@@ -339,12 +339,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * a `<rt-live-list>` field naming a column none of the rows has is a configuration error (QA64
  * N2); announcements keyed with a row's creation time (two projects on one page); connection
  * status widgets ask whether their live region is heard: 90,501 B.
- * Raised to 90.7 on 2026-12-06 (forty-sixth session, +0.09 KB): a list in any order (by name,
+ * Raised to 90.7 on 2026-12-06 (forty-sixth session, +0.13 KB): a list in any order (by name,
  * oldest first) holds Realtime to a row its read finds inserted or changed in since, by the row's
  * version (before, only a list newest first by a timestamp did: an ascending list over a table
  * out of the publication read "Live" for good); a read that also brings a row from before the last
  * read (the user's view widened) owes nothing (QA66 F1); the undelivered cause says "late or not
- * arriving" (QA66 F2): 90,588 B.
+ * arriving" (QA66 F2); a row moved in by an UPDATE is no widened view, and a refill judges the
+ * rows a round took in while it was due (QA67 F1, F2): 90,635 B.
  */
 export const ALL_IN_CEILING_KB = 90.7;
 /** One widget with the loader, before its first paint. */
