@@ -346,8 +346,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * read (the user's view widened) owes nothing (QA66 F1); the undelivered cause says "late or not
  * arriving" (QA66 F2); a row moved in by an UPDATE is no widened view, and a refill judges the
  * rows a round took in while it was due (QA67 F1, F2): 90,635 B.
+ * Raised to 90.9 on 2026-12-06 (forty-seventh session, +0.16 KB): a widget inside `inert` or
+ * `aria-hidden="true"` (through shadow roots and slots) or behind an open modal `<dialog>` is not
+ * heard, so it no longer claims the page's one announcement from a widget the user hears: 90,798 B.
  */
-export const ALL_IN_CEILING_KB = 90.7;
+export const ALL_IN_CEILING_KB = 90.9;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

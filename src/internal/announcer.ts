@@ -42,12 +42,22 @@ interface Channel<M> {
 /**
  * Whether what is said in `node` (a live region, or the widget when its regions are not rendered
  * yet) can be heard: it is in the document and rendered (not `hidden`, `display: none`,
- * `visibility: hidden`, nor inside a closed `<details>`, itself or around it). Scrolled out of
- * view is heard: screen readers read live regions wherever they are.
+ * `visibility: hidden`, nor inside a closed `<details>`, itself or around it), and in the
+ * accessibility tree: no `inert` or `aria-hidden="true"` on it or around it (through shadow roots
+ * and slots, as screen readers see the page), and not behind a modal `<dialog>` of its document
+ * (what a page puts behind its dialog, or a modal library's `aria-hidden` app root, is not read).
+ * Scrolled out of view is heard: screen readers read live regions wherever they are.
  */
 export function heard(node: object): boolean {
   const el = node as Partial<Element>;
-  return !el.checkVisibility || (!!el.isConnected && el.checkVisibility({ checkVisibilityCSS: true }));
+  if (!el.checkVisibility) return true;
+  if (!el.isConnected || !el.checkVisibility({ checkVisibilityCSS: true })) return false;
+  const modal = el.ownerDocument!.querySelector('dialog:modal');
+  let n = el as Element | null | undefined;
+  for (; n && n !== modal; n = n.assignedSlot ?? n.parentElement ?? (n.getRootNode() as ShadowRoot).host) {
+    if (n.matches('[inert],[aria-hidden=true]')) return false;
+  }
+  return !modal || !!n;
 }
 
 function region(role: string): HTMLElement {

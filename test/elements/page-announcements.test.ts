@@ -13,6 +13,7 @@ import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import { resetAnnouncements } from '../../src/internal/announcements.js';
+import { heard } from '../../src/internal/announcer.js';
 import { ALICE, ago, memory, mount, settle } from './helpers.js';
 
 /** Every live region on the page (through shadow roots) with its host widget. */
@@ -38,11 +39,26 @@ function recordPage(): { said: { text: string; heard: boolean; host: string }[];
   for (const { region, host } of regions()) {
     new MutationObserver(() => {
       const text = region.textContent!.trim();
-      if (text) said.push({ text, heard: region.checkVisibility({ checkVisibilityCSS: true }), host: host?.localName ?? '' });
+      if (text) said.push({ text, heard: region.checkVisibility({ checkVisibilityCSS: true }) && inTree(region), host: host?.localName ?? '' });
     }).observe(region, { childList: true, characterData: true, subtree: true });
   }
   const heard = (needle: string | RegExp) => said.filter((s) => s.heard && (typeof needle === 'string' ? s.text.includes(needle) : needle.test(s.text))).map((s) => `${s.host}: ${s.text}`);
   return { said, heard };
+}
+
+/**
+ * Whether `node` is in the accessibility tree as far as the page decides it: no `inert` or
+ * `aria-hidden="true"` on the flat-tree path up from it (slots and shadow hosts), and, with a modal
+ * `<dialog>` open, inside it.
+ */
+function inTree(node: Element): boolean {
+  const modal = document.querySelector('dialog[open]:modal');
+  let inModal = !modal;
+  for (let n: Node | null = node; n; n = (n instanceof Element && n.assignedSlot) || n.parentNode || (n instanceof ShadowRoot ? n.host : null)) {
+    if (n instanceof Element && (n.hasAttribute('inert') || n.getAttribute('aria-hidden') === 'true')) return false;
+    if (n === modal) inModal = true;
+  }
+  return inModal;
 }
 
 const alert = (i: number, priority: 'low' | 'medium' | 'high' | 'critical' = 'medium') => ({ id: `a${i}`, user_id: ALICE, business_name: `Biz ${i}`, signal_type: 'hiring_spike', priority });
@@ -214,6 +230,63 @@ describe('announcements: one per event per page (QA63 F3)', () => {
     two.insert('signal_alerts', { ...alert(42), business_name: 'Project two', created_at: ago(5000) });
     await spokenThen(() => page.heard('Project one').length > 0 && page.heard('Project two').length > 0, 'not both said', () => page.said, [a, b]);
     expect(page.heard(/Project (one|two)/), JSON.stringify(page.said)).to.have.length(2);
+  });
+
+  it('a widget the page took out of the accessibility tree (`inert`, or `aria-hidden` as a modal library hides the app root) does not take the words from one the user hears', async () => {
+    const client = memory();
+    client.setRows('signal_alerts', [oldAlert]);
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div>
+        <div inert><rt-signal-alerts></rt-signal-alerts></div>
+        <div aria-hidden="true"><rt-monitoring-dashboard hide-connection hide-streams hide-scans hide-agents hide-notifications></rt-monitoring-dashboard></div>
+        <section role="dialog" aria-modal="true"><rt-signal-alerts></rt-signal-alerts></section>
+      </div>`,
+      'div',
+    );
+    const widgets = await allShow(wrapper, 'rt-signal-alerts', 'Old Co');
+    expect(widgets.length).to.equal(3);
+    const page = recordPage();
+    client.insert('signal_alerts', alert(8));
+    await spokenThen(() => page.heard('Biz 8').length > 0, 'the widget the user hears never said Biz 8', () => page.said, widgets);
+    expect(page.heard('Biz 8')).to.deep.equal(['rt-signal-alerts: New medium signal: Biz 8, hiring spike']);
+  });
+
+  it('with a modal <dialog> open, a widget behind it does not take the words from the one inside it', async () => {
+    const client = memory();
+    client.setRows('signal_alerts', [oldAlert]);
+    const wrapper = await mount<HTMLElement>(
+      client,
+      html`<div>
+        <rt-signal-alerts></rt-signal-alerts>
+        <dialog><rt-signal-alerts></rt-signal-alerts></dialog>
+      </div>`,
+      'div',
+    );
+    wrapper.querySelector('dialog')!.showModal();
+    const widgets = await allShow(wrapper, 'rt-signal-alerts', 'Old Co');
+    const page = recordPage();
+    client.insert('signal_alerts', alert(9));
+    await spokenThen(() => page.heard('Biz 9').length > 0, 'the widget in the dialog never said Biz 9', () => page.said, widgets);
+    expect(page.heard('Biz 9')).to.have.length(1);
+    wrapper.querySelector('dialog')!.close();
+  });
+
+  it('a region slotted under `aria-hidden` in another component’s shadow root is not heard; out of it, it is', async () => {
+    const host = document.createElement('div');
+    host.attachShadow({ mode: 'open' }).innerHTML = '<div aria-hidden="true"><slot name="hidden"></slot></div><slot></slot>';
+    const widget = document.createElement('span');
+    const region = widget.attachShadow({ mode: 'open' }).appendChild(document.createElement('div'));
+    region.textContent = 'x';
+    host.append(widget);
+    document.body.append(host);
+    try {
+      expect(heard(region), 'in the default slot').to.equal(true);
+      widget.slot = 'hidden';
+      expect(heard(region), 'slotted under aria-hidden').to.equal(false);
+    } finally {
+      host.remove();
+    }
   });
 
   it('words held for a batch are said by another widget when the one holding them is removed', async () => {
