@@ -349,8 +349,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 90.9 on 2026-12-06 (forty-seventh session, +0.16 KB): a widget inside `inert` or
  * `aria-hidden="true"` (through shadow roots and slots) or behind an open modal `<dialog>` is not
  * heard, so it no longer claims the page's one announcement from a widget the user hears: 90,798 B.
+ * Raised to 91.1 the same session (+0.14 KB): in Broadcast mode a widget following one stream
+ * holds a DELETE while it reads the stream's org again, and follows the stream to another org's
+ * topic (QA68 F1: "not found" and "no runs", Live, for a minute); a round reads it too: 90,936 B.
  */
-export const ALL_IN_CEILING_KB = 90.9;
+export const ALL_IN_CEILING_KB = 91.1;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

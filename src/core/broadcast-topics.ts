@@ -16,7 +16,8 @@
  *
  * A feed whose filter names the topic's key (`org_id=eq.<o>`, `user_id=eq.<u>`, or your table's
  * topic column) joins that one topic. One stream (by `id`) and its executions (by `stream_id`) join the topic of the stream's
- * org, read when the subscription starts (a membership added after the page loaded counts). A
+ * org, read when the subscription starts (a membership added after the page loaded counts), and
+ * follow the stream to another org (src/core/topic-subscription.ts). A
  * feed filtered by something else joins the topics the signed-in user can read for that table:
  * the org topics of the user's memberships (`org_members`, read again when older than
  * {@link ORGS_FRESH_MS}), or the user's own topic. Every
@@ -73,8 +74,11 @@ export interface TopicContext {
   userId(): Promise<string | null>;
   /** The orgs the signed-in user is a member of (`org_members`), or an error. */
   orgIds(): Promise<string[] | RtError>;
-  /** The org of stream `id` (`streams.org_id`), null when the user cannot read it, or an error. */
-  streamOrg?(id: string): Promise<string | null | RtError>;
+  /**
+   * The org of stream `id` (`streams.org_id`), null when the user cannot read it, or an error;
+   * `fresh`: read now, not a read shared within {@link ORGS_FRESH_MS}.
+   */
+  streamOrg?(id: string, fresh?: boolean): Promise<string | null | RtError>;
   /**
    * The tables that broadcast their changes (`rt_broadcast_sources`), or an error; `fresh`: read
    * now, not a read shared within {@link ORGS_FRESH_MS}. Without it: the five tables, as the
@@ -101,6 +105,15 @@ export const ORGS_FRESH_MS = 10_000;
 const ORG_TABLES = new Set<MonitoredTable>(['streams', 'agent_executions']);
 const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 
+/**
+ * The stream whose org names the topic of `spec` (one stream by `id`, its executions by
+ * `stream_id`), or null: such a topic follows the stream, which can move to another org.
+ */
+export function streamOf(spec: Pick<ChannelSpec, 'table' | 'filter'>): string | null {
+  const m = spec.filter ? EQ.exec(spec.filter) : null;
+  return m && ORG_TABLES.has(spec.table) && m[1] === (spec.table === 'streams' ? 'id' : 'stream_id') ? m[2]! : null;
+}
+
 /** The topics (without `realtime:`) a subscription listens on, or why it cannot. */
 export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext): Promise<string[] | RtError> {
   const refused = ctx.refusal?.(spec.table);
@@ -118,8 +131,9 @@ export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx
   }
   if (m && source.column && m[1] === source.column) return [`${source.topic}:${uuidCase(m[2]!)}`];
   if (source.topic === 'org') {
-    if (orgTable && m && m[1] === (spec.table === 'streams' ? 'id' : 'stream_id') && ctx.streamOrg) {
-      const org = await ctx.streamOrg(m[2]!);
+    const stream = streamOf(spec);
+    if (stream && ctx.streamOrg) {
+      const org = await ctx.streamOrg(stream);
       if (org !== null) return typeof org === 'string' ? [`org:${org}`] : org;
       // Not visible to the user (the snapshot says so): the memberships' topics, as before.
     }

@@ -8,7 +8,7 @@
 import type { ChangeListener, ChannelSpec, ChannelState, RowChange } from './client-types.js';
 import type { ConnectionStatus, RtError } from './types.js';
 import { isRtError, messageOf, rtError } from './errors.js';
-import { topicsFor, type TopicContext } from './broadcast-topics.js';
+import { streamOf, topicsFor, type TopicContext } from './broadcast-topics.js';
 
 /** When a subscription's topics cannot be named, they are named again after these delays (ms). */
 export const TOPIC_RETRY_MS = [2000, 5000, 10_000, 30_000];
@@ -27,6 +27,16 @@ export const TOPIC_RETRY_MS = [2000, 5000, 10_000, 30_000];
  * revalidation round; a trigger dropped or disabled since is refused as at the start (`bad-config`,
  * detail `broadcast-source`), not blamed on Realtime nor left "Live" (QA29 M2, QA30), and a refused
  * subscription whose table is listed (again) names its topics at once instead of at its next retry.
+ *
+ * A subscription that follows one stream ({@link streamOf}: the stream by `id`, its executions by
+ * `stream_id`) is on the topic of the stream's org, and the stream can move to another org: the
+ * trigger then sends the old topic a DELETE of the stream and of each execution (QA68 F1: taken
+ * as such, the stream read "not found or no access" and its runs "none running", Live, while
+ * every change went to the new topic). So a DELETE it hears is held, with what follows it, while
+ * the stream's org is read again: the same org (or none the user can read), they are delivered;
+ * another org, they are dropped and the subscription joins that org's topic (ready again: a new
+ * epoch, whose read brings the rows as they are). `recheck` reads the org too (a move while the
+ * socket was down, or its DELETE lost: the next round, or a rejoin for changes gone missing).
  */
 export function subscribeOnTopics<R>(
   spec: ChannelSpec,
@@ -60,6 +70,34 @@ export function subscribeOnTopics<R>(
     for (const p of parts.values()) p.release();
     parts.clear();
   };
+  const stream = ctx?.streamOrg && streamOf(spec);
+  /** Changes heard while the stream's org is read again (a DELETE first), in order; null when not reading. */
+  let held: RowChange<R>[] | null = null;
+  /**
+   * The stream's org read again (`fresh`: now); true when it moved and the subscription follows it,
+   * or (`unsure`) the read failed and its topics are named again (its state says why meanwhile).
+   */
+  const follow = async (fresh: boolean, unsure: boolean): Promise<boolean> => {
+    const org = await ctx!.streamOrg!(stream!, fresh);
+    if (released || gone() || !parts.size) return false;
+    const topic = typeof org === 'string' ? `org:${org}` : null;
+    // Unreadable (deleted, or no longer the user's): the DELETE says so.
+    if (org === null || parts.has(topic!) || (!topic && !unsure)) return false;
+    wasReady = false;
+    leave();
+    void resolve(0, topic ? [topic] : undefined);
+    return true;
+  };
+  const hear = (change: RowChange<R>) => {
+    if (held) return void held.push(change);
+    if (!stream || change.type !== 'DELETE') return listener.onChange(change);
+    held = [change];
+    void follow(true, true).catch(() => false).then((moved) => {
+      const changes = held!;
+      held = null;
+      if (!moved && !released) for (const c of changes) listener.onChange(c);
+    });
+  };
   const resolve = async (attempt: number, topics?: string[] | RtError): Promise<void> => {
     refused = false;
     clearTimeout(timer);
@@ -82,7 +120,7 @@ export function subscribeOnTopics<R>(
       parts.set(topic, part);
       part.release = join(topic, {
         problem: () => listener.problem?.() ?? null,
-        onChange: (change) => listener.onChange(change as RowChange<R>),
+        onChange: (change) => hear(change as RowChange<R>),
         onState: (state) => {
           part.state = state;
           if (!released) listener.onState(combine());
@@ -112,6 +150,8 @@ export function subscribeOnTopics<R>(
       if (refused) return void (sources.has(spec.table) && resolve(0));
       // Joined, and its table no longer broadcasts: the refusal, named from that read.
       if (parts.size && !sources.has(spec.table)) void resolve(0, await name());
+      // Its stream moved to another org unheard (QA68 F1).
+      else if (stream && !held) void follow(fresh, false);
     },
   };
 }

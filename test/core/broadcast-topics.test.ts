@@ -138,6 +138,86 @@ describe('broadcast topics', () => {
     expect(reads.filter(Boolean), 'one fresh read').to.have.length(1);
     sub.release();
   });
+  it("a stream-following subscription holds a DELETE while the stream's org is read again: unmoved, delivered with what followed, in order; moved, dropped and the new org's topic joined; the read failing, named again (QA68 F1)", async () => {
+    const STREAM = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+    let org: string | null | ReturnType<typeof rtError> = ORG_A;
+    let pending: Array<() => void> = [];
+    const reads: Array<boolean | undefined> = [];
+    const context: TopicContext = {
+      ...ctx(ME),
+      // Each read answers when the test lets it (`answer()`), with the org as it is then.
+      streamOrg: (_id, fresh) => (reads.push(fresh), new Promise((r) => pending.push(() => r(org)))),
+      sources: async () => new Map([['agent_executions', { topic: 'org' as const, column: null }]]),
+    };
+    const answer = async () => {
+      await settle();
+      pending.splice(0).forEach((f) => f());
+      await settle();
+    };
+    const settle = async () => { for (let n = 0; n < 10; n++) await new Promise((r) => setTimeout(r, 0)); };
+    const heard: string[] = [];
+    const states: ChannelState[] = [];
+    const joined: string[] = [];
+    const left: string[] = [];
+    let send: (type: 'INSERT' | 'UPDATE' | 'DELETE', id: string) => void = () => {};
+    const sub = subscribeOnTopics(
+      { table: 'agent_executions', filter: `stream_id=eq.${STREAM}`, name: 'agent-executions' },
+      { onChange: (c) => heard.push(`${c.type} ${((c.new ?? c.old) as { id: string }).id}`), onState: (st) => states.push(st) },
+      context,
+      (topic, listener) => {
+        joined.push(topic);
+        send = (type, id) => listener.onChange({ type, new: type === 'DELETE' ? null : { id, stream_id: STREAM }, old: type === 'INSERT' ? null : { id, stream_id: STREAM } });
+        listener.onState({ status: 'connected', ready: true, epoch: 1, error: null });
+        return () => left.push(topic);
+      },
+      () => false,
+    );
+    await answer();
+    expect(joined).to.deep.equal([`org:${ORG_A}`]);
+    // A run deleted: held while the org is read (fresh), then delivered with the change after it.
+    send('UPDATE', 'r1');
+    send('DELETE', 'r2');
+    send('INSERT', 'r3');
+    expect(heard).to.deep.equal(['UPDATE r1']);
+    await answer();
+    expect(reads.at(-1)).to.equal(true);
+    expect(heard).to.deep.equal(['UPDATE r1', 'DELETE r2', 'INSERT r3']);
+    // The stream moved: the old topic's DELETEs are dropped, the new org's topic joined, a new epoch.
+    org = ORG_B;
+    const epochBefore = states.at(-1)!.epoch;
+    send('DELETE', 'r1');
+    send('DELETE', 'r3');
+    await answer();
+    expect(heard).to.have.length(3);
+    expect(left).to.deep.equal([`org:${ORG_A}`]);
+    expect(joined).to.deep.equal([`org:${ORG_A}`, `org:${ORG_B}`]);
+    expect(states.at(-1)).to.include({ ready: true, epoch: epochBefore + 1 });
+    // The read fails: not delivered as a deletion; the topics are named again (the failure is the state).
+    org = rtError('network', "Could not read the stream's org: offline");
+    send('DELETE', 'r1');
+    await answer();
+    await answer();
+    expect(heard).to.have.length(3);
+    expect(states.at(-1)?.error?.code).to.equal('network');
+    // Named again at the first retry (TOPIC_RETRY_MS[0], 2 s): the stream's org, read then.
+    org = ORG_A;
+    await new Promise((r) => setTimeout(r, 2100));
+    await answer();
+    expect(joined.at(-1)).to.equal(`org:${ORG_A}`);
+    expect(states.at(-1)).to.include({ ready: true, error: null });
+    // A round's recheck: a failed read changes nothing (REST down is no move); the stream moved unheard, it follows.
+    const joins = joined.length;
+    org = rtError('network', 'offline');
+    sub.recheck(false);
+    await answer();
+    expect(joined.length).to.equal(joins);
+    expect(states.at(-1)).to.include({ ready: true, error: null });
+    org = ORG_B;
+    sub.recheck(true);
+    await answer();
+    expect(joined.at(-1)).to.equal(`org:${ORG_B}`);
+    sub.release();
+  });
   it("a topic's subscription carries the consumer's own problem to the subscription list (QA36: lost, every entry read lastError null)", async () => {
     const problem = rtError('not-found', 'Not found, or you do not have access to it.');
     const seen: Array<(() => unknown) | undefined> = [];

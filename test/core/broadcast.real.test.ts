@@ -11,7 +11,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { defineFeed } from '../../src/core/feeds/feed.js';
 import type { LiveQueryState, Stream } from '../../src/core/types.js';
-import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, insertInto, insertRows, lagRealtime, mintToken, newId, newStream, pauseRealtime, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
+import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, forgetChannels, insertInto, insertRows, lagRealtime, mintToken, newId, newStream, pauseRealtime, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
 import { countRounds } from '../helpers/hosts.js';
 
 const supabases: SupabaseClient[] = [];
@@ -227,6 +227,78 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     await waitFor(() => stream?.data?.name === 'heard', 10_000, `the stream's change heard (shows ${stream?.data?.name})`);
     await waitFor(() => agents?.data.some((e) => e.id === run!.id), 10_000, 'the new execution heard');
     for (const off of offs) off();
+  });
+
+  describe('a watched stream moved to another org (QA68 F1: "not found" and "no runs", Live, for a minute)', () => {
+    /** A user of their own in orgs `first` and `second`; a stream of `first` with one run, watched by its stream and runs queries. */
+    async function watchedStream(revalidateMs?: number) {
+      const user = newId();
+      const [first, second, foreign] = [newId(), newId(), newId()];
+      await insertInto('orgs', [{ id: first, name: 'First' }, { id: second, name: 'Second' }, { id: foreign, name: 'Not theirs' }]);
+      await insertInto('org_members', [{ org_id: first, user_id: user }, { org_id: second, user_id: user }]);
+      const info = await backendInfo();
+      const token = await mintToken(user, 3600);
+      const client = createRtClient({ url: info.url, anonKey: info.anonKey, accessToken: async () => token, realtimeMode: 'broadcast', ...(revalidateMs ? { revalidateMs } : {}) });
+      clients.push(client);
+      const stream = await newStream({ org_id: first, name: `moving ${newId().slice(0, 6)}` });
+      const [run] = await insertInto('agent_executions', [{ stream_id: stream.id, agent_id: 'before-the-move', status: 'completed' }]);
+      const seen = { stream: [] as LiveQueryState<Stream | null>[], runs: [] as LiveQueryState<Array<{ id: string; agent_id: string }>>[] };
+      const offs = [
+        client.liveQuery('stream', { streamId: stream.id }).subscribe((st) => seen.stream.push(st)),
+        client.liveQuery('agent-executions', { streamId: stream.id }).subscribe((st) => seen.runs.push(st as never)),
+      ];
+      const last = () => ({ stream: seen.stream.at(-1), runs: seen.runs.at(-1) });
+      await waitFor(() => last().stream?.phase === 'live' && last().runs?.phase === 'live' && last().runs!.data.length === 1, 10_000, 'live');
+      // The topics its subscriptions are on (a channel left lingers a moment with none).
+      const topics = () => client.getChannels().channels.filter((c) => c.subscriptions > 0).map((c) => c.topic);
+      expect(topics()).to.deep.equal([`org:${first}`]);
+      return { client, stream, run: run!, first, second, foreign, seen, last, topics, offs };
+    }
+
+    it("to another org of the user: its queries follow it to that org's topic, never Live over \"not found\" or no runs, and its later changes arrive at once", async () => {
+      const w = await watchedStream();
+      const from = { stream: w.seen.stream.length, runs: w.seen.runs.length };
+      await updateRows('streams', { id: w.stream.id }, { org_id: w.second } as never);
+      await waitFor(() => w.topics().includes(`org:${w.second}`) && w.last().stream?.phase === 'live' && w.last().runs?.phase === 'live', 10_000, () => `on ${w.topics()}`);
+      await updateRows('streams', { id: w.stream.id }, { name: 'after the move' });
+      const [later] = await insertInto('agent_executions', [{ stream_id: w.stream.id, agent_id: 'after-the-move', status: 'running', started_at: new Date().toISOString() }]);
+      // Within 10 s: the revalidation round (60 s) would find them too; only Realtime brings them this soon.
+      await waitFor(() => w.last().stream?.data?.name === 'after the move' && w.last().runs?.data.some((r) => r.id === later!.id), 10_000, () => `after the move: ${w.last().stream?.data?.name}, runs ${w.last().runs?.data.map((r) => r.agent_id)}`);
+      expect(w.topics(), `first ${w.first}, second ${w.second}: ${JSON.stringify(w.client.getChannels().channels)}`).to.deep.equal([`org:${w.second}`]);
+      const wrong = [
+        ...w.seen.stream.slice(from.stream).filter((st) => !st.data || st.error).map((st) => `stream ${st.phase} ${st.error?.code ?? 'no row'}`),
+        ...w.seen.runs.slice(from.runs).filter((st) => st.phase === 'live' && !st.data.some((r) => r.id === w.run.id)).map(() => 'runs Live without the run'),
+      ];
+      expect(wrong, 'states after the move').to.deep.equal([]);
+      w.offs.forEach((off) => off());
+    });
+
+    it('to an org the user is not in: the stream is gone from their view ("not found"), its runs too', async () => {
+      const w = await watchedStream();
+      await updateRows('streams', { id: w.stream.id }, { org_id: w.foreign } as never);
+      await waitFor(() => w.last().stream?.error?.code === 'not-found' && w.last().runs?.data.length === 0, 10_000, () => `${w.last().stream?.phase} ${w.last().stream?.error?.code}, runs ${w.last().runs?.data.length}`);
+      expect(w.topics()).to.deep.equal([`org:${w.first}`]);
+      w.offs.forEach((off) => off());
+    });
+
+    it('a run deleted (its stream unmoved) leaves the list at once, the topic kept', async () => {
+      const w = await watchedStream();
+      await runSql(`delete from public.agent_executions where id = '${w.run.id}'`);
+      await waitFor(() => w.last().runs?.phase === 'live' && w.last().runs!.data.length === 0, 10_000, 'the run gone');
+      expect(w.topics()).to.deep.equal([`org:${w.first}`]);
+      w.offs.forEach((off) => off());
+    });
+
+    it("moved while Realtime had forgotten the channels (its DELETE never came): the next revalidation round follows it, and its changes arrive", async () => {
+      const w = await watchedStream(500);
+      await forgetChannels();
+      await updateRows('streams', { id: w.stream.id }, { org_id: w.second } as never);
+      await waitFor(() => w.topics().includes(`org:${w.second}`) && !w.topics().includes(`org:${w.first}`), 15_000, () => `still on ${w.topics()}`);
+      await waitFor(() => w.last().stream?.phase === 'live', 10_000, 'live on the new topic');
+      const [later] = await insertInto('agent_executions', [{ stream_id: w.stream.id, agent_id: 'after-the-move', status: 'running', started_at: new Date().toISOString() }]);
+      await waitFor(() => w.last().runs?.data.some((r) => r.id === later!.id), 10_000, 'the new run');
+      w.offs.forEach((off) => off());
+    });
   });
 
   it("rt-monitor's client joins private topics only, one per topic, and its live queries follow changes", async () => {
