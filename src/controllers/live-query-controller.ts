@@ -9,6 +9,9 @@
  * most once per animation frame.
  */
 import { feedOf, initialState, INSERTED_LIMIT, type DataFor, type FeedRef, type ParamsFor, type RtClientApi, type LiveQuery } from '../core/client-types.js';
+
+/** Subjects per client whose generation a controller keeps (LiveQueryController.generation). */
+const KNOWN_SUBJECTS = 4;
 import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
 import { ClientController, type RtHost } from './client-controller.js';
 
@@ -23,6 +26,10 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #lastParams: ParamsFor<F> | undefined;
   #activeClient: RtClientApi | undefined;
   #generation = 0;
+  /** Generations given so far (each new subject of a client gets the next). */
+  #generations = 0;
+  /** The generation of each subject a client's states named (the last few): a subject shown again gets its own back. */
+  readonly #known = new WeakMap<RtClientApi, Map<string, number>>();
   /** LiveQueryState.subject of the latest state that named one (undefined: none yet, or another client since). */
   #subject: string | undefined;
   /** The client last subscribed to. */
@@ -44,7 +51,8 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
    * of another belong to another subject. A new `limit`, a `user-id` naming the signed-in user,
    * the same client lost and back (the element moved in the DOM): the same generation (QA45 F3,
    * QA46 F3: rows written while the list was read again were taken for its first look and never
-   * fired).
+   * fired). A subject shown again (of the same client) after another gets its generation back:
+   * moved to another user's provider and back, a `user-id` set and removed (QA68 F2).
    */
   get generation(): number {
     return this.#generation;
@@ -136,7 +144,13 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     const { subject } = state;
     if (subject && subject !== this.#subject) {
       this.#subject = subject;
-      this.#generation++;
+      const client = this.#client;
+      const known = (client && this.#known.get(client)) || new Map<string, number>();
+      if (client) this.#known.set(client, known);
+      this.#generation = known.get(subject) ?? ++this.#generations;
+      known.delete(subject);
+      known.set(subject, this.#generation);
+      if (known.size > KNOWN_SUBJECTS) known.delete(known.keys().next().value!);
       this.#inserted = [];
     }
     if (this.collectsInserted && state.inserted) {

@@ -63,6 +63,8 @@ export class NewRows {
   #generation: unknown = undefined;
   /** Ids told, oldest first (a Set keeps insertion order). */
   #told = new Set<string>();
+  /** The looks of the last few generations left: `[seen, newest, told]` by generation. */
+  #saved = new Map<unknown, [Set<string> | null, number, Set<string>]>();
 
   /**
    * Rows not told before; [] on a generation's first look or while not live. `held`: rows wait (a
@@ -71,10 +73,13 @@ export class NewRows {
    */
   take<T extends FeedRow>(generation: unknown, rows: readonly T[], live: boolean, time: (v: unknown) => number | null, inserted: readonly unknown[] = [], held = false): T[] {
     if (generation !== this.#generation) {
+      // Kept for the generation shown again (moved to another user and back: QA68 F2).
+      this.#saved.delete(this.#generation);
+      this.#saved.set(this.#generation, [this.#seen, this.#newest, this.#told]);
+      if (this.#saved.size > 4) this.#saved.delete(this.#saved.keys().next().value);
+      [this.#seen, this.#newest, this.#told] = this.#saved.get(generation) ?? [null, -Infinity, new Set()];
+      this.#saved.delete(generation);
       this.#generation = generation;
-      this.#seen = null;
-      this.#newest = -Infinity;
-      this.#told.clear();
     }
     if (!live || (held && this.#seen)) return [];
     const valid = rows.filter((r) => r && typeof r === 'object');

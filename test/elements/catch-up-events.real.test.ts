@@ -381,6 +381,36 @@ describe('QA47: another user, another client, a list re-added: rows fire once or
     expect(await p.settled()).to.deep.equal(written);
   });
 
+  it("a list moved to another user's provider and back: the alerts written meanwhile fire on its return, once, oldest first (QA68 F2)", async () => {
+    const p = await listPage('alerts', 3);
+    const written: string[] = [];
+    await writeN(p, written, 'M', 1);
+    await atLeast(p.fired, 1, 'first live');
+    const other = await page(newId(), html``);
+    other.appendChild(p.el);
+    await waitUntil(() => /\bLive\b/.test(text(p.el)) && !text(p.el).includes(written[0]!), "showing the other user's (no) alerts", { timeout: 15_000, interval: 30 });
+    await writeN(p, written, 'M', 2);
+    p.wrapper.appendChild(p.el);
+    await until(p.el, new RegExp(written[written.length - 1]!));
+    await until(p.el, /\bLive\b/);
+    // Back to the client and rows it showed: compared with what it had seen there, as after a plain remove and re-add.
+    expect(await p.settled()).to.deep.equal(written);
+  });
+
+  it('user-id set to another user and removed: the alerts written meanwhile fire on return, once (QA68 F2)', async () => {
+    const p = await listPage('alerts', 3);
+    const written: string[] = [];
+    await writeN(p, written, 'U', 1);
+    await atLeast(p.fired, 1, 'first live');
+    p.el.setAttribute('user-id', newId());
+    await waitUntil(() => !text(p.el).includes(written[0]!), "another user's alerts (none the user may read)", { timeout: 15_000, interval: 30 });
+    await writeN(p, written, 'U', 2);
+    p.el.removeAttribute('user-id');
+    await until(p.el, new RegExp(written[written.length - 1]!));
+    await until(p.el, /\bLive\b/);
+    expect(await p.settled()).to.deep.equal(written);
+  });
+
   it("the provider's client rebuilt (revalidate-ms changed) during an outage: a new client starts over, the alerts written meanwhile fire all or none, never only the newest max-items (QA47 F1)", async () => {
     const p = await listPage('alerts', 2);
     const written: string[] = [];

@@ -23,6 +23,16 @@ describe('NewRows: the rows that fire, and their order', () => {
     expect(ids(told.take(1, shown(1, 2, 3), true, toTime, [row(3)])), 'told already').to.deep.equal([]);
   });
 
+  it('a generation shown again compares with what it had seen: its rows written meanwhile fire, once; a new one starts over (QA68 F2)', () => {
+    const told = new NewRows();
+    told.take('u1', shown(1, 2), true, toTime);
+    expect(told.take('u2', shown(10), true, toTime), "another user's first look").to.deep.equal([]);
+    expect(ids(told.take('u1', shown(1, 2, 3), true, toTime)), 'back: written meanwhile').to.deep.equal(['a3']);
+    expect(told.take('u1', shown(1, 2, 3), true, toTime), 'told already').to.deep.equal([]);
+    expect(ids(told.take('u2', shown(10, 11), true, toTime, [row(11)]))).to.deep.equal(['a11']);
+    expect(told.take('u3', shown(1, 2, 3, 4), true, toTime), 'a new one: its first look').to.deep.equal([]);
+  });
+
   it('rows a read brought fire oldest first, as they were written', () => {
     const told = new NewRows();
     told.take(1, shown(1, 2), true, toTime);
