@@ -352,8 +352,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 91.1 the same session (+0.14 KB): in Broadcast mode a widget following one stream
  * holds a DELETE while it reads the stream's org again, and follows the stream to another org's
  * topic (QA68 F1: "not found" and "no runs", Live, for a minute); a round reads it too: 90,936 B.
+ * Then +0.06 KB: a subject shown again keeps its generation, and its alerts written meanwhile fire
+ * (QA68 F2): 90,999 B. Raised to 91.3 (+0.17 KB) for the review of QA68 F1: an org read out of date
+ * (the topics named since) changes nothing, a failed one leaves the subscription not ready at once,
+ * a DELETE is held 3 s at most (then a re-read), and a streams table on user topics is not followed;
+ * a naming out of date joins nothing: 91,164 B.
  */
-export const ALL_IN_CEILING_KB = 91.1;
+export const ALL_IN_CEILING_KB = 91.3;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -107,11 +107,13 @@ const EQ = /^([A-Za-z_][A-Za-z0-9_]*)=eq\.(.+)$/;
 
 /**
  * The stream whose org names the topic of `spec` (one stream by `id`, its executions by
- * `stream_id`), or null: such a topic follows the stream, which can move to another org.
+ * `stream_id`; `source`: how its table broadcasts, when read: on `org:` topics, not by that
+ * column), or null: such a topic follows the stream, which can move to another org.
  */
-export function streamOf(spec: Pick<ChannelSpec, 'table' | 'filter'>): string | null {
+export function streamOf(spec: Pick<ChannelSpec, 'table' | 'filter'>, source?: BroadcastSource): string | null {
   const m = spec.filter ? EQ.exec(spec.filter) : null;
-  return m && ORG_TABLES.has(spec.table) && m[1] === (spec.table === 'streams' ? 'id' : 'stream_id') ? m[2]! : null;
+  const column = spec.table === 'streams' ? 'id' : 'stream_id';
+  return m && ORG_TABLES.has(spec.table) && m[1] === column && (!source || (source.topic === 'org' && source.column !== column)) ? m[2]! : null;
 }
 
 /** The topics (without `realtime:`) a subscription listens on, or why it cannot. */
@@ -131,7 +133,7 @@ export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx
   }
   if (m && source.column && m[1] === source.column) return [`${source.topic}:${uuidCase(m[2]!)}`];
   if (source.topic === 'org') {
-    const stream = streamOf(spec);
+    const stream = streamOf(spec, source);
     if (stream && ctx.streamOrg) {
       const org = await ctx.streamOrg(stream);
       if (org !== null) return typeof org === 'string' ? [`org:${org}`] : org;

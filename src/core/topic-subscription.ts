@@ -10,6 +10,9 @@ import type { ConnectionStatus, RtError } from './types.js';
 import { isRtError, messageOf, rtError } from './errors.js';
 import { streamOf, topicsFor, type TopicContext } from './broadcast-topics.js';
 
+/** How long (ms) a stream-following subscription holds a DELETE while it reads the stream's org again, at most. */
+export const HOLD_MS = 3000;
+
 /** When a subscription's topics cannot be named, they are named again after these delays (ms). */
 export const TOPIC_RETRY_MS = [2000, 5000, 10_000, 30_000];
 
@@ -70,39 +73,69 @@ export function subscribeOnTopics<R>(
     for (const p of parts.values()) p.release();
     parts.clear();
   };
-  const stream = ctx?.streamOrg && streamOf(spec);
-  /** Changes heard while the stream's org is read again (a DELETE first), in order; null when not reading. */
+  /** Changes heard while the stream's org is read again (a DELETE first), in order; null when not holding. */
   let held: RowChange<R>[] | null = null;
-  /**
-   * The stream's org read again (`fresh`: now); true when it moved and the subscription follows it,
-   * or (`unsure`) the read failed and its topics are named again (its state says why meanwhile).
-   */
-  const follow = async (fresh: boolean, unsure: boolean): Promise<boolean> => {
-    const org = await ctx!.streamOrg!(stream!, fresh);
-    if (released || gone() || !parts.size) return false;
-    const topic = typeof org === 'string' ? `org:${org}` : null;
-    // Unreadable (deleted, or no longer the user's): the DELETE says so.
-    if (org === null || parts.has(topic!) || (!topic && !unsure)) return false;
+  /** Bumped whenever the topics are named: an org read or a naming begun before is out of date. */
+  let named = 0;
+  /** An org read under way. */
+  let following = false;
+  /** The stream whose org names the topics (its table broadcast on `org:` topics, not by the filter's column), or null. */
+  const followed = () => {
+    const source = ctx?.sources ? ctx.knownSources?.()?.get(spec.table) : undefined;
+    return ctx?.streamOrg && (source || !ctx.sources) ? streamOf(spec, source) : null;
+  };
+  /** Leaves the topics and names them again (`topics`: as now known), not ready meanwhile. */
+  const rename = (topics?: string[]) => {
     wasReady = false;
     leave();
-    void resolve(0, topic ? [topic] : undefined);
-    return true;
+    listener.onState({ status: 'connecting', ready: false, epoch, error: null });
+    void resolve(0, topics);
+  };
+  /**
+   * Reads the org of `stream` again (`fresh`: now): `moved` when it is another org of the user's
+   * (the subscription follows it there), or the read failed and `unsure` (its topics are named
+   * again); `late` when the topics changed meanwhile; else `kept` (the same org, or none the user
+   * can read: deleted, or out of their view).
+   */
+  const follow = async (stream: string, fresh: boolean, unsure: boolean): Promise<'moved' | 'kept' | 'late'> => {
+    const at = named;
+    following = true;
+    const org = await ctx!.streamOrg!(stream, fresh).finally(() => (following = false));
+    if (released || gone() || at !== named) return 'late';
+    const topic = typeof org === 'string' ? `org:${org}` : null;
+    if (!parts.size || org === null || parts.has(topic!) || (!topic && !unsure)) return 'kept';
+    rename(topic ? [topic] : undefined);
+    return 'moved';
   };
   const hear = (change: RowChange<R>) => {
     if (held) return void held.push(change);
-    if (!stream || change.type !== 'DELETE') return listener.onChange(change);
-    held = [change];
-    void follow(true, true).catch(() => false).then((moved) => {
-      const changes = held!;
+    const stream = change.type === 'DELETE' && followed();
+    if (!stream) return listener.onChange(change);
+    const mine = (held = [change]);
+    // Held at most HOLD_MS (a slow REST must not freeze a list under "Live"): then dropped, and a
+    // new epoch reads the rows as they are.
+    const cap = setTimeout(() => {
+      if (held !== mine) return;
       held = null;
-      if (!moved && !released) for (const c of changes) listener.onChange(c);
-    });
+      wasReady = false;
+      listener.onState(combine());
+    }, HOLD_MS);
+    void follow(stream, true, true)
+      .catch(() => 'kept' as const)
+      .then((how) => {
+        clearTimeout(cap);
+        if (held !== mine) return;
+        held = null;
+        // Moved, or renamed meanwhile: the new epoch's read covers what was held.
+        if (how === 'kept' && !released) for (const c of mine) listener.onChange(c);
+      });
   };
   const resolve = async (attempt: number, topics?: string[] | RtError): Promise<void> => {
     refused = false;
     clearTimeout(timer);
+    const at = ++named;
     topics ??= await name();
-    if (released || gone()) return;
+    if (released || gone() || at !== named) return;
     if (!Array.isArray(topics)) {
       leave();
       wasReady = false;
@@ -115,6 +148,7 @@ export function subscribeOnTopics<R>(
       return;
     }
     onRefusal(null);
+    leave();
     for (const topic of topics) {
       const part = { state: { status: 'connecting', ready: false, epoch: 0, error: null } as ChannelState, release: () => {} };
       parts.set(topic, part);
@@ -151,7 +185,7 @@ export function subscribeOnTopics<R>(
       // Joined, and its table no longer broadcasts: the refusal, named from that read.
       if (parts.size && !sources.has(spec.table)) void resolve(0, await name());
       // Its stream moved to another org unheard (QA68 F1).
-      else if (stream && !held) void follow(fresh, false);
+      else if (!held && !following && followed()) void follow(followed()!, fresh, false);
     },
   };
 }

@@ -2,7 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { changeMatches, changeOfMessage, parseRealtimeMode, topicContext, topicRefusal, topicsFor, type TopicContext } from '../../src/core/broadcast-topics.js';
 import { isRtError, rtError } from '../../src/core/errors.js';
-import { subscribeOnTopics } from '../../src/core/topic-subscription.js';
+import { HOLD_MS, subscribeOnTopics } from '../../src/core/topic-subscription.js';
 import type { ChannelState } from '../../src/core/client-types.js';
 
 const ME = '11111111-1111-4111-8111-111111111111';
@@ -141,13 +141,15 @@ describe('broadcast topics', () => {
   it("a stream-following subscription holds a DELETE while the stream's org is read again: unmoved, delivered with what followed, in order; moved, dropped and the new org's topic joined; the read failing, named again (QA68 F1)", async () => {
     const STREAM = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
     let org: string | null | ReturnType<typeof rtError> = ORG_A;
+    const sources = new Map([['agent_executions', { topic: 'org' as const, column: null }]]);
     let pending: Array<() => void> = [];
     const reads: Array<boolean | undefined> = [];
     const context: TopicContext = {
       ...ctx(ME),
       // Each read answers when the test lets it (`answer()`), with the org as it is then.
       streamOrg: (_id, fresh) => (reads.push(fresh), new Promise((r) => pending.push(() => r(org)))),
-      sources: async () => new Map([['agent_executions', { topic: 'org' as const, column: null }]]),
+      sources: async () => sources,
+      knownSources: () => sources,
     };
     const answer = async () => {
       await settle();
@@ -218,6 +220,94 @@ describe('broadcast topics', () => {
     expect(joined.at(-1)).to.equal(`org:${ORG_B}`);
     sub.release();
   });
+  it('a stream-following subscription, reviewed: a DELETE held during a round\'s org read that moves it is dropped; a failed read leaves it not ready at once; a read that never answers holds it at most HOLD_MS (QA68 F1 review)', async () => {
+    const STREAM = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
+    const sources = new Map([['streams', { topic: 'org' as const, column: 'org_id' }]]);
+    const answers: Array<(org: string | null | ReturnType<typeof rtError>) => void> = [];
+    const context: TopicContext = {
+      ...ctx(ME),
+      streamOrg: () => new Promise((r) => answers.push(r)),
+      sources: async () => sources,
+      knownSources: () => sources,
+    };
+    const settle = async () => { for (let n = 0; n < 10; n++) await new Promise((r) => setTimeout(r, 0)); };
+    const heard: string[] = [];
+    const states: ChannelState[] = [];
+    const joined: string[] = [];
+    let send: (type: 'UPDATE' | 'DELETE') => void = () => {};
+    const sub = subscribeOnTopics(
+      { table: 'streams', filter: `id=eq.${STREAM}`, name: 'stream' },
+      { onChange: (c) => heard.push(c.type), onState: (st) => states.push(st) },
+      context,
+      (topic, listener) => {
+        joined.push(topic);
+        send = (type) => listener.onChange({ type, new: type === 'DELETE' ? null : { id: STREAM }, old: { id: STREAM } });
+        listener.onState({ status: 'connected', ready: true, epoch: 1, error: null });
+        return () => {};
+      },
+      () => false,
+    );
+    await settle();
+    answers.shift()!(ORG_A);
+    await settle();
+    expect(joined).to.deep.equal([`org:${ORG_A}`]);
+    // A round's read of the org is under way when the move's DELETE comes; the round's answers first.
+    sub.recheck(true);
+    await settle();
+    send('DELETE');
+    await settle();
+    expect(answers).to.have.length(2);
+    answers.shift()!(ORG_B); // the round's: moved, followed
+    await settle();
+    answers.shift()!(ORG_B); // the DELETE's: out of date, the DELETE dropped (the new epoch reads the row)
+    await settle();
+    expect(joined).to.deep.equal([`org:${ORG_A}`, `org:${ORG_B}`]);
+    expect(heard).to.deep.equal([]);
+    // A failed read: not ready at once, while the topics are named again.
+    send('DELETE');
+    await settle();
+    answers.shift()!(rtError('network', 'offline'));
+    await settle();
+    expect(states.at(-1)).to.include({ ready: false });
+    answers.shift()!(ORG_B); // the naming's read
+    await settle();
+    expect(states.at(-1)).to.include({ ready: true });
+    // A read that never answers: held HOLD_MS at most, then dropped with a new epoch (a re-read).
+    const epoch = states.at(-1)!.epoch;
+    send('DELETE');
+    send('UPDATE');
+    await new Promise((r) => setTimeout(r, HOLD_MS + 100));
+    expect(heard).to.deep.equal([]);
+    expect(states.at(-1)).to.include({ ready: true, epoch: epoch + 1 });
+    send('UPDATE');
+    expect(heard, 'no longer held').to.deep.equal(['UPDATE']);
+    sub.release();
+  });
+
+  it('a streams table broadcast on user topics (your trigger) is not followed to an org: its DELETE is delivered, its round reads no org', async () => {
+    const sources = new Map([['streams', { topic: 'user' as const, column: 'owner_id' }]]);
+    let reads = 0;
+    const context: TopicContext = { ...ctx(ME), streamOrg: async () => (reads++, ORG_A), sources: async () => sources, knownSources: () => sources };
+    const heard: string[] = [];
+    const joined: string[] = [];
+    let send: () => void = () => {};
+    const sub = subscribeOnTopics(
+      { table: 'streams', filter: 'id=eq.s1', name: 'stream' },
+      { onChange: (c) => heard.push(c.type), onState: () => {} },
+      context,
+      (topic, listener) => ((send = () => listener.onChange({ type: 'DELETE', new: null, old: { id: 's1' } })), joined.push(topic), listener.onState({ status: 'connected', ready: true, epoch: 1, error: null }), () => {}),
+      () => false,
+    );
+    for (let n = 0; n < 10; n++) await new Promise((r) => setTimeout(r, 0));
+    expect(joined).to.deep.equal([`user:${ME}`]);
+    send();
+    expect(heard).to.deep.equal(['DELETE']);
+    sub.recheck(true);
+    for (let n = 0; n < 10; n++) await new Promise((r) => setTimeout(r, 0));
+    expect([reads, joined]).to.deep.equal([0, [`user:${ME}`]]);
+    sub.release();
+  });
+
   it("a topic's subscription carries the consumer's own problem to the subscription list (QA36: lost, every entry read lastError null)", async () => {
     const problem = rtError('not-found', 'Not found, or you do not have access to it.');
     const seen: Array<(() => unknown) | undefined> = [];
