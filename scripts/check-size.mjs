@@ -357,8 +357,12 @@ export const DEFAULT_BUDGET_KB = 58;
  * (the topics named since) changes nothing, a failed one leaves the subscription not ready at once,
  * a DELETE is held 3 s at most (then a re-read), and a streams table on user topics is not followed;
  * a naming out of date joins nothing: 91,164 B.
+ * Raised to 91.5 the same session (+0.21 KB) for QA69: a stream-following subscription reads the
+ * stream's org once more each time its topic becomes ready again (a second move during the first,
+ * a move while the socket was down: F1, F2), and the top modal `<dialog>` is found wherever it is
+ * (a shadow root's, the later of two) and a frame behind one is not heard (F4, F5): 91,376 B.
  */
-export const ALL_IN_CEILING_KB = 91.3;
+export const ALL_IN_CEILING_KB = 91.5;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

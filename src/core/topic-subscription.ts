@@ -132,6 +132,7 @@ export function subscribeOnTopics<R>(
   };
   const resolve = async (attempt: number, topics?: string[] | RtError): Promise<void> => {
     refused = false;
+    verifying = false;
     clearTimeout(timer);
     const at = ++named;
     topics ??= await name();
@@ -157,12 +158,35 @@ export function subscribeOnTopics<R>(
         onChange: (change) => hear(change as RowChange<R>),
         onState: (state) => {
           part.state = state;
-          if (!released) listener.onState(combine());
+          report();
         },
       });
     }
     // No topic at all (a user in no org): nothing can arrive, and RLS would show nothing either.
-    listener.onState(combine());
+    report();
+  };
+  /** The stream's org read again since the topics last became ready (a stream-following subscription's check). */
+  let verifying = false;
+  /**
+   * Tells the combined state. A stream-following subscription that becomes ready again (joined the
+   * topic it followed the stream to, or its socket back) first reads the stream's org once more, not
+   * ready meanwhile: a move after the read it followed, or while the socket was down, sent its
+   * DELETE where it was not listening (QA69 F1, F2: Live on the old org's topic until a round).
+   */
+  const report = () => {
+    if (released) return;
+    const before = epoch;
+    const state = combine();
+    const stream = state.ready && epoch !== before && epoch > 1 && !verifying ? followed() : null;
+    if (stream) {
+      verifying = true;
+      void follow(stream, true, false).then((how) => {
+        if (how === 'late') return;
+        verifying = false;
+        if (how === 'kept') report();
+      });
+    }
+    listener.onState(verifying ? { ...state, status: 'connecting', ready: false } : state);
   };
   void resolve(0);
   return {

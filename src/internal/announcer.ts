@@ -44,20 +44,35 @@ interface Channel<M> {
  * yet) can be heard: it is in the document and rendered (not `hidden`, `display: none`,
  * `visibility: hidden`, nor inside a closed `<details>`, itself or around it), and in the
  * accessibility tree: no `inert` or `aria-hidden="true"` on it or around it (through shadow roots
- * and slots, as screen readers see the page), and not behind a modal `<dialog>` of its document
- * (what a page puts behind its dialog, or a modal library's `aria-hidden` app root, is not read).
+ * and slots, as screen readers see the page), not behind the top modal `<dialog>` (a design
+ * system's, in a shadow root, too: what a page puts behind its dialog, or a modal library's
+ * `aria-hidden` app root, is not read), and, in a same-origin frame, its frame heard too.
  * Scrolled out of view is heard: screen readers read live regions wherever they are.
  */
 export function heard(node: object): boolean {
   const el = node as Partial<Element>;
   if (!el.checkVisibility) return true;
   if (!el.isConnected || !el.checkVisibility({ checkVisibilityCSS: true })) return false;
-  const modal = el.ownerDocument!.querySelector('dialog:modal');
+  const doc = el.ownerDocument!;
+  const modal = topModal(doc);
   let n = el as Element | null | undefined;
-  for (; n && n !== modal; n = n.assignedSlot ?? n.parentElement ?? (n.getRootNode() as ShadowRoot).host) {
-    if (n.matches('[inert],[aria-hidden=true]')) return false;
-  }
-  return !modal || !!n;
+  for (; n && n !== modal; n = up(n)) if (n.matches('[inert],[aria-hidden=true]')) return false;
+  const frame = doc.defaultView?.frameElement;
+  return (!modal || !!n) && (!frame || heard(frame));
+}
+
+/** `n`'s parent as the accessibility tree has it: its slot, its parent, or its shadow root's host. */
+const up = (n: Element): Element | null | undefined => n.assignedSlot ?? n.parentElement ?? (n.getRootNode() as ShadowRoot).host;
+
+/**
+ * The modal `<dialog>` on top of `doc`, wherever it is (a shadow root's too), or null: its backdrop
+ * covers the viewport, so it (or what is in it) is what the page's corner hits.
+ */
+function topModal(doc: Document): Element | null {
+  let hit: Element | null | undefined = doc.elementFromPoint(0, 0);
+  for (let inner; hit?.shadowRoot && (inner = hit.shadowRoot.elementFromPoint(0, 0)) && inner !== hit; ) hit = inner;
+  for (; hit; hit = up(hit)) if (hit.matches('dialog:modal')) return hit;
+  return null;
 }
 
 function region(role: string): HTMLElement {

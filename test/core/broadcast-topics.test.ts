@@ -193,6 +193,9 @@ describe('broadcast topics', () => {
     expect(heard).to.have.length(3);
     expect(left).to.deep.equal([`org:${ORG_A}`]);
     expect(joined).to.deep.equal([`org:${ORG_A}`, `org:${ORG_B}`]);
+    // Joined there: not ready until the org, read once more, is still that one (QA69 F1).
+    expect(states.at(-1)).to.include({ ready: false });
+    await answer();
     expect(states.at(-1)).to.include({ ready: true, epoch: epochBefore + 1 });
     // The read fails: not delivered as a deletion; the topics are named again (the failure is the state).
     org = rtError('network', "Could not read the stream's org: offline");
@@ -206,6 +209,7 @@ describe('broadcast topics', () => {
     await new Promise((r) => setTimeout(r, 2100));
     await answer();
     expect(joined.at(-1)).to.equal(`org:${ORG_A}`);
+    await answer(); // the check once joined
     expect(states.at(-1)).to.include({ ready: true, error: null });
     // A round's recheck: a failed read changes nothing (REST down is no move); the stream moved unheard, it follows.
     const joins = joined.length;
@@ -263,6 +267,9 @@ describe('broadcast topics', () => {
     await settle();
     expect(joined).to.deep.equal([`org:${ORG_A}`, `org:${ORG_B}`]);
     expect(heard).to.deep.equal([]);
+    answers.shift()!(ORG_B); // the check once joined: still there
+    await settle();
+    expect(states.at(-1)).to.include({ ready: true });
     // A failed read: not ready at once, while the topics are named again.
     send('DELETE');
     await settle();
@@ -270,6 +277,8 @@ describe('broadcast topics', () => {
     await settle();
     expect(states.at(-1)).to.include({ ready: false });
     answers.shift()!(ORG_B); // the naming's read
+    await settle();
+    answers.shift()!(ORG_B); // the check once joined
     await settle();
     expect(states.at(-1)).to.include({ ready: true });
     // A read that never answers: held HOLD_MS at most, then dropped with a new epoch (a re-read).

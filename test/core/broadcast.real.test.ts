@@ -13,6 +13,7 @@ import { defineFeed } from '../../src/core/feeds/feed.js';
 import type { LiveQueryState, Stream } from '../../src/core/types.js';
 import { ACME, ALICE, BOB, GLOBEX, USERS, backendInfo, forgetChannels, insertInto, insertRows, lagRealtime, mintToken, newId, newStream, pauseRealtime, probeFeed, probeTable, runSql, signIn, updateRows, waitFor, type Probe } from '../helpers/backend.js';
 import { countRounds } from '../helpers/hosts.js';
+import { intercept } from '../elements/offline-helpers.js';
 
 const supabases: SupabaseClient[] = [];
 const clients: RtClient[] = [];
@@ -252,7 +253,7 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       // The topics its subscriptions are on (a channel left lingers a moment with none).
       const topics = () => client.getChannels().channels.filter((c) => c.subscriptions > 0).map((c) => c.topic);
       expect(topics()).to.deep.equal([`org:${first}`]);
-      return { client, stream, run: run!, first, second, foreign, seen, last, topics, offs };
+      return { client, user, stream, run: run!, first, second, foreign, seen, last, topics, offs };
     }
 
     it("to another org of the user: its queries follow it to that org's topic, never Live over \"not found\" or no runs, and its later changes arrive at once", async () => {
@@ -281,11 +282,60 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
       w.offs.forEach((off) => off());
     });
 
+    it('the stream deleted: its runs (deleted by cascade) leave their list at once, as the stream does (QA69 F3: Live with its runs for a minute)', async () => {
+      const w = await watchedStream();
+      await runSql(`delete from public.streams where id = '${w.stream.id}'`);
+      await waitFor(() => w.last().stream?.error?.code === 'not-found', 10_000, () => `stream ${w.last().stream?.phase}`);
+      // Within 10 s: the revalidation round (60 s) would find it too; only the broadcast DELETEs bring it this soon.
+      await waitFor(() => w.last().runs?.data.length === 0, 10_000, () => `runs ${w.last().runs?.phase}: ${w.last().runs?.data.map((r) => r.agent_id)}`);
+      w.offs.forEach((off) => off());
+    });
+
     it('a run deleted (its stream unmoved) leaves the list at once, the topic kept', async () => {
       const w = await watchedStream();
       await runSql(`delete from public.agent_executions where id = '${w.run.id}'`);
       await waitFor(() => w.last().runs?.phase === 'live' && w.last().runs!.data.length === 0, 10_000, 'the run gone');
       expect(w.topics()).to.deep.equal([`org:${w.first}`]);
+      w.offs.forEach((off) => off());
+    });
+
+    it('moved again while it was joining the org it followed it to (A, then X, then Y): it ends on Y\'s topic, not Live on X\'s (QA69 F1)', async () => {
+      const w = await watchedStream();
+      const third = newId();
+      await insertInto('orgs', [{ id: third, name: 'Third' }]);
+      await insertInto('org_members', [{ org_id: third, user_id: w.user }]);
+      // The org reads that answer "second" are held back until the stream has moved on to the third org.
+      let moved: () => void = () => {};
+      const movedOn = new Promise<void>((r) => (moved = r));
+      let answered = 0;
+      const restore = await intercept((url) => url.includes('streams?select=org_id'), async (go) => {
+        const res = await go();
+        answered++;
+        await movedOn;
+        return res;
+      });
+      try {
+        await updateRows('streams', { id: w.stream.id }, { org_id: w.second } as never);
+        await waitFor(() => answered > 0, 10_000, 'the DELETE heard, its org read answered by the server');
+        await updateRows('streams', { id: w.stream.id }, { org_id: third } as never);
+        moved();
+        await waitFor(() => w.topics().includes(`org:${third}`) && w.last().stream?.phase === 'live', 10_000, () => `on ${w.topics()} (second ${w.second}, third ${third})`);
+      } finally {
+        restore();
+      }
+      await updateRows('streams', { id: w.stream.id }, { name: 'on the third org' });
+      await waitFor(() => w.last().stream?.data?.name === 'on the third org', 10_000, 'its change, on the third org');
+      w.offs.forEach((off) => off());
+    });
+
+    it('moved while the socket was down: once back, it reads the org again and follows it before it is Live (QA69 F2)', async () => {
+      const w = await watchedStream();
+      await pauseRealtime(1500); // sockets dropped, refused for 1.5 s: the move's DELETE is never heard
+      await waitFor(() => w.last().stream?.phase !== 'live', 10_000, 'off Live while down');
+      await updateRows('streams', { id: w.stream.id }, { org_id: w.second } as never);
+      await waitFor(() => w.topics().includes(`org:${w.second}`) && w.last().stream?.phase === 'live', 20_000, () => `on ${w.topics()}`);
+      const [later] = await insertInto('agent_executions', [{ stream_id: w.stream.id, agent_id: 'after-the-outage', status: 'running', started_at: new Date().toISOString() }]);
+      await waitFor(() => w.last().runs?.data.some((r) => r.id === later!.id), 10_000, 'the new run, on the new topic');
       w.offs.forEach((off) => off());
     });
 

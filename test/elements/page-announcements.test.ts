@@ -289,6 +289,44 @@ describe('announcements: one per event per page (QA63 F3)', () => {
     }
   });
 
+  it('the top modal <dialog> decides, wherever it is: one in a design system\'s shadow root, the later of two, and a frame behind one (QA69 F4, F5)', async () => {
+    /** A widget-like host with a live region in its shadow root. */
+    const widget = () => {
+      const host = document.createElement('span');
+      const region = host.attachShadow({ mode: 'open' }).appendChild(document.createElement('div'));
+      region.textContent = 'x';
+      return { host, region };
+    };
+    const behind = widget();
+    const lower = widget();
+    const top = widget();
+    const inShadow = widget();
+    const system = document.createElement('div');
+    const shadowDialog = system.attachShadow({ mode: 'open' }).appendChild(document.createElement('dialog'));
+    shadowDialog.append(document.createElement('slot'));
+    system.append(inShadow.host);
+    const d1 = document.createElement('dialog');
+    const d2 = document.createElement('dialog');
+    d1.append(lower.host);
+    d2.append(top.host);
+    const frame = document.createElement('iframe');
+    document.body.append(behind.host, system, d2, d1, frame); // the top dialog first in the document
+    const inFrame = frame.contentDocument!.body.appendChild(document.createElement('div'));
+    try {
+      expect([heard(behind.region), heard(inFrame)], 'no dialog open').to.deep.equal([true, true]);
+      shadowDialog.showModal();
+      expect([heard(behind.region), heard(inShadow.region), heard(inFrame)], 'a dialog in a shadow root').to.deep.equal([false, true, false]);
+      shadowDialog.close();
+      d1.showModal();
+      d2.showModal();
+      expect([heard(lower.region), heard(top.region), heard(behind.region)], 'two dialogs: the one opened last is on top').to.deep.equal([false, true, false]);
+    } finally {
+      d2.close();
+      d1.close();
+      for (const n of [behind.host, system, d1, d2, frame]) n.remove();
+    }
+  });
+
   it('words held for a batch are said by another widget when the one holding them is removed', async () => {
     const client = memory();
     client.setRows('signal_alerts', [oldAlert]);
