@@ -202,6 +202,9 @@ describe('rt-progress', () => {
 
   it('follows the locale attribute (Intl numbers and relative time)', async () => {
     const el = await progress(html`<rt-progress locale="de" label="Lokal" percentage="42" completed="1234" total="5000" last-updated=${ago(34_000)}></rt-progress>`);
+    // The German texts load on demand (dist/locales/): wait for them, not for a fixed time (a busy
+    // machine's Firefox once rendered before they came).
+    await waitUntil(() => text(el).includes('vor 30 Sekunden'), `never in German: ${text(el)}`, { timeout: 10_000 });
     const t = text(el);
     expect(t).to.match(/42\s%/);
     expect(t).to.include('1.234');
