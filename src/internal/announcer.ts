@@ -64,15 +64,22 @@ export function heard(node: object): boolean {
 /** `n`'s parent as the accessibility tree has it: its slot, its parent, or its shadow root's host. */
 const up = (n: Element): Element | null | undefined => n.assignedSlot ?? n.parentElement ?? (n.getRootNode() as ShadowRoot).host;
 
+/** The last {@link topModal} answer, kept for the rest of the task (widgets speaking in one burst ask once). */
+let lastModal: [Document, Element | null] | undefined;
+
 /**
  * The modal `<dialog>` on top of `doc`, wherever it is (a shadow root's too), or null: its backdrop
- * covers the viewport, so it (or what is in it) is what the page's corner hits.
+ * covers the viewport, so it (or what is in it) is what the page's corner hits. Hit testing needs
+ * layout, which the live region just written has changed: asked once per task.
  */
 function topModal(doc: Document): Element | null {
+  if (lastModal?.[0] === doc) return lastModal[1];
   let hit: Element | null | undefined = doc.elementFromPoint(0, 0);
   for (let inner; hit?.shadowRoot && (inner = hit.shadowRoot.elementFromPoint(0, 0)) && inner !== hit; ) hit = inner;
-  for (; hit; hit = up(hit)) if (hit.matches('dialog:modal')) return hit;
-  return null;
+  while (hit && !hit.matches('dialog:modal')) hit = up(hit);
+  lastModal = [doc, hit ?? null];
+  setTimeout(() => (lastModal = undefined));
+  return hit ?? null;
 }
 
 function region(role: string): HTMLElement {

@@ -297,6 +297,7 @@ describe('announcements: one per event per page (QA63 F3)', () => {
       region.textContent = 'x';
       return { host, region };
     };
+    const nextTask = () => new Promise((r) => setTimeout(r));
     const behind = widget();
     const lower = widget();
     const top = widget();
@@ -315,10 +316,12 @@ describe('announcements: one per event per page (QA63 F3)', () => {
     try {
       expect([heard(behind.region), heard(inFrame)], 'no dialog open').to.deep.equal([true, true]);
       shadowDialog.showModal();
+      await nextTask(); // the top modal is looked up once per task
       expect([heard(behind.region), heard(inShadow.region), heard(inFrame)], 'a dialog in a shadow root').to.deep.equal([false, true, false]);
       shadowDialog.close();
       d1.showModal();
       d2.showModal();
+      await nextTask();
       expect([heard(lower.region), heard(top.region), heard(behind.region)], 'two dialogs: the one opened last is on top').to.deep.equal([false, true, false]);
     } finally {
       d2.close();
