@@ -113,12 +113,12 @@ export function subscribeOnTopics<R>(
     if (!stream) return listener.onChange(change);
     const mine = (held = [change]);
     // Held at most HOLD_MS (a slow REST must not freeze a list under "Live"): then dropped, and a
-    // new epoch reads the rows as they are.
+    // new epoch (its org read once more, not ready meanwhile) reads the rows as they are.
     const cap = setTimeout(() => {
       if (held !== mine) return;
       held = null;
       wasReady = false;
-      listener.onState(combine());
+      report();
     }, HOLD_MS);
     void follow(stream, true, true)
       .catch(() => 'kept' as const)

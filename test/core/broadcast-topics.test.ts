@@ -287,6 +287,10 @@ describe('broadcast topics', () => {
     send('UPDATE');
     await new Promise((r) => setTimeout(r, HOLD_MS + 100));
     expect(heard).to.deep.equal([]);
+    // Not ready while its org is read once more (the check of a new epoch); then ready, a new epoch.
+    expect(states.at(-1)).to.include({ ready: false });
+    answers.at(-1)!(ORG_B);
+    await settle();
     expect(states.at(-1)).to.include({ ready: true, epoch: epoch + 1 });
     send('UPDATE');
     expect(heard, 'no longer held').to.deep.equal(['UPDATE']);
