@@ -9,11 +9,11 @@
  * most once per animation frame.
  */
 import { feedOf, initialState, INSERTED_LIMIT, type DataFor, type FeedRef, type ParamsFor, type RtClientApi, type LiveQuery } from '../core/client-types.js';
+import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
+import { ClientController, type RtHost } from './client-controller.js';
 
 /** Subjects per client whose generation a controller keeps (LiveQueryController.generation). */
 const KNOWN_SUBJECTS = 4;
-import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
-import { ClientController, type RtHost } from './client-controller.js';
 
 export class LiveQueryController<F extends FeedRef> extends ClientController {
   /** The latest state (data, phase, status, error, updatedAt). */
