@@ -116,10 +116,15 @@ export function streamOf(spec: Pick<ChannelSpec, 'table' | 'filter'>, source?: B
   return m && ORG_TABLES.has(spec.table) && m[1] === column && (!source || (source.topic === 'org' && source.column !== column)) ? m[2]! : null;
 }
 
+const notSignedIn = () => rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');
+
 /** The topics (without `realtime:`) a subscription listens on, or why it cannot. */
 export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx: TopicContext): Promise<string[] | RtError> {
   const refused = ctx.refusal?.(spec.table);
   if (refused) return refused;
+  // Every private topic needs a signed-in user: that is the cause, before what the anonymous role
+  // cannot read (QA70 F4: "no enabled trigger" on a page without a token).
+  if (!(await ctx.userId())) return notSignedIn();
   const m = spec.filter ? EQ.exec(spec.filter) : null;
   const sources = ctx.sources ? await ctx.sources() : null;
   if (isRtError(sources)) return sources;
@@ -144,8 +149,7 @@ export async function topicsFor(spec: Pick<ChannelSpec, 'table' | 'filter'>, ctx
     return orgs.map((o) => `org:${o}`);
   }
   const me = await ctx.userId();
-  if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');
-  return [`user:${me}`];
+  return me ? [`user:${me}`] : notSignedIn();
 }
 
 /** A broadcast message as realtime-js hands it over: `{type, event, payload, meta}`. */
@@ -241,8 +245,7 @@ export function topicContext(
     refusal,
     async orgIds() {
       const me = await userId();
-      if (!me) return rtError('forbidden', 'Not signed in: broadcast mode reads private topics, which need a signed-in user.', 'not-signed-in');
-      return orgs(me);
+      return me ? orgs(me) : notSignedIn();
     },
   };
 }

@@ -14,7 +14,7 @@ import type { ChangeListener, ChannelSpec } from './client-types.js';
 import type { ConnectionStatus, MonitoredTable, RtError, SubscriptionInfo } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
 import type { BroadcastSource, RealtimeMode, TopicContext } from './broadcast-topics.js';
-import type { ChannelHooks } from './channel-types.js';
+import type { CarrierMember, ChannelHooks } from './channel-types.js';
 import { groupingOf } from './channel-packing.js';
 import { ChannelGroup, type GroupEnv, type Sub } from './channel-group.js';
 import { subscribeOnTopics } from './topic-subscription.js';
@@ -22,6 +22,7 @@ import { subscribeOnTopics } from './topic-subscription.js';
 /** Broadcast mode: one subscription, its topics' recheck, and its cause while it holds no topic. */
 interface TopicSub {
   spec: ChannelSpec;
+  listener: CarrierMember['listener'];
   recheck: (fresh: boolean) => void;
   refusal: RtError | null;
 }
@@ -74,7 +75,7 @@ export class ChannelRegistry {
 
   subscribe<R>(spec: ChannelSpec, listener: ChangeListener<R>): () => void {
     if (this.mode === 'broadcast') {
-      const entry: TopicSub = { spec, recheck: () => {}, refusal: null };
+      const entry: TopicSub = { spec, listener, recheck: () => {}, refusal: null };
       this.#topicSubs.add(entry);
       const refused = (error: RtError | null) => {
         if (error === entry.refusal) return;
@@ -130,10 +131,22 @@ export class ChannelRegistry {
     return true;
   }
 
-  /** A channel refused by its configuration, or (Broadcast mode) a subscription refused its topics as misconfigured. */
+  /**
+   * A channel refused by its configuration, or (Broadcast mode) a subscription refused its topics as
+   * misconfigured; named by a subscriber's own misconfiguration when it has one, which says more
+   * (REST's "Could not find the table" beside Realtime's "check Realtime is enabled", or beside "no
+   * enabled trigger": QA70 F5, F6), so the connection names the cause the widget names.
+   */
   anyConfigError(): RtError | null {
-    for (const g of this.#groups.values()) for (const c of g.chans) if (c.configError) return c.error;
-    for (const t of this.#topicSubs) if (t.refusal?.code === 'bad-config') return t.refusal;
+    const own = (listeners: Iterable<{ listener: CarrierMember['listener'] }>, error: RtError | null) => {
+      for (const { listener } of listeners) {
+        const problem = listener.problem?.();
+        if (problem?.code === 'bad-config') return problem;
+      }
+      return error;
+    };
+    for (const g of this.#groups.values()) for (const c of g.chans) if (c.configError) return own(c.members, c.error);
+    for (const t of this.#topicSubs) if (t.refusal?.code === 'bad-config') return own([t], t.refusal);
     return null;
   }
 
@@ -150,7 +163,8 @@ export class ChannelRegistry {
     for (const g of this.#groups.values()) {
       const byFilter = new Map<string, Sub[]>();
       for (const s of g.subs) {
-        const k = `${s.spec.filter ?? ''}|${s.spec.name}`;
+        // A Broadcast topic's group carries several tables: each subscription names its own (QA70 F8).
+        const k = `${s.spec.table}|${s.spec.filter ?? ''}|${s.spec.name}`;
         const list = byFilter.get(k);
         if (list) list.push(s);
         else byFilter.set(k, [s]);
@@ -160,7 +174,7 @@ export class ChannelRegistry {
         const chan = s.chan;
         out.push({
           name: s.spec.name,
-          table: g.table,
+          table: s.spec.table,
           filter: s.spec.filter,
           status: this.#reported(g.statusOf(s)),
           refCount: subs.length,

@@ -8,8 +8,12 @@
  * It runs on the page's default client (RtMonitor.configure) or a client you pass, so it shares
  * the one WebSocket and the channels with the widgets. Callbacks receive the CURRENT value —
  * the row for single-row feeds, the ordered list for the others — starting with the snapshot and
- * again (at most once per frame) whenever it changes, including after a resync.
+ * again (at most once per frame) whenever it changes (compared by value: a resync that reads the
+ * same row again does not call it again). `onStatus(status, error)` is called when either changes:
+ * `'error'` with the widgets' own cause (a refused key, a row not found or not yours, a refused
+ * token) whenever they would read "not live" for it.
  */
+import { dequal } from 'dequal/lite';
 import type { DataFor, FeedName, ParamsFor, RtClientApi } from './client-types.js';
 import type { AcquisitionScan, AgentExecution, ConnectionStatus, Notification, RtError, SignalAlert, Stream, SubscriptionInfo } from './types.js';
 import { getDefaultClient, onDefaultClientChange } from './default-client-slot.js';
@@ -20,6 +24,12 @@ export interface RealtimeSubscription {
   unsubscribe(): void;
 }
 
+/**
+ * `status`: the channel's (`'connecting'`, `'connected'`, `'disconnected'`), or `'error'` when the
+ * subscription cannot be live for a cause of its own (`error`: an {@link RtError}, e.g. `not-found`,
+ * `forbidden`, `bad-config`, `unauthorized`). `error` may also be set beside another status: the
+ * cause of being off Live (`network`, `realtime-lag`), or null.
+ */
 export type StatusCallback = (status: ConnectionStatus, error?: RtError | null) => void;
 
 const NOT_CONFIGURED: RtError = { code: 'not-configured', message: 'rt-monitor is not configured: call RtMonitor.configure({ url, anonKey }) first.' };
@@ -82,8 +92,9 @@ export class RealtimeService {
   ): RealtimeSubscription {
     let off: (() => void) | undefined;
     let offDefault: (() => void) | undefined;
-    let lastStatus: ConnectionStatus | undefined;
+    let lastStatus: string | undefined;
     let lastData: DataFor<F> | undefined;
+    let delivered = false;
     let closed = false;
     const start = (client: RtClientApi | undefined) => {
       off?.();
@@ -94,11 +105,18 @@ export class RealtimeService {
       }
       const query = client.liveQuery(feed, params);
       off = query.subscribe((state) => {
-        if (state.status !== lastStatus) {
-          lastStatus = state.status;
-          safe(() => onStatus?.(state.status, state.error));
+        // What the widgets show: a query in error (not found, not yours, a refused key) is an
+        // 'error', whatever the channel's own status (QA70 F1, F2: 'connected' or 'connecting' for good).
+        const status: ConnectionStatus = state.phase === 'error' ? 'error' : state.status;
+        const error = state.error ?? null;
+        const said = `${status}\u0000${error?.code}\u0000${error?.message}`;
+        if (said !== lastStatus) {
+          lastStatus = said;
+          safe(() => onStatus?.(status, error));
         }
-        if ((state.phase === 'live' || state.phase === 'stale' || state.phase === 'connecting') && state.data !== lastData) {
+        // By value: each frame builds a new list, and a resync reads the same row again (QA70 F10).
+        if ((state.phase === 'live' || state.phase === 'stale' || state.phase === 'connecting') && !(delivered && dequal(state.data, lastData))) {
+          delivered = true;
           lastData = state.data;
           safe(() => callback(state.data));
         }
