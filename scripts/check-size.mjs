@@ -367,7 +367,9 @@ export const DEFAULT_BUDGET_KB = 58;
  * RealtimeService reports the widgets' cause through `onStatus` ('error' for a refused key, a row
  * not found or not yours) and calls back only when the value changed (`dequal/lite`, a well-kept
  * library, for the comparison); the connection names a subscriber's own misconfiguration (a
- * missing table) and Broadcast mode's "not signed in" before anything it reads: 91,751 B.
+ * missing table) and Broadcast mode's "not signed in" before anything it reads: 91,751 B; the
+ * intervals it waits out itself on the monotonic clock (QA71 F1): 91,775 B; a main-thread stall
+ * withdraws Live until the server answers (QA71 F2): 91,657 B (brotli found more to share).
  */
 export const ALL_IN_CEILING_KB = 91.8;
 /** One widget with the loader, before its first paint. */

@@ -206,9 +206,10 @@ function freshReads<T>(read: (key: string) => Promise<T | RtError>, what: string
   const cache = new Map<string, { at: number; value: Promise<T | RtError> }>();
   return (key, fresh) => {
     let cached = cache.get(key);
-    if (fresh || !cached || Date.now() - cached.at > ORGS_FRESH_MS) {
+    // On the monotonic clock: the page's clock set back would keep a read fresh for as long as the jump.
+    if (fresh || !cached || performance.now() - cached.at > ORGS_FRESH_MS) {
       const value = read(key).catch((err: unknown) => rtError('network', `Could not read ${what}: ${messageOf(err)}`));
-      cache.set(key, (cached = { at: Date.now(), value }));
+      cache.set(key, (cached = { at: performance.now(), value }));
       void value.then((v) => {
         if (isRtError(v) && cache.get(key)?.value === value) cache.delete(key);
       });

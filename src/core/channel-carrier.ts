@@ -139,8 +139,8 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
    */
   rejoin(): void {
     // Not again within 5 s, 30 s, then 60 s of the last one until a change comes (a stalled replication: QA23).
-    if (!this.ready || Date.now() < this.#rejoinAfter) return;
-    this.#rejoinAfter = Date.now() + [5000, 30_000, 60_000][Math.min(this.#rejoins++, 2)]!;
+    if (!this.ready || performance.now() < this.#rejoinAfter) return;
+    this.#rejoinAfter = performance.now() + [5000, 30_000, 60_000][Math.min(this.#rejoins++, 2)]!;
     console.warn(`[rt-monitor] a change to "${this.group.table}" never came over Realtime: rejoining ${this.#topic}.`);
     this.#reopenSoon(this.#channel!, 0);
     this.#host.changed(this);

@@ -152,7 +152,7 @@ export class ChannelGroup implements CarrierScope {
 
   #scheduleRepack(delay = PACK_DELAY_MS): void {
     if (this.#env.disposed()) return;
-    const due = Date.now() + delay;
+    const due = performance.now() + delay;
     if (this.#repack !== undefined && this.#repackDue <= due) return; // an earlier re-pack is already due
     clearTimeout(this.#repack);
     this.#repackDue = due;

@@ -67,7 +67,7 @@ export abstract class LiveHub implements ResolveContext {
   readonly #marks = new Map<string, CatchUpMark<StoreRow>>();
   #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the stores last read over REST because the socket could not open (readWhileDown). */
-  #downReadAt = 0;
+  #downReadAt = -Infinity;
   protected disposed = false;
   /** Whether Realtime runs behind the database: one for all of this client's queries. */
   protected readonly realtimeLag = new RealtimeLag();
@@ -159,7 +159,7 @@ export abstract class LiveHub implements ResolveContext {
    * cause REST gives (a rotated JWT secret: "the API key was rejected") where the socket gives none.
    */
   protected readWhileDown(): void {
-    const now = Date.now();
+    const now = performance.now();
     if (now - this.#downReadAt < DOWN_READ_EVERY_MS) return;
     this.#downReadAt = now;
     for (const store of this.liveStores()) store.readWhileDown();

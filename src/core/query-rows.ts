@@ -60,7 +60,7 @@ export class QueryRows<R extends StoreRow> {
   readonly #landing: SnapshotLanding<R>;
   readonly #merge: ChangeMerge<R>;
   /** When Realtime running behind last had the rows read (ms, local clock). */
-  #behindRead = 0;
+  #behindRead = -Infinity;
   /** Reads the rows every REFUSED_READ_EVERY_MS while the channel is refused. */
   #refusedTimer: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
@@ -236,8 +236,9 @@ export class QueryRows<R extends StoreRow> {
 
   /** Realtime runs behind: the database's rows now, not when Realtime gets to them (at most once per LATE_MS). */
   readBehind(): void {
-    if (Date.now() - this.#behindRead <= LATE_MS) return;
-    this.#behindRead = Date.now();
+    // Intervals on the monotonic clock: the page's clock set back must not hold them (QA71 F1).
+    if (performance.now() - this.#behindRead <= LATE_MS) return;
+    this.#behindRead = performance.now();
     this.reader.refill();
   }
 

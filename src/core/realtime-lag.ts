@@ -57,12 +57,28 @@ let ticker: ReturnType<typeof setInterval> | undefined;
 /** Listeners over every RealtimeLag of the page: the stall watch runs while there is one. */
 let listening = 0;
 
+/** Called when the page runs again after a stall ({@link onStall}). */
+const stallListeners = new Set<() => void>();
+
+/**
+ * `listener` is called when the page runs again after a main-thread stall (seen by the stall watch,
+ * while it runs): whatever the socket carried meanwhile was not read yet. Returns its removal.
+ */
+export function onStall(listener: () => void): () => void {
+  stallListeners.add(listener);
+  return () => stallListeners.delete(listener);
+}
+
 /** The page runs now: a stall ends if the last tick was 2 ticks ago or more. `check`: false to restart the watch (visibility changed). */
 function tick(check = true): void {
   const at = performance.now();
   if (check && lastTick !== null && at - lastTick >= 2 * TICK_MS) {
     const now = Date.now();
     stall = [now - (at - lastTick - TICK_MS), now];
+    lastTick = at;
+    // As after a freeze: nothing counts as live until the server answers (QA71 F2: "Live" painted
+    // over values 15 s old after a task of 15 s, then "Stale" for 2 s).
+    for (const listener of [...stallListeners]) listener();
   }
   lastTick = ticker !== undefined && document.visibilityState === 'visible' ? at : null;
 }

@@ -6,6 +6,7 @@ import { RealtimeClient } from '@supabase/realtime-js';
 import { createRest } from './rest.js';
 import { decodeJwt, isNotJwt, NOT_A_JWT, refuseKey } from './jwt.js';
 import { serverNow } from './server-clock.js';
+import { onStall } from './realtime-lag.js';
 import { registerConnectionHandlersOnce, withWindowListeners } from './socket-hygiene.js';
 import { withPlainJson } from './plain-json.js';
 import type { AccessTokenOption } from './tokens.js';
@@ -165,6 +166,9 @@ export function watchPage(link: Link, session: Session, carrying: () => boolean)
     if (link.open) link.suspect();
     else if (e.type === 'pageshow' && carrying()) link.reopen();
   };
+  // The page's main thread stalled (a host page's `alert()`, a task of seconds): no event tells
+  // of it, the stall watch does (src/core/realtime-lag.ts); as after a freeze.
+  const offStall = onStall(() => link.open && link.suspect());
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
   window.addEventListener('pageshow', onReturn);
@@ -172,6 +176,7 @@ export function watchPage(link: Link, session: Session, carrying: () => boolean)
   document.addEventListener('visibilitychange', onVisibility);
   window.addEventListener('visibilitychange', afterVisibility);
   return () => {
+    offStall();
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
     window.removeEventListener('pageshow', onReturn);

@@ -219,7 +219,7 @@ export class RtElement extends LitElement {
 
   /** A render was skipped while out of view. */
   #renderDeferred = false;
-  #lastRenderAt = 0;
+  #lastRenderAt = -Infinity;
   #catchUp: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal Called by src/internal/visibility.ts. */
@@ -232,7 +232,8 @@ export class RtElement extends LitElement {
     this.controllersUpdated(changed);
     const ctor = this.constructor as typeof RtElement;
     if (this.hasUpdated && ctor.deferRenderingOffscreen && !isVisible(this)) {
-      const wait = this.#lastRenderAt + ctor.offscreenRenderIntervalMs - Date.now();
+      // On the monotonic clock: the page's clock set back would hold renders for as long as the jump (QA71 F1).
+      const wait = this.#lastRenderAt + ctor.offscreenRenderIntervalMs - performance.now();
       if (wait > 0) {
         // Reflect attributes and finish the update cycle without rendering; catch up later.
         this.#renderDeferred = true;
@@ -250,7 +251,7 @@ export class RtElement extends LitElement {
       clearTimeout(this.#catchUp);
       this.#catchUp = undefined;
     }
-    this.#lastRenderAt = Date.now();
+    this.#lastRenderAt = performance.now();
     // A keyed list that moves the focused row's node (rows arriving or re-ordering around it)
     // blurs it: focus goes back where the user put it (keyboard users would start over from the top).
     let focused = this.shadowRoot?.activeElement ?? null;

@@ -1,6 +1,6 @@
 /** Broadcast mode's topic naming and message mapping (src/core/broadcast-topics.ts). */
 import { expect } from '@open-wc/testing';
-import { changeMatches, changeOfMessage, parseRealtimeMode, topicContext, topicRefusal, topicsFor, type TopicContext } from '../../src/core/broadcast-topics.js';
+import { ORGS_FRESH_MS, changeMatches, changeOfMessage, parseRealtimeMode, topicContext, topicRefusal, topicsFor, type TopicContext } from '../../src/core/broadcast-topics.js';
 import { isRtError, rtError } from '../../src/core/errors.js';
 import { HOLD_MS, subscribeOnTopics } from '../../src/core/topic-subscription.js';
 import type { ChannelState } from '../../src/core/client-types.js';
@@ -77,6 +77,26 @@ describe('broadcast topics', () => {
     expect(await Promise.all([topicsFor(stream, context), topicsFor(executions, context)])).to.deep.equal([[`org:${ORG_B}`], [`org:${ORG_B}`]]);
     await Promise.all([context.orgIds(), context.orgIds(), topicsFor({ table: 'streams', filter: `org_id=eq.${ORG_A}` }, context)]);
     expect(reads.sort()).to.deep.equal([`orgs:${ME}`, 'stream:s1', 'stream:s1']);
+  });
+
+  it("a read of the user's orgs is fresh for ORGS_FRESH_MS of the page's time, whatever its wall clock does (QA71 F1)", async () => {
+    let reads = 0;
+    const context = topicContext(async () => (reads++, [ORG_A]), async () => ME);
+    const [realNow, realPerf] = [Date.now, performance.now];
+    let passed = 0;
+    try {
+      await context.orgIds();
+      expect(reads).to.equal(1);
+      // The clock set back three minutes, then the freshness window passes.
+      passed = ORGS_FRESH_MS + 1;
+      Date.now = () => realNow() - 180_000 + passed;
+      performance.now = () => realPerf.call(performance) + passed;
+      await context.orgIds();
+      expect(reads, 'read again once the window passed').to.equal(2);
+    } finally {
+      Date.now = realNow;
+      performance.now = realPerf;
+    }
   });
 
   it('maps broadcast_changes payloads to row changes, and refuses what is not one', () => {

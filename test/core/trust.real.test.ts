@@ -241,7 +241,12 @@ describe('Live you can trust (real backend)', function () {
         // The causes the badge gave (its title) at every change of the widget.
         const causes = new Set<string>();
         const badge = () => el.shadowRoot!.querySelector('[part~="live-badge"]');
-        const watch = new MutationObserver(() => causes.add(badge()?.getAttribute('title') ?? ''));
+        // What the badge said when the change sent meanwhile was first shown.
+        let firstShownUnder: string | null = null;
+        const watch = new MutationObserver(() => {
+          causes.add(badge()?.getAttribute('title') ?? '');
+          if (firstShownUnder === null && deepText(el.shadowRoot!).includes(`during ${name}`)) firstShownUnder = badgeText(el);
+        });
         watch.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
         cleanups.push(() => watch.disconnect());
         const info = await backendInfo();
@@ -256,8 +261,10 @@ describe('Live you can trust (real backend)', function () {
         hold.after?.();
         expect((await write).ok).to.equal(true);
         await waitFor(() => deepText(el.shadowRoot!).includes(`during ${name}`), 15_000, `the change sent during ${name}`);
-        // Off Live after a resume until the server answers (src/core/transport.ts), but never blamed
-        // on Realtime: it sent the change on time, the page was asleep.
+        // Off Live after a resume or a stall until the server answers (src/core/transport.ts; QA71
+        // F2: after a stall it was shown under "Live"), but never blamed on Realtime: it sent the
+        // change on time, the page was asleep.
+        expect(firstShownUnder, `the badge when the change sent during ${name} was first shown`).to.not.equal(en.live);
         await waitFor(() => badgeText(el) === en.live, 15_000, `Live after ${name}`);
         await updateRows('streams', { id: stream.id }, { name: `after ${name}` });
         await waitFor(() => deepText(el.shadowRoot!).includes(`after ${name}`) && badgeText(el) === en.live, 15_000, 'the next change, Live');

@@ -164,6 +164,23 @@ describe('render path', () => {
     await waitFor(() => shadowText(card).includes('43%'), 5000, 'caught up without being seen');
   });
 
+  it('an element out of view catches up when the wall clock is set back (QA71 F1: frozen "Live" for as long as the jump)', async () => {
+    const client = seeded();
+    const card = await offscreenCard(client);
+    client.update('streams', { id: 's1', current_progress: { percentage: 44, completed: 44, total: 100 } });
+    await waitFor(() => shadowText(card).includes('44%'), 5000, 'caught up once');
+    const realNow = Date.now;
+    const back = realNow() - 180_000;
+    const since = realNow();
+    Date.now = () => back + (realNow() - since); // the page's clock set back three minutes
+    try {
+      for (const pct of [45, 46]) client.update('streams', { id: 's1', current_progress: { percentage: pct, completed: pct, total: 100 } });
+      await waitFor(() => shadowText(card).includes('46%'), 10_000, () => `caught up after the jump (shows ${shadowText(card).match(/\d+%/)?.[0]})`);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('a bar out of view moves without a transition (catch-up renders are a second apart; nobody sees it)', async () => {
     // Catch-up renders further apart than the bar's "streaming" window (1 s): each is a lone change.
     RtElement.offscreenRenderIntervalMs = 1500;
