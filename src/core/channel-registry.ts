@@ -138,15 +138,16 @@ export class ChannelRegistry {
    * enabled trigger": QA70 F5, F6), so the connection names the cause the widget names.
    */
   anyConfigError(): RtError | null {
-    const own = (listeners: Iterable<{ listener: CarrierMember['listener'] }>, error: RtError | null) => {
-      for (const { listener } of listeners) {
-        const problem = listener.problem?.();
+    // Only a subscriber of the refused table: another table's wrong column is not why this one is refused.
+    const own = (table: string, members: Iterable<Pick<CarrierMember, 'spec' | 'listener'>>, error: RtError | null) => {
+      for (const { spec, listener } of members) {
+        const problem = spec.table === table ? listener.problem?.() : null;
         if (problem?.code === 'bad-config') return problem;
       }
       return error;
     };
-    for (const g of this.#groups.values()) for (const c of g.chans) if (c.configError) return own(c.members, c.error);
-    for (const t of this.#topicSubs) if (t.refusal?.code === 'bad-config') return own([t], t.refusal);
+    for (const g of this.#groups.values()) for (const c of g.chans) if (c.configError) return own(g.table, c.members, c.error);
+    for (const t of this.#topicSubs) if (t.refusal?.code === 'bad-config') return own(t.spec.table, [t], t.refusal);
     return null;
   }
 

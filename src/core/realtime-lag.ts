@@ -77,10 +77,18 @@ function tick(check = true): void {
     stall = [now - (at - lastTick - TICK_MS), now];
     lastTick = at;
     // As after a freeze: nothing counts as live until the server answers (QA71 F2: "Live" painted
-    // over values 15 s old after a task of 15 s, then "Stale" for 2 s).
-    for (const listener of [...stallListeners]) listener();
+    // over values 15 s old after a task of 15 s, then "Stale" for 2 s). In a microtask: before the
+    // next frame, not in the middle of the change being taken in.
+    queueMicrotask(() => {
+      for (const listener of [...stallListeners]) listener();
+    });
   }
   lastTick = ticker !== undefined && document.visibilityState === 'visible' ? at : null;
+}
+
+/** Running again before the stall watch's overdue tick: this task may be the first after a stall. */
+function checkStall(): void {
+  if (ticker !== undefined) tick();
 }
 
 function listen(delta: number): void {
@@ -102,8 +110,7 @@ function listen(delta: number): void {
 function awayWithin(from: number, to: number, unheard: [number, number | null] | null): number {
   // Running again before its `resume` was seen: it ran no later than now.
   if (freeze?.[1] === null) freeze = [freeze[0], to];
-  // Running again before the stall watch's overdue tick: this task is the first after the stall.
-  if (ticker !== undefined) tick();
+  checkStall();
   const spans = [freeze, stall, unheard]
     .map((span) => (span ? [Math.max(from, span[0]), Math.min(to, span[1] ?? to)] : [0, 0]))
     .sort((a, b) => a[0]! - b[0]!);
@@ -163,6 +170,8 @@ export class RealtimeLag {
    * reads on time ends nothing.
    */
   observe(committedAt: number | undefined, atMost = false): void {
+    // A change taken in after a stall (any mode, with or without a clock estimate) is not Live.
+    checkStall();
     const skew = committedAt === undefined ? null : clockSkew();
     if (skew === null) return;
     const now = Date.now();

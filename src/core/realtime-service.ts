@@ -27,8 +27,8 @@ export interface RealtimeSubscription {
 /**
  * `status`: the channel's (`'connecting'`, `'connected'`, `'disconnected'`), or `'error'` when the
  * subscription cannot be live for a cause of its own (`error`: an {@link RtError}, e.g. `not-found`,
- * `forbidden`, `bad-config`, `unauthorized`). `error` may also be set beside another status: the
- * cause of being off Live (`network`, `realtime-lag`), or null.
+ * `forbidden`, `bad-config`, `unauthorized`; it clears when the cause does). `error` may also be
+ * set beside another status: the cause of being off Live (`network`, `server`), or null.
  */
 export type StatusCallback = (status: ConnectionStatus, error?: RtError | null) => void;
 
@@ -100,6 +100,7 @@ export class RealtimeService {
       off?.();
       off = undefined;
       if (!client) {
+        lastStatus = 'error\u0000not-configured';
         onStatus?.('error', NOT_CONFIGURED);
         return;
       }
@@ -107,8 +108,9 @@ export class RealtimeService {
       off = query.subscribe((state) => {
         // What the widgets show: a query in error (not found, not yours, a refused key) is an
         // 'error', whatever the channel's own status (QA70 F1, F2: 'connected' or 'connecting' for good).
-        const status: ConnectionStatus = state.phase === 'error' ? 'error' : state.status;
+        // A first read that failed on the network (retried) is not such a cause.
         const error = state.error ?? null;
+        const status: ConnectionStatus = state.phase === 'error' && !/^(network|server)$/.test(error?.code ?? '') ? 'error' : state.status;
         const said = `${status}\u0000${error?.code}\u0000${error?.message}`;
         if (said !== lastStatus) {
           lastStatus = said;

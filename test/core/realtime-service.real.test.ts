@@ -10,7 +10,7 @@ import { expect } from '@open-wc/testing';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import { RealtimeService } from '../../src/core/realtime-service.js';
 import type { ConnectionStatus, RtError, Stream } from '../../src/core/types.js';
-import { USERS, backendInfo, clientFor, newStream, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { USERS, backendInfo, clientFor, insertInto, newStream, signIn, updateRows, waitFor } from '../helpers/backend.js';
 
 const clients: RtClient[] = [];
 afterEach(() => {
@@ -69,6 +69,19 @@ describe('RealtimeService says what the widgets say (real backend; QA70)', funct
       expect(w.statuses.filter(([, e]) => e)).to.deep.equal([]);
     });
   }
+
+  it("a list: given once when read, once more for each change, never again unchanged (a frame's new array, a resync)", async () => {
+    const c = await client(USERS.alice);
+    const service = new RealtimeService(c);
+    const stream = await newStream({ name: 'service, list' });
+    const lists: string[][] = [];
+    const statuses: string[] = [];
+    service.subscribeToAgentExecutions(stream.id, (runs) => lists.push(runs.map((r) => r.agent_id)), (st) => statuses.push(st));
+    await waitFor(() => statuses.at(-1) === 'connected' && lists.length > 0 && c.getActiveSubscriptions().every((s) => s.status === 'connected'), 15_000, 'connected with the list');
+    await insertInto('agent_executions', [{ stream_id: stream.id, agent_id: 'service-agent', status: 'running', started_at: new Date().toISOString() }]);
+    await waitFor(() => lists.at(-1)?.includes('service-agent'), 15_000, 'the new run');
+    expect(lists).to.deep.equal([[], ['service-agent']]);
+  });
 
   it('broadcast: getActiveSubscriptions() names each subscription\'s own table on a shared topic (F8)', async () => {
     const stream = await newStream({ name: 'service, tables' });

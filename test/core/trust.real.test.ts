@@ -227,14 +227,18 @@ describe('Live you can trust (real backend)', function () {
     // time is taken in when the page runs again, its commit long past. That is the page's sleep, not
     // Realtime behind. Frozen: Chrome freezes a hidden tab (`freeze`, no task runs, `resume`; QA57 F2).
     // Stalled: no event at all, the page runs nothing else (a host page's `alert()`, a task of seconds).
-    const holds: Array<[string, string, { before?: () => void; after?: () => void }]> = [
+    const holds: Array<[string, string, { before?: () => void; after?: () => void; broadcast?: boolean }]> = [
       ['a page frozen (Page Lifecycle freeze … resume) (QA57 F2)', 'the freeze', { before: () => document.dispatchEvent(new Event('freeze')), after: () => document.dispatchEvent(new Event('resume')) }],
       ["the page's main thread stalled (a host page's alert() or a task of seconds)", 'the stall', {}],
+      // No commit time in Broadcast mode: the stall is seen when the change is taken in (QA71 F2 review).
+      ["Broadcast mode: the page's main thread stalled", 'the Broadcast stall', { broadcast: true }],
     ];
     for (const [what, name, hold] of holds) {
       it(`${what} takes in the changes Realtime sent meanwhile: on time, never "Realtime behind"`, async () => {
         const stream = await newStream({ name: `before ${name}` });
-        const c = await aliceClient();
+        const c = hold.broadcast
+          ? track(createRtClient({ url: (await backendInfo()).url, anonKey: (await backendInfo()).anonKey, accessToken: await signIn(USERS.alice), realtimeMode: 'broadcast' }))
+          : await aliceClient();
         const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
         const el = wrapper.querySelector('rt-stream-progress')!;
         await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
