@@ -372,8 +372,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * withdraws Live until the server answers (QA71 F2): 91,657 B (brotli found more to share); its
  * review (a stall seen when a change is taken in, in any mode; a retried first read is no 'error'
  * for RealtimeService; the own cause of the refused table only): 91,706 B.
+ * Raised to 91.9 the same session (+0.09 KB): an element out of view renders a change of its
+ * feed's phase at once, so its badge never reads "Live" in the DOM after it went off Live (QA71 F2):
+ * 91,792 B.
  */
-export const ALL_IN_CEILING_KB = 91.8;
+export const ALL_IN_CEILING_KB = 91.9;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -221,6 +221,9 @@ export class RtElement extends LitElement {
   #renderDeferred = false;
   #lastRenderAt = -Infinity;
   #catchUp: ReturnType<typeof setTimeout> | undefined;
+  /** The feed's phase last reflected ({@link reflectFeed}), and whether it moved since the last render. */
+  #phase: LiveQueryPhase | undefined;
+  #phaseMoved = false;
 
   /** @internal Called by src/internal/visibility.ts. */
   visibilityChanged(visible: boolean): void {
@@ -231,7 +234,9 @@ export class RtElement extends LitElement {
   protected override update(changed: PropertyValues): void {
     this.controllersUpdated(changed);
     const ctor = this.constructor as typeof RtElement;
-    if (this.hasUpdated && ctor.deferRenderingOffscreen && !isVisible(this)) {
+    // Out of view, data waits for the next catch-up render; a phase change does not (QA71: a badge
+    // out of view read "Live" for a second after its state went stale; screen readers read it).
+    if (this.hasUpdated && ctor.deferRenderingOffscreen && !isVisible(this) && !this.#phaseMoved) {
       // On the monotonic clock: the page's clock set back would hold renders for as long as the jump (QA71 F1).
       const wait = this.#lastRenderAt + ctor.offscreenRenderIntervalMs - performance.now();
       if (wait > 0) {
@@ -252,6 +257,7 @@ export class RtElement extends LitElement {
       this.#catchUp = undefined;
     }
     this.#lastRenderAt = performance.now();
+    this.#phaseMoved = false;
     // A keyed list that moves the focused row's node (rows arriving or re-ordering around it)
     // blurs it: focus goes back where the user put it (keyboard users would start over from the top).
     let focused = this.shadowRoot?.activeElement ?? null;
@@ -424,6 +430,10 @@ export class RtElement extends LitElement {
    * `:state(stale)`, and reports its error once as `rt-error` from `source` (a table name).
    */
   protected reflectFeed(source: string, phase: LiveQueryPhase, error: RtError | null | undefined): void {
+    if (phase !== this.#phase) {
+      this.#phase = phase;
+      this.#phaseMoved = true;
+    }
     this.setState('stale', phase === 'stale');
     this.setState('connecting', phase === 'connecting');
     this.setState('live', phase === 'live');

@@ -181,6 +181,18 @@ describe('render path', () => {
     }
   });
 
+  it('an element out of view renders its phase at once: no "Live" badge in its DOM once it is not live (QA71 F2)', async () => {
+    RtElement.offscreenRenderIntervalMs = 60_000; // no catch-up render during this test
+    const client = seeded();
+    const card = await offscreenCard(client);
+    const badge = () => card.shadowRoot!.querySelector('[part~="live-badge"]')?.textContent?.trim();
+    await waitFor(() => badge() === 'Live', 5000, 'Live');
+    client.setConnection({ status: 'disconnected' });
+    await waitFor(() => !card.matches(':state(live)'), 5000, 'its state off Live');
+    await waitFor(() => badge() !== 'Live', 5000, () => `its badge off Live (reads ${badge()})`);
+    client.setConnection({ status: 'connected' });
+  });
+
   it('a bar out of view moves without a transition (catch-up renders are a second apart; nobody sees it)', async () => {
     // Catch-up renders further apart than the bar's "streaming" window (1 s): each is a lone change.
     RtElement.offscreenRenderIntervalMs = 1500;
