@@ -75,7 +75,6 @@ function tick(check = true): void {
   if (check && lastTick !== null && at - lastTick >= 2 * TICK_MS) {
     const now = Date.now();
     stall = [now - (at - lastTick - TICK_MS), now];
-    lastTick = at;
     // As after a freeze: nothing counts as live until the server answers (QA71 F2: "Live" painted
     // over values 15 s old after a task of 15 s, then "Stale" for 2 s). In a microtask: before the
     // next frame, not in the middle of the change being taken in.
@@ -110,7 +109,7 @@ function listen(delta: number): void {
 function awayWithin(from: number, to: number, unheard: [number, number | null] | null): number {
   // Running again before its `resume` was seen: it ran no later than now.
   if (freeze?.[1] === null) freeze = [freeze[0], to];
-  checkStall();
+  // The stall watch already ran in this task (RealtimeLag.observe: checkStall).
   const spans = [freeze, stall, unheard]
     .map((span) => (span ? [Math.max(from, span[0]), Math.min(to, span[1] ?? to)] : [0, 0]))
     .sort((a, b) => a[0]! - b[0]!);
