@@ -375,8 +375,12 @@ export const DEFAULT_BUDGET_KB = 58;
  * Raised to 91.9 the same session (+0.09 KB): an element out of view renders a change of its
  * feed's phase at once, so its badge never reads "Live" in the DOM after it went off Live (QA71 F2):
  * 91,792 B.
+ * Raised to 92.0 on 2026-12-07 (forty-ninth session, +0.12 KB): a change taken in late whose wait
+ * the heartbeat answers share is the page's or its network's (detail `delivery-slow`, with its
+ * words in every locale), not Realtime behind; slow answers hold it and a quick one ends it; a
+ * change ends an episode only when on time with its waits counted (QA71 F3, F4): 91,910 B.
  */
-export const ALL_IN_CEILING_KB = 91.9;
+export const ALL_IN_CEILING_KB = 92.0;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -32,6 +32,8 @@ export interface ClientHooks {
   refusal?(table: string): RtError | undefined;
   /** Whether the client was disposed (the page watch then keeps nothing awake). */
   disposed(): boolean;
+  /** The server answered a heartbeat `roundTrip` ms after it was sent, the next sent `every` ms later (LinkEvents.answered). */
+  answered(roundTrip: number, every: number): void;
 }
 
 export interface ClientParts {
@@ -73,6 +75,7 @@ export function buildParts(options: RtClientOptions, session: Session, hooks: Cl
     needed: () => !!registry?.size || hooks.listened(),
     tick: () => session.checkExpiry(),
     down: hooks.down,
+    answered: hooks.answered,
   });
   registry = new ChannelRegistry(realtime, {
     changed: hooks.changed,

@@ -97,6 +97,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       userId: () => this.getUserId(),
       disposed: () => this.disposed,
       refusal: (table) => this.#refused.get(table),
+      answered: (roundTrip, every) => this.realtimeLag.answered(roundTrip, every),
     });
     if (isRtError(parts)) {
       this.configError = parts;
@@ -106,6 +107,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.#parts = parts;
     this.realtime = parts.realtime;
     this.realtimeLag.unheard = () => parts.link.lateSpan;
+    this.realtimeLag.answerDelay = () => parts.link.answerDelay();
     this.#cleanups.push(parts.release);
     if (this.#mode !== 'broadcast') return;
     const { registry, schema, rest } = parts;

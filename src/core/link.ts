@@ -112,6 +112,11 @@ export interface LinkEvents {
   tick(): void;
   /** The socket failed to open again (a second failed attempt in a row, or an open that timed out). */
   down?(): void;
+  /**
+   * The server answered a heartbeat `roundTrip` ms after it was sent (not one sent while offline);
+   * the next is sent `every` ms later.
+   */
+  answered?(roundTrip: number, every: number): void;
 }
 
 export class Link {
@@ -179,6 +184,15 @@ export class Link {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * How long the server's answers take to be taken in now (ms): the pending heartbeat's age, or
+   * else the last one's round trip (`latencyMs`); 0 before any. What the socket carries waits in the
+   * same queue (a busy page, a slow network): ./realtime-lag.ts tells that from Realtime behind.
+   */
+  answerDelay(): number {
+    return Math.max(this.#probeSentAt === null ? 0 : Date.now() - this.#probeSentAt, this.latencyMs ?? 0);
   }
 
   /** No heartbeat is overdue. */
@@ -367,7 +381,7 @@ export class Link {
     } else {
       this.#clearLate();
       if (status === 'ok') {
-        if (typeof latency === 'number' && !this.#unmeasured) this.latencyMs = latency;
+        if (typeof latency === 'number' && !this.#unmeasured) this.events.answered?.((this.latencyMs = latency), this.realtime.heartbeatIntervalMs ?? 25_000);
         this.#unmeasured = false;
         this.lastHeartbeatAt = this.#lastActivityAt = now;
         this.fire('heartbeat-ok');

@@ -12,6 +12,9 @@
  * drained backlog cannot be told from a steady lag on a table that changes rarely.
  * The time since the commit that the page was frozen or its main thread stalled, or its socket
  * heard nothing from the server, is left out: the change waited for the page or its network.
+ * A late change whose wait a heartbeat answer shares (the answers take as long: the socket's queue
+ * is long) is the page's, too busy to keep up, or its network's, too slow: the cause is then
+ * `network`, detail `delivery-slow`, and a quick answer ends it ({@link RealtimeLag.answered}).
  * Without a commit time (broadcast mode) only a change older than the row already read over REST
  * tells a bound (./live-query.ts `#heldSince`). Unknown without a clock estimate.
  * It also carries, per table, a change Realtime did not deliver at all ({@link undelivered}): one
@@ -132,7 +135,7 @@ export class RealtimeLag {
     watchFreeze();
   }
 
-  /** Why the client's queries are not live (`server`, detail `realtime-behind`), or null. */
+  /** Why the client's queries are not live (`server`, detail `realtime-behind`; or `network`, detail `delivery-slow`: the page or its network is what is late), or null. */
   cause: RtError | null = null;
   /**
    * Tables a query found Realtime not delivering to (src/core/live-query.ts, item 10), to that
@@ -162,6 +165,15 @@ export class RealtimeLag {
 
   /** The client's link's last `late` span (./link.ts `lateSpan`); set by the client. */
   unheard: () => [number, number | null] | null = () => null;
+  /**
+   * How long the server's answers take to be taken in now (ms; ./link.ts `answerDelay`: the
+   * pending heartbeat's age, or the last one's round trip); set by the client. A change waits in
+   * the same queue as a heartbeat answer: lateness that much of explains is the page's (busy) or
+   * its network's (slow), not Realtime behind (QA71 F3, F4).
+   */
+  answerDelay: () => number = () => 0;
+  /** The latest lateness of this episode (ms), to tell its cause again when an answer comes. */
+  #late = 0;
 
   /**
    * A change committed at `committedAt` (server clock, epoch ms) was delivered now. `atMost`: the
@@ -174,18 +186,59 @@ export class RealtimeLag {
     const skew = committedAt === undefined ? null : clockSkew();
     if (skew === null) return;
     const now = Date.now();
+    const took = now - skew - committedAt!;
     // Late by the time it took, less the time since its commit that the page was frozen or stalled
     // or its socket heard nothing from the server (the browser offline, a heartbeat unanswered).
-    const late = now - skew - committedAt! - awayWithin(committedAt! + skew, now, this.unheard());
+    const late = took - awayWithin(committedAt! + skew, now, this.unheard());
     if (late > LATE_MS) {
-      clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => this.#set(null), Math.max(LATE_HOLD_MS, 2 * late));
-      // Every late change is told (the queries re-read, throttled), the cause made once per episode.
-      this.#set(this.cause ?? rtError('server', `Realtime delivered a change ${Math.round(late / 1000)} s after its commit: live updates run behind the database.`, 'realtime-behind'), true);
-    } else if (late < LATE_MS / 2 && this.cause && !atMost) {
+      this.#hold(late);
+      // Every late change is told (the queries re-read, throttled), the cause made once per episode
+      // unless a heartbeat answer tells it better.
+      this.#late = late;
+      this.#set(this.#causeOf(late, this.answerDelay()), true);
+    } else if (took < LATE_MS / 2 && this.cause && !atMost) {
+      // On time in full, waits included: a change that waited out a slow socket is no sign of
+      // catching up (QA71 F4: "Live" between late changes over a link 6.5 s slow).
       clearTimeout(this.#timer);
       this.#set(null);
     }
+  }
+
+  /**
+   * The server answered a heartbeat `roundTrip` ms after it was sent (./link.ts), the next sent
+   * `every` ms later (none is asked for in between: a second heartbeat sent while one is pending
+   * makes realtime-js reconnect). While behind: an answer as slow as the lateness makes the page or
+   * its network the cause, and holds it until the next answer; a quick one after such a cause
+   * means what waited was taken in (QA71 F3: "Stale" for 25–60 s after a busy page caught up).
+   * Realtime's own lag has no such answer (it reports no position): its hold stands.
+   */
+  answered(roundTrip: number, every = LATE_HOLD_MS): void {
+    if (!this.cause) return;
+    if (this.cause.detail === 'delivery-slow' && roundTrip < LATE_MS / 2) {
+      clearTimeout(this.#timer);
+      this.#set(null);
+      return;
+    }
+    const cause = this.#causeOf(this.#late, roundTrip);
+    // Slow: the queue is not drained, whatever changes came meanwhile; held until the next answer.
+    if (cause.detail === 'delivery-slow') this.#hold(roundTrip, every + roundTrip);
+    this.#set(cause);
+  }
+
+  /** Behind for at least LATE_HOLD_MS, twice `late` and `atLeast` (ms), from now. */
+  #hold(late: number, atLeast = 0): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#set(null), Math.max(LATE_HOLD_MS, 2 * late, atLeast));
+  }
+
+  /** Late by `late` ms while answers take `delay` ms: whose lateness it is (the cause kept if the same). */
+  #causeOf(late: number, delay: number): RtError {
+    const slow = late - delay <= LATE_MS;
+    if (this.cause && (this.cause.detail === 'delivery-slow') === slow) return this.cause;
+    const s = Math.round(late / 1000);
+    return slow
+      ? rtError('network', `Changes are taken in ${s} s after their commit, heartbeat answers ${Math.round(delay / 1000)} s after asked: this page is too busy, or its network too slow, to keep up.`, 'delivery-slow')
+      : rtError('server', `Realtime delivered a change ${s} s after its commit: live updates run behind the database.`, 'realtime-behind');
   }
 
   /** Realtime did not deliver a change to `table` (`cause`; the first one stays), or did deliver one (null). */

@@ -24,6 +24,8 @@ export interface RealtimeClientLike {
   connectionState?(): string;
   setAuth(token?: string | null): Promise<void>;
   sendHeartbeat?(): unknown;
+  /** How often a heartbeat is sent (ms; realtime-js `heartbeatIntervalMs`). */
+  readonly heartbeatIntervalMs?: number;
   onHeartbeat?(callback: (status: string, latency?: number) => void): void;
   accessTokenValue?: string | null;
   /** The socket's address (realtime-js `endPoint`): to tell a Content-Security-Policy refusal. */

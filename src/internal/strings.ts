@@ -117,6 +117,8 @@ export const en = {
     timeout: 'The server did not answer in time.',
     // By RtError.detail: changes arrive long after their commit (src/core/live-query.ts).
     'realtime-behind': 'Live updates are arriving late: the realtime server is behind the database. The data is read again meanwhile.',
+    // By RtError.detail: changes and heartbeat answers alike are taken in late (src/core/realtime-lag.ts).
+    'delivery-slow': 'Live updates are arriving late: this page is too busy, or its network too slow, to keep up. The data is read again meanwhile.',
     // By RtError.detail: a change the database has never arrived over Realtime (src/core/live-query.ts).
     'realtime-undelivered': 'Live updates are late or not arriving: the realtime server has not sent a change the database has. Reconnecting; the data is read again meanwhile.',
   } as Record<string, string>,

@@ -90,8 +90,8 @@ export function lookBadge(look: StatusLook, text: string, part = 'status'): Temp
  * - the true cause when the subscription failed: `Session expired`, `No access`, `Error`.
  * Nothing while loading (the skeleton says it).
  */
-/** Realtime delivers changes late, or did not deliver one (src/core/live-query.ts): the data stands, read over REST meanwhile. */
-const isLate = (error: RtError) => error.detail === 'realtime-behind' || error.detail === 'realtime-undelivered';
+/** Realtime delivers changes late (or the page takes them in late), or did not deliver one (src/core/live-query.ts): the data stands, read over REST meanwhile. */
+const isLate = (error: RtError) => error.detail === 'realtime-behind' || error.detail === 'delivery-slow' || error.detail === 'realtime-undelivered';
 
 export function phaseBadge(s: RtStrings, phase: LiveQueryPhase, error?: RtError | null): TemplateResult | typeof nothing {
   if (phase === 'live') return badge({ tone: 'success', text: s.live, dot: true, live: true, part: 'live-badge' });

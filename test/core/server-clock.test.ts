@@ -126,6 +126,42 @@ describe('server clock estimate', () => {
     }
   });
 
+  it("lateness the heartbeat answers share is the page's or its network's, not Realtime behind; a quick answer then ends it (QA71 F3, F4)", () => {
+    observeServerTime(Date.now(), Date.now()); // the clocks agree
+    const lag = new RealtimeLag();
+    const causes: Array<string | undefined> = [];
+    const stop = lag.subscribe(() => causes.push(lag.cause?.detail));
+    try {
+      let delay = 7000; // the pending heartbeat was sent 7 s ago: the socket's queue is 7 s long
+      lag.answerDelay = () => delay;
+      lag.observe(serverNow() - 9000); // 9 s late, 7 s of it in the queue
+      expect(lag.cause?.detail, 'explained by the answers').to.equal('delivery-slow');
+      expect(lag.cause?.code).to.equal('network');
+      lag.answered(6500); // still slow: still the page's
+      expect(lag.cause?.detail).to.equal('delivery-slow');
+      lag.answered(200); // the queue is drained: what waited in it was taken in
+      expect(lag.cause, 'ended by a quick answer').to.equal(null);
+
+      delay = 100; // answers come at once: the lateness is Realtime's
+      lag.observe(serverNow() - 9000);
+      expect(lag.cause?.detail, 'not explained by the answers').to.equal('realtime-behind');
+      lag.answered(150); // Realtime's own lag: no answer tells it has caught up
+      expect(lag.cause?.detail, 'a quick answer ends no Realtime lag').to.equal('realtime-behind');
+      lag.answered(8000); // an answer as slow as the lateness: the queue was the page's after all
+      expect(lag.cause?.detail, 'told again by the answer').to.equal('delivery-slow');
+      lag.answered(100);
+      expect(lag.cause).to.equal(null);
+
+      delay = 3000; // some of it in the queue, more than LATE_MS (5 s) beyond: Realtime behind too
+      lag.observe(serverNow() - 12_000);
+      expect(lag.cause?.detail, 'partly explained').to.equal('realtime-behind');
+      expect(causes.filter((c) => c === undefined).length, 'each end told').to.equal(2);
+    } finally {
+      stop();
+      lag.dispose();
+    }
+  });
+
   it("RealtimeLag leaves out a main-thread stall (a tick overdue), only while the page is visible (a hidden page's timers are throttled, no stall)", () => {
     const busy = (ms: number) => {
       const until = performance.now() + ms;

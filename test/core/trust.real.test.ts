@@ -223,6 +223,57 @@ describe('Live you can trust (real backend)', function () {
       await waitFor(() => deepText(el.shadowRoot!).includes('on time') && badgeText(el) === en.live && badgeText(quiet) === en.live, 30_000, `live again (shows ${badgeText(el)}, ${badgeText(quiet)})`);
     });
 
+    // QA71 F3, F4: a page too busy to keep up (CPU throttled, many widgets), or a slow downlink, takes
+    // in every frame late, the heartbeat answers too. It was read as "the realtime server is behind
+    // the database", and held "Stale" for twice the lateness after the page caught up.
+    it('a page or network slow to take frames in (heartbeat answers as late as the changes): not Live, blamed on the page or its network, not on Realtime; Live once it keeps up', async function () {
+      this.timeout(120_000);
+      const ws = instrumentWebSocket();
+      cleanups.push(() => ws.restore());
+      const stream = await newStream({ name: 'slow page' });
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      const titles = new Set<string>();
+      const watch = new MutationObserver(() => titles.add(el.shadowRoot!.querySelector('[part~="live-badge"]')?.getAttribute('title') ?? ''));
+      watch.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
+      cleanups.push(() => watch.disconnect());
+      const title = () => el.shadowRoot!.querySelector('[part~="live-badge"]')?.getAttribute('title');
+      ws.delayIncoming(6500); // past LATE_MS (5 s); HEARTBEAT_LATE_MS (4 s) goes by before each answer
+      let n = 0;
+      try {
+        // A change every second until a heartbeat answered in the delay has told whose lateness it is.
+        const writes = setInterval(() => void updateRows('streams', { id: stream.id }, { name: `slow ${++n}` }), 1000);
+        try {
+          await waitFor(
+            () => title() === en.errorMessages['delivery-slow'],
+            60_000,
+            () => `named the page or its network (badge ${badgeText(el)}: ${title()}; titles ${[...titles].join(' | ')})`,
+          );
+          expect(badgeText(el)).to.equal(en.stale);
+          // Never Live while every frame waits 6.5 s: not between late changes, not between answers
+          // (QA71 F4: a change that waited out the slow link read on time).
+          const shown = new Set<string>();
+          const stop = everyFrame(() => shown.add(badgeText(el) ?? ''));
+          const from = n;
+          await waitFor(() => Number(/slow (\d+)/.exec(deepText(el.shadowRoot!))?.[1]) >= from + 12, 60_000, () => `12 more changes shown (at ${n}; shows ${deepText(el.shadowRoot!).slice(0, 200)}; badges ${[...shown].join(', ')}; title ${title()})`);
+          stop();
+          expect([...shown], 'the badge, frame by frame').to.not.include(en.live);
+        } finally {
+          clearInterval(writes);
+        }
+      } finally {
+        ws.delayIncoming(0);
+      }
+      await waitFor(() => ws.delayedCount() === 0, 15_000, 'the frames held taken in');
+      await updateRows('streams', { id: stream.id }, { name: 'kept up' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('kept up') && badgeText(el) === en.live, 30_000, `Live once it keeps up (${badgeText(el)}: ${title()})`);
+      // Whatever the badge said on the way, Realtime was never blamed once the answers told.
+      const named = [...titles];
+      expect(named.slice(named.indexOf(en.errorMessages['delivery-slow']))).to.not.include(en.errorMessages['realtime-behind']);
+    });
+
     // The page held the socket's messages for 7 s (past LATE_MS, 5 s): the change Realtime sent on
     // time is taken in when the page runs again, its commit long past. That is the page's sleep, not
     // Realtime behind. Frozen: Chrome freezes a hidden tab (`freeze`, no task runs, `resume`; QA57 F2).

@@ -111,6 +111,13 @@ export function instrumentWebSocket() {
   const log: Array<{ dir: 'in' | 'out'; data: string }> = [];
   let gate: ((data: string) => boolean) | null = null;
   const gated: Array<() => void> = [];
+  /** Incoming frames held for `delayMs` each, in order (a page or network slow to take them in). */
+  let delayMs = 0;
+  const delayed: Array<{ due: number; deliver: () => void }> = [];
+  const pump = () => {
+    while (delayed.length && delayed[0]!.due <= performance.now()) delayed.shift()!.deliver();
+    if (delayed.length) setTimeout(pump, delayed[0]!.due - performance.now());
+  };
   class Instrumented extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
@@ -137,6 +144,11 @@ export function instrumentWebSocket() {
           gated.push(() => fn.call(this, ev));
           return;
         }
+        if (delayMs > 0 || delayed.length) {
+          delayed.push({ due: performance.now() + delayMs, deliver: () => fn.call(this, ev) });
+          if (delayed.length === 1) pump();
+          return;
+        }
         fn.call(this, ev);
       };
     }
@@ -154,6 +166,15 @@ export function instrumentWebSocket() {
     closeGate(fn: (data: string) => boolean) {
       gate = fn;
     },
+    /**
+     * Take in every incoming frame `ms` after it arrived, in order, each in its own task (the page
+     * runs meanwhile: no stall); 0 to stop delaying new ones (those held still wait their time).
+     */
+    delayIncoming(ms: number) {
+      delayMs = ms;
+    },
+    /** How many frames the delay holds now. */
+    delayedCount: () => delayed.length,
     /** How many frames the gate holds now. */
     gatedCount: () => gated.length,
     /** Deliver every queued frame now (one burst, in one task); returns how many. */
