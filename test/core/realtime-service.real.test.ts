@@ -80,7 +80,13 @@ describe('RealtimeService says what the widgets say (real backend; QA70)', funct
     await waitFor(() => statuses.at(-1) === 'connected' && lists.length > 0 && c.getActiveSubscriptions().every((s) => s.status === 'connected'), 15_000, 'connected with the list');
     await insertInto('agent_executions', [{ stream_id: stream.id, agent_id: 'service-agent', status: 'running', started_at: new Date().toISOString() }]);
     await waitFor(() => lists.at(-1)?.includes('service-agent'), 15_000, 'the new run');
-    expect(lists).to.deep.equal([[], ['service-agent']]);
+    // A resync: off Live and back, the list read again (a new array, the same runs).
+    const before = statuses.length;
+    await c.reconnect();
+    await waitFor(() => statuses.slice(before).includes('connecting') && statuses.at(-1) === 'connected' && c.getActiveSubscriptions().every((s) => s.status === 'connected'), 20_000, () => `connected again after the resync (${statuses.slice(before).join(', ')})`);
+    await insertInto('agent_executions', [{ stream_id: stream.id, agent_id: 'service-agent-2', status: 'running', started_at: new Date().toISOString() }]);
+    await waitFor(() => lists.at(-1)?.includes('service-agent-2'), 15_000, 'the next run');
+    expect(lists.map((l) => [...l].sort())).to.deep.equal([[], ['service-agent'], ['service-agent', 'service-agent-2']]);
   });
 
   it('broadcast: getActiveSubscriptions() names each subscription\'s own table on a shared topic (F8)', async () => {
