@@ -188,12 +188,15 @@ export class Link {
 
   /**
    * How long the server's answers take to be taken in now (ms): the pending heartbeat's age, or
-   * else the last one's round trip (`latencyMs`); 0 before any. What the socket carries waits in the
+   * else the last measured round trip on this socket; 0 before any. What the socket carries waits in the
    * same queue (a busy page, a slow network): ./realtime-lag.ts tells that from Realtime behind.
    */
   answerDelay(): number {
-    return Math.max(this.#probeSentAt === null ? 0 : Date.now() - this.#probeSentAt, this.latencyMs ?? 0);
+    return Math.max(this.#probeSentAt === null ? 0 : Date.now() - this.#probeSentAt, this.#roundTrip);
   }
+
+  /** The last measured round trip since the socket opened (ms; 0: none yet): an earlier socket's says nothing of this one. */
+  #roundTrip = 0;
 
   /** No heartbeat is overdue. */
   get healthy(): boolean {
@@ -303,6 +306,8 @@ export class Link {
    * the socket carried meanwhile was not read. Nothing counts as live until the server answers.
    */
   suspect(): void {
+    // A heartbeat in flight meanwhile measures the page's absence, not the connection.
+    if (this.#probeSentAt !== null) this.#unmeasured = true;
     if (this.state !== 'open') return;
     this.fire('heartbeat-late');
     this.probe();
@@ -331,6 +336,7 @@ export class Link {
 
   #onOpen(): void {
     this.#down = false;
+    this.#roundTrip = 0;
     this.attempt = 0;
     this.nextRetryAt = null;
     this.error = null;
@@ -381,10 +387,12 @@ export class Link {
     } else {
       this.#clearLate();
       if (status === 'ok') {
-        if (typeof latency === 'number' && !this.#unmeasured) this.events.answered?.((this.latencyMs = latency), this.realtime.heartbeatIntervalMs ?? 25_000);
+        const measured = typeof latency === 'number' && !this.#unmeasured;
+        if (measured) this.latencyMs = this.#roundTrip = latency;
         this.#unmeasured = false;
         this.lastHeartbeatAt = this.#lastActivityAt = now;
         this.fire('heartbeat-ok');
+        if (measured) this.events.answered?.(latency, this.realtime.heartbeatIntervalMs ?? 25_000);
       } else if (status === 'timeout') {
         this.error = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
       }

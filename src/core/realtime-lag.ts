@@ -167,13 +167,19 @@ export class RealtimeLag {
   unheard: () => [number, number | null] | null = () => null;
   /**
    * How long the server's answers take to be taken in now (ms; ./link.ts `answerDelay`: the
-   * pending heartbeat's age, or the last one's round trip); set by the client. A change waits in
-   * the same queue as a heartbeat answer: lateness that much of explains is the page's (busy) or
-   * its network's (slow), not Realtime behind (QA71 F3, F4).
+   * pending heartbeat's age, or the last measured round trip since the socket opened); set by the
+   * client. A change waits in the same queue as a heartbeat answer (QA71 F3, F4).
    */
   answerDelay: () => number = () => 0;
-  /** The latest lateness of this episode (ms), to tell its cause again when an answer comes. */
-  #late = 0;
+  /** The last late change: the time it took (ms), the part of it the page or socket was away, when it was taken in (Date.now()), and whether its commit time was a bound. */
+  #last = { took: 0, away: 0, at: 0, bound: false };
+  /** When the current episode ends without news (`performance.now()` ms): a hold only moves it later. */
+  #until = 0;
+
+  /** While behind: when the episode ends without news (`performance.now()` ms); null while not behind. */
+  get until(): number | null {
+    return this.cause ? this.#until : null;
+  }
 
   /**
    * A change committed at `committedAt` (server clock, epoch ms) was delivered now. `atMost`: the
@@ -189,13 +195,14 @@ export class RealtimeLag {
     const took = now - skew - committedAt!;
     // Late by the time it took, less the time since its commit that the page was frozen or stalled
     // or its socket heard nothing from the server (the browser offline, a heartbeat unanswered).
-    const late = took - awayWithin(committedAt! + skew, now, this.unheard());
-    if (late > LATE_MS) {
-      this.#hold(late);
+    const away = awayWithin(committedAt! + skew, now, this.unheard());
+    if (took - away > LATE_MS) {
+      this.#hold(Math.max(LATE_HOLD_MS, 2 * (took - away)));
+      this.#last = { took, away, at: now, bound: atMost };
       // Every late change is told (the queries re-read, throttled), the cause made once per episode
-      // unless a heartbeat answer tells it better.
-      this.#late = late;
-      this.#set(this.#causeOf(late, this.answerDelay()), true);
+      // unless the answers tell it otherwise.
+      const delay = this.answerDelay();
+      this.#set(this.#causeOf(this.#explains(delay) ? delay : null), true);
     } else if (took < LATE_MS / 2 && this.cause && !atMost) {
       // On time in full, waits included: a change that waited out a slow socket is no sign of
       // catching up (QA71 F4: "Live" between late changes over a link 6.5 s slow).
@@ -205,40 +212,58 @@ export class RealtimeLag {
   }
 
   /**
-   * The server answered a heartbeat `roundTrip` ms after it was sent (./link.ts), the next sent
-   * `every` ms later (none is asked for in between: a second heartbeat sent while one is pending
-   * makes realtime-js reconnect). While behind: an answer as slow as the lateness makes the page or
-   * its network the cause, and holds it until the next answer; a quick one after such a cause
-   * means what waited was taken in (QA71 F3: "Stale" for 25–60 s after a busy page caught up).
-   * Realtime's own lag has no such answer (it reports no position): its hold stands.
+   * The server answered a heartbeat `roundTrip` ms after it was sent (./link.ts, measured answers
+   * only), the next sent `every` ms later (none is asked for in between: a second heartbeat sent
+   * while one is pending makes realtime-js reconnect).
+   * - Slower than {@link LATE_MS}: whatever the socket carries waits as long, so nothing is live
+   *   until the next answer, changes or not (QA71 F4: "Live" over a link 6.5 s slow between
+   *   changes); the cause is the connection's (`delivery-slow`).
+   * - A `realtime-behind` episode becomes `delivery-slow` when this heartbeat was in flight as its
+   *   last late change was taken in and the wait explains that change ({@link #explains}).
+   * - A quick answer (under LATE_MS / 2) ends a `delivery-slow` episode: what waited in the queue
+   *   was taken in (QA71 F3: "Stale" for 25–60 s after a busy page caught up). Realtime's own lag
+   *   has no such answer (it reports no position): its hold stands.
    */
-  answered(roundTrip: number, every = LATE_HOLD_MS): void {
-    if (!this.cause) return;
-    if (this.cause.detail === 'delivery-slow' && roundTrip < LATE_MS / 2) {
+  answered(roundTrip: number, every: number): void {
+    const slow = this.cause?.detail === 'delivery-slow';
+    if (slow && roundTrip < LATE_MS / 2) {
       clearTimeout(this.#timer);
       this.#set(null);
       return;
     }
-    const cause = this.#causeOf(this.#late, roundTrip);
-    // Slow: the queue is not drained, whatever changes came meanwhile; held until the next answer.
-    if (cause.detail === 'delivery-slow') this.#hold(roundTrip, every + roundTrip);
-    this.#set(cause);
+    const inFlight = Date.now() - roundTrip <= this.#last.at && this.#explains(roundTrip);
+    if (roundTrip > LATE_MS && (!this.cause || slow || inFlight)) {
+      this.#hold(every + 2 * roundTrip + 1000); // past the next answer
+      this.#set(this.#causeOf(roundTrip));
+    } else if (this.cause && !slow && inFlight) this.#set(this.#causeOf(roundTrip));
   }
 
-  /** Behind for at least LATE_HOLD_MS, twice `late` and `atLeast` (ms), from now. */
-  #hold(late: number, atLeast = 0): void {
+  /**
+   * Whether answers taking `delay` ms explain the last late change: slow themselves (LATE_MS / 2 or
+   * more), with the change's wait counted once (the page or socket away, or the queue), it is
+   * within LATE_MS. A bound on a commit (broadcast mode) tells no lateness to explain.
+   */
+  #explains(delay: number): boolean {
+    const { took, away, bound } = this.#last;
+    return !bound && delay >= LATE_MS / 2 && took - Math.max(away, delay) <= LATE_MS;
+  }
+
+  /** Behind for `ms` more, or longer if already held longer. */
+  #hold(ms: number): void {
+    const until = performance.now() + ms;
+    if (this.cause && until <= this.#until) return;
+    this.#until = until;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#set(null), Math.max(LATE_HOLD_MS, 2 * late, atLeast));
+    this.#timer = setTimeout(() => this.#set(null), ms);
   }
 
-  /** Late by `late` ms while answers take `delay` ms: whose lateness it is (the cause kept if the same). */
-  #causeOf(late: number, delay: number): RtError {
-    const slow = late - delay <= LATE_MS;
-    if (this.cause && (this.cause.detail === 'delivery-slow') === slow) return this.cause;
-    const s = Math.round(late / 1000);
-    return slow
-      ? rtError('network', `Changes are taken in ${s} s after their commit, heartbeat answers ${Math.round(delay / 1000)} s after asked: this page is too busy, or its network too slow, to keep up.`, 'delivery-slow')
-      : rtError('server', `Realtime delivered a change ${s} s after its commit: live updates run behind the database.`, 'realtime-behind');
+  /** The episode's cause: the connection's while answers take `delay` ms, else Realtime's (the cause kept if of the same kind). */
+  #causeOf(delay: number | null): RtError {
+    if (this.cause && (this.cause.detail === 'delivery-slow') === (delay !== null)) return this.cause;
+    const late = Math.round((this.#last.took - this.#last.away) / 1000);
+    return delay !== null
+      ? rtError('network', `Heartbeat answers take ${Math.round(delay / 1000)} s: the connection to the realtime server is slow.`, 'delivery-slow')
+      : rtError('server', `Realtime delivered a change ${late} s after its commit: live updates run behind the database.`, 'realtime-behind');
   }
 
   /** Realtime did not deliver a change to `table` (`cause`; the first one stays), or did deliver one (null). */

@@ -118,7 +118,7 @@ export const en = {
     // By RtError.detail: changes arrive long after their commit (src/core/live-query.ts).
     'realtime-behind': 'Live updates are arriving late: the realtime server is behind the database. The data is read again meanwhile.',
     // By RtError.detail: changes and heartbeat answers alike are taken in late (src/core/realtime-lag.ts).
-    'delivery-slow': 'Live updates are arriving late: this page is too busy, or its network too slow, to keep up. The data is read again meanwhile.',
+    'delivery-slow': 'Live updates are arriving late: the connection to the realtime server is slow (this page is busy, or the network or the server is slow). The data is read again meanwhile.',
     // By RtError.detail: a change the database has never arrived over Realtime (src/core/live-query.ts).
     'realtime-undelivered': 'Live updates are late or not arriving: the realtime server has not sent a change the database has. Reconnecting; the data is read again meanwhile.',
   } as Record<string, string>,

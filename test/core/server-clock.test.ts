@@ -126,38 +126,86 @@ describe('server clock estimate', () => {
     }
   });
 
-  it("lateness the heartbeat answers share is the page's or its network's, not Realtime behind; a quick answer then ends it (QA71 F3, F4)", () => {
+  it("lateness the heartbeat answers share is the connection's, not Realtime behind; a quick answer then ends it (QA71 F3, F4)", () => {
     observeServerTime(Date.now(), Date.now()); // the clocks agree
     const lag = new RealtimeLag();
     const causes: Array<string | undefined> = [];
     const stop = lag.subscribe(() => causes.push(lag.cause?.detail));
+    const EVERY = 12_500;
     try {
       let delay = 7000; // the pending heartbeat was sent 7 s ago: the socket's queue is 7 s long
       lag.answerDelay = () => delay;
       lag.observe(serverNow() - 9000); // 9 s late, 7 s of it in the queue
       expect(lag.cause?.detail, 'explained by the answers').to.equal('delivery-slow');
       expect(lag.cause?.code).to.equal('network');
-      lag.answered(6500); // still slow: still the page's
+      lag.answered(6500, EVERY); // still slow: held past the next answer
       expect(lag.cause?.detail).to.equal('delivery-slow');
-      lag.answered(200); // the queue is drained: what waited in it was taken in
+      const held = lag.until! - performance.now();
+      expect(held, 'held past the next answer').to.be.within(EVERY + 2 * 6500, EVERY + 2 * 6500 + 1000);
+      lag.observe(serverNow() - 7000); // a late change holds for less: the hold is not shortened
+      expect(lag.until! - performance.now()).to.be.greaterThan(held - 50);
+      lag.answered(3500, EVERY); // slowish: neither ends nor extends (the hold runs out)
+      expect(lag.cause?.detail).to.equal('delivery-slow');
+      expect(lag.until! - performance.now()).to.be.lessThan(held);
+      lag.answered(200, EVERY); // the queue is drained: what waited in it was taken in
       expect(lag.cause, 'ended by a quick answer').to.equal(null);
 
-      delay = 100; // answers come at once: the lateness is Realtime's
+      // Answers not slow themselves explain nothing (review H1): Realtime 5–7.5 s behind is Realtime's.
+      for (const [took, d] of [[5050, 100], [6000, 1200]] as const) {
+        delay = d;
+        lag.observe(serverNow() - took);
+        expect(lag.cause?.detail, `${took} ms late, answers in ${d} ms`).to.equal('realtime-behind');
+        lag.answered(d, EVERY); // a quick answer ends no Realtime lag
+        expect(lag.cause?.detail).to.equal('realtime-behind');
+        lag.observe(serverNow() - 100); // a change on time does
+        expect(lag.cause).to.equal(null);
+      }
+
+      delay = 100;
       lag.observe(serverNow() - 9000);
-      expect(lag.cause?.detail, 'not explained by the answers').to.equal('realtime-behind');
-      lag.answered(150); // Realtime's own lag: no answer tells it has caught up
-      expect(lag.cause?.detail, 'a quick answer ends no Realtime lag').to.equal('realtime-behind');
-      lag.answered(8000); // an answer as slow as the lateness: the queue was the page's after all
+      expect(lag.cause?.detail).to.equal('realtime-behind');
+      lag.answered(8000, EVERY); // in flight as the late change was taken in, and explains it
       expect(lag.cause?.detail, 'told again by the answer').to.equal('delivery-slow');
-      lag.answered(100);
+      lag.answered(100, EVERY);
       expect(lag.cause).to.equal(null);
 
-      delay = 3000; // some of it in the queue, more than LATE_MS (5 s) beyond: Realtime behind too
+      delay = 3000; // some of it in the queue, more than LATE_MS (5 s) beyond: Realtime behind
       lag.observe(serverNow() - 12_000);
       expect(lag.cause?.detail, 'partly explained').to.equal('realtime-behind');
-      expect(causes.filter((c) => c === undefined).length, 'each end told').to.equal(2);
+      lag.observe(serverNow() - 100);
+
+      // A bound on the commit (broadcast mode) tells no lateness the answers could explain.
+      delay = 7000;
+      lag.observe(serverNow() - 9000, true);
+      expect(lag.cause?.detail, 'a bound').to.equal('realtime-behind');
+      lag.observe(serverNow() - 100);
+      expect(causes.filter((c) => c === undefined).length, 'each end told').to.equal(6);
+
+      // An answer slower than LATE_MS starts an episode without any change (review M4).
+      lag.answered(6000, EVERY);
+      expect(lag.cause?.detail, 'a slow answer alone').to.equal('delivery-slow');
+      lag.answered(300, EVERY);
+      expect(lag.cause).to.equal(null);
     } finally {
       stop();
+      lag.dispose();
+    }
+  });
+
+  it("a later slow answer does not make an earlier Realtime lag the connection's (review M6)", () => {
+    observeServerTime(Date.now(), Date.now());
+    const lag = new RealtimeLag();
+    const restore: Array<() => void> = [];
+    try {
+      lag.observe(serverNow() - 9000);
+      expect(lag.cause?.detail).to.equal('realtime-behind');
+      restore.push(skewClock(20_000)); // 20 s later (on the wall clock the round trips are measured on)
+      lag.answered(3000, 12_500); // sent 17 s after the late change: not in flight then
+      expect(lag.cause?.detail).to.equal('realtime-behind');
+      lag.answered(100, 12_500);
+      expect(lag.cause?.detail, 'a quick answer ends no Realtime lag').to.equal('realtime-behind');
+    } finally {
+      for (const undo of restore) undo();
       lag.dispose();
     }
   });
