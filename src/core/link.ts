@@ -188,14 +188,15 @@ export class Link {
 
   /**
    * How long the server's answers take to be taken in now (ms): the pending heartbeat's age, or
-   * else the last measured round trip on this socket; 0 before any. What the socket carries waits in the
+   * else the last measured round trip (or the wait the last socket was closed in, until this one
+   * answers); 0 before any. What the socket carries waits in the
    * same queue (a busy page, a slow network): ./realtime-lag.ts tells that from Realtime behind.
    */
   answerDelay(): number {
     return Math.max(this.#probeSentAt === null ? 0 : Date.now() - this.#probeSentAt, this.#roundTrip);
   }
 
-  /** The last measured round trip since the socket opened (ms; 0: none yet): an earlier socket's says nothing of this one. */
+  /** The last measured round trip (ms; 0: none yet), or how long the last socket waited for the answer it was closed without. */
   #roundTrip = 0;
 
   /** No heartbeat is overdue. */
@@ -336,7 +337,6 @@ export class Link {
 
   #onOpen(): void {
     this.#down = false;
-    this.#roundTrip = 0;
     this.attempt = 0;
     this.nextRetryAt = null;
     this.error = null;
@@ -347,6 +347,12 @@ export class Link {
   }
 
   #onClose(event?: SocketClose): void {
+    // Closed with a heartbeat unanswered past HEARTBEAT_LATE_MS (Phoenix's timeout, the watchdog's
+    // second probe), not offline: answers took at least that long, and the next socket is carried
+    // by the same page and network until it answers (QA72 F1: an overloaded page's every socket
+    // was closed before its first answer, and its changes were blamed on Realtime). Else an old
+    // socket's round trip says nothing of the next.
+    this.#roundTrip = this.state === 'late' && !this.#unmeasured ? this.answerDelay() : 0;
     this.#clearLate();
     // Closed by the server or something between (a proxy refusing WebSockets: 1008 "blocked"; a
     // dropped connection: 1006): the code and reason are the cause. 1000 and 1005 are normal closes

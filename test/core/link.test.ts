@@ -3,7 +3,8 @@
  * status derived from each state.
  */
 import { expect } from '@open-wc/testing';
-import { LINK_TRANSITIONS, linkStatus, nextLinkState, type LinkEvent, type LinkState } from '../../src/core/link.js';
+import { LINK_TRANSITIONS, Link, linkStatus, nextLinkState, type LinkEvent, type LinkState } from '../../src/core/link.js';
+import { skewClock } from '../helpers/clock.js';
 
 const STATES = Object.keys(LINK_TRANSITIONS) as LinkState[];
 const EVENTS: LinkEvent[] = ['connecting', 'open', 'close', 'error', 'retry', 'retry-again', 'retry-due', 'heartbeat-late', 'heartbeat-ok', 'dispose'];
@@ -77,5 +78,79 @@ describe('Link state machine', () => {
       ['closed', ready, 'disconnected'],
     ];
     for (const [state, channels, status] of rows) expect(linkStatus(state, channels), `${state} ${JSON.stringify(channels)}`).to.equal(status);
+  });
+});
+
+describe('Link: how long answers take (answerDelay)', () => {
+  /** A realtime-js stand-in with Phoenix's socket callbacks and the adapter's heartbeat callback (src/core/realtime-tap.ts). */
+  function fakeRealtime() {
+    const on: Record<'open' | 'close' | 'error', Array<(e?: unknown) => void>> = { open: [], close: [], error: [] };
+    const socket = {
+      onOpen: (cb: () => void) => (on.open.push(cb), 'o'),
+      onClose: (cb: (e?: unknown) => void) => (on.close.push(cb), 'c'),
+      onError: (cb: () => void) => (on.error.push(cb), 'e'),
+      off: () => {},
+    };
+    const adapter = { heartbeatCallback: undefined as undefined | ((status: string, latency?: number) => void), getSocket: () => socket };
+    let connected = false;
+    const realtime = {
+      socketAdapter: adapter,
+      heartbeatIntervalMs: 12_500,
+      isConnected: () => connected,
+      connectionState: () => (connected ? 'open' : 'closed'),
+      channel: () => ({}) as never,
+      removeChannel: async () => 'ok',
+      getChannels: () => [],
+      connect: () => {},
+      disconnect: async () => {},
+      setAuth: async () => {},
+    };
+    return {
+      realtime,
+      open: () => ((connected = true), on.open.forEach((cb) => cb())),
+      close: (code = 1000) => ((connected = false), on.close.forEach((cb) => cb({ code }))),
+      beat: (status: string, latency?: number) => adapter.heartbeatCallback?.(status, latency),
+    };
+  }
+
+  it("carries the wait a socket was closed in to the next one, until it answers (QA72 F1); not an ordinary close's, nor one sent offline", () => {
+    const fake = fakeRealtime();
+    const answers: number[] = [];
+    const link = new Link(fake.realtime as never, { changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {}, answered: (ms) => answers.push(ms) });
+    const restore: Array<() => void> = [];
+    try {
+      fake.open();
+      fake.beat('sent');
+      fake.beat('ok', 40);
+      expect(link.answerDelay()).to.equal(40);
+      expect(answers).to.deep.equal([40]);
+      fake.beat('sent');
+      link.fire('heartbeat-late'); // unanswered past HEARTBEAT_LATE_MS
+      restore.push(skewClock(9000)); // 9 s on, still unanswered: the socket is closed for it
+      expect(link.answerDelay()).to.be.within(9000, 9500);
+      fake.close();
+      fake.open();
+      expect(link.answerDelay(), 'the next socket, before its first answer').to.be.within(9000, 9500);
+      fake.beat('sent');
+      fake.beat('ok', 30);
+      expect(link.answerDelay(), 'its own answer').to.equal(30);
+      fake.close(); // an ordinary close: nothing carried
+      fake.open();
+      expect(link.answerDelay()).to.equal(0);
+      // Sent while offline: its wait measured the outage, not the connection.
+      const online = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!;
+      Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+      restore.push(() => delete (navigator as unknown as Record<string, unknown>).onLine);
+      fake.beat('sent');
+      link.offline();
+      restore.push(skewClock(20_000));
+      fake.close(1006);
+      fake.open();
+      expect(link.answerDelay(), 'an outage carries nothing').to.equal(0);
+      expect(Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')).to.deep.equal(online);
+    } finally {
+      for (const undo of restore.reverse()) undo();
+      link.dispose();
+    }
   });
 });
