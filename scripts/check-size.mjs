@@ -381,8 +381,12 @@ export const DEFAULT_BUDGET_KB = 58;
  * past the next answer, a quick one ends it, holds only move later, a later answer relabels only
  * if it was in flight; a change ends an episode only when on time with its waits counted (QA71 F3,
  * F4, and the review of the first version): 92,106 B.
+ * Raised to 92.3 the same session (+0.09 KB) for QA73: Realtime is named only when proven (a
+ * heartbeat sent after the commit answered before the change came) or the connection answers
+ * quickly, else the connection while its answers are slow; a socket closed for an unanswered
+ * heartbeat carries that wait to the next: 92,192 B.
  */
-export const ALL_IN_CEILING_KB = 92.2;
+export const ALL_IN_CEILING_KB = 92.3;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

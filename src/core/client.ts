@@ -108,6 +108,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.realtime = parts.realtime;
     this.realtimeLag.unheard = () => parts.link.lateSpan;
     this.realtimeLag.answerDelay = () => parts.link.answerDelay();
+    this.realtimeLag.answeredSentAt = () => parts.link.answeredSentAt;
     this.#cleanups.push(parts.release);
     if (this.#mode !== 'broadcast') return;
     const { registry, schema, rest } = parts;

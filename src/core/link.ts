@@ -199,6 +199,19 @@ export class Link {
   /** The last measured round trip (ms; 0: none yet), or how long the last socket waited for the answer it was closed without. */
   #roundTrip = 0;
 
+  /**
+   * When the heartbeat last answered was sent (epoch ms, local clock), or null: whatever the socket
+   * takes in after that answer left the server after it (a socket delivers in order, and a later
+   * socket opened after it). A change committed well before it and taken in after was held by
+   * Realtime, not by the page or the network (./realtime-lag.ts).
+   */
+  answeredSentAt: number | null = null;
+
+  /** A heartbeat sent at `sentAt` is given up on (a timeout): it waited at least this long, as a round trip. */
+  #waitedFor(sentAt: number | null): void {
+    if (sentAt !== null && !this.#unmeasured) this.#roundTrip = Math.max(this.#roundTrip, Date.now() - sentAt);
+  }
+
   /** No heartbeat is overdue. */
   get healthy(): boolean {
     return this.state !== 'late';
@@ -347,12 +360,12 @@ export class Link {
   }
 
   #onClose(event?: SocketClose): void {
-    // Closed with a heartbeat unanswered past HEARTBEAT_LATE_MS (Phoenix's timeout, the watchdog's
-    // second probe), not offline: answers took at least that long, and the next socket is carried
-    // by the same page and network until it answers (QA72 F1: an overloaded page's every socket
-    // was closed before its first answer, and its changes were blamed on Realtime). Else an old
-    // socket's round trip says nothing of the next.
-    this.#roundTrip = this.state === 'late' && !this.#unmeasured ? this.answerDelay() : 0;
+    // Closed with a heartbeat unanswered (Phoenix's timeout, the watchdog's second probe: the wait
+    // is kept, #waitedFor), not offline: the next socket is carried by the same page and network
+    // until it answers (QA72 F1: an overloaded page's every socket was closed before its first
+    // answer, and its changes were blamed on Realtime). Else an old socket's round trip says
+    // nothing of the next.
+    if (this.state !== 'late' || this.#unmeasured) this.#roundTrip = 0;
     this.#clearLate();
     // Closed by the server or something between (a proxy refusing WebSockets: 1008 "blocked"; a
     // dropped connection: 1006): the code and reason are the cause. 1000 and 1005 are normal closes
@@ -391,15 +404,18 @@ export class Link {
       // swallows frames). Until an answer comes, nothing it carries is called live.
       if (this.#lateTimer === undefined) this.#armLate(HEARTBEAT_LATE_MS, true);
     } else {
+      const sentAt = this.#probeSentAt;
       this.#clearLate();
       if (status === 'ok') {
         const measured = typeof latency === 'number' && !this.#unmeasured;
         if (measured) this.latencyMs = this.#roundTrip = latency;
+        this.answeredSentAt = sentAt ?? (typeof latency === 'number' ? now - latency : null);
         this.#unmeasured = false;
         this.lastHeartbeatAt = this.#lastActivityAt = now;
         this.fire('heartbeat-ok');
         if (measured) this.events.answered?.(latency, this.realtime.heartbeatIntervalMs ?? 25_000);
       } else if (status === 'timeout') {
+        this.#waitedFor(sentAt);
         this.error = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
       }
     }
@@ -467,6 +483,7 @@ export class Link {
     if (this.open) {
       if (this.#probeSentAt !== null && now - this.#probeSentAt > PROBE_TIMEOUT_MS + 500) {
         // Unanswered: sending again while one is pending makes realtime-js close and reconnect.
+        this.#waitedFor(this.#probeSentAt);
         this.#probeSentAt = null;
         void this.realtime.sendHeartbeat?.();
       } else if (this.#probeSentAt === null && now - this.#lastActivityAt > PROBE_IDLE_MS) {

@@ -12,9 +12,10 @@
  * drained backlog cannot be told from a steady lag on a table that changes rarely.
  * The time since the commit that the page was frozen or its main thread stalled, or its socket
  * heard nothing from the server, is left out: the change waited for the page or its network.
- * A late change whose wait a heartbeat answer shares (the answers take as long: the socket's queue
- * is long) is the page's, too busy to keep up, or its network's, too slow: the cause is then
- * `network`, detail `delivery-slow`, and a quick answer ends it ({@link RealtimeLag.answered}).
+ * Whose lateness it is, the heartbeat answers tell ({@link RealtimeLag.observe}): Realtime's when
+ * proven (a heartbeat sent after the commit answered before the change came), else the
+ * connection's while the answers are slow themselves (the page busy, the network or the server
+ * slow: `network`, detail `delivery-slow`, ended by a quick answer), else Realtime's.
  * Without a commit time (broadcast mode) only a change older than the row already read over REST
  * tells a bound (./live-query.ts `#heldSince`). Unknown without a clock estimate.
  * It also carries, per table, a change Realtime did not deliver at all ({@link undelivered}): one
@@ -167,12 +168,14 @@ export class RealtimeLag {
   unheard: () => [number, number | null] | null = () => null;
   /**
    * How long the server's answers take to be taken in now (ms; ./link.ts `answerDelay`: the
-   * pending heartbeat's age, or the last measured round trip since the socket opened); set by the
-   * client. A change waits in the same queue as a heartbeat answer (QA71 F3, F4).
+   * pending heartbeat's age, or the last round trip, or the wait the last socket was closed in);
+   * set by the client. A change waits in the same queue as a heartbeat answer (QA71 F3, F4).
    */
   answerDelay: () => number = () => 0;
-  /** The last late change: the time it took (ms), the part of it the page or socket was away, when it was taken in (Date.now()), and whether its commit time was a bound. */
-  #last = { took: 0, away: 0, at: 0, bound: false };
+  /** When the heartbeat last answered was sent (epoch ms, local clock; ./link.ts `answeredSentAt`), or null; set by the client. */
+  answeredSentAt: () => number | null = () => null;
+  /** The last late change: the time it took (ms) less the page's or socket's time away, when it was taken in (Date.now()), whether its commit time was a bound, and whether Realtime is proven to have held it. */
+  #last = { late: 0, at: 0, bound: false, proven: false };
   /** When the current episode ends without news (`performance.now()` ms): a hold only moves it later. */
   #until = 0;
 
@@ -185,6 +188,11 @@ export class RealtimeLag {
    * A change committed at `committedAt` (server clock, epoch ms) was delivered now. `atMost`: the
    * commit was no later than that (a bound, not the time: broadcast mode), so a delivery that
    * reads on time ends nothing.
+   * Whose lateness: Realtime's when proven, a heartbeat sent more than LATE_MS / 2 after the commit
+   * having been answered before the change came (the socket delivers in order: Realtime sent the
+   * change after that answer, so it held it); else the connection's (`delivery-slow`) while the
+   * answers themselves are slow (LATE_MS / 2 or more: the page busy, the network or the server
+   * slow; QA71 F3, F4, QA73); else Realtime's, as the connection answers quickly.
    */
   observe(committedAt: number | undefined, atMost = false): void {
     // A change taken in after a stall (any mode, with or without a clock estimate) is not Live.
@@ -195,14 +203,15 @@ export class RealtimeLag {
     const took = now - skew - committedAt!;
     // Late by the time it took, less the time since its commit that the page was frozen or stalled
     // or its socket heard nothing from the server (the browser offline, a heartbeat unanswered).
-    const away = awayWithin(committedAt! + skew, now, this.unheard());
-    if (took - away > LATE_MS) {
-      this.#hold(Math.max(LATE_HOLD_MS, 2 * (took - away)));
-      this.#last = { took, away, at: now, bound: atMost };
-      // Every late change is told (the queries re-read, throttled), the cause made once per episode
-      // unless the answers tell it otherwise.
+    const late = took - awayWithin(committedAt! + skew, now, this.unheard());
+    if (late > LATE_MS) {
+      this.#hold(Math.max(LATE_HOLD_MS, 2 * late));
+      const sent = this.answeredSentAt();
+      const proven = sent !== null && sent - (committedAt! + skew) > LATE_MS / 2;
       const delay = this.answerDelay();
-      this.#set(this.#causeOf(this.#explains(delay) ? delay : null), true);
+      this.#last = { late, at: now, bound: atMost, proven };
+      // Every late change is told (the queries re-read, throttled); the cause follows the evidence.
+      this.#set(this.#causeOf(!proven && !atMost && delay >= LATE_MS / 2 ? delay : null), true);
     } else if (took < LATE_MS / 2 && this.cause && !atMost) {
       // On time in full, waits included: a change that waited out a slow socket is no sign of
       // catching up (QA71 F4: "Live" between late changes over a link 6.5 s slow).
@@ -217,9 +226,9 @@ export class RealtimeLag {
    * while one is pending makes realtime-js reconnect).
    * - Slower than {@link LATE_MS}: whatever the socket carries waits as long, so nothing is live
    *   until the next answer, changes or not (QA71 F4: "Live" over a link 6.5 s slow between
-   *   changes); the cause is the connection's (`delivery-slow`).
-   * - A `realtime-behind` episode becomes `delivery-slow` when this heartbeat was in flight as its
-   *   last late change was taken in and the wait explains that change ({@link #explains}).
+   *   changes); the cause is the connection's (`delivery-slow`) unless Realtime is proven behind.
+   * - A `realtime-behind` episode not proven becomes `delivery-slow` when this heartbeat was in
+   *   flight as its last late change was taken in and is slow itself (LATE_MS / 2 or more).
    * - A quick answer (under LATE_MS / 2) ends a `delivery-slow` episode: what waited in the queue
    *   was taken in (QA71 F3: "Stale" for 25–60 s after a busy page caught up). Realtime's own lag
    *   has no such answer (it reports no position): its hold stands.
@@ -231,21 +240,13 @@ export class RealtimeLag {
       this.#set(null);
       return;
     }
-    const inFlight = Date.now() - roundTrip <= this.#last.at && this.#explains(roundTrip);
-    if (roundTrip > LATE_MS && (!this.cause || slow || inFlight)) {
+    const proven = !!this.cause && this.#last.proven;
+    if (roundTrip > LATE_MS && !proven) {
       this.#hold(every + 2 * roundTrip + 1000); // past the next answer
       this.#set(this.#causeOf(roundTrip));
-    } else if (this.cause && !slow && inFlight) this.#set(this.#causeOf(roundTrip));
-  }
-
-  /**
-   * Whether answers taking `delay` ms explain the last late change: slow themselves (LATE_MS / 2 or
-   * more), with the change's wait counted once (the page or socket away, or the queue), it is
-   * within LATE_MS. A bound on a commit (broadcast mode) tells no lateness to explain.
-   */
-  #explains(delay: number): boolean {
-    const { took, away, bound } = this.#last;
-    return !bound && delay >= LATE_MS / 2 && took - Math.max(away, delay) <= LATE_MS;
+    } else if (this.cause && !slow && !proven && !this.#last.bound && roundTrip >= LATE_MS / 2 && Date.now() - roundTrip <= this.#last.at) {
+      this.#set(this.#causeOf(roundTrip));
+    }
   }
 
   /** Behind for `ms` more, or longer if already held longer. */
@@ -260,10 +261,9 @@ export class RealtimeLag {
   /** The episode's cause: the connection's while answers take `delay` ms, else Realtime's (the cause kept if of the same kind). */
   #causeOf(delay: number | null): RtError {
     if (this.cause && (this.cause.detail === 'delivery-slow') === (delay !== null)) return this.cause;
-    const late = Math.round((this.#last.took - this.#last.away) / 1000);
     return delay !== null
       ? rtError('network', `Heartbeat answers take ${Math.round(delay / 1000)} s: the connection to the realtime server is slow.`, 'delivery-slow')
-      : rtError('server', `Realtime delivered a change ${late} s after its commit: live updates run behind the database.`, 'realtime-behind');
+      : rtError('server', `Realtime delivered a change ${Math.round(this.#last.late / 1000)} s after its commit: live updates run behind the database.`, 'realtime-behind');
   }
 
   /** Realtime did not deliver a change to `table` (`cause`; the first one stays), or did deliver one (null). */

@@ -124,10 +124,12 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.beat('ok', 40);
       expect(link.answerDelay()).to.equal(40);
       expect(answers).to.deep.equal([40]);
+      expect(link.answeredSentAt, 'when the answered heartbeat was sent').to.be.within(Date.now() - 100, Date.now());
       fake.beat('sent');
       link.fire('heartbeat-late'); // unanswered past HEARTBEAT_LATE_MS
       restore.push(skewClock(9000)); // 9 s on, still unanswered: the socket is closed for it
       expect(link.answerDelay()).to.be.within(9000, 9500);
+      fake.beat('timeout'); // Phoenix's order: the heartbeat given up on, then the close
       fake.close();
       fake.open();
       expect(link.answerDelay(), 'the next socket, before its first answer').to.be.within(9000, 9500);

@@ -149,6 +149,7 @@ describe('server clock estimate', () => {
       expect(lag.until! - performance.now()).to.be.lessThan(held);
       lag.answered(200, EVERY); // the queue is drained: what waited in it was taken in
       expect(lag.cause, 'ended by a quick answer').to.equal(null);
+      expect(lag.until).to.equal(null);
 
       // Answers not slow themselves explain nothing (review H1): Realtime 5–7.5 s behind is Realtime's.
       for (const [took, d] of [[5050, 100], [6000, 1200]] as const) {
@@ -169,9 +170,9 @@ describe('server clock estimate', () => {
       lag.answered(100, EVERY);
       expect(lag.cause).to.equal(null);
 
-      delay = 3000; // some of it in the queue, more than LATE_MS (5 s) beyond: Realtime behind
+      delay = 3000; // slow answers, and nothing proves Realtime held the change: the connection's
       lag.observe(serverNow() - 12_000);
-      expect(lag.cause?.detail, 'partly explained').to.equal('realtime-behind');
+      expect(lag.cause?.detail, 'slow answers, no proof').to.equal('delivery-slow');
       lag.observe(serverNow() - 100);
 
       // A bound on the commit (broadcast mode) tells no lateness the answers could explain.
@@ -186,6 +187,20 @@ describe('server clock estimate', () => {
       expect(lag.cause?.detail, 'a slow answer alone').to.equal('delivery-slow');
       lag.answered(300, EVERY);
       expect(lag.cause).to.equal(null);
+
+      // Proven: a heartbeat sent 8 s after the commit was answered before the change came (the
+      // socket delivers in order): Realtime held it, however slow the answers (QA73).
+      lag.answeredSentAt = () => Date.now() - 1000;
+      delay = 7000;
+      lag.observe(serverNow() - 9000);
+      expect(lag.cause?.detail, 'proven').to.equal('realtime-behind');
+      lag.answered(8000, EVERY);
+      expect(lag.cause?.detail, 'no answer relabels it').to.equal('realtime-behind');
+      lag.answered(100, EVERY);
+      expect(lag.cause?.detail, 'nor ends it').to.equal('realtime-behind');
+      lag.answeredSentAt = () => Date.now() - 8000; // sent 1 s after the commit: proves nothing
+      lag.observe(serverNow() - 9000);
+      expect(lag.cause?.detail, 'not proven').to.equal('delivery-slow');
     } finally {
       stop();
       lag.dispose();
