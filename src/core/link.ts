@@ -189,8 +189,8 @@ export class Link {
   /**
    * How long the server's answers take to be taken in now (ms): the pending heartbeat's age, or
    * else the last measured round trip (or the wait the last socket was closed in, until this one
-   * answers); 0 before any. What the socket carries waits in the
-   * same queue (a busy page, a slow network): ./realtime-lag.ts tells that from Realtime behind.
+   * answers); 0 before any. What the socket carries waits in the same queue (a busy page, a slow
+   * network): ./realtime-lag.ts tells that from Realtime behind.
    */
   answerDelay(): number {
     return Math.max(this.#probeSentAt === null ? 0 : Date.now() - this.#probeSentAt, this.#roundTrip);

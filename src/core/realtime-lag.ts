@@ -136,7 +136,7 @@ export class RealtimeLag {
     watchFreeze();
   }
 
-  /** Why the client's queries are not live (`server`, detail `realtime-behind`; or `network`, detail `delivery-slow`: the page or its network is what is late), or null. */
+  /** Why the client's queries are not live (`server`, detail `realtime-behind`; or `network`, detail `delivery-slow`: the connection is slow, the page busy or the network or server slow), or null. */
   cause: RtError | null = null;
   /**
    * Tables a query found Realtime not delivering to (src/core/live-query.ts, item 10), to that
