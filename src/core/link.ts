@@ -209,8 +209,13 @@ export class Link {
 
   /** A heartbeat sent at `sentAt` is given up on (a timeout): it waited at least this long, as a round trip. */
   #waitedFor(sentAt: number | null): void {
-    if (sentAt !== null && !this.#unmeasured) this.#roundTrip = Math.max(this.#roundTrip, Date.now() - sentAt);
+    if (sentAt === null || this.#unmeasured) return;
+    this.#roundTrip = Math.max(this.#roundTrip, Date.now() - sentAt);
+    this.#gaveUp = true;
   }
+
+  /** A heartbeat was given up on since the socket last closed (not the link's state: `sync()` may have moved it on before the close event; QA74 1). */
+  #gaveUp = false;
 
   /** No heartbeat is overdue. */
   get healthy(): boolean {
@@ -320,8 +325,6 @@ export class Link {
    * the socket carried meanwhile was not read. Nothing counts as live until the server answers.
    */
   suspect(): void {
-    // A heartbeat in flight meanwhile measures the page's absence, not the connection.
-    if (this.#probeSentAt !== null) this.#unmeasured = true;
     if (this.state !== 'open') return;
     this.fire('heartbeat-late');
     this.probe();
@@ -365,7 +368,8 @@ export class Link {
     // until it answers (QA72 F1: an overloaded page's every socket was closed before its first
     // answer, and its changes were blamed on Realtime). Else an old socket's round trip says
     // nothing of the next.
-    if (this.state !== 'late' || this.#unmeasured) this.#roundTrip = 0;
+    if (!this.#gaveUp || this.#unmeasured) this.#roundTrip = 0;
+    this.#gaveUp = false;
     this.#clearLate();
     // Closed by the server or something between (a proxy refusing WebSockets: 1008 "blocked"; a
     // dropped connection: 1006): the code and reason are the cause. 1000 and 1005 are normal closes

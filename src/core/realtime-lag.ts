@@ -234,6 +234,13 @@ export class RealtimeLag {
    *   has no such answer (it reports no position): its hold stands.
    */
   answered(roundTrip: number, every: number): void {
+    // Less the time the page was frozen or stalled while it was in flight: a task of seconds holds
+    // the answer as a freeze does, and is no slower connection (QA74 2: a slow answer across a
+    // stall under load had been dropped as unmeasured, the label then taken from an old quick one).
+    checkStall(); // the answer may be the first task after a stall
+    const now = Date.now();
+    const sentAt = now - roundTrip;
+    roundTrip -= awayWithin(sentAt, now, null);
     const slow = this.cause?.detail === 'delivery-slow';
     if (slow && roundTrip < LATE_MS / 2) {
       clearTimeout(this.#timer);
@@ -244,7 +251,7 @@ export class RealtimeLag {
     if (roundTrip > LATE_MS && !proven) {
       this.#hold(every + 2 * roundTrip + 1000); // past the next answer
       this.#set(this.#causeOf(roundTrip));
-    } else if (this.cause && !slow && !proven && !this.#last.bound && roundTrip >= LATE_MS / 2 && Date.now() - roundTrip <= this.#last.at) {
+    } else if (this.cause && !slow && !proven && !this.#last.bound && roundTrip >= LATE_MS / 2 && sentAt <= this.#last.at) {
       this.#set(this.#causeOf(roundTrip));
     }
   }
