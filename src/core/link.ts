@@ -353,6 +353,7 @@ export class Link {
 
   #onOpen(): void {
     this.#down = false;
+    this.#gaveUp = false; // a close event Phoenix's teardown let go by carries nothing further
     this.attempt = 0;
     this.nextRetryAt = null;
     this.error = null;
@@ -412,7 +413,9 @@ export class Link {
       this.#clearLate();
       if (status === 'ok') {
         const measured = typeof latency === 'number' && !this.#unmeasured;
-        if (measured) this.latencyMs = this.#roundTrip = latency;
+        // An unmeasured answer (sent offline) leaves no figure: not even one carried from a socket before.
+        this.#roundTrip = measured ? (this.latencyMs = latency) : 0;
+        this.#gaveUp = false;
         this.answeredSentAt = sentAt ?? (typeof latency === 'number' ? now - latency : null);
         this.#unmeasured = false;
         this.lastHeartbeatAt = this.#lastActivityAt = now;

@@ -248,9 +248,9 @@ export class RealtimeLag {
       return;
     }
     const proven = !!this.cause && this.#last.proven;
-    if (roundTrip > LATE_MS && !proven) {
-      this.#hold(every + 2 * roundTrip + 1000); // past the next answer
-      this.#set(this.#causeOf(roundTrip));
+    if (roundTrip > LATE_MS) {
+      this.#hold(every + 2 * roundTrip + 1000); // past the next answer, whoever is named
+      if (!proven) this.#set(this.#causeOf(roundTrip));
     } else if (this.cause && !slow && !proven && !this.#last.bound && roundTrip >= LATE_MS / 2 && sentAt <= this.#last.at) {
       this.#set(this.#causeOf(roundTrip));
     }
@@ -307,8 +307,12 @@ export class RealtimeLag {
   #set(cause: RtError | null, always = false): void {
     if (cause === this.cause && !always) return;
     this.cause = cause;
-    if (!cause) this.#ticker = void clearInterval(this.#ticker);
-    else this.#ticker ??= setInterval(() => this.#set(this.cause, true), LATE_HOLD_MS);
+    // An episode's proof ends with it (review: a proof outliving its episode kept a later slow
+    // link's answers from holding the next one).
+    if (!cause) {
+      this.#ticker = void clearInterval(this.#ticker);
+      this.#last.proven = false;
+    } else this.#ticker ??= setInterval(() => this.#set(this.cause, true), LATE_HOLD_MS);
     for (const listener of [...this.#listeners]) listener();
   }
 }

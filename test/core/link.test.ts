@@ -144,6 +144,18 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.close(); // an ordinary close: nothing carried
       fake.open();
       expect(link.answerDelay()).to.equal(0);
+      // A wait carried, then an answer that measures nothing (sent offline): no old figure stays.
+      fake.beat('sent');
+      link.fire('heartbeat-late');
+      restore.push(skewClock(9000));
+      fake.beat('timeout');
+      fake.close();
+      fake.open();
+      expect(link.answerDelay()).to.be.within(9000, 9500);
+      link.offline();
+      fake.beat('sent');
+      fake.beat('ok', 3000);
+      expect(link.answerDelay(), 'an unmeasured answer').to.equal(0);
       // Sent while offline: its wait measured the outage, not the connection.
       const online = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!;
       Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
@@ -151,6 +163,7 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.beat('sent');
       link.offline();
       restore.push(skewClock(20_000));
+      fake.beat('timeout'); // given up on, but sent offline
       fake.close(1006);
       fake.open();
       expect(link.answerDelay(), 'an outage carries nothing').to.equal(0);

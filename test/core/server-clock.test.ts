@@ -194,13 +194,31 @@ describe('server clock estimate', () => {
       delay = 7000;
       lag.observe(serverNow() - 9000);
       expect(lag.cause?.detail, 'proven').to.equal('realtime-behind');
+      const before = lag.until!;
       lag.answered(8000, EVERY);
       expect(lag.cause?.detail, 'no answer relabels it').to.equal('realtime-behind');
+      expect(lag.until!, 'slow answers still hold a proven episode past the next one').to.be.greaterThan(before);
       lag.answered(100, EVERY);
       expect(lag.cause?.detail, 'nor ends it').to.equal('realtime-behind');
       lag.answeredSentAt = () => Date.now() - 8000; // sent 1 s after the commit: proves nothing
       lag.observe(serverNow() - 9000);
       expect(lag.cause?.detail, 'not proven').to.equal('delivery-slow');
+      lag.observe(serverNow() - 100);
+      expect(lag.cause).to.equal(null);
+
+      // A proof ends with its episode: a later slow link's answers hold its own (review of a96f478).
+      lag.answeredSentAt = () => Date.now() - 1000;
+      lag.observe(serverNow() - 9000);
+      expect(lag.cause?.detail, 'proven again').to.equal('realtime-behind');
+      lag.observe(serverNow() - 100);
+      lag.answered(7000, EVERY);
+      expect(lag.cause?.detail).to.equal('delivery-slow');
+      const first = lag.until!;
+      for (const until = performance.now() + 20; performance.now() < until; ); // some time passes
+      lag.answered(7000, EVERY);
+      expect(lag.until!, 'the next slow answer holds past the one after').to.be.greaterThan(first);
+      lag.answered(100, EVERY);
+      expect(lag.cause).to.equal(null);
     } finally {
       stop();
       lag.dispose();
