@@ -215,8 +215,7 @@ export class RealtimeLag {
     } else if (took < LATE_MS / 2 && this.cause && !atMost) {
       // On time in full, waits included: a change that waited out a slow socket is no sign of
       // catching up (QA71 F4: "Live" between late changes over a link 6.5 s slow).
-      clearTimeout(this.#timer);
-      this.#set(null);
+      this.#end();
     }
   }
 
@@ -243,8 +242,7 @@ export class RealtimeLag {
     roundTrip -= awayWithin(sentAt, now, null);
     const slow = this.cause?.detail === 'delivery-slow';
     if (slow && roundTrip < LATE_MS / 2) {
-      clearTimeout(this.#timer);
-      this.#set(null);
+      this.#end();
       return;
     }
     const proven = !!this.cause && this.#last.proven;
@@ -254,6 +252,12 @@ export class RealtimeLag {
     } else if (this.cause && !slow && !proven && !this.#last.bound && roundTrip >= LATE_MS / 2 && sentAt <= this.#last.at) {
       this.#set(this.#causeOf(roundTrip));
     }
+  }
+
+  /** The episode ends now (its hold with it). */
+  #end(): void {
+    clearTimeout(this.#timer);
+    this.#set(null);
   }
 
   /** Behind for `ms` more, or longer if already held longer. */
