@@ -116,7 +116,8 @@ export function subscribeMapped<R>({ registry, schema }: ClientParts, spec: Chan
     // Every member of the listener: its `problem()` is what the subscription list names (QA36).
     problem: () => listener.problem?.() ?? null,
     onState: (s) => listener.onState(s),
-    onChange: (c) => listener.onChange({ type: c.type, new: c.new && schema.row(table, c.new), old: c.old && schema.row(table, c.old) }),
+    // The change whole (its commit time too: review of b4756c8, 9), rows under the standard names.
+    onChange: (c) => listener.onChange({ ...c, new: c.new && schema.row(table, c.new), old: c.old && schema.row(table, c.old) }),
   });
 }
 

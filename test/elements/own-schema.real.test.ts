@@ -14,8 +14,8 @@ import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
 import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
-import { BOB, CAROL, backendInfo, insertInto, newId, signIn, USERS } from '../helpers/backend.js';
-import { deepText } from './helpers.js';
+import { BOB, CAROL, backendInfo, insertInto, lagRealtime, newId, signIn, USERS } from '../helpers/backend.js';
+import { badgeText, deepText } from './helpers.js';
 import { en } from '../../src/internal/strings.js';
 
 const TABLES = {
@@ -199,5 +199,33 @@ describe('your own schema: other table and column names, text keys (real backend
     // A standard column name misspelt (QA28 M1): refused, not the placeholder name under "Live".
     await until(typo!, 'columns.streams.nmae');
     expect(deepText(typo!.shadowRoot!)).not.to.include('Live');
+  });
+
+  // Review of b4756c8 (9): a change under your own names lost its commit time when mapped back to
+  // the standard ones, so Realtime running behind the database went unseen ("Live" over late data),
+  // and a late change could not be ordered against a newer read.
+  it('Realtime running behind the database is seen over mapped tables too: not Live, the cause named; Live again once on time', async () => {
+    const tag = newId().slice(0, 8);
+    const team = `team-${tag}`;
+    await insertInto('acme_members', [{ team_id: team, member_id: CAROL }]);
+    const item = `wi-${tag}`;
+    await insertInto('acme_work_items', [{ id: item, team_id: team, name: `Lag item ${tag}`, goal_status: 'in_progress', current_progress: { percentage: 10, completed: 1, total: 10 } }]);
+    const wrapper = await mounted(html`<rt-stream-progress stream-id=${item}></rt-stream-progress>`);
+    const el = wrapper.querySelector('rt-stream-progress')!;
+    const badge = () => el.shadowRoot!.querySelector('[part~="live-badge"]');
+    await until(el, '10%');
+    await waitUntil(() => badgeText(el) === en.live, `never Live: ${badgeText(el)}`, { timeout: 30_000, interval: 50 });
+    await lagRealtime(6500);
+    try {
+      await patch('acme_work_items', `id=eq.${item}`, { current_progress: { percentage: 20, completed: 2, total: 10 } });
+      await until(el, '20%');
+      await waitUntil(() => badgeText(el) === en.stale, `not "${en.stale}" after a late change: ${badgeText(el)}`, { timeout: 10_000, interval: 50 });
+      expect(badge()!.getAttribute('title')).to.equal(en.errorMessages['realtime-behind']);
+    } finally {
+      await lagRealtime(0);
+    }
+    await patch('acme_work_items', `id=eq.${item}`, { current_progress: { percentage: 30, completed: 3, total: 10 } });
+    await until(el, '30%');
+    await waitUntil(() => badgeText(el) === en.live, `not Live again: ${badgeText(el)}`, { timeout: 30_000, interval: 50 });
   });
 });
