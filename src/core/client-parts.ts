@@ -11,7 +11,7 @@ import type { ConnectionStatus, RtError } from './types.js';
 import { ChannelRegistry } from './channel-registry.js';
 import { messageOf, rtError } from './errors.js';
 import type { Session } from './session.js';
-import { Link, linkStatus } from './link.js';
+import { Link, linkStatus, type LinkEvents } from './link.js';
 import { RestSource } from './rest-source.js';
 import { SchemaMap } from './schema-map.js';
 import type { RealtimeClientLike } from './supabase-like.js';
@@ -32,8 +32,8 @@ export interface ClientHooks {
   refusal?(table: string): RtError | undefined;
   /** Whether the client was disposed (the page watch then keeps nothing awake). */
   disposed(): boolean;
-  /** The server answered a heartbeat `roundTrip` ms after it was sent, the next sent `every` ms later (LinkEvents.answered). */
-  answered(roundTrip: number, every: number): void;
+  /** A heartbeat was answered, or given up on, after `roundTrip` ms (LinkEvents.answered). */
+  answered: NonNullable<LinkEvents['answered']>;
 }
 
 export interface ClientParts {

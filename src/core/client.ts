@@ -97,7 +97,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       userId: () => this.getUserId(),
       disposed: () => this.disposed,
       refusal: (table) => this.#refused.get(table),
-      answered: (roundTrip, every) => this.realtimeLag.answered(roundTrip, every),
+      answered: (...answer) => this.realtimeLag.answered(...answer),
     });
     if (isRtError(parts)) {
       this.configError = parts;

@@ -12,6 +12,7 @@ import type { RealtimeClientLike } from './supabase-like.js';
 import { tapRealtime, type SocketClose } from './realtime-tap.js';
 import { messageOf, rtError } from './errors.js';
 import { policyRefusal, watchPolicy } from './csp.js';
+import { pageAway } from './realtime-lag.js';
 
 export type LinkState =
   | 'idle' // no socket asked for yet
@@ -113,10 +114,12 @@ export interface LinkEvents {
   /** The socket failed to open again (a second failed attempt in a row, or an open that timed out). */
   down?(): void;
   /**
-   * The server answered a heartbeat `roundTrip` ms after it was sent (not one sent while offline);
-   * the next is sent `every` ms later.
+   * The server answered a heartbeat sent at `sentAt` (epoch ms, local clock) `roundTrip` ms later,
+   * less the time the page was frozen or stalled meanwhile (not one sent while offline); or,
+   * `unanswered`, the heartbeat was given up on after `roundTrip` ms. The next is sent `every` ms
+   * later (./realtime-lag.ts `RealtimeLag.answered`).
    */
-  answered?(roundTrip: number, every: number): void;
+  answered?(roundTrip: number, every: number, sentAt: number, unanswered: boolean): void;
 }
 
 export class Link {
@@ -193,11 +196,29 @@ export class Link {
    * network): ./realtime-lag.ts tells that from Realtime behind.
    */
   answerDelay(): number {
-    return Math.max(this.#probeSentAt === null ? 0 : Date.now() - this.#probeSentAt, this.#roundTrip);
+    return Math.max(this.#probeSentAt === null ? 0 : this.#since(this.#probeSentAt), this.#roundTrip);
   }
 
-  /** The last measured round trip (ms; 0: none yet), or how long the last socket waited for the answer it was closed without. */
+  /**
+   * The last measured round trip (ms; 0: none yet), or how long the last socket waited for the
+   * answer it was closed without; less the time the page was frozen or stalled meanwhile (#since).
+   */
   #roundTrip = 0;
+
+  /**
+   * ms from `from` (local clock) to now, less the time the page was frozen or its main thread
+   * stalled meanwhile: a task of seconds holds an answer as a freeze does, and is no slower
+   * connection (QA74 2; review of b4756c8, 3: the link's figures had been the raw ones).
+   */
+  #since(from: number): number {
+    const now = Date.now();
+    return now - from - pageAway(from, now);
+  }
+
+  /** ms between two heartbeats (realtime-js's `heartbeatIntervalMs`). */
+  get #every(): number {
+    return this.realtime.heartbeatIntervalMs ?? 25_000;
+  }
 
   /**
    * When the heartbeat last answered was sent (epoch ms, local clock), or null: whatever the socket
@@ -210,8 +231,12 @@ export class Link {
   /** A heartbeat sent at `sentAt` is given up on (a timeout): it waited at least this long, as a round trip. */
   #waitedFor(sentAt: number | null): void {
     if (sentAt === null || this.#unmeasured) return;
-    this.#roundTrip = Math.max(this.#roundTrip, Date.now() - sentAt);
+    const waited = this.#since(sentAt);
+    this.#roundTrip = Math.max(this.#roundTrip, waited);
     this.#gaveUp = true;
+    // Told as an answer at least this slow (review of b4756c8, 2: on a link too slow ever to
+    // answer, each new socket read "Live" from its join reply until its first heartbeat went late).
+    this.events.answered?.(waited, this.#every, sentAt, true);
   }
 
   /** A heartbeat was given up on since the socket last closed (not the link's state: `sync()` may have moved it on before the close event; QA74 1). */
@@ -361,6 +386,10 @@ export class Link {
     this.#clearLate();
     this.fire('open');
     this.events.socketChanged();
+    // The last socket was closed waiting for an answer (its wait is carried, #onClose): ask this
+    // one now, not at its first heartbeat (an interval away). A quick answer tells the widgets the
+    // new socket keeps up (a server back from a freeze); a slow one, that it is as slow.
+    if (this.#roundTrip > 0) this.probe();
   }
 
   #onClose(event?: SocketClose): void {
@@ -414,13 +443,13 @@ export class Link {
       if (status === 'ok') {
         const measured = typeof latency === 'number' && !this.#unmeasured;
         // An unmeasured answer (sent offline) leaves no figure: not even one carried from a socket before.
-        this.#roundTrip = measured ? (this.latencyMs = latency) : 0;
+        this.#roundTrip = measured ? this.#since(now - (this.latencyMs = latency)) : 0;
         this.#gaveUp = false;
         this.answeredSentAt = sentAt ?? (typeof latency === 'number' ? now - latency : null);
         this.#unmeasured = false;
         this.lastHeartbeatAt = this.#lastActivityAt = now;
         this.fire('heartbeat-ok');
-        if (measured) this.events.answered?.(latency, this.realtime.heartbeatIntervalMs ?? 25_000);
+        if (measured) this.events.answered?.(this.#roundTrip, this.#every, now - latency, false);
       } else if (status === 'timeout') {
         this.#waitedFor(sentAt);
         this.error = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');

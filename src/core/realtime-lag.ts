@@ -126,6 +126,17 @@ function awayWithin(from: number, to: number, unheard: [number, number | null] |
   return away;
 }
 
+/**
+ * How much of the local time span [from, to] (ms) the page spent frozen or its main thread stalled:
+ * a task of seconds holds a heartbeat answer as a freeze does, and is no slower connection (QA74 2).
+ * ./link.ts measures its round trips less it (review of b4756c8, 3: one figure, not a raw one in
+ * the link and an adjusted one here).
+ */
+export function pageAway(from: number, to = Date.now()): number {
+  checkStall(); // this task may be the first after a stall
+  return awayWithin(from, to, null);
+}
+
 /** A change delivered more than this long after its commit (ms) means Realtime runs behind. */
 export const LATE_MS = 5000;
 /** Without a change on time, the last late one keeps the client behind this long (ms; at least twice its lateness). */
@@ -220,28 +231,25 @@ export class RealtimeLag {
   }
 
   /**
-   * The server answered a heartbeat `roundTrip` ms after it was sent (./link.ts, measured answers
-   * only), the next sent `every` ms later (none is asked for in between: a second heartbeat sent
-   * while one is pending makes realtime-js reconnect).
+   * The server answered a heartbeat sent at `sentAt` (epoch ms, local clock) `roundTrip` ms later,
+   * less the time the page was frozen or stalled meanwhile (./link.ts, measured answers only); or,
+   * `unanswered`, it was given up on after `roundTrip` ms (it took at least that long: review of
+   * b4756c8, 2). The next is sent `every` ms later (none is asked for in between: a second
+   * heartbeat sent while one is pending makes realtime-js reconnect).
    * - Slower than {@link LATE_MS}: whatever the socket carries waits as long, so nothing is live
    *   until the next answer, changes or not (QA71 F4: "Live" over a link 6.5 s slow between
-   *   changes); the cause is the connection's (`delivery-slow`) unless Realtime is proven behind.
+   *   changes; on a link too slow ever to answer, each new socket read "Live" until its first
+   *   heartbeat went late); the cause is the connection's (`delivery-slow`) unless Realtime is
+   *   proven behind.
    * - A `realtime-behind` episode not proven becomes `delivery-slow` when this heartbeat was in
    *   flight as its last late change was taken in and is slow itself (LATE_MS / 2 or more).
    * - A quick answer (under LATE_MS / 2) ends a `delivery-slow` episode: what waited in the queue
    *   was taken in (QA71 F3: "Stale" for 25–60 s after a busy page caught up). Realtime's own lag
    *   has no such answer (it reports no position): its hold stands.
    */
-  answered(roundTrip: number, every: number): void {
-    // Less the time the page was frozen or stalled while it was in flight: a task of seconds holds
-    // the answer as a freeze does, and is no slower connection (QA74 2: a slow answer across a
-    // stall under load had been dropped as unmeasured, the label then taken from an old quick one).
-    checkStall(); // the answer may be the first task after a stall
-    const now = Date.now();
-    const sentAt = now - roundTrip;
-    roundTrip -= awayWithin(sentAt, now, null);
+  answered(roundTrip: number, every: number, sentAt = Date.now() - roundTrip, unanswered = false): void {
     const slow = this.cause?.detail === 'delivery-slow';
-    if (slow && roundTrip < LATE_MS / 2) {
+    if (slow && roundTrip < LATE_MS / 2 && !unanswered) {
       this.#end();
       return;
     }

@@ -4,6 +4,8 @@
  */
 import { expect } from '@open-wc/testing';
 import { LINK_TRANSITIONS, Link, linkStatus, nextLinkState, type LinkEvent, type LinkState } from '../../src/core/link.js';
+import { RealtimeLag } from '../../src/core/realtime-lag.js';
+import { observeServerTime, serverNow } from '../../src/core/server-clock.js';
 import { skewClock } from '../helpers/clock.js';
 
 const STATES = Object.keys(LINK_TRANSITIONS) as LinkState[];
@@ -94,9 +96,15 @@ describe('Link: how long answers take (answerDelay)', () => {
     const adapter = { heartbeatCallback: undefined as undefined | ((status: string, latency?: number) => void), getSocket: () => socket };
     let connected = false;
     let closing = false;
+    const probes: number[] = [];
     const realtime = {
       socketAdapter: adapter,
       heartbeatIntervalMs: 12_500,
+      /** Phoenix's: sent (and told) at once. */
+      sendHeartbeat: async () => {
+        probes.push(Date.now());
+        adapter.heartbeatCallback?.('sent');
+      },
       isConnected: () => connected,
       connectionState: () => (closing ? 'closing' : connected ? 'open' : 'closed'),
       channel: () => ({}) as never,
@@ -108,6 +116,7 @@ describe('Link: how long answers take (answerDelay)', () => {
     };
     return {
       realtime,
+      probes,
       open: () => ((connected = true), on.open.forEach((cb) => cb())),
       close: (code = 1000) => ((connected = false), (closing = false), on.close.forEach((cb) => cb({ code }))),
       /** Phoenix closing the socket, before its close event. */
@@ -171,6 +180,82 @@ describe('Link: how long answers take (answerDelay)', () => {
     } finally {
       for (const undo of restore.reverse()) undo();
       link.dispose();
+    }
+  });
+
+  // Review of b4756c8, 2 and 3; QA74 2. Last in this file: the stall it makes is module state.
+  it('tells the lag of a heartbeat given up on, asks a new socket at once, and measures every wait less the time the page stalled', () => {
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    observeServerTime(Date.now(), Date.now()); // the clocks agree
+    const fake = fakeRealtime();
+    const lag = new RealtimeLag();
+    const stop = lag.subscribe(() => {}); // a live query listens: the stall watch runs
+    const told: Array<[number, boolean]> = [];
+    const link = new Link(fake.realtime as never, {
+      changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {},
+      answered: (roundTrip, every, sentAt, unanswered) => {
+        told.push([roundTrip, unanswered]);
+        lag.answered(roundTrip, every, sentAt, unanswered);
+      },
+    });
+    lag.answerDelay = () => link.answerDelay();
+    lag.answeredSentAt = () => link.answeredSentAt;
+    const restore: Array<() => void> = [];
+    try {
+      fake.open();
+      expect(fake.probes, 'a first socket: nothing to ask').to.deep.equal([]);
+      // A link too slow ever to answer: its heartbeat is given up on after 9 s (Phoenix's timeout).
+      fake.beat('sent');
+      restore.push(skewClock(9000));
+      fake.beat('timeout');
+      expect(told).to.have.length(1);
+      expect(told[0]![0]).to.be.within(9000, 9500);
+      expect(told[0]![1], 'told as unanswered').to.equal(true);
+      expect(lag.cause?.detail, 'not live, the connection named: no change needed').to.equal('delivery-slow');
+      fake.close();
+      fake.open();
+      // The next socket is asked at once (not an interval later), and is not live until it answers.
+      expect(fake.probes).to.have.length(1);
+      expect(lag.cause?.detail, 'the new socket carries the episode').to.equal('delivery-slow');
+      fake.beat('ok', 20);
+      expect(lag.cause, 'a quick answer on the new socket ends it (a server back from a freeze)').to.equal(null);
+      fake.close(); // an ordinary close: nothing carried, nothing asked
+      fake.open();
+      expect(fake.probes).to.have.length(1);
+
+      // A host page's task of seconds while a heartbeat is in flight is no slower connection
+      // (review 3: the link's figures were raw, the lag's less the stall).
+      told.length = 0;
+      fake.beat('sent');
+      const sentAt = Date.now();
+      busy(3500); // the watch ticks every second: 2.5–3.5 s of this is a stall
+      expect(link.answerDelay(), 'the pending age, less the stall').to.be.below(1500);
+      lag.observe(serverNow() - 9000); // Realtime 9 s behind: 6 s of it outside the stall
+      expect(lag.cause?.detail, 'Realtime, not the connection').to.equal('realtime-behind');
+      fake.beat('ok', Date.now() - sentAt);
+      expect(told[0]![0], 'the round trip told, less the stall').to.be.below(1500);
+      expect(link.answerDelay()).to.be.below(1500);
+      expect(link.latencyMs, 'the latency shown is what was measured').to.be.at.least(3400);
+      expect(lag.cause?.detail, 'not relabelled by the answer').to.equal('realtime-behind');
+      lag.observe(serverNow() - 100);
+      // A wait longer than the stall by more than LATE_MS is the connection's.
+      fake.beat('sent');
+      busy(3500);
+      restore.push(skewClock(9500));
+      fake.beat('ok', 9500 + 3500);
+      expect(told.at(-1)![0]).to.be.above(9000);
+      expect(lag.cause?.detail).to.equal('delivery-slow');
+      // A give-up, however short once the stall is left out, is no quick answer: it ends nothing.
+      lag.answered(1000, 12_500, Date.now() - 1000, true);
+      expect(lag.cause?.detail).to.equal('delivery-slow');
+    } finally {
+      for (const undo of restore.reverse()) undo();
+      stop();
+      link.dispose();
+      lag.dispose();
     }
   });
 });
