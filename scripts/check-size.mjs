@@ -386,8 +386,13 @@ export const DEFAULT_BUDGET_KB = 58;
  * quickly, else the connection while its answers are slow; a socket closed for an unanswered
  * heartbeat carries that wait to the next: 92,192 B; an answer across a stall measured less the
  * stall, the wait carried whatever state sync() left (QA74 1, 2): 92,151 B.
+ * Raised to 92.5 on 2026-12-07 (fiftieth session, +0.2 KB): a mapped change keeps its commit time
+ * (own schema: Realtime lag seen there too); a heartbeat given up on counts as a slow answer and the
+ * next socket is asked at once; the link keeps its waits less the page's stall (92,272 B); a late
+ * change not yet explained reads `arriving-late` (its words in every locale) until an answer taken
+ * in after it, asked for at once when realtime-js's own heartbeat cannot collide (QA74 3): 92,420 B.
  */
-export const ALL_IN_CEILING_KB = 92.3;
+export const ALL_IN_CEILING_KB = 92.5;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -355,6 +355,19 @@ export class Link {
     this.probe();
   }
 
+  /**
+   * Ask for a heartbeat answer now ({@link probe}) unless Phoenix's own next heartbeat is due within
+   * PROBE_TIMEOUT_MS + 500 ms: Phoenix sends it an interval after the last answer (or the open),
+   * and one sent while another is pending makes realtime-js reconnect; a probe unanswered that
+   * long is given up on by the watchdog anyway (./realtime-lag.ts: whose a late change is).
+   */
+  probeSoon(): void {
+    if (this.open && this.#beatAt + this.#every - Date.now() > PROBE_TIMEOUT_MS + 500) this.probe();
+  }
+
+  /** When the socket last opened or a heartbeat was last answered (local ms): Phoenix's next heartbeat is an interval later. */
+  #beatAt = 0;
+
   /** Ask for a heartbeat answer now (tab visible again, back online). */
   probe(): void {
     if (this.#probeSentAt !== null) return;
@@ -382,7 +395,7 @@ export class Link {
     this.attempt = 0;
     this.nextRetryAt = null;
     this.error = null;
-    this.#lastActivityAt = Date.now();
+    this.#lastActivityAt = this.#beatAt = Date.now();
     this.#clearLate();
     this.fire('open');
     this.events.socketChanged();
@@ -447,7 +460,7 @@ export class Link {
         this.#gaveUp = false;
         this.answeredSentAt = sentAt ?? (typeof latency === 'number' ? now - latency : null);
         this.#unmeasured = false;
-        this.lastHeartbeatAt = this.#lastActivityAt = now;
+        this.lastHeartbeatAt = this.#lastActivityAt = this.#beatAt = now;
         this.fire('heartbeat-ok');
         if (measured) this.events.answered?.(this.#roundTrip, this.#every, now - latency, false);
       } else if (status === 'timeout') {

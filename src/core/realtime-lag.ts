@@ -15,7 +15,10 @@
  * Whose lateness it is, the heartbeat answers tell ({@link RealtimeLag.observe}): Realtime's when
  * proven (a heartbeat sent after the commit answered before the change came), else the
  * connection's while the answers are slow themselves (the page busy, the network or the server
- * slow: `network`, detail `delivery-slow`, ended by a quick answer), else Realtime's.
+ * slow: `network`, detail `delivery-slow`, ended by a quick answer), else not known yet (detail
+ * `arriving-late`: the last answer is from before the change, when the queue may have been short)
+ * until an answer taken in after the change tells: a quick one Realtime's, a slow one the
+ * connection's (a heartbeat is asked for at once when that is safe: ./link.ts `probeSoon`).
  * Without a commit time (broadcast mode) only a change older than the row already read over REST
  * tells a bound (./live-query.ts `#heldSince`). Unknown without a clock estimate.
  * It also carries, per table, a change Realtime did not deliver at all ({@link undelivered}): one
@@ -137,6 +140,12 @@ export function pageAway(from: number, to = Date.now()): number {
   return awayWithin(from, to, null);
 }
 
+/** The causes of a late episode (`RtError.detail`): Realtime behind, the connection slow, or not known yet. */
+const BEHIND = 'realtime-behind';
+const SLOW = 'delivery-slow';
+const UNKNOWN = 'arriving-late';
+type LateKind = typeof BEHIND | typeof SLOW | typeof UNKNOWN;
+
 /** A change delivered more than this long after its commit (ms) means Realtime runs behind. */
 export const LATE_MS = 5000;
 /** Without a change on time, the last late one keeps the client behind this long (ms; at least twice its lateness). */
@@ -147,7 +156,7 @@ export class RealtimeLag {
     watchFreeze();
   }
 
-  /** Why the client's queries are not live (`server`, detail `realtime-behind`; or `network`, detail `delivery-slow`: the connection is slow, the page busy or the network or server slow), or null. */
+  /** Why the client's queries are not live (`server`, detail `realtime-behind`; `network`, detail `delivery-slow`: the connection is slow, the page busy or the network or server slow; `server`, detail `arriving-late`: not known yet which), or null. */
   cause: RtError | null = null;
   /**
    * Tables a query found Realtime not delivering to (src/core/live-query.ts, item 10), to that
@@ -185,6 +194,10 @@ export class RealtimeLag {
   answerDelay: () => number = () => 0;
   /** When the heartbeat last answered was sent (epoch ms, local clock; ./link.ts `answeredSentAt`), or null; set by the client. */
   answeredSentAt: () => number | null = () => null;
+  /** Asks the server for a heartbeat answer now, when that is safe (./link.ts `probeSoon`); set by the client. */
+  probe: () => void = () => {};
+  /** While the cause is being checked (`arriving-late`): the next look at the pending answer's age. */
+  #checking: ReturnType<typeof setTimeout> | undefined;
   /** The last late change: the time it took (ms) less the page's or socket's time away, when it was taken in (Date.now()), whether its commit time was a bound, and whether Realtime is proven to have held it. */
   #last = { late: 0, at: 0, bound: false, proven: false };
   /** When the current episode ends without news (`performance.now()` ms): a hold only moves it later. */
@@ -203,7 +216,10 @@ export class RealtimeLag {
    * having been answered before the change came (the socket delivers in order: Realtime sent the
    * change after that answer, so it held it); else the connection's (`delivery-slow`) while the
    * answers themselves are slow (LATE_MS / 2 or more: the page busy, the network or the server
-   * slow; QA71 F3, F4, QA73); else Realtime's, as the connection answers quickly.
+   * slow; QA71 F3, F4, QA73); else, unless an answer taken in after an earlier late change of
+   * the episode named Realtime, not known yet (`arriving-late`: QA74 3, Realtime was blamed for
+   * 5–8 s at the onset of a slow link's lateness, on an answer from before the queue built up).
+   * A bound (broadcast mode) is Realtime's: it tells no lateness the answers could explain.
    */
   observe(committedAt: number | undefined, atMost = false): void {
     // A change taken in after a stall (any mode, with or without a clock estimate) is not Live.
@@ -222,7 +238,9 @@ export class RealtimeLag {
       const delay = this.answerDelay();
       this.#last = { late, at: now, bound: atMost, proven };
       // Every late change is told (the queries re-read, throttled); the cause follows the evidence.
-      this.#set(this.#causeOf(!proven && !atMost && delay >= LATE_MS / 2 ? delay : null), true);
+      const kind = proven || atMost ? BEHIND : delay >= LATE_MS / 2 ? SLOW : this.cause?.detail === BEHIND ? BEHIND : UNKNOWN;
+      this.#set(this.#causeOf(kind, delay), true);
+      if (kind === UNKNOWN) this.#check();
     } else if (took < LATE_MS / 2 && this.cause && !atMost) {
       // On time in full, waits included: a change that waited out a slow socket is no sign of
       // catching up (QA71 F4: "Live" between late changes over a link 6.5 s slow).
@@ -246,19 +264,24 @@ export class RealtimeLag {
    * - A quick answer (under LATE_MS / 2) ends a `delivery-slow` episode: what waited in the queue
    *   was taken in (QA71 F3: "Stale" for 25–60 s after a busy page caught up). Realtime's own lag
    *   has no such answer (it reports no position): its hold stands.
+   * - An `arriving-late` episode (taken in after its late change) is the connection's if this
+   *   answer is slow (LATE_MS / 2 or more), else Realtime's: the connection answers quickly now.
    */
   answered(roundTrip: number, every: number, sentAt = Date.now() - roundTrip, unanswered = false): void {
-    const slow = this.cause?.detail === 'delivery-slow';
+    const slow = this.cause?.detail === SLOW;
     if (slow && roundTrip < LATE_MS / 2 && !unanswered) {
       this.#end();
       return;
     }
     const proven = !!this.cause && this.#last.proven;
+    const unknown = this.cause?.detail === UNKNOWN;
     if (roundTrip > LATE_MS) {
       this.#hold(every + 2 * roundTrip + 1000); // past the next answer, whoever is named
-      if (!proven) this.#set(this.#causeOf(roundTrip));
-    } else if (this.cause && !slow && !proven && !this.#last.bound && roundTrip >= LATE_MS / 2 && sentAt <= this.#last.at) {
-      this.#set(this.#causeOf(roundTrip));
+      if (!proven) this.#set(this.#causeOf(SLOW, roundTrip));
+    } else if (this.cause && !slow && !proven && !this.#last.bound && roundTrip >= LATE_MS / 2 && (unknown || sentAt <= this.#last.at)) {
+      this.#set(this.#causeOf(SLOW, roundTrip));
+    } else if (unknown && !unanswered && roundTrip < LATE_MS / 2) {
+      this.#set(this.#causeOf(BEHIND));
     }
   }
 
@@ -277,12 +300,28 @@ export class RealtimeLag {
     this.#timer = setTimeout(() => this.#set(null), ms);
   }
 
-  /** The episode's cause: the connection's while answers take `delay` ms, else Realtime's (the cause kept if of the same kind). */
-  #causeOf(delay: number | null): RtError {
-    if (this.cause && (this.cause.detail === 'delivery-slow') === (delay !== null)) return this.cause;
-    return delay !== null
-      ? rtError('network', `Heartbeat answers take ${Math.round(delay / 1000)} s: the connection to the realtime server is slow.`, 'delivery-slow')
-      : rtError('server', `Realtime delivered a change ${Math.round(this.#last.late / 1000)} s after its commit: live updates run behind the database.`, 'realtime-behind');
+  /**
+   * While the cause is being checked: asks for an answer (when safe), and names the connection
+   * once the pending one is LATE_MS / 2 old (a quick answer names Realtime: answered()).
+   */
+  #check(): void {
+    this.probe();
+    clearTimeout(this.#checking);
+    this.#checking = setTimeout(() => {
+      if (this.cause?.detail !== UNKNOWN) return;
+      const delay = this.answerDelay();
+      if (delay >= LATE_MS / 2) this.#set(this.#causeOf(SLOW, delay));
+      else this.#check();
+    }, 500);
+  }
+
+  /** The episode's cause of `kind` (the cause kept if of that kind): the connection's while answers take `delay` ms, Realtime's, or not known yet. */
+  #causeOf(kind: LateKind, delay = 0): RtError {
+    if (this.cause?.detail === kind) return this.cause;
+    const late = `Realtime delivered a change ${Math.round(this.#last.late / 1000)} s after its commit`;
+    return kind === SLOW
+      ? rtError('network', `Heartbeat answers take ${Math.round(delay / 1000)} s: the connection to the realtime server is slow.`, kind)
+      : rtError('server', kind === BEHIND ? `${late}: live updates run behind the database.` : `${late}; whether Realtime or the connection held it is being checked.`, kind);
   }
 
   /** Realtime did not deliver a change to `table` (`cause`; the first one stays), or did deliver one (null). */
@@ -309,6 +348,7 @@ export class RealtimeLag {
 
   dispose(): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#checking);
     clearInterval(this.#ticker);
     listen(-this.#listeners.size);
     this.#listeners.clear();

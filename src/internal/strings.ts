@@ -119,6 +119,8 @@ export const en = {
     'realtime-behind': 'Live updates are arriving late: the realtime server is behind the database. The data is read again meanwhile.',
     // By RtError.detail: changes and heartbeat answers alike are taken in late (src/core/realtime-lag.ts).
     'delivery-slow': 'Live updates are arriving late: the connection to the realtime server is slow (this page is busy, or the network or the server is slow). The data is read again meanwhile.',
+    // By RtError.detail: a change arrived late, and whose delay it is (Realtime's or the connection's) is being checked (src/core/realtime-lag.ts).
+    'arriving-late': 'Live updates are arriving late (checking whether the realtime server or the connection is slow). The data is read again meanwhile.',
     // By RtError.detail: a change the database has never arrived over Realtime (src/core/live-query.ts).
     'realtime-undelivered': 'Live updates are late or not arriving: the realtime server has not sent a change the database has. Reconnecting; the data is read again meanwhile.',
   } as Record<string, string>,

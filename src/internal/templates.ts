@@ -91,7 +91,7 @@ export function lookBadge(look: StatusLook, text: string, part = 'status'): Temp
  * Nothing while loading (the skeleton says it).
  */
 /** Realtime delivers changes late (or the page takes them in late), or did not deliver one (src/core/live-query.ts): the data stands, read over REST meanwhile. */
-const isLate = (error: RtError) => error.detail === 'realtime-behind' || error.detail === 'delivery-slow' || error.detail === 'realtime-undelivered';
+const isLate = (error: RtError) => /^(realtime-behind|delivery-slow|arriving-late|realtime-undelivered)$/.test(error.detail ?? '');
 
 export function phaseBadge(s: RtStrings, phase: LiveQueryPhase, error?: RtError | null): TemplateResult | typeof nothing {
   if (phase === 'live') return badge({ tone: 'success', text: s.live, dot: true, live: true, part: 'live-badge' });

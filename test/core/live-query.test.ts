@@ -1388,7 +1388,7 @@ describe('reads racing changes delivered out of commit order', () => {
       db.rows.set('n3', n3);
       db.deliver({ type: 'INSERT', new: n3, old: null, committedAt: Date.now() - 8000 });
       await waitFor(() => store.state.phase === 'stale', 2000, `stale (is ${store.state.phase})`);
-      expect(store.state.error?.detail).to.equal('realtime-behind');
+      expect(store.state.error?.detail).to.equal('arriving-late');
       expect(viewStateOf({ phase: store.state.phase, error: store.state.error, hasData: false })).to.equal('empty'); // not an error box
       await waitFor(() => db.selects > selects, 3000, 'the rows read again');
       // Still late: stays stale (the re-read does not make it live).
@@ -1413,7 +1413,7 @@ describe('reads racing changes delivered out of commit order', () => {
       db.rows.set('n3', n3);
       // 9 s late: held behind for 18 s (twice the lateness) without a change on time.
       db.deliver({ type: 'INSERT', new: n3, old: null, committedAt: Date.now() - 9000 });
-      await waitFor(() => store.state.error?.detail === 'realtime-behind', 2000, `behind (is ${store.state.phase})`);
+      await waitFor(() => store.state.error?.detail === 'arriving-late', 2000, `late (is ${store.state.phase})`);
       const first = db.selects;
       await waitFor(() => db.selects > first, 3000, 'the rows read again at once');
       // The database changes; Realtime says nothing more (still behind).

@@ -3,7 +3,7 @@
  * upper bounds over a window, Date headers, wall-clock jumps, one estimate per page, and the
  * formatting that never shows a past event as future.
  */
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import {
   clockSkew, DRIFT_PER_MS, observeDateHeader, observeServerTime, parseServerTime, resetServerClock, serverNow, SKEW_WINDOW_MS,
 } from '../../src/core/server-clock.js';
@@ -104,7 +104,7 @@ describe('server clock estimate', () => {
     const lag = new RealtimeLag();
     try {
       lag.observe(serverNow() - 8000); // one more change, committed 8 s ago on the server's clock
-      expect(lag.cause?.detail).to.equal('realtime-behind');
+      expect(lag.cause?.detail).to.equal('arriving-late');
     } finally {
       lag.dispose();
     }
@@ -120,7 +120,7 @@ describe('server clock estimate', () => {
       expect(lag.cause, 'held while the socket heard nothing').to.equal(null);
       span = [Date.now() - 9000, Date.now() - 7000]; // heard again 7 s ago
       lag.observe(serverNow() - 8000); // 7 s of it outside the span
-      expect(lag.cause?.detail, 'late outside the span').to.equal('realtime-behind');
+      expect(lag.cause?.detail, 'late outside the span').to.equal('arriving-late');
     } finally {
       lag.dispose();
     }
@@ -151,11 +151,17 @@ describe('server clock estimate', () => {
       expect(lag.cause, 'ended by a quick answer').to.equal(null);
       expect(lag.until).to.equal(null);
 
-      // Answers not slow themselves explain nothing (review H1): Realtime 5–7.5 s behind is Realtime's.
+      // Answers quick before the change tell nothing of the queue it waited in (QA74 3: Realtime
+      // blamed at the onset of a slow link's lateness): not known yet. An answer taken in after it
+      // does: a quick one, the connection keeps up, so Realtime 5–7.5 s behind is Realtime's (review H1).
       for (const [took, d] of [[5050, 100], [6000, 1200]] as const) {
         delay = d;
         lag.observe(serverNow() - took);
-        expect(lag.cause?.detail, `${took} ms late, answers in ${d} ms`).to.equal('realtime-behind');
+        expect(lag.cause?.detail, `${took} ms late, answers in ${d} ms: not known yet`).to.equal('arriving-late');
+        lag.answered(d, EVERY); // taken in after the change, quick
+        expect(lag.cause?.detail, 'a quick answer after the change').to.equal('realtime-behind');
+        lag.observe(serverNow() - took); // the episode's next late change: still Realtime's
+        expect(lag.cause?.detail).to.equal('realtime-behind');
         lag.answered(d, EVERY); // a quick answer ends no Realtime lag
         expect(lag.cause?.detail).to.equal('realtime-behind');
         lag.observe(serverNow() - 100); // a change on time does
@@ -164,7 +170,7 @@ describe('server clock estimate', () => {
 
       delay = 100;
       lag.observe(serverNow() - 9000);
-      expect(lag.cause?.detail).to.equal('realtime-behind');
+      expect(lag.cause?.detail).to.equal('arriving-late');
       lag.answered(8000, EVERY); // in flight as the late change was taken in, and explains it
       expect(lag.cause?.detail, 'told again by the answer').to.equal('delivery-slow');
       lag.answered(100, EVERY);
@@ -225,12 +231,36 @@ describe('server clock estimate', () => {
     }
   });
 
+  it("a late change not yet explained asks for an answer, and names the connection once the pending one is slow (QA74 3)", async () => {
+    observeServerTime(Date.now(), Date.now());
+    const lag = new RealtimeLag();
+    let probes = 0;
+    let delay = 200;
+    lag.probe = () => probes++;
+    lag.answerDelay = () => delay;
+    try {
+      lag.observe(serverNow() - 9000);
+      expect(lag.cause?.detail).to.equal('arriving-late');
+      expect(probes, 'asked at once').to.equal(1);
+      delay = 2600; // the answer asked for is 2.6 s in flight: the connection is slow
+      await waitUntil(() => lag.cause?.detail === 'delivery-slow', 'the connection never named', { timeout: 3000 });
+      lag.answered(300, 12_500);
+      expect(lag.cause, 'a quick answer ends it').to.equal(null);
+      // A bound (broadcast mode) is Realtime's at once: the answers cannot explain it.
+      lag.observe(serverNow() - 9000, true);
+      expect(lag.cause?.detail).to.equal('realtime-behind');
+    } finally {
+      lag.dispose();
+    }
+  });
+
   it("a later slow answer does not make an earlier Realtime lag the connection's (review M6)", () => {
     observeServerTime(Date.now(), Date.now());
     const lag = new RealtimeLag();
     const restore: Array<() => void> = [];
     try {
       lag.observe(serverNow() - 9000);
+      lag.answered(100, 12_500); // a quick answer after it: Realtime's
       expect(lag.cause?.detail).to.equal('realtime-behind');
       restore.push(skewClock(20_000)); // 20 s later (on the wall clock the round trips are measured on)
       lag.answered(3000, 12_500); // sent 17 s after the late change: not in flight then
@@ -258,7 +288,7 @@ describe('server clock estimate', () => {
       document.dispatchEvent(new Event('visibilitychange'));
       busy(2500); // the watch ticks every second: this task holds it 2.5 s
       hidden.observe(serverNow() - 6000); // committed 6 s ago
-      expect(hidden.cause?.detail, 'hidden: late in full').to.equal('realtime-behind');
+      expect(hidden.cause?.detail, 'hidden: late in full').to.equal('arriving-late');
       delete (document as unknown as Record<string, unknown>).visibilityState;
       document.dispatchEvent(new Event('visibilitychange'));
       busy(2500);
@@ -337,7 +367,7 @@ describe('server clock estimate', () => {
       expect(clockSkew(), 'after a sleep: the samples are still true').to.be.within(held - 10, held + 10);
       const lag = new RealtimeLag();
       lag.observe(Date.now() - clockSkew()! - 20_000);
-      expect(lag.cause?.detail, 'a change 20 s late reads late').to.equal('realtime-behind');
+      expect(lag.cause?.detail, 'a change 20 s late reads late').to.equal('arriving-late');
       lag.dispose();
     } finally {
       restore();
