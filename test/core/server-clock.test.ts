@@ -168,6 +168,19 @@ describe('server clock estimate', () => {
         expect(lag.cause).to.equal(null);
       }
 
+      // Named Realtime, then an answer 2.5–5 s slow that was in flight as the episode's last late
+      // change was taken in: the connection's after all (the relabel alone: review of b4756c8, 6).
+      delay = 100;
+      lag.observe(serverNow() - 9000);
+      lag.answered(100, EVERY);
+      expect(lag.cause?.detail).to.equal('realtime-behind');
+      const inFlight = Date.now() - 1;
+      lag.observe(serverNow() - 9000);
+      lag.answered(3500, EVERY, inFlight);
+      expect(lag.cause?.detail, 'in flight at the late change, and slow').to.equal('delivery-slow');
+      lag.answered(100, EVERY);
+      expect(lag.cause).to.equal(null);
+
       delay = 100;
       lag.observe(serverNow() - 9000);
       expect(lag.cause?.detail).to.equal('arriving-late');
@@ -186,7 +199,7 @@ describe('server clock estimate', () => {
       lag.observe(serverNow() - 9000, true);
       expect(lag.cause?.detail, 'a bound').to.equal('realtime-behind');
       lag.observe(serverNow() - 100);
-      expect(causes.filter((c) => c === undefined).length, 'each end told').to.equal(6);
+      expect(causes.filter((c) => c === undefined).length, 'each end told').to.equal(7);
 
       // An answer slower than LATE_MS starts an episode without any change (review M4).
       lag.answered(6000, EVERY);
