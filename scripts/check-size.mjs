@@ -391,8 +391,12 @@ export const DEFAULT_BUDGET_KB = 58;
  * next socket is asked at once; the link keeps its waits less the page's stall (92,272 B); a late
  * change not yet explained reads `arriving-late` (its words in every locale) until an answer taken
  * in after it, asked for at once when realtime-js's own heartbeat cannot collide (QA74 3): 92,420 B.
+ * Raised to 92.6 the same session (+0.1 KB) for its review and QA75: every heartbeat rt-monitor asks
+ * for waits while one is pending (also another client's on a host socket) or realtime-js's own is
+ * due; a give-up counts only on a link that took frames in meanwhile (a frame listener on the
+ * socket); only an answer on the socket that took a late change in names Realtime: 92,521 B.
  */
-export const ALL_IN_CEILING_KB = 92.5;
+export const ALL_IN_CEILING_KB = 92.6;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

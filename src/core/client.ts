@@ -109,7 +109,8 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.realtimeLag.unheard = () => parts.link.lateSpan;
     this.realtimeLag.answerDelay = () => parts.link.answerDelay();
     this.realtimeLag.answeredSentAt = () => parts.link.answeredSentAt;
-    this.realtimeLag.probe = () => parts.link.probeSoon();
+    this.realtimeLag.probe = () => parts.link.probe();
+    this.realtimeLag.socketOpenedAt = () => parts.link.openedAt;
     this.#cleanups.push(parts.release);
     if (this.#mode !== 'broadcast') return;
     const { registry, schema, rest } = parts;

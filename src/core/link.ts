@@ -153,6 +153,7 @@ export class Link {
       close: (event) => this.#onClose(event),
       error: () => this.failed(),
       heartbeat: (status, latency) => this.#onHeartbeat(status, latency),
+      message: () => void (this.#heardAt = Date.now()),
       retry: (tries, delay) => this.#onRetryScheduled(tries, delay),
     });
   }
@@ -220,6 +221,9 @@ export class Link {
     return this.realtime.heartbeatIntervalMs ?? 25_000;
   }
 
+  /** When the socket last opened (epoch ms, local clock; 0: never): which socket an answer came on. */
+  openedAt = 0;
+
   /**
    * When the heartbeat last answered was sent (epoch ms, local clock), or null: whatever the socket
    * takes in after that answer left the server after it (a socket delivers in order, and a later
@@ -228,9 +232,17 @@ export class Link {
    */
   answeredSentAt: number | null = null;
 
-  /** A heartbeat sent at `sentAt` is given up on (a timeout): it waited at least this long, as a round trip. */
+  /** When the socket last took in a frame (local ms; 0: none yet). */
+  #heardAt = 0;
+
+  /**
+   * A heartbeat sent at `sentAt` is given up on (a timeout): on a slow link, it waited at least
+   * this long, as a round trip. A link that took in nothing meanwhile is dead (a frozen server, a
+   * proxy that swallows frames), not slow: its error says so, and the next socket carries nothing
+   * (QA75 1: after a freeze, or on a slow link, the next socket's first answer is quick).
+   */
   #waitedFor(sentAt: number | null): void {
-    if (sentAt === null || this.#unmeasured) return;
+    if (sentAt === null || this.#unmeasured || this.#heardAt <= sentAt) return;
     const waited = this.#since(sentAt);
     this.#roundTrip = Math.max(this.#roundTrip, waited);
     this.#gaveUp = true;
@@ -356,21 +368,24 @@ export class Link {
   }
 
   /**
-   * Ask for a heartbeat answer now ({@link probe}) unless Phoenix's own next heartbeat is due within
-   * PROBE_TIMEOUT_MS + 500 ms: Phoenix sends it an interval after the last answer (or the open),
-   * and one sent while another is pending makes realtime-js reconnect; a probe unanswered that
-   * long is given up on by the watchdog anyway (./realtime-lag.ts: whose a late change is).
+   * When the socket last opened or a heartbeat was last answered (`performance.now()` ms, as
+   * Phoenix's timers run: a wall clock set back moves nothing): Phoenix's next heartbeat is an
+   * interval later.
    */
-  probeSoon(): void {
-    if (this.open && this.#beatAt + this.#every - Date.now() > PROBE_TIMEOUT_MS + 500) this.probe();
-  }
-
-  /** When the socket last opened or a heartbeat was last answered (local ms): Phoenix's next heartbeat is an interval later. */
   #beatAt = 0;
 
-  /** Ask for a heartbeat answer now (tab visible again, back online). */
+  /**
+   * Ask for a heartbeat answer now (back online, tab visible again, after a freeze or a stall, a
+   * late change not yet explained: ./realtime-lag.ts), unless one is pending (this link's, or
+   * another's on the same host socket: ./realtime-tap.ts), or Phoenix's own next heartbeat is due
+   * within PROBE_TIMEOUT_MS + 500 ms (it is sent an interval after the last answer or the open; a
+   * timer overdue after a stall or in a hidden tab fires at once), or a worker sends them on a
+   * fixed schedule: a heartbeat sent while another is pending makes realtime-js reconnect (QA75 3).
+   * Phoenix's own, due soon, then answers instead.
+   */
   probe(): void {
-    if (this.#probeSentAt !== null) return;
+    if (this.state === 'closed' || !this.open || this.#probeSentAt !== null || this.realtime.pendingHeartbeatRef || this.realtime.worker) return;
+    if (this.#beatAt + this.#every - performance.now() <= PROBE_TIMEOUT_MS + 500) return;
     this.#probeSentAt = Date.now();
     void this.realtime.sendHeartbeat?.();
   }
@@ -395,14 +410,11 @@ export class Link {
     this.attempt = 0;
     this.nextRetryAt = null;
     this.error = null;
-    this.#lastActivityAt = this.#beatAt = Date.now();
+    this.openedAt = this.#lastActivityAt = Date.now();
+    this.#beatAt = performance.now();
     this.#clearLate();
     this.fire('open');
     this.events.socketChanged();
-    // The last socket was closed waiting for an answer (its wait is carried, #onClose): ask this
-    // one now, not at its first heartbeat (an interval away). A quick answer tells the widgets the
-    // new socket keeps up (a server back from a freeze); a slow one, that it is as slow.
-    if (this.#roundTrip > 0) this.probe();
   }
 
   #onClose(event?: SocketClose): void {
@@ -453,6 +465,8 @@ export class Link {
     } else {
       const sentAt = this.#probeSentAt;
       this.#clearLate();
+      // Any reply ('ok' or 'error'): Phoenix sends its next heartbeat an interval after it.
+      if (status === 'ok' || status === 'error') this.#beatAt = performance.now();
       if (status === 'ok') {
         const measured = typeof latency === 'number' && !this.#unmeasured;
         // An unmeasured answer (sent offline) leaves no figure: not even one carried from a socket before.
@@ -460,7 +474,7 @@ export class Link {
         this.#gaveUp = false;
         this.answeredSentAt = sentAt ?? (typeof latency === 'number' ? now - latency : null);
         this.#unmeasured = false;
-        this.lastHeartbeatAt = this.#lastActivityAt = this.#beatAt = now;
+        this.lastHeartbeatAt = this.#lastActivityAt = now;
         this.fire('heartbeat-ok');
         if (measured) this.events.answered?.(this.#roundTrip, this.#every, now - latency, false);
       } else if (status === 'timeout') {
@@ -536,8 +550,7 @@ export class Link {
         this.#probeSentAt = null;
         void this.realtime.sendHeartbeat?.();
       } else if (this.#probeSentAt === null && now - this.#lastActivityAt > PROBE_IDLE_MS) {
-        this.#probeSentAt = now;
-        void this.realtime.sendHeartbeat?.();
+        this.probe();
       }
     }
     this.events.changed();

@@ -18,7 +18,7 @@
  * slow: `network`, detail `delivery-slow`, ended by a quick answer), else not known yet (detail
  * `arriving-late`: the last answer is from before the change, when the queue may have been short)
  * until an answer taken in after the change tells: a quick one Realtime's, a slow one the
- * connection's (a heartbeat is asked for at once when that is safe: ./link.ts `probeSoon`).
+ * connection's (a heartbeat is asked for at once when that is safe: ./link.ts `probe`).
  * Without a commit time (broadcast mode) only a change older than the row already read over REST
  * tells a bound (./live-query.ts `#heldSince`). Unknown without a clock estimate.
  * It also carries, per table, a change Realtime did not deliver at all ({@link undelivered}): one
@@ -194,12 +194,15 @@ export class RealtimeLag {
   answerDelay: () => number = () => 0;
   /** When the heartbeat last answered was sent (epoch ms, local clock; ./link.ts `answeredSentAt`), or null; set by the client. */
   answeredSentAt: () => number | null = () => null;
-  /** Asks the server for a heartbeat answer now, when that is safe (./link.ts `probeSoon`); set by the client. */
+  /** Asks the server for a heartbeat answer now, when that is safe (./link.ts `probe`); set by the client. */
   probe: () => void = () => {};
+  /** When the socket now open was opened (epoch ms, local clock; ./link.ts `openedAt`); set by the client. */
+  socketOpenedAt: () => number = () => 0;
+  #disposed = false;
   /** While the cause is being checked (`arriving-late`): the next look at the pending answer's age. */
   #checking: ReturnType<typeof setTimeout> | undefined;
   /** The last late change: the time it took (ms) less the page's or socket's time away, when it was taken in (Date.now()), whether its commit time was a bound, and whether Realtime is proven to have held it. */
-  #last = { late: 0, at: 0, bound: false, proven: false };
+  #last = { late: 0, at: 0, bound: false, proven: false, socket: 0 };
   /** When the current episode ends without news (`performance.now()` ms): a hold only moves it later. */
   #until = 0;
 
@@ -236,7 +239,7 @@ export class RealtimeLag {
       const sent = this.answeredSentAt();
       const proven = sent !== null && sent - (committedAt! + skew) > LATE_MS / 2;
       const delay = this.answerDelay();
-      this.#last = { late, at: now, bound: atMost, proven };
+      this.#last = { late, at: now, bound: atMost, proven, socket: this.socketOpenedAt() };
       // Every late change is told (the queries re-read, throttled); the cause follows the evidence.
       const kind = proven || atMost ? BEHIND : delay >= LATE_MS / 2 ? SLOW : this.cause?.detail === BEHIND ? BEHIND : UNKNOWN;
       this.#set(this.#causeOf(kind, delay), true);
@@ -265,7 +268,8 @@ export class RealtimeLag {
    *   was taken in (QA71 F3: "Stale" for 25–60 s after a busy page caught up). Realtime's own lag
    *   has no such answer (it reports no position): its hold stands.
    * - An `arriving-late` episode (taken in after its late change) is the connection's if this
-   *   answer is slow (LATE_MS / 2 or more), else Realtime's: the connection answers quickly now.
+   *   answer is slow (LATE_MS / 2 or more), else Realtime's if it came on the socket that took the
+   *   change in: the connection answers quickly now.
    */
   answered(roundTrip: number, every: number, sentAt = Date.now() - roundTrip, unanswered = false): void {
     const slow = this.cause?.detail === SLOW;
@@ -280,7 +284,9 @@ export class RealtimeLag {
       if (!proven) this.#set(this.#causeOf(SLOW, roundTrip));
     } else if (this.cause && !slow && !proven && !this.#last.bound && roundTrip >= LATE_MS / 2 && (unknown || sentAt <= this.#last.at)) {
       this.#set(this.#causeOf(SLOW, roundTrip));
-    } else if (unknown && !unanswered && roundTrip < LATE_MS / 2) {
+    } else if (unknown && !unanswered && roundTrip < LATE_MS / 2 && this.socketOpenedAt() === this.#last.socket) {
+      // On the socket that took the change in: a new socket's queue starts empty, and its quick
+      // answer says nothing of the one the change waited in (QA75 2).
       this.#set(this.#causeOf(BEHIND));
     }
   }
@@ -305,6 +311,7 @@ export class RealtimeLag {
    * once the pending one is LATE_MS / 2 old (a quick answer names Realtime: answered()).
    */
   #check(): void {
+    if (this.#disposed) return;
     this.probe();
     clearTimeout(this.#checking);
     this.#checking = setTimeout(() => {
@@ -347,6 +354,7 @@ export class RealtimeLag {
   }
 
   dispose(): void {
+    this.#disposed = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#checking);
     clearInterval(this.#ticker);

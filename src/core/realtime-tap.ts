@@ -19,6 +19,8 @@ export interface TapListener {
   open?(): void;
   close?(event?: SocketClose): void;
   error?(): void;
+  /** A frame was taken in (any message, after Phoenix routed it). */
+  message?(): void;
   /** Phoenix heartbeat lifecycle: `sent`, `ok`, `error`, `timeout`, `disconnected`. */
   heartbeat?(status: string, latencyMs?: number): void;
   /** The socket scheduled reconnection attempt `tries` in `delayMs`. */
@@ -29,6 +31,7 @@ interface PhoenixSocketLike {
   onOpen?(cb: () => void): string;
   onClose?(cb: (event?: SocketClose) => void): string;
   onError?(cb: () => void): string;
+  onMessage?(cb: () => void): string;
   off?(refs: string[]): void;
 }
 
@@ -82,6 +85,7 @@ function install(realtime: RealtimeClientLike): Tap {
   const error = () => each((l) => l.error?.());
   if (socket?.onOpen && socket.onClose && socket.onError && socket.off) {
     const refs = [socket.onOpen(open), socket.onClose(close), socket.onError(error)];
+    if (socket.onMessage) refs.push(socket.onMessage(() => each((l) => l.message?.())));
     undo.push(() => socket.off!(refs));
   } else if (adapter?.onOpen) {
     // Older realtime-js without the Phoenix socket at hand: not removable, so silenced on removal.

@@ -86,22 +86,40 @@ describe('Link state machine', () => {
 describe('Link: how long answers take (answerDelay)', () => {
   /** A realtime-js stand-in with Phoenix's socket callbacks and the adapter's heartbeat callback (src/core/realtime-tap.ts). */
   function fakeRealtime() {
-    const on: Record<'open' | 'close' | 'error', Array<(e?: unknown) => void>> = { open: [], close: [], error: [] };
+    const on: Record<'open' | 'close' | 'error' | 'message', Array<(e?: unknown) => void>> = { open: [], close: [], error: [], message: [] };
     const socket = {
       onOpen: (cb: () => void) => (on.open.push(cb), 'o'),
       onClose: (cb: (e?: unknown) => void) => (on.close.push(cb), 'c'),
       onError: (cb: () => void) => (on.error.push(cb), 'e'),
+      onMessage: (cb: () => void) => (on.message.push(cb), 'm'),
       off: () => {},
     };
     const adapter = { heartbeatCallback: undefined as undefined | ((status: string, latency?: number) => void), getSocket: () => socket };
     let connected = false;
     let closing = false;
     const probes: number[] = [];
+    /** Phoenix's pending heartbeat ref, and how many heartbeats were sent while one was pending. */
+    let pending: string | null = null;
+    let collisions = 0;
+    const closeSocket = (code: number) => ((connected = false), (closing = false), (pending = null), on.close.forEach((cb) => cb({ code })));
     const realtime = {
       socketAdapter: adapter,
       heartbeatIntervalMs: 12_500,
-      /** Phoenix's: sent (and told) at once. */
+      worker: false,
+      get pendingHeartbeatRef() {
+        return pending;
+      },
+      /** Phoenix's: sent (and told) at once; one sent while another is pending times out and closes the socket. */
       sendHeartbeat: async () => {
+        if (!connected) return;
+        if (pending) {
+          collisions++;
+          pending = null;
+          adapter.heartbeatCallback?.('timeout');
+          closeSocket(1000);
+          return;
+        }
+        pending = 'hb';
         probes.push(Date.now());
         adapter.heartbeatCallback?.('sent');
       },
@@ -117,12 +135,30 @@ describe('Link: how long answers take (answerDelay)', () => {
     return {
       realtime,
       probes,
+      collisions: () => collisions,
+      /** A heartbeat pending that the links were not told of (another observer's). */
+      pendAside: () => void (pending = 'other'),
       open: () => ((connected = true), on.open.forEach((cb) => cb())),
-      close: (code = 1000) => ((connected = false), (closing = false), on.close.forEach((cb) => cb({ code }))),
+      /** A frame taken in (a change, a reply): the link is heard, however slow. */
+      frame: () => on.message.forEach((cb) => cb()),
+      close: (code = 1000) => closeSocket(code),
       /** Phoenix closing the socket, before its close event. */
       closing: () => ((connected = false), (closing = true)),
-      beat: (status: string, latency?: number) => adapter.heartbeatCallback?.(status, latency),
+      /** Phoenix's heartbeat lifecycle, as realtime-js tells it: `sent` leaves one pending, any other ends it. */
+      beat: (status: string, latency?: number) => {
+        pending = status === 'sent' ? 'hb' : null;
+        adapter.heartbeatCallback?.(status, latency);
+      },
     };
+  }
+
+  /** Moves `performance.now()` (the clock Phoenix's timers and the link's schedule run on); returns the undo. */
+  function shiftPerformance(ms: number): () => void {
+    const real = Performance.prototype.now;
+    const offset = performance.now() - real.call(performance) + ms;
+    const own = Object.getOwnPropertyDescriptor(performance, 'now');
+    Object.defineProperty(performance, 'now', { configurable: true, value: () => real.call(performance) + offset });
+    return () => void (own ? Object.defineProperty(performance, 'now', own) : delete (performance as unknown as Record<string, unknown>).now);
   }
 
   it("carries the wait a socket was closed in to the next one, until it answers (QA72 F1); not an ordinary close's, nor one sent offline", () => {
@@ -140,6 +176,7 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.beat('sent');
       link.fire('heartbeat-late'); // unanswered past HEARTBEAT_LATE_MS
       restore.push(skewClock(9000)); // 9 s on, still unanswered: the socket is closed for it
+      fake.frame(); // frames still come in: a slow link, not a dead one
       expect(link.answerDelay()).to.be.within(9000, 9500);
       fake.beat('timeout'); // Phoenix's order: the heartbeat given up on, then the close
       fake.closing();
@@ -153,10 +190,18 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.close(); // an ordinary close: nothing carried
       fake.open();
       expect(link.answerDelay()).to.equal(0);
+      // A dead link (nothing taken in while it waited: a frozen server): its wait is no slowness.
+      fake.beat('sent');
+      restore.push(skewClock(9000));
+      fake.beat('timeout');
+      fake.close();
+      fake.open();
+      expect(link.answerDelay(), 'a dead link carries nothing').to.equal(0);
       // A wait carried, then an answer that measures nothing (sent offline): no old figure stays.
       fake.beat('sent');
       link.fire('heartbeat-late');
       restore.push(skewClock(9000));
+      fake.frame();
       fake.beat('timeout');
       fake.close();
       fake.open();
@@ -172,6 +217,7 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.beat('sent');
       link.offline();
       restore.push(skewClock(20_000));
+      fake.frame();
       fake.beat('timeout'); // given up on, but sent offline
       fake.close(1006);
       fake.open();
@@ -183,35 +229,70 @@ describe('Link: how long answers take (answerDelay)', () => {
     }
   });
 
-  it("asks for an answer (probeSoon) only when Phoenix's own next heartbeat cannot collide with it (QA74 3)", () => {
+  it("asks for an answer (probe) only when Phoenix's own next heartbeat cannot collide with it (QA74 3, QA75 3)", () => {
     const fake = fakeRealtime();
     const link = new Link(fake.realtime as never, { changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {} });
     const restore: Array<() => void> = [];
     try {
-      link.probeSoon();
+      link.probe();
       expect(fake.probes, 'no socket: nothing asked').to.have.length(0);
       fake.open();
       // Phoenix sends its next heartbeat 12.5 s after the open; 5 s on, it is 7.5 s away: an answer
       // slower than that would find it pending, and realtime-js would reconnect.
-      restore.push(skewClock(5000));
-      link.probeSoon();
+      restore.push(shiftPerformance(5000));
+      link.probe();
       expect(fake.probes, 'too close to the next heartbeat').to.have.length(0);
-      restore.pop()!();
-      link.probeSoon();
-      expect(fake.probes, '12.5 s away: asked').to.have.length(1);
-      link.probeSoon();
-      expect(fake.probes, 'one pending: no second').to.have.length(1);
+      // Phoenix's own heartbeat, answered now: its next is an interval after this answer.
+      fake.beat('sent');
       fake.beat('ok', 10);
-      link.probeSoon(); // answered: Phoenix's next is an interval after the answer
+      link.probe();
+      expect(fake.probes, '12.5 s away: asked').to.have.length(1);
+      link.probe();
+      expect(fake.probes, 'one pending: no second').to.have.length(1);
+      restore.push(shiftPerformance(5000));
+      fake.beat('error', 10); // a reply with an error status: Phoenix reschedules on it too
+      link.probe();
+      expect(fake.probes, 'an interval after the error reply').to.have.length(2);
+      fake.beat('ok', 10);
+      fake.pendAside(); // another observer's heartbeat, pending on the same socket
+      link.probe();
+      expect(fake.probes, "another's pending: none sent").to.have.length(2);
+      fake.beat('ok', 10);
+      fake.realtime.worker = true; // a worker's fixed schedule: its next tick is not known
+      link.probe();
       expect(fake.probes).to.have.length(2);
+      expect(fake.collisions(), 'no heartbeat sent while one was pending').to.equal(0);
     } finally {
       for (const undo of restore.reverse()) undo();
       link.dispose();
     }
   });
 
+  it('two links on one host socket send one heartbeat between them, never a second while one is pending (review: a reconnect every second)', () => {
+    const fake = fakeRealtime();
+    const events = { changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {} };
+    const [a, b] = [new Link(fake.realtime as never, events), new Link(fake.realtime as never, events)];
+    try {
+      fake.open();
+      a.probe();
+      b.probe(); // told of a's by the socket: pending
+      expect(fake.probes, 'one probe').to.have.length(1);
+      fake.beat('ok', 20);
+      expect([a.answerDelay(), b.answerDelay()], 'both told of the answer').to.deep.equal([20, 20]);
+      fake.close();
+      fake.open(); // each link clears what it knew at an open, in turn
+      a.probe();
+      b.probe();
+      expect(fake.probes).to.have.length(2);
+      expect(fake.collisions(), 'no second heartbeat while one is pending').to.equal(0);
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+
   // Review of b4756c8, 2 and 3; QA74 2. Last in this file: the stall it makes is module state.
-  it('tells the lag of a heartbeat given up on, asks a new socket at once, and measures every wait less the time the page stalled', () => {
+  it('tells the lag of a heartbeat given up on by a slow link (not a dead one), and measures every wait less the time the page stalled', () => {
     const busy = (ms: number) => {
       const until = performance.now() + ms;
       while (performance.now() < until);
@@ -233,10 +314,19 @@ describe('Link: how long answers take (answerDelay)', () => {
     const restore: Array<() => void> = [];
     try {
       fake.open();
-      expect(fake.probes, 'a first socket: nothing to ask').to.deep.equal([]);
-      // A link too slow ever to answer: its heartbeat is given up on after 9 s (Phoenix's timeout).
+      // A dead link (a frozen server): nothing taken in while its heartbeat waited. Its error says
+      // so; no episode, and the next socket carries nothing (its first answer is quick: QA75 1).
       fake.beat('sent');
       restore.push(skewClock(9000));
+      fake.beat('timeout');
+      expect(told, 'a dead link: nothing told').to.deep.equal([]);
+      expect(lag.cause).to.equal(null);
+      fake.close();
+      fake.open();
+      // A link too slow ever to answer: frames come in, its heartbeat is given up on 9 s after it was sent.
+      fake.beat('sent');
+      restore.push(skewClock(9000));
+      fake.frame();
       fake.beat('timeout');
       expect(told).to.have.length(1);
       expect(told[0]![0]).to.be.within(9000, 9500);
@@ -244,21 +334,20 @@ describe('Link: how long answers take (answerDelay)', () => {
       expect(lag.cause?.detail, 'not live, the connection named: no change needed').to.equal('delivery-slow');
       fake.close();
       fake.open();
-      // The next socket is asked at once (not an interval later), and is not live until it answers.
-      expect(fake.probes).to.have.length(1);
       expect(lag.cause?.detail, 'the new socket carries the episode').to.equal('delivery-slow');
+      expect(fake.probes, 'nothing asked at the open: an empty queue answers quickly (QA75 1)').to.have.length(0);
+      fake.beat('sent'); // its own first heartbeat, an interval on
       fake.beat('ok', 20);
-      expect(lag.cause, 'a quick answer on the new socket ends it (a server back from a freeze)').to.equal(null);
-      fake.close(); // an ordinary close: nothing carried, nothing asked
+      expect(lag.cause, 'a quick answer then ends it').to.equal(null);
+      fake.close();
       fake.open();
-      expect(fake.probes).to.have.length(1);
 
       // A host page's task of seconds while a heartbeat is in flight is no slower connection
       // (review 3: the link's figures were raw, the lag's less the stall).
       told.length = 0;
       fake.beat('sent');
       const sentAt = Date.now();
-      busy(3500); // the watch ticks every second: 2.5–3.5 s of this is a stall
+      busy(3500); // the stall watch's last tick was just before: 2.5 s of this is a stall
       expect(link.answerDelay(), 'the pending age, less the stall').to.be.below(1500);
       lag.answeredSentAt = () => null; // no proof either way: only the answers' speed can tell
       lag.observe(serverNow() - 9000); // 9 s late: 6 s of it outside the stall

@@ -259,6 +259,19 @@ describe('server clock estimate', () => {
       await waitUntil(() => lag.cause?.detail === 'delivery-slow', 'the connection never named', { timeout: 3000 });
       lag.answered(300, 12_500);
       expect(lag.cause, 'a quick answer ends it').to.equal(null);
+      // A quick answer on a socket opened after the late change says nothing of the queue it
+      // waited in (a new socket's starts empty: QA75 2); one on the same socket names Realtime.
+      let socket = 1;
+      lag.socketOpenedAt = () => socket;
+      delay = 200;
+      lag.observe(serverNow() - 9000);
+      socket = 2;
+      lag.answered(300, 12_500);
+      expect(lag.cause?.detail, 'an answer on the next socket').to.equal('arriving-late');
+      lag.observe(serverNow() - 9000); // a late change on this socket
+      lag.answered(300, 12_500);
+      expect(lag.cause?.detail, 'an answer on the same socket').to.equal('realtime-behind');
+      lag.observe(serverNow() - 100);
       // A bound (broadcast mode) is Realtime's at once: the answers cannot explain it.
       lag.observe(serverNow() - 9000, true);
       expect(lag.cause?.detail).to.equal('realtime-behind');
