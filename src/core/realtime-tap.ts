@@ -85,7 +85,8 @@ function install(realtime: RealtimeClientLike): Tap {
   const error = () => each((l) => l.error?.());
   if (socket?.onOpen && socket.onClose && socket.onError && socket.off) {
     const refs = [socket.onOpen(open), socket.onClose(close), socket.onError(error)];
-    if (socket.onMessage) refs.push(socket.onMessage(() => each((l) => l.message?.())));
+    // Every frame: no copy of the set, no try (a listener only notes the time).
+    if (socket.onMessage) refs.push(socket.onMessage(() => listeners.forEach((l) => l.message?.())));
     undo.push(() => socket.off!(refs));
   } else if (adapter?.onOpen) {
     // Older realtime-js without the Phoenix socket at hand: not removable, so silenced on removal.
