@@ -244,11 +244,25 @@ export class RealtimeLag {
       const kind = proven || atMost ? BEHIND : delay >= LATE_MS / 2 ? SLOW : this.cause?.detail === BEHIND ? BEHIND : UNKNOWN;
       this.#set(this.#causeOf(kind, delay), true);
       if (kind === UNKNOWN) this.#check();
-    } else if (took < LATE_MS / 2 && this.cause && !atMost) {
+    } else if (took < LATE_MS / 2 && this.cause && !atMost && !this.#fresh(now)) {
       // On time in full, waits included: a change that waited out a slow socket is no sign of
       // catching up (QA71 F4: "Live" between late changes over a link 6.5 s slow).
       this.#end();
     }
+  }
+
+  /**
+   * A slow link's heartbeat was last given up on at `at` after waiting `wait` ms (local clock): a
+   * socket opened after it starts with an empty queue, so for as long as that wait what it takes in
+   * on time, or answers quickly, says nothing of the link (QA75 1, QA76: "Live" for seconds after
+   * each reconnect, mid-load, then "Stale" again).
+   */
+  #gaveUp = { at: 0, wait: 0 };
+
+  /** Whether `at` (local ms) falls in a new socket's first moments after a slow link's give-up (#gaveUp), while the connection is named. */
+  #fresh(at: number): boolean {
+    const opened = this.socketOpenedAt();
+    return this.cause?.detail === SLOW && opened >= this.#gaveUp.at && at - opened < this.#gaveUp.wait;
   }
 
   /**
@@ -265,7 +279,8 @@ export class RealtimeLag {
    * - A `realtime-behind` episode not proven becomes `delivery-slow` when this heartbeat was in
    *   flight as its last late change was taken in and is slow itself (LATE_MS / 2 or more).
    * - A quick answer (under LATE_MS / 2) ends a `delivery-slow` episode: what waited in the queue
-   *   was taken in (QA71 F3: "Stale" for 25–60 s after a busy page caught up). Realtime's own lag
+   *   was taken in (QA71 F3: "Stale" for 25–60 s after a busy page caught up); not one sent in a
+   *   new socket's first moments after a slow link's give-up (#fresh: its queue starts empty). Realtime's own lag
    *   has no such answer (it reports no position): its hold stands.
    * - An `arriving-late` episode (taken in after its late change) is the connection's if this
    *   answer is slow (LATE_MS / 2 or more), else Realtime's if it came on the socket that took the
@@ -273,7 +288,8 @@ export class RealtimeLag {
    */
   answered(roundTrip: number, every: number, sentAt = Date.now() - roundTrip, unanswered = false): void {
     const slow = this.cause?.detail === SLOW;
-    if (slow && roundTrip < LATE_MS / 2 && !unanswered) {
+    if (unanswered) this.#gaveUp = { at: Date.now(), wait: roundTrip };
+    if (slow && roundTrip < LATE_MS / 2 && !unanswered && !this.#fresh(sentAt)) {
       this.#end();
       return;
     }

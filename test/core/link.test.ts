@@ -311,6 +311,7 @@ describe('Link: how long answers take (answerDelay)', () => {
     });
     lag.answerDelay = () => link.answerDelay();
     lag.answeredSentAt = () => link.answeredSentAt;
+    lag.socketOpenedAt = () => link.openedAt;
     const restore: Array<() => void> = [];
     try {
       fake.open();
@@ -336,7 +337,15 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.open();
       expect(lag.cause?.detail, 'the new socket carries the episode').to.equal('delivery-slow');
       expect(fake.probes, 'nothing asked at the open: an empty queue answers quickly (QA75 1)').to.have.length(0);
-      fake.beat('sent'); // its own first heartbeat, an interval on
+      // For as long as the last socket waited, the new one's empty queue says nothing of the link
+      // (QA76: "Live" for seconds after each reconnect, mid-load).
+      lag.observe(serverNow() - 100);
+      expect(lag.cause?.detail, 'a change on time in its first moments').to.equal('delivery-slow');
+      fake.beat('sent');
+      fake.beat('ok', 20);
+      expect(lag.cause?.detail, 'a quick answer in its first moments').to.equal('delivery-slow');
+      restore.push(skewClock(9500)); // as long as the last socket waited, and more
+      fake.beat('sent'); // its own heartbeat
       fake.beat('ok', 20);
       expect(lag.cause, 'a quick answer then ends it').to.equal(null);
       fake.close();
