@@ -396,8 +396,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * due; a give-up counts only on a link that took frames in meanwhile (a frame listener on the
  * socket); only an answer on the socket that took a late change in names Realtime: 92,521 B; a new
  * socket's first moments after a slow link's give-up end nothing (QA76): 92,556 B.
+ * Raised to 92.7 the same session (+0.1 KB): while the connection is named, a socket gone quiet
+ * asks for a heartbeat, whose quick answer ends the episode (QA77): 92,655 B.
  */
-export const ALL_IN_CEILING_KB = 92.6;
+export const ALL_IN_CEILING_KB = 92.7;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

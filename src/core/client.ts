@@ -111,6 +111,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.realtimeLag.answeredSentAt = () => parts.link.answeredSentAt;
     this.realtimeLag.probe = () => parts.link.probe();
     this.realtimeLag.socketOpenedAt = () => parts.link.openedAt;
+    this.realtimeLag.heardAt = () => parts.link.heardAt;
     this.#cleanups.push(parts.release);
     if (this.#mode !== 'broadcast') return;
     const { registry, schema, rest } = parts;

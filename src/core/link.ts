@@ -235,6 +235,11 @@ export class Link {
   /** When the socket last took in a frame (local ms; 0: none yet). */
   #heardAt = 0;
 
+  /** When the socket last took in a frame (epoch ms, local clock; 0: none yet): a queue that went quiet was drained. */
+  get heardAt(): number {
+    return this.#heardAt;
+  }
+
   /**
    * A heartbeat sent at `sentAt` is given up on (a timeout): on a slow link, it waited at least
    * this long, as a round trip. A link that took in nothing meanwhile is dead (a frozen server, a
@@ -381,13 +386,14 @@ export class Link {
    * within PROBE_TIMEOUT_MS + 500 ms (it is sent an interval after the last answer or the open; a
    * timer overdue after a stall or in a hidden tab fires at once), or a worker sends them on a
    * fixed schedule: a heartbeat sent while another is pending makes realtime-js reconnect (QA75 3).
-   * Phoenix's own, due soon, then answers instead.
+   * Phoenix's own, due soon, then answers instead. Returns whether one was sent.
    */
-  probe(): void {
-    if (this.state === 'closed' || !this.open || this.#probeSentAt !== null || this.realtime.pendingHeartbeatRef || this.realtime.worker) return;
-    if (this.#beatAt + this.#every - performance.now() <= PROBE_TIMEOUT_MS + 500) return;
+  probe(): boolean {
+    if (this.state === 'closed' || !this.open || this.#probeSentAt !== null || this.realtime.pendingHeartbeatRef || this.realtime.worker) return false;
+    if (this.#beatAt + this.#every - performance.now() <= PROBE_TIMEOUT_MS + 500) return false;
     this.#probeSentAt = Date.now();
     void this.realtime.sendHeartbeat?.();
+    return true;
   }
 
   startWatchdog(): void {

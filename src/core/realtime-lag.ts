@@ -194,8 +194,14 @@ export class RealtimeLag {
   answerDelay: () => number = () => 0;
   /** When the heartbeat last answered was sent (epoch ms, local clock; ./link.ts `answeredSentAt`), or null; set by the client. */
   answeredSentAt: () => number | null = () => null;
-  /** Asks the server for a heartbeat answer now, when that is safe (./link.ts `probe`); set by the client. */
-  probe: () => void = () => {};
+  /** Asks the server for a heartbeat answer now, when that is safe (./link.ts `probe`; returns whether one was sent); set by the client. */
+  probe: () => boolean = () => false;
+  /** When the socket last took in a frame (epoch ms, local clock; ./link.ts `heardAt`); set by the client. */
+  heardAt: () => number = () => 0;
+  /** While the connection is named (`delivery-slow`): looks for its queue drained ({@link #drained}). */
+  #draining: ReturnType<typeof setInterval> | undefined;
+  /** When a heartbeat was last asked for because the queue went quiet (local ms). */
+  #askedAt = 0;
   /** When the socket now open was opened (epoch ms, local clock; ./link.ts `openedAt`); set by the client. */
   socketOpenedAt: () => number = () => 0;
   #disposed = false;
@@ -372,6 +378,7 @@ export class RealtimeLag {
   dispose(): void {
     this.#disposed = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#draining);
     clearTimeout(this.#checking);
     clearInterval(this.#ticker);
     listen(-this.#listeners.size);
@@ -380,9 +387,22 @@ export class RealtimeLag {
     this.unconfirmed.clear();
   }
 
+  /**
+   * While the connection is named: a socket quiet for a second has taken in its queue (the load
+   * ended), so a heartbeat is asked for (at most every LATE_HOLD_MS, when safe) and its quick answer
+   * ends the episode at once (QA77: "the connection is slow" 11–13 s after the widgets caught up,
+   * until realtime-js's own next heartbeat).
+   */
+  #drained(): void {
+    const now = Date.now();
+    if (now - this.heardAt() >= 1000 && now - this.#askedAt >= LATE_HOLD_MS && this.probe()) this.#askedAt = now;
+  }
+
   #set(cause: RtError | null, always = false): void {
     if (cause === this.cause && !always) return;
     this.cause = cause;
+    if (cause?.detail !== SLOW) this.#draining = void clearInterval(this.#draining);
+    else if (!this.#disposed) this.#draining ??= setInterval(() => this.#drained(), 1000);
     // An episode's proof ends with it (review: a proof outliving its episode kept a later slow
     // link's answers from holding the next one).
     if (!cause) {

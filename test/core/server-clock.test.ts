@@ -244,12 +244,36 @@ describe('server clock estimate', () => {
     }
   });
 
+  it("while the connection is named, a socket gone quiet asks for an answer, at most every LATE_HOLD_MS, and a quick one ends it (QA77)", async () => {
+    const lag = new RealtimeLag();
+    let probes = 0;
+    let heard = Date.now() + 3_600_000; // frames still coming in
+    lag.probe = () => (probes++, true);
+    lag.heardAt = () => heard;
+    try {
+      lag.answered(6000, 12_500); // a slow answer: the connection is named
+      expect(lag.cause?.detail).to.equal('delivery-slow');
+      const waited = performance.now() + 1500;
+      await waitUntil(() => performance.now() > waited, 'time', { timeout: 3000, interval: 100 });
+      expect(probes, 'the queue still taking frames in: nothing asked').to.equal(0);
+      heard = Date.now() - 1000; // quiet: the queue was taken in (the load ended)
+      await waitUntil(() => probes === 1, 'never asked once quiet', { timeout: 3000, interval: 50 });
+      const again = performance.now() + 1500;
+      await waitUntil(() => performance.now() > again, 'time', { timeout: 3000, interval: 100 });
+      expect(probes, 'not again within LATE_HOLD_MS').to.equal(1);
+      lag.answered(100, 12_500);
+      expect(lag.cause, 'its quick answer ends it').to.equal(null);
+    } finally {
+      lag.dispose();
+    }
+  });
+
   it("a late change not yet explained asks for an answer, and names the connection once the pending one is slow (QA74 3)", async () => {
     observeServerTime(Date.now(), Date.now());
     const lag = new RealtimeLag();
     let probes = 0;
     let delay = 200;
-    lag.probe = () => probes++;
+    lag.probe = () => (probes++, true);
     lag.answerDelay = () => delay;
     try {
       lag.observe(serverNow() - 9000);
