@@ -247,7 +247,8 @@ export class Link {
    * (QA75 1: after a freeze, or on a slow link, the next socket's first answer is quick).
    */
   #waitedFor(sentAt: number | null): void {
-    if (sentAt === null || this.#unmeasured || this.#heardAt <= sentAt) return;
+    // (#heardAt 0: no frame seen at all, as with a realtime-js whose socket cannot be tapped for them.)
+    if (sentAt === null || this.#unmeasured || (this.#heardAt > 0 && this.#heardAt <= sentAt)) return;
     const waited = this.#since(sentAt);
     this.#roundTrip = Math.max(this.#roundTrip, waited);
     this.#gaveUp = true;

@@ -247,7 +247,8 @@ export class RealtimeLag {
       const delay = this.answerDelay();
       this.#last = { late, at: now, bound: atMost, proven, socket: this.socketOpenedAt() };
       // Every late change is told (the queries re-read, throttled); the cause follows the evidence.
-      const kind = proven || atMost ? BEHIND : delay >= LATE_MS / 2 ? SLOW : this.cause?.detail === BEHIND ? BEHIND : UNKNOWN;
+      // In a new socket's first moments after a slow link's give-up, its quick answers say nothing (#fresh).
+      const kind = proven || atMost ? BEHIND : delay >= LATE_MS / 2 || this.#fresh(now) ? SLOW : this.cause?.detail === BEHIND ? BEHIND : UNKNOWN;
       this.#set(this.#causeOf(kind, delay), true);
       if (kind === UNKNOWN) this.#check();
     } else if (took < LATE_MS / 2 && this.cause && !atMost && !this.#fresh(now)) {
@@ -333,7 +334,9 @@ export class RealtimeLag {
    * once the pending one is LATE_MS / 2 old (a quick answer names Realtime: answered()).
    */
   #check(): void {
-    if (this.#disposed) return;
+    // Only an answer on the socket that took the change in tells (answered()); after a reconnect,
+    // the hold or the next change decides (review of 01ca32f, H1: a heartbeat every 500 ms).
+    if (this.#disposed || this.socketOpenedAt() !== this.#last.socket) return;
     this.probe();
     clearTimeout(this.#checking);
     this.#checking = setTimeout(() => {
@@ -350,7 +353,7 @@ export class RealtimeLag {
     const late = `Realtime delivered a change ${Math.round(this.#last.late / 1000)} s after its commit`;
     return kind === SLOW
       ? rtError('network', `Heartbeat answers take ${Math.round(delay / 1000)} s: the connection to the realtime server is slow.`, kind)
-      : rtError('server', kind === BEHIND ? `${late}: live updates run behind the database.` : `${late}; whether Realtime or the connection held it is being checked.`, kind);
+      : rtError('server', kind === BEHIND ? `${late}: live updates run behind the database.` : `${late}; checking whether Realtime or the connection held it.`, kind);
   }
 
   /** Realtime did not deliver a change to `table` (`cause`; the first one stays), or did deliver one (null). */
@@ -395,6 +398,9 @@ export class RealtimeLag {
    */
   #drained(): void {
     const now = Date.now();
+    // Not in a new socket's first moments (#fresh), nor before it took anything in (its queue is
+    // new, not drained: review of 01ca32f, M1).
+    if (this.#fresh(now) || this.heardAt() <= this.socketOpenedAt()) return;
     if (now - this.heardAt() >= 1000 && now - this.#askedAt >= LATE_HOLD_MS && this.probe()) this.#askedAt = now;
   }
 

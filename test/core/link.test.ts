@@ -317,6 +317,7 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.open();
       // A dead link (a frozen server): nothing taken in while its heartbeat waited. Its error says
       // so; no episode, and the next socket carries nothing (its first answer is quick: QA75 1).
+      fake.frame(); // frames before (the socket's frames are seen), none while it waited
       fake.beat('sent');
       restore.push(skewClock(9000));
       fake.beat('timeout');
@@ -344,6 +345,9 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.beat('sent');
       fake.beat('ok', 20);
       expect(lag.cause?.detail, 'a quick answer in its first moments').to.equal('delivery-slow');
+      restore.push(skewClock(6000)); // 6 s on, still within the 9 s the last socket waited
+      lag.observe(serverNow() - 5500); // late, committed after that quick answer (nothing proven): still the connection's
+      expect(lag.cause?.detail, 'not "not known yet" on the strength of that answer').to.equal('delivery-slow');
       restore.push(skewClock(9500)); // as long as the last socket waited, and more
       fake.beat('sent'); // its own heartbeat
       fake.beat('ok', 20);

@@ -248,14 +248,20 @@ describe('server clock estimate', () => {
     const lag = new RealtimeLag();
     let probes = 0;
     let heard = Date.now() + 3_600_000; // frames still coming in
+    const opened = Date.now() - 60_000;
     lag.probe = () => (probes++, true);
     lag.heardAt = () => heard;
+    lag.socketOpenedAt = () => opened;
     try {
       lag.answered(6000, 12_500); // a slow answer: the connection is named
       expect(lag.cause?.detail).to.equal('delivery-slow');
       const waited = performance.now() + 1500;
       await waitUntil(() => performance.now() > waited, 'time', { timeout: 3000, interval: 100 });
       expect(probes, 'the queue still taking frames in: nothing asked').to.equal(0);
+      heard = opened - 1; // nothing taken in on this socket yet: its queue is new, not drained
+      const idle = performance.now() + 1500;
+      await waitUntil(() => performance.now() > idle, 'time', { timeout: 3000, interval: 100 });
+      expect(probes, 'a socket that took nothing in yet: nothing asked').to.equal(0);
       heard = Date.now() - 1000; // quiet: the queue was taken in (the load ended)
       await waitUntil(() => probes === 1, 'never asked once quiet', { timeout: 3000, interval: 50 });
       const again = performance.now() + 1500;
@@ -290,8 +296,13 @@ describe('server clock estimate', () => {
       delay = 200;
       lag.observe(serverNow() - 9000);
       socket = 2;
+      const asked = probes;
       lag.answered(300, 12_500);
       expect(lag.cause?.detail, 'an answer on the next socket').to.equal('arriving-late');
+      // … and nothing more is asked on it (review of 01ca32f, H1: a heartbeat every 500 ms).
+      const later = performance.now() + 1200;
+      await waitUntil(() => performance.now() > later, 'time', { timeout: 3000, interval: 100 });
+      expect(probes - asked, 'heartbeats asked for on the next socket').to.be.at.most(1);
       lag.observe(serverNow() - 9000); // a late change on this socket
       lag.answered(300, 12_500);
       expect(lag.cause?.detail, 'an answer on the same socket').to.equal('realtime-behind');
