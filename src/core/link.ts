@@ -9,7 +9,7 @@
  */
 import type { ConnectionStatus, RtError } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
-import { tapRealtime, type SocketClose } from './realtime-tap.js';
+import { closeUnanswered, pingRealtime, tapRealtime, type PhoenixFrame, type SocketClose } from './realtime-tap.js';
 import { messageOf, rtError } from './errors.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 import { pageAway } from './realtime-lag.js';
@@ -131,7 +131,10 @@ export class Link {
   /** Why the socket is down (cannot reach, heartbeat timeout), or null. */
   error: RtError | null = null;
   #lastActivityAt = Date.now();
-  #probeSentAt: number | null = null;
+  /** When Phoenix's own pending heartbeat was sent (local ms), or null. */
+  #beatSentAt: number | null = null;
+  /** The link's own pending heartbeat ({@link probe}): its ref and when it was sent (local ms), or null. */
+  #ping: { ref: string; sentAt: number } | null = null;
   /** When the watchdog first saw the socket connecting (null: not connecting). */
   #connectingSince: number | null = null;
   /** The socket failed to open again since it last opened (see `failing`). */
@@ -153,7 +156,7 @@ export class Link {
       close: (event) => this.#onClose(event),
       error: () => this.failed(),
       heartbeat: (status, latency) => this.#onHeartbeat(status, latency),
-      message: () => void (this.#heardAt = Date.now()),
+      message: (frame) => this.#onFrame(frame),
       retry: (tries, delay) => this.#onRetryScheduled(tries, delay),
     });
   }
@@ -197,7 +200,15 @@ export class Link {
    * network): ./realtime-lag.ts tells that from Realtime behind.
    */
   answerDelay(): number {
-    return Math.max(this.#probeSentAt === null ? 0 : this.#since(this.#probeSentAt), this.#roundTrip);
+    const pending = this.#pendingSince;
+    return Math.max(pending === null ? 0 : this.#since(pending), this.#roundTrip);
+  }
+
+  /** When the oldest heartbeat still unanswered on this socket was sent (local ms: Phoenix's or the link's own), or null. */
+  get #pendingSince(): number | null {
+    const beat = this.#beatSentAt;
+    const ping = this.#ping?.sentAt ?? null;
+    return beat === null ? ping : ping === null ? beat : Math.min(beat, ping);
   }
 
   /**
@@ -280,7 +291,7 @@ export class Link {
     this.state = next;
     if (wasLate !== (next === 'late')) {
       if (wasLate) this.lateSpan![1] = Date.now();
-      else this.lateSpan = [this.#probeSentAt ?? Date.now(), null]; // unanswered since the probe
+      else this.lateSpan = [this.#pendingSince ?? Date.now(), null]; // unanswered since it was sent
       this.events.healthChanged();
     }
     this.events.changed();
@@ -374,27 +385,38 @@ export class Link {
   }
 
   /**
-   * When the socket last opened or a heartbeat was last answered (`performance.now()` ms, as
-   * Phoenix's timers run: a wall clock set back moves nothing): Phoenix's next heartbeat is an
-   * interval later.
-   */
-  #beatAt = 0;
-
-  /**
-   * Ask for a heartbeat answer now (back online, tab visible again, after a freeze or a stall, a
-   * late change not yet explained: ./realtime-lag.ts), unless one is pending (this link's, or
-   * another's on the same host socket: ./realtime-tap.ts), or Phoenix's own next heartbeat is due
-   * within PROBE_TIMEOUT_MS + 500 ms (it is sent an interval after the last answer or the open; a
-   * timer overdue after a stall or in a hidden tab fires at once), or a worker sends them on a
-   * fixed schedule: a heartbeat sent while another is pending makes realtime-js reconnect (QA75 3).
-   * Phoenix's own, due soon, then answers instead. Returns whether one was sent.
+   * Ask for a heartbeat answer now (back online, tab visible again, after a freeze or a stall, the
+   * watchdog's idle check, a late change not yet explained: ./realtime-lag.ts): a heartbeat under
+   * the link's own ref (./realtime-tap.ts `pingRealtime`), which cannot collide with realtime-js's
+   * own (review of 01ca32f, M2), in worker mode too. Not sent when a heartbeat is pending on this
+   * link already (its answer, or the give-up on it, tells the same), when no socket is open, or
+   * with a realtime-js whose Phoenix socket is not at hand (its own heartbeats then answer).
+   * Returns whether one was sent.
    */
   probe(): boolean {
-    if (this.state === 'closed' || !this.open || this.#probeSentAt !== null || this.realtime.pendingHeartbeatRef || this.realtime.worker) return false;
-    if (this.#beatAt + this.#every - performance.now() <= PROBE_TIMEOUT_MS + 500) return false;
-    this.#probeSentAt = Date.now();
-    void this.realtime.sendHeartbeat?.();
+    if (this.state === 'closed' || this.#pendingSince !== null) return false;
+    const ref = pingRealtime(this.realtime);
+    if (ref === null) return false;
+    this.#ping = { ref, sentAt: Date.now() };
+    this.#sent();
     return true;
+  }
+
+  /** A heartbeat (Phoenix's or the link's own) was sent. */
+  #sent(): void {
+    if (globalThis.navigator?.onLine === false) this.#unmeasured = true;
+    // Unanswered for HEARTBEAT_LATE_MS: the link may be dead (a frozen server, a proxy that
+    // swallows frames). Until an answer comes, nothing it carries is called live.
+    if (this.#lateTimer === undefined) this.#armLate(HEARTBEAT_LATE_MS, true);
+  }
+
+  #onFrame(frame: PhoenixFrame): void {
+    this.#heardAt = Date.now();
+    const ping = this.#ping;
+    if (!ping || frame?.ref !== ping.ref) return; // (refs are unique on the socket: a frame with its ref is its reply)
+    this.#ping = null;
+    this.#answer(frame.payload?.status === 'ok', ping.sentAt, this.#heardAt - ping.sentAt);
+    this.events.changed();
   }
 
   startWatchdog(): void {
@@ -418,7 +440,6 @@ export class Link {
     this.nextRetryAt = null;
     this.error = null;
     this.openedAt = this.#lastActivityAt = Date.now();
-    this.#beatAt = performance.now();
     this.#clearLate();
     this.fire('open');
     this.events.socketChanged();
@@ -450,7 +471,7 @@ export class Link {
   }
 
   #clearLate(): void {
-    this.#probeSentAt = null;
+    this.#beatSentAt = this.#ping = null;
     clearTimeout(this.#lateTimer);
     this.#lateTimer = undefined;
   }
@@ -462,34 +483,49 @@ export class Link {
   #unmeasured = false;
 
   #onHeartbeat(status: string, latency?: number): void {
-    const now = Date.now();
     if (status === 'sent') {
-      if (globalThis.navigator?.onLine === false) this.#unmeasured = true;
-      this.#probeSentAt ??= now; // (the watchdog's own probes set it before sending)
-      // Unanswered for HEARTBEAT_LATE_MS: the link may be dead (a frozen server, a proxy that
-      // swallows frames). Until an answer comes, nothing it carries is called live.
-      if (this.#lateTimer === undefined) this.#armLate(HEARTBEAT_LATE_MS, true);
+      this.#beatSentAt = Date.now();
+      this.#sent();
+    } else if (status === 'ok' || status === 'error') {
+      const sentAt = this.#beatSentAt ?? (typeof latency === 'number' ? Date.now() - latency : null);
+      this.#beatSentAt = null;
+      this.#answer(status === 'ok', sentAt, latency);
+    } else if (status === 'timeout') {
+      this.#gaveUpOnPending();
     } else {
-      const sentAt = this.#probeSentAt;
-      this.#clearLate();
-      // Any reply ('ok' or 'error'): Phoenix sends its next heartbeat an interval after it.
-      if (status === 'ok' || status === 'error') this.#beatAt = performance.now();
-      if (status === 'ok') {
-        const measured = typeof latency === 'number' && !this.#unmeasured;
-        // An unmeasured answer (sent offline) leaves no figure: not even one carried from a socket before.
-        this.#roundTrip = measured ? this.#since(now - (this.latencyMs = latency)) : 0;
-        this.#gaveUp = false;
-        this.answeredSentAt = sentAt ?? (typeof latency === 'number' ? now - latency : null);
-        this.#unmeasured = false;
-        this.lastHeartbeatAt = this.#lastActivityAt = now;
-        this.fire('heartbeat-ok');
-        if (measured) this.events.answered?.(this.#roundTrip, this.#every, now - latency, false);
-      } else if (status === 'timeout') {
-        this.#waitedFor(sentAt);
-        this.error = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
-      }
+      this.#clearLate(); // 'disconnected': nothing was sent
     }
     this.events.changed();
+  }
+
+  /**
+   * A heartbeat sent at `sentAt` (local ms; null: not known) was answered, `ok` or with an error
+   * status, `latency` ms later (undefined: not measured). Any reply says the socket is alive.
+   */
+  #answer(ok: boolean, sentAt: number | null, latency: number | undefined): void {
+    const now = Date.now();
+    clearTimeout(this.#lateTimer);
+    this.#lateTimer = undefined;
+    // One still pending (sent after this one) keeps its own deadline.
+    const pending = this.#pendingSince;
+    if (pending !== null) this.#armLate(Math.max(0, HEARTBEAT_LATE_MS - (now - pending)), true);
+    if (!ok) return;
+    const measured = typeof latency === 'number' && !this.#unmeasured;
+    // An unmeasured answer (sent offline) leaves no figure: not even one carried from a socket before.
+    this.#roundTrip = measured ? this.#since(now - (this.latencyMs = latency)) : 0;
+    this.#gaveUp = false;
+    this.answeredSentAt = sentAt;
+    this.#unmeasured = false;
+    this.lastHeartbeatAt = this.#lastActivityAt = now;
+    this.fire('heartbeat-ok');
+    if (measured) this.events.answered?.(this.#roundTrip, this.#every, now - latency, false);
+  }
+
+  /** The oldest pending heartbeat is given up on (Phoenix's timeout, the watchdog's): the socket is closed for it. */
+  #gaveUpOnPending(): void {
+    this.#waitedFor(this.#pendingSince);
+    this.#beatSentAt = this.#ping = null;
+    this.error = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
   }
 
   /**
@@ -501,7 +537,7 @@ export class Link {
     const due = Date.now() + ms;
     this.#lateTimer = setTimeout(() => {
       this.#lateTimer = undefined;
-      if (this.#probeSentAt === null) return;
+      if (this.#pendingSince === null) return;
       if (mayExtend && Date.now() - due > LATE_TIMER_SLACK_MS) this.#armLate(HEARTBEAT_LATE_MS, false);
       else this.fire('heartbeat-late');
     }, ms);
@@ -551,12 +587,13 @@ export class Link {
     if (this.realtime.connectionState?.() !== 'connecting') this.#connectingSince = null;
     else if (now - (this.#connectingSince ??= now) > OPEN_TIMEOUT_MS) this.#openTimedOut();
     if (this.open) {
-      if (this.#probeSentAt !== null && now - this.#probeSentAt > PROBE_TIMEOUT_MS + 500) {
-        // Unanswered: sending again while one is pending makes realtime-js close and reconnect.
-        this.#waitedFor(this.#probeSentAt);
-        this.#probeSentAt = null;
-        void this.realtime.sendHeartbeat?.();
-      } else if (this.#probeSentAt === null && now - this.#lastActivityAt > PROBE_IDLE_MS) {
+      const pending = this.#pendingSince;
+      if (pending !== null && now - pending > PROBE_TIMEOUT_MS + 500) {
+        // Unanswered: the socket is dead or too slow to carry anything live; a new one now.
+        this.#gaveUpOnPending();
+        // (A heartbeat sent only to make it a timeout is younger than any frame taken in: its give-up tells nothing.)
+        closeUnanswered(this.realtime);
+      } else if (pending === null && now - this.#lastActivityAt > PROBE_IDLE_MS) {
         this.probe();
       }
     }

@@ -18,7 +18,7 @@
  * slow: `network`, detail `delivery-slow`, ended by a quick answer), else not known yet (detail
  * `arriving-late`: the last answer is from before the change, when the queue may have been short)
  * until an answer taken in after the change tells: a quick one Realtime's, a slow one the
- * connection's (a heartbeat is asked for at once when that is safe: ./link.ts `probe`).
+ * connection's (a heartbeat is asked for at once: ./link.ts `probe`).
  * Without a commit time (broadcast mode) only a change older than the row already read over REST
  * tells a bound (./live-query.ts `#heldSince`). Unknown without a clock estimate.
  * It also carries, per table, a change Realtime did not deliver at all ({@link undelivered}): one
@@ -194,7 +194,7 @@ export class RealtimeLag {
   answerDelay: () => number = () => 0;
   /** When the heartbeat last answered was sent (epoch ms, local clock; ./link.ts `answeredSentAt`), or null; set by the client. */
   answeredSentAt: () => number | null = () => null;
-  /** Asks the server for a heartbeat answer now, when that is safe (./link.ts `probe`; returns whether one was sent); set by the client. */
+  /** Asks the server for a heartbeat answer now, unless one is pending (./link.ts `probe`; returns whether one was sent); set by the client. */
   probe: () => boolean = () => false;
   /** When the socket last took in a frame (epoch ms, local clock; ./link.ts `heardAt`); set by the client. */
   heardAt: () => number = () => 0;
@@ -276,8 +276,7 @@ export class RealtimeLag {
    * The server answered a heartbeat sent at `sentAt` (epoch ms, local clock) `roundTrip` ms later,
    * less the time the page was frozen or stalled meanwhile (./link.ts, measured answers only); or,
    * `unanswered`, it was given up on after `roundTrip` ms (it took at least that long: review of
-   * b4756c8, 2). The next is sent `every` ms later (none is asked for in between: a second
-   * heartbeat sent while one is pending makes realtime-js reconnect).
+   * b4756c8, 2). realtime-js sends its next `every` ms later (./link.ts `probe` may ask sooner).
    * - Slower than {@link LATE_MS}: whatever the socket carries waits as long, so nothing is live
    *   until the next answer, changes or not (QA71 F4: "Live" over a link 6.5 s slow between
    *   changes; on a link too slow ever to answer, each new socket read "Live" until its first
@@ -330,7 +329,7 @@ export class RealtimeLag {
   }
 
   /**
-   * While the cause is being checked: asks for an answer (when safe), and names the connection
+   * While the cause is being checked: asks for an answer, and names the connection
    * once the pending one is LATE_MS / 2 old (a quick answer names Realtime: answered()).
    */
   #check(): void {
@@ -392,7 +391,7 @@ export class RealtimeLag {
 
   /**
    * While the connection is named: a socket quiet for a second has taken in its queue (the load
-   * ended), so a heartbeat is asked for (at most every LATE_HOLD_MS, when safe) and its quick answer
+   * ended), so a heartbeat is asked for (at most every LATE_HOLD_MS) and its quick answer
    * ends the episode at once (QA77: "the connection is slow" 11–13 s after the widgets caught up,
    * until realtime-js's own next heartbeat).
    */

@@ -20,24 +20,71 @@ export interface TapListener {
   close?(event?: SocketClose): void;
   error?(): void;
   /** A frame was taken in (any message, after Phoenix routed it). */
-  message?(): void;
+  message?(frame: PhoenixFrame): void;
   /** Phoenix heartbeat lifecycle: `sent`, `ok`, `error`, `timeout`, `disconnected`. */
   heartbeat?(status: string, latencyMs?: number): void;
   /** The socket scheduled reconnection attempt `tries` in `delayMs`. */
   retry?(tries: number, delayMs: number): void;
 }
 
+/** A decoded Phoenix message, as far as the tap reads it: a reply's `ref` and `status`. */
+export interface PhoenixFrame {
+  ref?: string | null;
+  payload?: { status?: string } | null;
+}
+
 interface PhoenixSocketLike {
   onOpen?(cb: () => void): string;
   onClose?(cb: (event?: SocketClose) => void): string;
   onError?(cb: () => void): string;
-  onMessage?(cb: () => void): string;
+  onMessage?(cb: (frame: PhoenixFrame) => void): string;
   off?(refs: string[]): void;
+  isConnected?(): boolean;
+  makeRef?(): string;
+  push?(message: { topic: string; event: string; payload: object; ref: string }): void;
+  readonly pendingHeartbeatRef?: string | null;
+}
+
+/** realtime-js 2.1xx's Phoenix Socket, when at hand. */
+function phoenixSocket(realtime: RealtimeClientLike): PhoenixSocketLike | undefined {
+  return (realtime as RealtimeClientLike & RealtimeInternals).socketAdapter?.getSocket?.() as PhoenixSocketLike | undefined;
+}
+
+/**
+ * Send a heartbeat under a ref of its own, as Phoenix's `Socket.ping()` does; returns the ref (its
+ * reply is the frame with that ref, seen by {@link TapListener.message}), or null when it cannot
+ * be sent (no socket open, or no Phoenix socket at hand: an older realtime-js).
+ *
+ * Never realtime-js's `sendHeartbeat()`: that one's ref is Phoenix's pending heartbeat, and one sent
+ * while another is pending makes realtime-js close the socket and reconnect (QA75 3). A reply to
+ * this one touches nothing of Phoenix's schedule. Not `Socket.ping()` itself: it registers a frame
+ * listener that only its reply removes, so each ping a dead socket swallowed would stay, called on
+ * every later frame; the tap's one listener reads the reply instead.
+ */
+export function pingRealtime(realtime: RealtimeClientLike): string | null {
+  const socket = phoenixSocket(realtime);
+  if (!socket?.makeRef || !socket.push || !socket.onMessage || !socket.isConnected?.()) return null;
+  const ref = socket.makeRef();
+  socket.push({ topic: 'phoenix', event: 'heartbeat', payload: {}, ref });
+  return ref;
 }
 
 interface Tap {
   listeners: Set<TapListener>;
   remove(): void;
+}
+
+/**
+ * Close the socket as Phoenix does for a heartbeat unanswered (its `'timeout'`): every channel is
+ * errored, so each rejoins on the next socket, and a retry is scheduled. A heartbeat sent while one
+ * is pending is that timeout (realtime-js `sendHeartbeat()`), so one is sent first when none is.
+ * Not `disconnect()`: a socket whose close is never confirmed (a frozen server) is dropped without
+ * its close event, and channels not errored would never rejoin.
+ */
+export function closeUnanswered(realtime: RealtimeClientLike): void {
+  const socket = phoenixSocket(realtime);
+  if (!(socket ?? realtime).pendingHeartbeatRef) void realtime.sendHeartbeat?.();
+  void realtime.sendHeartbeat?.();
 }
 
 const taps = new WeakMap<object, Tap>();
@@ -79,14 +126,14 @@ function install(realtime: RealtimeClientLike): Tap {
   const adapter = rt.socketAdapter;
 
   // Socket state: Phoenix's own onOpen/onClose/onError, removable by ref.
-  const socket = adapter?.getSocket?.() as PhoenixSocketLike | undefined;
+  const socket = phoenixSocket(realtime);
   const open = () => each((l) => l.open?.());
   const close = (event?: SocketClose) => each((l) => l.close?.(event));
   const error = () => each((l) => l.error?.());
   if (socket?.onOpen && socket.onClose && socket.onError && socket.off) {
     const refs = [socket.onOpen(open), socket.onClose(close), socket.onError(error)];
-    // Every frame: no copy of the set, no try (a listener only notes the time).
-    if (socket.onMessage) refs.push(socket.onMessage(() => listeners.forEach((l) => l.message?.())));
+    // Every frame: no copy of the set, no try (a listener notes the time, or a reply's ref).
+    if (socket.onMessage) refs.push(socket.onMessage((frame) => listeners.forEach((l) => l.message?.(frame))));
     undo.push(() => socket.off!(refs));
   } else if (adapter?.onOpen) {
     // Older realtime-js without the Phoenix socket at hand: not removable, so silenced on removal.

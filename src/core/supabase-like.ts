@@ -28,8 +28,6 @@ export interface RealtimeClientLike {
   readonly heartbeatIntervalMs?: number;
   /** The heartbeat awaiting its answer (realtime-js `pendingHeartbeatRef`): sending another now makes realtime-js reconnect. */
   readonly pendingHeartbeatRef?: string | null;
-  /** Heartbeats sent by a Web Worker on a fixed schedule (realtime-js `worker`), not an interval after each answer. */
-  readonly worker?: boolean;
   onHeartbeat?(callback: (status: string, latency?: number) => void): void;
   accessTokenValue?: string | null;
   /** The socket's address (realtime-js `endPoint`): to tell a Content-Security-Policy refusal. */

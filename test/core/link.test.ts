@@ -2,7 +2,7 @@
  * The link's state machine as a table: every (state, event) pair that moves, and the connection
  * status derived from each state.
  */
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { LINK_TRANSITIONS, Link, linkStatus, nextLinkState, type LinkEvent, type LinkState } from '../../src/core/link.js';
 import { RealtimeLag } from '../../src/core/realtime-lag.js';
 import { observeServerTime, serverNow } from '../../src/core/server-clock.js';
@@ -84,28 +84,39 @@ describe('Link state machine', () => {
 });
 
 describe('Link: how long answers take (answerDelay)', () => {
-  /** A realtime-js stand-in with Phoenix's socket callbacks and the adapter's heartbeat callback (src/core/realtime-tap.ts). */
+  /**
+   * A realtime-js stand-in with Phoenix's socket (callbacks, `makeRef`/`push`, its pending heartbeat)
+   * and the adapter's heartbeat callback (src/core/realtime-tap.ts).
+   */
   function fakeRealtime() {
     const on: Record<'open' | 'close' | 'error' | 'message', Array<(e?: unknown) => void>> = { open: [], close: [], error: [], message: [] };
+    let connected = false;
+    let closing = false;
+    let ref = 0;
+    /** The link's own heartbeats (its pings): their refs, in order. */
+    const pings: string[] = [];
+    /** Phoenix's pending heartbeat ref, and how many heartbeats were sent while one was pending (each a timeout: the socket closed). */
+    let pending: string | null = null;
+    let timeouts = 0;
     const socket = {
       onOpen: (cb: () => void) => (on.open.push(cb), 'o'),
       onClose: (cb: (e?: unknown) => void) => (on.close.push(cb), 'c'),
       onError: (cb: () => void) => (on.error.push(cb), 'e'),
       onMessage: (cb: () => void) => (on.message.push(cb), 'm'),
       off: () => {},
+      isConnected: () => connected,
+      makeRef: () => String(++ref),
+      push: (m: { topic: string; event: string; ref: string }) => void (m.topic === 'phoenix' && m.event === 'heartbeat' && pings.push(m.ref)),
+      get pendingHeartbeatRef() {
+        return pending;
+      },
     };
     const adapter = { heartbeatCallback: undefined as undefined | ((status: string, latency?: number) => void), getSocket: () => socket };
-    let connected = false;
-    let closing = false;
     const probes: number[] = [];
-    /** Phoenix's pending heartbeat ref, and how many heartbeats were sent while one was pending. */
-    let pending: string | null = null;
-    let collisions = 0;
     const closeSocket = (code: number) => ((connected = false), (closing = false), (pending = null), on.close.forEach((cb) => cb({ code })));
     const realtime = {
       socketAdapter: adapter,
       heartbeatIntervalMs: 12_500,
-      worker: false,
       get pendingHeartbeatRef() {
         return pending;
       },
@@ -113,13 +124,13 @@ describe('Link: how long answers take (answerDelay)', () => {
       sendHeartbeat: async () => {
         if (!connected) return;
         if (pending) {
-          collisions++;
+          timeouts++;
           pending = null;
           adapter.heartbeatCallback?.('timeout');
           closeSocket(1000);
           return;
         }
-        pending = 'hb';
+        pending = String(++ref);
         probes.push(Date.now());
         adapter.heartbeatCallback?.('sent');
       },
@@ -135,12 +146,14 @@ describe('Link: how long answers take (answerDelay)', () => {
     return {
       realtime,
       probes,
-      collisions: () => collisions,
-      /** A heartbeat pending that the links were not told of (another observer's). */
-      pendAside: () => void (pending = 'other'),
+      pings,
+      /** Heartbeats realtime-js gave up on because another was sent while one was pending (the socket closed). */
+      timeouts: () => timeouts,
       open: () => ((connected = true), on.open.forEach((cb) => cb())),
       /** A frame taken in (a change, a reply): the link is heard, however slow. */
-      frame: () => on.message.forEach((cb) => cb()),
+      frame: (frame: object = { topic: 'realtime:x', event: 'postgres_changes', ref: null }) => on.message.forEach((cb) => cb(frame)),
+      /** The server's reply to the heartbeat sent under `ref`. */
+      pong: (ref: string, status = 'ok') => on.message.forEach((cb) => cb({ topic: 'phoenix', event: 'phx_reply', ref, payload: { status, response: {} } })),
       close: (code = 1000) => closeSocket(code),
       /** Phoenix closing the socket, before its close event. */
       closing: () => ((connected = false), (closing = true)),
@@ -150,15 +163,6 @@ describe('Link: how long answers take (answerDelay)', () => {
         adapter.heartbeatCallback?.(status, latency);
       },
     };
-  }
-
-  /** Moves `performance.now()` (the clock Phoenix's timers and the link's schedule run on); returns the undo. */
-  function shiftPerformance(ms: number): () => void {
-    const real = Performance.prototype.now;
-    const offset = performance.now() - real.call(performance) + ms;
-    const own = Object.getOwnPropertyDescriptor(performance, 'now');
-    Object.defineProperty(performance, 'now', { configurable: true, value: () => real.call(performance) + offset });
-    return () => void (own ? Object.defineProperty(performance, 'now', own) : delete (performance as unknown as Record<string, unknown>).now);
   }
 
   it("carries the wait a socket was closed in to the next one, until it answers (QA72 F1); not an ordinary close's, nor one sent offline", () => {
@@ -229,65 +233,86 @@ describe('Link: how long answers take (answerDelay)', () => {
     }
   });
 
-  it("asks for an answer (probe) only when Phoenix's own next heartbeat cannot collide with it (QA74 3, QA75 3)", () => {
+  it("asks for an answer (probe) under a ref of its own (Phoenix's ping): never realtime-js's heartbeat, so it cannot collide with it, due or pending (QA75 3; review of 01ca32f, M2)", () => {
     const fake = fakeRealtime();
     const link = new Link(fake.realtime as never, { changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {} });
-    const restore: Array<() => void> = [];
     try {
-      link.probe();
-      expect(fake.probes, 'no socket: nothing asked').to.have.length(0);
+      expect(link.probe(), 'no socket: nothing asked').to.equal(false);
+      expect(fake.pings).to.have.length(0);
       fake.open();
-      // Phoenix sends its next heartbeat 12.5 s after the open; 5 s on, it is 7.5 s away: an answer
-      // slower than that would find it pending, and realtime-js would reconnect.
-      restore.push(shiftPerformance(5000));
-      link.probe();
-      expect(fake.probes, 'too close to the next heartbeat').to.have.length(0);
-      // Phoenix's own heartbeat, answered now: its next is an interval after this answer.
-      fake.beat('sent');
+      // Just opened: realtime-js's own heartbeat may be due at any moment; the ping is sent anyway.
+      expect(link.probe()).to.equal(true);
+      expect(fake.pings).to.have.length(1);
+      expect(fake.probes, 'not through realtime-js sendHeartbeat()').to.have.length(0);
+      expect(link.probe(), 'one pending: no second').to.equal(false);
+      fake.beat('sent'); // realtime-js's own heartbeat, while the ping is pending: no collision
+      expect(fake.timeouts()).to.equal(0);
+      fake.pong('other'); // a reply to someone else's heartbeat (another rt-monitor client on the socket)
+      expect(link.lastHeartbeatAt, 'not its answer').to.equal(null);
+      fake.pong(fake.pings[0]!);
+      expect(link.lastHeartbeatAt, 'its answer').to.be.a('number');
+      expect(link.answerDelay(), 'the pending heartbeat still counts').to.be.below(100);
+      expect(link.probe(), "realtime-js's own still pending: its answer tells the same").to.equal(false);
       fake.beat('ok', 10);
-      link.probe();
-      expect(fake.probes, '12.5 s away: asked').to.have.length(1);
-      link.probe();
-      expect(fake.probes, 'one pending: no second').to.have.length(1);
-      restore.push(shiftPerformance(5000));
-      fake.beat('error', 10); // a reply with an error status: Phoenix reschedules on it too
-      link.probe();
-      expect(fake.probes, 'an interval after the error reply').to.have.length(2);
-      fake.beat('ok', 10);
-      fake.pendAside(); // another observer's heartbeat, pending on the same socket
-      link.probe();
-      expect(fake.probes, "another's pending: none sent").to.have.length(2);
-      fake.beat('ok', 10);
-      fake.realtime.worker = true; // a worker's fixed schedule: its next tick is not known
-      link.probe();
-      expect(fake.probes).to.have.length(2);
-      expect(fake.collisions(), 'no heartbeat sent while one was pending').to.equal(0);
+      expect(link.probe()).to.equal(true);
+      fake.pong(fake.pings[1]!, 'error'); // a reply with an error status: the socket is alive, nothing measured
+      expect(link.healthy).to.equal(true);
+      expect(link.probe()).to.equal(true);
+      expect(fake.pings).to.have.length(3);
+      expect(fake.timeouts(), 'no heartbeat sent while one was pending').to.equal(0);
     } finally {
-      for (const undo of restore.reverse()) undo();
       link.dispose();
     }
   });
 
-  it('two links on one host socket send one heartbeat between them, never a second while one is pending (review: a reconnect every second)', () => {
+  it('two links on one host socket each ask under their own ref and read only their own answer (review: a reconnect every second)', () => {
     const fake = fakeRealtime();
     const events = { changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {} };
     const [a, b] = [new Link(fake.realtime as never, events), new Link(fake.realtime as never, events)];
     try {
       fake.open();
-      a.probe();
-      b.probe(); // told of a's by the socket: pending
-      expect(fake.probes, 'one probe').to.have.length(1);
-      fake.beat('ok', 20);
-      expect([a.answerDelay(), b.answerDelay()], 'both told of the answer').to.deep.equal([20, 20]);
-      fake.close();
-      fake.open(); // each link clears what it knew at an open, in turn
-      a.probe();
-      b.probe();
-      expect(fake.probes).to.have.length(2);
-      expect(fake.collisions(), 'no second heartbeat while one is pending').to.equal(0);
+      expect([a.probe(), b.probe()]).to.deep.equal([true, true]);
+      expect(new Set(fake.pings).size, 'two refs').to.equal(2);
+      fake.pong(fake.pings[0]!);
+      expect([a.lastHeartbeatAt !== null, b.lastHeartbeatAt !== null], "a's answer is a's").to.deep.equal([true, false]);
+      fake.pong(fake.pings[1]!);
+      expect(b.lastHeartbeatAt).to.be.a('number');
+      fake.beat('sent');
+      fake.beat('ok', 20); // realtime-js's own: both are told of it
+      expect([a.answerDelay(), b.answerDelay()]).to.deep.equal([20, 20]);
+      expect(fake.timeouts()).to.equal(0);
     } finally {
       a.dispose();
       b.dispose();
+    }
+  });
+
+  it('the watchdog gives up on a ping unanswered for 8.5 s and closes the socket as Phoenix does for a heartbeat timeout, telling the wait once', async function () {
+    this.timeout(10_000);
+    const fake = fakeRealtime();
+    const told: Array<[number, boolean]> = [];
+    const link = new Link(fake.realtime as never, {
+      changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {},
+      answered: (roundTrip, _every, _sentAt, unanswered) => void told.push([roundTrip, unanswered]),
+    });
+    const restore: Array<() => void> = [];
+    try {
+      fake.open();
+      link.startWatchdog();
+      expect(link.probe()).to.equal(true);
+      restore.push(skewClock(9000));
+      fake.frame(); // frames still come in: a slow link
+      // The next watchdog tick (every 2.5 s).
+      await waitUntil(() => fake.timeouts() > 0, 'the socket closed for it', { timeout: 6000 });
+      expect(link.open).to.equal(false);
+      expect(told, 'the wait told once, as unanswered').to.have.length(1);
+      expect(told[0]![0], '9 s on, and up to a tick (2.5 s)').to.be.within(9000, 12_000);
+      expect(told[0]![1]).to.equal(true);
+      expect(link.error?.message).to.match(/stopped answering/);
+      expect(fake.probes, 'one heartbeat sent to make it a timeout (none was pending)').to.have.length(1);
+    } finally {
+      for (const undo of restore.reverse()) undo();
+      link.dispose();
     }
   });
 
@@ -337,7 +362,7 @@ describe('Link: how long answers take (answerDelay)', () => {
       fake.close();
       fake.open();
       expect(lag.cause?.detail, 'the new socket carries the episode').to.equal('delivery-slow');
-      expect(fake.probes, 'nothing asked at the open: an empty queue answers quickly (QA75 1)').to.have.length(0);
+      expect([...fake.probes, ...fake.pings], 'nothing asked at the open: an empty queue answers quickly (QA75 1)').to.have.length(0);
       // For as long as the last socket waited, the new one's empty queue says nothing of the link
       // (QA76: "Live" for seconds after each reconnect, mid-load).
       lag.observe(serverNow() - 100);

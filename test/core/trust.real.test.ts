@@ -351,6 +351,42 @@ describe('Live you can trust (real backend)', function () {
       }
     });
 
+    // Review of 01ca32f, M2: rt-monitor's heartbeats went through realtime-js's sendHeartbeat(), so
+    // none was asked for where realtime-js's own could collide with it: in worker mode never (the
+    // worker's schedule is not known), else not within 8.5 s of realtime-js's next. They now go
+    // under a ref of their own (Phoenix's ping), at once.
+    it("whose lateness, asked at once also where realtime-js's heartbeats run in a worker (a host client with `worker: true`): Realtime named long before the worker's next heartbeat, the socket kept", async function () {
+      this.timeout(60_000);
+      const ws = instrumentWebSocket();
+      cleanups.push(() => ws.restore());
+      const stream = await newStream({ name: 'worker heartbeats' });
+      const info = await backendInfo();
+      const token = await signIn(USERS.alice);
+      // The worker's first heartbeat is a minute after the open: only rt-monitor's own can answer sooner.
+      const supabase = createClient(info.url, info.anonKey, { accessToken: async () => token, realtime: { worker: true, heartbeatIntervalMs: 60_000 } });
+      cleanups.push(() => void supabase.removeAllChannels());
+      const wrapper = await fixture(html`<rt-provider .client=${supabase}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      const isHeartbeat = (data: string) => data.includes('"phoenix"') && data.includes('"heartbeat"');
+      const heartbeatsBefore = ws.sent.filter((f) => isHeartbeat(f.data)).length;
+      const socketsBefore = ws.sockets.length;
+      const badge = el.shadowRoot!.querySelector('[part~="live-badge"]')!;
+      await lagRealtime(6500);
+      try {
+        await updateRows('streams', { id: stream.id }, { name: 'late, worker heartbeats' });
+        await waitFor(() => deepText(el.shadowRoot!).includes('late, worker heartbeats'), 20_000, 'the late change shown');
+        await waitFor(() => badge.getAttribute('title') === en.errorMessages['realtime-behind'], 10_000, () => `Realtime named (${badge.getAttribute('title')})`);
+        expect(badgeText(el)).to.equal(en.stale);
+      } finally {
+        await lagRealtime(0);
+      }
+      expect(ws.sent.filter((f) => isHeartbeat(f.data)).length, 'a heartbeat asked for').to.be.above(heartbeatsBefore);
+      expect(ws.sockets.length, 'no socket closed and reopened for it').to.equal(socketsBefore);
+      await updateRows('streams', { id: stream.id }, { name: 'on time, worker heartbeats' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('on time, worker heartbeats') && badgeText(el) === en.live, 30_000, () => `live again (shows ${badgeText(el)})`);
+    });
+
     it('no error flash while the page hands its provider a client after its own sign-in', async () => {
       const stream = await newStream({ name: 'late client' });
       const wrapper = await fixture<RtProvider>(html`<rt-provider>
