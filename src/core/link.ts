@@ -9,7 +9,7 @@
  */
 import type { ConnectionStatus, RtError } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
-import { closeUnanswered, pingRealtime, tapRealtime, type PhoenixFrame, type SocketClose } from './realtime-tap.js';
+import { closeUnanswered, pingRealtime, tapReadsFrames, tapRealtime, type PhoenixFrame, type SocketClose } from './realtime-tap.js';
 import { messageOf, rtError } from './errors.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 import { pageAway } from './realtime-lag.js';
@@ -95,7 +95,7 @@ const LATE_TIMER_SLACK_MS = 1000;
  * the upgrade request and never answers): it is closed and counted as a failed attempt.
  */
 export const OPEN_TIMEOUT_MS = 10_000;
-/** Watchdog: probe a socket silent for this long; give up on a probe unanswered for PROBE_TIMEOUT_MS. */
+/** Watchdog: probe a socket silent for this long; give up on any heartbeat unanswered for PROBE_TIMEOUT_MS + 500. */
 const PROBE_IDLE_MS = 15_000;
 const PROBE_TIMEOUT_MS = 8000;
 const WATCHDOG_TICK_MS = 2500;
@@ -116,10 +116,19 @@ export interface LinkEvents {
   /**
    * The server answered a heartbeat sent at `sentAt` (epoch ms, local clock) `roundTrip` ms later,
    * less the time the page was frozen or stalled meanwhile (not one sent while offline); or,
-   * `unanswered`, the heartbeat was given up on after `roundTrip` ms. The next is sent `every` ms
-   * later (./realtime-lag.ts `RealtimeLag.answered`).
+   * `unanswered`, the heartbeat was given up on after `roundTrip` ms. realtime-js sends its next
+   * `every` ms later; {@link Link.probe} may ask sooner (./realtime-lag.ts `RealtimeLag.answered`).
    */
   answered?(roundTrip: number, every: number, sentAt: number, unanswered: boolean): void;
+}
+
+/**
+ * A heartbeat awaiting its answer: when it was sent (epoch ms, local clock), and whether its wait
+ * measures an outage (sent while the browser was offline, or pending when it said so).
+ */
+interface Pending {
+  sentAt: number;
+  unmeasured: boolean;
 }
 
 export class Link {
@@ -131,10 +140,14 @@ export class Link {
   /** Why the socket is down (cannot reach, heartbeat timeout), or null. */
   error: RtError | null = null;
   #lastActivityAt = Date.now();
-  /** When Phoenix's own pending heartbeat was sent (local ms), or null. */
-  #beatSentAt: number | null = null;
-  /** The link's own pending heartbeat ({@link probe}): its ref and when it was sent (local ms), or null. */
-  #ping: { ref: string; sentAt: number } | null = null;
+  /** Phoenix's own pending heartbeat, or null. */
+  #beat: Pending | null = null;
+  /** The link's own pending heartbeat ({@link probe}) and its ref, or null. */
+  #ping: (Pending & { ref: string }) | null = null;
+  /** This socket was given up on (the watchdog): nothing more is asked of it. */
+  #dying = false;
+  /** The tap reads the socket's frames (`#heardAt`, the pings' replies). */
+  readonly #frames: boolean;
   /** When the watchdog first saw the socket connecting (null: not connecting). */
   #connectingSince: number | null = null;
   /** The socket failed to open again since it last opened (see `failing`). */
@@ -159,6 +172,7 @@ export class Link {
       message: (frame) => this.#onFrame(frame),
       retry: (tries, delay) => this.#onRetryScheduled(tries, delay),
     });
+    this.#frames = tapReadsFrames(realtime);
   }
 
   /**
@@ -200,15 +214,14 @@ export class Link {
    * network): ./realtime-lag.ts tells that from Realtime behind.
    */
   answerDelay(): number {
-    const pending = this.#pendingSince;
-    return Math.max(pending === null ? 0 : this.#since(pending), this.#roundTrip);
+    const pending = this.#oldest;
+    return Math.max(pending ? this.#since(pending.sentAt) : 0, this.#roundTrip);
   }
 
-  /** When the oldest heartbeat still unanswered on this socket was sent (local ms: Phoenix's or the link's own), or null. */
-  get #pendingSince(): number | null {
-    const beat = this.#beatSentAt;
-    const ping = this.#ping?.sentAt ?? null;
-    return beat === null ? ping : ping === null ? beat : Math.min(beat, ping);
+  /** The oldest heartbeat still unanswered on this socket (Phoenix's or the link's own), or null. */
+  get #oldest(): Pending | null {
+    const [beat, ping] = [this.#beat, this.#ping];
+    return !beat || (ping && ping.sentAt < beat.sentAt) ? ping : beat;
   }
 
   /**
@@ -257,9 +270,10 @@ export class Link {
    * proxy that swallows frames), not slow: its error says so, and the next socket carries nothing
    * (QA75 1: after a freeze, or on a slow link, the next socket's first answer is quick).
    */
-  #waitedFor(sentAt: number | null): void {
-    // (#heardAt 0: no frame seen at all, as with a realtime-js whose socket cannot be tapped for them.)
-    if (sentAt === null || this.#unmeasured || (this.#heardAt > 0 && this.#heardAt <= sentAt)) return;
+  #waitedFor(pending: Pending | null): void {
+    // (With a realtime-js whose socket cannot be tapped for frames, every give-up counts as slow.)
+    if (!pending || pending.unmeasured || (this.#frames && this.#heardAt <= pending.sentAt)) return;
+    const { sentAt } = pending;
     const waited = this.#since(sentAt);
     this.#roundTrip = Math.max(this.#roundTrip, waited);
     this.#gaveUp = true;
@@ -291,7 +305,7 @@ export class Link {
     this.state = next;
     if (wasLate !== (next === 'late')) {
       if (wasLate) this.lateSpan![1] = Date.now();
-      else this.lateSpan = [this.#pendingSince ?? Date.now(), null]; // unanswered since it was sent
+      else this.lateSpan = [this.#oldest?.sentAt ?? Date.now(), null]; // unanswered since it was sent
       this.events.healthChanged();
     }
     this.events.changed();
@@ -369,6 +383,7 @@ export class Link {
    */
   offline(): void {
     this.#unmeasured = true;
+    for (const pending of [this.#beat, this.#ping]) if (pending) pending.unmeasured = true;
     if (this.state !== 'open') return;
     this.error = rtError('network', 'The browser is offline.');
     this.fire('heartbeat-late');
@@ -394,28 +409,28 @@ export class Link {
    * Returns whether one was sent.
    */
   probe(): boolean {
-    if (this.state === 'closed' || this.#pendingSince !== null) return false;
+    if (this.state === 'closed' || this.#dying || this.#oldest) return false;
     const ref = pingRealtime(this.realtime);
     if (ref === null) return false;
-    this.#ping = { ref, sentAt: Date.now() };
-    this.#sent();
+    this.#ping = { ref, ...this.#sent() };
     return true;
   }
 
-  /** A heartbeat (Phoenix's or the link's own) was sent. */
-  #sent(): void {
+  /** A heartbeat (Phoenix's or the link's own) is sent now: what it waits for. */
+  #sent(): Pending {
     if (globalThis.navigator?.onLine === false) this.#unmeasured = true;
     // Unanswered for HEARTBEAT_LATE_MS: the link may be dead (a frozen server, a proxy that
     // swallows frames). Until an answer comes, nothing it carries is called live.
     if (this.#lateTimer === undefined) this.#armLate(HEARTBEAT_LATE_MS, true);
+    return { sentAt: Date.now(), unmeasured: this.#unmeasured };
   }
 
   #onFrame(frame: PhoenixFrame): void {
-    this.#heardAt = Date.now();
+    const now = (this.#heardAt = Date.now());
     const ping = this.#ping;
     if (!ping || frame?.ref !== ping.ref) return; // (refs are unique on the socket: a frame with its ref is its reply)
     this.#ping = null;
-    this.#answer(frame.payload?.status === 'ok', ping.sentAt, this.#heardAt - ping.sentAt);
+    this.#answer(frame.payload?.status === 'ok', ping, now - ping.sentAt);
     this.events.changed();
   }
 
@@ -446,7 +461,7 @@ export class Link {
   }
 
   #onClose(event?: SocketClose): void {
-    // Closed with a heartbeat unanswered (Phoenix's timeout, the watchdog's second probe: the wait
+    // Closed with a heartbeat unanswered (Phoenix's timeout, the watchdog's give-up: the wait
     // is kept, #waitedFor), not offline: the next socket is carried by the same page and network
     // until it answers (QA72 F1: an overloaded page's every socket was closed before its first
     // answer, and its changes were blamed on Realtime). Else an old socket's round trip says
@@ -471,7 +486,8 @@ export class Link {
   }
 
   #clearLate(): void {
-    this.#beatSentAt = this.#ping = null;
+    this.#beat = this.#ping = null;
+    this.#dying = false;
     clearTimeout(this.#lateTimer);
     this.#lateTimer = undefined;
   }
@@ -484,12 +500,11 @@ export class Link {
 
   #onHeartbeat(status: string, latency?: number): void {
     if (status === 'sent') {
-      this.#beatSentAt = Date.now();
-      this.#sent();
+      this.#beat = this.#sent();
     } else if (status === 'ok' || status === 'error') {
-      const sentAt = this.#beatSentAt ?? (typeof latency === 'number' ? Date.now() - latency : null);
-      this.#beatSentAt = null;
-      this.#answer(status === 'ok', sentAt, latency);
+      const beat = this.#beat ?? { sentAt: typeof latency === 'number' ? Date.now() - latency : null, unmeasured: this.#unmeasured };
+      this.#beat = null;
+      this.#answer(status === 'ok', beat, latency);
     } else if (status === 'timeout') {
       this.#gaveUpOnPending();
     } else {
@@ -499,32 +514,33 @@ export class Link {
   }
 
   /**
-   * A heartbeat sent at `sentAt` (local ms; null: not known) was answered, `ok` or with an error
+   * A heartbeat (sent at `sentAt`, local ms; null: not known) was answered, `ok` or with an error
    * status, `latency` ms later (undefined: not measured). Any reply says the socket is alive.
    */
-  #answer(ok: boolean, sentAt: number | null, latency: number | undefined): void {
+  #answer(ok: boolean, { sentAt, unmeasured }: { sentAt: number | null; unmeasured: boolean }, latency: number | undefined): void {
     const now = Date.now();
     clearTimeout(this.#lateTimer);
     this.#lateTimer = undefined;
-    // One still pending (sent after this one) keeps its own deadline.
-    const pending = this.#pendingSince;
-    if (pending !== null) this.#armLate(Math.max(0, HEARTBEAT_LATE_MS - (now - pending)), true);
+    // One still pending (sent after this one) keeps its own deadline: the link stays late while it is overdue.
+    const rest = this.#oldest;
+    const overdue = rest ? HEARTBEAT_LATE_MS - (now - rest.sentAt) : 1;
+    if (rest) this.#armLate(Math.max(0, overdue), true);
     if (!ok) return;
-    const measured = typeof latency === 'number' && !this.#unmeasured;
+    const measured = typeof latency === 'number' && !unmeasured;
     // An unmeasured answer (sent offline) leaves no figure: not even one carried from a socket before.
     this.#roundTrip = measured ? this.#since(now - (this.latencyMs = latency)) : 0;
     this.#gaveUp = false;
     this.answeredSentAt = sentAt;
     this.#unmeasured = false;
     this.lastHeartbeatAt = this.#lastActivityAt = now;
-    this.fire('heartbeat-ok');
+    if (overdue > 0) this.fire('heartbeat-ok');
     if (measured) this.events.answered?.(this.#roundTrip, this.#every, now - latency, false);
   }
 
   /** The oldest pending heartbeat is given up on (Phoenix's timeout, the watchdog's): the socket is closed for it. */
   #gaveUpOnPending(): void {
-    this.#waitedFor(this.#pendingSince);
-    this.#beatSentAt = this.#ping = null;
+    this.#waitedFor(this.#oldest);
+    this.#beat = this.#ping = null;
     this.error = rtError('network', 'The realtime server stopped answering (heartbeat timeout); reconnecting.');
   }
 
@@ -537,7 +553,7 @@ export class Link {
     const due = Date.now() + ms;
     this.#lateTimer = setTimeout(() => {
       this.#lateTimer = undefined;
-      if (this.#pendingSince === null) return;
+      if (!this.#oldest) return;
       if (mayExtend && Date.now() - due > LATE_TIMER_SLACK_MS) this.#armLate(HEARTBEAT_LATE_MS, false);
       else this.fire('heartbeat-late');
     }, ms);
@@ -587,13 +603,14 @@ export class Link {
     if (this.realtime.connectionState?.() !== 'connecting') this.#connectingSince = null;
     else if (now - (this.#connectingSince ??= now) > OPEN_TIMEOUT_MS) this.#openTimedOut();
     if (this.open) {
-      const pending = this.#pendingSince;
-      if (pending !== null && now - pending > PROBE_TIMEOUT_MS + 500) {
-        // Unanswered: the socket is dead or too slow to carry anything live; a new one now.
+      const pending = this.#oldest;
+      if (pending && now - pending.sentAt > PROBE_TIMEOUT_MS + 500) {
+        // Unanswered: the socket is dead or too slow to carry anything live; a new one now (its
+        // teardown may take a while: nothing more is asked of this one).
         this.#gaveUpOnPending();
-        // (A heartbeat sent only to make it a timeout is younger than any frame taken in: its give-up tells nothing.)
+        this.#dying = true;
         closeUnanswered(this.realtime);
-      } else if (pending === null && now - this.#lastActivityAt > PROBE_IDLE_MS) {
+      } else if (!pending && now - this.#lastActivityAt > PROBE_IDLE_MS) {
         this.probe();
       }
     }

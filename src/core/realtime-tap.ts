@@ -63,7 +63,7 @@ function phoenixSocket(realtime: RealtimeClientLike): PhoenixSocketLike | undefi
  */
 export function pingRealtime(realtime: RealtimeClientLike): string | null {
   const socket = phoenixSocket(realtime);
-  if (!socket?.makeRef || !socket.push || !socket.onMessage || !socket.isConnected?.()) return null;
+  if (!tapReadsFrames(realtime) || !socket?.makeRef || !socket.push || !socket.isConnected?.()) return null;
   const ref = socket.makeRef();
   socket.push({ topic: 'phoenix', event: 'heartbeat', payload: {}, ref });
   return ref;
@@ -71,6 +71,10 @@ export function pingRealtime(realtime: RealtimeClientLike): string | null {
 
 interface Tap {
   listeners: Set<TapListener>;
+  /** The socket's frames are observed (TapListener.message). */
+  frames: boolean;
+  /** Heartbeat lifecycle not told (closeUnanswered). */
+  muted: boolean;
   remove(): void;
 }
 
@@ -82,12 +86,25 @@ interface Tap {
  * its close event, and channels not errored would never rejoin.
  */
 export function closeUnanswered(realtime: RealtimeClientLike): void {
-  const socket = phoenixSocket(realtime);
-  if (!(socket ?? realtime).pendingHeartbeatRef) void realtime.sendHeartbeat?.();
-  void realtime.sendHeartbeat?.();
+  if ((phoenixSocket(realtime) ?? realtime).pendingHeartbeatRef) return void realtime.sendHeartbeat?.();
+  // None pending: one is sent only to be given up on at once. No observer is told of either (it
+  // would read as a heartbeat of its own given up on, after no wait at all).
+  const tap = taps.get(realtime);
+  if (tap) tap.muted = true;
+  try {
+    void realtime.sendHeartbeat?.();
+    void realtime.sendHeartbeat?.();
+  } finally {
+    if (tap) tap.muted = false;
+  }
 }
 
 const taps = new WeakMap<object, Tap>();
+
+/** Whether the tap on `realtime` observes its socket's frames (not with a realtime-js whose Phoenix socket is not at hand). */
+export function tapReadsFrames(realtime: object): boolean {
+  return !!taps.get(realtime)?.frames;
+}
 
 /** Number of taps' listeners on `realtime` (diagnostics: one per rt-monitor client watching it). */
 export function tapListenerCount(realtime: object): number {
@@ -112,16 +129,25 @@ export function tapRealtime(realtime: RealtimeClientLike, listener: TapListener)
 
 function install(realtime: RealtimeClientLike): Tap {
   const listeners = new Set<TapListener>();
+  const undo: Array<() => void> = [];
+  const tap: Tap = {
+    listeners,
+    frames: false,
+    muted: false,
+    remove: () => {
+      for (const u of undo.splice(0)) u();
+    },
+  };
+  const failed = (err: unknown) => console.error('[rt-monitor] socket observer failed:', err);
   const each = (fn: (l: TapListener) => void) => {
     for (const l of [...listeners]) {
       try {
         fn(l);
       } catch (err) {
-        console.error('[rt-monitor] socket observer failed:', err);
+        failed(err);
       }
     }
   };
-  const undo: Array<() => void> = [];
   const rt = realtime as RealtimeClientLike & RealtimeInternals;
   const adapter = rt.socketAdapter;
 
@@ -132,8 +158,21 @@ function install(realtime: RealtimeClientLike): Tap {
   const error = () => each((l) => l.error?.());
   if (socket?.onOpen && socket.onClose && socket.onError && socket.off) {
     const refs = [socket.onOpen(open), socket.onClose(close), socket.onError(error)];
-    // Every frame: no copy of the set, no try (a listener notes the time, or a reply's ref).
-    if (socket.onMessage) refs.push(socket.onMessage((frame) => listeners.forEach((l) => l.message?.(frame))));
+    // Every frame: no copy of the set (a listener notes the time, or takes its own ping's reply).
+    if (socket.onMessage) {
+      tap.frames = true;
+      refs.push(
+        socket.onMessage((frame) =>
+          listeners.forEach((l) => {
+            try {
+              l.message?.(frame);
+            } catch (err) {
+              failed(err);
+            }
+          }),
+        ),
+      );
+    }
     undo.push(() => socket.off!(refs));
   } else if (adapter?.onOpen) {
     // Older realtime-js without the Phoenix socket at hand: not removable, so silenced on removal.
@@ -147,7 +186,7 @@ function install(realtime: RealtimeClientLike): Tap {
   }
 
   // Heartbeats: chained after the callback in place, which is restored on removal.
-  const onBeat = (status: string, latency?: number) => each((l) => l.heartbeat?.(status, latency));
+  const onBeat = (status: string, latency?: number) => tap.muted || each((l) => l.heartbeat?.(status, latency));
   if (adapter && 'heartbeatCallback' in adapter) {
     const previous = adapter.heartbeatCallback;
     const chained = (status: string, latency?: number) => {
@@ -181,10 +220,5 @@ function install(realtime: RealtimeClientLike): Tap {
     });
   }
 
-  return {
-    listeners,
-    remove: () => {
-      for (const u of undo.splice(0)) u();
-    },
-  };
+  return tap;
 }

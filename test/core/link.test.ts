@@ -117,8 +117,10 @@ describe('Link: how long answers take (answerDelay)', () => {
     const realtime = {
       socketAdapter: adapter,
       heartbeatIntervalMs: 12_500,
+      /** realtime-js's `worker` mode: its `pendingHeartbeatRef` getter then reads the worker's (none), not Phoenix's. */
+      worker: false,
       get pendingHeartbeatRef() {
-        return pending;
+        return this.worker ? null : pending;
       },
       /** Phoenix's: sent (and told) at once; one sent while another is pending times out and closes the socket. */
       sendHeartbeat: async () => {
@@ -236,6 +238,7 @@ describe('Link: how long answers take (answerDelay)', () => {
   it("asks for an answer (probe) under a ref of its own (Phoenix's ping): never realtime-js's heartbeat, so it cannot collide with it, due or pending (QA75 3; review of 01ca32f, M2)", () => {
     const fake = fakeRealtime();
     const link = new Link(fake.realtime as never, { changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {} });
+    const restore: Array<() => void> = [];
     try {
       expect(link.probe(), 'no socket: nothing asked').to.equal(false);
       expect(fake.pings).to.have.length(0);
@@ -249,18 +252,64 @@ describe('Link: how long answers take (answerDelay)', () => {
       expect(fake.timeouts()).to.equal(0);
       fake.pong('other'); // a reply to someone else's heartbeat (another rt-monitor client on the socket)
       expect(link.lastHeartbeatAt, 'not its answer').to.equal(null);
+      restore.push(skewClock(2000));
       fake.pong(fake.pings[0]!);
       expect(link.lastHeartbeatAt, 'its answer').to.be.a('number');
-      expect(link.answerDelay(), 'the pending heartbeat still counts').to.be.below(100);
+      expect(link.answerDelay(), "realtime-js's pending heartbeat still counts").to.be.at.least(2000);
       expect(link.probe(), "realtime-js's own still pending: its answer tells the same").to.equal(false);
       fake.beat('ok', 10);
       expect(link.probe()).to.equal(true);
       fake.pong(fake.pings[1]!, 'error'); // a reply with an error status: the socket is alive, nothing measured
-      expect(link.healthy).to.equal(true);
+      expect(link.probe(), 'the error reply ended it').to.equal(true);
+      // A ping pending when the socket closes is nothing to the next socket.
+      fake.close();
+      fake.open();
+      expect(link.answerDelay()).to.equal(0);
       expect(link.probe()).to.equal(true);
-      expect(fake.pings).to.have.length(3);
+      expect(fake.pings).to.have.length(4);
       expect(fake.timeouts(), 'no heartbeat sent while one was pending').to.equal(0);
     } finally {
+      for (const undo of restore.reverse()) undo();
+      link.dispose();
+    }
+  });
+
+  it("a ping and realtime-js's heartbeat pending at once: each answer is measured by its own send (one sent or pending offline measures nothing), and the link stays late while the other is overdue (review of 10b6516, M1, L1)", () => {
+    const fake = fakeRealtime();
+    const told: number[] = [];
+    const health: boolean[] = [];
+    const link = new Link(fake.realtime as never, {
+      changed() {}, socketChanged() {}, healthChanged: () => void health.push(link.healthy), needed: () => true, tick() {},
+      answered: (roundTrip) => void told.push(roundTrip),
+    });
+    const restore: Array<() => void> = [];
+    try {
+      fake.open();
+      // The ping goes out; the browser goes offline; realtime-js's heartbeat goes out while offline.
+      link.probe();
+      link.offline();
+      restore.push(skewClock(1500));
+      fake.beat('sent');
+      restore.push(skewClock(1500));
+      fake.pong(fake.pings[0]!);
+      fake.beat('ok', 1500);
+      expect(told, 'neither answer measured the connection').to.deep.equal([]);
+      expect(link.answerDelay()).to.equal(0);
+      // Both pending again; the ping answered 4.5 s on, realtime-js's (sent just after it) not yet:
+      // it is overdue, so the link stays late (no late → open → late).
+      link.probe();
+      fake.beat('sent');
+      link.fire('heartbeat-late');
+      health.length = 0;
+      restore.push(skewClock(4500));
+      fake.pong(fake.pings[1]!);
+      expect(link.healthy, 'late while the other is overdue').to.equal(false);
+      expect(told, 'the ping measured').to.have.length(1);
+      fake.beat('ok', 4500);
+      expect(link.healthy).to.equal(true);
+      expect(health, 'one move back to open').to.deep.equal([true]);
+    } finally {
+      for (const undo of restore.reverse()) undo();
       link.dispose();
     }
   });
@@ -287,32 +336,55 @@ describe('Link: how long answers take (answerDelay)', () => {
     }
   });
 
-  it('the watchdog gives up on a ping unanswered for 8.5 s and closes the socket as Phoenix does for a heartbeat timeout, telling the wait once', async function () {
-    this.timeout(10_000);
+  it("the watchdog gives up on a heartbeat unanswered for 8.5 s and closes the socket as Phoenix does for a heartbeat timeout: the wait told once, to no other link, and only on a link that took frames in", async function () {
+    this.timeout(20_000);
     const fake = fakeRealtime();
-    const told: Array<[number, boolean]> = [];
-    const link = new Link(fake.realtime as never, {
+    const told: Array<[string, number, boolean]> = [];
+    const events = (name: string) => ({
       changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {},
-      answered: (roundTrip, _every, _sentAt, unanswered) => void told.push([roundTrip, unanswered]),
+      answered: (roundTrip: number, _every: number, _sentAt: number, unanswered: boolean) => void told.push([name, roundTrip, unanswered]),
     });
+    const a = new Link(fake.realtime as never, events('a'));
+    let b: Link | undefined;
     const restore: Array<() => void> = [];
     try {
       fake.open();
-      link.startWatchdog();
-      expect(link.probe()).to.equal(true);
+      a.startWatchdog();
+      // 1. a's ping, none of realtime-js's pending: one heartbeat is sent to make it a timeout.
+      expect(a.probe()).to.equal(true);
       restore.push(skewClock(9000));
       fake.frame(); // frames still come in: a slow link
-      // The next watchdog tick (every 2.5 s).
-      await waitUntil(() => fake.timeouts() > 0, 'the socket closed for it', { timeout: 6000 });
-      expect(link.open).to.equal(false);
-      expect(told, 'the wait told once, as unanswered').to.have.length(1);
-      expect(told[0]![0], '9 s on, and up to a tick (2.5 s)').to.be.within(9000, 12_000);
-      expect(told[0]![1]).to.equal(true);
-      expect(link.error?.message).to.match(/stopped answering/);
-      expect(fake.probes, 'one heartbeat sent to make it a timeout (none was pending)').to.have.length(1);
+      b = new Link(fake.realtime as never, events('b')); // another rt-monitor client on the socket, that has heard no frame yet
+      await waitUntil(() => fake.timeouts() === 1, 'the socket closed for it', { timeout: 6000 }); // the next tick (every 2.5 s)
+      expect(a.open).to.equal(false);
+      expect(told.map(([n, , u]) => [n, u]), "a's wait told once, as unanswered; b told nothing").to.deep.equal([['a', true]]);
+      expect(told[0]![1], '9 s on, and up to a tick (2.5 s)').to.be.within(9000, 12_000);
+      expect(a.error?.message).to.match(/stopped answering/);
+      expect(fake.probes, 'one heartbeat sent to make it a timeout').to.have.length(1);
+      // 2. realtime-js's own pending (in worker mode, its getter reads none): given up on with one send.
+      told.length = 0;
+      fake.realtime.worker = true;
+      fake.open();
+      fake.beat('sent');
+      fake.frame();
+      restore.push(skewClock(9000));
+      fake.frame();
+      await waitUntil(() => fake.timeouts() === 2, 'closed again', { timeout: 6000 });
+      expect(fake.probes, 'nothing more sent: it was pending').to.have.length(1);
+      expect(told.map(([n]) => n).sort(), 'each link gave up on it once (Phoenix told both)').to.deep.equal(['a', 'b']);
+      // 3. A socket that took no frame in while a ping waited is dead, not slow: nothing told.
+      told.length = 0;
+      fake.realtime.worker = false;
+      fake.open();
+      restore.push(skewClock(1000)); // (the last frame is now well before the ping)
+      a.probe();
+      restore.push(skewClock(9000));
+      await waitUntil(() => fake.timeouts() === 3, 'closed again', { timeout: 6000 });
+      expect(told, 'a dead link').to.deep.equal([]);
     } finally {
       for (const undo of restore.reverse()) undo();
-      link.dispose();
+      a.dispose();
+      b?.dispose();
     }
   });
 
