@@ -202,6 +202,8 @@ export class RealtimeLag {
   #draining: ReturnType<typeof setInterval> | undefined;
   /** When a heartbeat was last asked for because the queue went quiet (local ms). */
   #askedAt = 0;
+  /** The last look for a drained queue: the socket's last frame time then, and when it ran (`performance.now()` ms). */
+  #look = { heard: 0, at: 0 };
   /** When the socket now open was opened (epoch ms, local clock; ./link.ts `openedAt`); set by the client. */
   socketOpenedAt: () => number = () => 0;
   #disposed = false;
@@ -295,7 +297,7 @@ export class RealtimeLag {
   answered(roundTrip: number, every: number, sentAt = Date.now() - roundTrip, unanswered = false): void {
     const slow = this.cause?.detail === SLOW;
     if (unanswered) this.#gaveUp = { at: Date.now(), wait: roundTrip };
-    if (slow && roundTrip < LATE_MS / 2 && !unanswered && !this.#fresh(sentAt)) {
+    if (slow && roundTrip < LATE_MS / 2 && !unanswered && (!this.#fresh(sentAt) || this.#askedOnSocket(sentAt))) {
       this.#end();
       return;
     }
@@ -393,14 +395,23 @@ export class RealtimeLag {
    * While the connection is named: a socket quiet for a second has taken in its queue (the load
    * ended), so a heartbeat is asked for (at most every LATE_HOLD_MS) and its quick answer
    * ends the episode at once (QA77: "the connection is slow" 11–13 s after the widgets caught up,
-   * until realtime-js's own next heartbeat).
+   * until realtime-js's own next heartbeat), in a new socket's first moments after a give-up too
+   * (QA78: 8.5 s, as long as the last socket had waited). Quiet: nothing taken in for a second, seen
+   * by two looks a second apart that ran on time (a busy page's silence is no drained queue), on a
+   * socket that took something in (a new one's queue is new, not drained: review of 01ca32f, M1).
    */
   #drained(): void {
     const now = Date.now();
-    // Not in a new socket's first moments (#fresh), nor before it took anything in (its queue is
-    // new, not drained: review of 01ca32f, M1).
-    if (this.#fresh(now) || this.heardAt() <= this.socketOpenedAt()) return;
-    if (now - this.heardAt() >= 1000 && now - this.#askedAt >= LATE_HOLD_MS && this.probe()) this.#askedAt = now;
+    const heard = this.heardAt();
+    const look = { heard, at: performance.now() };
+    const quiet = heard === this.#look.heard && look.at - this.#look.at < 1500 && now - heard >= 1000 && heard > this.socketOpenedAt();
+    this.#look = look;
+    if (quiet && now - this.#askedAt >= LATE_HOLD_MS && this.probe()) this.#askedAt = now;
+  }
+
+  /** Whether a heartbeat sent at `sentAt` (local ms) was asked for because this socket went quiet (#drained). */
+  #askedOnSocket(sentAt: number): boolean {
+    return this.#askedAt >= this.socketOpenedAt() && sentAt >= this.#askedAt;
   }
 
   #set(cause: RtError | null, always = false): void {

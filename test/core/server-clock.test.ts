@@ -274,6 +274,31 @@ describe('server clock estimate', () => {
     }
   });
 
+  it("in a new socket's first moments after a slow link's give-up, a quick answer ends nothing, but one to the heartbeat asked once the socket went quiet does (QA78: 8.5 s of \"slow\" after the load)", async () => {
+    const lag = new RealtimeLag();
+    let probes = 0;
+    let asked = 0;
+    let opened = Date.now() - 60_000;
+    let heard = Date.now();
+    lag.probe = () => (probes++, (asked = Date.now()), true);
+    lag.heardAt = () => heard;
+    lag.socketOpenedAt = () => opened;
+    try {
+      lag.answered(9000, 12_500, Date.now() - 9000, true); // a slow link's heartbeat given up on after 9 s
+      expect(lag.cause?.detail).to.equal('delivery-slow');
+      opened = Date.now(); // the next socket: for 9 s, its empty queue says nothing of the link
+      heard = opened + 1; // it took something in (its join replies), then nothing more
+      lag.answered(100, 12_500);
+      expect(lag.cause?.detail, 'a quick answer in its first moments').to.equal('delivery-slow');
+      await waitUntil(() => probes === 1, 'never asked once quiet', { timeout: 5000, interval: 50 });
+      expect(lag.cause?.detail).to.equal('delivery-slow');
+      lag.answered(100, 12_500, asked);
+      expect(lag.cause, 'its quick answer ends it, still within the 9 s').to.equal(null);
+    } finally {
+      lag.dispose();
+    }
+  });
+
   it("a late change not yet explained asks for an answer, and names the connection once the pending one is slow (QA74 3)", async () => {
     observeServerTime(Date.now(), Date.now());
     const lag = new RealtimeLag();
