@@ -407,8 +407,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * 92,857 B; its review (each pending heartbeat measured by its own send, the close's own
  * heartbeat told to no observer, a dead link told apart where frames are read, no ping to a
  * socket given up on, one observer's throw kept from the others): 93,065 B.
+ * Raised to 93.2 the same session (+0.1 KB) for QA78: the quick answer to the heartbeat asked once
+ * a socket that carried changes went quiet ends "the connection is slow" in a new socket's first
+ * moments too (only that answer; two on-time looks; per socket): 93,164 B.
  */
-export const ALL_IN_CEILING_KB = 93.1;
+export const ALL_IN_CEILING_KB = 93.2;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -200,8 +200,10 @@ export class RealtimeLag {
   heardAt: () => number = () => 0;
   /** While the connection is named (`delivery-slow`): looks for its queue drained ({@link #drained}). */
   #draining: ReturnType<typeof setInterval> | undefined;
-  /** When a heartbeat was last asked for because the queue went quiet (local ms). */
-  #askedAt = 0;
+  /** The heartbeat last asked for because the queue went quiet: when (local ms), on which socket (`socketOpenedAt`), and whether its answer is still to come. */
+  #asked = { at: 0, socket: -1, pending: false };
+  /** When a change was last taken in (local ms). */
+  #changeAt = 0;
   /** The last look for a drained queue: the socket's last frame time then, and when it ran (`performance.now()` ms). */
   #look = { heard: 0, at: 0 };
   /** When the socket now open was opened (epoch ms, local clock; ./link.ts `openedAt`); set by the client. */
@@ -233,6 +235,7 @@ export class RealtimeLag {
    * A bound (broadcast mode) is Realtime's: it tells no lateness the answers could explain.
    */
   observe(committedAt: number | undefined, atMost = false): void {
+    this.#changeAt = Date.now();
     // A change taken in after a stall (any mode, with or without a clock estimate) is not Live.
     checkStall();
     const skew = committedAt === undefined ? null : clockSkew();
@@ -297,7 +300,12 @@ export class RealtimeLag {
   answered(roundTrip: number, every: number, sentAt = Date.now() - roundTrip, unanswered = false): void {
     const slow = this.cause?.detail === SLOW;
     if (unanswered) this.#gaveUp = { at: Date.now(), wait: roundTrip };
-    if (slow && roundTrip < LATE_MS / 2 && !unanswered && (!this.#fresh(sentAt) || this.#askedOnSocket(sentAt))) {
+    const asked = this.#asked;
+    // The answer to the heartbeat asked for once the socket went quiet (#drained): it was sent then (the
+    // link's `sentAt` may read a millisecond or two later), on this socket.
+    const quietAnswer = asked.pending && asked.socket === this.socketOpenedAt() && sentAt >= asked.at && sentAt - asked.at <= 20;
+    if (quietAnswer) asked.pending = false;
+    if (slow && roundTrip < LATE_MS / 2 && !unanswered && (!this.#fresh(sentAt) || quietAnswer)) {
       this.#end();
       return;
     }
@@ -403,15 +411,15 @@ export class RealtimeLag {
   #drained(): void {
     const now = Date.now();
     const heard = this.heardAt();
+    const socket = this.socketOpenedAt();
     const look = { heard, at: performance.now() };
-    const quiet = heard === this.#look.heard && look.at - this.#look.at < 1500 && now - heard >= 1000 && heard > this.socketOpenedAt();
+    // In a new socket's first moments after a give-up, only once it has carried changes: its join
+    // replies and then silence are an empty queue (the load may go on), not a drained one.
+    const carried = this.#fresh(now) ? this.#changeAt : heard;
+    const quiet = heard === this.#look.heard && look.at - this.#look.at < 1500 && now - heard >= 1000 && carried > socket;
     this.#look = look;
-    if (quiet && now - this.#askedAt >= LATE_HOLD_MS && this.probe()) this.#askedAt = now;
-  }
-
-  /** Whether a heartbeat sent at `sentAt` (local ms) was asked for because this socket went quiet (#drained). */
-  #askedOnSocket(sentAt: number): boolean {
-    return this.#askedAt >= this.socketOpenedAt() && sentAt >= this.#askedAt;
+    const asked = this.#asked;
+    if (quiet && (asked.socket !== socket || now - asked.at >= LATE_HOLD_MS) && this.probe()) this.#asked = { at: now, socket, pending: true };
   }
 
   #set(cause: RtError | null, always = false): void {

@@ -274,7 +274,8 @@ describe('server clock estimate', () => {
     }
   });
 
-  it("in a new socket's first moments after a slow link's give-up, a quick answer ends nothing, but one to the heartbeat asked once the socket went quiet does (QA78: 8.5 s of \"slow\" after the load)", async () => {
+  it("in a new socket's first moments after a slow link's give-up, a quick answer ends nothing, but the one to the heartbeat asked once the socket carried changes and went quiet does (QA78: 8.5 s of \"slow\" after the load)", async () => {
+    observeServerTime(Date.now(), Date.now()); // the clocks agree
     const lag = new RealtimeLag();
     let probes = 0;
     let asked = 0;
@@ -287,12 +288,21 @@ describe('server clock estimate', () => {
       lag.answered(9000, 12_500, Date.now() - 9000, true); // a slow link's heartbeat given up on after 9 s
       expect(lag.cause?.detail).to.equal('delivery-slow');
       opened = Date.now(); // the next socket: for 9 s, its empty queue says nothing of the link
-      heard = opened + 1; // it took something in (its join replies), then nothing more
-      lag.answered(100, 12_500);
-      expect(lag.cause?.detail, 'a quick answer in its first moments').to.equal('delivery-slow');
-      await waitUntil(() => probes === 1, 'never asked once quiet', { timeout: 5000, interval: 50 });
+      heard = opened + 1; // its join replies, then nothing (Realtime may take seconds to start its changes)
+      lag.answered(100, 12_500, opened + 1);
+      expect(lag.cause?.detail, 'a quick answer on it').to.equal('delivery-slow');
+      // Join replies and silence are no drained queue: nothing is asked before it carries a change.
+      const start = performance.now();
+      await waitUntil(() => performance.now() - start > 2600, 'time', { timeout: 4000, interval: 100 });
+      const changeAt = Date.now();
+      lag.observe(serverNow() - 100); // a change on time: it ends nothing here
+      heard = changeAt;
       expect(lag.cause?.detail).to.equal('delivery-slow');
-      lag.answered(100, 12_500, asked);
+      await waitUntil(() => probes === 1, 'never asked once quiet', { timeout: 5000, interval: 50 });
+      expect(asked, 'asked only after the socket carried a change').to.be.at.least(changeAt + 1000);
+      lag.answered(100, 12_500, asked + 2000); // another heartbeat's quick answer
+      expect(lag.cause?.detail, 'not the one asked for').to.equal('delivery-slow');
+      lag.answered(100, 12_500, asked + 1);
       expect(lag.cause, 'its quick answer ends it, still within the 9 s').to.equal(null);
     } finally {
       lag.dispose();
