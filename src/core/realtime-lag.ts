@@ -406,7 +406,10 @@ export class RealtimeLag {
    * until realtime-js's own next heartbeat), in a new socket's first moments after a give-up too
    * (QA78: 8.5 s, as long as the last socket had waited). Quiet: nothing taken in for a second, seen
    * by two looks a second apart that ran on time (a busy page's silence is no drained queue), on a
-   * socket that took something in (a new one's queue is new, not drained: review of 01ca32f, M1).
+   * socket that took something in (a new one's queue is new, not drained: review of 01ca32f, M1)
+   * and, in its first moments after a give-up, carried a change (review of ceefde6, H1). Only the
+   * answer to the heartbeat asked for then ends the episode (answered()); at most every
+   * LATE_HOLD_MS per socket.
    */
   #drained(): void {
     const now = Date.now();
