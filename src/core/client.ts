@@ -112,6 +112,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.realtimeLag.probe = () => parts.link.probe();
     this.realtimeLag.socketOpenedAt = () => parts.link.openedAt;
     this.realtimeLag.heardAt = () => parts.link.heardAt;
+    this.realtimeLag.subscribed = () => parts.registry.allReady();
     this.#cleanups.push(parts.release);
     if (this.#mode !== 'broadcast') return;
     const { registry, schema, rest } = parts;

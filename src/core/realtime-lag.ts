@@ -208,6 +208,12 @@ export class RealtimeLag {
   #look = { heard: 0, at: 0 };
   /** When the socket now open was opened (epoch ms, local clock; ./link.ts `openedAt`); set by the client. */
   socketOpenedAt: () => number = () => 0;
+  /**
+   * Whether Realtime has confirmed every subscription of the client on the socket now open (joined,
+   * and for `postgres_changes` its `system` "Subscribed to PostgreSQL" message: ./channel-registry.ts
+   * `allReady`); set by the client. From then on a change committed is sent on this socket.
+   */
+  subscribed: () => boolean = () => false;
   #disposed = false;
   /** While the cause is being checked (`arriving-late`): the next look at the pending answer's age. */
   #checking: ReturnType<typeof setTimeout> | undefined;
@@ -407,7 +413,8 @@ export class RealtimeLag {
    * (QA78: 8.5 s, as long as the last socket had waited). Quiet: nothing taken in for a second, seen
    * by two looks a second apart that ran on time (a busy page's silence is no drained queue), on a
    * socket that took something in (a new one's queue is new, not drained: review of 01ca32f, M1)
-   * and, in its first moments after a give-up, carried a change (review of ceefde6, H1). Only the
+   * and, in its first moments after a give-up, carried a change (review of ceefde6, H1) or had its
+   * subscriptions confirmed by Realtime (QA80: reconnected after the load ended). Only the
    * answer to the heartbeat asked for then ends the episode (answered()); at most every
    * LATE_HOLD_MS per socket.
    */
@@ -416,9 +423,11 @@ export class RealtimeLag {
     const heard = this.heardAt();
     const socket = this.socketOpenedAt();
     const look = { heard, at: performance.now() };
-    // In a new socket's first moments after a give-up, only once it has carried changes: its join
-    // replies and then silence are an empty queue (the load may go on), not a drained one.
-    const carried = this.#fresh(now) ? this.#changeAt : heard;
+    // In a new socket's first moments after a give-up, only once it has carried changes or Realtime
+    // confirmed its subscriptions: its join replies and then silence, while Realtime is still
+    // starting its change stream, are an empty queue (the load may go on), not a drained one; silence
+    // once confirmed is (QA80: a socket opened after the last write waited out the whole give-up).
+    const carried = this.#fresh(now) && !this.subscribed() ? this.#changeAt : heard;
     const quiet = heard === this.#look.heard && look.at - this.#look.at < 1500 && now - heard >= 1000 && carried > socket;
     this.#look = look;
     const asked = this.#asked;

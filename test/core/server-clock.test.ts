@@ -309,6 +309,37 @@ describe('server clock estimate', () => {
     }
   });
 
+  it("in a new socket's first moments after a give-up, silence once Realtime confirmed its subscriptions is a drained queue: a socket opened after the last write asks at once (QA80: 9–15 s of \"slow\" after the load)", async () => {
+    const lag = new RealtimeLag();
+    let probes = 0;
+    let asked = 0;
+    let opened = Date.now() - 60_000;
+    let heard = Date.now();
+    let subscribed = false;
+    lag.probe = () => (probes++, (asked = Date.now()), true);
+    lag.heardAt = () => heard;
+    lag.socketOpenedAt = () => opened;
+    lag.subscribed = () => subscribed;
+    try {
+      lag.answered(9000, 12_500, Date.now() - 9000, true); // a slow link's heartbeat given up on after 9 s
+      expect(lag.cause?.detail).to.equal('delivery-slow');
+      opened = Date.now(); // the next socket, opened after the last write
+      heard = opened + 1; // its join replies; Realtime is still starting its change stream
+      const start = performance.now();
+      await waitUntil(() => performance.now() - start > 2600, 'time', { timeout: 4000, interval: 100 });
+      expect(probes, 'joined, not yet confirmed: its silence is an empty queue').to.equal(0);
+      const confirmedAt = Date.now();
+      heard = confirmedAt; // "Subscribed to PostgreSQL": from now on a change committed comes on this socket
+      subscribed = true;
+      await waitUntil(() => probes === 1, 'never asked once confirmed and quiet', { timeout: 4000, interval: 50 });
+      expect(asked, 'asked once quiet for a second after the confirmation').to.be.at.least(confirmedAt + 1000);
+      lag.answered(100, 12_500, asked + 1);
+      expect(lag.cause, 'its quick answer ends it, within the 9 s').to.equal(null);
+    } finally {
+      lag.dispose();
+    }
+  });
+
   it("a late change not yet explained asks for an answer, and names the connection once the pending one is slow (QA74 3)", async () => {
     observeServerTime(Date.now(), Date.now());
     const lag = new RealtimeLag();

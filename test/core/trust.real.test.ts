@@ -277,6 +277,27 @@ describe('Live you can trust (real backend)', function () {
       expect(ws.sockets.length, 'no reconnect').to.equal(socketsBefore);
     });
 
+    it("the lateness watch knows, socket by socket, when Realtime has confirmed the subscriptions (its \"Subscribed to PostgreSQL\"): a quiet socket then is a drained queue (QA80)", async () => {
+      const ws = instrumentWebSocket();
+      cleanups.push(() => ws.restore());
+      const stream = await newStream({ name: 'confirmed' });
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      const lag = (c as unknown as { realtimeLag: { subscribed(): boolean } }).realtimeLag;
+      expect(lag.subscribed(), 'confirmed on the first socket').to.equal(true);
+      // The next socket's confirmation is held: joined, not yet confirmed.
+      ws.closeGate((data) => data.includes('"system"') && data.includes('postgres_changes'));
+      const before = ws.sockets.length;
+      c.reconnect();
+      await waitFor(() => ws.sockets.length > before && ws.gatedCount() > 0, 15_000, 'the next socket joined, its confirmation held');
+      expect(lag.subscribed(), 'joined on the next socket, not confirmed').to.equal(false);
+      expect(badgeText(el)).to.not.equal(en.live);
+      ws.openGate();
+      await waitFor(() => lag.subscribed() && badgeText(el) === en.live, 15_000, 'confirmed on the next socket, Live');
+    });
+
     // The page held the socket's messages for 7 s (past LATE_MS, 5 s): the change Realtime sent on
     // time is taken in when the page runs again, its commit long past. That is the page's sleep, not
     // Realtime behind. Frozen: Chrome freezes a hidden tab (`freeze`, no task runs, `resume`; QA57 F2).
