@@ -106,12 +106,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     }
     this.#parts = parts;
     this.realtime = parts.realtime;
-    this.realtimeLag.unheard = () => parts.link.lateSpan;
-    this.realtimeLag.answerDelay = () => parts.link.answerDelay();
-    this.realtimeLag.answeredSentAt = () => parts.link.answeredSentAt;
-    this.realtimeLag.probe = () => parts.link.probe();
-    this.realtimeLag.socketOpenedAt = () => parts.link.openedAt;
-    this.realtimeLag.heardAt = () => parts.link.heardAt;
+    this.realtimeLag.link = parts.link;
     this.realtimeLag.subscribed = () => parts.registry.allReady();
     this.#cleanups.push(parts.release);
     if (this.#mode !== 'broadcast') return;

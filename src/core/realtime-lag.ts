@@ -151,6 +151,29 @@ export const LATE_MS = 5000;
 /** Without a change on time, the last late one keeps the client behind this long (ms; at least twice its lateness). */
 export const LATE_HOLD_MS = 10_000;
 
+/**
+ * What the lateness of a client reads of its link (./link.ts, whose members these are). Times are
+ * epoch ms on the local clock.
+ */
+export interface LagLink {
+  /** The last `late` span: [since, until | null] (null: still late), or null. */
+  readonly lateSpan: [number, number | null] | null;
+  /**
+   * How long the server's answers take to be taken in now (ms: the pending heartbeat's age, or the
+   * last round trip, or the wait the last socket was closed in). A change waits in the same queue
+   * as a heartbeat answer (QA71 F3, F4).
+   */
+  answerDelay(): number;
+  /** When the heartbeat last answered was sent, or null. */
+  readonly answeredSentAt: number | null;
+  /** Asks the server for a heartbeat answer now, unless one is pending; returns whether one was sent. */
+  probe(): boolean;
+  /** When the socket now open was opened. */
+  readonly openedAt: number;
+  /** When the socket last took in a frame. */
+  readonly heardAt: number;
+}
+
 export class RealtimeLag {
   constructor() {
     watchFreeze();
@@ -184,30 +207,16 @@ export class RealtimeLag {
   /** While behind: calls the listeners every LATE_HOLD_MS. */
   #ticker: ReturnType<typeof setInterval> | undefined;
 
-  /** The client's link's last `late` span (./link.ts `lateSpan`); set by the client. */
-  unheard: () => [number, number | null] | null = () => null;
-  /**
-   * How long the server's answers take to be taken in now (ms; ./link.ts `answerDelay`: the
-   * pending heartbeat's age, or the last round trip, or the wait the last socket was closed in);
-   * set by the client. A change waits in the same queue as a heartbeat answer (QA71 F3, F4).
-   */
-  answerDelay: () => number = () => 0;
-  /** When the heartbeat last answered was sent (epoch ms, local clock; ./link.ts `answeredSentAt`), or null; set by the client. */
-  answeredSentAt: () => number | null = () => null;
-  /** Asks the server for a heartbeat answer now, unless one is pending (./link.ts `probe`; returns whether one was sent); set by the client. */
-  probe: () => boolean = () => false;
-  /** When the socket last took in a frame (epoch ms, local clock; ./link.ts `heardAt`); set by the client. */
-  heardAt: () => number = () => 0;
+  /** The client's link, as far as lateness reads it ({@link LagLink}); set by the client. */
+  link: LagLink = { lateSpan: null, answerDelay: () => 0, answeredSentAt: null, probe: () => false, openedAt: 0, heardAt: 0 };
   /** While the connection is named (`delivery-slow`): looks for its queue drained ({@link #drained}). */
   #draining: ReturnType<typeof setInterval> | undefined;
-  /** The heartbeat last asked for because the queue went quiet: when (local ms), on which socket (`socketOpenedAt`), and whether its answer is still to come. */
+  /** The heartbeat last asked for because the queue went quiet: when (local ms), on which socket (its `openedAt`), and whether its answer is still to come. */
   #asked = { at: 0, socket: -1, pending: false };
   /** When a change was last taken in (local ms). */
   #changeAt = 0;
   /** The last look for a drained queue: the socket's last frame time then, and when it ran (`performance.now()` ms). */
   #look = { heard: 0, at: 0 };
-  /** When the socket now open was opened (epoch ms, local clock; ./link.ts `openedAt`); set by the client. */
-  socketOpenedAt: () => number = () => 0;
   /**
    * Whether Realtime has confirmed every subscription of the client on the socket now open (joined,
    * and for `postgres_changes` its `system` "Subscribed to PostgreSQL" message: ./channel-registry.ts
@@ -250,13 +259,13 @@ export class RealtimeLag {
     const took = now - skew - committedAt!;
     // Late by the time it took, less the time since its commit that the page was frozen or stalled
     // or its socket heard nothing from the server (the browser offline, a heartbeat unanswered).
-    const late = took - awayWithin(committedAt! + skew, now, this.unheard());
+    const late = took - awayWithin(committedAt! + skew, now, this.link.lateSpan);
     if (late > LATE_MS) {
       this.#hold(Math.max(LATE_HOLD_MS, 2 * late));
-      const sent = this.answeredSentAt();
+      const sent = this.link.answeredSentAt;
       const proven = sent !== null && sent - (committedAt! + skew) > LATE_MS / 2;
-      const delay = this.answerDelay();
-      this.#last = { late, at: now, bound: atMost, proven, socket: this.socketOpenedAt() };
+      const delay = this.link.answerDelay();
+      this.#last = { late, at: now, bound: atMost, proven, socket: this.link.openedAt };
       // Every late change is told (the queries re-read, throttled); the cause follows the evidence.
       // In a new socket's first moments after a slow link's give-up, its quick answers say nothing (#fresh).
       const kind = proven || atMost ? BEHIND : delay >= LATE_MS / 2 || this.#fresh(now) ? SLOW : this.cause?.detail === BEHIND ? BEHIND : UNKNOWN;
@@ -279,7 +288,7 @@ export class RealtimeLag {
 
   /** Whether `at` (local ms) falls in a new socket's first moments after a slow link's give-up (#gaveUp), while the connection is named. */
   #fresh(at: number): boolean {
-    const opened = this.socketOpenedAt();
+    const opened = this.link.openedAt;
     return this.cause?.detail === SLOW && opened >= this.#gaveUp.at && at - opened < this.#gaveUp.wait;
   }
 
@@ -309,7 +318,7 @@ export class RealtimeLag {
     const asked = this.#asked;
     // The answer to the heartbeat asked for once the socket went quiet (#drained): it was sent then (the
     // link's `sentAt` may read a millisecond or two later), on this socket.
-    const quietAnswer = asked.pending && asked.socket === this.socketOpenedAt() && sentAt >= asked.at && sentAt - asked.at <= 20;
+    const quietAnswer = asked.pending && asked.socket === this.link.openedAt && sentAt >= asked.at && sentAt - asked.at <= 20;
     if (quietAnswer) asked.pending = false;
     if (slow && roundTrip < LATE_MS / 2 && !unanswered && (!this.#fresh(sentAt) || quietAnswer)) {
       this.#end();
@@ -322,7 +331,7 @@ export class RealtimeLag {
       if (!proven) this.#set(this.#causeOf(SLOW, roundTrip));
     } else if (this.cause && !slow && !proven && !this.#last.bound && roundTrip >= LATE_MS / 2 && (unknown || sentAt <= this.#last.at)) {
       this.#set(this.#causeOf(SLOW, roundTrip));
-    } else if (unknown && !unanswered && roundTrip < LATE_MS / 2 && this.socketOpenedAt() === this.#last.socket) {
+    } else if (unknown && !unanswered && roundTrip < LATE_MS / 2 && this.link.openedAt === this.#last.socket) {
       // On the socket that took the change in: a new socket's queue starts empty, and its quick
       // answer says nothing of the one the change waited in (QA75 2).
       this.#set(this.#causeOf(BEHIND));
@@ -351,12 +360,12 @@ export class RealtimeLag {
   #check(): void {
     // Only an answer on the socket that took the change in tells (answered()); after a reconnect,
     // the hold or the next change decides (review of 01ca32f, H1: a heartbeat every 500 ms).
-    if (this.#disposed || this.socketOpenedAt() !== this.#last.socket) return;
-    this.probe();
+    if (this.#disposed || this.link.openedAt !== this.#last.socket) return;
+    this.link.probe();
     clearTimeout(this.#checking);
     this.#checking = setTimeout(() => {
       if (this.cause?.detail !== UNKNOWN) return;
-      const delay = this.answerDelay();
+      const delay = this.link.answerDelay();
       if (delay >= LATE_MS / 2) this.#set(this.#causeOf(SLOW, delay));
       else this.#check();
     }, 500);
@@ -420,8 +429,8 @@ export class RealtimeLag {
    */
   #drained(): void {
     const now = Date.now();
-    const heard = this.heardAt();
-    const socket = this.socketOpenedAt();
+    const heard = this.link.heardAt;
+    const socket = this.link.openedAt;
     const look = { heard, at: performance.now() };
     // In a new socket's first moments after a give-up, only once it has carried changes or Realtime
     // confirmed its subscriptions: its join replies and then silence, while Realtime is still
@@ -431,7 +440,7 @@ export class RealtimeLag {
     const quiet = heard === this.#look.heard && look.at - this.#look.at < 1500 && now - heard >= 1000 && carried > socket;
     this.#look = look;
     const asked = this.#asked;
-    if (quiet && (asked.socket !== socket || now - asked.at >= LATE_HOLD_MS) && this.probe()) this.#asked = { at: now, socket, pending: true };
+    if (quiet && (asked.socket !== socket || now - asked.at >= LATE_HOLD_MS) && this.link.probe()) this.#asked = { at: now, socket, pending: true };
   }
 
   #set(cause: RtError | null, always = false): void {

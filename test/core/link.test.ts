@@ -406,9 +406,19 @@ describe('Link: how long answers take (answerDelay)', () => {
         lag.answered(roundTrip, every, sentAt, unanswered);
       },
     });
-    lag.answerDelay = () => link.answerDelay();
-    lag.answeredSentAt = () => link.answeredSentAt;
-    lag.socketOpenedAt = () => link.openedAt;
+    let noProof = false;
+    lag.link = {
+      lateSpan: null,
+      answerDelay: () => link.answerDelay(),
+      get answeredSentAt() {
+        return noProof ? null : link.answeredSentAt;
+      },
+      probe: () => false,
+      get openedAt() {
+        return link.openedAt;
+      },
+      heardAt: 0,
+    };
     const restore: Array<() => void> = [];
     try {
       fake.open();
@@ -459,7 +469,7 @@ describe('Link: how long answers take (answerDelay)', () => {
       const sentAt = Date.now();
       busy(3500); // the stall watch's last tick was just before: 2.5 s of this is a stall
       expect(link.answerDelay(), 'the pending age, less the stall').to.be.below(1500);
-      lag.answeredSentAt = () => null; // no proof either way: only the answers' speed can tell
+      noProof = true; // no proof either way: only the answers' speed can tell
       lag.observe(serverNow() - 9000); // 9 s late: 6 s of it outside the stall
       expect(lag.cause?.detail, 'not the connection: its answer is not slow, less the stall').to.equal('arriving-late');
       fake.beat('ok', Date.now() - sentAt);

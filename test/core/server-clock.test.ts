@@ -115,7 +115,7 @@ describe('server clock estimate', () => {
     const lag = new RealtimeLag();
     try {
       let span: [number, number | null] | null = [Date.now() - 9000, null]; // offline 9 s ago, not heard from since
-      lag.unheard = () => span;
+      lag.link = { ...lag.link, get lateSpan() { return span; } };
       lag.observe(serverNow() - 8000); // committed 8 s ago, held meanwhile
       expect(lag.cause, 'held while the socket heard nothing').to.equal(null);
       span = [Date.now() - 9000, Date.now() - 7000]; // heard again 7 s ago
@@ -134,7 +134,7 @@ describe('server clock estimate', () => {
     const EVERY = 12_500;
     try {
       let delay = 7000; // the pending heartbeat was sent 7 s ago: the socket's queue is 7 s long
-      lag.answerDelay = () => delay;
+      lag.link = { ...lag.link, answerDelay: () => delay };
       lag.observe(serverNow() - 9000); // 9 s late, 7 s of it in the queue
       expect(lag.cause?.detail, 'explained by the answers').to.equal('delivery-slow');
       expect(lag.cause?.code).to.equal('network');
@@ -209,7 +209,7 @@ describe('server clock estimate', () => {
 
       // Proven: a heartbeat sent 8 s after the commit was answered before the change came (the
       // socket delivers in order): Realtime held it, however slow the answers (QA73).
-      lag.answeredSentAt = () => Date.now() - 1000;
+      lag.link = { ...lag.link, answeredSentAt: Date.now() - 1000 };
       delay = 7000;
       lag.observe(serverNow() - 9000);
       expect(lag.cause?.detail, 'proven').to.equal('realtime-behind');
@@ -219,14 +219,14 @@ describe('server clock estimate', () => {
       expect(lag.until!, 'slow answers still hold a proven episode past the next one').to.be.greaterThan(before);
       lag.answered(100, EVERY);
       expect(lag.cause?.detail, 'nor ends it').to.equal('realtime-behind');
-      lag.answeredSentAt = () => Date.now() - 8000; // sent 1 s after the commit: proves nothing
+      lag.link = { ...lag.link, answeredSentAt: Date.now() - 8000 }; // sent 1 s after the commit: proves nothing
       lag.observe(serverNow() - 9000);
       expect(lag.cause?.detail, 'not proven').to.equal('delivery-slow');
       lag.observe(serverNow() - 100);
       expect(lag.cause).to.equal(null);
 
       // A proof ends with its episode: a later slow link's answers hold its own (review of a96f478).
-      lag.answeredSentAt = () => Date.now() - 1000;
+      lag.link = { ...lag.link, answeredSentAt: Date.now() - 1000 };
       lag.observe(serverNow() - 9000);
       expect(lag.cause?.detail, 'proven again').to.equal('realtime-behind');
       lag.observe(serverNow() - 100);
@@ -249,9 +249,7 @@ describe('server clock estimate', () => {
     let probes = 0;
     let heard = Date.now() + 3_600_000; // frames still coming in
     const opened = Date.now() - 60_000;
-    lag.probe = () => (probes++, true);
-    lag.heardAt = () => heard;
-    lag.socketOpenedAt = () => opened;
+    lag.link = { ...lag.link, probe: () => (probes++, true), get heardAt() { return heard; }, get openedAt() { return opened; } };
     try {
       lag.answered(6000, 12_500); // a slow answer: the connection is named
       expect(lag.cause?.detail).to.equal('delivery-slow');
@@ -281,9 +279,7 @@ describe('server clock estimate', () => {
     let asked = 0;
     let opened = Date.now() - 60_000;
     let heard = Date.now();
-    lag.probe = () => (probes++, (asked = Date.now()), true);
-    lag.heardAt = () => heard;
-    lag.socketOpenedAt = () => opened;
+    lag.link = { ...lag.link, probe: () => (probes++, (asked = Date.now()), true), get heardAt() { return heard; }, get openedAt() { return opened; } };
     try {
       lag.answered(9000, 12_500, Date.now() - 9000, true); // a slow link's heartbeat given up on after 9 s
       expect(lag.cause?.detail).to.equal('delivery-slow');
@@ -316,9 +312,7 @@ describe('server clock estimate', () => {
     let opened = Date.now() - 60_000;
     let heard = Date.now();
     let subscribed = false;
-    lag.probe = () => (probes++, (asked = Date.now()), true);
-    lag.heardAt = () => heard;
-    lag.socketOpenedAt = () => opened;
+    lag.link = { ...lag.link, probe: () => (probes++, (asked = Date.now()), true), get heardAt() { return heard; }, get openedAt() { return opened; } };
     lag.subscribed = () => subscribed;
     try {
       lag.answered(9000, 12_500, Date.now() - 9000, true); // a slow link's heartbeat given up on after 9 s
@@ -345,8 +339,7 @@ describe('server clock estimate', () => {
     const lag = new RealtimeLag();
     let probes = 0;
     let delay = 200;
-    lag.probe = () => (probes++, true);
-    lag.answerDelay = () => delay;
+    lag.link = { ...lag.link, probe: () => (probes++, true), answerDelay: () => delay };
     try {
       lag.observe(serverNow() - 9000);
       expect(lag.cause?.detail).to.equal('arriving-late');
@@ -358,7 +351,7 @@ describe('server clock estimate', () => {
       // A quick answer on a socket opened after the late change says nothing of the queue it
       // waited in (a new socket's starts empty: QA75 2); one on the same socket names Realtime.
       let socket = 1;
-      lag.socketOpenedAt = () => socket;
+      lag.link = { ...lag.link, get openedAt() { return socket; } };
       delay = 200;
       lag.observe(serverNow() - 9000);
       socket = 2;
