@@ -284,12 +284,12 @@ export class RealtimeLag {
    * on time, or answers quickly, says nothing of the link (QA75 1, QA76: "Live" for seconds after
    * each reconnect, mid-load, then "Stale" again).
    */
-  #gaveUp = { at: 0, wait: 0 };
+  #lastGiveUp = { at: 0, wait: 0 };
 
-  /** Whether `at` (local ms) falls in a new socket's first moments after a slow link's give-up (#gaveUp), while the connection is named. */
+  /** Whether `at` (local ms) falls in a new socket's first moments after a slow link's give-up (#lastGiveUp), while the connection is named. */
   #fresh(at: number): boolean {
     const opened = this.link.openedAt;
-    return this.cause?.detail === SLOW && opened >= this.#gaveUp.at && at - opened < this.#gaveUp.wait;
+    return this.cause?.detail === SLOW && opened >= this.#lastGiveUp.at && at - opened < this.#lastGiveUp.wait;
   }
 
   /**
@@ -314,7 +314,7 @@ export class RealtimeLag {
    */
   answered(roundTrip: number, every: number, sentAt = Date.now() - roundTrip, unanswered = false): void {
     const slow = this.cause?.detail === SLOW;
-    if (unanswered) this.#gaveUp = { at: Date.now(), wait: roundTrip };
+    if (unanswered) this.#lastGiveUp = { at: Date.now(), wait: roundTrip };
     const asked = this.#asked;
     // The answer to the heartbeat asked for once the socket went quiet (#drained): it was sent then (the
     // link's `sentAt` may read a millisecond or two later), on this socket.
