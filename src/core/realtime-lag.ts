@@ -220,7 +220,8 @@ export class RealtimeLag {
   /**
    * Whether Realtime has confirmed every subscription of the client on the socket now open (joined,
    * and for `postgres_changes` its `system` "Subscribed to PostgreSQL" message: ./channel-registry.ts
-   * `allReady`); set by the client. From then on a change committed is sent on this socket.
+   * `allReady`: broadcast channels at their join reply, channels refused as `forbidden` left out);
+   * set by the client. Realtime reads the changes for them from its next poll of the database.
    */
   subscribed: () => boolean = () => false;
   #disposed = false;
@@ -423,7 +424,8 @@ export class RealtimeLag {
    * by two looks a second apart that ran on time (a busy page's silence is no drained queue), on a
    * socket that took something in (a new one's queue is new, not drained: review of 01ca32f, M1)
    * and, in its first moments after a give-up, carried a change (review of ceefde6, H1) or had its
-   * subscriptions confirmed by Realtime (QA80: reconnected after the load ended). Only the
+   * subscriptions confirmed by Realtime and been quiet for two seconds (QA80: reconnected after the
+   * load ended). Only the
    * answer to the heartbeat asked for then ends the episode (answered()); at most every
    * LATE_HOLD_MS per socket.
    */
@@ -434,10 +436,11 @@ export class RealtimeLag {
     const look = { heard, at: performance.now() };
     // In a new socket's first moments after a give-up, only once it has carried changes or Realtime
     // confirmed its subscriptions: its join replies and then silence, while Realtime is still
-    // starting its change stream, are an empty queue (the load may go on), not a drained one; silence
-    // once confirmed is (QA80: a socket opened after the last write waited out the whole give-up).
-    const carried = this.#fresh(now) && !this.subscribed() ? this.#changeAt : heard;
-    const quiet = heard === this.#look.heard && look.at - this.#look.at < 1500 && now - heard >= 1000 && carried > socket;
+    // starting its change stream, are an empty queue (the load may go on), not a drained one; two
+    // seconds' silence once confirmed is (QA80: a socket opened after the last write waited out the
+    // whole give-up), Realtime's first read of changes for it taking a moment under load.
+    const fresh = this.#fresh(now) && this.#changeAt <= socket;
+    const quiet = heard === this.#look.heard && look.at - this.#look.at < 1500 && now - heard >= (fresh ? 2000 : 1000) && heard > socket && (!fresh || this.subscribed());
     this.#look = look;
     const asked = this.#asked;
     if (quiet && (asked.socket !== socket || now - asked.at >= LATE_HOLD_MS) && this.link.probe()) this.#asked = { at: now, socket, pending: true };

@@ -325,8 +325,9 @@ describe('server clock estimate', () => {
       const confirmedAt = Date.now();
       heard = confirmedAt; // "Subscribed to PostgreSQL": from now on a change committed comes on this socket
       subscribed = true;
-      await waitUntil(() => probes === 1, 'never asked once confirmed and quiet', { timeout: 4000, interval: 50 });
-      expect(asked, 'asked once quiet for a second after the confirmation').to.be.at.least(confirmedAt + 1000);
+      await waitUntil(() => probes === 1, 'never asked once confirmed and quiet', { timeout: 5000, interval: 50 });
+      // Two seconds: Realtime's first read of changes for a new subscription may take a moment under load.
+      expect(asked, 'asked once quiet for two seconds after the confirmation').to.be.at.least(confirmedAt + 2000);
       lag.answered(100, 12_500, asked + 1);
       expect(lag.cause, 'its quick answer ends it, within the 9 s').to.equal(null);
     } finally {
