@@ -37,6 +37,8 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
   #topic = '';
   #channel: RealtimeChannelLike | null = null;
   #joined = false;
+  /** The socket it joined on (ChannelHooks.socketOpenedAt). */
+  #joinedOn = 0;
   #pgReady = false;
   #error: RtError | null = null;
   /** The Postgres subscription failed for good (bad filter / table not published). */
@@ -100,7 +102,7 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
 
   /** Joined, confirmed, and the socket open and answering: changes flow. */
   get ready(): boolean {
-    return !this.#closed && this.#joined && this.#pgReady && this.#host.hooks.socketOpen() && this.#host.hooks.linkHealthy();
+    return !this.#closed && this.#joined && this.#pgReady && this.#onSocket() && this.#host.hooks.socketOpen() && this.#host.hooks.linkHealthy();
   }
 
   get status(): ConnectionStatus {
@@ -112,10 +114,24 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     return 'connecting';
   }
 
-  /** The socket closed: the channel is no longer joined (realtime-js rejoins it when it opens). */
-  socketClosed(): void {
-    this.#joined = false;
-    this.#pgReady = false;
+  /**
+   * The socket closed: the channel is no longer joined (realtime-js rejoins it when it opens). Or
+   * another socket is open while it reads as joined on an earlier one: that one's close was never
+   * heard (Phoenix's teardown drops a close not confirmed within about 1.5 s, as on a slow link),
+   * so the channel was never errored and realtime-js will not rejoin it: it joins again now.
+   */
+  socketChanged(open: boolean): void {
+    const stale = open && this.#joined && !this.#onSocket();
+    if (!open || stale) this.#joined = this.#pgReady = false;
+    if (stale && this.#channel) {
+      this.#reopenSoon(this.#channel, 0);
+      this.#host.changed(this);
+    }
+  }
+
+  /** Whether its join was made on the socket open now. */
+  #onSocket(): boolean {
+    return this.#joinedOn === (this.#host.hooks.socketOpenedAt?.() ?? 0);
   }
 
   /** A new token arrived: reopen now if parked or without a channel (and retry a refused one). */
@@ -250,6 +266,7 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
     switch (status) {
       case 'SUBSCRIBED':
         this.#joined = true;
+        this.#joinedOn = this.#host.hooks.socketOpenedAt?.() ?? 0;
         // A private broadcast channel is authorized and subscribed when the join is answered.
         if (this.group.topic && !this.#pgReady) {
           this.#pgReady = true;

@@ -121,7 +121,7 @@ export class ChannelGroup implements CarrierScope {
 
   /** Socket opened/closed: tell every subscription. */
   socketChanged(open: boolean): void {
-    if (!open) for (const c of this.chans) c.socketClosed();
+    for (const c of [...this.chans]) c.socketChanged(open);
     for (const s of this.subs) this.#tell(s);
   }
 

@@ -19,6 +19,11 @@ export interface ChannelHooks {
   /** Whether the socket is open right now. */
   socketOpen(): boolean;
   /**
+   * Which socket is open: when it was opened (epoch ms, local clock; ./link.ts `openedAt`). A join
+   * counts only on the socket it was made on. Optional: without it every socket is the same.
+   */
+  socketOpenedAt?(): number;
+  /**
    * The status of the socket itself while it is not open (Link: `linkStatus` without channels):
    * `connecting` while one opens, `disconnected` between attempts, `error` once it keeps failing.
    * What the registry reports for a subscription the socket does not carry, so that it says what

@@ -82,6 +82,7 @@ export function buildParts(options: RtClientOptions, session: Session, hooks: Cl
     refreshToken: (reason) => session.refresh(reason),
     token: () => session.tokens.current,
     socketOpen: () => link.open,
+    socketOpenedAt: () => link.openedAt,
     socketStatus: () => linkStatus(link.state, { any: true, ready: false, failed: false }),
     socketFailing: () => link.failing,
     socketFailed: (err) => link.failed(err),

@@ -298,6 +298,32 @@ describe('Live you can trust (real backend)', function () {
       await waitFor(() => lag.subscribed() && badgeText(el) === en.live, 15_000, 'confirmed on the next socket, Live');
     });
 
+    it("a reconnect whose old socket's close is never heard (Phoenix's teardown drops a close not confirmed within ~1.5 s, its channels never errored): never Live until the channels are joined again on the new socket, and its changes come", async () => {
+      const ws = instrumentWebSocket();
+      cleanups.push(() => ws.restore());
+      const stream = await newStream({ name: 'close never heard' });
+      const c = await aliceClient();
+      const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const el = wrapper.querySelector('rt-stream-progress')!;
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      const before = ws.sockets.length;
+      ws.dropCloses(true);
+      cleanups.push(() => ws.dropCloses(false));
+      c.reconnect();
+      await waitFor(() => ws.sockets.length > before && ws.sockets.at(-1)!.readyState === WebSocket.OPEN, 15_000, 'the next socket open');
+      ws.dropCloses(false);
+      const next = ws.sockets.at(-1)!;
+      // A channel joined on the next socket, its `postgres_changes` confirmed (the system message after its join).
+      const joined = () => ws.sent.some((f) => f.socket === next && f.data.includes('phx_join') && f.data.includes('postgres_changes'));
+      let liveUnjoined = 0; // frames that read "Live" before any channel joined on the next socket
+      const stop = everyFrame(() => void (badgeText(el) === en.live && !joined() && liveUnjoined++));
+      await waitFor(joined, 15_000, 'a channel joined again on the next socket');
+      await updateRows('streams', { id: stream.id }, { name: 'after the unheard close' });
+      await waitFor(() => deepText(el.shadowRoot!).includes('after the unheard close') && badgeText(el) === en.live, 15_000, () => `the change over the next socket, Live (${badgeText(el)})`);
+      stop();
+      expect(liveUnjoined, 'frames read "Live" with no channel joined on the socket').to.equal(0);
+    });
+
     // The page held the socket's messages for 7 s (past LATE_MS, 5 s): the change Realtime sent on
     // time is taken in when the page runs again, its commit long past. That is the page's sleep, not
     // Realtime behind. Frozen: Chrome freezes a hidden tab (`freeze`, no task runs, `resume`; QA57 F2).

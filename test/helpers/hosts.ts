@@ -113,6 +113,8 @@ export function instrumentWebSocket() {
   const gated: Array<() => void> = [];
   /** Incoming frames held for `delayMs` each, in order (a page or network slow to take them in). */
   let delayMs = 0;
+  /** Close events not handed to the page (a close the page never hears of). */
+  let dropCloses = false;
   const delayed: Array<{ due: number; deliver: () => void }> = [];
   const pump = () => {
     while (delayed.length && delayed[0]!.due <= performance.now()) delayed.shift()!.deliver();
@@ -155,6 +157,12 @@ export function instrumentWebSocket() {
     override get onmessage() {
       return super.onmessage;
     }
+    override set onclose(fn: ((this: WebSocket, ev: CloseEvent) => unknown) | null) {
+      super.onclose = fn && ((ev: CloseEvent) => (dropCloses ? undefined : fn.call(this, ev)));
+    }
+    override get onclose() {
+      return super.onclose;
+    }
   }
   window.WebSocket = Instrumented as typeof WebSocket;
   return {
@@ -172,6 +180,13 @@ export function instrumentWebSocket() {
      */
     delayIncoming(ms: number) {
       delayMs = ms;
+    },
+    /**
+     * Hand no close event to the page while on (a close Phoenix's teardown gave up waiting for:
+     * after about 1.5 s it drops the socket without its close event, its channels never errored).
+     */
+    dropCloses(on: boolean) {
+      dropCloses = on;
     },
     /** How many frames the delay holds now. */
     delayedCount: () => delayed.length,
