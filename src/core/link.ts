@@ -9,7 +9,7 @@
  */
 import type { ConnectionStatus, RtError } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
-import { closeUnanswered, pingRealtime, tapReadsFrames, tapRealtime, type PhoenixFrame, type SocketClose } from './realtime-tap.js';
+import { closeUnanswered, dropSocket, pingRealtime, tapReadsFrames, tapRealtime, type PhoenixFrame, type SocketClose } from './realtime-tap.js';
 import { messageOf, rtError } from './errors.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 import { pageAway } from './realtime-lag.js';
@@ -341,7 +341,7 @@ export class Link {
   async reconnect(): Promise<void> {
     if (this.state === 'closed') return;
     try {
-      await this.realtime.disconnect();
+      await dropSocket(this.realtime);
     } catch {
       /* already closed */
     }

@@ -43,6 +43,8 @@ interface PhoenixSocketLike {
   makeRef?(): string;
   push?(message: { topic: string; event: string; payload: object; ref: string }): void;
   readonly pendingHeartbeatRef?: string | null;
+  /** Errors every channel not already errored, leaving or closed, as a close does (Phoenix's `onConnClose`). */
+  triggerChanError?(reason: unknown): void;
 }
 
 /** realtime-js 2.1xx's Phoenix Socket, when at hand. */
@@ -97,6 +99,18 @@ export function closeUnanswered(realtime: RealtimeClientLike): void {
   } finally {
     if (tap) tap.muted = false;
   }
+}
+
+/**
+ * Drop the socket for a new one (realtime-js `disconnect()`), every channel errored first as its close
+ * errors them (Phoenix's `onConnClose`), so each rejoins on the next socket. Phoenix's teardown waits
+ * about 1.5 s for the close to be confirmed, then drops the socket without its close event: on a slow
+ * link no channel was errored and realtime-js rejoined none, the host page's own channels on a shared
+ * client included (./channel-carrier.ts rejoins rt-monitor's whoever dropped the socket).
+ */
+export async function dropSocket(realtime: RealtimeClientLike): Promise<void> {
+  phoenixSocket(realtime)?.triggerChanError?.(new Error('socket closed: reconnecting'));
+  await realtime.disconnect();
 }
 
 const taps = new WeakMap<object, Tap>();
