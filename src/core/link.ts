@@ -9,7 +9,7 @@
  */
 import type { ConnectionStatus, RtError } from './types.js';
 import type { RealtimeClientLike } from './supabase-like.js';
-import { closeUnanswered, dropSocket, pingRealtime, tapReadsFrames, tapRealtime, type PhoenixFrame, type SocketClose } from './realtime-tap.js';
+import { closeUnanswered, dropSocket, errorChannels, pingRealtime, tapReadsFrames, tapRealtime, type PhoenixFrame, type SocketClose } from './realtime-tap.js';
 import { messageOf, rtError } from './errors.js';
 import { policyRefusal, watchPolicy } from './csp.js';
 import { pageAway } from './realtime-lag.js';
@@ -284,6 +284,8 @@ export class Link {
 
   /** A heartbeat was given up on since the socket last closed (not the link's state: `sync()` may have moved it on before the close event; QA74 1). */
   #gaveUp = false;
+  /** A socket opened and its close not yet handled (#onClose). */
+  #socketUp = false;
 
   /** No heartbeat is overdue. */
   get healthy(): boolean {
@@ -346,6 +348,7 @@ export class Link {
       /* already closed */
     }
     if ((this.state as LinkState) === 'closed') return; // disposed meanwhile
+    if (this.#socketUp && !this.open) this.#closeUnheard();
     this.attempt = Math.max(this.attempt, 1);
     this.nextRetryAt = null;
     this.fire('connecting');
@@ -455,6 +458,7 @@ export class Link {
     this.nextRetryAt = null;
     this.error = null;
     this.openedAt = this.#lastActivityAt = Date.now();
+    this.#socketUp = true;
     this.#clearLate();
     this.fire('open');
     this.events.socketChanged();
@@ -467,7 +471,7 @@ export class Link {
     // answer, and its changes were blamed on Realtime). Else an old socket's round trip says
     // nothing of the next.
     if (!this.#gaveUp || this.#unmeasured) this.#roundTrip = 0;
-    this.#gaveUp = false;
+    this.#gaveUp = this.#socketUp = false;
     this.#clearLate();
     // Closed by the server or something between (a proxy refusing WebSockets: 1008 "blocked"; a
     // dropped connection: 1006): the code and reason are the cause. 1000 and 1005 are normal closes
@@ -483,6 +487,18 @@ export class Link {
     }
     this.fire('close');
     this.events.socketChanged();
+  }
+
+  /**
+   * The socket's close was never heard (Phoenix's teardown drops a close not confirmed within about
+   * 1.5 s): handled as if it had been, its channels errored as Phoenix would (each rejoins on the
+   * next socket) and their readiness gone (else the widgets read "Live" over no socket). Only while
+   * no socket is open: once the next one is, channels may be joining on it (rt-monitor's, joined on
+   * the last one, join again: ./channel-carrier.ts `socketChanged`).
+   */
+  #closeUnheard(): void {
+    errorChannels(this.realtime);
+    this.#onClose();
   }
 
   #clearLate(): void {
@@ -599,6 +615,9 @@ export class Link {
   #checkAlive(): void {
     if (this.state === 'closed' || !this.events.needed()) return;
     this.events.tick();
+    // A close never heard (#closeUnheard: a slow link; the watchdog's give-up; a host page's own disconnect()).
+    const socket = this.realtime.connectionState?.();
+    if (this.#socketUp && (socket === 'closed' || socket === 'connecting')) this.#closeUnheard();
     const now = Date.now();
     if (this.realtime.connectionState?.() !== 'connecting') this.#connectingSince = null;
     else if (now - (this.#connectingSince ??= now) > OPEN_TIMEOUT_MS) this.#openTimedOut();

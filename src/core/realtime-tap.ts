@@ -102,14 +102,18 @@ export function closeUnanswered(realtime: RealtimeClientLike): void {
 }
 
 /**
- * Drop the socket for a new one (realtime-js `disconnect()`), every channel errored first as its close
- * errors them (Phoenix's `onConnClose`), so each rejoins on the next socket. Phoenix's teardown waits
- * about 1.5 s for the close to be confirmed, then drops the socket without its close event: on a slow
- * link no channel was errored and realtime-js rejoined none, the host page's own channels on a shared
- * client included (./channel-carrier.ts rejoins rt-monitor's whoever dropped the socket).
+ * Error every channel as the socket's close does (Phoenix's `onConnClose`), so each rejoins on the
+ * next socket: for a close never heard. Phoenix's teardown waits about 1.5 s for a close to be
+ * confirmed, then drops the socket without its close event (a slow link), and realtime-js rejoins
+ * no channel, the host page's own on a shared client included.
  */
+export function errorChannels(realtime: RealtimeClientLike): void {
+  phoenixSocket(realtime)?.triggerChanError?.(new Error('socket closed'));
+}
+
+/** Drop the socket for a new one (realtime-js `disconnect()`), its channels errored first ({@link errorChannels}). */
 export async function dropSocket(realtime: RealtimeClientLike): Promise<void> {
-  phoenixSocket(realtime)?.triggerChanError?.(new Error('socket closed: reconnecting'));
+  errorChannels(realtime);
   await realtime.disconnect();
 }
 

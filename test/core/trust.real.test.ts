@@ -302,7 +302,7 @@ describe('Live you can trust (real backend)', function () {
     // without its close event (as on a slow link): no channel errored, realtime-js rejoins none.
     const unheardCloses: Array<[string, 'rt-monitor' | 'host']> = [
       ["rt-monitor's reconnect (the indicator's button): its channels and the host page's own on the shared client", 'rt-monitor'],
-      ["the host page's own disconnect() and connect() of its client: rt-monitor's channels", 'host'],
+      ["the host page's own disconnect() (off Live once the socket is gone) and connect() of its client: rt-monitor's channels", 'host'],
     ];
     for (const [what, who] of unheardCloses) {
       it(`a reconnect whose old socket's close is never heard, by ${what} are joined again on the new socket; never Live before, and its changes come`, async () => {
@@ -328,7 +328,12 @@ describe('Live you can trust (real backend)', function () {
         ws.dropCloses(true);
         cleanups.push(() => ws.dropCloses(false));
         if (who === 'rt-monitor') c.reconnect();
-        else void supabase.realtime.disconnect().then(() => supabase.realtime.connect());
+        else {
+          // Disconnected: the socket is gone, its close unheard; off Live within a watchdog tick.
+          await supabase.realtime.disconnect();
+          await waitFor(() => badgeText(el) !== en.live, 15_000, 'off Live once the socket is gone');
+          supabase.realtime.connect();
+        }
         await waitFor(() => ws.sockets.length > before && ws.sockets.at(-1)!.readyState === WebSocket.OPEN, 15_000, 'the next socket open');
         ws.dropCloses(false);
         const next = ws.sockets.at(-1)!;
