@@ -121,7 +121,8 @@ export class Carrier<M extends CarrierMember, S extends CarrierScope = CarrierSc
    * so the channel was never errored and realtime-js will not rejoin it: it joins again now.
    */
   socketChanged(open: boolean): void {
-    const stale = open && this.#joined && !this.#onSocket();
+    // Joined, as rt-monitor or realtime-js reads it, on an earlier socket.
+    const stale = open && (this.#joined || this.#channel?.state === 'joined') && !this.#onSocket();
     if (!open || stale) this.#joined = this.#pgReady = false;
     if (stale && this.#channel) {
       this.#reopenSoon(this.#channel, 0);

@@ -173,6 +173,11 @@ export class Link {
       retry: (tries, delay) => this.#onRetryScheduled(tries, delay),
     });
     this.#frames = tapReadsFrames(realtime);
+    // A host page's socket already open (its own channels, a user switch): Phoenix tells no open.
+    if (this.open) {
+      this.openedAt = Date.now();
+      this.#socketUp = true;
+    }
   }
 
   /**
@@ -316,7 +321,10 @@ export class Link {
   /** Reconcile with the socket's own state (events can be missed across socket replacements). */
   sync(): void {
     const s = this.realtime.connectionState?.() ?? (this.open ? 'open' : 'closed');
-    if (s === 'open' && this.state !== 'open' && this.state !== 'late') this.fire('open');
+    if (s === 'open' && this.state !== 'open' && this.state !== 'late') {
+      this.#socketUp = true;
+      this.fire('open');
+    }
     else if (s === 'connecting' && (this.state === 'idle' || this.state === 'waiting')) this.fire('connecting');
     else if ((s === 'closed' || s === 'closing') && (this.state === 'open' || this.state === 'late')) this.fire('close');
   }
@@ -452,6 +460,7 @@ export class Link {
   }
 
   #onOpen(): void {
+    if (this.#socketUp) this.#closeUnheard(); // the last socket's
     this.#down = false;
     this.#gaveUp = false; // a close event Phoenix's teardown let go by carries nothing further
     this.attempt = 0;
@@ -465,6 +474,9 @@ export class Link {
   }
 
   #onClose(event?: SocketClose): void {
+    // An earlier socket's close heard while the next is open (Phoenix's `pageshow` reconnect may
+    // open one before the last one's teardown ends): the open one's state stands.
+    if (event && this.open) return this.events.socketChanged();
     // Closed with a heartbeat unanswered (Phoenix's timeout, the watchdog's give-up: the wait
     // is kept, #waitedFor), not offline: the next socket is carried by the same page and network
     // until it answers (QA72 F1: an overloaded page's every socket was closed before its first
@@ -492,9 +504,9 @@ export class Link {
   /**
    * The socket's close was never heard (Phoenix's teardown drops a close not confirmed within about
    * 1.5 s): handled as if it had been, its channels errored as Phoenix would (each rejoins on the
-   * next socket) and their readiness gone (else the widgets read "Live" over no socket). Only while
-   * no socket is open: once the next one is, channels may be joining on it (rt-monitor's, joined on
-   * the last one, join again: ./channel-carrier.ts `socketChanged`).
+   * next socket) and their readiness gone (else the widgets read "Live" over no socket): within a
+   * watchdog tick while no socket is open, at once after rt-monitor's reconnect, or when the next
+   * socket opens. Channels joining on a newer socket are left alone (./realtime-tap.ts `errorChannels`).
    */
   #closeUnheard(): void {
     errorChannels(this.realtime);

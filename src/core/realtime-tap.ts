@@ -43,8 +43,8 @@ interface PhoenixSocketLike {
   makeRef?(): string;
   push?(message: { topic: string; event: string; payload: object; ref: string }): void;
   readonly pendingHeartbeatRef?: string | null;
-  /** Errors every channel not already errored, leaving or closed, as a close does (Phoenix's `onConnClose`). */
-  triggerChanError?(reason: unknown): void;
+  /** Its channels (Phoenix's). */
+  readonly channels?: ReadonlyArray<{ isJoined?(): boolean; trigger?(event: string, payload?: unknown): void }>;
 }
 
 /** realtime-js 2.1xx's Phoenix Socket, when at hand. */
@@ -102,18 +102,31 @@ export function closeUnanswered(realtime: RealtimeClientLike): void {
 }
 
 /**
- * Error every channel as the socket's close does (Phoenix's `onConnClose`), so each rejoins on the
- * next socket: for a close never heard. Phoenix's teardown waits about 1.5 s for a close to be
- * confirmed, then drops the socket without its close event (a slow link), and realtime-js rejoins
- * no channel, the host page's own on a shared client included.
+ * Error every joined channel as the socket's close does (Phoenix's `onConnClose`), so each rejoins
+ * on the next socket: for a close never heard. Phoenix's teardown waits about 1.5 s for a close to
+ * be confirmed, then drops the socket without its close event (a slow link), and realtime-js
+ * rejoins no channel, the host page's own on a shared client included. Joined ones only: one
+ * joining belongs to a newer socket (errored, its join stays queued and another is sent). A
+ * channel listener that throws (the host page's) is logged, as Phoenix's own callbacks' are.
  */
 export function errorChannels(realtime: RealtimeClientLike): void {
-  phoenixSocket(realtime)?.triggerChanError?.(new Error('socket closed'));
+  for (const channel of phoenixSocket(realtime)?.channels ?? []) {
+    if (!channel.isJoined?.()) continue;
+    try {
+      channel.trigger?.('phx_error', new Error('socket closed'));
+    } catch (err) {
+      console.error('[rt-monitor] a realtime channel listener threw', err);
+    }
+  }
 }
 
-/** Drop the socket for a new one (realtime-js `disconnect()`), its channels errored first ({@link errorChannels}). */
+/**
+ * Drop the socket for a new one (realtime-js `disconnect()`), once a close under way has gone
+ * through: while the socket is closing, `disconnect()` returns at once and `connect()` does nothing
+ * (a second reconnect, or one just after a heartbeat timeout, left no socket at all).
+ */
 export async function dropSocket(realtime: RealtimeClientLike): Promise<void> {
-  errorChannels(realtime);
+  for (let i = 0; i < 24 && realtime.connectionState?.() === 'closing'; i++) await new Promise((done) => setTimeout(done, 150));
   await realtime.disconnect();
 }
 

@@ -98,7 +98,10 @@ describe('Link: how long answers take (answerDelay)', () => {
     /** Phoenix's pending heartbeat ref, and how many heartbeats were sent while one was pending (each a timeout: the socket closed). */
     let pending: string | null = null;
     let timeouts = 0;
+    /** Phoenix's channels: joined, joining or errored (an error event errors it, as Phoenix's `trigger('phx_error')`). */
+    const channels: Array<{ state: string; isJoined(): boolean; trigger(event: string): void }> = [];
     const socket = {
+      channels,
       onOpen: (cb: () => void) => (on.open.push(cb), 'o'),
       onClose: (cb: (e?: unknown) => void) => (on.close.push(cb), 'c'),
       onError: (cb: () => void) => (on.error.push(cb), 'e'),
@@ -159,6 +162,16 @@ describe('Link: how long answers take (answerDelay)', () => {
       close: (code = 1000) => closeSocket(code),
       /** Phoenix closing the socket, before its close event. */
       closing: () => ((connected = false), (closing = true)),
+      /** An earlier socket's close event, heard while this one is open (Phoenix's `pageshow` reconnect). */
+      earlierClose: () => on.close.forEach((cb) => cb({ code: 1000 })),
+      /** The socket gone, its close never heard (Phoenix's teardown dropped it after 1.5 s). */
+      drop: () => ((connected = false), (closing = false), (pending = null)),
+      /** A Phoenix channel in `state`. */
+      channel: (state: string) => {
+        const channel = { state, isJoined: () => channel.state === 'joined', trigger: (event: string) => void (event === 'phx_error' && (channel.state = 'errored')) };
+        channels.push(channel);
+        return channel;
+      },
       /** Phoenix's heartbeat lifecycle, as realtime-js tells it: `sent` leaves one pending, any other ends it. */
       beat: (status: string, latency?: number) => {
         pending = status === 'sent' ? 'hb' : null;
@@ -333,6 +346,51 @@ describe('Link: how long answers take (answerDelay)', () => {
     } finally {
       a.dispose();
       b.dispose();
+    }
+  });
+
+  it("a close never heard (Phoenix's teardown drops one not confirmed within 1.5 s) is handled as a heard one: within a watchdog tick while no socket is open, its joined channels errored as Phoenix's onConnClose would; also for a socket already open when the link was made", async function () {
+    this.timeout(20_000);
+    for (const openBefore of [false, true]) {
+      const fake = fakeRealtime();
+      let socketChanges = 0;
+      if (openBefore) fake.open(); // a host page's socket, open before rt-monitor's client (no open told)
+      const link = new Link(fake.realtime as never, { changed() {}, socketChanged: () => void socketChanges++, healthChanged() {}, needed: () => true, tick() {}, answered() {} });
+      try {
+        if (!openBefore) fake.open();
+        if (openBefore) link.sync();
+        expect(link.state, `open (${openBefore ? 'before' : 'after'} the link)`).to.equal('open');
+        const joined = fake.channel('joined');
+        link.startWatchdog();
+        const before = socketChanges;
+        fake.drop(); // e.g. the host page's own disconnect() on a slow link
+        await waitUntil(() => socketChanges > before, 'the close never handled', { timeout: 6000 }); // the next tick (every 2.5 s)
+        expect(link.state).to.not.equal('open');
+        expect(joined.state, 'errored: it rejoins on the next socket').to.equal('errored');
+      } finally {
+        link.dispose();
+      }
+    }
+  });
+
+  it("the next socket opening before the last one's close was heard: the last one's is handled first, only channels joined on it errored (one joining on the new socket left alone)", () => {
+    const fake = fakeRealtime();
+    const link = new Link(fake.realtime as never, { changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {}, answered() {} });
+    try {
+      fake.open();
+      const old = fake.channel('joined');
+      fake.drop();
+      const joining = fake.channel('joining');
+      fake.open(); // before any tick
+      expect(old.state, 'joined on the last socket: errored').to.equal('errored');
+      expect(joining.state, 'joining on the new socket: left alone').to.equal('joining');
+      expect(link.state).to.equal('open');
+      // An earlier socket's close heard while the next is open changes nothing of the open one's state.
+      fake.earlierClose();
+      expect(link.state, "after an earlier socket's close").to.equal('open');
+      expect(link.probe(), 'the open socket asked').to.equal(true);
+    } finally {
+      link.dispose();
     }
   });
 

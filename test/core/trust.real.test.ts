@@ -300,6 +300,7 @@ describe('Live you can trust (real backend)', function () {
 
     // Phoenix's teardown waits about 1.5 s for a close to be confirmed, then drops the socket
     // without its close event (as on a slow link): no channel errored, realtime-js rejoins none.
+    // The host page's socket is open before rt-monitor's client is made (Phoenix tells it no open).
     const unheardCloses: Array<[string, 'rt-monitor' | 'host']> = [
       ["rt-monitor's reconnect (the indicator's button): its channels and the host page's own on the shared client", 'rt-monitor'],
       ["the host page's own disconnect() (off Live once the socket is gone) and connect() of its client: rt-monitor's channels", 'host'],
@@ -313,17 +314,18 @@ describe('Live you can trust (real backend)', function () {
         const token = await signIn(USERS.alice);
         const supabase = createClient(info.url, info.anonKey, { accessToken: async () => token });
         cleanups.push(() => void supabase.removeAllChannels());
-        const c = track(createRtClient({ client: supabase }));
-        const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
-        const el = wrapper.querySelector('rt-stream-progress')!;
-        // The host page's own channel on the same client.
+        // The host page's own channel on the same client, its socket open before rt-monitor's client is made.
         const hostSaw: string[] = [];
         let hostStatus = '';
         supabase
           .channel(`host-${who}`)
           .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'streams', filter: `id=eq.${stream.id}` }, (p) => void hostSaw.push(String((p.new as { name?: string }).name)))
           .subscribe((status) => void (hostStatus = status));
-        await waitFor(() => badgeText(el) === en.live && hostStatus === 'SUBSCRIBED', 15_000, 'live');
+        await waitFor(() => hostStatus === 'SUBSCRIBED', 15_000, "the host's channel joined");
+        const c = track(createRtClient({ client: supabase }));
+        const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+        const el = wrapper.querySelector('rt-stream-progress')!;
+        await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
         const before = ws.sockets.length;
         ws.dropCloses(true);
         cleanups.push(() => ws.dropCloses(false));
