@@ -284,7 +284,7 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.realtimeLag.dispose();
     this.stopAllStores();
     this.#parts?.registry.dispose();
-    this.#parts?.link.dispose();
+    this.#parts?.link.dispose(!this.#ownsRealtime);
     for (const c of this.#cleanups.splice(0)) c();
     if (this.#ownsRealtime && this.realtime) void this.realtime.disconnect().catch(() => {});
     this.#recompute();

@@ -240,8 +240,7 @@ export class Link {
    * stalled meanwhile: a task of seconds holds an answer as a freeze does, and is no slower
    * connection (QA74 2; review of b4756c8, 3: the link's figures had been the raw ones).
    */
-  #since(from: number): number {
-    const now = Date.now();
+  #since(from: number, now = Date.now()): number {
     return now - from - pageAway(from, now);
   }
 
@@ -291,6 +290,8 @@ export class Link {
   #gaveUp = false;
   /** A socket opened and its close not yet handled (#onClose). */
   #socketUp = false;
+  /** The socket is the host page's: set by {@link dispose}. */
+  #hostSocket = false;
 
   /** No heartbeat is overdue. */
   get healthy(): boolean {
@@ -355,7 +356,14 @@ export class Link {
     } catch {
       /* already closed */
     }
-    if ((this.state as LinkState) === 'closed') return; // disposed meanwhile
+    if ((this.state as LinkState) === 'closed') {
+      // Disposed meanwhile: a host page's socket is not left dropped (its own channels joined again, as after a heard close).
+      if (this.#hostSocket) {
+        errorChannels(this.realtime);
+        this.realtime.connect();
+      }
+      return;
+    }
     if (this.#socketUp && !this.open) this.#closeUnheard();
     this.attempt = Math.max(this.attempt, 1);
     this.nextRetryAt = null;
@@ -450,7 +458,12 @@ export class Link {
     this.#watchdog = setInterval(() => this.#checkAlive(), WATCHDOG_TICK_MS);
   }
 
-  dispose(): void {
+  /**
+   * Stop watching the socket. `hostSocket`: the socket is the host page's (a client made with
+   * `client`): a {@link reconnect} under way opens it again rather than leave it dropped.
+   */
+  dispose(hostSocket = false): void {
+    this.#hostSocket = hostSocket;
     this.fire('dispose');
     this.#untap();
     this.#unwatch();
@@ -556,7 +569,7 @@ export class Link {
     if (!ok) return;
     const measured = typeof latency === 'number' && !unmeasured;
     // An unmeasured answer (sent offline) leaves no figure: not even one carried from a socket before.
-    this.#roundTrip = measured ? this.#since(now - (this.latencyMs = latency)) : 0;
+    this.#roundTrip = measured ? this.#since(now - (this.latencyMs = latency), now) : 0;
     this.#gaveUp = false;
     this.answeredSentAt = sentAt;
     this.#unmeasured = false;

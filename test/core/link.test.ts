@@ -180,6 +180,23 @@ describe('Link: how long answers take (answerDelay)', () => {
     };
   }
 
+  it("a link disposed while its reconnect drops the socket opens a host page's socket again (its joined channels errored to rejoin); its own stays closed", async () => {
+    for (const host of [true, false]) {
+      const fake = fakeRealtime();
+      let connects = 0;
+      fake.realtime.connect = () => void connects++;
+      const link = new Link(fake.realtime as never, { changed() {}, socketChanged() {}, healthChanged() {}, needed: () => true, tick() {} });
+      fake.open();
+      const joined = fake.channel('joined');
+      const reconnecting = link.reconnect();
+      fake.drop(); // its close never heard
+      link.dispose(host);
+      await reconnecting;
+      expect(connects, host ? "the host page's socket" : "the client's own").to.equal(host ? 1 : 0);
+      expect(joined.state).to.equal(host ? 'errored' : 'joined');
+    }
+  });
+
   it("carries the wait a socket was closed in to the next one, until it answers (QA72 F1); not an ordinary close's, nor one sent offline", () => {
     const fake = fakeRealtime();
     const answers: number[] = [];

@@ -49,6 +49,22 @@ function track(c: RtClient): RtClient {
 }
 
 /** The text of the widget's one status badge (`part="live-badge"`), without its hidden hint. */
+/** A host page's supabase-js client for Alice whose own channel (on `streams`, row `streamId`) is joined: the names it saw, its last status. */
+async function hostWithOwnChannel(streamId: string, topic: string) {
+  const info = await backendInfo();
+  const token = await signIn(USERS.alice);
+  const supabase = createClient(info.url, info.anonKey, { accessToken: async () => token });
+  cleanups.push(() => void supabase.removeAllChannels());
+  const hostSaw: string[] = [];
+  let status = '';
+  supabase
+    .channel(topic)
+    .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'streams', filter: `id=eq.${streamId}` }, (p) => void hostSaw.push(String((p.new as { name?: string }).name)))
+    .subscribe((s) => void (status = s));
+  await waitFor(() => status === 'SUBSCRIBED', 15_000, "the host's channel joined");
+  return { supabase, hostSaw, hostStatus: () => status };
+}
+
 /** README step 6's client (supabase-js with the third-party `accessToken` option) for Alice; its callback never answers while `hang.on`. */
 async function hangingHostClient() {
   const info = await backendInfo();
@@ -310,18 +326,8 @@ describe('Live you can trust (real backend)', function () {
         const ws = instrumentWebSocket();
         cleanups.push(() => ws.restore());
         const stream = await newStream({ name: `close never heard (${who})` });
-        const info = await backendInfo();
-        const token = await signIn(USERS.alice);
-        const supabase = createClient(info.url, info.anonKey, { accessToken: async () => token });
-        cleanups.push(() => void supabase.removeAllChannels());
         // The host page's own channel on the same client, its socket open before rt-monitor's client is made.
-        const hostSaw: string[] = [];
-        let hostStatus = '';
-        supabase
-          .channel(`host-${who}`)
-          .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'streams', filter: `id=eq.${stream.id}` }, (p) => void hostSaw.push(String((p.new as { name?: string }).name)))
-          .subscribe((status) => void (hostStatus = status));
-        await waitFor(() => hostStatus === 'SUBSCRIBED', 15_000, "the host's channel joined");
+        const { supabase, hostSaw, hostStatus } = await hostWithOwnChannel(stream.id, `host-${who}`);
         const c = track(createRtClient({ client: supabase }));
         const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
         const el = wrapper.querySelector('rt-stream-progress')!;
@@ -350,7 +356,33 @@ describe('Live you can trust (real backend)', function () {
         stop();
         expect(liveUnjoined, 'frames read "Live" with no channel joined on the socket').to.equal(0);
         // rt-monitor's reconnect leaves the host's channels as a heard close would: rejoined.
-        if (who === 'rt-monitor') await waitFor(() => hostSaw.includes(name), 15_000, () => `the host's own channel had the change (${hostStatus}; ${hostSaw.join(', ')})`);
+        if (who === 'rt-monitor') await waitFor(() => hostSaw.includes(name), 15_000, () => `the host's own channel had the change (${hostStatus()}; ${hostSaw.join(', ')})`);
+      });
+    }
+
+    // A client disposed while its reconnect waits for the old socket to close (a page that leaves
+    // the widgets' route, or switches user, just after "Reconnect"): the socket is the host page's,
+    // and its own channels must not be left on no socket at all.
+    for (const [what, unheard] of [['heard', false], ['never heard', true]] as const) {
+      it(`a client disposed while its reconnect drops the host page's socket (its close ${what}) gives the socket back: the host's own channel has its changes`, async () => {
+        const ws = instrumentWebSocket();
+        cleanups.push(() => ws.restore());
+        const stream = await newStream({ name: `disposed mid-reconnect (${what})` });
+        const { supabase, hostSaw, hostStatus } = await hostWithOwnChannel(stream.id, `host-disposed-${unheard}`);
+        const c = createRtClient({ client: supabase });
+        const wrapper = await fixture(html`<rt-provider .client=${c}><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+        await waitFor(() => badgeText(wrapper.querySelector('rt-stream-progress')!) === en.live, 15_000, 'live');
+        const before = ws.sockets.length;
+        ws.dropCloses(unheard);
+        cleanups.push(() => ws.dropCloses(false));
+        c.reconnect();
+        wrapper.remove();
+        c.dispose();
+        await waitFor(() => ws.sockets.length > before && ws.sockets.at(-1)!.readyState === WebSocket.OPEN, 15_000, "the host page's socket open again");
+        ws.dropCloses(false);
+        const name = `after a disposal mid-reconnect (${what})`;
+        await updateRows('streams', { id: stream.id }, { name });
+        await waitFor(() => hostSaw.includes(name), 15_000, () => `the host's own channel had the change (${hostStatus()}; ${hostSaw.join(', ')})`);
       });
     }
 
