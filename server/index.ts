@@ -152,6 +152,11 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
         const forgotten = realtime.forgetChannels();
         return sendJson(res, 200, { forgotten });
       }
+      case '/__dev/expire-tokens': {
+        // As the demo's expire-token fault does at once: channels joined with a user's token are
+        // shut down with "Token has expired", the tokens themselves still valid.
+        return sendJson(res, 200, { expired: realtime.expireTokens() });
+      }
       case '/__dev/lag-realtime': {
         const ms = Number(url.searchParams.get('ms') ?? '0');
         if (!Number.isFinite(ms) || ms < 0 || ms > 600_000) throw new HttpError(400, { message: 'ms must be between 0 and 600000' });

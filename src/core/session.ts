@@ -37,6 +37,13 @@ export const STALE_REFUSAL_MS = 5000;
  */
 export const HAND_OVER_MS = 6000;
 
+/**
+ * A source's token refused as expired while its `exp` is more than {@link STALE_REFUSAL_MS} ahead,
+ * and answered again by the source: joined again with, and the source asked again, for this long
+ * (ms) from its first refusal before the session is called expired.
+ */
+export const EARLY_REFUSAL_MS = 10_000;
+
 export class Session {
   readonly tokens: TokenSource;
   /** Why the token is not usable (expired / refused and not renewable), or null. */
@@ -51,6 +58,8 @@ export class Session {
   /** The token in hand when the session last failed: handed back unchanged, it is not tried again. */
   #failedWith: string | null = null;
   #askTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The token in hand first refused as expired with its `exp` ahead, and when (Date.now()); cleared once the connection is healthy. */
+  #earlyRefusal: { token: string; at: number } | null = null;
   readonly #expiredListeners = new Set<(error: RtError) => void>();
   readonly #userListeners = new Set<(userId: string | null) => void>();
 
@@ -148,7 +157,7 @@ export class Session {
 
   /** The connection has been up: whatever token error there was is over. */
   clearError(): void {
-    this.error = null;
+    this.error = this.#earlyRefusal = null;
     this.#failedInARow = 0;
   }
 
@@ -292,7 +301,12 @@ export class Session {
         const token = await this.tokens.get(true);
         // The source answered with the very token the server refused: it cannot renew it now.
         if (token && token === refusedToken && isTokenProblem(reason) && msLeft(token) > STALE_REFUSAL_MS) {
-          this.refused(reason);
+          // Refused as expired with its `exp` still ahead on the server's clock: a server that ended
+          // it early, the host's refresh of it under way. No expiry to tell yet: the channels join
+          // again with it and the source is asked again at each try, for EARLY_REFUSAL_MS (QA84 F1:
+          // "Session expired" and rt-session-expired over a session renewed a second later).
+          const early = this.#earlyRefusal?.token === token ? this.#earlyRefusal : (this.#earlyRefusal = { token, at: Date.now() });
+          if (!/expired/i.test(reason) || Date.now() - early.at >= EARLY_REFUSAL_MS) this.refused(reason);
           return false;
         }
         if (!token || msLeft(token) <= 0) {

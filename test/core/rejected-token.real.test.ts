@@ -11,6 +11,7 @@
  * with that cause in `detail.error`.
  */
 import { expect, fixture, html } from '@open-wc/testing';
+import { createClient } from '@supabase/supabase-js';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-notifications/rt-notifications.js';
@@ -23,8 +24,8 @@ import type { RtError } from '../../src/core/types.js';
 import { USER_CHECK_MS } from '../../src/core/tokens.js';
 import type { RtSessionExpiredEvent } from '../../src/events.js';
 import { en } from '../../src/internal/strings.js';
-import { ACME, ALICE, backendInfo, mintToken, newStream, pauseRealtime, waitFor } from '../helpers/backend.js';
-import { instrumentWebSocket } from '../helpers/hosts.js';
+import { ACME, ALICE, USERS, backendInfo, expireTokens, mintToken, newStream, pauseRealtime, updateRows, waitFor } from '../helpers/backend.js';
+import { everyFrame, instrumentWebSocket } from '../helpers/hosts.js';
 import { deepText } from '../elements/helpers.js';
 
 const OTHER_PROJECT_SECRET = 'another-project-jwt-secret-0000000000';
@@ -451,4 +452,47 @@ describe('a session that expires while the server cannot be reached (real backen
     expect(query.getState().phase).to.not.equal('live');
     expect(errors.some((e) => e.code === 'session-expired')).to.equal(true);
   });
+});
+
+describe('a token refused as expired while its exp is ahead (real backend)', function () {
+  this.timeout(90_000);
+
+  // The demo's "Expire the token now" (QA84 F1): Realtime shuts the channels with "Token has
+  // expired" while the host's session token has an hour left; the host's session refreshes a
+  // moment later, or not at all. Neither is an expired session: no "Session expired", no
+  // rt-session-expired (a host that signs the user out on it would sign out a valid session).
+  for (const [what, refreshes] of [['the host page refreshes its session right after', true], ['the host page does nothing', false]] as const) {
+    it(`${what}: the channels join again, never a frame of "Session expired", no rt-session-expired, and changes come`, async () => {
+      const stream = await newStream({ name: `refused early (${refreshes})`, org_id: ACME });
+      const info = await backendInfo();
+      const supabase = createClient(info.url, info.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+      const { error } = await supabase.auth.signInWithPassword({ email: USERS.alice, password: 'rt-monitor-demo' });
+      expect(error).to.equal(null);
+      cleanups.push(() => void supabase.removeAllChannels());
+      let expiredEvents = 0;
+      const count = () => void expiredEvents++;
+      window.addEventListener('rt-session-expired', count, true);
+      document.addEventListener('rt-session-expired', count, true);
+      cleanups.push(() => (window.removeEventListener('rt-session-expired', count, true), document.removeEventListener('rt-session-expired', count, true)));
+      const c = createRtClient({ client: supabase });
+      clients.push(c);
+      c.onSessionExpired(() => void expiredEvents++);
+      const root = await fixture<HTMLElement>(html`<rt-provider .client=${c}><rt-connection-status show-text></rt-connection-status><rt-stream-progress stream-id=${stream.id}></rt-stream-progress></rt-provider>`);
+      const [indicator, widget] = [root.querySelector('rt-connection-status')!, root.querySelector('rt-stream-progress')!];
+      const badge = () => widget.shadowRoot!.querySelector('[part~="live-badge"]')?.textContent ?? '';
+      await waitFor(() => badge().includes(en.live), 20_000, 'live');
+      const screens = everyFrame(() => `${badge()} | ${deepText(indicator.shadowRoot!)}`);
+      cleanups.push(screens.stop);
+      const { expired } = await expireTokens();
+      expect(expired, 'channels shut for their token').to.be.greaterThan(0);
+      if (refreshes) expect((await supabase.auth.refreshSession()).error).to.equal(null);
+      const name = `after an early refusal (${refreshes})`;
+      await waitFor(() => [...screens.seen].some((s) => !s.includes(en.live)) && badge().includes(en.live), 20_000, () => `off Live once the channels were shut, then Live again (${badge()})`);
+      await updateRows('streams', { id: stream.id }, { name });
+      await waitFor(() => deepText(widget.shadowRoot!).includes(name), 15_000, 'the next change');
+      screens.stop();
+      expect([...screens.seen].filter((s) => s.includes(en.sessionExpired)), 'frames that read "Session expired"').to.deep.equal([]);
+      expect(expiredEvents, 'rt-session-expired').to.equal(0);
+    });
+  }
 });

@@ -3,7 +3,8 @@
  * token source and no realtime client.
  */
 import { expect } from '@open-wc/testing';
-import { ASK_AGAIN_MS, HAND_OVER_MS, Session } from '../../src/core/session.js';
+import { ASK_AGAIN_MS, EARLY_REFUSAL_MS, HAND_OVER_MS, Session } from '../../src/core/session.js';
+import { skewClock } from '../helpers/clock.js';
 import { RestSource } from '../../src/core/rest-source.js';
 import { SchemaMap } from '../../src/core/schema-map.js';
 import type { RestLike, SupabaseLike } from '../../src/core/supabase-like.js';
@@ -156,6 +157,43 @@ describe('Session', () => {
       await Promise.resolve();
       expect([session.error?.code, session.expired, announced], reason).to.deep.equal(['session-expired', true, 1]);
     }
+  });
+
+  it("a source's token refused as expired while its exp is an hour ahead, the source answering it again, is no expiry for EARLY_REFUSAL_MS: then it is one, told once (QA84 F1); a refusal for its signature is rejected at once", async () => {
+    const token = jwt('alice', 3600);
+    const session = new Session(async () => token, undefined, { changed() {}, renewed() {} });
+    session.attach({ setAuth: async () => {}, accessTokenValue: null } as never);
+    let announced = 0;
+    session.onExpired(() => announced++);
+    await session.tokens.get();
+    const REASON = 'Realtime refused the access token: Token has expired 0 seconds ago';
+    expect(await session.refresh(REASON)).to.equal(false);
+    await Promise.resolve();
+    expect([session.error, session.failed, announced], 'the first refusal').to.deep.equal([null, null, 0]);
+    const restore = skewClock(EARLY_REFUSAL_MS - 1000);
+    try {
+      expect(await session.refresh(REASON)).to.equal(false);
+      expect([session.failed, announced], 'within the window').to.deep.equal([null, 0]);
+    } finally {
+      restore();
+    }
+    const later = skewClock(EARLY_REFUSAL_MS + 100);
+    try {
+      expect(await session.refresh(REASON)).to.equal(false);
+      await Promise.resolve();
+      expect([session.error?.code, announced], 'past the window').to.deep.equal(['session-expired', 1]);
+      // Healthy again (a rejoin with it was accepted): the next early refusal starts a window of its own.
+      session.clearError();
+      expect(await session.refresh(REASON)).to.equal(false);
+      expect(session.failed, 'a new window').to.equal(null);
+    } finally {
+      later();
+    }
+    const rejected = new Session(async () => token, undefined, { changed() {}, renewed() {} });
+    rejected.attach({ setAuth: async () => {}, accessTokenValue: null } as never);
+    await rejected.tokens.get();
+    expect(await rejected.refresh('Realtime refused the access token: JwtSignatureError: Failed to validate JWT signature')).to.equal(false);
+    expect(rejected.failed?.detail, 'a signature refusal is not waited on').to.equal('token-rejected');
   });
 
   it('a host that answers onSessionExpired with a refused or expired token is not asked again in a loop: the token just refused is not tried again, an expired one is not sent, and each ask after a refusal in a row waits longer until the connection is healthy (QA35 H1: 658 events and 933 refused reads in 10 s)', async () => {

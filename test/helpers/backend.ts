@@ -138,6 +138,8 @@ export const holdRealtime = (ms: number) => dev(`/__dev/hold-realtime?ms=${ms}`)
 export const lagRealtime = (ms: number) => dev(`/__dev/lag-realtime?ms=${ms}`);
 /** Dev control: the Realtime server forgets every channel without a frame (sockets stay open, heartbeats answered). */
 export const forgetChannels = () => dev('/__dev/forget-channels');
+/** Dev control: Realtime shuts every channel joined with a user's token ("Token has expired 0 seconds ago", `phx_close`), the tokens still valid. */
+export const expireTokens = () => dev('/__dev/expire-tokens') as Promise<{ expired: number }>;
 /** Dev control: lifetime of user tokens issued from now on (restore to 3600 afterwards!). */
 export const setTokenTtl = (seconds: number) => dev(`/__dev/token-ttl?seconds=${seconds}`);
 
