@@ -64,7 +64,7 @@ try {
   if (values['no-seed'] || values['no-migrations']) console.log(`demo users: none (${values['no-migrations'] ? '--no-migrations' : '--no-seed'})`);
   else for (const u of backend.users) console.log(`demo user: ${u.email} / ${u.password} (id ${u.id})`);
   console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : values['data-dir'] ? `PGlite in ${values['data-dir']}` : 'PGlite in memory'}`);
-  if (values['dev-controls']) console.log('dev controls: on (POST /__dev/drop-connections, /__dev/pause-realtime?ms=N, /__dev/hold-realtime?ms=N, /__dev/lag-realtime?ms=N, /__dev/forget-channels, /__dev/expire-tokens, /__dev/token-ttl?seconds=N)');
+  if (values['dev-controls']) console.log('dev controls: on (POST /__dev/drop-connections, /__dev/pause-realtime?ms=N, /__dev/hold-realtime?ms=N, /__dev/lag-realtime?ms=N, /__dev/forget-channels, /__dev/expire-tokens, /__dev/rest-busy?ms=N, /__dev/token-ttl?seconds=N)');
   if (values['dev-controls']) console.log('demo controls: on for loopback requests (GET /__demo/config, /__demo/state; POST /__demo/…)'); // [demo]
   console.log(`simulator: ${backend.simulator.started ? 'on' : 'off'}`); // [demo]
   console.log('ready');

@@ -152,6 +152,17 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
         const forgotten = realtime.forgetChannels();
         return sendJson(res, 200, { forgotten });
       }
+      case '/__dev/rest-busy': {
+        // REST answers 503 (PostgREST unable to reach the database) for `ms` (0 lifts it), with
+        // `Retry-After: retry-after` seconds (default 0); unlike the demo's fault, sockets stay open.
+        const ms = Number(url.searchParams.get('ms') ?? '0');
+        const retryAfter = Number(url.searchParams.get('retry-after') ?? '0');
+        if (!Number.isFinite(ms) || ms < 0 || ms > 600_000) throw new HttpError(400, { message: 'ms must be between 0 and 600000' });
+        if (!Number.isInteger(retryAfter) || retryAfter < 0 || retryAfter > 120) throw new HttpError(400, { message: 'retry-after must be an integer between 0 and 120' });
+        dev.restBusyUntil = ms > 0 ? Date.now() + ms : 0;
+        dev.restRetryAfterSeconds = retryAfter;
+        return sendJson(res, 200, { busyUntil: ms > 0 ? new Date(dev.restBusyUntil).toISOString() : null });
+      }
       case '/__dev/expire-tokens': {
         // As the demo's expire-token fault does at once: channels joined with a user's token are
         // shut down with "Token has expired", the tokens themselves still valid.

@@ -32,6 +32,8 @@ export interface ClientHooks {
   refusal?(table: string): RtError | undefined;
   /** Whether the client was disposed (the page watch then keeps nothing awake). */
   disposed(): boolean;
+  /** A REST request succeeded after an outage (RestSource.outage): the queries it failed read again now. */
+  outageOver(): void;
   /** A heartbeat was answered, or given up on, after `roundTrip` ms (LinkEvents.answered). */
   answered: NonNullable<LinkEvents['answered']>;
 }
@@ -66,7 +68,7 @@ export function buildParts(options: RtClientOptions, session: Session, hooks: Cl
   }
   const { realtime } = built;
   session.attach(realtime);
-  const rest = new RestSource(built.rest, session, schema, hooks.changed);
+  const rest = new RestSource(built.rest, session, schema, hooks.changed, hooks.outageOver);
   let registry: ChannelRegistry | undefined;
   const link = new Link(realtime, {
     changed: hooks.changed,
@@ -134,12 +136,14 @@ export function partsStatus({ link, registry }: ClientParts): ConnectionStatus {
 /**
  * The last error the connection's detail names, most basic cause first: the session's, a channel
  * refused by its configuration, a token that cannot be obtained (the socket may well be connected,
- * but no widget that needs the token can be live: QA33), then, unless connected, the project's REST
- * error, the socket's, or a channel's.
+ * but no widget that needs the token can be live: QA33); then, connected, a REST outage while a
+ * query waits on a read it failed (`readsFailing`: RestSource.outage; QA84 F2); else the project's
+ * REST error, the socket's, or a channel's.
  */
-export function partsError(parts: ClientParts, session: Session, status: ConnectionStatus): RtError | null {
+export function partsError(parts: ClientParts, session: Session, status: ConnectionStatus, readsFailing: () => boolean): RtError | null {
   const { registry, rest, link } = parts;
-  return session.error ?? registry.anyConfigError() ?? session.tokens.failure ?? (status === 'connected' ? null : (rest.projectError ?? link.error ?? registry.channelError()));
+  const connected = status === 'connected';
+  return session.error ?? registry.anyConfigError() ?? session.tokens.failure ?? (connected ? (rest.outage && readsFailing() ? rest.outage : null) : (rest.projectError ?? link.error ?? registry.channelError()));
 }
 
 /**

@@ -96,6 +96,9 @@ export class RtClient extends LiveHub implements RtClientApi {
       listened: () => this.#details.listened,
       userId: () => this.getUserId(),
       disposed: () => this.disposed,
+      outageOver: () => {
+        for (const store of this.liveStores()) if (this.#readFailed(store)) store.refresh();
+      },
       refusal: (table) => this.#refused.get(table),
       answered: (...answer) => this.realtimeLag.answered(...answer),
     });
@@ -316,6 +319,12 @@ export class RtClient extends LiveHub implements RtClientApi {
     return this.#session.failed ? 'error' : partsStatus(this.#parts);
   }
 
+  /** A query not live for a read the server or the network failed (RestSource.outage). */
+  #readFailed(store: { state: { phase: string; error: RtError | null } }): boolean {
+    const { phase, error } = store.state;
+    return phase !== 'live' && (error?.code === 'server' || error?.code === 'network');
+  }
+
   #recompute(): void {
     const status = this.#computeStatus();
     const link = this.#parts?.link;
@@ -327,7 +336,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       }
       this.#session.clearError();
     }
-    const lastError = this.configError ?? (this.#parts && partsError(this.#parts, this.#session, status));
+    const lastError = this.configError ?? (this.#parts && partsError(this.#parts, this.#session, status, () => this.liveStores().some((store) => this.#readFailed(store))));
     this.#details.update({
       status,
       attempt: link?.attempt ?? 0,

@@ -73,14 +73,35 @@ export class RestSource {
    */
   projectError: RtError | null = null;
 
-  /** @param projectChanged called when `projectError` changes */
+  /**
+   * The REST API as a whole cannot answer now: the last request failed for the server's sake, not
+   * the query's (unreachable, not by the page's policy, which refuses an address; abandoned after
+   * its timeout; 429, 502, 503 or 504), until a request
+   * succeeds; null otherwise. With the socket open no widget can read meanwhile, so the connection
+   * names it (QA84 F2: a green "Connected" beside every widget reading "Not live (503)").
+   */
+  outage: RtError | null = null;
+
+  /**
+   * @param projectChanged called when `projectError` or `outage` changes
+   * @param outageOver called when a request succeeds after an outage (the queries it failed read again then)
+   */
   constructor(
     private readonly rest: RestLike,
     private readonly session: Session,
     private readonly schema: SchemaMap,
     private readonly projectChanged: () => void = () => {},
+    private readonly outageOver: () => void = () => {},
   ) {
     watchPolicy();
+  }
+
+  #noteOutage(error: RtError | null): void {
+    if (error === this.outage) return;
+    const over = !error && !!this.outage;
+    this.outage = error;
+    this.projectChanged();
+    if (over) this.outageOver();
   }
 
   #noteProject(error: RtError | null): void {
@@ -332,6 +353,7 @@ export class RestSource {
       this.#timeouts = timedOut ? this.#timeouts + 1 : 0;
       if (!res.error) {
         if (this.projectError) this.#noteProject(null);
+        this.#noteOutage(null);
         return res;
       }
       const failed = timedOut
@@ -342,9 +364,13 @@ export class RestSource {
       if ((failed.code === 'bad-config' && res.status === 401) || failed.detail === 'wrong-url' || failed.detail === 'html') this.#noteProject(failed);
       const retryAt = this.retryAt();
       if (failed.code === 'server' && retryAt > Date.now()) failed.retryAt = retryAt;
-      return { failed: (failed.code === 'network' && (await this.#refusedBy(address))) || failed };
+      const told = (failed.code === 'network' && (await this.#refusedBy(address))) || failed;
+      if ((told.code === 'network' && told.detail !== 'csp-blocked') || told.detail === 'busy' || told.detail === 'timeout' || [502, 503, 504].includes(res.status ?? 0)) this.#noteOutage(told);
+      return { failed: told };
     } catch (err) {
-      return { failed: isRtError(err) ? err : ((await this.#refusedBy(address)) ?? rtError('network', `Cannot reach the server: ${messageOf(err)}`)) };
+      const failed = isRtError(err) ? err : ((await this.#refusedBy(address)) ?? rtError('network', `Cannot reach the server: ${messageOf(err)}`));
+      if (failed.code === 'network' && failed.detail !== 'csp-blocked') this.#noteOutage(failed);
+      return { failed };
     }
   }
 

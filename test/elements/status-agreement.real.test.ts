@@ -19,7 +19,7 @@ import type { RtMultiConnectionStatus } from '../../src/elements/rt-multi-connec
 import type { ConnectionStatus } from '../../src/core/types.js';
 import { en } from '../../src/internal/strings.js';
 import { connectionText } from '../../src/internal/status.js';
-import { GLOBEX, USERS, backendInfo, dropConnections, newStream, pauseRealtime, signIn, waitFor } from '../helpers/backend.js';
+import { GLOBEX, USERS, backendInfo, dropConnections, newStream, pauseRealtime, restBusy, signIn, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
 
 const cleanups: Array<() => void> = [];
@@ -120,6 +120,32 @@ describe('every view of the connection agrees (real backend)', () => {
     failing = false;
     (provider.rtClient as { refreshAuth?: () => Promise<boolean> }).refreshAuth?.();
     await waitFor(() => widget().includes(stream.name) && status().includes(en.connected), 30_000, () => `Connected and the stream once the callback answers (${status()} | ${widget()})`);
+  });
+
+  it('REST unable to answer (503) while the socket is open: <rt-connection-status> reads "Not live", as the re-reading widgets do, not "Connected"; "Connected" and Live again once REST answers (QA84 F2)', async () => {
+    const info = await backendInfo();
+    const stream = await newStream({ name: `rest busy ${Date.now()}` });
+    const provider = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
+      <rt-connection-status></rt-connection-status>
+      <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+    </rt-provider>`);
+    const indicator = provider.querySelector<RtConnectionStatus>('rt-connection-status')!;
+    const status = () => indicator.shadowRoot!.querySelector('[part="label"]')?.textContent ?? '';
+    const widget = () => deepText(provider.querySelector('rt-stream-progress')!.shadowRoot!);
+    const live = () => /\bLive\b/.test(widget());
+    await waitFor(() => widget().includes(stream.name) && live() && status().includes(en.connected), 20_000, 'live');
+    cleanups.push(() => void restBusy(0));
+    await restBusy(600_000);
+    expect(indicator.shownStatus, 'REST busy, nothing to read yet: every widget still live').to.equal('connected');
+    // The sockets dropped: the widget reads again after the reconnect, and REST answers 503.
+    await dropConnections();
+    await waitFor(() => provider.rtClient?.getConnection().status === 'connected' && /503/.test(provider.rtClient.getConnection().lastError?.message ?? '') && status().includes(en.notLive), 20_000, () => `connected, the read refused: the indicator says Not live (${status()}; ${JSON.stringify(provider.rtClient?.getConnection().lastError)})`);
+    expect(indicator.shownStatus).to.equal('error');
+    expect(status()).to.not.include(en.connected);
+    expect(live(), `the widget is not live either: ${widget()}`).to.equal(false);
+    await restBusy(0);
+    await waitFor(() => live() && status().includes(en.connected), 30_000, () => `Connected and Live once REST answers (${status()} | ${widget()})`);
+    expect(indicator.shownStatus).to.equal('connected');
   });
 
   it('live, then an outage (sockets refused): the subscriptions follow the connection, and come back with it', async () => {

@@ -140,6 +140,8 @@ export const lagRealtime = (ms: number) => dev(`/__dev/lag-realtime?ms=${ms}`);
 export const forgetChannels = () => dev('/__dev/forget-channels');
 /** Dev control: Realtime shuts every channel joined with a user's token ("Token has expired 0 seconds ago", `phx_close`), the tokens still valid. */
 export const expireTokens = () => dev('/__dev/expire-tokens') as Promise<{ expired: number }>;
+/** Dev control: REST answers 503 for `ms` (0 lifts it), `Retry-After` `retryAfter` s; sockets stay open. */
+export const restBusy = (ms: number, retryAfter = 0) => dev(`/__dev/rest-busy?ms=${ms}&retry-after=${retryAfter}`);
 /** Dev control: lifetime of user tokens issued from now on (restore to 3600 afterwards!). */
 export const setTokenTtl = (seconds: number) => dev(`/__dev/token-ttl?seconds=${seconds}`);
 

@@ -76,18 +76,21 @@ export class RtConnectionStatus extends RtElement {
   #previous: ConnectionStatus | 'unknown' | null = null;
 
   /**
-   * The status being shown: the client's, except that a connected socket over which no access
-   * token can be had (the token source fails: `lastError.detail` `token-failed`) is an error, "Not
-   * live": no widget that needs the user's token can be live (QA57 F3: "Connected" beside every
-   * widget reading "Not live (Could not get an access token…)").
+   * The status being shown: the client's, except that a connected socket whose widgets cannot be
+   * live is an error, "Not live": no access token can be had (the token source fails:
+   * `lastError.detail` `token-failed`; QA57 F3: "Connected" beside every widget reading "Not live
+   * (Could not get an access token…)"), or the REST API cannot answer (`lastError` `network` or
+   * `server` while connected: unreachable, 429, 502–504, a timeout; QA84 F2).
    */
   get shownStatus(): ConnectionStatus | 'unknown' {
     const status = connectionStatusOf(this.status ?? this.#connection.status);
-    return status === 'connected' && !this.status && this.#tokenless ? 'error' : status;
+    return this.#unreadable ? 'error' : status;
   }
 
-  get #tokenless(): boolean {
-    return this.#connection.error?.detail === 'token-failed';
+  /** The client's socket is connected, and its widgets cannot be live (see {@link shownStatus}). */
+  get #unreadable(): boolean {
+    const error = this.#connection.error;
+    return !this.status && this.#connection.status === 'connected' && !!error && (error.detail === 'token-failed' || error.code === 'network' || error.code === 'server');
   }
 
   get #detail(): ConnectionDetail | null {
@@ -191,7 +194,7 @@ export class RtConnectionStatus extends RtElement {
 
   /** The status in words; an error names its cause when it is an expired session or no access. */
   #statusText(status: ReturnType<typeof connectionStatusOf>): string {
-    return statusWithCause(this.s, status, this.status ? null : this.#connection.error, this.#tokenless);
+    return statusWithCause(this.s, status, this.status ? null : this.#connection.error, this.#unreadable);
   }
 
   protected override render() {
