@@ -18,8 +18,8 @@ export const ANNOUNCE_DEDUPE_MS = 30_000;
 interface AnnounceState {
   /** key → local time of the claim */
   claims: Map<string, number>;
-  /** scope (a client) → the words last said about it, and when (see {@link claimWords}) */
-  said?: WeakMap<object, [string, number]>;
+  /** scope (a client) → the words last said about it, when, and by whom (see {@link claimWords}) */
+  said?: WeakMap<object, [string, number, object]>;
 }
 
 const KEY = Symbol.for('rt-monitor.announcements');
@@ -43,14 +43,16 @@ export function claimAnnouncement(key: string, now = Date.now()): boolean {
  * `ANNOUNCE_DEDUPE_MS` — the same change seen by two widgets (a page's connection badge and a
  * dashboard's) is heard once, while a status that changes back (reconnecting, connected,
  * reconnecting) is heard each time. The caller's words are recorded, unless it cannot be heard
- * (`heard` false: hidden), so that a shown widget still says them.
+ * (`heard` false: hidden), so that a shown widget still says them. Words the `speaker` said last
+ * itself are said again: it said something else since (moved out of its provider and back, QA83
+ * F2: its region held "Connecting" beside a "Connected" badge).
  */
-export function claimWords(scope: object, words: string, heard: boolean, now = Date.now()): boolean {
+export function claimWords(scope: object, words: string, heard: boolean, speaker: object, now = Date.now()): boolean {
   const said = (state.said ??= new WeakMap());
   const last = said.get(scope);
   if (!heard) return true;
-  said.set(scope, [words, now]);
-  return !last || last[0] !== words || now - last[1] >= ANNOUNCE_DEDUPE_MS;
+  said.set(scope, [words, now, speaker]);
+  return !last || last[0] !== words || last[2] === speaker || now - last[1] >= ANNOUNCE_DEDUPE_MS;
 }
 
 /** Forget every claim (tests). */

@@ -1,4 +1,4 @@
-import { expect, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import type { RtConnectionStatus } from '../../src/elements/rt-connection-status/rt-connection-status.js';
 import { $, memory, mount, settle, text } from './helpers.js';
@@ -92,6 +92,36 @@ describe('rt-connection-status', () => {
     client.setConnection({ latencyMs: 99 });
     await settle(el);
     expect(region.textContent).to.equal('Realtime connection: Disconnected');
+  });
+
+  it('moved out of its provider and back, it says the status again: its region never holds words the badge contradicts; a second indicator that stays quiet holds none (QA83 F2)', async () => {
+    const client = memory();
+    const el = await mount<RtConnectionStatus>(client, html`<rt-connection-status></rt-connection-status>`, 'rt-connection-status');
+    const provider = el.parentElement!;
+    const region = () => $(el, '[role="status"]')!.textContent!.trim();
+    client.setConnection({ status: 'disconnected' });
+    await settle(el);
+    expect(region()).to.equal('Realtime connection: Disconnected');
+    // A framework re-parents it: out of every provider (no client), then back.
+    document.body.append(el);
+    await settle(el);
+    expect(region()).to.not.equal('Realtime connection: Disconnected');
+    provider.append(el);
+    await settle(el);
+    expect($(el, '[part="label"]')!.textContent).to.equal('Disconnected');
+    expect(region(), 'said again').to.equal('Realtime connection: Disconnected');
+    // A second indicator of the same client, hearing the page told already, stays quiet and holds nothing stale.
+    const other = document.createElement('rt-connection-status');
+    provider.append(other);
+    await settle(other);
+    client.setConnection({ status: 'connected' });
+    await settle(el);
+    await settle(other);
+    // (said at the end of the second after its last words: the announcer's window)
+    await waitUntil(() => region() === 'Realtime connection: Connected', `said: ${region()}`, { timeout: 5000 });
+    expect(other.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim(), 'heard once, from the first').to.equal('');
+    el.remove();
+    other.remove();
   });
 
   it('label="…": the button and the announcement of a change both say it (QA53 F3: two indicators were announced alike)', async () => {

@@ -109,7 +109,9 @@ export class RtConnectionStatus extends RtElement {
         const label = trimmed(this.label);
         const text = this.#statusText(status);
         const words = label ? `${this.s.labelled(label)}${text}` : this.s.connectionAnnounce(text);
-        if (claimWords((!this.status && this.#connection.client) || this, words, this.#announcer.heard)) this.#announcer.say([words]);
+        // Heard once from another widget: this one's region holds none of its earlier words (QA83 F2).
+        if (claimWords((!this.status && this.#connection.client) || this, words, this.#announcer.heard, this)) this.#announcer.say([words]);
+        else this.#announcer.clear();
         if (status !== 'unknown') {
           this.emit('rt-status-change', {
             status,

@@ -106,7 +106,9 @@ export class RtMultiConnectionStatus extends RtElement {
       if (this.#previousOverall !== null && overall !== 'unknown') {
         // Said with the cause of the first item in that state ("No access" too, not "Connection error").
         const words = this.s.connectionAnnounce(this.#items.find((i) => i.status === overall)?.text ?? connectionText(this.s, overall));
-        if (claimWords((!this.subscriptions && this.#connection.client) || this, words, this.#announcer.heard)) this.#announcer.say([words]);
+        // Heard once from another widget: this one's region holds none of its earlier words (QA83 F2).
+        if (claimWords((!this.subscriptions && this.#connection.client) || this, words, this.#announcer.heard, this)) this.#announcer.say([words]);
+        else this.#announcer.clear();
         this.emit('rt-status-change', {
           status: overall,
           previous: this.#previousOverall === 'unknown' ? null : this.#previousOverall,
