@@ -5,7 +5,11 @@
  *   total = counted held rows (after optimistic overlays) + outside
  *
  * `outside` (the counted rows not held) is read with every snapshot (`count − counted held`),
- * adjusted live (an UPDATE of a row not held by its old values, rows trimmed out of the window, a
+ * and may be below zero: the held rows can count more than the table does while the changes that
+ * bring them up to date are on their way ("Mark all as read" over 1,000 held rows: a count read
+ * before their 1,000 changes arrived is 0, and clamping `outside` at 0 left each change that then
+ * arrived to add one back, QA83 F1: "461 new" under Live with no unread row). The total is never
+ * below zero. `outside` is adjusted live (an UPDATE of a row not held by its old values, rows trimmed out of the window, a
  * DELETE whose old row is known) and re-read when a change makes it ambiguous (a DELETE of an
  * unknown row, changes racing a count read). Failed reads keep the previous value and retry.
  *
@@ -88,7 +92,7 @@ export class UnreadCount {
 
   /** The total over `rows` (the held rows as shown, overlays applied) plus the rows not held. */
   total(rows: Iterable<StoreRow>): number {
-    return this.#countHeld(rows) + (this.#override?.value ?? this.#outside);
+    return Math.max(0, this.#countHeld(rows) + (this.#override?.value ?? this.#outside));
   }
 
   /** Read the count alongside a snapshot (supersedes a recount in flight). */
@@ -103,7 +107,7 @@ export class UnreadCount {
   snapshotRead(count: CountResult): void {
     this.#reading = false;
     if (count.error === null) {
-      this.#outside = Math.max(0, count.count - this.#countHeld(this.#options.held()));
+      this.#outside = count.count - this.#countHeld(this.#options.held());
       this.#countedFrom = this.#asked;
       this.#tries = 0;
     } else if (!waitsForToken(count.error)) {
@@ -138,7 +142,7 @@ export class UnreadCount {
       return apply();
     } finally {
       this.#settled = false;
-      this.#outside = Math.max(0, this.#outside + before - this.#raw());
+      this.#outside += before - this.#raw();
     }
   }
 
@@ -163,7 +167,7 @@ export class UnreadCount {
       return false;
     }
     if (!counted) return false;
-    this.#outside = Math.max(0, this.#outside - 1);
+    this.#outside--;
     this.confirm();
     return true;
   }
@@ -269,7 +273,7 @@ export class UnreadCount {
     this.#tries = 0;
     // Changes kept racing the re-reads: take this one, and read again once things are calmer.
     if (this.#dirty) this.schedule(RECOUNT_AFTER_ERROR_MS);
-    const next = Math.max(0, res.count - this.#countHeld(this.#options.held()));
+    const next = res.count - this.#countHeld(this.#options.held());
     if (next > this.#outside && !this.#dirty) this.#options.missed?.();
     this.#countedFrom = this.#asked;
     if (next !== this.#outside) {

@@ -5,7 +5,8 @@
  */
 import { expect } from '@open-wc/testing';
 import { waitFor } from '../helpers/backend.js';
-import type { CountResult } from '../../src/core/client-types.js';
+import type { CountResult, RowChange } from '../../src/core/client-types.js';
+import { observeServerTime, resetServerClock } from '../../src/core/server-clock.js';
 import type { RtError } from '../../src/core/types.js';
 import { rtError } from '../../src/core/errors.js';
 import { UnreadCount } from '../../src/core/unread-count.js';
@@ -42,6 +43,48 @@ describe('UnreadCount re-reads', () => {
     } finally {
       expired.count.dispose();
       control.count.dispose();
+    }
+  });
+});
+
+describe('UnreadCount over held rows behind the count', () => {
+  it('"Mark all as read" over many held rows: a count read before their changes arrived, then the changes (committed before it): the total is 0, not one per change (QA83 F1: "461 new" under Live)', async () => {
+    resetServerClock();
+    observeServerTime(Date.now()); // the server's clock known: changes are ordered against count reads
+    const held = Array.from({ length: 50 }, (_, i) => ({ id: `a${i}`, read: false as boolean, updated_at: '2026-01-01T00:00:00Z' }));
+    let dbUnread = 50;
+    let reads = 0;
+    const count = new UnreadCount({
+      query: { table: 'signal_alerts', eq: [['user_id', 'u1']], countWhere: [['read', 'false']] },
+      read: async (): Promise<CountResult> => (reads++, { count: dbUnread, error: null }),
+      held: () => held,
+      snapshotInFlight: () => false,
+      changed: () => {},
+    });
+    try {
+      count.snapshotRead(await count.readWithSnapshot());
+      expect(count.total(held)).to.equal(50);
+      // Mark all as read: shown as 0 at once, written (one statement), confirmed.
+      const patch = count.patch(0);
+      const writtenAt = Date.now() - 5;
+      dbUnread = 0;
+      patch.confirm();
+      // Its recount lands before any of the 50 changes has arrived: the held rows still read unread.
+      await waitFor(() => reads >= 2, 5000, 'the recount after the write');
+      await new Promise((r) => setTimeout(r)); // (its answer taken in)
+      expect(count.total(held), 'the count read').to.equal(0);
+      // Then the changes arrive, committed before that count was asked for.
+      for (const row of held) {
+        const old = { ...row };
+        count.fold({ type: 'UPDATE', new: { ...row, read: true }, old, committedAt: writtenAt } as RowChange<unknown>, () => (row.read = true));
+      }
+      expect(count.total(held), 'every change in').to.equal(0);
+      // A new unread row afterwards counts as one.
+      held.push({ id: 'new', read: false, updated_at: '2026-01-02T00:00:00Z' });
+      expect(count.total(held)).to.equal(1);
+    } finally {
+      count.dispose();
+      resetServerClock();
     }
   });
 });
