@@ -372,6 +372,7 @@ function renderGallery(user: DemoUser): void {
     }
     const pre = document.createElement('pre');
     pre.className = 'card__code';
+    pre.tabIndex = 0; // it scrolls sideways on a phone: reachable by keyboard (QA84 F5)
     const code = document.createElement('code');
     code.textContent = snippet(item);
     pre.append(code);
@@ -541,15 +542,16 @@ function setupControls(): void {
     const btn = (e.target as Element).closest<HTMLButtonElement>('button[data-action]');
     if (!btn || !current) return;
     const action = actions[btn.dataset.action!];
-    if (!action) return;
-    btn.disabled = true;
+    if (!action || btn.getAttribute('aria-disabled') === 'true') return;
+    // Busy, but still focused (a disabled button drops the keyboard's focus to <body>: QA84 F4).
+    btn.setAttribute('aria-disabled', 'true');
     btn.setAttribute('aria-busy', 'true');
     try {
       log(await action());
     } catch (err) {
       log(err instanceof DemoError ? err.message : `Failed: ${(err as Error).message}`, 'error');
     } finally {
-      btn.disabled = false;
+      btn.removeAttribute('aria-disabled');
       btn.removeAttribute('aria-busy');
     }
   });

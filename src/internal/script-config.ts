@@ -159,7 +159,8 @@ function tokenRenewal(url: string | undefined, callback: string | undefined, bas
       }
       if (typeof token !== 'string' || !token) return null;
       // A sign-in page (a redirect followed to it) or any other text is no token: say what came.
-      if (isNotJwt(token)) throw new Error(`data-access-token-url answered with ${text.startsWith('<') ? 'a web page (a sign-in page?)' : 'text'} instead of an access token`);
+      // (JSON whose token is no JWT is named as such, QA83 F6: it read "text".)
+      if (isNotJwt(token)) throw new Error(`data-access-token-url answered with ${text.startsWith('<') ? 'a web page (a sign-in page?)' : text.startsWith('{') ? 'JSON whose token is not a JWT (three dot-separated parts)' : 'text'} instead of an access token`);
       return token;
     };
   }

@@ -202,6 +202,12 @@ describe('script tag data-* configuration', () => {
       await page.get();
       expect(await page.get()).to.equal(null);
       expect(page.failure?.message).to.contain('a web page (a sign-in page?)');
+      // JSON whose token is no JWT is named so, not "text" (QA83 F6).
+      const garbage = tokens({ 'data-access-token': jwt(20), 'data-access-token-url': '/token' });
+      answers = [async () => new Response('{"access_token": "not-a-jwt"}', { status: 200, headers: { 'content-type': 'application/json' } })];
+      await garbage.get();
+      expect(await garbage.get()).to.equal(null);
+      expect(garbage.failure?.message).to.contain('JSON whose token is not a JWT');
     });
 
     it("a slow source's answer is waited for by the user check while the token has more than 30 s left (a sign-out is not missed; QA17)", async () => {
