@@ -72,6 +72,9 @@ describe('rt-monitoring-dashboard', () => {
     const few = await mount<RtMonitoringDashboard>(client, only, 'rt-monitoring-dashboard');
     await waitDeep(few, 'Q3 outbound');
     expect(count(few)).to.equal('(2)');
+    // The section (a landmark) is named by its title alone, not the count and badge that change with each update (QA84 F6).
+    const section = few.shadowRoot!.querySelector('section[part="streams"]')!;
+    expect(few.shadowRoot!.getElementById(section.getAttribute('aria-labelledby')!)!.textContent!.trim()).to.equal(en.streams);
     // 130 more in progress (the list holds 100): every one held, and the total is a lower bound.
     const more = memory();
     more.setRows('streams', Array.from({ length: 130 }, (_, i) => ({ id: `b${i}`, org_id: ORG, name: `bulk ${i}`, goal_status: 'in_progress' as const, created_at: ago(1000 * (i + 1)) })));

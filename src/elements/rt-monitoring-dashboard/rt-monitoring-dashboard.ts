@@ -142,10 +142,11 @@ export class RtMonitoringDashboard extends RtElement {
   #section(part: string, title: string, { phase, error, state }: AllStreamsController | UserScansController, count: number, empty: TemplateResult, cards: () => unknown) {
     const s = this.s;
     const other = stateView(s, { phase, error, hasData: count > 0, empty });
-    return html`<section part=${part} aria-labelledby="${part}-h">
+    // Named by its title alone: a landmark whose name held the count and the badge changed with every update (QA84 F6).
+    return html`<section part=${part} aria-labelledby="${part}-name">
       ${heading(
         this.headingLevel + 1,
-        html`${title}${count ? html`<span class="count num">(${formatNumber(this.effectiveLocale, count)}${state.more ? '+' : ''})</span>` : nothing}
+        html`<span id="${part}-name">${title}</span>${count ? html`<span class="count num">(${formatNumber(this.effectiveLocale, count)}${state.more ? '+' : ''})</span>` : nothing}
           ${phaseBadge(s, phase, error)}`,
         { id: `${part}-h`, cls: 'section-heading' },
       )}
