@@ -420,9 +420,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * out, an earlier socket's close): 93,335 B. Fifty-third session, 93.4 → 93.7: a client disposed
  * mid-reconnect opens a host page's socket again; a token refused as expired with its `exp` ahead is
  * joined again with before the session is called expired (QA84 F1); a REST outage makes the
- * indicator "Not live" and its end re-reads the refused queries (QA84 F2, F3): 93,597 B.
+ * indicator "Not live" and its end re-reads the refused queries (QA84 F2, F3): 93,597 B; then
+ * 93.8: a probe read every 5 s during such an outage, the re-read at its end left to the read
+ * that ended it (QA85), dashboard sections named by their title: 93,709 B.
  */
-export const ALL_IN_CEILING_KB = 93.7;
+export const ALL_IN_CEILING_KB = 93.8;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -32,8 +32,8 @@ export interface ClientHooks {
   refusal?(table: string): RtError | undefined;
   /** Whether the client was disposed (the page watch then keeps nothing awake). */
   disposed(): boolean;
-  /** A REST request succeeded after an outage (RestSource.outage): the queries it failed read again now. */
-  outageOver(): void;
+  /** During a REST outage, read one query it refused again (`all` false: a probe) or, at its end, all of them; whether any was (RestSource.outage). */
+  readAgain(all: boolean): boolean;
   /** A heartbeat was answered, or given up on, after `roundTrip` ms (LinkEvents.answered). */
   answered: NonNullable<LinkEvents['answered']>;
 }
@@ -68,7 +68,7 @@ export function buildParts(options: RtClientOptions, session: Session, hooks: Cl
   }
   const { realtime } = built;
   session.attach(realtime);
-  const rest = new RestSource(built.rest, session, schema, hooks.changed, hooks.outageOver);
+  const rest = new RestSource(built.rest, session, schema, hooks.changed, hooks.readAgain);
   let registry: ChannelRegistry | undefined;
   const link = new Link(realtime, {
     changed: hooks.changed,

@@ -96,8 +96,11 @@ export class RtClient extends LiveHub implements RtClientApi {
       listened: () => this.#details.listened,
       userId: () => this.getUserId(),
       disposed: () => this.disposed,
-      outageOver: () => {
-        for (const store of this.liveStores()) if (this.#readFailed(store)) store.refresh();
+      readAgain: (all) => {
+        // Not one whose read is in flight (the read that ended the outage may be its own, its rows not in yet).
+        const refused = this.disposed ? [] : this.liveStores().filter((store) => this.#readFailed(store) && !store.reading);
+        for (const store of all ? refused : refused.slice(0, 1)) store.refresh();
+        return refused.length > 0;
       },
       refusal: (table) => this.#refused.get(table),
       answered: (...answer) => this.realtimeLag.answered(...answer),
@@ -320,9 +323,9 @@ export class RtClient extends LiveHub implements RtClientApi {
   }
 
   /** A query not live for a read the server or the network failed (RestSource.outage). */
-  #readFailed(store: { state: { phase: string; error: RtError | null } }): boolean {
-    const { phase, error } = store.state;
-    return phase !== 'live' && (error?.code === 'server' || error?.code === 'network');
+  #readFailed(store: { readError: RtError | null }): boolean {
+    const code = store.readError?.code;
+    return code === 'server' || code === 'network';
   }
 
   #recompute(): void {

@@ -141,6 +141,16 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
    * listeners that frame told, not to a reader later (a new subscriber reading `getState()` would
    * tell them again). The same object until the next delivery.
    */
+  /** The query's own error while it is not live (a read refused: RestSource.outage), as of now, not of the last frame; null otherwise. */
+  get readError(): RtError | null {
+    return this.#phase.phase !== 'live' ? this.#phase.error : null;
+  }
+
+  /** Whether a snapshot read is in flight. */
+  get reading(): boolean {
+    return !!this.#rows?.reader.reading;
+  }
+
   get state(): LiveQueryState<T> {
     const told = this.#delivery.state;
     if (!told.inserted) return (this.#read = undefined), told;

@@ -51,6 +51,9 @@ function configured(request: PromiseLike<unknown>, timeoutMs: number): PromiseLi
   return q;
 }
 
+/** During a REST outage, a query it refused is read again after this long without a request (ms; RestSource.outage). */
+export const OUTAGE_PROBE_MS = 5000;
+
 /** How long a read that failed like an unreachable server waits for the page's policy report (ms). */
 const POLICY_REPORT_WAIT_MS = 500;
 
@@ -84,24 +87,34 @@ export class RestSource {
 
   /**
    * @param projectChanged called when `projectError` or `outage` changes
-   * @param outageOver called when a request succeeds after an outage (the queries it failed read again then)
+   * @param readAgain during an outage, every {@link OUTAGE_PROBE_MS} without a request, `false`:
+   *   read one query it refused again (a probe: the queries' own back-off reaches 30 s); at its end
+   *   (a request succeeded), `true`: read every query it refused again now. Returns whether one was.
    */
   constructor(
     private readonly rest: RestLike,
     private readonly session: Session,
     private readonly schema: SchemaMap,
     private readonly projectChanged: () => void = () => {},
-    private readonly outageOver: () => void = () => {},
+    private readonly readAgain: (all: boolean) => boolean = () => false,
   ) {
     watchPolicy();
   }
+
+  #probe: ReturnType<typeof setTimeout> | undefined;
 
   #noteOutage(error: RtError | null): void {
     if (error === this.outage) return;
     const over = !error && !!this.outage;
     this.outage = error;
     this.projectChanged();
-    if (over) this.outageOver();
+    clearTimeout(this.#probe);
+    // After this task: the query whose read just succeeded takes its rows first (re-read now, it would drop them).
+    if (over) setTimeout(() => this.readAgain(true));
+    if (error) {
+      const probe = () => (this.#probe = setTimeout(() => this.outage && this.readAgain(false) && probe(), OUTAGE_PROBE_MS));
+      probe();
+    }
   }
 
   #noteProject(error: RtError | null): void {
