@@ -22,6 +22,9 @@ describe('rt-diagnostics', () => {
     expect(rows.length).to.equal(1);
     expect(rows[0].textContent).to.include('streams');
     expect(rows[0].textContent).to.include('Connected');
+    // The table's region is named without the count that changes with each subscription (QA85 N2).
+    const region = $(el, '[role="region"]')!;
+    expect(el.shadowRoot!.getElementById(region.getAttribute('aria-labelledby')!)!.textContent).to.equal('Active subscriptions');
     await expect(el).to.be.accessible();
   });
 

@@ -100,9 +100,10 @@ export class RtDiagnostics extends RtElement {
   #renderTable(subs: SubscriptionInfo[]) {
     const s = this.s;
     const loc = this.effectiveLocale;
-    return html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="subs-caption">
+    // The region (a landmark) is named without the count, which changes with each subscription (QA85 N2).
+    return html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="subs-name">
       <table part="table">
-        <caption id="subs-caption">${s.activeSubscriptions} (${formatNumber(loc, subs.length)})</caption>
+        <caption id="subs-caption"><span id="subs-name">${s.activeSubscriptions}</span> (${formatNumber(loc, subs.length)})</caption>
         <thead>
           <tr>
             <th scope="col">${s.channel}</th>
