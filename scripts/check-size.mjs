@@ -422,7 +422,8 @@ export const DEFAULT_BUDGET_KB = 58;
  * joined again with before the session is called expired (QA84 F1); a REST outage makes the
  * indicator "Not live" and its end re-reads the refused queries (QA84 F2, F3): 93,597 B; then
  * 93.8: a probe read every 5 s during such an outage, the re-read at its end left to the read
- * that ended it (QA85), dashboard sections and the diagnostics table named by their title: 93,777 B.
+ * that ended it (QA85), dashboard sections and the diagnostics table named by their title, the
+ * indicator "Not live" until each query the outage refused read again: 93,716 B.
  */
 export const ALL_IN_CEILING_KB = 93.8;
 /** One widget with the loader, before its first paint. */

@@ -137,13 +137,14 @@ export function partsStatus({ link, registry }: ClientParts): ConnectionStatus {
  * The last error the connection's detail names, most basic cause first: the session's, a channel
  * refused by its configuration, a token that cannot be obtained (the socket may well be connected,
  * but no widget that needs the token can be live: QA33); then, connected, a REST outage while a
- * query waits on a read it failed (`readsFailing`: RestSource.outage; QA84 F2); else the project's
+ * query waits on a read it refused (`refusedRead`, also just after its end until that query read
+ * again: RestSource.outage; QA84 F2, QA85); else the project's
  * REST error, the socket's, or a channel's.
  */
-export function partsError(parts: ClientParts, session: Session, status: ConnectionStatus, readsFailing: () => boolean): RtError | null {
+export function partsError(parts: ClientParts, session: Session, status: ConnectionStatus, refusedRead: () => RtError | null): RtError | null {
   const { registry, rest, link } = parts;
   const connected = status === 'connected';
-  return session.error ?? registry.anyConfigError() ?? session.tokens.failure ?? (connected ? (rest.outage && readsFailing() ? rest.outage : null) : (rest.projectError ?? link.error ?? registry.channelError()));
+  return session.error ?? registry.anyConfigError() ?? session.tokens.failure ?? (connected ? refusedRead() : (rest.projectError ?? link.error ?? registry.channelError()));
 }
 
 /**

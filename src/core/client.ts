@@ -322,10 +322,9 @@ export class RtClient extends LiveHub implements RtClientApi {
     return this.#session.failed ? 'error' : partsStatus(this.#parts);
   }
 
-  /** A query not live for a read the server or the network failed (RestSource.outage). */
+  /** A query not live for a read a REST outage refused (RestSource.outage). */
   #readFailed(store: { readError: RtError | null }): boolean {
-    const code = store.readError?.code;
-    return code === 'server' || code === 'network';
+    return !!this.#parts?.rest.byOutage(store.readError);
   }
 
   #recompute(): void {
@@ -339,7 +338,7 @@ export class RtClient extends LiveHub implements RtClientApi {
       }
       this.#session.clearError();
     }
-    const lastError = this.configError ?? (this.#parts && partsError(this.#parts, this.#session, status, () => this.liveStores().some((store) => this.#readFailed(store))));
+    const lastError = this.configError ?? (this.#parts && partsError(this.#parts, this.#session, status, () => this.liveStores().find((store) => this.#readFailed(store))?.readError ?? null));
     this.#details.update({
       status,
       attempt: link?.attempt ?? 0,

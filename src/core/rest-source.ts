@@ -102,8 +102,15 @@ export class RestSource {
   }
 
   #probe: ReturnType<typeof setTimeout> | undefined;
+  readonly #outageErrors = new WeakSet<RtError>();
+
+  /** Whether `error` is a request's failure that made (or kept) an {@link outage}: a query holding it reads again at its end. */
+  byOutage(error: RtError | null): boolean {
+    return !!error && this.#outageErrors.has(error);
+  }
 
   #noteOutage(error: RtError | null): void {
+    if (error) this.#outageErrors.add(error);
     if (error === this.outage) return;
     const over = !error && !!this.outage;
     this.outage = error;

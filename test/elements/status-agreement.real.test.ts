@@ -11,6 +11,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
+import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
@@ -21,6 +22,7 @@ import { en } from '../../src/internal/strings.js';
 import { connectionText } from '../../src/internal/status.js';
 import { GLOBEX, USERS, backendInfo, dropConnections, newStream, pauseRealtime, restBusy, signIn, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
+import { everyFrame } from '../helpers/hosts.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -128,11 +130,13 @@ describe('every view of the connection agrees (real backend)', () => {
     const provider = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
       <rt-connection-status></rt-connection-status>
       <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+      <rt-signal-alerts></rt-signal-alerts>
     </rt-provider>`);
     const indicator = provider.querySelector<RtConnectionStatus>('rt-connection-status')!;
     const status = () => indicator.shadowRoot!.querySelector('[part="label"]')?.textContent ?? '';
     const widget = () => deepText(provider.querySelector('rt-stream-progress')!.shadowRoot!);
-    const live = () => /\bLive\b/.test(widget());
+    const alerts = () => deepText(provider.querySelector('rt-signal-alerts')!.shadowRoot!);
+    const live = () => /\bLive\b/.test(widget()) && /\bLive\b/.test(alerts());
     await waitFor(() => widget().includes(stream.name) && live() && status().includes(en.connected), 20_000, 'live');
     cleanups.push(() => void restBusy(0));
     await restBusy(600_000);
@@ -143,9 +147,18 @@ describe('every view of the connection agrees (real backend)', () => {
     expect(indicator.shownStatus).to.equal('error');
     expect(status()).to.not.include(en.connected);
     expect(live(), `the widget is not live either: ${widget()}`).to.equal(false);
+    // Frame by frame once REST answers: never "Connected" beside a widget still saying the 503 (QA85).
+    const contradictions: string[] = [];
+    const watch = everyFrame(() => {
+      if (status().includes(en.connected) && /503/.test(widget() + alerts())) contradictions.push(`${widget()} | ${alerts()}`);
+      return '';
+    });
+    cleanups.push(watch.stop);
     await restBusy(0);
-    await waitFor(() => live() && status().includes(en.connected), 30_000, () => `Connected and Live once REST answers (${status()} | ${widget()})`);
+    await waitFor(() => live() && status().includes(en.connected), 30_000, () => `Connected and Live once REST answers (${status()} | ${widget()} | ${alerts()})`);
+    watch.stop();
     expect(indicator.shownStatus).to.equal('connected');
+    expect(contradictions.slice(0, 2), 'frames reading Connected beside a widget still refused').to.deep.equal([]);
   });
 
   it('live, then an outage (sockets refused): the subscriptions follow the connection, and come back with it', async () => {
