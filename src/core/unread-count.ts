@@ -5,11 +5,7 @@
  *   total = counted held rows (after optimistic overlays) + outside
  *
  * `outside` (the counted rows not held) is read with every snapshot (`count − counted held`),
- * and may be below zero: the held rows can count more than the table does while the changes that
- * bring them up to date are on their way ("Mark all as read" over 1,000 held rows: a count read
- * before their 1,000 changes arrived is 0, and clamping `outside` at 0 left each change that then
- * arrived to add one back, QA83 F1: "461 new" under Live with no unread row). The total is never
- * below zero. `outside` is adjusted live (an UPDATE of a row not held by its old values, rows trimmed out of the window, a
+ * adjusted live (an UPDATE of a row not held by its old values, rows trimmed out of the window, a
  * DELETE whose old row is known) and re-read when a change makes it ambiguous (a DELETE of an
  * unknown row, changes racing a count read). Failed reads keep the previous value and retry.
  *
@@ -75,6 +71,13 @@ export class UnreadCount {
   #countedFrom = -Infinity;
   /** Folding a change the count already includes (`fold()`): it moves nothing, confirms nothing. */
   #settled = false;
+  /**
+   * Held rows counted beyond the count last read (`counted held − count`, when above 0): their
+   * changes, already in that count, are on their way. Each one folded is no row gone out of the
+   * window (QA83 F1: after "Mark all as read" over 1,000 held rows, a count read before their
+   * changes arrived left each change to add one back: "461 new" under Live, no unread row).
+   */
+  #ahead = 0;
 
   readonly #options: UnreadCountOptions;
 
@@ -92,7 +95,7 @@ export class UnreadCount {
 
   /** The total over `rows` (the held rows as shown, overlays applied) plus the rows not held. */
   total(rows: Iterable<StoreRow>): number {
-    return Math.max(0, this.#countHeld(rows) + (this.#override?.value ?? this.#outside));
+    return this.#countHeld(rows) + (this.#override?.value ?? this.#outside);
   }
 
   /** Read the count alongside a snapshot (supersedes a recount in flight). */
@@ -107,7 +110,7 @@ export class UnreadCount {
   snapshotRead(count: CountResult): void {
     this.#reading = false;
     if (count.error === null) {
-      this.#outside = count.count - this.#countHeld(this.#options.held());
+      this.#note(count.count);
       this.#countedFrom = this.#asked;
       this.#tries = 0;
     } else if (!waitsForToken(count.error)) {
@@ -142,7 +145,10 @@ export class UnreadCount {
       return apply();
     } finally {
       this.#settled = false;
-      this.#outside += before - this.#raw();
+      const delta = before - this.#raw();
+      const ahead = Math.min(this.#ahead, Math.max(0, delta));
+      this.#ahead -= ahead;
+      this.#outside = Math.max(0, this.#outside + delta - ahead);
     }
   }
 
@@ -167,7 +173,7 @@ export class UnreadCount {
       return false;
     }
     if (!counted) return false;
-    this.#outside--;
+    this.#outside = Math.max(0, this.#outside - 1);
     this.confirm();
     return true;
   }
@@ -190,6 +196,7 @@ export class UnreadCount {
         if (this.#override !== override) return;
         this.#override = null;
         this.#outside = value;
+        this.#ahead = 0;
         this.#options.changed();
         this.schedule(RECOUNT_AFTER_WRITE_MS); // cheap insurance against a write racing the count
       },
@@ -222,6 +229,13 @@ export class UnreadCount {
   dispose(): void {
     this.#disposed = true;
     clearTimeout(this.#timer);
+  }
+
+  /** A count read: the rows not held, and how many held rows it no longer counts ({@link #ahead}). */
+  #note(count: number): void {
+    const diff = count - this.#countHeld(this.#options.held());
+    this.#outside = Math.max(0, diff);
+    this.#ahead = Math.max(0, -diff);
   }
 
   /** Whether `change` was committed before server time `at` (commit times are whole ms, truncated). */
@@ -273,12 +287,10 @@ export class UnreadCount {
     this.#tries = 0;
     // Changes kept racing the re-reads: take this one, and read again once things are calmer.
     if (this.#dirty) this.schedule(RECOUNT_AFTER_ERROR_MS);
-    const next = res.count - this.#countHeld(this.#options.held());
-    if (next > this.#outside && !this.#dirty) this.#options.missed?.();
+    const was = this.#outside;
+    this.#note(res.count);
+    if (this.#outside > was && !this.#dirty) this.#options.missed?.();
     this.#countedFrom = this.#asked;
-    if (next !== this.#outside) {
-      this.#outside = next;
-      this.#options.changed();
-    }
+    if (this.#outside !== was) this.#options.changed();
   }
 }

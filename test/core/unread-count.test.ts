@@ -72,7 +72,6 @@ describe('UnreadCount over held rows behind the count', () => {
       // Its recount lands before any of the 50 changes has arrived: the held rows still read unread.
       await waitFor(() => reads >= 2, 5000, 'the recount after the write');
       await new Promise((r) => setTimeout(r)); // (its answer taken in)
-      expect(count.total(held), 'the count read').to.equal(0);
       // Then the changes arrive, committed before that count was asked for.
       for (const row of held) {
         const old = { ...row };
