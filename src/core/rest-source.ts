@@ -54,6 +54,13 @@ function configured(request: PromiseLike<unknown>, timeoutMs: number): PromiseLi
 /** During a REST outage, a query it refused is read again after this long without a request (ms; RestSource.outage). */
 export const OUTAGE_PROBE_MS = 5000;
 
+/**
+ * Whether a request's failure is the REST API's as a whole (RestSource.outage): unreachable (not a
+ * page policy's refusal of an address), abandoned after its timeout, or 429 / 502 / 503 / 504.
+ */
+const outageFailure = (error: RtError, status = 0): boolean =>
+  (error.code === 'network' && error.detail !== 'csp-blocked') || error.detail === 'busy' || error.detail === 'timeout' || [502, 503, 504].includes(status);
+
 /** How long a read that failed like an unreachable server waits for the page's policy report (ms). */
 const POLICY_REPORT_WAIT_MS = 500;
 
@@ -385,11 +392,11 @@ export class RestSource {
       const retryAt = this.retryAt();
       if (failed.code === 'server' && retryAt > Date.now()) failed.retryAt = retryAt;
       const told = (failed.code === 'network' && (await this.#refusedBy(address))) || failed;
-      if ((told.code === 'network' && told.detail !== 'csp-blocked') || told.detail === 'busy' || told.detail === 'timeout' || [502, 503, 504].includes(res.status ?? 0)) this.#noteOutage(told);
+      if (outageFailure(told, res.status)) this.#noteOutage(told);
       return { failed: told };
     } catch (err) {
       const failed = isRtError(err) ? err : ((await this.#refusedBy(address)) ?? rtError('network', `Cannot reach the server: ${messageOf(err)}`));
-      if (failed.code === 'network' && failed.detail !== 'csp-blocked') this.#noteOutage(failed);
+      if (outageFailure(failed)) this.#noteOutage(failed);
       return { failed };
     }
   }
