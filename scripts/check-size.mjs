@@ -425,8 +425,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * that ended it (QA85), dashboard sections and the diagnostics table named by their title, the
  * indicator "Not live" until each query the outage refused read again: 93,716 B; the unread
  * count's held rows ahead of a count (QA83 F1, kept with its floor at 0): 93,786 B; one test of an outage's failures: 93,778 B.
+ * Fifty-fourth session, 93.8 → 93.9: a status widget with no client yet reads "Waiting for
+ * configuration", not "Connecting" (QA83 F4): 93,852 B.
  */
-export const ALL_IN_CEILING_KB = 93.8;
+export const ALL_IN_CEILING_KB = 93.9;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -33,6 +33,8 @@ export const en = {
   // connection statuses
   connected: 'Connected',
   connecting: 'Connecting',
+  /** No client yet (none configured; widgets say "not configured" once `ClientController.noClientTimeoutMs` has passed). */
+  awaitingClient: 'Waiting for configuration',
   disconnected: 'Disconnected',
   connectionError: 'Connection error',
   connectionLabel: 'Realtime connection',

@@ -1,8 +1,11 @@
-import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import type { RtConnectionStatus } from '../../src/elements/rt-connection-status/rt-connection-status.js';
 import { $, memory, mount, settle, text } from './helpers.js';
 import { recordWarnings } from '../helpers/hosts.js';
+import '../../src/elements/rt-diagnostics/rt-diagnostics.js';
+import { ClientController } from '../../src/controllers/client-controller.js';
+import { getDefaultClient, setDefaultClient } from '../../src/core/default-client-slot.js';
 
 describe('rt-connection-status', () => {
   for (const [status, label, tone] of [
@@ -207,5 +210,37 @@ describe('rt-connection-status', () => {
     const color = (el: Element) => getComputedStyle($(el, '[part="base"]')!).color;
     expect(color(light)).not.to.equal(color(dark));
     await expect(dark).to.be.accessible();
+  });
+
+  it('with no client yet reads "Waiting for configuration", not "Connecting" (nothing is); then the client\'s status, or "not configured" once the wait is over (QA83 F4)', async function () {
+    this.timeout(30_000);
+    const before = getDefaultClient();
+    const wait = ClientController.noClientTimeoutMs;
+    setDefaultClient(null);
+    try {
+      ClientController.noClientTimeoutMs = 60_000;
+      const box = await fixture<HTMLElement>(html`<div><rt-connection-status></rt-connection-status><rt-diagnostics></rt-diagnostics></div>`);
+      const status = box.querySelector<RtConnectionStatus>('rt-connection-status')!;
+      const diagnostics = box.querySelector('rt-diagnostics')!;
+      await settle(status);
+      await settle(diagnostics);
+      expect($(status, '[part="label"]')!.textContent).to.equal('Waiting for configuration');
+      expect(text(diagnostics)).to.include('Waiting for configuration').and.not.include('Connecting');
+      await expect(status).to.be.accessible();
+      // The page configures rt-monitor after its own sign-in: the client's status.
+      setDefaultClient(memory());
+      await waitUntil(() => $(status, '[part="label"]')!.textContent === 'Connected', 'the client configured');
+      await settle(diagnostics);
+      expect(text(diagnostics)).to.not.include('Waiting for configuration');
+      // Never configured: "not configured" once the wait is over, not "Waiting" for good.
+      setDefaultClient(null);
+      ClientController.noClientTimeoutMs = 300;
+      const late = await fixture<HTMLElement>(html`<rt-connection-status></rt-connection-status>`);
+      await waitUntil(() => $(late, '[part="label"]')?.textContent === 'Connection error', 'not configured after the wait', { timeout: 10_000 });
+      expect(text(late)).to.include('not configured').and.include('RtMonitor.configure').and.not.include('Waiting');
+    } finally {
+      ClientController.noClientTimeoutMs = wait;
+      setDefaultClient(before ?? null);
+    }
   });
 });

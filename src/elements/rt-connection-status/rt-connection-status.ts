@@ -93,6 +93,15 @@ export class RtConnectionStatus extends RtElement {
     return !this.status && this.#connection.status === 'connected' && !!error && (error.detail === 'token-failed' || error.code === 'network' || error.code === 'server');
   }
 
+  /**
+   * No client yet, within the grace period (a page that configures rt-monitor after its own
+   * sign-in): "Waiting for configuration", not "Connecting", which nothing is doing
+   * (QA83 F4: a page whose script tag had no data-* read so for 10 s).
+   */
+  get #awaitingClient(): boolean {
+    return !this.status && this.#connection.waitingForClient;
+  }
+
   get #detail(): ConnectionDetail | null {
     return this.status ? null : (this.#connection.detail ?? null);
   }
@@ -196,6 +205,7 @@ export class RtConnectionStatus extends RtElement {
 
   /** The status in words; an error names its cause when it is an expired session or no access. */
   #statusText(status: ReturnType<typeof connectionStatusOf>): string {
+    if (this.#awaitingClient) return this.s.awaitingClient;
     return statusWithCause(this.s, status, this.status ? null : this.#connection.error, this.#unreadable);
   }
 

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from '../../internal/repeat.js';
 import { ConnectionController } from '../../controllers/index.js';
-import type { ConnectionDetail, SubscriptionInfo } from '../../core/types.js';
+import type { ConnectionDetail, ConnectionStatus, SubscriptionInfo } from '../../core/types.js';
 import { clampCount, formatDateTime, formatMilliseconds, formatNumber, formatRelative, trimmed } from '../../internal/format.js';
 import { RtElement } from '../../internal/rt-element.js';
 import { connectionLook, connectionStatusOf, connectionText } from '../../internal/status.js';
@@ -72,7 +72,7 @@ export class RtDiagnostics extends RtElement {
     const err = d?.lastError ?? this.#conn.error ?? this.#conn.subscriptions?.find((x) => x.lastError)?.lastError ?? null;
     const status = connectionStatusOf(d?.status ?? this.#conn.status);
     return html`<dl part="metrics">
-      ${this.#metric(s.connectionLabel, connectionText(s, status), status === 'error' ? 'danger' : undefined)}
+      ${this.#metric(s.connectionLabel, this.#statusText(status), status === 'error' ? 'danger' : undefined)}
       ${this.#metric(s.heartbeatLatency, latency != null && Number.isFinite(latency) ? formatMilliseconds(loc, latency) : na)}
       ${this.#metric(s.lastHeartbeat, formatRelative(loc, d?.lastHeartbeatAt, now) ?? na)}
       ${this.#channelsMetric()}
@@ -86,6 +86,11 @@ export class RtDiagnostics extends RtElement {
       ${this.#metric(s.staleSince, d?.staleSince != null ? (formatDateTime(loc, d.staleSince) ?? na) : s.none, d?.staleSince != null ? 'warning' : undefined)}
       ${this.#metric(s.lastError, err ? `${errorHint(s, err)}${err.message ? ` (${err.message})` : ''}` : s.none, err ? 'danger' : undefined)}
     </dl>`;
+  }
+
+  /** The status in words: "Waiting for configuration" while no client has come yet (QA83 F4). */
+  #statusText(status: ConnectionStatus | 'unknown'): string {
+    return this.#conn.waitingForClient ? this.s.awaitingClient : connectionText(this.s, status);
   }
 
   /** "Channels: 3 of 100": how close the page is to Supabase's per-connection limit. */
@@ -149,7 +154,7 @@ export class RtDiagnostics extends RtElement {
     return html`<section class="card" part="base" aria-labelledby="title">
       <div class="card-header" part="header">
         ${heading(this.headingLevel, trimmed(this.heading) || s.diagnostics, { id: 'title', cls: 'card-title' })}
-        ${lookBadge(connectionLook[status], connectionText(s, status))}
+        ${lookBadge(connectionLook[status], this.#statusText(status))}
       </div>
       ${this.#renderMetrics(d)} ${this.#renderTable(subs)}
     </section>`;
