@@ -314,9 +314,9 @@ function galleryItems(user: DemoUser): GalleryItem[] {
         : `${user.name} has no scan yet, so this points at another user’s scan: the “no access” state. Start a scan to see it live.`,
       attrs: { 'scan-id': scanId },
     },
-    { tag: 'rt-agent-executions', title: 'Agent executions', about: 'Running agents first, then recent outcomes.', attrs: { 'stream-id': streamId } },
-    { tag: 'rt-signal-alerts', title: 'Signal alerts', about: 'Newest buying signals, unread badge, mark as read.', attrs: { 'user-id': user.id, 'max-items': '5' } },
-    { tag: 'rt-notifications', title: 'Notifications', about: 'The user’s feed with type icons and unread count.', attrs: { 'user-id': user.id, 'max-items': '5' } },
+    { tag: 'rt-agent-executions', title: 'Agent executions', about: 'Running agents first, then recent outcomes. Its own heading: the dashboard holds one too.', attrs: { 'stream-id': streamId, heading: 'Agents on this stream' } },
+    { tag: 'rt-signal-alerts', title: 'Signal alerts', about: 'Newest buying signals, unread badge, mark as read.', attrs: { 'user-id': user.id, 'max-items': '5', heading: 'Your buying signals' } },
+    { tag: 'rt-notifications', title: 'Notifications', about: 'The user’s feed with type icons and unread count.', attrs: { 'user-id': user.id, 'max-items': '5', heading: 'Your notifications' } },
   ];
 }
 

@@ -472,6 +472,26 @@ describe('the QA demo, end to end', () => {
     await closeContext(ctx);
   });
 
+  // axe-core on the whole page (the widgets' shadow roots included), light at 1280 px and dark at
+  // 375 px, once live. QA85 N1: the dashboard's "Signal alerts", "Notifications" and "Agent
+  // activity" regions had the same names as the gallery's widgets (landmark-unique).
+  for (const [width, theme] of [[1280, 'light'], [375, 'dark']] as const) {
+    test(`the QA page is axe-clean (${width} px, ${theme}): distinct region names, contrast, names`, async () => {
+      const ctx = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: theme });
+      contexts.push(ctx);
+      const { page } = await openDemo(stack, ctx, { theme });
+      await page.waitForFunction(() => !!document.querySelector('#dashboard-el')?.shadowRoot?.querySelector('[part~="live-badge"][data-live]'), undefined, { timeout: 20_000 });
+      await page.addScriptTag({ path: join(REPO, 'node_modules/axe-core/axe.min.js') });
+      const violations = (await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+        const result = await axe.run({ resultTypes: ['violations'] });
+        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+      })) as string[];
+      assert.deepEqual(violations, [], violations.join('\n'));
+      await closeContext(ctx);
+    });
+  }
+
   describe('every page loads with no console errors and no failed requests', () => {
     const pages: { name: string; path: string; query: Record<string, string>; ready: (p: Page) => Promise<unknown> }[] = [
       { name: 'the QA page', path: '', query: { user: ALICE.email, theme: 'dark' }, ready: (p) => waitForStatusText(p, 'Connected', 20_000) },
