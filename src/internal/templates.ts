@@ -93,13 +93,20 @@ export function lookBadge(look: StatusLook, text: string, part = 'status'): Temp
 /** Realtime delivers changes late (or the page takes them in late), or did not deliver one (src/core/live-query.ts): the data stands, read over REST meanwhile. */
 const isLate = (error: RtError) => /^(realtime-behind|delivery-slow|arriving-late|realtime-undelivered)$/.test(error.detail ?? '');
 
+/**
+ * The server refused a token the client is renewing by itself (a refusal of a session that cannot
+ * be renewed is `session-expired` or detail `token-rejected`; a token source that fails, detail
+ * `token-failed`): an outage of a second or two, amber as a network one, not red (QA85 N4).
+ */
+const isRenewing = (error: RtError) => error.code === 'unauthorized' && !/^token-(failed|rejected)$/.test(error.detail ?? '');
+
 export function phaseBadge(s: RtStrings, phase: LiveQueryPhase, error?: RtError | null): TemplateResult | typeof nothing {
   if (phase === 'live') return badge({ tone: 'success', text: s.live, dot: true, live: true, part: 'live-badge' });
   if (phase === 'loading') return nothing;
   const code = error?.code;
   if (code === 'session-expired') return badge({ tone: 'danger', text: s.sessionExpired, icon: 'lock', part: 'live-badge', title: error!.message });
   if (code === 'forbidden') return badge({ tone: 'danger', text: s.noAccess, icon: 'lock', part: 'live-badge', title: error!.message });
-  if (phase === 'error' || (error && code !== 'network' && !isLate(error))) {
+  if (phase === 'error' || (error && code !== 'network' && !isLate(error) && !isRenewing(error))) {
     return badge({ tone: 'danger', text: s.notLive, icon: 'alert-triangle', part: 'live-badge', title: error?.message });
   }
   // A network cause (the socket keeps failing to open, the server cannot be reached) is named, not
@@ -212,7 +219,7 @@ export function viewStateOf(opts: {
   // A list that was live and held no rows keeps that under Stale through an outage (the badge names
   // the cause), as a list with rows keeps its rows (QA56: "Could not load live data" replaced "No
   // alerts" on a dropped socket). A scope the user can no longer see is not an outage: its error shows.
-  if (!opts.single && opts.phase === 'stale' && (!opts.error || isLate(opts.error) || opts.error.code === 'network' || opts.error.code === 'server')) return 'empty';
+  if (!opts.single && opts.phase === 'stale' && (!opts.error || isLate(opts.error) || opts.error.code === 'network' || opts.error.code === 'server' || isRenewing(opts.error))) return 'empty';
   // Realtime running behind leaves the rows read over REST standing (the badge names the cause).
   if (opts.phase === 'error' || (opts.error && !isLate(opts.error))) return opts.error?.code === 'not-found' ? 'not-found' : 'error';
   if (opts.phase === 'loading') return 'loading';

@@ -462,7 +462,7 @@ describe('a token refused as expired while its exp is ahead (real backend)', fun
   // moment later, or not at all. Neither is an expired session: no "Session expired", no
   // rt-session-expired (a host that signs the user out on it would sign out a valid session).
   for (const [what, refreshes] of [['the host page refreshes its session right after', true], ['the host page does nothing', false]] as const) {
-    it(`${what}: the channels join again, never a frame of "Session expired", no rt-session-expired, and changes come`, async () => {
+    it(`${what}: the channels join again, never a frame of "Session expired" or a red badge, no rt-session-expired, and changes come`, async () => {
       const stream = await newStream({ name: `refused early (${refreshes})`, org_id: ACME });
       const info = await backendInfo();
       const supabase = createClient(info.url, info.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
@@ -481,7 +481,8 @@ describe('a token refused as expired while its exp is ahead (real backend)', fun
       const [indicator, widget] = [root.querySelector('rt-connection-status')!, root.querySelector('rt-stream-progress')!];
       const badge = () => widget.shadowRoot!.querySelector('[part~="live-badge"]')?.textContent ?? '';
       await waitFor(() => badge().includes(en.live), 20_000, 'live');
-      const screens = everyFrame(() => `${badge()} | ${deepText(indicator.shadowRoot!)}`);
+      const tone = () => widget.shadowRoot!.querySelector('[part~="live-badge"]')?.getAttribute('data-tone') ?? '';
+      const screens = everyFrame(() => `${tone()} ${badge()} | ${deepText(indicator.shadowRoot!)}`);
       cleanups.push(screens.stop);
       const { expired } = await expireTokens();
       expect(expired, 'channels shut for their token').to.be.greaterThan(0);
@@ -492,6 +493,8 @@ describe('a token refused as expired while its exp is ahead (real backend)', fun
       await waitFor(() => deepText(widget.shadowRoot!).includes(name), 15_000, 'the next change');
       screens.stop();
       expect([...screens.seen].filter((s) => s.includes(en.sessionExpired)), 'frames that read "Session expired"').to.deep.equal([]);
+      // Renewed by the client itself: amber while it lasts, never the red of a failure (QA85 N4).
+      expect([...screens.seen].filter((s) => s.startsWith('danger')), 'frames with a red badge').to.deep.equal([]);
       expect(expiredEvents, 'rt-session-expired').to.equal(0);
     });
   }

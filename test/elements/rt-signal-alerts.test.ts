@@ -237,6 +237,29 @@ describe('rt-signal-alerts', () => {
     await expect(stale).to.be.accessible();
   });
 
+  it('a token the client is renewing by itself: its rows (or "No signal alerts") stay, under an amber badge; a rejected token is red (QA85 N4)', async () => {
+    const badge = (el: Element) => $(el, '[part~="live-badge"]');
+    const renewing = { code: 'unauthorized', message: 'The access token has expired: JWT expired', detail: 'PGRST303' } as const;
+    for (const rows of [true, false]) {
+      const client = rows ? seeded() : memory();
+      const el = await mount<RtSignalAlerts>(client, html`<rt-signal-alerts></rt-signal-alerts>`, 'rt-signal-alerts');
+      await waitForText(el, rows ? 'Acme Plumbing' : 'No signal alerts');
+      await waitUntil(() => badge(el)?.textContent?.includes('Live'), 'live');
+      client.fail('signal_alerts', renewing);
+      await waitUntil(() => !badge(el)?.textContent?.includes('Live'), 'off Live while the token is renewed');
+      await settle(el);
+      expect(badge(el)!.dataset.tone, badge(el)!.textContent!).to.equal('warning');
+      expect(text(el)).to.include(rows ? 'Acme Plumbing' : 'No signal alerts').and.not.include('Could not load live data');
+      expect(badge(el)!.getAttribute('title') ?? text(el)).to.include('Renewing it');
+      await expect(el).to.be.accessible();
+      // The same refusal once the session cannot be renewed: red.
+      client.fail('signal_alerts', { ...renewing, detail: 'token-rejected' });
+      await waitUntil(() => badge(el)?.dataset.tone === 'danger' || text(el).includes('Could not load live data'), 'a rejected token is red');
+      client.fail('signal_alerts', null);
+      await waitUntil(() => badge(el)?.textContent?.includes('Live'), 'live again');
+    }
+  });
+
   it('renders hostile business names inert and unknown priorities as "Unknown"', async () => {
     const client = memory();
     client.setRows('signal_alerts', [
