@@ -8,6 +8,8 @@ import { LitElement } from 'lit';
 import { defineFeed, LiveQueryController, type RtLiveList } from '../../src/index.js';
 import { ALICE, BOB, backendInfo, insertInto, newId, runSql, signIn, USERS } from '../helpers/backend.js';
 import { deepText, visibleText } from './helpers.js';
+import { createClient } from '@supabase/supabase-js';
+import { recordWarnings } from '../helpers/hosts.js';
 
 interface WorkOrder {
   id: number;
@@ -158,6 +160,35 @@ describe('a sixth table through the public API: defineFeed + <rt-live-list> + Li
     await waitUntil(() => shows().includes(`Qty changed ${tag}`), `the change shown (${shows()})`, { timeout: 30_000, interval: 50 });
     await waitUntil(() => shows().replace(/\D/g, '').includes(String(exact)), `every digit of ${exact} (${shows()})`, { timeout: 30_000, interval: 50 });
     expect(shows().replace(/\D/g, '')).not.to.include('9007199254740992');
+  });
+
+  it("through the page's own SupabaseClient, which reads it rounded: that figure shows as ≈ its rounded value, never as exact digits, and the console says why once (QA86 M1)", async () => {
+    const tag = newId().slice(0, 8);
+    const team = `team-host-qty-${tag}`;
+    await insertInto('acme_members', [{ team_id: team, member_id: ALICE }]);
+    const [order] = (await insertInto('acme_work_orders', [{ team_id: team, title: `Host qty ${tag}`, status: 'running', quantity: 7 }])) as unknown as WorkOrder[];
+    const one = defineFeed<WorkOrder, { id?: string }>({ name: 'work-order-host-qty', table: 'acme_work_orders', kind: 'single', filters: [{ column: 'id', param: 'id', what: 'order id' }] });
+    const info = await backendInfo();
+    const supabase = createClient(info.url, info.anonKey, { auth: { persistSession: false, autoRefreshToken: false } });
+    expect((await supabase.auth.signInWithPassword({ email: USERS.alice, password: 'rt-monitor-demo' })).error).to.equal(null);
+    const said = recordWarnings();
+    try {
+      const wrapper = await fixture(html`<rt-provider .client=${supabase}>
+        <rt-live-list .feed=${one} .params=${{ id: String(order.id) }} label-field="title" detail-field="quantity"></rt-live-list>
+      </rt-provider>`);
+      const single = wrapper.querySelector('rt-live-list')!;
+      const shows = () => visibleText(single.shadowRoot!);
+      await waitUntil(() => shows().includes(`Host qty ${tag}`) && shows().includes('Live'), `the row, Live (${shows()})`, { timeout: 30_000, interval: 50 });
+      const exact = 2n ** 53n + 1n; // supabase-js reads it as 9007199254740992, over REST and over the socket
+      await runSql(`update public.acme_work_orders set quantity = ${exact}, title = 'Host qty changed ${tag}' where id = ${order.id}`);
+      await waitUntil(() => shows().includes(`Host qty changed ${tag}`) && shows().includes('9007199254740992'), `the change shown (${shows()})`, { timeout: 30_000, interval: 50 });
+      expect(shows()).to.include('≈9007199254740992');
+      expect(shows().replace(/≈9007199254740992/g, '')).to.not.include('9007199254740992');
+      expect(said.warnings.filter((w) => w.includes('beyond 2^53 read rounded')).length, said.warnings.join('\n')).to.equal(1);
+    } finally {
+      said.restore();
+      await supabase.removeAllChannels();
+    }
   });
 
   it('a declaration mistake throws at declaration time; a missing parameter is a clear error', async () => {

@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { repeat } from '../../internal/repeat.js';
 import { LiveQueryController } from '../../controllers/live-query-controller.js';
 import type { FeedDef } from '../../core/feeds/feed.js';
-import { rowKey } from '../../core/keys.js';
+import { rowKey, unsafeKey } from '../../core/keys.js';
 import { rtError } from '../../core/errors.js';
 import type { RtError } from '../../core/types.js';
 import { clip, knownOr, trimmed } from '../../internal/format.js';
@@ -19,8 +19,24 @@ type Row = Record<string, unknown> & { id?: unknown };
 
 /** A column's value as text: a jsonb object or array as compact JSON (rendered as text, never HTML). */
 const asText = (value: unknown): string => (value && typeof value === 'object' ? JSON.stringify(value) : String(value));
-/** A value as text, or undefined when it has none to show (NULL, missing, empty or only spaces). */
-const shown = (value: unknown): string | undefined => (value == null ? undefined : asText(value).trim() ? asText(value) : undefined);
+/**
+ * A value as text, or undefined when it has none to show (NULL, missing, empty or only spaces). A
+ * number beyond 2^53 was rounded by a JSON parse (the page's own SupabaseClient reads `bigint` and
+ * long `numeric` values as JavaScript numbers; rt-monitor's own client keeps them exact as text):
+ * "≈" before it, never its rounded digits as if exact, and said once on the console (QA86 M1).
+ */
+const shown = (value: unknown): string | undefined => (value == null ? undefined : unsafeKey(value) ? rounded(value as number) : asText(value).trim() ? asText(value) : undefined);
+let saidRounded = false;
+function rounded(value: number): string {
+  if (!saidRounded) {
+    saidRounded = true;
+    console.warn(
+      `rt-monitor: <rt-live-list> shows ${value} as ≈${value}: a number beyond 2^53 read rounded (a JSON number: the page's own SupabaseClient reads bigint and long numeric columns so). ` +
+        'For exact digits, let rt-monitor make its own client (supabase-url and anon-key), or read the column as text.',
+    );
+  }
+  return `≈${value}`;
+}
 
 /**
  * @customElement rt-live-list
