@@ -427,9 +427,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * count's held rows ahead of a count (QA83 F1, kept with its floor at 0): 93,786 B; one test of an outage's failures: 93,778 B.
  * Fifty-fourth session, 93.8 → 93.9: a status widget with no client yet reads "Waiting for
  * configuration", not "Connecting" (QA83 F4): 93,852 B; then 94.0: a token refused while the client
- * renews it is amber, its rows or empty list kept, not red (QA85 N4): 93,911 B; <rt-live-list> marks a number read rounded (QA86 M1): 93,954 B.
+ * renews it is amber, its rows or empty list kept, not red (QA85 N4): 93,911 B; <rt-live-list> marks a number read rounded (QA86 M1): 93,954 B; then 94.1: parameters changed in
+ * place said once on the console (QA86 M3): 94,087 B.
  */
-export const ALL_IN_CEILING_KB = 94.0;
+export const ALL_IN_CEILING_KB = 94.1;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

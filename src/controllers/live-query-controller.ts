@@ -12,6 +12,9 @@ import { feedOf, initialState, INSERTED_LIMIT, type DataFor, type FeedRef, type 
 import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
 import { ClientController, type RtHost } from './client-controller.js';
 
+/** Parameters changed in place were said on the console (once per page). */
+let saidInPlace = false;
+
 /** Subjects per client whose generation a controller keeps (LiveQueryController.generation). */
 const KNOWN_SUBJECTS = 4;
 
@@ -22,8 +25,9 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   #query: LiveQuery<DataFor<F>> | undefined;
   #off: (() => void) | undefined;
   #key: string | undefined;
-  /** The parameters #key was made from. */
+  /** The parameters #key was made from (a copy), and the object they were given as. */
   #lastParams: ParamsFor<F> | undefined;
+  #lastGiven: ParamsFor<F> | undefined;
   #activeClient: RtClientApi | undefined;
   #generation = 0;
   /** Generations given so far (each new subject of a client gets the next). */
@@ -84,9 +88,16 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     const params = this.#params();
     // The same parameters give the same key: skip building a query per render to read it.
     if (this.#key !== undefined && sameParams(params, this.#lastParams)) return;
+    if (params === this.#lastGiven && !saidInPlace) {
+      // Changed in place (a Vue reactive() object, `el.params.teamId = …`): seen only now, at an
+      // update that came for another reason; nothing tells the element when it happened (QA86 M3).
+      saidInPlace = true;
+      console.warn(`rt-monitor: <${this.host.localName}> params changed in place are seen only at its next update; give a new object ({ ...params }).`);
+    }
     const key = this.#activeClient.liveQuery(this.feed, params).key;
     if (key !== this.#key) this.#resubscribe(this.#activeClient);
     else this.#lastParams = { ...params };
+    this.#lastGiven = params;
   }
 
   override hostDisconnected(): void {
@@ -124,6 +135,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     const query = client.liveQuery(this.feed, params);
     // A copy: a caller's object changed in place (`el.params.streamId = …`) must not read as unchanged.
     this.#lastParams = { ...params };
+    this.#lastGiven = params;
     this.#query = query;
     this.#key = query.key;
     this.#off = query.subscribe((state) => this.#setState(state));
@@ -135,7 +147,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     this.#off = undefined;
     this.#query = undefined;
     this.#key = undefined;
-    this.#lastParams = undefined;
+    this.#lastParams = this.#lastGiven = undefined;
   }
 
   #setState(state: LiveQueryState<DataFor<F>>): void {

@@ -2,7 +2,8 @@ import { expect, html } from '@open-wc/testing';
 import '../../src/elements/rt-live-list/rt-live-list.js';
 import type { RtLiveList } from '../../src/elements/rt-live-list/rt-live-list.js';
 import { defineFeed } from '../../src/core/feeds/feed.js';
-import { $$, ALICE, ago, memory, mount, waitForText } from './helpers.js';
+import { $$, ALICE, ago, BOB, memory, mount, waitForText } from './helpers.js';
+import { recordWarnings } from '../helpers/hosts.js';
 
 // An own feed over a table the in-memory client holds; the rows carry extra columns of any name.
 const feed = defineFeed({ name: 'own', table: 'notifications', kind: 'list', filters: [{ column: 'user_id', param: 'userId' }] });
@@ -28,6 +29,32 @@ async function list(template: ReturnType<typeof html>) {
 }
 
 describe('rt-live-list fields', () => {
+  it('parameters changed in place (a Vue reactive() object) are followed at the next update, and the console says to give a new object, once (QA86 M3)', async () => {
+    const client = seeded();
+    client.setRows('notifications', [...client.rows('notifications'), { id: 'b1', user_id: BOB, title: 'Bob only', type: 'done', created_at: ago(500) } as never]);
+    const params = { userId: ALICE };
+    const el = await mount<RtLiveList>(client, html`<rt-live-list .feed=${feed} .params=${params} label-field="title"></rt-live-list>`, 'rt-live-list');
+    await waitForText(el, 'Title one');
+    const said = recordWarnings();
+    try {
+      params.userId = BOB; // in place: nothing tells the element
+      el.requestUpdate(); // an update for another reason (a data frame, an attribute)
+      await waitForText(el, 'Bob only');
+      params.userId = ALICE;
+      el.requestUpdate();
+      await waitForText(el, 'Title one');
+      const inPlace = said.warnings.filter((w) => w.includes('changed in place'));
+      expect(inPlace.length, said.warnings.join('\n')).to.equal(1);
+      expect(inPlace[0]).to.include('<rt-live-list>').and.include('{ ...params }');
+      // A new object each time is the way: no word.
+      el.params = { userId: BOB };
+      await waitForText(el, 'Bob only');
+      expect(said.warnings.filter((w) => w.includes('changed in place')).length).to.equal(1);
+    } finally {
+      said.restore();
+    }
+  });
+
   it('a field naming a column none of the rows has is a configuration error naming it, not Live rows of "—" (QA64 N2)', async () => {
     for (const [attr, good] of [['label-field', 'status-field="type"'], ['status-field', 'label-field="title"'], ['detail-field', 'label-field="title"']] as const) {
       const client = seeded();
