@@ -428,9 +428,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * Fifty-fourth session, 93.8 → 93.9: a status widget with no client yet reads "Waiting for
  * configuration", not "Connecting" (QA83 F4): 93,852 B; then 94.0: a token refused while the client
  * renews it is amber, its rows or empty list kept, not red (QA85 N4): 93,911 B; <rt-live-list> marks a number read rounded (QA86 M1): 93,954 B; then 94.1: parameters changed in
- * place said once on the console (QA86 M3): 94,087 B.
+ * place said once on the console (QA86 M3): 94,087 B; then 94.2: a read held back for a Retry-After
+ * counts as the REST outage's (QA87 F1), a token's user id that is no UUID named as the cause
+ * (QA86 L1): 94,197 B.
  */
-export const ALL_IN_CEILING_KB = 94.1;
+export const ALL_IN_CEILING_KB = 94.2;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

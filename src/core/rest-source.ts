@@ -18,7 +18,7 @@ import type { Session } from './session.js';
 import { fromRestError, isRtError, messageOf, rtError } from './errors.js';
 import { SLOW_SOURCE_MS, TOKEN_TIMEOUT_MS } from './tokens.js';
 import { policyRefusal, policyRefused, watchPolicy } from './csp.js';
-import { checkKeys, normalizeKey, unsafeKey } from './keys.js';
+import { checkKeys, isUuid, normalizeKey, unsafeKey } from './keys.js';
 import { isNotJwt, NOT_A_JWT, tokenUserId } from './jwt.js';
 import { withPlainJson } from './plain-json.js';
 import type { SchemaMap } from './schema-map.js';
@@ -111,9 +111,14 @@ export class RestSource {
   #probe: ReturnType<typeof setTimeout> | undefined;
   readonly #outageErrors = new WeakSet<RtError>();
 
-  /** Whether `error` is a request's failure that made (or kept) an {@link outage}: a query holding it reads again at its end. */
+  /**
+   * Whether `error` is a request's failure that made (or kept) an {@link outage}, or a read held
+   * back for the `Retry-After` such a failure asked for (detail `busy`, made by the reader with no
+   * request: QA87 F1, the indicator read "Connected" beside it): a query holding it reads again at
+   * its end.
+   */
   byOutage(error: RtError | null): boolean {
-    return !!error && this.#outageErrors.has(error);
+    return !!error && (this.#outageErrors.has(error) || error.detail === 'busy');
   }
 
   #noteOutage(error: RtError | null): void {
@@ -152,7 +157,9 @@ export class RestSource {
   /** Why these equality filters cannot be sent to `table` (checked before any request), or null. */
   check(table: string, eq: ReadonlyArray<readonly [string, string]>): RtError | null {
     // An id no request could carry is refused before any request, with the column in the message.
-    return checkKeys(eq) ?? this.schema.checkIds(table, eq);
+    const problem = checkKeys(eq) ?? this.schema.checkIds(table, eq);
+    const sub = tokenUserId(this.session.tokens.current);
+    return problem && sub && !isUuid(sub) && eq.some(([, value]) => value === sub) ? subNotUuid(sub) : problem;
   }
 
   async select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>> {
@@ -474,10 +481,21 @@ export class RestSource {
     if ((!token || tokens.expired) && tokens.hadUserToken && (e.code === 'forbidden' || e.code === 'bad-config')) {
       return this.session.expire(tokens.failure?.message ?? 'no access token could be obtained any more');
     }
+    // A uuid compared with the token's user id that is none (Clerk's `user_…`): the policies' doing,
+    // not the widget's id (QA86 L1: read as a wrong stream-id).
+    const sub = tokenUserId(token);
+    if (e.detail === '22P02' && sub && !isUuid(sub) && e.message.includes(sub)) return subNotUuid(sub, e);
     // Refused as anonymous because the token source failed: that is the cause, not "not signed in".
     return !token && e.detail === 'not-signed-in' && tokens.failure ? tokens.failure : e;
   }
 }
+
+/**
+ * A uuid compared with the token's user id, which is none (third-party auth: Clerk's `user_…`): the
+ * schema's and policies' doing, not a wrong widget id (QA86 L1: read as a bad stream-id).
+ */
+const subNotUuid = (sub: string, cause?: RtError): RtError =>
+  rtError('bad-config', `The access token's user id ("${sub}") is no UUID, yet is compared with uuid columns${cause ? ` (${cause.message})` : ''}: make user_id columns text, compared with auth.jwt() ->> 'sub'.`, 'sub-not-uuid');
 
 /**
  * The rows of a successful reply, or why it is not a list of rows (a `server` error): a proxy, a

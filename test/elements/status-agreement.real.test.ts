@@ -161,6 +161,37 @@ describe('every view of the connection agrees (real backend)', () => {
     expect(contradictions.slice(0, 2), 'frames reading Connected beside a widget still refused').to.deep.equal([]);
   });
 
+  it('REST busy with a Retry-After: a read the client holds back itself (no request of its own) keeps the indicator "Not live" as the widget reads, never "Connected" (QA87 F1)', async () => {
+    const info = await backendInfo();
+    const stream = await newStream({ name: `rest busy retry-after ${Date.now()}` });
+    const provider = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
+      <rt-connection-status></rt-connection-status>
+      <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+    </rt-provider>`);
+    const indicator = provider.querySelector<RtConnectionStatus>('rt-connection-status')!;
+    const status = () => indicator.shadowRoot!.querySelector('[part="label"]')?.textContent ?? '';
+    const widget = () => deepText(provider.querySelector('rt-stream-progress')!.shadowRoot!);
+    await waitFor(() => widget().includes(stream.name) && /\bLive\b/.test(widget()) && status().includes(en.connected), 20_000, 'live');
+    cleanups.push(() => void restBusy(0));
+    await restBusy(600_000, 30);
+    await dropConnections();
+    await waitFor(() => /503/.test(widget()) && status().includes(en.notLive), 20_000, () => `the read refused (${status()} | ${widget()})`);
+    const contradictions: string[] = [];
+    const watch = everyFrame(() => {
+      if (status().includes(en.connected) && /503|Retry-After/.test(widget())) contradictions.push(`${status()} | ${widget()}`);
+      return '';
+    });
+    cleanups.push(watch.stop);
+    // Read again within the 30 s the server asked for: held back by the client, no request made.
+    provider.rtClient!.liveQuery('stream', { streamId: stream.id }).refresh();
+    await waitFor(() => /Retry-After/.test(widget()), 10_000, () => `the read held for the Retry-After (${widget()})`);
+    await waitFor(() => contradictions.length > 0 || status().includes(en.notLive), 5_000, 'a frame drawn');
+    expect(indicator.shownStatus, `${status()} beside ${widget()}`).to.equal('error');
+    await restBusy(0);
+    watch.stop();
+    expect(contradictions.slice(0, 2), 'frames reading Connected beside a widget held for Retry-After').to.deep.equal([]);
+  });
+
   it('live, then an outage (sockets refused): the subscriptions follow the connection, and come back with it', async () => {
     const info = await backendInfo();
     const { views } = await page(info.url, info.anonKey, await signIn(USERS.alice));
