@@ -430,9 +430,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * renews it is amber, its rows or empty list kept, not red (QA85 N4): 93,911 B; <rt-live-list> marks a number read rounded (QA86 M1): 93,954 B; then 94.1: parameters changed in
  * place said once on the console (QA86 M3): 94,087 B; then 94.2: a read held back for a Retry-After
  * counts as the REST outage's (QA87 F1), a token's user id that is no UUID named as the cause
- * (QA86 L1): 94,197 B.
+ * (QA86 L1): 94,197 B; then 94.3: a camelCase attribute explained in any framework's terms (QA86
+ * L2), a list's default order named when its table has no created_at (QA86 L4): 94,285 B.
  */
-export const ALL_IN_CEILING_KB = 94.2;
+export const ALL_IN_CEILING_KB = 94.3;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

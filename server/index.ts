@@ -84,7 +84,17 @@ async function applyMigrations(db: Db, migrations: boolean, extraSql: readonly s
     await db.exec(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
     await db.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [version, file]);
   }
-  for (const file of extraSql) await db.exec(readFileSync(file, 'utf8'));
+  for (const file of extraSql) {
+    const text = readFileSync(file, 'utf8');
+    try {
+      await db.exec(text);
+    } catch (err) {
+      // Which file and line (QA86 L3: "bigint out of range" alone, with two --sql files to bisect).
+      const at = Number((err as { position?: unknown }).position);
+      const line = at > 0 ? `, line ${text.slice(0, at - 1).split('\n').length}` : '';
+      throw new Error(`${file}${line}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   await db.exec(readFileSync(join(here, 'sql', 'capture.sql'), 'utf8'));
   await db.query('select _rt_local.install_capture()');
 }

@@ -55,7 +55,9 @@ export function fromRestError(error: PostgrestLikeError | null | undefined, stat
   if (st === 404 && !code) return rtError('bad-config', `Nothing answers as Supabase's REST API at this address (${message}): check the Supabase URL, the project's own, with no path after it.`, 'wrong-url');
   if (st === 404 || code === '42P01' || code === 'PGRST205' || code === 'PGRST204' || code === '42703') {
     // rt-monitor reads and orders by `id` itself: a table without one is told what it lacks (QA61 F7).
-    const noId = code === '42703' && /column (\S+\.)?"?id"? does not exist/.test(message) ? ': rt-monitor needs a primary key column named id' : '';
+    // …and a list's default order, `created_at`, that it never wrote (QA86 L4).
+    const noId =
+      code !== '42703' ? '' : /column (\S+\.)?"?id"? does not exist/.test(message) ? ': rt-monitor needs a primary key column named id' : /column (\S+\.)?"?created_at"? does not exist/.test(message) ? ' (a list is ordered by created_at unless its feed gives an order)' : '';
     return rtError('bad-config', `Unknown table or column: ${message}${noId}`, code);
   }
   if (code === '22P02') return rtError('bad-config', `Invalid id: ${message}`, code);

@@ -158,8 +158,8 @@ export function absorbMisnamed(el: ReactiveElement): void {
     if (!reported.has(key)) {
       reported.add(key);
       console.warn(
-        `rt-monitor: <${el.localName} ${lower}="…"> read as ${attribute}="…": <${el.localName}> has no attribute ${lower}. ` +
-          `Svelte 5 writes a prop (${name}={…}) so when the element is not defined yet: import rt-monitor before the app mounts, or write ${attribute}="…".`,
+        `rt-monitor: <${el.localName} ${lower}="…"> read as ${attribute}="…": <${el.localName}> has no attribute ${lower} (markup lower-cases ${name}). ` +
+          `Write ${attribute}="…", or set the property ${name} (Angular: [${name}]; Svelte 5 sets it so on an element not defined yet: import rt-monitor before the app mounts).`,
       );
     }
     el.setAttribute(attribute, el.getAttribute(lower)!);

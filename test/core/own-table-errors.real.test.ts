@@ -43,4 +43,32 @@ describe('your own table without what rt-monitor needs (real backend)', function
       await runSql(`drop table if exists public.${table}`);
     }
   });
+
+  it('a list without an order on a table without created_at: the cause says created_at is its default order (QA86 L4)', async () => {
+    const table = `nocreated_${newId().slice(0, 8)}`;
+    await runSql(`
+      create table public.${table} (id uuid primary key default gen_random_uuid(), title text);
+      alter table public.${table} enable row level security;
+      create policy read_all on public.${table} for select to authenticated using (true);
+      grant select on public.${table} to authenticated;
+      insert into public.${table} (title) values ('A');`);
+    try {
+      const c = await clientFor(USERS.alice);
+      clients.push(c);
+      const feed = defineFeed<{ id: string; title: string }>({ name: `nocreated-${table}`, table, kind: 'list' });
+      const q = c.liveQuery(feed, {});
+      let state = q.getState();
+      const off = q.subscribe((st) => (state = st));
+      try {
+        await waitFor(() => state.phase === 'error', 15_000, () => `an error (phase ${state.phase})`);
+        expect(state.error?.code).to.equal('bad-config');
+        expect(state.error?.message).to.match(/column .*created_at does not exist/);
+        expect(state.error?.message).to.include('a list is ordered by created_at unless its feed gives an order');
+      } finally {
+        off();
+      }
+    } finally {
+      await runSql(`drop table if exists public.${table}`);
+    }
+  });
 });

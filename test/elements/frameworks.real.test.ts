@@ -261,6 +261,8 @@ describe('frameworks hand values to the elements (real backend)', function () {
         const said = recorded.warnings.filter((w) => w.includes(`<${tag} ${lower}=`));
         expect(said.length, `${lower}: ${recorded.warnings.join('\n')}`).to.equal(1);
         expect(said[0]).to.include(`read as ${attribute}=`);
+        // The fix in any framework's terms, not only Svelte's (QA86 L2: Angular's labelField="…").
+        expect(said[0]).to.include(`Write ${attribute}="…"`).and.include('Angular: [');
       }
       provider.parentElement!.remove();
     });

@@ -61,3 +61,19 @@ test('--sql FILE applies a schema of your own to a bare project (the embedded da
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a --sql file that fails is named, with the line of the statement (QA86 L3: only "syntax error at or near …")', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rt-cli-'));
+  const good = join(dir, 'good.sql');
+  const bad = join(dir, 'bad.sql');
+  writeFileSync(good, 'create table if not exists public.fine_things (id int primary key);\n');
+  writeFileSync(bad, 'create table if not exists public.ok_things (id int primary key);\n\ncreate tabel public.oops (id int);\n');
+  try {
+    const r = cli('--port', '0', '--no-migrations', '--sql', good, '--sql', bad, '--quiet');
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stderr, new RegExp(`could not start the local backend: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, line 3: syntax error at or near "tabel"`));
+    assert.doesNotMatch(r.stderr, /good\.sql/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
