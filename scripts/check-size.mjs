@@ -431,9 +431,11 @@ export const DEFAULT_BUDGET_KB = 58;
  * place said once on the console (QA86 M3): 94,087 B; then 94.2: a read held back for a Retry-After
  * counts as the REST outage's (QA87 F1), a token's user id that is no UUID named as the cause
  * (QA86 L1): 94,197 B; then 94.3: a camelCase attribute explained in any framework's terms (QA86
- * L2), a list's default order named when its table has no created_at (QA86 L4): 94,285 B.
+ * L2), a list's default order named when its table has no created_at (QA86 L4): 94,285 B; then 94.5:
+ * a provider back with the same configuration carries its line of clients on (catch-up marks and
+ * generations; QA86 M2): 94,444 B.
  */
-export const ALL_IN_CEILING_KB = 94.3;
+export const ALL_IN_CEILING_KB = 94.5;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

@@ -11,6 +11,7 @@
 import { feedOf, initialState, INSERTED_LIMIT, type DataFor, type FeedRef, type ParamsFor, type RtClientApi, type LiveQuery } from '../core/client-types.js';
 import type { ConnectionStatus, LiveQueryPhase, LiveQueryState, RtError } from '../core/types.js';
 import { ClientController, type RtHost } from './client-controller.js';
+import { lineageOf } from '../core/client-lineage.js';
 
 /** Parameters changed in place were said on the console (once per page). */
 let saidInPlace = false;
@@ -33,7 +34,7 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
   /** Generations given so far (each new subject of a client gets the next). */
   #generations = 0;
   /** The generation of each subject a client's states named (the last few): a subject shown again gets its own back. */
-  readonly #known = new WeakMap<RtClientApi, Map<string, number>>();
+  readonly #known = new WeakMap<object, Map<string, number>>();
   /** LiveQueryState.subject of the latest state that named one (undefined: none yet, or another client since). */
   #subject: string | undefined;
   /** The client last subscribed to. */
@@ -156,9 +157,10 @@ export class LiveQueryController<F extends FeedRef> extends ClientController {
     const { subject } = state;
     if (subject && subject !== this.#subject) {
       this.#subject = subject;
-      const client = this.#client;
-      const known = (client && this.#known.get(client)) || new Map<string, number>();
-      if (client) this.#known.set(client, known);
+      // Per line of clients: one its provider made again after a while away carries on (QA86 M2).
+      const line = this.#client && lineageOf(this.#client);
+      const known = (line && this.#known.get(line)) || new Map<string, number>();
+      if (line) this.#known.set(line, known);
       this.#generation = known.get(subject) ?? ++this.#generations;
       known.delete(subject);
       known.set(subject, this.#generation);

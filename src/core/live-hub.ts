@@ -14,6 +14,7 @@ import { parseTimestamp } from './version.js';
 import { RealtimeLag } from './realtime-lag.js';
 import { knownServerNow } from './server-clock.js';
 import type { CatchUpMark } from './catch-up-mark.js';
+import { lineageOf } from './client-lineage.js';
 
 /** How long an unused store stays alive (an element moved in the DOM re-attaches to it). */
 export const STORE_LINGER_MS = 250;
@@ -25,6 +26,12 @@ const REVALIDATE_CHUNK = 100;
 
 /** While the socket cannot open, widgets read over REST at most this often (ms). */
 const DOWN_READ_EVERY_MS = 30_000;
+
+/**
+ * The marks of each line of clients (./client-lineage.ts): a client made again by its provider
+ * after a while away reads on from where the one before it was (QA86 M2).
+ */
+const lineMarks = new WeakMap<object, Map<string, CatchUpMark<StoreRow>>>();
 
 interface StoreEntry {
   store: LiveQueryStore<StoreRow, unknown>;
@@ -62,9 +69,14 @@ export abstract class LiveHub implements ResolveContext {
    * How far the lists of a subject had seen when their store stopped, by store key and by
    * LiveQueryState.subject (the latest {@link MARKS_LIMIT}; taken when used): a list of that key,
    * else subject, made later starts there, so the rows written meanwhile fire (QA47 F3: a list
-   * re-added two seconds later fired only its newest `max-items`).
+   * re-added two seconds later fired only its newest `max-items`). One map per line of clients.
    */
-  readonly #marks = new Map<string, CatchUpMark<StoreRow>>();
+  get #marks(): Map<string, CatchUpMark<StoreRow>> {
+    const line = lineageOf(this);
+    let marks = lineMarks.get(line);
+    if (!marks) lineMarks.set(line, (marks = new Map()));
+    return marks;
+  }
   #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the stores last read over REST because the socket could not open (readWhileDown). */
   #downReadAt = -Infinity;
@@ -319,24 +331,31 @@ export abstract class LiveHub implements ResolveContext {
     entry.linger = setTimeout(() => {
       if (entry.refs > 0 || this.#stores.get(key) !== entry) return;
       this.#stores.delete(key);
-      const { subject } = entry.store.state;
-      const mark = subject && entry.store.markOf(subject);
-      if (mark) {
-        for (const k of [key, subject]) this.#marks.delete(k), this.#marks.set(k, mark);
-        // The latest MARKS_LIMIT (a page that opened hundreds of streams keeps no more).
-        for (const k of this.#marks.keys()) if (this.#marks.size > MARKS_LIMIT) this.#marks.delete(k);
-      }
-      entry.store.stop();
+      this.#stopKeepingMark(key, entry);
     }, STORE_LINGER_MS);
+  }
+
+  /** Stops a store, keeping how far it had seen for a store of its key or subject made later. */
+  #stopKeepingMark(key: string, entry: StoreEntry): void {
+    const { subject } = entry.store.state;
+    const mark = subject && entry.store.markOf(subject);
+    if (mark) {
+      const marks = this.#marks;
+      for (const k of [key, subject]) marks.delete(k), marks.set(k, mark);
+      // The latest MARKS_LIMIT (a page that opened hundreds of streams keeps no more).
+      for (const k of marks.keys()) if (marks.size > MARKS_LIMIT) marks.delete(k);
+    }
+    entry.store.stop();
   }
 
   /** Stop every store (dispose). */
   protected stopAllStores(): void {
     clearTimeout(this.#revalidateTimer);
     this.#revalidateTimer = undefined;
-    for (const entry of this.#stores.values()) {
+    // Marks kept: a client that carries on from this one (its provider back) reads on from them.
+    for (const [key, entry] of this.#stores) {
       clearTimeout(entry.linger);
-      entry.store.stop();
+      this.#stopKeepingMark(key, entry);
     }
     this.#stores.clear();
   }

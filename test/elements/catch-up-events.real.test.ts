@@ -381,6 +381,25 @@ describe('QA47: another user, another client, a list re-added: rows fire once or
     expect(await p.settled()).to.deep.equal(written);
   });
 
+  it('its provider removed with it until it gave up its client (a route cached by Vue\'s <KeepAlive>), then put back: the alerts written meanwhile fire, once, oldest first (QA86 M2)', async () => {
+    const p = await listPage('alerts', 3);
+    const written: string[] = [];
+    await writeN(p, written, 'K', 1);
+    await atLeast(p.fired, 1, 'first live');
+    const provider = p.wrapper as HTMLElement & { rtClient?: unknown };
+    const before = provider.rtClient;
+    const holder = provider.parentElement!;
+    holder.removeChild(provider);
+    await waitUntil(() => provider.rtClient === undefined, 'the provider gave up its client', { timeout: 15_000, interval: 50 });
+    await writeN(p, written, 'K', 4);
+    holder.appendChild(provider);
+    await until(p.el, new RegExp(written[written.length - 1]!));
+    await until(p.el, /\bLive\b/);
+    expect(provider.rtClient, 'a client made again').to.not.equal(before);
+    // The same provider and configuration: its new client carries on where the old one was.
+    expect(await p.settled()).to.deep.equal(written);
+  });
+
   it("a list moved to another user's provider and back: the alerts written meanwhile fire on its return, once, oldest first (QA68 F2)", async () => {
     const p = await listPage('alerts', 3);
     const written: string[] = [];

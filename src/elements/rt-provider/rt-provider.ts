@@ -10,6 +10,7 @@ import type { RtClientOptions } from '../../core/transport.js';
 import { jsonAttribute } from '../../internal/script-config.js';
 import type { SupabaseLike } from '../../core/supabase-like.js';
 import { tokenUserId } from '../../core/jwt.js';
+import { continueLineage } from '../../core/client-lineage.js';
 import { parseRealtimeMode } from '../../core/broadcast-topics.js';
 import { absorbMisnamed, acceptAttributeNamedProperties, absorbUpgradeProperties, misdeliveredClient, takeBeforeDefine } from '../../internal/upgrade.js';
 import { adoptInto, foreignRenderRoot, inHomeDocument, keepClass, leaveWithDocument } from '../../internal/other-document.js';
@@ -293,6 +294,10 @@ export class RtProvider extends LitElement {
     this.#disposeTimer = setTimeout(() => {
       // Still in the page (moved), unless its document was discarded (an iframe removed).
       if (this.isConnected && this.ownerDocument.defaultView) return;
+      // Kept for a return with the same configuration (Vue's <KeepAlive>, a tab panel): its next
+      // client carries on from this one (src/core/client-lineage.ts).
+      const given = this.#clientProvider.value;
+      this.#retired = given && this.#managed ? { client: given, config: this.#config() } : undefined;
       this.#dropManaged();
       this.#clientProvider.setValue(undefined);
     }, DISPOSE_AFTER_MS);
@@ -330,7 +335,22 @@ export class RtProvider extends LitElement {
     return html`<slot></slot>`;
   }
 
+  /** The client given up while out of the page, and the configuration it was made with. */
+  #retired: { client: RtClientApi; config: unknown[] } | undefined;
+  /** The client the next one made carries on from (a return with the same configuration). */
+  #continues: RtClientApi | undefined;
+
+  /** What makes its client: the same values make the same client (a text token: its user). */
+  #config(): unknown[] {
+    const token = this.accessToken;
+    return [this.client, this.supabaseUrl, this.anonKey, typeof token === 'string' ? (tokenUserId(token) ?? token) : token, this.tables, this.columns, this.realtimeMode, this.revalidateMs];
+  }
+
   #rebuild(): void {
+    const retired = this.#retired;
+    this.#retired = undefined;
+    const config = this.#config();
+    this.#continues = retired && retired.config.every((v, i) => Object.is(v, config[i])) ? retired.client : undefined;
     const given = this.client;
     this.#ownUser = typeof this.accessToken === 'string' ? tokenUserId(this.accessToken) : null;
     this.#byCallback = typeof this.accessToken === 'function';
@@ -364,7 +384,12 @@ export class RtProvider extends LitElement {
     }
     this.#sourced = true;
     this.#managed ??= new ManagedClient({
-      changed: (client) => this.#clientProvider.setValue(client ?? null, true),
+      changed: (client) => {
+        // Before its elements hear of it: the first client made after a return carries on.
+        if (client && this.#continues) continueLineage(client, this.#continues);
+        if (client) this.#continues = undefined;
+        this.#clientProvider.setValue(client ?? null, true);
+      },
       // Session expiry → `rt-session-expired` on this provider (answer with
       // `event.detail.setAccessToken(token)` or by setting `accessToken`).
       sessionExpired: (error, client) =>
