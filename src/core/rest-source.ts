@@ -158,8 +158,9 @@ export class RestSource {
   check(table: string, eq: ReadonlyArray<readonly [string, string]>): RtError | null {
     // An id no request could carry is refused before any request, with the column in the message.
     const problem = checkKeys(eq) ?? this.schema.checkIds(table, eq);
+    if (!problem) return null;
     const sub = tokenUserId(this.session.tokens.current);
-    return problem && sub && !isUuid(sub) && eq.some(([, value]) => value === sub) ? subNotUuid(sub) : problem;
+    return sub && !isUuid(sub) && eq.some(([, value]) => value === sub) ? subNotUuid(sub) : problem;
   }
 
   async select<R>(query: SnapshotQuery): Promise<SnapshotResult<R>> {
