@@ -96,7 +96,9 @@ const isLate = (error: RtError) => /^(realtime-behind|delivery-slow|arriving-lat
 /**
  * The server refused a token the client is renewing by itself (a refusal of a session that cannot
  * be renewed is `session-expired` or detail `token-rejected`; a token source that fails, detail
- * `token-failed`): an outage of a second or two, amber as a network one, not red (QA85 N4).
+ * `token-failed`): an outage of a second or two, amber as a network one, not red (QA85 N4). The
+ * same details as core's `waitsForToken`, written here so that a widget's first paint does not
+ * load core/errors.js (measured: +84 B all-in, +0.1 KB per widget through the loader).
  */
 const isRenewing = (error: RtError) => error.code === 'unauthorized' && !/^token-(failed|rejected)$/.test(error.detail ?? '');
 
