@@ -434,8 +434,10 @@ export const DEFAULT_BUDGET_KB = 58;
  * L2), a list's default order named when its table has no created_at (QA86 L4): 94,285 B; then 94.5:
  * a provider back with the same configuration carries its line of clients on (catch-up marks and
  * generations; QA86 M2): 94,444 B.
+ * Fifty-fifth session, 94.5 → 94.7: the socket stops retrying while REST rejects the project's key
+ * or address (link state `refused`; QA83 F7): 94,564 B.
  */
-export const ALL_IN_CEILING_KB = 94.5;
+export const ALL_IN_CEILING_KB = 94.7;
 /** One widget with the loader, before its first paint. */
 export const ONE_WIDGET_BUDGET_KB = 40;
 /** Tags reported but not held to the one-widget budget (see above). */

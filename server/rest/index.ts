@@ -132,9 +132,12 @@ export function createRestHandler(ctx: BackendContext) {
     if (!token) {
       throw new HttpError(401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
     }
-    // The API gateway checks the project key before PostgREST sees the user's token, as Supabase's does.
+    // The API gateway checks the project key before PostgREST sees the user's token, as Supabase's
+    // does: also when the key is the only token sent (a signed-out page, a rotated secret).
     const key = typeof req.headers.apikey === 'string' ? req.headers.apikey : url.searchParams.get('apikey');
-    if (key && key !== token && !(await verifyJwt(ctx.jwtSecret, key)).ok) {
+    const keyCheck = key ? await verifyJwt(ctx.jwtSecret, key) : null;
+    // (An expired key is the token's matter, as on the Auth API: PostgREST says "JWT expired".)
+    if (keyCheck && !keyCheck.ok && keyCheck.reason !== 'expired') {
       throw new HttpError(401, { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' });
     }
     const v = await verifyJwt(ctx.jwtSecret, token);

@@ -68,9 +68,13 @@ export function buildParts(options: RtClientOptions, session: Session, hooks: Cl
   }
   const { realtime } = built;
   session.attach(realtime);
-  const rest = new RestSource(built.rest, session, schema, hooks.changed, hooks.readAgain);
   let registry: ChannelRegistry | undefined;
-  const link = new Link(realtime, {
+  let link: Link | undefined;
+  const rest = new RestSource(built.rest, session, schema, () => {
+    link?.judged();
+    hooks.changed();
+  }, hooks.readAgain);
+  link = new Link(realtime, {
     changed: hooks.changed,
     socketChanged: () => registry?.socketChanged(),
     healthChanged: () => registry?.healthChanged(),
@@ -78,6 +82,10 @@ export function buildParts(options: RtClientOptions, session: Session, hooks: Cl
     tick: () => session.checkExpiry(),
     down: hooks.down,
     answered: hooks.answered,
+    // A key REST rejects, a URL where no Supabase answers: no socket will open either (QA83 F7).
+    // Not a web page there (detail `html`: a proxy's error page in an outage may be one), nor a
+    // host page's socket (its retries are the host's).
+    refused: options.client ? undefined : () => (rest.projectError?.detail === 'html' ? null : rest.projectError),
   });
   registry = new ChannelRegistry(realtime, {
     changed: hooks.changed,

@@ -22,6 +22,7 @@ export type LinkState =
   | 'late' // open, but a heartbeat is unanswered: nothing it carries counts as live
   | 'waiting' // closed after being open; a retry is scheduled
   | 'reconnecting' // a retry (or a manual reconnect) is under way
+  | 'refused' // not open, and not retried: REST refuses the project's key or address (LinkEvents.refused)
   | 'closed'; // disposed
 
 export type LinkEvent =
@@ -34,17 +35,19 @@ export type LinkEvent =
   | 'retry-due'
   | 'heartbeat-late'
   | 'heartbeat-ok'
+  | 'refuse' // no socket is open and no retry can succeed: retries stop
   | 'dispose';
 
 /** Every transition of the link; an event not listed for a state leaves it unchanged. */
 export const LINK_TRANSITIONS: Readonly<Record<LinkState, Partial<Record<LinkEvent, LinkState>>>> = {
-  idle: { connecting: 'opening', open: 'open', error: 'unreachable', retry: 'opening', 'retry-again': 'unreachable', dispose: 'closed' },
-  opening: { open: 'open', error: 'unreachable', 'retry-again': 'unreachable', dispose: 'closed' },
-  unreachable: { open: 'open', dispose: 'closed' },
+  idle: { connecting: 'opening', open: 'open', error: 'unreachable', retry: 'opening', 'retry-again': 'unreachable', refuse: 'refused', dispose: 'closed' },
+  opening: { open: 'open', error: 'unreachable', 'retry-again': 'unreachable', refuse: 'refused', dispose: 'closed' },
+  unreachable: { open: 'open', refuse: 'refused', dispose: 'closed' },
   open: { 'heartbeat-late': 'late', close: 'waiting', retry: 'waiting', 'retry-again': 'waiting', connecting: 'reconnecting', dispose: 'closed' },
   late: { 'heartbeat-ok': 'open', open: 'open', close: 'waiting', retry: 'waiting', 'retry-again': 'waiting', connecting: 'reconnecting', dispose: 'closed' },
-  waiting: { 'retry-due': 'reconnecting', connecting: 'reconnecting', open: 'open', dispose: 'closed' },
-  reconnecting: { open: 'open', retry: 'waiting', 'retry-again': 'waiting', dispose: 'closed' },
+  waiting: { 'retry-due': 'reconnecting', connecting: 'reconnecting', open: 'open', refuse: 'refused', dispose: 'closed' },
+  reconnecting: { open: 'open', retry: 'waiting', 'retry-again': 'waiting', refuse: 'refused', dispose: 'closed' },
+  refused: { connecting: 'reconnecting', open: 'open', dispose: 'closed' },
   closed: {},
 };
 
@@ -76,6 +79,7 @@ export function linkStatus(state: LinkState, channels: ChannelsSummary): Connect
     case 'reconnecting':
       return 'connecting';
     case 'unreachable':
+    case 'refused':
       return 'error';
     case 'open':
       return channels.ready ? 'connected' : channels.failed ? 'error' : 'connecting';
@@ -120,6 +124,13 @@ export interface LinkEvents {
    * `every` ms later; {@link Link.probe} may ask sooner (./realtime-lag.ts `RealtimeLag.answered`).
    */
   answered?(roundTrip: number, every: number, sentAt: number, unanswered: boolean): void;
+  /**
+   * A cause no new socket can get past, or null: the project's API key or address as REST last
+   * judged them (RestSource.projectError: a rejected key, a URL where nothing answers as Supabase).
+   * While one stands and no socket is open, the link makes no retries (state `refused`) until
+   * {@link Link.judged} hears it gone. Not given for a host page's socket: its retries are the host's.
+   */
+  refused?(): RtError | null;
 }
 
 /**
@@ -338,9 +349,9 @@ export class Link {
    */
   wanted = false;
 
-  /** Connect if nothing is open or opening. */
+  /** Connect if nothing is open or opening (and the project is not refused: `refused`, {@link judged}). */
   ensure(): void {
-    if (this.state === 'closed' || this.open || this.realtime.connectionState?.() === 'connecting') return;
+    if (this.state === 'closed' || this.state === 'refused' || this.open || this.realtime.connectionState?.() === 'connecting') return;
     try {
       this.realtime.connect();
     } catch (err) {
@@ -384,7 +395,8 @@ export class Link {
    * link's state says a connection is under way.
    */
   reopen(): void {
-    if (this.state === 'closed') return;
+    // Back online, visible, restored: the project is refused still (REST's next answer tells, {@link judged}).
+    if (this.state === 'closed' || this.state === 'refused') return;
     if (this.realtime.connectionState?.() !== 'connecting') {
       void this.reconnect();
       return;
@@ -602,6 +614,9 @@ export class Link {
 
   #onRetryScheduled(tries: number, delayMs: number): void {
     this.attempt = tries;
+    // Phoenix sets its timer once this returns: stopped right after (QA83 F7: "Retrying in 10 s",
+    // attempt 14, beside "The API key was rejected").
+    if (this.events.refused?.()) return void queueMicrotask(() => this.#refuse());
     this.nextRetryAt = Date.now() + delayMs;
     clearTimeout(this.#retryTick);
     this.#retryTick = setTimeout(() => {
@@ -612,6 +627,29 @@ export class Link {
     this.fire(tries >= 2 ? 'retry-again' : 'retry');
     if (tries >= 2) this.#wentDown();
     queueMicrotask(() => this.events.changed());
+  }
+
+  /**
+   * REST's judgement of the project's key and address changed (RestSource.projectError): a socket
+   * that is not open stops retrying while they are refused; one that stopped opens again once they
+   * are not (a request was answered: the key works again).
+   */
+  judged(): void {
+    if (this.state === 'closed') return;
+    if (this.state === 'refused') {
+      if (!this.events.refused?.()) void this.reconnect();
+    } else if (this.state !== 'idle' && !this.open && this.events.refused?.()) {
+      this.#refuse();
+    }
+  }
+
+  /** No retries while {@link LinkEvents.refused} stands (state `refused`): the socket is closed cleanly, its retry timer stopped. */
+  #refuse(): void {
+    if (this.state === 'closed' || this.open || !this.events.refused?.()) return;
+    this.nextRetryAt = null;
+    this.fire('refuse');
+    this.realtime.disconnect().catch(() => {});
+    this.events.changed();
   }
 
   /** The socket did not open within OPEN_TIMEOUT_MS: a failed attempt; a new socket now. */

@@ -52,6 +52,20 @@ function record(c: RtClient): ConnectionDetail[] {
   return seen;
 }
 
+/**
+ * The socket closed with no retry scheduled (Phoenix's reconnect timer reset: no tries counted),
+ * and the connection says so: an error, with no retry due.
+ */
+async function waitForRefused(c: RtClient): Promise<void> {
+  const timer = (c.realtime as unknown as { reconnectTimer: PhoenixTimer }).reconnectTimer;
+  const state = () => {
+    const d = c.getConnection();
+    return `${d.status}, next retry ${d.nextRetryAt}, socket ${c.realtime!.connectionState?.()}, tries ${timer.tries}`;
+  };
+  await waitFor(() => state() === 'error, next retry null, socket closed, tries 0', 20_000, `no retries (is: ${state()})`);
+  expect(c.getConnection().lastError?.code).to.equal('bad-config');
+}
+
 /** The socket's reconnect timer, held by the test (see `manualTimer`). */
 function holdRetries(c: RtClient) {
   const timer = manualTimer((c.realtime as unknown as { reconnectTimer: PhoenixTimer }).reconnectTimer);
@@ -257,6 +271,12 @@ describe('connection state machine against the real backend', function () {
     expect(['bad-config', 'unauthorized', 'session-expired']).to.include(host.ctl.error!.code);
     expect(host.ctl.phase).to.not.equal('live');
     expect(c.getConnection().status).to.not.equal('connected');
+    // The key rejected: the socket stops retrying (QA83 F7)…
+    await waitForRefused(c);
+    // …until REST accepts the key again (the secret rotated back): then it opens by itself.
+    isRotated = false;
+    host.ctl.refresh();
+    await waitFor(() => host.ctl.phase === 'live' && c.getConnection().status === 'connected', 30_000, `live again (is ${host.ctl.phase}, ${c.getConnection().status})`);
   });
 
   it('a page whose anon key the server rejects (another project, a rotated secret): the connection names the key, not the network', async () => {
@@ -272,6 +292,13 @@ describe('connection state machine against the real backend', function () {
     await waitFor(() => /API key was rejected/.test(c.getConnection().lastError?.message ?? ''), 15_000, `the connection's cause (is: ${c.getConnection().lastError?.message})`);
     expect(c.getConnection().lastError!.code).to.equal('bad-config');
     expect(c.getConnection().status).to.not.equal('connected');
+    // No retry can get past a rejected key: none is scheduled, none counted down (QA83 F7:
+    // "Retrying in 10 s · attempt 14" beside "The configuration is invalid").
+    await waitForRefused(c);
+    // A page coming back online, or visible, does not open it either.
+    window.dispatchEvent(new Event('online'));
+    const d = c.getConnection();
+    expect([d.status, d.nextRetryAt, c.realtime!.connectionState?.()]).to.deep.equal(['error', null, 'closed']);
   });
 
   it('during an outage attempt / nextRetryAt follow the back-off (1 s, 2 s, 5 s); `online` reconnects at once', async () => {

@@ -9,7 +9,7 @@ import { observeServerTime, serverNow } from '../../src/core/server-clock.js';
 import { skewClock } from '../helpers/clock.js';
 
 const STATES = Object.keys(LINK_TRANSITIONS) as LinkState[];
-const EVENTS: LinkEvent[] = ['connecting', 'open', 'close', 'error', 'retry', 'retry-again', 'retry-due', 'heartbeat-late', 'heartbeat-ok', 'dispose'];
+const EVENTS: LinkEvent[] = ['connecting', 'open', 'close', 'error', 'retry', 'retry-again', 'retry-due', 'heartbeat-late', 'heartbeat-ok', 'refuse', 'dispose'];
 
 /** The expected table, written out by hand: [from, event, to]. Pairs not listed keep the state. */
 const MOVES: Array<[LinkState, LinkEvent, LinkState]> = [
@@ -18,10 +18,13 @@ const MOVES: Array<[LinkState, LinkEvent, LinkState]> = [
   ['idle', 'error', 'unreachable'],
   ['idle', 'retry', 'opening'],
   ['idle', 'retry-again', 'unreachable'],
+  ['idle', 'refuse', 'refused'],
   ['opening', 'open', 'open'],
   ['opening', 'error', 'unreachable'],
   ['opening', 'retry-again', 'unreachable'],
+  ['opening', 'refuse', 'refused'],
   ['unreachable', 'open', 'open'],
+  ['unreachable', 'refuse', 'refused'],
   ['open', 'heartbeat-late', 'late'],
   ['open', 'close', 'waiting'],
   ['open', 'retry', 'waiting'],
@@ -36,10 +39,15 @@ const MOVES: Array<[LinkState, LinkEvent, LinkState]> = [
   ['waiting', 'retry-due', 'reconnecting'],
   ['waiting', 'connecting', 'reconnecting'],
   ['waiting', 'open', 'open'],
+  ['waiting', 'refuse', 'refused'],
   ['reconnecting', 'open', 'open'],
   ['reconnecting', 'retry', 'waiting'],
   ['reconnecting', 'retry-again', 'waiting'],
-  ...(['idle', 'opening', 'unreachable', 'open', 'late', 'waiting', 'reconnecting'] as LinkState[]).map((s): [LinkState, LinkEvent, LinkState] => [s, 'dispose', 'closed']),
+  ['reconnecting', 'refuse', 'refused'],
+  // Refused (REST rejects the project's key or address): only an explicit reconnect, or an open, moves it.
+  ['refused', 'connecting', 'reconnecting'],
+  ['refused', 'open', 'open'],
+  ...(['idle', 'opening', 'unreachable', 'open', 'late', 'waiting', 'reconnecting', 'refused'] as LinkState[]).map((s): [LinkState, LinkEvent, LinkState] => [s, 'dispose', 'closed']),
 ];
 
 describe('Link state machine', () => {
@@ -77,6 +85,8 @@ describe('Link state machine', () => {
       ['late', refused, 'error'],
       ['waiting', ready, 'disconnected'],
       ['reconnecting', waitingChannels, 'connecting'],
+      ['refused', waitingChannels, 'error'],
+      ['refused', none, 'error'],
       ['closed', ready, 'disconnected'],
     ];
     for (const [state, channels, status] of rows) expect(linkStatus(state, channels), `${state} ${JSON.stringify(channels)}`).to.equal(status);

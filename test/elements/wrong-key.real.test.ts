@@ -104,6 +104,15 @@ describe("another project's anon key beside a valid user token (real backend)", 
     await waitFor(() => client.getConnection().status !== 'connected' && (client.getConnection().lastError?.message ?? '').includes('check the Supabase URL'), 15_000, `the connection's cause (is ${client.getConnection().lastError?.message})`);
     // The indicator renders on its next frame: waited for (updateComplete resolves at once when no update is pending yet).
     await waitFor(() => text(status).includes('check the Supabase URL'), 15_000, `the indicator names the URL (shows ${text(status)})`);
+    // No retry can reach a server that is not there: none is counted down (QA83 F7: "Retrying in
+    // 10 s · Attempt 14" beside the cause). Its details say the cause alone.
+    (status.shadowRoot!.querySelector('button[part="base"]') as HTMLButtonElement).click();
+    const panel = status.shadowRoot!.querySelector('[part="panel"]')!;
+    const socket = () => (client as RtClientApi & { realtime: { connectionState(): string } }).realtime.connectionState();
+    await waitFor(() => client.getConnection().status === 'error' && client.getConnection().nextRetryAt === null && socket() === 'closed' && panel.matches(':popover-open'), 15_000, `no retry scheduled (is ${client.getConnection().status}, next retry ${client.getConnection().nextRetryAt})`);
+    await (status as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    expect(panel.textContent).to.include('check the Supabase URL');
+    expect(panel.textContent).to.not.include(en.nextRetry);
   });
 });
 
