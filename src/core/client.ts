@@ -322,15 +322,28 @@ export class RtClient extends LiveHub implements RtClientApi {
     return this.#session.failed ? 'error' : partsStatus(this.#parts);
   }
 
+  /**
+   * A query not live for no cause of its own: its rows are still being read (the first read, the
+   * one after a reconnect). Until they are in, the connection is not "Connected" (QA88b M2: green
+   * beside every widget reading "Stale" for a slow read; QA88a F1: beside lists of 2 alerts of 43).
+   */
+  #catchingUp(): boolean {
+    return this.liveStores().some(({ state: { phase, error } }) => phase !== 'live' && phase !== 'error' && !error);
+  }
+
+  protected override phasesChanged(): void {
+    this.#recompute();
+  }
+
   /** A query not live for a read a REST outage refused (RestSource.outage). */
   #readFailed(store: { readError: RtError | null }): boolean {
     return !!this.#parts?.rest.byOutage(store.readError);
   }
 
   #recompute(): void {
-    const status = this.#computeStatus();
+    const joined = this.#computeStatus();
     const link = this.#parts?.link;
-    if (status === 'connected') {
+    if (joined === 'connected') {
       if (link) {
         link.attempt = 0;
         link.nextRetryAt = null;
@@ -338,7 +351,8 @@ export class RtClient extends LiveHub implements RtClientApi {
       }
       this.#session.clearError();
     }
-    const lastError = this.configError ?? (this.#parts && partsError(this.#parts, this.#session, status, () => this.liveStores().find((store) => this.#readFailed(store))?.readError ?? null));
+    const lastError = this.configError ?? (this.#parts && partsError(this.#parts, this.#session, joined, () => this.liveStores().find((store) => this.#readFailed(store))?.readError ?? null));
+    const status = joined === 'connected' && !lastError && this.#catchingUp() ? 'connecting' : joined;
     this.#details.update({
       status,
       attempt: link?.attempt ?? 0,

@@ -133,6 +133,7 @@ export abstract class LiveHub implements ResolveContext {
             // Another limit of the same rows, also one lingering (a new `max-items`), or one stopped: how far it has seen.
             // The list's own, when it was shown before (another list's may be past rows it never
             // told: QA47 review), else a live one's, else the subject's last.
+            told: () => hub.#told(),
             seen: (subject) => {
               const own = hub.#take(key);
               if (own) return own;
@@ -159,6 +160,21 @@ export abstract class LiveHub implements ResolveContext {
       },
     };
   }
+
+  #telling = false;
+
+  /** A store delivered a state: {@link phasesChanged} once, after this task (stores deliver in one frame). */
+  #told(): void {
+    if (this.#telling) return;
+    this.#telling = true;
+    queueMicrotask(() => {
+      this.#telling = false;
+      if (!this.disposed) this.phasesChanged();
+    });
+  }
+
+  /** A live query's delivered state (its phase) may have changed: the real client's status counts queries catching up. */
+  protected phasesChanged(): void {}
 
   /** Live stores (diagnostics and tests). */
   protected liveStores(): LiveQueryStore<StoreRow, unknown>[] {

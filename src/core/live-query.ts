@@ -59,6 +59,8 @@ export interface LiveQueryStoreOptions<R extends StoreRow> {
   arrived?: (table: string, change: RowChange<StoreRow>) => void;
   /** How far another live query of `subject` has seen (LiveQueryState.subject; another `limit`: {@link markOf}), to start from there. */
   seen?: (subject: string) => CatchUpMark<StoreRow> | undefined;
+  /** A state was delivered (its phase may be another: the client's status counts it). */
+  told?: () => void;
   now?: () => number;
 }
 
@@ -97,7 +99,7 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
 
   constructor(options: LiveQueryStoreOptions<R>) {
     this.#options = options;
-    this.#delivery = new StateDelivery(initialState<T>(options.kind), () => this.#built(), options.createNotifier);
+    this.#delivery = new StateDelivery(initialState<T>(options.kind), () => this.#built(), options.createNotifier, options.told);
     this.#now = options.now ?? Date.now;
     // A confirmed write whose change is late (realtime lagging): read the rows, do not show them as before the write.
     this.#overlays = new Overlays(() => this.#emit(), this.#now, () => this.#rows?.readAgain());
@@ -458,6 +460,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     // has a cause of its own (a wrong column, no access). A query still live on the token the page
     // gave up (an expired one handed over is never sent: the channels keep the old one for a while)
     // is stale from then, as the connection is (QA37 N3: "Live" for ~8 s beside "Session expired").
+    // Rows shown before the first read landed (changes that came during it) are not all there is:
+    // "Connecting…", not the skeleton's silence (QA88a F1: two alerts of 43, with no badge).
+    if (state.phase === 'loading' && (Array.isArray(data) ? data.length : data)) state.phase = 'connecting';
     const failed = this.#options.source.sessionFailed?.();
     if (failed && state.phase === 'live') state.phase = 'stale';
     if (failed && (!state.error || waitsForToken(state.error) || /^(unauthorized|network|server)$/.test(state.error.code))) state.error = failed;

@@ -18,7 +18,13 @@ export class StateDelivery<S> {
    * `build`: the state now, called once per delivering frame; `createNotifier`: the frame scheduler
    * (tests inject their own).
    */
-  constructor(initial: S, private readonly build: () => S, createNotifier: (flush: () => void) => FrameNotifier = createFrameNotifier) {
+  constructor(
+    initial: S,
+    private readonly build: () => S,
+    createNotifier: (flush: () => void) => FrameNotifier = createFrameNotifier,
+    /** Called after each delivery, once every subscriber heard it. */
+    private readonly told?: () => void,
+  ) {
     this.state = initial;
     this.notifier = createNotifier(() => this.#deliver());
   }
@@ -55,5 +61,6 @@ export class StateDelivery<S> {
         console.error('[rt-monitor] live query subscriber failed:', err);
       }
     }
+    this.told?.();
   }
 }

@@ -12,6 +12,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
+import type { RtSignalAlerts } from '../../src/elements/rt-signal-alerts/rt-signal-alerts.js';
 import '../../src/elements/rt-connection-status/rt-connection-status.js';
 import '../../src/elements/rt-multi-connection-status/rt-multi-connection-status.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
@@ -20,7 +21,7 @@ import type { RtMultiConnectionStatus } from '../../src/elements/rt-multi-connec
 import type { ConnectionStatus } from '../../src/core/types.js';
 import { en } from '../../src/internal/strings.js';
 import { connectionText } from '../../src/internal/status.js';
-import { GLOBEX, USERS, backendInfo, dropConnections, newStream, pauseRealtime, restBusy, signIn, waitFor } from '../helpers/backend.js';
+import { ACME, ALICE, GLOBEX, USERS, backendInfo, dropConnections, insertRows, newStream, pauseRealtime, restBusy, signIn, waitFor } from '../helpers/backend.js';
 import { deepText } from './helpers.js';
 import { everyFrame } from '../helpers/hosts.js';
 
@@ -190,6 +191,76 @@ describe('every view of the connection agrees (real backend)', () => {
     await restBusy(0);
     watch.stop();
     expect(contradictions.slice(0, 2), 'frames reading Connected beside a widget held for Retry-After').to.deep.equal([]);
+  });
+
+  /**
+   * Holds the page's REST reads of `table` (a slow network, a cold project) until `release()`;
+   * `held` counts the reads waiting.
+   */
+  function holdReads(table: string) {
+    const native = window.fetch;
+    let open: () => void = () => {};
+    let gate: Promise<void> | null = new Promise((done) => (open = done));
+    const hold = { held: 0, release: () => ((gate = null), open()) };
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (gate && url.includes(`/rest/v1/${table}?`) && (init?.method ?? 'GET') === 'GET') {
+        hold.held++;
+        await gate;
+      }
+      return native(input, init);
+    };
+    cleanups.push(() => {
+      hold.release();
+      window.fetch = native;
+    });
+    return hold;
+  }
+
+  it('a slow first read: rows Realtime delivers meanwhile read "Connecting…", not bare, and the indicator is not "Connected" until the read is in (QA88a F1)', async () => {
+    const info = await backendInfo();
+    const reads = holdReads('signal_alerts');
+    const provider = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
+      <rt-connection-status></rt-connection-status>
+      <rt-signal-alerts max-items="5"></rt-signal-alerts>
+    </rt-provider>`);
+    const indicator = provider.querySelector<RtConnectionStatus>('rt-connection-status')!;
+    const alerts = provider.querySelector<RtSignalAlerts>('rt-signal-alerts')!;
+    const widget = () => deepText(alerts.shadowRoot!);
+    const client = () => provider.rtClient!;
+    await waitFor(() => reads.held > 0 && client().getActiveSubscriptions().some((s) => s.status === 'connected'), 20_000, 'joined, the first read held');
+    const name = `during the first read ${Date.now()}`;
+    await insertRows('signal_alerts', [{ user_id: ALICE, org_id: ACME, business_name: name, signal_type: 'intent', priority: 'high' }]);
+    await waitFor(() => widget().includes(name), 20_000, () => `the alert delivered over Realtime (${widget()})`);
+    await alerts.updateComplete;
+    await indicator.updateComplete;
+    expect(widget(), 'the one row shown is not all there is').to.include(en.connectingData);
+    expect(client().getConnection().status).to.equal('connecting');
+    expect(indicator.shownStatus).to.not.equal('connected');
+    reads.release();
+    await waitFor(() => /\bLive\b/.test(widget()) && indicator.shownStatus === 'connected', 20_000, () => `live once the read is in (${indicator.shownStatus} | ${widget()})`);
+  });
+
+  it('a slow read after a reconnect: the indicator is not "Connected" while the widget reads "Stale" (QA88b M2)', async () => {
+    const info = await backendInfo();
+    const stream = await newStream({ name: `slow re-read ${Date.now()}` });
+    const provider = await fixture<RtProvider>(html`<rt-provider supabase-url=${info.url} anon-key=${info.anonKey} access-token=${await signIn(USERS.alice)}>
+      <rt-connection-status></rt-connection-status>
+      <rt-stream-progress stream-id=${stream.id}></rt-stream-progress>
+    </rt-provider>`);
+    const indicator = provider.querySelector<RtConnectionStatus>('rt-connection-status')!;
+    const widget = () => deepText(provider.querySelector('rt-stream-progress')!.shadowRoot!);
+    await waitFor(() => /\bLive\b/.test(widget()) && indicator.shownStatus === 'connected', 20_000, 'live');
+    const reads = holdReads('streams');
+    await dropConnections();
+    const client = provider.rtClient!;
+    await waitFor(() => reads.held > 0 && client.getActiveSubscriptions().every((s) => s.status === 'connected'), 20_000, () => `joined again, the re-read held (${JSON.stringify(client.getActiveSubscriptions().map((s) => s.status))}, held ${reads.held})`);
+    await indicator.updateComplete;
+    expect(widget()).to.include(en.stale);
+    expect(client.getConnection().status).to.equal('connecting');
+    expect(indicator.shownStatus).to.not.equal('connected');
+    reads.release();
+    await waitFor(() => /\bLive\b/.test(widget()) && indicator.shownStatus === 'connected', 20_000, () => `live once the read is in (${indicator.shownStatus} | ${widget()})`);
   });
 
   it('live, then an outage (sockets refused): the subscriptions follow the connection, and come back with it', async () => {
