@@ -17,6 +17,7 @@ import { createRtClient } from './client.js';
 import type { RtClientOptions } from './transport.js';
 import { followHostAuth } from './host-auth.js';
 import { tokenUserId } from './jwt.js';
+import { refusedHandOver } from './tokens.js';
 
 export interface ManagedClientEvents {
   /** A new client replaced the previous one (undefined: none, the options are empty). */
@@ -54,6 +55,7 @@ export class ManagedClient {
     const client = this.#client;
     if (!client || !this.#options) return client;
     const previous = this.#options.accessToken;
+    if (typeof previous === 'string' && refusedHandOver(token, previous)) return client;
     if (typeof previous === 'function' || tokenUserId(typeof previous === 'string' ? previous : null) === tokenUserId(token)) {
       client.setAccessToken?.(token);
       if (typeof previous !== 'function') this.#options = { ...this.#options, accessToken: token };

@@ -9,7 +9,7 @@
  *   with supabase-js's third-party `accessToken` option (Clerk, Auth0, Firebase, Cognito; then
  *   `client.auth` throws on any access), that callback (`client.accessToken()`).
  */
-import { decodeJwt, refuseKey, supabaseAuthIssuedAt, tokenExpiry, tokenUserId } from './jwt.js';
+import { decodeJwt, isNotJwt, NOT_A_JWT, refuseKey, supabaseAuthIssuedAt, tokenExpiry, tokenUserId } from './jwt.js';
 import { clockSkew, observeServerTime, serverNow } from './server-clock.js';
 import type { SupabaseLike } from './supabase-like.js';
 import type { RtError } from './types.js';
@@ -21,6 +21,20 @@ export type AccessTokenOption = string | null | undefined | (() => Promise<strin
 
 /** How long `token` is valid for on the server's clock (ms; Infinity without `exp` or token). */
 export const msLeft = (token: string | null): number => (tokenExpiry(token) ?? Infinity) - serverNow();
+
+/**
+ * Whether a token handed over at run time (`setAccessToken`) is refused in place of `current`, one
+ * that still works: it is no JWT, or expired already on the server's clock. The console says why;
+ * the widgets keep what they show (QA88a F2: a mistyped token wiped every widget's rows, the one it
+ * replaced good for another hour).
+ */
+export function refusedHandOver(token: string | null, current: string | null | undefined): boolean {
+  const past = (t: string) => clockSkew() !== null && msLeft(t) <= 0;
+  if (!token || !current || isNotJwt(current) || past(current)) return false;
+  const why = isNotJwt(token) ? NOT_A_JWT : past(token) ? 'It has expired already.' : '';
+  if (why) console.error(`rt-monitor: setAccessToken() refused the token: ${why} The current one is kept until it expires.`);
+  return !!why;
+}
 
 /** Refresh a cached callback token this long before it expires (at most half its lifetime). */
 const EARLY_MS = 30_000;

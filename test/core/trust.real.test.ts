@@ -25,7 +25,8 @@ import '../../src/elements/rt-monitoring-dashboard/rt-monitoring-dashboard.js';
 import '../../src/elements/rt-agent-executions/rt-agent-executions.js';
 import type { RtProvider } from '../../src/elements/rt-provider/rt-provider.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
-import { configure, setDefaultClient } from '../../src/core/default-client.js';
+import { configure, setAccessToken, setDefaultClient } from '../../src/core/default-client.js';
+import { getDefaultClient } from '../../src/core/default-client-slot.js';
 import { resetServerClock } from '../../src/core/server-clock.js';
 import type { RtSessionExpiredEvent } from '../../src/events.js';
 import { en } from '../../src/internal/strings.js';
@@ -753,6 +754,27 @@ describe('Live you can trust (real backend)', function () {
       await waitFor(() => badgeText(el) === en.live, 20_000, 'live again');
       await updateRows('streams', { id: stream.id }, { name: 'default renewed' });
       await waitFor(() => deepText(el.shadowRoot!).includes('default renewed'), 10_000, 'update after renewal');
+    });
+
+    it('page default client: a token handed over that cannot work (no JWT, expired already) is refused on the console; the working one and the rows stay (QA88a F2)', async () => {
+      const info = await backendInfo();
+      configure({ url: info.url, anonKey: info.anonKey, accessToken: await mintToken(ALICE, 3600) });
+      const stream = await newStream({ name: 'kept token' });
+      const el = await fixture(html`<rt-stream-progress stream-id=${stream.id}></rt-stream-progress>`);
+      await waitFor(() => badgeText(el) === en.live, 15_000, 'live');
+      const errors: string[] = [];
+      const error = console.error;
+      console.error = (...args: unknown[]) => void errors.push(args.map(String).join(' '));
+      cleanups.push(() => (console.error = error));
+      const before = getDefaultClient();
+      for (const [given, said] of [['garbage', 'not a JWT'], [await mintToken(ALICE, -60), 'expired already']] as const) {
+        const kept = setAccessToken(given);
+        expect(kept, `${said}: the same client`).to.equal(before);
+        expect(errors.at(-1), 'the console says why').to.include(said);
+        // The session still works: a change is delivered, the widget Live with its rows.
+        await updateRows('streams', { id: stream.id }, { name: `kept after ${said}` });
+        await waitFor(() => deepText(el.shadowRoot!).includes(`kept after ${said}`) && badgeText(el) === en.live, 15_000, () => `live after "${said}" (${badgeText(el)}: ${deepText(el.shadowRoot!)})`);
+      }
     });
 
     it('a token callback whose tokens expire keeps the widgets live across expiries', async () => {
