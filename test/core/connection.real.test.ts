@@ -16,7 +16,7 @@ import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
 import { stringsFor } from '../../src/internal/strings.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { ConnectionDetail } from '../../src/core/types.js';
-import { ACME, ALICE, USERS, backendInfo, insertRows, selectRows, clientFor, dropConnections, holdRealtime, mintToken, newStream, pauseRealtime, signIn, updateRows, waitFor } from '../helpers/backend.js';
+import { ACME, ALICE, USERS, backendInfo, insertRows, selectRows, clientFor, dropConnections, holdRealtime, mintToken, newStream, pauseRealtime, restBusy, signIn, updateRows, waitFor } from '../helpers/backend.js';
 import { manualTimer, type PhoenixTimer } from '../helpers/clock.js';
 import { instrumentWebSocket, type TestStreamHost } from '../helpers/hosts.js';
 import '../helpers/hosts.js';
@@ -229,6 +229,23 @@ describe('connection state machine against the real backend', function () {
     await waitFor(() => host.ctl.phase === 'live' && c.getConnection().status === 'connected', 30_000, 'live again');
     await updateRows('streams', { id: stream.id }, { current_progress: { percentage: 81, completed: 81, total: 100 } });
     await waitFor(() => host.ctl.progress?.current_progress.percentage === 81, 10_000, 'a change delivered');
+  });
+
+  it('REST answers again after an outage of both (a server restarted): the socket opens at once, not at the end of its back-off (QA88b M3)', async () => {
+    const c = await aliceClient();
+    const { host } = await liveStream(c);
+    cleanups.push(() => void restBusy(0), () => void pauseRealtime(0));
+    await restBusy(600_000);
+    await pauseRealtime(600_000);
+    // The socket fails again and again; the widgets read over REST meanwhile, refused (503): an outage.
+    await waitFor(() => c.getConnection().attempt >= 2 && host.ctl.error?.code === 'server', 30_000, () => `down, REST refused (attempt ${c.getConnection().attempt}, ${host.ctl.error?.message})`);
+    const retries = holdRetries(c);
+    await waitFor(() => retries.delays.length >= 1, 30_000, 'a retry scheduled (held)');
+    await pauseRealtime(0);
+    await restBusy(0);
+    // REST's outage probe reads again (every 5 s): its answer ends the outage, and the socket opens now.
+    await waitFor(() => c.getConnection().status === 'connected' && host.ctl.phase === 'live', 30_000, () => `live again (${c.getConnection().status}, ${host.ctl.phase})`);
+    expect(retries.fired, 'the held retry never ran').to.equal(0);
   });
 
   it("the project's JWT secret rotated under an open page: the widgets read over REST and show the rejected key, not a network fault", async () => {
