@@ -212,8 +212,12 @@ export class Link {
    * Each query that is not live shows it as its cause (ChannelState.error).
    */
   get failing(): RtError | null {
-    return this.#down && !this.open ? this.error : null;
+    // Offline, the socket unanswered: that is the cause too (QA88b M4: "Stale" with no reason given).
+    return (this.#down && !this.open) || (this.#offline && this.state === 'late') ? this.error : null;
   }
+
+  /** The browser said it went offline, and the server has not answered since ({@link offline}). */
+  #offline = false;
 
   get open(): boolean {
     try {
@@ -417,6 +421,7 @@ export class Link {
     for (const pending of [this.#beat, this.#ping]) if (pending) pending.unmeasured = true;
     if (this.state !== 'open') return;
     this.error = rtError('network', 'The browser is offline.');
+    this.#offline = true;
     this.fire('heartbeat-late');
   }
 
@@ -486,7 +491,7 @@ export class Link {
 
   #onOpen(): void {
     if (this.#socketUp) this.#closeUnheard(); // the last socket's
-    this.#down = false;
+    this.#down = this.#offline = false;
     this.#gaveUp = false; // a close event Phoenix's teardown let go by carries nothing further
     this.attempt = 0;
     this.nextRetryAt = null;
@@ -582,7 +587,7 @@ export class Link {
     const measured = typeof latency === 'number' && !unmeasured;
     // An unmeasured answer (sent offline) leaves no figure: not even one carried from a socket before.
     this.#roundTrip = measured ? this.#since(now - (this.latencyMs = latency), now) : 0;
-    this.#gaveUp = false;
+    this.#gaveUp = this.#offline = false;
     this.answeredSentAt = sentAt;
     this.#unmeasured = false;
     this.lastHeartbeatAt = this.#lastActivityAt = now;

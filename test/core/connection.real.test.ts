@@ -231,6 +231,17 @@ describe('connection state machine against the real backend', function () {
     await waitFor(() => host.ctl.progress?.current_progress.percentage === 81, 10_000, 'a change delivered');
   });
 
+  it('the browser goes offline: the widgets name it as their cause, not a bare "Stale"; Live again once the server answers (QA88b M4)', async () => {
+    const c = await aliceClient();
+    const { host } = await liveStream(c);
+    window.dispatchEvent(new Event('offline'));
+    await waitFor(() => host.ctl.phase === 'stale' && /offline/.test(host.ctl.error?.message ?? ''), 10_000, () => `stale, the cause named (${host.ctl.phase}: ${host.ctl.error?.message})`);
+    expect(host.ctl.error!.code).to.equal('network');
+    // Back online: a heartbeat is sent at once, its answer makes the link (and the widget) live.
+    window.dispatchEvent(new Event('online'));
+    await waitFor(() => host.ctl.phase === 'live' && host.ctl.error === null, 15_000, () => `live again (${host.ctl.phase}: ${host.ctl.error?.message})`);
+  });
+
   it('REST answers again after an outage of both (a server restarted): the socket opens at once, not at the end of its back-off (QA88b M3)', async () => {
     const c = await aliceClient();
     const { host } = await liveStream(c);
