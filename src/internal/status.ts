@@ -90,13 +90,16 @@ export const isActive: (status: string) => boolean = isActiveStatus;
 /**
  * A status in words, naming the cause of an `error` that is not the connection's own: an expired
  * session ("Session expired"), a refusal or a row the user cannot see ("No access"), and, for a
- * connected channel whose data is not live for another reason, "Not live". Any other error:
+ * connected channel whose data is not live for another reason, "Not live"; a configuration that
+cannot work (a rejected key, a wrong URL, none given), "Configuration error". Any other error:
  * "Connection error".
  */
 export function statusWithCause(s: RtStrings, status: ConnectionStatus | 'unknown', error: RtError | null | undefined, joined = false): string {
   if (status === 'error' && error) {
     if (error.code === 'session-expired') return s.sessionExpired;
     if (error.code === 'forbidden' || error.code === 'not-found') return s.noAccess;
+    // Not the network's: the tag's key or URL (QA88a F4: "Connection error" sent people to their firewall).
+    if (error.code === 'bad-config' || error.code === 'not-configured') return s.configError;
     if (joined) return s.notLive;
   }
   return connectionText(s, status);

@@ -37,6 +37,8 @@ export const en = {
   awaitingClient: 'Waiting for configuration',
   disconnected: 'Disconnected',
   connectionError: 'Connection error',
+  /** The connection's status when its cause is the configuration (a rejected key, a wrong URL, none given). */
+  configError: 'Configuration error',
   connectionLabel: 'Realtime connection',
   connectionAnnounce: (status: string) => `Realtime connection: ${status}`,
   /** A label before its value ("Started: 5 min ago"): the colon as the language writes it (French: a no-break space before it). */

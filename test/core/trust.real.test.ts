@@ -509,7 +509,7 @@ describe('Live you can trust (real backend)', function () {
       everyFrame(() => {
         for (const w of widgets) {
           const t = deepText(w.shadowRoot!);
-          if (w.shadowRoot!.querySelector('[part~="error"]') || /Connection error|not configured|no Supabase client|Could not load/i.test(t)) errors.push(`${w.localName}: ${t}`);
+          if (w.shadowRoot!.querySelector('[part~="error"]') || /Connection error|Configuration error|not configured|no Supabase client|Could not load/i.test(t)) errors.push(`${w.localName}: ${t}`);
         }
       });
       // The page signs in (takes a while), then hands over the client.

@@ -445,7 +445,7 @@ describe('the QA demo, end to end', () => {
             // (the gallery's fixed-state showcase, e.g. <rt-connection-status status="error">, is exempt)
             if (el.localName.startsWith('rt-') && !el.hasAttribute('status')) {
               const t = el.shadowRoot.textContent || '';
-              if (el.shadowRoot.querySelector('[part~="error"]') || /Connection error|not configured|no Supabase client|Could not load live data/i.test(t)) out.push(el.localName + ': ' + t.replace(/\\s+/g, ' ').trim().slice(0, 160));
+              if (el.shadowRoot.querySelector('[part~="error"]') || /Connection error|Configuration error|not configured|no Supabase client|Could not load live data/i.test(t)) out.push(el.localName + ': ' + t.replace(/\\s+/g, ' ').trim().slice(0, 160));
             }
             deep(el.shadowRoot, out);
           }

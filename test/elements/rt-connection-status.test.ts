@@ -236,7 +236,7 @@ describe('rt-connection-status', () => {
       setDefaultClient(null);
       ClientController.noClientTimeoutMs = 300;
       const late = await fixture<HTMLElement>(html`<rt-connection-status></rt-connection-status>`);
-      await waitUntil(() => $(late, '[part="label"]')?.textContent === 'Connection error', 'not configured after the wait', { timeout: 10_000 });
+      await waitUntil(() => $(late, '[part="label"]')?.textContent === 'Configuration error', 'not configured after the wait', { timeout: 10_000 });
       expect(text(late)).to.include('not configured').and.include('RtMonitor.configure').and.not.include('Waiting');
     } finally {
       ClientController.noClientTimeoutMs = wait;

@@ -78,7 +78,7 @@ describe('every view of the connection agrees (real backend)', () => {
     const v = await agreeOn(views, 'error', 'rejected key');
     expect(v.multiText, 'no item shows Connecting').to.not.include(en.connecting);
     expect(v.multiText).to.include('0 of 1');
-    expect(v.statusText).to.include(en.connectionError);
+    expect(v.statusText, 'the key is the configuration, not the network (QA88a F4)').to.include(en.configError);
     expect(events.at(-1), 'rt-status-change').to.equal('error');
   });
 
