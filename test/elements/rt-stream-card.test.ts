@@ -142,4 +142,20 @@ describe('rt-stream-card', () => {
     await waitForText(el, 'Q3 outbound');
     expect(getComputedStyle($(el, '[part="base"]')!).borderTopColor).to.equal('rgb(9, 8, 7)');
   });
+
+  it('its custom state follows its badge: not :state(live) while its agents are still read ("Connecting…") (QA88a F8)', async () => {
+    const client = seeded();
+    client.hold('agent_executions');
+    const el = await mount<RtStreamCard>(client, html`<rt-stream-card stream-id="s1"></rt-stream-card>`, 'rt-stream-card');
+    await waitForText(el, 'Q3 outbound');
+    await settle(el);
+    expect(badgeText(el)).to.equal('Connecting…');
+    expect(el.matches(':state(live)'), ':state(live)').to.be.false;
+    expect(el.matches(':state(connecting)'), ':state(connecting)').to.be.true;
+    client.release('agent_executions');
+    await waitForText(el, '2 running agents');
+    await settle(el);
+    expect(badgeText(el)).to.equal('Live');
+    expect(el.matches(':state(live)')).to.be.true;
+  });
 });

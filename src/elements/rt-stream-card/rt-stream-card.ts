@@ -96,7 +96,8 @@ export class RtStreamCard extends RtElement {
   protected override controllersUpdated(changed: PropertyValues): void {
     super.controllersUpdated(changed);
     const { row, phase, error } = this.#shown;
-    this.reflectFeed('streams', phase, this.stream || trimmed(this.streamId) ? error : null);
+    // The phase its badge shows: with the row, its agents' too (QA88a F8: `:state(live)` beside "Connecting…").
+    this.reflectFeed('streams', row ? worstPhase(phase, this.#agents.phase) : phase, this.stream || trimmed(this.streamId) ? error : null);
     this.#tracker.follow(this, row, streamModel, this.s.streamFallback, this.s, this.#announcer);
   }
 
