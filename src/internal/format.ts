@@ -206,9 +206,13 @@ export function finiteNumber(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** A percentage in [0, 100], or null when unknown (drawn as indeterminate). */
+/**
+ * A percentage in [0, 100], or null when unknown (drawn as indeterminate). A number too large for
+ * a double (`1e309`, 400 digits) is clamped as 150 is, not unknown (QA88a F6: "—" and an empty bar
+ * beside its own "Out of range" badge).
+ */
 export function clampPercent(value: unknown): number | null {
-  const n = finiteNumber(value);
+  const n = finiteNumber(value) ?? (typeof value === 'string' && DECIMAL.test(value) ? Number(value) : typeof value === 'number' && !Number.isNaN(value) ? value : null);
   return n == null ? null : Math.min(100, Math.max(0, n));
 }
 

@@ -94,6 +94,16 @@ describe('progress figures: a number too large for a double is out of range, not
     const el = await streamProgress({ current_progress: { percentage: `1${'0'.repeat(399)}` } });
     expect($(el, '[part~="out-of-range"]')!.getAttribute('title')).to.equal('100000000000…%');
   });
+
+  // Drawn as 150 % is: the figure, the bar and the badge tell one story (QA88a F6: "—", a bar with a dot, and "1e309%").
+  for (const [percentage, shown] of [['1e309', '100%'], ['-1e309', '0%'], [JSON.parse('9'.repeat(400)) as number, '100%']] as const) {
+    it(`a percentage of ${String(percentage).slice(0, 12)} reads ${shown}, clamped, beside its "Out of range" badge`, async () => {
+      const el = await streamProgress({ current_progress: { percentage } });
+      expect(value(el)).to.equal(shown);
+      expect($(el, '[part~="out-of-range"]'), 'an Out of range badge').to.not.equal(null);
+      expect($(el, '[role="progressbar"]')!.getAttribute('aria-valuenow')).to.equal(shown === '100%' ? '100' : '0');
+    });
+  }
 });
 
 describe('progress figures: a value that is not a number counts as not set', () => {
