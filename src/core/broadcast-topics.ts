@@ -30,6 +30,7 @@ import type { ChannelSpec, RowChange } from './client-types.js';
 import type { MonitoredTable, RtError } from './types.js';
 import { isRtError, messageOf, rtError } from './errors.js';
 import { isUuid, sameKey, unsafeKey, uuidCase } from './keys.js';
+import { parseServerTime } from './server-clock.js';
 
 /** `postgres_changes` (default: per-subscriber RLS on every change) or `broadcast` (RLS once at join). */
 export type RealtimeMode = 'postgres_changes' | 'broadcast';
@@ -162,10 +163,12 @@ export interface BroadcastMessage {
     type?: string;
     record?: Record<string, unknown> | null;
     old_record?: Record<string, unknown> | null;
+    /** When the trigger sent it (supabase/migrations, rt_broadcast_send): an ISO timestamp. */
+    sent_at?: string;
   } | null;
 }
 
-/** broadcast_changes' `{schema, table, operation, record, old_record}` as a {@link RowChange}, or null. */
+/** broadcast_changes' `{schema, table, operation, record, old_record}` (and `sent_at`) as a {@link RowChange}, or null. */
 export function changeOfMessage(msg: BroadcastMessage | null | undefined): { table: string; change: RowChange<any> } | null {
   const p = msg?.payload;
   if (!p || typeof p !== 'object' || typeof p.table !== 'string') return null;
@@ -176,9 +179,10 @@ export function changeOfMessage(msg: BroadcastMessage | null | undefined): { tab
   const old = p.old_record && typeof p.old_record === 'object' ? p.old_record : null;
   if (type !== 'DELETE' && !record) return null;
   if (type === 'DELETE' && !old) return null;
+  const sentAt = parseServerTime(p.sent_at);
   return {
     table: p.table,
-    change: { type, new: type === 'DELETE' ? null : record, old: type === 'INSERT' ? null : old },
+    change: { type, new: type === 'DELETE' ? null : record, old: type === 'INSERT' ? null : old, ...(sentAt === null ? {} : { sentAt }) },
   };
 }
 

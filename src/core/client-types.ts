@@ -172,6 +172,11 @@ export interface RowChange<R> {
    * `commit_timestamp`); absent when the message carries none (broadcast mode, fakes).
    */
   committedAt?: number;
+  /**
+   * Broadcast mode: when the database sent the change (its trigger, on the server's clock, epoch
+   * ms; the message's `sent_at`), just before its commit. Absent from older triggers and fakes.
+   */
+  sentAt?: number;
 }
 
 /** State of the (shared) channel carrying a live query. */

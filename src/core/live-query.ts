@@ -308,7 +308,9 @@ export class LiveQueryStore<R extends StoreRow, T = R[] | R | null> {
     this.#lag.delivered(this.table!); // to the table: its other queries too
     // A change that cannot be folded (a rounded bigint): the rows are read again, all of them.
     if (!rows.accept(change)) return this.#watch.forgetOwed();
-    this.#lag.observe(change.committedAt ?? this.#heldSince(change), change.committedAt === undefined);
+    // Broadcast mode: when the database sent it stands for its commit (just after); else a bound.
+    const at = change.committedAt ?? change.sentAt;
+    this.#lag.observe(at ?? this.#heldSince(change), at === undefined);
     this.#watch.arrived(rowKey((change.new ?? change.old) as StoreRow));
     rows.fold(change);
     this.#options.arrived?.(this.table!, change as RowChange<StoreRow>);

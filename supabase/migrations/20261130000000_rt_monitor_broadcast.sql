@@ -2,7 +2,7 @@
 --
 -- postgres_changes checks every change against RLS once per subscriber; on a page open on every
 -- screen of a company that is the bottleneck. With this migration the database sends each change
--- of the five monitored tables to a *topic* (realtime.broadcast_changes, stored in
+-- of the five monitored tables to a *topic* (realtime.send, stored in
 -- realtime.messages), clients join private channels on those topics, and Realtime checks the
 -- policies below ONCE, when a client joins (realtime.topic() is the channel's topic).
 --
@@ -11,8 +11,10 @@
 --                   (RLS: "members read org streams", "members read executions of org streams")
 --   user:<user_id>  the user's acquisition scans, signal alerts and notifications
 --                   (RLS: "owners read their scans / alerts / notifications")
--- Events are the operation: INSERT, UPDATE, DELETE; the payload is broadcast_changes'
--- {schema, table, operation, record, old_record}. A row moved to another org or user (its
+-- Events are the operation: INSERT, UPDATE, DELETE; the payload is realtime.broadcast_changes'
+-- {schema, table, operation, record, old_record} and `sent_at`, when the trigger sent it (the
+-- server's clock, just before the commit): a page tells from it that Realtime delivers late, as
+-- from `commit_timestamp` in postgres_changes mode. A row moved to another org or user (its
 -- org_id / user_id changed) is sent to both topics, each only what its audience may read: the old
 -- topic a DELETE with the old row (it sees the row leave, not what it became), the new topic an
 -- INSERT with the new row (not what it was); a stream moved to another org takes its agent
@@ -30,8 +32,8 @@
 --
 -- Apply it after 20261125000000_rt_monitor_schema.sql, unchanged, to a real Supabase project
 -- (`supabase db push`, or paste it into the SQL editor) and to the local backend (automatic).
--- Idempotent. Relies only on what Supabase provides: realtime.broadcast_changes(),
--- realtime.topic(), realtime.messages, auth.uid().
+-- Idempotent. Relies only on what Supabase provides: realtime.send(), realtime.topic(),
+-- realtime.messages, auth.uid().
 
 -- Who may read a topic. An org's topic: whoever public.rt_is_org_member says is a member, the
 -- same rule as the org's rows over REST, so a membership rule of your own (its body changed: a
@@ -49,6 +51,20 @@ language sql stable security definer set search_path = '' as $$
 $$;
 revoke all on function public.rt_can_read_topic(text) from public;
 grant execute on function public.rt_can_read_topic(text) to anon, authenticated, service_role;
+
+-- One change to one topic: realtime.broadcast_changes' message, with `sent_at` (see above). For
+-- the triggers only: no client may call it (it would send any row to any topic).
+create or replace function public.rt_broadcast_send(
+  topic text, operation text, table_name text, table_schema text, new record, old record
+) returns void
+language plpgsql security definer set search_path = '' as $$
+begin
+  perform realtime.send(
+    jsonb_build_object('old_record', old, 'record', new, 'operation', operation, 'table', table_name, 'schema', table_schema, 'sent_at', clock_timestamp()),
+    operation, topic);
+end
+$$;
+revoke all on function public.rt_broadcast_send(text, text, text, text, record, record) from public, anon, authenticated;
 
 -- The triggers. SECURITY DEFINER: a change made by a signed-in user (marking an alert read)
 -- must still reach realtime.messages, which that user may not write to.
@@ -78,20 +94,20 @@ begin
   end if;
 
   if new_topic = old_topic then
-    perform realtime.broadcast_changes(new_topic, tg_op, tg_op, tg_table_name, tg_table_schema, new, old);
+    perform public.rt_broadcast_send(new_topic, tg_op, tg_table_name, tg_table_schema, new, old);
   else
     -- Moved (or inserted / deleted): each audience gets only the row as it may read it.
     if old_topic is not null then
-      perform realtime.broadcast_changes(old_topic, 'DELETE', 'DELETE', tg_table_name, tg_table_schema, null, old);
+      perform public.rt_broadcast_send(old_topic, 'DELETE', tg_table_name, tg_table_schema, null, old);
     end if;
     if new_topic is not null then
-      perform realtime.broadcast_changes(new_topic, 'INSERT', 'INSERT', tg_table_name, tg_table_schema, new, null);
+      perform public.rt_broadcast_send(new_topic, 'INSERT', tg_table_name, tg_table_schema, new, null);
     end if;
     -- A stream moved to another org takes its agent executions along: the same for each of them.
     if tg_table_name = 'streams' and tg_nargs < 2 and tg_op = 'UPDATE' then
       for execution in select * from public.agent_executions e where e.stream_id = new.id loop
-        perform realtime.broadcast_changes(old_topic, 'DELETE', 'DELETE', 'agent_executions', tg_table_schema, null, execution);
-        perform realtime.broadcast_changes(new_topic, 'INSERT', 'INSERT', 'agent_executions', tg_table_schema, execution, null);
+        perform public.rt_broadcast_send(old_topic, 'DELETE', 'agent_executions', tg_table_schema, null, execution);
+        perform public.rt_broadcast_send(new_topic, 'INSERT', 'agent_executions', tg_table_schema, execution, null);
       end loop;
     end if;
   end if;

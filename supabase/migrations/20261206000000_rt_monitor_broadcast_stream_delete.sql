@@ -18,7 +18,7 @@ declare
   execution record;
 begin
   for execution in select * from public.agent_executions e where e.stream_id = old.id loop
-    perform realtime.broadcast_changes('org:' || old.org_id::text, 'DELETE', 'DELETE', 'agent_executions', 'public', null, execution);
+    perform public.rt_broadcast_send('org:' || old.org_id::text, 'DELETE', 'agent_executions', 'public', null, execution);
   end loop;
   return old;
 end

@@ -181,6 +181,31 @@ describe('Broadcast from Database (realtime-mode="broadcast")', function () {
     }
   });
 
+  it('Realtime behind the database: a change delivered long after the trigger sent it (`sent_at`) puts the query off Live, "behind", with no REST read to compare (QA88b H1: Live over values 8 s old)', async () => {
+    const client = await aliceBroadcast();
+    const s = await newStream({ name: `Sent at ${newId().slice(0, 6)}` });
+    let state: LiveQueryState<Stream | null> | undefined;
+    const seen: string[] = [];
+    const off = client.liveQuery('stream', { streamId: s.id }).subscribe((st) => {
+      state = st;
+      seen.push(`${st.phase}:${st.data?.name}`);
+    });
+    try {
+      await waitFor(() => state?.phase === 'live', 10_000, 'live');
+      await lagRealtime(6000); // every change delivered 6 s after its commit
+      await updateRows('streams', { id: s.id }, { name: 'delivered late' });
+      await waitFor(() => state?.data?.name === 'delivered late', 20_000, 'the late change');
+      await waitFor(() => state?.error?.detail === 'realtime-behind', 5_000, () => `"behind" (phase ${state?.phase}, ${state?.error?.message ?? 'no cause'})`);
+      expect(seen, 'never Live with the late change').to.not.include('live:delivered late');
+      await lagRealtime(0);
+      await updateRows('streams', { id: s.id }, { name: 'on time again' });
+      await waitFor(() => state?.phase === 'live' && state.data?.name === 'on time again', 30_000, () => `live again (phase ${state?.phase}: ${state?.data?.name})`);
+    } finally {
+      await lagRealtime(0);
+      off();
+    }
+  });
+
   it('after the connection drops, a change written meanwhile is shown (resync), then changes flow live again', async () => {
     const client = await aliceBroadcast();
     const s = await newStream({ name: `Resync ${newId().slice(0, 6)}` });

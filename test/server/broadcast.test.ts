@@ -94,6 +94,25 @@ describe('Broadcast from Database', () => {
     assert.equal(m.payload.old_record.name, 'Customer onboarding');
     assert.equal(typeof m.payload.id, 'string', 'realtime.send adds the message id to the payload');
     assert.equal(m.meta.id, m.payload.id);
+    // When the trigger sent it (the server's clock): how late Realtime delivers it is read from it (QA88b H1).
+    assert.ok(Math.abs(Date.parse(m.payload.sent_at) - Date.now()) < 60_000, `sent_at: ${m.payload.sent_at}`);
+  });
+
+  test('the triggers\' sender is not a function a client may call (it would send any row to any topic)', async () => {
+    const token = await userToken(b, ALICE);
+    for (const auth of [b.anonKey, token]) {
+      const res = await fetch(`${b.url}/rest/v1/rpc/rt_broadcast_send`, {
+        method: 'POST',
+        headers: { apikey: b.anonKey, authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ topic: `org:${DEMO_ORGS.acme}`, operation: 'INSERT', table_name: 'streams', table_schema: 'public', new: null, old: null }),
+      });
+      assert.ok(res.status >= 400, `refused (${res.status})`);
+      await res.text();
+    }
+    const granted = await b.db.query<{ role: string }>(
+      `select r.rolname as role from pg_roles r where r.rolname in ('anon', 'authenticated') and has_function_privilege(r.oid, 'public.rt_broadcast_send(text, text, text, text, record, record)', 'execute')`,
+    );
+    assert.deepEqual(granted.rows, []);
   });
 
   test('a non-member is refused with Supabase\'s message, and the row never reaches them', async () => {
