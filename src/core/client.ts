@@ -93,7 +93,10 @@ export class RtClient extends LiveHub implements RtClientApi {
     this.source = liveSource(() => this.#parts, () => this.configError!, (spec, listener) => this.#subscribeChannel(spec, listener), () => this.#session.failed);
     const parts = buildParts(options, this.#session, {
       changed: () => this.#recompute(),
-      down: () => this.readWhileDown(),
+      down: () => {
+        this.readWhileDown();
+        this.#parts?.rest.checkProject();
+      },
       listened: () => this.#details.listened,
       userId: () => this.getUserId(),
       disposed: () => this.disposed,

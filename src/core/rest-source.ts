@@ -154,6 +154,21 @@ export class RestSource {
     return this.rest.retryAt?.() ?? 0;
   }
 
+  #checkedAt = -Infinity;
+
+  /**
+   * A read of no rows, to judge the project's key and address ({@link projectError}): the socket
+   * keeps failing to open and no widget may read over REST (a signed-out page, status widgets only),
+   * so nothing else tells a rejected key or a URL where no Supabase answers from a blocked socket
+   * (QA83 F7: "Retrying" for good beside a key the server rejects). At most every 30 s.
+   */
+  checkProject(): void {
+    const now = performance.now();
+    if (this.projectError || now - this.#checkedAt < 30_000) return;
+    this.#checkedAt = now;
+    void this.#send(() => this.rest.from(this.schema.table('streams')).select('*').limit(0));
+  }
+
   /** Why these equality filters cannot be sent to `table` (checked before any request), or null. */
   check(table: string, eq: ReadonlyArray<readonly [string, string]>): RtError | null {
     // An id no request could carry is refused before any request, with the column in the message.

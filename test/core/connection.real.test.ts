@@ -242,6 +242,17 @@ describe('connection state machine against the real backend', function () {
     await waitFor(() => host.ctl.phase === 'live' && host.ctl.error === null, 15_000, () => `live again (${host.ctl.phase}: ${host.ctl.error?.message})`);
   });
 
+  it('a rejected anon key on a page whose widgets read nothing over REST (signed out, a status indicator only): the key is judged, the socket stops retrying (QA83 F7)', async () => {
+    const { url } = await backendInfo();
+    const enc = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const wrongKey = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ role: 'anon', iss: 'supabase-demo', exp: 4102444800 })}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQ`;
+    const c = createRtClient({ url, anonKey: wrongKey });
+    clients.push(c);
+    cleanups.push(c.onConnection(() => {}));
+    await waitFor(() => /API key was rejected/.test(c.getConnection().lastError?.message ?? ''), 30_000, () => `the key named (is: ${c.getConnection().lastError?.message})`);
+    await waitForRefused(c);
+  });
+
   it('REST answers again after an outage of both (a server restarted): the socket opens at once, not at the end of its back-off (QA88b M3)', async () => {
     const c = await aliceClient();
     const { host } = await liveStream(c);

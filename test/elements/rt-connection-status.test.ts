@@ -97,6 +97,22 @@ describe('rt-connection-status', () => {
     expect(region.textContent).to.equal('Realtime connection: Disconnected');
   });
 
+  it('within one status, new words are said too: "Connection error", then its cause found to be the configuration; one rt-status-change', async () => {
+    const client = memory();
+    const el = await mount<RtConnectionStatus>(client, html`<rt-connection-status></rt-connection-status>`, 'rt-connection-status');
+    const region = () => $(el, '[role="status"]')!.textContent!.trim();
+    const events: string[] = [];
+    el.addEventListener('rt-status-change', (e) => events.push((e as CustomEvent<{ status: string }>).detail.status));
+    client.setConnection({ status: 'error', lastError: { code: 'network', message: 'socket closed' } });
+    await settle(el);
+    await waitUntil(() => region() === 'Realtime connection: Connection error', 'the socket error said', { timeout: 5000 });
+    client.setConnection({ status: 'error', lastError: { code: 'bad-config', message: 'The API key was rejected: Invalid API key' } });
+    await settle(el);
+    expect($(el, '[part="label"]')!.textContent).to.equal('Configuration error');
+    await waitUntil(() => region() === 'Realtime connection: Configuration error', `the new words said (region: ${region()})`, { timeout: 5000 });
+    expect(events).to.deep.equal(['error']);
+  });
+
   it('moved out of its provider and back, it says the status again: its region never holds words the badge contradicts; a second indicator that stays quiet holds none (QA83 F2)', async () => {
     const client = memory();
     const el = await mount<RtConnectionStatus>(client, html`<rt-connection-status></rt-connection-status>`, 'rt-connection-status');

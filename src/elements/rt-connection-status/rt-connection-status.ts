@@ -74,6 +74,7 @@ export class RtConnectionStatus extends RtElement {
    */
   readonly #announcer = new Announcer<string>(this, (said) => said.at(-1)!);
   #previous: ConnectionStatus | 'unknown' | null = null;
+  #previousText = '';
 
   /**
    * The status being shown: the client's, except that a connected socket whose widgets cannot be
@@ -110,18 +111,20 @@ export class RtConnectionStatus extends RtElement {
     super.willUpdate(changed);
     if (changed.has('size')) sayUnknownChoice(this.localName, 'size', this.size, ['sm', 'md', 'lg'], 'md');
     const status = this.shownStatus;
-    if (status !== this.#previous) {
+    const text = this.#statusText(status);
+    // Said again when its words change within one status too ("Connection error", then the
+    // configuration named as its cause: "Configuration error").
+    if (status !== this.#previous || text !== this.#previousText) {
       for (const st of ['connected', 'connecting', 'disconnected', 'error', 'unknown']) this.setState(st, st === status);
       if (this.#previous !== null) {
         // Another status widget on the page that just said the same about this client: heard once.
         // Said with the element's `label` when it has one (two indicators on a page are told apart: QA53 F3).
         const label = trimmed(this.label);
-        const text = this.#statusText(status);
         const words = label ? `${this.s.labelled(label)}${text}` : this.s.connectionAnnounce(text);
         // Heard once from another widget: this one's region holds none of its earlier words (QA83 F2).
         if (claimWords((!this.status && this.#connection.client) || this, words, this.#announcer.heard, this)) this.#announcer.say([words]);
         else this.#announcer.clear();
-        if (status !== 'unknown') {
+        if (status !== 'unknown' && status !== this.#previous) {
           this.emit('rt-status-change', {
             status,
             previous: this.#previous === 'unknown' ? null : this.#previous,
@@ -130,6 +133,7 @@ export class RtConnectionStatus extends RtElement {
         }
       }
       this.#previous = status;
+      this.#previousText = text;
     }
     if (!this.status) this.reportError('connection', this.#connection.detail?.lastError ?? this.#connection.error);
     const d = this.#detail;
