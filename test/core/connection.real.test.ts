@@ -66,6 +66,10 @@ async function waitForRefused(c: RtClient): Promise<void> {
   expect(c.getConnection().lastError?.code).to.equal('bad-config');
 }
 
+const enc = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+/** An anon key signed with another secret: another project's, or the page's once its project's secret is rotated. */
+const OTHER_PROJECT_KEY = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ role: 'anon', iss: 'supabase-demo', exp: 4102444800 })}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQ`;
+
 /** The socket's reconnect timer, held by the test (see `manualTimer`). */
 function holdRetries(c: RtClient) {
   const timer = manualTimer((c.realtime as unknown as { reconnectTimer: PhoenixTimer }).reconnectTimer);
@@ -244,9 +248,7 @@ describe('connection state machine against the real backend', function () {
 
   it('a rejected anon key on a page whose widgets read nothing over REST (signed out, a status indicator only): the key is judged, the socket stops retrying (QA83 F7)', async () => {
     const { url } = await backendInfo();
-    const enc = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-    const wrongKey = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ role: 'anon', iss: 'supabase-demo', exp: 4102444800 })}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQ`;
-    const c = createRtClient({ url, anonKey: wrongKey });
+        const c = createRtClient({ url, anonKey: OTHER_PROJECT_KEY });
     clients.push(c);
     cleanups.push(c.onConnection(() => {}));
     await waitFor(() => /API key was rejected/.test(c.getConnection().lastError?.message ?? ''), 30_000, () => `the key named (is: ${c.getConnection().lastError?.message})`);
@@ -275,15 +277,13 @@ describe('connection state machine against the real backend', function () {
     // Signed with another secret: what the page's anon key and user token are once the project's
     // secret is rotated. The server refuses the WebSocket upgrade (401: the browser sees 1006) and
     // every REST request.
-    const enc = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-    const rotated = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ role: 'anon', iss: 'supabase-demo', exp: 4102444800 })}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQ`;
     let isRotated = false;
     // In place before the client exists (it keeps the WebSocket constructor it was made with).
     const NativeSocket = window.WebSocket;
     window.WebSocket = class extends NativeSocket {
       constructor(address: string | URL, protocols?: string | string[]) {
         const u = new URL(String(address));
-        if (isRotated) u.searchParams.set('apikey', rotated);
+        if (isRotated) u.searchParams.set('apikey', OTHER_PROJECT_KEY);
         super(u.href, protocols);
       }
     };
@@ -292,8 +292,8 @@ describe('connection state machine against the real backend', function () {
       const target = input instanceof Request ? input.url : String(input);
       if (!isRotated || !target.startsWith(url) || target.includes('/__dev/')) return nativeFetch(input, init);
       const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
-      headers.set('apikey', rotated);
-      headers.set('Authorization', `Bearer ${rotated}`);
+      headers.set('apikey', OTHER_PROJECT_KEY);
+      headers.set('Authorization', `Bearer ${OTHER_PROJECT_KEY}`);
       return nativeFetch(input, { ...init, headers });
     };
     cleanups.push(() => {
@@ -320,9 +320,7 @@ describe('connection state machine against the real backend', function () {
 
   it('a page whose anon key the server rejects (another project, a rotated secret): the connection names the key, not the network', async () => {
     const { url } = await backendInfo();
-    const enc = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-    const wrongKey = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ role: 'anon', iss: 'supabase-demo', exp: 4102444800 })}.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQ`;
-    const c = createRtClient({ url, anonKey: wrongKey });
+        const c = createRtClient({ url, anonKey: OTHER_PROJECT_KEY });
     clients.push(c);
     const stream = await newStream({ name: 'wrong key' });
     const el = await fixture<HTMLElement>(html`<rt-provider .client=${c}><test-stream-host stream-id=${stream.id}></test-stream-host></rt-provider>`);
