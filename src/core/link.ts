@@ -420,7 +420,7 @@ export class Link {
     this.#unmeasured = true;
     for (const pending of [this.#beat, this.#ping]) if (pending) pending.unmeasured = true;
     if (this.state !== 'open') return;
-    this.error = rtError('network', 'The browser is offline.');
+    this.error = rtError('network', 'The browser is offline.', 'offline');
     this.#offline = true;
     this.fire('heartbeat-late');
   }

@@ -115,6 +115,8 @@ export const en = {
     'socket-closed': 'The server, or a proxy or firewall on the way, closed the realtime connection. Retrying automatically.',
     // By RtError.detail: the WebSocket closed with 1006 (src/core/link.ts); REST may still work.
     'socket-dropped': 'The realtime connection could not be opened, or was dropped (no network, or a proxy or firewall that blocks WebSockets). Retrying automatically.',
+    // By RtError.detail: the browser said it is offline, and the server has not answered since (src/core/link.ts).
+    offline: 'This browser is offline. Live updates resume when it is back online.',
     // By RtError.detail: HTTP 429, 408 or 425 (src/core/errors.ts), or a read held until a Retry-After (src/core/snapshot-reader.ts).
     busy: 'The server is busy. Retrying shortly.',
     // By RtError.detail: a REST request the server did not answer in time (src/core/rest-source.ts).

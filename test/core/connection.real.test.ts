@@ -13,7 +13,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/elements/rt-provider/rt-provider.js';
 import '../../src/elements/rt-stream-progress/rt-stream-progress.js';
-import { stringsFor } from '../../src/internal/strings.js';
+import { en, stringsFor } from '../../src/internal/strings.js';
+import { errorHint } from '../../src/internal/templates.js';
 import { createRtClient, type RtClient } from '../../src/core/client.js';
 import type { ConnectionDetail } from '../../src/core/types.js';
 import { ACME, ALICE, USERS, backendInfo, insertRows, selectRows, clientFor, dropConnections, holdRealtime, mintToken, newStream, pauseRealtime, restBusy, signIn, updateRows, waitFor } from '../helpers/backend.js';
@@ -241,6 +242,8 @@ describe('connection state machine against the real backend', function () {
     window.dispatchEvent(new Event('offline'));
     await waitFor(() => host.ctl.phase === 'stale' && /offline/.test(host.ctl.error?.message ?? ''), 10_000, () => `stale, the cause named (${host.ctl.phase}: ${host.ctl.error?.message})`);
     expect(host.ctl.error!.code).to.equal('network');
+    // In the widget's words too, not "The server cannot be reached" (QA89 N1).
+    expect(errorHint(en, host.ctl.error!)).to.equal(en.errorMessages.offline);
     // Back online: a heartbeat is sent at once, its answer makes the link (and the widget) live.
     window.dispatchEvent(new Event('online'));
     await waitFor(() => host.ctl.phase === 'live' && host.ctl.error === null, 15_000, () => `live again (${host.ctl.phase}: ${host.ctl.error?.message})`);
