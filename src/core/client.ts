@@ -246,8 +246,8 @@ export class RtClient extends LiveHub implements RtClientApi {
    * Hand over a new access token now (after `rt-session-expired`, or whenever the host has a
    * newer one). Parked channels rejoin with it and every query that is not live re-reads its
    * snapshot: the widgets recover without a reload. A token of another user needs a new client
-   * (the provider and `RtMonitor.setAccessToken()` take care of that). A token that is no JWT, or
-   * has expired already, is refused while the current one works: the console says so, nothing changes.
+   * (the provider and `RtMonitor.setAccessToken()` take care of that). A token that is no JWT is
+   * refused while the current one works: the console says so, nothing changes.
    */
   setAccessToken(token: string | null): void {
     if (this.disposed || this.configError || (!this.#session.failed && refusedHandOver(token, this.#session.tokens.current))) return;

@@ -24,16 +24,15 @@ export const msLeft = (token: string | null): number => (tokenExpiry(token) ?? I
 
 /**
  * Whether a token handed over at run time (`setAccessToken`) is refused in place of `current`, one
- * that still works: it is no JWT, or expired already on the server's clock. The console says why;
- * the widgets keep what they show (QA88a F2: a mistyped token wiped every widget's rows, the one it
- * replaced good for another hour).
+ * that still works: it is no JWT (a mistyped or a refresh token). The console says why; the widgets
+ * keep what they show (QA88a F2: a mistyped token wiped every widget's rows, the one it replaced
+ * good for another hour). An expired token is taken: the page gave the session up, and every
+ * widget says "Session expired" (QA37 N3).
  */
 export function refusedHandOver(token: string | null, current: string | null | undefined): boolean {
-  const past = (t: string) => clockSkew() !== null && msLeft(t) <= 0;
-  if (!token || !current || isNotJwt(current) || past(current)) return false;
-  const why = isNotJwt(token) ? NOT_A_JWT : past(token) ? 'It has expired already.' : '';
-  if (why) console.error(`rt-monitor: setAccessToken() refused the token: ${why} The current one is kept until it expires.`);
-  return !!why;
+  if (!token || !current || isNotJwt(current) || (clockSkew() !== null && msLeft(current) <= 0) || !isNotJwt(token)) return false;
+  console.error(`rt-monitor: setAccessToken() refused the token: ${NOT_A_JWT} The current one is kept until it expires.`);
+  return true;
 }
 
 /** Refresh a cached callback token this long before it expires (at most half its lifetime). */

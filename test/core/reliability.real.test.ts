@@ -93,7 +93,8 @@ describe('reliability against the real backend', function () {
     await pauseRealtime(2500); // drops every socket and refuses new ones for 2.5 s
     await waitFor(() => conn.ctl.status !== 'connected', 10_000, 'noticed the outage');
     await updateRows('streams', { id: stream.id }, { name: 'written while down', goal_status: 'completed' });
-    await waitFor(() => host.ctl.progress?.name === 'written while down' && host.ctl.phase === 'live' && conn.ctl.isConnected, 20_000, 'converged');
+    // Connected once the widget's rows are read again, recorded at the host's next render.
+    await waitFor(() => host.ctl.progress?.name === 'written while down' && host.ctl.phase === 'live' && conn.ctl.isConnected && conn.statuses.at(-1) === 'connected', 20_000, 'converged');
     expect(host.ctl.progress?.goal_status).to.equal('completed');
     expect(conn.statuses[0]).to.equal('connected');
     expect(conn.statuses.some((s) => s === 'disconnected' || s === 'connecting')).to.equal(true);
