@@ -146,7 +146,8 @@ describe('server clock estimate', () => {
       expect(lag.until! - performance.now()).to.be.greaterThan(held - 50);
       lag.answered(3500, EVERY); // slowish: neither ends nor extends (the hold runs out)
       expect(lag.cause?.detail).to.equal('delivery-slow');
-      expect(lag.until! - performance.now()).to.be.lessThan(held);
+      // Not extended (at most what was left: the clock may not have moved between the two reads).
+      expect(lag.until! - performance.now()).to.be.at.most(held);
       lag.answered(200, EVERY); // the queue is drained: what waited in it was taken in
       expect(lag.cause, 'ended by a quick answer').to.equal(null);
       expect(lag.until).to.equal(null);
