@@ -202,8 +202,13 @@ const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
  * `Number(' ')` 0 and `Number('0x10')` 16.
  */
 export function finiteNumber(value: unknown): number | null {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL.test(value) ? Number(value) : NaN;
+  const n = decimalValue(value);
   return Number.isFinite(n) ? n : null;
+}
+
+/** A number or a numeric string in decimal as a number (±Infinity when too large for a double), else NaN. */
+function decimalValue(value: unknown): number {
+  return typeof value === 'number' ? value : typeof value === 'string' && DECIMAL.test(value) ? Number(value) : NaN;
 }
 
 /**
@@ -212,8 +217,8 @@ export function finiteNumber(value: unknown): number | null {
  * beside its own "Out of range" badge).
  */
 export function clampPercent(value: unknown): number | null {
-  const n = finiteNumber(value) ?? (typeof value === 'string' && DECIMAL.test(value) ? Number(value) : typeof value === 'number' && !Number.isNaN(value) ? value : null);
-  return n == null ? null : Math.min(100, Math.max(0, n));
+  const n = decimalValue(value);
+  return Number.isNaN(n) ? null : Math.min(100, Math.max(0, n));
 }
 
 /** A non-negative whole count (a fraction is floored: 2.5 done of 3 is "2 of 3", not "3 of 3"), or null when unknown. */
